@@ -1,0 +1,29 @@
+namespace AmqpBroker.Core;
+
+/// <summary>The broker's protocol limits and policies, with RabbitMQ's defaults.</summary>
+public sealed record BrokerSettings
+{
+    /// <summary>Largest frame the server accepts and proposes in connection.tune (RabbitMQ: 131072).</summary>
+    public uint FrameMax { get; init; } = 131_072;
+
+    /// <summary>Highest channel number a client may open (RabbitMQ: 2047).</summary>
+    public ushort ChannelMax { get; init; } = 2047;
+
+    /// <summary>Heartbeat interval proposed in connection.tune, in seconds (RabbitMQ: 60).</summary>
+    public ushort HeartbeatSeconds { get; init; } = 60;
+
+    /// <summary>Largest message body accepted (RabbitMQ: 128 MiB).</summary>
+    public long MaxMessageSize { get; init; } = 128L * 1024 * 1024;
+
+    /// <summary>Open AMQP connections allowed at once; 0 is unlimited.</summary>
+    public int MaxConnections { get; init; }
+
+    /// <summary>Users that may connect only from loopback (RabbitMQ: guest).</summary>
+    public IReadOnlyList<string> LoopbackUsers { get; init; } = ["guest"];
+
+    public string DefaultUser { get; init; } = "guest";
+
+    public string DefaultPassword { get; init; } = "guest";
+
+    public string DefaultVirtualHost { get; init; } = "/";
+}

@@ -1,0 +1,36 @@
+using AmqpBroker.Core.Security;
+
+namespace AmqpBroker.Core;
+
+/// <summary>
+/// The broker's record of one open client connection: who it is, where from, and how to force it closed.
+/// Created by the server after connection.open; exclusive queues are owned by it.
+/// </summary>
+public sealed class ClientConnection
+{
+    private readonly Action<string> _forceClose;
+
+    public ClientConnection(string name, User user, string virtualHost, IReadOnlyDictionary<string, object?> clientProperties, DateTimeOffset connectedAt, Action<string> forceClose)
+    {
+        Name = name;
+        User = user;
+        VirtualHost = virtualHost;
+        ClientProperties = clientProperties;
+        ConnectedAt = connectedAt;
+        _forceClose = forceClose;
+    }
+
+    /// <summary>RabbitMQ's form: <c>127.0.0.1:50312 -&gt; 127.0.0.1:5672</c>.</summary>
+    public string Name { get; }
+
+    public User User { get; }
+
+    public string VirtualHost { get; }
+
+    public IReadOnlyDictionary<string, object?> ClientProperties { get; }
+
+    public DateTimeOffset ConnectedAt { get; }
+
+    /// <summary>Closes the connection with 320 CONNECTION_FORCED and <paramref name="reason"/>.</summary>
+    public void ForceClose(string reason) => _forceClose(reason);
+}

@@ -1,0 +1,47 @@
+using AmqpBroker.Protocol.Methods;
+
+namespace AmqpBroker.Core.Errors;
+
+/// <summary>
+/// A protocol error with its AMQP reply code. Soft codes close the channel, hard codes the connection
+/// (<see cref="IsConnectionError"/>); the server turns it into channel.close or connection.close in one place.
+/// </summary>
+public sealed class AmqpException : Exception
+{
+    public AmqpException(ReplyCode code, string message)
+        : base(message)
+    {
+        Code = code;
+    }
+
+    public ReplyCode Code { get; }
+
+    public bool IsConnectionError => ReplyCodes.IsHardError(Code);
+
+    /// <summary>RabbitMQ's reply-text form: <c>NOT_FOUND - no queue 'q' in vhost '/'</c>.</summary>
+    public string ReplyText => $"{ReplyCodes.Name(Code)} - {Message}";
+
+    public static AmqpException NotFound(string message) => new(ReplyCode.NotFound, message);
+
+    public static AmqpException AccessRefused(string message) => new(ReplyCode.AccessRefused, message);
+
+    public static AmqpException ResourceLocked(string message) => new(ReplyCode.ResourceLocked, message);
+
+    public static AmqpException PreconditionFailed(string message) => new(ReplyCode.PreconditionFailed, message);
+
+    public static AmqpException NotAllowed(string message) => new(ReplyCode.NotAllowed, message);
+
+    public static AmqpException CommandInvalid(string message) => new(ReplyCode.CommandInvalid, message);
+
+    public static AmqpException ChannelError(string message) => new(ReplyCode.ChannelError, message);
+
+    public static AmqpException UnexpectedFrame(string message) => new(ReplyCode.UnexpectedFrame, message);
+
+    public static AmqpException FrameError(string message) => new(ReplyCode.FrameError, message);
+
+    public static AmqpException SyntaxError(string message) => new(ReplyCode.SyntaxError, message);
+
+    public static AmqpException NotImplemented(string message) => new(ReplyCode.NotImplemented, message);
+
+    public static AmqpException ResourceError(string message) => new(ReplyCode.ResourceError, message);
+}

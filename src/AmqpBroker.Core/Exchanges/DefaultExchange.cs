@@ -1,0 +1,21 @@
+using AmqpBroker.Core.Messages;
+using AmqpBroker.Core.Queues;
+
+namespace AmqpBroker.Core.Exchanges;
+
+/// <summary>The nameless exchange: every queue is implicitly bound to it by its own name.</summary>
+public sealed class DefaultExchange(ExchangeDefinition definition, Func<string, Queue?> findQueue) : Exchange(definition)
+{
+    public override void Route(Message message, List<Queue> destinations)
+    {
+        if (findQueue(message.RoutingKey) is { } queue)
+        {
+            destinations.Add(queue);
+        }
+    }
+
+    protected override void OnBindingsChanged(IReadOnlyCollection<Binding> bindings)
+    {
+        // Explicit bindings to the default exchange are refused before they get here.
+    }
+}

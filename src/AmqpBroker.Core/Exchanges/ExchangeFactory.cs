@@ -1,0 +1,20 @@
+using AmqpBroker.Core.Errors;
+
+namespace AmqpBroker.Core.Exchanges;
+
+/// <summary>Creates an exchange of a declared type; the one place that knows which types exist.</summary>
+internal static class ExchangeFactory
+{
+    public static Exchange Create(ExchangeDefinition definition) => definition.Type switch
+    {
+        ExchangeTypes.Direct => new DirectExchange(definition),
+        ExchangeTypes.Fanout => new FanoutExchange(definition),
+        _ => throw AmqpException.CommandInvalid($"unknown exchange type '{definition.Type}'"),
+    };
+}
+
+public static class ExchangeTypes
+{
+    public const string Direct = "direct";
+    public const string Fanout = "fanout";
+}

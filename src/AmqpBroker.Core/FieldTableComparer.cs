@@ -1,0 +1,66 @@
+using System.Diagnostics.CodeAnalysis;
+
+namespace AmqpBroker.Core;
+
+/// <summary>
+/// Deep equality of field tables and values, as RabbitMQ compares declare arguments and binding
+/// arguments: same names, same types, same values.
+/// </summary>
+public sealed class FieldTableComparer : IEqualityComparer<IReadOnlyDictionary<string, object?>>
+{
+    public static readonly FieldTableComparer Instance = new();
+
+    public bool Equals(IReadOnlyDictionary<string, object?>? x, IReadOnlyDictionary<string, object?>? y)
+    {
+        if (ReferenceEquals(x, y))
+        {
+            return true;
+        }
+
+        if (x is null || y is null || x.Count != y.Count)
+        {
+            return (x?.Count ?? 0) == 0 && (y?.Count ?? 0) == 0;
+        }
+
+        foreach (var (name, value) in x)
+        {
+            if (!y.TryGetValue(name, out var other) || !ValuesEqual(value, other))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    public int GetHashCode([DisallowNull] IReadOnlyDictionary<string, object?> obj) => obj.Count;
+
+    public static bool ValuesEqual(object? x, object? y) => (x, y) switch
+    {
+        (null, null) => true,
+        (byte[] a, byte[] b) => a.AsSpan().SequenceEqual(b),
+        (ReadOnlyMemory<byte> a, ReadOnlyMemory<byte> b) => a.Span.SequenceEqual(b.Span),
+        (IReadOnlyDictionary<string, object?> a, IReadOnlyDictionary<string, object?> b) => Instance.Equals(a, b),
+        (string, _) or (_, string) => Equals(x, y),
+        (IReadOnlyList<object?> a, IReadOnlyList<object?> b) => ListsEqual(a, b),
+        _ => Equals(x, y),
+    };
+
+    private static bool ListsEqual(IReadOnlyList<object?> a, IReadOnlyList<object?> b)
+    {
+        if (a.Count != b.Count)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < a.Count; i++)
+        {
+            if (!ValuesEqual(a[i], b[i]))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+}

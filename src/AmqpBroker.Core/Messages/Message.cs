@@ -1,0 +1,74 @@
+using System.Buffers;
+using AmqpBroker.Protocol.Content;
+
+namespace AmqpBroker.Core.Messages;
+
+/// <summary>
+/// A published message: routing data plus one pooled buffer holding the raw content properties followed
+/// by the body. Every queue the message reaches shares the same instance; the buffer goes back to the
+/// pool when the last holder (queue entry, unacked delivery, pending write) releases it.
+/// </summary>
+public sealed class Message
+{
+    private byte[]? _buffer;
+    private readonly int _propertiesLength;
+    private int _bodyWritten;
+    private int _references = 1;
+
+    public Message(string exchange, string routingKey, ReadOnlySpan<byte> properties, ContentSummary summary, int bodySize)
+    {
+        Exchange = exchange;
+        RoutingKey = routingKey;
+        Summary = summary;
+        BodySize = bodySize;
+        _propertiesLength = properties.Length;
+        _buffer = ArrayPool<byte>.Shared.Rent(properties.Length + bodySize);
+        properties.CopyTo(_buffer);
+    }
+
+    public string Exchange { get; }
+
+    public string RoutingKey { get; }
+
+    public ContentSummary Summary { get; }
+
+    public int BodySize { get; }
+
+    public bool IsComplete => _bodyWritten == BodySize;
+
+    public ReadOnlySpan<byte> Properties => Buffer.AsSpan(0, _propertiesLength);
+
+    public ReadOnlySpan<byte> Body => Buffer.AsSpan(_propertiesLength, BodySize);
+
+    /// <summary>Properties plus body: what a message costs in memory.</summary>
+    public int Size => _propertiesLength + BodySize;
+
+    private byte[] Buffer => _buffer ?? throw new ObjectDisposedException(nameof(Message));
+
+    /// <summary>Appends a body frame's bytes; returns false when they overrun the declared body size.</summary>
+    public bool TryAppendBody(ReadOnlySequence<byte> chunk)
+    {
+        if (chunk.Length > BodySize - _bodyWritten)
+        {
+            return false;
+        }
+
+        chunk.CopyTo(Buffer.AsSpan(_propertiesLength + _bodyWritten));
+        _bodyWritten += (int)chunk.Length;
+        return true;
+    }
+
+    public void AddReference() => Interlocked.Increment(ref _references);
+
+    public void Release()
+    {
+        if (Interlocked.Decrement(ref _references) == 0)
+        {
+            var buffer = Interlocked.Exchange(ref _buffer, null);
+            if (buffer is not null)
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+        }
+    }
+}

@@ -1,0 +1,92 @@
+namespace AmqpBroker.Core.Queues;
+
+/// <summary>
+/// The ready messages of a queue, in sequence order: a growable ring buffer. Appends go to the back;
+/// requeued entries go back to their original position, which is almost always at or near the front.
+/// </summary>
+internal sealed class ReadyMessages
+{
+    private QueueEntry[] _items = new QueueEntry[16];
+    private int _head;
+    private int _count;
+
+    public int Count => _count;
+
+    public long Bytes { get; private set; }
+
+    public void Enqueue(QueueEntry entry)
+    {
+        EnsureCapacity();
+        _items[(_head + _count) % _items.Length] = entry;
+        _count++;
+        Bytes += entry.Message.Size;
+    }
+
+    public bool TryDequeue(out QueueEntry entry)
+    {
+        if (_count == 0)
+        {
+            entry = default;
+            return false;
+        }
+
+        entry = _items[_head];
+        _items[_head] = default;
+        _head = (_head + 1) % _items.Length;
+        _count--;
+        Bytes -= entry.Message.Size;
+        return true;
+    }
+
+    /// <summary>Puts an entry back in sequence order (scanning from the front, where requeues land).</summary>
+    public void Requeue(QueueEntry entry)
+    {
+        EnsureCapacity();
+        var index = 0;
+        while (index < _count && this[index].Sequence < entry.Sequence)
+        {
+            index++;
+        }
+
+        _head = (_head - 1 + _items.Length) % _items.Length;
+        for (var i = 0; i < index; i++)
+        {
+            _items[(_head + i) % _items.Length] = _items[(_head + i + 1) % _items.Length];
+        }
+
+        _items[(_head + index) % _items.Length] = entry;
+        _count++;
+        Bytes += entry.Message.Size;
+    }
+
+    /// <summary>Removes every entry, handing each to <paramref name="onRemoved"/>.</summary>
+    public int Clear(Action<QueueEntry> onRemoved)
+    {
+        var removed = _count;
+        while (TryDequeue(out var entry))
+        {
+            onRemoved(entry);
+        }
+
+        return removed;
+    }
+
+    private QueueEntry this[int index] => _items[(_head + index) % _items.Length];
+
+    private void EnsureCapacity()
+    {
+        if (_count < _items.Length)
+        {
+            return;
+        }
+
+        var grown = new QueueEntry[_items.Length * 2];
+        for (var i = 0; i < _count; i++)
+        {
+            grown[i] = this[i];
+        }
+
+        _items = grown;
+        _head = 0;
+    }
+}

@@ -1,0 +1,297 @@
+using AmqpBroker.Core.Errors;
+using AmqpBroker.Core.Queues;
+
+namespace AmqpBroker.Core.Sessions;
+
+/// <summary>
+/// The broker-side state of one AMQP channel: its consumers, its unacked deliveries with their delivery
+/// tags, and its prefetch limits. Queues call in (under their own lock) to deliver; the session never
+/// calls a queue while holding its own lock, so the two locks cannot deadlock.
+/// </summary>
+public sealed class Session
+{
+    private readonly Lock _lock = new();
+    private readonly Dictionary<string, Consumer> _consumers = new(StringComparer.Ordinal);
+    private readonly UnackedDeliveries _unacked = new();
+    private readonly List<UnackedDelivery> _settling = [];
+    private readonly IDeliveryTarget _target;
+    private ulong _lastDeliveryTag;
+    private int _consumerTagCounter;
+    private bool _closed;
+
+    public Session(ClientConnection connection, ushort channelNumber, IDeliveryTarget target)
+    {
+        Connection = connection;
+        ChannelNumber = channelNumber;
+        _target = target;
+    }
+
+    public ClientConnection Connection { get; }
+
+    public ushort ChannelNumber { get; }
+
+    /// <summary>Prefetch for consumers created from now on (basic.qos, global = false).</summary>
+    public ushort ConsumerPrefetch { get; private set; }
+
+    /// <summary>Prefetch shared by all consumers of the channel (basic.qos, global = true).</summary>
+    public ushort ChannelPrefetch { get; private set; }
+
+    public int UnackedCount
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _unacked.Count;
+            }
+        }
+    }
+
+    public int ConsumerCount
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _consumers.Count;
+            }
+        }
+    }
+
+    public void SetPrefetch(ushort count, bool global)
+    {
+        if (global)
+        {
+            ChannelPrefetch = count;
+        }
+        else
+        {
+            ConsumerPrefetch = count;
+        }
+
+        ResumeDeliveries();
+    }
+
+    /// <summary>
+    /// Registers a consumer that receives nothing until <see cref="Activate"/>: the caller sends
+    /// consume-ok in between, so that it reaches the client before the first delivery.
+    /// </summary>
+    public Consumer Consume(Queue queue, string requestedTag, bool noAck, bool exclusive, IReadOnlyDictionary<string, object?> arguments)
+    {
+        Consumer consumer;
+        lock (_lock)
+        {
+            var tag = requestedTag.Length == 0 ? $"amq.ctag-{Guid.NewGuid():N}-{++_consumerTagCounter}" : requestedTag;
+            if (_consumers.ContainsKey(tag))
+            {
+                throw AmqpException.NotAllowed($"attempt to reuse consumer tag '{tag}'");
+            }
+
+            consumer = new Consumer(this, queue, tag, noAck, exclusive, ConsumerPrefetch, arguments);
+            _consumers.Add(tag, consumer);
+        }
+
+        try
+        {
+            queue.AddConsumer(consumer);
+        }
+        catch
+        {
+            lock (_lock)
+            {
+                _consumers.Remove(consumer.Tag);
+            }
+
+            throw;
+        }
+
+        return consumer;
+    }
+
+    public static void Activate(Consumer consumer)
+    {
+        consumer.Activate();
+        consumer.Queue.Drain();
+    }
+
+    /// <summary>Cancels a consumer; false when the tag is unknown (basic.cancel then still answers cancel-ok).</summary>
+    public bool Cancel(string tag)
+    {
+        Consumer? consumer;
+        lock (_lock)
+        {
+            if (!_consumers.Remove(tag, out consumer))
+            {
+                return false;
+            }
+        }
+
+        consumer.Queue.RemoveConsumer(consumer);
+        return true;
+    }
+
+    /// <summary>The queue went away under the consumer: forget it and tell the client (consumer_cancel_notify).</summary>
+    internal void OnQueueDeleted(Consumer consumer)
+    {
+        lock (_lock)
+        {
+            if (_closed || !_consumers.Remove(consumer.Tag))
+            {
+                return;
+            }
+
+            _target.SendCancel(consumer.Tag);
+        }
+    }
+
+    /// <summary>Called by a queue under its lock. Returns false (and takes nothing) when there is no credit.</summary>
+    internal bool TryDeliver(Consumer consumer, QueueEntry entry)
+    {
+        lock (_lock)
+        {
+            if (_closed || !consumer.IsActive || !_target.CanAcceptDeliveries || !consumer.HasOwnCredit
+                || (!consumer.NoAck && ChannelPrefetch != 0 && _unacked.Count >= ChannelPrefetch))
+            {
+                return false;
+            }
+
+            var tag = ++_lastDeliveryTag;
+            if (!consumer.NoAck)
+            {
+                _unacked.Add(new UnackedDelivery(tag, consumer.Queue, entry, consumer));
+                consumer.OnDelivered();
+            }
+
+            _target.SendDeliver(consumer.Tag, tag, entry.Redelivered, entry.Message);
+            return true;
+        }
+    }
+
+    /// <summary>basic.get: takes one message, or returns false for get-empty.</summary>
+    public bool Get(Queue queue, bool noAck)
+    {
+        if (!queue.TryTake(out var entry, out var remaining))
+        {
+            return false;
+        }
+
+        lock (_lock)
+        {
+            var tag = ++_lastDeliveryTag;
+            if (!noAck)
+            {
+                _unacked.Add(new UnackedDelivery(tag, queue, entry, null));
+            }
+
+            _target.SendGetOk(tag, entry.Redelivered, remaining, entry.Message);
+        }
+
+        if (noAck)
+        {
+            queue.Settle(entry);
+        }
+
+        return true;
+    }
+
+    public void Ack(ulong deliveryTag, bool multiple) => Settle(deliveryTag, multiple, requeue: false);
+
+    /// <summary>basic.reject / basic.nack: requeue, or drop (dead-lettering comes with the queue's DLX).</summary>
+    public void Reject(ulong deliveryTag, bool multiple, bool requeue) => Settle(deliveryTag, multiple, requeue);
+
+    /// <summary>basic.recover: requeue every unacked delivery (RabbitMQ requeues even when requeue = false).</summary>
+    public void Recover()
+    {
+        var removed = new List<UnackedDelivery>();
+        lock (_lock)
+        {
+            _unacked.RemoveAll(removed);
+        }
+
+        Complete(removed, requeue: true);
+    }
+
+    /// <summary>Channel closed: cancel every consumer and requeue every unacked delivery as redelivered.</summary>
+    public void Close()
+    {
+        var removed = new List<UnackedDelivery>();
+        Consumer[] consumers;
+        lock (_lock)
+        {
+            if (_closed)
+            {
+                return;
+            }
+
+            _closed = true;
+            consumers = [.. _consumers.Values];
+            _consumers.Clear();
+            _unacked.RemoveAll(removed);
+        }
+
+        foreach (var consumer in consumers)
+        {
+            consumer.Queue.RemoveConsumer(consumer);
+        }
+
+        Complete(removed, requeue: true);
+    }
+
+    /// <summary>The connection's writer drained or channel.flow resumed: let the queues deliver again.</summary>
+    public void ResumeDeliveries()
+    {
+        Consumer[] consumers;
+        lock (_lock)
+        {
+            consumers = [.. _consumers.Values];
+        }
+
+        foreach (var consumer in consumers)
+        {
+            consumer.Queue.Drain();
+        }
+    }
+
+    private void Settle(ulong deliveryTag, bool multiple, bool requeue)
+    {
+        // Acks arrive only on the channel's read loop, so one scratch list serves them all.
+        var removed = _settling;
+        removed.Clear();
+        lock (_lock)
+        {
+            if (!_unacked.TryRemove(deliveryTag, multiple, removed))
+            {
+                throw AmqpException.PreconditionFailed($"unknown delivery tag {deliveryTag}");
+            }
+        }
+
+        Complete(removed, requeue);
+    }
+
+    private static void Complete(List<UnackedDelivery> removed, bool requeue)
+    {
+        foreach (var delivery in removed)
+        {
+            delivery.Consumer?.OnSettled();
+            if (requeue)
+            {
+                delivery.Queue.Requeue(delivery.Entry);
+            }
+            else
+            {
+                delivery.Queue.Settle(delivery.Entry);
+            }
+        }
+
+        // Settling freed credit: each affected queue may now deliver more.
+        Queue? last = null;
+        foreach (var delivery in removed)
+        {
+            if (!ReferenceEquals(delivery.Queue, last))
+            {
+                last = delivery.Queue;
+                last.Drain();
+            }
+        }
+    }
+}

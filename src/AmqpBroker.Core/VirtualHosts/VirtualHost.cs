@@ -1,0 +1,254 @@
+using System.Collections.Concurrent;
+using AmqpBroker.Core.Errors;
+using AmqpBroker.Core.Exchanges;
+using AmqpBroker.Core.Messages;
+using AmqpBroker.Core.Queues;
+
+namespace AmqpBroker.Core.VirtualHosts;
+
+/// <summary>
+/// A virtual host: its exchanges, queues and bindings. Topology changes (declare, delete, bind) are
+/// serialised by one topology lock; publishing reads the concurrent maps and exchange snapshots only.
+/// </summary>
+public sealed class VirtualHost
+{
+    private readonly ConcurrentDictionary<string, Exchange> _exchanges = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Queue> _queues = new(StringComparer.Ordinal);
+    private readonly Lock _topology = new();
+
+    public VirtualHost(string name)
+    {
+        Name = name;
+        DefaultExchange = new DefaultExchange(new ExchangeDefinition("", name, ExchangeTypes.Direct, true, false, false, Protocol.Encoding.FieldTable.Empty), FindQueue);
+        _exchanges[""] = DefaultExchange;
+        foreach (var (exchangeName, type) in PredeclaredExchanges)
+        {
+            _exchanges[exchangeName] = ExchangeFactory.Create(new ExchangeDefinition(exchangeName, name, type, true, false, false, Protocol.Encoding.FieldTable.Empty));
+        }
+    }
+
+    public string Name { get; }
+
+    public Exchange DefaultExchange { get; }
+
+    public IReadOnlyCollection<Exchange> Exchanges => [.. _exchanges.Values];
+
+    public IReadOnlyCollection<Queue> Queues => [.. _queues.Values];
+
+    private static IEnumerable<(string Name, string Type)> PredeclaredExchanges =>
+    [
+        ("amq.direct", ExchangeTypes.Direct),
+        ("amq.fanout", ExchangeTypes.Fanout),
+    ];
+
+    public Queue? FindQueue(string name) => _queues.GetValueOrDefault(name);
+
+    public Exchange GetExchange(string name) =>
+        _exchanges.GetValueOrDefault(name) ?? throw AmqpException.NotFound($"no exchange '{name}' in vhost '{Name}'");
+
+    /// <summary>The queue, checked for exclusive access by <paramref name="connection"/>.</summary>
+    public Queue GetQueue(string name, ClientConnection? connection)
+    {
+        var queue = FindQueue(name) ?? throw AmqpException.NotFound($"no queue '{name}' in vhost '{Name}'");
+        if (connection is not null)
+        {
+            queue.CheckAccess(connection);
+        }
+
+        return queue;
+    }
+
+    public Exchange DeclareExchange(ExchangeDefinition definition, bool passive)
+    {
+        if (passive)
+        {
+            return GetExchange(definition.Name);
+        }
+
+        if (definition.Name.Length == 0)
+        {
+            throw AmqpException.AccessRefused("operation not permitted on the default exchange");
+        }
+
+        lock (_topology)
+        {
+            if (_exchanges.TryGetValue(definition.Name, out var existing))
+            {
+                DeclareEquivalence.CheckExchange(existing.Definition, definition);
+                return existing;
+            }
+
+            if (definition.Name.StartsWith("amq.", StringComparison.Ordinal))
+            {
+                throw AmqpException.AccessRefused($"exchange name '{definition.Name}' contains reserved prefix 'amq.*'");
+            }
+
+            var exchange = ExchangeFactory.Create(definition);
+            _exchanges[definition.Name] = exchange;
+            return exchange;
+        }
+    }
+
+    public void DeleteExchange(string name, bool ifUnused)
+    {
+        if (name.Length == 0 || name.StartsWith("amq.", StringComparison.Ordinal))
+        {
+            throw AmqpException.AccessRefused(name.Length == 0 ? "operation not permitted on the default exchange" : $"operation not permitted on exchange '{name}' in vhost '{Name}'");
+        }
+
+        lock (_topology)
+        {
+            var exchange = GetExchange(name);
+            if (ifUnused && exchange.HasBindings)
+            {
+                throw AmqpException.PreconditionFailed($"exchange '{name}' in vhost '{Name}' in use");
+            }
+
+            RemoveExchangeLocked(exchange);
+        }
+    }
+
+    /// <summary>
+    /// Declares or redeclares a queue. <paramref name="owner"/> is the declaring connection. A name the
+    /// client chose may not start with <c>amq.</c>; server-generated names (<c>amq.gen-…</c>) do.
+    /// </summary>
+    public Queue DeclareQueue(QueueDefinition definition, ClientConnection owner, bool passive, bool serverNamed = false)
+    {
+        if (passive)
+        {
+            return GetQueue(definition.Name, owner);
+        }
+
+        if (!serverNamed && definition.Name.StartsWith("amq.", StringComparison.Ordinal))
+        {
+            throw AmqpException.AccessRefused($"queue name '{definition.Name}' contains reserved prefix 'amq.*'");
+        }
+
+        lock (_topology)
+        {
+            if (_queues.TryGetValue(definition.Name, out var existing))
+            {
+                existing.CheckAccess(owner);
+                DeclareEquivalence.CheckQueue(existing.Definition, definition);
+                return existing;
+            }
+
+            var queue = new Queue(definition, definition.Exclusive ? owner : null, AutoDeleteQueue);
+            _queues[definition.Name] = queue;
+            return queue;
+        }
+    }
+
+    /// <summary>Deletes a queue and its bindings; returns how many ready messages it held.</summary>
+    public uint DeleteQueue(string name, bool ifUnused, bool ifEmpty, ClientConnection? connection)
+    {
+        lock (_topology)
+        {
+            var queue = GetQueue(name, connection);
+            if (ifUnused && !queue.IsUnused)
+            {
+                throw AmqpException.PreconditionFailed($"queue '{name}' in vhost '{Name}' in use");
+            }
+
+            if (ifEmpty && queue.ReadyCount > 0)
+            {
+                throw AmqpException.PreconditionFailed($"queue '{name}' in vhost '{Name}' is not empty");
+            }
+
+            return RemoveQueueLocked(queue);
+        }
+    }
+
+    public void Bind(string queueName, string exchangeName, string routingKey, IReadOnlyDictionary<string, object?> arguments, ClientConnection connection)
+    {
+        lock (_topology)
+        {
+            var queue = GetQueue(queueName, connection);
+            var exchange = GetBindableExchange(exchangeName);
+            exchange.AddBinding(new Binding(exchange, queue, routingKey, arguments));
+        }
+    }
+
+    public void Unbind(string queueName, string exchangeName, string routingKey, IReadOnlyDictionary<string, object?> arguments, ClientConnection connection)
+    {
+        lock (_topology)
+        {
+            var queue = GetQueue(queueName, connection);
+            var exchange = GetBindableExchange(exchangeName);
+            // RabbitMQ answers unbind-ok for a binding that does not exist.
+            exchange.RemoveBinding(queue, routingKey, arguments);
+            if (exchange.Definition.AutoDelete && !exchange.HasBindings)
+            {
+                RemoveExchangeLocked(exchange);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Routes <paramref name="message"/> through <paramref name="exchange"/> and enqueues it once in every
+    /// queue reached; returns how many that was. <paramref name="scratch"/> is the caller's reusable list.
+    /// </summary>
+    public static int Publish(Exchange exchange, Message message, List<Queue> scratch)
+    {
+        scratch.Clear();
+        exchange.Route(message, scratch);
+        foreach (var queue in scratch)
+        {
+            queue.Enqueue(message);
+        }
+
+        return scratch.Count;
+    }
+
+    /// <summary>The connection closed: its exclusive queues go with it.</summary>
+    public void OnConnectionClosed(ClientConnection connection)
+    {
+        lock (_topology)
+        {
+            foreach (var queue in _queues.Values)
+            {
+                if (ReferenceEquals(queue.ExclusiveOwner, connection))
+                {
+                    RemoveQueueLocked(queue);
+                }
+            }
+        }
+    }
+
+    private Exchange GetBindableExchange(string name) =>
+        name.Length == 0
+            ? throw AmqpException.AccessRefused("operation not permitted on the default exchange")
+            : GetExchange(name);
+
+    private void AutoDeleteQueue(Queue queue)
+    {
+        lock (_topology)
+        {
+            if (_queues.TryGetValue(queue.Name, out var current) && ReferenceEquals(current, queue))
+            {
+                RemoveQueueLocked(queue);
+            }
+        }
+    }
+
+    private uint RemoveQueueLocked(Queue queue)
+    {
+        _queues.TryRemove(new KeyValuePair<string, Queue>(queue.Name, queue));
+        foreach (var exchange in _exchanges.Values)
+        {
+            exchange.RemoveBindingsTo(queue);
+            if (exchange.Definition.AutoDelete && !exchange.HasBindings)
+            {
+                RemoveExchangeLocked(exchange);
+            }
+        }
+
+        return queue.Delete();
+    }
+
+    private void RemoveExchangeLocked(Exchange exchange)
+    {
+        _exchanges.TryRemove(new KeyValuePair<string, Exchange>(exchange.Name, exchange));
+        exchange.IsDeleted = true;
+    }
+}

@@ -1,0 +1,103 @@
+using System.Net;
+using AmqpBroker.Core;
+using AmqpBroker.Server.Connections;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace AmqpBroker.Hosting;
+
+/// <summary>
+/// A running broker: the composition root that wires Core and Server onto one Kestrel host. The
+/// executable, our interop tests and users' own test suites all start brokers through this type.
+/// <code>
+/// await using var broker = await BrokerHost.StartAsync(new BrokerOptions { Port = 0, InMemory = true });
+/// var factory = new ConnectionFactory { Uri = broker.AmqpUri };
+/// </code>
+/// </summary>
+public sealed class BrokerHost : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly ListenOptions _amqpListener;
+
+    private BrokerHost(WebApplication app, ListenOptions amqpListener, Broker broker, BrokerOptions options)
+    {
+        _app = app;
+        _amqpListener = amqpListener;
+        Broker = broker;
+        Options = options;
+    }
+
+    public BrokerOptions Options { get; }
+
+    /// <summary>The broker model, for embedding code and tests that inspect or drive it directly.</summary>
+    public Broker Broker { get; }
+
+    /// <summary>The bound AMQP endpoint (the real port when <see cref="BrokerOptions.Port"/> was 0).</summary>
+    public IPEndPoint AmqpEndPoint => _amqpListener.IPEndPoint!;
+
+    /// <summary>An <c>amqp://</c> URI for the default user, reachable from this machine.</summary>
+    public Uri AmqpUri
+    {
+        get
+        {
+            var host = AmqpEndPoint.Address.Equals(IPAddress.Any) ? IPAddress.Loopback : AmqpEndPoint.Address;
+            var settings = Broker.Settings;
+            return new Uri($"amqp://{Uri.EscapeDataString(settings.DefaultUser)}:{Uri.EscapeDataString(settings.DefaultPassword)}@{new IPEndPoint(host, AmqpEndPoint.Port)}/");
+        }
+    }
+
+    public static async Task<BrokerHost> StartAsync(BrokerOptions options, Action<ILoggingBuilder>? configureLogging = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (!options.InMemory)
+        {
+            Directory.CreateDirectory(options.DataDir);
+        }
+
+        var broker = new Broker(options.Settings, TimeProvider.System);
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+        builder.Logging.SetMinimumLevel(LogLevel.Information);
+        configureLogging?.Invoke(builder.Logging);
+        builder.Services.AddSingleton(broker);
+        builder.Services.AddSingleton<AmqpConnectionHandler>();
+
+        ListenOptions? amqpListener = null;
+        builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Listen(IPAddress.Parse(options.Bind), options.Port, listener =>
+            {
+                listener.UseConnectionHandler<AmqpConnectionHandler>();
+                amqpListener = listener;
+            });
+        });
+
+        var app = builder.Build();
+        try
+        {
+            await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await app.DisposeAsync().ConfigureAwait(false);
+            broker.Dispose();
+            throw;
+        }
+
+        return new BrokerHost(app, amqpListener!, broker, options);
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken = default) =>
+        await _app.StopAsync(cancellationToken).ConfigureAwait(false);
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync().ConfigureAwait(false);
+        await _app.DisposeAsync().ConfigureAwait(false);
+        Broker.Dispose();
+    }
+}

@@ -1,0 +1,25 @@
+using AmqpBroker.Core;
+
+namespace AmqpBroker.Hosting;
+
+/// <summary>How a broker is started: where it listens, where it keeps data, and its protocol limits.</summary>
+public sealed class BrokerOptions
+{
+    /// <summary>AMQP port; 0 picks a free ephemeral port (read it back from <see cref="BrokerHost.AmqpEndPoint"/>).</summary>
+    public int Port { get; set; } = 5672;
+
+    /// <summary>Port of the HTTP admin API; 0 picks a free port.</summary>
+    public int ManagementPort { get; set; } = 15672;
+
+    /// <summary>Address the listeners bind to (RabbitMQ's default: every interface).</summary>
+    public string Bind { get; set; } = "0.0.0.0";
+
+    /// <summary>Where durable state is kept.</summary>
+    public string DataDir { get; set; } = "./data";
+
+    /// <summary>Keep everything in memory and touch no files: what a test suite wants.</summary>
+    public bool InMemory { get; set; }
+
+    /// <summary>Protocol limits (frame_max, channel_max, heartbeat, message size) and the default user.</summary>
+    public BrokerSettings Settings { get; set; } = new();
+}

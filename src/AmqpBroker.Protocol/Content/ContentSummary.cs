@@ -1,0 +1,92 @@
+using AmqpBroker.Protocol.Encoding;
+
+namespace AmqpBroker.Protocol.Content;
+
+/// <summary>
+/// The few basic properties the broker routes and stores by, read from the raw property list without
+/// allocating. Reading walks every present property, so a malformed list is rejected here, on arrival.
+/// </summary>
+public readonly record struct ContentSummary(PropertyFlags Flags, byte DeliveryMode, byte Priority, long ExpirationMs, bool ExpirationValid)
+{
+    /// <summary><see cref="ExpirationMs"/> when the message has no expiration property.</summary>
+    public const long NoExpiration = -1;
+
+    public bool IsPersistent => DeliveryMode == 2;
+
+    public static ContentSummary Read(ReadOnlySpan<byte> properties)
+    {
+        var reader = new AmqpReader(properties);
+        var flags = BasicProperties.ReadFlags(ref reader);
+        byte deliveryMode = 0, priority = 0;
+        long expiration = NoExpiration;
+        var expirationValid = true;
+
+        Skip(ref reader, flags, PropertyFlags.ContentType);
+        Skip(ref reader, flags, PropertyFlags.ContentEncoding);
+        if ((flags & PropertyFlags.Headers) != 0)
+        {
+            reader.SkipTable();
+        }
+
+        if ((flags & PropertyFlags.DeliveryMode) != 0)
+        {
+            deliveryMode = reader.ReadOctet();
+        }
+
+        if ((flags & PropertyFlags.Priority) != 0)
+        {
+            priority = reader.ReadOctet();
+        }
+
+        Skip(ref reader, flags, PropertyFlags.CorrelationId);
+        Skip(ref reader, flags, PropertyFlags.ReplyTo);
+        if ((flags & PropertyFlags.Expiration) != 0)
+        {
+            expirationValid = TryParseExpiration(reader.ReadShortStringBytes(), out expiration);
+        }
+
+        Skip(ref reader, flags, PropertyFlags.MessageId);
+        if ((flags & PropertyFlags.Timestamp) != 0)
+        {
+            reader.ReadLongLong();
+        }
+
+        Skip(ref reader, flags, PropertyFlags.Type);
+        Skip(ref reader, flags, PropertyFlags.UserId);
+        Skip(ref reader, flags, PropertyFlags.AppId);
+        Skip(ref reader, flags, PropertyFlags.ClusterId);
+        return new ContentSummary(flags, deliveryMode, priority, expiration, expirationValid);
+    }
+
+    private static void Skip(ref AmqpReader reader, PropertyFlags flags, PropertyFlags property)
+    {
+        if ((flags & property) != 0)
+        {
+            reader.ReadShortStringBytes();
+        }
+    }
+
+    /// <summary>RabbitMQ accepts an expiration of decimal digits only: a non-negative number of milliseconds.</summary>
+    private static bool TryParseExpiration(ReadOnlySpan<byte> text, out long milliseconds)
+    {
+        milliseconds = NoExpiration;
+        if (text.IsEmpty || text.Length > 18)
+        {
+            return false;
+        }
+
+        long value = 0;
+        foreach (var digit in text)
+        {
+            if (digit is < (byte)'0' or > (byte)'9')
+            {
+                return false;
+            }
+
+            value = (value * 10) + (digit - '0');
+        }
+
+        milliseconds = value;
+        return true;
+    }
+}

@@ -1,0 +1,268 @@
+using System.Buffers;
+using AmqpBroker.Core;
+using AmqpBroker.Core.Errors;
+using AmqpBroker.Core.Exchanges;
+using AmqpBroker.Core.Messages;
+using AmqpBroker.Core.Queues;
+using AmqpBroker.Core.Sessions;
+using AmqpBroker.Core.VirtualHosts;
+using AmqpBroker.Protocol.Encoding;
+using AmqpBroker.Protocol.Methods;
+using AmqpBroker.Server.Connections;
+using AmqpBroker.Server.Writing;
+
+namespace AmqpBroker.Server.Channels;
+
+/// <summary>
+/// One open AMQP channel: dispatches its methods to the command handlers, assembles published content,
+/// and turns soft errors into channel.close. It is also the <see cref="IDeliveryTarget"/> through which
+/// its session's deliveries reach the connection writer.
+/// </summary>
+internal sealed class AmqpChannel : IDeliveryTarget
+{
+    private readonly AmqpConnection _connection;
+    private readonly ContentAssembler _content;
+    private readonly List<Queue> _routed = [];
+    private Exchange? _lastExchange;
+    private volatile bool _flowActive = true;
+    private ulong _publishSequence;
+    private bool _closing;
+
+    public AmqpChannel(AmqpConnection connection, ushort number)
+    {
+        _connection = connection;
+        Number = number;
+        _content = new ContentAssembler(connection.Broker.Settings.MaxMessageSize);
+        Session = new Session(connection.Client, number, this);
+    }
+
+    public ushort Number { get; }
+
+    public Session Session { get; }
+
+    public bool IsClosed { get; private set; }
+
+    public bool ConfirmMode { get; private set; }
+
+    /// <summary>The queue this channel declared last: an empty queue name in later methods means it.</summary>
+    public string? LastDeclaredQueue { get; set; }
+
+    public ClientConnection Client => _connection.Client;
+
+    public VirtualHost VirtualHost => _connection.VirtualHost;
+
+    public bool CanAcceptDeliveries => _flowActive && _connection.Writer.CanAcceptDeliveries;
+
+    public void HandleMethod(uint commandId, ref AmqpReader reader)
+    {
+        if (_closing)
+        {
+            // After channel.close only its answer, or the client's own close, means anything.
+            if (commandId is CommandIds.ChannelCloseOk or CommandIds.ChannelClose)
+            {
+                if (commandId == CommandIds.ChannelClose)
+                {
+                    Send(new ChannelCloseOk());
+                }
+
+                IsClosed = true;
+            }
+
+            return;
+        }
+
+        _content.CheckMethodAllowed(commandId);
+        try
+        {
+            Dispatch(commandId, ref reader);
+        }
+        catch (AmqpException ex) when (!ex.IsConnectionError)
+        {
+            Close(ex, commandId);
+        }
+    }
+
+    public void HandleContentHeader(ReadOnlySequence<byte> payload)
+    {
+        if (_closing)
+        {
+            return;
+        }
+
+        try
+        {
+            RouteIfComplete(_content.OnHeader(payload));
+        }
+        catch (AmqpException ex) when (!ex.IsConnectionError)
+        {
+            Close(ex, CommandIds.BasicPublish);
+        }
+    }
+
+    public void HandleContentBody(ReadOnlySequence<byte> payload)
+    {
+        if (_closing)
+        {
+            return;
+        }
+
+        try
+        {
+            RouteIfComplete(_content.OnBody(payload));
+        }
+        catch (AmqpException ex) when (!ex.IsConnectionError)
+        {
+            Close(ex, CommandIds.BasicPublish);
+        }
+    }
+
+    public void Send<T>(in T method)
+        where T : struct, IAmqpMethod<T> => _connection.Writer.EnqueueMethod(Number, method);
+
+    /// <summary>The queue named, or the last declared one when the name is empty (the spec's rule).</summary>
+    public string ResolveQueueName(string name) =>
+        name.Length > 0 ? name : LastDeclaredQueue ?? throw AmqpException.NotFound("no previously declared queue");
+
+    public void BeginPublish(in BasicPublish publish) => _content.Begin(publish);
+
+    public void EnableConfirms() => ConfirmMode = true;
+
+    public void SetFlow(bool active)
+    {
+        _flowActive = active;
+        if (active)
+        {
+            Session.ResumeDeliveries();
+        }
+    }
+
+    void IDeliveryTarget.SendDeliver(string consumerTag, ulong deliveryTag, bool redelivered, Message message) =>
+        _connection.Writer.Enqueue(new OutgoingFrame(OutgoingKind.Deliver, Number, message, consumerTag, deliveryTag, redelivered));
+
+    void IDeliveryTarget.SendGetOk(ulong deliveryTag, bool redelivered, uint messageCount, Message message) =>
+        _connection.Writer.Enqueue(new OutgoingFrame(OutgoingKind.GetOk, Number, message, DeliveryTag: deliveryTag, Redelivered: redelivered, MessageCount: messageCount));
+
+    void IDeliveryTarget.SendCancel(string consumerTag) => Send(new BasicCancel { ConsumerTag = consumerTag, NoWait = true });
+
+    private void Dispatch(uint commandId, ref AmqpReader reader)
+    {
+        switch (commandId >> 16)
+        {
+            case 20:
+                HandleChannelClassMethod(commandId, ref reader);
+                break;
+            case 40:
+                ExchangeCommands.Handle(this, commandId, ref reader);
+                break;
+            case 50:
+                QueueCommands.Handle(this, commandId, ref reader);
+                break;
+            case 60:
+                BasicCommands.Handle(this, commandId, ref reader);
+                break;
+            case 85:
+                ConfirmCommands.Handle(this, commandId, ref reader);
+                break;
+            default:
+                throw UnsupportedMethod(commandId);
+        }
+    }
+
+    internal static AmqpException UnsupportedMethod(uint commandId) =>
+        CommandInfo.IsKnown(commandId)
+            ? AmqpException.CommandInvalid($"'{CommandInfo.GetName(commandId)}' is not valid on a channel")
+            : AmqpException.NotImplemented($"unknown method {CommandInfo.GetName(commandId)}");
+
+    private void HandleChannelClassMethod(uint commandId, ref AmqpReader reader)
+    {
+        switch (commandId)
+        {
+            case CommandIds.ChannelOpen:
+                throw AmqpException.ChannelError($"second 'channel.open' seen on channel {Number}");
+            case CommandIds.ChannelClose:
+                ChannelClose.Read(ref reader);
+                Shutdown();
+                Send(new ChannelCloseOk());
+                IsClosed = true;
+                break;
+            case CommandIds.ChannelCloseOk:
+                // close-ok without our close: nothing to do.
+                break;
+            case CommandIds.ChannelFlow:
+                var flow = ChannelFlow.Read(ref reader);
+                SetFlow(flow.Active);
+                Send(new ChannelFlowOk { Active = flow.Active });
+                break;
+            case CommandIds.ChannelFlowOk:
+                ChannelFlowOk.Read(ref reader);
+                break;
+            default:
+                throw UnsupportedMethod(commandId);
+        }
+    }
+
+    private void RouteIfComplete(Message? message)
+    {
+        if (message is null)
+        {
+            return;
+        }
+
+        try
+        {
+            var publish = _content.Publish;
+            var exchange = ResolveExchange(publish.Exchange);
+            var routed = VirtualHost.Publish(exchange, message, _routed);
+            if (routed == 0 && publish.Mandatory)
+            {
+                var basicReturn = new BasicReturn { ReplyCode = (ushort)ReplyCode.NoRoute, ReplyText = "NO_ROUTE", Exchange = publish.Exchange, RoutingKey = publish.RoutingKey };
+                _connection.Writer.Enqueue(new OutgoingFrame(OutgoingKind.Encoded, Number, message, Encoded: ConnectionWriter.Encode(Number, basicReturn)));
+            }
+
+            if (ConfirmMode)
+            {
+                _connection.Writer.Enqueue(new OutgoingFrame(OutgoingKind.PublisherAck, Number, DeliveryTag: ++_publishSequence));
+            }
+        }
+        finally
+        {
+            message.Release();
+        }
+    }
+
+    private Exchange ResolveExchange(string name)
+    {
+        var exchange = _lastExchange;
+        if (exchange is null || exchange.IsDeleted || exchange.Name != name)
+        {
+            exchange = _lastExchange = VirtualHost.GetExchange(name);
+        }
+
+        if (exchange.Definition.Internal)
+        {
+            throw AmqpException.AccessRefused($"cannot publish to internal exchange '{name}' in vhost '{VirtualHost.Name}'");
+        }
+
+        return exchange;
+    }
+
+    private void Close(AmqpException error, uint commandId)
+    {
+        ServerLog.ChannelError(_connection.Logger, _connection.Name, Number, (ushort)error.Code, error.Message);
+        Shutdown();
+        Send(new ChannelClose
+        {
+            ReplyCode = (ushort)error.Code,
+            ReplyText = error.ReplyText,
+            ClassId = (ushort)(commandId >> 16),
+            MethodId = (ushort)commandId,
+        });
+        _closing = true;
+    }
+
+    private void Shutdown()
+    {
+        _content.Reset();
+        Session.Close();
+    }
+}

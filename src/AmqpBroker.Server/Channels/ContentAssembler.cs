@@ -1,0 +1,99 @@
+using System.Buffers;
+using AmqpBroker.Core.Errors;
+using AmqpBroker.Core.Messages;
+using AmqpBroker.Protocol.Content;
+using AmqpBroker.Protocol.Methods;
+
+namespace AmqpBroker.Server.Channels;
+
+/// <summary>
+/// Assembles basic.publish → content header → body frames into one <see cref="Message"/>, copying the
+/// body once out of the pipe into the message's pooled buffer. A frame out of order is UNEXPECTED_FRAME.
+/// </summary>
+internal sealed class ContentAssembler(long maxMessageSize)
+{
+    private const ushort BasicClassId = 60;
+
+    private BasicPublish _publish;
+    private Message? _message;
+    private bool _awaitingHeader;
+
+    public bool IsIdle => !_awaitingHeader && _message is null;
+
+    public BasicPublish Publish => _publish;
+
+    public void Begin(in BasicPublish publish)
+    {
+        _publish = publish;
+        _awaitingHeader = true;
+    }
+
+    /// <summary>Takes the content header; returns the message when it has no body, otherwise null.</summary>
+    public Message? OnHeader(ReadOnlySequence<byte> payload)
+    {
+        if (!_awaitingHeader)
+        {
+            throw AmqpException.UnexpectedFrame("expected method frame, got non method frame instead");
+        }
+
+        var bytes = payload.IsSingleSegment ? payload.FirstSpan : payload.ToArray();
+        var header = ContentHeader.Parse(bytes);
+        if (header.ClassId != BasicClassId)
+        {
+            throw AmqpException.UnexpectedFrame($"expected content header for class {BasicClassId}, got one for class {header.ClassId} instead");
+        }
+
+        _awaitingHeader = false;
+        if (header.BodySize > (ulong)maxMessageSize)
+        {
+            throw AmqpException.PreconditionFailed($"message size {header.BodySize} is larger than configured max size {maxMessageSize}");
+        }
+
+        _message = new Message(_publish.Exchange, _publish.RoutingKey, header.Properties, header.Summary, (int)header.BodySize);
+        return _message.IsComplete ? Take() : null;
+    }
+
+    /// <summary>Takes a body frame; returns the message once its body is complete, otherwise null.</summary>
+    public Message? OnBody(ReadOnlySequence<byte> payload)
+    {
+        if (_message is null)
+        {
+            throw AmqpException.UnexpectedFrame(_awaitingHeader
+                ? $"expected content header for class {BasicClassId}, got non content header frame instead"
+                : "expected method frame, got non method frame instead");
+        }
+
+        if (!_message.TryAppendBody(payload))
+        {
+            throw AmqpException.FrameError($"body frames carry more than the {_message.BodySize} bytes the content header announced");
+        }
+
+        return _message.IsComplete ? Take() : null;
+    }
+
+    /// <summary>Checks that a method frame may arrive now (not in the middle of a message's content).</summary>
+    public void CheckMethodAllowed(uint commandId)
+    {
+        if (!IsIdle)
+        {
+            throw AmqpException.UnexpectedFrame(_awaitingHeader
+                ? $"expected content header for class {BasicClassId}, got non content header frame instead"
+                : $"expected content body, got '{CommandInfo.GetName(commandId)}' instead");
+        }
+    }
+
+    /// <summary>Drops a partly received message (the channel is closing).</summary>
+    public void Reset()
+    {
+        _message?.Release();
+        _message = null;
+        _awaitingHeader = false;
+    }
+
+    private Message Take()
+    {
+        var message = _message!;
+        _message = null;
+        return message;
+    }
+}

@@ -1,0 +1,43 @@
+using AmqpBroker.Core.Exchanges;
+using AmqpBroker.Protocol.Encoding;
+using AmqpBroker.Protocol.Methods;
+
+namespace AmqpBroker.Server.Channels;
+
+/// <summary>The exchange class: declare and delete.</summary>
+internal static class ExchangeCommands
+{
+    public static void Handle(AmqpChannel channel, uint commandId, ref AmqpReader reader)
+    {
+        switch (commandId)
+        {
+            case CommandIds.ExchangeDeclare:
+                Declare(channel, ExchangeDeclare.Read(ref reader));
+                break;
+            case CommandIds.ExchangeDelete:
+                Delete(channel, ExchangeDelete.Read(ref reader));
+                break;
+            default:
+                throw AmqpChannel.UnsupportedMethod(commandId);
+        }
+    }
+
+    private static void Declare(AmqpChannel channel, ExchangeDeclare declare)
+    {
+        var definition = new ExchangeDefinition(declare.Exchange, channel.VirtualHost.Name, declare.Type, declare.Durable, declare.AutoDelete, declare.Internal, declare.Arguments);
+        channel.VirtualHost.DeclareExchange(definition, declare.Passive);
+        if (!declare.NoWait)
+        {
+            channel.Send(new ExchangeDeclareOk());
+        }
+    }
+
+    private static void Delete(AmqpChannel channel, ExchangeDelete delete)
+    {
+        channel.VirtualHost.DeleteExchange(delete.Exchange, delete.IfUnused);
+        if (!delete.NoWait)
+        {
+            channel.Send(new ExchangeDeleteOk());
+        }
+    }
+}

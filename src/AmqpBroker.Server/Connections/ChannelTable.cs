@@ -1,0 +1,76 @@
+using AmqpBroker.Server.Channels;
+
+namespace AmqpBroker.Server.Connections;
+
+/// <summary>
+/// A connection's open channels by number. The read loop adds, finds and removes; the writer loop reads
+/// a snapshot to resume deliveries, hence the lock. The last channel used is cached, since most traffic
+/// on a connection goes to one channel.
+/// </summary>
+internal sealed class ChannelTable
+{
+    private readonly Dictionary<ushort, AmqpChannel> _channels = [];
+    private AmqpChannel? _last;
+
+    public AmqpChannel? Find(ushort number)
+    {
+        var last = _last;
+        if (last is not null && last.Number == number)
+        {
+            return last;
+        }
+
+        lock (_channels)
+        {
+            return _last = _channels.GetValueOrDefault(number);
+        }
+    }
+
+    public void Add(AmqpChannel channel)
+    {
+        lock (_channels)
+        {
+            _channels.Add(channel.Number, channel);
+        }
+    }
+
+    public void Remove(ushort number)
+    {
+        lock (_channels)
+        {
+            _channels.Remove(number);
+            _last = null;
+        }
+    }
+
+    /// <summary>Closes every channel's session (requeueing its unacked messages) and forgets them all.</summary>
+    public void CloseAll()
+    {
+        AmqpChannel[] channels;
+        lock (_channels)
+        {
+            channels = [.. _channels.Values];
+            _channels.Clear();
+            _last = null;
+        }
+
+        foreach (var channel in channels)
+        {
+            channel.Session.Close();
+        }
+    }
+
+    public void ResumeDeliveries()
+    {
+        AmqpChannel[] channels;
+        lock (_channels)
+        {
+            channels = [.. _channels.Values];
+        }
+
+        foreach (var channel in channels)
+        {
+            channel.Session.ResumeDeliveries();
+        }
+    }
+}

@@ -1,0 +1,142 @@
+using System.Net;
+using AmqpBroker.Core;
+using AmqpBroker.Core.Errors;
+using AmqpBroker.Core.Security;
+using AmqpBroker.Core.VirtualHosts;
+using AmqpBroker.Protocol.Encoding;
+using AmqpBroker.Protocol.Methods;
+using AmqpBroker.Server.Writing;
+
+namespace AmqpBroker.Server.Connections;
+
+internal enum HandshakeStage
+{
+    AwaitingStartOk,
+    AwaitingTuneOk,
+    AwaitingOpen,
+    Complete,
+}
+
+/// <summary>
+/// The connection's opening dialogue on channel 0: start/start-ok (authentication), tune/tune-ok
+/// (limits), open/open-ok (virtual host). Kept apart from the steady-state frame loop.
+/// </summary>
+internal sealed class ConnectionHandshake(Broker broker, ConnectionWriter writer, EndPoint? remoteEndPoint)
+{
+    private static readonly byte[] Locales = "en_US"u8.ToArray();
+
+    public HandshakeStage Stage { get; private set; } = HandshakeStage.AwaitingStartOk;
+
+    public User? User { get; private set; }
+
+    public IReadOnlyDictionary<string, object?> ClientProperties { get; private set; } = FieldTable.Empty;
+
+    public VirtualHost? VirtualHost { get; private set; }
+
+    public ushort ChannelMax { get; private set; }
+
+    public uint FrameMax { get; private set; } = broker.Settings.FrameMax;
+
+    public ushort HeartbeatSeconds { get; private set; }
+
+    /// <summary>
+    /// A client that did not advertise authentication_failure_close is told of a failed login only by the
+    /// socket closing, as the spec says; one that did gets connection.close with ACCESS_REFUSED first.
+    /// </summary>
+    public bool CloseSilently { get; private set; }
+
+    public void Start() => writer.EnqueueMethod(0, new ConnectionStart
+    {
+        VersionMajor = 0,
+        VersionMinor = 9,
+        ServerProperties = ServerProperties.Create(),
+        Mechanisms = System.Text.Encoding.UTF8.GetBytes(SaslAuthenticator.Mechanisms),
+        Locales = Locales,
+    });
+
+    public void Handle(uint commandId, ref AmqpReader reader)
+    {
+        switch ((Stage, commandId))
+        {
+            case (HandshakeStage.AwaitingStartOk, CommandIds.ConnectionStartOk):
+                OnStartOk(ConnectionStartOk.Read(ref reader));
+                break;
+            case (HandshakeStage.AwaitingTuneOk, CommandIds.ConnectionTuneOk):
+                OnTuneOk(ConnectionTuneOk.Read(ref reader));
+                break;
+            case (HandshakeStage.AwaitingOpen, CommandIds.ConnectionOpen):
+                OnOpen(ConnectionOpen.Read(ref reader));
+                break;
+            default:
+                throw AmqpException.CommandInvalid($"expected '{ExpectedMethod}', got '{CommandInfo.GetName(commandId)}'");
+        }
+    }
+
+    private string ExpectedMethod => Stage switch
+    {
+        HandshakeStage.AwaitingStartOk => "connection.start_ok",
+        HandshakeStage.AwaitingTuneOk => "connection.tune_ok",
+        _ => "connection.open",
+    };
+
+    private void OnStartOk(ConnectionStartOk startOk)
+    {
+        ClientProperties = startOk.ClientProperties;
+        CloseSilently = !(ClientProperties.GetValueOrDefault("capabilities") is IReadOnlyDictionary<string, object?> capabilities
+            && capabilities.GetValueOrDefault("authentication_failure_close") is true);
+
+        var (userName, password) = SaslAuthenticator.ParseResponse(startOk.Mechanism, startOk.Response);
+        var user = broker.Users.Authenticate(userName, password)
+            ?? throw AmqpException.AccessRefused($"Login was refused using authentication mechanism {startOk.Mechanism}. For details see the broker logfile.");
+        if (broker.Settings.LoopbackUsers.Contains(user.Name) && !IsLoopback(remoteEndPoint))
+        {
+            throw AmqpException.AccessRefused($"user '{user.Name}' can only connect via localhost");
+        }
+
+        User = user;
+        CloseSilently = false;
+        Stage = HandshakeStage.AwaitingTuneOk;
+        writer.EnqueueMethod(0, new ConnectionTune
+        {
+            ChannelMax = broker.Settings.ChannelMax,
+            FrameMax = broker.Settings.FrameMax,
+            Heartbeat = broker.Settings.HeartbeatSeconds,
+        });
+    }
+
+    private void OnTuneOk(ConnectionTuneOk tuneOk)
+    {
+        var settings = broker.Settings;
+        var frameMax = tuneOk.FrameMax == 0 ? settings.FrameMax : tuneOk.FrameMax;
+        if (frameMax < AmqpConstants.FrameMinSize || frameMax > settings.FrameMax)
+        {
+            throw AmqpException.NotAllowed($"negotiated frame_max = {tuneOk.FrameMax} is outside the range {AmqpConstants.FrameMinSize}..{settings.FrameMax}");
+        }
+
+        var channelMax = tuneOk.ChannelMax == 0 ? settings.ChannelMax : tuneOk.ChannelMax;
+        if (channelMax > settings.ChannelMax)
+        {
+            throw AmqpException.NotAllowed($"negotiated channel_max = {tuneOk.ChannelMax} is higher than the maximum allowed value ({settings.ChannelMax})");
+        }
+
+        FrameMax = frameMax;
+        ChannelMax = channelMax;
+        HeartbeatSeconds = tuneOk.Heartbeat;
+        Stage = HandshakeStage.AwaitingOpen;
+    }
+
+    private void OnOpen(ConnectionOpen open)
+    {
+        VirtualHost = broker.FindVirtualHost(open.VirtualHost)
+            ?? throw AmqpException.NotAllowed($"vhost {open.VirtualHost} not found");
+        if (broker.Settings.MaxConnections > 0 && broker.ConnectionCount >= broker.Settings.MaxConnections)
+        {
+            throw AmqpException.NotAllowed($"connection limit ({broker.Settings.MaxConnections}) is reached");
+        }
+
+        Stage = HandshakeStage.Complete;
+        writer.EnqueueMethod(0, new ConnectionOpenOk());
+    }
+
+    private static bool IsLoopback(EndPoint? endPoint) => endPoint is IPEndPoint ip && IPAddress.IsLoopback(ip.Address);
+}

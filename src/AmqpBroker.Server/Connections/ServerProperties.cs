@@ -1,0 +1,31 @@
+using System.Reflection;
+
+namespace AmqpBroker.Server.Connections;
+
+/// <summary>The server-properties table of connection.start, including the capabilities clients look for.</summary>
+internal static class ServerProperties
+{
+    private static readonly string Version =
+        typeof(ServerProperties).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.1.0";
+
+    /// <summary>Only the extensions this broker implements are advertised.</summary>
+    private static readonly Dictionary<string, object?> Capabilities = new()
+    {
+        ["publisher_confirms"] = true,
+        ["basic.nack"] = true,
+        ["consumer_cancel_notify"] = true,
+        ["authentication_failure_close"] = true,
+        ["per_consumer_qos"] = true,
+    };
+
+    public static IReadOnlyDictionary<string, object?> Create() => new Dictionary<string, object?>
+    {
+        ["product"] = "AmqpBroker",
+        ["version"] = Version,
+        ["platform"] = $".NET {Environment.Version}",
+        ["copyright"] = "Copyright (c) 2026 The AmqpBroker authors",
+        ["information"] = "Licensed under the MIT license",
+        ["cluster_name"] = Environment.MachineName,
+        ["capabilities"] = Capabilities,
+    };
+}

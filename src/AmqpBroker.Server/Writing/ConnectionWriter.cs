@@ -1,0 +1,184 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Threading.Channels;
+using AmqpBroker.Core.Messages;
+using AmqpBroker.Protocol.Framing;
+using AmqpBroker.Protocol.Methods;
+
+namespace AmqpBroker.Server.Writing;
+
+/// <summary>
+/// The only code that touches a connection's <see cref="PipeWriter"/>. Channels and queues (on any
+/// thread) enqueue frames; one loop encodes them into the pipe and flushes once each time the queue
+/// drains, and awaiting that flush is the back-pressure. Deliveries are refused while too many bytes
+/// wait here, and <see cref="Writable"/> fires when the backlog has drained again.
+/// </summary>
+internal sealed class ConnectionWriter
+{
+    private const long HighWatermarkBytes = 4 * 1024 * 1024;
+    private const long LowWatermarkBytes = HighWatermarkBytes / 4;
+    private const long FlushThresholdBytes = 256 * 1024;
+
+    private readonly PipeWriter _output;
+    private readonly Channel<OutgoingFrame> _queue = Channel.CreateUnbounded<OutgoingFrame>(
+        new UnboundedChannelOptions { SingleReader = true, AllowSynchronousContinuations = false });
+
+    private long _pendingBytes;
+    private int _refusedDeliveries;
+    private volatile bool _sentSinceLastCheck;
+
+    public ConnectionWriter(PipeWriter output)
+    {
+        _output = output;
+    }
+
+    /// <summary>Raised on the writer loop when the delivery backlog has drained after a refusal.</summary>
+    public event Action? Writable;
+
+    /// <summary>The negotiated frame_max, which splits bodies into frames.</summary>
+    public uint FrameMax { get; set; } = AmqpConstants.FrameMinSize;
+
+    public bool CanAcceptDeliveries
+    {
+        get
+        {
+            if (Volatile.Read(ref _pendingBytes) < HighWatermarkBytes)
+            {
+                return true;
+            }
+
+            Volatile.Write(ref _refusedDeliveries, 1);
+            return false;
+        }
+    }
+
+    /// <summary>True once per interval in which something was written; the heartbeat check reads and resets it.</summary>
+    public bool TakeSentFlag()
+    {
+        var sent = _sentSinceLastCheck;
+        _sentSinceLastCheck = false;
+        return sent;
+    }
+
+    public void Enqueue(in OutgoingFrame frame)
+    {
+        if (frame.Message is { } message)
+        {
+            message.AddReference();
+            Interlocked.Add(ref _pendingBytes, message.Size);
+        }
+
+        if (!_queue.Writer.TryWrite(frame))
+        {
+            // The connection is closing: nothing more will be written.
+            frame.Message?.Release();
+        }
+    }
+
+    public void EnqueueMethod<T>(ushort channel, in T method)
+        where T : struct, IAmqpMethod<T> =>
+        Enqueue(new OutgoingFrame(OutgoingKind.Encoded, channel, Encoded: Encode(channel, method)));
+
+    public static byte[] Encode<T>(ushort channel, in T method)
+        where T : struct, IAmqpMethod<T>
+    {
+        var buffer = new ArrayBufferWriter<byte>(method.ArgumentsSize + 12);
+        FrameWriter.WriteMethod(buffer, channel, method);
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>Stops accepting frames; <see cref="RunAsync"/> writes what is queued and returns.</summary>
+    public void Complete() => _queue.Writer.TryComplete();
+
+    public async Task RunAsync()
+    {
+        var reader = _queue.Reader;
+        try
+        {
+            while (await reader.WaitToReadAsync().ConfigureAwait(false))
+            {
+                while (reader.TryRead(out var frame))
+                {
+                    Write(frame);
+                    if (_output.UnflushedBytes >= FlushThresholdBytes && (await _output.FlushAsync().ConfigureAwait(false)).IsCompleted)
+                    {
+                        return;
+                    }
+                }
+
+                _sentSinceLastCheck = true;
+                if ((await _output.FlushAsync().ConfigureAwait(false)).IsCompleted)
+                {
+                    return;
+                }
+            }
+        }
+        finally
+        {
+            // Whatever could not be sent still holds message references.
+            while (reader.TryRead(out var frame))
+            {
+                frame.Message?.Release();
+            }
+        }
+    }
+
+    private void Write(in OutgoingFrame frame)
+    {
+        switch (frame.Kind)
+        {
+            case OutgoingKind.Encoded:
+                _output.Write(frame.Encoded);
+                break;
+            case OutgoingKind.Deliver:
+                FrameWriter.WriteMethod(_output, frame.Channel, new BasicDeliver
+                {
+                    ConsumerTag = frame.ConsumerTag!,
+                    DeliveryTag = frame.DeliveryTag,
+                    Redelivered = frame.Redelivered,
+                    Exchange = frame.Message!.Exchange,
+                    RoutingKey = frame.Message.RoutingKey,
+                });
+                break;
+            case OutgoingKind.GetOk:
+                FrameWriter.WriteMethod(_output, frame.Channel, new BasicGetOk
+                {
+                    DeliveryTag = frame.DeliveryTag,
+                    Redelivered = frame.Redelivered,
+                    Exchange = frame.Message!.Exchange,
+                    RoutingKey = frame.Message.RoutingKey,
+                    MessageCount = frame.MessageCount,
+                });
+                break;
+            case OutgoingKind.Heartbeat:
+                FrameWriter.WriteHeartbeat(_output);
+                break;
+            case OutgoingKind.PublisherAck:
+                FrameWriter.WriteMethod(_output, frame.Channel, new BasicAck { DeliveryTag = frame.DeliveryTag, Multiple = frame.Redelivered });
+                break;
+        }
+
+        if (frame.Message is { } message)
+        {
+            WriteContent(frame.Channel, message);
+            message.Release();
+            OnDeliveryWritten(message.Size);
+        }
+    }
+
+    private void WriteContent(ushort channel, Message message)
+    {
+        FrameWriter.WriteContentHeader(_output, channel, (ulong)message.BodySize, message.Properties);
+        FrameWriter.WriteBody(_output, channel, message.Body, FrameMax);
+    }
+
+    private void OnDeliveryWritten(int size)
+    {
+        var pending = Interlocked.Add(ref _pendingBytes, -size);
+        if (pending < LowWatermarkBytes && Volatile.Read(ref _refusedDeliveries) == 1
+            && Interlocked.Exchange(ref _refusedDeliveries, 0) == 1)
+        {
+            Writable?.Invoke();
+        }
+    }
+}
