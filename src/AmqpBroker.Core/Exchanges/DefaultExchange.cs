@@ -6,7 +6,7 @@ namespace AmqpBroker.Core.Exchanges;
 /// <summary>The nameless exchange: every queue is implicitly bound to it by its own name.</summary>
 public sealed class DefaultExchange(ExchangeDefinition definition, Func<string, Queue?> findQueue) : Exchange(definition)
 {
-    public override void Route(Message message, List<Queue> destinations)
+    public override void Route(Message message, List<IBindingDestination> destinations)
     {
         if (findQueue(message.RoutingKey) is { } queue)
         {
@@ -14,8 +14,8 @@ public sealed class DefaultExchange(ExchangeDefinition definition, Func<string, 
         }
     }
 
-    protected override void OnBindingsChanged(IReadOnlyCollection<Binding> bindings)
-    {
-        // Explicit bindings to the default exchange are refused before they get here.
-    }
+    // Explicit bindings to the default exchange are refused before they get here.
+    protected override void OnBindingAdded(Binding binding) => throw new InvalidOperationException("the default exchange takes no bindings");
+
+    protected override void OnBindingRemoved(Binding binding) => throw new InvalidOperationException("the default exchange takes no bindings");
 }

@@ -1,24 +1,36 @@
-using System.Collections.Frozen;
+using System.Collections.Concurrent;
 using AmqpBroker.Core.Messages;
-using AmqpBroker.Core.Queues;
 
 namespace AmqpBroker.Core.Exchanges;
 
-/// <summary>Routes to the queues bound with exactly the message's routing key.</summary>
+/// <summary>Routes to the destinations bound with exactly the message's routing key.</summary>
 public sealed class DirectExchange(ExchangeDefinition definition) : Exchange(definition)
 {
-    private volatile FrozenDictionary<string, Queue[]> _routes = FrozenDictionary<string, Queue[]>.Empty;
+    /// <summary>Key → distinct destinations; each array is replaced whole, so readers see a consistent one.</summary>
+    private readonly ConcurrentDictionary<string, IBindingDestination[]> _routes = new(StringComparer.Ordinal);
 
-    public override void Route(Message message, List<Queue> destinations)
+    public override void Route(Message message, List<IBindingDestination> destinations)
     {
-        if (_routes.TryGetValue(message.RoutingKey, out var queues))
+        if (_routes.TryGetValue(message.RoutingKey, out var bound))
         {
-            destinations.AddRange(queues);
+            destinations.AddRange(bound);
         }
     }
 
-    protected override void OnBindingsChanged(IReadOnlyCollection<Binding> bindings) =>
-        _routes = bindings
-            .GroupBy(b => b.RoutingKey, StringComparer.Ordinal)
-            .ToFrozenDictionary(g => g.Key, g => g.Select(b => b.Destination).Distinct().ToArray(), StringComparer.Ordinal);
+    protected override void OnBindingAdded(Binding binding) => Rebuild(binding.RoutingKey);
+
+    protected override void OnBindingRemoved(Binding binding) => Rebuild(binding.RoutingKey);
+
+    private void Rebuild(string routingKey)
+    {
+        var bound = Bindings.Where(b => b.RoutingKey == routingKey).Select(b => b.Destination).Distinct().ToArray();
+        if (bound.Length == 0)
+        {
+            _routes.TryRemove(routingKey, out _);
+        }
+        else
+        {
+            _routes[routingKey] = bound;
+        }
+    }
 }

@@ -1,13 +1,13 @@
 using AmqpBroker.Core.Messages;
-using AmqpBroker.Core.Queues;
 
 namespace AmqpBroker.Core.Exchanges;
 
 /// <summary>
-/// An exchange: one subclass per type decides which bound queues a message reaches. Binding changes
-/// happen under the virtual host's topology lock; routing reads immutable snapshots and takes no lock.
+/// An exchange: one subclass per type decides which bindings a message matches. Binding changes are
+/// serialised by this exchange's lock and reach the subclass one at a time, which keeps an immutable
+/// routing snapshot up to date; routing reads that snapshot and takes no lock.
 /// </summary>
-public abstract class Exchange
+public abstract class Exchange : IBindingDestination
 {
     private readonly HashSet<Binding> _bindings = [];
 
@@ -45,8 +45,8 @@ public abstract class Exchange
         }
     }
 
-    /// <summary>Adds every queue the message reaches to <paramref name="destinations"/>, each once.</summary>
-    public abstract void Route(Message message, List<Queue> destinations);
+    /// <summary>Adds each destination the message matches to <paramref name="destinations"/>, each once.</summary>
+    public abstract void Route(Message message, List<IBindingDestination> destinations);
 
     internal bool AddBinding(Binding binding)
     {
@@ -54,28 +54,28 @@ public abstract class Exchange
         {
             foreach (var existing in _bindings)
             {
-                if (existing.Matches(binding.Source, binding.Destination, binding.RoutingKey, binding.Arguments))
+                if (existing.Matches(binding.Destination, binding.RoutingKey, binding.Arguments))
                 {
                     return false;
                 }
             }
 
             _bindings.Add(binding);
-            OnBindingsChanged(_bindings);
+            OnBindingAdded(binding);
             return true;
         }
     }
 
-    internal Binding? RemoveBinding(Queue destination, string routingKey, IReadOnlyDictionary<string, object?> arguments)
+    internal Binding? RemoveBinding(IBindingDestination destination, string routingKey, IReadOnlyDictionary<string, object?> arguments)
     {
         lock (_bindings)
         {
             foreach (var existing in _bindings)
             {
-                if (existing.Matches(this, destination, routingKey, arguments))
+                if (existing.Matches(destination, routingKey, arguments))
                 {
                     _bindings.Remove(existing);
-                    OnBindingsChanged(_bindings);
+                    OnBindingRemoved(existing);
                     return existing;
                 }
             }
@@ -84,17 +84,25 @@ public abstract class Exchange
         }
     }
 
-    internal void RemoveBindingsTo(Queue destination)
+    /// <summary>Removes every binding to <paramref name="destination"/> (it was deleted); true when there was one.</summary>
+    internal bool RemoveBindingsTo(IBindingDestination destination)
     {
         lock (_bindings)
         {
-            if (_bindings.RemoveWhere(b => ReferenceEquals(b.Destination, destination)) > 0)
+            var removed = _bindings.Where(b => ReferenceEquals(b.Destination, destination)).ToList();
+            foreach (var binding in removed)
             {
-                OnBindingsChanged(_bindings);
+                _bindings.Remove(binding);
+                OnBindingRemoved(binding);
             }
+
+            return removed.Count > 0;
         }
     }
 
-    /// <summary>Rebuilds the routing snapshot; called under the bindings lock after every change.</summary>
-    protected abstract void OnBindingsChanged(IReadOnlyCollection<Binding> bindings);
+    /// <summary>Updates the routing snapshot; called under the bindings lock.</summary>
+    protected abstract void OnBindingAdded(Binding binding);
+
+    /// <summary>Updates the routing snapshot; called under the bindings lock.</summary>
+    protected abstract void OnBindingRemoved(Binding binding);
 }

@@ -9,6 +9,7 @@ internal static class ExchangeFactory
     {
         ExchangeTypes.Direct => new DirectExchange(definition),
         ExchangeTypes.Fanout => new FanoutExchange(definition),
+        ExchangeTypes.Topic => new TopicExchange(definition),
         _ => throw AmqpException.CommandInvalid($"unknown exchange type '{definition.Type}'"),
     };
 }
@@ -17,4 +18,5 @@ public static class ExchangeTypes
 {
     public const string Direct = "direct";
     public const string Fanout = "fanout";
+    public const string Topic = "topic";
 }

@@ -1,15 +1,17 @@
 using AmqpBroker.Core.Messages;
-using AmqpBroker.Core.Queues;
 
 namespace AmqpBroker.Core.Exchanges;
 
-/// <summary>Routes to every bound queue, whatever the routing key.</summary>
+/// <summary>Routes to every bound destination, whatever the routing key.</summary>
 public sealed class FanoutExchange(ExchangeDefinition definition) : Exchange(definition)
 {
-    private volatile Queue[] _queues = [];
+    private volatile IBindingDestination[] _destinations = [];
 
-    public override void Route(Message message, List<Queue> destinations) => destinations.AddRange(_queues);
+    public override void Route(Message message, List<IBindingDestination> destinations) => destinations.AddRange(_destinations);
 
-    protected override void OnBindingsChanged(IReadOnlyCollection<Binding> bindings) =>
-        _queues = bindings.Select(b => b.Destination).Distinct().ToArray();
+    protected override void OnBindingAdded(Binding binding) => Rebuild();
+
+    protected override void OnBindingRemoved(Binding binding) => Rebuild();
+
+    private void Rebuild() => _destinations = Bindings.Select(b => b.Destination).Distinct().ToArray();
 }

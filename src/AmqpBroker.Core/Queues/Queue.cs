@@ -1,4 +1,5 @@
 using AmqpBroker.Core.Errors;
+using AmqpBroker.Core.Exchanges;
 using AmqpBroker.Core.Messages;
 using AmqpBroker.Core.Sessions;
 
@@ -9,7 +10,7 @@ namespace AmqpBroker.Core.Queues;
 /// and the count of messages delivered but not settled. All of it is guarded by this queue's lock alone;
 /// delivery happens on whichever thread made progress possible (a publish, an ack, a new consumer).
 /// </summary>
-public sealed class Queue
+public sealed class Queue : IBindingDestination
 {
     private readonly Lock _lock = new();
     private readonly ReadyMessages _ready = new();

@@ -15,10 +15,12 @@ public sealed class VirtualHost
     private readonly ConcurrentDictionary<string, Exchange> _exchanges = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Queue> _queues = new(StringComparer.Ordinal);
     private readonly Lock _topology = new();
+    private readonly Func<string, Exchange?> _findExchange;
 
     public VirtualHost(string name)
     {
         Name = name;
+        _findExchange = n => _exchanges.GetValueOrDefault(n);
         DefaultExchange = new DefaultExchange(new ExchangeDefinition("", name, ExchangeTypes.Direct, true, false, false, Protocol.Encoding.FieldTable.Empty), FindQueue);
         _exchanges[""] = DefaultExchange;
         foreach (var (exchangeName, type) in PredeclaredExchanges)
@@ -39,6 +41,7 @@ public sealed class VirtualHost
     [
         ("amq.direct", ExchangeTypes.Direct),
         ("amq.fanout", ExchangeTypes.Fanout),
+        ("amq.topic", ExchangeTypes.Topic),
     ];
 
     public Queue? FindQueue(string name) => _queues.GetValueOrDefault(name);
@@ -174,30 +177,43 @@ public sealed class VirtualHost
         lock (_topology)
         {
             var queue = GetQueue(queueName, connection);
-            var exchange = GetBindableExchange(exchangeName);
-            // RabbitMQ answers unbind-ok for a binding that does not exist.
-            exchange.RemoveBinding(queue, routingKey, arguments);
-            if (exchange.Definition.AutoDelete && !exchange.HasBindings)
-            {
-                RemoveExchangeLocked(exchange);
-            }
+            UnbindLocked(GetBindableExchange(exchangeName), queue, routingKey, arguments);
+        }
+    }
+
+    /// <summary>exchange.bind: messages routed by <paramref name="sourceName"/> flow on into <paramref name="destinationName"/>.</summary>
+    public void BindExchange(string destinationName, string sourceName, string routingKey, IReadOnlyDictionary<string, object?> arguments)
+    {
+        lock (_topology)
+        {
+            var destination = GetBindableExchange(destinationName);
+            var source = GetBindableExchange(sourceName);
+            source.AddBinding(new Binding(source, destination, routingKey, arguments));
+        }
+    }
+
+    public void UnbindExchange(string destinationName, string sourceName, string routingKey, IReadOnlyDictionary<string, object?> arguments)
+    {
+        lock (_topology)
+        {
+            var destination = GetBindableExchange(destinationName);
+            UnbindLocked(GetBindableExchange(sourceName), destination, routingKey, arguments);
         }
     }
 
     /// <summary>
-    /// Routes <paramref name="message"/> through <paramref name="exchange"/> and enqueues it once in every
-    /// queue reached; returns how many that was. <paramref name="scratch"/> is the caller's reusable list.
+    /// Routes <paramref name="message"/> from <paramref name="exchange"/> and enqueues it once in every queue
+    /// it reaches (those are left in <see cref="RoutingScratch.Queues"/>); returns how many that was.
     /// </summary>
-    public static int Publish(Exchange exchange, Message message, List<Queue> scratch)
+    public int Publish(Exchange exchange, Message message, RoutingScratch scratch)
     {
-        scratch.Clear();
-        exchange.Route(message, scratch);
-        foreach (var queue in scratch)
+        MessageRouter.Route(exchange, message, _findExchange, scratch);
+        foreach (var queue in scratch.Queues)
         {
             queue.Enqueue(message);
         }
 
-        return scratch.Count;
+        return scratch.Queues.Count;
     }
 
     /// <summary>The connection closed: its exclusive queues go with it.</summary>
@@ -234,21 +250,53 @@ public sealed class VirtualHost
     private uint RemoveQueueLocked(Queue queue)
     {
         _queues.TryRemove(new KeyValuePair<string, Queue>(queue.Name, queue));
-        foreach (var exchange in _exchanges.Values)
-        {
-            exchange.RemoveBindingsTo(queue);
-            if (exchange.Definition.AutoDelete && !exchange.HasBindings)
-            {
-                RemoveExchangeLocked(exchange);
-            }
-        }
-
+        RemoveBindingsToLocked(queue);
         return queue.Delete();
     }
 
     private void RemoveExchangeLocked(Exchange exchange)
     {
-        _exchanges.TryRemove(new KeyValuePair<string, Exchange>(exchange.Name, exchange));
+        if (!_exchanges.TryRemove(new KeyValuePair<string, Exchange>(exchange.Name, exchange)))
+        {
+            return;
+        }
+
         exchange.IsDeleted = true;
+        foreach (var binding in exchange.Bindings)
+        {
+            exchange.RemoveBinding(binding.Destination, binding.RoutingKey, binding.Arguments);
+        }
+
+        RemoveBindingsToLocked(exchange);
+    }
+
+    /// <summary>A queue or exchange went away: drop the bindings leading to it, then auto-delete emptied sources.</summary>
+    private void RemoveBindingsToLocked(IBindingDestination destination)
+    {
+        foreach (var source in _exchanges.Values)
+        {
+            if (source.RemoveBindingsTo(destination))
+            {
+                DeleteIfUnusedAutoDelete(source);
+            }
+        }
+    }
+
+    private void UnbindLocked(Exchange source, IBindingDestination destination, string routingKey, IReadOnlyDictionary<string, object?> arguments)
+    {
+        // RabbitMQ answers unbind-ok for a binding that does not exist.
+        if (source.RemoveBinding(destination, routingKey, arguments) is not null)
+        {
+            DeleteIfUnusedAutoDelete(source);
+        }
+    }
+
+    /// <summary>An auto-delete exchange is deleted when its last binding (as a source) goes.</summary>
+    private void DeleteIfUnusedAutoDelete(Exchange exchange)
+    {
+        if (exchange.Definition.AutoDelete && !exchange.HasBindings)
+        {
+            RemoveExchangeLocked(exchange);
+        }
     }
 }

@@ -3,7 +3,6 @@ using AmqpBroker.Core;
 using AmqpBroker.Core.Errors;
 using AmqpBroker.Core.Exchanges;
 using AmqpBroker.Core.Messages;
-using AmqpBroker.Core.Queues;
 using AmqpBroker.Core.Sessions;
 using AmqpBroker.Core.VirtualHosts;
 using AmqpBroker.Protocol.Encoding;
@@ -22,7 +21,7 @@ internal sealed class AmqpChannel : IDeliveryTarget
 {
     private readonly AmqpConnection _connection;
     private readonly ContentAssembler _content;
-    private readonly List<Queue> _routed = [];
+    private readonly RoutingScratch _routing = new();
     private Exchange? _lastExchange;
     private volatile bool _flowActive = true;
     private ulong _publishSequence;
@@ -212,7 +211,7 @@ internal sealed class AmqpChannel : IDeliveryTarget
         {
             var publish = _content.Publish;
             var exchange = ResolveExchange(publish.Exchange);
-            var routed = VirtualHost.Publish(exchange, message, _routed);
+            var routed = VirtualHost.Publish(exchange, message, _routing);
             if (routed == 0 && publish.Mandatory)
             {
                 var basicReturn = new BasicReturn { ReplyCode = (ushort)ReplyCode.NoRoute, ReplyText = "NO_ROUTE", Exchange = publish.Exchange, RoutingKey = publish.RoutingKey };

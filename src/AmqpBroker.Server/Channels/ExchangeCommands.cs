@@ -4,7 +4,7 @@ using AmqpBroker.Protocol.Methods;
 
 namespace AmqpBroker.Server.Channels;
 
-/// <summary>The exchange class: declare and delete.</summary>
+/// <summary>The exchange class: declare, delete, and RabbitMQ's exchange-to-exchange bind and unbind.</summary>
 internal static class ExchangeCommands
 {
     public static void Handle(AmqpChannel channel, uint commandId, ref AmqpReader reader)
@@ -16,6 +16,12 @@ internal static class ExchangeCommands
                 break;
             case CommandIds.ExchangeDelete:
                 Delete(channel, ExchangeDelete.Read(ref reader));
+                break;
+            case CommandIds.ExchangeBind:
+                Bind(channel, ExchangeBind.Read(ref reader));
+                break;
+            case CommandIds.ExchangeUnbind:
+                Unbind(channel, ExchangeUnbind.Read(ref reader));
                 break;
             default:
                 throw AmqpChannel.UnsupportedMethod(commandId);
@@ -29,6 +35,24 @@ internal static class ExchangeCommands
         if (!declare.NoWait)
         {
             channel.Send(new ExchangeDeclareOk());
+        }
+    }
+
+    private static void Bind(AmqpChannel channel, ExchangeBind bind)
+    {
+        channel.VirtualHost.BindExchange(bind.Destination, bind.Source, bind.RoutingKey, bind.Arguments);
+        if (!bind.NoWait)
+        {
+            channel.Send(new ExchangeBindOk());
+        }
+    }
+
+    private static void Unbind(AmqpChannel channel, ExchangeUnbind unbind)
+    {
+        channel.VirtualHost.UnbindExchange(unbind.Destination, unbind.Source, unbind.RoutingKey, unbind.Arguments);
+        if (!unbind.NoWait)
+        {
+            channel.Send(new ExchangeUnbindOk());
         }
     }
 

@@ -212,6 +212,12 @@ internal sealed class AmqpConnection
         {
             CloseConnection(ReplyCode.SyntaxError, $"SYNTAX_ERROR - {ex.Message}", classId, methodId);
         }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // A bug of ours must cost this connection only, never the process or other connections.
+            ServerLog.InternalError(_logger, Name, ex);
+            CloseConnection(ReplyCode.InternalError, "INTERNAL_ERROR", classId, methodId);
+        }
     }
 
     private void HandleMethodFrame(in Frame frame, out ushort classId, out ushort methodId)

@@ -13,6 +13,7 @@ internal static class ServerProperties
     {
         ["publisher_confirms"] = true,
         ["basic.nack"] = true,
+        ["exchange_exchange_bindings"] = true,
         ["consumer_cancel_notify"] = true,
         ["authentication_failure_close"] = true,
         ["per_consumer_qos"] = true,

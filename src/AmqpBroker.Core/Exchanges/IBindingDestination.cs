@@ -1,0 +1,7 @@
+namespace AmqpBroker.Core.Exchanges;
+
+/// <summary>What a binding can lead to: a queue, or another exchange (exchange-to-exchange bindings).</summary>
+public interface IBindingDestination
+{
+    string Name { get; }
+}

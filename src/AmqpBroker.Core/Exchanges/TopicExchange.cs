@@ -1,0 +1,20 @@
+using AmqpBroker.Core.Messages;
+
+namespace AmqpBroker.Core.Exchanges;
+
+/// <summary>Routes by pattern: binding keys with '*' (one word) and '#' (any words), through a trie.</summary>
+public sealed class TopicExchange(ExchangeDefinition definition) : Exchange(definition)
+{
+    private volatile TopicTrie _trie = TopicTrie.Empty;
+
+    public override void Route(Message message, List<IBindingDestination> destinations)
+    {
+        var start = destinations.Count;
+        _trie.Match(TopicTrie.Split(message.RoutingKey), destinations);
+        DestinationDeduplicator.RemoveDuplicates(destinations, start);
+    }
+
+    protected override void OnBindingAdded(Binding binding) => _trie = _trie.Add(binding.RoutingKey, binding.Destination);
+
+    protected override void OnBindingRemoved(Binding binding) => _trie = _trie.Remove(binding.RoutingKey, binding.Destination);
+}
