@@ -50,6 +50,7 @@ public abstract class Exchange : IBindingDestination
 
     internal bool AddBinding(Binding binding)
     {
+        ValidateBinding(binding);
         lock (_bindings)
         {
             foreach (var existing in _bindings)
@@ -98,6 +99,11 @@ public abstract class Exchange : IBindingDestination
 
             return removed.Count > 0;
         }
+    }
+
+    /// <summary>Rejects a binding this exchange type cannot route by (406 PRECONDITION_FAILED).</summary>
+    protected virtual void ValidateBinding(Binding binding)
+    {
     }
 
     /// <summary>Updates the routing snapshot; called under the bindings lock.</summary>

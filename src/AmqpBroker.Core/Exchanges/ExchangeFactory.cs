@@ -10,6 +10,7 @@ internal static class ExchangeFactory
         ExchangeTypes.Direct => new DirectExchange(definition),
         ExchangeTypes.Fanout => new FanoutExchange(definition),
         ExchangeTypes.Topic => new TopicExchange(definition),
+        ExchangeTypes.Headers => new HeadersExchange(definition),
         _ => throw AmqpException.CommandInvalid($"unknown exchange type '{definition.Type}'"),
     };
 }
@@ -19,4 +20,5 @@ public static class ExchangeTypes
     public const string Direct = "direct";
     public const string Fanout = "fanout";
     public const string Topic = "topic";
+    public const string Headers = "headers";
 }

@@ -42,6 +42,8 @@ public sealed class VirtualHost
         ("amq.direct", ExchangeTypes.Direct),
         ("amq.fanout", ExchangeTypes.Fanout),
         ("amq.topic", ExchangeTypes.Topic),
+        ("amq.headers", ExchangeTypes.Headers),
+        ("amq.match", ExchangeTypes.Headers),
     ];
 
     public Queue? FindQueue(string name) => _queues.GetValueOrDefault(name);
