@@ -257,18 +257,36 @@ public sealed class Session
         // Acks arrive only on the channel's read loop, so one scratch list serves them all.
         var removed = _settling;
         removed.Clear();
+        Take(deliveryTag, multiple, removed);
+        Complete(removed, requeue);
+    }
+
+    /// <summary>
+    /// Inside a transaction: removes the deliveries an ack/nack/reject names (validating the tag now, as
+    /// RabbitMQ does) without settling them; the caller completes them on commit or restores them on rollback.
+    /// </summary>
+    public void Take(ulong deliveryTag, bool multiple, List<UnackedDelivery> taken)
+    {
         lock (_lock)
         {
-            if (!_unacked.TryRemove(deliveryTag, multiple, removed))
+            if (!_unacked.TryRemove(deliveryTag, multiple, taken))
             {
                 throw AmqpException.PreconditionFailed($"unknown delivery tag {deliveryTag}");
             }
         }
-
-        Complete(removed, requeue);
     }
 
-    private static void Complete(List<UnackedDelivery> removed, bool requeue)
+    /// <summary>Transaction rolled back: the taken deliveries are unacked again.</summary>
+    public void Restore(IReadOnlyList<UnackedDelivery> taken)
+    {
+        lock (_lock)
+        {
+            _unacked.Restore(taken);
+        }
+    }
+
+    /// <summary>Settles deliveries taken from a session: requeued, or released from their queues.</summary>
+    public static void Complete(List<UnackedDelivery> removed, bool requeue)
     {
         foreach (var delivery in removed)
         {

@@ -40,6 +40,13 @@ internal sealed class UnackedDeliveries
         return true;
     }
 
+    /// <summary>Puts deliveries back (a rolled-back transaction), keeping tag order.</summary>
+    public void Restore(IReadOnlyList<UnackedDelivery> deliveries)
+    {
+        _items.AddRange(deliveries);
+        _items.Sort(static (a, b) => a.DeliveryTag.CompareTo(b.DeliveryTag));
+    }
+
     public void RemoveAll(List<UnackedDelivery> removed)
     {
         removed.AddRange(_items);

@@ -24,6 +24,7 @@ internal sealed class AmqpChannel : IDeliveryTarget
     private readonly RoutingScratch _routing = new();
     private Exchange? _lastExchange;
     private volatile bool _flowActive = true;
+    private readonly Action<Message, bool> _route;
     private ulong _publishSequence;
     private bool _closing;
 
@@ -33,6 +34,7 @@ internal sealed class AmqpChannel : IDeliveryTarget
         Number = number;
         _content = new ContentAssembler(connection.Broker.Settings.MaxMessageSize);
         Session = new Session(connection.Client, number, this);
+        _route = Route;
     }
 
     public ushort Number { get; }
@@ -42,6 +44,9 @@ internal sealed class AmqpChannel : IDeliveryTarget
     public bool IsClosed { get; private set; }
 
     public bool ConfirmMode { get; private set; }
+
+    /// <summary>Set once tx.select was received: publishes and acks then wait for tx.commit.</summary>
+    public Transaction? Transaction { get; private set; }
 
     /// <summary>The queue this channel declared last: an empty queue name in later methods means it.</summary>
     public string? LastDeclaredQueue { get; set; }
@@ -124,7 +129,46 @@ internal sealed class AmqpChannel : IDeliveryTarget
 
     public void BeginPublish(in BasicPublish publish) => _content.Begin(publish);
 
-    public void EnableConfirms() => ConfirmMode = true;
+    public void EnableConfirms()
+    {
+        if (Transaction is not null)
+        {
+            throw AmqpException.PreconditionFailed("cannot switch from tx to confirm mode");
+        }
+
+        ConfirmMode = true;
+    }
+
+    public void BeginTransactions()
+    {
+        if (ConfirmMode)
+        {
+            throw AmqpException.PreconditionFailed("cannot switch from confirm to tx mode");
+        }
+
+        Transaction ??= new Transaction();
+    }
+
+    public void CommitTransaction() => RequireTransaction().Commit(_route);
+
+    public void RollbackTransaction() => RequireTransaction().Rollback(Session);
+
+    /// <summary>basic.ack / nack / reject: settled now, or at commit on a transactional channel.</summary>
+    public void Settle(ulong deliveryTag, bool multiple, bool? requeue)
+    {
+        if (Transaction is { } transaction)
+        {
+            transaction.AddSettlement(Session, deliveryTag, multiple, requeue ?? false);
+        }
+        else if (requeue is { } value)
+        {
+            Session.Reject(deliveryTag, multiple, value);
+        }
+        else
+        {
+            Session.Ack(deliveryTag, multiple);
+        }
+    }
 
     public void SetFlow(bool active)
     {
@@ -161,6 +205,9 @@ internal sealed class AmqpChannel : IDeliveryTarget
                 break;
             case 85:
                 ConfirmCommands.Handle(this, commandId, ref reader);
+                break;
+            case 90:
+                TxCommands.Handle(this, commandId, ref reader);
                 break;
             default:
                 throw UnsupportedMethod(commandId);
@@ -207,14 +254,25 @@ internal sealed class AmqpChannel : IDeliveryTarget
             return;
         }
 
+        if (Transaction is { } transaction)
+        {
+            transaction.AddPublish(message, _content.Publish.Mandatory);
+            return;
+        }
+
+        Route(message, _content.Publish.Mandatory);
+    }
+
+    /// <summary>Routes a complete message (now, or at tx.commit), answers mandatory and confirms, and lets go of it.</summary>
+    private void Route(Message message, bool mandatory)
+    {
         try
         {
-            var publish = _content.Publish;
-            var exchange = ResolveExchange(publish.Exchange);
+            var exchange = ResolveExchange(message.Exchange);
             var routed = VirtualHost.Publish(exchange, message, _routing);
-            if (routed == 0 && publish.Mandatory)
+            if (routed == 0 && mandatory)
             {
-                var basicReturn = new BasicReturn { ReplyCode = (ushort)ReplyCode.NoRoute, ReplyText = "NO_ROUTE", Exchange = publish.Exchange, RoutingKey = publish.RoutingKey };
+                var basicReturn = new BasicReturn { ReplyCode = (ushort)ReplyCode.NoRoute, ReplyText = "NO_ROUTE", Exchange = message.Exchange, RoutingKey = message.RoutingKey };
                 _connection.Writer.Enqueue(new OutgoingFrame(OutgoingKind.Encoded, Number, message, Encoded: ConnectionWriter.Encode(Number, basicReturn)));
             }
 
@@ -228,6 +286,9 @@ internal sealed class AmqpChannel : IDeliveryTarget
             message.Release();
         }
     }
+
+    private Transaction RequireTransaction() =>
+        Transaction ?? throw AmqpException.PreconditionFailed("channel is not transactional");
 
     private Exchange ResolveExchange(string name)
     {
@@ -262,6 +323,7 @@ internal sealed class AmqpChannel : IDeliveryTarget
     private void Shutdown()
     {
         _content.Reset();
+        Transaction?.Rollback(Session);
         Session.Close();
     }
 }

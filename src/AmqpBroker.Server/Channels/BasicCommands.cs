@@ -18,15 +18,15 @@ internal static class BasicCommands
                 break;
             case CommandIds.BasicAck:
                 var ack = BasicAck.Read(ref reader);
-                session.Ack(ack.DeliveryTag, ack.Multiple);
+                channel.Settle(ack.DeliveryTag, ack.Multiple, requeue: null);
                 break;
             case CommandIds.BasicNack:
                 var nack = BasicNack.Read(ref reader);
-                session.Reject(nack.DeliveryTag, nack.Multiple, nack.Requeue);
+                channel.Settle(nack.DeliveryTag, nack.Multiple, nack.Requeue);
                 break;
             case CommandIds.BasicReject:
                 var reject = BasicReject.Read(ref reader);
-                session.Reject(reject.DeliveryTag, multiple: false, reject.Requeue);
+                channel.Settle(reject.DeliveryTag, multiple: false, reject.Requeue);
                 break;
             case CommandIds.BasicQos:
                 Qos(channel, BasicQos.Read(ref reader));

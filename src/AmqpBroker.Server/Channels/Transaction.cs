@@ -1,0 +1,57 @@
+using AmqpBroker.Core.Messages;
+using AmqpBroker.Core.Sessions;
+
+namespace AmqpBroker.Server.Channels;
+
+/// <summary>
+/// The work a transactional channel has done since its last commit or rollback: published messages not
+/// yet routed, and acks/nacks/rejects whose deliveries were taken from the session but not yet settled.
+/// </summary>
+internal sealed class Transaction
+{
+    private readonly List<(Message Message, bool Mandatory)> _publishes = [];
+    private readonly List<(List<UnackedDelivery> Deliveries, bool Requeue)> _settlements = [];
+
+    public void AddPublish(Message message, bool mandatory) => _publishes.Add((message, mandatory));
+
+    public void AddSettlement(Session session, ulong deliveryTag, bool multiple, bool requeue)
+    {
+        var taken = new List<UnackedDelivery>();
+        session.Take(deliveryTag, multiple, taken);
+        _settlements.Add((taken, requeue));
+    }
+
+    /// <summary>Routes every publish through <paramref name="route"/> and settles every ack, in order.</summary>
+    public void Commit(Action<Message, bool> route)
+    {
+        foreach (var (message, mandatory) in _publishes)
+        {
+            route(message, mandatory);
+        }
+
+        foreach (var (deliveries, requeue) in _settlements)
+        {
+            Session.Complete(deliveries, requeue);
+        }
+
+        _publishes.Clear();
+        _settlements.Clear();
+    }
+
+    /// <summary>Drops the publishes and makes the taken deliveries unacked again.</summary>
+    public void Rollback(Session session)
+    {
+        foreach (var (message, _) in _publishes)
+        {
+            message.Release();
+        }
+
+        foreach (var (deliveries, _) in _settlements)
+        {
+            session.Restore(deliveries);
+        }
+
+        _publishes.Clear();
+        _settlements.Clear();
+    }
+}
