@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using AmqpBroker.Core.Alarms;
 using AmqpBroker.Core.Scheduling;
 using AmqpBroker.Core.Security;
 using AmqpBroker.Core.VirtualHosts;
@@ -27,6 +28,9 @@ public sealed class Broker : IDisposable
     public UserStore Users { get; } = new();
 
     public BrokerScheduler Scheduler { get; }
+
+    /// <summary>Raised, publishing connections are blocked (connection.blocked) until it clears.</summary>
+    public ResourceAlarm Alarm { get; } = new();
 
     public TimeProvider Time => Scheduler.Time;
 

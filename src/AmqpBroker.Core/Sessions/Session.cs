@@ -199,7 +199,7 @@ public sealed class Session
     /// <summary>basic.reject / basic.nack: requeue, or drop (dead-lettering comes with the queue's DLX).</summary>
     public void Reject(ulong deliveryTag, bool multiple, bool requeue) => Settle(deliveryTag, multiple, requeue);
 
-    /// <summary>basic.recover: requeue every unacked delivery (RabbitMQ requeues even when requeue = false).</summary>
+    /// <summary>basic.recover(requeue = true): every unacked delivery goes back to its queue.</summary>
     public void Recover()
     {
         var removed = new List<UnackedDelivery>();

@@ -39,7 +39,8 @@ public static class FrameReader
             throw new FrameFormatException($"unknown frame type {(byte)type}");
         }
 
-        if (frameMax != 0 && size > frameMax - FrameOverhead)
+        // Like RabbitMQ, tolerate payloads up to frame_max itself: many clients forget the 8 bytes of overhead.
+        if (frameMax != 0 && size > frameMax)
         {
             throw new FrameFormatException($"frame of {size + FrameOverhead} bytes exceeds frame_max {frameMax}");
         }

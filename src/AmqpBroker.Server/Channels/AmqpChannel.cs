@@ -23,7 +23,6 @@ internal sealed class AmqpChannel : IDeliveryTarget
     private readonly ContentAssembler _content;
     private readonly RoutingScratch _routing = new();
     private Exchange? _lastExchange;
-    private volatile bool _flowActive = true;
     private readonly Action<Message, bool> _route;
     private ulong _publishSequence;
     private bool _closing;
@@ -55,7 +54,7 @@ internal sealed class AmqpChannel : IDeliveryTarget
 
     public VirtualHost VirtualHost => _connection.VirtualHost;
 
-    public bool CanAcceptDeliveries => _flowActive && _connection.Writer.CanAcceptDeliveries;
+    public bool CanAcceptDeliveries => _connection.Writer.CanAcceptDeliveries;
 
     public void HandleMethod(uint commandId, ref AmqpReader reader)
     {
@@ -170,15 +169,6 @@ internal sealed class AmqpChannel : IDeliveryTarget
         }
     }
 
-    public void SetFlow(bool active)
-    {
-        _flowActive = active;
-        if (active)
-        {
-            Session.ResumeDeliveries();
-        }
-    }
-
     void IDeliveryTarget.SendDeliver(string consumerTag, ulong deliveryTag, bool redelivered, Message message) =>
         _connection.Writer.Enqueue(new OutgoingFrame(OutgoingKind.Deliver, Number, message, consumerTag, deliveryTag, redelivered));
 
@@ -235,9 +225,13 @@ internal sealed class AmqpChannel : IDeliveryTarget
                 // close-ok without our close: nothing to do.
                 break;
             case CommandIds.ChannelFlow:
-                var flow = ChannelFlow.Read(ref reader);
-                SetFlow(flow.Active);
-                Send(new ChannelFlowOk { Active = flow.Active });
+                // RabbitMQ no longer lets clients pause deliveries (consumers use prefetch instead).
+                if (!ChannelFlow.Read(ref reader).Active)
+                {
+                    throw AmqpException.NotImplemented("active=false");
+                }
+
+                Send(new ChannelFlowOk { Active = true });
                 break;
             case CommandIds.ChannelFlowOk:
                 ChannelFlowOk.Read(ref reader);

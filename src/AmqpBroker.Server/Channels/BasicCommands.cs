@@ -41,17 +41,26 @@ internal static class BasicCommands
                 Get(channel, BasicGet.Read(ref reader));
                 break;
             case CommandIds.BasicRecover:
-                BasicRecover.Read(ref reader);
-                session.Recover();
+                Recover(session, BasicRecover.Read(ref reader).Requeue);
                 channel.Send(new BasicRecoverOk());
                 break;
             case CommandIds.BasicRecoverAsync:
-                BasicRecoverAsync.Read(ref reader);
-                session.Recover();
+                Recover(session, BasicRecoverAsync.Read(ref reader).Requeue);
                 break;
             default:
                 throw AmqpChannel.UnsupportedMethod(commandId);
         }
+    }
+
+    /// <summary>RabbitMQ requeues every unacked delivery, and refuses requeue=false (redelivery to the same consumer).</summary>
+    private static void Recover(Session session, bool requeue)
+    {
+        if (!requeue)
+        {
+            throw AmqpException.NotImplemented("requeue=false");
+        }
+
+        session.Recover();
     }
 
     private static void Publish(AmqpChannel channel, in BasicPublish publish)

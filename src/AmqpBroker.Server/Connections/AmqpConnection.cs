@@ -39,6 +39,8 @@ internal sealed class AmqpConnection
     private DateTimeOffset _lastSent;
     private volatile bool _receivedSinceTick;
     private volatile string? _forceCloseReason;
+    private readonly TaskCompletionSource _forceClosed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private bool _blocked;
 
     public AmqpConnection(ConnectionContext transport, Broker broker, ILogger logger)
     {
@@ -108,6 +110,7 @@ internal sealed class AmqpConnection
     internal void ForceClose(string reason)
     {
         _forceCloseReason = reason;
+        _forceClosed.TrySetResult();
         _transport.Transport.Input.CancelPendingRead();
     }
 
@@ -123,7 +126,7 @@ internal sealed class AmqpConnection
                 Span<byte> header = stackalloc byte[8];
                 buffer.Slice(0, 8).CopyTo(header);
                 input.AdvanceTo(buffer.GetPosition(8));
-                if (header.SequenceEqual(ProtocolHeader.Amqp091))
+                if (header.SequenceEqual(ProtocolHeader.Amqp091) || header.SequenceEqual(ProtocolHeader.Amqp09))
                 {
                     return true;
                 }
@@ -150,7 +153,7 @@ internal sealed class AmqpConnection
             var buffer = result.Buffer;
             try
             {
-                while (_state != ConnectionState.Closed && FrameReader.TryReadFrame(ref buffer, _handshake.FrameMax, out var frame))
+                while (_state != ConnectionState.Closed && !_blocked && FrameReader.TryReadFrame(ref buffer, _handshake.FrameMax, out var frame))
                 {
                     _receivedSinceTick = true;
                     HandleFrame(frame);
@@ -173,12 +176,50 @@ internal sealed class AmqpConnection
                 continue;
             }
 
+            if (_blocked)
+            {
+                await WaitUntilUnblockedAsync().ConfigureAwait(false);
+                continue;
+            }
+
             if (result.IsCompleted)
             {
                 return;
             }
         }
     }
+
+    /// <summary>
+    /// Blocked by the resource alarm: read nothing more (TCP back-pressure stops the publisher) until the
+    /// alarm clears or the connection is forced closed.
+    /// </summary>
+    private async Task WaitUntilUnblockedAsync()
+    {
+        await Task.WhenAny(_broker.Alarm.WhenCleared, _forceClosed.Task).ConfigureAwait(false);
+        _blocked = false;
+        if (SupportsBlockedNotifications)
+        {
+            _writer.EnqueueMethod(0, new ConnectionUnblocked());
+        }
+    }
+
+    /// <summary>RabbitMQ blocks a connection when it publishes while the alarm is raised, not before.</summary>
+    private void BlockIfAlarmed()
+    {
+        var reason = _broker.Alarm.Reason;
+        if (reason is null || _blocked || _state != ConnectionState.Open)
+        {
+            return;
+        }
+
+        _blocked = true;
+        if (SupportsBlockedNotifications)
+        {
+            _writer.EnqueueMethod(0, new ConnectionBlocked { Reason = reason });
+        }
+    }
+
+    private bool SupportsBlockedNotifications => _handshake.ClientCapabilities.GetValueOrDefault("connection.blocked") is true;
 
     private void HandleFrame(in Frame frame)
     {
@@ -187,6 +228,8 @@ internal sealed class AmqpConnection
         {
             switch (frame.Type)
             {
+                case FrameType.Heartbeat when frame.Channel != 0:
+                    throw AmqpException.UnexpectedFrame($"heartbeat frame on channel {frame.Channel}");
                 case FrameType.Heartbeat:
                     return;
                 case FrameType.Method:
@@ -194,6 +237,7 @@ internal sealed class AmqpConnection
                     return;
                 default:
                     HandleContentFrame(frame);
+                    BlockIfAlarmed();
                     return;
             }
         }
@@ -301,7 +345,11 @@ internal sealed class AmqpConnection
                 _state = ConnectionState.Closed;
                 return;
             case CommandIds.ConnectionUpdateSecret:
-                throw AmqpException.NotImplemented("connection.update-secret is not supported yet");
+                // The internal user store keeps no per-connection credential that could expire, so a new
+                // secret is accepted as RabbitMQ's internal backend accepts it.
+                ConnectionUpdateSecret.Read(ref reader);
+                _writer.EnqueueMethod(0, new ConnectionUpdateSecretOk());
+                return;
             default:
                 throw UnexpectedMethod(commandId, "channel 0");
         }
@@ -365,9 +413,9 @@ internal sealed class AmqpConnection
 
     private void OpenChannel(ushort channelNumber)
     {
-        if (channelNumber > _handshake.ChannelMax)
+        if (_channels.Count >= _handshake.ChannelMax)
         {
-            throw AmqpException.NotAllowed($"channel number {channelNumber} exceeds the negotiated channel_max {_handshake.ChannelMax}");
+            throw AmqpException.NotAllowed($"number of channels opened ({_channels.Count}) has reached the negotiated channel_max ({_handshake.ChannelMax})");
         }
 
         _channels.Add(new AmqpChannel(this, channelNumber));
@@ -430,6 +478,10 @@ internal sealed class AmqpConnection
                 break;
             case ConnectionState.Closing when now - _closingSince > CloseOkTimeout:
                 Abort("no connection.close-ok from the client");
+                break;
+            case ConnectionState.Open when _handshake.HeartbeatSeconds > 0 && _blocked:
+                // RabbitMQ pauses the heartbeat monitor of a blocked connection: its input is not being read.
+                _lastReceived = now;
                 break;
             case ConnectionState.Open when _handshake.HeartbeatSeconds > 0:
                 var interval = TimeSpan.FromSeconds(_handshake.HeartbeatSeconds);

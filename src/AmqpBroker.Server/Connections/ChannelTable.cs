@@ -12,6 +12,17 @@ internal sealed class ChannelTable
     private readonly Dictionary<ushort, AmqpChannel> _channels = [];
     private AmqpChannel? _last;
 
+    public int Count
+    {
+        get
+        {
+            lock (_channels)
+            {
+                return _channels.Count;
+            }
+        }
+    }
+
     public AmqpChannel? Find(ushort number)
     {
         var last = _last;

@@ -31,6 +31,9 @@ internal sealed class ConnectionHandshake(Broker broker, ConnectionWriter writer
 
     public IReadOnlyDictionary<string, object?> ClientProperties { get; private set; } = FieldTable.Empty;
 
+    /// <summary>The <c>capabilities</c> table of the client properties.</summary>
+    public IReadOnlyDictionary<string, object?> ClientCapabilities { get; private set; } = FieldTable.Empty;
+
     public VirtualHost? VirtualHost { get; private set; }
 
     public ushort ChannelMax { get; private set; }
@@ -82,8 +85,8 @@ internal sealed class ConnectionHandshake(Broker broker, ConnectionWriter writer
     private void OnStartOk(ConnectionStartOk startOk)
     {
         ClientProperties = startOk.ClientProperties;
-        CloseSilently = !(ClientProperties.GetValueOrDefault("capabilities") is IReadOnlyDictionary<string, object?> capabilities
-            && capabilities.GetValueOrDefault("authentication_failure_close") is true);
+        ClientCapabilities = ClientProperties.GetValueOrDefault("capabilities") as IReadOnlyDictionary<string, object?> ?? FieldTable.Empty;
+        CloseSilently = ClientCapabilities.GetValueOrDefault("authentication_failure_close") is not true;
 
         var (userName, password) = SaslAuthenticator.ParseResponse(startOk.Mechanism, startOk.Response);
         var user = broker.Users.Authenticate(userName, password)
@@ -107,22 +110,26 @@ internal sealed class ConnectionHandshake(Broker broker, ConnectionWriter writer
     private void OnTuneOk(ConnectionTuneOk tuneOk)
     {
         var settings = broker.Settings;
-        var frameMax = tuneOk.FrameMax == 0 ? settings.FrameMax : tuneOk.FrameMax;
-        if (frameMax < AmqpConstants.FrameMinSize || frameMax > settings.FrameMax)
-        {
-            throw AmqpException.NotAllowed($"negotiated frame_max = {tuneOk.FrameMax} is outside the range {AmqpConstants.FrameMinSize}..{settings.FrameMax}");
-        }
-
-        var channelMax = tuneOk.ChannelMax == 0 ? settings.ChannelMax : tuneOk.ChannelMax;
-        if (channelMax > settings.ChannelMax)
-        {
-            throw AmqpException.NotAllowed($"negotiated channel_max = {tuneOk.ChannelMax} is higher than the maximum allowed value ({settings.ChannelMax})");
-        }
-
-        FrameMax = frameMax;
-        ChannelMax = channelMax;
+        CheckNegotiated("frame_max", tuneOk.FrameMax, AmqpConstants.FrameMinSize, settings.FrameMax);
+        CheckNegotiated("channel_max", tuneOk.ChannelMax, 1, settings.ChannelMax);
+        FrameMax = tuneOk.FrameMax;
+        ChannelMax = tuneOk.ChannelMax;
         HeartbeatSeconds = tuneOk.Heartbeat;
         Stage = HandshakeStage.AwaitingOpen;
+    }
+
+    /// <summary>RabbitMQ's rule: a value below the minimum, or zero or above the maximum when the server has one, is refused.</summary>
+    private static void CheckNegotiated(string field, uint value, uint minimum, uint maximum)
+    {
+        if (value != 0 && value < minimum)
+        {
+            throw AmqpException.NotAllowed($"negotiated {field} = {value} is lower than the minimum allowed value ({minimum})");
+        }
+
+        if (maximum != 0 && (value == 0 || value > maximum))
+        {
+            throw AmqpException.NotAllowed($"negotiated {field} = {value} is higher than the maximum allowed value ({maximum})");
+        }
     }
 
     private void OnOpen(ConnectionOpen open)

@@ -15,6 +15,7 @@ internal static class ServerProperties
         ["basic.nack"] = true,
         ["exchange_exchange_bindings"] = true,
         ["consumer_cancel_notify"] = true,
+        ["connection.blocked"] = true,
         ["authentication_failure_close"] = true,
         ["per_consumer_qos"] = true,
     };
