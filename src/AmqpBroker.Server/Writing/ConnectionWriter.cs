@@ -23,6 +23,7 @@ internal sealed class ConnectionWriter
     private readonly Channel<OutgoingFrame> _queue = Channel.CreateUnbounded<OutgoingFrame>(
         new UnboundedChannelOptions { SingleReader = true, AllowSynchronousContinuations = false });
 
+    private PendingAck _pendingAck;
     private long _pendingBytes;
     private int _refusedDeliveries;
     private volatile bool _sentSinceLastCheck;
@@ -106,6 +107,7 @@ internal sealed class ConnectionWriter
                     }
                 }
 
+                WritePendingAck();
                 _sentSinceLastCheck = true;
                 if ((await _output.FlushAsync().ConfigureAwait(false)).IsCompleted)
                 {
@@ -125,6 +127,13 @@ internal sealed class ConnectionWriter
 
     private void Write(in OutgoingFrame frame)
     {
+        if (frame.Kind == OutgoingKind.PublisherAck)
+        {
+            CoalesceAck(frame.Channel, frame.DeliveryTag);
+            return;
+        }
+
+        WritePendingAck();
         switch (frame.Kind)
         {
             case OutgoingKind.Encoded:
@@ -153,9 +162,6 @@ internal sealed class ConnectionWriter
             case OutgoingKind.Heartbeat:
                 FrameWriter.WriteHeartbeat(_output);
                 break;
-            case OutgoingKind.PublisherAck:
-                FrameWriter.WriteMethod(_output, frame.Channel, new BasicAck { DeliveryTag = frame.DeliveryTag, Multiple = frame.Redelivered });
-                break;
         }
 
         if (frame.Message is { } message)
@@ -165,6 +171,31 @@ internal sealed class ConnectionWriter
             OnDeliveryWritten(message.Size);
         }
     }
+
+    /// <summary>
+    /// Consecutive confirms on one channel become a single basic.ack with multiple = true for the highest
+    /// tag, written when anything else is written or the batch ends.
+    /// </summary>
+    private void CoalesceAck(ushort channel, ulong deliveryTag)
+    {
+        if (_pendingAck.Count > 0 && (_pendingAck.Channel != channel || deliveryTag != _pendingAck.DeliveryTag + 1))
+        {
+            WritePendingAck();
+        }
+
+        _pendingAck = new PendingAck(channel, deliveryTag, _pendingAck.Count + 1);
+    }
+
+    private void WritePendingAck()
+    {
+        if (_pendingAck.Count > 0)
+        {
+            FrameWriter.WriteMethod(_output, _pendingAck.Channel, new BasicAck { DeliveryTag = _pendingAck.DeliveryTag, Multiple = _pendingAck.Count > 1 });
+            _pendingAck = default;
+        }
+    }
+
+    private readonly record struct PendingAck(ushort Channel, ulong DeliveryTag, int Count);
 
     private void WriteContent(ushort channel, Message message)
     {

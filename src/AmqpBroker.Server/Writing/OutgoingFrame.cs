@@ -10,7 +10,7 @@ internal enum OutgoingKind : byte
     GetOk,
     Heartbeat,
 
-    /// <summary>basic.ack to a confirm-mode publisher; <see cref="OutgoingFrame.Redelivered"/> carries "multiple".</summary>
+    /// <summary>basic.ack to a confirm-mode publisher; consecutive ones are merged into one with multiple = true.</summary>
     PublisherAck,
 }
 
