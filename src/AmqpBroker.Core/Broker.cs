@@ -14,6 +14,7 @@ public sealed class Broker : IDisposable
 {
     private readonly ConcurrentDictionary<string, VirtualHost> _virtualHosts = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<ClientConnection, byte> _connections = new();
+    private readonly IDisposable _tick;
 
     public Broker(BrokerSettings settings, TimeProvider time)
     {
@@ -21,6 +22,13 @@ public sealed class Broker : IDisposable
         Scheduler = new BrokerScheduler(time, TimeSpan.FromMilliseconds(250));
         Users.Put(new User(settings.DefaultUser, PasswordHasher.Hash(settings.DefaultPassword), ["administrator"]));
         AddVirtualHost(settings.DefaultVirtualHost);
+        _tick = Scheduler.Register(_ =>
+        {
+            foreach (var virtualHost in _virtualHosts.Values)
+            {
+                virtualHost.OnTick();
+            }
+        });
     }
 
     public BrokerSettings Settings { get; }
@@ -42,7 +50,7 @@ public sealed class Broker : IDisposable
 
     public VirtualHost? FindVirtualHost(string name) => _virtualHosts.GetValueOrDefault(name);
 
-    public VirtualHost AddVirtualHost(string name) => _virtualHosts.GetOrAdd(name, static n => new VirtualHost(n));
+    public VirtualHost AddVirtualHost(string name) => _virtualHosts.GetOrAdd(name, n => new VirtualHost(n, Time));
 
     public void OnConnectionOpened(ClientConnection connection) => _connections.TryAdd(connection, 0);
 
@@ -54,5 +62,9 @@ public sealed class Broker : IDisposable
         }
     }
 
-    public void Dispose() => Scheduler.Dispose();
+    public void Dispose()
+    {
+        _tick.Dispose();
+        Scheduler.Dispose();
+    }
 }

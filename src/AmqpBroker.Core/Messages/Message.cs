@@ -26,6 +26,15 @@ public sealed class Message
         properties.CopyTo(_buffer);
     }
 
+    /// <summary>A complete message with the given properties and a copy of <paramref name="body"/>.</summary>
+    public static Message Create(string exchange, string routingKey, ReadOnlySpan<byte> properties, ReadOnlySpan<byte> body)
+    {
+        var message = new Message(exchange, routingKey, properties, ContentSummary.Read(properties), body.Length);
+        body.CopyTo(message.Buffer.AsSpan(properties.Length));
+        message._bodyWritten = body.Length;
+        return message;
+    }
+
     public string Exchange { get; }
 
     public string RoutingKey { get; }

@@ -1,3 +1,4 @@
+using AmqpBroker.Core.DeadLettering;
 using AmqpBroker.Core.Errors;
 using AmqpBroker.Core.Exchanges;
 using AmqpBroker.Core.Messages;
@@ -6,30 +7,42 @@ using AmqpBroker.Core.Sessions;
 namespace AmqpBroker.Core.Queues;
 
 /// <summary>
-/// A queue: ready messages in order, the consumers it delivers to round-robin while they have credit,
-/// and the count of messages delivered but not settled. All of it is guarded by this queue's lock alone;
-/// delivery happens on whichever thread made progress possible (a publish, an ack, a new consumer).
+/// A queue: ready messages (by priority, then arrival), the consumers it delivers to while they have
+/// credit, and the count of messages delivered but not settled. All of it is guarded by this queue's
+/// lock alone; delivery happens on whichever thread made progress possible (a publish, an ack, a new
+/// consumer). Messages the queue gives up (expired, over the length limit, rejected, over the delivery
+/// limit) go to the dead-letter sink after the lock is released.
 /// </summary>
 public sealed class Queue : IBindingDestination
 {
     private readonly Lock _lock = new();
-    private readonly ReadyMessages _ready = new();
-    private readonly List<Consumer> _consumers = [];
-    private int _nextConsumer;
+    private readonly ReadyStore _ready;
+    private readonly ConsumerSet _consumers;
+    private readonly TimeProvider _time;
+    private readonly IDeadLetterSink _deadLetters;
+    private readonly Action<Queue> _autoDelete;
     private long _nextSequence;
     private int _unacked;
     private bool _hadConsumer;
+    private long _lastUsedMs;
+    private int _messagesWithOwnTtl;
 
-    private readonly Action<Queue> _autoDelete;
-
-    internal Queue(QueueDefinition definition, ClientConnection? exclusiveOwner, Action<Queue> autoDelete)
+    internal Queue(QueueDefinition definition, QueueArguments arguments, ClientConnection? exclusiveOwner, TimeProvider time, IDeadLetterSink deadLetters, Action<Queue> autoDelete)
     {
         Definition = definition;
+        Arguments = arguments;
         ExclusiveOwner = exclusiveOwner;
+        _time = time;
+        _deadLetters = deadLetters;
         _autoDelete = autoDelete;
+        _ready = new ReadyStore(arguments.MaxPriority);
+        _consumers = new ConsumerSet(arguments.SingleActiveConsumer);
+        _lastUsedMs = NowMs;
     }
 
     public QueueDefinition Definition { get; }
+
+    public QueueArguments Arguments { get; }
 
     public string Name => Definition.Name;
 
@@ -48,6 +61,17 @@ public sealed class Queue : IBindingDestination
         }
     }
 
+    public long ReadyBytes
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _ready.Bytes;
+            }
+        }
+    }
+
     public int UnackedCount => Volatile.Read(ref _unacked);
 
     public int ConsumerCount
@@ -61,6 +85,13 @@ public sealed class Queue : IBindingDestination
         }
     }
 
+    public bool IsUnused => ConsumerCount == 0;
+
+    /// <summary>Whether messages here can expire, so the broker's tick should sweep this queue.</summary>
+    internal bool HasExpiringMessages => Arguments.MessageTtl is not null || Volatile.Read(ref _messagesWithOwnTtl) > 0;
+
+    private long NowMs => _time.GetUtcNow().ToUnixTimeMilliseconds();
+
     /// <summary>Throws 405 RESOURCE_LOCKED when the queue is exclusive to another connection.</summary>
     public void CheckAccess(ClientConnection connection)
     {
@@ -70,48 +101,102 @@ public sealed class Queue : IBindingDestination
         }
     }
 
-    /// <summary>Takes a reference on <paramref name="message"/> and delivers it at once if a consumer has credit.</summary>
-    public void Enqueue(Message message)
+    /// <summary>basic.get, basic.consume and redeclare count as use for x-expires.</summary>
+    public void MarkUsed() => Volatile.Write(ref _lastUsedMs, NowMs);
+
+    /// <summary>
+    /// Takes a reference on <paramref name="message"/> and delivers it at once if a consumer has credit.
+    /// Returns false when the queue refused it (x-overflow reject-publish), which confirms as basic.nack.
+    /// </summary>
+    public bool Enqueue(Message message)
     {
         message.AddReference();
+        List<QueueEntry>? dropped = null;
+        var reason = DeadLetterReason.MaxLength;
+        var accepted = true;
         lock (_lock)
         {
-            var entry = new QueueEntry(message, _nextSequence++, Redelivered: false);
+            var now = NowMs;
+            var entry = new QueueEntry(message, _nextSequence++, Redelivered: false, ExpiresAt(message, now));
             if (IsDeleted)
             {
                 message.Release();
-                return;
+                return true;
             }
 
             if (_ready.Count == 0 && TryDeliverLocked(entry))
             {
-                return;
+                return true;
             }
 
-            _ready.Enqueue(entry);
+            if (entry.IsExpired(now))
+            {
+                // A TTL of 0 means "deliver now or never".
+                (dropped = []).Add(entry);
+                reason = DeadLetterReason.Expired;
+            }
+            else if (Arguments.Overflow != OverflowBehaviour.DropHead && IsFullFor(message))
+            {
+                accepted = false;
+                if (Arguments.Overflow == OverflowBehaviour.RejectPublishDeadLetter)
+                {
+                    (dropped = []).Add(entry);
+                }
+                else
+                {
+                    message.Release();
+                }
+            }
+            else
+            {
+                _ready.Enqueue(entry);
+                CountOwnTtl(entry, +1);
+                if (Arguments.HasLengthLimit)
+                {
+                    DropHeadOverLimit(ref dropped);
+                }
+            }
         }
+
+        DeadLetter(dropped, reason);
+        return accepted;
     }
 
     public bool TryTake(out QueueEntry entry, out uint remaining)
     {
+        MarkUsed();
+        List<QueueEntry>? expired = null;
+        bool found;
         lock (_lock)
         {
-            if (!_ready.TryDequeue(out entry))
+            found = TryDequeueLive(ref expired, out entry);
+            if (found)
             {
-                remaining = 0;
-                return false;
+                CountOwnTtl(entry, -1);
+                Interlocked.Increment(ref _unacked);
             }
 
-            Interlocked.Increment(ref _unacked);
             remaining = (uint)_ready.Count;
-            return true;
         }
+
+        DeadLetter(expired, DeadLetterReason.Expired);
+        return found;
     }
 
-    /// <summary>An unacked delivery came back (nack/reject with requeue, channel closed): redeliver in its old place.</summary>
+    /// <summary>
+    /// An unacked delivery came back (nack/reject with requeue, channel closed): redeliver it in its old
+    /// place, or dead-letter it once it exceeds x-delivery-limit.
+    /// </summary>
     public void Requeue(QueueEntry entry)
     {
         Interlocked.Decrement(ref _unacked);
+        var redelivery = entry.AsRedelivered();
+        if (Arguments.DeliveryLimit is { } limit && redelivery.DeliveryCount > limit)
+        {
+            DeadLetter([entry], DeadLetterReason.DeliveryLimit);
+            return;
+        }
+
         lock (_lock)
         {
             if (IsDeleted)
@@ -120,33 +205,71 @@ public sealed class Queue : IBindingDestination
                 return;
             }
 
-            _ready.Requeue(entry.AsRedelivered());
+            _ready.Requeue(redelivery);
+            CountOwnTtl(redelivery, +1);
         }
     }
 
-    /// <summary>An unacked delivery was acked (or rejected without requeue): the queue lets go of it.</summary>
+    /// <summary>An unacked delivery was acked: the queue lets go of it.</summary>
     public void Settle(QueueEntry entry)
     {
         Interlocked.Decrement(ref _unacked);
         entry.Message.Release();
     }
 
+    /// <summary>An unacked delivery was rejected without requeue: dead-lettered, or dropped without a DLX.</summary>
+    public void Reject(QueueEntry entry)
+    {
+        Interlocked.Decrement(ref _unacked);
+        DeadLetter([entry], DeadLetterReason.Rejected);
+    }
+
     /// <summary>Delivers ready messages for as long as some consumer has credit.</summary>
     public void Drain()
     {
+        List<QueueEntry>? expired = null;
         lock (_lock)
         {
-            while (_ready.Count > 0 && _consumers.Count > 0)
+            while (_consumers.Count > 0 && TryDequeueLive(ref expired, out var entry))
             {
-                _ready.TryDequeue(out var entry);
                 if (!TryDeliverLocked(entry))
                 {
                     _ready.Requeue(entry);
-                    return;
+                    break;
                 }
+
+                CountOwnTtl(entry, -1);
             }
         }
+
+        DeadLetter(expired, DeadLetterReason.Expired);
     }
+
+    /// <summary>Removes expired messages without waiting for a consumer (the broker's tick calls this).</summary>
+    internal void ExpireMessages()
+    {
+        if (!HasExpiringMessages)
+        {
+            return;
+        }
+
+        List<QueueEntry> expired = [];
+        lock (_lock)
+        {
+            // With only a queue-wide TTL, expiry follows arrival order and the head is enough.
+            _ready.RemoveExpired(NowMs, headOnly: _messagesWithOwnTtl == 0, expired);
+            foreach (var entry in expired)
+            {
+                CountOwnTtl(entry, -1);
+            }
+        }
+
+        DeadLetter(expired, DeadLetterReason.Expired);
+    }
+
+    /// <summary>x-expires: unused (no consumers, no get, no redeclare) for longer than the limit.</summary>
+    internal bool HasExpiredUnused() =>
+        Arguments.Expires is { } expires && ConsumerCount == 0 && NowMs - Volatile.Read(ref _lastUsedMs) >= expires;
 
     public void AddConsumer(Consumer consumer)
     {
@@ -157,7 +280,7 @@ public sealed class Queue : IBindingDestination
                 throw AmqpException.NotFound($"no queue '{Name}' in vhost '{Definition.VirtualHost}'");
             }
 
-            if (consumer.Exclusive ? _consumers.Count > 0 : _consumers.Exists(static c => c.Exclusive))
+            if (consumer.Exclusive ? _consumers.Count > 0 : _consumers.HasExclusive)
             {
                 throw AmqpException.AccessRefused($"queue '{Name}' in vhost '{Definition.VirtualHost}' in exclusive use");
             }
@@ -165,6 +288,8 @@ public sealed class Queue : IBindingDestination
             _consumers.Add(consumer);
             _hadConsumer = true;
         }
+
+        MarkUsed();
     }
 
     /// <summary>Removes a consumer; an auto-delete queue that loses its last one deletes itself.</summary>
@@ -173,24 +298,23 @@ public sealed class Queue : IBindingDestination
         bool lastGone;
         lock (_lock)
         {
-            var index = _consumers.IndexOf(consumer);
-            if (index < 0)
+            if (!_consumers.Remove(consumer))
             {
                 return;
-            }
-
-            _consumers.RemoveAt(index);
-            if (_nextConsumer > index)
-            {
-                _nextConsumer--;
             }
 
             lastGone = _consumers.Count == 0 && _hadConsumer && Definition.AutoDelete && !IsDeleted;
         }
 
+        MarkUsed();
         if (lastGone)
         {
             _autoDelete(this);
+        }
+        else
+        {
+            // With a single active consumer, the next one may just have become active.
+            Drain();
         }
     }
 
@@ -198,18 +322,8 @@ public sealed class Queue : IBindingDestination
     {
         lock (_lock)
         {
+            _messagesWithOwnTtl = 0;
             return (uint)_ready.Clear(static e => e.Message.Release());
-        }
-    }
-
-    public bool IsUnused
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _consumers.Count == 0;
-            }
         }
     }
 
@@ -227,8 +341,7 @@ public sealed class Queue : IBindingDestination
 
             IsDeleted = true;
             count = (uint)_ready.Clear(static e => e.Message.Release());
-            consumers = [.. _consumers];
-            _consumers.Clear();
+            consumers = _consumers.RemoveAll();
         }
 
         foreach (var consumer in consumers)
@@ -239,32 +352,84 @@ public sealed class Queue : IBindingDestination
         return count;
     }
 
-    private bool TryDeliverLocked(QueueEntry entry)
+    private long ExpiresAt(Message message, long nowMs)
     {
-        var count = _consumers.Count;
-        for (var attempt = 0; attempt < count; attempt++)
+        var ttl = Arguments.MessageTtl;
+        if (message.Summary.ExpirationMs != Protocol.Content.ContentSummary.NoExpiration)
         {
-            if (_nextConsumer >= count)
-            {
-                _nextConsumer = 0;
-            }
+            // The lower of the queue's TTL and the message's own expiration wins.
+            ttl = ttl is null ? message.Summary.ExpirationMs : Math.Min(ttl.Value, message.Summary.ExpirationMs);
+        }
 
-            var consumer = _consumers[_nextConsumer++];
-            if (consumer.Session.TryDeliver(consumer, entry))
-            {
-                if (consumer.NoAck)
-                {
-                    entry.Message.Release();
-                }
-                else
-                {
-                    Interlocked.Increment(ref _unacked);
-                }
+        return ttl is null ? QueueEntry.Never : nowMs + ttl.Value;
+    }
 
+    private void CountOwnTtl(QueueEntry entry, int delta)
+    {
+        if (entry.Message.Summary.ExpirationMs != Protocol.Content.ContentSummary.NoExpiration)
+        {
+            _messagesWithOwnTtl += delta;
+        }
+    }
+
+    private bool IsFullFor(Message message) =>
+        (Arguments.MaxLength is { } maxLength && _ready.Count >= maxLength)
+        || (Arguments.MaxLengthBytes is { } maxBytes && _ready.Bytes + message.Size > maxBytes);
+
+    private void DropHeadOverLimit(ref List<QueueEntry>? dropped)
+    {
+        while ((Arguments.MaxLength is { } maxLength && _ready.Count > maxLength)
+            || (Arguments.MaxLengthBytes is { } maxBytes && _ready.Bytes > maxBytes))
+        {
+            _ready.TryDequeue(out var head);
+            CountOwnTtl(head, -1);
+            (dropped ??= []).Add(head);
+        }
+    }
+
+    /// <summary>Dequeues the first entry that has not expired; expired ones are collected on the way.</summary>
+    private bool TryDequeueLive(ref List<QueueEntry>? expired, out QueueEntry entry)
+    {
+        var now = HasExpiringMessages ? NowMs : 0;
+        while (_ready.TryDequeue(out entry))
+        {
+            if (!entry.IsExpired(now))
+            {
                 return true;
             }
+
+            CountOwnTtl(entry, -1);
+            (expired ??= []).Add(entry);
         }
 
         return false;
+    }
+
+    private bool TryDeliverLocked(QueueEntry entry)
+    {
+        var consumer = _consumers.Deliver(entry);
+        if (consumer is null)
+        {
+            return false;
+        }
+
+        if (consumer.NoAck)
+        {
+            entry.Message.Release();
+        }
+        else
+        {
+            Interlocked.Increment(ref _unacked);
+        }
+
+        return true;
+    }
+
+    private void DeadLetter(List<QueueEntry>? entries, DeadLetterReason reason)
+    {
+        if (entries is { Count: > 0 })
+        {
+            _deadLetters.DeadLetter(this, entries, reason);
+        }
     }
 }

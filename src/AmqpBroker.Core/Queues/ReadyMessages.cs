@@ -59,6 +59,43 @@ internal sealed class ReadyMessages
         Bytes += entry.Message.Size;
     }
 
+    /// <summary>Moves expired entries to <paramref name="expired"/>: only from the head, or from anywhere.</summary>
+    public void RemoveExpired(long nowMs, bool headOnly, List<QueueEntry> expired)
+    {
+        if (headOnly)
+        {
+            while (_count > 0 && this[0].IsExpired(nowMs))
+            {
+                TryDequeue(out var entry);
+                expired.Add(entry);
+            }
+
+            return;
+        }
+
+        var kept = 0;
+        for (var i = 0; i < _count; i++)
+        {
+            var entry = this[i];
+            if (entry.IsExpired(nowMs))
+            {
+                expired.Add(entry);
+                Bytes -= entry.Message.Size;
+            }
+            else
+            {
+                _items[(_head + kept++) % _items.Length] = entry;
+            }
+        }
+
+        for (var i = kept; i < _count; i++)
+        {
+            _items[(_head + i) % _items.Length] = default;
+        }
+
+        _count = kept;
+    }
+
     /// <summary>Removes every entry, handing each to <paramref name="onRemoved"/>.</summary>
     public int Clear(Action<QueueEntry> onRemoved)
     {

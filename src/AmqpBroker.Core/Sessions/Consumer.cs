@@ -17,6 +17,7 @@ public sealed class Consumer
         Exclusive = exclusive;
         PrefetchCount = prefetchCount;
         Arguments = arguments;
+        Priority = ParsePriority(arguments, queue);
     }
 
     public Session Session { get; }
@@ -34,6 +35,9 @@ public sealed class Consumer
 
     public IReadOnlyDictionary<string, object?> Arguments { get; }
 
+    /// <summary>x-priority: consumers of higher priority receive first while they have credit.</summary>
+    public long Priority { get; }
+
     public int Unacked => Volatile.Read(ref _unacked);
 
     /// <summary>False until basic.consume-ok is on its way, so no delivery can overtake it.</summary>
@@ -46,4 +50,12 @@ public sealed class Consumer
     internal void OnDelivered() => Interlocked.Increment(ref _unacked);
 
     internal void OnSettled() => Interlocked.Decrement(ref _unacked);
+
+    private static long ParsePriority(IReadOnlyDictionary<string, object?> arguments, Queue queue) => arguments.GetValueOrDefault("x-priority") switch
+    {
+        null => 0,
+        sbyte or byte or short or ushort or int or uint or long => Convert.ToInt64(arguments["x-priority"], System.Globalization.CultureInfo.InvariantCulture),
+        var other => throw Errors.AmqpException.PreconditionFailed(
+            $"invalid arg 'x-priority' for queue '{queue.Name}' in vhost '{queue.Definition.VirtualHost}': {{unacceptable_type,{(other is string ? "longstr" : other.GetType().Name.ToLowerInvariant())}}}"),
+    };
 }

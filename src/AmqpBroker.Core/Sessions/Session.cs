@@ -194,10 +194,10 @@ public sealed class Session
         return true;
     }
 
-    public void Ack(ulong deliveryTag, bool multiple) => Settle(deliveryTag, multiple, requeue: false);
+    public void Ack(ulong deliveryTag, bool multiple) => Settle(deliveryTag, multiple, Settlement.Ack);
 
     /// <summary>basic.reject / basic.nack: requeue, or drop (dead-lettering comes with the queue's DLX).</summary>
-    public void Reject(ulong deliveryTag, bool multiple, bool requeue) => Settle(deliveryTag, multiple, requeue);
+    public void Reject(ulong deliveryTag, bool multiple, bool requeue) => Settle(deliveryTag, multiple, requeue ? Settlement.Requeue : Settlement.Reject);
 
     /// <summary>basic.recover(requeue = true): every unacked delivery goes back to its queue.</summary>
     public void Recover()
@@ -208,7 +208,7 @@ public sealed class Session
             _unacked.RemoveAll(removed);
         }
 
-        Complete(removed, requeue: true);
+        Complete(removed, Settlement.Requeue);
     }
 
     /// <summary>Channel closed: cancel every consumer and requeue every unacked delivery as redelivered.</summary>
@@ -234,7 +234,7 @@ public sealed class Session
             consumer.Queue.RemoveConsumer(consumer);
         }
 
-        Complete(removed, requeue: true);
+        Complete(removed, Settlement.Requeue);
     }
 
     /// <summary>The connection's writer drained or channel.flow resumed: let the queues deliver again.</summary>
@@ -252,13 +252,13 @@ public sealed class Session
         }
     }
 
-    private void Settle(ulong deliveryTag, bool multiple, bool requeue)
+    private void Settle(ulong deliveryTag, bool multiple, Settlement settlement)
     {
         // Acks arrive only on the channel's read loop, so one scratch list serves them all.
         var removed = _settling;
         removed.Clear();
         Take(deliveryTag, multiple, removed);
-        Complete(removed, requeue);
+        Complete(removed, settlement);
     }
 
     /// <summary>
@@ -285,19 +285,27 @@ public sealed class Session
         }
     }
 
-    /// <summary>Settles deliveries taken from a session: requeued, or released from their queues.</summary>
-    public static void Complete(List<UnackedDelivery> removed, bool requeue)
+    /// <summary>
+    /// Settles deliveries taken from a session: acked, requeued, or rejected (dead-lettered or dropped).
+    /// Requeues go newest first, so that each lands at the front of its queue without a scan.
+    /// </summary>
+    public static void Complete(List<UnackedDelivery> removed, Settlement settlement)
     {
-        foreach (var delivery in removed)
+        for (var i = 0; i < removed.Count; i++)
         {
+            var delivery = removed[settlement == Settlement.Requeue ? removed.Count - 1 - i : i];
             delivery.Consumer?.OnSettled();
-            if (requeue)
+            switch (settlement)
             {
-                delivery.Queue.Requeue(delivery.Entry);
-            }
-            else
-            {
-                delivery.Queue.Settle(delivery.Entry);
+                case Settlement.Ack:
+                    delivery.Queue.Settle(delivery.Entry);
+                    break;
+                case Settlement.Requeue:
+                    delivery.Queue.Requeue(delivery.Entry);
+                    break;
+                default:
+                    delivery.Queue.Reject(delivery.Entry);
+                    break;
             }
         }
 

@@ -2,13 +2,15 @@ namespace AmqpBroker.Core.Sessions;
 
 /// <summary>
 /// A session's unacked deliveries in delivery-tag order. Tags only grow, so entries are appended at the
-/// back, found by binary search, and "multiple" settles a prefix.
+/// back and found by binary search. Acks mostly settle the oldest delivery, so removal from the front
+/// only advances a head index (compacting now and then) instead of shifting the list.
 /// </summary>
 internal sealed class UnackedDeliveries
 {
     private readonly List<UnackedDelivery> _items = [];
+    private int _head;
 
-    public int Count => _items.Count;
+    public int Count => _items.Count - _head;
 
     public void Add(UnackedDelivery delivery) => _items.Add(delivery);
 
@@ -20,13 +22,18 @@ internal sealed class UnackedDeliveries
         {
             // basic.ack multiple with tag 0 means "everything so far".
             var end = tag == 0 ? _items.Count : (index >= 0 ? index + 1 : ~index);
-            if (end == 0)
+            if (end == _head)
             {
                 return tag == 0;
             }
 
-            removed.AddRange(_items.GetRange(0, end));
-            _items.RemoveRange(0, end);
+            for (var i = _head; i < end; i++)
+            {
+                removed.Add(_items[i]);
+            }
+
+            _head = end;
+            Compact();
             return true;
         }
 
@@ -36,26 +43,56 @@ internal sealed class UnackedDeliveries
         }
 
         removed.Add(_items[index]);
-        _items.RemoveAt(index);
+        if (index == _head)
+        {
+            _head++;
+            Compact();
+        }
+        else
+        {
+            _items.RemoveAt(index);
+        }
+
         return true;
     }
 
     /// <summary>Puts deliveries back (a rolled-back transaction), keeping tag order.</summary>
     public void Restore(IReadOnlyList<UnackedDelivery> deliveries)
     {
+        _items.RemoveRange(0, _head);
+        _head = 0;
         _items.AddRange(deliveries);
         _items.Sort(static (a, b) => a.DeliveryTag.CompareTo(b.DeliveryTag));
     }
 
     public void RemoveAll(List<UnackedDelivery> removed)
     {
-        removed.AddRange(_items);
+        for (var i = _head; i < _items.Count; i++)
+        {
+            removed.Add(_items[i]);
+        }
+
         _items.Clear();
+        _head = 0;
+    }
+
+    private void Compact()
+    {
+        if (_head == _items.Count)
+        {
+            _items.Clear();
+            _head = 0;
+        }
+        else if (_head > 1024 && _head > _items.Count / 2)
+        {
+            _items.RemoveRange(0, _head);
+            _head = 0;
+        }
     }
 
     private int IndexOf(ulong tag)
     {
-        int low = 0, high = _items.Count - 1;
+        int low = _head, high = _items.Count - 1;
         while (low <= high)
         {
             var mid = low + ((high - low) >> 1);

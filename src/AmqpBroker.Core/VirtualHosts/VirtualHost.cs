@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using AmqpBroker.Core.DeadLettering;
 using AmqpBroker.Core.Errors;
 using AmqpBroker.Core.Exchanges;
 using AmqpBroker.Core.Messages;
@@ -16,11 +17,15 @@ public sealed class VirtualHost
     private readonly ConcurrentDictionary<string, Queue> _queues = new(StringComparer.Ordinal);
     private readonly Lock _topology = new();
     private readonly Func<string, Exchange?> _findExchange;
+    private readonly TimeProvider _time;
+    private readonly DeadLetterPublisher _deadLetters;
 
-    public VirtualHost(string name)
+    public VirtualHost(string name, TimeProvider? time = null)
     {
         Name = name;
+        _time = time ?? TimeProvider.System;
         _findExchange = n => _exchanges.GetValueOrDefault(n);
+        _deadLetters = new DeadLetterPublisher(_findExchange, _time);
         DefaultExchange = new DefaultExchange(new ExchangeDefinition("", name, ExchangeTypes.Direct, true, false, false, Protocol.Encoding.FieldTable.Empty), FindQueue);
         _exchanges[""] = DefaultExchange;
         foreach (var (exchangeName, type) in PredeclaredExchanges)
@@ -129,16 +134,18 @@ public sealed class VirtualHost
             throw AmqpException.AccessRefused($"queue name '{definition.Name}' contains reserved prefix 'amq.*'");
         }
 
+        var arguments = QueueArguments.Parse(definition.Arguments, $"queue '{definition.Name}' in vhost '{Name}'");
         lock (_topology)
         {
             if (_queues.TryGetValue(definition.Name, out var existing))
             {
                 existing.CheckAccess(owner);
                 DeclareEquivalence.CheckQueue(existing.Definition, definition);
+                existing.MarkUsed();
                 return existing;
             }
 
-            var queue = new Queue(definition, definition.Exclusive ? owner : null, AutoDeleteQueue);
+            var queue = new Queue(definition, arguments, definition.Exclusive ? owner : null, _time, _deadLetters, AutoDeleteQueue);
             _queues[definition.Name] = queue;
             return queue;
         }
@@ -206,16 +213,37 @@ public sealed class VirtualHost
     /// <summary>
     /// Routes <paramref name="message"/> from <paramref name="exchange"/> and enqueues it once in every queue
     /// it reaches (those are left in <see cref="RoutingScratch.Queues"/>); returns how many that was.
+    /// <paramref name="rejected"/> tells whether a full queue refused it (x-overflow reject-publish).
     /// </summary>
-    public int Publish(Exchange exchange, Message message, RoutingScratch scratch)
+    public int Publish(Exchange exchange, Message message, RoutingScratch scratch, out bool rejected)
     {
         MessageRouter.Route(exchange, message, _findExchange, scratch);
+        rejected = false;
         foreach (var queue in scratch.Queues)
         {
-            queue.Enqueue(message);
+            rejected |= !queue.Enqueue(message);
         }
 
         return scratch.Queues.Count;
+    }
+
+    /// <summary>The broker's tick: expire messages nobody consumed, delete queues unused past x-expires.</summary>
+    internal void OnTick()
+    {
+        foreach (var queue in _queues.Values)
+        {
+            queue.ExpireMessages();
+            if (queue.HasExpiredUnused())
+            {
+                lock (_topology)
+                {
+                    if (_queues.TryGetValue(queue.Name, out var current) && ReferenceEquals(current, queue))
+                    {
+                        RemoveQueueLocked(queue);
+                    }
+                }
+            }
+        }
     }
 
     /// <summary>The connection closed: its exclusive queues go with it.</summary>

@@ -153,19 +153,19 @@ internal sealed class AmqpChannel : IDeliveryTarget
     public void RollbackTransaction() => RequireTransaction().Rollback(Session);
 
     /// <summary>basic.ack / nack / reject: settled now, or at commit on a transactional channel.</summary>
-    public void Settle(ulong deliveryTag, bool multiple, bool? requeue)
+    public void Settle(ulong deliveryTag, bool multiple, Settlement settlement)
     {
         if (Transaction is { } transaction)
         {
-            transaction.AddSettlement(Session, deliveryTag, multiple, requeue ?? false);
+            transaction.AddSettlement(Session, deliveryTag, multiple, settlement);
         }
-        else if (requeue is { } value)
+        else if (settlement == Settlement.Ack)
         {
-            Session.Reject(deliveryTag, multiple, value);
+            Session.Ack(deliveryTag, multiple);
         }
         else
         {
-            Session.Ack(deliveryTag, multiple);
+            Session.Reject(deliveryTag, multiple, settlement == Settlement.Requeue);
         }
     }
 
@@ -263,7 +263,7 @@ internal sealed class AmqpChannel : IDeliveryTarget
         try
         {
             var exchange = ResolveExchange(message.Exchange);
-            var routed = VirtualHost.Publish(exchange, message, _routing);
+            var routed = VirtualHost.Publish(exchange, message, _routing, out var rejected);
             if (routed == 0 && mandatory)
             {
                 var basicReturn = new BasicReturn { ReplyCode = (ushort)ReplyCode.NoRoute, ReplyText = "NO_ROUTE", Exchange = message.Exchange, RoutingKey = message.RoutingKey };
@@ -272,7 +272,8 @@ internal sealed class AmqpChannel : IDeliveryTarget
 
             if (ConfirmMode)
             {
-                _connection.Writer.Enqueue(new OutgoingFrame(OutgoingKind.PublisherAck, Number, DeliveryTag: ++_publishSequence));
+                // A queue that refused the message (x-overflow reject-publish) makes the confirm a nack.
+                _connection.Writer.Enqueue(new OutgoingFrame(rejected ? OutgoingKind.PublisherNack : OutgoingKind.PublisherAck, Number, DeliveryTag: ++_publishSequence));
             }
         }
         finally

@@ -18,15 +18,15 @@ internal static class BasicCommands
                 break;
             case CommandIds.BasicAck:
                 var ack = BasicAck.Read(ref reader);
-                channel.Settle(ack.DeliveryTag, ack.Multiple, requeue: null);
+                channel.Settle(ack.DeliveryTag, ack.Multiple, Settlement.Ack);
                 break;
             case CommandIds.BasicNack:
                 var nack = BasicNack.Read(ref reader);
-                channel.Settle(nack.DeliveryTag, nack.Multiple, nack.Requeue);
+                channel.Settle(nack.DeliveryTag, nack.Multiple, nack.Requeue ? Settlement.Requeue : Settlement.Reject);
                 break;
             case CommandIds.BasicReject:
                 var reject = BasicReject.Read(ref reader);
-                channel.Settle(reject.DeliveryTag, multiple: false, reject.Requeue);
+                channel.Settle(reject.DeliveryTag, multiple: false, reject.Requeue ? Settlement.Requeue : Settlement.Reject);
                 break;
             case CommandIds.BasicQos:
                 Qos(channel, BasicQos.Read(ref reader));

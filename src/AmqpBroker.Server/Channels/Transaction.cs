@@ -10,15 +10,15 @@ namespace AmqpBroker.Server.Channels;
 internal sealed class Transaction
 {
     private readonly List<(Message Message, bool Mandatory)> _publishes = [];
-    private readonly List<(List<UnackedDelivery> Deliveries, bool Requeue)> _settlements = [];
+    private readonly List<(List<UnackedDelivery> Deliveries, Settlement Settlement)> _settlements = [];
 
     public void AddPublish(Message message, bool mandatory) => _publishes.Add((message, mandatory));
 
-    public void AddSettlement(Session session, ulong deliveryTag, bool multiple, bool requeue)
+    public void AddSettlement(Session session, ulong deliveryTag, bool multiple, Settlement settlement)
     {
         var taken = new List<UnackedDelivery>();
         session.Take(deliveryTag, multiple, taken);
-        _settlements.Add((taken, requeue));
+        _settlements.Add((taken, settlement));
     }
 
     /// <summary>Routes every publish through <paramref name="route"/> and settles every ack, in order.</summary>
@@ -29,9 +29,9 @@ internal sealed class Transaction
             route(message, mandatory);
         }
 
-        foreach (var (deliveries, requeue) in _settlements)
+        foreach (var (deliveries, settlement) in _settlements)
         {
-            Session.Complete(deliveries, requeue);
+            Session.Complete(deliveries, settlement);
         }
 
         _publishes.Clear();

@@ -162,6 +162,9 @@ internal sealed class ConnectionWriter
             case OutgoingKind.Heartbeat:
                 FrameWriter.WriteHeartbeat(_output);
                 break;
+            case OutgoingKind.PublisherNack:
+                FrameWriter.WriteMethod(_output, frame.Channel, new BasicNack { DeliveryTag = frame.DeliveryTag });
+                break;
         }
 
         if (frame.Message is { } message)

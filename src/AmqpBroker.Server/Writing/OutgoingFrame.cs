@@ -12,6 +12,9 @@ internal enum OutgoingKind : byte
 
     /// <summary>basic.ack to a confirm-mode publisher; consecutive ones are merged into one with multiple = true.</summary>
     PublisherAck,
+
+    /// <summary>basic.nack to a confirm-mode publisher whose message a queue refused.</summary>
+    PublisherNack,
 }
 
 /// <summary>

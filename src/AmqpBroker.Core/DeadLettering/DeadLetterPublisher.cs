@@ -1,0 +1,129 @@
+using AmqpBroker.Core.Exchanges;
+using AmqpBroker.Core.Messages;
+using AmqpBroker.Core.Queues;
+using AmqpBroker.Protocol.Content;
+using AmqpBroker.Protocol.Encoding;
+
+namespace AmqpBroker.Core.DeadLettering;
+
+/// <summary>
+/// Republishes what a queue gives up to its x-dead-letter-exchange, as RabbitMQ does: with the x-death
+/// header updated (one entry per queue and reason, the newest first, its count incremented when the pair
+/// repeats), x-first-death-* set on the first death, the expiration property removed, the routing key
+/// replaced by x-dead-letter-routing-key when set, and fully automatic cycles dropped.
+/// </summary>
+internal sealed class DeadLetterPublisher(Func<string, Exchange?> findExchange, TimeProvider time) : IDeadLetterSink
+{
+    public void DeadLetter(Queue queue, List<QueueEntry> entries, DeadLetterReason reason)
+    {
+        var exchange = queue.Arguments.DeadLetterExchange is { } name ? findExchange(name) : null;
+        var scratch = exchange is null ? null : new RoutingScratch();
+        foreach (var entry in entries)
+        {
+            if (exchange is not null)
+            {
+                var deadLettered = Rewrite(entry.Message, queue, exchange.Name, reason);
+                MessageRouter.Route(exchange, deadLettered, findExchange, scratch!);
+                foreach (var target in scratch!.Queues)
+                {
+                    if (reason == DeadLetterReason.Rejected || !IsCycle(target.Name, deadLettered))
+                    {
+                        target.Enqueue(deadLettered);
+                    }
+                }
+
+                deadLettered.Release();
+            }
+
+            entry.Message.Release();
+        }
+    }
+
+    /// <summary>
+    /// RabbitMQ's cycle rule: the message already died in <paramref name="queueName"/>, and no death since
+    /// then (that one included) was a client's rejection, so nothing but timers would move it round again.
+    /// </summary>
+    private static bool IsCycle(string queueName, Message message)
+    {
+        var headers = BasicProperties.Decode(message.Properties).Headers;
+        if (headers?.GetValueOrDefault("x-death") is not IReadOnlyList<object?> deaths)
+        {
+            return false;
+        }
+
+        var automaticSoFar = true;
+        foreach (var item in deaths)
+        {
+            if (item is not IReadOnlyDictionary<string, object?> death)
+            {
+                return false;
+            }
+
+            automaticSoFar &= !Equals(death.GetValueOrDefault("reason"), "rejected");
+            if (Equals(death.GetValueOrDefault("queue"), queueName))
+            {
+                return automaticSoFar;
+            }
+        }
+
+        return false;
+    }
+
+    private Message Rewrite(Message original, Queue queue, string deadLetterExchange, DeadLetterReason reason)
+    {
+        var properties = BasicProperties.Decode(original.Properties);
+        var headers = properties.Headers is null ? new Dictionary<string, object?>() : new Dictionary<string, object?>(properties.Headers);
+        var death = new Dictionary<string, object?>
+        {
+            ["count"] = 1L,
+            ["reason"] = DeadLetterReasons.Name(reason),
+            ["queue"] = queue.Name,
+            ["time"] = new AmqpTimestamp(time.GetUtcNow().ToUnixTimeSeconds()),
+            ["exchange"] = original.Exchange,
+            ["routing-keys"] = new List<object?> { original.RoutingKey },
+        };
+        if (properties.Expiration is { } expiration)
+        {
+            death["original-expiration"] = expiration;
+        }
+
+        if (headers.GetValueOrDefault("x-death") is IReadOnlyList<object?> deaths)
+        {
+            headers["x-death"] = Merge(deaths, death);
+        }
+        else
+        {
+            headers["x-first-death-reason"] = death["reason"];
+            headers["x-first-death-queue"] = queue.Name;
+            headers["x-first-death-exchange"] = original.Exchange;
+            headers["x-death"] = new List<object?> { death };
+        }
+
+        properties.Headers = headers;
+        properties.Expiration = null;
+        var routingKey = queue.Arguments.DeadLetterRoutingKey ?? original.RoutingKey;
+        return Message.Create(deadLetterExchange, routingKey, properties.Encode(), original.Body);
+    }
+
+    /// <summary>The entry for the same queue and reason has its count incremented and moves to the front.</summary>
+    private static List<object?> Merge(IReadOnlyList<object?> deaths, Dictionary<string, object?> death)
+    {
+        var merged = new List<object?>(deaths.Count + 1) { death };
+        foreach (var item in deaths)
+        {
+            if (item is IReadOnlyDictionary<string, object?> existing
+                && Equals(existing.GetValueOrDefault("queue"), death["queue"])
+                && Equals(existing.GetValueOrDefault("reason"), death["reason"]))
+            {
+                var updated = new Dictionary<string, object?>(existing) { ["count"] = (existing.GetValueOrDefault("count") is long count ? count : 0) + 1 };
+                merged[0] = updated;
+            }
+            else
+            {
+                merged.Add(item);
+            }
+        }
+
+        return merged;
+    }
+}

@@ -1,0 +1,165 @@
+using AmqpBroker.Core.Errors;
+
+namespace AmqpBroker.Core.Queues;
+
+public enum OverflowBehaviour
+{
+    DropHead,
+    RejectPublish,
+    RejectPublishDeadLetter,
+}
+
+/// <summary>
+/// A queue's x-arguments, validated once at declare time with RabbitMQ's rules and its 406 texts
+/// (<c>invalid arg 'x-message-ttl' for queue 'q' in vhost '/': {value_negative,-1}</c>).
+/// </summary>
+public sealed record QueueArguments
+{
+    public static readonly QueueArguments None = new();
+
+    /// <summary>x-message-ttl in milliseconds.</summary>
+    public long? MessageTtl { get; init; }
+
+    /// <summary>x-expires in milliseconds: the queue is deleted after being unused this long.</summary>
+    public long? Expires { get; init; }
+
+    public long? MaxLength { get; init; }
+
+    public long? MaxLengthBytes { get; init; }
+
+    public OverflowBehaviour Overflow { get; init; }
+
+    public string? DeadLetterExchange { get; init; }
+
+    public string? DeadLetterRoutingKey { get; init; }
+
+    /// <summary>x-max-priority: 1..255, or null for a plain FIFO queue.</summary>
+    public byte? MaxPriority { get; init; }
+
+    public bool SingleActiveConsumer { get; init; }
+
+    /// <summary>x-delivery-limit: redeliveries allowed before a message is dead-lettered or dropped.</summary>
+    public long? DeliveryLimit { get; init; }
+
+    public bool HasLengthLimit => MaxLength is not null || MaxLengthBytes is not null;
+
+    public static QueueArguments Parse(IReadOnlyDictionary<string, object?> arguments, string queueDescription)
+    {
+        if (arguments.Count == 0)
+        {
+            return None;
+        }
+
+        var parser = new Parser(arguments, queueDescription);
+        CheckQueueType(parser);
+        var parsed = new QueueArguments
+        {
+            MessageTtl = parser.NonNegative("x-message-ttl"),
+            Expires = parser.Positive("x-expires"),
+            MaxLength = parser.NonNegative("x-max-length"),
+            MaxLengthBytes = parser.NonNegative("x-max-length-bytes"),
+            Overflow = parser.Overflow("x-overflow"),
+            DeadLetterExchange = parser.String("x-dead-letter-exchange"),
+            DeadLetterRoutingKey = parser.String("x-dead-letter-routing-key"),
+            MaxPriority = parser.Priority("x-max-priority"),
+            SingleActiveConsumer = parser.Boolean("x-single-active-consumer"),
+            DeliveryLimit = parser.NonNegative("x-delivery-limit"),
+        };
+        if (parsed.DeadLetterRoutingKey is not null && parsed.DeadLetterExchange is null)
+        {
+            throw parser.Invalid("x-dead-letter-routing-key", "routing_key_but_no_dlx_defined");
+        }
+
+        return parsed;
+    }
+
+    /// <summary>Only classic queues exist here; quorum and stream queues are refused with a reason a user can act on.</summary>
+    private static void CheckQueueType(Parser parser)
+    {
+        switch (parser.String("x-queue-type"))
+        {
+            case null or "classic":
+                return;
+            case "quorum" or "stream":
+                throw AmqpException.PreconditionFailed(
+                    $"invalid arg 'x-queue-type' for {parser.QueueDescription}: queue type '{parser.String("x-queue-type")}' is not supported by this broker; declare a classic queue (omit x-queue-type)");
+            default:
+                throw parser.Invalid("x-queue-type", "invalid_queue_type");
+        }
+    }
+
+    private readonly struct Parser(IReadOnlyDictionary<string, object?> arguments, string queueDescription)
+    {
+        public string QueueDescription => queueDescription;
+
+        public long? NonNegative(string name)
+        {
+            var value = Integer(name);
+            return value < 0 ? throw Invalid(name, $"{{value_negative,{value}}}") : value;
+        }
+
+        public long? Positive(string name)
+        {
+            var value = Integer(name);
+            return value <= 0 ? throw Invalid(name, value == 0 ? "{value_zero,0}" : $"{{value_negative,{value}}}") : value;
+        }
+
+        public byte? Priority(string name) => NonNegative(name) switch
+        {
+            null => null,
+            > 255 and var value => throw Invalid(name, $"{{max_value_exceeded,{value}}}"),
+            var value => (byte)value.Value,
+        };
+
+        public bool Boolean(string name) => arguments.GetValueOrDefault(name) switch
+        {
+            null => false,
+            bool value => value,
+            var other => throw Invalid(name, $"{{unacceptable_type,{TypeName(other)}}}"),
+        };
+
+        public string? String(string name) => arguments.GetValueOrDefault(name) switch
+        {
+            null => null,
+            string value => value,
+            var other => throw Invalid(name, $"{{unacceptable_type,{TypeName(other)}}}"),
+        };
+
+        public OverflowBehaviour Overflow(string name) => String(name) switch
+        {
+            null or "drop-head" => OverflowBehaviour.DropHead,
+            "reject-publish" => OverflowBehaviour.RejectPublish,
+            "reject-publish-dlx" => OverflowBehaviour.RejectPublishDeadLetter,
+            _ => throw Invalid(name, "invalid_overflow"),
+        };
+
+        public AmqpException Invalid(string name, string error) =>
+            AmqpException.PreconditionFailed($"invalid arg '{name}' for {queueDescription}: {error}");
+
+        private long? Integer(string name) => arguments.GetValueOrDefault(name) switch
+        {
+            null => null,
+            sbyte v => v,
+            byte v => v,
+            short v => v,
+            ushort v => v,
+            int v => v,
+            uint v => v,
+            long v => v,
+            var other => throw Invalid(name, $"\"expected integer, got {TypeName(other)}\""),
+        };
+
+        private static string TypeName(object value) => value switch
+        {
+            string or byte[] => "longstr",
+            bool => "bool",
+            float => "float",
+            double => "double",
+            decimal => "decimal",
+            ulong => "long",
+            IReadOnlyDictionary<string, object?> => "table",
+            IReadOnlyList<object?> => "array",
+            _ => "unknown",
+        };
+    }
+}
