@@ -1,0 +1,7 @@
+namespace AmqpBroker.LoadGen;
+
+internal enum AckMode
+{
+    Auto,
+    Manual,
+}

@@ -1,0 +1,108 @@
+using System.Globalization;
+
+namespace AmqpBroker.LoadGen;
+
+/// <summary>The scenario one run executes, as given on the command line.</summary>
+internal sealed class LoadGenOptions
+{
+    public const string Usage = """
+        Usage: AmqpBroker.LoadGen [options]
+          --uri URI            broker to load (default amqp://guest:guest@127.0.0.1:5672/)
+          --publishers N       publishing connections (default 1)
+          --consumers N        consuming connections (default 1; 0 lets the queue fill up)
+          --size BYTES         message body size (default 16; >= 8 carries a send timestamp)
+          --duration SECONDS   measured window; every loop stops when it ends (default 10)
+          --ack auto|manual    consumer acknowledgement mode (default auto)
+          --multiple-ack N     with --ack manual, ack every Nth delivery with multiple=true (default 1)
+          --prefetch N         basic.qos prefetch count per consumer (default 0 = no basic.qos)
+          --confirm            publisher confirms, at most --max-inflight unconfirmed per publisher
+          --max-inflight N     outstanding confirms per publisher (default 1000)
+          --persistent         delivery mode 2
+          --durable            declare the queue durable
+          --queue NAME         queue to use (default a unique name); declared at start, deleted at end
+          --publish-only       no queue and no consumers: publish to a routing key nothing is bound to,
+                               so the broker drops each message; shows the publisher side's ceiling
+          --rate N             publish rate limit per publisher in msg/s (default 0 = unlimited)
+          --json               also print the final summary as one JSON line
+        """;
+
+    public Uri Uri { get; private set; } = new("amqp://guest:guest@127.0.0.1:5672/");
+    public int Publishers { get; private set; } = 1;
+    public int Consumers { get; private set; } = 1;
+    public int Size { get; private set; } = 16;
+    public int DurationSeconds { get; private set; } = 10;
+    public AckMode Ack { get; private set; } = AckMode.Auto;
+    public int MultipleAck { get; private set; } = 1;
+    public ushort Prefetch { get; private set; }
+    public bool Confirm { get; private set; }
+    public int MaxInflight { get; private set; } = 1000;
+    public bool Persistent { get; private set; }
+    public bool Durable { get; private set; }
+    public string? Queue { get; private set; }
+    public bool PublishOnly { get; private set; }
+    public int Rate { get; private set; }
+    public bool Json { get; private set; }
+
+    /// <summary>Parses the command line; throws <see cref="ArgumentException"/> with a message fit for the user.</summary>
+    public static LoadGenOptions Parse(IReadOnlyList<string> args)
+    {
+        var o = new LoadGenOptions();
+        for (var i = 0; i < args.Count; i++)
+        {
+            var name = args[i];
+            string Value() => ++i < args.Count ? args[i] : throw new ArgumentException($"{name} needs a value");
+            switch (name)
+            {
+                case "--uri": o.Uri = ParseUri(Value()); break;
+                case "--publishers": o.Publishers = ParseInt(name, Value(), 1); break;
+                case "--consumers": o.Consumers = ParseInt(name, Value(), 0); break;
+                case "--size": o.Size = ParseInt(name, Value(), 0); break;
+                case "--duration": o.DurationSeconds = ParseInt(name, Value(), 1); break;
+                case "--ack": o.Ack = ParseAck(Value()); break;
+                case "--multiple-ack": o.MultipleAck = ParseInt(name, Value(), 1); break;
+                case "--prefetch": o.Prefetch = (ushort)ParseInt(name, Value(), 0, ushort.MaxValue); break;
+                case "--confirm": o.Confirm = true; break;
+                case "--max-inflight": o.MaxInflight = ParseInt(name, Value(), 1); break;
+                case "--persistent": o.Persistent = true; break;
+                case "--durable": o.Durable = true; break;
+                case "--queue": o.Queue = Value(); break;
+                case "--publish-only": o.PublishOnly = true; break;
+                case "--rate": o.Rate = ParseInt(name, Value(), 0); break;
+                case "--json": o.Json = true; break;
+                default: throw new ArgumentException($"unknown option {name}");
+            }
+        }
+
+        if (o.PublishOnly)
+        {
+            o.Consumers = 0;
+        }
+        if (o.MultipleAck > 1 && o.Ack != AckMode.Manual)
+        {
+            throw new ArgumentException("--multiple-ack needs --ack manual");
+        }
+        // The broker stops delivering once prefetch deliveries are unacked, so acking every N > prefetch would stall.
+        if (o.Prefetch > 0 && o.MultipleAck > o.Prefetch)
+        {
+            throw new ArgumentException("--multiple-ack must not exceed --prefetch");
+        }
+        return o;
+    }
+
+    private static Uri ParseUri(string text) =>
+        Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is "amqp" or "amqps"
+            ? uri
+            : throw new ArgumentException($"--uri {text} is not an amqp:// URI");
+
+    private static AckMode ParseAck(string text) => text switch
+    {
+        "auto" => AckMode.Auto,
+        "manual" => AckMode.Manual,
+        _ => throw new ArgumentException("--ack must be auto or manual"),
+    };
+
+    private static int ParseInt(string name, string text, int min, int max = int.MaxValue) =>
+        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max
+            ? value
+            : throw new ArgumentException($"{name} must be an integer from {min} to {max}");
+}

@@ -1,0 +1,110 @@
+using System.Diagnostics;
+using RabbitMQ.Client;
+
+namespace AmqpBroker.LoadGen;
+
+/// <summary>Sets up the queue and the workers, runs the measured window, tears everything down and summarises.</summary>
+internal sealed class LoadRun(LoadGenOptions options)
+{
+    public static readonly TimeSpan SetupTimeout = TimeSpan.FromSeconds(30);
+
+    /// <summary>Upper bound of everything after the window: stopping publishers, closing sessions, deleting the queue.</summary>
+    public static readonly TimeSpan TeardownTimeout = TimeSpan.FromSeconds(60);
+
+    private static readonly TimeSpan StepTimeout = TimeSpan.FromSeconds(10);
+
+    public async Task<RunSummary> ExecuteAsync()
+    {
+        var factory = new ConnectionFactory
+        {
+            Uri = options.Uri,
+            AutomaticRecoveryEnabled = false,
+            TopologyRecoveryEnabled = false,
+            RequestedConnectionTimeout = StepTimeout,
+            ContinuationTimeout = StepTimeout,
+            HandshakeContinuationTimeout = StepTimeout,
+        };
+        // In publish-only mode nothing is bound to the routing key, so the broker routes each message nowhere and drops it.
+        var queue = options.Queue ?? $"loadgen-{Guid.NewGuid():N}";
+        using var faults = new FaultSignal();
+        using var window = CancellationTokenSource.CreateLinkedTokenSource(faults.Token);
+        var publishers = new List<Publisher>();
+        var consumers = new List<Consumer>();
+        AmqpSession? admin = null;
+        try
+        {
+            using (var setup = new CancellationTokenSource(SetupTimeout))
+            {
+                admin = await AmqpSession.OpenAsync(factory, "loadgen-admin", null, faults, setup.Token).ConfigureAwait(false);
+                if (!options.PublishOnly)
+                {
+                    await admin.Channel.QueueDeclareAsync(queue, options.Durable, exclusive: false, autoDelete: false, cancellationToken: setup.Token)
+                        .ConfigureAwait(false);
+                }
+                for (var i = 1; i <= options.Consumers; i++)
+                {
+                    consumers.Add(await Consumer.StartAsync(factory, options, i, queue, faults, window.Token, setup.Token).ConfigureAwait(false));
+                }
+                for (var i = 1; i <= options.Publishers; i++)
+                {
+                    publishers.Add(await Publisher.StartAsync(factory, options, i, queue, faults, setup.Token).ConfigureAwait(false));
+                }
+            }
+
+            var start = Stopwatch.GetTimestamp();
+            // Task.Run: a publish loop whose sends all complete synchronously would otherwise never yield.
+            var publishing = Task.WhenAll(publishers.Select(p => Task.Run(() => p.RunAsync(window.Token))));
+            await new ProgressReporter(publishers, consumers, options.Confirm).RunAsync(options.DurationSeconds, window.Token).ConfigureAwait(false);
+            faults.StopWatching();
+            await window.CancelAsync().ConfigureAwait(false);
+            var seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+            var totals = Totals.Of(publishers, consumers);
+            var unexpectedConfirms = publishers.Sum(p => p.UnexpectedConfirms);
+
+            // Publishers watch the same token; a publish stuck in the socket is cancelled with it.
+            await publishing.WaitAsync(StepTimeout).ConfigureAwait(false);
+            // Deliveries after the window record nothing, and closing the consumers ends their dispatch, so the histograms are settled.
+            await DisposeAllAsync(consumers).ConfigureAwait(false);
+            var latency = new LatencyHistogram();
+            foreach (var consumer in consumers)
+            {
+                latency.Add(consumer.Latency);
+            }
+            return RunSummary.Create(options, seconds, totals, unexpectedConfirms, latency, faults.Reason);
+        }
+        finally
+        {
+            await TeardownAsync(consumers, publishers, admin, queue).ConfigureAwait(false);
+        }
+    }
+
+    private async Task TeardownAsync(List<Consumer> consumers, List<Publisher> publishers, AmqpSession? admin, string queue)
+    {
+        await DisposeAllAsync(consumers).ConfigureAwait(false);
+        await DisposeAllAsync(publishers).ConfigureAwait(false);
+        if (admin is null)
+        {
+            return;
+        }
+        if (!options.PublishOnly && admin.Channel.IsOpen)
+        {
+            try
+            {
+                using var teardown = new CancellationTokenSource(StepTimeout);
+                await admin.Channel.QueueDeleteAsync(queue, ifUnused: false, ifEmpty: false, cancellationToken: teardown.Token).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or RabbitMQ.Client.Exceptions.RabbitMQClientException)
+            {
+                // A failed delete must not hide the run's result; the queue is left behind and says so.
+                await Console.Error.WriteLineAsync($"warning: could not delete queue {queue}: {ex.Message}").ConfigureAwait(false);
+            }
+        }
+        await admin.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private static async Task DisposeAllAsync<T>(IEnumerable<T> items)
+        where T : IAsyncDisposable
+    {
+        await Task.WhenAll(items.Select(item => item.DisposeAsync().AsTask())).ConfigureAwait(false);
+    }
+}
