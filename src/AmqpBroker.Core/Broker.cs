@@ -37,6 +37,8 @@ public sealed class Broker : IDisposable
 
     public BrokerScheduler Scheduler { get; }
 
+    public DirectReply.DirectReplyRegistry DirectReplies { get; } = new();
+
     /// <summary>Raised, publishing connections are blocked (connection.blocked) until it clears.</summary>
     public ResourceAlarm Alarm { get; } = new();
 

@@ -11,8 +11,19 @@ internal static class ExchangeFactory
         ExchangeTypes.Fanout => new FanoutExchange(definition),
         ExchangeTypes.Topic => new TopicExchange(definition),
         ExchangeTypes.Headers => new HeadersExchange(definition),
-        _ => throw AmqpException.CommandInvalid($"unknown exchange type '{definition.Type}'"),
+        _ => throw UnknownType(definition.Type),
     };
+
+    /// <summary>RabbitMQ checks the type before anything else about a declare, even for an existing exchange.</summary>
+    public static void CheckType(string type)
+    {
+        if (type is not (ExchangeTypes.Direct or ExchangeTypes.Fanout or ExchangeTypes.Topic or ExchangeTypes.Headers))
+        {
+            throw UnknownType(type);
+        }
+    }
+
+    private static AmqpException UnknownType(string type) => AmqpException.CommandInvalid($"unknown exchange type '{type}'");
 }
 
 public static class ExchangeTypes

@@ -97,9 +97,21 @@ public sealed class Queue : IBindingDestination
     {
         if (ExclusiveOwner is not null && !ReferenceEquals(ExclusiveOwner, connection))
         {
-            throw AmqpException.ResourceLocked($"cannot obtain exclusive access to locked queue '{Name}' in vhost '{Definition.VirtualHost}'. It could be originally declared on another connection or the exclusive property value does not match that of the original declaration.");
+            throw Locked();
         }
     }
+
+    /// <summary>A redeclare must ask for the exclusivity the queue was declared with; RabbitMQ answers 405 otherwise.</summary>
+    public void CheckExclusivity(bool exclusive)
+    {
+        if (exclusive != ExclusiveOwner is not null)
+        {
+            throw Locked();
+        }
+    }
+
+    private AmqpException Locked() => AmqpException.ResourceLocked(
+        $"cannot obtain exclusive access to locked queue '{Name}' in vhost '{Definition.VirtualHost}'. It could be originally declared on another connection or the exclusive property value does not match that of the original declaration.");
 
     /// <summary>basic.get, basic.consume and redeclare count as use for x-expires.</summary>
     public void MarkUsed() => Volatile.Write(ref _lastUsedMs, NowMs);

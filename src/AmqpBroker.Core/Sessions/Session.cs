@@ -167,6 +167,21 @@ public sealed class Session
         }
     }
 
+    /// <summary>A direct reply-to delivery: no queue, no ack, never refused for credit (RabbitMQ's behaviour).</summary>
+    public bool DeliverDirect(string consumerTag, Messages.Message message)
+    {
+        lock (_lock)
+        {
+            if (_closed)
+            {
+                return false;
+            }
+
+            _target.SendDeliver(consumerTag, ++_lastDeliveryTag, redelivered: false, message);
+            return true;
+        }
+    }
+
     /// <summary>basic.get: takes one message, or returns false for get-empty.</summary>
     public bool Get(Queue queue, bool noAck)
     {
@@ -257,8 +272,14 @@ public sealed class Session
         // Acks arrive only on the channel's read loop, so one scratch list serves them all.
         var removed = _settling;
         removed.Clear();
+        var channelWasFull = ChannelPrefetch != 0 && UnackedCount >= ChannelPrefetch;
         Take(deliveryTag, multiple, removed);
         Complete(removed, settlement);
+        if (channelWasFull)
+        {
+            // Channel-wide credit came back: queues other than the settled ones may be waiting for it.
+            ResumeDeliveries();
+        }
     }
 
     /// <summary>

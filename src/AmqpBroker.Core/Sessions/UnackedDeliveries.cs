@@ -20,12 +20,13 @@ internal sealed class UnackedDeliveries
         var index = IndexOf(tag);
         if (multiple)
         {
-            // basic.ack multiple with tag 0 means "everything so far".
-            var end = tag == 0 ? _items.Count : (index >= 0 ? index + 1 : ~index);
-            if (end == _head)
+            // Tag 0 means "everything so far"; any other tag must itself be unacked, as in RabbitMQ.
+            if (tag != 0 && index < 0)
             {
-                return tag == 0;
+                return false;
             }
+
+            var end = tag == 0 ? _items.Count : index + 1;
 
             for (var i = _head; i < end; i++)
             {

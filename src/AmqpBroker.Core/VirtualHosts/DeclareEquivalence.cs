@@ -1,12 +1,24 @@
+using System.Globalization;
 using AmqpBroker.Core.Errors;
 using AmqpBroker.Core.Exchanges;
 using AmqpBroker.Core.Queues;
+using AmqpBroker.Protocol.Encoding;
 
 namespace AmqpBroker.Core.VirtualHosts;
 
 /// <summary>A redeclare must match the original declaration; RabbitMQ names the first field that differs.</summary>
 internal static class DeclareEquivalence
 {
+    // RabbitMQ compares only the arguments it interprets; any other argument may differ on a redeclare.
+    private static readonly string[] CheckedExchangeArguments = ["alternate-exchange"];
+
+    private static readonly string[] CheckedQueueArguments =
+    [
+        "x-expires", "x-message-ttl", "x-dead-letter-exchange", "x-dead-letter-routing-key", "x-max-length",
+        "x-max-length-bytes", "x-max-in-memory-length", "x-max-in-memory-bytes", "x-max-priority", "x-overflow",
+        "x-queue-mode", "x-single-active-consumer", "x-queue-type", "x-delivery-limit",
+    ];
+
     public static void CheckExchange(ExchangeDefinition current, ExchangeDefinition received)
     {
         var what = $"exchange '{current.Name}' in vhost '{current.VirtualHost}'";
@@ -14,7 +26,7 @@ internal static class DeclareEquivalence
         Check("durable", current.Durable, received.Durable, what);
         Check("auto_delete", current.AutoDelete, received.AutoDelete, what);
         Check("internal", current.Internal, received.Internal, what);
-        CheckArguments(current.Arguments, received.Arguments, what);
+        CheckArguments(CheckedExchangeArguments, current.Arguments, received.Arguments, what);
     }
 
     public static void CheckQueue(QueueDefinition current, QueueDefinition received)
@@ -22,43 +34,85 @@ internal static class DeclareEquivalence
         var what = $"queue '{current.Name}' in vhost '{current.VirtualHost}'";
         Check("durable", current.Durable, received.Durable, what);
         Check("auto_delete", current.AutoDelete, received.AutoDelete, what);
-        CheckArguments(current.Arguments, received.Arguments, what);
+        CheckArguments(CheckedQueueArguments, current.Arguments, received.Arguments, what);
     }
 
     private static void Check<T>(string field, T current, T received, string what)
     {
         if (!EqualityComparer<T>.Default.Equals(current, received))
         {
-            throw Inequivalent(field, Format(received), Format(current), what);
+            throw Inequivalent(field, Quote(received), Quote(current), what);
         }
     }
 
-    private static void CheckArguments(IReadOnlyDictionary<string, object?> current, IReadOnlyDictionary<string, object?> received, string what)
+    private static void CheckArguments(
+        string[] names, IReadOnlyDictionary<string, object?> current, IReadOnlyDictionary<string, object?> received, string what)
     {
-        foreach (var name in current.Keys.Union(received.Keys))
+        foreach (var name in names)
         {
-            current.TryGetValue(name, out var currentValue);
-            received.TryGetValue(name, out var receivedValue);
-            if (!FieldTableComparer.ValuesEqual(currentValue, receivedValue))
+            var hasCurrent = current.TryGetValue(name, out var currentValue);
+            var hasReceived = received.TryGetValue(name, out var receivedValue);
+            if (hasCurrent && hasReceived)
             {
-                throw Inequivalent(name, FormatValue(receivedValue), FormatValue(currentValue), what);
+                if (!SameClassAndValue(currentValue, receivedValue))
+                {
+                    throw Inequivalent(name, Quote(receivedValue), Quote(currentValue), what);
+                }
+            }
+            else if (hasCurrent || hasReceived)
+            {
+                throw Inequivalent(name, Describe(hasReceived, receivedValue), Describe(hasCurrent, currentValue), what);
             }
         }
     }
 
+    /// <summary>As RabbitMQ: integers of any width are one class, floats another; values then compare as numbers.</summary>
+    private static bool SameClassAndValue(object? current, object? received) => (AsInteger(current), AsInteger(received)) switch
+    {
+        ({ } a, { } b) => a == b,
+        (null, null) when current is float or double && received is float or double => Convert.ToDouble(current, CultureInfo.InvariantCulture) == Convert.ToDouble(received, CultureInfo.InvariantCulture),
+        (null, null) => FieldTableComparer.ValuesEqual(current, received),
+        _ => false,
+    };
+
+    private static Int128? AsInteger(object? value) => value switch
+    {
+        sbyte or byte or short or ushort or int or uint or long => Convert.ToInt64(value, CultureInfo.InvariantCulture),
+        decimal d when d == decimal.Truncate(d) => (Int128)d,
+        _ => null,
+    };
+
     private static AmqpException Inequivalent(string field, string received, string current, string what) =>
         AmqpException.PreconditionFailed($"inequivalent arg '{field}' for {what}: received {received} but current is {current}");
 
-    private static string Format<T>(T value) => value is bool b ? (b ? "'true'" : "'false'") : $"'{value}'";
+    private static string Describe(bool present, object? value) => present ? $"the value {Quote(value)} of type '{FieldTypeName(value)}'" : "none";
 
-    private static string FormatValue(object? value) => value is null ? "none" : $"the value '{value}' of type '{FieldTypeName(value)}'";
-
-    private static string FieldTypeName(object value) => value switch
+    private static string Quote(object? value) => value switch
     {
+        bool b => b ? "'true'" : "'false'",
+        IFormattable f => $"'{f.ToString(null, CultureInfo.InvariantCulture)}'",
+        _ => $"'{value}'",
+    };
+
+    /// <summary>The AMQP field type names RabbitMQ uses in its messages.</summary>
+    private static string FieldTypeName(object? value) => value switch
+    {
+        null => "void",
         string or byte[] => "longstr",
         bool => "bool",
-        sbyte or byte or short or ushort or int or uint or long or ulong => "long",
-        float or double => "double",
+        sbyte => "byte",
+        byte => "unsignedbyte",
+        short => "short",
+        ushort => "unsignedshort",
+        int => "signedint",
+        uint => "unsignedint",
+        long => "long",
+        float => "float",
+        double => "double",
+        decimal => "decimal",
+        ReadOnlyMemory<byte> => "binary",
+        AmqpTimestamp => "timestamp",
+        IReadOnlyList<object?> => "array",
         _ => "table",
     };
 }

@@ -75,6 +75,7 @@ public sealed class VirtualHost
             return GetExchange(definition.Name);
         }
 
+        ExchangeFactory.CheckType(definition.Type);
         if (definition.Name.Length == 0)
         {
             throw AmqpException.AccessRefused("operation not permitted on the default exchange");
@@ -108,7 +109,12 @@ public sealed class VirtualHost
 
         lock (_topology)
         {
-            var exchange = GetExchange(name);
+            // Deleting what does not exist succeeds, as in RabbitMQ.
+            if (!_exchanges.TryGetValue(name, out var exchange))
+            {
+                return;
+            }
+
             if (ifUnused && exchange.HasBindings)
             {
                 throw AmqpException.PreconditionFailed($"exchange '{name}' in vhost '{Name}' in use");
@@ -140,6 +146,7 @@ public sealed class VirtualHost
             if (_queues.TryGetValue(definition.Name, out var existing))
             {
                 existing.CheckAccess(owner);
+                existing.CheckExclusivity(definition.Exclusive);
                 DeclareEquivalence.CheckQueue(existing.Definition, definition);
                 existing.MarkUsed();
                 return existing;
@@ -151,12 +158,24 @@ public sealed class VirtualHost
         }
     }
 
-    /// <summary>Deletes a queue and its bindings; returns how many ready messages it held.</summary>
+    /// <summary>
+    /// Deletes a queue and its bindings; returns how many ready messages it held. Deleting a queue
+    /// that does not exist succeeds with zero, as in RabbitMQ.
+    /// </summary>
     public uint DeleteQueue(string name, bool ifUnused, bool ifEmpty, ClientConnection? connection)
     {
         lock (_topology)
         {
-            var queue = GetQueue(name, connection);
+            if (!_queues.TryGetValue(name, out var queue))
+            {
+                return 0;
+            }
+
+            if (connection is not null)
+            {
+                queue.CheckAccess(connection);
+            }
+
             if (ifUnused && !queue.IsUnused)
             {
                 throw AmqpException.PreconditionFailed($"queue '{name}' in vhost '{Name}' in use");
@@ -164,7 +183,7 @@ public sealed class VirtualHost
 
             if (ifEmpty && queue.ReadyCount > 0)
             {
-                throw AmqpException.PreconditionFailed($"queue '{name}' in vhost '{Name}' is not empty");
+                throw AmqpException.PreconditionFailed($"queue '{name}' in vhost '{Name}' not empty");
             }
 
             return RemoveQueueLocked(queue);

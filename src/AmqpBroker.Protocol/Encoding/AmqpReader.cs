@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Text;
+using System.Text.Unicode;
 
 namespace AmqpBroker.Protocol.Encoding;
 
@@ -79,12 +80,20 @@ public ref struct AmqpReader
     }
 
     /// <summary>Checks a table's encoding without materialising it (message headers on the publish path).</summary>
+    /// <summary>
+    /// Steps over a table without building it, rejecting exactly what <see cref="ReadTable"/> rejects, so that
+    /// a message accepted now cannot fail later where its headers are read (routing, dead-lettering).
+    /// </summary>
     public void SkipTable()
     {
         var inner = new AmqpReader(ReadLongStringBytes());
         while (inner.Remaining > 0)
         {
-            inner.ReadShortStringBytes();
+            if (!Utf8.IsValid(inner.ReadShortStringBytes()))
+            {
+                throw new AmqpFormatException("short string is not valid UTF-8");
+            }
+
             inner.SkipFieldValue();
         }
     }
@@ -98,7 +107,7 @@ public ref struct AmqpReader
             case 's' or 'u': Take(2); break;
             case 'I' or 'i' or 'f': Take(4); break;
             case 'l' or 'd' or 'T': Take(8); break;
-            case 'D': Take(5); break;
+            case 'D': ReadDecimal(); break;
             case 'S' or 'x': ReadLongStringBytes(); break;
             case 'F': SkipTable(); break;
             case 'A':

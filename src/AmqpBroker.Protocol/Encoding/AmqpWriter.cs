@@ -116,14 +116,15 @@ public ref struct AmqpWriter
     private void WriteDecimal(decimal value)
     {
         var bits = decimal.GetBits(value);
-        if (bits[1] != 0 || bits[2] != 0 || (uint)bits[0] > int.MaxValue)
+        var negative = bits[3] < 0;
+        var magnitude = (uint)bits[0];
+        if (bits[1] != 0 || bits[2] != 0 || magnitude > (negative ? 1u << 31 : int.MaxValue))
         {
             throw new ArgumentException($"decimal {value} does not fit AMQP's 32-bit mantissa", nameof(value));
         }
 
-        var negative = bits[3] < 0;
         WriteOctet((byte)((bits[3] >> 16) & 0xFF));
-        WriteLong((uint)(negative ? -bits[0] : bits[0]));
+        WriteLong(negative ? (uint)-(long)magnitude : magnitude);
     }
 
     private Span<byte> Take(int count)

@@ -1,10 +1,12 @@
 using System.Buffers;
 using AmqpBroker.Core;
 using AmqpBroker.Core.Errors;
+using AmqpBroker.Core.DirectReply;
 using AmqpBroker.Core.Exchanges;
 using AmqpBroker.Core.Messages;
 using AmqpBroker.Core.Sessions;
 using AmqpBroker.Core.VirtualHosts;
+using AmqpBroker.Protocol.Content;
 using AmqpBroker.Protocol.Encoding;
 using AmqpBroker.Protocol.Methods;
 using AmqpBroker.Server.Connections;
@@ -24,6 +26,8 @@ internal sealed class AmqpChannel : IDeliveryTarget
     private readonly RoutingScratch _routing = new();
     private Exchange? _lastExchange;
     private readonly Action<Message, bool> _route;
+    private string? _directReplyAddress;
+    private string? _directReplyConsumerTag;
     private ulong _publishSequence;
     private bool _closing;
 
@@ -53,6 +57,8 @@ internal sealed class AmqpChannel : IDeliveryTarget
     public ClientConnection Client => _connection.Client;
 
     public VirtualHost VirtualHost => _connection.VirtualHost;
+
+    public DirectReplyRegistry DirectReplies => _connection.Broker.DirectReplies;
 
     public bool CanAcceptDeliveries => _connection.Writer.CanAcceptDeliveries;
 
@@ -127,6 +133,37 @@ internal sealed class AmqpChannel : IDeliveryTarget
         name.Length > 0 ? name : LastDeclaredQueue ?? throw AmqpException.NotFound("no previously declared queue");
 
     public void BeginPublish(in BasicPublish publish) => _content.Begin(publish);
+
+    /// <summary>basic.consume on amq.rabbitmq.reply-to: registers this channel's direct reply-to consumer.</summary>
+    public string ConsumeDirectReplies(string requestedTag, bool noAck)
+    {
+        if (!noAck)
+        {
+            throw AmqpException.PreconditionFailed("reply consumer cannot acknowledge");
+        }
+
+        if (_directReplyAddress is not null)
+        {
+            throw AmqpException.PreconditionFailed("reply consumer already set");
+        }
+
+        _directReplyConsumerTag = requestedTag.Length > 0 ? requestedTag : $"amq.ctag-{Guid.NewGuid():N}";
+        _directReplyAddress = DirectReplies.Register(Session, _directReplyConsumerTag);
+        return _directReplyConsumerTag;
+    }
+
+    /// <summary>basic.cancel of the direct reply-to consumer; false when the tag is another consumer's.</summary>
+    public bool CancelDirectReplies(string consumerTag)
+    {
+        if (_directReplyAddress is null || consumerTag != _directReplyConsumerTag)
+        {
+            return false;
+        }
+
+        DirectReplies.Unregister(_directReplyAddress);
+        _directReplyAddress = _directReplyConsumerTag = null;
+        return true;
+    }
 
     public void EnableConfirms()
     {
@@ -262,8 +299,12 @@ internal sealed class AmqpChannel : IDeliveryTarget
     {
         try
         {
+            message = WithDirectReplyAddress(message);
             var exchange = ResolveExchange(message.Exchange);
-            var routed = VirtualHost.Publish(exchange, message, _routing, out var rejected);
+            var rejected = false;
+            var routed = exchange.Name.Length == 0 && DirectReplyRegistry.IsAddress(message.RoutingKey)
+                ? (DirectReplies.TryDeliver(message.RoutingKey, message) ? 1 : 0)
+                : VirtualHost.Publish(exchange, message, _routing, out rejected);
             if (routed == 0 && mandatory)
             {
                 var basicReturn = new BasicReturn { ReplyCode = (ushort)ReplyCode.NoRoute, ReplyText = "NO_ROUTE", Exchange = message.Exchange, RoutingKey = message.RoutingKey };
@@ -280,6 +321,26 @@ internal sealed class AmqpChannel : IDeliveryTarget
         {
             message.Release();
         }
+    }
+
+    /// <summary>A request whose reply_to is amq.rabbitmq.reply-to gets this channel's private reply address instead.</summary>
+    private Message WithDirectReplyAddress(Message message)
+    {
+        if ((message.Summary.Flags & PropertyFlags.ReplyTo) == 0)
+        {
+            return message;
+        }
+
+        var properties = BasicProperties.Decode(message.Properties);
+        if (properties.ReplyTo != DirectReplyRegistry.PseudoQueue)
+        {
+            return message;
+        }
+
+        properties.ReplyTo = _directReplyAddress ?? throw AmqpException.PreconditionFailed("fast reply consumer does not exist");
+        var rewritten = Message.Create(message.Exchange, message.RoutingKey, properties.Encode(), message.Body);
+        message.Release();
+        return rewritten;
     }
 
     private Transaction RequireTransaction() =>
@@ -317,6 +378,11 @@ internal sealed class AmqpChannel : IDeliveryTarget
 
     private void Shutdown()
     {
+        if (_directReplyConsumerTag is { } tag)
+        {
+            CancelDirectReplies(tag);
+        }
+
         _content.Reset();
         Transaction?.Rollback(Session);
         Session.Close();

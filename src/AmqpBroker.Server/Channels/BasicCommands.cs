@@ -1,3 +1,4 @@
+using AmqpBroker.Core.DirectReply;
 using AmqpBroker.Core.Errors;
 using AmqpBroker.Core.Sessions;
 using AmqpBroker.Protocol.Encoding;
@@ -86,6 +87,17 @@ internal static class BasicCommands
 
     private static void Consume(AmqpChannel channel, BasicConsume consume)
     {
+        if (consume.Queue == DirectReplyRegistry.PseudoQueue)
+        {
+            var tag = channel.ConsumeDirectReplies(consume.ConsumerTag, consume.NoAck);
+            if (!consume.NoWait)
+            {
+                channel.Send(new BasicConsumeOk { ConsumerTag = tag });
+            }
+
+            return;
+        }
+
         var queue = channel.VirtualHost.GetQueue(channel.ResolveQueueName(consume.Queue), channel.Client);
         var consumer = channel.Session.Consume(queue, consume.ConsumerTag, consume.NoAck, consume.Exclusive, consume.Arguments);
         if (!consume.NoWait)
@@ -98,7 +110,11 @@ internal static class BasicCommands
 
     private static void Cancel(AmqpChannel channel, BasicCancel cancel)
     {
-        channel.Session.Cancel(cancel.ConsumerTag);
+        if (!channel.CancelDirectReplies(cancel.ConsumerTag))
+        {
+            channel.Session.Cancel(cancel.ConsumerTag);
+        }
+
         if (!cancel.NoWait)
         {
             channel.Send(new BasicCancelOk { ConsumerTag = cancel.ConsumerTag });

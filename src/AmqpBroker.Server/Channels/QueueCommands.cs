@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using AmqpBroker.Core.DirectReply;
 using AmqpBroker.Core.Queues;
 using AmqpBroker.Protocol.Encoding;
 using AmqpBroker.Protocol.Methods;
@@ -34,6 +35,13 @@ internal static class QueueCommands
 
     private static void Declare(AmqpChannel channel, QueueDeclare declare)
     {
+        if (declare.Passive && IsDirectReplyQueue(channel, declare.Queue))
+        {
+            // RabbitMQ lets clients check that the direct reply-to pseudo-queue exists.
+            channel.Send(new QueueDeclareOk { Queue = declare.Queue });
+            return;
+        }
+
         var serverNamed = declare.Queue.Length == 0 && !declare.Passive;
         var name = serverNamed ? GenerateName() : channel.ResolveQueueName(declare.Queue);
         var definition = new QueueDefinition(name, channel.VirtualHost.Name, declare.Durable, declare.Exclusive, declare.AutoDelete, declare.Arguments);
@@ -82,6 +90,10 @@ internal static class QueueCommands
             channel.Send(new QueueDeleteOk { MessageCount = count });
         }
     }
+
+    private static bool IsDirectReplyQueue(AmqpChannel channel, string name) =>
+        name == DirectReplyRegistry.PseudoQueue
+        || (DirectReplyRegistry.IsAddress(name) && channel.DirectReplies.Exists(name));
 
     /// <summary>A server-named queue, in RabbitMQ's form <c>amq.gen-</c> plus 22 URL-safe base64 characters.</summary>
     private static string GenerateName() =>

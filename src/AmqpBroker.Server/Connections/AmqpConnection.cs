@@ -398,7 +398,7 @@ internal sealed class AmqpConnection
         {
             throw frame.Channel == 0
                 ? AmqpException.UnexpectedFrame($"{frame.Type.ToString().ToLowerInvariant()} frame on channel 0")
-                : AmqpException.ChannelError($"{frame.Type.ToString().ToLowerInvariant()} frame on channel {frame.Channel}, which is not open");
+                : AmqpException.UnexpectedFrame("expected method frame, got non method frame instead"); // RabbitMQ's text
         }
 
         if (frame.Type == FrameType.Header)

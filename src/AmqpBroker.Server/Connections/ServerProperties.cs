@@ -18,6 +18,8 @@ internal static class ServerProperties
         ["connection.blocked"] = true,
         ["authentication_failure_close"] = true,
         ["per_consumer_qos"] = true,
+        ["consumer_priorities"] = true,
+        ["direct_reply_to"] = true,
     };
 
     public static IReadOnlyDictionary<string, object?> Create() => new Dictionary<string, object?>

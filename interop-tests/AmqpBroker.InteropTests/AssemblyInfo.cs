@@ -1,0 +1,2 @@
+[assembly: Parallelizable(ParallelScope.Fixtures)]
+[assembly: FixtureLifeCycle(LifeCycle.SingleInstance)]

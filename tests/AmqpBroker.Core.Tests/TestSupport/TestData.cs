@@ -1,0 +1,91 @@
+using System.Buffers;
+using System.Text;
+using AmqpBroker.Core.Exchanges;
+using AmqpBroker.Core.Messages;
+using AmqpBroker.Core.Queues;
+using AmqpBroker.Core.Security;
+using AmqpBroker.Core.VirtualHosts;
+using AmqpBroker.Protocol.Content;
+using AmqpBroker.Protocol.Encoding;
+
+namespace AmqpBroker.Core.Tests.TestSupport;
+
+/// <summary>Builders for the broker objects the tests need.</summary>
+internal static class TestData
+{
+    /// <summary>A property list with no properties set: just the flag word.</summary>
+    private static readonly byte[] NoProperties = [0, 0];
+
+    public static ClientConnection Connection(string name = "127.0.0.1:50000 -> 127.0.0.1:5672", string virtualHost = "/") =>
+        new(name, new User("guest", PasswordHasher.Hash("guest"), []), virtualHost, FieldTable.Empty, DateTimeOffset.UnixEpoch, static _ => { });
+
+    /// <summary>A complete message holding one reference (the publisher's), as the channel hands it to routing.</summary>
+    public static Message Message(string body, string routingKey = "rk", string exchange = "")
+    {
+        var bytes = Encoding.UTF8.GetBytes(body);
+        var message = new Message(exchange, routingKey, NoProperties, ContentSummary.Read(NoProperties), bytes.Length);
+        Assert.That(message.TryAppendBody(new ReadOnlySequence<byte>(bytes)), Is.True);
+        Assert.That(message.IsComplete, Is.True);
+        return message;
+    }
+
+    public static QueueDefinition QueueDefinition(
+        string name,
+        bool durable = false,
+        bool exclusive = false,
+        bool autoDelete = false,
+        IReadOnlyDictionary<string, object?>? arguments = null,
+        string virtualHost = "/") =>
+        new(name, virtualHost, durable, exclusive, autoDelete, arguments ?? FieldTable.Empty);
+
+    public static ExchangeDefinition ExchangeDefinition(
+        string name,
+        string type,
+        bool durable = false,
+        bool autoDelete = false,
+        bool isInternal = false,
+        IReadOnlyDictionary<string, object?>? arguments = null,
+        string virtualHost = "/") =>
+        new(name, virtualHost, type, durable, autoDelete, isInternal, arguments ?? FieldTable.Empty);
+
+    public static Queue DeclareQueue(this VirtualHost vhost, ClientConnection owner, string name, bool exclusive = false, bool autoDelete = false) =>
+        vhost.DeclareQueue(QueueDefinition(name, exclusive: exclusive, autoDelete: autoDelete), owner, passive: false);
+
+    /// <summary>Publishes like a channel does: route, enqueue, then let go of the publisher's reference.</summary>
+    public static int Publish(this VirtualHost vhost, string exchange, string routingKey, string body)
+    {
+        var message = Message(body, routingKey, exchange);
+        try
+        {
+            return vhost.Publish(vhost.GetExchange(exchange), message, new RoutingScratch(), out _);
+        }
+        finally
+        {
+            message.Release();
+        }
+    }
+
+    /// <summary>Puts messages straight into a queue, releasing the publisher's reference as routing would.</summary>
+    public static void EnqueueAll(this Queue queue, params string[] bodies)
+    {
+        foreach (var body in bodies)
+        {
+            var message = Message(body);
+            queue.Enqueue(message);
+            message.Release();
+        }
+    }
+
+    public static bool IsReleased(Message message)
+    {
+        try
+        {
+            _ = message.Body;
+            return false;
+        }
+        catch (ObjectDisposedException)
+        {
+            return true;
+        }
+    }
+}
