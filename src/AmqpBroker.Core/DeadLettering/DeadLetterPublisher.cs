@@ -73,6 +73,7 @@ internal sealed class DeadLetterPublisher(Func<string, Exchange?> findExchange, 
     {
         var properties = BasicProperties.Decode(original.Properties);
         var headers = properties.Headers is null ? new Dictionary<string, object?>() : new Dictionary<string, object?>(properties.Headers);
+        headers.Remove(DeliveryCountHeader.Name);
         var death = new Dictionary<string, object?>
         {
             ["count"] = 1L,

@@ -123,6 +123,11 @@ public sealed class Queue : IBindingDestination
     public bool Enqueue(Message message)
     {
         message.AddReference();
+        if (Arguments.DeliveryLimit is not null)
+        {
+            message = DeliveryCountHeader.Stamp(message, 0);
+        }
+
         List<QueueEntry>? dropped = null;
         var reason = DeadLetterReason.MaxLength;
         var accepted = true;
@@ -203,17 +208,22 @@ public sealed class Queue : IBindingDestination
     {
         Interlocked.Decrement(ref _unacked);
         var redelivery = entry.AsRedelivered();
-        if (Arguments.DeliveryLimit is { } limit && redelivery.DeliveryCount > limit)
+        if (Arguments.DeliveryLimit is { } limit)
         {
-            DeadLetter([entry], DeadLetterReason.DeliveryLimit);
-            return;
+            if (redelivery.DeliveryCount > limit)
+            {
+                DeadLetter([entry], DeadLetterReason.DeliveryLimit);
+                return;
+            }
+
+            redelivery = redelivery with { Message = DeliveryCountHeader.Stamp(entry.Message, redelivery.DeliveryCount) };
         }
 
         lock (_lock)
         {
             if (IsDeleted)
             {
-                entry.Message.Release();
+                redelivery.Message.Release();
                 return;
             }
 
@@ -386,7 +396,7 @@ public sealed class Queue : IBindingDestination
 
     private bool IsFullFor(Message message) =>
         (Arguments.MaxLength is { } maxLength && _ready.Count >= maxLength)
-        || (Arguments.MaxLengthBytes is { } maxBytes && _ready.Bytes + message.Size > maxBytes);
+        || (Arguments.MaxLengthBytes is { } maxBytes && _ready.Bytes + message.BodySize > maxBytes);
 
     private void DropHeadOverLimit(ref List<QueueEntry>? dropped)
     {

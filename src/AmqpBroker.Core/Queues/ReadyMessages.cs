@@ -19,7 +19,7 @@ internal sealed class ReadyMessages
         EnsureCapacity();
         _items[(_head + _count) % _items.Length] = entry;
         _count++;
-        Bytes += entry.Message.Size;
+        Bytes += entry.Message.BodySize;
     }
 
     public bool TryDequeue(out QueueEntry entry)
@@ -34,7 +34,7 @@ internal sealed class ReadyMessages
         _items[_head] = default;
         _head = (_head + 1) % _items.Length;
         _count--;
-        Bytes -= entry.Message.Size;
+        Bytes -= entry.Message.BodySize;
         return true;
     }
 
@@ -56,7 +56,7 @@ internal sealed class ReadyMessages
 
         _items[(_head + index) % _items.Length] = entry;
         _count++;
-        Bytes += entry.Message.Size;
+        Bytes += entry.Message.BodySize;
     }
 
     /// <summary>Moves expired entries to <paramref name="expired"/>: only from the head, or from anywhere.</summary>
@@ -80,7 +80,7 @@ internal sealed class ReadyMessages
             if (entry.IsExpired(nowMs))
             {
                 expired.Add(entry);
-                Bytes -= entry.Message.Size;
+                Bytes -= entry.Message.BodySize;
             }
             else
             {

@@ -26,14 +26,14 @@ internal sealed class ReadyStore
     {
         LevelOf(entry).Enqueue(entry);
         Count++;
-        Bytes += entry.Message.Size;
+        Bytes += entry.Message.BodySize;
     }
 
     public void Requeue(QueueEntry entry)
     {
         LevelOf(entry).Requeue(entry);
         Count++;
-        Bytes += entry.Message.Size;
+        Bytes += entry.Message.BodySize;
     }
 
     public bool TryDequeue(out QueueEntry entry)
@@ -43,7 +43,7 @@ internal sealed class ReadyStore
             if (_levels[level].TryDequeue(out entry))
             {
                 Count--;
-                Bytes -= entry.Message.Size;
+                Bytes -= entry.Message.BodySize;
                 return true;
             }
         }
@@ -62,7 +62,7 @@ internal sealed class ReadyStore
             for (var i = before; i < expired.Count; i++)
             {
                 Count--;
-                Bytes -= expired[i].Message.Size;
+                Bytes -= expired[i].Message.BodySize;
             }
         }
     }

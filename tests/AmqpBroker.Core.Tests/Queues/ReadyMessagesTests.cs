@@ -106,7 +106,7 @@ public sealed class ReadyMessagesTests
     {
         var ready = new ReadyMessages();
         EnqueueRange(ready, 0, 20);
-        var size = Body.Size;
+        var size = Body.BodySize; // x-max-length-bytes counts bodies only, as RabbitMQ does
         Assert.That((ready.Count, ready.Bytes), Is.EqualTo((20, 20L * size)));
 
         var taken = Dequeue(ready, 5);
