@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using AmqpBroker.Core.Alarms;
 using AmqpBroker.Core.Scheduling;
 using AmqpBroker.Core.Security;
+using AmqpBroker.Core.Storage;
 using AmqpBroker.Core.VirtualHosts;
 
 namespace AmqpBroker.Core;
@@ -16,12 +17,30 @@ public sealed class Broker : IDisposable
     private readonly ConcurrentDictionary<ClientConnection, byte> _connections = new();
     private readonly IDisposable _tick;
 
-    public Broker(BrokerSettings settings, TimeProvider time)
+    private readonly IDefinitionStore _store;
+
+    /// <summary>
+    /// Creates a broker and recovers what <paramref name="store"/> holds (durable vhosts, exchanges, queues,
+    /// bindings); without a store nothing survives the process.
+    /// </summary>
+    public Broker(BrokerSettings settings, TimeProvider time, IDefinitionStore? store = null)
     {
         Settings = settings;
+        _store = store ?? NoDefinitionStore.Instance;
         Scheduler = new BrokerScheduler(time, TimeSpan.FromMilliseconds(250));
         Users.Put(new User(settings.DefaultUser, PasswordHasher.Hash(settings.DefaultPassword), ["administrator"]));
+        var stored = _store.Load();
         AddVirtualHost(settings.DefaultVirtualHost);
+        foreach (var name in stored.VirtualHosts)
+        {
+            AddVirtualHost(name);
+        }
+
+        foreach (var virtualHost in _virtualHosts.Values)
+        {
+            virtualHost.Restore(stored);
+        }
+
         _tick = Scheduler.Register(_ =>
         {
             foreach (var virtualHost in _virtualHosts.Values)
@@ -52,7 +71,11 @@ public sealed class Broker : IDisposable
 
     public VirtualHost? FindVirtualHost(string name) => _virtualHosts.GetValueOrDefault(name);
 
-    public VirtualHost AddVirtualHost(string name) => _virtualHosts.GetOrAdd(name, n => new VirtualHost(n, Time));
+    public VirtualHost AddVirtualHost(string name) => _virtualHosts.GetOrAdd(name, n =>
+    {
+        _store.PutVirtualHost(n);
+        return new VirtualHost(n, Time, _store);
+    });
 
     public void OnConnectionOpened(ClientConnection connection) => _connections.TryAdd(connection, 0);
 
@@ -64,9 +87,11 @@ public sealed class Broker : IDisposable
         }
     }
 
+    /// <summary>Stops the scheduler and closes the store, which the broker owns once given it.</summary>
     public void Dispose()
     {
         _tick.Dispose();
         Scheduler.Dispose();
+        _store.Dispose();
     }
 }

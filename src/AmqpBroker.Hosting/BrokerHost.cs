@@ -1,5 +1,7 @@
 using System.Net;
 using AmqpBroker.Core;
+using AmqpBroker.Core.Storage;
+using AmqpBroker.Storage.Definitions;
 using AmqpBroker.Server.Connections;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Connections;
@@ -53,12 +55,9 @@ public sealed class BrokerHost : IAsyncDisposable
     public static async Task<BrokerHost> StartAsync(BrokerOptions options, Action<ILoggingBuilder>? configureLogging = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
-        if (!options.InMemory)
-        {
-            Directory.CreateDirectory(options.DataDir);
-        }
-
-        var broker = new Broker(options.Settings, TimeProvider.System);
+        // In memory nothing touches the disk; otherwise durable definitions come back from the data directory.
+        IDefinitionStore? store = options.InMemory ? null : SqliteDefinitionStore.Open(options.DataDir);
+        var broker = new Broker(options.Settings, TimeProvider.System, store);
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         builder.Logging.SetMinimumLevel(LogLevel.Information);
         configureLogging?.Invoke(builder.Logging);

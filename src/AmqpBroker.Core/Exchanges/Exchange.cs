@@ -20,6 +20,8 @@ public abstract class Exchange : IBindingDestination
 
     public string Name => Definition.Name;
 
+    public bool IsDurable => Definition.Durable;
+
     public bool IsDeleted { get; internal set; }
 
     /// <summary>A snapshot of the bindings whose source is this exchange.</summary>

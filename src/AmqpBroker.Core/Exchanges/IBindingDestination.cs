@@ -4,4 +4,7 @@ namespace AmqpBroker.Core.Exchanges;
 public interface IBindingDestination
 {
     string Name { get; }
+
+    /// <summary>Survives a restart: declared durable (and, for a queue, not exclusive).</summary>
+    bool IsDurable { get; }
 }

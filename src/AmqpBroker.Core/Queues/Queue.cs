@@ -48,6 +48,8 @@ public sealed class Queue : IBindingDestination
 
     public ClientConnection? ExclusiveOwner { get; }
 
+    public bool IsDurable => Definition.Durable && !Definition.Exclusive;
+
     public bool IsDeleted { get; private set; }
 
     public int ReadyCount

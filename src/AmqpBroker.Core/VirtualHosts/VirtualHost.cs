@@ -4,6 +4,7 @@ using AmqpBroker.Core.Errors;
 using AmqpBroker.Core.Exchanges;
 using AmqpBroker.Core.Messages;
 using AmqpBroker.Core.Queues;
+using AmqpBroker.Core.Storage;
 
 namespace AmqpBroker.Core.VirtualHosts;
 
@@ -19,11 +20,13 @@ public sealed class VirtualHost
     private readonly Func<string, Exchange?> _findExchange;
     private readonly TimeProvider _time;
     private readonly DeadLetterPublisher _deadLetters;
+    private readonly IDefinitionStore _store;
 
-    public VirtualHost(string name, TimeProvider? time = null)
+    public VirtualHost(string name, TimeProvider? time = null, IDefinitionStore? store = null)
     {
         Name = name;
         _time = time ?? TimeProvider.System;
+        _store = store ?? NoDefinitionStore.Instance;
         _findExchange = n => _exchanges.GetValueOrDefault(n);
         _deadLetters = new DeadLetterPublisher(_findExchange, _time);
         DefaultExchange = new DefaultExchange(new ExchangeDefinition("", name, ExchangeTypes.Direct, true, false, false, Protocol.Encoding.FieldTable.Empty), FindQueue);
@@ -96,6 +99,11 @@ public sealed class VirtualHost
 
             var exchange = ExchangeFactory.Create(definition);
             _exchanges[definition.Name] = exchange;
+            if (exchange.IsDurable)
+            {
+                _store.PutExchange(definition);
+            }
+
             return exchange;
         }
     }
@@ -154,6 +162,11 @@ public sealed class VirtualHost
 
             var queue = new Queue(definition, arguments, definition.Exclusive ? owner : null, _time, _deadLetters, AutoDeleteQueue);
             _queues[definition.Name] = queue;
+            if (queue.IsDurable)
+            {
+                _store.PutQueue(definition);
+            }
+
             return queue;
         }
     }
@@ -195,8 +208,7 @@ public sealed class VirtualHost
         lock (_topology)
         {
             var queue = GetQueue(queueName, connection);
-            var exchange = GetBindableExchange(exchangeName);
-            exchange.AddBinding(new Binding(exchange, queue, routingKey, arguments));
+            AddBindingLocked(GetBindableExchange(exchangeName), queue, routingKey, arguments);
         }
     }
 
@@ -215,8 +227,7 @@ public sealed class VirtualHost
         lock (_topology)
         {
             var destination = GetBindableExchange(destinationName);
-            var source = GetBindableExchange(sourceName);
-            source.AddBinding(new Binding(source, destination, routingKey, arguments));
+            AddBindingLocked(GetBindableExchange(sourceName), destination, routingKey, arguments);
         }
     }
 
@@ -244,6 +255,38 @@ public sealed class VirtualHost
         }
 
         return scratch.Queues.Count;
+    }
+
+    /// <summary>
+    /// Recreates stored durable definitions at start, without writing them back. A binding whose ends are
+    /// missing is skipped (the store deletes bindings with their ends, so only a damaged file has one).
+    /// </summary>
+    internal void Restore(StoredDefinitions stored)
+    {
+        lock (_topology)
+        {
+            foreach (var definition in stored.Exchanges.Where(e => e.VirtualHost == Name && !_exchanges.ContainsKey(e.Name)))
+            {
+                _exchanges[definition.Name] = ExchangeFactory.Create(definition);
+            }
+
+            foreach (var definition in stored.Queues.Where(q => q.VirtualHost == Name))
+            {
+                var arguments = QueueArguments.Parse(definition.Arguments, $"queue '{definition.Name}' in vhost '{Name}'");
+                _queues[definition.Name] = new Queue(definition, arguments, null, _time, _deadLetters, AutoDeleteQueue);
+            }
+
+            foreach (var binding in stored.Bindings.Where(b => b.VirtualHost == Name))
+            {
+                IBindingDestination? destination = binding.DestinationKind == BindingDestinationKind.Queue
+                    ? _queues.GetValueOrDefault(binding.Destination)
+                    : _exchanges.GetValueOrDefault(binding.Destination);
+                if (_exchanges.TryGetValue(binding.Source, out var source) && destination is not null)
+                {
+                    source.AddBinding(new Binding(source, destination, binding.RoutingKey, binding.Arguments));
+                }
+            }
+        }
     }
 
     /// <summary>The broker's tick: expire messages nobody consumed, delete queues unused past x-expires.</summary>
@@ -299,6 +342,11 @@ public sealed class VirtualHost
     private uint RemoveQueueLocked(Queue queue)
     {
         _queues.TryRemove(new KeyValuePair<string, Queue>(queue.Name, queue));
+        if (queue.IsDurable)
+        {
+            _store.DeleteQueue(Name, queue.Name);
+        }
+
         RemoveBindingsToLocked(queue);
         return queue.Delete();
     }
@@ -311,6 +359,11 @@ public sealed class VirtualHost
         }
 
         exchange.IsDeleted = true;
+        if (exchange.IsDurable)
+        {
+            _store.DeleteExchange(Name, exchange.Name);
+        }
+
         foreach (var binding in exchange.Bindings)
         {
             exchange.RemoveBinding(binding.Destination, binding.RoutingKey, binding.Arguments);
@@ -334,11 +387,36 @@ public sealed class VirtualHost
     private void UnbindLocked(Exchange source, IBindingDestination destination, string routingKey, IReadOnlyDictionary<string, object?> arguments)
     {
         // RabbitMQ answers unbind-ok for a binding that does not exist.
-        if (source.RemoveBinding(destination, routingKey, arguments) is not null)
+        if (source.RemoveBinding(destination, routingKey, arguments) is { } removed)
         {
+            if (IsDurable(removed))
+            {
+                _store.DeleteBinding(ToDefinition(removed));
+            }
+
             DeleteIfUnusedAutoDelete(source);
         }
     }
+
+    private void AddBindingLocked(Exchange source, IBindingDestination destination, string routingKey, IReadOnlyDictionary<string, object?> arguments)
+    {
+        var binding = new Binding(source, destination, routingKey, arguments);
+        if (source.AddBinding(binding) && IsDurable(binding))
+        {
+            _store.PutBinding(ToDefinition(binding));
+        }
+    }
+
+    /// <summary>As in RabbitMQ, a binding survives a restart when both of its ends do.</summary>
+    private static bool IsDurable(Binding binding) => binding.Source.IsDurable && binding.Destination.IsDurable;
+
+    private BindingDefinition ToDefinition(Binding binding) => new(
+        Name,
+        binding.Source.Name,
+        binding.Destination.Name,
+        binding.Destination is Queue ? BindingDestinationKind.Queue : BindingDestinationKind.Exchange,
+        binding.RoutingKey,
+        binding.Arguments);
 
     /// <summary>An auto-delete exchange is deleted when its last binding (as a source) goes.</summary>
     private void DeleteIfUnusedAutoDelete(Exchange exchange)

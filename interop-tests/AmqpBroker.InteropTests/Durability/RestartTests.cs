@@ -1,0 +1,99 @@
+using AmqpBroker.Hosting;
+
+namespace AmqpBroker.InteropTests.Durability;
+
+/// <summary>Stops an in-process broker and starts a new one on the same data directory.</summary>
+[TestFixture]
+public sealed class RestartTests
+{
+    private string _dataDirectory = null!;
+
+    [SetUp]
+    public void CreateDataDirectory() =>
+        _dataDirectory = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "amqpbroker-restart-" + Guid.NewGuid().ToString("N"))).FullName;
+
+    [TearDown]
+    public void RemoveDataDirectory() => Directory.Delete(_dataDirectory, recursive: true);
+
+    [Test]
+    public async Task Durable_topology_comes_back_and_transient_topology_does_not()
+    {
+        await WithBrokerAsync(async (connection, channel) =>
+        {
+            await channel.ExchangeDeclareAsync("durable-x", ExchangeType.Topic, durable: true);
+            await channel.ExchangeDeclareAsync("transient-x", ExchangeType.Fanout, durable: false);
+            await channel.QueueDeclareAsync("durable-q", durable: true, exclusive: false, autoDelete: false, new Dictionary<string, object?> { ["x-max-length"] = 10 });
+            await channel.QueueDeclareAsync("transient-q", durable: false, exclusive: false, autoDelete: false);
+            await channel.QueueDeclareAsync("exclusive-durable-q", durable: true, exclusive: true, autoDelete: false);
+            await channel.QueueBindAsync("durable-q", "durable-x", "a.#");
+            await channel.QueueBindAsync("transient-q", "durable-x", "a.#");
+            await channel.ExchangeBindAsync("durable-x", "amq.fanout", string.Empty);
+        });
+
+        await WithBrokerAsync(async (connection, channel) =>
+        {
+            Assert.That(await ExistsAsync(connection, c => c.ExchangeDeclarePassiveAsync("durable-x")), Is.True);
+            Assert.That(await ExistsAsync(connection, c => c.ExchangeDeclarePassiveAsync("transient-x")), Is.False);
+            Assert.That(await ExistsAsync(connection, c => c.QueueDeclarePassiveAsync("durable-q")), Is.True);
+            Assert.That(await ExistsAsync(connection, c => c.QueueDeclarePassiveAsync("transient-q")), Is.False);
+            Assert.That(await ExistsAsync(connection, c => c.QueueDeclarePassiveAsync("exclusive-durable-q")), Is.False, "exclusive queues never survive");
+
+            var redeclare = await channel.QueueDeclareAsync("durable-q", durable: true, exclusive: false, autoDelete: false, new Dictionary<string, object?> { ["x-max-length"] = 10 });
+            Assert.That(redeclare.QueueName, Is.EqualTo("durable-q"), "the recovered queue kept its arguments");
+
+            // Both recovered bindings route: directly through the topic exchange and via amq.fanout → durable-x.
+            await channel.BasicPublishAsync("durable-x", "a.b", "direct"u8.ToArray());
+            await channel.BasicPublishAsync("amq.fanout", "a.c", "via e2e"u8.ToArray());
+            Assert.That(await channel.MessageCountAsync("durable-q"), Is.EqualTo(2u));
+        });
+    }
+
+    [Test]
+    public async Task Deleted_durable_topology_stays_deleted()
+    {
+        await WithBrokerAsync(async (connection, channel) =>
+        {
+            await channel.ExchangeDeclareAsync("x", ExchangeType.Direct, durable: true);
+            await channel.QueueDeclareAsync("q", durable: true, exclusive: false, autoDelete: false);
+            await channel.QueueBindAsync("q", "x", "k");
+            await channel.QueueBindAsync("q", "x", "gone");
+            await channel.QueueUnbindAsync("q", "x", "gone");
+            await channel.QueueDeclareAsync("deleted-q", durable: true, exclusive: false, autoDelete: false);
+            await channel.QueueDeleteAsync("deleted-q");
+        });
+
+        await WithBrokerAsync(async (connection, channel) =>
+        {
+            Assert.That(await ExistsAsync(connection, c => c.QueueDeclarePassiveAsync("deleted-q")), Is.False);
+            await channel.BasicPublishAsync("x", "gone", "unbound"u8.ToArray());
+            await channel.BasicPublishAsync("x", "k", "bound"u8.ToArray());
+            Assert.That(await channel.MessageCountAsync("q"), Is.EqualTo(1u));
+        });
+    }
+
+    private async Task WithBrokerAsync(Func<IConnection, IChannel, Task> action)
+    {
+        await using var broker = await BrokerHost.StartAsync(new BrokerOptions { Port = 0, Bind = "127.0.0.1", DataDir = _dataDirectory });
+        await using var connection = await new ConnectionFactory { Uri = broker.AmqpUri, AutomaticRecoveryEnabled = false }.CreateConnectionAsync();
+        await using var channel = await connection.CreateChannelAsync();
+        await action(connection, channel);
+    }
+
+    private static async Task<bool> ExistsAsync(IConnection connection, Func<IChannel, Task> passiveDeclare)
+    {
+        var probe = await connection.CreateChannelAsync();
+        try
+        {
+            await passiveDeclare(probe);
+            return true;
+        }
+        catch (OperationInterruptedException e) when (e.ShutdownReason?.ReplyCode == 404)
+        {
+            return false;
+        }
+        finally
+        {
+            await probe.DisposeAsync();
+        }
+    }
+}

@@ -1,0 +1,51 @@
+using AmqpBroker.Core.Exchanges;
+using AmqpBroker.Core.Queues;
+
+namespace AmqpBroker.Core.Storage;
+
+/// <summary>
+/// Where durable definitions live between runs. Virtual hosts report every change to a durable exchange,
+/// queue or binding as it happens, under their topology lock, so the store sees them in order.
+/// </summary>
+public interface IDefinitionStore : IDisposable
+{
+    StoredDefinitions Load();
+
+    void PutVirtualHost(string name);
+
+    void PutExchange(ExchangeDefinition exchange);
+
+    /// <summary>Deletes the exchange and every stored binding from or to it.</summary>
+    void DeleteExchange(string virtualHost, string name);
+
+    void PutQueue(QueueDefinition queue);
+
+    /// <summary>Deletes the queue and every stored binding to it.</summary>
+    void DeleteQueue(string virtualHost, string name);
+
+    void PutBinding(BindingDefinition binding);
+
+    void DeleteBinding(BindingDefinition binding);
+}
+
+/// <summary>A binding as stored: names instead of objects, so it can be recreated before its ends exist.</summary>
+public sealed record BindingDefinition(
+    string VirtualHost,
+    string Source,
+    string Destination,
+    BindingDestinationKind DestinationKind,
+    string RoutingKey,
+    IReadOnlyDictionary<string, object?> Arguments);
+
+public enum BindingDestinationKind
+{
+    Queue,
+    Exchange,
+}
+
+/// <summary>Everything a store holds, as read at start.</summary>
+public sealed record StoredDefinitions(
+    IReadOnlyList<string> VirtualHosts,
+    IReadOnlyList<ExchangeDefinition> Exchanges,
+    IReadOnlyList<QueueDefinition> Queues,
+    IReadOnlyList<BindingDefinition> Bindings);

@@ -1,0 +1,152 @@
+using AmqpBroker.Core.Exchanges;
+using AmqpBroker.Core.Queues;
+using AmqpBroker.Core.Storage;
+using Microsoft.Data.Sqlite;
+
+namespace AmqpBroker.Storage.Definitions;
+
+/// <summary>
+/// Durable definitions in one SQLite file (<c>definitions.db</c>) under the data directory. Every change
+/// commits at once with a full sync: declares are rare and must survive a crash the moment they are answered.
+/// </summary>
+public sealed class SqliteDefinitionStore : IDefinitionStore
+{
+    public const string FileName = "definitions.db";
+
+    private readonly SqliteConnection _connection;
+    private readonly Lock _lock = new();
+
+    private SqliteDefinitionStore(SqliteConnection connection) => _connection = connection;
+
+    /// <summary>Opens (creating if needed) the database in <paramref name="dataDirectory"/> and brings its schema up to date.</summary>
+    public static SqliteDefinitionStore Open(string dataDirectory)
+    {
+        Directory.CreateDirectory(dataDirectory);
+        var path = Path.Combine(dataDirectory, FileName);
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
+        try
+        {
+            connection.Open();
+            Execute(connection, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;");
+            SchemaMigrations.Apply(connection);
+            return new SqliteDefinitionStore(connection);
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    public StoredDefinitions Load()
+    {
+        lock (_lock)
+        {
+            var virtualHosts = Query(_connection, "SELECT name FROM vhosts", r => r.GetString(0));
+            var exchanges = Query(_connection, "SELECT vhost, name, type, auto_delete, internal, arguments FROM exchanges", r =>
+                new ExchangeDefinition(r.GetString(1), r.GetString(0), r.GetString(2), Durable: true, r.GetBoolean(3), r.GetBoolean(4), FieldTableBlob.Decode((byte[])r[5])));
+            var queues = Query(_connection, "SELECT vhost, name, auto_delete, arguments FROM queues", r =>
+                new QueueDefinition(r.GetString(1), r.GetString(0), Durable: true, Exclusive: false, r.GetBoolean(2), FieldTableBlob.Decode((byte[])r[3])));
+            var bindings = Query(_connection, "SELECT vhost, source, destination, destination_kind, routing_key, arguments FROM bindings ORDER BY rowid", r =>
+                new BindingDefinition(r.GetString(0), r.GetString(1), r.GetString(2), Enum.Parse<BindingDestinationKind>(r.GetString(3)), r.GetString(4), FieldTableBlob.Decode((byte[])r[5])));
+            return new StoredDefinitions(virtualHosts, exchanges, queues, bindings);
+        }
+    }
+
+    public void PutVirtualHost(string name) =>
+        Change("INSERT OR IGNORE INTO vhosts (name) VALUES ($name)", ("$name", name));
+
+    public void PutExchange(ExchangeDefinition exchange) => Change(
+        "INSERT OR REPLACE INTO exchanges (vhost, name, type, auto_delete, internal, arguments) VALUES ($vhost, $name, $type, $autoDelete, $internal, $arguments)",
+        ("$vhost", exchange.VirtualHost),
+        ("$name", exchange.Name),
+        ("$type", exchange.Type),
+        ("$autoDelete", exchange.AutoDelete),
+        ("$internal", exchange.Internal),
+        ("$arguments", FieldTableBlob.Encode(exchange.Arguments)));
+
+    public void DeleteExchange(string virtualHost, string name) => Change(
+        """
+        DELETE FROM exchanges WHERE vhost = $vhost AND name = $name;
+        DELETE FROM bindings WHERE vhost = $vhost AND (source = $name OR (destination_kind = 'Exchange' AND destination = $name));
+        """,
+        ("$vhost", virtualHost),
+        ("$name", name));
+
+    public void PutQueue(QueueDefinition queue) => Change(
+        "INSERT OR REPLACE INTO queues (vhost, name, auto_delete, arguments) VALUES ($vhost, $name, $autoDelete, $arguments)",
+        ("$vhost", queue.VirtualHost),
+        ("$name", queue.Name),
+        ("$autoDelete", queue.AutoDelete),
+        ("$arguments", FieldTableBlob.Encode(queue.Arguments)));
+
+    public void DeleteQueue(string virtualHost, string name) => Change(
+        """
+        DELETE FROM queues WHERE vhost = $vhost AND name = $name;
+        DELETE FROM bindings WHERE vhost = $vhost AND destination_kind = 'Queue' AND destination = $name;
+        """,
+        ("$vhost", virtualHost),
+        ("$name", name));
+
+    public void PutBinding(BindingDefinition binding) => Change(
+        "INSERT OR IGNORE INTO bindings (vhost, source, destination, destination_kind, routing_key, arguments) VALUES ($vhost, $source, $destination, $kind, $key, $arguments)",
+        BindingParameters(binding));
+
+    public void DeleteBinding(BindingDefinition binding) => Change(
+        "DELETE FROM bindings WHERE vhost = $vhost AND source = $source AND destination = $destination AND destination_kind = $kind AND routing_key = $key AND arguments = $arguments",
+        BindingParameters(binding));
+
+    public void Dispose()
+    {
+        lock (_lock)
+        {
+            _connection.Dispose();
+        }
+    }
+
+    private static (string, object)[] BindingParameters(BindingDefinition binding) =>
+    [
+        ("$vhost", binding.VirtualHost),
+        ("$source", binding.Source),
+        ("$destination", binding.Destination),
+        ("$kind", binding.DestinationKind.ToString()),
+        ("$key", binding.RoutingKey),
+        ("$arguments", FieldTableBlob.Encode(binding.Arguments)),
+    ];
+
+    private void Change(string sql, params (string Name, object Value)[] parameters)
+    {
+        lock (_lock)
+        {
+            using var command = _connection.CreateCommand();
+            command.CommandText = sql;
+            foreach (var (name, value) in parameters)
+            {
+                command.Parameters.AddWithValue(name, value);
+            }
+
+            command.ExecuteNonQuery();
+        }
+    }
+
+    private static List<T> Query<T>(SqliteConnection connection, string sql, Func<SqliteDataReader, T> read)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        using var reader = command.ExecuteReader();
+        var rows = new List<T>();
+        while (reader.Read())
+        {
+            rows.Add(read(reader));
+        }
+
+        return rows;
+    }
+
+    private static void Execute(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+}
