@@ -75,7 +75,7 @@ public sealed class VirtualHost
     {
         if (passive)
         {
-            return GetExchange(definition.Name);
+            return GetBindableExchange(definition.Name);
         }
 
         ExchangeFactory.CheckType(definition.Type);
@@ -112,7 +112,7 @@ public sealed class VirtualHost
     {
         if (name.Length == 0 || name.StartsWith("amq.", StringComparison.Ordinal))
         {
-            throw AmqpException.AccessRefused(name.Length == 0 ? "operation not permitted on the default exchange" : $"operation not permitted on exchange '{name}' in vhost '{Name}'");
+            throw AmqpException.AccessRefused(name.Length == 0 ? "operation not permitted on the default exchange" : $"deletion of system exchange '{name}' in vhost '{Name}' not allowed");
         }
 
         lock (_topology)
