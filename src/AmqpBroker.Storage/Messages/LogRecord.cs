@@ -1,0 +1,50 @@
+using System.Buffers.Binary;
+using System.Numerics;
+
+namespace AmqpBroker.Storage.Messages;
+
+internal enum LogRecordKind : byte
+{
+    /// <summary>A message entered the queue: id, exchange, routing key, raw properties, body.</summary>
+    Publish = 1,
+
+    /// <summary>The message with this id was handed to a consumer at least once.</summary>
+    Delivered = 2,
+
+    /// <summary>The message with this id left the queue for good (acked, dropped, expired, dead-lettered).</summary>
+    Settled = 3,
+}
+
+/// <summary>
+/// The record frame of a segment: payload length (4 bytes), CRC-32C of kind and payload (4 bytes), kind
+/// (1 byte), payload. A record whose length runs past the file or whose CRC differs is a torn or damaged
+/// write and ends what is read of that segment.
+/// </summary>
+internal static class LogRecord
+{
+    public const int HeaderSize = 9;
+
+    public static uint Checksum(LogRecordKind kind, ReadOnlySpan<byte> payload)
+    {
+        var crc = BitOperations.Crc32C(0xFFFFFFFFu, (byte)kind);
+        while (payload.Length >= 8)
+        {
+            crc = BitOperations.Crc32C(crc, BinaryPrimitives.ReadUInt64LittleEndian(payload));
+            payload = payload[8..];
+        }
+
+        foreach (var b in payload)
+        {
+            crc = BitOperations.Crc32C(crc, b);
+        }
+
+        return ~crc;
+    }
+
+    public static void WriteHeader(Span<byte> destination, LogRecordKind kind, ReadOnlySpan<byte> payload)
+    {
+        BinaryPrimitives.WriteInt32LittleEndian(destination, payload.Length);
+        BinaryPrimitives.WriteUInt32LittleEndian(destination[4..], Checksum(kind, payload));
+        destination[8] = (byte)kind;
+    }
+}

@@ -1,0 +1,224 @@
+using System.Text;
+using AmqpBroker.Storage.Messages;
+
+namespace AmqpBroker.Storage.Tests.Messages;
+
+[TestFixture]
+public sealed class SegmentLogTests
+{
+    private TempDirectory _directory = null!;
+
+    [SetUp]
+    public void CreateDirectory() => _directory = new TempDirectory();
+
+    [TearDown]
+    public void RemoveDirectory() => _directory.Dispose();
+
+    [Test]
+    public void Published_messages_come_back_exactly_and_in_order()
+    {
+        byte[] properties = [0x90, 0x00, 0x0A, .. "text/plain"u8];
+        using (var log = Open(out _))
+        {
+            log.AppendPublish(1, "amq.direct", "key", properties, "first"u8);
+            log.AppendPublish(2, string.Empty, "q", [0, 0], []);
+            log.AppendPublish(3, "x", "ключ", [0, 0], new byte[100_000]);
+        }
+
+        using var reopened = Open(out var recovered);
+
+        Assert.That(recovered.Select(r => r.Message.Id), Is.EqualTo(new long[] { 1, 2, 3 }));
+        Assert.That((recovered[0].Message.Exchange, recovered[0].Message.RoutingKey), Is.EqualTo(("amq.direct", "key")));
+        Assert.That(recovered[0].Message.Properties, Is.EqualTo(properties));
+        Assert.That(Encoding.UTF8.GetString(recovered[0].Message.Body), Is.EqualTo("first"));
+        Assert.That(recovered[1].Message.Body, Is.Empty);
+        Assert.That(recovered[2].Message.RoutingKey, Is.EqualTo("ключ"));
+        Assert.That(recovered[2].Message.Body, Has.Length.EqualTo(100_000));
+        Assert.That(recovered.Select(r => r.Delivered), Is.All.False);
+    }
+
+    [Test]
+    public void Settled_messages_do_not_come_back_and_delivered_ones_come_back_marked()
+    {
+        using (var log = Open(out _))
+        {
+            for (var id = 1; id <= 4; id++)
+            {
+                log.AppendPublish(id, "", "q", [0, 0], Body(id));
+            }
+
+            log.AppendDelivered(1);
+            log.AppendDelivered(2);
+            log.AppendSettled(2);
+            log.AppendSettled(4);
+        }
+
+        using var reopened = Open(out var recovered);
+
+        Assert.That(recovered.Select(r => (r.Message.Id, r.Delivered)), Is.EqualTo(new[] { (1L, true), (3L, false) }));
+    }
+
+    [Test]
+    public void Recovery_continues_appending_where_it_left_off()
+    {
+        using (var log = Open(out _))
+        {
+            log.AppendPublish(1, "", "q", [0, 0], Body(1));
+        }
+
+        using (var log = Open(out _))
+        {
+            log.AppendPublish(2, "", "q", [0, 0], Body(2));
+            log.AppendSettled(1);
+        }
+
+        using var reopened = Open(out var recovered);
+        Assert.That(recovered.Select(r => r.Message.Id), Is.EqualTo(new long[] { 2 }));
+    }
+
+    [Test]
+    public void The_log_rolls_over_at_the_segment_size_and_deletes_settled_segments_from_the_oldest()
+    {
+        using var log = Open(out _, segmentSize: 4096);
+        for (var id = 1; id <= 30; id++)
+        {
+            log.AppendPublish(id, "", "q", [0, 0], new byte[1000]);
+        }
+
+        var segments = log.SegmentFiles;
+        Assert.That(segments, Has.Count.GreaterThanOrEqualTo(8));
+        Assert.That(segments.Select(f => new FileInfo(f).Length), Is.All.LessThanOrEqualTo(4096));
+
+        // Settling the second segment's messages frees nothing while the first still holds a message.
+        for (var id = 4; id <= 6; id++)
+        {
+            log.AppendSettled(id);
+        }
+
+        Assert.That(log.SegmentFiles, Has.Count.EqualTo(segments.Count));
+
+        for (var id = 1; id <= 3; id++)
+        {
+            log.AppendSettled(id);
+        }
+
+        Assert.That(log.SegmentFiles, Has.Count.EqualTo(segments.Count - 2));
+        Assert.That(File.Exists(segments[0]) || File.Exists(segments[1]), Is.False);
+    }
+
+    [Test]
+    public void A_fully_settled_log_keeps_only_the_segment_it_writes_to()
+    {
+        using (var log = Open(out _, segmentSize: 4096))
+        {
+            for (var id = 1; id <= 20; id++)
+            {
+                log.AppendPublish(id, "", "q", [0, 0], new byte[1000]);
+                log.AppendSettled(id);
+            }
+
+            Assert.That(log.SegmentFiles, Has.Count.EqualTo(1));
+        }
+
+        using var reopened = Open(out var recovered, segmentSize: 4096);
+        Assert.That(recovered, Is.Empty);
+    }
+
+    [Test]
+    public void A_torn_tail_record_is_cut_off_and_the_log_stays_usable()
+    {
+        string segment;
+        using (var log = Open(out _))
+        {
+            log.AppendPublish(1, "", "q", [0, 0], Body(1));
+            log.AppendPublish(2, "", "q", [0, 0], Body(2));
+            segment = log.SegmentFiles.Single();
+        }
+
+        var intact = new FileInfo(segment).Length;
+        using (var file = new FileStream(segment, FileMode.Open, FileAccess.Write))
+        {
+            file.SetLength(intact - 3);
+        }
+
+        using (var log = Open(out var recovered))
+        {
+            Assert.That(recovered.Select(r => r.Message.Id), Is.EqualTo(new long[] { 1 }));
+            log.AppendPublish(3, "", "q", [0, 0], Body(3));
+        }
+
+        using var reopened = Open(out var again);
+        Assert.That(again.Select(r => r.Message.Id), Is.EqualTo(new long[] { 1, 3 }));
+    }
+
+    [Test]
+    public void A_record_with_a_bad_crc_is_never_delivered()
+    {
+        string segment;
+        using (var log = Open(out _))
+        {
+            log.AppendPublish(1, "", "q", [0, 0], "good"u8);
+            log.AppendPublish(2, "", "q", [0, 0], "flipped"u8);
+            segment = log.SegmentFiles.Single();
+        }
+
+        var bytes = File.ReadAllBytes(segment);
+        bytes[^2] ^= 0x01;
+        File.WriteAllBytes(segment, bytes);
+
+        using var reopened = Open(out var recovered);
+        Assert.That(recovered.Select(r => Encoding.UTF8.GetString(r.Message.Body)), Is.EqualTo(new[] { "good" }));
+    }
+
+    [Test]
+    public void Garbage_after_the_last_record_is_ignored_whatever_it_is()
+    {
+        string segment;
+        using (var log = Open(out _))
+        {
+            log.AppendPublish(1, "", "q", [0, 0], Body(1));
+            segment = log.SegmentFiles.Single();
+        }
+
+        var random = new Random(7);
+        var original = File.ReadAllBytes(segment);
+        for (var attempt = 0; attempt < 50; attempt++)
+        {
+            var garbage = new byte[random.Next(1, 64)];
+            random.NextBytes(garbage);
+            File.WriteAllBytes(segment, [.. original, .. garbage]);
+
+            using var reopened = Open(out var recovered);
+            Assert.That(recovered.Select(r => r.Message.Id), Is.EqualTo(new long[] { 1 }), $"attempt {attempt}");
+        }
+    }
+
+    [Test]
+    public void Sync_makes_appended_records_visible_in_the_file()
+    {
+        using var log = Open(out _);
+        log.AppendPublish(1, "", "q", [0, 0], new byte[10]);
+        var segment = log.SegmentFiles.Single();
+
+        log.Sync();
+
+        Assert.That(new FileInfo(segment).Length, Is.GreaterThan(10));
+    }
+
+    [Test]
+    public void Destroy_removes_the_queue_directory()
+    {
+        Open(out _).Dispose();
+
+        SegmentLog.Destroy(QueuePath);
+
+        Assert.That(Directory.Exists(QueuePath), Is.False);
+    }
+
+    private string QueuePath => Path.Combine(_directory.Path, "queue");
+
+    private SegmentLog Open(out IReadOnlyList<RecoveredMessage> recovered, long segmentSize = SegmentLog.DefaultSegmentSize) =>
+        SegmentLog.Open(QueuePath, out recovered, segmentSize);
+
+    private static byte[] Body(int id) => Encoding.UTF8.GetBytes($"message {id}");
+}
