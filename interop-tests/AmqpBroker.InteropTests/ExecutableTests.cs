@@ -1,0 +1,394 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace AmqpBroker.InteropTests;
+
+/// <summary>
+/// The broker executable as an operator runs it: <c>dotnet AmqpBroker.dll --port 0 --in-memory</c> prints
+/// one ready line naming the bound address, serves clients, and exits 0 on SIGTERM or SIGINT. Uses the
+/// build output of src/AmqpBroker (built by the solution build) in the test assembly's configuration.
+/// </summary>
+[TestFixture]
+public sealed partial class ExecutableTests
+{
+    private static readonly TimeSpan StartDeadline = TimeSpan.FromSeconds(20);
+    private static readonly TimeSpan StopDeadline = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
+
+    private readonly List<BrokerProcess> _processes = [];
+    private readonly List<string> _directories = [];
+
+    [SetUp]
+    public void SkipAgainstAnExternalBroker()
+    {
+        if (Environment.GetEnvironmentVariable("AMQP_URI") is { Length: > 0 })
+        {
+            Assert.Ignore("AMQP_URI is set: the executable tests start our own broker process");
+        }
+    }
+
+    [TearDown]
+    public async Task StopProcessesAsync()
+    {
+        foreach (var process in _processes)
+        {
+            await process.DisposeAsync();
+        }
+
+        _processes.Clear();
+        foreach (var directory in _directories)
+        {
+            try
+            {
+                Directory.Delete(directory, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+        }
+
+        _directories.Clear();
+    }
+
+    [Test]
+    public async Task Starts_on_an_ephemeral_port_serves_a_client_and_exits_0_on_SIGTERM()
+    {
+        var broker = Start(["--port", "0", "--in-memory", "--bind", "127.0.0.1"]);
+        var ready = await broker.WaitForReadyAsync(StartDeadline);
+        await TestContext.Out.WriteLineAsync($"ready after {ready.Elapsed.TotalMilliseconds:0} ms: {ready.Line}");
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(ready.Address, Is.EqualTo("127.0.0.1"));
+            Assert.That(ready.Port, Is.GreaterThan(0).And.Not.EqualTo(5672));
+            Assert.That(ready.Storage, Is.EqualTo("in memory"));
+            Assert.That(ready.Elapsed, Is.LessThan(TimeSpan.FromSeconds(5)), "process start to ready line");
+        }
+
+        await PublishAndGetAsync(ready.Port);
+
+        await broker.SignalAsync("TERM");
+        var exitCode = await broker.WaitForExitAsync(StopDeadline);
+        Assert.That(exitCode, Is.Zero, broker.Output);
+        Assert.That(broker.Output, Does.Contain("AmqpBroker stopping"));
+        Assert.That(Regex.Matches(broker.Output, "AmqpBroker ready:"), Has.Count.EqualTo(1), "one ready line");
+    }
+
+    [Test]
+    public async Task SIGINT_stops_it_like_Ctrl_C_with_exit_code_0()
+    {
+        var broker = Start(["--port", "0", "--in-memory", "--bind", "127.0.0.1"]);
+        await broker.WaitForReadyAsync(StartDeadline);
+
+        await broker.SignalAsync("INT");
+        Assert.That(await broker.WaitForExitAsync(StopDeadline), Is.Zero, broker.Output);
+    }
+
+    [Test]
+    public async Task SIGTERM_closes_connected_clients_with_CONNECTION_FORCED_and_still_exits_promptly()
+    {
+        var broker = Start(["--port", "0", "--in-memory", "--bind", "127.0.0.1"]);
+        var ready = await broker.WaitForReadyAsync(StartDeadline);
+        await using var connection = await Factory(ready.Port).CreateConnectionAsync();
+        var closed = new TaskCompletionSource<ShutdownEventArgs>(TaskCreationOptions.RunContinuationsAsynchronously);
+        connection.ConnectionShutdownAsync += (_, args) =>
+        {
+            closed.TrySetResult(args);
+            return Task.CompletedTask;
+        };
+
+        var stopwatch = Stopwatch.StartNew();
+        await broker.SignalAsync("TERM");
+        var exitCode = await broker.WaitForExitAsync(StopDeadline);
+        await TestContext.Out.WriteLineAsync($"exited {stopwatch.ElapsedMilliseconds} ms after SIGTERM with a client connected");
+
+        Assert.That(exitCode, Is.Zero, broker.Output);
+        var reason = await closed.Task.WaitAsync(Timeout);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(reason.Initiator, Is.EqualTo(ShutdownInitiator.Peer), reason.ToString());
+            Assert.That(reason.ReplyCode, Is.EqualTo(320), reason.ToString());
+            Assert.That(reason.ReplyText, Is.EqualTo("CONNECTION_FORCED - broker forced connection closure with reason 'shutdown'"));
+        }
+    }
+
+    [Test]
+    public async Task Data_dir_switch_creates_the_directory_and_the_ready_line_names_it()
+    {
+        var root = TempDirectory();
+        var dataDir = Path.Combine(root, "nested", "data");
+        var broker = Start(["--port", "0", "--bind", "127.0.0.1", "--data-dir", dataDir]);
+        var ready = await broker.WaitForReadyAsync(StartDeadline);
+
+        Assert.That(ready.Storage, Is.EqualTo($"data in {Path.GetFullPath(dataDir)}"));
+        Assert.That(Directory.Exists(dataDir), Is.True);
+        await PublishAndGetAsync(ready.Port);
+
+        await broker.SignalAsync("TERM");
+        Assert.That(await broker.WaitForExitAsync(StopDeadline), Is.Zero, broker.Output);
+    }
+
+    [Test]
+    public async Task Settings_come_from_Broker__Setting_environment_variables()
+    {
+        var broker = Start([], new Dictionary<string, string>
+        {
+            ["Broker__Port"] = "0",
+            ["Broker__Bind"] = "127.0.0.1",
+            ["Broker__InMemory"] = "true",
+        });
+        var ready = await broker.WaitForReadyAsync(StartDeadline);
+
+        Assert.That((ready.Address, ready.Storage), Is.EqualTo(("127.0.0.1", "in memory")));
+        Assert.That(ready.Port, Is.Not.EqualTo(5672));
+        await PublishAndGetAsync(ready.Port);
+
+        await broker.SignalAsync("TERM");
+        Assert.That(await broker.WaitForExitAsync(StopDeadline), Is.Zero, broker.Output);
+    }
+
+    [Test]
+    public async Task Command_line_switch_overrides_the_environment()
+    {
+        // The environment names a port that is taken: the broker only starts if --port 0 wins.
+        using var occupant = new TcpListener(IPAddress.Loopback, 0);
+        occupant.Start();
+        var taken = ((IPEndPoint)occupant.LocalEndpoint).Port;
+
+        var broker = Start(["--port", "0"], new Dictionary<string, string>
+        {
+            ["Broker__Port"] = taken.ToString(CultureInfo.InvariantCulture),
+            ["Broker__Bind"] = "127.0.0.1",
+            ["Broker__InMemory"] = "true",
+        });
+        var ready = await broker.WaitForReadyAsync(StartDeadline);
+
+        Assert.That(ready.Port, Is.Not.EqualTo(taken));
+        await broker.SignalAsync("TERM");
+        Assert.That(await broker.WaitForExitAsync(StopDeadline), Is.Zero, broker.Output);
+    }
+
+    [Test]
+    public async Task Port_already_in_use_fails_startup_with_a_non_zero_exit_code()
+    {
+        using var occupant = new TcpListener(IPAddress.Loopback, 0);
+        occupant.Start();
+        var taken = ((IPEndPoint)occupant.LocalEndpoint).Port;
+
+        var broker = Start(["--port", taken.ToString(CultureInfo.InvariantCulture), "--in-memory", "--bind", "127.0.0.1"]);
+        var exitCode = await broker.WaitForExitAsync(StartDeadline);
+
+        Assert.That(exitCode, Is.Not.Zero, broker.Output);
+        Assert.That(broker.Output, Does.Not.Contain("AmqpBroker ready:"));
+    }
+
+    private static ConnectionFactory Factory(int port) => new()
+    {
+        HostName = "127.0.0.1",
+        Port = port,
+        UserName = "guest",
+        Password = "guest",
+        AutomaticRecoveryEnabled = false,
+        TopologyRecoveryEnabled = false,
+        RequestedConnectionTimeout = Timeout,
+        ContinuationTimeout = Timeout,
+        HandshakeContinuationTimeout = Timeout,
+    };
+
+    private static async Task PublishAndGetAsync(int port)
+    {
+        await using var connection = await Factory(port).CreateConnectionAsync();
+        await using var channel = await connection.CreateChannelAsync();
+        var queue = (await channel.QueueDeclareAsync(string.Empty, durable: false, exclusive: true, autoDelete: true)).QueueName;
+        await channel.BasicPublishAsync(string.Empty, queue, Encoding.UTF8.GetBytes("through the executable"));
+
+        var got = await channel.BasicGetAsync(queue, autoAck: true);
+        Assert.That(got is null ? null : Encoding.UTF8.GetString(got.Body.Span), Is.EqualTo("through the executable"));
+        await connection.CloseAsync();
+    }
+
+    private BrokerProcess Start(string[] args, Dictionary<string, string>? environment = null)
+    {
+        var workingDirectory = TempDirectory();
+        var process = BrokerProcess.Start(BrokerDll(), args, environment ?? [], workingDirectory);
+        _processes.Add(process);
+        return process;
+    }
+
+    /// <summary>A fresh directory to run in, so no appsettings.json or ./data of the caller's is picked up.</summary>
+    private string TempDirectory()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"amqpbroker-exe-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(path);
+        _directories.Add(path);
+        return path;
+    }
+
+    /// <summary>src/AmqpBroker/bin/{configuration}/{tfm}/AmqpBroker.dll, matching the test assembly's own build.</summary>
+    private static string BrokerDll()
+    {
+        var testDirectory = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+        var framework = testDirectory.Name;
+        var configuration = testDirectory.Parent?.Name ?? "Release";
+        var root = testDirectory;
+        while (root is not null && !File.Exists(Path.Combine(root.FullName, "AmqpBroker.sln")))
+        {
+            root = root.Parent;
+        }
+
+        if (root is null)
+        {
+            Assert.Fail($"no AmqpBroker.sln above {AppContext.BaseDirectory}");
+        }
+
+        var dll = Path.Combine(root!.FullName, "src", "AmqpBroker", "bin", configuration, framework, "AmqpBroker.dll");
+        if (!File.Exists(dll))
+        {
+            Assert.Fail($"{dll} does not exist: build the solution (dotnet build AmqpBroker.sln -c {configuration}) before running these tests");
+        }
+
+        return dll;
+    }
+
+    [GeneratedRegex(@"^AmqpBroker ready: amqp://(?<address>.+):(?<port>\d+) \((?<storage>.*)\)$")]
+    private static partial Regex ReadyLine();
+
+    private sealed record Ready(string Line, string Address, int Port, string Storage, TimeSpan Elapsed);
+
+    /// <summary>The broker executable under test, its output collected line by line.</summary>
+    private sealed class BrokerProcess : IAsyncDisposable
+    {
+        private readonly Process _process;
+        private readonly Stopwatch _sinceStart;
+        private readonly ConcurrentQueue<string> _output = new();
+        private readonly TaskCompletionSource<(string Line, TimeSpan Elapsed)> _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        private BrokerProcess(Process process, Stopwatch sinceStart)
+        {
+            _process = process;
+            _sinceStart = sinceStart;
+        }
+
+        public string Output => string.Join(Environment.NewLine, _output);
+
+        public static BrokerProcess Start(string dll, string[] args, Dictionary<string, string> environment, string workingDirectory)
+        {
+            var startInfo = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet")
+            {
+                WorkingDirectory = workingDirectory,
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                UseShellExecute = false,
+            };
+            startInfo.ArgumentList.Add(dll);
+            foreach (var arg in args)
+            {
+                startInfo.ArgumentList.Add(arg);
+            }
+
+            // Nothing from the test run's own environment may configure the broker.
+            foreach (var name in startInfo.Environment.Keys.Where(k => k.StartsWith("Broker__", StringComparison.OrdinalIgnoreCase)).ToList())
+            {
+                startInfo.Environment.Remove(name);
+            }
+
+            foreach (var (name, value) in environment)
+            {
+                startInfo.Environment[name] = value;
+            }
+
+            var process = new Process { StartInfo = startInfo };
+            var broker = new BrokerProcess(process, new Stopwatch());
+            process.OutputDataReceived += (_, e) => broker.OnLine(e.Data, "");
+            process.ErrorDataReceived += (_, e) => broker.OnLine(e.Data, "stderr: ");
+            broker._sinceStart.Start();
+            process.Start();
+            process.BeginOutputReadLine();
+            process.BeginErrorReadLine();
+            return broker;
+        }
+
+        public async Task<Ready> WaitForReadyAsync(TimeSpan deadline)
+        {
+            var exited = _process.WaitForExitAsync();
+            var first = await Task.WhenAny(_ready.Task, exited, Task.Delay(deadline));
+            if (first != _ready.Task)
+            {
+                Assert.Fail(first == exited
+                    ? $"the broker exited with code {_process.ExitCode} before it was ready:{Environment.NewLine}{Output}"
+                    : $"no ready line within {deadline.TotalSeconds:0} s:{Environment.NewLine}{Output}");
+            }
+
+            var (line, elapsed) = await _ready.Task;
+            var match = ReadyLine().Match(line);
+            return new Ready(
+                line,
+                match.Groups["address"].Value,
+                int.Parse(match.Groups["port"].Value, CultureInfo.InvariantCulture),
+                match.Groups["storage"].Value,
+                elapsed);
+        }
+
+        public async Task SignalAsync(string signal)
+        {
+            using var kill = Process.Start(new ProcessStartInfo("kill", ["-" + signal, _process.Id.ToString(CultureInfo.InvariantCulture)]) { UseShellExecute = false })!;
+            await kill.WaitForExitAsync();
+            Assert.That(kill.ExitCode, Is.Zero, $"kill -{signal} {_process.Id}");
+        }
+
+        /// <summary>The exit code, or a test failure (and the process killed) if it is still running at the deadline.</summary>
+        public async Task<int> WaitForExitAsync(TimeSpan deadline)
+        {
+            using var cts = new CancellationTokenSource(deadline);
+            try
+            {
+                await _process.WaitForExitAsync(cts.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                _process.Kill(entireProcessTree: true);
+                Assert.Fail($"the broker was still running {deadline.TotalSeconds:0} s later:{Environment.NewLine}{Output}");
+            }
+
+            // The parameterless wait also drains the redirected output.
+            await _process.WaitForExitAsync();
+            return _process.ExitCode;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            try
+            {
+                if (!_process.HasExited)
+                {
+                    _process.Kill(entireProcessTree: true);
+                    await _process.WaitForExitAsync();
+                }
+            }
+            catch (InvalidOperationException)
+            {
+            }
+
+            _process.Dispose();
+        }
+
+        private void OnLine(string? line, string prefix)
+        {
+            if (line is null)
+            {
+                return;
+            }
+
+            _output.Enqueue(prefix + line);
+            if (prefix.Length == 0 && ReadyLine().IsMatch(line))
+            {
+                _ready.TrySetResult((line, _sinceStart.Elapsed));
+            }
+        }
+    }
+}
