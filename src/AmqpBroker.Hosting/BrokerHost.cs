@@ -90,12 +90,32 @@ public sealed class BrokerHost : IAsyncDisposable
         return new BrokerHost(app, amqpListener!, broker, options);
     }
 
-    public async Task StopAsync(CancellationToken cancellationToken = default) =>
+    /// <summary>How long clients get to answer connection.close before the listener stops regardless.</summary>
+    private static readonly TimeSpan CloseGracePeriod = TimeSpan.FromSeconds(3);
+
+    /// <summary>
+    /// Stops the broker as RabbitMQ does: every client gets connection.close with 320 CONNECTION_FORCED,
+    /// then the listeners stop.
+    /// </summary>
+    public async Task StopAsync(CancellationToken cancellationToken = default)
+    {
+        foreach (var connection in Broker.Connections)
+        {
+            connection.ForceClose("broker forced connection closure with reason 'shutdown'");
+        }
+
+        var deadline = DateTime.UtcNow + CloseGracePeriod;
+        while (Broker.ConnectionCount > 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(10, cancellationToken).ConfigureAwait(false);
+        }
+
         await _app.StopAsync(cancellationToken).ConfigureAwait(false);
+    }
 
     public async ValueTask DisposeAsync()
     {
-        await _app.StopAsync().ConfigureAwait(false);
+        await StopAsync().ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
         Broker.Dispose();
     }
