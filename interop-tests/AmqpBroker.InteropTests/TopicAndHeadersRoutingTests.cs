@@ -182,6 +182,9 @@ public sealed class TopicAndHeadersRoutingTests : BrokerTestBase
         yield return Case("long_equals_timestamp", T("a", 1700000000L), T("a", new AmqpTimestamp(1700000000)), true);
         yield return Case("negative_numbers", T("a", -5), T("a", -5L), true);
         yield return Case("big_long", T("a", long.MaxValue), T("a", long.MaxValue), true);
+        yield return Case("long_max_vs_its_double", T("a", long.MaxValue), T("a", (double)long.MaxValue), false);
+        yield return Case("2_pow_53_plus_1_vs_double", T("a", 9007199254740993L), T("a", 9007199254740992.0), false);
+        yield return Case("2_pow_53_vs_double", T("a", 9007199254740992L), T("a", 9007199254740992.0), true);
         yield return Case("bool_equals_bool", T("a", true), T("a", true), true);
         yield return Case("bool_differs", T("a", true), T("a", false), false);
         yield return Case("string_equals_bytes", T("a", "abc"), T("a", Encoding.UTF8.GetBytes("abc")), true);
@@ -258,6 +261,7 @@ public sealed class TopicAndHeadersRoutingTests : BrokerTestBase
 
     [TestCase("foo", "PRECONDITION_FAILED - Invalid x-match field value <<\"foo\">>; expected all, any, all-with-x, or any-with-x")]
     [TestCase("ALL", "PRECONDITION_FAILED - Invalid x-match field value <<\"ALL\">>; expected all, any, all-with-x, or any-with-x")]
+    [TestCase("", "PRECONDITION_FAILED - Invalid x-match field value <<>>; expected all, any, all-with-x, or any-with-x")]
     public async Task An_invalid_x_match_value_is_refused_at_bind(string mode, string text)
     {
         var (channel, exchange) = await DeclareExchangeAsync("headers");
@@ -272,18 +276,39 @@ public sealed class TopicAndHeadersRoutingTests : BrokerTestBase
         }
     }
 
-    [Test]
-    public async Task An_x_match_that_is_not_a_string_is_refused_at_bind()
+    private static IEnumerable<TestCaseData> NonStringXMatches()
+    {
+        static TestCaseData Case(string name, object? value, string printed) => new TestCaseData(value, printed).SetName("An_x_match_of_type_" + name + "_is_refused_at_bind");
+
+        yield return Case("signedint", 1, "signedint (value 1)");
+        yield return Case("long", 1L, "long (value 1)");
+        yield return Case("short", (short)2, "short (value 2)");
+        yield return Case("unsignedbyte", (byte)3, "unsignedbyte (value 3)");
+        yield return Case("byte", (sbyte)-3, "byte (value -3)");
+        yield return Case("unsignedint", 7u, "unsignedint (value 7)");
+        yield return Case("bool", true, "bool (value true)");
+        yield return Case("double", 1.5, "double (value 1.5)");
+        yield return Case("float", 1.5f, "float (value 1.5)");
+        yield return Case("binary", new BinaryTableValue(Encoding.UTF8.GetBytes("all")), "binary (value <<\"all\">>)");
+        yield return Case("timestamp", new AmqpTimestamp(5), "timestamp (value 5)");
+        yield return Case("decimal", 2.5m, "decimal (value {1,25})");
+        yield return Case("array", new List<object?> { 1 }, "array (value [{signedint,1}])");
+        yield return Case("table", T("k", 1), "table (value [{<<\"k\">>,signedint,1}])");
+        yield return Case("void", null, "void (value undefined)");
+    }
+
+    [TestCaseSource(nameof(NonStringXMatches))]
+    public async Task An_x_match_that_is_not_a_string_is_refused_at_bind(object? value, string printed)
     {
         var (channel, exchange) = await DeclareExchangeAsync("headers");
         var queue = await DeclareQueueAsync(channel);
 
-        var reason = await ExpectOperationInterruptedAsync(() => channel.QueueBindAsync(queue, exchange, string.Empty, T("x-match", 1)));
+        var reason = await ExpectOperationInterruptedAsync(() => channel.QueueBindAsync(queue, exchange, string.Empty, T("x-match", value)));
 
         using (Assert.EnterMultipleScope())
         {
             Assert.That(reason.ReplyCode, Is.EqualTo(406));
-            Assert.That(reason.ReplyText, Is.EqualTo("PRECONDITION_FAILED - Invalid x-match field type signedint (value 1); expected longstr"));
+            Assert.That(reason.ReplyText, Is.EqualTo($"PRECONDITION_FAILED - Invalid x-match field type {printed}; expected longstr"));
         }
     }
 
