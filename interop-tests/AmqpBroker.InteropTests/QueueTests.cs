@@ -54,6 +54,26 @@ public sealed class QueueTests : BrokerTestBase
     }
 
     [Test]
+    public async Task A_server_named_queue_can_be_declared_passively_but_not_redeclared_by_name()
+    {
+        var connection = await ConnectAsync();
+        var channel = await connection.CreateChannelAsync();
+        var ok = await channel.QueueDeclareAsync(string.Empty, durable: false, exclusive: true, autoDelete: false);
+        var queue = Track(ok.QueueName);
+
+        var passive = await channel.QueueDeclarePassiveAsync(queue);
+        Assert.That(passive.QueueName, Is.EqualTo(queue));
+
+        // The reserved prefix is checked before RabbitMQ looks the queue up.
+        var reason = await ExpectOperationInterruptedAsync(() => channel.QueueDeclareAsync(queue, durable: false, exclusive: true, autoDelete: false));
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(reason.ReplyCode, Is.EqualTo(403));
+            Assert.That(reason.ReplyText, Is.EqualTo($"ACCESS_REFUSED - queue name '{queue}' contains reserved prefix 'amq.*'"));
+        }
+    }
+
+    [Test]
     public async Task Passive_declare_of_a_missing_queue_is_404()
     {
         var connection = await ConnectAsync();
