@@ -699,7 +699,7 @@ public sealed class ExchangeTests : BrokerTestBase
     }
 
     [Test]
-    public async Task Exchange_unbind_of_a_binding_that_does_not_exist_succeeds()
+    public async Task Exchange_unbind_of_a_binding_or_exchange_that_does_not_exist_succeeds()
     {
         var channel = await OpenChannelAsync();
         var source = TrackExchange(UniqueName("src"));
@@ -708,6 +708,8 @@ public sealed class ExchangeTests : BrokerTestBase
         await channel.ExchangeDeclareAsync(destination, "direct");
 
         await channel.ExchangeUnbindAsync(destination, source, "never-bound");
+        await channel.ExchangeUnbindAsync(UniqueName("missing"), source, "k");
+        await channel.ExchangeUnbindAsync(destination, UniqueName("missing"), "k");
 
         Assert.That(channel.IsOpen, Is.True);
     }
