@@ -42,6 +42,7 @@ public sealed class FieldTableComparer : IEqualityComparer<IReadOnlyDictionary<s
         (ReadOnlyMemory<byte> a, ReadOnlyMemory<byte> b) => a.Span.SequenceEqual(b.Span),
         (IReadOnlyDictionary<string, object?> a, IReadOnlyDictionary<string, object?> b) => Instance.Equals(a, b),
         (string, _) or (_, string) => Equals(x, y),
+        (decimal a, decimal b) => a == b && a.Scale == b.Scale, // RabbitMQ compares {scale, value}
         (IReadOnlyList<object?> a, IReadOnlyList<object?> b) => ListsEqual(a, b),
         _ => Equals(x, y),
     };

@@ -18,8 +18,37 @@ public sealed class AmqpException : Exception
 
     public bool IsConnectionError => ReplyCodes.IsHardError(Code);
 
-    /// <summary>RabbitMQ's reply-text form: <c>NOT_FOUND - no queue 'q' in vhost '/'</c>.</summary>
-    public string ReplyText => $"{ReplyCodes.Name(Code)} - {Message}";
+    /// <summary>
+    /// RabbitMQ's reply-text form: <c>NOT_FOUND - no queue 'q' in vhost '/'</c>. It must fit a short
+    /// string, so like RabbitMQ a longer text is cut to 252 bytes followed by <c>...</c>.
+    /// </summary>
+    public string ReplyText => FitShortString($"{ReplyCodes.Name(Code)} - {Message}");
+
+    private static string FitShortString(string text)
+    {
+        const int Limit = 255;
+        if (System.Text.Encoding.UTF8.GetByteCount(text) <= Limit)
+        {
+            return text;
+        }
+
+        var length = 0;
+        var bytes = 0;
+        while (length < text.Length)
+        {
+            var next = char.IsSurrogatePair(text, length) ? 2 : 1;
+            var size = System.Text.Encoding.UTF8.GetByteCount(text.AsSpan(length, next));
+            if (bytes + size > Limit - 3)
+            {
+                break;
+            }
+
+            bytes += size;
+            length += next;
+        }
+
+        return string.Concat(text.AsSpan(0, length), "...");
+    }
 
     public static AmqpException NotFound(string message) => new(ReplyCode.NotFound, message);
 

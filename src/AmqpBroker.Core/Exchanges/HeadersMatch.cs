@@ -29,8 +29,8 @@ internal sealed class HeadersMatch
             "any" => (false, false),
             "all-with-x" => (true, true),
             "any-with-x" => (false, true),
-            string other => throw AmqpException.PreconditionFailed($"Invalid x-match field value \"{other}\"; expected all, any, all-with-x, or any-with-x"),
-            var other => throw AmqpException.PreconditionFailed($"Invalid x-match field type {FieldTypeName(other)} (value {other}); expected longstr"),
+            string other => throw AmqpException.PreconditionFailed($"Invalid x-match field value {ErlangTerms.Format(other)}; expected all, any, all-with-x, or any-with-x"),
+            var other => throw AmqpException.PreconditionFailed($"Invalid x-match field type {ErlangTerms.TypeName(other)} (value {ErlangTerms.Format(other)}); expected longstr"),
         };
 
         var pattern = arguments
@@ -60,6 +60,16 @@ internal sealed class HeadersMatch
         if (TryInteger(expected, out var i) && TryInteger(actual, out var j))
         {
             return i == j;
+        }
+
+        if (TryInteger(expected, out i) && TryReal(actual, out var real))
+        {
+            return IntegerEqualsReal(i, real);
+        }
+
+        if (TryReal(expected, out real) && TryInteger(actual, out j))
+        {
+            return IntegerEqualsReal(j, real);
         }
 
         if (TryReal(expected, out var x) && TryReal(actual, out var y))
@@ -92,10 +102,14 @@ internal sealed class HeadersMatch
         {
             float f => f,
             double d => d,
-            _ => TryInteger(value, out var integer) ? (double)integer : double.NaN,
+            _ => double.NaN,
         };
         return !double.IsNaN(number);
     }
+
+    /// <summary>Erlang compares an integer with a float exactly: 2^53 + 1 is not the double 2^53.</summary>
+    private static bool IntegerEqualsReal(Int128 integer, double real) =>
+        double.IsFinite(real) && Math.Floor(real) == real && Math.Abs(real) < 1.7e38 && (Int128)real == integer;
 
     private static bool TryBytes(object? value, out ReadOnlySpan<byte> bytes)
     {
@@ -115,12 +129,4 @@ internal sealed class HeadersMatch
                 return false;
         }
     }
-
-    private static string FieldTypeName(object? value) => value switch
-    {
-        bool => "bool",
-        sbyte or byte or short or ushort or int or uint or long or ulong => "long",
-        float or double => "double",
-        _ => "table",
-    };
 }

@@ -2,7 +2,6 @@ using System.Globalization;
 using AmqpBroker.Core.Errors;
 using AmqpBroker.Core.Exchanges;
 using AmqpBroker.Core.Queues;
-using AmqpBroker.Protocol.Encoding;
 
 namespace AmqpBroker.Core.VirtualHosts;
 
@@ -85,34 +84,12 @@ internal static class DeclareEquivalence
     private static AmqpException Inequivalent(string field, string received, string current, string what) =>
         AmqpException.PreconditionFailed($"inequivalent arg '{field}' for {what}: received {received} but current is {current}");
 
-    private static string Describe(bool present, object? value) => present ? $"the value {Quote(value)} of type '{FieldTypeName(value)}'" : "none";
+    private static string Describe(bool present, object? value) => present ? $"the value {Quote(value)} of type '{ErlangTerms.TypeName(value)}'" : "none";
 
     private static string Quote(object? value) => value switch
     {
         bool b => b ? "'true'" : "'false'",
         IFormattable f => $"'{f.ToString(null, CultureInfo.InvariantCulture)}'",
         _ => $"'{value}'",
-    };
-
-    /// <summary>The AMQP field type names RabbitMQ uses in its messages.</summary>
-    private static string FieldTypeName(object? value) => value switch
-    {
-        null => "void",
-        string or byte[] => "longstr",
-        bool => "bool",
-        sbyte => "byte",
-        byte => "unsignedbyte",
-        short => "short",
-        ushort => "unsignedshort",
-        int => "signedint",
-        uint => "unsignedint",
-        long => "long",
-        float => "float",
-        double => "double",
-        decimal => "decimal",
-        ReadOnlyMemory<byte> => "binary",
-        AmqpTimestamp => "timestamp",
-        IReadOnlyList<object?> => "array",
-        _ => "table",
     };
 }

@@ -148,9 +148,9 @@ public sealed class VirtualHost
             throw AmqpException.AccessRefused($"queue name '{definition.Name}' contains reserved prefix 'amq.*'");
         }
 
-        var arguments = QueueArguments.Parse(definition.Arguments, $"queue '{definition.Name}' in vhost '{Name}'");
         lock (_topology)
         {
+            // An existing queue is checked for equivalence first, as RabbitMQ does; only a new one has its arguments validated.
             if (_queues.TryGetValue(definition.Name, out var existing))
             {
                 existing.CheckAccess(owner);
@@ -160,6 +160,7 @@ public sealed class VirtualHost
                 return existing;
             }
 
+            var arguments = QueueArguments.Parse(definition.Arguments, $"queue '{definition.Name}' in vhost '{Name}'");
             var queue = new Queue(definition, arguments, definition.Exclusive ? owner : null, _time, _deadLetters, AutoDeleteQueue);
             _queues[definition.Name] = queue;
             if (queue.IsDurable)
@@ -207,8 +208,9 @@ public sealed class VirtualHost
     {
         lock (_topology)
         {
-            var queue = GetQueue(queueName, connection);
-            AddBindingLocked(GetBindableExchange(exchangeName), queue, routingKey, arguments);
+            // RabbitMQ names the exchange when both ends are missing.
+            var exchange = GetBindableExchange(exchangeName);
+            AddBindingLocked(exchange, GetQueue(queueName, connection), routingKey, arguments);
         }
     }
 
@@ -216,8 +218,13 @@ public sealed class VirtualHost
     {
         lock (_topology)
         {
-            var queue = GetQueue(queueName, connection);
-            UnbindLocked(GetBindableExchange(exchangeName), queue, routingKey, arguments);
+            // Unbinding from or to something that does not exist succeeds, as in RabbitMQ.
+            CheckNotDefault(exchangeName);
+            if (_exchanges.TryGetValue(exchangeName, out var exchange) && FindQueue(queueName) is { } queue)
+            {
+                queue.CheckAccess(connection);
+                UnbindLocked(exchange, queue, routingKey, arguments);
+            }
         }
     }
 
@@ -235,8 +242,13 @@ public sealed class VirtualHost
     {
         lock (_topology)
         {
-            var destination = GetBindableExchange(destinationName);
-            UnbindLocked(GetBindableExchange(sourceName), destination, routingKey, arguments);
+            // Unbinding from or to an exchange that does not exist succeeds, as in RabbitMQ.
+            CheckNotDefault(destinationName);
+            CheckNotDefault(sourceName);
+            if (_exchanges.TryGetValue(destinationName, out var destination) && _exchanges.TryGetValue(sourceName, out var source))
+            {
+                UnbindLocked(source, destination, routingKey, arguments);
+            }
         }
     }
 
@@ -323,10 +335,19 @@ public sealed class VirtualHost
         }
     }
 
-    private Exchange GetBindableExchange(string name) =>
-        name.Length == 0
-            ? throw AmqpException.AccessRefused("operation not permitted on the default exchange")
-            : GetExchange(name);
+    private Exchange GetBindableExchange(string name)
+    {
+        CheckNotDefault(name);
+        return GetExchange(name);
+    }
+
+    private static void CheckNotDefault(string exchangeName)
+    {
+        if (exchangeName.Length == 0)
+        {
+            throw AmqpException.AccessRefused("operation not permitted on the default exchange");
+        }
+    }
 
     private void AutoDeleteQueue(Queue queue)
     {

@@ -247,5 +247,7 @@ public sealed class HeadersMatchTests
     private sealed class Destination(string name) : IBindingDestination
     {
         public string Name { get; } = name;
+
+        public bool IsDurable => false;
     }
 }

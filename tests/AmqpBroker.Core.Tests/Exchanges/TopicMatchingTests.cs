@@ -306,6 +306,8 @@ public sealed class TopicMatchingTests
     {
         public string Name { get; } = name;
 
+        public bool IsDurable => false;
+
         public override string ToString() => Name;
     }
 }
