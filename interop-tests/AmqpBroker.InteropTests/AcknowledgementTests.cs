@@ -161,6 +161,62 @@ public sealed class AcknowledgementTests : BrokerTestBase
     }
 
     [Test]
+    public async Task Ack_multiple_covers_deliveries_from_every_consumer_of_the_channel()
+    {
+        var channel = await OpenChannelAsync();
+        var q1 = await DeclareQueueAsync(channel, "a");
+        var q2 = await DeclareQueueAsync(channel, "b");
+        var c1 = new CollectingConsumer(channel);
+        var c2 = new CollectingConsumer(channel);
+        await channel.BasicConsumeAsync(q1, autoAck: false, c1);
+        await channel.BasicConsumeAsync(q2, autoAck: false, c2);
+        await PublishAsync(channel, q1, "a1", "a2");
+        await PublishAsync(channel, q2, "b1", "b2");
+        var all = (await c1.TakeAsync(2, Timeout)).Concat(await c2.TakeAsync(2, Timeout)).ToList();
+        Assert.That(all.Select(d => d.DeliveryTag), Is.EquivalentTo(new ulong[] { 1, 2, 3, 4 }), "one tag sequence per channel");
+
+        await channel.BasicAckAsync(all.Max(d => d.DeliveryTag), multiple: true);
+        await channel.CloseAsync();
+
+        var other = await OpenChannelAsync();
+        await Task.Delay(QuietPeriod);
+        Assert.That((await other.MessageCountAsync(q1), await other.MessageCountAsync(q2)), Is.EqualTo((0u, 0u)));
+    }
+
+    [Test]
+    public async Task Deliveries_of_a_cancelled_consumer_stay_unacked_and_can_still_be_acked()
+    {
+        var (channel, queue, consumer) = await ConsumeAsync("1", "2");
+        var deliveries = await consumer.TakeAsync(2, Timeout);
+        var watch = WatchClose(channel);
+
+        await channel.BasicCancelAsync(deliveries[0].ConsumerTag);
+        await channel.BasicAckAsync(deliveries[0].DeliveryTag, multiple: false);
+
+        await Task.Delay(QuietPeriod);
+        Assert.That(watch.Closed.IsCompleted, Is.False, "the tag is still valid after basic.cancel");
+        Assert.That(await RequeuedAfterCloseAsync(channel, queue), Is.EqualTo(Texts("2")), "the other delivery stayed unacked");
+    }
+
+    [Test]
+    public async Task Deliveries_from_a_deleted_queue_can_still_be_settled()
+    {
+        var (channel, queue, consumer) = await ConsumeAsync("1", "2");
+        var deliveries = await consumer.TakeAsync(2, Timeout);
+        var other = await OpenChannelAsync();
+        await other.QueueDeleteAsync(queue);
+        await consumer.ServerCancelled.WaitAsync(Timeout);
+        var watch = WatchClose(channel);
+
+        await channel.BasicAckAsync(deliveries[0].DeliveryTag, multiple: false);
+        await channel.BasicNackAsync(deliveries[1].DeliveryTag, multiple: false, requeue: true);
+
+        await Task.Delay(QuietPeriod);
+        Assert.That(watch.Closed.IsCompleted, Is.False);
+        await DeclareQueueAsync(channel);
+    }
+
+    [Test]
     public async Task Ack_of_an_unknown_delivery_tag_closes_the_channel_with_PRECONDITION_FAILED()
     {
         var connection = await ConnectAsync();
