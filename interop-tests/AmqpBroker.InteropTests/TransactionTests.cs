@@ -208,6 +208,51 @@ public sealed class TransactionTests : BrokerTestBase
     }
 
     [Test]
+    public async Task A_publish_to_a_missing_exchange_fails_at_once_not_at_commit()
+    {
+        var channel = await OpenChannelAsync();
+        await channel.TxSelectAsync();
+        var exchange = UniqueName("missing");
+        var watch = WatchClose(channel);
+
+        await channel.BasicPublishAsync(exchange, "rk", "x"u8.ToArray());
+
+        var reason = await watch.WaitAsync(Timeout);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(reason.ReplyCode, Is.EqualTo(404));
+            Assert.That(reason.ReplyText, Is.EqualTo($"NOT_FOUND - no exchange '{exchange}' in vhost '/'"));
+            Assert.That(reason.MethodId, Is.EqualTo((ushort)40), "basic.publish, not tx.commit");
+        }
+    }
+
+    [Test]
+    public async Task A_commit_with_a_publish_refused_by_a_full_queue_is_PRECONDITION_FAILED_partial_tx_completion()
+    {
+        var (tx, observer, _) = await SetUpAsync();
+        var queue = Track(UniqueName("bounded"));
+        await observer.QueueDeclareAsync(queue, durable: false, exclusive: false, autoDelete: false, new Dictionary<string, object?>
+        {
+            ["x-max-length"] = 1,
+            ["x-overflow"] = "reject-publish",
+        });
+        await tx.TxSelectAsync();
+        await PublishAsync(tx, queue, "fits", "refused");
+
+        var reason = await ExpectOperationInterruptedAsync(() => tx.TxCommitAsync());
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(reason.ReplyCode, Is.EqualTo(406));
+            Assert.That(reason.ReplyText, Is.EqualTo("PRECONDITION_FAILED - partial tx completion"));
+            Assert.That(reason.ClassId, Is.EqualTo((ushort)90));
+            Assert.That(reason.MethodId, Is.EqualTo((ushort)20));
+        }
+
+        Assert.That(await observer.MessageCountAsync(queue), Is.EqualTo(1u), "what fitted was enqueued");
+    }
+
+    [Test]
     public async Task Tx_commit_without_tx_select_is_PRECONDITION_FAILED()
     {
         var channel = await OpenChannelAsync();
