@@ -205,6 +205,159 @@ public sealed class BasicTests : BrokerTestBase
     }
 
     [Test]
+    public async Task Publish_with_a_user_id_other_than_the_authenticated_user_is_PRECONDITION_FAILED()
+    {
+        var channel = await OpenChannelAsync();
+        var queue = await DeclareQueueAsync(channel);
+        var watch = WatchClose(channel);
+
+        await channel.BasicPublishAsync(string.Empty, queue, mandatory: false, new BasicProperties { UserId = "bob" }, "spoofed"u8.ToArray());
+
+        var reason = await watch.WaitAsync(Timeout);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(reason.ReplyCode, Is.EqualTo(406));
+            Assert.That(reason.ReplyText, Is.EqualTo("PRECONDITION_FAILED - user_id property set to 'bob' but authenticated user was 'guest'"));
+            Assert.That(reason.ClassId, Is.EqualTo((ushort)60));
+            Assert.That(reason.MethodId, Is.EqualTo((ushort)40));
+        }
+
+        var other = await OpenChannelAsync();
+        Assert.That(await other.MessageCountAsync(queue), Is.Zero);
+    }
+
+    [TestCase("abc", "no_integer")]
+    [TestCase("", "no_integer")]
+    [TestCase("-1", "{value_negative,-1}")]
+    [TestCase("1.5", "{leftover_string,\".5\"}")]
+    public async Task Publish_with_an_invalid_expiration_is_PRECONDITION_FAILED(string expiration, string why)
+    {
+        var channel = await OpenChannelAsync();
+        var queue = await DeclareQueueAsync(channel);
+        var watch = WatchClose(channel);
+
+        await channel.BasicPublishAsync(string.Empty, queue, mandatory: false, new BasicProperties { Expiration = expiration }, "x"u8.ToArray());
+
+        var reason = await watch.WaitAsync(Timeout);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(reason.ReplyCode, Is.EqualTo(406));
+            Assert.That(reason.ReplyText, Is.EqualTo($"PRECONDITION_FAILED - invalid expiration '{expiration}': {why}"));
+            Assert.That(reason.MethodId, Is.EqualTo((ushort)40));
+        }
+
+        var other = await OpenChannelAsync();
+        Assert.That(await other.MessageCountAsync(queue), Is.Zero);
+    }
+
+    [TestCase(false)]
+    [TestCase(true)]
+    public async Task Publish_to_a_missing_exchange_closes_the_channel_with_NOT_FOUND(bool amqDefault)
+    {
+        var channel = await OpenChannelAsync();
+        var exchange = amqDefault ? "amq.default" : UniqueName("missing");
+        var watch = WatchClose(channel);
+
+        await channel.BasicPublishAsync(exchange, "rk", "x"u8.ToArray());
+
+        var reason = await watch.WaitAsync(Timeout);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(reason.ReplyCode, Is.EqualTo(404));
+            Assert.That(reason.ReplyText, Is.EqualTo($"NOT_FOUND - no exchange '{exchange}' in vhost '/'"));
+            Assert.That(reason.MethodId, Is.EqualTo((ushort)40));
+        }
+    }
+
+    [Test]
+    public async Task An_empty_queue_name_means_the_channels_last_declared_queue()
+    {
+        var channel = await OpenChannelAsync();
+        var queue = await DeclareQueueAsync(channel);
+        await PublishAsync(channel, queue, "via last declared");
+
+        var got = await GetEventuallyAsync(channel, string.Empty, autoAck: true);
+
+        Assert.That((Text(got.Body), got.RoutingKey), Is.EqualTo(("via last declared", queue)));
+        var consumer = new CollectingConsumer(channel);
+        await channel.BasicConsumeAsync(string.Empty, autoAck: true, consumer);
+        await PublishAsync(channel, queue, "consumed");
+        Assert.That((await consumer.NextAsync(Timeout)).Text, Is.EqualTo("consumed"));
+    }
+
+    [Test]
+    public async Task An_empty_queue_name_without_a_declared_queue_is_NOT_FOUND()
+    {
+        var getChannel = await OpenChannelAsync();
+        var consumeChannel = await OpenChannelAsync();
+
+        var get = await ExpectOperationInterruptedAsync(() => getChannel.BasicGetAsync(string.Empty, autoAck: true));
+        var consume = await ExpectOperationInterruptedAsync(() => consumeChannel.BasicConsumeAsync(string.Empty, autoAck: true, new CollectingConsumer(consumeChannel)));
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That((get.ReplyCode, get.ReplyText), Is.EqualTo((404, "NOT_FOUND - no previously declared queue")));
+            Assert.That((consume.ReplyCode, consume.ReplyText), Is.EqualTo((404, "NOT_FOUND - no previously declared queue")));
+        }
+    }
+
+    /// <remarks>
+    /// With a long queue name RabbitMQ's text passes 255 characters: RabbitMQ cuts it to 252 and appends "...".
+    /// </remarks>
+    [TestCase(false)]
+    [TestCase(true)]
+    public async Task Consume_or_get_on_another_connections_exclusive_queue_is_RESOURCE_LOCKED(bool longName)
+    {
+        var owner = await OpenChannelAsync();
+        var queue = Track(longName ? UniqueName("exclusive") : "excl-" + Guid.NewGuid().ToString("N")[..8]);
+        await owner.QueueDeclareAsync(queue, durable: false, exclusive: true, autoDelete: false);
+        var consumeChannel = await OpenChannelAsync();
+        var getChannel = await OpenChannelAsync();
+
+        var consume = await ExpectOperationInterruptedAsync(() => consumeChannel.BasicConsumeAsync(queue, autoAck: true, new CollectingConsumer(consumeChannel)));
+        var get = await ExpectOperationInterruptedAsync(() => getChannel.BasicGetAsync(queue, autoAck: true));
+
+        var text = $"RESOURCE_LOCKED - cannot obtain exclusive access to locked queue '{queue}' in vhost '/'. It could be originally "
+            + "declared on another connection or the exclusive property value does not match that of the original declaration.";
+        if (text.Length > 255)
+        {
+            text = text[..252] + "...";
+        }
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That((consume.ReplyCode, consume.ReplyText), Is.EqualTo((405, text)));
+            Assert.That((get.ReplyCode, get.ReplyText), Is.EqualTo((405, text)));
+        }
+    }
+
+    [Test]
+    public async Task Consume_with_a_non_integer_x_priority_is_PRECONDITION_FAILED()
+    {
+        var channel = await OpenChannelAsync();
+        var queue = await DeclareQueueAsync(channel);
+
+        var reason = await ExpectOperationInterruptedAsync(() => channel.BasicConsumeAsync(
+            queue, autoAck: true, consumerTag: string.Empty, noLocal: false, exclusive: false, new Dictionary<string, object?> { ["x-priority"] = "high" }, new CollectingConsumer(channel)));
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(reason.ReplyCode, Is.EqualTo(406));
+            Assert.That(reason.ReplyText, Is.EqualTo($"PRECONDITION_FAILED - invalid arg 'x-priority' for queue '{queue}' in vhost '/': \"expected integer, got longstr\""));
+        }
+    }
+
+    [Test]
+    public async Task Cancel_of_an_unknown_consumer_tag_is_answered_with_cancel_ok()
+    {
+        var channel = await OpenChannelAsync();
+
+        await channel.BasicCancelAsync("no-such-consumer").WaitAsync(Timeout);
+
+        Assert.That(channel.IsOpen, Is.True);
+    }
+
+    [Test]
     public async Task Consume_without_a_tag_gets_a_server_generated_amq_ctag()
     {
         var channel = await OpenChannelAsync();
@@ -485,6 +638,12 @@ public sealed class BasicTests : BrokerTestBase
             ["nested"] = new Dictionary<string, object?> { ["inner"] = "x" },
             ["array"] = new List<object?> { "a", 1 },
             ["void"] = null,
+            ["sbyte"] = (sbyte)-5,
+            ["byte"] = (byte)200,
+            ["short"] = (short)-300,
+            ["ushort"] = (ushort)60000,
+            ["uint"] = 4_000_000_000u,
+            ["float"] = 2.5f,
         },
         DeliveryMode = DeliveryModes.Persistent,
         Priority = 5,
@@ -522,7 +681,7 @@ public sealed class BasicTests : BrokerTestBase
         var headers = properties.Headers!;
         using (Assert.EnterMultipleScope())
         {
-            Assert.That(headers.Keys, Is.EquivalentTo(Texts("string", "int", "long", "bool", "double", "decimal", "timestamp", "bytes", "nested", "array", "void")));
+            Assert.That(headers.Keys, Is.EquivalentTo(Texts("string", "int", "long", "bool", "double", "decimal", "timestamp", "bytes", "nested", "array", "void", "sbyte", "byte", "short", "ushort", "uint", "float")));
             Assert.That(headers["string"], Is.EqualTo(Encoding.UTF8.GetBytes("value")), "longstr arrives as bytes");
             Assert.That(headers["int"], Is.EqualTo(42));
             Assert.That(headers["long"], Is.EqualTo(1L << 40));
@@ -534,6 +693,12 @@ public sealed class BasicTests : BrokerTestBase
             Assert.That((headers["nested"] as IDictionary<string, object?>)?["inner"], Is.EqualTo(Encoding.UTF8.GetBytes("x")));
             Assert.That(headers["array"] as IList<object?>, Is.EqualTo(new object[] { Encoding.UTF8.GetBytes("a"), 1 }));
             Assert.That(headers["void"], Is.Null);
+            Assert.That(headers["sbyte"], Is.EqualTo((sbyte)-5));
+            Assert.That(headers["byte"], Is.EqualTo((byte)200));
+            Assert.That(headers["short"], Is.EqualTo((short)-300));
+            Assert.That(headers["ushort"], Is.EqualTo((ushort)60000));
+            Assert.That(headers["uint"], Is.EqualTo(4_000_000_000u));
+            Assert.That(headers["float"], Is.EqualTo(2.5f));
         }
     }
 
