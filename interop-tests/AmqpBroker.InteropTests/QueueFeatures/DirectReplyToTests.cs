@@ -1,0 +1,301 @@
+using System.Text;
+using AmqpBroker.InteropTests.Support;
+
+namespace AmqpBroker.InteropTests.QueueFeatures;
+
+/// <summary>
+/// Direct reply-to: a requester consumes the pseudo-queue amq.rabbitmq.reply-to (no-ack), publishes a
+/// request with reply_to = amq.rabbitmq.reply-to, the server sees a private amq.rabbitmq.reply-to.… address
+/// and publishes the reply there. Errors and edge cases as RabbitMQ 3.10 answers them.
+/// </summary>
+[TestFixture]
+public sealed class DirectReplyToTests : BrokerTestBase
+{
+    private const string PseudoQueue = "amq.rabbitmq.reply-to";
+
+    [Test]
+    public async Task A_request_and_its_reply_make_the_round_trip()
+    {
+        var requesterConnection = await ConnectAsync();
+        var requester = await requesterConnection.CreateChannelAsync();
+        var serverChannel = await OpenChannelAsync();
+        var requests = await DeclareQueueAsync(serverChannel, "requests");
+        var replies = new CollectingConsumer(requester);
+        var replyTag = await requester.BasicConsumeAsync(PseudoQueue, autoAck: true, replies);
+
+        await requester.BasicPublishAsync(string.Empty, requests, mandatory: false, new BasicProperties { ReplyTo = PseudoQueue, CorrelationId = "c-1" }, "ping"u8.ToArray());
+        var request = await GetEventuallyAsync(serverChannel, requests);
+        var address = request.BasicProperties.ReplyTo;
+        await serverChannel.BasicPublishAsync(string.Empty, address!, mandatory: false, new BasicProperties { CorrelationId = request.BasicProperties.CorrelationId, ContentType = "text/plain" }, "pong"u8.ToArray());
+        var reply = await replies.NextAsync(Timeout);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(address, Does.StartWith(PseudoQueue + "."));
+            Assert.That(address!, Has.Length.GreaterThan(PseudoQueue.Length + 1));
+            Assert.That(request.BasicProperties.CorrelationId, Is.EqualTo("c-1"));
+            Assert.That(reply.Text, Is.EqualTo("pong"));
+            Assert.That(reply.ConsumerTag, Is.EqualTo(replyTag));
+            Assert.That(reply.Exchange, Is.EqualTo(string.Empty));
+            Assert.That(reply.RoutingKey, Is.EqualTo(address));
+            Assert.That(reply.Redelivered, Is.False);
+            Assert.That(reply.Properties.CorrelationId, Is.EqualTo("c-1"));
+            Assert.That(reply.Properties.ContentType, Is.EqualTo("text/plain"));
+        }
+    }
+
+    [Test]
+    public async Task Each_channel_gets_its_own_address_and_replies_reach_only_it()
+    {
+        var connection = await ConnectAsync();
+        var serverChannel = await connection.CreateChannelAsync();
+        var requests = await DeclareQueueAsync(serverChannel, "requests");
+        var (a, aReplies) = await RequesterAsync(connection);
+        var (b, bReplies) = await RequesterAsync(connection);
+
+        await a.BasicPublishAsync(string.Empty, requests, mandatory: false, new BasicProperties { ReplyTo = PseudoQueue }, "from a"u8.ToArray());
+        await b.BasicPublishAsync(string.Empty, requests, mandatory: false, new BasicProperties { ReplyTo = PseudoQueue }, "from b"u8.ToArray());
+        var first = await GetEventuallyAsync(serverChannel, requests);
+        var second = await GetEventuallyAsync(serverChannel, requests);
+        var byBody = new Dictionary<string, string> { [Text(first.Body)] = first.BasicProperties.ReplyTo!, [Text(second.Body)] = second.BasicProperties.ReplyTo! };
+        await serverChannel.BasicPublishAsync(string.Empty, byBody["from a"], "to a"u8.ToArray());
+        await serverChannel.BasicPublishAsync(string.Empty, byBody["from b"], "to b"u8.ToArray());
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(byBody["from a"], Is.Not.EqualTo(byBody["from b"]));
+            Assert.That((await aReplies.NextAsync(Timeout)).Text, Is.EqualTo("to a"));
+            Assert.That((await bReplies.NextAsync(Timeout)).Text, Is.EqualTo("to b"));
+            Assert.That(await aReplies.AnyWithinAsync(QuietPeriod), Is.False);
+            Assert.That(await bReplies.AnyWithinAsync(TimeSpan.Zero), Is.False);
+        }
+    }
+
+    [Test]
+    public async Task The_same_channel_keeps_its_address_for_every_request()
+    {
+        var connection = await ConnectAsync();
+        var serverChannel = await connection.CreateChannelAsync();
+        var requests = await DeclareQueueAsync(serverChannel, "requests");
+        var (requester, _) = await RequesterAsync(connection);
+
+        await requester.BasicPublishAsync(string.Empty, requests, mandatory: false, new BasicProperties { ReplyTo = PseudoQueue }, "1"u8.ToArray());
+        await requester.BasicPublishAsync(string.Empty, requests, mandatory: false, new BasicProperties { ReplyTo = PseudoQueue }, "2"u8.ToArray());
+        var first = await GetEventuallyAsync(serverChannel, requests);
+        var second = await GetEventuallyAsync(serverChannel, requests);
+
+        Assert.That(first.BasicProperties.ReplyTo, Is.EqualTo(second.BasicProperties.ReplyTo));
+    }
+
+    [Test]
+    public async Task Consuming_the_pseudo_queue_with_acks_is_refused()
+    {
+        var channel = await OpenChannelAsync();
+
+        var reason = await ExpectOperationInterruptedAsync(() => channel.BasicConsumeAsync(PseudoQueue, autoAck: false, new CollectingConsumer(channel)));
+
+        AssertPreconditionFailed(reason, "reply consumer cannot acknowledge");
+    }
+
+    [Test]
+    public async Task A_second_reply_consumer_on_the_same_channel_is_refused()
+    {
+        var channel = await OpenChannelAsync();
+        await channel.BasicConsumeAsync(PseudoQueue, autoAck: true, new CollectingConsumer(channel));
+
+        var reason = await ExpectOperationInterruptedAsync(() => channel.BasicConsumeAsync(PseudoQueue, autoAck: true, new CollectingConsumer(channel)));
+
+        AssertPreconditionFailed(reason, "reply consumer already set");
+    }
+
+    [Test]
+    public async Task Publishing_with_reply_to_the_pseudo_queue_without_consuming_it_is_refused()
+    {
+        var channel = await OpenChannelAsync();
+        var queue = await DeclareQueueAsync(channel);
+        var watcher = WatchClose(channel);
+
+        await channel.BasicPublishAsync(string.Empty, queue, mandatory: false, new BasicProperties { ReplyTo = PseudoQueue }, "request"u8.ToArray());
+
+        AssertPreconditionFailed(await watcher.WaitAsync(Timeout), "fast reply consumer does not exist");
+    }
+
+    [Test]
+    public async Task After_cancelling_the_reply_consumer_publishing_with_reply_to_is_refused()
+    {
+        var channel = await OpenChannelAsync();
+        var queue = await DeclareQueueAsync(channel);
+        var tag = await channel.BasicConsumeAsync(PseudoQueue, autoAck: true, new CollectingConsumer(channel));
+        await channel.BasicCancelAsync(tag);
+        var watcher = WatchClose(channel);
+
+        await channel.BasicPublishAsync(string.Empty, queue, mandatory: false, new BasicProperties { ReplyTo = PseudoQueue }, "request"u8.ToArray());
+
+        AssertPreconditionFailed(await watcher.WaitAsync(Timeout), "fast reply consumer does not exist");
+    }
+
+    [Test]
+    public async Task A_passive_declare_of_the_pseudo_queue_succeeds()
+    {
+        var channel = await OpenChannelAsync();
+
+        var ok = await channel.QueueDeclarePassiveAsync(PseudoQueue);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(ok.QueueName, Is.EqualTo(PseudoQueue));
+            Assert.That(ok.MessageCount, Is.Zero);
+            Assert.That(ok.ConsumerCount, Is.EqualTo(1), "RabbitMQ always reports one consumer");
+            Assert.That(channel.IsOpen, Is.True);
+        }
+    }
+
+    [Test]
+    public async Task A_passive_declare_of_a_live_reply_address_succeeds_and_of_a_gone_one_is_404()
+    {
+        var connection = await ConnectAsync();
+        var serverChannel = await connection.CreateChannelAsync();
+        var requests = await DeclareQueueAsync(serverChannel, "requests");
+        var (requester, _) = await RequesterAsync(connection);
+        await requester.BasicPublishAsync(string.Empty, requests, mandatory: false, new BasicProperties { ReplyTo = PseudoQueue }, "request"u8.ToArray());
+        var address = (await GetEventuallyAsync(serverChannel, requests)).BasicProperties.ReplyTo!;
+
+        var ok = await serverChannel.QueueDeclarePassiveAsync(address);
+        Assert.That((ok.QueueName, ok.MessageCount, ok.ConsumerCount), Is.EqualTo((address, 0u, 1u)));
+
+        await requester.CloseAsync();
+        var reason = await ExpectOperationInterruptedAsync(() => serverChannel.QueueDeclarePassiveAsync(address));
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(reason.ReplyCode, Is.EqualTo(404));
+            Assert.That(reason.ReplyText, Is.EqualTo($"NOT_FOUND - no queue '{address}' in vhost '/'"));
+        }
+    }
+
+    [Test]
+    public async Task A_reply_to_a_closed_requester_is_dropped_silently()
+    {
+        var connection = await ConnectAsync();
+        var serverChannel = await connection.CreateChannelAsync();
+        var requests = await DeclareQueueAsync(serverChannel, "requests");
+        var (requester, _) = await RequesterAsync(connection);
+        await requester.BasicPublishAsync(string.Empty, requests, mandatory: false, new BasicProperties { ReplyTo = PseudoQueue }, "request"u8.ToArray());
+        var address = (await GetEventuallyAsync(serverChannel, requests)).BasicProperties.ReplyTo!;
+        await requester.CloseAsync();
+
+        await serverChannel.BasicPublishAsync(string.Empty, address, "late reply"u8.ToArray());
+
+        Assert.That(await serverChannel.MessageCountAsync(requests), Is.Zero, "the channel is still usable");
+        Assert.That(serverChannel.IsOpen, Is.True);
+    }
+
+    [Test]
+    public async Task A_mandatory_reply_to_a_gone_requester_is_returned()
+    {
+        var connection = await ConnectAsync();
+        var serverChannel = await connection.CreateChannelAsync();
+        var requests = await DeclareQueueAsync(serverChannel, "requests");
+        var (requester, _) = await RequesterAsync(connection);
+        await requester.BasicPublishAsync(string.Empty, requests, mandatory: false, new BasicProperties { ReplyTo = PseudoQueue }, "request"u8.ToArray());
+        var address = (await GetEventuallyAsync(serverChannel, requests)).BasicProperties.ReplyTo!;
+        await requester.CloseAsync();
+        var confirming = await connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true));
+        var returned = new TaskCompletionSource<BasicReturnEventArgs>(TaskCreationOptions.RunContinuationsAsynchronously);
+        confirming.BasicReturnAsync += (_, args) =>
+        {
+            returned.TrySetResult(args);
+            return Task.CompletedTask;
+        };
+
+        try
+        {
+            await confirming.BasicPublishAsync(string.Empty, address, mandatory: true, new BasicProperties(), "late reply"u8.ToArray());
+            Assert.Fail("expected basic.return");
+        }
+        catch (PublishException e)
+        {
+            Assert.That(e.IsReturn, Is.True);
+        }
+
+        var args = await returned.Task.WaitAsync(Timeout);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(args.ReplyCode, Is.EqualTo(312));
+            Assert.That(args.ReplyText, Is.EqualTo("NO_ROUTE"));
+            Assert.That(args.RoutingKey, Is.EqualTo(address));
+            Assert.That(confirming.IsOpen, Is.True);
+        }
+    }
+
+    [Test]
+    public async Task A_reply_to_a_malformed_address_is_dropped_silently()
+    {
+        var channel = await OpenChannelAsync();
+        var queue = await DeclareQueueAsync(channel);
+
+        await channel.BasicPublishAsync(string.Empty, PseudoQueue + ".bogus", "reply"u8.ToArray());
+
+        Assert.That(await channel.MessageCountAsync(queue), Is.Zero, "the channel is still usable");
+        Assert.That(channel.IsOpen, Is.True);
+    }
+
+    [Test]
+    public async Task A_passive_declare_of_a_malformed_address_is_404()
+    {
+        var channel = await OpenChannelAsync();
+        var address = PseudoQueue + ".bogus";
+
+        var reason = await ExpectOperationInterruptedAsync(() => channel.QueueDeclarePassiveAsync(address));
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(reason.ReplyCode, Is.EqualTo(404));
+            Assert.That(reason.ReplyText, Is.EqualTo($"NOT_FOUND - no queue '{address}' in vhost '/'"));
+        }
+    }
+
+    [Test]
+    public async Task Replies_are_delivered_regardless_of_the_requesters_prefetch()
+    {
+        var connection = await ConnectAsync();
+        var serverChannel = await connection.CreateChannelAsync();
+        var requests = await DeclareQueueAsync(serverChannel, "requests");
+        var requester = await connection.CreateChannelAsync();
+        await requester.BasicQosAsync(0, 1, global: false);
+        var replies = new CollectingConsumer(requester);
+        await requester.BasicConsumeAsync(PseudoQueue, autoAck: true, replies);
+        await requester.BasicPublishAsync(string.Empty, requests, mandatory: false, new BasicProperties { ReplyTo = PseudoQueue }, "request"u8.ToArray());
+        var address = (await GetEventuallyAsync(serverChannel, requests)).BasicProperties.ReplyTo!;
+
+        for (var i = 0; i < 5; i++)
+        {
+            await serverChannel.BasicPublishAsync(string.Empty, address, Encoding.UTF8.GetBytes($"r{i}"));
+        }
+
+        Assert.That((await replies.TakeAsync(5, Timeout)).Select(d => d.Text), Is.EqualTo(new List<string> { "r0", "r1", "r2", "r3", "r4" }));
+    }
+
+    private static void AssertPreconditionFailed(ShutdownEventArgs reason, string text)
+    {
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(reason.ReplyCode, Is.EqualTo(406));
+            Assert.That(reason.ReplyText, Is.EqualTo($"PRECONDITION_FAILED - {text}"));
+        }
+    }
+
+    private static async Task<(IChannel Channel, CollectingConsumer Replies)> RequesterAsync(IConnection connection)
+    {
+        var channel = await connection.CreateChannelAsync();
+        var replies = new CollectingConsumer(channel);
+        await channel.BasicConsumeAsync(PseudoQueue, autoAck: true, replies);
+        return (channel, replies);
+    }
+
+    private static async Task<BasicGetResult> GetEventuallyAsync(IChannel channel, string queue)
+    {
+        BasicGetResult? got = null;
+        Assert.That(await EventuallyAsync(async () => (got = await channel.BasicGetAsync(queue, autoAck: true)) is not null), Is.True, $"a message in {queue}");
+        return got!;
+    }
+}

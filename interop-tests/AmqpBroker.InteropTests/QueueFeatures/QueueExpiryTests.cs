@@ -1,0 +1,159 @@
+using AmqpBroker.InteropTests.Support;
+
+namespace AmqpBroker.InteropTests.QueueFeatures;
+
+/// <summary>
+/// Queue TTL (x-expires): a queue left unused (no consumers, no basic.get, no redeclare) for that long is
+/// deleted; each of those uses renews the lease.
+/// </summary>
+[TestFixture]
+public sealed class QueueExpiryTests : BrokerTestBase
+{
+    private const int Expires = 300;
+
+    [Test]
+    public async Task An_unused_queue_is_deleted_after_x_expires()
+    {
+        var connection = await ConnectAsync();
+        var channel = await connection.CreateChannelAsync();
+        var queue = await DeclareAsync(channel, Expires);
+
+        Assert.That(await IsGoneAsync(connection, queue), Is.False);
+        Assert.That(await EventuallyAsync(async () => await IsGoneAsync(connection, queue)), Is.True);
+    }
+
+    [Test]
+    public async Task An_expired_queue_takes_its_messages_with_it()
+    {
+        var connection = await ConnectAsync();
+        var channel = await connection.CreateChannelAsync();
+        var queue = await DeclareAsync(channel, Expires);
+        await PublishAsync(channel, queue, "m1", "m2");
+
+        Assert.That(await EventuallyAsync(async () => await IsGoneAsync(connection, queue)), Is.True, "messages do not keep a queue alive");
+
+        // Declared anew, it starts empty.
+        await DeclareAsync(channel, Expires, queue);
+        Assert.That(await channel.MessageCountAsync(queue), Is.Zero);
+    }
+
+    [Test]
+    public async Task A_consumer_keeps_the_queue_alive_and_its_cancel_starts_the_clock()
+    {
+        var connection = await ConnectAsync();
+        var channel = await connection.CreateChannelAsync();
+        var queue = await DeclareAsync(channel, Expires);
+        var tag = await channel.BasicConsumeAsync(queue, autoAck: true, new CollectingConsumer(channel));
+
+        await Task.Delay(TimeSpan.FromMilliseconds(Expires) + QuietPeriod);
+        Assert.That(await IsGoneAsync(connection, queue), Is.False, "a queue with a consumer is in use");
+
+        await channel.BasicCancelAsync(tag);
+        Assert.That(await EventuallyAsync(async () => await IsGoneAsync(connection, queue)), Is.True);
+    }
+
+    [Test]
+    public async Task Basic_get_renews_the_lease()
+    {
+        var connection = await ConnectAsync();
+        var channel = await connection.CreateChannelAsync();
+        var queue = await DeclareAsync(channel, Expires);
+
+        await KeepUsingAsync(() => channel.BasicGetAsync(queue, autoAck: true));
+
+        Assert.That(await IsGoneAsync(connection, queue), Is.False);
+        Assert.That(await EventuallyAsync(async () => await IsGoneAsync(connection, queue)), Is.True);
+    }
+
+    [Test]
+    public async Task Redeclaring_renews_the_lease()
+    {
+        var connection = await ConnectAsync();
+        var channel = await connection.CreateChannelAsync();
+        var queue = await DeclareAsync(channel, Expires);
+
+        await KeepUsingAsync(() => DeclareAsync(channel, Expires, queue));
+
+        Assert.That(await IsGoneAsync(connection, queue), Is.False);
+        Assert.That(await EventuallyAsync(async () => await IsGoneAsync(connection, queue)), Is.True);
+    }
+
+    [Test]
+    public async Task A_queue_with_a_long_expiry_outlives_a_short_one()
+    {
+        var connection = await ConnectAsync();
+        var channel = await connection.CreateChannelAsync();
+        var shortLived = await DeclareAsync(channel, Expires);
+        var longLived = await DeclareAsync(channel, 60_000);
+
+        Assert.That(await EventuallyAsync(async () => await IsGoneAsync(connection, shortLived)), Is.True);
+        Assert.That(await IsGoneAsync(connection, longLived), Is.False);
+    }
+
+    [Test]
+    public async Task Consuming_from_an_expired_queue_answers_404()
+    {
+        var connection = await ConnectAsync();
+        var channel = await connection.CreateChannelAsync();
+        var queue = await DeclareAsync(channel, Expires);
+        Assert.That(await EventuallyAsync(async () => await IsGoneAsync(connection, queue)), Is.True);
+
+        var reason = await ExpectOperationInterruptedAsync(() => channel.BasicConsumeAsync(queue, autoAck: true, new CollectingConsumer(channel)));
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(reason.ReplyCode, Is.EqualTo(404));
+            Assert.That(reason.ReplyText, Is.EqualTo($"NOT_FOUND - no queue '{queue}' in vhost '/'"));
+        }
+    }
+
+    [Test]
+    public async Task A_passive_declare_renews_the_lease()
+    {
+        // RabbitMQ answers a passive declare from the queue process, which restarts its expiry timer.
+        var connection = await ConnectAsync();
+        var channel = await connection.CreateChannelAsync();
+        var queue = await DeclareAsync(channel, Expires);
+
+        await KeepUsingAsync(() => channel.QueueDeclarePassiveAsync(queue));
+
+        Assert.That(await IsGoneAsync(connection, queue), Is.False);
+        Assert.That(await EventuallyAsync(async () => await IsGoneAsync(connection, queue)), Is.True);
+    }
+
+    /// <summary>
+    /// Whether the queue was deleted, judged by binding it (a passive declare would count as use and renew
+    /// the lease on RabbitMQ). The binding goes away with the queue.
+    /// </summary>
+    private static async Task<bool> IsGoneAsync(IConnection connection, string queue)
+    {
+        await using var channel = await connection.CreateChannelAsync();
+        try
+        {
+            await channel.QueueBindAsync(queue, "amq.direct", queue);
+            return false;
+        }
+        catch (OperationInterruptedException e) when (e.ShutdownReason?.ReplyCode == 404)
+        {
+            return true;
+        }
+    }
+
+    /// <summary>Uses the queue every 50 ms for three times its expiry.</summary>
+    private static async Task KeepUsingAsync(Func<Task> use)
+    {
+        var until = DateTime.UtcNow + TimeSpan.FromMilliseconds(3 * Expires);
+        while (DateTime.UtcNow < until)
+        {
+            await use();
+            await Task.Delay(50);
+        }
+    }
+
+    private async Task<string> DeclareAsync(IChannel channel, int expires, string? name = null)
+    {
+        name ??= Track(UniqueName());
+        await channel.QueueDeclareAsync(name, durable: false, exclusive: false, autoDelete: false, new Dictionary<string, object?> { ["x-expires"] = expires });
+        return name;
+    }
+}
