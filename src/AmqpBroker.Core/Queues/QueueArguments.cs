@@ -115,14 +115,14 @@ public sealed record QueueArguments
         {
             null => false,
             bool value => value,
-            var other => throw Invalid(name, $"{{unacceptable_type,{TypeName(other)}}}"),
+            var other => throw Invalid(name, $"{{unacceptable_type,{ErlangTerms.TypeName(other)}}}"),
         };
 
         public string? String(string name) => arguments.GetValueOrDefault(name) switch
         {
             null => null,
             string value => value,
-            var other => throw Invalid(name, $"{{unacceptable_type,{TypeName(other)}}}"),
+            var other => throw Invalid(name, $"{{unacceptable_type,{ErlangTerms.TypeName(other)}}}"),
         };
 
         public OverflowBehaviour Overflow(string name) => String(name) switch
@@ -146,20 +146,7 @@ public sealed record QueueArguments
             int v => v,
             uint v => v,
             long v => v,
-            var other => throw Invalid(name, $"\"expected integer, got {TypeName(other)}\""),
-        };
-
-        private static string TypeName(object value) => value switch
-        {
-            string or byte[] => "longstr",
-            bool => "bool",
-            float => "float",
-            double => "double",
-            decimal => "decimal",
-            ulong => "long",
-            IReadOnlyDictionary<string, object?> => "table",
-            IReadOnlyList<object?> => "array",
-            _ => "unknown",
+            var other => throw Invalid(name, $"\"expected integer, got {ErlangTerms.TypeName(other)}\""),
         };
     }
 }

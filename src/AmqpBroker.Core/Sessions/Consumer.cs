@@ -47,15 +47,23 @@ public sealed class Consumer
 
     internal void Activate() => _active = true;
 
-    internal void OnDelivered() => Interlocked.Increment(ref _unacked);
+    internal void OnDelivered()
+    {
+        Interlocked.Increment(ref _unacked);
+        Session.OnConsumerDelivery(+1);
+    }
 
-    internal void OnSettled() => Interlocked.Decrement(ref _unacked);
+    internal void OnSettled()
+    {
+        Interlocked.Decrement(ref _unacked);
+        Session.OnConsumerDelivery(-1);
+    }
 
     private static long ParsePriority(IReadOnlyDictionary<string, object?> arguments, Queue queue) => arguments.GetValueOrDefault("x-priority") switch
     {
         null => 0,
         sbyte or byte or short or ushort or int or uint or long => Convert.ToInt64(arguments["x-priority"], System.Globalization.CultureInfo.InvariantCulture),
         var other => throw Errors.AmqpException.PreconditionFailed(
-            $"invalid arg 'x-priority' for queue '{queue.Name}' in vhost '{queue.Definition.VirtualHost}': {{unacceptable_type,{(other is string ? "longstr" : other.GetType().Name.ToLowerInvariant())}}}"),
+            $"invalid arg 'x-priority' for queue '{queue.Name}' in vhost '{queue.Definition.VirtualHost}': \"expected integer, got {ErlangTerms.TypeName(other)}\""),
     };
 }

@@ -28,6 +28,11 @@ public sealed class Session
 
     public ClientConnection Connection { get; }
 
+    /// <summary>Unacked deliveries to consumers: what global prefetch limits (basic.get deliveries do not count, as in RabbitMQ).</summary>
+    private int _consumerUnacked;
+
+    internal void OnConsumerDelivery(int change) => Interlocked.Add(ref _consumerUnacked, change);
+
     public ushort ChannelNumber { get; }
 
     /// <summary>Prefetch for consumers created from now on (basic.qos, global = false).</summary>
@@ -150,7 +155,7 @@ public sealed class Session
         lock (_lock)
         {
             if (_closed || !consumer.IsActive || !_target.CanAcceptDeliveries || !consumer.HasOwnCredit
-                || (!consumer.NoAck && ChannelPrefetch != 0 && _unacked.Count >= ChannelPrefetch))
+                || (!consumer.NoAck && ChannelPrefetch != 0 && _consumerUnacked >= ChannelPrefetch))
             {
                 return false;
             }
@@ -272,7 +277,7 @@ public sealed class Session
         // Acks arrive only on the channel's read loop, so one scratch list serves them all.
         var removed = _settling;
         removed.Clear();
-        var channelWasFull = ChannelPrefetch != 0 && UnackedCount >= ChannelPrefetch;
+        var channelWasFull = ChannelPrefetch != 0 && Volatile.Read(ref _consumerUnacked) >= ChannelPrefetch;
         Take(deliveryTag, multiple, removed);
         Complete(removed, settlement);
         if (channelWasFull)

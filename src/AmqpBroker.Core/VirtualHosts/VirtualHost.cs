@@ -140,7 +140,10 @@ public sealed class VirtualHost
     {
         if (passive)
         {
-            return GetQueue(definition.Name, owner);
+            // A passive declare counts as use for x-expires, as in RabbitMQ.
+            var found = GetQueue(definition.Name, owner);
+            found.MarkUsed();
+            return found;
         }
 
         if (!serverNamed && definition.Name.StartsWith("amq.", StringComparison.Ordinal))

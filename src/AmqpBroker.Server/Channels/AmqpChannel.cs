@@ -25,7 +25,7 @@ internal sealed class AmqpChannel : IDeliveryTarget
     private readonly ContentAssembler _content;
     private readonly RoutingScratch _routing = new();
     private Exchange? _lastExchange;
-    private readonly Action<Message, bool> _route;
+    private readonly Func<Message, bool, bool> _route;
     private string? _directReplyAddress;
     private string? _directReplyConsumerTag;
     private ulong _publishSequence;
@@ -285,6 +285,17 @@ internal sealed class AmqpChannel : IDeliveryTarget
             return;
         }
 
+        try
+        {
+            PublishRules.Check(message, Client.User.Name);
+            ResolveExchange(message.Exchange);
+        }
+        catch
+        {
+            message.Release();
+            throw;
+        }
+
         if (Transaction is { } transaction)
         {
             transaction.AddPublish(message, _content.Publish.Mandatory);
@@ -294,8 +305,11 @@ internal sealed class AmqpChannel : IDeliveryTarget
         Route(message, _content.Publish.Mandatory);
     }
 
-    /// <summary>Routes a complete message (now, or at tx.commit), answers mandatory and confirms, and lets go of it.</summary>
-    private void Route(Message message, bool mandatory)
+    /// <summary>
+    /// Routes a complete message (now, or at tx.commit), answers mandatory and confirms, and lets go of it.
+    /// False when a queue refused it (x-overflow reject-publish).
+    /// </summary>
+    private bool Route(Message message, bool mandatory)
     {
         try
         {
@@ -316,6 +330,8 @@ internal sealed class AmqpChannel : IDeliveryTarget
                 // A queue that refused the message (x-overflow reject-publish) makes the confirm a nack.
                 _connection.Writer.Enqueue(new OutgoingFrame(rejected ? OutgoingKind.PublisherNack : OutgoingKind.PublisherAck, Number, DeliveryTag: ++_publishSequence));
             }
+
+            return !rejected;
         }
         finally
         {

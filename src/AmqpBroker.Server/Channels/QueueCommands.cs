@@ -37,8 +37,8 @@ internal static class QueueCommands
     {
         if (declare.Passive && IsDirectReplyQueue(channel, declare.Queue))
         {
-            // RabbitMQ lets clients check that the direct reply-to pseudo-queue exists.
-            channel.Send(new QueueDeclareOk { Queue = declare.Queue });
+            // RabbitMQ lets clients check that the direct reply-to pseudo-queue exists, with one consumer.
+            channel.Send(new QueueDeclareOk { Queue = declare.Queue, ConsumerCount = 1 });
             return;
         }
 

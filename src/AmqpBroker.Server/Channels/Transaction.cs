@@ -1,3 +1,4 @@
+using AmqpBroker.Core.Errors;
 using AmqpBroker.Core.Messages;
 using AmqpBroker.Core.Sessions;
 
@@ -22,11 +23,16 @@ internal sealed class Transaction
     }
 
     /// <summary>Routes every publish through <paramref name="route"/> and settles every ack, in order.</summary>
-    public void Commit(Action<Message, bool> route)
+    /// <summary>
+    /// Routes the publishes and completes the settlements. A publish a queue refused (x-overflow
+    /// reject-publish) makes the commit fail with RabbitMQ's "partial tx completion" once the rest is done.
+    /// </summary>
+    public void Commit(Func<Message, bool, bool> route)
     {
+        var refused = false;
         foreach (var (message, mandatory) in _publishes)
         {
-            route(message, mandatory);
+            refused |= !route(message, mandatory);
         }
 
         foreach (var (deliveries, settlement) in _settlements)
@@ -36,6 +42,10 @@ internal sealed class Transaction
 
         _publishes.Clear();
         _settlements.Clear();
+        if (refused)
+        {
+            throw AmqpException.PreconditionFailed("partial tx completion");
+        }
     }
 
     /// <summary>Drops the publishes and makes the taken deliveries unacked again.</summary>
