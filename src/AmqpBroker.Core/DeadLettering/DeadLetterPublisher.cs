@@ -106,25 +106,30 @@ internal sealed class DeadLetterPublisher(Func<string, Exchange?> findExchange, 
         return Message.Create(deadLetterExchange, routingKey, properties.Encode(), original.Body);
     }
 
-    /// <summary>The entry for the same queue and reason has its count incremented and moves to the front.</summary>
+    /// <summary>
+    /// The entry for the same queue and reason has its count incremented and moves to the front (a new
+    /// entry goes there otherwise). The other entries follow in reverse of their previous order: RabbitMQ
+    /// 3.10 regroups them through an accumulator, and clients see that order, so it is kept (checked).
+    /// </summary>
     private static List<object?> Merge(IReadOnlyList<object?> deaths, Dictionary<string, object?> death)
     {
-        var merged = new List<object?>(deaths.Count + 1) { death };
+        IReadOnlyDictionary<string, object?> first = death;
+        var others = new List<object?>(deaths.Count);
         foreach (var item in deaths)
         {
             if (item is IReadOnlyDictionary<string, object?> existing
                 && Equals(existing.GetValueOrDefault("queue"), death["queue"])
                 && Equals(existing.GetValueOrDefault("reason"), death["reason"]))
             {
-                var updated = new Dictionary<string, object?>(existing) { ["count"] = (existing.GetValueOrDefault("count") is long count ? count : 0) + 1 };
-                merged[0] = updated;
+                first = new Dictionary<string, object?>(existing) { ["count"] = (existing.GetValueOrDefault("count") is long count ? count : 0) + 1 };
             }
             else
             {
-                merged.Add(item);
+                others.Add(item);
             }
         }
 
-        return merged;
+        others.Reverse();
+        return [first, .. others];
     }
 }
