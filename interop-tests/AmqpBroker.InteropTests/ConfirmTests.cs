@@ -184,7 +184,7 @@ public sealed class ConfirmTests : BrokerTestBase
 
         await PublishAsync(channel, queue, "fits", "refused", "refused too");
 
-        Assert.That(await EventuallyAsync(() => Task.FromResult(acks.AckedTags().Count + acks.Nacks.Count == 3)), Is.True);
+        Assert.That(await EventuallyAsync(() => Task.FromResult(acks.AckedTags().Count + acks.NackedTags().Count == 3)), Is.True);
         using (Assert.EnterMultipleScope())
         {
             Assert.That(acks.AckedTags(), Is.EquivalentTo(new ulong[] { 1 }));
