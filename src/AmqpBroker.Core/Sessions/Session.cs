@@ -19,6 +19,9 @@ public sealed class Session
     private int _consumerTagCounter;
     private bool _closed;
 
+    /// <summary>Unacked deliveries to consumers: what global prefetch limits (basic.get deliveries do not count, as in RabbitMQ).</summary>
+    private int _consumerUnacked;
+
     public Session(ClientConnection connection, ushort channelNumber, IDeliveryTarget target)
     {
         Connection = connection;
@@ -28,10 +31,6 @@ public sealed class Session
 
     public ClientConnection Connection { get; }
 
-    /// <summary>Unacked deliveries to consumers: what global prefetch limits (basic.get deliveries do not count, as in RabbitMQ).</summary>
-    private int _consumerUnacked;
-
-    internal void OnConsumerDelivery(int change) => Interlocked.Add(ref _consumerUnacked, change);
 
     public ushort ChannelNumber { get; }
 
@@ -256,6 +255,8 @@ public sealed class Session
 
         Complete(removed, Settlement.Requeue);
     }
+
+    internal void OnConsumerDelivery(int change) => Interlocked.Add(ref _consumerUnacked, change);
 
     /// <summary>The connection's writer drained or channel.flow resumed: let the queues deliver again.</summary>
     public void ResumeDeliveries()

@@ -285,8 +285,16 @@ internal sealed class AmqpChannel : IDeliveryTarget
             return;
         }
 
+        if (Transaction is not { } transaction)
+        {
+            // Route checks the rules, resolves the exchange and releases the message whatever happens.
+            Route(message, _content.Publish.Mandatory);
+            return;
+        }
+
         try
         {
+            // A transactional publish is refused at once, not at commit, as RabbitMQ does.
             PublishRules.Check(message, Client.User.Name);
             ResolveExchange(message.Exchange);
         }
@@ -296,13 +304,7 @@ internal sealed class AmqpChannel : IDeliveryTarget
             throw;
         }
 
-        if (Transaction is { } transaction)
-        {
-            transaction.AddPublish(message, _content.Publish.Mandatory);
-            return;
-        }
-
-        Route(message, _content.Publish.Mandatory);
+        transaction.AddPublish(message, _content.Publish.Mandatory);
     }
 
     /// <summary>
@@ -313,6 +315,7 @@ internal sealed class AmqpChannel : IDeliveryTarget
     {
         try
         {
+            PublishRules.Check(message, Client.User.Name);
             message = WithDirectReplyAddress(message);
             var exchange = ResolveExchange(message.Exchange);
             var rejected = false;
