@@ -1,7 +1,6 @@
 using System.Buffers.Binary;
 using System.Text;
 using AmqpBroker.InteropTests.Support;
-using RawClient = AmqpBroker.InteropTests.ConnectionExtensionTests.RawClient;
 
 namespace AmqpBroker.InteropTests;
 

@@ -187,7 +187,7 @@ public sealed class BasicTests : BrokerTestBase
     {
         var setup = await OpenChannelAsync();
         var queue = await DeclareQueueAsync(setup);
-        await using var raw = await ConnectionExtensionTests.RawClient.ConnectAsync(AmqpUri);
+        await using var raw = await RawClient.ConnectAsync(AmqpUri);
         await raw.OpenChannelAsync(1);
 
         await raw.PublishAsync(1, string.Empty, queue, "now"u8.ToArray(), immediate: true);

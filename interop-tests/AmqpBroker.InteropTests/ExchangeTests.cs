@@ -1,5 +1,3 @@
-using System.Buffers.Binary;
-using System.Net.Sockets;
 using System.Text;
 using AmqpBroker.InteropTests.Support;
 
@@ -991,154 +989,24 @@ public sealed class ExchangeTests : BrokerTestBase
     /// </summary>
     private async Task<(int Code, string Text)> RawExchangeDeclareAsync(string name, string type, bool isInternal)
     {
-        using var tcp = new TcpClient();
-        await tcp.ConnectAsync(AmqpUri.Host, AmqpUri.Port).WaitAsync(Timeout);
-        var stream = tcp.GetStream();
-        await stream.WriteAsync("AMQP\0\0\u0009\u0001"u8.ToArray());
+        await using var raw = await RawClient.ConnectAsync(AmqpUri);
+        await raw.OpenChannelAsync(1);
+        await raw.SendMethodAsync(1, 40, 10, w => w.Short(0).ShortStr(name).ShortStr(type).Octet((byte)(isInternal ? 1 << 3 : 0)).EmptyTable());
 
-        await ReadMethodAsync(stream, 10, 10);
-        var userInfo = AmqpUri.UserInfo.Split(':');
-        var user = userInfo.Length == 2 ? Uri.UnescapeDataString(userInfo[0]) : "guest";
-        var password = userInfo.Length == 2 ? Uri.UnescapeDataString(userInfo[1]) : "guest";
-        await WriteMethodAsync(stream, 0, 10, 11, w =>
+        var reply = await raw.ReadMethodAsync();
+        switch (reply)
         {
-            w.Table();
-            w.ShortString("PLAIN");
-            w.LongString($"\0{user}\0{password}");
-            w.ShortString("en_US");
-        });
-
-        var tune = await ReadMethodAsync(stream, 10, 30);
-        var channelMax = BinaryPrimitives.ReadUInt16BigEndian(tune.AsSpan(4));
-        var frameMax = BinaryPrimitives.ReadUInt32BigEndian(tune.AsSpan(6));
-        await WriteMethodAsync(stream, 0, 10, 31, w =>
-        {
-            w.Short(channelMax);
-            w.Long(frameMax);
-            w.Short(0);
-        });
-        var path = AmqpUri.AbsolutePath;
-        var vhost = path is "" or "/" ? "/" : Uri.UnescapeDataString(path[1..]);
-        await WriteMethodAsync(stream, 0, 10, 40, w =>
-        {
-            w.ShortString(vhost);
-            w.ShortString(string.Empty);
-            w.Octet(0);
-        });
-        await ReadMethodAsync(stream, 10, 41);
-
-        await WriteMethodAsync(stream, 1, 20, 10, w => w.ShortString(string.Empty));
-        await ReadMethodAsync(stream, 20, 11);
-        await WriteMethodAsync(stream, 1, 40, 10, w =>
-        {
-            w.Short(0);
-            w.ShortString(name);
-            w.ShortString(type);
-            w.Octet((byte)(isInternal ? 1 << 3 : 0));
-            w.Table();
-        });
-
-        var reply = await ReadMethodAsync(stream, 0, 0);
-        (int, string) result;
-        var (classId, methodId) = (BinaryPrimitives.ReadUInt16BigEndian(reply), BinaryPrimitives.ReadUInt16BigEndian(reply.AsSpan(2)));
-        if ((classId, methodId) == (40, 11))
-        {
-            result = (200, string.Empty);
+            case { ClassId: 40, MethodId: 11 }:
+                return (200, string.Empty);
+            case { ClassId: 20, MethodId: 40 }:
+                var close = RawClient.ParseClose(reply.Args);
+                await raw.SendMethodAsync(1, 20, 41);
+                return (close.ReplyCode, close.ReplyText);
+            default:
+                Assert.Fail($"unexpected reply {reply.ClassId}.{reply.MethodId} to exchange.declare");
+                throw new InvalidOperationException("unreachable");
         }
-        else if ((classId, methodId) == (20, 40))
-        {
-            result = (BinaryPrimitives.ReadUInt16BigEndian(reply.AsSpan(4)), Encoding.UTF8.GetString(reply, 7, reply[6]));
-            await WriteMethodAsync(stream, 1, 20, 41, _ => { });
-        }
-        else
-        {
-            Assert.Fail($"unexpected reply {classId}.{methodId} to exchange.declare");
-            throw new InvalidOperationException("unreachable");
-        }
-
-        await WriteMethodAsync(stream, 0, 10, 50, w =>
-        {
-            w.Short(200);
-            w.ShortString(string.Empty);
-            w.Short(0);
-            w.Short(0);
-        });
-        await ReadMethodAsync(stream, 10, 51);
-        return result;
-    }
-
-    /// <summary>Reads frames until a method frame; checks its class and method unless both are 0.</summary>
-    private static async Task<byte[]> ReadMethodAsync(NetworkStream stream, int classId, int methodId)
-    {
-        while (true)
-        {
-            var header = new byte[7];
-            await stream.ReadExactlyAsync(header).AsTask().WaitAsync(Timeout);
-            var payload = new byte[BinaryPrimitives.ReadUInt32BigEndian(header.AsSpan(3)) + 1];
-            await stream.ReadExactlyAsync(payload).AsTask().WaitAsync(Timeout);
-            if (header[0] != 1)
-            {
-                continue;
-            }
-
-            var actual = (BinaryPrimitives.ReadUInt16BigEndian(payload), BinaryPrimitives.ReadUInt16BigEndian(payload.AsSpan(2)));
-            if (classId != 0 && actual != (classId, methodId))
-            {
-                Assert.Fail($"expected method {classId}.{methodId}, got {actual.Item1}.{actual.Item2}");
-            }
-
-            return payload[..^1];
-        }
-    }
-
-    private static async Task WriteMethodAsync(NetworkStream stream, ushort channel, ushort classId, ushort methodId, Action<FrameWriter> arguments)
-    {
-        var writer = new FrameWriter();
-        writer.Short(classId);
-        writer.Short(methodId);
-        arguments(writer);
-        var payload = writer.ToArray();
-        var frame = new byte[7 + payload.Length + 1];
-        frame[0] = 1;
-        BinaryPrimitives.WriteUInt16BigEndian(frame.AsSpan(1), channel);
-        BinaryPrimitives.WriteUInt32BigEndian(frame.AsSpan(3), (uint)payload.Length);
-        payload.CopyTo(frame, 7);
-        frame[^1] = 0xCE;
-        await stream.WriteAsync(frame);
     }
 
     private sealed record Returned(ushort ReplyCode, string ReplyText, string Exchange, string RoutingKey, string Body);
-
-    private sealed class FrameWriter
-    {
-        private readonly List<byte> _bytes = [];
-
-        public void Octet(byte value) => _bytes.Add(value);
-
-        public void Short(ushort value) => _bytes.AddRange([(byte)(value >> 8), (byte)value]);
-
-        public void Long(uint value)
-        {
-            Short((ushort)(value >> 16));
-            Short((ushort)value);
-        }
-
-        public void ShortString(string value)
-        {
-            var bytes = Encoding.UTF8.GetBytes(value);
-            Octet((byte)bytes.Length);
-            _bytes.AddRange(bytes);
-        }
-
-        public void LongString(string value)
-        {
-            var bytes = Encoding.UTF8.GetBytes(value);
-            Long((uint)bytes.Length);
-            _bytes.AddRange(bytes);
-        }
-
-        public void Table() => Long(0);
-
-        public byte[] ToArray() => [.. _bytes];
-    }
 }

@@ -12,7 +12,7 @@ namespace AmqpBroker.InteropTests.Support;
 public abstract class BrokerTestBase
 {
     /// <summary>Upper bound for anything that is expected to happen.</summary>
-    protected static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
+    protected internal static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
 
     /// <summary>How long we watch for something that must not happen.</summary>
     protected static readonly TimeSpan QuietPeriod = TimeSpan.FromMilliseconds(400);
