@@ -266,6 +266,7 @@ public sealed class DeadLetterTests : BrokerTestBase
         await channel.BasicRejectAsync(third.DeliveryTag, requeue: false);
 
         // m goes back to q1 and pushes "pusher" out (to q2); then m is rejected again in q1.
+        Assert.That(await EventuallyAsync(async () => await channel.MessageCountAsync(q2) == 1), Is.True);
         var fourth = await GetEventuallyAsync(channel, q1, autoAck: false);
         Assert.That(Text(fourth.Body), Is.EqualTo("m"));
         Assert.That(Deaths(fourth.BasicProperties).Select(Summary), Is.EqualTo(new List<string> { $"{q2} rejected 2", $"{q1} rejected 1", $"{q1} maxlen 1" }));
@@ -333,6 +334,40 @@ public sealed class DeadLetterTests : BrokerTestBase
         AssertDeath(deaths[0], count: 2, "expired", q2, string.Empty, [q2]);
         AssertDeath(deaths[1], count: 2, "rejected", q1, string.Empty, [q1]);
         Assert.That(Str(again.BasicProperties.Headers!["x-first-death-reason"]), Is.EqualTo("rejected"));
+    }
+
+    [Test]
+    public async Task A_rejected_message_dead_lettered_to_its_own_queue_comes_back_every_time()
+    {
+        var channel = await OpenConfirmChannelAsync();
+        var queue = await DeclareAsync(channel, Args(("x-dead-letter-exchange", string.Empty)));
+        await PublishAsync(channel, queue, "m");
+
+        await RejectNextAsync(channel, queue);
+        await RejectNextAsync(channel, queue);
+
+        var back = await GetEventuallyAsync(channel, queue);
+        var deaths = Deaths(back.BasicProperties);
+        Assert.That(deaths, Has.Count.EqualTo(1));
+        AssertDeath(deaths[0], count: 2, "rejected", queue, string.Empty, [queue]);
+    }
+
+    [Test]
+    public async Task A_message_expiring_back_into_its_own_queue_is_dropped_at_once()
+    {
+        // The cycle check sees the header with this death already added: the first expiry is a cycle.
+        var channel = await OpenConfirmChannelAsync();
+        var (dlx, witness) = await DeclareFanoutDeadLetterTargetAsync(channel);
+        var queue = await DeclareAsync(channel, Args(("x-message-ttl", 100), ("x-dead-letter-exchange", dlx)));
+        await channel.QueueBindAsync(queue, dlx, string.Empty);
+        await PublishAsync(channel, queue, "m");
+
+        var dead = await GetEventuallyAsync(channel, witness);
+        await Task.Delay(QuietPeriod);
+
+        AssertDeath(Deaths(dead.BasicProperties)[0], count: 1, "expired", queue, string.Empty, [queue]);
+        Assert.That(await channel.MessageCountAsync(queue), Is.Zero);
+        Assert.That(await channel.MessageCountAsync(witness), Is.Zero);
     }
 
     [Test]

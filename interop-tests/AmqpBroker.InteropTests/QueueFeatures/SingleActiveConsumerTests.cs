@@ -80,6 +80,23 @@ public sealed class SingleActiveConsumerTests : BrokerTestBase
     }
 
     [Test]
+    public async Task On_takeover_the_returned_messages_come_before_the_ones_still_ready()
+    {
+        var connection = await ConnectAsync();
+        var setup = await OpenConfirmChannelAsync(connection);
+        var queue = await DeclareSingleActiveAsync(setup);
+        var (first, firstChannel, _) = await ConsumeAsync(connection, queue, prefetch: 1);
+        var (second, _, _) = await ConsumeAsync(connection, queue);
+        await PublishAsync(setup, queue, "m1", "m2");
+        Assert.That((await first.NextAsync(Timeout)).Text, Is.EqualTo("m1"));
+
+        await firstChannel.CloseAsync();
+
+        var taken = await second.TakeAsync(2, Timeout);
+        Assert.That(taken.Select(d => (d.Text, d.Redelivered)), Is.EqualTo(new List<(string, bool)> { ("m1", true), ("m2", false) }));
+    }
+
+    [Test]
     public async Task The_next_consumer_takes_over_when_the_active_ones_connection_closes()
     {
         var setupConnection = await ConnectAsync();

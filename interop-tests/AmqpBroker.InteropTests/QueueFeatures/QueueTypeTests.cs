@@ -1,0 +1,105 @@
+using AmqpBroker.InteropTests.Support;
+
+namespace AmqpBroker.InteropTests.QueueFeatures;
+
+/// <summary>
+/// x-queue-type: classic is accepted everywhere; quorum and stream exist on RabbitMQ but this broker
+/// refuses them with a 406 that says so; other values and types get RabbitMQ's 406 texts.
+/// </summary>
+[TestFixture]
+public sealed class QueueTypeTests : BrokerTestBase
+{
+    [Test]
+    public async Task A_classic_queue_type_is_accepted_and_works()
+    {
+        var channel = await OpenChannelAsync();
+        var queue = Track(UniqueName());
+
+        var ok = await channel.QueueDeclareAsync(queue, false, false, false, new Dictionary<string, object?> { ["x-queue-type"] = "classic" });
+        await PublishAsync(channel, queue, "m");
+        var got = await GetEventuallyAsync(channel, queue);
+
+        Assert.That(ok.QueueName, Is.EqualTo(queue));
+        Assert.That(Text(got.Body), Is.EqualTo("m"));
+    }
+
+    [TestCase(null, "classic")]
+    [TestCase("classic", null)]
+    [TestCase("classic", "classic")]
+    public async Task Classic_with_or_without_the_argument_is_the_same_on_redeclare(string? first, string? second)
+    {
+        var channel = await OpenChannelAsync();
+        var queue = Track(UniqueName());
+
+        await channel.QueueDeclareAsync(queue, false, false, false, TypeArguments(first));
+        var ok = await channel.QueueDeclareAsync(queue, false, false, false, TypeArguments(second));
+
+        Assert.That(ok.QueueName, Is.EqualTo(queue));
+        Assert.That(channel.IsOpen, Is.True);
+    }
+
+    [TestCase("quorum")]
+    [TestCase("stream")]
+    public async Task Quorum_and_stream_queues_are_refused_with_406(string type)
+    {
+        if (IsExternal)
+        {
+            Assert.Ignore($"RabbitMQ 3.10 supports {type} queues; this broker refuses them");
+        }
+
+        var channel = await OpenChannelAsync();
+        // A short name keeps the reply text well under the 255 bytes of a shortstr.
+        var queue = Track($"qt-{Guid.NewGuid():N}");
+
+        var reason = await ExpectOperationInterruptedAsync(() => channel.QueueDeclareAsync(queue, durable: true, exclusive: false, autoDelete: false, TypeArguments(type)));
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(reason.ReplyCode, Is.EqualTo(406));
+            Assert.That(reason.ReplyText, Does.StartWith($"PRECONDITION_FAILED - invalid arg 'x-queue-type' for queue '{queue}' in vhost '/': "));
+            Assert.That(reason.ReplyText, Does.Contain($"'{type}'").And.Contain("not supported"));
+        }
+
+        Assert.That(await QueueExistsAsync(await ConnectAsync(), queue), Is.False);
+    }
+
+    [Test]
+    public async Task An_unknown_queue_type_is_refused_with_406()
+    {
+        var channel = await OpenChannelAsync();
+        var queue = Track(UniqueName());
+
+        var reason = await ExpectOperationInterruptedAsync(() => channel.QueueDeclareAsync(queue, false, false, false, TypeArguments("foo")));
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(reason.ReplyCode, Is.EqualTo(406));
+            Assert.That(reason.ReplyText, Is.EqualTo($"PRECONDITION_FAILED - invalid arg 'x-queue-type' for queue '{queue}' in vhost '/': \"unsupported queue type 'foo'\""));
+        }
+    }
+
+    [Test]
+    public async Task A_non_string_queue_type_is_refused_with_406()
+    {
+        var channel = await OpenChannelAsync();
+        var queue = Track(UniqueName());
+
+        var reason = await ExpectOperationInterruptedAsync(() => channel.QueueDeclareAsync(queue, false, false, false, new Dictionary<string, object?> { ["x-queue-type"] = 1 }));
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(reason.ReplyCode, Is.EqualTo(406));
+            Assert.That(reason.ReplyText, Is.EqualTo($"PRECONDITION_FAILED - invalid arg 'x-queue-type' for queue '{queue}' in vhost '/': {{unacceptable_type,signedint}}"));
+        }
+    }
+
+    private static Dictionary<string, object?> TypeArguments(string? type) =>
+        type is null ? [] : new Dictionary<string, object?> { ["x-queue-type"] = type };
+
+    private static async Task<BasicGetResult> GetEventuallyAsync(IChannel channel, string queue)
+    {
+        BasicGetResult? got = null;
+        Assert.That(await EventuallyAsync(async () => (got = await channel.BasicGetAsync(queue, autoAck: true)) is not null), Is.True);
+        return got!;
+    }
+}
