@@ -52,6 +52,7 @@ public sealed record QueueArguments
 
         var parser = new Parser(arguments, queueDescription);
         CheckQueueType(parser);
+        CheckQueueMode(parser);
         var parsed = new QueueArguments
         {
             MessageTtl = parser.NonNegative("x-message-ttl"),
@@ -59,7 +60,7 @@ public sealed record QueueArguments
             MaxLength = parser.NonNegative("x-max-length"),
             MaxLengthBytes = parser.NonNegative("x-max-length-bytes"),
             Overflow = parser.Overflow("x-overflow"),
-            DeadLetterExchange = parser.String("x-dead-letter-exchange"),
+            DeadLetterExchange = parser.ExchangeName("x-dead-letter-exchange"),
             DeadLetterRoutingKey = parser.String("x-dead-letter-routing-key"),
             MaxPriority = parser.Priority("x-max-priority"),
             SingleActiveConsumer = parser.Boolean("x-single-active-consumer"),
@@ -80,11 +81,20 @@ public sealed record QueueArguments
         {
             case null or "classic":
                 return;
-            case "quorum" or "stream":
+            case ("quorum" or "stream") and var type:
                 throw AmqpException.PreconditionFailed(
-                    $"invalid arg 'x-queue-type' for {parser.QueueDescription}: queue type '{parser.String("x-queue-type")}' is not supported by this broker; declare a classic queue (omit x-queue-type)");
-            default:
-                throw parser.Invalid("x-queue-type", "invalid_queue_type");
+                    $"invalid arg 'x-queue-type' for {parser.QueueDescription}: queue type '{type}' is not supported by this broker; declare a classic queue (omit x-queue-type)");
+            case var type:
+                throw parser.Invalid("x-queue-type", $"\"unsupported queue type '{type}'\"");
+        }
+    }
+
+    /// <summary>"lazy" and "default" are accepted and change nothing: bodies are paged by the storage layer either way.</summary>
+    private static void CheckQueueMode(Parser parser)
+    {
+        if (parser.String("x-queue-mode") is { } mode and not ("default" or "lazy"))
+        {
+            throw parser.Invalid("x-queue-mode", $"\"unsupported queue mode '{mode}'\"");
         }
     }
 
@@ -111,18 +121,27 @@ public sealed record QueueArguments
             var value => (byte)value.Value,
         };
 
-        public bool Boolean(string name) => arguments.GetValueOrDefault(name) switch
+        public bool Boolean(string name) => Lookup(name) switch
         {
-            null => false,
-            bool value => value,
-            var other => throw Invalid(name, $"{{unacceptable_type,{ErlangTerms.TypeName(other)}}}"),
+            (false, _) => false,
+            (true, bool value) => value,
+            (true, var other) => throw Invalid(name, $"{{unacceptable_type,{ErlangTerms.TypeName(other)}}}"),
         };
 
-        public string? String(string name) => arguments.GetValueOrDefault(name) switch
+        public string? String(string name) => Lookup(name) switch
         {
-            null => null,
-            string value => value,
-            var other => throw Invalid(name, $"{{unacceptable_type,{ErlangTerms.TypeName(other)}}}"),
+            (false, _) => null,
+            (true, string value) => value,
+            (true, var other) => throw Invalid(name, $"{{unacceptable_type,{ErlangTerms.TypeName(other)}}}"),
+        };
+
+        /// <summary>RabbitMQ words a bad exchange-name argument differently from its other type errors.</summary>
+        public string? ExchangeName(string name) => Lookup(name) switch
+        {
+            (false, _) => null,
+            (true, string value) => value,
+            (true, var other) => throw AmqpException.PreconditionFailed(
+                $"invalid type '{ErlangTerms.TypeName(other)}' for arg '{name}' in {queueDescription}"),
         };
 
         public OverflowBehaviour Overflow(string name) => String(name) switch
@@ -136,17 +155,21 @@ public sealed record QueueArguments
         public AmqpException Invalid(string name, string error) =>
             AmqpException.PreconditionFailed($"invalid arg '{name}' for {queueDescription}: {error}");
 
-        private long? Integer(string name) => arguments.GetValueOrDefault(name) switch
+        private long? Integer(string name) => Lookup(name) switch
         {
-            null => null,
-            sbyte v => v,
-            byte v => v,
-            short v => v,
-            ushort v => v,
-            int v => v,
-            uint v => v,
-            long v => v,
-            var other => throw Invalid(name, $"\"expected integer, got {ErlangTerms.TypeName(other)}\""),
+            (false, _) => null,
+            (true, sbyte v) => v,
+            (true, byte v) => v,
+            (true, short v) => v,
+            (true, ushort v) => v,
+            (true, int v) => v,
+            (true, uint v) => v,
+            (true, long v) => v,
+            (true, var other) => throw Invalid(name, $"\"expected integer, got {ErlangTerms.TypeName(other)}\""),
         };
+
+        /// <summary>An argument sent as void is present and of the wrong type, not absent.</summary>
+        private (bool Present, object? Value) Lookup(string name) =>
+            arguments.TryGetValue(name, out var value) ? (true, value) : (false, null);
     }
 }

@@ -248,12 +248,13 @@ public sealed class Session
             _unacked.RemoveAll(removed);
         }
 
+        // Requeue before the consumers go: a single active consumer's successor then gets the returned
+        // messages ahead of the ones still ready, as on RabbitMQ. The closed session refuses deliveries meanwhile.
+        Complete(removed, Settlement.Requeue);
         foreach (var consumer in consumers)
         {
             consumer.Queue.RemoveConsumer(consumer);
         }
-
-        Complete(removed, Settlement.Requeue);
     }
 
     internal void OnConsumerDelivery(int change) => Interlocked.Add(ref _consumerUnacked, change);

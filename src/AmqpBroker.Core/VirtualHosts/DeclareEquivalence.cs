@@ -33,8 +33,14 @@ internal static class DeclareEquivalence
         var what = $"queue '{current.Name}' in vhost '{current.VirtualHost}'";
         Check("durable", current.Durable, received.Durable, what);
         Check("auto_delete", current.AutoDelete, received.AutoDelete, what);
-        CheckArguments(CheckedQueueArguments, current.Arguments, received.Arguments, what);
+        CheckArguments(CheckedQueueArguments, WithoutDefaultQueueType(current.Arguments), WithoutDefaultQueueType(received.Arguments), what);
     }
+
+    /// <summary>x-queue-type "classic" is the default, so declaring it and leaving it out are the same queue.</summary>
+    private static IReadOnlyDictionary<string, object?> WithoutDefaultQueueType(IReadOnlyDictionary<string, object?> arguments) =>
+        arguments.GetValueOrDefault("x-queue-type") is "classic"
+            ? arguments.Where(pair => pair.Key != "x-queue-type").ToDictionary()
+            : arguments;
 
     private static void Check<T>(string field, T current, T received, string what)
     {
