@@ -18,15 +18,18 @@ public sealed class Broker : IDisposable
     private readonly IDisposable _tick;
 
     private readonly IDefinitionStore _store;
+    private readonly IMessageStore _messages;
 
     /// <summary>
     /// Creates a broker and recovers what <paramref name="store"/> holds (durable vhosts, exchanges, queues,
-    /// bindings); without a store nothing survives the process.
+    /// bindings) and the persistent messages <paramref name="messages"/> holds for durable queues; without
+    /// stores nothing survives the process.
     /// </summary>
-    public Broker(BrokerSettings settings, TimeProvider time, IDefinitionStore? store = null)
+    public Broker(BrokerSettings settings, TimeProvider time, IDefinitionStore? store = null, IMessageStore? messages = null)
     {
         Settings = settings;
         _store = store ?? NoDefinitionStore.Instance;
+        _messages = messages ?? NoMessageStore.Instance;
         Scheduler = new BrokerScheduler(time, TimeSpan.FromMilliseconds(250));
         Users.Put(new User(settings.DefaultUser, PasswordHasher.Hash(settings.DefaultPassword), ["administrator"]));
         var stored = _store.Load();
@@ -58,6 +61,9 @@ public sealed class Broker : IDisposable
 
     public DirectReply.DirectReplyRegistry DirectReplies { get; } = new();
 
+    /// <summary>Where persistent messages go; publishers wait on it before confirming them.</summary>
+    public IMessageStore Messages => _messages;
+
     /// <summary>Raised, publishing connections are blocked (connection.blocked) until it clears.</summary>
     public ResourceAlarm Alarm { get; } = new();
 
@@ -74,7 +80,7 @@ public sealed class Broker : IDisposable
     public VirtualHost AddVirtualHost(string name) => _virtualHosts.GetOrAdd(name, n =>
     {
         _store.PutVirtualHost(n);
-        return new VirtualHost(n, Time, _store);
+        return new VirtualHost(n, Time, _store, _messages);
     });
 
     public void OnConnectionOpened(ClientConnection connection) => _connections.TryAdd(connection, 0);
@@ -87,11 +93,12 @@ public sealed class Broker : IDisposable
         }
     }
 
-    /// <summary>Stops the scheduler and closes the store, which the broker owns once given it.</summary>
+    /// <summary>Stops the scheduler and closes the stores, which the broker owns once given them.</summary>
     public void Dispose()
     {
         _tick.Dispose();
         Scheduler.Dispose();
+        _messages.Dispose();
         _store.Dispose();
     }
 }

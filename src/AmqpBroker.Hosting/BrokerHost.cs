@@ -2,6 +2,7 @@ using System.Net;
 using AmqpBroker.Core;
 using AmqpBroker.Core.Storage;
 using AmqpBroker.Storage.Definitions;
+using AmqpBroker.Storage.Messages;
 using AmqpBroker.Server.Connections;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Connections;
@@ -55,9 +56,10 @@ public sealed class BrokerHost : IAsyncDisposable
     public static async Task<BrokerHost> StartAsync(BrokerOptions options, Action<ILoggingBuilder>? configureLogging = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
-        // In memory nothing touches the disk; otherwise durable definitions come back from the data directory.
+        // In memory nothing touches the disk; otherwise durable definitions and persistent messages come back from the data directory.
         IDefinitionStore? store = options.InMemory ? null : SqliteDefinitionStore.Open(options.DataDir);
-        var broker = new Broker(options.Settings, TimeProvider.System, store);
+        IMessageStore? messages = options.InMemory ? null : new SegmentMessageStore(options.DataDir);
+        var broker = new Broker(options.Settings, TimeProvider.System, store, messages);
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         builder.Logging.SetMinimumLevel(LogLevel.Information);
         configureLogging?.Invoke(builder.Logging);

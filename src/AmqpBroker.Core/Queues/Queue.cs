@@ -3,6 +3,7 @@ using AmqpBroker.Core.Errors;
 using AmqpBroker.Core.Exchanges;
 using AmqpBroker.Core.Messages;
 using AmqpBroker.Core.Sessions;
+using AmqpBroker.Core.Storage;
 
 namespace AmqpBroker.Core.Queues;
 
@@ -11,7 +12,9 @@ namespace AmqpBroker.Core.Queues;
 /// credit, and the count of messages delivered but not settled. All of it is guarded by this queue's
 /// lock alone; delivery happens on whichever thread made progress possible (a publish, an ack, a new
 /// consumer). Messages the queue gives up (expired, over the length limit, rejected, over the delivery
-/// limit) go to the dead-letter sink after the lock is released.
+/// limit) go to the dead-letter sink after the lock is released. A durable queue with a log records its
+/// persistent messages there, in queue order under the same lock: appended when they enter, marked when
+/// first delivered to a consumer that must ack, settled when they leave.
 /// </summary>
 public sealed class Queue : IBindingDestination
 {
@@ -21,14 +24,16 @@ public sealed class Queue : IBindingDestination
     private readonly TimeProvider _time;
     private readonly IDeadLetterSink _deadLetters;
     private readonly Action<Queue> _autoDelete;
+    private readonly IQueueLog? _log;
     private long _nextSequence;
     private int _unacked;
     private bool _hadConsumer;
     private long _lastUsedMs;
     private int _messagesWithOwnTtl;
 
-    internal Queue(QueueDefinition definition, QueueArguments arguments, ClientConnection? exclusiveOwner, TimeProvider time, IDeadLetterSink deadLetters, Action<Queue> autoDelete)
+    internal Queue(QueueDefinition definition, QueueArguments arguments, ClientConnection? exclusiveOwner, TimeProvider time, IDeadLetterSink deadLetters, Action<Queue> autoDelete, IQueueLog? log = null)
     {
+        _log = log;
         Definition = definition;
         Arguments = arguments;
         ExclusiveOwner = exclusiveOwner;
@@ -143,7 +148,7 @@ public sealed class Queue : IBindingDestination
                 return true;
             }
 
-            if (_ready.Count == 0 && TryDeliverLocked(entry))
+            if (_ready.Count == 0 && TryDeliverLocked(entry, isNew: true))
             {
                 return true;
             }
@@ -169,6 +174,7 @@ public sealed class Queue : IBindingDestination
             else
             {
                 _ready.Enqueue(entry);
+                Append(entry);
                 CountOwnTtl(entry, +1);
                 if (Arguments.HasLengthLimit)
                 {
@@ -177,8 +183,28 @@ public sealed class Queue : IBindingDestination
             }
         }
 
-        DeadLetter(dropped, reason);
+        // Only the head dropped for the length limit was ever stored; a message refused or expired on arrival was not.
+        DeadLetter(dropped, reason, stored: reason == DeadLetterReason.MaxLength && accepted);
         return accepted;
+    }
+
+    /// <summary>
+    /// Refills a durable queue from its log at start: in publish order, those delivered before the restart
+    /// marked redelivered. TTLs count from now, since the log does not keep the arrival time.
+    /// </summary>
+    internal void Recover(IReadOnlyList<RecoveredEntry> recovered)
+    {
+        lock (_lock)
+        {
+            var now = NowMs;
+            foreach (var (id, message, delivered) in recovered)
+            {
+                var entry = new QueueEntry(message, id, delivered, ExpiresAt(message, now), delivered ? 1 : 0);
+                _ready.Enqueue(entry);
+                CountOwnTtl(entry, +1);
+                _nextSequence = Math.Max(_nextSequence, id + 1);
+            }
+        }
     }
 
     public bool TryTake(out QueueEntry entry, out uint remaining)
@@ -192,6 +218,7 @@ public sealed class Queue : IBindingDestination
             if (found)
             {
                 CountOwnTtl(entry, -1);
+                MarkDelivered(entry);
                 Interlocked.Increment(ref _unacked);
             }
 
@@ -238,6 +265,14 @@ public sealed class Queue : IBindingDestination
     public void Settle(QueueEntry entry)
     {
         Interlocked.Decrement(ref _unacked);
+        if (IsStored(entry))
+        {
+            lock (_lock)
+            {
+                _log!.Settle(entry.Sequence);
+            }
+        }
+
         entry.Message.Release();
     }
 
@@ -256,7 +291,7 @@ public sealed class Queue : IBindingDestination
         {
             while (_consumers.Count > 0 && TryDequeueLive(ref expired, out var entry))
             {
-                if (!TryDeliverLocked(entry))
+                if (!TryDeliverLocked(entry, isNew: false))
                 {
                     _ready.Requeue(entry);
                     break;
@@ -347,7 +382,11 @@ public sealed class Queue : IBindingDestination
         lock (_lock)
         {
             _messagesWithOwnTtl = 0;
-            return (uint)_ready.Clear(static e => e.Message.Release());
+            return (uint)_ready.Clear(e =>
+            {
+                SettleStored(e);
+                e.Message.Release();
+            });
         }
     }
 
@@ -429,7 +468,11 @@ public sealed class Queue : IBindingDestination
         return false;
     }
 
-    private bool TryDeliverLocked(QueueEntry entry)
+    /// <summary>
+    /// Hands <paramref name="entry"/> to a consumer with credit. A new entry delivered at once to a no-ack
+    /// consumer never touches the log; one that must be acked is logged as delivered.
+    /// </summary>
+    private bool TryDeliverLocked(QueueEntry entry, bool isNew)
     {
         var consumer = _consumers.Deliver(entry);
         if (consumer is null)
@@ -439,21 +482,73 @@ public sealed class Queue : IBindingDestination
 
         if (consumer.NoAck)
         {
+            if (!isNew)
+            {
+                SettleStored(entry);
+            }
+
             entry.Message.Release();
         }
         else
         {
+            if (isNew)
+            {
+                Append(entry);
+            }
+
+            MarkDelivered(entry);
             Interlocked.Increment(ref _unacked);
         }
 
         return true;
     }
 
-    private void DeadLetter(List<QueueEntry>? entries, DeadLetterReason reason)
+    private bool IsStored(QueueEntry entry) => _log is not null && entry.Message.Summary.IsPersistent;
+
+    private void Append(QueueEntry entry)
     {
-        if (entries is { Count: > 0 })
+        if (IsStored(entry))
         {
-            _deadLetters.DeadLetter(this, entries, reason);
+            _log!.Append(entry.Sequence, entry.Message);
         }
+    }
+
+    private void MarkDelivered(QueueEntry entry)
+    {
+        // Only the first delivery needs recording: after that the entry is redelivered anyway.
+        if (!entry.Redelivered && IsStored(entry))
+        {
+            _log!.MarkDelivered(entry.Sequence);
+        }
+    }
+
+    private void SettleStored(QueueEntry entry)
+    {
+        if (IsStored(entry))
+        {
+            _log!.Settle(entry.Sequence);
+        }
+    }
+
+    /// <summary>Hands what the queue gave up to the dead-letter sink, settling it in the log first when it was stored.</summary>
+    private void DeadLetter(List<QueueEntry>? entries, DeadLetterReason reason, bool stored = true)
+    {
+        if (entries is not { Count: > 0 })
+        {
+            return;
+        }
+
+        if (stored && _log is not null)
+        {
+            lock (_lock)
+            {
+                foreach (var entry in entries)
+                {
+                    SettleStored(entry);
+                }
+            }
+        }
+
+        _deadLetters.DeadLetter(this, entries, reason);
     }
 }

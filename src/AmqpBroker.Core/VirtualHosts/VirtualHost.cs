@@ -21,12 +21,14 @@ public sealed class VirtualHost
     private readonly TimeProvider _time;
     private readonly DeadLetterPublisher _deadLetters;
     private readonly IDefinitionStore _store;
+    private readonly IMessageStore _messages;
 
-    public VirtualHost(string name, TimeProvider? time = null, IDefinitionStore? store = null)
+    public VirtualHost(string name, TimeProvider? time = null, IDefinitionStore? store = null, IMessageStore? messages = null)
     {
         Name = name;
         _time = time ?? TimeProvider.System;
         _store = store ?? NoDefinitionStore.Instance;
+        _messages = messages ?? NoMessageStore.Instance;
         _findExchange = n => _exchanges.GetValueOrDefault(n);
         _deadLetters = new DeadLetterPublisher(_findExchange, _time);
         DefaultExchange = new DefaultExchange(new ExchangeDefinition("", name, ExchangeTypes.Direct, true, false, false, Protocol.Encoding.FieldTable.Empty), FindQueue);
@@ -164,7 +166,7 @@ public sealed class VirtualHost
             }
 
             var arguments = QueueArguments.Parse(definition.Arguments, $"queue '{definition.Name}' in vhost '{Name}'");
-            var queue = new Queue(definition, arguments, definition.Exclusive ? owner : null, _time, _deadLetters, AutoDeleteQueue);
+            var queue = CreateQueue(definition, arguments, definition.Exclusive ? owner : null, out _);
             _queues[definition.Name] = queue;
             if (queue.IsDurable)
             {
@@ -288,7 +290,9 @@ public sealed class VirtualHost
             foreach (var definition in stored.Queues.Where(q => q.VirtualHost == Name))
             {
                 var arguments = QueueArguments.Parse(definition.Arguments, $"queue '{definition.Name}' in vhost '{Name}'");
-                _queues[definition.Name] = new Queue(definition, arguments, null, _time, _deadLetters, AutoDeleteQueue);
+                var queue = CreateQueue(definition, arguments, null, out var recovered);
+                queue.Recover(recovered);
+                _queues[definition.Name] = queue;
             }
 
             foreach (var binding in stored.Bindings.Where(b => b.VirtualHost == Name))
@@ -363,6 +367,14 @@ public sealed class VirtualHost
         }
     }
 
+    /// <summary>A durable queue gets its message log, with whatever the log still held.</summary>
+    private Queue CreateQueue(QueueDefinition definition, QueueArguments arguments, ClientConnection? exclusiveOwner, out IReadOnlyList<RecoveredEntry> recovered)
+    {
+        recovered = [];
+        var log = definition.Durable && exclusiveOwner is null ? _messages.OpenQueue(Name, definition.Name, out recovered) : null;
+        return new Queue(definition, arguments, exclusiveOwner, _time, _deadLetters, AutoDeleteQueue, log);
+    }
+
     private uint RemoveQueueLocked(Queue queue)
     {
         _queues.TryRemove(new KeyValuePair<string, Queue>(queue.Name, queue));
@@ -372,7 +384,13 @@ public sealed class VirtualHost
         }
 
         RemoveBindingsToLocked(queue);
-        return queue.Delete();
+        var ready = queue.Delete();
+        if (queue.IsDurable)
+        {
+            _messages.DeleteQueue(Name, queue.Name);
+        }
+
+        return ready;
     }
 
     private void RemoveExchangeLocked(Exchange exchange)

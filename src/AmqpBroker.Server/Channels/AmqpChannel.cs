@@ -29,6 +29,8 @@ internal sealed class AmqpChannel : IDeliveryTarget
     private string? _directReplyAddress;
     private string? _directReplyConsumerTag;
     private ulong _publishSequence;
+    private readonly DurableReplies _durableReplies;
+    private bool _commitNeedsSync;
     private bool _closing;
 
     public AmqpChannel(AmqpConnection connection, ushort number)
@@ -37,6 +39,7 @@ internal sealed class AmqpChannel : IDeliveryTarget
         Number = number;
         _content = new ContentAssembler(connection.Broker.Settings.MaxMessageSize);
         Session = new Session(connection.Client, number, this);
+        _durableReplies = new DurableReplies(connection.Writer, connection.Broker.Messages);
         _route = Route;
     }
 
@@ -185,7 +188,13 @@ internal sealed class AmqpChannel : IDeliveryTarget
         Transaction ??= new Transaction();
     }
 
-    public void CommitTransaction() => RequireTransaction().Commit(_route);
+    /// <summary>tx.commit: commit-ok goes out once the persistent messages it published are on disk.</summary>
+    public void CommitTransaction()
+    {
+        _commitNeedsSync = false;
+        RequireTransaction().Commit(_route);
+        _durableReplies.Send(new OutgoingFrame(OutgoingKind.Encoded, Number, Encoded: ConnectionWriter.Encode(Number, new TxCommitOk())), _commitNeedsSync);
+    }
 
     public void RollbackTransaction() => RequireTransaction().Rollback(Session);
 
@@ -319,9 +328,18 @@ internal sealed class AmqpChannel : IDeliveryTarget
             message = WithDirectReplyAddress(message);
             var exchange = ResolveExchange(message.Exchange);
             var rejected = false;
-            var routed = exchange.Name.Length == 0 && DirectReplyRegistry.IsAddress(message.RoutingKey)
-                ? (DirectReplies.TryDeliver(message.RoutingKey, message) ? 1 : 0)
-                : VirtualHost.Publish(exchange, message, _routing, out rejected);
+            var needsSync = false;
+            int routed;
+            if (exchange.Name.Length == 0 && DirectReplyRegistry.IsAddress(message.RoutingKey))
+            {
+                routed = DirectReplies.TryDeliver(message.RoutingKey, message) ? 1 : 0;
+            }
+            else
+            {
+                routed = VirtualHost.Publish(exchange, message, _routing, out rejected);
+                needsSync = message.Summary.IsPersistent && ReachedDurableQueue();
+            }
+
             if (routed == 0 && mandatory)
             {
                 var basicReturn = new BasicReturn { ReplyCode = (ushort)ReplyCode.NoRoute, ReplyText = "NO_ROUTE", Exchange = message.Exchange, RoutingKey = message.RoutingKey };
@@ -331,7 +349,11 @@ internal sealed class AmqpChannel : IDeliveryTarget
             if (ConfirmMode)
             {
                 // A queue that refused the message (x-overflow reject-publish) makes the confirm a nack.
-                _connection.Writer.Enqueue(new OutgoingFrame(rejected ? OutgoingKind.PublisherNack : OutgoingKind.PublisherAck, Number, DeliveryTag: ++_publishSequence));
+                _durableReplies.Send(new OutgoingFrame(rejected ? OutgoingKind.PublisherNack : OutgoingKind.PublisherAck, Number, DeliveryTag: ++_publishSequence), needsSync);
+            }
+            else if (Transaction is not null)
+            {
+                _commitNeedsSync |= needsSync;
             }
 
             return !rejected;
@@ -340,6 +362,19 @@ internal sealed class AmqpChannel : IDeliveryTarget
         {
             message.Release();
         }
+    }
+
+    private bool ReachedDurableQueue()
+    {
+        foreach (var queue in _routing.Queues)
+        {
+            if (queue.IsDurable)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>A request whose reply_to is amq.rabbitmq.reply-to gets this channel's private reply address instead.</summary>
@@ -403,6 +438,7 @@ internal sealed class AmqpChannel : IDeliveryTarget
         }
 
         _content.Reset();
+        _durableReplies.Close();
         Transaction?.Rollback(Session);
         Session.Close();
     }

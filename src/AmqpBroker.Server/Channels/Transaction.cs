@@ -22,7 +22,6 @@ internal sealed class Transaction
         _settlements.Add((taken, settlement));
     }
 
-    /// <summary>Routes every publish through <paramref name="route"/> and settles every ack, in order.</summary>
     /// <summary>
     /// Routes the publishes and completes the settlements. A publish a queue refused (x-overflow
     /// reject-publish) makes the commit fail with RabbitMQ's "partial tx completion" once the rest is done.

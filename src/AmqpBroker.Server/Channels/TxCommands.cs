@@ -16,7 +16,6 @@ internal static class TxCommands
                 break;
             case CommandIds.TxCommit:
                 channel.CommitTransaction();
-                channel.Send(new TxCommitOk());
                 break;
             case CommandIds.TxRollback:
                 channel.RollbackTransaction();

@@ -116,6 +116,18 @@ public sealed class SegmentLog : IDisposable
     /// <summary>The message left the queue for good; its segment may now be deleted.</summary>
     public void AppendSettled(long id) => AppendMarker(LogRecordKind.Settled, id);
 
+    /// <summary>Hands buffered records to the OS: they survive the process being killed, not a power loss.</summary>
+    public void Flush()
+    {
+        lock (_appendLock)
+        {
+            if (!_disposed)
+            {
+                _stream.Flush(flushToDisk: false);
+            }
+        }
+    }
+
     /// <summary>Makes every record appended before this call durable (fsync). Runs off the appenders' lock.</summary>
     public void Sync()
     {
@@ -165,6 +177,12 @@ public sealed class SegmentLog : IDisposable
         BinaryPrimitives.WriteInt64LittleEndian(record[LogRecord.HeaderSize..], id);
         lock (_appendLock)
         {
+            // The queue was deleted while deliveries were out; their settles have nothing left to update.
+            if (_disposed)
+            {
+                return;
+            }
+
             WriteRecord(kind, record);
             if (kind == LogRecordKind.Settled && _segmentOfMessage.Remove(id, out var segment))
             {

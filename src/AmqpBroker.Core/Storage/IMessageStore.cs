@@ -1,0 +1,47 @@
+using AmqpBroker.Core.Messages;
+
+namespace AmqpBroker.Core.Storage;
+
+/// <summary>
+/// Where the persistent messages of durable queues live between runs: one log per queue, and one
+/// broker-wide sync that makes appended records durable for many waiters at once (group commit).
+/// </summary>
+public interface IMessageStore : IDisposable
+{
+    /// <summary>
+    /// Opens the log of a durable queue, creating it when new, and returns the messages it still holds in
+    /// publish order; null when this store keeps messages in memory only.
+    /// </summary>
+    IQueueLog? OpenQueue(string virtualHost, string queue, out IReadOnlyList<RecoveredEntry> recovered);
+
+    /// <summary>Removes a deleted queue's log and gives its disk space back.</summary>
+    void DeleteQueue(string virtualHost, string queue);
+
+    /// <summary>
+    /// Calls <paramref name="waiter"/> with <paramref name="token"/> once every record appended before this
+    /// call is on disk. Waiters are called in the order they asked, from the store's sync thread.
+    /// </summary>
+    void WhenDurable(IDurabilityWaiter waiter, ulong token);
+}
+
+/// <summary>One durable queue's log. The queue calls it under its own lock, so records arrive in queue order.</summary>
+public interface IQueueLog : IDisposable
+{
+    /// <summary>A persistent message entered the queue as <paramref name="id"/>.</summary>
+    void Append(long id, Message message);
+
+    /// <summary>The message was handed to a consumer that must ack it: after a crash it comes back redelivered.</summary>
+    void MarkDelivered(long id);
+
+    /// <summary>The message left the queue for good (acked, dropped, expired, dead-lettered, purged).</summary>
+    void Settle(long id);
+}
+
+/// <summary>Something that waits for appended records to become durable, e.g. a channel holding confirms.</summary>
+public interface IDurabilityWaiter
+{
+    void OnDurable(ulong token);
+}
+
+/// <summary>A message read back from a queue's log at start.</summary>
+public readonly record struct RecoveredEntry(long Id, Message Message, bool Delivered);

@@ -1,0 +1,76 @@
+using AmqpBroker.Core.Storage;
+using AmqpBroker.Server.Writing;
+
+namespace AmqpBroker.Server.Channels;
+
+/// <summary>
+/// A channel's replies that promise durability — publisher confirms and tx.commit-ok — leave only once
+/// the message store has synced what they cover, and always in the order the channel produced them:
+/// a reply that needs no sync still waits behind one that does, because the writer merges consecutive
+/// acks into one <c>multiple</c> ack, which is only true in order. The store calls back from its sync
+/// thread; the channel calls from its read loop.
+/// </summary>
+internal sealed class DurableReplies(ConnectionWriter writer, IMessageStore store) : IDurabilityWaiter
+{
+    /// <summary>The ticket of a held reply that waits only for the replies before it.</summary>
+    private const ulong NoSync = 0;
+
+    private readonly Lock _lock = new();
+    private readonly Queue<(OutgoingFrame Frame, ulong Ticket)> _held = new();
+    private ulong _lastTicket;
+    private bool _closed;
+
+    /// <summary>Sends <paramref name="frame"/> now, or after the sync when <paramref name="afterSync"/> or when earlier replies still wait.</summary>
+    public void Send(in OutgoingFrame frame, bool afterSync)
+    {
+        var ticket = NoSync;
+        lock (_lock)
+        {
+            if (_closed)
+            {
+                return;
+            }
+
+            if (!afterSync && _held.Count == 0)
+            {
+                writer.Enqueue(frame);
+                return;
+            }
+
+            if (afterSync)
+            {
+                ticket = ++_lastTicket;
+            }
+
+            _held.Enqueue((frame, ticket));
+        }
+
+        if (ticket != NoSync)
+        {
+            store.WhenDurable(this, ticket);
+        }
+    }
+
+    /// <summary>Everything up to <paramref name="ticket"/> is on disk (the store completes tickets in order).</summary>
+    public void OnDurable(ulong ticket)
+    {
+        lock (_lock)
+        {
+            while (!_closed && _held.TryPeek(out var held) && held.Ticket <= ticket)
+            {
+                _held.Dequeue();
+                writer.Enqueue(held.Frame);
+            }
+        }
+    }
+
+    /// <summary>The channel closed: replies still held are dropped, as the publisher will never see them.</summary>
+    public void Close()
+    {
+        lock (_lock)
+        {
+            _closed = true;
+            _held.Clear();
+        }
+    }
+}

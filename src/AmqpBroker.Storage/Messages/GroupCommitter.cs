@@ -1,0 +1,124 @@
+using AmqpBroker.Core.Storage;
+
+namespace AmqpBroker.Storage.Messages;
+
+/// <summary>
+/// The broker-wide sync thread. Logs that were written report themselves dirty; waiters ask to be told
+/// when what was appended before them is durable. Each round takes every waiter and dirty log so far,
+/// fsyncs those logs once and calls the waiters in order — so many confirms share one fsync, and a
+/// round that runs while the disk is busy collects the next batch. Rounds without waiters only hand the
+/// buffered records to the OS, which is enough for acks and markers to survive a killed process.
+/// </summary>
+internal sealed class GroupCommitter : IDisposable
+{
+    private readonly object _gate = new();
+    private readonly Thread _thread;
+    private List<QueueLog> _dirty = [];
+    private List<QueueLog> _syncing = [];
+    private List<(IDurabilityWaiter Waiter, ulong Token)> _waiting = [];
+    private List<(IDurabilityWaiter Waiter, ulong Token)> _completing = [];
+
+    // Logs flushed to the OS but not yet fsynced; only the sync thread touches this.
+    private readonly HashSet<QueueLog> _unsynced = [];
+    private bool _stopping;
+
+    public GroupCommitter()
+    {
+        _thread = new Thread(Run) { IsBackground = true, Name = "amqpbroker-group-commit" };
+        _thread.Start();
+    }
+
+    /// <summary>Called by a log after it buffered a record; cheap when the log is already listed.</summary>
+    public void MarkDirty(QueueLog log)
+    {
+        lock (_gate)
+        {
+            if (log.IsListedDirty)
+            {
+                return;
+            }
+
+            log.IsListedDirty = true;
+            _dirty.Add(log);
+            if (_dirty.Count == 1)
+            {
+                Monitor.Pulse(_gate);
+            }
+        }
+    }
+
+    public void WhenDurable(IDurabilityWaiter waiter, ulong token)
+    {
+        lock (_gate)
+        {
+            _waiting.Add((waiter, token));
+            Monitor.Pulse(_gate);
+        }
+    }
+
+    /// <summary>Finishes the round in progress and any waiters still queued, then stops the thread.</summary>
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            _stopping = true;
+            Monitor.Pulse(_gate);
+        }
+
+        _thread.Join();
+    }
+
+    private void Run()
+    {
+        while (true)
+        {
+            lock (_gate)
+            {
+                while (_dirty.Count == 0 && _waiting.Count == 0 && !_stopping)
+                {
+                    Monitor.Wait(_gate);
+                }
+
+                if (_dirty.Count == 0 && _waiting.Count == 0)
+                {
+                    return;
+                }
+
+                (_syncing, _dirty) = (_dirty, _syncing);
+                (_completing, _waiting) = (_waiting, _completing);
+                foreach (var log in _syncing)
+                {
+                    log.IsListedDirty = false;
+                }
+            }
+
+            if (_completing.Count == 0)
+            {
+                foreach (var log in _syncing)
+                {
+                    log.Flush(durable: false);
+                    _unsynced.Add(log);
+                }
+            }
+            else
+            {
+                // A waiter may depend on a record an earlier flush-only round already handed to the OS.
+                _unsynced.UnionWith(_syncing);
+                foreach (var log in _unsynced)
+                {
+                    log.Flush(durable: true);
+                }
+
+                _unsynced.Clear();
+            }
+
+            foreach (var (waiter, token) in _completing)
+            {
+                waiter.OnDurable(token);
+            }
+
+            _syncing.Clear();
+            _completing.Clear();
+        }
+    }
+}
