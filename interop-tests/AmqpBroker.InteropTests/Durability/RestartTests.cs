@@ -71,6 +71,143 @@ public sealed class RestartTests
         });
     }
 
+    [Test]
+    public async Task Persistent_messages_in_durable_queues_come_back_and_nothing_else_does()
+    {
+        await WithBrokerAsync(async (connection, channel) =>
+        {
+            await channel.QueueDeclareAsync("durable-q", durable: true, exclusive: false, autoDelete: false);
+            await channel.QueueDeclareAsync("transient-q", durable: false, exclusive: false, autoDelete: false);
+            await PublishAsync(channel, "durable-q", "p1", persistent: true);
+            await PublishAsync(channel, "durable-q", "t1", persistent: false);
+            await PublishAsync(channel, "durable-q", "p2", persistent: true);
+            await PublishAsync(channel, "transient-q", "p3", persistent: true);
+        });
+
+        await WithBrokerAsync(async (connection, channel) =>
+        {
+            Assert.That(await DrainAsync(channel, "durable-q"), Is.EqualTo(new[] { ("p1", false), ("p2", false) }));
+            Assert.That(await ExistsAsync(connection, c => c.QueueDeclarePassiveAsync("transient-q")), Is.False);
+        });
+    }
+
+    [Test]
+    public async Task Delivered_but_unacked_messages_come_back_redelivered_in_order_and_acked_ones_do_not()
+    {
+        await WithBrokerAsync(async (connection, channel) =>
+        {
+            await channel.QueueDeclareAsync("q", durable: true, exclusive: false, autoDelete: false);
+            for (var i = 1; i <= 4; i++)
+            {
+                await PublishAsync(channel, "q", $"m{i}", persistent: true);
+            }
+
+            var first = await channel.BasicGetAsync("q", autoAck: false);
+            await channel.BasicAckAsync(first!.DeliveryTag, multiple: false);
+            Assert.That(await channel.BasicGetAsync("q", autoAck: false), Is.Not.Null, "m2 stays unacked until the broker stops");
+        });
+
+        await WithBrokerAsync(async (connection, channel) =>
+            Assert.That(await DrainAsync(channel, "q"), Is.EqualTo(new[] { ("m2", true), ("m3", false), ("m4", false) })));
+    }
+
+    [Test]
+    public async Task Purged_expired_and_deleted_messages_stay_gone_and_dead_letters_are_kept()
+    {
+        await WithBrokerAsync(async (connection, channel) =>
+        {
+            await channel.QueueDeclareAsync("purged", durable: true, exclusive: false, autoDelete: false);
+            await PublishAsync(channel, "purged", "before purge", persistent: true);
+            await channel.QueuePurgeAsync("purged");
+            await PublishAsync(channel, "purged", "after purge", persistent: true);
+
+            await channel.QueueDeclareAsync("deleted", durable: true, exclusive: false, autoDelete: false);
+            await PublishAsync(channel, "deleted", "gone with its queue", persistent: true);
+            await channel.QueueDeleteAsync("deleted");
+            await channel.QueueDeclareAsync("deleted", durable: true, exclusive: false, autoDelete: false);
+
+            await channel.QueueDeclareAsync("dead-letters", durable: true, exclusive: false, autoDelete: false);
+            await channel.QueueDeclareAsync("expiring", durable: true, exclusive: false, autoDelete: false, new Dictionary<string, object?>
+            {
+                ["x-message-ttl"] = 1,
+                ["x-dead-letter-exchange"] = string.Empty,
+                ["x-dead-letter-routing-key"] = "dead-letters",
+            });
+            await PublishAsync(channel, "expiring", "expires", persistent: true);
+            await PollAsync(async () => await channel.MessageCountAsync("dead-letters") == 1);
+        });
+
+        await WithBrokerAsync(async (connection, channel) =>
+        {
+            Assert.That(await DrainAsync(channel, "purged"), Is.EqualTo(new[] { ("after purge", false) }));
+            Assert.That(await channel.MessageCountAsync("deleted"), Is.Zero);
+            Assert.That(await channel.MessageCountAsync("expiring"), Is.Zero);
+            Assert.That(await DrainAsync(channel, "dead-letters"), Is.EqualTo(new[] { ("expires", false) }));
+        });
+    }
+
+    [Test]
+    public async Task Confirmed_and_committed_messages_survive()
+    {
+        await WithBrokerAsync(async (connection, _) =>
+        {
+            await using var confirming = await connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true));
+            await confirming.QueueDeclareAsync("q", durable: true, exclusive: false, autoDelete: false);
+            await PublishAsync(confirming, "q", "confirmed", persistent: true);
+
+            await using var transactional = await connection.CreateChannelAsync();
+            await transactional.TxSelectAsync();
+            await PublishAsync(transactional, "q", "committed", persistent: true);
+            await PublishAsync(transactional, "q", "rolled back", persistent: true);
+            await transactional.TxRollbackAsync();
+            await PublishAsync(transactional, "q", "committed", persistent: true);
+            await transactional.TxCommitAsync();
+        });
+
+        await WithBrokerAsync(async (connection, channel) =>
+            Assert.That(await DrainAsync(channel, "q"), Is.EqualTo(new[] { ("confirmed", false), ("committed", false) })));
+    }
+
+    [Test]
+    public async Task An_in_memory_broker_writes_no_files()
+    {
+        await using (var broker = await BrokerHost.StartAsync(new BrokerOptions { Port = 0, Bind = "127.0.0.1", DataDir = _dataDirectory, InMemory = true }))
+        await using (var connection = await new ConnectionFactory { Uri = broker.AmqpUri, AutomaticRecoveryEnabled = false }.CreateConnectionAsync())
+        await using (var channel = await connection.CreateChannelAsync())
+        {
+            await channel.QueueDeclareAsync("q", durable: true, exclusive: false, autoDelete: false);
+            await PublishAsync(channel, "q", "persistent", persistent: true);
+            Assert.That(await channel.MessageCountAsync("q"), Is.EqualTo(1u));
+        }
+
+        Assert.That(Directory.EnumerateFileSystemEntries(_dataDirectory), Is.Empty);
+    }
+
+    private static async Task PublishAsync(IChannel channel, string queue, string body, bool persistent) =>
+        await channel.BasicPublishAsync(string.Empty, queue, mandatory: false, new BasicProperties { Persistent = persistent }, System.Text.Encoding.UTF8.GetBytes(body));
+
+    /// <summary>Takes every message with basic.get, acking each: body and redelivered flag, in order.</summary>
+    private static async Task<List<(string Body, bool Redelivered)>> DrainAsync(IChannel channel, string queue)
+    {
+        var messages = new List<(string, bool)>();
+        while (await channel.BasicGetAsync(queue, autoAck: true) is { } got)
+        {
+            messages.Add((System.Text.Encoding.UTF8.GetString(got.Body.Span), got.Redelivered));
+        }
+
+        return messages;
+    }
+
+    private static async Task PollAsync(Func<Task<bool>> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!await condition())
+        {
+            Assert.That(DateTime.UtcNow, Is.LessThan(deadline), "condition not met in time");
+            await Task.Delay(10);
+        }
+    }
+
     private async Task WithBrokerAsync(Func<IConnection, IChannel, Task> action)
     {
         await using var broker = await BrokerHost.StartAsync(new BrokerOptions { Port = 0, Bind = "127.0.0.1", DataDir = _dataDirectory });

@@ -24,7 +24,7 @@ public sealed class ConnectionWriterTests
         var pipe = new Pipe();
         var writer = new ConnectionWriter(pipe.Writer) { FrameMax = frameMax };
         var run = writer.RunAsync();
-        var reading = ReadAllFramesAsync(pipe.Reader);
+        var reading = WrittenFrames.ReadAllAsync(pipe.Reader);
         var body = new byte[bodySize];
         new Random(bodySize).NextBytes(body);
         var message = CreateMessage(body);
@@ -62,7 +62,7 @@ public sealed class ConnectionWriterTests
         await run.WaitAsync(TestClient.Deadline);
         await pipe.Writer.CompleteAsync();
 
-        var frames = await ReadAllFramesAsync(pipe.Reader);
+        var frames = await WrittenFrames.ReadAllAsync(pipe.Reader);
         Assert.That(frames.Select(f => (int)f.Channel), Is.EqualTo(Enumerable.Range(1, 50)));
     }
 
@@ -81,7 +81,7 @@ public sealed class ConnectionWriterTests
 
         Assert.That(IsReleased(message), Is.True);
         await pipe.Writer.CompleteAsync();
-        Assert.That(await ReadAllFramesAsync(pipe.Reader), Is.Empty);
+        Assert.That(await WrittenFrames.ReadAllAsync(pipe.Reader), Is.Empty);
     }
 
     private static Message CreateMessage(byte[] body)
@@ -101,27 +101,6 @@ public sealed class ConnectionWriterTests
         catch (ObjectDisposedException)
         {
             return true;
-        }
-    }
-
-    private static async Task<List<ReceivedFrame>> ReadAllFramesAsync(PipeReader reader)
-    {
-        var frames = new List<ReceivedFrame>();
-        while (true)
-        {
-            var result = await reader.ReadAsync();
-            var buffer = result.Buffer;
-            while (FrameReader.TryReadFrame(ref buffer, 0, out var frame))
-            {
-                frames.Add(new ReceivedFrame(frame.Type, frame.Channel, frame.Payload.ToArray()));
-            }
-
-            reader.AdvanceTo(buffer.Start, buffer.End);
-            if (result.IsCompleted)
-            {
-                Assert.That(buffer.Length, Is.Zero, "a partial frame was written");
-                return frames;
-            }
         }
     }
 }

@@ -1,0 +1,111 @@
+using System.IO.Pipelines;
+using AmqpBroker.Core.Storage;
+using AmqpBroker.Protocol.Methods;
+using AmqpBroker.Server.Channels;
+using AmqpBroker.Server.Tests.TestSupport;
+using AmqpBroker.Server.Writing;
+
+namespace AmqpBroker.Server.Tests.Channels;
+
+[TestFixture]
+public sealed class DurableRepliesTests
+{
+    private Pipe _pipe = null!;
+    private ConnectionWriter _writer = null!;
+    private Task _run = null!;
+    private ManualSyncStore _store = null!;
+    private DurableReplies _replies = null!;
+
+    [SetUp]
+    public void CreateWriter()
+    {
+        _pipe = new Pipe();
+        _writer = new ConnectionWriter(_pipe.Writer);
+        _run = _writer.RunAsync();
+        _store = new ManualSyncStore();
+        _replies = new DurableReplies(_writer, _store);
+    }
+
+    [TearDown]
+    public void DisposeStore() => _store.Dispose();
+
+    [Test]
+    public async Task A_reply_that_needs_no_sync_goes_out_at_once()
+    {
+        _replies.Send(Reply(1), afterSync: false);
+
+        Assert.That(await WrittenChannelsAsync(), Is.EqualTo(new[] { 1 }));
+        Assert.That(_store.Waiting, Is.Empty, "no sync was asked for");
+    }
+
+    [Test]
+    public async Task Replies_wait_for_their_sync_and_later_ones_wait_behind_them()
+    {
+        _replies.Send(Reply(1), afterSync: true);
+        _replies.Send(Reply(2), afterSync: false);
+
+        Assert.That(await WrittenChannelsAsync(), Is.Empty);
+    }
+
+    [Test]
+    public async Task Synced_replies_leave_in_the_order_the_channel_produced_them()
+    {
+        _replies.Send(Reply(1), afterSync: true);
+        _replies.Send(Reply(2), afterSync: false);
+        _replies.Send(Reply(3), afterSync: true);
+        _store.CompleteNext();
+        _replies.Send(Reply(4), afterSync: false);
+        _replies.Send(Reply(5), afterSync: true);
+        _store.CompleteNext();
+
+        Assert.That(await WrittenChannelsAsync(), Is.EqualTo(new[] { 1, 2, 3, 4 }), "5 still waits for its sync");
+    }
+
+    [Test]
+    public async Task After_close_held_and_new_replies_are_dropped()
+    {
+        _replies.Send(Reply(1), afterSync: true);
+        _replies.Close();
+        _store.CompleteNext();
+        _replies.Send(Reply(2), afterSync: false);
+
+        Assert.That(await WrittenChannelsAsync(), Is.Empty);
+    }
+
+    /// <summary>Each reply goes on its own channel number, which identifies it in what was written.</summary>
+    private static OutgoingFrame Reply(ushort channel) =>
+        new(OutgoingKind.Encoded, channel, Encoded: ConnectionWriter.Encode(channel, new TxCommitOk()));
+
+    private async Task<int[]> WrittenChannelsAsync()
+    {
+        _writer.Complete();
+        await _run.WaitAsync(TestClient.Deadline);
+        await _pipe.Writer.CompleteAsync();
+        var frames = await WrittenFrames.ReadAllAsync(_pipe.Reader).WaitAsync(TestClient.Deadline);
+        return [.. frames.Select(f => (int)f.Channel)];
+    }
+
+    /// <summary>A store whose syncs complete only when the test says so, in the order they were asked for.</summary>
+    private sealed class ManualSyncStore : IMessageStore
+    {
+        public Queue<(IDurabilityWaiter Waiter, ulong Token)> Waiting { get; } = new();
+
+        public void CompleteNext()
+        {
+            var (waiter, token) = Waiting.Dequeue();
+            waiter.OnDurable(token);
+        }
+
+        public IQueueLog? OpenQueue(string virtualHost, string queue, out IReadOnlyList<RecoveredEntry> recovered) =>
+            throw new InvalidOperationException("replies open no queues");
+
+        public void DeleteQueue(string virtualHost, string queue) =>
+            throw new InvalidOperationException("replies delete no queues");
+
+        public void WhenDurable(IDurabilityWaiter waiter, ulong token) => Waiting.Enqueue((waiter, token));
+
+        public void Dispose()
+        {
+        }
+    }
+}

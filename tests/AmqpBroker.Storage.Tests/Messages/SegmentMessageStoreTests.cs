@@ -1,0 +1,128 @@
+using System.Collections.Concurrent;
+using System.Text;
+using AmqpBroker.Core.Messages;
+using AmqpBroker.Core.Storage;
+using AmqpBroker.Storage.Messages;
+
+namespace AmqpBroker.Storage.Tests.Messages;
+
+[TestFixture]
+public sealed class SegmentMessageStoreTests
+{
+    private static readonly byte[] PersistentProperties = [0x10, 0x00, 0x02];
+
+    private TempDirectory _directory = null!;
+
+    [SetUp]
+    public void CreateDirectory() => _directory = new TempDirectory();
+
+    [TearDown]
+    public void RemoveDirectory() => _directory.Dispose();
+
+    [Test]
+    public void A_queue_log_recovers_unsettled_messages_in_order_with_their_delivered_marks()
+    {
+        using (var store = new SegmentMessageStore(_directory.Path))
+        {
+            var log = store.OpenQueue("/", "q", out var empty)!;
+            Assert.That(empty, Is.Empty);
+            log.Append(1, Persistent("acked"));
+            log.Append(2, Persistent("delivered"));
+            log.Append(3, Persistent("ready"));
+            log.MarkDelivered(1);
+            log.Settle(1);
+            log.MarkDelivered(2);
+        }
+
+        using var reopened = new SegmentMessageStore(_directory.Path);
+        reopened.OpenQueue("/", "q", out var recovered);
+
+        Assert.That(recovered.Select(r => (r.Id, Body(r.Message), r.Delivered)), Is.EqualTo(new[] { (2L, "delivered", true), (3L, "ready", false) }));
+        Assert.That(recovered[0].Message.Exchange, Is.EqualTo("amq.direct"));
+        Assert.That(recovered[0].Message.RoutingKey, Is.EqualTo("key"));
+        Assert.That(recovered[0].Message.Summary.IsPersistent, Is.True, "the properties come back byte for byte");
+    }
+
+    [Test]
+    public void Queues_are_kept_apart_by_vhost_and_by_names_no_file_system_allows()
+    {
+        var awkward = "a/b\\c:" + new string('q', 255 - 6);
+        using (var store = new SegmentMessageStore(_directory.Path))
+        {
+            store.OpenQueue("/", awkward, out _)!.Append(1, Persistent("in /"));
+            store.OpenQueue("other", awkward, out _)!.Append(1, Persistent("in other"));
+        }
+
+        using var reopened = new SegmentMessageStore(_directory.Path);
+        reopened.OpenQueue("/", awkward, out var root);
+        reopened.OpenQueue("other", awkward, out var other);
+
+        Assert.That(root.Select(r => Body(r.Message)), Is.EqualTo(new[] { "in /" }));
+        Assert.That(other.Select(r => Body(r.Message)), Is.EqualTo(new[] { "in other" }));
+    }
+
+    [Test]
+    public void Deleting_a_queue_removes_its_files_and_later_settles_are_ignored()
+    {
+        using (var store = new SegmentMessageStore(_directory.Path))
+        {
+            var log = store.OpenQueue("/", "q", out _)!;
+            log.Append(1, Persistent("m"));
+            store.DeleteQueue("/", "q");
+
+            Assert.That(Directory.EnumerateFiles(Path.Combine(_directory.Path, "messages"), "*", SearchOption.AllDirectories), Is.Empty);
+            Assert.DoesNotThrow(() => log.Settle(1), "an ack for a delivery of a deleted queue");
+        }
+
+        using var reopened = new SegmentMessageStore(_directory.Path);
+        reopened.OpenQueue("/", "q", out var recovered);
+        Assert.That(recovered, Is.Empty);
+    }
+
+    [Test]
+    public void Waiters_are_told_in_order_once_what_was_appended_before_them_is_written()
+    {
+        var told = new BlockingCollection<ulong>();
+        var waiter = new RecordingWaiter(told);
+        using var store = new SegmentMessageStore(_directory.Path);
+        var log = store.OpenQueue("/", "q", out _)!;
+
+        for (ulong token = 1; token <= 100; token++)
+        {
+            log.Append((long)token, Persistent($"m{token}"));
+            store.WhenDurable(waiter, token);
+        }
+
+        var seen = new List<ulong>();
+        while (seen.Count < 100 && told.TryTake(out var token, TimeSpan.FromSeconds(10)))
+        {
+            seen.Add(token);
+        }
+
+        Assert.That(seen, Is.EqualTo(Enumerable.Range(1, 100).Select(i => (ulong)i)));
+        var written = Directory.GetFiles(Path.Combine(_directory.Path, "messages"), "*.seg", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length);
+        Assert.That(written, Is.GreaterThanOrEqualTo(100 * "m100"u8.Length), "every record reached the file before its waiter was told");
+    }
+
+    [Test]
+    public void Disposing_the_store_completes_the_waiters_still_queued()
+    {
+        var told = new BlockingCollection<ulong>();
+        var store = new SegmentMessageStore(_directory.Path);
+        store.OpenQueue("/", "q", out _)!.Append(1, Persistent("m"));
+        store.WhenDurable(new RecordingWaiter(told), 7);
+        store.Dispose();
+
+        Assert.That(told.TryTake(out var token, TimeSpan.FromSeconds(10)), Is.True);
+        Assert.That(token, Is.EqualTo(7UL));
+    }
+
+    private static Message Persistent(string body) => Message.Create("amq.direct", "key", PersistentProperties, Encoding.UTF8.GetBytes(body));
+
+    private static string Body(Message message) => Encoding.UTF8.GetString(message.Body);
+
+    private sealed class RecordingWaiter(BlockingCollection<ulong> told) : IDurabilityWaiter
+    {
+        public void OnDurable(ulong token) => told.Add(token);
+    }
+}
