@@ -173,8 +173,8 @@ public sealed class Queue : IBindingDestination
             }
             else
             {
-                _ready.Enqueue(entry);
                 Append(entry);
+                _ready.Enqueue(IsStored(entry) && _ready.Count >= _log!.InMemoryLimit ? PageOut(entry) : entry);
                 CountOwnTtl(entry, +1);
                 if (Arguments.HasLengthLimit)
                 {
@@ -200,7 +200,7 @@ public sealed class Queue : IBindingDestination
             foreach (var (id, message, delivered) in recovered)
             {
                 var entry = new QueueEntry(message, id, delivered, ExpiresAt(message, now), delivered ? 1 : 0);
-                _ready.Enqueue(entry);
+                _ready.Enqueue(_ready.Count >= _log!.InMemoryLimit ? PageOut(entry) : entry);
                 CountOwnTtl(entry, +1);
                 _nextSequence = Math.Max(_nextSequence, id + 1);
             }
@@ -458,6 +458,7 @@ public sealed class Queue : IBindingDestination
         {
             if (!entry.IsExpired(now))
             {
+                entry = PageIn(entry);
                 return true;
             }
 
@@ -522,6 +523,17 @@ public sealed class Queue : IBindingDestination
         }
     }
 
+    /// <summary>Keeps only a stand-in in memory; the bytes stay in the log, where the entry was just appended.</summary>
+    private static QueueEntry PageOut(QueueEntry entry)
+    {
+        var standIn = Message.PagedOut(entry.Message);
+        entry.Message.Release();
+        return entry with { Message = standIn };
+    }
+
+    private QueueEntry PageIn(QueueEntry entry) =>
+        entry.Message.IsPagedOut ? entry with { Message = _log!.Read(entry.Sequence) } : entry;
+
     private void SettleStored(QueueEntry entry)
     {
         if (IsStored(entry))
@@ -542,9 +554,15 @@ public sealed class Queue : IBindingDestination
         {
             lock (_lock)
             {
-                foreach (var entry in entries)
+                for (var i = 0; i < entries.Count; i++)
                 {
-                    SettleStored(entry);
+                    // A paged-out message is read back while the log still has it, if a DLX will republish it.
+                    if (Arguments.DeadLetterExchange is not null)
+                    {
+                        entries[i] = PageIn(entries[i]);
+                    }
+
+                    SettleStored(entries[i]);
                 }
             }
         }

@@ -27,6 +27,9 @@ public interface IMessageStore : IDisposable
 /// <summary>One durable queue's log. The queue calls it under its own lock, so records arrive in queue order.</summary>
 public interface IQueueLog : IDisposable
 {
+    /// <summary>Ready messages a queue keeps in memory; persistent ones arriving beyond that live only here until needed.</summary>
+    int InMemoryLimit { get; }
+
     /// <summary>A persistent message entered the queue as <paramref name="id"/>.</summary>
     void Append(long id, Message message);
 
@@ -35,6 +38,9 @@ public interface IQueueLog : IDisposable
 
     /// <summary>The message left the queue for good (acked, dropped, expired, dead-lettered, purged).</summary>
     void Settle(long id);
+
+    /// <summary>Reads back a message appended as <paramref name="id"/> and not yet settled.</summary>
+    Message Read(long id);
 }
 
 /// <summary>Something that waits for appended records to become durable, e.g. a channel holding confirms.</summary>

@@ -7,8 +7,10 @@ namespace AmqpBroker.Storage.Messages;
 /// A durable queue's <see cref="IQueueLog"/> over its <see cref="SegmentLog"/>: every record it buffers
 /// makes it dirty for the group committer, which flushes or fsyncs it.
 /// </summary>
-internal sealed class QueueLog(SegmentLog log, GroupCommitter committer) : IQueueLog
+internal sealed class QueueLog(SegmentLog log, GroupCommitter committer, int inMemoryLimit) : IQueueLog
 {
+    public int InMemoryLimit => inMemoryLimit;
+
     /// <summary>Whether the committer has this log in its current dirty list (guarded by the committer).</summary>
     public bool IsListedDirty { get; set; }
 
@@ -29,6 +31,11 @@ internal sealed class QueueLog(SegmentLog log, GroupCommitter committer) : IQueu
         log.AppendSettled(id);
         committer.MarkDirty(this);
     }
+
+    public Message Read(long id) =>
+        log.Read(id) is { } stored
+            ? Message.Create(stored.Exchange, stored.RoutingKey, stored.Properties, stored.Body)
+            : throw new InvalidOperationException($"message {id} is not in the log: it was settled before it was read back");
 
     /// <summary>Hands buffered records to the OS; with <paramref name="durable"/> also waits for the disk (fsync).</summary>
     public void Flush(bool durable)

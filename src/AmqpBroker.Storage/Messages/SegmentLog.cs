@@ -24,16 +24,16 @@ public sealed class SegmentLog : IDisposable
     private readonly Lock _appendLock = new();
     private readonly Lock _syncLock = new();
     private readonly List<Segment> _segments;
-    private readonly Dictionary<long, Segment> _segmentOfMessage;
+    private readonly Dictionary<long, RecordLocation> _locations;
     private FileStream _stream;
     private bool _disposed;
 
-    private SegmentLog(string directory, long segmentSize, List<Segment> segments, Dictionary<long, Segment> segmentOfMessage)
+    private SegmentLog(string directory, long segmentSize, List<Segment> segments, Dictionary<long, RecordLocation> locations)
     {
         _directory = directory;
         _segmentSize = segmentSize;
         _segments = segments;
-        _segmentOfMessage = segmentOfMessage;
+        _locations = locations;
         if (_segments.Count == 0)
         {
             _segments.Add(new Segment(1, SegmentPath(directory, 1)));
@@ -68,14 +68,14 @@ public sealed class SegmentLog : IDisposable
             .Select(s => new Segment(s.Number, s.Path))
             .ToList();
 
-        var live = new SortedDictionary<long, (StoredMessage Message, bool Delivered, Segment Segment)>();
+        var live = new SortedDictionary<long, (StoredMessage Message, bool Delivered, RecordLocation Location)>();
         foreach (var segment in segments)
         {
             Replay(segment, live);
         }
 
-        var segmentOfMessage = live.ToDictionary(e => e.Key, e => e.Value.Segment);
-        var log = new SegmentLog(directory, segmentSize, segments, segmentOfMessage);
+        var locations = live.ToDictionary(e => e.Key, e => e.Value.Location);
+        var log = new SegmentLog(directory, segmentSize, segments, locations);
         log.DeleteSettledSegmentsLocked();
         recovered = [.. live.Values.Select(e => new RecoveredMessage(e.Message, e.Delivered))];
         return log;
@@ -100,9 +100,9 @@ public sealed class SegmentLog : IDisposable
             StoredMessage.Write(payload, id, exchange, routingKey, properties, body);
             lock (_appendLock)
             {
-                var segment = Append(LogRecordKind.Publish, buffer, payloadSize);
-                segment.Live++;
-                _segmentOfMessage[id] = segment;
+                var location = WriteRecord(LogRecordKind.Publish, buffer.AsSpan(0, LogRecord.HeaderSize + payloadSize));
+                location.Segment.Live++;
+                _locations[id] = location;
             }
         }
         finally
@@ -112,6 +112,31 @@ public sealed class SegmentLog : IDisposable
     }
 
     public void AppendDelivered(long id) => AppendMarker(LogRecordKind.Delivered, id);
+
+    /// <summary>Reads back the message published as <paramref name="id"/>; null once it was settled.</summary>
+    public StoredMessage? Read(long id)
+    {
+        lock (_appendLock)
+        {
+            if (_disposed || !_locations.TryGetValue(id, out var location))
+            {
+                return null;
+            }
+
+            if (ReferenceEquals(location.Segment, _segments[^1]))
+            {
+                // The record may still sit in the append buffer.
+                _stream.Flush(flushToDisk: false);
+            }
+
+            var handle = location.Segment.OpenForRead();
+            Span<byte> header = stackalloc byte[LogRecord.HeaderSize];
+            RandomAccess.Read(handle, header, location.Offset);
+            var payload = new byte[BinaryPrimitives.ReadInt32LittleEndian(header)];
+            RandomAccess.Read(handle, payload, location.Offset + LogRecord.HeaderSize);
+            return StoredMessage.Read(payload);
+        }
+    }
 
     /// <summary>The message left the queue for good; its segment may now be deleted.</summary>
     public void AppendSettled(long id) => AppendMarker(LogRecordKind.Settled, id);
@@ -168,6 +193,11 @@ public sealed class SegmentLog : IDisposable
                 _stream.Flush(flushToDisk: true);
                 _stream.Dispose();
             }
+
+            foreach (var segment in _segments)
+            {
+                segment.CloseForRead();
+            }
         }
     }
 
@@ -184,19 +214,16 @@ public sealed class SegmentLog : IDisposable
             }
 
             WriteRecord(kind, record);
-            if (kind == LogRecordKind.Settled && _segmentOfMessage.Remove(id, out var segment))
+            if (kind == LogRecordKind.Settled && _locations.Remove(id, out var location))
             {
-                segment.Live--;
+                location.Segment.Live--;
                 DeleteSettledSegmentsLocked();
             }
         }
     }
 
-    private Segment Append(LogRecordKind kind, byte[] buffer, int payloadSize) =>
-        WriteRecord(kind, buffer.AsSpan(0, LogRecord.HeaderSize + payloadSize));
-
     /// <summary>Writes one framed record (header space at the start of <paramref name="record"/>), rolling over first if it would not fit.</summary>
-    private Segment WriteRecord(LogRecordKind kind, Span<byte> record)
+    private RecordLocation WriteRecord(LogRecordKind kind, Span<byte> record)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (_stream.Position > 0 && _stream.Position + record.Length > _segmentSize)
@@ -204,9 +231,10 @@ public sealed class SegmentLog : IDisposable
             RollOver();
         }
 
+        var location = new RecordLocation(_segments[^1], _stream.Position);
         LogRecord.WriteHeader(record, kind, record[LogRecord.HeaderSize..]);
         _stream.Write(record);
-        return _segments[^1];
+        return location;
     }
 
     private void RollOver()
@@ -227,12 +255,13 @@ public sealed class SegmentLog : IDisposable
     {
         while (_segments.Count > 1 && _segments[0].Live == 0)
         {
+            _segments[0].CloseForRead();
             File.Delete(_segments[0].Path);
             _segments.RemoveAt(0);
         }
     }
 
-    private static void Replay(Segment segment, SortedDictionary<long, (StoredMessage Message, bool Delivered, Segment Segment)> live)
+    private static void Replay(Segment segment, SortedDictionary<long, (StoredMessage Message, bool Delivered, RecordLocation Location)> live)
     {
         var bytes = File.ReadAllBytes(segment.Path);
         var position = 0;
@@ -247,18 +276,19 @@ public sealed class SegmentLog : IDisposable
                 break;
             }
 
+            var start = position;
             position += length;
             switch (kind)
             {
                 case LogRecordKind.Publish when StoredMessage.Read(payload) is { } message:
-                    live[message.Id] = (message, false, segment);
+                    live[message.Id] = (message, false, new RecordLocation(segment, start));
                     segment.Live++;
                     break;
                 case LogRecordKind.Delivered when live.TryGetValue(BinaryPrimitives.ReadInt64LittleEndian(payload), out var entry):
                     live[entry.Message.Id] = entry with { Delivered = true };
                     break;
                 case LogRecordKind.Settled when live.Remove(BinaryPrimitives.ReadInt64LittleEndian(payload), out var settled):
-                    settled.Segment.Live--;
+                    settled.Location.Segment.Live--;
                     break;
             }
         }
@@ -296,11 +326,26 @@ public sealed class SegmentLog : IDisposable
 
     private sealed class Segment(long number, string path)
     {
+        private Microsoft.Win32.SafeHandles.SafeFileHandle? _readHandle;
+
         public long Number { get; } = number;
 
         public string Path { get; } = path;
 
         /// <summary>Messages published into this segment and not yet settled.</summary>
         public int Live { get; set; }
+
+        /// <summary>A handle for reading records back (paged-out messages), opened on first use.</summary>
+        public Microsoft.Win32.SafeHandles.SafeFileHandle OpenForRead() =>
+            _readHandle ??= File.OpenHandle(Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+
+        public void CloseForRead()
+        {
+            _readHandle?.Dispose();
+            _readHandle = null;
+        }
     }
+
+    /// <summary>Where a publish record starts: its segment and byte offset.</summary>
+    private readonly record struct RecordLocation(Segment Segment, long Offset);
 }

@@ -15,13 +15,18 @@ public sealed class SegmentMessageStore : IMessageStore
 {
     private readonly string _root;
     private readonly long _segmentSize;
+    private readonly int _inMemoryLimit;
     private readonly GroupCommitter _committer = new();
     private readonly ConcurrentDictionary<string, QueueLog> _open = new(StringComparer.Ordinal);
 
-    public SegmentMessageStore(string dataDirectory, long segmentSize = SegmentLog.DefaultSegmentSize)
+    /// <summary>How many ready messages a durable queue keeps in memory by default before paging persistent ones out.</summary>
+    public const int DefaultInMemoryLimit = 20_000;
+
+    public SegmentMessageStore(string dataDirectory, long segmentSize = SegmentLog.DefaultSegmentSize, int inMemoryLimit = DefaultInMemoryLimit)
     {
         _root = Path.Combine(dataDirectory, "messages");
         _segmentSize = segmentSize;
+        _inMemoryLimit = inMemoryLimit;
         Directory.CreateDirectory(_root);
     }
 
@@ -37,7 +42,7 @@ public sealed class SegmentMessageStore : IMessageStore
         }
 
         recovered = entries;
-        var log = new QueueLog(segmentLog, _committer);
+        var log = new QueueLog(segmentLog, _committer, _inMemoryLimit);
         _open[directory] = log;
         return log;
     }

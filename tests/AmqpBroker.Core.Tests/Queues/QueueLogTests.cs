@@ -138,6 +138,42 @@ public sealed class QueueLogTests
         Assert.That(_store.Records[0], Is.EqualTo("append q 8 c"), "new messages number on after the recovered ones");
     }
 
+    [Test]
+    public void Beyond_the_in_memory_limit_persistent_messages_are_read_back_from_the_log_when_delivered()
+    {
+        _store.InMemoryLimit = 2;
+        var queue = Declare("q", durable: true);
+        var (session, target) = OpenSession();
+        for (var i = 1; i <= 4; i++)
+        {
+            Publish("q", $"m{i}", Persistent);
+        }
+
+        var bodies = new List<string>();
+        while (session.Get(queue, noAck: true))
+        {
+            bodies.Add(target.Gets[^1].Body);
+        }
+
+        Assert.That(bodies, Is.EqualTo(new[] { "m1", "m2", "m3", "m4" }));
+        Assert.That(_store.Records.Where(r => r.StartsWith("read", StringComparison.Ordinal)), Is.EqualTo(new[] { "read q 2", "read q 3" }));
+    }
+
+    [Test]
+    public void A_paged_out_message_is_read_back_before_it_is_dead_lettered()
+    {
+        _store.InMemoryLimit = 0;
+        var deadLetters = Declare("dlq", durable: false);
+        Declare("q", durable: true, ("x-dead-letter-exchange", string.Empty), ("x-dead-letter-routing-key", "dlq"), ("x-max-length", 1));
+        Publish("q", "first", Persistent);
+        Publish("q", "second", Persistent);
+        var (session, target) = OpenSession();
+
+        Assert.That(session.Get(deadLetters, noAck: true), Is.True);
+        Assert.That(target.Gets[^1].Body, Is.EqualTo("first"));
+        Assert.That(_store.Records, Does.Contain("read q 0"));
+    }
+
     private static RecoveredEntry Entry(long id, string body, bool delivered) =>
         new(id, Message.Create(string.Empty, "q", Persistent.Encode(), Encoding.UTF8.GetBytes(body)), delivered);
 
@@ -160,14 +196,18 @@ public sealed class QueueLogTests
     /// <summary>Records what queues write, one line per record, across all queues in order.</summary>
     private sealed class RecordingStore : IMessageStore
     {
+        private readonly Dictionary<(string Queue, long Id), byte[]> _bodies = [];
+
         public List<string> Records { get; } = [];
+
+        public int InMemoryLimit { get; set; } = int.MaxValue;
 
         public Dictionary<string, IReadOnlyList<RecoveredEntry>> Recovered { get; } = [];
 
         public IQueueLog? OpenQueue(string virtualHost, string queue, out IReadOnlyList<RecoveredEntry> recovered)
         {
             recovered = Recovered.GetValueOrDefault(queue) ?? [];
-            return new Log(this, queue);
+            return new Log(this, queue, InMemoryLimit);
         }
 
         public void DeleteQueue(string virtualHost, string queue) => Records.Add($"delete {queue}");
@@ -178,9 +218,21 @@ public sealed class QueueLogTests
         {
         }
 
-        private sealed class Log(RecordingStore store, string queue) : IQueueLog
+        private sealed class Log(RecordingStore store, string queue, int inMemoryLimit) : IQueueLog
         {
-            public void Append(long id, Message message) => store.Records.Add($"append {queue} {id} {Encoding.UTF8.GetString(message.Body)}");
+            public int InMemoryLimit => inMemoryLimit;
+
+            public void Append(long id, Message message)
+            {
+                store.Records.Add($"append {queue} {id} {Encoding.UTF8.GetString(message.Body)}");
+                store._bodies[(queue, id)] = message.Body.ToArray();
+            }
+
+            public Message Read(long id)
+            {
+                store.Records.Add($"read {queue} {id}");
+                return Message.Create(string.Empty, queue, Persistent.Encode(), store._bodies[(queue, id)]);
+            }
 
             public void MarkDelivered(long id) => store.Records.Add($"delivered {queue} {id}");
 

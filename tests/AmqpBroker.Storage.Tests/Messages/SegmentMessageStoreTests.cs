@@ -44,6 +44,25 @@ public sealed class SegmentMessageStoreTests
     }
 
     [Test]
+    public void A_message_is_read_back_by_id_from_any_segment_until_it_is_settled()
+    {
+        using var store = new SegmentMessageStore(_directory.Path, segmentSize: 256);
+        var log = store.OpenQueue("/", "q", out _)!;
+        for (var id = 1; id <= 20; id++)
+        {
+            log.Append(id, Persistent($"message {id} " + new string('x', 40)));
+        }
+
+        log.Settle(3);
+
+        Assert.That(Directory.GetFiles(Path.Combine(_directory.Path, "messages"), "*.seg", SearchOption.AllDirectories), Has.Length.GreaterThan(2), "the records span several segments");
+        Assert.That(Body(log.Read(1)), Does.StartWith("message 1 "));
+        Assert.That(Body(log.Read(20)), Does.StartWith("message 20 "), "the newest record is still in the append buffer");
+        Assert.That(log.Read(7).Summary.IsPersistent, Is.True);
+        Assert.Throws<InvalidOperationException>(() => log.Read(3));
+    }
+
+    [Test]
     public void Queues_are_kept_apart_by_vhost_and_by_names_no_file_system_allows()
     {
         var awkward = "a/b\\c:" + new string('q', 255 - 6);
