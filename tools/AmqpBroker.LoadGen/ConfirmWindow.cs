@@ -36,6 +36,16 @@ internal sealed class ConfirmWindow : IDisposable
         Interlocked.Increment(ref _taken);
     }
 
+    /// <summary>Waits until every publish so far is confirmed or nacked, i.e. until the whole window is free again.</summary>
+    public async Task WaitUntilSettledAsync(CancellationToken cancellationToken)
+    {
+        for (var i = 0; i < _settled.Length; i++)
+        {
+            await _slots.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        _slots.Release(_settled.Length);
+    }
+
     public void Settle(ulong deliveryTag, bool multiple, bool ack)
     {
         var freed = 0;

@@ -23,8 +23,24 @@ internal sealed class LoadGenOptions
           --publish-only       no queue and no consumers: publish to a routing key nothing is bound to,
                                so the broker drops each message; shows the publisher side's ceiling
           --rate N             publish rate limit per publisher in msg/s (default 0 = unlimited)
+          --count N            each publisher stops after N messages (and, with --confirm, their confirms);
+                               the window closes when all have, or at --duration (default 0 = no limit)
+          --keep-queue         leave the queue and its messages behind at the end (needs --queue)
+          --scenario NAME      a preset, expanded where it stands so later options override it:
+                               persistent-confirms = --size 1024 --persistent --durable --confirm
+                                 --max-inflight 1000 --ack manual --prefetch 1000 (issue 5's benchmark)
+          --await-messages N   no load: poll --queue (retrying while the broker is down) until it holds N
+                               messages or --duration ends, and print when the broker first answered and
+                               when the count was reached, in Unix milliseconds (times a recovery)
           --json               also print the final summary as one JSON line
         """;
+
+    // Like RabbitMQ PerfTest's `--size 1024 --flag persistent --confirm 1000 --qos 1000` without --autoack.
+    private static readonly Dictionary<string, string[]> Scenarios = new(StringComparer.Ordinal)
+    {
+        ["persistent-confirms"] =
+            ["--size", "1024", "--persistent", "--durable", "--confirm", "--max-inflight", "1000", "--ack", "manual", "--prefetch", "1000"],
+    };
 
     public Uri Uri { get; private set; } = new("amqp://guest:guest@127.0.0.1:5672/");
     public int Publishers { get; private set; } = 1;
@@ -41,12 +57,16 @@ internal sealed class LoadGenOptions
     public string? Queue { get; private set; }
     public bool PublishOnly { get; private set; }
     public int Rate { get; private set; }
+    public long Count { get; private set; }
+    public bool KeepQueue { get; private set; }
+    public long AwaitMessages { get; private set; }
     public bool Json { get; private set; }
 
     /// <summary>Parses the command line; throws <see cref="ArgumentException"/> with a message fit for the user.</summary>
-    public static LoadGenOptions Parse(IReadOnlyList<string> args)
+    public static LoadGenOptions Parse(IReadOnlyList<string> commandLine)
     {
         var o = new LoadGenOptions();
+        var args = ExpandScenarios(commandLine);
         for (var i = 0; i < args.Count; i++)
         {
             var name = args[i];
@@ -68,6 +88,9 @@ internal sealed class LoadGenOptions
                 case "--queue": o.Queue = Value(); break;
                 case "--publish-only": o.PublishOnly = true; break;
                 case "--rate": o.Rate = ParseInt(name, Value(), 0); break;
+                case "--count": o.Count = ParseLong(name, Value()); break;
+                case "--keep-queue": o.KeepQueue = true; break;
+                case "--await-messages": o.AwaitMessages = ParseLong(name, Value()); break;
                 case "--json": o.Json = true; break;
                 default: throw new ArgumentException($"unknown option {name}");
             }
@@ -86,7 +109,29 @@ internal sealed class LoadGenOptions
         {
             throw new ArgumentException("--multiple-ack must not exceed --prefetch");
         }
+        if ((o.KeepQueue || o.AwaitMessages > 0) && o.Queue is null)
+        {
+            throw new ArgumentException("--keep-queue and --await-messages need --queue");
+        }
         return o;
+    }
+
+    private static List<string> ExpandScenarios(IReadOnlyList<string> args)
+    {
+        var expanded = new List<string>();
+        for (var i = 0; i < args.Count; i++)
+        {
+            if (args[i] != "--scenario")
+            {
+                expanded.Add(args[i]);
+                continue;
+            }
+            var name = ++i < args.Count ? args[i] : throw new ArgumentException("--scenario needs a value");
+            expanded.AddRange(Scenarios.TryGetValue(name, out var preset)
+                ? preset
+                : throw new ArgumentException($"unknown scenario {name}; known: {string.Join(", ", Scenarios.Keys)}"));
+        }
+        return expanded;
     }
 
     private static Uri ParseUri(string text) =>
@@ -100,6 +145,11 @@ internal sealed class LoadGenOptions
         "manual" => AckMode.Manual,
         _ => throw new ArgumentException("--ack must be auto or manual"),
     };
+
+    private static long ParseLong(string name, string text) =>
+        long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value)
+            ? value
+            : throw new ArgumentException($"{name} must be a whole number");
 
     private static int ParseInt(string name, string text, int min, int max = int.MaxValue) =>
         int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max

@@ -54,7 +54,16 @@ internal sealed class LoadRun(LoadGenOptions options)
             var start = Stopwatch.GetTimestamp();
             // Task.Run: a publish loop whose sends all complete synchronously would otherwise never yield.
             var publishing = Task.WhenAll(publishers.Select(p => Task.Run(() => p.RunAsync(window.Token))));
-            await new ProgressReporter(publishers, consumers, options.Confirm).RunAsync(options.DurationSeconds, window.Token).ConfigureAwait(false);
+            var reporting = new ProgressReporter(publishers, consumers, options.Confirm).RunAsync(options.DurationSeconds, window.Token);
+            // With --count the window closes as soon as every publisher has sent (and had confirmed) its share.
+            if (options.Count > 0)
+            {
+                await Task.WhenAny(reporting, publishing).ConfigureAwait(false);
+            }
+            else
+            {
+                await reporting.ConfigureAwait(false);
+            }
             faults.StopWatching();
             await window.CancelAsync().ConfigureAwait(false);
             var seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
@@ -63,6 +72,7 @@ internal sealed class LoadRun(LoadGenOptions options)
 
             // Publishers watch the same token; a publish stuck in the socket is cancelled with it.
             await publishing.WaitAsync(StepTimeout).ConfigureAwait(false);
+            await reporting.ConfigureAwait(false);
             // Deliveries after the window record nothing, and closing the consumers ends their dispatch, so the histograms are settled.
             await DisposeAllAsync(consumers).ConfigureAwait(false);
             var latency = new LatencyHistogram();
@@ -86,7 +96,7 @@ internal sealed class LoadRun(LoadGenOptions options)
         {
             return;
         }
-        if (!options.PublishOnly && admin.Channel.IsOpen)
+        if (!options.PublishOnly && !options.KeepQueue && admin.Channel.IsOpen)
         {
             try
             {

@@ -17,6 +17,11 @@ catch (ArgumentException ex)
     return 2;
 }
 
+if (options.AwaitMessages > 0)
+{
+    return await new QueueProbe(options).RunAsync();
+}
+
 // Every step has its own timeout; this is the backstop that guarantees the process ends whatever the broker does.
 var deadline = LoadRun.SetupTimeout + TimeSpan.FromSeconds(options.DurationSeconds) + LoadRun.TeardownTimeout;
 var run = new LoadRun(options).ExecuteAsync();

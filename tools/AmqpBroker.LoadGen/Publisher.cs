@@ -2,7 +2,7 @@ using RabbitMQ.Client;
 
 namespace AmqpBroker.LoadGen;
 
-/// <summary>Publishes fixed-size messages on its own connection as fast as allowed until the window closes.</summary>
+/// <summary>Publishes fixed-size messages on its own connection as fast as allowed until the window closes or --count is reached.</summary>
 internal sealed class Publisher : IAsyncDisposable
 {
     private static readonly CachedString DefaultExchange = new(string.Empty);
@@ -14,6 +14,7 @@ internal sealed class Publisher : IAsyncDisposable
     private readonly ConfirmWindow? _confirms;
     private readonly Pacer? _pacer;
     private readonly FaultSignal _faults;
+    private readonly long _count;
     private long _sent;
 
     private Publisher(AmqpSession session, LoadGenOptions options, string routingKey, ConfirmWindow? confirms, FaultSignal faults)
@@ -25,6 +26,7 @@ internal sealed class Publisher : IAsyncDisposable
         _confirms = confirms;
         _pacer = options.Rate > 0 ? new Pacer(options.Rate) : null;
         _faults = faults;
+        _count = options.Count;
     }
 
     public string Name => _session.Connection.ClientProvidedName ?? "publisher";
@@ -72,7 +74,7 @@ internal sealed class Publisher : IAsyncDisposable
     {
         try
         {
-            while (!window.IsCancellationRequested)
+            while (!window.IsCancellationRequested && (_count == 0 || _sent < _count))
             {
                 if (_pacer is not null)
                 {
@@ -89,6 +91,11 @@ internal sealed class Publisher : IAsyncDisposable
                 // The client copies the body into its outgoing frame before this completes, so one buffer is reused.
                 await _session.Channel.BasicPublishAsync(DefaultExchange, _routingKey, mandatory: false, _properties, _body, window).ConfigureAwait(false);
                 Interlocked.Increment(ref _sent);
+            }
+            // With --count the publisher is done only once the broker has answered for every message.
+            if (_confirms is not null && !window.IsCancellationRequested)
+            {
+                await _confirms.WaitUntilSettledAsync(window).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (window.IsCancellationRequested)

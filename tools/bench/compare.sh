@@ -6,6 +6,7 @@
 #   e.g. tools/bench/compare.sh amqp://guest:guest@127.0.0.1:5672/ amqp://guest:guest@127.0.0.1:5682/ --duration 15
 #
 # Every step runs under `timeout`, so the script ends by itself even if a broker hangs.
+# BENCH_NO_BUILD=1 runs the load generator's Release build that is there instead of building it first.
 set -euo pipefail
 
 if [ $# -lt 2 ]; then
@@ -37,11 +38,13 @@ project=$root/tools/AmqpBroker.LoadGen
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-timeout 600 dotnet build "$project" -c Release --nologo -v quiet >"$work/build.log" 2>&1 || {
-  cat "$work/build.log" >&2
-  echo "load generator build failed" >&2
-  exit 1
-}
+if [ "${BENCH_NO_BUILD:-0}" != 1 ]; then
+  timeout 600 dotnet build "$project" -c Release --nologo -v quiet >"$work/build.log" 2>&1 || {
+    cat "$work/build.log" >&2
+    echo "load generator build failed" >&2
+    exit 1
+  }
+fi
 
 # run LABEL URI: prints the run as it goes and keeps its output for the table.
 failed=0
@@ -76,7 +79,7 @@ row() {
 
 printf "%-16s %14s %14s %10s\n" "" "ours" "rabbitmq" "ours/rmq"
 row "publish msg/s" publishRate
-if [[ " ${args[*]} " == *" --confirm "* ]]; then
+if [[ " ${args[*]} " == *" --confirm "* || " ${args[*]} " == *" persistent-confirms "* ]]; then
   row "confirm msg/s" confirmRate
 fi
 row "consume msg/s" consumeRate
