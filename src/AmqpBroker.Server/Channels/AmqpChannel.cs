@@ -4,6 +4,7 @@ using AmqpBroker.Core.Errors;
 using AmqpBroker.Core.DirectReply;
 using AmqpBroker.Core.Exchanges;
 using AmqpBroker.Core.Messages;
+using AmqpBroker.Core.Security;
 using AmqpBroker.Core.Sessions;
 using AmqpBroker.Core.VirtualHosts;
 using AmqpBroker.Protocol.Content;
@@ -24,6 +25,7 @@ internal sealed class AmqpChannel : IDeliveryTarget
     private readonly AmqpConnection _connection;
     private readonly ContentAssembler _content;
     private readonly RoutingScratch _routing = new();
+    private readonly PublishAccessCheck _publishAccess;
     private Exchange? _lastExchange;
     private readonly Func<Message, bool, bool> _route;
     private string? _directReplyAddress;
@@ -40,6 +42,7 @@ internal sealed class AmqpChannel : IDeliveryTarget
         _content = new ContentAssembler(connection.Broker.Settings.MaxMessageSize);
         Session = new Session(connection.Client, number, this);
         _durableReplies = new DurableReplies(connection.Writer, connection.Broker.Messages);
+        _publishAccess = new PublishAccessCheck(connection.Access);
         _route = Route;
     }
 
@@ -58,6 +61,9 @@ internal sealed class AmqpChannel : IDeliveryTarget
     public string? LastDeclaredQueue { get; set; }
 
     public ClientConnection Client => _connection.Client;
+
+    /// <summary>The permissions every operation on this channel is checked against.</summary>
+    public ResourceAccess Access => _connection.Access;
 
     public VirtualHost VirtualHost => _connection.VirtualHost;
 
@@ -304,6 +310,7 @@ internal sealed class AmqpChannel : IDeliveryTarget
         try
         {
             // A transactional publish is refused at once, not at commit, as RabbitMQ does.
+            _publishAccess.Check(message.Exchange);
             PublishRules.Check(message, Client.User.Name);
             ResolveExchange(message.Exchange);
         }
@@ -324,6 +331,8 @@ internal sealed class AmqpChannel : IDeliveryTarget
     {
         try
         {
+            // RabbitMQ checks the write permission first, before the exchange is looked up.
+            _publishAccess.Check(message.Exchange);
             PublishRules.Check(message, Client.User.Name);
             message = WithDirectReplyAddress(message);
             var exchange = ResolveExchange(message.Exchange);

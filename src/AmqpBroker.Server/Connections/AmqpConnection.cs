@@ -3,6 +3,7 @@ using System.Buffers.Binary;
 using System.IO.Pipelines;
 using AmqpBroker.Core;
 using AmqpBroker.Core.Errors;
+using AmqpBroker.Core.Security;
 using AmqpBroker.Core.VirtualHosts;
 using AmqpBroker.Protocol.Encoding;
 using AmqpBroker.Protocol.Framing;
@@ -33,6 +34,7 @@ internal sealed class AmqpConnection
     private readonly ShortStringCache _strings = new();
     private readonly DateTimeOffset _startedAt;
     private ClientConnection? _client;
+    private ResourceAccess? _access;
     private ConnectionState _state = ConnectionState.Handshake;
     private DateTimeOffset _closingSince;
     private DateTimeOffset _lastReceived;
@@ -67,6 +69,9 @@ internal sealed class AmqpConnection
     internal ConnectionWriter Writer => _writer;
 
     internal ClientConnection Client => _client ?? throw new InvalidOperationException("connection is not open");
+
+    /// <summary>The permissions of the connection's user in its vhost, checked by its channels.</summary>
+    internal ResourceAccess Access => _access ?? throw new InvalidOperationException("connection is not open");
 
     internal Broker Broker => _broker;
 
@@ -426,6 +431,7 @@ internal sealed class AmqpConnection
     {
         _writer.FrameMax = _handshake.FrameMax;
         _client = new ClientConnection(Name, _handshake.User!, _handshake.VirtualHost!.Name, _handshake.ClientProperties, _startedAt, ForceClose);
+        _access = _broker.AccessFor(_client.User.Name, _client.VirtualHost);
         _broker.OnConnectionOpened(_client);
         _state = ConnectionState.Open;
         ServerLog.ConnectionOpened(_logger, Name, _client.User.Name, _client.VirtualHost);
