@@ -10,12 +10,14 @@
 #
 # Usage: tools/bench/memory.sh [RABBITMQ_URI] [RABBITMQ_MANAGEMENT_URL]
 #   defaults amqp://guest:guest@127.0.0.1:5682/ and http://127.0.0.1:15682 (rabbitmq-local.sh start 5682 15682)
-#   MESSAGES=N (default 1000000); BENCH_NO_BUILD=1 runs the Release builds that are there.
+#   MESSAGES=N (default 1000000); BROKERS=ours or BROKERS=rabbitmq measures one side only;
+#   BENCH_NO_BUILD=1 runs the Release builds that are there.
 set -euo pipefail
 
 rabbit_uri=${1:-amqp://guest:guest@127.0.0.1:5682/}
 rabbit_api=${2:-http://127.0.0.1:15682}
 messages=${MESSAGES:-1000000}
+brokers=${BROKERS:-both}
 settle=5 # seconds for a broker to finish what the last confirms left behind before its memory is read
 root=$(cd "$(dirname "$0")/../.." && pwd)
 work=$(mktemp -d)
@@ -68,29 +70,40 @@ rabbitmq() {
 recovery() {
   local queue=$1 port=$OUR_PORT
   stop_our_broker
-  loadgen --uri "amqp://guest:guest@127.0.0.1:$port/" --queue "$queue" --await-messages "$messages" --duration 300 >"$work/probe.out" &
+  loadgen --uri "amqp://guest:guest@127.0.0.1:$port/" --queue "$queue" --await-messages "$messages" --duration 60 >"$work/probe.out" 2>&1 &
   local probe=$!
   sleep 1 # the probe's own start-up must not be timed
   local started
   started=$(date +%s%3N)
   start_our_broker "$work/data-$queue" "$work/broker-$queue-restart.log" "$port"
   local ready_ms=$(($(date +%s%3N) - started))
-  wait "$probe" || { cat "$work/probe.out" >&2; echo "recovery probe failed" >&2; return 1; }
-  local first reached count
-  first=$(awk '/^first-answer-unix-ms/ { print $2 }' "$work/probe.out")
-  reached=$(awk '/^reached-unix-ms/ { print $2 }' "$work/probe.out")
-  count=$(awk '/^reached-unix-ms/ { print $4 }' "$work/probe.out")
+  local outcome
+  if wait "$probe"; then
+    outcome="all $messages counted after $(($(awk '/^reached-unix-ms/ { print $2 }' "$work/probe.out") - started)) ms"
+  else
+    outcome="NOT all counted: $(tail -1 "$work/probe.out")"
+  fi
+  local first
+  first=$(awk '/^first-answer-unix-ms/ { print $2 " " $4 }' "$work/probe.out")
   echo "ours, recovery of $messages persistent messages: ready line after ${ready_ms} ms (read every 100 ms)," \
-    "first answer after $((first - started)) ms, $count messages counted after $((reached - started)) ms;" \
+    "first answer after $((${first%% *} - started)) ms with ${first#* } messages, $outcome;" \
     "RSS then $(($(rss_kib "$OUR_PID") / 1024)) MiB"
 }
 
 build_release
 echo "$messages messages of 16 bytes, $(nproc) cores, $(date -u +%Y-%m-%dT%H:%MZ)"
-ours "transient, non-durable queue" mem-transient
-stop_our_broker
-rabbitmq "transient, non-durable queue" mem-transient
-ours "persistent, durable queue" mem-durable --durable --persistent
-recovery mem-durable
-stop_our_broker
-rabbitmq "persistent, durable queue" mem-durable --durable --persistent
+if [ "$brokers" != rabbitmq ]; then
+  ours "transient, non-durable queue" mem-transient
+  stop_our_broker
+fi
+if [ "$brokers" != ours ]; then
+  rabbitmq "transient, non-durable queue" mem-transient
+fi
+if [ "$brokers" != rabbitmq ]; then
+  ours "persistent, durable queue" mem-durable --durable --persistent
+  recovery mem-durable
+  stop_our_broker
+fi
+if [ "$brokers" != ours ]; then
+  rabbitmq "persistent, durable queue" mem-durable --durable --persistent
+fi
