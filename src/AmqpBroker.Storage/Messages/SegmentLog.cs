@@ -156,7 +156,7 @@ public sealed class SegmentLog : IDisposable
     /// <summary>Makes every record appended before this call durable (fsync). Runs off the appenders' lock.</summary>
     public void Sync()
     {
-        FileStream stream;
+        Microsoft.Win32.SafeHandles.SafeFileHandle handle;
         lock (_appendLock)
         {
             if (_disposed)
@@ -164,16 +164,19 @@ public sealed class SegmentLog : IDisposable
                 return;
             }
 
-            stream = _stream;
-            stream.Flush(flushToDisk: false);
+            _stream.Flush(flushToDisk: false);
+
+            // Reading SafeFileHandle flushes a buffered FileStream, so it must happen under the lock the
+            // appenders hold; touched from this thread while they write, it loses and overwrites records.
+            handle = _stream.SafeFileHandle;
         }
 
         lock (_syncLock)
         {
             // A rollover in between synced and closed this segment already.
-            if (!stream.SafeFileHandle.IsClosed)
+            if (!handle.IsClosed)
             {
-                RandomAccess.FlushToDisk(stream.SafeFileHandle);
+                RandomAccess.FlushToDisk(handle);
             }
         }
     }

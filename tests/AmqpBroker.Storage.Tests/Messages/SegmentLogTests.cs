@@ -15,6 +15,41 @@ public sealed class SegmentLogTests
     public void RemoveDirectory() => _directory.Dispose();
 
     [Test]
+    public void Syncing_while_others_append_loses_no_record()
+    {
+        const int Count = 200_000;
+        using (var log = Open(out _))
+        {
+            using var done = new CancellationTokenSource();
+            // Two threads syncing as fast as they can keep the race window open while the appends run.
+            var syncers = Enumerable.Range(0, 2).Select(_ => Task.Run(() =>
+            {
+                while (!done.IsCancellationRequested)
+                {
+                    log.Sync();
+                }
+            })).ToArray();
+
+            for (var id = 1; id <= Count; id++)
+            {
+                log.AppendPublish(id, string.Empty, "q", [0, 0], BitConverter.GetBytes(id));
+                if (id % 2 == 0)
+                {
+                    log.AppendSettled(id);
+                }
+            }
+
+            done.Cancel();
+            Task.WaitAll(syncers);
+        }
+
+        using var reopened = Open(out var recovered);
+
+        Assert.That(recovered.Select(r => r.Message.Id), Is.EqualTo(Enumerable.Range(0, Count / 2).Select(i => 2L * i + 1)));
+        Assert.That(recovered.Select(r => BitConverter.ToInt32(r.Message.Body)), Is.EqualTo(recovered.Select(r => (int)r.Message.Id)));
+    }
+
+    [Test]
     public void Published_messages_come_back_exactly_and_in_order()
     {
         byte[] properties = [0x90, 0x00, 0x0A, .. "text/plain"u8];
