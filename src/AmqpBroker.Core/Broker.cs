@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using AmqpBroker.Core.Alarms;
 using AmqpBroker.Core.Scheduling;
 using AmqpBroker.Core.Security;
+using AmqpBroker.Core.Statistics;
 using AmqpBroker.Core.Storage;
 using AmqpBroker.Core.VirtualHosts;
 
@@ -28,6 +29,7 @@ public sealed class Broker : IDisposable
         Settings = settings;
         _store = store ?? NoDefinitionStore.Instance;
         Scheduler = new BrokerScheduler(time, TimeSpan.FromMilliseconds(250));
+        StartedAt = time.GetUtcNow();
         Users.Put(new User(settings.DefaultUser, PasswordHasher.Hash(settings.DefaultPassword), ["administrator"]));
         var stored = _store.Load();
         AddVirtualHost(settings.DefaultVirtualHost);
@@ -62,6 +64,12 @@ public sealed class Broker : IDisposable
     public ResourceAlarm Alarm { get; } = new();
 
     public TimeProvider Time => Scheduler.Time;
+
+    /// <summary>Message events of every channel since start (channels count into it as they go).</summary>
+    public MessageCounters MessageTotals { get; } = new();
+
+    /// <summary>When this broker was created, for uptime.</summary>
+    public DateTimeOffset StartedAt { get; }
 
     public IReadOnlyCollection<VirtualHost> VirtualHosts => [.. _virtualHosts.Values];
 
