@@ -73,7 +73,7 @@ public sealed class RestartTests
 
     private async Task WithBrokerAsync(Func<IConnection, IChannel, Task> action)
     {
-        await using var broker = await BrokerHost.StartAsync(new BrokerOptions { Port = 0, Bind = "127.0.0.1", DataDir = _dataDirectory });
+        await using var broker = await BrokerHost.StartAsync(new BrokerOptions { Port = 0, ManagementPort = BrokerOptions.ManagementDisabled, Bind = "127.0.0.1", DataDir = _dataDirectory });
         await using var connection = await new ConnectionFactory { Uri = broker.AmqpUri, AutomaticRecoveryEnabled = false }.CreateConnectionAsync();
         await using var channel = await connection.CreateChannelAsync();
         await action(connection, channel);
