@@ -35,11 +35,14 @@ internal sealed class ApiRequest(HttpContext http, ManagementContext context, Ap
 
     public bool QueryFlag(string name) => string.Equals(Query(name), "true", StringComparison.OrdinalIgnoreCase);
 
-    /// <summary>The vhost named by the path: 404 when it does not exist, 401 when the user may not use it.</summary>
-    public VirtualHost VirtualHost(string routeName = "vhost")
+    /// <summary>
+    /// The vhost named by the path: 404 when it does not exist (RabbitMQ's "vhost_not_found" when something
+    /// was to be created in it), 401 when the user may not use it.
+    /// </summary>
+    public VirtualHost VirtualHost(string routeName = "vhost", bool creating = false)
     {
         var name = Route(routeName);
-        var virtualHost = Broker.FindVirtualHost(name) ?? throw ApiException.NotFound();
+        var virtualHost = Broker.FindVirtualHost(name) ?? throw (creating ? ApiException.NotFound("vhost_not_found") : ApiException.NotFound());
         if (!user.CanAccessVirtualHost(name))
         {
             throw ApiException.NotAuthorised("User not authorised to access virtual host");

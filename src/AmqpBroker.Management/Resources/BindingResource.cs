@@ -35,9 +35,9 @@ internal static class BindingResource
     }
 
     /// <summary>The vhost, source exchange, destination kind ("queue" or "exchange") and destination of the path.</summary>
-    private static (VirtualHost VirtualHost, string Source, string Kind, string Destination) Ends(ApiRequest request)
+    private static (VirtualHost VirtualHost, string Source, string Kind, string Destination) Ends(ApiRequest request, bool creating = false)
     {
-        var virtualHost = request.VirtualHost();
+        var virtualHost = request.VirtualHost(creating: creating);
         var kind = request.Route("kind") switch
         {
             "q" => "queue",
@@ -64,7 +64,7 @@ internal static class BindingResource
 
     private static async Task Create(ApiRequest request)
     {
-        var (virtualHost, source, kind, destination) = Ends(request);
+        var (virtualHost, source, kind, destination) = Ends(request, creating: true);
         var body = await request.ReadBodyAsync().ConfigureAwait(false);
         var routingKey = NameRules.Check(body.String("routing_key") ?? "", "routing key");
         var arguments = body.Table("arguments");

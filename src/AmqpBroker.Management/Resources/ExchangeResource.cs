@@ -50,7 +50,7 @@ internal static class ExchangeResource
     /// <summary>Declares like exchange.declare; missing fields take the method's defaults (direct, transient), as in RabbitMQ.</summary>
     private static async Task Put(ApiRequest request)
     {
-        var virtualHost = request.VirtualHost();
+        var virtualHost = request.VirtualHost(creating: true);
         var name = NameRules.Check(PathName(request), "exchange name");
         var body = await request.ReadBodyAsync().ConfigureAwait(false);
         var definition = new ExchangeDefinition(

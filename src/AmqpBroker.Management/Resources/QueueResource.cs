@@ -53,7 +53,7 @@ internal static class QueueResource
     /// <summary>Declares like queue.declare; missing fields take the method's defaults (transient, not auto-delete).</summary>
     private static async Task Put(ApiRequest request)
     {
-        var virtualHost = request.VirtualHost();
+        var virtualHost = request.VirtualHost(creating: true);
         var name = NameRules.Check(request.Route("queue"), "queue name");
         var body = await request.ReadBodyAsync().ConfigureAwait(false);
         var definition = new QueueDefinition(
