@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using AmqpBroker.Core.Alarms;
+using AmqpBroker.Core.Policies;
 using AmqpBroker.Core.Scheduling;
 using AmqpBroker.Core.Security;
 using AmqpBroker.Core.Statistics;
@@ -9,20 +10,25 @@ using AmqpBroker.Core.VirtualHosts;
 namespace AmqpBroker.Core;
 
 /// <summary>
-/// One broker instance: its virtual hosts, users, open connections and scheduler. There is no static
-/// state, so several brokers can run side by side in one process (as tests do).
+/// One broker instance: its virtual hosts, users, permissions, policies, open connections and scheduler.
+/// There is no static state, so several brokers can run side by side in one process (as tests do).
+/// Changes to users, permissions, virtual hosts and policies are written to the store before they take
+/// effect, one at a time.
 /// </summary>
 public sealed class Broker : IDisposable
 {
     private readonly ConcurrentDictionary<string, VirtualHost> _virtualHosts = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<ClientConnection, byte> _connections = new();
+    private readonly PermissionTable _permissions = new();
+    private readonly Lock _definitions = new();
     private readonly IDisposable _tick;
 
     private readonly IDefinitionStore _store;
 
     /// <summary>
-    /// Creates a broker and recovers what <paramref name="store"/> holds (durable vhosts, exchanges, queues,
-    /// bindings); without a store nothing survives the process.
+    /// Creates a broker and recovers what <paramref name="store"/> holds (users, permissions, vhosts, policies,
+    /// durable exchanges, queues, bindings); without a store nothing survives the process. A store without
+    /// users is a first boot, which creates the default vhost and user as RabbitMQ does.
     /// </summary>
     public Broker(BrokerSettings settings, TimeProvider time, IDefinitionStore? store = null)
     {
@@ -30,12 +36,30 @@ public sealed class Broker : IDisposable
         _store = store ?? NoDefinitionStore.Instance;
         Scheduler = new BrokerScheduler(time, TimeSpan.FromMilliseconds(250));
         StartedAt = time.GetUtcNow();
-        Users.Put(new User(settings.DefaultUser, PasswordHasher.Hash(settings.DefaultPassword), ["administrator"]));
         var stored = _store.Load();
-        AddVirtualHost(settings.DefaultVirtualHost);
+        foreach (var user in stored.Users)
+        {
+            Users.Put(user);
+        }
+
         foreach (var name in stored.VirtualHosts)
         {
-            AddVirtualHost(name);
+            _virtualHosts[name] = new VirtualHost(name, Time, _store);
+        }
+
+        foreach (var permission in stored.Permissions)
+        {
+            _permissions.Set(new CompiledPermission(permission));
+        }
+
+        foreach (var policy in stored.Policies)
+        {
+            FindVirtualHost(policy.VirtualHost)?.PutPolicy(PolicyValidator.Compile(policy));
+        }
+
+        if (stored.Users.Count == 0)
+        {
+            CreateDefaults();
         }
 
         foreach (var virtualHost in _virtualHosts.Values)
@@ -54,6 +78,7 @@ public sealed class Broker : IDisposable
 
     public BrokerSettings Settings { get; }
 
+    /// <summary>The users, for lookup and authentication; change them with <see cref="PutUser"/> and <see cref="DeleteUser"/>.</summary>
     public UserStore Users { get; } = new();
 
     public BrokerScheduler Scheduler { get; }
@@ -77,15 +102,172 @@ public sealed class Broker : IDisposable
 
     public int ConnectionCount => _connections.Count;
 
+    public IReadOnlyCollection<Permission> Permissions => _permissions.All;
+
+    /// <summary>Every policy of every virtual host.</summary>
+    public IReadOnlyCollection<Policy> Policies => [.. _virtualHosts.Values.SelectMany(v => v.Policies)];
+
     public VirtualHost? FindVirtualHost(string name) => _virtualHosts.GetValueOrDefault(name);
 
-    public VirtualHost AddVirtualHost(string name) => _virtualHosts.GetOrAdd(name, n =>
+    /// <summary>Adds the virtual host (or returns the existing one). Like RabbitMQ, it grants nobody any permission on it.</summary>
+    public VirtualHost AddVirtualHost(string name)
     {
-        _store.PutVirtualHost(n);
-        return new VirtualHost(n, Time, _store);
-    });
+        lock (_definitions)
+        {
+            if (_virtualHosts.TryGetValue(name, out var existing))
+            {
+                return existing;
+            }
 
-    public void OnConnectionOpened(ClientConnection connection) => _connections.TryAdd(connection, 0);
+            _store.PutVirtualHost(name);
+            var virtualHost = new VirtualHost(name, Time, _store);
+            _virtualHosts[name] = virtualHost;
+            return virtualHost;
+        }
+    }
+
+    /// <summary>
+    /// Deletes the virtual host with everything in it (queues, exchanges, bindings, permissions, policies) and
+    /// closes its connections with 320 CONNECTION_FORCED, as RabbitMQ does. False when there is no such vhost.
+    /// </summary>
+    public bool DeleteVirtualHost(string name)
+    {
+        VirtualHost? virtualHost;
+        lock (_definitions)
+        {
+            if (!_virtualHosts.TryRemove(name, out virtualHost))
+            {
+                return false;
+            }
+
+            _store.DeleteVirtualHost(name);
+            _permissions.ClearWhere(p => p.VirtualHost == name);
+        }
+
+        ForceClose(c => c.VirtualHost == name, VirtualHostDeletedReason(name));
+        virtualHost.DeleteAll();
+        return true;
+    }
+
+    /// <summary>Adds or replaces a user (RabbitMQ's password hash format; see <see cref="PasswordHasher"/>).</summary>
+    public void PutUser(User user)
+    {
+        lock (_definitions)
+        {
+            _store.PutUser(user);
+            Users.Put(user);
+        }
+    }
+
+    /// <summary>
+    /// Deletes the user and its permissions and closes its connections with 320 CONNECTION_FORCED, as
+    /// RabbitMQ does. False when there is no such user.
+    /// </summary>
+    public bool DeleteUser(string name)
+    {
+        lock (_definitions)
+        {
+            if (!Users.Delete(name))
+            {
+                return false;
+            }
+
+            _store.DeleteUser(name);
+            _permissions.ClearWhere(p => p.User == name);
+        }
+
+        ForceClose(c => c.User.Name == name, UserDeletedReason(name));
+        return true;
+    }
+
+    public Permission? FindPermission(string user, string virtualHost) => _permissions.Find(user, virtualHost)?.Permission;
+
+    /// <summary>
+    /// Sets (or replaces) a user's permission on a vhost. Throws <see cref="PermissionValidationException"/>
+    /// for a pattern that is not a regular expression or a user or vhost that does not exist.
+    /// </summary>
+    public void SetPermission(Permission permission)
+    {
+        var compiled = new CompiledPermission(permission);
+        lock (_definitions)
+        {
+            if (Users.Find(permission.User) is null || FindVirtualHost(permission.VirtualHost) is null)
+            {
+                throw new PermissionValidationException("vhost_or_user_not_found");
+            }
+
+            _store.PutPermission(permission);
+            _permissions.Set(compiled);
+        }
+    }
+
+    /// <summary>Removes a user's permission on a vhost; open connections stay open (as in RabbitMQ) but are refused from the next operation.</summary>
+    public bool ClearPermission(string user, string virtualHost)
+    {
+        lock (_definitions)
+        {
+            if (!_permissions.Clear(user, virtualHost))
+            {
+                return false;
+            }
+
+            _store.DeletePermission(user, virtualHost);
+            return true;
+        }
+    }
+
+    /// <summary>Whether the user may open connections to the vhost: RabbitMQ's rule is that it has any permission there.</summary>
+    public bool CanAccessVirtualHost(string user, string virtualHost) => _permissions.Find(user, virtualHost) is not null;
+
+    /// <summary>The permission checks for operations of <paramref name="user"/> in <paramref name="virtualHost"/>.</summary>
+    public ResourceAccess AccessFor(string user, string virtualHost) => new(_permissions, user, virtualHost);
+
+    /// <summary>
+    /// Adds or replaces a policy and applies it at once to the matching queues and exchanges of its vhost.
+    /// Throws <see cref="PolicyValidationException"/> (with RabbitMQ's reason) for a bad pattern or definition,
+    /// and when the vhost does not exist.
+    /// </summary>
+    public void PutPolicy(Policy policy)
+    {
+        var compiled = PolicyValidator.Compile(policy);
+        lock (_definitions)
+        {
+            var virtualHost = FindVirtualHost(policy.VirtualHost)
+                ?? throw new PolicyValidationException($"no_such_vhost: '{policy.VirtualHost}'");
+            _store.PutPolicy(policy);
+            virtualHost.PutPolicy(compiled);
+        }
+    }
+
+    /// <summary>Deletes a policy; what it applied to gets the next matching policy, or none. False when there is no such policy.</summary>
+    public bool DeletePolicy(string virtualHost, string name)
+    {
+        lock (_definitions)
+        {
+            if (FindVirtualHost(virtualHost) is not { } host || !host.DeletePolicy(name))
+            {
+                return false;
+            }
+
+            _store.DeletePolicy(virtualHost, name);
+            return true;
+        }
+    }
+
+    public void OnConnectionOpened(ClientConnection connection)
+    {
+        _connections.TryAdd(connection, 0);
+
+        // Deleted while this connection was opening: it goes the way of the others.
+        if (!_virtualHosts.ContainsKey(connection.VirtualHost))
+        {
+            connection.ForceClose(VirtualHostDeletedReason(connection.VirtualHost));
+        }
+        else if (Users.Find(connection.User.Name) is null)
+        {
+            connection.ForceClose(UserDeletedReason(connection.User.Name));
+        }
+    }
 
     public void OnConnectionClosed(ClientConnection connection)
     {
@@ -101,5 +283,28 @@ public sealed class Broker : IDisposable
         _tick.Dispose();
         Scheduler.Dispose();
         _store.Dispose();
+    }
+
+    private static string VirtualHostDeletedReason(string name) => $"vhost '{name}' is deleted";
+
+    private static string UserDeletedReason(string name) => $"user '{name}' is deleted";
+
+    /// <summary>RabbitMQ's first boot: the default vhost, and the default user as administrator with every permission on it.</summary>
+    private void CreateDefaults()
+    {
+        AddVirtualHost(Settings.DefaultVirtualHost);
+        PutUser(new User(Settings.DefaultUser, PasswordHasher.Hash(Settings.DefaultPassword), ["administrator"]));
+        SetPermission(new Permission(Settings.DefaultUser, Settings.DefaultVirtualHost, ".*", ".*", ".*"));
+    }
+
+    private void ForceClose(Func<ClientConnection, bool> affected, string reason)
+    {
+        foreach (var connection in _connections.Keys)
+        {
+            if (affected(connection))
+            {
+                connection.ForceClose(reason);
+            }
+        }
     }
 }

@@ -1,4 +1,5 @@
 using AmqpBroker.Core.Messages;
+using AmqpBroker.Core.Policies;
 
 namespace AmqpBroker.Core.Exchanges;
 
@@ -10,10 +11,13 @@ namespace AmqpBroker.Core.Exchanges;
 public abstract class Exchange : IBindingDestination
 {
     private readonly HashSet<Binding> _bindings = [];
+    private readonly string? _declaredAlternateExchange;
+    private volatile CompiledPolicy? _policy;
 
     protected Exchange(ExchangeDefinition definition)
     {
         Definition = definition;
+        _declaredAlternateExchange = definition.Arguments.GetValueOrDefault(MessageRouter.AlternateExchangeArgument) as string;
     }
 
     public ExchangeDefinition Definition { get; }
@@ -23,6 +27,14 @@ public abstract class Exchange : IBindingDestination
     public bool IsDurable => Definition.Durable;
 
     public bool IsDeleted { get; internal set; }
+
+    /// <summary>The policy that applies to this exchange, if any.</summary>
+    public Policy? Policy => _policy?.Policy;
+
+    public string? PolicyName => _policy?.Policy.Name;
+
+    /// <summary>Where unroutable messages go: the <c>alternate-exchange</c> argument, else the policy's (RabbitMQ: the argument wins).</summary>
+    public string? AlternateExchange => _declaredAlternateExchange ?? _policy?.Settings.AlternateExchange;
 
     /// <summary>A snapshot of the bindings whose source is this exchange.</summary>
     public IReadOnlyCollection<Binding> Bindings
@@ -46,6 +58,8 @@ public abstract class Exchange : IBindingDestination
             }
         }
     }
+
+    internal void ApplyPolicy(CompiledPolicy? policy) => _policy = policy;
 
     /// <summary>Adds each destination the message matches to <paramref name="destinations"/>, each once.</summary>
     public abstract void Route(Message message, List<IBindingDestination> destinations);

@@ -43,7 +43,7 @@ internal static class MessageRouter
         var before = scratch.Destinations.Count;
         exchange.Route(message, scratch.Destinations);
         if (scratch.Destinations.Count == before
-            && exchange.Definition.Arguments.GetValueOrDefault(AlternateExchangeArgument) is string alternateName
+            && exchange.AlternateExchange is { } alternateName
             && findExchange(alternateName) is { } alternate
             && !scratch.Visited.Contains(alternate))
         {

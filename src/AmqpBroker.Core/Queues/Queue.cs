@@ -2,6 +2,7 @@ using AmqpBroker.Core.DeadLettering;
 using AmqpBroker.Core.Errors;
 using AmqpBroker.Core.Exchanges;
 using AmqpBroker.Core.Messages;
+using AmqpBroker.Core.Policies;
 using AmqpBroker.Core.Sessions;
 using AmqpBroker.Core.Statistics;
 
@@ -27,11 +28,13 @@ public sealed class Queue : IBindingDestination
     private bool _hadConsumer;
     private long _lastUsedMs;
     private int _messagesWithOwnTtl;
+    private volatile QueueArguments _arguments;
+    private volatile Policy? _policy;
 
     internal Queue(QueueDefinition definition, QueueArguments arguments, ClientConnection? exclusiveOwner, TimeProvider time, IDeadLetterSink deadLetters, Action<Queue> autoDelete)
     {
         Definition = definition;
-        Arguments = arguments;
+        DeclaredArguments = _arguments = arguments;
         ExclusiveOwner = exclusiveOwner;
         _time = time;
         _deadLetters = deadLetters;
@@ -43,7 +46,19 @@ public sealed class Queue : IBindingDestination
 
     public QueueDefinition Definition { get; }
 
-    public QueueArguments Arguments { get; }
+    /// <summary>The arguments the queue was declared with.</summary>
+    public QueueArguments DeclaredArguments { get; }
+
+    /// <summary>
+    /// The arguments in force: the declared ones combined with the applying policy's. Replaced whole when
+    /// policies change, so readers take no lock and see one consistent set per read.
+    /// </summary>
+    public QueueArguments Arguments => _arguments;
+
+    /// <summary>The policy that applies to this queue, if any (RabbitMQ's <c>policy</c> of a queue).</summary>
+    public Policy? Policy => _policy;
+
+    public string? PolicyName => _policy?.Name;
 
     public string Name => Definition.Name;
 
@@ -109,6 +124,27 @@ public sealed class Queue : IBindingDestination
     internal bool HasExpiringMessages => Arguments.MessageTtl is not null || Volatile.Read(ref _messagesWithOwnTtl) > 0;
 
     private long NowMs => _time.GetUtcNow().ToUnixTimeMilliseconds();
+
+    /// <summary>
+    /// Puts <paramref name="effective"/> (declared arguments combined with <paramref name="policy"/>) in force.
+    /// As in RabbitMQ, a lowered length limit drops heads at once and the x-expires countdown restarts.
+    /// </summary>
+    internal void ApplyPolicy(Policy? policy, QueueArguments effective)
+    {
+        List<QueueEntry>? dropped = null;
+        lock (_lock)
+        {
+            _policy = policy;
+            _arguments = effective;
+            if (effective.Overflow == OverflowBehaviour.DropHead)
+            {
+                DropHeadOverLimit(ref dropped);
+            }
+        }
+
+        MarkUsed();
+        DeadLetter(dropped, DeadLetterReason.MaxLength);
+    }
 
     /// <summary>Throws 405 RESOURCE_LOCKED when the queue is exclusive to another connection.</summary>
     public void CheckAccess(ClientConnection connection)

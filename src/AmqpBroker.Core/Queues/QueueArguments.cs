@@ -1,4 +1,5 @@
 using AmqpBroker.Core.Errors;
+using AmqpBroker.Core.Policies;
 
 namespace AmqpBroker.Core.Queues;
 
@@ -43,6 +44,9 @@ public sealed record QueueArguments
 
     public bool HasLengthLimit => MaxLength is not null || MaxLengthBytes is not null;
 
+    /// <summary>Whether x-overflow was given: only then does it override a policy's overflow.</summary>
+    private bool OverflowDeclared { get; init; }
+
     public static QueueArguments Parse(IReadOnlyDictionary<string, object?> arguments, string queueDescription)
     {
         if (arguments.Count == 0)
@@ -60,6 +64,7 @@ public sealed record QueueArguments
             MaxLength = parser.NonNegative("x-max-length"),
             MaxLengthBytes = parser.NonNegative("x-max-length-bytes"),
             Overflow = parser.Overflow("x-overflow"),
+            OverflowDeclared = arguments.ContainsKey("x-overflow"),
             DeadLetterExchange = parser.ExchangeName("x-dead-letter-exchange"),
             DeadLetterRoutingKey = parser.String("x-dead-letter-routing-key"),
             MaxPriority = parser.Priority("x-max-priority"),
@@ -73,6 +78,26 @@ public sealed record QueueArguments
 
         return parsed;
     }
+
+    /// <summary>
+    /// These declared arguments combined with a policy's settings as RabbitMQ 3.10 combines them, key by key:
+    /// for message TTL, expiry, the length limits and the delivery limit the lower value wins; for the
+    /// dead-letter exchange, its routing key and overflow the queue's own argument wins over the policy.
+    /// </summary>
+    internal QueueArguments WithPolicy(PolicySettings? policy) => policy is null ? this : this with
+    {
+        MessageTtl = Lower(MessageTtl, policy.MessageTtl),
+        Expires = Lower(Expires, policy.Expires),
+        MaxLength = Lower(MaxLength, policy.MaxLength),
+        MaxLengthBytes = Lower(MaxLengthBytes, policy.MaxLengthBytes),
+        DeliveryLimit = Lower(DeliveryLimit, policy.DeliveryLimit),
+        Overflow = OverflowDeclared ? Overflow : policy.Overflow ?? Overflow,
+        DeadLetterExchange = DeadLetterExchange ?? policy.DeadLetterExchange,
+        DeadLetterRoutingKey = DeadLetterRoutingKey ?? policy.DeadLetterRoutingKey,
+    };
+
+    private static long? Lower(long? argument, long? policy) =>
+        argument is { } a && policy is { } p ? Math.Min(a, p) : argument ?? policy;
 
     /// <summary>Only classic queues exist here; quorum and stream queues are refused with a reason a user can act on.</summary>
     private static void CheckQueueType(Parser parser)

@@ -1,17 +1,36 @@
 using AmqpBroker.Core.Exchanges;
+using AmqpBroker.Core.Policies;
 using AmqpBroker.Core.Queues;
+using AmqpBroker.Core.Security;
 
 namespace AmqpBroker.Core.Storage;
 
 /// <summary>
 /// Where durable definitions live between runs. Virtual hosts report every change to a durable exchange,
-/// queue or binding as it happens, under their topology lock, so the store sees them in order.
+/// queue or binding as it happens, under their topology lock, so the store sees them in order; the broker
+/// reports users, permissions, vhosts and policies the same way under its own lock.
 /// </summary>
 public interface IDefinitionStore : IDisposable
 {
     StoredDefinitions Load();
 
     void PutVirtualHost(string name);
+
+    /// <summary>Deletes the vhost and everything stored in it: exchanges, queues, bindings, permissions, policies.</summary>
+    void DeleteVirtualHost(string name);
+
+    void PutUser(User user);
+
+    /// <summary>Deletes the user and its permissions.</summary>
+    void DeleteUser(string name);
+
+    void PutPermission(Permission permission);
+
+    void DeletePermission(string user, string virtualHost);
+
+    void PutPolicy(Policy policy);
+
+    void DeletePolicy(string virtualHost, string name);
 
     void PutExchange(ExchangeDefinition exchange);
 
@@ -48,4 +67,11 @@ public sealed record StoredDefinitions(
     IReadOnlyList<string> VirtualHosts,
     IReadOnlyList<ExchangeDefinition> Exchanges,
     IReadOnlyList<QueueDefinition> Queues,
-    IReadOnlyList<BindingDefinition> Bindings);
+    IReadOnlyList<BindingDefinition> Bindings)
+{
+    public IReadOnlyList<User> Users { get; init; } = [];
+
+    public IReadOnlyList<Permission> Permissions { get; init; } = [];
+
+    public IReadOnlyList<Policy> Policies { get; init; } = [];
+}

@@ -1,5 +1,7 @@
 using AmqpBroker.Core.Exchanges;
+using AmqpBroker.Core.Policies;
 using AmqpBroker.Core.Queues;
+using AmqpBroker.Core.Security;
 
 namespace AmqpBroker.Core.Storage;
 
@@ -15,6 +17,34 @@ public sealed class NoDefinitionStore : IDefinitionStore
     public StoredDefinitions Load() => new([], [], [], []);
 
     public void PutVirtualHost(string name)
+    {
+    }
+
+    public void DeleteVirtualHost(string name)
+    {
+    }
+
+    public void PutUser(User user)
+    {
+    }
+
+    public void DeleteUser(string name)
+    {
+    }
+
+    public void PutPermission(Permission permission)
+    {
+    }
+
+    public void DeletePermission(string user, string virtualHost)
+    {
+    }
+
+    public void PutPolicy(Policy policy)
+    {
+    }
+
+    public void DeletePolicy(string virtualHost, string name)
     {
     }
 

@@ -3,14 +3,18 @@ using AmqpBroker.Core.DeadLettering;
 using AmqpBroker.Core.Errors;
 using AmqpBroker.Core.Exchanges;
 using AmqpBroker.Core.Messages;
+using AmqpBroker.Core.Policies;
 using AmqpBroker.Core.Queues;
+using AmqpBroker.Core.Security;
 using AmqpBroker.Core.Storage;
 
 namespace AmqpBroker.Core.VirtualHosts;
 
 /// <summary>
-/// A virtual host: its exchanges, queues and bindings. Topology changes (declare, delete, bind) are
-/// serialised by one topology lock; publishing reads the concurrent maps and exchange snapshots only.
+/// A virtual host: its exchanges, queues, bindings and policies. Topology changes (declare, delete, bind,
+/// policy changes) are serialised by one topology lock; publishing reads the concurrent maps and exchange
+/// snapshots only. Topology methods take the caller's <see cref="ResourceAccess"/> and check it in
+/// RabbitMQ's order; a null access is a trusted caller (the broker itself, tests).
 /// </summary>
 public sealed class VirtualHost
 {
@@ -21,6 +25,7 @@ public sealed class VirtualHost
     private readonly TimeProvider _time;
     private readonly DeadLetterPublisher _deadLetters;
     private readonly IDefinitionStore _store;
+    private volatile PolicySet _policies = PolicySet.Empty;
 
     public VirtualHost(string name, TimeProvider? time = null, IDefinitionStore? store = null)
     {
@@ -44,6 +49,8 @@ public sealed class VirtualHost
     public IReadOnlyCollection<Exchange> Exchanges => [.. _exchanges.Values];
 
     public IReadOnlyCollection<Queue> Queues => [.. _queues.Values];
+
+    public IReadOnlyCollection<Policy> Policies => _policies.Policies;
 
     private static IEnumerable<(string Name, string Type)> PredeclaredExchanges =>
     [
@@ -71,7 +78,7 @@ public sealed class VirtualHost
         return queue;
     }
 
-    public Exchange DeclareExchange(ExchangeDefinition definition, bool passive)
+    public Exchange DeclareExchange(ExchangeDefinition definition, bool passive, ResourceAccess? access = null)
     {
         if (passive)
         {
@@ -84,6 +91,7 @@ public sealed class VirtualHost
             throw AmqpException.AccessRefused("operation not permitted on the default exchange");
         }
 
+        access?.Check(AccessKind.Configure, ResourceKind.Exchange, definition.Name);
         lock (_topology)
         {
             if (_exchanges.TryGetValue(definition.Name, out var existing))
@@ -97,7 +105,15 @@ public sealed class VirtualHost
                 throw AmqpException.AccessRefused($"exchange name '{definition.Name}' contains reserved prefix 'amq.*'");
             }
 
+            if (access is not null && definition.Arguments.GetValueOrDefault(MessageRouter.AlternateExchangeArgument) is string alternate)
+            {
+                // Messages will flow from the new exchange into its alternate: RabbitMQ asks for both ends.
+                access.Check(AccessKind.Read, ResourceKind.Exchange, definition.Name);
+                access.Check(AccessKind.Write, ResourceKind.Exchange, alternate);
+            }
+
             var exchange = ExchangeFactory.Create(definition);
+            exchange.ApplyPolicy(_policies.Match(exchange.Name, PolicyTarget.Exchange));
             _exchanges[definition.Name] = exchange;
             if (exchange.IsDurable)
             {
@@ -108,12 +124,14 @@ public sealed class VirtualHost
         }
     }
 
-    public void DeleteExchange(string name, bool ifUnused)
+    public void DeleteExchange(string name, bool ifUnused, ResourceAccess? access = null)
     {
         if (name.Length == 0 || name.StartsWith("amq.", StringComparison.Ordinal))
         {
             throw AmqpException.AccessRefused(name.Length == 0 ? "operation not permitted on the default exchange" : $"deletion of system exchange '{name}' in vhost '{Name}' not allowed");
         }
+
+        access?.Check(AccessKind.Configure, ResourceKind.Exchange, name);
 
         lock (_topology)
         {
@@ -136,7 +154,7 @@ public sealed class VirtualHost
     /// Declares or redeclares a queue. <paramref name="owner"/> is the declaring connection. A name the
     /// client chose may not start with <c>amq.</c>; server-generated names (<c>amq.gen-…</c>) do.
     /// </summary>
-    public Queue DeclareQueue(QueueDefinition definition, ClientConnection owner, bool passive, bool serverNamed = false)
+    public Queue DeclareQueue(QueueDefinition definition, ClientConnection owner, bool passive, bool serverNamed = false, ResourceAccess? access = null)
     {
         if (passive)
         {
@@ -151,6 +169,7 @@ public sealed class VirtualHost
             throw AmqpException.AccessRefused($"queue name '{definition.Name}' contains reserved prefix 'amq.*'");
         }
 
+        access?.Check(AccessKind.Configure, ResourceKind.Queue, definition.Name);
         lock (_topology)
         {
             // An existing queue is checked for equivalence first, as RabbitMQ does; only a new one has its arguments validated.
@@ -163,8 +182,16 @@ public sealed class VirtualHost
                 return existing;
             }
 
+            if (access is not null && definition.Arguments.GetValueOrDefault("x-dead-letter-exchange") is string deadLetterExchange)
+            {
+                // Dead letters will flow from the new queue into its DLX: RabbitMQ asks for both ends.
+                access.Check(AccessKind.Read, ResourceKind.Queue, definition.Name);
+                access.Check(AccessKind.Write, ResourceKind.Exchange, deadLetterExchange);
+            }
+
             var arguments = QueueArguments.Parse(definition.Arguments, $"queue '{definition.Name}' in vhost '{Name}'");
             var queue = new Queue(definition, arguments, definition.Exclusive ? owner : null, _time, _deadLetters, AutoDeleteQueue);
+            ApplyPolicy(queue);
             _queues[definition.Name] = queue;
             if (queue.IsDurable)
             {
@@ -179,8 +206,9 @@ public sealed class VirtualHost
     /// Deletes a queue and its bindings; returns how many ready messages it held. Deleting a queue
     /// that does not exist succeeds with zero, as in RabbitMQ.
     /// </summary>
-    public uint DeleteQueue(string name, bool ifUnused, bool ifEmpty, ClientConnection? connection)
+    public uint DeleteQueue(string name, bool ifUnused, bool ifEmpty, ClientConnection? connection, ResourceAccess? access = null)
     {
+        access?.Check(AccessKind.Configure, ResourceKind.Queue, name);
         lock (_topology)
         {
             if (!_queues.TryGetValue(name, out var queue))
@@ -207,8 +235,9 @@ public sealed class VirtualHost
         }
     }
 
-    public void Bind(string queueName, string exchangeName, string routingKey, IReadOnlyDictionary<string, object?> arguments, ClientConnection connection)
+    public void Bind(string queueName, string exchangeName, string routingKey, IReadOnlyDictionary<string, object?> arguments, ClientConnection connection, ResourceAccess? access = null)
     {
+        CheckBindingAccess(access, ResourceKind.Queue, queueName, exchangeName);
         lock (_topology)
         {
             // RabbitMQ names the exchange when both ends are missing.
@@ -217,8 +246,9 @@ public sealed class VirtualHost
         }
     }
 
-    public void Unbind(string queueName, string exchangeName, string routingKey, IReadOnlyDictionary<string, object?> arguments, ClientConnection connection)
+    public void Unbind(string queueName, string exchangeName, string routingKey, IReadOnlyDictionary<string, object?> arguments, ClientConnection connection, ResourceAccess? access = null)
     {
+        CheckBindingAccess(access, ResourceKind.Queue, queueName, exchangeName);
         lock (_topology)
         {
             // Unbinding from or to something that does not exist succeeds, as in RabbitMQ.
@@ -232,8 +262,9 @@ public sealed class VirtualHost
     }
 
     /// <summary>exchange.bind: messages routed by <paramref name="sourceName"/> flow on into <paramref name="destinationName"/>.</summary>
-    public void BindExchange(string destinationName, string sourceName, string routingKey, IReadOnlyDictionary<string, object?> arguments)
+    public void BindExchange(string destinationName, string sourceName, string routingKey, IReadOnlyDictionary<string, object?> arguments, ResourceAccess? access = null)
     {
+        CheckBindingAccess(access, ResourceKind.Exchange, destinationName, sourceName);
         lock (_topology)
         {
             var destination = GetBindableExchange(destinationName);
@@ -241,8 +272,9 @@ public sealed class VirtualHost
         }
     }
 
-    public void UnbindExchange(string destinationName, string sourceName, string routingKey, IReadOnlyDictionary<string, object?> arguments)
+    public void UnbindExchange(string destinationName, string sourceName, string routingKey, IReadOnlyDictionary<string, object?> arguments, ResourceAccess? access = null)
     {
+        CheckBindingAccess(access, ResourceKind.Exchange, destinationName, sourceName);
         lock (_topology)
         {
             // Unbinding from or to an exchange that does not exist succeeds, as in RabbitMQ.
@@ -289,13 +321,17 @@ public sealed class VirtualHost
         {
             foreach (var definition in stored.Exchanges.Where(e => e.VirtualHost == Name && !_exchanges.ContainsKey(e.Name)))
             {
-                _exchanges[definition.Name] = ExchangeFactory.Create(definition);
+                var exchange = ExchangeFactory.Create(definition);
+                exchange.ApplyPolicy(_policies.Match(exchange.Name, PolicyTarget.Exchange));
+                _exchanges[definition.Name] = exchange;
             }
 
             foreach (var definition in stored.Queues.Where(q => q.VirtualHost == Name))
             {
                 var arguments = QueueArguments.Parse(definition.Arguments, $"queue '{definition.Name}' in vhost '{Name}'");
-                _queues[definition.Name] = new Queue(definition, arguments, null, _time, _deadLetters, AutoDeleteQueue);
+                var queue = new Queue(definition, arguments, null, _time, _deadLetters, AutoDeleteQueue);
+                ApplyPolicy(queue);
+                _queues[definition.Name] = queue;
             }
 
             foreach (var binding in stored.Bindings.Where(b => b.VirtualHost == Name))
@@ -308,6 +344,56 @@ public sealed class VirtualHost
                     source.AddBinding(new Binding(source, destination, binding.RoutingKey, binding.Arguments));
                 }
             }
+        }
+    }
+
+    /// <summary>Adds or replaces a validated policy and re-applies policies to every queue and exchange here.</summary>
+    internal void PutPolicy(CompiledPolicy policy)
+    {
+        lock (_topology)
+        {
+            _policies = _policies.With(policy);
+            ApplyPoliciesLocked();
+        }
+    }
+
+    /// <summary>Removes the named policy; what it applied to falls back to the next matching policy, or none.</summary>
+    internal bool DeletePolicy(string name)
+    {
+        lock (_topology)
+        {
+            var remaining = _policies.Without(name);
+            if (ReferenceEquals(remaining, _policies))
+            {
+                return false;
+            }
+
+            _policies = remaining;
+            ApplyPoliciesLocked();
+            return true;
+        }
+    }
+
+    /// <summary>
+    /// The virtual host is being deleted: its queues go (their consumers are told) and its exchanges with
+    /// them. The store forgets all of it with the vhost, so nothing is deleted from the store one by one.
+    /// </summary>
+    internal void DeleteAll()
+    {
+        lock (_topology)
+        {
+            foreach (var queue in _queues.Values)
+            {
+                queue.Delete();
+            }
+
+            foreach (var exchange in _exchanges.Values)
+            {
+                exchange.IsDeleted = true;
+            }
+
+            _queues.Clear();
+            _exchanges.Clear();
         }
     }
 
@@ -342,6 +428,48 @@ public sealed class VirtualHost
                     RemoveQueueLocked(queue);
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// RabbitMQ's order for queue.bind/unbind and exchange.bind/unbind: write on the destination, then neither
+    /// end may be the default exchange, then read on the source — all before either end is looked up.
+    /// </summary>
+    private static void CheckBindingAccess(ResourceAccess? access, ResourceKind destinationKind, string destination, string source)
+    {
+        access?.Check(AccessKind.Write, destinationKind, destination);
+        if (destinationKind == ResourceKind.Exchange)
+        {
+            CheckNotDefault(destination);
+        }
+
+        CheckNotDefault(source);
+        access?.Check(AccessKind.Read, ResourceKind.Exchange, source);
+    }
+
+    private void ApplyPoliciesLocked()
+    {
+        foreach (var queue in _queues.Values)
+        {
+            ApplyPolicy(queue);
+        }
+
+        foreach (var exchange in _exchanges.Values)
+        {
+            if (!ReferenceEquals(exchange, DefaultExchange))
+            {
+                exchange.ApplyPolicy(_policies.Match(exchange.Name, PolicyTarget.Exchange));
+            }
+        }
+    }
+
+    /// <summary>Puts the matching policy in force on <paramref name="queue"/> when it differs from the one there.</summary>
+    private void ApplyPolicy(Queue queue)
+    {
+        var policy = _policies.Match(queue.Name, PolicyTarget.Queue);
+        if (!ReferenceEquals(policy?.Policy, queue.Policy))
+        {
+            queue.ApplyPolicy(policy?.Policy, queue.DeclaredArguments.WithPolicy(policy?.Settings));
         }
     }
 

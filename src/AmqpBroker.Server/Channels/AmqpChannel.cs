@@ -4,6 +4,7 @@ using AmqpBroker.Core.Errors;
 using AmqpBroker.Core.DirectReply;
 using AmqpBroker.Core.Exchanges;
 using AmqpBroker.Core.Messages;
+using AmqpBroker.Core.Security;
 using AmqpBroker.Core.Sessions;
 using AmqpBroker.Core.Statistics;
 using AmqpBroker.Core.VirtualHosts;
@@ -25,6 +26,7 @@ internal sealed class AmqpChannel : IDeliveryTarget
     private readonly AmqpConnection _connection;
     private readonly ContentAssembler _content;
     private readonly RoutingScratch _routing = new();
+    private readonly PublishAccessCheck _publishAccess;
     private Exchange? _lastExchange;
     private readonly Func<Message, bool, bool> _route;
     private string? _directReplyAddress;
@@ -38,6 +40,7 @@ internal sealed class AmqpChannel : IDeliveryTarget
         Number = number;
         _content = new ContentAssembler(connection.Broker.Settings.MaxMessageSize);
         Session = new Session(connection.Client, number, this, connection.Broker.MessageTotals);
+        _publishAccess = new PublishAccessCheck(connection.Access);
         _route = Route;
     }
 
@@ -56,6 +59,9 @@ internal sealed class AmqpChannel : IDeliveryTarget
     public string? LastDeclaredQueue { get; set; }
 
     public ClientConnection Client => _connection.Client;
+
+    /// <summary>The permissions every operation on this channel is checked against.</summary>
+    public ResourceAccess Access => _connection.Access;
 
     public VirtualHost VirtualHost => _connection.VirtualHost;
 
@@ -296,6 +302,7 @@ internal sealed class AmqpChannel : IDeliveryTarget
         try
         {
             // A transactional publish is refused at once, not at commit, as RabbitMQ does.
+            _publishAccess.Check(message.Exchange);
             PublishRules.Check(message, Client.User.Name);
             ResolveExchange(message.Exchange);
         }
@@ -316,6 +323,8 @@ internal sealed class AmqpChannel : IDeliveryTarget
     {
         try
         {
+            // RabbitMQ checks the write permission first, before the exchange is looked up.
+            _publishAccess.Check(message.Exchange);
             PublishRules.Check(message, Client.User.Name);
             message = WithDirectReplyAddress(message);
             var exchange = ResolveExchange(message.Exchange);

@@ -1,5 +1,6 @@
 using AmqpBroker.Core.DirectReply;
 using AmqpBroker.Core.Errors;
+using AmqpBroker.Core.Security;
 using AmqpBroker.Core.Sessions;
 using AmqpBroker.Protocol.Encoding;
 using AmqpBroker.Protocol.Methods;
@@ -98,7 +99,9 @@ internal static class BasicCommands
             return;
         }
 
-        var queue = channel.VirtualHost.GetQueue(channel.ResolveQueueName(consume.Queue), channel.Client);
+        var name = channel.ResolveQueueName(consume.Queue);
+        channel.Access.Check(AccessKind.Read, ResourceKind.Queue, name);
+        var queue = channel.VirtualHost.GetQueue(name, channel.Client);
         var consumer = channel.Session.Consume(queue, consume.ConsumerTag, consume.NoAck, consume.Exclusive, consume.Arguments);
         if (!consume.NoWait)
         {
@@ -123,7 +126,9 @@ internal static class BasicCommands
 
     private static void Get(AmqpChannel channel, BasicGet get)
     {
-        var queue = channel.VirtualHost.GetQueue(channel.ResolveQueueName(get.Queue), channel.Client);
+        var name = channel.ResolveQueueName(get.Queue);
+        channel.Access.Check(AccessKind.Read, ResourceKind.Queue, name);
+        var queue = channel.VirtualHost.GetQueue(name, channel.Client);
         if (!channel.Session.Get(queue, get.NoAck))
         {
             channel.Send(new BasicGetEmpty());

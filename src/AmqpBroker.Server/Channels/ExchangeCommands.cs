@@ -31,7 +31,7 @@ internal static class ExchangeCommands
     private static void Declare(AmqpChannel channel, ExchangeDeclare declare)
     {
         var definition = new ExchangeDefinition(declare.Exchange, channel.VirtualHost.Name, declare.Type, declare.Durable, declare.AutoDelete, declare.Internal, declare.Arguments);
-        channel.VirtualHost.DeclareExchange(definition, declare.Passive);
+        channel.VirtualHost.DeclareExchange(definition, declare.Passive, channel.Access);
         if (!declare.NoWait)
         {
             channel.Send(new ExchangeDeclareOk());
@@ -40,7 +40,7 @@ internal static class ExchangeCommands
 
     private static void Bind(AmqpChannel channel, ExchangeBind bind)
     {
-        channel.VirtualHost.BindExchange(bind.Destination, bind.Source, bind.RoutingKey, bind.Arguments);
+        channel.VirtualHost.BindExchange(bind.Destination, bind.Source, bind.RoutingKey, bind.Arguments, channel.Access);
         if (!bind.NoWait)
         {
             channel.Send(new ExchangeBindOk());
@@ -49,7 +49,7 @@ internal static class ExchangeCommands
 
     private static void Unbind(AmqpChannel channel, ExchangeUnbind unbind)
     {
-        channel.VirtualHost.UnbindExchange(unbind.Destination, unbind.Source, unbind.RoutingKey, unbind.Arguments);
+        channel.VirtualHost.UnbindExchange(unbind.Destination, unbind.Source, unbind.RoutingKey, unbind.Arguments, channel.Access);
         if (!unbind.NoWait)
         {
             channel.Send(new ExchangeUnbindOk());
@@ -58,7 +58,7 @@ internal static class ExchangeCommands
 
     private static void Delete(AmqpChannel channel, ExchangeDelete delete)
     {
-        channel.VirtualHost.DeleteExchange(delete.Exchange, delete.IfUnused);
+        channel.VirtualHost.DeleteExchange(delete.Exchange, delete.IfUnused, channel.Access);
         if (!delete.NoWait)
         {
             channel.Send(new ExchangeDeleteOk());

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using AmqpBroker.Core.DirectReply;
 using AmqpBroker.Core.Queues;
+using AmqpBroker.Core.Security;
 using AmqpBroker.Protocol.Encoding;
 using AmqpBroker.Protocol.Methods;
 
@@ -45,7 +46,7 @@ internal static class QueueCommands
         var serverNamed = declare.Queue.Length == 0 && !declare.Passive;
         var name = serverNamed ? GenerateName() : channel.ResolveQueueName(declare.Queue);
         var definition = new QueueDefinition(name, channel.VirtualHost.Name, declare.Durable, declare.Exclusive, declare.AutoDelete, declare.Arguments);
-        var queue = channel.VirtualHost.DeclareQueue(definition, channel.Client, declare.Passive, serverNamed);
+        var queue = channel.VirtualHost.DeclareQueue(definition, channel.Client, declare.Passive, serverNamed, channel.Access);
         channel.LastDeclaredQueue = queue.Name;
         if (!declare.NoWait)
         {
@@ -58,7 +59,7 @@ internal static class QueueCommands
         var queue = channel.ResolveQueueName(bind.Queue);
         // The spec: with both queue name and routing key empty, the last declared queue's name is the key.
         var routingKey = bind.Queue.Length == 0 && bind.RoutingKey.Length == 0 ? queue : bind.RoutingKey;
-        channel.VirtualHost.Bind(queue, bind.Exchange, routingKey, bind.Arguments, channel.Client);
+        channel.VirtualHost.Bind(queue, bind.Exchange, routingKey, bind.Arguments, channel.Client, channel.Access);
         if (!bind.NoWait)
         {
             channel.Send(new QueueBindOk());
@@ -68,13 +69,15 @@ internal static class QueueCommands
     private static void Unbind(AmqpChannel channel, QueueUnbind unbind)
     {
         var queue = channel.ResolveQueueName(unbind.Queue);
-        channel.VirtualHost.Unbind(queue, unbind.Exchange, unbind.RoutingKey, unbind.Arguments, channel.Client);
+        channel.VirtualHost.Unbind(queue, unbind.Exchange, unbind.RoutingKey, unbind.Arguments, channel.Client, channel.Access);
         channel.Send(new QueueUnbindOk());
     }
 
     private static void Purge(AmqpChannel channel, QueuePurge purge)
     {
-        var queue = channel.VirtualHost.GetQueue(channel.ResolveQueueName(purge.Queue), channel.Client);
+        var name = channel.ResolveQueueName(purge.Queue);
+        channel.Access.Check(AccessKind.Read, ResourceKind.Queue, name);
+        var queue = channel.VirtualHost.GetQueue(name, channel.Client);
         var count = queue.Purge();
         if (!purge.NoWait)
         {
@@ -84,7 +87,7 @@ internal static class QueueCommands
 
     private static void Delete(AmqpChannel channel, QueueDelete delete)
     {
-        var count = channel.VirtualHost.DeleteQueue(channel.ResolveQueueName(delete.Queue), delete.IfUnused, delete.IfEmpty, channel.Client);
+        var count = channel.VirtualHost.DeleteQueue(channel.ResolveQueueName(delete.Queue), delete.IfUnused, delete.IfEmpty, channel.Client, channel.Access);
         if (!delete.NoWait)
         {
             channel.Send(new QueueDeleteOk { MessageCount = count });

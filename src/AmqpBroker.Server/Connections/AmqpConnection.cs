@@ -4,6 +4,7 @@ using System.IO.Pipelines;
 using System.Net;
 using AmqpBroker.Core;
 using AmqpBroker.Core.Errors;
+using AmqpBroker.Core.Security;
 using AmqpBroker.Core.Statistics;
 using AmqpBroker.Core.VirtualHosts;
 using AmqpBroker.Protocol.Encoding;
@@ -35,6 +36,7 @@ internal sealed class AmqpConnection
     private readonly ShortStringCache _strings = new();
     private readonly DateTimeOffset _startedAt;
     private ClientConnection? _client;
+    private ResourceAccess? _access;
     private ConnectionState _state = ConnectionState.Handshake;
     private DateTimeOffset _closingSince;
     private DateTimeOffset _lastReceived;
@@ -69,6 +71,9 @@ internal sealed class AmqpConnection
     internal ConnectionWriter Writer => _writer;
 
     internal ClientConnection Client => _client ?? throw new InvalidOperationException("connection is not open");
+
+    /// <summary>The permissions of the connection's user in its vhost, checked by its channels.</summary>
+    internal ResourceAccess Access => _access ?? throw new InvalidOperationException("connection is not open");
 
     internal Broker Broker => _broker;
 
@@ -432,6 +437,7 @@ internal sealed class AmqpConnection
             Details = CreateDetails(),
             Channels = _channels.Snapshot,
         };
+        _access = _broker.AccessFor(_client.User.Name, _client.VirtualHost);
         _broker.OnConnectionOpened(_client);
         _state = ConnectionState.Open;
         ServerLog.ConnectionOpened(_logger, Name, _client.User.Name, _client.VirtualHost);

@@ -140,6 +140,11 @@ internal sealed class ConnectionHandshake(Broker broker, ConnectionWriter writer
     {
         VirtualHost = broker.FindVirtualHost(open.VirtualHost)
             ?? throw AmqpException.NotAllowed($"vhost {open.VirtualHost} not found");
+        if (!broker.CanAccessVirtualHost(User!.Name, open.VirtualHost))
+        {
+            throw AmqpException.NotAllowed($"access to vhost '{open.VirtualHost}' refused for user '{User.Name}'");
+        }
+
         if (broker.Settings.MaxConnections > 0 && broker.ConnectionCount >= broker.Settings.MaxConnections)
         {
             throw AmqpException.NotAllowed($"connection limit ({broker.Settings.MaxConnections}) is reached");

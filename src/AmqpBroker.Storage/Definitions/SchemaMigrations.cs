@@ -25,6 +25,16 @@ internal static class SchemaMigrations
             PRIMARY KEY (vhost, source, destination, destination_kind, routing_key, arguments));
         CREATE INDEX bindings_by_destination ON bindings (vhost, destination_kind, destination);
         """,
+        """
+        CREATE TABLE users (name TEXT NOT NULL PRIMARY KEY, password_hash TEXT NOT NULL, tags TEXT NOT NULL);
+        CREATE TABLE permissions (
+            user_name TEXT NOT NULL, vhost TEXT NOT NULL, configure TEXT NOT NULL, write TEXT NOT NULL, read TEXT NOT NULL,
+            PRIMARY KEY (user_name, vhost));
+        CREATE TABLE policies (
+            vhost TEXT NOT NULL, name TEXT NOT NULL, pattern TEXT NOT NULL, apply_to TEXT NOT NULL, priority INTEGER NOT NULL,
+            definition BLOB NOT NULL,
+            PRIMARY KEY (vhost, name));
+        """,
     ];
 
     public static int Latest => Migrations.Length;

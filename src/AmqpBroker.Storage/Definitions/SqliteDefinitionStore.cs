@@ -1,13 +1,16 @@
 using AmqpBroker.Core.Exchanges;
+using AmqpBroker.Core.Policies;
 using AmqpBroker.Core.Queues;
+using AmqpBroker.Core.Security;
 using AmqpBroker.Core.Storage;
 using Microsoft.Data.Sqlite;
 
 namespace AmqpBroker.Storage.Definitions;
 
 /// <summary>
-/// Durable definitions in one SQLite file (<c>definitions.db</c>) under the data directory. Every change
-/// commits at once with a full sync: declares are rare and must survive a crash the moment they are answered.
+/// Durable definitions (vhosts, users, permissions, policies, exchanges, queues, bindings) in one SQLite file
+/// (<c>definitions.db</c>) under the data directory. Every change commits at once, in one transaction, with a
+/// full sync: changes are rare and must survive a crash the moment they are answered.
 /// </summary>
 public sealed class SqliteDefinitionStore : IDefinitionStore
 {
@@ -49,12 +52,69 @@ public sealed class SqliteDefinitionStore : IDefinitionStore
                 new QueueDefinition(r.GetString(1), r.GetString(0), Durable: true, Exclusive: false, r.GetBoolean(2), FieldTableBlob.Decode((byte[])r[3])));
             var bindings = Query(_connection, "SELECT vhost, source, destination, destination_kind, routing_key, arguments FROM bindings ORDER BY rowid", r =>
                 new BindingDefinition(r.GetString(0), r.GetString(1), r.GetString(2), Enum.Parse<BindingDestinationKind>(r.GetString(3)), r.GetString(4), FieldTableBlob.Decode((byte[])r[5])));
-            return new StoredDefinitions(virtualHosts, exchanges, queues, bindings);
+            var users = Query(_connection, "SELECT name, password_hash, tags FROM users", r =>
+                new User(r.GetString(0), r.GetString(1), r.GetString(2).Split(',', StringSplitOptions.RemoveEmptyEntries)));
+            var permissions = Query(_connection, "SELECT user_name, vhost, configure, write, read FROM permissions", r =>
+                new Permission(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4)));
+            var policies = Query(_connection, "SELECT vhost, name, pattern, apply_to, priority, definition FROM policies", r =>
+                new Policy(r.GetString(0), r.GetString(1), r.GetString(2), Enum.Parse<PolicyApplyTo>(r.GetString(3)), r.GetInt32(4), FieldTableBlob.Decode((byte[])r[5])));
+            return new StoredDefinitions(virtualHosts, exchanges, queues, bindings) { Users = users, Permissions = permissions, Policies = policies };
         }
     }
 
     public void PutVirtualHost(string name) =>
         Change("INSERT OR IGNORE INTO vhosts (name) VALUES ($name)", ("$name", name));
+
+    public void DeleteVirtualHost(string name) => Change(
+        """
+        DELETE FROM vhosts WHERE name = $vhost;
+        DELETE FROM exchanges WHERE vhost = $vhost;
+        DELETE FROM queues WHERE vhost = $vhost;
+        DELETE FROM bindings WHERE vhost = $vhost;
+        DELETE FROM permissions WHERE vhost = $vhost;
+        DELETE FROM policies WHERE vhost = $vhost;
+        """,
+        ("$vhost", name));
+
+    public void PutUser(User user) => Change(
+        "INSERT OR REPLACE INTO users (name, password_hash, tags) VALUES ($name, $hash, $tags)",
+        ("$name", user.Name),
+        ("$hash", user.PasswordHash),
+        ("$tags", string.Join(',', user.Tags)));
+
+    public void DeleteUser(string name) => Change(
+        """
+        DELETE FROM users WHERE name = $name;
+        DELETE FROM permissions WHERE user_name = $name;
+        """,
+        ("$name", name));
+
+    public void PutPermission(Permission permission) => Change(
+        "INSERT OR REPLACE INTO permissions (user_name, vhost, configure, write, read) VALUES ($user, $vhost, $configure, $write, $read)",
+        ("$user", permission.User),
+        ("$vhost", permission.VirtualHost),
+        ("$configure", permission.Configure),
+        ("$write", permission.Write),
+        ("$read", permission.Read));
+
+    public void DeletePermission(string user, string virtualHost) => Change(
+        "DELETE FROM permissions WHERE user_name = $user AND vhost = $vhost",
+        ("$user", user),
+        ("$vhost", virtualHost));
+
+    public void PutPolicy(Policy policy) => Change(
+        "INSERT OR REPLACE INTO policies (vhost, name, pattern, apply_to, priority, definition) VALUES ($vhost, $name, $pattern, $applyTo, $priority, $definition)",
+        ("$vhost", policy.VirtualHost),
+        ("$name", policy.Name),
+        ("$pattern", policy.Pattern),
+        ("$applyTo", policy.ApplyTo.ToString()),
+        ("$priority", policy.Priority),
+        ("$definition", FieldTableBlob.Encode(policy.Definition)));
+
+    public void DeletePolicy(string virtualHost, string name) => Change(
+        "DELETE FROM policies WHERE vhost = $vhost AND name = $name",
+        ("$vhost", virtualHost),
+        ("$name", name));
 
     public void PutExchange(ExchangeDefinition exchange) => Change(
         "INSERT OR REPLACE INTO exchanges (vhost, name, type, auto_delete, internal, arguments) VALUES ($vhost, $name, $type, $autoDelete, $internal, $arguments)",
@@ -118,7 +178,10 @@ public sealed class SqliteDefinitionStore : IDefinitionStore
     {
         lock (_lock)
         {
+            // One transaction, so a change of several statements (a vhost and its contents) is all or nothing.
+            using var transaction = _connection.BeginTransaction();
             using var command = _connection.CreateCommand();
+            command.Transaction = transaction;
             command.CommandText = sql;
             foreach (var (name, value) in parameters)
             {
@@ -126,6 +189,7 @@ public sealed class SqliteDefinitionStore : IDefinitionStore
             }
 
             command.ExecuteNonQuery();
+            transaction.Commit();
         }
     }
 

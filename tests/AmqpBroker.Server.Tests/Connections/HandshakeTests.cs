@@ -107,7 +107,7 @@ public sealed class HandshakeTests : ServerFixture
     [Test]
     public async Task A_user_added_to_the_broker_can_log_in_with_either_mechanism()
     {
-        Broker.Users.Put(new User("alice", PasswordHasher.Hash("s3cret ✓"), []));
+        Broker.PutUser(new User("alice", PasswordHasher.Hash("s3cret ✓"), []));
         var plain = Connect();
         var amqplain = Connect();
 
@@ -194,7 +194,7 @@ public sealed class HandshakeTests : ServerFixture
     [Test]
     public async Task Another_user_may_connect_from_a_remote_address()
     {
-        Broker.Users.Put(new User("alice", PasswordHasher.Hash("pw"), []));
+        Broker.PutUser(new User("alice", PasswordHasher.Hash("pw"), []));
         var client = Connect(new IPEndPoint(IPAddress.Parse("192.0.2.10"), 50000));
 
         Assert.That((await client.StartAsync("PLAIN", TestClient.PlainResponse("alice", "pw"))).ChannelMax, Is.EqualTo((ushort)2047));
@@ -277,9 +277,28 @@ public sealed class HandshakeTests : ServerFixture
     }
 
     [Test]
+    public async Task Connection_open_of_a_virtual_host_the_user_has_no_permission_on_is_not_allowed()
+    {
+        // A new vhost grants nobody anything, as in RabbitMQ; its refusal text is RabbitMQ 3.10's (checked).
+        Broker.AddVirtualHost("staging");
+        var client = Connect();
+        await client.StartAsync();
+        await client.SendMethodAsync(0, new ConnectionTuneOk { ChannelMax = 2047, FrameMax = 131_072 });
+
+        await client.SendMethodAsync(0, new ConnectionOpen { VirtualHost = "staging" });
+
+        var close = await client.ExpectConnectionCloseAsync(ReplyCode.NotAllowed);
+        Assert.That(close.ReplyText, Is.EqualTo("NOT_ALLOWED - access to vhost 'staging' refused for user 'guest'"));
+        Assert.That((close.ClassId, close.MethodId), Is.EqualTo(((ushort)10, (ushort)40)));
+        await client.AcknowledgeCloseAsync();
+        Assert.That(Broker.ConnectionCount, Is.Zero);
+    }
+
+    [Test]
     public async Task Connection_open_of_another_existing_virtual_host_succeeds()
     {
         Broker.AddVirtualHost("staging");
+        Broker.SetPermission(new Permission("guest", "staging", "", "", ""));
         var client = Connect();
 
         await client.OpenAsync(virtualHost: "staging");

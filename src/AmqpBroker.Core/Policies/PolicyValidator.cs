@@ -1,0 +1,136 @@
+using System.Text.RegularExpressions;
+using AmqpBroker.Core.Queues;
+
+namespace AmqpBroker.Core.Policies;
+
+/// <summary>
+/// Checks a policy as RabbitMQ 3.10 does and compiles it: the pattern must be a regular expression, the
+/// definition non-empty, every key one RabbitMQ knows with a value it accepts. Keys are checked in name
+/// order, the mirroring (ha-*) keys after the others and unknown keys last, which is the order in which
+/// RabbitMQ reports the first problem; the messages are RabbitMQ's.
+/// </summary>
+internal static class PolicyValidator
+{
+    public static CompiledPolicy Compile(Policy policy)
+    {
+        var pattern = ParsePattern(policy.Pattern);
+        if (policy.Definition.Count == 0)
+        {
+            throw new PolicyValidationException("no policy provided");
+        }
+
+        foreach (var (key, value) in policy.Definition)
+        {
+            if (!IsPlain(value))
+            {
+                throw new PolicyValidationException($"the value of '{key}' is a {value!.GetType().Name}; definitions hold strings, booleans, numbers, null, lists and objects");
+            }
+        }
+
+        var settings = new PolicySettings();
+        List<KeyValuePair<string, object?>> unknown = [];
+        foreach (var entry in policy.Definition.OrderBy(e => e.Key, StringComparer.Ordinal))
+        {
+            if (!MirroringPolicyRules.IsMirroringKey(entry.Key))
+            {
+                settings = Apply(settings, entry.Key, entry.Value) ?? Unknown(settings, unknown, entry);
+            }
+        }
+
+        MirroringPolicyRules.Check(policy.Definition);
+        if (unknown.Count > 0)
+        {
+            var terms = string.Join(",", unknown.Select(e => $"{{{PolicyTerms.Format(e.Key)},{PolicyTerms.Format(e.Value)}}}"));
+            throw new PolicyValidationException($"[{terms}] are not recognised policy settings");
+        }
+
+        return new CompiledPolicy(policy, pattern, settings);
+    }
+
+    /// <summary>The values JSON can carry, which are also the ones the store can keep.</summary>
+    private static bool IsPlain(object? value) => value switch
+    {
+        null or bool or string or float or double => true,
+        _ when PolicyTerms.TryInteger(value, out _) => true,
+        IReadOnlyDictionary<string, object?> map => map.Values.All(IsPlain),
+        IReadOnlyList<object?> list => list.All(IsPlain),
+        _ => false,
+    };
+
+    private static Regex ParsePattern(string pattern)
+    {
+        try
+        {
+            return new Regex(pattern, RegexOptions.CultureInvariant);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new PolicyValidationException($"pattern should be regular expression but is invalid: {ex.Message}");
+        }
+    }
+
+    /// <summary>The settings with one key applied, or null when RabbitMQ does not know the key.</summary>
+    private static PolicySettings? Apply(PolicySettings settings, string key, object? value) => key switch
+    {
+        "alternate-exchange" => settings with { AlternateExchange = Text(value, "alternate exchange name") },
+        "dead-letter-exchange" => settings with { DeadLetterExchange = Text(value, "dead letter exchange name") },
+        "dead-letter-routing-key" => settings with { DeadLetterRoutingKey = Text(value, "dead letter routing key") },
+        "delivery-limit" => settings with { DeliveryLimit = Integer(value, 0, "delivery limit") },
+        "expires" => settings with { Expires = Integer(value, 1, "queue expiry") },
+        "max-length" => settings with { MaxLength = Integer(value, 0, "maximum length") },
+        "max-length-bytes" => settings with { MaxLengthBytes = Integer(value, 0, "maximum length in bytes") },
+        "message-ttl" => settings with { MessageTtl = Integer(value, 0, "message TTL") },
+        "overflow" => settings with { Overflow = Overflow(value) },
+
+        // Valid in RabbitMQ but meaningless here: checked, then ignored.
+        "dead-letter-strategy" => Ignored(settings, OneOf(value, "dead letter strategy", "at-most-once", "at-least-once")),
+        "initial-cluster-size" => Ignored(settings, Integer(value, 0, "cluster size")),
+        "max-age" => Ignored(settings, MaxAge(value)),
+        "max-in-memory-bytes" or "max-in-memory-length" => Ignored(settings, Integer(value, 0, "maximum memory in bytes")),
+        "queue-leader-locator" => Ignored(settings, OneOf(value, "queue leader locator value", "client-local", "balanced", "random", "least-leaders")),
+        "queue-master-locator" => Ignored(settings, QueueMasterLocator(value)),
+        "queue-mode" => Ignored(settings, OneOf(value, "queue-mode value", "default", "lazy")),
+        "stream-max-segment-size-bytes" => Ignored(settings, Integer(value, 0, "segment size")),
+        _ => null,
+    };
+
+    private static PolicySettings Unknown(PolicySettings settings, List<KeyValuePair<string, object?>> unknown, KeyValuePair<string, object?> entry)
+    {
+        unknown.Add(entry);
+        return settings;
+    }
+
+    /// <summary>The value was validated for its side effect (the exception); the settings do not change.</summary>
+    private static PolicySettings Ignored<T>(PolicySettings settings, T validated)
+    {
+        _ = validated;
+        return settings;
+    }
+
+    private static PolicyValidationException NotValid(object? value, string what) => new($"{PolicyTerms.Format(value)} is not a valid {what}");
+
+    private static string Text(object? value, string what) => value as string ?? throw NotValid(value, what);
+
+    private static long Integer(object? value, long minimum, string what) =>
+        PolicyTerms.TryInteger(value, out var integer) && integer >= minimum ? integer : throw NotValid(value, what);
+
+    private static string OneOf(object? value, string what, params string[] allowed) =>
+        value is string text && allowed.Contains(text) ? text : throw NotValid(value, what);
+
+    private static OverflowBehaviour Overflow(object? value) => value switch
+    {
+        "drop-head" => OverflowBehaviour.DropHead,
+        "reject-publish" => OverflowBehaviour.RejectPublish,
+        "reject-publish-dlx" => OverflowBehaviour.RejectPublishDeadLetter,
+        _ => throw NotValid(value, "overflow value"),
+    };
+
+    private static string QueueMasterLocator(object? value) =>
+        value is "min-masters" or "client-local" or "random" ? (string)value : throw new PolicyValidationException($"{PolicyTerms.Format(value)} invalid queue-master-locator value");
+
+    /// <summary>A stream's max-age: a positive whole number and one unit of Y, M, D, h, m or s.</summary>
+    private static string MaxAge(object? value) =>
+        value is string text && Regex.IsMatch(text, "^[0-9]+[YMDhms]$", RegexOptions.CultureInvariant) && text.Any(c => c is >= '1' and <= '9')
+            ? text
+            : throw NotValid(value, "max age");
+}

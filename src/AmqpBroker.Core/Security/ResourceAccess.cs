@@ -1,0 +1,46 @@
+using AmqpBroker.Core.Errors;
+
+namespace AmqpBroker.Core.Security;
+
+/// <summary>
+/// What one user may do in one virtual host, checked per operation against the current permissions (a
+/// change applies to the next operation). Refusals are RabbitMQ's 403: <c>access to queue 'q' in vhost '/'
+/// refused for user 'u'</c>.
+/// </summary>
+public sealed class ResourceAccess
+{
+    /// <summary>RabbitMQ checks permissions on the default exchange under this name.</summary>
+    public const string DefaultExchangeName = "amq.default";
+
+    private readonly PermissionTable _permissions;
+
+    internal ResourceAccess(PermissionTable permissions, string user, string virtualHost)
+    {
+        _permissions = permissions;
+        User = user;
+        VirtualHost = virtualHost;
+    }
+
+    public string User { get; }
+
+    public string VirtualHost { get; }
+
+    /// <summary>Changes whenever any permission changes: a decision cached under one version is stale under another.</summary>
+    public int Version => _permissions.Version;
+
+    public bool IsAllowed(AccessKind access, ResourceKind kind, string name) =>
+        _permissions.Find(User, VirtualHost) is { } permission && permission.Allows(access, ResourceName(kind, name));
+
+    /// <summary>Throws 403 ACCESS_REFUSED unless the user has <paramref name="access"/> to the resource.</summary>
+    public void Check(AccessKind access, ResourceKind kind, string name)
+    {
+        if (!IsAllowed(access, kind, name))
+        {
+            var noun = kind == ResourceKind.Queue ? "queue" : "exchange";
+            throw AmqpException.AccessRefused($"access to {noun} '{ResourceName(kind, name)}' in vhost '{VirtualHost}' refused for user '{User}'");
+        }
+    }
+
+    private static string ResourceName(ResourceKind kind, string name) =>
+        kind == ResourceKind.Exchange && name.Length == 0 ? DefaultExchangeName : name;
+}

@@ -1,0 +1,97 @@
+using AmqpBroker.Core.Exchanges;
+using AmqpBroker.Core.Policies;
+using AmqpBroker.Core.Queues;
+using AmqpBroker.Core.Security;
+using AmqpBroker.Core.Storage;
+
+namespace AmqpBroker.Core.Tests.TestSupport;
+
+/// <summary>
+/// A store that keeps vhosts, users, permissions and policies in memory, so a test can look at what the
+/// broker persisted and start a second broker from it. Exchanges, queues and bindings are not kept.
+/// </summary>
+internal sealed class MemoryDefinitionStore : IDefinitionStore
+{
+    public List<string> VirtualHosts { get; } = [];
+
+    public Dictionary<string, User> Users { get; } = [];
+
+    public Dictionary<(string User, string VirtualHost), Permission> Permissions { get; } = [];
+
+    public Dictionary<(string VirtualHost, string Name), Policy> Policies { get; } = [];
+
+    public StoredDefinitions Load() => new([.. VirtualHosts], [], [], [])
+    {
+        Users = [.. Users.Values],
+        Permissions = [.. Permissions.Values],
+        Policies = [.. Policies.Values],
+    };
+
+    public void PutVirtualHost(string name)
+    {
+        if (!VirtualHosts.Contains(name))
+        {
+            VirtualHosts.Add(name);
+        }
+    }
+
+    public void DeleteVirtualHost(string name)
+    {
+        VirtualHosts.Remove(name);
+        RemoveWhere(Permissions, k => k.VirtualHost == name);
+        RemoveWhere(Policies, k => k.VirtualHost == name);
+    }
+
+    public void PutUser(User user) => Users[user.Name] = user;
+
+    public void DeleteUser(string name)
+    {
+        Users.Remove(name);
+        RemoveWhere(Permissions, k => k.User == name);
+    }
+
+    public void PutPermission(Permission permission) => Permissions[(permission.User, permission.VirtualHost)] = permission;
+
+    public void DeletePermission(string user, string virtualHost) => Permissions.Remove((user, virtualHost));
+
+    public void PutPolicy(Policy policy) => Policies[(policy.VirtualHost, policy.Name)] = policy;
+
+    public void DeletePolicy(string virtualHost, string name) => Policies.Remove((virtualHost, name));
+
+    public void PutExchange(ExchangeDefinition exchange)
+    {
+    }
+
+    public void DeleteExchange(string virtualHost, string name)
+    {
+    }
+
+    public void PutQueue(QueueDefinition queue)
+    {
+    }
+
+    public void DeleteQueue(string virtualHost, string name)
+    {
+    }
+
+    public void PutBinding(BindingDefinition binding)
+    {
+    }
+
+    public void DeleteBinding(BindingDefinition binding)
+    {
+    }
+
+    public void Dispose()
+    {
+    }
+
+    private static void RemoveWhere<TKey, TValue>(Dictionary<TKey, TValue> map, Func<TKey, bool> predicate)
+        where TKey : notnull
+    {
+        foreach (var key in map.Keys.Where(predicate).ToList())
+        {
+            map.Remove(key);
+        }
+    }
+}
