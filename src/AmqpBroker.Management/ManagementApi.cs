@@ -35,6 +35,9 @@ public static class ManagementApi
         OverviewResource.Map(app);
         VirtualHostResource.Map(app);
         UserResource.Map(app);
+        PermissionResource.Map(app);
+        PolicyResource.Map(app);
+        DefinitionResource.Map(app);
         ExchangeResource.Map(app);
         QueueResource.Map(app);
         BindingResource.Map(app);

@@ -9,6 +9,9 @@ internal sealed class ManagementContext(Broker broker, Func<IReadOnlyList<Manage
     /// <summary>The management API level we implement; tools read it to decide which calls exist.</summary>
     public const string RabbitMqVersion = "3.10.8";
 
+    /// <summary>This broker's own version, from its assembly.</summary>
+    public static string ProductVersion { get; } = typeof(ManagementContext).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
+
     public Broker Broker => broker;
 
     /// <summary>RabbitMQ's node name form, <c>name@host</c>.</summary>

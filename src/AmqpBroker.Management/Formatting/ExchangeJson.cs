@@ -13,7 +13,7 @@ internal static class ExchangeJson
     public static JsonObject Create(Exchange exchange)
     {
         var definition = exchange.Definition;
-        return new JsonObject
+        var json = new JsonObject
         {
             ["name"] = definition.Name,
             ["vhost"] = definition.VirtualHost,
@@ -22,8 +22,13 @@ internal static class ExchangeJson
             ["auto_delete"] = definition.AutoDelete,
             ["internal"] = definition.Internal,
             ["arguments"] = FieldTableJson.ToJson(definition.Arguments),
-            ["policy"] = null,
         };
+        if (exchange.PolicyName is { } policy)
+        {
+            json["policy"] = policy;
+        }
+
+        return json;
     }
 
     /// <summary>A single exchange adds RabbitMQ's detailed-stats lists, empty without detailed rates.</summary>

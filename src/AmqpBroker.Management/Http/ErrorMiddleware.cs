@@ -1,4 +1,6 @@
 using AmqpBroker.Core.Errors;
+using AmqpBroker.Core.Policies;
+using AmqpBroker.Core.Security;
 using AmqpBroker.Protocol.Methods;
 using Microsoft.Extensions.Logging;
 
@@ -6,8 +8,9 @@ namespace AmqpBroker.Management.Http;
 
 /// <summary>
 /// The one place where failures become HTTP answers: <see cref="ApiException"/> as itself, a broker
-/// <see cref="AmqpException"/> as RabbitMQ's management plugin maps it, anything else as a JSON 500 that
-/// is logged (normal bad input never gets there; tests hold us to that).
+/// <see cref="AmqpException"/> as RabbitMQ's management plugin maps it, a refused policy or permission as
+/// a 400 with the broker's reason, anything else as a JSON 500 that is logged (normal bad input never
+/// gets there; tests hold us to that).
 /// </summary>
 internal sealed partial class ErrorMiddleware(RequestDelegate next, ILogger<ErrorMiddleware> logger)
 {
@@ -25,6 +28,15 @@ internal sealed partial class ErrorMiddleware(RequestDelegate next, ILogger<Erro
         {
             var (status, error) = Map(ex.Code);
             await WriteAsync(context, status, error, ex.Message).ConfigureAwait(false);
+        }
+        catch (PolicyValidationException ex)
+        {
+            // RabbitMQ's wording for a policy its validation refuses.
+            await WriteAsync(context, StatusCodes.Status400BadRequest, "bad_request", $"Validation failed\n\n{ex.Message}\n").ConfigureAwait(false);
+        }
+        catch (PermissionValidationException ex)
+        {
+            await WriteAsync(context, StatusCodes.Status400BadRequest, "bad_request", ex.Message).ConfigureAwait(false);
         }
         catch (BadHttpRequestException ex)
         {

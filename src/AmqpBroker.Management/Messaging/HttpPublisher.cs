@@ -3,6 +3,7 @@ using AmqpBroker.Core;
 using AmqpBroker.Core.Errors;
 using AmqpBroker.Core.Exchanges;
 using AmqpBroker.Core.Messages;
+using AmqpBroker.Core.Security;
 using AmqpBroker.Core.Statistics;
 using AmqpBroker.Core.VirtualHosts;
 using AmqpBroker.Management.Http;
@@ -42,7 +43,7 @@ internal static class HttpPublisher
 
         try
         {
-            return Route(broker, virtualHost, exchangeName, routingKey, properties.Encode(), bytes);
+            return Route(broker, virtualHost, user.AccessIn(virtualHost.Name), exchangeName, routingKey, properties.Encode(), bytes);
         }
         catch (AmqpException ex)
         {
@@ -50,8 +51,9 @@ internal static class HttpPublisher
         }
     }
 
-    private static bool Route(Broker broker, VirtualHost virtualHost, string exchangeName, string routingKey, byte[] properties, byte[] body)
+    private static bool Route(Broker broker, VirtualHost virtualHost, ResourceAccess access, string exchangeName, string routingKey, byte[] properties, byte[] body)
     {
+        access.Check(AccessKind.Write, ResourceKind.Exchange, exchangeName);
         var exchange = virtualHost.GetExchange(exchangeName);
         if (exchange.Definition.Internal)
         {

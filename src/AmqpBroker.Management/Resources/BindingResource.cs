@@ -70,11 +70,11 @@ internal static class BindingResource
         var arguments = body.Table("arguments");
         if (kind == "queue")
         {
-            virtualHost.Bind(destination, source, routingKey, arguments, HttpConnection.For(request.User, virtualHost.Name));
+            virtualHost.Bind(destination, source, routingKey, arguments, HttpConnection.For(request.User, virtualHost.Name), request.User.AccessIn(virtualHost.Name));
         }
         else
         {
-            virtualHost.BindExchange(destination, source, routingKey, arguments);
+            virtualHost.BindExchange(destination, source, routingKey, arguments, request.User.AccessIn(virtualHost.Name));
         }
 
         var key = BindingKey.For(routingKey, arguments);
@@ -100,11 +100,11 @@ internal static class BindingResource
             ?? throw ApiException.NotFound();
         if (kind == "queue")
         {
-            virtualHost.Unbind(destination, source, binding.RoutingKey, binding.Arguments, HttpConnection.For(request.User, virtualHost.Name));
+            virtualHost.Unbind(destination, source, binding.RoutingKey, binding.Arguments, HttpConnection.For(request.User, virtualHost.Name), request.User.AccessIn(virtualHost.Name));
         }
         else
         {
-            virtualHost.UnbindExchange(destination, source, binding.RoutingKey, binding.Arguments);
+            virtualHost.UnbindExchange(destination, source, binding.RoutingKey, binding.Arguments, request.User.AccessIn(virtualHost.Name));
         }
 
         request.NoContent();

@@ -62,7 +62,7 @@ internal static class ExchangeResource
             body.Boolean("internal") ?? false,
             body.Table("arguments"));
         var created = virtualHost.Exchanges.All(e => e.Name != name);
-        virtualHost.DeclareExchange(definition, passive: false);
+        virtualHost.DeclareExchange(definition, passive: false, request.User.AccessIn(virtualHost.Name));
         request.Created(created);
     }
 
@@ -70,7 +70,7 @@ internal static class ExchangeResource
     {
         var virtualHost = request.VirtualHost();
         var exchange = Find(request, virtualHost);
-        virtualHost.DeleteExchange(exchange.Name, request.QueryFlag("if-unused"));
+        virtualHost.DeleteExchange(exchange.Name, request.QueryFlag("if-unused"), request.User.AccessIn(virtualHost.Name));
         request.NoContent();
         return Task.CompletedTask;
     }

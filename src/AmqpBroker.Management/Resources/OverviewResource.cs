@@ -56,7 +56,7 @@ internal static class OverviewResource
             ["management_version"] = ManagementContext.RabbitMqVersion,
             ["rates_mode"] = "basic",
             ["exchange_types"] = ExchangeTypeList(),
-            ["product_version"] = ProductVersion,
+            ["product_version"] = ManagementContext.ProductVersion,
             ["product_name"] = "AmqpBroker",
             ["rabbitmq_version"] = ManagementContext.RabbitMqVersion,
             ["cluster_name"] = context.NodeName,
@@ -128,6 +128,4 @@ internal static class OverviewResource
         ["ip"] = l.EndPoint.Address.ToString(),
         ["port"] = l.EndPoint.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
     })]);
-
-    private static string ProductVersion => typeof(OverviewResource).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
 }

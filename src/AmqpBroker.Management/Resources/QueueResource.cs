@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using AmqpBroker.Core.Queues;
+using AmqpBroker.Core.Security;
 using AmqpBroker.Core.Sessions;
 using AmqpBroker.Core.VirtualHosts;
 using AmqpBroker.Management.Formatting;
@@ -64,7 +65,7 @@ internal static class QueueResource
             body.Boolean("auto_delete") ?? false,
             body.Table("arguments"));
         var created = virtualHost.FindQueue(name) is null;
-        virtualHost.DeclareQueue(definition, HttpConnection.For(request.User, virtualHost.Name), passive: false);
+        virtualHost.DeclareQueue(definition, HttpConnection.For(request.User, virtualHost.Name), passive: false, access: request.User.AccessIn(virtualHost.Name));
         request.Created(created);
     }
 
@@ -72,7 +73,7 @@ internal static class QueueResource
     {
         var virtualHost = request.VirtualHost();
         var queue = Find(request, virtualHost);
-        virtualHost.DeleteQueue(queue.Name, request.QueryFlag("if-unused"), request.QueryFlag("if-empty"), HttpConnection.For(request.User, virtualHost.Name));
+        virtualHost.DeleteQueue(queue.Name, request.QueryFlag("if-unused"), request.QueryFlag("if-empty"), HttpConnection.For(request.User, virtualHost.Name), request.User.AccessIn(virtualHost.Name));
         request.NoContent();
         return Task.CompletedTask;
     }
@@ -81,6 +82,7 @@ internal static class QueueResource
     {
         var virtualHost = request.VirtualHost();
         var queue = Find(request, virtualHost);
+        request.User.AccessIn(virtualHost.Name).Check(AccessKind.Read, ResourceKind.Queue, queue.Name);
         queue.CheckAccess(HttpConnection.For(request.User, virtualHost.Name));
         queue.Purge();
         request.NoContent();
@@ -91,7 +93,9 @@ internal static class QueueResource
     {
         var virtualHost = request.VirtualHost();
         var body = await request.ReadBodyAsync().ConfigureAwait(false);
-        var queue = virtualHost.GetQueue(request.Route("queue"), HttpConnection.For(request.User, virtualHost.Name));
+        var name = request.Route("queue");
+        request.User.AccessIn(virtualHost.Name).Check(AccessKind.Read, ResourceKind.Queue, name);
+        var queue = virtualHost.GetQueue(name, HttpConnection.For(request.User, virtualHost.Name));
         await request.JsonAsync(HttpGetter.Get(request.Broker, queue, body)).ConfigureAwait(false);
     }
 }

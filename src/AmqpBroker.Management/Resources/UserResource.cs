@@ -17,7 +17,8 @@ internal static class UserResource
         routes.Put("/api/users/{user}", Access.Administrator, Put);
         routes.Delete("/api/users/{user}", Access.Administrator, request =>
         {
-            if (!request.Broker.Users.Delete(request.Route("user")))
+            // The user's permissions go with it and its connections are closed, as in RabbitMQ.
+            if (!request.Broker.DeleteUser(request.Route("user")))
             {
                 throw ApiException.NotFound();
             }
@@ -26,6 +27,11 @@ internal static class UserResource
             return Task.CompletedTask;
         });
         routes.Post("/api/users/bulk-delete", Access.Administrator, BulkDelete);
+        routes.Get("/api/users/without-permissions", Access.Administrator, request =>
+        {
+            var withPermissions = request.Broker.Permissions.Select(p => p.User).ToHashSet(StringComparer.Ordinal);
+            return request.ListAsync(request.Broker.Users.All.Where(u => !withPermissions.Contains(u.Name)).OrderBy(u => u.Name, StringComparer.Ordinal).Select(UserJson.Create));
+        });
     }
 
     private static async Task Put(ApiRequest request)
@@ -34,7 +40,7 @@ internal static class UserResource
         var body = await request.ReadBodyAsync().ConfigureAwait(false);
         var user = UserDocument.Read(name, body);
         var created = request.Broker.Users.Find(name) is null;
-        request.Broker.Users.Put(user);
+        request.Broker.PutUser(user);
         request.Created(created);
     }
 
@@ -46,7 +52,7 @@ internal static class UserResource
             .ToList();
         foreach (var name in names)
         {
-            request.Broker.Users.Delete(name);
+            request.Broker.DeleteUser(name);
         }
 
         request.NoContent();

@@ -10,12 +10,25 @@ internal static class VirtualHostResource
 {
     public static void Map(IEndpointRouteBuilder routes)
     {
-        routes.Get("/api/vhosts", Access.Management, request =>
-            request.ListAsync(request.VisibleVirtualHosts().Select(v => VirtualHostJson.Create(v, request.Context))));
+        routes.Get("/api/vhosts", Access.Management, request => request.ListAsync(request.Broker.VirtualHosts
+            .Where(v => request.User.CanListVirtualHost(v.Name))
+            .OrderBy(v => v.Name, StringComparer.Ordinal)
+            .Select(v => VirtualHostJson.Create(v, request.Context))));
         // RabbitMQ 3.10 shows a single vhost to administrators only.
         routes.Get("/api/vhosts/{vhost}", Access.Administrator, request =>
             request.JsonAsync(VirtualHostJson.Create(request.VirtualHost(), request.Context)));
         routes.Put("/api/vhosts/{vhost}", Access.Administrator, Put);
+        routes.Delete("/api/vhosts/{vhost}", Access.Administrator, request =>
+        {
+            // Its queues, exchanges, permissions and policies go with it; its connections are closed.
+            if (!request.Broker.DeleteVirtualHost(request.Route("vhost")))
+            {
+                throw ApiException.NotFound();
+            }
+
+            request.NoContent();
+            return Task.CompletedTask;
+        });
     }
 
     /// <summary>Creates the vhost (201) or leaves an existing one as it is (204); description and tags are accepted but not kept.</summary>

@@ -29,7 +29,18 @@ internal sealed class ApiUser(User user, Broker broker)
     /// <summary>Users without any management tag may not use the API at all.</summary>
     public bool IsManagementUser => IsMonitoring || IsPolicymaker || HasTag(ManagementTag);
 
-    public bool CanAccessVirtualHost(string virtualHost) => broker.FindVirtualHost(virtualHost) is not null;
+    /// <summary>
+    /// Whether the user may see and manage the vhost's objects: administrators may use every vhost, others
+    /// only those they have a permission on (RabbitMQ's rule).
+    /// </summary>
+    public bool CanAccessVirtualHost(string virtualHost) =>
+        broker.FindVirtualHost(virtualHost) is not null && (IsAdministrator || broker.CanAccessVirtualHost(Name, virtualHost));
+
+    /// <summary>Whether /api/vhosts lists the vhost: monitoring users see every vhost there.</summary>
+    public bool CanListVirtualHost(string virtualHost) => IsMonitoring || CanAccessVirtualHost(virtualHost);
+
+    /// <summary>The AMQP permission checks (configure, write, read) for the user's operations in the vhost.</summary>
+    public ResourceAccess AccessIn(string virtualHost) => broker.AccessFor(Name, virtualHost);
 
     /// <summary>Whether the user may see a connection (and its channels and consumers): their own, or any when monitoring.</summary>
     public bool CanSee(ClientConnection connection) => IsMonitoring || connection.User.Name == Name;
@@ -41,7 +52,7 @@ internal sealed class ApiUser(User user, Broker broker)
         {
             Access.Administrator => (IsAdministrator, "Not administrator user"),
             Access.Monitoring => (IsMonitoring, "Not monitor user"),
-            Access.Policymaker => (IsPolicymaker, "Not policymaker user"),
+            Access.Policymaker => (IsPolicymaker, "User not authorised to access object"),
             _ => (IsManagementUser, "Not management user"),
         };
         if (!granted)
