@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json.Nodes;
 using AmqpBroker.InteropTests.Support;
 
 namespace AmqpBroker.InteropTests.Management;
@@ -54,7 +55,9 @@ public sealed class ConnectionEndpointTests : ManagementTestBase
         await channel.BasicQosAsync(0, 7, false);
         var tag = await channel.BasicConsumeAsync(queue, autoAck: false, consumerTag: "mgmt-consumer-" + Guid.NewGuid().ToString("N"), noLocal: false, exclusive: false, arguments: null, consumer: new CollectingConsumer(channel));
 
-        var consumers = await EventuallyJsonAsync("api/consumers/%2F", list => list.AsArray().Any(c => c!["consumer_tag"]!.GetValue<string>() == tag), "the consumer is listed");
+        // RabbitMQ fills in channel_details with its next statistics.
+        var consumers = await EventuallyJsonAsync("api/consumers/%2F",
+            list => list.AsArray().Any(c => c!["consumer_tag"]!.GetValue<string>() == tag && c["channel_details"] is JsonObject), "the consumer is listed");
         var consumer = consumers.AsArray().Single(c => c!["consumer_tag"]!.GetValue<string>() == tag)!;
         using (Assert.EnterMultipleScope())
         {

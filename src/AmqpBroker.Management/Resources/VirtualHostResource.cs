@@ -1,3 +1,4 @@
+using AmqpBroker.Core.Security;
 using AmqpBroker.Management.Formatting;
 using AmqpBroker.Management.Http;
 using AmqpBroker.Management.Security;
@@ -31,7 +32,10 @@ internal static class VirtualHostResource
         });
     }
 
-    /// <summary>Creates the vhost (201) or leaves an existing one as it is (204); description and tags are accepted but not kept.</summary>
+    /// <summary>
+    /// Creates the vhost (201) or leaves an existing one as it is (204); description and tags are accepted but
+    /// not kept. As RabbitMQ's API does, the administrator who creates a vhost gets full permissions on it.
+    /// </summary>
     private static async Task Put(ApiRequest request)
     {
         // The body is still checked, so a malformed one is refused as RabbitMQ refuses it.
@@ -41,6 +45,11 @@ internal static class VirtualHostResource
         var name = request.Route("vhost");
         var created = request.Broker.FindVirtualHost(name) is null;
         request.Broker.AddVirtualHost(name);
+        if (created)
+        {
+            request.Broker.SetPermission(new Permission(request.User.Name, name, ".*", ".*", ".*"));
+        }
+
         request.Created(created);
     }
 }
