@@ -55,6 +55,44 @@ public sealed class RabbitMqAdminTests : ManagementTestBase
     }
 
     [Test]
+    public async Task Purge_close_export_and_import_through_rabbitmqadmin()
+    {
+        var queue = Track(UniqueName());
+        await RunAsync("declare", "queue", $"name={queue}", "durable=true");
+        await RunAsync("publish", "exchange=amq.default", $"routing_key={queue}", "payload=x");
+        await RunAsync("purge", "queue", $"name={queue}");
+        await EventuallyJsonAsync($"api/queues/%2F/{Segment(queue)}", q => q["messages"]?.GetValue<long>() == 0, "the queue was purged");
+
+        var file = Path.Combine(Path.GetTempPath(), $"amqpbroker-rabbitmqadmin-{Guid.NewGuid():N}.json");
+        try
+        {
+            await RunAsync("export", file);
+            var exported = JsonNode.Parse(await File.ReadAllTextAsync(file))!;
+            Assert.That(exported["queues"]!.AsArray().Select(q => q!["name"]!.GetValue<string>()), Does.Contain(queue));
+
+            await RunAsync("delete", "queue", $"name={queue}");
+            await RunAsync("import", file);
+            Assert.That((await GetJsonAsync($"api/queues/%2F/{Segment(queue)}"))["durable"]!.GetValue<bool>(), Is.True, "the import brought the queue back");
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+
+        var connection = await ConnectAsync(f => f.ClientProvidedName = "rabbitmqadmin-close-" + Guid.NewGuid().ToString("N"));
+        var closed = new TaskCompletionSource<ShutdownEventArgs>(TaskCreationOptions.RunContinuationsAsynchronously);
+        connection.ConnectionShutdownAsync += (_, args) =>
+        {
+            closed.TrySetResult(args);
+            return Task.CompletedTask;
+        };
+        var listed = await EventuallyJsonAsync("api/connections", list => list.AsArray().Any(c => c!["user_provided_name"]?.GetValue<string>() == connection.ClientProvidedName), "the connection is listed");
+        var name = listed.AsArray().First(c => c!["user_provided_name"]?.GetValue<string>() == connection.ClientProvidedName)!["name"]!.GetValue<string>();
+        await RunAsync("close", "connection", $"name={name}");
+        Assert.That((await closed.Task.WaitAsync(Timeout)).ReplyCode, Is.EqualTo(320));
+    }
+
+    [Test]
     public async Task Show_overview_and_list_connections_vhosts_users_and_nodes()
     {
         await ConnectAsync();
