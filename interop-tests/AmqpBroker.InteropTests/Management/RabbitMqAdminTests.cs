@@ -95,11 +95,12 @@ public sealed class RabbitMqAdminTests : ManagementTestBase
     [Test]
     public async Task Show_overview_and_list_connections_vhosts_users_and_nodes()
     {
-        await ConnectAsync();
-        await EventuallyJsonAsync("api/connections", list => list.AsArray().Count > 0, "the connection is listed");
+        var connection = await ConnectAsync(f => f.ClientProvidedName = "rabbitmqadmin-list-" + Guid.NewGuid().ToString("N"));
+        var listed = await EventuallyJsonAsync("api/connections", list => list.AsArray().Any(c => c!["user_provided_name"]?.GetValue<string>() == connection.ClientProvidedName), "the connection is listed");
+        var name = listed.AsArray().First(c => c!["user_provided_name"]?.GetValue<string>() == connection.ClientProvidedName)!["name"]!.GetValue<string>();
         var overview = JsonNode.Parse(await RunAsync("-f", "raw_json", "show", "overview"))!.AsArray()[0]!;
         Assert.That(overview["rabbitmq_version"]!.GetValue<string>(), Does.StartWith("3."));
-        Assert.That(JsonNode.Parse(await RunAsync("-f", "raw_json", "list", "connections"))!.AsArray(), Is.Not.Empty);
+        Assert.That(JsonNode.Parse(await RunAsync("-f", "raw_json", "list", "connections"))!.AsArray().Select(c => c!["name"]!.GetValue<string>()), Does.Contain(name));
         Assert.That(JsonNode.Parse(await RunAsync("-f", "raw_json", "list", "vhosts"))!.AsArray().Select(v => v!["name"]!.GetValue<string>()), Does.Contain("/"));
         Assert.That(JsonNode.Parse(await RunAsync("-f", "raw_json", "list", "users"))!.AsArray().Select(u => u!["name"]!.GetValue<string>()), Does.Contain("guest"));
         Assert.That(JsonNode.Parse(await RunAsync("-f", "raw_json", "list", "nodes"))!.AsArray(), Has.Count.EqualTo(1));
