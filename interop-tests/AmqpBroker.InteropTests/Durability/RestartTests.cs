@@ -1,3 +1,5 @@
+using AmqpBroker.Core.Policies;
+using AmqpBroker.Core.Security;
 using AmqpBroker.Hosting;
 
 namespace AmqpBroker.InteropTests.Durability;
@@ -70,6 +72,90 @@ public sealed class RestartTests
             Assert.That(await channel.MessageCountAsync("q"), Is.EqualTo(1u));
         });
     }
+
+    [Test]
+    public async Task Users_permissions_vhosts_and_policies_come_back_and_apply_to_recovered_queues()
+    {
+        await using (var broker = await StartAsync())
+        {
+            broker.Broker.PutUser(new User("alice", PasswordHasher.Hash("secret"), ["monitoring"]));
+            broker.Broker.AddVirtualHost("staging");
+            broker.Broker.SetPermission(new Permission("alice", "staging", ".*", "^amq\\.default$", ".*"));
+            broker.Broker.PutPolicy(new Policy("staging", "limit", "^orders$", PolicyApplyTo.Queues, 0, new Dictionary<string, object?> { ["max-length"] = 1L }));
+            await using var connection = await ConnectAsync(broker, "alice", "secret", "staging");
+            await using var channel = await connection.CreateChannelAsync();
+            await channel.QueueDeclareAsync("orders", durable: true, exclusive: false, autoDelete: false);
+        }
+
+        await using (var broker = await StartAsync())
+        {
+            Assert.That(string.Join(",", broker.Broker.Users.Find("alice")!.Tags), Is.EqualTo("monitoring"));
+            var queue = broker.Broker.FindVirtualHost("staging")!.FindQueue("orders")!;
+            Assert.That((queue.PolicyName, queue.Arguments.MaxLength), Is.EqualTo(("limit", (long?)1)));
+
+            await using var connection = await ConnectAsync(broker, "alice", "secret", "staging");
+            await using var channel = await connection.CreateChannelAsync();
+            await channel.BasicPublishAsync(string.Empty, "orders", "1"u8.ToArray());
+            await channel.BasicPublishAsync(string.Empty, "orders", "2"u8.ToArray());
+            Assert.That(await channel.MessageCountAsync("orders"), Is.EqualTo(1u), "the recovered policy limits the recovered queue");
+
+            var refused = await Assert.CatchAsync<OperationInterruptedException>(async () => await channel.ExchangeDeclareAsync("x", ExchangeType.Fanout, arguments: new Dictionary<string, object?> { ["alternate-exchange"] = "ae" }))!;
+            Assert.That(refused?.ShutdownReason?.ReplyText, Is.EqualTo("ACCESS_REFUSED - access to exchange 'ae' in vhost 'staging' refused for user 'alice'"), "the write pattern came back too");
+        }
+    }
+
+    [Test]
+    public async Task Deleted_users_vhosts_permissions_and_policies_stay_deleted_and_the_default_user_is_not_recreated()
+    {
+        await using (var broker = await StartAsync())
+        {
+            broker.Broker.PutUser(new User("admin", PasswordHasher.Hash("pw"), ["administrator"]));
+            broker.Broker.SetPermission(new Permission("admin", "/", ".*", ".*", ".*"));
+            broker.Broker.AddVirtualHost("gone");
+            broker.Broker.SetPermission(new Permission("admin", "gone", ".*", ".*", ".*"));
+            await using (var connection = await ConnectAsync(broker, "admin", "pw", "gone"))
+            await using (var channel = await connection.CreateChannelAsync())
+            {
+                await channel.QueueDeclareAsync("q", durable: true, exclusive: false, autoDelete: false);
+            }
+
+            broker.Broker.PutPolicy(new Policy("/", "dropped", ".*", PolicyApplyTo.All, 0, new Dictionary<string, object?> { ["max-length"] = 1L }));
+            broker.Broker.DeletePolicy("/", "dropped");
+            Assert.That(broker.Broker.DeleteVirtualHost("gone"), Is.True);
+            Assert.That(broker.Broker.DeleteUser(broker.Options.Settings.DefaultUser), Is.True);
+        }
+
+        await using (var broker = await StartAsync())
+        {
+            Assert.That(string.Join(",", broker.Broker.Users.All.Select(u => u.Name)), Is.EqualTo("admin"), "no default user once users exist");
+            Assert.That(broker.Broker.FindVirtualHost("gone"), Is.Null);
+            Assert.That(broker.Broker.Permissions.Select(p => (p.User, p.VirtualHost)).Single(), Is.EqualTo(("admin", "/")));
+            Assert.That(broker.Broker.Policies, Is.Empty);
+            await Assert.ThatAsync(
+                () => new ConnectionFactory { Uri = broker.AmqpUri, AutomaticRecoveryEnabled = false }.CreateConnectionAsync(),
+                Throws.InstanceOf<AuthenticationFailureException>().Or.InstanceOf<BrokerUnreachableException>(),
+                "guest is gone");
+
+            broker.Broker.AddVirtualHost("gone");
+            broker.Broker.SetPermission(new Permission("admin", "gone", ".*", ".*", ".*"));
+            await using var connection = await ConnectAsync(broker, "admin", "pw", "gone");
+            await using var channel = await connection.CreateChannelAsync();
+            Assert.That(await ExistsAsync(connection, c => c.QueueDeclarePassiveAsync("q")), Is.False, "the deleted vhost's queue went with it");
+        }
+    }
+
+    private Task<BrokerHost> StartAsync() =>
+        BrokerHost.StartAsync(new BrokerOptions { Port = 0, ManagementPort = BrokerOptions.ManagementDisabled, Bind = "127.0.0.1", DataDir = _dataDirectory });
+
+    private static Task<IConnection> ConnectAsync(BrokerHost broker, string user, string password, string virtualHost) =>
+        new ConnectionFactory
+        {
+            Uri = broker.AmqpUri,
+            UserName = user,
+            Password = password,
+            VirtualHost = virtualHost,
+            AutomaticRecoveryEnabled = false,
+        }.CreateConnectionAsync();
 
     private async Task WithBrokerAsync(Func<IConnection, IChannel, Task> action)
     {

@@ -81,29 +81,51 @@ internal static class PolicyValidator
         "max-length-bytes" => settings with { MaxLengthBytes = Integer(value, 0, "maximum length in bytes") },
         "message-ttl" => settings with { MessageTtl = Integer(value, 0, "message TTL") },
         "overflow" => settings with { Overflow = Overflow(value) },
-
-        // Valid in RabbitMQ but meaningless here: checked, then ignored.
-        "dead-letter-strategy" => Ignored(settings, OneOf(value, "dead letter strategy", "at-most-once", "at-least-once")),
-        "initial-cluster-size" => Ignored(settings, Integer(value, 0, "cluster size")),
-        "max-age" => Ignored(settings, MaxAge(value)),
-        "max-in-memory-bytes" or "max-in-memory-length" => Ignored(settings, Integer(value, 0, "maximum memory in bytes")),
-        "queue-leader-locator" => Ignored(settings, OneOf(value, "queue leader locator value", "client-local", "balanced", "random", "least-leaders")),
-        "queue-master-locator" => Ignored(settings, QueueMasterLocator(value)),
-        "queue-mode" => Ignored(settings, OneOf(value, "queue-mode value", "default", "lazy")),
-        "stream-max-segment-size-bytes" => Ignored(settings, Integer(value, 0, "segment size")),
+        _ when IsValidIgnoredKey(key, value) => settings,
         _ => null,
     };
+
+    /// <summary>
+    /// Keys that are valid in RabbitMQ but mean nothing in a single-node broker of classic queues: their
+    /// values are checked (a bad one throws) and then ignored. False for a key RabbitMQ does not know.
+    /// </summary>
+    private static bool IsValidIgnoredKey(string key, object? value)
+    {
+        switch (key)
+        {
+            case "dead-letter-strategy":
+                OneOf(value, "dead letter strategy", "at-most-once", "at-least-once");
+                return true;
+            case "initial-cluster-size":
+                Integer(value, 0, "cluster size");
+                return true;
+            case "max-age":
+                CheckMaxAge(value);
+                return true;
+            case "max-in-memory-bytes" or "max-in-memory-length":
+                Integer(value, 0, "maximum memory in bytes");
+                return true;
+            case "queue-leader-locator":
+                OneOf(value, "queue leader locator value", "client-local", "balanced", "random", "least-leaders");
+                return true;
+            case "queue-master-locator" when value is not ("min-masters" or "client-local" or "random"):
+                throw new PolicyValidationException($"{PolicyTerms.Format(value)} invalid queue-master-locator value");
+            case "queue-master-locator":
+                return true;
+            case "queue-mode":
+                OneOf(value, "queue-mode value", "default", "lazy");
+                return true;
+            case "stream-max-segment-size-bytes":
+                Integer(value, 0, "segment size");
+                return true;
+            default:
+                return false;
+        }
+    }
 
     private static PolicySettings Unknown(PolicySettings settings, List<KeyValuePair<string, object?>> unknown, KeyValuePair<string, object?> entry)
     {
         unknown.Add(entry);
-        return settings;
-    }
-
-    /// <summary>The value was validated for its side effect (the exception); the settings do not change.</summary>
-    private static PolicySettings Ignored<T>(PolicySettings settings, T validated)
-    {
-        _ = validated;
         return settings;
     }
 
@@ -125,12 +147,12 @@ internal static class PolicyValidator
         _ => throw NotValid(value, "overflow value"),
     };
 
-    private static string QueueMasterLocator(object? value) =>
-        value is "min-masters" or "client-local" or "random" ? (string)value : throw new PolicyValidationException($"{PolicyTerms.Format(value)} invalid queue-master-locator value");
-
     /// <summary>A stream's max-age: a positive whole number and one unit of Y, M, D, h, m or s.</summary>
-    private static string MaxAge(object? value) =>
-        value is string text && Regex.IsMatch(text, "^[0-9]+[YMDhms]$", RegexOptions.CultureInvariant) && text.Any(c => c is >= '1' and <= '9')
-            ? text
-            : throw NotValid(value, "max age");
+    private static void CheckMaxAge(object? value)
+    {
+        if (!(value is string text && Regex.IsMatch(text, "^[0-9]+[YMDhms]$", RegexOptions.CultureInvariant) && text.Any(c => c is >= '1' and <= '9')))
+        {
+            throw NotValid(value, "max age");
+        }
+    }
 }
