@@ -73,6 +73,7 @@ public sealed class ConnectionExtensionTests : BrokerTestBase
         await using var host = await BrokerHost.StartAsync(new BrokerOptions
         {
             Port = 0,
+            ManagementPort = BrokerOptions.ManagementDisabled,
             Bind = "127.0.0.1",
             InMemory = true,
             Settings = new BrokerSettings { ChannelMax = 3 },

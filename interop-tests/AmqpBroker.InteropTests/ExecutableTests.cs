@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 
 namespace AmqpBroker.InteropTests;
@@ -58,7 +59,7 @@ public sealed partial class ExecutableTests
     [Test]
     public async Task Starts_on_an_ephemeral_port_serves_a_client_and_exits_0_on_SIGTERM()
     {
-        var broker = Start(["--port", "0", "--in-memory", "--bind", "127.0.0.1"]);
+        var broker = Start(["--port", "0", "--management-port", "-1", "--in-memory", "--bind", "127.0.0.1"]);
         var ready = await broker.WaitForReadyAsync(StartDeadline);
         await TestContext.Out.WriteLineAsync($"ready after {ready.Elapsed.TotalMilliseconds:0} ms: {ready.Line}");
 
@@ -82,7 +83,7 @@ public sealed partial class ExecutableTests
     [Test]
     public async Task SIGINT_stops_it_like_Ctrl_C_with_exit_code_0()
     {
-        var broker = Start(["--port", "0", "--in-memory", "--bind", "127.0.0.1"]);
+        var broker = Start(["--port", "0", "--management-port", "-1", "--in-memory", "--bind", "127.0.0.1"]);
         await broker.WaitForReadyAsync(StartDeadline);
 
         await broker.SignalAsync("INT");
@@ -92,7 +93,7 @@ public sealed partial class ExecutableTests
     [Test]
     public async Task SIGTERM_closes_connected_clients_with_CONNECTION_FORCED_and_still_exits_promptly()
     {
-        var broker = Start(["--port", "0", "--in-memory", "--bind", "127.0.0.1"]);
+        var broker = Start(["--port", "0", "--management-port", "-1", "--in-memory", "--bind", "127.0.0.1"]);
         var ready = await broker.WaitForReadyAsync(StartDeadline);
         await using var connection = await Factory(ready.Port).CreateConnectionAsync();
         var closed = new TaskCompletionSource<ShutdownEventArgs>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -122,7 +123,7 @@ public sealed partial class ExecutableTests
     {
         var root = TempDirectory();
         var dataDir = Path.Combine(root, "nested", "data");
-        var broker = Start(["--port", "0", "--bind", "127.0.0.1", "--data-dir", dataDir]);
+        var broker = Start(["--port", "0", "--management-port", "-1", "--bind", "127.0.0.1", "--data-dir", dataDir]);
         var ready = await broker.WaitForReadyAsync(StartDeadline);
 
         Assert.That(ready.Storage, Is.EqualTo($"data in {Path.GetFullPath(dataDir)}"));
@@ -139,6 +140,7 @@ public sealed partial class ExecutableTests
         var broker = Start([], new Dictionary<string, string>
         {
             ["Broker__Port"] = "0",
+            ["Broker__ManagementPort"] = "0",
             ["Broker__Bind"] = "127.0.0.1",
             ["Broker__InMemory"] = "true",
         });
@@ -146,6 +148,7 @@ public sealed partial class ExecutableTests
 
         Assert.That((ready.Address, ready.Storage), Is.EqualTo(("127.0.0.1", "in memory")));
         Assert.That(ready.Port, Is.Not.EqualTo(5672));
+        Assert.That(ready.ManagementPort, Is.GreaterThan(0).And.Not.EqualTo(15672), "Broker__ManagementPort=0");
         await PublishAndGetAsync(ready.Port);
 
         await broker.SignalAsync("TERM");
@@ -160,7 +163,7 @@ public sealed partial class ExecutableTests
         occupant.Start();
         var taken = ((IPEndPoint)occupant.LocalEndpoint).Port;
 
-        var broker = Start(["--port", "0"], new Dictionary<string, string>
+        var broker = Start(["--port", "0", "--management-port", "0"], new Dictionary<string, string>
         {
             ["Broker__Port"] = taken.ToString(CultureInfo.InvariantCulture),
             ["Broker__Bind"] = "127.0.0.1",
@@ -174,13 +177,41 @@ public sealed partial class ExecutableTests
     }
 
     [Test]
+    public async Task Management_port_0_serves_the_admin_API_on_a_port_the_ready_line_names()
+    {
+        var broker = Start(["--port", "0", "--management-port", "0", "--in-memory", "--bind", "127.0.0.1"]);
+        var ready = await broker.WaitForReadyAsync(StartDeadline);
+        Assert.That(ready.ManagementPort, Is.GreaterThan(0).And.Not.EqualTo(15672));
+
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{ready.ManagementPort}/"), Timeout = Timeout };
+        http.DefaultRequestHeaders.Authorization = new("Basic", Convert.ToBase64String("guest:guest"u8));
+        var overview = JsonNode.Parse(await http.GetStringAsync("api/overview"))!;
+        var amqpPorts = overview["listeners"]!.AsArray().Select(l => l!["port"]!.GetValue<int>());
+        Assert.That(amqpPorts, Is.EqualTo(new[] { ready.Port }), "the overview lists the AMQP listener");
+
+        await broker.SignalAsync("TERM");
+        Assert.That(await broker.WaitForExitAsync(StopDeadline), Is.Zero, broker.Output);
+    }
+
+    [Test]
+    public async Task Management_port_minus_1_turns_the_admin_API_off()
+    {
+        var broker = Start(["--port", "0", "--management-port", "-1", "--in-memory", "--bind", "127.0.0.1"]);
+        var ready = await broker.WaitForReadyAsync(StartDeadline);
+
+        Assert.That(ready.ManagementPort, Is.Null, ready.Line);
+        await broker.SignalAsync("TERM");
+        Assert.That(await broker.WaitForExitAsync(StopDeadline), Is.Zero, broker.Output);
+    }
+
+    [Test]
     public async Task Port_already_in_use_fails_startup_with_a_non_zero_exit_code()
     {
         using var occupant = new TcpListener(IPAddress.Loopback, 0);
         occupant.Start();
         var taken = ((IPEndPoint)occupant.LocalEndpoint).Port;
 
-        var broker = Start(["--port", taken.ToString(CultureInfo.InvariantCulture), "--in-memory", "--bind", "127.0.0.1"]);
+        var broker = Start(["--port", taken.ToString(CultureInfo.InvariantCulture), "--management-port", "0", "--in-memory", "--bind", "127.0.0.1"]);
         var exitCode = await broker.WaitForExitAsync(StartDeadline);
 
         Assert.That(exitCode, Is.Not.Zero, broker.Output);
@@ -255,10 +286,11 @@ public sealed partial class ExecutableTests
         return dll;
     }
 
-    [GeneratedRegex(@"^AmqpBroker ready: amqp://(?<address>.+):(?<port>\d+) \((?<storage>.*)\)$")]
+    [GeneratedRegex(@"^AmqpBroker ready: amqp://(?<address>.+):(?<port>\d+) \((?<storage>.*?)\)(, management http://.+:(?<managementPort>\d+)/)?$")]
     private static partial Regex ReadyLine();
 
-    private sealed record Ready(string Line, string Address, int Port, string Storage, TimeSpan Elapsed);
+    /// <param name="ManagementPort">The admin API's port, or null when the ready line names none (it is disabled).</param>
+    private sealed record Ready(string Line, string Address, int Port, string Storage, int? ManagementPort, TimeSpan Elapsed);
 
     /// <summary>The broker executable under test, its output collected line by line.</summary>
     private sealed class BrokerProcess : IAsyncDisposable
@@ -331,6 +363,7 @@ public sealed partial class ExecutableTests
                 match.Groups["address"].Value,
                 int.Parse(match.Groups["port"].Value, CultureInfo.InvariantCulture),
                 match.Groups["storage"].Value,
+                match.Groups["managementPort"].Success ? int.Parse(match.Groups["managementPort"].Value, CultureInfo.InvariantCulture) : null,
                 elapsed);
         }
 

@@ -3,6 +3,7 @@ using AmqpBroker.Core.Alarms;
 using AmqpBroker.Core.Policies;
 using AmqpBroker.Core.Scheduling;
 using AmqpBroker.Core.Security;
+using AmqpBroker.Core.Statistics;
 using AmqpBroker.Core.Storage;
 using AmqpBroker.Core.VirtualHosts;
 
@@ -37,6 +38,7 @@ public sealed class Broker : IDisposable
         _store = store ?? NoDefinitionStore.Instance;
         _messages = messages ?? NoMessageStore.Instance;
         Scheduler = new BrokerScheduler(time, TimeSpan.FromMilliseconds(250));
+        StartedAt = time.GetUtcNow();
         var stored = _store.Load();
         foreach (var user in stored.Users)
         {
@@ -93,6 +95,12 @@ public sealed class Broker : IDisposable
     public ResourceAlarm Alarm { get; } = new();
 
     public TimeProvider Time => Scheduler.Time;
+
+    /// <summary>Message events of every channel since start (channels count into it as they go).</summary>
+    public MessageCounters MessageTotals { get; } = new();
+
+    /// <summary>When this broker was created, for uptime.</summary>
+    public DateTimeOffset StartedAt { get; }
 
     public IReadOnlyCollection<VirtualHost> VirtualHosts => [.. _virtualHosts.Values];
 

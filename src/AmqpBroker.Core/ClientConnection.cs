@@ -1,4 +1,5 @@
 using AmqpBroker.Core.Security;
+using AmqpBroker.Core.Statistics;
 
 namespace AmqpBroker.Core;
 
@@ -30,6 +31,15 @@ public sealed class ClientConnection
     public IReadOnlyDictionary<string, object?> ClientProperties { get; }
 
     public DateTimeOffset ConnectedAt { get; }
+
+    /// <summary>Endpoints and negotiated limits, for the admin API.</summary>
+    public ConnectionDetails Details { get; init; } = ConnectionDetails.Unknown;
+
+    /// <summary>
+    /// The connection's open channels right now. Channels are the server's; it supplies this so that the
+    /// admin API, which knows only Core, can list them.
+    /// </summary>
+    public Func<IReadOnlyList<ChannelSnapshot>> Channels { get; init; } = static () => [];
 
     /// <summary>Closes the connection with 320 CONNECTION_FORCED and <paramref name="reason"/>.</summary>
     public void ForceClose(string reason) => _forceClose(reason);

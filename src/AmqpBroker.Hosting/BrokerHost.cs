@@ -1,6 +1,7 @@
 using System.Net;
 using AmqpBroker.Core;
 using AmqpBroker.Core.Storage;
+using AmqpBroker.Management;
 using AmqpBroker.Storage.Definitions;
 using AmqpBroker.Storage.Messages;
 using AmqpBroker.Server.Connections;
@@ -24,12 +25,12 @@ namespace AmqpBroker.Hosting;
 public sealed class BrokerHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
-    private readonly ListenOptions _amqpListener;
+    private readonly Listeners _listeners;
 
-    private BrokerHost(WebApplication app, ListenOptions amqpListener, Broker broker, BrokerOptions options)
+    private BrokerHost(WebApplication app, Listeners listeners, Broker broker, BrokerOptions options)
     {
         _app = app;
-        _amqpListener = amqpListener;
+        _listeners = listeners;
         Broker = broker;
         Options = options;
     }
@@ -40,18 +41,32 @@ public sealed class BrokerHost : IAsyncDisposable
     public Broker Broker { get; }
 
     /// <summary>The bound AMQP endpoint (the real port when <see cref="BrokerOptions.Port"/> was 0).</summary>
-    public IPEndPoint AmqpEndPoint => _amqpListener.IPEndPoint!;
+    public IPEndPoint AmqpEndPoint => _listeners.Amqp!.IPEndPoint!;
+
+    /// <summary>
+    /// The bound admin API endpoint (the real port when <see cref="BrokerOptions.ManagementPort"/> was 0), or
+    /// null when the admin API is disabled.
+    /// </summary>
+    public IPEndPoint? ManagementEndPoint => _listeners.Management?.IPEndPoint;
+
+    /// <summary>An <c>http://</c> URI of the admin API reachable from this machine, or null when it is disabled.</summary>
+    public Uri? ManagementUri => ManagementEndPoint is { } endPoint ? new Uri($"http://{Reachable(endPoint)}/") : null;
 
     /// <summary>An <c>amqp://</c> URI for the default user, reachable from this machine.</summary>
     public Uri AmqpUri
     {
         get
         {
-            var host = AmqpEndPoint.Address.Equals(IPAddress.Any) ? IPAddress.Loopback : AmqpEndPoint.Address;
             var settings = Broker.Settings;
-            return new Uri($"amqp://{Uri.EscapeDataString(settings.DefaultUser)}:{Uri.EscapeDataString(settings.DefaultPassword)}@{new IPEndPoint(host, AmqpEndPoint.Port)}/");
+            return new Uri($"amqp://{Uri.EscapeDataString(settings.DefaultUser)}:{Uri.EscapeDataString(settings.DefaultPassword)}@{Reachable(AmqpEndPoint)}/");
         }
     }
+
+    /// <summary>A listener bound to every interface is reached through loopback.</summary>
+    private static IPEndPoint Reachable(IPEndPoint endPoint) =>
+        endPoint.Address.Equals(IPAddress.Any) ? new IPEndPoint(IPAddress.Loopback, endPoint.Port)
+        : endPoint.Address.Equals(IPAddress.IPv6Any) ? new IPEndPoint(IPAddress.IPv6Loopback, endPoint.Port)
+        : endPoint;
 
     public static async Task<BrokerHost> StartAsync(BrokerOptions options, Action<ILoggingBuilder>? configureLogging = null, CancellationToken cancellationToken = default)
     {
@@ -65,19 +80,37 @@ public sealed class BrokerHost : IAsyncDisposable
         configureLogging?.Invoke(builder.Logging);
         builder.Services.AddSingleton(broker);
         builder.Services.AddSingleton<AmqpConnectionHandler>();
+        var listeners = new Listeners();
+        var managementEnabled = options.ManagementPort != BrokerOptions.ManagementDisabled;
+        if (managementEnabled)
+        {
+            builder.Services.AddManagementApi(listeners.Bound);
+        }
 
-        ListenOptions? amqpListener = null;
         builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
             kestrel.Listen(IPAddress.Parse(options.Bind), options.Port, listener =>
             {
                 listener.UseConnectionHandler<AmqpConnectionHandler>();
-                amqpListener = listener;
+                listeners.Amqp = listener;
             });
+            if (managementEnabled)
+            {
+                kestrel.Listen(IPAddress.Parse(options.Bind), options.ManagementPort, listener =>
+                {
+                    listener.Protocols = HttpProtocols.Http1;
+                    listeners.Management = listener;
+                });
+            }
         });
 
         var app = builder.Build();
+        if (managementEnabled)
+        {
+            app.UseManagementApi();
+        }
+
         try
         {
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
@@ -89,7 +122,7 @@ public sealed class BrokerHost : IAsyncDisposable
             throw;
         }
 
-        return new BrokerHost(app, amqpListener!, broker, options);
+        return new BrokerHost(app, listeners, broker, options);
     }
 
     /// <summary>How long clients get to answer connection.close before the listener stops regardless.</summary>
@@ -120,5 +153,29 @@ public sealed class BrokerHost : IAsyncDisposable
         await StopAsync().ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
         Broker.Dispose();
+    }
+
+    /// <summary>The listeners Kestrel bound; their endpoints carry the real ports once the host has started.</summary>
+    private sealed class Listeners
+    {
+        public ListenOptions? Amqp { get; set; }
+
+        public ListenOptions? Management { get; set; }
+
+        public List<ManagementListener> Bound()
+        {
+            List<ManagementListener> bound = [];
+            if (Amqp?.IPEndPoint is { } amqp)
+            {
+                bound.Add(new ManagementListener("amqp", amqp));
+            }
+
+            if (Management?.IPEndPoint is { } management)
+            {
+                bound.Add(new ManagementListener("http", management));
+            }
+
+            return bound;
+        }
     }
 }

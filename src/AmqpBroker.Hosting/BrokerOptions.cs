@@ -8,7 +8,14 @@ public sealed class BrokerOptions
     /// <summary>AMQP port; 0 picks a free ephemeral port (read it back from <see cref="BrokerHost.AmqpEndPoint"/>).</summary>
     public int Port { get; set; } = 5672;
 
-    /// <summary>Port of the HTTP admin API; 0 picks a free port.</summary>
+    /// <summary>The <see cref="ManagementPort"/> value that turns the admin API off.</summary>
+    public const int ManagementDisabled = -1;
+
+    /// <summary>
+    /// Port of the HTTP admin API (RabbitMQ's management paths, and Prometheus metrics at /metrics); 0 picks
+    /// a free port (read it back from <see cref="BrokerHost.ManagementEndPoint"/>), -1
+    /// (<see cref="ManagementDisabled"/>) serves no admin API at all.
+    /// </summary>
     public int ManagementPort { get; set; } = 15672;
 
     /// <summary>Address the listeners bind to (RabbitMQ's default: every interface).</summary>

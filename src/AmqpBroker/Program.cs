@@ -5,7 +5,8 @@ using Microsoft.Extensions.Logging;
 
 // The broker executable: reads settings (appsettings.json, then environment variables such as
 // Broker__Port, then command-line switches), starts a BrokerHost, prints one "ready" line naming the
-// bound AMQP address, and stops cleanly on Ctrl-C or SIGTERM.
+// bound AMQP address (and the admin API's, unless --management-port -1 turned it off), and stops cleanly
+// on Ctrl-C or SIGTERM.
 var switches = new Dictionary<string, string>
 {
     ["--port"] = "Broker:Port",
@@ -33,7 +34,8 @@ await using var host = await BrokerHost.StartAsync(options, logging => logging
     .AddSimpleConsole(console => { console.SingleLine = true; console.TimestampFormat = "HH:mm:ss.fff "; }));
 
 var storage = options.InMemory ? "in memory" : $"data in {Path.GetFullPath(options.DataDir)}";
-Console.WriteLine($"AmqpBroker ready: amqp://{host.AmqpEndPoint} ({storage})");
+var management = host.ManagementEndPoint is { } endPoint ? $", management http://{endPoint}/" : "";
+Console.WriteLine($"AmqpBroker ready: amqp://{host.AmqpEndPoint} ({storage}){management}");
 
 try
 {

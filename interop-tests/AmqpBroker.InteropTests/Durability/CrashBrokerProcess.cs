@@ -35,7 +35,7 @@ internal sealed partial class CrashBrokerProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in new[] { BrokerDll(), "--port", "0", "--bind", "127.0.0.1", "--data-dir", dataDirectory })
+        foreach (var arg in new[] { BrokerDll(), "--port", "0", "--management-port", "-1", "--bind", "127.0.0.1", "--data-dir", dataDirectory })
         {
             startInfo.ArgumentList.Add(arg);
         }

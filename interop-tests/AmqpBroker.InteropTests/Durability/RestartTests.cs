@@ -173,7 +173,7 @@ public sealed class RestartTests
     [Test]
     public async Task An_in_memory_broker_writes_no_files()
     {
-        await using (var broker = await BrokerHost.StartAsync(new BrokerOptions { Port = 0, Bind = "127.0.0.1", DataDir = _dataDirectory, InMemory = true }))
+        await using (var broker = await BrokerHost.StartAsync(new BrokerOptions { Port = 0, ManagementPort = BrokerOptions.ManagementDisabled, Bind = "127.0.0.1", DataDir = _dataDirectory, InMemory = true }))
         await using (var connection = await new ConnectionFactory { Uri = broker.AmqpUri, AutomaticRecoveryEnabled = false }.CreateConnectionAsync())
         await using (var channel = await connection.CreateChannelAsync())
         {
@@ -281,7 +281,7 @@ public sealed class RestartTests
     }
 
     private Task<BrokerHost> StartAsync() =>
-        BrokerHost.StartAsync(new BrokerOptions { Port = 0, Bind = "127.0.0.1", DataDir = _dataDirectory });
+        BrokerHost.StartAsync(new BrokerOptions { Port = 0, ManagementPort = BrokerOptions.ManagementDisabled, Bind = "127.0.0.1", DataDir = _dataDirectory });
 
     private static Task<IConnection> ConnectAsync(BrokerHost broker, string user, string password, string virtualHost) =>
         new ConnectionFactory
@@ -295,7 +295,7 @@ public sealed class RestartTests
 
     private async Task WithBrokerAsync(Func<IConnection, IChannel, Task> action)
     {
-        await using var broker = await BrokerHost.StartAsync(new BrokerOptions { Port = 0, Bind = "127.0.0.1", DataDir = _dataDirectory });
+        await using var broker = await BrokerHost.StartAsync(new BrokerOptions { Port = 0, ManagementPort = BrokerOptions.ManagementDisabled, Bind = "127.0.0.1", DataDir = _dataDirectory });
         await using var connection = await new ConnectionFactory { Uri = broker.AmqpUri, AutomaticRecoveryEnabled = false }.CreateConnectionAsync();
         await using var channel = await connection.CreateChannelAsync();
         await action(connection, channel);

@@ -29,8 +29,8 @@ public abstract class BrokerTestBase
 
     protected static bool IsExternal => ExternalUri is not null;
 
-    /// <summary>Options for this fixture's in-process broker; override to change settings.</summary>
-    protected virtual BrokerOptions CreateOptions() => new() { Port = 0, Bind = "127.0.0.1", InMemory = true };
+    /// <summary>Options for this fixture's in-process broker (admin API on an ephemeral port); override to change settings.</summary>
+    protected virtual BrokerOptions CreateOptions() => new() { Port = 0, ManagementPort = 0, Bind = "127.0.0.1", InMemory = true };
 
     [OneTimeSetUp]
     public async Task StartBrokerAsync()

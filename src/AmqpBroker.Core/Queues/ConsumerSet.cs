@@ -16,6 +16,9 @@ internal sealed class ConsumerSet(bool singleActive)
 
     public bool HasExclusive => _consumers.Exists(static c => c.Exclusive);
 
+    /// <summary>The consumer first in delivery order: with a single active consumer, the active one.</summary>
+    public Consumer? First => _consumers.Count > 0 ? _consumers[0] : null;
+
     public void Add(Consumer consumer)
     {
         var index = singleActive ? _consumers.Count : _consumers.FindIndex(c => c.Priority < consumer.Priority);

@@ -4,6 +4,7 @@ using AmqpBroker.Core.Exchanges;
 using AmqpBroker.Core.Messages;
 using AmqpBroker.Core.Policies;
 using AmqpBroker.Core.Sessions;
+using AmqpBroker.Core.Statistics;
 using AmqpBroker.Core.Storage;
 
 namespace AmqpBroker.Core.Queues;
@@ -72,6 +73,9 @@ public sealed class Queue : IBindingDestination
 
     public bool IsDeleted { get; private set; }
 
+    /// <summary>Message events of this queue, counted by the virtual host and the sessions that use it.</summary>
+    public MessageCounters Counters { get; } = new();
+
     public int ReadyCount
     {
         get
@@ -108,6 +112,18 @@ public sealed class Queue : IBindingDestination
     }
 
     public bool IsUnused => ConsumerCount == 0;
+
+    /// <summary>With x-single-active-consumer, the consumer that receives the messages now; otherwise null.</summary>
+    public Consumer? ActiveConsumer
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return Arguments.SingleActiveConsumer ? _consumers.First : null;
+            }
+        }
+    }
 
     /// <summary>Whether messages here can expire, so the broker's tick should sweep this queue.</summary>
     internal bool HasExpiringMessages => Arguments.MessageTtl is not null || Volatile.Read(ref _messagesWithOwnTtl) > 0;

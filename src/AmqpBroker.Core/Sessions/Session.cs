@@ -1,5 +1,6 @@
 using AmqpBroker.Core.Errors;
 using AmqpBroker.Core.Queues;
+using AmqpBroker.Core.Statistics;
 
 namespace AmqpBroker.Core.Sessions;
 
@@ -22,15 +23,19 @@ public sealed class Session
     /// <summary>Unacked deliveries to consumers: what global prefetch limits (basic.get deliveries do not count, as in RabbitMQ).</summary>
     private int _consumerUnacked;
 
-    public Session(ClientConnection connection, ushort channelNumber, IDeliveryTarget target)
+    /// <param name="totals">Where this channel's message counts roll up to (the broker's totals), if anywhere.</param>
+    public Session(ClientConnection connection, ushort channelNumber, IDeliveryTarget target, MessageCounters? totals = null)
     {
         Connection = connection;
         ChannelNumber = channelNumber;
         _target = target;
+        Counters = new MessageCounters(totals);
     }
 
     public ClientConnection Connection { get; }
 
+    /// <summary>Message events on this channel (RabbitMQ's channel message_stats).</summary>
+    public MessageCounters Counters { get; }
 
     public ushort ChannelNumber { get; }
 
@@ -58,6 +63,18 @@ public sealed class Session
             lock (_lock)
             {
                 return _consumers.Count;
+            }
+        }
+    }
+
+    /// <summary>A snapshot of the channel's consumers.</summary>
+    public IReadOnlyList<Consumer> Consumers
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return [.. _consumers.Values];
             }
         }
     }
@@ -167,6 +184,7 @@ public sealed class Session
             }
 
             _target.SendDeliver(consumer.Tag, tag, entry.Redelivered, entry.Message);
+            Count(consumer.Queue, consumer.NoAck ? MessageCounter.DeliverNoAck : MessageCounter.Deliver, entry.Redelivered);
             return true;
         }
     }
@@ -191,8 +209,12 @@ public sealed class Session
     {
         if (!queue.TryTake(out var entry, out var remaining))
         {
+            Counters.Increment(MessageCounter.GetEmpty);
+            queue.Counters.Increment(MessageCounter.GetEmpty);
             return false;
         }
+
+        Count(queue, noAck ? MessageCounter.GetNoAck : MessageCounter.Get, entry.Redelivered);
 
         lock (_lock)
         {
@@ -317,7 +339,7 @@ public sealed class Session
     /// Settles deliveries taken from a session: acked, requeued, or rejected (dead-lettered or dropped).
     /// Requeues go newest first, so that each lands at the front of its queue without a scan.
     /// </summary>
-    public static void Complete(List<UnackedDelivery> removed, Settlement settlement)
+    public void Complete(List<UnackedDelivery> removed, Settlement settlement)
     {
         for (var i = 0; i < removed.Count; i++)
         {
@@ -327,6 +349,7 @@ public sealed class Session
             {
                 case Settlement.Ack:
                     delivery.Queue.Settle(delivery.Entry);
+                    delivery.Queue.Counters.Increment(MessageCounter.Ack);
                     break;
                 case Settlement.Requeue:
                     delivery.Queue.Requeue(delivery.Entry);
@@ -335,6 +358,11 @@ public sealed class Session
                     delivery.Queue.Reject(delivery.Entry);
                     break;
             }
+        }
+
+        if (settlement == Settlement.Ack)
+        {
+            Counters.Add(MessageCounter.Ack, removed.Count);
         }
 
         // Settling freed credit: each affected queue may now deliver more.
@@ -346,6 +374,18 @@ public sealed class Session
                 last = delivery.Queue;
                 last.Drain();
             }
+        }
+    }
+
+    /// <summary>Counts a delivery or get on this channel and on the queue it came from.</summary>
+    private void Count(Queue queue, MessageCounter counter, bool redelivered)
+    {
+        Counters.Increment(counter);
+        queue.Counters.Increment(counter);
+        if (redelivered)
+        {
+            Counters.Increment(MessageCounter.Redeliver);
+            queue.Counters.Increment(MessageCounter.Redeliver);
         }
     }
 }

@@ -300,7 +300,14 @@ public sealed class VirtualHost
         rejected = false;
         foreach (var queue in scratch.Queues)
         {
-            rejected |= !queue.Enqueue(message);
+            if (queue.Enqueue(message))
+            {
+                queue.Counters.Increment(Statistics.MessageCounter.Publish);
+            }
+            else
+            {
+                rejected = true;
+            }
         }
 
         return scratch.Queues.Count;

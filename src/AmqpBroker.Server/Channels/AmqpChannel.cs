@@ -6,6 +6,7 @@ using AmqpBroker.Core.Exchanges;
 using AmqpBroker.Core.Messages;
 using AmqpBroker.Core.Security;
 using AmqpBroker.Core.Sessions;
+using AmqpBroker.Core.Statistics;
 using AmqpBroker.Core.VirtualHosts;
 using AmqpBroker.Protocol.Content;
 using AmqpBroker.Protocol.Encoding;
@@ -40,7 +41,7 @@ internal sealed class AmqpChannel : IDeliveryTarget
         _connection = connection;
         Number = number;
         _content = new ContentAssembler(connection.Broker.Settings.MaxMessageSize);
-        Session = new Session(connection.Client, number, this);
+        Session = new Session(connection.Client, number, this, connection.Broker.MessageTotals);
         _durableReplies = new DurableReplies(connection.Writer, connection.Broker.Messages);
         _publishAccess = new PublishAccessCheck(connection.Access);
         _route = Route;
@@ -349,6 +350,7 @@ internal sealed class AmqpChannel : IDeliveryTarget
                 needsSync = message.Summary.IsPersistent && ReachedDurableQueue();
             }
 
+            CountPublish(routed, mandatory);
             if (routed == 0 && mandatory)
             {
                 var basicReturn = new BasicReturn { ReplyCode = (ushort)ReplyCode.NoRoute, ReplyText = "NO_ROUTE", Exchange = message.Exchange, RoutingKey = message.RoutingKey };
@@ -385,6 +387,25 @@ internal sealed class AmqpChannel : IDeliveryTarget
 
         return false;
     }
+
+    private void CountPublish(int routed, bool mandatory)
+    {
+        var counters = Session.Counters;
+        counters.Increment(MessageCounter.Publish);
+        counters.Increment(routed > 0 ? MessageCounter.Routed : mandatory ? MessageCounter.ReturnUnroutable : MessageCounter.DropUnroutable);
+        if (ConfirmMode)
+        {
+            counters.Increment(MessageCounter.Confirm);
+        }
+    }
+
+    /// <summary>What the admin API shows of this channel.</summary>
+    public ChannelSnapshot Snapshot() => new(
+        Session,
+        ConfirmMode,
+        Transaction is not null,
+        Transaction?.PublishCount ?? 0,
+        Transaction?.SettlementCount ?? 0);
 
     /// <summary>A request whose reply_to is amq.rabbitmq.reply-to gets this channel's private reply address instead.</summary>
     private Message WithDirectReplyAddress(Message message)

@@ -11,7 +11,13 @@ namespace AmqpBroker.Server.Channels;
 internal sealed class Transaction
 {
     private readonly List<(Message Message, bool Mandatory)> _publishes = [];
-    private readonly List<(List<UnackedDelivery> Deliveries, Settlement Settlement)> _settlements = [];
+    private readonly List<(Session Session, List<UnackedDelivery> Deliveries, Settlement Settlement)> _settlements = [];
+
+    /// <summary>Publishes waiting for commit (read by the admin API from another thread, so only approximate).</summary>
+    public int PublishCount => _publishes.Count;
+
+    /// <summary>Acks, nacks and rejects waiting for commit.</summary>
+    public int SettlementCount => _settlements.Count;
 
     public void AddPublish(Message message, bool mandatory) => _publishes.Add((message, mandatory));
 
@@ -19,7 +25,7 @@ internal sealed class Transaction
     {
         var taken = new List<UnackedDelivery>();
         session.Take(deliveryTag, multiple, taken);
-        _settlements.Add((taken, settlement));
+        _settlements.Add((session, taken, settlement));
     }
 
     /// <summary>
@@ -34,9 +40,9 @@ internal sealed class Transaction
             refused |= !route(message, mandatory);
         }
 
-        foreach (var (deliveries, settlement) in _settlements)
+        foreach (var (session, deliveries, settlement) in _settlements)
         {
-            Session.Complete(deliveries, settlement);
+            session.Complete(deliveries, settlement);
         }
 
         _publishes.Clear();
@@ -55,7 +61,7 @@ internal sealed class Transaction
             message.Release();
         }
 
-        foreach (var (deliveries, _) in _settlements)
+        foreach (var (_, deliveries, _) in _settlements)
         {
             session.Restore(deliveries);
         }

@@ -1,9 +1,11 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.IO.Pipelines;
+using System.Net;
 using AmqpBroker.Core;
 using AmqpBroker.Core.Errors;
 using AmqpBroker.Core.Security;
+using AmqpBroker.Core.Statistics;
 using AmqpBroker.Core.VirtualHosts;
 using AmqpBroker.Protocol.Encoding;
 using AmqpBroker.Protocol.Framing;
@@ -430,12 +432,39 @@ internal sealed class AmqpConnection
     private void OnOpened()
     {
         _writer.FrameMax = _handshake.FrameMax;
-        _client = new ClientConnection(Name, _handshake.User!, _handshake.VirtualHost!.Name, _handshake.ClientProperties, _startedAt, ForceClose);
+        _client = new ClientConnection(Name, _handshake.User!, _handshake.VirtualHost!.Name, _handshake.ClientProperties, _startedAt, ForceClose)
+        {
+            Details = CreateDetails(),
+            Channels = _channels.Snapshot,
+        };
         _access = _broker.AccessFor(_client.User.Name, _client.VirtualHost);
         _broker.OnConnectionOpened(_client);
         _state = ConnectionState.Open;
         ServerLog.ConnectionOpened(_logger, Name, _client.User.Name, _client.VirtualHost);
     }
+
+    private ConnectionDetails CreateDetails()
+    {
+        var peer = _transport.RemoteEndPoint as IPEndPoint;
+        var local = _transport.LocalEndPoint as IPEndPoint;
+        return new ConnectionDetails(
+            HostOf(peer),
+            peer?.Port ?? 0,
+            HostOf(local),
+            local?.Port ?? 0,
+            _handshake.Mechanism,
+            _handshake.FrameMax,
+            _handshake.ChannelMax,
+            _handshake.HeartbeatSeconds);
+    }
+
+    /// <summary>An IPv4 client on a dual-stack socket is shown as 127.0.0.1, not ::ffff:127.0.0.1.</summary>
+    private static string HostOf(IPEndPoint? endPoint) => endPoint switch
+    {
+        null => "",
+        { Address.IsIPv4MappedToIPv6: true } => endPoint.Address.MapToIPv4().ToString(),
+        _ => endPoint.Address.ToString(),
+    };
 
     /// <summary>Sends connection.close; from then on only close-ok (or a timeout) ends the connection.</summary>
     private void CloseConnection(ReplyCode code, string text, ushort classId, ushort methodId)

@@ -1,3 +1,4 @@
+using AmqpBroker.Core.Statistics;
 using AmqpBroker.Server.Channels;
 
 namespace AmqpBroker.Server.Connections;
@@ -69,6 +70,18 @@ internal sealed class ChannelTable
         {
             channel.Session.Close();
         }
+    }
+
+    /// <summary>The open channels as the admin API shows them; called from any thread.</summary>
+    public IReadOnlyList<ChannelSnapshot> Snapshot()
+    {
+        AmqpChannel[] channels;
+        lock (_channels)
+        {
+            channels = [.. _channels.Values];
+        }
+
+        return [.. channels.OrderBy(c => c.Number).Select(c => c.Snapshot())];
     }
 
     public void ResumeDeliveries()

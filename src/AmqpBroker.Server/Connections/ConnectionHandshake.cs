@@ -29,6 +29,9 @@ internal sealed class ConnectionHandshake(Broker broker, ConnectionWriter writer
 
     public User? User { get; private set; }
 
+    /// <summary>The SASL mechanism the client logged in with.</summary>
+    public string Mechanism { get; private set; } = "";
+
     public IReadOnlyDictionary<string, object?> ClientProperties { get; private set; } = FieldTable.Empty;
 
     /// <summary>The <c>capabilities</c> table of the client properties.</summary>
@@ -97,6 +100,7 @@ internal sealed class ConnectionHandshake(Broker broker, ConnectionWriter writer
         }
 
         User = user;
+        Mechanism = startOk.Mechanism;
         CloseSilently = false;
         Stage = HandshakeStage.AwaitingTuneOk;
         writer.EnqueueMethod(0, new ConnectionTune

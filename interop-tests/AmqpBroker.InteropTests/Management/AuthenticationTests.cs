@@ -1,0 +1,93 @@
+using System.Net;
+using AmqpBroker.InteropTests.Support;
+
+namespace AmqpBroker.InteropTests.Management;
+
+/// <summary>HTTP Basic against the broker's users, and what each management tag allows, with RabbitMQ 3.10's 401s.</summary>
+[TestFixture]
+public sealed class AuthenticationTests : ManagementTestBase
+{
+    [Test]
+    public async Task No_credentials_get_a_bare_401_challenge()
+    {
+        var response = await SendAsync(HttpMethod.Get, "api/overview", client: CreateClient(null));
+        Assert.That(response.Status, Is.EqualTo(HttpStatusCode.Unauthorized));
+        Assert.That(response.Headers.WwwAuthenticate.ToString(), Does.StartWith("Basic"));
+    }
+
+    [Test]
+    public async Task A_wrong_password_is_401_login_failed()
+    {
+        var response = await SendAsync(HttpMethod.Get, "api/overview", client: CreateClient("guest", "wrong"));
+        AssertError(response, HttpStatusCode.Unauthorized, "not_authorized", "Login failed");
+    }
+
+    [Test]
+    public async Task An_unknown_user_is_401_login_failed()
+    {
+        var response = await SendAsync(HttpMethod.Get, "api/whoami", client: CreateClient("nobody-" + Guid.NewGuid().ToString("N"), "x"));
+        AssertError(response, HttpStatusCode.Unauthorized, "not_authorized", "Login failed");
+    }
+
+    [Test]
+    public async Task A_user_without_management_tags_may_not_use_the_API()
+    {
+        var (name, password) = await CreateUserAsync("");
+        var response = await SendAsync(HttpMethod.Get, "api/whoami", client: CreateClient(name, password));
+        AssertError(response, HttpStatusCode.Unauthorized, "not_authorised", "Not management user");
+    }
+
+    [Test]
+    public async Task A_management_user_sees_its_own_things_but_not_users_nodes_or_definitions()
+    {
+        var (name, password) = await CreateUserAsync("management");
+        var client = CreateClient(name, password);
+
+        var whoami = await GetJsonAsync("api/whoami", client);
+        Assert.That(whoami["tags"]!.AsArray().Select(t => t!.GetValue<string>()), Is.EqualTo(new[] { "management" }));
+        await GetJsonAsync("api/overview", client);
+        await GetJsonAsync("api/queues", client);
+        AssertError(await SendAsync(HttpMethod.Get, "api/users", client: client), HttpStatusCode.Unauthorized, "not_authorised", "Not administrator user");
+        AssertError(await SendAsync(HttpMethod.Get, "api/nodes", client: client), HttpStatusCode.Unauthorized, "not_authorised", "Not monitor user");
+        AssertError(await SendAsync(HttpMethod.Get, "api/definitions", client: client), HttpStatusCode.Unauthorized, "not_authorised", "Not administrator user");
+        AssertError(await SendAsync(HttpMethod.Put, "api/vhosts/" + UniqueName("vh"), "{}", client), HttpStatusCode.Unauthorized, "not_authorised", "Not administrator user");
+    }
+
+    [Test]
+    public async Task A_management_user_sees_only_its_own_connections_and_a_monitoring_user_sees_all()
+    {
+        await ConnectAsync();
+        var (managementName, managementPassword) = await CreateUserAsync("management");
+        var (monitorName, monitorPassword) = await CreateUserAsync("monitoring");
+        await EventuallyJsonAsync("api/connections", c => c.AsArray().Count > 0, "guest's connection is listed");
+
+        var seenByManagement = (await GetJsonAsync("api/connections", CreateClient(managementName, managementPassword))).AsArray();
+        Assert.That(seenByManagement.Select(c => c!["user"]!.GetValue<string>()), Has.None.EqualTo("guest"));
+
+        var seenByMonitor = (await GetJsonAsync("api/connections", CreateClient(monitorName, monitorPassword))).AsArray();
+        Assert.That(seenByMonitor.Select(c => c!["user"]!.GetValue<string>()), Has.Some.EqualTo("guest"));
+        await GetJsonAsync("api/nodes", CreateClient(monitorName, monitorPassword));
+    }
+
+    [Test]
+    public async Task A_user_without_permissions_on_a_vhost_cannot_list_its_queues()
+    {
+        var (name, password) = await CreateUserAsync("management", permissions: false);
+        var response = await SendAsync(HttpMethod.Get, "api/queues/%2F", client: CreateClient(name, password));
+        AssertError(response, HttpStatusCode.Unauthorized, "not_authorised", "User not authorised to access virtual host");
+        var visible = (await GetJsonAsync("api/vhosts", CreateClient(name, password))).AsArray();
+        Assert.That(visible, Is.Empty, "vhosts without permissions are not listed");
+    }
+
+    [Test]
+    public async Task Metrics_need_no_credentials_like_RabbitMQs_prometheus_endpoint()
+    {
+        if (IsExternal)
+        {
+            Assert.Ignore("RabbitMQ serves Prometheus metrics on a separate port");
+        }
+
+        var response = await SendAsync(HttpMethod.Get, "metrics", client: CreateClient(null));
+        Assert.That(response.Status, Is.EqualTo(HttpStatusCode.OK));
+    }
+}

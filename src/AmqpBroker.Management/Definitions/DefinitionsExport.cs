@@ -1,0 +1,111 @@
+using System.Text.Json.Nodes;
+using AmqpBroker.Core;
+using AmqpBroker.Core.Exchanges;
+using AmqpBroker.Core.Queues;
+using AmqpBroker.Core.VirtualHosts;
+using AmqpBroker.Management.Formatting;
+using AmqpBroker.Management.Json;
+
+namespace AmqpBroker.Management.Definitions;
+
+/// <summary>
+/// GET /api/definitions in RabbitMQ's format: users, vhosts, permissions, policies, queues, exchanges and
+/// explicit bindings, so the file imports into RabbitMQ. Like RabbitMQ it leaves out exclusive queues,
+/// the predeclared <c>amq.*</c> exchanges and the default exchange's implicit bindings. The per-vhost
+/// form has no users, vhosts or permissions, and no vhost field on its items.
+/// </summary>
+internal static class DefinitionsExport
+{
+    public static JsonObject All(Broker broker)
+    {
+        var virtualHosts = broker.VirtualHosts.OrderBy(v => v.Name, StringComparer.Ordinal).ToList();
+        return new JsonObject
+        {
+            ["rabbit_version"] = ManagementContext.RabbitMqVersion,
+            ["rabbitmq_version"] = ManagementContext.RabbitMqVersion,
+            ["product_name"] = "AmqpBroker",
+            ["product_version"] = ManagementContext.ProductVersion,
+            ["users"] = new JsonArray([.. broker.Users.All.OrderBy(u => u.Name, StringComparer.Ordinal).Select(UserJson.Create)]),
+            ["vhosts"] = new JsonArray([.. virtualHosts.Select(v => new JsonObject { ["name"] = v.Name })]),
+            ["permissions"] = new JsonArray([.. broker.Permissions.OrderBy(p => p.VirtualHost, StringComparer.Ordinal).ThenBy(p => p.User, StringComparer.Ordinal).Select(PermissionJson.Create)]),
+            ["topic_permissions"] = new JsonArray(),
+            ["parameters"] = new JsonArray(),
+            ["global_parameters"] = new JsonArray(),
+            ["policies"] = new JsonArray([.. virtualHosts.SelectMany(v => Policies(v, withVirtualHost: true))]),
+            ["queues"] = new JsonArray([.. virtualHosts.SelectMany(v => Queues(v, withVirtualHost: true))]),
+            ["exchanges"] = new JsonArray([.. virtualHosts.SelectMany(v => Exchanges(v, withVirtualHost: true))]),
+            ["bindings"] = new JsonArray([.. virtualHosts.SelectMany(v => Bindings(v, withVirtualHost: true))]),
+        };
+    }
+
+    public static JsonObject Of(VirtualHost virtualHost) => new()
+    {
+        ["rabbit_version"] = ManagementContext.RabbitMqVersion,
+        ["parameters"] = new JsonArray(),
+        ["policies"] = new JsonArray([.. Policies(virtualHost, withVirtualHost: false)]),
+        ["queues"] = new JsonArray([.. Queues(virtualHost, withVirtualHost: false)]),
+        ["exchanges"] = new JsonArray([.. Exchanges(virtualHost, withVirtualHost: false)]),
+        ["bindings"] = new JsonArray([.. Bindings(virtualHost, withVirtualHost: false)]),
+    };
+
+    private static IEnumerable<JsonObject> Policies(VirtualHost virtualHost, bool withVirtualHost) =>
+        virtualHost.Policies.OrderBy(p => p.Name, StringComparer.Ordinal).Select(p => Scoped(PolicyJson.Create(p), withVirtualHost));
+
+    private static IEnumerable<JsonObject> Queues(VirtualHost virtualHost, bool withVirtualHost) => virtualHost.Queues
+        .Where(q => !q.Definition.Exclusive)
+        .OrderBy(q => q.Name, StringComparer.Ordinal)
+        .Select(q => Scoped(Queue(q.Definition), withVirtualHost));
+
+    private static IEnumerable<JsonObject> Exchanges(VirtualHost virtualHost, bool withVirtualHost) => virtualHost.Exchanges
+        .Where(e => e.Name.Length > 0 && !e.Name.StartsWith("amq.", StringComparison.Ordinal))
+        .OrderBy(e => e.Name, StringComparer.Ordinal)
+        .Select(e => Scoped(Exchange(e.Definition), withVirtualHost));
+
+    /// <summary>Explicit bindings only; a binding to an exclusive queue goes with the queue.</summary>
+    private static IEnumerable<JsonObject> Bindings(VirtualHost virtualHost, bool withVirtualHost) => virtualHost.Exchanges
+        .Where(e => e.Name.Length > 0)
+        .OrderBy(e => e.Name, StringComparer.Ordinal)
+        .SelectMany(e => e.Bindings.OrderBy(b => b.Destination.Name, StringComparer.Ordinal).ThenBy(b => b.RoutingKey, StringComparer.Ordinal))
+        .Where(b => b.Destination is not Queue { Definition.Exclusive: true })
+        .Select(b => Scoped(Binding(b), withVirtualHost));
+
+    private static JsonObject Queue(QueueDefinition definition) => new()
+    {
+        ["name"] = definition.Name,
+        ["vhost"] = definition.VirtualHost,
+        ["durable"] = definition.Durable,
+        ["auto_delete"] = definition.AutoDelete,
+        ["arguments"] = FieldTableJson.ToJson(definition.Arguments),
+    };
+
+    private static JsonObject Exchange(ExchangeDefinition definition) => new()
+    {
+        ["name"] = definition.Name,
+        ["vhost"] = definition.VirtualHost,
+        ["type"] = definition.Type,
+        ["durable"] = definition.Durable,
+        ["auto_delete"] = definition.AutoDelete,
+        ["internal"] = definition.Internal,
+        ["arguments"] = FieldTableJson.ToJson(definition.Arguments),
+    };
+
+    private static JsonObject Binding(Binding binding) => new()
+    {
+        ["source"] = binding.Source.Name,
+        ["vhost"] = binding.Source.Definition.VirtualHost,
+        ["destination"] = binding.Destination.Name,
+        ["destination_type"] = binding.Destination is Queue ? "queue" : "exchange",
+        ["routing_key"] = binding.RoutingKey,
+        ["arguments"] = FieldTableJson.ToJson(binding.Arguments),
+    };
+
+    private static JsonObject Scoped(JsonObject item, bool withVirtualHost)
+    {
+        if (!withVirtualHost)
+        {
+            item.Remove("vhost");
+        }
+
+        return item;
+    }
+}

@@ -1,0 +1,69 @@
+using System.Text.Json.Nodes;
+using AmqpBroker.Core;
+using AmqpBroker.Core.VirtualHosts;
+using AmqpBroker.Management.Security;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace AmqpBroker.Management.Http;
+
+/// <summary>
+/// One admin API call as a handler sees it: who is asking, the decoded path values, the query, the body,
+/// and how to answer.
+/// </summary>
+internal sealed class ApiRequest(HttpContext http, ManagementContext context, ApiUser user)
+{
+    public HttpContext Http => http;
+
+    public ManagementContext Context => context;
+
+    public Broker Broker => context.Broker;
+
+    public ApiUser User => user;
+
+    /// <summary>Authenticates (already done by the middleware) and checks <paramref name="access"/>.</summary>
+    public static ApiRequest Start(HttpContext http, Access access)
+    {
+        var user = http.Features.Get<ApiUser>() ?? throw new InvalidOperationException("the authentication middleware did not run");
+        user.Require(access);
+        return new ApiRequest(http, http.RequestServices.GetRequiredService<ManagementContext>(), user);
+    }
+
+    /// <summary>A path value, percent-decoded exactly once (see <see cref="RawPathMiddleware"/>).</summary>
+    public string Route(string name) => Uri.UnescapeDataString(http.Request.RouteValues[name] as string ?? "");
+
+    public string? Query(string name) => http.Request.Query.TryGetValue(name, out var values) && values.Count > 0 ? values[0] : null;
+
+    public bool QueryFlag(string name) => string.Equals(Query(name), "true", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// The vhost named by the path: 404 when it does not exist (RabbitMQ's "vhost_not_found" when something
+    /// was to be created in it), 401 when the user may not use it.
+    /// </summary>
+    public VirtualHost VirtualHost(string routeName = "vhost", bool creating = false)
+    {
+        var name = Route(routeName);
+        var virtualHost = Broker.FindVirtualHost(name) ?? throw (creating ? ApiException.NotFound("vhost_not_found") : ApiException.NotFound());
+        if (!user.CanAccessVirtualHost(name))
+        {
+            throw ApiException.NotAuthorised("User not authorised to access virtual host");
+        }
+
+        return virtualHost;
+    }
+
+    /// <summary>The virtual hosts whose objects the user may list.</summary>
+    public IEnumerable<VirtualHost> VisibleVirtualHosts() =>
+        Broker.VirtualHosts.Where(v => user.CanAccessVirtualHost(v.Name)).OrderBy(v => v.Name, StringComparer.Ordinal);
+
+    public Task<JsonBody> ReadBodyAsync() => JsonBody.ReadAsync(http.Request);
+
+    public Task JsonAsync(JsonNode? body) => JsonResponse.WriteAsync(http.Response, body);
+
+    /// <summary>A list answer with RabbitMQ's sorting, column selection and pagination applied.</summary>
+    public Task ListAsync(IEnumerable<JsonObject> items) => JsonAsync(ListQuery.Parse(http.Request.Query).Apply(items));
+
+    /// <summary>PUT answers 201 when it created the object, 204 when it already existed.</summary>
+    public void Created(bool created) => http.Response.StatusCode = created ? StatusCodes.Status201Created : StatusCodes.Status204NoContent;
+
+    public void NoContent() => http.Response.StatusCode = StatusCodes.Status204NoContent;
+}

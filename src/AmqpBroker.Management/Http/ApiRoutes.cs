@@ -1,0 +1,24 @@
+using AmqpBroker.Management.Security;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Routing;
+
+namespace AmqpBroker.Management.Http;
+
+/// <summary>Registers admin API handlers with the tag each one requires, so no route can forget its check.</summary>
+internal static class ApiRoutes
+{
+    public static void Get(this IEndpointRouteBuilder routes, string pattern, Access access, Func<ApiRequest, Task> handler) =>
+        Map(routes, HttpMethods.Get, pattern, access, handler);
+
+    public static void Put(this IEndpointRouteBuilder routes, string pattern, Access access, Func<ApiRequest, Task> handler) =>
+        Map(routes, HttpMethods.Put, pattern, access, handler);
+
+    public static void Post(this IEndpointRouteBuilder routes, string pattern, Access access, Func<ApiRequest, Task> handler) =>
+        Map(routes, HttpMethods.Post, pattern, access, handler);
+
+    public static void Delete(this IEndpointRouteBuilder routes, string pattern, Access access, Func<ApiRequest, Task> handler) =>
+        Map(routes, HttpMethods.Delete, pattern, access, handler);
+
+    private static void Map(IEndpointRouteBuilder routes, string method, string pattern, Access access, Func<ApiRequest, Task> handler) =>
+        routes.MapMethods(pattern, [method], (RequestDelegate)(http => handler(ApiRequest.Start(http, access))));
+}

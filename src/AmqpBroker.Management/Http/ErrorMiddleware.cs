@@ -1,0 +1,81 @@
+using AmqpBroker.Core.Errors;
+using AmqpBroker.Core.Policies;
+using AmqpBroker.Core.Security;
+using AmqpBroker.Protocol.Methods;
+using Microsoft.Extensions.Logging;
+
+namespace AmqpBroker.Management.Http;
+
+/// <summary>
+/// The one place where failures become HTTP answers: <see cref="ApiException"/> as itself, a broker
+/// <see cref="AmqpException"/> as RabbitMQ's management plugin maps it, a refused policy or permission as
+/// a 400 with the broker's reason, anything else as a JSON 500 that is logged (normal bad input never
+/// gets there; tests hold us to that).
+/// </summary>
+internal sealed partial class ErrorMiddleware(RequestDelegate next, ILogger<ErrorMiddleware> logger)
+{
+    public async Task InvokeAsync(HttpContext context)
+    {
+        try
+        {
+            await next(context).ConfigureAwait(false);
+        }
+        catch (ApiException ex)
+        {
+            await WriteAsync(context, ex.Status, ex.Error, ex.Reason).ConfigureAwait(false);
+        }
+        catch (AmqpException ex)
+        {
+            var (status, error) = Map(ex.Code);
+            await WriteAsync(context, status, error, ex.Message).ConfigureAwait(false);
+        }
+        catch (PolicyValidationException ex)
+        {
+            // RabbitMQ's wording for a policy its validation refuses.
+            await WriteAsync(context, StatusCodes.Status400BadRequest, "bad_request", $"Validation failed\n\n{ex.Message}\n").ConfigureAwait(false);
+        }
+        catch (PermissionValidationException ex)
+        {
+            await WriteAsync(context, StatusCodes.Status400BadRequest, "bad_request", ex.Message).ConfigureAwait(false);
+        }
+        catch (BadHttpRequestException ex)
+        {
+            await WriteAsync(context, ex.StatusCode, "bad_request", ex.Message).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (!context.RequestAborted.IsCancellationRequested)
+        {
+            LogUnexpected(logger, context.Request.Method, context.Request.Path, ex);
+            await WriteAsync(context, StatusCodes.Status500InternalServerError, "internal_error", ex.Message).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>RabbitMQ's management plugin: missing things are 404, refused access 401, every other broker error 400.</summary>
+    private static (int Status, string Error) Map(ReplyCode code) => code switch
+    {
+        ReplyCode.NotFound => (StatusCodes.Status404NotFound, "not_found"),
+        ReplyCode.AccessRefused => (StatusCodes.Status401Unauthorized, "not_authorised"),
+        _ => (StatusCodes.Status400BadRequest, "bad_request"),
+    };
+
+    private static Task WriteAsync(HttpContext context, int status, string error, string reason)
+    {
+        if (context.Response.HasStarted)
+        {
+            // Too late for a status: the client sees a truncated body, which is all that can be done.
+            context.Abort();
+            return Task.CompletedTask;
+        }
+
+        context.Response.Clear();
+        context.Response.StatusCode = status;
+        if (status == StatusCodes.Status401Unauthorized)
+        {
+            context.Response.Headers.WWWAuthenticate = AuthenticationMiddleware.Challenge;
+        }
+
+        return JsonResponse.WriteAsync(context.Response, new System.Text.Json.Nodes.JsonObject { ["error"] = error, ["reason"] = reason });
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Management API {Method} {Path} failed unexpectedly")]
+    private static partial void LogUnexpected(ILogger logger, string method, string path, Exception exception);
+}

@@ -1,0 +1,160 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using AmqpBroker.Management.Json;
+
+namespace AmqpBroker.Management.Http;
+
+/// <summary>
+/// RabbitMQ's list parameters: <c>sort</c> (a dotted field path) and <c>sort_reverse</c>; <c>columns</c>
+/// (dotted paths to keep); and, when <c>page</c> is given, pagination with <c>page_size</c> (1–500,
+/// default 100) and a case-insensitive <c>name</c> filter (a substring, or a regular expression with
+/// <c>use_regex=true</c>), answered in the paged shape with the counts RabbitMQ reports.
+/// </summary>
+internal sealed class ListQuery
+{
+    private const int DefaultPageSize = 100;
+    private const int MaxPageSize = 500;
+    private static readonly TimeSpan RegexTimeout = TimeSpan.FromSeconds(1);
+
+    private string? _sort;
+    private bool _reverse;
+    private string[] _columns = [];
+    private int? _page;
+    private int _pageSize = DefaultPageSize;
+    private Regex? _nameRegex;
+    private string? _nameText;
+
+    public static ListQuery Parse(IQueryCollection query)
+    {
+        var parsed = new ListQuery
+        {
+            _sort = Value(query, "sort") is { Length: > 0 } sort ? sort : null,
+            _reverse = string.Equals(Value(query, "sort_reverse"), "true", StringComparison.OrdinalIgnoreCase),
+            _columns = Value(query, "columns") is { Length: > 0 } columns ? columns.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) : [],
+        };
+        if (Value(query, "page") is { } page)
+        {
+            parsed.ParsePagination(page, Value(query, "page_size"), Value(query, "name"), string.Equals(Value(query, "use_regex"), "true", StringComparison.OrdinalIgnoreCase));
+        }
+
+        return parsed;
+    }
+
+    /// <summary>Sorts, filters, pages and trims the items; they arrive in the endpoint's default order.</summary>
+    public JsonNode Apply(IEnumerable<JsonObject> items)
+    {
+        var list = items.ToList();
+        if (_sort is not null)
+        {
+            var path = _sort;
+            list = [.. list.OrderBy(item => JsonPath.Get(item, path), JsonValueOrder.Instance)];
+        }
+
+        if (_reverse)
+        {
+            list.Reverse();
+        }
+
+        if (_page is not { } page)
+        {
+            return new JsonArray([.. list.Select(Project)]);
+        }
+
+        var filtered = list.Where(MatchesName).ToList();
+        var pageCount = (filtered.Count + _pageSize - 1) / _pageSize;
+        if (page > 1 && page > pageCount)
+        {
+            throw new ApiException(StatusCodes.Status400BadRequest, "page_out_of_range", $"Page out of range, page: {page} page size: {_pageSize}, len: {filtered.Count}");
+        }
+
+        var pageItems = filtered.Skip((page - 1) * _pageSize).Take(_pageSize).Select(Project).ToList();
+        return new JsonObject
+        {
+            ["filtered_count"] = filtered.Count,
+            ["item_count"] = pageItems.Count,
+            ["items"] = new JsonArray([.. pageItems]),
+            ["page"] = page,
+            ["page_count"] = pageCount,
+            ["page_size"] = _pageSize,
+            ["total_count"] = list.Count,
+        };
+    }
+
+    private void ParsePagination(string page, string? pageSize, string? name, bool useRegex)
+    {
+        if (!int.TryParse(page, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var pageNumber)
+            || (pageSize is not null && !int.TryParse(pageSize, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _pageSize)))
+        {
+            throw ApiException.BadRequest("Pagination parameters are invalid");
+        }
+
+        if (pageNumber < 1 || _pageSize < 1 || _pageSize > MaxPageSize)
+        {
+            throw new ApiException(StatusCodes.Status400BadRequest, "invalid_pagination_parameters",
+                $"Invalid pagination parameters: page number {pageNumber}, page size {pageSize ?? "undefined"}");
+        }
+
+        _page = pageNumber;
+        if (string.IsNullOrEmpty(name))
+        {
+            return;
+        }
+
+        if (!useRegex)
+        {
+            _nameText = name;
+            return;
+        }
+
+        try
+        {
+            _nameRegex = new Regex(name, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, RegexTimeout);
+        }
+        catch (ArgumentException)
+        {
+            throw ApiException.BadRequest("Pagination parameters are invalid");
+        }
+    }
+
+    private bool MatchesName(JsonObject item)
+    {
+        if (_nameText is null && _nameRegex is null)
+        {
+            return true;
+        }
+
+        var name = item["name"]?.GetValue<string>() ?? "";
+        try
+        {
+            return _nameRegex?.IsMatch(name) ?? name.Contains(_nameText!, StringComparison.OrdinalIgnoreCase);
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            throw ApiException.BadRequest("the name filter's regular expression took too long");
+        }
+    }
+
+    /// <summary>Keeps only the requested columns (nested ones stay nested, as RabbitMQ answers them).</summary>
+    private JsonObject Project(JsonObject item)
+    {
+        if (_columns.Length == 0)
+        {
+            return item;
+        }
+
+        var projected = new JsonObject();
+        foreach (var column in _columns)
+        {
+            if (JsonPath.Get(item, column) is { } value)
+            {
+                JsonPath.Set(projected, column, value.DeepClone());
+            }
+        }
+
+        return projected;
+    }
+
+    private static string? Value(IQueryCollection query, string key) =>
+        query.TryGetValue(key, out var values) && values.Count > 0 ? values[0] : null;
+}

@@ -1,0 +1,76 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using AmqpBroker.Protocol.Encoding;
+
+namespace AmqpBroker.Management.Json;
+
+/// <summary>
+/// AMQP field tables (arguments, headers, client properties) to and from JSON, as RabbitMQ's management
+/// API converts them: JSON integers become signed 64-bit values, other numbers doubles, objects nested
+/// tables, arrays field arrays; in the other direction byte strings show as text and timestamps as seconds.
+/// </summary>
+internal static class FieldTableJson
+{
+    public static JsonObject ToJson(IReadOnlyDictionary<string, object?> table)
+    {
+        var json = new JsonObject();
+        foreach (var (key, value) in table.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            json[key] = ToJson(value);
+        }
+
+        return json;
+    }
+
+    public static JsonNode? ToJson(object? value) => value switch
+    {
+        null => null,
+        string text => JsonValue.Create(text),
+        bool flag => JsonValue.Create(flag),
+        sbyte or byte or short or ushort or int or uint or long => JsonValue.Create(Convert.ToInt64(value, CultureInfo.InvariantCulture)),
+        float number => Finite(number),
+        double number => Finite(number),
+        decimal number => JsonValue.Create(number),
+        byte[] bytes => JsonValue.Create(Encoding.UTF8.GetString(bytes)),
+        ReadOnlyMemory<byte> bytes => JsonValue.Create(Convert.ToBase64String(bytes.Span)),
+        AmqpTimestamp timestamp => JsonValue.Create(timestamp.UnixSeconds),
+        IReadOnlyDictionary<string, object?> table => ToJson(table),
+        IEnumerable<object?> items => new JsonArray([.. items.Select(ToJson)]),
+        _ => JsonValue.Create(value.ToString()),
+    };
+
+    public static Dictionary<string, object?> FromJson(JsonObject json)
+    {
+        var table = new Dictionary<string, object?>(StringComparer.Ordinal);
+        foreach (var (key, value) in json)
+        {
+            table[key] = FromJson(value);
+        }
+
+        return table;
+    }
+
+    public static object? FromJson(JsonNode? node) => node switch
+    {
+        null => null,
+        JsonObject table => FromJson(table),
+        JsonArray items => items.Select(FromJson).ToList(),
+        JsonValue value => value.GetValueKind() switch
+        {
+            JsonValueKind.String => value.GetValue<string>(),
+            JsonValueKind.True => true,
+            JsonValueKind.False => false,
+            JsonValueKind.Number when value.TryGetValue<long>(out var integer) => integer,
+            JsonValueKind.Number when value.TryGetValue<double>(out var real) => real,
+            JsonValueKind.Number => throw Http.ApiException.BadRequest($"number out of range: {value.ToJsonString()}"),
+            _ => null,
+        },
+        _ => null,
+    };
+
+    /// <summary>JSON has no NaN or infinity; they are shown as text rather than failing the whole answer.</summary>
+    private static JsonValue Finite(double number) =>
+        double.IsFinite(number) ? JsonValue.Create(number) : JsonValue.Create(number.ToString(CultureInfo.InvariantCulture));
+}

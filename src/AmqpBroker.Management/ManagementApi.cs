@@ -1,0 +1,54 @@
+using AmqpBroker.Core;
+using AmqpBroker.Management.Http;
+using AmqpBroker.Management.Resources;
+using AmqpBroker.Management.Statistics;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace AmqpBroker.Management;
+
+/// <summary>
+/// The HTTP admin API with RabbitMQ's management paths, verbs, status codes and JSON shapes, plus
+/// Prometheus metrics at <c>/metrics</c>. The host registers a <see cref="Broker"/>, calls
+/// <see cref="AddManagementApi"/> and <see cref="UseManagementApi"/>, and serves it on its management port.
+/// </summary>
+public static class ManagementApi
+{
+    /// <param name="listeners">The host's bound listeners, read on each request that reports them.</param>
+    public static IServiceCollection AddManagementApi(this IServiceCollection services, Func<IReadOnlyList<ManagementListener>> listeners)
+    {
+        services.AddRouting();
+        services.AddSingleton(provider => new RateSampler(provider.GetRequiredService<Broker>()));
+        services.AddSingleton(provider => new ManagementContext(provider.GetRequiredService<Broker>(), listeners, provider.GetRequiredService<RateSampler>()));
+        return services;
+    }
+
+    public static WebApplication UseManagementApi(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        // Rates are sampled from start, not from the first request that asks for them.
+        app.Services.GetRequiredService<RateSampler>();
+        app.UseMiddleware<ErrorMiddleware>();
+        app.UseMiddleware<RawPathMiddleware>();
+        app.UseMiddleware<AuthenticationMiddleware>();
+        app.UseRouting();
+        OverviewResource.Map(app);
+        VirtualHostResource.Map(app);
+        UserResource.Map(app);
+        PermissionResource.Map(app);
+        PolicyResource.Map(app);
+        DefinitionResource.Map(app);
+        ExchangeResource.Map(app);
+        QueueResource.Map(app);
+        BindingResource.Map(app);
+        ConnectionResource.Map(app);
+        ChannelResource.Map(app);
+        ConsumerResource.Map(app);
+        HealthResource.Map(app);
+        MetricsResource.Map(app);
+        app.UseEndpoints(_ => { });
+        // Reached only when no route matched the path.
+        app.Run(_ => throw ApiException.NotFound());
+        return app;
+    }
+}

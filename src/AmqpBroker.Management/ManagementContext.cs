@@ -1,0 +1,23 @@
+using AmqpBroker.Core;
+using AmqpBroker.Management.Statistics;
+
+namespace AmqpBroker.Management;
+
+/// <summary>What every endpoint needs besides the request: the broker, the node's name, its listeners and message rates.</summary>
+internal sealed class ManagementContext(Broker broker, Func<IReadOnlyList<ManagementListener>> listeners, RateSampler rates)
+{
+    /// <summary>The management API level we implement; tools read it to decide which calls exist.</summary>
+    public const string RabbitMqVersion = "3.10.8";
+
+    /// <summary>This broker's own version, from its assembly.</summary>
+    public static string ProductVersion { get; } = typeof(ManagementContext).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
+
+    public Broker Broker => broker;
+
+    /// <summary>RabbitMQ's node name form, <c>name@host</c>.</summary>
+    public string NodeName { get; } = $"amqpbroker@{Environment.MachineName}";
+
+    public IReadOnlyList<ManagementListener> Listeners => listeners();
+
+    public RateSampler Rates => rates;
+}

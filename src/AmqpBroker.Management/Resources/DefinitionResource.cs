@@ -1,0 +1,69 @@
+using AmqpBroker.Management.Definitions;
+using AmqpBroker.Management.Http;
+using AmqpBroker.Management.Security;
+using Microsoft.AspNetCore.Routing;
+
+namespace AmqpBroker.Management.Resources;
+
+/// <summary>/api/definitions: export and import everything, or one vhost's objects, in RabbitMQ's format (administrators).</summary>
+internal static class DefinitionResource
+{
+    public static void Map(IEndpointRouteBuilder routes)
+    {
+        routes.Get("/api/definitions", Access.Administrator, request =>
+        {
+            OfferDownload(request);
+            return request.JsonAsync(DefinitionsExport.All(request.Broker));
+        });
+        routes.Post("/api/definitions", Access.Administrator, async request =>
+        {
+            var document = await ReadDocumentAsync(request).ConfigureAwait(false);
+            new DefinitionsImport(request.Broker, request.User).ImportAll(document);
+            request.NoContent();
+        });
+        routes.Get("/api/definitions/{vhost}", Access.Administrator, request =>
+        {
+            var virtualHost = request.VirtualHost();
+            OfferDownload(request);
+            return request.JsonAsync(DefinitionsExport.Of(virtualHost));
+        });
+        routes.Post("/api/definitions/{vhost}", Access.Administrator, async request =>
+        {
+            var virtualHost = request.VirtualHost();
+            var document = await ReadDocumentAsync(request).ConfigureAwait(false);
+            new DefinitionsImport(request.Broker, request.User).ImportInto(virtualHost, document);
+            request.NoContent();
+        });
+    }
+
+    /// <summary>The JSON body, or the form field "file" of a browser upload (multipart/form-data), as RabbitMQ accepts both.</summary>
+    private static async Task<JsonBody> ReadDocumentAsync(ApiRequest request)
+    {
+        var http = request.Http.Request;
+        if (!http.HasFormContentType)
+        {
+            return await request.ReadBodyAsync().ConfigureAwait(false);
+        }
+
+        var form = await http.ReadFormAsync(http.HttpContext.RequestAborted).ConfigureAwait(false);
+        if (form.Files.GetFile("file") is { } file)
+        {
+            using var buffer = new MemoryStream();
+            await file.CopyToAsync(buffer, http.HttpContext.RequestAborted).ConfigureAwait(false);
+            return JsonBody.Parse(buffer.ToArray());
+        }
+
+        return form.TryGetValue("file", out var text) && text.Count > 0
+            ? JsonBody.Parse(System.Text.Encoding.UTF8.GetBytes(text[0] ?? ""))
+            : throw JsonBody.Missing("file");
+    }
+
+    /// <summary><c>?download=name</c> asks for the export as a file, as RabbitMQ's UI does.</summary>
+    private static void OfferDownload(ApiRequest request)
+    {
+        if (request.Query("download") is { Length: > 0 } fileName)
+        {
+            request.Http.Response.Headers.ContentDisposition = $"attachment; filename=\"{fileName.Replace("\"", "", StringComparison.Ordinal)}\"";
+        }
+    }
+}

@@ -1,0 +1,139 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
+using AmqpBroker.Core.Errors;
+using AmqpBroker.Core.Exchanges;
+using AmqpBroker.Core.Queues;
+using AmqpBroker.Core.VirtualHosts;
+using AmqpBroker.Management.Http;
+using AmqpBroker.Management.Messaging;
+using AmqpBroker.Management.Security;
+using AmqpBroker.Protocol.Content;
+using AmqpBroker.Protocol.Encoding;
+using Microsoft.AspNetCore.Routing;
+
+namespace AmqpBroker.Management.Resources;
+
+/// <summary>
+/// RabbitMQ's health checks: 200 <c>{"status":"ok"}</c> when healthy, 503 with <c>"status":"failed"</c>
+/// and a reason otherwise.
+/// </summary>
+internal static class HealthResource
+{
+    /// <summary>The queue RabbitMQ's aliveness test declares in the tested vhost (and leaves there).</summary>
+    private const string AlivenessQueue = "aliveness-test";
+
+    public static void Map(IEndpointRouteBuilder routes)
+    {
+        routes.Get("/api/health/checks/alarms", Access.Management, request => Alarms(request, "There are alarms in effect in the cluster"));
+        routes.Get("/api/health/checks/local-alarms", Access.Management, request => Alarms(request, "There are alarms in effect on the node"));
+        routes.Get("/api/health/checks/port-listener/{port}", Access.Management, PortListener);
+        routes.Get("/api/health/checks/protocol-listener/{protocol}", Access.Management, ProtocolListener);
+        // Virtual hosts here have no process of their own that could be down.
+        routes.Get("/api/health/checks/virtual-hosts", Access.Management, request => Ok(request));
+        routes.Get("/api/aliveness-test/{vhost}", Access.Management, Aliveness);
+    }
+
+    private static Task Alarms(ApiRequest request, string reason)
+    {
+        if (request.Broker.Alarm.Reason is not { } alarm)
+        {
+            return Ok(request);
+        }
+
+        // The broker's alarm is RabbitMQ's memory alarm unless it was raised for disk space.
+        var resource = alarm.Contains("disk", StringComparison.OrdinalIgnoreCase) ? "disk" : "memory";
+        return Failed(request, reason, new JsonObject
+        {
+            ["alarms"] = new JsonArray(new JsonObject { ["node"] = request.Context.NodeName, ["resource"] = resource }),
+        });
+    }
+
+    private static Task PortListener(ApiRequest request)
+    {
+        if (!int.TryParse(request.Route("port"), NumberStyles.None, CultureInfo.InvariantCulture, out var port))
+        {
+            throw ApiException.BadRequest("Invalid port");
+        }
+
+        var ports = request.Context.Listeners.Select(l => l.EndPoint.Port).Order().ToList();
+        return ports.Contains(port)
+            ? Ok(request, new JsonObject { ["port"] = port })
+            : Failed(request, "No active listener", new JsonObject { ["missing"] = port, ["ports"] = new JsonArray([.. ports.Select(p => JsonValue.Create(p))]) });
+    }
+
+    /// <summary>RabbitMQ's protocol names: amqp091 (and amqp) for AMQP 0-9-1, http for this API.</summary>
+    private static Task ProtocolListener(ApiRequest request)
+    {
+        var requested = request.Route("protocol");
+        var protocol = requested == "amqp091" ? "amqp" : requested;
+        var protocols = request.Context.Listeners.Select(l => l.Protocol).Distinct().Order(StringComparer.Ordinal).ToList();
+        return protocols.Contains(protocol)
+            ? Ok(request, new JsonObject { ["protocol"] = requested })
+            : Failed(request, "No active listener", new JsonObject
+            {
+                ["missing"] = requested,
+                ["protocols"] = new JsonArray([.. protocols.Select(p => JsonValue.Create(p))]),
+            });
+    }
+
+    /// <summary>Declares the aliveness queue, publishes a message to it and gets it back, as RabbitMQ's test does.</summary>
+    private static Task Aliveness(ApiRequest request)
+    {
+        var virtualHost = request.VirtualHost();
+        var connection = HttpConnection.For(request.User, virtualHost.Name);
+        try
+        {
+            var queue = virtualHost.DeclareQueue(new QueueDefinition(AlivenessQueue, virtualHost.Name, false, false, false, FieldTable.Empty), connection, passive: false);
+            return RoundTrip(virtualHost, queue) ? Ok(request) : Failed(request, "aliveness test message was not received", []);
+        }
+        catch (AmqpException ex)
+        {
+            return Failed(request, ex.ReplyText, []);
+        }
+    }
+
+    private static bool RoundTrip(VirtualHost virtualHost, Queue queue)
+    {
+        var message = Core.Messages.Message.Create("", AlivenessQueue, new BasicProperties().Encode(), Encoding.UTF8.GetBytes("test_message"));
+        try
+        {
+            virtualHost.Publish(virtualHost.DefaultExchange, message, new RoutingScratch(), out _);
+        }
+        finally
+        {
+            message.Release();
+        }
+
+        if (!queue.TryTake(out var entry, out _))
+        {
+            return false;
+        }
+
+        queue.Settle(entry);
+        return true;
+    }
+
+    private static Task Ok(ApiRequest request, JsonObject? extra = null)
+    {
+        var body = new JsonObject { ["status"] = "ok" };
+        foreach (var (key, value) in extra ?? [])
+        {
+            body[key] = value?.DeepClone();
+        }
+
+        return request.JsonAsync(body);
+    }
+
+    private static Task Failed(ApiRequest request, string reason, JsonObject extra)
+    {
+        var body = new JsonObject { ["status"] = "failed", ["reason"] = reason };
+        foreach (var (key, value) in extra)
+        {
+            body[key] = value?.DeepClone();
+        }
+
+        request.Http.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+        return request.JsonAsync(body);
+    }
+}

@@ -1,0 +1,131 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using AmqpBroker.Core.Statistics;
+using AmqpBroker.Management.Formatting;
+using AmqpBroker.Management.Http;
+using AmqpBroker.Management.Json;
+using AmqpBroker.Management.Security;
+using AmqpBroker.Management.Statistics;
+using Microsoft.AspNetCore.Routing;
+
+namespace AmqpBroker.Management.Resources;
+
+/// <summary>The node-level endpoints: /api/overview, /api/cluster-name, /api/whoami, /api/nodes, /api/extensions.</summary>
+internal static class OverviewResource
+{
+    private static readonly (string Name, string Description)[] ExchangeTypeDescriptions =
+    [
+        (Core.Exchanges.ExchangeTypes.Direct, "AMQP direct exchange, as per the AMQP specification"),
+        (Core.Exchanges.ExchangeTypes.Fanout, "AMQP fanout exchange, as per the AMQP specification"),
+        (Core.Exchanges.ExchangeTypes.Headers, "AMQP headers exchange, as per the AMQP specification"),
+        (Core.Exchanges.ExchangeTypes.Topic, "AMQP topic exchange, as per the AMQP specification"),
+    ];
+
+    public static void Map(IEndpointRouteBuilder routes)
+    {
+        routes.Get("/api/overview", Access.Management, Overview);
+        routes.Get("/api/cluster-name", Access.Management, request => request.JsonAsync(new JsonObject { ["name"] = request.Context.NodeName }));
+        routes.Get("/api/whoami", Access.Management, request => request.JsonAsync(new JsonObject
+        {
+            ["name"] = request.User.Name,
+            ["tags"] = new JsonArray([.. request.User.User.Tags.Select(t => JsonValue.Create(t))]),
+        }));
+        routes.Get("/api/nodes", Access.Monitoring, request => request.ListAsync([Node(request.Context)]));
+        routes.Get("/api/nodes/{node}", Access.Monitoring, request =>
+            request.Route("node") == request.Context.NodeName ? request.JsonAsync(Node(request.Context)) : throw ApiException.NotFound());
+        // No management UI extensions exist here.
+        routes.Get("/api/extensions", Access.Management, request => request.JsonAsync(new JsonArray()));
+    }
+
+    private static Task Overview(ApiRequest request)
+    {
+        var context = request.Context;
+        var broker = request.Broker;
+        var user = request.User;
+        var virtualHosts = request.VisibleVirtualHosts().ToList();
+        var queues = virtualHosts.SelectMany(v => v.Queues).ToList();
+        var channels = BrokerObjects.Channels(broker).Where(c => user.CanSee(c.Session.Connection)).ToList();
+        var (ready, unacked) = (queues.Sum(q => (long)q.ReadyCount), queues.Sum(q => (long)q.UnackedCount));
+
+        var queueTotals = new JsonObject();
+        MessageStatsJson.AddRated(queueTotals, "messages", ready + unacked, context.Rates.Rate(broker, SampledValue.Messages));
+        MessageStatsJson.AddRated(queueTotals, "messages_ready", ready, context.Rates.Rate(broker, SampledValue.MessagesReady));
+        MessageStatsJson.AddRated(queueTotals, "messages_unacknowledged", unacked, context.Rates.Rate(broker, SampledValue.MessagesUnacknowledged));
+        return request.JsonAsync(new JsonObject
+        {
+            ["management_version"] = ManagementContext.RabbitMqVersion,
+            ["rates_mode"] = "basic",
+            ["exchange_types"] = ExchangeTypeList(),
+            ["product_version"] = ManagementContext.ProductVersion,
+            ["product_name"] = "AmqpBroker",
+            ["rabbitmq_version"] = ManagementContext.RabbitMqVersion,
+            ["cluster_name"] = context.NodeName,
+            ["node"] = context.NodeName,
+            ["disable_stats"] = false,
+            ["enable_queue_totals"] = false,
+            ["message_stats"] = MessageStatsJson.ForPublisher(broker.MessageTotals, broker, context.Rates),
+            ["queue_totals"] = queueTotals,
+            ["object_totals"] = new JsonObject
+            {
+                ["channels"] = channels.Count,
+                ["connections"] = broker.Connections.Count(user.CanSee),
+                ["consumers"] = queues.Sum(q => q.ConsumerCount),
+                ["exchanges"] = virtualHosts.Sum(v => v.Exchanges.Count),
+                ["queues"] = queues.Count,
+            },
+            ["statistics_db_event_queue"] = 0,
+            ["listeners"] = new JsonArray([.. context.Listeners.Where(l => l.Protocol != "http").Select(l => Listener(l, context.NodeName))]),
+            ["contexts"] = Contexts(context),
+        });
+    }
+
+    private static JsonObject Node(ManagementContext context)
+    {
+        var broker = context.Broker;
+        using var process = Process.GetCurrentProcess();
+        return new JsonObject
+        {
+            ["name"] = context.NodeName,
+            ["type"] = "disc",
+            ["running"] = true,
+            ["os_pid"] = Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["processors"] = Environment.ProcessorCount,
+            ["uptime"] = (long)(broker.Time.GetUtcNow() - broker.StartedAt).TotalMilliseconds,
+            ["mem_used"] = process.WorkingSet64,
+            ["mem_alarm"] = broker.Alarm.IsRaised,
+            ["disk_free_alarm"] = false,
+            ["rates_mode"] = "basic",
+            ["partitions"] = new JsonArray(),
+            ["exchange_types"] = ExchangeTypeList(),
+            ["auth_mechanisms"] = new JsonArray(
+                new JsonObject { ["name"] = "PLAIN", ["description"] = "SASL PLAIN authentication mechanism", ["enabled"] = true },
+                new JsonObject { ["name"] = "AMQPLAIN", ["description"] = "QPid AMQPLAIN mechanism", ["enabled"] = true }),
+            ["contexts"] = Contexts(context),
+        };
+    }
+
+    private static JsonArray ExchangeTypeList() => new([.. ExchangeTypeDescriptions.Select(t => new JsonObject
+    {
+        ["name"] = t.Name,
+        ["description"] = t.Description,
+        ["enabled"] = true,
+    })]);
+
+    private static JsonObject Listener(ManagementListener listener, string node) => new()
+    {
+        ["node"] = node,
+        ["protocol"] = listener.Protocol,
+        ["ip_address"] = listener.EndPoint.Address.ToString(),
+        ["port"] = listener.EndPoint.Port,
+        ["socket_opts"] = new JsonObject(),
+    };
+
+    private static JsonArray Contexts(ManagementContext context) => new([.. context.Listeners.Where(l => l.Protocol == "http").Select(l => new JsonObject
+    {
+        ["node"] = context.NodeName,
+        ["description"] = "RabbitMQ Management",
+        ["path"] = "/",
+        ["ip"] = l.EndPoint.Address.ToString(),
+        ["port"] = l.EndPoint.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    })]);
+}

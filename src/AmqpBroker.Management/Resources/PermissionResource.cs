@@ -1,0 +1,68 @@
+using AmqpBroker.Core.Security;
+using AmqpBroker.Management.Formatting;
+using AmqpBroker.Management.Http;
+using AmqpBroker.Management.Security;
+using Microsoft.AspNetCore.Routing;
+
+namespace AmqpBroker.Management.Resources;
+
+/// <summary>
+/// /api/permissions: administrators list, read, set and clear users' configure/write/read patterns per
+/// vhost. Topic permissions do not exist here: their lists are always empty and setting one is refused.
+/// </summary>
+internal static class PermissionResource
+{
+    public static void Map(IEndpointRouteBuilder routes)
+    {
+        routes.Get("/api/permissions", Access.Administrator, request => request.ListAsync(Sorted(request.Broker.Permissions)));
+        routes.Get("/api/vhosts/{vhost}/permissions", Access.Administrator, request =>
+        {
+            var virtualHost = request.VirtualHost();
+            return request.ListAsync(Sorted(request.Broker.Permissions.Where(p => p.VirtualHost == virtualHost.Name)));
+        });
+        routes.Get("/api/users/{user}/permissions", Access.Administrator, request =>
+        {
+            var user = request.Broker.Users.Find(request.Route("user")) ?? throw ApiException.NotFound();
+            return request.ListAsync(Sorted(request.Broker.Permissions.Where(p => p.User == user.Name)));
+        });
+        routes.Get("/api/permissions/{vhost}/{user}", Access.Administrator, request =>
+            request.JsonAsync(PermissionJson.Create(request.Broker.FindPermission(request.Route("user"), request.Route("vhost")) ?? throw ApiException.NotFound())));
+        routes.Put("/api/permissions/{vhost}/{user}", Access.Administrator, Put);
+        routes.Delete("/api/permissions/{vhost}/{user}", Access.Administrator, request =>
+        {
+            if (!request.Broker.ClearPermission(request.Route("user"), request.Route("vhost")))
+            {
+                throw ApiException.NotFound();
+            }
+
+            request.NoContent();
+            return Task.CompletedTask;
+        });
+
+        routes.Get("/api/topic-permissions", Access.Administrator, request => request.ListAsync([]));
+        routes.Get("/api/vhosts/{vhost}/topic-permissions", Access.Administrator, request =>
+        {
+            request.VirtualHost();
+            return request.ListAsync([]);
+        });
+        routes.Get("/api/users/{user}/topic-permissions", Access.Administrator, request =>
+            request.Broker.Users.Find(request.Route("user")) is null ? throw ApiException.NotFound() : request.ListAsync([]));
+        routes.Put("/api/topic-permissions/{vhost}/{user}", Access.Administrator, _ =>
+            throw ApiException.BadRequest("topic permissions are not supported by this broker"));
+    }
+
+    private static IEnumerable<System.Text.Json.Nodes.JsonObject> Sorted(IEnumerable<Permission> permissions) => permissions
+        .OrderBy(p => p.VirtualHost, StringComparer.Ordinal)
+        .ThenBy(p => p.User, StringComparer.Ordinal)
+        .Select(PermissionJson.Create);
+
+    /// <summary>Sets the three patterns (all required); an unknown user or vhost, or a bad pattern, is RabbitMQ's 400.</summary>
+    private static async Task Put(ApiRequest request)
+    {
+        var body = await request.ReadBodyAsync().ConfigureAwait(false);
+        var permission = PermissionDocument.Read(request.Route("user"), request.Route("vhost"), body);
+        var created = request.Broker.FindPermission(permission.User, permission.VirtualHost) is null;
+        request.Broker.SetPermission(permission);
+        request.Created(created);
+    }
+}

@@ -1,0 +1,62 @@
+using AmqpBroker.Core.Policies;
+using AmqpBroker.Management.Formatting;
+using AmqpBroker.Management.Http;
+using AmqpBroker.Management.Security;
+using Microsoft.AspNetCore.Routing;
+
+namespace AmqpBroker.Management.Resources;
+
+/// <summary>
+/// /api/policies: anyone with access to a vhost may read its policies; policymakers and administrators
+/// create, change and delete them. The broker applies a change at once to matching queues and exchanges.
+/// </summary>
+internal static class PolicyResource
+{
+    public static void Map(IEndpointRouteBuilder routes)
+    {
+        routes.Get("/api/policies", Access.Management, request =>
+        {
+            var visible = request.VisibleVirtualHosts().Select(v => v.Name).ToHashSet(StringComparer.Ordinal);
+            return request.ListAsync(Sorted(request.Broker.Policies.Where(p => visible.Contains(p.VirtualHost))));
+        });
+        routes.Get("/api/policies/{vhost}", Access.Management, request =>
+        {
+            var virtualHost = request.VirtualHost();
+            return request.ListAsync(Sorted(virtualHost.Policies));
+        });
+        routes.Get("/api/policies/{vhost}/{name}", Access.Management, request =>
+        {
+            var name = request.Route("name");
+            var policy = request.VirtualHost().Policies.FirstOrDefault(p => p.Name == name) ?? throw ApiException.NotFound();
+            return request.JsonAsync(PolicyJson.Create(policy));
+        });
+        routes.Put("/api/policies/{vhost}/{name}", Access.Policymaker, Put);
+        routes.Delete("/api/policies/{vhost}/{name}", Access.Policymaker, request =>
+        {
+            var virtualHost = request.VirtualHost();
+            if (!request.Broker.DeletePolicy(virtualHost.Name, request.Route("name")))
+            {
+                throw ApiException.NotFound();
+            }
+
+            request.NoContent();
+            return Task.CompletedTask;
+        });
+    }
+
+    private static IEnumerable<System.Text.Json.Nodes.JsonObject> Sorted(IEnumerable<Policy> policies) => policies
+        .OrderBy(p => p.VirtualHost, StringComparer.Ordinal)
+        .ThenBy(p => p.Name, StringComparer.Ordinal)
+        .Select(PolicyJson.Create);
+
+    private static async Task Put(ApiRequest request)
+    {
+        var virtualHost = request.VirtualHost(creating: true);
+        var name = request.Route("name");
+        var body = await request.ReadBodyAsync().ConfigureAwait(false);
+        var policy = PolicyJson.Read(virtualHost.Name, name, body);
+        var created = virtualHost.Policies.All(p => p.Name != name);
+        request.Broker.PutPolicy(policy);
+        request.Created(created);
+    }
+}

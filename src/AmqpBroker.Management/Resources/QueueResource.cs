@@ -1,0 +1,101 @@
+using System.Text.Json.Nodes;
+using AmqpBroker.Core.Queues;
+using AmqpBroker.Core.Security;
+using AmqpBroker.Core.Sessions;
+using AmqpBroker.Core.VirtualHosts;
+using AmqpBroker.Management.Formatting;
+using AmqpBroker.Management.Http;
+using AmqpBroker.Management.Messaging;
+using AmqpBroker.Management.Security;
+using Microsoft.AspNetCore.Routing;
+
+namespace AmqpBroker.Management.Resources;
+
+/// <summary>/api/queues: list, get, declare, delete, purge, get messages, and a queue's bindings.</summary>
+internal static class QueueResource
+{
+    public static void Map(IEndpointRouteBuilder routes)
+    {
+        routes.Get("/api/queues", Access.Management, request =>
+        {
+            var consumers = ConsumersByQueue(request);
+            return request.ListAsync(request.VisibleVirtualHosts().SelectMany(v => List(v, consumers, request.Context)));
+        });
+        routes.Get("/api/queues/{vhost}", Access.Management, request =>
+            request.ListAsync(List(request.VirtualHost(), ConsumersByQueue(request), request.Context)));
+        routes.Get("/api/queues/{vhost}/{queue}", Access.Management, request =>
+        {
+            var queue = Find(request, request.VirtualHost());
+            return request.JsonAsync(QueueJson.CreateDetailed(queue, ConsumersOf(request, queue), request.Context));
+        });
+        routes.Put("/api/queues/{vhost}/{queue}", Access.Management, Put);
+        routes.Delete("/api/queues/{vhost}/{queue}", Access.Management, Delete);
+        routes.Delete("/api/queues/{vhost}/{queue}/contents", Access.Management, Purge);
+        routes.Post("/api/queues/{vhost}/{queue}/get", Access.Management, Get);
+        routes.Get("/api/queues/{vhost}/{queue}/bindings", Access.Management, request =>
+        {
+            var virtualHost = request.VirtualHost();
+            return request.ListAsync(BindingJson.ToQueue(virtualHost, Find(request, virtualHost)));
+        });
+    }
+
+    private static IEnumerable<JsonObject> List(VirtualHost virtualHost, ILookup<Queue, Consumer> consumers, ManagementContext context) =>
+        virtualHost.Queues.OrderBy(q => q.Name, StringComparer.Ordinal).Select(q => QueueJson.Create(q, [.. consumers[q]], context));
+
+    private static Queue Find(ApiRequest request, VirtualHost virtualHost) =>
+        virtualHost.FindQueue(request.Route("queue")) ?? throw ApiException.NotFound();
+
+    private static ILookup<Queue, Consumer> ConsumersByQueue(ApiRequest request) =>
+        BrokerObjects.Consumers(request.Broker).ToLookup(c => c.Queue);
+
+    private static List<Consumer> ConsumersOf(ApiRequest request, Queue queue) =>
+        [.. BrokerObjects.Consumers(request.Broker).Where(c => ReferenceEquals(c.Queue, queue))];
+
+    /// <summary>Declares like queue.declare; missing fields take the method's defaults (transient, not auto-delete).</summary>
+    private static async Task Put(ApiRequest request)
+    {
+        var virtualHost = request.VirtualHost(creating: true);
+        var name = NameRules.Check(request.Route("queue"), "queue name");
+        var body = await request.ReadBodyAsync().ConfigureAwait(false);
+        var definition = new QueueDefinition(
+            name,
+            virtualHost.Name,
+            body.Boolean("durable") ?? false,
+            Exclusive: false,
+            body.Boolean("auto_delete") ?? false,
+            body.Table("arguments"));
+        var created = virtualHost.FindQueue(name) is null;
+        virtualHost.DeclareQueue(definition, HttpConnection.For(request.User, virtualHost.Name), passive: false, access: request.User.AccessIn(virtualHost.Name));
+        request.Created(created);
+    }
+
+    private static Task Delete(ApiRequest request)
+    {
+        var virtualHost = request.VirtualHost();
+        var queue = Find(request, virtualHost);
+        virtualHost.DeleteQueue(queue.Name, request.QueryFlag("if-unused"), request.QueryFlag("if-empty"), HttpConnection.For(request.User, virtualHost.Name), request.User.AccessIn(virtualHost.Name));
+        request.NoContent();
+        return Task.CompletedTask;
+    }
+
+    private static Task Purge(ApiRequest request)
+    {
+        var virtualHost = request.VirtualHost();
+        var queue = Find(request, virtualHost);
+        request.User.AccessIn(virtualHost.Name).Check(AccessKind.Read, ResourceKind.Queue, queue.Name);
+        queue.CheckAccess(HttpConnection.For(request.User, virtualHost.Name));
+        queue.Purge();
+        request.NoContent();
+        return Task.CompletedTask;
+    }
+
+    private static async Task Get(ApiRequest request)
+    {
+        var virtualHost = request.VirtualHost();
+        var body = await request.ReadBodyAsync().ConfigureAwait(false);
+        var name = request.Route("queue");
+        request.User.AccessIn(virtualHost.Name).Check(AccessKind.Read, ResourceKind.Queue, name);
+        var queue = virtualHost.GetQueue(name, HttpConnection.For(request.User, virtualHost.Name));
+        await request.JsonAsync(HttpGetter.Get(request.Broker, queue, body)).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,37 @@
+using AmqpBroker.Core;
+using AmqpBroker.Core.Statistics;
+using AmqpBroker.Management.Statistics;
+
+namespace AmqpBroker.Management.Tests.Statistics;
+
+public sealed class RateSamplerTests
+{
+    [Test]
+    public void A_rate_is_the_change_per_second_between_the_last_two_samples()
+    {
+        using var broker = new Broker(new BrokerSettings(), TimeProvider.System);
+        using var sampler = new RateSampler(broker);
+        var start = DateTimeOffset.UnixEpoch;
+
+        Assert.That(sampler.Rate(broker, MessageCounter.Publish), Is.Zero, "no samples yet");
+        sampler.Sample(start);
+        Assert.That(sampler.Rate(broker, MessageCounter.Publish), Is.Zero, "one sample is no rate");
+
+        broker.MessageTotals.Add(MessageCounter.Publish, 50);
+        sampler.Sample(start + TimeSpan.FromSeconds(5));
+        Assert.That(sampler.Rate(broker, MessageCounter.Publish), Is.EqualTo(10.0));
+
+        sampler.Sample(start + TimeSpan.FromSeconds(10));
+        Assert.That(sampler.Rate(broker, MessageCounter.Publish), Is.Zero, "nothing happened in the last interval");
+    }
+
+    [Test]
+    public void Channel_counts_roll_up_into_the_broker_totals()
+    {
+        var totals = new MessageCounters();
+        var channel = new MessageCounters(totals);
+        channel.Increment(MessageCounter.Deliver);
+        channel.Add(MessageCounter.Ack, 3);
+        Assert.That((totals[MessageCounter.Deliver], totals[MessageCounter.Ack], channel[MessageCounter.Ack]), Is.EqualTo((1L, 3L, 3L)));
+    }
+}
