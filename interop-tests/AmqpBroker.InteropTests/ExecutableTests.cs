@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
@@ -6,6 +5,7 @@ using System.Net.Sockets;
 using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using AmqpBroker.InteropTests.Support;
 
 namespace AmqpBroker.InteropTests;
 
@@ -15,7 +15,7 @@ namespace AmqpBroker.InteropTests;
 /// build output of src/AmqpBroker (built by the solution build) in the test assembly's configuration.
 /// </summary>
 [TestFixture]
-public sealed partial class ExecutableTests
+public sealed class ExecutableTests
 {
     private static readonly TimeSpan StartDeadline = TimeSpan.FromSeconds(20);
     private static readonly TimeSpan StopDeadline = TimeSpan.FromSeconds(10);
@@ -246,7 +246,7 @@ public sealed partial class ExecutableTests
     private BrokerProcess Start(string[] args, Dictionary<string, string>? environment = null)
     {
         var workingDirectory = TempDirectory();
-        var process = BrokerProcess.Start(BrokerDll(), args, environment ?? [], workingDirectory);
+        var process = BrokerProcess.Start(args, environment ?? [], workingDirectory);
         _processes.Add(process);
         return process;
     }
@@ -258,170 +258,5 @@ public sealed partial class ExecutableTests
         Directory.CreateDirectory(path);
         _directories.Add(path);
         return path;
-    }
-
-    /// <summary>src/AmqpBroker/bin/{configuration}/{tfm}/AmqpBroker.dll, matching the test assembly's own build.</summary>
-    private static string BrokerDll()
-    {
-        var testDirectory = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
-        var framework = testDirectory.Name;
-        var configuration = testDirectory.Parent?.Name ?? "Release";
-        var root = testDirectory;
-        while (root is not null && !File.Exists(Path.Combine(root.FullName, "AmqpBroker.sln")))
-        {
-            root = root.Parent;
-        }
-
-        if (root is null)
-        {
-            Assert.Fail($"no AmqpBroker.sln above {AppContext.BaseDirectory}");
-        }
-
-        var dll = Path.Combine(root!.FullName, "src", "AmqpBroker", "bin", configuration, framework, "AmqpBroker.dll");
-        if (!File.Exists(dll))
-        {
-            Assert.Fail($"{dll} does not exist: build the solution (dotnet build AmqpBroker.sln -c {configuration}) before running these tests");
-        }
-
-        return dll;
-    }
-
-    [GeneratedRegex(@"^AmqpBroker ready: amqp://(?<address>.+):(?<port>\d+) \((?<storage>.*?)\)(, management http://.+:(?<managementPort>\d+)/)?$")]
-    private static partial Regex ReadyLine();
-
-    /// <param name="ManagementPort">The admin API's port, or null when the ready line names none (it is disabled).</param>
-    private sealed record Ready(string Line, string Address, int Port, string Storage, int? ManagementPort, TimeSpan Elapsed);
-
-    /// <summary>The broker executable under test, its output collected line by line.</summary>
-    private sealed class BrokerProcess : IAsyncDisposable
-    {
-        private readonly Process _process;
-        private readonly Stopwatch _sinceStart;
-        private readonly ConcurrentQueue<string> _output = new();
-        private readonly TaskCompletionSource<(string Line, TimeSpan Elapsed)> _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        private BrokerProcess(Process process, Stopwatch sinceStart)
-        {
-            _process = process;
-            _sinceStart = sinceStart;
-        }
-
-        public string Output => string.Join(Environment.NewLine, _output);
-
-        public static BrokerProcess Start(string dll, string[] args, Dictionary<string, string> environment, string workingDirectory)
-        {
-            var startInfo = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet")
-            {
-                WorkingDirectory = workingDirectory,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            };
-            startInfo.ArgumentList.Add(dll);
-            foreach (var arg in args)
-            {
-                startInfo.ArgumentList.Add(arg);
-            }
-
-            // Nothing from the test run's own environment may configure the broker.
-            foreach (var name in startInfo.Environment.Keys.Where(k => k.StartsWith("Broker__", StringComparison.OrdinalIgnoreCase)).ToList())
-            {
-                startInfo.Environment.Remove(name);
-            }
-
-            foreach (var (name, value) in environment)
-            {
-                startInfo.Environment[name] = value;
-            }
-
-            var process = new Process { StartInfo = startInfo };
-            var broker = new BrokerProcess(process, new Stopwatch());
-            process.OutputDataReceived += (_, e) => broker.OnLine(e.Data, "");
-            process.ErrorDataReceived += (_, e) => broker.OnLine(e.Data, "stderr: ");
-            broker._sinceStart.Start();
-            process.Start();
-            process.BeginOutputReadLine();
-            process.BeginErrorReadLine();
-            return broker;
-        }
-
-        public async Task<Ready> WaitForReadyAsync(TimeSpan deadline)
-        {
-            var exited = _process.WaitForExitAsync();
-            var first = await Task.WhenAny(_ready.Task, exited, Task.Delay(deadline));
-            if (first != _ready.Task)
-            {
-                Assert.Fail(first == exited
-                    ? $"the broker exited with code {_process.ExitCode} before it was ready:{Environment.NewLine}{Output}"
-                    : $"no ready line within {deadline.TotalSeconds:0} s:{Environment.NewLine}{Output}");
-            }
-
-            var (line, elapsed) = await _ready.Task;
-            var match = ReadyLine().Match(line);
-            return new Ready(
-                line,
-                match.Groups["address"].Value,
-                int.Parse(match.Groups["port"].Value, CultureInfo.InvariantCulture),
-                match.Groups["storage"].Value,
-                match.Groups["managementPort"].Success ? int.Parse(match.Groups["managementPort"].Value, CultureInfo.InvariantCulture) : null,
-                elapsed);
-        }
-
-        public async Task SignalAsync(string signal)
-        {
-            using var kill = Process.Start(new ProcessStartInfo("kill", ["-" + signal, _process.Id.ToString(CultureInfo.InvariantCulture)]) { UseShellExecute = false })!;
-            await kill.WaitForExitAsync();
-            Assert.That(kill.ExitCode, Is.Zero, $"kill -{signal} {_process.Id}");
-        }
-
-        /// <summary>The exit code, or a test failure (and the process killed) if it is still running at the deadline.</summary>
-        public async Task<int> WaitForExitAsync(TimeSpan deadline)
-        {
-            using var cts = new CancellationTokenSource(deadline);
-            try
-            {
-                await _process.WaitForExitAsync(cts.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                _process.Kill(entireProcessTree: true);
-                Assert.Fail($"the broker was still running {deadline.TotalSeconds:0} s later:{Environment.NewLine}{Output}");
-            }
-
-            // The parameterless wait also drains the redirected output.
-            await _process.WaitForExitAsync();
-            return _process.ExitCode;
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            try
-            {
-                if (!_process.HasExited)
-                {
-                    _process.Kill(entireProcessTree: true);
-                    await _process.WaitForExitAsync();
-                }
-            }
-            catch (InvalidOperationException)
-            {
-            }
-
-            _process.Dispose();
-        }
-
-        private void OnLine(string? line, string prefix)
-        {
-            if (line is null)
-            {
-                return;
-            }
-
-            _output.Enqueue(prefix + line);
-            if (prefix.Length == 0 && ReadyLine().IsMatch(line))
-            {
-                _ready.TrySetResult((line, _sinceStart.Elapsed));
-            }
-        }
     }
 }

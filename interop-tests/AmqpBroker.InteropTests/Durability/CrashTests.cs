@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using AmqpBroker.InteropTests.Support;
 
 namespace AmqpBroker.InteropTests.Durability;
 
@@ -25,12 +26,14 @@ public sealed class CrashTests
     private static readonly TimeSpan StartDeadline = TimeSpan.FromSeconds(20);
     private static readonly TimeSpan LoadDeadline = TimeSpan.FromSeconds(15);
     private static readonly TimeSpan DrainDeadline = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan KillDeadline = TimeSpan.FromSeconds(10);
 
     // The kill comes this long at most after the load has exercised every rule.
     private static readonly TimeSpan MaxKillDelay = TimeSpan.FromMilliseconds(1500);
 
     private string _root = null!;
-    private CrashBrokerProcess? _broker;
+    private BrokerProcess? _broker;
+    private int _port;
 
     [SetUp]
     public void CreateDirectories()
@@ -75,31 +78,31 @@ public sealed class CrashTests
         await TestContext.Out.WriteLineAsync($"crash test: seed {seed}, {cycles} cycles (repeat with CRASH_SEED={seed} CRASH_CYCLES={cycles})");
         var random = new Random(seed);
         var dataDirectory = Path.Combine(_root, "data");
-        _broker = await CrashBrokerProcess.StartAsync(dataDirectory, _root, StartDeadline);
+        await StartBrokerAsync(dataDirectory);
 
         for (var cycle = 1; cycle <= cycles; cycle++)
         {
             var queue = $"crash-{cycle}";
             CrashBefore before;
             var killDelay = TimeSpan.FromMilliseconds(random.Next((int)MaxKillDelay.TotalMilliseconds));
-            await using (var load = await CrashLoad.StartAsync(_broker.Port, queue, Publishers, random.Next()))
+            await using (var load = await CrashLoad.StartAsync(_port, queue, Publishers, random.Next()))
             {
                 await load.WaitUntilExercisedAsync(LoadDeadline);
 
                 // The random kill point itself, not a wait for something to happen.
                 await Task.Delay(killDelay);
                 var killedAt = Stopwatch.GetTimestamp();
-                await _broker.KillAsync();
+                await _broker!.KillAsync(KillDeadline);
                 before = await load.StopAsync(killedAt);
             }
 
-            await _broker.DisposeAsync();
+            await _broker!.DisposeAsync();
             var killedState = Path.Combine(_root, "killed");
             CopyDirectory(dataDirectory, killedState);
             var restart = Stopwatch.StartNew();
-            _broker = await CrashBrokerProcess.StartAsync(dataDirectory, _root, StartDeadline);
+            await StartBrokerAsync(dataDirectory);
             var restartedIn = restart.Elapsed;
-            var after = await CrashDrain.DrainAsync(_broker.Port, queue, DrainDeadline);
+            var after = await CrashDrain.DrainAsync(_port, queue, DrainDeadline);
 
             var verdict = CrashVerdict.Check(before, after);
             await TestContext.Out.WriteLineAsync(string.Create(
@@ -108,9 +111,16 @@ public sealed class CrashTests
             Assert.That(
                 verdict.Violations,
                 Is.Empty,
-                $"cycle {cycle} of CRASH_SEED={seed}; the data directory as the kill left it is in {killedState}; broker output after the restart:{Environment.NewLine}{_broker.Output}");
-            await CrashDrain.DeleteQueueAsync(_broker.Port, queue);
+                $"cycle {cycle} of CRASH_SEED={seed}; the data directory as the kill left it is in {killedState}; broker output after the restart:{Environment.NewLine}{_broker!.Output}");
+            await CrashDrain.DeleteQueueAsync(_port, queue);
         }
+    }
+
+    /// <summary>Starts the executable on an ephemeral loopback port, without the admin API, and waits for its ready line.</summary>
+    private async Task StartBrokerAsync(string dataDirectory)
+    {
+        _broker = BrokerProcess.Start(["--port", "0", "--management-port", "-1", "--bind", "127.0.0.1", "--data-dir", dataDirectory], [], _root);
+        _port = (await _broker.WaitForReadyAsync(StartDeadline)).Port;
     }
 
     /// <summary>The restart repairs torn tails in place, so the evidence of a failure is copied before it.</summary>

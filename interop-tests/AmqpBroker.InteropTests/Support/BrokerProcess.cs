@@ -1,0 +1,182 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace AmqpBroker.InteropTests.Support;
+
+/// <param name="ManagementPort">The admin API's port, or null when the ready line names none (it is disabled).</param>
+internal sealed record BrokerReady(string Line, string Address, int Port, string Storage, int? ManagementPort, TimeSpan Elapsed);
+
+/// <summary>
+/// The broker executable as a child process (<c>dotnet AmqpBroker.dll</c>, the build matching the test
+/// assembly's), its output collected line by line until it prints its ready line.
+/// </summary>
+internal sealed partial class BrokerProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly Stopwatch _sinceStart;
+    private readonly ConcurrentQueue<string> _output = new();
+    private readonly TaskCompletionSource<(string Line, TimeSpan Elapsed)> _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private BrokerProcess(Process process, Stopwatch sinceStart)
+    {
+        _process = process;
+        _sinceStart = sinceStart;
+    }
+
+    public string Output => string.Join(Environment.NewLine, _output);
+
+    public static BrokerProcess Start(string[] args, Dictionary<string, string> environment, string workingDirectory)
+    {
+        var startInfo = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet")
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        startInfo.ArgumentList.Add(BrokerDll());
+        foreach (var arg in args)
+        {
+            startInfo.ArgumentList.Add(arg);
+        }
+
+        // Nothing from the test run's own environment may configure the broker.
+        foreach (var name in startInfo.Environment.Keys.Where(k => k.StartsWith("Broker__", StringComparison.OrdinalIgnoreCase)).ToList())
+        {
+            startInfo.Environment.Remove(name);
+        }
+
+        foreach (var (name, value) in environment)
+        {
+            startInfo.Environment[name] = value;
+        }
+
+        var process = new Process { StartInfo = startInfo };
+        var broker = new BrokerProcess(process, new Stopwatch());
+        process.OutputDataReceived += (_, e) => broker.OnLine(e.Data, "");
+        process.ErrorDataReceived += (_, e) => broker.OnLine(e.Data, "stderr: ");
+        broker._sinceStart.Start();
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return broker;
+    }
+
+    public async Task<BrokerReady> WaitForReadyAsync(TimeSpan deadline)
+    {
+        var exited = _process.WaitForExitAsync();
+        var first = await Task.WhenAny(_ready.Task, exited, Task.Delay(deadline));
+        if (first != _ready.Task)
+        {
+            Assert.Fail(first == exited
+                ? $"the broker exited with code {_process.ExitCode} before it was ready:{Environment.NewLine}{Output}"
+                : $"no ready line within {deadline.TotalSeconds:0} s:{Environment.NewLine}{Output}");
+        }
+
+        var (line, elapsed) = await _ready.Task;
+        var match = ReadyLine().Match(line);
+        return new BrokerReady(
+            line,
+            match.Groups["address"].Value,
+            int.Parse(match.Groups["port"].Value, CultureInfo.InvariantCulture),
+            match.Groups["storage"].Value,
+            match.Groups["managementPort"].Success ? int.Parse(match.Groups["managementPort"].Value, CultureInfo.InvariantCulture) : null,
+            elapsed);
+    }
+
+    public async Task SignalAsync(string signal)
+    {
+        using var kill = Process.Start(new ProcessStartInfo("kill", ["-" + signal, _process.Id.ToString(CultureInfo.InvariantCulture)]) { UseShellExecute = false })!;
+        await kill.WaitForExitAsync();
+        Assert.That(kill.ExitCode, Is.Zero, $"kill -{signal} {_process.Id}");
+    }
+
+    /// <summary>The exit code, or a test failure (and the process killed) if it is still running at the deadline.</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan deadline)
+    {
+        using var cts = new CancellationTokenSource(deadline);
+        try
+        {
+            await _process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            _process.Kill(entireProcessTree: true);
+            Assert.Fail($"the broker was still running {deadline.TotalSeconds:0} s later:{Environment.NewLine}{Output}");
+        }
+
+        // The parameterless wait also drains the redirected output.
+        await _process.WaitForExitAsync();
+        return _process.ExitCode;
+    }
+
+    /// <summary>SIGKILL to the broker itself (the dotnet host runs it in-process), then waits until it is gone.</summary>
+    public async Task KillAsync(TimeSpan deadline)
+    {
+        _process.Kill(entireProcessTree: false);
+        using var cts = new CancellationTokenSource(deadline);
+        await _process.WaitForExitAsync(cts.Token);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+                await _process.WaitForExitAsync();
+            }
+        }
+        catch (InvalidOperationException)
+        {
+        }
+
+        _process.Dispose();
+    }
+
+    /// <summary>src/AmqpBroker/bin/{configuration}/{tfm}/AmqpBroker.dll, matching the test assembly's own build.</summary>
+    private static string BrokerDll()
+    {
+        var testDirectory = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+        var framework = testDirectory.Name;
+        var configuration = testDirectory.Parent?.Name ?? "Release";
+        var root = testDirectory;
+        while (root is not null && !File.Exists(Path.Combine(root.FullName, "AmqpBroker.sln")))
+        {
+            root = root.Parent;
+        }
+
+        if (root is null)
+        {
+            Assert.Fail($"no AmqpBroker.sln above {AppContext.BaseDirectory}");
+        }
+
+        var dll = Path.Combine(root!.FullName, "src", "AmqpBroker", "bin", configuration, framework, "AmqpBroker.dll");
+        if (!File.Exists(dll))
+        {
+            Assert.Fail($"{dll} does not exist: build the solution (dotnet build AmqpBroker.sln -c {configuration}) before running these tests");
+        }
+
+        return dll;
+    }
+
+    [GeneratedRegex(@"^AmqpBroker ready: amqp://(?<address>.+):(?<port>\d+) \((?<storage>.*?)\)(, management http://.+:(?<managementPort>\d+)/)?$")]
+    private static partial Regex ReadyLine();
+
+    private void OnLine(string? line, string prefix)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        _output.Enqueue(prefix + line);
+        if (prefix.Length == 0 && ReadyLine().IsMatch(line))
+        {
+            _ready.TrySetResult((line, _sinceStart.Elapsed));
+        }
+    }
+}
