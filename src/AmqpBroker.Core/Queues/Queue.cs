@@ -26,7 +26,7 @@ public sealed class Queue : IBindingDestination
     private readonly TimeProvider _time;
     private readonly IDeadLetterSink _deadLetters;
     private readonly Action<Queue> _autoDelete;
-    private readonly IQueueLog? _log;
+    private readonly DurableEntries? _durable;
     private long _nextSequence;
     private int _unacked;
     private bool _hadConsumer;
@@ -37,7 +37,7 @@ public sealed class Queue : IBindingDestination
 
     internal Queue(QueueDefinition definition, QueueArguments arguments, ClientConnection? exclusiveOwner, TimeProvider time, IDeadLetterSink deadLetters, Action<Queue> autoDelete, IQueueLog? log = null)
     {
-        _log = log;
+        _durable = log is null ? null : new DurableEntries(log);
         Definition = definition;
         DeclaredArguments = _arguments = arguments;
         ExclusiveOwner = exclusiveOwner;
@@ -225,8 +225,8 @@ public sealed class Queue : IBindingDestination
             }
             else
             {
-                Append(entry);
-                _ready.Enqueue(IsStored(entry) && _ready.Count >= _log!.InMemoryLimit ? PageOut(entry) : entry);
+                _durable?.Append(entry);
+                _ready.Enqueue(_durable is null ? entry : _durable.Keep(entry, _ready.Count));
                 CountOwnTtl(entry, +1);
                 if (Arguments.HasLengthLimit)
                 {
@@ -252,7 +252,7 @@ public sealed class Queue : IBindingDestination
             foreach (var (id, message, delivered) in recovered)
             {
                 var entry = new QueueEntry(message, id, delivered, ExpiresAt(message, now), delivered ? 1 : 0);
-                _ready.Enqueue(_ready.Count >= _log!.InMemoryLimit ? PageOut(entry) : entry);
+                _ready.Enqueue(_durable!.Keep(entry, _ready.Count));
                 CountOwnTtl(entry, +1);
                 _nextSequence = Math.Max(_nextSequence, id + 1);
             }
@@ -270,7 +270,7 @@ public sealed class Queue : IBindingDestination
             if (found)
             {
                 CountOwnTtl(entry, -1);
-                MarkDelivered(entry);
+                _durable?.MarkDelivered(entry);
                 Interlocked.Increment(ref _unacked);
             }
 
@@ -317,11 +317,11 @@ public sealed class Queue : IBindingDestination
     public void Settle(QueueEntry entry)
     {
         Interlocked.Decrement(ref _unacked);
-        if (IsStored(entry))
+        if (_durable is not null && DurableEntries.Holds(entry))
         {
             lock (_lock)
             {
-                _log!.Settle(entry.Sequence);
+                _durable.Settle(entry);
             }
         }
 
@@ -436,7 +436,7 @@ public sealed class Queue : IBindingDestination
             _messagesWithOwnTtl = 0;
             return (uint)_ready.Clear(e =>
             {
-                SettleStored(e);
+                _durable?.Settle(e);
                 e.Message.Release();
             });
         }
@@ -510,7 +510,7 @@ public sealed class Queue : IBindingDestination
         {
             if (!entry.IsExpired(now))
             {
-                entry = PageIn(entry);
+                entry = _durable is null ? entry : _durable.PageIn(entry);
                 return true;
             }
 
@@ -537,7 +537,7 @@ public sealed class Queue : IBindingDestination
         {
             if (!isNew)
             {
-                SettleStored(entry);
+                _durable?.Settle(entry);
             }
 
             entry.Message.Release();
@@ -546,52 +546,14 @@ public sealed class Queue : IBindingDestination
         {
             if (isNew)
             {
-                Append(entry);
+                _durable?.Append(entry);
             }
 
-            MarkDelivered(entry);
+            _durable?.MarkDelivered(entry);
             Interlocked.Increment(ref _unacked);
         }
 
         return true;
-    }
-
-    private bool IsStored(QueueEntry entry) => _log is not null && entry.Message.Summary.IsPersistent;
-
-    private void Append(QueueEntry entry)
-    {
-        if (IsStored(entry))
-        {
-            _log!.Append(entry.Sequence, entry.Message);
-        }
-    }
-
-    private void MarkDelivered(QueueEntry entry)
-    {
-        // Only the first delivery needs recording: after that the entry is redelivered anyway.
-        if (!entry.Redelivered && IsStored(entry))
-        {
-            _log!.MarkDelivered(entry.Sequence);
-        }
-    }
-
-    /// <summary>Keeps only a stand-in in memory; the bytes stay in the log, where the entry was just appended.</summary>
-    private static QueueEntry PageOut(QueueEntry entry)
-    {
-        var standIn = Message.PagedOut(entry.Message);
-        entry.Message.Release();
-        return entry with { Message = standIn };
-    }
-
-    private QueueEntry PageIn(QueueEntry entry) =>
-        entry.Message.IsPagedOut ? entry with { Message = _log!.Read(entry.Sequence) } : entry;
-
-    private void SettleStored(QueueEntry entry)
-    {
-        if (IsStored(entry))
-        {
-            _log!.Settle(entry.Sequence);
-        }
     }
 
     /// <summary>Hands what the queue gave up to the dead-letter sink, settling it in the log first when it was stored.</summary>
@@ -602,7 +564,7 @@ public sealed class Queue : IBindingDestination
             return;
         }
 
-        if (stored && _log is not null)
+        if (stored && _durable is not null)
         {
             lock (_lock)
             {
@@ -611,10 +573,10 @@ public sealed class Queue : IBindingDestination
                     // A paged-out message is read back while the log still has it, if a DLX will republish it.
                     if (Arguments.DeadLetterExchange is not null)
                     {
-                        entries[i] = PageIn(entries[i]);
+                        entries[i] = _durable.PageIn(entries[i]);
                     }
 
-                    SettleStored(entries[i]);
+                    _durable.Settle(entries[i]);
                 }
             }
         }
