@@ -24,7 +24,6 @@ public sealed class Broker : IDisposable
     private readonly IDisposable _tick;
 
     private readonly IDefinitionStore _store;
-    private readonly IMessageStore _messages;
 
     /// <summary>
     /// Creates a broker and recovers what <paramref name="store"/> holds (users, permissions, vhosts, policies,
@@ -36,7 +35,7 @@ public sealed class Broker : IDisposable
     {
         Settings = settings;
         _store = store ?? NoDefinitionStore.Instance;
-        _messages = messages ?? NoMessageStore.Instance;
+        Messages = messages ?? NoMessageStore.Instance;
         Scheduler = new BrokerScheduler(time, TimeSpan.FromMilliseconds(250));
         StartedAt = time.GetUtcNow();
         var stored = _store.Load();
@@ -47,7 +46,7 @@ public sealed class Broker : IDisposable
 
         foreach (var name in stored.VirtualHosts)
         {
-            _virtualHosts[name] = new VirtualHost(name, Time, _store, _messages);
+            _virtualHosts[name] = new VirtualHost(name, Time, _store, Messages);
         }
 
         foreach (var permission in stored.Permissions)
@@ -89,7 +88,7 @@ public sealed class Broker : IDisposable
     public DirectReply.DirectReplyRegistry DirectReplies { get; } = new();
 
     /// <summary>Where persistent messages go; publishers wait on it before confirming them.</summary>
-    public IMessageStore Messages => _messages;
+    public IMessageStore Messages { get; }
 
     /// <summary>Raised, publishing connections are blocked (connection.blocked) until it clears.</summary>
     public ResourceAlarm Alarm { get; } = new();
@@ -126,7 +125,7 @@ public sealed class Broker : IDisposable
             }
 
             _store.PutVirtualHost(name);
-            var virtualHost = new VirtualHost(name, Time, _store, _messages);
+            var virtualHost = new VirtualHost(name, Time, _store, Messages);
             _virtualHosts[name] = virtualHost;
             return virtualHost;
         }
@@ -288,7 +287,7 @@ public sealed class Broker : IDisposable
     {
         _tick.Dispose();
         Scheduler.Dispose();
-        _messages.Dispose();
+        Messages.Dispose();
         _store.Dispose();
     }
 
