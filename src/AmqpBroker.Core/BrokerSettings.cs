@@ -12,8 +12,20 @@ public sealed record BrokerSettings
     /// <summary>Heartbeat interval proposed in connection.tune, in seconds (RabbitMQ: 60).</summary>
     public ushort HeartbeatSeconds { get; init; } = 60;
 
-    /// <summary>Largest message body accepted (RabbitMQ: 128 MiB).</summary>
-    public long MaxMessageSize { get; init; } = 128L * 1024 * 1024;
+    /// <summary>RabbitMQ's upper bound for max_message_size; queues rely on bodies staying below it.</summary>
+    public const long MaxMessageSizeLimit = 512L * 1024 * 1024;
+
+    /// <summary>Largest message body accepted (RabbitMQ: 128 MiB by default, at most 512 MiB).</summary>
+    public long MaxMessageSize
+    {
+        get;
+        init
+        {
+            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(value);
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(value, MaxMessageSizeLimit);
+            field = value;
+        }
+    } = 128L * 1024 * 1024;
 
     /// <summary>Open AMQP connections allowed at once; 0 is unlimited.</summary>
     public int MaxConnections { get; init; }

@@ -73,7 +73,7 @@ public sealed class BrokerHost : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(options);
         // In memory nothing touches the disk; otherwise durable definitions and persistent messages come back from the data directory.
         IDefinitionStore? store = options.InMemory ? null : SqliteDefinitionStore.Open(options.DataDir);
-        IMessageStore? messages = options.InMemory ? null : new SegmentMessageStore(options.DataDir);
+        IMessageStore? messages = options.InMemory ? null : new SegmentMessageStore(options.DataDir, inMemoryLimit: options.QueueMemoryLimit);
         var broker = new Broker(options.Settings, TimeProvider.System, store, messages);
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         builder.Logging.SetMinimumLevel(LogLevel.Information);

@@ -1,4 +1,5 @@
 using AmqpBroker.Core;
+using AmqpBroker.Storage.Messages;
 
 namespace AmqpBroker.Hosting;
 
@@ -26,6 +27,20 @@ public sealed class BrokerOptions
 
     /// <summary>Keep everything in memory and touch no files: what a test suite wants.</summary>
     public bool InMemory { get; set; }
+
+    /// <summary>
+    /// Ready messages a durable queue keeps in memory; persistent messages beyond that stay only in the
+    /// queue's log, indexed, and are read back as consumers need them.
+    /// </summary>
+    public int QueueMemoryLimit
+    {
+        get;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(value);
+            field = value;
+        }
+    } = SegmentMessageStore.DefaultInMemoryLimit;
 
     /// <summary>Protocol limits (frame_max, channel_max, heartbeat, message size) and the default user.</summary>
     public BrokerSettings Settings { get; set; } = new();

@@ -13,6 +13,7 @@ var switches = new Dictionary<string, string>
     ["--management-port"] = "Broker:ManagementPort",
     ["--bind"] = "Broker:Bind",
     ["--data-dir"] = "Broker:DataDir",
+    ["--queue-memory-limit"] = "Broker:QueueMemoryLimit",
 };
 var configuration = new ConfigurationBuilder()
     .SetBasePath(AppContext.BaseDirectory)

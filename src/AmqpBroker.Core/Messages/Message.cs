@@ -26,23 +26,6 @@ public sealed class Message
         properties.CopyTo(_buffer);
     }
 
-    private Message(Message pagedOut)
-    {
-        Exchange = pagedOut.Exchange;
-        RoutingKey = pagedOut.RoutingKey;
-        Summary = pagedOut.Summary;
-        BodySize = pagedOut.BodySize;
-        _propertiesLength = pagedOut._propertiesLength;
-        _bodyWritten = BodySize;
-        IsPagedOut = true;
-    }
-
-    /// <summary>
-    /// A stand-in for <paramref name="message"/> once its bytes live only in a queue's log: routing data,
-    /// summary and sizes, no buffer. The queue reads the real message back before anyone needs the bytes.
-    /// </summary>
-    public static Message PagedOut(Message message) => new(message);
-
     /// <summary>A complete message with the given properties and a copy of <paramref name="body"/>.</summary>
     public static Message Create(string exchange, string routingKey, ReadOnlySpan<byte> properties, ReadOnlySpan<byte> body)
     {
@@ -61,8 +44,6 @@ public sealed class Message
     public int BodySize { get; }
 
     public bool IsComplete => _bodyWritten == BodySize;
-
-    public bool IsPagedOut { get; }
 
     public ReadOnlySpan<byte> Properties => Buffer.AsSpan(0, _propertiesLength);
 

@@ -27,11 +27,12 @@ public sealed class Queue : IBindingDestination
     private readonly IDeadLetterSink _deadLetters;
     private readonly Action<Queue> _autoDelete;
     private readonly DurableEntries? _durable;
+    private readonly List<QueueEntry> _expiredScratch = [];
+    private readonly List<long> _unreadScratch = [];
     private long _nextSequence;
     private int _unacked;
     private bool _hadConsumer;
     private long _lastUsedMs;
-    private int _messagesWithOwnTtl;
     private volatile QueueArguments _arguments;
     private volatile Policy? _policy;
 
@@ -44,7 +45,8 @@ public sealed class Queue : IBindingDestination
         _time = time;
         _deadLetters = deadLetters;
         _autoDelete = autoDelete;
-        _ready = new ReadyStore(arguments.MaxPriority);
+        _ready = new ReadyStore(arguments.MaxPriority, log);
+        _nextSequence = log?.NextId ?? 0;
         _consumers = new ConsumerSet(arguments.SingleActiveConsumer);
         _lastUsedMs = NowMs;
     }
@@ -126,7 +128,7 @@ public sealed class Queue : IBindingDestination
     }
 
     /// <summary>Whether messages here can expire, so the broker's tick should sweep this queue.</summary>
-    internal bool HasExpiringMessages => Arguments.MessageTtl is not null || Volatile.Read(ref _messagesWithOwnTtl) > 0;
+    internal bool HasExpiringMessages => Arguments.MessageTtl is not null || _ready.AnyWithOwnTtl;
 
     private long NowMs => _time.GetUtcNow().ToUnixTimeMilliseconds();
 
@@ -225,9 +227,7 @@ public sealed class Queue : IBindingDestination
             }
             else
             {
-                _durable?.Append(entry);
-                _ready.Enqueue(_durable is null ? entry : _durable.Keep(entry, _ready.Count));
-                CountOwnTtl(entry, +1);
+                _ready.Enqueue(entry, _durable?.Append(entry) ?? DurableEntries.NotLogged);
                 if (Arguments.HasLengthLimit)
                 {
                     DropHeadOverLimit(ref dropped);
@@ -242,19 +242,15 @@ public sealed class Queue : IBindingDestination
 
     /// <summary>
     /// Refills a durable queue from its log at start: in publish order, those delivered before the restart
-    /// marked redelivered. TTLs count from now, since the log does not keep the arrival time.
+    /// marked redelivered, each expiring when it would have without the restart.
     /// </summary>
     internal void Recover(IReadOnlyList<RecoveredEntry> recovered)
     {
         lock (_lock)
         {
-            var now = NowMs;
-            foreach (var (id, message, delivered) in recovered)
+            foreach (var entry in recovered)
             {
-                var entry = new QueueEntry(message, id, delivered, ExpiresAt(message, now), delivered ? 1 : 0);
-                _ready.Enqueue(_durable!.Keep(entry, _ready.Count));
-                CountOwnTtl(entry, +1);
-                _nextSequence = Math.Max(_nextSequence, id + 1);
+                _ready.Recover(entry);
             }
         }
     }
@@ -269,7 +265,6 @@ public sealed class Queue : IBindingDestination
             found = TryDequeueLive(ref expired, out entry);
             if (found)
             {
-                CountOwnTtl(entry, -1);
                 _durable?.MarkDelivered(entry);
                 Interlocked.Increment(ref _unacked);
             }
@@ -309,7 +304,6 @@ public sealed class Queue : IBindingDestination
             }
 
             _ready.Requeue(redelivery);
-            CountOwnTtl(redelivery, +1);
         }
     }
 
@@ -348,8 +342,6 @@ public sealed class Queue : IBindingDestination
                     _ready.Requeue(entry);
                     break;
                 }
-
-                CountOwnTtl(entry, -1);
             }
         }
 
@@ -364,15 +356,11 @@ public sealed class Queue : IBindingDestination
             return;
         }
 
-        List<QueueEntry> expired = [];
+        List<QueueEntry>? expired = null;
         lock (_lock)
         {
             // With only a queue-wide TTL, expiry follows arrival order and the head is enough.
-            _ready.RemoveExpired(NowMs, headOnly: _messagesWithOwnTtl == 0, expired);
-            foreach (var entry in expired)
-            {
-                CountOwnTtl(entry, -1);
-            }
+            RemoveExpiredLocked(headOnly: !_ready.AnyWithOwnTtl, ref expired);
         }
 
         DeadLetter(expired, DeadLetterReason.Expired);
@@ -433,12 +421,13 @@ public sealed class Queue : IBindingDestination
     {
         lock (_lock)
         {
-            _messagesWithOwnTtl = 0;
-            return (uint)_ready.Clear(e =>
-            {
-                _durable?.Settle(e);
-                e.Message.Release();
-            });
+            return (uint)_ready.Clear(
+                e =>
+                {
+                    _durable?.Settle(e);
+                    e.Message.Release();
+                },
+                sequence => _durable!.SettlePaged(sequence));
         }
     }
 
@@ -455,7 +444,7 @@ public sealed class Queue : IBindingDestination
             }
 
             IsDeleted = true;
-            count = (uint)_ready.Clear(static e => e.Message.Release());
+            count = (uint)_ready.Clear(static e => e.Message.Release(), static _ => { });
             consumers = _consumers.RemoveAll();
         }
 
@@ -479,14 +468,6 @@ public sealed class Queue : IBindingDestination
         return ttl is null ? QueueEntry.Never : nowMs + ttl.Value;
     }
 
-    private void CountOwnTtl(QueueEntry entry, int delta)
-    {
-        if (entry.Message.Summary.ExpirationMs != Protocol.Content.ContentSummary.NoExpiration)
-        {
-            _messagesWithOwnTtl += delta;
-        }
-    }
-
     private bool IsFullFor(Message message) =>
         (Arguments.MaxLength is { } maxLength && _ready.Count >= maxLength)
         || (Arguments.MaxLengthBytes is { } maxBytes && _ready.Bytes + message.BodySize > maxBytes);
@@ -497,28 +478,40 @@ public sealed class Queue : IBindingDestination
             || (Arguments.MaxLengthBytes is { } maxBytes && _ready.Bytes > maxBytes))
         {
             _ready.TryDequeue(out var head);
-            CountOwnTtl(head, -1);
             (dropped ??= []).Add(head);
         }
     }
 
-    /// <summary>Dequeues the first entry that has not expired; expired ones are collected on the way.</summary>
+    /// <summary>Dequeues the first entry that has not expired; expired heads are collected on the way.</summary>
     private bool TryDequeueLive(ref List<QueueEntry>? expired, out QueueEntry entry)
     {
-        var now = HasExpiringMessages ? NowMs : 0;
-        while (_ready.TryDequeue(out entry))
+        if (HasExpiringMessages)
         {
-            if (!entry.IsExpired(now))
-            {
-                entry = _durable is null ? entry : _durable.PageIn(entry);
-                return true;
-            }
-
-            CountOwnTtl(entry, -1);
-            (expired ??= []).Add(entry);
+            RemoveExpiredLocked(headOnly: true, ref expired);
         }
 
-        return false;
+        return _ready.TryDequeue(out entry);
+    }
+
+    /// <summary>
+    /// Removes expired entries into <paramref name="expired"/> for dead-lettering. Paged-out ones are read
+    /// back only if a dead-letter exchange will republish them; otherwise they are settled here, unread.
+    /// </summary>
+    private void RemoveExpiredLocked(bool headOnly, ref List<QueueEntry>? expired)
+    {
+        _ready.RemoveExpired(NowMs, headOnly, readBack: Arguments.DeadLetterExchange is not null, _expiredScratch, _unreadScratch);
+        foreach (var sequence in _unreadScratch)
+        {
+            _durable!.SettlePaged(sequence);
+        }
+
+        if (_expiredScratch.Count > 0)
+        {
+            (expired ??= []).AddRange(_expiredScratch);
+        }
+
+        _expiredScratch.Clear();
+        _unreadScratch.Clear();
     }
 
     /// <summary>
@@ -568,15 +561,9 @@ public sealed class Queue : IBindingDestination
         {
             lock (_lock)
             {
-                for (var i = 0; i < entries.Count; i++)
+                foreach (var entry in entries)
                 {
-                    // A paged-out message is read back while the log still has it, if a DLX will republish it.
-                    if (Arguments.DeadLetterExchange is not null)
-                    {
-                        entries[i] = _durable.PageIn(entries[i]);
-                    }
-
-                    _durable.Settle(entries[i]);
+                    _durable.Settle(entry);
                 }
             }
         }

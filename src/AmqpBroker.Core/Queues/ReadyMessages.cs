@@ -1,10 +1,11 @@
 namespace AmqpBroker.Core.Queues;
 
 /// <summary>
-/// The ready messages of a queue, in sequence order: a growable ring buffer. Appends go to the back;
-/// requeued entries go back to their original position, which is almost always at or near the front.
+/// The ready messages of one priority level that the queue keeps in memory, in sequence order: a growable
+/// ring buffer. Appends go to the back; requeued entries go back to their original position, which is
+/// almost always at or near the front.
 /// </summary>
-internal sealed class ReadyMessages
+internal sealed class ReadyMessages(ReadyTally tally)
 {
     private QueueEntry[] _items = new QueueEntry[16];
     private int _head;
@@ -12,14 +13,12 @@ internal sealed class ReadyMessages
 
     public int Count => _count;
 
-    public long Bytes { get; private set; }
-
     public void Enqueue(QueueEntry entry)
     {
         EnsureCapacity();
         _items[(_head + _count) % _items.Length] = entry;
         _count++;
-        Bytes += entry.Message.BodySize;
+        tally.Add(entry);
     }
 
     public bool TryDequeue(out QueueEntry entry)
@@ -34,7 +33,7 @@ internal sealed class ReadyMessages
         _items[_head] = default;
         _head = (_head + 1) % _items.Length;
         _count--;
-        Bytes -= entry.Message.BodySize;
+        tally.Remove(entry);
         return true;
     }
 
@@ -56,7 +55,7 @@ internal sealed class ReadyMessages
 
         _items[(_head + index) % _items.Length] = entry;
         _count++;
-        Bytes += entry.Message.BodySize;
+        tally.Add(entry);
     }
 
     /// <summary>Moves expired entries to <paramref name="expired"/>: only from the head, or from anywhere.</summary>
@@ -80,7 +79,7 @@ internal sealed class ReadyMessages
             if (entry.IsExpired(nowMs))
             {
                 expired.Add(entry);
-                Bytes -= entry.Message.BodySize;
+                tally.Remove(entry);
             }
             else
             {
@@ -97,15 +96,12 @@ internal sealed class ReadyMessages
     }
 
     /// <summary>Removes every entry, handing each to <paramref name="onRemoved"/>.</summary>
-    public int Clear(Action<QueueEntry> onRemoved)
+    public void Clear(Action<QueueEntry> onRemoved)
     {
-        var removed = _count;
         while (TryDequeue(out var entry))
         {
             onRemoved(entry);
         }
-
-        return removed;
     }
 
     private QueueEntry this[int index] => _items[(_head + index) % _items.Length];

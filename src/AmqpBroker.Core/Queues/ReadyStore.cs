@@ -1,49 +1,83 @@
+using AmqpBroker.Core.Storage;
+
 namespace AmqpBroker.Core.Queues;
 
 /// <summary>
 /// A queue's ready messages: one FIFO per priority level (a single level for a plain queue, 1 + x-max-priority
 /// levels for a priority queue). Dequeue takes the highest non-empty level, so higher priorities go first
-/// and order within a priority stays FIFO.
+/// and order within a priority stays FIFO. Each level is an in-memory ring followed, once a durable queue
+/// holds more than its log's in-memory limit, by a <see cref="PagedTail"/> whose persistent messages are in
+/// the log only.
 /// </summary>
 internal sealed class ReadyStore
 {
-    private readonly ReadyMessages[] _levels;
+    private readonly ReadyTally _tally = new();
+    private readonly ReadyMessages[] _inMemory;
+    private readonly PagedTail?[] _tails;
+    private readonly IQueueLog? _log;
+    private readonly int _pageOutAt;
 
-    public ReadyStore(byte? maxPriority)
+    public ReadyStore(byte? maxPriority, IQueueLog? log)
     {
-        _levels = new ReadyMessages[(maxPriority ?? 0) + 1];
-        for (var i = 0; i < _levels.Length; i++)
+        _inMemory = new ReadyMessages[(maxPriority ?? 0) + 1];
+        for (var i = 0; i < _inMemory.Length; i++)
         {
-            _levels[i] = new ReadyMessages();
+            _inMemory[i] = new ReadyMessages(_tally);
+        }
+
+        _tails = new PagedTail?[_inMemory.Length];
+        _log = log;
+        _pageOutAt = log?.InMemoryLimit ?? int.MaxValue;
+    }
+
+    public int Count => _tally.Count;
+
+    public long Bytes => _tally.Bytes;
+
+    /// <summary>Whether some ready message carries its own expiration (read without the queue's lock).</summary>
+    public bool AnyWithOwnTtl => _tally.AnyWithOwnTtl;
+
+    /// <summary>
+    /// Adds an arriving entry. <paramref name="location"/> is where the log keeps it (<see
+    /// cref="DurableEntries.NotLogged"/> if nowhere): beyond the in-memory limit such an entry is paged out.
+    /// </summary>
+    public void Enqueue(QueueEntry entry, long location)
+    {
+        var level = LevelOf(entry.Message.Summary.Priority);
+        var pageOut = location != DurableEntries.NotLogged && Count >= _pageOutAt;
+        if (pageOut || _tails[level] is { Count: > 0 })
+        {
+            TailOf(level).Add(entry, pageOut ? location : TailEntry.InMemory);
+        }
+        else
+        {
+            _inMemory[level].Enqueue(entry);
         }
     }
 
-    public int Count { get; private set; }
-
-    public long Bytes { get; private set; }
-
-    public void Enqueue(QueueEntry entry)
+    /// <summary>Refills the queue from its log at start: read back while under the in-memory limit, left in the log beyond it.</summary>
+    public void Recover(in RecoveredEntry recovered)
     {
-        LevelOf(entry).Enqueue(entry);
-        Count++;
-        Bytes += entry.Message.BodySize;
+        if (Count < _pageOutAt)
+        {
+            var message = _log!.Read(recovered.Location);
+            Enqueue(new QueueEntry(message, recovered.Id, recovered.Delivered, recovered.ExpiresAt, recovered.Delivered ? 1 : 0), DurableEntries.NotLogged);
+            return;
+        }
+
+        TailOf(LevelOf(recovered.Priority)).AddPaged(
+            new TailEntry(recovered.Id, recovered.Location, recovered.ExpiresAt, recovered.BodySize, recovered.Delivered, recovered.HasOwnTtl));
     }
 
-    public void Requeue(QueueEntry entry)
-    {
-        LevelOf(entry).Requeue(entry);
-        Count++;
-        Bytes += entry.Message.BodySize;
-    }
+    /// <summary>Puts a delivered entry back in its place: always in memory, ahead of any paged tail (it came from there or before).</summary>
+    public void Requeue(QueueEntry entry) => _inMemory[LevelOf(entry.Message.Summary.Priority)].Requeue(entry);
 
     public bool TryDequeue(out QueueEntry entry)
     {
-        for (var level = _levels.Length - 1; level >= 0; level--)
+        for (var level = _inMemory.Length - 1; level >= 0; level--)
         {
-            if (_levels[level].TryDequeue(out entry))
+            if (_inMemory[level].TryDequeue(out entry) || (_tails[level]?.TryDequeue(out entry) ?? false))
             {
-                Count--;
-                Bytes -= entry.Message.BodySize;
                 return true;
             }
         }
@@ -52,33 +86,37 @@ internal sealed class ReadyStore
         return false;
     }
 
-    /// <summary>Moves every expired entry to <paramref name="expired"/>; <paramref name="headOnly"/> stops at the first live one per level.</summary>
-    public void RemoveExpired(long nowMs, bool headOnly, List<QueueEntry> expired)
+    /// <summary>
+    /// Moves every expired entry to <paramref name="expired"/>; <paramref name="headOnly"/> stops at the first
+    /// live one per level. Paged-out ones are read back only with <paramref name="readBack"/>; otherwise just
+    /// their sequence goes to <paramref name="unread"/>.
+    /// </summary>
+    public void RemoveExpired(long nowMs, bool headOnly, bool readBack, List<QueueEntry> expired, List<long> unread)
     {
-        foreach (var level in _levels)
+        for (var level = 0; level < _inMemory.Length; level++)
         {
-            var before = expired.Count;
-            level.RemoveExpired(nowMs, headOnly, expired);
-            for (var i = before; i < expired.Count; i++)
+            _inMemory[level].RemoveExpired(nowMs, headOnly, expired);
+            if (_tails[level] is { } tail && (!headOnly || _inMemory[level].Count == 0))
             {
-                Count--;
-                Bytes -= expired[i].Message.BodySize;
+                tail.RemoveExpired(nowMs, headOnly, readBack, expired, unread);
             }
         }
     }
 
-    public int Clear(Action<QueueEntry> onRemoved)
+    /// <summary>Removes every entry without reading paged ones back; returns how many there were.</summary>
+    public int Clear(Action<QueueEntry> onRemoved, Action<long> onPaged)
     {
-        var removed = 0;
-        foreach (var level in _levels)
+        var removed = Count;
+        for (var level = 0; level < _inMemory.Length; level++)
         {
-            removed += level.Clear(onRemoved);
+            _inMemory[level].Clear(onRemoved);
+            _tails[level]?.Clear(onRemoved, onPaged);
         }
 
-        Count = 0;
-        Bytes = 0;
         return removed;
     }
 
-    private ReadyMessages LevelOf(QueueEntry entry) => _levels[Math.Min(entry.Message.Summary.Priority, _levels.Length - 1)];
+    private PagedTail TailOf(int level) => _tails[level] ??= new PagedTail(_log!, _tally);
+
+    private int LevelOf(byte priority) => Math.Min(priority, _inMemory.Length - 1);
 }

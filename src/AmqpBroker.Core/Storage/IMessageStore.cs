@@ -9,8 +9,9 @@ namespace AmqpBroker.Core.Storage;
 public interface IMessageStore : IDisposable
 {
     /// <summary>
-    /// Opens the log of a durable queue, creating it when new, and returns the messages it still holds in
-    /// publish order; null when this store keeps messages in memory only.
+    /// Opens the log of a durable queue, creating it when new, and returns what it still holds in publish
+    /// order (an index: the queue reads back the messages it keeps in memory); null when this store keeps
+    /// messages in memory only.
     /// </summary>
     IQueueLog? OpenQueue(string virtualHost, string queue, out IReadOnlyList<RecoveredEntry> recovered);
 
@@ -30,8 +31,15 @@ public interface IQueueLog : IDisposable
     /// <summary>Ready messages a queue keeps in memory; persistent ones arriving beyond that live only here until needed.</summary>
     int InMemoryLimit { get; }
 
-    /// <summary>A persistent message entered the queue as <paramref name="id"/>.</summary>
-    void Append(long id, Message message);
+    /// <summary>Above every id this log ever held: where a queue numbers its messages on from after a restart.</summary>
+    long NextId { get; }
+
+    /// <summary>
+    /// A persistent message entered the queue as <paramref name="id"/> (ids only grow), expiring at
+    /// <paramref name="expiresAt"/> (Unix milliseconds). Returns where the log keeps it, a non-negative
+    /// number for <see cref="Read"/>.
+    /// </summary>
+    long Append(long id, Message message, long expiresAt);
 
     /// <summary>The message was handed to a consumer that must ack it: after a crash it comes back redelivered.</summary>
     void MarkDelivered(long id);
@@ -39,8 +47,8 @@ public interface IQueueLog : IDisposable
     /// <summary>The message left the queue for good (acked, dropped, expired, dead-lettered, purged).</summary>
     void Settle(long id);
 
-    /// <summary>Reads back a message appended as <paramref name="id"/> and not yet settled.</summary>
-    Message Read(long id);
+    /// <summary>Reads back a message that is not yet settled from where <see cref="Append"/> put it.</summary>
+    Message Read(long location);
 }
 
 /// <summary>Something that waits for appended records to become durable, e.g. a channel holding confirms.</summary>
@@ -49,5 +57,9 @@ public interface IDurabilityWaiter
     void OnDurable(ulong token);
 }
 
-/// <summary>A message read back from a queue's log at start.</summary>
-public readonly record struct RecoveredEntry(long Id, Message Message, bool Delivered);
+/// <summary>
+/// A message a queue's log still held at start: where it is, when it expires, what the queue orders and
+/// counts it by, and whether it was delivered before (it comes back redelivered). Small, since a queue
+/// may recover millions and keeps most of them as no more than this.
+/// </summary>
+public readonly record struct RecoveredEntry(long Id, long Location, long ExpiresAt, int BodySize, byte Priority, bool HasOwnTtl, bool Delivered);

@@ -11,13 +11,16 @@ internal sealed class QueueLog(SegmentLog log, GroupCommitter committer, int inM
 {
     public int InMemoryLimit => inMemoryLimit;
 
+    public long NextId => log.NextId;
+
     /// <summary>Whether the committer has this log in its current dirty list (guarded by the committer).</summary>
     public bool IsListedDirty { get; set; }
 
-    public void Append(long id, Message message)
+    public long Append(long id, Message message, long expiresAt)
     {
-        log.AppendPublish(id, message.Exchange, message.RoutingKey, message.Properties, message.Body);
+        var location = log.AppendPublish(id, message, expiresAt);
         committer.MarkDirty(this);
+        return location;
     }
 
     public void MarkDelivered(long id)
@@ -32,10 +35,7 @@ internal sealed class QueueLog(SegmentLog log, GroupCommitter committer, int inM
         committer.MarkDirty(this);
     }
 
-    public Message Read(long id) =>
-        log.Read(id) is { } stored
-            ? Message.Create(stored.Exchange, stored.RoutingKey, stored.Properties, stored.Body)
-            : throw new InvalidOperationException($"message {id} is not in the log: it was settled before it was read back");
+    public Message Read(long location) => log.Read(location);
 
     /// <summary>Hands buffered records to the OS; with <paramref name="durable"/> also waits for the disk (fsync).</summary>
     public void Flush(bool durable)

@@ -1,17 +1,21 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Globalization;
+using System.Runtime.InteropServices;
+using AmqpBroker.Core.Messages;
+using AmqpBroker.Core.Queues;
+using AmqpBroker.Core.Storage;
+using AmqpBroker.Protocol.Content;
 
 namespace AmqpBroker.Storage.Messages;
 
-/// <summary>A message found in the log at start, in publish order; <c>Delivered</c> means it comes back redelivered.</summary>
-public sealed record RecoveredMessage(StoredMessage Message, bool Delivered);
-
 /// <summary>
-/// The append-only log of one durable queue: numbered segment files that roll over at a fixed size. A
-/// segment goes (and its disk space with it) once every message published into it is settled and every
-/// older segment is gone — only then can no later settle record refer to it. Appends are buffered; <see
-/// cref="Sync"/> makes everything appended before it durable, and appends may continue while it runs.
+/// The append-only log of one durable queue: numbered segment files that roll over at a fixed size. Ids
+/// only grow, so each segment holds a range of them, and a settle finds its segment without any per-message
+/// map; the queue keeps a message's location (segment number and offset) to read it back. A segment goes
+/// (and its disk space with it) once every message published into it is settled and every older segment
+/// is gone — only then can no later settle record refer to it. Appends are buffered; <see cref="Sync"/>
+/// makes everything appended before it durable, and appends may continue while it runs.
 /// </summary>
 public sealed class SegmentLog : IDisposable
 {
@@ -24,22 +28,34 @@ public sealed class SegmentLog : IDisposable
     private readonly Lock _appendLock = new();
     private readonly Lock _syncLock = new();
     private readonly List<Segment> _segments;
-    private readonly Dictionary<long, RecordLocation> _locations;
+    private long _lastId;
     private FileStream _stream;
     private bool _disposed;
 
-    private SegmentLog(string directory, long segmentSize, List<Segment> segments, Dictionary<long, RecordLocation> locations)
+    private SegmentLog(string directory, long segmentSize, List<Segment> segments, long lastId)
     {
         _directory = directory;
         _segmentSize = segmentSize;
         _segments = segments;
-        _locations = locations;
+        _lastId = lastId;
         if (_segments.Count == 0)
         {
             _segments.Add(new Segment(1, SegmentPath(directory, 1)));
         }
 
         _stream = OpenForAppend(_segments[^1].Path);
+    }
+
+    /// <summary>Above every id published into this log, settled or not.</summary>
+    public long NextId
+    {
+        get
+        {
+            lock (_appendLock)
+            {
+                return _lastId + 1;
+            }
+        }
     }
 
     /// <summary>The segment files currently on disk, oldest first.</summary>
@@ -55,12 +71,20 @@ public sealed class SegmentLog : IDisposable
     }
 
     /// <summary>
-    /// Opens the log in <paramref name="directory"/>, reading back every message not yet settled. A torn or
-    /// damaged record (short, or failing its CRC) is cut off with everything after it in its segment.
+    /// Opens the log in <paramref name="directory"/> and lists every message not yet settled, in publish
+    /// order, without keeping any in memory. A torn or damaged record (short, failing its CRC, or out of id
+    /// order) is cut off with everything after it in its segment.
     /// </summary>
-    public static SegmentLog Open(string directory, out IReadOnlyList<RecoveredMessage> recovered, long segmentSize = DefaultSegmentSize)
+    public static SegmentLog Open(string directory, out IReadOnlyList<RecoveredEntry> recovered, long segmentSize = DefaultSegmentSize)
     {
-        Directory.CreateDirectory(directory);
+        // A location keeps the offset in 32 bits.
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(segmentSize, uint.MaxValue);
+        if (!Directory.Exists(directory))
+        {
+            Directory.CreateDirectory(directory);
+            DirectorySync.Flush(Path.GetDirectoryName(Path.GetFullPath(directory))!);
+        }
+
         var segments = Directory.GetFiles(directory, "*" + Extension)
             .Select(path => (Path: path, Number: long.TryParse(Path.GetFileNameWithoutExtension(path), NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : -1))
             .Where(s => s.Number > 0)
@@ -68,16 +92,15 @@ public sealed class SegmentLog : IDisposable
             .Select(s => new Segment(s.Number, s.Path))
             .ToList();
 
-        var live = new SortedDictionary<long, (StoredMessage Message, bool Delivered, RecordLocation Location)>();
+        var replay = new Replay(segments);
         foreach (var segment in segments)
         {
-            Replay(segment, live);
+            replay.Read(segment);
         }
 
-        var locations = live.ToDictionary(e => e.Key, e => e.Value.Location);
-        var log = new SegmentLog(directory, segmentSize, segments, locations);
+        var log = new SegmentLog(directory, segmentSize, segments, replay.LastId);
         log.DeleteSettledSegmentsLocked();
-        recovered = [.. live.Values.Select(e => new RecoveredMessage(e.Message, e.Delivered))];
+        recovered = replay.Unsettled();
         return log;
     }
 
@@ -90,19 +113,24 @@ public sealed class SegmentLog : IDisposable
         }
     }
 
-    public void AppendPublish(long id, string exchange, string routingKey, ReadOnlySpan<byte> properties, ReadOnlySpan<byte> body)
+    /// <summary>
+    /// Appends a published message as <paramref name="id"/>, which must be above every id before it, and
+    /// returns its location for <see cref="Read"/>.
+    /// </summary>
+    public long AppendPublish(long id, Message message, long expiresAt = QueueEntry.Never)
     {
-        var payloadSize = StoredMessage.PayloadSize(exchange, routingKey, properties.Length, body.Length);
+        var payloadSize = PublishRecord.PayloadSize(message);
         var buffer = ArrayPool<byte>.Shared.Rent(LogRecord.HeaderSize + payloadSize);
         try
         {
-            var payload = buffer.AsSpan(LogRecord.HeaderSize, payloadSize);
-            StoredMessage.Write(payload, id, exchange, routingKey, properties, body);
+            PublishRecord.Write(buffer.AsSpan(LogRecord.HeaderSize, payloadSize), id, expiresAt, message);
             lock (_appendLock)
             {
-                var location = WriteRecord(LogRecordKind.Publish, buffer.AsSpan(0, LogRecord.HeaderSize + payloadSize));
-                location.Segment.Live++;
-                _locations[id] = location;
+                ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(id, _lastId);
+                var (segment, offset) = WriteRecord(LogRecordKind.Publish, buffer.AsSpan(0, LogRecord.HeaderSize + payloadSize));
+                segment.AddPublished(id);
+                _lastId = id;
+                return Location(segment.Number, offset);
             }
         }
         finally
@@ -113,28 +141,43 @@ public sealed class SegmentLog : IDisposable
 
     public void AppendDelivered(long id) => AppendMarker(LogRecordKind.Delivered, id);
 
-    /// <summary>Reads back the message published as <paramref name="id"/>; null once it was settled.</summary>
-    public StoredMessage? Read(long id)
+    /// <summary>Reads back the message at <paramref name="location"/>, which must not be settled yet.</summary>
+    public Message Read(long location)
     {
+        var (number, offset) = (location >> 32, (uint)location);
         lock (_appendLock)
         {
-            if (_disposed || !_locations.TryGetValue(id, out var location))
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            var index = _segments.BinarySearch(new Segment(number, string.Empty), SegmentByNumber.Instance);
+            if (index < 0)
             {
-                return null;
+                throw new InvalidOperationException($"segment {number} is gone: the message was settled before it was read back");
             }
 
-            if (ReferenceEquals(location.Segment, _segments[^1]))
+            var segment = _segments[index];
+            if (ReferenceEquals(segment, _segments[^1]))
             {
                 // The record may still sit in the append buffer.
                 _stream.Flush(flushToDisk: false);
             }
 
-            var handle = location.Segment.OpenForRead();
+            var handle = segment.OpenForRead();
             Span<byte> header = stackalloc byte[LogRecord.HeaderSize];
-            RandomAccess.Read(handle, header, location.Offset);
-            var payload = new byte[BinaryPrimitives.ReadInt32LittleEndian(header)];
-            RandomAccess.Read(handle, payload, location.Offset + LogRecord.HeaderSize);
-            return StoredMessage.Read(payload);
+            RandomAccess.Read(handle, header, offset);
+            var length = BinaryPrimitives.ReadInt32LittleEndian(header);
+            var payload = ArrayPool<byte>.Shared.Rent(length);
+            try
+            {
+                var span = payload.AsSpan(0, length);
+                RandomAccess.Read(handle, span, offset + LogRecord.HeaderSize);
+                return PublishRecord.TryParse(span, out var record)
+                    ? record.ToMessage()
+                    : throw new InvalidDataException($"no publish record at offset {offset} of segment {number}");
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(payload);
+            }
         }
     }
 
@@ -217,16 +260,19 @@ public sealed class SegmentLog : IDisposable
             }
 
             WriteRecord(kind, record);
-            if (kind == LogRecordKind.Settled && _locations.Remove(id, out var location))
+            if (kind == LogRecordKind.Settled && FindPublishedIn(_segments, id) is { } segment)
             {
-                location.Segment.Live--;
+                segment.Live--;
                 DeleteSettledSegmentsLocked();
             }
         }
     }
 
-    /// <summary>Writes one framed record (header space at the start of <paramref name="record"/>), rolling over first if it would not fit.</summary>
-    private RecordLocation WriteRecord(LogRecordKind kind, Span<byte> record)
+    /// <summary>
+    /// Writes one framed record (header space at the start of <paramref name="record"/>), rolling over first
+    /// if it would not fit; returns the segment and offset it starts at.
+    /// </summary>
+    private (Segment Segment, long Offset) WriteRecord(LogRecordKind kind, Span<byte> record)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (_stream.Position > 0 && _stream.Position + record.Length > _segmentSize)
@@ -234,10 +280,10 @@ public sealed class SegmentLog : IDisposable
             RollOver();
         }
 
-        var location = new RecordLocation(_segments[^1], _stream.Position);
+        var start = (_segments[^1], _stream.Position);
         LogRecord.WriteHeader(record, kind, record[LogRecord.HeaderSize..]);
         _stream.Write(record);
-        return location;
+        return start;
     }
 
     private void RollOver()
@@ -261,39 +307,6 @@ public sealed class SegmentLog : IDisposable
             _segments[0].CloseForRead();
             File.Delete(_segments[0].Path);
             _segments.RemoveAt(0);
-        }
-    }
-
-    private static void Replay(Segment segment, SortedDictionary<long, (StoredMessage Message, bool Delivered, RecordLocation Location)> live)
-    {
-        var bytes = File.ReadAllBytes(segment.Path);
-        var position = 0;
-        while (position < bytes.Length)
-        {
-            if (!TryReadRecord(bytes.AsSpan(position), out var kind, out var payload, out var length))
-            {
-                // Torn or damaged: nothing after it in this segment can be trusted.
-                using var file = new FileStream(segment.Path, FileMode.Open, FileAccess.Write);
-                file.SetLength(position);
-                file.Flush(flushToDisk: true);
-                break;
-            }
-
-            var start = position;
-            position += length;
-            switch (kind)
-            {
-                case LogRecordKind.Publish when StoredMessage.Read(payload) is { } message:
-                    live[message.Id] = (message, false, new RecordLocation(segment, start));
-                    segment.Live++;
-                    break;
-                case LogRecordKind.Delivered when live.TryGetValue(BinaryPrimitives.ReadInt64LittleEndian(payload), out var entry):
-                    live[entry.Message.Id] = entry with { Delivered = true };
-                    break;
-                case LogRecordKind.Settled when live.Remove(BinaryPrimitives.ReadInt64LittleEndian(payload), out var settled):
-                    settled.Location.Segment.Live--;
-                    break;
-            }
         }
     }
 
@@ -321,8 +334,35 @@ public sealed class SegmentLog : IDisposable
         return !markerTooShort && kind is >= LogRecordKind.Publish and <= LogRecordKind.Settled && LogRecord.Checksum(kind, payload) == crc;
     }
 
-    private static FileStream OpenForAppend(string path) =>
-        new(path, FileMode.Append, FileAccess.Write, FileShare.Read, bufferSize: 64 * 1024);
+    /// <summary>Opens a segment for appending; a new one's directory entry is made durable before anything is written to it.</summary>
+    private static FileStream OpenForAppend(string path)
+    {
+        var created = !File.Exists(path);
+        var stream = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read, bufferSize: 64 * 1024);
+        if (created)
+        {
+            DirectorySync.Flush(Path.GetDirectoryName(path)!);
+        }
+
+        return stream;
+    }
+
+    /// <summary>A segment number in the high 32 bits, the record's offset in the low 32.</summary>
+    private static long Location(long segmentNumber, long offset) => (segmentNumber << 32) | offset;
+
+    /// <summary>The segment <paramref name="id"/> was published into, if it is still there: ids grow from segment to segment.</summary>
+    private static Segment? FindPublishedIn(List<Segment> segments, long id)
+    {
+        foreach (var segment in segments)
+        {
+            if (segment.HasPublished && id <= segment.LastId)
+            {
+                return id >= segment.FirstId ? segment : null;
+            }
+        }
+
+        return null;
+    }
 
     private static string SegmentPath(string directory, long number) =>
         Path.Combine(directory, number.ToString("D10", CultureInfo.InvariantCulture) + Extension);
@@ -338,6 +378,21 @@ public sealed class SegmentLog : IDisposable
         /// <summary>Messages published into this segment and not yet settled.</summary>
         public int Live { get; set; }
 
+        public bool HasPublished { get; private set; }
+
+        /// <summary>The lowest and highest id published into this segment (when <see cref="HasPublished"/>).</summary>
+        public long FirstId { get; private set; }
+
+        public long LastId { get; private set; }
+
+        public void AddPublished(long id)
+        {
+            FirstId = HasPublished ? FirstId : id;
+            LastId = id;
+            HasPublished = true;
+            Live++;
+        }
+
         /// <summary>A handle for reading records back (paged-out messages), opened on first use.</summary>
         public Microsoft.Win32.SafeHandles.SafeFileHandle OpenForRead() =>
             _readHandle ??= File.OpenHandle(Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
@@ -349,6 +404,107 @@ public sealed class SegmentLog : IDisposable
         }
     }
 
-    /// <summary>Where a publish record starts: its segment and byte offset.</summary>
-    private readonly record struct RecordLocation(Segment Segment, long Offset);
+    private sealed class SegmentByNumber : IComparer<Segment>
+    {
+        public static readonly SegmentByNumber Instance = new();
+
+        public int Compare(Segment? x, Segment? y) => x!.Number.CompareTo(y!.Number);
+    }
+
+    /// <summary>
+    /// Reading the segments back at start: every publish record becomes an entry in id order, found again by
+    /// binary search when a delivered or settled marker names it; settled entries are dropped at the end.
+    /// </summary>
+    private sealed class Replay(List<Segment> segments)
+    {
+        private const long SettledLocation = -1;
+
+        private readonly List<RecoveredEntry> _entries = [];
+
+        /// <summary>The highest id published, settled or not; -1 before any.</summary>
+        public long LastId { get; private set; } = -1;
+
+        public void Read(Segment segment)
+        {
+            var bytes = File.ReadAllBytes(segment.Path);
+            var position = 0;
+            while (position < bytes.Length)
+            {
+                if (!TryReadRecord(bytes.AsSpan(position), out var kind, out var payload, out var length) || !TryApply(segment, position, kind, payload))
+                {
+                    // Torn or damaged: nothing after it in this segment can be trusted.
+                    using var file = new FileStream(segment.Path, FileMode.Open, FileAccess.Write);
+                    file.SetLength(position);
+                    file.Flush(flushToDisk: true);
+                    break;
+                }
+
+                position += length;
+            }
+        }
+
+        public List<RecoveredEntry> Unsettled()
+        {
+            _entries.RemoveAll(static e => e.Location == SettledLocation);
+            return _entries;
+        }
+
+        private bool TryApply(Segment segment, int offset, LogRecordKind kind, ReadOnlySpan<byte> payload)
+        {
+            if (kind != LogRecordKind.Publish)
+            {
+                var index = IndexOf(BinaryPrimitives.ReadInt64LittleEndian(payload));
+                if (index >= 0 && _entries[index].Location != SettledLocation)
+                {
+                    Mark(index, kind);
+                }
+
+                return true;
+            }
+
+            if (!PublishRecord.TryParse(payload, out var record) || record.Id <= LastId)
+            {
+                return false;
+            }
+
+            var summary = ContentSummary.Read(record.Properties);
+            _entries.Add(new RecoveredEntry(
+                record.Id, Location(segment.Number, offset), record.ExpiresAt, record.Body.Length, summary.Priority,
+                HasOwnTtl: summary.ExpirationMs != ContentSummary.NoExpiration, Delivered: false));
+            segment.AddPublished(record.Id);
+            LastId = record.Id;
+            return true;
+        }
+
+        private void Mark(int index, LogRecordKind kind)
+        {
+            ref var entry = ref CollectionsMarshal.AsSpan(_entries)[index];
+            if (kind == LogRecordKind.Delivered)
+            {
+                entry = entry with { Delivered = true };
+                return;
+            }
+
+            FindPublishedIn(segments, entry.Id)!.Live--;
+            entry = entry with { Location = SettledLocation };
+        }
+
+        private int IndexOf(long id)
+        {
+            var (low, high) = (0, _entries.Count - 1);
+            while (low <= high)
+            {
+                var middle = low + ((high - low) / 2);
+                var found = _entries[middle].Id;
+                if (found == id)
+                {
+                    return middle;
+                }
+
+                (low, high) = found < id ? (middle + 1, high) : (low, middle - 1);
+            }
+
+            return -1;
+        }
+    }
 }

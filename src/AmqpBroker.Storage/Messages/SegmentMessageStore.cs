@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
-using AmqpBroker.Core.Messages;
 using AmqpBroker.Core.Storage;
 
 namespace AmqpBroker.Storage.Messages;
@@ -27,22 +26,17 @@ public sealed class SegmentMessageStore : IMessageStore
         _root = Path.Combine(dataDirectory, "messages");
         _segmentSize = segmentSize;
         _inMemoryLimit = inMemoryLimit;
-        Directory.CreateDirectory(_root);
+        if (!Directory.Exists(_root))
+        {
+            Directory.CreateDirectory(_root);
+            DirectorySync.Flush(dataDirectory);
+        }
     }
 
     public IQueueLog? OpenQueue(string virtualHost, string queue, out IReadOnlyList<RecoveredEntry> recovered)
     {
         var directory = QueueDirectory(virtualHost, queue);
-        var segmentLog = SegmentLog.Open(directory, out var stored, _segmentSize);
-        var entries = new RecoveredEntry[stored.Count];
-        for (var i = 0; i < stored.Count; i++)
-        {
-            var (message, delivered) = stored[i];
-            entries[i] = new RecoveredEntry(message.Id, Message.Create(message.Exchange, message.RoutingKey, message.Properties, message.Body), delivered);
-        }
-
-        recovered = entries;
-        var log = new QueueLog(segmentLog, _committer, _inMemoryLimit);
+        var log = new QueueLog(SegmentLog.Open(directory, out recovered, _segmentSize), _committer, _inMemoryLimit);
         _open[directory] = log;
         return log;
     }

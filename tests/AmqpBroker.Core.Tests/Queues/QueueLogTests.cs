@@ -1,6 +1,7 @@
 using System.Text;
 using AmqpBroker.Core.Exchanges;
 using AmqpBroker.Core.Messages;
+using AmqpBroker.Core.Queues;
 using AmqpBroker.Core.Sessions;
 using AmqpBroker.Core.Storage;
 using AmqpBroker.Core.Tests.TestSupport;
@@ -16,7 +17,10 @@ public sealed class QueueLogTests
 {
     private static readonly BasicProperties Persistent = new() { DeliveryMode = 2 };
 
+    private static readonly BasicProperties PersistentExpiring = new() { DeliveryMode = 2, Expiration = "1000" };
+
     private RecordingStore _store = null!;
+    private FakeTime _time = null!;
     private VirtualHost _virtualHost = null!;
     private ClientConnection _connection = null!;
 
@@ -24,7 +28,8 @@ public sealed class QueueLogTests
     public void CreateVirtualHost()
     {
         _store = new RecordingStore();
-        _virtualHost = new VirtualHost("/", TimeProvider.System, messages: _store);
+        _time = new FakeTime();
+        _virtualHost = new VirtualHost("/", _time, messages: _store);
         _connection = TestData.Connection();
     }
 
@@ -119,23 +124,42 @@ public sealed class QueueLogTests
     }
 
     [Test]
-    public void A_recovered_queue_delivers_in_log_order_with_the_delivered_ones_redelivered_and_numbers_on_from_the_last()
+    public void A_recovered_queue_delivers_in_log_order_with_the_delivered_ones_redelivered_and_numbers_on_from_the_log()
     {
-        _store.Recovered["q"] = [Entry(4, "a", delivered: true), Entry(7, "b", delivered: false)];
-        var stored = new StoredDefinitions([], [], [TestData.QueueDefinition("q", durable: true)], []);
-        _virtualHost.Restore(stored);
+        _store.NextId = 9;
+        Recover("q", Entry(4, "a", delivered: true), Entry(7, "b", delivered: false));
         var queue = _virtualHost.FindQueue("q")!;
-        var (session, target) = OpenSession();
 
         Publish("q", "c", Persistent);
-        var got = new List<(string, bool)>();
-        while (session.Get(queue, noAck: true))
-        {
-            got.Add((target.Gets[^1].Body, target.Gets[^1].Redelivered));
-        }
 
-        Assert.That(got, Is.EqualTo(new[] { ("a", true), ("b", false), ("c", false) }));
-        Assert.That(_store.Records[0], Is.EqualTo("append q 8 c"), "new messages number on after the recovered ones");
+        Assert.That(GetAll(queue), Is.EqualTo(new[] { ("a", true), ("b", false), ("c", false) }));
+        Assert.That(_store.Records.First(r => r.StartsWith("append", StringComparison.Ordinal)), Is.EqualTo("append q 9 c"),
+            "new messages number on from the log's next id, above settled ones too");
+    }
+
+    [Test]
+    public void A_recovered_message_expires_when_it_would_have_without_the_restart()
+    {
+        Recover("q", Entry(1, "expired", delivered: false, expiresAt: Now - 1), Entry(2, "live", delivered: false, expiresAt: Now + 1000));
+        var queue = _virtualHost.FindQueue("q")!;
+
+        _virtualHost.OnTick();
+
+        Assert.That(GetAll(queue), Is.EqualTo(new[] { ("live", false) }));
+        Assert.That(_store.Records, Does.Contain("settle q 1"));
+    }
+
+    [Test]
+    public void Recovery_reads_back_only_what_fits_in_memory_and_leaves_the_rest_in_the_log()
+    {
+        _store.InMemoryLimit = 2;
+        Recover("q", Entry(1, "m1", false), Entry(2, "m2", false), Entry(3, "m3", true), Entry(4, "m4", false));
+        var queue = _virtualHost.FindQueue("q")!;
+
+        Assert.That(Reads(), Is.EqualTo(new[] { "read q 1", "read q 2" }));
+        Assert.That((queue.ReadyCount, queue.ReadyBytes), Is.EqualTo((4, 8L)), "paged messages count with their sizes");
+        Assert.That(GetAll(queue), Is.EqualTo(new[] { ("m1", false), ("m2", false), ("m3", true), ("m4", false) }));
+        Assert.That(Reads(), Is.EqualTo(new[] { "read q 1", "read q 2", "read q 3", "read q 4" }));
     }
 
     [Test]
@@ -143,20 +167,78 @@ public sealed class QueueLogTests
     {
         _store.InMemoryLimit = 2;
         var queue = Declare("q", durable: true);
-        var (session, target) = OpenSession();
         for (var i = 1; i <= 4; i++)
         {
             Publish("q", $"m{i}", Persistent);
         }
 
-        var bodies = new List<string>();
-        while (session.Get(queue, noAck: true))
-        {
-            bodies.Add(target.Gets[^1].Body);
-        }
+        Assert.That((queue.ReadyCount, queue.ReadyBytes), Is.EqualTo((4, 8L)));
+        Assert.That(Reads(), Is.Empty);
+        Assert.That(GetAll(queue).Select(g => g.Body), Is.EqualTo(new[] { "m1", "m2", "m3", "m4" }));
+        Assert.That(Reads(), Is.EqualTo(new[] { "read q 2", "read q 3" }));
+    }
 
-        Assert.That(bodies, Is.EqualTo(new[] { "m1", "m2", "m3", "m4" }));
-        Assert.That(_store.Records.Where(r => r.StartsWith("read", StringComparison.Ordinal)), Is.EqualTo(new[] { "read q 2", "read q 3" }));
+    [Test]
+    public void Messages_that_cannot_be_paged_wait_in_order_behind_paged_ones()
+    {
+        _store.InMemoryLimit = 1;
+        var queue = Declare("q", durable: true);
+        Publish("q", "kept", Persistent);
+        Publish("q", "paged", Persistent);
+        Publish("q", "transient", new BasicProperties());
+        Publish("q", "paged too", Persistent);
+
+        Assert.That(GetAll(queue).Select(g => g.Body), Is.EqualTo(new[] { "kept", "paged", "transient", "paged too" }));
+        Assert.That(Reads(), Is.EqualTo(new[] { "read q 1", "read q 3" }));
+    }
+
+    [Test]
+    public void A_paged_message_given_back_is_redelivered_before_the_rest()
+    {
+        _store.InMemoryLimit = 0;
+        var queue = Declare("q", durable: true);
+        Publish("q", "first", Persistent);
+        Publish("q", "second", Persistent);
+        var (session, target) = OpenSession();
+
+        session.Get(queue, noAck: false);
+        session.Reject(target.Gets[^1].DeliveryTag, multiple: false, requeue: true);
+
+        Assert.That(GetAll(queue), Is.EqualTo(new[] { ("first", true), ("second", false) }));
+    }
+
+    [Test]
+    public void Paged_messages_keep_priority_order()
+    {
+        _store.InMemoryLimit = 1;
+        var queue = Declare("q", durable: true, ("x-max-priority", 5));
+        Publish("q", "low 1", new BasicProperties { DeliveryMode = 2, Priority = 1 });
+        Publish("q", "low 2", new BasicProperties { DeliveryMode = 2, Priority = 1 });
+        Publish("q", "high", new BasicProperties { DeliveryMode = 2, Priority = 5 });
+
+        Assert.That(GetAll(queue).Select(g => g.Body), Is.EqualTo(new[] { "high", "low 1", "low 2" }));
+    }
+
+    [Test]
+    public void Paged_messages_that_expire_or_are_purged_are_settled_without_being_read_back()
+    {
+        _store.InMemoryLimit = 0;
+        Declare("own-ttl", durable: true);
+        Declare("queue-ttl", durable: true, ("x-message-ttl", 1000));
+        var purged = Declare("purged", durable: true);
+        Publish("own-ttl", "e", PersistentExpiring);
+        Publish("queue-ttl", "q", Persistent);
+        Publish("purged", "p", Persistent);
+
+        _time.Advance(1000);
+        _virtualHost.OnTick();
+        purged.Purge();
+
+        Assert.That(_store.Records, Is.EquivalentTo(new[]
+        {
+            "append own-ttl 0 e", "append queue-ttl 0 q", "append purged 0 p",
+            "settle own-ttl 0", "settle queue-ttl 0", "settle purged 0",
+        }));
     }
 
     [Test]
@@ -164,18 +246,41 @@ public sealed class QueueLogTests
     {
         _store.InMemoryLimit = 0;
         var deadLetters = Declare("dlq", durable: false);
-        Declare("q", durable: true, ("x-dead-letter-exchange", string.Empty), ("x-dead-letter-routing-key", "dlq"), ("x-max-length", 1));
-        Publish("q", "first", Persistent);
-        Publish("q", "second", Persistent);
-        var (session, target) = OpenSession();
+        Declare("q", durable: true, ("x-dead-letter-exchange", string.Empty), ("x-dead-letter-routing-key", "dlq"));
+        Publish("q", "expired", PersistentExpiring);
 
-        Assert.That(session.Get(deadLetters, noAck: true), Is.True);
-        Assert.That(target.Gets[^1].Body, Is.EqualTo("first"));
-        Assert.That(_store.Records, Does.Contain("read q 0"));
+        _time.Advance(1000);
+        _virtualHost.OnTick();
+
+        Assert.That(GetAll(deadLetters).Select(g => g.Body), Is.EqualTo(new[] { "expired" }));
+        Assert.That(_store.Records, Is.EqualTo(new[] { "append q 0 expired", "read q 0", "settle q 0" }));
     }
 
-    private static RecoveredEntry Entry(long id, string body, bool delivered) =>
-        new(id, Message.Create(string.Empty, "q", Persistent.Encode(), Encoding.UTF8.GetBytes(body)), delivered);
+    private long Now => _time.GetUtcNow().ToUnixTimeMilliseconds();
+
+    private static (long Id, string Body, bool Delivered, long ExpiresAt) Entry(long id, string body, bool delivered, long expiresAt = QueueEntry.Never) =>
+        (id, body, delivered, expiresAt);
+
+    /// <summary>Starts <paramref name="queue"/> from a log holding <paramref name="messages"/>.</summary>
+    private void Recover(string queue, params (long Id, string Body, bool Delivered, long ExpiresAt)[] messages)
+    {
+        _store.Recovered[queue] = [.. messages.Select(m => _store.Stored(queue, m.Id, m.Body, m.Delivered, m.ExpiresAt))];
+        _virtualHost.Restore(new StoredDefinitions([], [], [TestData.QueueDefinition(queue, durable: true)], []));
+    }
+
+    private IEnumerable<string> Reads() => _store.Records.Where(r => r.StartsWith("read", StringComparison.Ordinal));
+
+    private List<(string Body, bool Redelivered)> GetAll(Queue queue)
+    {
+        var (session, target) = OpenSession();
+        var got = new List<(string, bool)>();
+        while (session.Get(queue, noAck: true))
+        {
+            got.Add((target.Gets[^1].Body, target.Gets[^1].Redelivered));
+        }
+
+        return got;
+    }
 
     private Queue Declare(string name, bool durable, params (string Key, object? Value)[] arguments) =>
         _virtualHost.DeclareQueue(TestData.QueueDefinition(name, durable: durable, arguments: arguments.ToDictionary(a => a.Key, a => a.Value)), _connection, passive: false);
@@ -193,21 +298,37 @@ public sealed class QueueLogTests
         message.Release();
     }
 
-    /// <summary>Records what queues write, one line per record, across all queues in order.</summary>
+    /// <summary>
+    /// Records what queues write, one line per record, across all queues in order. A message's location is
+    /// its id plus <see cref="LocationOffset"/>, so a queue reading by id instead of location would fail.
+    /// </summary>
     private sealed class RecordingStore : IMessageStore
     {
-        private readonly Dictionary<(string Queue, long Id), byte[]> _bodies = [];
+        private const long LocationOffset = 1000;
+
+        private readonly Dictionary<(string Queue, long Location), (byte[] Properties, byte[] Body)> _messages = [];
 
         public List<string> Records { get; } = [];
 
         public int InMemoryLimit { get; set; } = int.MaxValue;
 
+        public long NextId { get; set; }
+
         public Dictionary<string, IReadOnlyList<RecoveredEntry>> Recovered { get; } = [];
+
+        /// <summary>A message as if a previous run had logged it.</summary>
+        public RecoveredEntry Stored(string queue, long id, string body, bool delivered, long expiresAt)
+        {
+            // An expiring message here is one that set its own expiration (no queue TTL is declared).
+            var properties = expiresAt == QueueEntry.Never ? Persistent : PersistentExpiring;
+            _messages[(queue, id + LocationOffset)] = (properties.Encode(), Encoding.UTF8.GetBytes(body));
+            return new RecoveredEntry(id, id + LocationOffset, expiresAt, Encoding.UTF8.GetByteCount(body), Priority: 0, HasOwnTtl: expiresAt != QueueEntry.Never, delivered);
+        }
 
         public IQueueLog? OpenQueue(string virtualHost, string queue, out IReadOnlyList<RecoveredEntry> recovered)
         {
             recovered = Recovered.GetValueOrDefault(queue) ?? [];
-            return new Log(this, queue, InMemoryLimit);
+            return new Log(this, queue);
         }
 
         public void DeleteQueue(string virtualHost, string queue) => Records.Add($"delete {queue}");
@@ -218,20 +339,24 @@ public sealed class QueueLogTests
         {
         }
 
-        private sealed class Log(RecordingStore store, string queue, int inMemoryLimit) : IQueueLog
+        private sealed class Log(RecordingStore store, string queue) : IQueueLog
         {
-            public int InMemoryLimit => inMemoryLimit;
+            public int InMemoryLimit => store.InMemoryLimit;
 
-            public void Append(long id, Message message)
+            public long NextId => store.NextId;
+
+            public long Append(long id, Message message, long expiresAt)
             {
                 store.Records.Add($"append {queue} {id} {Encoding.UTF8.GetString(message.Body)}");
-                store._bodies[(queue, id)] = message.Body.ToArray();
+                store._messages[(queue, id + LocationOffset)] = (message.Properties.ToArray(), message.Body.ToArray());
+                return id + LocationOffset;
             }
 
-            public Message Read(long id)
+            public Message Read(long location)
             {
-                store.Records.Add($"read {queue} {id}");
-                return Message.Create(string.Empty, queue, Persistent.Encode(), store._bodies[(queue, id)]);
+                store.Records.Add($"read {queue} {location - LocationOffset}");
+                var (properties, body) = store._messages[(queue, location)];
+                return Message.Create(string.Empty, queue, properties, body);
             }
 
             public void MarkDelivered(long id) => store.Records.Add($"delivered {queue} {id}");

@@ -12,7 +12,7 @@ public sealed class ReadyMessagesTests
     [Test]
     public void Entries_come_out_in_the_order_they_went_in()
     {
-        var ready = new ReadyMessages();
+        var ready = new ReadyMessages(new ReadyTally());
         EnqueueRange(ready, 0, 40);
 
         Assert.That(DrainSequences(ready), Is.EqualTo(Enumerable.Range(0, 40).Select(i => (long)i)));
@@ -22,7 +22,7 @@ public sealed class ReadyMessagesTests
     [Test]
     public void Requeued_entries_return_to_their_sequence_position_whatever_the_requeue_order()
     {
-        var ready = new ReadyMessages();
+        var ready = new ReadyMessages(new ReadyTally());
         EnqueueRange(ready, 0, 10);
         var taken = Dequeue(ready, 6);
 
@@ -37,7 +37,7 @@ public sealed class ReadyMessagesTests
     [Test]
     public void Requeue_keeps_order_when_the_ring_has_wrapped_around()
     {
-        var ready = new ReadyMessages();
+        var ready = new ReadyMessages(new ReadyTally());
         EnqueueRange(ready, 0, 16);          // fills the initial 16 slots
         var taken = Dequeue(ready, 12);      // head is now at slot 12
         EnqueueRange(ready, 16, 10);         // 16..25 wrap into slots 0..9
@@ -52,7 +52,7 @@ public sealed class ReadyMessagesTests
     [Test]
     public void Requeue_keeps_order_when_it_makes_the_ring_grow()
     {
-        var ready = new ReadyMessages();
+        var ready = new ReadyMessages(new ReadyTally());
         EnqueueRange(ready, 0, 16);
         var taken = Dequeue(ready, 12);
         EnqueueRange(ready, 16, 10);
@@ -70,7 +70,7 @@ public sealed class ReadyMessagesTests
     [Test]
     public void Requeue_into_an_empty_ring_and_before_the_first_slot_works()
     {
-        var ready = new ReadyMessages();
+        var ready = new ReadyMessages(new ReadyTally());
         EnqueueRange(ready, 0, 3);
         var taken = Dequeue(ready, 3);       // empty, head at slot 3
 
@@ -80,7 +80,7 @@ public sealed class ReadyMessagesTests
 
         Assert.That(DrainSequences(ready), Is.EqualTo(new long[] { 0, 1, 2 }));
 
-        var fresh = new ReadyMessages();
+        var fresh = new ReadyMessages(new ReadyTally());
         EnqueueRange(fresh, 10, 2);
         fresh.Requeue(new QueueEntry(Body, 5, true));  // head at slot 0: the requeue wraps backwards
         Assert.That(DrainSequences(fresh), Is.EqualTo(new long[] { 5, 10, 11 }));
@@ -89,7 +89,7 @@ public sealed class ReadyMessagesTests
     [Test]
     public void Requeued_entries_keep_their_redelivered_flag()
     {
-        var ready = new ReadyMessages();
+        var ready = new ReadyMessages(new ReadyTally());
         EnqueueRange(ready, 0, 3);
         var taken = Dequeue(ready, 1);
 
@@ -102,23 +102,24 @@ public sealed class ReadyMessagesTests
     }
 
     [Test]
-    public void Count_and_bytes_follow_every_operation_and_clear_hands_out_every_entry()
+    public void The_tally_follows_every_operation_and_clear_hands_out_every_entry()
     {
-        var ready = new ReadyMessages();
+        var tally = new ReadyTally();
+        var ready = new ReadyMessages(tally);
         EnqueueRange(ready, 0, 20);
         var size = Body.BodySize; // x-max-length-bytes counts bodies only, as RabbitMQ does
-        Assert.That((ready.Count, ready.Bytes), Is.EqualTo((20, 20L * size)));
+        Assert.That((tally.Count, tally.Bytes), Is.EqualTo((20, 20L * size)));
 
         var taken = Dequeue(ready, 5);
-        Assert.That((ready.Count, ready.Bytes), Is.EqualTo((15, 15L * size)));
+        Assert.That((tally.Count, tally.Bytes), Is.EqualTo((15, 15L * size)));
 
         ready.Requeue(taken[2]);
-        Assert.That((ready.Count, ready.Bytes), Is.EqualTo((16, 16L * size)));
+        Assert.That((tally.Count, tally.Bytes), Is.EqualTo((16, 16L * size)));
 
         var cleared = new List<long>();
-        Assert.That(ready.Clear(e => cleared.Add(e.Sequence)), Is.EqualTo(16));
+        ready.Clear(e => cleared.Add(e.Sequence));
         Assert.That(cleared, Is.EqualTo(new long[] { 2 }.Concat(Enumerable.Range(5, 15).Select(i => (long)i))));
-        Assert.That((ready.Count, ready.Bytes), Is.EqualTo((0, 0L)));
+        Assert.That((ready.Count, tally.Count, tally.Bytes), Is.EqualTo((0, 0, 0L)));
     }
 
     [TestCase(1)]
@@ -128,7 +129,7 @@ public sealed class ReadyMessagesTests
     public void Random_mix_of_operations_matches_a_sorted_model(int seed)
     {
         var random = new Random(seed);
-        var ready = new ReadyMessages();
+        var ready = new ReadyMessages(new ReadyTally());
         var model = new SortedSet<long>();
         var outside = new List<QueueEntry>();
         long next = 0;

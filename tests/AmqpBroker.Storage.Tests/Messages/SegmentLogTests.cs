@@ -1,4 +1,8 @@
 using System.Text;
+using AmqpBroker.Core.Messages;
+using AmqpBroker.Core.Queues;
+using AmqpBroker.Core.Storage;
+using AmqpBroker.Protocol.Content;
 using AmqpBroker.Storage.Messages;
 
 namespace AmqpBroker.Storage.Tests.Messages;
@@ -32,7 +36,7 @@ public sealed class SegmentLogTests
 
             for (var id = 1; id <= Count; id++)
             {
-                log.AppendPublish(id, string.Empty, "q", [0, 0], BitConverter.GetBytes(id));
+                log.AppendPublish(id, Message.Create(string.Empty, "q", [0, 0], BitConverter.GetBytes(id)));
                 if (id % 2 == 0)
                 {
                     log.AppendSettled(id);
@@ -45,31 +49,50 @@ public sealed class SegmentLogTests
 
         using var reopened = Open(out var recovered);
 
-        Assert.That(recovered.Select(r => r.Message.Id), Is.EqualTo(Enumerable.Range(0, Count / 2).Select(i => 2L * i + 1)));
-        Assert.That(recovered.Select(r => BitConverter.ToInt32(r.Message.Body)), Is.EqualTo(recovered.Select(r => (int)r.Message.Id)));
+        Assert.That(recovered.Select(r => r.Id), Is.EqualTo(Enumerable.Range(0, Count / 2).Select(i => 2L * i + 1)));
+        Assert.That(recovered.Select(r => BitConverter.ToInt32(reopened.Read(r.Location).Body)), Is.EqualTo(recovered.Select(r => (int)r.Id)));
     }
 
     [Test]
-    public void Published_messages_come_back_exactly_and_in_order()
+    public void Published_messages_come_back_exactly_and_in_order_with_what_the_queue_needs_to_index_them()
     {
-        byte[] properties = [0x90, 0x00, 0x0A, .. "text/plain"u8];
+        var properties = new BasicProperties { ContentType = "text/plain", Priority = 3, Expiration = "60000" }.Encode();
         using (var log = Open(out _))
         {
-            log.AppendPublish(1, "amq.direct", "key", properties, "first"u8);
-            log.AppendPublish(2, string.Empty, "q", [0, 0], []);
-            log.AppendPublish(3, "x", "ключ", [0, 0], new byte[100_000]);
+            log.AppendPublish(1, Message.Create("amq.direct", "key", properties, "first"u8), expiresAt: 1_700_000_000_000);
+            log.AppendPublish(2, Message.Create(string.Empty, "q", [0, 0], []));
+            log.AppendPublish(3, Message.Create("x", "ключ", [0, 0], new byte[100_000]));
         }
 
         using var reopened = Open(out var recovered);
 
-        Assert.That(recovered.Select(r => r.Message.Id), Is.EqualTo(new long[] { 1, 2, 3 }));
-        Assert.That((recovered[0].Message.Exchange, recovered[0].Message.RoutingKey), Is.EqualTo(("amq.direct", "key")));
-        Assert.That(recovered[0].Message.Properties, Is.EqualTo(properties));
-        Assert.That(Encoding.UTF8.GetString(recovered[0].Message.Body), Is.EqualTo("first"));
-        Assert.That(recovered[1].Message.Body, Is.Empty);
-        Assert.That(recovered[2].Message.RoutingKey, Is.EqualTo("ключ"));
-        Assert.That(recovered[2].Message.Body, Has.Length.EqualTo(100_000));
+        Assert.That(recovered.Select(r => r.Id), Is.EqualTo(new long[] { 1, 2, 3 }));
+        Assert.That(recovered[0], Is.EqualTo(new RecoveredEntry(1, recovered[0].Location, 1_700_000_000_000, 5, Priority: 3, HasOwnTtl: true, Delivered: false)));
+        Assert.That((recovered[1].ExpiresAt, recovered[1].HasOwnTtl, recovered[1].Priority), Is.EqualTo((QueueEntry.Never, false, (byte)0)));
+        var first = reopened.Read(recovered[0].Location);
+        Assert.That((first.Exchange, first.RoutingKey), Is.EqualTo(("amq.direct", "key")));
+        Assert.That(first.Properties.ToArray(), Is.EqualTo(properties));
+        Assert.That(Encoding.UTF8.GetString(first.Body), Is.EqualTo("first"));
+        Assert.That(reopened.Read(recovered[1].Location).BodySize, Is.Zero);
+        Assert.That(reopened.Read(recovered[2].Location).RoutingKey, Is.EqualTo("ключ"));
+        Assert.That((recovered[2].BodySize, reopened.Read(recovered[2].Location).BodySize), Is.EqualTo((100_000, 100_000)));
         Assert.That(recovered.Select(r => r.Delivered), Is.All.False);
+    }
+
+    [Test]
+    public void Ids_must_grow_and_go_on_above_every_id_ever_logged()
+    {
+        using (var log = Open(out _))
+        {
+            log.AppendPublish(5, Message.Create(string.Empty, "q", [0, 0], Body(5)));
+            log.AppendSettled(5);
+            Assert.Throws<ArgumentOutOfRangeException>(() => log.AppendPublish(5, Message.Create(string.Empty, "q", [0, 0], Body(5))));
+        }
+
+        using var reopened = Open(out var recovered);
+
+        Assert.That(recovered, Is.Empty);
+        Assert.That(reopened.NextId, Is.EqualTo(6), "a settled id is not given out again");
     }
 
     [Test]
@@ -79,7 +102,7 @@ public sealed class SegmentLogTests
         {
             for (var id = 1; id <= 4; id++)
             {
-                log.AppendPublish(id, "", "q", [0, 0], Body(id));
+                log.AppendPublish(id, Message.Create("", "q", [0, 0], Body(id)));
             }
 
             log.AppendDelivered(1);
@@ -90,7 +113,7 @@ public sealed class SegmentLogTests
 
         using var reopened = Open(out var recovered);
 
-        Assert.That(recovered.Select(r => (r.Message.Id, r.Delivered)), Is.EqualTo(new[] { (1L, true), (3L, false) }));
+        Assert.That(recovered.Select(r => (r.Id, r.Delivered)), Is.EqualTo(new[] { (1L, true), (3L, false) }));
     }
 
     [Test]
@@ -98,17 +121,17 @@ public sealed class SegmentLogTests
     {
         using (var log = Open(out _))
         {
-            log.AppendPublish(1, "", "q", [0, 0], Body(1));
+            log.AppendPublish(1, Message.Create("", "q", [0, 0], Body(1)));
         }
 
         using (var log = Open(out _))
         {
-            log.AppendPublish(2, "", "q", [0, 0], Body(2));
+            log.AppendPublish(2, Message.Create("", "q", [0, 0], Body(2)));
             log.AppendSettled(1);
         }
 
         using var reopened = Open(out var recovered);
-        Assert.That(recovered.Select(r => r.Message.Id), Is.EqualTo(new long[] { 2 }));
+        Assert.That(recovered.Select(r => r.Id), Is.EqualTo(new long[] { 2 }));
     }
 
     [Test]
@@ -117,7 +140,7 @@ public sealed class SegmentLogTests
         using var log = Open(out _, segmentSize: 4096);
         for (var id = 1; id <= 30; id++)
         {
-            log.AppendPublish(id, "", "q", [0, 0], new byte[1000]);
+            log.AppendPublish(id, Message.Create("", "q", [0, 0], new byte[1000]));
         }
 
         var segments = log.SegmentFiles;
@@ -142,13 +165,38 @@ public sealed class SegmentLogTests
     }
 
     [Test]
+    public void Settling_recovered_messages_frees_their_segments_as_in_the_run_that_wrote_them()
+    {
+        IReadOnlyList<string> segments;
+        using (var log = Open(out _, segmentSize: 4096))
+        {
+            for (var id = 1; id <= 30; id++)
+            {
+                log.AppendPublish(id, Message.Create("", "q", [0, 0], new byte[1000]));
+            }
+
+            log.AppendSettled(1);
+            log.AppendSettled(2);
+            segments = log.SegmentFiles;
+        }
+
+        using var reopened = Open(out var recovered, segmentSize: 4096);
+        Assert.That(recovered.Select(r => r.Id), Is.EqualTo(Enumerable.Range(3, 28).Select(i => (long)i)));
+        Assert.That(reopened.SegmentFiles, Is.EqualTo(segments));
+
+        reopened.AppendSettled(3);
+
+        Assert.That(reopened.SegmentFiles, Is.EqualTo(segments.Skip(1)), "the first segment's last message settled");
+    }
+
+    [Test]
     public void A_fully_settled_log_keeps_only_the_segment_it_writes_to()
     {
         using (var log = Open(out _, segmentSize: 4096))
         {
             for (var id = 1; id <= 20; id++)
             {
-                log.AppendPublish(id, "", "q", [0, 0], new byte[1000]);
+                log.AppendPublish(id, Message.Create("", "q", [0, 0], new byte[1000]));
                 log.AppendSettled(id);
             }
 
@@ -165,8 +213,8 @@ public sealed class SegmentLogTests
         string segment;
         using (var log = Open(out _))
         {
-            log.AppendPublish(1, "", "q", [0, 0], Body(1));
-            log.AppendPublish(2, "", "q", [0, 0], Body(2));
+            log.AppendPublish(1, Message.Create("", "q", [0, 0], Body(1)));
+            log.AppendPublish(2, Message.Create("", "q", [0, 0], Body(2)));
             segment = log.SegmentFiles.Single();
         }
 
@@ -178,12 +226,12 @@ public sealed class SegmentLogTests
 
         using (var log = Open(out var recovered))
         {
-            Assert.That(recovered.Select(r => r.Message.Id), Is.EqualTo(new long[] { 1 }));
-            log.AppendPublish(3, "", "q", [0, 0], Body(3));
+            Assert.That(recovered.Select(r => r.Id), Is.EqualTo(new long[] { 1 }));
+            log.AppendPublish(3, Message.Create("", "q", [0, 0], Body(3)));
         }
 
         using var reopened = Open(out var again);
-        Assert.That(again.Select(r => r.Message.Id), Is.EqualTo(new long[] { 1, 3 }));
+        Assert.That(again.Select(r => r.Id), Is.EqualTo(new long[] { 1, 3 }));
     }
 
     [Test]
@@ -192,8 +240,8 @@ public sealed class SegmentLogTests
         string segment;
         using (var log = Open(out _))
         {
-            log.AppendPublish(1, "", "q", [0, 0], "good"u8);
-            log.AppendPublish(2, "", "q", [0, 0], "flipped"u8);
+            log.AppendPublish(1, Message.Create("", "q", [0, 0], "good"u8));
+            log.AppendPublish(2, Message.Create("", "q", [0, 0], "flipped"u8));
             segment = log.SegmentFiles.Single();
         }
 
@@ -202,7 +250,7 @@ public sealed class SegmentLogTests
         File.WriteAllBytes(segment, bytes);
 
         using var reopened = Open(out var recovered);
-        Assert.That(recovered.Select(r => Encoding.UTF8.GetString(r.Message.Body)), Is.EqualTo(new[] { "good" }));
+        Assert.That(recovered.Select(r => Encoding.UTF8.GetString(reopened.Read(r.Location).Body)), Is.EqualTo(new[] { "good" }));
     }
 
     [Test]
@@ -211,7 +259,7 @@ public sealed class SegmentLogTests
         string segment;
         using (var log = Open(out _))
         {
-            log.AppendPublish(1, "", "q", [0, 0], Body(1));
+            log.AppendPublish(1, Message.Create("", "q", [0, 0], Body(1)));
             segment = log.SegmentFiles.Single();
         }
 
@@ -224,7 +272,7 @@ public sealed class SegmentLogTests
             File.WriteAllBytes(segment, [.. original, .. garbage]);
 
             using var reopened = Open(out var recovered);
-            Assert.That(recovered.Select(r => r.Message.Id), Is.EqualTo(new long[] { 1 }), $"attempt {attempt}");
+            Assert.That(recovered.Select(r => r.Id), Is.EqualTo(new long[] { 1 }), $"attempt {attempt}");
         }
     }
 
@@ -232,7 +280,7 @@ public sealed class SegmentLogTests
     public void Sync_makes_appended_records_visible_in_the_file()
     {
         using var log = Open(out _);
-        log.AppendPublish(1, "", "q", [0, 0], new byte[10]);
+        log.AppendPublish(1, Message.Create("", "q", [0, 0], new byte[10]));
         var segment = log.SegmentFiles.Single();
 
         log.Sync();
@@ -252,7 +300,7 @@ public sealed class SegmentLogTests
 
     private string QueuePath => Path.Combine(_directory.Path, "queue");
 
-    private SegmentLog Open(out IReadOnlyList<RecoveredMessage> recovered, long segmentSize = SegmentLog.DefaultSegmentSize) =>
+    private SegmentLog Open(out IReadOnlyList<RecoveredEntry> recovered, long segmentSize = SegmentLog.DefaultSegmentSize) =>
         SegmentLog.Open(QueuePath, out recovered, segmentSize);
 
     private static byte[] Body(int id) => Encoding.UTF8.GetBytes($"message {id}");

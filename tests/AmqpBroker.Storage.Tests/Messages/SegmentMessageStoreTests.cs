@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text;
 using AmqpBroker.Core.Messages;
+using AmqpBroker.Core.Queues;
 using AmqpBroker.Core.Storage;
 using AmqpBroker.Storage.Messages;
 
@@ -26,40 +27,44 @@ public sealed class SegmentMessageStoreTests
         {
             var log = store.OpenQueue("/", "q", out var empty)!;
             Assert.That(empty, Is.Empty);
-            log.Append(1, Persistent("acked"));
-            log.Append(2, Persistent("delivered"));
-            log.Append(3, Persistent("ready"));
+            log.Append(1, Persistent("acked"), QueueEntry.Never);
+            log.Append(2, Persistent("delivered"), QueueEntry.Never);
+            log.Append(3, Persistent("ready"), QueueEntry.Never);
             log.MarkDelivered(1);
             log.Settle(1);
             log.MarkDelivered(2);
         }
 
         using var reopened = new SegmentMessageStore(_directory.Path);
-        reopened.OpenQueue("/", "q", out var recovered);
+        var reopenedLog = reopened.OpenQueue("/", "q", out var recovered)!;
 
-        Assert.That(recovered.Select(r => (r.Id, Body(r.Message), r.Delivered)), Is.EqualTo(new[] { (2L, "delivered", true), (3L, "ready", false) }));
-        Assert.That(recovered[0].Message.Exchange, Is.EqualTo("amq.direct"));
-        Assert.That(recovered[0].Message.RoutingKey, Is.EqualTo("key"));
-        Assert.That(recovered[0].Message.Summary.IsPersistent, Is.True, "the properties come back byte for byte");
+        Assert.That(recovered.Select(r => (r.Id, Body(reopenedLog.Read(r.Location)), r.Delivered)), Is.EqualTo(new[] { (2L, "delivered", true), (3L, "ready", false) }));
+        var message = reopenedLog.Read(recovered[0].Location);
+        Assert.That(message.Exchange, Is.EqualTo("amq.direct"));
+        Assert.That(message.RoutingKey, Is.EqualTo("key"));
+        Assert.That(message.Summary.IsPersistent, Is.True, "the properties come back byte for byte");
+        Assert.That(reopenedLog.NextId, Is.EqualTo(4), "ids go on above every one logged, the settled one too");
     }
 
     [Test]
-    public void A_message_is_read_back_by_id_from_any_segment_until_it_is_settled()
+    public void A_message_is_read_back_from_its_location_in_any_segment_until_its_segment_is_gone()
     {
         using var store = new SegmentMessageStore(_directory.Path, segmentSize: 256);
         var log = store.OpenQueue("/", "q", out _)!;
+        var locations = new Dictionary<long, long>();
         for (var id = 1; id <= 20; id++)
         {
-            log.Append(id, Persistent($"message {id} " + new string('x', 40)));
+            locations[id] = log.Append(id, Persistent($"message {id} " + new string('x', 40)), QueueEntry.Never);
         }
 
-        log.Settle(3);
+        log.Settle(1);
+        log.Settle(2);
 
         Assert.That(Directory.GetFiles(Path.Combine(_directory.Path, "messages"), "*.seg", SearchOption.AllDirectories), Has.Length.GreaterThan(2), "the records span several segments");
-        Assert.That(Body(log.Read(1)), Does.StartWith("message 1 "));
-        Assert.That(Body(log.Read(20)), Does.StartWith("message 20 "), "the newest record is still in the append buffer");
-        Assert.That(log.Read(7).Summary.IsPersistent, Is.True);
-        Assert.Throws<InvalidOperationException>(() => log.Read(3));
+        Assert.That(Body(log.Read(locations[3])), Does.StartWith("message 3 "));
+        Assert.That(Body(log.Read(locations[20])), Does.StartWith("message 20 "), "the newest record is still in the append buffer");
+        Assert.That(log.Read(locations[7]).Summary.IsPersistent, Is.True);
+        Assert.Throws<InvalidOperationException>(() => log.Read(locations[1]), "its segment, all settled, was deleted");
     }
 
     [Test]
@@ -68,16 +73,16 @@ public sealed class SegmentMessageStoreTests
         var awkward = "a/b\\c:" + new string('q', 255 - 6);
         using (var store = new SegmentMessageStore(_directory.Path))
         {
-            store.OpenQueue("/", awkward, out _)!.Append(1, Persistent("in /"));
-            store.OpenQueue("other", awkward, out _)!.Append(1, Persistent("in other"));
+            store.OpenQueue("/", awkward, out _)!.Append(1, Persistent("in /"), QueueEntry.Never);
+            store.OpenQueue("other", awkward, out _)!.Append(1, Persistent("in other"), QueueEntry.Never);
         }
 
         using var reopened = new SegmentMessageStore(_directory.Path);
-        reopened.OpenQueue("/", awkward, out var root);
-        reopened.OpenQueue("other", awkward, out var other);
+        var rootLog = reopened.OpenQueue("/", awkward, out var root)!;
+        var otherLog = reopened.OpenQueue("other", awkward, out var other)!;
 
-        Assert.That(root.Select(r => Body(r.Message)), Is.EqualTo(new[] { "in /" }));
-        Assert.That(other.Select(r => Body(r.Message)), Is.EqualTo(new[] { "in other" }));
+        Assert.That(root.Select(r => Body(rootLog.Read(r.Location))), Is.EqualTo(new[] { "in /" }));
+        Assert.That(other.Select(r => Body(otherLog.Read(r.Location))), Is.EqualTo(new[] { "in other" }));
     }
 
     [Test]
@@ -86,7 +91,7 @@ public sealed class SegmentMessageStoreTests
         using (var store = new SegmentMessageStore(_directory.Path))
         {
             var log = store.OpenQueue("/", "q", out _)!;
-            log.Append(1, Persistent("m"));
+            log.Append(1, Persistent("m"), QueueEntry.Never);
             store.DeleteQueue("/", "q");
 
             Assert.That(Directory.EnumerateFiles(Path.Combine(_directory.Path, "messages"), "*", SearchOption.AllDirectories), Is.Empty);
@@ -108,7 +113,7 @@ public sealed class SegmentMessageStoreTests
 
         for (ulong token = 1; token <= 100; token++)
         {
-            log.Append((long)token, Persistent($"m{token}"));
+            log.Append((long)token, Persistent($"m{token}"), QueueEntry.Never);
             store.WhenDurable(waiter, token);
         }
 
@@ -128,7 +133,7 @@ public sealed class SegmentMessageStoreTests
     {
         var told = new BlockingCollection<ulong>();
         var store = new SegmentMessageStore(_directory.Path);
-        store.OpenQueue("/", "q", out _)!.Append(1, Persistent("m"));
+        store.OpenQueue("/", "q", out _)!.Append(1, Persistent("m"), QueueEntry.Never);
         store.WhenDurable(new RecordingWaiter(told), 7);
         store.Dispose();
 
