@@ -4,7 +4,8 @@
 #   queue: the broker's resident memory (our process; RabbitMQ's beam.smp) before and after, as bytes/message.
 #   Publishing uses confirms, so every message is in the queue when the count is taken. Our broker runs fresh
 #   for each case (Release build, data on disk); RabbitMQ is the one already running, and its test queues are
-#   deleted through its management API afterwards.
+#   deleted through its management API afterwards. Both are warmed up first with the same traffic through a
+#   scratch queue that stays near empty (see warm_up), so the figure is the cost of the queued messages.
 #   3. Recovery: our broker is stopped with its N persistent messages and started again on the same data and
 #   port; a probe started beforehand reports when the queue answers with all N, timed from the process start.
 #
@@ -32,6 +33,16 @@ fill() {
     --confirm --count "$messages" --duration 600 "$@" | grep -E '^  (sent|confirmed)'
 }
 
+# warm_up URI QUEUE [--durable --persistent]: 200,000 messages of the same shape through a scratch queue that a
+# consumer keeps near empty, deleted afterwards. One-time costs (JIT, buffer pools, the GC's working budget) are
+# then paid before the "before" reading, and no queue memory is left behind for the fill to reuse.
+warm_up() {
+  local uri=$1 queue=$2
+  shift 2
+  loadgen --uri "$uri" --queue "warm-$queue" --publishers 1 --consumers 1 --size 16 \
+    --confirm --count 200000 --duration 600 "$@" >/dev/null
+}
+
 # report LABEL BEFORE_KIB AFTER_KIB
 report() {
   awk -v label="$1" -v a="$2" -v b="$3" -v n="$messages" 'BEGIN {
@@ -43,6 +54,7 @@ ours() {
   local label=$1 queue=$2
   shift 2
   start_our_broker "$work/data-$queue" "$work/broker-$queue.log"
+  warm_up "amqp://guest:guest@127.0.0.1:$OUR_PORT/" "$queue" "$@"
   sleep "$settle"
   local before after
   before=$(rss_kib "$OUR_PID")
@@ -57,6 +69,8 @@ rabbitmq() {
   shift 2
   local pid before after
   pid=$(pgrep -o -x beam.smp) || { echo "no beam.smp running: start RabbitMQ first" >&2; return 1; }
+  warm_up "$rabbit_uri" "$queue" "$@"
+  sleep "$settle"
   before=$(rss_kib "$pid")
   fill "$rabbit_uri" "$queue" "$@"
   sleep "$settle"

@@ -7,12 +7,14 @@ namespace AmqpBroker.Core.Queues;
 /// message paged out on, every message of that level joins here, in order, until the tail drains: paged
 /// ones as a bare <see cref="TailEntry"/> (their bytes are in the log and are read back when they leave),
 /// the rest (transient ones, or persistent ones once the queue is back under its limit) in memory beside
-/// them, in the same order.
+/// them. Three FIFOs in step: the entries, the in-memory messages, and the expiries of paged messages that
+/// have one.
 /// </summary>
 internal sealed class PagedTail(IQueueLog log, ReadyTally tally)
 {
-    private readonly Queue<TailEntry> _entries = new();
+    private readonly BlockQueue<TailEntry> _entries = new();
     private readonly Queue<QueueEntry> _inMemory = new();
+    private readonly BlockQueue<PagedExpiry> _expiries = new();
 
     public int Count => _entries.Count;
 
@@ -22,23 +24,23 @@ internal sealed class PagedTail(IQueueLog log, ReadyTally tally)
     /// </summary>
     public void Add(QueueEntry entry, long location)
     {
-        _entries.Enqueue(TailEntry.Of(entry, location));
         tally.Add(entry);
         if (location == TailEntry.InMemory)
         {
+            _entries.Enqueue(TailEntry.KeptInMemory);
             _inMemory.Enqueue(entry);
+            return;
         }
-        else
-        {
-            entry.Message.Release();
-        }
+
+        AddPaged(entry.Sequence, location, entry.Message.BodySize, entry.Redelivered, new PagedExpiry(entry.ExpiresAt, ReadyTally.HasOwnTtl(entry)));
+        entry.Message.Release();
     }
 
     /// <summary>Adds a message that is in the log only (recovered at start).</summary>
-    public void AddPaged(TailEntry entry)
+    public void AddRecovered(in RecoveredEntry recovered)
     {
-        _entries.Enqueue(entry);
-        tally.Add(entry.BodySize, entry.HasOwnTtl);
+        tally.Add(recovered.BodySize, recovered.HasOwnTtl);
+        AddPaged(recovered.Id, recovered.Location, recovered.BodySize, recovered.Delivered, new PagedExpiry(recovered.ExpiresAt, recovered.HasOwnTtl));
     }
 
     /// <summary>Takes the first entry, reading it back from the log if it was paged out.</summary>
@@ -50,8 +52,8 @@ internal sealed class PagedTail(IQueueLog log, ReadyTally tally)
             return false;
         }
 
-        var first = Take(out var kept);
-        entry = first.IsInMemory ? kept : ReadBack(first);
+        var first = Take(out var kept, out var expiry);
+        entry = first.IsInMemory ? kept : ReadBack(first, expiry);
         return true;
     }
 
@@ -64,7 +66,7 @@ internal sealed class PagedTail(IQueueLog log, ReadyTally tally)
     {
         if (headOnly)
         {
-            while (_entries.TryPeek(out var first) && first.IsExpired(nowMs))
+            while (_entries.Count > 0 && FirstExpiresAt() <= nowMs)
             {
                 RemoveFirst(readBack, expired, unread);
             }
@@ -75,17 +77,21 @@ internal sealed class PagedTail(IQueueLog log, ReadyTally tally)
         // One full rotation: expired entries leave, the others go round to the back in their order.
         for (var remaining = _entries.Count; remaining > 0; remaining--)
         {
-            var first = _entries.Peek();
-            if (first.IsExpired(nowMs))
+            if (FirstExpiresAt() <= nowMs)
             {
                 RemoveFirst(readBack, expired, unread);
                 continue;
             }
 
-            _entries.Enqueue(_entries.Dequeue());
+            var first = _entries.Dequeue();
+            _entries.Enqueue(first);
             if (first.IsInMemory)
             {
                 _inMemory.Enqueue(_inMemory.Dequeue());
+            }
+            else if (first.Expires)
+            {
+                _expiries.Enqueue(_expiries.Dequeue());
             }
         }
     }
@@ -95,7 +101,7 @@ internal sealed class PagedTail(IQueueLog log, ReadyTally tally)
     {
         while (_entries.Count > 0)
         {
-            var first = Take(out var kept);
+            var first = Take(out var kept, out _);
             if (first.IsInMemory)
             {
                 onRemoved(kept);
@@ -107,16 +113,34 @@ internal sealed class PagedTail(IQueueLog log, ReadyTally tally)
         }
     }
 
+    private void AddPaged(long sequence, long location, int bodySize, bool redelivered, PagedExpiry expiry)
+    {
+        var expires = expiry.ExpiresAt != QueueEntry.Never;
+        _entries.Enqueue(new TailEntry(sequence, location, bodySize, redelivered, expires));
+        if (expires)
+        {
+            _expiries.Enqueue(expiry);
+        }
+    }
+
+    private long FirstExpiresAt()
+    {
+        var first = _entries.Peek();
+        return first.IsInMemory ? _inMemory.Peek().ExpiresAt
+            : first.Expires ? _expiries.Peek().ExpiresAt
+            : QueueEntry.Never;
+    }
+
     private void RemoveFirst(bool readBack, List<QueueEntry> removed, List<long> unread)
     {
-        var first = Take(out var kept);
+        var first = Take(out var kept, out var expiry);
         if (first.IsInMemory)
         {
             removed.Add(kept);
         }
         else if (readBack)
         {
-            removed.Add(ReadBack(first));
+            removed.Add(ReadBack(first, expiry));
         }
         else
         {
@@ -124,15 +148,24 @@ internal sealed class PagedTail(IQueueLog log, ReadyTally tally)
         }
     }
 
-    /// <summary>Removes the first entry; one kept in memory comes with its queue entry in <paramref name="kept"/>.</summary>
-    private TailEntry Take(out QueueEntry kept)
+    /// <summary>Removes the first entry with what waits beside it: its queue entry if kept in memory, its expiry if paged.</summary>
+    private TailEntry Take(out QueueEntry kept, out PagedExpiry expiry)
     {
         var first = _entries.Dequeue();
-        tally.Remove(first.BodySize, first.HasOwnTtl);
-        kept = first.IsInMemory ? _inMemory.Dequeue() : default;
+        if (first.IsInMemory)
+        {
+            kept = _inMemory.Dequeue();
+            expiry = PagedExpiry.Never;
+            tally.Remove(kept);
+            return first;
+        }
+
+        kept = default;
+        expiry = first.Expires ? _expiries.Dequeue() : PagedExpiry.Never;
+        tally.Remove(first.BodySize, expiry.OwnTtl);
         return first;
     }
 
-    private QueueEntry ReadBack(TailEntry paged) =>
-        new(log.Read(paged.Location), paged.Sequence, paged.Redelivered, paged.ExpiresAt, paged.Redelivered ? 1 : 0);
+    private QueueEntry ReadBack(TailEntry paged, PagedExpiry expiry) =>
+        new(log.Read(paged.Location), paged.Sequence, paged.Redelivered, expiry.ExpiresAt, paged.Redelivered ? 1 : 0);
 }

@@ -65,8 +65,7 @@ internal sealed class ReadyStore
             return;
         }
 
-        TailOf(LevelOf(recovered.Priority)).AddPaged(
-            new TailEntry(recovered.Id, recovered.Location, recovered.ExpiresAt, recovered.BodySize, recovered.Delivered, recovered.HasOwnTtl));
+        TailOf(LevelOf(recovered.Priority)).AddRecovered(recovered);
     }
 
     /// <summary>Puts a delivered entry back in its place: always in memory, ahead of any paged tail (it came from there or before).</summary>

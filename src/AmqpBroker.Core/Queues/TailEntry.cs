@@ -3,21 +3,27 @@ using System.Runtime.InteropServices;
 namespace AmqpBroker.Core.Queues;
 
 /// <summary>
-/// A ready message in a queue's paged tail (<see cref="PagedTail"/>): where the log keeps it, plus what the
-/// queue must know without reading it back (order, expiry, size, redelivery, whether it set its own TTL).
-/// A long durable queue holds millions of these, so they are packed into 28 bytes: the body size shares
-/// its int with the two flags, which leaves room for RabbitMQ's largest message size (512 MiB).
+/// One message of a <see cref="PagedTail"/>: for a paged one, its sequence, where the log keeps it, its
+/// size and whether it comes back redelivered or expires (the expiry itself waits beside it, since most
+/// queues have none); for one kept in memory, only a marker. A long durable queue holds millions of
+/// these, so they are packed into 20 bytes: the body size shares its int with the two flags, which leaves
+/// room for RabbitMQ's largest message size (512 MiB).
 /// </summary>
 [StructLayout(LayoutKind.Sequential, Pack = 4)]
 internal readonly struct TailEntry
 {
+    /// <summary>The location of a tail entry whose message is kept in memory (a transient one, or under the limit).</summary>
+    public const long InMemory = -1;
+
+    public static readonly TailEntry KeptInMemory = new(0, InMemory, 0, redelivered: false, expires: false);
+
     private const int RedeliveredFlag = 1 << 31;
-    private const int OwnTtlFlag = 1 << 30;
-    private const int BodySizeMask = OwnTtlFlag - 1;
+    private const int ExpiresFlag = 1 << 30;
+    private const int BodySizeMask = ExpiresFlag - 1;
 
     private readonly int _bodySizeAndFlags;
 
-    public TailEntry(long sequence, long location, long expiresAt, int bodySize, bool redelivered, bool hasOwnTtl)
+    public TailEntry(long sequence, long location, int bodySize, bool redelivered, bool expires)
     {
         if ((uint)bodySize > BodySizeMask)
         {
@@ -26,33 +32,27 @@ internal readonly struct TailEntry
 
         Sequence = sequence;
         Location = location;
-        ExpiresAt = expiresAt;
-        _bodySizeAndFlags = bodySize | (redelivered ? RedeliveredFlag : 0) | (hasOwnTtl ? OwnTtlFlag : 0);
+        _bodySizeAndFlags = bodySize | (redelivered ? RedeliveredFlag : 0) | (expires ? ExpiresFlag : 0);
     }
 
     public long Sequence { get; }
 
-    /// <summary>Where the log keeps the message; <see cref="InMemory"/> for one the tail holds in memory.</summary>
+    /// <summary>Where the log keeps the message, or <see cref="InMemory"/>.</summary>
     public long Location { get; }
-
-    public long ExpiresAt { get; }
 
     public int BodySize => _bodySizeAndFlags & BodySizeMask;
 
     /// <summary>Delivered before a restart: it comes back redelivered, with one delivery counted.</summary>
     public bool Redelivered => (_bodySizeAndFlags & RedeliveredFlag) != 0;
 
-    /// <summary>The message carries its own expiration property.</summary>
-    public bool HasOwnTtl => (_bodySizeAndFlags & OwnTtlFlag) != 0;
+    /// <summary>The message has an expiry, kept in order beside the tail's entries.</summary>
+    public bool Expires => (_bodySizeAndFlags & ExpiresFlag) != 0;
 
     public bool IsInMemory => Location == InMemory;
+}
 
-    public bool IsExpired(long nowMs) => ExpiresAt <= nowMs;
-
-    /// <summary>The location of a tail entry whose message is kept in memory (a transient one, or under the limit).</summary>
-    public const long InMemory = -1;
-
-    public static TailEntry Of(in QueueEntry entry, long location) => new(
-        entry.Sequence, location, entry.ExpiresAt, entry.Message.BodySize, entry.Redelivered,
-        ReadyTally.HasOwnTtl(entry));
+/// <summary>When a paged message expires, and whether that comes from its own expiration property.</summary>
+internal readonly record struct PagedExpiry(long ExpiresAt, bool OwnTtl)
+{
+    public static readonly PagedExpiry Never = new(QueueEntry.Never, OwnTtl: false);
 }
