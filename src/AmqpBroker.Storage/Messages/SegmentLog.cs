@@ -148,13 +148,8 @@ public sealed class SegmentLog : IDisposable
         lock (_appendLock)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            var index = _segments.BinarySearch(new Segment(number, string.Empty), SegmentByNumber.Instance);
-            if (index < 0)
-            {
-                throw new InvalidOperationException($"segment {number} is gone: the message was settled before it was read back");
-            }
-
-            var segment = _segments[index];
+            var segment = FindByNumber(number)
+                ?? throw new InvalidOperationException($"segment {number} is gone: the message was settled before it was read back");
             if (ReferenceEquals(segment, _segments[^1]))
             {
                 // The record may still sit in the append buffer.
@@ -350,6 +345,12 @@ public sealed class SegmentLog : IDisposable
     /// <summary>A segment number in the high 32 bits, the record's offset in the low 32.</summary>
     private static long Location(long segmentNumber, long offset) => (segmentNumber << 32) | offset;
 
+    private Segment? FindByNumber(long number)
+    {
+        var index = CollectionsMarshal.AsSpan(_segments).BinarySearch(new SegmentNumber(number));
+        return index >= 0 ? _segments[index] : null;
+    }
+
     /// <summary>The segment <paramref name="id"/> was published into, if it is still there: ids grow from segment to segment.</summary>
     private static Segment? FindPublishedIn(List<Segment> segments, long id)
     {
@@ -402,13 +403,6 @@ public sealed class SegmentLog : IDisposable
             _readHandle?.Dispose();
             _readHandle = null;
         }
-    }
-
-    private sealed class SegmentByNumber : IComparer<Segment>
-    {
-        public static readonly SegmentByNumber Instance = new();
-
-        public int Compare(Segment? x, Segment? y) => x!.Number.CompareTo(y!.Number);
     }
 
     /// <summary>
@@ -489,22 +483,18 @@ public sealed class SegmentLog : IDisposable
             entry = entry with { Location = SettledLocation };
         }
 
-        private int IndexOf(long id)
-        {
-            var (low, high) = (0, _entries.Count - 1);
-            while (low <= high)
-            {
-                var middle = low + ((high - low) / 2);
-                var found = _entries[middle].Id;
-                if (found == id)
-                {
-                    return middle;
-                }
+        private int IndexOf(long id) => CollectionsMarshal.AsSpan(_entries).BinarySearch(new EntryId(id));
+    }
 
-                (low, high) = found < id ? (middle + 1, high) : (low, middle - 1);
-            }
+    /// <summary>Finds a segment by number in the segment list, which is in number order.</summary>
+    private readonly struct SegmentNumber(long number) : IComparable<Segment>
+    {
+        public int CompareTo(Segment? other) => number.CompareTo(other!.Number);
+    }
 
-            return -1;
-        }
+    /// <summary>Finds a replayed entry by id in the replay's list, which is in id order.</summary>
+    private readonly struct EntryId(long id) : IComparable<RecoveredEntry>
+    {
+        public int CompareTo(RecoveredEntry other) => id.CompareTo(other.Id);
     }
 }
