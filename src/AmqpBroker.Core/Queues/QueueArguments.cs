@@ -114,7 +114,7 @@ public sealed record QueueArguments
         }
     }
 
-    /// <summary>"lazy" and "default" are accepted and change nothing: bodies are paged by the storage layer either way.</summary>
+    /// <summary>"lazy" and "default" are accepted and change nothing: a durable queue pages persistent messages beyond its log's in-memory limit in either mode.</summary>
     private static void CheckQueueMode(Parser parser)
     {
         if (parser.String("x-queue-mode") is { } mode and not ("default" or "lazy"))

@@ -41,6 +41,18 @@ internal static class LogRecord
         return ~crc;
     }
 
+    /// <summary>
+    /// Whether a record whose <paramref name="payload"/> was read in full after its <paramref name="header"/>
+    /// is the one that was written: a known kind, a marker of the right size, and a matching CRC.
+    /// </summary>
+    public static bool IsIntact(ReadOnlySpan<byte> header, ReadOnlySpan<byte> payload, out LogRecordKind kind)
+    {
+        kind = (LogRecordKind)header[8];
+        var markerTooShort = kind is LogRecordKind.Delivered or LogRecordKind.Settled && payload.Length != 8;
+        return !markerTooShort && kind is >= LogRecordKind.Publish and <= LogRecordKind.Settled
+            && Checksum(kind, payload) == BinaryPrimitives.ReadUInt32LittleEndian(header[4..]);
+    }
+
     public static void WriteHeader(Span<byte> destination, LogRecordKind kind, ReadOnlySpan<byte> payload)
     {
         BinaryPrimitives.WriteInt32LittleEndian(destination, payload.Length);

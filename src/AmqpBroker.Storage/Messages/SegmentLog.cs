@@ -305,30 +305,6 @@ public sealed class SegmentLog : IDisposable
         }
     }
 
-    private static bool TryReadRecord(ReadOnlySpan<byte> data, out LogRecordKind kind, out ReadOnlySpan<byte> payload, out int length)
-    {
-        kind = default;
-        payload = default;
-        length = 0;
-        if (data.Length < LogRecord.HeaderSize)
-        {
-            return false;
-        }
-
-        var payloadLength = BinaryPrimitives.ReadInt32LittleEndian(data);
-        var crc = BinaryPrimitives.ReadUInt32LittleEndian(data[4..]);
-        kind = (LogRecordKind)data[8];
-        if (payloadLength < 0 || data.Length - LogRecord.HeaderSize < payloadLength)
-        {
-            return false;
-        }
-
-        payload = data.Slice(LogRecord.HeaderSize, payloadLength);
-        length = LogRecord.HeaderSize + payloadLength;
-        var markerTooShort = kind is LogRecordKind.Delivered or LogRecordKind.Settled && payloadLength != 8;
-        return !markerTooShort && kind is >= LogRecordKind.Publish and <= LogRecordKind.Settled && LogRecord.Checksum(kind, payload) == crc;
-    }
-
     /// <summary>Opens a segment for appending; a new one's directory entry is made durable before anything is written to it.</summary>
     private static FileStream OpenForAppend(string path)
     {
@@ -413,42 +389,75 @@ public sealed class SegmentLog : IDisposable
     {
         private const long SettledLocation = -1;
 
-        private readonly List<RecoveredEntry> _entries = [];
+        private readonly ReplayedEntries _entries = new();
+        private byte[] _payload = new byte[4096];
 
         /// <summary>The highest id published, settled or not; -1 before any.</summary>
         public long LastId { get; private set; } = -1;
 
         public void Read(Segment segment)
         {
-            var bytes = File.ReadAllBytes(segment.Path);
-            var position = 0;
-            while (position < bytes.Length)
+            if (ApplyRecords(segment) is { } damagedAt)
             {
-                if (!TryReadRecord(bytes.AsSpan(position), out var kind, out var payload, out var length) || !TryApply(segment, position, kind, payload))
-                {
-                    // Torn or damaged: nothing after it in this segment can be trusted.
-                    using var file = new FileStream(segment.Path, FileMode.Open, FileAccess.Write);
-                    file.SetLength(position);
-                    file.Flush(flushToDisk: true);
-                    break;
-                }
-
-                position += length;
+                // Torn or damaged: nothing after it in this segment can be trusted.
+                using var file = new FileStream(segment.Path, FileMode.Open, FileAccess.Write);
+                file.SetLength(damagedAt);
+                file.Flush(flushToDisk: true);
             }
         }
 
-        public List<RecoveredEntry> Unsettled()
+        public ReplayedEntries Unsettled()
         {
             _entries.RemoveAll(static e => e.Location == SettledLocation);
             return _entries;
         }
 
-        private bool TryApply(Segment segment, int offset, LogRecordKind kind, ReadOnlySpan<byte> payload)
+        /// <summary>
+        /// Streams the segment's records through one reused buffer (a segment is far too big to read whole)
+        /// and applies them in order; returns where the first torn or damaged record starts, if any.
+        /// </summary>
+        private long? ApplyRecords(Segment segment)
+        {
+            using var file = new FileStream(segment.Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 1 << 20);
+            var length = file.Length;
+            Span<byte> header = stackalloc byte[LogRecord.HeaderSize];
+            for (var position = 0L; position < length;)
+            {
+                if (file.ReadAtLeast(header, header.Length, throwOnEndOfStream: false) < header.Length)
+                {
+                    return position;
+                }
+
+                var payloadLength = BinaryPrimitives.ReadInt32LittleEndian(header);
+                if (payloadLength < 0 || payloadLength > length - position - LogRecord.HeaderSize)
+                {
+                    return position;
+                }
+
+                if (_payload.Length < payloadLength)
+                {
+                    _payload = new byte[payloadLength];
+                }
+
+                var payload = _payload.AsSpan(0, payloadLength);
+                file.ReadExactly(payload);
+                if (!LogRecord.IsIntact(header, payload, out var kind) || !TryApply(segment, position, kind, payload))
+                {
+                    return position;
+                }
+
+                position += LogRecord.HeaderSize + payloadLength;
+            }
+
+            return null;
+        }
+
+        private bool TryApply(Segment segment, long offset, LogRecordKind kind, ReadOnlySpan<byte> payload)
         {
             if (kind != LogRecordKind.Publish)
             {
-                var index = IndexOf(BinaryPrimitives.ReadInt64LittleEndian(payload));
-                if (index >= 0 && _entries[index].Location != SettledLocation)
+                var index = _entries.IndexOf(BinaryPrimitives.ReadInt64LittleEndian(payload));
+                if (index >= 0 && _entries.At(index).Location != SettledLocation)
                 {
                     Mark(index, kind);
                 }
@@ -472,7 +481,7 @@ public sealed class SegmentLog : IDisposable
 
         private void Mark(int index, LogRecordKind kind)
         {
-            ref var entry = ref CollectionsMarshal.AsSpan(_entries)[index];
+            ref var entry = ref _entries.At(index);
             if (kind == LogRecordKind.Delivered)
             {
                 entry = entry with { Delivered = true };
@@ -482,19 +491,11 @@ public sealed class SegmentLog : IDisposable
             FindPublishedIn(segments, entry.Id)!.Live--;
             entry = entry with { Location = SettledLocation };
         }
-
-        private int IndexOf(long id) => CollectionsMarshal.AsSpan(_entries).BinarySearch(new EntryId(id));
     }
 
     /// <summary>Finds a segment by number in the segment list, which is in number order.</summary>
     private readonly struct SegmentNumber(long number) : IComparable<Segment>
     {
         public int CompareTo(Segment? other) => number.CompareTo(other!.Number);
-    }
-
-    /// <summary>Finds a replayed entry by id in the replay's list, which is in id order.</summary>
-    private readonly struct EntryId(long id) : IComparable<RecoveredEntry>
-    {
-        public int CompareTo(RecoveredEntry other) => id.CompareTo(other.Id);
     }
 }

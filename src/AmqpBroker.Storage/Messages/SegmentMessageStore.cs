@@ -17,6 +17,7 @@ public sealed class SegmentMessageStore : IMessageStore
     private readonly int _inMemoryLimit;
     private readonly GroupCommitter _committer = new();
     private readonly ConcurrentDictionary<string, QueueLog> _open = new(StringComparer.Ordinal);
+    private long _recoveredMessages;
 
     /// <summary>How many ready messages a durable queue keeps in memory by default before paging persistent ones out.</summary>
     public const int DefaultInMemoryLimit = 20_000;
@@ -33,10 +34,14 @@ public sealed class SegmentMessageStore : IMessageStore
         }
     }
 
+    /// <summary>Messages the logs opened so far held at start.</summary>
+    public long RecoveredMessages => Interlocked.Read(ref _recoveredMessages);
+
     public IQueueLog? OpenQueue(string virtualHost, string queue, out IReadOnlyList<RecoveredEntry> recovered)
     {
         var directory = QueueDirectory(virtualHost, queue);
         var log = new QueueLog(SegmentLog.Open(directory, out recovered, _segmentSize), _committer, _inMemoryLimit);
+        Interlocked.Add(ref _recoveredMessages, recovered.Count);
         _open[directory] = log;
         return log;
     }

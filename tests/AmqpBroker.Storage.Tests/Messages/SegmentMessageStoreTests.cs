@@ -44,6 +44,7 @@ public sealed class SegmentMessageStoreTests
         Assert.That(message.RoutingKey, Is.EqualTo("key"));
         Assert.That(message.Summary.IsPersistent, Is.True, "the properties come back byte for byte");
         Assert.That(reopenedLog.NextId, Is.EqualTo(4), "ids go on above every one logged, the settled one too");
+        Assert.That(reopened.RecoveredMessages, Is.EqualTo(2));
     }
 
     [Test]
