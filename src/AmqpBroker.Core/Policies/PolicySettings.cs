@@ -3,8 +3,8 @@ using AmqpBroker.Core.Queues;
 namespace AmqpBroker.Core.Policies;
 
 /// <summary>
-/// The definition keys of a policy that this broker acts on, typed. Other valid keys (queue-mode, ha-*,
-/// quorum and stream settings) are accepted for compatibility with RabbitMQ's definitions and do nothing
+/// The definition keys of a policy that this broker acts on, typed. Other valid keys (ha-*, quorum and
+/// stream settings) are accepted for compatibility with RabbitMQ's definitions and do nothing
 /// in a single-node broker of classic queues.
 /// </summary>
 internal sealed record PolicySettings
@@ -26,4 +26,7 @@ internal sealed record PolicySettings
     public long? DeliveryLimit { get; init; }
 
     public string? AlternateExchange { get; init; }
+
+    /// <summary>queue-mode: true for "lazy", false for "default".</summary>
+    public bool? Lazy { get; init; }
 }

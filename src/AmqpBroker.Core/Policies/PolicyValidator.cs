@@ -81,6 +81,7 @@ internal static class PolicyValidator
         "max-length-bytes" => settings with { MaxLengthBytes = Integer(value, 0, "maximum length in bytes") },
         "message-ttl" => settings with { MessageTtl = Integer(value, 0, "message TTL") },
         "overflow" => settings with { Overflow = Overflow(value) },
+        "queue-mode" => settings with { Lazy = OneOf(value, "queue-mode value", "default", "lazy") == "lazy" },
         _ when IsValidIgnoredKey(key, value) => settings,
         _ => null,
     };
@@ -111,9 +112,6 @@ internal static class PolicyValidator
             case "queue-master-locator" when value is not ("min-masters" or "client-local" or "random"):
                 throw new PolicyValidationException($"{PolicyTerms.Format(value)} invalid queue-master-locator value");
             case "queue-master-locator":
-                return true;
-            case "queue-mode":
-                OneOf(value, "queue-mode value", "default", "lazy");
                 return true;
             case "stream-max-segment-size-bytes":
                 Integer(value, 0, "segment size");

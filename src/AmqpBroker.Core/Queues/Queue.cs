@@ -227,7 +227,7 @@ public sealed class Queue : IBindingDestination
             }
             else
             {
-                _ready.Enqueue(entry, _durable?.Append(entry) ?? DurableEntries.NotLogged);
+                _ready.Enqueue(entry, _durable?.Append(entry) ?? DurableEntries.NotLogged, Arguments.Lazy);
                 if (Arguments.HasLengthLimit)
                 {
                     DropHeadOverLimit(ref dropped);
@@ -250,7 +250,7 @@ public sealed class Queue : IBindingDestination
         {
             foreach (var entry in recovered)
             {
-                _ready.Recover(entry);
+                _ready.Recover(entry, Arguments.Lazy);
             }
         }
     }

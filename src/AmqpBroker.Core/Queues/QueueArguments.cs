@@ -42,10 +42,16 @@ public sealed record QueueArguments
     /// <summary>x-delivery-limit: redeliveries allowed before a message is dead-lettered or dropped.</summary>
     public long? DeliveryLimit { get; init; }
 
+    /// <summary>x-queue-mode "lazy": a durable queue pages persistent messages out from the first, not beyond its in-memory limit.</summary>
+    public bool Lazy { get; init; }
+
     public bool HasLengthLimit => MaxLength is not null || MaxLengthBytes is not null;
 
     /// <summary>Whether x-overflow was given: only then does it override a policy's overflow.</summary>
     private bool OverflowDeclared { get; init; }
+
+    /// <summary>Whether x-queue-mode was given: it overrides a policy's queue-mode, as in RabbitMQ.</summary>
+    private bool QueueModeDeclared { get; init; }
 
     public static QueueArguments Parse(IReadOnlyDictionary<string, object?> arguments, string queueDescription)
     {
@@ -70,6 +76,8 @@ public sealed record QueueArguments
             MaxPriority = parser.Priority("x-max-priority"),
             SingleActiveConsumer = parser.Boolean("x-single-active-consumer"),
             DeliveryLimit = parser.NonNegative("x-delivery-limit"),
+            Lazy = parser.String("x-queue-mode") == "lazy",
+            QueueModeDeclared = arguments.ContainsKey("x-queue-mode"),
         };
         if (parsed.DeadLetterRoutingKey is not null && parsed.DeadLetterExchange is null)
         {
@@ -82,7 +90,7 @@ public sealed record QueueArguments
     /// <summary>
     /// These declared arguments combined with a policy's settings as RabbitMQ 3.10 combines them, key by key:
     /// for message TTL, expiry, the length limits and the delivery limit the lower value wins; for the
-    /// dead-letter exchange, its routing key and overflow the queue's own argument wins over the policy.
+    /// dead-letter exchange, its routing key, overflow and queue mode the queue's own argument wins over the policy.
     /// </summary>
     internal QueueArguments WithPolicy(PolicySettings? policy) => policy is null ? this : this with
     {
@@ -94,6 +102,7 @@ public sealed record QueueArguments
         Overflow = OverflowDeclared ? Overflow : policy.Overflow ?? Overflow,
         DeadLetterExchange = DeadLetterExchange ?? policy.DeadLetterExchange,
         DeadLetterRoutingKey = DeadLetterRoutingKey ?? policy.DeadLetterRoutingKey,
+        Lazy = QueueModeDeclared ? Lazy : policy.Lazy ?? Lazy,
     };
 
     private static long? Lower(long? argument, long? policy) =>
@@ -114,7 +123,7 @@ public sealed record QueueArguments
         }
     }
 
-    /// <summary>"lazy" and "default" are accepted and change nothing: a durable queue pages persistent messages beyond its log's in-memory limit in either mode.</summary>
+    /// <summary>"lazy" and "default" are RabbitMQ's queue modes; anything else is refused.</summary>
     private static void CheckQueueMode(Parser parser)
     {
         if (parser.String("x-queue-mode") is { } mode and not ("default" or "lazy"))

@@ -39,12 +39,13 @@ internal sealed class ReadyStore
 
     /// <summary>
     /// Adds an arriving entry. <paramref name="location"/> is where the log keeps it (<see
-    /// cref="DurableEntries.NotLogged"/> if nowhere): beyond the in-memory limit such an entry is paged out.
+    /// cref="DurableEntries.NotLogged"/> if nowhere): beyond the in-memory limit, or always in a
+    /// <paramref name="lazy"/> queue, such an entry is paged out.
     /// </summary>
-    public void Enqueue(QueueEntry entry, long location)
+    public void Enqueue(QueueEntry entry, long location, bool lazy = false)
     {
         var level = LevelOf(entry.Message.Summary.Priority);
-        var pageOut = location != DurableEntries.NotLogged && Count >= _pageOutAt;
+        var pageOut = location != DurableEntries.NotLogged && (lazy || Count >= _pageOutAt);
         if (pageOut || _tails[level] is { Count: > 0 })
         {
             TailOf(level).Add(entry, pageOut ? location : TailEntry.InMemory);
@@ -55,10 +56,13 @@ internal sealed class ReadyStore
         }
     }
 
-    /// <summary>Refills the queue from its log at start: read back while under the in-memory limit, left in the log beyond it.</summary>
-    public void Recover(in RecoveredEntry recovered)
+    /// <summary>
+    /// Refills the queue from its log at start: read back while under the in-memory limit, left in the log
+    /// beyond it (and from the first in a <paramref name="lazy"/> queue).
+    /// </summary>
+    public void Recover(in RecoveredEntry recovered, bool lazy)
     {
-        if (Count < _pageOutAt)
+        if (!lazy && Count < _pageOutAt)
         {
             var message = _log!.Read(recovered.Location);
             Enqueue(new QueueEntry(message, recovered.Id, recovered.Delivered, recovered.ExpiresAt, recovered.Delivered ? 1 : 0), DurableEntries.NotLogged);

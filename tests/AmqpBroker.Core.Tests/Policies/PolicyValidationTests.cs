@@ -124,6 +124,7 @@ public sealed class PolicyValidationTests
             DeadLetterRoutingKey = "dlk",
             DeliveryLimit = 5,
             AlternateExchange = "ae",
+            Lazy = true,
         }));
     }
 

@@ -1,6 +1,7 @@
 using System.Text;
 using AmqpBroker.Core.Exchanges;
 using AmqpBroker.Core.Messages;
+using AmqpBroker.Core.Policies;
 using AmqpBroker.Core.Queues;
 using AmqpBroker.Core.Sessions;
 using AmqpBroker.Core.Storage;
@@ -176,6 +177,34 @@ public sealed class QueueLogTests
         Assert.That(Reads(), Is.Empty);
         Assert.That(GetAll(queue).Select(g => g.Body), Is.EqualTo(new[] { "m1", "m2", "m3", "m4" }));
         Assert.That(Reads(), Is.EqualTo(new[] { "read q 2", "read q 3" }));
+    }
+
+    [Test]
+    public void A_lazy_queue_pages_persistent_messages_from_the_first()
+    {
+        var queue = Declare("q", durable: true, ("x-queue-mode", "lazy"));
+        Publish("q", "p0", Persistent);
+        Publish("q", "t1", new BasicProperties());
+        Publish("q", "p2", Persistent);
+
+        Assert.That(Reads(), Is.Empty);
+        Assert.That(GetAll(queue).Select(g => g.Body), Is.EqualTo(new[] { "p0", "t1", "p2" }));
+        Assert.That(Reads(), Is.EqualTo(new[] { "read q 0", "read q 2" }), "the limit (unlimited here) does not matter");
+    }
+
+    [Test]
+    public void A_queue_mode_policy_makes_a_queue_lazy_unless_its_own_argument_says_otherwise()
+    {
+        _virtualHost.PutPolicy(PolicyValidator.Compile(new Policy("/", "lazy", "^q", PolicyApplyTo.Queues, 0, new Dictionary<string, object?> { ["queue-mode"] = "lazy" })));
+        var byPolicy = Declare("q-policy", durable: true);
+        var byArgument = Declare("q-default", durable: true, ("x-queue-mode", "default"));
+        Publish("q-policy", "paged", Persistent);
+        Publish("q-default", "kept", Persistent);
+
+        GetAll(byPolicy);
+        GetAll(byArgument);
+
+        Assert.That(Reads(), Is.EqualTo(new[] { "read q-policy 0" }));
     }
 
     [Test]
