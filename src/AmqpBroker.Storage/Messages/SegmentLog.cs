@@ -1,11 +1,9 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Globalization;
-using System.Runtime.InteropServices;
 using AmqpBroker.Core.Messages;
 using AmqpBroker.Core.Queues;
 using AmqpBroker.Core.Storage;
-using AmqpBroker.Protocol.Content;
 
 namespace AmqpBroker.Storage.Messages;
 
@@ -27,12 +25,12 @@ public sealed class SegmentLog : IDisposable
     private readonly long _segmentSize;
     private readonly Lock _appendLock = new();
     private readonly Lock _syncLock = new();
-    private readonly List<Segment> _segments;
+    private readonly List<LogSegment> _segments;
     private long _lastId;
     private FileStream _stream;
     private bool _disposed;
 
-    private SegmentLog(string directory, long segmentSize, List<Segment> segments, long lastId)
+    private SegmentLog(string directory, long segmentSize, List<LogSegment> segments, long lastId)
     {
         _directory = directory;
         _segmentSize = segmentSize;
@@ -40,7 +38,7 @@ public sealed class SegmentLog : IDisposable
         _lastId = lastId;
         if (_segments.Count == 0)
         {
-            _segments.Add(new Segment(1, SegmentPath(directory, 1)));
+            _segments.Add(new LogSegment(1, SegmentPath(directory, 1)));
         }
 
         _stream = OpenForAppend(_segments[^1].Path);
@@ -89,10 +87,10 @@ public sealed class SegmentLog : IDisposable
             .Select(path => (Path: path, Number: long.TryParse(Path.GetFileNameWithoutExtension(path), NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : -1))
             .Where(s => s.Number > 0)
             .OrderBy(s => s.Number)
-            .Select(s => new Segment(s.Number, s.Path))
+            .Select(s => new LogSegment(s.Number, s.Path))
             .ToList();
 
-        var replay = new Replay(segments);
+        var replay = new LogReplay(segments);
         foreach (var segment in segments)
         {
             replay.Read(segment);
@@ -130,7 +128,7 @@ public sealed class SegmentLog : IDisposable
                 var (segment, offset) = WriteRecord(LogRecordKind.Publish, buffer.AsSpan(0, LogRecord.HeaderSize + payloadSize));
                 segment.AddPublished(id);
                 _lastId = id;
-                return Location(segment.Number, offset);
+                return segment.LocationOf(offset);
             }
         }
         finally
@@ -144,11 +142,11 @@ public sealed class SegmentLog : IDisposable
     /// <summary>Reads back the message at <paramref name="location"/>, which must not be settled yet.</summary>
     public Message Read(long location)
     {
-        var (number, offset) = (location >> 32, (uint)location);
+        var (number, offset) = LogSegment.Split(location);
         lock (_appendLock)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            var segment = FindByNumber(number)
+            var segment = LogSegment.Find(_segments, number)
                 ?? throw new InvalidOperationException($"segment {number} is gone: the message was settled before it was read back");
             if (ReferenceEquals(segment, _segments[^1]))
             {
@@ -255,7 +253,7 @@ public sealed class SegmentLog : IDisposable
             }
 
             WriteRecord(kind, record);
-            if (kind == LogRecordKind.Settled && FindPublishedIn(_segments, id) is { } segment)
+            if (kind == LogRecordKind.Settled && LogSegment.PublishedIn(_segments, id) is { } segment)
             {
                 segment.Live--;
                 DeleteSettledSegmentsLocked();
@@ -267,7 +265,7 @@ public sealed class SegmentLog : IDisposable
     /// Writes one framed record (header space at the start of <paramref name="record"/>), rolling over first
     /// if it would not fit; returns the segment and offset it starts at.
     /// </summary>
-    private (Segment Segment, long Offset) WriteRecord(LogRecordKind kind, Span<byte> record)
+    private (LogSegment Segment, long Offset) WriteRecord(LogRecordKind kind, Span<byte> record)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (_stream.Position > 0 && _stream.Position + record.Length > _segmentSize)
@@ -289,7 +287,7 @@ public sealed class SegmentLog : IDisposable
             _stream.Dispose();
         }
 
-        var next = new Segment(_segments[^1].Number + 1, SegmentPath(_directory, _segments[^1].Number + 1));
+        var next = new LogSegment(_segments[^1].Number + 1, SegmentPath(_directory, _segments[^1].Number + 1));
         _segments.Add(next);
         _stream = OpenForAppend(next.Path);
     }
@@ -318,184 +316,6 @@ public sealed class SegmentLog : IDisposable
         return stream;
     }
 
-    /// <summary>A segment number in the high 32 bits, the record's offset in the low 32.</summary>
-    private static long Location(long segmentNumber, long offset) => (segmentNumber << 32) | offset;
-
-    private Segment? FindByNumber(long number)
-    {
-        var index = CollectionsMarshal.AsSpan(_segments).BinarySearch(new SegmentNumber(number));
-        return index >= 0 ? _segments[index] : null;
-    }
-
-    /// <summary>The segment <paramref name="id"/> was published into, if it is still there: ids grow from segment to segment.</summary>
-    private static Segment? FindPublishedIn(List<Segment> segments, long id)
-    {
-        foreach (var segment in segments)
-        {
-            if (segment.HasPublished && id <= segment.LastId)
-            {
-                return id >= segment.FirstId ? segment : null;
-            }
-        }
-
-        return null;
-    }
-
     private static string SegmentPath(string directory, long number) =>
         Path.Combine(directory, number.ToString("D10", CultureInfo.InvariantCulture) + Extension);
-
-    private sealed class Segment(long number, string path)
-    {
-        private Microsoft.Win32.SafeHandles.SafeFileHandle? _readHandle;
-
-        public long Number { get; } = number;
-
-        public string Path { get; } = path;
-
-        /// <summary>Messages published into this segment and not yet settled.</summary>
-        public int Live { get; set; }
-
-        public bool HasPublished { get; private set; }
-
-        /// <summary>The lowest and highest id published into this segment (when <see cref="HasPublished"/>).</summary>
-        public long FirstId { get; private set; }
-
-        public long LastId { get; private set; }
-
-        public void AddPublished(long id)
-        {
-            FirstId = HasPublished ? FirstId : id;
-            LastId = id;
-            HasPublished = true;
-            Live++;
-        }
-
-        /// <summary>A handle for reading records back (paged-out messages), opened on first use.</summary>
-        public Microsoft.Win32.SafeHandles.SafeFileHandle OpenForRead() =>
-            _readHandle ??= File.OpenHandle(Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-
-        public void CloseForRead()
-        {
-            _readHandle?.Dispose();
-            _readHandle = null;
-        }
-    }
-
-    /// <summary>
-    /// Reading the segments back at start: every publish record becomes an entry in id order, found again by
-    /// binary search when a delivered or settled marker names it; settled entries are dropped at the end.
-    /// </summary>
-    private sealed class Replay(List<Segment> segments)
-    {
-        private const long SettledLocation = -1;
-
-        private readonly ReplayedEntries _entries = new();
-        private byte[] _payload = new byte[4096];
-
-        /// <summary>The highest id published, settled or not; -1 before any.</summary>
-        public long LastId { get; private set; } = -1;
-
-        public void Read(Segment segment)
-        {
-            if (ApplyRecords(segment) is { } damagedAt)
-            {
-                // Torn or damaged: nothing after it in this segment can be trusted.
-                using var file = new FileStream(segment.Path, FileMode.Open, FileAccess.Write);
-                file.SetLength(damagedAt);
-                file.Flush(flushToDisk: true);
-            }
-        }
-
-        public ReplayedEntries Unsettled()
-        {
-            _entries.RemoveAll(static e => e.Location == SettledLocation);
-            return _entries;
-        }
-
-        /// <summary>
-        /// Streams the segment's records through one reused buffer (a segment is far too big to read whole)
-        /// and applies them in order; returns where the first torn or damaged record starts, if any.
-        /// </summary>
-        private long? ApplyRecords(Segment segment)
-        {
-            using var file = new FileStream(segment.Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 1 << 20);
-            var length = file.Length;
-            Span<byte> header = stackalloc byte[LogRecord.HeaderSize];
-            for (var position = 0L; position < length;)
-            {
-                if (file.ReadAtLeast(header, header.Length, throwOnEndOfStream: false) < header.Length)
-                {
-                    return position;
-                }
-
-                var payloadLength = BinaryPrimitives.ReadInt32LittleEndian(header);
-                if (payloadLength < 0 || payloadLength > length - position - LogRecord.HeaderSize)
-                {
-                    return position;
-                }
-
-                if (_payload.Length < payloadLength)
-                {
-                    _payload = new byte[payloadLength];
-                }
-
-                var payload = _payload.AsSpan(0, payloadLength);
-                file.ReadExactly(payload);
-                if (!LogRecord.IsIntact(header, payload, out var kind) || !TryApply(segment, position, kind, payload))
-                {
-                    return position;
-                }
-
-                position += LogRecord.HeaderSize + payloadLength;
-            }
-
-            return null;
-        }
-
-        private bool TryApply(Segment segment, long offset, LogRecordKind kind, ReadOnlySpan<byte> payload)
-        {
-            if (kind != LogRecordKind.Publish)
-            {
-                var index = _entries.IndexOf(BinaryPrimitives.ReadInt64LittleEndian(payload));
-                if (index >= 0 && _entries.At(index).Location != SettledLocation)
-                {
-                    Mark(index, kind);
-                }
-
-                return true;
-            }
-
-            if (!PublishRecord.TryParse(payload, out var record) || record.Id <= LastId)
-            {
-                return false;
-            }
-
-            var summary = ContentSummary.Read(record.Properties);
-            _entries.Add(new RecoveredEntry(
-                record.Id, Location(segment.Number, offset), record.ExpiresAt, record.Body.Length, summary.Priority,
-                HasOwnTtl: summary.ExpirationMs != ContentSummary.NoExpiration, Delivered: false));
-            segment.AddPublished(record.Id);
-            LastId = record.Id;
-            return true;
-        }
-
-        private void Mark(int index, LogRecordKind kind)
-        {
-            ref var entry = ref _entries.At(index);
-            if (kind == LogRecordKind.Delivered)
-            {
-                entry = entry with { Delivered = true };
-                return;
-            }
-
-            FindPublishedIn(segments, entry.Id)!.Live--;
-            entry = entry with { Location = SettledLocation };
-        }
-    }
-
-    /// <summary>Finds a segment by number in the segment list, which is in number order.</summary>
-    private readonly struct SegmentNumber(long number) : IComparable<Segment>
-    {
-        public int CompareTo(Segment? other) => number.CompareTo(other!.Number);
-    }
 }
