@@ -1,23 +1,13 @@
 using AmqpBroker.Core.Policies;
 using AmqpBroker.Core.Security;
 using AmqpBroker.Hosting;
-using AmqpBroker.Storage.Messages;
 
 namespace AmqpBroker.InteropTests.Durability;
 
-/// <summary>Stops an in-process broker and starts a new one on the same data directory.</summary>
+/// <summary>Stops an in-process broker and starts a new one on the same data directory: what comes back and what does not.</summary>
 [TestFixture]
-public sealed class RestartTests
+public sealed class RestartTests : RestartFixture
 {
-    private string _dataDirectory = null!;
-
-    [SetUp]
-    public void CreateDataDirectory() =>
-        _dataDirectory = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "amqpbroker-restart-" + Guid.NewGuid().ToString("N"))).FullName;
-
-    [TearDown]
-    public void RemoveDataDirectory() => Directory.Delete(_dataDirectory, recursive: true);
-
     [Test]
     public async Task Durable_topology_comes_back_and_transient_topology_does_not()
     {
@@ -172,88 +162,9 @@ public sealed class RestartTests
     }
 
     [Test]
-    public async Task A_queue_longer_than_its_memory_limit_pages_to_its_log_and_comes_back_whole_and_in_order()
-    {
-        const int MemoryLimit = 10;
-        var expected = new List<(string, bool)>();
-        await WithBrokerAsync(
-            async (connection, channel) =>
-            {
-                await channel.QueueDeclareAsync("long", durable: true, exclusive: false, autoDelete: false);
-                for (var i = 0; i < 60; i++)
-                {
-                    // Every fifth is transient: it waits in memory among the paged ones and is gone after the restart.
-                    await PublishAsync(channel, "long", $"m{i}", persistent: i % 5 != 4);
-                }
-
-                var unacked = await channel.BasicGetAsync("long", autoAck: false);
-                Assert.That(unacked, Is.Not.Null);
-                var paged = new List<(string Body, bool Redelivered)>();
-                for (var i = 0; i < 45; i++)
-                {
-                    var got = await channel.BasicGetAsync("long", autoAck: true);
-                    paged.Add((System.Text.Encoding.UTF8.GetString(got!.Body.Span), got.Redelivered));
-                }
-
-                Assert.That(paged, Is.EqualTo(Enumerable.Range(1, 45).Select(i => ($"m{i}", false))), "paged messages come back in order, transient ones in their place");
-                expected.Add(("m0", true));
-                expected.AddRange(Enumerable.Range(46, 14).Where(i => i % 5 != 4).Select(i => ($"m{i}", false)));
-            },
-            MemoryLimit);
-
-        await WithBrokerAsync(async (_, channel) => Assert.That(await DrainAsync(channel, "long"), Is.EqualTo(expected)), MemoryLimit);
-    }
-
-    [Test]
-    public async Task A_recovered_queue_longer_than_its_memory_limit_pages_the_rest()
-    {
-        await WithBrokerAsync(async (_, channel) =>
-        {
-            await channel.QueueDeclareAsync("long", durable: true, exclusive: false, autoDelete: false);
-            for (var i = 0; i < 30; i++)
-            {
-                await PublishAsync(channel, "long", $"m{i}", persistent: true);
-            }
-        });
-
-        await using var broker = await StartAsync(queueMemoryLimit: 5);
-        var queue = broker.Broker.FindVirtualHost("/")!.FindQueue("long")!;
-        Assert.That((queue.ReadyCount, queue.ReadyBytes), Is.EqualTo((30, 10 * 2 + 20 * 3L)), "paged messages count with their sizes");
-        await using var connection = await new ConnectionFactory { Uri = broker.AmqpUri, AutomaticRecoveryEnabled = false }.CreateConnectionAsync();
-        await using var channel = await connection.CreateChannelAsync();
-        Assert.That(await DrainAsync(channel, "long"), Is.EqualTo(Enumerable.Range(0, 30).Select(i => ($"m{i}", false))));
-    }
-
-    [Test]
-    public async Task A_message_ttl_keeps_counting_through_a_restart()
-    {
-        const int TtlMs = 1000;
-        System.Diagnostics.Stopwatch? published = null;
-        await WithBrokerAsync(async (_, channel) =>
-        {
-            await channel.QueueDeclareAsync("q", durable: true, exclusive: false, autoDelete: false);
-            await channel.BasicPublishAsync(string.Empty, "q", mandatory: false, new BasicProperties { Persistent = true, Expiration = $"{TtlMs}" }, "expires"u8.ToArray());
-            await PublishAsync(channel, "q", "stays", persistent: true);
-
-            // Counted from when the broker certainly has the message, so its expiry lies before the end of the wait.
-            Assert.That(await channel.MessageCountAsync("q"), Is.EqualTo(2u));
-            published = System.Diagnostics.Stopwatch.StartNew();
-        });
-
-        // The message must reach its expiry while the broker is down; a TTL restarted at recovery would keep it.
-        var remaining = TimeSpan.FromMilliseconds(TtlMs) - published!.Elapsed;
-        if (remaining > TimeSpan.Zero)
-        {
-            await Task.Delay(remaining);
-        }
-
-        await WithBrokerAsync(async (_, channel) => Assert.That(await DrainAsync(channel, "q"), Is.EqualTo(new[] { ("stays", false) })));
-    }
-
-    [Test]
     public async Task An_in_memory_broker_writes_no_files()
     {
-        await using (var broker = await BrokerHost.StartAsync(new BrokerOptions { Port = 0, ManagementPort = BrokerOptions.ManagementDisabled, Bind = "127.0.0.1", DataDir = _dataDirectory, InMemory = true }))
+        await using (var broker = await BrokerHost.StartAsync(new BrokerOptions { Port = 0, ManagementPort = BrokerOptions.ManagementDisabled, Bind = "127.0.0.1", DataDir = DataDirectory, InMemory = true }))
         await using (var connection = await new ConnectionFactory { Uri = broker.AmqpUri, AutomaticRecoveryEnabled = false }.CreateConnectionAsync())
         await using (var channel = await connection.CreateChannelAsync())
         {
@@ -262,32 +173,7 @@ public sealed class RestartTests
             Assert.That(await channel.MessageCountAsync("q"), Is.EqualTo(1u));
         }
 
-        Assert.That(Directory.EnumerateFileSystemEntries(_dataDirectory), Is.Empty);
-    }
-
-    private static async Task PublishAsync(IChannel channel, string queue, string body, bool persistent) =>
-        await channel.BasicPublishAsync(string.Empty, queue, mandatory: false, new BasicProperties { Persistent = persistent }, System.Text.Encoding.UTF8.GetBytes(body));
-
-    /// <summary>Takes every message with basic.get, acking each: body and redelivered flag, in order.</summary>
-    private static async Task<List<(string Body, bool Redelivered)>> DrainAsync(IChannel channel, string queue)
-    {
-        var messages = new List<(string, bool)>();
-        while (await channel.BasicGetAsync(queue, autoAck: true) is { } got)
-        {
-            messages.Add((System.Text.Encoding.UTF8.GetString(got.Body.Span), got.Redelivered));
-        }
-
-        return messages;
-    }
-
-    private static async Task PollAsync(Func<Task<bool>> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (!await condition())
-        {
-            Assert.That(DateTime.UtcNow, Is.LessThan(deadline), "condition not met in time");
-            await Task.Delay(10);
-        }
+        Assert.That(Directory.EnumerateFileSystemEntries(DataDirectory), Is.Empty);
     }
 
     [Test]
@@ -358,52 +244,6 @@ public sealed class RestartTests
             await using var connection = await ConnectAsync(broker, "admin", "pw", "gone");
             await using var channel = await connection.CreateChannelAsync();
             Assert.That(await ExistsAsync(connection, c => c.QueueDeclarePassiveAsync("q")), Is.False, "the deleted vhost's queue went with it");
-        }
-    }
-
-    private Task<BrokerHost> StartAsync(int queueMemoryLimit = SegmentMessageStore.DefaultInMemoryLimit) =>
-        BrokerHost.StartAsync(new BrokerOptions
-        {
-            Port = 0,
-            ManagementPort = BrokerOptions.ManagementDisabled,
-            Bind = "127.0.0.1",
-            DataDir = _dataDirectory,
-            QueueMemoryLimit = queueMemoryLimit,
-        });
-
-    private static Task<IConnection> ConnectAsync(BrokerHost broker, string user, string password, string virtualHost) =>
-        new ConnectionFactory
-        {
-            Uri = broker.AmqpUri,
-            UserName = user,
-            Password = password,
-            VirtualHost = virtualHost,
-            AutomaticRecoveryEnabled = false,
-        }.CreateConnectionAsync();
-
-    private async Task WithBrokerAsync(Func<IConnection, IChannel, Task> action, int queueMemoryLimit = SegmentMessageStore.DefaultInMemoryLimit)
-    {
-        await using var broker = await StartAsync(queueMemoryLimit);
-        await using var connection = await new ConnectionFactory { Uri = broker.AmqpUri, AutomaticRecoveryEnabled = false }.CreateConnectionAsync();
-        await using var channel = await connection.CreateChannelAsync();
-        await action(connection, channel);
-    }
-
-    private static async Task<bool> ExistsAsync(IConnection connection, Func<IChannel, Task> passiveDeclare)
-    {
-        var probe = await connection.CreateChannelAsync();
-        try
-        {
-            await passiveDeclare(probe);
-            return true;
-        }
-        catch (OperationInterruptedException e) when (e.ShutdownReason?.ReplyCode == 404)
-        {
-            return false;
-        }
-        finally
-        {
-            await probe.DisposeAsync();
         }
     }
 }
