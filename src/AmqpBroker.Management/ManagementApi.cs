@@ -14,6 +14,7 @@ namespace AmqpBroker.Management;
 /// </summary>
 public static class ManagementApi
 {
+    /// <param name="services">The host's services.</param>
     /// <param name="listeners">The host's bound listeners, read on each request that reports them.</param>
     public static IServiceCollection AddManagementApi(this IServiceCollection services, Func<IReadOnlyList<ManagementListener>> listeners)
     {

@@ -5,7 +5,13 @@ using System.Text.RegularExpressions;
 
 namespace AmqpBroker.InteropTests.Support;
 
+/// <summary>What the broker's ready line said, and how long after the launch it came.</summary>
+/// <param name="Line">The ready line as printed.</param>
+/// <param name="Address">The bound AMQP address.</param>
+/// <param name="Port">The bound AMQP port.</param>
+/// <param name="Storage">Where its data is, or that it is in memory.</param>
 /// <param name="ManagementPort">The admin API's port, or null when the ready line names none (it is disabled).</param>
+/// <param name="Elapsed">From the launch to the ready line.</param>
 internal sealed record BrokerReady(string Line, string Address, int Port, string Storage, int? ManagementPort, TimeSpan Elapsed);
 
 /// <summary>

@@ -23,6 +23,9 @@ public sealed class Session
     /// <summary>Unacked deliveries to consumers: what global prefetch limits (basic.get deliveries do not count, as in RabbitMQ).</summary>
     private int _consumerUnacked;
 
+    /// <param name="connection">The connection the channel belongs to.</param>
+    /// <param name="channelNumber">The channel's number on that connection.</param>
+    /// <param name="target">Where deliveries to this channel's consumers are written.</param>
     /// <param name="totals">Where this channel's message counts roll up to (the broker's totals), if anywhere.</param>
     public Session(ClientConnection connection, ushort channelNumber, IDeliveryTarget target, MessageCounters? totals = null)
     {

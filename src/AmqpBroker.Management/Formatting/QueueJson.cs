@@ -12,7 +12,9 @@ internal static class QueueJson
     /// <summary>Rough bytes per queued message besides its body (entry, bookkeeping), for the "memory" figure.</summary>
     private const int PerMessageOverhead = 64;
 
+    /// <param name="queue">The queue to describe.</param>
     /// <param name="consumers">The queue's consumers, found through the connections that own them.</param>
+    /// <param name="context">The broker and its statistics.</param>
     public static JsonObject Create(Queue queue, IReadOnlyList<Consumer> consumers, ManagementContext context)
     {
         var definition = queue.Definition;

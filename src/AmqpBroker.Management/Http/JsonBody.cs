@@ -90,7 +90,7 @@ internal sealed class JsonBody(JsonObject root)
     public IReadOnlyDictionary<string, object?> Table(string key) =>
         Object(key) is { } table ? FieldTableJson.FromJson(table) : Protocol.Encoding.FieldTable.Empty;
 
-    /// <summary>The body's object at <paramref name="key"/> read as a body of its own (nested definitions).</summary>
+    /// <summary>A JSON object read as a body of its own (nested definitions); <paramref name="what"/> names it in the error.</summary>
     public static JsonBody Of(JsonNode? node, string what) =>
         node as JsonObject is { } value ? new JsonBody(value) : throw ApiException.BadRequest($"{what} must be a JSON object, got {Describe(node)}");
 
