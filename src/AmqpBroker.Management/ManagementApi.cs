@@ -2,6 +2,7 @@ using AmqpBroker.Core;
 using AmqpBroker.Management.Http;
 using AmqpBroker.Management.Resources;
 using AmqpBroker.Management.Statistics;
+using AmqpBroker.Management.Web;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -9,7 +10,7 @@ namespace AmqpBroker.Management;
 
 /// <summary>
 /// The HTTP admin API with RabbitMQ's management paths, verbs, status codes and JSON shapes, plus
-/// Prometheus metrics at <c>/metrics</c>. The host registers a <see cref="Broker"/>, calls
+/// Prometheus metrics at <c>/metrics</c>, and the web page at <c>/</c>. The host registers a <see cref="Broker"/>, calls
 /// <see cref="AddManagementApi"/> and <see cref="UseManagementApi"/>, and serves it on its management port.
 /// </summary>
 public static class ManagementApi
@@ -31,6 +32,7 @@ public static class ManagementApi
         app.Services.GetRequiredService<RateSampler>();
         app.UseMiddleware<ErrorMiddleware>();
         app.UseMiddleware<RawPathMiddleware>();
+        WebPage.Use(app);
         app.UseMiddleware<AuthenticationMiddleware>();
         app.UseRouting();
         OverviewResource.Map(app);
@@ -40,7 +42,9 @@ public static class ManagementApi
         PolicyResource.Map(app);
         DefinitionResource.Map(app);
         ExchangeResource.Map(app);
+        RoutingTestResource.Map(app);
         QueueResource.Map(app);
+        QueueMoveResource.Map(app);
         BindingResource.Map(app);
         ConnectionResource.Map(app);
         ChannelResource.Map(app);
