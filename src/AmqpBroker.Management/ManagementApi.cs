@@ -1,5 +1,6 @@
 using AmqpBroker.Core;
 using AmqpBroker.Management.Http;
+using AmqpBroker.Management.Metrics;
 using AmqpBroker.Management.Resources;
 using AmqpBroker.Management.Statistics;
 using AmqpBroker.Management.Web;
@@ -17,11 +18,13 @@ public static class ManagementApi
 {
     /// <param name="services">The host's services.</param>
     /// <param name="listeners">The host's bound listeners, read on each request that reports them.</param>
-    public static IServiceCollection AddManagementApi(this IServiceCollection services, Func<IReadOnlyList<ManagementListener>> listeners)
+    /// <param name="dataDirectory">Where the broker keeps its data (its free disk space is reported), or null when it keeps everything in memory.</param>
+    public static IServiceCollection AddManagementApi(this IServiceCollection services, Func<IReadOnlyList<ManagementListener>> listeners, string? dataDirectory = null)
     {
         services.AddRouting();
         services.AddSingleton(provider => new RateSampler(provider.GetRequiredService<Broker>()));
-        services.AddSingleton(provider => new ManagementContext(provider.GetRequiredService<Broker>(), listeners, provider.GetRequiredService<RateSampler>()));
+        services.AddSingleton<RuntimeMetrics>();
+        services.AddSingleton(provider => new ManagementContext(provider.GetRequiredService<Broker>(), listeners, provider.GetRequiredService<RateSampler>(), dataDirectory));
         return services;
     }
 
@@ -50,7 +53,7 @@ public static class ManagementApi
         ChannelResource.Map(app);
         ConsumerResource.Map(app);
         HealthResource.Map(app);
-        MetricsResource.Map(app);
+        PrometheusEndpoints.Map(app);
         app.UseEndpoints(_ => { });
         // Reached only when no route matched the path.
         app.Run(_ => throw ApiException.NotFound());

@@ -1,5 +1,6 @@
-// A small SVG line chart of values sampled while the page is open (the last ten minutes), with a legend
-// that states the latest values in text, so the chart's content is readable without seeing it.
+// A small SVG line chart of sampled values over the last minutes (at most ten; the axis spans what has
+// been sampled, at least a minute), with a legend that states the latest values in text, so the chart's
+// content is readable without seeing it.
 
 import { h, replace, svg, uniqueId } from './dom.js';
 
@@ -9,6 +10,7 @@ const LEFT = 60;
 const BOTTOM = 22;
 const TOP = 8;
 const WINDOW_MS = 10 * 60 * 1000;
+const MIN_SPAN_MS = 60 * 1000;
 
 /** series: [{ key, label }]; format(value) renders a value for the axis and legend. */
 export function lineChart({ title, series, format }) {
@@ -25,18 +27,25 @@ export function lineChart({ title, series, format }) {
     draw();
   }
 
+  /** Replaces the samples, e.g. with history the server kept: [{ at, values }], oldest first. */
+  function reset(history) {
+    samples.splice(0, samples.length, ...history);
+    draw();
+  }
+
   function draw() {
     const latest = samples[samples.length - 1]?.values ?? {};
     const max = niceMax(Math.max(0, ...samples.flatMap(s => series.map(({ key }) => s.values[key] ?? 0))));
     const now = samples[samples.length - 1]?.at ?? Date.now();
-    const x = at => LEFT + ((at - (now - WINDOW_MS)) / WINDOW_MS) * (WIDTH - LEFT - 4);
+    const span = Math.min(WINDOW_MS, Math.max(MIN_SPAN_MS, now - (samples[0]?.at ?? now)));
+    const x = at => LEFT + ((at - (now - span)) / span) * (WIDTH - LEFT - 4);
     const y = v => TOP + (1 - v / max) * (HEIGHT - TOP - BOTTOM);
     replace(plot,
       [0, 0.5, 1].map(f => [
         svg('line', { x1: LEFT, x2: WIDTH - 4, y1: y(max * f), y2: y(max * f), class: 'grid' }),
         svg('text', { x: LEFT - 6, y: y(max * f) + 4, class: 'axis', 'text-anchor': 'end' }, format(max * f)),
       ]),
-      svg('text', { x: LEFT, y: HEIGHT - 4, class: 'axis' }, '10 min ago'),
+      svg('text', { x: LEFT, y: HEIGHT - 4, class: 'axis' }, span >= 120000 ? `${Math.round(span / 60000)} min ago` : `${Math.round(span / 1000)} s ago`),
       svg('text', { x: WIDTH - 4, y: HEIGHT - 4, class: 'axis', 'text-anchor': 'end' }, 'now'),
       series.map(({ key }, i) => samples.length < 2 ? null : svg('polyline', {
         class: `line s${i}`,
@@ -48,7 +57,7 @@ export function lineChart({ title, series, format }) {
   }
 
   draw();
-  return { element, add };
+  return { element, add, reset };
 }
 
 /** A round upper bound for the axis: 1, 2 or 5 times a power of ten. */

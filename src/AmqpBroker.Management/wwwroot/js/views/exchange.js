@@ -24,12 +24,13 @@ export async function exchangeView(main, { vhost, name }, context) {
     section('Details', facts([
       ['Type', details.type],
       ['Features', [details.durable ? 'durable' : 'transient', details.auto_delete ? 'auto-delete' : null, details.internal ? 'internal' : null].filter(x => x).join(', ')],
-      ['Arguments', Object.keys(details.arguments ?? {}).length ? headerTable(details.arguments, 'Arguments') : 'none'],
+      ['Arguments', Object.keys(details.arguments ?? {}).length ? headerTable(details.arguments, null) : 'none'],
       ['Policy', details.policy ?? 'none'],
     ])),
     bindings.element,
-    section('Publish message', publishForm(null, { vhost, exchange })),
-    section('Test routing', routingTest(vhost, exchange)),
+    h('div', { class: 'columns' },
+      section('Publish message', publishForm(null, { vhost, exchange })),
+      section('Test routing', routingTest(vhost, exchange))),
     exchange === '' || exchange.startsWith('amq.') ? null : section('Delete',
       confirmButton('Delete exchange', `Delete exchange ${exchange}?`, async () => {
         await api.del(path);

@@ -16,10 +16,41 @@ const RATES = [
   { key: 'ack', label: 'Consumer ack' },
 ];
 
+const LENGTHS = [
+  { key: 'messages_ready', label: 'Ready' },
+  { key: 'messages_unacknowledged', label: 'Unacked' },
+  { key: 'messages', label: 'Total' },
+];
+
+// The broker keeps ten minutes of its totals; the charts show them from the first load on.
+const HISTORY = 'lengths_age=600&lengths_incr=5&msg_rates_age=600&msg_rates_incr=5';
+
+/** Chart samples from RabbitMQ's *_details.samples (newest first), oldest first. */
+function lengthHistory(totals, series) {
+  const columns = series.map(({ key }) => totals[`${key}_details`]?.samples ?? []);
+  return columns[0].map((first, i) => ({
+    at: first.timestamp,
+    values: Object.fromEntries(series.map(({ key }, s) => [key, columns[s][i]?.sample ?? 0])),
+  })).reverse();
+}
+
+/** Rates between neighbouring samples of running totals, oldest first. */
+function rateHistory(stats, series) {
+  const columns = series.map(({ key }) => stats[`${key}_details`]?.samples ?? []);
+  const points = [];
+  for (let i = 0; i + 1 < columns[0].length; i++) {
+    const seconds = (columns[0][i].timestamp - columns[0][i + 1].timestamp) / 1000;
+    points.push({
+      at: columns[0][i].timestamp,
+      values: Object.fromEntries(series.map(({ key }, s) => [key, seconds > 0 ? ((columns[s][i]?.sample ?? 0) - (columns[s][i + 1]?.sample ?? 0)) / seconds : 0])),
+    });
+  }
+  return points.reverse();
+}
+
 export async function overviewView(main, _, context) {
   const alarms = h('div', { class: 'alarms', 'aria-live': 'assertive' });
-  const queued = lineChart({ title: 'Queued messages', format: f.count,
-    series: [{ key: 'messages_ready', label: 'Ready' }, { key: 'messages_unacknowledged', label: 'Unacked' }, { key: 'messages', label: 'Total' }] });
+  const queued = lineChart({ title: 'Queued messages', format: f.count, series: LENGTHS });
   const rates = lineChart({ title: 'Message rates', format: f.rate, series: RATES });
   const totals = h('div');
   const node = h('div');
@@ -31,11 +62,9 @@ export async function overviewView(main, _, context) {
     section('Listeners', listeners));
 
   return context.every(REFRESH_MS, async () => {
-    const overview = await get('/overview');
-    const stats = overview.message_stats ?? {};
-    const queueTotals = overview.queue_totals ?? {};
-    queued.add(queueTotals);
-    rates.add(Object.fromEntries(RATES.map(({ key }) => [key, stats[`${key}_details`]?.rate ?? 0])));
+    const overview = await get(`/overview?${HISTORY}`);
+    queued.reset(lengthHistory(overview.queue_totals ?? {}, LENGTHS));
+    rates.reset(rateHistory(overview.message_stats ?? {}, RATES));
     renderTotals(totals, overview);
     renderListeners(listeners, overview);
     await renderAlarms(alarms);

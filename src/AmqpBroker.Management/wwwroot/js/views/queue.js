@@ -54,9 +54,11 @@ export async function queueView(main, { vhost, name }, context) {
     section('Details', details),
     section('Consumers', consumers),
     bindings.element,
-    section('Publish message', publishForm(null, { vhost, exchange: '', routingKey: name })),
-    getMessagesSection(vhost, name, () => refresh()),
-    moveSection(vhost, name, () => refresh()),
+    h('div', { class: 'columns' },
+      getMessagesSection(vhost, name, () => refresh()),
+      section('Publish message', publishForm(null, { vhost, exchange: '', routingKey: name }))),
+    h('div', { class: 'columns' },
+      moveSection(vhost, name, () => refresh()),
     section('Purge and delete',
       h('p', {}, confirmButton('Purge messages', 'Remove every ready message from this queue?', async () => {
         await api.del(`${path}/contents`);
@@ -67,7 +69,7 @@ export async function queueView(main, { vhost, name }, context) {
         await api.del(path);
         announce(`Queue ${name} deleted.`);
         navigate('#/queues');
-      }))));
+      })))));
   await bindings.refresh();
   return context.every(REFRESH_MS, refresh);
 }
@@ -83,9 +85,9 @@ function renderDetails(target, q) {
   replace(target, facts([
     ['Type', q.type],
     ['Features', [q.durable ? 'durable' : 'transient', q.auto_delete ? 'auto-delete' : null, q.exclusive ? 'exclusive' : null].filter(x => x).join(', ')],
-    ['Arguments', Object.keys(q.arguments ?? {}).length ? headerTable(q.arguments, 'Arguments') : 'none'],
+    ['Arguments', Object.keys(q.arguments ?? {}).length ? headerTable(q.arguments, null) : 'none'],
     ['Policy', q.policy ?? 'none'],
-    ['Effective policy definition', Object.keys(q.effective_policy_definition ?? {}).length ? headerTable(q.effective_policy_definition, 'Effective policy definition') : 'none'],
+    ['Effective policy definition', Object.keys(q.effective_policy_definition ?? {}).length ? headerTable(q.effective_policy_definition, null) : 'none'],
     q.owner_pid_details ? ['Exclusive owner', h('a', { href: f.connectionHref(q.owner_pid_details.name) }, q.owner_pid_details.name)] : null,
     q.single_active_consumer_tag ? ['Single active consumer', q.single_active_consumer_tag] : null,
   ]));
