@@ -31,6 +31,7 @@ public abstract class BrowserTestBase
             Assert.Ignore("No Chromium found (apt-get install chromium, or set CHROMIUM_PATH): browser tests skipped");
         }
 
+        Assertions.SetDefaultExpectTimeout(ExpectTimeoutMs);
         Broker = await BrokerHost.StartAsync(new BrokerOptions { Port = 0, ManagementPort = 0, Bind = "127.0.0.1", InMemory = true });
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
@@ -80,6 +81,7 @@ public abstract class BrowserTestBase
         _contexts.Add(context);
         var page = await context.NewPageAsync();
         page.PageError += (_, error) => TestContext.Out.WriteLine($"page error: {error}");
+        page.Console += (_, message) => TestContext.Out.WriteLine($"console {message.Type}: {message.Text}");
         await page.GotoAsync("/");
         return page;
     }

@@ -1,7 +1,7 @@
 // Starts the page: the login form until credentials work, then the header and the routed views.
 
 import * as api from './api.js';
-import { h } from './dom.js';
+import { h, replace } from './dom.js';
 import { start, stop } from './router.js';
 import * as session from './session.js';
 import './views/routes.js';
@@ -26,7 +26,7 @@ function showLogin(message = '') {
 
 async function fillVhosts() {
   const vhosts = await api.get('/vhosts?columns=name');
-  vhostSelect.replaceChildren(h('option', { value: '' }, 'All'),
+  replace(vhostSelect, h('option', { value: '' }, 'All'),
     vhosts.map(v => h('option', { value: v.name, selected: v.name === session.vhost() }, v.name)));
 }
 
