@@ -76,17 +76,14 @@ export async function overviewView(main, _, context) {
 function renderTotals(target, overview) {
   const objects = overview.object_totals ?? {};
   const queueTotals = overview.queue_totals ?? {};
-  replace(target, facts([
-    ['Connections', f.count(objects.connections)],
-    ['Channels', f.count(objects.channels)],
-    ['Exchanges', f.count(objects.exchanges)],
-    ['Queues', f.count(objects.queues)],
-    ['Consumers', f.count(objects.consumers)],
-    ['Messages ready', f.count(queueTotals.messages_ready)],
-    ['Messages unacked', f.count(queueTotals.messages_unacknowledged)],
-    ['Messages total', f.count(queueTotals.messages)],
-    ['Broker', `${overview.product_name} ${overview.product_version} (RabbitMQ API ${overview.management_version})`],
-  ]));
+  const cards = [
+    ['Connections', objects.connections], ['Channels', objects.channels], ['Exchanges', objects.exchanges],
+    ['Queues', objects.queues], ['Consumers', objects.consumers], ['Ready', queueTotals.messages_ready],
+    ['Unacked', queueTotals.messages_unacknowledged], ['Total', queueTotals.messages],
+  ];
+  replace(target,
+    h('dl', { class: 'numbers' }, cards.map(([label, value]) => h('div', {}, h('dt', {}, label), h('dd', {}, f.count(value))))),
+    h('p', { class: 'subtitle' }, `${overview.product_name} ${overview.product_version}, RabbitMQ management API ${overview.management_version}`));
 }
 
 async function renderAlarms(target) {

@@ -1,6 +1,7 @@
 // Every page of the UI and the view that renders it.
 
 import { route } from '../router.js';
+import { isAdministrator } from '../session.js';
 import { usersView, userView, vhostsView } from './admin.js';
 import { connectionView } from './connection.js';
 import { definitionsView } from './definitions.js';
@@ -19,7 +20,8 @@ route('/exchanges/:vhost/:name', exchangeView);
 route('/queues', queuesView);
 route('/queues/:vhost/:name', queueView);
 route('/consumers', consumersView);
-route('/admin', usersView);
+// Administrators start at the users; policymakers and others at the policies they may see.
+route('/admin', (...args) => (isAdministrator() ? usersView : policiesView)(...args));
 route('/users', usersView);
 route('/users/:name', userView);
 route('/vhosts', vhostsView);
