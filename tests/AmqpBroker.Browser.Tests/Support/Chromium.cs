@@ -17,6 +17,6 @@ internal static class Chromium
 
     public static string? Find() =>
         Environment.GetEnvironmentVariable("CHROMIUM_PATH") is { Length: > 0 } configured
-            ? configured
+            ? (File.Exists(configured) ? configured : null)
             : Candidates.FirstOrDefault(File.Exists);
 }
