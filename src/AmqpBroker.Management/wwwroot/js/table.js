@@ -90,10 +90,15 @@ export function listTable({ title, path, columns, defaultSort = 'name', pageSize
     return answer;
   }
 
+  /** The periodic refresh: skipped while the operator is answering a "really delete?" in the table. */
+  function poll() {
+    return body.querySelector('.confirm [role="group"]') ? undefined : refresh();
+  }
+
   const element = h('section', { class: 'panel list', 'aria-labelledby': `${tableId}-title` },
     h('h2', { id: `${tableId}-title` }, title),
     controls, error,
     h('table', { id: tableId }, h('thead', {}, headerRow), body),
     h('div', { class: 'list-footer' }, summary, pager));
-  return { element, refresh };
+  return { element, refresh, poll };
 }

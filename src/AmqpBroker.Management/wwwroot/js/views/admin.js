@@ -46,7 +46,7 @@ export async function usersView(main, _, context) {
       await list.refresh();
       return `User ${data.name} added.`;
     })));
-  return context.every(15000, list.refresh);
+  return context.every(15000, list.poll);
 }
 
 export async function userView(main, { name }) {
@@ -118,6 +118,6 @@ export async function vhostsView(main, _, context) {
       await list.refresh();
       return `Virtual host ${data.name} added; you have full permissions on it.`;
     })));
-  return context.every(15000, list.refresh);
+  return context.every(15000, list.poll);
 }
 

@@ -9,7 +9,7 @@ import { navigate } from '../router.js';
 import { exchangeBindings } from './bindings.js';
 import { headerTable, publishForm } from './messages.js';
 
-export async function exchangeView(main, { vhost, name }, context) {
+export async function exchangeView(main, { vhost, name }) {
   const exchange = name === 'amq.default' ? '' : name;
   const path = `/exchanges/${f.enc(vhost)}/${f.exchangePath(exchange)}`;
   const details = await api.get(path);
@@ -37,8 +37,8 @@ export async function exchangeView(main, { vhost, name }, context) {
         announce(`Exchange ${exchange} deleted.`);
         navigate('#/exchanges');
       })));
+  // Bindings are shown as loaded and after each change made here; a reload shows others' changes.
   await bindings.refresh();
-  return context.every(15000, bindings.refresh);
 }
 
 function routingTest(vhost, exchange) {

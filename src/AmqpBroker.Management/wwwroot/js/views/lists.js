@@ -31,7 +31,7 @@ export const connectionColumns = [
 export function connectionsView(main, _, context) {
   const list = listTable({ title: 'Connections', path: vhostPath('connections'), columns: connectionColumns });
   main.append(h('h1', {}, 'Connections'), list.element);
-  return context.every(REFRESH_MS, list.refresh);
+  return context.every(REFRESH_MS, list.poll);
 }
 
 export const channelColumns = [
@@ -50,7 +50,7 @@ export const channelColumns = [
 export function channelsView(main, _, context) {
   const list = listTable({ title: 'Channels', path: vhostPath('channels'), columns: channelColumns });
   main.append(h('h1', {}, 'Channels'), list.element);
-  return context.every(REFRESH_MS, list.refresh);
+  return context.every(REFRESH_MS, list.poll);
 }
 
 const exchangeColumns = [
@@ -64,7 +64,7 @@ const exchangeColumns = [
 export function exchangesView(main, _, context) {
   const list = listTable({ title: 'Exchanges', path: () => listPath('exchanges'), columns: exchangeColumns });
   main.append(h('h1', {}, 'Exchanges'), list.element);
-  return context.every(REFRESH_MS, list.refresh);
+  return context.every(REFRESH_MS, list.poll);
 }
 
 export const queueColumns = [
@@ -88,7 +88,7 @@ export const queueColumns = [
 export function queuesView(main, _, context) {
   const list = listTable({ title: 'Queues', path: () => listPath('queues'), columns: queueColumns });
   main.append(h('h1', {}, 'Queues'), list.element);
-  return context.every(REFRESH_MS, list.refresh);
+  return context.every(REFRESH_MS, list.poll);
 }
 
 const consumerColumns = [
@@ -105,5 +105,5 @@ const consumerColumns = [
 export function consumersView(main, _, context) {
   const list = listTable({ title: 'Consumers', path: () => listPath('consumers'), columns: consumerColumns, defaultSort: 'queue.name', filterLabel: null });
   main.append(h('h1', {}, 'Consumers'), list.element);
-  return context.every(REFRESH_MS, list.refresh);
+  return context.every(REFRESH_MS, list.poll);
 }

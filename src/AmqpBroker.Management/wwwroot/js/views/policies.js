@@ -31,7 +31,7 @@ export async function policiesView(main, _, context) {
   ] });
   main.append(h('h1', {}, 'Policies'), adminNav(), list.element);
   if (isPolicymaker()) main.append(section('Add or update a policy', await policyForm(list.refresh)));
-  return context.every(15000, list.refresh);
+  return context.every(15000, list.poll);
 }
 
 async function policyForm(onSaved) {
