@@ -2,7 +2,7 @@ using AmqpBroker.Browser.Tests.Support;
 
 namespace AmqpBroker.Browser.Tests;
 
-/// <summary>Logging in with the broker's users over HTTP Basic, logging out, and what the page keeps.</summary>
+/// <summary>Logging in with the broker's users over HTTP Basic, logging out, what the page keeps, and the overview's alarms.</summary>
 [TestFixture]
 public sealed class LoginTests : BrowserTestBase
 {
@@ -17,6 +17,25 @@ public sealed class LoginTests : BrowserTestBase
         await page.GetByRole(AriaRole.Button, new() { Name = "Log out" }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Log in to AmqpBroker" })).ToBeVisibleAsync();
         await Assertions.Expect(page.Locator("#login-error")).ToHaveTextAsync("You are logged out.");
+    }
+
+    [Test]
+    public async Task A_resource_alarm_is_shown_in_red_on_the_overview_until_it_clears()
+    {
+        var page = await LoginAsync();
+        Broker.Broker.Alarm.Raise("memory high watermark reached");
+        try
+        {
+            var alarm = page.Locator(".alarm");
+            await Assertions.Expect(alarm).ToContainTextAsync("memory alarm on amqpbroker@");
+            await Assertions.Expect(alarm).ToHaveCSSAsync("background-color", "rgb(176, 0, 32)");
+        }
+        finally
+        {
+            Broker.Broker.Alarm.Clear();
+        }
+
+        await Assertions.Expect(page.Locator(".alarm")).ToHaveCountAsync(0);
     }
 
     [Test]

@@ -6,10 +6,11 @@ let authorization = null;
 let onLoggedOut = () => {};
 
 export class ApiError extends Error {
-  constructor(status, error, reason) {
+  constructor(status, error, reason, body = {}) {
     super(reason || error || `HTTP ${status}`);
     this.status = status;
     this.error = error;
+    this.body = body;
   }
 
   /** RabbitMQ 3.10 answers 401 "not_authorised" to a logged-in user whose tags do not allow the call. */
@@ -65,7 +66,7 @@ async function send(method, path, body, headers, credentials) {
   } catch {
     // A bare 401 challenge or a proxy's page: the status says enough.
   }
-  throw new ApiError(response.status, error.error, error.reason);
+  throw new ApiError(response.status, error.error, error.reason, error);
 }
 
 async function call(method, path, body, headers = {}) {

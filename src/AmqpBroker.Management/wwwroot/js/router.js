@@ -102,7 +102,7 @@ async function show(main) {
 }
 
 /** A failed page load: 403 for a user whose tags do not allow the page, as RabbitMQ's UI does. */
-export function errorPanel(e) {
+function errorPanel(e) {
   if (e instanceof ApiError && e.forbidden) {
     return h('section', { class: 'panel forbidden', role: 'alert' },
       h('h1', {}, '403 Forbidden'),

@@ -5,7 +5,6 @@ import { h } from '../dom.js';
 import { listTable } from '../table.js';
 import * as f from '../format.js';
 import { listPath, vhost } from '../session.js';
-import { enc } from '../format.js';
 
 export const REFRESH_MS = 5000;
 
@@ -14,7 +13,7 @@ const flags = pairs => pairs.filter(([on]) => on).map(([, abbreviation, title]) 
 const rateOf = (row, path) => path.split('.').reduce((o, k) => o?.[k], row)?.rate;
 
 function vhostPath(kind) {
-  return () => (vhost() ? `/vhosts/${enc(vhost())}/${kind}` : `/${kind}`);
+  return () => (vhost() ? `/vhosts/${f.enc(vhost())}/${kind}` : `/${kind}`);
 }
 
 export const connectionColumns = [

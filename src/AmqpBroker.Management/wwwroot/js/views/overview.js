@@ -87,7 +87,8 @@ function renderTotals(target, overview) {
 }
 
 async function renderAlarms(target) {
-  const check = await get('/health/checks/alarms').catch(e => ({ status: 'failed', reason: e.message }));
+  // A health check in alarm answers 503 with the alarms in its body.
+  const check = await get('/health/checks/alarms').catch(e => ({ status: 'failed', reason: e.message, ...e.body }));
   if (check.status === 'ok') {
     replace(target);
     return;
