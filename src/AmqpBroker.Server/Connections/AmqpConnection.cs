@@ -160,11 +160,17 @@ internal sealed class AmqpConnection
             var buffer = result.Buffer;
             try
             {
-                while (_state != ConnectionState.Closed && !_blocked && FrameReader.TryReadFrame(ref buffer, _handshake.FrameMax, out var frame))
+                while (_state != ConnectionState.Closed && !_blocked && FrameReader.TryReadFrame(ref buffer, _handshake.PayloadLimit, out var frame))
                 {
                     _receivedSinceTick = true;
                     HandleFrame(frame);
                 }
+            }
+            catch (FrameFormatException ex) when (_state == ConnectionState.Handshake && _handshake.IsBeforeTuneOk)
+            {
+                // RabbitMQ answers a bad frame from a peer that has not even tuned by closing the socket.
+                ServerLog.HandshakeFrameError(_logger, Name, ex.Message);
+                _state = ConnectionState.Closed;
             }
             catch (FrameFormatException ex)
             {
