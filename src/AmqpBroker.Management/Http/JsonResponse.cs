@@ -1,7 +1,7 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using AmqpBroker.Protocol.Encoding;
+using AmqpBroker.Management.Json;
 
 namespace AmqpBroker.Management.Http;
 
@@ -9,11 +9,10 @@ namespace AmqpBroker.Management.Http;
 internal static class JsonResponse
 {
     // The content type is JSON, so HTML-sensitive characters need no escaping; names like "a -> b" stay readable.
-    // Field tables may nest as deep as the wire allows, inside the answer's own few levels (the default is 64).
     private static readonly JsonSerializerOptions Options = new()
     {
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-        MaxDepth = FieldTable.MaxDepth + 32,
+        MaxDepth = FieldTableJson.MaxJsonDepth,
     };
 
     public static Task WriteAsync(HttpResponse response, JsonNode? body)

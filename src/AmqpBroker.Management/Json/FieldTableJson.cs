@@ -13,6 +13,12 @@ namespace AmqpBroker.Management.Json;
 /// </summary>
 internal static class FieldTableJson
 {
+    /// <summary>How deep JSON written by the API may nest: field tables as deep as the wire allows, inside a few levels of the answer's own.</summary>
+    public const int MaxJsonDepth = FieldTable.MaxDepth + 32;
+
+    /// <summary>Serializer options for JSON holding field tables (the default depth of 64 is less than a table may nest).</summary>
+    public static readonly JsonSerializerOptions SerializerOptions = new() { MaxDepth = MaxJsonDepth };
+
     public static JsonObject ToJson(IReadOnlyDictionary<string, object?> table) => ToJson(table, 1);
 
     public static JsonNode? ToJson(object? value) => ToJson(value, 0);

@@ -70,13 +70,12 @@ public ref struct AmqpReader
 
     public IReadOnlyDictionary<string, object?> ReadTable()
     {
-        var tableBytes = ReadLongStringBytes();
-        if (tableBytes.IsEmpty)
+        var inner = Nested(ReadLongStringBytes());
+        if (inner.Remaining == 0)
         {
             return FieldTable.Empty;
         }
 
-        var inner = Nested(tableBytes);
         var table = new Dictionary<string, object?>(StringComparer.Ordinal);
         while (inner.Remaining > 0)
         {
