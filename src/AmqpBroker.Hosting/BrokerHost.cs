@@ -155,7 +155,10 @@ public sealed class BrokerHost : IAsyncDisposable
             await Task.Delay(10, cancellationToken).ConfigureAwait(false);
         }
 
-        await _app.StopAsync(cancellationToken).ConfigureAwait(false);
+        // Connections still open (mid-handshake, or clients that never answer) are aborted after the grace period.
+        using var grace = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        grace.CancelAfter(CloseGracePeriod);
+        await _app.StopAsync(grace.Token).ConfigureAwait(false);
     }
 
     public async ValueTask DisposeAsync()

@@ -446,6 +446,8 @@ internal sealed class AmqpConnection
         _access = _broker.AccessFor(_client.User.Name, _client.VirtualHost);
         _broker.OnConnectionOpened(_client);
         _state = ConnectionState.Open;
+        // Only now: a client that has open-ok is one the broker knows (to list, to close on shutdown).
+        _writer.EnqueueMethod(0, new ConnectionOpenOk());
         ServerLog.ConnectionOpened(_logger, Name, _client.User.Name, _client.VirtualHost);
     }
 

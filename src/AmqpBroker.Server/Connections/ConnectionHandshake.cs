@@ -163,8 +163,8 @@ internal sealed class ConnectionHandshake(Broker broker, ConnectionWriter writer
             throw AmqpException.NotAllowed($"connection limit ({broker.Settings.MaxConnections}) is reached");
         }
 
+        // connection.open-ok is sent by the connection once it is registered with the broker.
         Stage = HandshakeStage.Complete;
-        writer.EnqueueMethod(0, new ConnectionOpenOk());
     }
 
     private static bool IsLoopback(EndPoint? endPoint) => endPoint is IPEndPoint ip && IPAddress.IsLoopback(ip.Address);
