@@ -44,8 +44,21 @@ internal static class BrokerConfiguration
     {
         var options = new BrokerOptions();
         configuration.GetSection("Broker").Bind(options);
+        if (configuration["Broker:LoopbackUsers"] is { } loopbackUsers)
+        {
+            options.Settings = options.Settings with { LoopbackUsers = LoopbackUsers(loopbackUsers) };
+        }
+
         return options;
     }
+
+    /// <summary>
+    /// RabbitMQ's <c>loopback_users</c>: the users that may connect only from loopback, comma-separated, or
+    /// <c>none</c> (what RabbitMQ's Docker image sets for guest). A list bound from configuration could only
+    /// add to the default guest, never remove it.
+    /// </summary>
+    private static string[] LoopbackUsers(string value) =>
+        value.Trim() is "none" or "" ? [] : value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
 
     private static Dictionary<string, string?> FromContainerVariables()
     {
