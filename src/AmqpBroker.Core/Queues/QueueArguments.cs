@@ -1,3 +1,4 @@
+using AmqpBroker.Core.Arguments;
 using AmqpBroker.Core.Errors;
 using AmqpBroker.Core.Policies;
 
@@ -192,13 +193,7 @@ public sealed record QueueArguments
         private long? Integer(string name) => Lookup(name) switch
         {
             (false, _) => null,
-            (true, sbyte v) => v,
-            (true, byte v) => v,
-            (true, short v) => v,
-            (true, ushort v) => v,
-            (true, int v) => v,
-            (true, uint v) => v,
-            (true, long v) => v,
+            (true, var value) when IntegerValues.TryGet(value, out var integer) => integer,
             (true, var other) => throw Invalid(name, $"\"expected integer, got {ErlangTerms.TypeName(other)}\""),
         };
 

@@ -284,7 +284,7 @@ public sealed class Session
 
     internal void OnConsumerDelivery(int change) => Interlocked.Add(ref _consumerUnacked, change);
 
-    /// <summary>The connection's writer drained or channel.flow resumed: let the queues deliver again.</summary>
+    /// <summary>The connection's writer drained or prefetch was raised: let the queues deliver again.</summary>
     public void ResumeDeliveries()
     {
         Consumer[] consumers;

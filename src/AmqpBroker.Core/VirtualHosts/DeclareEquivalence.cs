@@ -1,4 +1,5 @@
 using System.Globalization;
+using AmqpBroker.Core.Arguments;
 using AmqpBroker.Core.Errors;
 using AmqpBroker.Core.Exchanges;
 using AmqpBroker.Core.Queues;
@@ -82,7 +83,7 @@ internal static class DeclareEquivalence
 
     private static Int128? AsInteger(object? value) => value switch
     {
-        sbyte or byte or short or ushort or int or uint or long => Convert.ToInt64(value, CultureInfo.InvariantCulture),
+        _ when IntegerValues.TryGet(value, out var integer) => integer,
         decimal d when d == decimal.Truncate(d) => (Int128)d,
         _ => null,
     };

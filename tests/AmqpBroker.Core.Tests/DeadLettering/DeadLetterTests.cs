@@ -2,7 +2,7 @@ using AmqpBroker.Core.Tests.TestSupport;
 using AmqpBroker.Protocol.Content;
 using AmqpBroker.Protocol.Encoding;
 
-namespace AmqpBroker.Core.Tests.Queues;
+namespace AmqpBroker.Core.Tests.DeadLettering;
 
 /// <summary>
 /// Dead-lettering through the core API: the x-death header built as RabbitMQ 3.10 builds it (fields,
