@@ -34,3 +34,13 @@ public sealed class DirectExchange(ExchangeDefinition definition) : Exchange(def
         }
     }
 }
+
+/// <summary>The <c>direct</c> type.</summary>
+internal sealed class DirectExchangeType : IExchangeType
+{
+    public string Name => ExchangeTypes.Direct;
+
+    public string Description => "AMQP direct exchange, as per the AMQP specification";
+
+    public Exchange Create(ExchangeDefinition definition) => new DirectExchange(definition);
+}

@@ -15,3 +15,13 @@ public sealed class FanoutExchange(ExchangeDefinition definition) : Exchange(def
 
     private void Rebuild() => _destinations = Bindings.Select(b => b.Destination).Distinct().ToArray();
 }
+
+/// <summary>The <c>fanout</c> type.</summary>
+internal sealed class FanoutExchangeType : IExchangeType
+{
+    public string Name => ExchangeTypes.Fanout;
+
+    public string Description => "AMQP fanout exchange, as per the AMQP specification";
+
+    public Exchange Create(ExchangeDefinition definition) => new FanoutExchange(definition);
+}

@@ -45,3 +45,13 @@ public sealed class HeadersExchange(ExchangeDefinition definition) : Exchange(de
 
     private void Rebuild() => _bindings = Bindings.Select(b => (HeadersMatch.Parse(b.Arguments), b.Destination)).ToArray();
 }
+
+/// <summary>The <c>headers</c> type.</summary>
+internal sealed class HeadersExchangeType : IExchangeType
+{
+    public string Name => ExchangeTypes.Headers;
+
+    public string Description => "AMQP headers exchange, as per the AMQP specification";
+
+    public Exchange Create(ExchangeDefinition definition) => new HeadersExchange(definition);
+}

@@ -18,3 +18,13 @@ public sealed class TopicExchange(ExchangeDefinition definition) : Exchange(defi
 
     protected override void OnBindingRemoved(Binding binding) => _trie = _trie.Remove(binding.RoutingKey, binding.Destination);
 }
+
+/// <summary>The <c>topic</c> type.</summary>
+internal sealed class TopicExchangeType : IExchangeType
+{
+    public string Name => ExchangeTypes.Topic;
+
+    public string Description => "AMQP topic exchange, as per the AMQP specification";
+
+    public Exchange Create(ExchangeDefinition definition) => new TopicExchange(definition);
+}

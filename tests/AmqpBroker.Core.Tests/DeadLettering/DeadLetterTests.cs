@@ -117,9 +117,9 @@ public sealed class DeadLetterTests : TimedBrokerFixture
         var firstDeath = new AmqpTimestamp(Time.GetUtcNow().ToUnixTimeSeconds());
 
         RejectNext(session, target, q1);
-        Time.Advance(5000);
+        Time.Advance(TimeSpan.FromMilliseconds(5000));
         RejectNext(session, target, q2);
-        Time.Advance(5000);
+        Time.Advance(TimeSpan.FromMilliseconds(5000));
         RejectNext(session, target, q1);
 
         var dead = Get(session, target, q2)!;

@@ -106,7 +106,7 @@ public sealed class QueueFeatureTests : TimedBrokerFixture
     {
         var queue = Declare("q", ("x-message-ttl", 1000));
         Publish(queue, "m1");
-        Time.Advance(500);
+        Time.Advance(TimeSpan.FromMilliseconds(500));
         Publish(queue, "m2");
 
         AdvanceAndTick(499);
@@ -142,7 +142,7 @@ public sealed class QueueFeatureTests : TimedBrokerFixture
         var queue = Declare("q", ("x-message-ttl", 100));
         var (session, target) = OpenSession();
         Publish(queue, "old");
-        Time.Advance(100);
+        Time.Advance(TimeSpan.FromMilliseconds(100));
         Publish(queue, "new");
 
         Assert.That(Drain(queue, session, target), Is.EqualTo(new[] { "new" }));
@@ -156,7 +156,7 @@ public sealed class QueueFeatureTests : TimedBrokerFixture
         var (session, target) = OpenSession();
         Publish(queue, "old");
         Publish(queue, "young", Expiration("1000"));
-        Time.Advance(200);
+        Time.Advance(TimeSpan.FromMilliseconds(200));
 
         Consume(session, queue, "c");
 
@@ -211,7 +211,7 @@ public sealed class QueueFeatureTests : TimedBrokerFixture
         var (session, target) = OpenSession();
         Publish(queue, "m");
         Get(session, target, queue);
-        Time.Advance(1500);
+        Time.Advance(TimeSpan.FromMilliseconds(1500));
 
         session.Reject(1, multiple: false, requeue: true);
         VirtualHost.OnTick();
