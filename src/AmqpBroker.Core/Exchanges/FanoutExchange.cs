@@ -7,7 +7,7 @@ public sealed class FanoutExchange(ExchangeDefinition definition) : Exchange(def
 {
     private volatile IBindingDestination[] _destinations = [];
 
-    public override void Route(Message message, List<IBindingDestination> destinations) => destinations.AddRange(_destinations);
+    public override void Route(Message message, RoutingScratch scratch) => scratch.Destinations.AddRange(_destinations);
 
     protected override void OnBindingAdded(Binding binding) => Rebuild();
 

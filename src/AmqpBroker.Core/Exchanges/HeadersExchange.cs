@@ -12,9 +12,9 @@ public sealed class HeadersExchange(ExchangeDefinition definition) : Exchange(de
 {
     private volatile (HeadersMatch Match, IBindingDestination Destination)[] _bindings = [];
 
-
-    public override void Route(Message message, List<IBindingDestination> destinations)
+    public override void Route(Message message, RoutingScratch scratch)
     {
+        var destinations = scratch.Destinations;
         var bindings = _bindings;
         if (bindings.Length == 0)
         {
@@ -33,7 +33,7 @@ public sealed class HeadersExchange(ExchangeDefinition definition) : Exchange(de
             }
         }
 
-        DestinationDeduplicator.RemoveDuplicates(destinations, start);
+        DestinationDeduplicator.RemoveDuplicates(destinations, scratch.Seen, start);
     }
 
     /// <summary>An invalid <c>x-match</c> is refused before the binding is stored (406, as RabbitMQ).</summary>
