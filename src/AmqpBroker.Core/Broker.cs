@@ -52,37 +52,7 @@ public sealed class Broker : IDisposable
         };
         Scheduler = new BrokerScheduler(time, TimeSpan.FromMilliseconds(250));
         StartedAt = time.GetUtcNow();
-        var stored = _store.Load();
-        foreach (var user in stored.Users)
-        {
-            Users.Put(user);
-        }
-
-        foreach (var name in stored.VirtualHosts)
-        {
-            _virtualHosts[name] = new VirtualHost(name, _services);
-        }
-
-        foreach (var permission in stored.Permissions)
-        {
-            _permissions.Set(new CompiledPermission(permission));
-        }
-
-        foreach (var policy in stored.Policies)
-        {
-            FindVirtualHost(policy.VirtualHost)?.PutPolicy(PolicyValidator.Compile(policy));
-        }
-
-        if (stored.Users.Count == 0)
-        {
-            CreateDefaults();
-        }
-
-        foreach (var virtualHost in _virtualHosts.Values)
-        {
-            virtualHost.Restore(stored);
-        }
-
+        Recover(_store.Load());
         _tick = Scheduler.Register(_ =>
         {
             foreach (var virtualHost in _virtualHosts.Values)
@@ -306,6 +276,40 @@ public sealed class Broker : IDisposable
         Scheduler.Dispose();
         Messages.Dispose();
         _store.Dispose();
+    }
+
+    /// <summary>Users, vhosts, permissions and policies first, then each vhost's durable topology and messages.</summary>
+    private void Recover(StoredDefinitions stored)
+    {
+        foreach (var user in stored.Users)
+        {
+            Users.Put(user);
+        }
+
+        foreach (var name in stored.VirtualHosts)
+        {
+            _virtualHosts[name] = new VirtualHost(name, _services);
+        }
+
+        foreach (var permission in stored.Permissions)
+        {
+            _permissions.Set(new CompiledPermission(permission));
+        }
+
+        foreach (var policy in stored.Policies)
+        {
+            FindVirtualHost(policy.VirtualHost)?.PutPolicy(PolicyValidator.Compile(policy));
+        }
+
+        if (stored.Users.Count == 0)
+        {
+            CreateDefaults();
+        }
+
+        foreach (var virtualHost in _virtualHosts.Values)
+        {
+            virtualHost.Restore(stored);
+        }
     }
 
     private static string VirtualHostDeletedReason(string name) => $"vhost '{name}' is deleted";

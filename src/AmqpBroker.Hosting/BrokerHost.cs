@@ -79,12 +79,7 @@ public sealed class BrokerHost : IAsyncDisposable
         // In memory nothing touches the disk; otherwise durable definitions and persistent messages come back from the data directory.
         IDefinitionStore? store = options.InMemory ? null : SqliteDefinitionStore.Open(options.DataDir);
         var messages = options.InMemory ? null : new SegmentMessageStore(options.DataDir, inMemoryLimit: options.QueueMemoryLimit);
-        // One logging pipeline for the broker model and the host: the broker logs while it recovers, before the host is built.
-        var loggers = LoggerFactory.Create(logging =>
-        {
-            logging.SetMinimumLevel(LogLevel.Information);
-            configureLogging?.Invoke(logging);
-        });
+        var loggers = CreateLoggers(configureLogging);
         var broker = new Broker(options.Settings, options.TimeProvider, store, messages, loggers);
         if (messages?.RecoveredMessages > LargeRecovery)
         {
@@ -142,6 +137,13 @@ public sealed class BrokerHost : IAsyncDisposable
 
         return new BrokerHost(app, listeners, loggers, broker, options);
     }
+
+    /// <summary>One logging pipeline for the broker model and the host: the broker logs while it recovers, before the host is built.</summary>
+    private static ILoggerFactory CreateLoggers(Action<ILoggingBuilder>? configureLogging) => LoggerFactory.Create(logging =>
+    {
+        logging.SetMinimumLevel(LogLevel.Information);
+        configureLogging?.Invoke(logging);
+    });
 
     /// <summary>How long clients get to answer connection.close before the listener stops regardless.</summary>
     private static readonly TimeSpan CloseGracePeriod = TimeSpan.FromSeconds(3);
