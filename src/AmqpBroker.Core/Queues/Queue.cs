@@ -1,5 +1,4 @@
 using AmqpBroker.Core.DeadLettering;
-using AmqpBroker.Core.Errors;
 using AmqpBroker.Core.Exchanges;
 using AmqpBroker.Core.Messages;
 using AmqpBroker.Core.Policies;

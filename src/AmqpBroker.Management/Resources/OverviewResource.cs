@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using AmqpBroker.Core;
-using AmqpBroker.Core.Statistics;
 using AmqpBroker.Management.Formatting;
 using AmqpBroker.Management.Http;
 using AmqpBroker.Management.Json;
