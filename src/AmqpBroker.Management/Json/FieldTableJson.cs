@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using AmqpBroker.Core.Arguments;
 using AmqpBroker.Protocol.Encoding;
 
 namespace AmqpBroker.Management.Json;
@@ -44,7 +45,7 @@ internal static class FieldTableJson
         null => null,
         string text => JsonValue.Create(text),
         bool flag => JsonValue.Create(flag),
-        sbyte or byte or short or ushort or int or uint or long => JsonValue.Create(Convert.ToInt64(value, CultureInfo.InvariantCulture)),
+        _ when IntegerValues.TryGet(value, out var integer) => JsonValue.Create(integer),
         float number => Finite(number),
         double number => Finite(number),
         decimal number => JsonValue.Create(number),
