@@ -15,7 +15,7 @@ using Microsoft.Extensions.Logging;
 namespace AmqpBroker.Hosting;
 
 /// <summary>
-/// A running broker: the composition root that wires Core and Server onto one Kestrel host. The
+/// A running broker: the composition root that wires Core, Storage, Server and Management onto one Kestrel host. The
 /// executable, our interop tests and users' own test suites all start brokers through this type.
 /// <code>
 /// await using var broker = await BrokerHost.StartAsync(new BrokerOptions { Port = 0, InMemory = true });
@@ -26,11 +26,13 @@ public sealed class BrokerHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly Listeners _listeners;
+    private readonly ILoggerFactory _loggers;
 
-    private BrokerHost(WebApplication app, Listeners listeners, Broker broker, BrokerOptions options)
+    private BrokerHost(WebApplication app, Listeners listeners, ILoggerFactory loggers, Broker broker, BrokerOptions options)
     {
         _app = app;
         _listeners = listeners;
+        _loggers = loggers;
         Broker = broker;
         Options = options;
     }
@@ -77,7 +79,8 @@ public sealed class BrokerHost : IAsyncDisposable
         // In memory nothing touches the disk; otherwise durable definitions and persistent messages come back from the data directory.
         IDefinitionStore? store = options.InMemory ? null : SqliteDefinitionStore.Open(options.DataDir);
         var messages = options.InMemory ? null : new SegmentMessageStore(options.DataDir, inMemoryLimit: options.QueueMemoryLimit);
-        var broker = new Broker(options.Settings, TimeProvider.System, store, messages);
+        var loggers = CreateLoggers(configureLogging);
+        var broker = new Broker(options.Settings, options.TimeProvider, store, messages, loggers);
         if (messages?.RecoveredMessages > LargeRecovery)
         {
             // Recovery leaves the replayed log index behind as garbage (hundreds of MiB for millions of
@@ -86,8 +89,7 @@ public sealed class BrokerHost : IAsyncDisposable
         }
 
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
-        builder.Logging.SetMinimumLevel(LogLevel.Information);
-        configureLogging?.Invoke(builder.Logging);
+        builder.Services.AddSingleton(loggers);
         builder.Services.AddSingleton(broker);
         builder.Services.AddSingleton<AmqpConnectionHandler>();
         var listeners = new Listeners();
@@ -129,11 +131,19 @@ public sealed class BrokerHost : IAsyncDisposable
         {
             await app.DisposeAsync().ConfigureAwait(false);
             broker.Dispose();
+            loggers.Dispose();
             throw;
         }
 
-        return new BrokerHost(app, listeners, broker, options);
+        return new BrokerHost(app, listeners, loggers, broker, options);
     }
+
+    /// <summary>One logging pipeline for the broker model and the host: the broker logs while it recovers, before the host is built.</summary>
+    private static ILoggerFactory CreateLoggers(Action<ILoggingBuilder>? configureLogging) => LoggerFactory.Create(logging =>
+    {
+        logging.SetMinimumLevel(LogLevel.Information);
+        configureLogging?.Invoke(logging);
+    });
 
     /// <summary>How long clients get to answer connection.close before the listener stops regardless.</summary>
     private static readonly TimeSpan CloseGracePeriod = TimeSpan.FromSeconds(3);
@@ -155,7 +165,10 @@ public sealed class BrokerHost : IAsyncDisposable
             await Task.Delay(10, cancellationToken).ConfigureAwait(false);
         }
 
-        await _app.StopAsync(cancellationToken).ConfigureAwait(false);
+        // Connections still open (mid-handshake, or clients that never answer) are aborted after the grace period.
+        using var grace = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        grace.CancelAfter(CloseGracePeriod);
+        await _app.StopAsync(grace.Token).ConfigureAwait(false);
     }
 
     public async ValueTask DisposeAsync()
@@ -163,6 +176,7 @@ public sealed class BrokerHost : IAsyncDisposable
         await StopAsync().ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
         Broker.Dispose();
+        _loggers.Dispose();
     }
 
     /// <summary>The listeners Kestrel bound; their endpoints carry the real ports once the host has started.</summary>

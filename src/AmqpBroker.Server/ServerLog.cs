@@ -35,6 +35,9 @@ internal static partial class ServerLog
     [LoggerMessage(10, LogLevel.Information, "connection {Connection}, channel {Channel}: closing with {ReplyCode}: {ReplyText}")]
     public static partial void ChannelError(ILogger logger, string connection, ushort channel, ushort replyCode, string replyText);
 
+    [LoggerMessage(12, LogLevel.Warning, "connection {Connection}: frame error before tune-ok, closing the socket: {Reason}")]
+    public static partial void HandshakeFrameError(ILogger logger, string connection, string reason);
+
     [LoggerMessage(11, LogLevel.Error, "connection {Connection}: internal error")]
     public static partial void InternalError(ILogger logger, string connection, Exception exception);
 }

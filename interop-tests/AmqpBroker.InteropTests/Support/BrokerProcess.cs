@@ -33,6 +33,8 @@ internal sealed partial class BrokerProcess : IAsyncDisposable
 
     public string Output => string.Join(Environment.NewLine, _output);
 
+    public bool HasExited => _process.HasExited;
+
     public static BrokerProcess Start(string[] args, Dictionary<string, string> environment, string workingDirectory)
     {
         var startInfo = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet")

@@ -33,7 +33,7 @@ public static class MessageRouter
 
         if (scratch.Visited.Count > 1 || scratch.Queues.Count != destinations.Count)
         {
-            DestinationDeduplicator.RemoveDuplicates(scratch.Queues);
+            DestinationDeduplicator.RemoveDuplicates(scratch.Queues, scratch.Seen);
         }
     }
 
@@ -41,7 +41,7 @@ public static class MessageRouter
     {
         scratch.Visited.Add(exchange);
         var before = scratch.Destinations.Count;
-        exchange.Route(message, scratch.Destinations);
+        exchange.Route(message, scratch);
         if (scratch.Destinations.Count == before
             && exchange.AlternateExchange is { } alternateName
             && findExchange(alternateName) is { } alternate

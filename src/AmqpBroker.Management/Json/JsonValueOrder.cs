@@ -25,7 +25,7 @@ internal sealed class JsonValueOrder : IComparer<JsonNode?>
             (JsonValue a, JsonValue b) when rankX == 0 => Number(a).CompareTo(Number(b)),
             (JsonValue a, JsonValue b) when rankX == 4 => string.CompareOrdinal(a.GetValue<string>(), b.GetValue<string>()),
             (JsonValue a, JsonValue b) => string.CompareOrdinal(a.ToJsonString(), b.ToJsonString()),
-            _ => string.CompareOrdinal(x?.ToJsonString(), y?.ToJsonString()),
+            _ => string.CompareOrdinal(x?.ToJsonString(FieldTableJson.SerializerOptions), y?.ToJsonString(FieldTableJson.SerializerOptions)),
         };
     }
 

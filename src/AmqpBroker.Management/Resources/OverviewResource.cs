@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
-using AmqpBroker.Core.Statistics;
+using AmqpBroker.Core;
 using AmqpBroker.Management.Formatting;
 using AmqpBroker.Management.Http;
 using AmqpBroker.Management.Json;
@@ -14,14 +14,6 @@ namespace AmqpBroker.Management.Resources;
 /// <summary>The node-level endpoints: /api/overview, /api/cluster-name, /api/whoami, /api/nodes, /api/extensions.</summary>
 internal static class OverviewResource
 {
-    private static readonly (string Name, string Description)[] ExchangeTypeDescriptions =
-    [
-        (Core.Exchanges.ExchangeTypes.Direct, "AMQP direct exchange, as per the AMQP specification"),
-        (Core.Exchanges.ExchangeTypes.Fanout, "AMQP fanout exchange, as per the AMQP specification"),
-        (Core.Exchanges.ExchangeTypes.Headers, "AMQP headers exchange, as per the AMQP specification"),
-        (Core.Exchanges.ExchangeTypes.Topic, "AMQP topic exchange, as per the AMQP specification"),
-    ];
-
     public static void Map(IEndpointRouteBuilder routes)
     {
         routes.Get("/api/overview", Access.Management, Overview);
@@ -59,7 +51,7 @@ internal static class OverviewResource
         {
             ["management_version"] = ManagementContext.RabbitMqVersion,
             ["rates_mode"] = "basic",
-            ["exchange_types"] = ExchangeTypeList(),
+            ["exchange_types"] = ExchangeTypeList(broker),
             ["product_version"] = ManagementContext.ProductVersion,
             ["product_name"] = "AmqpBroker",
             ["rabbitmq_version"] = ManagementContext.RabbitMqVersion,
@@ -107,7 +99,7 @@ internal static class OverviewResource
             ["disk_free_alarm"] = false,
             ["rates_mode"] = "basic",
             ["partitions"] = new JsonArray(),
-            ["exchange_types"] = ExchangeTypeList(),
+            ["exchange_types"] = ExchangeTypeList(broker),
             ["auth_mechanisms"] = new JsonArray(
                 new JsonObject { ["name"] = "PLAIN", ["description"] = "SASL PLAIN authentication mechanism", ["enabled"] = true },
                 new JsonObject { ["name"] = "AMQPLAIN", ["description"] = "QPid AMQPLAIN mechanism", ["enabled"] = true }),
@@ -115,7 +107,8 @@ internal static class OverviewResource
         };
     }
 
-    private static JsonArray ExchangeTypeList() => new([.. ExchangeTypeDescriptions.Select(t => new JsonObject
+    /// <summary>The exchange types the broker's registry knows, by name.</summary>
+    private static JsonArray ExchangeTypeList(Broker broker) => new([.. broker.ExchangeTypes.Types.Select(t => new JsonObject
     {
         ["name"] = t.Name,
         ["description"] = t.Description,

@@ -160,11 +160,17 @@ internal sealed class AmqpConnection
             var buffer = result.Buffer;
             try
             {
-                while (_state != ConnectionState.Closed && !_blocked && FrameReader.TryReadFrame(ref buffer, _handshake.FrameMax, out var frame))
+                while (_state != ConnectionState.Closed && !_blocked && FrameReader.TryReadFrame(ref buffer, _handshake.PayloadLimit, out var frame))
                 {
                     _receivedSinceTick = true;
                     HandleFrame(frame);
                 }
+            }
+            catch (FrameFormatException ex) when (_state == ConnectionState.Handshake && _handshake.IsBeforeTuneOk)
+            {
+                // RabbitMQ answers a bad frame from a peer that has not even tuned by closing the socket.
+                ServerLog.HandshakeFrameError(_logger, Name, ex.Message);
+                _state = ConnectionState.Closed;
             }
             catch (FrameFormatException ex)
             {
@@ -440,6 +446,8 @@ internal sealed class AmqpConnection
         _access = _broker.AccessFor(_client.User.Name, _client.VirtualHost);
         _broker.OnConnectionOpened(_client);
         _state = ConnectionState.Open;
+        // Only now: a client that has open-ok is one the broker knows (to list, to close on shutdown).
+        _writer.EnqueueMethod(0, new ConnectionOpenOk());
         ServerLog.ConnectionOpened(_logger, Name, _client.User.Name, _client.VirtualHost);
     }
 

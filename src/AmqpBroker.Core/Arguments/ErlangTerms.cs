@@ -1,12 +1,16 @@
+using System.Collections;
 using System.Globalization;
 using System.Text;
 using AmqpBroker.Protocol.Encoding;
 
-namespace AmqpBroker.Core;
+namespace AmqpBroker.Core.Arguments;
 
 /// <summary>
-/// Field values named and printed the way RabbitMQ's error messages show them: AMQP type names
-/// (<c>signedint</c>, <c>longstr</c>, …) and values in Erlang term syntax (<c>&lt;&lt;"abc"&gt;&gt;</c>, <c>{1,25}</c>).
+/// Values named and printed the way RabbitMQ's error messages show them, in Erlang term syntax. AMQP field
+/// values (<see cref="Format"/>) print with their AMQP type names (<c>signedint</c>, <c>longstr</c>, …), tables
+/// as lists of <c>{name,type,value}</c>; JSON terms from the HTTP API (<see cref="FormatJson"/>) print as
+/// RabbitMQ decoded them: <c>null</c>, lists of values and maps <c>#{&lt;&lt;"k"&gt;&gt; =&gt; 1}</c>.
+/// Scalars print alike in both: <c>&lt;&lt;"abc"&gt;&gt;</c>, <c>42</c>, <c>1.5</c>, <c>1.0e21</c>, <c>true</c>.
 /// </summary>
 internal static class ErlangTerms
 {
@@ -31,19 +35,36 @@ internal static class ErlangTerms
         _ => "table",
     };
 
+    /// <summary>An AMQP field value.</summary>
     public static string Format(object? value) => value switch
     {
         null => "undefined",
-        bool b => b ? "true" : "false",
-        string s => Binary(Encoding.UTF8.GetBytes(s)),
         byte[] bytes => Binary(bytes),
         ReadOnlyMemory<byte> memory => Binary(memory.Span),
-        float f => Float(f),
-        double d => Float(d),
         decimal d => $"{{{d.Scale},{(Int128)(d * Pow10(d.Scale))}}}",
         AmqpTimestamp t => t.UnixSeconds.ToString(CultureInfo.InvariantCulture),
         IReadOnlyList<object?> list => "[" + string.Join(",", list.Select(v => $"{{{TypeName(v)},{Format(v)}}}")) + "]",
         IReadOnlyDictionary<string, object?> table => "[" + string.Join(",", table.Select(e => $"{{{Format(e.Key)},{TypeName(e.Value)},{Format(e.Value)}}}")) + "]",
+        _ => Scalar(value),
+    };
+
+    /// <summary>A JSON value as the HTTP API decoded it (policy definitions).</summary>
+    public static string FormatJson(object? value) => value switch
+    {
+        null => "null",
+        IReadOnlyDictionary<string, object?> map =>
+            "#{" + string.Join(",", map.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => $"{FormatJson(e.Key)} => {FormatJson(e.Value)}")) + "}",
+        string => Scalar(value),
+        IEnumerable list => "[" + string.Join(",", list.Cast<object?>().Select(FormatJson)) + "]",
+        _ => Scalar(value),
+    };
+
+    private static string Scalar(object value) => value switch
+    {
+        bool b => b ? "true" : "false",
+        string s => Binary(Encoding.UTF8.GetBytes(s)),
+        float f => Float(f),
+        double d => Float(d),
         IFormattable number => number.ToString(null, CultureInfo.InvariantCulture),
         _ => value.ToString() ?? string.Empty,
     };
@@ -62,7 +83,15 @@ internal static class ErlangTerms
     private static string Float(double value)
     {
         var text = value.ToString("R", CultureInfo.InvariantCulture);
-        return text.Contains('.', StringComparison.Ordinal) || text.Contains('E', StringComparison.Ordinal) ? text : text + ".0";
+        var exponent = text.IndexOf('E', StringComparison.Ordinal);
+        if (exponent >= 0)
+        {
+            // Erlang writes 1.0e21 where .NET writes 1E+21.
+            var mantissa = text[..exponent];
+            return (mantissa.Contains('.', StringComparison.Ordinal) ? mantissa : mantissa + ".0") + "e" + text[(exponent + 1)..].TrimStart('+');
+        }
+
+        return text.Contains('.', StringComparison.Ordinal) ? text : text + ".0";
     }
 
     private static string Binary(ReadOnlySpan<byte> bytes) => bytes.Length == 0 ? "<<>>" : $"<<\"{Encoding.UTF8.GetString(bytes)}\">>";

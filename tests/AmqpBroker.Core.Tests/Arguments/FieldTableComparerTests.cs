@@ -1,6 +1,7 @@
+using AmqpBroker.Core.Arguments;
 using AmqpBroker.Protocol.Encoding;
 
-namespace AmqpBroker.Core.Tests;
+namespace AmqpBroker.Core.Tests.Arguments;
 
 [TestFixture]
 public sealed class FieldTableComparerTests

@@ -1,6 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 
-namespace AmqpBroker.Core;
+namespace AmqpBroker.Core.Arguments;
 
 /// <summary>
 /// Deep equality of field tables and values, as RabbitMQ compares declare arguments and binding

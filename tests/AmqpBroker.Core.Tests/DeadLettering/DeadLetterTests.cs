@@ -2,7 +2,7 @@ using AmqpBroker.Core.Tests.TestSupport;
 using AmqpBroker.Protocol.Content;
 using AmqpBroker.Protocol.Encoding;
 
-namespace AmqpBroker.Core.Tests.Queues;
+namespace AmqpBroker.Core.Tests.DeadLettering;
 
 /// <summary>
 /// Dead-lettering through the core API: the x-death header built as RabbitMQ 3.10 builds it (fields,
@@ -117,9 +117,9 @@ public sealed class DeadLetterTests : TimedBrokerFixture
         var firstDeath = new AmqpTimestamp(Time.GetUtcNow().ToUnixTimeSeconds());
 
         RejectNext(session, target, q1);
-        Time.Advance(5000);
+        Time.Advance(TimeSpan.FromMilliseconds(5000));
         RejectNext(session, target, q2);
-        Time.Advance(5000);
+        Time.Advance(TimeSpan.FromMilliseconds(5000));
         RejectNext(session, target, q1);
 
         var dead = Get(session, target, q2)!;
