@@ -1,21 +1,22 @@
 using System.Net;
 using AmqpBroker.Core;
+using Microsoft.Extensions.Time.Testing;
 
 namespace AmqpBroker.Server.Tests.TestSupport;
 
-/// <summary>A fresh broker with a manual clock per test; every client is disposed, and its RunAsync awaited, at the end.</summary>
+/// <summary>A fresh broker with a fake clock per test; every client is disposed, and its RunAsync awaited, at the end.</summary>
 public abstract class ServerFixture
 {
     private readonly List<TestClient> _clients = [];
 
-    internal ManualTimeProvider Time { get; private set; } = null!;
+    internal FakeTimeProvider Time { get; private set; } = null!;
 
     internal Broker Broker { get; private set; } = null!;
 
     [SetUp]
     public void CreateBroker()
     {
-        Time = new ManualTimeProvider();
+        Time = new FakeTimeProvider();
         Broker = new Broker(Settings, Time);
     }
 
@@ -37,6 +38,19 @@ public abstract class ServerFixture
     }
 
     private protected virtual BrokerSettings Settings => new();
+
+    /// <summary>
+    /// Moves the clock in steps of the broker's scheduler tick (250 ms), so every tick sees its own time, as
+    /// with a real clock; one big <see cref="FakeTimeProvider.Advance"/> would show every tick the end time.
+    /// </summary>
+    internal void AdvanceTickByTick(TimeSpan by)
+    {
+        var tick = TimeSpan.FromMilliseconds(250);
+        for (var moved = TimeSpan.Zero; moved < by; moved += tick)
+        {
+            Time.Advance(tick);
+        }
+    }
 
     internal TestClient Connect(EndPoint? remoteEndPoint = null)
     {

@@ -8,7 +8,6 @@ using AmqpBroker.Protocol.Framing;
 using AmqpBroker.Protocol.Methods;
 using AmqpBroker.Server.Connections;
 using Microsoft.AspNetCore.Connections;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace AmqpBroker.Server.Tests.TestSupport;
 
@@ -40,7 +39,7 @@ internal sealed class TestClient : IAsyncDisposable
 
         // What a socket transport does on Abort: the connection's input ends with ConnectionAbortedException.
         Context.ConnectionClosed.Register(() => CompleteOutput(new ConnectionAbortedException("aborted by the server")));
-        Connection = new AmqpConnection(Context, broker, NullLogger.Instance);
+        Connection = new AmqpConnection(Context, broker, ServerLoggers.None);
         Run = Task.Run(Connection.RunAsync);
     }
 

@@ -1,0 +1,16 @@
+using AmqpBroker.Server.Channels;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace AmqpBroker.Server.Connections;
+
+/// <summary>The server's loggers, one category per area, made once per listener and shared by its connections.</summary>
+/// <param name="Connections">Category <see cref="ConnectionLog.Category"/>.</param>
+/// <param name="Channels">Category <see cref="ChannelLog.Category"/>.</param>
+internal sealed record ServerLoggers(ILogger Connections, ILogger Channels)
+{
+    public static ServerLoggers None { get; } = new(NullLogger.Instance, NullLogger.Instance);
+
+    public static ServerLoggers From(ILoggerFactory factory) =>
+        new(factory.CreateLogger(ConnectionLog.Category), factory.CreateLogger(ChannelLog.Category));
+}
