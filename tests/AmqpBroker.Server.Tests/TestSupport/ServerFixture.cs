@@ -1,5 +1,6 @@
 using System.Net;
 using AmqpBroker.Core;
+using AmqpBroker.Server.Connections;
 using Microsoft.Extensions.Time.Testing;
 
 namespace AmqpBroker.Server.Tests.TestSupport;
@@ -52,9 +53,9 @@ public abstract class ServerFixture
         }
     }
 
-    internal TestClient Connect(EndPoint? remoteEndPoint = null)
+    internal TestClient Connect(EndPoint? remoteEndPoint = null, ServerLoggers? loggers = null)
     {
-        var client = new TestClient(Broker, remoteEndPoint);
+        var client = new TestClient(Broker, remoteEndPoint, loggers);
         _clients.Add(client);
         return client;
     }

@@ -27,7 +27,7 @@ internal sealed class TestClient : IAsyncDisposable
     private readonly Pipe _fromServer = new();
     private int _outputCompleted;
 
-    public TestClient(Broker broker, EndPoint? remoteEndPoint = null)
+    public TestClient(Broker broker, EndPoint? remoteEndPoint = null, ServerLoggers? loggers = null)
     {
         var transport = new DuplexPipe(_toServer.Reader, _fromServer.Writer);
         var application = new DuplexPipe(_fromServer.Reader, _toServer.Writer);
@@ -39,7 +39,7 @@ internal sealed class TestClient : IAsyncDisposable
 
         // What a socket transport does on Abort: the connection's input ends with ConnectionAbortedException.
         Context.ConnectionClosed.Register(() => CompleteOutput(new ConnectionAbortedException("aborted by the server")));
-        Connection = new AmqpConnection(Context, broker, ServerLoggers.None);
+        Connection = new AmqpConnection(Context, broker, loggers ?? ServerLoggers.None);
         Run = Task.Run(Connection.RunAsync);
     }
 
