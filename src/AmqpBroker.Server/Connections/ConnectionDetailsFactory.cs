@@ -23,7 +23,7 @@ internal static class ConnectionDetailsFactory
     }
 
     /// <summary>An IPv4 client on a dual-stack socket is shown as 127.0.0.1, not ::ffff:127.0.0.1.</summary>
-    internal static string HostOf(IPEndPoint? endPoint) => endPoint switch
+    private static string HostOf(IPEndPoint? endPoint) => endPoint switch
     {
         null => "",
         { Address.IsIPv4MappedToIPv6: true } => endPoint.Address.MapToIPv4().ToString(),

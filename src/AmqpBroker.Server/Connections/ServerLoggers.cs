@@ -1,6 +1,5 @@
 using AmqpBroker.Server.Channels;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace AmqpBroker.Server.Connections;
 
@@ -9,8 +8,6 @@ namespace AmqpBroker.Server.Connections;
 /// <param name="Channels">Category <see cref="ChannelLog.Category"/>.</param>
 internal sealed record ServerLoggers(ILogger Connections, ILogger Channels)
 {
-    public static ServerLoggers None { get; } = new(NullLogger.Instance, NullLogger.Instance);
-
     public static ServerLoggers From(ILoggerFactory factory) =>
         new(factory.CreateLogger(ConnectionLog.Category), factory.CreateLogger(ChannelLog.Category));
 }

@@ -8,6 +8,7 @@ using AmqpBroker.Protocol.Framing;
 using AmqpBroker.Protocol.Methods;
 using AmqpBroker.Server.Connections;
 using Microsoft.AspNetCore.Connections;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace AmqpBroker.Server.Tests.TestSupport;
 
@@ -39,7 +40,7 @@ internal sealed class TestClient : IAsyncDisposable
 
         // What a socket transport does on Abort: the connection's input ends with ConnectionAbortedException.
         Context.ConnectionClosed.Register(() => CompleteOutput(new ConnectionAbortedException("aborted by the server")));
-        Connection = new AmqpConnection(Context, broker, loggers ?? ServerLoggers.None);
+        Connection = new AmqpConnection(Context, broker, loggers ?? new ServerLoggers(NullLogger.Instance, NullLogger.Instance));
         Run = Task.Run(Connection.RunAsync);
     }
 
