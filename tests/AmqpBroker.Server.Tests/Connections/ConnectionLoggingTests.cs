@@ -9,45 +9,58 @@ namespace AmqpBroker.Server.Tests.Connections;
 [TestFixture]
 public sealed class ConnectionLoggingTests : ServerFixture
 {
+    private CapturedLogs _logs = null!;
+    private ILoggerFactory _factory = null!;
+
+    [SetUp]
+    public void CaptureLogs()
+    {
+        _logs = new CapturedLogs();
+        _factory = LoggerFactory.Create(builder => builder.AddProvider(_logs).SetMinimumLevel(LogLevel.Trace));
+    }
+
+    [TearDown]
+    public void DisposeLogging()
+    {
+        _factory.Dispose();
+        _logs.Dispose();
+    }
+
     [Test]
     public async Task Channel_errors_are_debug_and_connection_errors_information_each_in_its_own_category()
     {
-        var logs = new CapturedLogs();
-        using var factory = LoggerFactory.Create(builder => builder.AddProvider(logs).SetMinimumLevel(LogLevel.Trace));
-        var client = Connect(loggers: ServerLoggers.From(factory));
-        await client.OpenAsync();
-        await client.OpenChannelAsync(1);
-
-        await client.SendMethodAsync(1, new QueueDeclare { Queue = "missing", Passive = true });
-        await client.ExpectChannelCloseAsync(1, ReplyCode.NotFound);
+        var client = await OpenAndFailChannelAsync();
         await client.SendMethodAsync(1, new ChannelCloseOk());
         await client.SendMethodAsync(0, new ConnectionTune());
         await client.ExpectConnectionCloseAsync(ReplyCode.CommandInvalid);
         await client.AcknowledgeCloseAsync();
 
-        var entries = logs.Entries.ToList();
-        Assert.That(Find(entries, "ChannelError"), Has.Property("Category").EqualTo("AmqpBroker.Server.Channels").And.Property("Level").EqualTo(LogLevel.Debug));
-        Assert.That(Find(entries, "ConnectionError"), Has.Property("Category").EqualTo("AmqpBroker.Server.Connections").And.Property("Level").EqualTo(LogLevel.Information));
+        Assert.That(Find("ChannelError"), Has.Property("Category").EqualTo("AmqpBroker.Server.Channels").And.Property("Level").EqualTo(LogLevel.Debug));
+        Assert.That(Find("ConnectionError"), Has.Property("Category").EqualTo("AmqpBroker.Server.Connections").And.Property("Level").EqualTo(LogLevel.Information));
     }
 
     [Test]
     public async Task The_connection_scope_names_the_user_and_vhost_once_the_connection_is_open()
     {
-        var logs = new CapturedLogs();
-        using var factory = LoggerFactory.Create(builder => builder.AddProvider(logs).SetMinimumLevel(LogLevel.Trace));
-        var client = Connect(loggers: ServerLoggers.From(factory));
-        await client.OpenAsync();
-        await client.OpenChannelAsync(1);
+        var client = await OpenAndFailChannelAsync();
 
-        await client.SendMethodAsync(1, new QueueDeclare { Queue = "missing", Passive = true });
-        await client.ExpectChannelCloseAsync(1, ReplyCode.NotFound);
-
-        var entries = logs.Entries.ToList();
         var name = client.Connection.Name;
-        Assert.That(Find(entries, "ConnectionAccepted").Scopes, Is.EqualTo(new[] { $"connection {name}" }));
-        Assert.That(Find(entries, "ChannelError").Scopes, Is.EqualTo(new[] { $"connection {name}, user 'guest', vhost '/'" }));
+        Assert.That(Find("ConnectionAccepted").Scopes, Is.EqualTo(new[] { $"connection {name}" }));
+        Assert.That(Find("ChannelError").Scopes, Is.EqualTo(new[] { $"connection {name}, user 'guest', vhost '/'" }));
     }
 
-    private static CapturedLogs.Entry Find(List<CapturedLogs.Entry> entries, string eventName) =>
-        entries.SingleOrDefault(e => e.EventName == eventName) ?? throw new AssertionException($"no {eventName} among: {string.Join("; ", entries.Select(e => e.EventName))}");
+    /// <summary>An open connection whose channel 1 was just closed by a soft error (a passive declare of a missing queue).</summary>
+    private async Task<TestClient> OpenAndFailChannelAsync()
+    {
+        var client = Connect(loggers: ServerLoggers.From(_factory));
+        await client.OpenAsync();
+        await client.OpenChannelAsync(1);
+        await client.SendMethodAsync(1, new QueueDeclare { Queue = "missing", Passive = true });
+        await client.ExpectChannelCloseAsync(1, ReplyCode.NotFound);
+        return client;
+    }
+
+    private CapturedLogs.Entry Find(string eventName) =>
+        _logs.Entries.SingleOrDefault(e => e.EventName == eventName)
+        ?? throw new AssertionException($"no {eventName} among: {string.Join("; ", _logs.Entries.Select(e => e.EventName))}");
 }
