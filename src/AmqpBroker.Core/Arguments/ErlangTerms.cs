@@ -7,8 +7,8 @@ namespace AmqpBroker.Core.Arguments;
 
 /// <summary>
 /// Values named and printed the way RabbitMQ's error messages show them, in Erlang term syntax. AMQP field
-/// values (<see cref="Format"/>) print with their AMQP type names (<c>signedint</c>, <c>longstr</c>, …), tables
-/// as lists of <c>{name,type,value}</c>; JSON terms from the HTTP API (<see cref="FormatJson"/>) print as
+/// values (<see cref="Format(object?)"/>) print with their AMQP type names (<c>signedint</c>, <c>longstr</c>, …), tables
+/// as lists of <c>{name,type,value}</c>; JSON terms from the HTTP API (<see cref="FormatJson(object?)"/>) print as
 /// RabbitMQ decoded them: <c>null</c>, lists of values and maps <c>#{&lt;&lt;"k"&gt;&gt; =&gt; 1}</c>.
 /// Scalars print alike in both: <c>&lt;&lt;"abc"&gt;&gt;</c>, <c>42</c>, <c>1.5</c>, <c>1.0e21</c>, <c>true</c>.
 /// </summary>
@@ -36,28 +36,39 @@ internal static class ErlangTerms
     };
 
     /// <summary>An AMQP field value.</summary>
-    public static string Format(object? value) => value switch
+    public static string Format(object? value) => Format(value, 0);
+
+    /// <summary>A JSON value as the HTTP API decoded it (policy definitions).</summary>
+    public static string FormatJson(object? value) => FormatJson(value, 0);
+
+    /// <summary>Nesting is bounded (<see cref="FieldTable.MaxDepth"/>): a value built deeper is refused, not recursed into.</summary>
+    private static string Format(object? value, int depth) => value switch
     {
         null => "undefined",
         byte[] bytes => Binary(bytes),
         ReadOnlyMemory<byte> memory => Binary(memory.Span),
         decimal d => $"{{{d.Scale},{(Int128)(d * Pow10(d.Scale))}}}",
         AmqpTimestamp t => t.UnixSeconds.ToString(CultureInfo.InvariantCulture),
-        IReadOnlyList<object?> list => "[" + string.Join(",", list.Select(v => $"{{{TypeName(v)},{Format(v)}}}")) + "]",
-        IReadOnlyDictionary<string, object?> table => "[" + string.Join(",", table.Select(e => $"{{{Format(e.Key)},{TypeName(e.Value)},{Format(e.Value)}}}")) + "]",
+        IReadOnlyList<object?> list => Nested(depth, () => string.Join(",", list.Select(v => $"{{{TypeName(v)},{Format(v, depth + 1)}}}"))),
+        IReadOnlyDictionary<string, object?> table => Nested(depth, () => string.Join(",", table.Select(e => $"{{{Scalar(e.Key)},{TypeName(e.Value)},{Format(e.Value, depth + 1)}}}"))),
         _ => Scalar(value),
     };
 
-    /// <summary>A JSON value as the HTTP API decoded it (policy definitions).</summary>
-    public static string FormatJson(object? value) => value switch
+    private static string FormatJson(object? value, int depth) => value switch
     {
         null => "null",
-        IReadOnlyDictionary<string, object?> map =>
-            "#{" + string.Join(",", map.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => $"{FormatJson(e.Key)} => {FormatJson(e.Value)}")) + "}",
+        IReadOnlyDictionary<string, object?> map => "#" + Nested(depth, () =>
+            string.Join(",", map.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => $"{Scalar(e.Key)} => {FormatJson(e.Value, depth + 1)}")), "{", "}"),
         string => Scalar(value),
-        IEnumerable list => "[" + string.Join(",", list.Cast<object?>().Select(FormatJson)) + "]",
+        IEnumerable list => Nested(depth, () => string.Join(",", list.Cast<object?>().Select(v => FormatJson(v, depth + 1)))),
         _ => Scalar(value),
     };
+
+    private static string Nested(int depth, Func<string> items, string open = "[", string close = "]")
+    {
+        FieldTable.CheckDepth(depth + 1);
+        return open + items() + close;
+    }
 
     private static string Scalar(object value) => value switch
     {

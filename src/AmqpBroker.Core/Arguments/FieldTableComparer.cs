@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using AmqpBroker.Protocol.Encoding;
 
 namespace AmqpBroker.Core.Arguments;
 
@@ -10,8 +11,16 @@ public sealed class FieldTableComparer : IEqualityComparer<IReadOnlyDictionary<s
 {
     public static readonly FieldTableComparer Instance = new();
 
-    public bool Equals(IReadOnlyDictionary<string, object?>? x, IReadOnlyDictionary<string, object?>? y)
+    public bool Equals(IReadOnlyDictionary<string, object?>? x, IReadOnlyDictionary<string, object?>? y) => TablesEqual(x, y, 1);
+
+    public int GetHashCode([DisallowNull] IReadOnlyDictionary<string, object?> obj) => obj.Count;
+
+    public static bool ValuesEqual(object? x, object? y) => ValuesEqual(x, y, 0);
+
+    /// <summary>Nesting is bounded (<see cref="FieldTable.MaxDepth"/>): a table built deeper is refused, not recursed into.</summary>
+    private static bool TablesEqual(IReadOnlyDictionary<string, object?>? x, IReadOnlyDictionary<string, object?>? y, int depth)
     {
+        FieldTable.CheckDepth(depth);
         if (ReferenceEquals(x, y))
         {
             return true;
@@ -24,7 +33,7 @@ public sealed class FieldTableComparer : IEqualityComparer<IReadOnlyDictionary<s
 
         foreach (var (name, value) in x)
         {
-            if (!y.TryGetValue(name, out var other) || !ValuesEqual(value, other))
+            if (!y.TryGetValue(name, out var other) || !ValuesEqual(value, other, depth))
             {
                 return false;
             }
@@ -33,22 +42,21 @@ public sealed class FieldTableComparer : IEqualityComparer<IReadOnlyDictionary<s
         return true;
     }
 
-    public int GetHashCode([DisallowNull] IReadOnlyDictionary<string, object?> obj) => obj.Count;
-
-    public static bool ValuesEqual(object? x, object? y) => (x, y) switch
+    private static bool ValuesEqual(object? x, object? y, int depth) => (x, y) switch
     {
         (null, null) => true,
         (byte[] a, byte[] b) => a.AsSpan().SequenceEqual(b),
         (ReadOnlyMemory<byte> a, ReadOnlyMemory<byte> b) => a.Span.SequenceEqual(b.Span),
-        (IReadOnlyDictionary<string, object?> a, IReadOnlyDictionary<string, object?> b) => Instance.Equals(a, b),
+        (IReadOnlyDictionary<string, object?> a, IReadOnlyDictionary<string, object?> b) => TablesEqual(a, b, depth + 1),
         (string, _) or (_, string) => Equals(x, y),
         (decimal a, decimal b) => a == b && a.Scale == b.Scale, // RabbitMQ compares {scale, value}
-        (IReadOnlyList<object?> a, IReadOnlyList<object?> b) => ListsEqual(a, b),
+        (IReadOnlyList<object?> a, IReadOnlyList<object?> b) => ListsEqual(a, b, depth + 1),
         _ => Equals(x, y),
     };
 
-    private static bool ListsEqual(IReadOnlyList<object?> a, IReadOnlyList<object?> b)
+    private static bool ListsEqual(IReadOnlyList<object?> a, IReadOnlyList<object?> b, int depth)
     {
+        FieldTable.CheckDepth(depth);
         if (a.Count != b.Count)
         {
             return false;
@@ -56,7 +64,7 @@ public sealed class FieldTableComparer : IEqualityComparer<IReadOnlyDictionary<s
 
         for (var i = 0; i < a.Count; i++)
         {
-            if (!ValuesEqual(a[i], b[i]))
+            if (!ValuesEqual(a[i], b[i], depth))
             {
                 return false;
             }

@@ -238,25 +238,18 @@ public sealed partial class VirtualHost
     /// Routes <paramref name="message"/> from <paramref name="exchange"/> and enqueues it once in every queue
     /// it reaches (those are left in <see cref="RoutingScratch.Queues"/>); returns how many that was.
     /// <paramref name="rejected"/> tells whether a full queue refused it (x-overflow reject-publish).
+    /// No publish rule is applied: clients publish through <see cref="Publishing.Publisher"/>.
     /// </summary>
     public int Publish(Exchange exchange, Message message, RoutingScratch scratch, out bool rejected)
     {
-        MessageRouter.Route(exchange, message, _findExchange, scratch);
-        rejected = false;
-        foreach (var queue in scratch.Queues)
-        {
-            if (queue.Enqueue(message))
-            {
-                queue.Counters.Increment(Statistics.MessageCounter.Publish);
-            }
-            else
-            {
-                rejected = true;
-            }
-        }
-
-        return scratch.Queues.Count;
+        var delivered = Deliver(exchange, message, scratch);
+        rejected = delivered.Rejected;
+        return delivered.Queues;
     }
+
+    /// <summary>The last step of a <see cref="Publishing.Publisher"/>'s publish: route and enqueue, see <see cref="Publishing.QueueDelivery"/>.</summary>
+    internal Publishing.DeliveryResult Deliver(Exchange exchange, Message message, RoutingScratch scratch) =>
+        Publishing.QueueDelivery.Deliver(exchange, message, _findExchange, scratch, countQueuePublish: true);
 
     /// <summary>Recreates stored durable definitions at start (see <see cref="TopologyRecovery"/>).</summary>
     internal void Restore(StoredDefinitions stored)

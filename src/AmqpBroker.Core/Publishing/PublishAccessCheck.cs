@@ -1,9 +1,9 @@
 using AmqpBroker.Core.Security;
 
-namespace AmqpBroker.Server.Channels;
+namespace AmqpBroker.Core.Publishing;
 
 /// <summary>
-/// basic.publish needs write permission on its exchange. A channel mostly publishes to one exchange, so
+/// A publish needs write permission on its exchange. A publisher mostly publishes to one exchange, so
 /// the last check that passed is remembered until the exchange or any permission changes, which leaves
 /// one comparison per message on the hot path.
 /// </summary>

@@ -3,22 +3,35 @@ using AmqpBroker.Core.Errors;
 using AmqpBroker.Core.Messages;
 using AmqpBroker.Protocol.Content;
 
-namespace AmqpBroker.Server.Channels;
+namespace AmqpBroker.Core.Publishing;
 
-/// <summary>The checks RabbitMQ makes on a published message's properties before routing it (406 when broken).</summary>
-internal static class PublishRules
+/// <summary>The checks RabbitMQ makes on a published message's size and properties before routing it (406 when broken).</summary>
+public static class PublishRules
 {
-    public static void Check(Message message, string authenticatedUser)
+    /// <summary>
+    /// The size limit. An AMQP channel applies it as soon as the content header announces the size, so
+    /// that a body over the limit is never buffered.
+    /// </summary>
+    public static void CheckSize(long bodySize, long maxMessageSize)
+    {
+        if (bodySize > maxMessageSize)
+        {
+            throw AmqpException.PreconditionFailed($"message size {bodySize} is larger than configured max size {maxMessageSize}");
+        }
+    }
+
+    /// <summary>user_id must be the authenticated user's (unchecked when <paramref name="authenticatedUser"/> is null: the broker itself publishes); expiration must be a valid TTL.</summary>
+    public static void Check(Message message, string? authenticatedUser)
     {
         var flags = message.Summary.Flags;
         var expirationBroken = (flags & PropertyFlags.Expiration) != 0 && !message.Summary.ExpirationValid;
-        if (!expirationBroken && (flags & PropertyFlags.UserId) == 0)
+        if (!expirationBroken && (authenticatedUser is null || (flags & PropertyFlags.UserId) == 0))
         {
             return;
         }
 
         var properties = BasicProperties.Decode(message.Properties);
-        if (properties.UserId is { } userId && userId != authenticatedUser)
+        if (authenticatedUser is not null && properties.UserId is { } userId && userId != authenticatedUser)
         {
             throw AmqpException.PreconditionFailed($"user_id property set to '{userId}' but authenticated user was '{authenticatedUser}'");
         }
