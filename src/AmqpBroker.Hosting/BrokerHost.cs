@@ -96,7 +96,7 @@ public sealed class BrokerHost : IAsyncDisposable
         var managementEnabled = options.ManagementPort != BrokerOptions.ManagementDisabled;
         if (managementEnabled)
         {
-            builder.Services.AddManagementApi(listeners.Bound);
+            builder.Services.AddManagementApi(listeners.Bound, options.InMemory ? null : options.DataDir);
         }
 
         builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>

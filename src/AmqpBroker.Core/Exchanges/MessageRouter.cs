@@ -8,7 +8,7 @@ namespace AmqpBroker.Core.Exchanges;
 /// through exchange-to-exchange bindings (each exchange visited once, so binding loops end), and to an
 /// exchange's <c>alternate-exchange</c> when its own bindings matched nothing — RabbitMQ's rules.
 /// </summary>
-internal static class MessageRouter
+public static class MessageRouter
 {
     public const string AlternateExchangeArgument = "alternate-exchange";
 

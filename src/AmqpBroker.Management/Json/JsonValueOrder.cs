@@ -29,8 +29,11 @@ internal sealed class JsonValueOrder : IComparer<JsonNode?>
         };
     }
 
-    // A value built in code holds its CLR type (long, double, …); its JSON text is the common form.
-    private static double Number(JsonValue value) => double.Parse(value.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture);
+    // A value built in code holds its CLR type: read as long or double when it is one, else from its JSON text.
+    private static double Number(JsonValue value) =>
+        value.TryGetValue<long>(out var whole) ? whole
+        : value.TryGetValue<double>(out var real) ? real
+        : double.Parse(value.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture);
 
     private static int Rank(JsonNode? node) => node switch
     {

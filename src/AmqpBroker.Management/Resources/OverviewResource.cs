@@ -4,6 +4,7 @@ using AmqpBroker.Core;
 using AmqpBroker.Management.Formatting;
 using AmqpBroker.Management.Http;
 using AmqpBroker.Management.Json;
+using AmqpBroker.Management.Metrics;
 using AmqpBroker.Management.Security;
 using AmqpBroker.Management.Statistics;
 using Microsoft.AspNetCore.Routing;
@@ -43,6 +44,9 @@ internal static class OverviewResource
         MessageStatsJson.AddRated(queueTotals, "messages", ready + unacked, context.Rates.Rate(broker, SampledValue.Messages));
         MessageStatsJson.AddRated(queueTotals, "messages_ready", ready, context.Rates.Rate(broker, SampledValue.MessagesReady));
         MessageStatsJson.AddRated(queueTotals, "messages_unacknowledged", unacked, context.Rates.Rate(broker, SampledValue.MessagesUnacknowledged));
+        var messageStats = MessageStatsJson.ForPublisher(broker.MessageTotals, broker, context.Rates);
+        HistoryJson.AddLengthSamples(queueTotals, context.Rates.BrokerHistory, request.Http.Request.Query);
+        HistoryJson.AddRateSamples(messageStats, context.Rates.BrokerHistory, request.Http.Request.Query);
         return request.JsonAsync(new JsonObject
         {
             ["management_version"] = ManagementContext.RabbitMqVersion,
@@ -55,7 +59,7 @@ internal static class OverviewResource
             ["node"] = context.NodeName,
             ["disable_stats"] = false,
             ["enable_queue_totals"] = false,
-            ["message_stats"] = MessageStatsJson.ForPublisher(broker.MessageTotals, broker, context.Rates),
+            ["message_stats"] = messageStats,
             ["queue_totals"] = queueTotals,
             ["object_totals"] = new JsonObject
             {
@@ -75,6 +79,7 @@ internal static class OverviewResource
     {
         var broker = context.Broker;
         using var process = Process.GetCurrentProcess();
+        var stats = ProcessStats.Read();
         return new JsonObject
         {
             ["name"] = context.NodeName,
@@ -84,6 +89,12 @@ internal static class OverviewResource
             ["processors"] = Environment.ProcessorCount,
             ["uptime"] = (long)(broker.Time.GetUtcNow() - broker.StartedAt).TotalMilliseconds,
             ["mem_used"] = process.WorkingSet64,
+            // What the OS reports for this process; null where it does not report it.
+            ["fd_used"] = stats.OpenFileDescriptors,
+            ["fd_total"] = stats.MaxFileDescriptors,
+            ["sockets_used"] = stats.OpenSockets,
+            ["sockets_total"] = stats.SocketLimit(broker.Settings),
+            ["disk_free"] = ProcessStats.FreeDiskBytes(context.DataDirectory),
             ["mem_alarm"] = broker.Alarm.IsRaised,
             ["disk_free_alarm"] = false,
             ["rates_mode"] = "basic",
