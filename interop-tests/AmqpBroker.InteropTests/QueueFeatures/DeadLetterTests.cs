@@ -19,7 +19,7 @@ public sealed class DeadLetterTests : BrokerTestBase
     {
         var channel = await OpenConfirmChannelAsync();
         var (dlx, deadLetters) = await DeclareFanoutDeadLetterTargetAsync(channel);
-        var queue = await DeclareAsync(channel, Args(("x-dead-letter-exchange", dlx)));
+        var queue = await DeclareQueueAsync(channel, Args(("x-dead-letter-exchange", dlx)));
         var properties = new BasicProperties
         {
             ContentType = "text/plain",
@@ -48,10 +48,10 @@ public sealed class DeadLetterTests : BrokerTestBase
             Assert.That(dead.Properties.CorrelationId, Is.EqualTo("corr-1"));
             // x-dotnet-pub-seq-no is the client's own (publisher confirmation tracking).
             Assert.That(headers.Keys.Where(k => k != "x-dotnet-pub-seq-no"), Is.EquivalentTo(new List<string> { "app", "x-death", "x-first-death-exchange", "x-first-death-queue", "x-first-death-reason" }));
-            Assert.That(Str(headers["app"]), Is.EqualTo("kept"));
-            Assert.That(Str(headers["x-first-death-exchange"]), Is.EqualTo(string.Empty));
-            Assert.That(Str(headers["x-first-death-queue"]), Is.EqualTo(queue));
-            Assert.That(Str(headers["x-first-death-reason"]), Is.EqualTo("rejected"));
+            Assert.That(LongStr(headers["app"]), Is.EqualTo("kept"));
+            Assert.That(LongStr(headers["x-first-death-exchange"]), Is.EqualTo(string.Empty));
+            Assert.That(LongStr(headers["x-first-death-queue"]), Is.EqualTo(queue));
+            Assert.That(LongStr(headers["x-first-death-reason"]), Is.EqualTo("rejected"));
         }
 
         var deaths = Deaths(dead.Properties);
@@ -65,7 +65,7 @@ public sealed class DeadLetterTests : BrokerTestBase
     {
         var channel = await OpenConfirmChannelAsync();
         var (dlx, deadLetters) = await DeclareFanoutDeadLetterTargetAsync(channel);
-        var queue = await DeclareAsync(channel, Args(("x-dead-letter-exchange", dlx)));
+        var queue = await DeclareQueueAsync(channel, Args(("x-dead-letter-exchange", dlx)));
         await PublishAsync(channel, queue, "m1", "m2", "m3");
         var consumer = new CollectingConsumer(channel);
         await channel.BasicConsumeAsync(queue, autoAck: false, consumer);
@@ -89,7 +89,7 @@ public sealed class DeadLetterTests : BrokerTestBase
     {
         var channel = await OpenConfirmChannelAsync();
         var (dlx, deadLetters) = await DeclareFanoutDeadLetterTargetAsync(channel);
-        var queue = await DeclareAsync(channel, Args(("x-dead-letter-exchange", dlx)));
+        var queue = await DeclareQueueAsync(channel, Args(("x-dead-letter-exchange", dlx)));
         await PublishAsync(channel, queue, "m1");
 
         var got = await channel.BasicGetAsync(queue, autoAck: false);
@@ -111,7 +111,7 @@ public sealed class DeadLetterTests : BrokerTestBase
         await channel.ExchangeDeclareAsync(dlx, ExchangeType.Direct);
         var deadLetters = await DeclareQueueAsync(channel, "dlq");
         await channel.QueueBindAsync(deadLetters, dlx, "dead");
-        var queue = await DeclareAsync(channel, Args(("x-dead-letter-exchange", dlx), ("x-dead-letter-routing-key", "dead")));
+        var queue = await DeclareQueueAsync(channel, Args(("x-dead-letter-exchange", dlx), ("x-dead-letter-routing-key", "dead")));
         await channel.QueueBindAsync(queue, source, "orig");
         await channel.BasicPublishAsync(source, "orig", "m"u8.ToArray());
 
@@ -124,7 +124,7 @@ public sealed class DeadLetterTests : BrokerTestBase
         {
             Assert.That(dead!.Exchange, Is.EqualTo(dlx));
             Assert.That(dead.RoutingKey, Is.EqualTo("dead"));
-            Assert.That(Str(dead.BasicProperties.Headers!["x-first-death-exchange"]), Is.EqualTo(source));
+            Assert.That(LongStr(dead.BasicProperties.Headers!["x-first-death-exchange"]), Is.EqualTo(source));
         }
 
         AssertDeath(Deaths(dead!.BasicProperties)[0], count: 1, "rejected", queue, source, ["orig"]);
@@ -135,7 +135,7 @@ public sealed class DeadLetterTests : BrokerTestBase
     {
         var channel = await OpenConfirmChannelAsync();
         var (dlx, deadLetters) = await DeclareFanoutDeadLetterTargetAsync(channel);
-        var queue = await DeclareAsync(channel, Args(("x-dead-letter-exchange", dlx)));
+        var queue = await DeclareQueueAsync(channel, Args(("x-dead-letter-exchange", dlx)));
         var consumer = new CollectingConsumer(channel);
         await channel.BasicConsumeAsync(deadLetters, autoAck: true, consumer);
 
@@ -147,8 +147,8 @@ public sealed class DeadLetterTests : BrokerTestBase
         {
             Assert.That(dead.Properties.IsExpirationPresent(), Is.False, "the expiration property is removed");
             Assert.That(death.Keys, Is.EquivalentTo(FirstDeathKeys.Append("original-expiration")));
-            Assert.That(Str(death.TryGetValue("original-expiration", out var original) ? original : null), Is.EqualTo("100"));
-            Assert.That(Str(dead.Properties.Headers!["x-first-death-reason"]), Is.EqualTo("expired"));
+            Assert.That(LongStr(death.TryGetValue("original-expiration", out var original) ? original : null), Is.EqualTo("100"));
+            Assert.That(LongStr(dead.Properties.Headers!["x-first-death-reason"]), Is.EqualTo("expired"));
         }
 
         AssertDeath(death, count: 1, "expired", queue, string.Empty, [queue]);
@@ -159,7 +159,7 @@ public sealed class DeadLetterTests : BrokerTestBase
     {
         var channel = await OpenConfirmChannelAsync();
         var (dlx, deadLetters) = await DeclareFanoutDeadLetterTargetAsync(channel);
-        var queue = await DeclareAsync(channel, Args(("x-dead-letter-exchange", dlx), ("x-max-length", 1)));
+        var queue = await DeclareQueueAsync(channel, Args(("x-dead-letter-exchange", dlx), ("x-max-length", 1)));
 
         await PublishAsync(channel, queue, "m1", "m2");
 
@@ -167,7 +167,7 @@ public sealed class DeadLetterTests : BrokerTestBase
         Assert.That(await EventuallyAsync(async () => (dead = await channel.BasicGetAsync(deadLetters, autoAck: true)) is not null), Is.True);
         Assert.That(Text(dead!.Body), Is.EqualTo("m1"));
         AssertDeath(Deaths(dead.BasicProperties)[0], count: 1, "maxlen", queue, string.Empty, [queue]);
-        Assert.That(Str(dead.BasicProperties.Headers!["x-first-death-reason"]), Is.EqualTo("maxlen"));
+        Assert.That(LongStr(dead.BasicProperties.Headers!["x-first-death-reason"]), Is.EqualTo("maxlen"));
     }
 
     [Test]
@@ -175,8 +175,8 @@ public sealed class DeadLetterTests : BrokerTestBase
     {
         var channel = await OpenConfirmChannelAsync();
         var q3 = await DeclareQueueAsync(channel, "q3");
-        var q2 = await DeclareAsync(channel, Args(("x-dead-letter-exchange", string.Empty), ("x-dead-letter-routing-key", q3)), "q2");
-        var q1 = await DeclareAsync(channel, Args(("x-dead-letter-exchange", string.Empty), ("x-dead-letter-routing-key", q2)), "q1");
+        var q2 = await DeclareQueueAsync(channel, Args(("x-dead-letter-exchange", string.Empty), ("x-dead-letter-routing-key", q3)), "q2");
+        var q1 = await DeclareQueueAsync(channel, Args(("x-dead-letter-exchange", string.Empty), ("x-dead-letter-routing-key", q2)), "q1");
         await PublishAsync(channel, q1, "m");
 
         await RejectNextAsync(channel, q1);
@@ -190,8 +190,8 @@ public sealed class DeadLetterTests : BrokerTestBase
         using (Assert.EnterMultipleScope())
         {
             Assert.That(dead.RoutingKey, Is.EqualTo(q3));
-            Assert.That(Str(dead.BasicProperties.Headers!["x-first-death-queue"]), Is.EqualTo(q1));
-            Assert.That(Str(dead.BasicProperties.Headers["x-first-death-reason"]), Is.EqualTo("rejected"));
+            Assert.That(LongStr(dead.BasicProperties.Headers!["x-first-death-queue"]), Is.EqualTo(q1));
+            Assert.That(LongStr(dead.BasicProperties.Headers["x-first-death-reason"]), Is.EqualTo("rejected"));
         }
     }
 
@@ -214,7 +214,7 @@ public sealed class DeadLetterTests : BrokerTestBase
         Assert.That(deaths, Has.Count.EqualTo(2), "one entry per queue and reason");
         AssertDeath(deaths[0], count: 2, "rejected", q1, string.Empty, [q1]);
         AssertDeath(deaths[1], count: 1, "rejected", q2, string.Empty, [q2]);
-        Assert.That(Str(dead.BasicProperties.Headers!["x-first-death-queue"]), Is.EqualTo(q1));
+        Assert.That(LongStr(dead.BasicProperties.Headers!["x-first-death-queue"]), Is.EqualTo(q1));
     }
 
     [Test]
@@ -239,7 +239,7 @@ public sealed class DeadLetterTests : BrokerTestBase
         Assert.That(deaths, Has.Count.EqualTo(3));
         AssertDeath(deaths[0], count: 1, "maxlen", q1, string.Empty, [q1]);
         Assert.That(deaths.Skip(1).Select(Summary), Is.EquivalentTo(new List<string> { $"{q1} rejected 1", $"{q2} rejected 1" }));
-        Assert.That(Str(dead.BasicProperties.Headers!["x-first-death-reason"]), Is.EqualTo("rejected"));
+        Assert.That(LongStr(dead.BasicProperties.Headers!["x-first-death-reason"]), Is.EqualTo("rejected"));
     }
 
     /// <summary>
@@ -333,14 +333,14 @@ public sealed class DeadLetterTests : BrokerTestBase
         Assert.That(deaths, Has.Count.EqualTo(2));
         AssertDeath(deaths[0], count: 2, "expired", q2, string.Empty, [q2]);
         AssertDeath(deaths[1], count: 2, "rejected", q1, string.Empty, [q1]);
-        Assert.That(Str(again.BasicProperties.Headers!["x-first-death-reason"]), Is.EqualTo("rejected"));
+        Assert.That(LongStr(again.BasicProperties.Headers!["x-first-death-reason"]), Is.EqualTo("rejected"));
     }
 
     [Test]
     public async Task A_rejected_message_dead_lettered_to_its_own_queue_comes_back_every_time()
     {
         var channel = await OpenConfirmChannelAsync();
-        var queue = await DeclareAsync(channel, Args(("x-dead-letter-exchange", string.Empty)));
+        var queue = await DeclareQueueAsync(channel, Args(("x-dead-letter-exchange", string.Empty)));
         await PublishAsync(channel, queue, "m");
 
         await RejectNextAsync(channel, queue);
@@ -358,7 +358,7 @@ public sealed class DeadLetterTests : BrokerTestBase
         // The cycle check sees the header with this death already added: the first expiry is a cycle.
         var channel = await OpenConfirmChannelAsync();
         var (dlx, witness) = await DeclareFanoutDeadLetterTargetAsync(channel);
-        var queue = await DeclareAsync(channel, Args(("x-message-ttl", 100), ("x-dead-letter-exchange", dlx)));
+        var queue = await DeclareQueueAsync(channel, Args(("x-message-ttl", 100), ("x-dead-letter-exchange", dlx)));
         await channel.QueueBindAsync(queue, dlx, string.Empty);
         await PublishAsync(channel, queue, "m");
 
@@ -374,7 +374,7 @@ public sealed class DeadLetterTests : BrokerTestBase
     public async Task A_missing_dead_letter_exchange_drops_the_message_silently()
     {
         var channel = await OpenConfirmChannelAsync();
-        var queue = await DeclareAsync(channel, Args(("x-dead-letter-exchange", UniqueName("missing"))));
+        var queue = await DeclareQueueAsync(channel, Args(("x-dead-letter-exchange", UniqueName("missing"))));
         await PublishAsync(channel, queue, "m");
 
         await RejectNextAsync(channel, queue);
@@ -402,7 +402,7 @@ public sealed class DeadLetterTests : BrokerTestBase
         var (dlx, first) = await DeclareFanoutDeadLetterTargetAsync(channel);
         var second = await DeclareQueueAsync(channel, "dlq2");
         await channel.QueueBindAsync(second, dlx, string.Empty);
-        var queue = await DeclareAsync(channel, Args(("x-dead-letter-exchange", dlx)));
+        var queue = await DeclareQueueAsync(channel, Args(("x-dead-letter-exchange", dlx)));
         await PublishAsync(channel, queue, "m");
 
         await RejectNextAsync(channel, queue);
@@ -419,14 +419,14 @@ public sealed class DeadLetterTests : BrokerTestBase
         using (Assert.EnterMultipleScope())
         {
             Assert.That(death.TryGetValue("count", out var c) ? c : null, Is.TypeOf<long>().And.EqualTo(count), "count is a long");
-            Assert.That(Str(death.TryGetValue("reason", out var r) ? r : null), Is.EqualTo(reason));
-            Assert.That(Str(death.TryGetValue("queue", out var q) ? q : null), Is.EqualTo(queue));
-            Assert.That(Str(death.TryGetValue("exchange", out var e) ? e : null), Is.EqualTo(exchange));
+            Assert.That(LongStr(death.TryGetValue("reason", out var r) ? r : null), Is.EqualTo(reason));
+            Assert.That(LongStr(death.TryGetValue("queue", out var q) ? q : null), Is.EqualTo(queue));
+            Assert.That(LongStr(death.TryGetValue("exchange", out var e) ? e : null), Is.EqualTo(exchange));
             var keys = death.TryGetValue("routing-keys", out var k) ? k : null;
             Assert.That(keys, Is.InstanceOf<IList<object?>>(), "routing-keys is an array");
             if (keys is IList<object?> list)
             {
-                Assert.That(list.Select(Str), Is.EqualTo(routingKeys));
+                Assert.That(list.Select(LongStr), Is.EqualTo(routingKeys));
             }
 
             var time = death.TryGetValue("time", out var t) ? t : null;
@@ -442,7 +442,7 @@ public sealed class DeadLetterTests : BrokerTestBase
     private static string Summary(object? entry)
     {
         var death = (IDictionary<string, object?>)entry!;
-        return $"{Str(death["queue"])} {Str(death["reason"])} {death["count"]}";
+        return $"{LongStr(death["queue"])} {LongStr(death["reason"])} {death["count"]}";
     }
 
     private static IList<object?> Deaths(IReadOnlyBasicProperties properties)
@@ -459,13 +459,6 @@ public sealed class DeadLetterTests : BrokerTestBase
         await channel.BasicRejectAsync(got.DeliveryTag, requeue: false);
     }
 
-    private static async Task<BasicGetResult> GetEventuallyAsync(IChannel channel, string queue, bool autoAck = true)
-    {
-        BasicGetResult? got = null;
-        Assert.That(await EventuallyAsync(async () => (got = await channel.BasicGetAsync(queue, autoAck)) is not null), Is.True, $"a message in {queue}");
-        return got!;
-    }
-
     private async Task<(string Exchange, string Queue)> DeclareFanoutDeadLetterTargetAsync(IChannel channel)
     {
         var dlx = TrackExchange(UniqueName("dlx"));
@@ -474,21 +467,4 @@ public sealed class DeadLetterTests : BrokerTestBase
         await channel.QueueBindAsync(deadLetters, dlx, string.Empty);
         return (dlx, deadLetters);
     }
-
-    private async Task<IChannel> OpenConfirmChannelAsync()
-    {
-        var connection = await ConnectAsync();
-        return await connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true));
-    }
-
-    private async Task<string> DeclareAsync(IChannel channel, Dictionary<string, object?> arguments, string what = "q")
-    {
-        var name = Track(UniqueName(what));
-        await channel.QueueDeclareAsync(name, durable: false, exclusive: false, autoDelete: false, arguments);
-        return name;
-    }
-
-    private static Dictionary<string, object?> Args(params (string Key, object? Value)[] pairs) => pairs.ToDictionary(p => p.Key, p => p.Value);
-
-    private static string Str(object? value) => value is byte[] bytes ? Encoding.UTF8.GetString(bytes) : throw new AssertionException($"expected a longstr, got {value?.GetType().Name ?? "null"}");
 }

@@ -15,7 +15,7 @@ public sealed class MessageTtlTests : BrokerTestBase
     public async Task Queue_ttl_removes_messages_without_a_consumer()
     {
         var channel = await OpenConfirmChannelAsync();
-        var queue = await DeclareAsync(channel, Args(("x-message-ttl", 100)));
+        var queue = await DeclareQueueAsync(channel, Args(("x-message-ttl", 100)));
 
         await PublishAsync(channel, queue, "m1", "m2", "m3");
 
@@ -27,7 +27,7 @@ public sealed class MessageTtlTests : BrokerTestBase
     public async Task An_expired_message_is_never_delivered_to_a_later_consumer()
     {
         var channel = await OpenConfirmChannelAsync();
-        var queue = await DeclareAsync(channel, Args(("x-message-ttl", 100)));
+        var queue = await DeclareQueueAsync(channel, Args(("x-message-ttl", 100)));
         await PublishAsync(channel, queue, "old");
         Assert.That(await EventuallyAsync(async () => await channel.MessageCountAsync(queue) == 0), Is.True);
 
@@ -44,7 +44,7 @@ public sealed class MessageTtlTests : BrokerTestBase
     public async Task Messages_within_the_queue_ttl_are_delivered()
     {
         var channel = await OpenConfirmChannelAsync();
-        var queue = await DeclareAsync(channel, Args(("x-message-ttl", 60_000)));
+        var queue = await DeclareQueueAsync(channel, Args(("x-message-ttl", 60_000)));
         await PublishAsync(channel, queue, "m1", "m2");
 
         var first = await channel.BasicGetAsync(queue, autoAck: true);
@@ -90,7 +90,7 @@ public sealed class MessageTtlTests : BrokerTestBase
     public async Task The_message_expiration_wins_when_lower_than_the_queue_ttl()
     {
         var channel = await OpenConfirmChannelAsync();
-        var queue = await DeclareAsync(channel, Args(("x-message-ttl", 60_000)));
+        var queue = await DeclareQueueAsync(channel, Args(("x-message-ttl", 60_000)));
 
         await PublishWithAsync(channel, queue, "short", new BasicProperties { Expiration = "100" });
 
@@ -101,7 +101,7 @@ public sealed class MessageTtlTests : BrokerTestBase
     public async Task The_queue_ttl_wins_when_lower_than_the_message_expiration()
     {
         var channel = await OpenConfirmChannelAsync();
-        var queue = await DeclareAsync(channel, Args(("x-message-ttl", 100)));
+        var queue = await DeclareQueueAsync(channel, Args(("x-message-ttl", 100)));
 
         await PublishWithAsync(channel, queue, "long", new BasicProperties { Expiration = "60000" });
 
@@ -113,7 +113,7 @@ public sealed class MessageTtlTests : BrokerTestBase
     {
         var channel = await OpenConfirmChannelAsync();
         var deadLetters = await DeclareQueueAsync(channel, "dlq");
-        var queue = await DeclareAsync(channel, Args(("x-message-ttl", 100), ("x-dead-letter-exchange", ""), ("x-dead-letter-routing-key", deadLetters)));
+        var queue = await DeclareQueueAsync(channel, Args(("x-message-ttl", 100), ("x-dead-letter-exchange", ""), ("x-dead-letter-routing-key", deadLetters)));
         var consumer = new CollectingConsumer(channel);
         await channel.BasicConsumeAsync(deadLetters, autoAck: true, consumer);
 
@@ -125,9 +125,9 @@ public sealed class MessageTtlTests : BrokerTestBase
         {
             Assert.That(delivery.Text, Is.EqualTo("doomed"));
             Assert.That(delivery.RoutingKey, Is.EqualTo(deadLetters));
-            Assert.That(Str(death["reason"]), Is.EqualTo("expired"));
-            Assert.That(Str(death["queue"]), Is.EqualTo(queue));
-            Assert.That(Str(delivery.Properties.Headers["x-first-death-reason"]), Is.EqualTo("expired"));
+            Assert.That(LongStr(death["reason"]), Is.EqualTo("expired"));
+            Assert.That(LongStr(death["queue"]), Is.EqualTo(queue));
+            Assert.That(LongStr(delivery.Properties.Headers["x-first-death-reason"]), Is.EqualTo("expired"));
         }
     }
 
@@ -135,7 +135,7 @@ public sealed class MessageTtlTests : BrokerTestBase
     public async Task A_ttl_of_zero_delivers_to_a_waiting_consumer()
     {
         var channel = await OpenConfirmChannelAsync();
-        var queue = await DeclareAsync(channel, Args(("x-message-ttl", 0)));
+        var queue = await DeclareQueueAsync(channel, Args(("x-message-ttl", 0)));
         var consumer = new CollectingConsumer(channel);
         await channel.BasicConsumeAsync(queue, autoAck: true, consumer);
 
@@ -149,7 +149,7 @@ public sealed class MessageTtlTests : BrokerTestBase
     {
         var channel = await OpenConfirmChannelAsync();
         var deadLetters = await DeclareQueueAsync(channel, "dlq");
-        var queue = await DeclareAsync(channel, Args(("x-message-ttl", 0), ("x-dead-letter-exchange", ""), ("x-dead-letter-routing-key", deadLetters)));
+        var queue = await DeclareQueueAsync(channel, Args(("x-message-ttl", 0), ("x-dead-letter-exchange", ""), ("x-dead-letter-routing-key", deadLetters)));
 
         await PublishAsync(channel, queue, "never");
 
@@ -182,7 +182,7 @@ public sealed class MessageTtlTests : BrokerTestBase
     {
         var connection = await ConnectAsync();
         var channel = await connection.CreateChannelAsync();
-        var queue = await DeclareAsync(channel, Args(("x-message-ttl", 0)));
+        var queue = await DeclareQueueAsync(channel, Args(("x-message-ttl", 0)));
         await channel.BasicQosAsync(0, 1, global: false);
         var consumer = new CollectingConsumer(channel);
         await channel.BasicConsumeAsync(queue, autoAck: false, consumer);
@@ -201,7 +201,7 @@ public sealed class MessageTtlTests : BrokerTestBase
     {
         var channel = await OpenConfirmChannelAsync();
         var deadLetters = await DeclareQueueAsync(channel, "dlq");
-        var queue = await DeclareAsync(channel, Args(("x-message-ttl", 100), ("x-dead-letter-exchange", ""), ("x-dead-letter-routing-key", deadLetters)));
+        var queue = await DeclareQueueAsync(channel, Args(("x-message-ttl", 100), ("x-dead-letter-exchange", ""), ("x-dead-letter-routing-key", deadLetters)));
         await PublishAsync(channel, queue, "m");
         var got = await channel.BasicGetAsync(queue, autoAck: false);
         Assert.That(got, Is.Not.Null);
@@ -213,7 +213,7 @@ public sealed class MessageTtlTests : BrokerTestBase
         Assert.That(await EventuallyAsync(async () => await channel.MessageCountAsync(deadLetters) == 1), Is.True);
         var dead = await channel.BasicGetAsync(deadLetters, autoAck: true);
         var death = (IDictionary<string, object?>)((IList<object?>)dead!.BasicProperties.Headers!["x-death"]!)[0]!;
-        Assert.That(Str(death["reason"]), Is.EqualTo("expired"));
+        Assert.That(LongStr(death["reason"]), Is.EqualTo("expired"));
         Assert.That(await channel.MessageCountAsync(queue), Is.Zero);
     }
 
@@ -221,7 +221,7 @@ public sealed class MessageTtlTests : BrokerTestBase
     public async Task An_unacked_message_does_not_expire_while_its_consumer_holds_it()
     {
         var channel = await OpenConfirmChannelAsync();
-        var queue = await DeclareAsync(channel, Args(("x-message-ttl", 100)));
+        var queue = await DeclareQueueAsync(channel, Args(("x-message-ttl", 100)));
         var consumer = new CollectingConsumer(channel);
         await channel.BasicConsumeAsync(queue, autoAck: false, consumer);
         await PublishAsync(channel, queue, "held");
@@ -246,32 +246,9 @@ public sealed class MessageTtlTests : BrokerTestBase
         var watcher = WatchClose(channel);
 
         await channel.BasicPublishAsync(string.Empty, queue, mandatory: false, new BasicProperties { Expiration = expiration }, "x"u8.ToArray());
-        var reason = await watcher.WaitAsync(Timeout);
-
-        using (Assert.EnterMultipleScope())
-        {
-            Assert.That(reason.ReplyCode, Is.EqualTo(406));
-            Assert.That(reason.ReplyText, Is.EqualTo(text));
-        }
+        await ExpectClosedAsync(watcher, 406, text);
     }
-
-    private async Task<IChannel> OpenConfirmChannelAsync()
-    {
-        var connection = await ConnectAsync();
-        return await connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true));
-    }
-
-    private async Task<string> DeclareAsync(IChannel channel, Dictionary<string, object?> arguments)
-    {
-        var name = Track(UniqueName());
-        await channel.QueueDeclareAsync(name, durable: false, exclusive: false, autoDelete: false, arguments);
-        return name;
-    }
-
-    private static Dictionary<string, object?> Args(params (string Key, object? Value)[] pairs) => pairs.ToDictionary(p => p.Key, p => p.Value);
 
     private static async Task PublishWithAsync(IChannel channel, string queue, string body, BasicProperties properties) =>
         await channel.BasicPublishAsync(string.Empty, queue, mandatory: false, properties, Encoding.UTF8.GetBytes(body));
-
-    private static string Str(object? value) => value is byte[] bytes ? Encoding.UTF8.GetString(bytes) : throw new AssertionException($"expected a longstr, got {value?.GetType().Name ?? "null"}");
 }

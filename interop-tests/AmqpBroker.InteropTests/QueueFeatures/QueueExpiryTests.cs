@@ -98,13 +98,7 @@ public sealed class QueueExpiryTests : BrokerTestBase
         var queue = await DeclareAsync(channel, Expires);
         Assert.That(await EventuallyAsync(async () => await IsGoneAsync(connection, queue)), Is.True);
 
-        var reason = await ExpectOperationInterruptedAsync(() => channel.BasicConsumeAsync(queue, autoAck: true, new CollectingConsumer(channel)));
-
-        using (Assert.EnterMultipleScope())
-        {
-            Assert.That(reason.ReplyCode, Is.EqualTo(404));
-            Assert.That(reason.ReplyText, Is.EqualTo($"NOT_FOUND - no queue '{queue}' in vhost '/'"));
-        }
+        await ExpectClosedAsync(() => channel.BasicConsumeAsync(queue, autoAck: true, new CollectingConsumer(channel)), 404, $"NOT_FOUND - no queue '{queue}' in vhost '/'");
     }
 
     [Test]

@@ -157,13 +157,7 @@ public sealed class SingleActiveConsumerTests : BrokerTestBase
         var channel = await OpenChannelAsync();
         var name = Track(UniqueName());
 
-        var reason = await ExpectOperationInterruptedAsync(() => channel.QueueDeclareAsync(name, false, false, false, new Dictionary<string, object?> { ["x-single-active-consumer"] = value }));
-
-        using (Assert.EnterMultipleScope())
-        {
-            Assert.That(reason.ReplyCode, Is.EqualTo(406));
-            Assert.That(reason.ReplyText, Is.EqualTo($"PRECONDITION_FAILED - invalid arg 'x-single-active-consumer' for queue '{name}' in vhost '/': {{unacceptable_type,{type}}}"));
-        }
+        await ExpectClosedAsync(() => channel.QueueDeclareAsync(name, false, false, false, new Dictionary<string, object?> { ["x-single-active-consumer"] = value }), 406, $"PRECONDITION_FAILED - invalid arg 'x-single-active-consumer' for queue '{name}' in vhost '/': {{unacceptable_type,{type}}}");
     }
 
     private async Task<string> DeclareSingleActiveAsync(IChannel channel)

@@ -180,8 +180,6 @@ public sealed class PolicyTests : SecurityTestBase
         Assert.That(await EventuallyAsync(async () => await _channel.MessageCountAsync(unroutable) == 1), Is.True);
     }
 
-    private static string[] Texts(params string[] texts) => texts;
-
     private string Policy(string name) => _prefix + name;
 
     /// <summary>A policy for every name under this test's prefix.</summary>

@@ -1,6 +1,6 @@
 using AmqpBroker.InteropTests.Support;
 
-namespace AmqpBroker.InteropTests;
+namespace AmqpBroker.InteropTests.Amqp;
 
 /// <summary>channel.open/close, channel errors, and many channels on one connection.</summary>
 [TestFixture]
