@@ -79,8 +79,7 @@ public sealed class ConfirmTests : BrokerTestBase
     {
         var channel = await OpenChannelAsync(Untracked);
         var acks = RecordAcks(channel);
-        var exchange = TrackExchange(UniqueName("fanout"));
-        await channel.ExchangeDeclareAsync(exchange, ExchangeType.Fanout, durable: false, autoDelete: false);
+        var exchange = await DeclareExchangeAsync(channel, ExchangeType.Fanout, durable: false, autoDelete: false, what: "fanout");
         var q1 = await DeclareQueueAsync(channel, "a");
         var q2 = await DeclareQueueAsync(channel, "b");
         await channel.QueueBindAsync(q1, exchange, string.Empty);

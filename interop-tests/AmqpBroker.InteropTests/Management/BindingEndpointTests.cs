@@ -12,8 +12,7 @@ public sealed class BindingEndpointTests : ManagementTestBase
     public async Task Post_binds_an_exchange_to_a_queue_and_Location_names_the_new_binding()
     {
         var channel = await OpenChannelAsync();
-        var exchange = TrackExchange(UniqueName("x"));
-        await channel.ExchangeDeclareAsync(exchange, "direct");
+        var exchange = await DeclareExchangeAsync(channel, "direct");
         var queue = await DeclareQueueAsync(channel);
 
         var path = $"api/bindings/%2F/e/{Segment(exchange)}/q/{Segment(queue)}";
@@ -53,10 +52,8 @@ public sealed class BindingEndpointTests : ManagementTestBase
     public async Task Exchange_to_exchange_bindings_are_created_listed_and_deleted()
     {
         var channel = await OpenChannelAsync();
-        var source = TrackExchange(UniqueName("src"));
-        var destination = TrackExchange(UniqueName("dst"));
-        await channel.ExchangeDeclareAsync(source, "topic");
-        await channel.ExchangeDeclareAsync(destination, "fanout");
+        var source = await DeclareExchangeAsync(channel, "topic", what: "src");
+        var destination = await DeclareExchangeAsync(channel, "fanout", what: "dst");
         var queue = await DeclareQueueAsync(channel);
         await channel.QueueBindAsync(queue, destination, "");
 

@@ -105,10 +105,8 @@ public sealed class DeadLetterTests : BrokerTestBase
     public async Task The_dead_letter_routing_key_replaces_the_key_but_x_death_keeps_the_original()
     {
         var channel = await OpenConfirmChannelAsync();
-        var source = TrackExchange(UniqueName("src"));
-        await channel.ExchangeDeclareAsync(source, ExchangeType.Direct);
-        var dlx = TrackExchange(UniqueName("dlx"));
-        await channel.ExchangeDeclareAsync(dlx, ExchangeType.Direct);
+        var source = await DeclareExchangeAsync(channel, ExchangeType.Direct, what: "src");
+        var dlx = await DeclareExchangeAsync(channel, ExchangeType.Direct, what: "dlx");
         var deadLetters = await DeclareQueueAsync(channel, "dlq");
         await channel.QueueBindAsync(deadLetters, dlx, "dead");
         var queue = await DeclareQueueAsync(channel, Args(("x-dead-letter-exchange", dlx), ("x-dead-letter-routing-key", "dead")));
@@ -283,8 +281,7 @@ public sealed class DeadLetterTests : BrokerTestBase
     public async Task An_automatic_cycle_is_dropped_at_the_queue_it_would_reenter()
     {
         var channel = await OpenConfirmChannelAsync();
-        var loop = TrackExchange(UniqueName("loop"));
-        await channel.ExchangeDeclareAsync(loop, ExchangeType.Fanout);
+        var loop = await DeclareExchangeAsync(channel, ExchangeType.Fanout, what: "loop");
         var q1 = Track(UniqueName("q1"));
         var q2 = Track(UniqueName("q2"));
         await channel.QueueDeclareAsync(q1, false, false, false, Args(("x-message-ttl", 100), ("x-dead-letter-exchange", string.Empty), ("x-dead-letter-routing-key", q2)));

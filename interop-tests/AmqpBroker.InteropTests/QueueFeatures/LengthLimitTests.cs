@@ -205,8 +205,7 @@ public sealed class LengthLimitTests : BrokerTestBase
     public async Task A_nack_for_one_full_queue_does_not_stop_delivery_to_the_others()
     {
         var channel = await OpenConfirmChannelAsync();
-        var fanout = TrackExchange(UniqueName("fanout"));
-        await channel.ExchangeDeclareAsync(fanout, ExchangeType.Fanout);
+        var fanout = await DeclareExchangeAsync(channel, ExchangeType.Fanout, what: "fanout");
         var full = await DeclareQueueAsync(channel, Args(("x-max-length", 0), ("x-overflow", "reject-publish")));
         var open = await DeclareQueueAsync(channel, "open");
         await channel.QueueBindAsync(full, fanout, string.Empty);

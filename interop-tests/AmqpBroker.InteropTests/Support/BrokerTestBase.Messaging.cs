@@ -20,6 +20,15 @@ public abstract partial class BrokerTestBase
         return name;
     }
 
+    /// <summary>Declares an exchange with a unique name (deleted after the test).</summary>
+    protected async Task<string> DeclareExchangeAsync(
+        IChannel channel, string type, bool durable = false, bool autoDelete = false, IDictionary<string, object?>? arguments = null, string what = "x")
+    {
+        var name = TrackExchange(UniqueName(what));
+        await channel.ExchangeDeclareAsync(name, type, durable, autoDelete, arguments);
+        return name;
+    }
+
     /// <summary>An argument table, e.g. <c>Args(("x-max-length", 1), ("x-overflow", "drop-head"))</c>.</summary>
     protected static Dictionary<string, object?> Args(params (string Key, object? Value)[] pairs) => pairs.ToDictionary(p => p.Key, p => p.Value);
 

@@ -126,8 +126,7 @@ public sealed class PublishTests : BrokerTestBase
     public async Task Mandatory_publish_to_an_exchange_without_bindings_is_returned_with_the_exchange_name()
     {
         var channel = await OpenChannelAsync();
-        var exchange = TrackExchange(UniqueName("x"));
-        await channel.ExchangeDeclareAsync(exchange, ExchangeType.Direct, durable: false, autoDelete: false);
+        var exchange = await DeclareExchangeAsync(channel, ExchangeType.Direct, durable: false, autoDelete: false);
         var returned = CaptureReturn(channel);
 
         await channel.BasicPublishAsync(exchange, "rk", mandatory: true, "lost"u8.ToArray());

@@ -56,9 +56,8 @@ public sealed class AlternateExchangeTests : BrokerTestBase
     {
         var channel = await OpenConfirmChannelAsync();
         var returns = CollectReturns(channel);
-        var exchange = TrackExchange(UniqueName("x"));
         var missing = UniqueName("missing-ae");
-        await channel.ExchangeDeclareAsync(exchange, "direct", arguments: new Dictionary<string, object?> { ["alternate-exchange"] = missing });
+        var exchange = await DeclareExchangeAsync(channel, "direct", arguments: Args(("alternate-exchange", missing)));
 
         var dropped = await PublishConfirmedAsync(channel, exchange, "nobody", "dropped");
         var returned = await PublishConfirmedAsync(channel, exchange, "nobody", "returned", mandatory: true);
@@ -92,12 +91,9 @@ public sealed class AlternateExchangeTests : BrokerTestBase
     public async Task Alternate_exchanges_chain()
     {
         var channel = await OpenConfirmChannelAsync();
-        var first = TrackExchange(UniqueName("first"));
-        var second = TrackExchange(UniqueName("second"));
-        var third = TrackExchange(UniqueName("third"));
-        await channel.ExchangeDeclareAsync(third, "fanout");
-        await channel.ExchangeDeclareAsync(second, "direct", arguments: new Dictionary<string, object?> { ["alternate-exchange"] = third });
-        await channel.ExchangeDeclareAsync(first, "direct", arguments: new Dictionary<string, object?> { ["alternate-exchange"] = second });
+        var third = await DeclareExchangeAsync(channel, "fanout", what: "third");
+        var second = await DeclareExchangeAsync(channel, "direct", arguments: Args(("alternate-exchange", third)), what: "second");
+        var first = await DeclareExchangeAsync(channel, "direct", arguments: Args(("alternate-exchange", second)), what: "first");
         var atSecond = await DeclareQueueAsync(channel, "second");
         var atThird = await DeclareQueueAsync(channel, "third");
         await channel.QueueBindAsync(atSecond, second, "s");
@@ -120,8 +116,8 @@ public sealed class AlternateExchangeTests : BrokerTestBase
         var returns = CollectReturns(channel);
         var x1 = TrackExchange(UniqueName("x1"));
         var x2 = TrackExchange(UniqueName("x2"));
-        await channel.ExchangeDeclareAsync(x1, "direct", arguments: new Dictionary<string, object?> { ["alternate-exchange"] = x2 });
-        await channel.ExchangeDeclareAsync(x2, "direct", arguments: new Dictionary<string, object?> { ["alternate-exchange"] = x1 });
+        await channel.ExchangeDeclareAsync(x1, "direct", arguments: Args(("alternate-exchange", x2)));
+        await channel.ExchangeDeclareAsync(x2, "direct", arguments: Args(("alternate-exchange", x1)));
         var queue = await DeclareQueueAsync(channel);
         await channel.QueueBindAsync(queue, x2, "k2");
 
@@ -157,8 +153,7 @@ public sealed class AlternateExchangeTests : BrokerTestBase
     public async Task Adding_an_alternate_exchange_on_redeclare_fails()
     {
         var channel = await OpenChannelAsync();
-        var exchange = TrackExchange(UniqueName("x"));
-        await channel.ExchangeDeclareAsync(exchange, "fanout");
+        var exchange = await DeclareExchangeAsync(channel, "fanout");
 
         await ExpectClosedAsync(() => channel.ExchangeDeclareAsync(
             exchange, "fanout", arguments: new Dictionary<string, object?> { ["alternate-exchange"] = "ae" }), 406, $"PRECONDITION_FAILED - inequivalent arg 'alternate-exchange' for exchange '{exchange}' {InDefaultVhost}: received the value 'ae' of type 'longstr' but current is none");
@@ -172,7 +167,7 @@ public sealed class AlternateExchangeTests : BrokerTestBase
         var exchange = TrackExchange(UniqueName("x"));
         var alternate = TrackExchange(AlternateOf(exchange));
         await channel.ExchangeDeclareAsync(alternate, "fanout");
-        await channel.ExchangeDeclareAsync(exchange, "direct", arguments: new Dictionary<string, object?> { ["alternate-exchange"] = alternate });
+        await channel.ExchangeDeclareAsync(exchange, "direct", arguments: Args(("alternate-exchange", alternate)));
         return (exchange, alternate);
     }
 }

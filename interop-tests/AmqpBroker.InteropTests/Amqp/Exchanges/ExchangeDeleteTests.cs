@@ -15,8 +15,7 @@ public sealed class ExchangeDeleteTests : BrokerTestBase
     {
         var connection = await ConnectAsync();
         var channel = await connection.CreateChannelAsync();
-        var exchange = TrackExchange(UniqueName("x"));
-        await channel.ExchangeDeclareAsync(exchange, "direct");
+        var exchange = await DeclareExchangeAsync(channel, "direct");
         var queue = await DeclareQueueAsync(channel);
         await channel.QueueBindAsync(queue, exchange, "k");
 
@@ -36,11 +35,7 @@ public sealed class ExchangeDeleteTests : BrokerTestBase
     {
         var connection = await ConnectAsync();
         var channel = await connection.CreateChannelAsync();
-        var source = TrackExchange(UniqueName("src"));
-        var destination = TrackExchange(UniqueName("dst"));
-        await channel.ExchangeDeclareAsync(source, "fanout");
-        await channel.ExchangeDeclareAsync(destination, "fanout");
-        await channel.ExchangeBindAsync(destination, source, string.Empty);
+        var (source, destination) = await BindFanoutsAsync(channel);
 
         await channel.ExchangeDeleteAsync(destination, ifUnused: true);
 
@@ -54,8 +49,7 @@ public sealed class ExchangeDeleteTests : BrokerTestBase
     public async Task Deleting_an_exchange_removes_its_bindings()
     {
         var channel = await OpenConfirmChannelAsync();
-        var exchange = TrackExchange(UniqueName("x"));
-        await channel.ExchangeDeclareAsync(exchange, "fanout");
+        var exchange = await DeclareExchangeAsync(channel, "fanout");
         var queue = await DeclareQueueAsync(channel);
         await channel.QueueBindAsync(queue, exchange, string.Empty);
 
@@ -71,8 +65,7 @@ public sealed class ExchangeDeleteTests : BrokerTestBase
     {
         var channel = await OpenConfirmChannelAsync();
         var queue = await DeclareQueueAsync(channel);
-        var exchange = TrackExchange(UniqueName("ex"));
-        await channel.ExchangeDeclareAsync(exchange, ExchangeType.Direct, durable: false, autoDelete: false);
+        var exchange = await DeclareExchangeAsync(channel, ExchangeType.Direct, durable: false, autoDelete: false, what: "ex");
         await channel.QueueBindAsync(queue, exchange, "red");
 
         await channel.BasicPublishAsync(exchange, "red", Encoding.UTF8.GetBytes("1"));
@@ -116,9 +109,8 @@ public sealed class ExchangeDeleteTests : BrokerTestBase
     {
         var connection = await ConnectAsync();
         var channel = await connection.CreateChannelAsync();
-        var exchange = TrackExchange(UniqueName("ad"));
+        var exchange = await DeclareExchangeAsync(channel, "fanout", autoDelete: true, what: "ad");
 
-        await channel.ExchangeDeclareAsync(exchange, "fanout", autoDelete: true);
         await channel.CloseAsync();
         await Task.Delay(QuietPeriod);
 
@@ -130,8 +122,7 @@ public sealed class ExchangeDeleteTests : BrokerTestBase
     {
         var connection = await ConnectAsync();
         var channel = await connection.CreateChannelAsync();
-        var exchange = TrackExchange(UniqueName("ad"));
-        await channel.ExchangeDeclareAsync(exchange, "direct", autoDelete: true);
+        var exchange = await DeclareExchangeAsync(channel, "direct", autoDelete: true, what: "ad");
         var queue = await DeclareQueueAsync(channel);
         await channel.QueueBindAsync(queue, exchange, "a");
         await channel.QueueBindAsync(queue, exchange, "b");
@@ -148,8 +139,7 @@ public sealed class ExchangeDeleteTests : BrokerTestBase
     {
         var connection = await ConnectAsync();
         var channel = await connection.CreateChannelAsync();
-        var exchange = TrackExchange(UniqueName("ad"));
-        await channel.ExchangeDeclareAsync(exchange, "fanout", autoDelete: true);
+        var exchange = await DeclareExchangeAsync(channel, "fanout", autoDelete: true, what: "ad");
         var queue = await DeclareQueueAsync(channel);
         await channel.QueueBindAsync(queue, exchange, string.Empty);
 
@@ -163,11 +153,7 @@ public sealed class ExchangeDeleteTests : BrokerTestBase
     {
         var connection = await ConnectAsync();
         var channel = await connection.CreateChannelAsync();
-        var source = TrackExchange(UniqueName("ad"));
-        var destination = TrackExchange(UniqueName("dst"));
-        await channel.ExchangeDeclareAsync(source, "fanout", autoDelete: true);
-        await channel.ExchangeDeclareAsync(destination, "fanout");
-        await channel.ExchangeBindAsync(destination, source, string.Empty);
+        var (source, destination) = await BindFanoutsAsync(channel, autoDeleteSource: true);
 
         await channel.ExchangeUnbindAsync(destination, source, string.Empty);
 
@@ -180,11 +166,7 @@ public sealed class ExchangeDeleteTests : BrokerTestBase
     {
         var connection = await ConnectAsync();
         var channel = await connection.CreateChannelAsync();
-        var source = TrackExchange(UniqueName("src"));
-        var destination = TrackExchange(UniqueName("ad"));
-        await channel.ExchangeDeclareAsync(source, "fanout");
-        await channel.ExchangeDeclareAsync(destination, "fanout", autoDelete: true);
-        await channel.ExchangeBindAsync(destination, source, string.Empty);
+        var (source, destination) = await BindFanoutsAsync(channel, autoDeleteDestination: true);
 
         await channel.ExchangeUnbindAsync(destination, source, string.Empty);
         await Task.Delay(QuietPeriod);
@@ -197,14 +179,19 @@ public sealed class ExchangeDeleteTests : BrokerTestBase
     {
         var connection = await ConnectAsync();
         var channel = await connection.CreateChannelAsync();
-        var source = TrackExchange(UniqueName("ad"));
-        var destination = TrackExchange(UniqueName("dst"));
-        await channel.ExchangeDeclareAsync(source, "fanout", autoDelete: true);
-        await channel.ExchangeDeclareAsync(destination, "fanout");
-        await channel.ExchangeBindAsync(destination, source, string.Empty);
+        var (source, destination) = await BindFanoutsAsync(channel, autoDeleteSource: true);
 
         await channel.ExchangeDeleteAsync(destination);
 
         Assert.That(await EventuallyAsync(async () => !await ExchangeExistsAsync(connection, source)), Is.True);
+    }
+
+    /// <summary>Two fanout exchanges, the destination bound to the source.</summary>
+    private async Task<(string Source, string Destination)> BindFanoutsAsync(IChannel channel, bool autoDeleteSource = false, bool autoDeleteDestination = false)
+    {
+        var source = await DeclareExchangeAsync(channel, "fanout", autoDelete: autoDeleteSource, what: "src");
+        var destination = await DeclareExchangeAsync(channel, "fanout", autoDelete: autoDeleteDestination, what: "dst");
+        await channel.ExchangeBindAsync(destination, source, string.Empty);
+        return (source, destination);
     }
 }

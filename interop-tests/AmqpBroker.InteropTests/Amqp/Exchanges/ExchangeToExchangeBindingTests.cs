@@ -10,10 +10,8 @@ public sealed class ExchangeToExchangeBindingTests : BrokerTestBase
     public async Task An_exchange_binding_routes_from_source_to_destination_and_unbind_stops_it()
     {
         var channel = await OpenConfirmChannelAsync();
-        var source = TrackExchange(UniqueName("src"));
-        var destination = TrackExchange(UniqueName("dst"));
-        await channel.ExchangeDeclareAsync(source, "direct");
-        await channel.ExchangeDeclareAsync(destination, "topic");
+        var source = await DeclareExchangeAsync(channel, "direct", what: "src");
+        var destination = await DeclareExchangeAsync(channel, "topic", what: "dst");
         await channel.ExchangeBindAsync(destination, source, "a.b");
         var queue = await DeclareQueueAsync(channel);
         await channel.QueueBindAsync(queue, destination, "a.*");
@@ -54,10 +52,8 @@ public sealed class ExchangeToExchangeBindingTests : BrokerTestBase
     public async Task A_loop_of_exchange_bindings_delivers_each_message_once()
     {
         var channel = await OpenConfirmChannelAsync();
-        var x1 = TrackExchange(UniqueName("x1"));
-        var x2 = TrackExchange(UniqueName("x2"));
-        await channel.ExchangeDeclareAsync(x1, "fanout");
-        await channel.ExchangeDeclareAsync(x2, "fanout");
+        var x1 = await DeclareExchangeAsync(channel, "fanout", what: "x1");
+        var x2 = await DeclareExchangeAsync(channel, "fanout", what: "x2");
         await channel.ExchangeBindAsync(x2, x1, string.Empty);
         await channel.ExchangeBindAsync(x1, x2, string.Empty);
         var q1 = await DeclareQueueAsync(channel, "q1");
@@ -79,8 +75,7 @@ public sealed class ExchangeToExchangeBindingTests : BrokerTestBase
     public async Task An_exchange_bound_to_itself_routes_once()
     {
         var channel = await OpenConfirmChannelAsync();
-        var exchange = TrackExchange(UniqueName("x"));
-        await channel.ExchangeDeclareAsync(exchange, "fanout");
+        var exchange = await DeclareExchangeAsync(channel, "fanout");
         await channel.ExchangeBindAsync(exchange, exchange, string.Empty);
         var queue = await DeclareQueueAsync(channel);
         await channel.QueueBindAsync(queue, exchange, string.Empty);
@@ -94,12 +89,9 @@ public sealed class ExchangeToExchangeBindingTests : BrokerTestBase
     public async Task A_queue_reached_by_several_paths_gets_one_copy()
     {
         var channel = await OpenConfirmChannelAsync();
-        var top = TrackExchange(UniqueName("top"));
-        var left = TrackExchange(UniqueName("left"));
-        var right = TrackExchange(UniqueName("right"));
-        await channel.ExchangeDeclareAsync(top, "topic");
-        await channel.ExchangeDeclareAsync(left, "fanout");
-        await channel.ExchangeDeclareAsync(right, "direct");
+        var top = await DeclareExchangeAsync(channel, "topic", what: "top");
+        var left = await DeclareExchangeAsync(channel, "fanout", what: "left");
+        var right = await DeclareExchangeAsync(channel, "direct", what: "right");
         await channel.ExchangeBindAsync(left, top, "a.*");
         await channel.ExchangeBindAsync(left, top, "#");
         await channel.ExchangeBindAsync(right, top, "a.b");
@@ -119,8 +111,7 @@ public sealed class ExchangeToExchangeBindingTests : BrokerTestBase
     {
         var connection = await ConnectAsync();
         var channel = await connection.CreateChannelAsync();
-        var existing = TrackExchange(UniqueName("x"));
-        await channel.ExchangeDeclareAsync(existing, "fanout");
+        var existing = await DeclareExchangeAsync(channel, "fanout");
         var missing = UniqueName("missing");
 
         await ExpectClosedAsync(() => channel.ExchangeBindAsync(existing, missing, string.Empty), 404, $"NOT_FOUND - no exchange '{missing}' {InDefaultVhost}");
@@ -132,10 +123,8 @@ public sealed class ExchangeToExchangeBindingTests : BrokerTestBase
     public async Task Exchange_unbind_of_a_binding_or_exchange_that_does_not_exist_succeeds()
     {
         var channel = await OpenChannelAsync();
-        var source = TrackExchange(UniqueName("src"));
-        var destination = TrackExchange(UniqueName("dst"));
-        await channel.ExchangeDeclareAsync(source, "direct");
-        await channel.ExchangeDeclareAsync(destination, "direct");
+        var source = await DeclareExchangeAsync(channel, "direct", what: "src");
+        var destination = await DeclareExchangeAsync(channel, "direct", what: "dst");
 
         await channel.ExchangeUnbindAsync(destination, source, "never-bound");
         await channel.ExchangeUnbindAsync(UniqueName("missing"), source, "k");

@@ -30,9 +30,8 @@ public sealed class InternalExchangeTests : BrokerTestBase
     {
         var channel = await OpenConfirmChannelAsync();
         var inner = TrackExchange(UniqueName("internal"));
-        var outer = TrackExchange(UniqueName("outer"));
+        var outer = await DeclareExchangeAsync(channel, "fanout", what: "outer");
         Assert.That(await RawExchangeDeclareAsync(inner, "direct", isInternal: true), Is.EqualTo((200, string.Empty)));
-        await channel.ExchangeDeclareAsync(outer, "fanout");
         await channel.ExchangeBindAsync(inner, outer, string.Empty);
         var queue = await DeclareQueueAsync(channel);
         await channel.QueueBindAsync(queue, inner, "k");

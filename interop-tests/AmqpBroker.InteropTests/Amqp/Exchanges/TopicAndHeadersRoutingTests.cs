@@ -67,7 +67,7 @@ public sealed class TopicAndHeadersRoutingTests : BrokerTestBase
     [TestCase("a*", "ab", false)]
     public async Task Topic_pattern(string bindingKey, string routingKey, bool routed)
     {
-        var (channel, exchange) = await DeclareExchangeAsync("topic");
+        var (channel, exchange) = await ChannelWithExchangeAsync("topic");
         var queue = await DeclareQueueAsync(channel);
         await channel.QueueBindAsync(queue, exchange, bindingKey);
 
@@ -79,7 +79,7 @@ public sealed class TopicAndHeadersRoutingTests : BrokerTestBase
     [Test]
     public async Task Overlapping_topic_bindings_deliver_one_copy_per_queue()
     {
-        var (channel, exchange) = await DeclareExchangeAsync("topic");
+        var (channel, exchange) = await ChannelWithExchangeAsync("topic");
         var both = await DeclareQueueAsync(channel, "both");
         var stars = await DeclareQueueAsync(channel, "stars");
         var none = await DeclareQueueAsync(channel, "none");
@@ -104,7 +104,7 @@ public sealed class TopicAndHeadersRoutingTests : BrokerTestBase
     [Test]
     public async Task Unbinding_one_of_several_topic_patterns_keeps_the_others()
     {
-        var (channel, exchange) = await DeclareExchangeAsync("topic");
+        var (channel, exchange) = await ChannelWithExchangeAsync("topic");
         var queue = await DeclareQueueAsync(channel);
         await channel.QueueBindAsync(queue, exchange, "a.*");
         await channel.QueueBindAsync(queue, exchange, "#.b");
@@ -209,7 +209,7 @@ public sealed class TopicAndHeadersRoutingTests : BrokerTestBase
     [TestCaseSource(nameof(HeadersCases))]
     public async Task Headers_match(Dictionary<string, object?> bindingArguments, Dictionary<string, object?>? headers, bool routed)
     {
-        var (channel, exchange) = await DeclareExchangeAsync("headers");
+        var (channel, exchange) = await ChannelWithExchangeAsync("headers");
         var queue = await DeclareQueueAsync(channel);
         await channel.QueueBindAsync(queue, exchange, string.Empty, bindingArguments);
 
@@ -221,7 +221,7 @@ public sealed class TopicAndHeadersRoutingTests : BrokerTestBase
     [Test]
     public async Task The_headers_exchange_ignores_the_routing_key()
     {
-        var (channel, exchange) = await DeclareExchangeAsync("headers");
+        var (channel, exchange) = await ChannelWithExchangeAsync("headers");
         var queue = await DeclareQueueAsync(channel);
         await channel.QueueBindAsync(queue, exchange, "some-key", T("a", "1"));
 
@@ -233,7 +233,7 @@ public sealed class TopicAndHeadersRoutingTests : BrokerTestBase
     [Test]
     public async Task A_queue_matched_by_several_headers_bindings_gets_one_copy()
     {
-        var (channel, exchange) = await DeclareExchangeAsync("headers");
+        var (channel, exchange) = await ChannelWithExchangeAsync("headers");
         var queue = await DeclareQueueAsync(channel);
         await channel.QueueBindAsync(queue, exchange, string.Empty, T("x-match", "any", "a", "1"));
         await channel.QueueBindAsync(queue, exchange, string.Empty, T("x-match", "all", "b", "2"));
@@ -264,7 +264,7 @@ public sealed class TopicAndHeadersRoutingTests : BrokerTestBase
     [TestCase("", "PRECONDITION_FAILED - Invalid x-match field value <<>>; expected all, any, all-with-x, or any-with-x")]
     public async Task An_invalid_x_match_value_is_refused_at_bind(string mode, string text)
     {
-        var (channel, exchange) = await DeclareExchangeAsync("headers");
+        var (channel, exchange) = await ChannelWithExchangeAsync("headers");
         var queue = await DeclareQueueAsync(channel);
 
         await ExpectClosedAsync(() => channel.QueueBindAsync(queue, exchange, string.Empty, T("x-match", mode, "a", "1")), 406, text);
@@ -294,7 +294,7 @@ public sealed class TopicAndHeadersRoutingTests : BrokerTestBase
     [TestCaseSource(nameof(NonStringXMatches))]
     public async Task An_x_match_that_is_not_a_string_is_refused_at_bind(object? value, string printed)
     {
-        var (channel, exchange) = await DeclareExchangeAsync("headers");
+        var (channel, exchange) = await ChannelWithExchangeAsync("headers");
         var queue = await DeclareQueueAsync(channel);
 
         await ExpectClosedAsync(() => channel.QueueBindAsync(queue, exchange, string.Empty, T("x-match", value)), 406, $"PRECONDITION_FAILED - Invalid x-match field type {printed}; expected longstr");
@@ -303,7 +303,7 @@ public sealed class TopicAndHeadersRoutingTests : BrokerTestBase
     [Test]
     public async Task An_x_match_is_not_validated_by_other_exchange_types()
     {
-        var (channel, exchange) = await DeclareExchangeAsync("direct");
+        var (channel, exchange) = await ChannelWithExchangeAsync("direct");
         var queue = await DeclareQueueAsync(channel);
 
         await channel.QueueBindAsync(queue, exchange, "k", T("x-match", "foo"));
@@ -331,11 +331,10 @@ public sealed class TopicAndHeadersRoutingTests : BrokerTestBase
 
     private readonly Dictionary<IChannel, AckWatcher> _acks = [];
 
-    private async Task<(IChannel Channel, string Exchange)> DeclareExchangeAsync(string type)
+    private async Task<(IChannel Channel, string Exchange)> ChannelWithExchangeAsync(string type)
     {
         var channel = await ConfirmChannelAsync();
-        var exchange = TrackExchange(UniqueName("x"));
-        await channel.ExchangeDeclareAsync(exchange, type);
+        var exchange = await DeclareExchangeAsync(channel, type);
         return (channel, exchange);
     }
 

@@ -41,8 +41,7 @@ public sealed class QueueBindingTests : BrokerTestBase
     public async Task Binding_twice_is_one_binding_and_unbind_removes_it()
     {
         var channel = await OpenConfirmChannelAsync();
-        var exchange = TrackExchange(UniqueName("x"));
-        await channel.ExchangeDeclareAsync(exchange, "direct");
+        var exchange = await DeclareExchangeAsync(channel, "direct");
         var queue = await DeclareQueueAsync(channel);
         await channel.QueueBindAsync(queue, exchange, "k");
         await channel.QueueBindAsync(queue, exchange, "k");
@@ -59,8 +58,7 @@ public sealed class QueueBindingTests : BrokerTestBase
     public async Task Bindings_differing_only_in_arguments_are_separate()
     {
         var channel = await OpenConfirmChannelAsync();
-        var exchange = TrackExchange(UniqueName("x"));
-        await channel.ExchangeDeclareAsync(exchange, "direct");
+        var exchange = await DeclareExchangeAsync(channel, "direct");
         var queue = await DeclareQueueAsync(channel);
         await channel.QueueBindAsync(queue, exchange, "k", new Dictionary<string, object?> { ["n"] = 1 });
         await channel.QueueBindAsync(queue, exchange, "k", new Dictionary<string, object?> { ["n"] = 2 });

@@ -172,8 +172,7 @@ public sealed class QueueDeclareTests : BrokerTestBase
     public async Task A_blank_queue_name_means_the_queue_last_declared_on_the_channel()
     {
         var channel = await OpenConfirmChannelAsync();
-        var exchange = TrackExchange(UniqueName("x"));
-        await channel.ExchangeDeclareAsync(exchange, "fanout");
+        var exchange = await DeclareExchangeAsync(channel, "fanout");
         var ok = await channel.QueueDeclareAsync(string.Empty, durable: false, exclusive: true, autoDelete: false);
         Track(ok.QueueName);
 
