@@ -221,8 +221,7 @@ public sealed class ConnectionExtensionTests : BrokerTestBase
         Host!.Broker.Alarm.Raise("low on disk");
         try
         {
-            var consumer = new CollectingConsumer(channel);
-            await channel.BasicConsumeAsync(queue, autoAck: false, consumer);
+            var consumer = await ConsumeAsync(channel, queue);
             var delivery = await consumer.NextAsync(Timeout);
             await channel.BasicAckAsync(delivery.DeliveryTag, multiple: false);
             Assert.That(await EventuallyAsync(async () => await setup.MessageCountAsync(queue) == 0 && await setup.ConsumerCountAsync(queue) == 1), Is.True);

@@ -64,8 +64,7 @@ public sealed class QueueEndpointTests : ManagementTestBase
         var queue = await DeclareQueueAsync(channel);
         await PublishAsync(channel, queue, "a", "b", "c");
         await channel.BasicQosAsync(0, 1, false);
-        var consumer = new CollectingConsumer(channel);
-        await channel.BasicConsumeAsync(queue, autoAck: false, consumer);
+        var consumer = await ConsumeAsync(channel, queue);
 
         var listed = await EventuallyJsonAsync("api/queues/%2F", list => Find(list, queue)?["messages_unacknowledged"]?.GetValue<long>() == 1, "one message is unacked");
         var item = Find(listed, queue)!;

@@ -26,8 +26,7 @@ public sealed class DeadLetterTests : DeadLetterTestBase
             Headers = new Dictionary<string, object?> { ["app"] = "kept" },
         };
         await channel.BasicPublishAsync(string.Empty, queue, mandatory: false, properties, "body"u8.ToArray());
-        var consumer = new CollectingConsumer(channel);
-        await channel.BasicConsumeAsync(deadLetters, autoAck: true, consumer);
+        var consumer = await ConsumeAsync(channel, deadLetters, autoAck: true);
 
         var got = await channel.BasicGetAsync(queue, autoAck: false);
         Assert.That(got, Is.Not.Null);
@@ -65,8 +64,7 @@ public sealed class DeadLetterTests : DeadLetterTestBase
         var (dlx, deadLetters) = await DeclareFanoutDeadLetterTargetAsync(channel);
         var queue = await DeclareQueueAsync(channel, Args(("x-dead-letter-exchange", dlx)));
         await PublishAsync(channel, queue, "m1", "m2", "m3");
-        var consumer = new CollectingConsumer(channel);
-        await channel.BasicConsumeAsync(queue, autoAck: false, consumer);
+        var consumer = await ConsumeAsync(channel, queue);
         var deliveries = await consumer.TakeAsync(3, Timeout);
 
         await channel.BasicNackAsync(deliveries[^1].DeliveryTag, multiple: true, requeue: false);
@@ -132,8 +130,7 @@ public sealed class DeadLetterTests : DeadLetterTestBase
         var channel = await OpenConfirmChannelAsync();
         var (dlx, deadLetters) = await DeclareFanoutDeadLetterTargetAsync(channel);
         var queue = await DeclareQueueAsync(channel, Args(("x-dead-letter-exchange", dlx)));
-        var consumer = new CollectingConsumer(channel);
-        await channel.BasicConsumeAsync(deadLetters, autoAck: true, consumer);
+        var consumer = await ConsumeAsync(channel, deadLetters, autoAck: true);
 
         await channel.BasicPublishAsync(string.Empty, queue, mandatory: false, new BasicProperties { Expiration = "100" }, "m"u8.ToArray());
         var dead = await consumer.NextAsync(Timeout);

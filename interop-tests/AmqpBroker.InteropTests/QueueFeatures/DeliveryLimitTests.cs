@@ -110,8 +110,7 @@ public sealed class DeliveryLimitTests : BrokerTestBase
         for (var attempt = 0; attempt < 2; attempt++)
         {
             var channel = await connection.CreateChannelAsync();
-            var consumer = new CollectingConsumer(channel);
-            await channel.BasicConsumeAsync(queue, autoAck: false, consumer);
+            var consumer = await ConsumeAsync(channel, queue);
             await consumer.NextAsync(Timeout);
             await channel.CloseAsync();
         }

@@ -45,8 +45,7 @@ public sealed class LengthLimitTests : BrokerTestBase
         await PublishAsync(channel, queue, "dropped");
         Assert.That(await EventuallyAsync(async () => await channel.MessageCountAsync(queue) == 0), Is.True);
 
-        var consumer = new CollectingConsumer(channel);
-        await channel.BasicConsumeAsync(queue, autoAck: true, consumer);
+        var consumer = await ConsumeAsync(channel, queue, autoAck: true);
         await PublishAsync(channel, queue, "delivered");
 
         Assert.That((await consumer.NextAsync(Timeout)).Text, Is.EqualTo("delivered"));

@@ -31,8 +31,7 @@ public sealed class MessageTtlTests : BrokerTestBase
         await PublishAsync(channel, queue, "old");
         Assert.That(await EventuallyAsync(async () => await channel.MessageCountAsync(queue) == 0), Is.True);
 
-        var consumer = new CollectingConsumer(channel);
-        await channel.BasicConsumeAsync(queue, autoAck: true, consumer);
+        var consumer = await ConsumeAsync(channel, queue, autoAck: true);
         await PublishAsync(channel, queue, "new");
 
         var delivery = await consumer.NextAsync(Timeout);
@@ -78,8 +77,7 @@ public sealed class MessageTtlTests : BrokerTestBase
         await PublishAsync(channel, queue, "last");
         await Task.Delay(QuietPeriod);
 
-        var consumer = new CollectingConsumer(channel);
-        await channel.BasicConsumeAsync(queue, autoAck: true, consumer);
+        var consumer = await ConsumeAsync(channel, queue, autoAck: true);
 
         var deliveries = await consumer.TakeAsync(2, Timeout);
         Assert.That(deliveries.Select(d => d.Text), Is.EqualTo(new List<string> { "first", "last" }));
@@ -114,8 +112,7 @@ public sealed class MessageTtlTests : BrokerTestBase
         var channel = await OpenConfirmChannelAsync();
         var deadLetters = await DeclareQueueAsync(channel, "dlq");
         var queue = await DeclareQueueAsync(channel, Args(("x-message-ttl", 100), ("x-dead-letter-exchange", ""), ("x-dead-letter-routing-key", deadLetters)));
-        var consumer = new CollectingConsumer(channel);
-        await channel.BasicConsumeAsync(deadLetters, autoAck: true, consumer);
+        var consumer = await ConsumeAsync(channel, deadLetters, autoAck: true);
 
         await PublishAsync(channel, queue, "doomed");
 
@@ -136,8 +133,7 @@ public sealed class MessageTtlTests : BrokerTestBase
     {
         var channel = await OpenConfirmChannelAsync();
         var queue = await DeclareQueueAsync(channel, Args(("x-message-ttl", 0)));
-        var consumer = new CollectingConsumer(channel);
-        await channel.BasicConsumeAsync(queue, autoAck: true, consumer);
+        var consumer = await ConsumeAsync(channel, queue, autoAck: true);
 
         await PublishAsync(channel, queue, "now");
 
@@ -155,8 +151,7 @@ public sealed class MessageTtlTests : BrokerTestBase
 
         Assert.That(await EventuallyAsync(async () => await channel.MessageCountAsync(deadLetters) == 1), Is.True, "dead-lettered as expired");
         Assert.That(await channel.MessageCountAsync(queue), Is.Zero);
-        var consumer = new CollectingConsumer(channel);
-        await channel.BasicConsumeAsync(queue, autoAck: true, consumer);
+        var consumer = await ConsumeAsync(channel, queue, autoAck: true);
         Assert.That(await consumer.AnyWithinAsync(QuietPeriod), Is.False);
     }
 
@@ -169,8 +164,7 @@ public sealed class MessageTtlTests : BrokerTestBase
         await PublishWithAsync(channel, queue, "nobody there", new BasicProperties { Expiration = "0" });
         Assert.That(await EventuallyAsync(async () => await channel.MessageCountAsync(queue) == 0), Is.True);
 
-        var consumer = new CollectingConsumer(channel);
-        await channel.BasicConsumeAsync(queue, autoAck: true, consumer);
+        var consumer = await ConsumeAsync(channel, queue, autoAck: true);
         await PublishWithAsync(channel, queue, "taken", new BasicProperties { Expiration = "0" });
 
         Assert.That((await consumer.NextAsync(Timeout)).Text, Is.EqualTo("taken"));
@@ -184,8 +178,7 @@ public sealed class MessageTtlTests : BrokerTestBase
         var channel = await connection.CreateChannelAsync();
         var queue = await DeclareQueueAsync(channel, Args(("x-message-ttl", 0)));
         await channel.BasicQosAsync(0, 1, global: false);
-        var consumer = new CollectingConsumer(channel);
-        await channel.BasicConsumeAsync(queue, autoAck: false, consumer);
+        var consumer = await ConsumeAsync(channel, queue);
 
         await PublishAsync(channel, queue, "m1", "m2");
         var first = await consumer.NextAsync(Timeout);
@@ -222,8 +215,7 @@ public sealed class MessageTtlTests : BrokerTestBase
     {
         var channel = await OpenConfirmChannelAsync();
         var queue = await DeclareQueueAsync(channel, Args(("x-message-ttl", 100)));
-        var consumer = new CollectingConsumer(channel);
-        await channel.BasicConsumeAsync(queue, autoAck: false, consumer);
+        var consumer = await ConsumeAsync(channel, queue);
         await PublishAsync(channel, queue, "held");
         var delivery = await consumer.NextAsync(Timeout);
         await Task.Delay(QuietPeriod);

@@ -96,8 +96,7 @@ public sealed class PriorityTests : BrokerTestBase
         var queue = await DeclareAsync(channel, 10);
         await PublishAsync(channel, queue, ("a1", 1), ("b1", 1));
         await channel.BasicQosAsync(0, 1, global: false);
-        var consumer = new CollectingConsumer(channel);
-        await channel.BasicConsumeAsync(queue, autoAck: false, consumer);
+        var consumer = await ConsumeAsync(channel, queue);
 
         var first = await consumer.NextAsync(Timeout);
         await PublishAsync(channel, queue, ("c9", 9));
@@ -116,9 +115,7 @@ public sealed class PriorityTests : BrokerTestBase
         var channel = await OpenConfirmChannelAsync();
         var queue = await DeclareAsync(channel, 3);
         await PublishAsync(channel, queue, ("a0", 0), ("b3", 3), ("c2", 2), ("d3", 3), ("e1", 1));
-        var consumer = new CollectingConsumer(channel);
-
-        await channel.BasicConsumeAsync(queue, autoAck: true, consumer);
+        var consumer = await ConsumeAsync(channel, queue, autoAck: true);
         var deliveries = await consumer.TakeAsync(5, Timeout);
 
         Assert.That(deliveries.Select(d => d.Text), Is.EqualTo(new List<string> { "b3", "d3", "c2", "e1", "a0" }));

@@ -144,6 +144,24 @@ public abstract partial class BrokerTestBase
         return consumer;
     }
 
+    /// <summary>
+    /// A manual-ack <see cref="CollectingConsumer"/> on a new channel of <paramref name="connection"/>, with a
+    /// per-consumer prefetch on that channel (0: none) and these consume arguments.
+    /// </summary>
+    protected static async Task<(CollectingConsumer Consumer, IChannel Channel, string Tag)> ConsumeOnNewChannelAsync(
+        IConnection connection, string queue, ushort prefetch = 0, IDictionary<string, object?>? arguments = null)
+    {
+        var channel = await connection.CreateChannelAsync();
+        if (prefetch > 0)
+        {
+            await channel.BasicQosAsync(0, prefetch, global: false);
+        }
+
+        var consumer = new CollectingConsumer(channel);
+        var tag = await channel.BasicConsumeAsync(queue, autoAck: false, string.Empty, noLocal: false, exclusive: false, arguments, consumer);
+        return (consumer, channel, tag);
+    }
+
     protected static string Text(ReadOnlyMemory<byte> body) => Encoding.UTF8.GetString(body.Span);
 
     /// <summary>A header or argument value that must be a longstr (RabbitMQ.Client reads those as bytes), as text.</summary>

@@ -73,8 +73,7 @@ public sealed class AcknowledgementTests : BrokerTestBase
         var queue = await DeclareQueueAsync(channel);
         await PublishAsync(channel, queue, [.. Enumerable.Range(0, 10).Select(i => $"m{i}")]);
 
-        var consumer = new CollectingConsumer(channel);
-        await channel.BasicConsumeAsync(queue, autoAck: false, consumer);
+        var consumer = await ConsumeAsync(channel, queue);
         var deliveries = await consumer.TakeAsync(10, Timeout);
         Assert.That(deliveries.Select(d => (d.DeliveryTag, d.Text, d.Redelivered)), Is.EqualTo(Enumerable.Range(0, 10).Select(i => ((ulong)(i + 1), $"m{i}", false))));
         Assert.That(await consumer.AnyWithinAsync(QuietPeriod), Is.False, "ten messages, ten deliveries");
@@ -201,8 +200,7 @@ public sealed class AcknowledgementTests : BrokerTestBase
         await channel.BasicAckAsync(0, multiple: true);
 
         Assert.That(await EventuallyAsync(async () => await channel.MessageCountAsync(queue) == 2), Is.True);
-        var consumer = new CollectingConsumer(channel);
-        await channel.BasicConsumeAsync(queue, autoAck: true, consumer);
+        var consumer = await ConsumeAsync(channel, queue, autoAck: true);
         var again = await consumer.TakeAsync(2, Timeout);
         using (Assert.EnterMultipleScope())
         {

@@ -223,8 +223,7 @@ public sealed class ConsumeTests : BrokerTestBase
 
         await channel.BasicCancelAsync("ex");
         var other = await OpenChannelAsync();
-        var next = new CollectingConsumer(other);
-        await other.BasicConsumeAsync(queue, autoAck: true, next);
+        var next = await ConsumeAsync(other, queue, autoAck: true);
         await PublishAsync(channel, queue, "3");
 
         Assert.That((await next.NextAsync(Timeout)).Text, Is.EqualTo("3"));
@@ -264,8 +263,7 @@ public sealed class ConsumeTests : BrokerTestBase
 
         var fromGet = await channel.BasicGetAsync(queue, autoAck: false);
         Assert.That(fromGet is null ? null : Text(fromGet.Body), Is.EqualTo("first"));
-        var consumer = new CollectingConsumer(channel);
-        await channel.BasicConsumeAsync(queue, autoAck: false, consumer);
+        var consumer = await ConsumeAsync(channel, queue);
         var delivered = await consumer.TakeAsync(3, Timeout);
         Assert.That(delivered.Select(d => (d.Text, d.Redelivered)), Is.EqualTo(new[] { ("second", false), ("third", false), ("fourth", false) }));
 
@@ -273,8 +271,7 @@ public sealed class ConsumeTests : BrokerTestBase
 
         var again = await connection.CreateChannelAsync();
         Assert.That(await again.MessageCountAsync(queue), Is.EqualTo(4));
-        var redelivered = new CollectingConsumer(again);
-        await again.BasicConsumeAsync(queue, autoAck: true, redelivered);
+        var redelivered = await ConsumeAsync(again, queue, autoAck: true);
         var second = await redelivered.TakeAsync(4, Timeout);
         Assert.That(
             second.Select(d => (d.Text, d.Redelivered)),
@@ -313,8 +310,7 @@ public sealed class ConsumeTests : BrokerTestBase
         var channel = await connection.CreateChannelAsync();
         var queue = await DeclareQueueAsync(channel);
         await PublishAsync(channel, queue, "gone");
-        var consumer = new CollectingConsumer(channel);
-        await channel.BasicConsumeAsync(queue, autoAck: true, consumer);
+        var consumer = await ConsumeAsync(channel, queue, autoAck: true);
         await consumer.NextAsync(Timeout);
 
         await channel.CloseAsync();

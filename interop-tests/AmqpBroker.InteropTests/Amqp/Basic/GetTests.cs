@@ -110,8 +110,7 @@ public sealed class GetTests : BrokerTestBase
         var got = await GetEventuallyAsync(channel, string.Empty, autoAck: true);
 
         Assert.That((Text(got.Body), got.RoutingKey), Is.EqualTo(("via last declared", queue)));
-        var consumer = new CollectingConsumer(channel);
-        await channel.BasicConsumeAsync(string.Empty, autoAck: true, consumer);
+        var consumer = await ConsumeAsync(channel, string.Empty, autoAck: true);
         await PublishAsync(channel, queue, "consumed");
         Assert.That((await consumer.NextAsync(Timeout)).Text, Is.EqualTo("consumed"));
     }

@@ -37,8 +37,7 @@ public sealed class PublishTests : BrokerTestBase
 
         await channel.BasicPublishAsync(string.Empty, queue, mandatory: false, properties, body);
 
-        var consumer = new CollectingConsumer(channel);
-        await channel.BasicConsumeAsync(queue, autoAck: true, consumer);
+        var consumer = await ConsumeAsync(channel, queue, autoAck: true);
         var delivery = await consumer.NextAsync(Timeout);
         Assert.That(delivery.Body, Is.EqualTo(body), "body is byte-identical");
         AssertAllProperties(delivery.Properties);

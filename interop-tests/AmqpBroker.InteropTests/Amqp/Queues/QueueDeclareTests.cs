@@ -80,8 +80,7 @@ public sealed class QueueDeclareTests : BrokerTestBase
 
         var consumerChannel = await OpenChannelAsync();
         await consumerChannel.BasicQosAsync(0, 1, false);
-        var consumer = new CollectingConsumer(consumerChannel);
-        await consumerChannel.BasicConsumeAsync(queue, autoAck: false, consumer);
+        var consumer = await ConsumeAsync(consumerChannel, queue);
         await consumer.NextAsync(Timeout);
 
         var passive = await channel.QueueDeclarePassiveAsync(queue);
