@@ -14,11 +14,8 @@ public sealed class RecoverTests : BrokerTestBase
     [Test]
     public async Task Basic_recover_with_requeue_redelivers_unacked_messages_flagged_redelivered()
     {
-        var setup = await OpenChannelAsync();
-        var queue = await DeclareQueueAsync(setup);
-        await PublishAsync(setup, queue, "1", "2");
         await using var raw = await RawClient.ConnectAsync(AmqpUri);
-        await raw.OpenChannelAsync(1);
+        var (_, queue) = await QueueAndRawChannelAsync(raw, "1", "2");
         await ConsumeRawAsync(raw, queue);
         var first = await ReadDeliveriesAsync(raw, 2);
         Assert.That(first.Select(d => (d.Tag, d.Redelivered, d.Text)), Is.EqualTo(new[] { (1ul, false, "1"), (2ul, false, "2") }));
@@ -37,11 +34,8 @@ public sealed class RecoverTests : BrokerTestBase
     [Test]
     public async Task Basic_recover_async_with_requeue_redelivers_without_a_reply()
     {
-        var setup = await OpenChannelAsync();
-        var queue = await DeclareQueueAsync(setup);
-        await PublishAsync(setup, queue, "1");
         await using var raw = await RawClient.ConnectAsync(AmqpUri);
-        await raw.OpenChannelAsync(1);
+        var (_, queue) = await QueueAndRawChannelAsync(raw, "1");
         await ConsumeRawAsync(raw, queue);
         await ReadDeliveriesAsync(raw, 1);
 
@@ -54,11 +48,8 @@ public sealed class RecoverTests : BrokerTestBase
     [Test]
     public async Task Basic_recover_requeues_basic_get_deliveries()
     {
-        var setup = await OpenChannelAsync();
-        var queue = await DeclareQueueAsync(setup);
-        await PublishAsync(setup, queue, "1");
         await using var raw = await RawClient.ConnectAsync(AmqpUri);
-        await raw.OpenChannelAsync(1);
+        var (setup, queue) = await QueueAndRawChannelAsync(raw, "1");
         await raw.SendMethodAsync(1, 60, 70, w => w.Short(0).ShortStr(queue).Octet(0));
         await raw.ExpectMethodAsync(1, 60, 71);
         await ReadContentAsync(raw);
@@ -75,11 +66,8 @@ public sealed class RecoverTests : BrokerTestBase
     [Test]
     public async Task Basic_recover_without_requeue_closes_the_connection_with_NOT_IMPLEMENTED()
     {
-        var setup = await OpenChannelAsync();
-        var queue = await DeclareQueueAsync(setup);
-        await PublishAsync(setup, queue, "1");
         await using var raw = await RawClient.ConnectAsync(AmqpUri);
-        await raw.OpenChannelAsync(1);
+        var (setup, queue) = await QueueAndRawChannelAsync(raw, "1");
         await ConsumeRawAsync(raw, queue);
         await ReadDeliveriesAsync(raw, 1);
 
@@ -105,6 +93,16 @@ public sealed class RecoverTests : BrokerTestBase
         var close = await raw.ExpectConnectionCloseAsync();
         AssertClose(close, 540, "NOT_IMPLEMENTED - requeue=false");
         Assert.That(close.MethodId, Is.EqualTo((ushort)100));
+    }
+
+    /// <summary>A fresh queue holding <paramref name="bodies"/>, the channel that filled it, and channel 1 opened on <paramref name="raw"/>.</summary>
+    private async Task<(IChannel Setup, string Queue)> QueueAndRawChannelAsync(RawClient raw, params string[] bodies)
+    {
+        var setup = await OpenChannelAsync();
+        var queue = await DeclareQueueAsync(setup);
+        await PublishAsync(setup, queue, bodies);
+        await raw.OpenChannelAsync(1);
+        return (setup, queue);
     }
 
     private sealed record RawDelivery(ulong Tag, bool Redelivered, string Text);
