@@ -1,31 +1,17 @@
+using AmqpBroker.InteropTests.Support;
+
 namespace AmqpBroker.InteropTests.Durability;
 
 /// <summary>What the restarted broker handed out: every message of the queue, and what was wrong with any of them.</summary>
 internal sealed record CrashRecovered(uint CountAtStart, IReadOnlyList<(string Id, bool Redelivered)> Messages, IReadOnlyList<string> Defects);
 
 /// <summary>
-/// Empties the test queue after the restart with an auto-ack consumer. The queue's message count at the
-/// start says how many to wait for; anything delivered before the cancel is collected too.
+/// Empties the test queue after the restart with an auto-ack <see cref="CollectingConsumer"/>. The queue's
+/// message count at the start says how many to wait for; anything delivered before the cancel is collected too.
 /// </summary>
-internal sealed class CrashDrain : AsyncDefaultBasicConsumer
+internal static class CrashDrain
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
-
-    private readonly uint _expected;
-    private readonly Lock _lock = new();
-    private readonly List<(string Id, bool Redelivered)> _messages = [];
-    private readonly List<string> _defects = [];
-    private readonly TaskCompletionSource _all = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-    private CrashDrain(IChannel channel, uint expected)
-        : base(channel)
-    {
-        _expected = expected;
-        if (expected == 0)
-        {
-            _all.SetResult();
-        }
-    }
 
     public static async Task<CrashRecovered> DrainAsync(int port, string queue, TimeSpan deadline)
     {
@@ -42,28 +28,18 @@ internal sealed class CrashDrain : AsyncDefaultBasicConsumer
             throw;
         }
 
-        var drain = new CrashDrain(channel, count);
-        var tag = await channel.BasicConsumeAsync(queue, autoAck: true, drain);
-        try
+        var consumer = new CollectingConsumer(channel);
+        var tag = await channel.BasicConsumeAsync(queue, autoAck: true, consumer);
+        var deliveries = await consumer.TakeUpToAsync((int)count, deadline);
+        if (deliveries.Count < count)
         {
-            await drain._all.Task.WaitAsync(deadline);
-        }
-        catch (TimeoutException)
-        {
-            Assert.Fail($"{queue} held {count} messages at the restart, but only {drain.Received} were delivered within {deadline.TotalSeconds:0} s");
+            Assert.Fail($"{queue} held {count} messages at the restart, but only {deliveries.Count} were delivered within {deadline.TotalSeconds:0} s");
         }
 
         await channel.BasicCancelAsync(tag);
+        deliveries = [.. deliveries, .. await consumer.TakeUpToAsync(int.MaxValue, TimeSpan.Zero)];
         var left = (await channel.QueueDeclarePassiveAsync(queue)).MessageCount;
-        lock (drain._lock)
-        {
-            if (left != 0)
-            {
-                drain._defects.Add($"{left} messages were still ready after {count} were drained");
-            }
-
-            return new CrashRecovered(count, [.. drain._messages], [.. drain._defects]);
-        }
+        return Recovered(count, deliveries, left);
     }
 
     /// <summary>Deletes the queue of a cycle that passed, so its log does not weigh on later restarts.</summary>
@@ -74,6 +50,30 @@ internal sealed class CrashDrain : AsyncDefaultBasicConsumer
         await channel.QueueDeleteAsync(queue);
     }
 
+    private static CrashRecovered Recovered(uint count, IReadOnlyList<Delivery> deliveries, uint left)
+    {
+        var messages = new List<(string Id, bool Redelivered)>();
+        var defects = new List<string>();
+        foreach (var delivery in deliveries)
+        {
+            if (CrashMessage.Defect(delivery.Properties, delivery.Body) is { } defect)
+            {
+                defects.Add($"after the restart: {defect}");
+            }
+            else
+            {
+                messages.Add((delivery.Properties.MessageId!, delivery.Redelivered));
+            }
+        }
+
+        if (left != 0)
+        {
+            defects.Add($"{left} messages were still ready after {count} were drained");
+        }
+
+        return new CrashRecovered(count, messages, defects);
+    }
+
     private static ConnectionFactory Factory(int port) => new()
     {
         HostName = "127.0.0.1",
@@ -82,46 +82,4 @@ internal sealed class CrashDrain : AsyncDefaultBasicConsumer
         RequestedConnectionTimeout = Timeout,
         ContinuationTimeout = Timeout,
     };
-
-    private int Received
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _messages.Count + _defects.Count;
-            }
-        }
-    }
-
-    public override Task HandleBasicDeliverAsync(
-        string consumerTag,
-        ulong deliveryTag,
-        bool redelivered,
-        string exchange,
-        string routingKey,
-        IReadOnlyBasicProperties properties,
-        ReadOnlyMemory<byte> body,
-        CancellationToken cancellationToken = default)
-    {
-        var defect = CrashMessage.Defect(properties, body.Span);
-        lock (_lock)
-        {
-            if (defect is null)
-            {
-                _messages.Add((properties.MessageId!, redelivered));
-            }
-            else
-            {
-                _defects.Add($"after the restart: {defect}");
-            }
-
-            if (_messages.Count + _defects.Count == _expected)
-            {
-                _all.TrySetResult();
-            }
-        }
-
-        return Task.CompletedTask;
-    }
 }
