@@ -1,5 +1,3 @@
-using AmqpBroker.InteropTests.Support;
-
 namespace AmqpBroker.InteropTests.Amqp;
 
 /// <summary>channel.open/close, channel errors, and many channels on one connection.</summary>

@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Collections.Concurrent;
-using AmqpBroker.InteropTests.Support;
 
 namespace AmqpBroker.InteropTests.Amqp;
 

@@ -1,7 +1,5 @@
-using System.Text;
 using AmqpBroker.Core;
 using AmqpBroker.Hosting;
-using AmqpBroker.InteropTests.Support;
 
 namespace AmqpBroker.InteropTests.Amqp;
 

@@ -1,6 +1,3 @@
-using System.Text;
-using AmqpBroker.InteropTests.Support;
-
 namespace AmqpBroker.InteropTests.Amqp;
 
 /// <summary>connection.start/tune/open/close as RabbitMQ.Client sees them.</summary>

@@ -1,6 +1,5 @@
 using AmqpBroker.Core;
 using AmqpBroker.Hosting;
-using AmqpBroker.InteropTests.Support;
 
 namespace AmqpBroker.InteropTests.Amqp;
 

@@ -1,5 +1,3 @@
-using AmqpBroker.InteropTests.Support;
-
 namespace AmqpBroker.InteropTests.Amqp;
 
 /// <summary>tx.select/commit/rollback: publishes and acks take effect on commit, rollback drops publishes and keeps acked deliveries unacked.</summary>

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using AmqpBroker.InteropTests.Support;
 
 namespace AmqpBroker.InteropTests.Durability;
 

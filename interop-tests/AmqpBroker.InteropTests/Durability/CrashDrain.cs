@@ -1,5 +1,3 @@
-using AmqpBroker.InteropTests.Support;
-
 namespace AmqpBroker.InteropTests.Durability;
 
 /// <summary>What the restarted broker handed out: every message of the queue, and what was wrong with any of them.</summary>

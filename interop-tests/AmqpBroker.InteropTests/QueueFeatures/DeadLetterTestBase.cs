@@ -1,5 +1,3 @@
-using AmqpBroker.InteropTests.Support;
-
 namespace AmqpBroker.InteropTests.QueueFeatures;
 
 /// <summary>What the dead-lettering fixtures share: dead-letter targets, rejecting, and reading x-death entries.</summary>

@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace AmqpBroker.InteropTests.Support;
 
 /// <summary>Declaring, publishing, fetching and consuming: the steps most tests are made of.</summary>

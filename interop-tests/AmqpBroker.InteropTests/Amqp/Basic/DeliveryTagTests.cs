@@ -1,5 +1,3 @@
-using AmqpBroker.InteropTests.Support;
-
 namespace AmqpBroker.InteropTests.Amqp.Basic;
 
 /// <summary>Delivery tags: per channel, and the channel errors for a tag that is unknown, already settled or auto-acked.</summary>

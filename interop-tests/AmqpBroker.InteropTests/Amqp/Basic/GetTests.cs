@@ -1,6 +1,3 @@
-using System.Text;
-using AmqpBroker.InteropTests.Support;
-
 namespace AmqpBroker.InteropTests.Amqp.Basic;
 
 /// <summary>basic.get: get-ok and its counts, get-empty, auto-ack, a missing queue, and the blank queue name.</summary>

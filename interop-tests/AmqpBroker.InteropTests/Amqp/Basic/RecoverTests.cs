@@ -1,6 +1,4 @@
 using System.Buffers.Binary;
-using System.Text;
-using AmqpBroker.InteropTests.Support;
 
 namespace AmqpBroker.InteropTests.Amqp.Basic;
 

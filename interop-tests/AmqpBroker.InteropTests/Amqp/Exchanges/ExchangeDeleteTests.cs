@@ -1,6 +1,3 @@
-using System.Text;
-using AmqpBroker.InteropTests.Support;
-
 namespace AmqpBroker.InteropTests.Amqp.Exchanges;
 
 /// <summary>

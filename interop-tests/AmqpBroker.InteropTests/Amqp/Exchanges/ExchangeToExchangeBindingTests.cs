@@ -1,5 +1,3 @@
-using AmqpBroker.InteropTests.Support;
-
 namespace AmqpBroker.InteropTests.Amqp.Exchanges;
 
 /// <summary>exchange.bind/unbind: routing from source to destination, chains, loops, self-bindings and errors.</summary>

@@ -1,5 +1,3 @@
-using AmqpBroker.InteropTests.Support;
-
 namespace AmqpBroker.InteropTests.Amqp.Queues;
 
 /// <summary>Auto-delete queues: deleted when their last consumer goes, never before they had one.</summary>

@@ -1,6 +1,3 @@
-using System.Text;
-using AmqpBroker.InteropTests.Support;
-
 namespace AmqpBroker.InteropTests.Amqp.Queues;
 
 /// <summary>queue.bind/unbind: missing queues and exchanges, idempotent binds, unbinding what is not bound, binding arguments.</summary>
