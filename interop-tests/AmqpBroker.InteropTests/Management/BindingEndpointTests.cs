@@ -74,8 +74,7 @@ public sealed class BindingEndpointTests : ManagementTestBase
     [Test]
     public async Task Queue_bindings_include_the_default_exchange_and_the_vhost_list_has_them_all()
     {
-        var channel = await OpenChannelAsync();
-        var queue = await DeclareQueueAsync(channel);
+        var (channel, queue) = await OpenChannelWithQueueAsync();
         await channel.QueueBindAsync(queue, "amq.topic", "t.#");
 
         var bindings = (await GetJsonAsync($"api/queues/%2F/{Segment(queue)}/bindings")).AsArray();
@@ -91,8 +90,7 @@ public sealed class BindingEndpointTests : ManagementTestBase
     [Test]
     public async Task Binding_to_missing_ends_or_from_the_default_exchange_is_refused()
     {
-        var channel = await OpenChannelAsync();
-        var queue = await DeclareQueueAsync(channel);
+        var (channel, queue) = await OpenChannelWithQueueAsync();
         AssertError(await SendAsync(HttpMethod.Post, $"api/bindings/%2F/e/nosuch-exchange/q/{Segment(queue)}", "{}"),
             HttpStatusCode.NotFound, "not_found", "no exchange 'nosuch-exchange' in vhost '/'");
         AssertError(await SendAsync(HttpMethod.Post, "api/bindings/%2F/e/amq.direct/q/nosuch-queue", "{}"),

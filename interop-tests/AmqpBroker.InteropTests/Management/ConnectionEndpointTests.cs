@@ -49,8 +49,7 @@ public sealed class ConnectionEndpointTests : ManagementTestBase
     [Test]
     public async Task Consumers_are_listed_with_their_queue_and_channel()
     {
-        var channel = await OpenChannelAsync();
-        var queue = await DeclareQueueAsync(channel);
+        var (channel, queue) = await OpenChannelWithQueueAsync();
         await channel.BasicQosAsync(0, 7, false);
         var tag = await channel.BasicConsumeAsync(queue, autoAck: false, consumerTag: "mgmt-consumer-" + Guid.NewGuid().ToString("N"), noLocal: false, exclusive: false, arguments: null, consumer: new CollectingConsumer(channel));
 

@@ -86,8 +86,7 @@ public sealed class QueueEndpointTests : ManagementTestBase
     [Test]
     public async Task Delete_honours_if_unused_and_if_empty()
     {
-        var channel = await OpenChannelAsync();
-        var queue = await DeclareQueueAsync(channel);
+        var (channel, queue) = await OpenChannelWithQueueAsync();
         var path = $"api/queues/%2F/{Segment(queue)}";
         await PublishAsync(channel, queue, "x");
         await WaitForReadyAsync(queue, 1);
@@ -105,8 +104,7 @@ public sealed class QueueEndpointTests : ManagementTestBase
     [Test]
     public async Task Delete_of_contents_purges_the_ready_messages()
     {
-        var channel = await OpenChannelAsync();
-        var queue = await DeclareQueueAsync(channel);
+        var (channel, queue) = await OpenChannelWithQueueAsync();
         await PublishAsync(channel, queue, "1", "2", "3");
         await WaitForReadyAsync(queue, 3);
         await ExpectAsync(HttpStatusCode.NoContent, HttpMethod.Delete, $"api/queues/%2F/{Segment(queue)}/contents");
@@ -119,8 +117,7 @@ public sealed class QueueEndpointTests : ManagementTestBase
     [TestCase("reject_requeue_false", 0u, false)]
     public async Task Get_takes_messages_and_requeues_or_removes_them_as_ackmode_says(string ackMode, uint left, bool redelivered)
     {
-        var channel = await OpenChannelAsync();
-        var queue = await DeclareQueueAsync(channel);
+        var (channel, queue) = await OpenChannelWithQueueAsync();
         await PublishAsync(channel, queue, "first", "second");
         await WaitForReadyAsync(queue, 2);
 
@@ -148,8 +145,7 @@ public sealed class QueueEndpointTests : ManagementTestBase
     [Test]
     public async Task Get_encodes_binary_payloads_in_base64_truncates_and_shows_properties()
     {
-        var channel = await OpenChannelAsync();
-        var queue = await DeclareQueueAsync(channel);
+        var (channel, queue) = await OpenChannelWithQueueAsync();
         var properties = new BasicProperties { ContentType = "application/octet-stream", Headers = new Dictionary<string, object?> { ["h"] = "v" }, Timestamp = new AmqpTimestamp(1_700_000_000) };
         await channel.BasicPublishAsync("", queue, mandatory: false, properties, new byte[] { 0x00, 0x01, 0x02, 0xFF });
         await WaitForReadyAsync(queue, 1);
@@ -171,8 +167,7 @@ public sealed class QueueEndpointTests : ManagementTestBase
     [Test]
     public async Task Get_refuses_bad_parameters_and_missing_queues()
     {
-        var channel = await OpenChannelAsync();
-        var queue = await DeclareQueueAsync(channel);
+        var (channel, queue) = await OpenChannelWithQueueAsync();
         var path = $"api/queues/%2F/{Segment(queue)}/get";
         AssertError(await SendAsync(HttpMethod.Post, path, new JsonObject { ["count"] = 1, ["encoding"] = "auto" }), HttpStatusCode.BadRequest, "bad_request", "ackmode");
         AssertError(await SendAsync(HttpMethod.Post, path, new JsonObject { ["count"] = 1, ["ackmode"] = "ack_requeue_true", ["encoding"] = "nope" }),

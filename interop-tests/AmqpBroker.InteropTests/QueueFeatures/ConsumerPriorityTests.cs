@@ -107,8 +107,7 @@ public sealed class ConsumerPriorityTests : BrokerTestBase
     [TestCase(true, "\"expected integer, got bool\"")]
     public async Task A_non_integer_x_priority_is_refused_with_406(object value, string error)
     {
-        var channel = await OpenChannelAsync();
-        var queue = await DeclareQueueAsync(channel);
+        var (channel, queue) = await OpenChannelWithQueueAsync();
 
         await ExpectClosedAsync(() => channel.BasicConsumeAsync(queue, autoAck: false, string.Empty, noLocal: false, exclusive: false, new Dictionary<string, object?> { ["x-priority"] = value }, new CollectingConsumer(channel)), 406, $"PRECONDITION_FAILED - invalid arg 'x-priority' for queue '{queue}' in vhost '/': {error}");
     }

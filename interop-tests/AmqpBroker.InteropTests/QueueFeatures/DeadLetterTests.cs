@@ -164,8 +164,7 @@ public sealed class DeadLetterTests : DeadLetterTestBase
     [Test]
     public async Task A_missing_dead_letter_exchange_drops_the_message_silently()
     {
-        var channel = await OpenConfirmChannelAsync();
-        var queue = await DeclareQueueAsync(channel, Args(("x-dead-letter-exchange", UniqueName("missing"))));
+        var (channel, queue) = await OpenChannelWithQueueAsync(ConfirmOptions, Args(("x-dead-letter-exchange", UniqueName("missing"))));
         await PublishAsync(channel, queue, "m");
 
         await RejectNextAsync(channel, queue);
@@ -177,8 +176,7 @@ public sealed class DeadLetterTests : DeadLetterTestBase
     [Test]
     public async Task Without_a_dead_letter_exchange_a_rejected_message_is_dropped()
     {
-        var channel = await OpenConfirmChannelAsync();
-        var queue = await DeclareQueueAsync(channel);
+        var (channel, queue) = await OpenChannelWithQueueAsync(ConfirmOptions);
         await PublishAsync(channel, queue, "m");
 
         await RejectNextAsync(channel, queue);

@@ -153,8 +153,7 @@ public sealed class DeathHistoryTests : DeadLetterTestBase
     [Test]
     public async Task A_rejected_message_dead_lettered_to_its_own_queue_comes_back_every_time()
     {
-        var channel = await OpenConfirmChannelAsync();
-        var queue = await DeclareQueueAsync(channel, Args(("x-dead-letter-exchange", string.Empty)));
+        var (channel, queue) = await OpenChannelWithQueueAsync(ConfirmOptions, Args(("x-dead-letter-exchange", string.Empty)));
         await PublishAsync(channel, queue, "m");
 
         await RejectNextAsync(channel, queue);

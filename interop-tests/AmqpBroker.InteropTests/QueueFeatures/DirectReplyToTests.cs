@@ -100,8 +100,7 @@ public sealed class DirectReplyToTests : BrokerTestBase
     [Test]
     public async Task Publishing_with_reply_to_the_pseudo_queue_without_consuming_it_is_refused()
     {
-        var channel = await OpenChannelAsync();
-        var queue = await DeclareQueueAsync(channel);
+        var (channel, queue) = await OpenChannelWithQueueAsync();
         var watcher = WatchClose(channel);
 
         await SendRequestAsync(channel, queue);
@@ -112,8 +111,7 @@ public sealed class DirectReplyToTests : BrokerTestBase
     [Test]
     public async Task After_cancelling_the_reply_consumer_publishing_with_reply_to_is_refused()
     {
-        var channel = await OpenChannelAsync();
-        var queue = await DeclareQueueAsync(channel);
+        var (channel, queue) = await OpenChannelWithQueueAsync();
         var tag = await channel.BasicConsumeAsync(PseudoQueue, autoAck: true, new CollectingConsumer(channel));
         await channel.BasicCancelAsync(tag);
         var watcher = WatchClose(channel);
@@ -194,8 +192,7 @@ public sealed class DirectReplyToTests : BrokerTestBase
     [Test]
     public async Task A_reply_to_a_malformed_address_is_dropped_silently()
     {
-        var channel = await OpenChannelAsync();
-        var queue = await DeclareQueueAsync(channel);
+        var (channel, queue) = await OpenChannelWithQueueAsync();
 
         await channel.BasicPublishAsync(string.Empty, PseudoQueue + ".bogus", "reply"u8.ToArray());
 

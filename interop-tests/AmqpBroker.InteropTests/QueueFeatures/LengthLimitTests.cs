@@ -11,8 +11,7 @@ public sealed class LengthLimitTests : BrokerTestBase
     [Test]
     public async Task Max_length_drops_the_oldest_messages()
     {
-        var channel = await OpenConfirmChannelAsync();
-        var queue = await DeclareQueueAsync(channel, Args(("x-max-length", 2)));
+        var (channel, queue) = await OpenChannelWithQueueAsync(ConfirmOptions, Args(("x-max-length", 2)));
 
         await PublishAsync(channel, queue, "m1", "m2", "m3", "m4");
 
@@ -23,8 +22,7 @@ public sealed class LengthLimitTests : BrokerTestBase
     [Test]
     public async Task Max_length_counts_ready_messages_only()
     {
-        var channel = await OpenConfirmChannelAsync();
-        var queue = await DeclareQueueAsync(channel, Args(("x-max-length", 1)));
+        var (channel, queue) = await OpenChannelWithQueueAsync(ConfirmOptions, Args(("x-max-length", 1)));
         await PublishAsync(channel, queue, "m1");
         var unacked = await channel.BasicGetAsync(queue, autoAck: false);
 
@@ -37,8 +35,7 @@ public sealed class LengthLimitTests : BrokerTestBase
     [Test]
     public async Task Max_length_zero_keeps_nothing_but_still_delivers_to_a_waiting_consumer()
     {
-        var channel = await OpenConfirmChannelAsync();
-        var queue = await DeclareQueueAsync(channel, Args(("x-max-length", 0)));
+        var (channel, queue) = await OpenChannelWithQueueAsync(ConfirmOptions, Args(("x-max-length", 0)));
         await PublishAsync(channel, queue, "dropped");
         Assert.That(await EventuallyAsync(async () => await channel.MessageCountAsync(queue) == 0), Is.True);
 
@@ -52,8 +49,7 @@ public sealed class LengthLimitTests : BrokerTestBase
     [Test]
     public async Task Max_length_bytes_counts_body_bytes_and_allows_exactly_the_limit()
     {
-        var channel = await OpenConfirmChannelAsync();
-        var queue = await DeclareQueueAsync(channel, Args(("x-max-length-bytes", 10)));
+        var (channel, queue) = await OpenChannelWithQueueAsync(ConfirmOptions, Args(("x-max-length-bytes", 10)));
 
         await PublishAsync(channel, queue, "aaaaa", "bbbbb");
         Assert.That(await EventuallyAsync(async () => await channel.MessageCountAsync(queue) == 2), Is.True, "5 + 5 body bytes fit a limit of 10");
@@ -65,8 +61,7 @@ public sealed class LengthLimitTests : BrokerTestBase
     [Test]
     public async Task Max_length_bytes_ignores_properties_and_headers()
     {
-        var channel = await OpenConfirmChannelAsync();
-        var queue = await DeclareQueueAsync(channel, Args(("x-max-length-bytes", 10)));
+        var (channel, queue) = await OpenChannelWithQueueAsync(ConfirmOptions, Args(("x-max-length-bytes", 10)));
         var properties = new BasicProperties
         {
             ContentType = "application/octet-stream",
@@ -82,8 +77,7 @@ public sealed class LengthLimitTests : BrokerTestBase
     [Test]
     public async Task A_message_larger_than_max_length_bytes_is_dropped_at_once()
     {
-        var channel = await OpenConfirmChannelAsync();
-        var queue = await DeclareQueueAsync(channel, Args(("x-max-length-bytes", 10)));
+        var (channel, queue) = await OpenChannelWithQueueAsync(ConfirmOptions, Args(("x-max-length-bytes", 10)));
         await PublishAsync(channel, queue, "small");
 
         await PublishAsync(channel, queue, "eleven-byte");
@@ -94,8 +88,7 @@ public sealed class LengthLimitTests : BrokerTestBase
     [Test]
     public async Task Both_limits_apply_together()
     {
-        var channel = await OpenConfirmChannelAsync();
-        var queue = await DeclareQueueAsync(channel, Args(("x-max-length", 3), ("x-max-length-bytes", 6)));
+        var (channel, queue) = await OpenChannelWithQueueAsync(ConfirmOptions, Args(("x-max-length", 3), ("x-max-length-bytes", 6)));
 
         await PublishAsync(channel, queue, "a", "b", "c", "d");
         Assert.That(await EventuallyAsync(async () => await channel.MessageCountAsync(queue) == 3), Is.True);
@@ -152,8 +145,7 @@ public sealed class LengthLimitTests : BrokerTestBase
     [Test]
     public async Task Reject_publish_accepts_again_once_there_is_room()
     {
-        var channel = await OpenConfirmChannelAsync();
-        var queue = await DeclareQueueAsync(channel, Args(("x-max-length", 1), ("x-overflow", "reject-publish")));
+        var (channel, queue) = await OpenChannelWithQueueAsync(ConfirmOptions, Args(("x-max-length", 1), ("x-overflow", "reject-publish")));
         await PublishAsync(channel, queue, "m1");
         await PublishExpectingNackAsync(channel, queue, "m2");
 
@@ -167,8 +159,7 @@ public sealed class LengthLimitTests : BrokerTestBase
     [Test]
     public async Task Reject_publish_applies_to_max_length_bytes()
     {
-        var channel = await OpenConfirmChannelAsync();
-        var queue = await DeclareQueueAsync(channel, Args(("x-max-length-bytes", 10), ("x-overflow", "reject-publish")));
+        var (channel, queue) = await OpenChannelWithQueueAsync(ConfirmOptions, Args(("x-max-length-bytes", 10), ("x-overflow", "reject-publish")));
         await PublishAsync(channel, queue, "12345678");
 
         await PublishExpectingNackAsync(channel, queue, "abc");

@@ -11,8 +11,7 @@ public sealed class MessageTtlTests : BrokerTestBase
     [Test]
     public async Task Queue_ttl_removes_messages_without_a_consumer()
     {
-        var channel = await OpenConfirmChannelAsync();
-        var queue = await DeclareQueueAsync(channel, Args(("x-message-ttl", 100)));
+        var (channel, queue) = await OpenChannelWithQueueAsync(ConfirmOptions, Args(("x-message-ttl", 100)));
 
         await PublishAsync(channel, queue, "m1", "m2", "m3");
 
@@ -23,8 +22,7 @@ public sealed class MessageTtlTests : BrokerTestBase
     [Test]
     public async Task An_expired_message_is_never_delivered_to_a_later_consumer()
     {
-        var channel = await OpenConfirmChannelAsync();
-        var queue = await DeclareQueueAsync(channel, Args(("x-message-ttl", 100)));
+        var (channel, queue) = await OpenChannelWithQueueAsync(ConfirmOptions, Args(("x-message-ttl", 100)));
         await PublishAsync(channel, queue, "old");
         Assert.That(await EventuallyAsync(async () => await channel.MessageCountAsync(queue) == 0), Is.True);
 
@@ -39,8 +37,7 @@ public sealed class MessageTtlTests : BrokerTestBase
     [Test]
     public async Task Messages_within_the_queue_ttl_are_delivered()
     {
-        var channel = await OpenConfirmChannelAsync();
-        var queue = await DeclareQueueAsync(channel, Args(("x-message-ttl", 60_000)));
+        var (channel, queue) = await OpenChannelWithQueueAsync(ConfirmOptions, Args(("x-message-ttl", 60_000)));
         await PublishAsync(channel, queue, "m1", "m2");
 
         var first = await channel.BasicGetAsync(queue, autoAck: true);
@@ -52,8 +49,7 @@ public sealed class MessageTtlTests : BrokerTestBase
     [Test]
     public async Task Per_message_expiration_removes_the_message_without_a_consumer()
     {
-        var channel = await OpenConfirmChannelAsync();
-        var queue = await DeclareQueueAsync(channel);
+        var (channel, queue) = await OpenChannelWithQueueAsync(ConfirmOptions);
 
         // The short-lived message goes first: RabbitMQ drops per-message-TTL messages when they reach the head.
         await PublishWithAsync(channel, queue, "short", new BasicProperties { Expiration = "100" });
@@ -67,8 +63,7 @@ public sealed class MessageTtlTests : BrokerTestBase
     [Test]
     public async Task An_expired_message_behind_a_live_one_is_never_delivered()
     {
-        var channel = await OpenConfirmChannelAsync();
-        var queue = await DeclareQueueAsync(channel);
+        var (channel, queue) = await OpenChannelWithQueueAsync(ConfirmOptions);
         await PublishAsync(channel, queue, "first");
         await PublishWithAsync(channel, queue, "short", new BasicProperties { Expiration = "100" });
         await PublishAsync(channel, queue, "last");
@@ -84,8 +79,7 @@ public sealed class MessageTtlTests : BrokerTestBase
     [Test]
     public async Task The_message_expiration_wins_when_lower_than_the_queue_ttl()
     {
-        var channel = await OpenConfirmChannelAsync();
-        var queue = await DeclareQueueAsync(channel, Args(("x-message-ttl", 60_000)));
+        var (channel, queue) = await OpenChannelWithQueueAsync(ConfirmOptions, Args(("x-message-ttl", 60_000)));
 
         await PublishWithAsync(channel, queue, "short", new BasicProperties { Expiration = "100" });
 
@@ -95,8 +89,7 @@ public sealed class MessageTtlTests : BrokerTestBase
     [Test]
     public async Task The_queue_ttl_wins_when_lower_than_the_message_expiration()
     {
-        var channel = await OpenConfirmChannelAsync();
-        var queue = await DeclareQueueAsync(channel, Args(("x-message-ttl", 100)));
+        var (channel, queue) = await OpenChannelWithQueueAsync(ConfirmOptions, Args(("x-message-ttl", 100)));
 
         await PublishWithAsync(channel, queue, "long", new BasicProperties { Expiration = "60000" });
 
@@ -128,8 +121,7 @@ public sealed class MessageTtlTests : BrokerTestBase
     [Test]
     public async Task A_ttl_of_zero_delivers_to_a_waiting_consumer()
     {
-        var channel = await OpenConfirmChannelAsync();
-        var queue = await DeclareQueueAsync(channel, Args(("x-message-ttl", 0)));
+        var (channel, queue) = await OpenChannelWithQueueAsync(ConfirmOptions, Args(("x-message-ttl", 0)));
         var consumer = await ConsumeAsync(channel, queue, autoAck: true);
 
         await PublishAsync(channel, queue, "now");
@@ -155,8 +147,7 @@ public sealed class MessageTtlTests : BrokerTestBase
     [Test]
     public async Task An_expiration_of_zero_delivers_to_a_waiting_consumer_and_otherwise_drops()
     {
-        var channel = await OpenConfirmChannelAsync();
-        var queue = await DeclareQueueAsync(channel);
+        var (channel, queue) = await OpenChannelWithQueueAsync(ConfirmOptions);
 
         await PublishWithAsync(channel, queue, "nobody there", new BasicProperties { Expiration = "0" });
         Assert.That(await EventuallyAsync(async () => await channel.MessageCountAsync(queue) == 0), Is.True);
@@ -210,8 +201,7 @@ public sealed class MessageTtlTests : BrokerTestBase
     [Test]
     public async Task An_unacked_message_does_not_expire_while_its_consumer_holds_it()
     {
-        var channel = await OpenConfirmChannelAsync();
-        var queue = await DeclareQueueAsync(channel, Args(("x-message-ttl", 100)));
+        var (channel, queue) = await OpenChannelWithQueueAsync(ConfirmOptions, Args(("x-message-ttl", 100)));
         var consumer = await ConsumeAsync(channel, queue);
         await PublishAsync(channel, queue, "held");
         var delivery = await consumer.NextAsync(Timeout);
@@ -230,8 +220,7 @@ public sealed class MessageTtlTests : BrokerTestBase
     [TestCase("10x", "PRECONDITION_FAILED - invalid expiration '10x': {leftover_string,\"x\"}")]
     public async Task An_invalid_expiration_closes_the_channel_with_406(string expiration, string text)
     {
-        var channel = await OpenChannelAsync();
-        var queue = await DeclareQueueAsync(channel);
+        var (channel, queue) = await OpenChannelWithQueueAsync();
         var watcher = WatchClose(channel);
 
         await channel.BasicPublishAsync(string.Empty, queue, mandatory: false, new BasicProperties { Expiration = expiration }, "x"u8.ToArray());

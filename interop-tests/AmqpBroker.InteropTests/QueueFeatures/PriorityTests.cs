@@ -33,8 +33,7 @@ public sealed class PriorityTests : BrokerTestBase
     [Test]
     public async Task A_queue_without_x_max_priority_ignores_priorities()
     {
-        var channel = await OpenConfirmChannelAsync();
-        var queue = await DeclareQueueAsync(channel);
+        var (channel, queue) = await OpenChannelWithQueueAsync(ConfirmOptions);
 
         await PublishAsync(channel, queue, ("a1", 1), ("b9", 9), ("c0", 0));
 

@@ -120,8 +120,7 @@ public sealed class QueueArgumentValidationTests : BrokerTestBase
     [Test]
     public async Task On_redeclare_equivalence_is_checked_before_validity()
     {
-        var channel = await OpenChannelAsync();
-        var queue = await DeclareQueueAsync(channel);
+        var (channel, queue) = await OpenChannelWithQueueAsync();
 
         await ExpectClosedAsync(() => channel.QueueDeclareAsync(queue, false, false, false, new Dictionary<string, object?> { ["x-max-length"] = -1 }), 406, $"PRECONDITION_FAILED - inequivalent arg 'x-max-length' for queue '{queue}' in vhost '/': received the value '-1' of type 'signedint' but current is none");
     }
@@ -145,8 +144,7 @@ public sealed class QueueArgumentValidationTests : BrokerTestBase
     [Test]
     public async Task A_passive_declare_ignores_the_arguments()
     {
-        var channel = await OpenChannelAsync();
-        var queue = await DeclareQueueAsync(channel);
+        var (channel, queue) = await OpenChannelWithQueueAsync();
 
         var ok = await channel.QueueDeclareAsync(queue, durable: false, exclusive: false, autoDelete: false, new Dictionary<string, object?> { ["x-max-length"] = -1 }, passive: true);
 

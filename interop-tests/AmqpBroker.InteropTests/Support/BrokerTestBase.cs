@@ -160,6 +160,13 @@ public abstract partial class BrokerTestBase
         return await connection.CreateChannelAsync(options);
     }
 
+    /// <summary>A new connection with one channel on it, and a fresh queue with these arguments (see <see cref="DeclareQueueAsync(IChannel, string)"/>).</summary>
+    protected async Task<(IChannel Channel, string Queue)> OpenChannelWithQueueAsync(CreateChannelOptions? options = null, IDictionary<string, object?>? arguments = null)
+    {
+        var channel = await OpenChannelAsync(options);
+        return (channel, await DeclareQueueAsync(channel, arguments));
+    }
+
     /// <summary>A new connection with one channel in confirm mode (<see cref="ConfirmOptions"/>) on it.</summary>
     protected Task<IChannel> OpenConfirmChannelAsync() => OpenChannelAsync(ConfirmOptions);
 }

@@ -93,8 +93,7 @@ public sealed class AcknowledgementTests : BrokerTestBase
     [Test]
     public async Task Nack_multiple_with_requeue_returns_every_delivery_up_to_the_tag_as_redelivered()
     {
-        var channel = await OpenChannelAsync();
-        var queue = await DeclareQueueAsync(channel);
+        var (channel, queue) = await OpenChannelWithQueueAsync();
         await PublishAsync(channel, queue, "1", "2", "3", "4");
         var got = await GetEventuallyAsync(channel, queue, count: 4, autoAck: false);
 
@@ -116,8 +115,7 @@ public sealed class AcknowledgementTests : BrokerTestBase
     [Test]
     public async Task Nack_without_requeue_discards_the_messages()
     {
-        var channel = await OpenChannelAsync();
-        var queue = await DeclareQueueAsync(channel);
+        var (channel, queue) = await OpenChannelWithQueueAsync();
         await PublishAsync(channel, queue, "1", "2", "3");
         var got = await GetEventuallyAsync(channel, queue, count: 3, autoAck: false);
 
@@ -129,8 +127,7 @@ public sealed class AcknowledgementTests : BrokerTestBase
     [Test]
     public async Task Reject_with_requeue_returns_the_message_as_redelivered()
     {
-        var channel = await OpenChannelAsync();
-        var queue = await DeclareQueueAsync(channel);
+        var (channel, queue) = await OpenChannelWithQueueAsync();
         await PublishAsync(channel, queue, "only");
         var first = await GetEventuallyAsync(channel, queue, autoAck: false);
         Assert.That(first.Redelivered, Is.False);
@@ -149,8 +146,7 @@ public sealed class AcknowledgementTests : BrokerTestBase
     [Test]
     public async Task Reject_without_requeue_discards_the_message()
     {
-        var channel = await OpenChannelAsync();
-        var queue = await DeclareQueueAsync(channel);
+        var (channel, queue) = await OpenChannelWithQueueAsync();
         await PublishAsync(channel, queue, "1", "2");
         var got = await GetEventuallyAsync(channel, queue, count: 2, autoAck: false);
 
@@ -162,8 +158,7 @@ public sealed class AcknowledgementTests : BrokerTestBase
     [Test]
     public async Task Requeued_messages_go_back_to_their_original_position_ahead_of_newer_ones()
     {
-        var channel = await OpenChannelAsync();
-        var queue = await DeclareQueueAsync(channel);
+        var (channel, queue) = await OpenChannelWithQueueAsync();
         await PublishAsync(channel, queue, "1", "2", "3", "4", "5");
         var got = await GetEventuallyAsync(channel, queue, count: 3, autoAck: false);
 
@@ -188,8 +183,7 @@ public sealed class AcknowledgementTests : BrokerTestBase
     [Test]
     public async Task Nacked_messages_with_gaps_are_redelivered_to_a_consumer_in_queue_order()
     {
-        var channel = await OpenChannelAsync();
-        var queue = await DeclareQueueAsync(channel);
+        var (channel, queue) = await OpenChannelWithQueueAsync();
         await PublishAsync(channel, queue, "1", "2", "3", "4", "5");
         var got = await GetEventuallyAsync(channel, queue, count: 5, autoAck: false);
 
@@ -244,8 +238,7 @@ public sealed class AcknowledgementTests : BrokerTestBase
 
     private async Task<(IChannel Channel, string Queue, CollectingConsumer Consumer)> PublishAndConsumeAsync(params string[] bodies)
     {
-        var channel = await OpenChannelAsync();
-        var queue = await DeclareQueueAsync(channel);
+        var (channel, queue) = await OpenChannelWithQueueAsync();
         await PublishAsync(channel, queue, bodies);
         return (channel, queue, await ConsumeAsync(channel, queue));
     }

@@ -10,8 +10,7 @@ public sealed class ConsumeTests : BrokerTestBase
     [Test]
     public async Task Consume_without_a_tag_gets_a_server_generated_amq_ctag()
     {
-        var channel = await OpenChannelAsync();
-        var queue = await DeclareQueueAsync(channel);
+        var (channel, queue) = await OpenChannelWithQueueAsync();
         var consumer = new CollectingConsumer(channel);
 
         var tag = await channel.BasicConsumeAsync(queue, autoAck: true, consumer);
@@ -37,8 +36,7 @@ public sealed class ConsumeTests : BrokerTestBase
     [Test]
     public async Task Consume_with_a_client_tag_uses_it()
     {
-        var channel = await OpenChannelAsync();
-        var queue = await DeclareQueueAsync(channel);
+        var (channel, queue) = await OpenChannelWithQueueAsync();
         var consumer = new CollectingConsumer(channel);
 
         var tag = await channel.BasicConsumeAsync(queue, autoAck: true, "my-tag", consumer);
@@ -79,8 +77,7 @@ public sealed class ConsumeTests : BrokerTestBase
     [Test]
     public async Task Consume_with_a_non_integer_x_priority_is_PRECONDITION_FAILED()
     {
-        var channel = await OpenChannelAsync();
-        var queue = await DeclareQueueAsync(channel);
+        var (channel, queue) = await OpenChannelWithQueueAsync();
 
         await ExpectClosedAsync(() => channel.BasicConsumeAsync(
             queue, autoAck: true, consumerTag: string.Empty, noLocal: false, exclusive: false, new Dictionary<string, object?> { ["x-priority"] = "high" }, new CollectingConsumer(channel)), 406, $"PRECONDITION_FAILED - invalid arg 'x-priority' for queue '{queue}' in vhost '/': \"expected integer, got longstr\"");
@@ -89,8 +86,7 @@ public sealed class ConsumeTests : BrokerTestBase
     [Test]
     public async Task Consumer_count_follows_consume_and_cancel()
     {
-        var channel = await OpenChannelAsync();
-        var queue = await DeclareQueueAsync(channel);
+        var (channel, queue) = await OpenChannelWithQueueAsync();
 
         var first = await channel.BasicConsumeAsync(queue, autoAck: false, new CollectingConsumer(channel));
         var second = await channel.BasicConsumeAsync(queue, autoAck: false, new CollectingConsumer(channel));
@@ -134,8 +130,7 @@ public sealed class ConsumeTests : BrokerTestBase
     [Test]
     public async Task Basic_cancel_stops_deliveries_and_leaves_messages_in_the_queue()
     {
-        var channel = await OpenChannelAsync();
-        var queue = await DeclareQueueAsync(channel);
+        var (channel, queue) = await OpenChannelWithQueueAsync();
         var consumer = new CollectingConsumer(channel);
         var tag = await channel.BasicConsumeAsync(queue, autoAck: true, consumer);
         await PublishAsync(channel, queue, "before");
@@ -167,8 +162,7 @@ public sealed class ConsumeTests : BrokerTestBase
     [Test]
     public async Task Deleting_a_consumed_queue_sends_basic_cancel_to_the_consumer()
     {
-        var channel = await OpenChannelAsync();
-        var queue = await DeclareQueueAsync(channel);
+        var (channel, queue) = await OpenChannelWithQueueAsync();
         var consumer = new CollectingConsumer(channel);
         var tag = await channel.BasicConsumeAsync(queue, autoAck: false, consumer);
 
@@ -183,8 +177,7 @@ public sealed class ConsumeTests : BrokerTestBase
     [Test]
     public async Task A_second_consumer_on_a_queue_with_an_exclusive_consumer_is_refused()
     {
-        var channel = await OpenChannelAsync();
-        var queue = await DeclareQueueAsync(channel);
+        var (channel, queue) = await OpenChannelWithQueueAsync();
         await channel.BasicConsumeAsync(queue, autoAck: true, consumerTag: "exclusive", noLocal: false, exclusive: true, arguments: null, new CollectingConsumer(channel));
 
         var other = await OpenChannelAsync();
@@ -199,8 +192,7 @@ public sealed class ConsumeTests : BrokerTestBase
     [Test]
     public async Task An_exclusive_consume_on_a_queue_that_has_consumers_is_refused()
     {
-        var channel = await OpenChannelAsync();
-        var queue = await DeclareQueueAsync(channel);
+        var (channel, queue) = await OpenChannelWithQueueAsync();
         await channel.BasicConsumeAsync(queue, autoAck: true, new CollectingConsumer(channel));
 
         var other = await OpenChannelAsync();
@@ -211,8 +203,7 @@ public sealed class ConsumeTests : BrokerTestBase
     [Test]
     public async Task An_exclusive_consumer_gets_every_message_and_frees_the_queue_when_cancelled()
     {
-        var channel = await OpenChannelAsync();
-        var queue = await DeclareQueueAsync(channel);
+        var (channel, queue) = await OpenChannelWithQueueAsync();
         var exclusive = new CollectingConsumer(channel);
         await channel.BasicConsumeAsync(queue, autoAck: true, consumerTag: "ex", noLocal: false, exclusive: true, arguments: null, exclusive);
         await PublishAsync(channel, queue, "1", "2");

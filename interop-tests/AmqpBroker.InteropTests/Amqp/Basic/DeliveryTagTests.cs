@@ -25,8 +25,7 @@ public sealed class DeliveryTagTests : BrokerTestBase
     [Test]
     public async Task Acking_a_delivery_twice_closes_the_channel_with_PRECONDITION_FAILED()
     {
-        var channel = await OpenChannelAsync();
-        var queue = await DeclareQueueAsync(channel);
+        var (channel, queue) = await OpenChannelWithQueueAsync();
         await PublishAsync(channel, queue, "1");
         var got = await GetEventuallyAsync(channel, queue, autoAck: false);
         var watch = WatchClose(channel);
@@ -43,8 +42,7 @@ public sealed class DeliveryTagTests : BrokerTestBase
     [Test]
     public async Task Acking_an_auto_acked_delivery_closes_the_channel_with_PRECONDITION_FAILED()
     {
-        var channel = await OpenChannelAsync();
-        var queue = await DeclareQueueAsync(channel);
+        var (channel, queue) = await OpenChannelWithQueueAsync();
         await PublishAsync(channel, queue, "1");
         var got = await GetEventuallyAsync(channel, queue, autoAck: true);
         var watch = WatchClose(channel);

@@ -7,8 +7,7 @@ public sealed class GetTests : BrokerTestBase
     [Test]
     public async Task Published_message_is_fetched_by_basic_get_with_its_routing_information()
     {
-        var channel = await OpenChannelAsync();
-        var queue = await DeclareQueueAsync(channel);
+        var (channel, queue) = await OpenChannelWithQueueAsync();
         await PublishAsync(channel, queue, "first", "second");
 
         var first = await GetEventuallyAsync(channel, queue, autoAck: true);
@@ -36,8 +35,7 @@ public sealed class GetTests : BrokerTestBase
     [Test]
     public async Task Get_reports_the_messages_left_and_get_empty_when_none()
     {
-        var channel = await OpenConfirmChannelAsync();
-        var queue = await DeclareQueueAsync(channel);
+        var (channel, queue) = await OpenChannelWithQueueAsync(ConfirmOptions);
         await PublishAsync(channel, queue, "m0", "m1", "m2");
 
         var results = new List<(string Body, uint Left, ulong Tag, bool Redelivered)>();
@@ -79,8 +77,7 @@ public sealed class GetTests : BrokerTestBase
     [Test]
     public async Task Basic_get_on_an_empty_queue_answers_get_empty()
     {
-        var channel = await OpenChannelAsync();
-        var queue = await DeclareQueueAsync(channel);
+        var (channel, queue) = await OpenChannelWithQueueAsync();
 
         var result = await channel.BasicGetAsync(queue, autoAck: true);
 
@@ -100,8 +97,7 @@ public sealed class GetTests : BrokerTestBase
     [Test]
     public async Task An_empty_queue_name_means_the_channels_last_declared_queue()
     {
-        var channel = await OpenChannelAsync();
-        var queue = await DeclareQueueAsync(channel);
+        var (channel, queue) = await OpenChannelWithQueueAsync();
         await PublishAsync(channel, queue, "via last declared");
 
         var got = await GetEventuallyAsync(channel, string.Empty, autoAck: true);

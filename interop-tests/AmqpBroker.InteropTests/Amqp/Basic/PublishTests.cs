@@ -10,8 +10,7 @@ public sealed class PublishTests : BrokerTestBase
     [Test]
     public async Task An_empty_body_round_trips()
     {
-        var channel = await OpenChannelAsync();
-        var queue = await DeclareQueueAsync(channel);
+        var (channel, queue) = await OpenChannelWithQueueAsync();
         await channel.BasicPublishAsync(string.Empty, queue, ReadOnlyMemory<byte>.Empty);
 
         var got = await GetEventuallyAsync(channel, queue, autoAck: true);
@@ -43,8 +42,7 @@ public sealed class PublishTests : BrokerTestBase
     [Test]
     public async Task Properties_also_round_trip_through_basic_get()
     {
-        var channel = await OpenChannelAsync();
-        var queue = await DeclareQueueAsync(channel);
+        var (channel, queue) = await OpenChannelWithQueueAsync();
         await channel.BasicPublishAsync(string.Empty, queue, mandatory: false, AllProperties(), "small"u8.ToArray());
 
         var got = await GetEventuallyAsync(channel, queue, autoAck: true);
@@ -76,8 +74,7 @@ public sealed class PublishTests : BrokerTestBase
     [Test]
     public async Task Message_without_properties_arrives_without_properties()
     {
-        var channel = await OpenChannelAsync();
-        var queue = await DeclareQueueAsync(channel);
+        var (channel, queue) = await OpenChannelWithQueueAsync();
         await channel.BasicPublishAsync(string.Empty, queue, Encoding.UTF8.GetBytes("bare"));
 
         var got = await channel.BasicGetAsync(queue, autoAck: true);
@@ -155,8 +152,7 @@ public sealed class PublishTests : BrokerTestBase
     [Test]
     public async Task Routable_mandatory_publish_is_not_returned()
     {
-        var channel = await OpenChannelAsync();
-        var queue = await DeclareQueueAsync(channel);
+        var (channel, queue) = await OpenChannelWithQueueAsync();
         var returned = CaptureReturn(channel);
 
         await channel.BasicPublishAsync(string.Empty, queue, mandatory: true, "kept"u8.ToArray());
@@ -190,8 +186,7 @@ public sealed class PublishTests : BrokerTestBase
     [Test]
     public async Task Publish_with_a_user_id_other_than_the_authenticated_user_is_PRECONDITION_FAILED()
     {
-        var channel = await OpenChannelAsync();
-        var queue = await DeclareQueueAsync(channel);
+        var (channel, queue) = await OpenChannelWithQueueAsync();
         var watch = WatchClose(channel);
 
         await channel.BasicPublishAsync(string.Empty, queue, mandatory: false, new BasicProperties { UserId = "bob" }, "spoofed"u8.ToArray());
@@ -213,8 +208,7 @@ public sealed class PublishTests : BrokerTestBase
     [TestCase("1.5", "{leftover_string,\".5\"}")]
     public async Task Publish_with_an_invalid_expiration_is_PRECONDITION_FAILED(string expiration, string why)
     {
-        var channel = await OpenChannelAsync();
-        var queue = await DeclareQueueAsync(channel);
+        var (channel, queue) = await OpenChannelWithQueueAsync();
         var watch = WatchClose(channel);
 
         await channel.BasicPublishAsync(string.Empty, queue, mandatory: false, new BasicProperties { Expiration = expiration }, "x"u8.ToArray());

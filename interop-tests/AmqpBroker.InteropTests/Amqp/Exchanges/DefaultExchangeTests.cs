@@ -10,8 +10,7 @@ public sealed class DefaultExchangeTests : BrokerTestBase
     [Test]
     public async Task Default_exchange_routes_by_queue_name_and_drops_unknown_names()
     {
-        var channel = await OpenConfirmChannelAsync();
-        var queue = await DeclareQueueAsync(channel);
+        var (channel, queue) = await OpenChannelWithQueueAsync(ConfirmOptions);
 
         await channel.BasicPublishAsync(string.Empty, queue, Encoding.UTF8.GetBytes("direct to queue"));
         await channel.BasicPublishAsync(string.Empty, UniqueName("nobody"), Encoding.UTF8.GetBytes("dropped"));

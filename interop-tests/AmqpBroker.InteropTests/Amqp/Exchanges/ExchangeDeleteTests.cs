@@ -60,8 +60,7 @@ public sealed class ExchangeDeleteTests : BrokerTestBase
     [Test]
     public async Task Declared_exchange_routes_until_its_binding_and_then_itself_are_deleted()
     {
-        var channel = await OpenConfirmChannelAsync();
-        var queue = await DeclareQueueAsync(channel);
+        var (channel, queue) = await OpenChannelWithQueueAsync(ConfirmOptions);
         var exchange = await DeclareExchangeAsync(channel, ExchangeType.Direct, durable: false, autoDelete: false, what: "ex");
         await channel.QueueBindAsync(queue, exchange, "red");
 

@@ -7,8 +7,7 @@ public sealed class QueueBindingTests : BrokerTestBase
     [Test]
     public async Task Bind_and_unbind_on_amq_direct()
     {
-        var channel = await OpenConfirmChannelAsync();
-        var queue = await DeclareQueueAsync(channel);
+        var (channel, queue) = await OpenChannelWithQueueAsync(ConfirmOptions);
 
         await channel.QueueBindAsync(queue, "amq.direct", "k1");
         await channel.QueueBindAsync(queue, "amq.direct", "k1");   // binding twice is one binding
@@ -102,8 +101,7 @@ public sealed class QueueBindingTests : BrokerTestBase
     [Test]
     public async Task Unbinding_a_missing_queue_or_exchange_succeeds()
     {
-        var channel = await OpenChannelAsync();
-        var queue = await DeclareQueueAsync(channel);
+        var (channel, queue) = await OpenChannelWithQueueAsync();
 
         await channel.QueueUnbindAsync(UniqueName("missing-q"), "amq.direct", "k");
         await channel.QueueUnbindAsync(queue, UniqueName("missing-x"), "k");
@@ -115,8 +113,7 @@ public sealed class QueueBindingTests : BrokerTestBase
     [Test]
     public async Task Unbinding_a_binding_that_does_not_exist_succeeds()
     {
-        var channel = await OpenChannelAsync();
-        var queue = await DeclareQueueAsync(channel);
+        var (channel, queue) = await OpenChannelWithQueueAsync();
         await channel.QueueBindAsync(queue, "amq.topic", "a.b");
 
         await channel.QueueUnbindAsync(queue, "amq.topic", "never.bound");

@@ -69,8 +69,7 @@ public sealed class QueueDeclareTests : BrokerTestBase
     [Test]
     public async Task Declare_ok_counts_ready_messages_and_consumers()
     {
-        var channel = await OpenConfirmChannelAsync();
-        var queue = await DeclareQueueAsync(channel);
+        var (channel, queue) = await OpenChannelWithQueueAsync(ConfirmOptions);
         for (var i = 0; i < 3; i++)
         {
             await PublishConfirmedAsync(channel, string.Empty, queue, $"m{i}");

@@ -35,8 +35,7 @@ public sealed class QueueDeleteAndPurgeTests : BrokerTestBase
     public async Task Delete_returns_the_number_of_ready_messages()
     {
         var connection = await ConnectAsync();
-        var channel = await OpenConfirmChannelAsync();
-        var queue = await DeclareQueueAsync(channel);
+        var (channel, queue) = await OpenChannelWithQueueAsync(ConfirmOptions);
         for (var i = 0; i < 4; i++)
         {
             await PublishConfirmedAsync(channel, string.Empty, queue, $"m{i}");
@@ -77,8 +76,7 @@ public sealed class QueueDeleteAndPurgeTests : BrokerTestBase
     public async Task Delete_if_empty_refuses_a_queue_with_ready_messages()
     {
         var connection = await ConnectAsync();
-        var channel = await OpenConfirmChannelAsync();
-        var queue = await DeclareQueueAsync(channel);
+        var (channel, queue) = await OpenChannelWithQueueAsync(ConfirmOptions);
         await PublishConfirmedAsync(channel, string.Empty, queue, "m");
         var deleter = await connection.CreateChannelAsync();
 
@@ -90,8 +88,7 @@ public sealed class QueueDeleteAndPurgeTests : BrokerTestBase
     public async Task Delete_if_empty_ignores_unacknowledged_messages()
     {
         var connection = await ConnectAsync();
-        var channel = await OpenConfirmChannelAsync();
-        var queue = await DeclareQueueAsync(channel);
+        var (channel, queue) = await OpenChannelWithQueueAsync(ConfirmOptions);
         await PublishConfirmedAsync(channel, string.Empty, queue, "m");
         var holder = await connection.CreateChannelAsync();
         Assert.That(await holder.BasicGetAsync(queue, autoAck: false), Is.Not.Null);
@@ -141,8 +138,7 @@ public sealed class QueueDeleteAndPurgeTests : BrokerTestBase
     public async Task Purge_removes_ready_messages_and_returns_their_count()
     {
         var connection = await ConnectAsync();
-        var channel = await OpenConfirmChannelAsync();
-        var queue = await DeclareQueueAsync(channel);
+        var (channel, queue) = await OpenChannelWithQueueAsync(ConfirmOptions);
         for (var i = 0; i < 3; i++)
         {
             await PublishConfirmedAsync(channel, string.Empty, queue, $"m{i}");
