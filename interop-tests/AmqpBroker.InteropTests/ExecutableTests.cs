@@ -93,7 +93,7 @@ public sealed class ExecutableTests
     {
         var broker = Start(["--port", "0", "--management-port", "-1", "--in-memory", "--bind", "127.0.0.1"]);
         var ready = await broker.WaitForReadyAsync(StartDeadline);
-        await using var connection = await Factory(ready.Port).CreateConnectionAsync();
+        await using var connection = await LoopbackFactory.For(ready.Port).CreateConnectionAsync();
         var closed = new TaskCompletionSource<ShutdownEventArgs>(TaskCreationOptions.RunContinuationsAsynchronously);
         connection.ConnectionShutdownAsync += (_, args) =>
         {
@@ -207,22 +207,10 @@ public sealed class ExecutableTests
         Assert.That(broker.Output, Does.Not.Contain("AmqpBroker ready:"));
     }
 
-    private static ConnectionFactory Factory(int port) => new()
-    {
-        HostName = "127.0.0.1",
-        Port = port,
-        UserName = "guest",
-        Password = "guest",
-        AutomaticRecoveryEnabled = false,
-        TopologyRecoveryEnabled = false,
-        RequestedConnectionTimeout = Timeout,
-        ContinuationTimeout = Timeout,
-        HandshakeContinuationTimeout = Timeout,
-    };
 
     private static async Task PublishAndGetAsync(int port)
     {
-        await using var connection = await Factory(port).CreateConnectionAsync();
+        await using var connection = await LoopbackFactory.For(port).CreateConnectionAsync();
         await using var channel = await connection.CreateChannelAsync();
         var queue = (await channel.QueueDeclareAsync(string.Empty, durable: false, exclusive: true, autoDelete: true)).QueueName;
         await channel.BasicPublishAsync(string.Empty, queue, Encoding.UTF8.GetBytes("through the executable"));

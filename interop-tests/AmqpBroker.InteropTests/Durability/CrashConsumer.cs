@@ -38,28 +38,10 @@ internal sealed class CrashConsumer
     public IChannel Channel { get; }
 
     /// <summary>When the first delivery kept unacked arrived; 0 before there is one.</summary>
-    public long FirstKeptAt
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _firstKeptAt;
-            }
-        }
-    }
+    public long FirstKeptAt => Interlocked.Read(ref _firstKeptAt);
 
     /// <summary>When the first ack was handed to the connection; 0 before there is one.</summary>
-    public long FirstAckedAt
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _firstAckedAt;
-            }
-        }
-    }
+    public long FirstAckedAt => Interlocked.Read(ref _firstAckedAt);
 
     /// <summary>The first exception an ack threw, with when it happened.</summary>
     public (long At, Exception Error)? Fault { get; private set; }

@@ -9,11 +9,9 @@ internal sealed record CrashRecovered(uint CountAtStart, IReadOnlyList<(string I
 /// </summary>
 internal static class CrashDrain
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
-
     public static async Task<CrashRecovered> DrainAsync(int port, string queue, TimeSpan deadline)
     {
-        await using var connection = await Factory(port).CreateConnectionAsync("crash-drain");
+        await using var connection = await LoopbackFactory.For(port).CreateConnectionAsync("crash-drain");
         await using var channel = await connection.CreateChannelAsync();
         uint count;
         try
@@ -43,7 +41,7 @@ internal static class CrashDrain
     /// <summary>Deletes the queue of a cycle that passed, so its log does not weigh on later restarts.</summary>
     public static async Task DeleteQueueAsync(int port, string queue)
     {
-        await using var connection = await Factory(port).CreateConnectionAsync("crash-cleanup");
+        await using var connection = await LoopbackFactory.For(port).CreateConnectionAsync("crash-cleanup");
         await using var channel = await connection.CreateChannelAsync();
         await channel.QueueDeleteAsync(queue);
     }
@@ -71,13 +69,4 @@ internal static class CrashDrain
 
         return new CrashRecovered(count, messages, defects);
     }
-
-    private static ConnectionFactory Factory(int port) => new()
-    {
-        HostName = "127.0.0.1",
-        Port = port,
-        AutomaticRecoveryEnabled = false,
-        RequestedConnectionTimeout = Timeout,
-        ContinuationTimeout = Timeout,
-    };
 }
