@@ -228,11 +228,7 @@ public sealed class ConfirmTests : BrokerTestBase
         var channel = await OpenChannelAsync(Untracked);
 
         var reason = await ExpectClosedAsync(() => channel.TxSelectAsync(), 406, "PRECONDITION_FAILED - cannot switch from confirm to tx mode");
-        using (Assert.EnterMultipleScope())
-        {
-            Assert.That(reason.ClassId, Is.EqualTo((ushort)90));
-            Assert.That(reason.MethodId, Is.EqualTo((ushort)10));
-        }
+        AssertFailedMethod(reason, 90, 10);
     }
 
     [Test]
@@ -246,13 +242,9 @@ public sealed class ConfirmTests : BrokerTestBase
         await raw.SendMethodAsync(1, 85, 10, w => w.Octet(0));
         var close = await raw.ExpectChannelCloseAsync(1);
 
-        using (Assert.EnterMultipleScope())
-        {
-            Assert.That(close.ReplyCode, Is.EqualTo(406));
-            Assert.That(close.ReplyText, Is.EqualTo("PRECONDITION_FAILED - cannot switch from tx to confirm mode"));
-            Assert.That(close.ClassId, Is.EqualTo((ushort)85));
-            Assert.That(close.MethodId, Is.EqualTo((ushort)10));
-        }
+        AssertClose(close, 406, "PRECONDITION_FAILED - cannot switch from tx to confirm mode");
+
+        AssertFailedMethod(close, 85, 10);
     }
 
     [Test]

@@ -19,8 +19,7 @@ public sealed class ConnectionExtensionTests : BrokerTestBase
         await raw.OpenChannelAsync(1);
         await raw.OpenChannelAsync(2);
 
-        await raw.SendMethodAsync(3, 20, 10, w => w.ShortStr(string.Empty));
-        var close = await raw.ExpectConnectionCloseAsync();
+        var close = await OpenOneChannelTooManyAsync(raw, 3);
         AssertClose(close, 530, "NOT_ALLOWED - number of channels opened (2) has reached the negotiated channel_max (2)");
     }
 
@@ -33,8 +32,7 @@ public sealed class ConnectionExtensionTests : BrokerTestBase
         await raw.ExpectMethodAsync(1, 20, 41);
         await raw.OpenChannelAsync(1);
 
-        await raw.SendMethodAsync(2, 20, 10, w => w.ShortStr(string.Empty));
-        var close = await raw.ExpectConnectionCloseAsync();
+        var close = await OpenOneChannelTooManyAsync(raw, 2);
         AssertClose(close, 530, "NOT_ALLOWED - number of channels opened (1) has reached the negotiated channel_max (1)");
     }
 
@@ -79,8 +77,7 @@ public sealed class ConnectionExtensionTests : BrokerTestBase
             await raw.OpenChannelAsync(i);
         }
 
-        await raw.SendMethodAsync(4, 20, 10, w => w.ShortStr(string.Empty));
-        var close = await raw.ExpectConnectionCloseAsync();
+        var close = await OpenOneChannelTooManyAsync(raw, 4);
         Assert.That(close.ReplyCode, Is.EqualTo(530));
     }
 
@@ -142,11 +139,7 @@ public sealed class ConnectionExtensionTests : BrokerTestBase
         await raw.SendMethodAsync(1, 20, 20, w => w.Octet(0));
         var close = await raw.ExpectConnectionCloseAsync();
         AssertClose(close, 540, "NOT_IMPLEMENTED - active=false");
-        using (Assert.EnterMultipleScope())
-        {
-            Assert.That(close.ClassId, Is.EqualTo((ushort)20));
-            Assert.That(close.MethodId, Is.EqualTo((ushort)20));
-        }
+        AssertFailedMethod(close, 20, 20);
     }
 
     [Test]
@@ -250,5 +243,12 @@ public sealed class ConnectionExtensionTests : BrokerTestBase
         await raw.SendMethodAsync(1, 50, 10, w => w.Short(0).ShortStr(queue).Octet(0).EmptyTable());
         var declareOk = await raw.ExpectMethodAsync(1, 50, 11);
         Assert.That(Encoding.UTF8.GetString(declareOk.Args, 1, declareOk.Args[0]), Is.EqualTo(queue));
+    }
+
+    /// <summary>Sends channel.open for <paramref name="channel"/>, beyond the negotiated channel_max: the broker answers with connection.close.</summary>
+    private static async Task<RawClose> OpenOneChannelTooManyAsync(RawClient raw, ushort channel)
+    {
+        await raw.SendMethodAsync(channel, 20, 10, w => w.ShortStr(string.Empty));
+        return await raw.ExpectConnectionCloseAsync();
     }
 }

@@ -228,11 +228,7 @@ public sealed class TransactionTests : BrokerTestBase
         await PublishAsync(tx, queue, "fits", "refused");
 
         var reason = await ExpectClosedAsync(() => tx.TxCommitAsync(), 406, "PRECONDITION_FAILED - partial tx completion");
-        using (Assert.EnterMultipleScope())
-        {
-            Assert.That(reason.ClassId, Is.EqualTo((ushort)90));
-            Assert.That(reason.MethodId, Is.EqualTo((ushort)20));
-        }
+        AssertFailedMethod(reason, 90, 20);
 
         Assert.That(await observer.MessageCountAsync(queue), Is.EqualTo(1u), "what fitted was enqueued");
     }
@@ -243,11 +239,7 @@ public sealed class TransactionTests : BrokerTestBase
         var channel = await OpenChannelAsync();
 
         var reason = await ExpectClosedAsync(() => channel.TxCommitAsync(), 406, "PRECONDITION_FAILED - channel is not transactional");
-        using (Assert.EnterMultipleScope())
-        {
-            Assert.That(reason.ClassId, Is.EqualTo((ushort)90));
-            Assert.That(reason.MethodId, Is.EqualTo((ushort)20));
-        }
+        AssertFailedMethod(reason, 90, 20);
     }
 
     [Test]
@@ -256,11 +248,7 @@ public sealed class TransactionTests : BrokerTestBase
         var channel = await OpenChannelAsync();
 
         var reason = await ExpectClosedAsync(() => channel.TxRollbackAsync(), 406, "PRECONDITION_FAILED - channel is not transactional");
-        using (Assert.EnterMultipleScope())
-        {
-            Assert.That(reason.ClassId, Is.EqualTo((ushort)90));
-            Assert.That(reason.MethodId, Is.EqualTo((ushort)30));
-        }
+        AssertFailedMethod(reason, 90, 30);
     }
 
     /// <summary>A channel for the transaction and an observer channel on another connection, and a fresh queue.</summary>

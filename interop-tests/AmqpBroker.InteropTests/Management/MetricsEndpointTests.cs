@@ -23,8 +23,7 @@ public sealed partial class MetricsEndpointTests : ManagementTestBase
     [Test]
     public async Task Metrics_report_objects_queue_lengths_and_message_counters()
     {
-        var connection = await ConnectAsync();
-        var channel = await connection.CreateChannelAsync();
+        var (connection, channel) = await ConnectWithChannelAsync();
         var queue = await DeclareQueueAsync(channel);
         await PublishAsync(channel, queue, "1", "2", "3");
         await WaitForReadyAsync(queue, 3);

@@ -57,8 +57,7 @@ public sealed class QueueEndpointTests : ManagementTestBase
     [Test]
     public async Task Lists_show_counts_of_ready_and_unacknowledged_messages_and_consumers()
     {
-        var connection = await ConnectAsync();
-        var channel = await connection.CreateChannelAsync();
+        var (connection, channel) = await ConnectWithChannelAsync();
         var queue = await DeclareQueueAsync(channel);
         await PublishAsync(channel, queue, "a", "b", "c");
         await channel.BasicQosAsync(0, 1, false);

@@ -230,8 +230,7 @@ public sealed class DirectReplyToTests : BrokerTestBase
     /// <summary>A connection with the server side on it: a channel and the queue it takes requests from.</summary>
     private async Task<Server> ServerAsync()
     {
-        var connection = await ConnectAsync();
-        var channel = await connection.CreateChannelAsync();
+        var (connection, channel) = await ConnectWithChannelAsync();
         return new Server(connection, channel, await DeclareQueueAsync(channel, "requests"));
     }
 

@@ -162,8 +162,7 @@ public sealed class MessageTtlTests : BrokerTestBase
     [Test]
     public async Task A_ttl_of_zero_expires_when_the_consumer_has_no_credit()
     {
-        var connection = await ConnectAsync();
-        var channel = await connection.CreateChannelAsync();
+        var (connection, channel) = await ConnectWithChannelAsync();
         var queue = await DeclareQueueAsync(channel, Args(("x-message-ttl", 0)));
         await channel.BasicQosAsync(0, 1, global: false);
         var consumer = await ConsumeAsync(channel, queue);

@@ -74,8 +74,7 @@ public sealed class QueueArgumentValidationTests : BrokerTestBase
     [TestCaseSource(nameof(InvalidArguments))]
     public async Task An_invalid_argument_is_refused_with_RabbitMQs_406(string key, object? value, string error)
     {
-        var connection = await ConnectAsync();
-        var channel = await connection.CreateChannelAsync();
+        var (connection, channel) = await ConnectWithChannelAsync();
         var queue = Track(UniqueName());
 
         await ExpectClosedAsync(() => channel.QueueDeclareAsync(queue, false, false, false, new Dictionary<string, object?> { [key] = value }), 406, $"PRECONDITION_FAILED - invalid arg '{key}' for queue '{queue}' in vhost '/': {error}");

@@ -59,8 +59,7 @@ public sealed class QueueExpiryTests : BrokerTestBase
     [Test]
     public async Task A_queue_with_a_long_expiry_outlives_a_short_one()
     {
-        var connection = await ConnectAsync();
-        var channel = await connection.CreateChannelAsync();
+        var (connection, channel) = await ConnectWithChannelAsync();
         var shortLived = await DeclareAsync(channel, Expires);
         var longLived = await DeclareAsync(channel, 60_000);
 
@@ -87,8 +86,7 @@ public sealed class QueueExpiryTests : BrokerTestBase
     /// <summary>A connection, a channel on it, and a queue on that channel that expires after <see cref="Expires"/> ms.</summary>
     private async Task<(IConnection Connection, IChannel Channel, string Queue)> ExpiringQueueAsync()
     {
-        var connection = await ConnectAsync();
-        var channel = await connection.CreateChannelAsync();
+        var (connection, channel) = await ConnectWithChannelAsync();
         return (connection, channel, await DeclareAsync(channel, Expires));
     }
 

@@ -50,6 +50,14 @@ public abstract partial class BrokerTestBase
     /// <summary>Asserts the reply code and text of a close read by <see cref="RawClient"/>.</summary>
     private protected static void AssertClose(RawClose close, ushort code, string text) => AssertReply(close.ReplyCode, close.ReplyText, code, text);
 
+    /// <summary>Asserts which method a close names as the one that failed (its class and method ids).</summary>
+    protected static void AssertFailedMethod(ShutdownEventArgs reason, ushort classId, ushort methodId) =>
+        AssertMethod(reason.ClassId, reason.MethodId, classId, methodId);
+
+    /// <summary>Asserts which method a close read by <see cref="RawClient"/> names as the one that failed.</summary>
+    private protected static void AssertFailedMethod(RawClose close, ushort classId, ushort methodId) =>
+        AssertMethod(close.ClassId, close.MethodId, classId, methodId);
+
     /// <summary>Polls <paramref name="condition"/> until it holds or <see cref="Timeout"/> passes.</summary>
     protected static async Task<bool> EventuallyAsync(Func<Task<bool>> condition)
     {
@@ -78,6 +86,15 @@ public abstract partial class BrokerTestBase
         {
             Assert.That(actualCode, Is.EqualTo(code), "reply code");
             Assert.That(actualText, Is.EqualTo(text), "reply text");
+        }
+    }
+
+    private static void AssertMethod(ushort actualClassId, ushort actualMethodId, ushort classId, ushort methodId)
+    {
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(actualClassId, Is.EqualTo(classId), "class id of the failed method");
+            Assert.That(actualMethodId, Is.EqualTo(methodId), "method id of the failed method");
         }
     }
 }

@@ -153,6 +153,13 @@ public abstract partial class BrokerTestBase
         return connection;
     }
 
+    /// <summary>A new connection and one channel on it, for tests that also watch or use the connection.</summary>
+    protected async Task<(IConnection Connection, IChannel Channel)> ConnectWithChannelAsync()
+    {
+        var connection = await ConnectAsync();
+        return (connection, await connection.CreateChannelAsync());
+    }
+
     /// <summary>A new connection with one channel on it.</summary>
     protected async Task<IChannel> OpenChannelAsync(CreateChannelOptions? options = null)
     {

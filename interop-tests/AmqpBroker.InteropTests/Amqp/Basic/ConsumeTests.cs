@@ -49,8 +49,7 @@ public sealed class ConsumeTests : BrokerTestBase
     [Test]
     public async Task Reusing_a_consumer_tag_on_a_channel_closes_the_connection_with_NOT_ALLOWED()
     {
-        var connection = await ConnectAsync();
-        var channel = await connection.CreateChannelAsync();
+        var (connection, channel) = await ConnectWithChannelAsync();
         var queue = await DeclareQueueAsync(channel);
         await channel.BasicConsumeAsync(queue, autoAck: true, "dup", new CollectingConsumer(channel));
 
@@ -102,8 +101,7 @@ public sealed class ConsumeTests : BrokerTestBase
     [TestCase(false)]
     public async Task Messages_are_distributed_round_robin_across_consumers(bool onOneChannel)
     {
-        var connection = await ConnectAsync();
-        var channel = await connection.CreateChannelAsync();
+        var (connection, channel) = await ConnectWithChannelAsync();
         var queue = await DeclareQueueAsync(channel);
         var secondChannel = onOneChannel ? channel : await connection.CreateChannelAsync();
         var first = new CollectingConsumer(channel);
@@ -273,8 +271,7 @@ public sealed class ConsumeTests : BrokerTestBase
         var queue = await DeclareQueueAsync(observer);
         await PublishAsync(observer, queue, "a", "b");
 
-        var connection = await ConnectAsync();
-        var channel = await connection.CreateChannelAsync();
+        var (connection, channel) = await ConnectWithChannelAsync();
         var first = await channel.BasicGetAsync(queue, autoAck: false);
         var second = await channel.BasicGetAsync(queue, autoAck: false);
         Assert.That(new[] { first, second }, Is.All.Not.Null);
@@ -294,8 +291,7 @@ public sealed class ConsumeTests : BrokerTestBase
     [Test]
     public async Task Auto_acked_deliveries_are_not_requeued_when_the_channel_closes()
     {
-        var connection = await ConnectAsync();
-        var channel = await connection.CreateChannelAsync();
+        var (connection, channel) = await ConnectWithChannelAsync();
         var queue = await DeclareQueueAsync(channel);
         await PublishAsync(channel, queue, "gone");
         var consumer = await ConsumeAsync(channel, queue, autoAck: true);

@@ -174,11 +174,7 @@ public sealed class PublishTests : BrokerTestBase
         await raw.PublishAsync(1, string.Empty, queue, "now"u8.ToArray(), immediate: true);
         var close = await raw.ExpectConnectionCloseAsync();
         AssertClose(close, 540, "NOT_IMPLEMENTED - immediate=true");
-        using (Assert.EnterMultipleScope())
-        {
-            Assert.That(close.ClassId, Is.EqualTo((ushort)60));
-            Assert.That(close.MethodId, Is.EqualTo((ushort)40));
-        }
+        AssertFailedMethod(close, 60, 40);
 
         Assert.That(await setup.MessageCountAsync(queue), Is.Zero, "the immediate publish is not enqueued");
     }
@@ -192,11 +188,7 @@ public sealed class PublishTests : BrokerTestBase
         await channel.BasicPublishAsync(string.Empty, queue, mandatory: false, new BasicProperties { UserId = "bob" }, "spoofed"u8.ToArray());
 
         var reason = await ExpectClosedAsync(watch, 406, "PRECONDITION_FAILED - user_id property set to 'bob' but authenticated user was 'guest'");
-        using (Assert.EnterMultipleScope())
-        {
-            Assert.That(reason.ClassId, Is.EqualTo((ushort)60));
-            Assert.That(reason.MethodId, Is.EqualTo((ushort)40));
-        }
+        AssertFailedMethod(reason, 60, 40);
 
         var other = await OpenChannelAsync();
         Assert.That(await other.MessageCountAsync(queue), Is.Zero);
@@ -224,8 +216,7 @@ public sealed class PublishTests : BrokerTestBase
     [TestCase(true)]
     public async Task Publish_to_a_missing_exchange_closes_the_channel_with_NOT_FOUND(bool amqDefault)
     {
-        var connection = await ConnectAsync();
-        var channel = await connection.CreateChannelAsync();
+        var (connection, channel) = await ConnectWithChannelAsync();
         var exchange = amqDefault ? "amq.default" : UniqueName("missing");
         var watch = WatchClose(channel);
 

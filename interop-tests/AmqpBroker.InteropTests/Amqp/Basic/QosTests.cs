@@ -203,15 +203,10 @@ public sealed class QosTests : BrokerTestBase
     [Test]
     public async Task Prefetch_size_other_than_zero_closes_the_connection_with_NOT_IMPLEMENTED()
     {
-        var connection = await ConnectAsync();
-        var channel = await connection.CreateChannelAsync();
+        var (connection, channel) = await ConnectWithChannelAsync();
 
         var reason = await ExpectClosedAsync(() => channel.BasicQosAsync(1000, 10, global: false), 540, "NOT_IMPLEMENTED - prefetch_size!=0 (1000)");
-        using (Assert.EnterMultipleScope())
-        {
-            Assert.That(reason.ClassId, Is.EqualTo((ushort)60));
-            Assert.That(reason.MethodId, Is.EqualTo((ushort)10));
-        }
+        AssertFailedMethod(reason, 60, 10);
 
         Assert.That(await EventuallyAsync(() => Task.FromResult(!connection.IsOpen)), Is.True, "540 is a connection error");
     }

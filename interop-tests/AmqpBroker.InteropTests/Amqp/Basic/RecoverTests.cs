@@ -72,11 +72,7 @@ public sealed class RecoverTests : BrokerTestBase
         await raw.SendMethodAsync(1, 60, 110, w => w.Octet(0));
         var close = await raw.ExpectConnectionCloseAsync();
         AssertClose(close, 540, "NOT_IMPLEMENTED - requeue=false");
-        using (Assert.EnterMultipleScope())
-        {
-            Assert.That(close.ClassId, Is.EqualTo((ushort)60));
-            Assert.That(close.MethodId, Is.EqualTo((ushort)110));
-        }
+        AssertFailedMethod(close, 60, 110);
 
         Assert.That(await EventuallyAsync(async () => await setup.MessageCountAsync(queue) == 1), Is.True, "the unacked message is requeued when the connection goes");
     }

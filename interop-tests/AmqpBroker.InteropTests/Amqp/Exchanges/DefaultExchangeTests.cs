@@ -64,8 +64,7 @@ public sealed class DefaultExchangeTests : BrokerTestBase
     [Test]
     public async Task Binding_a_queue_to_the_default_exchange_is_refused()
     {
-        var connection = await ConnectAsync();
-        var channel = await connection.CreateChannelAsync();
+        var (connection, channel) = await ConnectWithChannelAsync();
         var queue = await DeclareQueueAsync(channel);
 
         await ExpectClosedAsync(() => channel.QueueBindAsync(queue, string.Empty, "other"), 403, "ACCESS_REFUSED - operation not permitted on the default exchange");

@@ -71,8 +71,7 @@ public sealed class ExchangeDeclareTests : BrokerTestBase
     [Test]
     public async Task Declaring_a_new_exchange_with_the_amq_prefix_is_refused()
     {
-        var connection = await ConnectAsync();
-        var channel = await connection.CreateChannelAsync();
+        var (connection, channel) = await ConnectWithChannelAsync();
         var exchange = "amq." + UniqueName("x");
 
         await ExpectClosedAsync(() => channel.ExchangeDeclareAsync(exchange, "direct"), 403, $"ACCESS_REFUSED - exchange name '{exchange}' contains reserved prefix 'amq.*'");
@@ -86,8 +85,7 @@ public sealed class ExchangeDeclareTests : BrokerTestBase
     [Test]
     public async Task An_unknown_exchange_type_is_a_connection_error()
     {
-        var connection = await ConnectAsync();
-        var channel = await connection.CreateChannelAsync();
+        var (connection, channel) = await ConnectWithChannelAsync();
         var exchange = TrackExchange(UniqueName("x"));
 
         await ExpectClosedAsync(() => channel.ExchangeDeclareAsync(exchange, "no-such-type"), 503, "COMMAND_INVALID - unknown exchange type 'no-such-type'");
@@ -102,8 +100,7 @@ public sealed class ExchangeDeclareTests : BrokerTestBase
         var setup = await OpenChannelAsync();
         var exchange = TrackExchange(UniqueName("x"));
         await setup.ExchangeDeclareAsync(exchange, "direct");
-        var connection = await ConnectAsync();
-        var channel = await connection.CreateChannelAsync();
+        var (connection, channel) = await ConnectWithChannelAsync();
 
         await ExpectClosedAsync(() => channel.ExchangeDeclareAsync(exchange, "no-such-type"), 503, "COMMAND_INVALID - unknown exchange type 'no-such-type'");
 
@@ -151,8 +148,7 @@ public sealed class ExchangeDeclareTests : BrokerTestBase
     [Test]
     public async Task Passive_declare_of_a_missing_exchange_is_404()
     {
-        var connection = await ConnectAsync();
-        var channel = await connection.CreateChannelAsync();
+        var (connection, channel) = await ConnectWithChannelAsync();
         var exchange = UniqueName("missing");
 
         await ExpectClosedAsync(() => channel.ExchangeDeclarePassiveAsync(exchange), 404, $"NOT_FOUND - no exchange '{exchange}' {InDefaultVhost}");

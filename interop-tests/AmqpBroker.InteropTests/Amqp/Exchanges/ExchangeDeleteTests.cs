@@ -10,8 +10,7 @@ public sealed class ExchangeDeleteTests : BrokerTestBase
     [Test]
     public async Task Delete_if_unused_refuses_an_exchange_with_bindings()
     {
-        var connection = await ConnectAsync();
-        var channel = await connection.CreateChannelAsync();
+        var (connection, channel) = await ConnectWithChannelAsync();
         var exchange = await DeclareExchangeAsync(channel, "direct");
         var queue = await DeclareQueueAsync(channel);
         await channel.QueueBindAsync(queue, exchange, "k");
@@ -30,8 +29,7 @@ public sealed class ExchangeDeleteTests : BrokerTestBase
     [Test]
     public async Task Delete_if_unused_only_counts_bindings_where_the_exchange_is_the_source()
     {
-        var connection = await ConnectAsync();
-        var channel = await connection.CreateChannelAsync();
+        var (connection, channel) = await ConnectWithChannelAsync();
         var (source, destination) = await BindFanoutsAsync(channel);
 
         await channel.ExchangeDeleteAsync(destination, ifUnused: true);
@@ -92,8 +90,7 @@ public sealed class ExchangeDeleteTests : BrokerTestBase
     [Test]
     public async Task Deleting_a_predeclared_exchange_is_refused()
     {
-        var connection = await ConnectAsync();
-        var channel = await connection.CreateChannelAsync();
+        var (connection, channel) = await ConnectWithChannelAsync();
 
         await ExpectClosedAsync(() => channel.ExchangeDeleteAsync("amq.direct"), 403, $"ACCESS_REFUSED - deletion of system exchange 'amq.direct' {InDefaultVhost} not allowed");
 
@@ -103,8 +100,7 @@ public sealed class ExchangeDeleteTests : BrokerTestBase
     [Test]
     public async Task An_auto_delete_exchange_lives_until_it_has_had_a_binding()
     {
-        var connection = await ConnectAsync();
-        var channel = await connection.CreateChannelAsync();
+        var (connection, channel) = await ConnectWithChannelAsync();
         var exchange = await DeclareExchangeAsync(channel, "fanout", autoDelete: true, what: "ad");
 
         await channel.CloseAsync();
@@ -116,8 +112,7 @@ public sealed class ExchangeDeleteTests : BrokerTestBase
     [Test]
     public async Task An_auto_delete_exchange_is_deleted_when_its_last_queue_binding_goes()
     {
-        var connection = await ConnectAsync();
-        var channel = await connection.CreateChannelAsync();
+        var (connection, channel) = await ConnectWithChannelAsync();
         var exchange = await DeclareExchangeAsync(channel, "direct", autoDelete: true, what: "ad");
         var queue = await DeclareQueueAsync(channel);
         await channel.QueueBindAsync(queue, exchange, "a");
@@ -133,8 +128,7 @@ public sealed class ExchangeDeleteTests : BrokerTestBase
     [Test]
     public async Task An_auto_delete_exchange_is_deleted_when_its_bound_queue_is_deleted()
     {
-        var connection = await ConnectAsync();
-        var channel = await connection.CreateChannelAsync();
+        var (connection, channel) = await ConnectWithChannelAsync();
         var exchange = await DeclareExchangeAsync(channel, "fanout", autoDelete: true, what: "ad");
         var queue = await DeclareQueueAsync(channel);
         await channel.QueueBindAsync(queue, exchange, string.Empty);
@@ -147,8 +141,7 @@ public sealed class ExchangeDeleteTests : BrokerTestBase
     [Test]
     public async Task An_auto_delete_exchange_is_deleted_when_its_last_exchange_binding_goes()
     {
-        var connection = await ConnectAsync();
-        var channel = await connection.CreateChannelAsync();
+        var (connection, channel) = await ConnectWithChannelAsync();
         var (source, destination) = await BindFanoutsAsync(channel, autoDeleteSource: true);
 
         await channel.ExchangeUnbindAsync(destination, source, string.Empty);
@@ -160,8 +153,7 @@ public sealed class ExchangeDeleteTests : BrokerTestBase
     [Test]
     public async Task An_auto_delete_exchange_is_not_deleted_when_a_binding_to_it_goes()
     {
-        var connection = await ConnectAsync();
-        var channel = await connection.CreateChannelAsync();
+        var (connection, channel) = await ConnectWithChannelAsync();
         var (source, destination) = await BindFanoutsAsync(channel, autoDeleteDestination: true);
 
         await channel.ExchangeUnbindAsync(destination, source, string.Empty);
@@ -173,8 +165,7 @@ public sealed class ExchangeDeleteTests : BrokerTestBase
     [Test]
     public async Task An_auto_delete_exchange_goes_when_the_exchange_it_is_bound_to_is_deleted()
     {
-        var connection = await ConnectAsync();
-        var channel = await connection.CreateChannelAsync();
+        var (connection, channel) = await ConnectWithChannelAsync();
         var (source, destination) = await BindFanoutsAsync(channel, autoDeleteSource: true);
 
         await channel.ExchangeDeleteAsync(destination);

@@ -107,8 +107,7 @@ public sealed class ExchangeToExchangeBindingTests : BrokerTestBase
     [Test]
     public async Task Exchange_bind_with_a_missing_exchange_is_404()
     {
-        var connection = await ConnectAsync();
-        var channel = await connection.CreateChannelAsync();
+        var (connection, channel) = await ConnectWithChannelAsync();
         var existing = await DeclareExchangeAsync(channel, "fanout");
         var missing = UniqueName("missing");
 

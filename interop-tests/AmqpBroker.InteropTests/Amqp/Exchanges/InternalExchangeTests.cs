@@ -12,8 +12,7 @@ public sealed class InternalExchangeTests : BrokerTestBase
     {
         var exchange = TrackExchange(UniqueName("internal"));
         Assert.That(await RawExchangeDeclareAsync(exchange, "fanout", isInternal: true), Is.EqualTo((200, string.Empty)));
-        var connection = await ConnectAsync();
-        var channel = await connection.CreateChannelAsync();
+        var (connection, channel) = await ConnectWithChannelAsync();
         var closed = WatchClose(channel);
 
         await channel.BasicPublishAsync(exchange, string.Empty, Encoding.UTF8.GetBytes("m"));

@@ -7,8 +7,7 @@ public sealed class AutoDeleteQueueTests : BrokerTestBase
     [Test]
     public async Task An_auto_delete_queue_is_deleted_when_its_last_consumer_goes_and_not_before_the_first()
     {
-        var connection = await ConnectAsync();
-        var channel = await connection.CreateChannelAsync();
+        var (connection, channel) = await ConnectWithChannelAsync();
         var queue = Track(UniqueName("ad"));
         await channel.QueueDeclareAsync(queue, durable: false, exclusive: false, autoDelete: true);
         await PublishAsync(channel, queue, "m");

@@ -79,8 +79,7 @@ public sealed class ExclusiveQueueTests : BrokerTestBase
     [Test]
     public async Task The_owner_cannot_redeclare_its_exclusive_queue_as_not_exclusive()
     {
-        var connection = await ConnectAsync();
-        var channel = await connection.CreateChannelAsync();
+        var (connection, channel) = await ConnectWithChannelAsync();
         var queue = Track(ShortName());
         await channel.QueueDeclareAsync(queue, durable: false, exclusive: true, autoDelete: false);
 

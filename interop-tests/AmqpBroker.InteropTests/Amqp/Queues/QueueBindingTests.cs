@@ -80,8 +80,7 @@ public sealed class QueueBindingTests : BrokerTestBase
     [Test]
     public async Task Binding_to_a_missing_exchange_is_404()
     {
-        var connection = await ConnectAsync();
-        var channel = await connection.CreateChannelAsync();
+        var (connection, channel) = await ConnectWithChannelAsync();
         var queue = await DeclareQueueAsync(channel);
         var exchange = UniqueName("missing");
 

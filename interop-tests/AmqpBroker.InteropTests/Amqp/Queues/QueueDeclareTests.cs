@@ -31,8 +31,7 @@ public sealed class QueueDeclareTests : BrokerTestBase
     [Test]
     public async Task Declaring_a_queue_with_the_amq_prefix_is_refused()
     {
-        var connection = await ConnectAsync();
-        var channel = await connection.CreateChannelAsync();
+        var (connection, channel) = await ConnectWithChannelAsync();
         var queue = "amq." + UniqueName();
 
         await ExpectClosedAsync(() => channel.QueueDeclareAsync(queue, durable: false, exclusive: false, autoDelete: false), 403, $"ACCESS_REFUSED - queue name '{queue}' contains reserved prefix 'amq.*'");
@@ -43,8 +42,7 @@ public sealed class QueueDeclareTests : BrokerTestBase
     [Test]
     public async Task A_server_named_queue_can_be_declared_passively_but_not_redeclared_by_name()
     {
-        var connection = await ConnectAsync();
-        var channel = await connection.CreateChannelAsync();
+        var (connection, channel) = await ConnectWithChannelAsync();
         var ok = await channel.QueueDeclareAsync(string.Empty, durable: false, exclusive: true, autoDelete: false);
         var queue = Track(ok.QueueName);
 
@@ -58,8 +56,7 @@ public sealed class QueueDeclareTests : BrokerTestBase
     [Test]
     public async Task Passive_declare_of_a_missing_queue_is_404()
     {
-        var connection = await ConnectAsync();
-        var channel = await connection.CreateChannelAsync();
+        var (connection, channel) = await ConnectWithChannelAsync();
         var queue = UniqueName("missing");
 
         await ExpectClosedAsync(() => channel.QueueDeclarePassiveAsync(queue), 404, $"NOT_FOUND - no queue '{queue}' {InDefaultVhost}");
@@ -95,8 +92,7 @@ public sealed class QueueDeclareTests : BrokerTestBase
     [TestCase("auto_delete", false, false, "received 'false' but current is 'true'")]
     public async Task Redeclaring_with_other_flags_fails(string field, bool durable, bool autoDelete, string detail)
     {
-        var connection = await ConnectAsync();
-        var channel = await connection.CreateChannelAsync();
+        var (connection, channel) = await ConnectWithChannelAsync();
         var queue = Track(UniqueName());
         await channel.QueueDeclareAsync(queue, durable: false, exclusive: false, autoDelete: field == "auto_delete");
 
@@ -131,8 +127,7 @@ public sealed class QueueDeclareTests : BrokerTestBase
     public async Task Redeclaring_with_an_inequivalent_argument_fails(
         Dictionary<string, object?>? original, Dictionary<string, object?>? redeclared, string key, string detail)
     {
-        var connection = await ConnectAsync();
-        var channel = await connection.CreateChannelAsync();
+        var (connection, channel) = await ConnectWithChannelAsync();
         var queue = Track(UniqueName());
         await channel.QueueDeclareAsync(queue, durable: false, exclusive: false, autoDelete: false, arguments: original);
 

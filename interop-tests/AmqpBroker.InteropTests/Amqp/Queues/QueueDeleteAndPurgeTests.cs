@@ -57,8 +57,7 @@ public sealed class QueueDeleteAndPurgeTests : BrokerTestBase
     [Test]
     public async Task Delete_if_unused_refuses_a_queue_with_consumers()
     {
-        var connection = await ConnectAsync();
-        var channel = await connection.CreateChannelAsync();
+        var (connection, channel) = await ConnectWithChannelAsync();
         var queue = await DeclareQueueAsync(channel);
         var tag = await channel.BasicConsumeAsync(queue, autoAck: true, new CollectingConsumer(channel));
         var deleter = await connection.CreateChannelAsync();
@@ -121,8 +120,7 @@ public sealed class QueueDeleteAndPurgeTests : BrokerTestBase
     [Test]
     public async Task Deleting_a_queue_cancels_its_consumers()
     {
-        var connection = await ConnectAsync();
-        var channel = await connection.CreateChannelAsync();
+        var (connection, channel) = await ConnectWithChannelAsync();
         var queue = await DeclareQueueAsync(channel);
         var consumer = new CollectingConsumer(channel);
         var tag = await channel.BasicConsumeAsync(queue, autoAck: true, consumer);
