@@ -12,7 +12,7 @@ public sealed class ConnectionEndpointTests : ManagementTestBase
     {
         var connection = await ConnectAsync(f => f.ClientProvidedName = "mgmt-test-" + Guid.NewGuid().ToString("N"));
         await connection.CreateChannelAsync();
-        var confirming = await connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true));
+        var confirming = await connection.CreateChannelAsync(ConfirmOptions);
 
         // RabbitMQ's channel count arrives with its next statistics; ours is immediate.
         var listed = await EventuallyJsonAsync("api/connections", list => Mine(list, connection.ClientProvidedName!)?["channels"]?.GetValue<int>() == 2, "the connection is listed with its channels");

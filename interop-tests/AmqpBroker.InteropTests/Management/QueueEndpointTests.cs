@@ -30,7 +30,7 @@ public sealed class QueueEndpointTests : ManagementTestBase
         }
 
         // The arguments took effect: a third message is refused by the length limit.
-        var channel = await (await ConnectAsync()).CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true));
+        var channel = await (await ConnectAsync()).CreateChannelAsync(ConfirmOptions);
         await channel.QueueDeclarePassiveAsync(name);
         await channel.BasicPublishAsync("", name, Encoding.UTF8.GetBytes("1"));
         await channel.BasicPublishAsync("", name, Encoding.UTF8.GetBytes("2"));

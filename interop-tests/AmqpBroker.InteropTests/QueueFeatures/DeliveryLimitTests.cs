@@ -99,7 +99,7 @@ public sealed class DeliveryLimitTests : BrokerTestBase
     public async Task A_closed_channel_returning_its_deliveries_counts_towards_the_limit()
     {
         var connection = await ConnectAsync();
-        var setup = await connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true));
+        var setup = await connection.CreateChannelAsync(ConfirmOptions);
         var deadLetters = await DeclareQueueAsync(setup, "dlq");
         var queue = await DeclareLimitedAsync(setup, 1, deadLetters);
         await setup.BasicPublishAsync(string.Empty, queue, "m"u8.ToArray());

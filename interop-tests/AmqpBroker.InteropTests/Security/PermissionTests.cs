@@ -245,7 +245,7 @@ public sealed class PermissionTests : SecurityTestBase
     private async Task<IChannel> UserChannelAsync(bool confirms = false)
     {
         var connection = await ConnectAsAsync(_user, Password);
-        return await connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: confirms, publisherConfirmationTrackingEnabled: confirms));
+        return await connection.CreateChannelAsync(confirms ? ConfirmOptions : null);
     }
 
     private async Task<string> GuestQueueAsync(string suffix)

@@ -21,7 +21,7 @@ public sealed class PolicyTests : SecurityTestBase
     public async Task OpenAsync()
     {
         _prefix = UniqueName("policy") + ".";
-        _channel = await OpenChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true));
+        _channel = await OpenConfirmChannelAsync();
     }
 
     [TearDown]
