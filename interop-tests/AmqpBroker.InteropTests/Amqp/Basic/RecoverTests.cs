@@ -89,10 +89,13 @@ public sealed class RecoverTests : BrokerTestBase
         Assert.That(close.MethodId, Is.EqualTo((ushort)100));
     }
 
-    /// <summary>A fresh queue holding <paramref name="bodies"/>, the channel that filled it, and channel 1 opened on <paramref name="raw"/>.</summary>
+    /// <summary>
+    /// A fresh queue holding <paramref name="bodies"/> (published with confirms, so they are there before the raw
+    /// client asks), the channel that filled it, and channel 1 opened on <paramref name="raw"/>.
+    /// </summary>
     private async Task<(IChannel Setup, string Queue)> QueueAndRawChannelAsync(RawClient raw, params string[] bodies)
     {
-        var setup = await OpenChannelAsync();
+        var setup = await OpenConfirmChannelAsync();
         var queue = await DeclareQueueAsync(setup);
         await PublishAsync(setup, queue, bodies);
         await raw.OpenChannelAsync(1);
