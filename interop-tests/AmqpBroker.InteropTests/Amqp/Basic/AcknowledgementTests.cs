@@ -252,12 +252,6 @@ public sealed class AcknowledgementTests : BrokerTestBase
         await channel.CloseAsync();
         var other = await OpenChannelAsync();
         await Task.Delay(QuietPeriod);
-        var left = new List<string>();
-        while (await other.BasicGetAsync(queue, autoAck: true) is { } result)
-        {
-            left.Add(Text(result.Body));
-        }
-
-        return left;
+        return await DrainAsync(other, queue);
     }
 }

@@ -68,7 +68,7 @@ public sealed class TopicAndHeadersRoutingTests : BrokerTestBase
         var queue = await DeclareQueueAsync(channel);
         await channel.QueueBindAsync(queue, exchange, bindingKey);
 
-        await PublishConfirmedAsync(channel, exchange, routingKey);
+        await PublishAndAwaitAckAsync(channel, exchange, routingKey);
 
         Assert.That(await channel.MessageCountAsync(queue), Is.EqualTo(routed ? 1u : 0u));
     }
@@ -88,7 +88,7 @@ public sealed class TopicAndHeadersRoutingTests : BrokerTestBase
         await channel.QueueBindAsync(stars, exchange, "*.*.*");
         await channel.QueueBindAsync(none, exchange, "a.b");
 
-        await PublishConfirmedAsync(channel, exchange, "a.b.c");
+        await PublishAndAwaitAckAsync(channel, exchange, "a.b.c");
 
         using (Assert.EnterMultipleScope())
         {
@@ -107,8 +107,8 @@ public sealed class TopicAndHeadersRoutingTests : BrokerTestBase
         await channel.QueueBindAsync(queue, exchange, "#.b");
 
         await channel.QueueUnbindAsync(queue, exchange, "a.*");
-        await PublishConfirmedAsync(channel, exchange, "a.b");
-        await PublishConfirmedAsync(channel, exchange, "a.c");
+        await PublishAndAwaitAckAsync(channel, exchange, "a.b");
+        await PublishAndAwaitAckAsync(channel, exchange, "a.c");
 
         Assert.That(await channel.MessageCountAsync(queue), Is.EqualTo(1u));
     }
@@ -210,7 +210,7 @@ public sealed class TopicAndHeadersRoutingTests : BrokerTestBase
         var queue = await DeclareQueueAsync(channel);
         await channel.QueueBindAsync(queue, exchange, string.Empty, bindingArguments);
 
-        await PublishConfirmedAsync(channel, exchange, "ignored", headers);
+        await PublishAndAwaitAckAsync(channel, exchange, "ignored", headers);
 
         Assert.That(await channel.MessageCountAsync(queue), Is.EqualTo(routed ? 1u : 0u));
     }
@@ -222,7 +222,7 @@ public sealed class TopicAndHeadersRoutingTests : BrokerTestBase
         var queue = await DeclareQueueAsync(channel);
         await channel.QueueBindAsync(queue, exchange, "some-key", T("a", "1"));
 
-        await PublishConfirmedAsync(channel, exchange, "another-key", T("a", "1"));
+        await PublishAndAwaitAckAsync(channel, exchange, "another-key", T("a", "1"));
 
         Assert.That(await channel.MessageCountAsync(queue), Is.EqualTo(1u));
     }
@@ -236,7 +236,7 @@ public sealed class TopicAndHeadersRoutingTests : BrokerTestBase
         await channel.QueueBindAsync(queue, exchange, string.Empty, T("x-match", "all", "b", "2"));
         await channel.QueueBindAsync(queue, exchange, "other", T("x-match", "all", "b", "2"));
 
-        await PublishConfirmedAsync(channel, exchange, string.Empty, T("a", "1", "b", "2"));
+        await PublishAndAwaitAckAsync(channel, exchange, string.Empty, T("a", "1", "b", "2"));
 
         Assert.That(await channel.MessageCountAsync(queue), Is.EqualTo(1u));
     }
@@ -244,13 +244,13 @@ public sealed class TopicAndHeadersRoutingTests : BrokerTestBase
     [Test]
     public async Task The_predeclared_amq_match_exchange_routes_by_headers()
     {
-        var channel = await ConfirmChannelAsync();
+        var channel = await ConfirmChannelWithoutTrackingAsync();
         var queue = await DeclareQueueAsync(channel);
         var marker = Guid.NewGuid().ToString("N");
         await channel.QueueBindAsync(queue, "amq.match", string.Empty, T("x-match", "all", "marker", marker));
 
-        await PublishConfirmedAsync(channel, "amq.match", string.Empty, T("marker", marker));
-        await PublishConfirmedAsync(channel, "amq.match", string.Empty, T("marker", "other"));
+        await PublishAndAwaitAckAsync(channel, "amq.match", string.Empty, T("marker", marker));
+        await PublishAndAwaitAckAsync(channel, "amq.match", string.Empty, T("marker", "other"));
 
         Assert.That(await channel.MessageCountAsync(queue), Is.EqualTo(1u));
         await channel.QueueUnbindAsync(queue, "amq.match", string.Empty, T("x-match", "all", "marker", marker));
@@ -304,14 +304,14 @@ public sealed class TopicAndHeadersRoutingTests : BrokerTestBase
         var queue = await DeclareQueueAsync(channel);
 
         await channel.QueueBindAsync(queue, exchange, "k", T("x-match", "foo"));
-        await PublishConfirmedAsync(channel, exchange, "k");
+        await PublishAndAwaitAckAsync(channel, exchange, "k");
 
         Assert.That(await channel.MessageCountAsync(queue), Is.EqualTo(1u));
     }
 
     // ---------------------------------------------------------------- helpers
 
-    private async Task<IChannel> ConfirmChannelAsync()
+    private async Task<IChannel> ConfirmChannelWithoutTrackingAsync()
     {
         // Confirms without the client's tracking: tracking adds an x-dotnet-pub-seq-no header to every
         // message, which would take part in -with-x matching.
@@ -330,13 +330,13 @@ public sealed class TopicAndHeadersRoutingTests : BrokerTestBase
 
     private async Task<(IChannel Channel, string Exchange)> ChannelWithExchangeAsync(string type)
     {
-        var channel = await ConfirmChannelAsync();
+        var channel = await ConfirmChannelWithoutTrackingAsync();
         var exchange = await DeclareExchangeAsync(channel, type);
         return (channel, exchange);
     }
 
     /// <summary>Publishes one message and waits until the broker has confirmed (that is, routed) it.</summary>
-    private async Task PublishConfirmedAsync(IChannel channel, string exchange, string routingKey, Dictionary<string, object?>? headers = null)
+    private async Task PublishAndAwaitAckAsync(IChannel channel, string exchange, string routingKey, Dictionary<string, object?>? headers = null)
     {
         var sequence = await channel.GetNextPublishSequenceNumberAsync();
         var properties = new BasicProperties();

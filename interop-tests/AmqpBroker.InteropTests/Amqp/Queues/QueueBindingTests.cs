@@ -24,12 +24,7 @@ public sealed class QueueBindingTests : BrokerTestBase
         await channel.BasicPublishAsync("amq.direct", "k1", Encoding.UTF8.GetBytes("after unbind"));
         await channel.BasicPublishAsync("amq.direct", "k2", Encoding.UTF8.GetBytes("still bound"));
 
-        var rest = new List<string>();
-        while (await channel.BasicGetAsync(queue, autoAck: true) is { } message)
-        {
-            rest.Add(Text(message.Body));
-        }
-
+        var rest = await DrainAsync(channel, queue);
         Assert.That(string.Join(",", rest), Is.EqualTo("two,still bound"));
     }
 
