@@ -33,8 +33,7 @@ public sealed class ExchangeDeclareTests : BrokerTestBase
     public async Task Each_exchange_type_routes_by_its_rule(string type, string bindingKey, string routingKey, bool routed)
     {
         var channel = await OpenConfirmChannelAsync();
-        var exchange = TrackExchange(UniqueName("x"));
-        await channel.ExchangeDeclareAsync(exchange, type);
+        var exchange = await DeclareExchangeAsync(channel, type);
         var queue = await DeclareQueueAsync(channel);
         await channel.QueueBindAsync(queue, exchange, bindingKey);
 
