@@ -207,7 +207,6 @@ public sealed class ExecutableTests
         Assert.That(broker.Output, Does.Not.Contain("AmqpBroker ready:"));
     }
 
-
     private static async Task PublishAndGetAsync(int port)
     {
         await using var connection = await LoopbackFactory.For(port).CreateConnectionAsync();

@@ -147,7 +147,6 @@ public sealed class SingleActiveConsumerTests : BrokerTestBase
 
     private async Task<string> DeclareSingleActiveAsync(IChannel channel) => await DeclareQueueAsync(channel, Args(("x-single-active-consumer", true)));
 
-
     /// <summary>A connection for the consumers' channels, a confirm-mode channel on it to publish with, and a single-active-consumer queue.</summary>
     private async Task<(IConnection Connection, IChannel Setup, string Queue)> SetUpAsync()
     {
