@@ -267,8 +267,8 @@ public sealed class ConsumeTests : BrokerTestBase
     [Test]
     public async Task Unacked_deliveries_are_requeued_as_redelivered_when_the_connection_closes()
     {
-        var observer = await OpenChannelAsync();
-        var queue = await DeclareQueueAsync(observer);
+        // Confirmed publishes: both messages are in the queue before the other connection asks for them.
+        var (observer, queue) = await OpenChannelWithQueueAsync(ConfirmOptions);
         await PublishAsync(observer, queue, "a", "b");
 
         var (connection, channel) = await ConnectWithChannelAsync();
