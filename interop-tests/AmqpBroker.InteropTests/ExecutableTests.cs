@@ -2,10 +2,8 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
-using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using AmqpBroker.InteropTests.Support;
 
 namespace AmqpBroker.InteropTests;
 
@@ -95,7 +93,7 @@ public sealed class ExecutableTests
     {
         var broker = Start(["--port", "0", "--management-port", "-1", "--in-memory", "--bind", "127.0.0.1"]);
         var ready = await broker.WaitForReadyAsync(StartDeadline);
-        await using var connection = await Factory(ready.Port).CreateConnectionAsync();
+        await using var connection = await LoopbackFactory.For(ready.Port).CreateConnectionAsync();
         var closed = new TaskCompletionSource<ShutdownEventArgs>(TaskCreationOptions.RunContinuationsAsynchronously);
         connection.ConnectionShutdownAsync += (_, args) =>
         {
@@ -130,8 +128,7 @@ public sealed class ExecutableTests
         Assert.That(Directory.Exists(dataDir), Is.True);
         await PublishAndGetAsync(ready.Port);
 
-        await broker.SignalAsync("TERM");
-        Assert.That(await broker.WaitForExitAsync(StopDeadline), Is.Zero, broker.Output);
+        await AssertSigtermStopsAsync(broker);
     }
 
     [Test]
@@ -151,17 +148,14 @@ public sealed class ExecutableTests
         Assert.That(ready.ManagementPort, Is.GreaterThan(0).And.Not.EqualTo(15672), "Broker__ManagementPort=0");
         await PublishAndGetAsync(ready.Port);
 
-        await broker.SignalAsync("TERM");
-        Assert.That(await broker.WaitForExitAsync(StopDeadline), Is.Zero, broker.Output);
+        await AssertSigtermStopsAsync(broker);
     }
 
     [Test]
     public async Task Command_line_switch_overrides_the_environment()
     {
         // The environment names a port that is taken: the broker only starts if --port 0 wins.
-        using var occupant = new TcpListener(IPAddress.Loopback, 0);
-        occupant.Start();
-        var taken = ((IPEndPoint)occupant.LocalEndpoint).Port;
+        using var occupant = Occupy(out var taken);
 
         var broker = Start(["--port", "0", "--management-port", "0"], new Dictionary<string, string>
         {
@@ -172,8 +166,7 @@ public sealed class ExecutableTests
         var ready = await broker.WaitForReadyAsync(StartDeadline);
 
         Assert.That(ready.Port, Is.Not.EqualTo(taken));
-        await broker.SignalAsync("TERM");
-        Assert.That(await broker.WaitForExitAsync(StopDeadline), Is.Zero, broker.Output);
+        await AssertSigtermStopsAsync(broker);
     }
 
     [Test]
@@ -189,8 +182,7 @@ public sealed class ExecutableTests
         var amqpPorts = overview["listeners"]!.AsArray().Select(l => l!["port"]!.GetValue<int>());
         Assert.That(amqpPorts, Is.EqualTo(new[] { ready.Port }), "the overview lists the AMQP listener");
 
-        await broker.SignalAsync("TERM");
-        Assert.That(await broker.WaitForExitAsync(StopDeadline), Is.Zero, broker.Output);
+        await AssertSigtermStopsAsync(broker);
     }
 
     [Test]
@@ -200,16 +192,13 @@ public sealed class ExecutableTests
         var ready = await broker.WaitForReadyAsync(StartDeadline);
 
         Assert.That(ready.ManagementPort, Is.Null, ready.Line);
-        await broker.SignalAsync("TERM");
-        Assert.That(await broker.WaitForExitAsync(StopDeadline), Is.Zero, broker.Output);
+        await AssertSigtermStopsAsync(broker);
     }
 
     [Test]
     public async Task Port_already_in_use_fails_startup_with_a_non_zero_exit_code()
     {
-        using var occupant = new TcpListener(IPAddress.Loopback, 0);
-        occupant.Start();
-        var taken = ((IPEndPoint)occupant.LocalEndpoint).Port;
+        using var occupant = Occupy(out var taken);
 
         var broker = Start(["--port", taken.ToString(CultureInfo.InvariantCulture), "--management-port", "0", "--in-memory", "--bind", "127.0.0.1"]);
         var exitCode = await broker.WaitForExitAsync(StartDeadline);
@@ -218,22 +207,9 @@ public sealed class ExecutableTests
         Assert.That(broker.Output, Does.Not.Contain("AmqpBroker ready:"));
     }
 
-    private static ConnectionFactory Factory(int port) => new()
-    {
-        HostName = "127.0.0.1",
-        Port = port,
-        UserName = "guest",
-        Password = "guest",
-        AutomaticRecoveryEnabled = false,
-        TopologyRecoveryEnabled = false,
-        RequestedConnectionTimeout = Timeout,
-        ContinuationTimeout = Timeout,
-        HandshakeContinuationTimeout = Timeout,
-    };
-
     private static async Task PublishAndGetAsync(int port)
     {
-        await using var connection = await Factory(port).CreateConnectionAsync();
+        await using var connection = await LoopbackFactory.For(port).CreateConnectionAsync();
         await using var channel = await connection.CreateChannelAsync();
         var queue = (await channel.QueueDeclareAsync(string.Empty, durable: false, exclusive: true, autoDelete: true)).QueueName;
         await channel.BasicPublishAsync(string.Empty, queue, Encoding.UTF8.GetBytes("through the executable"));
@@ -241,6 +217,22 @@ public sealed class ExecutableTests
         var got = await channel.BasicGetAsync(queue, autoAck: true);
         Assert.That(got is null ? null : Encoding.UTF8.GetString(got.Body.Span), Is.EqualTo("through the executable"));
         await connection.CloseAsync();
+    }
+
+    /// <summary>Sends SIGTERM and asserts the broker exits with code 0 in time.</summary>
+    private static async Task AssertSigtermStopsAsync(BrokerProcess broker)
+    {
+        await broker.SignalAsync("TERM");
+        Assert.That(await broker.WaitForExitAsync(StopDeadline), Is.Zero, broker.Output);
+    }
+
+    /// <summary>A listener holding a loopback port, so that a broker asked to bind it cannot.</summary>
+    private static TcpListener Occupy(out int port)
+    {
+        var occupant = new TcpListener(IPAddress.Loopback, 0);
+        occupant.Start();
+        port = ((IPEndPoint)occupant.LocalEndpoint).Port;
+        return occupant;
     }
 
     private BrokerProcess Start(string[] args, Dictionary<string, string>? environment = null)

@@ -10,11 +10,12 @@ internal sealed record CrashConsumed(
     IReadOnlyList<string> Anomalies);
 
 /// <summary>
-/// A manual-ack consumer that acks most deliveries and keeps a random few unacked for good, so that at the
-/// kill the queue holds acked, delivered-but-unacked and never-delivered messages. It notes when each
-/// delivery arrived and when each ack was handed to the connection.
+/// A manual-ack consumer (a <see cref="CollectingConsumer"/> that hands each delivery to it) that acks most
+/// deliveries and keeps a random few unacked for good, so that at the kill the queue holds acked,
+/// delivered-but-unacked and never-delivered messages. It notes when each delivery arrived and when each ack
+/// was handed to the connection.
 /// </summary>
-internal sealed class CrashConsumer : AsyncDefaultBasicConsumer
+internal sealed class CrashConsumer
 {
     private const ushort Prefetch = 2000;
     private const int KeepOneIn = 8;
@@ -29,31 +30,18 @@ internal sealed class CrashConsumer : AsyncDefaultBasicConsumer
     private long _firstAckedAt;
 
     private CrashConsumer(IChannel channel, int seed)
-        : base(channel) => _keep = new Random(seed);
+    {
+        Channel = channel;
+        _keep = new Random(seed);
+    }
+
+    public IChannel Channel { get; }
 
     /// <summary>When the first delivery kept unacked arrived; 0 before there is one.</summary>
-    public long FirstKeptAt
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _firstKeptAt;
-            }
-        }
-    }
+    public long FirstKeptAt => Interlocked.Read(ref _firstKeptAt);
 
     /// <summary>When the first ack was handed to the connection; 0 before there is one.</summary>
-    public long FirstAckedAt
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _firstAckedAt;
-            }
-        }
-    }
+    public long FirstAckedAt => Interlocked.Read(ref _firstAckedAt);
 
     /// <summary>The first exception an ack threw, with when it happened.</summary>
     public (long At, Exception Error)? Fault { get; private set; }
@@ -63,22 +51,22 @@ internal sealed class CrashConsumer : AsyncDefaultBasicConsumer
         var channel = await connection.CreateChannelAsync();
         await channel.BasicQosAsync(0, Prefetch, global: false);
         var consumer = new CrashConsumer(channel, seed);
-        await channel.BasicConsumeAsync(queue, autoAck: false, consumer);
+        await channel.BasicConsumeAsync(queue, autoAck: false, new CollectingConsumer(channel, consumer.HandleAsync));
         return consumer;
     }
 
-    public override async Task HandleBasicDeliverAsync(
-        string consumerTag,
-        ulong deliveryTag,
-        bool redelivered,
-        string exchange,
-        string routingKey,
-        IReadOnlyBasicProperties properties,
-        ReadOnlyMemory<byte> body,
-        CancellationToken cancellationToken = default)
+    public CrashConsumed Snapshot()
+    {
+        lock (_lock)
+        {
+            return new CrashConsumed(new Dictionary<string, long>(_receivedAt), _ackAttempted.ToHashSet(), new Dictionary<string, long>(_ackedAt), [.. _anomalies]);
+        }
+    }
+
+    private async Task HandleAsync(Delivery delivery, CancellationToken cancellationToken)
     {
         var receivedAt = Stopwatch.GetTimestamp();
-        var defect = CrashMessage.Defect(properties, body.Span);
+        var defect = CrashMessage.Defect(delivery.Properties, delivery.Body);
         bool keep;
         lock (_lock)
         {
@@ -88,14 +76,14 @@ internal sealed class CrashConsumer : AsyncDefaultBasicConsumer
                 return;
             }
 
-            var id = properties.MessageId!;
+            var id = delivery.Properties.MessageId!;
             if (!_receivedAt.TryAdd(id, receivedAt))
             {
                 _anomalies.Add($"{id} was delivered twice before the kill, though nothing was requeued");
                 return;
             }
 
-            if (redelivered)
+            if (delivery.Redelivered)
             {
                 _anomalies.Add($"{id} was first delivered with redelivered=true, though nothing was requeued");
             }
@@ -119,25 +107,17 @@ internal sealed class CrashConsumer : AsyncDefaultBasicConsumer
 
         try
         {
-            await Channel.BasicAckAsync(deliveryTag, multiple: false, cancellationToken);
+            await Channel.BasicAckAsync(delivery.DeliveryTag, multiple: false, cancellationToken);
             var ackedAt = Stopwatch.GetTimestamp();
             lock (_lock)
             {
-                _ackedAt[properties.MessageId!] = ackedAt;
+                _ackedAt[delivery.Properties.MessageId!] = ackedAt;
                 _firstAckedAt = _firstAckedAt == 0 ? ackedAt : _firstAckedAt;
             }
         }
         catch (Exception ex)
         {
             Fault ??= (Stopwatch.GetTimestamp(), ex);
-        }
-    }
-
-    public CrashConsumed Snapshot()
-    {
-        lock (_lock)
-        {
-            return new CrashConsumed(new Dictionary<string, long>(_receivedAt), _ackAttempted.ToHashSet(), new Dictionary<string, long>(_ackedAt), [.. _anomalies]);
         }
     }
 }

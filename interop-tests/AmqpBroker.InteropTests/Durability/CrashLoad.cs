@@ -132,17 +132,7 @@ internal sealed class CrashLoad : IAsyncDisposable
 
     private async Task<IConnection> ConnectAsync(int port, string name)
     {
-        var factory = new ConnectionFactory
-        {
-            HostName = "127.0.0.1",
-            Port = port,
-            AutomaticRecoveryEnabled = false,
-            TopologyRecoveryEnabled = false,
-            RequestedConnectionTimeout = Timeout,
-            ContinuationTimeout = Timeout,
-            HandshakeContinuationTimeout = Timeout,
-        };
-        var connection = await factory.CreateConnectionAsync(name);
+        var connection = await LoopbackFactory.For(port).CreateConnectionAsync(name);
         _connections.Add(connection);
         return connection;
     }

@@ -56,16 +56,7 @@ internal sealed class CrashPublisher : IDisposable
     public IChannel Channel => _channel;
 
     /// <summary>The start time of the latest publish the broker confirmed; 0 before the first confirm.</summary>
-    public long ConfirmHorizon
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _confirmHorizon;
-            }
-        }
-    }
+    public long ConfirmHorizon => Interlocked.Read(ref _confirmHorizon);
 
     /// <summary>The first exception that ended publishing, with when it happened.</summary>
     public (long At, Exception Error)? Fault { get; private set; }

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using AmqpBroker.InteropTests.Support;
 
 namespace AmqpBroker.InteropTests.Durability;
 

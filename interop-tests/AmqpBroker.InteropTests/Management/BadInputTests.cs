@@ -1,6 +1,4 @@
 using System.Net;
-using System.Text;
-using AmqpBroker.InteropTests.Support;
 
 namespace AmqpBroker.InteropTests.Management;
 

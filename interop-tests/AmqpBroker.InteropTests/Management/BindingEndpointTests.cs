@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text.Json.Nodes;
-using AmqpBroker.InteropTests.Support;
 
 namespace AmqpBroker.InteropTests.Management;
 
@@ -12,8 +11,7 @@ public sealed class BindingEndpointTests : ManagementTestBase
     public async Task Post_binds_an_exchange_to_a_queue_and_Location_names_the_new_binding()
     {
         var channel = await OpenChannelAsync();
-        var exchange = TrackExchange(UniqueName("x"));
-        await channel.ExchangeDeclareAsync(exchange, "direct");
+        var exchange = await DeclareExchangeAsync(channel, "direct");
         var queue = await DeclareQueueAsync(channel);
 
         var path = $"api/bindings/%2F/e/{Segment(exchange)}/q/{Segment(queue)}";
@@ -53,10 +51,8 @@ public sealed class BindingEndpointTests : ManagementTestBase
     public async Task Exchange_to_exchange_bindings_are_created_listed_and_deleted()
     {
         var channel = await OpenChannelAsync();
-        var source = TrackExchange(UniqueName("src"));
-        var destination = TrackExchange(UniqueName("dst"));
-        await channel.ExchangeDeclareAsync(source, "topic");
-        await channel.ExchangeDeclareAsync(destination, "fanout");
+        var source = await DeclareExchangeAsync(channel, "topic", what: "src");
+        var destination = await DeclareExchangeAsync(channel, "fanout", what: "dst");
         var queue = await DeclareQueueAsync(channel);
         await channel.QueueBindAsync(queue, destination, "");
 
@@ -78,8 +74,7 @@ public sealed class BindingEndpointTests : ManagementTestBase
     [Test]
     public async Task Queue_bindings_include_the_default_exchange_and_the_vhost_list_has_them_all()
     {
-        var channel = await OpenChannelAsync();
-        var queue = await DeclareQueueAsync(channel);
+        var (channel, queue) = await OpenChannelWithQueueAsync();
         await channel.QueueBindAsync(queue, "amq.topic", "t.#");
 
         var bindings = (await GetJsonAsync($"api/queues/%2F/{Segment(queue)}/bindings")).AsArray();
@@ -95,8 +90,7 @@ public sealed class BindingEndpointTests : ManagementTestBase
     [Test]
     public async Task Binding_to_missing_ends_or_from_the_default_exchange_is_refused()
     {
-        var channel = await OpenChannelAsync();
-        var queue = await DeclareQueueAsync(channel);
+        var (channel, queue) = await OpenChannelWithQueueAsync();
         AssertError(await SendAsync(HttpMethod.Post, $"api/bindings/%2F/e/nosuch-exchange/q/{Segment(queue)}", "{}"),
             HttpStatusCode.NotFound, "not_found", "no exchange 'nosuch-exchange' in vhost '/'");
         AssertError(await SendAsync(HttpMethod.Post, "api/bindings/%2F/e/amq.direct/q/nosuch-queue", "{}"),

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text.Json.Nodes;
-using AmqpBroker.InteropTests.Support;
 
 namespace AmqpBroker.InteropTests.Management;
 
@@ -18,7 +17,7 @@ public sealed class CombinationTests : ManagementTestBase
         await ExpectAsync(HttpStatusCode.Created, HttpMethod.Post, $"api/bindings/%2F/e/{Segment(exchange)}/q/{Segment(queue)}", "{}");
 
         var connection = await ConnectAsync();
-        var publisher = await connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true));
+        var publisher = await connection.CreateChannelAsync(ConfirmOptions);
         for (var i = 0; i < 5; i++)
         {
             await publisher.BasicPublishAsync(exchange, "", System.Text.Encoding.UTF8.GetBytes($"m{i}"));

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text.Json.Nodes;
-using AmqpBroker.InteropTests.Support;
 
 namespace AmqpBroker.InteropTests.Management;
 
@@ -13,7 +12,7 @@ public sealed class ConnectionEndpointTests : ManagementTestBase
     {
         var connection = await ConnectAsync(f => f.ClientProvidedName = "mgmt-test-" + Guid.NewGuid().ToString("N"));
         await connection.CreateChannelAsync();
-        var confirming = await connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true));
+        var confirming = await connection.CreateChannelAsync(ConfirmOptions);
 
         // RabbitMQ's channel count arrives with its next statistics; ours is immediate.
         var listed = await EventuallyJsonAsync("api/connections", list => Mine(list, connection.ClientProvidedName!)?["channels"]?.GetValue<int>() == 2, "the connection is listed with its channels");
@@ -50,8 +49,7 @@ public sealed class ConnectionEndpointTests : ManagementTestBase
     [Test]
     public async Task Consumers_are_listed_with_their_queue_and_channel()
     {
-        var channel = await OpenChannelAsync();
-        var queue = await DeclareQueueAsync(channel);
+        var (channel, queue) = await OpenChannelWithQueueAsync();
         await channel.BasicQosAsync(0, 7, false);
         var tag = await channel.BasicConsumeAsync(queue, autoAck: false, consumerTag: "mgmt-consumer-" + Guid.NewGuid().ToString("N"), noLocal: false, exclusive: false, arguments: null, consumer: new CollectingConsumer(channel));
 
@@ -74,15 +72,7 @@ public sealed class ConnectionEndpointTests : ManagementTestBase
     [Test]
     public async Task Delete_closes_the_connection_with_320_and_the_X_Reason_text()
     {
-        var connection = await ConnectAsync(f => f.ClientProvidedName = "mgmt-close-" + Guid.NewGuid().ToString("N"));
-        var closed = new TaskCompletionSource<ShutdownEventArgs>(TaskCreationOptions.RunContinuationsAsynchronously);
-        connection.ConnectionShutdownAsync += (_, args) =>
-        {
-            closed.TrySetResult(args);
-            return Task.CompletedTask;
-        };
-        var listed = await EventuallyJsonAsync("api/connections", list => Mine(list, connection.ClientProvidedName!) is not null, "the connection is listed");
-        var name = Mine(listed, connection.ClientProvidedName!)!["name"]!.GetValue<string>();
+        var (name, closed) = await ListedConnectionAsync();
 
         var response = await SendAsync(HttpMethod.Delete, $"api/connections/{Segment(name)}", configure: r => r.Headers.Add("X-Reason", "maintenance window"));
         Assert.That(response.Status, Is.EqualTo(HttpStatusCode.NoContent), response.Body);
@@ -96,6 +86,14 @@ public sealed class ConnectionEndpointTests : ManagementTestBase
     [Test]
     public async Task Delete_without_X_Reason_uses_RabbitMQs_default_reason()
     {
+        var (name, closed) = await ListedConnectionAsync();
+        await ExpectAsync(HttpStatusCode.NoContent, HttpMethod.Delete, $"api/connections/{Segment(name)}");
+        Assert.That((await closed.Task.WaitAsync(Timeout)).ReplyText, Is.EqualTo("CONNECTION_FORCED - Closed via management plugin"));
+    }
+
+    /// <summary>A new connection once the API lists it: its name there, and its shutdown to await.</summary>
+    private async Task<(string Name, TaskCompletionSource<ShutdownEventArgs> Closed)> ListedConnectionAsync()
+    {
         var connection = await ConnectAsync(f => f.ClientProvidedName = "mgmt-close-" + Guid.NewGuid().ToString("N"));
         var closed = new TaskCompletionSource<ShutdownEventArgs>(TaskCreationOptions.RunContinuationsAsynchronously);
         connection.ConnectionShutdownAsync += (_, args) =>
@@ -104,8 +102,7 @@ public sealed class ConnectionEndpointTests : ManagementTestBase
             return Task.CompletedTask;
         };
         var listed = await EventuallyJsonAsync("api/connections", list => Mine(list, connection.ClientProvidedName!) is not null, "the connection is listed");
-        await ExpectAsync(HttpStatusCode.NoContent, HttpMethod.Delete, $"api/connections/{Segment(Mine(listed, connection.ClientProvidedName!)!["name"]!.GetValue<string>())}");
-        Assert.That((await closed.Task.WaitAsync(Timeout)).ReplyText, Is.EqualTo("CONNECTION_FORCED - Closed via management plugin"));
+        return (Mine(listed, connection.ClientProvidedName!)!["name"]!.GetValue<string>(), closed);
     }
 
     private static System.Text.Json.Nodes.JsonNode? Mine(System.Text.Json.Nodes.JsonNode list, string providedName) =>

@@ -1,7 +1,5 @@
 using System.Net;
-using System.Text;
 using System.Text.Json.Nodes;
-using AmqpBroker.InteropTests.Support;
 
 namespace AmqpBroker.InteropTests.Management;
 
@@ -94,8 +92,7 @@ public sealed class ExchangeEndpointTests : ManagementTestBase
     [Test]
     public async Task Publish_answers_whether_the_message_was_routed_and_delivers_it_with_its_properties()
     {
-        var channel = await OpenChannelAsync();
-        var queue = await DeclareQueueAsync(channel);
+        var (channel, queue) = await OpenChannelWithQueueAsync();
         var routed = await ExpectAsync(HttpStatusCode.OK, HttpMethod.Post, "api/exchanges/%2F/amq.default/publish", new JsonObject
         {
             ["routing_key"] = queue,

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Net;
 using System.Text.RegularExpressions;
-using AmqpBroker.InteropTests.Support;
 
 namespace AmqpBroker.InteropTests.Management;
 
@@ -24,8 +23,7 @@ public sealed partial class MetricsEndpointTests : ManagementTestBase
     [Test]
     public async Task Metrics_report_objects_queue_lengths_and_message_counters()
     {
-        var connection = await ConnectAsync();
-        var channel = await connection.CreateChannelAsync();
+        var (connection, channel) = await ConnectWithChannelAsync();
         var queue = await DeclareQueueAsync(channel);
         await PublishAsync(channel, queue, "1", "2", "3");
         await WaitForReadyAsync(queue, 3);

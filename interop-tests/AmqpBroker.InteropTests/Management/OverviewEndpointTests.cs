@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text.Json.Nodes;
-using AmqpBroker.InteropTests.Support;
 
 namespace AmqpBroker.InteropTests.Management;
 
@@ -11,8 +10,7 @@ public sealed class OverviewEndpointTests : ManagementTestBase
     [Test]
     public async Task Overview_counts_what_exists_and_names_the_AMQP_listener()
     {
-        var channel = await OpenChannelAsync();
-        var queue = await DeclareQueueAsync(channel);
+        var (channel, queue) = await OpenChannelWithQueueAsync();
         await PublishAsync(channel, queue, "one", "two");
 
         // RabbitMQ's statistics arrive a moment late; ours are immediate.

@@ -1,7 +1,5 @@
 using System.Net;
-using System.Text;
 using System.Text.Json.Nodes;
-using AmqpBroker.InteropTests.Support;
 
 namespace AmqpBroker.InteropTests.Management;
 
@@ -32,7 +30,7 @@ public sealed class QueueEndpointTests : ManagementTestBase
         }
 
         // The arguments took effect: a third message is refused by the length limit.
-        var channel = await (await ConnectAsync()).CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true));
+        var channel = await (await ConnectAsync()).CreateChannelAsync(ConfirmOptions);
         await channel.QueueDeclarePassiveAsync(name);
         await channel.BasicPublishAsync("", name, Encoding.UTF8.GetBytes("1"));
         await channel.BasicPublishAsync("", name, Encoding.UTF8.GetBytes("2"));
@@ -59,13 +57,11 @@ public sealed class QueueEndpointTests : ManagementTestBase
     [Test]
     public async Task Lists_show_counts_of_ready_and_unacknowledged_messages_and_consumers()
     {
-        var connection = await ConnectAsync();
-        var channel = await connection.CreateChannelAsync();
+        var (connection, channel) = await ConnectWithChannelAsync();
         var queue = await DeclareQueueAsync(channel);
         await PublishAsync(channel, queue, "a", "b", "c");
         await channel.BasicQosAsync(0, 1, false);
-        var consumer = new CollectingConsumer(channel);
-        await channel.BasicConsumeAsync(queue, autoAck: false, consumer);
+        var consumer = await ConsumeAsync(channel, queue);
 
         var listed = await EventuallyJsonAsync("api/queues/%2F", list => Find(list, queue)?["messages_unacknowledged"]?.GetValue<long>() == 1, "one message is unacked");
         var item = Find(listed, queue)!;
@@ -89,8 +85,7 @@ public sealed class QueueEndpointTests : ManagementTestBase
     [Test]
     public async Task Delete_honours_if_unused_and_if_empty()
     {
-        var channel = await OpenChannelAsync();
-        var queue = await DeclareQueueAsync(channel);
+        var (channel, queue) = await OpenChannelWithQueueAsync();
         var path = $"api/queues/%2F/{Segment(queue)}";
         await PublishAsync(channel, queue, "x");
         await WaitForReadyAsync(queue, 1);
@@ -108,8 +103,7 @@ public sealed class QueueEndpointTests : ManagementTestBase
     [Test]
     public async Task Delete_of_contents_purges_the_ready_messages()
     {
-        var channel = await OpenChannelAsync();
-        var queue = await DeclareQueueAsync(channel);
+        var (channel, queue) = await OpenChannelWithQueueAsync();
         await PublishAsync(channel, queue, "1", "2", "3");
         await WaitForReadyAsync(queue, 3);
         await ExpectAsync(HttpStatusCode.NoContent, HttpMethod.Delete, $"api/queues/%2F/{Segment(queue)}/contents");
@@ -122,8 +116,7 @@ public sealed class QueueEndpointTests : ManagementTestBase
     [TestCase("reject_requeue_false", 0u, false)]
     public async Task Get_takes_messages_and_requeues_or_removes_them_as_ackmode_says(string ackMode, uint left, bool redelivered)
     {
-        var channel = await OpenChannelAsync();
-        var queue = await DeclareQueueAsync(channel);
+        var (channel, queue) = await OpenChannelWithQueueAsync();
         await PublishAsync(channel, queue, "first", "second");
         await WaitForReadyAsync(queue, 2);
 
@@ -151,8 +144,7 @@ public sealed class QueueEndpointTests : ManagementTestBase
     [Test]
     public async Task Get_encodes_binary_payloads_in_base64_truncates_and_shows_properties()
     {
-        var channel = await OpenChannelAsync();
-        var queue = await DeclareQueueAsync(channel);
+        var (channel, queue) = await OpenChannelWithQueueAsync();
         var properties = new BasicProperties { ContentType = "application/octet-stream", Headers = new Dictionary<string, object?> { ["h"] = "v" }, Timestamp = new AmqpTimestamp(1_700_000_000) };
         await channel.BasicPublishAsync("", queue, mandatory: false, properties, new byte[] { 0x00, 0x01, 0x02, 0xFF });
         await WaitForReadyAsync(queue, 1);
@@ -174,8 +166,7 @@ public sealed class QueueEndpointTests : ManagementTestBase
     [Test]
     public async Task Get_refuses_bad_parameters_and_missing_queues()
     {
-        var channel = await OpenChannelAsync();
-        var queue = await DeclareQueueAsync(channel);
+        var (channel, queue) = await OpenChannelWithQueueAsync();
         var path = $"api/queues/%2F/{Segment(queue)}/get";
         AssertError(await SendAsync(HttpMethod.Post, path, new JsonObject { ["count"] = 1, ["encoding"] = "auto" }), HttpStatusCode.BadRequest, "bad_request", "ackmode");
         AssertError(await SendAsync(HttpMethod.Post, path, new JsonObject { ["count"] = 1, ["ackmode"] = "ack_requeue_true", ["encoding"] = "nope" }),

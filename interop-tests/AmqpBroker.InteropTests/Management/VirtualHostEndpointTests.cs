@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text.Json.Nodes;
-using AmqpBroker.InteropTests.Support;
 
 namespace AmqpBroker.InteropTests.Management;
 
@@ -44,8 +43,7 @@ public sealed class VirtualHostEndpointTests : ManagementTestBase
     [Test]
     public async Task A_vhost_lists_its_message_counts()
     {
-        var channel = await OpenChannelAsync();
-        var queue = await DeclareQueueAsync(channel);
+        var (channel, queue) = await OpenChannelWithQueueAsync();
         await PublishAsync(channel, queue, "1", "2");
         await WaitForReadyAsync(queue, 2);
         var root = (await GetJsonAsync("api/vhosts")).AsArray().Single(v => v!["name"]!.GetValue<string>() == "/")!;

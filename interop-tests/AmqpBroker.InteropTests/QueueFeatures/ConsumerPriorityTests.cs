@@ -1,5 +1,3 @@
-using AmqpBroker.InteropTests.Support;
-
 namespace AmqpBroker.InteropTests.QueueFeatures;
 
 /// <summary>
@@ -12,11 +10,9 @@ public sealed class ConsumerPriorityTests : BrokerTestBase
     [Test]
     public async Task The_higher_priority_consumer_receives_everything_while_it_has_credit()
     {
-        var connection = await ConnectAsync();
-        var setup = await OpenConfirmChannelAsync(connection);
-        var queue = await DeclareQueueAsync(setup);
-        var (low, _) = await ConsumeAsync(connection, queue, priority: 1);
-        var (high, _) = await ConsumeAsync(connection, queue, priority: 10);
+        var (connection, setup, queue) = await SetUpAsync();
+        var (low, _, _) = await ConsumeAsync(connection, queue, priority: 1);
+        var (high, _, _) = await ConsumeAsync(connection, queue, priority: 10);
 
         await PublishAsync(setup, queue, Enumerable.Range(1, 10).Select(i => $"m{i}").ToArray());
 
@@ -28,11 +24,9 @@ public sealed class ConsumerPriorityTests : BrokerTestBase
     [Test]
     public async Task A_consumer_without_x_priority_has_priority_zero_and_negative_ones_come_after_it()
     {
-        var connection = await ConnectAsync();
-        var setup = await OpenConfirmChannelAsync(connection);
-        var queue = await DeclareQueueAsync(setup);
-        var (negative, _) = await ConsumeAsync(connection, queue, priority: -5);
-        var (plain, _) = await ConsumeAsync(connection, queue, priority: null);
+        var (connection, setup, queue) = await SetUpAsync();
+        var (negative, _, _) = await ConsumeAsync(connection, queue, priority: -5);
+        var (plain, _, _) = await ConsumeAsync(connection, queue, priority: null);
 
         await PublishAsync(setup, queue, "m1", "m2", "m3");
 
@@ -43,11 +37,9 @@ public sealed class ConsumerPriorityTests : BrokerTestBase
     [Test]
     public async Task A_lower_priority_consumer_receives_while_the_higher_one_is_full()
     {
-        var connection = await ConnectAsync();
-        var setup = await OpenConfirmChannelAsync(connection);
-        var queue = await DeclareQueueAsync(setup);
-        var (high, highChannel) = await ConsumeAsync(connection, queue, priority: 10, prefetch: 2);
-        var (low, _) = await ConsumeAsync(connection, queue, priority: 1);
+        var (connection, setup, queue) = await SetUpAsync();
+        var (high, highChannel, _) = await ConsumeAsync(connection, queue, priority: 10, prefetch: 2);
+        var (low, _, _) = await ConsumeAsync(connection, queue, priority: 1);
 
         await PublishAsync(setup, queue, "m1", "m2", "m3", "m4", "m5");
 
@@ -66,14 +58,12 @@ public sealed class ConsumerPriorityTests : BrokerTestBase
     [Test]
     public async Task A_backlog_goes_to_the_higher_priority_consumer_first()
     {
-        var connection = await ConnectAsync();
-        var setup = await OpenConfirmChannelAsync(connection);
-        var queue = await DeclareQueueAsync(setup);
-        var (low, _) = await ConsumeAsync(connection, queue, priority: 1, prefetch: 1);
+        var (connection, setup, queue) = await SetUpAsync();
+        var (low, _, _) = await ConsumeAsync(connection, queue, priority: 1, prefetch: 1);
         await PublishAsync(setup, queue, "m1", "m2", "m3", "m4");
         var first = await low.NextAsync(Timeout);
 
-        var (high, _) = await ConsumeAsync(connection, queue, priority: 5, prefetch: 10);
+        var (high, _, _) = await ConsumeAsync(connection, queue, priority: 5, prefetch: 10);
 
         Assert.That(first.Text, Is.EqualTo("m1"));
         Assert.That((await high.TakeAsync(3, Timeout)).Select(d => d.Text), Is.EqualTo(new List<string> { "m2", "m3", "m4" }));
@@ -82,12 +72,10 @@ public sealed class ConsumerPriorityTests : BrokerTestBase
     [Test]
     public async Task Consumers_of_equal_priority_share_round_robin()
     {
-        var connection = await ConnectAsync();
-        var setup = await OpenConfirmChannelAsync(connection);
-        var queue = await DeclareQueueAsync(setup);
-        var (low, _) = await ConsumeAsync(connection, queue, priority: 0);
-        var (a, _) = await ConsumeAsync(connection, queue, priority: 3);
-        var (b, _) = await ConsumeAsync(connection, queue, priority: 3);
+        var (connection, setup, queue) = await SetUpAsync();
+        var (low, _, _) = await ConsumeAsync(connection, queue, priority: 0);
+        var (a, _, _) = await ConsumeAsync(connection, queue, priority: 3);
+        var (b, _, _) = await ConsumeAsync(connection, queue, priority: 3);
 
         await PublishAsync(setup, queue, "m1", "m2", "m3", "m4");
 
@@ -100,11 +88,9 @@ public sealed class ConsumerPriorityTests : BrokerTestBase
     [Test]
     public async Task When_the_higher_priority_consumer_cancels_the_lower_one_takes_over()
     {
-        var connection = await ConnectAsync();
-        var setup = await OpenConfirmChannelAsync(connection);
-        var queue = await DeclareQueueAsync(setup);
-        var (low, _) = await ConsumeAsync(connection, queue, priority: 1);
-        var (high, highChannel) = await ConsumeAsync(connection, queue, priority: 9);
+        var (connection, setup, queue) = await SetUpAsync();
+        var (low, _, _) = await ConsumeAsync(connection, queue, priority: 1);
+        var (high, highChannel, _) = await ConsumeAsync(connection, queue, priority: 9);
         await PublishAsync(setup, queue, "m1");
         var first = await high.NextAsync(Timeout);
         await highChannel.BasicAckAsync(first.DeliveryTag, multiple: false);
@@ -121,32 +107,19 @@ public sealed class ConsumerPriorityTests : BrokerTestBase
     [TestCase(true, "\"expected integer, got bool\"")]
     public async Task A_non_integer_x_priority_is_refused_with_406(object value, string error)
     {
-        var channel = await OpenChannelAsync();
-        var queue = await DeclareQueueAsync(channel);
+        var (channel, queue) = await OpenChannelWithQueueAsync();
 
-        var reason = await ExpectOperationInterruptedAsync(() => channel.BasicConsumeAsync(queue, autoAck: false, string.Empty, noLocal: false, exclusive: false, new Dictionary<string, object?> { ["x-priority"] = value }, new CollectingConsumer(channel)));
-
-        using (Assert.EnterMultipleScope())
-        {
-            Assert.That(reason.ReplyCode, Is.EqualTo(406));
-            Assert.That(reason.ReplyText, Is.EqualTo($"PRECONDITION_FAILED - invalid arg 'x-priority' for queue '{queue}' in vhost '/': {error}"));
-        }
+        await ExpectClosedAsync(() => channel.BasicConsumeAsync(queue, autoAck: false, string.Empty, noLocal: false, exclusive: false, new Dictionary<string, object?> { ["x-priority"] = value }, new CollectingConsumer(channel)), 406, $"PRECONDITION_FAILED - invalid arg 'x-priority' for queue '{queue}' in vhost '/': {error}");
     }
 
-    private static async Task<(CollectingConsumer Consumer, IChannel Channel)> ConsumeAsync(IConnection connection, string queue, int? priority, ushort prefetch = 0)
+    private static async Task<(CollectingConsumer Consumer, IChannel Channel, string Tag)> ConsumeAsync(IConnection connection, string queue, int? priority, ushort prefetch = 0) =>
+        await ConsumeOnNewChannelAsync(connection, queue, prefetch, priority is { } p ? Args(("x-priority", p)) : null);
+
+    /// <summary>A connection for the consumers' channels, a confirm-mode channel on it to publish with, and a fresh queue.</summary>
+    private async Task<(IConnection Connection, IChannel Setup, string Queue)> SetUpAsync()
     {
-        var channel = await connection.CreateChannelAsync();
-        if (prefetch > 0)
-        {
-            await channel.BasicQosAsync(0, prefetch, global: false);
-        }
-
-        var consumer = new CollectingConsumer(channel);
-        var arguments = priority is { } p ? new Dictionary<string, object?> { ["x-priority"] = p } : null;
-        await channel.BasicConsumeAsync(queue, autoAck: false, string.Empty, noLocal: false, exclusive: false, arguments, consumer);
-        return (consumer, channel);
+        var connection = await ConnectAsync();
+        var setup = await connection.CreateChannelAsync(ConfirmOptions);
+        return (connection, setup, await DeclareQueueAsync(setup));
     }
-
-    private static async Task<IChannel> OpenConfirmChannelAsync(IConnection connection) =>
-        await connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true));
 }

@@ -1,6 +1,3 @@
-using System.Text;
-using AmqpBroker.InteropTests.Support;
-
 namespace AmqpBroker.InteropTests.QueueFeatures;
 
 /// <summary>
@@ -34,10 +31,10 @@ public sealed class DeliveryLimitTests : BrokerTestBase
         using (Assert.EnterMultipleScope())
         {
             Assert.That(Text(dead.Body), Is.EqualTo("m"));
-            Assert.That(Str(death["reason"]), Is.EqualTo("delivery_limit"));
-            Assert.That(Str(death["queue"]), Is.EqualTo(queue));
+            Assert.That(LongStr(death["reason"]), Is.EqualTo("delivery_limit"));
+            Assert.That(LongStr(death["queue"]), Is.EqualTo(queue));
             Assert.That(death["count"], Is.EqualTo(1L));
-            Assert.That(Str(dead.BasicProperties.Headers["x-first-death-reason"]), Is.EqualTo("delivery_limit"));
+            Assert.That(LongStr(dead.BasicProperties.Headers["x-first-death-reason"]), Is.EqualTo("delivery_limit"));
         }
     }
 
@@ -102,7 +99,7 @@ public sealed class DeliveryLimitTests : BrokerTestBase
     public async Task A_closed_channel_returning_its_deliveries_counts_towards_the_limit()
     {
         var connection = await ConnectAsync();
-        var setup = await connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true));
+        var setup = await connection.CreateChannelAsync(ConfirmOptions);
         var deadLetters = await DeclareQueueAsync(setup, "dlq");
         var queue = await DeclareLimitedAsync(setup, 1, deadLetters);
         await setup.BasicPublishAsync(string.Empty, queue, "m"u8.ToArray());
@@ -110,8 +107,7 @@ public sealed class DeliveryLimitTests : BrokerTestBase
         for (var attempt = 0; attempt < 2; attempt++)
         {
             var channel = await connection.CreateChannelAsync();
-            var consumer = new CollectingConsumer(channel);
-            await channel.BasicConsumeAsync(queue, autoAck: false, consumer);
+            var consumer = await ConsumeAsync(channel, queue);
             await consumer.NextAsync(Timeout);
             await channel.CloseAsync();
         }
@@ -146,13 +142,7 @@ public sealed class DeliveryLimitTests : BrokerTestBase
         var channel = await OpenChannelAsync();
         var name = Track(UniqueName());
 
-        var reason = await ExpectOperationInterruptedAsync(() => channel.QueueDeclareAsync(name, false, false, false, new Dictionary<string, object?> { ["x-delivery-limit"] = -1 }));
-
-        using (Assert.EnterMultipleScope())
-        {
-            Assert.That(reason.ReplyCode, Is.EqualTo(406));
-            Assert.That(reason.ReplyText, Is.EqualTo($"PRECONDITION_FAILED - invalid arg 'x-delivery-limit' for queue '{name}' in vhost '/': {{value_negative,-1}}"));
-        }
+        await ExpectClosedAsync(() => channel.QueueDeclareAsync(name, false, false, false, new Dictionary<string, object?> { ["x-delivery-limit"] = -1 }), 406, $"PRECONDITION_FAILED - invalid arg 'x-delivery-limit' for queue '{name}' in vhost '/': {{value_negative,-1}}");
     }
 
     /// <summary>
@@ -194,19 +184,4 @@ public sealed class DeliveryLimitTests : BrokerTestBase
 
         return got;
     }
-
-    private static async Task<BasicGetResult> GetEventuallyAsync(IChannel channel, string queue, bool autoAck = true)
-    {
-        BasicGetResult? got = null;
-        Assert.That(await EventuallyAsync(async () => (got = await channel.BasicGetAsync(queue, autoAck)) is not null), Is.True, $"a message in {queue}");
-        return got!;
-    }
-
-    private async Task<IChannel> OpenConfirmChannelAsync()
-    {
-        var connection = await ConnectAsync();
-        return await connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true));
-    }
-
-    private static string Str(object? value) => value is byte[] bytes ? Encoding.UTF8.GetString(bytes) : throw new AssertionException($"expected a longstr, got {value?.GetType().Name ?? "null"}");
 }

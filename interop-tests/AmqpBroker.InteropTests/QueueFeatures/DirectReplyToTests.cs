@@ -1,6 +1,3 @@
-using System.Text;
-using AmqpBroker.InteropTests.Support;
-
 namespace AmqpBroker.InteropTests.QueueFeatures;
 
 /// <summary>
@@ -47,19 +44,17 @@ public sealed class DirectReplyToTests : BrokerTestBase
     [Test]
     public async Task Each_channel_gets_its_own_address_and_replies_reach_only_it()
     {
-        var connection = await ConnectAsync();
-        var serverChannel = await connection.CreateChannelAsync();
-        var requests = await DeclareQueueAsync(serverChannel, "requests");
-        var (a, aReplies) = await RequesterAsync(connection);
-        var (b, bReplies) = await RequesterAsync(connection);
+        var server = await ServerAsync();
+        var (a, aReplies) = await RequesterAsync(server.Connection);
+        var (b, bReplies) = await RequesterAsync(server.Connection);
 
-        await a.BasicPublishAsync(string.Empty, requests, mandatory: false, new BasicProperties { ReplyTo = PseudoQueue }, "from a"u8.ToArray());
-        await b.BasicPublishAsync(string.Empty, requests, mandatory: false, new BasicProperties { ReplyTo = PseudoQueue }, "from b"u8.ToArray());
-        var first = await GetEventuallyAsync(serverChannel, requests);
-        var second = await GetEventuallyAsync(serverChannel, requests);
+        await SendRequestAsync(a, server.Requests, "from a");
+        await SendRequestAsync(b, server.Requests, "from b");
+        var first = await GetEventuallyAsync(server.Channel, server.Requests);
+        var second = await GetEventuallyAsync(server.Channel, server.Requests);
         var byBody = new Dictionary<string, string> { [Text(first.Body)] = first.BasicProperties.ReplyTo!, [Text(second.Body)] = second.BasicProperties.ReplyTo! };
-        await serverChannel.BasicPublishAsync(string.Empty, byBody["from a"], "to a"u8.ToArray());
-        await serverChannel.BasicPublishAsync(string.Empty, byBody["from b"], "to b"u8.ToArray());
+        await server.Channel.BasicPublishAsync(string.Empty, byBody["from a"], "to a"u8.ToArray());
+        await server.Channel.BasicPublishAsync(string.Empty, byBody["from b"], "to b"u8.ToArray());
 
         using (Assert.EnterMultipleScope())
         {
@@ -74,15 +69,13 @@ public sealed class DirectReplyToTests : BrokerTestBase
     [Test]
     public async Task The_same_channel_keeps_its_address_for_every_request()
     {
-        var connection = await ConnectAsync();
-        var serverChannel = await connection.CreateChannelAsync();
-        var requests = await DeclareQueueAsync(serverChannel, "requests");
-        var (requester, _) = await RequesterAsync(connection);
+        var server = await ServerAsync();
+        var (requester, _) = await RequesterAsync(server.Connection);
 
-        await requester.BasicPublishAsync(string.Empty, requests, mandatory: false, new BasicProperties { ReplyTo = PseudoQueue }, "1"u8.ToArray());
-        await requester.BasicPublishAsync(string.Empty, requests, mandatory: false, new BasicProperties { ReplyTo = PseudoQueue }, "2"u8.ToArray());
-        var first = await GetEventuallyAsync(serverChannel, requests);
-        var second = await GetEventuallyAsync(serverChannel, requests);
+        await SendRequestAsync(requester, server.Requests, "1");
+        await SendRequestAsync(requester, server.Requests, "2");
+        var first = await GetEventuallyAsync(server.Channel, server.Requests);
+        var second = await GetEventuallyAsync(server.Channel, server.Requests);
 
         Assert.That(first.BasicProperties.ReplyTo, Is.EqualTo(second.BasicProperties.ReplyTo));
     }
@@ -92,9 +85,7 @@ public sealed class DirectReplyToTests : BrokerTestBase
     {
         var channel = await OpenChannelAsync();
 
-        var reason = await ExpectOperationInterruptedAsync(() => channel.BasicConsumeAsync(PseudoQueue, autoAck: false, new CollectingConsumer(channel)));
-
-        AssertPreconditionFailed(reason, "reply consumer cannot acknowledge");
+        await ExpectClosedAsync(() => channel.BasicConsumeAsync(PseudoQueue, autoAck: false, new CollectingConsumer(channel)), 406, "PRECONDITION_FAILED - reply consumer cannot acknowledge");
     }
 
     [Test]
@@ -103,35 +94,31 @@ public sealed class DirectReplyToTests : BrokerTestBase
         var channel = await OpenChannelAsync();
         await channel.BasicConsumeAsync(PseudoQueue, autoAck: true, new CollectingConsumer(channel));
 
-        var reason = await ExpectOperationInterruptedAsync(() => channel.BasicConsumeAsync(PseudoQueue, autoAck: true, new CollectingConsumer(channel)));
-
-        AssertPreconditionFailed(reason, "reply consumer already set");
+        await ExpectClosedAsync(() => channel.BasicConsumeAsync(PseudoQueue, autoAck: true, new CollectingConsumer(channel)), 406, "PRECONDITION_FAILED - reply consumer already set");
     }
 
     [Test]
     public async Task Publishing_with_reply_to_the_pseudo_queue_without_consuming_it_is_refused()
     {
-        var channel = await OpenChannelAsync();
-        var queue = await DeclareQueueAsync(channel);
+        var (channel, queue) = await OpenChannelWithQueueAsync();
         var watcher = WatchClose(channel);
 
-        await channel.BasicPublishAsync(string.Empty, queue, mandatory: false, new BasicProperties { ReplyTo = PseudoQueue }, "request"u8.ToArray());
+        await SendRequestAsync(channel, queue);
 
-        AssertPreconditionFailed(await watcher.WaitAsync(Timeout), "fast reply consumer does not exist");
+        await ExpectClosedAsync(watcher, 406, "PRECONDITION_FAILED - fast reply consumer does not exist");
     }
 
     [Test]
     public async Task After_cancelling_the_reply_consumer_publishing_with_reply_to_is_refused()
     {
-        var channel = await OpenChannelAsync();
-        var queue = await DeclareQueueAsync(channel);
+        var (channel, queue) = await OpenChannelWithQueueAsync();
         var tag = await channel.BasicConsumeAsync(PseudoQueue, autoAck: true, new CollectingConsumer(channel));
         await channel.BasicCancelAsync(tag);
         var watcher = WatchClose(channel);
 
-        await channel.BasicPublishAsync(string.Empty, queue, mandatory: false, new BasicProperties { ReplyTo = PseudoQueue }, "request"u8.ToArray());
+        await SendRequestAsync(channel, queue);
 
-        AssertPreconditionFailed(await watcher.WaitAsync(Timeout), "fast reply consumer does not exist");
+        await ExpectClosedAsync(watcher, 406, "PRECONDITION_FAILED - fast reply consumer does not exist");
     }
 
     [Test]
@@ -153,53 +140,36 @@ public sealed class DirectReplyToTests : BrokerTestBase
     [Test]
     public async Task A_passive_declare_of_a_live_reply_address_succeeds_and_of_a_gone_one_is_404()
     {
-        var connection = await ConnectAsync();
-        var serverChannel = await connection.CreateChannelAsync();
-        var requests = await DeclareQueueAsync(serverChannel, "requests");
-        var (requester, _) = await RequesterAsync(connection);
-        await requester.BasicPublishAsync(string.Empty, requests, mandatory: false, new BasicProperties { ReplyTo = PseudoQueue }, "request"u8.ToArray());
-        var address = (await GetEventuallyAsync(serverChannel, requests)).BasicProperties.ReplyTo!;
+        var server = await ServerAsync();
+        var (requester, address) = await RequestOnceAsync(server);
 
-        var ok = await serverChannel.QueueDeclarePassiveAsync(address);
+        var ok = await server.Channel.QueueDeclarePassiveAsync(address);
         Assert.That((ok.QueueName, ok.MessageCount, ok.ConsumerCount), Is.EqualTo((address, 0u, 1u)));
 
         await requester.CloseAsync();
-        var reason = await ExpectOperationInterruptedAsync(() => serverChannel.QueueDeclarePassiveAsync(address));
-        using (Assert.EnterMultipleScope())
-        {
-            Assert.That(reason.ReplyCode, Is.EqualTo(404));
-            Assert.That(reason.ReplyText, Is.EqualTo($"NOT_FOUND - no queue '{address}' in vhost '/'"));
-        }
+        await ExpectClosedAsync(() => server.Channel.QueueDeclarePassiveAsync(address), 404, $"NOT_FOUND - no queue '{address}' in vhost '/'");
     }
 
     [Test]
     public async Task A_reply_to_a_closed_requester_is_dropped_silently()
     {
-        var connection = await ConnectAsync();
-        var serverChannel = await connection.CreateChannelAsync();
-        var requests = await DeclareQueueAsync(serverChannel, "requests");
-        var (requester, _) = await RequesterAsync(connection);
-        await requester.BasicPublishAsync(string.Empty, requests, mandatory: false, new BasicProperties { ReplyTo = PseudoQueue }, "request"u8.ToArray());
-        var address = (await GetEventuallyAsync(serverChannel, requests)).BasicProperties.ReplyTo!;
+        var server = await ServerAsync();
+        var (requester, address) = await RequestOnceAsync(server);
         await requester.CloseAsync();
 
-        await serverChannel.BasicPublishAsync(string.Empty, address, "late reply"u8.ToArray());
+        await server.Channel.BasicPublishAsync(string.Empty, address, "late reply"u8.ToArray());
 
-        Assert.That(await serverChannel.MessageCountAsync(requests), Is.Zero, "the channel is still usable");
-        Assert.That(serverChannel.IsOpen, Is.True);
+        Assert.That(await server.Channel.MessageCountAsync(server.Requests), Is.Zero, "the channel is still usable");
+        Assert.That(server.Channel.IsOpen, Is.True);
     }
 
     [Test]
     public async Task A_mandatory_reply_to_a_gone_requester_is_returned()
     {
-        var connection = await ConnectAsync();
-        var serverChannel = await connection.CreateChannelAsync();
-        var requests = await DeclareQueueAsync(serverChannel, "requests");
-        var (requester, _) = await RequesterAsync(connection);
-        await requester.BasicPublishAsync(string.Empty, requests, mandatory: false, new BasicProperties { ReplyTo = PseudoQueue }, "request"u8.ToArray());
-        var address = (await GetEventuallyAsync(serverChannel, requests)).BasicProperties.ReplyTo!;
+        var server = await ServerAsync();
+        var (requester, address) = await RequestOnceAsync(server);
         await requester.CloseAsync();
-        var confirming = await connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true));
+        var confirming = await server.Connection.CreateChannelAsync(ConfirmOptions);
         var returned = new TaskCompletionSource<BasicReturnEventArgs>(TaskCreationOptions.RunContinuationsAsynchronously);
         confirming.BasicReturnAsync += (_, args) =>
         {
@@ -207,15 +177,7 @@ public sealed class DirectReplyToTests : BrokerTestBase
             return Task.CompletedTask;
         };
 
-        try
-        {
-            await confirming.BasicPublishAsync(string.Empty, address, mandatory: true, new BasicProperties(), "late reply"u8.ToArray());
-            Assert.Fail("expected basic.return");
-        }
-        catch (PublishException e)
-        {
-            Assert.That(e.IsReturn, Is.True);
-        }
+        Assert.That(await PublishConfirmedAsync(confirming, string.Empty, address, "late reply", mandatory: true), Is.True, "expected basic.return");
 
         var args = await returned.Task.WaitAsync(Timeout);
         using (Assert.EnterMultipleScope())
@@ -230,8 +192,7 @@ public sealed class DirectReplyToTests : BrokerTestBase
     [Test]
     public async Task A_reply_to_a_malformed_address_is_dropped_silently()
     {
-        var channel = await OpenChannelAsync();
-        var queue = await DeclareQueueAsync(channel);
+        var (channel, queue) = await OpenChannelWithQueueAsync();
 
         await channel.BasicPublishAsync(string.Empty, PseudoQueue + ".bogus", "reply"u8.ToArray());
 
@@ -245,57 +206,51 @@ public sealed class DirectReplyToTests : BrokerTestBase
         var channel = await OpenChannelAsync();
         var address = PseudoQueue + ".bogus";
 
-        var reason = await ExpectOperationInterruptedAsync(() => channel.QueueDeclarePassiveAsync(address));
-
-        using (Assert.EnterMultipleScope())
-        {
-            Assert.That(reason.ReplyCode, Is.EqualTo(404));
-            Assert.That(reason.ReplyText, Is.EqualTo($"NOT_FOUND - no queue '{address}' in vhost '/'"));
-        }
+        await ExpectClosedAsync(() => channel.QueueDeclarePassiveAsync(address), 404, $"NOT_FOUND - no queue '{address}' in vhost '/'");
     }
 
     [Test]
     public async Task Replies_are_delivered_regardless_of_the_requesters_prefetch()
     {
-        var connection = await ConnectAsync();
-        var serverChannel = await connection.CreateChannelAsync();
-        var requests = await DeclareQueueAsync(serverChannel, "requests");
-        var requester = await connection.CreateChannelAsync();
+        var server = await ServerAsync();
+        var requester = await server.Connection.CreateChannelAsync();
         await requester.BasicQosAsync(0, 1, global: false);
-        var replies = new CollectingConsumer(requester);
-        await requester.BasicConsumeAsync(PseudoQueue, autoAck: true, replies);
-        await requester.BasicPublishAsync(string.Empty, requests, mandatory: false, new BasicProperties { ReplyTo = PseudoQueue }, "request"u8.ToArray());
-        var address = (await GetEventuallyAsync(serverChannel, requests)).BasicProperties.ReplyTo!;
+        var replies = await ConsumeAsync(requester, PseudoQueue, autoAck: true);
+        await SendRequestAsync(requester, server.Requests);
+        var address = (await GetEventuallyAsync(server.Channel, server.Requests)).BasicProperties.ReplyTo!;
 
         for (var i = 0; i < 5; i++)
         {
-            await serverChannel.BasicPublishAsync(string.Empty, address, Encoding.UTF8.GetBytes($"r{i}"));
+            await server.Channel.BasicPublishAsync(string.Empty, address, Encoding.UTF8.GetBytes($"r{i}"));
         }
 
         Assert.That((await replies.TakeAsync(5, Timeout)).Select(d => d.Text), Is.EqualTo(new List<string> { "r0", "r1", "r2", "r3", "r4" }));
     }
 
-    private static void AssertPreconditionFailed(ShutdownEventArgs reason, string text)
+    /// <summary>A connection with the server side on it: a channel and the queue it takes requests from.</summary>
+    private async Task<Server> ServerAsync()
     {
-        using (Assert.EnterMultipleScope())
-        {
-            Assert.That(reason.ReplyCode, Is.EqualTo(406));
-            Assert.That(reason.ReplyText, Is.EqualTo($"PRECONDITION_FAILED - {text}"));
-        }
+        var (connection, channel) = await ConnectWithChannelAsync();
+        return new Server(connection, channel, await DeclareQueueAsync(channel, "requests"));
+    }
+
+    /// <summary>A requester on the server's connection that sent one request, and the reply address the server saw on it.</summary>
+    private static async Task<(IChannel Requester, string Address)> RequestOnceAsync(Server server)
+    {
+        var (requester, _) = await RequesterAsync(server.Connection);
+        await SendRequestAsync(requester, server.Requests);
+        return (requester, (await GetEventuallyAsync(server.Channel, server.Requests)).BasicProperties.ReplyTo!);
     }
 
     private static async Task<(IChannel Channel, CollectingConsumer Replies)> RequesterAsync(IConnection connection)
     {
         var channel = await connection.CreateChannelAsync();
-        var replies = new CollectingConsumer(channel);
-        await channel.BasicConsumeAsync(PseudoQueue, autoAck: true, replies);
-        return (channel, replies);
+        return (channel, await ConsumeAsync(channel, PseudoQueue, autoAck: true));
     }
 
-    private static async Task<BasicGetResult> GetEventuallyAsync(IChannel channel, string queue)
-    {
-        BasicGetResult? got = null;
-        Assert.That(await EventuallyAsync(async () => (got = await channel.BasicGetAsync(queue, autoAck: true)) is not null), Is.True, $"a message in {queue}");
-        return got!;
-    }
+    /// <summary>Publishes a request asking for the reply at the pseudo-queue.</summary>
+    private static async Task SendRequestAsync(IChannel requester, string requests, string body = "request") =>
+        await requester.BasicPublishAsync(string.Empty, requests, mandatory: false, new BasicProperties { ReplyTo = PseudoQueue }, Encoding.UTF8.GetBytes(body));
+
+    private sealed record Server(IConnection Connection, IChannel Channel, string Requests);
 }

@@ -1,6 +1,3 @@
-using System.Text;
-using AmqpBroker.InteropTests.Support;
-
 namespace AmqpBroker.InteropTests.QueueFeatures;
 
 /// <summary>
@@ -14,8 +11,7 @@ public sealed class LengthLimitTests : BrokerTestBase
     [Test]
     public async Task Max_length_drops_the_oldest_messages()
     {
-        var channel = await OpenConfirmChannelAsync();
-        var queue = await DeclareAsync(channel, Args(("x-max-length", 2)));
+        var (channel, queue) = await OpenChannelWithQueueAsync(ConfirmOptions, Args(("x-max-length", 2)));
 
         await PublishAsync(channel, queue, "m1", "m2", "m3", "m4");
 
@@ -26,8 +22,7 @@ public sealed class LengthLimitTests : BrokerTestBase
     [Test]
     public async Task Max_length_counts_ready_messages_only()
     {
-        var channel = await OpenConfirmChannelAsync();
-        var queue = await DeclareAsync(channel, Args(("x-max-length", 1)));
+        var (channel, queue) = await OpenChannelWithQueueAsync(ConfirmOptions, Args(("x-max-length", 1)));
         await PublishAsync(channel, queue, "m1");
         var unacked = await channel.BasicGetAsync(queue, autoAck: false);
 
@@ -40,13 +35,11 @@ public sealed class LengthLimitTests : BrokerTestBase
     [Test]
     public async Task Max_length_zero_keeps_nothing_but_still_delivers_to_a_waiting_consumer()
     {
-        var channel = await OpenConfirmChannelAsync();
-        var queue = await DeclareAsync(channel, Args(("x-max-length", 0)));
+        var (channel, queue) = await OpenChannelWithQueueAsync(ConfirmOptions, Args(("x-max-length", 0)));
         await PublishAsync(channel, queue, "dropped");
         Assert.That(await EventuallyAsync(async () => await channel.MessageCountAsync(queue) == 0), Is.True);
 
-        var consumer = new CollectingConsumer(channel);
-        await channel.BasicConsumeAsync(queue, autoAck: true, consumer);
+        var consumer = await ConsumeAsync(channel, queue, autoAck: true);
         await PublishAsync(channel, queue, "delivered");
 
         Assert.That((await consumer.NextAsync(Timeout)).Text, Is.EqualTo("delivered"));
@@ -56,8 +49,7 @@ public sealed class LengthLimitTests : BrokerTestBase
     [Test]
     public async Task Max_length_bytes_counts_body_bytes_and_allows_exactly_the_limit()
     {
-        var channel = await OpenConfirmChannelAsync();
-        var queue = await DeclareAsync(channel, Args(("x-max-length-bytes", 10)));
+        var (channel, queue) = await OpenChannelWithQueueAsync(ConfirmOptions, Args(("x-max-length-bytes", 10)));
 
         await PublishAsync(channel, queue, "aaaaa", "bbbbb");
         Assert.That(await EventuallyAsync(async () => await channel.MessageCountAsync(queue) == 2), Is.True, "5 + 5 body bytes fit a limit of 10");
@@ -69,8 +61,7 @@ public sealed class LengthLimitTests : BrokerTestBase
     [Test]
     public async Task Max_length_bytes_ignores_properties_and_headers()
     {
-        var channel = await OpenConfirmChannelAsync();
-        var queue = await DeclareAsync(channel, Args(("x-max-length-bytes", 10)));
+        var (channel, queue) = await OpenChannelWithQueueAsync(ConfirmOptions, Args(("x-max-length-bytes", 10)));
         var properties = new BasicProperties
         {
             ContentType = "application/octet-stream",
@@ -86,8 +77,7 @@ public sealed class LengthLimitTests : BrokerTestBase
     [Test]
     public async Task A_message_larger_than_max_length_bytes_is_dropped_at_once()
     {
-        var channel = await OpenConfirmChannelAsync();
-        var queue = await DeclareAsync(channel, Args(("x-max-length-bytes", 10)));
+        var (channel, queue) = await OpenChannelWithQueueAsync(ConfirmOptions, Args(("x-max-length-bytes", 10)));
         await PublishAsync(channel, queue, "small");
 
         await PublishAsync(channel, queue, "eleven-byte");
@@ -98,8 +88,7 @@ public sealed class LengthLimitTests : BrokerTestBase
     [Test]
     public async Task Both_limits_apply_together()
     {
-        var channel = await OpenConfirmChannelAsync();
-        var queue = await DeclareAsync(channel, Args(("x-max-length", 3), ("x-max-length-bytes", 6)));
+        var (channel, queue) = await OpenChannelWithQueueAsync(ConfirmOptions, Args(("x-max-length", 3), ("x-max-length-bytes", 6)));
 
         await PublishAsync(channel, queue, "a", "b", "c", "d");
         Assert.That(await EventuallyAsync(async () => await channel.MessageCountAsync(queue) == 3), Is.True);
@@ -113,7 +102,7 @@ public sealed class LengthLimitTests : BrokerTestBase
     {
         var channel = await OpenConfirmChannelAsync();
         var deadLetters = await DeclareQueueAsync(channel, "dlq");
-        var queue = await DeclareAsync(channel, Args(("x-max-length", 1), ("x-overflow", "drop-head"), ("x-dead-letter-exchange", string.Empty), ("x-dead-letter-routing-key", deadLetters)));
+        var queue = await DeclareQueueAsync(channel, Args(("x-max-length", 1), ("x-overflow", "drop-head"), ("x-dead-letter-exchange", string.Empty), ("x-dead-letter-routing-key", deadLetters)));
 
         await PublishAsync(channel, queue, "m1", "m2", "m3");
 
@@ -139,7 +128,7 @@ public sealed class LengthLimitTests : BrokerTestBase
     {
         var channel = await OpenConfirmChannelAsync();
         var deadLetters = await DeclareQueueAsync(channel, "dlq");
-        var queue = await DeclareAsync(channel, Args(("x-max-length", 1), ("x-overflow", "reject-publish"), ("x-dead-letter-exchange", string.Empty), ("x-dead-letter-routing-key", deadLetters)));
+        var queue = await DeclareQueueAsync(channel, Args(("x-max-length", 1), ("x-overflow", "reject-publish"), ("x-dead-letter-exchange", string.Empty), ("x-dead-letter-routing-key", deadLetters)));
         await PublishAsync(channel, queue, "m1");
 
         var nack = await PublishExpectingNackAsync(channel, queue, "m2");
@@ -156,8 +145,7 @@ public sealed class LengthLimitTests : BrokerTestBase
     [Test]
     public async Task Reject_publish_accepts_again_once_there_is_room()
     {
-        var channel = await OpenConfirmChannelAsync();
-        var queue = await DeclareAsync(channel, Args(("x-max-length", 1), ("x-overflow", "reject-publish")));
+        var (channel, queue) = await OpenChannelWithQueueAsync(ConfirmOptions, Args(("x-max-length", 1), ("x-overflow", "reject-publish")));
         await PublishAsync(channel, queue, "m1");
         await PublishExpectingNackAsync(channel, queue, "m2");
 
@@ -171,8 +159,7 @@ public sealed class LengthLimitTests : BrokerTestBase
     [Test]
     public async Task Reject_publish_applies_to_max_length_bytes()
     {
-        var channel = await OpenConfirmChannelAsync();
-        var queue = await DeclareAsync(channel, Args(("x-max-length-bytes", 10), ("x-overflow", "reject-publish")));
+        var (channel, queue) = await OpenChannelWithQueueAsync(ConfirmOptions, Args(("x-max-length-bytes", 10), ("x-overflow", "reject-publish")));
         await PublishAsync(channel, queue, "12345678");
 
         await PublishExpectingNackAsync(channel, queue, "abc");
@@ -186,7 +173,7 @@ public sealed class LengthLimitTests : BrokerTestBase
     {
         var channel = await OpenConfirmChannelAsync();
         var deadLetters = await DeclareQueueAsync(channel, "dlq");
-        var queue = await DeclareAsync(channel, Args(("x-max-length", 1), ("x-overflow", "reject-publish-dlx"), ("x-dead-letter-exchange", string.Empty), ("x-dead-letter-routing-key", deadLetters)));
+        var queue = await DeclareQueueAsync(channel, Args(("x-max-length", 1), ("x-overflow", "reject-publish-dlx"), ("x-dead-letter-exchange", string.Empty), ("x-dead-letter-routing-key", deadLetters)));
         await PublishAsync(channel, queue, "m1");
 
         await PublishExpectingNackAsync(channel, queue, "m2");
@@ -205,9 +192,8 @@ public sealed class LengthLimitTests : BrokerTestBase
     public async Task A_nack_for_one_full_queue_does_not_stop_delivery_to_the_others()
     {
         var channel = await OpenConfirmChannelAsync();
-        var fanout = TrackExchange(UniqueName("fanout"));
-        await channel.ExchangeDeclareAsync(fanout, ExchangeType.Fanout);
-        var full = await DeclareAsync(channel, Args(("x-max-length", 0), ("x-overflow", "reject-publish")));
+        var fanout = await DeclareExchangeAsync(channel, ExchangeType.Fanout, what: "fanout");
+        var full = await DeclareQueueAsync(channel, Args(("x-max-length", 0), ("x-overflow", "reject-publish")));
         var open = await DeclareQueueAsync(channel, "open");
         await channel.QueueBindAsync(full, fanout, string.Empty);
         await channel.QueueBindAsync(open, fanout, string.Empty);
@@ -240,35 +226,9 @@ public sealed class LengthLimitTests : BrokerTestBase
         throw new InvalidOperationException("unreachable");
     }
 
-    private static async Task<List<string>> DrainAsync(IChannel channel, string queue)
-    {
-        var bodies = new List<string>();
-        while (await channel.BasicGetAsync(queue, autoAck: true) is { } got)
-        {
-            bodies.Add(Text(got.Body));
-        }
-
-        return bodies;
-    }
-
     private static string Reason(IReadOnlyBasicProperties properties)
     {
         var death = (IDictionary<string, object?>)((IList<object?>)properties.Headers!["x-death"]!)[0]!;
         return Encoding.UTF8.GetString((byte[])death["reason"]!);
     }
-
-    private async Task<IChannel> OpenConfirmChannelAsync()
-    {
-        var connection = await ConnectAsync();
-        return await connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true));
-    }
-
-    private async Task<string> DeclareAsync(IChannel channel, Dictionary<string, object?> arguments)
-    {
-        var name = Track(UniqueName());
-        await channel.QueueDeclareAsync(name, durable: false, exclusive: false, autoDelete: false, arguments);
-        return name;
-    }
-
-    private static Dictionary<string, object?> Args(params (string Key, object? Value)[] pairs) => pairs.ToDictionary(p => p.Key, p => p.Value);
 }

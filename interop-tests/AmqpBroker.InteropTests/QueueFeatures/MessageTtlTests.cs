@@ -1,6 +1,3 @@
-using System.Text;
-using AmqpBroker.InteropTests.Support;
-
 namespace AmqpBroker.InteropTests.QueueFeatures;
 
 /// <summary>
@@ -14,8 +11,7 @@ public sealed class MessageTtlTests : BrokerTestBase
     [Test]
     public async Task Queue_ttl_removes_messages_without_a_consumer()
     {
-        var channel = await OpenConfirmChannelAsync();
-        var queue = await DeclareAsync(channel, Args(("x-message-ttl", 100)));
+        var (channel, queue) = await OpenChannelWithQueueAsync(ConfirmOptions, Args(("x-message-ttl", 100)));
 
         await PublishAsync(channel, queue, "m1", "m2", "m3");
 
@@ -26,13 +22,11 @@ public sealed class MessageTtlTests : BrokerTestBase
     [Test]
     public async Task An_expired_message_is_never_delivered_to_a_later_consumer()
     {
-        var channel = await OpenConfirmChannelAsync();
-        var queue = await DeclareAsync(channel, Args(("x-message-ttl", 100)));
+        var (channel, queue) = await OpenChannelWithQueueAsync(ConfirmOptions, Args(("x-message-ttl", 100)));
         await PublishAsync(channel, queue, "old");
         Assert.That(await EventuallyAsync(async () => await channel.MessageCountAsync(queue) == 0), Is.True);
 
-        var consumer = new CollectingConsumer(channel);
-        await channel.BasicConsumeAsync(queue, autoAck: true, consumer);
+        var consumer = await ConsumeAsync(channel, queue, autoAck: true);
         await PublishAsync(channel, queue, "new");
 
         var delivery = await consumer.NextAsync(Timeout);
@@ -43,8 +37,7 @@ public sealed class MessageTtlTests : BrokerTestBase
     [Test]
     public async Task Messages_within_the_queue_ttl_are_delivered()
     {
-        var channel = await OpenConfirmChannelAsync();
-        var queue = await DeclareAsync(channel, Args(("x-message-ttl", 60_000)));
+        var (channel, queue) = await OpenChannelWithQueueAsync(ConfirmOptions, Args(("x-message-ttl", 60_000)));
         await PublishAsync(channel, queue, "m1", "m2");
 
         var first = await channel.BasicGetAsync(queue, autoAck: true);
@@ -56,8 +49,7 @@ public sealed class MessageTtlTests : BrokerTestBase
     [Test]
     public async Task Per_message_expiration_removes_the_message_without_a_consumer()
     {
-        var channel = await OpenConfirmChannelAsync();
-        var queue = await DeclareQueueAsync(channel);
+        var (channel, queue) = await OpenChannelWithQueueAsync(ConfirmOptions);
 
         // The short-lived message goes first: RabbitMQ drops per-message-TTL messages when they reach the head.
         await PublishWithAsync(channel, queue, "short", new BasicProperties { Expiration = "100" });
@@ -71,15 +63,13 @@ public sealed class MessageTtlTests : BrokerTestBase
     [Test]
     public async Task An_expired_message_behind_a_live_one_is_never_delivered()
     {
-        var channel = await OpenConfirmChannelAsync();
-        var queue = await DeclareQueueAsync(channel);
+        var (channel, queue) = await OpenChannelWithQueueAsync(ConfirmOptions);
         await PublishAsync(channel, queue, "first");
         await PublishWithAsync(channel, queue, "short", new BasicProperties { Expiration = "100" });
         await PublishAsync(channel, queue, "last");
         await Task.Delay(QuietPeriod);
 
-        var consumer = new CollectingConsumer(channel);
-        await channel.BasicConsumeAsync(queue, autoAck: true, consumer);
+        var consumer = await ConsumeAsync(channel, queue, autoAck: true);
 
         var deliveries = await consumer.TakeAsync(2, Timeout);
         Assert.That(deliveries.Select(d => d.Text), Is.EqualTo(new List<string> { "first", "last" }));
@@ -89,8 +79,7 @@ public sealed class MessageTtlTests : BrokerTestBase
     [Test]
     public async Task The_message_expiration_wins_when_lower_than_the_queue_ttl()
     {
-        var channel = await OpenConfirmChannelAsync();
-        var queue = await DeclareAsync(channel, Args(("x-message-ttl", 60_000)));
+        var (channel, queue) = await OpenChannelWithQueueAsync(ConfirmOptions, Args(("x-message-ttl", 60_000)));
 
         await PublishWithAsync(channel, queue, "short", new BasicProperties { Expiration = "100" });
 
@@ -100,8 +89,7 @@ public sealed class MessageTtlTests : BrokerTestBase
     [Test]
     public async Task The_queue_ttl_wins_when_lower_than_the_message_expiration()
     {
-        var channel = await OpenConfirmChannelAsync();
-        var queue = await DeclareAsync(channel, Args(("x-message-ttl", 100)));
+        var (channel, queue) = await OpenChannelWithQueueAsync(ConfirmOptions, Args(("x-message-ttl", 100)));
 
         await PublishWithAsync(channel, queue, "long", new BasicProperties { Expiration = "60000" });
 
@@ -113,9 +101,8 @@ public sealed class MessageTtlTests : BrokerTestBase
     {
         var channel = await OpenConfirmChannelAsync();
         var deadLetters = await DeclareQueueAsync(channel, "dlq");
-        var queue = await DeclareAsync(channel, Args(("x-message-ttl", 100), ("x-dead-letter-exchange", ""), ("x-dead-letter-routing-key", deadLetters)));
-        var consumer = new CollectingConsumer(channel);
-        await channel.BasicConsumeAsync(deadLetters, autoAck: true, consumer);
+        var queue = await DeclareQueueAsync(channel, Args(("x-message-ttl", 100), ("x-dead-letter-exchange", ""), ("x-dead-letter-routing-key", deadLetters)));
+        var consumer = await ConsumeAsync(channel, deadLetters, autoAck: true);
 
         await PublishAsync(channel, queue, "doomed");
 
@@ -125,19 +112,17 @@ public sealed class MessageTtlTests : BrokerTestBase
         {
             Assert.That(delivery.Text, Is.EqualTo("doomed"));
             Assert.That(delivery.RoutingKey, Is.EqualTo(deadLetters));
-            Assert.That(Str(death["reason"]), Is.EqualTo("expired"));
-            Assert.That(Str(death["queue"]), Is.EqualTo(queue));
-            Assert.That(Str(delivery.Properties.Headers["x-first-death-reason"]), Is.EqualTo("expired"));
+            Assert.That(LongStr(death["reason"]), Is.EqualTo("expired"));
+            Assert.That(LongStr(death["queue"]), Is.EqualTo(queue));
+            Assert.That(LongStr(delivery.Properties.Headers["x-first-death-reason"]), Is.EqualTo("expired"));
         }
     }
 
     [Test]
     public async Task A_ttl_of_zero_delivers_to_a_waiting_consumer()
     {
-        var channel = await OpenConfirmChannelAsync();
-        var queue = await DeclareAsync(channel, Args(("x-message-ttl", 0)));
-        var consumer = new CollectingConsumer(channel);
-        await channel.BasicConsumeAsync(queue, autoAck: true, consumer);
+        var (channel, queue) = await OpenChannelWithQueueAsync(ConfirmOptions, Args(("x-message-ttl", 0)));
+        var consumer = await ConsumeAsync(channel, queue, autoAck: true);
 
         await PublishAsync(channel, queue, "now");
 
@@ -149,28 +134,25 @@ public sealed class MessageTtlTests : BrokerTestBase
     {
         var channel = await OpenConfirmChannelAsync();
         var deadLetters = await DeclareQueueAsync(channel, "dlq");
-        var queue = await DeclareAsync(channel, Args(("x-message-ttl", 0), ("x-dead-letter-exchange", ""), ("x-dead-letter-routing-key", deadLetters)));
+        var queue = await DeclareQueueAsync(channel, Args(("x-message-ttl", 0), ("x-dead-letter-exchange", ""), ("x-dead-letter-routing-key", deadLetters)));
 
         await PublishAsync(channel, queue, "never");
 
         Assert.That(await EventuallyAsync(async () => await channel.MessageCountAsync(deadLetters) == 1), Is.True, "dead-lettered as expired");
         Assert.That(await channel.MessageCountAsync(queue), Is.Zero);
-        var consumer = new CollectingConsumer(channel);
-        await channel.BasicConsumeAsync(queue, autoAck: true, consumer);
+        var consumer = await ConsumeAsync(channel, queue, autoAck: true);
         Assert.That(await consumer.AnyWithinAsync(QuietPeriod), Is.False);
     }
 
     [Test]
     public async Task An_expiration_of_zero_delivers_to_a_waiting_consumer_and_otherwise_drops()
     {
-        var channel = await OpenConfirmChannelAsync();
-        var queue = await DeclareQueueAsync(channel);
+        var (channel, queue) = await OpenChannelWithQueueAsync(ConfirmOptions);
 
         await PublishWithAsync(channel, queue, "nobody there", new BasicProperties { Expiration = "0" });
         Assert.That(await EventuallyAsync(async () => await channel.MessageCountAsync(queue) == 0), Is.True);
 
-        var consumer = new CollectingConsumer(channel);
-        await channel.BasicConsumeAsync(queue, autoAck: true, consumer);
+        var consumer = await ConsumeAsync(channel, queue, autoAck: true);
         await PublishWithAsync(channel, queue, "taken", new BasicProperties { Expiration = "0" });
 
         Assert.That((await consumer.NextAsync(Timeout)).Text, Is.EqualTo("taken"));
@@ -180,12 +162,10 @@ public sealed class MessageTtlTests : BrokerTestBase
     [Test]
     public async Task A_ttl_of_zero_expires_when_the_consumer_has_no_credit()
     {
-        var connection = await ConnectAsync();
-        var channel = await connection.CreateChannelAsync();
-        var queue = await DeclareAsync(channel, Args(("x-message-ttl", 0)));
+        var (connection, channel) = await ConnectWithChannelAsync();
+        var queue = await DeclareQueueAsync(channel, Args(("x-message-ttl", 0)));
         await channel.BasicQosAsync(0, 1, global: false);
-        var consumer = new CollectingConsumer(channel);
-        await channel.BasicConsumeAsync(queue, autoAck: false, consumer);
+        var consumer = await ConsumeAsync(channel, queue);
 
         await PublishAsync(channel, queue, "m1", "m2");
         var first = await consumer.NextAsync(Timeout);
@@ -201,7 +181,7 @@ public sealed class MessageTtlTests : BrokerTestBase
     {
         var channel = await OpenConfirmChannelAsync();
         var deadLetters = await DeclareQueueAsync(channel, "dlq");
-        var queue = await DeclareAsync(channel, Args(("x-message-ttl", 100), ("x-dead-letter-exchange", ""), ("x-dead-letter-routing-key", deadLetters)));
+        var queue = await DeclareQueueAsync(channel, Args(("x-message-ttl", 100), ("x-dead-letter-exchange", ""), ("x-dead-letter-routing-key", deadLetters)));
         await PublishAsync(channel, queue, "m");
         var got = await channel.BasicGetAsync(queue, autoAck: false);
         Assert.That(got, Is.Not.Null);
@@ -213,17 +193,15 @@ public sealed class MessageTtlTests : BrokerTestBase
         Assert.That(await EventuallyAsync(async () => await channel.MessageCountAsync(deadLetters) == 1), Is.True);
         var dead = await channel.BasicGetAsync(deadLetters, autoAck: true);
         var death = (IDictionary<string, object?>)((IList<object?>)dead!.BasicProperties.Headers!["x-death"]!)[0]!;
-        Assert.That(Str(death["reason"]), Is.EqualTo("expired"));
+        Assert.That(LongStr(death["reason"]), Is.EqualTo("expired"));
         Assert.That(await channel.MessageCountAsync(queue), Is.Zero);
     }
 
     [Test]
     public async Task An_unacked_message_does_not_expire_while_its_consumer_holds_it()
     {
-        var channel = await OpenConfirmChannelAsync();
-        var queue = await DeclareAsync(channel, Args(("x-message-ttl", 100)));
-        var consumer = new CollectingConsumer(channel);
-        await channel.BasicConsumeAsync(queue, autoAck: false, consumer);
+        var (channel, queue) = await OpenChannelWithQueueAsync(ConfirmOptions, Args(("x-message-ttl", 100)));
+        var consumer = await ConsumeAsync(channel, queue);
         await PublishAsync(channel, queue, "held");
         var delivery = await consumer.NextAsync(Timeout);
         await Task.Delay(QuietPeriod);
@@ -241,37 +219,13 @@ public sealed class MessageTtlTests : BrokerTestBase
     [TestCase("10x", "PRECONDITION_FAILED - invalid expiration '10x': {leftover_string,\"x\"}")]
     public async Task An_invalid_expiration_closes_the_channel_with_406(string expiration, string text)
     {
-        var channel = await OpenChannelAsync();
-        var queue = await DeclareQueueAsync(channel);
+        var (channel, queue) = await OpenChannelWithQueueAsync();
         var watcher = WatchClose(channel);
 
         await channel.BasicPublishAsync(string.Empty, queue, mandatory: false, new BasicProperties { Expiration = expiration }, "x"u8.ToArray());
-        var reason = await watcher.WaitAsync(Timeout);
-
-        using (Assert.EnterMultipleScope())
-        {
-            Assert.That(reason.ReplyCode, Is.EqualTo(406));
-            Assert.That(reason.ReplyText, Is.EqualTo(text));
-        }
+        await ExpectClosedAsync(watcher, 406, text);
     }
-
-    private async Task<IChannel> OpenConfirmChannelAsync()
-    {
-        var connection = await ConnectAsync();
-        return await connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true));
-    }
-
-    private async Task<string> DeclareAsync(IChannel channel, Dictionary<string, object?> arguments)
-    {
-        var name = Track(UniqueName());
-        await channel.QueueDeclareAsync(name, durable: false, exclusive: false, autoDelete: false, arguments);
-        return name;
-    }
-
-    private static Dictionary<string, object?> Args(params (string Key, object? Value)[] pairs) => pairs.ToDictionary(p => p.Key, p => p.Value);
 
     private static async Task PublishWithAsync(IChannel channel, string queue, string body, BasicProperties properties) =>
         await channel.BasicPublishAsync(string.Empty, queue, mandatory: false, properties, Encoding.UTF8.GetBytes(body));
-
-    private static string Str(object? value) => value is byte[] bytes ? Encoding.UTF8.GetString(bytes) : throw new AssertionException($"expected a longstr, got {value?.GetType().Name ?? "null"}");
 }

@@ -1,6 +1,3 @@
-using System.Text;
-using AmqpBroker.InteropTests.Support;
-
 namespace AmqpBroker.InteropTests.QueueFeatures;
 
 /// <summary>
@@ -36,8 +33,7 @@ public sealed class PriorityTests : BrokerTestBase
     [Test]
     public async Task A_queue_without_x_max_priority_ignores_priorities()
     {
-        var channel = await OpenConfirmChannelAsync();
-        var queue = await DeclareQueueAsync(channel);
+        var (channel, queue) = await OpenChannelWithQueueAsync(ConfirmOptions);
 
         await PublishAsync(channel, queue, ("a1", 1), ("b9", 9), ("c0", 0));
 
@@ -96,8 +92,7 @@ public sealed class PriorityTests : BrokerTestBase
         var queue = await DeclareAsync(channel, 10);
         await PublishAsync(channel, queue, ("a1", 1), ("b1", 1));
         await channel.BasicQosAsync(0, 1, global: false);
-        var consumer = new CollectingConsumer(channel);
-        await channel.BasicConsumeAsync(queue, autoAck: false, consumer);
+        var consumer = await ConsumeAsync(channel, queue);
 
         var first = await consumer.NextAsync(Timeout);
         await PublishAsync(channel, queue, ("c9", 9));
@@ -116,9 +111,7 @@ public sealed class PriorityTests : BrokerTestBase
         var channel = await OpenConfirmChannelAsync();
         var queue = await DeclareAsync(channel, 3);
         await PublishAsync(channel, queue, ("a0", 0), ("b3", 3), ("c2", 2), ("d3", 3), ("e1", 1));
-        var consumer = new CollectingConsumer(channel);
-
-        await channel.BasicConsumeAsync(queue, autoAck: true, consumer);
+        var consumer = await ConsumeAsync(channel, queue, autoAck: true);
         var deliveries = await consumer.TakeAsync(5, Timeout);
 
         Assert.That(deliveries.Select(d => d.Text), Is.EqualTo(new List<string> { "b3", "d3", "c2", "e1", "a0" }));
@@ -131,13 +124,7 @@ public sealed class PriorityTests : BrokerTestBase
         var channel = await OpenChannelAsync();
         var queue = await DeclareAsync(channel, 5);
 
-        var reason = await ExpectOperationInterruptedAsync(() => channel.QueueDeclareAsync(queue, false, false, false, new Dictionary<string, object?> { ["x-max-priority"] = 6 }));
-
-        using (Assert.EnterMultipleScope())
-        {
-            Assert.That(reason.ReplyCode, Is.EqualTo(406));
-            Assert.That(reason.ReplyText, Is.EqualTo($"PRECONDITION_FAILED - inequivalent arg 'x-max-priority' for queue '{queue}' in vhost '/': received '6' but current is '5'"));
-        }
+        await ExpectClosedAsync(() => channel.QueueDeclareAsync(queue, false, false, false, new Dictionary<string, object?> { ["x-max-priority"] = 6 }), 406, $"PRECONDITION_FAILED - inequivalent arg 'x-max-priority' for queue '{queue}' in vhost '/': received '6' but current is '5'");
     }
 
     [TestCase(256, "{max_value_exceeded,256}")]
@@ -149,13 +136,7 @@ public sealed class PriorityTests : BrokerTestBase
         var channel = await OpenChannelAsync();
         var name = Track(UniqueName());
 
-        var reason = await ExpectOperationInterruptedAsync(() => channel.QueueDeclareAsync(name, false, false, false, new Dictionary<string, object?> { ["x-max-priority"] = value }));
-
-        using (Assert.EnterMultipleScope())
-        {
-            Assert.That(reason.ReplyCode, Is.EqualTo(406));
-            Assert.That(reason.ReplyText, Is.EqualTo($"PRECONDITION_FAILED - invalid arg 'x-max-priority' for queue '{name}' in vhost '/': {error}"));
-        }
+        await ExpectClosedAsync(() => channel.QueueDeclareAsync(name, false, false, false, new Dictionary<string, object?> { ["x-max-priority"] = value }), 406, $"PRECONDITION_FAILED - invalid arg 'x-max-priority' for queue '{name}' in vhost '/': {error}");
     }
 
     private static async Task PublishAsync(IChannel channel, string queue, params (string Body, byte? Priority)[] messages)
@@ -170,23 +151,6 @@ public sealed class PriorityTests : BrokerTestBase
 
             await channel.BasicPublishAsync(string.Empty, queue, mandatory: false, properties, Encoding.UTF8.GetBytes(body));
         }
-    }
-
-    private static async Task<List<string>> DrainAsync(IChannel channel, string queue)
-    {
-        var bodies = new List<string>();
-        while (await channel.BasicGetAsync(queue, autoAck: true) is { } got)
-        {
-            bodies.Add(Text(got.Body));
-        }
-
-        return bodies;
-    }
-
-    private async Task<IChannel> OpenConfirmChannelAsync()
-    {
-        var connection = await ConnectAsync();
-        return await connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true));
     }
 
     private async Task<string> DeclareAsync(IChannel channel, int maxPriority)

@@ -1,5 +1,3 @@
-using AmqpBroker.InteropTests.Support;
-
 namespace AmqpBroker.InteropTests.QueueFeatures;
 
 /// <summary>
@@ -76,16 +74,12 @@ public sealed class QueueArgumentValidationTests : BrokerTestBase
     [TestCaseSource(nameof(InvalidArguments))]
     public async Task An_invalid_argument_is_refused_with_RabbitMQs_406(string key, object? value, string error)
     {
-        var connection = await ConnectAsync();
-        var channel = await connection.CreateChannelAsync();
+        var (connection, channel) = await ConnectWithChannelAsync();
         var queue = Track(UniqueName());
 
-        var reason = await ExpectOperationInterruptedAsync(() => channel.QueueDeclareAsync(queue, false, false, false, new Dictionary<string, object?> { [key] = value }));
-
+        await ExpectClosedAsync(() => channel.QueueDeclareAsync(queue, false, false, false, new Dictionary<string, object?> { [key] = value }), 406, $"PRECONDITION_FAILED - invalid arg '{key}' for queue '{queue}' in vhost '/': {error}");
         using (Assert.EnterMultipleScope())
         {
-            Assert.That(reason.ReplyCode, Is.EqualTo(406));
-            Assert.That(reason.ReplyText, Is.EqualTo($"PRECONDITION_FAILED - invalid arg '{key}' for queue '{queue}' in vhost '/': {error}"));
             Assert.That(channel.IsOpen, Is.False);
             Assert.That(connection.IsOpen, Is.True, "a channel error");
         }
@@ -110,13 +104,7 @@ public sealed class QueueArgumentValidationTests : BrokerTestBase
         var channel = await OpenChannelAsync();
         var queue = Track(UniqueName());
 
-        var reason = await ExpectOperationInterruptedAsync(() => channel.QueueDeclareAsync(queue, false, false, false, new Dictionary<string, object?> { ["x-dead-letter-exchange"] = "x", ["x-dead-letter-routing-key"] = 1 }));
-
-        using (Assert.EnterMultipleScope())
-        {
-            Assert.That(reason.ReplyCode, Is.EqualTo(406));
-            Assert.That(reason.ReplyText, Is.EqualTo($"PRECONDITION_FAILED - invalid arg 'x-dead-letter-routing-key' for queue '{queue}' in vhost '/': {{unacceptable_type,signedint}}"));
-        }
+        await ExpectClosedAsync(() => channel.QueueDeclareAsync(queue, false, false, false, new Dictionary<string, object?> { ["x-dead-letter-exchange"] = "x", ["x-dead-letter-routing-key"] = 1 }), 406, $"PRECONDITION_FAILED - invalid arg 'x-dead-letter-routing-key' for queue '{queue}' in vhost '/': {{unacceptable_type,signedint}}");
     }
 
     [Test]
@@ -125,28 +113,15 @@ public sealed class QueueArgumentValidationTests : BrokerTestBase
         var channel = await OpenChannelAsync();
         var queue = Track(UniqueName());
 
-        var reason = await ExpectOperationInterruptedAsync(() => channel.QueueDeclareAsync(queue, false, false, false, new Dictionary<string, object?> { ["x-dead-letter-exchange"] = 1 }));
-
-        using (Assert.EnterMultipleScope())
-        {
-            Assert.That(reason.ReplyCode, Is.EqualTo(406));
-            Assert.That(reason.ReplyText, Is.EqualTo($"PRECONDITION_FAILED - invalid type 'signedint' for arg 'x-dead-letter-exchange' in queue '{queue}' in vhost '/'"));
-        }
+        await ExpectClosedAsync(() => channel.QueueDeclareAsync(queue, false, false, false, new Dictionary<string, object?> { ["x-dead-letter-exchange"] = 1 }), 406, $"PRECONDITION_FAILED - invalid type 'signedint' for arg 'x-dead-letter-exchange' in queue '{queue}' in vhost '/'");
     }
 
     [Test]
     public async Task On_redeclare_equivalence_is_checked_before_validity()
     {
-        var channel = await OpenChannelAsync();
-        var queue = await DeclareQueueAsync(channel);
+        var (channel, queue) = await OpenChannelWithQueueAsync();
 
-        var reason = await ExpectOperationInterruptedAsync(() => channel.QueueDeclareAsync(queue, false, false, false, new Dictionary<string, object?> { ["x-max-length"] = -1 }));
-
-        using (Assert.EnterMultipleScope())
-        {
-            Assert.That(reason.ReplyCode, Is.EqualTo(406));
-            Assert.That(reason.ReplyText, Is.EqualTo($"PRECONDITION_FAILED - inequivalent arg 'x-max-length' for queue '{queue}' in vhost '/': received the value '-1' of type 'signedint' but current is none"));
-        }
+        await ExpectClosedAsync(() => channel.QueueDeclareAsync(queue, false, false, false, new Dictionary<string, object?> { ["x-max-length"] = -1 }), 406, $"PRECONDITION_FAILED - inequivalent arg 'x-max-length' for queue '{queue}' in vhost '/': received the value '-1' of type 'signedint' but current is none");
     }
 
     [Test]
@@ -168,8 +143,7 @@ public sealed class QueueArgumentValidationTests : BrokerTestBase
     [Test]
     public async Task A_passive_declare_ignores_the_arguments()
     {
-        var channel = await OpenChannelAsync();
-        var queue = await DeclareQueueAsync(channel);
+        var (channel, queue) = await OpenChannelWithQueueAsync();
 
         var ok = await channel.QueueDeclareAsync(queue, durable: false, exclusive: false, autoDelete: false, new Dictionary<string, object?> { ["x-max-length"] = -1 }, passive: true);
 

@@ -1,5 +1,3 @@
-using AmqpBroker.InteropTests.Support;
-
 namespace AmqpBroker.InteropTests.QueueFeatures;
 
 /// <summary>
@@ -14,9 +12,7 @@ public sealed class QueueExpiryTests : BrokerTestBase
     [Test]
     public async Task An_unused_queue_is_deleted_after_x_expires()
     {
-        var connection = await ConnectAsync();
-        var channel = await connection.CreateChannelAsync();
-        var queue = await DeclareAsync(channel, Expires);
+        var (connection, _, queue) = await ExpiringQueueAsync();
 
         Assert.That(await IsGoneAsync(connection, queue), Is.False);
         Assert.That(await EventuallyAsync(async () => await IsGoneAsync(connection, queue)), Is.True);
@@ -25,9 +21,7 @@ public sealed class QueueExpiryTests : BrokerTestBase
     [Test]
     public async Task An_expired_queue_takes_its_messages_with_it()
     {
-        var connection = await ConnectAsync();
-        var channel = await connection.CreateChannelAsync();
-        var queue = await DeclareAsync(channel, Expires);
+        var (connection, channel, queue) = await ExpiringQueueAsync();
         await PublishAsync(channel, queue, "m1", "m2");
 
         Assert.That(await EventuallyAsync(async () => await IsGoneAsync(connection, queue)), Is.True, "messages do not keep a queue alive");
@@ -40,9 +34,7 @@ public sealed class QueueExpiryTests : BrokerTestBase
     [Test]
     public async Task A_consumer_keeps_the_queue_alive_and_its_cancel_starts_the_clock()
     {
-        var connection = await ConnectAsync();
-        var channel = await connection.CreateChannelAsync();
-        var queue = await DeclareAsync(channel, Expires);
+        var (connection, channel, queue) = await ExpiringQueueAsync();
         var tag = await channel.BasicConsumeAsync(queue, autoAck: true, new CollectingConsumer(channel));
 
         await Task.Delay(TimeSpan.FromMilliseconds(Expires) + QuietPeriod);
@@ -55,34 +47,19 @@ public sealed class QueueExpiryTests : BrokerTestBase
     [Test]
     public async Task Basic_get_renews_the_lease()
     {
-        var connection = await ConnectAsync();
-        var channel = await connection.CreateChannelAsync();
-        var queue = await DeclareAsync(channel, Expires);
-
-        await KeepUsingAsync(() => channel.BasicGetAsync(queue, autoAck: true));
-
-        Assert.That(await IsGoneAsync(connection, queue), Is.False);
-        Assert.That(await EventuallyAsync(async () => await IsGoneAsync(connection, queue)), Is.True);
+        await AssertUseRenewsTheLeaseAsync((channel, queue) => channel.BasicGetAsync(queue, autoAck: true));
     }
 
     [Test]
     public async Task Redeclaring_renews_the_lease()
     {
-        var connection = await ConnectAsync();
-        var channel = await connection.CreateChannelAsync();
-        var queue = await DeclareAsync(channel, Expires);
-
-        await KeepUsingAsync(() => DeclareAsync(channel, Expires, queue));
-
-        Assert.That(await IsGoneAsync(connection, queue), Is.False);
-        Assert.That(await EventuallyAsync(async () => await IsGoneAsync(connection, queue)), Is.True);
+        await AssertUseRenewsTheLeaseAsync((channel, queue) => DeclareAsync(channel, Expires, queue));
     }
 
     [Test]
     public async Task A_queue_with_a_long_expiry_outlives_a_short_one()
     {
-        var connection = await ConnectAsync();
-        var channel = await connection.CreateChannelAsync();
+        var (connection, channel) = await ConnectWithChannelAsync();
         var shortLived = await DeclareAsync(channel, Expires);
         var longLived = await DeclareAsync(channel, 60_000);
 
@@ -93,29 +70,32 @@ public sealed class QueueExpiryTests : BrokerTestBase
     [Test]
     public async Task Consuming_from_an_expired_queue_answers_404()
     {
-        var connection = await ConnectAsync();
-        var channel = await connection.CreateChannelAsync();
-        var queue = await DeclareAsync(channel, Expires);
+        var (connection, channel, queue) = await ExpiringQueueAsync();
         Assert.That(await EventuallyAsync(async () => await IsGoneAsync(connection, queue)), Is.True);
 
-        var reason = await ExpectOperationInterruptedAsync(() => channel.BasicConsumeAsync(queue, autoAck: true, new CollectingConsumer(channel)));
-
-        using (Assert.EnterMultipleScope())
-        {
-            Assert.That(reason.ReplyCode, Is.EqualTo(404));
-            Assert.That(reason.ReplyText, Is.EqualTo($"NOT_FOUND - no queue '{queue}' in vhost '/'"));
-        }
+        await ExpectClosedAsync(() => channel.BasicConsumeAsync(queue, autoAck: true, new CollectingConsumer(channel)), 404, $"NOT_FOUND - no queue '{queue}' in vhost '/'");
     }
 
     [Test]
     public async Task A_passive_declare_renews_the_lease()
     {
         // RabbitMQ answers a passive declare from the queue process, which restarts its expiry timer.
-        var connection = await ConnectAsync();
-        var channel = await connection.CreateChannelAsync();
-        var queue = await DeclareAsync(channel, Expires);
+        await AssertUseRenewsTheLeaseAsync((channel, queue) => channel.QueueDeclarePassiveAsync(queue));
+    }
 
-        await KeepUsingAsync(() => channel.QueueDeclarePassiveAsync(queue));
+    /// <summary>A connection, a channel on it, and a queue on that channel that expires after <see cref="Expires"/> ms.</summary>
+    private async Task<(IConnection Connection, IChannel Channel, string Queue)> ExpiringQueueAsync()
+    {
+        var (connection, channel) = await ConnectWithChannelAsync();
+        return (connection, channel, await DeclareAsync(channel, Expires));
+    }
+
+    /// <summary>Uses a fresh expiring queue for three times its expiry: it must survive that, and expire once left alone.</summary>
+    private async Task AssertUseRenewsTheLeaseAsync(Func<IChannel, string, Task> use)
+    {
+        var (connection, channel, queue) = await ExpiringQueueAsync();
+
+        await KeepUsingAsync(() => use(channel, queue));
 
         Assert.That(await IsGoneAsync(connection, queue), Is.False);
         Assert.That(await EventuallyAsync(async () => await IsGoneAsync(connection, queue)), Is.True);
@@ -153,7 +133,7 @@ public sealed class QueueExpiryTests : BrokerTestBase
     private async Task<string> DeclareAsync(IChannel channel, int expires, string? name = null)
     {
         name ??= Track(UniqueName());
-        await channel.QueueDeclareAsync(name, durable: false, exclusive: false, autoDelete: false, new Dictionary<string, object?> { ["x-expires"] = expires });
+        await channel.QueueDeclareAsync(name, durable: false, exclusive: false, autoDelete: false, Args(("x-expires", expires)));
         return name;
     }
 }

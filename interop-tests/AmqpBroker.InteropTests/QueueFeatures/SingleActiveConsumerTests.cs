@@ -1,5 +1,3 @@
-using AmqpBroker.InteropTests.Support;
-
 namespace AmqpBroker.InteropTests.QueueFeatures;
 
 /// <summary>
@@ -13,11 +11,9 @@ public sealed class SingleActiveConsumerTests : BrokerTestBase
     [Test]
     public async Task Only_the_first_consumer_receives()
     {
-        var connection = await ConnectAsync();
-        var setup = await OpenConfirmChannelAsync(connection);
-        var queue = await DeclareSingleActiveAsync(setup);
-        var (first, _, _) = await ConsumeAsync(connection, queue);
-        var (second, _, _) = await ConsumeAsync(connection, queue);
+        var (connection, setup, queue) = await SetUpAsync();
+        var (first, _, _) = await ConsumeOnNewChannelAsync(connection, queue);
+        var (second, _, _) = await ConsumeOnNewChannelAsync(connection, queue);
 
         await PublishAsync(setup, queue, "m1", "m2", "m3", "m4");
 
@@ -28,11 +24,9 @@ public sealed class SingleActiveConsumerTests : BrokerTestBase
     [Test]
     public async Task The_active_consumer_keeps_its_turn_when_out_of_credit()
     {
-        var connection = await ConnectAsync();
-        var setup = await OpenConfirmChannelAsync(connection);
-        var queue = await DeclareSingleActiveAsync(setup);
-        var (first, _, _) = await ConsumeAsync(connection, queue, prefetch: 1);
-        var (second, _, _) = await ConsumeAsync(connection, queue);
+        var (connection, setup, queue) = await SetUpAsync();
+        var (first, _, _) = await ConsumeOnNewChannelAsync(connection, queue, prefetch: 1);
+        var (second, _, _) = await ConsumeOnNewChannelAsync(connection, queue);
 
         await PublishAsync(setup, queue, "m1", "m2", "m3");
 
@@ -44,12 +38,10 @@ public sealed class SingleActiveConsumerTests : BrokerTestBase
     [Test]
     public async Task The_next_consumer_takes_over_when_the_active_one_cancels()
     {
-        var connection = await ConnectAsync();
-        var setup = await OpenConfirmChannelAsync(connection);
-        var queue = await DeclareSingleActiveAsync(setup);
-        var (first, firstChannel, firstTag) = await ConsumeAsync(connection, queue);
-        var (second, _, _) = await ConsumeAsync(connection, queue);
-        var (third, _, _) = await ConsumeAsync(connection, queue);
+        var (connection, setup, queue) = await SetUpAsync();
+        var (first, firstChannel, firstTag) = await ConsumeOnNewChannelAsync(connection, queue);
+        var (second, _, _) = await ConsumeOnNewChannelAsync(connection, queue);
+        var (third, _, _) = await ConsumeOnNewChannelAsync(connection, queue);
         await PublishAsync(setup, queue, "m1");
         var delivery = await first.NextAsync(Timeout);
         await firstChannel.BasicAckAsync(delivery.DeliveryTag, multiple: false);
@@ -64,11 +56,9 @@ public sealed class SingleActiveConsumerTests : BrokerTestBase
     [Test]
     public async Task The_next_consumer_takes_over_when_the_active_ones_channel_closes_and_gets_its_unacked_messages()
     {
-        var connection = await ConnectAsync();
-        var setup = await OpenConfirmChannelAsync(connection);
-        var queue = await DeclareSingleActiveAsync(setup);
-        var (first, firstChannel, _) = await ConsumeAsync(connection, queue);
-        var (second, _, _) = await ConsumeAsync(connection, queue);
+        var (connection, setup, queue) = await SetUpAsync();
+        var (first, firstChannel, _) = await ConsumeOnNewChannelAsync(connection, queue);
+        var (second, _, _) = await ConsumeOnNewChannelAsync(connection, queue);
         await PublishAsync(setup, queue, "m1", "m2");
         await first.TakeAsync(2, Timeout);
 
@@ -82,11 +72,9 @@ public sealed class SingleActiveConsumerTests : BrokerTestBase
     [Test]
     public async Task On_takeover_the_returned_messages_come_before_the_ones_still_ready()
     {
-        var connection = await ConnectAsync();
-        var setup = await OpenConfirmChannelAsync(connection);
-        var queue = await DeclareSingleActiveAsync(setup);
-        var (first, firstChannel, _) = await ConsumeAsync(connection, queue, prefetch: 1);
-        var (second, _, _) = await ConsumeAsync(connection, queue);
+        var (connection, setup, queue) = await SetUpAsync();
+        var (first, firstChannel, _) = await ConsumeOnNewChannelAsync(connection, queue, prefetch: 1);
+        var (second, _, _) = await ConsumeOnNewChannelAsync(connection, queue);
         await PublishAsync(setup, queue, "m1", "m2");
         Assert.That((await first.NextAsync(Timeout)).Text, Is.EqualTo("m1"));
 
@@ -100,11 +88,11 @@ public sealed class SingleActiveConsumerTests : BrokerTestBase
     public async Task The_next_consumer_takes_over_when_the_active_ones_connection_closes()
     {
         var setupConnection = await ConnectAsync();
-        var setup = await OpenConfirmChannelAsync(setupConnection);
+        var setup = await setupConnection.CreateChannelAsync(ConfirmOptions);
         var queue = await DeclareSingleActiveAsync(setup);
         var firstConnection = await ConnectAsync();
-        var (first, _, _) = await ConsumeAsync(firstConnection, queue);
-        var (second, _, _) = await ConsumeAsync(setupConnection, queue);
+        var (first, _, _) = await ConsumeOnNewChannelAsync(firstConnection, queue);
+        var (second, _, _) = await ConsumeOnNewChannelAsync(setupConnection, queue);
         await PublishAsync(setup, queue, "m1");
         await first.NextAsync(Timeout);
 
@@ -117,13 +105,11 @@ public sealed class SingleActiveConsumerTests : BrokerTestBase
     [Test]
     public async Task A_consumer_that_arrives_later_waits_its_turn()
     {
-        var connection = await ConnectAsync();
-        var setup = await OpenConfirmChannelAsync(connection);
-        var queue = await DeclareSingleActiveAsync(setup);
-        var (first, firstChannel, firstTag) = await ConsumeAsync(connection, queue);
+        var (connection, setup, queue) = await SetUpAsync();
+        var (first, firstChannel, firstTag) = await ConsumeOnNewChannelAsync(connection, queue);
         await PublishAsync(setup, queue, "m1");
         await first.NextAsync(Timeout);
-        var (late, _, _) = await ConsumeAsync(connection, queue);
+        var (late, _, _) = await ConsumeOnNewChannelAsync(connection, queue);
 
         await PublishAsync(setup, queue, "m2");
         Assert.That((await first.NextAsync(Timeout)).Text, Is.EqualTo("m2"));
@@ -138,11 +124,10 @@ public sealed class SingleActiveConsumerTests : BrokerTestBase
     public async Task Without_the_argument_consumers_share_round_robin()
     {
         var connection = await ConnectAsync();
-        var setup = await OpenConfirmChannelAsync(connection);
-        var queue = Track(UniqueName());
-        await setup.QueueDeclareAsync(queue, false, false, false, new Dictionary<string, object?> { ["x-single-active-consumer"] = false });
-        var (first, _, _) = await ConsumeAsync(connection, queue);
-        var (second, _, _) = await ConsumeAsync(connection, queue);
+        var setup = await connection.CreateChannelAsync(ConfirmOptions);
+        var queue = await DeclareQueueAsync(setup, Args(("x-single-active-consumer", false)));
+        var (first, _, _) = await ConsumeOnNewChannelAsync(connection, queue);
+        var (second, _, _) = await ConsumeOnNewChannelAsync(connection, queue);
 
         await PublishAsync(setup, queue, "m1", "m2");
 
@@ -157,35 +142,16 @@ public sealed class SingleActiveConsumerTests : BrokerTestBase
         var channel = await OpenChannelAsync();
         var name = Track(UniqueName());
 
-        var reason = await ExpectOperationInterruptedAsync(() => channel.QueueDeclareAsync(name, false, false, false, new Dictionary<string, object?> { ["x-single-active-consumer"] = value }));
-
-        using (Assert.EnterMultipleScope())
-        {
-            Assert.That(reason.ReplyCode, Is.EqualTo(406));
-            Assert.That(reason.ReplyText, Is.EqualTo($"PRECONDITION_FAILED - invalid arg 'x-single-active-consumer' for queue '{name}' in vhost '/': {{unacceptable_type,{type}}}"));
-        }
+        await ExpectClosedAsync(() => channel.QueueDeclareAsync(name, false, false, false, new Dictionary<string, object?> { ["x-single-active-consumer"] = value }), 406, $"PRECONDITION_FAILED - invalid arg 'x-single-active-consumer' for queue '{name}' in vhost '/': {{unacceptable_type,{type}}}");
     }
 
-    private async Task<string> DeclareSingleActiveAsync(IChannel channel)
+    private async Task<string> DeclareSingleActiveAsync(IChannel channel) => await DeclareQueueAsync(channel, Args(("x-single-active-consumer", true)));
+
+    /// <summary>A connection for the consumers' channels, a confirm-mode channel on it to publish with, and a single-active-consumer queue.</summary>
+    private async Task<(IConnection Connection, IChannel Setup, string Queue)> SetUpAsync()
     {
-        var name = Track(UniqueName());
-        await channel.QueueDeclareAsync(name, durable: false, exclusive: false, autoDelete: false, new Dictionary<string, object?> { ["x-single-active-consumer"] = true });
-        return name;
+        var connection = await ConnectAsync();
+        var setup = await connection.CreateChannelAsync(ConfirmOptions);
+        return (connection, setup, await DeclareSingleActiveAsync(setup));
     }
-
-    private static async Task<(CollectingConsumer Consumer, IChannel Channel, string Tag)> ConsumeAsync(IConnection connection, string queue, ushort prefetch = 0)
-    {
-        var channel = await connection.CreateChannelAsync();
-        if (prefetch > 0)
-        {
-            await channel.BasicQosAsync(0, prefetch, global: false);
-        }
-
-        var consumer = new CollectingConsumer(channel);
-        var tag = await channel.BasicConsumeAsync(queue, autoAck: false, consumer);
-        return (consumer, channel, tag);
-    }
-
-    private static async Task<IChannel> OpenConfirmChannelAsync(IConnection connection) =>
-        await connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true));
 }

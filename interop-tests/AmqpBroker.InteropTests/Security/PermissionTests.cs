@@ -215,8 +215,7 @@ public sealed class PermissionTests : SecurityTestBase
         await Admin.ClearPermissionsAsync(_user, "/");
 
         var next = await connection.CreateChannelAsync();
-        var reason = await ExpectOperationInterruptedAsync(() => next.QueueDeclareAsync(Track(Name("c-after")), false, false, false));
-        Assert.That((reason.ReplyCode, reason.ReplyText), Is.EqualTo(((ushort)403, Refusal("queue", Name("c-after")))));
+        await ExpectClosedAsync(() => next.QueueDeclareAsync(Track(Name("c-after")), false, false, false), 403, Refusal("queue", Name("c-after")));
         Assert.That((connection.IsOpen, channel.IsOpen), Is.EqualTo((true, true)), "only the refused channel closed");
     }
 
@@ -234,8 +233,7 @@ public sealed class PermissionTests : SecurityTestBase
 
         await Admin.SetPermissionsAsync(_user, "/", ".*", "^nothing$", ".*");
 
-        var reason = await ExpectOperationInterruptedAsync(async () => await channel.BasicPublishAsync(exchange, "k", "refused"u8.ToArray()));
-        Assert.That((reason.ReplyCode, reason.ReplyText), Is.EqualTo(((ushort)403, Refusal("exchange", exchange))));
+        await ExpectClosedAsync(async () => await channel.BasicPublishAsync(exchange, "k", "refused"u8.ToArray()), 403, Refusal("exchange", exchange));
     }
 
     private bool BrokerAdminAvailable => Host is not null || Support.BrokerAdmin.ManagementUri is not null;
@@ -247,7 +245,7 @@ public sealed class PermissionTests : SecurityTestBase
     private async Task<IChannel> UserChannelAsync(bool confirms = false)
     {
         var connection = await ConnectAsAsync(_user, Password);
-        return await connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: confirms, publisherConfirmationTrackingEnabled: confirms));
+        return await connection.CreateChannelAsync(confirms ? ConfirmOptions : null);
     }
 
     private async Task<string> GuestQueueAsync(string suffix)
@@ -268,14 +266,12 @@ public sealed class PermissionTests : SecurityTestBase
     private async Task ExpectRefusedAsync(Func<IChannel, Task> operation, string kind, string name)
     {
         var channel = await UserChannelAsync();
-        var reason = await ExpectOperationInterruptedAsync(() => operation(channel));
-        Assert.That((reason.ReplyCode, reason.ReplyText), Is.EqualTo(((ushort)403, Refusal(kind, name))));
+        await ExpectClosedAsync(() => operation(channel), 403, Refusal(kind, name));
     }
 
     private async Task ExpectPublishRefusedAsync(string exchange, string refusedName, string routingKey = "k")
     {
         var channel = await UserChannelAsync(confirms: true);
-        var reason = await ExpectOperationInterruptedAsync(async () => await channel.BasicPublishAsync(exchange, routingKey, "x"u8.ToArray()));
-        Assert.That((reason.ReplyCode, reason.ReplyText), Is.EqualTo(((ushort)403, Refusal("exchange", refusedName))));
+        await ExpectClosedAsync(async () => await channel.BasicPublishAsync(exchange, routingKey, "x"u8.ToArray()), 403, Refusal("exchange", refusedName));
     }
 }

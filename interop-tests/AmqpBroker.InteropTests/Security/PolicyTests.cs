@@ -21,7 +21,7 @@ public sealed class PolicyTests : SecurityTestBase
     public async Task OpenAsync()
     {
         _prefix = UniqueName("policy") + ".";
-        _channel = await OpenChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true));
+        _channel = await OpenConfirmChannelAsync();
     }
 
     [TearDown]
@@ -179,8 +179,6 @@ public sealed class PolicyTests : SecurityTestBase
 
         Assert.That(await EventuallyAsync(async () => await _channel.MessageCountAsync(unroutable) == 1), Is.True);
     }
-
-    private static string[] Texts(params string[] texts) => texts;
 
     private string Policy(string name) => _prefix + name;
 

@@ -58,7 +58,7 @@ public sealed class VirtualHostAccessTests : SecurityTestBase
         await Admin.SetPermissionsAsync(user, virtualHost, "", "", "");
 
         var connection = await ConnectAsAsync(user, Password, virtualHost);
-        var channel = await connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true));
+        var channel = await connection.CreateChannelAsync(ConfirmOptions);
 
         var reason = await ExpectOperationInterruptedAsync(async () => await channel.BasicPublishAsync(string.Empty, "q", "x"u8.ToArray()));
         Assert.That(reason.ReplyText, Is.EqualTo($"ACCESS_REFUSED - access to exchange 'amq.default' in vhost '{virtualHost}' refused for user '{user}'"));

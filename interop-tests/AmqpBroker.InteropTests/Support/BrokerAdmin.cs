@@ -1,6 +1,5 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Text;
 using AmqpBroker.Core;
 using AmqpBroker.Core.Policies;
 using AmqpBroker.Core.Security;

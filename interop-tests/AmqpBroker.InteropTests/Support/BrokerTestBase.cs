@@ -1,4 +1,3 @@
-using System.Text;
 using AmqpBroker.Hosting;
 
 namespace AmqpBroker.InteropTests.Support;
@@ -7,15 +6,20 @@ namespace AmqpBroker.InteropTests.Support;
 /// Base of every interop fixture: one in-process broker per fixture (port 0, in-memory storage), or the
 /// broker named by the <c>AMQP_URI</c> environment variable so the same expectations can be checked
 /// against a real RabbitMQ. Connections opened through <see cref="ConnectAsync"/> and queues/exchanges
-/// registered with <see cref="Track"/> are cleaned up after each test.
+/// registered with <see cref="Track"/> are cleaned up after each test. The helpers every fixture shares
+/// are in BrokerTestBase.Messaging.cs (declare, publish, get, consume) and BrokerTestBase.Expectations.cs
+/// (the broker's error replies, polling).
 /// </summary>
-public abstract class BrokerTestBase
+public abstract partial class BrokerTestBase
 {
     /// <summary>Upper bound for anything that is expected to happen.</summary>
     protected internal static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
 
     /// <summary>How long we watch for something that must not happen.</summary>
     protected static readonly TimeSpan QuietPeriod = TimeSpan.FromMilliseconds(400);
+
+    /// <summary>Publisher confirms with the client's tracking: a publish completes when the broker confirmed it.</summary>
+    protected static readonly CreateChannelOptions ConfirmOptions = new(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true);
 
     private readonly List<IConnection> _connections = [];
     private readonly List<(bool IsQueue, string Name)> _entities = [];
@@ -149,6 +153,13 @@ public abstract class BrokerTestBase
         return connection;
     }
 
+    /// <summary>A new connection and one channel on it, for tests that also watch or use the connection.</summary>
+    protected async Task<(IConnection Connection, IChannel Channel)> ConnectWithChannelAsync()
+    {
+        var connection = await ConnectAsync();
+        return (connection, await connection.CreateChannelAsync());
+    }
+
     /// <summary>A new connection with one channel on it.</summary>
     protected async Task<IChannel> OpenChannelAsync(CreateChannelOptions? options = null)
     {
@@ -156,81 +167,13 @@ public abstract class BrokerTestBase
         return await connection.CreateChannelAsync(options);
     }
 
-    /// <summary>Declares a non-durable, non-exclusive, non-auto-delete queue with a unique name.</summary>
-    protected async Task<string> DeclareQueueAsync(IChannel channel, string what = "q")
+    /// <summary>A new connection with one channel on it, and a fresh queue with these arguments (see <see cref="DeclareQueueAsync(IChannel, string)"/>).</summary>
+    protected async Task<(IChannel Channel, string Queue)> OpenChannelWithQueueAsync(CreateChannelOptions? options = null, IDictionary<string, object?>? arguments = null)
     {
-        var name = Track(UniqueName(what));
-        var ok = await channel.QueueDeclareAsync(name, durable: false, exclusive: false, autoDelete: false);
-        Assert.That(ok.QueueName, Is.EqualTo(name));
-        return name;
+        var channel = await OpenChannelAsync(options);
+        return (channel, await DeclareQueueAsync(channel, arguments));
     }
 
-    protected static async Task PublishAsync(IChannel channel, string queue, params string[] bodies)
-    {
-        foreach (var body in bodies)
-        {
-            await channel.BasicPublishAsync(string.Empty, queue, Encoding.UTF8.GetBytes(body));
-        }
-    }
-
-    protected static string Text(ReadOnlyMemory<byte> body) => Encoding.UTF8.GetString(body.Span);
-
-    /// <summary>
-    /// Waits for the channel to be closed (by the server, normally) and returns why. Subscribe before
-    /// provoking the error, or pass a channel that may already be closed.
-    /// </summary>
-    protected static ChannelCloseWatcher WatchClose(IChannel channel) => new(channel);
-
-    /// <summary>Runs <paramref name="operation"/> and returns the reply code of the error it must raise.</summary>
-    protected static async Task<ShutdownEventArgs> ExpectOperationInterruptedAsync(Func<Task> operation)
-    {
-        try
-        {
-            await operation().WaitAsync(Timeout);
-        }
-        catch (OperationInterruptedException e) when (e.ShutdownReason is not null)
-        {
-            return e.ShutdownReason;
-        }
-
-        Assert.Fail("expected the broker to close the channel or connection with an error");
-        throw new InvalidOperationException("unreachable");
-    }
-
-    /// <summary>Polls <paramref name="condition"/> until it holds or <see cref="Timeout"/> passes.</summary>
-    protected static async Task<bool> EventuallyAsync(Func<Task<bool>> condition)
-    {
-        var deadline = DateTime.UtcNow + Timeout;
-        var delay = 10;
-        while (true)
-        {
-            if (await condition())
-            {
-                return true;
-            }
-
-            if (DateTime.UtcNow >= deadline)
-            {
-                return false;
-            }
-
-            await Task.Delay(delay);
-            delay = Math.Min(delay * 2, 200);
-        }
-    }
-
-    /// <summary>True when <paramref name="queue"/> exists, judged by a passive declare on a throw-away channel.</summary>
-    protected static async Task<bool> QueueExistsAsync(IConnection connection, string queue)
-    {
-        await using var channel = await connection.CreateChannelAsync();
-        try
-        {
-            await channel.QueueDeclarePassiveAsync(queue);
-            return true;
-        }
-        catch (OperationInterruptedException e) when (e.ShutdownReason?.ReplyCode == 404)
-        {
-            return false;
-        }
-    }
+    /// <summary>A new connection with one channel in confirm mode (<see cref="ConfirmOptions"/>) on it.</summary>
+    protected Task<IChannel> OpenConfirmChannelAsync() => OpenChannelAsync(ConfirmOptions);
 }

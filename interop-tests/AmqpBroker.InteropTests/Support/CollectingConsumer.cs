@@ -17,18 +17,19 @@ public sealed record Delivery(
 
 /// <summary>
 /// A consumer that queues every delivery for the test to await, and records server-sent basic.cancel
-/// (consumer cancel notification) separately from the client's own basic.cancel-ok.
+/// (consumer cancel notification) separately from the client's own basic.cancel-ok. A harness that must act
+/// on each delivery as it arrives (ack it, time it) passes a handler instead; deliveries then go to it.
 /// </summary>
 public sealed class CollectingConsumer : AsyncDefaultBasicConsumer
 {
     private readonly Channel<Delivery> _deliveries = System.Threading.Channels.Channel.CreateUnbounded<Delivery>();
     private readonly TaskCompletionSource<string> _serverCancelled = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource<string> _cancelOk = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Func<Delivery, CancellationToken, Task>? _handler;
+    private int _received;
 
-    public CollectingConsumer(IChannel channel)
-        : base(channel)
-    {
-    }
+    public CollectingConsumer(IChannel channel, Func<Delivery, CancellationToken, Task>? handler = null)
+        : base(channel) => _handler = handler;
 
     /// <summary>Completes with the consumer tag when the broker cancels this consumer (basic.cancel from the server).</summary>
     public Task<string> ServerCancelled => _serverCancelled.Task;
@@ -36,7 +37,8 @@ public sealed class CollectingConsumer : AsyncDefaultBasicConsumer
     /// <summary>Completes when our own basic.cancel was confirmed.</summary>
     public Task<string> CancelOk => _cancelOk.Task;
 
-    public int Received { get; private set; }
+    /// <summary>How many deliveries arrived so far (taken or not).</summary>
+    public int Received => Volatile.Read(ref _received);
 
     public override Task HandleBasicDeliverAsync(
         string consumerTag,
@@ -48,8 +50,13 @@ public sealed class CollectingConsumer : AsyncDefaultBasicConsumer
         ReadOnlyMemory<byte> body,
         CancellationToken cancellationToken = default)
     {
-        Received++;
+        Interlocked.Increment(ref _received);
         var delivery = new Delivery(consumerTag, deliveryTag, redelivered, exchange, routingKey, new BasicProperties(properties), body.ToArray());
+        if (_handler is not null)
+        {
+            return _handler(delivery, cancellationToken);
+        }
+
         _deliveries.Writer.TryWrite(delivery);
         return Task.CompletedTask;
     }
@@ -81,15 +88,42 @@ public sealed class CollectingConsumer : AsyncDefaultBasicConsumer
         }
     }
 
-    /// <summary>Waits for exactly the next <paramref name="count"/> deliveries.</summary>
+    /// <summary>Waits for exactly the next <paramref name="count"/> deliveries; fails the test if they do not all arrive in time.</summary>
     public async Task<IReadOnlyList<Delivery>> TakeAsync(int count, TimeSpan timeout)
     {
-        var result = new List<Delivery>(count);
-        var deadline = DateTime.UtcNow + timeout;
-        for (var i = 0; i < count; i++)
+        var result = await TakeUpToAsync(count, timeout);
+        if (result.Count < count)
         {
-            var left = deadline - DateTime.UtcNow;
-            result.Add(await NextAsync(left > TimeSpan.Zero ? left : TimeSpan.Zero));
+            Assert.Fail($"{result.Count} of {count} deliveries within {timeout.TotalSeconds:0.#}s (received {Received} so far)");
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// Takes up to <paramref name="count"/> deliveries, waiting at most <paramref name="timeout"/> for them:
+    /// fewer when time runs out; with a zero timeout, just those already received.
+    /// </summary>
+    public async Task<IReadOnlyList<Delivery>> TakeUpToAsync(int count, TimeSpan timeout)
+    {
+        var result = new List<Delivery>();
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            while (result.Count < count)
+            {
+                if (_deliveries.Reader.TryRead(out var delivery))
+                {
+                    result.Add(delivery);
+                }
+                else if (!await _deliveries.Reader.WaitToReadAsync(cts.Token))
+                {
+                    break;
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
         }
 
         return result;

@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Net.Sockets;
-using System.Text;
 
 namespace AmqpBroker.InteropTests.Support;
 

@@ -1,8 +1,7 @@
 using AmqpBroker.Protocol.Content;
 using AmqpBroker.Protocol.Encoding;
-using AmqpBroker.Protocol.Tests.EncodingTests;
 
-namespace AmqpBroker.Protocol.Tests.ContentTests;
+namespace AmqpBroker.Protocol.Tests.Content;
 
 /// <summary>
 /// The 14 basic-class properties (spec 1.8): a 16-bit flag word, bit 15 for the first property down to

@@ -3,9 +3,8 @@ using AmqpBroker.Protocol.Content;
 using AmqpBroker.Protocol.Encoding;
 using AmqpBroker.Protocol.Framing;
 using AmqpBroker.Protocol.Methods;
-using AmqpBroker.Protocol.Tests.EncodingTests;
 
-namespace AmqpBroker.Protocol.Tests.ContentTests;
+namespace AmqpBroker.Protocol.Tests.Content;
 
 /// <summary>
 /// The content header payload (spec 4.2.6.1): class-id short, weight short (0), body-size longlong, then the

@@ -1,6 +1,6 @@
 using AmqpBroker.Protocol.Encoding;
 
-namespace AmqpBroker.Protocol.Tests.EncodingTests;
+namespace AmqpBroker.Protocol.Tests.Encoding;
 
 /// <summary>One field value: the CLR value written, its hand-computed wire form (type octet included), and what reading it back yields.</summary>
 internal sealed record FieldCase(string Label, object? Value, byte[] Wire, object? ReadBack)

@@ -1,6 +1,6 @@
 using AmqpBroker.Protocol.Encoding;
 
-namespace AmqpBroker.Protocol.Tests.EncodingTests;
+namespace AmqpBroker.Protocol.Tests.Encoding;
 
 /// <summary>Encodes and decodes single field values and tables, checking that sizing and consumption are exact.</summary>
 internal static class FieldCodec

@@ -1,6 +1,6 @@
 using AmqpBroker.Protocol.Encoding;
 
-namespace AmqpBroker.Protocol.Tests.EncodingTests;
+namespace AmqpBroker.Protocol.Tests.Encoding;
 
 [TestFixture]
 public sealed class FieldTableTests

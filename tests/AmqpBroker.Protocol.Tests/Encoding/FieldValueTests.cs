@@ -1,6 +1,6 @@
 using AmqpBroker.Protocol.Encoding;
 
-namespace AmqpBroker.Protocol.Tests.EncodingTests;
+namespace AmqpBroker.Protocol.Tests.Encoding;
 
 /// <summary>Field values against hand-computed golden bytes, for every type letter RabbitMQ's clients send.</summary>
 [TestFixture]

@@ -1,6 +1,6 @@
 using AmqpBroker.Protocol.Encoding;
 
-namespace AmqpBroker.Protocol.Tests.EncodingTests;
+namespace AmqpBroker.Protocol.Tests.Encoding;
 
 /// <summary>
 /// Malformed input raises <see cref="AmqpFormatException"/> and nothing else, and the skipping readers

@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using AmqpBroker.Protocol.Encoding;
 
-namespace AmqpBroker.Protocol.Tests.EncodingTests;
+namespace AmqpBroker.Protocol.Tests.Encoding;
 
 /// <summary>
 /// Tables and arrays nest at most <see cref="FieldTable.MaxDepth"/> levels. Far deeper input (a few hundred

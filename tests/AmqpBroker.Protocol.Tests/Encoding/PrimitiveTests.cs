@@ -1,6 +1,6 @@
 using AmqpBroker.Protocol.Encoding;
 
-namespace AmqpBroker.Protocol.Tests.EncodingTests;
+namespace AmqpBroker.Protocol.Tests.Encoding;
 
 /// <summary>The integer and string primitives under field values: big-endian, length-prefixed.</summary>
 [TestFixture]

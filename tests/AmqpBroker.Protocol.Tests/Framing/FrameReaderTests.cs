@@ -1,9 +1,8 @@
 using System.Buffers;
 using AmqpBroker.Protocol.Framing;
 using AmqpBroker.Protocol.Methods;
-using AmqpBroker.Protocol.Tests.EncodingTests;
 
-namespace AmqpBroker.Protocol.Tests.FramingTests;
+namespace AmqpBroker.Protocol.Tests.Framing;
 
 /// <summary>
 /// The general frame format (spec 4.2.3): type octet, channel short, payload size long, payload, then the

@@ -1,9 +1,8 @@
 using System.Buffers;
 using AmqpBroker.Protocol.Framing;
 using AmqpBroker.Protocol.Methods;
-using AmqpBroker.Protocol.Tests.EncodingTests;
 
-namespace AmqpBroker.Protocol.Tests.FramingTests;
+namespace AmqpBroker.Protocol.Tests.Framing;
 
 /// <summary>Whole frames as the broker writes them, against bytes worked out by hand from the spec.</summary>
 [TestFixture]

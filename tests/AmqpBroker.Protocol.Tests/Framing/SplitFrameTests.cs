@@ -1,9 +1,10 @@
 using System.Buffers;
 using AmqpBroker.Protocol.Content;
+using AmqpBroker.Protocol.Encoding;
 using AmqpBroker.Protocol.Framing;
 using AmqpBroker.Protocol.Methods;
 
-namespace AmqpBroker.Protocol.Tests.FramingTests;
+namespace AmqpBroker.Protocol.Tests.Framing;
 
 /// <summary>
 /// A socket delivers bytes in arbitrary pieces and the pipe hands them over as a multi-segment
@@ -220,7 +221,7 @@ public sealed class SplitFrameTests
     private static byte[] Args<T>(in T method) where T : struct, IAmqpMethod<T>
     {
         var bytes = new byte[method.ArgumentsSize];
-        var writer = new Encoding.AmqpWriter(bytes);
+        var writer = new AmqpWriter(bytes);
         method.WriteArguments(ref writer);
         return bytes;
     }

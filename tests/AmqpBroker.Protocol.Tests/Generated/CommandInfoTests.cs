@@ -12,7 +12,7 @@ public sealed class CommandInfoTests
         .ToList();
 
     [Test]
-    public void ThereIsOneStructPerCommandId()
+    public void There_is_one_struct_per_command_id()
     {
         Assert.That(MethodTypes.All.Select(t => t.Name), Is.EquivalentTo(CommandIdConstants.Select(f => f.Name)));
         // 0-9-1 as RabbitMQ speaks it: connection 14, channel 6, access 2, exchange 8, queue 10, basic 18, tx 6, confirm 2.
@@ -20,7 +20,7 @@ public sealed class CommandInfoTests
     }
 
     [TestCaseSource(typeof(MethodTypes), nameof(MethodTypes.All))]
-    public void IdsAgreeWithCommandIds(Type methodType)
+    public void Each_structs_ids_agree_with_its_command_id(Type methodType)
     {
         var (classId, methodId, commandId) = MethodTypes.Ids(methodType);
         var constant = (uint)typeof(CommandIds).GetField(methodType.Name)!.GetValue(null)!;
@@ -41,13 +41,13 @@ public sealed class CommandInfoTests
     [TestCase(CommandIds.TxSelectOk, "tx.select-ok")]
     [TestCase((60u << 16) | 999, "unknown (60,999)")]
     [TestCase(0xFFFFFFFFu, "unknown (65535,65535)")]
-    public void GetNameGivesTheSpecName(uint commandId, string name)
+    public void GetName_gives_the_spec_name(uint commandId, string name)
     {
         Assert.That(CommandInfo.GetName(commandId), Is.EqualTo(name));
     }
 
     [Test]
-    public void CommandIdsHaveTheSpecValues()
+    public void Command_ids_have_the_spec_values()
     {
         using (Assert.EnterMultipleScope())
         {
@@ -59,14 +59,14 @@ public sealed class CommandInfoTests
     }
 
     [Test]
-    public void OnlyTheFourContentMethodsHaveContent()
+    public void Only_the_four_content_methods_have_content()
     {
         var withContent = CommandIdConstants.Where(f => CommandInfo.HasContent((uint)f.GetValue(null)!)).Select(f => f.Name);
         Assert.That(withContent, Is.EquivalentTo(new List<string> { "BasicPublish", "BasicReturn", "BasicDeliver", "BasicGetOk" }));
     }
 
     [Test]
-    public void UnknownIdsAreNotKnown()
+    public void Unknown_ids_are_not_known()
     {
         using (Assert.EnterMultipleScope())
         {

@@ -6,7 +6,7 @@ namespace AmqpBroker.Protocol.Tests.Generated;
 public sealed class ConstantsTests
 {
     [Test]
-    public void FrameConstants()
+    public void Frame_constants_have_the_spec_values()
     {
         using (Assert.EnterMultipleScope())
         {
@@ -38,7 +38,7 @@ public sealed class ConstantsTests
     [TestCase(ReplyCode.NotAllowed, 530, "NOT_ALLOWED", true)]
     [TestCase(ReplyCode.NotImplemented, 540, "NOT_IMPLEMENTED", true)]
     [TestCase(ReplyCode.InternalError, 541, "INTERNAL_ERROR", true)]
-    public void ReplyCodesMatchTheSpec(ReplyCode code, int value, string name, bool hard)
+    public void Reply_codes_match_the_spec(ReplyCode code, int value, string name, bool hard)
     {
         using (Assert.EnterMultipleScope())
         {
@@ -49,13 +49,13 @@ public sealed class ConstantsTests
     }
 
     [Test]
-    public void EveryReplyCodeIsCovered()
+    public void Every_reply_code_is_covered()
     {
         Assert.That(Enum.GetValues<ReplyCode>(), Has.Length.EqualTo(19));
     }
 
     [Test]
-    public void UnknownReplyCodeNameIsItsNumber()
+    public void An_unknown_reply_codes_name_is_its_number()
     {
         Assert.That(ReplyCodes.Name((ReplyCode)599), Is.EqualTo("599"));
     }

@@ -18,7 +18,7 @@ public sealed class GeneratedCodeIsCurrentTests
         MethodsGenerator.Generate(File.ReadAllText(RepositoryLayout.SpecPath(RepoRoot)));
 
     [Test]
-    public void EveryGeneratedFileEqualsTheCommittedFile()
+    public void Every_generated_file_equals_the_committed_file()
     {
         var directory = RepositoryLayout.MethodsDirectory(RepoRoot);
         using (Assert.EnterMultipleScope())
@@ -38,14 +38,14 @@ public sealed class GeneratedCodeIsCurrentTests
     }
 
     [Test]
-    public void NoGeneratedFileIsLeftOverFromAnOlderSpecOrGenerator()
+    public void No_generated_file_is_left_over_from_an_older_spec_or_generator()
     {
         var committed = Directory.EnumerateFiles(RepositoryLayout.MethodsDirectory(RepoRoot), "*.g.cs").Select(Path.GetFileName);
         Assert.That(committed, Is.EquivalentTo(Generate().Select(f => f.FileName)), Regenerate);
     }
 
     [Test]
-    public void GeneratorOutputIsDeterministic()
+    public void Generator_output_is_deterministic()
     {
         var first = Generate();
         var second = Generate();
@@ -53,7 +53,7 @@ public sealed class GeneratedCodeIsCurrentTests
     }
 
     [Test]
-    public void GeneratedFilesCarryTheBanner()
+    public void Generated_files_carry_the_banner()
     {
         using (Assert.EnterMultipleScope())
         {

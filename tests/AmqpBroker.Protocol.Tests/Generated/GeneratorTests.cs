@@ -11,7 +11,7 @@ public sealed class GeneratorTests
     private static SpecField Bit(string name) => new(name, AmqpType.Bit);
 
     [Test]
-    public void ConsecutiveBitsShareAnOctetUntilANonBitField()
+    public void Consecutive_bits_share_an_octet_until_a_non_bit_field()
     {
         var layout = WireLayout.Build([Bit("a"), Bit("b"), new SpecField("s", AmqpType.Short), Bit("c")]);
 
@@ -24,7 +24,7 @@ public sealed class GeneratorTests
     }
 
     [Test]
-    public void NineConsecutiveBitsTakeTwoOctets()
+    public void Nine_consecutive_bits_take_two_octets()
     {
         var bits = Enumerable.Range(0, 9).Select(i => Bit($"b{i}")).ToList();
         var layout = WireLayout.Build(bits);
@@ -37,20 +37,20 @@ public sealed class GeneratorTests
     [TestCase("update-secret-ok", "UpdateSecretOk")]
     [TestCase("if-unused", "IfUnused")]
     [TestCase("CONTENT-TOO-LARGE", "ContentTooLarge")]
-    public void PascalCase(string specName, string expected)
+    public void Spec_names_become_PascalCase(string specName, string expected)
     {
         Assert.That(Naming.Pascal(specName), Is.EqualTo(expected));
     }
 
     [TestCase("internal", "@internal")]
     [TestCase("delivery-tag", "deliveryTag")]
-    public void LocalNamesAreEscapedKeywords(string specName, string expected)
+    public void Local_names_that_are_keywords_are_escaped(string specName, string expected)
     {
         Assert.That(Naming.Local(specName), Is.EqualTo(expected));
     }
 
     [Test]
-    public void ArgumentsResolveThroughDomains()
+    public void Arguments_resolve_through_domains()
     {
         var spec = SpecParser.Parse(MiniSpec("""{ "domain": "delivery-tag", "name": "tag" }, { "type": "bit", "name": "flag" }"""));
 
@@ -59,7 +59,7 @@ public sealed class GeneratorTests
     }
 
     [Test]
-    public void UnknownDomainIsAnError()
+    public void An_unknown_domain_is_an_error()
     {
         Assert.That(
             () => SpecParser.Parse(MiniSpec("""{ "domain": "no-such-domain", "name": "x" }""")),
@@ -67,14 +67,14 @@ public sealed class GeneratorTests
     }
 
     [Test]
-    public void UnclassifiedConstantIsAnError()
+    public void An_unclassified_constant_is_an_error()
     {
         var json = MiniSpec(string.Empty, constants: """{ "name": "MYSTERY", "value": 7 }""");
         Assert.That(() => MethodsGenerator.Generate(json), Throws.TypeOf<InvalidDataException>().With.Message.Contains("MYSTERY"));
     }
 
     [Test]
-    public void ArgumentNamedLikeAStaticMemberIsImplementedExplicitly()
+    public void An_argument_named_like_a_static_member_is_implemented_explicitly()
     {
         var files = MethodsGenerator.Generate(MiniSpec("""{ "type": "short", "name": "class-id" }, { "type": "bit", "name": "read" }"""));
         var code = files.Single(f => f.FileName == "DemoMethods.g.cs").Content;

@@ -11,15 +11,15 @@ public sealed class HotPathAllocationTests
     private readonly byte[] _buffer = new byte[1024];
 
     [Test]
-    public void BasicPublish() =>
+    public void Basic_publish_allocates_nothing() =>
         AssertNoAllocation(new BasicPublish { Exchange = "amq.topic", RoutingKey = "orders.created.eu", Mandatory = true });
 
     [Test]
-    public void BasicDeliver() =>
+    public void Basic_deliver_allocates_nothing() =>
         AssertNoAllocation(new BasicDeliver { ConsumerTag = "amq.ctag-123", DeliveryTag = 99, Redelivered = true, Exchange = "amq.topic", RoutingKey = "orders.é" });
 
     [Test]
-    public void BasicAck() => AssertNoAllocation(new BasicAck { DeliveryTag = 12345, Multiple = true });
+    public void Basic_ack_allocates_nothing() => AssertNoAllocation(new BasicAck { DeliveryTag = 12345, Multiple = true });
 
     private void AssertNoAllocation<T>(T method) where T : struct, IAmqpMethod<T>
     {

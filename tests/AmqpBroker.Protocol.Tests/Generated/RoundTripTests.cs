@@ -22,7 +22,7 @@ public sealed class RoundTripTests
         select new TestCaseData(type, pattern).SetArgDisplayNames(type.Name, pattern.ToString());
 
     [TestCaseSource(nameof(Cases))]
-    public void WriteThenReadGivesBackEveryProperty(Type methodType, BitPattern pattern)
+    public void Write_then_read_gives_back_every_property(Type methodType, BitPattern pattern)
     {
         typeof(RoundTripTests).GetMethod(nameof(RoundTrip), BindingFlags.NonPublic | BindingFlags.Static)!
             .MakeGenericMethod(methodType)
@@ -30,7 +30,7 @@ public sealed class RoundTripTests
     }
 
     [TestCaseSource(typeof(MethodTypes), nameof(MethodTypes.All))]
-    public void DefaultValueHasNoNullPropertiesAndRoundTrips(Type methodType)
+    public void The_default_value_has_no_null_properties_and_round_trips(Type methodType)
     {
         typeof(RoundTripTests).GetMethod(nameof(RoundTripDefault), BindingFlags.NonPublic | BindingFlags.Static)!
             .MakeGenericMethod(methodType)

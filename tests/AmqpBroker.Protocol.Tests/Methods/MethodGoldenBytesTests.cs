@@ -3,14 +3,13 @@ using AmqpBroker.Protocol.Content;
 using AmqpBroker.Protocol.Encoding;
 using AmqpBroker.Protocol.Framing;
 using AmqpBroker.Protocol.Methods;
-using AmqpBroker.Protocol.Tests.EncodingTests;
 
-namespace AmqpBroker.Protocol.Tests.MethodTests;
+namespace AmqpBroker.Protocol.Tests.Methods;
 
 /// <summary>
 /// Whole method frames, header to frame-end, against bytes worked out by hand from the 0-9-1 spec: each
 /// is written with <see cref="FrameWriter"/>, compared octet for octet, then read back through
-/// <see cref="FrameReader"/> and the method's own reader. (Argument-only encodings are in Generated/.)
+/// <see cref="FrameReader"/> and the method's own reader. (Argument-only encodings are in <see cref="MethodArgumentGoldenBytesTests"/>.)
 /// </summary>
 [TestFixture]
 public sealed class MethodGoldenBytesTests

@@ -1,9 +1,7 @@
-using System.Text;
 using AmqpBroker.Core;
 using AmqpBroker.Hosting;
-using AmqpBroker.InteropTests.Support;
 
-namespace AmqpBroker.InteropTests;
+namespace AmqpBroker.InteropTests.Amqp;
 
 /// <summary>
 /// RabbitMQ's connection-level extensions and limits: channel_max, frame_max, channel.flow,
@@ -21,14 +19,8 @@ public sealed class ConnectionExtensionTests : BrokerTestBase
         await raw.OpenChannelAsync(1);
         await raw.OpenChannelAsync(2);
 
-        await raw.SendMethodAsync(3, 20, 10, w => w.ShortStr(string.Empty));
-        var close = await raw.ExpectConnectionCloseAsync();
-
-        using (Assert.EnterMultipleScope())
-        {
-            Assert.That(close.ReplyCode, Is.EqualTo(530));
-            Assert.That(close.ReplyText, Is.EqualTo("NOT_ALLOWED - number of channels opened (2) has reached the negotiated channel_max (2)"));
-        }
+        var close = await OpenOneChannelTooManyAsync(raw, 3);
+        AssertClose(close, 530, "NOT_ALLOWED - number of channels opened (2) has reached the negotiated channel_max (2)");
     }
 
     [Test]
@@ -40,14 +32,8 @@ public sealed class ConnectionExtensionTests : BrokerTestBase
         await raw.ExpectMethodAsync(1, 20, 41);
         await raw.OpenChannelAsync(1);
 
-        await raw.SendMethodAsync(2, 20, 10, w => w.ShortStr(string.Empty));
-        var close = await raw.ExpectConnectionCloseAsync();
-
-        using (Assert.EnterMultipleScope())
-        {
-            Assert.That(close.ReplyCode, Is.EqualTo(530));
-            Assert.That(close.ReplyText, Is.EqualTo("NOT_ALLOWED - number of channels opened (1) has reached the negotiated channel_max (1)"));
-        }
+        var close = await OpenOneChannelTooManyAsync(raw, 2);
+        AssertClose(close, 530, "NOT_ALLOWED - number of channels opened (1) has reached the negotiated channel_max (1)");
     }
 
     [Test]
@@ -91,8 +77,7 @@ public sealed class ConnectionExtensionTests : BrokerTestBase
             await raw.OpenChannelAsync(i);
         }
 
-        await raw.SendMethodAsync(4, 20, 10, w => w.ShortStr(string.Empty));
-        var close = await raw.ExpectConnectionCloseAsync();
+        var close = await OpenOneChannelTooManyAsync(raw, 4);
         Assert.That(close.ReplyCode, Is.EqualTo(530));
     }
 
@@ -153,14 +138,8 @@ public sealed class ConnectionExtensionTests : BrokerTestBase
 
         await raw.SendMethodAsync(1, 20, 20, w => w.Octet(0));
         var close = await raw.ExpectConnectionCloseAsync();
-
-        using (Assert.EnterMultipleScope())
-        {
-            Assert.That(close.ReplyCode, Is.EqualTo(540));
-            Assert.That(close.ReplyText, Is.EqualTo("NOT_IMPLEMENTED - active=false"));
-            Assert.That(close.ClassId, Is.EqualTo((ushort)20));
-            Assert.That(close.MethodId, Is.EqualTo((ushort)20));
-        }
+        AssertClose(close, 540, "NOT_IMPLEMENTED - active=false");
+        AssertFailedMethod(close, 20, 20);
     }
 
     [Test]
@@ -233,8 +212,7 @@ public sealed class ConnectionExtensionTests : BrokerTestBase
         Host!.Broker.Alarm.Raise("low on disk");
         try
         {
-            var consumer = new CollectingConsumer(channel);
-            await channel.BasicConsumeAsync(queue, autoAck: false, consumer);
+            var consumer = await ConsumeAsync(channel, queue);
             var delivery = await consumer.NextAsync(Timeout);
             await channel.BasicAckAsync(delivery.DeliveryTag, multiple: false);
             Assert.That(await EventuallyAsync(async () => await setup.MessageCountAsync(queue) == 0 && await setup.ConsumerCountAsync(queue) == 1), Is.True);
@@ -267,11 +245,10 @@ public sealed class ConnectionExtensionTests : BrokerTestBase
         Assert.That(Encoding.UTF8.GetString(declareOk.Args, 1, declareOk.Args[0]), Is.EqualTo(queue));
     }
 
-    private static async Task<BasicGetResult> GetEventuallyAsync(IChannel channel, string queue)
+    /// <summary>Sends channel.open for <paramref name="channel"/>, beyond the negotiated channel_max: the broker answers with connection.close.</summary>
+    private static async Task<RawClose> OpenOneChannelTooManyAsync(RawClient raw, ushort channel)
     {
-        BasicGetResult? result = null;
-        var arrived = await EventuallyAsync(async () => (result = await channel.BasicGetAsync(queue, autoAck: true)) is not null);
-        Assert.That(arrived, Is.True, $"nothing arrived in {queue}");
-        return result!;
+        await raw.SendMethodAsync(channel, 20, 10, w => w.ShortStr(string.Empty));
+        return await raw.ExpectConnectionCloseAsync();
     }
 }

@@ -1,6 +1,4 @@
-using AmqpBroker.InteropTests.Support;
-
-namespace AmqpBroker.InteropTests;
+namespace AmqpBroker.InteropTests.Amqp;
 
 /// <summary>tx.select/commit/rollback: publishes and acks take effect on commit, rollback drops publishes and keeps acked deliveries unacked.</summary>
 [TestFixture]
@@ -176,12 +174,7 @@ public sealed class TransactionTests : BrokerTestBase
         await tx.BasicAckAsync(got.DeliveryTag, multiple: false);
         await tx.BasicAckAsync(got.DeliveryTag, multiple: false);
 
-        var reason = await watch.WaitAsync(Timeout);
-        using (Assert.EnterMultipleScope())
-        {
-            Assert.That(reason.ReplyCode, Is.EqualTo(406));
-            Assert.That(reason.ReplyText, Is.EqualTo("PRECONDITION_FAILED - unknown delivery tag 1"));
-        }
+        await ExpectClosedAsync(watch, 406, "PRECONDITION_FAILED - unknown delivery tag 1");
 
         Assert.That(await EventuallyAsync(async () => await observer.MessageCountAsync(queue) == 1), Is.True, "the uncommitted ack is void");
     }
@@ -217,13 +210,8 @@ public sealed class TransactionTests : BrokerTestBase
 
         await channel.BasicPublishAsync(exchange, "rk", "x"u8.ToArray());
 
-        var reason = await watch.WaitAsync(Timeout);
-        using (Assert.EnterMultipleScope())
-        {
-            Assert.That(reason.ReplyCode, Is.EqualTo(404));
-            Assert.That(reason.ReplyText, Is.EqualTo($"NOT_FOUND - no exchange '{exchange}' in vhost '/'"));
-            Assert.That(reason.MethodId, Is.EqualTo((ushort)40), "basic.publish, not tx.commit");
-        }
+        var reason = await ExpectClosedAsync(watch, 404, $"NOT_FOUND - no exchange '{exchange}' in vhost '/'");
+        Assert.That(reason.MethodId, Is.EqualTo((ushort)40), "basic.publish, not tx.commit");
     }
 
     [Test]
@@ -239,15 +227,8 @@ public sealed class TransactionTests : BrokerTestBase
         await tx.TxSelectAsync();
         await PublishAsync(tx, queue, "fits", "refused");
 
-        var reason = await ExpectOperationInterruptedAsync(() => tx.TxCommitAsync());
-
-        using (Assert.EnterMultipleScope())
-        {
-            Assert.That(reason.ReplyCode, Is.EqualTo(406));
-            Assert.That(reason.ReplyText, Is.EqualTo("PRECONDITION_FAILED - partial tx completion"));
-            Assert.That(reason.ClassId, Is.EqualTo((ushort)90));
-            Assert.That(reason.MethodId, Is.EqualTo((ushort)20));
-        }
+        var reason = await ExpectClosedAsync(() => tx.TxCommitAsync(), 406, "PRECONDITION_FAILED - partial tx completion");
+        AssertFailedMethod(reason, 90, 20);
 
         Assert.That(await observer.MessageCountAsync(queue), Is.EqualTo(1u), "what fitted was enqueued");
     }
@@ -257,15 +238,8 @@ public sealed class TransactionTests : BrokerTestBase
     {
         var channel = await OpenChannelAsync();
 
-        var reason = await ExpectOperationInterruptedAsync(() => channel.TxCommitAsync());
-
-        using (Assert.EnterMultipleScope())
-        {
-            Assert.That(reason.ReplyCode, Is.EqualTo(406));
-            Assert.That(reason.ReplyText, Is.EqualTo("PRECONDITION_FAILED - channel is not transactional"));
-            Assert.That(reason.ClassId, Is.EqualTo((ushort)90));
-            Assert.That(reason.MethodId, Is.EqualTo((ushort)20));
-        }
+        var reason = await ExpectClosedAsync(() => channel.TxCommitAsync(), 406, "PRECONDITION_FAILED - channel is not transactional");
+        AssertFailedMethod(reason, 90, 20);
     }
 
     [Test]
@@ -273,18 +247,9 @@ public sealed class TransactionTests : BrokerTestBase
     {
         var channel = await OpenChannelAsync();
 
-        var reason = await ExpectOperationInterruptedAsync(() => channel.TxRollbackAsync());
-
-        using (Assert.EnterMultipleScope())
-        {
-            Assert.That(reason.ReplyCode, Is.EqualTo(406));
-            Assert.That(reason.ReplyText, Is.EqualTo("PRECONDITION_FAILED - channel is not transactional"));
-            Assert.That(reason.ClassId, Is.EqualTo((ushort)90));
-            Assert.That(reason.MethodId, Is.EqualTo((ushort)30));
-        }
+        var reason = await ExpectClosedAsync(() => channel.TxRollbackAsync(), 406, "PRECONDITION_FAILED - channel is not transactional");
+        AssertFailedMethod(reason, 90, 30);
     }
-
-    private static string[] Texts(params string[] texts) => texts;
 
     /// <summary>A channel for the transaction and an observer channel on another connection, and a fresh queue.</summary>
     private async Task<(IChannel Tx, IChannel Observer, string Queue)> SetUpAsync()
@@ -293,24 +258,5 @@ public sealed class TransactionTests : BrokerTestBase
         var observer = await OpenChannelAsync();
         var queue = await DeclareQueueAsync(observer);
         return (tx, observer, queue);
-    }
-
-    private static async Task<List<string>> DrainAsync(IChannel channel, string queue)
-    {
-        var bodies = new List<string>();
-        while (await channel.BasicGetAsync(queue, autoAck: true) is { } result)
-        {
-            bodies.Add(Text(result.Body));
-        }
-
-        return bodies;
-    }
-
-    private static async Task<BasicGetResult> GetEventuallyAsync(IChannel channel, string queue, bool autoAck)
-    {
-        BasicGetResult? result = null;
-        var arrived = await EventuallyAsync(async () => (result = await channel.BasicGetAsync(queue, autoAck)) is not null);
-        Assert.That(arrived, Is.True, $"nothing arrived in {queue}");
-        return result!;
     }
 }

@@ -1,16 +1,17 @@
+using AmqpBroker.Protocol.Encoding;
 using AmqpBroker.Protocol.Methods;
 
-namespace AmqpBroker.Protocol.Tests.Generated;
+namespace AmqpBroker.Protocol.Tests.Methods;
 
 /// <summary>
 /// Method arguments against bytes worked out by hand from the 0-9-1 spec (big-endian integers, shortstr =
 /// length octet + UTF-8, longstr/table = 32-bit length + body, bits packed lowest first into one octet).
 /// </summary>
 [TestFixture]
-public sealed class GoldenBytesTests
+public sealed class MethodArgumentGoldenBytesTests
 {
     [Test]
-    public void QueueDeclareWithFlagsAndArguments()
+    public void Queue_declare_with_flags_and_arguments()
     {
         var method = new QueueDeclare
         {
@@ -19,7 +20,7 @@ public sealed class GoldenBytesTests
             AutoDelete = true,
             Arguments = new Dictionary<string, object?> { ["x-message-ttl"] = 60000 },
         };
-        var expected = Wire.Of(
+        var expected = Bytes.Of(
             0x00, 0x00,                 // ticket
             6, "orders",                // queue
             0x0A,                       // passive 0x01, durable 0x02, exclusive 0x04, auto-delete 0x08, nowait 0x10
@@ -43,9 +44,9 @@ public sealed class GoldenBytesTests
     }
 
     [Test]
-    public void QueueDeclarePassiveExclusiveNoWait()
+    public void Queue_declare_passive_exclusive_nowait()
     {
-        var expected = Wire.Of(0x00, 0x00, 1, "q", 0x15, 0x00, 0x00, 0x00, 0x00);
+        var expected = Bytes.Of(0x00, 0x00, 1, "q", 0x15, 0x00, 0x00, 0x00, 0x00);
         var method = new QueueDeclare { Queue = "q", Passive = true, Exclusive = true, NoWait = true };
 
         Assert.That(MethodCodec.Encode(method), Is.EqualTo(expected));
@@ -55,9 +56,9 @@ public sealed class GoldenBytesTests
     }
 
     [Test]
-    public void BasicPublish()
+    public void Basic_publish()
     {
-        var expected = Wire.Of(0x00, 0x00, 10, "amq.direct", 2, "rk", 0x01);
+        var expected = Bytes.Of(0x00, 0x00, 10, "amq.direct", 2, "rk", 0x01);
         var method = new BasicPublish { Exchange = "amq.direct", RoutingKey = "rk", Mandatory = true };
 
         Assert.That(MethodCodec.Encode(method), Is.EqualTo(expected));
@@ -66,17 +67,17 @@ public sealed class GoldenBytesTests
     }
 
     [Test]
-    public void BasicPublishImmediateIsTheSecondBit()
+    public void Basic_publish_immediate_is_the_second_bit()
     {
-        var expected = Wire.Of(0x00, 0x00, 0, 0, 0x02);
+        var expected = Bytes.Of(0x00, 0x00, 0, 0, 0x02);
         Assert.That(MethodCodec.Encode(new BasicPublish { Immediate = true }), Is.EqualTo(expected));
         Assert.That(MethodCodec.Decode<BasicPublish>(expected).Immediate, Is.True);
     }
 
     [Test]
-    public void BasicDeliver()
+    public void Basic_deliver()
     {
-        var expected = Wire.Of(
+        var expected = Bytes.Of(
             4, "ctag",
             0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, // delivery-tag
             0x01,                                           // redelivered
@@ -99,9 +100,9 @@ public sealed class GoldenBytesTests
     }
 
     [Test]
-    public void ConnectionTune()
+    public void Connection_tune()
     {
-        var expected = Wire.Of(0x07, 0xFF, 0x00, 0x02, 0x00, 0x00, 0x00, 0x3C);
+        var expected = Bytes.Of(0x07, 0xFF, 0x00, 0x02, 0x00, 0x00, 0x00, 0x3C);
         var method = new ConnectionTune { ChannelMax = 2047, FrameMax = 131072, Heartbeat = 60 };
 
         Assert.That(MethodCodec.Encode(method), Is.EqualTo(expected));
@@ -110,9 +111,9 @@ public sealed class GoldenBytesTests
     }
 
     [Test]
-    public void ConnectionClose()
+    public void Connection_close()
     {
-        var expected = Wire.Of(
+        var expected = Bytes.Of(
             0x02, 0x12,                     // 530 NOT_ALLOWED
             22, "NOT_ALLOWED - no vhost",
             0x00, 0x0A,                     // failing class: connection
@@ -131,14 +132,14 @@ public sealed class GoldenBytesTests
     }
 
     [Test]
-    public void ConnectionCloseOwnIdsStayReachableThroughTheInterface()
+    public void Connection_closes_own_ids_stay_reachable_through_the_interface()
     {
         // Its class-id/method-id arguments take the plain property names, so the struct's own ids are explicit.
         using (Assert.EnterMultipleScope())
         {
             Assert.That(MethodCodec.ClassIdOf<ConnectionClose>(), Is.EqualTo(10));
             Assert.That(MethodCodec.MethodIdOf<ConnectionClose>(), Is.EqualTo(50));
-            Assert.That(Methods.ConnectionClose.CommandId, Is.EqualTo(CommandIds.ConnectionClose));
+            Assert.That(ConnectionClose.CommandId, Is.EqualTo(CommandIds.ConnectionClose));
             Assert.That(MethodCodec.ClassIdOf<ChannelClose>(), Is.EqualTo(20));
             Assert.That(MethodCodec.MethodIdOf<ChannelClose>(), Is.EqualTo(40));
         }
@@ -146,7 +147,7 @@ public sealed class GoldenBytesTests
 
     [TestCase(false, new byte[] { 0, 0, 0, 0, 0, 0, 0, 42, 0x00 })]
     [TestCase(true, new byte[] { 0, 0, 0, 0, 0, 0, 0, 42, 0x01 })]
-    public void BasicAck(bool multiple, byte[] expected)
+    public void Basic_ack(bool multiple, byte[] expected)
     {
         Assert.That(MethodCodec.Encode(new BasicAck { DeliveryTag = 42, Multiple = multiple }), Is.EqualTo(expected));
         var read = MethodCodec.Decode<BasicAck>(expected);
@@ -157,9 +158,9 @@ public sealed class GoldenBytesTests
     [TestCase(true, false, 0x01)]
     [TestCase(false, true, 0x02)]
     [TestCase(true, true, 0x03)]
-    public void BasicNackBits(bool multiple, bool requeue, int octet)
+    public void Basic_nack_bits(bool multiple, bool requeue, int octet)
     {
-        var expected = Wire.Of(0, 0, 0, 0, 0, 0, 0x01, 0x00, octet);
+        var expected = Bytes.Of(0, 0, 0, 0, 0, 0, 0x01, 0x00, octet);
         var method = new BasicNack { DeliveryTag = 256, Multiple = multiple, Requeue = requeue };
 
         Assert.That(MethodCodec.Encode(method), Is.EqualTo(expected));
@@ -174,9 +175,9 @@ public sealed class GoldenBytesTests
     [TestCase(false, false, false, false, true, 0x10)]
     [TestCase(true, false, true, false, true, 0x15)]
     [TestCase(true, true, true, true, true, 0x1F)]
-    public void ExchangeDeclarePacksFiveBitsIntoOneOctet(bool passive, bool durable, bool autoDelete, bool @internal, bool noWait, int octet)
+    public void Exchange_declare_packs_five_bits_into_one_octet(bool passive, bool durable, bool autoDelete, bool @internal, bool noWait, int octet)
     {
-        var expected = Wire.Of(
+        var expected = Bytes.Of(
             0x00, 0x00,
             4, "logs",
             6, "fanout",
@@ -201,9 +202,9 @@ public sealed class GoldenBytesTests
     }
 
     [Test]
-    public void ConnectionStartOkWithTableAndLongString()
+    public void Connection_start_ok_with_a_table_and_a_long_string()
     {
-        var expected = Wire.Of(
+        var expected = Bytes.Of(
             0x00, 0x00, 0x00, 18,       // client-properties: 1 + 7 + 1 + 4 + 5
             7, "product", "S", 0x00, 0x00, 0x00, 0x05, "pika!",
             5, "PLAIN",
@@ -229,9 +230,9 @@ public sealed class GoldenBytesTests
     }
 
     [Test]
-    public void ShortStringSizeCountsUtf8BytesNotChars()
+    public void A_short_strings_size_counts_UTF8_bytes_not_chars()
     {
-        var expected = Wire.Of(5, "ü-é");   // ü and é are two bytes each in UTF-8
+        var expected = Bytes.Of(5, "ü-é");   // ü and é are two bytes each in UTF-8
         var method = new BasicConsumeOk { ConsumerTag = "ü-é" };
 
         Assert.That(method.ArgumentsSize, Is.EqualTo(6));
@@ -240,7 +241,7 @@ public sealed class GoldenBytesTests
     }
 
     [Test]
-    public void MethodsWithoutArgumentsAreEmpty()
+    public void Methods_without_arguments_are_empty()
     {
         using (Assert.EnterMultipleScope())
         {
@@ -251,16 +252,16 @@ public sealed class GoldenBytesTests
     }
 
     [Test]
-    public void ConfirmSelectNoWait()
+    public void Confirm_select_nowait()
     {
-        Assert.That(MethodCodec.Encode(new ConfirmSelect { NoWait = true }), Is.EqualTo(Wire.Of(0x01)));
-        Assert.That(MethodCodec.Decode<ConfirmSelect>(Wire.Of(0x01)).NoWait, Is.True);
+        Assert.That(MethodCodec.Encode(new ConfirmSelect { NoWait = true }), Is.EqualTo(Bytes.Of(0x01)));
+        Assert.That(MethodCodec.Decode<ConfirmSelect>(Bytes.Of(0x01)).NoWait, Is.True);
     }
 
     [Test]
-    public void TruncatedArgumentsThrowFormatException()
+    public void Truncated_arguments_throw_AmqpFormatException()
     {
-        var truncated = Wire.Of(0x00, 0x00, 10, "amq.dir");
-        Assert.That(() => MethodCodec.Decode<BasicPublish>(truncated), Throws.TypeOf<Encoding.AmqpFormatException>());
+        var truncated = Bytes.Of(0x00, 0x00, 10, "amq.dir");
+        Assert.That(() => MethodCodec.Decode<BasicPublish>(truncated), Throws.TypeOf<AmqpFormatException>());
     }
 }

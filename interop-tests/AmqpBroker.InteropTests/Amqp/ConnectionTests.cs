@@ -1,7 +1,4 @@
-using System.Text;
-using AmqpBroker.InteropTests.Support;
-
-namespace AmqpBroker.InteropTests;
+namespace AmqpBroker.InteropTests.Amqp;
 
 /// <summary>connection.start/tune/open/close as RabbitMQ.Client sees them.</summary>
 [TestFixture]

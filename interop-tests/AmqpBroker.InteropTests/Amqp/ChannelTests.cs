@@ -1,6 +1,4 @@
-using AmqpBroker.InteropTests.Support;
-
-namespace AmqpBroker.InteropTests;
+namespace AmqpBroker.InteropTests.Amqp;
 
 /// <summary>channel.open/close, channel errors, and many channels on one connection.</summary>
 [TestFixture]
@@ -9,8 +7,7 @@ public sealed class ChannelTests : BrokerTestBase
     [Test]
     public async Task Opens_and_closes_a_channel()
     {
-        var connection = await ConnectAsync();
-        var channel = await connection.CreateChannelAsync();
+        var (connection, channel) = await ConnectWithChannelAsync();
         Assert.That(channel.IsOpen, Is.True);
         Assert.That(channel.ChannelNumber, Is.GreaterThan(0));
 
@@ -27,8 +24,7 @@ public sealed class ChannelTests : BrokerTestBase
     [Test]
     public async Task Using_a_closed_channel_throws_AlreadyClosed()
     {
-        var connection = await ConnectAsync();
-        var channel = await connection.CreateChannelAsync();
+        var (connection, channel) = await ConnectWithChannelAsync();
         await channel.CloseAsync();
 
         await Assert.ThatAsync(() => channel.QueueDeclareAsync(string.Empty), Throws.InstanceOf<AlreadyClosedException>());

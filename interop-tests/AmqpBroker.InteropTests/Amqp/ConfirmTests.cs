@@ -1,8 +1,7 @@
 using System.Buffers.Binary;
 using System.Collections.Concurrent;
-using AmqpBroker.InteropTests.Support;
 
-namespace AmqpBroker.InteropTests;
+namespace AmqpBroker.InteropTests.Amqp;
 
 /// <summary>Publisher confirms (confirm.select, basic.ack/nack to the publisher) and their interplay with tx and mandatory.</summary>
 [TestFixture]
@@ -79,8 +78,7 @@ public sealed class ConfirmTests : BrokerTestBase
     {
         var channel = await OpenChannelAsync(Untracked);
         var acks = RecordAcks(channel);
-        var exchange = TrackExchange(UniqueName("fanout"));
-        await channel.ExchangeDeclareAsync(exchange, ExchangeType.Fanout, durable: false, autoDelete: false);
+        var exchange = await DeclareExchangeAsync(channel, ExchangeType.Fanout, durable: false, autoDelete: false, what: "fanout");
         var q1 = await DeclareQueueAsync(channel, "a");
         var q2 = await DeclareQueueAsync(channel, "b");
         await channel.QueueBindAsync(q1, exchange, string.Empty);
@@ -229,15 +227,8 @@ public sealed class ConfirmTests : BrokerTestBase
     {
         var channel = await OpenChannelAsync(Untracked);
 
-        var reason = await ExpectOperationInterruptedAsync(() => channel.TxSelectAsync());
-
-        using (Assert.EnterMultipleScope())
-        {
-            Assert.That(reason.ReplyCode, Is.EqualTo(406));
-            Assert.That(reason.ReplyText, Is.EqualTo("PRECONDITION_FAILED - cannot switch from confirm to tx mode"));
-            Assert.That(reason.ClassId, Is.EqualTo((ushort)90));
-            Assert.That(reason.MethodId, Is.EqualTo((ushort)10));
-        }
+        var reason = await ExpectClosedAsync(() => channel.TxSelectAsync(), 406, "PRECONDITION_FAILED - cannot switch from confirm to tx mode");
+        AssertFailedMethod(reason, 90, 10);
     }
 
     [Test]
@@ -251,13 +242,9 @@ public sealed class ConfirmTests : BrokerTestBase
         await raw.SendMethodAsync(1, 85, 10, w => w.Octet(0));
         var close = await raw.ExpectChannelCloseAsync(1);
 
-        using (Assert.EnterMultipleScope())
-        {
-            Assert.That(close.ReplyCode, Is.EqualTo(406));
-            Assert.That(close.ReplyText, Is.EqualTo("PRECONDITION_FAILED - cannot switch from tx to confirm mode"));
-            Assert.That(close.ClassId, Is.EqualTo((ushort)85));
-            Assert.That(close.MethodId, Is.EqualTo((ushort)10));
-        }
+        AssertClose(close, 406, "PRECONDITION_FAILED - cannot switch from tx to confirm mode");
+
+        AssertFailedMethod(close, 85, 10);
     }
 
     [Test]
@@ -282,8 +269,6 @@ public sealed class ConfirmTests : BrokerTestBase
             Assert.That(ack.Args[8] & 1, Is.Zero, "multiple");
         }
     }
-
-    private static string[] Texts(params string[] texts) => texts;
 
     /// <summary>x-max-length=1 with x-overflow=reject-publish.</summary>
     private async Task<string> DeclareBoundedQueueAsync(IChannel channel)

@@ -1,6 +1,4 @@
-using AmqpBroker.InteropTests.Support;
-
-namespace AmqpBroker.InteropTests;
+namespace AmqpBroker.InteropTests.Amqp.Basic;
 
 /// <summary>
 /// basic.qos as RabbitMQ interprets it: global=false limits each consumer created afterwards, global=true
@@ -12,11 +10,8 @@ public sealed class QosTests : BrokerTestBase
     [Test]
     public async Task Prefetch_count_limits_unacked_deliveries_and_each_ack_releases_one_more()
     {
-        var channel = await OpenChannelAsync();
-        var queue = await QueueWithAsync(channel, 10);
-        await channel.BasicQosAsync(0, 2, global: false);
-        var consumer = new CollectingConsumer(channel);
-        await channel.BasicConsumeAsync(queue, autoAck: false, consumer);
+        var (channel, consumers) = await ConsumeWithPrefetchAsync(consumers: 1, messages: 10, perConsumer: 2);
+        var consumer = consumers[0];
 
         var first = await consumer.TakeAsync(2, Timeout);
         Assert.That(await consumer.AnyWithinAsync(QuietPeriod), Is.False, "no more than 2 unacked");
@@ -35,11 +30,8 @@ public sealed class QosTests : BrokerTestBase
     [Test]
     public async Task Reject_and_nack_release_prefetch_credit_too()
     {
-        var channel = await OpenChannelAsync();
-        var queue = await QueueWithAsync(channel, 5);
-        await channel.BasicQosAsync(0, 1, global: false);
-        var consumer = new CollectingConsumer(channel);
-        await channel.BasicConsumeAsync(queue, autoAck: false, consumer);
+        var (channel, consumers) = await ConsumeWithPrefetchAsync(consumers: 1, messages: 5, perConsumer: 1);
+        var consumer = consumers[0];
 
         var first = await consumer.NextAsync(Timeout);
         await channel.BasicRejectAsync(first.DeliveryTag, requeue: false);
@@ -54,15 +46,8 @@ public sealed class QosTests : BrokerTestBase
     [Test]
     public async Task Per_consumer_prefetch_applies_to_each_consumer_of_the_channel_separately()
     {
-        var channel = await OpenChannelAsync();
-        var q1 = await QueueWithAsync(channel, 5);
-        var q2 = await QueueWithAsync(channel, 5);
-        await channel.BasicQosAsync(0, 2, global: false);
-        var c1 = new CollectingConsumer(channel);
-        var c2 = new CollectingConsumer(channel);
-
-        await channel.BasicConsumeAsync(q1, autoAck: false, c1);
-        await channel.BasicConsumeAsync(q2, autoAck: false, c2);
+        var (_, consumers) = await ConsumeWithPrefetchAsync(consumers: 2, messages: 5, perConsumer: 2);
+        var (c1, c2) = (consumers[0], consumers[1]);
 
         await c1.TakeAsync(2, Timeout);
         await c2.TakeAsync(2, Timeout);
@@ -73,15 +58,8 @@ public sealed class QosTests : BrokerTestBase
     [Test]
     public async Task Global_prefetch_is_shared_by_all_consumers_of_the_channel()
     {
-        var channel = await OpenChannelAsync();
-        var q1 = await QueueWithAsync(channel, 5);
-        var q2 = await QueueWithAsync(channel, 5);
-        await channel.BasicQosAsync(0, 3, global: true);
-        var c1 = new CollectingConsumer(channel);
-        var c2 = new CollectingConsumer(channel);
-
-        await channel.BasicConsumeAsync(q1, autoAck: false, c1);
-        await channel.BasicConsumeAsync(q2, autoAck: false, c2);
+        var (channel, consumers) = await ConsumeWithPrefetchAsync(consumers: 2, messages: 5, global: 3);
+        var (c1, c2) = (consumers[0], consumers[1]);
 
         Assert.That(await EventuallyAsync(() => Task.FromResult(c1.Received + c2.Received == 3)), Is.True);
         await Task.Delay(QuietPeriod);
@@ -117,17 +95,7 @@ public sealed class QosTests : BrokerTestBase
     [Test]
     public async Task Per_consumer_and_global_limits_apply_together()
     {
-        var channel = await OpenChannelAsync();
-        var q1 = await QueueWithAsync(channel, 5);
-        var q2 = await QueueWithAsync(channel, 5);
-        var q3 = await QueueWithAsync(channel, 5);
-        await channel.BasicQosAsync(0, 2, global: false);
-        await channel.BasicQosAsync(0, 5, global: true);
-        var consumers = new[] { new CollectingConsumer(channel), new CollectingConsumer(channel), new CollectingConsumer(channel) };
-
-        await channel.BasicConsumeAsync(q1, autoAck: false, consumers[0]);
-        await channel.BasicConsumeAsync(q2, autoAck: false, consumers[1]);
-        await channel.BasicConsumeAsync(q3, autoAck: false, consumers[2]);
+        var (_, consumers) = await ConsumeWithPrefetchAsync(consumers: 3, messages: 5, perConsumer: 2, global: 5);
 
         Assert.That(await EventuallyAsync(() => Task.FromResult(consumers.Sum(c => c.Received) == 5)), Is.True);
         await Task.Delay(QuietPeriod);
@@ -145,13 +113,11 @@ public sealed class QosTests : BrokerTestBase
         var q1 = await QueueWithAsync(channel, 5);
         var q2 = await QueueWithAsync(channel, 5);
         await channel.BasicQosAsync(0, 1, global: false);
-        var before = new CollectingConsumer(channel);
-        await channel.BasicConsumeAsync(q1, autoAck: false, before);
+        var before = await ConsumeAsync(channel, q1);
         await before.NextAsync(Timeout);
 
         await channel.BasicQosAsync(0, 3, global: false);
-        var after = new CollectingConsumer(channel);
-        await channel.BasicConsumeAsync(q2, autoAck: false, after);
+        var after = await ConsumeAsync(channel, q2);
 
         await after.TakeAsync(3, Timeout);
         using (Assert.EnterMultipleScope())
@@ -164,11 +130,8 @@ public sealed class QosTests : BrokerTestBase
     [Test]
     public async Task Raising_the_global_prefetch_releases_more_deliveries_at_once()
     {
-        var channel = await OpenChannelAsync();
-        var queue = await QueueWithAsync(channel, 5);
-        await channel.BasicQosAsync(0, 1, global: true);
-        var consumer = new CollectingConsumer(channel);
-        await channel.BasicConsumeAsync(queue, autoAck: false, consumer);
+        var (channel, consumers) = await ConsumeWithPrefetchAsync(consumers: 1, messages: 5, global: 1);
+        var consumer = consumers[0];
         await consumer.NextAsync(Timeout);
         Assert.That(await consumer.AnyWithinAsync(QuietPeriod), Is.False);
 
@@ -186,9 +149,7 @@ public sealed class QosTests : BrokerTestBase
         var queue = await QueueWithAsync(channel, 20);
         await channel.BasicQosAsync(0, 1, global: false);
         await channel.BasicQosAsync(0, 0, global: false);
-        var consumer = new CollectingConsumer(channel);
-
-        await channel.BasicConsumeAsync(queue, autoAck: false, consumer);
+        var consumer = await ConsumeAsync(channel, queue);
 
         await consumer.TakeAsync(20, Timeout);
     }
@@ -200,9 +161,7 @@ public sealed class QosTests : BrokerTestBase
         var queue = await QueueWithAsync(channel, 10);
         await channel.BasicQosAsync(0, 1, global: false);
         await channel.BasicQosAsync(0, 1, global: true);
-        var consumer = new CollectingConsumer(channel);
-
-        await channel.BasicConsumeAsync(queue, autoAck: true, consumer);
+        var consumer = await ConsumeAsync(channel, queue, autoAck: true);
 
         await consumer.TakeAsync(10, Timeout);
     }
@@ -230,9 +189,7 @@ public sealed class QosTests : BrokerTestBase
         await channel.BasicQosAsync(0, 2, global: true);
         var got = await channel.BasicGetAsync(q1, autoAck: false);
         Assert.That(got, Is.Not.Null);
-        var consumer = new CollectingConsumer(channel);
-
-        await channel.BasicConsumeAsync(q2, autoAck: false, consumer);
+        var consumer = await ConsumeAsync(channel, q2);
 
         await consumer.TakeAsync(2, Timeout);
         Assert.That(await consumer.AnyWithinAsync(QuietPeriod), Is.False, "the consumer still gets the whole limit of 2");
@@ -246,23 +203,13 @@ public sealed class QosTests : BrokerTestBase
     [Test]
     public async Task Prefetch_size_other_than_zero_closes_the_connection_with_NOT_IMPLEMENTED()
     {
-        var connection = await ConnectAsync();
-        var channel = await connection.CreateChannelAsync();
+        var (connection, channel) = await ConnectWithChannelAsync();
 
-        var reason = await ExpectOperationInterruptedAsync(() => channel.BasicQosAsync(1000, 10, global: false));
-
-        using (Assert.EnterMultipleScope())
-        {
-            Assert.That(reason.ReplyCode, Is.EqualTo(540));
-            Assert.That(reason.ReplyText, Is.EqualTo("NOT_IMPLEMENTED - prefetch_size!=0 (1000)"));
-            Assert.That(reason.ClassId, Is.EqualTo((ushort)60));
-            Assert.That(reason.MethodId, Is.EqualTo((ushort)10));
-        }
+        var reason = await ExpectClosedAsync(() => channel.BasicQosAsync(1000, 10, global: false), 540, "NOT_IMPLEMENTED - prefetch_size!=0 (1000)");
+        AssertFailedMethod(reason, 60, 10);
 
         Assert.That(await EventuallyAsync(() => Task.FromResult(!connection.IsOpen)), Is.True, "540 is a connection error");
     }
-
-    private static string[] Texts(params string[] texts) => texts;
 
     /// <summary>A fresh queue holding bodies "0".."n-1".</summary>
     private async Task<string> QueueWithAsync(IChannel channel, int messages)
@@ -271,5 +218,37 @@ public sealed class QosTests : BrokerTestBase
         await PublishAsync(channel, queue, Enumerable.Range(0, messages).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray());
         Assert.That(await EventuallyAsync(async () => await channel.MessageCountAsync(queue) == (uint)messages), Is.True);
         return queue;
+    }
+
+    /// <summary>
+    /// A channel with one fresh queue of <paramref name="messages"/> bodies per consumer, the given limits set on
+    /// it (0: left unset; the per-consumer one first) and then a manual-ack consumer on each queue.
+    /// </summary>
+    private async Task<(IChannel Channel, CollectingConsumer[] Consumers)> ConsumeWithPrefetchAsync(int consumers, int messages, ushort perConsumer = 0, ushort global = 0)
+    {
+        var channel = await OpenChannelAsync();
+        var queues = new string[consumers];
+        for (var i = 0; i < consumers; i++)
+        {
+            queues[i] = await QueueWithAsync(channel, messages);
+        }
+
+        if (perConsumer > 0)
+        {
+            await channel.BasicQosAsync(0, perConsumer, global: false);
+        }
+
+        if (global > 0)
+        {
+            await channel.BasicQosAsync(0, global, global: true);
+        }
+
+        var started = new CollectingConsumer[consumers];
+        for (var i = 0; i < consumers; i++)
+        {
+            started[i] = await ConsumeAsync(channel, queues[i]);
+        }
+
+        return (channel, started);
     }
 }

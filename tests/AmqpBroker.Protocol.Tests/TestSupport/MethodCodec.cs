@@ -1,7 +1,7 @@
 using AmqpBroker.Protocol.Encoding;
 using AmqpBroker.Protocol.Methods;
 
-namespace AmqpBroker.Protocol.Tests.Generated;
+namespace AmqpBroker.Protocol.Tests.TestSupport;
 
 /// <summary>Encodes and decodes a method's arguments, checking the size bookkeeping on the way.</summary>
 internal static class MethodCodec

@@ -1,4 +1,4 @@
-namespace AmqpBroker.Protocol.Tests.EncodingTests;
+namespace AmqpBroker.Protocol.Tests.TestSupport;
 
 /// <summary>Builds expected wire bytes by hand: an int is one octet, a string is its UTF-8 bytes, a byte[] is copied.</summary>
 internal static class Bytes

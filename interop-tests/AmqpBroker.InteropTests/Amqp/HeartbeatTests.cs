@@ -1,8 +1,7 @@
 using AmqpBroker.Core;
 using AmqpBroker.Hosting;
-using AmqpBroker.InteropTests.Support;
 
-namespace AmqpBroker.InteropTests;
+namespace AmqpBroker.InteropTests.Amqp;
 
 /// <summary>A broker that proposes a 1 s heartbeat: both sides must keep an idle connection alive.</summary>
 [TestFixture]
