@@ -5,7 +5,7 @@ using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 
-namespace AmqpBroker.InteropTests;
+namespace AmqpBroker.InteropTests.Executable;
 
 /// <summary>
 /// The broker executable as an operator runs it: <c>dotnet AmqpBroker.dll --port 0 --in-memory</c> prints
