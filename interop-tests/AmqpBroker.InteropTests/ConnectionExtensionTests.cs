@@ -1,5 +1,6 @@
 using System.Text;
 using AmqpBroker.Core;
+using AmqpBroker.Core.Alarms;
 using AmqpBroker.Hosting;
 using AmqpBroker.InteropTests.Support;
 
@@ -188,7 +189,7 @@ public sealed class ConnectionExtensionTests : BrokerTestBase
         var observer = await OpenChannelAsync();
         var queue = await DeclareQueueAsync(observer);
 
-        Host!.Broker.Alarm.Raise("low on memory");
+        Host!.Broker.Alarm.Raise(AlarmResource.Memory);
         try
         {
             await PublishAsync(publisher, queue, "held");
@@ -200,7 +201,7 @@ public sealed class ConnectionExtensionTests : BrokerTestBase
         }
         finally
         {
-            Host.Broker.Alarm.Clear();
+            Host.Broker.Alarm.Clear(AlarmResource.Memory);
         }
 
         await unblocked.Task.WaitAsync(Timeout);
@@ -230,7 +231,7 @@ public sealed class ConnectionExtensionTests : BrokerTestBase
         };
         var channel = await consumerConnection.CreateChannelAsync();
 
-        Host!.Broker.Alarm.Raise("low on disk");
+        Host!.Broker.Alarm.Raise(AlarmResource.Disk);
         try
         {
             var consumer = new CollectingConsumer(channel);
@@ -242,7 +243,7 @@ public sealed class ConnectionExtensionTests : BrokerTestBase
         }
         finally
         {
-            Host.Broker.Alarm.Clear();
+            Host.Broker.Alarm.Clear(AlarmResource.Disk);
         }
     }
 

@@ -31,9 +31,10 @@ public sealed class Broker : IDisposable
     /// durable queues; without stores nothing survives the process. A store without users is a first boot,
     /// which creates the default vhost and user as RabbitMQ does.
     /// </summary>
-    public Broker(BrokerSettings settings, TimeProvider time, IDefinitionStore? store = null, IMessageStore? messages = null)
+    public Broker(BrokerSettings settings, TimeProvider time, IDefinitionStore? store = null, IMessageStore? messages = null, NodeResources? resources = null)
     {
         Settings = settings;
+        Resources = resources ?? NodeResources.CreateDefault();
         _store = store ?? NoDefinitionStore.Instance;
         Messages = messages ?? NoMessageStore.Instance;
         Scheduler = new BrokerScheduler(time, TimeSpan.FromMilliseconds(250));
@@ -90,8 +91,11 @@ public sealed class Broker : IDisposable
     /// <summary>Where persistent messages go; publishers wait on it before confirming them.</summary>
     public IMessageStore Messages { get; }
 
-    /// <summary>Raised, publishing connections are blocked (connection.blocked) until it clears.</summary>
-    public ResourceAlarm Alarm { get; } = new();
+    /// <summary>The node's resources (file descriptors) and their alarms.</summary>
+    public NodeResources Resources { get; }
+
+    /// <summary>While a memory or disk alarm is raised, publishing connections are blocked (connection.blocked) until it clears.</summary>
+    public ResourceAlarms Alarm => Resources.Alarms;
 
     public TimeProvider Time => Scheduler.Time;
 

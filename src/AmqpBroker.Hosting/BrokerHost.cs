@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using System.Net;
 using AmqpBroker.Core;
+using AmqpBroker.Core.Alarms;
 using AmqpBroker.Core.Storage;
 using AmqpBroker.Management;
 using AmqpBroker.Storage.Definitions;
@@ -15,7 +17,7 @@ using Microsoft.Extensions.Logging;
 namespace AmqpBroker.Hosting;
 
 /// <summary>
-/// A running broker: the composition root that wires Core and Server onto one Kestrel host. The
+/// A running broker: the composition root that wires Core, Storage, Server and Management onto one Kestrel host. The
 /// executable, our interop tests and users' own test suites all start brokers through this type.
 /// <code>
 /// await using var broker = await BrokerHost.StartAsync(new BrokerOptions { Port = 0, InMemory = true });
@@ -74,21 +76,13 @@ public sealed class BrokerHost : IAsyncDisposable
     public static async Task<BrokerHost> StartAsync(BrokerOptions options, Action<ILoggingBuilder>? configureLogging = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
-        // In memory nothing touches the disk; otherwise durable definitions and persistent messages come back from the data directory.
-        IDefinitionStore? store = options.InMemory ? null : SqliteDefinitionStore.Open(options.DataDir);
-        var messages = options.InMemory ? null : new SegmentMessageStore(options.DataDir, inMemoryLimit: options.QueueMemoryLimit);
-        var broker = new Broker(options.Settings, TimeProvider.System, store, messages);
-        if (messages?.RecoveredMessages > LargeRecovery)
-        {
-            // Recovery leaves the replayed log index behind as garbage (hundreds of MiB for millions of
-            // messages); one full, aggressive collection gives that memory back before anyone connects.
-            GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
-        }
-
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         builder.Logging.SetMinimumLevel(LogLevel.Information);
         configureLogging?.Invoke(builder.Logging);
-        builder.Services.AddSingleton(broker);
+
+        // Created once the host is built, with its loggers, before anything resolves it.
+        Broker? broker = null;
+        builder.Services.AddSingleton(_ => broker ?? throw new InvalidOperationException("the broker is created before the host starts"));
         builder.Services.AddSingleton<AmqpConnectionHandler>();
         var listeners = new Listeners();
         var managementEnabled = options.ManagementPort != BrokerOptions.ManagementDisabled;
@@ -102,6 +96,7 @@ public sealed class BrokerHost : IAsyncDisposable
             kestrel.AddServerHeader = false;
             kestrel.Listen(IPAddress.Parse(options.Bind), options.Port, listener =>
             {
+                listener.Use(next => connection => ServeWithinSocketLimitAsync(broker!.Resources.Descriptors, next, connection));
                 listener.UseConnectionHandler<AmqpConnectionHandler>();
                 listeners.Amqp = listener;
             });
@@ -123,16 +118,68 @@ public sealed class BrokerHost : IAsyncDisposable
 
         try
         {
+            broker = CreateBroker(options, app.Services.GetRequiredService<ILoggerFactory>());
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
         }
         catch
         {
             await app.DisposeAsync().ConfigureAwait(false);
-            broker.Dispose();
+            broker?.Dispose();
             throw;
         }
 
         return new BrokerHost(app, listeners, broker, options);
+    }
+
+    /// <summary>The broker with its stores, recovered from the data directory unless in memory, and its descriptor budget.</summary>
+    private static Broker CreateBroker(BrokerOptions options, ILoggerFactory loggers)
+    {
+        var alarms = new ResourceAlarms(loggers.CreateLogger(ResourceAlarms.LogCategory));
+        var descriptors = new FileDescriptors(
+            DescriptorLimit.Read() ?? FileDescriptors.UnknownLimit, FileDescriptors.CountOpen(), alarms, options.MaxOpenFiles > 0 ? options.MaxOpenFiles : null);
+        var resources = new NodeResources(alarms, descriptors);
+
+        // In memory nothing touches the disk; otherwise durable definitions and persistent messages come back from the data directory.
+        IDefinitionStore? store = options.InMemory ? null : SqliteDefinitionStore.Open(options.DataDir);
+        var messages = options.InMemory ? null : new SegmentMessageStore(options.DataDir, new SegmentStoreOptions
+        {
+            InMemoryLimit = options.QueueMemoryLimit,
+            Resources = resources,
+            LoggerFactory = loggers,
+        });
+        var started = Stopwatch.GetTimestamp();
+        var broker = new Broker(options.Settings, TimeProvider.System, store, messages, resources);
+        messages?.ReportRecovery(Stopwatch.GetElapsedTime(started));
+        if (messages?.RecoveredMessages > LargeRecovery)
+        {
+            // Recovery leaves the replayed log index behind as garbage (hundreds of MiB for millions of
+            // messages); one full, aggressive collection gives that memory back before anyone connects.
+            GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        }
+
+        return broker;
+    }
+
+    /// <summary>
+    /// An AMQP connection takes a socket's share of the descriptor budget; past the limit it is closed at once
+    /// (and the file_descriptor_limit alarm raised) rather than served with descriptors queues need.
+    /// </summary>
+    private static async Task ServeWithinSocketLimitAsync(FileDescriptors descriptors, ConnectionDelegate next, ConnectionContext connection)
+    {
+        if (!descriptors.TryObtainSocket())
+        {
+            connection.Abort(new ConnectionAbortedException("the file descriptor limit is reached"));
+            return;
+        }
+
+        try
+        {
+            await next(connection).ConfigureAwait(false);
+        }
+        finally
+        {
+            descriptors.ReleaseSocket();
+        }
     }
 
     /// <summary>How long clients get to answer connection.close before the listener stops regardless.</summary>

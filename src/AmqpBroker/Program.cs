@@ -14,6 +14,7 @@ var switches = new Dictionary<string, string>
     ["--bind"] = "Broker:Bind",
     ["--data-dir"] = "Broker:DataDir",
     ["--queue-memory-limit"] = "Broker:QueueMemoryLimit",
+    ["--max-open-files"] = "Broker:MaxOpenFiles",
 };
 var configuration = new ConfigurationBuilder()
     .SetBasePath(AppContext.BaseDirectory)

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
+using AmqpBroker.Core.Alarms;
 using AmqpBroker.Core.Statistics;
 using AmqpBroker.Management.Formatting;
 using AmqpBroker.Management.Http;
@@ -92,8 +93,12 @@ internal static class OverviewResource
             ["processors"] = Environment.ProcessorCount,
             ["uptime"] = (long)(broker.Time.GetUtcNow() - broker.StartedAt).TotalMilliseconds,
             ["mem_used"] = process.WorkingSet64,
-            ["mem_alarm"] = broker.Alarm.IsRaised,
-            ["disk_free_alarm"] = false,
+            ["mem_alarm"] = broker.Alarm.IsRaised(AlarmResource.Memory),
+            ["disk_free_alarm"] = broker.Alarm.IsRaised(AlarmResource.Disk),
+            ["fd_used"] = FileDescriptors.CountOpen(),
+            ["fd_total"] = broker.Resources.Descriptors.Limit,
+            ["sockets_used"] = broker.Resources.Descriptors.SocketsUsed,
+            ["sockets_total"] = broker.Resources.Descriptors.SocketLimit,
             ["rates_mode"] = "basic",
             ["partitions"] = new JsonArray(),
             ["exchange_types"] = ExchangeTypeList(),

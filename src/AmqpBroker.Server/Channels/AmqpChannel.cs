@@ -42,7 +42,7 @@ internal sealed class AmqpChannel : IDeliveryTarget
         Number = number;
         _content = new ContentAssembler(connection.Broker.Settings.MaxMessageSize);
         Session = new Session(connection.Client, number, this, connection.Broker.MessageTotals);
-        _durableReplies = new DurableReplies(connection.Writer, connection.Broker.Messages);
+        _durableReplies = new DurableReplies(connection.Writer, connection.Broker.Messages, connection.ForceClose);
         _publishAccess = new PublishAccessCheck(connection.Access);
         _route = Route;
     }
