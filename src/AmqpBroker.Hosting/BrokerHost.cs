@@ -28,10 +28,12 @@ public sealed class BrokerHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly Listeners _listeners;
+    private readonly ILoggerFactory _loggers;
 
-    private BrokerHost(WebApplication app, Listeners listeners, Broker broker, BrokerOptions options)
+    private BrokerHost(WebApplication app, Listeners listeners, Broker broker, BrokerOptions options, ILoggerFactory loggers)
     {
         _app = app;
+        _loggers = loggers;
         _listeners = listeners;
         Broker = broker;
         Options = options;
@@ -76,13 +78,17 @@ public sealed class BrokerHost : IAsyncDisposable
     public static async Task<BrokerHost> StartAsync(BrokerOptions options, Action<ILoggingBuilder>? configureLogging = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
-        builder.Logging.SetMinimumLevel(LogLevel.Information);
-        configureLogging?.Invoke(builder.Logging);
 
-        // Created once the host is built, with its loggers, before anything resolves it.
-        Broker? broker = null;
-        builder.Services.AddSingleton(_ => broker ?? throw new InvalidOperationException("the broker is created before the host starts"));
+        // One logger factory for the broker (storage and recovery log before the host exists) and the host.
+        var loggers = LoggerFactory.Create(logging =>
+        {
+            logging.SetMinimumLevel(LogLevel.Information);
+            configureLogging?.Invoke(logging);
+        });
+        var broker = CreateBroker(options, loggers);
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+        builder.Services.AddSingleton(loggers);
+        builder.Services.AddSingleton(broker);
         builder.Services.AddSingleton<AmqpConnectionHandler>();
         var listeners = new Listeners();
         var managementEnabled = options.ManagementPort != BrokerOptions.ManagementDisabled;
@@ -96,7 +102,7 @@ public sealed class BrokerHost : IAsyncDisposable
             kestrel.AddServerHeader = false;
             kestrel.Listen(IPAddress.Parse(options.Bind), options.Port, listener =>
             {
-                listener.Use(next => connection => ServeWithinSocketLimitAsync(broker!.Resources.Descriptors, next, connection));
+                listener.Use(next => connection => ServeWithinSocketLimitAsync(broker.Resources.Descriptors, next, connection));
                 listener.UseConnectionHandler<AmqpConnectionHandler>();
                 listeners.Amqp = listener;
             });
@@ -118,17 +124,17 @@ public sealed class BrokerHost : IAsyncDisposable
 
         try
         {
-            broker = CreateBroker(options, app.Services.GetRequiredService<ILoggerFactory>());
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
         }
         catch
         {
             await app.DisposeAsync().ConfigureAwait(false);
-            broker?.Dispose();
+            broker.Dispose();
+            loggers.Dispose();
             throw;
         }
 
-        return new BrokerHost(app, listeners, broker, options);
+        return new BrokerHost(app, listeners, broker, options, loggers);
     }
 
     /// <summary>The broker with its stores, recovered from the data directory unless in memory, and its descriptor budget.</summary>
@@ -191,14 +197,16 @@ public sealed class BrokerHost : IAsyncDisposable
     /// </summary>
     public async Task StopAsync(CancellationToken cancellationToken = default)
     {
-        foreach (var connection in Broker.Connections)
-        {
-            connection.ForceClose("broker forced connection closure with reason 'shutdown'");
-        }
-
+        // Every AMQP socket counts from accept, so a connection still opening is waited for and closed once open.
+        HashSet<ClientConnection> closed = [];
         var deadline = DateTime.UtcNow + CloseGracePeriod;
-        while (Broker.ConnectionCount > 0 && DateTime.UtcNow < deadline)
+        while (Broker.Resources.Descriptors.SocketsUsed > 0 && DateTime.UtcNow < deadline)
         {
+            foreach (var connection in Broker.Connections.Where(closed.Add))
+            {
+                connection.ForceClose("broker forced connection closure with reason 'shutdown'");
+            }
+
             await Task.Delay(10, cancellationToken).ConfigureAwait(false);
         }
 
@@ -210,6 +218,7 @@ public sealed class BrokerHost : IAsyncDisposable
         await StopAsync().ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
         Broker.Dispose();
+        _loggers.Dispose();
     }
 
     /// <summary>The listeners Kestrel bound; their endpoints carry the real ports once the host has started.</summary>
