@@ -118,6 +118,9 @@ public sealed class Broker : IDisposable
 
     public VirtualHost? FindVirtualHost(string name) => _virtualHosts.GetValueOrDefault(name);
 
+    /// <summary>Stores every definition change until the batch ends in one transaction (a definitions import); see <see cref="IDefinitionStore.BeginBatch"/>.</summary>
+    public IDefinitionBatch BeginDefinitionBatch() => _store.BeginBatch();
+
     /// <summary>Adds the virtual host (or returns the existing one). Like RabbitMQ, it grants nobody any permission on it.</summary>
     public VirtualHost AddVirtualHost(string name)
     {
