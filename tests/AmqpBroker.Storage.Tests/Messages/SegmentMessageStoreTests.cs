@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Text;
 using AmqpBroker.Core.Messages;
 using AmqpBroker.Core.Queues;
@@ -100,8 +99,7 @@ public sealed class SegmentMessageStoreTests : TempDirectoryFixture
     [Test]
     public void Waiters_are_told_in_order_once_what_was_appended_before_them_is_written()
     {
-        var told = new BlockingCollection<ulong>();
-        var waiter = new RecordingWaiter(told);
+        var waiter = new RecordingWaiter();
         using var store = new SegmentMessageStore(DataPath);
         var log = store.OpenQueue("/", "q", out _)!;
 
@@ -111,13 +109,9 @@ public sealed class SegmentMessageStoreTests : TempDirectoryFixture
             store.WhenDurable(waiter, token);
         }
 
-        var seen = new List<ulong>();
-        while (seen.Count < 100 && told.TryTake(out var token, TimeSpan.FromSeconds(10)))
-        {
-            seen.Add(token);
-        }
+        var seen = Enumerable.Range(0, 100).Select(_ => waiter.Next()).ToList();
 
-        Assert.That(seen, Is.EqualTo(Enumerable.Range(1, 100).Select(i => (ulong)i)));
+        Assert.That(seen, Is.EqualTo(Enumerable.Range(1, 100).Select(i => ((ulong)i, true))));
         var written = Directory.GetFiles(Path.Combine(DataPath, "messages"), "*.seg", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length);
         Assert.That(written, Is.GreaterThanOrEqualTo(100 * "m100"u8.Length), "every record reached the file before its waiter was told");
     }
@@ -125,24 +119,16 @@ public sealed class SegmentMessageStoreTests : TempDirectoryFixture
     [Test]
     public void Disposing_the_store_completes_the_waiters_still_queued()
     {
-        var told = new BlockingCollection<ulong>();
+        var waiter = new RecordingWaiter();
         var store = new SegmentMessageStore(DataPath);
         store.OpenQueue("/", "q", out _)!.Append(1, Persistent("m"), QueueEntry.Never);
-        store.WhenDurable(new RecordingWaiter(told), 7);
+        store.WhenDurable(waiter, 7);
         store.Dispose();
 
-        Assert.That(told.TryTake(out var token, TimeSpan.FromSeconds(10)), Is.True);
-        Assert.That(token, Is.EqualTo(7UL));
+        Assert.That(waiter.Next(), Is.EqualTo((7UL, true)));
     }
 
     private static Message Persistent(string body) => Message.Create("amq.direct", "key", PersistentProperties, Encoding.UTF8.GetBytes(body));
 
     private static string Body(Message message) => Encoding.UTF8.GetString(message.Body);
-
-    private sealed class RecordingWaiter(BlockingCollection<ulong> told) : IDurabilityWaiter
-    {
-        public void OnDurable(ulong token) => told.Add(token);
-
-        public void OnSyncFailed(ulong token) => Assert.Fail($"the sync for {token} failed");
-    }
 }

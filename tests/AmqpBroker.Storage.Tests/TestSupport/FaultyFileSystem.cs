@@ -11,13 +11,19 @@ internal sealed class FaultyFileSystem : ISegmentFileSystem
 
     public bool FailSyncs { get; set; }
 
+    private int _mostOpen;
+
     /// <summary>Segment files open now.</summary>
     public int OpenFiles => Volatile.Read(ref _open);
+
+    /// <summary>The most segment files that were open at once.</summary>
+    public int MostOpenFiles => Volatile.Read(ref _mostOpen);
 
     public ISegmentFile Open(string path)
     {
         var file = OsSegmentFileSystem.Instance.Open(path);
-        Interlocked.Increment(ref _open);
+        var open = Interlocked.Increment(ref _open);
+        InterlockedMax(ref _mostOpen, open);
         return new FaultyFile(file, this);
     }
 
@@ -29,6 +35,17 @@ internal sealed class FaultyFileSystem : ISegmentFileSystem
     {
         ThrowIf(FailSyncs, "fsync");
         OsSegmentFileSystem.Instance.SyncDirectory(directory);
+    }
+
+    private static void InterlockedMax(ref int location, int value)
+    {
+        for (var current = Volatile.Read(ref location); value > current; current = Volatile.Read(ref location))
+        {
+            if (Interlocked.CompareExchange(ref location, value, current) == current)
+            {
+                return;
+            }
+        }
     }
 
     private static void ThrowIf(bool fail, string operation)
