@@ -42,7 +42,7 @@ public sealed class FileHandleCacheTests : TempDirectoryFixture
         using (var store = new SegmentMessageStore(DataPath, new SegmentStoreOptions { Files = files, Resources = resources }))
         {
             var logs = Enumerable.Range(0, Queues).Select(i => store.OpenQueue("/", $"q{i}", out _)!).ToList();
-            var locations = logs.Select((log, i) => log.Append(1, Message.Create("", $"q{i}", [0x10, 0x00, 0x02], BitConverter.GetBytes(i)), QueueEntry.Never)).ToList();
+            var locations = logs.Select((log, i) => log.Append(1, TestMessages.Persistent(BitConverter.GetBytes(i), $"q{i}"), QueueEntry.Never)).ToList();
             store.WhenDurable(waiter, 1);
             Assert.That(waiter.Next(), Is.EqualTo((1UL, true)));
 

@@ -64,7 +64,7 @@ public sealed class PersistedFormatTests : TempDirectoryFixture
         var directory = Path.Combine(DataPath, "sample");
         using (var log = SegmentLog.Open(directory, TestLogs.Name, TestLogs.Environment(), out _))
         {
-            log.AppendPublish(1, Message.Create("x", "k", [0x10, 0x00, 0x02], "hi"u8), expiresAt: 1_700_000_000_000);
+            log.AppendPublish(1, Message.Create("x", "k", TestMessages.PersistentProperties, "hi"u8), expiresAt: 1_700_000_000_000);
             log.AppendDelivered(1);
             log.AppendSettled(1);
         }

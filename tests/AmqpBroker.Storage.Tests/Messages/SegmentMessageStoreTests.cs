@@ -10,8 +10,6 @@ namespace AmqpBroker.Storage.Tests.Messages;
 [TestFixture]
 public sealed class SegmentMessageStoreTests : TempDirectoryFixture
 {
-    private static readonly byte[] PersistentProperties = [0x10, 0x00, 0x02];
-
     [Test]
     public void A_queue_log_recovers_unsettled_messages_in_order_with_their_delivered_marks()
     {
@@ -128,7 +126,7 @@ public sealed class SegmentMessageStoreTests : TempDirectoryFixture
         Assert.That(waiter.Next(), Is.EqualTo((7UL, true)));
     }
 
-    private static Message Persistent(string body) => Message.Create("amq.direct", "key", PersistentProperties, Encoding.UTF8.GetBytes(body));
+    private static Message Persistent(string body) => Message.Create("amq.direct", "key", TestMessages.PersistentProperties, Encoding.UTF8.GetBytes(body));
 
     private static string Body(Message message) => Encoding.UTF8.GetString(message.Body);
 }

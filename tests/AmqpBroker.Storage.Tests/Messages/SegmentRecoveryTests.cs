@@ -11,8 +11,6 @@ namespace AmqpBroker.Storage.Tests.Messages;
 [TestFixture]
 public sealed class SegmentRecoveryTests : TempDirectoryFixture
 {
-    private static readonly byte[] PersistentProperties = [0x10, 0x00, 0x02];
-
     [Test]
     public void A_segment_of_a_newer_format_version_is_refused_and_left_as_it_is()
     {
@@ -47,7 +45,7 @@ public sealed class SegmentRecoveryTests : TempDirectoryFixture
         using var loggers = new RecordingLoggerFactory();
         using (var store = new SegmentMessageStore(DataPath))
         {
-            store.OpenQueue("/", "orders", out _)!.Append(1, Message.Create("", "orders", PersistentProperties, "kept on disk"u8), QueueEntry.Never);
+            store.OpenQueue("/", "orders", out _)!.Append(1, TestMessages.Persistent("kept on disk"u8, "orders"), QueueEntry.Never);
         }
 
         var segment = Directory.GetFiles(Path.Combine(DataPath, "messages"), "*.seg", SearchOption.AllDirectories).Single();
@@ -58,7 +56,7 @@ public sealed class SegmentRecoveryTests : TempDirectoryFixture
         {
             var log = store.OpenQueue("/", "orders", out var recovered)!;
             Assert.That(recovered, Is.Empty);
-            log.Append(1, Message.Create("", "orders", PersistentProperties, "after"u8), QueueEntry.Never);
+            log.Append(1, TestMessages.Persistent("after"u8, "orders"), QueueEntry.Never);
         }
 
         var line = loggers.Named("LogUnreadable").Single();
@@ -128,7 +126,7 @@ public sealed class SegmentRecoveryTests : TempDirectoryFixture
     private string WriteOneMessage()
     {
         using var log = Open(out _);
-        log.AppendPublish(1, Message.Create("", "q", PersistentProperties, "one"u8));
+        log.AppendPublish(1, TestMessages.Persistent("one"u8));
         return log.SegmentFiles.Single();
     }
 

@@ -11,8 +11,6 @@ namespace AmqpBroker.Storage.Tests.Messages;
 [TestFixture]
 public sealed class StoreFailureTests : TempDirectoryFixture
 {
-    private static readonly byte[] PersistentProperties = [0x10, 0x00, 0x02];
-
     private FaultyFileSystem _files = null!;
     private NodeResources _resources = null!;
     private RecordingLoggerFactory _loggers = null!;
@@ -77,5 +75,5 @@ public sealed class StoreFailureTests : TempDirectoryFixture
         Assert.That(_loggers.Named("LogWriteFailed").Single().Message, Does.Contain("write"));
     }
 
-    private static Message Persistent() => Message.Create("", "q", PersistentProperties, "body"u8);
+    private static Message Persistent() => TestMessages.Persistent("body"u8);
 }
