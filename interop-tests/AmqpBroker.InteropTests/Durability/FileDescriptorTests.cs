@@ -4,6 +4,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
 using AmqpBroker.InteropTests.Support;
+using RabbitMQ.Client.Exceptions;
 
 namespace AmqpBroker.InteropTests.Durability;
 
@@ -124,14 +125,54 @@ public sealed class FileDescriptorTests
         Assert.That((await GetJsonAsync(httpAgain, "api/overview"))!["object_totals"]!["queues"]!.GetValue<int>(), Is.EqualTo(Queues), "every imported queue was stored");
     }
 
+    [Test]
+    public async Task Connections_past_the_socket_limit_are_refused_with_the_file_descriptor_alarm_until_one_closes()
+    {
+        // A limit barely above the reserve leaves room for a few dozen sockets, which this test fills.
+        var (_, ready) = await StartAsync(openFileLimit: 360);
+        using var http = Admin(ready);
+        var socketLimit = (await GetJsonAsync(http, "api/nodes"))!.AsArray().Single()!["sockets_total"]!.GetValue<int>();
+        Assert.That(socketLimit, Is.InRange(1, 100));
+        var connections = new List<IConnection>();
+        try
+        {
+            for (var i = 0; i < socketLimit; i++)
+            {
+                connections.Add(await ConnectAsync(ready));
+            }
+
+            await Assert.ThatAsync(() => ConnectAsync(ready), Throws.InstanceOf<BrokerUnreachableException>(), "one connection past the limit is refused");
+            using (var alarmed = await http.GetAsync("api/health/checks/local-alarms"))
+            {
+                Assert.That(alarmed.StatusCode, Is.EqualTo(HttpStatusCode.ServiceUnavailable));
+                Assert.That(JsonNode.Parse(await alarmed.Content.ReadAsStringAsync())!["alarms"]![0]!["resource"]!.GetValue<string>(), Is.EqualTo("file descriptors"));
+            }
+
+            await connections[^1].CloseAsync();
+            connections.RemoveAt(connections.Count - 1);
+            connections.Add(await ConnectAsync(ready));
+            Assert.That(connections[^1].IsOpen, Is.True, "a freed socket serves the next connection");
+        }
+        finally
+        {
+            foreach (var connection in connections)
+            {
+                await connection.DisposeAsync();
+            }
+        }
+
+        using var cleared = await http.GetAsync("api/health/checks/local-alarms");
+        Assert.That(cleared.StatusCode, Is.EqualTo(HttpStatusCode.OK), "the alarm clears once sockets are below the limit");
+    }
+
     private static string QueueName(int i) => $"fd-queue-{i:D6}";
 
     private static string? Text(BasicGetResult? result) => result is null ? null : Encoding.UTF8.GetString(result.Body.Span);
 
-    private async Task<(BrokerProcess Process, BrokerReady Ready)> StartAsync()
+    private async Task<(BrokerProcess Process, BrokerReady Ready)> StartAsync(int openFileLimit = DescriptorLimit)
     {
         var process = BrokerProcess.Start(
-            ["--port", "0", "--management-port", "0", "--bind", "127.0.0.1", "--data-dir", Path.Combine(_root, "data")], [], _root, DescriptorLimit);
+            ["--port", "0", "--management-port", "0", "--bind", "127.0.0.1", "--data-dir", Path.Combine(_root, "data")], [], _root, openFileLimit);
         _processes.Add(process);
         return (process, await process.WaitForReadyAsync(StartDeadline));
     }

@@ -2,16 +2,19 @@ namespace AmqpBroker.Core.Alarms;
 
 /// <summary>
 /// The process's file descriptors, shared the way RabbitMQ's file handle cache shares them: a reserve for
-/// what is open already at start (the runtime keeps its assemblies open) plus <see cref="Margin"/> for
-/// SQLite, the admin API's sockets and short-lived files; AMQP sockets up to 90% of the rest; and the
+/// what is open already at start plus <see cref="Margin"/> for what opens later (the runtime keeps every
+/// assembly it loads open, SQLite, the admin API's sockets, short-lived files); AMQP sockets up to 90% of the rest; and the
 /// segment files of durable queues in whatever the sockets leave. When the sockets reach their limit the
 /// file_descriptor_limit alarm is raised and further connections are refused until one closes, so no queue
 /// operation ever fails for want of a descriptor.
 /// </summary>
 public sealed class FileDescriptors
 {
-    /// <summary>Descriptors kept free beyond those open at start.</summary>
-    public const int Margin = 100;
+    /// <summary>
+    /// Descriptors kept free beyond those open at start. RabbitMQ keeps 100 for its small runtime; .NET opens
+    /// about 100 more after the stores are created (assemblies of the host and the admin API), hence 200.
+    /// </summary>
+    public const int Margin = 200;
 
     /// <summary>The limit assumed where the operating system has none to read (RabbitMQ assumes the same).</summary>
     public const long UnknownLimit = 1024;
