@@ -1,11 +1,13 @@
 using System.Collections.Concurrent;
 using AmqpBroker.Core.Alarms;
+using AmqpBroker.Core.Exchanges;
 using AmqpBroker.Core.Policies;
 using AmqpBroker.Core.Scheduling;
 using AmqpBroker.Core.Security;
 using AmqpBroker.Core.Statistics;
 using AmqpBroker.Core.Storage;
 using AmqpBroker.Core.VirtualHosts;
+using Microsoft.Extensions.Logging;
 
 namespace AmqpBroker.Core;
 
@@ -22,8 +24,8 @@ public sealed class Broker : IDisposable
     private readonly PermissionTable _permissions = new();
     private readonly Lock _definitions = new();
     private readonly IDisposable _tick;
-
     private readonly IDefinitionStore _store;
+    private readonly BrokerServices _services;
 
     /// <summary>
     /// Creates a broker and recovers what <paramref name="store"/> holds (users, permissions, vhosts, policies,
@@ -31,45 +33,28 @@ public sealed class Broker : IDisposable
     /// durable queues; without stores nothing survives the process. A store without users is a first boot,
     /// which creates the default vhost and user as RabbitMQ does.
     /// </summary>
-    public Broker(BrokerSettings settings, TimeProvider time, IDefinitionStore? store = null, IMessageStore? messages = null, NodeResources? resources = null)
+    /// <param name="settings">Protocol limits and the default user.</param>
+    /// <param name="time">The broker's one clock: every timer and timestamp reads it.</param>
+    /// <param name="store">Where definitions are kept, if anywhere.</param>
+    /// <param name="messages">Where persistent messages of durable queues are kept, if anywhere.</param>
+    /// <param name="loggers">Where what the broker does on its own is logged (queue expiry, policies, recovery).</param>
+    /// <param name="resources">The node's file descriptor budget and resource alarms (defaults that log nothing when null).</param>
+    public Broker(BrokerSettings settings, TimeProvider time, IDefinitionStore? store = null, IMessageStore? messages = null, ILoggerFactory? loggers = null, NodeResources? resources = null)
     {
         Settings = settings;
         Resources = resources ?? NodeResources.CreateDefault();
         _store = store ?? NoDefinitionStore.Instance;
         Messages = messages ?? NoMessageStore.Instance;
+        _services = new BrokerServices
+        {
+            Time = time,
+            Definitions = _store,
+            Messages = Messages,
+            Loggers = loggers ?? Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance,
+        };
         Scheduler = new BrokerScheduler(time, TimeSpan.FromMilliseconds(250));
         StartedAt = time.GetUtcNow();
-        var stored = _store.Load();
-        foreach (var user in stored.Users)
-        {
-            Users.Put(user);
-        }
-
-        foreach (var name in stored.VirtualHosts)
-        {
-            _virtualHosts[name] = new VirtualHost(name, Time, _store, Messages);
-        }
-
-        foreach (var permission in stored.Permissions)
-        {
-            _permissions.Set(new CompiledPermission(permission));
-        }
-
-        foreach (var policy in stored.Policies)
-        {
-            FindVirtualHost(policy.VirtualHost)?.PutPolicy(PolicyValidator.Compile(policy));
-        }
-
-        if (stored.Users.Count == 0)
-        {
-            CreateDefaults();
-        }
-
-        foreach (var virtualHost in _virtualHosts.Values)
-        {
-            virtualHost.Restore(stored);
-        }
-
+        Recover(_store.Load());
         _tick = Scheduler.Register(_ =>
         {
             foreach (var virtualHost in _virtualHosts.Values)
@@ -85,6 +70,9 @@ public sealed class Broker : IDisposable
     public UserStore Users { get; } = new();
 
     public BrokerScheduler Scheduler { get; }
+
+    /// <summary>The exchange types this broker knows (declare, recovery and the admin API's list read it).</summary>
+    public ExchangeTypeRegistry ExchangeTypes => _services.ExchangeTypes;
 
     public DirectReply.DirectReplyRegistry DirectReplies { get; } = new();
 
@@ -132,7 +120,7 @@ public sealed class Broker : IDisposable
             }
 
             _store.PutVirtualHost(name);
-            var virtualHost = new VirtualHost(name, Time, _store, Messages);
+            var virtualHost = new VirtualHost(name, _services);
             _virtualHosts[name] = virtualHost;
             return virtualHost;
         }
@@ -296,6 +284,40 @@ public sealed class Broker : IDisposable
         Scheduler.Dispose();
         Messages.Dispose();
         _store.Dispose();
+    }
+
+    /// <summary>Users, vhosts, permissions and policies first, then each vhost's durable topology and messages.</summary>
+    private void Recover(StoredDefinitions stored)
+    {
+        foreach (var user in stored.Users)
+        {
+            Users.Put(user);
+        }
+
+        foreach (var name in stored.VirtualHosts)
+        {
+            _virtualHosts[name] = new VirtualHost(name, _services);
+        }
+
+        foreach (var permission in stored.Permissions)
+        {
+            _permissions.Set(new CompiledPermission(permission));
+        }
+
+        foreach (var policy in stored.Policies)
+        {
+            FindVirtualHost(policy.VirtualHost)?.PutPolicy(PolicyValidator.Compile(policy));
+        }
+
+        if (stored.Users.Count == 0)
+        {
+            CreateDefaults();
+        }
+
+        foreach (var virtualHost in _virtualHosts.Values)
+        {
+            virtualHost.Restore(stored);
+        }
     }
 
     private static string VirtualHostDeletedReason(string name) => $"vhost '{name}' is deleted";

@@ -30,11 +30,11 @@ public sealed class BrokerHost : IAsyncDisposable
     private readonly Listeners _listeners;
     private readonly ILoggerFactory _loggers;
 
-    private BrokerHost(WebApplication app, Listeners listeners, Broker broker, BrokerOptions options, ILoggerFactory loggers)
+    private BrokerHost(WebApplication app, Listeners listeners, ILoggerFactory loggers, Broker broker, BrokerOptions options)
     {
         _app = app;
-        _loggers = loggers;
         _listeners = listeners;
+        _loggers = loggers;
         Broker = broker;
         Options = options;
     }
@@ -79,12 +79,7 @@ public sealed class BrokerHost : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
 
-        // One logger factory for the broker (storage and recovery log before the host exists) and the host.
-        var loggers = LoggerFactory.Create(logging =>
-        {
-            logging.SetMinimumLevel(LogLevel.Information);
-            configureLogging?.Invoke(logging);
-        });
+        var loggers = CreateLoggers(configureLogging);
         var broker = CreateBroker(options, loggers);
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         builder.Services.AddSingleton(loggers);
@@ -94,7 +89,7 @@ public sealed class BrokerHost : IAsyncDisposable
         var managementEnabled = options.ManagementPort != BrokerOptions.ManagementDisabled;
         if (managementEnabled)
         {
-            builder.Services.AddManagementApi(listeners.Bound);
+            builder.Services.AddManagementApi(listeners.Bound, options.InMemory ? null : options.DataDir);
         }
 
         builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
@@ -134,7 +129,7 @@ public sealed class BrokerHost : IAsyncDisposable
             throw;
         }
 
-        return new BrokerHost(app, listeners, broker, options, loggers);
+        return new BrokerHost(app, listeners, loggers, broker, options);
     }
 
     /// <summary>The broker with its stores, recovered from the data directory unless in memory, and its descriptor budget.</summary>
@@ -154,7 +149,7 @@ public sealed class BrokerHost : IAsyncDisposable
             LoggerFactory = loggers,
         });
         var started = Stopwatch.GetTimestamp();
-        var broker = new Broker(options.Settings, TimeProvider.System, store, messages, resources);
+        var broker = new Broker(options.Settings, options.TimeProvider, store, messages, loggers, resources);
         messages?.ReportRecovery(Stopwatch.GetElapsedTime(started));
         if (messages?.RecoveredMessages > LargeRecovery)
         {
@@ -188,6 +183,13 @@ public sealed class BrokerHost : IAsyncDisposable
         }
     }
 
+    /// <summary>One logging pipeline for the broker model and the host: the broker logs while it recovers, before the host is built.</summary>
+    private static ILoggerFactory CreateLoggers(Action<ILoggingBuilder>? configureLogging) => LoggerFactory.Create(logging =>
+    {
+        logging.SetMinimumLevel(LogLevel.Information);
+        configureLogging?.Invoke(logging);
+    });
+
     /// <summary>How long clients get to answer connection.close before the listener stops regardless.</summary>
     private static readonly TimeSpan CloseGracePeriod = TimeSpan.FromSeconds(3);
 
@@ -197,20 +199,21 @@ public sealed class BrokerHost : IAsyncDisposable
     /// </summary>
     public async Task StopAsync(CancellationToken cancellationToken = default)
     {
-        // Every AMQP socket counts from accept, so a connection still opening is waited for and closed once open.
-        HashSet<ClientConnection> closed = [];
-        var deadline = DateTime.UtcNow + CloseGracePeriod;
-        while (Broker.Resources.Descriptors.SocketsUsed > 0 && DateTime.UtcNow < deadline)
+        foreach (var connection in Broker.Connections)
         {
-            foreach (var connection in Broker.Connections.Where(closed.Add))
-            {
-                connection.ForceClose("broker forced connection closure with reason 'shutdown'");
-            }
+            connection.ForceClose("broker forced connection closure with reason 'shutdown'");
+        }
 
+        var deadline = DateTime.UtcNow + CloseGracePeriod;
+        while (Broker.ConnectionCount > 0 && DateTime.UtcNow < deadline)
+        {
             await Task.Delay(10, cancellationToken).ConfigureAwait(false);
         }
 
-        await _app.StopAsync(cancellationToken).ConfigureAwait(false);
+        // Connections still open (mid-handshake, or clients that never answer) are aborted after the grace period.
+        using var grace = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        grace.CancelAfter(CloseGracePeriod);
+        await _app.StopAsync(grace.Token).ConfigureAwait(false);
     }
 
     public async ValueTask DisposeAsync()

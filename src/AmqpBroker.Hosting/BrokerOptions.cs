@@ -58,4 +58,10 @@ public sealed class BrokerOptions
 
     /// <summary>Protocol limits (frame_max, channel_max, heartbeat, message size) and the default user.</summary>
     public BrokerSettings Settings { get; set; } = new();
+
+    /// <summary>
+    /// The broker's clock: message TTL, x-expires, heartbeats, timestamps and statistics all read it. Tests
+    /// pass a <c>FakeTimeProvider</c> and move it.
+    /// </summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 }

@@ -1,7 +1,9 @@
 using AmqpBroker.Core;
 using AmqpBroker.Management.Http;
+using AmqpBroker.Management.Metrics;
 using AmqpBroker.Management.Resources;
 using AmqpBroker.Management.Statistics;
+using AmqpBroker.Management.Web;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -9,18 +11,20 @@ namespace AmqpBroker.Management;
 
 /// <summary>
 /// The HTTP admin API with RabbitMQ's management paths, verbs, status codes and JSON shapes, plus
-/// Prometheus metrics at <c>/metrics</c>. The host registers a <see cref="Broker"/>, calls
+/// Prometheus metrics at <c>/metrics</c>, and the web page at <c>/</c>. The host registers a <see cref="Broker"/>, calls
 /// <see cref="AddManagementApi"/> and <see cref="UseManagementApi"/>, and serves it on its management port.
 /// </summary>
 public static class ManagementApi
 {
     /// <param name="services">The host's services.</param>
     /// <param name="listeners">The host's bound listeners, read on each request that reports them.</param>
-    public static IServiceCollection AddManagementApi(this IServiceCollection services, Func<IReadOnlyList<ManagementListener>> listeners)
+    /// <param name="dataDirectory">Where the broker keeps its data (its free disk space is reported), or null when it keeps everything in memory.</param>
+    public static IServiceCollection AddManagementApi(this IServiceCollection services, Func<IReadOnlyList<ManagementListener>> listeners, string? dataDirectory = null)
     {
         services.AddRouting();
         services.AddSingleton(provider => new RateSampler(provider.GetRequiredService<Broker>()));
-        services.AddSingleton(provider => new ManagementContext(provider.GetRequiredService<Broker>(), listeners, provider.GetRequiredService<RateSampler>()));
+        services.AddSingleton<RuntimeMetrics>();
+        services.AddSingleton(provider => new ManagementContext(provider.GetRequiredService<Broker>(), listeners, provider.GetRequiredService<RateSampler>(), dataDirectory));
         return services;
     }
 
@@ -31,6 +35,7 @@ public static class ManagementApi
         app.Services.GetRequiredService<RateSampler>();
         app.UseMiddleware<ErrorMiddleware>();
         app.UseMiddleware<RawPathMiddleware>();
+        WebPage.Use(app);
         app.UseMiddleware<AuthenticationMiddleware>();
         app.UseRouting();
         OverviewResource.Map(app);
@@ -40,13 +45,15 @@ public static class ManagementApi
         PolicyResource.Map(app);
         DefinitionResource.Map(app);
         ExchangeResource.Map(app);
+        RoutingTestResource.Map(app);
         QueueResource.Map(app);
+        QueueMoveResource.Map(app);
         BindingResource.Map(app);
         ConnectionResource.Map(app);
         ChannelResource.Map(app);
         ConsumerResource.Map(app);
         HealthResource.Map(app);
-        MetricsResource.Map(app);
+        PrometheusEndpoints.Map(app);
         app.UseEndpoints(_ => { });
         // Reached only when no route matched the path.
         app.Run(_ => throw ApiException.NotFound());

@@ -3,8 +3,8 @@ using AmqpBroker.Management.Statistics;
 
 namespace AmqpBroker.Management;
 
-/// <summary>What every endpoint needs besides the request: the broker, the node's name, its listeners and message rates.</summary>
-internal sealed class ManagementContext(Broker broker, Func<IReadOnlyList<ManagementListener>> listeners, RateSampler rates)
+/// <summary>What every endpoint needs besides the request: the broker, the node's name, its listeners, message rates and data directory.</summary>
+internal sealed class ManagementContext(Broker broker, Func<IReadOnlyList<ManagementListener>> listeners, RateSampler rates, string? dataDirectory = null)
 {
     /// <summary>The management API level we implement; tools read it to decide which calls exist.</summary>
     public const string RabbitMqVersion = "3.10.8";
@@ -20,4 +20,7 @@ internal sealed class ManagementContext(Broker broker, Func<IReadOnlyList<Manage
     public IReadOnlyList<ManagementListener> Listeners => listeners();
 
     public RateSampler Rates => rates;
+
+    /// <summary>The broker's data directory, whose file system's free space is reported; null when it keeps nothing on disk.</summary>
+    public string? DataDirectory => dataDirectory;
 }

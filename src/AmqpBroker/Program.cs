@@ -1,55 +1,17 @@
-using System.Runtime.InteropServices;
-using AmqpBroker.Hosting;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Logging;
+using System.CommandLine;
+using AmqpBroker;
 
-// The broker executable: reads settings (appsettings.json, then environment variables such as
-// Broker__Port, then command-line switches), starts a BrokerHost, prints one "ready" line naming the
-// bound AMQP address (and the admin API's, unless --management-port -1 turned it off), and stops cleanly
-// on Ctrl-C or SIGTERM.
-var switches = new Dictionary<string, string>
+// The broker executable (`amqp-broker` as a .NET tool): parses its switches strictly, reads settings
+// (BrokerConfiguration), starts a BrokerHost, prints its ready lines and stops cleanly on Ctrl-C or SIGTERM.
+// Exit codes: 0 after a clean stop (or --help/--version), 1 when the broker cannot start, 2 for a bad command line.
+var commandLine = new BrokerCommandLine();
+commandLine.Command.SetAction((parsed, cancellation) => BrokerRun.RunAsync(commandLine.Overrides(parsed)));
+var result = commandLine.Command.Parse(args);
+if (result.Errors.Count > 0)
 {
-    ["--port"] = "Broker:Port",
-    ["--management-port"] = "Broker:ManagementPort",
-    ["--bind"] = "Broker:Bind",
-    ["--data-dir"] = "Broker:DataDir",
-    ["--queue-memory-limit"] = "Broker:QueueMemoryLimit",
-    ["--max-open-files"] = "Broker:MaxOpenFiles",
-};
-var configuration = new ConfigurationBuilder()
-    .SetBasePath(AppContext.BaseDirectory)
-    .AddJsonFile("appsettings.json", optional: true)
-    .AddJsonFile(Path.Combine(Directory.GetCurrentDirectory(), "appsettings.json"), optional: true)
-    .AddEnvironmentVariables()
-    .AddCommandLine(args.Select(a => a == "--in-memory" ? "--Broker:InMemory=true" : a).ToArray(), switches)
-    .Build();
-
-var options = new BrokerOptions();
-configuration.GetSection("Broker").Bind(options);
-
-using var stopping = new CancellationTokenSource();
-using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
-using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
-
-await using var host = await BrokerHost.StartAsync(options, logging => logging
-    .AddConfiguration(configuration.GetSection("Logging"))
-    .AddSimpleConsole(console => { console.SingleLine = true; console.TimestampFormat = "HH:mm:ss.fff "; }));
-
-var storage = options.InMemory ? "in memory" : $"data in {Path.GetFullPath(options.DataDir)}";
-var management = host.ManagementEndPoint is { } endPoint ? $", management http://{endPoint}/" : "";
-Console.WriteLine($"AmqpBroker ready: amqp://{host.AmqpEndPoint} ({storage}){management}");
-
-try
-{
-    await Task.Delay(Timeout.Infinite, stopping.Token);
-}
-catch (OperationCanceledException)
-{
-    Console.WriteLine("AmqpBroker stopping");
+    await Console.Error.WriteLineAsync($"amqp-broker: {result.Errors[0].Message} (see --help)");
+    return 2;
 }
 
-void Stop(PosixSignalContext context)
-{
-    context.Cancel = true;
-    stopping.Cancel();
-}
+// The broker handles SIGINT and SIGTERM itself (BrokerRun): it needs longer than the parser's grace to close clients.
+return await result.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });

@@ -150,6 +150,7 @@ public sealed class FileDescriptorTests
 
             await connections[^1].CloseAsync();
             connections.RemoveAt(connections.Count - 1);
+            await SocketsUsedBelowAsync(http, socketLimit);
             connections.Add(await ConnectAsync(ready));
             Assert.That(connections[^1].IsOpen, Is.True, "a freed socket serves the next connection");
         }
@@ -163,6 +164,17 @@ public sealed class FileDescriptorTests
 
         using var cleared = await http.GetAsync("api/health/checks/local-alarms");
         Assert.That(cleared.StatusCode, Is.EqualTo(HttpStatusCode.OK), "the alarm clears once sockets are below the limit");
+    }
+
+    /// <summary>Waits until the broker has let go of a closed connection's socket (it does so just after close-ok).</summary>
+    private static async Task SocketsUsedBelowAsync(HttpClient http, int limit)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while ((await GetJsonAsync(http, "api/nodes"))!.AsArray().Single()!["sockets_used"]!.GetValue<int>() >= limit)
+        {
+            Assert.That(DateTime.UtcNow, Is.LessThan(deadline), "the closed connection's socket was never released");
+            await Task.Delay(10);
+        }
     }
 
     private static string QueueName(int i) => $"fd-queue-{i:D6}";

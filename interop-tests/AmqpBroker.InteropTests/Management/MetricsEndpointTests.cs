@@ -5,10 +5,13 @@ using AmqpBroker.InteropTests.Support;
 
 namespace AmqpBroker.InteropTests.Management;
 
-/// <summary>GET /metrics: Prometheus text with RabbitMQ's rabbitmq_ metric names.</summary>
+/// <summary>GET /metrics and /metrics/per-object: Prometheus text with RabbitMQ's rabbitmq_ metric names.</summary>
 [TestFixture]
 public sealed partial class MetricsEndpointTests : ManagementTestBase
 {
+    /// <summary>RabbitMQ labels its global delivery counters by protocol and queue type.</summary>
+    private const string DeliveryLabels = "{protocol=\"amqp091\",queue_type=\"rabbit_classic_queue\"}";
+
     [OneTimeSetUp]
     public void OnlyInProcess()
     {
@@ -34,8 +37,8 @@ public sealed partial class MetricsEndpointTests : ManagementTestBase
         string text = "";
         var settled = await EventuallyAsync(async () =>
         {
-            text = await Http.GetStringAsync("metrics");
-            return Value(text, "rabbitmq_queue_messages_ready" + labels) == 1 && Value(text, "rabbitmq_global_messages_acknowledged_total") >= 1;
+            text = await Http.GetStringAsync("metrics/per-object");
+            return Value(text, "rabbitmq_queue_messages_ready" + labels) == 1 && Value(text, "rabbitmq_global_messages_acknowledged_total" + DeliveryLabels) >= 1;
         });
         Assert.That(settled, Is.True, text);
 
@@ -47,11 +50,11 @@ public sealed partial class MetricsEndpointTests : ManagementTestBase
             Assert.That(Value(text, "rabbitmq_queues"), Is.GreaterThanOrEqualTo(1));
             Assert.That(Value(text, "rabbitmq_queue_messages_unacked" + labels), Is.EqualTo(1));
             Assert.That(Value(text, "rabbitmq_queue_messages" + labels), Is.EqualTo(2));
-            Assert.That(Value(text, "rabbitmq_queue_messages_published_total" + labels), Is.EqualTo(3));
+            Assert.That(Value(text, $"rabbitmq_queue_messages_published_total{{queue_vhost=\"/\",queue=\"{queue}\"}}"), Is.EqualTo(3));
             Assert.That(text, Does.Contain("# TYPE rabbitmq_global_messages_received_total counter"));
-            Assert.That(Value(text, "rabbitmq_global_messages_received_total"), Is.GreaterThanOrEqualTo(3));
-            Assert.That(Value(text, "rabbitmq_global_messages_delivered_get_manual_ack_total"), Is.GreaterThanOrEqualTo(2));
-            Assert.That(Value(text, "rabbitmq_global_messages_delivered_total"), Is.GreaterThanOrEqualTo(2));
+            Assert.That(Value(text, "rabbitmq_global_messages_received_total{protocol=\"amqp091\"}"), Is.GreaterThanOrEqualTo(3));
+            Assert.That(Value(text, "rabbitmq_global_messages_delivered_get_manual_ack_total" + DeliveryLabels), Is.GreaterThanOrEqualTo(2));
+            Assert.That(Value(text, "rabbitmq_global_messages_delivered_total" + DeliveryLabels), Is.GreaterThanOrEqualTo(2));
         }
     }
 

@@ -33,6 +33,8 @@ internal sealed partial class BrokerProcess : IAsyncDisposable
 
     public string Output => string.Join(Environment.NewLine, _output);
 
+    public bool HasExited => _process.HasExited;
+
     /// <param name="args">The broker's command line.</param>
     /// <param name="environment">Variables set for it.</param>
     /// <param name="workingDirectory">Where it runs.</param>

@@ -1,5 +1,6 @@
 using AmqpBroker.Core.Exchanges;
 using AmqpBroker.Core.Messages;
+using AmqpBroker.Core.Publishing;
 using AmqpBroker.Core.Queues;
 using AmqpBroker.Protocol.Content;
 using AmqpBroker.Protocol.Encoding;
@@ -23,21 +24,15 @@ internal sealed class DeadLetterPublisher(Func<string, Exchange?> findExchange, 
             if (exchange is not null)
             {
                 var deadLettered = Rewrite(entry.Message, queue, exchange.Name, reason);
-                MessageRouter.Route(exchange, deadLettered, findExchange, scratch!);
-                foreach (var target in scratch!.Queues)
-                {
-                    if (reason == DeadLetterReason.Rejected || !IsCycle(target.Name, deadLettered))
-                    {
-                        target.Enqueue(deadLettered);
-                    }
-                }
-
+                QueueDelivery.Deliver(exchange, deadLettered, findExchange, scratch!, countQueuePublish: false, reason == DeadLetterReason.Rejected ? null : NotACycle);
                 deadLettered.Release();
             }
 
             entry.Message.Release();
         }
     }
+
+    private static readonly Func<Queue, Message, bool> NotACycle = static (target, message) => !IsCycle(target.Name, message);
 
     /// <summary>
     /// RabbitMQ's cycle rule: the message already died in <paramref name="queueName"/>, and no death since

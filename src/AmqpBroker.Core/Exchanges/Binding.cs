@@ -1,3 +1,5 @@
+using AmqpBroker.Core.Arguments;
+
 namespace AmqpBroker.Core.Exchanges;
 
 /// <summary>A binding: messages routed by <see cref="Source"/> with a matching key reach <see cref="Destination"/>.</summary>

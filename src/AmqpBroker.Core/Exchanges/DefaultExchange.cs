@@ -6,11 +6,11 @@ namespace AmqpBroker.Core.Exchanges;
 /// <summary>The nameless exchange: every queue is implicitly bound to it by its own name.</summary>
 public sealed class DefaultExchange(ExchangeDefinition definition, Func<string, Queue?> findQueue) : Exchange(definition)
 {
-    public override void Route(Message message, List<IBindingDestination> destinations)
+    public override void Route(Message message, RoutingScratch scratch)
     {
         if (findQueue(message.RoutingKey) is { } queue)
         {
-            destinations.Add(queue);
+            scratch.Destinations.Add(queue);
         }
     }
 

@@ -5,8 +5,11 @@ internal static class DestinationDeduplicator
 {
     private const int LinearLimit = 16;
 
-    /// <summary>Removes repeated entries at and after <paramref name="start"/>, keeping first occurrences in order.</summary>
-    public static void RemoveDuplicates<T>(List<T> destinations, int start = 0)
+    /// <summary>
+    /// Removes repeated entries at and after <paramref name="start"/>, keeping first occurrences in order.
+    /// A long list is checked through <paramref name="seen"/> (by reference), a short one by scanning.
+    /// </summary>
+    public static void RemoveDuplicates<T>(List<T> destinations, HashSet<object> seen, int start = 0)
         where T : class
     {
         var count = destinations.Count - start;
@@ -15,12 +18,17 @@ internal static class DestinationDeduplicator
             return;
         }
 
-        HashSet<T>? seen = count > LinearLimit ? new HashSet<T>(count, ReferenceEqualityComparer.Instance) : null;
+        var useSet = count > LinearLimit;
+        if (useSet)
+        {
+            seen.Clear();
+        }
+
         var kept = start;
         for (var i = start; i < destinations.Count; i++)
         {
             var queue = destinations[i];
-            if (seen is not null ? seen.Add(queue) : destinations.IndexOf(queue, start, kept - start) < 0)
+            if (useSet ? seen.Add(queue) : destinations.IndexOf(queue, start, kept - start) < 0)
             {
                 destinations[kept++] = queue;
             }

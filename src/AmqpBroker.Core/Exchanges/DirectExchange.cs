@@ -9,11 +9,11 @@ public sealed class DirectExchange(ExchangeDefinition definition) : Exchange(def
     /// <summary>Key → distinct destinations; each array is replaced whole, so readers see a consistent one.</summary>
     private readonly ConcurrentDictionary<string, IBindingDestination[]> _routes = new(StringComparer.Ordinal);
 
-    public override void Route(Message message, List<IBindingDestination> destinations)
+    public override void Route(Message message, RoutingScratch scratch)
     {
         if (_routes.TryGetValue(message.RoutingKey, out var bound))
         {
-            destinations.AddRange(bound);
+            scratch.Destinations.AddRange(bound);
         }
     }
 
@@ -33,4 +33,14 @@ public sealed class DirectExchange(ExchangeDefinition definition) : Exchange(def
             _routes[routingKey] = bound;
         }
     }
+}
+
+/// <summary>The <c>direct</c> type.</summary>
+internal sealed class DirectExchangeType : IExchangeType
+{
+    public string Name => ExchangeTypes.Direct;
+
+    public string Description => "AMQP direct exchange, as per the AMQP specification";
+
+    public Exchange Create(ExchangeDefinition definition) => new DirectExchange(definition);
 }

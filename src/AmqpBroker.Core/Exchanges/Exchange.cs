@@ -61,8 +61,11 @@ public abstract class Exchange : IBindingDestination
 
     internal void ApplyPolicy(CompiledPolicy? policy) => _policy = policy;
 
-    /// <summary>Adds each destination the message matches to <paramref name="destinations"/>, each once.</summary>
-    public abstract void Route(Message message, List<IBindingDestination> destinations);
+    /// <summary>
+    /// Adds each destination the message matches to <paramref name="scratch"/>'s <see cref="RoutingScratch.Destinations"/>,
+    /// each once; the scratch's other state lets routing allocate nothing.
+    /// </summary>
+    public abstract void Route(Message message, RoutingScratch scratch);
 
     internal bool AddBinding(Binding binding)
     {

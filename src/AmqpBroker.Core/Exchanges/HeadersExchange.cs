@@ -12,9 +12,9 @@ public sealed class HeadersExchange(ExchangeDefinition definition) : Exchange(de
 {
     private volatile (HeadersMatch Match, IBindingDestination Destination)[] _bindings = [];
 
-
-    public override void Route(Message message, List<IBindingDestination> destinations)
+    public override void Route(Message message, RoutingScratch scratch)
     {
+        var destinations = scratch.Destinations;
         var bindings = _bindings;
         if (bindings.Length == 0)
         {
@@ -33,7 +33,7 @@ public sealed class HeadersExchange(ExchangeDefinition definition) : Exchange(de
             }
         }
 
-        DestinationDeduplicator.RemoveDuplicates(destinations, start);
+        DestinationDeduplicator.RemoveDuplicates(destinations, scratch.Seen, start);
     }
 
     /// <summary>An invalid <c>x-match</c> is refused before the binding is stored (406, as RabbitMQ).</summary>
@@ -44,4 +44,14 @@ public sealed class HeadersExchange(ExchangeDefinition definition) : Exchange(de
     protected override void OnBindingRemoved(Binding binding) => Rebuild();
 
     private void Rebuild() => _bindings = Bindings.Select(b => (HeadersMatch.Parse(b.Arguments), b.Destination)).ToArray();
+}
+
+/// <summary>The <c>headers</c> type.</summary>
+internal sealed class HeadersExchangeType : IExchangeType
+{
+    public string Name => ExchangeTypes.Headers;
+
+    public string Description => "AMQP headers exchange, as per the AMQP specification";
+
+    public Exchange Create(ExchangeDefinition definition) => new HeadersExchange(definition);
 }

@@ -1,3 +1,4 @@
+using AmqpBroker.Core.Arguments;
 using AmqpBroker.Core.Errors;
 using AmqpBroker.Protocol.Encoding;
 

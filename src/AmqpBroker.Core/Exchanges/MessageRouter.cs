@@ -8,7 +8,7 @@ namespace AmqpBroker.Core.Exchanges;
 /// through exchange-to-exchange bindings (each exchange visited once, so binding loops end), and to an
 /// exchange's <c>alternate-exchange</c> when its own bindings matched nothing — RabbitMQ's rules.
 /// </summary>
-internal static class MessageRouter
+public static class MessageRouter
 {
     public const string AlternateExchangeArgument = "alternate-exchange";
 
@@ -33,7 +33,7 @@ internal static class MessageRouter
 
         if (scratch.Visited.Count > 1 || scratch.Queues.Count != destinations.Count)
         {
-            DestinationDeduplicator.RemoveDuplicates(scratch.Queues);
+            DestinationDeduplicator.RemoveDuplicates(scratch.Queues, scratch.Seen);
         }
     }
 
@@ -41,7 +41,7 @@ internal static class MessageRouter
     {
         scratch.Visited.Add(exchange);
         var before = scratch.Destinations.Count;
-        exchange.Route(message, scratch.Destinations);
+        exchange.Route(message, scratch);
         if (scratch.Destinations.Count == before
             && exchange.AlternateExchange is { } alternateName
             && findExchange(alternateName) is { } alternate

@@ -3,14 +3,20 @@ using AmqpBroker.Core.Queues;
 namespace AmqpBroker.Core.Exchanges;
 
 /// <summary>
-/// Reusable lists for routing one publish at a time, owned by a publishing channel so that routing
+/// Reusable state for routing one publish at a time, owned by a publishing channel so that routing
 /// allocates nothing per message. Not thread-safe: one per channel read loop.
 /// </summary>
 public sealed class RoutingScratch
 {
-    internal List<IBindingDestination> Destinations { get; } = [];
+    /// <summary>Where <see cref="Exchange.Route"/> adds the destinations a message matches.</summary>
+    public List<IBindingDestination> Destinations { get; } = [];
 
     internal List<Exchange> Visited { get; } = [];
+
+    /// <summary>The set <see cref="DestinationDeduplicator"/> uses for long lists.</summary>
+    internal HashSet<object> Seen { get; } = new(ReferenceEqualityComparer.Instance);
+
+    internal TopicMatchScratch Topic { get; } = new();
 
     /// <summary>The distinct queues the last publish reached.</summary>
     public List<Queue> Queues { get; } = [];

@@ -7,14 +7,25 @@ public sealed class TopicExchange(ExchangeDefinition definition) : Exchange(defi
 {
     private volatile TopicTrie _trie = TopicTrie.Empty;
 
-    public override void Route(Message message, List<IBindingDestination> destinations)
+    public override void Route(Message message, RoutingScratch scratch)
     {
+        var destinations = scratch.Destinations;
         var start = destinations.Count;
-        _trie.Match(TopicTrie.Split(message.RoutingKey), destinations);
-        DestinationDeduplicator.RemoveDuplicates(destinations, start);
+        _trie.Match(message.RoutingKey, scratch.Topic, destinations);
+        DestinationDeduplicator.RemoveDuplicates(destinations, scratch.Seen, start);
     }
 
     protected override void OnBindingAdded(Binding binding) => _trie = _trie.Add(binding.RoutingKey, binding.Destination);
 
     protected override void OnBindingRemoved(Binding binding) => _trie = _trie.Remove(binding.RoutingKey, binding.Destination);
+}
+
+/// <summary>The <c>topic</c> type.</summary>
+internal sealed class TopicExchangeType : IExchangeType
+{
+    public string Name => ExchangeTypes.Topic;
+
+    public string Description => "AMQP topic exchange, as per the AMQP specification";
+
+    public Exchange Create(ExchangeDefinition definition) => new TopicExchange(definition);
 }

@@ -1,17 +1,23 @@
 using System.Collections.Frozen;
+
 namespace AmqpBroker.Core.Exchanges;
 
 /// <summary>
 /// An immutable trie of topic binding keys. A binding adds or removes by copying only the nodes on its
 /// path, so routing reads a consistent snapshot without locks and a change costs O(key length).
-/// Words are split on '.' as RabbitMQ splits them: "" has no words, "a..b" has an empty middle word;
-/// '*' matches exactly one word and '#' zero or more.
+/// Words are split on '.' as RabbitMQ splits them (<see cref="TopicWords"/>); '*' matches exactly one word
+/// and '#' zero or more. Matching reads the routing key's words as spans and looks them up without
+/// allocating; as in RabbitMQ's trie_match, each '#' node is tried at most once per word position, so a
+/// pattern such as <c>#.#.#.#</c> costs (nodes × words), not a power of the key's length.
 /// </summary>
 internal sealed class TopicTrie
 {
-    public static readonly TopicTrie Empty = new(FrozenDictionary<string, TopicTrie>.Empty, null, null, []);
+    private static readonly FrozenDictionary<string, TopicTrie> NoWords = new Dictionary<string, TopicTrie>().ToFrozenDictionary(StringComparer.Ordinal);
+
+    public static readonly TopicTrie Empty = new(NoWords, null, null, []);
 
     private readonly FrozenDictionary<string, TopicTrie> _words;
+    private readonly FrozenDictionary<string, TopicTrie>.AlternateLookup<ReadOnlySpan<char>> _wordsBySpan;
     private readonly TopicTrie? _star;
     private readonly TopicTrie? _hash;
 
@@ -21,6 +27,7 @@ internal sealed class TopicTrie
     private TopicTrie(FrozenDictionary<string, TopicTrie> words, TopicTrie? star, TopicTrie? hash, IBindingDestination[] destinations)
     {
         _words = words;
+        _wordsBySpan = words.GetAlternateLookup<ReadOnlySpan<char>>();
         _star = star;
         _hash = hash;
         _destinations = destinations;
@@ -28,36 +35,48 @@ internal sealed class TopicTrie
 
     private bool IsEmpty => _destinations.Length == 0 && _star is null && _hash is null && _words.Count == 0;
 
-    public static string[] Split(string key) => key.Length == 0 ? [] : key.Split('.');
+    private static string[] Split(string key) => key.Length == 0 ? [] : key.Split('.');
 
     public TopicTrie Add(string bindingKey, IBindingDestination destination) => With(Split(bindingKey), 0, destination, add: true) ?? Empty;
 
     public TopicTrie Remove(string bindingKey, IBindingDestination destination) => With(Split(bindingKey), 0, destination, add: false) ?? Empty;
 
-    /// <summary>Adds every destination whose binding key matches the routing key's words.</summary>
-    public void Match(ReadOnlySpan<string> words, List<IBindingDestination> destinations)
+    /// <summary>Adds every destination whose binding key matches <paramref name="routingKey"/> (a destination may come more than once).</summary>
+    public void Match(string routingKey, TopicMatchScratch scratch, List<IBindingDestination> destinations)
     {
-        if (_hash is not null)
-        {
-            // '#' swallows zero or more words: try the rest of the key from every position.
-            for (var skip = 0; skip <= words.Length; skip++)
-            {
-                _hash.Match(words[skip..], destinations);
-            }
-        }
+        scratch.Begin(routingKey);
+        Match(scratch, 0, destinations);
+    }
 
-        if (words.IsEmpty)
+    /// <summary>Matches the key's words from <paramref name="position"/> on against this node and below.</summary>
+    private void Match(TopicMatchScratch scratch, int position, List<IBindingDestination> destinations)
+    {
+        _hash?.MatchAfterHash(scratch, position, destinations);
+        if (position == scratch.WordCount)
         {
             destinations.AddRange(_destinations);
             return;
         }
 
-        if (_words.TryGetValue(words[0], out var child))
+        if (_words.Count > 0 && _wordsBySpan.TryGetValue(scratch.Word(position), out var child))
         {
-            child.Match(words[1..], destinations);
+            child.Match(scratch, position + 1, destinations);
         }
 
-        _star?.Match(words[1..], destinations);
+        _star?.Match(scratch, position + 1, destinations);
+    }
+
+    /// <summary>
+    /// This node follows a '#', which swallows zero or more words: the rest of the key is matched here from
+    /// <paramref name="position"/> and from every later position. A position tried before in this match was
+    /// tried with every later one too, so the walk stops there.
+    /// </summary>
+    private void MatchAfterHash(TopicMatchScratch scratch, int position, List<IBindingDestination> destinations)
+    {
+        for (var from = position; from <= scratch.WordCount && scratch.FirstTry(this, from); from++)
+        {
+            Match(scratch, from, destinations);
+        }
     }
 
     /// <summary>The trie with the binding added or removed along the path; null when nothing is left.</summary>

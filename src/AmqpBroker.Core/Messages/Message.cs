@@ -10,26 +10,39 @@ namespace AmqpBroker.Core.Messages;
 /// </summary>
 public sealed class Message
 {
+    /// <summary>Body bytes reserved before any arrive: one body frame at the default frame_max (131072).</summary>
+    internal const int InitialBodyCapacity = 128 * 1024;
+
     private byte[]? _buffer;
     private readonly int _propertiesLength;
     private int _bodyWritten;
     private int _references = 1;
 
+    /// <summary>
+    /// A message whose body arrives later through <see cref="TryAppendBody"/>. Only what one body frame can
+    /// carry is reserved up front; the buffer grows as body frames arrive, so an announced size costs
+    /// nothing until its bytes are sent.
+    /// </summary>
     public Message(string exchange, string routingKey, ReadOnlySpan<byte> properties, ContentSummary summary, int bodySize)
+        : this(exchange, routingKey, properties, summary, bodySize, Math.Min(bodySize, InitialBodyCapacity))
+    {
+    }
+
+    private Message(string exchange, string routingKey, ReadOnlySpan<byte> properties, ContentSummary summary, int bodySize, int bodyCapacity)
     {
         Exchange = exchange;
         RoutingKey = routingKey;
         Summary = summary;
         BodySize = bodySize;
         _propertiesLength = properties.Length;
-        _buffer = ArrayPool<byte>.Shared.Rent(properties.Length + bodySize);
+        _buffer = ArrayPool<byte>.Shared.Rent(properties.Length + bodyCapacity);
         properties.CopyTo(_buffer);
     }
 
     /// <summary>A complete message with the given properties and a copy of <paramref name="body"/>.</summary>
     public static Message Create(string exchange, string routingKey, ReadOnlySpan<byte> properties, ReadOnlySpan<byte> body)
     {
-        var message = new Message(exchange, routingKey, properties, ContentSummary.Read(properties), body.Length);
+        var message = new Message(exchange, routingKey, properties, ContentSummary.Read(properties), body.Length, body.Length);
         body.CopyTo(message.Buffer.AsSpan(properties.Length));
         message._bodyWritten = body.Length;
         return message;
@@ -62,9 +75,26 @@ public sealed class Message
             return false;
         }
 
+        var end = _propertiesLength + _bodyWritten + (int)chunk.Length;
+        if (end > Buffer.Length)
+        {
+            Grow(end);
+        }
+
         chunk.CopyTo(Buffer.AsSpan(_propertiesLength + _bodyWritten));
         _bodyWritten += (int)chunk.Length;
         return true;
+    }
+
+    /// <summary>Doubles the buffer (at least to <paramref name="needed"/>, at most to the whole message).</summary>
+    private void Grow(int needed)
+    {
+        var old = Buffer;
+        var size = Math.Clamp((long)old.Length * 2, needed, _propertiesLength + (long)BodySize);
+        var grown = ArrayPool<byte>.Shared.Rent((int)size);
+        old.AsSpan(0, _propertiesLength + _bodyWritten).CopyTo(grown);
+        _buffer = grown;
+        ArrayPool<byte>.Shared.Return(old);
     }
 
     public void AddReference() => Interlocked.Increment(ref _references);

@@ -1,3 +1,5 @@
+using AmqpBroker.Core.Arguments;
+
 namespace AmqpBroker.Core.Policies;
 
 /// <summary>
@@ -26,19 +28,19 @@ internal static class MirroringPolicyRules
         CheckMode(mode, definition.TryGetValue("ha-params", out var parameters), parameters);
         if (definition.TryGetValue("ha-sync-mode", out var syncMode) && syncMode is not ("manual" or "automatic"))
         {
-            throw new PolicyValidationException($"ha-sync-mode must be \"manual\" or \"automatic\", got {PolicyTerms.Format(syncMode)}");
+            throw new PolicyValidationException($"ha-sync-mode must be \"manual\" or \"automatic\", got {ErlangTerms.FormatJson(syncMode)}");
         }
 
-        if (definition.TryGetValue("ha-sync-batch-size", out var batchSize) && !(PolicyTerms.TryInteger(batchSize, out var size) && size > 0))
+        if (definition.TryGetValue("ha-sync-batch-size", out var batchSize) && !(IntegerValues.TryGet(batchSize, out var size) && size > 0))
         {
-            throw new PolicyValidationException($"ha-sync-batch-size takes an integer greater than 0, {PolicyTerms.Format(batchSize)} given");
+            throw new PolicyValidationException($"ha-sync-batch-size takes an integer greater than 0, {ErlangTerms.FormatJson(batchSize)} given");
         }
 
         foreach (var key in (string[])["ha-promote-on-shutdown", "ha-promote-on-failure"])
         {
             if (definition.TryGetValue(key, out var promote) && promote is not ("always" or "when-synced"))
             {
-                throw new PolicyValidationException($"{key} must be \"always\" or \"when-synced\", got {PolicyTerms.Format(promote)}");
+                throw new PolicyValidationException($"{key} must be \"always\" or \"when-synced\", got {ErlangTerms.FormatJson(promote)}");
             }
         }
     }
@@ -53,8 +55,8 @@ internal static class MirroringPolicyRules
                 return;
             case "exactly" when !hasParameters:
                 throw new PolicyValidationException("ha-mode=\"exactly\" takes an integer, none given");
-            case "exactly" when !(PolicyTerms.TryInteger(parameters, out var count) && count > 0):
-                throw new PolicyValidationException($"ha-mode=\"exactly\" takes an integer, {PolicyTerms.Format(parameters)} given");
+            case "exactly" when !(IntegerValues.TryGet(parameters, out var count) && count > 0):
+                throw new PolicyValidationException($"ha-mode=\"exactly\" takes an integer, {ErlangTerms.FormatJson(parameters)} given");
             case "exactly":
                 return;
             case "nodes" when !hasParameters:
@@ -63,7 +65,7 @@ internal static class MirroringPolicyRules
                 CheckNodes(parameters);
                 return;
             default:
-                throw new PolicyValidationException($"{PolicyTerms.Format(mode)} is not a valid ha-mode value");
+                throw new PolicyValidationException($"{ErlangTerms.FormatJson(mode)} is not a valid ha-mode value");
         }
     }
 
@@ -71,7 +73,7 @@ internal static class MirroringPolicyRules
     {
         if (parameters is not IReadOnlyList<object?> nodes)
         {
-            throw new PolicyValidationException($"ha-mode=\"nodes\" takes a list, {PolicyTerms.Format(parameters)} given");
+            throw new PolicyValidationException($"ha-mode=\"nodes\" takes a list, {ErlangTerms.FormatJson(parameters)} given");
         }
 
         if (nodes.Count == 0)
@@ -81,7 +83,7 @@ internal static class MirroringPolicyRules
 
         if (nodes.Any(n => n is not string))
         {
-            throw new PolicyValidationException($"ha-mode=\"nodes\" takes a list of strings, {PolicyTerms.Format(parameters)} was not a string");
+            throw new PolicyValidationException($"ha-mode=\"nodes\" takes a list of strings, {ErlangTerms.FormatJson(parameters)} was not a string");
         }
     }
 }

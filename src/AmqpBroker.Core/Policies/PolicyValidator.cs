@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using AmqpBroker.Core.Arguments;
 using AmqpBroker.Core.Queues;
 
 namespace AmqpBroker.Core.Policies;
@@ -40,7 +41,7 @@ internal static class PolicyValidator
         MirroringPolicyRules.Check(policy.Definition);
         if (unknown.Count > 0)
         {
-            var terms = string.Join(",", unknown.Select(e => $"{{{PolicyTerms.Format(e.Key)},{PolicyTerms.Format(e.Value)}}}"));
+            var terms = string.Join(",", unknown.Select(e => $"{{{ErlangTerms.FormatJson(e.Key)},{ErlangTerms.FormatJson(e.Value)}}}"));
             throw new PolicyValidationException($"[{terms}] are not recognised policy settings");
         }
 
@@ -51,7 +52,7 @@ internal static class PolicyValidator
     private static bool IsPlain(object? value) => value switch
     {
         null or bool or string or float or double => true,
-        _ when PolicyTerms.TryInteger(value, out _) => true,
+        _ when IntegerValues.TryGet(value, out _) => true,
         IReadOnlyDictionary<string, object?> map => map.Values.All(IsPlain),
         IReadOnlyList<object?> list => list.All(IsPlain),
         _ => false,
@@ -110,7 +111,7 @@ internal static class PolicyValidator
                 OneOf(value, "queue leader locator value", "client-local", "balanced", "random", "least-leaders");
                 return true;
             case "queue-master-locator" when value is not ("min-masters" or "client-local" or "random"):
-                throw new PolicyValidationException($"{PolicyTerms.Format(value)} invalid queue-master-locator value");
+                throw new PolicyValidationException($"{ErlangTerms.FormatJson(value)} invalid queue-master-locator value");
             case "queue-master-locator":
                 return true;
             case "stream-max-segment-size-bytes":
@@ -127,12 +128,12 @@ internal static class PolicyValidator
         return settings;
     }
 
-    private static PolicyValidationException NotValid(object? value, string what) => new($"{PolicyTerms.Format(value)} is not a valid {what}");
+    private static PolicyValidationException NotValid(object? value, string what) => new($"{ErlangTerms.FormatJson(value)} is not a valid {what}");
 
     private static string Text(object? value, string what) => value as string ?? throw NotValid(value, what);
 
     private static long Integer(object? value, long minimum, string what) =>
-        PolicyTerms.TryInteger(value, out var integer) && integer >= minimum ? integer : throw NotValid(value, what);
+        IntegerValues.TryGet(value, out var integer) && integer >= minimum ? integer : throw NotValid(value, what);
 
     private static string OneOf(object? value, string what, params string[] allowed) =>
         value is string text && allowed.Contains(text) ? text : throw NotValid(value, what);

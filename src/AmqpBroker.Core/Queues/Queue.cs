@@ -1,5 +1,4 @@
 using AmqpBroker.Core.DeadLettering;
-using AmqpBroker.Core.Errors;
 using AmqpBroker.Core.Exchanges;
 using AmqpBroker.Core.Messages;
 using AmqpBroker.Core.Policies;
@@ -16,39 +15,42 @@ namespace AmqpBroker.Core.Queues;
 /// consumer). Messages the queue gives up (expired, over the length limit, rejected, over the delivery
 /// limit) go to the dead-letter sink after the lock is released. A durable queue with a log records its
 /// persistent messages there, in queue order under the same lock: appended when they enter, marked when
-/// first delivered to a consumer that must ack, settled when they leave.
+/// first delivered to a consumer that must ack, settled when they leave. The length limit, message expiry,
+/// x-expires and exclusivity rules are their own types (<see cref="QueueLengthLimit"/>,
+/// <see cref="MessageExpiry"/>, <see cref="QueueUsage"/>, <see cref="QueueOwnership"/>).
 /// </summary>
-public sealed class Queue : IBindingDestination
+public sealed partial class Queue : IBindingDestination
 {
     private readonly Lock _lock = new();
     private readonly ReadyStore _ready;
     private readonly ConsumerSet _consumers;
-    private readonly TimeProvider _time;
     private readonly IDeadLetterSink _deadLetters;
     private readonly Action<Queue> _autoDelete;
     private readonly DurableEntries? _durable;
-    private readonly List<QueueEntry> _expiredScratch = [];
-    private readonly List<long> _unreadScratch = [];
+    private readonly QueueLengthLimit _lengthLimit;
+    private readonly MessageExpiry _expiry;
+    private readonly QueueUsage _usage;
+    private readonly QueueOwnership _ownership;
     private long _nextSequence;
     private int _unacked;
     private bool _hadConsumer;
-    private long _lastUsedMs;
     private volatile QueueArguments _arguments;
     private volatile Policy? _policy;
 
-    internal Queue(QueueDefinition definition, QueueArguments arguments, ClientConnection? exclusiveOwner, TimeProvider time, IDeadLetterSink deadLetters, Action<Queue> autoDelete, IQueueLog? log = null)
+    internal Queue(QueueDefinition definition, QueueArguments arguments, QueueContext context, IQueueLog? log = null)
     {
         _durable = log is null ? null : new DurableEntries(log);
         Definition = definition;
         DeclaredArguments = _arguments = arguments;
-        ExclusiveOwner = exclusiveOwner;
-        _time = time;
-        _deadLetters = deadLetters;
-        _autoDelete = autoDelete;
+        _deadLetters = context.DeadLetters;
+        _autoDelete = context.AutoDelete;
         _ready = new ReadyStore(arguments.MaxPriority, log);
         _nextSequence = log?.NextId ?? 0;
         _consumers = new ConsumerSet(arguments.SingleActiveConsumer);
-        _lastUsedMs = NowMs;
+        _lengthLimit = new QueueLengthLimit(_ready);
+        _expiry = new MessageExpiry(_ready, _durable, context.Time);
+        _usage = new QueueUsage(context.Time);
+        _ownership = new QueueOwnership(definition, context.ExclusiveOwner);
     }
 
     public QueueDefinition Definition { get; }
@@ -69,7 +71,7 @@ public sealed class Queue : IBindingDestination
 
     public string Name => Definition.Name;
 
-    public ClientConnection? ExclusiveOwner { get; }
+    public ClientConnection? ExclusiveOwner => _ownership.Owner;
 
     public bool IsDurable => Definition.Durable && !Definition.Exclusive;
 
@@ -102,36 +104,6 @@ public sealed class Queue : IBindingDestination
 
     public int UnackedCount => Volatile.Read(ref _unacked);
 
-    public int ConsumerCount
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _consumers.Count;
-            }
-        }
-    }
-
-    public bool IsUnused => ConsumerCount == 0;
-
-    /// <summary>With x-single-active-consumer, the consumer that receives the messages now; otherwise null.</summary>
-    public Consumer? ActiveConsumer
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return Arguments.SingleActiveConsumer ? _consumers.First : null;
-            }
-        }
-    }
-
-    /// <summary>Whether messages here can expire, so the broker's tick should sweep this queue.</summary>
-    internal bool HasExpiringMessages => Arguments.MessageTtl is not null || _ready.AnyWithOwnTtl;
-
-    private long NowMs => _time.GetUtcNow().ToUnixTimeMilliseconds();
-
     /// <summary>
     /// Puts <paramref name="effective"/> (declared arguments combined with <paramref name="policy"/>) in force.
     /// As in RabbitMQ, a lowered length limit drops heads at once and the x-expires countdown restarts.
@@ -145,7 +117,7 @@ public sealed class Queue : IBindingDestination
             _arguments = effective;
             if (effective.Overflow == OverflowBehaviour.DropHead)
             {
-                DropHeadOverLimit(ref dropped);
+                _lengthLimit.DropHeadsOverLimit(effective, ref dropped);
             }
         }
 
@@ -154,28 +126,13 @@ public sealed class Queue : IBindingDestination
     }
 
     /// <summary>Throws 405 RESOURCE_LOCKED when the queue is exclusive to another connection.</summary>
-    public void CheckAccess(ClientConnection connection)
-    {
-        if (ExclusiveOwner is not null && !ReferenceEquals(ExclusiveOwner, connection))
-        {
-            throw Locked();
-        }
-    }
+    public void CheckAccess(ClientConnection connection) => _ownership.CheckAccess(connection);
 
     /// <summary>A redeclare must ask for the exclusivity the queue was declared with; RabbitMQ answers 405 otherwise.</summary>
-    public void CheckExclusivity(bool exclusive)
-    {
-        if (exclusive != ExclusiveOwner is not null)
-        {
-            throw Locked();
-        }
-    }
-
-    private AmqpException Locked() => AmqpException.ResourceLocked(
-        $"cannot obtain exclusive access to locked queue '{Name}' in vhost '{Definition.VirtualHost}'. It could be originally declared on another connection or the exclusive property value does not match that of the original declaration.");
+    public void CheckExclusivity(bool exclusive) => _ownership.CheckExclusivity(exclusive);
 
     /// <summary>basic.get, basic.consume and redeclare count as use for x-expires.</summary>
-    public void MarkUsed() => Volatile.Write(ref _lastUsedMs, NowMs);
+    public void MarkUsed() => _usage.MarkUsed();
 
     /// <summary>
     /// Takes a reference on <paramref name="message"/> and delivers it at once if a consumer has credit.
@@ -194,8 +151,9 @@ public sealed class Queue : IBindingDestination
         var accepted = true;
         lock (_lock)
         {
-            var now = NowMs;
-            var entry = new QueueEntry(message, _nextSequence++, Redelivered: false, ExpiresAt(message, now));
+            var now = _expiry.NowMs;
+            var arguments = Arguments;
+            var entry = new QueueEntry(message, _nextSequence++, Redelivered: false, MessageExpiry.ExpiresAt(arguments, message, now));
             if (IsDeleted)
             {
                 message.Release();
@@ -213,31 +171,33 @@ public sealed class Queue : IBindingDestination
                 (dropped = []).Add(entry);
                 reason = DeadLetterReason.Expired;
             }
-            else if (Arguments.Overflow != OverflowBehaviour.DropHead && IsFullFor(message))
-            {
-                accepted = false;
-                if (Arguments.Overflow == OverflowBehaviour.RejectPublishDeadLetter)
-                {
-                    (dropped = []).Add(entry);
-                }
-                else
-                {
-                    message.Release();
-                }
-            }
             else
             {
-                _ready.Enqueue(entry, _durable?.Append(entry) ?? DurableEntries.NotLogged, Arguments.Lazy);
-                if (Arguments.HasLengthLimit)
-                {
-                    DropHeadOverLimit(ref dropped);
-                }
+                accepted = AdmitLocked(arguments, entry, ref dropped);
             }
         }
 
         // Only the head dropped for the length limit was ever stored; a message refused or expired on arrival was not.
         DeadLetter(dropped, reason, stored: reason == DeadLetterReason.MaxLength && accepted);
         return accepted;
+    }
+
+    /// <summary>The length limit's say on an arriving entry: stored (heads may make room), refused, or refused and dead-lettered.</summary>
+    private bool AdmitLocked(QueueArguments arguments, QueueEntry entry, ref List<QueueEntry>? dropped)
+    {
+        switch (_lengthLimit.Admit(arguments, entry.Message))
+        {
+            case Admission.Accept:
+                _ready.Enqueue(entry, _durable?.Append(entry) ?? DurableEntries.NotLogged, arguments.Lazy);
+                _lengthLimit.DropHeadsOverLimit(arguments, ref dropped);
+                return true;
+            case Admission.RefuseAndDeadLetter:
+                (dropped = []).Add(entry);
+                return false;
+            default:
+                entry.Message.Release();
+                return false;
+        }
     }
 
     /// <summary>
@@ -329,29 +289,10 @@ public sealed class Queue : IBindingDestination
         DeadLetter([entry], DeadLetterReason.Rejected);
     }
 
-    /// <summary>Delivers ready messages for as long as some consumer has credit.</summary>
-    public void Drain()
-    {
-        List<QueueEntry>? expired = null;
-        lock (_lock)
-        {
-            while (_consumers.Count > 0 && TryDequeueLive(ref expired, out var entry))
-            {
-                if (!TryDeliverLocked(entry, isNew: false))
-                {
-                    _ready.Requeue(entry);
-                    break;
-                }
-            }
-        }
-
-        DeadLetter(expired, DeadLetterReason.Expired);
-    }
-
     /// <summary>Removes expired messages without waiting for a consumer (the broker's tick calls this).</summary>
     internal void ExpireMessages()
     {
-        if (!HasExpiringMessages)
+        if (!_expiry.CanExpire(Arguments))
         {
             return;
         }
@@ -359,8 +300,7 @@ public sealed class Queue : IBindingDestination
         List<QueueEntry>? expired = null;
         lock (_lock)
         {
-            // With only a queue-wide TTL, expiry follows arrival order and the head is enough.
-            RemoveExpiredLocked(headOnly: !_ready.AnyWithOwnTtl, ref expired);
+            _expiry.Sweep(Arguments, ref expired);
         }
 
         DeadLetter(expired, DeadLetterReason.Expired);
@@ -368,54 +308,7 @@ public sealed class Queue : IBindingDestination
 
     /// <summary>x-expires: unused (no consumers, no get, no redeclare) for longer than the limit.</summary>
     internal bool HasExpiredUnused() =>
-        Arguments.Expires is { } expires && ConsumerCount == 0 && NowMs - Volatile.Read(ref _lastUsedMs) >= expires;
-
-    public void AddConsumer(Consumer consumer)
-    {
-        lock (_lock)
-        {
-            if (IsDeleted)
-            {
-                throw AmqpException.NotFound($"no queue '{Name}' in vhost '{Definition.VirtualHost}'");
-            }
-
-            if (consumer.Exclusive ? _consumers.Count > 0 : _consumers.HasExclusive)
-            {
-                throw AmqpException.AccessRefused($"queue '{Name}' in vhost '{Definition.VirtualHost}' in exclusive use");
-            }
-
-            _consumers.Add(consumer);
-            _hadConsumer = true;
-        }
-
-        MarkUsed();
-    }
-
-    /// <summary>Removes a consumer; an auto-delete queue that loses its last one deletes itself.</summary>
-    public void RemoveConsumer(Consumer consumer)
-    {
-        bool lastGone;
-        lock (_lock)
-        {
-            if (!_consumers.Remove(consumer))
-            {
-                return;
-            }
-
-            lastGone = _consumers.Count == 0 && _hadConsumer && Definition.AutoDelete && !IsDeleted;
-        }
-
-        MarkUsed();
-        if (lastGone)
-        {
-            _autoDelete(this);
-        }
-        else
-        {
-            // With a single active consumer, the next one may just have become active.
-            Drain();
-        }
-    }
+        Arguments.Expires is { } expires && ConsumerCount == 0 && _usage.IsUnusedFor(expires);
 
     public uint Purge()
     {
@@ -456,97 +349,11 @@ public sealed class Queue : IBindingDestination
         return count;
     }
 
-    private long ExpiresAt(Message message, long nowMs)
-    {
-        var ttl = Arguments.MessageTtl;
-        if (message.Summary.ExpirationMs != Protocol.Content.ContentSummary.NoExpiration)
-        {
-            // The lower of the queue's TTL and the message's own expiration wins.
-            ttl = ttl is null ? message.Summary.ExpirationMs : Math.Min(ttl.Value, message.Summary.ExpirationMs);
-        }
-
-        return ttl is null ? QueueEntry.Never : nowMs + ttl.Value;
-    }
-
-    private bool IsFullFor(Message message) =>
-        (Arguments.MaxLength is { } maxLength && _ready.Count >= maxLength)
-        || (Arguments.MaxLengthBytes is { } maxBytes && _ready.Bytes + message.BodySize > maxBytes);
-
-    private void DropHeadOverLimit(ref List<QueueEntry>? dropped)
-    {
-        while ((Arguments.MaxLength is { } maxLength && _ready.Count > maxLength)
-            || (Arguments.MaxLengthBytes is { } maxBytes && _ready.Bytes > maxBytes))
-        {
-            _ready.TryDequeue(out var head);
-            (dropped ??= []).Add(head);
-        }
-    }
-
     /// <summary>Dequeues the first entry that has not expired; expired heads are collected on the way.</summary>
     private bool TryDequeueLive(ref List<QueueEntry>? expired, out QueueEntry entry)
     {
-        if (HasExpiringMessages)
-        {
-            RemoveExpiredLocked(headOnly: true, ref expired);
-        }
-
+        _expiry.RemoveExpiredHeads(Arguments, ref expired);
         return _ready.TryDequeue(out entry);
-    }
-
-    /// <summary>
-    /// Removes expired entries into <paramref name="expired"/> for dead-lettering. Paged-out ones are read
-    /// back only if a dead-letter exchange will republish them; otherwise they are settled here, unread.
-    /// </summary>
-    private void RemoveExpiredLocked(bool headOnly, ref List<QueueEntry>? expired)
-    {
-        _ready.RemoveExpired(NowMs, headOnly, readBack: Arguments.DeadLetterExchange is not null, _expiredScratch, _unreadScratch);
-        foreach (var sequence in _unreadScratch)
-        {
-            _durable!.SettlePaged(sequence);
-        }
-
-        if (_expiredScratch.Count > 0)
-        {
-            (expired ??= []).AddRange(_expiredScratch);
-        }
-
-        _expiredScratch.Clear();
-        _unreadScratch.Clear();
-    }
-
-    /// <summary>
-    /// Hands <paramref name="entry"/> to a consumer with credit. A new entry delivered at once to a no-ack
-    /// consumer never touches the log; one that must be acked is logged as delivered.
-    /// </summary>
-    private bool TryDeliverLocked(QueueEntry entry, bool isNew)
-    {
-        var consumer = _consumers.Deliver(entry);
-        if (consumer is null)
-        {
-            return false;
-        }
-
-        if (consumer.NoAck)
-        {
-            if (!isNew)
-            {
-                _durable?.Settle(entry);
-            }
-
-            entry.Message.Release();
-        }
-        else
-        {
-            if (isNew)
-            {
-                _durable?.Append(entry);
-            }
-
-            _durable?.MarkDelivered(entry);
-            Interlocked.Increment(ref _unacked);
-        }
-
-        return true;
     }
 
     /// <summary>Hands what the queue gave up to the dead-letter sink, settling it in the log first when it was stored.</summary>

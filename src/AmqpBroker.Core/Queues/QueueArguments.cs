@@ -1,3 +1,4 @@
+using AmqpBroker.Core.Arguments;
 using AmqpBroker.Core.Errors;
 using AmqpBroker.Core.Policies;
 
@@ -61,7 +62,6 @@ public sealed record QueueArguments
         }
 
         var parser = new Parser(arguments, queueDescription);
-        CheckQueueType(parser);
         CheckQueueMode(parser);
         var parsed = new QueueArguments
         {
@@ -108,20 +108,12 @@ public sealed record QueueArguments
     private static long? Lower(long? argument, long? policy) =>
         argument is { } a && policy is { } p ? Math.Min(a, p) : argument ?? policy;
 
-    /// <summary>Only classic queues exist here; quorum and stream queues are refused with a reason a user can act on.</summary>
-    private static void CheckQueueType(Parser parser)
-    {
-        switch (parser.String("x-queue-type"))
-        {
-            case null or "classic":
-                return;
-            case ("quorum" or "stream") and var type:
-                throw AmqpException.PreconditionFailed(
-                    $"invalid arg 'x-queue-type' for {parser.QueueDescription}: queue type '{type}' is not supported by this broker; declare a classic queue (omit x-queue-type)");
-            case var type:
-                throw parser.Invalid("x-queue-type", $"\"unsupported queue type '{type}'\"");
-        }
-    }
+    /// <summary>How RabbitMQ names a queue in its messages: <c>queue 'q' in vhost '/'</c>.</summary>
+    internal static string Describe(QueueDefinition definition) => $"queue '{definition.Name}' in vhost '{definition.VirtualHost}'";
+
+    /// <summary>RabbitMQ's 406 for a bad argument: <c>invalid arg 'x-message-ttl' for queue 'q' in vhost '/': {value_negative,-1}</c>.</summary>
+    internal static AmqpException Invalid(string name, string queueDescription, string error) =>
+        AmqpException.PreconditionFailed($"invalid arg '{name}' for {queueDescription}: {error}");
 
     /// <summary>"lazy" and "default" are RabbitMQ's queue modes; anything else is refused.</summary>
     private static void CheckQueueMode(Parser parser)
@@ -134,8 +126,6 @@ public sealed record QueueArguments
 
     private readonly struct Parser(IReadOnlyDictionary<string, object?> arguments, string queueDescription)
     {
-        public string QueueDescription => queueDescription;
-
         public long? NonNegative(string name)
         {
             var value = Integer(name);
@@ -186,19 +176,12 @@ public sealed record QueueArguments
             _ => throw Invalid(name, "invalid_overflow"),
         };
 
-        public AmqpException Invalid(string name, string error) =>
-            AmqpException.PreconditionFailed($"invalid arg '{name}' for {queueDescription}: {error}");
+        public AmqpException Invalid(string name, string error) => QueueArguments.Invalid(name, queueDescription, error);
 
         private long? Integer(string name) => Lookup(name) switch
         {
             (false, _) => null,
-            (true, sbyte v) => v,
-            (true, byte v) => v,
-            (true, short v) => v,
-            (true, ushort v) => v,
-            (true, int v) => v,
-            (true, uint v) => v,
-            (true, long v) => v,
+            (true, var value) when IntegerValues.TryGet(value, out var integer) => integer,
             (true, var other) => throw Invalid(name, $"\"expected integer, got {ErlangTerms.TypeName(other)}\""),
         };
 

@@ -4,8 +4,8 @@ namespace AmqpBroker.Core.Scheduling;
 
 /// <summary>
 /// The broker's one clock-driven loop: a single timer that calls every registered task on each tick
-/// (heartbeats now; TTL and queue expiry later), instead of a timer per connection or message. Time is
-/// read through <see cref="TimeProvider"/> so tests can control it.
+/// (connection heartbeats and deadlines, message TTL expiry, x-expires queue deletion), instead of a timer
+/// per connection or message. The timer comes from the broker's <see cref="TimeProvider"/>, so tests move it.
 /// </summary>
 public sealed class BrokerScheduler : IDisposable
 {

@@ -1,3 +1,4 @@
+using AmqpBroker.Core.Arguments;
 using AmqpBroker.Core.Queues;
 
 namespace AmqpBroker.Core.Sessions;
@@ -62,7 +63,7 @@ public sealed class Consumer
     private static long ParsePriority(IReadOnlyDictionary<string, object?> arguments, Queue queue) => arguments.GetValueOrDefault("x-priority") switch
     {
         null => 0,
-        sbyte or byte or short or ushort or int or uint or long => Convert.ToInt64(arguments["x-priority"], System.Globalization.CultureInfo.InvariantCulture),
+        var value when IntegerValues.TryGet(value, out var priority) => priority,
         var other => throw Errors.AmqpException.PreconditionFailed(
             $"invalid arg 'x-priority' for queue '{queue.Name}' in vhost '{queue.Definition.VirtualHost}': \"expected integer, got {ErlangTerms.TypeName(other)}\""),
     };

@@ -9,7 +9,7 @@ namespace AmqpBroker.Core.Sessions;
 /// </summary>
 public interface IDeliveryTarget
 {
-    /// <summary>False while the connection's writer is backed up or the client paused the channel with channel.flow.</summary>
+    /// <summary>False while the connection's writer is backed up (the client cannot pause a channel: channel.flow active=false is refused).</summary>
     bool CanAcceptDeliveries { get; }
 
     void SendDeliver(string consumerTag, ulong deliveryTag, bool redelivered, Message message);

@@ -6,7 +6,7 @@ namespace AmqpBroker.Core.Sessions;
 
 /// <summary>
 /// The broker-side state of one AMQP channel: its consumers, its unacked deliveries with their delivery
-/// tags, and its prefetch limits. Queues call in (under their own lock) to deliver; the session never
+/// tags, and its prefetch limits (<see cref="Sessions.Prefetch"/>). Queues call in (under their own lock) to deliver; the session never
 /// calls a queue while holding its own lock, so the two locks cannot deadlock.
 /// </summary>
 public sealed class Session
@@ -16,12 +16,10 @@ public sealed class Session
     private readonly UnackedDeliveries _unacked = new();
     private readonly List<UnackedDelivery> _settling = [];
     private readonly IDeliveryTarget _target;
+    private readonly Prefetch _prefetch = new();
     private ulong _lastDeliveryTag;
     private int _consumerTagCounter;
     private bool _closed;
-
-    /// <summary>Unacked deliveries to consumers: what global prefetch limits (basic.get deliveries do not count, as in RabbitMQ).</summary>
-    private int _consumerUnacked;
 
     /// <param name="connection">The connection the channel belongs to.</param>
     /// <param name="channelNumber">The channel's number on that connection.</param>
@@ -43,10 +41,10 @@ public sealed class Session
     public ushort ChannelNumber { get; }
 
     /// <summary>Prefetch for consumers created from now on (basic.qos, global = false).</summary>
-    public ushort ConsumerPrefetch { get; private set; }
+    public ushort ConsumerPrefetch => _prefetch.ConsumerLimit;
 
     /// <summary>Prefetch shared by all consumers of the channel (basic.qos, global = true).</summary>
-    public ushort ChannelPrefetch { get; private set; }
+    public ushort ChannelPrefetch => _prefetch.ChannelLimit;
 
     public int UnackedCount
     {
@@ -84,15 +82,7 @@ public sealed class Session
 
     public void SetPrefetch(ushort count, bool global)
     {
-        if (global)
-        {
-            ChannelPrefetch = count;
-        }
-        else
-        {
-            ConsumerPrefetch = count;
-        }
-
+        _prefetch.Set(count, global);
         ResumeDeliveries();
     }
 
@@ -174,7 +164,7 @@ public sealed class Session
         lock (_lock)
         {
             if (_closed || !consumer.IsActive || !_target.CanAcceptDeliveries || !consumer.HasOwnCredit
-                || (!consumer.NoAck && ChannelPrefetch != 0 && _consumerUnacked >= ChannelPrefetch))
+                || (!consumer.NoAck && _prefetch.IsChannelFull))
             {
                 return false;
             }
@@ -282,9 +272,9 @@ public sealed class Session
         }
     }
 
-    internal void OnConsumerDelivery(int change) => Interlocked.Add(ref _consumerUnacked, change);
+    internal void OnConsumerDelivery(int change) => _prefetch.OnConsumerDelivery(change);
 
-    /// <summary>The connection's writer drained or channel.flow resumed: let the queues deliver again.</summary>
+    /// <summary>The connection's writer drained or prefetch was raised: let the queues deliver again.</summary>
     public void ResumeDeliveries()
     {
         Consumer[] consumers;
@@ -304,7 +294,7 @@ public sealed class Session
         // Acks arrive only on the channel's read loop, so one scratch list serves them all.
         var removed = _settling;
         removed.Clear();
-        var channelWasFull = ChannelPrefetch != 0 && Volatile.Read(ref _consumerUnacked) >= ChannelPrefetch;
+        var channelWasFull = _prefetch.IsChannelFull;
         Take(deliveryTag, multiple, removed);
         Complete(removed, settlement);
         if (channelWasFull)

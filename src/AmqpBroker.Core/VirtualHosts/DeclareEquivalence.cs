@@ -1,4 +1,5 @@
 using System.Globalization;
+using AmqpBroker.Core.Arguments;
 using AmqpBroker.Core.Errors;
 using AmqpBroker.Core.Exchanges;
 using AmqpBroker.Core.Queues;
@@ -28,18 +29,24 @@ internal static class DeclareEquivalence
         CheckArguments(CheckedExchangeArguments, current.Arguments, received.Arguments, what);
     }
 
-    public static void CheckQueue(QueueDefinition current, QueueDefinition received)
+    /// <param name="current">The queue's declaration.</param>
+    /// <param name="received">The redeclaration.</param>
+    /// <param name="defaultQueueType">The type a declaration without x-queue-type gets: naming it and leaving it out are the same queue.</param>
+    public static void CheckQueue(QueueDefinition current, QueueDefinition received, string defaultQueueType)
     {
         var what = $"queue '{current.Name}' in vhost '{current.VirtualHost}'";
         Check("durable", current.Durable, received.Durable, what);
         Check("auto_delete", current.AutoDelete, received.AutoDelete, what);
-        CheckArguments(CheckedQueueArguments, WithoutDefaultQueueType(current.Arguments), WithoutDefaultQueueType(received.Arguments), what);
+        CheckArguments(
+            CheckedQueueArguments,
+            WithoutQueueType(current.Arguments, defaultQueueType),
+            WithoutQueueType(received.Arguments, defaultQueueType),
+            what);
     }
 
-    /// <summary>x-queue-type "classic" is the default, so declaring it and leaving it out are the same queue.</summary>
-    private static IReadOnlyDictionary<string, object?> WithoutDefaultQueueType(IReadOnlyDictionary<string, object?> arguments) =>
-        arguments.GetValueOrDefault("x-queue-type") is "classic"
-            ? arguments.Where(pair => pair.Key != "x-queue-type").ToDictionary()
+    private static IReadOnlyDictionary<string, object?> WithoutQueueType(IReadOnlyDictionary<string, object?> arguments, string queueType) =>
+        Equals(arguments.GetValueOrDefault(QueueTypeRegistry.QueueTypeArgument), queueType)
+            ? arguments.Where(pair => pair.Key != QueueTypeRegistry.QueueTypeArgument).ToDictionary()
             : arguments;
 
     private static void Check<T>(string field, T current, T received, string what)
@@ -82,7 +89,7 @@ internal static class DeclareEquivalence
 
     private static Int128? AsInteger(object? value) => value switch
     {
-        sbyte or byte or short or ushort or int or uint or long => Convert.ToInt64(value, CultureInfo.InvariantCulture),
+        _ when IntegerValues.TryGet(value, out var integer) => integer,
         decimal d when d == decimal.Truncate(d) => (Int128)d,
         _ => null,
     };

@@ -7,6 +7,7 @@ using AmqpBroker.Core.Policies;
 using AmqpBroker.Core.Queues;
 using AmqpBroker.Core.Security;
 using AmqpBroker.Core.Storage;
+using Microsoft.Extensions.Logging;
 
 namespace AmqpBroker.Core.VirtualHosts;
 
@@ -14,33 +15,37 @@ namespace AmqpBroker.Core.VirtualHosts;
 /// A virtual host: its exchanges, queues, bindings and policies. Topology changes (declare, delete, bind,
 /// policy changes) are serialised by one topology lock; publishing reads the concurrent maps and exchange
 /// snapshots only. Topology methods take the caller's <see cref="ResourceAccess"/> and check it in
-/// RabbitMQ's order; a null access is a trusted caller (the broker itself, tests).
+/// RabbitMQ's order; a null access is a trusted caller (the broker itself, tests). What survives a restart
+/// is <see cref="DurableTopology"/>'s, policies are <see cref="PolicyApplier"/>'s, start-up recovery is
+/// <see cref="TopologyRecovery"/>'s and the binding checks are <see cref="BindingRules"/>'; exchanges and
+/// queues come from the broker's type registries.
 /// </summary>
-public sealed class VirtualHost
+public sealed partial class VirtualHost
 {
     private readonly ConcurrentDictionary<string, Exchange> _exchanges = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Queue> _queues = new(StringComparer.Ordinal);
     private readonly Lock _topology = new();
     private readonly Func<string, Exchange?> _findExchange;
-    private readonly TimeProvider _time;
+    private readonly BrokerServices _services;
     private readonly DeadLetterPublisher _deadLetters;
-    private readonly IDefinitionStore _store;
-    private readonly IMessageStore _messages;
-    private volatile PolicySet _policies = PolicySet.Empty;
+    private readonly DurableTopology _durable;
+    private readonly PolicyApplier _policies;
+    private readonly ILogger _log;
 
-    public VirtualHost(string name, TimeProvider? time = null, IDefinitionStore? store = null, IMessageStore? messages = null)
+    internal VirtualHost(string name, BrokerServices? services = null)
     {
         Name = name;
-        _time = time ?? TimeProvider.System;
-        _store = store ?? NoDefinitionStore.Instance;
-        _messages = messages ?? NoMessageStore.Instance;
-        _findExchange = n => _exchanges.GetValueOrDefault(n);
-        _deadLetters = new DeadLetterPublisher(_findExchange, _time);
+        _services = services ?? new BrokerServices();
+        _durable = new DurableTopology(name, _services.Definitions, _services.Messages);
+        _policies = new PolicyApplier(name, _services.Loggers.CreateLogger(PolicyLog.Category));
+        _log = _services.Loggers.CreateLogger(VirtualHostLog.Category);
+        _findExchange = FindExchange;
+        _deadLetters = new DeadLetterPublisher(_findExchange, _services.Time);
         DefaultExchange = new DefaultExchange(new ExchangeDefinition("", name, ExchangeTypes.Direct, true, false, false, Protocol.Encoding.FieldTable.Empty), FindQueue);
         _exchanges[""] = DefaultExchange;
         foreach (var (exchangeName, type) in PredeclaredExchanges)
         {
-            _exchanges[exchangeName] = ExchangeFactory.Create(new ExchangeDefinition(exchangeName, name, type, true, false, false, Protocol.Encoding.FieldTable.Empty));
+            _exchanges[exchangeName] = _services.ExchangeTypes.Create(new ExchangeDefinition(exchangeName, name, type, true, false, false, Protocol.Encoding.FieldTable.Empty));
         }
     }
 
@@ -65,6 +70,8 @@ public sealed class VirtualHost
 
     public Queue? FindQueue(string name) => _queues.GetValueOrDefault(name);
 
+    internal Exchange? FindExchange(string name) => _exchanges.GetValueOrDefault(name);
+
     public Exchange GetExchange(string name) =>
         _exchanges.GetValueOrDefault(name) ?? throw AmqpException.NotFound($"no exchange '{name}' in vhost '{Name}'");
 
@@ -84,10 +91,10 @@ public sealed class VirtualHost
     {
         if (passive)
         {
-            return GetBindableExchange(definition.Name);
+            return BindingRules.GetBindableExchange(this, definition.Name);
         }
 
-        ExchangeFactory.CheckType(definition.Type);
+        var type = _services.ExchangeTypes.Get(definition.Type);
         if (definition.Name.Length == 0)
         {
             throw AmqpException.AccessRefused("operation not permitted on the default exchange");
@@ -114,14 +121,10 @@ public sealed class VirtualHost
                 access.Check(AccessKind.Write, ResourceKind.Exchange, alternate);
             }
 
-            var exchange = ExchangeFactory.Create(definition);
-            exchange.ApplyPolicy(_policies.Match(exchange.Name, PolicyTarget.Exchange));
-            _exchanges[definition.Name] = exchange;
-            if (exchange.IsDurable)
-            {
-                _store.PutExchange(definition);
-            }
-
+            type.ValidateArguments(definition);
+            var exchange = CreateExchange(definition);
+            Adopt(exchange);
+            _durable.PutExchange(exchange);
             return exchange;
         }
     }
@@ -179,7 +182,7 @@ public sealed class VirtualHost
             {
                 existing.CheckAccess(owner);
                 existing.CheckExclusivity(definition.Exclusive);
-                DeclareEquivalence.CheckQueue(existing.Definition, definition);
+                DeclareEquivalence.CheckQueue(existing.Definition, definition, _services.QueueTypes.Default.Name);
                 existing.MarkUsed();
                 return existing;
             }
@@ -191,15 +194,9 @@ public sealed class VirtualHost
                 access.Check(AccessKind.Write, ResourceKind.Exchange, deadLetterExchange);
             }
 
-            var arguments = QueueArguments.Parse(definition.Arguments, $"queue '{definition.Name}' in vhost '{Name}'");
-            var queue = CreateQueue(definition, arguments, definition.Exclusive ? owner : null, out _);
-            ApplyPolicy(queue);
-            _queues[definition.Name] = queue;
-            if (queue.IsDurable)
-            {
-                _store.PutQueue(definition);
-            }
-
+            var queue = CreateQueue(definition, definition.Exclusive ? owner : null, out _);
+            Adopt(queue);
+            _durable.PutQueue(queue);
             return queue;
         }
     }
@@ -237,116 +234,29 @@ public sealed class VirtualHost
         }
     }
 
-    public void Bind(string queueName, string exchangeName, string routingKey, IReadOnlyDictionary<string, object?> arguments, ClientConnection connection, ResourceAccess? access = null)
-    {
-        CheckBindingAccess(access, ResourceKind.Queue, queueName, exchangeName);
-        lock (_topology)
-        {
-            // RabbitMQ names the exchange when both ends are missing.
-            var exchange = GetBindableExchange(exchangeName);
-            AddBindingLocked(exchange, GetQueue(queueName, connection), routingKey, arguments);
-        }
-    }
-
-    public void Unbind(string queueName, string exchangeName, string routingKey, IReadOnlyDictionary<string, object?> arguments, ClientConnection connection, ResourceAccess? access = null)
-    {
-        CheckBindingAccess(access, ResourceKind.Queue, queueName, exchangeName);
-        lock (_topology)
-        {
-            // Unbinding from or to something that does not exist succeeds, as in RabbitMQ.
-            CheckNotDefault(exchangeName);
-            if (_exchanges.TryGetValue(exchangeName, out var exchange) && FindQueue(queueName) is { } queue)
-            {
-                queue.CheckAccess(connection);
-                UnbindLocked(exchange, queue, routingKey, arguments);
-            }
-        }
-    }
-
-    /// <summary>exchange.bind: messages routed by <paramref name="sourceName"/> flow on into <paramref name="destinationName"/>.</summary>
-    public void BindExchange(string destinationName, string sourceName, string routingKey, IReadOnlyDictionary<string, object?> arguments, ResourceAccess? access = null)
-    {
-        CheckBindingAccess(access, ResourceKind.Exchange, destinationName, sourceName);
-        lock (_topology)
-        {
-            var destination = GetBindableExchange(destinationName);
-            AddBindingLocked(GetBindableExchange(sourceName), destination, routingKey, arguments);
-        }
-    }
-
-    public void UnbindExchange(string destinationName, string sourceName, string routingKey, IReadOnlyDictionary<string, object?> arguments, ResourceAccess? access = null)
-    {
-        CheckBindingAccess(access, ResourceKind.Exchange, destinationName, sourceName);
-        lock (_topology)
-        {
-            // Unbinding from or to an exchange that does not exist succeeds, as in RabbitMQ.
-            CheckNotDefault(destinationName);
-            CheckNotDefault(sourceName);
-            if (_exchanges.TryGetValue(destinationName, out var destination) && _exchanges.TryGetValue(sourceName, out var source))
-            {
-                UnbindLocked(source, destination, routingKey, arguments);
-            }
-        }
-    }
-
     /// <summary>
     /// Routes <paramref name="message"/> from <paramref name="exchange"/> and enqueues it once in every queue
     /// it reaches (those are left in <see cref="RoutingScratch.Queues"/>); returns how many that was.
     /// <paramref name="rejected"/> tells whether a full queue refused it (x-overflow reject-publish).
+    /// No publish rule is applied: clients publish through <see cref="Publishing.Publisher"/>.
     /// </summary>
     public int Publish(Exchange exchange, Message message, RoutingScratch scratch, out bool rejected)
     {
-        MessageRouter.Route(exchange, message, _findExchange, scratch);
-        rejected = false;
-        foreach (var queue in scratch.Queues)
-        {
-            if (queue.Enqueue(message))
-            {
-                queue.Counters.Increment(Statistics.MessageCounter.Publish);
-            }
-            else
-            {
-                rejected = true;
-            }
-        }
-
-        return scratch.Queues.Count;
+        var delivered = Deliver(exchange, message, scratch);
+        rejected = delivered.Rejected;
+        return delivered.Queues;
     }
 
-    /// <summary>
-    /// Recreates stored durable definitions at start, without writing them back. A binding whose ends are
-    /// missing is skipped (the store deletes bindings with their ends, so only a damaged file has one).
-    /// </summary>
+    /// <summary>The last step of a <see cref="Publishing.Publisher"/>'s publish: route and enqueue, see <see cref="Publishing.QueueDelivery"/>.</summary>
+    internal Publishing.DeliveryResult Deliver(Exchange exchange, Message message, RoutingScratch scratch) =>
+        Publishing.QueueDelivery.Deliver(exchange, message, _findExchange, scratch, countQueuePublish: true);
+
+    /// <summary>Recreates stored durable definitions at start (see <see cref="TopologyRecovery"/>).</summary>
     internal void Restore(StoredDefinitions stored)
     {
         lock (_topology)
         {
-            foreach (var definition in stored.Exchanges.Where(e => e.VirtualHost == Name && !_exchanges.ContainsKey(e.Name)))
-            {
-                var exchange = ExchangeFactory.Create(definition);
-                exchange.ApplyPolicy(_policies.Match(exchange.Name, PolicyTarget.Exchange));
-                _exchanges[definition.Name] = exchange;
-            }
-
-            foreach (var definition in stored.Queues.Where(q => q.VirtualHost == Name))
-            {
-                var arguments = QueueArguments.Parse(definition.Arguments, $"queue '{definition.Name}' in vhost '{Name}'");
-                var queue = CreateQueue(definition, arguments, null, out var recovered);
-                ApplyPolicy(queue);
-                queue.Recover(recovered);
-                _queues[definition.Name] = queue;
-            }
-
-            foreach (var binding in stored.Bindings.Where(b => b.VirtualHost == Name))
-            {
-                IBindingDestination? destination = binding.DestinationKind == BindingDestinationKind.Queue
-                    ? _queues.GetValueOrDefault(binding.Destination)
-                    : _exchanges.GetValueOrDefault(binding.Destination);
-                if (_exchanges.TryGetValue(binding.Source, out var source) && destination is not null)
-                {
-                    source.AddBinding(new Binding(source, destination, binding.RoutingKey, binding.Arguments));
-                }
-            }
+            TopologyRecovery.Restore(this, stored, _log);
         }
     }
 
@@ -355,8 +265,7 @@ public sealed class VirtualHost
     {
         lock (_topology)
         {
-            _policies = _policies.With(policy);
-            ApplyPoliciesLocked();
+            _policies.Put(policy, _queues.Values, _exchanges.Values);
         }
     }
 
@@ -365,15 +274,7 @@ public sealed class VirtualHost
     {
         lock (_topology)
         {
-            var remaining = _policies.Without(name);
-            if (ReferenceEquals(remaining, _policies))
-            {
-                return false;
-            }
-
-            _policies = remaining;
-            ApplyPoliciesLocked();
-            return true;
+            return _policies.Delete(name, _queues.Values, _exchanges.Values);
         }
     }
 
@@ -388,10 +289,7 @@ public sealed class VirtualHost
             foreach (var queue in _queues.Values)
             {
                 queue.Delete();
-                if (queue.IsDurable)
-                {
-                    _messages.DeleteQueue(Name, queue.Name);
-                }
+                _durable.DeleteMessages(queue);
             }
 
             foreach (var exchange in _exchanges.Values)
@@ -410,15 +308,9 @@ public sealed class VirtualHost
         foreach (var queue in _queues.Values)
         {
             queue.ExpireMessages();
-            if (queue.HasExpiredUnused())
+            if (queue.HasExpiredUnused() && TryRemoveQueue(queue))
             {
-                lock (_topology)
-                {
-                    if (_queues.TryGetValue(queue.Name, out var current) && ReferenceEquals(current, queue))
-                    {
-                        RemoveQueueLocked(queue);
-                    }
-                }
+                VirtualHostLog.QueueExpired(_log, Name, queue.Name, queue.Arguments.Expires ?? 0);
             }
         }
     }
@@ -433,177 +325,68 @@ public sealed class VirtualHost
                 if (ReferenceEquals(queue.ExclusiveOwner, connection))
                 {
                     RemoveQueueLocked(queue);
+                    VirtualHostLog.ExclusiveQueueDeleted(_log, Name, queue.Name, connection.Name);
                 }
             }
         }
     }
 
+    /// <summary>An exchange of its declared type, with the matching policy in force.</summary>
+    internal Exchange CreateExchange(ExchangeDefinition definition)
+    {
+        var exchange = _services.ExchangeTypes.Create(definition);
+        _policies.ApplyTo(exchange);
+        return exchange;
+    }
+
     /// <summary>
-    /// RabbitMQ's order for queue.bind/unbind and exchange.bind/unbind: write on the destination, then neither
-    /// end may be the default exchange, then read on the source — all before either end is looked up.
+    /// A queue of the type its x-queue-type names, its declaration checked by that type's rules, with the
+    /// matching policy in force; <paramref name="recovered"/> is what its message log still held.
     /// </summary>
-    private static void CheckBindingAccess(ResourceAccess? access, ResourceKind destinationKind, string destination, string source)
+    internal Queue CreateQueue(QueueDefinition definition, ClientConnection? exclusiveOwner, out IReadOnlyList<RecoveredEntry> recovered)
     {
-        access?.Check(AccessKind.Write, destinationKind, destination);
-        if (destinationKind == ResourceKind.Exchange)
-        {
-            CheckNotDefault(destination);
-        }
-
-        CheckNotDefault(source);
-        access?.Check(AccessKind.Read, ResourceKind.Exchange, source);
+        var type = _services.QueueTypes.Resolve(definition);
+        var arguments = type.Validate(definition);
+        var context = new QueueContext(exclusiveOwner, _services.Time, _deadLetters, AutoDeleteQueue, _services.Messages);
+        var queue = type.Create(definition, arguments, context, out recovered);
+        _policies.ApplyTo(queue);
+        return queue;
     }
 
-    private void ApplyPoliciesLocked()
-    {
-        foreach (var queue in _queues.Values)
-        {
-            ApplyPolicy(queue);
-        }
+    internal void Adopt(Exchange exchange) => _exchanges[exchange.Name] = exchange;
 
-        foreach (var exchange in _exchanges.Values)
-        {
-            if (!ReferenceEquals(exchange, DefaultExchange))
-            {
-                exchange.ApplyPolicy(_policies.Match(exchange.Name, PolicyTarget.Exchange));
-            }
-        }
-    }
-
-    /// <summary>Puts the matching policy in force on <paramref name="queue"/> when it differs from the one there.</summary>
-    private void ApplyPolicy(Queue queue)
-    {
-        var policy = _policies.Match(queue.Name, PolicyTarget.Queue);
-        if (!ReferenceEquals(policy?.Policy, queue.Policy))
-        {
-            queue.ApplyPolicy(policy?.Policy, queue.DeclaredArguments.WithPolicy(policy?.Settings));
-        }
-    }
-
-    private Exchange GetBindableExchange(string name)
-    {
-        CheckNotDefault(name);
-        return GetExchange(name);
-    }
-
-    private static void CheckNotDefault(string exchangeName)
-    {
-        if (exchangeName.Length == 0)
-        {
-            throw AmqpException.AccessRefused("operation not permitted on the default exchange");
-        }
-    }
+    internal void Adopt(Queue queue) => _queues[queue.Name] = queue;
 
     private void AutoDeleteQueue(Queue queue)
     {
-        lock (_topology)
+        if (TryRemoveQueue(queue))
         {
-            if (_queues.TryGetValue(queue.Name, out var current) && ReferenceEquals(current, queue))
-            {
-                RemoveQueueLocked(queue);
-            }
+            VirtualHostLog.QueueAutoDeleted(_log, Name, queue.Name);
         }
     }
 
-    /// <summary>A durable queue gets its message log, with whatever the log still held.</summary>
-    private Queue CreateQueue(QueueDefinition definition, QueueArguments arguments, ClientConnection? exclusiveOwner, out IReadOnlyList<RecoveredEntry> recovered)
+    /// <summary>Removes <paramref name="queue"/> unless it is already gone (or replaced by a new one of its name).</summary>
+    private bool TryRemoveQueue(Queue queue)
     {
-        recovered = [];
-        var log = definition.Durable && exclusiveOwner is null ? _messages.OpenQueue(Name, definition.Name, out recovered) : null;
-        return new Queue(definition, arguments, exclusiveOwner, _time, _deadLetters, AutoDeleteQueue, log);
+        lock (_topology)
+        {
+            if (!_queues.TryGetValue(queue.Name, out var current) || !ReferenceEquals(current, queue))
+            {
+                return false;
+            }
+
+            RemoveQueueLocked(queue);
+            return true;
+        }
     }
 
     private uint RemoveQueueLocked(Queue queue)
     {
         _queues.TryRemove(new KeyValuePair<string, Queue>(queue.Name, queue));
-        if (queue.IsDurable)
-        {
-            _store.DeleteQueue(Name, queue.Name);
-        }
-
+        _durable.DeleteQueue(queue);
         RemoveBindingsToLocked(queue);
         var ready = queue.Delete();
-        if (queue.IsDurable)
-        {
-            _messages.DeleteQueue(Name, queue.Name);
-        }
-
+        _durable.DeleteMessages(queue);
         return ready;
-    }
-
-    private void RemoveExchangeLocked(Exchange exchange)
-    {
-        if (!_exchanges.TryRemove(new KeyValuePair<string, Exchange>(exchange.Name, exchange)))
-        {
-            return;
-        }
-
-        exchange.IsDeleted = true;
-        if (exchange.IsDurable)
-        {
-            _store.DeleteExchange(Name, exchange.Name);
-        }
-
-        foreach (var binding in exchange.Bindings)
-        {
-            exchange.RemoveBinding(binding.Destination, binding.RoutingKey, binding.Arguments);
-        }
-
-        RemoveBindingsToLocked(exchange);
-    }
-
-    /// <summary>A queue or exchange went away: drop the bindings leading to it, then auto-delete emptied sources.</summary>
-    private void RemoveBindingsToLocked(IBindingDestination destination)
-    {
-        foreach (var source in _exchanges.Values)
-        {
-            if (source.RemoveBindingsTo(destination))
-            {
-                DeleteIfUnusedAutoDelete(source);
-            }
-        }
-    }
-
-    private void UnbindLocked(Exchange source, IBindingDestination destination, string routingKey, IReadOnlyDictionary<string, object?> arguments)
-    {
-        // RabbitMQ answers unbind-ok for a binding that does not exist.
-        if (source.RemoveBinding(destination, routingKey, arguments) is { } removed)
-        {
-            if (IsDurable(removed))
-            {
-                _store.DeleteBinding(ToDefinition(removed));
-            }
-
-            DeleteIfUnusedAutoDelete(source);
-        }
-    }
-
-    private void AddBindingLocked(Exchange source, IBindingDestination destination, string routingKey, IReadOnlyDictionary<string, object?> arguments)
-    {
-        var binding = new Binding(source, destination, routingKey, arguments);
-        if (source.AddBinding(binding) && IsDurable(binding))
-        {
-            _store.PutBinding(ToDefinition(binding));
-        }
-    }
-
-    /// <summary>As in RabbitMQ, a binding survives a restart when both of its ends do.</summary>
-    private static bool IsDurable(Binding binding) => binding.Source.IsDurable && binding.Destination.IsDurable;
-
-    private BindingDefinition ToDefinition(Binding binding) => new(
-        Name,
-        binding.Source.Name,
-        binding.Destination.Name,
-        binding.Destination is Queue ? BindingDestinationKind.Queue : BindingDestinationKind.Exchange,
-        binding.RoutingKey,
-        binding.Arguments);
-
-    /// <summary>An auto-delete exchange is deleted when its last binding (as a source) goes.</summary>
-    private void DeleteIfUnusedAutoDelete(Exchange exchange)
-    {
-        if (exchange.Definition.AutoDelete && !exchange.HasBindings)
-        {
-            RemoveExchangeLocked(exchange);
-        }
     }
 }

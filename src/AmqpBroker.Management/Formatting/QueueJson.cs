@@ -37,7 +37,7 @@ internal static class QueueJson
             ["consumers"] = queue.ConsumerCount,
             ["exclusive_consumer_tag"] = consumers.FirstOrDefault(c => c.Exclusive)?.Tag,
             ["single_active_consumer_tag"] = queue.ActiveConsumer?.Tag,
-            ["memory"] = readyBytes + ((long)(ready + unacked) * PerMessageOverhead),
+            ["memory"] = MemoryEstimate(queue),
             ["message_bytes_ready"] = readyBytes,
             ["message_stats"] = MessageStatsJson.ForQueue(queue.Counters, queue, rates),
         };
@@ -56,6 +56,9 @@ internal static class QueueJson
 
         return json;
     }
+
+    /// <summary>The "memory" figure: bytes of ready messages plus a rough per-message overhead for every message held.</summary>
+    public static long MemoryEstimate(Queue queue) => queue.ReadyBytes + ((long)(queue.ReadyCount + queue.UnackedCount) * PerMessageOverhead);
 
     /// <summary>A single queue (GET /api/queues/{vhost}/{name}) adds its consumers.</summary>
     public static JsonObject CreateDetailed(Queue queue, IReadOnlyList<Consumer> consumers, ManagementContext context)

@@ -62,6 +62,9 @@ internal sealed class ApiRequest(HttpContext http, ManagementContext context, Ap
     /// <summary>A list answer with RabbitMQ's sorting, column selection and pagination applied.</summary>
     public Task ListAsync(IEnumerable<JsonObject> items) => JsonAsync(ListQuery.Parse(http.Request.Query).Apply(items));
 
+    /// <summary>A list answer whose items are built as JSON only as far as sorting and the page need them.</summary>
+    public Task ListAsync<T>(ListSource<T> source) => JsonAsync(ListQuery.Parse(http.Request.Query).Apply(source));
+
     /// <summary>PUT answers 201 when it created the object, 204 when it already existed.</summary>
     public void Created(bool created) => http.Response.StatusCode = created ? StatusCodes.Status201Created : StatusCodes.Status204NoContent;
 

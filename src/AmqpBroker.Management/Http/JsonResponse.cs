@@ -1,6 +1,7 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using AmqpBroker.Management.Json;
 
 namespace AmqpBroker.Management.Http;
 
@@ -8,7 +9,11 @@ namespace AmqpBroker.Management.Http;
 internal static class JsonResponse
 {
     // The content type is JSON, so HTML-sensitive characters need no escaping; names like "a -> b" stay readable.
-    private static readonly JsonSerializerOptions Options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    private static readonly JsonSerializerOptions Options = new()
+    {
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        MaxDepth = FieldTableJson.MaxJsonDepth,
+    };
 
     public static Task WriteAsync(HttpResponse response, JsonNode? body)
     {

@@ -42,33 +42,40 @@ internal sealed class ListQuery
     }
 
     /// <summary>Sorts, filters, pages and trims the items; they arrive in the endpoint's default order.</summary>
-    public JsonNode Apply(IEnumerable<JsonObject> items)
+    public JsonNode Apply(IEnumerable<JsonObject> items) => Apply(ListSource.Of(items));
+
+    /// <summary>
+    /// Sorts, filters, pages and trims the items, building the JSON of an item only when it is answered or
+    /// sorted by a field the source cannot read from the item itself.
+    /// </summary>
+    public JsonNode Apply<T>(ListSource<T> source)
     {
-        var list = items.ToList();
+        var rows = source.Items.Select(item => new Row<T>(item, source)).ToList();
         if (_sort is not null)
         {
             var path = _sort;
-            list = [.. list.OrderBy(item => JsonPath.Get(item, path), JsonValueOrder.Instance)];
+            var read = source.Fields.GetValueOrDefault(path);
+            rows = [.. rows.OrderBy(row => read is null ? JsonPath.Get(row.Json, path) : read(row.Item), JsonValueOrder.Instance)];
         }
 
         if (_reverse)
         {
-            list.Reverse();
+            rows.Reverse();
         }
 
         if (_page is not { } page)
         {
-            return new JsonArray([.. list.Select(Project)]);
+            return new JsonArray([.. rows.Select(row => Project(row.Json))]);
         }
 
-        var filtered = list.Where(MatchesName).ToList();
+        var filtered = rows.Where(row => MatchesName(source.Name(row.Item))).ToList();
         var pageCount = (filtered.Count + _pageSize - 1) / _pageSize;
         if (page > 1 && page > pageCount)
         {
             throw new ApiException(StatusCodes.Status400BadRequest, "page_out_of_range", $"Page out of range, page: {page} page size: {_pageSize}, len: {filtered.Count}");
         }
 
-        var pageItems = filtered.Skip((page - 1) * _pageSize).Take(_pageSize).Select(Project).ToList();
+        var pageItems = filtered.Skip((page - 1) * _pageSize).Take(_pageSize).Select(row => Project(row.Json)).ToList();
         return new JsonObject
         {
             ["filtered_count"] = filtered.Count,
@@ -77,7 +84,7 @@ internal sealed class ListQuery
             ["page"] = page,
             ["page_count"] = pageCount,
             ["page_size"] = _pageSize,
-            ["total_count"] = list.Count,
+            ["total_count"] = rows.Count,
         };
     }
 
@@ -117,14 +124,13 @@ internal sealed class ListQuery
         }
     }
 
-    private bool MatchesName(JsonObject item)
+    private bool MatchesName(string name)
     {
         if (_nameText is null && _nameRegex is null)
         {
             return true;
         }
 
-        var name = item["name"]?.GetValue<string>() ?? "";
         try
         {
             return _nameRegex?.IsMatch(name) ?? name.Contains(_nameText!, StringComparison.OrdinalIgnoreCase);
@@ -157,4 +163,14 @@ internal sealed class ListQuery
 
     private static string? Value(IQueryCollection query, string key) =>
         query.TryGetValue(key, out var values) && values.Count > 0 ? values[0] : null;
+
+    /// <summary>An item and its JSON, built at most once and only when needed.</summary>
+    private sealed class Row<T>(T item, ListSource<T> source)
+    {
+        private JsonObject? _json;
+
+        public T Item => item;
+
+        public JsonObject Json => _json ??= source.ToJson(item);
+    }
 }

@@ -21,7 +21,7 @@ internal static class BindingKey
             return key.Length == 0 ? "~" : key;
         }
 
-        var canonical = FieldTableJson.ToJson(arguments).ToJsonString();
+        var canonical = FieldTableJson.ToJson(arguments).ToJsonString(FieldTableJson.SerializerOptions);
         var hash = SHA256.HashData(Encoding.UTF8.GetBytes(canonical));
         return $"{key}~{Base64Url.EncodeToString(hash.AsSpan(0, 4))}";
     }

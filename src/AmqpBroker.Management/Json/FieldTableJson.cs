@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using AmqpBroker.Core.Arguments;
 using AmqpBroker.Protocol.Encoding;
 
 namespace AmqpBroker.Management.Json;
@@ -13,50 +14,90 @@ namespace AmqpBroker.Management.Json;
 /// </summary>
 internal static class FieldTableJson
 {
-    public static JsonObject ToJson(IReadOnlyDictionary<string, object?> table)
+    /// <summary>How deep JSON written by the API may nest: field tables as deep as the wire allows, inside a few levels of the answer's own.</summary>
+    public const int MaxJsonDepth = FieldTable.MaxDepth + 32;
+
+    /// <summary>Serializer options for JSON holding field tables (the default depth of 64 is less than a table may nest).</summary>
+    public static readonly JsonSerializerOptions SerializerOptions = new() { MaxDepth = MaxJsonDepth };
+
+    public static JsonObject ToJson(IReadOnlyDictionary<string, object?> table) => ToJson(table, 1);
+
+    public static JsonNode? ToJson(object? value) => ToJson(value, 0);
+
+    public static Dictionary<string, object?> FromJson(JsonObject json) => FromJson(json, 1);
+
+    public static object? FromJson(JsonNode? node) => FromJson(node, 0);
+
+    private static JsonObject ToJson(IReadOnlyDictionary<string, object?> table, int depth)
     {
+        FieldTable.CheckDepth(depth);
         var json = new JsonObject();
         foreach (var (key, value) in table.OrderBy(p => p.Key, StringComparer.Ordinal))
         {
-            json[key] = ToJson(value);
+            json[key] = ToJson(value, depth);
         }
 
         return json;
     }
 
-    public static JsonNode? ToJson(object? value) => value switch
+    private static JsonNode? ToJson(object? value, int depth) => value switch
     {
         null => null,
         string text => JsonValue.Create(text),
         bool flag => JsonValue.Create(flag),
-        sbyte or byte or short or ushort or int or uint or long => JsonValue.Create(Convert.ToInt64(value, CultureInfo.InvariantCulture)),
+        _ when IntegerValues.TryGet(value, out var integer) => JsonValue.Create(integer),
         float number => Finite(number),
         double number => Finite(number),
         decimal number => JsonValue.Create(number),
         byte[] bytes => JsonValue.Create(Encoding.UTF8.GetString(bytes)),
         ReadOnlyMemory<byte> bytes => JsonValue.Create(Convert.ToBase64String(bytes.Span)),
         AmqpTimestamp timestamp => JsonValue.Create(timestamp.UnixSeconds),
-        IReadOnlyDictionary<string, object?> table => ToJson(table),
-        IEnumerable<object?> items => new JsonArray([.. items.Select(ToJson)]),
+        IReadOnlyDictionary<string, object?> table => ToJson(table, depth + 1),
+        IEnumerable<object?> items => ToJson(items, depth + 1),
         _ => JsonValue.Create(value.ToString()),
     };
 
-    public static Dictionary<string, object?> FromJson(JsonObject json)
+    private static JsonArray ToJson(IEnumerable<object?> items, int depth)
     {
+        FieldTable.CheckDepth(depth);
+        var json = new JsonArray();
+        foreach (var item in items)
+        {
+            json.Add(ToJson(item, depth));
+        }
+
+        return json;
+    }
+
+    private static Dictionary<string, object?> FromJson(JsonObject json, int depth)
+    {
+        FieldTable.CheckDepth(depth);
         var table = new Dictionary<string, object?>(StringComparer.Ordinal);
         foreach (var (key, value) in json)
         {
-            table[key] = FromJson(value);
+            table[key] = FromJson(value, depth);
         }
 
         return table;
     }
 
-    public static object? FromJson(JsonNode? node) => node switch
+    private static List<object?> FromJson(JsonArray items, int depth)
+    {
+        FieldTable.CheckDepth(depth);
+        var list = new List<object?>(items.Count);
+        foreach (var item in items)
+        {
+            list.Add(FromJson(item, depth));
+        }
+
+        return list;
+    }
+
+    private static object? FromJson(JsonNode? node, int depth) => node switch
     {
         null => null,
-        JsonObject table => FromJson(table),
-        JsonArray items => items.Select(FromJson).ToList(),
+        JsonObject table => FromJson(table, depth + 1),
+        JsonArray items => FromJson(items, depth + 1),
         JsonValue value => value.GetValueKind() switch
         {
             JsonValueKind.String => value.GetValue<string>(),

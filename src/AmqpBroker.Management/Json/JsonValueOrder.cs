@@ -25,12 +25,15 @@ internal sealed class JsonValueOrder : IComparer<JsonNode?>
             (JsonValue a, JsonValue b) when rankX == 0 => Number(a).CompareTo(Number(b)),
             (JsonValue a, JsonValue b) when rankX == 4 => string.CompareOrdinal(a.GetValue<string>(), b.GetValue<string>()),
             (JsonValue a, JsonValue b) => string.CompareOrdinal(a.ToJsonString(), b.ToJsonString()),
-            _ => string.CompareOrdinal(x?.ToJsonString(), y?.ToJsonString()),
+            _ => string.CompareOrdinal(x?.ToJsonString(FieldTableJson.SerializerOptions), y?.ToJsonString(FieldTableJson.SerializerOptions)),
         };
     }
 
-    // A value built in code holds its CLR type (long, double, …); its JSON text is the common form.
-    private static double Number(JsonValue value) => double.Parse(value.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture);
+    // A value built in code holds its CLR type: read as long or double when it is one, else from its JSON text.
+    private static double Number(JsonValue value) =>
+        value.TryGetValue<long>(out var whole) ? whole
+        : value.TryGetValue<double>(out var real) ? real
+        : double.Parse(value.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture);
 
     private static int Rank(JsonNode? node) => node switch
     {

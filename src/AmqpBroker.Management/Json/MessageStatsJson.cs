@@ -10,7 +10,7 @@ namespace AmqpBroker.Management.Json;
 /// </summary>
 internal static class MessageStatsJson
 {
-    private static readonly (string Name, MessageCounter Counter)[] DeliveryFields =
+    internal static readonly (string Name, MessageCounter Counter)[] DeliveryFields =
     [
         ("deliver", MessageCounter.Deliver),
         ("deliver_no_ack", MessageCounter.DeliverNoAck),
@@ -21,14 +21,14 @@ internal static class MessageStatsJson
         ("ack", MessageCounter.Ack),
     ];
 
-    private static readonly (string Name, MessageCounter Counter)[] PublisherFields =
+    internal static readonly (string Name, MessageCounter Counter)[] PublisherFields =
     [
         ("confirm", MessageCounter.Confirm),
         ("return_unroutable", MessageCounter.ReturnUnroutable),
         ("drop_unroutable", MessageCounter.DropUnroutable),
     ];
 
-    private static readonly MessageCounter[] DeliverGet = [MessageCounter.Deliver, MessageCounter.DeliverNoAck, MessageCounter.Get, MessageCounter.GetNoAck];
+    internal static readonly MessageCounter[] DeliverGet = [MessageCounter.Deliver, MessageCounter.DeliverNoAck, MessageCounter.Get, MessageCounter.GetNoAck];
 
     /// <summary>Stats of a channel or of the whole broker.</summary>
     public static JsonObject ForPublisher(MessageCounters counters, object rateKey, RateSampler rates) =>

@@ -1,10 +1,8 @@
 using System.Text;
 using AmqpBroker.Core;
 using AmqpBroker.Core.Errors;
-using AmqpBroker.Core.Exchanges;
 using AmqpBroker.Core.Messages;
-using AmqpBroker.Core.Security;
-using AmqpBroker.Core.Statistics;
+using AmqpBroker.Core.Publishing;
 using AmqpBroker.Core.VirtualHosts;
 using AmqpBroker.Management.Http;
 using AmqpBroker.Management.Json;
@@ -13,8 +11,9 @@ using AmqpBroker.Management.Security;
 namespace AmqpBroker.Management.Messaging;
 
 /// <summary>
-/// POST /api/exchanges/{vhost}/{name}/publish: one message with the rules an AMQP publish has (internal
-/// exchanges, user_id, expiration, size). As in RabbitMQ, a broker refusal is a 400 carrying the AMQP code and text.
+/// POST /api/exchanges/{vhost}/{name}/publish: one message through Core's publish pipeline, so the rules of
+/// an AMQP publish apply (size, write permission, user_id, expiration, missing and internal exchanges). As in
+/// RabbitMQ, whose management plugin publishes through a channel, a refusal is a 400 carrying the AMQP code and text.
 /// </summary>
 internal static class HttpPublisher
 {
@@ -31,51 +30,14 @@ internal static class HttpPublisher
             "base64" => DecodeBase64(payload),
             _ => throw ApiException.BadRequest($"payload_encoding must be \"string\" or \"base64\", got \"{encoding}\""),
         };
-        if (bytes.Length > broker.Settings.MaxMessageSize)
-        {
-            throw ApiException.BadRequest($"message size {bytes.Length} is larger than the maximum allowed {broker.Settings.MaxMessageSize}");
-        }
-
-        if (properties.UserId is { } userId && userId != user.Name)
-        {
-            throw ApiException.BadRequest($"user_id property set to '{userId}' but authenticated user was '{user.Name}'");
-        }
-
+        var publisher = new Publisher(virtualHost, user.AccessIn(virtualHost.Name), broker.Settings.MaxMessageSize, broker.DirectReplies, broker.MessageTotals);
         try
         {
-            return Route(broker, virtualHost, user.AccessIn(virtualHost.Name), exchangeName, routingKey, properties.Encode(), bytes);
+            return publisher.Publish(new PublishRequest(Message.Create(exchangeName, routingKey, properties.Encode(), bytes))).Routed;
         }
         catch (AmqpException ex)
         {
             throw ApiException.BadRequest($"{(int)ex.Code} {ex.ReplyText}");
-        }
-    }
-
-    private static bool Route(Broker broker, VirtualHost virtualHost, ResourceAccess access, string exchangeName, string routingKey, byte[] properties, byte[] body)
-    {
-        access.Check(AccessKind.Write, ResourceKind.Exchange, exchangeName);
-        var exchange = virtualHost.GetExchange(exchangeName);
-        if (exchange.Definition.Internal)
-        {
-            throw AmqpException.AccessRefused($"cannot publish to internal exchange '{exchangeName}' in vhost '{virtualHost.Name}'");
-        }
-
-        var message = Message.Create(exchange.Name, routingKey, properties, body);
-        try
-        {
-            if (!message.Summary.ExpirationValid)
-            {
-                throw AmqpException.PreconditionFailed("invalid expiration: it must be a non-negative integer number of milliseconds");
-            }
-
-            var routed = virtualHost.Publish(exchange, message, new RoutingScratch(), out _) > 0;
-            broker.MessageTotals.Increment(MessageCounter.Publish);
-            broker.MessageTotals.Increment(routed ? MessageCounter.Routed : MessageCounter.DropUnroutable);
-            return routed;
-        }
-        finally
-        {
-            message.Release();
         }
     }
 

@@ -16,15 +16,18 @@ internal sealed class PrometheusText
 
     public PrometheusText Counter(string name, string help, long value) => Family(name, "counter", help).Sample(name, value);
 
-    /// <summary>Starts a metric family; its samples follow through <see cref="Sample"/>.</summary>
+    /// <summary>Starts a metric family; its samples follow through <see cref="Sample(string, double, ValueTuple{string, string}[])"/>.</summary>
     public PrometheusText Family(string name, string type, string help)
     {
-        _text.Append("# HELP ").Append(name).Append(' ').Append(help).Append('\n');
+        _text.Append("# HELP ").Append(name).Append(' ').Append(help.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal)).Append('\n');
         _text.Append("# TYPE ").Append(name).Append(' ').Append(type).Append('\n');
         return this;
     }
 
-    public PrometheusText Sample(string name, long value, params (string Name, string Value)[] labels)
+    public PrometheusText Sample(string name, long value, params (string Name, string Value)[] labels) =>
+        Sample(name, (double)value, labels);
+
+    public PrometheusText Sample(string name, double value, params (string Name, string Value)[] labels)
     {
         _text.Append(name);
         if (labels.Length > 0)
@@ -38,9 +41,19 @@ internal sealed class PrometheusText
             _text.Append('}');
         }
 
-        _text.Append(' ').Append(value.ToString(CultureInfo.InvariantCulture)).Append('\n');
+        _text.Append(' ').Append(Format(value)).Append('\n');
         return this;
     }
+
+    /// <summary>Whole numbers without a fraction (counters read as integers), others round-trippable.</summary>
+    private static string Format(double value) => value switch
+    {
+        double.NaN => "NaN",
+        double.PositiveInfinity => "+Inf",
+        double.NegativeInfinity => "-Inf",
+        _ when Math.Abs(value) < 1e15 && value == Math.Floor(value) => ((long)value).ToString(CultureInfo.InvariantCulture),
+        _ => value.ToString("R", CultureInfo.InvariantCulture),
+    };
 
     /// <summary>Label values escape backslash, double quote and newline.</summary>
     private static string Escape(string value) =>

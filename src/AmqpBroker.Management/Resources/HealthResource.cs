@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using AmqpBroker.Core.Alarms;
 using AmqpBroker.Core.Errors;
-using AmqpBroker.Core.Exchanges;
+using AmqpBroker.Core.Publishing;
 using AmqpBroker.Core.Queues;
 using AmqpBroker.Core.VirtualHosts;
 using AmqpBroker.Management.Http;
@@ -96,14 +96,7 @@ internal static class HealthResource
     private static bool RoundTrip(VirtualHost virtualHost, Queue queue)
     {
         var message = Core.Messages.Message.Create("", AlivenessQueue, new BasicProperties().Encode(), Encoding.UTF8.GetBytes("test_message"));
-        try
-        {
-            virtualHost.Publish(virtualHost.DefaultExchange, message, new RoutingScratch(), out _);
-        }
-        finally
-        {
-            message.Release();
-        }
+        Publisher.ForBroker(virtualHost).Publish(new PublishRequest(message));
 
         if (!queue.TryTake(out var entry, out _))
         {

@@ -1,10 +1,11 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
+using AmqpBroker.Core;
 using AmqpBroker.Core.Alarms;
-using AmqpBroker.Core.Statistics;
 using AmqpBroker.Management.Formatting;
 using AmqpBroker.Management.Http;
 using AmqpBroker.Management.Json;
+using AmqpBroker.Management.Metrics;
 using AmqpBroker.Management.Security;
 using AmqpBroker.Management.Statistics;
 using Microsoft.AspNetCore.Routing;
@@ -14,14 +15,6 @@ namespace AmqpBroker.Management.Resources;
 /// <summary>The node-level endpoints: /api/overview, /api/cluster-name, /api/whoami, /api/nodes, /api/extensions.</summary>
 internal static class OverviewResource
 {
-    private static readonly (string Name, string Description)[] ExchangeTypeDescriptions =
-    [
-        (Core.Exchanges.ExchangeTypes.Direct, "AMQP direct exchange, as per the AMQP specification"),
-        (Core.Exchanges.ExchangeTypes.Fanout, "AMQP fanout exchange, as per the AMQP specification"),
-        (Core.Exchanges.ExchangeTypes.Headers, "AMQP headers exchange, as per the AMQP specification"),
-        (Core.Exchanges.ExchangeTypes.Topic, "AMQP topic exchange, as per the AMQP specification"),
-    ];
-
     public static void Map(IEndpointRouteBuilder routes)
     {
         routes.Get("/api/overview", Access.Management, Overview);
@@ -52,11 +45,14 @@ internal static class OverviewResource
         MessageStatsJson.AddRated(queueTotals, "messages", ready + unacked, context.Rates.Rate(broker, SampledValue.Messages));
         MessageStatsJson.AddRated(queueTotals, "messages_ready", ready, context.Rates.Rate(broker, SampledValue.MessagesReady));
         MessageStatsJson.AddRated(queueTotals, "messages_unacknowledged", unacked, context.Rates.Rate(broker, SampledValue.MessagesUnacknowledged));
+        var messageStats = MessageStatsJson.ForPublisher(broker.MessageTotals, broker, context.Rates);
+        HistoryJson.AddLengthSamples(queueTotals, context.Rates.BrokerHistory, request.Http.Request.Query);
+        HistoryJson.AddRateSamples(messageStats, context.Rates.BrokerHistory, request.Http.Request.Query);
         return request.JsonAsync(new JsonObject
         {
             ["management_version"] = ManagementContext.RabbitMqVersion,
             ["rates_mode"] = "basic",
-            ["exchange_types"] = ExchangeTypeList(),
+            ["exchange_types"] = ExchangeTypeList(broker),
             ["product_version"] = ManagementContext.ProductVersion,
             ["product_name"] = "AmqpBroker",
             ["rabbitmq_version"] = ManagementContext.RabbitMqVersion,
@@ -64,7 +60,7 @@ internal static class OverviewResource
             ["node"] = context.NodeName,
             ["disable_stats"] = false,
             ["enable_queue_totals"] = false,
-            ["message_stats"] = MessageStatsJson.ForPublisher(broker.MessageTotals, broker, context.Rates),
+            ["message_stats"] = messageStats,
             ["queue_totals"] = queueTotals,
             ["object_totals"] = new JsonObject
             {
@@ -84,6 +80,7 @@ internal static class OverviewResource
     {
         var broker = context.Broker;
         using var process = Process.GetCurrentProcess();
+        var stats = ProcessStats.Read();
         return new JsonObject
         {
             ["name"] = context.NodeName,
@@ -93,15 +90,18 @@ internal static class OverviewResource
             ["processors"] = Environment.ProcessorCount,
             ["uptime"] = (long)(broker.Time.GetUtcNow() - broker.StartedAt).TotalMilliseconds,
             ["mem_used"] = process.WorkingSet64,
-            ["mem_alarm"] = broker.Alarm.IsRaised(AlarmResource.Memory),
-            ["disk_free_alarm"] = broker.Alarm.IsRaised(AlarmResource.Disk),
-            ["fd_used"] = FileDescriptors.CountOpen(),
-            ["fd_total"] = broker.Resources.Descriptors.Limit,
+            // What the OS reports for this process (null where it reports nothing); sockets are the AMQP
+            // connections counted against the descriptor budget, as RabbitMQ's file handle cache counts them.
+            ["fd_used"] = stats.OpenFileDescriptors,
+            ["fd_total"] = stats.MaxFileDescriptors,
             ["sockets_used"] = broker.Resources.Descriptors.SocketsUsed,
             ["sockets_total"] = broker.Resources.Descriptors.SocketLimit,
+            ["disk_free"] = ProcessStats.FreeDiskBytes(context.DataDirectory),
+            ["mem_alarm"] = broker.Alarm.IsRaised(AlarmResource.Memory),
+            ["disk_free_alarm"] = broker.Alarm.IsRaised(AlarmResource.Disk),
             ["rates_mode"] = "basic",
             ["partitions"] = new JsonArray(),
-            ["exchange_types"] = ExchangeTypeList(),
+            ["exchange_types"] = ExchangeTypeList(broker),
             ["auth_mechanisms"] = new JsonArray(
                 new JsonObject { ["name"] = "PLAIN", ["description"] = "SASL PLAIN authentication mechanism", ["enabled"] = true },
                 new JsonObject { ["name"] = "AMQPLAIN", ["description"] = "QPid AMQPLAIN mechanism", ["enabled"] = true }),
@@ -109,7 +109,8 @@ internal static class OverviewResource
         };
     }
 
-    private static JsonArray ExchangeTypeList() => new([.. ExchangeTypeDescriptions.Select(t => new JsonObject
+    /// <summary>The exchange types the broker's registry knows, by name.</summary>
+    private static JsonArray ExchangeTypeList(Broker broker) => new([.. broker.ExchangeTypes.Types.Select(t => new JsonObject
     {
         ["name"] = t.Name,
         ["description"] = t.Description,

@@ -17,12 +17,9 @@ internal static class QueueResource
     public static void Map(IEndpointRouteBuilder routes)
     {
         routes.Get("/api/queues", Access.Management, request =>
-        {
-            var consumers = ConsumersByQueue(request);
-            return request.ListAsync(request.VisibleVirtualHosts().SelectMany(v => List(v, consumers, request.Context)));
-        });
+            request.ListAsync(QueueList.Create(request.VisibleVirtualHosts().SelectMany(Sorted), ConsumersByQueue(request), request.Context)));
         routes.Get("/api/queues/{vhost}", Access.Management, request =>
-            request.ListAsync(List(request.VirtualHost(), ConsumersByQueue(request), request.Context)));
+            request.ListAsync(QueueList.Create(Sorted(request.VirtualHost()), ConsumersByQueue(request), request.Context)));
         routes.Get("/api/queues/{vhost}/{queue}", Access.Management, request =>
         {
             var queue = Find(request, request.VirtualHost());
@@ -39,8 +36,7 @@ internal static class QueueResource
         });
     }
 
-    private static IEnumerable<JsonObject> List(VirtualHost virtualHost, ILookup<Queue, Consumer> consumers, ManagementContext context) =>
-        virtualHost.Queues.OrderBy(q => q.Name, StringComparer.Ordinal).Select(q => QueueJson.Create(q, [.. consumers[q]], context));
+    private static IEnumerable<Queue> Sorted(VirtualHost virtualHost) => virtualHost.Queues.OrderBy(q => q.Name, StringComparer.Ordinal);
 
     private static Queue Find(ApiRequest request, VirtualHost virtualHost) =>
         virtualHost.FindQueue(request.Route("queue")) ?? throw ApiException.NotFound();

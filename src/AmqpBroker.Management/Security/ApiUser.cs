@@ -20,6 +20,9 @@ internal sealed class ApiUser(User user, Broker broker)
 
     public string Name => user.Name;
 
+    /// <summary>The broker's clock, for what the user's requests stamp.</summary>
+    public TimeProvider Time => broker.Time;
+
     public bool IsAdministrator => HasTag(AdministratorTag);
 
     public bool IsMonitoring => IsAdministrator || HasTag(MonitoringTag);

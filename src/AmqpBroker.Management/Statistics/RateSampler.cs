@@ -19,6 +19,9 @@ internal sealed class RateSampler : IDisposable
     private readonly IDisposable _tick;
     private DateTimeOffset _lastSample = DateTimeOffset.MinValue;
 
+    /// <summary>The broker's totals over the last minutes.</summary>
+    public SampleHistory BrokerHistory { get; } = new();
+
     public RateSampler(Broker broker)
     {
         _broker = broker;
@@ -52,7 +55,7 @@ internal sealed class RateSampler : IDisposable
             }
         }
 
-        Record(_broker, now, _broker.MessageTotals, ready, unacked);
+        BrokerHistory.Add(now, Record(_broker, now, _broker.MessageTotals, ready, unacked));
         foreach (var connection in _broker.Connections)
         {
             foreach (var channel in connection.Channels())
@@ -64,7 +67,7 @@ internal sealed class RateSampler : IDisposable
 
     public void Dispose() => _tick.Dispose();
 
-    private void Record(object key, DateTimeOffset now, MessageCounters counters, long ready, long unacked)
+    private long[] Record(object key, DateTimeOffset now, MessageCounters counters, long ready, long unacked)
     {
         var values = new long[SampledValues.Count];
         foreach (var counter in Enum.GetValues<MessageCounter>())
@@ -76,6 +79,7 @@ internal sealed class RateSampler : IDisposable
         values[(int)SampledValue.MessagesUnacknowledged] = unacked;
         values[(int)SampledValue.Messages] = ready + unacked;
         _windows.GetValue(key, static _ => new RateWindow()).Add(now, values);
+        return values;
     }
 
     /// <summary>The last two samples of one object.</summary>

@@ -15,12 +15,21 @@ public ref struct AmqpReader
 
     private readonly ReadOnlySpan<byte> _buffer;
     private readonly ShortStringCache? _cache;
+
+    /// <summary>How many tables or arrays enclose what this reader reads.</summary>
+    private readonly int _depth;
     private int _position;
 
     public AmqpReader(ReadOnlySpan<byte> buffer, ShortStringCache? cache = null)
+        : this(buffer, cache, 0)
+    {
+    }
+
+    private AmqpReader(ReadOnlySpan<byte> buffer, ShortStringCache? cache, int depth)
     {
         _buffer = buffer;
         _cache = cache;
+        _depth = depth;
         _position = 0;
     }
 
@@ -61,13 +70,12 @@ public ref struct AmqpReader
 
     public IReadOnlyDictionary<string, object?> ReadTable()
     {
-        var tableBytes = ReadLongStringBytes();
-        if (tableBytes.IsEmpty)
+        var inner = Nested(ReadLongStringBytes());
+        if (inner.Remaining == 0)
         {
             return FieldTable.Empty;
         }
 
-        var inner = new AmqpReader(tableBytes);
         var table = new Dictionary<string, object?>(StringComparer.Ordinal);
         while (inner.Remaining > 0)
         {
@@ -79,14 +87,13 @@ public ref struct AmqpReader
         return table;
     }
 
-    /// <summary>Checks a table's encoding without materialising it (message headers on the publish path).</summary>
     /// <summary>
     /// Steps over a table without building it, rejecting exactly what <see cref="ReadTable"/> rejects, so that
     /// a message accepted now cannot fail later where its headers are read (routing, dead-lettering).
     /// </summary>
     public void SkipTable()
     {
-        var inner = new AmqpReader(ReadLongStringBytes());
+        var inner = Nested(ReadLongStringBytes());
         while (inner.Remaining > 0)
         {
             if (!Utf8.IsValid(inner.ReadShortStringBytes()))
@@ -111,7 +118,7 @@ public ref struct AmqpReader
             case 'S' or 'x': ReadLongStringBytes(); break;
             case 'F': SkipTable(); break;
             case 'A':
-                var inner = new AmqpReader(ReadLongStringBytes());
+                var inner = Nested(ReadLongStringBytes());
                 while (inner.Remaining > 0)
                 {
                     inner.SkipFieldValue();
@@ -194,7 +201,7 @@ public ref struct AmqpReader
 
     private List<object?> ReadArray()
     {
-        var inner = new AmqpReader(ReadLongStringBytes());
+        var inner = Nested(ReadLongStringBytes());
         var items = new List<object?>();
         while (inner.Remaining > 0)
         {
@@ -202,6 +209,20 @@ public ref struct AmqpReader
         }
 
         return items;
+    }
+
+    /// <summary>
+    /// A reader for a table or array inside this one. Nesting is bounded (<see cref="FieldTable.MaxDepth"/>)
+    /// so that a small frame of deeply nested tables cannot exhaust the stack of whoever walks it.
+    /// </summary>
+    private readonly AmqpReader Nested(ReadOnlySpan<byte> bytes)
+    {
+        if (_depth >= FieldTable.MaxDepth)
+        {
+            throw new AmqpFormatException($"field tables and arrays nested deeper than {FieldTable.MaxDepth} levels");
+        }
+
+        return new AmqpReader(bytes, null, _depth + 1);
     }
 
     private ReadOnlySpan<byte> Take(int count)

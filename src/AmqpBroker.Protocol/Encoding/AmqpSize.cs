@@ -9,8 +9,14 @@ public static class AmqpSize
 
     public static int LongString(ReadOnlySpan<byte> value) => 4 + value.Length;
 
-    public static int Table(IReadOnlyDictionary<string, object?>? table)
+    public static int Table(IReadOnlyDictionary<string, object?>? table) => Table(table, 1);
+
+    /// <summary>The size of a field value including its one-byte type tag.</summary>
+    public static int FieldValue(object? value) => FieldValue(value, 0);
+
+    private static int Table(IReadOnlyDictionary<string, object?>? table, int depth)
     {
+        FieldTable.CheckDepth(depth);
         var size = 4;
         if (table is null)
         {
@@ -19,14 +25,13 @@ public static class AmqpSize
 
         foreach (var (name, value) in table)
         {
-            size += ShortString(name) + FieldValue(value);
+            size += ShortString(name) + FieldValue(value, depth);
         }
 
         return size;
     }
 
-    /// <summary>The size of a field value including its one-byte type tag.</summary>
-    public static int FieldValue(object? value) => 1 + value switch
+    private static int FieldValue(object? value, int depth) => 1 + value switch
     {
         null => 0,
         bool or sbyte or byte => 1,
@@ -37,17 +42,18 @@ public static class AmqpSize
         string s => LongString(s),
         byte[] bytes => LongString(bytes),
         ReadOnlyMemory<byte> binary => LongString(binary.Span),
-        IReadOnlyDictionary<string, object?> table => Table(table),
-        IReadOnlyList<object?> list => ArrayBody(list),
+        IReadOnlyDictionary<string, object?> table => Table(table, depth + 1),
+        IReadOnlyList<object?> list => ArrayBody(list, depth + 1),
         _ => throw new ArgumentException($"no AMQP field type for {value.GetType()}", nameof(value)),
     };
 
-    private static int ArrayBody(IReadOnlyList<object?> list)
+    private static int ArrayBody(IReadOnlyList<object?> list, int depth)
     {
+        FieldTable.CheckDepth(depth);
         var size = 4;
         foreach (var item in list)
         {
-            size += FieldValue(item);
+            size += FieldValue(item, depth);
         }
 
         return size;

@@ -61,8 +61,13 @@ public ref struct AmqpWriter
         System.Text.Encoding.UTF8.GetBytes(value, Take(length));
     }
 
-    public void WriteTable(IReadOnlyDictionary<string, object?>? table)
+    public void WriteTable(IReadOnlyDictionary<string, object?>? table) => WriteTable(table, 1);
+
+    public void WriteFieldValue(object? value) => WriteFieldValue(value, 0);
+
+    private void WriteTable(IReadOnlyDictionary<string, object?>? table, int depth)
     {
+        FieldTable.CheckDepth(depth);
         if (table is null || table.Count == 0)
         {
             WriteLong(0);
@@ -73,11 +78,11 @@ public ref struct AmqpWriter
         foreach (var (name, value) in table)
         {
             WriteShortString(name);
-            WriteFieldValue(value);
+            WriteFieldValue(value, depth);
         }
     }
 
-    public void WriteFieldValue(object? value)
+    private void WriteFieldValue(object? value, int depth)
     {
         switch (value)
         {
@@ -98,18 +103,19 @@ public ref struct AmqpWriter
             case byte[] bytes: WriteOctet((byte)'S'); WriteLongString(bytes); break;
             case ReadOnlyMemory<byte> binary: WriteOctet((byte)'x'); WriteLongString(binary.Span); break;
             case AmqpTimestamp ts: WriteOctet((byte)'T'); WriteTimestamp(ts); break;
-            case IReadOnlyDictionary<string, object?> table: WriteOctet((byte)'F'); WriteTable(table); break;
-            case IReadOnlyList<object?> list: WriteOctet((byte)'A'); WriteArray(list); break;
+            case IReadOnlyDictionary<string, object?> table: WriteOctet((byte)'F'); WriteTable(table, depth + 1); break;
+            case IReadOnlyList<object?> list: WriteOctet((byte)'A'); WriteArray(list, depth + 1); break;
             default: throw new ArgumentException($"no AMQP field type for {value.GetType()}", nameof(value));
         }
     }
 
-    private void WriteArray(IReadOnlyList<object?> list)
+    private void WriteArray(IReadOnlyList<object?> list, int depth)
     {
+        FieldTable.CheckDepth(depth);
         WriteLong((uint)(AmqpSize.FieldValue(list) - 5));
         foreach (var item in list)
         {
-            WriteFieldValue(item);
+            WriteFieldValue(item, depth);
         }
     }
 

@@ -42,7 +42,7 @@ public static class FrameReader
         // Like RabbitMQ, tolerate payloads up to frame_max itself: many clients forget the 8 bytes of overhead.
         if (frameMax != 0 && size > frameMax)
         {
-            throw new FrameFormatException($"frame of {size + FrameOverhead} bytes exceeds frame_max {frameMax}");
+            throw new FrameFormatException($"frame_too_large: a payload of {size} bytes, more than the {frameMax} frame_max allows");
         }
 
         if (buffer.Length < HeaderSize + size + 1)

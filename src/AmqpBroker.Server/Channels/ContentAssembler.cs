@@ -1,6 +1,7 @@
 using System.Buffers;
 using AmqpBroker.Core.Errors;
 using AmqpBroker.Core.Messages;
+using AmqpBroker.Core.Publishing;
 using AmqpBroker.Protocol.Content;
 using AmqpBroker.Protocol.Methods;
 
@@ -36,21 +37,41 @@ internal sealed class ContentAssembler(long maxMessageSize)
             throw AmqpException.UnexpectedFrame("expected method frame, got non method frame instead");
         }
 
-        var bytes = payload.IsSingleSegment ? payload.FirstSpan : payload.ToArray();
-        var header = ContentHeader.Parse(bytes);
+        if (payload.IsSingleSegment)
+        {
+            StartMessage(payload.FirstSpan);
+        }
+        else
+        {
+            // A header split across pipe segments is joined in a pooled buffer, not a new array.
+            var length = (int)payload.Length;
+            var rented = ArrayPool<byte>.Shared.Rent(length);
+            try
+            {
+                payload.CopyTo(rented);
+                StartMessage(rented.AsSpan(0, length));
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
+
+        return _message!.IsComplete ? Take() : null;
+    }
+
+    /// <summary>Parses the content header and creates the message, which copies the properties out of <paramref name="headerPayload"/>.</summary>
+    private void StartMessage(ReadOnlySpan<byte> headerPayload)
+    {
+        var header = ContentHeader.Parse(headerPayload);
         if (header.ClassId != BasicClassId)
         {
             throw AmqpException.UnexpectedFrame($"expected content header for class {BasicClassId}, got one for class {header.ClassId} instead");
         }
 
         _awaitingHeader = false;
-        if (header.BodySize > (ulong)maxMessageSize)
-        {
-            throw AmqpException.PreconditionFailed($"message size {header.BodySize} is larger than configured max size {maxMessageSize}");
-        }
-
+        PublishRules.CheckSize((long)Math.Min(header.BodySize, long.MaxValue), maxMessageSize);
         _message = new Message(_publish.Exchange, _publish.RoutingKey, header.Properties, header.Summary, (int)header.BodySize);
-        return _message.IsComplete ? Take() : null;
     }
 
     /// <summary>Takes a body frame; returns the message once its body is complete, otherwise null.</summary>

@@ -5,12 +5,9 @@ using Microsoft.Extensions.Logging;
 namespace AmqpBroker.Server.Connections;
 
 /// <summary>Kestrel's entry point for the AMQP listener: one <see cref="AmqpConnection"/> per accepted socket.</summary>
-public sealed class AmqpConnectionHandler(Broker broker, ILogger<AmqpConnectionHandler> logger) : ConnectionHandler
+public sealed class AmqpConnectionHandler(Broker broker, ILoggerFactory loggerFactory) : ConnectionHandler
 {
-    public override Task OnConnectedAsync(ConnectionContext connection)
-    {
-        var amqp = new AmqpConnection(connection, broker, logger);
-        ServerLog.ConnectionAccepted(logger, amqp.Name);
-        return amqp.RunAsync();
-    }
+    private readonly ServerLoggers _loggers = ServerLoggers.From(loggerFactory);
+
+    public override Task OnConnectedAsync(ConnectionContext connection) => new AmqpConnection(connection, broker, _loggers).RunAsync();
 }

@@ -4,6 +4,7 @@ using AmqpBroker.Core.Errors;
 using AmqpBroker.Core.Security;
 using AmqpBroker.Core.VirtualHosts;
 using AmqpBroker.Protocol.Encoding;
+using AmqpBroker.Protocol.Framing;
 using AmqpBroker.Protocol.Methods;
 using AmqpBroker.Server.Writing;
 
@@ -41,7 +42,19 @@ internal sealed class ConnectionHandshake(Broker broker, ConnectionWriter writer
 
     public ushort ChannelMax { get; private set; }
 
-    public uint FrameMax { get; private set; } = broker.Settings.FrameMax;
+    /// <summary>The negotiated frame_max; until tune-ok, the spec's frame-min-size.</summary>
+    public uint FrameMax { get; private set; } = AmqpConstants.FrameMinSize;
+
+    /// <summary>
+    /// The largest frame payload accepted now. Until tune-ok RabbitMQ accepts no frame over frame-min-size
+    /// (4096 bytes with its 8 bytes of overhead), so an unauthenticated peer cannot send large frames at all.
+    /// </summary>
+    public uint PayloadLimit => IsBeforeTuneOk
+        ? AmqpConstants.FrameMinSize - FrameReader.FrameOverhead
+        : FrameMax;
+
+    /// <summary>True until tune-ok: errors then close the socket without connection.close, as RabbitMQ does.</summary>
+    public bool IsBeforeTuneOk => Stage is HandshakeStage.AwaitingStartOk or HandshakeStage.AwaitingTuneOk;
 
     public ushort HeartbeatSeconds { get; private set; }
 
@@ -150,8 +163,8 @@ internal sealed class ConnectionHandshake(Broker broker, ConnectionWriter writer
             throw AmqpException.NotAllowed($"connection limit ({broker.Settings.MaxConnections}) is reached");
         }
 
+        // connection.open-ok is sent by the connection once it is registered with the broker.
         Stage = HandshakeStage.Complete;
-        writer.EnqueueMethod(0, new ConnectionOpenOk());
     }
 
     private static bool IsLoopback(EndPoint? endPoint) => endPoint is IPEndPoint ip && IPAddress.IsLoopback(ip.Address);

@@ -196,9 +196,9 @@ public sealed class HeadersMatchTests
     public void The_headers_exchange_routes_each_matching_destination_once()
     {
         var exchange = new HeadersExchange(TestData.ExchangeDefinition("h", ExchangeTypes.Headers));
-        var q1 = new Destination("q1");
-        var q2 = new Destination("q2");
-        var q3 = new Destination("q3");
+        var q1 = new FakeDestination("q1");
+        var q2 = new FakeDestination("q2");
+        var q3 = new FakeDestination("q3");
         Assert.That(exchange.AddBinding(new Binding(exchange, q1, string.Empty, T("x-match", "any", "a", "1"))), Is.True);
         Assert.That(exchange.AddBinding(new Binding(exchange, q1, "k", T("x-match", "any", "a", "1"))), Is.True);
         Assert.That(exchange.AddBinding(new Binding(exchange, q1, string.Empty, T("b", "2"))), Is.True);
@@ -223,7 +223,7 @@ public sealed class HeadersMatchTests
     {
         var exchange = new HeadersExchange(TestData.ExchangeDefinition("h", ExchangeTypes.Headers));
 
-        Assert.Throws<AmqpException>(() => exchange.AddBinding(new Binding(exchange, new Destination("q"), string.Empty, T("x-match", "some"))));
+        Assert.Throws<AmqpException>(() => exchange.AddBinding(new Binding(exchange, new FakeDestination("q"), string.Empty, T("x-match", "some"))));
 
         Assert.That(exchange.HasBindings, Is.False);
     }
@@ -231,23 +231,6 @@ public sealed class HeadersMatchTests
     private static List<IBindingDestination> Route(Exchange exchange, Dictionary<string, object?>? headers)
     {
         var properties = headers is null ? [0, 0] : new BasicProperties { Headers = headers }.Encode();
-        var message = new Message(exchange.Name, "rk", properties, ContentSummary.Read(properties), 0);
-        try
-        {
-            var destinations = new List<IBindingDestination>();
-            exchange.Route(message, destinations);
-            return destinations;
-        }
-        finally
-        {
-            message.Release();
-        }
-    }
-
-    private sealed class Destination(string name) : IBindingDestination
-    {
-        public string Name { get; } = name;
-
-        public bool IsDurable => false;
+        return ExchangeRouting.Route(exchange, new Message(exchange.Name, "rk", properties, ContentSummary.Read(properties), 0));
     }
 }

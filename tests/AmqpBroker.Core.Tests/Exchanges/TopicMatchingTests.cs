@@ -61,7 +61,7 @@ public sealed class TopicMatchingTests
     [TestCase("a*", "ab", false)]
     public void Known_cases_agree_with_RabbitMQ(string pattern, string routingKey, bool matches)
     {
-        var destination = new Destination("q");
+        var destination = new FakeDestination("q");
         var trie = TopicTrie.Empty.Add(pattern, destination);
 
         using (Assert.EnterMultipleScope())
@@ -75,7 +75,7 @@ public sealed class TopicMatchingTests
     public void Random_single_bindings_match_like_the_reference()
     {
         var random = new Random(20240601);
-        var destination = new Destination("q");
+        var destination = new FakeDestination("q");
         var mismatches = new List<string>();
 
         for (var i = 0; i < 5000; i++)
@@ -97,8 +97,8 @@ public sealed class TopicMatchingTests
     public void Random_binding_sets_route_to_the_same_destinations_as_the_reference()
     {
         var random = new Random(7);
-        var destinations = Enumerable.Range(0, 40).Select(i => new Destination($"q{i}")).ToArray();
-        var bindings = new List<(string Pattern, Destination Destination)>();
+        var destinations = Enumerable.Range(0, 40).Select(i => new FakeDestination($"q{i}")).ToArray();
+        var bindings = new List<(string Pattern, FakeDestination Destination)>();
         var trie = TopicTrie.Empty;
         for (var i = 0; i < 300; i++)
         {
@@ -120,8 +120,8 @@ public sealed class TopicMatchingTests
     {
         var random = new Random(11);
         var exchange = new TopicExchange(TestData.ExchangeDefinition("t", ExchangeTypes.Topic));
-        var destinations = Enumerable.Range(0, 20).Select(i => new Destination($"q{i}")).ToArray();
-        var bindings = new List<(string Pattern, Destination Destination)>();
+        var destinations = Enumerable.Range(0, 20).Select(i => new FakeDestination($"q{i}")).ToArray();
+        var bindings = new List<(string Pattern, FakeDestination Destination)>();
         for (var i = 0; i < 200; i++)
         {
             var pattern = RandomKey(random, PatternWords, 5);
@@ -146,9 +146,9 @@ public sealed class TopicMatchingTests
     {
         var random = new Random(99);
         var exchange = new TopicExchange(TestData.ExchangeDefinition("t", ExchangeTypes.Topic));
-        var destinations = Enumerable.Range(0, 8).Select(i => new Destination($"q{i}")).ToArray();
+        var destinations = Enumerable.Range(0, 8).Select(i => new FakeDestination($"q{i}")).ToArray();
         var patterns = Enumerable.Range(0, 60).Select(_ => RandomKey(random, PatternWords, 4)).Distinct().ToArray();
-        var bound = new HashSet<(string Pattern, Destination Destination)>();
+        var bound = new HashSet<(string Pattern, FakeDestination Destination)>();
 
         for (var step = 0; step < 4000; step++)
         {
@@ -187,7 +187,7 @@ public sealed class TopicMatchingTests
     public void Removing_every_binding_leaves_the_empty_trie()
     {
         var random = new Random(3);
-        var destinations = Enumerable.Range(0, 5).Select(i => new Destination($"q{i}")).ToArray();
+        var destinations = Enumerable.Range(0, 5).Select(i => new FakeDestination($"q{i}")).ToArray();
         var bindings = Enumerable.Range(0, 200)
             .Select(_ => (Pattern: RandomKey(random, PatternWords, 5), Destination: destinations[random.Next(destinations.Length)]))
             .ToList();
@@ -208,7 +208,7 @@ public sealed class TopicMatchingTests
     [Test]
     public void Two_equal_trie_entries_are_removed_one_at_a_time()
     {
-        var destination = new Destination("q");
+        var destination = new FakeDestination("q");
         var trie = TopicTrie.Empty.Add("a.#", destination).Add("a.#", destination);
 
         trie = trie.Remove("a.#", destination);
@@ -221,8 +221,8 @@ public sealed class TopicMatchingTests
     [Test]
     public void Removing_a_pattern_that_was_never_added_changes_nothing()
     {
-        var destination = new Destination("q");
-        var other = new Destination("other");
+        var destination = new FakeDestination("q");
+        var other = new FakeDestination("other");
         var trie = TopicTrie.Empty.Add("a.*", destination);
 
         trie = trie.Remove("a.b", destination).Remove("a.*", other).Remove("#", destination);
@@ -233,7 +233,7 @@ public sealed class TopicMatchingTests
     [Test]
     public void An_older_trie_snapshot_is_not_changed_by_later_bindings()
     {
-        var destination = new Destination("q");
+        var destination = new FakeDestination("q");
         var before = TopicTrie.Empty.Add("a.*", destination);
 
         var after = before.Add("#", destination).Remove("a.*", destination);
@@ -268,7 +268,7 @@ public sealed class TopicMatchingTests
         return k < key.Length && (pattern[p] == "*" || pattern[p] == key[k]) && MatchWords(pattern, p + 1, key, k + 1);
     }
 
-    private static HashSet<Destination> ReferenceRoute(IEnumerable<(string Pattern, Destination Destination)> bindings, string key) =>
+    private static HashSet<FakeDestination> ReferenceRoute(IEnumerable<(string Pattern, FakeDestination Destination)> bindings, string key) =>
         [.. bindings.Where(b => ReferenceMatches(b.Pattern, key)).Select(b => b.Destination)];
 
     // ---------------------------------------------------------------- helpers
@@ -283,31 +283,10 @@ public sealed class TopicMatchingTests
     private static List<IBindingDestination> TrieMatches(TopicTrie trie, string key)
     {
         var found = new List<IBindingDestination>();
-        trie.Match(TopicTrie.Split(key), found);
+        trie.Match(key, new TopicMatchScratch(), found);
         return [.. found.Distinct()];
     }
 
-    private static List<IBindingDestination> Route(Exchange exchange, string key)
-    {
-        var message = TestData.Message("m", key, exchange.Name);
-        try
-        {
-            var destinations = new List<IBindingDestination>();
-            exchange.Route(message, destinations);
-            return destinations;
-        }
-        finally
-        {
-            message.Release();
-        }
-    }
-
-    private sealed class Destination(string name) : IBindingDestination
-    {
-        public string Name { get; } = name;
-
-        public bool IsDurable => false;
-
-        public override string ToString() => Name;
-    }
+    private static List<IBindingDestination> Route(Exchange exchange, string key) =>
+        ExchangeRouting.Route(exchange, TestData.Message("m", key, exchange.Name));
 }

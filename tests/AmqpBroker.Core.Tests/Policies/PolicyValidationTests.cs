@@ -1,3 +1,4 @@
+using AmqpBroker.Core.Arguments;
 using AmqpBroker.Core.Policies;
 
 namespace AmqpBroker.Core.Tests.Policies;
@@ -135,7 +136,7 @@ public sealed class PolicyValidationTests
     }
 
     private static TestCaseData Accepted(Dictionary<string, object?> definition) =>
-        new TestCaseData(definition).SetArgDisplayNames(string.Join(",", definition.Select(e => $"{e.Key}={PolicyTerms.Format(e.Value)}")));
+        new TestCaseData(definition).SetArgDisplayNames(string.Join(",", definition.Select(e => $"{e.Key}={ErlangTerms.FormatJson(e.Value)}")));
 
     private static Dictionary<string, object?> Definition(params (string Key, object? Value)[] entries) => entries.ToDictionary(e => e.Key, e => e.Value);
 

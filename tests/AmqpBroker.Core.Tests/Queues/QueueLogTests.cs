@@ -8,6 +8,7 @@ using AmqpBroker.Core.Storage;
 using AmqpBroker.Core.Tests.TestSupport;
 using AmqpBroker.Core.VirtualHosts;
 using AmqpBroker.Protocol.Content;
+using Microsoft.Extensions.Time.Testing;
 using Queue = AmqpBroker.Core.Queues.Queue;
 
 namespace AmqpBroker.Core.Tests.Queues;
@@ -21,7 +22,7 @@ public sealed class QueueLogTests
     private static readonly BasicProperties PersistentExpiring = new() { DeliveryMode = 2, Expiration = "1000" };
 
     private RecordingStore _store = null!;
-    private FakeTime _time = null!;
+    private FakeTimeProvider _time = null!;
     private VirtualHost _virtualHost = null!;
     private ClientConnection _connection = null!;
 
@@ -29,8 +30,8 @@ public sealed class QueueLogTests
     public void CreateVirtualHost()
     {
         _store = new RecordingStore();
-        _time = new FakeTime();
-        _virtualHost = new VirtualHost("/", _time, messages: _store);
+        _time = TestData.Clock();
+        _virtualHost = new VirtualHost("/", new BrokerServices { Time = _time, Messages = _store });
         _connection = TestData.Connection();
     }
 
@@ -259,7 +260,7 @@ public sealed class QueueLogTests
         Publish("queue-ttl", "q", Persistent);
         Publish("purged", "p", Persistent);
 
-        _time.Advance(1000);
+        _time.Advance(TimeSpan.FromMilliseconds(1000));
         _virtualHost.OnTick();
         purged.Purge();
 
@@ -278,7 +279,7 @@ public sealed class QueueLogTests
         Declare("q", durable: true, ("x-dead-letter-exchange", string.Empty), ("x-dead-letter-routing-key", "dlq"));
         Publish("q", "expired", PersistentExpiring);
 
-        _time.Advance(1000);
+        _time.Advance(TimeSpan.FromMilliseconds(1000));
         _virtualHost.OnTick();
 
         Assert.That(GetAll(deadLetters).Select(g => g.Body), Is.EqualTo(new[] { "expired" }));

@@ -7,6 +7,7 @@ using AmqpBroker.Core.Security;
 using AmqpBroker.Core.VirtualHosts;
 using AmqpBroker.Protocol.Content;
 using AmqpBroker.Protocol.Encoding;
+using Microsoft.Extensions.Time.Testing;
 
 namespace AmqpBroker.Core.Tests.TestSupport;
 
@@ -15,6 +16,12 @@ internal static class TestData
 {
     /// <summary>A property list with no properties set: just the flag word.</summary>
     private static readonly byte[] NoProperties = [0, 0];
+
+    /// <summary>
+    /// A clock that moves only when a test says so, starting at 2026-01-01. Tests run the virtual host's tick
+    /// themselves, so nothing waits on its timers.
+    /// </summary>
+    public static FakeTimeProvider Clock() => new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
 
     public static ClientConnection Connection(string name = "127.0.0.1:50000 -> 127.0.0.1:5672", string virtualHost = "/") =>
         new(name, new User("guest", PasswordHasher.Hash("guest"), []), virtualHost, FieldTable.Empty, DateTimeOffset.UnixEpoch, static _ => { });

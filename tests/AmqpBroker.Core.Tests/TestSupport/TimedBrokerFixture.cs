@@ -4,19 +4,20 @@ using AmqpBroker.Core.Messages;
 using AmqpBroker.Core.Sessions;
 using AmqpBroker.Core.VirtualHosts;
 using AmqpBroker.Protocol.Content;
+using Microsoft.Extensions.Time.Testing;
 using Queue = AmqpBroker.Core.Queues.Queue;
 
 namespace AmqpBroker.Core.Tests.TestSupport;
 
 /// <summary>
-/// A fresh virtual host on a <see cref="FakeTime"/> clock per test, for queue features that depend on
+/// A fresh virtual host on a <see cref="FakeTimeProvider"/> clock per test, for queue features that depend on
 /// time (message TTL, x-expires, x-death timestamps): advance the clock, then run the broker's tick.
 /// </summary>
 public abstract class TimedBrokerFixture
 {
     private ushort _nextChannel;
 
-    internal FakeTime Time { get; private set; } = null!;
+    internal FakeTimeProvider Time { get; private set; } = null!;
 
     internal VirtualHost VirtualHost { get; private set; } = null!;
 
@@ -25,8 +26,8 @@ public abstract class TimedBrokerFixture
     [SetUp]
     public void CreateTimedVirtualHost()
     {
-        Time = new FakeTime();
-        VirtualHost = new VirtualHost("/", Time);
+        Time = TestData.Clock();
+        VirtualHost = new VirtualHost("/", new BrokerServices { Time = Time });
         Connection = TestData.Connection();
         _nextChannel = 0;
     }
@@ -51,7 +52,7 @@ public abstract class TimedBrokerFixture
     /// <summary>Moves the clock and runs the broker's tick (message expiry, x-expires).</summary>
     internal void AdvanceAndTick(long milliseconds)
     {
-        Time.Advance(milliseconds);
+        Time.Advance(TimeSpan.FromMilliseconds(milliseconds));
         VirtualHost.OnTick();
     }
 

@@ -1,21 +1,23 @@
 using System.Net;
 using AmqpBroker.Core;
+using AmqpBroker.Server.Connections;
+using Microsoft.Extensions.Time.Testing;
 
 namespace AmqpBroker.Server.Tests.TestSupport;
 
-/// <summary>A fresh broker with a manual clock per test; every client is disposed, and its RunAsync awaited, at the end.</summary>
+/// <summary>A fresh broker with a fake clock per test; every client is disposed, and its RunAsync awaited, at the end.</summary>
 public abstract class ServerFixture
 {
     private readonly List<TestClient> _clients = [];
 
-    internal ManualTimeProvider Time { get; private set; } = null!;
+    internal FakeTimeProvider Time { get; private set; } = null!;
 
     internal Broker Broker { get; private set; } = null!;
 
     [SetUp]
     public void CreateBroker()
     {
-        Time = new ManualTimeProvider();
+        Time = new FakeTimeProvider();
         Broker = new Broker(Settings, Time);
     }
 
@@ -38,9 +40,22 @@ public abstract class ServerFixture
 
     private protected virtual BrokerSettings Settings => new();
 
-    internal TestClient Connect(EndPoint? remoteEndPoint = null)
+    /// <summary>
+    /// Moves the clock in steps of the broker's scheduler tick (250 ms), so every tick sees its own time, as
+    /// with a real clock; one big <see cref="FakeTimeProvider.Advance"/> would show every tick the end time.
+    /// </summary>
+    internal void AdvanceTickByTick(TimeSpan by)
     {
-        var client = new TestClient(Broker, remoteEndPoint);
+        var tick = TimeSpan.FromMilliseconds(250);
+        for (var moved = TimeSpan.Zero; moved < by; moved += tick)
+        {
+            Time.Advance(tick);
+        }
+    }
+
+    internal TestClient Connect(EndPoint? remoteEndPoint = null, ServerLoggers? loggers = null)
+    {
+        var client = new TestClient(Broker, remoteEndPoint, loggers);
         _clients.Add(client);
         return client;
     }

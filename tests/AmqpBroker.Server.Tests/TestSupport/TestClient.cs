@@ -28,7 +28,7 @@ internal sealed class TestClient : IAsyncDisposable
     private readonly Pipe _fromServer = new();
     private int _outputCompleted;
 
-    public TestClient(Broker broker, EndPoint? remoteEndPoint = null)
+    public TestClient(Broker broker, EndPoint? remoteEndPoint = null, ServerLoggers? loggers = null)
     {
         var transport = new DuplexPipe(_toServer.Reader, _fromServer.Writer);
         var application = new DuplexPipe(_fromServer.Reader, _toServer.Writer);
@@ -40,7 +40,7 @@ internal sealed class TestClient : IAsyncDisposable
 
         // What a socket transport does on Abort: the connection's input ends with ConnectionAbortedException.
         Context.ConnectionClosed.Register(() => CompleteOutput(new ConnectionAbortedException("aborted by the server")));
-        Connection = new AmqpConnection(Context, broker, NullLogger.Instance);
+        Connection = new AmqpConnection(Context, broker, loggers ?? new ServerLoggers(NullLogger.Instance, NullLogger.Instance));
         Run = Task.Run(Connection.RunAsync);
     }
 

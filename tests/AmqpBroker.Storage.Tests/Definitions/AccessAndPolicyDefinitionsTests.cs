@@ -50,7 +50,7 @@ public sealed class AccessAndPolicyDefinitionsTests : TempDirectoryFixture
         Assert.That(loaded.Permissions, Is.EqualTo(new[] { new Permission("alice", "/", ".*", "", "^r-") }));
         var limits = loaded.Policies.Single(p => p.Name == "limits");
         Assert.That((limits.VirtualHost, limits.Pattern, limits.ApplyTo, limits.Priority), Is.EqualTo(("/", "^orders\\.", PolicyApplyTo.Queues, -3)));
-        Assert.That(limits.Definition, Is.EqualTo(Definition).Using(Core.FieldTableComparer.Instance));
+        Assert.That(limits.Definition, Is.EqualTo(Definition).Using(Core.Arguments.FieldTableComparer.Instance));
         Assert.That(limits.Definition["max-length"], Is.TypeOf<int>(), "values keep their types");
         Assert.That(loaded.Policies.Single(p => p.Name == "ae").ApplyTo, Is.EqualTo(PolicyApplyTo.Exchanges));
     }

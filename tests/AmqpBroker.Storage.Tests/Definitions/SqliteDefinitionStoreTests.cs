@@ -53,12 +53,12 @@ public sealed class SqliteDefinitionStoreTests : TempDirectoryFixture
         Assert.That(loaded.VirtualHosts, Is.EquivalentTo(new[] { "/", "other" }));
         var exchange = loaded.Exchanges.Single();
         Assert.That((exchange.Name, exchange.VirtualHost, exchange.Type, exchange.Durable, exchange.AutoDelete, exchange.Internal), Is.EqualTo(("x", "/", "topic", true, true, true)));
-        Assert.That(exchange.Arguments, Is.EqualTo(RichArguments).Using(Core.FieldTableComparer.Instance));
+        Assert.That(exchange.Arguments, Is.EqualTo(RichArguments).Using(Core.Arguments.FieldTableComparer.Instance));
         var queue = loaded.Queues.Single();
         Assert.That((queue.Name, queue.VirtualHost, queue.Durable, queue.Exclusive, queue.AutoDelete), Is.EqualTo(("q", "other", true, false, true)));
         Assert.That(queue.Arguments["x-max-length"], Is.EqualTo(5).And.TypeOf<int>(), "the AMQP type survives, which redeclare equivalence needs");
         Assert.That(loaded.Bindings, Has.Count.EqualTo(2));
-        Assert.That(loaded.Bindings[0].Arguments, Is.EqualTo(RichArguments).Using(Core.FieldTableComparer.Instance));
+        Assert.That(loaded.Bindings[0].Arguments, Is.EqualTo(RichArguments).Using(Core.Arguments.FieldTableComparer.Instance));
         Assert.That(loaded.Bindings[1], Is.EqualTo(new BindingDefinition("/", "amq.topic", "x", BindingDestinationKind.Exchange, "b", loaded.Bindings[1].Arguments)));
     }
 

@@ -1,0 +1,43 @@
+using AmqpBroker.Core.Errors;
+using AmqpBroker.Core.Security;
+
+namespace AmqpBroker.Core.Exchanges;
+
+/// <summary>
+/// RabbitMQ's checks before queue.bind/unbind and exchange.bind/unbind touch a binding: the permissions on
+/// both ends in its order, and that neither end is the default exchange.
+/// </summary>
+internal static class BindingRules
+{
+    /// <summary>
+    /// Write on the destination, then neither end may be the default exchange, then read on the source —
+    /// all before either end is looked up.
+    /// </summary>
+    public static void CheckBindingAccess(ResourceAccess? access, ResourceKind destinationKind, string destination, string source)
+    {
+        access?.Check(AccessKind.Write, destinationKind, destination);
+        if (destinationKind == ResourceKind.Exchange)
+        {
+            CheckNotDefault(destination);
+        }
+
+        CheckNotDefault(source);
+        access?.Check(AccessKind.Read, ResourceKind.Exchange, source);
+    }
+
+    /// <summary>403 ACCESS_REFUSED for the default exchange, which takes no explicit bindings.</summary>
+    public static void CheckNotDefault(string exchangeName)
+    {
+        if (exchangeName.Length == 0)
+        {
+            throw AmqpException.AccessRefused("operation not permitted on the default exchange");
+        }
+    }
+
+    /// <summary>The named exchange as one end of a binding: not the default one, and existing (404 otherwise).</summary>
+    public static Exchange GetBindableExchange(VirtualHosts.VirtualHost virtualHost, string name)
+    {
+        CheckNotDefault(name);
+        return virtualHost.GetExchange(name);
+    }
+}

@@ -1,0 +1,134 @@
+using AmqpBroker.Core.DeadLettering;
+using AmqpBroker.Core.Errors;
+using AmqpBroker.Core.Sessions;
+
+namespace AmqpBroker.Core.Queues;
+
+/// <summary>
+/// The queue's consumers and delivery to them: highest priority first, round-robin among equals (or one
+/// single active consumer), each while it has credit; exclusive consumers; auto-delete when the last goes.
+/// </summary>
+public sealed partial class Queue
+{
+    public int ConsumerCount
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _consumers.Count;
+            }
+        }
+    }
+
+    public bool IsUnused => ConsumerCount == 0;
+
+    /// <summary>With x-single-active-consumer, the consumer that receives the messages now; otherwise null.</summary>
+    public Consumer? ActiveConsumer
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return Arguments.SingleActiveConsumer ? _consumers.First : null;
+            }
+        }
+    }
+
+    public void AddConsumer(Consumer consumer)
+    {
+        lock (_lock)
+        {
+            if (IsDeleted)
+            {
+                throw AmqpException.NotFound($"no queue '{Name}' in vhost '{Definition.VirtualHost}'");
+            }
+
+            _ownership.CheckConsumer(consumer, _consumers);
+            _consumers.Add(consumer);
+            _hadConsumer = true;
+        }
+
+        MarkUsed();
+    }
+
+    /// <summary>Removes a consumer; an auto-delete queue that loses its last one deletes itself.</summary>
+    public void RemoveConsumer(Consumer consumer)
+    {
+        bool lastGone;
+        lock (_lock)
+        {
+            if (!_consumers.Remove(consumer))
+            {
+                return;
+            }
+
+            lastGone = _consumers.Count == 0 && _hadConsumer && Definition.AutoDelete && !IsDeleted;
+        }
+
+        MarkUsed();
+        if (lastGone)
+        {
+            _autoDelete(this);
+        }
+        else
+        {
+            // With a single active consumer, the next one may just have become active.
+            Drain();
+        }
+    }
+
+    /// <summary>Delivers ready messages for as long as some consumer has credit.</summary>
+    public void Drain()
+    {
+        List<QueueEntry>? expired = null;
+        lock (_lock)
+        {
+            while (_consumers.Count > 0 && TryDequeueLive(ref expired, out var entry))
+            {
+                if (!TryDeliverLocked(entry, isNew: false))
+                {
+                    _ready.Requeue(entry);
+                    break;
+                }
+            }
+        }
+
+        DeadLetter(expired, DeadLetterReason.Expired);
+    }
+
+    /// <summary>
+    /// Hands <paramref name="entry"/> to a consumer with credit. A new entry delivered at once to a no-ack
+    /// consumer never touches the log; one that must be acked is logged as delivered.
+    /// </summary>
+    private bool TryDeliverLocked(QueueEntry entry, bool isNew)
+    {
+        var consumer = _consumers.Deliver(entry);
+        if (consumer is null)
+        {
+            return false;
+        }
+
+        if (consumer.NoAck)
+        {
+            if (!isNew)
+            {
+                _durable?.Settle(entry);
+            }
+
+            entry.Message.Release();
+        }
+        else
+        {
+            if (isNew)
+            {
+                _durable?.Append(entry);
+            }
+
+            _durable?.MarkDelivered(entry);
+            Interlocked.Increment(ref _unacked);
+        }
+
+        return true;
+    }
+}

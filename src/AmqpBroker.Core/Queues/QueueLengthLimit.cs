@@ -1,0 +1,48 @@
+using AmqpBroker.Core.Messages;
+
+namespace AmqpBroker.Core.Queues;
+
+/// <summary>What a queue does with an arriving message, given its length limit and x-overflow.</summary>
+internal enum Admission
+{
+    /// <summary>Taken (with drop-head, heads over the limit then make room).</summary>
+    Accept,
+
+    /// <summary>reject-publish: refused, and the publisher's confirm is a basic.nack.</summary>
+    Refuse,
+
+    /// <summary>reject-publish-dlx: refused as with reject-publish, and dead-lettered.</summary>
+    RefuseAndDeadLetter,
+}
+
+/// <summary>
+/// x-max-length and x-max-length-bytes with x-overflow, over a queue's ready messages (unacked ones do not
+/// count, as in RabbitMQ): whether a full queue refuses an arriving message, and which heads go to make
+/// room with drop-head, the default. Called under the queue's lock.
+/// </summary>
+internal sealed class QueueLengthLimit(ReadyStore ready)
+{
+    public Admission Admit(QueueArguments arguments, Message message) => arguments.Overflow switch
+    {
+        OverflowBehaviour.DropHead => Admission.Accept,
+        _ when !IsFullFor(arguments, message.BodySize) => Admission.Accept,
+        OverflowBehaviour.RejectPublishDeadLetter => Admission.RefuseAndDeadLetter,
+        _ => Admission.Refuse,
+    };
+
+    /// <summary>Whether one more message of <paramref name="bodySize"/> bytes would go over a limit.</summary>
+    public bool IsFullFor(QueueArguments arguments, long bodySize) =>
+        (arguments.MaxLength is { } maxLength && ready.Count >= maxLength)
+        || (arguments.MaxLengthBytes is { } maxBytes && ready.Bytes + bodySize > maxBytes);
+
+    /// <summary>Takes heads off into <paramref name="dropped"/> until the queue is within its limits.</summary>
+    public void DropHeadsOverLimit(QueueArguments arguments, ref List<QueueEntry>? dropped)
+    {
+        while ((arguments.MaxLength is { } maxLength && ready.Count > maxLength)
+            || (arguments.MaxLengthBytes is { } maxBytes && ready.Bytes > maxBytes))
+        {
+            ready.TryDequeue(out var head);
+            (dropped ??= []).Add(head);
+        }
+    }
+}

@@ -1,0 +1,82 @@
+using AmqpBroker.Core.Exchanges;
+using AmqpBroker.Core.Queues;
+using AmqpBroker.Core.Storage;
+
+namespace AmqpBroker.Core.VirtualHosts;
+
+/// <summary>
+/// What of a virtual host's topology survives a restart, and the writes that keep the stores in step with
+/// it: durable exchanges and queues go to the definition store, and so do bindings whose ends are both
+/// durable (RabbitMQ's rule); a deleted durable queue's messages leave the message store. Transient ones
+/// are never written. Called under the virtual host's topology lock.
+/// </summary>
+internal sealed class DurableTopology(string virtualHost, IDefinitionStore store, IMessageStore messages)
+{
+    public static bool IsDurable(Binding binding) => binding.Source.IsDurable && binding.Destination.IsDurable;
+
+    public void PutExchange(Exchange exchange)
+    {
+        if (exchange.IsDurable)
+        {
+            store.PutExchange(exchange.Definition);
+        }
+    }
+
+    public void DeleteExchange(Exchange exchange)
+    {
+        if (exchange.IsDurable)
+        {
+            store.DeleteExchange(virtualHost, exchange.Name);
+        }
+    }
+
+    public void PutQueue(Queue queue)
+    {
+        if (queue.IsDurable)
+        {
+            store.PutQueue(queue.Definition);
+        }
+    }
+
+    /// <summary>Forgets the queue's definition; its bindings go with it in the store.</summary>
+    public void DeleteQueue(Queue queue)
+    {
+        if (queue.IsDurable)
+        {
+            store.DeleteQueue(virtualHost, queue.Name);
+        }
+    }
+
+    /// <summary>Gives a deleted queue's message log back, once the queue no longer uses it.</summary>
+    public void DeleteMessages(Queue queue)
+    {
+        if (queue.IsDurable)
+        {
+            messages.DeleteQueue(virtualHost, queue.Name);
+        }
+    }
+
+    public void PutBinding(Binding binding)
+    {
+        if (IsDurable(binding))
+        {
+            store.PutBinding(ToDefinition(binding));
+        }
+    }
+
+    public void DeleteBinding(Binding binding)
+    {
+        if (IsDurable(binding))
+        {
+            store.DeleteBinding(ToDefinition(binding));
+        }
+    }
+
+    private BindingDefinition ToDefinition(Binding binding) => new(
+        virtualHost,
+        binding.Source.Name,
+        binding.Destination.Name,
+        binding.Destination is Queue ? BindingDestinationKind.Queue : BindingDestinationKind.Exchange,
+        binding.RoutingKey,
+        binding.Arguments);
+}

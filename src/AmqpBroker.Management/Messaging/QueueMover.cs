@@ -1,0 +1,90 @@
+using AmqpBroker.Core;
+using AmqpBroker.Core.Queues;
+using AmqpBroker.Core.Statistics;
+using AmqpBroker.Core.Storage;
+
+namespace AmqpBroker.Management.Messaging;
+
+/// <summary>
+/// Moves messages from one queue to another in the same vhost, oldest first, as a shovel with
+/// on-confirm acknowledgements would: each batch is enqueued in the destination, made durable there, and
+/// only then let go of by the source, so a crash can duplicate a moved message but never lose it. A
+/// destination that refuses a message (x-overflow reject-publish) stops the move and the message stays.
+/// Properties, body, exchange and routing key are kept.
+/// </summary>
+internal static class QueueMover
+{
+    private const int BatchSize = 1_000;
+
+    /// <summary>Moves up to <paramref name="limit"/> messages and returns how many moved.</summary>
+    public static async Task<long> MoveAsync(Broker broker, Queue source, Queue destination, long limit, CancellationToken cancellationToken)
+    {
+        long moved = 0;
+        var batch = new List<QueueEntry>(BatchSize);
+        var refused = false;
+        while (moved < limit && !refused && !cancellationToken.IsCancellationRequested)
+        {
+            batch.Clear();
+            while (batch.Count < BatchSize && moved + batch.Count < limit && source.TryTake(out var entry, out _))
+            {
+                if (!destination.Enqueue(entry.Message))
+                {
+                    source.Requeue(entry);
+                    refused = true;
+                    break;
+                }
+
+                destination.Counters.Increment(MessageCounter.Publish);
+                batch.Add(entry);
+            }
+
+            if (batch.Count == 0)
+            {
+                break;
+            }
+
+            try
+            {
+                await WhenDurableAsync(broker.Messages).ConfigureAwait(false);
+            }
+            catch (IOException)
+            {
+                // Not durable in the destination: the source keeps the batch (the destination may hold copies).
+                foreach (var entry in batch)
+                {
+                    source.Requeue(entry);
+                }
+
+                throw;
+            }
+
+            foreach (var entry in batch)
+            {
+                source.Settle(entry);
+            }
+
+            moved += batch.Count;
+        }
+
+        source.Drain();
+        return moved;
+    }
+
+    private static Task WhenDurableAsync(IMessageStore store)
+    {
+        var waiter = new DurableSignal();
+        store.WhenDurable(waiter, 0);
+        return waiter.Task;
+    }
+
+    private sealed class DurableSignal : IDurabilityWaiter
+    {
+        private readonly TaskCompletionSource _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task Task => _done.Task;
+
+        public void OnDurable(ulong token) => _done.TrySetResult();
+
+        public void OnSyncFailed(ulong token) => _done.TrySetException(new IOException("the message store failed to make the moved messages durable"));
+    }
+}

@@ -1,0 +1,60 @@
+using AmqpBroker.Core.Statistics;
+
+namespace AmqpBroker.Management.Metrics;
+
+/// <summary>
+/// The object counts and RabbitMQ's global counters (on /metrics and /metrics/per-object), which never go
+/// down when connections close. They are labelled as RabbitMQ labels them: protocol "amqp091", and queue
+/// type "rabbit_classic_queue" for the delivery side (every queue here is a classic queue).
+/// </summary>
+internal static class GlobalFamilies
+{
+    private const string Protocol = "amqp091";
+    private const string QueueType = "rabbit_classic_queue";
+
+    private static readonly (string Name, MessageCounter Counter, string Help)[] PublisherCounters =
+    [
+        ("rabbitmq_global_messages_confirmed_total", MessageCounter.Confirm, "Total number of messages confirmed to publishers"),
+        ("rabbitmq_global_messages_received_total", MessageCounter.Publish, "Total number of messages received from publishers"),
+        ("rabbitmq_global_messages_routed_total", MessageCounter.Routed, "Total number of messages routed to queues"),
+        ("rabbitmq_global_messages_unroutable_dropped_total", MessageCounter.DropUnroutable, "Total number of messages published as non-mandatory into an exchange and dropped as unroutable"),
+        ("rabbitmq_global_messages_unroutable_returned_total", MessageCounter.ReturnUnroutable, "Total number of messages published as mandatory into an exchange and returned to the publisher as unroutable"),
+    ];
+
+    private static readonly (string Name, MessageCounter[] Counters, string Help)[] DeliveryCounters =
+    [
+        ("rabbitmq_global_messages_acknowledged_total", [MessageCounter.Ack], "Total number of messages acknowledged by consumers"),
+        ("rabbitmq_global_messages_delivered_consume_auto_ack_total", [MessageCounter.DeliverNoAck], "Total number of messages delivered to consumers using basic.consume with automatic acknowledgment"),
+        ("rabbitmq_global_messages_delivered_consume_manual_ack_total", [MessageCounter.Deliver], "Total number of messages delivered to consumers using basic.consume with manual acknowledgment"),
+        ("rabbitmq_global_messages_delivered_get_auto_ack_total", [MessageCounter.GetNoAck], "Total number of messages delivered to consumers using basic.get with automatic acknowledgment"),
+        ("rabbitmq_global_messages_delivered_get_manual_ack_total", [MessageCounter.Get], "Total number of messages delivered to consumers using basic.get with manual acknowledgment"),
+        ("rabbitmq_global_messages_delivered_total", [MessageCounter.Deliver, MessageCounter.DeliverNoAck, MessageCounter.Get, MessageCounter.GetNoAck], "Total number of messages delivered to consumers"),
+        ("rabbitmq_global_messages_get_empty_total", [MessageCounter.GetEmpty], "Total number of times basic.get operations fetched no message"),
+        ("rabbitmq_global_messages_redelivered_total", [MessageCounter.Redeliver], "Total number of messages redelivered to consumers"),
+    ];
+
+    public static void Totals(PrometheusText text, MetricSnapshot snapshot) => text
+        .Gauge("rabbitmq_connections", "Connections currently open", snapshot.Connections.Count)
+        .Gauge("rabbitmq_channels", "Channels currently open", snapshot.Channels.Count)
+        .Gauge("rabbitmq_consumers", "Consumers currently connected", snapshot.Queues.Sum(q => q.ConsumerCount))
+        .Gauge("rabbitmq_queues", "Queues available", snapshot.Queues.Count);
+
+    public static void Counters(PrometheusText text, MetricSnapshot snapshot)
+    {
+        var totals = snapshot.Broker.MessageTotals;
+        // A publisher is a channel that has published; RabbitMQ counts it from its first publish until it closes.
+        text.Family("rabbitmq_global_publishers", "gauge", "Current number of publishers")
+            .Sample("rabbitmq_global_publishers", snapshot.Channels.Count(c => c.Session.Counters[MessageCounter.Publish] > 0), ("protocol", Protocol));
+        text.Family("rabbitmq_global_consumers", "gauge", "Current number of consumers")
+            .Sample("rabbitmq_global_consumers", snapshot.Queues.Sum(q => q.ConsumerCount), ("protocol", Protocol));
+        foreach (var (name, counter, help) in PublisherCounters)
+        {
+            text.Family(name, "counter", help).Sample(name, totals[counter], ("protocol", Protocol));
+        }
+
+        foreach (var (name, counters, help) in DeliveryCounters)
+        {
+            text.Family(name, "counter", help).Sample(name, counters.Sum(c => totals[c]), ("protocol", Protocol), ("queue_type", QueueType));
+        }
+    }
+}

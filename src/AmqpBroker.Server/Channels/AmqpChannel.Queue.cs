@@ -1,0 +1,109 @@
+using System.Security.Cryptography;
+using AmqpBroker.Core.DirectReply;
+using AmqpBroker.Core.Errors;
+using AmqpBroker.Core.Queues;
+using AmqpBroker.Protocol.Encoding;
+using AmqpBroker.Protocol.Methods;
+
+namespace AmqpBroker.Server.Channels;
+
+/// <summary>The queue class: declare, bind, unbind, purge, delete.</summary>
+internal sealed partial class AmqpChannel
+{
+    /// <summary>The queue this channel declared last: an empty queue name in later methods means it.</summary>
+    private string? _lastDeclaredQueue;
+
+    private void HandleQueueMethod(uint commandId, ref AmqpReader reader)
+    {
+        switch (commandId)
+        {
+            case CommandIds.QueueDeclare:
+                DeclareQueue(QueueDeclare.Read(ref reader));
+                break;
+            case CommandIds.QueueBind:
+                BindQueue(QueueBind.Read(ref reader));
+                break;
+            case CommandIds.QueueUnbind:
+                UnbindQueue(QueueUnbind.Read(ref reader));
+                break;
+            case CommandIds.QueuePurge:
+                PurgeQueue(QueuePurge.Read(ref reader));
+                break;
+            case CommandIds.QueueDelete:
+                DeleteQueue(QueueDelete.Read(ref reader));
+                break;
+            default:
+                throw UnsupportedMethod(commandId);
+        }
+    }
+
+    /// <summary>The queue named, or the last declared one when the name is empty (the spec's rule).</summary>
+    private string ResolveQueueName(string name) =>
+        name.Length > 0 ? name : _lastDeclaredQueue ?? throw AmqpException.NotFound("no previously declared queue");
+
+    private void DeclareQueue(QueueDeclare declare)
+    {
+        if (declare.Passive && IsDirectReplyQueue(declare.Queue))
+        {
+            // RabbitMQ lets clients check that the direct reply-to pseudo-queue exists, with one consumer.
+            Send(new QueueDeclareOk { Queue = declare.Queue, ConsumerCount = 1 });
+            return;
+        }
+
+        var virtualHost = _context.VirtualHost;
+        var serverNamed = declare.Queue.Length == 0 && !declare.Passive;
+        var name = serverNamed ? GenerateQueueName() : ResolveQueueName(declare.Queue);
+        var definition = new QueueDefinition(name, virtualHost.Name, declare.Durable, declare.Exclusive, declare.AutoDelete, declare.Arguments);
+        var queue = virtualHost.DeclareQueue(definition, _context.Client, declare.Passive, serverNamed, _context.Access);
+        _lastDeclaredQueue = queue.Name;
+        if (!declare.NoWait)
+        {
+            Send(new QueueDeclareOk { Queue = queue.Name, MessageCount = (uint)queue.ReadyCount, ConsumerCount = (uint)queue.ConsumerCount });
+        }
+    }
+
+    private void BindQueue(QueueBind bind)
+    {
+        var queue = ResolveQueueName(bind.Queue);
+        // The spec: with both queue name and routing key empty, the last declared queue's name is the key.
+        var routingKey = bind.Queue.Length == 0 && bind.RoutingKey.Length == 0 ? queue : bind.RoutingKey;
+        _context.VirtualHost.Bind(queue, bind.Exchange, routingKey, bind.Arguments, _context.Client, _context.Access);
+        if (!bind.NoWait)
+        {
+            Send(new QueueBindOk());
+        }
+    }
+
+    private void UnbindQueue(QueueUnbind unbind)
+    {
+        var queue = ResolveQueueName(unbind.Queue);
+        _context.VirtualHost.Unbind(queue, unbind.Exchange, unbind.RoutingKey, unbind.Arguments, _context.Client, _context.Access);
+        Send(new QueueUnbindOk());
+    }
+
+    private void PurgeQueue(QueuePurge purge)
+    {
+        var count = GetReadableQueue(purge.Queue).Purge();
+        if (!purge.NoWait)
+        {
+            Send(new QueuePurgeOk { MessageCount = count });
+        }
+    }
+
+    private void DeleteQueue(QueueDelete delete)
+    {
+        var count = _context.VirtualHost.DeleteQueue(ResolveQueueName(delete.Queue), delete.IfUnused, delete.IfEmpty, _context.Client, _context.Access);
+        if (!delete.NoWait)
+        {
+            Send(new QueueDeleteOk { MessageCount = count });
+        }
+    }
+
+    private bool IsDirectReplyQueue(string name) =>
+        name == DirectReplyRegistry.PseudoQueue
+        || (DirectReplyRegistry.IsAddress(name) && _context.Broker.DirectReplies.Exists(name));
+
+    /// <summary>A server-named queue, in RabbitMQ's form <c>amq.gen-</c> plus 22 URL-safe base64 characters.</summary>
+    private static string GenerateQueueName() =>
+        "amq.gen-" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(16)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+}

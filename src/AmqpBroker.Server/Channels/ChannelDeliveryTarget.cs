@@ -1,0 +1,20 @@
+using AmqpBroker.Core.Messages;
+using AmqpBroker.Core.Sessions;
+using AmqpBroker.Protocol.Methods;
+using AmqpBroker.Server.Writing;
+
+namespace AmqpBroker.Server.Channels;
+
+/// <summary>Where a channel's session sends deliveries, get-oks and server cancels: the connection writer, on the channel's number.</summary>
+internal sealed class ChannelDeliveryTarget(ConnectionWriter writer, ushort channel) : IDeliveryTarget
+{
+    public bool CanAcceptDeliveries => writer.CanAcceptDeliveries;
+
+    public void SendDeliver(string consumerTag, ulong deliveryTag, bool redelivered, Message message) =>
+        writer.Enqueue(new OutgoingFrame(OutgoingKind.Deliver, channel, message, consumerTag, deliveryTag, redelivered));
+
+    public void SendGetOk(ulong deliveryTag, bool redelivered, uint messageCount, Message message) =>
+        writer.Enqueue(new OutgoingFrame(OutgoingKind.GetOk, channel, message, DeliveryTag: deliveryTag, Redelivered: redelivered, MessageCount: messageCount));
+
+    public void SendCancel(string consumerTag) => writer.EnqueueMethod(channel, new BasicCancel { ConsumerTag = consumerTag, NoWait = true });
+}

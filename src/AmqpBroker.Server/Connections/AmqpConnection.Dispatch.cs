@@ -1,0 +1,168 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using AmqpBroker.Core.Errors;
+using AmqpBroker.Protocol.Encoding;
+using AmqpBroker.Protocol.Framing;
+using AmqpBroker.Protocol.Methods;
+using AmqpBroker.Server.Channels;
+
+namespace AmqpBroker.Server.Connections;
+
+/// <summary>Frame demultiplexing: channel 0's methods here, every other channel's frames to its <see cref="AmqpChannel"/>.</summary>
+internal sealed partial class AmqpConnection
+{
+    private const ushort BasicClassId = (ushort)(CommandIds.BasicPublish >> 16);
+    private const ushort BasicPublishId = (ushort)(CommandIds.BasicPublish & 0xFFFF);
+
+    private void HandleMethodFrame(in Frame frame, out ushort classId, out ushort methodId)
+    {
+        var payload = frame.Payload;
+        var length = (int)payload.Length;
+        if (length < 4)
+        {
+            throw AmqpException.FrameError($"method frame of {length} bytes is too short");
+        }
+
+        byte[]? rented = null;
+        ReadOnlySpan<byte> span;
+        if (payload.IsSingleSegment)
+        {
+            span = payload.FirstSpan;
+        }
+        else
+        {
+            rented = ArrayPool<byte>.Shared.Rent(length);
+            payload.CopyTo(rented);
+            span = rented.AsSpan(0, length);
+        }
+
+        try
+        {
+            classId = BinaryPrimitives.ReadUInt16BigEndian(span);
+            methodId = BinaryPrimitives.ReadUInt16BigEndian(span[2..]);
+            var commandId = ((uint)classId << 16) | methodId;
+            var reader = new AmqpReader(span[4..], _strings);
+            if (frame.Channel == 0)
+            {
+                HandleConnectionMethod(commandId, ref reader);
+            }
+            else
+            {
+                HandleChannelMethod(frame.Channel, commandId, ref reader);
+            }
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
+    }
+
+    private void HandleConnectionMethod(uint commandId, ref AmqpReader reader)
+    {
+        switch (_state)
+        {
+            case ConnectionState.Handshake:
+                _handshake.Handle(commandId, ref reader);
+                if (_handshake.Stage == HandshakeStage.Complete)
+                {
+                    OnOpened();
+                }
+
+                return;
+            case ConnectionState.Closing:
+                // After sending connection.close only its answer (or the peer's own close) counts.
+                if (commandId is CommandIds.ConnectionCloseOk or CommandIds.ConnectionClose)
+                {
+                    _state = ConnectionState.Closed;
+                }
+
+                return;
+        }
+
+        switch (commandId)
+        {
+            case CommandIds.ConnectionClose:
+                var close = ConnectionClose.Read(ref reader);
+                ConnectionLog.ClientClosed(_logger, Name, close.ReplyCode, close.ReplyText);
+                _writer.EnqueueMethod(0, new ConnectionCloseOk());
+                _state = ConnectionState.Closed;
+                return;
+            case CommandIds.ConnectionCloseOk:
+                _state = ConnectionState.Closed;
+                return;
+            case CommandIds.ConnectionUpdateSecret:
+                // The internal user store keeps no per-connection credential that could expire, so a new
+                // secret is accepted as RabbitMQ's internal backend accepts it.
+                ConnectionUpdateSecret.Read(ref reader);
+                _writer.EnqueueMethod(0, new ConnectionUpdateSecretOk());
+                return;
+            default:
+                throw CommandInfo.IsKnown(commandId)
+                    ? AmqpException.CommandInvalid($"'{CommandInfo.GetName(commandId)}' is not valid on channel 0")
+                    : AmqpException.NotImplemented($"unknown method {CommandInfo.GetName(commandId)}");
+        }
+    }
+
+    private void HandleChannelMethod(ushort channelNumber, uint commandId, ref AmqpReader reader)
+    {
+        if (_state == ConnectionState.Handshake)
+        {
+            throw AmqpException.UnexpectedFrame($"method frame on channel {channelNumber} during the connection handshake");
+        }
+
+        if (_state == ConnectionState.Closing)
+        {
+            return;
+        }
+
+        var channel = _channels.Find(channelNumber);
+        if (channel is null)
+        {
+            if (commandId != CommandIds.ChannelOpen)
+            {
+                throw AmqpException.ChannelError($"expected 'channel.open' on channel {channelNumber}, got '{CommandInfo.GetName(commandId)}'");
+            }
+
+            OpenChannel(channelNumber);
+            return;
+        }
+
+        channel.HandleMethod(commandId, ref reader);
+        if (channel.IsClosed)
+        {
+            _channels.Remove(channelNumber);
+        }
+    }
+
+    private void HandleContentFrame(in Frame frame)
+    {
+        if (_state == ConnectionState.Closing)
+        {
+            return;
+        }
+
+        var channel = frame.Channel == 0 || _state != ConnectionState.Open ? null : _channels.Find(frame.Channel);
+        if (channel is null)
+        {
+            throw frame.Channel == 0
+                ? AmqpException.UnexpectedFrame($"{frame.Type.ToString().ToLowerInvariant()} frame on channel 0")
+                : AmqpException.UnexpectedFrame("expected method frame, got non method frame instead"); // RabbitMQ's text
+        }
+
+        channel.HandleContent(frame.Type == FrameType.Header, frame.Payload);
+    }
+
+    private void OpenChannel(ushort channelNumber)
+    {
+        if (_channels.Count >= _handshake.ChannelMax)
+        {
+            throw AmqpException.NotAllowed($"number of channels opened ({_channels.Count}) has reached the negotiated channel_max ({_handshake.ChannelMax})");
+        }
+
+        _channels.Add(new AmqpChannel(_channelContext!, channelNumber));
+        _writer.EnqueueMethod(channelNumber, new ChannelOpenOk());
+    }
+}

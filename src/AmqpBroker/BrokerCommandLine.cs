@@ -1,0 +1,86 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Globalization;
+using System.Net;
+
+namespace AmqpBroker;
+
+/// <summary>
+/// The executable's switches, each the command-line form of one configuration key (so appsettings.json
+/// and environment variables such as <c>Broker__Port</c> set the same things). Parsing is strict: an
+/// unknown switch or a bad value is an error, <c>--help</c> and <c>--version</c> answer and exit.
+/// </summary>
+internal sealed class BrokerCommandLine
+{
+    private readonly List<(Option Option, string Key)> _switches = [];
+
+    public BrokerCommandLine()
+    {
+        Add(Port("--port", "AMQP port; 0 picks a free one (default 5672)", minimum: 0), "Broker:Port");
+        Add(Port("--management-port", "HTTP management API port; 0 picks a free one, -1 serves none (default 15672)", minimum: -1), "Broker:ManagementPort");
+        Add(Address("--bind", "address to listen on (default 0.0.0.0, every interface)"), "Broker:Bind");
+        Add(new Option<string>("--data-dir") { Description = "where durable state is kept (default ./data)", HelpName = "dir" }, "Broker:DataDir");
+        Add(new Option<bool>("--in-memory") { Description = "keep everything in memory and touch no files" }, "Broker:InMemory");
+        Add(Count("--queue-memory-limit", "ready messages a durable queue keeps in memory before it pages (default 20000)"), "Broker:QueueMemoryLimit");
+        Add(Count("--max-open-files", "segment files of durable queues kept open at most; 0 shares what the descriptor limit leaves (default 0)"), "Broker:MaxOpenFiles");
+    }
+
+    public RootCommand Command { get; } = new("AmqpBroker: an AMQP 0-9-1 message broker that RabbitMQ clients use unchanged.");
+
+    /// <summary>The configuration keys the switches given on this command line set, with their values as text.</summary>
+    public Dictionary<string, string?> Overrides(ParseResult result)
+    {
+        var overrides = new Dictionary<string, string?>();
+        foreach (var (option, key) in _switches)
+        {
+            if (result.GetResult(option) is { Implicit: false } given)
+            {
+                overrides[key] = Convert.ToString(given.GetValueOrDefault<object>(), CultureInfo.InvariantCulture);
+            }
+        }
+
+        return overrides;
+    }
+
+    private void Add(Option option, string key)
+    {
+        Command.Options.Add(option);
+        _switches.Add((option, key));
+    }
+
+    private static Option<int> Port(string name, string description, int minimum) =>
+        Integer(name, description, "port", minimum, IPEndPoint.MaxPort, $"a port number from {minimum} to {IPEndPoint.MaxPort}");
+
+    private static Option<int> Count(string name, string description) =>
+        Integer(name, description, "count", 0, int.MaxValue, "a whole number, 0 or more");
+
+    private static Option<int> Integer(string name, string description, string helpName, int minimum, int maximum, string expected) => new(name)
+    {
+        Description = description,
+        HelpName = helpName,
+        CustomParser = result =>
+        {
+            var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
+            if (int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value) && value >= minimum && value <= maximum)
+            {
+                return value;
+            }
+
+            result.AddError($"{name} must be {expected}, not '{text}'");
+            return 0;
+        },
+    };
+
+    private static Option<string> Address(string name, string description)
+    {
+        var option = new Option<string>(name) { Description = description, HelpName = "address" };
+        option.Validators.Add(result =>
+        {
+            if (!IPAddress.TryParse(result.GetValueOrDefault<string>(), out _))
+            {
+                result.AddError($"{name} must be an IP address such as 0.0.0.0 or 127.0.0.1, not '{result.GetValueOrDefault<string>()}'");
+            }
+        });
+        return option;
+    }
+}

@@ -1,0 +1,83 @@
+using System.Runtime.InteropServices;
+using System.Text.RegularExpressions;
+using AmqpBroker.Hosting;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
+
+namespace AmqpBroker;
+
+/// <summary>
+/// One run of the broker process: start, announce readiness, wait for SIGINT/SIGTERM, stop. A start that
+/// fails for a reason the operator can fix (a port in use) is one line naming the fix, not a stack trace.
+/// </summary>
+internal static partial class BrokerRun
+{
+    public static async Task<int> RunAsync(IReadOnlyDictionary<string, string?> commandLine)
+    {
+        var configuration = BrokerConfiguration.Build(commandLine);
+        var options = BrokerConfiguration.Options(configuration);
+        using var stopping = new CancellationTokenSource();
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+
+        BrokerHost host;
+        try
+        {
+            host = await BrokerHost.StartAsync(options, logging => logging
+                .AddConfiguration(configuration.GetSection("Logging"))
+                // The generic host logs a failed start with its stack trace; the failures an operator can fix are answered below.
+                .AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None)
+                .AddSimpleConsole(console => { console.SingleLine = true; console.TimestampFormat = "HH:mm:ss.fff "; }));
+        }
+        catch (IOException ex) when (ex.InnerException is AddressInUseException)
+        {
+            await Console.Error.WriteLineAsync(PortInUse(ex.Message, options));
+            return 1;
+        }
+
+        await using (host)
+        {
+            AnnounceReady(host, options);
+            try
+            {
+                await Task.Delay(Timeout.Infinite, stopping.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                Console.WriteLine("AmqpBroker stopping");
+            }
+        }
+
+        return 0;
+
+        void Stop(PosixSignalContext context)
+        {
+            context.Cancel = true;
+            stopping.Cancel();
+        }
+    }
+
+    /// <summary>
+    /// Our ready line (scripts read the bound port from it), then RabbitMQ's, which container wait strategies
+    /// such as Testcontainers' RabbitMQ module look for.
+    /// </summary>
+    private static void AnnounceReady(BrokerHost host, BrokerOptions options)
+    {
+        var storage = options.InMemory ? "in memory" : $"data in {Path.GetFullPath(options.DataDir)}";
+        var management = host.ManagementEndPoint is { } endPoint ? $", management http://{endPoint}/" : "";
+        Console.WriteLine($"AmqpBroker ready: amqp://{host.AmqpEndPoint} ({storage}){management}");
+        Console.WriteLine("Server startup complete; 0 plugins started.");
+    }
+
+    /// <summary>Kestrel names the address it could not bind; the answer names the switch that moves it.</summary>
+    private static string PortInUse(string error, BrokerOptions options)
+    {
+        var port = BoundPort().Match(error) is { Success: true } match ? int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) : -1;
+        var (what, option) = port == options.ManagementPort ? ("management", "--management-port") : ("AMQP", "--port");
+        return $"amqp-broker: {what} port {port} is already in use; choose another with {option} (0 picks a free one)";
+    }
+
+    [GeneratedRegex(@"https?://[^ ]*:(\d+)")]
+    private static partial Regex BoundPort();
+}
