@@ -38,9 +38,11 @@ public sealed class Broker : IDisposable
     /// <param name="store">Where definitions are kept, if anywhere.</param>
     /// <param name="messages">Where persistent messages of durable queues are kept, if anywhere.</param>
     /// <param name="loggers">Where what the broker does on its own is logged (queue expiry, policies, recovery).</param>
-    public Broker(BrokerSettings settings, TimeProvider time, IDefinitionStore? store = null, IMessageStore? messages = null, ILoggerFactory? loggers = null)
+    /// <param name="resources">The node's file descriptor budget and resource alarms (defaults that log nothing when null).</param>
+    public Broker(BrokerSettings settings, TimeProvider time, IDefinitionStore? store = null, IMessageStore? messages = null, ILoggerFactory? loggers = null, NodeResources? resources = null)
     {
         Settings = settings;
+        Resources = resources ?? NodeResources.CreateDefault();
         _store = store ?? NoDefinitionStore.Instance;
         Messages = messages ?? NoMessageStore.Instance;
         _services = new BrokerServices
@@ -77,8 +79,11 @@ public sealed class Broker : IDisposable
     /// <summary>Where persistent messages go; publishers wait on it before confirming them.</summary>
     public IMessageStore Messages { get; }
 
-    /// <summary>Raised, publishing connections are blocked (connection.blocked) until it clears.</summary>
-    public ResourceAlarm Alarm { get; } = new();
+    /// <summary>The node's resources (file descriptors) and their alarms.</summary>
+    public NodeResources Resources { get; }
+
+    /// <summary>While a memory or disk alarm is raised, publishing connections are blocked (connection.blocked) until it clears.</summary>
+    public ResourceAlarms Alarm => Resources.Alarms;
 
     public TimeProvider Time => Scheduler.Time;
 
@@ -100,6 +105,9 @@ public sealed class Broker : IDisposable
     public IReadOnlyCollection<Policy> Policies => [.. _virtualHosts.Values.SelectMany(v => v.Policies)];
 
     public VirtualHost? FindVirtualHost(string name) => _virtualHosts.GetValueOrDefault(name);
+
+    /// <summary>Stores every definition change until the batch ends in one transaction (a definitions import); see <see cref="IDefinitionStore.BeginBatch"/>.</summary>
+    public IDefinitionBatch BeginDefinitionBatch() => _store.BeginBatch();
 
     /// <summary>Adds the virtual host (or returns the existing one). Like RabbitMQ, it grants nobody any permission on it.</summary>
     public VirtualHost AddVirtualHost(string name)

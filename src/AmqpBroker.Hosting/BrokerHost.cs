@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using System.Net;
 using AmqpBroker.Core;
+using AmqpBroker.Core.Alarms;
 using AmqpBroker.Core.Storage;
 using AmqpBroker.Management;
 using AmqpBroker.Storage.Definitions;
@@ -76,18 +78,9 @@ public sealed class BrokerHost : IAsyncDisposable
     public static async Task<BrokerHost> StartAsync(BrokerOptions options, Action<ILoggingBuilder>? configureLogging = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
-        // In memory nothing touches the disk; otherwise durable definitions and persistent messages come back from the data directory.
-        IDefinitionStore? store = options.InMemory ? null : SqliteDefinitionStore.Open(options.DataDir);
-        var messages = options.InMemory ? null : new SegmentMessageStore(options.DataDir, inMemoryLimit: options.QueueMemoryLimit);
-        var loggers = CreateLoggers(configureLogging);
-        var broker = new Broker(options.Settings, options.TimeProvider, store, messages, loggers);
-        if (messages?.RecoveredMessages > LargeRecovery)
-        {
-            // Recovery leaves the replayed log index behind as garbage (hundreds of MiB for millions of
-            // messages); one full, aggressive collection gives that memory back before anyone connects.
-            GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
-        }
 
+        var loggers = CreateLoggers(configureLogging);
+        var broker = CreateBroker(options, loggers);
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         builder.Services.AddSingleton(loggers);
         builder.Services.AddSingleton(broker);
@@ -104,6 +97,7 @@ public sealed class BrokerHost : IAsyncDisposable
             kestrel.AddServerHeader = false;
             kestrel.Listen(IPAddress.Parse(options.Bind), options.Port, listener =>
             {
+                listener.Use(next => connection => ServeWithinSocketLimitAsync(broker.Resources.Descriptors, next, connection));
                 listener.UseConnectionHandler<AmqpConnectionHandler>();
                 listeners.Amqp = listener;
             });
@@ -136,6 +130,57 @@ public sealed class BrokerHost : IAsyncDisposable
         }
 
         return new BrokerHost(app, listeners, loggers, broker, options);
+    }
+
+    /// <summary>The broker with its stores, recovered from the data directory unless in memory, and its descriptor budget.</summary>
+    private static Broker CreateBroker(BrokerOptions options, ILoggerFactory loggers)
+    {
+        var alarms = new ResourceAlarms(loggers.CreateLogger(ResourceAlarms.LogCategory));
+        var descriptors = new FileDescriptors(
+            DescriptorLimit.Read() ?? FileDescriptors.UnknownLimit, FileDescriptors.CountOpen(), alarms, options.MaxOpenFiles > 0 ? options.MaxOpenFiles : null);
+        var resources = new NodeResources(alarms, descriptors);
+
+        // In memory nothing touches the disk; otherwise durable definitions and persistent messages come back from the data directory.
+        IDefinitionStore? store = options.InMemory ? null : SqliteDefinitionStore.Open(options.DataDir);
+        var messages = options.InMemory ? null : new SegmentMessageStore(options.DataDir, new SegmentStoreOptions
+        {
+            InMemoryLimit = options.QueueMemoryLimit,
+            Resources = resources,
+            LoggerFactory = loggers,
+        });
+        var started = Stopwatch.GetTimestamp();
+        var broker = new Broker(options.Settings, options.TimeProvider, store, messages, loggers, resources);
+        messages?.ReportRecovery(Stopwatch.GetElapsedTime(started));
+        if (messages?.RecoveredMessages > LargeRecovery)
+        {
+            // Recovery leaves the replayed log index behind as garbage (hundreds of MiB for millions of
+            // messages); one full, aggressive collection gives that memory back before anyone connects.
+            GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        }
+
+        return broker;
+    }
+
+    /// <summary>
+    /// An AMQP connection takes a socket's share of the descriptor budget; past the limit it is closed at once
+    /// (and the file_descriptor_limit alarm raised) rather than served with descriptors queues need.
+    /// </summary>
+    private static async Task ServeWithinSocketLimitAsync(FileDescriptors descriptors, ConnectionDelegate next, ConnectionContext connection)
+    {
+        if (!descriptors.TryObtainSocket())
+        {
+            connection.Abort(new ConnectionAbortedException("the file descriptor limit is reached"));
+            return;
+        }
+
+        try
+        {
+            await next(connection).ConfigureAwait(false);
+        }
+        finally
+        {
+            descriptors.ReleaseSocket();
+        }
     }
 
     /// <summary>One logging pipeline for the broker model and the host: the broker logs while it recovers, before the host is built.</summary>

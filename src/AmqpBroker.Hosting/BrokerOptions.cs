@@ -42,6 +42,20 @@ public sealed class BrokerOptions
         }
     } = SegmentMessageStore.DefaultInMemoryLimit;
 
+    /// <summary>
+    /// Segment files of durable queues kept open at most; 0 (the default) shares what the descriptor limit
+    /// (RLIMIT_NOFILE) leaves after a reserve and the AMQP sockets.
+    /// </summary>
+    public int MaxOpenFiles
+    {
+        get;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(value);
+            field = value;
+        }
+    }
+
     /// <summary>Protocol limits (frame_max, channel_max, heartbeat, message size) and the default user.</summary>
     public BrokerSettings Settings { get; set; } = new();
 

@@ -22,6 +22,7 @@ internal sealed class BrokerCommandLine
         Add(new Option<string>("--data-dir") { Description = "where durable state is kept (default ./data)", HelpName = "dir" }, "Broker:DataDir");
         Add(new Option<bool>("--in-memory") { Description = "keep everything in memory and touch no files" }, "Broker:InMemory");
         Add(Count("--queue-memory-limit", "ready messages a durable queue keeps in memory before it pages (default 20000)"), "Broker:QueueMemoryLimit");
+        Add(Count("--max-open-files", "segment files of durable queues kept open at most; 0 shares what the descriptor limit leaves (default 0)"), "Broker:MaxOpenFiles");
     }
 
     public RootCommand Command { get; } = new("AmqpBroker: an AMQP 0-9-1 message broker that RabbitMQ clients use unchanged.");

@@ -1,4 +1,5 @@
 using AmqpBroker.Browser.Tests.Support;
+using AmqpBroker.Core.Alarms;
 
 namespace AmqpBroker.Browser.Tests;
 
@@ -23,7 +24,7 @@ public sealed class LoginTests : BrowserTestBase
     public async Task A_resource_alarm_is_shown_in_red_on_the_overview_until_it_clears()
     {
         var page = await LoginAsync();
-        Broker.Broker.Alarm.Raise("memory high watermark reached");
+        Broker.Broker.Alarm.Raise(AlarmResource.Memory);
         try
         {
             var alarm = page.Locator(".alarm");
@@ -32,7 +33,7 @@ public sealed class LoginTests : BrowserTestBase
         }
         finally
         {
-            Broker.Broker.Alarm.Clear();
+            Broker.Broker.Alarm.Clear(AlarmResource.Memory);
         }
 
         await Assertions.Expect(page.Locator(".alarm")).ToHaveCountAsync(0);

@@ -1,4 +1,5 @@
 using AmqpBroker.Core;
+using AmqpBroker.Core.Alarms;
 using AmqpBroker.Hosting;
 
 namespace AmqpBroker.InteropTests.Amqp;
@@ -167,7 +168,7 @@ public sealed class ConnectionExtensionTests : BrokerTestBase
         var observer = await OpenChannelAsync();
         var queue = await DeclareQueueAsync(observer);
 
-        Host!.Broker.Alarm.Raise("low on memory");
+        Host!.Broker.Alarm.Raise(AlarmResource.Memory);
         try
         {
             await PublishAsync(publisher, queue, "held");
@@ -179,7 +180,7 @@ public sealed class ConnectionExtensionTests : BrokerTestBase
         }
         finally
         {
-            Host.Broker.Alarm.Clear();
+            Host.Broker.Alarm.Clear(AlarmResource.Memory);
         }
 
         await unblocked.Task.WaitAsync(Timeout);
@@ -209,7 +210,7 @@ public sealed class ConnectionExtensionTests : BrokerTestBase
         };
         var channel = await consumerConnection.CreateChannelAsync();
 
-        Host!.Broker.Alarm.Raise("low on disk");
+        Host!.Broker.Alarm.Raise(AlarmResource.Disk);
         try
         {
             var consumer = await ConsumeAsync(channel, queue);
@@ -220,7 +221,7 @@ public sealed class ConnectionExtensionTests : BrokerTestBase
         }
         finally
         {
-            Host.Broker.Alarm.Clear();
+            Host.Broker.Alarm.Clear(AlarmResource.Disk);
         }
     }
 

@@ -1,4 +1,5 @@
 using System.Net;
+using AmqpBroker.Core.Alarms;
 
 namespace AmqpBroker.InteropTests.Management;
 
@@ -27,7 +28,7 @@ public sealed class HealthEndpointTests : ManagementTestBase
             Assert.Ignore("raising an alarm needs the in-process broker");
         }
 
-        Host!.Broker.Alarm.Raise("low on memory");
+        Host!.Broker.Alarm.Raise(AlarmResource.Memory);
         try
         {
             foreach (var path in new[] { "api/health/checks/alarms", "api/health/checks/local-alarms" })
@@ -40,7 +41,7 @@ public sealed class HealthEndpointTests : ManagementTestBase
         }
         finally
         {
-            Host.Broker.Alarm.Clear();
+            Host.Broker.Alarm.Clear(AlarmResource.Memory);
         }
 
         await ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, "api/health/checks/alarms");

@@ -35,15 +35,26 @@ internal sealed partial class BrokerProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
-    public static BrokerProcess Start(string[] args, Dictionary<string, string> environment, string workingDirectory)
+    /// <param name="args">The broker's command line.</param>
+    /// <param name="environment">Variables set for it.</param>
+    /// <param name="workingDirectory">Where it runs.</param>
+    /// <param name="openFileLimit">A descriptor limit (RLIMIT_NOFILE) to run it under, set by prlimit, which then becomes the broker.</param>
+    public static BrokerProcess Start(string[] args, Dictionary<string, string> environment, string workingDirectory, int? openFileLimit = null)
     {
-        var startInfo = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet")
+        var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";
+        var startInfo = new ProcessStartInfo(openFileLimit is null ? dotnet : "prlimit")
         {
             WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        if (openFileLimit is { } limit)
+        {
+            startInfo.ArgumentList.Add($"--nofile={limit}:{limit}");
+            startInfo.ArgumentList.Add(dotnet);
+        }
+
         startInfo.ArgumentList.Add(BrokerDll());
         foreach (var arg in args)
         {
@@ -127,6 +138,9 @@ internal sealed partial class BrokerProcess : IAsyncDisposable
         using var cts = new CancellationTokenSource(deadline);
         await _process.WaitForExitAsync(cts.Token);
     }
+
+    /// <summary>The broker's process id (prlimit execs the broker, so it is the broker's own).</summary>
+    public int Id => _process.Id;
 
     public async ValueTask DisposeAsync()
     {

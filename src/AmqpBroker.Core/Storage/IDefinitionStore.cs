@@ -14,6 +14,13 @@ public interface IDefinitionStore : IDisposable
 {
     StoredDefinitions Load();
 
+    /// <summary>
+    /// Groups every change made until the batch ends into one transaction: none of them reaches the disk
+    /// before <see cref="IDefinitionBatch.Commit"/>, and disposing the batch without committing undoes them
+    /// all. One batch at a time (a second caller waits); changes other callers make meanwhile join it.
+    /// </summary>
+    IDefinitionBatch BeginBatch();
+
     void PutVirtualHost(string name);
 
     /// <summary>Deletes the vhost and everything stored in it: exchanges, queues, bindings, permissions, policies.</summary>
@@ -45,6 +52,13 @@ public interface IDefinitionStore : IDisposable
     void PutBinding(BindingDefinition binding);
 
     void DeleteBinding(BindingDefinition binding);
+}
+
+/// <summary>A batch of changes from <see cref="IDefinitionStore.BeginBatch"/>.</summary>
+public interface IDefinitionBatch : IDisposable
+{
+    /// <summary>Writes every change of the batch at once.</summary>
+    void Commit();
 }
 
 /// <summary>A binding as stored: names instead of objects, so it can be recreated before its ends exist.</summary>

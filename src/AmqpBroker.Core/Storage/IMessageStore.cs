@@ -20,7 +20,8 @@ public interface IMessageStore : IDisposable
 
     /// <summary>
     /// Calls <paramref name="waiter"/> with <paramref name="token"/> once every record appended before this
-    /// call is on disk. Waiters are called in the order they asked, from the store's sync thread.
+    /// call is on disk, or tells it the sync failed (a write or fsync error). Waiters are called in the
+    /// order they asked, from the store's sync thread.
     /// </summary>
     void WhenDurable(IDurabilityWaiter waiter, ulong token);
 }
@@ -54,7 +55,11 @@ public interface IQueueLog : IDisposable
 /// <summary>Something that waits for appended records to become durable, e.g. a channel holding confirms.</summary>
 public interface IDurabilityWaiter
 {
+    /// <summary>Everything appended before the wait for <paramref name="token"/> began is on disk.</summary>
     void OnDurable(ulong token);
+
+    /// <summary>The store could not make what was appended before the wait for <paramref name="token"/> durable (publisher confirms become basic.nack).</summary>
+    void OnSyncFailed(ulong token);
 }
 
 /// <summary>

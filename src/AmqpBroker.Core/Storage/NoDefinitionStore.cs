@@ -16,6 +16,8 @@ public sealed class NoDefinitionStore : IDefinitionStore
 
     public StoredDefinitions Load() => new([], [], [], []);
 
+    public IDefinitionBatch BeginBatch() => NoBatch.Instance;
+
     public void PutVirtualHost(string name)
     {
     }
@@ -69,6 +71,24 @@ public sealed class NoDefinitionStore : IDefinitionStore
     }
 
     public void DeleteBinding(BindingDefinition binding)
+    {
+    }
+
+    public void Dispose()
+    {
+    }
+}
+
+/// <summary>The batch of a store that writes nothing.</summary>
+public sealed class NoBatch : IDefinitionBatch
+{
+    public static readonly NoBatch Instance = new();
+
+    private NoBatch()
+    {
+    }
+
+    public void Commit()
     {
     }
 

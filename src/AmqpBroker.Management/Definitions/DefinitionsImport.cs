@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using AmqpBroker.Core;
 using AmqpBroker.Core.Errors;
 using AmqpBroker.Core.Exchanges;
+using AmqpBroker.Core.Policies;
 using AmqpBroker.Core.Queues;
 using AmqpBroker.Core.VirtualHosts;
 using AmqpBroker.Management.Formatting;
@@ -16,8 +17,9 @@ namespace AmqpBroker.Management.Definitions;
 /// permissions and policies are created or overwritten; queues, exchanges and bindings that already exist
 /// are left as they are. Sections this broker has no counterpart for are refused before anything is
 /// applied when they hold entries (vhost-scoped parameters of plugins, topic permissions); global
-/// parameters (cluster metadata such as RabbitMQ's internal_cluster_id) are accepted and ignored. As in
-/// RabbitMQ, an entry that fails stops the import, leaving what came before it applied.
+/// parameters (cluster metadata such as RabbitMQ's internal_cluster_id) are accepted and ignored. An entry
+/// that fails stops the import, and unlike RabbitMQ (which keeps what came before it) nothing of the file
+/// stays: the import runs in one store transaction and is undone in memory (<see cref="ImportUndo"/>).
 /// </summary>
 internal sealed class DefinitionsImport(Broker broker, ApiUser user)
 {
@@ -28,50 +30,89 @@ internal sealed class DefinitionsImport(Broker broker, ApiUser user)
         var users = Entries(document, "users");
         var virtualHosts = Entries(document, "vhosts");
         var permissions = Entries(document, "permissions");
-        foreach (var entry in users)
+        ImportUndo.Run(broker, undo =>
         {
-            broker.PutUser(UserDocument.Read(entry.RequireString("name"), entry));
-        }
+            foreach (var entry in users)
+            {
+                ImportUser(entry, undo);
+            }
 
-        foreach (var entry in virtualHosts)
-        {
-            broker.AddVirtualHost(entry.RequireString("name"));
-        }
+            foreach (var entry in virtualHosts)
+            {
+                ImportVirtualHost(entry.RequireString("name"), undo);
+            }
 
-        foreach (var entry in permissions)
-        {
-            broker.SetPermission(PermissionDocument.Read(entry.RequireString("user"), entry.RequireString("vhost"), entry));
-        }
+            foreach (var entry in permissions)
+            {
+                ImportPermission(entry, undo);
+            }
 
-        ImportObjects(objects, entry => ExistingVirtualHost(entry.RequireString("vhost")));
+            ImportObjects(objects, entry => ExistingVirtualHost(entry.RequireString("vhost")), undo);
+        });
     }
 
-    public void ImportInto(VirtualHost virtualHost, JsonBody document) => ImportObjects(ObjectSections.Read(document), _ => virtualHost);
+    public void ImportInto(VirtualHost virtualHost, JsonBody document)
+    {
+        var objects = ObjectSections.Read(document);
+        ImportUndo.Run(broker, undo => ImportObjects(objects, _ => virtualHost, undo));
+    }
 
-    private void ImportObjects(ObjectSections sections, Func<JsonBody, VirtualHost> virtualHostOf)
+    private void ImportObjects(ObjectSections sections, Func<JsonBody, VirtualHost> virtualHostOf, ImportUndo undo)
     {
         foreach (var entry in sections.Policies)
         {
-            broker.PutPolicy(PolicyJson.Read(virtualHostOf(entry).Name, entry.RequireString("name"), entry));
+            ImportPolicy(PolicyJson.Read(virtualHostOf(entry).Name, entry.RequireString("name"), entry), undo);
         }
 
         foreach (var entry in sections.Queues)
         {
-            Apply(entry, "queue", virtualHostOf(entry), ImportQueue);
+            Apply(entry, "queue", virtualHostOf(entry), undo, ImportQueue);
         }
 
         foreach (var entry in sections.Exchanges)
         {
-            Apply(entry, "exchange", virtualHostOf(entry), ImportExchange);
+            Apply(entry, "exchange", virtualHostOf(entry), undo, ImportExchange);
         }
 
         foreach (var entry in sections.Bindings)
         {
-            Apply(entry, "binding", virtualHostOf(entry), ImportBinding);
+            Apply(entry, "binding", virtualHostOf(entry), undo, ImportBinding);
         }
     }
 
-    private void ImportQueue(VirtualHost virtualHost, JsonBody entry)
+    private void ImportUser(JsonBody entry, ImportUndo undo)
+    {
+        var user = UserDocument.Read(entry.RequireString("name"), entry);
+        var previous = broker.Users.Find(user.Name);
+        broker.PutUser(user);
+        undo.Add(previous is null ? () => broker.DeleteUser(user.Name) : () => broker.PutUser(previous));
+    }
+
+    private void ImportVirtualHost(string name, ImportUndo undo)
+    {
+        if (broker.FindVirtualHost(name) is null)
+        {
+            broker.AddVirtualHost(name);
+            undo.Add(() => broker.DeleteVirtualHost(name));
+        }
+    }
+
+    private void ImportPermission(JsonBody entry, ImportUndo undo)
+    {
+        var permission = PermissionDocument.Read(entry.RequireString("user"), entry.RequireString("vhost"), entry);
+        var previous = broker.FindPermission(permission.User, permission.VirtualHost);
+        broker.SetPermission(permission);
+        undo.Add(previous is null ? () => broker.ClearPermission(permission.User, permission.VirtualHost) : () => broker.SetPermission(previous));
+    }
+
+    private void ImportPolicy(Policy policy, ImportUndo undo)
+    {
+        var previous = broker.FindVirtualHost(policy.VirtualHost)?.Policies.FirstOrDefault(p => p.Name == policy.Name);
+        broker.PutPolicy(policy);
+        undo.Add(previous is null ? () => broker.DeletePolicy(policy.VirtualHost, policy.Name) : () => broker.PutPolicy(previous));
+    }
+
+    private void ImportQueue(VirtualHost virtualHost, JsonBody entry, ImportUndo undo)
     {
         var name = NameRules.Check(entry.RequireString("name"), "queue name");
         if (virtualHost.FindQueue(name) is not null)
@@ -81,9 +122,10 @@ internal sealed class DefinitionsImport(Broker broker, ApiUser user)
 
         var definition = new QueueDefinition(name, virtualHost.Name, entry.Boolean("durable") ?? true, Exclusive: false, entry.Boolean("auto_delete") ?? false, entry.Table("arguments"));
         virtualHost.DeclareQueue(definition, HttpConnection.For(user, virtualHost.Name), passive: false);
+        undo.Add(() => virtualHost.DeleteQueue(name, ifUnused: false, ifEmpty: false, connection: null));
     }
 
-    private static void ImportExchange(VirtualHost virtualHost, JsonBody entry)
+    private static void ImportExchange(VirtualHost virtualHost, JsonBody entry, ImportUndo undo)
     {
         var name = NameRules.Check(entry.RequireString("name"), "exchange name");
         if (virtualHost.Exchanges.Any(e => e.Name == name))
@@ -99,33 +141,52 @@ internal sealed class DefinitionsImport(Broker broker, ApiUser user)
             entry.Boolean("auto_delete") ?? false,
             entry.Boolean("internal") ?? false,
             entry.Table("arguments")), passive: false);
+        undo.Add(() => virtualHost.DeleteExchange(name, ifUnused: false));
     }
 
-    private void ImportBinding(VirtualHost virtualHost, JsonBody entry)
+    private void ImportBinding(VirtualHost virtualHost, JsonBody entry, ImportUndo undo)
     {
         var source = entry.RequireString("source");
         var destination = entry.RequireString("destination");
         var routingKey = NameRules.Check(entry.String("routing_key") ?? "", "routing key");
         var arguments = entry.Table("arguments");
+        var connection = HttpConnection.For(user, virtualHost.Name);
         switch (entry.RequireString("destination_type"))
         {
             case "queue":
-                virtualHost.Bind(destination, source, routingKey, arguments, HttpConnection.For(user, virtualHost.Name));
+                var existed = IsBound(virtualHost, source, virtualHost.FindQueue(destination), routingKey, arguments);
+                virtualHost.Bind(destination, source, routingKey, arguments, connection);
+                if (!existed)
+                {
+                    undo.Add(() => virtualHost.Unbind(destination, source, routingKey, arguments, connection));
+                }
+
                 break;
             case "exchange":
+                existed = IsBound(virtualHost, source, virtualHost.Exchanges.FirstOrDefault(e => e.Name == destination), routingKey, arguments);
                 virtualHost.BindExchange(destination, source, routingKey, arguments);
+                if (!existed)
+                {
+                    undo.Add(() => virtualHost.UnbindExchange(destination, source, routingKey, arguments));
+                }
+
                 break;
             case var other:
                 throw ApiException.BadRequest($"binding destination_type must be \"queue\" or \"exchange\", got \"{other}\"");
         }
     }
 
+    /// <summary>Whether the binding is there already, so that undoing the import must leave it.</summary>
+    private static bool IsBound(VirtualHost virtualHost, string source, IBindingDestination? destination, string routingKey, IReadOnlyDictionary<string, object?> arguments) =>
+        destination is not null && virtualHost.Exchanges.FirstOrDefault(e => e.Name == source) is { } exchange
+        && exchange.Bindings.Any(b => b.Matches(destination, routingKey, arguments));
+
     /// <summary>Applies one entry; a broker refusal names the entry, so the operator knows where the import stopped.</summary>
-    private static void Apply(JsonBody entry, string what, VirtualHost virtualHost, Action<VirtualHost, JsonBody> import)
+    private static void Apply(JsonBody entry, string what, VirtualHost virtualHost, ImportUndo undo, Action<VirtualHost, JsonBody, ImportUndo> import)
     {
         try
         {
-            import(virtualHost, entry);
+            import(virtualHost, entry, undo);
         }
         catch (AmqpException ex)
         {

@@ -43,7 +43,21 @@ internal static class QueueMover
                 break;
             }
 
-            await WhenDurableAsync(broker.Messages).ConfigureAwait(false);
+            try
+            {
+                await WhenDurableAsync(broker.Messages).ConfigureAwait(false);
+            }
+            catch (IOException)
+            {
+                // Not durable in the destination: the source keeps the batch (the destination may hold copies).
+                foreach (var entry in batch)
+                {
+                    source.Requeue(entry);
+                }
+
+                throw;
+            }
+
             foreach (var entry in batch)
             {
                 source.Settle(entry);
@@ -70,5 +84,7 @@ internal static class QueueMover
         public Task Task => _done.Task;
 
         public void OnDurable(ulong token) => _done.TrySetResult();
+
+        public void OnSyncFailed(ulong token) => _done.TrySetException(new IOException("the message store failed to make the moved messages durable"));
     }
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
+using AmqpBroker.Core.Alarms;
 using AmqpBroker.Core.Errors;
 using AmqpBroker.Core.Publishing;
 using AmqpBroker.Core.Queues;
@@ -36,16 +37,15 @@ internal static class HealthResource
 
     private static Task Alarms(ApiRequest request, string reason)
     {
-        if (request.Broker.Alarm.Reason is not { } alarm)
+        var raised = request.Broker.Alarm.Raised;
+        if (raised.Count == 0)
         {
             return Ok(request);
         }
 
-        // The broker's alarm is RabbitMQ's memory alarm unless it was raised for disk space.
-        var resource = alarm.Contains("disk", StringComparison.OrdinalIgnoreCase) ? "disk" : "memory";
         return Failed(request, reason, new JsonObject
         {
-            ["alarms"] = new JsonArray(new JsonObject { ["node"] = request.Context.NodeName, ["resource"] = resource }),
+            ["alarms"] = new JsonArray([.. raised.Select(r => new JsonObject { ["node"] = request.Context.NodeName, ["resource"] = r.HealthCheckName() })]),
         });
     }
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using AmqpBroker.Core;
+using AmqpBroker.Core.Alarms;
 using AmqpBroker.Management.Formatting;
 using AmqpBroker.Management.Http;
 using AmqpBroker.Management.Json;
@@ -89,14 +90,15 @@ internal static class OverviewResource
             ["processors"] = Environment.ProcessorCount,
             ["uptime"] = (long)(broker.Time.GetUtcNow() - broker.StartedAt).TotalMilliseconds,
             ["mem_used"] = process.WorkingSet64,
-            // What the OS reports for this process; null where it does not report it.
+            // What the OS reports for this process (null where it reports nothing); sockets are the AMQP
+            // connections counted against the descriptor budget, as RabbitMQ's file handle cache counts them.
             ["fd_used"] = stats.OpenFileDescriptors,
             ["fd_total"] = stats.MaxFileDescriptors,
-            ["sockets_used"] = stats.OpenSockets,
-            ["sockets_total"] = stats.SocketLimit(broker.Settings),
+            ["sockets_used"] = broker.Resources.Descriptors.SocketsUsed,
+            ["sockets_total"] = broker.Resources.Descriptors.SocketLimit,
             ["disk_free"] = ProcessStats.FreeDiskBytes(context.DataDirectory),
-            ["mem_alarm"] = broker.Alarm.IsRaised,
-            ["disk_free_alarm"] = false,
+            ["mem_alarm"] = broker.Alarm.IsRaised(AlarmResource.Memory),
+            ["disk_free_alarm"] = broker.Alarm.IsRaised(AlarmResource.Disk),
             ["rates_mode"] = "basic",
             ["partitions"] = new JsonArray(),
             ["exchange_types"] = ExchangeTypeList(broker),

@@ -30,7 +30,7 @@ internal sealed partial class AmqpChannel
         Session = new Session(context.Client, number, new ChannelDeliveryTarget(context.Writer, number), broker.MessageTotals);
         _content = new ContentAssembler(broker.Settings.MaxMessageSize);
         _publisher = new Publisher(context.VirtualHost, context.Access, broker.Settings.MaxMessageSize, broker.DirectReplies, Session.Counters);
-        _confirms = new PublisherConfirms(context.Writer, broker.Messages, number, Session.Counters);
+        _confirms = new PublisherConfirms(context.Writer, broker.Messages, number, Session.Counters, context.Client.ForceClose);
         _directReplies = new DirectReplyConsumer(broker.DirectReplies, Session);
         _publishNow = PublishNow;
     }

@@ -8,9 +8,11 @@ namespace AmqpBroker.Server.Channels;
 /// the message store has synced what they cover, and always in the order the channel produced them:
 /// a reply that needs no sync still waits behind one that does, because the writer merges consecutive
 /// acks into one <c>multiple</c> ack, which is only true in order. The store calls back from its sync
-/// thread; the channel calls from its read loop.
+/// thread; the channel calls from its read loop. When the sync fails, the confirms it covered go out as
+/// basic.nack, and a tx.commit-ok that needed it is never sent: the connection is closed instead, as the
+/// commit cannot be reported done.
 /// </summary>
-internal sealed class DurableReplies(ConnectionWriter writer, IMessageStore store) : IDurabilityWaiter
+internal sealed class DurableReplies(ConnectionWriter writer, IMessageStore store, Action<string> closeConnection) : IDurabilityWaiter
 {
     /// <summary>The ticket of a held reply that waits only for the replies before it.</summary>
     private const ulong NoSync = 0;
@@ -52,15 +54,37 @@ internal sealed class DurableReplies(ConnectionWriter writer, IMessageStore stor
     }
 
     /// <summary>Everything up to <paramref name="ticket"/> is on disk (the store completes tickets in order).</summary>
-    public void OnDurable(ulong ticket)
+    public void OnDurable(ulong ticket) => Release(ticket, synced: true);
+
+    /// <summary>The sync covering everything up to <paramref name="ticket"/> failed.</summary>
+    public void OnSyncFailed(ulong ticket) => Release(ticket, synced: false);
+
+    private void Release(ulong ticket, bool synced)
     {
+        var commitFailed = false;
         lock (_lock)
         {
             while (!_closed && _held.TryPeek(out var held) && held.Ticket <= ticket)
             {
                 _held.Dequeue();
-                writer.Enqueue(held.Frame);
+                if (synced || held.Ticket == NoSync || held.Frame.Kind == OutgoingKind.PublisherNack)
+                {
+                    writer.Enqueue(held.Frame);
+                }
+                else if (held.Frame.Kind == OutgoingKind.PublisherAck)
+                {
+                    writer.Enqueue(held.Frame with { Kind = OutgoingKind.PublisherNack });
+                }
+                else
+                {
+                    commitFailed |= held.Frame.Kind == OutgoingKind.Encoded;
+                }
             }
+        }
+
+        if (commitFailed)
+        {
+            closeConnection("tx.commit could not be made durable: the message store failed to sync");
         }
     }
 

@@ -13,9 +13,9 @@ namespace AmqpBroker.Server.Channels;
 /// <see cref="DurableReplies"/>, so a reply waits for the store's sync where the outcome says so and
 /// leaves in order.
 /// </summary>
-internal sealed class PublisherConfirms(ConnectionWriter writer, IMessageStore store, ushort channel, MessageCounters counters)
+internal sealed class PublisherConfirms(ConnectionWriter writer, IMessageStore store, ushort channel, MessageCounters counters, Action<string> closeConnection)
 {
-    private readonly DurableReplies _replies = new(writer, store);
+    private readonly DurableReplies _replies = new(writer, store, closeConnection);
     private ulong _sequence;
 
     public bool Enabled { get; private set; }

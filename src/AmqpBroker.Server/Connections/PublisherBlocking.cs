@@ -10,7 +10,7 @@ namespace AmqpBroker.Server.Connections;
 /// clears or the connection is forced closed. Clients that asked for it hear connection.blocked and
 /// connection.unblocked. Driven by the read loop; <see cref="IsBlocked"/> is read by the scheduler's tick.
 /// </summary>
-internal sealed class PublisherBlocking(ResourceAlarm alarm, ConnectionWriter writer, Task forceClosed)
+internal sealed class PublisherBlocking(ResourceAlarms alarm, ConnectionWriter writer, Task forceClosed)
 {
     private volatile bool _blocked;
 

@@ -10,7 +10,8 @@ namespace AmqpBroker.Storage.Definitions;
 /// <summary>
 /// Durable definitions (vhosts, users, permissions, policies, exchanges, queues, bindings) in one SQLite file
 /// (<c>definitions.db</c>) under the data directory. Every change commits at once, in one transaction, with a
-/// full sync: changes are rare and must survive a crash the moment they are answered.
+/// full sync: changes are rare and must survive a crash the moment they are answered. A batch (a definitions
+/// import) runs every change until it ends in one transaction instead.
 /// </summary>
 public sealed class SqliteDefinitionStore : IDefinitionStore
 {
@@ -18,6 +19,11 @@ public sealed class SqliteDefinitionStore : IDefinitionStore
 
     private readonly SqliteConnection _connection;
     private readonly Lock _lock = new();
+    private readonly SemaphoreSlim _batchGate = new(1, 1);
+
+    // Each statement is prepared once and reused: an import of 100,000 queues spends its time storing, not parsing SQL.
+    private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
+    private SqliteTransaction? _batch;
 
     private SqliteDefinitionStore(SqliteConnection connection) => _connection = connection;
 
@@ -60,6 +66,17 @@ public sealed class SqliteDefinitionStore : IDefinitionStore
                 new Policy(r.GetString(0), r.GetString(1), r.GetString(2), Enum.Parse<PolicyApplyTo>(r.GetString(3)), r.GetInt32(4), FieldTableBlob.Decode((byte[])r[5])));
             return new StoredDefinitions(virtualHosts, exchanges, queues, bindings) { Users = users, Permissions = permissions, Policies = policies };
         }
+    }
+
+    public IDefinitionBatch BeginBatch()
+    {
+        _batchGate.Wait();
+        lock (_lock)
+        {
+            _batch = _connection.BeginTransaction();
+        }
+
+        return new Batch(this);
     }
 
     public void PutVirtualHost(string name) =>
@@ -160,8 +177,15 @@ public sealed class SqliteDefinitionStore : IDefinitionStore
     {
         lock (_lock)
         {
+            foreach (var command in _commands.Values)
+            {
+                command.Dispose();
+            }
+
             _connection.Dispose();
         }
+
+        _batchGate.Dispose();
     }
 
     private static (string, object)[] BindingParameters(BindingDefinition binding) =>
@@ -178,18 +202,70 @@ public sealed class SqliteDefinitionStore : IDefinitionStore
     {
         lock (_lock)
         {
-            // One transaction, so a change of several statements (a vhost and its contents) is all or nothing.
-            using var transaction = _connection.BeginTransaction();
-            using var command = _connection.CreateCommand();
-            command.Transaction = transaction;
-            command.CommandText = sql;
+            // One transaction, so a change of several statements (a vhost and its contents) is all or nothing;
+            // in a batch, the batch's.
+            using var own = _batch is null ? _connection.BeginTransaction() : null;
+            if (!_commands.TryGetValue(sql, out var command))
+            {
+                command = _connection.CreateCommand();
+                command.CommandText = sql;
+                _commands[sql] = command;
+            }
+
+            command.Transaction = _batch ?? own;
+            command.Parameters.Clear();
             foreach (var (name, value) in parameters)
             {
                 command.Parameters.AddWithValue(name, value);
             }
 
             command.ExecuteNonQuery();
-            transaction.Commit();
+            own?.Commit();
+        }
+    }
+
+    private void EndBatch(bool commit)
+    {
+        lock (_lock)
+        {
+            try
+            {
+                if (commit)
+                {
+                    _batch!.Commit();
+                }
+                else
+                {
+                    _batch!.Rollback();
+                }
+            }
+            finally
+            {
+                _batch!.Dispose();
+                _batch = null;
+                _batchGate.Release();
+            }
+        }
+    }
+
+    private sealed class Batch(SqliteDefinitionStore store) : IDefinitionBatch
+    {
+        private bool _ended;
+
+        public void Commit()
+        {
+            ObjectDisposedException.ThrowIf(_ended, this);
+            _ended = true;
+            store.EndBatch(commit: true);
+        }
+
+        public void Dispose()
+        {
+            if (!_ended)
+            {
+                _ended = true;
+                store.EndBatch(commit: false);
+            }
         }
     }
 

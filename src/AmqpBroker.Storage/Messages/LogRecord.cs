@@ -3,6 +3,7 @@ using System.Numerics;
 
 namespace AmqpBroker.Storage.Messages;
 
+/// <summary>The kinds of record in a segment. A value never changes meaning; a new kind comes with a new <see cref="SegmentFormat.CurrentVersion"/>.</summary>
 internal enum LogRecordKind : byte
 {
     /// <summary>A message entered the queue: id, exchange, routing key, raw properties, body.</summary>
@@ -18,7 +19,8 @@ internal enum LogRecordKind : byte
 /// <summary>
 /// The record frame of a segment: payload length (4 bytes), CRC-32C of kind and payload (4 bytes), kind
 /// (1 byte), payload. A record whose length runs past the file or whose CRC differs is a torn or damaged
-/// write and ends what is read of that segment.
+/// write and ends what is read of that segment; an intact record of a kind this build does not know was
+/// written by a newer one and stops recovery of the queue instead.
 /// </summary>
 internal static class LogRecord
 {
@@ -41,17 +43,17 @@ internal static class LogRecord
         return ~crc;
     }
 
-    /// <summary>
-    /// Whether a record whose <paramref name="payload"/> was read in full after its <paramref name="header"/>
-    /// is the one that was written: a known kind, a marker of the right size, and a matching CRC.
-    /// </summary>
-    public static bool IsIntact(ReadOnlySpan<byte> header, ReadOnlySpan<byte> payload, out LogRecordKind kind)
-    {
-        kind = (LogRecordKind)header[8];
-        var markerTooShort = kind is LogRecordKind.Delivered or LogRecordKind.Settled && payload.Length != 8;
-        return !markerTooShort && kind is >= LogRecordKind.Publish and <= LogRecordKind.Settled
-            && Checksum(kind, payload) == BinaryPrimitives.ReadUInt32LittleEndian(header[4..]);
-    }
+    /// <summary>Whether a record whose <paramref name="payload"/> was read in full after its <paramref name="header"/> is the one that was written (its CRC matches).</summary>
+    public static bool IsIntact(ReadOnlySpan<byte> header, ReadOnlySpan<byte> payload) =>
+        Checksum(KindOf(header), payload) == BinaryPrimitives.ReadUInt32LittleEndian(header[4..]);
+
+    /// <summary>The kind byte of a record header, which may be a kind this build does not know.</summary>
+    public static LogRecordKind KindOf(ReadOnlySpan<byte> header) => (LogRecordKind)header[8];
+
+    public static bool IsKnown(LogRecordKind kind) => kind is >= LogRecordKind.Publish and <= LogRecordKind.Settled;
+
+    /// <summary>The payload size of a delivered or settled marker: the message id.</summary>
+    public const int MarkerPayloadSize = 8;
 
     public static void WriteHeader(Span<byte> destination, LogRecordKind kind, ReadOnlySpan<byte> payload)
     {

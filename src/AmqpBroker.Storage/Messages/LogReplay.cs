@@ -5,10 +5,12 @@ using AmqpBroker.Protocol.Content;
 namespace AmqpBroker.Storage.Messages;
 
 /// <summary>
-/// Reading the segments back at start: every publish record becomes an entry in id order, found again by
-/// binary search when a delivered or settled marker names it; settled entries are dropped at the end.
+/// Reading the segments back at start: each segment's header is checked, every publish record becomes an
+/// entry in id order, found again by binary search when a delivered or settled marker names it; settled
+/// entries are dropped at the end. A torn or damaged tail is cut off and logged; anything this build cannot
+/// read throws <see cref="UnreadableLogException"/>.
 /// </summary>
-internal sealed class LogReplay(List<LogSegment> segments)
+internal sealed class LogReplay(List<LogSegment> segments, LogEnvironment environment, string name)
 {
     private const long SettledLocation = -1;
 
@@ -20,12 +22,15 @@ internal sealed class LogReplay(List<LogSegment> segments)
 
     public void Read(LogSegment segment)
     {
-        if (ApplyRecords(segment) is { } damagedAt)
+        using var file = new FileStream(segment.Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 1 << 20);
+        var length = file.Length;
+        var damagedAt = ReadHeader(segment, file, length) ?? ApplyRecords(segment, file, length);
+        segment.Length = damagedAt ?? length;
+        if (damagedAt is { } offset && offset < length)
         {
-            // Torn or damaged: nothing after it in this segment can be trusted.
-            using var file = new FileStream(segment.Path, FileMode.Open, FileAccess.Write);
-            file.SetLength(damagedAt);
-            file.Flush(flushToDisk: true);
+            // Torn or damaged: nothing after it in this segment can be trusted, and nothing after it was confirmed.
+            RecoveryLog.TailCut(environment.RecoveryLogger, name, segment.Path, offset, length - offset);
+            environment.Files.Truncate(segment.Path, offset);
         }
     }
 
@@ -35,16 +40,35 @@ internal sealed class LogReplay(List<LogSegment> segments)
         return _entries;
     }
 
+    /// <summary>Sets the segment's version and leaves the stream at its first record; returns 0 when the header itself is torn.</summary>
+    private static long? ReadHeader(LogSegment segment, FileStream file, long length)
+    {
+        Span<byte> header = stackalloc byte[SegmentFormat.HeaderSize];
+        var read = file.ReadAtLeast(header, header.Length, throwOnEndOfStream: false);
+        if (SegmentFormat.ReadVersion(header[..read], length) is not { } version)
+        {
+            segment.Version = SegmentFormat.HeaderlessVersion;
+            return 0;
+        }
+
+        if (version is not (SegmentFormat.HeaderlessVersion or SegmentFormat.CurrentVersion))
+        {
+            throw new UnreadableLogException(segment.Path, 0, $"segment format version {version} (this build reads {SegmentFormat.HeaderlessVersion} and {SegmentFormat.CurrentVersion})");
+        }
+
+        segment.Version = version;
+        file.Position = SegmentFormat.RecordsStart(version);
+        return null;
+    }
+
     /// <summary>
     /// Streams the segment's records through one reused buffer (a segment is far too big to read whole)
     /// and applies them in order; returns where the first torn or damaged record starts, if any.
     /// </summary>
-    private long? ApplyRecords(LogSegment segment)
+    private long? ApplyRecords(LogSegment segment, FileStream file, long length)
     {
-        using var file = new FileStream(segment.Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 1 << 20);
-        var length = file.Length;
         Span<byte> header = stackalloc byte[LogRecord.HeaderSize];
-        for (var position = 0L; position < length;)
+        for (var position = file.Position; position < length;)
         {
             if (file.ReadAtLeast(header, header.Length, throwOnEndOfStream: false) < header.Length)
             {
@@ -64,7 +88,7 @@ internal sealed class LogReplay(List<LogSegment> segments)
 
             var payload = _payload.AsSpan(0, payloadLength);
             file.ReadExactly(payload);
-            if (!LogRecord.IsIntact(header, payload, out var kind) || !TryApply(segment, position, kind, payload))
+            if (!LogRecord.IsIntact(header, payload) || !TryApply(segment, position, LogRecord.KindOf(header), payload))
             {
                 return position;
             }
@@ -75,10 +99,21 @@ internal sealed class LogReplay(List<LogSegment> segments)
         return null;
     }
 
+    /// <summary>Applies an intact record; false when it is out of id order (damage), throws when this build cannot read it.</summary>
     private bool TryApply(LogSegment segment, long offset, LogRecordKind kind, ReadOnlySpan<byte> payload)
     {
+        if (!LogRecord.IsKnown(kind))
+        {
+            throw new UnreadableLogException(segment.Path, offset, $"unknown record kind {(byte)kind}");
+        }
+
         if (kind != LogRecordKind.Publish)
         {
+            if (payload.Length != LogRecord.MarkerPayloadSize)
+            {
+                throw new UnreadableLogException(segment.Path, offset, $"a {kind} record of {payload.Length} bytes");
+            }
+
             var index = _entries.IndexOf(BinaryPrimitives.ReadInt64LittleEndian(payload));
             if (index >= 0 && _entries.At(index).Location != SettledLocation)
             {
@@ -88,7 +123,12 @@ internal sealed class LogReplay(List<LogSegment> segments)
             return true;
         }
 
-        if (!PublishRecord.TryParse(payload, out var record) || record.Id <= LastId)
+        if (!PublishRecord.TryParse(payload, out var record))
+        {
+            throw new UnreadableLogException(segment.Path, offset, "a publish record that does not parse");
+        }
+
+        if (record.Id <= LastId)
         {
             return false;
         }

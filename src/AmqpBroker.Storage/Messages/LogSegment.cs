@@ -3,16 +3,26 @@ using System.Runtime.InteropServices;
 namespace AmqpBroker.Storage.Messages;
 
 /// <summary>
-/// One segment file of a <see cref="SegmentLog"/>: its number and path, the range of ids published into it
-/// and how many of those are not settled yet, and a handle for reading records back.
+/// One segment file of a <see cref="SegmentLog"/>: its number, format version and file, the range of ids
+/// published into it and how many of those are not settled yet.
 /// </summary>
-internal sealed class LogSegment(long number, string path)
+internal sealed class LogSegment(long number, string path, uint version)
 {
-    private Microsoft.Win32.SafeHandles.SafeFileHandle? _readHandle;
-
     public long Number { get; } = number;
 
-    public string Path { get; } = path;
+    public string Path => File.Path;
+
+    /// <summary>The format it is written in (<see cref="SegmentFormat"/>); only a segment of the current one is appended to.</summary>
+    public uint Version { get; set; } = version;
+
+    /// <summary>The file, opened through the store's <see cref="FileHandleCache"/>.</summary>
+    public CachedFile File { get; } = new(path);
+
+    /// <summary>Bytes in the file (as recovered; the log tracks the segment it appends to itself).</summary>
+    public long Length { get; set; }
+
+    /// <summary>Written to since its last fsync (guarded by the log's append lock).</summary>
+    public bool Unsynced { get; set; }
 
     /// <summary>Messages published into this segment and not yet settled.</summary>
     public int Live { get; set; }
@@ -30,16 +40,6 @@ internal sealed class LogSegment(long number, string path)
         LastId = id;
         HasPublished = true;
         Live++;
-    }
-
-    /// <summary>A handle for reading records back (paged-out messages), opened on first use.</summary>
-    public Microsoft.Win32.SafeHandles.SafeFileHandle OpenForRead() =>
-        _readHandle ??= File.OpenHandle(Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-
-    public void CloseForRead()
-    {
-        _readHandle?.Dispose();
-        _readHandle = null;
     }
 
     /// <summary>Where a record starting at <paramref name="offset"/> in this segment is: the segment number in the high 32 bits, the offset in the low 32.</summary>

@@ -37,18 +37,14 @@ internal sealed class QueueLog(SegmentLog log, GroupCommitter committer, int inM
 
     public Message Read(long location) => log.Read(location);
 
-    /// <summary>Hands buffered records to the OS; with <paramref name="durable"/> also waits for the disk (fsync).</summary>
-    public void Flush(bool durable)
-    {
-        if (durable)
-        {
-            log.Sync();
-        }
-        else
-        {
-            log.Flush();
-        }
-    }
+    /// <summary>
+    /// Hands buffered records to the OS; with <paramref name="durable"/> also waits for the disk (fsync).
+    /// False when the log has failed, so what was appended to it is not (or no longer known to be) durable.
+    /// </summary>
+    public bool Flush(bool durable) => durable ? log.Sync() : log.Flush();
+
+    /// <summary>The queue was deleted: its files go, and nothing buffered needs writing.</summary>
+    public void Close() => log.Close();
 
     public void Dispose() => log.Dispose();
 }

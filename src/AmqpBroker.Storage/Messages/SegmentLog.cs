@@ -12,36 +12,42 @@ namespace AmqpBroker.Storage.Messages;
 /// only grow, so each segment holds a range of them, and a settle finds its segment without any per-message
 /// map; the queue keeps a message's location (segment number and offset) to read it back. A segment goes
 /// (and its disk space with it) once every message published into it is settled and every older segment
-/// is gone — only then can no later settle record refer to it. Appends are buffered; <see cref="Sync"/>
-/// makes everything appended before it durable, and appends may continue while it runs.
+/// is gone — only then can no later settle record refer to it. Nothing is created before the first append
+/// (a queue that never holds a persistent message costs no file), records are buffered in memory, and
+/// files are opened through the store's <see cref="FileHandleCache"/> only to write, read or sync.
+/// <see cref="Sync"/> makes everything appended before it durable, and appends may continue while it runs.
+/// A write or fsync that fails marks the log failed: it writes nothing more, and every later sync reports
+/// failure, so no confirm ever claims what the disk did not take.
 /// </summary>
-public sealed class SegmentLog : IDisposable
+internal sealed class SegmentLog : IDisposable
 {
-    public const long DefaultSegmentSize = 64L * 1024 * 1024;
-
     private const string Extension = ".seg";
 
     private readonly string _directory;
-    private readonly long _segmentSize;
+    private readonly string _name;
+    private readonly LogEnvironment _environment;
     private readonly Lock _appendLock = new();
     private readonly Lock _syncLock = new();
     private readonly List<LogSegment> _segments;
+    private readonly SegmentWriter _writer;
+    private readonly List<(LogSegment Segment, ISegmentFile File)> _syncing = [];
     private long _lastId;
-    private FileStream _stream;
     private bool _disposed;
 
-    private SegmentLog(string directory, long segmentSize, List<LogSegment> segments, long lastId)
+    private SegmentLog(string directory, string name, LogEnvironment environment, List<LogSegment> segments, long lastId, bool directoryExists)
     {
         _directory = directory;
-        _segmentSize = segmentSize;
+        _name = name;
+        _environment = environment;
         _segments = segments;
         _lastId = lastId;
-        if (_segments.Count == 0)
-        {
-            _segments.Add(new LogSegment(1, SegmentPath(directory, 1)));
-        }
+        _writer = new SegmentWriter(directory, name, environment, directoryExists);
 
-        _stream = OpenForAppend(_segments[^1].Path);
+        // Appends go on in the last segment only if this build writes its format; otherwise into a new one.
+        if (segments.Count > 0 && segments[^1] is { Version: SegmentFormat.CurrentVersion } last)
+        {
+            _writer.ContinueIn(last);
+        }
     }
 
     /// <summary>Above every id published into this log, settled or not.</summary>
@@ -56,47 +62,50 @@ public sealed class SegmentLog : IDisposable
         }
     }
 
-    /// <summary>The segment files currently on disk, oldest first.</summary>
+    /// <summary>Whether a write or fsync failed: nothing appended since is durable.</summary>
+    public bool HasFailed
+    {
+        get
+        {
+            lock (_appendLock)
+            {
+                return _writer.HasFailed;
+            }
+        }
+    }
+
+    /// <summary>The segment files currently on disk (or about to be: the first write creates one), oldest first.</summary>
     public IReadOnlyList<string> SegmentFiles
     {
         get
         {
             lock (_appendLock)
             {
+                _writer.WriteOut();
                 return [.. _segments.Select(s => s.Path)];
             }
         }
     }
 
     /// <summary>
-    /// Opens the log in <paramref name="directory"/> and lists every message not yet settled, in publish
-    /// order, without keeping any in memory. A torn or damaged record (short, failing its CRC, or out of id
-    /// order) is cut off with everything after it in its segment.
+    /// Opens the log in <paramref name="directory"/> (<paramref name="name"/> says whose it is in log lines)
+    /// and lists every message not yet settled, in publish order, without keeping any in memory. A torn or
+    /// damaged record (short, failing its CRC, or out of id order) is cut off with everything after it in its
+    /// segment; a segment this build cannot read throws <see cref="UnreadableLogException"/>.
     /// </summary>
-    public static SegmentLog Open(string directory, out IReadOnlyList<RecoveredEntry> recovered, long segmentSize = DefaultSegmentSize)
+    public static SegmentLog Open(string directory, string name, LogEnvironment environment, out IReadOnlyList<RecoveredEntry> recovered)
     {
         // A location keeps the offset in 32 bits.
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(segmentSize, uint.MaxValue);
-        if (!Directory.Exists(directory))
-        {
-            Directory.CreateDirectory(directory);
-            DirectorySync.Flush(Path.GetDirectoryName(Path.GetFullPath(directory))!);
-        }
-
-        var segments = Directory.GetFiles(directory, "*" + Extension)
-            .Select(path => (Path: path, Number: long.TryParse(Path.GetFileNameWithoutExtension(path), NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : -1))
-            .Where(s => s.Number > 0)
-            .OrderBy(s => s.Number)
-            .Select(s => new LogSegment(s.Number, s.Path))
-            .ToList();
-
-        var replay = new LogReplay(segments);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(environment.SegmentSize, uint.MaxValue);
+        var directoryExists = Directory.Exists(directory);
+        var segments = directoryExists ? ListSegments(directory) : [];
+        var replay = new LogReplay(segments, environment, name);
         foreach (var segment in segments)
         {
             replay.Read(segment);
         }
 
-        var log = new SegmentLog(directory, segmentSize, segments, replay.LastId);
+        var log = new SegmentLog(directory, name, environment, segments, replay.LastId, directoryExists);
         log.DeleteSettledSegmentsLocked();
         recovered = replay.Unsettled();
         return log;
@@ -118,26 +127,23 @@ public sealed class SegmentLog : IDisposable
     public long AppendPublish(long id, Message message, long expiresAt = QueueEntry.Never)
     {
         var payloadSize = PublishRecord.PayloadSize(message);
-        var buffer = ArrayPool<byte>.Shared.Rent(LogRecord.HeaderSize + payloadSize);
-        try
+        lock (_appendLock)
         {
-            PublishRecord.Write(buffer.AsSpan(LogRecord.HeaderSize, payloadSize), id, expiresAt, message);
-            lock (_appendLock)
-            {
-                ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(id, _lastId);
-                var (segment, offset) = WriteRecord(LogRecordKind.Publish, buffer.AsSpan(0, LogRecord.HeaderSize + payloadSize));
-                segment.AddPublished(id);
-                _lastId = id;
-                return segment.LocationOf(offset);
-            }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(id, _lastId);
+            var (segment, offset) = ReserveLocked(LogRecord.HeaderSize + payloadSize, out var record, out var large);
+            PublishRecord.Write(record[LogRecord.HeaderSize..], id, expiresAt, message);
+            _writer.Complete(LogRecordKind.Publish, record, large, offset);
+            segment.AddPublished(id);
+            _lastId = id;
+            return segment.LocationOf(offset);
         }
     }
 
     public void AppendDelivered(long id) => AppendMarker(LogRecordKind.Delivered, id);
+
+    /// <summary>The message left the queue for good; its segment may now be deleted.</summary>
+    public void AppendSettled(long id) => AppendMarker(LogRecordKind.Settled, id);
 
     /// <summary>Reads back the message at <paramref name="location"/>, which must not be settled yet.</summary>
     public Message Read(long location)
@@ -148,102 +154,97 @@ public sealed class SegmentLog : IDisposable
             ObjectDisposedException.ThrowIf(_disposed, this);
             var segment = LogSegment.Find(_segments, number)
                 ?? throw new InvalidOperationException($"segment {number} is gone: the message was settled before it was read back");
-            if (ReferenceEquals(segment, _segments[^1]))
+            if (_writer.TryGetBuffered(segment, offset, out var buffered))
             {
-                // The record may still sit in the append buffer.
-                _stream.Flush(flushToDisk: false);
+                return ParseRecord(buffered, offset, number);
             }
 
-            var handle = segment.OpenForRead();
-            Span<byte> header = stackalloc byte[LogRecord.HeaderSize];
-            RandomAccess.Read(handle, header, offset);
-            var length = BinaryPrimitives.ReadInt32LittleEndian(header);
-            var payload = ArrayPool<byte>.Shared.Rent(length);
+            var file = _environment.Cache.Acquire(segment.File);
             try
             {
-                var span = payload.AsSpan(0, length);
-                RandomAccess.Read(handle, span, offset + LogRecord.HeaderSize);
-                return PublishRecord.TryParse(span, out var record)
-                    ? record.ToMessage()
-                    : throw new InvalidDataException($"no publish record at offset {offset} of segment {number}");
+                Span<byte> header = stackalloc byte[LogRecord.HeaderSize];
+                file.Read(header, offset);
+                var length = BinaryPrimitives.ReadInt32LittleEndian(header);
+                var record = ArrayPool<byte>.Shared.Rent(LogRecord.HeaderSize + length);
+                try
+                {
+                    file.Read(record.AsSpan(0, LogRecord.HeaderSize + length), offset);
+                    return ParseRecord(record, offset, number);
+                }
+                finally
+                {
+                    ArrayPool<byte>.Shared.Return(record);
+                }
             }
             finally
             {
-                ArrayPool<byte>.Shared.Return(payload);
+                _environment.Cache.Release(segment.File);
             }
         }
     }
 
-    /// <summary>The message left the queue for good; its segment may now be deleted.</summary>
-    public void AppendSettled(long id) => AppendMarker(LogRecordKind.Settled, id);
-
-    /// <summary>Hands buffered records to the OS: they survive the process being killed, not a power loss.</summary>
-    public void Flush()
+    /// <summary>Hands buffered records to the OS: they survive the process being killed, not a power loss. False once the log has failed.</summary>
+    public bool Flush()
     {
         lock (_appendLock)
         {
-            if (!_disposed)
-            {
-                _stream.Flush(flushToDisk: false);
-            }
+            _writer.WriteOut();
+            return !_writer.HasFailed;
         }
     }
 
-    /// <summary>Makes every record appended before this call durable (fsync). Runs off the appenders' lock.</summary>
-    public void Sync()
+    /// <summary>
+    /// Makes every record appended before this call durable (fsync, and the directory entries of files and
+    /// directories it created); the fsyncs run off the appenders' lock. False when the log has failed.
+    /// </summary>
+    public bool Sync()
     {
-        Microsoft.Win32.SafeHandles.SafeFileHandle handle;
-        lock (_appendLock)
-        {
-            if (_disposed)
-            {
-                return;
-            }
-
-            _stream.Flush(flushToDisk: false);
-
-            // Reading SafeFileHandle flushes a buffered FileStream, so it must happen under the lock the
-            // appenders hold; touched from this thread while they write, it loses and overwrites records.
-            handle = _stream.SafeFileHandle;
-        }
-
         lock (_syncLock)
         {
-            // A rollover in between synced and closed this segment already.
-            if (!handle.IsClosed)
+            bool syncParent, syncDirectory;
+            lock (_appendLock)
             {
-                RandomAccess.FlushToDisk(handle);
+                _writer.WriteOut();
+                (syncParent, syncDirectory) = _writer.TakeDirectorySyncs();
+                if (!_writer.HasFailed && !_disposed)
+                {
+                    PinUnsyncedLocked();
+                }
+
+                if (_writer.HasFailed || _disposed)
+                {
+                    ReleasePinned();
+                    return !_writer.HasFailed;
+                }
             }
+
+            return SyncPinned(syncParent, syncDirectory);
         }
     }
 
+    /// <summary>Writes out and syncs what is buffered, then closes the log's files.</summary>
     public void Dispose()
+    {
+        Sync();
+        Close();
+    }
+
+    /// <summary>Closes the log without writing what is buffered: its queue was deleted.</summary>
+    public void Close()
     {
         lock (_appendLock)
         {
-            if (_disposed)
-            {
-                return;
-            }
-
             _disposed = true;
-            lock (_syncLock)
-            {
-                _stream.Flush(flushToDisk: true);
-                _stream.Dispose();
-            }
-
+            _writer.Discard();
             foreach (var segment in _segments)
             {
-                segment.CloseForRead();
+                _environment.Cache.Close(segment.File);
             }
         }
     }
 
     private void AppendMarker(LogRecordKind kind, long id)
     {
-        Span<byte> record = stackalloc byte[LogRecord.HeaderSize + 8];
-        BinaryPrimitives.WriteInt64LittleEndian(record[LogRecord.HeaderSize..], id);
         lock (_appendLock)
         {
             // The queue was deleted while deliveries were out; their settles have nothing left to update.
@@ -252,7 +253,9 @@ public sealed class SegmentLog : IDisposable
                 return;
             }
 
-            WriteRecord(kind, record);
+            var (_, offset) = ReserveLocked(LogRecord.HeaderSize + LogRecord.MarkerPayloadSize, out var record, out var large);
+            BinaryPrimitives.WriteInt64LittleEndian(record[LogRecord.HeaderSize..], id);
+            _writer.Complete(kind, record, large, offset);
             if (kind == LogRecordKind.Settled && LogSegment.PublishedIn(_segments, id) is { } segment)
             {
                 segment.Live--;
@@ -261,60 +264,129 @@ public sealed class SegmentLog : IDisposable
         }
     }
 
-    /// <summary>
-    /// Writes one framed record (header space at the start of <paramref name="record"/>), rolling over first
-    /// if it would not fit; returns the segment and offset it starts at.
-    /// </summary>
-    private (LogSegment Segment, long Offset) WriteRecord(LogRecordKind kind, Span<byte> record)
+    /// <summary>Rolls over first if a record of <paramref name="size"/> bytes would not fit, then reserves its place (see <see cref="SegmentWriter.Reserve"/>).</summary>
+    private (LogSegment Segment, long Offset) ReserveLocked(int size, out Span<byte> record, out byte[]? large)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        if (_stream.Position > 0 && _stream.Position + record.Length > _segmentSize)
+        if (_writer.NeedsNewSegment(size))
         {
-            RollOver();
+            var number = _segments.Count > 0 ? _segments[^1].Number + 1 : 1;
+            var segment = new LogSegment(number, SegmentPath(_directory, number), SegmentFormat.CurrentVersion);
+            _segments.Add(segment);
+            _writer.StartIn(segment);
+
+            // The previous last segment may have been kept only because it was last.
+            DeleteSettledSegmentsLocked();
         }
 
-        var start = (_segments[^1], _stream.Position);
-        LogRecord.WriteHeader(record, kind, record[LogRecord.HeaderSize..]);
-        _stream.Write(record);
-        return start;
+        return (_writer.Segment!, _writer.Reserve(size, out record, out large));
     }
 
-    private void RollOver()
+    /// <summary>Pins (in the cache) the files of every segment written since its last fsync, for <see cref="SyncPinned"/>.</summary>
+    private void PinUnsyncedLocked()
     {
-        lock (_syncLock)
+        foreach (var segment in _segments)
         {
-            _stream.Flush(flushToDisk: true);
-            _stream.Dispose();
+            if (!segment.Unsynced)
+            {
+                continue;
+            }
+
+            try
+            {
+                _syncing.Add((segment, _environment.Cache.Acquire(segment.File)));
+                segment.Unsynced = false;
+            }
+            catch (Exception ex) when (SegmentWriter.IsFileError(ex))
+            {
+                _writer.Fail("open", segment.Path, ex);
+                return;
+            }
+        }
+    }
+
+    private void ReleasePinned()
+    {
+        foreach (var (segment, _) in _syncing)
+        {
+            _environment.Cache.Release(segment.File);
         }
 
-        var next = new LogSegment(_segments[^1].Number + 1, SegmentPath(_directory, _segments[^1].Number + 1));
-        _segments.Add(next);
-        _stream = OpenForAppend(next.Path);
+        _syncing.Clear();
     }
 
-    /// <summary>Deletes fully settled segments from the oldest on; the segment being written stays.</summary>
+    private bool SyncPinned(bool syncParent, bool syncDirectory)
+    {
+        var current = _directory;
+        try
+        {
+            if (syncParent)
+            {
+                current = Path.GetDirectoryName(Path.GetFullPath(_directory))!;
+                _environment.Files.SyncDirectory(current);
+            }
+
+            if (syncDirectory)
+            {
+                current = _directory;
+                _environment.Files.SyncDirectory(_directory);
+            }
+
+            foreach (var (segment, file) in _syncing)
+            {
+                current = segment.Path;
+                file.FlushToDisk();
+            }
+
+            return true;
+        }
+        catch (Exception ex) when (SegmentWriter.IsFileError(ex))
+        {
+            lock (_appendLock)
+            {
+                _writer.Fail("fsync", current, ex);
+            }
+
+            return false;
+        }
+        finally
+        {
+            ReleasePinned();
+        }
+    }
+
+    /// <summary>Deletes fully settled segments from the oldest on; the last segment stays.</summary>
     private void DeleteSettledSegmentsLocked()
     {
         while (_segments.Count > 1 && _segments[0].Live == 0)
         {
-            _segments[0].CloseForRead();
-            File.Delete(_segments[0].Path);
+            var segment = _segments[0];
             _segments.RemoveAt(0);
+            _environment.Cache.Close(segment.File);
+            try
+            {
+                File.Delete(segment.Path);
+            }
+            catch (Exception ex) when (SegmentWriter.IsFileError(ex))
+            {
+                StorageLog.SegmentNotDeleted(_environment.StorageLogger, _name, segment.Path, ex);
+            }
         }
     }
 
-    /// <summary>Opens a segment for appending; a new one's directory entry is made durable before anything is written to it.</summary>
-    private static FileStream OpenForAppend(string path)
+    private static Message ParseRecord(ReadOnlySpan<byte> record, long offset, long number)
     {
-        var created = !File.Exists(path);
-        var stream = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read, bufferSize: 64 * 1024);
-        if (created)
-        {
-            DirectorySync.Flush(Path.GetDirectoryName(path)!);
-        }
-
-        return stream;
+        var length = BinaryPrimitives.ReadInt32LittleEndian(record);
+        return PublishRecord.TryParse(record.Slice(LogRecord.HeaderSize, length), out var parsed)
+            ? parsed.ToMessage()
+            : throw new InvalidDataException($"no publish record at offset {offset} of segment {number}");
     }
+
+    private static List<LogSegment> ListSegments(string directory) =>
+        [.. Directory.GetFiles(directory, "*" + Extension)
+            .Select(path => (Path: path, Number: long.TryParse(Path.GetFileNameWithoutExtension(path), NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : -1))
+            .Where(s => s.Number > 0)
+            .OrderBy(s => s.Number)
+            .Select(s => new LogSegment(s.Number, s.Path, SegmentFormat.CurrentVersion))];
 
     private static string SegmentPath(string directory, long number) =>
         Path.Combine(directory, number.ToString("D10", CultureInfo.InvariantCulture) + Extension);

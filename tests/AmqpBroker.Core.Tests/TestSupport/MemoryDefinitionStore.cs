@@ -20,6 +20,8 @@ internal sealed class MemoryDefinitionStore : IDefinitionStore
 
     public Dictionary<(string VirtualHost, string Name), Policy> Policies { get; } = [];
 
+    public IDefinitionBatch BeginBatch() => NoBatch.Instance;
+
     public StoredDefinitions Load() => new([.. VirtualHosts], [], [], [])
     {
         Users = [.. Users.Values],

@@ -15,6 +15,7 @@ public sealed class DurableRepliesTests
     private Task _run = null!;
     private ManualSyncStore _store = null!;
     private DurableReplies _replies = null!;
+    private List<string> _closedWith = null!;
 
     [SetUp]
     public void CreateWriter()
@@ -23,7 +24,8 @@ public sealed class DurableRepliesTests
         _writer = new ConnectionWriter(_pipe.Writer);
         _run = _writer.RunAsync();
         _store = new ManualSyncStore();
-        _replies = new DurableReplies(_writer, _store);
+        _closedWith = [];
+        _replies = new DurableReplies(_writer, _store, _closedWith.Add);
     }
 
     [TearDown]
@@ -72,17 +74,41 @@ public sealed class DurableRepliesTests
         Assert.That(await WrittenChannelsAsync(), Is.Empty);
     }
 
+    [Test]
+    public async Task A_failed_sync_turns_the_confirms_it_covered_into_nacks_and_closes_the_connection_over_a_commit()
+    {
+        _replies.Send(new OutgoingFrame(OutgoingKind.PublisherAck, 1, DeliveryTag: 1), afterSync: true);
+        _replies.Send(new OutgoingFrame(OutgoingKind.PublisherAck, 1, DeliveryTag: 2), afterSync: false);
+        _replies.Send(new OutgoingFrame(OutgoingKind.PublisherNack, 1, DeliveryTag: 3), afterSync: true);
+        _replies.Send(Reply(2), afterSync: true);
+        _store.FailNext();
+        _store.FailNext();
+        _store.FailNext();
+
+        var frames = await WrittenFramesAsync();
+
+        Assert.That(frames.Select(f => (f.Channel, CommandInfo.GetName(f.CommandId))), Is.EqualTo(new[]
+        {
+            ((ushort)1, CommandInfo.GetName(BasicNack.CommandId)),
+            ((ushort)1, CommandInfo.GetName(BasicAck.CommandId)),
+            ((ushort)1, CommandInfo.GetName(BasicNack.CommandId)),
+        }), "the synced ack became a nack; the ack that needed no sync and the nack went out as they were; no commit-ok");
+        Assert.That(frames.Select(f => f.IsMethod<BasicNack>() ? f.Read<BasicNack>().DeliveryTag : f.Read<BasicAck>().DeliveryTag), Is.EqualTo(new ulong[] { 1, 2, 3 }));
+        Assert.That(_closedWith, Has.Count.EqualTo(1).And.Some.Contains("tx.commit"));
+    }
+
     /// <summary>Each reply goes on its own channel number, which identifies it in what was written.</summary>
     private static OutgoingFrame Reply(ushort channel) =>
         new(OutgoingKind.Encoded, channel, Encoded: ConnectionWriter.Encode(channel, new TxCommitOk()));
 
-    private async Task<int[]> WrittenChannelsAsync()
+    private async Task<int[]> WrittenChannelsAsync() => [.. (await WrittenFramesAsync()).Select(f => (int)f.Channel)];
+
+    private async Task<List<ReceivedFrame>> WrittenFramesAsync()
     {
         _writer.Complete();
         await _run.WaitAsync(TestClient.Deadline);
         await _pipe.Writer.CompleteAsync();
-        var frames = await WrittenFrames.ReadAllAsync(_pipe.Reader).WaitAsync(TestClient.Deadline);
-        return [.. frames.Select(f => (int)f.Channel)];
+        return await WrittenFrames.ReadAllAsync(_pipe.Reader).WaitAsync(TestClient.Deadline);
     }
 
     /// <summary>A store whose syncs complete only when the test says so, in the order they were asked for.</summary>
@@ -94,6 +120,12 @@ public sealed class DurableRepliesTests
         {
             var (waiter, token) = Waiting.Dequeue();
             waiter.OnDurable(token);
+        }
+
+        public void FailNext()
+        {
+            var (waiter, token) = Waiting.Dequeue();
+            waiter.OnSyncFailed(token);
         }
 
         public IQueueLog? OpenQueue(string virtualHost, string queue, out IReadOnlyList<RecoveredEntry> recovered) =>

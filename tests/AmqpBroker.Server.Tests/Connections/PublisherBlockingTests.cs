@@ -11,7 +11,7 @@ namespace AmqpBroker.Server.Tests.Connections;
 [TestFixture]
 public sealed class PublisherBlockingTests
 {
-    private ResourceAlarm _alarm = null!;
+    private ResourceAlarms _alarm = null!;
     private TaskCompletionSource _forceClosed = null!;
     private Pipe _pipe = null!;
     private ConnectionWriter _writer = null!;
@@ -20,7 +20,7 @@ public sealed class PublisherBlockingTests
     [SetUp]
     public void CreateWriter()
     {
-        _alarm = new ResourceAlarm();
+        _alarm = new ResourceAlarms();
         _forceClosed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         _pipe = new Pipe();
         _writer = new ConnectionWriter(_pipe.Writer);
@@ -32,14 +32,14 @@ public sealed class PublisherBlockingTests
     public async Task A_publish_under_the_alarm_blocks_until_it_clears(bool notifyClient)
     {
         var blocking = new PublisherBlocking(_alarm, _writer, _forceClosed.Task) { NotifyClient = notifyClient };
-        _alarm.Raise("low on memory");
+        _alarm.Raise(AlarmResource.Memory);
 
         blocking.BlockIfAlarmed();
         Assert.That(blocking.IsBlocked, Is.True);
         var waiting = blocking.WaitUntilUnblockedAsync();
         Assert.That(waiting.IsCompleted, Is.False, "still blocked while the alarm is raised");
 
-        _alarm.Clear();
+        _alarm.Clear(AlarmResource.Memory);
         await waiting.WaitAsync(TestClient.Deadline);
 
         Assert.That(blocking.IsBlocked, Is.False);
@@ -66,7 +66,7 @@ public sealed class PublisherBlockingTests
     public async Task A_blocked_connection_is_told_once()
     {
         var blocking = new PublisherBlocking(_alarm, _writer, _forceClosed.Task) { NotifyClient = true };
-        _alarm.Raise("disk");
+        _alarm.Raise(AlarmResource.Disk);
 
         blocking.BlockIfAlarmed();
         blocking.BlockIfAlarmed();
@@ -78,14 +78,14 @@ public sealed class PublisherBlockingTests
     public async Task A_forced_close_ends_the_wait_while_the_alarm_stays()
     {
         var blocking = new PublisherBlocking(_alarm, _writer, _forceClosed.Task);
-        _alarm.Raise("low on memory");
+        _alarm.Raise(AlarmResource.Memory);
         blocking.BlockIfAlarmed();
         var waiting = blocking.WaitUntilUnblockedAsync();
 
         _forceClosed.SetResult();
 
         await waiting.WaitAsync(TestClient.Deadline);
-        Assert.That(_alarm.IsRaised, Is.True);
+        Assert.That(_alarm.IsRaised(AlarmResource.Memory), Is.True);
     }
 
     private async Task<List<ReceivedFrame>> WrittenFramesAsync()

@@ -5,12 +5,13 @@ using AmqpBroker.Core.Security;
 using AmqpBroker.Core.Storage;
 using AmqpBroker.Protocol.Encoding;
 using AmqpBroker.Storage.Definitions;
+using AmqpBroker.Storage.Tests.TestSupport;
 
 namespace AmqpBroker.Storage.Tests.Definitions;
 
 /// <summary>Users, permissions and policies in the SQLite store, and what deleting a user or a vhost takes with it.</summary>
 [TestFixture]
-public sealed class AccessAndPolicyDefinitionsTests
+public sealed class AccessAndPolicyDefinitionsTests : TempDirectoryFixture
 {
     private static readonly Dictionary<string, object?> Definition = new()
     {
@@ -23,21 +24,13 @@ public sealed class AccessAndPolicyDefinitionsTests
         ["flag"] = true,
     };
 
-    private TempDirectory _directory = null!;
-
-    [SetUp]
-    public void CreateDirectory() => _directory = new TempDirectory();
-
-    [TearDown]
-    public void RemoveDirectory() => _directory.Dispose();
-
     [Test]
     public void Users_permissions_and_policies_come_back_after_reopening_exactly()
     {
         var alice = new User("alice", PasswordHasher.Hash("pw"), ["administrator", "monitoring"]);
         var bob = new User("bob", PasswordHasher.Hash("pw2"), []);
         var policy = new Policy("/", "limits", "^orders\\.", PolicyApplyTo.Queues, -3, Definition);
-        using (var store = SqliteDefinitionStore.Open(_directory.Path))
+        using (var store = SqliteDefinitionStore.Open(DataPath))
         {
             store.PutUser(alice);
             store.PutUser(bob);
@@ -46,7 +39,7 @@ public sealed class AccessAndPolicyDefinitionsTests
             store.PutPolicy(new Policy("other", "ae", ".*", PolicyApplyTo.Exchanges, 1, new Dictionary<string, object?> { ["alternate-exchange"] = "ae" }));
         }
 
-        using var reopened = SqliteDefinitionStore.Open(_directory.Path);
+        using var reopened = SqliteDefinitionStore.Open(DataPath);
         var loaded = reopened.Load();
 
         Assert.That(loaded.Users.Select(u => (u.Name, u.PasswordHash, string.Join("|", u.Tags))), Is.EquivalentTo(new[]
@@ -65,7 +58,7 @@ public sealed class AccessAndPolicyDefinitionsTests
     [Test]
     public void Putting_again_replaces_a_user_permission_or_policy()
     {
-        using var store = SqliteDefinitionStore.Open(_directory.Path);
+        using var store = SqliteDefinitionStore.Open(DataPath);
         store.PutUser(new User("alice", "old", []));
         store.PutUser(new User("alice", "new", ["management"]));
         store.PutPermission(new Permission("alice", "/", "a", "a", "a"));
@@ -84,7 +77,7 @@ public sealed class AccessAndPolicyDefinitionsTests
     [Test]
     public void Deleting_a_user_deletes_its_permissions_in_every_vhost()
     {
-        using var store = SqliteDefinitionStore.Open(_directory.Path);
+        using var store = SqliteDefinitionStore.Open(DataPath);
         store.PutUser(new User("alice", "h", []));
         store.PutUser(new User("bob", "h", []));
         store.PutPermission(new Permission("alice", "/", ".*", ".*", ".*"));
@@ -101,7 +94,7 @@ public sealed class AccessAndPolicyDefinitionsTests
     [Test]
     public void Deleting_one_permission_or_policy_leaves_the_others()
     {
-        using var store = SqliteDefinitionStore.Open(_directory.Path);
+        using var store = SqliteDefinitionStore.Open(DataPath);
         store.PutPermission(new Permission("alice", "/", ".*", ".*", ".*"));
         store.PutPermission(new Permission("alice", "other", ".*", ".*", ".*"));
         store.PutPolicy(new Policy("/", "p", ".*", PolicyApplyTo.All, 0, Definition));
@@ -118,7 +111,7 @@ public sealed class AccessAndPolicyDefinitionsTests
     [Test]
     public void Deleting_a_vhost_deletes_everything_stored_in_it_and_nothing_elsewhere()
     {
-        using var store = SqliteDefinitionStore.Open(_directory.Path);
+        using var store = SqliteDefinitionStore.Open(DataPath);
         foreach (var vhost in new[] { "gone", "kept" })
         {
             store.PutVirtualHost(vhost);

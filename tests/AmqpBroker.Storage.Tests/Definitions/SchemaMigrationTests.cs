@@ -1,12 +1,13 @@
 using AmqpBroker.Core.Security;
 using AmqpBroker.Storage.Definitions;
 using Microsoft.Data.Sqlite;
+using AmqpBroker.Storage.Tests.TestSupport;
 
 namespace AmqpBroker.Storage.Tests.Definitions;
 
 /// <summary>A database written by an older broker is brought up to date on open, keeping what it held.</summary>
 [TestFixture]
-public sealed class SchemaMigrationTests
+public sealed class SchemaMigrationTests : TempDirectoryFixture
 {
     /// <summary>The schema exactly as version 1 (durable topology only) created it; released migrations never change.</summary>
     private const string VersionOneSchema = """
@@ -29,14 +30,6 @@ public sealed class SchemaMigrationTests
         INSERT INTO queues (vhost, name, auto_delete, arguments) VALUES ('staging', 'orders', 0, x'00000000');
         """;
 
-    private TempDirectory _directory = null!;
-
-    [SetUp]
-    public void CreateDirectory() => _directory = new TempDirectory();
-
-    [TearDown]
-    public void RemoveDirectory() => _directory.Dispose();
-
     [Test]
     public void A_version_one_database_gains_users_permissions_and_policies_and_keeps_its_topology()
     {
@@ -47,7 +40,7 @@ public sealed class SchemaMigrationTests
             command.ExecuteNonQuery();
         }
 
-        using var store = SqliteDefinitionStore.Open(_directory.Path);
+        using var store = SqliteDefinitionStore.Open(DataPath);
         var loaded = store.Load();
 
         using (var connection = OpenRaw())
@@ -68,7 +61,7 @@ public sealed class SchemaMigrationTests
 
     private SqliteConnection OpenRaw()
     {
-        var connection = new SqliteConnection($"Data Source={Path.Combine(_directory.Path, SqliteDefinitionStore.FileName)};Pooling=False");
+        var connection = new SqliteConnection($"Data Source={Path.Combine(DataPath, SqliteDefinitionStore.FileName)};Pooling=False");
         connection.Open();
         return connection;
     }

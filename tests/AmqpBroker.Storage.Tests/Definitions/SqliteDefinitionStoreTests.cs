@@ -4,11 +4,12 @@ using AmqpBroker.Core.Storage;
 using AmqpBroker.Protocol.Encoding;
 using AmqpBroker.Storage.Definitions;
 using Microsoft.Data.Sqlite;
+using AmqpBroker.Storage.Tests.TestSupport;
 
 namespace AmqpBroker.Storage.Tests.Definitions;
 
 [TestFixture]
-public sealed class SqliteDefinitionStoreTests
+public sealed class SqliteDefinitionStoreTests : TempDirectoryFixture
 {
     private static readonly Dictionary<string, object?> RichArguments = new()
     {
@@ -21,18 +22,10 @@ public sealed class SqliteDefinitionStoreTests
         ["when"] = new AmqpTimestamp(1_700_000_000),
     };
 
-    private TempDirectory _directory = null!;
-
-    [SetUp]
-    public void CreateDirectory() => _directory = new TempDirectory();
-
-    [TearDown]
-    public void RemoveDirectory() => _directory.Dispose();
-
     [Test]
     public void A_new_store_is_empty_and_at_the_latest_schema_version()
     {
-        using (var store = SqliteDefinitionStore.Open(_directory.Path))
+        using (var store = SqliteDefinitionStore.Open(DataPath))
         {
             var loaded = store.Load();
             Assert.That(loaded.VirtualHosts.Count + loaded.Exchanges.Count + loaded.Queues.Count + loaded.Bindings.Count, Is.Zero);
@@ -44,7 +37,7 @@ public sealed class SqliteDefinitionStoreTests
     [Test]
     public void Definitions_come_back_after_reopening_with_their_arguments_exactly()
     {
-        using (var store = SqliteDefinitionStore.Open(_directory.Path))
+        using (var store = SqliteDefinitionStore.Open(DataPath))
         {
             store.PutVirtualHost("/");
             store.PutVirtualHost("other");
@@ -54,7 +47,7 @@ public sealed class SqliteDefinitionStoreTests
             store.PutBinding(new BindingDefinition("/", "amq.topic", "x", BindingDestinationKind.Exchange, "b", FieldTable.Empty));
         }
 
-        using var reopened = SqliteDefinitionStore.Open(_directory.Path);
+        using var reopened = SqliteDefinitionStore.Open(DataPath);
         var loaded = reopened.Load();
 
         Assert.That(loaded.VirtualHosts, Is.EquivalentTo(new[] { "/", "other" }));
@@ -72,7 +65,7 @@ public sealed class SqliteDefinitionStoreTests
     [Test]
     public void Putting_again_replaces_and_does_not_duplicate()
     {
-        using var store = SqliteDefinitionStore.Open(_directory.Path);
+        using var store = SqliteDefinitionStore.Open(DataPath);
         store.PutVirtualHost("/");
         store.PutVirtualHost("/");
         store.PutQueue(new QueueDefinition("q", "/", true, false, false, FieldTable.Empty));
@@ -91,7 +84,7 @@ public sealed class SqliteDefinitionStoreTests
     [Test]
     public void Deleting_a_queue_deletes_the_bindings_to_it_only()
     {
-        using var store = SqliteDefinitionStore.Open(_directory.Path);
+        using var store = SqliteDefinitionStore.Open(DataPath);
         store.PutQueue(new QueueDefinition("q", "/", true, false, false, FieldTable.Empty));
         store.PutQueue(new QueueDefinition("keep", "/", true, false, false, FieldTable.Empty));
         store.PutBinding(new BindingDefinition("/", "amq.direct", "q", BindingDestinationKind.Queue, "k", FieldTable.Empty));
@@ -108,7 +101,7 @@ public sealed class SqliteDefinitionStoreTests
     [Test]
     public void Deleting_an_exchange_deletes_the_bindings_from_and_to_it()
     {
-        using var store = SqliteDefinitionStore.Open(_directory.Path);
+        using var store = SqliteDefinitionStore.Open(DataPath);
         store.PutExchange(new ExchangeDefinition("x", "/", ExchangeTypes.Direct, true, false, false, FieldTable.Empty));
         store.PutBinding(new BindingDefinition("/", "x", "q", BindingDestinationKind.Queue, "k", FieldTable.Empty));
         store.PutBinding(new BindingDefinition("/", "amq.direct", "x", BindingDestinationKind.Exchange, "k", FieldTable.Empty));
@@ -125,7 +118,7 @@ public sealed class SqliteDefinitionStoreTests
     [Test]
     public void Deleting_one_binding_matches_its_arguments()
     {
-        using var store = SqliteDefinitionStore.Open(_directory.Path);
+        using var store = SqliteDefinitionStore.Open(DataPath);
         var withArguments = new BindingDefinition("/", "amq.headers", "q", BindingDestinationKind.Queue, "", new Dictionary<string, object?> { ["x-match"] = "any" });
         var without = withArguments with { Arguments = FieldTable.Empty };
         store.PutBinding(withArguments);
@@ -139,10 +132,10 @@ public sealed class SqliteDefinitionStoreTests
     [Test]
     public void A_database_from_a_newer_broker_is_refused_with_a_clear_message()
     {
-        SqliteDefinitionStore.Open(_directory.Path).Dispose();
+        SqliteDefinitionStore.Open(DataPath).Dispose();
         Sql("UPDATE schema_version SET version = 999");
 
-        var error = Assert.Throws<InvalidOperationException>(() => SqliteDefinitionStore.Open(_directory.Path));
+        var error = Assert.Throws<InvalidOperationException>(() => SqliteDefinitionStore.Open(DataPath));
 
         Assert.That(error.Message, Does.Contain("schema version 999"));
     }
@@ -165,7 +158,7 @@ public sealed class SqliteDefinitionStoreTests
 
     private SqliteConnection OpenRaw()
     {
-        var connection = new SqliteConnection($"Data Source={Path.Combine(_directory.Path, SqliteDefinitionStore.FileName)};Pooling=False");
+        var connection = new SqliteConnection($"Data Source={Path.Combine(DataPath, SqliteDefinitionStore.FileName)};Pooling=False");
         connection.Open();
         return connection;
     }

@@ -4,20 +4,13 @@ using AmqpBroker.Core.Queues;
 using AmqpBroker.Core.Storage;
 using AmqpBroker.Protocol.Content;
 using AmqpBroker.Storage.Messages;
+using AmqpBroker.Storage.Tests.TestSupport;
 
 namespace AmqpBroker.Storage.Tests.Messages;
 
 [TestFixture]
-public sealed class SegmentLogTests
+public sealed class SegmentLogTests : TempDirectoryFixture
 {
-    private TempDirectory _directory = null!;
-
-    [SetUp]
-    public void CreateDirectory() => _directory = new TempDirectory();
-
-    [TearDown]
-    public void RemoveDirectory() => _directory.Dispose();
-
     [Test]
     public void Syncing_while_others_append_loses_no_record()
     {
@@ -291,17 +284,22 @@ public sealed class SegmentLogTests
     [Test]
     public void Destroy_removes_the_queue_directory()
     {
-        Open(out _).Dispose();
+        using (var log = Open(out _))
+        {
+            log.AppendPublish(1, Message.Create("", "q", [0, 0], Body(1)));
+        }
+
+        Assert.That(Directory.Exists(QueuePath), Is.True);
 
         SegmentLog.Destroy(QueuePath);
 
         Assert.That(Directory.Exists(QueuePath), Is.False);
     }
 
-    private string QueuePath => Path.Combine(_directory.Path, "queue");
+    private string QueuePath => Path.Combine(DataPath, "queue");
 
-    private SegmentLog Open(out IReadOnlyList<RecoveredEntry> recovered, long segmentSize = SegmentLog.DefaultSegmentSize) =>
-        SegmentLog.Open(QueuePath, out recovered, segmentSize);
+    private SegmentLog Open(out IReadOnlyList<RecoveredEntry> recovered, long segmentSize = SegmentMessageStore.DefaultSegmentSize) =>
+        SegmentLog.Open(QueuePath, TestLogs.Name, TestLogs.Environment(segmentSize), out recovered);
 
     private static byte[] Body(int id) => Encoding.UTF8.GetBytes($"message {id}");
 }

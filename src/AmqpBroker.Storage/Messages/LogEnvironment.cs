@@ -1,0 +1,15 @@
+using Microsoft.Extensions.Logging;
+
+namespace AmqpBroker.Storage.Messages;
+
+/// <summary>
+/// What every log of a store shares: the file operations, the bounded cache of open files, the segment
+/// size, the loggers, and what to do when a log fails (the store raises the disk alarm).
+/// </summary>
+internal sealed record LogEnvironment(
+    ISegmentFileSystem Files,
+    FileHandleCache Cache,
+    long SegmentSize,
+    ILogger StorageLogger,
+    ILogger RecoveryLogger,
+    Action OnFailure);
