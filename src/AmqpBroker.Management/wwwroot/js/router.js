@@ -87,16 +87,19 @@ async function show(main) {
   const context = new ViewContext();
   current = context;
   markCurrentTab(path);
-  replace(main);
+  // Each showing renders into a page of its own: a slower, earlier showing that finishes after a newer one
+  // started writes into its page, which is no longer in the document, instead of adding to the new one.
+  const page = h('div', { class: 'page' });
+  replace(main, page);
   if (!found) {
-    replace(main, h('h1', {}, 'Not found'), h('p', {}, `There is no page at ${path}.`));
+    replace(page, h('h1', {}, 'Not found'), h('p', {}, `There is no page at ${path}.`));
     return;
   }
   try {
-    await found.view(main, found.params, context);
+    await found.view(page, found.params, context);
   } catch (e) {
     if (context.left) return;
-    replace(main, errorPanel(e));
+    replace(page, errorPanel(e));
   }
   main.focus({ preventScroll: true });
 }
