@@ -38,4 +38,7 @@ public sealed record BrokerSettings
     public string DefaultPassword { get; init; } = "guest";
 
     public string DefaultVirtualHost { get; init; } = "/";
+
+    /// <summary>The RabbitMQ release whose behaviour the broker shows (<see cref="Profiles.VersionProfile"/>).</summary>
+    public Profiles.VersionProfile Profile { get; init; } = Profiles.VersionProfile.Default;
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using AmqpBroker.Core;
+using AmqpBroker.Core.Profiles;
 using AmqpBroker.Core.Alarms;
 using AmqpBroker.Core.Storage;
 using AmqpBroker.Management;
@@ -149,7 +150,8 @@ public sealed class BrokerHost : IAsyncDisposable
             LoggerFactory = loggers,
         });
         var started = Stopwatch.GetTimestamp();
-        var broker = new Broker(options.Settings, options.TimeProvider, store, messages, loggers, resources);
+        var settings = options.Settings with { Profile = VersionProfile.For(RabbitMqRelease.Parse(options.RabbitMQVersion)) };
+        var broker = new Broker(settings, options.TimeProvider, store, messages, loggers, resources);
         messages?.ReportRecovery(Stopwatch.GetElapsedTime(started));
         if (messages?.RecoveredMessages > LargeRecovery)
         {

@@ -56,6 +56,12 @@ public sealed class BrokerOptions
         }
     }
 
+    /// <summary>
+    /// The RabbitMQ release whose behaviour the broker shows: 3.10, 3.13, 4.0, 4.1, 4.2 (the default) or 4.3
+    /// (RabbitMQ's setting <c>Broker:RabbitMQVersion</c>, switch <c>--rabbitmq-version</c>).
+    /// </summary>
+    public string RabbitMQVersion { get; set; } = Core.Profiles.RabbitMqRelease.Default.ToString();
+
     /// <summary>Protocol limits (frame_max, channel_max, heartbeat, message size) and the default user.</summary>
     public BrokerSettings Settings { get; set; } = new();
 

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
 using System.Net;
+using AmqpBroker.Core.Profiles;
 
 namespace AmqpBroker;
 
@@ -21,6 +22,7 @@ internal sealed class BrokerCommandLine
         Add(Address("--bind", "address to listen on (default 0.0.0.0, every interface)"), "Broker:Bind");
         Add(new Option<string>("--data-dir") { Description = "where durable state is kept (default ./data)", HelpName = "dir" }, "Broker:DataDir");
         Add(new Option<bool>("--in-memory") { Description = "keep everything in memory and touch no files" }, "Broker:InMemory");
+        Add(Release("--rabbitmq-version", "the RabbitMQ release whose behaviour to show: 3.10, 3.13, 4.0, 4.1, 4.2 or 4.3 (default 4.2)"), "Broker:RabbitMQVersion");
         Add(Count("--queue-memory-limit", "ready messages a durable queue keeps in memory before it pages (default 20000)"), "Broker:QueueMemoryLimit");
         Add(Count("--max-open-files", "segment files of durable queues kept open at most; 0 shares what the descriptor limit leaves (default 0)"), "Broker:MaxOpenFiles");
     }
@@ -70,6 +72,19 @@ internal sealed class BrokerCommandLine
             return 0;
         },
     };
+
+    private static Option<string> Release(string name, string description)
+    {
+        var option = new Option<string>(name) { Description = description, HelpName = "version" };
+        option.Validators.Add(result =>
+        {
+            if (!RabbitMqRelease.TryParse(result.GetValueOrDefault<string>(), out _))
+            {
+                result.AddError($"{name} must be one of {string.Join(", ", RabbitMqRelease.Supported)}, not '{result.GetValueOrDefault<string>()}'");
+            }
+        });
+        return option;
+    }
 
     private static Option<string> Address(string name, string description)
     {

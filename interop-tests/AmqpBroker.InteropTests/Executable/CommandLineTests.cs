@@ -64,6 +64,7 @@ public sealed class CommandLineTests
     [TestCase(new[] { "--port", "70000" }, "--port must be a port number from 0 to 65535, not '70000'")]
     [TestCase(new[] { "--management-port", "-2" }, "--management-port must be a port number from -1 to 65535, not '-2'")]
     [TestCase(new[] { "--bind", "localhost:5672" }, "--bind must be an IP address")]
+    [TestCase(new[] { "--rabbitmq-version", "3.12" }, "--rabbitmq-version must be one of 3.10, 3.13, 4.0, 4.1, 4.2, 4.3, not '3.12'")]
     public async Task A_bad_command_line_is_one_line_and_exit_code_2(string[] args, string error)
     {
         var broker = Start(args);

@@ -1,0 +1,142 @@
+namespace AmqpBroker.Core.Profiles;
+
+/// <summary>
+/// What differs between the RabbitMQ releases the broker can behave as, in one table: each release is the one
+/// before it plus the differences its release notes name (rabbitmq/rabbitmq-server, release-notes/). Code that
+/// decides a behaviour reads the flag here; nothing else in the broker checks a release number.
+/// </summary>
+public sealed record VersionProfile
+{
+    public static VersionProfile Default => For(RabbitMqRelease.Default);
+
+    public required RabbitMqRelease Release { get; init; }
+
+    /// <summary>What connection.start's <c>version</c> and the management API's <c>rabbitmq_version</c> report.</summary>
+    public required string ReportedVersion { get; init; }
+
+    /// <summary>exchange.declare of an unknown type: channel error 406 (3.13.3+) instead of connection error 503.</summary>
+    public bool UnknownExchangeTypeIsChannelError { get; init; }
+
+    /// <summary><c>x-queue-mode</c> is validated but has no effect: classic queues v2 page by themselves (3.12+).</summary>
+    public bool QueueModeIgnored { get; init; }
+
+    /// <summary>A queue-level <c>x-consumer-timeout</c> argument and <c>consumer-timeout</c> policy key exist (3.12+).</summary>
+    public bool PerQueueConsumerTimeout { get; init; }
+
+    /// <summary>Consumer timeouts apply to quorum queues only, and cancel the consumer instead of closing the channel (4.3).</summary>
+    public bool ConsumerTimeoutQuorumOnly { get; init; }
+
+    /// <summary>Streams treat basic.nack and basic.reject like basic.ack (3.13+; 540 before).</summary>
+    public bool StreamNackIsAck { get; init; }
+
+    /// <summary>Stream filtering: <c>x-stream-filter-value</c> on publish, <c>x-stream-filter</c> on consume (3.13+).</summary>
+    public bool StreamFiltering { get; init; }
+
+    /// <summary>Quorum queues deliver by message priority: two levels in 4.0–4.2, 32 strict levels in 4.3.</summary>
+    public QuorumPriorities QuorumPriorities { get; init; }
+
+    /// <summary>The delivery limit a quorum queue has without argument or policy: 20 in 4.0+, none before.</summary>
+    public int? QuorumDefaultDeliveryLimit { get; init; }
+
+    /// <summary>Only failed deliveries count towards the delivery limit; explicit returns do not (4.3, with <c>x-acquired-count</c>).</summary>
+    public bool DeliveryLimitCountsFailedDeliveriesOnly { get; init; }
+
+    /// <summary>Quorum queues' delayed retry arguments <c>x-delayed-retry-type/min/max</c> (4.3).</summary>
+    public bool QuorumDelayedRetry { get; init; }
+
+    /// <summary>A declare without <c>x-queue-type</c> records the type it got (the vhost's default, else classic) (4.0+).</summary>
+    public bool RecordsDefaultQueueType { get; init; }
+
+    /// <summary>The exchange type <c>x-local-random</c> is built in (4.0+).</summary>
+    public bool LocalRandomExchange { get; init; }
+
+    /// <summary>The exchange type <c>x-modulus-hash</c> is built in (4.3; before, only with the sharding plugin).</summary>
+    public bool ModulusHashExchange { get; init; }
+
+    /// <summary>Transient non-exclusive queues are permitted unless configured otherwise (denied by default in 4.3).</summary>
+    public bool TransientNonExclusiveQueuesPermitted { get; init; } = true;
+
+    /// <summary>basic.qos with global=true is permitted unless configured otherwise (denied by default in 4.3: treated as per-consumer).</summary>
+    public bool GlobalQosPermitted { get; init; } = true;
+
+    /// <summary>Publishing with mandatory to a direct reply-to address counts as routed: no basic.return (4.2+).</summary>
+    public bool MandatoryToDirectReplyToIsRouted { get; init; }
+
+    /// <summary>The largest frame accepted before authentication: 4096 bytes, 8192 from 4.1.</summary>
+    public uint PreAuthenticationFrameMax { get; init; } = 4096;
+
+    /// <summary>Default <c>max_message_size</c>: 128 MiB in 3.x, 16 MiB from 4.0.</summary>
+    public long DefaultMaxMessageSize { get; init; } = 128L * 1024 * 1024;
+
+    /// <summary>Default <c>vm_memory_high_watermark</c> as a fraction of RAM: 0.4 in 3.x, 0.6 from 4.0.</summary>
+    public double DefaultMemoryHighWatermark { get; init; } = 0.4;
+
+    public static IReadOnlyList<VersionProfile> All { get; } = Table();
+
+    public static VersionProfile For(RabbitMqRelease release) =>
+        All.FirstOrDefault(p => p.Release == release) ?? throw new ArgumentException($"no profile for RabbitMQ {release}", nameof(release));
+
+    private static VersionProfile[] Table()
+    {
+        var v310 = new VersionProfile { Release = new(3, 10), ReportedVersion = "3.10.8" };
+        var v313 = v310 with
+        {
+            Release = new(3, 13),
+            ReportedVersion = "3.13.7",
+            UnknownExchangeTypeIsChannelError = true, // release-notes/3.13.3.md, Core Server bug fixes (#11215)
+            QueueModeIgnored = true,                  // release-notes/3.12.0.md, highlights: lazy mode no longer applies
+            PerQueueConsumerTimeout = true,           // release-notes/3.12.0.md, Core Server enhancements (#5437)
+            StreamNackIsAck = true,                   // 3.13.0: "treat discard and return like settle" (rabbit_stream_queue:settle)
+            StreamFiltering = true,                   // release-notes/3.13.0.md, Stream Plugin enhancements (#8207)
+        };
+        var v40 = v313 with
+        {
+            Release = new(4, 0),
+            ReportedVersion = "4.0.9",
+            QuorumPriorities = QuorumPriorities.TwoLevels,  // release-notes/4.0.1.md, highlights (#10637)
+            QuorumDefaultDeliveryLimit = 20,                // release-notes/4.0.1.md, breaking changes (#11937)
+            RecordsDefaultQueueType = true,                 // rabbit_amqqueue:augment_declare_args at v4.0.1
+            LocalRandomExchange = true,                     // release-notes/4.0.1.md (rabbit_exchange_type_local_random)
+            DefaultMaxMessageSize = 16L * 1024 * 1024,      // release-notes/4.0.1.md, breaking changes
+            DefaultMemoryHighWatermark = 0.6,               // deps/rabbit/Makefile at v4.0.1 (#12161)
+        };
+        var v41 = v40 with
+        {
+            Release = new(4, 1),
+            ReportedVersion = "4.1.8",
+            PreAuthenticationFrameMax = 8192, // release-notes/4.1.0.md, breaking: initial AMQP 0-9-1 maximum frame size
+        };
+        var v42 = v41 with
+        {
+            Release = new(4, 2),
+            ReportedVersion = "4.2.8",
+            MandatoryToDirectReplyToIsRouted = true, // release-notes/4.2.0.md, breaking changes
+        };
+        var v43 = v42 with
+        {
+            Release = new(4, 3),
+            ReportedVersion = "4.3.5",
+            QuorumPriorities = QuorumPriorities.Strict32,     // release-notes/4.3.0.md, quorum queue enhancements (#13885)
+            DeliveryLimitCountsFailedDeliveriesOnly = true,   // release-notes/4.3.0.md, Core Server (#13885)
+            QuorumDelayedRetry = true,                        // release-notes/4.3.0.md, Core Server (#13885)
+            ConsumerTimeoutQuorumOnly = true,                 // release-notes/4.3.0.md, breaking: no consumer timeouts for classic queues and streams
+            ModulusHashExchange = true,                       // release-notes/4.3.0.md, Core Server and Sharding Plugin (#15849)
+            TransientNonExclusiveQueuesPermitted = false,     // release-notes/4.3.0.md, deprecated features now denied by default
+            GlobalQosPermitted = false,                       // release-notes/4.3.0.md, deprecated features now denied by default
+        };
+        return [v310, v313, v40, v41, v42, v43];
+    }
+}
+
+/// <summary>How a quorum queue orders messages by their <c>priority</c> property.</summary>
+public enum QuorumPriorities
+{
+    /// <summary>No priorities (3.x): a quorum queue refuses <c>x-max-priority</c> and delivers in order.</summary>
+    None,
+
+    /// <summary>4.0–4.2: priority above 4 is high, the rest normal; roughly two high for one normal.</summary>
+    TwoLevels,
+
+    /// <summary>4.3: 32 strict levels (0–31, none counts as 4), the highest non-empty level first.</summary>
+    Strict32,
+}
