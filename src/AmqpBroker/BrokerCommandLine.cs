@@ -23,6 +23,8 @@ internal sealed class BrokerCommandLine
         Add(new Option<string>("--data-dir") { Description = "where durable state is kept (default ./data)", HelpName = "dir" }, "Broker:DataDir");
         Add(new Option<bool>("--in-memory") { Description = "keep everything in memory and touch no files" }, "Broker:InMemory");
         Add(Release("--rabbitmq-version", "the RabbitMQ release whose behaviour to show: 3.10, 3.13, 4.0, 4.1, 4.2 or 4.3 (default 4.2)"), "Broker:RabbitMQVersion");
+        Add(new Option<bool>("--strict") { Description = "refuse (406) x-arguments the chosen RabbitMQ release would not act on: unknown names such as x-message-tll, and ones it ignores" }, "Broker:Settings:Strict");
+        Add(Product("--product", "the product name reported to clients and the management API: AmqpBroker (default) or RabbitMQ"), "Broker:Settings:Product");
         Add(Count("--queue-memory-limit", "ready messages a durable queue keeps in memory before it pages (default 20000)"), "Broker:QueueMemoryLimit");
         Add(Count("--max-open-files", "segment files of durable queues kept open at most; 0 shares what the descriptor limit leaves (default 0)"), "Broker:MaxOpenFiles");
     }
@@ -81,6 +83,20 @@ internal sealed class BrokerCommandLine
             if (!RabbitMqRelease.TryParse(result.GetValueOrDefault<string>(), out _))
             {
                 result.AddError($"{name} must be one of {string.Join(", ", RabbitMqRelease.Supported)}, not '{result.GetValueOrDefault<string>()}'");
+            }
+        });
+        return option;
+    }
+
+    private static Option<string> Product(string name, string description)
+    {
+        string[] names = [ProductNames.AmqpBroker, ProductNames.RabbitMq];
+        var option = new Option<string>(name) { Description = description, HelpName = "name" };
+        option.Validators.Add(result =>
+        {
+            if (!names.Contains(result.GetValueOrDefault<string>()))
+            {
+                result.AddError($"{name} must be {string.Join(" or ", names)}, not '{result.GetValueOrDefault<string>()}'");
             }
         });
         return option;

@@ -73,4 +73,6 @@ public sealed class AmqpException : Exception
     public static AmqpException NotImplemented(string message) => new(ReplyCode.NotImplemented, message);
 
     public static AmqpException ResourceError(string message) => new(ReplyCode.ResourceError, message);
+
+    public static AmqpException InternalError(string message) => new(ReplyCode.InternalError, message);
 }

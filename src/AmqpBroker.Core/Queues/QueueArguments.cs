@@ -54,6 +54,9 @@ public sealed record QueueArguments
     /// <summary>Whether x-queue-mode was given: it overrides a policy's queue-mode, as in RabbitMQ.</summary>
     private bool QueueModeDeclared { get; init; }
 
+    /// <summary>The release ignores queue modes (3.12+): neither the argument nor a policy's queue-mode makes the queue lazy.</summary>
+    private bool QueueModeIgnored { get; init; }
+
     public static QueueArguments Parse(IReadOnlyDictionary<string, object?> arguments, string queueDescription)
     {
         if (arguments.Count == 0)
@@ -102,8 +105,14 @@ public sealed record QueueArguments
         Overflow = OverflowDeclared ? Overflow : policy.Overflow ?? Overflow,
         DeadLetterExchange = DeadLetterExchange ?? policy.DeadLetterExchange,
         DeadLetterRoutingKey = DeadLetterRoutingKey ?? policy.DeadLetterRoutingKey,
-        Lazy = QueueModeDeclared ? Lazy : policy.Lazy ?? Lazy,
+        Lazy = !QueueModeIgnored && (QueueModeDeclared ? Lazy : policy.Lazy ?? Lazy),
     };
+
+    /// <summary>
+    /// These arguments on a release where classic queues page by themselves (RabbitMQ 3.12+): <c>x-queue-mode</c> is
+    /// still validated, but neither it nor a policy's <c>queue-mode</c> makes the queue lazy.
+    /// </summary>
+    internal QueueArguments WithoutQueueMode() => this with { Lazy = false, QueueModeIgnored = true };
 
     private static long? Lower(long? argument, long? policy) =>
         argument is { } a && policy is { } p ? Math.Min(a, p) : argument ?? policy;

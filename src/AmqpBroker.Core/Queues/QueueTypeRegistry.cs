@@ -14,6 +14,11 @@ internal sealed class QueueTypeRegistry
 {
     public const string QueueTypeArgument = "x-queue-type";
 
+    /// <summary>RabbitMQ's module of the classic type, as its error texts name queue types.</summary>
+    public const string ClassicModule = "rabbit_classic_queue";
+
+    private const string Classic = "classic";
+
     /// <summary>RabbitMQ's types that this broker lacks: refused with a reason a user can act on, not as unknown.</summary>
     private static readonly string[] RabbitMqOnlyTypes = ["quorum", "stream"];
 
@@ -29,6 +34,36 @@ internal sealed class QueueTypeRegistry
     public IQueueType Default { get; }
 
     public static QueueTypeRegistry CreateBuiltIn() => new(new ClassicQueueType(), []);
+
+    /// <summary>The <c>x-queue-type</c> name a declaration asks for; classic when it names none.</summary>
+    public static string TypeName(QueueDefinition definition) =>
+        definition.Arguments.GetValueOrDefault(QueueTypeArgument) as string ?? Classic;
+
+    /// <summary>RabbitMQ's module name for the declaration's type (<c>rabbit_quorum_queue</c>), as its error texts give it.</summary>
+    public static string ModuleName(QueueDefinition definition) => $"rabbit_{TypeName(definition)}_queue";
+
+    /// <summary>
+    /// The declaration as RabbitMQ runs it (rabbit_amqqueue:augment_declare_args): one without <c>x-queue-type</c>
+    /// gets the vhost's default type when the queue's properties suit it, and otherwise classic where
+    /// <paramref name="recordFallback"/> (4.0+), or stays without a type (3.x). The replicated types (quorum,
+    /// stream) suit only durable, non-exclusive, non-auto-delete queues, and no default suits a transient
+    /// non-exclusive queue while those are not permitted (4.3).
+    /// </summary>
+    public static QueueDefinition WithDefaultType(QueueDefinition definition, string? virtualHostDefault, bool recordFallback, bool transientPermitted)
+    {
+        if (definition.Arguments.ContainsKey(QueueTypeArgument))
+        {
+            return definition;
+        }
+
+        var suits = virtualHostDefault is not null
+            && (transientPermitted || definition.Durable || definition.Exclusive)
+            && (virtualHostDefault == Classic || (definition.Durable && !definition.Exclusive && !definition.AutoDelete));
+        var type = suits ? virtualHostDefault : recordFallback ? Classic : null;
+        return type is null
+            ? definition
+            : definition with { Arguments = new Dictionary<string, object?>(definition.Arguments, StringComparer.Ordinal) { [QueueTypeArgument] = type } };
+    }
 
     /// <summary>The type a declaration asks for with <c>x-queue-type</c>; 406 PRECONDITION_FAILED for one this broker lacks.</summary>
     public IQueueType Resolve(QueueDefinition definition)

@@ -23,6 +23,9 @@ public interface IDefinitionStore : IDisposable
 
     void PutVirtualHost(string name);
 
+    /// <summary>Replaces what is kept of the vhost's metadata (its default queue type).</summary>
+    void PutVirtualHostMetadata(string name, VirtualHosts.VirtualHostMetadata metadata);
+
     /// <summary>Deletes the vhost and everything stored in it: exchanges, queues, bindings, permissions, policies.</summary>
     void DeleteVirtualHost(string name);
 
@@ -88,4 +91,7 @@ public sealed record StoredDefinitions(
     public IReadOnlyList<Permission> Permissions { get; init; } = [];
 
     public IReadOnlyList<Policy> Policies { get; init; } = [];
+
+    /// <summary>The metadata of the vhosts that have any; the others have <see cref="VirtualHosts.VirtualHostMetadata.None"/>.</summary>
+    public IReadOnlyDictionary<string, VirtualHosts.VirtualHostMetadata> VirtualHostMetadata { get; init; } = new Dictionary<string, VirtualHosts.VirtualHostMetadata>();
 }

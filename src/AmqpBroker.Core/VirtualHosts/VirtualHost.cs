@@ -4,6 +4,7 @@ using AmqpBroker.Core.Errors;
 using AmqpBroker.Core.Exchanges;
 using AmqpBroker.Core.Messages;
 using AmqpBroker.Core.Policies;
+using AmqpBroker.Core.Profiles;
 using AmqpBroker.Core.Queues;
 using AmqpBroker.Core.Security;
 using AmqpBroker.Core.Storage;
@@ -31,6 +32,7 @@ public sealed partial class VirtualHost
     private readonly DurableTopology _durable;
     private readonly PolicyApplier _policies;
     private readonly ILogger _log;
+    private VirtualHostMetadata _metadata = VirtualHostMetadata.None;
 
     internal VirtualHost(string name, BrokerServices? services = null)
     {
@@ -51,7 +53,17 @@ public sealed partial class VirtualHost
 
     public string Name { get; }
 
+    /// <summary>What is kept about the vhost besides its contents: its default queue type. Replaced whole.</summary>
+    public VirtualHostMetadata Metadata
+    {
+        get => Volatile.Read(ref _metadata);
+        internal set => Volatile.Write(ref _metadata, value);
+    }
+
     public Exchange DefaultExchange { get; }
+
+    /// <summary>The broker's settings, with the version profile whose behaviour this vhost shows.</summary>
+    internal BrokerSettings Settings => _services.Settings;
 
     public IReadOnlyCollection<Exchange> Exchanges => [.. _exchanges.Values];
 
@@ -122,6 +134,11 @@ public sealed partial class VirtualHost
             }
 
             type.ValidateArguments(definition);
+            if (_services.Settings.Strict)
+            {
+                StrictArguments.Check(_services.Settings.Profile, ArgumentPlace.ExchangeDeclare, definition.Arguments, $"exchange '{definition.Name}' in vhost '{Name}'");
+            }
+
             var exchange = CreateExchange(definition);
             Adopt(exchange);
             _durable.PutExchange(exchange);
@@ -157,7 +174,9 @@ public sealed partial class VirtualHost
 
     /// <summary>
     /// Declares or redeclares a queue. <paramref name="owner"/> is the declaring connection. A name the
-    /// client chose may not start with <c>amq.</c>; server-generated names (<c>amq.gen-…</c>) do.
+    /// client chose may not start with <c>amq.</c>; server-generated names (<c>amq.gen-…</c>) do. A declaration
+    /// without <c>x-queue-type</c> gets the vhost's default type as the profile's release does
+    /// (<see cref="QueueTypeRegistry.WithDefaultType"/>), for the equivalence check and for a new queue alike.
     /// </summary>
     public Queue DeclareQueue(QueueDefinition definition, ClientConnection owner, bool passive, bool serverNamed = false, ResourceAccess? access = null)
     {
@@ -175,6 +194,9 @@ public sealed partial class VirtualHost
         }
 
         access?.Check(AccessKind.Configure, ResourceKind.Queue, definition.Name);
+        var settings = _services.Settings;
+        var transient = DeprecatedFeature.TransientNonExclusiveQueuesOf(settings);
+        definition = QueueTypeRegistry.WithDefaultType(definition, Metadata.DefaultQueueType, settings.Profile.RecordsDefaultQueueType, transient.IsPermitted);
         lock (_topology)
         {
             // An existing queue is checked for equivalence first, as RabbitMQ does; only a new one has its arguments validated.
@@ -194,10 +216,29 @@ public sealed partial class VirtualHost
                 access.Check(AccessKind.Write, ResourceKind.Exchange, deadLetterExchange);
             }
 
+            CheckNewQueueAllowed(definition, transient);
             var queue = CreateQueue(definition, definition.Exclusive ? owner : null, out _);
             Adopt(queue);
             _durable.PutQueue(queue);
             return queue;
+        }
+    }
+
+    /// <summary>
+    /// What the profile refuses of a new queue before its type sees it: a transient non-exclusive queue while that
+    /// deprecated feature is denied (541, a connection error, as rabbit_amqqueue:declare at v4.3.0 answers), and in
+    /// strict mode arguments the release would not act on.
+    /// </summary>
+    private void CheckNewQueueAllowed(QueueDefinition definition, DeprecatedFeature transient)
+    {
+        if (!definition.Durable && !definition.Exclusive && !transient.IsPermitted)
+        {
+            throw AmqpException.InternalError(transient.DeniedMessage);
+        }
+
+        if (_services.Settings.Strict)
+        {
+            StrictArguments.Check(_services.Settings.Profile, ArgumentPlace.QueueDeclare, definition.Arguments, QueueArguments.Describe(definition), QueueTypeRegistry.TypeName(definition));
         }
     }
 
@@ -347,6 +388,10 @@ public sealed partial class VirtualHost
     {
         var type = _services.QueueTypes.Resolve(definition);
         var arguments = type.Validate(definition);
+        if (_services.Settings.Profile.QueueModeIgnored)
+        {
+            arguments = arguments.WithoutQueueMode();
+        }
         var context = new QueueContext(exclusiveOwner, _services.Time, _deadLetters, AutoDeleteQueue, _services.Messages);
         var queue = type.Create(definition, arguments, context, out recovered);
         _policies.ApplyTo(queue);

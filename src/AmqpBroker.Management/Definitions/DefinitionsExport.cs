@@ -16,17 +16,18 @@ namespace AmqpBroker.Management.Definitions;
 /// </summary>
 internal static class DefinitionsExport
 {
-    public static JsonObject All(Broker broker)
+    public static JsonObject All(ManagementContext context)
     {
+        var broker = context.Broker;
         var virtualHosts = broker.VirtualHosts.OrderBy(v => v.Name, StringComparer.Ordinal).ToList();
         return new JsonObject
         {
-            ["rabbit_version"] = ManagementContext.RabbitMqVersion,
-            ["rabbitmq_version"] = ManagementContext.RabbitMqVersion,
-            ["product_name"] = "AmqpBroker",
-            ["product_version"] = ManagementContext.ProductVersion,
+            ["rabbit_version"] = context.RabbitMqVersion,
+            ["rabbitmq_version"] = context.RabbitMqVersion,
+            ["product_name"] = context.ProductName,
+            ["product_version"] = context.ProductVersion,
             ["users"] = new JsonArray([.. broker.Users.All.OrderBy(u => u.Name, StringComparer.Ordinal).Select(UserJson.Create)]),
-            ["vhosts"] = new JsonArray([.. virtualHosts.Select(v => new JsonObject { ["name"] = v.Name })]),
+            ["vhosts"] = new JsonArray([.. virtualHosts.Select(VirtualHost)]),
             ["permissions"] = new JsonArray([.. broker.Permissions.OrderBy(p => p.VirtualHost, StringComparer.Ordinal).ThenBy(p => p.User, StringComparer.Ordinal).Select(PermissionJson.Create)]),
             ["topic_permissions"] = new JsonArray(),
             ["parameters"] = new JsonArray(),
@@ -38,9 +39,9 @@ internal static class DefinitionsExport
         };
     }
 
-    public static JsonObject Of(VirtualHost virtualHost) => new()
+    public static JsonObject Of(VirtualHost virtualHost, ManagementContext context) => new()
     {
-        ["rabbit_version"] = ManagementContext.RabbitMqVersion,
+        ["rabbit_version"] = context.RabbitMqVersion,
         ["parameters"] = new JsonArray(),
         ["policies"] = new JsonArray([.. Policies(virtualHost, withVirtualHost: false)]),
         ["queues"] = new JsonArray([.. Queues(virtualHost, withVirtualHost: false)]),
@@ -68,6 +69,13 @@ internal static class DefinitionsExport
         .SelectMany(e => e.Bindings.OrderBy(b => b.Destination.Name, StringComparer.Ordinal).ThenBy(b => b.RoutingKey, StringComparer.Ordinal))
         .Where(b => b.Destination is not Queue { Definition.Exclusive: true })
         .Select(b => Scoped(Binding(b), withVirtualHost));
+
+    /// <summary>A vhost with its metadata, as RabbitMQ exports it (rabbit_definitions:vhost_definition).</summary>
+    private static JsonObject VirtualHost(VirtualHost virtualHost) => new()
+    {
+        ["name"] = virtualHost.Name,
+        ["metadata"] = VirtualHostJson.Metadata(virtualHost),
+    };
 
     private static JsonObject Queue(QueueDefinition definition) => new()
     {

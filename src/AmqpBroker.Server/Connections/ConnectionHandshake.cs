@@ -46,11 +46,12 @@ internal sealed class ConnectionHandshake(Broker broker, ConnectionWriter writer
     public uint FrameMax { get; private set; } = AmqpConstants.FrameMinSize;
 
     /// <summary>
-    /// The largest frame payload accepted now. Until tune-ok RabbitMQ accepts no frame over frame-min-size
-    /// (4096 bytes with its 8 bytes of overhead), so an unauthenticated peer cannot send large frames at all.
+    /// The largest frame payload accepted now. Until tune-ok RabbitMQ accepts no frame over a small limit (with
+    /// its 8 bytes of overhead): frame-min-size, 4096 bytes, up to 4.0 and 8192 from 4.1 (the profile's), so an
+    /// unauthenticated peer cannot send large frames at all.
     /// </summary>
     public uint PayloadLimit => IsBeforeTuneOk
-        ? AmqpConstants.FrameMinSize - FrameReader.FrameOverhead
+        ? broker.Settings.Profile.PreAuthenticationFrameMax - FrameReader.FrameOverhead
         : FrameMax;
 
     /// <summary>True until tune-ok: errors then close the socket without connection.close, as RabbitMQ does.</summary>
@@ -68,7 +69,7 @@ internal sealed class ConnectionHandshake(Broker broker, ConnectionWriter writer
     {
         VersionMajor = 0,
         VersionMinor = 9,
-        ServerProperties = ServerProperties.Create(),
+        ServerProperties = ServerProperties.Create(broker.Settings),
         Mechanisms = System.Text.Encoding.UTF8.GetBytes(SaslAuthenticator.Mechanisms),
         Locales = Locales,
     });

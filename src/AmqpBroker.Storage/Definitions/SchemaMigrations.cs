@@ -35,6 +35,9 @@ internal static class SchemaMigrations
             definition BLOB NOT NULL,
             PRIMARY KEY (vhost, name));
         """,
+        """
+        ALTER TABLE vhosts ADD COLUMN default_queue_type TEXT;
+        """,
     ];
 
     public static int Latest => Migrations.Length;

@@ -3,7 +3,10 @@ using AmqpBroker.Core.VirtualHosts;
 
 namespace AmqpBroker.Core.Tests.TestSupport;
 
-/// <summary>A fresh virtual host and client connection per test, with helpers to open sessions on it.</summary>
+/// <summary>
+/// A fresh virtual host (of a broker behaving as RabbitMQ 3.10, the release the expectations were checked
+/// against) and client connection per test, with helpers to open sessions on it.
+/// </summary>
 public abstract class BrokerFixture
 {
     private ushort _nextChannel;
@@ -15,7 +18,7 @@ public abstract class BrokerFixture
     [SetUp]
     public void CreateVirtualHost()
     {
-        VirtualHost = new VirtualHost("/");
+        VirtualHost = new VirtualHost("/", TestData.Services());
         Connection = TestData.Connection();
         _nextChannel = 0;
     }
