@@ -56,6 +56,9 @@ public sealed record VersionProfile
     /// <summary>An existing vhost's default queue type can be changed (3.11.17+); before, only a new vhost gets one.</summary>
     public bool DefaultQueueTypeUpdatable { get; init; }
 
+    /// <summary>The definitions export gives each vhost its description, tags, default queue type and metadata (3.13+); before, its name only.</summary>
+    public bool DefinitionsExportVirtualHostMetadata { get; init; }
+
     /// <summary>The release-dependent fields of /api/overview.</summary>
     public OverviewFields OverviewFields { get; init; } = OverviewFields.ReleaseSeriesSupportStatus;
 
@@ -98,6 +101,7 @@ public sealed record VersionProfile
             UnknownExchangeTypeIsChannelError = true, // release-notes/3.13.3.md, Core Server bug fixes (#11215)
             VirtualHostApiTakesDefaultQueueType = true, // release-notes/3.11.12.md (rabbit_mgmt_wm_vhost:accept_content, #7734)
             DefaultQueueTypeUpdatable = true,         // release-notes/3.11.17.md (rabbit_vhost:put_vhost updates the metadata)
+            DefinitionsExportVirtualHostMetadata = true, // rabbit_mgmt_wm_definitions:rw_state at v3.13.0
             OverviewFields = OverviewFields.ReleaseSeriesSupportStatus | OverviewFields.OperatorPolicyUpdating, // rabbit_mgmt_wm_overview at v3.12.0
             QueueModeIgnored = true,                  // release-notes/3.12.0.md, highlights: lazy mode no longer applies
             PerQueueConsumerTimeout = true,           // release-notes/3.12.0.md, Core Server enhancements (#5437)

@@ -27,7 +27,7 @@ internal static class DefinitionsExport
             ["product_name"] = context.ProductName,
             ["product_version"] = context.ProductVersion,
             ["users"] = new JsonArray([.. broker.Users.All.OrderBy(u => u.Name, StringComparer.Ordinal).Select(UserJson.Create)]),
-            ["vhosts"] = new JsonArray([.. virtualHosts.Select(VirtualHost)]),
+            ["vhosts"] = new JsonArray([.. virtualHosts.Select(v => VirtualHostJson.Definition(v, context))]),
             ["permissions"] = new JsonArray([.. broker.Permissions.OrderBy(p => p.VirtualHost, StringComparer.Ordinal).ThenBy(p => p.User, StringComparer.Ordinal).Select(PermissionJson.Create)]),
             ["topic_permissions"] = new JsonArray(),
             ["parameters"] = new JsonArray(),
@@ -69,13 +69,6 @@ internal static class DefinitionsExport
         .SelectMany(e => e.Bindings.OrderBy(b => b.Destination.Name, StringComparer.Ordinal).ThenBy(b => b.RoutingKey, StringComparer.Ordinal))
         .Where(b => b.Destination is not Queue { Definition.Exclusive: true })
         .Select(b => Scoped(Binding(b), withVirtualHost));
-
-    /// <summary>A vhost with its metadata, as RabbitMQ exports it (rabbit_definitions:vhost_definition).</summary>
-    private static JsonObject VirtualHost(VirtualHost virtualHost) => new()
-    {
-        ["name"] = virtualHost.Name,
-        ["metadata"] = VirtualHostJson.Metadata(virtualHost),
-    };
 
     private static JsonObject Queue(QueueDefinition definition) => new()
     {

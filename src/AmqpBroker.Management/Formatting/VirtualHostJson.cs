@@ -31,6 +31,22 @@ internal static class VirtualHostJson
         return json;
     }
 
+    /// <summary>
+    /// A vhost in the definitions export: its name only up to 3.12, with its description, tags, default queue type
+    /// and metadata from 3.13 (rabbit_mgmt_wm_definitions:rw_state per tag); an import reads metadata.default_queue_type.
+    /// </summary>
+    public static JsonObject Definition(VirtualHost virtualHost, ManagementContext context) =>
+        !context.Broker.Settings.Profile.DefinitionsExportVirtualHostMetadata
+            ? new JsonObject { ["name"] = virtualHost.Name }
+            : new JsonObject
+            {
+                ["name"] = virtualHost.Name,
+                ["description"] = "",
+                ["tags"] = new JsonArray(),
+                ["default_queue_type"] = ReportedDefaultQueueType(virtualHost, context),
+                ["metadata"] = Metadata(virtualHost),
+            };
+
     /// <summary>The vhost's metadata as RabbitMQ keeps it: description, tags, and the default queue type when one was set.</summary>
     public static JsonObject Metadata(VirtualHost virtualHost)
     {
