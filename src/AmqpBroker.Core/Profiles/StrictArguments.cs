@@ -30,8 +30,9 @@ public static class StrictArguments
 
         if (refused is not null)
         {
+            // The arguments first, so that a long subject cannot push them past the 255-byte reply text.
             throw AmqpException.PreconditionFailed(
-                $"strict mode: RabbitMQ {profile.Release} would not act on these arguments for {subject}: {string.Join(", ", refused)}");
+                $"strict mode: RabbitMQ {profile.Release} would not act on {string.Join(", ", refused)} for {subject}");
         }
     }
 

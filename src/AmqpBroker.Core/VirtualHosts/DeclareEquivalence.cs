@@ -37,10 +37,12 @@ internal static class DeclareEquivalence
         var what = $"queue '{current.Name}' in vhost '{current.VirtualHost}'";
         Check("durable", current.Durable, received.Durable, what);
         Check("auto_delete", current.AutoDelete, received.AutoDelete, what);
+        // Only when one side leaves x-queue-type out does the default stand in for it; two named types compare as named.
+        var oneSided = current.Arguments.ContainsKey(QueueTypeRegistry.QueueTypeArgument) != received.Arguments.ContainsKey(QueueTypeRegistry.QueueTypeArgument);
         CheckArguments(
             CheckedQueueArguments,
-            WithoutQueueType(current.Arguments, defaultQueueType),
-            WithoutQueueType(received.Arguments, defaultQueueType),
+            oneSided ? WithoutQueueType(current.Arguments, defaultQueueType) : current.Arguments,
+            oneSided ? WithoutQueueType(received.Arguments, defaultQueueType) : received.Arguments,
             what);
     }
 
