@@ -50,6 +50,8 @@ public sealed class Broker : IDisposable
             Time = time,
             Definitions = _store,
             Messages = Messages,
+            Profile = settings.Profile,
+            QueueTypes = Queues.QueueTypeRegistry.CreateBuiltIn(settings.Profile),
             Loggers = loggers ?? Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance,
         };
         Scheduler = new BrokerScheduler(time, TimeSpan.FromMilliseconds(250));

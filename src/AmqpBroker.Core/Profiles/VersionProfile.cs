@@ -44,6 +44,12 @@ public sealed record VersionProfile
     /// <summary>Quorum queues' delayed retry arguments <c>x-delayed-retry-type/min/max</c> (4.3).</summary>
     public bool QuorumDelayedRetry { get; init; }
 
+    /// <summary>
+    /// Consumers may pass <c>x-cancel-on-ha-failover</c> (classic) and <c>x-credit</c> (3.x); from 4.0 the queue types
+    /// list x-priority (classic, quorum) and the stream filter arguments instead.
+    /// </summary>
+    public bool LegacyConsumerArguments { get; init; } = true;
+
     /// <summary>A declare without <c>x-queue-type</c> records the type it got (the vhost's default, else classic) (4.0+).</summary>
     public bool RecordsDefaultQueueType { get; init; }
 
@@ -96,6 +102,7 @@ public sealed record VersionProfile
             QuorumPriorities = QuorumPriorities.TwoLevels,  // release-notes/4.0.1.md, highlights (#10637)
             QuorumDefaultDeliveryLimit = 20,                // release-notes/4.0.1.md, breaking changes (#11937)
             RecordsDefaultQueueType = true,                 // rabbit_amqqueue:augment_declare_args at v4.0.1
+            LegacyConsumerArguments = false,                // rabbit_{classic,quorum,stream}_queue:capabilities at v4.0.1 (classic queue mirroring removed)
             LocalRandomExchange = true,                     // release-notes/4.0.1.md (rabbit_exchange_type_local_random)
             DefaultMaxMessageSize = 16L * 1024 * 1024,      // release-notes/4.0.1.md, breaking changes
             DefaultMemoryHighWatermark = 0.6,               // deps/rabbit/Makefile at v4.0.1 (#12161)

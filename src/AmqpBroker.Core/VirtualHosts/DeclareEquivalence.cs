@@ -12,13 +12,6 @@ internal static class DeclareEquivalence
     // RabbitMQ compares only the arguments it interprets; any other argument may differ on a redeclare.
     private static readonly string[] CheckedExchangeArguments = ["alternate-exchange"];
 
-    private static readonly string[] CheckedQueueArguments =
-    [
-        "x-expires", "x-message-ttl", "x-dead-letter-exchange", "x-dead-letter-routing-key", "x-max-length",
-        "x-max-length-bytes", "x-max-in-memory-length", "x-max-in-memory-bytes", "x-max-priority", "x-overflow",
-        "x-queue-mode", "x-single-active-consumer", "x-queue-type", "x-delivery-limit",
-    ];
-
     public static void CheckExchange(ExchangeDefinition current, ExchangeDefinition received)
     {
         var what = $"exchange '{current.Name}' in vhost '{current.VirtualHost}'";
@@ -31,14 +24,15 @@ internal static class DeclareEquivalence
 
     /// <param name="current">The queue's declaration.</param>
     /// <param name="received">The redeclaration.</param>
+    /// <param name="checkedArguments">The arguments the queue's type has, in RabbitMQ's order: only those are compared.</param>
     /// <param name="defaultQueueType">The type a declaration without x-queue-type gets: naming it and leaving it out are the same queue.</param>
-    public static void CheckQueue(QueueDefinition current, QueueDefinition received, string defaultQueueType)
+    public static void CheckQueue(QueueDefinition current, QueueDefinition received, IReadOnlyList<string> checkedArguments, string defaultQueueType)
     {
         var what = $"queue '{current.Name}' in vhost '{current.VirtualHost}'";
         Check("durable", current.Durable, received.Durable, what);
         Check("auto_delete", current.AutoDelete, received.AutoDelete, what);
         CheckArguments(
-            CheckedQueueArguments,
+            checkedArguments,
             WithoutQueueType(current.Arguments, defaultQueueType),
             WithoutQueueType(received.Arguments, defaultQueueType),
             what);
@@ -58,7 +52,7 @@ internal static class DeclareEquivalence
     }
 
     private static void CheckArguments(
-        string[] names, IReadOnlyDictionary<string, object?> current, IReadOnlyDictionary<string, object?> received, string what)
+        IReadOnlyList<string> names, IReadOnlyDictionary<string, object?> current, IReadOnlyDictionary<string, object?> received, string what)
     {
         foreach (var name in names)
         {

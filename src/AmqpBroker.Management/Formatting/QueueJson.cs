@@ -29,7 +29,7 @@ internal static class QueueJson
             ["exclusive"] = definition.Exclusive,
             ["arguments"] = FieldTableJson.ToJson(definition.Arguments),
             ["node"] = context.NodeName,
-            ["type"] = "classic",
+            ["type"] = queue.TypeName,
             ["state"] = "running",
             ["policy"] = queue.PolicyName,
             ["operator_policy"] = null,
