@@ -9,7 +9,6 @@ namespace AmqpBroker.InteropTests.QueueFeatures;
 /// and so does this broker. The x-delivery-count rules by path are RabbitMQ 3.10.8's (checked here).
 /// </summary>
 [TestFixture]
-[Ignore("quorum queues are declared from the next commit on")]
 public sealed class DeliveryLimitTests : QueueTypeTestBase
 {
     [Test]

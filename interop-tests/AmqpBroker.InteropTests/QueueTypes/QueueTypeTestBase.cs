@@ -13,10 +13,12 @@ public abstract class QueueTypeTestBase : BrokerTestBase
     /// <summary>The RabbitMQ release the in-process broker behaves as.</summary>
     protected virtual string Release => "3.10";
 
-    protected override BrokerOptions CreateOptions()
+    protected override BrokerOptions CreateOptions() => WithRelease(base.CreateOptions(), Release);
+
+    /// <summary>Makes the in-process broker behave as <paramref name="release"/> (for fixtures with another base).</summary>
+    internal static BrokerOptions WithRelease(BrokerOptions options, string release)
     {
-        var options = base.CreateOptions();
-        options.RabbitMQVersion = Release;
+        options.RabbitMQVersion = release;
         return options;
     }
 

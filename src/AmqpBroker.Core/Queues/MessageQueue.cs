@@ -27,7 +27,6 @@ public abstract partial class MessageQueue : Queue
     private readonly IDeadLetterSink _deadLetters;
     private readonly Action<Queue> _autoDelete;
     private readonly DurableEntries? _durable;
-    private readonly QueueLengthLimit _lengthLimit;
     private readonly MessageExpiry _expiry;
     private long _nextSequence;
     private int _unacked;
@@ -38,17 +37,20 @@ public abstract partial class MessageQueue : Queue
     /// <param name="context">What the queue gets from its virtual host and broker.</param>
     /// <param name="log">Where the queue keeps messages durably; null when it keeps none.</param>
     /// <param name="logsTransient">Whether transient messages are logged too (a quorum queue has no transient messages).</param>
-    private protected MessageQueue(QueueDefinition definition, QueueArguments arguments, QueueContext context, IQueueLog? log, bool logsTransient)
+    /// <param name="priorities">How ready messages are ordered by their priority property.</param>
+    /// <param name="expireAtHeadOnly">Whether expired messages go only once they reach the head (quorum queues), not from anywhere.</param>
+    private protected MessageQueue(
+        QueueDefinition definition, QueueArguments arguments, QueueContext context, IQueueLog? log, bool logsTransient, PriorityLevels priorities, bool expireAtHeadOnly = false)
         : base(definition, arguments, context)
     {
         _durable = log is null ? null : new DurableEntries(log, logsTransient);
         _deadLetters = context.DeadLetters;
         _autoDelete = context.AutoDelete;
-        _ready = new ReadyStore(arguments.MaxPriority, log);
+        _ready = new ReadyStore(priorities, log);
         _nextSequence = log?.NextId ?? 0;
         _consumers = new ConsumerSet(arguments.SingleActiveConsumer);
-        _lengthLimit = new QueueLengthLimit(_ready);
-        _expiry = new MessageExpiry(_ready, _durable, context.Time);
+        LengthLimit = new QueueLengthLimit(_ready);
+        _expiry = new MessageExpiry(_ready, _durable, context.Time, expireAtHeadOnly);
     }
 
     public override int ReadyCount
@@ -75,6 +77,9 @@ public abstract partial class MessageQueue : Queue
 
     public override int UnackedCount => Volatile.Read(ref _unacked);
 
+    /// <summary>The queue's length limit over its ready messages.</summary>
+    private protected QueueLengthLimit LengthLimit { get; }
+
     private protected override void OnArgumentsChanged(QueueArguments effective)
     {
         if (effective.Overflow != OverflowBehaviour.DropHead)
@@ -85,7 +90,7 @@ public abstract partial class MessageQueue : Queue
         List<QueueEntry>? dropped = null;
         lock (_lock)
         {
-            _lengthLimit.DropHeadsOverLimit(effective, ref dropped);
+            LengthLimit.DropHeadsOverLimit(effective, ref dropped);
         }
 
         DeadLetter(dropped, DeadLetterReason.MaxLength);
@@ -137,11 +142,14 @@ public abstract partial class MessageQueue : Queue
     /// <summary>The length limit's say on an arriving entry: stored (heads may make room), refused, or refused and dead-lettered.</summary>
     private bool AdmitLocked(QueueArguments arguments, QueueEntry entry, ref List<QueueEntry>? dropped)
     {
-        switch (_lengthLimit.Admit(arguments, entry.Message))
+        switch (Admit(arguments, entry.Message))
         {
             case Admission.Accept:
                 _ready.Enqueue(entry, _durable?.Append(entry) ?? DurableEntries.NotLogged, arguments.Lazy);
-                _lengthLimit.DropHeadsOverLimit(arguments, ref dropped);
+                if (arguments.Overflow == OverflowBehaviour.DropHead)
+                {
+                    LengthLimit.DropHeadsOverLimit(arguments, ref dropped);
+                }
                 return true;
             case Admission.RefuseAndDeadLetter:
                 (dropped = []).Add(entry);
@@ -151,6 +159,9 @@ public abstract partial class MessageQueue : Queue
                 return false;
         }
     }
+
+    /// <summary>What the length limit and x-overflow say to an arriving message (called under the queue's lock).</summary>
+    private protected virtual Admission Admit(QueueArguments arguments, Message message) => LengthLimit.Admit(arguments, message);
 
     /// <summary>
     /// Refills a durable queue from its log at start: in publish order, those delivered before the restart
@@ -301,14 +312,18 @@ public abstract partial class MessageQueue : Queue
         return _ready.TryDequeue(out entry);
     }
 
-    /// <summary>Hands what the queue gave up to the dead-letter sink, settling it in the log first when it was stored.</summary>
+    /// <summary>Hands what the queue gave up on (<paramref name="stored"/>: after it was logged) to <see cref="HandOver"/>.</summary>
     private void DeadLetter(List<QueueEntry>? entries, DeadLetterReason reason, bool stored = true)
     {
-        if (entries is not { Count: > 0 })
+        if (entries is { Count: > 0 })
         {
-            return;
+            HandOver(entries, reason, stored);
         }
+    }
 
+    /// <summary>Gives entries up to the dead-letter sink (at most once), settling them in the log first when they were stored.</summary>
+    private protected virtual void HandOver(List<QueueEntry> entries, DeadLetterReason reason, bool stored)
+    {
         if (stored && _durable is not null)
         {
             lock (_lock)
@@ -321,5 +336,19 @@ public abstract partial class MessageQueue : Queue
         }
 
         _deadLetters.DeadLetter(this, entries, reason);
+    }
+
+    /// <summary>An entry given up for good outside the sink (delivered at least once): settled in the log when stored, and let go of.</summary>
+    private protected void SettleGivenUp(in QueueEntry entry, bool stored)
+    {
+        if (stored && _durable is not null)
+        {
+            lock (_lock)
+            {
+                _durable.Settle(entry);
+            }
+        }
+
+        entry.Message.Release();
     }
 }

@@ -88,6 +88,9 @@ public abstract class Queue : IBindingDestination
     /// <summary>basic.get, basic.consume and redeclare count as use for x-expires.</summary>
     public void MarkUsed() => _usage.MarkUsed();
 
+    /// <summary>A redeclaration or passive declaration: use for x-expires, as RabbitMQ's classic queues count it.</summary>
+    internal virtual void OnDeclaredAgain() => MarkUsed();
+
     /// <summary>
     /// Takes a reference on <paramref name="message"/> and delivers it at once if a consumer has credit.
     /// Returns false when the queue refused it (x-overflow reject-publish), which confirms as basic.nack.

@@ -49,7 +49,7 @@ public sealed record QueueArguments
 
     public bool SingleActiveConsumer { get; init; }
 
-    /// <summary>x-delivery-limit (quorum queues): returns allowed before a message is dead-lettered or dropped; null for none.</summary>
+    /// <summary>The delivery limit in force (quorum queues): returns allowed before a message is dead-lettered or dropped; null for none.</summary>
     public long? DeliveryLimit { get; init; }
 
     /// <summary>x-queue-mode "lazy": a durable queue pages persistent messages out from the first, not beyond its in-memory limit.</summary>
@@ -63,6 +63,9 @@ public sealed record QueueArguments
 
     public bool HasLengthLimit => MaxLength is not null || MaxLengthBytes is not null;
 
+    /// <summary>x-delivery-limit as declared, which the queue's type combines with a policy's into <see cref="DeliveryLimit"/>.</summary>
+    internal long? DeliveryLimitArgument { get; init; }
+
     /// <summary>Whether x-overflow was given: only then does it override a policy's overflow.</summary>
     internal bool OverflowDeclared { get; init; }
 
@@ -74,7 +77,8 @@ public sealed record QueueArguments
 
     /// <summary>
     /// These declared arguments combined with a policy's settings as RabbitMQ combines them, key by key: for
-    /// message TTL, expiry, the length limits, the delivery limit and a stream's retention the lower value wins;
+    /// message TTL, expiry, the length limits and a stream's retention the lower value wins (the delivery limit is
+    /// the quorum type's to combine);
     /// for the dead-letter exchange, its routing key and strategy, overflow and queue mode the queue's own
     /// argument wins over the policy. The queue's type first drops the keys it does not have.
     /// </summary>
@@ -84,7 +88,6 @@ public sealed record QueueArguments
         Expires = Lower(Expires, policy.Expires),
         MaxLength = Lower(MaxLength, policy.MaxLength),
         MaxLengthBytes = Lower(MaxLengthBytes, policy.MaxLengthBytes),
-        DeliveryLimit = Lower(DeliveryLimit, policy.DeliveryLimit),
         MaxAgeMs = Lower(MaxAgeMs, policy.MaxAgeMs),
         MaxSegmentSizeBytes = Lower(MaxSegmentSizeBytes, policy.MaxSegmentSizeBytes),
         Overflow = OverflowDeclared ? Overflow : policy.Overflow ?? Overflow,

@@ -3,6 +3,7 @@ using AmqpBroker.Core.Arguments;
 using AmqpBroker.Core.Errors;
 using AmqpBroker.Core.Profiles;
 using AmqpBroker.Core.Queues.Classic;
+using AmqpBroker.Core.Queues.Quorum;
 
 namespace AmqpBroker.Core.Queues;
 
@@ -16,7 +17,7 @@ internal sealed class QueueTypeRegistry
     public const string QueueTypeArgument = "x-queue-type";
 
     /// <summary>RabbitMQ's types that this broker lacks: refused with a reason a user can act on, not as unknown.</summary>
-    private static readonly string[] RabbitMqOnlyTypes = ["quorum", "stream"];
+    private static readonly string[] RabbitMqOnlyTypes = ["stream"];
 
     private readonly FrozenDictionary<string, IQueueType> _types;
 
@@ -33,8 +34,9 @@ internal sealed class QueueTypeRegistry
     public static QueueTypeRegistry CreateBuiltIn(VersionProfile profile)
     {
         var classic = QueueTypeCapabilities.Classic(profile);
-        var known = KnownArguments.Of(classic, QueueTypeCapabilities.Quorum(profile), QueueTypeCapabilities.Stream(profile));
-        return new(new ClassicQueueType(classic, known), []);
+        var quorum = QueueTypeCapabilities.Quorum(profile);
+        var known = KnownArguments.Of(classic, quorum, QueueTypeCapabilities.Stream(profile));
+        return new(new ClassicQueueType(classic, known), [new QuorumQueueType(quorum, known, profile)]);
     }
 
     /// <summary>

@@ -33,9 +33,8 @@ public sealed partial class VirtualHost
     {
         if (passive)
         {
-            // A passive declare counts as use for x-expires, as in RabbitMQ.
             var found = GetQueue(definition.Name, owner);
-            found.MarkUsed();
+            found.OnDeclaredAgain();
             return found;
         }
 
@@ -58,7 +57,7 @@ public sealed partial class VirtualHost
                 existing.CheckAccess(owner);
                 existing.CheckExclusivity(definition.Exclusive);
                 DeclareEquivalence.CheckQueue(existing.Definition, definition, existing.Type.Capabilities.QueueArgumentNames, _services.QueueTypes.Default.Name);
-                existing.MarkUsed();
+                existing.OnDeclaredAgain();
                 return existing;
             }
 

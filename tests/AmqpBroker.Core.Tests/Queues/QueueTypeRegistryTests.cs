@@ -10,9 +10,9 @@ using AmqpBroker.Core.VirtualHosts;
 namespace AmqpBroker.Core.Tests.Queues;
 
 /// <summary>
-/// Queue types come from the broker's registry by x-queue-type: classic is the default, RabbitMQ's quorum
-/// and stream are refused with a 406 that says this broker lacks them, and a registered type decides its
-/// own declaration rules and creates its queues.
+/// Queue types come from the broker's registry by x-queue-type: classic is the default, quorum is built in,
+/// stream is refused with a 406 that says this broker lacks it, and a registered type decides its own
+/// declaration rules and creates its queues.
 /// </summary>
 [TestFixture]
 public sealed class QueueTypeRegistryTests
@@ -30,7 +30,12 @@ public sealed class QueueTypeRegistryTests
         }
     }
 
-    [TestCase("quorum")]
+    [Test]
+    public void Quorum_is_built_in()
+    {
+        Assert.That(_registry.Resolve(Definition("quorum", durable: true)).Name, Is.EqualTo("quorum"));
+    }
+
     [TestCase("stream")]
     public void RabbitMqs_other_types_are_refused_as_not_supported_here(string type)
     {

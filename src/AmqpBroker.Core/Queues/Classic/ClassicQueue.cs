@@ -10,7 +10,7 @@ namespace AmqpBroker.Core.Queues.Classic;
 public sealed class ClassicQueue : MessageQueue
 {
     internal ClassicQueue(QueueDefinition definition, QueueArguments arguments, QueueContext context, IQueueLog? log)
-        : base(definition, arguments, context, log, logsTransient: false)
+        : base(definition, arguments, context, log, logsTransient: false, PriorityLevels.Classic(arguments.MaxPriority))
     {
     }
 
