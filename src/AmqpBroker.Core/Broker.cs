@@ -24,6 +24,7 @@ public sealed class Broker : IDisposable
     private readonly PermissionTable _permissions = new();
     private readonly Lock _definitions = new();
     private readonly IDisposable _tick;
+    private readonly ResourceMonitor _resourceMonitor;
     private readonly IDefinitionStore _store;
     private readonly BrokerServices _services;
 
@@ -52,9 +53,11 @@ public sealed class Broker : IDisposable
             Time = time,
             Definitions = _store,
             Messages = Messages,
+            QueueTypes = Queues.QueueTypeRegistry.CreateBuiltIn(settings.Profile),
             Loggers = loggers ?? Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance,
         };
         Scheduler = new BrokerScheduler(time, TimeSpan.FromMilliseconds(250));
+        _resourceMonitor = new ResourceMonitor(Resources, time);
         StartedAt = time.GetUtcNow();
         Recover(_store.Load());
         _tick = Scheduler.Register(_ =>
@@ -298,6 +301,7 @@ public sealed class Broker : IDisposable
     /// <summary>Stops the scheduler and closes the stores, which the broker owns once given them.</summary>
     public void Dispose()
     {
+        _resourceMonitor.Dispose();
         _tick.Dispose();
         Scheduler.Dispose();
         Messages.Dispose();

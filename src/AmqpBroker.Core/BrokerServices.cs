@@ -23,7 +23,7 @@ internal sealed class BrokerServices
 
     public ExchangeTypeRegistry ExchangeTypes { get; init; } = ExchangeTypeRegistry.For(Profiles.VersionProfile.Default);
 
-    public QueueTypeRegistry QueueTypes { get; init; } = QueueTypeRegistry.CreateBuiltIn();
+    public QueueTypeRegistry QueueTypes { get; init; } = QueueTypeRegistry.CreateBuiltIn(Profiles.VersionProfile.Default);
 
     public ILoggerFactory Loggers { get; init; } = NullLoggerFactory.Instance;
 }

@@ -55,6 +55,29 @@ public sealed class DefaultQueueTypeTests(string release) : ManagementTestBase
     }
 
     [Test]
+    public async Task A_quorum_default_makes_durable_queues_quorum_and_leaves_transient_ones_classic()
+    {
+        // Short names, so that the whole refusal fits RabbitMQ's 255-byte reply text.
+        var virtualHost = await CreateVirtualHostAsync(new JsonObject { [DefaultQueueTypeKey] = "quorum" }, $"dqt.{Guid.NewGuid():N}");
+        var channel = await ChannelInAsync(virtualHost);
+        var (durable, transient) = ($"dqt.{Guid.NewGuid():N}", $"dqt.{Guid.NewGuid():N}");
+
+        await channel.QueueDeclareAsync(durable, durable: true, exclusive: false, autoDelete: false);
+        await channel.QueueDeclareAsync(transient, durable: false, exclusive: true, autoDelete: false);
+
+        var json = await GetJsonAsync($"api/queues/{Segment(virtualHost)}/{Segment(durable)}");
+        Assert.That(json["type"]!.GetValue<string>(), Is.EqualTo("quorum"));
+        Assert.That(json["arguments"]!.ToJsonString(), Is.EqualTo("""{"x-queue-type":"quorum"}"""));
+        // augment_declare_args: quorum does not suit an exclusive queue; 3.10.8 then leaves the arguments alone (checked).
+        Assert.That(await ArgumentsAsync(virtualHost, transient), Is.EqualTo(Profile.RecordsDefaultQueueType ? """{"x-queue-type":"classic"}""" : "{}"));
+        await channel.QueueDeclareAsync(durable, durable: true, exclusive: false, autoDelete: false);
+        await ExpectClosedAsync(
+            () => channel.QueueDeclareAsync(durable, durable: true, exclusive: false, autoDelete: false, Args(("x-queue-type", "classic"))),
+            406,
+            $"PRECONDITION_FAILED - inequivalent arg 'x-queue-type' for queue '{durable}' in vhost '{virtualHost}': received 'classic' but current is 'quorum'");
+    }
+
+    [Test]
     public async Task Without_a_vhost_default_only_4_0_and_later_record_classic()
     {
         var virtualHost = await CreateVirtualHostAsync([]);
@@ -106,9 +129,9 @@ public sealed class DefaultQueueTypeTests(string release) : ManagementTestBase
         Assert.That(json["default_queue_type"]!.GetValue<string>(), Is.EqualTo("classic"));
     }
 
-    private async Task<string> CreateVirtualHostAsync(JsonObject body)
+    private async Task<string> CreateVirtualHostAsync(JsonObject body, string? name = null)
     {
-        var virtualHost = TrackVirtualHost(UniqueName("vhost"));
+        var virtualHost = TrackVirtualHost(name ?? UniqueName("vhost"));
         await ExpectAsync(HttpStatusCode.Created, HttpMethod.Put, $"api/vhosts/{Segment(virtualHost)}", body);
         return virtualHost;
     }

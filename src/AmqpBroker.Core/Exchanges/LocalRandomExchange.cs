@@ -1,6 +1,7 @@
 using AmqpBroker.Core.Errors;
 using AmqpBroker.Core.Messages;
 using AmqpBroker.Core.Queues;
+using AmqpBroker.Core.Queues.Classic;
 
 namespace AmqpBroker.Core.Exchanges;
 
@@ -34,9 +35,9 @@ public sealed class LocalRandomExchange(ExchangeDefinition definition) : Exchang
             throw AmqpException.PreconditionFailed("Destination not found");
         }
 
-        if (QueueTypeRegistry.ModuleName(queue.Definition) is var module and not QueueTypeRegistry.ClassicModule)
+        if (queue.Type is not ClassicQueueType)
         {
-            throw AmqpException.PreconditionFailed($"Queue type {module} not valid for this exchange type");
+            throw AmqpException.PreconditionFailed($"Queue type {queue.Type.Capabilities.Module} not valid for this exchange type");
         }
     }
 

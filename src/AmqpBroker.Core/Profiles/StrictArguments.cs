@@ -38,7 +38,7 @@ public static class StrictArguments
 
     /// <summary>The arguments of basic.consume on <paramref name="queue"/>, judged by that queue's type.</summary>
     public static void CheckConsume(VersionProfile profile, Queues.Queue queue, IReadOnlyDictionary<string, object?> arguments) =>
-        Check(profile, ArgumentPlace.Consume, arguments, Queues.QueueArguments.Describe(queue.Definition), Queues.QueueTypeRegistry.TypeName(queue.Definition));
+        Check(profile, ArgumentPlace.Consume, arguments, Queues.QueueArguments.Describe(queue.Definition), queue.TypeName);
 
     private static string? Reason(RabbitMqRelease release, ArgumentPlace place, string name, string queueType)
     {

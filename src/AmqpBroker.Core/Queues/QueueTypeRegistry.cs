@@ -1,7 +1,9 @@
 using System.Collections.Frozen;
 using AmqpBroker.Core.Arguments;
 using AmqpBroker.Core.Errors;
+using AmqpBroker.Core.Profiles;
 using AmqpBroker.Core.Queues.Classic;
+using AmqpBroker.Core.Queues.Quorum;
 
 namespace AmqpBroker.Core.Queues;
 
@@ -14,13 +16,8 @@ internal sealed class QueueTypeRegistry
 {
     public const string QueueTypeArgument = "x-queue-type";
 
-    /// <summary>RabbitMQ's module of the classic type, as its error texts name queue types.</summary>
-    public const string ClassicModule = "rabbit_classic_queue";
-
-    private const string Classic = "classic";
-
     /// <summary>RabbitMQ's types that this broker lacks: refused with a reason a user can act on, not as unknown.</summary>
-    private static readonly string[] RabbitMqOnlyTypes = ["quorum", "stream"];
+    private static readonly string[] RabbitMqOnlyTypes = ["stream"];
 
     private readonly FrozenDictionary<string, IQueueType> _types;
 
@@ -30,26 +27,25 @@ internal sealed class QueueTypeRegistry
         _types = others.Append(defaultType).ToFrozenDictionary(t => t.Name, StringComparer.Ordinal);
     }
 
-    /// <summary>What a declaration without <c>x-queue-type</c> gets.</summary>
+    /// <summary>What a declaration without <c>x-queue-type</c> gets when its virtual host names no default.</summary>
     public IQueueType Default { get; }
 
-    public static QueueTypeRegistry CreateBuiltIn() => new(new ClassicQueueType(), []);
-
-    /// <summary>The <c>x-queue-type</c> name a declaration asks for; classic when it names none.</summary>
-    public static string TypeName(QueueDefinition definition) =>
-        definition.Arguments.GetValueOrDefault(QueueTypeArgument) as string ?? Classic;
-
-    /// <summary>RabbitMQ's module name for the declaration's type (<c>rabbit_quorum_queue</c>), as its error texts give it.</summary>
-    public static string ModuleName(QueueDefinition definition) => $"rabbit_{TypeName(definition)}_queue";
+    /// <summary>The built-in types with the arguments <paramref name="profile"/>'s release gives them.</summary>
+    public static QueueTypeRegistry CreateBuiltIn(VersionProfile profile)
+    {
+        var classic = QueueTypeCapabilities.Classic(profile);
+        var quorum = QueueTypeCapabilities.Quorum(profile);
+        var known = KnownArguments.Of(classic, quorum, QueueTypeCapabilities.Stream(profile));
+        return new(new ClassicQueueType(classic, known), [new QuorumQueueType(quorum, known, profile)]);
+    }
 
     /// <summary>
     /// The declaration as RabbitMQ runs it (rabbit_amqqueue:augment_declare_args): one without <c>x-queue-type</c>
-    /// gets the vhost's default type when the queue's properties suit it, and otherwise classic where
-    /// <paramref name="recordFallback"/> (4.0+), or stays without a type (3.x). The replicated types (quorum,
-    /// stream) suit only durable, non-exclusive, non-auto-delete queues, and no default suits a transient
-    /// non-exclusive queue while those are not permitted (4.3).
+    /// gets the vhost's default type when that type allows the queue's flags, and otherwise classic where
+    /// <paramref name="recordFallback"/> (4.0+), or stays without a type (3.x, where it is classic). No default
+    /// suits a transient non-exclusive queue while those are not permitted (4.3).
     /// </summary>
-    public static QueueDefinition WithDefaultType(QueueDefinition definition, string? virtualHostDefault, bool recordFallback, bool transientPermitted)
+    public QueueDefinition WithDefaultType(QueueDefinition definition, string? virtualHostDefault, bool recordFallback, bool transientPermitted)
     {
         if (definition.Arguments.ContainsKey(QueueTypeArgument))
         {
@@ -58,14 +54,14 @@ internal sealed class QueueTypeRegistry
 
         var suits = virtualHostDefault is not null
             && (transientPermitted || definition.Durable || definition.Exclusive)
-            && (virtualHostDefault == Classic || (definition.Durable && !definition.Exclusive && !definition.AutoDelete));
-        var type = suits ? virtualHostDefault : recordFallback ? Classic : null;
+            && Allows(virtualHostDefault, definition);
+        var type = suits ? virtualHostDefault : recordFallback ? Default.Name : null;
         return type is null
             ? definition
             : definition with { Arguments = new Dictionary<string, object?>(definition.Arguments, StringComparer.Ordinal) { [QueueTypeArgument] = type } };
     }
 
-    /// <summary>The type a declaration asks for with <c>x-queue-type</c>; 406 PRECONDITION_FAILED for one this broker lacks.</summary>
+    /// <summary>The type a declaration names with <c>x-queue-type</c>, else <see cref="Default"/>; 406 PRECONDITION_FAILED with RabbitMQ's text for a value that names none.</summary>
     public IQueueType Resolve(QueueDefinition definition)
     {
         if (!definition.Arguments.TryGetValue(QueueTypeArgument, out var requested))
@@ -83,4 +79,8 @@ internal sealed class QueueTypeRegistry
             var other => throw QueueArguments.Invalid(QueueTypeArgument, queue, $"{{unacceptable_type,{ErlangTerms.TypeName(other)}}}"),
         };
     }
+
+    /// <summary>Whether the type named <paramref name="name"/> allows the declaration's flags; the types this broker lacks (stream) are replicated ones.</summary>
+    private bool Allows(string name, QueueDefinition definition) =>
+        _types.TryGetValue(name, out var type) ? type.Allows(definition) : ReplicatedTypeRules.Allows(definition);
 }

@@ -1,3 +1,4 @@
+using AmqpBroker.Core.Profiles;
 using AmqpBroker.Core.Queues;
 using AmqpBroker.Core.Tests.TestSupport;
 
@@ -10,6 +11,8 @@ namespace AmqpBroker.Core.Tests.Queues;
 [TestFixture]
 public sealed class DefaultQueueTypeTests
 {
+    private static readonly QueueTypeRegistry Types = QueueTypeRegistry.CreateBuiltIn(VersionProfile.Default);
+
     [TestCase("quorum", true, false, false, false, true, "quorum")]
     [TestCase("quorum", false, false, false, false, true, null)]
     [TestCase("quorum", true, true, false, false, true, null)]
@@ -24,7 +27,7 @@ public sealed class DefaultQueueTypeTests
     {
         var definition = TestData.QueueDefinition("q", durable, exclusive, autoDelete);
 
-        var declared = QueueTypeRegistry.WithDefaultType(definition, vhostDefault, recordFallback, transientPermitted);
+        var declared = Types.WithDefaultType(definition, vhostDefault, recordFallback, transientPermitted);
 
         Assert.That(declared.Arguments.GetValueOrDefault(QueueTypeRegistry.QueueTypeArgument), Is.EqualTo(expected));
     }
@@ -33,7 +36,7 @@ public sealed class DefaultQueueTypeTests
     public void While_transient_queues_are_denied_no_default_suits_one()
     {
         // 4.3: the default is not permitted for a transient non-exclusive queue, so classic is recorded (and then denied).
-        var declared = QueueTypeRegistry.WithDefaultType(TestData.QueueDefinition("q"), "classic", recordFallback: true, transientPermitted: false);
+        var declared = Types.WithDefaultType(TestData.QueueDefinition("q"), "classic", recordFallback: true, transientPermitted: false);
 
         Assert.That(declared.Arguments[QueueTypeRegistry.QueueTypeArgument], Is.EqualTo("classic"));
     }
@@ -43,6 +46,6 @@ public sealed class DefaultQueueTypeTests
     {
         var definition = TestData.QueueDefinition("q", durable: true, arguments: new Dictionary<string, object?> { ["x-queue-type"] = "classic", ["x-max-length"] = 3 });
 
-        Assert.That(QueueTypeRegistry.WithDefaultType(definition, "quorum", recordFallback: true, transientPermitted: true), Is.SameAs(definition));
+        Assert.That(Types.WithDefaultType(definition, "quorum", recordFallback: true, transientPermitted: true), Is.SameAs(definition));
     }
 }

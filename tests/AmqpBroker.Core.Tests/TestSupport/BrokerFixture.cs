@@ -1,3 +1,4 @@
+using AmqpBroker.Core.Profiles;
 using AmqpBroker.Core.Sessions;
 using AmqpBroker.Core.VirtualHosts;
 
@@ -15,10 +16,13 @@ public abstract class BrokerFixture
 
     internal ClientConnection Connection { get; private set; } = null!;
 
+    /// <summary>The RabbitMQ release the virtual host behaves as; fixtures of release-specific behaviour override it.</summary>
+    private protected virtual VersionProfile Profile => TestData.Settings().Profile;
+
     [SetUp]
     public void CreateVirtualHost()
     {
-        VirtualHost = new VirtualHost("/", TestData.Services());
+        VirtualHost = new VirtualHost("/", TestData.Services(Profile));
         Connection = TestData.Connection();
         _nextChannel = 0;
     }

@@ -28,18 +28,19 @@ internal static class TestData
     /// <summary>Settings of a broker behaving as <paramref name="release"/>; the unit tests' RabbitMQ is 3.10 unless they say otherwise.</summary>
     public static BrokerSettings Settings(string release = "3.10") => new() { Profile = VersionProfile.For(RabbitMqRelease.Parse(release)) };
 
-    /// <summary>What a virtual host of a broker behaving as <paramref name="release"/> shares (its exchange types too).</summary>
-    public static BrokerServices Services(string release = "3.10", TimeProvider? time = null, IMessageStore? messages = null)
+    /// <summary>What a virtual host of a broker behaving as <paramref name="release"/> shares (its exchange and queue types too).</summary>
+    public static BrokerServices Services(string release = "3.10", TimeProvider? time = null, IMessageStore? messages = null) =>
+        Services(Settings(release).Profile, time, messages);
+
+    /// <summary>What a virtual host of a broker behaving as <paramref name="profile"/>'s release shares.</summary>
+    public static BrokerServices Services(VersionProfile profile, TimeProvider? time = null, IMessageStore? messages = null) => new()
     {
-        var settings = Settings(release);
-        return new BrokerServices
-        {
-            Settings = settings,
-            ExchangeTypes = ExchangeTypeRegistry.For(settings.Profile),
-            Time = time ?? TimeProvider.System,
-            Messages = messages ?? NoMessageStore.Instance,
-        };
-    }
+        Settings = new BrokerSettings { Profile = profile },
+        ExchangeTypes = ExchangeTypeRegistry.For(profile),
+        QueueTypes = QueueTypeRegistry.CreateBuiltIn(profile),
+        Time = time ?? TimeProvider.System,
+        Messages = messages ?? NoMessageStore.Instance,
+    };
 
     public static ClientConnection Connection(string name = "127.0.0.1:50000 -> 127.0.0.1:5672", string virtualHost = "/") =>
         new(name, new User("guest", PasswordHasher.Hash("guest"), []), virtualHost, FieldTable.Empty, DateTimeOffset.UnixEpoch, static _ => { });

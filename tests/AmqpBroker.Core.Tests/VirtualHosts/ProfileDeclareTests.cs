@@ -41,17 +41,35 @@ public sealed class ProfileDeclareTests
         Assert.That(ex.Message, Is.EqualTo("inequivalent arg 'x-queue-type' for queue 'q' in vhost 'vh': received 'stream' but current is 'classic'"));
     }
 
+    [TestCase("3.10")]
+    [TestCase("4.2")]
+    public void A_quorum_vhost_default_gives_a_durable_declaration_without_a_type_a_quorum_queue(string release)
+    {
+        var virtualHost = new VirtualHost("vh", TestData.Services(release)) { Metadata = new VirtualHostMetadata("quorum") };
+        var connection = TestData.Connection(virtualHost: "vh");
+
+        var queue = virtualHost.DeclareQueue(TestData.QueueDefinition("q", durable: true, virtualHost: "vh"), connection, passive: false);
+        var again = virtualHost.DeclareQueue(TestData.QueueDefinition("q", durable: true, virtualHost: "vh"), connection, passive: false);
+        var serverNamed = Assert.Throws<AmqpException>(() => virtualHost.DeclareQueue(
+            TestData.QueueDefinition("amq.gen-1", durable: true, virtualHost: "vh"), connection, passive: false, serverNamed: true));
+
+        Assert.That(queue.TypeName, Is.EqualTo("quorum"));
+        Assert.That(queue.Definition.Arguments["x-queue-type"], Is.EqualTo("quorum"));
+        Assert.That(again, Is.SameAs(queue));
+        Assert.That(serverNamed.Message, Is.EqualTo("Cannot declare a server-named queue for type rabbit_quorum_queue"));
+    }
+
     [Test]
     public void A_vhost_default_the_broker_lacks_is_refused_where_it_applies_and_skipped_where_it_does_not()
     {
-        var virtualHost = new VirtualHost("vh", TestData.Services("4.2")) { Metadata = new VirtualHostMetadata("quorum") };
+        var virtualHost = new VirtualHost("vh", TestData.Services("4.2")) { Metadata = new VirtualHostMetadata("stream") };
         var connection = TestData.Connection(virtualHost: "vh");
 
         var transient = virtualHost.DeclareQueue(TestData.QueueDefinition("transient", virtualHost: "vh"), connection, passive: false);
         var ex = Assert.Throws<AmqpException>(() => virtualHost.DeclareQueue(TestData.QueueDefinition("durable", durable: true, virtualHost: "vh"), connection, passive: false));
 
-        Assert.That(transient.Definition.Arguments["x-queue-type"], Is.EqualTo("classic"), "a transient queue does not suit quorum");
-        Assert.That(ex.Message, Does.StartWith("invalid arg 'x-queue-type' for queue 'durable' in vhost 'vh': queue type 'quorum'"));
+        Assert.That(transient.Definition.Arguments["x-queue-type"], Is.EqualTo("classic"), "a transient queue does not suit a stream");
+        Assert.That(ex.Message, Does.StartWith("invalid arg 'x-queue-type' for queue 'durable' in vhost 'vh': queue type 'stream' is not supported by this broker"));
     }
 
     [TestCase("4.2", null, false)]
@@ -62,7 +80,7 @@ public sealed class ProfileDeclareTests
     {
         var services = TestData.Services(release);
         var settings = services.Settings with { DeprecatedFeatures = new DeprecatedFeatures { PermitTransientNonExclusiveQueues = permit } };
-        var virtualHost = new VirtualHost("/", new BrokerServices { Settings = settings, ExchangeTypes = services.ExchangeTypes });
+        var virtualHost = new VirtualHost("/", new BrokerServices { Settings = settings, ExchangeTypes = services.ExchangeTypes, QueueTypes = services.QueueTypes });
 
         AmqpException? error = null;
         try
