@@ -45,8 +45,10 @@ public sealed class Broker : IDisposable
         Resources = resources ?? NodeResources.CreateDefault();
         _store = store ?? NoDefinitionStore.Instance;
         Messages = messages ?? NoMessageStore.Instance;
+        Faults = new Testing.Faults.BrokerFaults(this);
         _services = new BrokerServices
         {
+            Faults = Faults,
             Time = time,
             Definitions = _store,
             Messages = Messages,
@@ -65,6 +67,9 @@ public sealed class Broker : IDisposable
     }
 
     public BrokerSettings Settings { get; }
+
+    /// <summary>Faults on demand for tests of how clients cope (connections closed or dropped, nacks, alarms, ...).</summary>
+    public Testing.Faults.BrokerFaults Faults { get; }
 
     /// <summary>The users, for lookup and authentication; change them with <see cref="PutUser"/> and <see cref="DeleteUser"/>.</summary>
     public UserStore Users { get; } = new();

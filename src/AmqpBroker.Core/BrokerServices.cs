@@ -24,4 +24,7 @@ internal sealed class BrokerServices
     public QueueTypeRegistry QueueTypes { get; init; } = QueueTypeRegistry.CreateBuiltIn();
 
     public ILoggerFactory Loggers { get; init; } = NullLoggerFactory.Instance;
+
+    /// <summary>The broker's test faults, which the publish pipeline checks; null for a virtual host made without a broker.</summary>
+    public Testing.Faults.BrokerFaults? Faults { get; init; }
 }

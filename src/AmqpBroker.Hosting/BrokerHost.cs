@@ -25,7 +25,7 @@ namespace AmqpBroker.Hosting;
 /// var factory = new ConnectionFactory { Uri = broker.AmqpUri };
 /// </code>
 /// </summary>
-public sealed class BrokerHost : IAsyncDisposable
+public sealed partial class BrokerHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly Listeners _listeners;
@@ -80,7 +80,7 @@ public sealed class BrokerHost : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
 
-        var loggers = CreateLoggers(configureLogging);
+        var loggers = options.LoggerFactory ?? CreateLoggers(configureLogging);
         var broker = CreateBroker(options, loggers);
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         builder.Services.AddSingleton(loggers);
@@ -90,7 +90,7 @@ public sealed class BrokerHost : IAsyncDisposable
         var managementEnabled = options.ManagementPort != BrokerOptions.ManagementDisabled;
         if (managementEnabled)
         {
-            builder.Services.AddManagementApi(listeners.Bound, options.InMemory ? null : options.DataDir);
+            builder.Services.AddManagementApi(listeners.Bound, options.InMemory ? null : options.DataDir, options.EnableFaultApi);
         }
 
         builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
@@ -126,7 +126,7 @@ public sealed class BrokerHost : IAsyncDisposable
         {
             await app.DisposeAsync().ConfigureAwait(false);
             broker.Dispose();
-            loggers.Dispose();
+            DisposeOwnLoggers(options, loggers);
             throw;
         }
 
@@ -223,7 +223,16 @@ public sealed class BrokerHost : IAsyncDisposable
         await StopAsync().ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
         Broker.Dispose();
-        _loggers.Dispose();
+        DisposeOwnLoggers(Options, _loggers);
+    }
+
+    /// <summary>A logger factory the caller passed in <see cref="BrokerOptions.LoggerFactory"/> stays the caller's.</summary>
+    private static void DisposeOwnLoggers(BrokerOptions options, ILoggerFactory loggers)
+    {
+        if (options.LoggerFactory is null)
+        {
+            loggers.Dispose();
+        }
     }
 
     /// <summary>The listeners Kestrel bound; their endpoints carry the real ports once the host has started.</summary>

@@ -23,4 +23,7 @@ internal sealed class ManagementContext(Broker broker, Func<IReadOnlyList<Manage
 
     /// <summary>The broker's data directory, whose file system's free space is reported; null when it keeps nothing on disk.</summary>
     public string? DataDirectory => dataDirectory;
+
+    /// <summary>Whether /api/faults is served (test brokers only).</summary>
+    public bool FaultApiEnabled { get; init; }
 }

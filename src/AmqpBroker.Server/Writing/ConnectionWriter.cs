@@ -20,6 +20,7 @@ internal sealed class ConnectionWriter
     private const long FlushThresholdBytes = 256 * 1024;
 
     private readonly PipeWriter _output;
+    private readonly StallGate _stall;
     private readonly Channel<OutgoingFrame> _queue = Channel.CreateUnbounded<OutgoingFrame>(
         new UnboundedChannelOptions { SingleReader = true, AllowSynchronousContinuations = false });
 
@@ -27,10 +28,15 @@ internal sealed class ConnectionWriter
     private long _pendingBytes;
     private int _refusedDeliveries;
     private volatile bool _sentSinceLastCheck;
+    private volatile bool _faulted;
+    private long _deliveryDelayTicks;
 
-    public ConnectionWriter(PipeWriter output)
+    /// <param name="output">The connection's output pipe.</param>
+    /// <param name="time">The broker's clock, which times test faults (stalls, delayed deliveries).</param>
+    public ConnectionWriter(PipeWriter output, TimeProvider? time = null)
     {
         _output = output;
+        _stall = new StallGate(time ?? TimeProvider.System);
     }
 
     /// <summary>Raised on the writer loop when the delivery backlog has drained after a refusal.</summary>
@@ -89,7 +95,11 @@ internal sealed class ConnectionWriter
     }
 
     /// <summary>Stops accepting frames; <see cref="RunAsync"/> writes what is queued and returns.</summary>
-    public void Complete() => _queue.Writer.TryComplete();
+    public void Complete()
+    {
+        _queue.Writer.TryComplete();
+        _stall.OpenForGood();
+    }
 
     public async Task RunAsync()
     {
@@ -100,6 +110,11 @@ internal sealed class ConnectionWriter
             {
                 while (reader.TryRead(out var frame))
                 {
+                    if (_faulted)
+                    {
+                        await BeforeFaultedWriteAsync(frame.Kind).ConfigureAwait(false);
+                    }
+
                     Write(frame);
                     if (_output.UnflushedBytes >= FlushThresholdBytes && (await _output.FlushAsync().ConfigureAwait(false)).IsCompleted)
                     {
@@ -213,6 +228,31 @@ internal sealed class ConnectionWriter
             && Interlocked.Exchange(ref _refusedDeliveries, 0) == 1)
         {
             Writable?.Invoke();
+        }
+    }
+
+    /// <summary>A test fault: nothing is written for <paramref name="duration"/>; what is queued meanwhile waits.</summary>
+    public void Stall(TimeSpan duration)
+    {
+        _stall.StallFor(duration);
+        _faulted = true;
+    }
+
+    /// <summary>A test fault: every basic.deliver waits <paramref name="delay"/> before it is written; zero ends it.</summary>
+    public void DelayDeliveries(TimeSpan delay)
+    {
+        Volatile.Write(ref _deliveryDelayTicks, delay.Ticks);
+        _faulted = true;
+    }
+
+    /// <summary>Waits out a stall, and before a delivery the delivery delay (after sending what came before it).</summary>
+    private async Task BeforeFaultedWriteAsync(OutgoingKind kind)
+    {
+        await _stall.WaitAsync().ConfigureAwait(false);
+        if (kind == OutgoingKind.Deliver && Volatile.Read(ref _deliveryDelayTicks) is var delay and > 0)
+        {
+            await _output.FlushAsync().ConfigureAwait(false);
+            await _stall.DelayAsync(TimeSpan.FromTicks(delay)).ConfigureAwait(false);
         }
     }
 }

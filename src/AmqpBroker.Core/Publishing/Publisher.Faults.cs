@@ -1,0 +1,43 @@
+using AmqpBroker.Core.Exchanges;
+using AmqpBroker.Core.Messages;
+using AmqpBroker.Core.Testing.Faults;
+
+namespace AmqpBroker.Core.Publishing;
+
+/// <summary>Who publishes through this publisher, and the publish faults (<see cref="BrokerFaults.NackPublishes"/>) applied to it.</summary>
+public sealed partial class Publisher
+{
+    /// <summary>The publishing client connection; null for the broker itself and the admin API.</summary>
+    public ClientConnection? Connection { get; init; }
+
+    /// <summary>The publishing channel's number on <see cref="Connection"/>.</summary>
+    public ushort Channel { get; init; }
+
+    /// <summary>Routes and enqueues; while a publish fault is armed, through <see cref="DeliverUnderFaults"/>.</summary>
+    private DeliveryResult Deliver(Exchange exchange, Message message) =>
+        _virtualHost.Faults is { IsArmed: true } faults
+            ? DeliverUnderFaults(faults, exchange, message)
+            : _virtualHost.Deliver(exchange, message, _routing);
+
+    /// <summary>
+    /// A publish a fault refuses is not enqueued by the queues it reaches and is reported rejected (basic.nack),
+    /// as a queue with x-overflow reject-publish does; a queue-scoped fault refuses only at its queue.
+    /// </summary>
+    private DeliveryResult DeliverUnderFaults(BrokerFaults faults, Exchange exchange, Message message)
+    {
+        var virtualHost = _virtualHost.Name;
+        var refuseAll = faults.TakePublishNack(virtualHost, Connection, Channel, queue: null);
+        var refused = refuseAll;
+        var delivered = _virtualHost.Deliver(exchange, message, _routing, (queue, _) =>
+        {
+            if (refuseAll || faults.TakePublishNack(virtualHost, Connection, Channel, queue.Name))
+            {
+                refused = true;
+                return false;
+            }
+
+            return true;
+        });
+        return delivered with { Rejected = delivered.Rejected || refused };
+    }
+}
