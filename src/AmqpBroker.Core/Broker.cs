@@ -46,9 +46,11 @@ public sealed class Broker : IDisposable
         _store = store ?? NoDefinitionStore.Instance;
         Messages = messages ?? NoMessageStore.Instance;
         Faults = new Testing.Faults.BrokerFaults(this);
+        Recorder = new Testing.Recording.BrokerRecorder(time);
         _services = new BrokerServices
         {
             Faults = Faults,
+            Recorder = Recorder,
             Time = time,
             Definitions = _store,
             Messages = Messages,
@@ -70,6 +72,9 @@ public sealed class Broker : IDisposable
 
     /// <summary>Faults on demand for tests of how clients cope (connections closed or dropped, nacks, alarms, ...).</summary>
     public Testing.Faults.BrokerFaults Faults { get; }
+
+    /// <summary>A record of every command on every connection, for tests; off until started.</summary>
+    public Testing.Recording.BrokerRecorder Recorder { get; }
 
     /// <summary>The users, for lookup and authentication; change them with <see cref="PutUser"/> and <see cref="DeleteUser"/>.</summary>
     public UserStore Users { get; } = new();

@@ -27,4 +27,7 @@ internal sealed class BrokerServices
 
     /// <summary>The broker's test faults, which the publish pipeline checks; null for a virtual host made without a broker.</summary>
     public Testing.Faults.BrokerFaults? Faults { get; init; }
+
+    /// <summary>The broker's recorder, told what no frame shows (dead-lettering); null for a virtual host made without a broker.</summary>
+    public Testing.Recording.BrokerRecorder? Recorder { get; init; }
 }

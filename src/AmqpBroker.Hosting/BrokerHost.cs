@@ -152,6 +152,11 @@ public sealed partial class BrokerHost : IAsyncDisposable
         var started = Stopwatch.GetTimestamp();
         var settings = options.Settings with { Profile = VersionProfile.For(RabbitMqRelease.Parse(options.RabbitMQVersion)) };
         var broker = new Broker(settings, options.TimeProvider, store, messages, loggers, resources);
+        if (options.Record)
+        {
+            broker.Recorder.Start();
+        }
+
         messages?.ReportRecovery(Stopwatch.GetElapsedTime(started));
         if (messages?.RecoveredMessages > LargeRecovery)
         {

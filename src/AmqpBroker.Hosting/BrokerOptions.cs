@@ -84,4 +84,7 @@ public sealed class BrokerOptions
     /// <see cref="BrokerHost.Faults"/> over HTTP (a test broker only; off by default, the paths are 404 then).
     /// </summary>
     public bool EnableFaultApi { get; set; }
+
+    /// <summary>Starts <see cref="BrokerHost.Recorder"/> with the broker, so the record holds every connection from its first frame.</summary>
+    public bool Record { get; set; }
 }

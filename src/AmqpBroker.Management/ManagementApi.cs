@@ -58,6 +58,7 @@ public static class ManagementApi
         ConsumerResource.Map(app);
         HealthResource.Map(app);
         PrometheusEndpoints.Map(app);
+        RecordingResource.Map(app);
         if (app.Services.GetRequiredService<ManagementContext>().FaultApiEnabled)
         {
             FaultResource.Map(app);

@@ -13,7 +13,7 @@ namespace AmqpBroker.Core.DeadLettering;
 /// repeats), x-first-death-* set on the first death, the expiration property removed, the routing key
 /// replaced by x-dead-letter-routing-key when set, and fully automatic cycles dropped.
 /// </summary>
-internal sealed class DeadLetterPublisher(Func<string, Exchange?> findExchange, TimeProvider time) : IDeadLetterSink
+internal sealed class DeadLetterPublisher(Func<string, Exchange?> findExchange, TimeProvider time, Testing.Recording.BrokerRecorder? recorder = null) : IDeadLetterSink
 {
     public void DeadLetter(Queue queue, List<QueueEntry> entries, DeadLetterReason reason)
     {
@@ -24,6 +24,11 @@ internal sealed class DeadLetterPublisher(Func<string, Exchange?> findExchange, 
             if (exchange is not null)
             {
                 var deadLettered = Rewrite(entry.Message, queue, exchange.Name, reason);
+                if (recorder is { IsRecording: true })
+                {
+                    recorder.RecordDeadLettered(queue, deadLettered, reason, exchange.Name);
+                }
+
                 QueueDelivery.Deliver(exchange, deadLettered, findExchange, scratch!, countQueuePublish: false, reason == DeadLetterReason.Rejected ? null : NotACycle);
                 deadLettered.Release();
             }

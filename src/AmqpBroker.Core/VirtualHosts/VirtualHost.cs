@@ -40,7 +40,7 @@ public sealed partial class VirtualHost
         _policies = new PolicyApplier(name, _services.Loggers.CreateLogger(PolicyLog.Category));
         _log = _services.Loggers.CreateLogger(VirtualHostLog.Category);
         _findExchange = FindExchange;
-        _deadLetters = new DeadLetterPublisher(_findExchange, _services.Time);
+        _deadLetters = new DeadLetterPublisher(_findExchange, _services.Time, _services.Recorder);
         DefaultExchange = new DefaultExchange(new ExchangeDefinition("", name, ExchangeTypes.Direct, true, false, false, Protocol.Encoding.FieldTable.Empty), FindQueue);
         _exchanges[""] = DefaultExchange;
         foreach (var (exchangeName, type) in PredeclaredExchanges)

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Buffers.Binary;
 using AmqpBroker.Core;
 using AmqpBroker.Core.Errors;
+using AmqpBroker.Core.Testing.Recording;
 using AmqpBroker.Protocol.Encoding;
 using AmqpBroker.Protocol.Framing;
 using AmqpBroker.Protocol.Methods;
@@ -34,6 +35,7 @@ internal sealed partial class AmqpConnection
     private readonly HeartbeatMonitor _heartbeat;
     private readonly ConnectionDeadlines _deadlines;
     private readonly PublisherBlocking _blocking;
+    private readonly ConnectionRecording _recording;
     private readonly TaskCompletionSource _forceClosed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private ChannelContext? _channelContext;
     private volatile ConnectionState _state = ConnectionState.Handshake;
@@ -54,6 +56,8 @@ internal sealed partial class AmqpConnection
         _blocking = new PublisherBlocking(broker.Alarm, _writer, _forceClosed.Task);
         Name = $"{transport.RemoteEndPoint} -> {transport.LocalEndPoint}";
         _logScope = new ConnectionLogScope(Name);
+        _recording = broker.Recorder.ForConnection(Name);
+        _writer.Recording = _recording;
     }
 
     /// <summary>Written only by the read loop; volatile because the tick reads it.</summary>
@@ -152,6 +156,11 @@ internal sealed partial class AmqpConnection
                 while (_state != ConnectionState.Closed && !_blocking.IsBlocked && FrameReader.TryReadFrame(ref buffer, _handshake.PayloadLimit, out var frame))
                 {
                     _heartbeat.OnFrameReceived();
+                    if (_recording.IsOn)
+                    {
+                        _recording.Received(frame.Type, frame.Channel, frame.Payload);
+                    }
+
                     HandleFrame(frame);
                 }
             }
@@ -276,6 +285,7 @@ internal sealed partial class AmqpConnection
         _channelContext = new ChannelContext(_writer, _broker, client, access, _handshake.VirtualHost, _loggers.Channels);
         _blocking.NotifyClient = _handshake.ClientCapabilities.GetValueOrDefault("connection.blocked") is true;
         _heartbeat.Seconds = _handshake.HeartbeatSeconds;
+        _recording.OnOpened(client, _handshake.FrameMax);
         _broker.OnConnectionOpened(client);
         _state = ConnectionState.Open;
         // Only now: a client that has open-ok is one the broker knows (to list, to close on shutdown).

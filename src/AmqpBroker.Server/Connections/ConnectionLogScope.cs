@@ -55,5 +55,7 @@ internal sealed class ConnectionLogScope : IReadOnlyList<KeyValuePair<string, ob
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
     public override string ToString() =>
-        _user is null ? $"connection {_connection}" : $"connection {_label}, vhost '{_virtualHost}'";
+        _user is null ? $"connection {_connection}"
+        : _clientName is null ? $"connection {_connection}, user '{_user}', vhost '{_virtualHost}'"
+        : $"connection {_connection} ('{_clientName}'), user '{_user}', vhost '{_virtualHost}'";
 }

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.IO.Pipelines;
 using System.Threading.Channels;
 using AmqpBroker.Core.Messages;
+using AmqpBroker.Core.Testing.Recording;
 using AmqpBroker.Protocol.Framing;
 using AmqpBroker.Protocol.Methods;
 
@@ -41,6 +42,9 @@ internal sealed class ConnectionWriter
 
     /// <summary>Raised on the writer loop when the delivery backlog has drained after a refusal.</summary>
     public event Action? Writable;
+
+    /// <summary>Where the frames written are recorded while the broker's recorder is on; set before <see cref="RunAsync"/>.</summary>
+    public ConnectionRecording? Recording { get; set; }
 
     /// <summary>The negotiated frame_max, which splits bodies into frames.</summary>
     public uint FrameMax { get; set; } = AmqpConstants.FrameMinSize;
@@ -149,6 +153,11 @@ internal sealed class ConnectionWriter
         }
 
         WritePendingAck();
+        if (Recording is { IsOn: true } recording)
+        {
+            Record(recording, frame);
+        }
+
         switch (frame.Kind)
         {
             case OutgoingKind.Encoded:
@@ -209,7 +218,34 @@ internal sealed class ConnectionWriter
         if (_pendingAck.Count > 0)
         {
             FrameWriter.WriteMethod(_output, _pendingAck.Channel, new BasicAck { DeliveryTag = _pendingAck.DeliveryTag, Multiple = _pendingAck.Count > 1 });
+            if (Recording is { IsOn: true } recording)
+            {
+                recording.SentConfirm(_pendingAck.Channel, _pendingAck.DeliveryTag, _pendingAck.Count > 1, ack: true);
+            }
+
             _pendingAck = default;
+        }
+    }
+
+    private static void Record(ConnectionRecording recording, in OutgoingFrame frame)
+    {
+        switch (frame.Kind)
+        {
+            case OutgoingKind.Encoded:
+                recording.SentEncoded(frame.Encoded, frame.Message);
+                break;
+            case OutgoingKind.Deliver:
+                recording.SentDelivery(frame.Channel, frame.ConsumerTag, frame.DeliveryTag, frame.Redelivered, frame.Message!);
+                break;
+            case OutgoingKind.GetOk:
+                recording.SentDelivery(frame.Channel, consumerTag: null, frame.DeliveryTag, frame.Redelivered, frame.Message!, frame.MessageCount);
+                break;
+            case OutgoingKind.Heartbeat:
+                recording.SentHeartbeat();
+                break;
+            case OutgoingKind.PublisherNack:
+                recording.SentConfirm(frame.Channel, frame.DeliveryTag, multiple: false, ack: false);
+                break;
         }
     }
 
