@@ -73,6 +73,9 @@ public sealed class Broker : IDisposable
     /// <summary>Faults on demand for tests of how clients cope (connections closed or dropped, nacks, alarms, ...).</summary>
     public Testing.Faults.BrokerFaults Faults { get; }
 
+    /// <summary>This node's name in RabbitMQ's <c>name@host</c> form.</summary>
+    public string NodeName => _services.NodeName;
+
     /// <summary>A record of every command on every connection, for tests; off until started.</summary>
     public Testing.Recording.BrokerRecorder Recorder { get; }
 

@@ -25,6 +25,9 @@ internal sealed class BrokerServices
 
     public ILoggerFactory Loggers { get; init; } = NullLoggerFactory.Instance;
 
+    /// <summary>This node's name in RabbitMQ's <c>name@host</c> form (the admin API and the firehose tracer report it).</summary>
+    public string NodeName { get; init; } = $"amqpbroker@{Environment.MachineName}";
+
     /// <summary>The broker's test faults, which the publish pipeline checks; null for a virtual host made without a broker.</summary>
     public Testing.Faults.BrokerFaults? Faults { get; init; }
 

@@ -15,7 +15,7 @@ internal sealed class ManagementContext(Broker broker, Func<IReadOnlyList<Manage
     public Broker Broker => broker;
 
     /// <summary>RabbitMQ's node name form, <c>name@host</c>.</summary>
-    public string NodeName { get; } = $"amqpbroker@{Environment.MachineName}";
+    public string NodeName => broker.NodeName;
 
     public IReadOnlyList<ManagementListener> Listeners => listeners();
 

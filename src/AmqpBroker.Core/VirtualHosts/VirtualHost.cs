@@ -47,6 +47,8 @@ public sealed partial class VirtualHost
         {
             _exchanges[exchangeName] = _services.ExchangeTypes.Create(new ExchangeDefinition(exchangeName, name, type, true, false, false, Protocol.Encoding.FieldTable.Empty));
         }
+
+        _exchanges[Tracing.FirehoseTracer.ExchangeName] = CreateTraceExchange();
     }
 
     public string Name { get; }

@@ -27,7 +27,10 @@ internal sealed partial class AmqpChannel
         _context = context;
         Number = number;
         var broker = context.Broker;
-        Session = new Session(context.Client, number, new ChannelDeliveryTarget(context.Writer, number), broker.MessageTotals);
+        Session = new Session(context.Client, number, new ChannelDeliveryTarget(context.Writer, number), broker.MessageTotals)
+        {
+            Tracer = context.VirtualHost.Tracer,
+        };
         _content = new ContentAssembler(broker.Settings.MaxMessageSize);
         _publisher = new Publisher(context.VirtualHost, context.Access, broker.Settings.MaxMessageSize, broker.DirectReplies, Session.Counters)
         {

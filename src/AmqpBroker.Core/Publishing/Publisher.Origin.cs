@@ -4,7 +4,7 @@ using AmqpBroker.Core.Testing.Faults;
 
 namespace AmqpBroker.Core.Publishing;
 
-/// <summary>Who publishes through this publisher, and the publish faults (<see cref="BrokerFaults.NackPublishes"/>) applied to it.</summary>
+/// <summary>Who publishes through this publisher, the publish faults (<see cref="BrokerFaults.NackPublishes"/>) applied to it, and its firehose trace.</summary>
 public sealed partial class Publisher
 {
     /// <summary>The publishing client connection; null for the broker itself and the admin API.</summary>
@@ -13,8 +13,30 @@ public sealed partial class Publisher
     /// <summary>The publishing channel's number on <see cref="Connection"/>.</summary>
     public ushort Channel { get; init; }
 
-    /// <summary>Routes and enqueues; while a publish fault is armed, through <see cref="DeliverUnderFaults"/>.</summary>
-    private DeliveryResult Deliver(Exchange exchange, Message message) =>
+    /// <summary>
+    /// Routes and enqueues; while a publish fault is armed, through <see cref="DeliverUnderFaults"/>. With the
+    /// vhost's firehose tracer on, the publish is traced with the queues it reached.
+    /// </summary>
+    private DeliveryResult Deliver(Exchange exchange, Message message)
+    {
+        var tracer = _virtualHost.Tracer;
+        if (!tracer.IsOn)
+        {
+            return RouteAndEnqueue(exchange, message);
+        }
+
+        var trace = tracer.BeginPublish(message, Connection, Channel, _user);
+        try
+        {
+            return RouteAndEnqueue(exchange, message);
+        }
+        finally
+        {
+            tracer.Routed(trace, _routing.Queues);
+        }
+    }
+
+    private DeliveryResult RouteAndEnqueue(Exchange exchange, Message message) =>
         _virtualHost.Faults is { IsArmed: true } faults
             ? DeliverUnderFaults(faults, exchange, message)
             : _virtualHost.Deliver(exchange, message, _routing);
