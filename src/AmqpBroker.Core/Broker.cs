@@ -24,6 +24,7 @@ public sealed class Broker : IDisposable
     private readonly PermissionTable _permissions = new();
     private readonly Lock _definitions = new();
     private readonly IDisposable _tick;
+    private readonly ResourceMonitor _resourceMonitor;
     private readonly IDefinitionStore _store;
     private readonly BrokerServices _services;
 
@@ -57,6 +58,7 @@ public sealed class Broker : IDisposable
             Loggers = loggers ?? Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance,
         };
         Scheduler = new BrokerScheduler(time, TimeSpan.FromMilliseconds(250));
+        _resourceMonitor = new ResourceMonitor(Resources, time);
         StartedAt = time.GetUtcNow();
         Recover(_store.Load());
         _tick = Scheduler.Register(_ =>
@@ -293,6 +295,7 @@ public sealed class Broker : IDisposable
     /// <summary>Stops the scheduler and closes the stores, which the broker owns once given them.</summary>
     public void Dispose()
     {
+        _resourceMonitor.Dispose();
         _tick.Dispose();
         Scheduler.Dispose();
         Messages.Dispose();
