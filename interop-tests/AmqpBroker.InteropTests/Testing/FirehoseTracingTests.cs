@@ -42,6 +42,32 @@ public class FirehoseTracingTests : ManagementTestBase
     }
 
     [Test]
+    public async Task Tracing_ReportsThePublish_BeforeTheDeliveryToAWaitingConsumer()
+    {
+        var virtualHost = await CreateTracedVirtualHostAsync();
+        var connection = await ConnectAsync(f => f.VirtualHost = virtualHost);
+        await using var channel = await connection.CreateChannelAsync();
+        var trace = await DeclareTraceQueueAsync(channel);
+        var queue = (await channel.QueueDeclareAsync("", durable: false, exclusive: true, autoDelete: true)).QueueName;
+        var received = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var consumer = new AsyncEventingBasicConsumer(channel);
+        consumer.ReceivedAsync += (_, _) =>
+        {
+            received.TrySetResult();
+            return Task.CompletedTask;
+        };
+        await channel.BasicConsumeAsync(queue, autoAck: false, consumer);
+
+        await channel.BasicPublishAsync("", queue, "fast"u8.ToArray());
+        await received.Task.WaitAsync(Timeout);
+
+        Assert.That((await NextTraceAsync(channel, trace)).RoutingKey, Is.EqualTo("publish."));
+        var delivered = await NextTraceAsync(channel, trace);
+        Assert.That(delivered.RoutingKey, Is.EqualTo($"deliver.{queue}"));
+        Assert.That(Strings(delivered.BasicProperties.Headers!["routing_keys"]), Is.EqualTo(new[] { queue }));
+    }
+
+    [Test]
     public async Task Tracing_IsShownOnTheVirtualHost_AndStopsWhenTurnedOff()
     {
         var virtualHost = await CreateTracedVirtualHostAsync();

@@ -15,13 +15,14 @@ public sealed class BrokerFaults
 {
     private readonly Broker _broker;
     private readonly CountedFaults _counted = new();
-    private readonly Lock _alarmsLock = new();
-    private readonly HashSet<AlarmResource> _raisedAlarms = [];
 
     internal BrokerFaults(Broker broker)
     {
         _broker = broker;
     }
+
+    /// <summary>The source alarms raised here are raised for: clearing them leaves alarms a monitor raised alone.</summary>
+    public const string AlarmSource = "test fault";
 
     /// <summary>The default reply text of a fault that closes something.</summary>
     public const string DefaultCloseText = "closed by a test fault";
@@ -91,27 +92,14 @@ public sealed class BrokerFaults
     public void RefuseDeclares(FaultScope scope, ReplyCode code = ReplyCode.ResourceError, string text = "declare refused by a test fault", int count = 1) =>
         _counted.Arm(new CountedFault(CountedFaultKind.RefuseDeclare, scope, count, code, text));
 
-    /// <summary>Raises a resource alarm: memory and disk block publishing connections (connection.blocked). False when already raised.</summary>
-    public bool RaiseAlarm(AlarmResource resource)
-    {
-        lock (_alarmsLock)
-        {
-            _raisedAlarms.Add(resource);
-        }
+    /// <summary>Raises a resource alarm: memory and disk block publishing connections (connection.blocked). False when it was raised already.</summary>
+    public bool RaiseAlarm(AlarmResource resource) => _broker.Alarm.Raise(resource, AlarmSource);
 
-        return _broker.Alarm.Raise(resource);
-    }
-
-    /// <summary>Clears a resource alarm (connection.unblocked once none blocks publishers). False when it was not raised.</summary>
-    public bool ClearAlarm(AlarmResource resource)
-    {
-        lock (_alarmsLock)
-        {
-            _raisedAlarms.Remove(resource);
-        }
-
-        return _broker.Alarm.Clear(resource);
-    }
+    /// <summary>
+    /// Clears a resource alarm raised by <see cref="RaiseAlarm"/> (connection.unblocked once none blocks publishers);
+    /// one a monitor raised too stays. False when it did not clear.
+    /// </summary>
+    public bool ClearAlarm(AlarmResource resource) => _broker.Alarm.Clear(resource, AlarmSource);
 
     /// <summary>
     /// Cancels every consumer of the queue from the broker's side: each gets basic.cancel (RabbitMQ's consumer
@@ -128,16 +116,9 @@ public sealed class BrokerFaults
     public void Clear()
     {
         _counted.Clear();
-        AlarmResource[] raised;
-        lock (_alarmsLock)
+        foreach (var resource in AlarmResources.All)
         {
-            raised = [.. _raisedAlarms];
-            _raisedAlarms.Clear();
-        }
-
-        foreach (var resource in raised)
-        {
-            _broker.Alarm.Clear(resource);
+            ClearAlarm(resource);
         }
 
         DelayDeliveries(FaultScope.Everywhere, TimeSpan.Zero);
