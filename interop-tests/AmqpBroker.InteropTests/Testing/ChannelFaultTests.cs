@@ -178,11 +178,7 @@ public class ChannelFaultTests
     [Test]
     public async Task FaultApi_ClosesAConnection_NamedByItsClientProvidedName()
     {
-        await using var broker = await TestBroker.StartAsync(o =>
-        {
-            o.ManagementPort = 0;
-            o.EnableFaultApi = true;
-        });
+        await using var broker = await StartWithFaultApiAsync();
         using var http = AdminClient(broker);
         var factory = TestBroker.RecoveringFactory(broker, "api-close");
         await using var connection = await factory.CreateConnectionAsync();
@@ -198,11 +194,7 @@ public class ChannelFaultTests
     [Test]
     public async Task FaultApi_NacksPublishes_AndRefusesBadRequests()
     {
-        await using var broker = await TestBroker.StartAsync(o =>
-        {
-            o.ManagementPort = 0;
-            o.EnableFaultApi = true;
-        });
+        await using var broker = await StartWithFaultApiAsync();
         using var http = AdminClient(broker);
 
         using var armed = await http.PostAsync("api/faults/publishes/nack", Json("""{"vhost":"/","count":3}"""));
@@ -214,6 +206,12 @@ public class ChannelFaultTests
         Assert.That((int)badCode.StatusCode, Is.EqualTo(400));
         Assert.That((int)badAlarm.StatusCode, Is.EqualTo(404));
     }
+
+    private static Task<BrokerHost> StartWithFaultApiAsync() => TestBroker.StartAsync(o =>
+    {
+        o.ManagementPort = 0;
+        o.EnableFaultApi = true;
+    });
 
     private static HttpClient AdminClient(BrokerHost broker)
     {
