@@ -132,11 +132,12 @@ public sealed class FirehoseTracer
     private Dictionary<string, object?> Headers(TraceEvent trace)
     {
         var message = trace.Message;
+        var properties = BasicProperties.Decode(message.Properties);
         var headers = new Dictionary<string, object?>(StringComparer.Ordinal)
         {
             ["exchange_name"] = message.Exchange,
-            ["routing_keys"] = new object?[] { message.RoutingKey },
-            ["properties"] = TraceProperties(BasicProperties.Decode(message.Properties)),
+            ["routing_keys"] = RoutingKeys(message.RoutingKey, properties.Headers),
+            ["properties"] = TraceProperties(properties),
             ["node"] = _node,
             ["vhost"] = _virtualHost,
             ["connection"] = trace.Connection?.Name ?? "",
@@ -153,6 +154,21 @@ public sealed class FirehoseTracer
         }
 
         return headers;
+    }
+
+    /// <summary>The routing key, then the sender-selected ones of the CC and BCC headers, as RabbitMQ lists them.</summary>
+    private static object?[] RoutingKeys(string routingKey, IReadOnlyDictionary<string, object?>? headers)
+    {
+        List<object?> keys = [routingKey];
+        foreach (var name in (ReadOnlySpan<string>)["CC", "BCC"])
+        {
+            if (headers?.GetValueOrDefault(name) is IReadOnlyList<object?> selected)
+            {
+                keys.AddRange(selected);
+            }
+        }
+
+        return [.. keys];
     }
 
     /// <summary>The properties table: RabbitMQ writes its integer properties (delivery_mode, priority, timestamp) as signed integers.</summary>

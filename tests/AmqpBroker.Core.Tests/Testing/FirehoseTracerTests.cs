@@ -55,6 +55,18 @@ public sealed class FirehoseTracerTests
     }
 
     [Test]
+    public async Task The_routing_keys_are_the_routing_key_then_those_of_the_CC_and_BCC_headers()
+    {
+        _virtualHost.Tracer.IsOn = true;
+        var properties = new BasicProperties { Headers = new Dictionary<string, object?> { ["CC"] = new object?[] { "cc1" }, ["BCC"] = new object?[] { "bcc1" } } };
+
+        Publisher.ForBroker(_virtualHost).Publish(new PublishRequest(Message.Create("amq.direct", "key", properties.Encode(), "m"u8)));
+
+        var headers = BasicProperties.Decode((await NextTraceAsync()).Message.Properties).Headers!;
+        Assert.That(headers["routing_keys"], Is.EqualTo(new object?[] { "key", "cc1", "bcc1" }));
+    }
+
+    [Test]
     public async Task Nothing_is_traced_while_it_is_off()
     {
         Publish("", "work");
