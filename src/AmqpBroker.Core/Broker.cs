@@ -23,7 +23,6 @@ public sealed class Broker : IDisposable
     private readonly ConcurrentDictionary<ClientConnection, byte> _connections = new();
     private readonly PermissionTable _permissions = new();
     private readonly Lock _definitions = new();
-    private readonly IDisposable _tick;
     private readonly IDefinitionStore _store;
     private readonly BrokerServices _services;
 
@@ -48,6 +47,7 @@ public sealed class Broker : IDisposable
         _services = new BrokerServices
         {
             Time = time,
+            Timers = new BrokerTimers(time),
             Definitions = _store,
             Messages = Messages,
             Loggers = loggers ?? Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance,
@@ -55,13 +55,6 @@ public sealed class Broker : IDisposable
         Scheduler = new BrokerScheduler(time, TimeSpan.FromMilliseconds(250));
         StartedAt = time.GetUtcNow();
         Recover(_store.Load());
-        _tick = Scheduler.Register(_ =>
-        {
-            foreach (var virtualHost in _virtualHosts.Values)
-            {
-                virtualHost.OnTick();
-            }
-        });
     }
 
     public BrokerSettings Settings { get; }
@@ -277,11 +270,11 @@ public sealed class Broker : IDisposable
         }
     }
 
-    /// <summary>Stops the scheduler and closes the stores, which the broker owns once given them.</summary>
+    /// <summary>Stops the scheduler and the timers and closes the stores, which the broker owns once given them.</summary>
     public void Dispose()
     {
-        _tick.Dispose();
         Scheduler.Dispose();
+        _services.Timers.Dispose();
         Messages.Dispose();
         _store.Dispose();
     }

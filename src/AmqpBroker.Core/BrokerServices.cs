@@ -1,5 +1,6 @@
 using AmqpBroker.Core.Exchanges;
 using AmqpBroker.Core.Queues;
+using AmqpBroker.Core.Scheduling;
 using AmqpBroker.Core.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -14,6 +15,13 @@ namespace AmqpBroker.Core;
 internal sealed class BrokerServices
 {
     public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    /// <summary>The broker's deadlines on <see cref="Time"/> (message TTL, x-expires, delayed messages); made on first use when not given.</summary>
+    public BrokerTimers Timers
+    {
+        get => LazyInitializer.EnsureInitialized(ref field, () => new BrokerTimers(Time));
+        init;
+    }
 
     public IDefinitionStore Definitions { get; init; } = NoDefinitionStore.Instance;
 

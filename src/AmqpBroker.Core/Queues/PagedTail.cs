@@ -62,7 +62,8 @@ internal sealed class PagedTail(IQueueLog log, ReadyTally tally)
     /// <paramref name="expired"/> when <paramref name="readBack"/> (a dead-letter exchange wants them);
     /// otherwise only their sequence goes to <paramref name="unread"/>, for settling in the log.
     /// </summary>
-    public void RemoveExpired(long nowMs, bool headOnly, bool readBack, List<QueueEntry> expired, List<long> unread)
+    /// <returns>When the next of the entries it looked at expires: the new first one, or the earliest of all that stay.</returns>
+    public long RemoveExpired(long nowMs, bool headOnly, bool readBack, List<QueueEntry> expired, List<long> unread)
     {
         if (headOnly)
         {
@@ -71,17 +72,21 @@ internal sealed class PagedTail(IQueueLog log, ReadyTally tally)
                 RemoveFirst(readBack, expired, unread);
             }
 
-            return;
+            return _entries.Count > 0 ? FirstExpiresAt() : QueueEntry.Never;
         }
 
         // One full rotation: expired entries leave, the others go round to the back in their order.
+        var earliest = QueueEntry.Never;
         for (var remaining = _entries.Count; remaining > 0; remaining--)
         {
-            if (FirstExpiresAt() <= nowMs)
+            var expiresAt = FirstExpiresAt();
+            if (expiresAt <= nowMs)
             {
                 RemoveFirst(readBack, expired, unread);
                 continue;
             }
+
+            earliest = Math.Min(earliest, expiresAt);
 
             var first = _entries.Dequeue();
             _entries.Enqueue(first);
@@ -94,6 +99,8 @@ internal sealed class PagedTail(IQueueLog log, ReadyTally tally)
                 _expiries.Enqueue(_expiries.Dequeue());
             }
         }
+
+        return earliest;
     }
 
     /// <summary>Removes every entry without reading any back: in-memory ones go to <paramref name="onRemoved"/>, the sequence of paged ones to <paramref name="onPaged"/>.</summary>

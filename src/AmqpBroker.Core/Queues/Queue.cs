@@ -30,6 +30,7 @@ public sealed partial class Queue : IBindingDestination
     private readonly QueueLengthLimit _lengthLimit;
     private readonly MessageExpiry _expiry;
     private readonly QueueUsage _usage;
+    private readonly Action<Queue> _unused;
     private readonly QueueOwnership _ownership;
     private long _nextSequence;
     private int _unacked;
@@ -48,8 +49,10 @@ public sealed partial class Queue : IBindingDestination
         _nextSequence = log?.NextId ?? 0;
         _consumers = new ConsumerSet(arguments.SingleActiveConsumer);
         _lengthLimit = new QueueLengthLimit(_ready);
-        _expiry = new MessageExpiry(_ready, _durable, context.Time);
-        _usage = new QueueUsage(context.Time);
+        _expiry = new MessageExpiry(_ready, _durable, context.Timers, ExpireMessages);
+        _unused = context.Unused;
+        _usage = new QueueUsage(context.Timers, CheckUnused);
+        _usage.Watch(arguments.Expires);
         _ownership = new QueueOwnership(definition, context.ExclusiveOwner);
     }
 
@@ -122,6 +125,7 @@ public sealed partial class Queue : IBindingDestination
         }
 
         MarkUsed();
+        _usage.Watch(effective.Expires);
         DeadLetter(dropped, DeadLetterReason.MaxLength);
     }
 
@@ -189,6 +193,7 @@ public sealed partial class Queue : IBindingDestination
         {
             case Admission.Accept:
                 _ready.Enqueue(entry, _durable?.Append(entry) ?? DurableEntries.NotLogged, arguments.Lazy);
+                _expiry.Watch(entry.ExpiresAt);
                 _lengthLimit.DropHeadsOverLimit(arguments, ref dropped);
                 return true;
             case Admission.RefuseAndDeadLetter:
@@ -211,6 +216,7 @@ public sealed partial class Queue : IBindingDestination
             foreach (var entry in recovered)
             {
                 _ready.Recover(entry, Arguments.Lazy);
+                _expiry.Watch(entry.ExpiresAt);
             }
         }
     }
@@ -264,6 +270,7 @@ public sealed partial class Queue : IBindingDestination
             }
 
             _ready.Requeue(redelivery);
+            _expiry.Watch(redelivery.ExpiresAt);
         }
     }
 
@@ -289,7 +296,7 @@ public sealed partial class Queue : IBindingDestination
         DeadLetter([entry], DeadLetterReason.Rejected);
     }
 
-    /// <summary>Removes expired messages without waiting for a consumer (the broker's tick calls this).</summary>
+    /// <summary>Removes expired messages without waiting for a consumer (the queue's expiry timer calls this).</summary>
     internal void ExpireMessages()
     {
         if (!_expiry.CanExpire(Arguments))
@@ -309,6 +316,19 @@ public sealed partial class Queue : IBindingDestination
     /// <summary>x-expires: unused (no consumers, no get, no redeclare) for longer than the limit.</summary>
     internal bool HasExpiredUnused() =>
         Arguments.Expires is { } expires && ConsumerCount == 0 && _usage.IsUnusedFor(expires);
+
+    /// <summary>The x-expires timer: the virtual host deletes a queue unused past its limit; otherwise the timer is set again.</summary>
+    private void CheckUnused()
+    {
+        if (HasExpiredUnused())
+        {
+            _unused(this);
+        }
+        else
+        {
+            _usage.Watch(Arguments.Expires, inUse: ConsumerCount > 0);
+        }
+    }
 
     public uint Purge()
     {
@@ -339,6 +359,8 @@ public sealed partial class Queue : IBindingDestination
             IsDeleted = true;
             count = (uint)_ready.Clear(static e => e.Message.Release(), static _ => { });
             consumers = _consumers.RemoveAll();
+            _expiry.Stop();
+            _usage.Stop();
         }
 
         foreach (var consumer in consumers)

@@ -1,4 +1,5 @@
 using AmqpBroker.Core.DeadLettering;
+using AmqpBroker.Core.Scheduling;
 using AmqpBroker.Core.Storage;
 
 namespace AmqpBroker.Core.Queues;
@@ -9,9 +10,13 @@ namespace AmqpBroker.Core.Queues;
 /// <param name="DeadLetters">Where messages the queue gives up go.</param>
 /// <param name="AutoDelete">Called when an auto-delete queue loses its last consumer.</param>
 /// <param name="Messages">The broker's message store, for queues that keep messages across restarts.</param>
+/// <param name="Timers">The broker's timers (message TTL, x-expires).</param>
+/// <param name="Unused">Called when a queue went unused past its x-expires.</param>
 internal sealed record QueueContext(
     ClientConnection? ExclusiveOwner,
     TimeProvider Time,
     IDeadLetterSink DeadLetters,
     Action<Queue> AutoDelete,
-    IMessageStore Messages);
+    IMessageStore Messages,
+    BrokerTimers Timers,
+    Action<Queue> Unused);

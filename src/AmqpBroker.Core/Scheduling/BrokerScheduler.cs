@@ -3,14 +3,17 @@ using System.Collections.Concurrent;
 namespace AmqpBroker.Core.Scheduling;
 
 /// <summary>
-/// The broker's one clock-driven loop: a single timer that calls every registered task on each tick
-/// (connection heartbeats and deadlines, message TTL expiry, x-expires queue deletion), instead of a timer
-/// per connection or message. The timer comes from the broker's <see cref="TimeProvider"/>, so tests move it.
+/// The broker's periodic loop: a single timer that calls every registered task on each tick (connection
+/// heartbeats and deadlines, rate sampling), instead of a timer per connection. Work due at an exact time
+/// (message TTL, x-expires, delayed messages) runs off <see cref="BrokerTimers"/> instead. The timer comes from
+/// the broker's <see cref="TimeProvider"/>, so tests move it; a clock moved by an hour fires every tick it
+/// skipped at the same instant, and only the first of those runs the tasks.
 /// </summary>
 public sealed class BrokerScheduler : IDisposable
 {
     private readonly ConcurrentDictionary<Registration, byte> _tasks = new();
     private readonly ITimer _timer;
+    private long _lastTickTicks = long.MinValue;
 
     public BrokerScheduler(TimeProvider time, TimeSpan tick)
     {
@@ -33,6 +36,11 @@ public sealed class BrokerScheduler : IDisposable
     private void Tick()
     {
         var now = Time.GetUtcNow();
+        if (Interlocked.Exchange(ref _lastTickTicks, now.UtcTicks) == now.UtcTicks)
+        {
+            return;
+        }
+
         foreach (var task in _tasks.Keys)
         {
             task.OnTick(now);

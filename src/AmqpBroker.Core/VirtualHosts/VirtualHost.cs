@@ -302,19 +302,6 @@ public sealed partial class VirtualHost
         }
     }
 
-    /// <summary>The broker's tick: expire messages nobody consumed, delete queues unused past x-expires.</summary>
-    internal void OnTick()
-    {
-        foreach (var queue in _queues.Values)
-        {
-            queue.ExpireMessages();
-            if (queue.HasExpiredUnused() && TryRemoveQueue(queue))
-            {
-                VirtualHostLog.QueueExpired(_log, Name, queue.Name, queue.Arguments.Expires ?? 0);
-            }
-        }
-    }
-
     /// <summary>The connection closed: its exclusive queues go with it.</summary>
     public void OnConnectionClosed(ClientConnection connection)
     {
@@ -347,7 +334,7 @@ public sealed partial class VirtualHost
     {
         var type = _services.QueueTypes.Resolve(definition);
         var arguments = type.Validate(definition);
-        var context = new QueueContext(exclusiveOwner, _services.Time, _deadLetters, AutoDeleteQueue, _services.Messages);
+        var context = new QueueContext(exclusiveOwner, _services.Time, _deadLetters, AutoDeleteQueue, _services.Messages, _services.Timers, ExpireUnusedQueue);
         var queue = type.Create(definition, arguments, context, out recovered);
         _policies.ApplyTo(queue);
         return queue;
@@ -362,6 +349,15 @@ public sealed partial class VirtualHost
         if (TryRemoveQueue(queue))
         {
             VirtualHostLog.QueueAutoDeleted(_log, Name, queue.Name);
+        }
+    }
+
+    /// <summary>x-expires: the queue went unused past its limit.</summary>
+    private void ExpireUnusedQueue(Queue queue)
+    {
+        if (TryRemoveQueue(queue))
+        {
+            VirtualHostLog.QueueExpired(_log, Name, queue.Name, queue.Arguments.Expires ?? 0);
         }
     }
 
