@@ -40,6 +40,7 @@ public sealed partial class BrokerHost : IAsyncDisposable
         _loggers = loggers;
         Broker = broker;
         Options = options;
+        _resetPoint = StartingPoint(options, broker);
     }
 
     public BrokerOptions Options { get; }
@@ -212,26 +213,63 @@ public sealed partial class BrokerHost : IAsyncDisposable
     /// </summary>
     public async Task StopAsync(CancellationToken cancellationToken = default)
     {
-        ForceCloseConnections(Broker.Connections, "broker forced connection closure with reason 'shutdown'");
         using var grace = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         grace.CancelAfter(CloseGracePeriod);
-        try
-        {
-            await _sockets.AllClosedAsync().WaitAsync(grace.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            // Sockets still open (mid-handshake, or clients that never answer) are aborted by the listener's stop.
-        }
 
+        // Sockets still open after the grace period (clients that never answer) are aborted by the listener's stop.
+        await CloseAllConnectionsAsync("shutdown", grace.Token).ConfigureAwait(false);
         await _app.StopAsync(grace.Token).ConfigureAwait(false);
     }
 
-    private static void ForceCloseConnections(IEnumerable<ClientConnection> connections, string reason)
+    /// <summary>
+    /// Closes every AMQP connection with 320 CONNECTION_FORCED (RabbitMQ's text, naming <paramref name="reason"/>)
+    /// and waits for every socket to close. A client still in its handshake (RabbitMQ.Client returns from
+    /// connecting before the broker has handled connection.open) is closed as soon as it has opened, which is
+    /// the one wait that polls. False when <paramref name="cancellationToken"/> ends the wait first.
+    /// </summary>
+    private async Task<bool> CloseAllConnectionsAsync(string reason, CancellationToken cancellationToken)
     {
-        foreach (var connection in connections)
+        var text = $"broker forced connection closure with reason '{reason}'";
+        var closing = new HashSet<ClientConnection>(ReferenceEqualityComparer.Instance);
+        try
         {
-            connection.ForceClose(reason);
+            while (true)
+            {
+                var nextClose = _sockets.NextCloseAsync();
+                foreach (var connection in Broker.Connections.Where(closing.Add))
+                {
+                    connection.ForceClose(text);
+                }
+
+                if (_sockets.Count == 0)
+                {
+                    return true;
+                }
+
+                await Task.WhenAny(nextClose, Task.Delay(HandshakePollInterval, cancellationToken)).ConfigureAwait(false);
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>How often a close waiting for sockets looks for clients that finished their handshake meanwhile.</summary>
+    private static readonly TimeSpan HandshakePollInterval = TimeSpan.FromMilliseconds(2);
+
+    /// <summary>Waits until <paramref name="closed"/> holds, checked whenever a socket closes; false when <paramref name="cancellationToken"/> ends the wait first.</summary>
+    private async Task<bool> WaitForSocketsAsync(Func<bool> closed, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _sockets.WaitUntilAsync(closed, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return false;
         }
     }
 

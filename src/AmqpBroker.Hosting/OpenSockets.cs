@@ -2,13 +2,14 @@ namespace AmqpBroker.Hosting;
 
 /// <summary>
 /// The AMQP sockets the listener serves right now, from accept to close (handshakes included), so that
-/// stopping the broker continues the moment the last one closes instead of polling for it.
+/// whoever waits for connections to go (stopping, resetting) continues the moment the last one closes
+/// instead of polling for it.
 /// </summary>
 internal sealed class OpenSockets
 {
     private readonly Lock _lock = new();
     private int _count;
-    private TaskCompletionSource? _allClosed;
+    private TaskCompletionSource _nextClose = NewSignal();
 
     public int Count
     {
@@ -31,24 +32,39 @@ internal sealed class OpenSockets
 
     public void Closed()
     {
-        TaskCompletionSource? waiting = null;
+        TaskCompletionSource closed;
         lock (_lock)
         {
-            if (--_count == 0)
-            {
-                (waiting, _allClosed) = (_allClosed, null);
-            }
+            _count--;
+            (closed, _nextClose) = (_nextClose, NewSignal());
         }
 
-        waiting?.TrySetResult();
+        closed.TrySetResult();
     }
 
-    /// <summary>Completes when no socket is open (at once when none is).</summary>
-    public Task AllClosedAsync()
+    /// <summary>Completes when the next socket closes (take it before checking what that close would change).</summary>
+    public Task NextCloseAsync()
     {
         lock (_lock)
         {
-            return _count == 0 ? Task.CompletedTask : (_allClosed ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+            return _nextClose.Task;
         }
     }
+
+    /// <summary>Completes once <paramref name="done"/> holds, checking it again each time a socket closes.</summary>
+    public async Task WaitUntilAsync(Func<bool> done, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var nextClose = NextCloseAsync();
+            if (done())
+            {
+                return;
+            }
+
+            await nextClose.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 }

@@ -100,6 +100,11 @@ public sealed class Publisher
 
     private void Count(bool routed, bool mandatory)
     {
+        if (!routed && !_routing.Held)
+        {
+            _virtualHost.Leaks.AddUnroutable(mandatory);
+        }
+
         if (_counters is not { } counters)
         {
             return;

@@ -103,6 +103,29 @@ internal sealed class PagedTail(IQueueLog log, ReadyTally tally)
         return earliest;
     }
 
+    /// <summary>
+    /// Copies every entry, in order, to <paramref name="into"/>, reading paged ones back; each message carries
+    /// a reference of its own for the caller.
+    /// </summary>
+    public void CopyTo(List<QueueEntry> into)
+    {
+        using var kept = _inMemory.GetEnumerator();
+        using var expiries = _expiries.Items().GetEnumerator();
+        foreach (var entry in _entries.Items())
+        {
+            if (entry.IsInMemory)
+            {
+                kept.MoveNext();
+                kept.Current.Message.AddReference();
+                into.Add(kept.Current);
+            }
+            else
+            {
+                into.Add(ReadBack(entry, entry.Expires && expiries.MoveNext() ? expiries.Current : PagedExpiry.Never));
+            }
+        }
+    }
+
     /// <summary>Removes every entry without reading any back: in-memory ones go to <paramref name="onRemoved"/>, the sequence of paged ones to <paramref name="onPaged"/>.</summary>
     public void Clear(Action<QueueEntry> onRemoved, Action<long> onPaged)
     {

@@ -101,6 +101,17 @@ internal sealed class ReadyMessages(ReadyTally tally)
         return earliest;
     }
 
+    /// <summary>Copies every entry, in order, to <paramref name="into"/>, each message with a reference of its own for the caller.</summary>
+    public void CopyTo(List<QueueEntry> into)
+    {
+        for (var i = 0; i < _count; i++)
+        {
+            var entry = this[i];
+            entry.Message.AddReference();
+            into.Add(entry);
+        }
+    }
+
     /// <summary>Removes every entry, handing each to <paramref name="onRemoved"/>.</summary>
     public void Clear(Action<QueueEntry> onRemoved)
     {

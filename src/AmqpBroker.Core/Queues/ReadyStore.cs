@@ -110,6 +110,19 @@ internal sealed class ReadyStore
         return next;
     }
 
+    /// <summary>
+    /// Copies every entry to <paramref name="into"/>, level by level in order, reading paged ones back; each
+    /// message carries a reference of its own for the caller.
+    /// </summary>
+    public void CopyTo(List<QueueEntry> into)
+    {
+        for (var level = _inMemory.Length - 1; level >= 0; level--)
+        {
+            _inMemory[level].CopyTo(into);
+            _tails[level]?.CopyTo(into);
+        }
+    }
+
     /// <summary>Removes every entry without reading paged ones back; returns how many there were.</summary>
     public int Clear(Action<QueueEntry> onRemoved, Action<long> onPaged)
     {
