@@ -23,6 +23,7 @@ public sealed class Broker : IDisposable
     private readonly ConcurrentDictionary<ClientConnection, byte> _connections = new();
     private readonly PermissionTable _permissions = new();
     private readonly Lock _definitions = new();
+    private readonly ResourceMonitor _resourceMonitor;
     private readonly IDefinitionStore _store;
     private readonly BrokerServices _services;
 
@@ -53,6 +54,7 @@ public sealed class Broker : IDisposable
             Loggers = loggers ?? Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance,
         };
         Scheduler = new BrokerScheduler(time, TimeSpan.FromMilliseconds(250));
+        _resourceMonitor = new ResourceMonitor(Resources, time);
         StartedAt = time.GetUtcNow();
         Recover(_store.Load());
     }
@@ -273,6 +275,7 @@ public sealed class Broker : IDisposable
     /// <summary>Stops the scheduler and the timers and closes the stores, which the broker owns once given them.</summary>
     public void Dispose()
     {
+        _resourceMonitor.Dispose();
         Scheduler.Dispose();
         _services.Timers.Dispose();
         Messages.Dispose();
