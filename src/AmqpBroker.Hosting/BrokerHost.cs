@@ -150,7 +150,7 @@ public sealed partial class BrokerHost : IAsyncDisposable
         var descriptors = new FileDescriptors(
             DescriptorLimit.Read() ?? FileDescriptors.UnknownLimit, FileDescriptors.CountOpen(), alarms, options.MaxOpenFiles > 0 ? options.MaxOpenFiles : null);
         var profile = VersionProfile.For(RabbitMqRelease.Parse(options.RabbitMQVersion));
-        var resources = new NodeResources(alarms, descriptors, ResourceLimits.Memory(options, profile, alarms), ResourceLimits.Disk(options, alarms));
+        var resources = new NodeResources(alarms, descriptors, ResourceLimits.Memory(options, profile, alarms), ResourceLimits.Disk(options, dataDirectory, alarms));
 
         // In memory nothing touches the disk; otherwise durable definitions and persistent messages come back from the data directory.
         IDefinitionStore? store = dataDirectory is null ? null : SqliteDefinitionStore.Open(dataDirectory);

@@ -6,19 +6,21 @@ namespace AmqpBroker.Core.Scheduling;
 /// The broker's periodic loop: a single timer that calls every registered task on each tick (connection
 /// heartbeats and deadlines, rate sampling), instead of a timer per connection. Work due at an exact time
 /// (message TTL, x-expires, delayed messages) runs off <see cref="BrokerTimers"/> instead. The timer comes from
-/// the broker's <see cref="TimeProvider"/>, so tests move it; a clock moved by an hour fires every tick it
-/// skipped at the same instant, and only the first of those runs the tasks.
+/// the broker's <see cref="TimeProvider"/>, so tests move it. Each tick sets the timer for the next one
+/// instead of the timer being periodic: a clock moved by a day then ticks once, not once for each of the
+/// 345,600 ticks it skipped.
 /// </summary>
 public sealed class BrokerScheduler : IDisposable
 {
     private readonly ConcurrentDictionary<Registration, byte> _tasks = new();
     private readonly ITimer _timer;
-    private long _lastTickTicks = long.MinValue;
+    private readonly TimeSpan _tick;
 
     public BrokerScheduler(TimeProvider time, TimeSpan tick)
     {
         Time = time;
-        _timer = time.CreateTimer(_ => Tick(), null, tick, tick);
+        _tick = tick;
+        _timer = time.CreateTimer(_ => Tick(), null, tick, Timeout.InfiniteTimeSpan);
     }
 
     public TimeProvider Time { get; }
@@ -36,14 +38,28 @@ public sealed class BrokerScheduler : IDisposable
     private void Tick()
     {
         var now = Time.GetUtcNow();
-        if (Interlocked.Exchange(ref _lastTickTicks, now.UtcTicks) == now.UtcTicks)
+        try
         {
-            return;
+            foreach (var task in _tasks.Keys)
+            {
+                task.OnTick(now);
+            }
         }
-
-        foreach (var task in _tasks.Keys)
+        finally
         {
-            task.OnTick(now);
+            Rearm();
+        }
+    }
+
+    private void Rearm()
+    {
+        try
+        {
+            _timer.Change(_tick, Timeout.InfiniteTimeSpan);
+        }
+        catch (ObjectDisposedException)
+        {
+            // Disposed during the tick: the broker is stopping.
         }
     }
 
