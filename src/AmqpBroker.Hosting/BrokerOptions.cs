@@ -92,8 +92,11 @@ public sealed class BrokerOptions
     public BrokerSettings Settings { get; set; } = new();
 
     /// <summary>
-    /// The broker's clock: message TTL, x-expires, heartbeats, timestamps and statistics all read it. Tests
-    /// pass a <c>FakeTimeProvider</c> and move it.
+    /// The broker's clock: message TTL, x-expires, delayed messages, heartbeats, timestamps and statistics all
+    /// read it. Tests pass a <c>FakeTimeProvider</c> and move it: what falls due runs inside <c>Advance</c>, so
+    /// an expired message is dead-lettered, and a delayed one released, by the time <c>Advance</c> returns.
+    /// Heartbeats read it too, so clients of a test that moves it past two heartbeat intervals should connect
+    /// without heartbeats (RabbitMQ.Client: <c>RequestedHeartbeat = TimeSpan.Zero</c>).
     /// </summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 }

@@ -31,6 +31,9 @@ public class ResetBenchmarks
     [IterationSetup(Target = nameof(ResetFilledBroker))]
     public void Fill() => FilledBroker.Fill(_broker.Broker);
 
+    [IterationSetup(Target = nameof(SnapshotFilledBroker))]
+    public void RestoreFilled() => _broker.RestoreAsync(_filled).GetAwaiter().GetResult();
+
     [Benchmark]
     [InvocationCount(1)]
     public Task ResetFilledBroker() => _broker.ResetAsync();

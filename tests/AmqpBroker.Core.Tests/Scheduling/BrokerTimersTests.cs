@@ -130,6 +130,7 @@ public sealed class BrokerTimersTests
         timers.Create(now => { ranAt = now; ran.Set(); }).RunNoLaterThan(due);
 
         Assert.That(ran.Wait(TimeSpan.FromSeconds(10)), Is.True);
-        Assert.That(ranAt - due, Is.InRange(0, 40), "the 250 ms sweep this replaces was up to 250 ms late");
+        // Typically a few milliseconds; the bound leaves room for a machine busy with other work.
+        Assert.That(ranAt - due, Is.InRange(0, 100), "the 250 ms sweep this replaces was up to 250 ms late");
     }
 }
