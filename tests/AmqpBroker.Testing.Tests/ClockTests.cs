@@ -1,5 +1,4 @@
 using AmqpBroker.Testing.Tests.Support;
-using Microsoft.Extensions.Time.Testing;
 
 namespace AmqpBroker.Testing.Tests;
 
@@ -9,40 +8,20 @@ namespace AmqpBroker.Testing.Tests;
 /// past x-expires is gone, a delayed message is released — so the test reads the result at once, no polling.
 /// </summary>
 [TestFixture]
-public sealed class ClockTests
+public sealed class ClockTests : MovedClockFixture
 {
-    private FakeTimeProvider _clock = null!;
-    private BrokerHost _broker = null!;
-    private IConnection _connection = null!;
-    private IChannel _channel = null!;
-
-    [SetUp]
-    public async Task StartBrokerAsync()
-    {
-        _clock = new FakeTimeProvider(new DateTimeOffset(2030, 1, 1, 12, 0, 0, TimeSpan.Zero));
-        _broker = await BrokerHost.StartAsync(new BrokerOptions { TimeProvider = _clock });
-        (_connection, _channel) = await Client.ConnectWithChannelAsync(_broker.AmqpUri);
-    }
-
-    [TearDown]
-    public async Task StopBrokerAsync()
-    {
-        await _connection.DisposeAsync();
-        await _broker.DisposeAsync();
-    }
-
     [Test]
     public async Task A_one_hour_ttl_is_dead_lettered_with_x_death_when_Advance_returns()
     {
-        await _channel.QueueDeclareAsync("expired", durable: false, exclusive: false, autoDelete: false);
-        await _channel.QueueDeclareAsync("orders", durable: false, exclusive: false, autoDelete: false,
+        await Channel.QueueDeclareAsync("expired", durable: false, exclusive: false, autoDelete: false);
+        await Channel.QueueDeclareAsync("orders", durable: false, exclusive: false, autoDelete: false,
             Client.Args(("x-message-ttl", 3_600_000), ("x-dead-letter-exchange", ""), ("x-dead-letter-routing-key", "expired")));
-        await Client.PublishAsync(_channel, "", "orders", "order 1");
-        await _channel.QueueDeclarePassiveAsync("orders");
+        await Client.PublishAsync(Channel, "", "orders", "order 1");
+        await Channel.QueueDeclarePassiveAsync("orders");
 
-        _clock.Advance(TimeSpan.FromHours(1));
+        Clock.Advance(TimeSpan.FromHours(1));
 
-        var dead = await _channel.BasicGetAsync("expired", autoAck: true);
+        var dead = await Channel.BasicGetAsync("expired", autoAck: true);
         Assert.That(dead, Is.Not.Null, "dead-lettered inside Advance");
         var death = (IDictionary<string, object?>)((IList<object?>)dead!.BasicProperties.Headers!["x-death"]!)[0]!;
         using (Assert.EnterMultipleScope())
@@ -51,49 +30,49 @@ public sealed class ClockTests
             Assert.That(Encoding.UTF8.GetString((byte[])death["reason"]!), Is.EqualTo("expired"));
             Assert.That(Encoding.UTF8.GetString((byte[])death["queue"]!), Is.EqualTo("orders"));
             Assert.That(death["count"], Is.EqualTo(1L));
-            Assert.That(((AmqpTimestamp)death["time"]!).UnixTime, Is.EqualTo(_clock.GetUtcNow().ToUnixTimeSeconds()), "stamped on the moved clock");
+            Assert.That(((AmqpTimestamp)death["time"]!).UnixTime, Is.EqualTo(Clock.GetUtcNow().ToUnixTimeSeconds()), "stamped on the moved clock");
         }
     }
 
     [Test]
     public async Task A_message_short_of_its_ttl_stays()
     {
-        await _channel.QueueDeclareAsync("orders", durable: false, exclusive: false, autoDelete: false, Client.Args(("x-message-ttl", 3_600_000)));
-        await Client.PublishAsync(_channel, "", "orders", "order 1");
-        await _channel.QueueDeclarePassiveAsync("orders");
+        await Channel.QueueDeclareAsync("orders", durable: false, exclusive: false, autoDelete: false, Client.Args(("x-message-ttl", 3_600_000)));
+        await Client.PublishAsync(Channel, "", "orders", "order 1");
+        await Channel.QueueDeclarePassiveAsync("orders");
 
-        _clock.Advance(TimeSpan.FromHours(1) - TimeSpan.FromMilliseconds(1));
+        Clock.Advance(TimeSpan.FromHours(1) - TimeSpan.FromMilliseconds(1));
 
-        Assert.That(await _channel.MessageCountAsync("orders"), Is.EqualTo(1u));
-        _clock.Advance(TimeSpan.FromMilliseconds(1));
-        Assert.That(await _channel.MessageCountAsync("orders"), Is.Zero);
+        Assert.That(await Channel.MessageCountAsync("orders"), Is.EqualTo(1u));
+        Clock.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.That(await Channel.MessageCountAsync("orders"), Is.Zero);
     }
 
     [Test]
     public async Task A_queue_unused_past_x_expires_is_gone_when_Advance_returns()
     {
-        await _channel.QueueDeclareAsync("idle", durable: false, exclusive: false, autoDelete: false, Client.Args(("x-expires", 60_000)));
+        await Channel.QueueDeclareAsync("idle", durable: false, exclusive: false, autoDelete: false, Client.Args(("x-expires", 60_000)));
 
-        _clock.Advance(TimeSpan.FromMinutes(1));
+        Clock.Advance(TimeSpan.FromMinutes(1));
 
-        var gone = await Client.ChannelClosedByAsync(() => _channel.QueueDeclarePassiveAsync("idle"));
+        var gone = await Client.ChannelClosedByAsync(() => Channel.QueueDeclarePassiveAsync("idle"));
         Assert.That(gone.ReplyCode, Is.EqualTo(404));
     }
 
     [Test]
-    public async Task A_delayed_message_is_released_when_the_clock_reaches_its_delay()
+    public async Task A_delayed_message_is_released_when_theClock_reaches_its_delay()
     {
-        await _channel.ExchangeDeclareAsync("later", "x-delayed-message", durable: false, autoDelete: false, Client.Args(("x-delayed-type", "direct")));
-        await _channel.QueueDeclareAsync("reminders", durable: false, exclusive: false, autoDelete: false);
-        await _channel.QueueBindAsync("reminders", "later", "remind");
-        await Client.PublishAsync(_channel, "later", "remind", "call back", Client.DelayedBy(30_000));
-        await _channel.QueueDeclarePassiveAsync("reminders");
+        await Channel.ExchangeDeclareAsync("later", "x-delayed-message", durable: false, autoDelete: false, Client.Args(("x-delayed-type", "direct")));
+        await Channel.QueueDeclareAsync("reminders", durable: false, exclusive: false, autoDelete: false);
+        await Channel.QueueBindAsync("reminders", "later", "remind");
+        await Client.PublishAsync(Channel, "later", "remind", "call back", Client.DelayedBy(30_000));
+        await Channel.QueueDeclarePassiveAsync("reminders");
 
-        _clock.Advance(TimeSpan.FromMilliseconds(29_999));
-        Assert.That(await _channel.MessageCountAsync("reminders"), Is.Zero);
+        Clock.Advance(TimeSpan.FromMilliseconds(29_999));
+        Assert.That(await Channel.MessageCountAsync("reminders"), Is.Zero);
 
-        _clock.Advance(TimeSpan.FromMilliseconds(1));
-        var released = await _channel.BasicGetAsync("reminders", autoAck: true);
+        Clock.Advance(TimeSpan.FromMilliseconds(1));
+        var released = await Channel.BasicGetAsync("reminders", autoAck: true);
         Assert.That(released, Is.Not.Null);
         Assert.That(released!.BasicProperties.Headers!["x-delay"], Is.EqualTo(-30_000), "the plugin's mark: the delay negated");
     }
@@ -102,18 +81,18 @@ public sealed class ClockTests
     public async Task A_delayed_retry_takes_milliseconds()
     {
         // The usual retry topology: a rejected message waits five minutes in a retry queue, then comes back.
-        await _channel.QueueDeclareAsync("work", durable: false, exclusive: false, autoDelete: false,
+        await Channel.QueueDeclareAsync("work", durable: false, exclusive: false, autoDelete: false,
             Client.Args(("x-dead-letter-exchange", ""), ("x-dead-letter-routing-key", "work.retry")));
-        await _channel.QueueDeclareAsync("work.retry", durable: false, exclusive: false, autoDelete: false,
+        await Channel.QueueDeclareAsync("work.retry", durable: false, exclusive: false, autoDelete: false,
             Client.Args(("x-message-ttl", 300_000), ("x-dead-letter-exchange", ""), ("x-dead-letter-routing-key", "work")));
-        await Client.PublishAsync(_channel, "", "work", "job");
-        var first = await _channel.BasicGetAsync("work", autoAck: false);
-        await _channel.BasicRejectAsync(first!.DeliveryTag, requeue: false);
-        await _channel.QueueDeclarePassiveAsync("work");
+        await Client.PublishAsync(Channel, "", "work", "job");
+        var first = await Channel.BasicGetAsync("work", autoAck: false);
+        await Channel.BasicRejectAsync(first!.DeliveryTag, requeue: false);
+        await Channel.QueueDeclarePassiveAsync("work");
 
-        _clock.Advance(TimeSpan.FromMinutes(5));
+        Clock.Advance(TimeSpan.FromMinutes(5));
 
-        var retried = await _channel.BasicGetAsync("work", autoAck: true);
+        var retried = await Channel.BasicGetAsync("work", autoAck: true);
         Assert.That(retried, Is.Not.Null);
         var deaths = (IList<object?>)retried!.BasicProperties.Headers!["x-death"]!;
         Assert.That(deaths.Cast<IDictionary<string, object?>>().Select(d => Encoding.UTF8.GetString((byte[])d["reason"]!)), Is.EquivalentTo(new[] { "rejected", "expired" }));

@@ -10,35 +10,15 @@ namespace AmqpBroker.Testing.Tests;
 /// it will go) and still released later, and a durable exchange's held messages survive a restart.
 /// </summary>
 [TestFixture]
-public sealed class DelayedMessageExchangeTests
+public sealed class DelayedMessageExchangeTests : MovedClockFixture
 {
-    private FakeTimeProvider _clock = null!;
-    private BrokerHost _broker = null!;
-    private IConnection _connection = null!;
-    private IChannel _channel = null!;
-
-    [SetUp]
-    public async Task StartBrokerAsync()
-    {
-        _clock = new FakeTimeProvider();
-        _broker = await BrokerHost.StartAsync(new BrokerOptions { TimeProvider = _clock });
-        (_connection, _channel) = await Client.ConnectWithChannelAsync(_broker.AmqpUri);
-    }
-
-    [TearDown]
-    public async Task StopBrokerAsync()
-    {
-        await _connection.DisposeAsync();
-        await _broker.DisposeAsync();
-    }
-
     [TestCase(null, "PRECONDITION_FAILED - Invalid argument, 'x-delayed-type' must be an existing exchange type")]
     [TestCase("x-delayed-message", "PRECONDITION_FAILED - Invalid argument, 'x-delayed-message' can't be used for 'x-delayed-type'")]
     public async Task The_delayed_type_argument_is_required_and_cannot_be_itself(string? delayedType, string text)
     {
         var arguments = delayedType is null ? Client.Args() : Client.Args(("x-delayed-type", delayedType));
 
-        var refused = await Client.ChannelClosedByAsync(() => _channel.ExchangeDeclareAsync("bad", "x-delayed-message", durable: false, autoDelete: false, arguments));
+        var refused = await Client.ChannelClosedByAsync(() => Channel.ExchangeDeclareAsync("bad", "x-delayed-message", durable: false, autoDelete: false, arguments));
 
         Assert.That(refused.ReplyCode, Is.EqualTo(406));
         Assert.That(refused.ReplyText, Is.EqualTo(text));
@@ -48,14 +28,14 @@ public sealed class DelayedMessageExchangeTests
     public async Task Messages_are_released_in_order_of_their_delays_and_routed_as_the_delayed_type_routes()
     {
         await DeclareDelayedAsync("events", ExchangeType.Topic, ("audit", "order.#"));
-        await Client.PublishAsync(_channel, "events", "order.paid", "after 3 s", Client.DelayedBy(3000));
-        await Client.PublishAsync(_channel, "events", "order.created", "after 1 s", Client.DelayedBy(1000));
-        await Client.PublishAsync(_channel, "events", "invoice.sent", "not for audit", Client.DelayedBy(500));
-        await _channel.QueueDeclarePassiveAsync("audit");
+        await Client.PublishAsync(Channel, "events", "order.paid", "after 3 s", Client.DelayedBy(3000));
+        await Client.PublishAsync(Channel, "events", "order.created", "after 1 s", Client.DelayedBy(1000));
+        await Client.PublishAsync(Channel, "events", "invoice.sent", "not for audit", Client.DelayedBy(500));
+        await Channel.QueueDeclarePassiveAsync("audit");
 
-        _clock.Advance(TimeSpan.FromSeconds(5));
+        Clock.Advance(TimeSpan.FromSeconds(5));
 
-        Assert.That(new[] { await Client.GetAsync(_channel, "audit"), await Client.GetAsync(_channel, "audit"), await Client.GetAsync(_channel, "audit") },
+        Assert.That(new[] { await Client.GetAsync(Channel, "audit"), await Client.GetAsync(Channel, "audit"), await Client.GetAsync(Channel, "audit") },
             Is.EqualTo(new[] { "after 1 s", "after 3 s", null }));
     }
 
@@ -66,35 +46,35 @@ public sealed class DelayedMessageExchangeTests
     {
         await DeclareDelayedAsync("now", ExchangeType.Direct, ("inbox", "k"));
 
-        await Client.PublishAsync(_channel, "now", "k", "at once", delay is { } ms ? Client.DelayedBy(ms) : null);
+        await Client.PublishAsync(Channel, "now", "k", "at once", delay is { } ms ? Client.DelayedBy(ms) : null);
 
-        Assert.That(await Client.GetAsync(_channel, "inbox"), Is.EqualTo("at once"));
+        Assert.That(await Client.GetAsync(Channel, "inbox"), Is.EqualTo("at once"));
     }
 
     [Test]
     public async Task A_mandatory_delayed_publish_is_returned_at_once_and_still_released_later()
     {
         await DeclareDelayedAsync("later", ExchangeType.Direct, ("inbox", "k"));
-        var returns = Client.CollectReturns(_channel);
+        var returns = Client.CollectReturns(Channel);
 
-        await Client.PublishAsync(_channel, "later", "k", "held", Client.DelayedBy(1000), mandatory: true);
-        await _channel.QueueDeclarePassiveAsync("inbox");
+        await Client.PublishAsync(Channel, "later", "k", "held", Client.DelayedBy(1000), mandatory: true);
+        await Channel.QueueDeclarePassiveAsync("inbox");
 
         Assert.That(returns.Select(r => r.ReplyCode), Is.EqualTo(new[] { (ushort)312 }), "NO_ROUTE at publish time, as with the plugin");
-        _clock.Advance(TimeSpan.FromSeconds(1));
-        Assert.That(await Client.GetAsync(_channel, "inbox"), Is.EqualTo("held"));
+        Clock.Advance(TimeSpan.FromSeconds(1));
+        Assert.That(await Client.GetAsync(Channel, "inbox"), Is.EqualTo("held"));
     }
 
     [Test]
-    public async Task The_broker_counts_what_an_exchange_holds()
+    public async Task TheBroker_counts_what_an_exchange_holds()
     {
         await DeclareDelayedAsync("later", ExchangeType.Direct, ("inbox", "k"));
-        await Client.PublishAsync(_channel, "later", "k", "held", Client.DelayedBy(1000));
-        await _channel.QueueDeclarePassiveAsync("inbox");
+        await Client.PublishAsync(Channel, "later", "k", "held", Client.DelayedBy(1000));
+        await Channel.QueueDeclarePassiveAsync("inbox");
 
-        var exchange = (Core.Exchanges.DelayedMessageExchange)_broker.Broker.FindVirtualHost("/")!.GetExchange("later");
+        var exchange = (Core.Exchanges.DelayedMessageExchange)Broker.Broker.FindVirtualHost("/")!.GetExchange("later");
         Assert.That(exchange.MessagesDelayed, Is.EqualTo(1));
-        _clock.Advance(TimeSpan.FromSeconds(1));
+        Clock.Advance(TimeSpan.FromSeconds(1));
         Assert.That(exchange.MessagesDelayed, Is.Zero);
     }
 
@@ -136,18 +116,18 @@ public sealed class DelayedMessageExchangeTests
     public async Task Deleting_the_exchange_drops_what_it_holds()
     {
         await DeclareDelayedAsync("later", ExchangeType.Fanout, ("inbox", ""));
-        await Client.PublishAsync(_channel, "later", "", "dropped", Client.DelayedBy(1000));
-        await _channel.ExchangeDeleteAsync("later");
+        await Client.PublishAsync(Channel, "later", "", "dropped", Client.DelayedBy(1000));
+        await Channel.ExchangeDeleteAsync("later");
 
-        _clock.Advance(TimeSpan.FromSeconds(1));
+        Clock.Advance(TimeSpan.FromSeconds(1));
 
-        Assert.That(await _channel.MessageCountAsync("inbox"), Is.Zero);
+        Assert.That(await Channel.MessageCountAsync("inbox"), Is.Zero);
     }
 
     private async Task DeclareDelayedAsync(string exchange, string delayedType, (string Queue, string Key) binding)
     {
-        await _channel.ExchangeDeclareAsync(exchange, "x-delayed-message", durable: false, autoDelete: false, Client.Args(("x-delayed-type", delayedType)));
-        await _channel.QueueDeclareAsync(binding.Queue, durable: false, exclusive: false, autoDelete: false);
-        await _channel.QueueBindAsync(binding.Queue, exchange, binding.Key);
+        await Channel.ExchangeDeclareAsync(exchange, "x-delayed-message", durable: false, autoDelete: false, Client.Args(("x-delayed-type", delayedType)));
+        await Channel.QueueDeclareAsync(binding.Queue, durable: false, exclusive: false, autoDelete: false);
+        await Channel.QueueBindAsync(binding.Queue, exchange, binding.Key);
     }
 }

@@ -8,30 +8,19 @@ namespace AmqpBroker.Testing.Tests;
 /// test that cleaned up; messages the reset point holds are not leaks.
 /// </summary>
 [TestFixture]
-public sealed class LeakReportTests
+public sealed class LeakReportTests : ResetBrokerFixture
 {
-    private BrokerHost _broker = null!;
-
-    [OneTimeSetUp]
-    public async Task StartBrokerAsync() => _broker = await BrokerHost.StartAsync(new BrokerOptions());
-
-    [OneTimeTearDown]
-    public async Task StopBrokerAsync() => await _broker.DisposeAsync();
-
-    [SetUp]
-    public Task ResetAsync() => _broker.ResetAsync();
-
     [Test]
     public async Task A_test_that_cleans_up_leaves_nothing_behind()
     {
-        var (connection, channel) = await Client.ConnectWithChannelAsync(_broker.AmqpUri);
+        var (connection, channel) = await Client.ConnectWithChannelAsync(Broker.AmqpUri);
         await channel.QueueDeclareAsync("tidy", durable: false, exclusive: false, autoDelete: false);
         await Client.PublishAsync(channel, "", "tidy", "m");
         Assert.That(await Client.GetAsync(channel, "tidy"), Is.EqualTo("m"));
         await connection.CloseAsync();
         await WaitForNoConnectionsAsync();
 
-        var report = _broker.GetLeakReport();
+        var report = Broker.GetLeakReport();
 
         Assert.That(report.IsEmpty, Is.True, report.ToString());
         Assert.That(report.ToString(), Is.EqualTo("nothing left behind"));
@@ -40,14 +29,14 @@ public sealed class LeakReportTests
     [Test]
     public async Task Open_connections_channels_consumers_and_unacked_deliveries_are_listed()
     {
-        var (_, channel) = await Client.ConnectWithChannelAsync(_broker.AmqpUri);
+        var (_, channel) = await Client.ConnectWithChannelAsync(Broker.AmqpUri);
         await channel.QueueDeclareAsync("busy", durable: false, exclusive: false, autoDelete: false);
         await Client.PublishAsync(channel, "", "busy", "m1");
         await Client.PublishAsync(channel, "", "busy", "m2");
         await channel.BasicGetAsync("busy", autoAck: false);
         await channel.BasicConsumeAsync("busy", autoAck: true, "left-behind", new RabbitMQ.Client.Events.AsyncEventingBasicConsumer(channel));
 
-        var report = _broker.GetLeakReport();
+        var report = Broker.GetLeakReport();
 
         using (Assert.EnterMultipleScope())
         {
@@ -63,7 +52,7 @@ public sealed class LeakReportTests
     [Test]
     public async Task Messages_left_in_queues_and_lost_ones_are_counted()
     {
-        var (connection, channel) = await Client.ConnectWithChannelAsync(_broker.AmqpUri);
+        var (connection, channel) = await Client.ConnectWithChannelAsync(Broker.AmqpUri);
         await channel.QueueDeclareAsync("forgotten", durable: false, exclusive: false, autoDelete: false);
         await Client.PublishAsync(channel, "", "forgotten", "left");
         await Client.PublishAsync(channel, "", "forgotten", "rejected");
@@ -75,7 +64,7 @@ public sealed class LeakReportTests
         await connection.CloseAsync();
         await WaitForNoConnectionsAsync();
 
-        var report = _broker.GetLeakReport();
+        var report = Broker.GetLeakReport();
 
         using (Assert.EnterMultipleScope())
         {
@@ -107,8 +96,8 @@ public sealed class LeakReportTests
     [Test]
     public async Task A_report_for_one_virtual_host_leaves_the_others_out()
     {
-        await using var mine = await _broker.CreateVirtualHostAsync();
-        var (_, channel) = await Client.ConnectWithChannelAsync(_broker.AmqpUri);
+        await using var mine = await Broker.CreateVirtualHostAsync();
+        var (_, channel) = await Client.ConnectWithChannelAsync(Broker.AmqpUri);
         await channel.QueueDeclareAsync("elsewhere", durable: false, exclusive: false, autoDelete: false);
         await Client.PublishAsync(channel, "", "elsewhere", "not mine");
         await channel.QueueDeclarePassiveAsync("elsewhere");
@@ -116,14 +105,14 @@ public sealed class LeakReportTests
         var report = mine.GetLeakReport();
 
         Assert.That(report.IsEmpty, Is.True, report.ToString());
-        Assert.That(_broker.GetLeakReport().ReadyMessages, Has.Count.EqualTo(1));
+        Assert.That(Broker.GetLeakReport().ReadyMessages, Has.Count.EqualTo(1));
     }
 
     /// <summary>The client's close returns once close-ok arrives; the broker's side of it may still be finishing.</summary>
     private async Task WaitForNoConnectionsAsync()
     {
         var deadline = DateTime.UtcNow + Client.Timeout;
-        while (_broker.Broker.ConnectionCount > 0)
+        while (Broker.Broker.ConnectionCount > 0)
         {
             Assert.That(DateTime.UtcNow, Is.LessThan(deadline), "connections still open");
             await Task.Delay(5);

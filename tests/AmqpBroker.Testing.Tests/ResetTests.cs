@@ -11,23 +11,12 @@ namespace AmqpBroker.Testing.Tests;
 /// messages included; RestoreAsync returns to any snapshot.
 /// </summary>
 [TestFixture]
-public sealed class ResetTests
+public sealed class ResetTests : ResetBrokerFixture
 {
-    private BrokerHost _broker = null!;
-
-    [OneTimeSetUp]
-    public async Task StartBrokerAsync() => _broker = await BrokerHost.StartAsync(new BrokerOptions());
-
-    [OneTimeTearDown]
-    public async Task StopBrokerAsync() => await _broker.DisposeAsync();
-
-    [SetUp]
-    public Task ResetAsync() => _broker.ResetAsync();
-
     [Test]
     public async Task A_reset_drops_everything_a_test_created()
     {
-        var (connection, channel) = await Client.ConnectWithChannelAsync(_broker.AmqpUri);
+        var (connection, channel) = await Client.ConnectWithChannelAsync(Broker.AmqpUri);
         await using (connection)
         {
             await channel.ExchangeDeclareAsync("orders", ExchangeType.Topic, durable: true);
@@ -36,33 +25,33 @@ public sealed class ResetTests
             await Client.PublishAsync(channel, "orders", "created.eu", "order 1");
         }
 
-        _broker.Broker.AddVirtualHost("scratch");
-        _broker.Broker.PutUser(new User("alice", PasswordHasher.Hash("secret"), []));
-        _broker.Broker.PutPolicy(new Policy("/", "ttl", ".*", PolicyApplyTo.Queues, 0, new Dictionary<string, object?> { ["message-ttl"] = 1000 }));
+        Broker.Broker.AddVirtualHost("scratch");
+        Broker.Broker.PutUser(new User("alice", PasswordHasher.Hash("secret"), []));
+        Broker.Broker.PutPolicy(new Policy("/", "ttl", ".*", PolicyApplyTo.Queues, 0, new Dictionary<string, object?> { ["message-ttl"] = 1000 }));
 
-        await _broker.ResetAsync();
+        await Broker.ResetAsync();
 
-        var (_, fresh) = await Client.ConnectWithChannelAsync(_broker.AmqpUri);
+        var (_, fresh) = await Client.ConnectWithChannelAsync(Broker.AmqpUri);
         var missing = await Client.ChannelClosedByAsync(() => fresh.QueueDeclarePassiveAsync("orders.created"));
         using (Assert.EnterMultipleScope())
         {
             Assert.That(missing.ReplyCode, Is.EqualTo(404));
-            Assert.That(_broker.Broker.VirtualHosts.Select(v => v.Name), Is.EqualTo(new[] { "/" }));
-            Assert.That(_broker.Broker.Users.All.Select(u => u.Name), Is.EqualTo(new[] { "guest" }));
-            Assert.That(_broker.Broker.Policies, Is.Empty);
-            Assert.That(_broker.Broker.FindVirtualHost("/")!.Exchanges.Select(e => e.Name), Does.Not.Contain("orders"));
+            Assert.That(Broker.Broker.VirtualHosts.Select(v => v.Name), Is.EqualTo(new[] { "/" }));
+            Assert.That(Broker.Broker.Users.All.Select(u => u.Name), Is.EqualTo(new[] { "guest" }));
+            Assert.That(Broker.Broker.Policies, Is.Empty);
+            Assert.That(Broker.Broker.FindVirtualHost("/")!.Exchanges.Select(e => e.Name), Does.Not.Contain("orders"));
         }
     }
 
     [Test]
     public async Task A_reset_closes_every_connection_with_320_before_it_returns()
     {
-        var connection = await Client.ConnectAsync(_broker.AmqpUri);
+        var connection = await Client.ConnectAsync(Broker.AmqpUri);
         var closed = Client.ClosedAsync(connection);
 
-        await _broker.ResetAsync();
+        await Broker.ResetAsync();
 
-        Assert.That(_broker.Broker.ConnectionCount, Is.Zero);
+        Assert.That(Broker.Broker.ConnectionCount, Is.Zero);
         var reason = await closed;
         Assert.That(reason.ReplyCode, Is.EqualTo(320));
         Assert.That(reason.ReplyText, Is.EqualTo("CONNECTION_FORCED - broker forced connection closure with reason 'reset'"));

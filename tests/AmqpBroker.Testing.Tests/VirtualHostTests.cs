@@ -8,16 +8,8 @@ namespace AmqpBroker.Testing.Tests;
 /// </summary>
 [TestFixture]
 [Parallelizable(ParallelScope.All)]
-public sealed class VirtualHostTests
+public sealed class VirtualHostTests : SharedBrokerFixture
 {
-    private BrokerHost _broker = null!;
-
-    [OneTimeSetUp]
-    public async Task StartBrokerAsync() => _broker = await BrokerHost.StartAsync(new BrokerOptions());
-
-    [OneTimeTearDown]
-    public async Task StopBrokerAsync() => await _broker.DisposeAsync();
-
     [TestCase(1)]
     [TestCase(2)]
     [TestCase(3)]
@@ -26,7 +18,7 @@ public sealed class VirtualHostTests
     [TestCase(6)]
     public async Task Tests_on_their_own_virtual_hosts_use_the_same_names_side_by_side(int test)
     {
-        await using var vhost = await _broker.CreateVirtualHostAsync();
+        await using var vhost = await Broker.CreateVirtualHostAsync();
         var (connection, channel) = await Client.ConnectWithChannelAsync(vhost.AmqpUri);
         await using (connection)
         {
@@ -41,19 +33,19 @@ public sealed class VirtualHostTests
     [Test]
     public async Task A_virtual_host_has_the_name_asked_for_and_its_uri_leads_there()
     {
-        await using var vhost = await _broker.CreateVirtualHostAsync("billing/eu");
+        await using var vhost = await Broker.CreateVirtualHostAsync("billing/eu");
         var (connection, channel) = await Client.ConnectWithChannelAsync(vhost.AmqpUri);
         await using var _ = connection;
         await channel.QueueDeclareAsync("only-here", durable: false, exclusive: false, autoDelete: false);
 
         Assert.That(vhost.AmqpUri.AbsolutePath, Is.EqualTo("/billing%2Feu"));
-        Assert.That(_broker.Broker.FindVirtualHost("billing/eu")!.FindQueue("only-here"), Is.Not.Null);
+        Assert.That(Broker.Broker.FindVirtualHost("billing/eu")!.FindQueue("only-here"), Is.Not.Null);
     }
 
     [Test]
     public async Task Disposing_a_virtual_host_deletes_it_and_closes_its_connections_with_320()
     {
-        var vhost = await _broker.CreateVirtualHostAsync();
+        var vhost = await Broker.CreateVirtualHostAsync();
         var connection = await Client.ConnectAsync(vhost.AmqpUri);
         await using var channel = await connection.CreateChannelAsync();
         var closed = Client.ClosedAsync(connection);
@@ -63,14 +55,14 @@ public sealed class VirtualHostTests
         var reason = await closed;
         Assert.That(reason.ReplyCode, Is.EqualTo(320));
         Assert.That(reason.ReplyText, Is.EqualTo($"CONNECTION_FORCED - vhost '{vhost.Name}' is deleted"));
-        Assert.That(_broker.Broker.FindVirtualHost(vhost.Name), Is.Null);
+        Assert.That(Broker.Broker.FindVirtualHost(vhost.Name), Is.Null);
     }
 
     [Test]
     public async Task Two_virtual_hosts_cannot_share_a_name()
     {
-        await using var vhost = await _broker.CreateVirtualHostAsync();
+        await using var vhost = await Broker.CreateVirtualHostAsync();
 
-        await Assert.ThrowsAsync<InvalidOperationException>(() => _broker.CreateVirtualHostAsync(vhost.Name));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => Broker.CreateVirtualHostAsync(vhost.Name));
     }
 }
