@@ -6,7 +6,7 @@ namespace AmqpBroker.Core.Queues;
 
 /// <summary>What a queue being created gets from its virtual host and broker.</summary>
 /// <param name="ExclusiveOwner">The declaring connection when the queue is exclusive to it.</param>
-/// <param name="Time">The broker's clock (TTL, x-expires).</param>
+/// <param name="Time">The broker's clock, for what a queue type stamps with the time; deadlines go through <paramref name="Timers"/>.</param>
 /// <param name="DeadLetters">Where messages the queue gives up go.</param>
 /// <param name="AutoDelete">Called when an auto-delete queue loses its last consumer.</param>
 /// <param name="Messages">The broker's message store, for queues that keep messages across restarts.</param>
