@@ -51,6 +51,8 @@ public sealed class Broker : IDisposable
             Timers = new BrokerTimers(time),
             Definitions = _store,
             Messages = Messages,
+            Profile = settings.Profile,
+            QueueTypes = Queues.QueueTypeRegistry.CreateBuiltIn(settings.Profile),
             Loggers = loggers ?? Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance,
         };
         Scheduler = new BrokerScheduler(time, TimeSpan.FromMilliseconds(250));

@@ -8,7 +8,7 @@ namespace AmqpBroker.Core.Queues;
 /// Message TTL in one queue: when an arriving message expires (the lower of x-message-ttl and its own
 /// expiration), the removal of expired ready messages, and the queue's timer that does it on time. While
 /// only the queue's TTL applies, expiry follows arrival order and the head is enough; once a message carries
-/// its own, the whole queue is searched. Paged-out messages are read back only for a dead-letter exchange;
+/// its own, the whole queue is searched, unless the queue expires at the head only (quorum queues). Paged-out messages are read back only for a dead-letter exchange;
 /// otherwise they are settled in the log unread. Time is the broker's clock. Called under the queue's lock,
 /// except the timer, which calls the queue's expire callback.
 /// </summary>
@@ -26,13 +26,16 @@ internal sealed class MessageExpiry
     private readonly DurableEntries? _durable;
     private readonly BrokerTimers _timers;
     private readonly TimerTask _timer;
+    private readonly bool _headOnly;
 
     /// <param name="ready">The queue's ready messages.</param>
     /// <param name="durable">The queue's log, if it has one.</param>
     /// <param name="timers">The broker's timers.</param>
     /// <param name="expire">What the timer calls when a message is due to expire: the queue takes its lock and calls <see cref="Sweep"/>.</param>
-    public MessageExpiry(ReadyStore ready, DurableEntries? durable, BrokerTimers timers, Action expire)
+    /// <param name="headOnly">Whether expired messages go only once they reach the head (quorum queues), not from anywhere.</param>
+    public MessageExpiry(ReadyStore ready, DurableEntries? durable, BrokerTimers timers, Action expire, bool headOnly = false)
     {
+        _headOnly = headOnly;
         _ready = ready;
         _durable = durable;
         _timers = timers;
@@ -72,7 +75,7 @@ internal sealed class MessageExpiry
     /// <summary>The timer: removes every expired message into <paramref name="expired"/> and sets the timer for the next.</summary>
     public void Sweep(QueueArguments arguments, ref List<QueueEntry>? expired)
     {
-        var headOnly = !_ready.AnyWithOwnTtl;
+        var headOnly = _headOnly || !_ready.AnyWithOwnTtl;
         var next = Remove(arguments, headOnly, ref expired);
         if (!headOnly && next != QueueEntry.Never)
         {

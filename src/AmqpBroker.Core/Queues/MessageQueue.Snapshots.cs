@@ -3,10 +3,10 @@ using AmqpBroker.Core.Snapshots;
 namespace AmqpBroker.Core.Queues;
 
 /// <summary>A queue's ready messages copied into a snapshot and put back from one.</summary>
-public sealed partial class Queue
+public abstract partial class MessageQueue
 {
     /// <summary>The ready messages in order (paged ones read back), each with a reference for the snapshot.</summary>
-    internal List<SnapshotMessage> SnapshotReady(long nowMs)
+    internal override List<SnapshotMessage> SnapshotReady(long nowMs)
     {
         var entries = new List<QueueEntry>();
         lock (_lock)
@@ -21,7 +21,7 @@ public sealed partial class Queue
     /// Refills a new queue from a snapshot: the messages in their order, each with the time to live it had
     /// left, logged like arriving ones in a durable queue. Length limits are not applied again.
     /// </summary>
-    internal void Restore(IReadOnlyList<SnapshotMessage> messages, long nowMs)
+    internal override void Restore(IReadOnlyList<SnapshotMessage> messages, long nowMs)
     {
         lock (_lock)
         {
