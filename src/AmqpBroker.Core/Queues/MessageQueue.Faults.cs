@@ -3,13 +3,13 @@ using AmqpBroker.Core.Sessions;
 namespace AmqpBroker.Core.Queues;
 
 /// <summary>The queue's part in test faults (see <see cref="Testing.Faults.BrokerFaults"/>).</summary>
-public sealed partial class Queue
+public abstract partial class MessageQueue
 {
     /// <summary>
     /// Cancels every consumer from the broker's side, as RabbitMQ does when a queue fails over: each consumer's
     /// channel gets basic.cancel, its unacked deliveries stay unacked, the queue and its messages stay. Returns how many.
     /// </summary>
-    internal int CancelConsumersFromBroker()
+    internal override int CancelConsumersFromBroker()
     {
         Consumer[] consumers;
         lock (_lock)
