@@ -29,6 +29,8 @@ internal sealed class BrokerCommandLine
         Add(new Option<bool>("--strict") { Description = "refuse (406) x-arguments the chosen RabbitMQ release would not act on: unknown names such as x-message-tll, and ones it ignores" }, "Broker:Settings:Strict");
         Add(Product("--product", "the product name reported to clients and the management API: AmqpBroker (default) or RabbitMQ"), "Broker:Settings:Product");
         Add(Count("--queue-memory-limit", "ready messages a durable queue keeps in memory before it pages (default 20000)"), "Broker:QueueMemoryLimit");
+        Add(new Option<bool>("--enable-fault-api") { Description = "serve the test fault API (/api/faults, administrators only) on the management port" }, "Broker:EnableFaultApi");
+        Add(new Option<bool>("--record") { Description = "record every AMQP command from the start, served at /api/recording" }, "Broker:Record");
         Add(Count("--max-open-files", "segment files of durable queues kept open at most; 0 shares what the descriptor limit leaves (default 0)"), "Broker:MaxOpenFiles");
     }
 

@@ -23,13 +23,14 @@ public sealed class ExchangeTypeRegistry
         Types = [.. _types.Values.OrderBy(t => t.Name, StringComparer.Ordinal)];
     }
 
-    /// <summary>The types every broker has: AMQP's four.</summary>
+    /// <summary>The types every broker has: AMQP's four and the delayed-message plugin's.</summary>
     public static IEnumerable<IExchangeType> BuiltIn =>
     [
         new DirectExchangeType(),
         new FanoutExchangeType(),
         new TopicExchangeType(),
         new HeadersExchangeType(),
+        new DelayedMessageExchangeType(),
     ];
 
     /// <summary>Every registered type, by name.</summary>
@@ -68,4 +69,7 @@ public sealed class ExchangeTypeRegistry
     }
 
     public Exchange Create(ExchangeDefinition definition) => Get(definition.Type).Create(definition);
+
+    /// <summary>An exchange of the declared type in the virtual host <paramref name="context"/> describes.</summary>
+    public Exchange Create(ExchangeDefinition definition, ExchangeContext context) => Get(definition.Type).Create(definition, context);
 }

@@ -59,6 +59,7 @@ public sealed record KnownArgument(
         new("x-stream-match-unfiltered", ArgumentPlace.Consume, new(3, 13)),
         new("x-consumer-timeout", ArgumentPlace.Consume, new(4, 3)),                      // release-notes/4.3.0.md
         new("alternate-exchange", ArgumentPlace.ExchangeDeclare, V310),
+        new("x-delayed-type", ArgumentPlace.ExchangeDeclare, V310),                      // the delayed-message exchange, built in here as the plugin it is
     ];
 
     /// <summary>Whether <paramref name="release"/> knows the argument at all.</summary>

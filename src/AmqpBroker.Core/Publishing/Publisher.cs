@@ -18,7 +18,7 @@ namespace AmqpBroker.Core.Publishing;
 /// the messages it is given. Not thread-safe: one per channel, since it caches the last exchange and
 /// permission check and reuses its routing lists, so the hot path allocates nothing.
 /// </summary>
-public sealed class Publisher
+public sealed partial class Publisher
 {
     private readonly VirtualHost _virtualHost;
     private readonly PublishAccessCheck? _access;
@@ -61,10 +61,9 @@ public sealed class Publisher
             message = WithDirectReplyAddress(message, request.DirectReplyAddress);
             var exchange = ResolveExchange(message.Exchange);
             message = SenderSelectedDistribution.Apply(message, _routing.SenderSelectedKeys);
-            var delivered = IsDirectReply(exchange, message)
-                ? DeliverReply(message)
-                : _virtualHost.Deliver(exchange, message, _routing);
-            Count(delivered.Queues > 0, request.Mandatory);
+            var directReply = IsDirectReply(exchange, message);
+            var delivered = directReply ? DeliverReply(message) : Deliver(exchange, message);
+            Count(delivered.Queues > 0, request.Mandatory, held: !directReply && _routing.Held);
             Message? returned = null;
             if (delivered.Queues == 0 && request.Mandatory)
             {
@@ -113,8 +112,16 @@ public sealed class Publisher
     private bool IsDirectReply(Exchange exchange, Message message) =>
         _directReplies is not null && exchange.Name.Length == 0 && DirectReplyRegistry.IsAddress(message.RoutingKey);
 
-    private void Count(bool routed, bool mandatory)
+    /// <param name="routed">The message reached a queue.</param>
+    /// <param name="mandatory">It was published mandatory.</param>
+    /// <param name="held">A delayed-message exchange holds it to route later: not reaching a queue now is not a loss.</param>
+    private void Count(bool routed, bool mandatory, bool held)
     {
+        if (!routed && !held)
+        {
+            _virtualHost.Leaks.AddUnroutable(mandatory);
+        }
+
         if (_counters is not { } counters)
         {
             return;

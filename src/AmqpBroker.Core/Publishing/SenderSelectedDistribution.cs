@@ -33,8 +33,7 @@ internal static class SenderSelectedDistribution
 
         var properties = BasicProperties.Decode(message.Properties);
         var headers = properties.Headers!;
-        AddKeys(headers, Cc, keys);
-        AddKeys(headers, Bcc, keys);
+        AddKeys(headers, keys);
         if (!hasBcc)
         {
             return message;
@@ -51,12 +50,17 @@ internal static class SenderSelectedDistribution
     {
         if (HasRoutingHeaders(message, out _))
         {
-            var headers = BasicProperties.Decode(message.Properties).Headers!;
-            AddKeys(headers, Cc, keys);
-            AddKeys(headers, Bcc, keys);
+            AddKeys(BasicProperties.Decode(message.Properties).Headers!, keys);
         }
 
         keys.Clear();
+    }
+
+    /// <summary>Adds the string elements of the CC and then the BCC header to <paramref name="keys"/>; 406 for a header that is not an array.</summary>
+    public static void AddKeys(IReadOnlyDictionary<string, object?> headers, List<string> keys)
+    {
+        AddKeys(headers, Cc, keys);
+        AddKeys(headers, Bcc, keys);
     }
 
     private static void AddKeys(IReadOnlyDictionary<string, object?> headers, string name, List<string> keys)

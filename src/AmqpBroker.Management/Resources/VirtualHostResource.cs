@@ -34,20 +34,26 @@ internal static class VirtualHostResource
     }
 
     /// <summary>
-    /// Creates the vhost (201) or updates an existing one (204); description and tags are accepted but not kept,
-    /// the default queue type is. As RabbitMQ's API does, the administrator who creates a vhost gets full
-    /// permissions on it.
+    /// Creates the vhost (201) or updates an existing one (204), turning its firehose tracer on or off when the body
+    /// has <c>tracing</c>; description and tags are accepted but not kept, the default queue type is. As RabbitMQ's
+    /// API does, the administrator who creates a vhost gets full permissions on it.
     /// </summary>
     private static async Task Put(ApiRequest request)
     {
         // The body is still checked, so a malformed one is refused as RabbitMQ refuses it.
         var body = await request.ReadBodyAsync().ConfigureAwait(false);
         body.String("description");
-        body.Boolean("tracing");
+        var tracing = body.Boolean("tracing");
         var metadata = ReadMetadata(body, request.Broker.Settings.Profile.VirtualHostApiTakesDefaultQueueType);
         var name = request.Route("vhost");
         var created = request.Broker.FindVirtualHost(name) is null;
-        request.Broker.AddVirtualHost(name, metadata);
+        var virtualHost = request.Broker.AddVirtualHost(name, metadata);
+        if (tracing is { } on)
+        {
+            // RabbitMQ's firehose: trace_on / trace_off for this vhost (not kept across restarts).
+            virtualHost.Tracer.IsOn = on;
+        }
+
         if (created)
         {
             request.Broker.SetPermission(new Permission(request.User.Name, name, ".*", ".*", ".*"));

@@ -17,7 +17,7 @@ internal sealed partial class AmqpConnection
             return;
         }
 
-        ConnectionLog.ConnectionError(_logger, Name, (ushort)code, text);
+        ConnectionLog.ConnectionError(_logger, LogName, (ushort)code, text);
         _writer.EnqueueMethod(0, new ConnectionClose { ReplyCode = (ushort)code, ReplyText = text, ClassId = classId, MethodId = methodId });
         _deadlines.OnClosing(_broker.Time.GetUtcNow());
         _state = ConnectionState.Closing;
@@ -75,7 +75,7 @@ internal sealed partial class AmqpConnection
         {
             _released = true;
             _broker.OnConnectionClosed(client);
-            ConnectionLog.ConnectionClosed(_logger, Name);
+            ConnectionLog.ConnectionClosed(_logger, LogName);
         }
     }
 }

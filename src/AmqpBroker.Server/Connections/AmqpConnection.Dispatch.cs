@@ -91,7 +91,7 @@ internal sealed partial class AmqpConnection
         {
             case CommandIds.ConnectionClose:
                 var close = ConnectionClose.Read(ref reader);
-                ConnectionLog.ClientClosed(_logger, Name, close.ReplyCode, close.ReplyText);
+                ConnectionLog.ClientClosed(_logger, LogName, close.ReplyCode, close.ReplyText);
                 BeginDraining();
                 return;
             case CommandIds.ConnectionCloseOk:

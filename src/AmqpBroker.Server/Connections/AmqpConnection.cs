@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Buffers.Binary;
 using AmqpBroker.Core;
 using AmqpBroker.Core.Errors;
+using AmqpBroker.Core.Testing.Recording;
 using AmqpBroker.Protocol.Encoding;
 using AmqpBroker.Protocol.Framing;
 using AmqpBroker.Protocol.Methods;
@@ -34,6 +35,7 @@ internal sealed partial class AmqpConnection
     private readonly HeartbeatMonitor _heartbeat;
     private readonly ConnectionDeadlines _deadlines;
     private readonly PublisherBlocking _blocking;
+    private readonly ConnectionRecording _recording;
     private readonly TaskCompletionSource _forceClosed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private ChannelContext? _channelContext;
     private volatile ConnectionState _state = ConnectionState.Handshake;
@@ -46,7 +48,7 @@ internal sealed partial class AmqpConnection
         _broker = broker;
         _loggers = loggers;
         _logger = loggers.Connections;
-        _writer = new ConnectionWriter(transport.Transport.Output);
+        _writer = new ConnectionWriter(transport.Transport.Output, broker.Time);
         _writer.Writable += _channels.ResumeDeliveries;
         _handshake = new ConnectionHandshake(broker, _writer, transport.RemoteEndPoint);
         _startedAt = broker.Time.GetUtcNow();
@@ -55,6 +57,8 @@ internal sealed partial class AmqpConnection
         _blocking = new PublisherBlocking(broker.Alarm, _writer, _forceClosed.Task);
         Name = $"{transport.RemoteEndPoint} -> {transport.LocalEndPoint}";
         _logScope = new ConnectionLogScope(Name);
+        _recording = broker.Recorder.ForConnection(Name);
+        _writer.Recording = _recording;
     }
 
     /// <summary>Written only by the read loop; volatile because the tick reads it.</summary>
@@ -73,10 +77,13 @@ internal sealed partial class AmqpConnection
 
     public string Name { get; }
 
+    /// <summary>How log lines name the connection: its addresses, and once open the client's connection_name and the user.</summary>
+    private string LogName => _logScope.Label;
+
     public async Task RunAsync()
     {
         using var scope = _logger.BeginScope(_logScope);
-        ConnectionLog.ConnectionAccepted(_logger, Name);
+        ConnectionLog.ConnectionAccepted(_logger, LogName);
         var writerLoop = _writer.RunAsync();
         using var ticks = _broker.Scheduler.Register(OnTick);
         try
@@ -89,7 +96,7 @@ internal sealed partial class AmqpConnection
         }
         catch (Exception ex) when (ex is ConnectionResetException or ConnectionAbortedException or IOException or OperationCanceledException)
         {
-            ConnectionLog.ConnectionLost(_logger, Name, ex.Message);
+            ConnectionLog.ConnectionLost(_logger, LogName, ex.Message);
         }
         finally
         {
@@ -129,7 +136,7 @@ internal sealed partial class AmqpConnection
                 }
 
                 var received = BinaryPrimitives.ReadUInt64BigEndian(header);
-                ConnectionLog.BadProtocolHeader(_logger, Name, received);
+                ConnectionLog.BadProtocolHeader(_logger, LogName, received);
                 _writer.Enqueue(new OutgoingFrame(OutgoingKind.Encoded, 0, Encoded: ProtocolHeader.Amqp091.ToArray()));
                 return false;
             }
@@ -147,6 +154,7 @@ internal sealed partial class AmqpConnection
         var input = _transport.Transport.Input;
         while (_state != ConnectionState.Closed)
         {
+            await WaitOutReadStallAsync().ConfigureAwait(false);
             var result = await input.ReadAsync().ConfigureAwait(false);
             var buffer = result.Buffer;
             try
@@ -154,6 +162,11 @@ internal sealed partial class AmqpConnection
                 while (_state != ConnectionState.Closed && !_blocking.IsBlocked && FrameReader.TryReadFrame(ref buffer, _handshake.PayloadLimit, out var frame))
                 {
                     _heartbeat.OnFrameReceived();
+                    if (_recording.IsOn)
+                    {
+                        _recording.Received(frame.Type, frame.Channel, frame.Payload);
+                    }
+
                     HandleFrame(frame);
                 }
             }
@@ -169,6 +182,11 @@ internal sealed partial class AmqpConnection
             if (result.IsCanceled && _forceCloseReason is { } reason)
             {
                 CloseConnection(ReplyCode.ConnectionForced, $"CONNECTION_FORCED - {reason}", 0, 0);
+                continue;
+            }
+
+            if (result.IsCanceled && RunInjectedFaults())
+            {
                 continue;
             }
 
@@ -191,7 +209,7 @@ internal sealed partial class AmqpConnection
         if (_state == ConnectionState.Handshake && _handshake.IsBeforeTuneOk)
         {
             // RabbitMQ answers a bad frame from a peer that has not even tuned by closing the socket.
-            ConnectionLog.HandshakeFrameError(_logger, Name, error.Message);
+            ConnectionLog.HandshakeFrameError(_logger, LogName, error.Message);
         }
         else
         {
@@ -249,7 +267,7 @@ internal sealed partial class AmqpConnection
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             // A bug of ours must cost this connection only, never the process or other connections.
-            ConnectionLog.InternalError(_logger, Name, ex);
+            ConnectionLog.InternalError(_logger, LogName, ex);
             CloseConnection(ReplyCode.InternalError, "INTERNAL_ERROR", classId, methodId);
         }
     }
@@ -258,7 +276,7 @@ internal sealed partial class AmqpConnection
     {
         if (_handshake.CloseSilently && _state == ConnectionState.Handshake && error.Code == ReplyCode.AccessRefused)
         {
-            ConnectionLog.LoginRefused(_logger, Name, error.Message);
+            ConnectionLog.LoginRefused(_logger, LogName, error.Message);
             _state = ConnectionState.Closed;
             return;
         }
@@ -273,18 +291,20 @@ internal sealed partial class AmqpConnection
         {
             Details = ConnectionDetailsFactory.Create(_transport, _handshake),
             Channels = _channels.Snapshot,
+            Faults = this,
         };
         var access = _broker.AccessFor(client.User.Name, client.VirtualHost);
         var cancelNotify = _handshake.ClientCapabilities.GetValueOrDefault("consumer_cancel_notify") is true;
         _channelContext = new ChannelContext(_writer, _broker, client, access, _handshake.VirtualHost, _loggers.Channels, cancelNotify);
         _blocking.NotifyClient = _handshake.ClientCapabilities.GetValueOrDefault("connection.blocked") is true;
         _heartbeat.Seconds = _handshake.HeartbeatSeconds;
+        _recording.OnOpened(client, _handshake.FrameMax);
         _broker.OnConnectionOpened(client);
         _state = ConnectionState.Open;
         // Only now: a client that has open-ok is one the broker knows (to list, to close on shutdown).
         _writer.EnqueueMethod(0, new ConnectionOpenOk());
-        _logScope.OnOpened(client.User.Name, client.VirtualHost);
-        ConnectionLog.ConnectionOpened(_logger, Name, client.User.Name, client.VirtualHost);
+        _logScope.OnOpened(client.User.Name, client.VirtualHost, client.ClientProperties.GetValueOrDefault("connection_name") as string);
+        ConnectionLog.ConnectionOpened(_logger, LogName, client.User.Name, client.VirtualHost);
     }
 
     /// <summary>The scheduler's tick (not the read loop's thread): heartbeats, handshake, close-ok and drain deadlines.</summary>
@@ -317,7 +337,7 @@ internal sealed partial class AmqpConnection
 
     private void Abort(string reason)
     {
-        ConnectionLog.ConnectionAborted(_logger, Name, reason);
+        ConnectionLog.ConnectionAborted(_logger, LogName, reason);
         _transport.Abort(new ConnectionAbortedException(reason));
     }
 }

@@ -15,16 +15,17 @@ namespace AmqpBroker.Core.Tests.Exchanges;
 [TestFixture]
 public sealed class ExchangeTypeRegistryTests
 {
-    [TestCase("3.10", new[] { "direct", "fanout", "headers", "topic" })]
-    [TestCase("3.13", new[] { "direct", "fanout", "headers", "topic" })]
-    [TestCase("4.0", new[] { "direct", "fanout", "headers", "topic", "x-local-random" })]
-    [TestCase("4.3", new[] { "direct", "fanout", "headers", "topic", "x-local-random", "x-modulus-hash" })]
-    public void A_release_knows_the_four_amqp_types_and_those_it_built_in_by_name(string release, string[] types)
+    [TestCase("3.10", new[] { "direct", "fanout", "headers", "topic", "x-delayed-message" })]
+    [TestCase("3.13", new[] { "direct", "fanout", "headers", "topic", "x-delayed-message" })]
+    [TestCase("4.0", new[] { "direct", "fanout", "headers", "topic", "x-delayed-message", "x-local-random" })]
+    [TestCase("4.3", new[] { "direct", "fanout", "headers", "topic", "x-delayed-message", "x-local-random", "x-modulus-hash" })]
+    public void A_release_knows_the_four_amqp_types_the_delayed_message_type_and_those_it_built_in_by_name(string release, string[] types)
     {
         var registry = ExchangeTypeRegistry.For(VersionProfile.For(RabbitMqRelease.Parse(release)));
 
         Assert.That(registry.Types.Select(t => t.Name), Is.EqualTo(types));
         Assert.That(registry.Get("topic").Description, Is.EqualTo("AMQP topic exchange, as per the AMQP specification"));
+        Assert.That(registry.Get("x-delayed-message").Description, Is.EqualTo("Delayed Message Exchange."));
     }
 
     // RabbitMQ 3.10.8 answers with connection.close 503 (experiment); 3.13.3 made it a channel error (release-notes/3.13.3.md, #11215).

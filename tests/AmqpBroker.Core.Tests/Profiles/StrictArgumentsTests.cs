@@ -18,12 +18,18 @@ public sealed class StrictArgumentsTests
         Assert.DoesNotThrow(() => Check(release, ArgumentPlace.QueueDeclare, name));
     }
 
+    [Test]
+    public void The_delayed_message_exchanges_type_argument_passes()
+    {
+        Assert.DoesNotThrow(() => Check("4.2", ArgumentPlace.ExchangeDeclare, "x-delayed-type"));
+    }
+
     [TestCase("4.2", ArgumentPlace.QueueDeclare, "x-message-tll", "no RabbitMQ release knows it")]
     [TestCase("3.10", ArgumentPlace.QueueDeclare, "x-consumer-timeout", "only RabbitMQ 3.12 and later know it")]
     [TestCase("4.2", ArgumentPlace.QueueDeclare, "x-delayed-retry-min", "only RabbitMQ 4.3 and later know it")]
     [TestCase("3.13", ArgumentPlace.QueueDeclare, "x-queue-mode", "ignored since RabbitMQ 3.12")]
     [TestCase("4.0", ArgumentPlace.Consume, "x-cancel-on-ha-failover", "removed in RabbitMQ 4.0")]
-    [TestCase("4.2", ArgumentPlace.ExchangeDeclare, "x-delayed-type", "no RabbitMQ release knows it")]
+    [TestCase("4.2", ArgumentPlace.ExchangeDeclare, "x-delay-type", "no RabbitMQ release knows it")]
     public void An_argument_the_release_would_not_act_on_is_refused_with_why(string release, ArgumentPlace place, string name, string why)
     {
         var ex = Assert.Throws<AmqpException>(() => Check(release, place, name));
