@@ -45,12 +45,7 @@ public sealed class ChannelCloseTests : BrokerTestBase
     public async Task Deleting_a_consumed_queue_sends_delete_ok_and_the_cancel_in_one_write()
     {
         await using var raw = await RawClient.ConnectAsync(AmqpUri, capabilities: ["consumer_cancel_notify"]);
-        await raw.OpenChannelAsync(1);
-        var queue = Track(UniqueName());
-        await raw.SendMethodAsync(1, 50, 10, w => w.Short(0).ShortStr(queue).Octet(0).EmptyTable());
-        await raw.ExpectMethodAsync(1, 50, 11);
-        await raw.SendMethodAsync(1, 60, 20, w => w.Short(0).ShortStr(queue).ShortStr("ctag0").Octet(0).EmptyTable());
-        await raw.ExpectMethodAsync(1, 60, 21);
+        var queue = await ConsumedQueueAsync(raw);
 
         var read = raw.ReadOnceAsync();
         await raw.SendMethodAsync(1, 50, 40, w => w.Short(0).ShortStr(queue).Octet(0));
@@ -64,12 +59,7 @@ public sealed class ChannelCloseTests : BrokerTestBase
     public async Task A_client_without_consumer_cancel_notify_gets_no_cancel()
     {
         await using var raw = await RawClient.ConnectAsync(AmqpUri);
-        await raw.OpenChannelAsync(1);
-        var queue = Track(UniqueName());
-        await raw.SendMethodAsync(1, 50, 10, w => w.Short(0).ShortStr(queue).Octet(0).EmptyTable());
-        await raw.ExpectMethodAsync(1, 50, 11);
-        await raw.SendMethodAsync(1, 60, 20, w => w.Short(0).ShortStr(queue).ShortStr("ctag0").Octet(0).EmptyTable());
-        await raw.ExpectMethodAsync(1, 60, 21);
+        var queue = await ConsumedQueueAsync(raw);
 
         await raw.SendMethodAsync(1, 50, 40, w => w.Short(0).ShortStr(queue).Octet(0));
         await raw.ExpectMethodAsync(1, 50, 41);
@@ -109,5 +99,17 @@ public sealed class ChannelCloseTests : BrokerTestBase
         }
 
         return methods;
+    }
+
+    /// <summary>A queue on channel 1 (opened here) with the consumer <c>ctag0</c>.</summary>
+    private async Task<string> ConsumedQueueAsync(RawClient raw)
+    {
+        await raw.OpenChannelAsync(1);
+        var queue = Track(UniqueName());
+        await raw.SendMethodAsync(1, 50, 10, w => w.Short(0).ShortStr(queue).Octet(0).EmptyTable());
+        await raw.ExpectMethodAsync(1, 50, 11);
+        await raw.SendMethodAsync(1, 60, 20, w => w.Short(0).ShortStr(queue).ShortStr("ctag0").Octet(0).EmptyTable());
+        await raw.ExpectMethodAsync(1, 60, 21);
+        return queue;
     }
 }

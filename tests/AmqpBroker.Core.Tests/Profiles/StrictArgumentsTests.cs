@@ -1,5 +1,6 @@
 using AmqpBroker.Core.Errors;
 using AmqpBroker.Core.Profiles;
+using AmqpBroker.Core.Queues;
 
 namespace AmqpBroker.Core.Tests.Profiles;
 
@@ -51,6 +52,23 @@ public sealed class StrictArgumentsTests
 
         Assert.That(ex.Message, Is.EqualTo($"strict mode: RabbitMQ 4.2 would not act on 'x-one' (no RabbitMQ release knows it), 'x-two' (no RabbitMQ release knows it) for {Queue}"));
     }
+
+    /// <summary>The queue types' capability lists and strict mode's table say the same of every release, so they cannot drift apart.</summary>
+    [Test]
+    public void Every_argument_a_releases_queue_types_take_is_known_to_that_release()
+    {
+        foreach (var profile in VersionProfile.All)
+        {
+            foreach (var type in new[] { QueueTypeCapabilities.Classic(profile), QueueTypeCapabilities.Quorum(profile), QueueTypeCapabilities.Stream(profile) })
+            {
+                Assert.That(type.QueueArgumentNames.Where(name => !IsKnown(profile, ArgumentPlace.QueueDeclare, name)), Is.Empty, $"{type.Module} in {profile.Release}");
+                Assert.That(type.ConsumerArgumentNames.Where(name => !IsKnown(profile, ArgumentPlace.Consume, name)), Is.Empty, $"{type.Module} consumers in {profile.Release}");
+            }
+        }
+    }
+
+    private static bool IsKnown(VersionProfile profile, ArgumentPlace place, string name) =>
+        KnownArgument.All.Any(a => a.Name == name && a.Place == place && a.IsKnownIn(profile.Release));
 
     private static void Check(string release, ArgumentPlace place, string name) =>
         StrictArguments.Check(Profile(release), place, Arguments(name), Queue);
