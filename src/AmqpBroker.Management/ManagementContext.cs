@@ -1,10 +1,11 @@
 using AmqpBroker.Core;
+using AmqpBroker.Core.Shovels;
 using AmqpBroker.Management.Statistics;
 
 namespace AmqpBroker.Management;
 
-/// <summary>What every endpoint needs besides the request: the broker, the node's name, its listeners, message rates and data directory.</summary>
-internal sealed class ManagementContext(Broker broker, Func<IReadOnlyList<ManagementListener>> listeners, RateSampler rates, string? dataDirectory = null)
+/// <summary>What every endpoint needs besides the request: the broker, the node's name, its listeners, message rates, data directory and shovels.</summary>
+internal sealed class ManagementContext(Broker broker, Func<IReadOnlyList<ManagementListener>> listeners, RateSampler rates, string? dataDirectory = null, IShovelSupervisor? shovels = null)
 {
     /// <summary>The management API level we implement; tools read it to decide which calls exist.</summary>
     public const string RabbitMqVersion = "3.10.8";
@@ -23,4 +24,7 @@ internal sealed class ManagementContext(Broker broker, Func<IReadOnlyList<Manage
 
     /// <summary>The broker's data directory, whose file system's free space is reported; null when it keeps nothing on disk.</summary>
     public string? DataDirectory => dataDirectory;
+
+    /// <summary>The broker's shovels, when the host runs the shovel component.</summary>
+    public IShovelSupervisor? Shovels => shovels;
 }
