@@ -3,11 +3,13 @@ using System.Net;
 using AmqpBroker.Core;
 using AmqpBroker.Core.Profiles;
 using AmqpBroker.Core.Alarms;
+using AmqpBroker.Core.Shovels;
 using AmqpBroker.Core.Storage;
 using AmqpBroker.Management;
 using AmqpBroker.Storage.Definitions;
 using AmqpBroker.Storage.Messages;
 using AmqpBroker.Server.Connections;
+using AmqpBroker.Shovel;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting;
@@ -18,7 +20,7 @@ using Microsoft.Extensions.Logging;
 namespace AmqpBroker.Hosting;
 
 /// <summary>
-/// A running broker: the composition root that wires Core, Storage, Server and Management onto one Kestrel host. The
+/// A running broker: the composition root that wires Core, Storage, Server, Management and Shovel onto one Kestrel host. The
 /// executable, our interop tests and users' own test suites all start brokers through this type.
 /// <code>
 /// await using var broker = await BrokerHost.StartAsync(new BrokerOptions { Port = 0, InMemory = true });
@@ -30,12 +32,14 @@ public sealed class BrokerHost : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly Listeners _listeners;
     private readonly ILoggerFactory _loggers;
+    private readonly ShovelComponent _shovels;
 
-    private BrokerHost(WebApplication app, Listeners listeners, ILoggerFactory loggers, Broker broker, BrokerOptions options)
+    private BrokerHost(WebApplication app, Listeners listeners, ILoggerFactory loggers, Broker broker, BrokerOptions options, ShovelComponent shovels)
     {
         _app = app;
         _listeners = listeners;
         _loggers = loggers;
+        _shovels = shovels;
         Broker = broker;
         Options = options;
     }
@@ -87,6 +91,8 @@ public sealed class BrokerHost : IAsyncDisposable
         builder.Services.AddSingleton(broker);
         builder.Services.AddSingleton<AmqpConnectionHandler>();
         var listeners = new Listeners();
+        var shovels = CreateShovels(broker, listeners, loggers);
+        builder.Services.AddSingleton<IShovelSupervisor>(shovels);
         var managementEnabled = options.ManagementPort != BrokerOptions.ManagementDisabled;
         if (managementEnabled)
         {
@@ -130,7 +136,27 @@ public sealed class BrokerHost : IAsyncDisposable
             throw;
         }
 
-        return new BrokerHost(app, listeners, loggers, broker, options);
+        // Shovels (recovered ones too) start once the listener that local shovel URIs connect to is bound.
+        broker.Parameters.Register(shovels);
+        return new BrokerHost(app, listeners, loggers, broker, options, shovels);
+    }
+
+    /// <summary>
+    /// The shovel component. A shovel URI without a host (<c>amqp://</c>) connects to this broker's own AMQP
+    /// listener as the default user: uniform with remote ends, and the same publish rules as any client.
+    /// </summary>
+    private static ShovelComponent CreateShovels(Broker broker, Listeners listeners, ILoggerFactory loggers)
+    {
+        var settings = broker.Settings;
+        return new ShovelComponent(
+            broker,
+            () =>
+            {
+                var endPoint = Reachable(listeners.Amqp!.IPEndPoint!);
+                return new LocalBroker(endPoint.Address.ToString(), endPoint.Port, settings.DefaultUser, settings.DefaultPassword);
+            },
+            $"amqpbroker@{Environment.MachineName}",
+            loggers);
     }
 
     /// <summary>The broker with its stores, recovered from the data directory unless in memory, and its descriptor budget.</summary>
@@ -197,11 +223,13 @@ public sealed class BrokerHost : IAsyncDisposable
     private static readonly TimeSpan CloseGracePeriod = TimeSpan.FromSeconds(3);
 
     /// <summary>
-    /// Stops the broker as RabbitMQ does: every client gets connection.close with 320 CONNECTION_FORCED,
-    /// then the listeners stop.
+    /// Stops the broker as RabbitMQ does: shovels stop, every client gets connection.close with 320
+    /// CONNECTION_FORCED, then the listeners stop.
     /// </summary>
     public async Task StopAsync(CancellationToken cancellationToken = default)
     {
+        // Shovels first: they close their own connections, giving back what they had not acknowledged.
+        await _shovels.DisposeAsync().ConfigureAwait(false);
         foreach (var connection in Broker.Connections)
         {
             connection.ForceClose("broker forced connection closure with reason 'shutdown'");
