@@ -93,7 +93,8 @@ internal sealed class ShovelUri
             return null;
         }
 
-        var virtualHost = path.Length == 0 ? "/" : Uri.UnescapeDataString(path);
+        // As RabbitMQ's amqp_uri: no path is the vhost "/", a bare "/" the empty vhost, "/%2F" the vhost "/".
+        var virtualHost = slash < 0 ? "/" : Uri.UnescapeDataString(path);
         return new ShovelUri(text, tls, user, password, host, port, virtualHost);
     }
 

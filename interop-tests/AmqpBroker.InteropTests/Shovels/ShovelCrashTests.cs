@@ -61,7 +61,7 @@ public sealed class ShovelCrashTests
                 ["src-uri"] = "amqp://",
                 ["src-queue"] = "orders",
                 ["src-delete-after"] = "queue-length",
-                ["dest-uri"] = _destination.AmqpUri.ToString(),
+                ["dest-uri"] = ShovelRig.UriOf(_destination),
                 ["dest-queue"] = "orders",
                 ["ack-mode"] = "on-confirm",
                 ["reconnect-delay"] = 1,

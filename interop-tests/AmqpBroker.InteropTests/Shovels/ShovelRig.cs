@@ -24,6 +24,9 @@ internal static class ShovelRig
         DataDir = dataDirectory,
     });
 
+    /// <summary>The broker's URI as a shovel reads it: without a trailing slash, which RabbitMQ's URIs read as the empty vhost.</summary>
+    public static string UriOf(BrokerHost broker) => $"amqp://guest:guest@127.0.0.1:{broker.AmqpEndPoint.Port}";
+
     public static HttpClient Admin(Uri management)
     {
         var client = new HttpClient { BaseAddress = management, Timeout = TimeSpan.FromSeconds(30) };

@@ -50,7 +50,7 @@ public sealed class ShovelTransferTests
         {
             ["src-uri"] = "amqp://",
             ["src-queue"] = "orders",
-            ["dest-uri"] = destination.AmqpUri.ToString(),
+            ["dest-uri"] = ShovelRig.UriOf(destination),
             ["dest-queue"] = "orders",
             ["ack-mode"] = "on-confirm",
             ["src-delete-after"] = Messages,
@@ -81,7 +81,7 @@ public sealed class ShovelTransferTests
             ["src-uri"] = "amqp://",
             ["src-queue"] = "jobs",
             ["src-delete-after"] = "queue-length",
-            ["dest-uri"] = destination.AmqpUri.ToString(),
+            ["dest-uri"] = ShovelRig.UriOf(destination),
             ["dest-queue"] = "jobs-moved",
             ["dest-add-forward-headers"] = true,
         });
@@ -108,7 +108,7 @@ public sealed class ShovelTransferTests
         {
             ["src-uri"] = "amqp://",
             ["src-queue"] = "events",
-            ["dest-uri"] = $"amqp://guest:guest@127.0.0.1:{port}/",
+            ["dest-uri"] = $"amqp://guest:guest@127.0.0.1:{port}",
             ["dest-queue"] = "events",
             ["reconnect-delay"] = 1,
         });
@@ -122,7 +122,7 @@ public sealed class ShovelTransferTests
 
         var destination = await StartAsync("away-destination", port);
         var running = await ShovelRig.WaitForStateAsync(admin, "to-away", "running");
-        Assert.That(running["dest_uri"]!.GetValue<string>(), Is.EqualTo($"amqp://127.0.0.1:{port}/"), "the URI is reported without its credentials");
+        Assert.That(running["dest_uri"]!.GetValue<string>(), Is.EqualTo($"amqp://127.0.0.1:{port}"), "the URI is reported without its credentials");
         Assert.That(running["src_queue"]!.GetValue<string>(), Is.EqualTo("events"));
         await using var destinationConnection = await LoopbackFactory.For(port).CreateConnectionAsync();
         await ShovelRig.WaitUntilAsync(async () => await ShovelRig.CountAsync(destinationConnection, "events") == 100, "the waiting messages to arrive");
