@@ -25,6 +25,7 @@ public sealed class ExchangeTypeRegistry
         new FanoutExchangeType(),
         new TopicExchangeType(),
         new HeadersExchangeType(),
+        new ConsistentHashExchangeType(),
     ];
 
     /// <summary>Every registered type, by name.</summary>

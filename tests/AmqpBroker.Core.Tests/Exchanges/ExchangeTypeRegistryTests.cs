@@ -15,20 +15,20 @@ namespace AmqpBroker.Core.Tests.Exchanges;
 public sealed class ExchangeTypeRegistryTests
 {
     [Test]
-    public void The_built_in_registry_knows_the_four_amqp_types_by_name()
+    public void The_built_in_registry_knows_the_four_amqp_types_and_the_consistent_hash_plugin_by_name()
     {
         var registry = ExchangeTypeRegistry.CreateBuiltIn();
 
-        Assert.That(registry.Types.Select(t => t.Name), Is.EqualTo(new[] { "direct", "fanout", "headers", "topic" }));
+        Assert.That(registry.Types.Select(t => t.Name), Is.EqualTo(new[] { "direct", "fanout", "headers", "topic", "x-consistent-hash" }));
         Assert.That(registry.Get("topic").Description, Is.EqualTo("AMQP topic exchange, as per the AMQP specification"));
     }
 
     [Test]
     public void An_unknown_type_is_a_command_invalid_error()
     {
-        var ex = Assert.Throws<AmqpException>(() => ExchangeTypeRegistry.CreateBuiltIn().Get("x-consistent-hash"));
+        var ex = Assert.Throws<AmqpException>(() => ExchangeTypeRegistry.CreateBuiltIn().Get("x-nonexistent"));
 
-        Assert.That(ex.ReplyText, Is.EqualTo("COMMAND_INVALID - unknown exchange type 'x-consistent-hash'"));
+        Assert.That(ex.ReplyText, Is.EqualTo("COMMAND_INVALID - unknown exchange type 'x-nonexistent'"));
     }
 
     [Test]
