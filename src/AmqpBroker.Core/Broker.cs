@@ -24,7 +24,6 @@ public sealed class Broker : IDisposable
     private readonly ConcurrentDictionary<ClientConnection, byte> _connections = new();
     private readonly PermissionTable _permissions = new();
     private readonly Lock _definitions = new();
-    private readonly IDisposable _tick;
     private readonly ResourceMonitor _resourceMonitor;
     private readonly IDefinitionStore _store;
     private readonly BrokerServices _services;
@@ -50,8 +49,11 @@ public sealed class Broker : IDisposable
         _services = new BrokerServices
         {
             Time = time,
+            Timers = new BrokerTimers(time),
             Definitions = _store,
             Messages = Messages,
+            Profile = settings.Profile,
+            QueueTypes = Queues.QueueTypeRegistry.CreateBuiltIn(settings.Profile),
             Loggers = loggers ?? Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance,
         };
         Scheduler = new BrokerScheduler(time, TimeSpan.FromMilliseconds(250));
@@ -59,13 +61,6 @@ public sealed class Broker : IDisposable
         StartedAt = time.GetUtcNow();
         Parameters = new RuntimeParameters(_store, name => _virtualHosts.ContainsKey(name));
         Recover(_store.Load());
-        _tick = Scheduler.Register(_ =>
-        {
-            foreach (var virtualHost in _virtualHosts.Values)
-            {
-                virtualHost.OnTick();
-            }
-        });
     }
 
     public BrokerSettings Settings { get; }
@@ -285,12 +280,12 @@ public sealed class Broker : IDisposable
         }
     }
 
-    /// <summary>Stops the scheduler and closes the stores, which the broker owns once given them.</summary>
+    /// <summary>Stops the scheduler and the timers and closes the stores, which the broker owns once given them.</summary>
     public void Dispose()
     {
         _resourceMonitor.Dispose();
-        _tick.Dispose();
         Scheduler.Dispose();
+        _services.Timers.Dispose();
         Messages.Dispose();
         _store.Dispose();
     }

@@ -1,5 +1,6 @@
 using AmqpBroker.Core.Exchanges;
 using AmqpBroker.Core.Queues;
+using AmqpBroker.Core.Scheduling;
 using AmqpBroker.Core.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -7,13 +8,20 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace AmqpBroker.Core;
 
 /// <summary>
-/// What every virtual host of one broker shares: the clock, the stores, the exchange and queue type
-/// registries and the loggers. The defaults (system clock, nothing stored, the built-in types, no logging)
+/// What every virtual host of one broker shares: the clock, the stores, the release it behaves as, the
+/// exchange and queue type registries and the loggers. The defaults (system clock, nothing stored, the built-in types, no logging)
 /// are what a test's lone virtual host needs.
 /// </summary>
 internal sealed class BrokerServices
 {
     public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    /// <summary>The broker's deadlines on <see cref="Time"/> (message TTL, x-expires, delayed messages); made on first use when not given.</summary>
+    public BrokerTimers Timers
+    {
+        get => LazyInitializer.EnsureInitialized(ref field, () => new BrokerTimers(Time));
+        init;
+    }
 
     public IDefinitionStore Definitions { get; init; } = NoDefinitionStore.Instance;
 
@@ -21,7 +29,10 @@ internal sealed class BrokerServices
 
     public ExchangeTypeRegistry ExchangeTypes { get; init; } = ExchangeTypeRegistry.CreateBuiltIn();
 
-    public QueueTypeRegistry QueueTypes { get; init; } = QueueTypeRegistry.CreateBuiltIn();
+    /// <summary>The RabbitMQ release the broker behaves as.</summary>
+    public Profiles.VersionProfile Profile { get; init; } = Profiles.VersionProfile.Default;
+
+    public QueueTypeRegistry QueueTypes { get; init; } = QueueTypeRegistry.CreateBuiltIn(Profiles.VersionProfile.Default);
 
     public ILoggerFactory Loggers { get; init; } = NullLoggerFactory.Instance;
 }

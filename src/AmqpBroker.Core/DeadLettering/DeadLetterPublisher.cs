@@ -2,6 +2,8 @@ using AmqpBroker.Core.Exchanges;
 using AmqpBroker.Core.Messages;
 using AmqpBroker.Core.Publishing;
 using AmqpBroker.Core.Queues;
+using AmqpBroker.Core.Queues.Quorum;
+using AmqpBroker.Core.Testing;
 using AmqpBroker.Protocol.Content;
 using AmqpBroker.Protocol.Encoding;
 
@@ -11,12 +13,14 @@ namespace AmqpBroker.Core.DeadLettering;
 /// Republishes what a queue gives up to its x-dead-letter-exchange, as RabbitMQ does: with the x-death
 /// header updated (one entry per queue and reason, the newest first, its count incremented when the pair
 /// repeats), x-first-death-* set on the first death, the expiration property removed, the routing key
-/// replaced by x-dead-letter-routing-key when set, and fully automatic cycles dropped.
+/// replaced by x-dead-letter-routing-key when set, and fully automatic cycles dropped. Every message given
+/// up counts in the virtual host's <see cref="LeakCounters"/>.
 /// </summary>
-internal sealed class DeadLetterPublisher(Func<string, Exchange?> findExchange, TimeProvider time) : IDeadLetterSink
+internal sealed class DeadLetterPublisher(Func<string, Exchange?> findExchange, TimeProvider time, LeakCounters leaks) : IDeadLetterSink
 {
     public void DeadLetter(Queue queue, List<QueueEntry> entries, DeadLetterReason reason)
     {
+        leaks.AddDeadLettered(entries.Count);
         var exchange = queue.Arguments.DeadLetterExchange is { } name ? findExchange(name) : null;
         var scratch = exchange is null ? null : new RoutingScratch();
         foreach (var entry in entries)
@@ -30,6 +34,38 @@ internal sealed class DeadLetterPublisher(Func<string, Exchange?> findExchange, 
 
             entry.Message.Release();
         }
+    }
+
+    public bool DeliverAtLeastOnce(Queue queue, QueueEntry entry, DeadLetterReason reason, HashSet<string> reached)
+    {
+        if (queue.Arguments.DeadLetterExchange is not { } name || findExchange(name) is not { } exchange)
+        {
+            return false;
+        }
+
+        var deadLettered = Rewrite(entry.Message, queue, exchange.Name, reason);
+        var scratch = new RoutingScratch();
+        MessageRouter.Route(exchange, deadLettered, findExchange, scratch);
+        var refused = false;
+        foreach (var target in scratch.Queues)
+        {
+            if (reached.Contains(target.Name) || (reason != DeadLetterReason.Rejected && IsCycle(target.Name, deadLettered)))
+            {
+                continue;
+            }
+
+            if (target.Enqueue(deadLettered))
+            {
+                reached.Add(target.Name);
+            }
+            else
+            {
+                refused = true;
+            }
+        }
+
+        deadLettered.Release();
+        return !refused && reached.Count > 0;
     }
 
     private static readonly Func<Queue, Message, bool> NotACycle = static (target, message) => !IsCycle(target.Name, message);
@@ -69,6 +105,7 @@ internal sealed class DeadLetterPublisher(Func<string, Exchange?> findExchange, 
         var properties = BasicProperties.Decode(original.Properties);
         var headers = properties.Headers is null ? new Dictionary<string, object?>() : new Dictionary<string, object?>(properties.Headers);
         headers.Remove(DeliveryCountHeader.Name);
+        headers.Remove(DeliveryCountHeader.AcquiredName);
         var death = new Dictionary<string, object?>
         {
             ["count"] = 1L,

@@ -26,6 +26,7 @@ public sealed class ExchangeTypeRegistry
         new TopicExchangeType(),
         new HeadersExchangeType(),
         new ConsistentHashExchangeType(),
+        new DelayedMessageExchangeType(),
     ];
 
     /// <summary>Every registered type, by name.</summary>
@@ -38,4 +39,7 @@ public sealed class ExchangeTypeRegistry
         _types.GetValueOrDefault(name) ?? throw AmqpException.CommandInvalid($"unknown exchange type '{name}'");
 
     public Exchange Create(ExchangeDefinition definition) => Get(definition.Type).Create(definition);
+
+    /// <summary>An exchange of the declared type in the virtual host <paramref name="context"/> describes.</summary>
+    public Exchange Create(ExchangeDefinition definition, ExchangeContext context) => Get(definition.Type).Create(definition, context);
 }

@@ -114,7 +114,6 @@ public sealed class PolicyApplicationTests : TimedBrokerFixture
     [TestCase("x-expires", "expires")]
     [TestCase("x-max-length", "max-length")]
     [TestCase("x-max-length-bytes", "max-length-bytes")]
-    [TestCase("x-delivery-limit", "delivery-limit")]
     public void For_limits_the_lower_of_argument_and_policy_wins(string argument, string key)
     {
         Put("p", ".*", PolicyApplyTo.Queues, 0, (key, 300L));
@@ -183,9 +182,9 @@ public sealed class PolicyApplicationTests : TimedBrokerFixture
         Put("p", "^q$", PolicyApplyTo.Queues, 0, ("message-ttl", 1000L));
         Publish(queue, "m");
 
-        AdvanceAndTick(999);
+        Advance(999);
         Assert.That(queue.ReadyCount, Is.EqualTo(1));
-        AdvanceAndTick(1);
+        Advance(1);
         Assert.That(queue.ReadyCount, Is.Zero);
     }
 
@@ -193,13 +192,13 @@ public sealed class PolicyApplicationTests : TimedBrokerFixture
     public void A_policy_expires_deletes_an_unused_queue_counting_from_when_the_policy_arrived()
     {
         var queue = Declare("q");
-        AdvanceAndTick(5000);
+        Advance(5000);
 
         Put("p", "^q$", PolicyApplyTo.Queues, 0, ("expires", 1000L));
-        AdvanceAndTick(999);
+        Advance(999);
         Assert.That(VirtualHost.FindQueue("q"), Is.SameAs(queue));
 
-        AdvanceAndTick(1);
+        Advance(1);
         Assert.That(VirtualHost.FindQueue("q"), Is.Null);
         Assert.That(queue.IsDeleted, Is.True);
     }
@@ -242,8 +241,7 @@ public sealed class PolicyApplicationTests : TimedBrokerFixture
         "message-ttl" => queue.Arguments.MessageTtl,
         "expires" => queue.Arguments.Expires,
         "max-length" => queue.Arguments.MaxLength,
-        "max-length-bytes" => queue.Arguments.MaxLengthBytes,
-        _ => queue.Arguments.DeliveryLimit,
+        _ => queue.Arguments.MaxLengthBytes,
     };
 
     private void Put(string name, string pattern, PolicyApplyTo applyTo, int priority, params (string Key, object? Value)[] definition) =>
