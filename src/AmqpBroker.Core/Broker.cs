@@ -46,8 +46,12 @@ public sealed class Broker : IDisposable
         Resources = resources ?? NodeResources.CreateDefault();
         _store = store ?? NoDefinitionStore.Instance;
         Messages = messages ?? NoMessageStore.Instance;
+        Faults = new Testing.Faults.BrokerFaults(this);
+        Recorder = new Testing.Recording.BrokerRecorder(time);
         _services = new BrokerServices
         {
+            Faults = Faults,
+            Recorder = Recorder,
             Time = time,
             Timers = new BrokerTimers(time),
             Definitions = _store,
@@ -64,6 +68,15 @@ public sealed class Broker : IDisposable
     }
 
     public BrokerSettings Settings { get; }
+
+    /// <summary>Faults on demand for tests of how clients cope (connections closed or dropped, nacks, alarms, ...).</summary>
+    public Testing.Faults.BrokerFaults Faults { get; }
+
+    /// <summary>This node's name in RabbitMQ's <c>name@host</c> form.</summary>
+    public string NodeName => _services.NodeName;
+
+    /// <summary>A record of every command on every connection, for tests; off until started.</summary>
+    public Testing.Recording.BrokerRecorder Recorder { get; }
 
     /// <summary>The users, for lookup and authentication; change them with <see cref="PutUser"/> and <see cref="DeleteUser"/>.</summary>
     public UserStore Users { get; } = new();

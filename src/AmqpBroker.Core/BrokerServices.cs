@@ -35,4 +35,13 @@ internal sealed class BrokerServices
     public QueueTypeRegistry QueueTypes { get; init; } = QueueTypeRegistry.CreateBuiltIn(Profiles.VersionProfile.Default);
 
     public ILoggerFactory Loggers { get; init; } = NullLoggerFactory.Instance;
+
+    /// <summary>This node's name in RabbitMQ's <c>name@host</c> form (the admin API and the firehose tracer report it).</summary>
+    public string NodeName { get; init; } = $"amqpbroker@{Environment.MachineName}";
+
+    /// <summary>The broker's test faults, which the publish pipeline checks; null for a virtual host made without a broker.</summary>
+    public Testing.Faults.BrokerFaults? Faults { get; init; }
+
+    /// <summary>The broker's recorder, told what no frame shows (dead-lettering); null for a virtual host made without a broker.</summary>
+    public Testing.Recording.BrokerRecorder? Recorder { get; init; }
 }

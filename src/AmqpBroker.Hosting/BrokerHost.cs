@@ -88,7 +88,7 @@ public sealed partial class BrokerHost : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(options);
 
         var dataDirectory = DataDirectory(options);
-        var loggers = CreateLoggers(configureLogging);
+        var loggers = options.LoggerFactory ?? CreateLoggers(configureLogging);
         var broker = CreateBroker(options, dataDirectory, loggers);
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         builder.Services.AddSingleton(loggers);
@@ -101,7 +101,7 @@ public sealed partial class BrokerHost : IAsyncDisposable
         var managementEnabled = options.ManagementPort != BrokerOptions.ManagementDisabled;
         if (managementEnabled)
         {
-            builder.Services.AddManagementApi(listeners.Bound, dataDirectory);
+            builder.Services.AddManagementApi(listeners.Bound, dataDirectory, options.EnableFaultApi);
         }
 
         builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
@@ -137,7 +137,7 @@ public sealed partial class BrokerHost : IAsyncDisposable
         {
             await app.DisposeAsync().ConfigureAwait(false);
             broker.Dispose();
-            loggers.Dispose();
+            DisposeOwnLoggers(options, loggers);
             throw;
         }
 
@@ -189,6 +189,11 @@ public sealed partial class BrokerHost : IAsyncDisposable
         var started = Stopwatch.GetTimestamp();
         var settings = options.Settings with { Profile = profile };
         var broker = new Broker(settings, options.TimeProvider, store, messages, loggers, resources);
+        if (options.Record)
+        {
+            broker.Recorder.Start();
+        }
+
         messages?.ReportRecovery(Stopwatch.GetElapsedTime(started));
         if (messages?.RecoveredMessages > LargeRecovery)
         {
@@ -307,7 +312,16 @@ public sealed partial class BrokerHost : IAsyncDisposable
         await StopAsync().ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
         Broker.Dispose();
-        _loggers.Dispose();
+        DisposeOwnLoggers(Options, _loggers);
+    }
+
+    /// <summary>A logger factory the caller passed in <see cref="BrokerOptions.LoggerFactory"/> stays the caller's.</summary>
+    private static void DisposeOwnLoggers(BrokerOptions options, ILoggerFactory loggers)
+    {
+        if (options.LoggerFactory is null)
+        {
+            loggers.Dispose();
+        }
     }
 
     /// <summary>The listeners Kestrel bound; their endpoints carry the real ports once the host has started.</summary>

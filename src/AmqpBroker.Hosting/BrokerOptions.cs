@@ -1,5 +1,6 @@
 using AmqpBroker.Core;
 using AmqpBroker.Storage.Messages;
+using Microsoft.Extensions.Logging;
 
 namespace AmqpBroker.Hosting;
 
@@ -99,4 +100,20 @@ public sealed class BrokerOptions
     /// without heartbeats (RabbitMQ.Client: <c>RequestedHeartbeat = TimeSpan.Zero</c>).
     /// </summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    /// <summary>
+    /// Where the broker logs: a test passes its own factory (one that writes to the test framework's output)
+    /// to see the broker's log beside the test's, per test. The host does not dispose it. When null the host
+    /// makes its own, configured by <c>StartAsync</c>'s <c>configureLogging</c>.
+    /// </summary>
+    public ILoggerFactory? LoggerFactory { get; set; }
+
+    /// <summary>
+    /// Serves /api/faults on the admin API, so that administrators can inject the faults of
+    /// <see cref="BrokerHost.Faults"/> over HTTP (a test broker only; off by default, the paths are 404 then).
+    /// </summary>
+    public bool EnableFaultApi { get; set; }
+
+    /// <summary>Starts <see cref="BrokerHost.Recorder"/> with the broker, so the record holds every connection from its first frame.</summary>
+    public bool Record { get; set; }
 }

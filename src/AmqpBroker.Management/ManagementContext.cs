@@ -16,7 +16,7 @@ internal sealed class ManagementContext(Broker broker, Func<IReadOnlyList<Manage
     public Broker Broker => broker;
 
     /// <summary>RabbitMQ's node name form, <c>name@host</c>.</summary>
-    public string NodeName { get; } = $"amqpbroker@{Environment.MachineName}";
+    public string NodeName => broker.NodeName;
 
     public IReadOnlyList<ManagementListener> Listeners => listeners();
 
@@ -27,4 +27,7 @@ internal sealed class ManagementContext(Broker broker, Func<IReadOnlyList<Manage
 
     /// <summary>The broker's shovels, when the host runs the shovel component.</summary>
     public IShovelSupervisor? Shovels => shovels;
+
+    /// <summary>Whether /api/faults is served (test brokers only).</summary>
+    public bool FaultApiEnabled { get; init; }
 }

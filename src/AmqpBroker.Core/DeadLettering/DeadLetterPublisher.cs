@@ -16,7 +16,7 @@ namespace AmqpBroker.Core.DeadLettering;
 /// replaced by x-dead-letter-routing-key when set, and fully automatic cycles dropped. Every message given
 /// up counts in the virtual host's <see cref="LeakCounters"/>.
 /// </summary>
-internal sealed class DeadLetterPublisher(Func<string, Exchange?> findExchange, TimeProvider time, LeakCounters leaks) : IDeadLetterSink
+internal sealed class DeadLetterPublisher(Func<string, Exchange?> findExchange, TimeProvider time, LeakCounters leaks, Testing.Recording.BrokerRecorder? recorder = null) : IDeadLetterSink
 {
     public void DeadLetter(Queue queue, List<QueueEntry> entries, DeadLetterReason reason)
     {
@@ -28,6 +28,11 @@ internal sealed class DeadLetterPublisher(Func<string, Exchange?> findExchange, 
             if (exchange is not null)
             {
                 var deadLettered = Rewrite(entry.Message, queue, exchange.Name, reason);
+                if (recorder is { IsRecording: true })
+                {
+                    recorder.RecordDeadLettered(queue, deadLettered, reason, exchange.Name);
+                }
+
                 QueueDelivery.Deliver(exchange, deadLettered, findExchange, scratch!, countQueuePublish: false, reason == DeadLetterReason.Rejected ? null : NotACycle);
                 deadLettered.Release();
             }

@@ -17,7 +17,7 @@ namespace AmqpBroker.Core.Publishing;
 /// the messages it is given. Not thread-safe: one per channel, since it caches the last exchange and
 /// permission check and reuses its routing lists, so the hot path allocates nothing.
 /// </summary>
-public sealed class Publisher
+public sealed partial class Publisher
 {
     private readonly VirtualHost _virtualHost;
     private readonly PublishAccessCheck? _access;
@@ -62,7 +62,7 @@ public sealed class Publisher
             var directReply = IsDirectReply(exchange, message);
             var delivered = directReply
                 ? new DeliveryResult(_directReplies!.TryDeliver(message.RoutingKey, message) ? 1 : 0, false, false)
-                : _virtualHost.Deliver(exchange, message, _routing);
+                : Deliver(exchange, message);
             Count(delivered.Queues > 0, request.Mandatory, held: !directReply && _routing.Held);
             Message? returned = null;
             if (delivered.Queues == 0 && request.Mandatory)

@@ -150,6 +150,12 @@ public abstract class Queue : IBindingDestination
     /// <summary>Refills a new queue from a snapshot, each message with the time to live it had left.</summary>
     internal abstract void Restore(IReadOnlyList<SnapshotMessage> messages, long nowMs);
 
+    /// <summary>
+    /// A test fault: cancels every consumer from the broker's side, as RabbitMQ does when a queue fails over (each
+    /// channel gets basic.cancel; unacked deliveries, the queue and its messages stay). Returns how many.
+    /// </summary>
+    internal abstract int CancelConsumersFromBroker();
+
     /// <summary>The queue is gone: its x-expires timer stops.</summary>
     private protected void StopUsageTimer() => _usage.Stop();
 

@@ -41,7 +41,7 @@ public sealed partial class VirtualHost
         _policies = new PolicyApplier(name, _services.Loggers.CreateLogger(PolicyLog.Category));
         _log = _services.Loggers.CreateLogger(VirtualHostLog.Category);
         _findExchange = FindExchange;
-        _deadLetters = new DeadLetterPublisher(_findExchange, _services.Time, Leaks);
+        _deadLetters = new DeadLetterPublisher(_findExchange, _services.Time, Leaks, _services.Recorder);
         _exchangeContext = new ExchangeContext(name, _findExchange, _services.ExchangeTypes, _services.Timers, _services.Messages, Leaks);
         DefaultExchange = new DefaultExchange(new ExchangeDefinition("", name, ExchangeTypes.Direct, true, false, false, Protocol.Encoding.FieldTable.Empty), FindQueue);
         _exchanges[""] = DefaultExchange;
@@ -49,6 +49,8 @@ public sealed partial class VirtualHost
         {
             _exchanges[exchangeName] = _services.ExchangeTypes.Create(new ExchangeDefinition(exchangeName, name, type, true, false, false, Protocol.Encoding.FieldTable.Empty));
         }
+
+        _exchanges[Tracing.FirehoseTracer.ExchangeName] = CreateTraceExchange();
     }
 
     public string Name { get; }
