@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using AmqpBroker.Core.Alarms;
 using AmqpBroker.Core.Exchanges;
+using AmqpBroker.Core.Parameters;
 using AmqpBroker.Core.Policies;
 using AmqpBroker.Core.Scheduling;
 using AmqpBroker.Core.Security;
@@ -63,6 +64,7 @@ public sealed class Broker : IDisposable
         Scheduler = new BrokerScheduler(time, TimeSpan.FromMilliseconds(250));
         _resourceMonitor = new ResourceMonitor(Resources, time);
         StartedAt = time.GetUtcNow();
+        Parameters = new RuntimeParameters(_store, name => _virtualHosts.ContainsKey(name));
         Recover(_store.Load());
     }
 
@@ -86,6 +88,9 @@ public sealed class Broker : IDisposable
     public ExchangeTypeRegistry ExchangeTypes => _services.ExchangeTypes;
 
     public DirectReply.DirectReplyRegistry DirectReplies { get; } = new();
+
+    /// <summary>Runtime parameters (shovels) and the components that own them.</summary>
+    public RuntimeParameters Parameters { get; }
 
     /// <summary>Where persistent messages go; publishers wait on it before confirming them.</summary>
     public IMessageStore Messages { get; }
@@ -171,6 +176,7 @@ public sealed class Broker : IDisposable
             _permissions.ClearWhere(p => p.VirtualHost == name);
         }
 
+        Parameters.OnVirtualHostDeleted(name);
         ForceClose(c => c.VirtualHost == name, VirtualHostDeletedReason(name));
         virtualHost.DeleteAll();
         return true;
@@ -314,7 +320,7 @@ public sealed class Broker : IDisposable
         _store.Dispose();
     }
 
-    /// <summary>Users, vhosts, permissions and policies first, then each vhost's durable topology and messages.</summary>
+    /// <summary>Users, vhosts, permissions, policies and parameters first, then each vhost's durable topology and messages.</summary>
     private void Recover(StoredDefinitions stored)
     {
         foreach (var user in stored.Users)
@@ -339,6 +345,8 @@ public sealed class Broker : IDisposable
         {
             FindVirtualHost(policy.VirtualHost)?.PutPolicy(PolicyValidator.Compile(policy));
         }
+
+        Parameters.Restore(stored.Parameters);
 
         if (stored.Users.Count == 0)
         {

@@ -116,7 +116,7 @@ public sealed class DefinitionTests : ManagementTestBase
         var file = JsonNode.Parse(RabbitMqExport)!;
         file["parameters"] = new JsonArray(new JsonObject { ["vhost"] = "/", ["component"] = "federation-upstream", ["name"] = "up", ["value"] = new JsonObject { ["uri"] = "amqp://elsewhere" } });
         file["vhosts"]!.AsArray().Add(new JsonObject { ["name"] = "must-not-appear" });
-        AssertError(await SendAsync(HttpMethod.Post, "api/definitions", file.ToJsonString()), HttpStatusCode.BadRequest, "bad_request", "'parameters' entries are not supported");
+        AssertError(await SendAsync(HttpMethod.Post, "api/definitions", file.ToJsonString()), HttpStatusCode.BadRequest, "bad_request", "component federation-upstream not found");
         AssertError(await SendAsync(HttpMethod.Get, "api/vhosts/must-not-appear"), HttpStatusCode.NotFound, "Object Not Found");
 
         var topic = JsonNode.Parse("""{"topic_permissions":[{"user":"guest","vhost":"/","exchange":"amq.topic","write":".*","read":".*"}]}""")!;

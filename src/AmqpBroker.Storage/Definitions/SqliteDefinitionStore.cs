@@ -1,4 +1,5 @@
 using AmqpBroker.Core.Exchanges;
+using AmqpBroker.Core.Parameters;
 using AmqpBroker.Core.Policies;
 using AmqpBroker.Core.Queues;
 using AmqpBroker.Core.Security;
@@ -9,7 +10,7 @@ using Microsoft.Data.Sqlite;
 namespace AmqpBroker.Storage.Definitions;
 
 /// <summary>
-/// Durable definitions (vhosts, users, permissions, policies, exchanges, queues, bindings) in one SQLite file
+/// Durable definitions (vhosts, users, permissions, policies, parameters, exchanges, queues, bindings) in one SQLite file
 /// (<c>definitions.db</c>) under the data directory. Every change commits at once, in one transaction, with a
 /// full sync: changes are rare and must survive a crash the moment they are answered. A batch (a definitions
 /// import) runs every change until it ends in one transaction instead.
@@ -67,11 +68,14 @@ public sealed class SqliteDefinitionStore : IDefinitionStore
                 new Permission(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4)));
             var policies = Query(_connection, "SELECT vhost, name, pattern, apply_to, priority, definition FROM policies", r =>
                 new Policy(r.GetString(0), r.GetString(1), r.GetString(2), Enum.Parse<PolicyApplyTo>(r.GetString(3)), r.GetInt32(4), FieldTableBlob.Decode((byte[])r[5])));
+            var parameters = Query(_connection, "SELECT component, vhost, name, value FROM parameters", r =>
+                RuntimeParameter.FromJson(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3)));
             return new StoredDefinitions(virtualHosts, exchanges, queues, bindings)
             {
                 Users = users,
                 Permissions = permissions,
                 Policies = policies,
+                Parameters = parameters,
                 VirtualHostMetadata = metadata.ToDictionary(m => m.Name, m => m.Metadata),
             };
         }
@@ -102,6 +106,7 @@ public sealed class SqliteDefinitionStore : IDefinitionStore
         DELETE FROM bindings WHERE vhost = $vhost;
         DELETE FROM permissions WHERE vhost = $vhost;
         DELETE FROM policies WHERE vhost = $vhost;
+        DELETE FROM parameters WHERE vhost = $vhost;
         """,
         ("$vhost", name));
 
@@ -142,6 +147,19 @@ public sealed class SqliteDefinitionStore : IDefinitionStore
 
     public void DeletePolicy(string virtualHost, string name) => Change(
         "DELETE FROM policies WHERE vhost = $vhost AND name = $name",
+        ("$vhost", virtualHost),
+        ("$name", name));
+
+    public void PutParameter(RuntimeParameter parameter) => Change(
+        "INSERT OR REPLACE INTO parameters (component, vhost, name, value) VALUES ($component, $vhost, $name, $value)",
+        ("$component", parameter.Component),
+        ("$vhost", parameter.VirtualHost),
+        ("$name", parameter.Name),
+        ("$value", parameter.ValueJson));
+
+    public void DeleteParameter(string component, string virtualHost, string name) => Change(
+        "DELETE FROM parameters WHERE component = $component AND vhost = $vhost AND name = $name",
+        ("$component", component),
         ("$vhost", virtualHost),
         ("$name", name));
 

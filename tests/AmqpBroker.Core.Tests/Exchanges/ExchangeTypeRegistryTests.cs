@@ -15,11 +15,11 @@ namespace AmqpBroker.Core.Tests.Exchanges;
 [TestFixture]
 public sealed class ExchangeTypeRegistryTests
 {
-    [TestCase("3.10", new[] { "direct", "fanout", "headers", "topic", "x-delayed-message" })]
-    [TestCase("3.13", new[] { "direct", "fanout", "headers", "topic", "x-delayed-message" })]
-    [TestCase("4.0", new[] { "direct", "fanout", "headers", "topic", "x-delayed-message", "x-local-random" })]
-    [TestCase("4.3", new[] { "direct", "fanout", "headers", "topic", "x-delayed-message", "x-local-random", "x-modulus-hash" })]
-    public void A_release_knows_the_four_amqp_types_the_delayed_message_type_and_those_it_built_in_by_name(string release, string[] types)
+    [TestCase("3.10", new[] { "direct", "fanout", "headers", "topic", "x-consistent-hash", "x-delayed-message" })]
+    [TestCase("3.13", new[] { "direct", "fanout", "headers", "topic", "x-consistent-hash", "x-delayed-message" })]
+    [TestCase("4.0", new[] { "direct", "fanout", "headers", "topic", "x-consistent-hash", "x-delayed-message", "x-local-random" })]
+    [TestCase("4.3", new[] { "direct", "fanout", "headers", "topic", "x-consistent-hash", "x-delayed-message", "x-local-random", "x-modulus-hash" })]
+    public void A_release_knows_the_four_amqp_types_the_plugin_types_and_those_it_built_in_by_name(string release, string[] types)
     {
         var registry = ExchangeTypeRegistry.For(VersionProfile.For(RabbitMqRelease.Parse(release)));
 
@@ -29,14 +29,14 @@ public sealed class ExchangeTypeRegistryTests
     }
 
     // RabbitMQ 3.10.8 answers with connection.close 503 (experiment); 3.13.3 made it a channel error (release-notes/3.13.3.md, #11215).
-    [TestCase("3.10", "COMMAND_INVALID - unknown exchange type 'x-consistent-hash'", true)]
-    [TestCase("3.13", "PRECONDITION_FAILED - unknown exchange type 'x-consistent-hash'", false)]
-    [TestCase("4.2", "PRECONDITION_FAILED - unknown exchange type 'x-consistent-hash'", false)]
+    [TestCase("3.10", "COMMAND_INVALID - unknown exchange type 'x-nonexistent'", true)]
+    [TestCase("3.13", "PRECONDITION_FAILED - unknown exchange type 'x-nonexistent'", false)]
+    [TestCase("4.2", "PRECONDITION_FAILED - unknown exchange type 'x-nonexistent'", false)]
     public void An_unknown_type_is_refused_as_the_release_refuses_it(string release, string text, bool connectionError)
     {
         var registry = ExchangeTypeRegistry.For(VersionProfile.For(RabbitMqRelease.Parse(release)));
 
-        var ex = Assert.Throws<AmqpException>(() => registry.Get("x-consistent-hash"));
+        var ex = Assert.Throws<AmqpException>(() => registry.Get("x-nonexistent"));
 
         Assert.That(ex.ReplyText, Is.EqualTo(text));
         Assert.That(ex.IsConnectionError, Is.EqualTo(connectionError));

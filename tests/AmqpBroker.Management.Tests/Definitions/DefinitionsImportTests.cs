@@ -124,6 +124,10 @@ public sealed class DefinitionsImportTests
 
         public void DeletePolicy(string virtualHost, string name) => _nothing.DeletePolicy(virtualHost, name);
 
+        public void PutParameter(Core.Parameters.RuntimeParameter parameter) => _nothing.PutParameter(parameter);
+
+        public void DeleteParameter(string component, string virtualHost, string name) => _nothing.DeleteParameter(component, virtualHost, name);
+
         public void PutExchange(ExchangeDefinition exchange) => _nothing.PutExchange(exchange);
 
         public void DeleteExchange(string virtualHost, string name) => _nothing.DeleteExchange(virtualHost, name);
