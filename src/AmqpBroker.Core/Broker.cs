@@ -50,13 +50,14 @@ public sealed class Broker : IDisposable
         Recorder = new Testing.Recording.BrokerRecorder(time);
         _services = new BrokerServices
         {
+            Settings = settings,
+            ExchangeTypes = ExchangeTypeRegistry.For(settings.Profile),
             Faults = Faults,
             Recorder = Recorder,
             Time = time,
             Timers = new BrokerTimers(time),
             Definitions = _store,
             Messages = Messages,
-            Profile = settings.Profile,
             QueueTypes = Queues.QueueTypeRegistry.CreateBuiltIn(settings.Profile),
             Loggers = loggers ?? Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance,
         };
@@ -124,18 +125,34 @@ public sealed class Broker : IDisposable
     /// <summary>Stores every definition change until the batch ends in one transaction (a definitions import); see <see cref="IDefinitionStore.BeginBatch"/>.</summary>
     public IDefinitionBatch BeginDefinitionBatch() => _store.BeginBatch();
 
-    /// <summary>Adds the virtual host (or returns the existing one). Like RabbitMQ, it grants nobody any permission on it.</summary>
-    public VirtualHost AddVirtualHost(string name)
+    /// <summary>
+    /// Adds the virtual host with <paramref name="metadata"/> (or returns the existing one). Like RabbitMQ, it grants
+    /// nobody any permission on it. An existing vhost takes a new default queue type where the profile's release
+    /// lets one change (3.11.17+), and keeps its own otherwise.
+    /// </summary>
+    public VirtualHost AddVirtualHost(string name, VirtualHostMetadata? metadata = null)
     {
         lock (_definitions)
         {
             if (_virtualHosts.TryGetValue(name, out var existing))
             {
+                if (metadata?.DefaultQueueType is not null && Settings.Profile.DefaultQueueTypeUpdatable && metadata != existing.Metadata)
+                {
+                    _store.PutVirtualHostMetadata(name, metadata);
+                    existing.Metadata = metadata;
+                }
+
                 return existing;
             }
 
             _store.PutVirtualHost(name);
             var virtualHost = new VirtualHost(name, _services);
+            if (metadata is not null && metadata != VirtualHostMetadata.None)
+            {
+                _store.PutVirtualHostMetadata(name, metadata);
+                virtualHost.Metadata = metadata;
+            }
+
             _virtualHosts[name] = virtualHost;
             return virtualHost;
         }
@@ -313,7 +330,10 @@ public sealed class Broker : IDisposable
 
         foreach (var name in stored.VirtualHosts)
         {
-            _virtualHosts[name] = new VirtualHost(name, _services);
+            _virtualHosts[name] = new VirtualHost(name, _services)
+            {
+                Metadata = stored.VirtualHostMetadata.GetValueOrDefault(name) ?? VirtualHostMetadata.None,
+            };
         }
 
         foreach (var permission in stored.Permissions)
