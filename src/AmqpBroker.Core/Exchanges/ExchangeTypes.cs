@@ -1,6 +1,6 @@
 namespace AmqpBroker.Core.Exchanges;
 
-/// <summary>The names of the exchange types built in (AMQP's four and plugin ones); <see cref="ExchangeTypeRegistry"/> knows which exist.</summary>
+/// <summary>The names of the exchange types built in (AMQP's four and plugin ones); <see cref="ExchangeTypeRegistry"/> knows which exist in a broker.</summary>
 public static class ExchangeTypes
 {
     public const string Direct = "direct";
