@@ -22,7 +22,7 @@ internal sealed class DurableReplies(ConnectionWriter writer, IMessageStore stor
     private ulong _lastTicket;
     private bool _closed;
 
-    /// <summary>Replies held until a sync or the replies before them; read by the admin API and metrics.</summary>
+    /// <summary>Replies held until a sync or the replies before them (the metrics read it).</summary>
     public int HeldCount
     {
         get

@@ -49,7 +49,7 @@ internal sealed class ConnectionWriter
     /// <summary>Where the frames written are recorded while the broker's recorder is on; set before <see cref="RunAsync"/>.</summary>
     public ConnectionRecording? Recording { get; set; }
 
-    /// <summary>Where each flush counts its bytes (the connection's traffic, which the admin API and metrics read).</summary>
+    /// <summary>Where each flush counts its bytes (the connection's traffic, which the metrics read).</summary>
     public ConnectionTraffic Traffic { get; init; } = new();
 
     /// <summary>The negotiated frame_max, which splits bodies into frames.</summary>
@@ -214,7 +214,7 @@ internal sealed class ConnectionWriter
         return _output.FlushAsync();
     }
 
-        private void Write(in OutgoingFrame frame)
+    private void Write(in OutgoingFrame frame)
     {
         if (frame.Kind == OutgoingKind.PublisherAck)
         {
