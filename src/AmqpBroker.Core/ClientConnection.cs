@@ -41,6 +41,9 @@ public sealed class ClientConnection
     /// </summary>
     public Func<IReadOnlyList<ChannelSnapshot>> Channels { get; init; } = static () => [];
 
+    /// <summary>Bytes and socket reads/writes of the connection since it was accepted; the server counts them.</summary>
+    public ConnectionTraffic Traffic { get; init; } = new();
+
     /// <summary>The faults the server can make this connection show (see <see cref="Testing.Faults.BrokerFaults"/>); null when it cannot.</summary>
     public Testing.Faults.IConnectionFaults? Faults { get; init; }
 

@@ -139,7 +139,8 @@ internal sealed partial class AmqpChannel
         _confirms.Enabled,
         _transaction is not null,
         _transaction?.PublishCount ?? 0,
-        _transaction?.SettlementCount ?? 0);
+        _transaction?.SettlementCount ?? 0,
+        _confirms.Unconfirmed);
 
     private void Send<T>(in T method)
         where T : struct, IAmqpMethod<T> => _context.Writer.EnqueueMethod(Number, method);
