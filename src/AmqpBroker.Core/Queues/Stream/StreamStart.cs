@@ -9,8 +9,8 @@ internal static class StreamStart
     /// The cursor to start from and the time before which messages are skipped (a timestamp spec starts at the
     /// first message appended at or after it; the log is in time order). <c>first</c> is the oldest message
     /// held; <c>last</c> the start of the last chunk, which here is the last message (every message is its own
-    /// chunk); <c>next</c> the end; a numeric offset that offset, or the oldest held when below it (a negative one
-    /// too), or the end when beyond it.
+    /// chunk); <c>next</c> the end; a numeric offset that offset (one beyond the end waits until the stream reaches
+    /// it), or the oldest held when below it (a negative one too).
     /// </summary>
     public static (StreamCursor Cursor, long SkipBefore) Find(IStreamLog log, StreamOffset offset)
     {
@@ -20,7 +20,7 @@ internal static class StreamStart
         {
             StreamOffsetKind.First => (log.Seek(first), long.MinValue),
             StreamOffsetKind.Last => (log.Seek(end > first ? end - 1 : end), long.MinValue),
-            StreamOffsetKind.Offset => (log.Seek(Math.Min(Math.Max(offset.Value, first), end)), long.MinValue),
+            StreamOffsetKind.Offset => (log.Seek(Math.Max(offset.Value, first)), long.MinValue),
             StreamOffsetKind.Timestamp => FromTime(log, offset.Value),
             _ => (log.Seek(end), long.MinValue),
         };
