@@ -138,6 +138,19 @@ public sealed class StreamConsumeTests : StreamTestBase
     }
 
     [Test]
+    public async Task Filters_do_not_exist_yet_and_are_ignored()
+    {
+        // Stream filtering came with 3.13 (Stream313Tests); RabbitMQ 3.10.8 takes the argument and delivers everything.
+        var (connection, stream) = await StreamWithAsync();
+        await PublishConfirmedAsync(connection, stream, "red", new Dictionary<string, object?> { ["x-stream-filter-value"] = "red" });
+        await PublishConfirmedAsync(connection, stream, "plain");
+
+        var consumer = await ConsumeStreamAsync(connection, stream, "first", ("x-stream-filter", "blue"));
+
+        Assert.That((await consumer.TakeAsync(2, Timeout)).Select(d => d.Text), Is.EqualTo(new[] { "red", "plain" }));
+    }
+
+    [Test]
     public async Task Deleting_the_stream_cancels_its_consumers()
     {
         var (connection, stream) = await StreamWithAsync("a");
