@@ -23,7 +23,6 @@ public sealed class Broker : IDisposable
     private readonly ConcurrentDictionary<ClientConnection, byte> _connections = new();
     private readonly PermissionTable _permissions = new();
     private readonly Lock _definitions = new();
-    private readonly IDisposable _tick;
     private readonly ResourceMonitor _resourceMonitor;
     private readonly IDefinitionStore _store;
     private readonly BrokerServices _services;
@@ -46,9 +45,14 @@ public sealed class Broker : IDisposable
         Resources = resources ?? NodeResources.CreateDefault();
         _store = store ?? NoDefinitionStore.Instance;
         Messages = messages ?? NoMessageStore.Instance;
+        Faults = new Testing.Faults.BrokerFaults(this);
+        Recorder = new Testing.Recording.BrokerRecorder(time);
         _services = new BrokerServices
         {
+            Faults = Faults,
+            Recorder = Recorder,
             Time = time,
+            Timers = new BrokerTimers(time),
             Definitions = _store,
             Messages = Messages,
             Profile = settings.Profile,
@@ -59,16 +63,18 @@ public sealed class Broker : IDisposable
         _resourceMonitor = new ResourceMonitor(Resources, time);
         StartedAt = time.GetUtcNow();
         Recover(_store.Load());
-        _tick = Scheduler.Register(_ =>
-        {
-            foreach (var virtualHost in _virtualHosts.Values)
-            {
-                virtualHost.OnTick();
-            }
-        });
     }
 
     public BrokerSettings Settings { get; }
+
+    /// <summary>Faults on demand for tests of how clients cope (connections closed or dropped, nacks, alarms, ...).</summary>
+    public Testing.Faults.BrokerFaults Faults { get; }
+
+    /// <summary>This node's name in RabbitMQ's <c>name@host</c> form.</summary>
+    public string NodeName => _services.NodeName;
+
+    /// <summary>A record of every command on every connection, for tests; off until started.</summary>
+    public Testing.Recording.BrokerRecorder Recorder { get; }
 
     /// <summary>The users, for lookup and authentication; change them with <see cref="PutUser"/> and <see cref="DeleteUser"/>.</summary>
     public UserStore Users { get; } = new();
@@ -281,12 +287,12 @@ public sealed class Broker : IDisposable
         }
     }
 
-    /// <summary>Stops the scheduler and closes the stores, which the broker owns once given them.</summary>
+    /// <summary>Stops the scheduler and the timers and closes the stores, which the broker owns once given them.</summary>
     public void Dispose()
     {
         _resourceMonitor.Dispose();
-        _tick.Dispose();
         Scheduler.Dispose();
+        _services.Timers.Dispose();
         Messages.Dispose();
         _store.Dispose();
     }

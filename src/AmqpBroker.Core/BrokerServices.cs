@@ -1,5 +1,6 @@
 using AmqpBroker.Core.Exchanges;
 using AmqpBroker.Core.Queues;
+using AmqpBroker.Core.Scheduling;
 using AmqpBroker.Core.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -15,6 +16,13 @@ internal sealed class BrokerServices
 {
     public TimeProvider Time { get; init; } = TimeProvider.System;
 
+    /// <summary>The broker's deadlines on <see cref="Time"/> (message TTL, x-expires, delayed messages); made on first use when not given.</summary>
+    public BrokerTimers Timers
+    {
+        get => LazyInitializer.EnsureInitialized(ref field, () => new BrokerTimers(Time));
+        init;
+    }
+
     public IDefinitionStore Definitions { get; init; } = NoDefinitionStore.Instance;
 
     public IMessageStore Messages { get; init; } = NoMessageStore.Instance;
@@ -27,4 +35,13 @@ internal sealed class BrokerServices
     public QueueTypeRegistry QueueTypes { get; init; } = QueueTypeRegistry.CreateBuiltIn(Profiles.VersionProfile.Default);
 
     public ILoggerFactory Loggers { get; init; } = NullLoggerFactory.Instance;
+
+    /// <summary>This node's name in RabbitMQ's <c>name@host</c> form (the admin API and the firehose tracer report it).</summary>
+    public string NodeName { get; init; } = $"amqpbroker@{Environment.MachineName}";
+
+    /// <summary>The broker's test faults, which the publish pipeline checks; null for a virtual host made without a broker.</summary>
+    public Testing.Faults.BrokerFaults? Faults { get; init; }
+
+    /// <summary>The broker's recorder, told what no frame shows (dead-lettering); null for a virtual host made without a broker.</summary>
+    public Testing.Recording.BrokerRecorder? Recorder { get; init; }
 }

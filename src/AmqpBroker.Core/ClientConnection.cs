@@ -41,6 +41,9 @@ public sealed class ClientConnection
     /// </summary>
     public Func<IReadOnlyList<ChannelSnapshot>> Channels { get; init; } = static () => [];
 
+    /// <summary>The faults the server can make this connection show (see <see cref="Testing.Faults.BrokerFaults"/>); null when it cannot.</summary>
+    public Testing.Faults.IConnectionFaults? Faults { get; init; }
+
     /// <summary>Closes the connection with 320 CONNECTION_FORCED and <paramref name="reason"/>.</summary>
     public void ForceClose(string reason) => _forceClose(reason);
 }

@@ -19,12 +19,16 @@ public static class ManagementApi
     /// <param name="services">The host's services.</param>
     /// <param name="listeners">The host's bound listeners, read on each request that reports them.</param>
     /// <param name="dataDirectory">Where the broker keeps its data (its free disk space is reported), or null when it keeps everything in memory.</param>
-    public static IServiceCollection AddManagementApi(this IServiceCollection services, Func<IReadOnlyList<ManagementListener>> listeners, string? dataDirectory = null)
+    /// <param name="enableFaultApi">Whether administrators may inject test faults through /api/faults (otherwise those paths are 404).</param>
+    public static IServiceCollection AddManagementApi(this IServiceCollection services, Func<IReadOnlyList<ManagementListener>> listeners, string? dataDirectory = null, bool enableFaultApi = false)
     {
         services.AddRouting();
         services.AddSingleton(provider => new RateSampler(provider.GetRequiredService<Broker>()));
         services.AddSingleton<RuntimeMetrics>();
-        services.AddSingleton(provider => new ManagementContext(provider.GetRequiredService<Broker>(), listeners, provider.GetRequiredService<RateSampler>(), dataDirectory));
+        services.AddSingleton(provider => new ManagementContext(provider.GetRequiredService<Broker>(), listeners, provider.GetRequiredService<RateSampler>(), dataDirectory)
+        {
+            FaultApiEnabled = enableFaultApi,
+        });
         return services;
     }
 
@@ -54,6 +58,12 @@ public static class ManagementApi
         ConsumerResource.Map(app);
         HealthResource.Map(app);
         PrometheusEndpoints.Map(app);
+        RecordingResource.Map(app);
+        if (app.Services.GetRequiredService<ManagementContext>().FaultApiEnabled)
+        {
+            FaultResource.Map(app);
+        }
+
         app.UseEndpoints(_ => { });
         // Reached only when no route matched the path.
         app.Run(_ => throw ApiException.NotFound());

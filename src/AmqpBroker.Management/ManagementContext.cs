@@ -15,7 +15,7 @@ internal sealed class ManagementContext(Broker broker, Func<IReadOnlyList<Manage
     public Broker Broker => broker;
 
     /// <summary>RabbitMQ's node name form, <c>name@host</c>.</summary>
-    public string NodeName { get; } = $"amqpbroker@{Environment.MachineName}";
+    public string NodeName => broker.NodeName;
 
     public IReadOnlyList<ManagementListener> Listeners => listeners();
 
@@ -23,4 +23,7 @@ internal sealed class ManagementContext(Broker broker, Func<IReadOnlyList<Manage
 
     /// <summary>The broker's data directory, whose file system's free space is reported; null when it keeps nothing on disk.</summary>
     public string? DataDirectory => dataDirectory;
+
+    /// <summary>Whether /api/faults is served (test brokers only).</summary>
+    public bool FaultApiEnabled { get; init; }
 }

@@ -27,6 +27,8 @@ internal sealed class BrokerCommandLine
         Add(Size("--disk-free-limit", "publishers are blocked with less free disk space than this (default 50MB)"), "Broker:DiskFreeLimit");
         Add(Release("--rabbitmq-version", "the RabbitMQ release whose behaviour to show: 3.10, 3.13, 4.0, 4.1, 4.2 or 4.3 (default 4.2)"), "Broker:RabbitMQVersion");
         Add(Count("--queue-memory-limit", "ready messages a durable queue keeps in memory before it pages (default 20000)"), "Broker:QueueMemoryLimit");
+        Add(new Option<bool>("--enable-fault-api") { Description = "serve the test fault API (/api/faults, administrators only) on the management port" }, "Broker:EnableFaultApi");
+        Add(new Option<bool>("--record") { Description = "record every AMQP command from the start, served at /api/recording" }, "Broker:Record");
         Add(Count("--max-open-files", "segment files of durable queues kept open at most; 0 shares what the descriptor limit leaves (default 0)"), "Broker:MaxOpenFiles");
     }
 

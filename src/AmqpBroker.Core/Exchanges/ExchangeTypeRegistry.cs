@@ -25,6 +25,7 @@ public sealed class ExchangeTypeRegistry
         new FanoutExchangeType(),
         new TopicExchangeType(),
         new HeadersExchangeType(),
+        new DelayedMessageExchangeType(),
     ];
 
     /// <summary>Every registered type, by name.</summary>
@@ -37,4 +38,7 @@ public sealed class ExchangeTypeRegistry
         _types.GetValueOrDefault(name) ?? throw AmqpException.CommandInvalid($"unknown exchange type '{name}'");
 
     public Exchange Create(ExchangeDefinition definition) => Get(definition.Type).Create(definition);
+
+    /// <summary>An exchange of the declared type in the virtual host <paramref name="context"/> describes.</summary>
+    public Exchange Create(ExchangeDefinition definition, ExchangeContext context) => Get(definition.Type).Create(definition, context);
 }

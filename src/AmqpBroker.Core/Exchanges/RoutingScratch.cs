@@ -21,8 +21,12 @@ public sealed class RoutingScratch
     /// <summary>The distinct queues the last publish reached.</summary>
     public List<Queue> Queues { get; } = [];
 
+    /// <summary>A delayed-message exchange took the last publish to release later: reaching no queue now is not a loss.</summary>
+    internal bool Held { get; set; }
+
     internal void Clear()
     {
+        Held = false;
         Destinations.Clear();
         Visited.Clear();
         Queues.Clear();

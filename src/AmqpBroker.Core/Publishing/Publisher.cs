@@ -17,7 +17,7 @@ namespace AmqpBroker.Core.Publishing;
 /// the messages it is given. Not thread-safe: one per channel, since it caches the last exchange and
 /// permission check and reuses its routing lists, so the hot path allocates nothing.
 /// </summary>
-public sealed class Publisher
+public sealed partial class Publisher
 {
     private readonly VirtualHost _virtualHost;
     private readonly PublishAccessCheck? _access;
@@ -59,10 +59,11 @@ public sealed class Publisher
             CheckMessage(message);
             message = WithDirectReplyAddress(message, request.DirectReplyAddress);
             var exchange = ResolveExchange(message.Exchange);
-            var delivered = IsDirectReply(exchange, message)
+            var directReply = IsDirectReply(exchange, message);
+            var delivered = directReply
                 ? new DeliveryResult(_directReplies!.TryDeliver(message.RoutingKey, message) ? 1 : 0, false, false)
-                : _virtualHost.Deliver(exchange, message, _routing);
-            Count(delivered.Queues > 0, request.Mandatory);
+                : Deliver(exchange, message);
+            Count(delivered.Queues > 0, request.Mandatory, held: !directReply && _routing.Held);
             Message? returned = null;
             if (delivered.Queues == 0 && request.Mandatory)
             {
@@ -98,8 +99,16 @@ public sealed class Publisher
     private bool IsDirectReply(Exchange exchange, Message message) =>
         _directReplies is not null && exchange.Name.Length == 0 && DirectReplyRegistry.IsAddress(message.RoutingKey);
 
-    private void Count(bool routed, bool mandatory)
+    /// <param name="routed">The message reached a queue.</param>
+    /// <param name="mandatory">It was published mandatory.</param>
+    /// <param name="held">A delayed-message exchange holds it to route later: not reaching a queue now is not a loss.</param>
+    private void Count(bool routed, bool mandatory, bool held)
     {
+        if (!routed && !held)
+        {
+            _virtualHost.Leaks.AddUnroutable(mandatory);
+        }
+
         if (_counters is not { } counters)
         {
             return;

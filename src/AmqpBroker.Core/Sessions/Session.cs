@@ -35,6 +35,9 @@ public sealed class Session
 
     public ClientConnection Connection { get; }
 
+    /// <summary>The firehose tracer of the channel's vhost, told of every delivery while it is on.</summary>
+    public Tracing.FirehoseTracer? Tracer { get; init; }
+
     /// <summary>Message events on this channel (RabbitMQ's channel message_stats).</summary>
     public MessageCounters Counters { get; }
 
@@ -178,6 +181,11 @@ public sealed class Session
             }
 
             _target.SendDeliver(consumer.Tag, tag, entry.Redelivered, entry.Message);
+            if (Tracer is { IsOn: true } tracer)
+            {
+                tracer.TraceDeliver(consumer.Queue.Name, entry.Message, entry.Redelivered, Connection, ChannelNumber);
+            }
+
             Count(consumer.Queue, consumer.NoAck ? MessageCounter.DeliverNoAck : MessageCounter.Deliver, entry.Redelivered);
             return true;
         }
@@ -219,6 +227,10 @@ public sealed class Session
             }
 
             _target.SendGetOk(tag, entry.Redelivered, remaining, entry.Message);
+            if (Tracer is { IsOn: true } tracer)
+            {
+                tracer.TraceDeliver(queue.Name, entry.Message, entry.Redelivered, Connection, ChannelNumber);
+            }
         }
 
         if (noAck)

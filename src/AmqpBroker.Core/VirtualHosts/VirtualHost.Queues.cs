@@ -132,7 +132,7 @@ public sealed partial class VirtualHost
     {
         var type = _services.QueueTypes.Resolve(definition);
         var arguments = type.Validate(definition, serverNamed: false);
-        var context = new QueueContext(type, exclusiveOwner, _services.Time, _deadLetters, AutoDeleteQueue, _services.Messages, _services.Profile);
+        var context = new QueueContext(type, exclusiveOwner, _services.Time, _deadLetters, AutoDeleteQueue, _services.Messages, _services.Profile, _services.Timers, ExpireUnusedQueue);
         var queue = type.Create(definition, arguments, context, out recovered);
         _policies.ApplyTo(queue);
         return queue;
@@ -145,6 +145,15 @@ public sealed partial class VirtualHost
         if (TryRemoveQueue(queue))
         {
             VirtualHostLog.QueueAutoDeleted(_log, Name, queue.Name);
+        }
+    }
+
+    /// <summary>x-expires: the queue went unused past its limit.</summary>
+    private void ExpireUnusedQueue(Queue queue)
+    {
+        if (TryRemoveQueue(queue))
+        {
+            VirtualHostLog.QueueExpired(_log, Name, queue.Name, queue.Arguments.Expires ?? 0);
         }
     }
 

@@ -28,6 +28,7 @@ public sealed partial class VirtualHost
     private readonly Func<string, Exchange?> _findExchange;
     private readonly BrokerServices _services;
     private readonly DeadLetterPublisher _deadLetters;
+    private readonly ExchangeContext _exchangeContext;
     private readonly DurableTopology _durable;
     private readonly PolicyApplier _policies;
     private readonly ILogger _log;
@@ -40,13 +41,16 @@ public sealed partial class VirtualHost
         _policies = new PolicyApplier(name, _services.Loggers.CreateLogger(PolicyLog.Category));
         _log = _services.Loggers.CreateLogger(VirtualHostLog.Category);
         _findExchange = FindExchange;
-        _deadLetters = new DeadLetterPublisher(_findExchange, _services.Time);
+        _deadLetters = new DeadLetterPublisher(_findExchange, _services.Time, Leaks, _services.Recorder);
+        _exchangeContext = new ExchangeContext(name, _findExchange, _services.ExchangeTypes, _services.Timers, _services.Messages, Leaks);
         DefaultExchange = new DefaultExchange(new ExchangeDefinition("", name, ExchangeTypes.Direct, true, false, false, Protocol.Encoding.FieldTable.Empty), FindQueue);
         _exchanges[""] = DefaultExchange;
         foreach (var (exchangeName, type) in PredeclaredExchanges)
         {
             _exchanges[exchangeName] = _services.ExchangeTypes.Create(new ExchangeDefinition(exchangeName, name, type, true, false, false, Protocol.Encoding.FieldTable.Empty));
         }
+
+        _exchanges[Tracing.FirehoseTracer.ExchangeName] = CreateTraceExchange();
     }
 
     public string Name { get; }
@@ -202,7 +206,7 @@ public sealed partial class VirtualHost
 
             foreach (var exchange in _exchanges.Values)
             {
-                exchange.IsDeleted = true;
+                exchange.MarkDeleted();
             }
 
             _queues.Clear();
@@ -210,23 +214,10 @@ public sealed partial class VirtualHost
         }
     }
 
-    /// <summary>The broker's tick: expire messages nobody consumed, delete queues unused past x-expires.</summary>
-    internal void OnTick()
-    {
-        foreach (var queue in _queues.Values)
-        {
-            queue.ExpireMessages();
-            if (queue.HasExpiredUnused() && TryRemoveQueue(queue))
-            {
-                VirtualHostLog.QueueExpired(_log, Name, queue.Name, queue.Arguments.Expires ?? 0);
-            }
-        }
-    }
-
     /// <summary>An exchange of its declared type, with the matching policy in force.</summary>
     internal Exchange CreateExchange(ExchangeDefinition definition)
     {
-        var exchange = _services.ExchangeTypes.Create(definition);
+        var exchange = _services.ExchangeTypes.Create(definition, _exchangeContext);
         _policies.ApplyTo(exchange);
         return exchange;
     }

@@ -22,7 +22,7 @@ internal static class VirtualHostJson
             ["tags"] = new JsonArray(),
             ["default_queue_type"] = "undefined",
             ["metadata"] = new JsonObject { ["description"] = "", ["tags"] = new JsonArray() },
-            ["tracing"] = false,
+            ["tracing"] = virtualHost.Tracer.IsOn,
             ["cluster_state"] = new JsonObject { [context.NodeName] = "running" },
         };
         MessageStatsJson.AddRated(json, "messages", ready + unacked, queues.Sum(q => context.Rates.Rate(q, SampledValue.Messages)));

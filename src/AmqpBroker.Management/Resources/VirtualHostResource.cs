@@ -33,18 +33,24 @@ internal static class VirtualHostResource
     }
 
     /// <summary>
-    /// Creates the vhost (201) or leaves an existing one as it is (204); description and tags are accepted but
-    /// not kept. As RabbitMQ's API does, the administrator who creates a vhost gets full permissions on it.
+    /// Creates the vhost (201) or leaves an existing one as it is (204), turning its firehose tracer on or off
+    /// when the body has <c>tracing</c>; description and tags are accepted but not kept. As RabbitMQ's API does, the administrator who creates a vhost gets full permissions on it.
     /// </summary>
     private static async Task Put(ApiRequest request)
     {
         // The body is still checked, so a malformed one is refused as RabbitMQ refuses it.
         var body = await request.ReadBodyAsync().ConfigureAwait(false);
         body.String("description");
-        body.Boolean("tracing");
+        var tracing = body.Boolean("tracing");
         var name = request.Route("vhost");
         var created = request.Broker.FindVirtualHost(name) is null;
-        request.Broker.AddVirtualHost(name);
+        var virtualHost = request.Broker.AddVirtualHost(name);
+        if (tracing is { } on)
+        {
+            // RabbitMQ's firehose: trace_on / trace_off for this vhost (not kept across restarts).
+            virtualHost.Tracer.IsOn = on;
+        }
+
         if (created)
         {
             request.Broker.SetPermission(new Permission(request.User.Name, name, ".*", ".*", ".*"));

@@ -31,6 +31,7 @@ internal sealed partial class AmqpChannel
     private void DeclareExchange(ExchangeDeclare declare)
     {
         var definition = new ExchangeDefinition(declare.Exchange, _context.VirtualHost.Name, declare.Type, declare.Durable, declare.AutoDelete, declare.Internal, declare.Arguments);
+        CheckDeclareFaults(queue: null);
         _context.VirtualHost.DeclareExchange(definition, declare.Passive, _context.Access);
         if (!declare.NoWait)
         {

@@ -53,6 +53,7 @@ internal sealed partial class AmqpChannel
         var virtualHost = _context.VirtualHost;
         var serverNamed = declare.Queue.Length == 0 && !declare.Passive;
         var name = serverNamed ? GenerateQueueName() : ResolveQueueName(declare.Queue);
+        CheckDeclareFaults(name);
         var definition = new QueueDefinition(name, virtualHost.Name, declare.Durable, declare.Exclusive, declare.AutoDelete, declare.Arguments);
         var queue = virtualHost.DeclareQueue(definition, _context.Client, declare.Passive, serverNamed, _context.Access);
         _lastDeclaredQueue = queue.Name;

@@ -27,9 +27,16 @@ internal sealed partial class AmqpChannel
         _context = context;
         Number = number;
         var broker = context.Broker;
-        Session = new Session(context.Client, number, new ChannelDeliveryTarget(context.Writer, number), broker.MessageTotals);
+        Session = new Session(context.Client, number, new ChannelDeliveryTarget(context.Writer, number), broker.MessageTotals)
+        {
+            Tracer = context.VirtualHost.Tracer,
+        };
         _content = new ContentAssembler(broker.Settings.MaxMessageSize);
-        _publisher = new Publisher(context.VirtualHost, context.Access, broker.Settings.MaxMessageSize, broker.DirectReplies, Session.Counters);
+        _publisher = new Publisher(context.VirtualHost, context.Access, broker.Settings.MaxMessageSize, broker.DirectReplies, Session.Counters)
+        {
+            Connection = context.Client,
+            Channel = number,
+        };
         _confirms = new PublisherConfirms(context.Writer, broker.Messages, number, Session.Counters, context.Client.ForceClose);
         _directReplies = new DirectReplyConsumer(broker.DirectReplies, Session);
         _publishNow = PublishNow;
@@ -158,6 +165,15 @@ internal sealed partial class AmqpChannel
                 break;
             default:
                 throw UnsupportedMethod(commandId);
+        }
+    }
+
+    /// <summary>A test fault may refuse this declare (<see cref="Core.Testing.Faults.BrokerFaults.RefuseDeclares"/>).</summary>
+    private void CheckDeclareFaults(string? queue)
+    {
+        if (_context.Broker.Faults.IsArmed)
+        {
+            _context.Broker.Faults.CheckDeclare(_context.VirtualHost.Name, _context.Client, Number, queue);
         }
     }
 

@@ -86,7 +86,7 @@ internal sealed partial class AmqpConnection
         {
             case CommandIds.ConnectionClose:
                 var close = ConnectionClose.Read(ref reader);
-                ConnectionLog.ClientClosed(_logger, Name, close.ReplyCode, close.ReplyText);
+                ConnectionLog.ClientClosed(_logger, LogName, close.ReplyCode, close.ReplyText);
                 _writer.EnqueueMethod(0, new ConnectionCloseOk());
                 _state = ConnectionState.Closed;
                 return;

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Buffers.Binary;
 using AmqpBroker.Core;
 using AmqpBroker.Core.Errors;
+using AmqpBroker.Core.Testing.Recording;
 using AmqpBroker.Protocol.Encoding;
 using AmqpBroker.Protocol.Framing;
 using AmqpBroker.Protocol.Methods;
@@ -34,6 +35,7 @@ internal sealed partial class AmqpConnection
     private readonly HeartbeatMonitor _heartbeat;
     private readonly ConnectionDeadlines _deadlines;
     private readonly PublisherBlocking _blocking;
+    private readonly ConnectionRecording _recording;
     private readonly TaskCompletionSource _forceClosed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private ChannelContext? _channelContext;
     private volatile ConnectionState _state = ConnectionState.Handshake;
@@ -45,7 +47,7 @@ internal sealed partial class AmqpConnection
         _broker = broker;
         _loggers = loggers;
         _logger = loggers.Connections;
-        _writer = new ConnectionWriter(transport.Transport.Output);
+        _writer = new ConnectionWriter(transport.Transport.Output, broker.Time);
         _writer.Writable += _channels.ResumeDeliveries;
         _handshake = new ConnectionHandshake(broker, _writer, transport.RemoteEndPoint);
         _startedAt = broker.Time.GetUtcNow();
@@ -54,6 +56,8 @@ internal sealed partial class AmqpConnection
         _blocking = new PublisherBlocking(broker.Alarm, _writer, _forceClosed.Task);
         Name = $"{transport.RemoteEndPoint} -> {transport.LocalEndPoint}";
         _logScope = new ConnectionLogScope(Name);
+        _recording = broker.Recorder.ForConnection(Name);
+        _writer.Recording = _recording;
     }
 
     /// <summary>Written only by the read loop; volatile because the tick reads it.</summary>
@@ -67,10 +71,13 @@ internal sealed partial class AmqpConnection
 
     public string Name { get; }
 
+    /// <summary>How log lines name the connection: its addresses, and once open the client's connection_name and the user.</summary>
+    private string LogName => _logScope.Label;
+
     public async Task RunAsync()
     {
         using var scope = _logger.BeginScope(_logScope);
-        ConnectionLog.ConnectionAccepted(_logger, Name);
+        ConnectionLog.ConnectionAccepted(_logger, LogName);
         var writerLoop = _writer.RunAsync();
         using var ticks = _broker.Scheduler.Register(OnTick);
         try
@@ -83,7 +90,7 @@ internal sealed partial class AmqpConnection
         }
         catch (Exception ex) when (ex is ConnectionResetException or ConnectionAbortedException or IOException or OperationCanceledException)
         {
-            ConnectionLog.ConnectionLost(_logger, Name, ex.Message);
+            ConnectionLog.ConnectionLost(_logger, LogName, ex.Message);
         }
         finally
         {
@@ -123,7 +130,7 @@ internal sealed partial class AmqpConnection
                 }
 
                 var received = BinaryPrimitives.ReadUInt64BigEndian(header);
-                ConnectionLog.BadProtocolHeader(_logger, Name, received);
+                ConnectionLog.BadProtocolHeader(_logger, LogName, received);
                 _writer.Enqueue(new OutgoingFrame(OutgoingKind.Encoded, 0, Encoded: ProtocolHeader.Amqp091.ToArray()));
                 return false;
             }
@@ -141,6 +148,7 @@ internal sealed partial class AmqpConnection
         var input = _transport.Transport.Input;
         while (_state != ConnectionState.Closed)
         {
+            await WaitOutReadStallAsync().ConfigureAwait(false);
             var result = await input.ReadAsync().ConfigureAwait(false);
             var buffer = result.Buffer;
             try
@@ -148,6 +156,11 @@ internal sealed partial class AmqpConnection
                 while (_state != ConnectionState.Closed && !_blocking.IsBlocked && FrameReader.TryReadFrame(ref buffer, _handshake.PayloadLimit, out var frame))
                 {
                     _heartbeat.OnFrameReceived();
+                    if (_recording.IsOn)
+                    {
+                        _recording.Received(frame.Type, frame.Channel, frame.Payload);
+                    }
+
                     HandleFrame(frame);
                 }
             }
@@ -163,6 +176,11 @@ internal sealed partial class AmqpConnection
             if (result.IsCanceled && _forceCloseReason is { } reason)
             {
                 CloseConnection(ReplyCode.ConnectionForced, $"CONNECTION_FORCED - {reason}", 0, 0);
+                continue;
+            }
+
+            if (result.IsCanceled && RunInjectedFaults())
+            {
                 continue;
             }
 
@@ -185,7 +203,7 @@ internal sealed partial class AmqpConnection
         if (_state == ConnectionState.Handshake && _handshake.IsBeforeTuneOk)
         {
             // RabbitMQ answers a bad frame from a peer that has not even tuned by closing the socket.
-            ConnectionLog.HandshakeFrameError(_logger, Name, error.Message);
+            ConnectionLog.HandshakeFrameError(_logger, LogName, error.Message);
         }
         else
         {
@@ -237,7 +255,7 @@ internal sealed partial class AmqpConnection
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             // A bug of ours must cost this connection only, never the process or other connections.
-            ConnectionLog.InternalError(_logger, Name, ex);
+            ConnectionLog.InternalError(_logger, LogName, ex);
             CloseConnection(ReplyCode.InternalError, "INTERNAL_ERROR", classId, methodId);
         }
     }
@@ -246,7 +264,7 @@ internal sealed partial class AmqpConnection
     {
         if (_handshake.CloseSilently && _state == ConnectionState.Handshake && error.Code == ReplyCode.AccessRefused)
         {
-            ConnectionLog.LoginRefused(_logger, Name, error.Message);
+            ConnectionLog.LoginRefused(_logger, LogName, error.Message);
             _state = ConnectionState.Closed;
             return;
         }
@@ -261,17 +279,19 @@ internal sealed partial class AmqpConnection
         {
             Details = ConnectionDetailsFactory.Create(_transport, _handshake),
             Channels = _channels.Snapshot,
+            Faults = this,
         };
         var access = _broker.AccessFor(client.User.Name, client.VirtualHost);
         _channelContext = new ChannelContext(_writer, _broker, client, access, _handshake.VirtualHost, _loggers.Channels);
         _blocking.NotifyClient = _handshake.ClientCapabilities.GetValueOrDefault("connection.blocked") is true;
         _heartbeat.Seconds = _handshake.HeartbeatSeconds;
+        _recording.OnOpened(client, _handshake.FrameMax);
         _broker.OnConnectionOpened(client);
         _state = ConnectionState.Open;
         // Only now: a client that has open-ok is one the broker knows (to list, to close on shutdown).
         _writer.EnqueueMethod(0, new ConnectionOpenOk());
-        _logScope.OnOpened(client.User.Name, client.VirtualHost);
-        ConnectionLog.ConnectionOpened(_logger, Name, client.User.Name, client.VirtualHost);
+        _logScope.OnOpened(client.User.Name, client.VirtualHost, client.ClientProperties.GetValueOrDefault("connection_name") as string);
+        ConnectionLog.ConnectionOpened(_logger, LogName, client.User.Name, client.VirtualHost);
     }
 
     /// <summary>Sends connection.close; from then on only close-ok (or a timeout) ends the connection.</summary>
@@ -282,7 +302,7 @@ internal sealed partial class AmqpConnection
             return;
         }
 
-        ConnectionLog.ConnectionError(_logger, Name, (ushort)code, text);
+        ConnectionLog.ConnectionError(_logger, LogName, (ushort)code, text);
         _writer.EnqueueMethod(0, new ConnectionClose { ReplyCode = (ushort)code, ReplyText = text, ClassId = classId, MethodId = methodId });
         _deadlines.OnClosing(_broker.Time.GetUtcNow());
         _state = ConnectionState.Closing;
@@ -296,7 +316,7 @@ internal sealed partial class AmqpConnection
         if (_channelContext?.Client is { } client)
         {
             _broker.OnConnectionClosed(client);
-            ConnectionLog.ConnectionClosed(_logger, Name);
+            ConnectionLog.ConnectionClosed(_logger, LogName);
         }
     }
 
@@ -323,7 +343,7 @@ internal sealed partial class AmqpConnection
 
     private void Abort(string reason)
     {
-        ConnectionLog.ConnectionAborted(_logger, Name, reason);
+        ConnectionLog.ConnectionAborted(_logger, LogName, reason);
         _transport.Abort(new ConnectionAbortedException(reason));
     }
 }

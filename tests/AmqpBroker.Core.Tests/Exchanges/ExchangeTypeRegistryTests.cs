@@ -15,12 +15,13 @@ namespace AmqpBroker.Core.Tests.Exchanges;
 public sealed class ExchangeTypeRegistryTests
 {
     [Test]
-    public void The_built_in_registry_knows_the_four_amqp_types_by_name()
+    public void The_built_in_registry_knows_the_four_amqp_types_and_the_delayed_message_type_by_name()
     {
         var registry = ExchangeTypeRegistry.CreateBuiltIn();
 
-        Assert.That(registry.Types.Select(t => t.Name), Is.EqualTo(new[] { "direct", "fanout", "headers", "topic" }));
+        Assert.That(registry.Types.Select(t => t.Name), Is.EqualTo(new[] { "direct", "fanout", "headers", "topic", "x-delayed-message" }));
         Assert.That(registry.Get("topic").Description, Is.EqualTo("AMQP topic exchange, as per the AMQP specification"));
+        Assert.That(registry.Get("x-delayed-message").Description, Is.EqualTo("Delayed Message Exchange."));
     }
 
     [Test]
