@@ -69,6 +69,7 @@ public sealed class StreamLogTests : TempDirectoryFixture
         using var store = new SegmentMessageStore(DataPath);
         var log = store.OpenStream("/", "s", SmallSegments);
         AppendAll(log, 20);
+        Sync(store);
         var reader = log.Seek(0);
         var files = SegmentFiles().Length;
         var secondStart = log.Segments[1].FirstOffset;
@@ -106,8 +107,9 @@ public sealed class StreamLogTests : TempDirectoryFixture
         var logs = Enumerable.Range(0, Streams).Select(i => store.OpenStream("/", $"s{i}", SmallSegments)).ToList();
         foreach (var log in logs)
         {
+            // Synced stream by stream: a sync pins the files it syncs, and a log of such small segments has several.
             AppendAll(log, 10);
-            store.WhenDurable(new RecordingWaiter(), 1);
+            Sync(store);
         }
 
         Assert.That(logs.Select(log => ReadAll(log, log.Seek(0)).Count), Is.All.EqualTo(10));
@@ -120,12 +122,20 @@ public sealed class StreamLogTests : TempDirectoryFixture
         using var store = new SegmentMessageStore(DataPath);
         var log = store.OpenStream("/", "s", SmallSegments);
         AppendAll(log, 5);
-        store.WhenDurable(new RecordingWaiter(), 1);
+        Sync(store);
 
         log.Dispose();
         store.DeleteQueue("/", "s");
 
         Assert.That(SegmentFiles(), Is.Empty);
+    }
+
+    /// <summary>Waits until everything appended so far is on disk (every segment file exists).</summary>
+    private static void Sync(SegmentMessageStore store)
+    {
+        var waiter = new RecordingWaiter();
+        store.WhenDurable(waiter, 1);
+        Assert.That(waiter.Next(), Is.EqualTo((1UL, true)));
     }
 
     /// <summary>Appends m0, m1, ... with append times 1000, 1001, ...</summary>

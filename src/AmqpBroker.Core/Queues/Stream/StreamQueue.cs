@@ -13,7 +13,7 @@ namespace AmqpBroker.Core.Queues.Stream;
 /// credit back. Retention drops whole segments (<see cref="StreamRetention"/>). basic.get and queue.purge are
 /// refused, and basic.nack/reject too before 3.13 (from 3.13 they settle like an ack), with RabbitMQ's texts.
 /// </summary>
-public sealed class StreamQueue : Queue
+public sealed partial class StreamQueue : Queue
 {
     private readonly Lock _lock = new();
     private readonly IStreamLog _log;
@@ -172,11 +172,6 @@ public sealed class StreamQueue : Queue
     {
     }
 
-    /// <summary>No message of a stream expires on its own; retention works by segment.</summary>
-    internal override void ExpireMessages()
-    {
-    }
-
     internal override uint Delete()
     {
         StreamSubscription[] subscriptions;
@@ -190,21 +185,11 @@ public sealed class StreamQueue : Queue
 
             count = (uint)ReadyCount;
             IsDeleted = true;
-            subscriptions = [.. _subscriptions];
-            _subscriptions.Clear();
-            foreach (var subscription in subscriptions)
-            {
-                subscription.Release();
-            }
-
+            subscriptions = TakeSubscriptionsLocked();
             _log.Dispose();
         }
 
-        foreach (var subscription in subscriptions)
-        {
-            subscription.Consumer.Session.OnQueueDeleted(subscription.Consumer);
-        }
-
+        Cancel(subscriptions);
         return count;
     }
 
@@ -216,6 +201,28 @@ public sealed class StreamQueue : Queue
             {
                 StreamRetention.Apply(_log, effective, _time.GetUtcNow().ToUnixTimeMilliseconds());
             }
+        }
+    }
+
+    /// <summary>Removes every consumer's subscription, letting go of what each had prepared.</summary>
+    private StreamSubscription[] TakeSubscriptionsLocked()
+    {
+        StreamSubscription[] subscriptions = [.. _subscriptions];
+        _subscriptions.Clear();
+        foreach (var subscription in subscriptions)
+        {
+            subscription.Release();
+        }
+
+        return subscriptions;
+    }
+
+    /// <summary>Tells the consumers their stream went away (basic.cancel to clients that take it); called outside the lock.</summary>
+    private static void Cancel(StreamSubscription[] subscriptions)
+    {
+        foreach (var subscription in subscriptions)
+        {
+            subscription.Consumer.Session.OnQueueDeleted(subscription.Consumer);
         }
     }
 
