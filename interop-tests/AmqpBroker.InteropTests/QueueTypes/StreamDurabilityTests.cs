@@ -1,5 +1,3 @@
-using AmqpBroker.InteropTests.Durability;
-
 namespace AmqpBroker.InteropTests.QueueTypes;
 
 /// <summary>
@@ -9,10 +7,8 @@ namespace AmqpBroker.InteropTests.QueueTypes;
 /// data directory, and the executable killed.
 /// </summary>
 [TestFixture]
-public sealed class StreamDurabilityTests : RestartFixture
+public sealed class StreamDurabilityTests : QueueTypeRestartFixture
 {
-    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(20);
-
     [Test]
     public async Task Messages_come_back_after_a_restart_from_several_segments_and_offsets_go_on()
     {
@@ -80,22 +76,6 @@ public sealed class StreamDurabilityTests : RestartFixture
         return await consumer.TakeAsync(count, Deadline);
     }
 
-    private static readonly CreateChannelOptions Confirms = new(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true);
-
     /// <summary>Segments of 200 bytes: a few messages each, so reading back crosses segment files.</summary>
     private static Dictionary<string, object?> StreamArguments => new() { ["x-queue-type"] = "stream", ["x-stream-max-segment-size-bytes"] = 200L };
-
-    private static Task<IConnection> ConnectAsync(int port) =>
-        new ConnectionFactory { HostName = "127.0.0.1", Port = port, AutomaticRecoveryEnabled = false }.CreateConnectionAsync();
-
-    private async Task<RunningBroker> StartProcessAsync()
-    {
-        var process = BrokerProcess.Start(["--port", "0", "--management-port", "-1", "--bind", "127.0.0.1", "--data-dir", DataDirectory, "--rabbitmq-version", "3.10"], [], DataDirectory);
-        return new RunningBroker(process, (await process.WaitForReadyAsync(Deadline)).Port);
-    }
-
-    private sealed record RunningBroker(BrokerProcess Process, int Port) : IAsyncDisposable
-    {
-        public ValueTask DisposeAsync() => Process.DisposeAsync();
-    }
 }

@@ -1,28 +1,16 @@
 namespace AmqpBroker.InteropTests.QueueTypes;
 
 /// <summary>
-/// Stream behaviour that changed after 3.10, on the in-process broker behaving as the release (the RabbitMQ on
-/// this machine is 3.10, so these run in-process only). Each test names the release note or source it expects.
+/// Stream behaviour that came with RabbitMQ 3.13, on the in-process broker behaving as the release (the RabbitMQ on
+/// this machine is 3.10, so these run in-process only): stream filtering (release-notes/3.13.0.md, Stream Plugin
+/// enhancements, #8207; from 4.0 its arguments are the stream's own consumer arguments), nack and reject settling.
+/// Each test names the source it expects.
 /// </summary>
-public abstract class StreamReleaseTestBase : StreamTestBase
+[TestFixture("3.13")]
+[TestFixture("4.0")]
+public sealed class StreamFilteringTests(string release) : StreamTestBase
 {
-    [SetUp]
-    public void InProcessOnly()
-    {
-        if (IsExternal)
-        {
-            Assert.Ignore($"the RabbitMQ at AMQP_URI is 3.10; these expect {Release}");
-        }
-    }
-
-    protected static Dictionary<string, object?> FilterValue(string value) => new() { ["x-stream-filter-value"] = value };
-}
-
-/// <summary>RabbitMQ 3.13: stream filtering (release-notes/3.13.0.md, Stream Plugin enhancements, #8207), nack and reject settle.</summary>
-[TestFixture]
-public sealed class Stream313Tests : StreamReleaseTestBase
-{
-    protected override string Release => "3.13";
+    protected override string Release => release;
 
     [Test]
     public async Task A_filter_delivers_the_messages_with_its_value()
@@ -95,6 +83,8 @@ public sealed class Stream313Tests : StreamReleaseTestBase
         Assert.That(await QueueExistsAsync(await ConnectAsync(), stream), Is.True);
     }
 
+    private static Dictionary<string, object?> FilterValue(string value) => new() { ["x-stream-filter-value"] = value };
+
     private async Task<(IConnection Connection, string Stream)> FilteredStreamAsync()
     {
         var (connection, stream) = await StreamWithAsync();
@@ -104,50 +94,5 @@ public sealed class Stream313Tests : StreamReleaseTestBase
         await PublishConfirmedAsync(connection, stream, "green", FilterValue("green"));
         await PublishConfirmedAsync(connection, stream, "red-2", FilterValue("red"));
         return (connection, stream);
-    }
-}
-
-/// <summary>RabbitMQ 4.0: the consume refusals name the stream (rabbit_stream_queue:consume at v4.0.1).</summary>
-[TestFixture]
-public sealed class Stream40Tests : StreamReleaseTestBase
-{
-    protected override string Release => "4.0";
-
-    [Test]
-    public async Task A_consumer_without_a_prefetch_is_refused_naming_the_stream()
-    {
-        var channel = await OpenChannelAsync();
-        var stream = await DeclareStreamAsync(channel);
-
-        await ExpectClosedAsync(
-            () => channel.BasicConsumeAsync(stream, autoAck: false, new CollectingConsumer(channel)),
-            406,
-            $"PRECONDITION_FAILED - consumer prefetch count is not set for stream queue '{stream}' {InDefaultVhost}");
-    }
-
-    [Test]
-    public async Task Automatic_acknowledgement_is_refused_naming_the_stream()
-    {
-        var channel = await OpenChannelAsync();
-        var stream = await DeclareStreamAsync(channel);
-        await channel.BasicQosAsync(0, 10, global: false);
-
-        await ExpectClosedAsync(
-            () => channel.BasicConsumeAsync(stream, autoAck: true, new CollectingConsumer(channel)),
-            540,
-            $"NOT_IMPLEMENTED - automatic acknowledgement not supported by stream queue '{stream}' {InDefaultVhost}");
-    }
-
-    [Test]
-    public async Task The_filter_consumer_arguments_are_the_streams_own()
-    {
-        // rabbit_stream_queue:capabilities at v4.0.1: consumer_arguments x-stream-offset, x-stream-filter, x-stream-match-unfiltered
-        var (connection, stream) = await StreamWithAsync();
-        await PublishConfirmedAsync(connection, stream, "red", FilterValue("red"));
-        await PublishConfirmedAsync(connection, stream, "blue", FilterValue("blue"));
-
-        var consumer = await ConsumeStreamAsync(connection, stream, "first", ("x-stream-filter", "blue"), ("x-stream-match-unfiltered", false));
-
-        Assert.That((await consumer.TakeUpToAsync(3, QuietPeriod)).Select(d => d.Text), Is.EqualTo(new[] { "blue" }));
     }
 }
