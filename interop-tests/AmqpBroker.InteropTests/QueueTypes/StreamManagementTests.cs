@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using AmqpBroker.Hosting;
 
 namespace AmqpBroker.InteropTests.QueueTypes;
@@ -21,14 +22,18 @@ public sealed class StreamManagementTests : ManagementTestBase
         await PublishAsync(channel, name, "a", "b", "c");
 
         // RabbitMQ's message counts come with its statistics, a few seconds late.
-        var counted = await EventuallyAsync(async () => (await GetJsonAsync($"api/queues/%2F/{Segment(name)}"))["messages"]?.GetValue<int>() == 3);
-        var queue = await GetJsonAsync($"api/queues/%2F/{Segment(name)}");
+        JsonNode queue = new JsonObject();
+        var counted = await EventuallyAsync(async () =>
+        {
+            queue = await GetJsonAsync($"api/queues/%2F/{Segment(name)}");
+            return queue["messages"]?.GetValue<int>() == 3;
+        });
         var listed = await GetJsonAsync("api/queues/%2F");
 
+        Assert.That(counted, Is.True, queue.ToJsonString());
         var node = queue["members"]!.AsArray().Single()!.GetValue<string>();
         using (Assert.EnterMultipleScope())
         {
-            Assert.That(counted, Is.True);
             Assert.That(queue["type"]!.GetValue<string>(), Is.EqualTo("stream"));
             Assert.That(queue["messages_ready"]!.GetValue<int>(), Is.EqualTo(3));
             Assert.That(queue["messages_unacknowledged"]!.GetValue<int>(), Is.Zero);
