@@ -58,11 +58,12 @@ internal sealed partial class SegmentLog
     }
 
     /// <summary>
-    /// Reads the publish record at <paramref name="location"/> (past the end of its segment: the first of the next
-    /// one; in a segment that is gone: the first of the oldest) and moves <paramref name="location"/> past it.
-    /// False, with nothing moved, at the end of the log.
+    /// Reads the first publish record with an id of at least <paramref name="fromId"/> from <paramref name="location"/>
+    /// on (past the end of a segment: on in the next one; in a segment that is gone: from the oldest one) and moves
+    /// <paramref name="location"/> past it. Records below <paramref name="fromId"/> are skipped by their headers,
+    /// without reading their messages. False at the end of the log.
     /// </summary>
-    public bool TryReadNext(ref long location, out long id, out long time, out Message? message)
+    public bool TryReadNext(ref long location, long fromId, out long id, out long time, out Message? message)
     {
         (id, time, message) = (0, 0, null);
         lock (_appendLock)
@@ -80,21 +81,56 @@ internal sealed partial class SegmentLog
             {
                 var segment = _segments[index];
                 var end = ReferenceEquals(segment, _writer.Segment) ? _writer.End : segment.Length;
-                if (offset < end)
+                if (offset >= end)
                 {
-                    message = ReadLocked(segment, offset, out id, out time, out var size);
-                    location = segment.LocationOf(offset + size);
-                    return true;
+                    if (++index < _segments.Count)
+                    {
+                        offset = (uint)SegmentFormat.RecordsStart(_segments[index].Version);
+                    }
+
+                    continue;
                 }
 
-                if (++index < _segments.Count)
+                if (PeekLocked(segment, offset, out var skipped) < fromId)
                 {
-                    offset = (uint)SegmentFormat.RecordsStart(_segments[index].Version);
+                    offset += (uint)skipped;
+                    location = segment.LocationOf(offset);
+                    continue;
                 }
+
+                message = ReadLocked(segment, offset, out id, out time, out var size);
+                location = segment.LocationOf(offset + size);
+                return true;
             }
 
             return false;
         }
+    }
+
+    /// <summary>The id of the publish record at <paramref name="offset"/> of <paramref name="segment"/>, from its first bytes, and its size with header.</summary>
+    private long PeekLocked(LogSegment segment, long offset, out int size)
+    {
+        const int Prefix = LogRecord.HeaderSize + sizeof(long);
+        Span<byte> start = stackalloc byte[Prefix];
+        if (_writer.TryGetBuffered(segment, offset, out var buffered))
+        {
+            buffered[..Prefix].CopyTo(start);
+        }
+        else
+        {
+            var file = _environment.Cache.Acquire(segment.File);
+            try
+            {
+                file.Read(start, offset);
+            }
+            finally
+            {
+                _environment.Cache.Release(segment.File);
+            }
+        }
+
+        size = LogRecord.HeaderSize + BinaryPrimitives.ReadInt32LittleEndian(start);
+        return BinaryPrimitives.ReadInt64LittleEndian(start[LogRecord.HeaderSize..]);
     }
 
     /// <summary>The publish record at <paramref name="offset"/> of <paramref name="segment"/>: its message, id, time field and size with header.</summary>

@@ -67,20 +67,16 @@ internal sealed class StreamLog : IStreamLog
     {
         record = default;
         var location = cursor.Location;
-        while (_log.TryReadNext(ref location, out var offset, out var timestamp, out var message))
+        if (!_log.TryReadNext(ref location, cursor.Offset, out var offset, out var timestamp, out var message))
         {
-            if (offset >= cursor.Offset)
-            {
-                cursor = new StreamCursor(offset + 1, location);
-                record = new StreamRecord(offset, timestamp, message!);
-                return true;
-            }
-
-            message!.Release();
+            // Records skipped on the way stay skipped.
+            cursor = cursor with { Location = location };
+            return false;
         }
 
-        cursor = cursor with { Location = location };
-        return false;
+        cursor = new StreamCursor(offset + 1, location);
+        record = new StreamRecord(offset, timestamp, message!);
+        return true;
     }
 
     public bool DropOldestSegment()
