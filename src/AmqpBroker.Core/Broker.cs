@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using AmqpBroker.Core.Alarms;
 using AmqpBroker.Core.Exchanges;
+using AmqpBroker.Core.Parameters;
 using AmqpBroker.Core.Policies;
 using AmqpBroker.Core.Scheduling;
 using AmqpBroker.Core.Security;
@@ -49,19 +50,21 @@ public sealed class Broker : IDisposable
         Recorder = new Testing.Recording.BrokerRecorder(time);
         _services = new BrokerServices
         {
+            Settings = settings,
+            ExchangeTypes = ExchangeTypeRegistry.For(settings.Profile),
             Faults = Faults,
             Recorder = Recorder,
             Time = time,
             Timers = new BrokerTimers(time),
             Definitions = _store,
             Messages = Messages,
-            Profile = settings.Profile,
             QueueTypes = Queues.QueueTypeRegistry.CreateBuiltIn(settings.Profile),
             Loggers = loggers ?? Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance,
         };
         Scheduler = new BrokerScheduler(time, TimeSpan.FromMilliseconds(250));
         _resourceMonitor = new ResourceMonitor(Resources, time);
         StartedAt = time.GetUtcNow();
+        Parameters = new RuntimeParameters(_store, name => _virtualHosts.ContainsKey(name));
         Recover(_store.Load());
     }
 
@@ -85,6 +88,9 @@ public sealed class Broker : IDisposable
     public ExchangeTypeRegistry ExchangeTypes => _services.ExchangeTypes;
 
     public DirectReply.DirectReplyRegistry DirectReplies { get; } = new();
+
+    /// <summary>Runtime parameters (shovels) and the components that own them.</summary>
+    public RuntimeParameters Parameters { get; }
 
     /// <summary>Where persistent messages go; publishers wait on it before confirming them.</summary>
     public IMessageStore Messages { get; }
@@ -119,18 +125,34 @@ public sealed class Broker : IDisposable
     /// <summary>Stores every definition change until the batch ends in one transaction (a definitions import); see <see cref="IDefinitionStore.BeginBatch"/>.</summary>
     public IDefinitionBatch BeginDefinitionBatch() => _store.BeginBatch();
 
-    /// <summary>Adds the virtual host (or returns the existing one). Like RabbitMQ, it grants nobody any permission on it.</summary>
-    public VirtualHost AddVirtualHost(string name)
+    /// <summary>
+    /// Adds the virtual host with <paramref name="metadata"/> (or returns the existing one). Like RabbitMQ, it grants
+    /// nobody any permission on it. An existing vhost takes a new default queue type where the profile's release
+    /// lets one change (3.11.17+), and keeps its own otherwise.
+    /// </summary>
+    public VirtualHost AddVirtualHost(string name, VirtualHostMetadata? metadata = null)
     {
         lock (_definitions)
         {
             if (_virtualHosts.TryGetValue(name, out var existing))
             {
+                if (metadata?.DefaultQueueType is not null && Settings.Profile.DefaultQueueTypeUpdatable && metadata != existing.Metadata)
+                {
+                    _store.PutVirtualHostMetadata(name, metadata);
+                    existing.Metadata = metadata;
+                }
+
                 return existing;
             }
 
             _store.PutVirtualHost(name);
             var virtualHost = new VirtualHost(name, _services);
+            if (metadata is not null && metadata != VirtualHostMetadata.None)
+            {
+                _store.PutVirtualHostMetadata(name, metadata);
+                virtualHost.Metadata = metadata;
+            }
+
             _virtualHosts[name] = virtualHost;
             return virtualHost;
         }
@@ -154,6 +176,7 @@ public sealed class Broker : IDisposable
             _permissions.ClearWhere(p => p.VirtualHost == name);
         }
 
+        Parameters.OnVirtualHostDeleted(name);
         ForceClose(c => c.VirtualHost == name, VirtualHostDeletedReason(name));
         virtualHost.DeleteAll();
         return true;
@@ -297,7 +320,7 @@ public sealed class Broker : IDisposable
         _store.Dispose();
     }
 
-    /// <summary>Users, vhosts, permissions and policies first, then each vhost's durable topology and messages.</summary>
+    /// <summary>Users, vhosts, permissions, policies and parameters first, then each vhost's durable topology and messages.</summary>
     private void Recover(StoredDefinitions stored)
     {
         foreach (var user in stored.Users)
@@ -307,7 +330,10 @@ public sealed class Broker : IDisposable
 
         foreach (var name in stored.VirtualHosts)
         {
-            _virtualHosts[name] = new VirtualHost(name, _services);
+            _virtualHosts[name] = new VirtualHost(name, _services)
+            {
+                Metadata = stored.VirtualHostMetadata.GetValueOrDefault(name) ?? VirtualHostMetadata.None,
+            };
         }
 
         foreach (var permission in stored.Permissions)
@@ -319,6 +345,8 @@ public sealed class Broker : IDisposable
         {
             FindVirtualHost(policy.VirtualHost)?.PutPolicy(PolicyValidator.Compile(policy));
         }
+
+        Parameters.Restore(stored.Parameters);
 
         if (stored.Users.Count == 0)
         {

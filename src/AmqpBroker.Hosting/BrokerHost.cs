@@ -3,11 +3,13 @@ using System.Net;
 using AmqpBroker.Core;
 using AmqpBroker.Core.Profiles;
 using AmqpBroker.Core.Alarms;
+using AmqpBroker.Core.Shovels;
 using AmqpBroker.Core.Storage;
 using AmqpBroker.Management;
 using AmqpBroker.Storage.Definitions;
 using AmqpBroker.Storage.Messages;
 using AmqpBroker.Server.Connections;
+using AmqpBroker.Shovel;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting;
@@ -18,7 +20,7 @@ using Microsoft.Extensions.Logging;
 namespace AmqpBroker.Hosting;
 
 /// <summary>
-/// A running broker: the composition root that wires Core, Storage, Server and Management onto one Kestrel host. The
+/// A running broker: the composition root that wires Core, Storage, Server, Management and Shovel onto one Kestrel host. The
 /// executable, our interop tests and users' own test suites all start brokers through this type.
 /// <code>
 /// await using var broker = await BrokerHost.StartAsync(new BrokerOptions());   // free ports, loopback, in memory
@@ -31,13 +33,15 @@ public sealed partial class BrokerHost : IAsyncDisposable
     private readonly Listeners _listeners;
     private readonly ILoggerFactory _loggers;
     private readonly OpenSockets _sockets;
+    private readonly ShovelComponent _shovels;
 
-    private BrokerHost(WebApplication app, Listeners listeners, OpenSockets sockets, ILoggerFactory loggers, Broker broker, BrokerOptions options)
+    private BrokerHost(WebApplication app, Listeners listeners, OpenSockets sockets, ILoggerFactory loggers, Broker broker, BrokerOptions options, ShovelComponent shovels)
     {
         _app = app;
         _listeners = listeners;
         _sockets = sockets;
         _loggers = loggers;
+        _shovels = shovels;
         Broker = broker;
         Options = options;
         _resetPoint = StartingPoint(options, broker);
@@ -91,6 +95,8 @@ public sealed partial class BrokerHost : IAsyncDisposable
         builder.Services.AddSingleton(broker);
         builder.Services.AddSingleton<AmqpConnectionHandler>();
         var listeners = new Listeners();
+        var shovels = CreateShovels(broker, listeners, loggers);
+        builder.Services.AddSingleton<IShovelSupervisor>(shovels);
         var sockets = new OpenSockets();
         var managementEnabled = options.ManagementPort != BrokerOptions.ManagementDisabled;
         if (managementEnabled)
@@ -135,7 +141,27 @@ public sealed partial class BrokerHost : IAsyncDisposable
             throw;
         }
 
-        return new BrokerHost(app, listeners, sockets, loggers, broker, options);
+        // Shovels (recovered ones too) start once the listener that local shovel URIs connect to is bound.
+        broker.Parameters.Register(shovels);
+        return new BrokerHost(app, listeners, sockets, loggers, broker, options, shovels);
+    }
+
+    /// <summary>
+    /// The shovel component. A shovel URI without a host (<c>amqp://</c>) connects to this broker's own AMQP
+    /// listener as the default user: uniform with remote ends, and the same publish rules as any client.
+    /// </summary>
+    private static ShovelComponent CreateShovels(Broker broker, Listeners listeners, ILoggerFactory loggers)
+    {
+        var settings = broker.Settings;
+        return new ShovelComponent(
+            broker,
+            () =>
+            {
+                var endPoint = Reachable(listeners.Amqp!.IPEndPoint!);
+                return new LocalBroker(endPoint.Address.ToString(), endPoint.Port, settings.DefaultUser, settings.DefaultPassword);
+            },
+            $"amqpbroker@{Environment.MachineName}",
+            loggers);
     }
 
     /// <summary>Where the broker keeps its state, or null in memory.</summary>
@@ -214,11 +240,13 @@ public sealed partial class BrokerHost : IAsyncDisposable
     private static readonly TimeSpan CloseGracePeriod = TimeSpan.FromSeconds(3);
 
     /// <summary>
-    /// Stops the broker as RabbitMQ does: every client gets connection.close with 320 CONNECTION_FORCED, and
-    /// the listeners stop as soon as the last socket has closed.
+    /// Stops the broker as RabbitMQ does: shovels stop, every client gets connection.close with 320
+    /// CONNECTION_FORCED, and the listeners stop as soon as the last socket has closed.
     /// </summary>
     public async Task StopAsync(CancellationToken cancellationToken = default)
     {
+        // Shovels first: they close their own connections, giving back what they had not acknowledged.
+        await _shovels.DisposeAsync().ConfigureAwait(false);
         using var grace = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         grace.CancelAfter(CloseGracePeriod);
 

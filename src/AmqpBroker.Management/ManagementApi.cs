@@ -1,4 +1,5 @@
 using AmqpBroker.Core;
+using AmqpBroker.Core.Shovels;
 using AmqpBroker.Management.Http;
 using AmqpBroker.Management.Metrics;
 using AmqpBroker.Management.Resources;
@@ -25,7 +26,8 @@ public static class ManagementApi
         services.AddRouting();
         services.AddSingleton(provider => new RateSampler(provider.GetRequiredService<Broker>()));
         services.AddSingleton<RuntimeMetrics>();
-        services.AddSingleton(provider => new ManagementContext(provider.GetRequiredService<Broker>(), listeners, provider.GetRequiredService<RateSampler>(), dataDirectory)
+        services.AddSingleton(provider => new ManagementContext(
+            provider.GetRequiredService<Broker>(), listeners, provider.GetRequiredService<RateSampler>(), dataDirectory, provider.GetService<IShovelSupervisor>())
         {
             FaultApiEnabled = enableFaultApi,
         });
@@ -47,6 +49,8 @@ public static class ManagementApi
         UserResource.Map(app);
         PermissionResource.Map(app);
         PolicyResource.Map(app);
+        ParameterResource.Map(app);
+        ShovelResource.Map(app);
         DefinitionResource.Map(app);
         ExchangeResource.Map(app);
         RoutingTestResource.Map(app);

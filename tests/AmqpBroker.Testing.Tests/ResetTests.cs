@@ -1,3 +1,4 @@
+using AmqpBroker.Core.Parameters;
 using AmqpBroker.Core.Policies;
 using AmqpBroker.Core.Security;
 using AmqpBroker.Testing.Tests.Support;
@@ -121,6 +122,23 @@ public sealed class ResetTests : ResetBrokerFixture
         clock.Advance(TimeSpan.FromSeconds(20));
         Assert.That(queue.ReadyCount, Is.Zero);
     }
+
+    [Test]
+    public async Task A_reset_returns_the_shovels_of_the_snapshot_and_drops_later_ones()
+    {
+        await using var broker = await BrokerHost.StartAsync(new BrokerOptions());
+        broker.Broker.Parameters.Put(Shovel("kept"));
+        await broker.SnapshotAsync();
+        broker.Broker.Parameters.Clear("shovel", "/", "kept");
+        broker.Broker.Parameters.Put(Shovel("added"));
+
+        await broker.ResetAsync();
+
+        Assert.That(broker.Broker.Parameters.All.Select(p => p.Name), Is.EqualTo(new[] { "kept" }));
+    }
+
+    private static RuntimeParameter Shovel(string name) =>
+        RuntimeParameter.FromJson("shovel", "/", name, $$"""{"src-uri": "amqp://", "src-queue": "{{name}}-in", "dest-uri": "amqp://", "dest-queue": "{{name}}-out"}""");
 
     private static string[] QueueNames(BrokerHost broker) => [.. broker.Broker.FindVirtualHost("/")!.Queues.Select(q => q.Name).Order(StringComparer.Ordinal)];
 }

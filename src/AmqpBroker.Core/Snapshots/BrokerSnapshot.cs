@@ -1,10 +1,11 @@
+using AmqpBroker.Core.Parameters;
 using AmqpBroker.Core.Security;
 
 namespace AmqpBroker.Core.Snapshots;
 
 /// <summary>
-/// A broker's state held in memory: users, permissions, virtual hosts with their policies, exchanges, queues
-/// and bindings, and the messages ready in its queues or held by its delayed-message exchanges (each with the
+/// A broker's state held in memory: users, permissions, virtual hosts with their policies, runtime parameters
+/// (shovels), exchanges, queues and bindings, and the messages ready in its queues or held by its delayed-message exchanges (each with the
 /// time to live or delay it had left). <see cref="Take"/> copies it from a running broker;
 /// <see cref="RestoreTo"/> makes a broker's state that again. Messages are shared with the broker, not copied.
 /// Not in a snapshot: connections and what belongs to them (channels, consumers, exclusive queues,
@@ -15,13 +16,16 @@ public sealed class BrokerSnapshot
     private readonly IReadOnlyList<User> _users;
     private readonly IReadOnlyList<Permission> _permissions;
     private readonly IReadOnlyList<VirtualHostSnapshot> _virtualHosts;
+    private readonly IReadOnlyList<RuntimeParameter> _parameters;
 
-    private BrokerSnapshot(DateTimeOffset takenAt, IReadOnlyList<User> users, IReadOnlyList<Permission> permissions, IReadOnlyList<VirtualHostSnapshot> virtualHosts)
+    private BrokerSnapshot(
+        DateTimeOffset takenAt, IReadOnlyList<User> users, IReadOnlyList<Permission> permissions, IReadOnlyList<VirtualHostSnapshot> virtualHosts, IReadOnlyList<RuntimeParameter> parameters)
     {
         TakenAt = takenAt;
         _users = users;
         _permissions = permissions;
         _virtualHosts = virtualHosts;
+        _parameters = parameters;
     }
 
     /// <summary>When the snapshot was taken, on the broker's clock.</summary>
@@ -44,7 +48,7 @@ public sealed class BrokerSnapshot
         ArgumentNullException.ThrowIfNull(broker);
         var now = broker.Time.GetUtcNow();
         var nowMs = now.ToUnixTimeMilliseconds();
-        return new BrokerSnapshot(now, [.. broker.Users.All], [.. broker.Permissions], [.. broker.VirtualHosts.Select(v => v.Snapshot(nowMs))]);
+        return new BrokerSnapshot(now, [.. broker.Users.All], [.. broker.Permissions], [.. broker.VirtualHosts.Select(v => v.Snapshot(nowMs))], [.. broker.Parameters.All]);
     }
 
     /// <summary>
@@ -95,6 +99,12 @@ public sealed class BrokerSnapshot
             }
 
             host.Restore(snapshot, nowMs);
+        }
+
+        // Deleting the virtual hosts cleared their parameters; shovels start again once their queues exist.
+        foreach (var parameter in _parameters)
+        {
+            broker.Parameters.Put(parameter);
         }
     }
 }

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using AmqpBroker.Core;
 using AmqpBroker.Core.Errors;
 using AmqpBroker.Core.Exchanges;
+using AmqpBroker.Core.Parameters;
 using AmqpBroker.Core.Policies;
 using AmqpBroker.Core.Queues;
 using AmqpBroker.Core.VirtualHosts;
@@ -14,9 +15,10 @@ namespace AmqpBroker.Management.Definitions;
 
 /// <summary>
 /// POST /api/definitions: applies a file in RabbitMQ's format with RabbitMQ's merge rules. Users, vhosts,
-/// permissions and policies are created or overwritten; queues, exchanges and bindings that already exist
-/// are left as they are. Sections this broker has no counterpart for are refused before anything is
-/// applied when they hold entries (vhost-scoped parameters of plugins, topic permissions); global
+/// permissions, policies and parameters are created or overwritten; queues, exchanges and bindings that
+/// already exist are left as they are. Parameters come last, so a shovel starts once the queues it moves
+/// exist; one of a component this broker does not have is refused. Sections this broker has no
+/// counterpart for are refused before anything is applied when they hold entries (topic permissions); global
 /// parameters (cluster metadata such as RabbitMQ's internal_cluster_id) are accepted and ignored. An entry
 /// that fails stops the import, and unlike RabbitMQ (which keeps what came before it) nothing of the file
 /// stays: the import runs in one store transaction and is undone in memory (<see cref="ImportUndo"/>).
@@ -39,7 +41,7 @@ internal sealed class DefinitionsImport(Broker broker, ApiUser user)
 
             foreach (var entry in virtualHosts)
             {
-                ImportVirtualHost(entry.RequireString("name"), undo);
+                ImportVirtualHost(entry, undo);
             }
 
             foreach (var entry in permissions)
@@ -78,6 +80,19 @@ internal sealed class DefinitionsImport(Broker broker, ApiUser user)
         {
             Apply(entry, "binding", virtualHostOf(entry), undo, ImportBinding);
         }
+
+        foreach (var entry in sections.Parameters)
+        {
+            ImportParameter(ParameterJson.Read(entry.RequireString("component"), virtualHostOf(entry).Name, entry.RequireString("name"), entry), undo);
+        }
+    }
+
+    private void ImportParameter(RuntimeParameter parameter, ImportUndo undo)
+    {
+        var parameters = broker.Parameters;
+        var previous = parameters.Find(parameter.Component, parameter.VirtualHost, parameter.Name);
+        parameters.Put(parameter);
+        undo.Add(previous is null ? () => parameters.Clear(parameter.Component, parameter.VirtualHost, parameter.Name) : () => parameters.Put(previous));
     }
 
     private void ImportUser(JsonBody entry, ImportUndo undo)
@@ -88,12 +103,27 @@ internal sealed class DefinitionsImport(Broker broker, ApiUser user)
         undo.Add(previous is null ? () => broker.DeleteUser(user.Name) : () => broker.PutUser(previous));
     }
 
-    private void ImportVirtualHost(string name, ImportUndo undo)
+    /// <summary>A vhost with its metadata's default queue type (rabbit_definitions:add_vhost); an existing one is left as it is.</summary>
+    private void ImportVirtualHost(JsonBody entry, ImportUndo undo)
     {
+        var name = entry.RequireString("name");
         if (broker.FindVirtualHost(name) is null)
         {
-            broker.AddVirtualHost(name);
+            broker.AddVirtualHost(name, ReadMetadata(entry));
             undo.Add(() => broker.DeleteVirtualHost(name));
+        }
+    }
+
+    private static VirtualHostMetadata ReadMetadata(JsonBody entry)
+    {
+        var metadata = JsonBody.Of(entry.Object("metadata") ?? [], "a vhost's metadata");
+        try
+        {
+            return VirtualHostMetadata.Parse(metadata.String("default_queue_type"));
+        }
+        catch (ArgumentException ex)
+        {
+            throw ApiException.BadRequest($"vhost '{entry.String("name")}': {ex.Message}");
         }
     }
 
@@ -211,12 +241,9 @@ internal sealed class DefinitionsImport(Broker broker, ApiUser user)
     }
 
     /// <summary>The sections both import forms share, read (and shape-checked) up front.</summary>
-    private sealed record ObjectSections(List<JsonBody> Policies, List<JsonBody> Queues, List<JsonBody> Exchanges, List<JsonBody> Bindings)
+    private sealed record ObjectSections(List<JsonBody> Policies, List<JsonBody> Queues, List<JsonBody> Exchanges, List<JsonBody> Bindings, List<JsonBody> Parameters)
     {
-        public static ObjectSections Read(JsonBody document)
-        {
-            RefuseUnsupported(document, "parameters");
-            return new(Entries(document, "policies"), Entries(document, "queues"), Entries(document, "exchanges"), Entries(document, "bindings"));
-        }
+        public static ObjectSections Read(JsonBody document) => new(
+            Entries(document, "policies"), Entries(document, "queues"), Entries(document, "exchanges"), Entries(document, "bindings"), Entries(document, "parameters"));
     }
 }

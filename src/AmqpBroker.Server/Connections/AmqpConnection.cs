@@ -40,6 +40,7 @@ internal sealed partial class AmqpConnection
     private ChannelContext? _channelContext;
     private volatile ConnectionState _state = ConnectionState.Handshake;
     private volatile string? _forceCloseReason;
+    private bool _released;
 
     public AmqpConnection(ConnectionContext transport, Broker broker, ServerLoggers loggers)
     {
@@ -65,7 +66,12 @@ internal sealed partial class AmqpConnection
     {
         Handshake,
         Open,
+
+        /// <summary>We sent connection.close and wait for close-ok.</summary>
         Closing,
+
+        /// <summary>We sent close-ok: frames still arriving are read and dropped until the peer closes (<see cref="ConnectionDeadlines.OnDraining"/>).</summary>
+        Draining,
         Closed,
     }
 
@@ -217,6 +223,12 @@ internal sealed partial class AmqpConnection
     private void HandleFrame(in Frame frame)
     {
         ushort classId = 0, methodId = 0;
+        if (_state == ConnectionState.Draining)
+        {
+            OnFrameWhileDraining(frame);
+            return;
+        }
+
         try
         {
             switch (frame.Type)
@@ -282,7 +294,8 @@ internal sealed partial class AmqpConnection
             Faults = this,
         };
         var access = _broker.AccessFor(client.User.Name, client.VirtualHost);
-        _channelContext = new ChannelContext(_writer, _broker, client, access, _handshake.VirtualHost, _loggers.Channels);
+        var cancelNotify = _handshake.ClientCapabilities.GetValueOrDefault("consumer_cancel_notify") is true;
+        _channelContext = new ChannelContext(_writer, _broker, client, access, _handshake.VirtualHost, _loggers.Channels, cancelNotify);
         _blocking.NotifyClient = _handshake.ClientCapabilities.GetValueOrDefault("connection.blocked") is true;
         _heartbeat.Seconds = _handshake.HeartbeatSeconds;
         _recording.OnOpened(client, _handshake.FrameMax);
@@ -294,33 +307,7 @@ internal sealed partial class AmqpConnection
         ConnectionLog.ConnectionOpened(_logger, LogName, client.User.Name, client.VirtualHost);
     }
 
-    /// <summary>Sends connection.close; from then on only close-ok (or a timeout) ends the connection.</summary>
-    private void CloseConnection(ReplyCode code, string text, ushort classId, ushort methodId)
-    {
-        if (_state is ConnectionState.Closing or ConnectionState.Closed)
-        {
-            return;
-        }
-
-        ConnectionLog.ConnectionError(_logger, LogName, (ushort)code, text);
-        _writer.EnqueueMethod(0, new ConnectionClose { ReplyCode = (ushort)code, ReplyText = text, ClassId = classId, MethodId = methodId });
-        _deadlines.OnClosing(_broker.Time.GetUtcNow());
-        _state = ConnectionState.Closing;
-        _channels.CloseAll();
-    }
-
-    private void Shutdown()
-    {
-        _state = ConnectionState.Closed;
-        _channels.CloseAll();
-        if (_channelContext?.Client is { } client)
-        {
-            _broker.OnConnectionClosed(client);
-            ConnectionLog.ConnectionClosed(_logger, LogName);
-        }
-    }
-
-    /// <summary>The scheduler's tick (not the read loop's thread): heartbeats, handshake and close-ok deadlines.</summary>
+    /// <summary>The scheduler's tick (not the read loop's thread): heartbeats, handshake, close-ok and drain deadlines.</summary>
     private void OnTick(DateTimeOffset now)
     {
         var heartbeat = _heartbeat.Tick(now, _writer.TakeSentFlag(), _blocking.IsBlocked);
@@ -331,6 +318,13 @@ internal sealed partial class AmqpConnection
                 break;
             case ConnectionState.Closing when _deadlines.CloseOkExpired(now):
                 Abort(ConnectionDeadlines.CloseOkExpiredReason);
+                break;
+            case ConnectionState.Draining when _deadlines.DrainExpired(now):
+                Abort(ConnectionDeadlines.DrainExpiredReason);
+                break;
+            case ConnectionState.Draining when heartbeat == HeartbeatAction.SendHeartbeat:
+                // RabbitMQ keeps its heartbeats going until the socket closes.
+                _writer.Enqueue(new OutgoingFrame(OutgoingKind.Heartbeat, 0));
                 break;
             case ConnectionState.Open when heartbeat == HeartbeatAction.Abort:
                 Abort(_heartbeat.AbortReason);

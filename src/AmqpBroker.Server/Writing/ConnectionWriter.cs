@@ -25,6 +25,8 @@ internal sealed class ConnectionWriter
     private readonly Channel<OutgoingFrame> _queue = Channel.CreateUnbounded<OutgoingFrame>(
         new UnboundedChannelOptions { SingleReader = true, AllowSynchronousContinuations = false });
 
+    private readonly Lock _holdLock = new();
+    private List<byte[]>? _heldCancels;
     private PendingAck _pendingAck;
     private long _pendingBytes;
     private int _refusedDeliveries;
@@ -96,6 +98,59 @@ internal sealed class ConnectionWriter
         var buffer = new ArrayBufferWriter<byte>(method.ArgumentsSize + 12);
         FrameWriter.WriteMethod(buffer, channel, method);
         return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>
+    /// basic.cancel from the server (the consumed queue went away). Held while the read loop deletes a queue
+    /// (<see cref="HoldServerCancels"/>), so the cancels leave with queue.delete-ok.
+    /// </summary>
+    public void EnqueueServerCancel(ushort channel, string consumerTag)
+    {
+        var encoded = Encode(channel, new BasicCancel { ConsumerTag = consumerTag, NoWait = true });
+        lock (_holdLock)
+        {
+            if (_heldCancels is { } held)
+            {
+                held.Add(encoded);
+                return;
+            }
+        }
+
+        Enqueue(new OutgoingFrame(OutgoingKind.Encoded, channel, Encoded: encoded));
+    }
+
+    /// <summary>From now on server cancels wait for <see cref="ReleaseServerCancels"/>.</summary>
+    public void HoldServerCancels()
+    {
+        lock (_holdLock)
+        {
+            _heldCancels ??= [];
+        }
+    }
+
+    /// <summary>
+    /// Queues <paramref name="reply"/> (if any) and the cancels held since <see cref="HoldServerCancels"/> as one
+    /// item, written in one piece: RabbitMQ's queue.delete-ok and the cancels it causes leave together, reply
+    /// first, so a client that closes its channel on the cancel is not raced by the reply.
+    /// </summary>
+    public void ReleaseServerCancels(ushort channel, byte[]? reply)
+    {
+        List<byte[]> held;
+        lock (_holdLock)
+        {
+            held = _heldCancels ?? [];
+            _heldCancels = null;
+        }
+
+        if (reply is not null)
+        {
+            held.Insert(0, reply);
+        }
+
+        if (held.Count > 0)
+        {
+            Enqueue(new OutgoingFrame(OutgoingKind.Encoded, channel, Encoded: held.Count == 1 ? held[0] : [.. held.SelectMany(b => b)]));
+        }
     }
 
     /// <summary>Stops accepting frames; <see cref="RunAsync"/> writes what is queued and returns.</summary>

@@ -35,6 +35,14 @@ internal static class SchemaMigrations
             definition BLOB NOT NULL,
             PRIMARY KEY (vhost, name));
         """,
+        """
+        CREATE TABLE parameters (
+            component TEXT NOT NULL, vhost TEXT NOT NULL, name TEXT NOT NULL, value TEXT NOT NULL,
+            PRIMARY KEY (component, vhost, name));
+        """,
+        """
+        ALTER TABLE vhosts ADD COLUMN default_queue_type TEXT;
+        """,
     ];
 
     public static int Latest => Migrations.Length;

@@ -1,4 +1,5 @@
 using AmqpBroker.Core.Exchanges;
+using AmqpBroker.Core.Parameters;
 using AmqpBroker.Core.Policies;
 using AmqpBroker.Core.Queues;
 using AmqpBroker.Core.Security;
@@ -7,7 +8,7 @@ using AmqpBroker.Core.Storage;
 namespace AmqpBroker.Core.Tests.TestSupport;
 
 /// <summary>
-/// A store that keeps vhosts, users, permissions and policies in memory, so a test can look at what the
+/// A store that keeps vhosts, users, permissions, policies and parameters in memory, so a test can look at what the
 /// broker persisted and start a second broker from it. Exchanges, queues and bindings are not kept.
 /// </summary>
 internal sealed class MemoryDefinitionStore : IDefinitionStore
@@ -20,14 +21,22 @@ internal sealed class MemoryDefinitionStore : IDefinitionStore
 
     public Dictionary<(string VirtualHost, string Name), Policy> Policies { get; } = [];
 
+    public Dictionary<(string Component, string VirtualHost, string Name), RuntimeParameter> Parameters { get; } = [];
+
     public IDefinitionBatch BeginBatch() => NoBatch.Instance;
+
+    public Dictionary<string, AmqpBroker.Core.VirtualHosts.VirtualHostMetadata> Metadata { get; } = [];
 
     public StoredDefinitions Load() => new([.. VirtualHosts], [], [], [])
     {
         Users = [.. Users.Values],
         Permissions = [.. Permissions.Values],
         Policies = [.. Policies.Values],
+        Parameters = [.. Parameters.Values],
+        VirtualHostMetadata = new Dictionary<string, AmqpBroker.Core.VirtualHosts.VirtualHostMetadata>(Metadata),
     };
+
+    public void PutVirtualHostMetadata(string name, AmqpBroker.Core.VirtualHosts.VirtualHostMetadata metadata) => Metadata[name] = metadata;
 
     public void PutVirtualHost(string name)
     {
@@ -40,8 +49,10 @@ internal sealed class MemoryDefinitionStore : IDefinitionStore
     public void DeleteVirtualHost(string name)
     {
         VirtualHosts.Remove(name);
+        Metadata.Remove(name);
         RemoveWhere(Permissions, k => k.VirtualHost == name);
         RemoveWhere(Policies, k => k.VirtualHost == name);
+        RemoveWhere(Parameters, k => k.VirtualHost == name);
     }
 
     public void PutUser(User user) => Users[user.Name] = user;
@@ -59,6 +70,10 @@ internal sealed class MemoryDefinitionStore : IDefinitionStore
     public void PutPolicy(Policy policy) => Policies[(policy.VirtualHost, policy.Name)] = policy;
 
     public void DeletePolicy(string virtualHost, string name) => Policies.Remove((virtualHost, name));
+
+    public void PutParameter(RuntimeParameter parameter) => Parameters[(parameter.Component, parameter.VirtualHost, parameter.Name)] = parameter;
+
+    public void DeleteParameter(string component, string virtualHost, string name) => Parameters.Remove((component, virtualHost, name));
 
     public void PutExchange(ExchangeDefinition exchange)
     {

@@ -31,7 +31,7 @@ public abstract class TimedBrokerFixture
     public void CreateTimedVirtualHost()
     {
         Time = TestData.Clock();
-        VirtualHost = new VirtualHost("/", new BrokerServices { Time = Time, Profile = Profile, QueueTypes = Core.Queues.QueueTypeRegistry.CreateBuiltIn(Profile) });
+        VirtualHost = new VirtualHost("/", TestData.Services(Profile, Time));
         Connection = TestData.Connection();
         _nextChannel = 0;
     }
