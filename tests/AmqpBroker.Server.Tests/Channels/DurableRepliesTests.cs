@@ -145,6 +145,9 @@ public sealed class DurableRepliesTests
         public IQueueLog? OpenQueue(string virtualHost, string queue, out IReadOnlyList<RecoveredEntry> recovered) =>
             throw new InvalidOperationException("replies open no queues");
 
+        public IStreamLog OpenStream(string virtualHost, string stream, long segmentSize) =>
+            throw new InvalidOperationException("replies open no streams");
+
         public void DeleteQueue(string virtualHost, string queue) =>
             throw new InvalidOperationException("replies delete no queues");
 
