@@ -53,6 +53,7 @@ public sealed class Broker : IDisposable
             Loggers = loggers ?? Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance,
         };
         Scheduler = new BrokerScheduler(time, TimeSpan.FromMilliseconds(250));
+        LoginBrake = new LoginBrake(time, settings.FailedLoginDelay);
         StartedAt = time.GetUtcNow();
         Recover(_store.Load());
         _tick = Scheduler.Register(_ =>
@@ -68,6 +69,12 @@ public sealed class Broker : IDisposable
 
     /// <summary>The users, for lookup and authentication; change them with <see cref="PutUser"/> and <see cref="DeleteUser"/>.</summary>
     public UserStore Users { get; } = new();
+
+    /// <summary>Login attempts since start, per protocol.</summary>
+    public AuthenticationAttempts AuthenticationAttempts { get; } = new();
+
+    /// <summary>Holds back the refusals to an address that keeps failing to log in.</summary>
+    public LoginBrake LoginBrake { get; }
 
     public BrokerScheduler Scheduler { get; }
 
@@ -328,7 +335,7 @@ public sealed class Broker : IDisposable
     private void CreateDefaults()
     {
         AddVirtualHost(Settings.DefaultVirtualHost);
-        PutUser(new User(Settings.DefaultUser, PasswordHasher.Hash(Settings.DefaultPassword), ["administrator"]));
+        PutUser(new User(Settings.DefaultUser, PasswordHasher.Hash(Settings.DefaultPassword, Settings.PasswordHashingModule), ["administrator"]) { HashingAlgorithm = Settings.PasswordHashingModule });
         SetPermission(new Permission(Settings.DefaultUser, Settings.DefaultVirtualHost, ".*", ".*", ".*"));
     }
 

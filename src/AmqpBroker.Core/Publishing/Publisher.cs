@@ -43,6 +43,9 @@ public sealed class Publisher
         _counters = counters;
     }
 
+    /// <summary>Whether a delivery_mode other than 1 or 2 is refused (<see cref="Profiles.VersionProfile.DeliveryModeValidated"/>).</summary>
+    public bool ValidatesDeliveryMode { get; init; }
+
     /// <summary>A publisher for the broker's own messages (health checks): no permission or user_id check, counted nowhere.</summary>
     public static Publisher ForBroker(VirtualHost virtualHost) => new(virtualHost, access: null, long.MaxValue);
 
@@ -92,7 +95,7 @@ public sealed class Publisher
     {
         PublishRules.CheckSize(message.BodySize, _maxMessageSize);
         _access?.Check(message.Exchange);
-        PublishRules.Check(message, _user);
+        PublishRules.Check(message, _user, ValidatesDeliveryMode);
     }
 
     private bool IsDirectReply(Exchange exchange, Message message) =>

@@ -29,7 +29,10 @@ internal sealed partial class AmqpChannel
         var broker = context.Broker;
         Session = new Session(context.Client, number, new ChannelDeliveryTarget(context.Writer, number), broker.MessageTotals);
         _content = new ContentAssembler(broker.Settings.MaxMessageSize);
-        _publisher = new Publisher(context.VirtualHost, context.Access, broker.Settings.MaxMessageSize, broker.DirectReplies, Session.Counters);
+        _publisher = new Publisher(context.VirtualHost, context.Access, broker.Settings.MaxMessageSize, broker.DirectReplies, Session.Counters)
+        {
+            ValidatesDeliveryMode = broker.Settings.Profile.DeliveryModeValidated,
+        };
         _confirms = new PublisherConfirms(context.Writer, broker.Messages, number, Session.Counters, context.Client.ForceClose);
         _directReplies = new DirectReplyConsumer(broker.DirectReplies, Session);
         _publishNow = PublishNow;
@@ -40,6 +43,9 @@ internal sealed partial class AmqpChannel
     public Session Session { get; }
 
     public bool IsClosed { get; private set; }
+
+    /// <summary>The method whose content is being received (basic.publish, mostly), or 0 between messages.</summary>
+    public uint ContentCommand => _content.Command;
 
     /// <summary>
     /// A method frame for this channel. A soft error it raises is the caller's to pass to <see cref="Close"/>
@@ -63,11 +69,16 @@ internal sealed partial class AmqpChannel
             return;
         }
 
-        _content.CheckMethodAllowed(commandId);
+        _content.CheckMethodAllowed();
         switch (commandId >> 16)
         {
             case 20:
                 HandleChannelClassMethod(commandId, ref reader);
+                break;
+            case 30 when commandId == CommandIds.AccessRequest:
+                // RabbitMQ still answers the 0-8 access class, with ticket 1.
+                Decode<AccessRequest>(ref reader);
+                Send(new AccessRequestOk { Ticket = 1 });
                 break;
             case 40:
                 HandleExchangeMethod(commandId, ref reader);
@@ -97,11 +108,20 @@ internal sealed partial class AmqpChannel
             return;
         }
 
+        var command = _content.Command;
         var message = isHeader ? _content.OnHeader(payload) : _content.OnBody(payload);
-        if (message is not null)
+        if (message is null)
         {
-            OnMessageComplete(message);
+            return;
         }
+
+        if (command != CommandIds.BasicPublish)
+        {
+            message.Release();
+            throw UnsupportedMethod(command);
+        }
+
+        OnMessageComplete(message);
     }
 
     /// <summary>A soft error: the channel's work is dropped and channel.close sent; only close-ok is awaited now.</summary>
@@ -121,12 +141,20 @@ internal sealed partial class AmqpChannel
         _transaction?.PublishCount ?? 0,
         _transaction?.SettlementCount ?? 0);
 
+    /// <summary>Decodes a method only to check its arguments (generic code reaches the static Read of a method that has a field named Read).</summary>
+    private static void Decode<T>(ref AmqpReader reader)
+        where T : struct, IAmqpMethod<T> => T.Read(ref reader);
+
     private void Send<T>(in T method)
         where T : struct, IAmqpMethod<T> => _context.Writer.EnqueueMethod(Number, method);
 
+    /// <summary>
+    /// A known method a client has no business sending here (a server's reply, a connection method, a close-ok
+    /// without our close) is RabbitMQ's "unimplemented method"; an unknown one is not implemented.
+    /// </summary>
     private static AmqpException UnsupportedMethod(uint commandId) =>
         CommandInfo.IsKnown(commandId)
-            ? AmqpException.CommandInvalid($"'{CommandInfo.GetName(commandId)}' is not valid on a channel")
+            ? AmqpException.CommandInvalid("unimplemented method")
             : AmqpException.NotImplemented($"unknown method {CommandInfo.GetName(commandId)}");
 
     private void HandleChannelClassMethod(uint commandId, ref AmqpReader reader)
@@ -134,15 +162,13 @@ internal sealed partial class AmqpChannel
         switch (commandId)
         {
             case CommandIds.ChannelOpen:
-                throw AmqpException.ChannelError($"second 'channel.open' seen on channel {Number}");
+                ChannelOpen.Read(ref reader);
+                throw AmqpException.ChannelError("second 'channel.open' seen");
             case CommandIds.ChannelClose:
                 ChannelClose.Read(ref reader);
                 Shutdown();
                 Send(new ChannelCloseOk());
                 IsClosed = true;
-                break;
-            case CommandIds.ChannelCloseOk:
-                // close-ok without our close: nothing to do.
                 break;
             case CommandIds.ChannelFlow:
                 // RabbitMQ no longer lets clients pause deliveries (consumers use prefetch instead).
@@ -152,9 +178,6 @@ internal sealed partial class AmqpChannel
                 }
 
                 Send(new ChannelFlowOk { Active = true });
-                break;
-            case CommandIds.ChannelFlowOk:
-                ChannelFlowOk.Read(ref reader);
                 break;
             default:
                 throw UnsupportedMethod(commandId);

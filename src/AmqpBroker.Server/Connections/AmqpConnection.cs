@@ -39,7 +39,7 @@ internal sealed partial class AmqpConnection
     private volatile ConnectionState _state = ConnectionState.Handshake;
     private volatile string? _forceCloseReason;
 
-    public AmqpConnection(ConnectionContext transport, Broker broker, ServerLoggers loggers)
+    public AmqpConnection(ConnectionContext transport, Broker broker, ServerLoggers loggers, TlsPeer? tls = null)
     {
         _transport = transport;
         _broker = broker;
@@ -47,10 +47,10 @@ internal sealed partial class AmqpConnection
         _logger = loggers.Connections;
         _writer = new ConnectionWriter(transport.Transport.Output);
         _writer.Writable += _channels.ResumeDeliveries;
-        _handshake = new ConnectionHandshake(broker, _writer, transport.RemoteEndPoint);
+        _handshake = new ConnectionHandshake(broker, _writer, transport.RemoteEndPoint, tls);
         _startedAt = broker.Time.GetUtcNow();
         _heartbeat = new HeartbeatMonitor(_startedAt);
-        _deadlines = new ConnectionDeadlines(_startedAt);
+        _deadlines = new ConnectionDeadlines(_startedAt, broker.Settings.HandshakeTimeout);
         _blocking = new PublisherBlocking(broker.Alarm, _writer, _forceClosed.Task);
         Name = $"{transport.RemoteEndPoint} -> {transport.LocalEndPoint}";
         _logScope = new ConnectionLogScope(Name);
@@ -79,6 +79,11 @@ internal sealed partial class AmqpConnection
             {
                 _handshake.Start();
                 await ReadFramesAsync().ConfigureAwait(false);
+            }
+
+            if (_failure is { } failure)
+            {
+                await FinishFailedHandshakeAsync(failure).ConfigureAwait(false);
             }
         }
         catch (Exception ex) when (ex is ConnectionResetException or ConnectionAbortedException or IOException or OperationCanceledException)
@@ -179,38 +184,27 @@ internal sealed partial class AmqpConnection
         }
     }
 
-    /// <summary>The byte stream can no longer be trusted: say why (unless the peer has not even tuned) and stop reading.</summary>
-    private void OnFrameFormatError(FrameFormatException error)
-    {
-        if (_state == ConnectionState.Handshake && _handshake.IsBeforeTuneOk)
-        {
-            // RabbitMQ answers a bad frame from a peer that has not even tuned by closing the socket.
-            ConnectionLog.HandshakeFrameError(_logger, Name, error.Message);
-        }
-        else
-        {
-            CloseConnection(ReplyCode.FrameError, $"FRAME_ERROR - {error.Message}", 0, 0);
-        }
-
-        _state = ConnectionState.Closed;
-    }
-
-    /// <summary>One frame, and the one place its errors become channel.close or connection.close.</summary>
+    /// <summary>One frame, and the one place its errors become channel.close, connection.close or a silent close.</summary>
     private void HandleFrame(in Frame frame)
     {
         ushort classId = 0, methodId = 0;
+        var channel = frame.Channel == 0 ? null : _channels.Find(frame.Channel);
+
+        // The method whose content is arriving: what RabbitMQ names when content arrives out of order.
+        var content = channel?.ContentCommand ?? 0;
         try
         {
+            if (_state == ConnectionState.Handshake && frame.Channel != 0)
+            {
+                throw AmqpException.UnexpectedFrame(Describe(frame));
+            }
+
             switch (frame.Type)
             {
-                case FrameType.Heartbeat when frame.Channel != 0:
-                    throw AmqpException.UnexpectedFrame($"heartbeat frame on channel {frame.Channel}");
-                case FrameType.Heartbeat:
-                    return;
                 case FrameType.Method:
                     HandleMethodFrame(frame, out classId, out methodId);
                     return;
-                default:
+                case FrameType.Header or FrameType.Body:
                     HandleContentFrame(frame);
                     if (_state == ConnectionState.Open)
                     {
@@ -218,21 +212,32 @@ internal sealed partial class AmqpConnection
                     }
 
                     return;
+                case FrameType.Heartbeat when frame.Payload.IsEmpty && frame.Channel == 0:
+                    return;
+                case FrameType.Heartbeat when frame.Payload.IsEmpty:
+                    // RabbitMQ reads heartbeats on channel 0 only; elsewhere they are frames it did not expect.
+                    throw AmqpException.UnexpectedFrame(Describe(frame));
+                default:
+                    throw AmqpException.FrameError($"{Describe(frame)}: unknown_frame");
             }
-        }
-        catch (AmqpException ex) when (!ex.IsConnectionError && frame.Channel != 0 && _channels.Find(frame.Channel) is { } channel)
-        {
-            // A content frame's error is the publish's.
-            var isMethod = frame.Type == FrameType.Method;
-            channel.Close(ex, isMethod ? classId : BasicClassId, isMethod ? methodId : BasicPublishId);
         }
         catch (AmqpException ex)
         {
-            OnConnectionError(ex, classId, methodId);
+            // What the assembler refuses names the method whose content it is; what the reader refuses, nothing.
+            if ((frame.Type is FrameType.Header or FrameType.Body && ex.Code != ReplyCode.FrameError) || (content != 0 && ex.Code == ReplyCode.UnexpectedFrame))
+            {
+                (classId, methodId) = ((ushort)(content >> 16), (ushort)content);
+            }
+
+            OnFrameError(ex, channel, classId, methodId);
+        }
+        catch (LoginRefusedException ex)
+        {
+            OnLoginRefused(ex);
         }
         catch (AmqpFormatException ex)
         {
-            CloseConnection(ReplyCode.SyntaxError, $"SYNTAX_ERROR - {ex.Message}", classId, methodId);
+            OnUndecodable(frame, ex, classId, methodId);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -242,16 +247,37 @@ internal sealed partial class AmqpConnection
         }
     }
 
+    /// <summary>A soft error closes its channel; anything else the connection (<see cref="OnConnectionError"/>).</summary>
+    private void OnFrameError(AmqpException error, AmqpChannel? channel, ushort classId, ushort methodId)
+    {
+        if (!error.IsConnectionError && channel is not null)
+        {
+            channel.Close(error, classId, methodId);
+        }
+        else
+        {
+            OnConnectionError(error, classId, methodId);
+        }
+    }
+
     private void OnConnectionError(AmqpException error, ushort classId, ushort methodId)
     {
-        if (_handshake.CloseSilently && _state == ConnectionState.Handshake && error.Code == ReplyCode.AccessRefused)
+        // Before tune-ok RabbitMQ answers nothing but a refused tune-ok; it just closes the socket.
+        if (_state == ConnectionState.Handshake && _handshake.IsBeforeTuneOk
+            && !(error.Code == ReplyCode.NotAllowed && _handshake.Stage == HandshakeStage.AwaitingTuneOk))
         {
-            ConnectionLog.LoginRefused(_logger, Name, error.Message);
-            _state = ConnectionState.Closed;
+            FailHandshake(error.ReplyText);
             return;
         }
 
         CloseConnection(error.Code, error.ReplyText, classId, methodId);
+    }
+
+    private static string Describe(in Frame frame)
+    {
+        var payload = frame.Payload;
+        var snippet = payload.Slice(0, Math.Min(payload.Length, ErlangBinary.SnippetLength + 1)).ToArray();
+        return ErlangBinary.DescribeFrame((byte)frame.Type, snippet);
     }
 
     private void OnOpened()
