@@ -17,11 +17,12 @@ namespace AmqpBroker.Core;
 /// Changes to users, permissions, virtual hosts and policies are written to the store before they take
 /// effect, one at a time.
 /// </summary>
-public sealed class Broker : IDisposable
+public sealed partial class Broker : IDisposable
 {
     private readonly ConcurrentDictionary<string, VirtualHost> _virtualHosts = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<ClientConnection, byte> _connections = new();
     private readonly PermissionTable _permissions = new();
+    private readonly TopicPermissionTable _topicPermissions = new();
     private readonly Lock _definitions = new();
     private readonly IDisposable _tick;
     private readonly IDefinitionStore _store;
@@ -51,6 +52,7 @@ public sealed class Broker : IDisposable
             Definitions = _store,
             Messages = Messages,
             Loggers = loggers ?? Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance,
+            Limits = new CreationLimits(settings, () => _virtualHosts.Values, LimitsOfVirtualHost),
         };
         Scheduler = new BrokerScheduler(time, TimeSpan.FromMilliseconds(250));
         LoginBrake = new LoginBrake(time, settings.FailedLoginDelay);
@@ -149,6 +151,7 @@ public sealed class Broker : IDisposable
 
             _store.DeleteVirtualHost(name);
             _permissions.ClearWhere(p => p.VirtualHost == name);
+            ForgetVirtualHostSecurity(name);
         }
 
         ForceClose(c => c.VirtualHost == name, VirtualHostDeletedReason(name));
@@ -181,6 +184,7 @@ public sealed class Broker : IDisposable
 
             _store.DeleteUser(name);
             _permissions.ClearWhere(p => p.User == name);
+            ForgetUserSecurity(name);
         }
 
         ForceClose(c => c.User.Name == name, UserDeletedReason(name));
@@ -227,7 +231,7 @@ public sealed class Broker : IDisposable
     public bool CanAccessVirtualHost(string user, string virtualHost) => _permissions.Find(user, virtualHost) is not null;
 
     /// <summary>The permission checks for operations of <paramref name="user"/> in <paramref name="virtualHost"/>.</summary>
-    public ResourceAccess AccessFor(string user, string virtualHost) => new(_permissions, user, virtualHost);
+    public ResourceAccess AccessFor(string user, string virtualHost) => new(_permissions, _topicPermissions, user, virtualHost);
 
     /// <summary>
     /// Adds or replaces a policy and applies it at once to the matching queues and exchanges of its vhost.
@@ -315,6 +319,8 @@ public sealed class Broker : IDisposable
         {
             FindVirtualHost(policy.VirtualHost)?.PutPolicy(PolicyValidator.Compile(policy));
         }
+
+        RecoverSecurity(stored);
 
         if (stored.Users.Count == 0)
         {

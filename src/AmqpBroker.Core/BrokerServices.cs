@@ -24,4 +24,7 @@ internal sealed class BrokerServices
     public QueueTypeRegistry QueueTypes { get; init; } = QueueTypeRegistry.CreateBuiltIn();
 
     public ILoggerFactory Loggers { get; init; } = NullLoggerFactory.Instance;
+
+    /// <summary>How many queues and exchanges may exist (vhost max-queues, the broker-wide limits).</summary>
+    public Security.CreationLimits Limits { get; init; } = Security.CreationLimits.None;
 }

@@ -41,6 +41,9 @@ public sealed class ClientConnection
     /// </summary>
     public Func<IReadOnlyList<ChannelSnapshot>> Channels { get; init; } = static () => [];
 
+    /// <summary>How many channels the connection has open now (the user and node channel limits count them).</summary>
+    public Func<int> ChannelCount { get; init; } = static () => 0;
+
     /// <summary>Closes the connection with 320 CONNECTION_FORCED and <paramref name="reason"/>.</summary>
     public void ForceClose(string reason) => _forceClose(reason);
 }

@@ -42,6 +42,9 @@ public static class ManagementApi
         VirtualHostResource.Map(app);
         UserResource.Map(app);
         PermissionResource.Map(app);
+        TopicPermissionResource.Map(app);
+        LimitResource.Map(app);
+        AuthAttemptResource.Map(app);
         PolicyResource.Map(app);
         DefinitionResource.Map(app);
         ExchangeResource.Map(app);

@@ -62,6 +62,7 @@ public sealed class Publisher
             CheckMessage(message);
             message = WithDirectReplyAddress(message, request.DirectReplyAddress);
             var exchange = ResolveExchange(message.Exchange);
+            CheckTopic(exchange, message);
             var delivered = IsDirectReply(exchange, message)
                 ? new DeliveryResult(_directReplies!.TryDeliver(message.RoutingKey, message) ? 1 : 0, false, false)
                 : _virtualHost.Deliver(exchange, message, _routing);
@@ -88,7 +89,16 @@ public sealed class Publisher
     public void Check(Message message)
     {
         CheckMessage(message);
-        ResolveExchange(message.Exchange);
+        CheckTopic(ResolveExchange(message.Exchange), message);
+    }
+
+    /// <summary>RabbitMQ checks topic permissions on topic exchanges only.</summary>
+    private void CheckTopic(Exchange exchange, Message message)
+    {
+        if (_access is not null && exchange.Definition.Type == ExchangeTypes.Topic)
+        {
+            _access.CheckTopic(exchange.Name, message.RoutingKey);
+        }
     }
 
     private void CheckMessage(Message message)

@@ -23,17 +23,27 @@ public interface IDefinitionStore : IDisposable
 
     void PutVirtualHost(string name);
 
-    /// <summary>Deletes the vhost and everything stored in it: exchanges, queues, bindings, permissions, policies.</summary>
+    /// <summary>Deletes the vhost and everything stored in it: exchanges, queues, bindings, permissions, topic permissions, limits, policies.</summary>
     void DeleteVirtualHost(string name);
 
     void PutUser(User user);
 
-    /// <summary>Deletes the user and its permissions.</summary>
+    /// <summary>Deletes the user, its permissions, topic permissions and limits.</summary>
     void DeleteUser(string name);
 
     void PutPermission(Permission permission);
 
     void DeletePermission(string user, string virtualHost);
+
+    void PutTopicPermission(TopicPermission permission);
+
+    void DeleteTopicPermission(string user, string virtualHost, string exchange);
+
+    /// <summary>Replaces a vhost's limits; an empty list leaves it none.</summary>
+    void PutVirtualHostLimits(string virtualHost, IReadOnlyList<Limit> limits);
+
+    /// <summary>Replaces a user's limits; an empty list leaves it none.</summary>
+    void PutUserLimits(string user, IReadOnlyList<Limit> limits);
 
     void PutPolicy(Policy policy);
 
@@ -88,4 +98,10 @@ public sealed record StoredDefinitions(
     public IReadOnlyList<Permission> Permissions { get; init; } = [];
 
     public IReadOnlyList<Policy> Policies { get; init; } = [];
+
+    public IReadOnlyList<TopicPermission> TopicPermissions { get; init; } = [];
+
+    public IReadOnlyDictionary<string, IReadOnlyList<Limit>> VirtualHostLimits { get; init; } = new Dictionary<string, IReadOnlyList<Limit>>();
+
+    public IReadOnlyDictionary<string, IReadOnlyList<Limit>> UserLimits { get; init; } = new Dictionary<string, IReadOnlyList<Limit>>();
 }

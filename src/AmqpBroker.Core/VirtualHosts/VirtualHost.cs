@@ -57,6 +57,10 @@ public sealed partial class VirtualHost
 
     public IReadOnlyCollection<Queue> Queues => [.. _queues.Values];
 
+    public int QueueCount => _queues.Count;
+
+    public int ExchangeCount => _exchanges.Count;
+
     public IReadOnlyCollection<Policy> Policies => _policies.Policies;
 
     private static IEnumerable<(string Name, string Type)> PredeclaredExchanges =>
@@ -70,7 +74,7 @@ public sealed partial class VirtualHost
 
     public Queue? FindQueue(string name) => _queues.GetValueOrDefault(name);
 
-    internal Exchange? FindExchange(string name) => _exchanges.GetValueOrDefault(name);
+    public Exchange? FindExchange(string name) => _exchanges.GetValueOrDefault(name);
 
     public Exchange GetExchange(string name) =>
         _exchanges.GetValueOrDefault(name) ?? throw AmqpException.NotFound($"no exchange '{name}' in vhost '{Name}'");
@@ -122,6 +126,7 @@ public sealed partial class VirtualHost
             }
 
             type.ValidateArguments(definition);
+            _services.Limits.CheckNewExchange(this, definition.Name);
             var exchange = CreateExchange(definition);
             Adopt(exchange);
             _durable.PutExchange(exchange);
@@ -187,6 +192,7 @@ public sealed partial class VirtualHost
                 return existing;
             }
 
+            _services.Limits.CheckNewQueue(this, definition.Name);
             if (access is not null && definition.Arguments.GetValueOrDefault("x-dead-letter-exchange") is string deadLetterExchange)
             {
                 // Dead letters will flow from the new queue into its DLX: RabbitMQ asks for both ends.

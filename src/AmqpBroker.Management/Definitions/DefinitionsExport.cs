@@ -9,8 +9,9 @@ using AmqpBroker.Management.Json;
 namespace AmqpBroker.Management.Definitions;
 
 /// <summary>
-/// GET /api/definitions in RabbitMQ's format: users, vhosts, permissions, policies, queues, exchanges and
-/// explicit bindings, so the file imports into RabbitMQ. Like RabbitMQ it leaves out exclusive queues,
+/// GET /api/definitions in RabbitMQ's format: users (with their limits), vhosts, permissions, topic
+/// permissions, vhost limits (as RabbitMQ's vhost-limits parameters), policies, queues, exchanges and explicit
+/// bindings, so the file imports into RabbitMQ. Like RabbitMQ it leaves out exclusive queues,
 /// the predeclared <c>amq.*</c> exchanges and the default exchange's implicit bindings. The per-vhost
 /// form has no users, vhosts or permissions, and no vhost field on its items.
 /// </summary>
@@ -25,11 +26,11 @@ internal static class DefinitionsExport
             ["rabbitmq_version"] = ManagementContext.RabbitMqVersion,
             ["product_name"] = "AmqpBroker",
             ["product_version"] = ManagementContext.ProductVersion,
-            ["users"] = new JsonArray([.. broker.Users.All.OrderBy(u => u.Name, StringComparer.Ordinal).Select(UserJson.Create)]),
+            ["users"] = new JsonArray([.. broker.Users.All.OrderBy(u => u.Name, StringComparer.Ordinal).Select(UserJson.For(broker))]),
             ["vhosts"] = new JsonArray([.. virtualHosts.Select(v => new JsonObject { ["name"] = v.Name })]),
             ["permissions"] = new JsonArray([.. broker.Permissions.OrderBy(p => p.VirtualHost, StringComparer.Ordinal).ThenBy(p => p.User, StringComparer.Ordinal).Select(PermissionJson.Create)]),
-            ["topic_permissions"] = new JsonArray(),
-            ["parameters"] = new JsonArray(),
+            ["topic_permissions"] = SecurityDefinitions.TopicPermissions(broker),
+            ["parameters"] = SecurityDefinitions.Parameters(broker),
             ["global_parameters"] = new JsonArray(),
             ["policies"] = new JsonArray([.. virtualHosts.SelectMany(v => Policies(v, withVirtualHost: true))]),
             ["queues"] = new JsonArray([.. virtualHosts.SelectMany(v => Queues(v, withVirtualHost: true))]),
@@ -38,10 +39,10 @@ internal static class DefinitionsExport
         };
     }
 
-    public static JsonObject Of(VirtualHost virtualHost) => new()
+    public static JsonObject Of(Broker broker, VirtualHost virtualHost) => new()
     {
         ["rabbit_version"] = ManagementContext.RabbitMqVersion,
-        ["parameters"] = new JsonArray(),
+        ["parameters"] = SecurityDefinitions.Parameters(broker, virtualHost.Name),
         ["policies"] = new JsonArray([.. Policies(virtualHost, withVirtualHost: false)]),
         ["queues"] = new JsonArray([.. Queues(virtualHost, withVirtualHost: false)]),
         ["exchanges"] = new JsonArray([.. Exchanges(virtualHost, withVirtualHost: false)]),

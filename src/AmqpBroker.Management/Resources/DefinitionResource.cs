@@ -25,7 +25,7 @@ internal static class DefinitionResource
         {
             var virtualHost = request.VirtualHost();
             OfferDownload(request);
-            return request.JsonAsync(DefinitionsExport.Of(virtualHost));
+            return request.JsonAsync(DefinitionsExport.Of(request.Broker, virtualHost));
         });
         routes.Post("/api/definitions/{vhost}", Access.Administrator, async request =>
         {

@@ -16,10 +16,12 @@ namespace AmqpBroker.Server.Channels;
 /// <param name="Access">The permissions of the connection's user in its vhost, checked by every channel operation.</param>
 /// <param name="VirtualHost">The vhost the connection opened.</param>
 /// <param name="Logger">The channels' logger (category <c>AmqpBroker.Server.Channels</c>).</param>
+/// <param name="Quota">How many more queues and exchanges the connection may create.</param>
 internal sealed record ChannelContext(
     ConnectionWriter Writer,
     Broker Broker,
     ClientConnection Client,
     ResourceAccess Access,
     VirtualHost VirtualHost,
-    ILogger Logger);
+    ILogger Logger,
+    Connections.ConnectionQuota Quota);

@@ -161,6 +161,7 @@ internal sealed partial class AmqpConnection
             throw AmqpException.NotAllowed($"number of channels opened ({_channels.Count}) has reached the negotiated channel_max ({_handshake.ChannelMax})");
         }
 
+        _broker.CheckChannelLimits(_channelContext!.Client.User.Name);
         _channels.Add(new AmqpChannel(_channelContext!, channelNumber));
         _writer.EnqueueMethod(channelNumber, new ChannelOpenOk());
     }

@@ -287,9 +287,12 @@ internal sealed partial class AmqpConnection
         {
             Details = ConnectionDetailsFactory.Create(_transport, _handshake),
             Channels = _channels.Snapshot,
+            ChannelCount = () => _channels.Count,
         };
         var access = _broker.AccessFor(client.User.Name, client.VirtualHost);
-        _channelContext = new ChannelContext(_writer, _broker, client, access, _handshake.VirtualHost, _loggers.Channels);
+        var settings = _broker.Settings;
+        var quota = new ConnectionQuota(settings.MaxQueuesPerConnection, settings.MaxExchangesPerConnection);
+        _channelContext = new ChannelContext(_writer, _broker, client, access, _handshake.VirtualHost, _loggers.Channels, quota);
         _blocking.NotifyClient = _handshake.ClientCapabilities.GetValueOrDefault("connection.blocked") is true;
         _heartbeat.Seconds = _handshake.HeartbeatSeconds;
         _broker.OnConnectionOpened(client);

@@ -185,18 +185,15 @@ internal sealed class ConnectionHandshake(Broker broker, ConnectionWriter writer
         }
     }
 
+    /// <summary>RabbitMQ's order: the node's, the vhost's and the user's connection limits, then the user's access to the vhost.</summary>
     private void OnOpen(ConnectionOpen open)
     {
+        broker.CheckConnectionLimits(User!.Name, open.VirtualHost);
         VirtualHost = broker.FindVirtualHost(open.VirtualHost)
             ?? throw AmqpException.NotAllowed($"vhost {open.VirtualHost} not found");
-        if (!broker.CanAccessVirtualHost(User!.Name, open.VirtualHost))
+        if (!broker.CanAccessVirtualHost(User.Name, open.VirtualHost))
         {
             throw AmqpException.NotAllowed($"access to vhost '{open.VirtualHost}' refused for user '{User.Name}'");
-        }
-
-        if (broker.Settings.MaxConnections > 0 && broker.ConnectionCount >= broker.Settings.MaxConnections)
-        {
-            throw AmqpException.NotAllowed($"connection refused: node connection limit ({broker.Settings.MaxConnections}) is reached");
         }
 
         // connection.open-ok is sent by the connection once it is registered with the broker.

@@ -7,7 +7,7 @@ using AmqpBroker.Core.Storage;
 namespace AmqpBroker.Core.Tests.TestSupport;
 
 /// <summary>
-/// A store that keeps vhosts, users, permissions and policies in memory, so a test can look at what the
+/// A store that keeps vhosts, users, permissions, topic permissions, limits and policies in memory, so a test can look at what the
 /// broker persisted and start a second broker from it. Exchanges, queues and bindings are not kept.
 /// </summary>
 internal sealed class MemoryDefinitionStore : IDefinitionStore
@@ -20,6 +20,12 @@ internal sealed class MemoryDefinitionStore : IDefinitionStore
 
     public Dictionary<(string VirtualHost, string Name), Policy> Policies { get; } = [];
 
+    public Dictionary<(string User, string VirtualHost, string Exchange), TopicPermission> TopicPermissions { get; } = [];
+
+    public Dictionary<string, IReadOnlyList<Limit>> VirtualHostLimits { get; } = [];
+
+    public Dictionary<string, IReadOnlyList<Limit>> UserLimits { get; } = [];
+
     public IDefinitionBatch BeginBatch() => NoBatch.Instance;
 
     public StoredDefinitions Load() => new([.. VirtualHosts], [], [], [])
@@ -27,6 +33,9 @@ internal sealed class MemoryDefinitionStore : IDefinitionStore
         Users = [.. Users.Values],
         Permissions = [.. Permissions.Values],
         Policies = [.. Policies.Values],
+        TopicPermissions = [.. TopicPermissions.Values],
+        VirtualHostLimits = new Dictionary<string, IReadOnlyList<Limit>>(VirtualHostLimits),
+        UserLimits = new Dictionary<string, IReadOnlyList<Limit>>(UserLimits),
     };
 
     public void PutVirtualHost(string name)
@@ -42,6 +51,8 @@ internal sealed class MemoryDefinitionStore : IDefinitionStore
         VirtualHosts.Remove(name);
         RemoveWhere(Permissions, k => k.VirtualHost == name);
         RemoveWhere(Policies, k => k.VirtualHost == name);
+        RemoveWhere(TopicPermissions, k => k.VirtualHost == name);
+        VirtualHostLimits.Remove(name);
     }
 
     public void PutUser(User user) => Users[user.Name] = user;
@@ -50,6 +61,28 @@ internal sealed class MemoryDefinitionStore : IDefinitionStore
     {
         Users.Remove(name);
         RemoveWhere(Permissions, k => k.User == name);
+        RemoveWhere(TopicPermissions, k => k.User == name);
+        UserLimits.Remove(name);
+    }
+
+    public void PutTopicPermission(TopicPermission permission) => TopicPermissions[(permission.User, permission.VirtualHost, permission.Exchange)] = permission;
+
+    public void DeleteTopicPermission(string user, string virtualHost, string exchange) => TopicPermissions.Remove((user, virtualHost, exchange));
+
+    public void PutVirtualHostLimits(string virtualHost, IReadOnlyList<Limit> limits) => Put(VirtualHostLimits, virtualHost, limits);
+
+    public void PutUserLimits(string user, IReadOnlyList<Limit> limits) => Put(UserLimits, user, limits);
+
+    private static void Put(Dictionary<string, IReadOnlyList<Limit>> table, string owner, IReadOnlyList<Limit> limits)
+    {
+        if (limits.Count == 0)
+        {
+            table.Remove(owner);
+        }
+        else
+        {
+            table[owner] = limits;
+        }
     }
 
     public void PutPermission(Permission permission) => Permissions[(permission.User, permission.VirtualHost)] = permission;

@@ -22,7 +22,6 @@ public static class PrometheusDifferences
     [
         "connections_opened_total", "connections_closed_total", "channels_opened_total", "channels_closed_total",
         "queues_declared_total", "queues_created_total", "queues_deleted_total",
-        "auth_attempts_total", "auth_attempts_succeeded_total", "auth_attempts_failed_total",
         "auth_attempts_detailed_total", "auth_attempts_detailed_succeeded_total", "auth_attempts_detailed_failed_total",
         "resident_memory_limit_bytes", "disk_space_available_limit_bytes",
         "io_read_ops_total", "io_write_ops_total", "io_sync_ops_total", "io_seek_ops_total", "io_reopen_ops_total",
