@@ -25,6 +25,7 @@ public sealed partial class Broker : IDisposable
     private readonly TopicPermissionTable _topicPermissions = new();
     private readonly Lock _definitions = new();
     private readonly IDisposable _tick;
+    private readonly ResourceMonitor _resourceMonitor;
     private readonly IDefinitionStore _store;
     private readonly BrokerServices _services;
 
@@ -51,11 +52,14 @@ public sealed partial class Broker : IDisposable
             Time = time,
             Definitions = _store,
             Messages = Messages,
+            Profile = settings.Profile,
+            QueueTypes = Queues.QueueTypeRegistry.CreateBuiltIn(settings.Profile),
             Loggers = loggers ?? Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance,
             Limits = new CreationLimits(settings, () => _virtualHosts.Values, LimitsOfVirtualHost),
         };
         Scheduler = new BrokerScheduler(time, TimeSpan.FromMilliseconds(250));
         LoginBrake = new LoginBrake(time, settings.FailedLoginDelay);
+        _resourceMonitor = new ResourceMonitor(Resources, time);
         StartedAt = time.GetUtcNow();
         Recover(_store.Load());
         _tick = Scheduler.Register(_ =>
@@ -291,6 +295,7 @@ public sealed partial class Broker : IDisposable
     /// <summary>Stops the scheduler and closes the stores, which the broker owns once given them.</summary>
     public void Dispose()
     {
+        _resourceMonitor.Dispose();
         _tick.Dispose();
         Scheduler.Dispose();
         Messages.Dispose();

@@ -7,8 +7,8 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace AmqpBroker.Core;
 
 /// <summary>
-/// What every virtual host of one broker shares: the clock, the stores, the exchange and queue type
-/// registries and the loggers. The defaults (system clock, nothing stored, the built-in types, no logging)
+/// What every virtual host of one broker shares: the clock, the stores, the release it behaves as, the
+/// exchange and queue type registries and the loggers. The defaults (system clock, nothing stored, the built-in types, no logging)
 /// are what a test's lone virtual host needs.
 /// </summary>
 internal sealed class BrokerServices
@@ -21,7 +21,10 @@ internal sealed class BrokerServices
 
     public ExchangeTypeRegistry ExchangeTypes { get; init; } = ExchangeTypeRegistry.CreateBuiltIn();
 
-    public QueueTypeRegistry QueueTypes { get; init; } = QueueTypeRegistry.CreateBuiltIn();
+    /// <summary>The RabbitMQ release the broker behaves as.</summary>
+    public Profiles.VersionProfile Profile { get; init; } = Profiles.VersionProfile.Default;
+
+    public QueueTypeRegistry QueueTypes { get; init; } = QueueTypeRegistry.CreateBuiltIn(Profiles.VersionProfile.Default);
 
     public ILoggerFactory Loggers { get; init; } = NullLoggerFactory.Instance;
 

@@ -139,7 +139,8 @@ public sealed class BrokerHost : IAsyncDisposable
         var alarms = new ResourceAlarms(loggers.CreateLogger(ResourceAlarms.LogCategory));
         var descriptors = new FileDescriptors(
             DescriptorLimit.Read() ?? FileDescriptors.UnknownLimit, FileDescriptors.CountOpen(), alarms, options.MaxOpenFiles > 0 ? options.MaxOpenFiles : null);
-        var resources = new NodeResources(alarms, descriptors);
+        var profile = VersionProfile.For(RabbitMqRelease.Parse(options.RabbitMQVersion));
+        var resources = new NodeResources(alarms, descriptors, ResourceLimits.Memory(options, profile, alarms), ResourceLimits.Disk(options, alarms));
 
         // In memory nothing touches the disk; otherwise durable definitions and persistent messages come back from the data directory.
         IDefinitionStore? store = options.InMemory ? null : SqliteDefinitionStore.Open(options.DataDir);
@@ -150,7 +151,7 @@ public sealed class BrokerHost : IAsyncDisposable
             LoggerFactory = loggers,
         });
         var started = Stopwatch.GetTimestamp();
-        var settings = options.Settings with { Profile = VersionProfile.For(RabbitMqRelease.Parse(options.RabbitMQVersion)) };
+        var settings = options.Settings with { Profile = profile };
         var broker = new Broker(settings, options.TimeProvider, store, messages, loggers, resources);
         messages?.ReportRecovery(Stopwatch.GetElapsedTime(started));
         if (messages?.RecoveredMessages > LargeRecovery)

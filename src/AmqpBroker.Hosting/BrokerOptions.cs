@@ -57,6 +57,19 @@ public sealed class BrokerOptions
     }
 
     /// <summary>
+    /// RabbitMQ's <c>vm_memory_high_watermark</c>: a fraction of the memory available to the process (<c>0.4</c>) or
+    /// a size (<c>512MiB</c>, <c>2GB</c>). Above it publishers are blocked. Null: the chosen release's default
+    /// (0.4 before 4.0, 0.6 from 4.0).
+    /// </summary>
+    public string? MemoryHighWatermark { get; set; }
+
+    /// <summary>
+    /// RabbitMQ's <c>disk_free_limit</c>: with less free space than this where the data directory is, publishers
+    /// are blocked (RabbitMQ's default 50MB). Not checked in memory.
+    /// </summary>
+    public string DiskFreeLimit { get; set; } = "50MB";
+
+    /// <summary>
     /// The RabbitMQ release whose behaviour the broker shows: 3.10, 3.13, 4.0, 4.1, 4.2 (the default) or 4.3
     /// (RabbitMQ's setting <c>Broker:RabbitMQVersion</c>, switch <c>--rabbitmq-version</c>).
     /// </summary>

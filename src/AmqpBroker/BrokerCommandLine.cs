@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
 using System.Net;
+using AmqpBroker.Core.Alarms;
 using AmqpBroker.Core.Profiles;
 
 namespace AmqpBroker;
@@ -22,6 +23,8 @@ internal sealed class BrokerCommandLine
         Add(Address("--bind", "address to listen on (default 0.0.0.0, every interface)"), "Broker:Bind");
         Add(new Option<string>("--data-dir") { Description = "where durable state is kept (default ./data)", HelpName = "dir" }, "Broker:DataDir");
         Add(new Option<bool>("--in-memory") { Description = "keep everything in memory and touch no files" }, "Broker:InMemory");
+        Add(Watermark("--memory-high-watermark", "publishers are blocked above this memory: a fraction of RAM (0.4) or a size (512MiB); default per release (0.4 in 3.x, 0.6 in 4.x)"), "Broker:MemoryHighWatermark");
+        Add(Size("--disk-free-limit", "publishers are blocked with less free disk space than this (default 50MB)"), "Broker:DiskFreeLimit");
         Add(Release("--rabbitmq-version", "the RabbitMQ release whose behaviour to show: 3.10, 3.13, 4.0, 4.1, 4.2 or 4.3 (default 4.2)"), "Broker:RabbitMQVersion");
         Add(Count("--queue-memory-limit", "ready messages a durable queue keeps in memory before it pages (default 20000)"), "Broker:QueueMemoryLimit");
         Add(Count("--max-open-files", "segment files of durable queues kept open at most; 0 shares what the descriptor limit leaves (default 0)"), "Broker:MaxOpenFiles");
@@ -73,29 +76,29 @@ internal sealed class BrokerCommandLine
         },
     };
 
-    private static Option<string> Release(string name, string description)
+    private static Option<string> Watermark(string name, string description) =>
+        Text(name, description, "limit", text => MemoryWatermark.TryParseLimit(text, long.MaxValue / 2, out _), "a fraction between 0 and 1 or a size such as 512MiB");
+
+    private static Option<string> Size(string name, string description) =>
+        Text(name, description, "size", text => ByteSize.TryParse(text, out _), "a size such as 50MB or 1GiB");
+
+    private static Option<string> Text(string name, string description, string helpName, Func<string, bool> valid, string expected)
     {
-        var option = new Option<string>(name) { Description = description, HelpName = "version" };
+        var option = new Option<string>(name) { Description = description, HelpName = helpName };
         option.Validators.Add(result =>
         {
-            if (!RabbitMqRelease.TryParse(result.GetValueOrDefault<string>(), out _))
+            var text = result.GetValueOrDefault<string>() ?? "";
+            if (!valid(text))
             {
-                result.AddError($"{name} must be one of {string.Join(", ", RabbitMqRelease.Supported)}, not '{result.GetValueOrDefault<string>()}'");
+                result.AddError($"{name} must be {expected}, not '{text}'");
             }
         });
         return option;
     }
 
-    private static Option<string> Address(string name, string description)
-    {
-        var option = new Option<string>(name) { Description = description, HelpName = "address" };
-        option.Validators.Add(result =>
-        {
-            if (!IPAddress.TryParse(result.GetValueOrDefault<string>(), out _))
-            {
-                result.AddError($"{name} must be an IP address such as 0.0.0.0 or 127.0.0.1, not '{result.GetValueOrDefault<string>()}'");
-            }
-        });
-        return option;
-    }
+    private static Option<string> Release(string name, string description) =>
+        Text(name, description, "version", text => RabbitMqRelease.TryParse(text, out _), $"one of {string.Join(", ", RabbitMqRelease.Supported)}");
+
+    private static Option<string> Address(string name, string description) =>
+        Text(name, description, "address", text => IPAddress.TryParse(text, out _), "an IP address such as 0.0.0.0 or 127.0.0.1");
 }

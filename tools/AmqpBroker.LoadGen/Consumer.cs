@@ -6,7 +6,7 @@ namespace AmqpBroker.LoadGen;
 /// Counts deliveries, records their end-to-end latency and acks as configured, all while the window is open.
 /// The client dispatches one delivery at a time per channel, so the counters and histogram have a single writer.
 /// </summary>
-internal sealed class Consumer : AsyncDefaultBasicConsumer, IAsyncDisposable
+internal sealed class Consumer : AsyncDefaultBasicConsumer, ILoadConsumer
 {
     private readonly AmqpSession _session;
     private readonly bool _manualAck;

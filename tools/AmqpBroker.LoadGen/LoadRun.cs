@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using AmqpBroker.LoadGen.Raw;
 using RabbitMQ.Client;
 
 namespace AmqpBroker.LoadGen;
@@ -28,8 +29,8 @@ internal sealed class LoadRun(LoadGenOptions options)
         var queue = options.Queue ?? $"loadgen-{Guid.NewGuid():N}";
         using var faults = new FaultSignal();
         using var window = CancellationTokenSource.CreateLinkedTokenSource(faults.Token);
-        var publishers = new List<Publisher>();
-        var consumers = new List<Consumer>();
+        var publishers = new List<ILoadPublisher>();
+        var consumers = new List<ILoadConsumer>();
         AmqpSession? admin = null;
         try
         {
@@ -43,11 +44,15 @@ internal sealed class LoadRun(LoadGenOptions options)
                 }
                 for (var i = 1; i <= options.Consumers; i++)
                 {
-                    consumers.Add(await Consumer.StartAsync(factory, options, i, queue, faults, window.Token, setup.Token).ConfigureAwait(false));
+                    consumers.Add(options.Raw
+                        ? await RawConsumer.StartAsync(options, i, queue, faults, window.Token, setup.Token).ConfigureAwait(false)
+                        : await Consumer.StartAsync(factory, options, i, queue, faults, window.Token, setup.Token).ConfigureAwait(false));
                 }
                 for (var i = 1; i <= options.Publishers; i++)
                 {
-                    publishers.Add(await Publisher.StartAsync(factory, options, i, queue, faults, setup.Token).ConfigureAwait(false));
+                    publishers.Add(options.Raw
+                        ? await RawPublisher.StartAsync(options, i, queue, faults, setup.Token).ConfigureAwait(false)
+                        : await Publisher.StartAsync(factory, options, i, queue, faults, setup.Token).ConfigureAwait(false));
                 }
             }
 
@@ -88,7 +93,7 @@ internal sealed class LoadRun(LoadGenOptions options)
         }
     }
 
-    private async Task TeardownAsync(List<Consumer> consumers, List<Publisher> publishers, AmqpSession? admin, string queue)
+    private async Task TeardownAsync(List<ILoadConsumer> consumers, List<ILoadPublisher> publishers, AmqpSession? admin, string queue)
     {
         await DisposeAllAsync(consumers).ConfigureAwait(false);
         await DisposeAllAsync(publishers).ConfigureAwait(false);

@@ -7,7 +7,7 @@ namespace AmqpBroker.LoadGen;
 /// Times the measured window: prints one line a second with the publish, confirm and consume rates of that second,
 /// and returns after the given number of seconds, or as soon as the token is cancelled.
 /// </summary>
-internal sealed class ProgressReporter(IReadOnlyList<Publisher> publishers, IReadOnlyList<Consumer> consumers, bool confirm)
+internal sealed class ProgressReporter(IReadOnlyList<ILoadPublisher> publishers, IReadOnlyList<ILoadConsumer> consumers, bool confirm)
 {
     public async Task RunAsync(int seconds, CancellationToken cancellationToken)
     {

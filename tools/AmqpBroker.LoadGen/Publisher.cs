@@ -3,7 +3,7 @@ using RabbitMQ.Client;
 namespace AmqpBroker.LoadGen;
 
 /// <summary>Publishes fixed-size messages on its own connection as fast as allowed until the window closes or --count is reached.</summary>
-internal sealed class Publisher : IAsyncDisposable
+internal sealed class Publisher : ILoadPublisher
 {
     private static readonly CachedString DefaultExchange = new(string.Empty);
 

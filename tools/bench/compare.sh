@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs one load scenario against our broker and then against RabbitMQ, and prints both results
-# with the ours/RabbitMQ ratio of each rate and latency.
+# Runs one load scenario against our broker and then against RabbitMQ, with each load generator (RabbitMQ.Client,
+# then the raw-frame one; GENERATORS="client" or "raw" picks one), and prints every result with the ours/RabbitMQ
+# ratio of each rate and latency.
 #
 # Usage: tools/bench/compare.sh OUR_URI RABBITMQ_URI [loadgen options...]
 #   e.g. tools/bench/compare.sh amqp://guest:guest@127.0.0.1:5672/ amqp://guest:guest@127.0.0.1:5682/ --duration 15
@@ -49,18 +50,28 @@ fi
 # run LABEL URI: prints the run as it goes and keeps its output for the table.
 failed=0
 run() {
-  echo "== $1: $2 ${args[*]}"
+  local label=$1 uri=$2
+  shift 2
+  echo "== $label: $uri ${args[*]} $*"
   if ! timeout --kill-after=10 "$run_limit" dotnet run -c Release --no-build --project "$project" -- \
-    --uri "$2" "${args[@]}" --json | tee "$work/$1.out"; then
-    echo "== $1 run failed" >&2
+    --uri "$uri" "${args[@]}" "$@" --json | tee "$work/$label.out"; then
+    echo "== $label run failed" >&2
     failed=1
   fi
   echo
 }
 
-run ours "$ours_uri"
-sleep "$pause" # let the first broker's backlog and the sockets wind down before the second run
-run rabbitmq "$rabbit_uri"
+# Each generator runs against both brokers, one after the other: RabbitMQ.Client (what applications use) and the
+# raw-frame generator (--raw: pre-encoded frames on bare sockets, so the broker rather than the client is measured).
+generators=${GENERATORS:-client raw}
+for generator in $generators; do
+  extra=()
+  [ "$generator" = raw ] && extra=(--raw)
+  run "ours-$generator" "$ours_uri" "${extra[@]}"
+  sleep "$pause" # let the first broker's backlog and the sockets wind down before the second run
+  run "rabbitmq-$generator" "$rabbit_uri" "${extra[@]}"
+  sleep "$pause"
+done
 
 # field LABEL NAME: a number from the run's JSON summary line, or empty if the run produced none.
 field() {
@@ -68,16 +79,22 @@ field() {
 }
 
 row() {
-  local ours rabbit
-  ours=$(field ours "$2")
-  rabbit=$(field rabbitmq "$2")
-  awk -v name="$1" -v a="${ours:-}" -v b="${rabbit:-}" 'BEGIN {
-    ratio = (a != "" && b != "" && b + 0 > 0) ? sprintf("%.3g", a / b) : "-"
-    printf "%-16s %14s %14s %10s\n", name, (a == "" ? "-" : a), (b == "" ? "-" : b), ratio
-  }'
+  local line generator ours rabbit
+  line=$(printf "%-16s" "$1")
+  for generator in $generators; do
+    ours=$(field "ours-$generator" "$2")
+    rabbit=$(field "rabbitmq-$generator" "$2")
+    line+=$(awk -v a="${ours:-}" -v b="${rabbit:-}" 'BEGIN {
+      ratio = (a != "" && b != "" && b + 0 > 0) ? sprintf("%.3g", a / b) : "-"
+      printf " %12s %12s %8s", (a == "" ? "-" : a), (b == "" ? "-" : b), ratio
+    }')
+  done
+  echo "$line"
 }
 
-printf "%-16s %14s %14s %10s\n" "" "ours" "rabbitmq" "ours/rmq"
+header=$(printf "%-16s" "")
+for generator in $generators; do header+=$(printf " %12s %12s %8s" "ours/$generator" "rmq/$generator" "ratio"); done
+echo "$header"
 row "publish msg/s" publishRate
 if [[ " ${args[*]} " == *" --confirm "* || " ${args[*]} " == *" persistent-confirms "* ]]; then
   row "confirm msg/s" confirmRate

@@ -1,14 +1,15 @@
+using AmqpBroker.InteropTests.QueueTypes;
+
 namespace AmqpBroker.InteropTests.QueueFeatures;
 
 /// <summary>
-/// Delivery limit (x-delivery-limit): a message handed back (nack/reject with requeue, channel closed)
-/// more often than the limit is dead-lettered with reason <c>delivery_limit</c>, or dropped without a DLX;
-/// every delivery carries x-delivery-count (0 on the first). RabbitMQ 3.10 has this on quorum queues only
-/// (a classic queue refuses the argument with 406), so against RabbitMQ these tests declare a durable
-/// quorum queue, and on our broker a classic queue that must behave the same way.
+/// Delivery limit (x-delivery-limit), a quorum queue feature: a message handed back (nack/reject with requeue,
+/// channel closed) more often than the limit is dead-lettered with reason <c>delivery_limit</c>, or dropped
+/// without a DLX; redeliveries carry x-delivery-count. RabbitMQ 3.10 refuses the argument on a classic queue,
+/// and so does this broker. The x-delivery-count rules by path are RabbitMQ 3.10.8's (checked here).
 /// </summary>
 [TestFixture]
-public sealed class DeliveryLimitTests : BrokerTestBase
+public sealed class DeliveryLimitTests : QueueTypeTestBase
 {
     [Test]
     public async Task A_message_is_redelivered_up_to_the_limit_then_dead_lettered()
@@ -39,7 +40,7 @@ public sealed class DeliveryLimitTests : BrokerTestBase
     }
 
     [Test]
-    public async Task Every_delivery_carries_x_delivery_count()
+    public async Task A_basic_get_always_carries_x_delivery_count_from_0()
     {
         var channel = await OpenConfirmChannelAsync();
         var queue = await DeclareLimitedAsync(channel, 5, deadLetters: null);
@@ -54,10 +55,31 @@ public sealed class DeliveryLimitTests : BrokerTestBase
         using (Assert.EnterMultipleScope())
         {
             Assert.That(first.Redelivered, Is.False);
-            Assert.That(first.BasicProperties.Headers?.TryGetValue("x-delivery-count", out var c1) == true ? c1 : null, Is.TypeOf<long>().And.EqualTo(0L), "RabbitMQ's quorum queue counts from the first delivery");
+            Assert.That(DeliveryCount(first.BasicProperties), Is.TypeOf<long>().And.EqualTo(0L), "RabbitMQ 3.10's get adds the count even when it is 0");
             Assert.That(second.Redelivered, Is.True);
-            Assert.That(second.BasicProperties.Headers?.TryGetValue("x-delivery-count", out var c2) == true ? c2 : null, Is.TypeOf<long>().And.EqualTo(1L));
-            Assert.That(third.BasicProperties.Headers?.TryGetValue("x-delivery-count", out var c3) == true ? c3 : null, Is.TypeOf<long>().And.EqualTo(2L));
+            Assert.That(DeliveryCount(second.BasicProperties), Is.TypeOf<long>().And.EqualTo(1L));
+            Assert.That(DeliveryCount(third.BasicProperties), Is.TypeOf<long>().And.EqualTo(2L));
+        }
+    }
+
+    [Test]
+    public async Task A_consumer_sees_x_delivery_count_only_on_redeliveries()
+    {
+        var (connection, channel) = await ConnectWithChannelAsync();
+        var queue = await DeclareQuorumAsync(channel);
+        await channel.BasicPublishAsync(string.Empty, queue, "m"u8.ToArray());
+        var (consumer, consuming, _) = await ConsumeOnNewChannelAsync(connection, queue);
+
+        var first = await consumer.NextAsync(Timeout);
+        await consuming.BasicNackAsync(first.DeliveryTag, multiple: false, requeue: true);
+        var second = await consumer.NextAsync(Timeout);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(first.Redelivered, Is.False);
+            Assert.That(first.Properties.Headers, Is.Null, "the first delivery to a consumer leaves the headers alone");
+            Assert.That(second.Redelivered, Is.True);
+            Assert.That(DeliveryCount(second.Properties), Is.EqualTo(1L));
         }
     }
 
@@ -93,6 +115,20 @@ public sealed class DeliveryLimitTests : BrokerTestBase
         var dead = await GetEventuallyAsync(channel, deadLetters);
         Assert.That(Text(dead.Body), Is.EqualTo("m"));
         Assert.That(await channel.MessageCountAsync(queue), Is.Zero);
+    }
+
+    [Test]
+    public async Task A_negative_limit_in_3_10_dead_letters_on_the_first_return()
+    {
+        var channel = await OpenConfirmChannelAsync();
+        var deadLetters = await DeclareQueueAsync(channel, "dlq");
+        var queue = await DeclareLimitedAsync(channel, -1, deadLetters);
+        await channel.BasicPublishAsync(string.Empty, queue, "m"u8.ToArray());
+
+        var got = await GetEventuallyAsync(channel, queue, autoAck: false);
+        await channel.BasicNackAsync(got.DeliveryTag, multiple: false, requeue: true);
+
+        Assert.That(Text((await GetEventuallyAsync(channel, deadLetters)).Body), Is.EqualTo("m"), "RabbitMQ 3.10 has no validator for the argument: one return is more than -1");
     }
 
     [Test]
@@ -132,41 +168,24 @@ public sealed class DeliveryLimitTests : BrokerTestBase
     }
 
     [Test]
-    public async Task A_negative_limit_is_refused_with_406()
+    public async Task A_classic_queue_refuses_the_argument_as_RabbitMQ_3_10_does()
     {
-        if (IsExternal)
-        {
-            Assert.Ignore("RabbitMQ 3.10 supports x-delivery-limit on quorum queues only");
-        }
-
         var channel = await OpenChannelAsync();
-        var name = Track(UniqueName());
+        var name = ShortName("cq");
 
-        await ExpectClosedAsync(() => channel.QueueDeclareAsync(name, false, false, false, new Dictionary<string, object?> { ["x-delivery-limit"] = -1 }), 406, $"PRECONDITION_FAILED - invalid arg 'x-delivery-limit' for queue '{name}' in vhost '/': {{value_negative,-1}}");
+        await ExpectClosedAsync(
+            () => channel.QueueDeclareAsync(name, false, false, false, Args(("x-delivery-limit", 2))),
+            406,
+            $"PRECONDITION_FAILED - invalid arg 'x-delivery-limit' for queue '{name}' {InDefaultVhost} of queue type rabbit_classic_queue");
     }
 
-    /// <summary>
-    /// A queue with x-delivery-limit: a classic one on our broker; a durable quorum queue on RabbitMQ, whose
-    /// classic queues refuse the argument.
-    /// </summary>
-    private async Task<string> DeclareLimitedAsync(IChannel channel, int limit, string? deadLetters)
-    {
-        var name = Track(UniqueName());
-        var arguments = new Dictionary<string, object?> { ["x-delivery-limit"] = limit };
-        if (deadLetters is not null)
-        {
-            arguments["x-dead-letter-exchange"] = string.Empty;
-            arguments["x-dead-letter-routing-key"] = deadLetters;
-        }
+    private static object? DeliveryCount(IReadOnlyBasicProperties properties) =>
+        properties.Headers?.TryGetValue("x-delivery-count", out var count) == true ? count : null;
 
-        if (IsExternal)
-        {
-            arguments["x-queue-type"] = "quorum";
-        }
-
-        await channel.QueueDeclareAsync(name, durable: IsExternal, exclusive: false, autoDelete: false, arguments);
-        return name;
-    }
+    /// <summary>A quorum queue with x-delivery-limit, dead-lettering to <paramref name="deadLetters"/> when given.</summary>
+    private Task<string> DeclareLimitedAsync(IChannel channel, int limit, string? deadLetters) => deadLetters is null
+        ? DeclareQuorumAsync(channel, ("x-delivery-limit", limit))
+        : DeclareQuorumAsync(channel, ("x-delivery-limit", limit), ("x-dead-letter-exchange", string.Empty), ("x-dead-letter-routing-key", deadLetters));
 
     private static async Task<BasicGetResult?> GetAsync(IChannel channel, string queue)
     {

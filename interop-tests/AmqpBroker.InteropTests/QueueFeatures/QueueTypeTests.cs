@@ -36,9 +36,8 @@ public sealed class QueueTypeTests : BrokerTestBase
         Assert.That(channel.IsOpen, Is.True);
     }
 
-    [TestCase("quorum")]
     [TestCase("stream")]
-    public async Task Quorum_and_stream_queues_are_refused_with_406(string type)
+    public async Task Stream_queues_are_refused_with_406(string type)
     {
         if (IsExternal)
         {

@@ -15,9 +15,12 @@ public sealed class ResourceAlarms(ILogger? logger = null)
     /// <summary>The category alarms log under.</summary>
     public const string LogCategory = AlarmLog.Category;
 
+    /// <summary>Who raised an alarm through <see cref="Raise(AlarmResource)"/>.</summary>
+    private const string ExternalSource = "external";
+
     private readonly ILogger _logger = logger ?? NullLogger.Instance;
     private readonly Lock _lock = new();
-    private readonly bool[] _raised = new bool[AlarmResources.All.Count];
+    private readonly HashSet<string>[] _raisedBy = [.. AlarmResources.All.Select(_ => new HashSet<string>(StringComparer.Ordinal))];
     private TaskCompletionSource _cleared = CreateCompleted();
 
     /// <summary>Why publishers are blocked, as sent in connection.blocked ("low on memory &amp; disk"); null while no blocking alarm is raised.</summary>
@@ -30,7 +33,7 @@ public sealed class ResourceAlarms(ILogger? logger = null)
         {
             lock (_lock)
             {
-                return [.. AlarmResources.All.Where(r => _raised[(int)r])];
+                return [.. AlarmResources.All.Where(r => _raisedBy[(int)r].Count > 0)];
             }
         }
     }
@@ -51,21 +54,27 @@ public sealed class ResourceAlarms(ILogger? logger = null)
     {
         lock (_lock)
         {
-            return _raised[(int)resource];
+            return _raisedBy[(int)resource].Count > 0;
         }
     }
 
-    /// <summary>Raises the alarm; false when it was raised already.</summary>
-    public bool Raise(AlarmResource resource)
+    /// <summary>Raises the alarm for embedding code or a test; false when it was raised already.</summary>
+    public bool Raise(AlarmResource resource) => Raise(resource, ExternalSource);
+
+    /// <summary>
+    /// Raises the alarm on behalf of <paramref name="source"/> (a monitor, the message store); it stays raised
+    /// until every source that raised it has cleared it. False when it was raised already.
+    /// </summary>
+    public bool Raise(AlarmResource resource, string source)
     {
         lock (_lock)
         {
-            if (_raised[(int)resource])
+            var sources = _raisedBy[(int)resource];
+            if (!sources.Add(source) || sources.Count > 1)
             {
                 return false;
             }
 
-            _raised[(int)resource] = true;
             if (resource.BlocksPublishers() && Reason is null)
             {
                 _cleared = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -78,17 +87,26 @@ public sealed class ResourceAlarms(ILogger? logger = null)
         return true;
     }
 
-    /// <summary>Clears the alarm; false when it was not raised.</summary>
-    public bool Clear(AlarmResource resource)
+    /// <summary>Clears the alarm whoever raised it (embedding code, a test); false when it was not raised.</summary>
+    public bool Clear(AlarmResource resource) => Clear(resource, source: null);
+
+    /// <summary>Withdraws <paramref name="source"/>'s reason for the alarm; it clears when no source is left.</summary>
+    public bool Clear(AlarmResource resource, string? source)
     {
         lock (_lock)
         {
-            if (!_raised[(int)resource])
+            var sources = _raisedBy[(int)resource];
+            var withdrawn = source is null ? sources.Count > 0 : sources.Remove(source);
+            if (source is null)
+            {
+                sources.Clear();
+            }
+
+            if (!withdrawn || sources.Count > 0)
             {
                 return false;
             }
 
-            _raised[(int)resource] = false;
             Reason = BlockedReason();
             if (Reason is null)
             {
@@ -101,7 +119,7 @@ public sealed class ResourceAlarms(ILogger? logger = null)
     }
 
     /// <summary>RabbitMQ's wording: "low on " and the blocking resources joined by " &amp; ".</summary>
-    private string? BlockedReason() => (_raised[(int)AlarmResource.Memory], _raised[(int)AlarmResource.Disk]) switch
+    private string? BlockedReason() => (_raisedBy[(int)AlarmResource.Memory].Count > 0, _raisedBy[(int)AlarmResource.Disk].Count > 0) switch
     {
         (true, true) => "low on memory & disk",
         (true, false) => "low on memory",

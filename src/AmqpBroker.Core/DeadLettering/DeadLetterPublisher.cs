@@ -2,6 +2,7 @@ using AmqpBroker.Core.Exchanges;
 using AmqpBroker.Core.Messages;
 using AmqpBroker.Core.Publishing;
 using AmqpBroker.Core.Queues;
+using AmqpBroker.Core.Queues.Quorum;
 using AmqpBroker.Protocol.Content;
 using AmqpBroker.Protocol.Encoding;
 
@@ -30,6 +31,38 @@ internal sealed class DeadLetterPublisher(Func<string, Exchange?> findExchange, 
 
             entry.Message.Release();
         }
+    }
+
+    public bool DeliverAtLeastOnce(Queue queue, QueueEntry entry, DeadLetterReason reason, HashSet<string> reached)
+    {
+        if (queue.Arguments.DeadLetterExchange is not { } name || findExchange(name) is not { } exchange)
+        {
+            return false;
+        }
+
+        var deadLettered = Rewrite(entry.Message, queue, exchange.Name, reason);
+        var scratch = new RoutingScratch();
+        MessageRouter.Route(exchange, deadLettered, findExchange, scratch);
+        var refused = false;
+        foreach (var target in scratch.Queues)
+        {
+            if (reached.Contains(target.Name) || (reason != DeadLetterReason.Rejected && IsCycle(target.Name, deadLettered)))
+            {
+                continue;
+            }
+
+            if (target.Enqueue(deadLettered))
+            {
+                reached.Add(target.Name);
+            }
+            else
+            {
+                refused = true;
+            }
+        }
+
+        deadLettered.Release();
+        return !refused && reached.Count > 0;
     }
 
     private static readonly Func<Queue, Message, bool> NotACycle = static (target, message) => !IsCycle(target.Name, message);
@@ -69,6 +102,7 @@ internal sealed class DeadLetterPublisher(Func<string, Exchange?> findExchange, 
         var properties = BasicProperties.Decode(original.Properties);
         var headers = properties.Headers is null ? new Dictionary<string, object?>() : new Dictionary<string, object?>(properties.Headers);
         headers.Remove(DeliveryCountHeader.Name);
+        headers.Remove(DeliveryCountHeader.AcquiredName);
         var death = new Dictionary<string, object?>
         {
             ["count"] = 1L,

@@ -8,5 +8,13 @@ namespace AmqpBroker.Core.DeadLettering;
 /// </summary>
 public interface IDeadLetterSink
 {
+    /// <summary>At most once: republished to the queue's dead-letter exchange where it routes, dropped otherwise.</summary>
     void DeadLetter(Queue queue, List<QueueEntry> entries, DeadLetterReason reason);
+
+    /// <summary>
+    /// At least once (a quorum queue's dead-letter worker): republishes <paramref name="entry"/> to the queues its
+    /// dead-letter exchange routes it to that are not in <paramref name="reached"/>, adding each that takes it.
+    /// True when it reached a queue and none refused it. The entry's message stays the caller's.
+    /// </summary>
+    bool DeliverAtLeastOnce(Queue queue, QueueEntry entry, DeadLetterReason reason, HashSet<string> reached);
 }

@@ -19,10 +19,11 @@ public sealed class AmqpException : Exception
     public bool IsConnectionError => ReplyCodes.IsHardError(Code);
 
     /// <summary>
-    /// RabbitMQ's reply-text form: <c>NOT_FOUND - no queue 'q' in vhost '/'</c>. It must fit a short
-    /// string, so like RabbitMQ a longer text is cut to 252 bytes followed by <c>...</c>.
+    /// RabbitMQ's reply-text form: <c>NOT_FOUND - no queue 'q' in vhost '/'</c>, or the name alone without an
+    /// explanation (RabbitMQ's <c>INTERNAL_ERROR</c>). It must fit a short string, so like RabbitMQ a longer
+    /// text is cut to 252 bytes followed by <c>...</c>.
     /// </summary>
-    public string ReplyText => FitShortString($"{ReplyCodes.Name(Code)} - {Message}");
+    public string ReplyText => Message.Length == 0 ? ReplyCodes.Name(Code) : FitShortString($"{ReplyCodes.Name(Code)} - {Message}");
 
     private static string FitShortString(string text)
     {
@@ -73,4 +74,7 @@ public sealed class AmqpException : Exception
     public static AmqpException NotImplemented(string message) => new(ReplyCode.NotImplemented, message);
 
     public static AmqpException ResourceError(string message) => new(ReplyCode.ResourceError, message);
+
+    /// <summary>541 with RabbitMQ's bare text, for inputs that crash RabbitMQ's own parsers (clients see exactly that).</summary>
+    public static AmqpException InternalError() => new(ReplyCode.InternalError, string.Empty);
 }

@@ -72,7 +72,7 @@ internal sealed class PolicyApplier(string virtualHost, ILogger log)
         var policy = _policies.Match(queue.Name, PolicyTarget.Queue);
         if (!ReferenceEquals(policy?.Policy, queue.Policy))
         {
-            queue.ApplyPolicy(policy?.Policy, queue.DeclaredArguments.WithPolicy(policy?.Settings));
+            queue.ApplyPolicy(policy?.Policy, queue.Type.WithPolicy(queue.DeclaredArguments, policy?.Settings));
             if (announce)
             {
                 Announce(policy?.Policy, "queue", queue.Name);

@@ -3,9 +3,9 @@ using AmqpBroker.Core.Queues;
 namespace AmqpBroker.Core.Policies;
 
 /// <summary>
-/// The definition keys of a policy that this broker acts on, typed. Other valid keys (ha-*, quorum and
-/// stream settings) are accepted for compatibility with RabbitMQ's definitions and do nothing
-/// in a single-node broker of classic queues.
+/// The definition keys of a policy that this broker acts on, typed; each queue type takes the ones it has.
+/// Other valid keys (ha-*, cluster sizes, leader locators) are accepted for compatibility with RabbitMQ's
+/// definitions and do nothing in a single-node broker.
 /// </summary>
 internal sealed record PolicySettings
 {
@@ -29,4 +29,13 @@ internal sealed record PolicySettings
 
     /// <summary>queue-mode: true for "lazy", false for "default".</summary>
     public bool? Lazy { get; init; }
+
+    /// <summary>dead-letter-strategy (quorum queues).</summary>
+    public DeadLetterStrategy? DeadLetterStrategy { get; init; }
+
+    /// <summary>max-age of a stream, in milliseconds.</summary>
+    public long? MaxAgeMs { get; init; }
+
+    /// <summary>stream-max-segment-size-bytes.</summary>
+    public long? MaxSegmentSizeBytes { get; init; }
 }

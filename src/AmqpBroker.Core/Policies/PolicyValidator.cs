@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using AmqpBroker.Core.Arguments;
 using AmqpBroker.Core.Queues;
+using AmqpBroker.Core.Queues.Stream;
 
 namespace AmqpBroker.Core.Policies;
 
@@ -83,26 +84,23 @@ internal static class PolicyValidator
         "message-ttl" => settings with { MessageTtl = Integer(value, 0, "message TTL") },
         "overflow" => settings with { Overflow = Overflow(value) },
         "queue-mode" => settings with { Lazy = OneOf(value, "queue-mode value", "default", "lazy") == "lazy" },
+        "dead-letter-strategy" => settings with { DeadLetterStrategy = DeadLetterStrategyOf(value) },
+        "max-age" => settings with { MaxAgeMs = MaxAge(value) },
+        "stream-max-segment-size-bytes" => settings with { MaxSegmentSizeBytes = Integer(value, 0, "segment size") },
         _ when IsValidIgnoredKey(key, value) => settings,
         _ => null,
     };
 
     /// <summary>
-    /// Keys that are valid in RabbitMQ but mean nothing in a single-node broker of classic queues: their
-    /// values are checked (a bad one throws) and then ignored. False for a key RabbitMQ does not know.
+    /// Keys that are valid in RabbitMQ but mean nothing in a single-node broker: their values are checked (a
+    /// bad one throws) and then ignored. False for a key RabbitMQ does not know.
     /// </summary>
     private static bool IsValidIgnoredKey(string key, object? value)
     {
         switch (key)
         {
-            case "dead-letter-strategy":
-                OneOf(value, "dead letter strategy", "at-most-once", "at-least-once");
-                return true;
             case "initial-cluster-size":
                 Integer(value, 0, "cluster size");
-                return true;
-            case "max-age":
-                CheckMaxAge(value);
                 return true;
             case "max-in-memory-bytes" or "max-in-memory-length":
                 Integer(value, 0, "maximum memory in bytes");
@@ -113,9 +111,6 @@ internal static class PolicyValidator
             case "queue-master-locator" when value is not ("min-masters" or "client-local" or "random"):
                 throw new PolicyValidationException($"{ErlangTerms.FormatJson(value)} invalid queue-master-locator value");
             case "queue-master-locator":
-                return true;
-            case "stream-max-segment-size-bytes":
-                Integer(value, 0, "segment size");
                 return true;
             default:
                 return false;
@@ -146,12 +141,10 @@ internal static class PolicyValidator
         _ => throw NotValid(value, "overflow value"),
     };
 
-    /// <summary>A stream's max-age: a positive whole number and one unit of Y, M, D, h, m or s.</summary>
-    private static void CheckMaxAge(object? value)
-    {
-        if (!(value is string text && Regex.IsMatch(text, "^[0-9]+[YMDhms]$", RegexOptions.CultureInvariant) && text.Any(c => c is >= '1' and <= '9')))
-        {
-            throw NotValid(value, "max age");
-        }
-    }
+    private static DeadLetterStrategy DeadLetterStrategyOf(object? value) =>
+        OneOf(value, "dead letter strategy", "at-most-once", "at-least-once") == "at-least-once" ? DeadLetterStrategy.AtLeastOnce : DeadLetterStrategy.AtMostOnce;
+
+    /// <summary>A stream's max-age in milliseconds: a positive whole number and one unit of Y, M, D, h, m or s.</summary>
+    private static long MaxAge(object? value) =>
+        value is string text && StreamAge.TryParse(text) is { } milliseconds ? milliseconds : throw NotValid(value, "max age");
 }

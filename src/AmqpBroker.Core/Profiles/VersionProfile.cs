@@ -35,6 +35,12 @@ public sealed record VersionProfile
     /// <summary>Quorum queues deliver by message priority: two levels in 4.0–4.2, 32 strict levels in 4.3.</summary>
     public QuorumPriorities QuorumPriorities { get; init; }
 
+    /// <summary>basic.get from a quorum queue adds <c>x-delivery-count</c> even when it is 0 (until 3.12; from 3.13 only once above 0).</summary>
+    public bool QuorumGetAddsZeroDeliveryCount { get; init; } = true;
+
+    /// <summary>The management API names a quorum queue's single active consumer <c>single_active_consumer_ctag</c> (renamed <c>..._tag</c> in 3.12).</summary>
+    public bool QuorumActiveConsumerCtagField { get; init; } = true;
+
     /// <summary>The delivery limit a quorum queue has without argument or policy: 20 in 4.0+, none before.</summary>
     public int? QuorumDefaultDeliveryLimit { get; init; }
 
@@ -43,6 +49,12 @@ public sealed record VersionProfile
 
     /// <summary>Quorum queues' delayed retry arguments <c>x-delayed-retry-type/min/max</c> (4.3).</summary>
     public bool QuorumDelayedRetry { get; init; }
+
+    /// <summary>
+    /// Consumers may pass <c>x-cancel-on-ha-failover</c> (classic) and <c>x-credit</c> (3.x); from 4.0 the queue types
+    /// list x-priority (classic, quorum) and the stream filter arguments instead.
+    /// </summary>
+    public bool LegacyConsumerArguments { get; init; } = true;
 
     /// <summary>A declare without <c>x-queue-type</c> records the type it got (the vhost's default, else classic) (4.0+).</summary>
     public bool RecordsDefaultQueueType { get; init; }
@@ -100,6 +112,8 @@ public sealed record VersionProfile
             StreamNackIsAck = true,                   // 3.13.0: "treat discard and return like settle" (rabbit_stream_queue:settle)
             StreamFiltering = true,                   // release-notes/3.13.0.md, Stream Plugin enhancements (#8207)
             DeliveryModeValidated = false,            // mc_amqpl:message at v3.13.7 (message containers) no longer checks it
+            QuorumGetAddsZeroDeliveryCount = false,   // rabbit_fifo_client:add_delivery_count_header at v3.13.0 (Count > 0)
+            QuorumActiveConsumerCtagField = false,    // rabbit_quorum_queue STATISTICS_KEYS at v3.12.0 (single_active_consumer_tag)
         };
         var v40 = v313 with
         {
@@ -108,6 +122,7 @@ public sealed record VersionProfile
             QuorumPriorities = QuorumPriorities.TwoLevels,  // release-notes/4.0.1.md, highlights (#10637)
             QuorumDefaultDeliveryLimit = 20,                // release-notes/4.0.1.md, breaking changes (#11937)
             RecordsDefaultQueueType = true,                 // rabbit_amqqueue:augment_declare_args at v4.0.1
+            LegacyConsumerArguments = false,                // rabbit_{classic,quorum,stream}_queue:capabilities at v4.0.1 (classic queue mirroring removed)
             LocalRandomExchange = true,                     // release-notes/4.0.1.md (rabbit_exchange_type_local_random)
             DefaultMaxMessageSize = 16L * 1024 * 1024,      // release-notes/4.0.1.md, breaking changes
             DefaultMemoryHighWatermark = 0.6,               // deps/rabbit/Makefile at v4.0.1 (#12161)

@@ -8,8 +8,9 @@ namespace AmqpBroker.Core.Publishing;
 /// <summary>
 /// The step every publish ends in, dead-lettering included: the exchange routes the message (onward
 /// through exchange-to-exchange bindings and alternate exchanges) and every queue it reaches enqueues it
-/// once. It also decides the durability rule: a persistent message that reached a durable queue is
-/// confirmed only after the store has synced it.
+/// once. It also applies the durability rule each queue's type decides: a persistent message that reached a
+/// durable classic queue, or any message that reached a quorum queue or stream, is confirmed only after the
+/// store has synced it.
 /// </summary>
 internal static class QueueDelivery
 {
@@ -29,7 +30,7 @@ internal static class QueueDelivery
     {
         MessageRouter.Route(exchange, message, findExchange, scratch);
         var rejected = false;
-        var durable = false;
+        var needsSync = false;
         foreach (var queue in scratch.Queues)
         {
             if (accept is not null && !accept(queue, message))
@@ -37,7 +38,7 @@ internal static class QueueDelivery
                 continue;
             }
 
-            durable |= queue.IsDurable;
+            needsSync |= queue.NeedsSync(message);
             if (!queue.Enqueue(message))
             {
                 rejected = true;
@@ -48,12 +49,12 @@ internal static class QueueDelivery
             }
         }
 
-        return new DeliveryResult(scratch.Queues.Count, rejected, message.Summary.IsPersistent && durable);
+        return new DeliveryResult(scratch.Queues.Count, rejected, needsSync);
     }
 }
 
 /// <summary>What <see cref="QueueDelivery.Deliver"/> did with one message.</summary>
 /// <param name="Queues">How many queues the message reached.</param>
 /// <param name="Rejected">A full queue refused it (x-overflow reject-publish).</param>
-/// <param name="NeedsSync">It is persistent and reached a durable queue: its confirm waits for the store's sync.</param>
+/// <param name="NeedsSync">A queue it reached keeps it durably: its confirm waits for the store's sync.</param>
 internal readonly record struct DeliveryResult(int Queues, bool Rejected, bool NeedsSync);

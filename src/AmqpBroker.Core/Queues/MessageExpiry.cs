@@ -7,10 +7,10 @@ namespace AmqpBroker.Core.Queues;
 /// Message TTL in one queue: when an arriving message expires (the lower of x-message-ttl and its own
 /// expiration), and the removal of expired ready messages. While only the queue's TTL applies, expiry
 /// follows arrival order and the head is enough; once a message carries its own, the whole queue is
-/// searched. Paged-out messages are read back only for a dead-letter exchange; otherwise they are settled
+/// searched — unless the queue expires at the head only, as RabbitMQ's quorum queues do. Paged-out messages are read back only for a dead-letter exchange; otherwise they are settled
 /// in the log unread. Time is the broker's clock. Called under the queue's lock.
 /// </summary>
-internal sealed class MessageExpiry(ReadyStore ready, DurableEntries? durable, TimeProvider time)
+internal sealed class MessageExpiry(ReadyStore ready, DurableEntries? durable, TimeProvider time, bool headOnly = false)
 {
     private readonly List<QueueEntry> _expiredScratch = [];
     private readonly List<long> _unreadScratch = [];
@@ -44,7 +44,7 @@ internal sealed class MessageExpiry(ReadyStore ready, DurableEntries? durable, T
 
     /// <summary>The broker's tick: removes every expired message into <paramref name="expired"/>.</summary>
     public void Sweep(QueueArguments arguments, ref List<QueueEntry>? expired) =>
-        Remove(arguments, headOnly: !ready.AnyWithOwnTtl, ref expired);
+        Remove(arguments, headOnly: headOnly || !ready.AnyWithOwnTtl, ref expired);
 
     private void Remove(QueueArguments arguments, bool headOnly, ref List<QueueEntry>? expired)
     {

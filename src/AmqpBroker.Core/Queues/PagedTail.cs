@@ -43,6 +43,13 @@ internal sealed class PagedTail(IQueueLog log, ReadyTally tally)
         AddPaged(recovered.Id, recovered.Location, recovered.BodySize, recovered.Delivered, new PagedExpiry(recovered.ExpiresAt, recovered.HasOwnTtl));
     }
 
+    /// <summary>The sequence of the first entry, without taking it.</summary>
+    public bool TryPeekSequence(out long sequence)
+    {
+        sequence = !_entries.TryPeek(out var first) ? 0 : first.IsInMemory ? _inMemory.Peek().Sequence : first.Sequence;
+        return _entries.Count > 0;
+    }
+
     /// <summary>Takes the first entry, reading it back from the log if it was paged out.</summary>
     public bool TryDequeue(out QueueEntry entry)
     {

@@ -1,4 +1,3 @@
-using AmqpBroker.Core.DeadLettering;
 using AmqpBroker.Core.Exchanges;
 using AmqpBroker.Core.Messages;
 using AmqpBroker.Core.Policies;
@@ -9,51 +8,32 @@ using AmqpBroker.Core.Storage;
 namespace AmqpBroker.Core.Queues;
 
 /// <summary>
-/// A queue: ready messages (by priority, then arrival), the consumers it delivers to while they have
-/// credit, and the count of messages delivered but not settled. All of it is guarded by this queue's
-/// lock alone; delivery happens on whichever thread made progress possible (a publish, an ack, a new
-/// consumer). Messages the queue gives up (expired, over the length limit, rejected, over the delivery
-/// limit) go to the dead-letter sink after the lock is released. A durable queue with a log records its
-/// persistent messages there, in queue order under the same lock: appended when they enter, marked when
-/// first delivered to a consumer that must ack, settled when they leave. The length limit, message expiry,
-/// x-expires and exclusivity rules are their own types (<see cref="QueueLengthLimit"/>,
-/// <see cref="MessageExpiry"/>, <see cref="QueueUsage"/>, <see cref="QueueOwnership"/>).
+/// A queue of one of the broker's types (<see cref="IQueueType"/>), as channels, exchanges, policies and the
+/// management API see it: what queue.declare fixed, the arguments in force with the applying policy, who may
+/// use it (<see cref="QueueOwnership"/>), when it was last used (<see cref="QueueUsage"/>), and the operations
+/// every type answers in its own way — enqueue, get, consume, settle, purge, delete. Classic and quorum
+/// queues share <see cref="MessageQueue"/>; a stream is an append-only log.
 /// </summary>
-public sealed partial class Queue : IBindingDestination
+public abstract class Queue : IBindingDestination
 {
-    private readonly Lock _lock = new();
-    private readonly ReadyStore _ready;
-    private readonly ConsumerSet _consumers;
-    private readonly IDeadLetterSink _deadLetters;
-    private readonly Action<Queue> _autoDelete;
-    private readonly DurableEntries? _durable;
-    private readonly QueueLengthLimit _lengthLimit;
-    private readonly MessageExpiry _expiry;
     private readonly QueueUsage _usage;
     private readonly QueueOwnership _ownership;
-    private long _nextSequence;
-    private int _unacked;
-    private bool _hadConsumer;
     private volatile QueueArguments _arguments;
     private volatile Policy? _policy;
 
-    internal Queue(QueueDefinition definition, QueueArguments arguments, QueueContext context, IQueueLog? log = null)
+    private protected Queue(QueueDefinition definition, QueueArguments arguments, QueueContext context)
     {
-        _durable = log is null ? null : new DurableEntries(log);
         Definition = definition;
         DeclaredArguments = _arguments = arguments;
-        _deadLetters = context.DeadLetters;
-        _autoDelete = context.AutoDelete;
-        _ready = new ReadyStore(arguments.MaxPriority, log);
-        _nextSequence = log?.NextId ?? 0;
-        _consumers = new ConsumerSet(arguments.SingleActiveConsumer);
-        _lengthLimit = new QueueLengthLimit(_ready);
-        _expiry = new MessageExpiry(_ready, _durable, context.Time);
+        Type = context.Type;
         _usage = new QueueUsage(context.Time);
         _ownership = new QueueOwnership(definition, context.ExclusiveOwner);
     }
 
     public QueueDefinition Definition { get; }
+
+    /// <summary>The <c>x-queue-type</c> name of the queue's type: <c>classic</c>, <c>quorum</c> or <c>stream</c>.</summary>
+    public string TypeName => Type.Name;
 
     /// <summary>The arguments the queue was declared with.</summary>
     public QueueArguments DeclaredArguments { get; }
@@ -75,55 +55,29 @@ public sealed partial class Queue : IBindingDestination
 
     public bool IsDurable => Definition.Durable && !Definition.Exclusive;
 
-    public bool IsDeleted { get; private set; }
+    public bool IsDeleted { get; private protected set; }
 
     /// <summary>Message events of this queue, counted by the virtual host and the sessions that use it.</summary>
     public MessageCounters Counters { get; } = new();
 
-    public int ReadyCount
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _ready.Count;
-            }
-        }
-    }
+    /// <summary>Messages a consumer or basic.get could take now (for a stream: every message it holds).</summary>
+    public abstract int ReadyCount { get; }
 
-    public long ReadyBytes
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _ready.Bytes;
-            }
-        }
-    }
+    public abstract long ReadyBytes { get; }
 
-    public int UnackedCount => Volatile.Read(ref _unacked);
+    public abstract int UnackedCount { get; }
 
-    /// <summary>
-    /// Puts <paramref name="effective"/> (declared arguments combined with <paramref name="policy"/>) in force.
-    /// As in RabbitMQ, a lowered length limit drops heads at once and the x-expires countdown restarts.
-    /// </summary>
-    internal void ApplyPolicy(Policy? policy, QueueArguments effective)
-    {
-        List<QueueEntry>? dropped = null;
-        lock (_lock)
-        {
-            _policy = policy;
-            _arguments = effective;
-            if (effective.Overflow == OverflowBehaviour.DropHead)
-            {
-                _lengthLimit.DropHeadsOverLimit(effective, ref dropped);
-            }
-        }
+    public abstract int ConsumerCount { get; }
 
-        MarkUsed();
-        DeadLetter(dropped, DeadLetterReason.MaxLength);
-    }
+    public bool IsUnused => ConsumerCount == 0;
+
+    /// <summary>With x-single-active-consumer, the consumer that receives the messages now; otherwise null.</summary>
+    public virtual Consumer? ActiveConsumer => null;
+
+    internal IQueueType Type { get; }
+
+    /// <summary>Who may use the queue and consume from it exclusively.</summary>
+    private protected QueueOwnership Ownership => _ownership;
 
     /// <summary>Throws 405 RESOURCE_LOCKED when the queue is exclusive to another connection.</summary>
     public void CheckAccess(ClientConnection connection) => _ownership.CheckAccess(connection);
@@ -134,247 +88,76 @@ public sealed partial class Queue : IBindingDestination
     /// <summary>basic.get, basic.consume and redeclare count as use for x-expires.</summary>
     public void MarkUsed() => _usage.MarkUsed();
 
+    /// <summary>A redeclaration or passive declaration: use for x-expires, as RabbitMQ's classic queues count it.</summary>
+    internal virtual void OnDeclaredAgain() => MarkUsed();
+
     /// <summary>
     /// Takes a reference on <paramref name="message"/> and delivers it at once if a consumer has credit.
     /// Returns false when the queue refused it (x-overflow reject-publish), which confirms as basic.nack.
     /// </summary>
-    public bool Enqueue(Message message)
-    {
-        message.AddReference();
-        if (Arguments.DeliveryLimit is not null)
-        {
-            message = DeliveryCountHeader.Stamp(message, 0);
-        }
+    public abstract bool Enqueue(Message message);
 
-        List<QueueEntry>? dropped = null;
-        var reason = DeadLetterReason.MaxLength;
-        var accepted = true;
-        lock (_lock)
-        {
-            var now = _expiry.NowMs;
-            var arguments = Arguments;
-            var entry = new QueueEntry(message, _nextSequence++, Redelivered: false, MessageExpiry.ExpiresAt(arguments, message, now));
-            if (IsDeleted)
-            {
-                message.Release();
-                return true;
-            }
+    /// <summary>basic.get: takes the next message for a delivery that must be settled, or false when there is none.</summary>
+    public abstract bool TryTake(out QueueEntry entry, out uint remaining);
 
-            if (_ready.Count == 0 && TryDeliverLocked(entry, isNew: true))
-            {
-                return true;
-            }
-
-            if (entry.IsExpired(now))
-            {
-                // A TTL of 0 means "deliver now or never".
-                (dropped = []).Add(entry);
-                reason = DeadLetterReason.Expired;
-            }
-            else
-            {
-                accepted = AdmitLocked(arguments, entry, ref dropped);
-            }
-        }
-
-        // Only the head dropped for the length limit was ever stored; a message refused or expired on arrival was not.
-        DeadLetter(dropped, reason, stored: reason == DeadLetterReason.MaxLength && accepted);
-        return accepted;
-    }
-
-    /// <summary>The length limit's say on an arriving entry: stored (heads may make room), refused, or refused and dead-lettered.</summary>
-    private bool AdmitLocked(QueueArguments arguments, QueueEntry entry, ref List<QueueEntry>? dropped)
-    {
-        switch (_lengthLimit.Admit(arguments, entry.Message))
-        {
-            case Admission.Accept:
-                _ready.Enqueue(entry, _durable?.Append(entry) ?? DurableEntries.NotLogged, arguments.Lazy);
-                _lengthLimit.DropHeadsOverLimit(arguments, ref dropped);
-                return true;
-            case Admission.RefuseAndDeadLetter:
-                (dropped = []).Add(entry);
-                return false;
-            default:
-                entry.Message.Release();
-                return false;
-        }
-    }
-
-    /// <summary>
-    /// Refills a durable queue from its log at start: in publish order, those delivered before the restart
-    /// marked redelivered, each expiring when it would have without the restart.
-    /// </summary>
-    internal void Recover(IReadOnlyList<RecoveredEntry> recovered)
-    {
-        lock (_lock)
-        {
-            foreach (var entry in recovered)
-            {
-                _ready.Recover(entry, Arguments.Lazy);
-            }
-        }
-    }
-
-    public bool TryTake(out QueueEntry entry, out uint remaining)
-    {
-        MarkUsed();
-        List<QueueEntry>? expired = null;
-        bool found;
-        lock (_lock)
-        {
-            found = TryDequeueLive(ref expired, out entry);
-            if (found)
-            {
-                _durable?.MarkDelivered(entry);
-                Interlocked.Increment(ref _unacked);
-            }
-
-            remaining = (uint)_ready.Count;
-        }
-
-        DeadLetter(expired, DeadLetterReason.Expired);
-        return found;
-    }
-
-    /// <summary>
-    /// An unacked delivery came back (nack/reject with requeue, channel closed): redeliver it in its old
-    /// place, or dead-letter it once it exceeds x-delivery-limit.
-    /// </summary>
-    public void Requeue(QueueEntry entry)
-    {
-        Interlocked.Decrement(ref _unacked);
-        var redelivery = entry.AsRedelivered();
-        if (Arguments.DeliveryLimit is { } limit)
-        {
-            if (redelivery.DeliveryCount > limit)
-            {
-                DeadLetter([entry], DeadLetterReason.DeliveryLimit);
-                return;
-            }
-
-            redelivery = redelivery with { Message = DeliveryCountHeader.Stamp(entry.Message, redelivery.DeliveryCount) };
-        }
-
-        lock (_lock)
-        {
-            if (IsDeleted)
-            {
-                redelivery.Message.Release();
-                return;
-            }
-
-            _ready.Requeue(redelivery);
-        }
-    }
+    /// <summary>An unacked delivery came back explicitly (basic.nack/reject with requeue, basic.recover).</summary>
+    public void Requeue(QueueEntry entry) => Return(entry, consumerGone: false);
 
     /// <summary>An unacked delivery was acked: the queue lets go of it.</summary>
-    public void Settle(QueueEntry entry)
-    {
-        Interlocked.Decrement(ref _unacked);
-        if (_durable is not null && DurableEntries.Holds(entry))
-        {
-            lock (_lock)
-            {
-                _durable.Settle(entry);
-            }
-        }
-
-        entry.Message.Release();
-    }
+    public abstract void Settle(QueueEntry entry);
 
     /// <summary>An unacked delivery was rejected without requeue: dead-lettered, or dropped without a DLX.</summary>
-    public void Reject(QueueEntry entry)
-    {
-        Interlocked.Decrement(ref _unacked);
-        DeadLetter([entry], DeadLetterReason.Rejected);
-    }
+    public abstract void Reject(QueueEntry entry);
 
-    /// <summary>Removes expired messages without waiting for a consumer (the broker's tick calls this).</summary>
-    internal void ExpireMessages()
-    {
-        if (!_expiry.CanExpire(Arguments))
-        {
-            return;
-        }
+    public abstract uint Purge();
 
-        List<QueueEntry>? expired = null;
-        lock (_lock)
-        {
-            _expiry.Sweep(Arguments, ref expired);
-        }
+    /// <summary>
+    /// Checks a basic.consume against this queue's type before the consumer exists: its arguments and, for
+    /// types that need them, the channel's prefetch and acknowledgement mode (RabbitMQ's texts and codes).
+    /// </summary>
+    public void CheckConsume(in ConsumeRequest request) => Type.CheckConsume(this, request);
 
-        DeadLetter(expired, DeadLetterReason.Expired);
-    }
+    public abstract void AddConsumer(Consumer consumer);
+
+    /// <summary>Removes a consumer; an auto-delete queue that loses its last one deletes itself.</summary>
+    public abstract void RemoveConsumer(Consumer consumer);
+
+    /// <summary>Delivers for as long as some consumer has credit.</summary>
+    public abstract void Drain();
+
+    /// <summary>
+    /// An unacked delivery came back: explicitly, or because its channel or connection went away
+    /// (<paramref name="consumerGone"/>, which RabbitMQ 4.3 counts as a failed delivery).
+    /// </summary>
+    internal abstract void Return(QueueEntry entry, bool consumerGone);
+
+    /// <summary>Whether a publisher's confirm for <paramref name="message"/> waits for the store's sync once it is here.</summary>
+    internal abstract bool NeedsSync(Message message);
+
+    /// <summary>Refills the queue at start from what its store still held.</summary>
+    internal abstract void Recover(IReadOnlyList<RecoveredEntry> recovered);
+
+    /// <summary>The broker's tick: removes what expired without waiting for a consumer.</summary>
+    internal abstract void ExpireMessages();
+
+    /// <summary>Marks the queue deleted, drops its messages and tells its consumers; returns the ready count.</summary>
+    internal abstract uint Delete();
 
     /// <summary>x-expires: unused (no consumers, no get, no redeclare) for longer than the limit.</summary>
     internal bool HasExpiredUnused() =>
         Arguments.Expires is { } expires && ConsumerCount == 0 && _usage.IsUnusedFor(expires);
 
-    public uint Purge()
+    /// <summary>Puts <paramref name="effective"/> (declared arguments combined with <paramref name="policy"/>) in force.</summary>
+    internal void ApplyPolicy(Policy? policy, QueueArguments effective)
     {
-        lock (_lock)
-        {
-            return (uint)_ready.Clear(
-                e =>
-                {
-                    _durable?.Settle(e);
-                    e.Message.Release();
-                },
-                sequence => _durable!.SettlePaged(sequence));
-        }
+        _policy = policy;
+        _arguments = effective;
+        OnArgumentsChanged(effective);
+
+        // As in RabbitMQ, the x-expires countdown restarts.
+        MarkUsed();
     }
 
-    /// <summary>Marks the queue deleted, drops its messages and tells its consumers; returns the ready count.</summary>
-    internal uint Delete()
-    {
-        Consumer[] consumers;
-        uint count;
-        lock (_lock)
-        {
-            if (IsDeleted)
-            {
-                return 0;
-            }
-
-            IsDeleted = true;
-            count = (uint)_ready.Clear(static e => e.Message.Release(), static _ => { });
-            consumers = _consumers.RemoveAll();
-        }
-
-        foreach (var consumer in consumers)
-        {
-            consumer.Session.OnQueueDeleted(consumer);
-        }
-
-        return count;
-    }
-
-    /// <summary>Dequeues the first entry that has not expired; expired heads are collected on the way.</summary>
-    private bool TryDequeueLive(ref List<QueueEntry>? expired, out QueueEntry entry)
-    {
-        _expiry.RemoveExpiredHeads(Arguments, ref expired);
-        return _ready.TryDequeue(out entry);
-    }
-
-    /// <summary>Hands what the queue gave up to the dead-letter sink, settling it in the log first when it was stored.</summary>
-    private void DeadLetter(List<QueueEntry>? entries, DeadLetterReason reason, bool stored = true)
-    {
-        if (entries is not { Count: > 0 })
-        {
-            return;
-        }
-
-        if (stored && _durable is not null)
-        {
-            lock (_lock)
-            {
-                foreach (var entry in entries)
-                {
-                    _durable.Settle(entry);
-                }
-            }
-        }
-
-        _deadLetters.DeadLetter(this, entries, reason);
-    }
+    /// <summary>New arguments are in force (a policy changed); e.g. a lowered length limit drops heads at once.</summary>
+    private protected abstract void OnArgumentsChanged(QueueArguments effective);
 }

@@ -1,4 +1,3 @@
-using AmqpBroker.Core.Arguments;
 using AmqpBroker.Core.Errors;
 using AmqpBroker.Core.Policies;
 
@@ -11,9 +10,16 @@ public enum OverflowBehaviour
     RejectPublishDeadLetter,
 }
 
+/// <summary>x-dead-letter-strategy of a quorum queue: RabbitMQ's at-most-once (the default) or at-least-once.</summary>
+public enum DeadLetterStrategy
+{
+    AtMostOnce,
+    AtLeastOnce,
+}
+
 /// <summary>
-/// A queue's x-arguments, validated once at declare time with RabbitMQ's rules and its 406 texts
-/// (<c>invalid arg 'x-message-ttl' for queue 'q' in vhost '/': {value_negative,-1}</c>).
+/// A queue's x-arguments, typed once they passed its type's validation (<see cref="QueueArgumentRules"/>).
+/// An argument a type does not have stays at its default here.
 /// </summary>
 public sealed record QueueArguments
 {
@@ -35,62 +41,46 @@ public sealed record QueueArguments
 
     public string? DeadLetterRoutingKey { get; init; }
 
+    /// <summary>x-dead-letter-strategy (quorum queues).</summary>
+    public DeadLetterStrategy DeadLetterStrategy { get; init; }
+
     /// <summary>x-max-priority: 1..255, or null for a plain FIFO queue.</summary>
     public byte? MaxPriority { get; init; }
 
     public bool SingleActiveConsumer { get; init; }
 
-    /// <summary>x-delivery-limit: redeliveries allowed before a message is dead-lettered or dropped.</summary>
+    /// <summary>The delivery limit in force (quorum queues): returns allowed before a message is dead-lettered or dropped; null for none.</summary>
     public long? DeliveryLimit { get; init; }
 
     /// <summary>x-queue-mode "lazy": a durable queue pages persistent messages out from the first, not beyond its in-memory limit.</summary>
     public bool Lazy { get; init; }
 
+    /// <summary>x-max-age of a stream in milliseconds: segments whose messages are all older go.</summary>
+    public long? MaxAgeMs { get; init; }
+
+    /// <summary>x-stream-max-segment-size-bytes: where a stream starts a new segment.</summary>
+    public long? MaxSegmentSizeBytes { get; init; }
+
     public bool HasLengthLimit => MaxLength is not null || MaxLengthBytes is not null;
 
+    /// <summary>x-delivery-limit as declared, which the queue's type combines with a policy's into <see cref="DeliveryLimit"/>.</summary>
+    internal long? DeliveryLimitArgument { get; init; }
+
     /// <summary>Whether x-overflow was given: only then does it override a policy's overflow.</summary>
-    private bool OverflowDeclared { get; init; }
+    internal bool OverflowDeclared { get; init; }
 
     /// <summary>Whether x-queue-mode was given: it overrides a policy's queue-mode, as in RabbitMQ.</summary>
-    private bool QueueModeDeclared { get; init; }
+    internal bool QueueModeDeclared { get; init; }
 
-    public static QueueArguments Parse(IReadOnlyDictionary<string, object?> arguments, string queueDescription)
-    {
-        if (arguments.Count == 0)
-        {
-            return None;
-        }
-
-        var parser = new Parser(arguments, queueDescription);
-        CheckQueueMode(parser);
-        var parsed = new QueueArguments
-        {
-            MessageTtl = parser.NonNegative("x-message-ttl"),
-            Expires = parser.Positive("x-expires"),
-            MaxLength = parser.NonNegative("x-max-length"),
-            MaxLengthBytes = parser.NonNegative("x-max-length-bytes"),
-            Overflow = parser.Overflow("x-overflow"),
-            OverflowDeclared = arguments.ContainsKey("x-overflow"),
-            DeadLetterExchange = parser.ExchangeName("x-dead-letter-exchange"),
-            DeadLetterRoutingKey = parser.String("x-dead-letter-routing-key"),
-            MaxPriority = parser.Priority("x-max-priority"),
-            SingleActiveConsumer = parser.Boolean("x-single-active-consumer"),
-            DeliveryLimit = parser.NonNegative("x-delivery-limit"),
-            Lazy = parser.String("x-queue-mode") == "lazy",
-            QueueModeDeclared = arguments.ContainsKey("x-queue-mode"),
-        };
-        if (parsed.DeadLetterRoutingKey is not null && parsed.DeadLetterExchange is null)
-        {
-            throw parser.Invalid("x-dead-letter-routing-key", "routing_key_but_no_dlx_defined");
-        }
-
-        return parsed;
-    }
+    /// <summary>Whether x-dead-letter-strategy was given: it overrides a policy's dead-letter-strategy.</summary>
+    internal bool DeadLetterStrategyDeclared { get; init; }
 
     /// <summary>
-    /// These declared arguments combined with a policy's settings as RabbitMQ 3.10 combines them, key by key:
-    /// for message TTL, expiry, the length limits and the delivery limit the lower value wins; for the
-    /// dead-letter exchange, its routing key, overflow and queue mode the queue's own argument wins over the policy.
+    /// These declared arguments combined with a policy's settings as RabbitMQ combines them, key by key: for
+    /// message TTL, expiry, the length limits and a stream's retention the lower value wins (the delivery limit is
+    /// the quorum type's to combine);
+    /// for the dead-letter exchange, its routing key and strategy, overflow and queue mode the queue's own
+    /// argument wins over the policy. The queue's type first drops the keys it does not have.
     /// </summary>
     internal QueueArguments WithPolicy(PolicySettings? policy) => policy is null ? this : this with
     {
@@ -98,10 +88,12 @@ public sealed record QueueArguments
         Expires = Lower(Expires, policy.Expires),
         MaxLength = Lower(MaxLength, policy.MaxLength),
         MaxLengthBytes = Lower(MaxLengthBytes, policy.MaxLengthBytes),
-        DeliveryLimit = Lower(DeliveryLimit, policy.DeliveryLimit),
+        MaxAgeMs = Lower(MaxAgeMs, policy.MaxAgeMs),
+        MaxSegmentSizeBytes = Lower(MaxSegmentSizeBytes, policy.MaxSegmentSizeBytes),
         Overflow = OverflowDeclared ? Overflow : policy.Overflow ?? Overflow,
         DeadLetterExchange = DeadLetterExchange ?? policy.DeadLetterExchange,
         DeadLetterRoutingKey = DeadLetterRoutingKey ?? policy.DeadLetterRoutingKey,
+        DeadLetterStrategy = DeadLetterStrategyDeclared ? DeadLetterStrategy : policy.DeadLetterStrategy ?? DeadLetterStrategy,
         Lazy = QueueModeDeclared ? Lazy : policy.Lazy ?? Lazy,
     };
 
@@ -114,79 +106,4 @@ public sealed record QueueArguments
     /// <summary>RabbitMQ's 406 for a bad argument: <c>invalid arg 'x-message-ttl' for queue 'q' in vhost '/': {value_negative,-1}</c>.</summary>
     internal static AmqpException Invalid(string name, string queueDescription, string error) =>
         AmqpException.PreconditionFailed($"invalid arg '{name}' for {queueDescription}: {error}");
-
-    /// <summary>"lazy" and "default" are RabbitMQ's queue modes; anything else is refused.</summary>
-    private static void CheckQueueMode(Parser parser)
-    {
-        if (parser.String("x-queue-mode") is { } mode and not ("default" or "lazy"))
-        {
-            throw parser.Invalid("x-queue-mode", $"\"unsupported queue mode '{mode}'\"");
-        }
-    }
-
-    private readonly struct Parser(IReadOnlyDictionary<string, object?> arguments, string queueDescription)
-    {
-        public long? NonNegative(string name)
-        {
-            var value = Integer(name);
-            return value < 0 ? throw Invalid(name, $"{{value_negative,{value}}}") : value;
-        }
-
-        public long? Positive(string name)
-        {
-            var value = Integer(name);
-            return value <= 0 ? throw Invalid(name, value == 0 ? "{value_zero,0}" : $"{{value_negative,{value}}}") : value;
-        }
-
-        public byte? Priority(string name) => NonNegative(name) switch
-        {
-            null => null,
-            > 255 and var value => throw Invalid(name, $"{{max_value_exceeded,{value}}}"),
-            var value => (byte)value.Value,
-        };
-
-        public bool Boolean(string name) => Lookup(name) switch
-        {
-            (false, _) => false,
-            (true, bool value) => value,
-            (true, var other) => throw Invalid(name, $"{{unacceptable_type,{ErlangTerms.TypeName(other)}}}"),
-        };
-
-        public string? String(string name) => Lookup(name) switch
-        {
-            (false, _) => null,
-            (true, string value) => value,
-            (true, var other) => throw Invalid(name, $"{{unacceptable_type,{ErlangTerms.TypeName(other)}}}"),
-        };
-
-        /// <summary>RabbitMQ words a bad exchange-name argument differently from its other type errors.</summary>
-        public string? ExchangeName(string name) => Lookup(name) switch
-        {
-            (false, _) => null,
-            (true, string value) => value,
-            (true, var other) => throw AmqpException.PreconditionFailed(
-                $"invalid type '{ErlangTerms.TypeName(other)}' for arg '{name}' in {queueDescription}"),
-        };
-
-        public OverflowBehaviour Overflow(string name) => String(name) switch
-        {
-            null or "drop-head" => OverflowBehaviour.DropHead,
-            "reject-publish" => OverflowBehaviour.RejectPublish,
-            "reject-publish-dlx" => OverflowBehaviour.RejectPublishDeadLetter,
-            _ => throw Invalid(name, "invalid_overflow"),
-        };
-
-        public AmqpException Invalid(string name, string error) => QueueArguments.Invalid(name, queueDescription, error);
-
-        private long? Integer(string name) => Lookup(name) switch
-        {
-            (false, _) => null,
-            (true, var value) when IntegerValues.TryGet(value, out var integer) => integer,
-            (true, var other) => throw Invalid(name, $"\"expected integer, got {ErlangTerms.TypeName(other)}\""),
-        };
-
-        /// <summary>An argument sent as void is present and of the wrong type, not absent.</summary>
-        private (bool Present, object? Value) Lookup(string name) =>
-            arguments.TryGetValue(name, out var value) ? (true, value) : (false, null);
-    }
 }

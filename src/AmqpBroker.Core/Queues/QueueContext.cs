@@ -1,17 +1,22 @@
 using AmqpBroker.Core.DeadLettering;
+using AmqpBroker.Core.Profiles;
 using AmqpBroker.Core.Storage;
 
 namespace AmqpBroker.Core.Queues;
 
 /// <summary>What a queue being created gets from its virtual host and broker.</summary>
+/// <param name="Type">The queue's type.</param>
 /// <param name="ExclusiveOwner">The declaring connection when the queue is exclusive to it.</param>
 /// <param name="Time">The broker's clock (TTL, x-expires).</param>
 /// <param name="DeadLetters">Where messages the queue gives up go.</param>
 /// <param name="AutoDelete">Called when an auto-delete queue loses its last consumer.</param>
 /// <param name="Messages">The broker's message store, for queues that keep messages across restarts.</param>
+/// <param name="Profile">The RabbitMQ release the broker behaves as.</param>
 internal sealed record QueueContext(
+    IQueueType Type,
     ClientConnection? ExclusiveOwner,
     TimeProvider Time,
     IDeadLetterSink DeadLetters,
     Action<Queue> AutoDelete,
-    IMessageStore Messages);
+    IMessageStore Messages,
+    VersionProfile Profile);

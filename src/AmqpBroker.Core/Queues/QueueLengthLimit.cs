@@ -17,11 +17,13 @@ internal enum Admission
 
 /// <summary>
 /// x-max-length and x-max-length-bytes with x-overflow, over a queue's ready messages (unacked ones do not
-/// count, as in RabbitMQ): whether a full queue refuses an arriving message, and which heads go to make
-/// room with drop-head, the default. Called under the queue's lock.
+/// count, as in RabbitMQ; a quorum queue's pending dead letters do): whether a full queue refuses an arriving
+/// message, and which heads go to make room with drop-head, the default. Called under the queue's lock.
 /// </summary>
 internal sealed class QueueLengthLimit(ReadyStore ready)
 {
+    private const double SoftLimit = 0.8;
+
     public Admission Admit(QueueArguments arguments, Message message) => arguments.Overflow switch
     {
         OverflowBehaviour.DropHead => Admission.Accept,
@@ -30,10 +32,18 @@ internal sealed class QueueLengthLimit(ReadyStore ready)
         _ => Admission.Refuse,
     };
 
-    /// <summary>Whether one more message of <paramref name="bodySize"/> bytes would go over a limit.</summary>
-    public bool IsFullFor(QueueArguments arguments, long bodySize) =>
-        (arguments.MaxLength is { } maxLength && ready.Count >= maxLength)
-        || (arguments.MaxLengthBytes is { } maxBytes && ready.Bytes + bodySize > maxBytes);
+    /// <summary>Whether one more message of <paramref name="bodySize"/> bytes would go over a limit (<paramref name="held"/>: messages held outside the ready ones that count too).</summary>
+    public bool IsFullFor(QueueArguments arguments, long bodySize, ReadyTally? held = null) =>
+        (arguments.MaxLength is { } maxLength && ready.Count + (held?.Count ?? 0) >= maxLength)
+        || (arguments.MaxLengthBytes is { } maxBytes && ready.Bytes + (held?.Bytes ?? 0) + bodySize > maxBytes);
+
+    /// <summary>
+    /// Whether the queue is at or below 80% of its limits (rabbit_fifo's LOW_LIMIT), where a quorum queue that
+    /// refused publishes accepts them again.
+    /// </summary>
+    public bool IsBelowSoftLimit(QueueArguments arguments, ReadyTally? held) =>
+        (arguments.MaxLength is not { } maxLength || ready.Count + (held?.Count ?? 0) <= (long)(maxLength * SoftLimit))
+        && (arguments.MaxLengthBytes is not { } maxBytes || ready.Bytes + (held?.Bytes ?? 0) <= (long)(maxBytes * SoftLimit));
 
     /// <summary>Takes heads off into <paramref name="dropped"/> until the queue is within its limits.</summary>
     public void DropHeadsOverLimit(QueueArguments arguments, ref List<QueueEntry>? dropped)

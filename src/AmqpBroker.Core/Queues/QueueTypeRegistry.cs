@@ -1,7 +1,9 @@
 using System.Collections.Frozen;
 using AmqpBroker.Core.Arguments;
 using AmqpBroker.Core.Errors;
+using AmqpBroker.Core.Profiles;
 using AmqpBroker.Core.Queues.Classic;
+using AmqpBroker.Core.Queues.Quorum;
 
 namespace AmqpBroker.Core.Queues;
 
@@ -15,7 +17,7 @@ internal sealed class QueueTypeRegistry
     public const string QueueTypeArgument = "x-queue-type";
 
     /// <summary>RabbitMQ's types that this broker lacks: refused with a reason a user can act on, not as unknown.</summary>
-    private static readonly string[] RabbitMqOnlyTypes = ["quorum", "stream"];
+    private static readonly string[] RabbitMqOnlyTypes = ["stream"];
 
     private readonly FrozenDictionary<string, IQueueType> _types;
 
@@ -25,17 +27,30 @@ internal sealed class QueueTypeRegistry
         _types = others.Append(defaultType).ToFrozenDictionary(t => t.Name, StringComparer.Ordinal);
     }
 
-    /// <summary>What a declaration without <c>x-queue-type</c> gets.</summary>
+    /// <summary>What a declaration without <c>x-queue-type</c> gets when its virtual host names no default.</summary>
     public IQueueType Default { get; }
 
-    public static QueueTypeRegistry CreateBuiltIn() => new(new ClassicQueueType(), []);
+    /// <summary>The built-in types with the arguments <paramref name="profile"/>'s release gives them.</summary>
+    public static QueueTypeRegistry CreateBuiltIn(VersionProfile profile)
+    {
+        var classic = QueueTypeCapabilities.Classic(profile);
+        var quorum = QueueTypeCapabilities.Quorum(profile);
+        var known = KnownArguments.Of(classic, quorum, QueueTypeCapabilities.Stream(profile));
+        return new(new ClassicQueueType(classic, known), [new QuorumQueueType(quorum, known, profile)]);
+    }
 
-    /// <summary>The type a declaration asks for with <c>x-queue-type</c>; 406 PRECONDITION_FAILED for one this broker lacks.</summary>
-    public IQueueType Resolve(QueueDefinition definition)
+    /// <summary>
+    /// The type a declaration gets: the one its <c>x-queue-type</c> names (406 PRECONDITION_FAILED with RabbitMQ's
+    /// text for a value that names none), else <paramref name="virtualHostDefault"/> when the virtual host has a
+    /// default type that allows the declaration's flags, else <see cref="Default"/>.
+    /// </summary>
+    public IQueueType Resolve(QueueDefinition definition, string? virtualHostDefault = null)
     {
         if (!definition.Arguments.TryGetValue(QueueTypeArgument, out var requested))
         {
-            return Default;
+            return virtualHostDefault is not null && _types.TryGetValue(virtualHostDefault, out var type) && type.Allows(definition)
+                ? type
+                : Default;
         }
 
         var queue = QueueArguments.Describe(definition);

@@ -37,6 +37,12 @@ internal sealed class ReadyMessages(ReadyTally tally)
         return true;
     }
 
+    public bool TryPeekSequence(out long sequence)
+    {
+        sequence = _count > 0 ? this[0].Sequence : 0;
+        return _count > 0;
+    }
+
     /// <summary>Puts an entry back in sequence order (scanning from the front, where requeues land).</summary>
     public void Requeue(QueueEntry entry)
     {

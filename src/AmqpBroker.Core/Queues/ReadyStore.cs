@@ -3,23 +3,27 @@ using AmqpBroker.Core.Storage;
 namespace AmqpBroker.Core.Queues;
 
 /// <summary>
-/// A queue's ready messages: one FIFO per priority level (a single level for a plain queue, 1 + x-max-priority
-/// levels for a priority queue). Dequeue takes the highest non-empty level, so higher priorities go first
-/// and order within a priority stays FIFO. Each level is an in-memory ring followed, once a durable queue
-/// holds more than its log's in-memory limit, by a <see cref="PagedTail"/> whose persistent messages are in
-/// the log only.
+/// A queue's ready messages: one FIFO per priority level (<see cref="PriorityLevels"/>: a single level for a
+/// plain queue, 1 + x-max-priority levels for a priority queue). Dequeue takes the highest non-empty level, so
+/// higher priorities go first and order within a priority stays FIFO — or, with RabbitMQ 4.0's two weighted
+/// levels, the older head every third time. Each level is an in-memory ring followed, once a durable queue
+/// holds more than its log's in-memory limit, by a <see cref="PagedTail"/> whose logged messages are in the
+/// log only.
 /// </summary>
 internal sealed class ReadyStore
 {
     private readonly ReadyTally _tally = new();
+    private readonly PriorityLevels _levels;
     private readonly ReadyMessages[] _inMemory;
     private readonly PagedTail?[] _tails;
     private readonly IQueueLog? _log;
     private readonly int _pageOutAt;
+    private int _weightedCounter;
 
-    public ReadyStore(byte? maxPriority, IQueueLog? log)
+    public ReadyStore(PriorityLevels levels, IQueueLog? log)
     {
-        _inMemory = new ReadyMessages[(maxPriority ?? 0) + 1];
+        _levels = levels;
+        _inMemory = new ReadyMessages[levels.Count];
         for (var i = 0; i < _inMemory.Length; i++)
         {
             _inMemory[i] = new ReadyMessages(_tally);
@@ -44,7 +48,7 @@ internal sealed class ReadyStore
     /// </summary>
     public void Enqueue(QueueEntry entry, long location, bool lazy = false)
     {
-        var level = LevelOf(entry.Message.Summary.Priority);
+        var level = _levels.LevelOf(entry.Message.Summary);
         var pageOut = location != DurableEntries.NotLogged && (lazy || Count >= _pageOutAt);
         if (pageOut || _tails[level] is { Count: > 0 })
         {
@@ -69,17 +73,22 @@ internal sealed class ReadyStore
             return;
         }
 
-        TailOf(LevelOf(recovered.Priority)).AddRecovered(recovered);
+        TailOf(_levels.LevelOf(recovered.Priority)).AddRecovered(recovered);
     }
 
     /// <summary>Puts a delivered entry back in its place: always in memory, ahead of any paged tail (it came from there or before).</summary>
-    public void Requeue(QueueEntry entry) => _inMemory[LevelOf(entry.Message.Summary.Priority)].Requeue(entry);
+    public void Requeue(QueueEntry entry) => _inMemory[_levels.LevelOf(entry.Message.Summary)].Requeue(entry);
 
     public bool TryDequeue(out QueueEntry entry)
     {
+        if (_levels.Weighted)
+        {
+            return TryDequeueWeighted(out entry);
+        }
+
         for (var level = _inMemory.Length - 1; level >= 0; level--)
         {
-            if (_inMemory[level].TryDequeue(out entry) || (_tails[level]?.TryDequeue(out entry) ?? false))
+            if (TryDequeue(level, out entry))
             {
                 return true;
             }
@@ -121,5 +130,34 @@ internal sealed class ReadyStore
 
     private PagedTail TailOf(int level) => _tails[level] ??= new PagedTail(_log!, _tally);
 
-    private int LevelOf(byte priority) => Math.Min(priority, _inMemory.Length - 1);
+    private bool TryDequeue(int level, out QueueEntry entry) =>
+        _inMemory[level].TryDequeue(out entry) || (_tails[level]?.TryDequeue(out entry) ?? false);
+
+    /// <summary>
+    /// rabbit_fifo_q's out/1 (v4.0.1): the high level first, except that on every third dequeue, with both
+    /// levels non-empty, the older of the two heads goes.
+    /// </summary>
+    private bool TryDequeueWeighted(out QueueEntry entry)
+    {
+        var olderFirst = _weightedCounter == PriorityLevels.WeightedTurn
+            && TryPeekSequence(0, out var normal) && TryPeekSequence(1, out var high) && normal < high;
+        var found = olderFirst ? TryDequeue(0, out entry) : TryDequeue(1, out entry) || TryDequeue(0, out entry);
+        if (found)
+        {
+            _weightedCounter = _weightedCounter == PriorityLevels.WeightedTurn ? 0 : _weightedCounter + 1;
+        }
+
+        return found;
+    }
+
+    private bool TryPeekSequence(int level, out long sequence)
+    {
+        if (_inMemory[level].TryPeekSequence(out sequence))
+        {
+            return true;
+        }
+
+        sequence = 0;
+        return _tails[level]?.TryPeekSequence(out sequence) ?? false;
+    }
 }

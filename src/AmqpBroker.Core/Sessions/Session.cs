@@ -92,6 +92,7 @@ public sealed class Session
     /// </summary>
     public Consumer Consume(Queue queue, string requestedTag, bool noAck, bool exclusive, IReadOnlyDictionary<string, object?> arguments)
     {
+        queue.CheckConsume(new ConsumeRequest(noAck, ConsumerPrefetch, ChannelPrefetch, arguments));
         Consumer consumer;
         lock (_lock)
         {
@@ -265,7 +266,7 @@ public sealed class Session
 
         // Requeue before the consumers go: a single active consumer's successor then gets the returned
         // messages ahead of the ones still ready, as on RabbitMQ. The closed session refuses deliveries meanwhile.
-        Complete(removed, Settlement.Requeue);
+        Complete(removed, Settlement.Requeue, consumerGone: true);
         foreach (var consumer in consumers)
         {
             consumer.Queue.RemoveConsumer(consumer);
@@ -332,7 +333,12 @@ public sealed class Session
     /// Settles deliveries taken from a session: acked, requeued, or rejected (dead-lettered or dropped).
     /// Requeues go newest first, so that each lands at the front of its queue without a scan.
     /// </summary>
-    public void Complete(List<UnackedDelivery> removed, Settlement settlement)
+    public void Complete(List<UnackedDelivery> removed, Settlement settlement) => Complete(removed, settlement, consumerGone: false);
+
+    /// <param name="removed">The deliveries taken from this session.</param>
+    /// <param name="settlement">How they end.</param>
+    /// <param name="consumerGone">Requeued because the channel closed, which a quorum queue may count as a failed delivery.</param>
+    private void Complete(List<UnackedDelivery> removed, Settlement settlement, bool consumerGone)
     {
         for (var i = 0; i < removed.Count; i++)
         {
@@ -345,7 +351,7 @@ public sealed class Session
                     delivery.Queue.Counters.Increment(MessageCounter.Ack);
                     break;
                 case Settlement.Requeue:
-                    delivery.Queue.Requeue(delivery.Entry);
+                    delivery.Queue.Return(delivery.Entry, consumerGone);
                     break;
                 default:
                     delivery.Queue.Reject(delivery.Entry);

@@ -12,13 +12,6 @@ internal static class DeclareEquivalence
     // RabbitMQ compares only the arguments it interprets; any other argument may differ on a redeclare.
     private static readonly string[] CheckedExchangeArguments = ["alternate-exchange"];
 
-    private static readonly string[] CheckedQueueArguments =
-    [
-        "x-expires", "x-message-ttl", "x-dead-letter-exchange", "x-dead-letter-routing-key", "x-max-length",
-        "x-max-length-bytes", "x-max-in-memory-length", "x-max-in-memory-bytes", "x-max-priority", "x-overflow",
-        "x-queue-mode", "x-single-active-consumer", "x-queue-type", "x-delivery-limit",
-    ];
-
     public static void CheckExchange(ExchangeDefinition current, ExchangeDefinition received)
     {
         var what = $"exchange '{current.Name}' in vhost '{current.VirtualHost}'";
@@ -26,28 +19,23 @@ internal static class DeclareEquivalence
         Check("durable", current.Durable, received.Durable, what);
         Check("auto_delete", current.AutoDelete, received.AutoDelete, what);
         Check("internal", current.Internal, received.Internal, what);
-        CheckArguments(CheckedExchangeArguments, current.Arguments, received.Arguments, what);
+        CheckArguments(CheckedExchangeArguments, current.Arguments, received.Arguments, what, defaultQueueType: null);
     }
 
     /// <param name="current">The queue's declaration.</param>
     /// <param name="received">The redeclaration.</param>
-    /// <param name="defaultQueueType">The type a declaration without x-queue-type gets: naming it and leaving it out are the same queue.</param>
-    public static void CheckQueue(QueueDefinition current, QueueDefinition received, string defaultQueueType)
+    /// <param name="checkedArguments">The arguments the queue's type has, in RabbitMQ's order: only those are compared.</param>
+    /// <param name="defaultQueueType">
+    /// The type a declaration without x-queue-type gets: naming it on one side and leaving it out on the other is
+    /// the same queue (rabbit_misc:assert_field_equivalence's special case for classic).
+    /// </param>
+    public static void CheckQueue(QueueDefinition current, QueueDefinition received, IReadOnlyList<string> checkedArguments, string defaultQueueType)
     {
         var what = $"queue '{current.Name}' in vhost '{current.VirtualHost}'";
         Check("durable", current.Durable, received.Durable, what);
         Check("auto_delete", current.AutoDelete, received.AutoDelete, what);
-        CheckArguments(
-            CheckedQueueArguments,
-            WithoutQueueType(current.Arguments, defaultQueueType),
-            WithoutQueueType(received.Arguments, defaultQueueType),
-            what);
+        CheckArguments(checkedArguments, current.Arguments, received.Arguments, what, defaultQueueType);
     }
-
-    private static IReadOnlyDictionary<string, object?> WithoutQueueType(IReadOnlyDictionary<string, object?> arguments, string queueType) =>
-        Equals(arguments.GetValueOrDefault(QueueTypeRegistry.QueueTypeArgument), queueType)
-            ? arguments.Where(pair => pair.Key != QueueTypeRegistry.QueueTypeArgument).ToDictionary()
-            : arguments;
 
     private static void Check<T>(string field, T current, T received, string what)
     {
@@ -58,7 +46,7 @@ internal static class DeclareEquivalence
     }
 
     private static void CheckArguments(
-        string[] names, IReadOnlyDictionary<string, object?> current, IReadOnlyDictionary<string, object?> received, string what)
+        IReadOnlyList<string> names, IReadOnlyDictionary<string, object?> current, IReadOnlyDictionary<string, object?> received, string what, string? defaultQueueType)
     {
         foreach (var name in names)
         {
@@ -71,12 +59,15 @@ internal static class DeclareEquivalence
                     throw Inequivalent(name, Quote(receivedValue), Quote(currentValue), what);
                 }
             }
-            else if (hasCurrent || hasReceived)
+            else if ((hasCurrent || hasReceived) && !IsDefaultQueueTypeOnOneSide(name, hasCurrent ? currentValue : receivedValue, defaultQueueType))
             {
                 throw Inequivalent(name, Describe(hasReceived, receivedValue), Describe(hasCurrent, currentValue), what);
             }
         }
     }
+
+    private static bool IsDefaultQueueTypeOnOneSide(string name, object? value, string? defaultQueueType) =>
+        name == QueueTypeRegistry.QueueTypeArgument && defaultQueueType is not null && Equals(value, defaultQueueType);
 
     /// <summary>As RabbitMQ: integers of any width are one class, floats another; values then compare as numbers.</summary>
     private static bool SameClassAndValue(object? current, object? received) => (AsInteger(current), AsInteger(received)) switch

@@ -72,24 +72,10 @@ public sealed partial class VirtualHost
         ("amq.match", ExchangeTypes.Headers),
     ];
 
-    public Queue? FindQueue(string name) => _queues.GetValueOrDefault(name);
-
     public Exchange? FindExchange(string name) => _exchanges.GetValueOrDefault(name);
 
     public Exchange GetExchange(string name) =>
         _exchanges.GetValueOrDefault(name) ?? throw AmqpException.NotFound($"no exchange '{name}' in vhost '{Name}'");
-
-    /// <summary>The queue, checked for exclusive access by <paramref name="connection"/>.</summary>
-    public Queue GetQueue(string name, ClientConnection? connection)
-    {
-        var queue = FindQueue(name) ?? throw AmqpException.NotFound($"no queue '{name}' in vhost '{Name}'");
-        if (connection is not null)
-        {
-            queue.CheckAccess(connection);
-        }
-
-        return queue;
-    }
 
     public Exchange DeclareExchange(ExchangeDefinition definition, bool passive, ResourceAccess? access = null)
     {
@@ -157,86 +143,6 @@ public sealed partial class VirtualHost
             }
 
             RemoveExchangeLocked(exchange);
-        }
-    }
-
-    /// <summary>
-    /// Declares or redeclares a queue. <paramref name="owner"/> is the declaring connection. A name the
-    /// client chose may not start with <c>amq.</c>; server-generated names (<c>amq.gen-…</c>) do.
-    /// </summary>
-    public Queue DeclareQueue(QueueDefinition definition, ClientConnection owner, bool passive, bool serverNamed = false, ResourceAccess? access = null)
-    {
-        if (passive)
-        {
-            // A passive declare counts as use for x-expires, as in RabbitMQ.
-            var found = GetQueue(definition.Name, owner);
-            found.MarkUsed();
-            return found;
-        }
-
-        if (!serverNamed && definition.Name.StartsWith("amq.", StringComparison.Ordinal))
-        {
-            throw AmqpException.AccessRefused($"queue name '{definition.Name}' contains reserved prefix 'amq.*'");
-        }
-
-        access?.Check(AccessKind.Configure, ResourceKind.Queue, definition.Name);
-        lock (_topology)
-        {
-            // An existing queue is checked for equivalence first, as RabbitMQ does; only a new one has its arguments validated.
-            if (_queues.TryGetValue(definition.Name, out var existing))
-            {
-                existing.CheckAccess(owner);
-                existing.CheckExclusivity(definition.Exclusive);
-                DeclareEquivalence.CheckQueue(existing.Definition, definition, _services.QueueTypes.Default.Name);
-                existing.MarkUsed();
-                return existing;
-            }
-
-            _services.Limits.CheckNewQueue(this, definition.Name);
-            if (access is not null && definition.Arguments.GetValueOrDefault("x-dead-letter-exchange") is string deadLetterExchange)
-            {
-                // Dead letters will flow from the new queue into its DLX: RabbitMQ asks for both ends.
-                access.Check(AccessKind.Read, ResourceKind.Queue, definition.Name);
-                access.Check(AccessKind.Write, ResourceKind.Exchange, deadLetterExchange);
-            }
-
-            var queue = CreateQueue(definition, definition.Exclusive ? owner : null, out _);
-            Adopt(queue);
-            _durable.PutQueue(queue);
-            return queue;
-        }
-    }
-
-    /// <summary>
-    /// Deletes a queue and its bindings; returns how many ready messages it held. Deleting a queue
-    /// that does not exist succeeds with zero, as in RabbitMQ.
-    /// </summary>
-    public uint DeleteQueue(string name, bool ifUnused, bool ifEmpty, ClientConnection? connection, ResourceAccess? access = null)
-    {
-        access?.Check(AccessKind.Configure, ResourceKind.Queue, name);
-        lock (_topology)
-        {
-            if (!_queues.TryGetValue(name, out var queue))
-            {
-                return 0;
-            }
-
-            if (connection is not null)
-            {
-                queue.CheckAccess(connection);
-            }
-
-            if (ifUnused && !queue.IsUnused)
-            {
-                throw AmqpException.PreconditionFailed($"queue '{name}' in vhost '{Name}' in use");
-            }
-
-            if (ifEmpty && queue.ReadyCount > 0)
-            {
-                throw AmqpException.PreconditionFailed($"queue '{name}' in vhost '{Name}' not empty");
-            }
-
-            return RemoveQueueLocked(queue);
         }
     }
 
@@ -321,22 +227,6 @@ public sealed partial class VirtualHost
         }
     }
 
-    /// <summary>The connection closed: its exclusive queues go with it.</summary>
-    public void OnConnectionClosed(ClientConnection connection)
-    {
-        lock (_topology)
-        {
-            foreach (var queue in _queues.Values)
-            {
-                if (ReferenceEquals(queue.ExclusiveOwner, connection))
-                {
-                    RemoveQueueLocked(queue);
-                    VirtualHostLog.ExclusiveQueueDeleted(_log, Name, queue.Name, connection.Name);
-                }
-            }
-        }
-    }
-
     /// <summary>An exchange of its declared type, with the matching policy in force.</summary>
     internal Exchange CreateExchange(ExchangeDefinition definition)
     {
@@ -345,54 +235,7 @@ public sealed partial class VirtualHost
         return exchange;
     }
 
-    /// <summary>
-    /// A queue of the type its x-queue-type names, its declaration checked by that type's rules, with the
-    /// matching policy in force; <paramref name="recovered"/> is what its message log still held.
-    /// </summary>
-    internal Queue CreateQueue(QueueDefinition definition, ClientConnection? exclusiveOwner, out IReadOnlyList<RecoveredEntry> recovered)
-    {
-        var type = _services.QueueTypes.Resolve(definition);
-        var arguments = type.Validate(definition);
-        var context = new QueueContext(exclusiveOwner, _services.Time, _deadLetters, AutoDeleteQueue, _services.Messages);
-        var queue = type.Create(definition, arguments, context, out recovered);
-        _policies.ApplyTo(queue);
-        return queue;
-    }
-
     internal void Adopt(Exchange exchange) => _exchanges[exchange.Name] = exchange;
 
-    internal void Adopt(Queue queue) => _queues[queue.Name] = queue;
 
-    private void AutoDeleteQueue(Queue queue)
-    {
-        if (TryRemoveQueue(queue))
-        {
-            VirtualHostLog.QueueAutoDeleted(_log, Name, queue.Name);
-        }
-    }
-
-    /// <summary>Removes <paramref name="queue"/> unless it is already gone (or replaced by a new one of its name).</summary>
-    private bool TryRemoveQueue(Queue queue)
-    {
-        lock (_topology)
-        {
-            if (!_queues.TryGetValue(queue.Name, out var current) || !ReferenceEquals(current, queue))
-            {
-                return false;
-            }
-
-            RemoveQueueLocked(queue);
-            return true;
-        }
-    }
-
-    private uint RemoveQueueLocked(Queue queue)
-    {
-        _queues.TryRemove(new KeyValuePair<string, Queue>(queue.Name, queue));
-        _durable.DeleteQueue(queue);
-        RemoveBindingsToLocked(queue);
-        var ready = queue.Delete();
-        _durable.DeleteMessages(queue);
-        return ready;
-    }
 }

@@ -6,7 +6,7 @@ using AmqpBroker.Management.Statistics;
 
 namespace AmqpBroker.Management.Formatting;
 
-/// <summary>A queue as RabbitMQ's management API shows it: definition, lengths with rates, consumers, stats.</summary>
+/// <summary>A queue as RabbitMQ's management API shows it: definition, lengths with rates, consumers, stats, and its type's own fields.</summary>
 internal static class QueueJson
 {
     /// <summary>Rough bytes per queued message besides its body (entry, bookkeeping), for the "memory" figure.</summary>
@@ -29,7 +29,7 @@ internal static class QueueJson
             ["exclusive"] = definition.Exclusive,
             ["arguments"] = FieldTableJson.ToJson(definition.Arguments),
             ["node"] = context.NodeName,
-            ["type"] = "classic",
+            ["type"] = queue.TypeName,
             ["state"] = "running",
             ["policy"] = queue.PolicyName,
             ["operator_policy"] = null,
@@ -41,9 +41,10 @@ internal static class QueueJson
             ["message_bytes_ready"] = readyBytes,
             ["message_stats"] = MessageStatsJson.ForQueue(queue.Counters, queue, rates),
         };
-        MessageStatsJson.AddRated(json, "messages", ready + unacked, rates.Rate(queue, SampledValue.Messages));
+        MessageStatsJson.AddRated(json, "messages", ready + unacked + QueueTypeFields.HeldElsewhere(queue), rates.Rate(queue, SampledValue.Messages));
         MessageStatsJson.AddRated(json, "messages_ready", ready, rates.Rate(queue, SampledValue.MessagesReady));
         MessageStatsJson.AddRated(json, "messages_unacknowledged", unacked, rates.Rate(queue, SampledValue.MessagesUnacknowledged));
+        QueueTypeFields.Add(json, queue, context);
         if (queue.ExclusiveOwner is { } owner)
         {
             json["owner_pid_details"] = new JsonObject

@@ -15,10 +15,38 @@ internal static class JsonResponse
         MaxDepth = FieldTableJson.MaxJsonDepth,
     };
 
+    /// <summary>Bytes written before they are handed to the connection, while a long array is streamed.</summary>
+    private const int FlushThreshold = 64 * 1024;
+
     public static Task WriteAsync(HttpResponse response, JsonNode? body)
+    {
+        StartJson(response);
+        return response.WriteAsync(body?.ToJsonString(Options) ?? "null");
+    }
+
+    /// <summary>A JSON array written item by item as the sequence produces them, flushed every 64 KiB.</summary>
+    public static async Task WriteArrayAsync(HttpResponse response, IEnumerable<JsonNode> items)
+    {
+        StartJson(response);
+        await using var writer = new Utf8JsonWriter(response.BodyWriter, new JsonWriterOptions { Encoder = Options.Encoder, MaxDepth = Options.MaxDepth });
+        writer.WriteStartArray();
+        foreach (var item in items)
+        {
+            item.WriteTo(writer, Options);
+            if (writer.BytesPending >= FlushThreshold)
+            {
+                await writer.FlushAsync(response.HttpContext.RequestAborted).ConfigureAwait(false);
+                await response.BodyWriter.FlushAsync(response.HttpContext.RequestAborted).ConfigureAwait(false);
+            }
+        }
+
+        writer.WriteEndArray();
+        await writer.FlushAsync(response.HttpContext.RequestAborted).ConfigureAwait(false);
+    }
+
+    private static void StartJson(HttpResponse response)
     {
         response.ContentType = "application/json";
         response.Headers.CacheControl = "no-cache";
-        return response.WriteAsync(body?.ToJsonString(Options) ?? "null");
     }
 }

@@ -50,6 +50,24 @@ internal sealed class ListQuery
     /// </summary>
     public JsonNode Apply<T>(ListSource<T> source)
     {
+        var rows = Sorted(source);
+        return _page is null ? new JsonArray([.. rows.Select(row => Project(row.Json))]) : Page(rows, source);
+    }
+
+    /// <summary>
+    /// Writes the answer. A whole list is streamed item by item, each item's JSON dropped once written, so that
+    /// listing 100,000 queues never holds them all as JSON (or as one string) at once.
+    /// </summary>
+    public Task WriteAsync<T>(HttpResponse response, ListSource<T> source)
+    {
+        var rows = Sorted(source);
+        return _page is null
+            ? JsonResponse.WriteArrayAsync(response, rows.Select(row => Project(row.TakeJson())))
+            : JsonResponse.WriteAsync(response, Page(rows, source));
+    }
+
+    private List<Row<T>> Sorted<T>(ListSource<T> source)
+    {
         var rows = source.Items.Select(item => new Row<T>(item, source)).ToList();
         if (_sort is not null)
         {
@@ -63,11 +81,12 @@ internal sealed class ListQuery
             rows.Reverse();
         }
 
-        if (_page is not { } page)
-        {
-            return new JsonArray([.. rows.Select(row => Project(row.Json))]);
-        }
+        return rows;
+    }
 
+    private JsonObject Page<T>(List<Row<T>> rows, ListSource<T> source)
+    {
+        var page = _page!.Value;
         var filtered = rows.Where(row => MatchesName(source.Name(row.Item))).ToList();
         var pageCount = (filtered.Count + _pageSize - 1) / _pageSize;
         if (page > 1 && page > pageCount)
@@ -172,5 +191,13 @@ internal sealed class ListQuery
         public T Item => item;
 
         public JsonObject Json => _json ??= source.ToJson(item);
+
+        /// <summary>The JSON, no longer kept here once taken (a streamed answer's memory stays one item).</summary>
+        public JsonObject TakeJson()
+        {
+            var json = Json;
+            _json = null;
+            return json;
+        }
     }
 }

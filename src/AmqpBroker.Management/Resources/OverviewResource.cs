@@ -90,6 +90,9 @@ internal static class OverviewResource
             ["processors"] = Environment.ProcessorCount,
             ["uptime"] = (long)(broker.Time.GetUtcNow() - broker.StartedAt).TotalMilliseconds,
             ["mem_used"] = process.WorkingSet64,
+            // The limits the alarms watch (RabbitMQ reports disk_free_limit in bytes, mem_limit likewise).
+            ["mem_limit"] = broker.Resources.Memory?.LimitBytes,
+            ["disk_free_limit"] = broker.Resources.Disk?.LimitBytes ?? DiskFreeLimit.DefaultBytes,
             // What the OS reports for this process (null where it reports nothing); sockets are the AMQP
             // connections counted against the descriptor budget, as RabbitMQ's file handle cache counts them.
             ["fd_used"] = stats.OpenFileDescriptors,

@@ -114,7 +114,6 @@ public sealed class PolicyApplicationTests : TimedBrokerFixture
     [TestCase("x-expires", "expires")]
     [TestCase("x-max-length", "max-length")]
     [TestCase("x-max-length-bytes", "max-length-bytes")]
-    [TestCase("x-delivery-limit", "delivery-limit")]
     public void For_limits_the_lower_of_argument_and_policy_wins(string argument, string key)
     {
         Put("p", ".*", PolicyApplyTo.Queues, 0, (key, 300L));
@@ -242,8 +241,7 @@ public sealed class PolicyApplicationTests : TimedBrokerFixture
         "message-ttl" => queue.Arguments.MessageTtl,
         "expires" => queue.Arguments.Expires,
         "max-length" => queue.Arguments.MaxLength,
-        "max-length-bytes" => queue.Arguments.MaxLengthBytes,
-        _ => queue.Arguments.DeliveryLimit,
+        _ => queue.Arguments.MaxLengthBytes,
     };
 
     private void Put(string name, string pattern, PolicyApplyTo applyTo, int priority, params (string Key, object? Value)[] definition) =>

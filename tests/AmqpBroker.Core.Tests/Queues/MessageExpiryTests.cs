@@ -183,7 +183,7 @@ public sealed class MessageExpiryTests : TimedBrokerFixture
     {
         var time = TestData.Clock();
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-        var ready = new ReadyStore(maxPriority: null, log: null);
+        var ready = new ReadyStore(PriorityLevels.None, log: null);
         ready.Enqueue(new QueueEntry(_held.Add("old"), 0, false, now - 1), DurableEntries.NotLogged);
         ready.Enqueue(new QueueEntry(_held.Add("live"), 1, false, now + 1000), DurableEntries.NotLogged);
         ready.Enqueue(new QueueEntry(_held.Add("behind"), 2, false, now - 1), DurableEntries.NotLogged);
@@ -204,7 +204,7 @@ public sealed class MessageExpiryTests : TimedBrokerFixture
     {
         var time = TestData.Clock();
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-        var ready = new ReadyStore(maxPriority: null, log: null);
+        var ready = new ReadyStore(PriorityLevels.None, log: null);
         ready.Enqueue(new QueueEntry(_held.Add("live"), 0, false, now + 1000), DurableEntries.NotLogged);
         ready.Enqueue(new QueueEntry(_held.Add("own", expiration: "1"), 1, false, now - 1), DurableEntries.NotLogged);
         var expiry = new MessageExpiry(ready, durable: null, time);

@@ -144,49 +144,5 @@ public sealed class QueueFeatureTests : TimedBrokerFixture
         Assert.That(secondTarget.Deliveries.Select(d => (d.Body, d.Redelivered)), Is.EqualTo(new[] { ("m1", true), ("m2", false) }));
     }
 
-    // ---- delivery limit ----
-
-    [Test]
-    public void A_message_returned_more_often_than_the_delivery_limit_is_dead_lettered()
-    {
-        var deadLetters = Declare("dlq");
-        var queue = Declare("q", ("x-delivery-limit", 2), ("x-dead-letter-exchange", string.Empty), ("x-dead-letter-routing-key", "dlq"));
-        var (session, target) = OpenSession();
-        Publish(queue, "m");
-
-        var deliveries = 0;
-        while (Get(session, target, queue) is { } got)
-        {
-            deliveries++;
-            session.Reject(got.DeliveryTag, multiple: false, requeue: true);
-        }
-
-        Assert.That(deliveries, Is.EqualTo(3));
-        var dead = Get(session, target, deadLetters)!;
-        Assert.That(Death(dead.Message)["reason"], Is.EqualTo("delivery_limit"));
-        Assert.That(queue.UnackedCount, Is.Zero);
-    }
-
-    [Test]
-    public void Deliveries_from_a_delivery_limited_queue_carry_x_delivery_count()
-    {
-        var queue = Declare("q", ("x-delivery-limit", 5));
-        var (session, target) = OpenSession();
-        Publish(queue, "m");
-
-        var counts = new List<object?>();
-        for (var i = 0; i < 3; i++)
-        {
-            var got = Get(session, target, queue)!;
-            counts.Add(PropertiesOf(got.Message).Headers?.GetValueOrDefault("x-delivery-count"));
-            session.Reject(got.DeliveryTag, multiple: false, requeue: true);
-        }
-
-        Assert.That(counts, Is.EqualTo(new object[] { 0L, 1L, 2L }), "as RabbitMQ's quorum queues do");
-    }
-
     private static BasicProperties Priority(byte priority) => new() { Priority = priority };
-
-    private static IReadOnlyDictionary<string, object?> Death(Core.Messages.Message message) =>
-        (IReadOnlyDictionary<string, object?>)((IReadOnlyList<object?>)PropertiesOf(message).Headers!["x-death"]!)[0]!;
 }

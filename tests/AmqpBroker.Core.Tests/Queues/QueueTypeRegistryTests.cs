@@ -1,4 +1,6 @@
 using AmqpBroker.Core.Errors;
+using AmqpBroker.Core.Policies;
+using AmqpBroker.Core.Profiles;
 using AmqpBroker.Core.Queues;
 using AmqpBroker.Core.Queues.Classic;
 using AmqpBroker.Core.Storage;
@@ -8,14 +10,14 @@ using AmqpBroker.Core.VirtualHosts;
 namespace AmqpBroker.Core.Tests.Queues;
 
 /// <summary>
-/// Queue types come from the broker's registry by x-queue-type: classic is the default, RabbitMQ's quorum
-/// and stream are refused with a 406 that says this broker lacks them, and a registered type decides its
-/// own declaration rules and creates its queues.
+/// Queue types come from the broker's registry by x-queue-type: classic is the default, quorum is built in,
+/// stream is refused with a 406 that says this broker lacks it, and a registered type decides its own
+/// declaration rules and creates its queues.
 /// </summary>
 [TestFixture]
 public sealed class QueueTypeRegistryTests
 {
-    private readonly QueueTypeRegistry _registry = QueueTypeRegistry.CreateBuiltIn();
+    private readonly QueueTypeRegistry _registry = QueueTypeRegistry.CreateBuiltIn(VersionProfile.Default);
 
     [Test]
     public void Classic_is_the_default_and_can_be_named()
@@ -28,7 +30,12 @@ public sealed class QueueTypeRegistryTests
         }
     }
 
-    [TestCase("quorum")]
+    [Test]
+    public void Quorum_is_built_in()
+    {
+        Assert.That(_registry.Resolve(Definition("quorum", durable: true)).Name, Is.EqualTo("quorum"));
+    }
+
     [TestCase("stream")]
     public void RabbitMqs_other_types_are_refused_as_not_supported_here(string type)
     {
@@ -54,7 +61,8 @@ public sealed class QueueTypeRegistryTests
     public void A_registered_type_checks_its_declarations_and_creates_its_queues()
     {
         var durableOnly = new DurableOnlyType();
-        var virtualHost = new VirtualHost("/", new BrokerServices { QueueTypes = new QueueTypeRegistry(new ClassicQueueType(), [durableOnly]) });
+        var builtIn = QueueTypeRegistry.CreateBuiltIn(VersionProfile.Default);
+        var virtualHost = new VirtualHost("/", new BrokerServices { QueueTypes = new QueueTypeRegistry(builtIn.Default, [durableOnly]) });
         var connection = TestData.Connection();
 
         var refused = Assert.Throws<AmqpException>(() => virtualHost.DeclareQueue(Definition(DurableOnlyType.TypeName), connection, passive: false));
@@ -80,14 +88,24 @@ public sealed class QueueTypeRegistryTests
 
         public string Name => TypeName;
 
-        public QueueArguments Validate(QueueDefinition definition) => definition.Durable
+        public QueueTypeCapabilities Capabilities { get; } = new("x_durable_only_queue", [], [], ServerNamed: false);
+
+        public bool Allows(QueueDefinition definition) => definition.Durable;
+
+        public QueueArguments Validate(QueueDefinition definition, bool serverNamed) => Allows(definition)
             ? QueueArguments.None
             : throw AmqpException.PreconditionFailed($"{QueueArguments.Describe(definition)} must be durable");
+
+        public QueueArguments WithPolicy(QueueArguments declared, PolicySettings? policy) => declared;
+
+        public void CheckConsume(Queue queue, in ConsumeRequest request)
+        {
+        }
 
         public Queue Create(QueueDefinition definition, QueueArguments arguments, QueueContext context, out IReadOnlyList<RecoveredEntry> recovered)
         {
             recovered = [];
-            var queue = new Queue(definition, arguments, context);
+            var queue = new ClassicQueue(definition, arguments, context, log: null);
             Created.Add(queue);
             return queue;
         }

@@ -18,7 +18,7 @@ public sealed class ReadyStoreTests
     {
         var random = new Random(seed);
         var log = new MemoryLog(inMemoryLimit: 4);
-        var ready = new ReadyStore(maxPriority: 2, log);
+        var ready = new ReadyStore(PriorityLevels.Classic(2), log);
         var model = new SortedSet<(int NegatedPriority, long Sequence)>();
         var outside = new List<QueueEntry>();
         long next = 0;
@@ -67,7 +67,7 @@ public sealed class ReadyStoreTests
     public void Expiry_anywhere_in_a_paged_tail_keeps_the_others_in_order()
     {
         var log = new MemoryLog(inMemoryLimit: 0);
-        var ready = new ReadyStore(maxPriority: null, log);
+        var ready = new ReadyStore(PriorityLevels.None, log);
         for (var sequence = 0; sequence < 6; sequence++)
         {
             var entry = new QueueEntry(Message(sequence, persistent: sequence != 3, priority: 0), sequence, false, ExpiresAt: sequence % 2 == 0 ? 100 : QueueEntry.Never);

@@ -1,3 +1,5 @@
+using AmqpBroker.Core.Profiles;
+using AmqpBroker.Core.Queues;
 using AmqpBroker.Core.Sessions;
 using AmqpBroker.Core.VirtualHosts;
 
@@ -12,10 +14,13 @@ public abstract class BrokerFixture
 
     internal ClientConnection Connection { get; private set; } = null!;
 
+    /// <summary>The RabbitMQ release the virtual host behaves as; fixtures of release-specific behaviour override it.</summary>
+    private protected virtual VersionProfile Profile => VersionProfile.Default;
+
     [SetUp]
     public void CreateVirtualHost()
     {
-        VirtualHost = new VirtualHost("/");
+        VirtualHost = new VirtualHost("/", new BrokerServices { Profile = Profile, QueueTypes = QueueTypeRegistry.CreateBuiltIn(Profile) });
         Connection = TestData.Connection();
         _nextChannel = 0;
     }

@@ -25,7 +25,7 @@ internal sealed class HeldMessages : IDisposable
     /// <summary>A plain ready store holding one message per body, in order, none expiring.</summary>
     public ReadyStore Ready(params string[] bodies)
     {
-        var ready = new ReadyStore(maxPriority: null, log: null);
+        var ready = new ReadyStore(PriorityLevels.None, log: null);
         for (var i = 0; i < bodies.Length; i++)
         {
             ready.Enqueue(new QueueEntry(Add(bodies[i]), i, false), DurableEntries.NotLogged);

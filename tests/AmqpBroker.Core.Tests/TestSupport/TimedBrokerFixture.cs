@@ -1,6 +1,7 @@
 using System.Text;
 using AmqpBroker.Core.Exchanges;
 using AmqpBroker.Core.Messages;
+using AmqpBroker.Core.Profiles;
 using AmqpBroker.Core.Sessions;
 using AmqpBroker.Core.VirtualHosts;
 using AmqpBroker.Protocol.Content;
@@ -23,11 +24,14 @@ public abstract class TimedBrokerFixture
 
     internal ClientConnection Connection { get; private set; } = null!;
 
+    /// <summary>The RabbitMQ release the virtual host behaves as; fixtures of release-specific behaviour override it.</summary>
+    private protected virtual VersionProfile Profile => VersionProfile.Default;
+
     [SetUp]
     public void CreateTimedVirtualHost()
     {
         Time = TestData.Clock();
-        VirtualHost = new VirtualHost("/", new BrokerServices { Time = Time });
+        VirtualHost = new VirtualHost("/", new BrokerServices { Time = Time, Profile = Profile, QueueTypes = Core.Queues.QueueTypeRegistry.CreateBuiltIn(Profile) });
         Connection = TestData.Connection();
         _nextChannel = 0;
     }

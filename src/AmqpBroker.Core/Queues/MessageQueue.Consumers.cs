@@ -8,9 +8,9 @@ namespace AmqpBroker.Core.Queues;
 /// The queue's consumers and delivery to them: highest priority first, round-robin among equals (or one
 /// single active consumer), each while it has credit; exclusive consumers; auto-delete when the last goes.
 /// </summary>
-public sealed partial class Queue
+public abstract partial class MessageQueue
 {
-    public int ConsumerCount
+    public override int ConsumerCount
     {
         get
         {
@@ -21,10 +21,7 @@ public sealed partial class Queue
         }
     }
 
-    public bool IsUnused => ConsumerCount == 0;
-
-    /// <summary>With x-single-active-consumer, the consumer that receives the messages now; otherwise null.</summary>
-    public Consumer? ActiveConsumer
+    public override Consumer? ActiveConsumer
     {
         get
         {
@@ -35,7 +32,7 @@ public sealed partial class Queue
         }
     }
 
-    public void AddConsumer(Consumer consumer)
+    public override void AddConsumer(Consumer consumer)
     {
         lock (_lock)
         {
@@ -44,7 +41,7 @@ public sealed partial class Queue
                 throw AmqpException.NotFound($"no queue '{Name}' in vhost '{Definition.VirtualHost}'");
             }
 
-            _ownership.CheckConsumer(consumer, _consumers);
+            Ownership.CheckConsumer(consumer, _consumers);
             _consumers.Add(consumer);
             _hadConsumer = true;
         }
@@ -52,8 +49,7 @@ public sealed partial class Queue
         MarkUsed();
     }
 
-    /// <summary>Removes a consumer; an auto-delete queue that loses its last one deletes itself.</summary>
-    public void RemoveConsumer(Consumer consumer)
+    public override void RemoveConsumer(Consumer consumer)
     {
         bool lastGone;
         lock (_lock)
@@ -78,8 +74,7 @@ public sealed partial class Queue
         }
     }
 
-    /// <summary>Delivers ready messages for as long as some consumer has credit.</summary>
-    public void Drain()
+    public override void Drain()
     {
         List<QueueEntry>? expired = null;
         lock (_lock)

@@ -1,0 +1,71 @@
+using AmqpBroker.Core.Alarms;
+using AmqpBroker.Hosting;
+
+namespace AmqpBroker.InteropTests.Alarms;
+
+/// <summary>
+/// The memory high watermark raises the memory alarm by itself: RabbitMQ.Client sees connection.blocked with
+/// RabbitMQ's reason, consumers keep draining while publishers wait, and connection.unblocked follows once memory
+/// is under the limit again (the limit is moved at run time, as rabbitmqctl set_vm_memory_high_watermark does).
+/// </summary>
+[TestFixture]
+public sealed class MemoryWatermarkTests : BrokerTestBase
+{
+    private const int Backlog = 200;
+
+    [Test]
+    public async Task Crossing_the_watermark_blocks_publishers_while_consumers_drain_and_going_back_unblocks_them()
+    {
+        if (IsExternal)
+        {
+            Assert.Ignore("moves the in-process broker's watermark");
+        }
+
+        var watermark = Host!.Broker.Resources.Memory!;
+        var originalLimit = watermark.LimitBytes;
+        var (filler, queue) = await OpenChannelWithQueueAsync();
+        await PublishAsync(filler, queue, [.. Enumerable.Range(0, Backlog).Select(i => $"m{i}")]);
+        Assert.That(await EventuallyAsync(async () => await filler.MessageCountAsync(queue) == Backlog), Is.True);
+
+        var publisherConnection = await ConnectAsync();
+        var blocked = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var unblocked = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        publisherConnection.ConnectionBlockedAsync += (_, args) => Complete(blocked, args.Reason);
+        publisherConnection.ConnectionUnblockedAsync += (_, _) => Complete(unblocked);
+        var publisher = await publisherConnection.CreateChannelAsync();
+
+        watermark.SetLimit(1);
+        try
+        {
+            Assert.That(await EventuallyAsync(() => Task.FromResult(Host.Broker.Alarm.IsRaised(AlarmResource.Memory))), Is.True, "the monitor sees it");
+            await PublishAsync(publisher, queue, "held");
+            Assert.That(await blocked.Task.WaitAsync(Timeout), Is.EqualTo("low on memory"));
+
+            var consumer = await ConsumeAsync(await OpenChannelAsync(), queue, autoAck: true);
+            for (var i = 0; i < Backlog; i++)
+            {
+                Assert.That(Text((await consumer.NextAsync(Timeout)).Body), Is.EqualTo($"m{i}"), "consumers drain while publishers are blocked");
+            }
+
+            Assert.That(unblocked.Task.IsCompleted, Is.False);
+        }
+        finally
+        {
+            watermark.SetLimit(originalLimit);
+        }
+
+        await unblocked.Task.WaitAsync(Timeout);
+    }
+
+    private static Task Complete<T>(TaskCompletionSource<T> source, T value)
+    {
+        source.TrySetResult(value);
+        return Task.CompletedTask;
+    }
+
+    private static Task Complete(TaskCompletionSource source)
+    {
+        source.TrySetResult();
+        return Task.CompletedTask;
+    }
+}

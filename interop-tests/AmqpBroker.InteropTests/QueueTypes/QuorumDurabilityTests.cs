@@ -1,0 +1,87 @@
+using AmqpBroker.InteropTests.Durability;
+
+namespace AmqpBroker.InteropTests.QueueTypes;
+
+/// <summary>
+/// A quorum queue has no transient messages: every message is logged and confirmed after the fsync, so a
+/// transient one survives a restart and a SIGKILL of the broker like a persistent one, and is delivered with
+/// the delivery mode it was published with. In-process brokers on a data directory, and the executable killed.
+/// </summary>
+[TestFixture]
+public sealed class QuorumDurabilityTests : RestartFixture
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(20);
+
+    [Test]
+    public async Task Transient_messages_come_back_after_a_restart_with_their_delivery_mode()
+    {
+        await WithBrokerAsync(async (connection, _) =>
+        {
+            await using var channel = await connection.CreateChannelAsync(Confirms);
+            await channel.QueueDeclareAsync("qq", durable: true, exclusive: false, autoDelete: false, QuorumArguments);
+            await PublishAsync(channel, "qq", "transient", persistent: false);
+            await PublishAsync(channel, "qq", "persistent", persistent: true);
+            await channel.BasicGetAsync("qq", autoAck: false);
+        });
+
+        await WithBrokerAsync(async (_, channel) =>
+        {
+            var first = await channel.BasicGetAsync("qq", autoAck: true);
+            var second = await channel.BasicGetAsync("qq", autoAck: true);
+
+            Assert.That((Text(first!), first!.Redelivered, first.BasicProperties.DeliveryMode), Is.EqualTo(("transient", true, DeliveryModes.Transient)));
+            Assert.That((Text(second!), second!.Redelivered, second.BasicProperties.DeliveryMode), Is.EqualTo(("persistent", false, DeliveryModes.Persistent)));
+        });
+    }
+
+    [Test]
+    public async Task Confirmed_transient_messages_survive_SIGKILL()
+    {
+        const int Messages = 200;
+        await using (var broker = await StartProcessAsync())
+        {
+            await using var connection = await ConnectAsync(broker.Port);
+            await using var channel = await connection.CreateChannelAsync(Confirms);
+            await channel.QueueDeclareAsync("qq", durable: true, exclusive: false, autoDelete: false, QuorumArguments);
+            for (var i = 0; i < Messages; i++)
+            {
+                await channel.BasicPublishAsync(string.Empty, "qq", mandatory: false, new BasicProperties { Persistent = false }, Encoding.UTF8.GetBytes($"{i}"));
+            }
+
+            await broker.Process.KillAsync(Deadline);
+        }
+
+        await using (var broker = await StartProcessAsync())
+        {
+            await using var connection = await ConnectAsync(broker.Port);
+            await using var channel = await connection.CreateChannelAsync();
+            var bodies = new List<string>();
+            while (await channel.BasicGetAsync("qq", autoAck: true) is { } got)
+            {
+                bodies.Add(Text(got));
+            }
+
+            Assert.That(bodies, Is.EqualTo(Enumerable.Range(0, Messages).Select(i => $"{i}")), "every confirmed message, once, in order");
+        }
+    }
+
+    private static readonly CreateChannelOptions Confirms = new(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true);
+
+    private static Dictionary<string, object?> QuorumArguments => new() { ["x-queue-type"] = "quorum" };
+
+    private static string Text(BasicGetResult got) => Encoding.UTF8.GetString(got.Body.Span);
+
+    private static Task<IConnection> ConnectAsync(int port) =>
+        new ConnectionFactory { HostName = "127.0.0.1", Port = port, AutomaticRecoveryEnabled = false }.CreateConnectionAsync();
+
+    private async Task<RunningBroker> StartProcessAsync()
+    {
+        var process = BrokerProcess.Start(["--port", "0", "--management-port", "-1", "--bind", "127.0.0.1", "--data-dir", DataDirectory, "--rabbitmq-version", "3.10"], [], DataDirectory);
+        return new RunningBroker(process, (await process.WaitForReadyAsync(Deadline)).Port);
+    }
+
+    private sealed record RunningBroker(BrokerProcess Process, int Port) : IAsyncDisposable
+    {
+        public ValueTask DisposeAsync() => Process.DisposeAsync();
+    }
+}

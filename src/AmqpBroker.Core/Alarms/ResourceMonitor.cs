@@ -1,0 +1,40 @@
+namespace AmqpBroker.Core.Alarms;
+
+/// <summary>
+/// Checks the memory watermark four times a second (a flood must be stopped before it overshoots) and the disk
+/// free limit once a second, on the broker's clock.
+/// </summary>
+public sealed class ResourceMonitor : IDisposable
+{
+    private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(250);
+    private const int DiskEvery = 4;
+
+    private readonly NodeResources _resources;
+    private readonly ITimer _timer;
+    private int _ticks;
+
+    public ResourceMonitor(NodeResources resources, TimeProvider time)
+    {
+        _resources = resources;
+        CheckNow();
+        _timer = time.CreateTimer(_ => Tick(), null, Interval, Interval);
+    }
+
+    /// <summary>Checks both at once (at start, and for tests that move no clock).</summary>
+    public void CheckNow()
+    {
+        _resources.Memory?.Check();
+        _resources.Disk?.Check();
+    }
+
+    public void Dispose() => _timer.Dispose();
+
+    private void Tick()
+    {
+        _resources.Memory?.Check();
+        if (++_ticks % DiskEvery == 0)
+        {
+            _resources.Disk?.Check();
+        }
+    }
+}

@@ -1,0 +1,123 @@
+using AmqpBroker.Core.DeadLettering;
+
+namespace AmqpBroker.Core.Queues.Quorum;
+
+/// <summary>
+/// At-least-once dead-lettering of one quorum queue, as RabbitMQ's rabbit_fifo_dlx_worker does it on one node:
+/// a message the queue gives up goes to every queue its dead-letter exchange routes it to, and stays here (and
+/// in the queue's log, unsettled) until each of them took it — retried every 3 minutes while the exchange is
+/// missing, routes nowhere, or a target refuses it. Only the queues that did not take it yet get it again.
+/// Its own lock: the queue hands over and retries outside its lock.
+/// </summary>
+internal sealed class PendingDeadLetters(IDeadLetterSink sink, TimeProvider time)
+{
+    /// <summary>dead_letter_worker_publisher_confirm_timeout (deps/rabbit/Makefile at v3.10.8): when an undelivered dead letter is tried again.</summary>
+    public static readonly TimeSpan RetryAfter = TimeSpan.FromMinutes(3);
+
+    private readonly Lock _lock = new();
+    private readonly List<Pending> _pending = [];
+
+    /// <summary>Count and bytes of the pending messages (the queue's length limit counts them).</summary>
+    public ReadyTally Tally { get; } = new();
+
+    public int Count
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return Tally.Count;
+            }
+        }
+    }
+
+    public long Bytes
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return Tally.Bytes;
+            }
+        }
+    }
+
+    /// <summary>Dead-letters <paramref name="entry"/>; true when every target took it, else it waits here for a retry.</summary>
+    public bool TryDeliver(Queue queue, QueueEntry entry, DeadLetterReason reason)
+    {
+        var reached = new HashSet<string>(StringComparer.Ordinal);
+        if (sink.DeliverAtLeastOnce(queue, entry, reason, reached))
+        {
+            return true;
+        }
+
+        Hold(new Pending(entry, reason, reached, time.GetUtcNow() + RetryAfter));
+        return false;
+    }
+
+    /// <summary>Retries the pending messages whose time came; returns those now delivered everywhere, which the caller lets go of.</summary>
+    public IReadOnlyList<QueueEntry> RetryDue(Queue queue)
+    {
+        List<Pending>? due = null;
+        var now = time.GetUtcNow();
+        lock (_lock)
+        {
+            for (var i = _pending.Count - 1; i >= 0; i--)
+            {
+                if (_pending[i].RetryAt <= now)
+                {
+                    (due ??= []).Add(_pending[i]);
+                    Tally.Remove(_pending[i].Entry);
+                    _pending.RemoveAt(i);
+                }
+            }
+        }
+
+        if (due is null)
+        {
+            return [];
+        }
+
+        var delivered = new List<QueueEntry>();
+        for (var i = due.Count - 1; i >= 0; i--)
+        {
+            var pending = due[i];
+            if (sink.DeliverAtLeastOnce(queue, pending.Entry, pending.Reason, pending.Reached))
+            {
+                delivered.Add(pending.Entry);
+            }
+            else
+            {
+                Hold(pending with { RetryAt = now + RetryAfter });
+            }
+        }
+
+        return delivered;
+    }
+
+    /// <summary>The queue was deleted: the pending messages go with it.</summary>
+    public void Clear()
+    {
+        lock (_lock)
+        {
+            foreach (var pending in _pending)
+            {
+                Tally.Remove(pending.Entry);
+                pending.Entry.Message.Release();
+            }
+
+            _pending.Clear();
+        }
+    }
+
+    private void Hold(Pending pending)
+    {
+        lock (_lock)
+        {
+            _pending.Add(pending);
+            Tally.Add(pending.Entry);
+        }
+    }
+
+    private sealed record Pending(QueueEntry Entry, DeadLetterReason Reason, HashSet<string> Reached, DateTimeOffset RetryAt);
+}

@@ -1,0 +1,40 @@
+using System.Text.Json.Nodes;
+using AmqpBroker.Core.Queues;
+using AmqpBroker.Core.Queues.Quorum;
+
+namespace AmqpBroker.Management.Formatting;
+
+/// <summary>
+/// The fields RabbitMQ's management API shows only for some queue types: a quorum queue's leader, members and
+/// online replicas (this node alone), open files and pending at-least-once dead letters (RabbitMQ 3.10.8's
+/// <c>GET /api/queues/{vhost}/{name}</c>, checked).
+/// </summary>
+internal static class QueueTypeFields
+{
+    /// <summary>Messages the queue holds besides its ready and unacked ones (pending dead letters).</summary>
+    public static int HeldElsewhere(Queue queue) => queue is QuorumQueue quorum ? quorum.DeadLetterPendingCount : 0;
+
+    public static void Add(JsonObject json, Queue queue, ManagementContext context)
+    {
+        if (queue is QuorumQueue quorum)
+        {
+            AddReplicas(json, context.NodeName);
+            json["open_files"] = new JsonObject { [context.NodeName] = 0 };
+            json["messages_dlx"] = quorum.DeadLetterPendingCount;
+            json["message_bytes_dlx"] = quorum.DeadLetterPendingBytes;
+            if (context.Broker.Settings.Profile.QuorumActiveConsumerCtagField)
+            {
+                json["single_active_consumer_ctag"] = json["single_active_consumer_tag"]?.DeepClone();
+                json.Remove("single_active_consumer_tag");
+            }
+        }
+    }
+
+    /// <summary>A replicated queue on one node: it leads and is the only member, and it is online.</summary>
+    private static void AddReplicas(JsonObject json, string node)
+    {
+        json["leader"] = node;
+        json["members"] = new JsonArray(node);
+        json["online"] = new JsonArray(node);
+    }
+}
