@@ -244,7 +244,7 @@ public sealed partial class Broker : IDisposable
     /// </summary>
     public void PutPolicy(Policy policy)
     {
-        var compiled = PolicyValidator.Compile(policy);
+        var compiled = PolicyValidator.Compile(policy, Settings.Profile);
         lock (_definitions)
         {
             var virtualHost = FindVirtualHost(policy.VirtualHost)
@@ -322,7 +322,7 @@ public sealed partial class Broker : IDisposable
 
         foreach (var policy in stored.Policies)
         {
-            FindVirtualHost(policy.VirtualHost)?.PutPolicy(PolicyValidator.Compile(policy));
+            FindVirtualHost(policy.VirtualHost)?.PutPolicy(PolicyValidator.Compile(policy, Settings.Profile));
         }
 
         RecoverSecurity(stored);

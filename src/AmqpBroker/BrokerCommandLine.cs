@@ -27,6 +27,8 @@ internal sealed class BrokerCommandLine
         Add(Size("--disk-free-limit", "publishers are blocked with less free disk space than this (default 50MB)"), "Broker:DiskFreeLimit");
         Add(Release("--rabbitmq-version", "the RabbitMQ release whose behaviour to show: 3.10, 3.13, 4.0, 4.1, 4.2 or 4.3 (default 4.2)"), "Broker:RabbitMQVersion");
         Add(Count("--queue-memory-limit", "ready messages a durable queue keeps in memory before it pages (default 20000)"), "Broker:QueueMemoryLimit");
+        Add(Count("--consumer-timeout", "milliseconds a delivery may stay unacknowledged before its channel is closed (RabbitMQ's consumer_timeout); 0 turns it off (default 1800000)"), "Broker:Settings:ConsumerTimeout");
+        Add(Count("--max-connections", "AMQP connections the broker accepts at once (RabbitMQ's connection_max); 0 is unlimited (default 0)"), "Broker:Settings:MaxConnections");
         Add(Count("--max-open-files", "segment files of durable queues kept open at most; 0 shares what the descriptor limit leaves (default 0)"), "Broker:MaxOpenFiles");
     }
 

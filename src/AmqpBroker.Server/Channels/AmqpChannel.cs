@@ -21,13 +21,14 @@ internal sealed partial class AmqpChannel
     private readonly PublisherConfirms _confirms;
     private readonly DirectReplyConsumer _directReplies;
     private bool _closing;
+    private int _timedOut;
 
     public AmqpChannel(ChannelContext context, ushort number)
     {
         _context = context;
         Number = number;
         var broker = context.Broker;
-        Session = new Session(context.Client, number, new ChannelDeliveryTarget(context.Writer, number), broker.MessageTotals);
+        Session = new Session(context.Client, number, new ChannelDeliveryTarget(context.Writer, number), broker.MessageTotals, broker.Time);
         _content = new ContentAssembler(broker.Settings.MaxMessageSize);
         _publisher = new Publisher(context.VirtualHost, context.Access, broker.Settings.MaxMessageSize, broker.DirectReplies, Session.Counters)
         {
@@ -43,6 +44,9 @@ internal sealed partial class AmqpChannel
     public Session Session { get; }
 
     public bool IsClosed { get; private set; }
+
+    /// <summary>channel.close was sent; only its answer is awaited.</summary>
+    public bool IsClosing => _closing;
 
     /// <summary>The method whose content is being received (basic.publish, mostly), or 0 between messages.</summary>
     public uint ContentCommand => _content.Command;
@@ -132,6 +136,12 @@ internal sealed partial class AmqpChannel
         Send(new ChannelClose { ReplyCode = (ushort)error.Code, ReplyText = error.ReplyText, ClassId = classId, MethodId = methodId });
         _closing = true;
     }
+
+    /// <summary>The tick found a delivery past the consumer timeout: true the first time, until <see cref="ClearTimedOut"/>.</summary>
+    public bool TryMarkTimedOut() => Interlocked.Exchange(ref _timedOut, 1) == 0;
+
+    /// <summary>The timed-out consumer was cancelled and the channel lives on: its other deliveries are watched again.</summary>
+    public void ClearTimedOut() => Volatile.Write(ref _timedOut, 0);
 
     /// <summary>What the admin API shows of this channel.</summary>
     public ChannelSnapshot Snapshot() => new(

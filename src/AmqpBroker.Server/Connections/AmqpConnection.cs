@@ -34,6 +34,7 @@ internal sealed partial class AmqpConnection
     private readonly HeartbeatMonitor _heartbeat;
     private readonly ConnectionDeadlines _deadlines;
     private readonly PublisherBlocking _blocking;
+    private readonly ConsumerTimeoutWatch _consumerTimeouts;
     private readonly TaskCompletionSource _forceClosed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private ChannelContext? _channelContext;
     private volatile ConnectionState _state = ConnectionState.Handshake;
@@ -54,6 +55,7 @@ internal sealed partial class AmqpConnection
         _blocking = new PublisherBlocking(broker.Alarm, _writer, _forceClosed.Task);
         Name = $"{transport.RemoteEndPoint} -> {transport.LocalEndPoint}";
         _logScope = new ConnectionLogScope(Name);
+        _consumerTimeouts = new ConsumerTimeoutWatch(broker, _logger, Name);
     }
 
     /// <summary>Written only by the read loop; volatile because the tick reads it.</summary>
@@ -163,6 +165,11 @@ internal sealed partial class AmqpConnection
             finally
             {
                 input.AdvanceTo(buffer.Start, buffer.End);
+            }
+
+            if (result.IsCanceled)
+            {
+                _consumerTimeouts.Apply(_channels);
             }
 
             if (result.IsCanceled && _forceCloseReason is { } reason)
@@ -294,6 +301,7 @@ internal sealed partial class AmqpConnection
         var quota = new ConnectionQuota(settings.MaxQueuesPerConnection, settings.MaxExchangesPerConnection);
         _channelContext = new ChannelContext(_writer, _broker, client, access, _handshake.VirtualHost, _loggers.Channels, quota);
         _blocking.NotifyClient = _handshake.ClientCapabilities.GetValueOrDefault("connection.blocked") is true;
+        _consumerTimeouts.ClientTakesCancel = _handshake.ClientCapabilities.GetValueOrDefault("consumer_cancel_notify") is true;
         _heartbeat.Seconds = _handshake.HeartbeatSeconds;
         _broker.OnConnectionOpened(client);
         _state = ConnectionState.Open;
@@ -347,6 +355,12 @@ internal sealed partial class AmqpConnection
             case ConnectionState.Open when heartbeat == HeartbeatAction.SendHeartbeat:
                 _writer.Enqueue(new OutgoingFrame(OutgoingKind.Heartbeat, 0));
                 break;
+        }
+
+        if (_state == ConnectionState.Open && _consumerTimeouts.Check(now, _channels.ToArray()))
+        {
+            // The read loop owns the channels: wake it to close the timed-out ones.
+            _transport.Transport.Input.CancelPendingRead();
         }
     }
 

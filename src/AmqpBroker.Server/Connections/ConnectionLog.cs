@@ -46,4 +46,7 @@ internal static partial class ConnectionLog
 
     [LoggerMessage(EventId = 13, EventName = "Undecodable", Level = LogLevel.Information, Message = "connection {Connection}: cannot decode what the client sent: {Reason}")]
     public static partial void Undecodable(ILogger logger, string connection, string reason);
+
+    [LoggerMessage(EventId = 14, EventName = "ConsumerTimedOut", Level = LogLevel.Warning, Message = "connection {Connection}, channel {Channel}: a delivery was not acknowledged within the consumer timeout ({Timeout} ms)")]
+    public static partial void ConsumerTimedOut(ILogger logger, string connection, ushort channel, long timeout);
 }
