@@ -30,10 +30,12 @@ public sealed class BrokerHost : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly Listeners _listeners;
     private readonly ILoggerFactory _loggers;
+    private readonly TlsCertificates? _certificates;
 
-    private BrokerHost(WebApplication app, Listeners listeners, ILoggerFactory loggers, Broker broker, BrokerOptions options)
+    private BrokerHost(WebApplication app, Listeners listeners, ILoggerFactory loggers, Broker broker, BrokerOptions options, TlsCertificates? certificates)
     {
         _app = app;
+        _certificates = certificates;
         _listeners = listeners;
         _loggers = loggers;
         Broker = broker;
@@ -47,6 +49,12 @@ public sealed class BrokerHost : IAsyncDisposable
 
     /// <summary>The bound AMQP endpoint (the real port when <see cref="BrokerOptions.Port"/> was 0).</summary>
     public IPEndPoint AmqpEndPoint => _listeners.Amqp!.IPEndPoint!;
+
+    /// <summary>The bound AMQPS endpoint, or null without TLS.</summary>
+    public IPEndPoint? AmqpsEndPoint => _listeners.Amqps?.IPEndPoint;
+
+    /// <summary>The bound HTTPS admin API endpoint, or null when there is none.</summary>
+    public IPEndPoint? ManagementTlsEndPoint => _listeners.ManagementTls?.IPEndPoint;
 
     /// <summary>
     /// The bound admin API endpoint (the real port when <see cref="BrokerOptions.ManagementPort"/> was 0), or
@@ -86,7 +94,8 @@ public sealed class BrokerHost : IAsyncDisposable
         builder.Services.AddSingleton(loggers);
         builder.Services.AddSingleton(broker);
         builder.Services.AddSingleton<AmqpConnectionHandler>();
-        var listeners = new Listeners();
+        var listeners = new Listeners { Tls = options.Tls };
+        var certificates = options.Tls.Enabled ? TlsCertificates.Open(options.Tls, loggers.CreateLogger("AmqpBroker.Hosting.Tls")) : null;
         var managementEnabled = options.ManagementPort != BrokerOptions.ManagementDisabled;
         if (managementEnabled)
         {
@@ -102,6 +111,11 @@ public sealed class BrokerHost : IAsyncDisposable
                 listener.UseConnectionHandler<AmqpConnectionHandler>();
                 listeners.Amqp = listener;
             });
+            if (certificates is not null)
+            {
+                ListenWithTls(kestrel, options, broker, loggers, certificates, listeners, managementEnabled);
+            }
+
             if (managementEnabled)
             {
                 kestrel.Listen(IPAddress.Parse(options.Bind), options.ManagementPort, listener =>
@@ -125,12 +139,36 @@ public sealed class BrokerHost : IAsyncDisposable
         catch
         {
             await app.DisposeAsync().ConfigureAwait(false);
+            certificates?.Dispose();
             broker.Dispose();
             loggers.Dispose();
             throw;
         }
 
-        return new BrokerHost(app, listeners, loggers, broker, options);
+        return new BrokerHost(app, listeners, loggers, broker, options, certificates);
+    }
+
+    /// <summary>The AMQPS listener and, when asked for, the HTTPS admin API, both with the certificate of <paramref name="certificates"/>.</summary>
+    private static void ListenWithTls(KestrelServerOptions kestrel, BrokerOptions options, Broker broker, ILoggerFactory loggers, TlsCertificates certificates, Listeners listeners, bool managementEnabled)
+    {
+        var tls = options.Tls;
+        var handler = new AmqpConnectionHandler(broker, loggers, TlsListeners.Login(tls));
+        kestrel.Listen(IPAddress.Parse(options.Bind), tls.Port, listener =>
+        {
+            listener.Use(next => connection => ServeWithinSocketLimitAsync(broker.Resources.Descriptors, next, connection));
+            listener.UseHttps(TlsListeners.HttpsOptions(tls, certificates));
+            listener.Run(handler.OnConnectedAsync);
+            listeners.Amqps = listener;
+        });
+        if (managementEnabled && tls.ManagementPort != TlsOptions.Disabled)
+        {
+            kestrel.Listen(IPAddress.Parse(options.Bind), tls.ManagementPort, listener =>
+            {
+                listener.Protocols = HttpProtocols.Http1;
+                listener.UseHttps(TlsListeners.HttpsOptions(tls, certificates));
+                listeners.ManagementTls = listener;
+            });
+        }
     }
 
     /// <summary>The broker with its stores, recovered from the data directory unless in memory, and its descriptor budget.</summary>
@@ -223,6 +261,7 @@ public sealed class BrokerHost : IAsyncDisposable
     {
         await StopAsync().ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
+        _certificates?.Dispose();
         Broker.Dispose();
         _loggers.Dispose();
     }
@@ -233,6 +272,12 @@ public sealed class BrokerHost : IAsyncDisposable
         public ListenOptions? Amqp { get; set; }
 
         public ListenOptions? Management { get; set; }
+
+        public ListenOptions? Amqps { get; set; }
+
+        public ListenOptions? ManagementTls { get; set; }
+
+        public TlsOptions Tls { get; init; } = new();
 
         public List<ManagementListener> Bound()
         {
@@ -245,6 +290,16 @@ public sealed class BrokerHost : IAsyncDisposable
             if (Management?.IPEndPoint is { } management)
             {
                 bound.Add(new ManagementListener("http", management));
+            }
+
+            if (Amqps?.IPEndPoint is { } amqps)
+            {
+                bound.Add(new ManagementListener("amqp/ssl", amqps, Tls.CertFile, Tls.CaCertFile));
+            }
+
+            if (ManagementTls?.IPEndPoint is { } https)
+            {
+                bound.Add(new ManagementListener("https", https, Tls.CertFile, Tls.CaCertFile));
             }
 
             return bound;
