@@ -62,6 +62,15 @@ public sealed class TestCertificates : IDisposable
     public X509Certificate2 Client(string commonName, X509Certificate2? authority = null) =>
         Issue(authority ?? Authority, commonName, TimeSpan.FromDays(30), server: false);
 
+    /// <summary>Writes a client certificate and its key as PEM files next to the server's; returns their paths.</summary>
+    public (string CertFile, string KeyFile) WriteClient(X509Certificate2 client, string name)
+    {
+        var (certFile, keyFile) = (Path.Combine(Directory, $"{name}.pem"), Path.Combine(Directory, $"{name}.key"));
+        File.WriteAllText(certFile, client.ExportCertificatePem());
+        File.WriteAllText(keyFile, client.GetRSAPrivateKey()!.ExportPkcs8PrivateKeyPem());
+        return (certFile, keyFile);
+    }
+
     /// <summary>Whether <paramref name="certificate"/> chains to the test CA (what a client checks of the server).</summary>
     public bool IsIssuedHere(X509Certificate? certificate)
     {
