@@ -46,7 +46,12 @@ public sealed class TlsTests : TlsTestBase
         var connections = await PollConnectionsOfAsync(user);
 
         Assert.That(connection.IsOpen, Is.True);
-        Assert.That(connections.Single()!["auth_mechanism"]!.GetValue<string>(), Is.EqualTo("EXTERNAL"));
+        var listed = connections.Single()!;
+        Assert.That(listed["auth_mechanism"]!.GetValue<string>(), Is.EqualTo("EXTERNAL"));
+        Assert.That((listed["ssl"]!.GetValue<bool>(), listed["ssl_protocol"]!.GetValue<string>()), Is.EqualTo((true, "tlsv1.3")));
+        Assert.That(listed["ssl_cipher"]!.GetValue<string>(), Does.StartWith("aes_").Or.StartWith("chacha20"));
+        Assert.That(listed["peer_cert_subject"]!.GetValue<string>(), Is.EqualTo($"CN={user},O=AmqpBroker tests"));
+        Assert.That(listed["peer_cert_issuer"]!.GetValue<string>(), Is.EqualTo("CN=AmqpBroker test CA"));
     }
 
     [Test]

@@ -35,6 +35,7 @@ internal sealed partial class AmqpConnection
     private readonly ConnectionDeadlines _deadlines;
     private readonly PublisherBlocking _blocking;
     private readonly ConsumerTimeoutWatch _consumerTimeouts;
+    private readonly TlsPeer? _tls;
     private readonly TaskCompletionSource _forceClosed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private ChannelContext? _channelContext;
     private volatile ConnectionState _state = ConnectionState.Handshake;
@@ -49,6 +50,7 @@ internal sealed partial class AmqpConnection
         _writer = new ConnectionWriter(transport.Transport.Output);
         _writer.Writable += _channels.ResumeDeliveries;
         _handshake = new ConnectionHandshake(broker, _writer, transport.RemoteEndPoint, tls);
+        _tls = tls;
         _startedAt = broker.Time.GetUtcNow();
         _heartbeat = new HeartbeatMonitor(_startedAt);
         _deadlines = new ConnectionDeadlines(_startedAt, broker.Settings.HandshakeTimeout);
@@ -292,7 +294,7 @@ internal sealed partial class AmqpConnection
         _writer.FrameMax = _handshake.FrameMax;
         var client = new ClientConnection(Name, _handshake.User!, _handshake.VirtualHost!.Name, _handshake.ClientProperties, _startedAt, ForceClose)
         {
-            Details = ConnectionDetailsFactory.Create(_transport, _handshake),
+            Details = ConnectionDetailsFactory.Create(_transport, _handshake, _tls),
             Channels = _channels.Snapshot,
             ChannelCount = () => _channels.Count,
         };

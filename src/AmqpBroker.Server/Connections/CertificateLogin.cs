@@ -68,7 +68,7 @@ public sealed record CertificateLogin(string From = CertificateLogin.Distinguish
         [.. Attributes(certificate.SubjectName).SelectMany(set => set).Where(a => a.Oid == "2.5.4.3").Select(a => a.Value)];
 
     /// <summary>RFC 4514 as RabbitMQ writes it: the RDNs in reverse order joined by commas, multi-valued ones by plus signs.</summary>
-    private static string FormatSubject(X500DistinguishedName subject) => string.Join(',', Enumerable.Reverse(Attributes(subject))
+    internal static string FormatSubject(X500DistinguishedName subject) => string.Join(',', Enumerable.Reverse(Attributes(subject))
         .Select(set => string.Join('+', set.Select(a => $"{AttributeNames.GetValueOrDefault(a.Oid, a.Oid)}={Escape(a.Value)}"))));
 
     private static List<List<(string Oid, string Value)>> Attributes(X500DistinguishedName name)
