@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using AmqpBroker.Core.Alarms;
 using AmqpBroker.Core.Exchanges;
+using AmqpBroker.Core.Parameters;
 using AmqpBroker.Core.Policies;
 using AmqpBroker.Core.Scheduling;
 using AmqpBroker.Core.Security;
@@ -24,7 +25,6 @@ public sealed partial class Broker : IDisposable
     private readonly PermissionTable _permissions = new();
     private readonly TopicPermissionTable _topicPermissions = new();
     private readonly Lock _definitions = new();
-    private readonly IDisposable _tick;
     private readonly ResourceMonitor _resourceMonitor;
     private readonly IDefinitionStore _store;
     private readonly BrokerServices _services;
@@ -47,12 +47,18 @@ public sealed partial class Broker : IDisposable
         Resources = resources ?? NodeResources.CreateDefault();
         _store = store ?? NoDefinitionStore.Instance;
         Messages = messages ?? NoMessageStore.Instance;
+        Faults = new Testing.Faults.BrokerFaults(this);
+        Recorder = new Testing.Recording.BrokerRecorder(time);
         _services = new BrokerServices
         {
+            Settings = settings,
+            ExchangeTypes = ExchangeTypeRegistry.For(settings.Profile),
+            Faults = Faults,
+            Recorder = Recorder,
             Time = time,
+            Timers = new BrokerTimers(time),
             Definitions = _store,
             Messages = Messages,
-            Profile = settings.Profile,
             QueueTypes = Queues.QueueTypeRegistry.CreateBuiltIn(settings.Profile),
             Loggers = loggers ?? Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance,
             Limits = new CreationLimits(settings, () => _virtualHosts.Values, LimitsOfVirtualHost),
@@ -61,17 +67,20 @@ public sealed partial class Broker : IDisposable
         LoginBrake = new LoginBrake(time, settings.FailedLoginDelay);
         _resourceMonitor = new ResourceMonitor(Resources, time);
         StartedAt = time.GetUtcNow();
+        Parameters = new RuntimeParameters(_store, name => _virtualHosts.ContainsKey(name));
         Recover(_store.Load());
-        _tick = Scheduler.Register(_ =>
-        {
-            foreach (var virtualHost in _virtualHosts.Values)
-            {
-                virtualHost.OnTick();
-            }
-        });
     }
 
     public BrokerSettings Settings { get; }
+
+    /// <summary>Faults on demand for tests of how clients cope (connections closed or dropped, nacks, alarms, ...).</summary>
+    public Testing.Faults.BrokerFaults Faults { get; }
+
+    /// <summary>This node's name in RabbitMQ's <c>name@host</c> form.</summary>
+    public string NodeName => _services.NodeName;
+
+    /// <summary>A record of every command on every connection, for tests; off until started.</summary>
+    public Testing.Recording.BrokerRecorder Recorder { get; }
 
     /// <summary>The users, for lookup and authentication; change them with <see cref="PutUser"/> and <see cref="DeleteUser"/>.</summary>
     public UserStore Users { get; } = new();
@@ -88,6 +97,9 @@ public sealed partial class Broker : IDisposable
     public ExchangeTypeRegistry ExchangeTypes => _services.ExchangeTypes;
 
     public DirectReply.DirectReplyRegistry DirectReplies { get; } = new();
+
+    /// <summary>Runtime parameters (shovels) and the components that own them.</summary>
+    public RuntimeParameters Parameters { get; }
 
     /// <summary>Where persistent messages go; publishers wait on it before confirming them.</summary>
     public IMessageStore Messages { get; }
@@ -122,18 +134,34 @@ public sealed partial class Broker : IDisposable
     /// <summary>Stores every definition change until the batch ends in one transaction (a definitions import); see <see cref="IDefinitionStore.BeginBatch"/>.</summary>
     public IDefinitionBatch BeginDefinitionBatch() => _store.BeginBatch();
 
-    /// <summary>Adds the virtual host (or returns the existing one). Like RabbitMQ, it grants nobody any permission on it.</summary>
-    public VirtualHost AddVirtualHost(string name)
+    /// <summary>
+    /// Adds the virtual host with <paramref name="metadata"/> (or returns the existing one). Like RabbitMQ, it grants
+    /// nobody any permission on it. An existing vhost takes a new default queue type where the profile's release
+    /// lets one change (3.11.17+), and keeps its own otherwise.
+    /// </summary>
+    public VirtualHost AddVirtualHost(string name, VirtualHostMetadata? metadata = null)
     {
         lock (_definitions)
         {
             if (_virtualHosts.TryGetValue(name, out var existing))
             {
+                if (metadata?.DefaultQueueType is not null && Settings.Profile.DefaultQueueTypeUpdatable && metadata != existing.Metadata)
+                {
+                    _store.PutVirtualHostMetadata(name, metadata);
+                    existing.Metadata = metadata;
+                }
+
                 return existing;
             }
 
             _store.PutVirtualHost(name);
             var virtualHost = new VirtualHost(name, _services);
+            if (metadata is not null && metadata != VirtualHostMetadata.None)
+            {
+                _store.PutVirtualHostMetadata(name, metadata);
+                virtualHost.Metadata = metadata;
+            }
+
             _virtualHosts[name] = virtualHost;
             return virtualHost;
         }
@@ -158,6 +186,7 @@ public sealed partial class Broker : IDisposable
             ForgetVirtualHostSecurity(name);
         }
 
+        Parameters.OnVirtualHostDeleted(name);
         ForceClose(c => c.VirtualHost == name, VirtualHostDeletedReason(name));
         virtualHost.DeleteAll();
         return true;
@@ -292,17 +321,17 @@ public sealed partial class Broker : IDisposable
         }
     }
 
-    /// <summary>Stops the scheduler and closes the stores, which the broker owns once given them.</summary>
+    /// <summary>Stops the scheduler and the timers and closes the stores, which the broker owns once given them.</summary>
     public void Dispose()
     {
         _resourceMonitor.Dispose();
-        _tick.Dispose();
         Scheduler.Dispose();
+        _services.Timers.Dispose();
         Messages.Dispose();
         _store.Dispose();
     }
 
-    /// <summary>Users, vhosts, permissions and policies first, then each vhost's durable topology and messages.</summary>
+    /// <summary>Users, vhosts, permissions, policies and parameters first, then each vhost's durable topology and messages.</summary>
     private void Recover(StoredDefinitions stored)
     {
         foreach (var user in stored.Users)
@@ -312,7 +341,10 @@ public sealed partial class Broker : IDisposable
 
         foreach (var name in stored.VirtualHosts)
         {
-            _virtualHosts[name] = new VirtualHost(name, _services);
+            _virtualHosts[name] = new VirtualHost(name, _services)
+            {
+                Metadata = stored.VirtualHostMetadata.GetValueOrDefault(name) ?? VirtualHostMetadata.None,
+            };
         }
 
         foreach (var permission in stored.Permissions)
@@ -326,6 +358,7 @@ public sealed partial class Broker : IDisposable
         }
 
         RecoverSecurity(stored);
+        Parameters.Restore(stored.Parameters);
 
         if (stored.Users.Count == 0)
         {

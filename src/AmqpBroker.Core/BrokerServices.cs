@@ -1,5 +1,6 @@
 using AmqpBroker.Core.Exchanges;
 using AmqpBroker.Core.Queues;
+using AmqpBroker.Core.Scheduling;
 using AmqpBroker.Core.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -7,22 +8,28 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace AmqpBroker.Core;
 
 /// <summary>
-/// What every virtual host of one broker shares: the clock, the stores, the release it behaves as, the
-/// exchange and queue type registries and the loggers. The defaults (system clock, nothing stored, the built-in types, no logging)
-/// are what a test's lone virtual host needs.
+/// What every virtual host of one broker shares: its settings (with the version profile), the clock, the
+/// stores, the exchange and queue type registries and the loggers. The defaults (default settings, system
+/// clock, nothing stored, the built-in types, no logging) are what a test's lone virtual host needs.
 /// </summary>
 internal sealed class BrokerServices
 {
+    public BrokerSettings Settings { get; init; } = new();
+
     public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    /// <summary>The broker's deadlines on <see cref="Time"/> (message TTL, x-expires, delayed messages); made on first use when not given.</summary>
+    public BrokerTimers Timers
+    {
+        get => LazyInitializer.EnsureInitialized(ref field, () => new BrokerTimers(Time));
+        init;
+    }
 
     public IDefinitionStore Definitions { get; init; } = NoDefinitionStore.Instance;
 
     public IMessageStore Messages { get; init; } = NoMessageStore.Instance;
 
-    public ExchangeTypeRegistry ExchangeTypes { get; init; } = ExchangeTypeRegistry.CreateBuiltIn();
-
-    /// <summary>The RabbitMQ release the broker behaves as.</summary>
-    public Profiles.VersionProfile Profile { get; init; } = Profiles.VersionProfile.Default;
+    public ExchangeTypeRegistry ExchangeTypes { get; init; } = ExchangeTypeRegistry.For(Profiles.VersionProfile.Default);
 
     public QueueTypeRegistry QueueTypes { get; init; } = QueueTypeRegistry.CreateBuiltIn(Profiles.VersionProfile.Default);
 
@@ -30,4 +37,13 @@ internal sealed class BrokerServices
 
     /// <summary>How many queues and exchanges may exist (vhost max-queues, the broker-wide limits).</summary>
     public Security.CreationLimits Limits { get; init; } = Security.CreationLimits.None;
+
+    /// <summary>This node's name in RabbitMQ's <c>name@host</c> form (the admin API and the firehose tracer report it).</summary>
+    public string NodeName { get; init; } = $"amqpbroker@{Environment.MachineName}";
+
+    /// <summary>The broker's test faults, which the publish pipeline checks; null for a virtual host made without a broker.</summary>
+    public Testing.Faults.BrokerFaults? Faults { get; init; }
+
+    /// <summary>The broker's recorder, told what no frame shows (dead-lettering); null for a virtual host made without a broker.</summary>
+    public Testing.Recording.BrokerRecorder? Recorder { get; init; }
 }

@@ -44,6 +44,9 @@ public sealed class ClientConnection
     /// <summary>How many channels the connection has open now (the user and node channel limits count them).</summary>
     public Func<int> ChannelCount { get; init; } = static () => 0;
 
+    /// <summary>The faults the server can make this connection show (see <see cref="Testing.Faults.BrokerFaults"/>); null when it cannot.</summary>
+    public Testing.Faults.IConnectionFaults? Faults { get; init; }
+
     /// <summary>Closes the connection with 320 CONNECTION_FORCED and <paramref name="reason"/>.</summary>
     public void ForceClose(string reason) => _forceClose(reason);
 }

@@ -3,11 +3,13 @@ using System.Net;
 using AmqpBroker.Core;
 using AmqpBroker.Core.Profiles;
 using AmqpBroker.Core.Alarms;
+using AmqpBroker.Core.Shovels;
 using AmqpBroker.Core.Storage;
 using AmqpBroker.Management;
 using AmqpBroker.Storage.Definitions;
 using AmqpBroker.Storage.Messages;
 using AmqpBroker.Server.Connections;
+using AmqpBroker.Shovel;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting;
@@ -18,28 +20,33 @@ using Microsoft.Extensions.Logging;
 namespace AmqpBroker.Hosting;
 
 /// <summary>
-/// A running broker: the composition root that wires Core, Storage, Server and Management onto one Kestrel host. The
+/// A running broker: the composition root that wires Core, Storage, Server, Management and Shovel onto one Kestrel host. The
 /// executable, our interop tests and users' own test suites all start brokers through this type.
 /// <code>
-/// await using var broker = await BrokerHost.StartAsync(new BrokerOptions { Port = 0, InMemory = true });
+/// await using var broker = await BrokerHost.StartAsync(new BrokerOptions());   // free ports, loopback, in memory
 /// var factory = new ConnectionFactory { Uri = broker.AmqpUri };
 /// </code>
 /// </summary>
-public sealed class BrokerHost : IAsyncDisposable
+public sealed partial class BrokerHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly Listeners _listeners;
     private readonly ILoggerFactory _loggers;
+    private readonly OpenSockets _sockets;
+    private readonly ShovelComponent _shovels;
     private readonly TlsCertificates? _certificates;
 
-    private BrokerHost(WebApplication app, Listeners listeners, ILoggerFactory loggers, Broker broker, BrokerOptions options, TlsCertificates? certificates)
+    private BrokerHost(WebApplication app, Listeners listeners, OpenSockets sockets, ILoggerFactory loggers, Broker broker, BrokerOptions options, ShovelComponent shovels, TlsCertificates? certificates)
     {
         _app = app;
         _certificates = certificates;
         _listeners = listeners;
+        _sockets = sockets;
         _loggers = loggers;
+        _shovels = shovels;
         Broker = broker;
         Options = options;
+        _resetPoint = StartingPoint(options, broker);
     }
 
     public BrokerOptions Options { get; }
@@ -49,12 +56,6 @@ public sealed class BrokerHost : IAsyncDisposable
 
     /// <summary>The bound AMQP endpoint (the real port when <see cref="BrokerOptions.Port"/> was 0).</summary>
     public IPEndPoint AmqpEndPoint => _listeners.Amqp!.IPEndPoint!;
-
-    /// <summary>The bound AMQPS endpoint, or null without TLS.</summary>
-    public IPEndPoint? AmqpsEndPoint => _listeners.Amqps?.IPEndPoint;
-
-    /// <summary>The bound HTTPS admin API endpoint, or null when there is none.</summary>
-    public IPEndPoint? ManagementTlsEndPoint => _listeners.ManagementTls?.IPEndPoint;
 
     /// <summary>
     /// The bound admin API endpoint (the real port when <see cref="BrokerOptions.ManagementPort"/> was 0), or
@@ -88,18 +89,22 @@ public sealed class BrokerHost : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
 
-        var loggers = CreateLoggers(configureLogging);
-        var broker = CreateBroker(options, loggers);
+        var dataDirectory = DataDirectory(options);
+        var loggers = options.LoggerFactory ?? CreateLoggers(configureLogging);
+        var broker = CreateBroker(options, dataDirectory, loggers);
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         builder.Services.AddSingleton(loggers);
         builder.Services.AddSingleton(broker);
         builder.Services.AddSingleton<AmqpConnectionHandler>();
         var listeners = new Listeners { Tls = options.Tls };
+        var shovels = CreateShovels(broker, listeners, loggers);
+        builder.Services.AddSingleton<IShovelSupervisor>(shovels);
+        var sockets = new OpenSockets();
         var certificates = options.Tls.Enabled ? TlsCertificates.Open(options.Tls, loggers.CreateLogger("AmqpBroker.Hosting.Tls")) : null;
         var managementEnabled = options.ManagementPort != BrokerOptions.ManagementDisabled;
         if (managementEnabled)
         {
-            builder.Services.AddManagementApi(listeners.Bound, options.InMemory ? null : options.DataDir);
+            builder.Services.AddManagementApi(listeners.Bound, dataDirectory, options.EnableFaultApi);
         }
 
         builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
@@ -107,13 +112,13 @@ public sealed class BrokerHost : IAsyncDisposable
             kestrel.AddServerHeader = false;
             kestrel.Listen(IPAddress.Parse(options.Bind), options.Port, listener =>
             {
-                listener.Use(next => connection => ServeWithinSocketLimitAsync(broker.Resources.Descriptors, next, connection));
+                listener.Use(next => connection => ServeWithinSocketLimitAsync(broker.Resources.Descriptors, sockets, next, connection));
                 listener.UseConnectionHandler<AmqpConnectionHandler>();
                 listeners.Amqp = listener;
             });
             if (certificates is not null)
             {
-                ListenWithTls(kestrel, options, broker, loggers, certificates, listeners, managementEnabled);
+                ListenWithTls(kestrel, options, broker, loggers, new TlsListenerParts(certificates, sockets, listeners), managementEnabled);
             }
 
             if (managementEnabled)
@@ -141,48 +146,50 @@ public sealed class BrokerHost : IAsyncDisposable
             await app.DisposeAsync().ConfigureAwait(false);
             certificates?.Dispose();
             broker.Dispose();
-            loggers.Dispose();
+            DisposeOwnLoggers(options, loggers);
             throw;
         }
 
-        return new BrokerHost(app, listeners, loggers, broker, options, certificates);
+        // Shovels (recovered ones too) start once the listener that local shovel URIs connect to is bound.
+        broker.Parameters.Register(shovels);
+        return new BrokerHost(app, listeners, sockets, loggers, broker, options, shovels, certificates);
     }
 
-    /// <summary>The AMQPS listener and, when asked for, the HTTPS admin API, both with the certificate of <paramref name="certificates"/>.</summary>
-    private static void ListenWithTls(KestrelServerOptions kestrel, BrokerOptions options, Broker broker, ILoggerFactory loggers, TlsCertificates certificates, Listeners listeners, bool managementEnabled)
+    /// <summary>
+    /// The shovel component. A shovel URI without a host (<c>amqp://</c>) connects to this broker's own AMQP
+    /// listener as the default user: uniform with remote ends, and the same publish rules as any client.
+    /// </summary>
+    private static ShovelComponent CreateShovels(Broker broker, Listeners listeners, ILoggerFactory loggers)
     {
-        var tls = options.Tls;
-        var handler = new AmqpConnectionHandler(broker, loggers, TlsListeners.Login(tls));
-        kestrel.Listen(IPAddress.Parse(options.Bind), tls.Port, listener =>
-        {
-            listener.Use(next => connection => ServeWithinSocketLimitAsync(broker.Resources.Descriptors, next, connection));
-            listener.UseHttps(TlsListeners.HttpsOptions(tls, certificates));
-            listener.Run(handler.OnConnectedAsync);
-            listeners.Amqps = listener;
-        });
-        if (managementEnabled && tls.ManagementPort != TlsOptions.Disabled)
-        {
-            kestrel.Listen(IPAddress.Parse(options.Bind), tls.ManagementPort, listener =>
+        var settings = broker.Settings;
+        return new ShovelComponent(
+            broker,
+            () =>
             {
-                listener.Protocols = HttpProtocols.Http1;
-                listener.UseHttps(TlsListeners.HttpsOptions(tls, certificates));
-                listeners.ManagementTls = listener;
-            });
-        }
+                var endPoint = Reachable(listeners.Amqp!.IPEndPoint!);
+                return new LocalBroker(endPoint.Address.ToString(), endPoint.Port, settings.DefaultUser, settings.DefaultPassword);
+            },
+            $"amqpbroker@{Environment.MachineName}",
+            loggers);
     }
 
-    /// <summary>The broker with its stores, recovered from the data directory unless in memory, and its descriptor budget.</summary>
-    private static Broker CreateBroker(BrokerOptions options, ILoggerFactory loggers)
+    /// <summary>Where the broker keeps its state, or null in memory.</summary>
+    private static string? DataDirectory(BrokerOptions options) =>
+        options.InMemory ? null
+        : options.DataDir ?? throw new ArgumentException($"{nameof(BrokerOptions.InMemory)} is false but no {nameof(BrokerOptions.DataDir)} is set", nameof(options));
+
+    /// <summary>The broker with its stores, recovered from <paramref name="dataDirectory"/> unless in memory (null), and its descriptor budget.</summary>
+    private static Broker CreateBroker(BrokerOptions options, string? dataDirectory, ILoggerFactory loggers)
     {
         var alarms = new ResourceAlarms(loggers.CreateLogger(ResourceAlarms.LogCategory));
         var descriptors = new FileDescriptors(
             DescriptorLimit.Read() ?? FileDescriptors.UnknownLimit, FileDescriptors.CountOpen(), alarms, options.MaxOpenFiles > 0 ? options.MaxOpenFiles : null);
         var profile = VersionProfile.For(RabbitMqRelease.Parse(options.RabbitMQVersion));
-        var resources = new NodeResources(alarms, descriptors, ResourceLimits.Memory(options, profile, alarms), ResourceLimits.Disk(options, alarms));
+        var resources = new NodeResources(alarms, descriptors, ResourceLimits.Memory(options, profile, alarms), ResourceLimits.Disk(options, dataDirectory, alarms));
 
         // In memory nothing touches the disk; otherwise durable definitions and persistent messages come back from the data directory.
-        IDefinitionStore? store = options.InMemory ? null : SqliteDefinitionStore.Open(options.DataDir);
-        var messages = options.InMemory ? null : new SegmentMessageStore(options.DataDir, new SegmentStoreOptions
+        IDefinitionStore? store = dataDirectory is null ? null : SqliteDefinitionStore.Open(dataDirectory);
+        var messages = dataDirectory is null ? null : new SegmentMessageStore(dataDirectory, new SegmentStoreOptions
         {
             InMemoryLimit = options.QueueMemoryLimit,
             Resources = resources,
@@ -191,6 +198,11 @@ public sealed class BrokerHost : IAsyncDisposable
         var started = Stopwatch.GetTimestamp();
         var settings = options.Settings with { Profile = profile };
         var broker = new Broker(settings, options.TimeProvider, store, messages, loggers, resources);
+        if (options.Record)
+        {
+            broker.Recorder.Start();
+        }
+
         messages?.ReportRecovery(Stopwatch.GetElapsedTime(started));
         if (messages?.RecoveredMessages > LargeRecovery)
         {
@@ -206,7 +218,7 @@ public sealed class BrokerHost : IAsyncDisposable
     /// An AMQP connection takes a socket's share of the descriptor budget; past the limit it is closed at once
     /// (and the file_descriptor_limit alarm raised) rather than served with descriptors queues need.
     /// </summary>
-    private static async Task ServeWithinSocketLimitAsync(FileDescriptors descriptors, ConnectionDelegate next, ConnectionContext connection)
+    private static async Task ServeWithinSocketLimitAsync(FileDescriptors descriptors, OpenSockets sockets, ConnectionDelegate next, ConnectionContext connection)
     {
         if (!descriptors.TryObtainSocket())
         {
@@ -214,12 +226,14 @@ public sealed class BrokerHost : IAsyncDisposable
             return;
         }
 
+        sockets.Opened();
         try
         {
             await next(connection).ConfigureAwait(false);
         }
         finally
         {
+            sockets.Closed();
             descriptors.ReleaseSocket();
         }
     }
@@ -235,26 +249,71 @@ public sealed class BrokerHost : IAsyncDisposable
     private static readonly TimeSpan CloseGracePeriod = TimeSpan.FromSeconds(3);
 
     /// <summary>
-    /// Stops the broker as RabbitMQ does: every client gets connection.close with 320 CONNECTION_FORCED,
-    /// then the listeners stop.
+    /// Stops the broker as RabbitMQ does: shovels stop, every client gets connection.close with 320
+    /// CONNECTION_FORCED, and the listeners stop as soon as the last socket has closed.
     /// </summary>
     public async Task StopAsync(CancellationToken cancellationToken = default)
     {
-        foreach (var connection in Broker.Connections)
-        {
-            connection.ForceClose("broker forced connection closure with reason 'shutdown'");
-        }
-
-        var deadline = DateTime.UtcNow + CloseGracePeriod;
-        while (Broker.ConnectionCount > 0 && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(10, cancellationToken).ConfigureAwait(false);
-        }
-
-        // Connections still open (mid-handshake, or clients that never answer) are aborted after the grace period.
+        // Shovels first: they close their own connections, giving back what they had not acknowledged.
+        await _shovels.DisposeAsync().ConfigureAwait(false);
         using var grace = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         grace.CancelAfter(CloseGracePeriod);
+
+        // Sockets still open after the grace period (clients that never answer) are aborted by the listener's stop.
+        await CloseAllConnectionsAsync("shutdown", grace.Token).ConfigureAwait(false);
         await _app.StopAsync(grace.Token).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Closes every AMQP connection with 320 CONNECTION_FORCED (RabbitMQ's text, naming <paramref name="reason"/>)
+    /// and waits for every socket to close. A client still in its handshake (RabbitMQ.Client returns from
+    /// connecting before the broker has handled connection.open) is closed as soon as it has opened, which is
+    /// the one wait that polls. False when <paramref name="cancellationToken"/> ends the wait first.
+    /// </summary>
+    private async Task<bool> CloseAllConnectionsAsync(string reason, CancellationToken cancellationToken)
+    {
+        var text = $"broker forced connection closure with reason '{reason}'";
+        var closing = new HashSet<ClientConnection>(ReferenceEqualityComparer.Instance);
+        try
+        {
+            while (true)
+            {
+                var nextClose = _sockets.NextCloseAsync();
+                foreach (var connection in Broker.Connections.Where(closing.Add))
+                {
+                    connection.ForceClose(text);
+                }
+
+                if (_sockets.Count == 0)
+                {
+                    return true;
+                }
+
+                await Task.WhenAny(nextClose, Task.Delay(HandshakePollInterval, cancellationToken)).ConfigureAwait(false);
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>How often a close waiting for sockets looks for clients that finished their handshake meanwhile.</summary>
+    private static readonly TimeSpan HandshakePollInterval = TimeSpan.FromMilliseconds(2);
+
+    /// <summary>Waits until <paramref name="closed"/> holds, checked whenever a socket closes; false when <paramref name="cancellationToken"/> ends the wait first.</summary>
+    private async Task<bool> WaitForSocketsAsync(Func<bool> closed, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _sockets.WaitUntilAsync(closed, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return false;
+        }
     }
 
     public async ValueTask DisposeAsync()
@@ -263,7 +322,16 @@ public sealed class BrokerHost : IAsyncDisposable
         await _app.DisposeAsync().ConfigureAwait(false);
         _certificates?.Dispose();
         Broker.Dispose();
-        _loggers.Dispose();
+        DisposeOwnLoggers(Options, _loggers);
+    }
+
+    /// <summary>A logger factory the caller passed in <see cref="BrokerOptions.LoggerFactory"/> stays the caller's.</summary>
+    private static void DisposeOwnLoggers(BrokerOptions options, ILoggerFactory loggers)
+    {
+        if (options.LoggerFactory is null)
+        {
+            loggers.Dispose();
+        }
     }
 
     /// <summary>The listeners Kestrel bound; their endpoints carry the real ports once the host has started.</summary>

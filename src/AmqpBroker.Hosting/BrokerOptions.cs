@@ -1,32 +1,46 @@
 using AmqpBroker.Core;
 using AmqpBroker.Storage.Messages;
+using Microsoft.Extensions.Logging;
 
 namespace AmqpBroker.Hosting;
 
-/// <summary>How a broker is started: where it listens, where it keeps data, and its protocol limits.</summary>
+/// <summary>
+/// How a broker is started: where it listens, where it keeps data, and its protocol limits. The defaults suit
+/// a test: a free port on loopback, the admin API on another free port, everything in memory. (The
+/// <c>amqp-broker</c> executable has RabbitMQ's defaults instead: 5672, 15672, every interface, <c>./data</c>.)
+/// </summary>
 public sealed class BrokerOptions
 {
-    /// <summary>AMQP port; 0 picks a free ephemeral port (read it back from <see cref="BrokerHost.AmqpEndPoint"/>).</summary>
-    public int Port { get; set; } = 5672;
+    private bool? _inMemory;
+
+    /// <summary>AMQP port; 0 (the default) picks a free ephemeral port (read it back from <see cref="BrokerHost.AmqpEndPoint"/>).</summary>
+    public int Port { get; set; }
 
     /// <summary>The <see cref="ManagementPort"/> value that turns the admin API off.</summary>
     public const int ManagementDisabled = -1;
 
     /// <summary>
-    /// Port of the HTTP admin API (RabbitMQ's management paths, and Prometheus metrics at /metrics); 0 picks
-    /// a free port (read it back from <see cref="BrokerHost.ManagementEndPoint"/>), -1
+    /// Port of the HTTP admin API (RabbitMQ's management paths, and Prometheus metrics at /metrics); 0 (the
+    /// default) picks a free port (read it back from <see cref="BrokerHost.ManagementEndPoint"/>), -1
     /// (<see cref="ManagementDisabled"/>) serves no admin API at all.
     /// </summary>
-    public int ManagementPort { get; set; } = 15672;
+    public int ManagementPort { get; set; }
 
-    /// <summary>Address the listeners bind to (RabbitMQ's default: every interface).</summary>
-    public string Bind { get; set; } = "0.0.0.0";
+    /// <summary>Address the listeners bind to: loopback by default (RabbitMQ's executable binds every interface, <c>0.0.0.0</c>).</summary>
+    public string Bind { get; set; } = "127.0.0.1";
 
-    /// <summary>Where durable state is kept.</summary>
-    public string DataDir { get; set; } = "./data";
+    /// <summary>Where durable state is kept; none by default, and setting it makes the broker keep its state there.</summary>
+    public string? DataDir { get; set; }
 
-    /// <summary>Keep everything in memory and touch no files: what a test suite wants.</summary>
-    public bool InMemory { get; set; }
+    /// <summary>
+    /// Keep everything in memory and touch no files: what a test suite wants, and the default while no
+    /// <see cref="DataDir"/> is set. False needs a <see cref="DataDir"/>.
+    /// </summary>
+    public bool InMemory
+    {
+        get => _inMemory ?? DataDir is null;
+        set => _inMemory = value;
+    }
 
     /// <summary>
     /// Ready messages a durable queue keeps in memory; persistent messages beyond that stay only in the
@@ -82,8 +96,27 @@ public sealed class BrokerOptions
     public BrokerSettings Settings { get; set; } = new();
 
     /// <summary>
-    /// The broker's clock: message TTL, x-expires, heartbeats, timestamps and statistics all read it. Tests
-    /// pass a <c>FakeTimeProvider</c> and move it.
+    /// The broker's clock: message TTL, x-expires, delayed messages, heartbeats, timestamps and statistics all
+    /// read it. Tests pass a <c>FakeTimeProvider</c> and move it: what falls due runs inside <c>Advance</c>, so
+    /// an expired message is dead-lettered, and a delayed one released, by the time <c>Advance</c> returns.
+    /// Heartbeats read it too, so clients of a test that moves it past two heartbeat intervals should connect
+    /// without heartbeats (RabbitMQ.Client: <c>RequestedHeartbeat = TimeSpan.Zero</c>).
     /// </summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    /// <summary>
+    /// Where the broker logs: a test passes its own factory (one that writes to the test framework's output)
+    /// to see the broker's log beside the test's, per test. The host does not dispose it. When null the host
+    /// makes its own, configured by <c>StartAsync</c>'s <c>configureLogging</c>.
+    /// </summary>
+    public ILoggerFactory? LoggerFactory { get; set; }
+
+    /// <summary>
+    /// Serves /api/faults on the admin API, so that administrators can inject the faults of
+    /// <see cref="BrokerHost.Faults"/> over HTTP (a test broker only; off by default, the paths are 404 then).
+    /// </summary>
+    public bool EnableFaultApi { get; set; }
+
+    /// <summary>Starts <see cref="BrokerHost.Recorder"/> with the broker, so the record holds every connection from its first frame.</summary>
+    public bool Record { get; set; }
 }

@@ -18,13 +18,14 @@ internal static class ResourceLimits
         return new MemoryWatermark(alarms, limit);
     }
 
-    public static DiskFreeLimit? Disk(BrokerOptions options, ResourceAlarms alarms)
+    /// <summary>The disk free limit on <paramref name="dataDirectory"/>'s disk; none in memory (null).</summary>
+    public static DiskFreeLimit? Disk(BrokerOptions options, string? dataDirectory, ResourceAlarms alarms)
     {
         if (!ByteSize.TryParse(options.DiskFreeLimit, out var limit))
         {
             throw new ArgumentException($"disk free limit '{options.DiskFreeLimit}' is not a size such as 50MB or 1GiB", nameof(options));
         }
 
-        return options.InMemory ? null : new DiskFreeLimit(alarms, options.DataDir, limit);
+        return dataDirectory is null ? null : new DiskFreeLimit(alarms, dataDirectory, limit);
     }
 }

@@ -1,4 +1,5 @@
 using AmqpBroker.Core;
+using AmqpBroker.Core.Shovels;
 using AmqpBroker.Management.Http;
 using AmqpBroker.Management.Metrics;
 using AmqpBroker.Management.Resources;
@@ -19,12 +20,17 @@ public static class ManagementApi
     /// <param name="services">The host's services.</param>
     /// <param name="listeners">The host's bound listeners, read on each request that reports them.</param>
     /// <param name="dataDirectory">Where the broker keeps its data (its free disk space is reported), or null when it keeps everything in memory.</param>
-    public static IServiceCollection AddManagementApi(this IServiceCollection services, Func<IReadOnlyList<ManagementListener>> listeners, string? dataDirectory = null)
+    /// <param name="enableFaultApi">Whether administrators may inject test faults through /api/faults (otherwise those paths are 404).</param>
+    public static IServiceCollection AddManagementApi(this IServiceCollection services, Func<IReadOnlyList<ManagementListener>> listeners, string? dataDirectory = null, bool enableFaultApi = false)
     {
         services.AddRouting();
         services.AddSingleton(provider => new RateSampler(provider.GetRequiredService<Broker>()));
         services.AddSingleton<RuntimeMetrics>();
-        services.AddSingleton(provider => new ManagementContext(provider.GetRequiredService<Broker>(), listeners, provider.GetRequiredService<RateSampler>(), dataDirectory));
+        services.AddSingleton(provider => new ManagementContext(
+            provider.GetRequiredService<Broker>(), listeners, provider.GetRequiredService<RateSampler>(), dataDirectory, provider.GetService<IShovelSupervisor>())
+        {
+            FaultApiEnabled = enableFaultApi,
+        });
         return services;
     }
 
@@ -46,6 +52,8 @@ public static class ManagementApi
         LimitResource.Map(app);
         AuthAttemptResource.Map(app);
         PolicyResource.Map(app);
+        ParameterResource.Map(app);
+        ShovelResource.Map(app);
         DefinitionResource.Map(app);
         ExchangeResource.Map(app);
         RoutingTestResource.Map(app);
@@ -57,6 +65,12 @@ public static class ManagementApi
         ConsumerResource.Map(app);
         HealthResource.Map(app);
         PrometheusEndpoints.Map(app);
+        RecordingResource.Map(app);
+        if (app.Services.GetRequiredService<ManagementContext>().FaultApiEnabled)
+        {
+            FaultResource.Map(app);
+        }
+
         app.UseEndpoints(_ => { });
         // Reached only when no route matched the path.
         app.Run(_ => throw ApiException.NotFound());

@@ -26,6 +26,8 @@ internal sealed class BrokerCommandLine
         Add(Watermark("--memory-high-watermark", "publishers are blocked above this memory: a fraction of RAM (0.4) or a size (512MiB); default per release (0.4 in 3.x, 0.6 in 4.x)"), "Broker:MemoryHighWatermark");
         Add(Size("--disk-free-limit", "publishers are blocked with less free disk space than this (default 50MB)"), "Broker:DiskFreeLimit");
         Add(Release("--rabbitmq-version", "the RabbitMQ release whose behaviour to show: 3.10, 3.13, 4.0, 4.1, 4.2 or 4.3 (default 4.2)"), "Broker:RabbitMQVersion");
+        Add(new Option<bool>("--strict") { Description = "refuse (406) x-arguments the chosen RabbitMQ release would not act on: unknown names such as x-message-tll, and ones it ignores" }, "Broker:Settings:Strict");
+        Add(Product("--product", "the product name reported to clients and the management API: AmqpBroker (default) or RabbitMQ"), "Broker:Settings:Product");
         Add(Count("--queue-memory-limit", "ready messages a durable queue keeps in memory before it pages (default 20000)"), "Broker:QueueMemoryLimit");
         Add(Port("--amqps-port", "AMQP over TLS port, served when --tls-cert is given; 0 picks a free one (default 5671)", minimum: 0), "Broker:Tls:Port");
         Add(Port("--management-tls-port", "HTTPS management API port with the TLS certificate; -1 serves none (default -1)", minimum: -1), "Broker:Tls:ManagementPort");
@@ -37,6 +39,8 @@ internal sealed class BrokerCommandLine
         Add(OneOf("--ssl-cert-login-from", "where SASL EXTERNAL takes the user name from: distinguished_name (default), common_name or subject_alternative_name", Server.Connections.CertificateLogin.Sources), "Broker:Tls:CertLoginFrom");
         Add(Count("--consumer-timeout", "milliseconds a delivery may stay unacknowledged before its channel is closed (RabbitMQ's consumer_timeout); 0 turns it off (default 1800000)"), "Broker:Settings:ConsumerTimeout");
         Add(Count("--max-connections", "AMQP connections the broker accepts at once (RabbitMQ's connection_max); 0 is unlimited (default 0)"), "Broker:Settings:MaxConnections");
+        Add(new Option<bool>("--enable-fault-api") { Description = "serve the test fault API (/api/faults, administrators only) on the management port" }, "Broker:EnableFaultApi");
+        Add(new Option<bool>("--record") { Description = "record every AMQP command from the start, served at /api/recording" }, "Broker:Record");
         Add(Count("--max-open-files", "segment files of durable queues kept open at most; 0 shares what the descriptor limit leaves (default 0)"), "Broker:MaxOpenFiles");
     }
 
@@ -111,6 +115,11 @@ internal sealed class BrokerCommandLine
 
     private static Option<string> OneOf(string name, string description, IReadOnlyList<string> allowed) =>
         Text(name, description, "name", allowed.Contains, $"one of {string.Join(", ", allowed)}");
+    private static Option<string> Product(string name, string description)
+    {
+        string[] names = [ProductNames.AmqpBroker, ProductNames.RabbitMq];
+        return Text(name, description, "name", text => names.Contains(text), string.Join(" or ", names));
+    }
 
     private static Option<string> Release(string name, string description) =>
         Text(name, description, "version", text => RabbitMqRelease.TryParse(text, out _), $"one of {string.Join(", ", RabbitMqRelease.Supported)}");

@@ -64,7 +64,7 @@ internal static partial class BrokerRun
     /// </summary>
     private static void AnnounceReady(BrokerHost host, BrokerOptions options)
     {
-        var storage = options.InMemory ? "in memory" : $"data in {Path.GetFullPath(options.DataDir)}";
+        var storage = options.InMemory || options.DataDir is null ? "in memory" : $"data in {Path.GetFullPath(options.DataDir)}";
         var management = host.ManagementEndPoint is { } endPoint ? $", management http://{endPoint}/" : "";
         Console.WriteLine($"AmqpBroker ready: amqp://{host.AmqpEndPoint} ({storage}){management}");
         Console.WriteLine("Server startup complete; 0 plugins started.");

@@ -4,21 +4,22 @@ namespace AmqpBroker.Architecture.Tests;
 
 /// <summary>
 /// DESIGN.md §3's dependency direction, checked on the compiled assemblies: Protocol depends on the BCL
-/// alone; Core never on Server, Storage, Management, Hosting, ASP.NET or SQLite; Storage, Server and
-/// Management never on each other. A reference the design forbids fails here, whatever compiles.
+/// alone; Core never on Server, Storage, Management, Shovel, Hosting, ASP.NET or SQLite; Storage, Server,
+/// Management and Shovel never on each other. A reference the design forbids fails here, whatever compiles.
 /// </summary>
 [TestFixture]
 public sealed class DependencyDirectionTests
 {
-    private static readonly string[] Projects = ["Protocol", "Core", "Storage", "Server", "Management"];
+    private static readonly string[] Projects = ["Protocol", "Core", "Storage", "Server", "Management", "Shovel"];
 
     private static IEnumerable<TestCaseData> Rules()
     {
         yield return Rule("Protocol", forbidden: [.. Projects, "Hosting", "Microsoft.", "RabbitMQ."]);
-        yield return Rule("Core", forbidden: ["Storage", "Server", "Management", "Hosting", "Microsoft.AspNetCore", "Microsoft.Data.Sqlite"]);
-        yield return Rule("Storage", forbidden: ["Server", "Management", "Hosting", "Microsoft.AspNetCore"]);
-        yield return Rule("Server", forbidden: ["Storage", "Management", "Hosting", "Microsoft.Data.Sqlite"]);
-        yield return Rule("Management", forbidden: ["Storage", "Server", "Hosting", "Microsoft.Data.Sqlite"]);
+        yield return Rule("Core", forbidden: ["Storage", "Server", "Management", "Shovel", "Hosting", "Microsoft.AspNetCore", "Microsoft.Data.Sqlite", "RabbitMQ."]);
+        yield return Rule("Storage", forbidden: ["Server", "Management", "Shovel", "Hosting", "Microsoft.AspNetCore"]);
+        yield return Rule("Server", forbidden: ["Storage", "Management", "Shovel", "Hosting", "Microsoft.Data.Sqlite"]);
+        yield return Rule("Management", forbidden: ["Storage", "Server", "Shovel", "Hosting", "Microsoft.Data.Sqlite"]);
+        yield return Rule("Shovel", forbidden: ["Storage", "Server", "Management", "Hosting", "Microsoft.AspNetCore", "Microsoft.Data.Sqlite"]);
     }
 
     [TestCaseSource(nameof(Rules))]

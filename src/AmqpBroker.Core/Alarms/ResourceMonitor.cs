@@ -2,7 +2,8 @@ namespace AmqpBroker.Core.Alarms;
 
 /// <summary>
 /// Checks the memory watermark four times a second (a flood must be stopped before it overshoots) and the disk
-/// free limit once a second, on the broker's clock.
+/// free limit once a second, on the broker's clock. A clock moved by a day fires every tick it skipped at one
+/// instant; only the first of those checks anything (a test moving the clock must not pay for 345,600 checks).
 /// </summary>
 public sealed class ResourceMonitor : IDisposable
 {
@@ -11,11 +12,14 @@ public sealed class ResourceMonitor : IDisposable
 
     private readonly NodeResources _resources;
     private readonly ITimer _timer;
+    private readonly TimeProvider _time;
+    private long _lastTickTicks = long.MinValue;
     private int _ticks;
 
     public ResourceMonitor(NodeResources resources, TimeProvider time)
     {
         _resources = resources;
+        _time = time;
         CheckNow();
         _timer = time.CreateTimer(_ => Tick(), null, Interval, Interval);
     }
@@ -31,6 +35,12 @@ public sealed class ResourceMonitor : IDisposable
 
     private void Tick()
     {
+        var now = _time.GetUtcNow().UtcTicks;
+        if (Interlocked.Exchange(ref _lastTickTicks, now) == now)
+        {
+            return;
+        }
+
         _resources.Memory?.Check();
         if (++_ticks % DiskEvery == 0)
         {

@@ -3,6 +3,7 @@ using AmqpBroker.Core.Messages;
 using AmqpBroker.Core.Publishing;
 using AmqpBroker.Core.Queues;
 using AmqpBroker.Core.Queues.Quorum;
+using AmqpBroker.Core.Testing;
 using AmqpBroker.Protocol.Content;
 using AmqpBroker.Protocol.Encoding;
 
@@ -12,12 +13,14 @@ namespace AmqpBroker.Core.DeadLettering;
 /// Republishes what a queue gives up to its x-dead-letter-exchange, as RabbitMQ does: with the x-death
 /// header updated (one entry per queue and reason, the newest first, its count incremented when the pair
 /// repeats), x-first-death-* set on the first death, the expiration property removed, the routing key
-/// replaced by x-dead-letter-routing-key when set, and fully automatic cycles dropped.
+/// replaced by x-dead-letter-routing-key when set, and fully automatic cycles dropped. Every message given
+/// up counts in the virtual host's <see cref="LeakCounters"/>.
 /// </summary>
-internal sealed class DeadLetterPublisher(Func<string, Exchange?> findExchange, TimeProvider time) : IDeadLetterSink
+internal sealed class DeadLetterPublisher(Func<string, Exchange?> findExchange, TimeProvider time, LeakCounters leaks, Testing.Recording.BrokerRecorder? recorder = null) : IDeadLetterSink
 {
     public void DeadLetter(Queue queue, List<QueueEntry> entries, DeadLetterReason reason)
     {
+        leaks.AddDeadLettered(entries.Count);
         var exchange = queue.Arguments.DeadLetterExchange is { } name ? findExchange(name) : null;
         var scratch = exchange is null ? null : new RoutingScratch();
         foreach (var entry in entries)
@@ -25,6 +28,11 @@ internal sealed class DeadLetterPublisher(Func<string, Exchange?> findExchange, 
             if (exchange is not null)
             {
                 var deadLettered = Rewrite(entry.Message, queue, exchange.Name, reason);
+                if (recorder is { IsRecording: true })
+                {
+                    recorder.RecordDeadLettered(queue, deadLettered, reason, exchange.Name);
+                }
+
                 QueueDelivery.Deliver(exchange, deadLettered, findExchange, scratch!, countQueuePublish: false, reason == DeadLetterReason.Rejected ? null : NotACycle);
                 deadLettered.Release();
             }

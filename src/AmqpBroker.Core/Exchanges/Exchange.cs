@@ -26,7 +26,7 @@ public abstract class Exchange : IBindingDestination
 
     public bool IsDurable => Definition.Durable;
 
-    public bool IsDeleted { get; internal set; }
+    public bool IsDeleted { get; private set; }
 
     /// <summary>The policy that applies to this exchange, if any.</summary>
     public Policy? Policy => _policy?.Policy;
@@ -60,6 +60,16 @@ public abstract class Exchange : IBindingDestination
     }
 
     internal void ApplyPolicy(CompiledPolicy? policy) => _policy = policy;
+
+    /// <summary>The exchange was deleted (alone or with its virtual host).</summary>
+    internal void MarkDeleted()
+    {
+        IsDeleted = true;
+        OnDeleted();
+    }
+
+    /// <summary>Throws what <see cref="ValidateBinding"/> throws, for an exchange that routes through this one.</summary>
+    internal void CheckBinding(Binding binding) => ValidateBinding(binding);
 
     /// <summary>
     /// Adds each destination the message matches to <paramref name="scratch"/>'s <see cref="RoutingScratch.Destinations"/>,
@@ -118,6 +128,11 @@ public abstract class Exchange : IBindingDestination
 
             return removed.Count > 0;
         }
+    }
+
+    /// <summary>A type that holds state of its own (delayed messages) lets it go when the exchange is deleted.</summary>
+    protected virtual void OnDeleted()
+    {
     }
 
     /// <summary>Rejects a binding this exchange type cannot route by (406 PRECONDITION_FAILED).</summary>

@@ -19,4 +19,7 @@ public interface IExchangeType
     }
 
     Exchange Create(ExchangeDefinition definition);
+
+    /// <summary>Creates the exchange in a virtual host; a type that needs the broker's timers, stores or routing (delayed messages) takes them from <paramref name="context"/>.</summary>
+    Exchange Create(ExchangeDefinition definition, ExchangeContext context) => Create(definition);
 }

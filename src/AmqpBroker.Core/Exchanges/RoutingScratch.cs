@@ -18,11 +18,21 @@ public sealed class RoutingScratch
 
     internal TopicMatchScratch Topic { get; } = new();
 
+    /// <summary>
+    /// The message's routing keys from its CC and BCC headers (RabbitMQ's sender-selected distribution): the
+    /// exchanges that route by key route by each of these too. Filled and cleared by the publisher.
+    /// </summary>
+    public List<string> SenderSelectedKeys { get; } = [];
+
     /// <summary>The distinct queues the last publish reached.</summary>
     public List<Queue> Queues { get; } = [];
 
+    /// <summary>A delayed-message exchange took the last publish to release later: reaching no queue now is not a loss.</summary>
+    internal bool Held { get; set; }
+
     internal void Clear()
     {
+        Held = false;
         Destinations.Clear();
         Visited.Clear();
         Queues.Clear();

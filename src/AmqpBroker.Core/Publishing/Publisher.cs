@@ -12,12 +12,13 @@ namespace AmqpBroker.Core.Publishing;
 /// <summary>
 /// One publisher's way into a virtual host — an AMQP channel, an HTTP API request, the broker itself —
 /// and the one place the publish rules live. <see cref="Publish"/> applies RabbitMQ's rules (size, write
-/// permission, user_id, expiration, direct reply-to, missing and internal exchanges), routes and enqueues,
+/// permission, user_id, expiration, direct reply-to, missing and internal exchanges, the CC and BCC headers
+/// of <see cref="SenderSelectedDistribution"/>), routes and enqueues,
 /// counts the publish once, and returns a <see cref="PublishOutcome"/> the caller answers from. It owns
 /// the messages it is given. Not thread-safe: one per channel, since it caches the last exchange and
 /// permission check and reuses its routing lists, so the hot path allocates nothing.
 /// </summary>
-public sealed class Publisher
+public sealed partial class Publisher
 {
     private readonly VirtualHost _virtualHost;
     private readonly PublishAccessCheck? _access;
@@ -63,10 +64,10 @@ public sealed class Publisher
             message = WithDirectReplyAddress(message, request.DirectReplyAddress);
             var exchange = ResolveExchange(message.Exchange);
             CheckTopic(exchange, message);
-            var delivered = IsDirectReply(exchange, message)
-                ? new DeliveryResult(_directReplies!.TryDeliver(message.RoutingKey, message) ? 1 : 0, false, false)
-                : _virtualHost.Deliver(exchange, message, _routing);
-            Count(delivered.Queues > 0, request.Mandatory);
+            message = SenderSelectedDistribution.Apply(message, _routing.SenderSelectedKeys);
+            var directReply = IsDirectReply(exchange, message);
+            var delivered = directReply ? DeliverReply(message) : Deliver(exchange, message);
+            Count(delivered.Queues > 0, request.Mandatory, held: !directReply && _routing.Held);
             Message? returned = null;
             if (delivered.Queues == 0 && request.Mandatory)
             {
@@ -78,6 +79,7 @@ public sealed class Publisher
         }
         finally
         {
+            _routing.SenderSelectedKeys.Clear();
             message.Release();
         }
     }
@@ -90,6 +92,7 @@ public sealed class Publisher
     {
         CheckMessage(message);
         CheckTopic(ResolveExchange(message.Exchange), message);
+        SenderSelectedDistribution.Check(message, _routing.SenderSelectedKeys);
     }
 
     /// <summary>RabbitMQ checks topic permissions on topic exchanges only.</summary>
@@ -108,11 +111,30 @@ public sealed class Publisher
         PublishRules.Check(message, _user, ValidatesDeliveryMode);
     }
 
+    /// <summary>
+    /// A reply to a direct reply-to address goes to its requester, if still there, outside routing. Up to 4.1 it
+    /// counts as reaching no queue, so a mandatory reply is returned even when delivered; from 4.2 as reaching one,
+    /// so it never is (release-notes/4.2.0.md, "Mandatory flag in Direct Reply-To").
+    /// </summary>
+    private DeliveryResult DeliverReply(Message message)
+    {
+        _directReplies!.TryDeliver(message.RoutingKey, message);
+        return new DeliveryResult(_virtualHost.Settings.Profile.MandatoryToDirectReplyToIsRouted ? 1 : 0, false, false);
+    }
+
     private bool IsDirectReply(Exchange exchange, Message message) =>
         _directReplies is not null && exchange.Name.Length == 0 && DirectReplyRegistry.IsAddress(message.RoutingKey);
 
-    private void Count(bool routed, bool mandatory)
+    /// <param name="routed">The message reached a queue.</param>
+    /// <param name="mandatory">It was published mandatory.</param>
+    /// <param name="held">A delayed-message exchange holds it to route later: not reaching a queue now is not a loss.</param>
+    private void Count(bool routed, bool mandatory, bool held)
     {
+        if (!routed && !held)
+        {
+            _virtualHost.Leaks.AddUnroutable(mandatory);
+        }
+
         if (_counters is not { } counters)
         {
             return;

@@ -41,6 +41,23 @@ internal sealed class BlockQueue<T>
 
     public T Peek() => Count > 0 ? _head.Items[_headIndex] : throw new InvalidOperationException("the queue is empty");
 
+    /// <summary>The items from first to last (for copying a queue; not for the hot path).</summary>
+    public IEnumerable<T> Items()
+    {
+        var block = _head;
+        var index = _headIndex;
+        for (var i = 0; i < Count; i++)
+        {
+            if (index == BlockSize)
+            {
+                block = block.Next!;
+                index = 0;
+            }
+
+            yield return block.Items[index++];
+        }
+    }
+
     public T Dequeue()
     {
         var item = Peek();

@@ -50,7 +50,7 @@ public abstract partial class MessageQueue : Queue
         _nextSequence = log?.NextId ?? 0;
         _consumers = new ConsumerSet(arguments.SingleActiveConsumer);
         LengthLimit = new QueueLengthLimit(_ready);
-        _expiry = new MessageExpiry(_ready, _durable, context.Time, expireAtHeadOnly);
+        _expiry = new MessageExpiry(_ready, _durable, context.Timers, ExpireMessages, expireAtHeadOnly);
     }
 
     public override int ReadyCount
@@ -146,6 +146,7 @@ public abstract partial class MessageQueue : Queue
         {
             case Admission.Accept:
                 _ready.Enqueue(entry, _durable?.Append(entry) ?? DurableEntries.NotLogged, arguments.Lazy);
+                _expiry.Watch(entry.ExpiresAt);
                 if (arguments.Overflow == OverflowBehaviour.DropHead)
                 {
                     LengthLimit.DropHeadsOverLimit(arguments, ref dropped);
@@ -174,6 +175,7 @@ public abstract partial class MessageQueue : Queue
             foreach (var entry in recovered)
             {
                 _ready.Recover(entry, Arguments.Lazy);
+                _expiry.Watch(entry.ExpiresAt);
             }
         }
     }
@@ -221,6 +223,7 @@ public abstract partial class MessageQueue : Queue
             }
 
             _ready.Requeue(redelivery);
+            _expiry.Watch(redelivery.ExpiresAt);
         }
     }
 
@@ -251,7 +254,8 @@ public abstract partial class MessageQueue : Queue
         DeadLetter([entry], DeadLetterReason.Rejected);
     }
 
-    internal override void ExpireMessages()
+    /// <summary>Removes expired messages without waiting for a consumer (the expiry timer calls this).</summary>
+    private void ExpireMessages()
     {
         if (!_expiry.CanExpire(Arguments))
         {
@@ -295,6 +299,8 @@ public abstract partial class MessageQueue : Queue
             IsDeleted = true;
             count = (uint)_ready.Clear(static e => e.Message.Release(), static _ => { });
             consumers = _consumers.RemoveAll();
+            _expiry.Stop();
+            StopUsageTimer();
         }
 
         foreach (var consumer in consumers)

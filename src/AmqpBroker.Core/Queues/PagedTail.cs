@@ -69,7 +69,8 @@ internal sealed class PagedTail(IQueueLog log, ReadyTally tally)
     /// <paramref name="expired"/> when <paramref name="readBack"/> (a dead-letter exchange wants them);
     /// otherwise only their sequence goes to <paramref name="unread"/>, for settling in the log.
     /// </summary>
-    public void RemoveExpired(long nowMs, bool headOnly, bool readBack, List<QueueEntry> expired, List<long> unread)
+    /// <returns>When the next of the entries it looked at expires: the new first one, or the earliest of all that stay.</returns>
+    public long RemoveExpired(long nowMs, bool headOnly, bool readBack, List<QueueEntry> expired, List<long> unread)
     {
         if (headOnly)
         {
@@ -78,17 +79,21 @@ internal sealed class PagedTail(IQueueLog log, ReadyTally tally)
                 RemoveFirst(readBack, expired, unread);
             }
 
-            return;
+            return _entries.Count > 0 ? FirstExpiresAt() : QueueEntry.Never;
         }
 
         // One full rotation: expired entries leave, the others go round to the back in their order.
+        var earliest = QueueEntry.Never;
         for (var remaining = _entries.Count; remaining > 0; remaining--)
         {
-            if (FirstExpiresAt() <= nowMs)
+            var expiresAt = FirstExpiresAt();
+            if (expiresAt <= nowMs)
             {
                 RemoveFirst(readBack, expired, unread);
                 continue;
             }
+
+            earliest = Math.Min(earliest, expiresAt);
 
             var first = _entries.Dequeue();
             _entries.Enqueue(first);
@@ -99,6 +104,31 @@ internal sealed class PagedTail(IQueueLog log, ReadyTally tally)
             else if (first.Expires)
             {
                 _expiries.Enqueue(_expiries.Dequeue());
+            }
+        }
+
+        return earliest;
+    }
+
+    /// <summary>
+    /// Copies every entry, in order, to <paramref name="into"/>, reading paged ones back; each message carries
+    /// a reference of its own for the caller.
+    /// </summary>
+    public void CopyTo(List<QueueEntry> into)
+    {
+        using var kept = _inMemory.GetEnumerator();
+        using var expiries = _expiries.Items().GetEnumerator();
+        foreach (var entry in _entries.Items())
+        {
+            if (entry.IsInMemory)
+            {
+                kept.MoveNext();
+                kept.Current.Message.AddReference();
+                into.Add(kept.Current);
+            }
+            else
+            {
+                into.Add(ReadBack(entry, entry.Expires && expiries.MoveNext() ? expiries.Current : PagedExpiry.Never));
             }
         }
     }

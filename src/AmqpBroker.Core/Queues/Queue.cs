@@ -2,6 +2,7 @@ using AmqpBroker.Core.Exchanges;
 using AmqpBroker.Core.Messages;
 using AmqpBroker.Core.Policies;
 using AmqpBroker.Core.Sessions;
+using AmqpBroker.Core.Snapshots;
 using AmqpBroker.Core.Statistics;
 using AmqpBroker.Core.Storage;
 
@@ -17,6 +18,7 @@ namespace AmqpBroker.Core.Queues;
 public abstract class Queue : IBindingDestination
 {
     private readonly QueueUsage _usage;
+    private readonly Action<Queue> _unused;
     private readonly QueueOwnership _ownership;
     private volatile QueueArguments _arguments;
     private volatile Policy? _policy;
@@ -26,7 +28,9 @@ public abstract class Queue : IBindingDestination
         Definition = definition;
         DeclaredArguments = _arguments = arguments;
         Type = context.Type;
-        _usage = new QueueUsage(context.Time);
+        _unused = context.Unused;
+        _usage = new QueueUsage(context.Timers, CheckUnused);
+        _usage.Watch(arguments.Expires);
         _ownership = new QueueOwnership(definition, context.ExclusiveOwner);
     }
 
@@ -137,15 +141,23 @@ public abstract class Queue : IBindingDestination
     /// <summary>Refills the queue at start from what its store still held.</summary>
     internal abstract void Recover(IReadOnlyList<RecoveredEntry> recovered);
 
-    /// <summary>The broker's tick: removes what expired without waiting for a consumer.</summary>
-    internal abstract void ExpireMessages();
-
     /// <summary>Marks the queue deleted, drops its messages and tells its consumers; returns the ready count.</summary>
     internal abstract uint Delete();
 
-    /// <summary>x-expires: unused (no consumers, no get, no redeclare) for longer than the limit.</summary>
-    internal bool HasExpiredUnused() =>
-        Arguments.Expires is { } expires && ConsumerCount == 0 && _usage.IsUnusedFor(expires);
+    /// <summary>Snapshots for tests: the ready messages in order, each with a reference for the snapshot.</summary>
+    internal abstract List<SnapshotMessage> SnapshotReady(long nowMs);
+
+    /// <summary>Refills a new queue from a snapshot, each message with the time to live it had left.</summary>
+    internal abstract void Restore(IReadOnlyList<SnapshotMessage> messages, long nowMs);
+
+    /// <summary>
+    /// A test fault: cancels every consumer from the broker's side, as RabbitMQ does when a queue fails over (each
+    /// channel gets basic.cancel; unacked deliveries, the queue and its messages stay). Returns how many.
+    /// </summary>
+    internal abstract int CancelConsumersFromBroker();
+
+    /// <summary>The queue is gone: its x-expires timer stops.</summary>
+    private protected void StopUsageTimer() => _usage.Stop();
 
     /// <summary>Puts <paramref name="effective"/> (declared arguments combined with <paramref name="policy"/>) in force.</summary>
     internal void ApplyPolicy(Policy? policy, QueueArguments effective)
@@ -156,6 +168,24 @@ public abstract class Queue : IBindingDestination
 
         // As in RabbitMQ, the x-expires countdown restarts.
         MarkUsed();
+        _usage.Watch(effective.Expires);
+    }
+
+    /// <summary>x-expires: unused (no consumers, no get, no redeclare) for longer than the limit.</summary>
+    private bool HasExpiredUnused() =>
+        Arguments.Expires is { } expires && ConsumerCount == 0 && _usage.IsUnusedFor(expires);
+
+    /// <summary>The x-expires timer: the virtual host deletes a queue unused past its limit; otherwise the timer is set again.</summary>
+    private void CheckUnused()
+    {
+        if (HasExpiredUnused())
+        {
+            _unused(this);
+        }
+        else
+        {
+            _usage.Watch(Arguments.Expires, inUse: ConsumerCount > 0);
+        }
     }
 
     /// <summary>New arguments are in force (a policy changed); e.g. a lowered length limit drops heads at once.</summary>

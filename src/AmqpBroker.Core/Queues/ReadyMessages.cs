@@ -64,8 +64,11 @@ internal sealed class ReadyMessages(ReadyTally tally)
         tally.Add(entry);
     }
 
-    /// <summary>Moves expired entries to <paramref name="expired"/>: only from the head, or from anywhere.</summary>
-    public void RemoveExpired(long nowMs, bool headOnly, List<QueueEntry> expired)
+    /// <summary>
+    /// Moves expired entries to <paramref name="expired"/>: only from the head, or from anywhere. Returns
+    /// when the next of those it looked at expires: the new head's expiry, or the earliest of all that stay.
+    /// </summary>
+    public long RemoveExpired(long nowMs, bool headOnly, List<QueueEntry> expired)
     {
         if (headOnly)
         {
@@ -75,10 +78,11 @@ internal sealed class ReadyMessages(ReadyTally tally)
                 expired.Add(entry);
             }
 
-            return;
+            return _count > 0 ? this[0].ExpiresAt : QueueEntry.Never;
         }
 
         var kept = 0;
+        var earliest = QueueEntry.Never;
         for (var i = 0; i < _count; i++)
         {
             var entry = this[i];
@@ -89,6 +93,7 @@ internal sealed class ReadyMessages(ReadyTally tally)
             }
             else
             {
+                earliest = Math.Min(earliest, entry.ExpiresAt);
                 _items[(_head + kept++) % _items.Length] = entry;
             }
         }
@@ -99,6 +104,18 @@ internal sealed class ReadyMessages(ReadyTally tally)
         }
 
         _count = kept;
+        return earliest;
+    }
+
+    /// <summary>Copies every entry, in order, to <paramref name="into"/>, each message with a reference of its own for the caller.</summary>
+    public void CopyTo(List<QueueEntry> into)
+    {
+        for (var i = 0; i < _count; i++)
+        {
+            var entry = this[i];
+            entry.Message.AddReference();
+            into.Add(entry);
+        }
     }
 
     /// <summary>Removes every entry, handing each to <paramref name="onRemoved"/>.</summary>

@@ -101,17 +101,34 @@ internal sealed class ReadyStore
     /// <summary>
     /// Moves every expired entry to <paramref name="expired"/>; <paramref name="headOnly"/> stops at the first
     /// live one per level. Paged-out ones are read back only with <paramref name="readBack"/>; otherwise just
-    /// their sequence goes to <paramref name="unread"/>.
+    /// their sequence goes to <paramref name="unread"/>. Returns when the next removal is due: the earliest
+    /// expiry among the new heads, or among everything left when not <paramref name="headOnly"/>.
     /// </summary>
-    public void RemoveExpired(long nowMs, bool headOnly, bool readBack, List<QueueEntry> expired, List<long> unread)
+    public long RemoveExpired(long nowMs, bool headOnly, bool readBack, List<QueueEntry> expired, List<long> unread)
     {
+        var next = QueueEntry.Never;
         for (var level = 0; level < _inMemory.Length; level++)
         {
-            _inMemory[level].RemoveExpired(nowMs, headOnly, expired);
+            next = Math.Min(next, _inMemory[level].RemoveExpired(nowMs, headOnly, expired));
             if (_tails[level] is { } tail && (!headOnly || _inMemory[level].Count == 0))
             {
-                tail.RemoveExpired(nowMs, headOnly, readBack, expired, unread);
+                next = Math.Min(next, tail.RemoveExpired(nowMs, headOnly, readBack, expired, unread));
             }
+        }
+
+        return next;
+    }
+
+    /// <summary>
+    /// Copies every entry to <paramref name="into"/>, level by level in order, reading paged ones back; each
+    /// message carries a reference of its own for the caller.
+    /// </summary>
+    public void CopyTo(List<QueueEntry> into)
+    {
+        for (var level = _inMemory.Length - 1; level >= 0; level--)
+        {
+            _inMemory[level].CopyTo(into);
+            _tails[level]?.CopyTo(into);
         }
     }
 

@@ -3,19 +3,24 @@ using System.Collections.Concurrent;
 namespace AmqpBroker.Core.Scheduling;
 
 /// <summary>
-/// The broker's one clock-driven loop: a single timer that calls every registered task on each tick
-/// (connection heartbeats and deadlines, message TTL expiry, x-expires queue deletion), instead of a timer
-/// per connection or message. The timer comes from the broker's <see cref="TimeProvider"/>, so tests move it.
+/// The broker's periodic loop: a single timer that calls every registered task on each tick (connection
+/// heartbeats and deadlines, rate sampling), instead of a timer per connection. Work due at an exact time
+/// (message TTL, x-expires, delayed messages) runs off <see cref="BrokerTimers"/> instead. The timer comes from
+/// the broker's <see cref="TimeProvider"/>, so tests move it. Each tick sets the timer for the next one
+/// instead of the timer being periodic: a clock moved by a day then ticks once, not once for each of the
+/// 345,600 ticks it skipped.
 /// </summary>
 public sealed class BrokerScheduler : IDisposable
 {
     private readonly ConcurrentDictionary<Registration, byte> _tasks = new();
     private readonly ITimer _timer;
+    private readonly TimeSpan _tick;
 
     public BrokerScheduler(TimeProvider time, TimeSpan tick)
     {
         Time = time;
-        _timer = time.CreateTimer(_ => Tick(), null, tick, tick);
+        _tick = tick;
+        _timer = time.CreateTimer(_ => Tick(), null, tick, Timeout.InfiniteTimeSpan);
     }
 
     public TimeProvider Time { get; }
@@ -33,9 +38,28 @@ public sealed class BrokerScheduler : IDisposable
     private void Tick()
     {
         var now = Time.GetUtcNow();
-        foreach (var task in _tasks.Keys)
+        try
         {
-            task.OnTick(now);
+            foreach (var task in _tasks.Keys)
+            {
+                task.OnTick(now);
+            }
+        }
+        finally
+        {
+            Rearm();
+        }
+    }
+
+    private void Rearm()
+    {
+        try
+        {
+            _timer.Change(_tick, Timeout.InfiniteTimeSpan);
+        }
+        catch (ObjectDisposedException)
+        {
+            // Disposed during the tick: the broker is stopping.
         }
     }
 

@@ -38,6 +38,9 @@ public sealed class Session
 
     public ClientConnection Connection { get; }
 
+    /// <summary>The firehose tracer of the channel's vhost, told of every delivery while it is on.</summary>
+    public Tracing.FirehoseTracer? Tracer { get; init; }
+
     /// <summary>Message events on this channel (RabbitMQ's channel message_stats).</summary>
     public MessageCounters Counters { get; }
 
@@ -186,12 +189,13 @@ public sealed class Session
             }
 
             _unacked.RemoveOf(consumer, removed);
-            _target.SendCancel(consumer.Tag);
         }
 
-        // The consumer leaves the queue first, so that the returned messages cannot go straight back to it.
+        // The consumer leaves the queue first, so that the returned messages cannot go straight back to it;
+        // the client hears of it once they are back.
         consumer.Queue.RemoveConsumer(consumer);
         Complete(removed, Settlement.Requeue, consumerGone: true);
+        _target.SendCancel(consumer.Tag);
     }
 
     /// <summary>Called by a queue under its lock. Returns false (and takes nothing) when there is no credit.</summary>
@@ -213,6 +217,11 @@ public sealed class Session
             }
 
             _target.SendDeliver(consumer.Tag, tag, entry.Redelivered, entry.Message);
+            if (Tracer is { IsOn: true } tracer)
+            {
+                tracer.TraceDeliver(consumer.Queue.Name, entry.Message, entry.Redelivered, Connection, ChannelNumber);
+            }
+
             Count(consumer.Queue, consumer.NoAck ? MessageCounter.DeliverNoAck : MessageCounter.Deliver, entry.Redelivered);
             return true;
         }
@@ -254,6 +263,10 @@ public sealed class Session
             }
 
             _target.SendGetOk(tag, entry.Redelivered, remaining, entry.Message);
+            if (Tracer is { IsOn: true } tracer)
+            {
+                tracer.TraceDeliver(queue.Name, entry.Message, entry.Redelivered, Connection, ChannelNumber);
+            }
         }
 
         if (noAck)

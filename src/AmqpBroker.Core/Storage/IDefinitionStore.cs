@@ -1,4 +1,5 @@
 using AmqpBroker.Core.Exchanges;
+using AmqpBroker.Core.Parameters;
 using AmqpBroker.Core.Policies;
 using AmqpBroker.Core.Queues;
 using AmqpBroker.Core.Security;
@@ -23,7 +24,10 @@ public interface IDefinitionStore : IDisposable
 
     void PutVirtualHost(string name);
 
-    /// <summary>Deletes the vhost and everything stored in it: exchanges, queues, bindings, permissions, topic permissions, limits, policies.</summary>
+    /// <summary>Replaces what is kept of the vhost's metadata (its default queue type).</summary>
+    void PutVirtualHostMetadata(string name, VirtualHosts.VirtualHostMetadata metadata);
+
+    /// <summary>Deletes the vhost and everything stored in it: exchanges, queues, bindings, permissions, topic permissions, limits, policies, parameters.</summary>
     void DeleteVirtualHost(string name);
 
     void PutUser(User user);
@@ -48,6 +52,11 @@ public interface IDefinitionStore : IDisposable
     void PutPolicy(Policy policy);
 
     void DeletePolicy(string virtualHost, string name);
+
+    /// <summary>Stores a runtime parameter (new or replacing the one of the same component, vhost and name).</summary>
+    void PutParameter(RuntimeParameter parameter);
+
+    void DeleteParameter(string component, string virtualHost, string name);
 
     void PutExchange(ExchangeDefinition exchange);
 
@@ -104,4 +113,9 @@ public sealed record StoredDefinitions(
     public IReadOnlyDictionary<string, IReadOnlyList<Limit>> VirtualHostLimits { get; init; } = new Dictionary<string, IReadOnlyList<Limit>>();
 
     public IReadOnlyDictionary<string, IReadOnlyList<Limit>> UserLimits { get; init; } = new Dictionary<string, IReadOnlyList<Limit>>();
+
+    public IReadOnlyList<RuntimeParameter> Parameters { get; init; } = [];
+
+    /// <summary>The metadata of the vhosts that have any; the others have <see cref="VirtualHosts.VirtualHostMetadata.None"/>.</summary>
+    public IReadOnlyDictionary<string, VirtualHosts.VirtualHostMetadata> VirtualHostMetadata { get; init; } = new Dictionary<string, VirtualHosts.VirtualHostMetadata>();
 }

@@ -1,4 +1,5 @@
 using AmqpBroker.Core.Exchanges;
+using AmqpBroker.Core.Parameters;
 using AmqpBroker.Core.Policies;
 using AmqpBroker.Core.Queues;
 using AmqpBroker.Core.Security;
@@ -19,6 +20,10 @@ public sealed class NoDefinitionStore : IDefinitionStore
     public IDefinitionBatch BeginBatch() => NoBatch.Instance;
 
     public void PutVirtualHost(string name)
+    {
+    }
+
+    public void PutVirtualHostMetadata(string name, VirtualHosts.VirtualHostMetadata metadata)
     {
     }
 
@@ -63,6 +68,14 @@ public sealed class NoDefinitionStore : IDefinitionStore
     }
 
     public void DeletePolicy(string virtualHost, string name)
+    {
+    }
+
+    public void PutParameter(RuntimeParameter parameter)
+    {
+    }
+
+    public void DeleteParameter(string component, string virtualHost, string name)
     {
     }
 

@@ -60,7 +60,7 @@ internal sealed class DurableTopology(string virtualHost, IDefinitionStore store
     {
         if (IsDurable(binding))
         {
-            store.PutBinding(ToDefinition(binding));
+            store.PutBinding(ToDefinition(virtualHost, binding));
         }
     }
 
@@ -68,11 +68,12 @@ internal sealed class DurableTopology(string virtualHost, IDefinitionStore store
     {
         if (IsDurable(binding))
         {
-            store.DeleteBinding(ToDefinition(binding));
+            store.DeleteBinding(ToDefinition(virtualHost, binding));
         }
     }
 
-    private BindingDefinition ToDefinition(Binding binding) => new(
+    /// <summary>A binding by names, as stored (and as snapshots keep it).</summary>
+    public static BindingDefinition ToDefinition(string virtualHost, Binding binding) => new(
         virtualHost,
         binding.Source.Name,
         binding.Destination.Name,

@@ -72,7 +72,7 @@ public sealed partial class VirtualHost
             return;
         }
 
-        exchange.IsDeleted = true;
+        exchange.MarkDeleted();
         _durable.DeleteExchange(exchange);
 
         foreach (var binding in exchange.Bindings)

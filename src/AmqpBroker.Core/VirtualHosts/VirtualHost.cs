@@ -4,6 +4,7 @@ using AmqpBroker.Core.Errors;
 using AmqpBroker.Core.Exchanges;
 using AmqpBroker.Core.Messages;
 using AmqpBroker.Core.Policies;
+using AmqpBroker.Core.Profiles;
 using AmqpBroker.Core.Queues;
 using AmqpBroker.Core.Security;
 using AmqpBroker.Core.Storage;
@@ -28,9 +29,11 @@ public sealed partial class VirtualHost
     private readonly Func<string, Exchange?> _findExchange;
     private readonly BrokerServices _services;
     private readonly DeadLetterPublisher _deadLetters;
+    private readonly ExchangeContext _exchangeContext;
     private readonly DurableTopology _durable;
     private readonly PolicyApplier _policies;
     private readonly ILogger _log;
+    private VirtualHostMetadata _metadata = VirtualHostMetadata.None;
 
     internal VirtualHost(string name, BrokerServices? services = null)
     {
@@ -40,18 +43,31 @@ public sealed partial class VirtualHost
         _policies = new PolicyApplier(name, _services.Loggers.CreateLogger(PolicyLog.Category));
         _log = _services.Loggers.CreateLogger(VirtualHostLog.Category);
         _findExchange = FindExchange;
-        _deadLetters = new DeadLetterPublisher(_findExchange, _services.Time);
+        _deadLetters = new DeadLetterPublisher(_findExchange, _services.Time, Leaks, _services.Recorder);
+        _exchangeContext = new ExchangeContext(name, _findExchange, _services.ExchangeTypes, _services.Timers, _services.Messages, Leaks);
         DefaultExchange = new DefaultExchange(new ExchangeDefinition("", name, ExchangeTypes.Direct, true, false, false, Protocol.Encoding.FieldTable.Empty), FindQueue);
         _exchanges[""] = DefaultExchange;
         foreach (var (exchangeName, type) in PredeclaredExchanges)
         {
             _exchanges[exchangeName] = _services.ExchangeTypes.Create(new ExchangeDefinition(exchangeName, name, type, true, false, false, Protocol.Encoding.FieldTable.Empty));
         }
+
+        _exchanges[Tracing.FirehoseTracer.ExchangeName] = CreateTraceExchange();
     }
 
     public string Name { get; }
 
+    /// <summary>What is kept about the vhost besides its contents: its default queue type. Replaced whole.</summary>
+    public VirtualHostMetadata Metadata
+    {
+        get => Volatile.Read(ref _metadata);
+        internal set => Volatile.Write(ref _metadata, value);
+    }
+
     public Exchange DefaultExchange { get; }
+
+    /// <summary>The broker's settings, with the version profile whose behaviour this vhost shows.</summary>
+    internal BrokerSettings Settings => _services.Settings;
 
     public IReadOnlyCollection<Exchange> Exchanges => [.. _exchanges.Values];
 
@@ -112,6 +128,11 @@ public sealed partial class VirtualHost
             }
 
             type.ValidateArguments(definition);
+            if (_services.Settings.Strict)
+            {
+                StrictArguments.Check(_services.Settings.Profile, ArgumentPlace.ExchangeDeclare, definition.Arguments, $"exchange '{definition.Name}' in vhost '{Name}'");
+            }
+
             _services.Limits.CheckNewExchange(this, definition.Name);
             var exchange = CreateExchange(definition);
             Adopt(exchange);
@@ -206,7 +227,7 @@ public sealed partial class VirtualHost
 
             foreach (var exchange in _exchanges.Values)
             {
-                exchange.IsDeleted = true;
+                exchange.MarkDeleted();
             }
 
             _queues.Clear();
@@ -214,28 +235,13 @@ public sealed partial class VirtualHost
         }
     }
 
-    /// <summary>The broker's tick: expire messages nobody consumed, delete queues unused past x-expires.</summary>
-    internal void OnTick()
-    {
-        foreach (var queue in _queues.Values)
-        {
-            queue.ExpireMessages();
-            if (queue.HasExpiredUnused() && TryRemoveQueue(queue))
-            {
-                VirtualHostLog.QueueExpired(_log, Name, queue.Name, queue.Arguments.Expires ?? 0);
-            }
-        }
-    }
-
     /// <summary>An exchange of its declared type, with the matching policy in force.</summary>
     internal Exchange CreateExchange(ExchangeDefinition definition)
     {
-        var exchange = _services.ExchangeTypes.Create(definition);
+        var exchange = _services.ExchangeTypes.Create(definition, _exchangeContext);
         _policies.ApplyTo(exchange);
         return exchange;
     }
 
     internal void Adopt(Exchange exchange) => _exchanges[exchange.Name] = exchange;
-
-
 }

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using AmqpBroker.Core;
 using AmqpBroker.Core.Errors;
 using AmqpBroker.Core.Exchanges;
+using AmqpBroker.Core.Parameters;
 using AmqpBroker.Core.Policies;
 using AmqpBroker.Core.Queues;
 using AmqpBroker.Core.VirtualHosts;
@@ -14,9 +15,9 @@ namespace AmqpBroker.Management.Definitions;
 
 /// <summary>
 /// POST /api/definitions: applies a file in RabbitMQ's format with RabbitMQ's merge rules. Users (with their
-/// limits), vhosts, permissions, topic permissions, vhost limits and policies are created or overwritten;
-/// queues, exchanges and bindings that already exist are left as they are. Entries this broker has no
-/// counterpart for are refused before anything is applied (vhost-scoped parameters of plugins); global
+/// limits), vhosts, permissions, topic permissions, vhost limits, policies and parameters are created or
+/// overwritten; queues, exchanges and bindings that already exist are left as they are. Parameters come last, so a
+/// shovel starts once the queues it moves exist; one of a component this broker does not have is refused. Global
 /// parameters (cluster metadata such as RabbitMQ's internal_cluster_id) are accepted and ignored. An entry
 /// that fails stops the import, and unlike RabbitMQ (which keeps what came before it) nothing of the file
 /// stays: the import runs in one store transaction and is undone in memory (<see cref="ImportUndo"/>).
@@ -39,7 +40,7 @@ internal sealed class DefinitionsImport(Broker broker, ApiUser user)
 
             foreach (var entry in virtualHosts)
             {
-                ImportVirtualHost(entry.RequireString("name"), undo);
+                ImportVirtualHost(entry, undo);
             }
 
             foreach (var entry in permissions)
@@ -64,7 +65,7 @@ internal sealed class DefinitionsImport(Broker broker, ApiUser user)
 
     private void ImportObjects(ObjectSections sections, Func<JsonBody, VirtualHost> virtualHostOf, ImportUndo undo)
     {
-        foreach (var entry in sections.Parameters)
+        foreach (var entry in sections.VirtualHostLimits)
         {
             SecurityDefinitions.ImportVirtualHostLimits(broker, virtualHostOf(entry).Name, entry, undo);
         }
@@ -88,6 +89,19 @@ internal sealed class DefinitionsImport(Broker broker, ApiUser user)
         {
             Apply(entry, "binding", virtualHostOf(entry), undo, ImportBinding);
         }
+
+        foreach (var entry in sections.Parameters)
+        {
+            ImportParameter(ParameterJson.Read(entry.RequireString("component"), virtualHostOf(entry).Name, entry.RequireString("name"), entry), undo);
+        }
+    }
+
+    private void ImportParameter(RuntimeParameter parameter, ImportUndo undo)
+    {
+        var parameters = broker.Parameters;
+        var previous = parameters.Find(parameter.Component, parameter.VirtualHost, parameter.Name);
+        parameters.Put(parameter);
+        undo.Add(previous is null ? () => parameters.Clear(parameter.Component, parameter.VirtualHost, parameter.Name) : () => parameters.Put(previous));
     }
 
     private void ImportUser(JsonBody entry, ImportUndo undo)
@@ -99,12 +113,27 @@ internal sealed class DefinitionsImport(Broker broker, ApiUser user)
         SecurityDefinitions.ImportUserLimits(broker, user.Name, entry, undo);
     }
 
-    private void ImportVirtualHost(string name, ImportUndo undo)
+    /// <summary>A vhost with its metadata's default queue type (rabbit_definitions:add_vhost); an existing one is left as it is.</summary>
+    private void ImportVirtualHost(JsonBody entry, ImportUndo undo)
     {
+        var name = entry.RequireString("name");
         if (broker.FindVirtualHost(name) is null)
         {
-            broker.AddVirtualHost(name);
+            broker.AddVirtualHost(name, ReadMetadata(entry));
             undo.Add(() => broker.DeleteVirtualHost(name));
+        }
+    }
+
+    private static VirtualHostMetadata ReadMetadata(JsonBody entry)
+    {
+        var metadata = JsonBody.Of(entry.Object("metadata") ?? [], "a vhost's metadata");
+        try
+        {
+            return VirtualHostMetadata.Parse(metadata.String("default_queue_type"));
+        }
+        catch (ArgumentException ex)
+        {
+            throw ApiException.BadRequest($"vhost '{entry.String("name")}': {ex.Message}");
         }
     }
 
@@ -214,17 +243,15 @@ internal sealed class DefinitionsImport(Broker broker, ApiUser user)
         [.. (document.Array(section) ?? []).Select(node => JsonBody.Of(node, $"each entry of '{section}'"))];
 
     /// <summary>The sections both import forms share, read (and shape-checked) up front.</summary>
-    private sealed record ObjectSections(List<JsonBody> Parameters, List<JsonBody> Policies, List<JsonBody> Queues, List<JsonBody> Exchanges, List<JsonBody> Bindings)
+    private sealed record ObjectSections(List<JsonBody> VirtualHostLimits, List<JsonBody> Policies, List<JsonBody> Queues, List<JsonBody> Exchanges, List<JsonBody> Bindings, List<JsonBody> Parameters)
     {
+        /// <summary>Vhost limits are kept as limits here, not as runtime parameters: they are read apart from the other parameters.</summary>
         public static ObjectSections Read(JsonBody document)
         {
             var parameters = Entries(document, "parameters");
-            if (parameters.FirstOrDefault(p => !SecurityDefinitions.IsVirtualHostLimits(p)) is { } other)
-            {
-                throw ApiException.BadRequest($"parameters of component '{other.String("component")}' are not supported by this broker; remove them from the file to import the rest");
-            }
-
-            return new(parameters, Entries(document, "policies"), Entries(document, "queues"), Entries(document, "exchanges"), Entries(document, "bindings"));
+            return new(
+                [.. parameters.Where(SecurityDefinitions.IsVirtualHostLimits)], Entries(document, "policies"), Entries(document, "queues"),
+                Entries(document, "exchanges"), Entries(document, "bindings"), [.. parameters.Where(p => !SecurityDefinitions.IsVirtualHostLimits(p))]);
         }
     }
 }

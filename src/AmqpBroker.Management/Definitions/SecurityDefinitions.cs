@@ -20,10 +20,10 @@ internal static class SecurityDefinitions
     public static JsonArray TopicPermissions(Broker broker) => new([.. TopicPermissionJson.Sorted(broker.TopicPermissions)]);
 
     /// <summary>The vhost-limits parameters of every vhost, or of one (then without the vhost field, as RabbitMQ's per-vhost export).</summary>
-    public static JsonArray Parameters(Broker broker, string? onlyVirtualHost = null) => new([.. broker.VirtualHostLimits
+    public static IEnumerable<JsonNode> Parameters(Broker broker, string? onlyVirtualHost = null) => broker.VirtualHostLimits
         .Where(l => onlyVirtualHost is null || l.Key == onlyVirtualHost)
         .OrderBy(l => l.Key, StringComparer.Ordinal)
-        .Select(l => Parameter(l.Key, l.Value, withVirtualHost: onlyVirtualHost is null))]);
+        .Select(l => Parameter(l.Key, l.Value, withVirtualHost: onlyVirtualHost is null));
 
     /// <summary>Whether a parameter entry is one this broker keeps; others (plugins' parameters) are refused.</summary>
     public static bool IsVirtualHostLimits(JsonBody entry) => entry.String("component") == VirtualHostLimitsComponent;

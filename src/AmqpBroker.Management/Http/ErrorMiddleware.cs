@@ -1,4 +1,5 @@
 using AmqpBroker.Core.Errors;
+using AmqpBroker.Core.Parameters;
 using AmqpBroker.Core.Policies;
 using AmqpBroker.Core.Security;
 using AmqpBroker.Protocol.Methods;
@@ -8,7 +9,7 @@ namespace AmqpBroker.Management.Http;
 
 /// <summary>
 /// The one place where failures become HTTP answers: <see cref="ApiException"/> as itself, a broker
-/// <see cref="AmqpException"/> as RabbitMQ's management plugin maps it, a refused policy or permission as
+/// <see cref="AmqpException"/> as RabbitMQ's management plugin maps it, a refused policy, parameter or permission as
 /// a 400 with the broker's reason, anything else as a JSON 500 that is logged (normal bad input never
 /// gets there; tests hold us to that).
 /// </summary>
@@ -32,6 +33,10 @@ internal sealed partial class ErrorMiddleware(RequestDelegate next, ILogger<Erro
         catch (PolicyValidationException ex)
         {
             // RabbitMQ's wording for a policy its validation refuses.
+            await WriteAsync(context, StatusCodes.Status400BadRequest, "bad_request", $"Validation failed\n\n{ex.Message}\n").ConfigureAwait(false);
+        }
+        catch (ParameterValidationException ex)
+        {
             await WriteAsync(context, StatusCodes.Status400BadRequest, "bad_request", $"Validation failed\n\n{ex.Message}\n").ConfigureAwait(false);
         }
         catch (PermissionValidationException ex)

@@ -19,12 +19,12 @@ internal static class NodeFamilies
         var node = snapshot.Context.NodeName;
         text.Family("rabbitmq_identity_info", Untyped, "RabbitMQ node & cluster identity info")
             .Sample("rabbitmq_identity_info", 1, ("rabbitmq_node", node), ("rabbitmq_cluster", node), ("rabbitmq_cluster_permanent_id", PermanentId(node)));
-        // The RabbitMQ version is the API level this broker implements; the runtime stands where Erlang/OTP's version would.
+        // The RabbitMQ version is the release the broker behaves as; the runtime stands where Erlang/OTP's version would.
         text.Family("rabbitmq_build_info", Untyped, "RabbitMQ & Erlang/OTP version info")
             .Sample("rabbitmq_build_info", 1,
-                ("rabbitmq_version", ManagementContext.RabbitMqVersion),
-                ("prometheus_plugin_version", ManagementContext.ProductVersion),
-                ("prometheus_client_version", ManagementContext.ProductVersion),
+                ("rabbitmq_version", snapshot.Context.RabbitMqVersion),
+                ("prometheus_plugin_version", ManagementContext.OwnVersion),
+                ("prometheus_client_version", ManagementContext.OwnVersion),
                 ("erlang_version", $"dotnet-{Environment.Version}"));
     }
 

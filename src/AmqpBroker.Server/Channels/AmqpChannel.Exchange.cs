@@ -32,6 +32,7 @@ internal sealed partial class AmqpChannel
     {
         var virtualHost = _context.VirtualHost;
         var definition = new ExchangeDefinition(declare.Exchange, virtualHost.Name, declare.Type, declare.Durable, declare.AutoDelete, declare.Internal, declare.Arguments);
+        CheckDeclareFaults(queue: null);
         var creating = !declare.Passive && virtualHost.FindExchange(declare.Exchange) is null;
         if (creating)
         {

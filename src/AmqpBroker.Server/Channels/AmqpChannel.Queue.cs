@@ -4,6 +4,7 @@ using AmqpBroker.Core.Errors;
 using AmqpBroker.Core.Queues;
 using AmqpBroker.Protocol.Encoding;
 using AmqpBroker.Protocol.Methods;
+using AmqpBroker.Server.Writing;
 
 namespace AmqpBroker.Server.Channels;
 
@@ -53,6 +54,7 @@ internal sealed partial class AmqpChannel
         var virtualHost = _context.VirtualHost;
         var serverNamed = declare.Queue.Length == 0 && !declare.Passive;
         var name = serverNamed ? GenerateQueueName() : ResolveQueueName(declare.Queue);
+        CheckDeclareFaults(name);
         var definition = new QueueDefinition(name, virtualHost.Name, declare.Durable, declare.Exclusive, declare.AutoDelete, declare.Arguments);
         var creating = !declare.Passive && virtualHost.FindQueue(name) is null;
         if (creating)
@@ -101,13 +103,23 @@ internal sealed partial class AmqpChannel
         }
     }
 
+    /// <summary>queue.delete-ok and the basic.cancels the deletion causes on this connection leave in one write, reply first.</summary>
     private void DeleteQueue(QueueDelete delete)
     {
-        var count = _context.VirtualHost.DeleteQueue(ResolveQueueName(delete.Queue), delete.IfUnused, delete.IfEmpty, _context.Client, _context.Access);
-        if (!delete.NoWait)
+        var writer = _context.Writer;
+        writer.HoldServerCancels();
+        uint count;
+        try
         {
-            Send(new QueueDeleteOk { MessageCount = count });
+            count = _context.VirtualHost.DeleteQueue(ResolveQueueName(delete.Queue), delete.IfUnused, delete.IfEmpty, _context.Client, _context.Access);
         }
+        catch
+        {
+            writer.ReleaseServerCancels(Number, reply: null);
+            throw;
+        }
+
+        writer.ReleaseServerCancels(Number, delete.NoWait ? null : ConnectionWriter.Encode(Number, new QueueDeleteOk { MessageCount = count }));
     }
 
     private bool IsDirectReplyQueue(string name) =>

@@ -28,10 +28,15 @@ internal sealed partial class AmqpChannel
         _context = context;
         Number = number;
         var broker = context.Broker;
-        Session = new Session(context.Client, number, new ChannelDeliveryTarget(context.Writer, number), broker.MessageTotals, broker.Time);
+        Session = new Session(context.Client, number, new ChannelDeliveryTarget(context.Writer, number, context.CancelNotify), broker.MessageTotals, broker.Time)
+        {
+            Tracer = context.VirtualHost.Tracer,
+        };
         _content = new ContentAssembler(broker.Settings.MaxMessageSize);
         _publisher = new Publisher(context.VirtualHost, context.Access, broker.Settings.MaxMessageSize, broker.DirectReplies, Session.Counters)
         {
+            Connection = context.Client,
+            Channel = number,
             ValidatesDeliveryMode = broker.Settings.Profile.DeliveryModeValidated,
         };
         _confirms = new PublisherConfirms(context.Writer, broker.Messages, number, Session.Counters, context.Client.ForceClose);
@@ -59,17 +64,7 @@ internal sealed partial class AmqpChannel
     {
         if (_closing)
         {
-            // After channel.close only its answer, or the client's own close, means anything.
-            if (commandId is CommandIds.ChannelCloseOk or CommandIds.ChannelClose)
-            {
-                if (commandId == CommandIds.ChannelClose)
-                {
-                    Send(new ChannelCloseOk());
-                }
-
-                IsClosed = true;
-            }
-
+            HandleMethodWhileClosing(commandId);
             return;
         }
 
@@ -143,6 +138,29 @@ internal sealed partial class AmqpChannel
     /// <summary>The timed-out consumer was cancelled and the channel lives on: its other deliveries are watched again.</summary>
     public void ClearTimedOut() => Volatile.Write(ref _timedOut, 0);
 
+    /// <summary>
+    /// After our channel.close only its close-ok releases the channel, as in RabbitMQ (rabbit_channel, state
+    /// closing): a channel.close the client sent as ours crossed it is answered with close-ok and the channel
+    /// keeps waiting for the close-ok the client still owes; channel.open is a second open (504, a connection
+    /// error); anything else is dropped.
+    /// </summary>
+    private void HandleMethodWhileClosing(uint commandId)
+    {
+        switch (commandId)
+        {
+            case CommandIds.ChannelCloseOk:
+                IsClosed = true;
+                break;
+            case CommandIds.ChannelClose:
+                Send(new ChannelCloseOk());
+                break;
+            case CommandIds.ChannelOpen:
+                throw SecondOpen();
+        }
+    }
+
+    private static AmqpException SecondOpen() => AmqpException.ChannelError("second 'channel.open' seen");
+
     /// <summary>What the admin API shows of this channel.</summary>
     public ChannelSnapshot Snapshot() => new(
         Session,
@@ -173,7 +191,7 @@ internal sealed partial class AmqpChannel
         {
             case CommandIds.ChannelOpen:
                 ChannelOpen.Read(ref reader);
-                throw AmqpException.ChannelError("second 'channel.open' seen");
+                throw SecondOpen();
             case CommandIds.ChannelClose:
                 ChannelClose.Read(ref reader);
                 Shutdown();
@@ -191,6 +209,15 @@ internal sealed partial class AmqpChannel
                 break;
             default:
                 throw UnsupportedMethod(commandId);
+        }
+    }
+
+    /// <summary>A test fault may refuse this declare (<see cref="Core.Testing.Faults.BrokerFaults.RefuseDeclares"/>).</summary>
+    private void CheckDeclareFaults(string? queue)
+    {
+        if (_context.Broker.Faults.IsArmed)
+        {
+            _context.Broker.Faults.CheckDeclare(_context.VirtualHost.Name, _context.Client, Number, queue);
         }
     }
 

@@ -43,13 +43,13 @@ internal sealed partial class AmqpConnection
         }
         else if (frame.Type == FrameType.Method && frame.Channel != 0)
         {
-            ConnectionLog.Undecodable(_logger, Name, error.Message);
+            ConnectionLog.Undecodable(_logger, LogName, error.Message);
             var arguments = frame.Payload.Slice(4, Math.Min(frame.Payload.Length - 4, 128)).ToArray();
             CloseConnection(ReplyCode.FrameError, AmqpException.FrameError($"cannot decode {ErlangBinary.Numbers(arguments)}").ReplyText, classId, methodId);
         }
         else
         {
-            ConnectionLog.Undecodable(_logger, Name, error.Message);
+            ConnectionLog.Undecodable(_logger, LogName, error.Message);
             CloseConnection(ReplyCode.InternalError, "INTERNAL_ERROR", 0, 0);
         }
     }
@@ -68,7 +68,7 @@ internal sealed partial class AmqpConnection
     /// <summary>Stops reading; <see cref="FinishFailedHandshakeAsync"/> then answers (if at all) and closes.</summary>
     private void FailHandshake(string reason, ConnectionClose? answer = null, TimeSpan answerDelay = default)
     {
-        ConnectionLog.HandshakeFailed(_logger, Name, reason);
+        ConnectionLog.HandshakeFailed(_logger, LogName, reason);
         _failure = new HandshakeFailure(answer, answerDelay);
         _state = ConnectionState.Closed;
     }

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Buffers.Binary;
 using AmqpBroker.Core;
 using AmqpBroker.Core.Errors;
+using AmqpBroker.Core.Testing.Recording;
 using AmqpBroker.Protocol.Encoding;
 using AmqpBroker.Protocol.Framing;
 using AmqpBroker.Protocol.Methods;
@@ -36,10 +37,12 @@ internal sealed partial class AmqpConnection
     private readonly PublisherBlocking _blocking;
     private readonly ConsumerTimeoutWatch _consumerTimeouts;
     private readonly TlsPeer? _tls;
+    private readonly ConnectionRecording _recording;
     private readonly TaskCompletionSource _forceClosed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private ChannelContext? _channelContext;
     private volatile ConnectionState _state = ConnectionState.Handshake;
     private volatile string? _forceCloseReason;
+    private bool _released;
 
     public AmqpConnection(ConnectionContext transport, Broker broker, ServerLoggers loggers, TlsPeer? tls = null)
     {
@@ -47,7 +50,7 @@ internal sealed partial class AmqpConnection
         _broker = broker;
         _loggers = loggers;
         _logger = loggers.Connections;
-        _writer = new ConnectionWriter(transport.Transport.Output);
+        _writer = new ConnectionWriter(transport.Transport.Output, broker.Time);
         _writer.Writable += _channels.ResumeDeliveries;
         _handshake = new ConnectionHandshake(broker, _writer, transport.RemoteEndPoint, tls);
         _tls = tls;
@@ -57,7 +60,9 @@ internal sealed partial class AmqpConnection
         _blocking = new PublisherBlocking(broker.Alarm, _writer, _forceClosed.Task);
         Name = $"{transport.RemoteEndPoint} -> {transport.LocalEndPoint}";
         _logScope = new ConnectionLogScope(Name);
-        _consumerTimeouts = new ConsumerTimeoutWatch(broker, _logger, Name);
+        _consumerTimeouts = new ConsumerTimeoutWatch(broker, _logger, () => LogName);
+        _recording = broker.Recorder.ForConnection(Name);
+        _writer.Recording = _recording;
     }
 
     /// <summary>Written only by the read loop; volatile because the tick reads it.</summary>
@@ -65,16 +70,24 @@ internal sealed partial class AmqpConnection
     {
         Handshake,
         Open,
+
+        /// <summary>We sent connection.close and wait for close-ok.</summary>
         Closing,
+
+        /// <summary>We sent close-ok: frames still arriving are read and dropped until the peer closes (<see cref="ConnectionDeadlines.OnDraining"/>).</summary>
+        Draining,
         Closed,
     }
 
     public string Name { get; }
 
+    /// <summary>How log lines name the connection: its addresses, and once open the client's connection_name and the user.</summary>
+    private string LogName => _logScope.Label;
+
     public async Task RunAsync()
     {
         using var scope = _logger.BeginScope(_logScope);
-        ConnectionLog.ConnectionAccepted(_logger, Name);
+        ConnectionLog.ConnectionAccepted(_logger, LogName);
         var writerLoop = _writer.RunAsync();
         using var ticks = _broker.Scheduler.Register(OnTick);
         try
@@ -92,7 +105,7 @@ internal sealed partial class AmqpConnection
         }
         catch (Exception ex) when (ex is ConnectionResetException or ConnectionAbortedException or IOException or OperationCanceledException)
         {
-            ConnectionLog.ConnectionLost(_logger, Name, ex.Message);
+            ConnectionLog.ConnectionLost(_logger, LogName, ex.Message);
         }
         finally
         {
@@ -132,7 +145,7 @@ internal sealed partial class AmqpConnection
                 }
 
                 var received = BinaryPrimitives.ReadUInt64BigEndian(header);
-                ConnectionLog.BadProtocolHeader(_logger, Name, received);
+                ConnectionLog.BadProtocolHeader(_logger, LogName, received);
                 _writer.Enqueue(new OutgoingFrame(OutgoingKind.Encoded, 0, Encoded: ProtocolHeader.Amqp091.ToArray()));
                 return false;
             }
@@ -150,6 +163,7 @@ internal sealed partial class AmqpConnection
         var input = _transport.Transport.Input;
         while (_state != ConnectionState.Closed)
         {
+            await WaitOutReadStallAsync().ConfigureAwait(false);
             var result = await input.ReadAsync().ConfigureAwait(false);
             var buffer = result.Buffer;
             try
@@ -157,6 +171,11 @@ internal sealed partial class AmqpConnection
                 while (_state != ConnectionState.Closed && !_blocking.IsBlocked && FrameReader.TryReadFrame(ref buffer, _handshake.PayloadLimit, out var frame))
                 {
                     _heartbeat.OnFrameReceived();
+                    if (_recording.IsOn)
+                    {
+                        _recording.Received(frame.Type, frame.Channel, frame.Payload);
+                    }
+
                     HandleFrame(frame);
                 }
             }
@@ -180,6 +199,11 @@ internal sealed partial class AmqpConnection
                 continue;
             }
 
+            if (result.IsCanceled && RunInjectedFaults())
+            {
+                continue;
+            }
+
             if (_blocking.IsBlocked)
             {
                 await _blocking.WaitUntilUnblockedAsync().ConfigureAwait(false);
@@ -197,6 +221,12 @@ internal sealed partial class AmqpConnection
     private void HandleFrame(in Frame frame)
     {
         ushort classId = 0, methodId = 0;
+        if (_state == ConnectionState.Draining)
+        {
+            OnFrameWhileDraining(frame);
+            return;
+        }
+
         var channel = frame.Channel == 0 ? null : _channels.Find(frame.Channel);
 
         // The method whose content is arriving: what RabbitMQ names when content arrives out of order.
@@ -251,7 +281,7 @@ internal sealed partial class AmqpConnection
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             // A bug of ours must cost this connection only, never the process or other connections.
-            ConnectionLog.InternalError(_logger, Name, ex);
+            ConnectionLog.InternalError(_logger, LogName, ex);
             CloseConnection(ReplyCode.InternalError, "INTERNAL_ERROR", classId, methodId);
         }
     }
@@ -297,49 +327,26 @@ internal sealed partial class AmqpConnection
             Details = ConnectionDetailsFactory.Create(_transport, _handshake, _tls),
             Channels = _channels.Snapshot,
             ChannelCount = () => _channels.Count,
+            Faults = this,
         };
         var access = _broker.AccessFor(client.User.Name, client.VirtualHost);
         var settings = _broker.Settings;
         var quota = new ConnectionQuota(settings.MaxQueuesPerConnection, settings.MaxExchangesPerConnection);
-        _channelContext = new ChannelContext(_writer, _broker, client, access, _handshake.VirtualHost, _loggers.Channels, quota);
+        var cancelNotify = _handshake.ClientCapabilities.GetValueOrDefault("consumer_cancel_notify") is true;
+        _channelContext = new ChannelContext(_writer, _broker, client, access, _handshake.VirtualHost, _loggers.Channels, quota, cancelNotify);
         _blocking.NotifyClient = _handshake.ClientCapabilities.GetValueOrDefault("connection.blocked") is true;
-        _consumerTimeouts.ClientTakesCancel = _handshake.ClientCapabilities.GetValueOrDefault("consumer_cancel_notify") is true;
+        _consumerTimeouts.ClientTakesCancel = cancelNotify;
         _heartbeat.Seconds = _handshake.HeartbeatSeconds;
+        _recording.OnOpened(client, _handshake.FrameMax);
         _broker.OnConnectionOpened(client);
         _state = ConnectionState.Open;
         // Only now: a client that has open-ok is one the broker knows (to list, to close on shutdown).
         _writer.EnqueueMethod(0, new ConnectionOpenOk());
-        _logScope.OnOpened(client.User.Name, client.VirtualHost);
-        ConnectionLog.ConnectionOpened(_logger, Name, client.User.Name, client.VirtualHost);
+        _logScope.OnOpened(client.User.Name, client.VirtualHost, client.ClientProperties.GetValueOrDefault("connection_name") as string);
+        ConnectionLog.ConnectionOpened(_logger, LogName, client.User.Name, client.VirtualHost);
     }
 
-    /// <summary>Sends connection.close; from then on only close-ok (or a timeout) ends the connection.</summary>
-    private void CloseConnection(ReplyCode code, string text, ushort classId, ushort methodId)
-    {
-        if (_state is ConnectionState.Closing or ConnectionState.Closed)
-        {
-            return;
-        }
-
-        ConnectionLog.ConnectionError(_logger, Name, (ushort)code, text);
-        _writer.EnqueueMethod(0, new ConnectionClose { ReplyCode = (ushort)code, ReplyText = text, ClassId = classId, MethodId = methodId });
-        _deadlines.OnClosing(_broker.Time.GetUtcNow());
-        _state = ConnectionState.Closing;
-        _channels.CloseAll();
-    }
-
-    private void Shutdown()
-    {
-        _state = ConnectionState.Closed;
-        _channels.CloseAll();
-        if (_channelContext?.Client is { } client)
-        {
-            _broker.OnConnectionClosed(client);
-            ConnectionLog.ConnectionClosed(_logger, Name);
-        }
-    }
-
-    /// <summary>The scheduler's tick (not the read loop's thread): heartbeats, handshake and close-ok deadlines.</summary>
+    /// <summary>The scheduler's tick (not the read loop's thread): heartbeats, handshake, close-ok and drain deadlines.</summary>
     private void OnTick(DateTimeOffset now)
     {
         var heartbeat = _heartbeat.Tick(now, _writer.TakeSentFlag(), _blocking.IsBlocked);
@@ -350,6 +357,13 @@ internal sealed partial class AmqpConnection
                 break;
             case ConnectionState.Closing when _deadlines.CloseOkExpired(now):
                 Abort(ConnectionDeadlines.CloseOkExpiredReason);
+                break;
+            case ConnectionState.Draining when _deadlines.DrainExpired(now):
+                Abort(ConnectionDeadlines.DrainExpiredReason);
+                break;
+            case ConnectionState.Draining when heartbeat == HeartbeatAction.SendHeartbeat:
+                // RabbitMQ keeps its heartbeats going until the socket closes.
+                _writer.Enqueue(new OutgoingFrame(OutgoingKind.Heartbeat, 0));
                 break;
             case ConnectionState.Open when heartbeat == HeartbeatAction.Abort:
                 Abort(_heartbeat.AbortReason);
@@ -368,7 +382,7 @@ internal sealed partial class AmqpConnection
 
     private void Abort(string reason)
     {
-        ConnectionLog.ConnectionAborted(_logger, Name, reason);
+        ConnectionLog.ConnectionAborted(_logger, LogName, reason);
         _transport.Abort(new ConnectionAbortedException(reason));
     }
 }

@@ -19,11 +19,11 @@ internal sealed class ConsumerTimeoutWatch
     private readonly ConsumerTimeout _timeout;
     private readonly Func<UnackedDelivery, bool> _watches;
     private readonly ILogger _logger;
-    private readonly string _connection;
+    private readonly Func<string> _connection;
     private readonly ConcurrentQueue<TimedOut> _expired = new();
     private DateTimeOffset _nextCheck;
 
-    public ConsumerTimeoutWatch(Broker broker, ILogger logger, string connection)
+    public ConsumerTimeoutWatch(Broker broker, ILogger logger, Func<string> connection)
     {
         _timeout = new ConsumerTimeout(broker.Settings.ConsumerTimeout, broker.Settings.Profile, broker.Time);
         _watches = _timeout.Watches;
@@ -66,7 +66,7 @@ internal sealed class ConsumerTimeoutWatch
                 continue;
             }
 
-            ConnectionLog.ConsumerTimedOut(_logger, _connection, expired.Channel, expired.Timeout);
+            ConnectionLog.ConsumerTimedOut(_logger, _connection(), expired.Channel, expired.Timeout);
             if (_timeout.CancelsConsumer && expired.Consumer is { } consumer && ClientTakesCancel)
             {
                 channel.Session.CancelTimedOut(consumer);

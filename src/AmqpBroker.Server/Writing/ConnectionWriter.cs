@@ -2,6 +2,7 @@ using System.Buffers;
 using System.IO.Pipelines;
 using System.Threading.Channels;
 using AmqpBroker.Core.Messages;
+using AmqpBroker.Core.Testing.Recording;
 using AmqpBroker.Protocol.Framing;
 using AmqpBroker.Protocol.Methods;
 
@@ -20,21 +21,32 @@ internal sealed class ConnectionWriter
     private const long FlushThresholdBytes = 256 * 1024;
 
     private readonly PipeWriter _output;
+    private readonly StallGate _stall;
     private readonly Channel<OutgoingFrame> _queue = Channel.CreateUnbounded<OutgoingFrame>(
         new UnboundedChannelOptions { SingleReader = true, AllowSynchronousContinuations = false });
 
+    private readonly Lock _holdLock = new();
+    private List<byte[]>? _heldCancels;
     private PendingAck _pendingAck;
     private long _pendingBytes;
     private int _refusedDeliveries;
     private volatile bool _sentSinceLastCheck;
+    private volatile bool _faulted;
+    private long _deliveryDelayTicks;
 
-    public ConnectionWriter(PipeWriter output)
+    /// <param name="output">The connection's output pipe.</param>
+    /// <param name="time">The broker's clock, which times test faults (stalls, delayed deliveries).</param>
+    public ConnectionWriter(PipeWriter output, TimeProvider? time = null)
     {
         _output = output;
+        _stall = new StallGate(time ?? TimeProvider.System);
     }
 
     /// <summary>Raised on the writer loop when the delivery backlog has drained after a refusal.</summary>
     public event Action? Writable;
+
+    /// <summary>Where the frames written are recorded while the broker's recorder is on; set before <see cref="RunAsync"/>.</summary>
+    public ConnectionRecording? Recording { get; set; }
 
     /// <summary>The negotiated frame_max, which splits bodies into frames.</summary>
     public uint FrameMax { get; set; } = AmqpConstants.FrameMinSize;
@@ -88,8 +100,65 @@ internal sealed class ConnectionWriter
         return buffer.WrittenSpan.ToArray();
     }
 
+    /// <summary>
+    /// basic.cancel from the server (the consumed queue went away). Held while the read loop deletes a queue
+    /// (<see cref="HoldServerCancels"/>), so the cancels leave with queue.delete-ok.
+    /// </summary>
+    public void EnqueueServerCancel(ushort channel, string consumerTag)
+    {
+        var encoded = Encode(channel, new BasicCancel { ConsumerTag = consumerTag, NoWait = true });
+        lock (_holdLock)
+        {
+            if (_heldCancels is { } held)
+            {
+                held.Add(encoded);
+                return;
+            }
+        }
+
+        Enqueue(new OutgoingFrame(OutgoingKind.Encoded, channel, Encoded: encoded));
+    }
+
+    /// <summary>From now on server cancels wait for <see cref="ReleaseServerCancels"/>.</summary>
+    public void HoldServerCancels()
+    {
+        lock (_holdLock)
+        {
+            _heldCancels ??= [];
+        }
+    }
+
+    /// <summary>
+    /// Queues <paramref name="reply"/> (if any) and the cancels held since <see cref="HoldServerCancels"/> as one
+    /// item, written in one piece: RabbitMQ's queue.delete-ok and the cancels it causes leave together, reply
+    /// first, so a client that closes its channel on the cancel is not raced by the reply.
+    /// </summary>
+    public void ReleaseServerCancels(ushort channel, byte[]? reply)
+    {
+        List<byte[]> held;
+        lock (_holdLock)
+        {
+            held = _heldCancels ?? [];
+            _heldCancels = null;
+        }
+
+        if (reply is not null)
+        {
+            held.Insert(0, reply);
+        }
+
+        if (held.Count > 0)
+        {
+            Enqueue(new OutgoingFrame(OutgoingKind.Encoded, channel, Encoded: held.Count == 1 ? held[0] : [.. held.SelectMany(b => b)]));
+        }
+    }
+
     /// <summary>Stops accepting frames; <see cref="RunAsync"/> writes what is queued and returns.</summary>
-    public void Complete() => _queue.Writer.TryComplete();
+    public void Complete()
+    {
+        _queue.Writer.TryComplete();
+        _stall.OpenForGood();
+    }
 
     public async Task RunAsync()
     {
@@ -100,6 +169,11 @@ internal sealed class ConnectionWriter
             {
                 while (reader.TryRead(out var frame))
                 {
+                    if (_faulted)
+                    {
+                        await BeforeFaultedWriteAsync(frame.Kind).ConfigureAwait(false);
+                    }
+
                     Write(frame);
                     if (_output.UnflushedBytes >= FlushThresholdBytes && (await _output.FlushAsync().ConfigureAwait(false)).IsCompleted)
                     {
@@ -134,6 +208,11 @@ internal sealed class ConnectionWriter
         }
 
         WritePendingAck();
+        if (Recording is { IsOn: true } recording)
+        {
+            Record(recording, frame);
+        }
+
         switch (frame.Kind)
         {
             case OutgoingKind.Encoded:
@@ -194,7 +273,34 @@ internal sealed class ConnectionWriter
         if (_pendingAck.Count > 0)
         {
             FrameWriter.WriteMethod(_output, _pendingAck.Channel, new BasicAck { DeliveryTag = _pendingAck.DeliveryTag, Multiple = _pendingAck.Count > 1 });
+            if (Recording is { IsOn: true } recording)
+            {
+                recording.SentConfirm(_pendingAck.Channel, _pendingAck.DeliveryTag, _pendingAck.Count > 1, ack: true);
+            }
+
             _pendingAck = default;
+        }
+    }
+
+    private static void Record(ConnectionRecording recording, in OutgoingFrame frame)
+    {
+        switch (frame.Kind)
+        {
+            case OutgoingKind.Encoded:
+                recording.SentEncoded(frame.Encoded, frame.Message);
+                break;
+            case OutgoingKind.Deliver:
+                recording.SentDelivery(frame.Channel, frame.ConsumerTag, frame.DeliveryTag, frame.Redelivered, frame.Message!);
+                break;
+            case OutgoingKind.GetOk:
+                recording.SentDelivery(frame.Channel, consumerTag: null, frame.DeliveryTag, frame.Redelivered, frame.Message!, frame.MessageCount);
+                break;
+            case OutgoingKind.Heartbeat:
+                recording.SentHeartbeat();
+                break;
+            case OutgoingKind.PublisherNack:
+                recording.SentConfirm(frame.Channel, frame.DeliveryTag, multiple: false, ack: false);
+                break;
         }
     }
 
@@ -213,6 +319,31 @@ internal sealed class ConnectionWriter
             && Interlocked.Exchange(ref _refusedDeliveries, 0) == 1)
         {
             Writable?.Invoke();
+        }
+    }
+
+    /// <summary>A test fault: nothing is written for <paramref name="duration"/>; what is queued meanwhile waits.</summary>
+    public void Stall(TimeSpan duration)
+    {
+        _stall.StallFor(duration);
+        _faulted = true;
+    }
+
+    /// <summary>A test fault: every basic.deliver waits <paramref name="delay"/> before it is written; zero ends it.</summary>
+    public void DelayDeliveries(TimeSpan delay)
+    {
+        Volatile.Write(ref _deliveryDelayTicks, delay.Ticks);
+        _faulted = true;
+    }
+
+    /// <summary>Waits out a stall, and before a delivery the delivery delay (after sending what came before it).</summary>
+    private async Task BeforeFaultedWriteAsync(OutgoingKind kind)
+    {
+        await _stall.WaitAsync().ConfigureAwait(false);
+        if (kind == OutgoingKind.Deliver && Volatile.Read(ref _deliveryDelayTicks) is var delay and > 0)
+        {
+            await _output.FlushAsync().ConfigureAwait(false);
+            await _stall.DelayAsync(TimeSpan.FromTicks(delay)).ConfigureAwait(false);
         }
     }
 }

@@ -36,6 +36,14 @@ internal static class SchemaMigrations
             PRIMARY KEY (vhost, name));
         """,
         """
+        CREATE TABLE parameters (
+            component TEXT NOT NULL, vhost TEXT NOT NULL, name TEXT NOT NULL, value TEXT NOT NULL,
+            PRIMARY KEY (component, vhost, name));
+        """,
+        """
+        ALTER TABLE vhosts ADD COLUMN default_queue_type TEXT;
+        """,
+        """
         ALTER TABLE users ADD COLUMN hashing_algorithm TEXT NOT NULL DEFAULT 'rabbit_password_hashing_sha256';
         CREATE TABLE topic_permissions (
             user_name TEXT NOT NULL, vhost TEXT NOT NULL, exchange TEXT NOT NULL, write TEXT NOT NULL, read TEXT NOT NULL,

@@ -1,15 +1,17 @@
 using AmqpBroker.Core.Exchanges;
+using AmqpBroker.Core.Parameters;
 using AmqpBroker.Core.Policies;
 using AmqpBroker.Core.Queues;
 using AmqpBroker.Core.Security;
 using AmqpBroker.Core.Storage;
+using AmqpBroker.Core.VirtualHosts;
 using Microsoft.Data.Sqlite;
 
 namespace AmqpBroker.Storage.Definitions;
 
 /// <summary>
-/// Durable definitions (vhosts, users, permissions, topic permissions, limits, policies, exchanges, queues,
-/// bindings) in one SQLite file
+/// Durable definitions (vhosts, users, permissions, topic permissions, limits, policies, parameters, exchanges,
+/// queues, bindings) in one SQLite file
 /// (<c>definitions.db</c>) under the data directory. Every change commits at once, in one transaction, with a
 /// full sync: changes are rare and must survive a crash the moment they are answered. A batch (a definitions
 /// import) runs every change until it ends in one transaction instead.
@@ -53,6 +55,8 @@ public sealed class SqliteDefinitionStore : IDefinitionStore
         lock (_lock)
         {
             var virtualHosts = Query(_connection, "SELECT name FROM vhosts", r => r.GetString(0));
+            var metadata = Query(_connection, "SELECT name, default_queue_type FROM vhosts WHERE default_queue_type IS NOT NULL", r =>
+                (Name: r.GetString(0), Metadata: new VirtualHostMetadata(r.GetString(1))));
             var exchanges = Query(_connection, "SELECT vhost, name, type, auto_delete, internal, arguments FROM exchanges", r =>
                 new ExchangeDefinition(r.GetString(1), r.GetString(0), r.GetString(2), Durable: true, r.GetBoolean(3), r.GetBoolean(4), FieldTableBlob.Decode((byte[])r[5])));
             var queues = Query(_connection, "SELECT vhost, name, auto_delete, arguments FROM queues", r =>
@@ -67,6 +71,8 @@ public sealed class SqliteDefinitionStore : IDefinitionStore
                 new Policy(r.GetString(0), r.GetString(1), r.GetString(2), Enum.Parse<PolicyApplyTo>(r.GetString(3)), r.GetInt32(4), FieldTableBlob.Decode((byte[])r[5])));
             var topicPermissions = Query(_connection, "SELECT user_name, vhost, exchange, write, read FROM topic_permissions", r =>
                 new TopicPermission(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4)));
+            var parameters = Query(_connection, "SELECT component, vhost, name, value FROM parameters", r =>
+                RuntimeParameter.FromJson(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3)));
             return new StoredDefinitions(virtualHosts, exchanges, queues, bindings)
             {
                 Users = users,
@@ -75,6 +81,8 @@ public sealed class SqliteDefinitionStore : IDefinitionStore
                 TopicPermissions = topicPermissions,
                 VirtualHostLimits = LimitsOf("SELECT vhost, limits FROM vhost_limits"),
                 UserLimits = LimitsOf("SELECT user_name, limits FROM user_limits"),
+                Parameters = parameters,
+                VirtualHostMetadata = metadata.ToDictionary(m => m.Name, m => m.Metadata),
             };
         }
     }
@@ -93,6 +101,9 @@ public sealed class SqliteDefinitionStore : IDefinitionStore
     public void PutVirtualHost(string name) =>
         Change("INSERT OR IGNORE INTO vhosts (name) VALUES ($name)", ("$name", name));
 
+    public void PutVirtualHostMetadata(string name, VirtualHostMetadata metadata) =>
+        Change("UPDATE vhosts SET default_queue_type = $type WHERE name = $name", ("$name", name), ("$type", (object?)metadata.DefaultQueueType ?? DBNull.Value));
+
     public void DeleteVirtualHost(string name) => Change(
         """
         DELETE FROM vhosts WHERE name = $vhost;
@@ -103,6 +114,7 @@ public sealed class SqliteDefinitionStore : IDefinitionStore
         DELETE FROM topic_permissions WHERE vhost = $vhost;
         DELETE FROM vhost_limits WHERE vhost = $vhost;
         DELETE FROM policies WHERE vhost = $vhost;
+        DELETE FROM parameters WHERE vhost = $vhost;
         """,
         ("$vhost", name));
 
@@ -170,6 +182,19 @@ public sealed class SqliteDefinitionStore : IDefinitionStore
 
     public void DeletePolicy(string virtualHost, string name) => Change(
         "DELETE FROM policies WHERE vhost = $vhost AND name = $name",
+        ("$vhost", virtualHost),
+        ("$name", name));
+
+    public void PutParameter(RuntimeParameter parameter) => Change(
+        "INSERT OR REPLACE INTO parameters (component, vhost, name, value) VALUES ($component, $vhost, $name, $value)",
+        ("$component", parameter.Component),
+        ("$vhost", parameter.VirtualHost),
+        ("$name", parameter.Name),
+        ("$value", parameter.ValueJson));
+
+    public void DeleteParameter(string component, string virtualHost, string name) => Change(
+        "DELETE FROM parameters WHERE component = $component AND vhost = $vhost AND name = $name",
+        ("$component", component),
         ("$vhost", virtualHost),
         ("$name", name));
 

@@ -78,7 +78,7 @@ public sealed class DeadLetterTests : TimedBrokerFixture
         var (session, target) = OpenSession();
         Publish(queue, "m", new BasicProperties { Expiration = "100" });
 
-        AdvanceAndTick(100);
+        Advance(100);
 
         Assert.That(queue.ReadyCount, Is.Zero);
         var dead = Get(session, target, deadLetters)!;
@@ -160,9 +160,9 @@ public sealed class DeadLetterTests : TimedBrokerFixture
         q1.Enqueue(message);
         message.Release();
 
-        AdvanceAndTick(100);
+        Advance(100);
         Assert.That(q2.ReadyCount, Is.EqualTo(1));
-        AdvanceAndTick(100);
+        Advance(100);
 
         Assert.That(q1.ReadyCount, Is.Zero, "q1 is in the message's x-death and every death since was automatic");
         Assert.That(q2.ReadyCount, Is.Zero);
@@ -180,7 +180,7 @@ public sealed class DeadLetterTests : TimedBrokerFixture
         Publish(q1, "m");
 
         RejectNext(session, target, q1);
-        AdvanceAndTick(100);
+        Advance(100);
 
         Assert.That(q1.ReadyCount, Is.EqualTo(1));
         Assert.That(Summaries(Get(session, target, q1)!.Message), Is.EqualTo(new[] { "q2 expired 1", "q1 rejected 1" }));
@@ -208,7 +208,7 @@ public sealed class DeadLetterTests : TimedBrokerFixture
         Publish(queue, "m");
 
         // The cycle check looks at the header as it is after this death, so the very first expiry is one.
-        AdvanceAndTick(100);
+        Advance(100);
 
         Assert.That(queue.ReadyCount, Is.Zero);
     }

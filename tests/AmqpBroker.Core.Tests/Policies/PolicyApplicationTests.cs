@@ -182,9 +182,9 @@ public sealed class PolicyApplicationTests : TimedBrokerFixture
         Put("p", "^q$", PolicyApplyTo.Queues, 0, ("message-ttl", 1000L));
         Publish(queue, "m");
 
-        AdvanceAndTick(999);
+        Advance(999);
         Assert.That(queue.ReadyCount, Is.EqualTo(1));
-        AdvanceAndTick(1);
+        Advance(1);
         Assert.That(queue.ReadyCount, Is.Zero);
     }
 
@@ -192,13 +192,13 @@ public sealed class PolicyApplicationTests : TimedBrokerFixture
     public void A_policy_expires_deletes_an_unused_queue_counting_from_when_the_policy_arrived()
     {
         var queue = Declare("q");
-        AdvanceAndTick(5000);
+        Advance(5000);
 
         Put("p", "^q$", PolicyApplyTo.Queues, 0, ("expires", 1000L));
-        AdvanceAndTick(999);
+        Advance(999);
         Assert.That(VirtualHost.FindQueue("q"), Is.SameAs(queue));
 
-        AdvanceAndTick(1);
+        Advance(1);
         Assert.That(VirtualHost.FindQueue("q"), Is.Null);
         Assert.That(queue.IsDeleted, Is.True);
     }

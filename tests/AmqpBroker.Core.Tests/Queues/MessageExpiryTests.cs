@@ -1,4 +1,5 @@
 using AmqpBroker.Core.Queues;
+using AmqpBroker.Core.Scheduling;
 using AmqpBroker.Core.Tests.TestSupport;
 using AmqpBroker.Protocol.Content;
 
@@ -24,13 +25,13 @@ public sealed class MessageExpiryTests : TimedBrokerFixture
         Time.Advance(TimeSpan.FromMilliseconds(500));
         Publish(queue, "m2");
 
-        AdvanceAndTick(499);
+        Advance(499);
         Assert.That(queue.ReadyCount, Is.EqualTo(2), "m1 has 1 ms left");
 
-        AdvanceAndTick(1);
+        Advance(1);
         Assert.That(queue.ReadyCount, Is.EqualTo(1), "m1 expired exactly at its TTL");
 
-        AdvanceAndTick(500);
+        Advance(500);
         Assert.That(queue.ReadyCount, Is.Zero);
         Assert.That(queue.ReadyBytes, Is.Zero);
     }
@@ -45,7 +46,7 @@ public sealed class MessageExpiryTests : TimedBrokerFixture
         Publish(queue, "keep2");
         Publish(queue, "short2", Expiration("300"));
 
-        AdvanceAndTick(150);
+        Advance(150);
 
         Assert.That(queue.ReadyCount, Is.EqualTo(3));
         Assert.That(Drain(queue, session, target), Is.EqualTo(new[] { "keep1", "keep2", "short2" }));
@@ -85,9 +86,9 @@ public sealed class MessageExpiryTests : TimedBrokerFixture
         var queue = Declare("q", ("x-message-ttl", queueTtl));
         Publish(queue, "m", Expiration(expiration));
 
-        AdvanceAndTick(99);
+        Advance(99);
         Assert.That(queue.ReadyCount, Is.EqualTo(1));
-        AdvanceAndTick(1);
+        Advance(1);
         Assert.That(queue.ReadyCount, Is.Zero);
     }
 
@@ -129,7 +130,7 @@ public sealed class MessageExpiryTests : TimedBrokerFixture
         Time.Advance(TimeSpan.FromMilliseconds(1500));
 
         session.Reject(1, multiple: false, requeue: true);
-        VirtualHost.OnTick();
+        Time.Advance(TimeSpan.FromMilliseconds(1));
 
         Assert.That(queue.ReadyCount, Is.Zero);
         Assert.That(queue.UnackedCount, Is.Zero);
@@ -143,7 +144,7 @@ public sealed class MessageExpiryTests : TimedBrokerFixture
         Publish(queue, "m");
         var got = Get(session, target, queue);
 
-        AdvanceAndTick(1000);
+        Advance(1000);
 
         Assert.That(queue.UnackedCount, Is.EqualTo(1));
         Assert.That(TestData.IsReleased(got!.Message), Is.False);
@@ -159,7 +160,7 @@ public sealed class MessageExpiryTests : TimedBrokerFixture
         queue.Enqueue(message);
         message.Release();
 
-        AdvanceAndTick(100);
+        Advance(100);
 
         Assert.That(TestData.IsReleased(message), Is.True);
     }
@@ -187,7 +188,8 @@ public sealed class MessageExpiryTests : TimedBrokerFixture
         ready.Enqueue(new QueueEntry(_held.Add("old"), 0, false, now - 1), DurableEntries.NotLogged);
         ready.Enqueue(new QueueEntry(_held.Add("live"), 1, false, now + 1000), DurableEntries.NotLogged);
         ready.Enqueue(new QueueEntry(_held.Add("behind"), 2, false, now - 1), DurableEntries.NotLogged);
-        var expiry = new MessageExpiry(ready, durable: null, time);
+        var runs = 0;
+        var expiry = new MessageExpiry(ready, durable: null, new BrokerTimers(time), () => runs++);
         List<QueueEntry>? expired = null;
 
         expiry.Sweep(new QueueArguments { MessageTtl = 1000 }, ref expired);
@@ -197,6 +199,11 @@ public sealed class MessageExpiryTests : TimedBrokerFixture
             Assert.That(expired!.Select(e => e.Sequence), Is.EqualTo(new[] { 0L }), "one behind a live head waits for it");
             Assert.That(ready.Count, Is.EqualTo(2));
         }
+
+        time.Advance(TimeSpan.FromMilliseconds(999));
+        Assert.That(runs, Is.Zero, "the timer waits for the live head's expiry");
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.That(runs, Is.EqualTo(1));
     }
 
     [Test]
@@ -207,7 +214,7 @@ public sealed class MessageExpiryTests : TimedBrokerFixture
         var ready = new ReadyStore(PriorityLevels.None, log: null);
         ready.Enqueue(new QueueEntry(_held.Add("live"), 0, false, now + 1000), DurableEntries.NotLogged);
         ready.Enqueue(new QueueEntry(_held.Add("own", expiration: "1"), 1, false, now - 1), DurableEntries.NotLogged);
-        var expiry = new MessageExpiry(ready, durable: null, time);
+        var expiry = new MessageExpiry(ready, durable: null, new BrokerTimers(time), () => { });
         List<QueueEntry>? expired = null;
 
         expiry.RemoveExpiredHeads(QueueArguments.None, ref expired);

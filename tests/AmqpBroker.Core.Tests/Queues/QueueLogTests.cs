@@ -31,7 +31,7 @@ public sealed class QueueLogTests
     {
         _store = new RecordingStore();
         _time = TestData.Clock();
-        _virtualHost = new VirtualHost("/", new BrokerServices { Time = _time, Messages = _store });
+        _virtualHost = new VirtualHost("/", TestData.Services(time: _time, messages: _store));
         _connection = TestData.Connection();
     }
 
@@ -145,7 +145,8 @@ public sealed class QueueLogTests
         Recover("q", Entry(1, "expired", delivered: false, expiresAt: Now - 1), Entry(2, "live", delivered: false, expiresAt: Now + 1000));
         var queue = _virtualHost.FindQueue("q")!;
 
-        _virtualHost.OnTick();
+        // The first timer after start is due at once; a fake clock runs it on its next move.
+        _time.Advance(TimeSpan.FromMilliseconds(1));
 
         Assert.That(GetAll(queue), Is.EqualTo(new[] { ("live", false) }));
         Assert.That(_store.Records, Does.Contain("settle q 1"));
@@ -209,6 +210,25 @@ public sealed class QueueLogTests
     }
 
     [Test]
+    public void From_3_12_queue_mode_is_validated_but_no_queue_is_lazy()
+    {
+        // release-notes/3.12.0.md, highlights: classic queues v2 page by themselves, lazy mode no longer applies.
+        _virtualHost = new VirtualHost("/", TestData.Services("3.13", _time, _store));
+        _virtualHost.PutPolicy(PolicyValidator.Compile(new Policy("/", "lazy", "^q-policy", PolicyApplyTo.Queues, 0, new Dictionary<string, object?> { ["queue-mode"] = "lazy" })));
+        var byArgument = Declare("q", durable: true, ("x-queue-mode", "lazy"));
+        var byPolicy = Declare("q-policy", durable: true);
+        Publish("q", "kept", Persistent);
+        Publish("q-policy", "kept too", Persistent);
+
+        GetAll(byArgument);
+        GetAll(byPolicy);
+
+        Assert.That(Reads(), Is.Empty);
+        var bogus = Assert.Throws<Errors.AmqpException>(() => Declare("q-bogus", durable: true, ("x-queue-mode", "bogus")));
+        Assert.That(bogus.Message, Is.EqualTo("invalid arg 'x-queue-mode' for queue 'q-bogus' in vhost '/': \"unsupported queue mode 'bogus'\""));
+    }
+
+    [Test]
     public void Messages_that_cannot_be_paged_wait_in_order_behind_paged_ones()
     {
         _store.InMemoryLimit = 1;
@@ -261,7 +281,6 @@ public sealed class QueueLogTests
         Publish("purged", "p", Persistent);
 
         _time.Advance(TimeSpan.FromMilliseconds(1000));
-        _virtualHost.OnTick();
         purged.Purge();
 
         Assert.That(_store.Records, Is.EquivalentTo(new[]
@@ -280,7 +299,6 @@ public sealed class QueueLogTests
         Publish("q", "expired", PersistentExpiring);
 
         _time.Advance(TimeSpan.FromMilliseconds(1000));
-        _virtualHost.OnTick();
 
         Assert.That(GetAll(deadLetters).Select(g => g.Body), Is.EqualTo(new[] { "expired" }));
         Assert.That(_store.Records, Is.EqualTo(new[] { "append q 0 expired", "read q 0", "settle q 0" }));

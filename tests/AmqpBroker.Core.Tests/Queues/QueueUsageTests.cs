@@ -1,25 +1,26 @@
 using AmqpBroker.Core.Queues;
+using AmqpBroker.Core.Scheduling;
 using AmqpBroker.Core.Tests.TestSupport;
 
 namespace AmqpBroker.Core.Tests.Queues;
 
 /// <summary>
-/// x-expires through the core API on a fake clock: an unused queue is deleted by the tick, and consumers,
+/// x-expires through the core API on a fake clock: an unused queue is deleted by its timer, and consumers,
 /// basic.get and (passive) redeclares count as use.
 /// </summary>
 [TestFixture]
 public sealed class QueueUsageTests : TimedBrokerFixture
 {
     [Test]
-    public void An_unused_queue_is_deleted_by_the_tick_once_x_expires_has_passed()
+    public void An_unused_queue_is_deleted_by_its_timer_once_x_expires_has_passed()
     {
         var queue = Declare("q", ("x-expires", 1000));
         Publish(queue, "m");
 
-        AdvanceAndTick(999);
+        Advance(999);
         Assert.That(VirtualHost.FindQueue("q"), Is.SameAs(queue));
 
-        AdvanceAndTick(1);
+        Advance(1);
         Assert.That(VirtualHost.FindQueue("q"), Is.Null);
         Assert.That(queue.IsDeleted, Is.True);
     }
@@ -31,13 +32,13 @@ public sealed class QueueUsageTests : TimedBrokerFixture
         var (session, _) = OpenSession();
         Consume(session, queue, "c");
 
-        AdvanceAndTick(5000);
+        Advance(5000);
         Assert.That(VirtualHost.FindQueue("q"), Is.SameAs(queue));
 
         session.Cancel("c");
-        AdvanceAndTick(999);
+        Advance(999);
         Assert.That(VirtualHost.FindQueue("q"), Is.SameAs(queue));
-        AdvanceAndTick(1);
+        Advance(1);
         Assert.That(VirtualHost.FindQueue("q"), Is.Null);
     }
 
@@ -47,14 +48,14 @@ public sealed class QueueUsageTests : TimedBrokerFixture
         var queue = Declare("q", ("x-expires", 1000));
         var (session, _) = OpenSession();
 
-        AdvanceAndTick(900);
+        Advance(900);
         session.Get(queue, noAck: true);
-        AdvanceAndTick(900);
+        Advance(900);
         Declare("q", ("x-expires", 1000));
-        AdvanceAndTick(900);
+        Advance(900);
         Assert.That(VirtualHost.FindQueue("q"), Is.SameAs(queue));
 
-        AdvanceAndTick(100);
+        Advance(100);
         Assert.That(VirtualHost.FindQueue("q"), Is.Null);
     }
 
@@ -63,9 +64,9 @@ public sealed class QueueUsageTests : TimedBrokerFixture
     {
         var queue = Declare("q", ("x-expires", 1000));
 
-        AdvanceAndTick(900);
+        Advance(900);
         VirtualHost.DeclareQueue(TestData.QueueDefinition("q"), Connection, passive: true);
-        AdvanceAndTick(900);
+        Advance(900);
 
         Assert.That(VirtualHost.FindQueue("q"), Is.SameAs(queue));
     }
@@ -76,7 +77,7 @@ public sealed class QueueUsageTests : TimedBrokerFixture
     public void Usage_expires_after_the_limit_and_any_use_restarts_it()
     {
         var time = TestData.Clock();
-        var usage = new QueueUsage(time);
+        var usage = new QueueUsage(new BrokerTimers(time), () => { });
 
         time.Advance(TimeSpan.FromMilliseconds(999));
         Assert.That(usage.IsUnusedFor(1000), Is.False);

@@ -1,4 +1,5 @@
 using AmqpBroker.Core.Exchanges;
+using AmqpBroker.Core.Parameters;
 using AmqpBroker.Core.Policies;
 using AmqpBroker.Core.Queues;
 using AmqpBroker.Core.Security;
@@ -7,7 +8,7 @@ using AmqpBroker.Core.Storage;
 namespace AmqpBroker.Core.Tests.TestSupport;
 
 /// <summary>
-/// A store that keeps vhosts, users, permissions, topic permissions, limits and policies in memory, so a test can look at what the
+/// A store that keeps vhosts, users, permissions, topic permissions, limits, policies and parameters in memory, so a test can look at what the
 /// broker persisted and start a second broker from it. Exchanges, queues and bindings are not kept.
 /// </summary>
 internal sealed class MemoryDefinitionStore : IDefinitionStore
@@ -26,7 +27,11 @@ internal sealed class MemoryDefinitionStore : IDefinitionStore
 
     public Dictionary<string, IReadOnlyList<Limit>> UserLimits { get; } = [];
 
+    public Dictionary<(string Component, string VirtualHost, string Name), RuntimeParameter> Parameters { get; } = [];
+
     public IDefinitionBatch BeginBatch() => NoBatch.Instance;
+
+    public Dictionary<string, AmqpBroker.Core.VirtualHosts.VirtualHostMetadata> Metadata { get; } = [];
 
     public StoredDefinitions Load() => new([.. VirtualHosts], [], [], [])
     {
@@ -36,7 +41,11 @@ internal sealed class MemoryDefinitionStore : IDefinitionStore
         TopicPermissions = [.. TopicPermissions.Values],
         VirtualHostLimits = new Dictionary<string, IReadOnlyList<Limit>>(VirtualHostLimits),
         UserLimits = new Dictionary<string, IReadOnlyList<Limit>>(UserLimits),
+        Parameters = [.. Parameters.Values],
+        VirtualHostMetadata = new Dictionary<string, AmqpBroker.Core.VirtualHosts.VirtualHostMetadata>(Metadata),
     };
+
+    public void PutVirtualHostMetadata(string name, AmqpBroker.Core.VirtualHosts.VirtualHostMetadata metadata) => Metadata[name] = metadata;
 
     public void PutVirtualHost(string name)
     {
@@ -49,10 +58,12 @@ internal sealed class MemoryDefinitionStore : IDefinitionStore
     public void DeleteVirtualHost(string name)
     {
         VirtualHosts.Remove(name);
+        Metadata.Remove(name);
         RemoveWhere(Permissions, k => k.VirtualHost == name);
         RemoveWhere(Policies, k => k.VirtualHost == name);
         RemoveWhere(TopicPermissions, k => k.VirtualHost == name);
         VirtualHostLimits.Remove(name);
+        RemoveWhere(Parameters, k => k.VirtualHost == name);
     }
 
     public void PutUser(User user) => Users[user.Name] = user;
@@ -92,6 +103,10 @@ internal sealed class MemoryDefinitionStore : IDefinitionStore
     public void PutPolicy(Policy policy) => Policies[(policy.VirtualHost, policy.Name)] = policy;
 
     public void DeletePolicy(string virtualHost, string name) => Policies.Remove((virtualHost, name));
+
+    public void PutParameter(RuntimeParameter parameter) => Parameters[(parameter.Component, parameter.VirtualHost, parameter.Name)] = parameter;
+
+    public void DeleteParameter(string component, string virtualHost, string name) => Parameters.Remove((component, virtualHost, name));
 
     public void PutExchange(ExchangeDefinition exchange)
     {

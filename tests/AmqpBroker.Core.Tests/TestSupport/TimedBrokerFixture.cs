@@ -12,7 +12,7 @@ namespace AmqpBroker.Core.Tests.TestSupport;
 
 /// <summary>
 /// A fresh virtual host on a <see cref="FakeTimeProvider"/> clock per test, for queue features that depend on
-/// time (message TTL, x-expires, x-death timestamps): advance the clock, then run the broker's tick.
+/// time (message TTL, x-expires, x-death timestamps): advancing the clock runs what is due.
 /// </summary>
 public abstract class TimedBrokerFixture
 {
@@ -31,7 +31,7 @@ public abstract class TimedBrokerFixture
     public void CreateTimedVirtualHost()
     {
         Time = TestData.Clock();
-        VirtualHost = new VirtualHost("/", new BrokerServices { Time = Time, Profile = Profile, QueueTypes = Core.Queues.QueueTypeRegistry.CreateBuiltIn(Profile) });
+        VirtualHost = new VirtualHost("/", TestData.Services(Profile, Time));
         Connection = TestData.Connection();
         _nextChannel = 0;
     }
@@ -53,12 +53,8 @@ public abstract class TimedBrokerFixture
     internal Queue Declare(string name, params (string Key, object? Value)[] arguments) =>
         VirtualHost.DeclareQueue(TestData.QueueDefinition(name, arguments: arguments.ToDictionary(a => a.Key, a => a.Value)), Connection, passive: false);
 
-    /// <summary>Moves the clock and runs the broker's tick (message expiry, x-expires).</summary>
-    internal void AdvanceAndTick(long milliseconds)
-    {
-        Time.Advance(TimeSpan.FromMilliseconds(milliseconds));
-        VirtualHost.OnTick();
-    }
+    /// <summary>Moves the clock, which runs the timers that come due (message expiry, x-expires).</summary>
+    internal void Advance(long milliseconds) => Time.Advance(TimeSpan.FromMilliseconds(milliseconds));
 
     /// <summary>A complete message holding the publisher's reference.</summary>
     internal static Message Message(string body, BasicProperties? properties = null, string routingKey = "rk", string exchange = "") =>

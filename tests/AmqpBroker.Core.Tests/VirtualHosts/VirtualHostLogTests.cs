@@ -34,7 +34,6 @@ public sealed class VirtualHostLogTests
         _virtualHost.DeclareQueue(TestData.QueueDefinition("idle", arguments: new Dictionary<string, object?> { ["x-expires"] = 1000 }), _connection, passive: false);
 
         _time.Advance(TimeSpan.FromSeconds(1));
-        _virtualHost.OnTick();
 
         Assert.That(_virtualHost.FindQueue("idle"), Is.Null);
         Assert.That(_loggers.Entries, Has.One.Matches<LogEntry>(e => e != null &&

@@ -4,6 +4,7 @@ using AmqpBroker.Core.Policies;
 using AmqpBroker.Core.Queues;
 using AmqpBroker.Core.Security;
 using AmqpBroker.Core.Storage;
+using AmqpBroker.Core.VirtualHosts;
 using AmqpBroker.Management.Definitions;
 using AmqpBroker.Management.Http;
 using AmqpBroker.Management.Messaging;
@@ -107,6 +108,8 @@ public sealed class DefinitionsImportTests
 
         public void PutVirtualHost(string name) => _nothing.PutVirtualHost(name);
 
+        public void PutVirtualHostMetadata(string name, VirtualHostMetadata metadata) => _nothing.PutVirtualHostMetadata(name, metadata);
+
         public void DeleteVirtualHost(string name) => _nothing.DeleteVirtualHost(name);
 
         public void PutUser(User user) => _nothing.PutUser(user);
@@ -128,6 +131,10 @@ public sealed class DefinitionsImportTests
         public void PutPolicy(Policy policy) => _nothing.PutPolicy(policy);
 
         public void DeletePolicy(string virtualHost, string name) => _nothing.DeletePolicy(virtualHost, name);
+
+        public void PutParameter(Core.Parameters.RuntimeParameter parameter) => _nothing.PutParameter(parameter);
+
+        public void DeleteParameter(string component, string virtualHost, string name) => _nothing.DeleteParameter(component, virtualHost, name);
 
         public void PutExchange(ExchangeDefinition exchange) => _nothing.PutExchange(exchange);
 

@@ -123,11 +123,11 @@ public sealed class ConsumerTimeoutTests(string release) : ServerFixture
         Assert.That(Broker.FindVirtualHost("/")!.FindQueue("qq")!.ReadyCount, Is.EqualTo(1));
     }
 
-    /// <summary>A client on channel 1 that took one message from queue <paramref name="queue"/> with basic.get and has not acked it.</summary>
+    /// <summary>A client on channel 1 that took one message from the durable queue <paramref name="queue"/> (4.3 deprecates transient ones) with basic.get and has not acked it.</summary>
     private async Task<TestClient> ClientWithUnackedGetAsync(string queue, Dictionary<string, object?> arguments)
     {
         var client = await ConnectAndOpenAsync();
-        await client.SendMethodAsync(1, new QueueDeclare { Queue = queue, Arguments = arguments });
+        await client.SendMethodAsync(1, new QueueDeclare { Queue = queue, Durable = true, Arguments = arguments });
         await client.ExpectAsync<QueueDeclareOk>(1);
         await client.PublishAsync(1, "", queue, "m"u8.ToArray());
         await client.GetAsync(1, queue, noAck: false);

@@ -1,4 +1,5 @@
 using AmqpBroker.Core.DeadLettering;
+using AmqpBroker.Core.Scheduling;
 
 namespace AmqpBroker.Core.Queues.Quorum;
 
@@ -7,15 +8,29 @@ namespace AmqpBroker.Core.Queues.Quorum;
 /// a message the queue gives up goes to every queue its dead-letter exchange routes it to, and stays here (and
 /// in the queue's log, unsettled) until each of them took it — retried every 3 minutes while the exchange is
 /// missing, routes nowhere, or a target refuses it. Only the queues that did not take it yet get it again.
-/// Its own lock: the queue hands over and retries outside its lock.
+/// Its own lock: the queue hands over and retries outside its lock. A timer of the broker's runs the retry
+/// when the earliest pending message is due.
 /// </summary>
-internal sealed class PendingDeadLetters(IDeadLetterSink sink, TimeProvider time)
+internal sealed class PendingDeadLetters
 {
     /// <summary>dead_letter_worker_publisher_confirm_timeout (deps/rabbit/Makefile at v3.10.8): when an undelivered dead letter is tried again.</summary>
     public static readonly TimeSpan RetryAfter = TimeSpan.FromMinutes(3);
 
     private readonly Lock _lock = new();
     private readonly List<Pending> _pending = [];
+    private readonly IDeadLetterSink _sink;
+    private readonly BrokerTimers _timers;
+    private readonly TimerTask _timer;
+
+    /// <param name="sink">Where the queue's dead letters go.</param>
+    /// <param name="timers">The broker's timers.</param>
+    /// <param name="retry">What the timer calls when a retry is due: the queue calls <see cref="RetryDue"/>.</param>
+    public PendingDeadLetters(IDeadLetterSink sink, BrokerTimers timers, Action retry)
+    {
+        _sink = sink;
+        _timers = timers;
+        _timer = timers.Create(_ => retry());
+    }
 
     /// <summary>Count and bytes of the pending messages (the queue's length limit counts them).</summary>
     public ReadyTally Tally { get; } = new();
@@ -46,12 +61,12 @@ internal sealed class PendingDeadLetters(IDeadLetterSink sink, TimeProvider time
     public bool TryDeliver(Queue queue, QueueEntry entry, DeadLetterReason reason)
     {
         var reached = new HashSet<string>(StringComparer.Ordinal);
-        if (sink.DeliverAtLeastOnce(queue, entry, reason, reached))
+        if (_sink.DeliverAtLeastOnce(queue, entry, reason, reached))
         {
             return true;
         }
 
-        Hold(new Pending(entry, reason, reached, time.GetUtcNow() + RetryAfter));
+        Hold(new Pending(entry, reason, reached, _timers.NowMs + (long)RetryAfter.TotalMilliseconds));
         return false;
     }
 
@@ -59,19 +74,26 @@ internal sealed class PendingDeadLetters(IDeadLetterSink sink, TimeProvider time
     public IReadOnlyList<QueueEntry> RetryDue(Queue queue)
     {
         List<Pending>? due = null;
-        var now = time.GetUtcNow();
+        var now = _timers.NowMs;
+        var nextDue = TimerTask.Never;
         lock (_lock)
         {
             for (var i = _pending.Count - 1; i >= 0; i--)
             {
-                if (_pending[i].RetryAt <= now)
+                if (_pending[i].RetryAtMs <= now)
                 {
                     (due ??= []).Add(_pending[i]);
                     Tally.Remove(_pending[i].Entry);
                     _pending.RemoveAt(i);
                 }
+                else
+                {
+                    nextDue = Math.Min(nextDue, _pending[i].RetryAtMs);
+                }
             }
         }
+
+        _timer.RunNoLaterThan(nextDue);
 
         if (due is null)
         {
@@ -82,13 +104,13 @@ internal sealed class PendingDeadLetters(IDeadLetterSink sink, TimeProvider time
         for (var i = due.Count - 1; i >= 0; i--)
         {
             var pending = due[i];
-            if (sink.DeliverAtLeastOnce(queue, pending.Entry, pending.Reason, pending.Reached))
+            if (_sink.DeliverAtLeastOnce(queue, pending.Entry, pending.Reason, pending.Reached))
             {
                 delivered.Add(pending.Entry);
             }
             else
             {
-                Hold(pending with { RetryAt = now + RetryAfter });
+                Hold(pending with { RetryAtMs = now + (long)RetryAfter.TotalMilliseconds });
             }
         }
 
@@ -98,6 +120,7 @@ internal sealed class PendingDeadLetters(IDeadLetterSink sink, TimeProvider time
     /// <summary>The queue was deleted: the pending messages go with it.</summary>
     public void Clear()
     {
+        _timer.Cancel();
         lock (_lock)
         {
             foreach (var pending in _pending)
@@ -117,7 +140,9 @@ internal sealed class PendingDeadLetters(IDeadLetterSink sink, TimeProvider time
             _pending.Add(pending);
             Tally.Add(pending.Entry);
         }
+
+        _timer.RunNoLaterThan(pending.RetryAtMs);
     }
 
-    private sealed record Pending(QueueEntry Entry, DeadLetterReason Reason, HashSet<string> Reached, DateTimeOffset RetryAt);
+    private sealed record Pending(QueueEntry Entry, DeadLetterReason Reason, HashSet<string> Reached, long RetryAtMs);
 }

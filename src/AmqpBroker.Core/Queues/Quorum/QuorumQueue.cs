@@ -24,7 +24,7 @@ public sealed class QuorumQueue : MessageQueue
         : base(definition, arguments, context, log, logsTransient: true, PriorityLevels.Quorum(context.Profile.QuorumPriorities), expireAtHeadOnly: true)
     {
         _redelivery = new QuorumRedelivery(context.Profile);
-        _pending = new PendingDeadLetters(context.DeadLetters, context.Time);
+        _pending = new PendingDeadLetters(context.DeadLetters, context.Timers, RetryDeadLetters);
     }
 
     /// <summary>Messages given up with at-least-once dead-lettering that their DLX did not take yet (RabbitMQ's <c>messages_dlx</c>).</summary>
@@ -104,9 +104,9 @@ public sealed class QuorumQueue : MessageQueue
         }
     }
 
-    internal override void ExpireMessages()
+    /// <summary>The pending dead letters' timer: retries those due and lets go of the ones now delivered everywhere.</summary>
+    private void RetryDeadLetters()
     {
-        base.ExpireMessages();
         foreach (var delivered in _pending.RetryDue(this))
         {
             SettleGivenUp(delivered, stored: true);

@@ -40,9 +40,9 @@ public sealed class QuorumDeadLetterStrategyTests : TimedBrokerFixture
         var pendingBefore = (queue.DeadLetterPendingCount, queue.DeadLetterPendingBytes, queue.ReadyCount);
         var deadLetters = Declare("dlq");
 
-        AdvanceAndTick(PendingDeadLetters.RetryAfter.Ticks / TimeSpan.TicksPerMillisecond - 1);
+        Advance(PendingDeadLetters.RetryAfter.Ticks / TimeSpan.TicksPerMillisecond - 1);
         var beforeTheRetry = deadLetters.ReadyCount;
-        AdvanceAndTick(1);
+        Advance(1);
 
         Assert.That(pendingBefore, Is.EqualTo((1, 1L, 0)));
         Assert.That(beforeTheRetry, Is.Zero);

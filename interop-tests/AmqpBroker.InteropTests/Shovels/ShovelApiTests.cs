@@ -1,0 +1,105 @@
+using System.Net;
+using System.Text.Json.Nodes;
+
+namespace AmqpBroker.InteropTests.Shovels;
+
+/// <summary>
+/// Shovels through the admin API as RabbitMQ's shovel management plugin serves it: the parameter's shape
+/// and status codes, /api/shovels and its restart and delete, RabbitMQ's validation reasons (checked against
+/// RabbitMQ 3.10.8 with the plugin enabled when <c>AMQP_URI</c> points at it), and a RabbitMQ 3.10.8
+/// definitions export that contains shovels, imported and exported again.
+/// </summary>
+[TestFixture]
+public sealed class ShovelApiTests : ManagementTestBase
+{
+    private static readonly string RabbitMqExport = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Management", "Fixtures", "rabbitmq-3.10.8-shovel-definitions.json"));
+
+    [Test]
+    public async Task A_shovel_parameter_is_created_listed_restarted_and_deleted()
+    {
+        var source = DeclareName("src");
+        var name = UniqueName("shovel");
+        var path = $"api/parameters/shovel/%2F/{name}";
+        var value = new JsonObject { ["src-uri"] = "amqp://", ["src-queue"] = source, ["dest-uri"] = "amqp://", ["dest-queue"] = DeclareName("dst") };
+
+        await ExpectAsync(HttpStatusCode.Created, HttpMethod.Put, path, new JsonObject { ["value"] = value.DeepClone() });
+        await ExpectAsync(HttpStatusCode.NoContent, HttpMethod.Put, path, new JsonObject { ["value"] = value.DeepClone() });
+        var parameter = await GetJsonAsync(path);
+        Assert.That(parameter["component"]!.GetValue<string>(), Is.EqualTo("shovel"));
+        Assert.That(parameter["vhost"]!.GetValue<string>(), Is.EqualTo("/"));
+        Assert.That(parameter["name"]!.GetValue<string>(), Is.EqualTo(name));
+        Assert.That(JsonNode.DeepEquals(parameter["value"], value), Is.True, parameter.ToJsonString());
+        var listed = (await GetJsonAsync("api/parameters/shovel")).AsArray();
+        Assert.That(listed.Select(p => p!["name"]!.GetValue<string>()), Does.Contain(name));
+
+        var running = await EventuallyJsonAsync("api/shovels/%2F", list => Shovel(list, name)?["state"]?.GetValue<string>() == "running", "the shovel to run");
+        var status = Shovel(running, name)!;
+        Assert.That(status["type"]!.GetValue<string>(), Is.EqualTo("dynamic"));
+        Assert.That(status["src_uri"]!.GetValue<string>(), Is.EqualTo("amqp://"));
+        Assert.That(status["src_queue"]!.GetValue<string>(), Is.EqualTo(source));
+        Assert.That(status["timestamp"]!.GetValue<string>(), Does.Match(@"^\d{4}-\d\d-\d\d \d{1,2}:\d\d:\d\d$"));
+
+        await ExpectAsync(HttpStatusCode.NoContent, HttpMethod.Delete, $"api/shovels/vhost/%2F/{name}/restart");
+        await EventuallyJsonAsync("api/shovels/%2F", list => Shovel(list, name)?["state"]?.GetValue<string>() == "running", "the restarted shovel to run");
+        await ExpectAsync(HttpStatusCode.NotFound, HttpMethod.Delete, $"api/shovels/vhost/%2F/{UniqueName("none")}/restart");
+
+        await ExpectAsync(HttpStatusCode.NoContent, HttpMethod.Delete, path);
+        await ExpectAsync(HttpStatusCode.NotFound, HttpMethod.Get, path);
+        await EventuallyJsonAsync("api/shovels/%2F", list => Shovel(list, name) is null, "the shovel to go");
+    }
+
+    [TestCase("""{"src-queue":"q","dest-uri":"amqp://"}""", "Key \"src-uri\" not found in ")]
+    [TestCase("""{"src-uri":"amqp://","dest-uri":"amqp://"}""", "Must specify 'src-exchange' or 'src-queue'")]
+    [TestCase("""{"src-uri":"amqp://","src-queue":"q","src-exchange":"x","dest-uri":"amqp://"}""", "Cannot specify 'src-exchange' and 'src-queue'")]
+    [TestCase("""{"src-uri":"amqp://","src-queue":"q","dest-uri":"amqp://","dest-queue":"a","dest-exchange":"b"}""", "Cannot specify 'dest-exchange' and 'dest-queue'")]
+    [TestCase("""{"src-uri":"amqp://","src-queue":"q","dest-uri":"amqp://","src-delete-after":3,"ack-mode":"no-ack"}""", "Cannot specify 'no-ack' and numerical 'delete-after'")]
+    [TestCase("""{"src-uri":"amqp://","src-queue":5,"dest-uri":"amqp://"}""", "src-queue should be binary, actually was 5")]
+    [TestCase("""{"src-uri":"foo://x","src-queue":"q","dest-uri":"amqp://"}""", "\"foo://x\" not a valid URI")]
+    public async Task A_shovel_rabbitmq_refuses_is_refused_with_its_reason(string value, string reason)
+    {
+        var response = await SendAsync(HttpMethod.Put, $"api/parameters/shovel/%2F/{Segment(UniqueName("bad"))}", $$"""{"value":{{value}}}""");
+
+        AssertError(response, HttpStatusCode.BadRequest, "bad_request", "Validation failed\n\n" + reason);
+    }
+
+    [Test]
+    public async Task A_parameter_of_an_unknown_component_is_refused()
+    {
+        var response = await SendAsync(HttpMethod.Put, $"api/parameters/{Segment(UniqueName("component"))}/%2F/x", """{"value":{}}""");
+
+        AssertError(response, HttpStatusCode.BadRequest, "bad_request", "not found");
+    }
+
+    [Test]
+    public async Task A_rabbitmq_export_with_shovels_imports_runs_and_exports_the_same_parameters()
+    {
+        if (Host is null)
+        {
+            Assert.Ignore("imports into our broker: RabbitMQ made the file");
+        }
+
+        var virtualHost = TrackVirtualHost("shovel-fixture");
+        // The user who creates a vhost through the API gets every permission on it, as in RabbitMQ.
+        await ExpectAsync(HttpStatusCode.Created, HttpMethod.Put, $"api/vhosts/{virtualHost}");
+
+        await ExpectAsync(HttpStatusCode.NoContent, HttpMethod.Post, $"api/definitions/{virtualHost}", RabbitMqExport);
+
+        var expected = JsonNode.Parse(RabbitMqExport)!["parameters"]!.AsArray();
+        var exported = (await GetJsonAsync($"api/definitions/{virtualHost}"))["parameters"]!.AsArray();
+        Assert.That(exported.Select(p => p!["name"]!.GetValue<string>()), Is.EquivalentTo(expected.Select(p => p!["name"]!.GetValue<string>())));
+        foreach (var parameter in expected.Select(p => p!))
+        {
+            var ours = exported.Single(p => p!["name"]!.GetValue<string>() == parameter["name"]!.GetValue<string>())!;
+            Assert.That(JsonNode.DeepEquals(ours, parameter), Is.True, $"{ours.ToJsonString()} vs {parameter.ToJsonString()}");
+        }
+
+        // audit-copy moves between two exchanges of the vhost itself; move-orders points at ports nothing listens on.
+        var statuses = await EventuallyJsonAsync($"api/shovels/{virtualHost}", list => Shovel(list, "audit-copy")?["state"]?.GetValue<string>() == "running", "audit-copy to run");
+        Assert.That(Shovel(statuses, "audit-copy")!["src_exchange_key"]!.GetValue<string>(), Is.EqualTo("audit.#"));
+        Assert.That(Shovel(statuses, "move-orders")!["state"]!.GetValue<string>(), Is.EqualTo("starting"));
+    }
+
+    private string DeclareName(string what) => Track(UniqueName(what));
+
+    private static JsonNode? Shovel(JsonNode list, string name) => list.AsArray().FirstOrDefault(s => s!["name"]!.GetValue<string>() == name);
+}

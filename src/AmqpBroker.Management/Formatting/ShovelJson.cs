@@ -1,0 +1,35 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using AmqpBroker.Core.Shovels;
+
+namespace AmqpBroker.Management.Formatting;
+
+/// <summary>A dynamic shovel's status as RabbitMQ's shovel management plugin lists it in <c>/api/shovels</c>.</summary>
+internal static class ShovelJson
+{
+    public static JsonObject Create(ShovelStatus status, string nodeName, TimeZoneInfo zone)
+    {
+        var json = new JsonObject
+        {
+            ["node"] = nodeName,
+            ["timestamp"] = Timestamp(status.Timestamp, zone),
+            ["name"] = status.Name,
+            ["vhost"] = status.VirtualHost,
+            ["type"] = "dynamic",
+            ["state"] = status.State,
+        };
+        foreach (var (key, value) in status.Details)
+        {
+            json[key] = value;
+        }
+
+        return json;
+    }
+
+    /// <summary>RabbitMQ's form: local time, <c>2026-12-06 9:05:07</c> (the hour is not zero-padded).</summary>
+    private static string Timestamp(DateTimeOffset timestamp, TimeZoneInfo zone)
+    {
+        var local = TimeZoneInfo.ConvertTime(timestamp, zone);
+        return local.ToString("yyyy-MM-dd H:mm:ss", CultureInfo.InvariantCulture);
+    }
+}

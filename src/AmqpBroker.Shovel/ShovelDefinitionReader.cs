@@ -1,0 +1,269 @@
+using System.Text.Json;
+using AmqpBroker.Core.Parameters;
+
+namespace AmqpBroker.Shovel;
+
+/// <summary>
+/// Validates a shovel parameter's value with RabbitMQ's rules and reasons (rabbit_shovel_parameters) and
+/// reads it into a <see cref="ShovelDefinition"/>. Only AMQP 0-9-1 ends are supported; the deprecated pre-3.7
+/// names (<c>delete-after</c>, <c>prefetch-count</c>, <c>add-forward-headers</c>, <c>add-timestamp-header</c>)
+/// are read as RabbitMQ reads them.
+/// </summary>
+internal static class ShovelDefinitionReader
+{
+    private static readonly string[] AckModes = ["no-ack", "on-publish", "on-confirm"];
+    private static readonly string[] Protocols = ["amqp10", "amqp091"];
+
+    private static readonly HashSet<string> KnownKeys = new(StringComparer.Ordinal)
+    {
+        "src-uri", "src-protocol", "src-queue", "src-queue-args", "src-exchange", "src-exchange-key", "src-consumer-args",
+        "src-prefetch-count", "prefetch-count", "src-delete-after", "delete-after",
+        "dest-uri", "dest-protocol", "dest-queue", "dest-queue-args", "dest-exchange", "dest-exchange-key",
+        "dest-add-forward-headers", "add-forward-headers", "dest-add-timestamp-header", "add-timestamp-header",
+        "dest-publish-properties", "publish-properties", "ack-mode", "reconnect-delay",
+    };
+
+    /// <summary>Throws <see cref="ParameterValidationException"/> with RabbitMQ's reason when the value is refused.</summary>
+    public static ShovelDefinition Read(string name, JsonElement value)
+    {
+        if (value.ValueKind != JsonValueKind.Object)
+        {
+            throw Invalid($"{name} should be a map, actually was {ErlangJson.Format(value)}");
+        }
+
+        var fields = new ShovelFields(value);
+        CheckShape(fields);
+        CheckTypes(name, fields);
+        var deleteAfter = ReadDeleteAfter(fields.Get("src-delete-after") ?? fields.Get("delete-after"));
+        var ackMode = fields.String("ack-mode") switch
+        {
+            "no-ack" => AckMode.NoAck,
+            "on-publish" => AckMode.OnPublish,
+            _ => AckMode.OnConfirm,
+        };
+        return new ShovelDefinition
+        {
+            SourceUris = Uris(fields.Get("src-uri")!.Value),
+            SourceQueue = fields.String("src-queue"),
+            SourceExchange = fields.String("src-exchange"),
+            SourceExchangeKey = fields.String("src-exchange-key") ?? "",
+            SourceQueueArguments = fields.Table("src-queue-args"),
+            SourceConsumerArguments = fields.Table("src-consumer-args"),
+            PrefetchCount = (ushort)Math.Clamp(fields.Number("src-prefetch-count") ?? fields.Number("prefetch-count") ?? 1000, 0, ushort.MaxValue),
+            DeleteAfter = deleteAfter,
+            DestinationUris = Uris(fields.Get("dest-uri")!.Value),
+            DestinationQueue = fields.String("dest-queue"),
+            DestinationQueueArguments = fields.Table("dest-queue-args"),
+            DestinationExchange = fields.String("dest-exchange"),
+            DestinationExchangeKey = fields.String("dest-exchange-key"),
+            AckMode = ackMode,
+            AddForwardHeaders = fields.Boolean("dest-add-forward-headers") ?? fields.Boolean("add-forward-headers") ?? false,
+            AddTimestampHeader = fields.Boolean("dest-add-timestamp-header") ?? fields.Boolean("add-timestamp-header") ?? false,
+            ReconnectDelay = TimeSpan.FromSeconds(fields.Number("reconnect-delay") ?? 5),
+        };
+    }
+
+    /// <summary>RabbitMQ's first checks: exactly one source, at most one destination, no count with no-ack.</summary>
+    private static void CheckShape(ShovelFields fields)
+    {
+        foreach (var end in new[] { "src-protocol", "dest-protocol" })
+        {
+            if (fields.String(end) == "amqp10")
+            {
+                throw Invalid($"{end} amqp10 is not supported by this broker: only amqp091");
+            }
+        }
+
+        switch ((fields.Has("src-exchange"), fields.Has("src-queue")))
+        {
+            case (false, false):
+                throw Invalid("Must specify 'src-exchange' or 'src-queue'");
+            case (true, true):
+                throw Invalid("Cannot specify 'src-exchange' and 'src-queue'");
+        }
+
+        if ((fields.Get("src-delete-after") ?? fields.Get("delete-after")) is { ValueKind: JsonValueKind.Number } && fields.String("ack-mode") == "no-ack")
+        {
+            throw Invalid("Cannot specify 'no-ack' and numerical 'delete-after'");
+        }
+
+        if (fields.Has("dest-exchange") && fields.Has("dest-queue"))
+        {
+            throw Invalid("Cannot specify 'dest-exchange' and 'dest-queue'");
+        }
+    }
+
+    /// <summary>Each key's type, in RabbitMQ's order; then the keys it does not know.</summary>
+    private static void CheckTypes(string name, ShovelFields fields)
+    {
+        fields.CheckNumber("reconnect-delay");
+        fields.CheckEnum("ack-mode", AckModes);
+        fields.CheckEnum("src-protocol", Protocols);
+        fields.CheckEnum("dest-protocol", Protocols);
+        CheckUri(name, fields, "src-uri");
+        foreach (var key in new[] { "src-exchange", "src-exchange-key", "src-queue" })
+        {
+            fields.CheckString(key);
+        }
+
+        fields.CheckObject("src-queue-args");
+        fields.CheckObject("src-consumer-args");
+        fields.CheckNumber("prefetch-count");
+        fields.CheckNumber("src-prefetch-count");
+        CheckDeleteAfter(fields, "delete-after");
+        CheckDeleteAfter(fields, "src-delete-after");
+        CheckUri(name, fields, "dest-uri");
+        foreach (var key in new[] { "dest-exchange", "dest-exchange-key", "dest-queue" })
+        {
+            fields.CheckString(key);
+        }
+
+        fields.CheckObject("dest-queue-args");
+        foreach (var key in new[] { "add-forward-headers", "add-timestamp-header", "dest-add-forward-headers", "dest-add-timestamp-header" })
+        {
+            fields.CheckBoolean(key);
+        }
+
+        fields.CheckObject("publish-properties");
+        fields.CheckObject("dest-publish-properties");
+        var unknown = fields.Keys.Where(k => !KnownKeys.Contains(k)).ToList();
+        if (unknown.Count > 0)
+        {
+            throw Invalid($"Unrecognised terms [{string.Join(',', unknown.Select(k => $"{{<<\"{k}\">>,{ErlangJson.Format(fields.Get(k)!.Value)}}}"))}] in {name}");
+        }
+    }
+
+    private static void CheckUri(string name, ShovelFields fields, string key)
+    {
+        var value = fields.Get(key) ?? throw Invalid($"Key \"{key}\" not found in {name}");
+        var texts = value.ValueKind switch
+        {
+            JsonValueKind.String => [value.GetString()!],
+            JsonValueKind.Array when value.EnumerateArray().All(e => e.ValueKind == JsonValueKind.String) => value.EnumerateArray().Select(e => e.GetString()!).ToList(),
+            _ => throw Invalid($"{key} should be a list, actually was {ErlangJson.Format(value)}"),
+        };
+        foreach (var text in texts)
+        {
+            if (ShovelUri.TryParse(text, out var error) is null)
+            {
+                throw Invalid(error!);
+            }
+        }
+    }
+
+    private static void CheckDeleteAfter(ShovelFields fields, string key)
+    {
+        if (fields.Get(key) is { } value && !TryReadDeleteAfter(value, out _))
+        {
+            throw Invalid($"{key} should be a number greater than or equal to 0, \"never\" or \"queue-length\", actually was {ErlangJson.Format(value)}");
+        }
+    }
+
+    private static DeleteAfter ReadDeleteAfter(JsonElement? value) =>
+        value is { } element && TryReadDeleteAfter(element, out var deleteAfter) ? deleteAfter : DeleteAfter.Never;
+
+    private static bool TryReadDeleteAfter(JsonElement value, out DeleteAfter deleteAfter)
+    {
+        deleteAfter = DeleteAfter.Never;
+        switch (value.ValueKind)
+        {
+            case JsonValueKind.String when value.GetString() == "never":
+                return true;
+            case JsonValueKind.String when value.GetString() == "queue-length":
+                deleteAfter = DeleteAfter.QueueLength;
+                return true;
+            case JsonValueKind.Number when value.TryGetInt64(out var count) && count >= 0:
+                deleteAfter = DeleteAfter.Messages(count);
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    private static List<ShovelUri> Uris(JsonElement value) => value.ValueKind == JsonValueKind.String
+        ? [ShovelUri.TryParse(value.GetString()!, out _)!]
+        : [.. value.EnumerateArray().Select(e => ShovelUri.TryParse(e.GetString()!, out _)!)];
+
+    private static ParameterValidationException Invalid(string reason) => new(reason);
+
+    /// <summary>The value's fields, with type checks that throw RabbitMQ's reasons.</summary>
+    private sealed class ShovelFields(JsonElement value)
+    {
+        public IEnumerable<string> Keys => value.EnumerateObject().Select(p => p.Name);
+
+        public bool Has(string key) => Get(key) is not null;
+
+        public JsonElement? Get(string key) => value.TryGetProperty(key, out var field) && field.ValueKind != JsonValueKind.Null ? field : null;
+
+        public string? String(string key) => Get(key) is { ValueKind: JsonValueKind.String } field ? field.GetString() : null;
+
+        public bool? Boolean(string key) => Get(key) is { ValueKind: JsonValueKind.True or JsonValueKind.False } field ? field.GetBoolean() : null;
+
+        public double? Number(string key) => Get(key) is { ValueKind: JsonValueKind.Number } field ? field.GetDouble() : null;
+
+        public Dictionary<string, object?> Table(string key) =>
+            Get(key) is { ValueKind: JsonValueKind.Object } field ? ErlangJson.ToTable(field) : new Dictionary<string, object?>();
+
+        public void CheckString(string key) => Check(key, JsonValueKind.String, "binary");
+
+        public void CheckNumber(string key) => Check(key, JsonValueKind.Number, "a number");
+
+        public void CheckObject(string key) => Check(key, JsonValueKind.Object, "a map");
+
+        public void CheckBoolean(string key)
+        {
+            if (Get(key) is { } field && field.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
+            {
+                throw Invalid($"{key} should be boolean, actually was {ErlangJson.Format(field)}");
+            }
+        }
+
+        public void CheckEnum(string key, string[] allowed)
+        {
+            if (Get(key) is { } field && (field.ValueKind != JsonValueKind.String || !allowed.Contains(field.GetString())))
+            {
+                var list = string.Join(',', allowed.Select(a => $"<<\"{a}\">>"));
+                throw Invalid($"{key} should be one of [{list}], actually was {ErlangJson.Format(field)}");
+            }
+        }
+
+        private void Check(string key, JsonValueKind kind, string what)
+        {
+            if (Get(key) is { } field && field.ValueKind != kind)
+            {
+                throw Invalid($"{key} should be {what}, actually was {ErlangJson.Format(field)}");
+            }
+        }
+    }
+}
+
+/// <summary>JSON values as RabbitMQ's validation messages print them (Erlang terms), and as AMQP argument tables.</summary>
+internal static class ErlangJson
+{
+    public static string Format(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.String => $"<<\"{value.GetString()}\">>",
+        JsonValueKind.True => "true",
+        JsonValueKind.False => "false",
+        JsonValueKind.Null => "null",
+        JsonValueKind.Array => $"[{string.Join(',', value.EnumerateArray().Select(Format))}]",
+        JsonValueKind.Object => $"#{{{string.Join(',', value.EnumerateObject().Select(p => $"<<\"{p.Name}\">> => {Format(p.Value)}"))}}}",
+        _ => value.GetRawText(),
+    };
+
+    /// <summary>A JSON object as an AMQP field table: strings, integers (long), floats, booleans, nested tables and arrays.</summary>
+    public static Dictionary<string, object?> ToTable(JsonElement value) =>
+        value.EnumerateObject().ToDictionary(p => p.Name, p => ToField(p.Value), StringComparer.Ordinal);
+
+    private static object? ToField(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.String => value.GetString(),
+        JsonValueKind.True => true,
+        JsonValueKind.False => false,
+        JsonValueKind.Number when value.TryGetInt64(out var integer) => integer,
+        JsonValueKind.Number => value.GetDouble(),
+        JsonValueKind.Object => ToTable(value),
+        JsonValueKind.Array => value.EnumerateArray().Select(ToField).ToList(),
+        _ => null,
+    };
+}

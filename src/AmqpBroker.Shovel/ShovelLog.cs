@@ -1,0 +1,21 @@
+using Microsoft.Extensions.Logging;
+
+namespace AmqpBroker.Shovel;
+
+/// <summary>What shovels log, under the category <c>AmqpBroker.Shovel</c>.</summary>
+internal static partial class ShovelLog
+{
+    public const string Category = "AmqpBroker.Shovel";
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Shovel '{Name}' in virtual host '{VirtualHost}' is running")]
+    public static partial void Running(ILogger logger, string name, string virtualHost);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Shovel '{Name}' in virtual host '{VirtualHost}' could not connect: {Reason}")]
+    public static partial void ConnectFailed(ILogger logger, string name, string virtualHost, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Shovel '{Name}' in virtual host '{VirtualHost}' is stopping, reason: {Reason}")]
+    public static partial void Terminated(ILogger logger, string name, string virtualHost, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Shovel '{Name}' in virtual host '{VirtualHost}' is stopping (it was configured to autodelete and transfer is completed)")]
+    public static partial void Completed(ILogger logger, string name, string virtualHost);
+}

@@ -1,0 +1,135 @@
+using AmqpBroker.Core.Shovels;
+using Microsoft.Extensions.Logging;
+
+namespace AmqpBroker.Shovel;
+
+/// <summary>
+/// Runs one dynamic shovel until it is stopped, as RabbitMQ's shovel worker and its supervisor do: reports
+/// <c>starting</c>, connects, reports <c>running</c> and moves messages; when an end fails it reports
+/// <c>terminated</c> with the reason and starts again after the reconnect delay (never, with a delay of 0).
+/// While no URI of an end answers it stays <c>starting</c> and keeps trying. A delete-after shovel that has
+/// moved its messages deletes its own parameter.
+/// </summary>
+internal sealed class ShovelWorker : IAsyncDisposable
+{
+    private readonly ShovelIdentity _identity;
+    private readonly ShovelDefinition _definition;
+    private readonly ShovelEnvironment _environment;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _run;
+    private volatile ShovelStatus _status;
+
+    public ShovelWorker(ShovelIdentity identity, ShovelDefinition definition, ShovelEnvironment environment)
+    {
+        _identity = identity;
+        _definition = definition;
+        _environment = environment;
+        _status = Status(ShovelStatus.Starting, []);
+        _run = Task.Run(() => RunAsync(_stop.Token));
+    }
+
+    public ShovelStatus CurrentStatus => _status;
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync().ConfigureAwait(false);
+        await _run.ConfigureAwait(false);
+        _stop.Dispose();
+    }
+
+    private async Task RunAsync(CancellationToken stop)
+    {
+        while (!stop.IsCancellationRequested)
+        {
+            _status = Status(ShovelStatus.Starting, []);
+            if (await RunOnceAsync(stop).ConfigureAwait(false))
+            {
+                return;
+            }
+
+            if (_definition.ReconnectDelay <= TimeSpan.Zero)
+            {
+                return;
+            }
+
+            try
+            {
+                await Task.Delay(_definition.ReconnectDelay, _environment.Time, stop).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>One connection attempt and run; true when the shovel is done for good (moved everything, or stopped).</summary>
+    private async Task<bool> RunOnceAsync(CancellationToken stop)
+    {
+        ShovelTransfer? transfer = null;
+        try
+        {
+            transfer = await ShovelTransfer.StartAsync(_definition, _identity, _environment.Local(), _environment.Time, stop).ConfigureAwait(false);
+            if (transfer is null)
+            {
+                Finish();
+                return true;
+            }
+
+            _status = Status(ShovelStatus.Running, transfer.Details);
+            ShovelLog.Running(_environment.Logger, _identity.Name, _identity.VirtualHost);
+            var (completed, reason) = await transfer.RunAsync(stop).ConfigureAwait(false);
+            if (completed)
+            {
+                await transfer.DisposeAsync().ConfigureAwait(false);
+                transfer = null;
+                Finish();
+                return true;
+            }
+
+            Terminate(reason!);
+            return false;
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            return true;
+        }
+        catch (ShovelConnectException ex)
+        {
+            ShovelLog.ConnectFailed(_environment.Logger, _identity.Name, _identity.VirtualHost, ex.Message);
+            return false;
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // A declare or consume the other side refused, or a connection lost while setting up.
+            Terminate(ex.Message);
+            return false;
+        }
+        finally
+        {
+            if (transfer is not null)
+            {
+                await transfer.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    private void Terminate(string reason)
+    {
+        _status = Status(ShovelStatus.Terminated, [new("reason", reason)]);
+        ShovelLog.Terminated(_environment.Logger, _identity.Name, _identity.VirtualHost, reason);
+    }
+
+    /// <summary>A delete-after shovel moved what it was to move: its parameter goes, which stops and forgets it.</summary>
+    private void Finish()
+    {
+        ShovelLog.Completed(_environment.Logger, _identity.Name, _identity.VirtualHost);
+        _ = Task.Run(() => _environment.DeleteParameter(_identity));
+    }
+
+    private ShovelStatus Status(string state, IReadOnlyList<KeyValuePair<string, string>> details) =>
+        new(_identity.VirtualHost, _identity.Name, state, _environment.Time.GetUtcNow(), details);
+}
+
+/// <summary>What every shovel of a broker shares: where local URIs connect, the clock, the log, and how a finished shovel deletes its parameter.</summary>
+internal sealed record ShovelEnvironment(Func<LocalBroker> Local, TimeProvider Time, ILogger Logger, Action<ShovelIdentity> DeleteParameter);
