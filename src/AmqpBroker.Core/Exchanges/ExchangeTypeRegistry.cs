@@ -23,7 +23,7 @@ public sealed class ExchangeTypeRegistry
         Types = [.. _types.Values.OrderBy(t => t.Name, StringComparer.Ordinal)];
     }
 
-    /// <summary>The types every broker has: AMQP's four and the delayed-message plugin's.</summary>
+    /// <summary>The types every broker has: AMQP's four and the consistent-hash and delayed-message plugins'.</summary>
     public static IEnumerable<IExchangeType> BuiltIn =>
     [
         new DirectExchangeType(),

@@ -59,7 +59,10 @@ public sealed record KnownArgument(
         new("x-stream-match-unfiltered", ArgumentPlace.Consume, new(3, 13)),
         new("x-consumer-timeout", ArgumentPlace.Consume, new(4, 3)),                      // release-notes/4.3.0.md
         new("alternate-exchange", ArgumentPlace.ExchangeDeclare, V310),
-        new("x-delayed-type", ArgumentPlace.ExchangeDeclare, V310),                      // the delayed-message exchange, built in here as the plugin it is
+        // The plugin exchange types built in here: delayed-message, consistent-hash.
+        new("x-delayed-type", ArgumentPlace.ExchangeDeclare, V310),
+        new("hash-header", ArgumentPlace.ExchangeDeclare, V310),
+        new("hash-property", ArgumentPlace.ExchangeDeclare, V310),
     ];
 
     /// <summary>Whether <paramref name="release"/> knows the argument at all.</summary>

@@ -19,10 +19,12 @@ public sealed class StrictArgumentsTests
         Assert.DoesNotThrow(() => Check(release, ArgumentPlace.QueueDeclare, name));
     }
 
-    [Test]
-    public void The_delayed_message_exchanges_type_argument_passes()
+    [TestCase("x-delayed-type")]
+    [TestCase("hash-header")]
+    [TestCase("hash-property")]
+    public void The_arguments_of_the_plugin_exchange_types_built_in_here_pass(string name)
     {
-        Assert.DoesNotThrow(() => Check("4.2", ArgumentPlace.ExchangeDeclare, "x-delayed-type"));
+        Assert.DoesNotThrow(() => Check("4.2", ArgumentPlace.ExchangeDeclare, name));
     }
 
     [TestCase("4.2", ArgumentPlace.QueueDeclare, "x-message-tll", "no RabbitMQ release knows it")]
