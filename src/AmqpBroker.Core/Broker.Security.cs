@@ -206,4 +206,34 @@ public sealed partial class Broker
             _userLimits[user] = limits;
         }
     }
+
+    /// <summary>Topic permissions and limits as they are now, for a <see cref="Snapshots.BrokerSnapshot"/>.</summary>
+    internal Snapshots.SecuritySnapshot TakeSecurity() => new([.. TopicPermissions], [.. VirtualHostLimits], [.. UserLimits]);
+
+    /// <summary>Puts a snapshot's topic permissions and limits back, after its users and vhosts (other users' limits are cleared).</summary>
+    internal void RestoreSecurity(Snapshots.SecuritySnapshot snapshot)
+    {
+        lock (_definitions)
+        {
+            foreach (var (user, _) in UserLimits)
+            {
+                PutUserLimits(user, []);
+            }
+
+            foreach (var (user, limits) in snapshot.UserLimits)
+            {
+                PutUserLimits(user, limits);
+            }
+
+            foreach (var (virtualHost, limits) in snapshot.VirtualHostLimits)
+            {
+                PutVirtualHostLimits(virtualHost, limits);
+            }
+        }
+
+        foreach (var permission in snapshot.TopicPermissions)
+        {
+            SetTopicPermission(permission);
+        }
+    }
 }
