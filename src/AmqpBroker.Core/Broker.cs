@@ -115,6 +115,12 @@ public sealed partial class Broker : IDisposable
     /// <summary>Message events of every channel since start (channels count into it as they go).</summary>
     public MessageCounters MessageTotals { get; } = new();
 
+    /// <summary>Connections, channels and queues opened and closed since start (the server counts connection ends and channels).</summary>
+    public ChurnCounters Churn => _services.Churn;
+
+    /// <summary>Messages queues gave up since start, by queue type, dead-letter mode and reason.</summary>
+    public DeadLetterTotals DeadLetters => _services.DeadLetters;
+
     /// <summary>When this broker was created, for uptime.</summary>
     public DateTimeOffset StartedAt { get; }
 
@@ -301,6 +307,7 @@ public sealed partial class Broker : IDisposable
     public void OnConnectionOpened(ClientConnection connection)
     {
         _connections.TryAdd(connection, 0);
+        Churn.OnConnectionOpened();
 
         // Deleted while this connection was opening: it goes the way of the others.
         if (!_virtualHosts.ContainsKey(connection.VirtualHost))

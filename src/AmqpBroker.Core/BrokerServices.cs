@@ -44,6 +44,12 @@ internal sealed class BrokerServices
     /// <summary>The broker's test faults, which the publish pipeline checks; null for a virtual host made without a broker.</summary>
     public Testing.Faults.BrokerFaults? Faults { get; init; }
 
+    /// <summary>Connections, channels and queues opened and closed since start.</summary>
+    public Statistics.ChurnCounters Churn { get; init; } = new();
+
+    /// <summary>Messages queues gave up since start (rabbitmq_global_messages_dead_lettered_*).</summary>
+    public Statistics.DeadLetterTotals DeadLetters { get; init; } = new();
+
     /// <summary>The broker's recorder, told what no frame shows (dead-lettering); null for a virtual host made without a broker.</summary>
     public Testing.Recording.BrokerRecorder? Recorder { get; init; }
 }

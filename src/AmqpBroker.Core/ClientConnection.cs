@@ -44,6 +44,9 @@ public sealed class ClientConnection
     /// <summary>How many channels the connection has open now (the user and node channel limits count them).</summary>
     public Func<int> ChannelCount { get; init; } = static () => 0;
 
+    /// <summary>Bytes and socket reads/writes of the connection since it was accepted; the server counts them.</summary>
+    public ConnectionTraffic Traffic { get; init; } = new();
+
     /// <summary>The faults the server can make this connection show (see <see cref="Testing.Faults.BrokerFaults"/>); null when it cannot.</summary>
     public Testing.Faults.IConnectionFaults? Faults { get; init; }
 

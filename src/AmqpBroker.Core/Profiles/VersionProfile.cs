@@ -29,6 +29,12 @@ public sealed record VersionProfile
     /// <summary>Streams treat basic.nack and basic.reject like basic.ack (3.13+; 540 before).</summary>
     public bool StreamNackIsAck { get; init; }
 
+    /// <summary>
+    /// A stream consume without prefetch or with no-ack is refused naming <c>stream queue 'q' ...</c> (4.0+) instead of
+    /// <c>'queue 'q' ...'</c> and <c>stream queues queue 'q' ...</c>.
+    /// </summary>
+    public bool StreamConsumeErrorsNameStream { get; init; }
+
     /// <summary>Stream filtering: <c>x-stream-filter-value</c> on publish, <c>x-stream-filter</c> on consume (3.13+).</summary>
     public bool StreamFiltering { get; init; }
 
@@ -141,6 +147,7 @@ public sealed record VersionProfile
             QuorumPriorities = QuorumPriorities.TwoLevels,  // release-notes/4.0.1.md, highlights (#10637)
             QuorumDefaultDeliveryLimit = 20,                // release-notes/4.0.1.md, breaking changes (#11937)
             RecordsDefaultQueueType = true,                 // rabbit_amqqueue:augment_declare_args at v4.0.1, rabbit_queue_type:inject_dqt
+            StreamConsumeErrorsNameStream = true,           // rabbit_stream_queue:consume at v4.0.1
             LegacyConsumerArguments = false,                // rabbit_{classic,quorum,stream}_queue:capabilities at v4.0.1 (classic queue mirroring removed)
             OverviewFields = OverviewFields.OperatorPolicyUpdating | OverviewFields.Tags | OverviewFields.DefaultQueueType, // rabbit_mgmt_wm_overview at v4.0.5
             LocalRandomExchange = true,                     // release-notes/4.0.1.md (rabbit_exchange_type_local_random)

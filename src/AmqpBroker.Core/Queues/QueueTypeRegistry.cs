@@ -1,9 +1,9 @@
 using System.Collections.Frozen;
 using AmqpBroker.Core.Arguments;
-using AmqpBroker.Core.Errors;
 using AmqpBroker.Core.Profiles;
 using AmqpBroker.Core.Queues.Classic;
 using AmqpBroker.Core.Queues.Quorum;
+using AmqpBroker.Core.Queues.Stream;
 
 namespace AmqpBroker.Core.Queues;
 
@@ -15,9 +15,6 @@ namespace AmqpBroker.Core.Queues;
 internal sealed class QueueTypeRegistry
 {
     public const string QueueTypeArgument = "x-queue-type";
-
-    /// <summary>RabbitMQ's types that this broker lacks: refused with a reason a user can act on, not as unknown.</summary>
-    private static readonly string[] RabbitMqOnlyTypes = ["stream"];
 
     private readonly FrozenDictionary<string, IQueueType> _types;
 
@@ -35,8 +32,9 @@ internal sealed class QueueTypeRegistry
     {
         var classic = QueueTypeCapabilities.Classic(profile);
         var quorum = QueueTypeCapabilities.Quorum(profile);
-        var known = KnownArguments.Of(classic, quorum, QueueTypeCapabilities.Stream(profile));
-        return new(new ClassicQueueType(classic, known), [new QuorumQueueType(quorum, known, profile)]);
+        var stream = QueueTypeCapabilities.Stream(profile);
+        var known = KnownArguments.Of(classic, quorum, stream);
+        return new(new ClassicQueueType(classic, known), [new QuorumQueueType(quorum, known, profile), new StreamQueueType(stream, known, profile)]);
     }
 
     /// <summary>
@@ -73,8 +71,6 @@ internal sealed class QueueTypeRegistry
         return requested switch
         {
             string name when _types.TryGetValue(name, out var type) => type,
-            string name when RabbitMqOnlyTypes.Contains(name) => throw AmqpException.PreconditionFailed(
-                $"invalid arg '{QueueTypeArgument}' for {queue}: queue type '{name}' is not supported by this broker; declare a classic queue (omit x-queue-type)"),
             string name => throw QueueArguments.Invalid(QueueTypeArgument, queue, $"\"unsupported queue type '{name}'\""),
             var other => throw QueueArguments.Invalid(QueueTypeArgument, queue, $"{{unacceptable_type,{ErlangTerms.TypeName(other)}}}"),
         };

@@ -8,4 +8,4 @@ namespace AmqpBroker.Core.Sessions;
 /// <param name="Entry">The queue's entry, to settle.</param>
 /// <param name="Consumer">The consumer it went to; null for basic.get.</param>
 /// <param name="DeliveredAt">When it was sent, as a <see cref="TimeProvider.GetTimestamp"/> of the broker's clock (for the consumer timeout).</param>
-public readonly record struct UnackedDelivery(ulong DeliveryTag, Queue Queue, QueueEntry Entry, Consumer? Consumer, long DeliveredAt = 0);
+public readonly record struct UnackedDelivery(ulong DeliveryTag, Queue Queue, QueueEntry Entry, Consumer? Consumer, long DeliveredAt);

@@ -54,6 +54,8 @@ public sealed partial class VirtualHost
         }
 
         access?.Check(AccessKind.Configure, ResourceKind.Queue, definition.Name);
+        // Counted where rabbit_channel counts it: past the name and permission checks, before the equivalence check.
+        _services.Churn.OnQueueDeclared();
         lock (_topology)
         {
             // An existing queue is checked for equivalence first, as RabbitMQ does; only a new one has its arguments validated.
@@ -78,6 +80,7 @@ public sealed partial class VirtualHost
             var queue = CreateQueue(definition, definition.Exclusive ? owner : null, out _);
             Adopt(queue);
             _durable.PutQueue(queue);
+            _services.Churn.OnQueueCreated();
             return queue;
         }
     }
@@ -209,6 +212,7 @@ public sealed partial class VirtualHost
         RemoveBindingsToLocked(queue);
         var ready = queue.Delete();
         _durable.DeleteMessages(queue);
+        _services.Churn.OnQueuesDeleted(1);
         return ready;
     }
 }

@@ -43,7 +43,7 @@ public sealed partial class VirtualHost
         _policies = new PolicyApplier(name, _services.Loggers.CreateLogger(PolicyLog.Category));
         _log = _services.Loggers.CreateLogger(VirtualHostLog.Category);
         _findExchange = FindExchange;
-        _deadLetters = new DeadLetterPublisher(_findExchange, _services.Time, Leaks, _services.Recorder);
+        _deadLetters = new DeadLetterPublisher(_findExchange, _services.Time, Leaks, _services.DeadLetters, _services.Recorder);
         _exchangeContext = new ExchangeContext(name, _findExchange, _services.ExchangeTypes, _services.Timers, _services.Messages, Leaks);
         DefaultExchange = new DefaultExchange(new ExchangeDefinition("", name, ExchangeTypes.Direct, true, false, false, Protocol.Encoding.FieldTable.Empty), FindQueue);
         _exchanges[""] = DefaultExchange;
@@ -224,6 +224,8 @@ public sealed partial class VirtualHost
                 queue.Delete();
                 _durable.DeleteMessages(queue);
             }
+
+            _services.Churn.OnQueuesDeleted(_queues.Count);
 
             foreach (var exchange in _exchanges.Values)
             {

@@ -167,7 +167,8 @@ internal sealed partial class AmqpChannel
         _confirms.Enabled,
         _transaction is not null,
         _transaction?.PublishCount ?? 0,
-        _transaction?.SettlementCount ?? 0);
+        _transaction?.SettlementCount ?? 0,
+        _confirms.Unconfirmed);
 
     /// <summary>Decodes a method only to check its arguments (generic code reaches the static Read of a method that has a field named Read).</summary>
     private static void Decode<T>(ref AmqpReader reader)

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Buffers.Binary;
 using AmqpBroker.Core;
 using AmqpBroker.Core.Errors;
+using AmqpBroker.Core.Statistics;
 using AmqpBroker.Core.Testing.Recording;
 using AmqpBroker.Protocol.Encoding;
 using AmqpBroker.Protocol.Framing;
@@ -29,7 +30,9 @@ internal sealed partial class AmqpConnection
     private readonly ConnectionLogScope _logScope;
     private readonly ConnectionWriter _writer;
     private readonly ConnectionHandshake _handshake;
-    private readonly ChannelTable _channels = new();
+    private readonly ChannelTable _channels;
+    private readonly ConnectionTraffic _traffic = new();
+    private readonly InputCounter _input;
     private readonly ShortStringCache _strings = new();
     private readonly DateTimeOffset _startedAt;
     private readonly HeartbeatMonitor _heartbeat;
@@ -50,7 +53,9 @@ internal sealed partial class AmqpConnection
         _broker = broker;
         _loggers = loggers;
         _logger = loggers.Connections;
-        _writer = new ConnectionWriter(transport.Transport.Output, broker.Time);
+        _channels = new ChannelTable(broker.Churn);
+        _input = new InputCounter(_traffic);
+        _writer = new ConnectionWriter(transport.Transport.Output, broker.Time) { Traffic = _traffic };
         _writer.Writable += _channels.ResumeDeliveries;
         _handshake = new ConnectionHandshake(broker, _writer, transport.RemoteEndPoint, tls);
         _tls = tls;
@@ -110,6 +115,8 @@ internal sealed partial class AmqpConnection
         finally
         {
             Shutdown();
+            // Every accepted socket that ends counts, opened or not, as rabbit_reader counts it.
+            _broker.Churn.OnConnectionClosed();
             _writer.Complete();
             await writerLoop.ConfigureAwait(false);
             await _transport.Transport.Output.CompleteAsync().ConfigureAwait(false);
@@ -134,11 +141,13 @@ internal sealed partial class AmqpConnection
         {
             var result = await input.ReadAsync().ConfigureAwait(false);
             var buffer = result.Buffer;
+            _input.OnRead(buffer);
             if (buffer.Length >= 8)
             {
                 Span<byte> header = stackalloc byte[8];
                 buffer.Slice(0, 8).CopyTo(header);
                 input.AdvanceTo(buffer.GetPosition(8));
+                _input.OnLeft(buffer.Slice(8));
                 if (header.SequenceEqual(ProtocolHeader.Amqp091) || header.SequenceEqual(ProtocolHeader.Amqp09))
                 {
                     return true;
@@ -151,6 +160,7 @@ internal sealed partial class AmqpConnection
             }
 
             input.AdvanceTo(buffer.Start, buffer.End);
+            _input.OnLeft(buffer);
             if (result.IsCompleted || result.IsCanceled)
             {
                 return false;
@@ -166,6 +176,7 @@ internal sealed partial class AmqpConnection
             await WaitOutReadStallAsync().ConfigureAwait(false);
             var result = await input.ReadAsync().ConfigureAwait(false);
             var buffer = result.Buffer;
+            _input.OnRead(buffer);
             try
             {
                 while (_state != ConnectionState.Closed && !_blocking.IsBlocked && FrameReader.TryReadFrame(ref buffer, _handshake.PayloadLimit, out var frame))
@@ -186,6 +197,7 @@ internal sealed partial class AmqpConnection
             finally
             {
                 input.AdvanceTo(buffer.Start, buffer.End);
+                _input.OnLeft(buffer);
             }
 
             if (result.IsCanceled)
@@ -327,6 +339,7 @@ internal sealed partial class AmqpConnection
             Details = ConnectionDetailsFactory.Create(_transport, _handshake, _tls),
             Channels = _channels.Snapshot,
             ChannelCount = () => _channels.Count,
+            Traffic = _traffic,
             Faults = this,
         };
         var access = _broker.AccessFor(client.User.Name, client.VirtualHost);

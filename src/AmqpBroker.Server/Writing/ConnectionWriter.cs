@@ -2,6 +2,7 @@ using System.Buffers;
 using System.IO.Pipelines;
 using System.Threading.Channels;
 using AmqpBroker.Core.Messages;
+using AmqpBroker.Core.Statistics;
 using AmqpBroker.Core.Testing.Recording;
 using AmqpBroker.Protocol.Framing;
 using AmqpBroker.Protocol.Methods;
@@ -47,6 +48,9 @@ internal sealed class ConnectionWriter
 
     /// <summary>Where the frames written are recorded while the broker's recorder is on; set before <see cref="RunAsync"/>.</summary>
     public ConnectionRecording? Recording { get; set; }
+
+    /// <summary>Where each flush counts its bytes (the connection's traffic, which the metrics read).</summary>
+    public ConnectionTraffic Traffic { get; init; } = new();
 
     /// <summary>The negotiated frame_max, which splits bodies into frames.</summary>
     public uint FrameMax { get; set; } = AmqpConstants.FrameMinSize;
@@ -175,7 +179,7 @@ internal sealed class ConnectionWriter
                     }
 
                     Write(frame);
-                    if (_output.UnflushedBytes >= FlushThresholdBytes && (await _output.FlushAsync().ConfigureAwait(false)).IsCompleted)
+                    if (_output.UnflushedBytes >= FlushThresholdBytes && (await FlushAsync().ConfigureAwait(false)).IsCompleted)
                     {
                         return;
                     }
@@ -183,7 +187,7 @@ internal sealed class ConnectionWriter
 
                 WritePendingAck();
                 _sentSinceLastCheck = true;
-                if ((await _output.FlushAsync().ConfigureAwait(false)).IsCompleted)
+                if ((await FlushAsync().ConfigureAwait(false)).IsCompleted)
                 {
                     return;
                 }
@@ -197,6 +201,17 @@ internal sealed class ConnectionWriter
                 frame.Message?.Release();
             }
         }
+    }
+
+    /// <summary>Flushes what was written, counting it as one packet sent.</summary>
+    private ValueTask<FlushResult> FlushAsync()
+    {
+        if (_output.UnflushedBytes is var bytes and > 0)
+        {
+            Traffic.OnSent(bytes);
+        }
+
+        return _output.FlushAsync();
     }
 
     private void Write(in OutgoingFrame frame)
@@ -342,7 +357,7 @@ internal sealed class ConnectionWriter
         await _stall.WaitAsync().ConfigureAwait(false);
         if (kind == OutgoingKind.Deliver && Volatile.Read(ref _deliveryDelayTicks) is var delay and > 0)
         {
-            await _output.FlushAsync().ConfigureAwait(false);
+            await FlushAsync().ConfigureAwait(false);
             await _stall.DelayAsync(TimeSpan.FromTicks(delay)).ConfigureAwait(false);
         }
     }

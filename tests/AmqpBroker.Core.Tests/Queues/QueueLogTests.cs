@@ -373,6 +373,9 @@ public sealed class QueueLogTests
             return new RecoveredEntry(id, id + LocationOffset, expiresAt, Encoding.UTF8.GetByteCount(body), Priority: 0, HasOwnTtl: expiresAt != QueueEntry.Never, delivered);
         }
 
+        public IStreamLog OpenStream(string virtualHost, string stream, long segmentSize) =>
+            NoMessageStore.Instance.OpenStream(virtualHost, stream, segmentSize);
+
         public IQueueLog? OpenQueue(string virtualHost, string queue, out IReadOnlyList<RecoveredEntry> recovered)
         {
             recovered = Recovered.GetValueOrDefault(queue) ?? [];
