@@ -386,7 +386,7 @@ internal sealed partial class AmqpConnection
                 break;
         }
 
-        if (_state == ConnectionState.Open && _consumerTimeouts.Check(now, _channels.ToArray()))
+        if (_state == ConnectionState.Open && _consumerTimeouts.Check(now, _channels))
         {
             // The read loop owns the channels: wake it to close the timed-out ones.
             _transport.Transport.Input.CancelPendingRead();

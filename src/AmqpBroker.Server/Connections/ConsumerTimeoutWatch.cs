@@ -35,7 +35,7 @@ internal sealed class ConsumerTimeoutWatch
     public bool ClientTakesCancel { get; set; }
 
     /// <summary>On the tick: true when something expired and the read loop should be woken.</summary>
-    public bool Check(DateTimeOffset now, IReadOnlyList<AmqpChannel> channels)
+    public bool Check(DateTimeOffset now, ChannelTable channels)
     {
         if (now < _nextCheck)
         {
@@ -44,11 +44,11 @@ internal sealed class ConsumerTimeoutWatch
 
         _nextCheck = now + Interval;
         var found = false;
-        foreach (var channel in channels)
+        foreach (var channel in channels.ToArray())
         {
             if (channel.Session.OldestUnacked(_watches) is { } oldest && _timeout.Expired(oldest) is { } timeout && channel.TryMarkTimedOut())
             {
-                _expired.Enqueue(new TimedOut(channel.Number, timeout, oldest.Consumer));
+                _expired.Enqueue(new TimedOut(channel, timeout, oldest.Consumer));
                 found = true;
             }
         }
@@ -61,12 +61,14 @@ internal sealed class ConsumerTimeoutWatch
     {
         while (_expired.TryDequeue(out var expired))
         {
-            if (channels.Find(expired.Channel) is not { IsClosing: false } channel)
+            // The channel may have been closed (and its number reused) since the tick saw it.
+            var channel = expired.Channel;
+            if (channel.IsClosing || !ReferenceEquals(channels.Find(channel.Number), channel))
             {
                 continue;
             }
 
-            ConnectionLog.ConsumerTimedOut(_logger, _connection(), expired.Channel, expired.Timeout);
+            ConnectionLog.ConsumerTimedOut(_logger, _connection(), channel.Number, expired.Timeout);
             if (_timeout.CancelsConsumer && expired.Consumer is { } consumer && ClientTakesCancel)
             {
                 channel.Session.CancelTimedOut(consumer);
@@ -75,9 +77,9 @@ internal sealed class ConsumerTimeoutWatch
             }
 
             var value = _timeout.CancelsConsumer ? ConsumerTimeout.UnknownTimeout : expired.Timeout;
-            channel.Close(AmqpException.PreconditionFailed(ConsumerTimeout.CloseText(expired.Channel, value)), 0, 0);
+            channel.Close(AmqpException.PreconditionFailed(ConsumerTimeout.CloseText(channel.Number, value)), 0, 0);
         }
     }
 
-    private readonly record struct TimedOut(ushort Channel, long Timeout, Consumer? Consumer);
+    private readonly record struct TimedOut(AmqpChannel Channel, long Timeout, Consumer? Consumer);
 }
