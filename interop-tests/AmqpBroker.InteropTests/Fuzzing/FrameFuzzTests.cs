@@ -26,7 +26,7 @@ public sealed class FrameFuzzTests
         }
 
         var seed = EnvironmentNumber("FUZZ_SEED") ?? Random.Shared.Next();
-        var total = EnvironmentNumber("FUZZ_CASES") ?? 50_000;
+        var total = EnvironmentNumber("FUZZ_CASES") ?? 100_000;
         await TestContext.Progress.WriteLineAsync($"frame fuzzer: FUZZ_SEED={seed} FUZZ_CASES={total}");
 
         var directory = Directory.CreateTempSubdirectory("amqpbroker-fuzz-");
