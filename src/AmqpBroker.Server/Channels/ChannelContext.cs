@@ -1,6 +1,7 @@
 using AmqpBroker.Core;
 using AmqpBroker.Core.Security;
 using AmqpBroker.Core.VirtualHosts;
+using AmqpBroker.Server.Connections;
 using AmqpBroker.Server.Writing;
 using Microsoft.Extensions.Logging;
 
@@ -16,10 +17,12 @@ namespace AmqpBroker.Server.Channels;
 /// <param name="Access">The permissions of the connection's user in its vhost, checked by every channel operation.</param>
 /// <param name="VirtualHost">The vhost the connection opened.</param>
 /// <param name="Logger">The channels' logger (category <c>AmqpBroker.Server.Channels</c>).</param>
+/// <param name="Flow">The connection's flow control, told of publishes that reached a queue behind its consumers.</param>
 internal sealed record ChannelContext(
     ConnectionWriter Writer,
     Broker Broker,
     ClientConnection Client,
     ResourceAccess Access,
     VirtualHost VirtualHost,
-    ILogger Logger);
+    ILogger Logger,
+    PublisherFlow Flow);

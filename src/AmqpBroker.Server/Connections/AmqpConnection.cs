@@ -35,8 +35,10 @@ internal sealed partial class AmqpConnection
     private readonly HeartbeatMonitor _heartbeat;
     private readonly ConnectionDeadlines _deadlines;
     private readonly PublisherBlocking _blocking;
+    private readonly PublisherFlow _flow;
     private readonly ConnectionRecording _recording;
-    private readonly TaskCompletionSource _forceClosed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    /// <summary>Completes when the connection is forced closed or its transport goes: a blocked or throttled read loop stops waiting.</summary>
+    private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private ChannelContext? _channelContext;
     private volatile ConnectionState _state = ConnectionState.Handshake;
     private volatile string? _forceCloseReason;
@@ -53,7 +55,8 @@ internal sealed partial class AmqpConnection
         _startedAt = broker.Time.GetUtcNow();
         _heartbeat = new HeartbeatMonitor(_startedAt);
         _deadlines = new ConnectionDeadlines(_startedAt);
-        _blocking = new PublisherBlocking(broker.Alarm, _writer, _forceClosed.Task);
+        _blocking = new PublisherBlocking(broker.Alarm, _writer, _closed.Task);
+        _flow = new PublisherFlow(broker.Time, _channels.HasConsumerThatAcks);
         Name = $"{transport.RemoteEndPoint} -> {transport.LocalEndPoint}";
         _logScope = new ConnectionLogScope(Name);
         _recording = broker.Recorder.ForConnection(Name);
@@ -80,6 +83,7 @@ internal sealed partial class AmqpConnection
         ConnectionLog.ConnectionAccepted(_logger, LogName);
         var writerLoop = _writer.RunAsync();
         using var ticks = _broker.Scheduler.Register(OnTick);
+        using var transportClosed = _transport.ConnectionClosed.Register(static closed => ((TaskCompletionSource)closed!).TrySetResult(), _closed);
         try
         {
             if (await ReadProtocolHeaderAsync().ConfigureAwait(false))
@@ -108,7 +112,7 @@ internal sealed partial class AmqpConnection
     internal void ForceClose(string reason)
     {
         _forceCloseReason = reason;
-        _forceClosed.TrySetResult();
+        _closed.TrySetResult();
         _transport.Transport.Input.CancelPendingRead();
     }
 
@@ -151,10 +155,13 @@ internal sealed partial class AmqpConnection
             await WaitOutReadStallAsync().ConfigureAwait(false);
             var result = await input.ReadAsync().ConfigureAwait(false);
             var buffer = result.Buffer;
+            var budget = new ReadBudget();
             try
             {
-                while (_state != ConnectionState.Closed && !_blocking.IsBlocked && FrameReader.TryReadFrame(ref buffer, _handshake.PayloadLimit, out var frame))
+                while (_state != ConnectionState.Closed && !_blocking.IsBlocked && !_flow.IsThrottled && !budget.IsSpent
+                    && FrameReader.TryReadFrame(ref buffer, _handshake.PayloadLimit, out var frame))
                 {
+                    budget.Spend(frame.Payload.Length);
                     _heartbeat.OnFrameReceived();
                     if (_recording.IsOn)
                     {
@@ -184,9 +191,16 @@ internal sealed partial class AmqpConnection
                 continue;
             }
 
-            if (_blocking.IsBlocked)
+            if (_blocking.IsBlocked || _flow.IsThrottled)
             {
-                await _blocking.WaitUntilUnblockedAsync().ConfigureAwait(false);
+                await WaitUntilReadableAsync().ConfigureAwait(false);
+                continue;
+            }
+
+            if (budget.IsSpent)
+            {
+                // Fair scheduling: other connections' reads and the writers delivering to consumers get the thread.
+                await Task.Yield();
                 continue;
             }
 
@@ -279,10 +293,11 @@ internal sealed partial class AmqpConnection
         {
             Details = ConnectionDetailsFactory.Create(_transport, _handshake),
             Channels = _channels.Snapshot,
+            State = DescribeState,
             Faults = this,
         };
         var access = _broker.AccessFor(client.User.Name, client.VirtualHost);
-        _channelContext = new ChannelContext(_writer, _broker, client, access, _handshake.VirtualHost, _loggers.Channels);
+        _channelContext = new ChannelContext(_writer, _broker, client, access, _handshake.VirtualHost, _loggers.Channels, _flow);
         _blocking.NotifyClient = _handshake.ClientCapabilities.GetValueOrDefault("connection.blocked") is true;
         _heartbeat.Seconds = _handshake.HeartbeatSeconds;
         _recording.OnOpened(client, _handshake.FrameMax);
@@ -323,7 +338,7 @@ internal sealed partial class AmqpConnection
     /// <summary>The scheduler's tick (not the read loop's thread): heartbeats, handshake and close-ok deadlines.</summary>
     private void OnTick(DateTimeOffset now)
     {
-        var heartbeat = _heartbeat.Tick(now, _writer.TakeSentFlag(), _blocking.IsBlocked);
+        var heartbeat = _heartbeat.Tick(now, _writer.TakeSentFlag(), _blocking.IsBlocked || _flow.IsThrottled);
         switch (_state)
         {
             case ConnectionState.Handshake when _deadlines.HandshakeExpired(now):
