@@ -156,20 +156,10 @@ internal sealed partial class AmqpConnection
             var result = await input.ReadAsync().ConfigureAwait(false);
             var buffer = result.Buffer;
             var budget = new ReadBudget();
+            var examinedAll = false;
             try
             {
-                while (_state != ConnectionState.Closed && !_blocking.IsBlocked && !_flow.IsThrottled && !budget.IsSpent
-                    && FrameReader.TryReadFrame(ref buffer, _handshake.PayloadLimit, out var frame))
-                {
-                    budget.Spend(frame.Payload.Length);
-                    _heartbeat.OnFrameReceived();
-                    if (_recording.IsOn)
-                    {
-                        _recording.Received(frame.Type, frame.Channel, frame.Payload);
-                    }
-
-                    HandleFrame(frame);
-                }
+                examinedAll = HandleFrames(ref buffer, ref budget);
             }
             catch (FrameFormatException ex)
             {
@@ -177,7 +167,8 @@ internal sealed partial class AmqpConnection
             }
             finally
             {
-                input.AdvanceTo(buffer.Start, buffer.End);
+                // Stopped early (blocked, in flow, out of budget): what is left must be returned by the next read at once.
+                input.AdvanceTo(buffer.Start, examinedAll ? buffer.End : buffer.Start);
             }
 
             if (result.IsCanceled && _forceCloseReason is { } reason)
@@ -209,6 +200,33 @@ internal sealed partial class AmqpConnection
                 return;
             }
         }
+    }
+
+    /// <summary>
+    /// Handles the complete frames at the start of <paramref name="buffer"/> (advancing it past them) until the
+    /// connection closes, blocks, is in flow or has spent its budget. True when it stopped only because no
+    /// complete frame is left, i.e. everything received was examined.
+    /// </summary>
+    private bool HandleFrames(ref ReadOnlySequence<byte> buffer, ref ReadBudget budget)
+    {
+        while (_state != ConnectionState.Closed && !_blocking.IsBlocked && !_flow.IsThrottled && !budget.IsSpent)
+        {
+            if (!FrameReader.TryReadFrame(ref buffer, _handshake.PayloadLimit, out var frame))
+            {
+                return true;
+            }
+
+            budget.Spend(frame.Payload.Length);
+            _heartbeat.OnFrameReceived();
+            if (_recording.IsOn)
+            {
+                _recording.Received(frame.Type, frame.Channel, frame.Payload);
+            }
+
+            HandleFrame(frame);
+        }
+
+        return false;
     }
 
     /// <summary>The byte stream can no longer be trusted: say why (unless the peer has not even tuned) and stop reading.</summary>
