@@ -50,13 +50,14 @@ public sealed class Broker : IDisposable
         Recorder = new Testing.Recording.BrokerRecorder(time);
         _services = new BrokerServices
         {
+            Settings = settings,
+            ExchangeTypes = ExchangeTypeRegistry.For(settings.Profile),
             Faults = Faults,
             Recorder = Recorder,
             Time = time,
             Timers = new BrokerTimers(time),
             Definitions = _store,
             Messages = Messages,
-            Profile = settings.Profile,
             QueueTypes = Queues.QueueTypeRegistry.CreateBuiltIn(settings.Profile),
             Loggers = loggers ?? Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance,
         };
@@ -106,6 +107,12 @@ public sealed class Broker : IDisposable
     /// <summary>Message events of every channel since start (channels count into it as they go).</summary>
     public MessageCounters MessageTotals { get; } = new();
 
+    /// <summary>Connections, channels and queues opened and closed since start (the server counts connection ends and channels).</summary>
+    public ChurnCounters Churn => _services.Churn;
+
+    /// <summary>Messages queues gave up since start, by queue type, dead-letter mode and reason.</summary>
+    public DeadLetterTotals DeadLetters => _services.DeadLetters;
+
     /// <summary>When this broker was created, for uptime.</summary>
     public DateTimeOffset StartedAt { get; }
 
@@ -125,18 +132,34 @@ public sealed class Broker : IDisposable
     /// <summary>Stores every definition change until the batch ends in one transaction (a definitions import); see <see cref="IDefinitionStore.BeginBatch"/>.</summary>
     public IDefinitionBatch BeginDefinitionBatch() => _store.BeginBatch();
 
-    /// <summary>Adds the virtual host (or returns the existing one). Like RabbitMQ, it grants nobody any permission on it.</summary>
-    public VirtualHost AddVirtualHost(string name)
+    /// <summary>
+    /// Adds the virtual host with <paramref name="metadata"/> (or returns the existing one). Like RabbitMQ, it grants
+    /// nobody any permission on it. An existing vhost takes a new default queue type where the profile's release
+    /// lets one change (3.11.17+), and keeps its own otherwise.
+    /// </summary>
+    public VirtualHost AddVirtualHost(string name, VirtualHostMetadata? metadata = null)
     {
         lock (_definitions)
         {
             if (_virtualHosts.TryGetValue(name, out var existing))
             {
+                if (metadata?.DefaultQueueType is not null && Settings.Profile.DefaultQueueTypeUpdatable && metadata != existing.Metadata)
+                {
+                    _store.PutVirtualHostMetadata(name, metadata);
+                    existing.Metadata = metadata;
+                }
+
                 return existing;
             }
 
             _store.PutVirtualHost(name);
             var virtualHost = new VirtualHost(name, _services);
+            if (metadata is not null && metadata != VirtualHostMetadata.None)
+            {
+                _store.PutVirtualHostMetadata(name, metadata);
+                virtualHost.Metadata = metadata;
+            }
+
             _virtualHosts[name] = virtualHost;
             return virtualHost;
         }
@@ -274,6 +297,7 @@ public sealed class Broker : IDisposable
     public void OnConnectionOpened(ClientConnection connection)
     {
         _connections.TryAdd(connection, 0);
+        Churn.OnConnectionOpened();
 
         // Deleted while this connection was opening: it goes the way of the others.
         if (!_virtualHosts.ContainsKey(connection.VirtualHost))
@@ -330,7 +354,10 @@ public sealed class Broker : IDisposable
 
         foreach (var name in stored.VirtualHosts)
         {
-            _virtualHosts[name] = new VirtualHost(name, _services);
+            _virtualHosts[name] = new VirtualHost(name, _services)
+            {
+                Metadata = stored.VirtualHostMetadata.GetValueOrDefault(name) ?? VirtualHostMetadata.None,
+            };
         }
 
         foreach (var permission in stored.Permissions)

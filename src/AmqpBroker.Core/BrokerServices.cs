@@ -8,12 +8,14 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace AmqpBroker.Core;
 
 /// <summary>
-/// What every virtual host of one broker shares: the clock, the stores, the release it behaves as, the
-/// exchange and queue type registries and the loggers. The defaults (system clock, nothing stored, the built-in types, no logging)
-/// are what a test's lone virtual host needs.
+/// What every virtual host of one broker shares: its settings (with the version profile), the clock, the
+/// stores, the exchange and queue type registries and the loggers. The defaults (default settings, system
+/// clock, nothing stored, the built-in types, no logging) are what a test's lone virtual host needs.
 /// </summary>
 internal sealed class BrokerServices
 {
+    public BrokerSettings Settings { get; init; } = new();
+
     public TimeProvider Time { get; init; } = TimeProvider.System;
 
     /// <summary>The broker's deadlines on <see cref="Time"/> (message TTL, x-expires, delayed messages); made on first use when not given.</summary>
@@ -27,10 +29,7 @@ internal sealed class BrokerServices
 
     public IMessageStore Messages { get; init; } = NoMessageStore.Instance;
 
-    public ExchangeTypeRegistry ExchangeTypes { get; init; } = ExchangeTypeRegistry.CreateBuiltIn();
-
-    /// <summary>The RabbitMQ release the broker behaves as.</summary>
-    public Profiles.VersionProfile Profile { get; init; } = Profiles.VersionProfile.Default;
+    public ExchangeTypeRegistry ExchangeTypes { get; init; } = ExchangeTypeRegistry.For(Profiles.VersionProfile.Default);
 
     public QueueTypeRegistry QueueTypes { get; init; } = QueueTypeRegistry.CreateBuiltIn(Profiles.VersionProfile.Default);
 
@@ -41,6 +40,12 @@ internal sealed class BrokerServices
 
     /// <summary>The broker's test faults, which the publish pipeline checks; null for a virtual host made without a broker.</summary>
     public Testing.Faults.BrokerFaults? Faults { get; init; }
+
+    /// <summary>Connections, channels and queues opened and closed since start.</summary>
+    public Statistics.ChurnCounters Churn { get; init; } = new();
+
+    /// <summary>Messages queues gave up since start (rabbitmq_global_messages_dead_lettered_*).</summary>
+    public Statistics.DeadLetterTotals DeadLetters { get; init; } = new();
 
     /// <summary>The broker's recorder, told what no frame shows (dead-lettering); null for a virtual host made without a broker.</summary>
     public Testing.Recording.BrokerRecorder? Recorder { get; init; }

@@ -15,17 +15,22 @@ public sealed record BrokerSettings
     /// <summary>RabbitMQ's upper bound for max_message_size; queues rely on bodies staying below it.</summary>
     public const long MaxMessageSizeLimit = 512L * 1024 * 1024;
 
-    /// <summary>Largest message body accepted (RabbitMQ: 128 MiB by default, at most 512 MiB).</summary>
+    private readonly long? _maxMessageSize;
+
+    /// <summary>
+    /// Largest message body accepted, at most 512 MiB. Unless set, the profile's default: RabbitMQ's
+    /// max_message_size is 128 MiB in 3.x and 16 MiB from 4.0.
+    /// </summary>
     public long MaxMessageSize
     {
-        get;
+        get => _maxMessageSize ?? Profile.DefaultMaxMessageSize;
         init
         {
             ArgumentOutOfRangeException.ThrowIfNegativeOrZero(value);
             ArgumentOutOfRangeException.ThrowIfGreaterThan(value, MaxMessageSizeLimit);
-            field = value;
+            _maxMessageSize = value;
         }
-    } = 128L * 1024 * 1024;
+    }
 
     /// <summary>Open AMQP connections allowed at once; 0 is unlimited.</summary>
     public int MaxConnections { get; init; }
@@ -41,4 +46,19 @@ public sealed record BrokerSettings
 
     /// <summary>The RabbitMQ release whose behaviour the broker shows (<see cref="Profiles.VersionProfile"/>).</summary>
     public Profiles.VersionProfile Profile { get; init; } = Profiles.VersionProfile.Default;
+
+    /// <summary>
+    /// What connection.start's <c>product</c> and the management API's <c>product_name</c> report: AmqpBroker,
+    /// or RabbitMQ for clients that switch features on that name.
+    /// </summary>
+    public string Product { get; init; } = Profiles.ProductNames.AmqpBroker;
+
+    /// <summary>
+    /// Refuses (406) the arguments of a declare or consume that the chosen release would not act on: names no
+    /// RabbitMQ release knows (a typo such as <c>x-message-tll</c>) and those the release ignores.
+    /// </summary>
+    public bool Strict { get; init; }
+
+    /// <summary>Overrides of the profile's default for RabbitMQ's deprecated features (<c>deprecated_features.permit.*</c>).</summary>
+    public Profiles.DeprecatedFeatures DeprecatedFeatures { get; init; } = new();
 }

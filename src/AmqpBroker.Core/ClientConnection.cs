@@ -41,6 +41,9 @@ public sealed class ClientConnection
     /// </summary>
     public Func<IReadOnlyList<ChannelSnapshot>> Channels { get; init; } = static () => [];
 
+    /// <summary>Bytes and socket reads/writes of the connection since it was accepted; the server counts them.</summary>
+    public ConnectionTraffic Traffic { get; init; } = new();
+
     /// <summary>
     /// The connection's state as RabbitMQ names it (<c>running</c>, <c>flow</c>, <c>blocking</c>, <c>blocked</c>,
     /// <c>closing</c>); the server supplies it, since throttling is the server's.

@@ -7,11 +7,17 @@ namespace AmqpBroker.Management;
 /// <summary>What every endpoint needs besides the request: the broker, the node's name, its listeners, message rates, data directory and shovels.</summary>
 internal sealed class ManagementContext(Broker broker, Func<IReadOnlyList<ManagementListener>> listeners, RateSampler rates, string? dataDirectory = null, IShovelSupervisor? shovels = null)
 {
-    /// <summary>The management API level we implement; tools read it to decide which calls exist.</summary>
-    public const string RabbitMqVersion = "3.10.8";
-
     /// <summary>This broker's own version, from its assembly.</summary>
-    public static string ProductVersion { get; } = typeof(ManagementContext).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
+    public static string OwnVersion { get; } = typeof(ManagementContext).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
+
+    /// <summary>The RabbitMQ release the broker behaves as (its profile); tools read it to decide which calls exist.</summary>
+    public string RabbitMqVersion => broker.Settings.Profile.ReportedVersion;
+
+    /// <summary>The product name reported (<see cref="BrokerSettings.Product"/>).</summary>
+    public string ProductName => broker.Settings.Product;
+
+    /// <summary>The product's version: RabbitMQ's when the broker reports itself as RabbitMQ, else its own.</summary>
+    public string ProductVersion => ProductName == Core.Profiles.ProductNames.RabbitMq ? RabbitMqVersion : OwnVersion;
 
     public Broker Broker => broker;
 

@@ -26,6 +26,8 @@ internal sealed class BrokerCommandLine
         Add(Watermark("--memory-high-watermark", "publishers are blocked above this memory: a fraction of RAM (0.4) or a size (512MiB); default per release (0.4 in 3.x, 0.6 in 4.x)"), "Broker:MemoryHighWatermark");
         Add(Size("--disk-free-limit", "publishers are blocked with less free disk space than this (default 50MB)"), "Broker:DiskFreeLimit");
         Add(Release("--rabbitmq-version", "the RabbitMQ release whose behaviour to show: 3.10, 3.13, 4.0, 4.1, 4.2 or 4.3 (default 4.2)"), "Broker:RabbitMQVersion");
+        Add(new Option<bool>("--strict") { Description = "refuse (406) x-arguments the chosen RabbitMQ release would not act on: unknown names such as x-message-tll, and ones it ignores" }, "Broker:Settings:Strict");
+        Add(Product("--product", "the product name reported to clients and the management API: AmqpBroker (default) or RabbitMQ"), "Broker:Settings:Product");
         Add(Count("--queue-memory-limit", "ready messages a durable queue keeps in memory before it pages (default 20000)"), "Broker:QueueMemoryLimit");
         Add(new Option<bool>("--enable-fault-api") { Description = "serve the test fault API (/api/faults, administrators only) on the management port" }, "Broker:EnableFaultApi");
         Add(new Option<bool>("--record") { Description = "record every AMQP command from the start, served at /api/recording" }, "Broker:Record");
@@ -96,6 +98,12 @@ internal sealed class BrokerCommandLine
             }
         });
         return option;
+    }
+
+    private static Option<string> Product(string name, string description)
+    {
+        string[] names = [ProductNames.AmqpBroker, ProductNames.RabbitMq];
+        return Text(name, description, "name", text => names.Contains(text), string.Join(" or ", names));
     }
 
     private static Option<string> Release(string name, string description) =>

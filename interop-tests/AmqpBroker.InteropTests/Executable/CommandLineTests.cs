@@ -65,6 +65,7 @@ public sealed class CommandLineTests
     [TestCase(new[] { "--management-port", "-2" }, "--management-port must be a port number from -1 to 65535, not '-2'")]
     [TestCase(new[] { "--bind", "localhost:5672" }, "--bind must be an IP address")]
     [TestCase(new[] { "--rabbitmq-version", "3.12" }, "--rabbitmq-version must be one of 3.10, 3.13, 4.0, 4.1, 4.2, 4.3, not '3.12'")]
+    [TestCase(new[] { "--product", "Rabbit" }, "--product must be AmqpBroker or RabbitMQ, not 'Rabbit'")]
     public async Task A_bad_command_line_is_one_line_and_exit_code_2(string[] args, string error)
     {
         var broker = Start(args);
@@ -109,6 +110,28 @@ public sealed class CommandLineTests
         var guest = new ConnectionFactory { HostName = "127.0.0.1", Port = ready.Port };
         await Assert.ThrowsAsync<RabbitMQ.Client.Exceptions.BrokerUnreachableException>(() => guest.CreateConnectionAsync(), "no guest when a default user is named");
         Assert.That(broker.Output, Does.Contain("Server startup complete"), "what Testcontainers' RabbitMQ module waits for");
+    }
+
+    [Test]
+    public async Task The_release_strict_mode_product_and_a_deprecated_feature_switch_are_set_from_outside()
+    {
+        var broker = Start(
+            ["--port", "0", "--bind", "127.0.0.1", "--management-port", "-1", "--in-memory", "--rabbitmq-version", "4.3", "--strict", "--product", "RabbitMQ"],
+            new Dictionary<string, string> { ["Broker__Settings__DeprecatedFeatures__PermitTransientNonExclusiveQueues"] = "true" });
+        var ready = await broker.WaitForReadyAsync(Deadline);
+
+        var factory = new ConnectionFactory { HostName = "127.0.0.1", Port = ready.Port };
+        await using var connection = await factory.CreateConnectionAsync();
+        await using var channel = await connection.CreateChannelAsync();
+        // 4.3 denies transient non-exclusive queues unless deprecated_features.permit.transient_nonexcl_queues is set.
+        await channel.QueueDeclareAsync("transient", durable: false, exclusive: false, autoDelete: false);
+        var typo = await Assert.ThrowsAsync<RabbitMQ.Client.Exceptions.OperationInterruptedException>(
+            () => channel.QueueDeclareAsync("typo", durable: true, exclusive: false, autoDelete: false, new Dictionary<string, object?> { ["x-message-tll"] = 1000 }));
+
+        Assert.That(Encoding.UTF8.GetString((byte[])connection.ServerProperties!["product"]!), Is.EqualTo("RabbitMQ"));
+        Assert.That(Encoding.UTF8.GetString((byte[])connection.ServerProperties!["version"]!), Is.EqualTo("4.3.5"));
+        Assert.That(typo.ShutdownReason?.ReplyCode, Is.EqualTo(406));
+        Assert.That(typo.ShutdownReason?.ReplyText, Does.StartWith("PRECONDITION_FAILED - strict mode: RabbitMQ 4.3 would not act on 'x-message-tll'"));
     }
 
     private BrokerProcess Start(params string[] args) => Start(args, []);

@@ -83,7 +83,7 @@ public sealed class DefinitionTests : ManagementTestBase
         Assert.That(exported["rabbit_version"]!.GetValue<string>(), Does.StartWith("3."));
         Assert.That(exported["queues"]!.AsArray().Select(q => q!["name"]!.GetValue<string>()), Is.SupersetOf(new[] { "app.orders", "app.dead", "defs-root" }));
 
-        await using var fresh = await BrokerHost.StartAsync(new BrokerOptions { Port = 0, ManagementPort = 0, Bind = "127.0.0.1", InMemory = true });
+        await using var fresh = await BrokerHost.StartAsync(new BrokerOptions { Port = 0, ManagementPort = 0, Bind = "127.0.0.1", InMemory = true, RabbitMQVersion = RabbitMQVersion });
         using var client = new HttpClient { BaseAddress = fresh.ManagementUri, Timeout = Timeout };
         client.DefaultRequestHeaders.Authorization = new("Basic", Convert.ToBase64String("guest:guest"u8));
         await ExpectAsync(HttpStatusCode.NoContent, HttpMethod.Post, "api/definitions", exported.ToJsonString(), client);

@@ -57,11 +57,80 @@ public sealed partial class MetricsEndpointTests : ManagementTestBase
     }
 
     [Test]
+    public async Task A_connections_traffic_counts_the_bytes_it_sent_and_was_sent()
+    {
+        var (connection, channel) = await ConnectWithChannelAsync();
+        var queue = await DeclareQueueAsync(channel);
+        var label = $"{{channel=\"127.0.0.1:{connection.LocalPort} -> ";
+        var before = await ConnectionValuesAsync(label);
+
+        await channel.BasicPublishAsync("", queue, new byte[20_000]);
+        await GetEventuallyAsync(channel, queue);
+        var after = await ConnectionValuesAsync(label);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(after["incoming_bytes"] - before["incoming_bytes"], Is.GreaterThanOrEqualTo(20_000));
+            Assert.That(after["outgoing_bytes"] - before["outgoing_bytes"], Is.GreaterThanOrEqualTo(20_000));
+            Assert.That(after["incoming_packets"], Is.GreaterThan(before["incoming_packets"]));
+            Assert.That(after["outgoing_packets"], Is.GreaterThan(before["outgoing_packets"]));
+        }
+    }
+
+    [Test]
+    public async Task Churn_counters_move_as_connections_channels_and_queues_come_and_go()
+    {
+        var before = await ChurnAsync();
+        var (connection, channel) = await ConnectWithChannelAsync();
+        var queue = await DeclareQueueAsync(channel);
+        await channel.QueueDeleteAsync(queue);
+        await channel.CloseAsync();
+        await connection.CloseAsync();
+
+        Dictionary<string, long> after = [];
+        Assert.That(await EventuallyAsync(async () => (after = await ChurnAsync())["connections_closed_total"] > before["connections_closed_total"]), Is.True);
+        using (Assert.EnterMultipleScope())
+        {
+            foreach (var counter in before.Keys)
+            {
+                Assert.That(after[counter], Is.GreaterThan(before[counter]), counter);
+            }
+        }
+    }
+
+    [Test]
+    public async Task The_memory_watermark_is_exported_and_the_disk_free_limit_only_where_a_disk_is_watched()
+    {
+        var text = await Http.GetStringAsync("metrics");
+
+        Assert.That(Value(text, "rabbitmq_resident_memory_limit_bytes"), Is.EqualTo(Host!.Broker.Resources.Memory!.LimitBytes));
+        Assert.That(Value(text, "rabbitmq_disk_space_available_limit_bytes"), Is.EqualTo(Host.Broker.Resources.Disk?.LimitBytes));
+    }
+
+    [Test]
     public async Task Metrics_are_served_as_Prometheus_text()
     {
         using var response = await Http.GetAsync("metrics");
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
         Assert.That(response.Content.Headers.ContentType?.ToString(), Does.StartWith("text/plain; version=0.0.4"));
+    }
+
+    private async Task<Dictionary<string, long>> ChurnAsync()
+    {
+        var text = await Http.GetStringAsync("metrics");
+        string[] counters = ["connections_opened_total", "connections_closed_total", "channels_opened_total", "channels_closed_total", "queues_declared_total", "queues_created_total", "queues_deleted_total"];
+        return counters.ToDictionary(c => c, c => Value(text, "rabbitmq_" + c) ?? -1);
+    }
+
+    /// <summary>The connection's four traffic counters on /metrics/per-object, found by the start of its label.</summary>
+    private async Task<Dictionary<string, long>> ConnectionValuesAsync(string labelStart)
+    {
+        var text = await Http.GetStringAsync("metrics/per-object");
+        return new[] { "incoming_bytes", "outgoing_bytes", "incoming_packets", "outgoing_packets" }.ToDictionary(c => c, c =>
+        {
+            var match = Regex.Match(text, "^" + Regex.Escape($"rabbitmq_connection_{c}_total{labelStart}") + @"[^}]*\} (\d+)$", RegexOptions.Multiline);
+            return match.Success ? long.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) : -1;
+        });
     }
 
     private static long? Value(string text, string series)

@@ -3,12 +3,17 @@ namespace AmqpBroker.InteropTests.QueueFeatures;
 /// <summary>
 /// Direct reply-to: a requester consumes the pseudo-queue amq.rabbitmq.reply-to (no-ack), publishes a
 /// request with reply_to = amq.rabbitmq.reply-to, the server sees a private amq.rabbitmq.reply-to.… address
-/// and publishes the reply there. Errors and edge cases as RabbitMQ 3.10 answers them.
+/// and publishes the reply there. Errors and edge cases as RabbitMQ answers them; once per release where a
+/// mandatory reply differs: returned up to 4.1 (delivered or not), counted as routed from 4.2
+/// (release-notes/4.2.0.md, "Mandatory flag in Direct Reply-To").
 /// </summary>
-[TestFixture]
-public sealed class DirectReplyToTests : BrokerTestBase
+[TestFixture("3.10")]
+[TestFixture("4.2")]
+public sealed class DirectReplyToTests(string release) : BrokerTestBase
 {
     private const string PseudoQueue = "amq.rabbitmq.reply-to";
+
+    protected override string RabbitMQVersion => release;
 
     [Test]
     public async Task A_request_and_its_reply_make_the_round_trip()
@@ -164,7 +169,33 @@ public sealed class DirectReplyToTests : BrokerTestBase
     }
 
     [Test]
-    public async Task A_mandatory_reply_to_a_gone_requester_is_returned()
+    public async Task A_mandatory_reply_to_a_live_requester_is_delivered_and_returned_up_to_4_1()
+    {
+        // RabbitMQ 3.10.8 (checked with pika): the reply is delivered and also returned with 312 NO_ROUTE,
+        // because the reply address is not a queue (rabbit_channel routes it outside the queue list).
+        var server = await ServerAsync();
+        var (requester, replies) = await RequesterAsync(await ConnectAsync());
+        await SendRequestAsync(requester, server.Requests);
+        var address = (await GetEventuallyAsync(server.Channel, server.Requests)).BasicProperties.ReplyTo!;
+        var returns = CollectReturns(server.Channel);
+
+        await server.Channel.BasicPublishAsync(string.Empty, address, mandatory: true, new BasicProperties(), "reply"u8.ToArray());
+
+        Assert.That((await replies.NextAsync(Timeout)).Text, Is.EqualTo("reply"));
+        if (Profile.MandatoryToDirectReplyToIsRouted)
+        {
+            await Task.Delay(QuietPeriod);
+            Assert.That(returns, Is.Empty, "no basic.return from 4.2");
+        }
+        else
+        {
+            Assert.That(await EventuallyAsync(() => Task.FromResult(returns.Count == 1)), Is.True, "basic.return up to 4.1");
+            Assert.That((returns[0].ReplyCode, returns[0].RoutingKey), Is.EqualTo(((ushort)312, address)));
+        }
+    }
+
+    [Test]
+    public async Task A_mandatory_reply_to_a_gone_requester_is_returned_up_to_4_1()
     {
         var server = await ServerAsync();
         var (requester, address) = await RequestOnceAsync(server);
@@ -177,7 +208,12 @@ public sealed class DirectReplyToTests : BrokerTestBase
             return Task.CompletedTask;
         };
 
-        Assert.That(await PublishConfirmedAsync(confirming, string.Empty, address, "late reply", mandatory: true), Is.True, "expected basic.return");
+        var wasReturned = await PublishConfirmedAsync(confirming, string.Empty, address, "late reply", mandatory: true);
+        Assert.That(wasReturned, Is.Not.EqualTo(Profile.MandatoryToDirectReplyToIsRouted), "basic.return up to 4.1, none from 4.2");
+        if (!wasReturned)
+        {
+            return;
+        }
 
         var args = await returned.Task.WaitAsync(Timeout);
         using (Assert.EnterMultipleScope())

@@ -15,6 +15,16 @@ public abstract class QueueTypeTestBase : BrokerTestBase
 
     protected override BrokerOptions CreateOptions() => WithRelease(base.CreateOptions(), Release);
 
+    /// <summary>Fixtures of a later release run in-process only: the RabbitMQ at <c>AMQP_URI</c> is 3.10.</summary>
+    [SetUp]
+    public void SkipLaterReleasesAgainstRabbitMq()
+    {
+        if (IsExternal && Release != "3.10")
+        {
+            Assert.Ignore($"the RabbitMQ at AMQP_URI is 3.10; these expect {Release}");
+        }
+    }
+
     /// <summary>Makes the in-process broker behave as <paramref name="release"/> (for fixtures with another base).</summary>
     internal static BrokerOptions WithRelease(BrokerOptions options, string release)
     {

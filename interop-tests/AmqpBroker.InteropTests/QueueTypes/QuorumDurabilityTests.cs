@@ -1,5 +1,3 @@
-using AmqpBroker.InteropTests.Durability;
-
 namespace AmqpBroker.InteropTests.QueueTypes;
 
 /// <summary>
@@ -8,10 +6,8 @@ namespace AmqpBroker.InteropTests.QueueTypes;
 /// the delivery mode it was published with. In-process brokers on a data directory, and the executable killed.
 /// </summary>
 [TestFixture]
-public sealed class QuorumDurabilityTests : RestartFixture
+public sealed class QuorumDurabilityTests : QueueTypeRestartFixture
 {
-    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(20);
-
     [Test]
     public async Task Transient_messages_come_back_after_a_restart_with_their_delivery_mode()
     {
@@ -65,23 +61,7 @@ public sealed class QuorumDurabilityTests : RestartFixture
         }
     }
 
-    private static readonly CreateChannelOptions Confirms = new(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true);
-
     private static Dictionary<string, object?> QuorumArguments => new() { ["x-queue-type"] = "quorum" };
 
     private static string Text(BasicGetResult got) => Encoding.UTF8.GetString(got.Body.Span);
-
-    private static Task<IConnection> ConnectAsync(int port) =>
-        new ConnectionFactory { HostName = "127.0.0.1", Port = port, AutomaticRecoveryEnabled = false }.CreateConnectionAsync();
-
-    private async Task<RunningBroker> StartProcessAsync()
-    {
-        var process = BrokerProcess.Start(["--port", "0", "--management-port", "-1", "--bind", "127.0.0.1", "--data-dir", DataDirectory, "--rabbitmq-version", "3.10"], [], DataDirectory);
-        return new RunningBroker(process, (await process.WaitForReadyAsync(Deadline)).Port);
-    }
-
-    private sealed record RunningBroker(BrokerProcess Process, int Port) : IAsyncDisposable
-    {
-        public ValueTask DisposeAsync() => Process.DisposeAsync();
-    }
 }

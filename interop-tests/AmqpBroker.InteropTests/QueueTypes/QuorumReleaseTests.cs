@@ -7,15 +7,6 @@ namespace AmqpBroker.InteropTests.QueueTypes;
 /// </summary>
 public abstract class QuorumReleaseTestBase : QueueTypeTestBase
 {
-    [SetUp]
-    public void InProcessOnly()
-    {
-        if (IsExternal)
-        {
-            Assert.Ignore($"the RabbitMQ at AMQP_URI is 3.10; these expect {Release}");
-        }
-    }
-
     protected static async Task PublishWithPriorityAsync(IChannel channel, string queue, string body, byte priority) =>
         await channel.BasicPublishAsync(string.Empty, queue, false, new BasicProperties { Priority = priority }, Encoding.UTF8.GetBytes(body));
 

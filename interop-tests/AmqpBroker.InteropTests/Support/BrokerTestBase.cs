@@ -1,3 +1,4 @@
+using AmqpBroker.Core.Profiles;
 using AmqpBroker.Hosting;
 
 namespace AmqpBroker.InteropTests.Support;
@@ -33,14 +34,35 @@ public abstract partial class BrokerTestBase
 
     protected static bool IsExternal => ExternalUri is not null;
 
+    /// <summary>
+    /// The RabbitMQ release of the broker at <c>AMQP_URI</c>: <c>AMQP_RABBITMQ_VERSION</c>, else 3.10, the release
+    /// installed on this machine.
+    /// </summary>
+    protected static string ExternalRelease =>
+        Environment.GetEnvironmentVariable("AMQP_RABBITMQ_VERSION") is { Length: > 0 } version ? version : "3.10";
+
+    /// <summary>
+    /// The RabbitMQ release whose behaviour the in-process broker shows: 3.10, the release the expectations are
+    /// checked against, unless a fixture runs once per release (NUnit fixture arguments) and says otherwise.
+    /// </summary>
+    protected virtual string RabbitMQVersion => "3.10";
+
+    /// <summary>The profile of <see cref="RabbitMQVersion"/>: what the fixture's expectations switch on.</summary>
+    protected VersionProfile Profile => VersionProfile.For(RabbitMqRelease.Parse(RabbitMQVersion));
+
     /// <summary>Options for this fixture's in-process broker (admin API on an ephemeral port); override to change settings.</summary>
-    protected virtual BrokerOptions CreateOptions() => new() { Port = 0, ManagementPort = 0, Bind = "127.0.0.1", InMemory = true };
+    protected virtual BrokerOptions CreateOptions() => new() { Port = 0, ManagementPort = 0, Bind = "127.0.0.1", InMemory = true, RabbitMQVersion = RabbitMQVersion };
 
     [OneTimeSetUp]
     public async Task StartBrokerAsync()
     {
         if (ExternalUri is { } uri)
         {
+            if (!RabbitMqRelease.Parse(RabbitMQVersion).Equals(RabbitMqRelease.Parse(ExternalRelease)))
+            {
+                Assert.Ignore($"the broker at AMQP_URI is RabbitMQ {ExternalRelease}; this fixture expects {RabbitMQVersion}");
+            }
+
             AmqpUri = new Uri(uri);
             return;
         }

@@ -81,7 +81,11 @@ internal sealed class RawClient : IAsyncDisposable
 
     public uint FrameMax { get; private set; }
 
-    public static async Task<RawClient> ConnectAsync(Uri uri, ushort channelMax = 0, uint frameMax = 0)
+    /// <param name="uri">The broker.</param>
+    /// <param name="channelMax">The channel_max to tune to; 0 takes the server's.</param>
+    /// <param name="frameMax">The frame_max to tune to; 0 takes the server's.</param>
+    /// <param name="capabilities">The client capabilities announced (true each); connection.blocked when null.</param>
+    public static async Task<RawClient> ConnectAsync(Uri uri, ushort channelMax = 0, uint frameMax = 0, IEnumerable<string>? capabilities = null)
     {
         ArgumentNullException.ThrowIfNull(uri);
         var tcp = new TcpClient();
@@ -90,7 +94,7 @@ internal sealed class RawClient : IAsyncDisposable
         {
             await tcp.ConnectAsync(uri.Host, uri.Port).WaitAsync(BrokerTestBase.Timeout);
             client._stream = tcp.GetStream();
-            await client.HandshakeAsync(uri, channelMax, frameMax);
+            await client.HandshakeAsync(uri, channelMax, frameMax, capabilities ?? ["connection.blocked"]);
             return client;
         }
         catch
@@ -100,7 +104,7 @@ internal sealed class RawClient : IAsyncDisposable
         }
     }
 
-    private async Task HandshakeAsync(Uri uri, ushort channelMax, uint frameMax)
+    private async Task HandshakeAsync(Uri uri, ushort channelMax, uint frameMax, IEnumerable<string> capabilityNames)
     {
         await _stream.WriteAsync("AMQP\0\0\u0009\u0001"u8.ToArray());
         await ExpectMethodAsync(0, 10, 10);
@@ -108,8 +112,13 @@ internal sealed class RawClient : IAsyncDisposable
         var userInfo = uri.UserInfo.Split(':');
         var user = Uri.UnescapeDataString(userInfo[0]);
         var password = userInfo.Length > 1 ? Uri.UnescapeDataString(userInfo[1]) : string.Empty;
-        var capabilities = new ArgWriter().ShortStr("connection.blocked").Octet((byte)'t').Octet(1).ToArray();
-        var clientProperties = new ArgWriter().ShortStr("capabilities").Octet((byte)'F').LongStr(capabilities).ToArray();
+        var capabilities = new ArgWriter();
+        foreach (var name in capabilityNames)
+        {
+            capabilities.ShortStr(name).Octet((byte)'t').Octet(1);
+        }
+
+        var clientProperties = new ArgWriter().ShortStr("capabilities").Octet((byte)'F').LongStr(capabilities.ToArray()).ToArray();
         await SendMethodAsync(0, 10, 11, w => w
             .LongStr(clientProperties)
             .ShortStr("PLAIN")
@@ -175,6 +184,15 @@ internal sealed class RawClient : IAsyncDisposable
     {
         await _stream.WriteAsync(bytes);
         await _stream.FlushAsync();
+    }
+
+    /// <summary>One read from the socket: what the broker's writes have delivered by the time it returns (at least a byte).</summary>
+    public async Task<byte[]> ReadOnceAsync()
+    {
+        using var cts = new CancellationTokenSource(BrokerTestBase.Timeout);
+        var buffer = new byte[64 * 1024];
+        var read = await _stream.ReadAsync(buffer, cts.Token);
+        return buffer[..read];
     }
 
     public async Task<RawFrame> ReadFrameAsync()

@@ -3,6 +3,7 @@ using AmqpBroker.Core.Messages;
 using AmqpBroker.Core.Publishing;
 using AmqpBroker.Core.Queues;
 using AmqpBroker.Core.Queues.Quorum;
+using AmqpBroker.Core.Statistics;
 using AmqpBroker.Core.Testing;
 using AmqpBroker.Protocol.Content;
 using AmqpBroker.Protocol.Encoding;
@@ -14,14 +15,18 @@ namespace AmqpBroker.Core.DeadLettering;
 /// header updated (one entry per queue and reason, the newest first, its count incremented when the pair
 /// repeats), x-first-death-* set on the first death, the expiration property removed, the routing key
 /// replaced by x-dead-letter-routing-key when set, and fully automatic cycles dropped. Every message given
-/// up counts in the virtual host's <see cref="LeakCounters"/>.
+/// up counts in the virtual host's <see cref="LeakCounters"/> and in the broker's <see cref="DeadLetterTotals"/>.
 /// </summary>
-internal sealed class DeadLetterPublisher(Func<string, Exchange?> findExchange, TimeProvider time, LeakCounters leaks, Testing.Recording.BrokerRecorder? recorder = null) : IDeadLetterSink
+internal sealed class DeadLetterPublisher(Func<string, Exchange?> findExchange, TimeProvider time, LeakCounters leaks, DeadLetterTotals totals, Testing.Recording.BrokerRecorder? recorder = null) : IDeadLetterSink
 {
+    public DeadLetterTotals Totals => totals;
+
     public void DeadLetter(Queue queue, List<QueueEntry> entries, DeadLetterReason reason)
     {
         leaks.AddDeadLettered(entries.Count);
         var exchange = queue.Arguments.DeadLetterExchange is { } name ? findExchange(name) : null;
+        // As RabbitMQ counts them: a missing dead-letter exchange counts as no dead-lettering ("disabled").
+        totals.Add(queue, exchange is null ? DeadLetterMode.Disabled : DeadLetterMode.AtMostOnce, reason, entries.Count);
         var scratch = exchange is null ? null : new RoutingScratch();
         foreach (var entry in entries)
         {

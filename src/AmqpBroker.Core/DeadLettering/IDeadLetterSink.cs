@@ -8,6 +8,9 @@ namespace AmqpBroker.Core.DeadLettering;
 /// </summary>
 public interface IDeadLetterSink
 {
+    /// <summary>The broker's dead-letter counts; <see cref="DeadLetter"/> counts into it, an at-least-once worker counts there what it hands over and sees confirmed.</summary>
+    Statistics.DeadLetterTotals Totals { get; }
+
     /// <summary>At most once: republished to the queue's dead-letter exchange where it routes, dropped otherwise.</summary>
     void DeadLetter(Queue queue, List<QueueEntry> entries, DeadLetterReason reason);
 

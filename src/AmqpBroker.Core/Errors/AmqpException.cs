@@ -75,6 +75,9 @@ public sealed class AmqpException : Exception
 
     public static AmqpException ResourceError(string message) => new(ReplyCode.ResourceError, message);
 
-    /// <summary>541 with RabbitMQ's bare text, for inputs that crash RabbitMQ's own parsers (clients see exactly that).</summary>
-    public static AmqpException InternalError() => new(ReplyCode.InternalError, string.Empty);
+    /// <summary>
+    /// 541 INTERNAL_ERROR: with RabbitMQ's text where it gives one (a denied deprecated feature), and with its bare,
+    /// empty text for inputs that crash RabbitMQ's own parsers (clients see exactly that).
+    /// </summary>
+    public static AmqpException InternalError(string message = "") => new(ReplyCode.InternalError, message);
 }

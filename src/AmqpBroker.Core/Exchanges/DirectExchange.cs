@@ -3,7 +3,7 @@ using AmqpBroker.Core.Messages;
 
 namespace AmqpBroker.Core.Exchanges;
 
-/// <summary>Routes to the destinations bound with exactly the message's routing key.</summary>
+/// <summary>Routes to the destinations bound with exactly the message's routing key (or one of its CC/BCC keys).</summary>
 public sealed class DirectExchange(ExchangeDefinition definition) : Exchange(definition)
 {
     /// <summary>Key → distinct destinations; each array is replaced whole, so readers see a consistent one.</summary>
@@ -11,7 +11,16 @@ public sealed class DirectExchange(ExchangeDefinition definition) : Exchange(def
 
     public override void Route(Message message, RoutingScratch scratch)
     {
-        if (_routes.TryGetValue(message.RoutingKey, out var bound))
+        RouteKey(message.RoutingKey, scratch);
+        foreach (var key in scratch.SenderSelectedKeys)
+        {
+            RouteKey(key, scratch);
+        }
+    }
+
+    private void RouteKey(string routingKey, RoutingScratch scratch)
+    {
+        if (_routes.TryGetValue(routingKey, out var bound))
         {
             scratch.Destinations.AddRange(bound);
         }

@@ -1,24 +1,29 @@
 using System.Collections.Frozen;
 using AmqpBroker.Core.Errors;
+using AmqpBroker.Core.Profiles;
 
 namespace AmqpBroker.Core.Exchanges;
 
 /// <summary>
 /// The exchange types one broker knows, by name, as RabbitMQ's <c>rabbit_registry</c>: declaring, restoring
 /// and listing exchanges all read it. A new type is one <see cref="IExchangeType"/> and one entry in
-/// <see cref="BuiltIn"/>. Fixed once built, so lookups take no lock.
+/// <see cref="For"/>. Fixed once built, so lookups take no lock.
 /// </summary>
 public sealed class ExchangeTypeRegistry
 {
     private readonly FrozenDictionary<string, IExchangeType> _types;
+    private readonly bool _unknownTypeIsChannelError;
 
-    public ExchangeTypeRegistry(IEnumerable<IExchangeType> types)
+    /// <param name="types">The types known.</param>
+    /// <param name="unknownTypeIsChannelError">Whether an unknown type closes the channel (406) rather than the connection (503).</param>
+    public ExchangeTypeRegistry(IEnumerable<IExchangeType> types, bool unknownTypeIsChannelError = true)
     {
         _types = types.ToFrozenDictionary(t => t.Name, StringComparer.Ordinal);
+        _unknownTypeIsChannelError = unknownTypeIsChannelError;
         Types = [.. _types.Values.OrderBy(t => t.Name, StringComparer.Ordinal)];
     }
 
-    /// <summary>The types every broker has.</summary>
+    /// <summary>The types every broker has: AMQP's four and the consistent-hash and delayed-message plugins'.</summary>
     public static IEnumerable<IExchangeType> BuiltIn =>
     [
         new DirectExchangeType(),
@@ -32,11 +37,37 @@ public sealed class ExchangeTypeRegistry
     /// <summary>Every registered type, by name.</summary>
     public IReadOnlyList<IExchangeType> Types { get; }
 
-    public static ExchangeTypeRegistry CreateBuiltIn() => new(BuiltIn);
+    /// <summary>The types the release of <paramref name="profile"/> has built in, and its way of refusing others.</summary>
+    public static ExchangeTypeRegistry For(VersionProfile profile)
+    {
+        IEnumerable<IExchangeType> types = BuiltIn;
+        if (profile.LocalRandomExchange)
+        {
+            types = types.Append(new LocalRandomExchangeType());
+        }
 
-    /// <summary>The named type; 503 COMMAND_INVALID when there is none. RabbitMQ checks the type before anything else about a declare.</summary>
-    public IExchangeType Get(string name) =>
-        _types.GetValueOrDefault(name) ?? throw AmqpException.CommandInvalid($"unknown exchange type '{name}'");
+        if (profile.ModulusHashExchange)
+        {
+            types = types.Append(new ModulusHashExchangeType());
+        }
+
+        return new ExchangeTypeRegistry(types, profile.UnknownExchangeTypeIsChannelError);
+    }
+
+    /// <summary>
+    /// The named type. RabbitMQ checks the type before anything else about a declare, and refuses one it lacks
+    /// with 503 COMMAND_INVALID up to 3.13.2, with 406 PRECONDITION_FAILED since (rabbit_exchange:check_type).
+    /// </summary>
+    public IExchangeType Get(string name)
+    {
+        if (_types.GetValueOrDefault(name) is { } type)
+        {
+            return type;
+        }
+
+        var text = $"unknown exchange type '{name}'";
+        throw _unknownTypeIsChannelError ? AmqpException.PreconditionFailed(text) : AmqpException.CommandInvalid(text);
+    }
 
     public Exchange Create(ExchangeDefinition definition) => Get(definition.Type).Create(definition);
 

@@ -6,7 +6,8 @@ namespace AmqpBroker.Core.Exchanges;
 /// <summary>
 /// Resolves a publish to the set of queues it reaches: through the exchange's own bindings, onward
 /// through exchange-to-exchange bindings (each exchange visited once, so binding loops end), and to an
-/// exchange's <c>alternate-exchange</c> when its own bindings matched nothing — RabbitMQ's rules.
+/// exchange's <c>alternate-exchange</c> when its own bindings matched nothing — RabbitMQ's rules. Exchanges
+/// that route by key route by the message's CC and BCC keys as well (<see cref="RoutingScratch.SenderSelectedKeys"/>).
 /// </summary>
 public static class MessageRouter
 {
@@ -31,7 +32,7 @@ public static class MessageRouter
             }
         }
 
-        if (scratch.Visited.Count > 1 || scratch.Queues.Count != destinations.Count)
+        if (scratch.Visited.Count > 1 || scratch.Queues.Count != destinations.Count || scratch.SenderSelectedKeys.Count > 0)
         {
             DestinationDeduplicator.RemoveDuplicates(scratch.Queues, scratch.Seen);
         }

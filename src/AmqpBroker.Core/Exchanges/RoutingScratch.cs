@@ -18,6 +18,12 @@ public sealed class RoutingScratch
 
     internal TopicMatchScratch Topic { get; } = new();
 
+    /// <summary>
+    /// The message's routing keys from its CC and BCC headers (RabbitMQ's sender-selected distribution): the
+    /// exchanges that route by key route by each of these too. Filled and cleared by the publisher.
+    /// </summary>
+    public List<string> SenderSelectedKeys { get; } = [];
+
     /// <summary>The distinct queues the last publish reached.</summary>
     public List<Queue> Queues { get; } = [];
 

@@ -2,7 +2,7 @@ using AmqpBroker.Core.Messages;
 
 namespace AmqpBroker.Core.Exchanges;
 
-/// <summary>Routes by pattern: binding keys with '*' (one word) and '#' (any words), through a trie.</summary>
+/// <summary>Routes by pattern: binding keys with '*' (one word) and '#' (any words), through a trie; the CC/BCC keys are matched too.</summary>
 public sealed class TopicExchange(ExchangeDefinition definition) : Exchange(definition)
 {
     private volatile TopicTrie _trie = TopicTrie.Empty;
@@ -11,7 +11,13 @@ public sealed class TopicExchange(ExchangeDefinition definition) : Exchange(defi
     {
         var destinations = scratch.Destinations;
         var start = destinations.Count;
-        _trie.Match(message.RoutingKey, scratch.Topic, destinations);
+        var trie = _trie;
+        trie.Match(message.RoutingKey, scratch.Topic, destinations);
+        foreach (var key in scratch.SenderSelectedKeys)
+        {
+            trie.Match(key, scratch.Topic, destinations);
+        }
+
         DestinationDeduplicator.RemoveDuplicates(destinations, scratch.Seen, start);
     }
 

@@ -29,6 +29,12 @@ public sealed record VersionProfile
     /// <summary>Streams treat basic.nack and basic.reject like basic.ack (3.13+; 540 before).</summary>
     public bool StreamNackIsAck { get; init; }
 
+    /// <summary>
+    /// A stream consume without prefetch or with no-ack is refused naming <c>stream queue 'q' ...</c> (4.0+) instead of
+    /// <c>'queue 'q' ...'</c> and <c>stream queues queue 'q' ...</c>.
+    /// </summary>
+    public bool StreamConsumeErrorsNameStream { get; init; }
+
     /// <summary>Stream filtering: <c>x-stream-filter-value</c> on publish, <c>x-stream-filter</c> on consume (3.13+).</summary>
     public bool StreamFiltering { get; init; }
 
@@ -56,8 +62,23 @@ public sealed record VersionProfile
     /// </summary>
     public bool LegacyConsumerArguments { get; init; } = true;
 
-    /// <summary>A declare without <c>x-queue-type</c> records the type it got (the vhost's default, else classic) (4.0+).</summary>
+    /// <summary>
+    /// A declare without <c>x-queue-type</c> records the type it got (the vhost's default, else classic), and the
+    /// management API reports the node default (classic) for a vhost without one (4.0+).
+    /// </summary>
     public bool RecordsDefaultQueueType { get; init; }
+
+    /// <summary>PUT /api/vhosts reads <c>default_queue_type</c> (with <c>defaultqueuetype</c>, 3.10's key, as a fallback) (3.11.12+).</summary>
+    public bool VirtualHostApiTakesDefaultQueueType { get; init; }
+
+    /// <summary>An existing vhost's default queue type can be changed (3.11.17+); before, only a new vhost gets one.</summary>
+    public bool DefaultQueueTypeUpdatable { get; init; }
+
+    /// <summary>The definitions export gives each vhost its description, tags, default queue type and metadata (3.13+); before, its name only.</summary>
+    public bool DefinitionsExportVirtualHostMetadata { get; init; }
+
+    /// <summary>The release-dependent fields of /api/overview.</summary>
+    public OverviewFields OverviewFields { get; init; } = OverviewFields.ReleaseSeriesSupportStatus;
 
     /// <summary>The exchange type <c>x-local-random</c> is built in (4.0+).</summary>
     public bool LocalRandomExchange { get; init; }
@@ -96,6 +117,10 @@ public sealed record VersionProfile
             Release = new(3, 13),
             ReportedVersion = "3.13.7",
             UnknownExchangeTypeIsChannelError = true, // release-notes/3.13.3.md, Core Server bug fixes (#11215)
+            VirtualHostApiTakesDefaultQueueType = true, // release-notes/3.11.12.md (rabbit_mgmt_wm_vhost:accept_content, #7734)
+            DefaultQueueTypeUpdatable = true,         // release-notes/3.11.17.md (rabbit_vhost:put_vhost updates the metadata)
+            DefinitionsExportVirtualHostMetadata = true, // rabbit_mgmt_wm_definitions:rw_state at v3.13.0
+            OverviewFields = OverviewFields.ReleaseSeriesSupportStatus | OverviewFields.OperatorPolicyUpdating, // rabbit_mgmt_wm_overview at v3.12.0
             QueueModeIgnored = true,                  // release-notes/3.12.0.md, highlights: lazy mode no longer applies
             PerQueueConsumerTimeout = true,           // release-notes/3.12.0.md, Core Server enhancements (#5437)
             StreamNackIsAck = true,                   // 3.13.0: "treat discard and return like settle" (rabbit_stream_queue:settle)
@@ -109,8 +134,10 @@ public sealed record VersionProfile
             ReportedVersion = "4.0.9",
             QuorumPriorities = QuorumPriorities.TwoLevels,  // release-notes/4.0.1.md, highlights (#10637)
             QuorumDefaultDeliveryLimit = 20,                // release-notes/4.0.1.md, breaking changes (#11937)
-            RecordsDefaultQueueType = true,                 // rabbit_amqqueue:augment_declare_args at v4.0.1
+            RecordsDefaultQueueType = true,                 // rabbit_amqqueue:augment_declare_args at v4.0.1, rabbit_queue_type:inject_dqt
+            StreamConsumeErrorsNameStream = true,           // rabbit_stream_queue:consume at v4.0.1
             LegacyConsumerArguments = false,                // rabbit_{classic,quorum,stream}_queue:capabilities at v4.0.1 (classic queue mirroring removed)
+            OverviewFields = OverviewFields.OperatorPolicyUpdating | OverviewFields.Tags | OverviewFields.DefaultQueueType, // rabbit_mgmt_wm_overview at v4.0.5
             LocalRandomExchange = true,                     // release-notes/4.0.1.md (rabbit_exchange_type_local_random)
             DefaultMaxMessageSize = 16L * 1024 * 1024,      // release-notes/4.0.1.md, breaking changes
             DefaultMemoryHighWatermark = 0.6,               // deps/rabbit/Makefile at v4.0.1 (#12161)
@@ -141,6 +168,25 @@ public sealed record VersionProfile
         };
         return [v310, v313, v40, v41, v42, v43];
     }
+}
+
+/// <summary>The fields of /api/overview that only some releases report (rabbit_mgmt_wm_overview:to_json per tag).</summary>
+[Flags]
+public enum OverviewFields
+{
+    None = 0,
+
+    /// <summary><c>release_series_support_status</c>: 3.x to 4.0.4.</summary>
+    ReleaseSeriesSupportStatus = 1,
+
+    /// <summary><c>is_op_policy_updating_enabled</c>: 3.12+.</summary>
+    OperatorPolicyUpdating = 2,
+
+    /// <summary><c>cluster_tags</c> and <c>node_tags</c>: 4.0.4+.</summary>
+    Tags = 4,
+
+    /// <summary><c>default_queue_type</c>, the node's (classic): 4.0.5+.</summary>
+    DefaultQueueType = 8,
 }
 
 /// <summary>How a quorum queue orders messages by their <c>priority</c> property.</summary>

@@ -25,7 +25,7 @@ public sealed partial class Publisher
             return RouteAndEnqueue(exchange, message);
         }
 
-        var trace = tracer.BeginPublish(message, Connection, Channel, _user);
+        var trace = tracer.BeginPublish(message, _routing.SenderSelectedKeys, Connection, Channel, _user);
         try
         {
             return RouteAndEnqueue(exchange, message);

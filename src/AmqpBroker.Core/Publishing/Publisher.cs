@@ -12,7 +12,8 @@ namespace AmqpBroker.Core.Publishing;
 /// <summary>
 /// One publisher's way into a virtual host — an AMQP channel, an HTTP API request, the broker itself —
 /// and the one place the publish rules live. <see cref="Publish"/> applies RabbitMQ's rules (size, write
-/// permission, user_id, expiration, direct reply-to, missing and internal exchanges), routes and enqueues,
+/// permission, user_id, expiration, direct reply-to, missing and internal exchanges, the CC and BCC headers
+/// of <see cref="SenderSelectedDistribution"/>), routes and enqueues,
 /// counts the publish once, and returns a <see cref="PublishOutcome"/> the caller answers from. It owns
 /// the messages it is given. Not thread-safe: one per channel, since it caches the last exchange and
 /// permission check and reuses its routing lists, so the hot path allocates nothing.
@@ -59,10 +60,9 @@ public sealed partial class Publisher
             CheckMessage(message);
             message = WithDirectReplyAddress(message, request.DirectReplyAddress);
             var exchange = ResolveExchange(message.Exchange);
+            message = SenderSelectedDistribution.Apply(message, _routing.SenderSelectedKeys);
             var directReply = IsDirectReply(exchange, message);
-            var delivered = directReply
-                ? new DeliveryResult(_directReplies!.TryDeliver(message.RoutingKey, message) ? 1 : 0, false, false)
-                : Deliver(exchange, message);
+            var delivered = directReply ? DeliverReply(message) : Deliver(exchange, message);
             Count(delivered.Queues > 0, request.Mandatory, held: !directReply && _routing.Held);
             Message? returned = null;
             if (delivered.Queues == 0 && request.Mandatory)
@@ -75,6 +75,7 @@ public sealed partial class Publisher
         }
         finally
         {
+            _routing.SenderSelectedKeys.Clear();
             message.Release();
         }
     }
@@ -87,6 +88,7 @@ public sealed partial class Publisher
     {
         CheckMessage(message);
         ResolveExchange(message.Exchange);
+        SenderSelectedDistribution.Check(message, _routing.SenderSelectedKeys);
     }
 
     private void CheckMessage(Message message)
@@ -94,6 +96,17 @@ public sealed partial class Publisher
         PublishRules.CheckSize(message.BodySize, _maxMessageSize);
         _access?.Check(message.Exchange);
         PublishRules.Check(message, _user);
+    }
+
+    /// <summary>
+    /// A reply to a direct reply-to address goes to its requester, if still there, outside routing. Up to 4.1 it
+    /// counts as reaching no queue, so a mandatory reply is returned even when delivered; from 4.2 as reaching one,
+    /// so it never is (release-notes/4.2.0.md, "Mandatory flag in Direct Reply-To").
+    /// </summary>
+    private DeliveryResult DeliverReply(Message message)
+    {
+        _directReplies!.TryDeliver(message.RoutingKey, message);
+        return new DeliveryResult(_virtualHost.Settings.Profile.MandatoryToDirectReplyToIsRouted ? 1 : 0, false, false);
     }
 
     private bool IsDirectReply(Exchange exchange, Message message) =>

@@ -72,6 +72,9 @@ public sealed record QueueArguments
     /// <summary>Whether x-queue-mode was given: it overrides a policy's queue-mode, as in RabbitMQ.</summary>
     internal bool QueueModeDeclared { get; init; }
 
+    /// <summary>The release ignores queue modes (3.12+): neither the argument nor a policy's queue-mode makes the queue lazy.</summary>
+    private bool QueueModeIgnored { get; init; }
+
     /// <summary>Whether x-dead-letter-strategy was given: it overrides a policy's dead-letter-strategy.</summary>
     internal bool DeadLetterStrategyDeclared { get; init; }
 
@@ -94,8 +97,14 @@ public sealed record QueueArguments
         DeadLetterExchange = DeadLetterExchange ?? policy.DeadLetterExchange,
         DeadLetterRoutingKey = DeadLetterRoutingKey ?? policy.DeadLetterRoutingKey,
         DeadLetterStrategy = DeadLetterStrategyDeclared ? DeadLetterStrategy : policy.DeadLetterStrategy ?? DeadLetterStrategy,
-        Lazy = QueueModeDeclared ? Lazy : policy.Lazy ?? Lazy,
+        Lazy = !QueueModeIgnored && (QueueModeDeclared ? Lazy : policy.Lazy ?? Lazy),
     };
+
+    /// <summary>
+    /// These arguments on a release where classic queues page by themselves (RabbitMQ 3.12+): <c>x-queue-mode</c> is
+    /// still validated, but neither it nor a policy's <c>queue-mode</c> makes the queue lazy.
+    /// </summary>
+    internal QueueArguments WithoutQueueMode() => this with { Lazy = false, QueueModeIgnored = true };
 
     private static long? Lower(long? argument, long? policy) =>
         argument is { } a && policy is { } p ? Math.Min(a, p) : argument ?? policy;

@@ -32,9 +32,12 @@ internal sealed class QueueOwnership(QueueDefinition definition, ClientConnectio
     }
 
     /// <summary>403 ACCESS_REFUSED when an exclusive consumer would share the queue (called under the queue's lock).</summary>
-    public void CheckConsumer(Consumer consumer, ConsumerSet consumers)
+    public void CheckConsumer(Consumer consumer, ConsumerSet consumers) => CheckConsumer(consumer, consumers.Count, consumers.HasExclusive);
+
+    /// <summary>The same check for a queue that keeps its consumers its own way (<paramref name="count"/> of them, one of them exclusive or not).</summary>
+    public void CheckConsumer(Consumer consumer, int count, bool hasExclusive)
     {
-        if (consumer.Exclusive ? consumers.Count > 0 : consumers.HasExclusive)
+        if (consumer.Exclusive ? count > 0 : hasExclusive)
         {
             throw AmqpException.AccessRefused($"queue '{definition.Name}' in vhost '{definition.VirtualHost}' in exclusive use");
         }

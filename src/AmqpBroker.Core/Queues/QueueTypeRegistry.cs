@@ -1,9 +1,9 @@
 using System.Collections.Frozen;
 using AmqpBroker.Core.Arguments;
-using AmqpBroker.Core.Errors;
 using AmqpBroker.Core.Profiles;
 using AmqpBroker.Core.Queues.Classic;
 using AmqpBroker.Core.Queues.Quorum;
+using AmqpBroker.Core.Queues.Stream;
 
 namespace AmqpBroker.Core.Queues;
 
@@ -15,9 +15,6 @@ namespace AmqpBroker.Core.Queues;
 internal sealed class QueueTypeRegistry
 {
     public const string QueueTypeArgument = "x-queue-type";
-
-    /// <summary>RabbitMQ's types that this broker lacks: refused with a reason a user can act on, not as unknown.</summary>
-    private static readonly string[] RabbitMqOnlyTypes = ["stream"];
 
     private readonly FrozenDictionary<string, IQueueType> _types;
 
@@ -35,32 +32,51 @@ internal sealed class QueueTypeRegistry
     {
         var classic = QueueTypeCapabilities.Classic(profile);
         var quorum = QueueTypeCapabilities.Quorum(profile);
-        var known = KnownArguments.Of(classic, quorum, QueueTypeCapabilities.Stream(profile));
-        return new(new ClassicQueueType(classic, known), [new QuorumQueueType(quorum, known, profile)]);
+        var stream = QueueTypeCapabilities.Stream(profile);
+        var known = KnownArguments.Of(classic, quorum, stream);
+        return new(new ClassicQueueType(classic, known), [new QuorumQueueType(quorum, known, profile), new StreamQueueType(stream, known, profile)]);
     }
 
     /// <summary>
-    /// The type a declaration gets: the one its <c>x-queue-type</c> names (406 PRECONDITION_FAILED with RabbitMQ's
-    /// text for a value that names none), else <paramref name="virtualHostDefault"/> when the virtual host has a
-    /// default type that allows the declaration's flags, else <see cref="Default"/>.
+    /// The declaration as RabbitMQ runs it (rabbit_amqqueue:augment_declare_args): one without <c>x-queue-type</c>
+    /// gets the vhost's default type when that type allows the queue's flags, and otherwise classic where
+    /// <paramref name="recordFallback"/> (4.0+), or stays without a type (3.x, where it is classic). No default
+    /// suits a transient non-exclusive queue while those are not permitted (4.3).
     /// </summary>
-    public IQueueType Resolve(QueueDefinition definition, string? virtualHostDefault = null)
+    public QueueDefinition WithDefaultType(QueueDefinition definition, string? virtualHostDefault, bool recordFallback, bool transientPermitted)
+    {
+        if (definition.Arguments.ContainsKey(QueueTypeArgument))
+        {
+            return definition;
+        }
+
+        var suits = virtualHostDefault is not null
+            && (transientPermitted || definition.Durable || definition.Exclusive)
+            && Allows(virtualHostDefault, definition);
+        var type = suits ? virtualHostDefault : recordFallback ? Default.Name : null;
+        return type is null
+            ? definition
+            : definition with { Arguments = new Dictionary<string, object?>(definition.Arguments, StringComparer.Ordinal) { [QueueTypeArgument] = type } };
+    }
+
+    /// <summary>The type a declaration names with <c>x-queue-type</c>, else <see cref="Default"/>; 406 PRECONDITION_FAILED with RabbitMQ's text for a value that names none.</summary>
+    public IQueueType Resolve(QueueDefinition definition)
     {
         if (!definition.Arguments.TryGetValue(QueueTypeArgument, out var requested))
         {
-            return virtualHostDefault is not null && _types.TryGetValue(virtualHostDefault, out var type) && type.Allows(definition)
-                ? type
-                : Default;
+            return Default;
         }
 
         var queue = QueueArguments.Describe(definition);
         return requested switch
         {
             string name when _types.TryGetValue(name, out var type) => type,
-            string name when RabbitMqOnlyTypes.Contains(name) => throw AmqpException.PreconditionFailed(
-                $"invalid arg '{QueueTypeArgument}' for {queue}: queue type '{name}' is not supported by this broker; declare a classic queue (omit x-queue-type)"),
             string name => throw QueueArguments.Invalid(QueueTypeArgument, queue, $"\"unsupported queue type '{name}'\""),
             var other => throw QueueArguments.Invalid(QueueTypeArgument, queue, $"{{unacceptable_type,{ErlangTerms.TypeName(other)}}}"),
         };
     }
+
+    /// <summary>Whether the type named <paramref name="name"/> allows the declaration's flags; the types this broker lacks (stream) are replicated ones.</summary>
+    private bool Allows(string name, QueueDefinition definition) =>
+        _types.TryGetValue(name, out var type) ? type.Allows(definition) : ReplicatedTypeRules.Allows(definition);
 }

@@ -14,6 +14,9 @@ internal sealed class BrokerTimers : IDisposable
     /// <summary>Stale heap entries (cancelled or superseded) tolerated before the heap is rebuilt without them.</summary>
     private const int StaleEntriesBeforeCompaction = 256;
 
+    /// <summary>The longest wait <see cref="ITimer.Change"/> accepts.</summary>
+    private const long MaxWaitMs = 0xFFFFFFFE;
+
     private readonly Lock _lock = new();
     private readonly PriorityQueue<TimerTask, long> _heap = new();
     private readonly ITimer _timer;
@@ -158,8 +161,9 @@ internal sealed class BrokerTimers : IDisposable
             return;
         }
 
+        // A timer waits at most 0xFFFFFFFE ms (about 49.7 days): one due later wakes then, finds nothing due and re-arms.
         _armedFor = dueMs;
-        _timer.Change(TimeSpan.FromMilliseconds(Math.Max(1, dueMs - NowMs)), Timeout.InfiniteTimeSpan);
+        _timer.Change(TimeSpan.FromMilliseconds(Math.Clamp(dueMs - NowMs, 1, MaxWaitMs)), Timeout.InfiniteTimeSpan);
     }
 
     /// <summary>Cancelled tasks far in the future would otherwise stay in the heap (and keep what they reference) until their time.</summary>

@@ -11,4 +11,5 @@ public sealed record ChannelSnapshot(
     bool Confirm,
     bool Transactional,
     int MessagesUncommitted,
-    int AcksUncommitted);
+    int AcksUncommitted,
+    int MessagesUnconfirmed);

@@ -24,6 +24,9 @@ public interface IDefinitionStore : IDisposable
 
     void PutVirtualHost(string name);
 
+    /// <summary>Replaces what is kept of the vhost's metadata (its default queue type).</summary>
+    void PutVirtualHostMetadata(string name, VirtualHosts.VirtualHostMetadata metadata);
+
     /// <summary>Deletes the vhost and everything stored in it: exchanges, queues, bindings, permissions, policies, parameters.</summary>
     void DeleteVirtualHost(string name);
 
@@ -96,4 +99,7 @@ public sealed record StoredDefinitions(
     public IReadOnlyList<Policy> Policies { get; init; } = [];
 
     public IReadOnlyList<RuntimeParameter> Parameters { get; init; } = [];
+
+    /// <summary>The metadata of the vhosts that have any; the others have <see cref="VirtualHosts.VirtualHostMetadata.None"/>.</summary>
+    public IReadOnlyDictionary<string, VirtualHosts.VirtualHostMetadata> VirtualHostMetadata { get; init; } = new Dictionary<string, VirtualHosts.VirtualHostMetadata>();
 }

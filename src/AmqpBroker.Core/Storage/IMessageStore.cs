@@ -15,7 +15,13 @@ public interface IMessageStore : IDisposable
     /// </summary>
     IQueueLog? OpenQueue(string virtualHost, string queue, out IReadOnlyList<RecoveredEntry> recovered);
 
-    /// <summary>Removes a deleted queue's log and gives its disk space back.</summary>
+    /// <summary>
+    /// Opens the log of a stream, creating it when new (with segments of <paramref name="segmentSize"/> bytes),
+    /// holding whatever it held before a restart. A store that keeps nothing on disk keeps it in memory.
+    /// </summary>
+    IStreamLog OpenStream(string virtualHost, string stream, long segmentSize);
+
+    /// <summary>Removes a deleted queue's (or stream's) log and gives its disk space back.</summary>
     void DeleteQueue(string virtualHost, string queue);
 
     /// <summary>

@@ -23,6 +23,10 @@ public sealed class NoDefinitionStore : IDefinitionStore
     {
     }
 
+    public void PutVirtualHostMetadata(string name, VirtualHosts.VirtualHostMetadata metadata)
+    {
+    }
+
     public void DeleteVirtualHost(string name)
     {
     }

@@ -1,3 +1,5 @@
+using AmqpBroker.Core.Queues.Stream;
+
 namespace AmqpBroker.Core.Storage;
 
 /// <summary>Keeps every message in memory: nothing survives the process, and everything is "durable" at once.</summary>
@@ -14,6 +16,8 @@ public sealed class NoMessageStore : IMessageStore
         recovered = [];
         return null;
     }
+
+    public IStreamLog OpenStream(string virtualHost, string stream, long segmentSize) => new MemoryStreamLog(segmentSize);
 
     public void DeleteQueue(string virtualHost, string queue)
     {

@@ -44,9 +44,14 @@ public sealed class FirehoseTracer
     }
 
     /// <summary>A publish through the publish pipeline, before it is routed: the caller calls <see cref="Routed"/> after routing, in any case.</summary>
-    internal TraceEvent BeginPublish(Message message, ClientConnection? connection, ushort channel, string? user)
+    /// <param name="message">The message as routed (without BCC).</param>
+    /// <param name="selectedKeys">Its CC and BCC keys (<see cref="Publishing.SenderSelectedDistribution"/>), copied.</param>
+    /// <param name="connection">The publishing connection, if any.</param>
+    /// <param name="channel">The publishing channel.</param>
+    /// <param name="user">The publishing user, if any.</param>
+    internal TraceEvent BeginPublish(Message message, List<string> selectedKeys, ClientConnection? connection, ushort channel, string? user)
     {
-        var trace = new TraceEvent(message, null, false, connection, channel, user);
+        var trace = new TraceEvent(message, null, false, connection, channel, user) { SelectedKeys = [.. selectedKeys] };
         Enqueue(trace);
         return trace;
     }
@@ -136,7 +141,7 @@ public sealed class FirehoseTracer
         var headers = new Dictionary<string, object?>(StringComparer.Ordinal)
         {
             ["exchange_name"] = message.Exchange,
-            ["routing_keys"] = RoutingKeys(message.RoutingKey, properties.Headers),
+            ["routing_keys"] = RoutingKeys(trace, properties.Headers),
             ["properties"] = TraceProperties(properties),
             ["node"] = _node,
             ["vhost"] = _virtualHost,
@@ -156,16 +161,20 @@ public sealed class FirehoseTracer
         return headers;
     }
 
-    /// <summary>The routing key, then the sender-selected ones of the CC and BCC headers, as RabbitMQ lists them.</summary>
-    private static object?[] RoutingKeys(string routingKey, IReadOnlyDictionary<string, object?>? headers)
+    /// <summary>
+    /// The routing key, then the sender-selected ones of the CC and BCC headers, as RabbitMQ lists them: a publish's
+    /// as routed (BCC is gone from the message by then), a delivery's from the CC its message still has.
+    /// </summary>
+    private static object?[] RoutingKeys(TraceEvent trace, IReadOnlyDictionary<string, object?>? headers)
     {
-        List<object?> keys = [routingKey];
-        foreach (var name in (ReadOnlySpan<string>)["CC", "BCC"])
+        List<string> keys = [trace.Message.RoutingKey];
+        if (trace.SelectedKeys is { } selected)
         {
-            if (headers?.GetValueOrDefault(name) is IReadOnlyList<object?> selected)
-            {
-                keys.AddRange(selected);
-            }
+            keys.AddRange(selected);
+        }
+        else if (headers is not null)
+        {
+            Publishing.SenderSelectedDistribution.AddKeys(headers, keys);
         }
 
         return [.. keys];

@@ -26,6 +26,9 @@ internal sealed class TraceEvent(Message message, string? queue, bool redelivere
 
     public bool IsReady => _isReady;
 
+    /// <summary>A publish's CC and BCC keys, as it was routed by them; null for a delivery.</summary>
+    public string[]? SelectedKeys { get; init; }
+
     /// <summary>Where a publish went, once routed.</summary>
     public IReadOnlyList<string> RoutedQueues { get; private set; } = [];
 

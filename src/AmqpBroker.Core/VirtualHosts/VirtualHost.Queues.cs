@@ -1,4 +1,5 @@
 using AmqpBroker.Core.Errors;
+using AmqpBroker.Core.Profiles;
 using AmqpBroker.Core.Queues;
 using AmqpBroker.Core.Security;
 using AmqpBroker.Core.Storage;
@@ -27,7 +28,9 @@ public sealed partial class VirtualHost
 
     /// <summary>
     /// Declares or redeclares a queue. <paramref name="owner"/> is the declaring connection. A name the
-    /// client chose may not start with <c>amq.</c>; server-generated names (<c>amq.gen-…</c>) do.
+    /// client chose may not start with <c>amq.</c>; server-generated names (<c>amq.gen-…</c>) do. A declaration
+    /// without <c>x-queue-type</c> gets the vhost's default type as the profile's release does
+    /// (<see cref="QueueTypeRegistry.WithDefaultType"/>), for the equivalence check and for a new queue alike.
     /// </summary>
     public Queue DeclareQueue(QueueDefinition definition, ClientConnection owner, bool passive, bool serverNamed = false, ResourceAccess? access = null)
     {
@@ -38,6 +41,8 @@ public sealed partial class VirtualHost
             return found;
         }
 
+        var transient = DeprecatedFeature.TransientNonExclusiveQueuesOf(_services.Settings);
+        definition = _services.QueueTypes.WithDefaultType(definition, Metadata.DefaultQueueType, _services.Settings.Profile.RecordsDefaultQueueType, transient.IsPermitted);
         if (serverNamed && _services.QueueTypes.Resolve(definition).Capabilities is { ServerNamed: false } type)
         {
             throw AmqpException.PreconditionFailed($"Cannot declare a server-named queue for type {type.Module}");
@@ -49,6 +54,8 @@ public sealed partial class VirtualHost
         }
 
         access?.Check(AccessKind.Configure, ResourceKind.Queue, definition.Name);
+        // Counted where rabbit_channel counts it: past the name and permission checks, before the equivalence check.
+        _services.Churn.OnQueueDeclared();
         lock (_topology)
         {
             // An existing queue is checked for equivalence first, as RabbitMQ does; only a new one has its arguments validated.
@@ -68,10 +75,30 @@ public sealed partial class VirtualHost
                 access.Check(AccessKind.Write, ResourceKind.Exchange, deadLetterExchange);
             }
 
+            CheckNewQueueAllowed(definition, transient);
             var queue = CreateQueue(definition, definition.Exclusive ? owner : null, out _);
             Adopt(queue);
             _durable.PutQueue(queue);
+            _services.Churn.OnQueueCreated();
             return queue;
+        }
+    }
+
+    /// <summary>
+    /// What the profile refuses of a new queue before its type sees it: a transient non-exclusive queue while that
+    /// deprecated feature is denied (541, a connection error, as rabbit_amqqueue:declare at v4.3.0 answers), and in
+    /// strict mode arguments the release would not act on.
+    /// </summary>
+    private void CheckNewQueueAllowed(QueueDefinition definition, DeprecatedFeature transient)
+    {
+        if (!definition.Durable && !definition.Exclusive && !transient.IsPermitted)
+        {
+            throw AmqpException.InternalError(transient.DeniedMessage);
+        }
+
+        if (_services.Settings.Strict)
+        {
+            StrictArguments.Check(_services.Settings.Profile, ArgumentPlace.QueueDeclare, definition.Arguments, QueueArguments.Describe(definition), _services.QueueTypes.Resolve(definition).Name);
         }
     }
 
@@ -132,7 +159,12 @@ public sealed partial class VirtualHost
     {
         var type = _services.QueueTypes.Resolve(definition);
         var arguments = type.Validate(definition, serverNamed: false);
-        var context = new QueueContext(type, exclusiveOwner, _services.Time, _deadLetters, AutoDeleteQueue, _services.Messages, _services.Profile, _services.Timers, ExpireUnusedQueue);
+        if (_services.Settings.Profile.QueueModeIgnored)
+        {
+            arguments = arguments.WithoutQueueMode();
+        }
+
+        var context = new QueueContext(type, exclusiveOwner, _services.Time, _deadLetters, AutoDeleteQueue, _services.Messages, _services.Settings.Profile, _services.Timers, ExpireUnusedQueue);
         var queue = type.Create(definition, arguments, context, out recovered);
         _policies.ApplyTo(queue);
         return queue;
@@ -179,6 +211,7 @@ public sealed partial class VirtualHost
         RemoveBindingsToLocked(queue);
         var ready = queue.Delete();
         _durable.DeleteMessages(queue);
+        _services.Churn.OnQueuesDeleted(1);
         return ready;
     }
 }

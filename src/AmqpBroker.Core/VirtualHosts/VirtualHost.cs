@@ -4,6 +4,7 @@ using AmqpBroker.Core.Errors;
 using AmqpBroker.Core.Exchanges;
 using AmqpBroker.Core.Messages;
 using AmqpBroker.Core.Policies;
+using AmqpBroker.Core.Profiles;
 using AmqpBroker.Core.Queues;
 using AmqpBroker.Core.Security;
 using AmqpBroker.Core.Storage;
@@ -32,6 +33,7 @@ public sealed partial class VirtualHost
     private readonly DurableTopology _durable;
     private readonly PolicyApplier _policies;
     private readonly ILogger _log;
+    private VirtualHostMetadata _metadata = VirtualHostMetadata.None;
 
     internal VirtualHost(string name, BrokerServices? services = null)
     {
@@ -41,7 +43,7 @@ public sealed partial class VirtualHost
         _policies = new PolicyApplier(name, _services.Loggers.CreateLogger(PolicyLog.Category));
         _log = _services.Loggers.CreateLogger(VirtualHostLog.Category);
         _findExchange = FindExchange;
-        _deadLetters = new DeadLetterPublisher(_findExchange, _services.Time, Leaks, _services.Recorder);
+        _deadLetters = new DeadLetterPublisher(_findExchange, _services.Time, Leaks, _services.DeadLetters, _services.Recorder);
         _exchangeContext = new ExchangeContext(name, _findExchange, _services.ExchangeTypes, _services.Timers, _services.Messages, Leaks);
         DefaultExchange = new DefaultExchange(new ExchangeDefinition("", name, ExchangeTypes.Direct, true, false, false, Protocol.Encoding.FieldTable.Empty), FindQueue);
         _exchanges[""] = DefaultExchange;
@@ -55,7 +57,17 @@ public sealed partial class VirtualHost
 
     public string Name { get; }
 
+    /// <summary>What is kept about the vhost besides its contents: its default queue type. Replaced whole.</summary>
+    public VirtualHostMetadata Metadata
+    {
+        get => Volatile.Read(ref _metadata);
+        internal set => Volatile.Write(ref _metadata, value);
+    }
+
     public Exchange DefaultExchange { get; }
+
+    /// <summary>The broker's settings, with the version profile whose behaviour this vhost shows.</summary>
+    internal BrokerSettings Settings => _services.Settings;
 
     public IReadOnlyCollection<Exchange> Exchanges => [.. _exchanges.Values];
 
@@ -113,6 +125,11 @@ public sealed partial class VirtualHost
             }
 
             type.ValidateArguments(definition);
+            if (_services.Settings.Strict)
+            {
+                StrictArguments.Check(_services.Settings.Profile, ArgumentPlace.ExchangeDeclare, definition.Arguments, $"exchange '{definition.Name}' in vhost '{Name}'");
+            }
+
             var exchange = CreateExchange(definition);
             Adopt(exchange);
             _durable.PutExchange(exchange);
@@ -204,6 +221,8 @@ public sealed partial class VirtualHost
                 _durable.DeleteMessages(queue);
             }
 
+            _services.Churn.OnQueuesDeleted(_queues.Count);
+
             foreach (var exchange in _exchanges.Values)
             {
                 exchange.MarkDeleted();
@@ -223,6 +242,4 @@ public sealed partial class VirtualHost
     }
 
     internal void Adopt(Exchange exchange) => _exchanges[exchange.Name] = exchange;
-
-
 }

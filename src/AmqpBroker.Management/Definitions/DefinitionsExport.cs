@@ -16,17 +16,18 @@ namespace AmqpBroker.Management.Definitions;
 /// </summary>
 internal static class DefinitionsExport
 {
-    public static JsonObject All(Broker broker)
+    public static JsonObject All(ManagementContext context)
     {
+        var broker = context.Broker;
         var virtualHosts = broker.VirtualHosts.OrderBy(v => v.Name, StringComparer.Ordinal).ToList();
         return new JsonObject
         {
-            ["rabbit_version"] = ManagementContext.RabbitMqVersion,
-            ["rabbitmq_version"] = ManagementContext.RabbitMqVersion,
-            ["product_name"] = "AmqpBroker",
-            ["product_version"] = ManagementContext.ProductVersion,
+            ["rabbit_version"] = context.RabbitMqVersion,
+            ["rabbitmq_version"] = context.RabbitMqVersion,
+            ["product_name"] = context.ProductName,
+            ["product_version"] = context.ProductVersion,
             ["users"] = new JsonArray([.. broker.Users.All.OrderBy(u => u.Name, StringComparer.Ordinal).Select(UserJson.Create)]),
-            ["vhosts"] = new JsonArray([.. virtualHosts.Select(v => new JsonObject { ["name"] = v.Name })]),
+            ["vhosts"] = new JsonArray([.. virtualHosts.Select(v => VirtualHostJson.Definition(v, context))]),
             ["permissions"] = new JsonArray([.. broker.Permissions.OrderBy(p => p.VirtualHost, StringComparer.Ordinal).ThenBy(p => p.User, StringComparer.Ordinal).Select(PermissionJson.Create)]),
             ["topic_permissions"] = new JsonArray(),
             ["parameters"] = new JsonArray([.. broker.Parameters.All.Select(ParameterJson.Create)]),
@@ -38,10 +39,10 @@ internal static class DefinitionsExport
         };
     }
 
-    public static JsonObject Of(Broker broker, VirtualHost virtualHost) => new()
+    public static JsonObject Of(VirtualHost virtualHost, ManagementContext context) => new()
     {
-        ["rabbit_version"] = ManagementContext.RabbitMqVersion,
-        ["parameters"] = new JsonArray([.. broker.Parameters.All.Where(p => p.VirtualHost == virtualHost.Name).Select(ParameterJson.Create)]),
+        ["rabbit_version"] = context.RabbitMqVersion,
+        ["parameters"] = new JsonArray([.. context.Broker.Parameters.All.Where(p => p.VirtualHost == virtualHost.Name).Select(ParameterJson.Create)]),
         ["policies"] = new JsonArray([.. Policies(virtualHost, withVirtualHost: false)]),
         ["queues"] = new JsonArray([.. Queues(virtualHost, withVirtualHost: false)]),
         ["exchanges"] = new JsonArray([.. Exchanges(virtualHost, withVirtualHost: false)]),

@@ -41,7 +41,7 @@ internal sealed class DefinitionsImport(Broker broker, ApiUser user)
 
             foreach (var entry in virtualHosts)
             {
-                ImportVirtualHost(entry.RequireString("name"), undo);
+                ImportVirtualHost(entry, undo);
             }
 
             foreach (var entry in permissions)
@@ -103,12 +103,27 @@ internal sealed class DefinitionsImport(Broker broker, ApiUser user)
         undo.Add(previous is null ? () => broker.DeleteUser(user.Name) : () => broker.PutUser(previous));
     }
 
-    private void ImportVirtualHost(string name, ImportUndo undo)
+    /// <summary>A vhost with its metadata's default queue type (rabbit_definitions:add_vhost); an existing one is left as it is.</summary>
+    private void ImportVirtualHost(JsonBody entry, ImportUndo undo)
     {
+        var name = entry.RequireString("name");
         if (broker.FindVirtualHost(name) is null)
         {
-            broker.AddVirtualHost(name);
+            broker.AddVirtualHost(name, ReadMetadata(entry));
             undo.Add(() => broker.DeleteVirtualHost(name));
+        }
+    }
+
+    private static VirtualHostMetadata ReadMetadata(JsonBody entry)
+    {
+        var metadata = JsonBody.Of(entry.Object("metadata") ?? [], "a vhost's metadata");
+        try
+        {
+            return VirtualHostMetadata.Parse(metadata.String("default_queue_type"));
+        }
+        catch (ArgumentException ex)
+        {
+            throw ApiException.BadRequest($"vhost '{entry.String("name")}': {ex.Message}");
         }
     }
 

@@ -1,13 +1,14 @@
 using System.Text.Json.Nodes;
 using AmqpBroker.Core.Queues;
 using AmqpBroker.Core.Queues.Quorum;
+using AmqpBroker.Core.Queues.Stream;
 
 namespace AmqpBroker.Management.Formatting;
 
 /// <summary>
 /// The fields RabbitMQ's management API shows only for some queue types: a quorum queue's leader, members and
-/// online replicas (this node alone), open files and pending at-least-once dead letters (RabbitMQ 3.10.8's
-/// <c>GET /api/queues/{vhost}/{name}</c>, checked).
+/// online replicas (this node alone), open files and pending at-least-once dead letters; a stream's members,
+/// online replicas and readers (RabbitMQ 3.10.8's <c>GET /api/queues/{vhost}/{name}</c>, checked).
 /// </summary>
 internal static class QueueTypeFields
 {
@@ -16,6 +17,14 @@ internal static class QueueTypeFields
 
     public static void Add(JsonObject json, Queue queue, ManagementContext context)
     {
+        if (queue is StreamQueue)
+        {
+            // rabbit_stream_queue:i/2 at v3.10.8: the members and online replicas, and the readers on each node.
+            json["members"] = new JsonArray(context.NodeName);
+            json["online"] = new JsonArray(context.NodeName);
+            json["readers"] = new JsonObject { [context.NodeName] = queue.ConsumerCount };
+        }
+
         if (queue is QuorumQueue quorum)
         {
             AddReplicas(json, context.NodeName);

@@ -7,7 +7,7 @@ namespace AmqpBroker.Management.Formatting;
 
 /// <summary>
 /// A virtual host as RabbitMQ lists it, with its queues' message totals. Descriptions and tags are not
-/// kept by the broker, so they are always empty.
+/// kept by the broker, so they are always empty; the default queue type is.
 /// </summary>
 internal static class VirtualHostJson
 {
@@ -20,8 +20,8 @@ internal static class VirtualHostJson
             ["name"] = virtualHost.Name,
             ["description"] = "",
             ["tags"] = new JsonArray(),
-            ["default_queue_type"] = "undefined",
-            ["metadata"] = new JsonObject { ["description"] = "", ["tags"] = new JsonArray() },
+            ["default_queue_type"] = ReportedDefaultQueueType(virtualHost, context),
+            ["metadata"] = Metadata(virtualHost),
             ["tracing"] = virtualHost.Tracer.IsOn,
             ["cluster_state"] = new JsonObject { [context.NodeName] = "running" },
         };
@@ -30,4 +30,40 @@ internal static class VirtualHostJson
         MessageStatsJson.AddRated(json, "messages_unacknowledged", unacked, queues.Sum(q => context.Rates.Rate(q, SampledValue.MessagesUnacknowledged)));
         return json;
     }
+
+    /// <summary>
+    /// A vhost in the definitions export: its name only up to 3.12, with its description, tags, default queue type
+    /// and metadata from 3.13 (rabbit_mgmt_wm_definitions:rw_state per tag); an import reads metadata.default_queue_type.
+    /// </summary>
+    public static JsonObject Definition(VirtualHost virtualHost, ManagementContext context) =>
+        !context.Broker.Settings.Profile.DefinitionsExportVirtualHostMetadata
+            ? new JsonObject { ["name"] = virtualHost.Name }
+            : new JsonObject
+            {
+                ["name"] = virtualHost.Name,
+                ["description"] = "",
+                ["tags"] = new JsonArray(),
+                ["default_queue_type"] = ReportedDefaultQueueType(virtualHost, context),
+                ["metadata"] = Metadata(virtualHost),
+            };
+
+    /// <summary>The vhost's metadata as RabbitMQ keeps it: description, tags, and the default queue type when one was set.</summary>
+    public static JsonObject Metadata(VirtualHost virtualHost)
+    {
+        var metadata = new JsonObject { ["description"] = "", ["tags"] = new JsonArray() };
+        if (virtualHost.Metadata.DefaultQueueType is { } type)
+        {
+            metadata["default_queue_type"] = type;
+        }
+
+        return metadata;
+    }
+
+    /// <summary>
+    /// A vhost without a default reports <c>undefined</c> up to 3.13 and the node's default, classic, from 4.0
+    /// (rabbit_queue_type:inject_dqt at v4.0.1).
+    /// </summary>
+    private static string ReportedDefaultQueueType(VirtualHost virtualHost, ManagementContext context) =>
+        virtualHost.Metadata.DefaultQueueType
+        ?? (context.Broker.Settings.Profile.RecordsDefaultQueueType ? "classic" : "undefined");
 }

@@ -3,9 +3,10 @@ using AmqpBroker.Core.Statistics;
 namespace AmqpBroker.Management.Metrics;
 
 /// <summary>
-/// The object counts and RabbitMQ's global counters (on /metrics and /metrics/per-object), which never go
-/// down when connections close. They are labelled as RabbitMQ labels them: protocol "amqp091", and queue
-/// type "rabbit_classic_queue" for the delivery side (every queue here is a classic queue).
+/// The object counts, the churn counters and RabbitMQ's global counters (on /metrics and /metrics/per-object),
+/// which never go down when connections close. They are labelled as RabbitMQ labels them: protocol "amqp091",
+/// and queue type "rabbit_classic_queue" for the delivery side (the broker counts deliveries per channel, not
+/// per queue type, so every delivery is reported as a classic queue's).
 /// </summary>
 internal static class GlobalFamilies
 {
@@ -16,6 +17,9 @@ internal static class GlobalFamilies
     [
         ("rabbitmq_global_messages_confirmed_total", MessageCounter.Confirm, "Total number of messages confirmed to publishers"),
         ("rabbitmq_global_messages_received_total", MessageCounter.Publish, "Total number of messages received from publishers"),
+        // A confirm channel decides each message's ack or nack as it routes it, so every message it received is counted
+        // by its confirm: no count of its own on the publish path.
+        ("rabbitmq_global_messages_received_confirm_total", MessageCounter.Confirm, "Total number of messages received from publishers expecting confirmations"),
         ("rabbitmq_global_messages_routed_total", MessageCounter.Routed, "Total number of messages routed to queues"),
         ("rabbitmq_global_messages_unroutable_dropped_total", MessageCounter.DropUnroutable, "Total number of messages published as non-mandatory into an exchange and dropped as unroutable"),
         ("rabbitmq_global_messages_unroutable_returned_total", MessageCounter.ReturnUnroutable, "Total number of messages published as mandatory into an exchange and returned to the publisher as unroutable"),
@@ -39,6 +43,19 @@ internal static class GlobalFamilies
         .Gauge("rabbitmq_consumers", "Consumers currently connected", snapshot.Queues.Sum(q => q.ConsumerCount))
         .Gauge("rabbitmq_queues", "Queues available", snapshot.Queues.Count);
 
+    /// <summary>connection_churn_metrics: unlabelled node counters on every endpoint.</summary>
+    public static void Churn(PrometheusText text, MetricScope scope, MetricSnapshot snapshot)
+    {
+        var churn = snapshot.Broker.Churn;
+        text.Counter(scope.Prefix + "connections_opened_total", "Total number of connections opened", churn.ConnectionsOpened)
+            .Counter(scope.Prefix + "connections_closed_total", "Total number of connections closed or terminated", churn.ConnectionsClosed)
+            .Counter(scope.Prefix + "channels_opened_total", "Total number of channels opened", churn.ChannelsOpened)
+            .Counter(scope.Prefix + "channels_closed_total", "Total number of channels closed", churn.ChannelsClosed)
+            .Counter(scope.Prefix + "queues_declared_total", "Total number of queues declared", churn.QueuesDeclared)
+            .Counter(scope.Prefix + "queues_created_total", "Total number of queues created", churn.QueuesCreated)
+            .Counter(scope.Prefix + "queues_deleted_total", "Total number of queues deleted", churn.QueuesDeleted);
+    }
+
     public static void Counters(PrometheusText text, MetricSnapshot snapshot)
     {
         var totals = snapshot.Broker.MessageTotals;
@@ -51,6 +68,8 @@ internal static class GlobalFamilies
         {
             text.Family(name, "counter", help).Sample(name, totals[counter], ("protocol", Protocol));
         }
+
+        DeadLetterFamilies.Write(text, snapshot.Broker.DeadLetters);
 
         foreach (var (name, counters, help) in DeliveryCounters)
         {

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using AmqpBroker.Core.Alarms;
 
 namespace AmqpBroker.Management.Metrics;
 
@@ -19,12 +20,12 @@ internal static class NodeFamilies
         var node = snapshot.Context.NodeName;
         text.Family("rabbitmq_identity_info", Untyped, "RabbitMQ node & cluster identity info")
             .Sample("rabbitmq_identity_info", 1, ("rabbitmq_node", node), ("rabbitmq_cluster", node), ("rabbitmq_cluster_permanent_id", PermanentId(node)));
-        // The RabbitMQ version is the API level this broker implements; the runtime stands where Erlang/OTP's version would.
+        // The RabbitMQ version is the release the broker behaves as; the runtime stands where Erlang/OTP's version would.
         text.Family("rabbitmq_build_info", Untyped, "RabbitMQ & Erlang/OTP version info")
             .Sample("rabbitmq_build_info", 1,
-                ("rabbitmq_version", ManagementContext.RabbitMqVersion),
-                ("prometheus_plugin_version", ManagementContext.ProductVersion),
-                ("prometheus_client_version", ManagementContext.ProductVersion),
+                ("rabbitmq_version", snapshot.Context.RabbitMqVersion),
+                ("prometheus_plugin_version", ManagementContext.OwnVersion),
+                ("prometheus_client_version", ManagementContext.OwnVersion),
                 ("erlang_version", $"dotnet-{Environment.Version}"));
     }
 
@@ -38,12 +39,15 @@ internal static class NodeFamilies
         Optional(text, scope, "disk_space_available_bytes", "Disk space available in bytes", ProcessStats.FreeDiskBytes(snapshot.Context.DataDirectory));
     }
 
-    /// <summary>node_metrics: the limits, and the node's uptime.</summary>
+    /// <summary>node_metrics: the limits (the memory watermark and disk free limit when the broker has them), and the node's uptime.</summary>
     public static void Limits(PrometheusText text, MetricScope scope, MetricSnapshot snapshot)
     {
         var process = snapshot.Process;
         Optional(text, scope, "process_max_fds", "Open file descriptors limit", process.MaxFileDescriptors);
         Optional(text, scope, "process_max_tcp_sockets", "Open TCP sockets limit", process.SocketLimit(snapshot.Broker.Settings));
+        var resources = snapshot.Broker.Resources;
+        Optional(text, scope, "resident_memory_limit_bytes", "Memory high watermark in bytes", resources.Memory?.LimitBytes);
+        Optional(text, scope, "disk_space_available_limit_bytes", "Free disk space low watermark in bytes", resources.Disk?.LimitBytes);
         var uptime = snapshot.Broker.Time.GetUtcNow() - snapshot.Broker.StartedAt;
         text.Family(scope.Prefix + "erlang_uptime_seconds", Gauge, "Node uptime").Sample(scope.Prefix + "erlang_uptime_seconds", Math.Floor(uptime.TotalSeconds));
     }
@@ -55,17 +59,16 @@ internal static class NodeFamilies
         Optional(text, scope, "io_write_bytes_total", "Total number of I/O bytes written", snapshot.Process.StorageWrittenBytes, Counter);
     }
 
-    /// <summary>The three alarm families (aggregated endpoint only, as in RabbitMQ). There is no file descriptor alarm, so it is never in effect.</summary>
+    /// <summary>The three alarm families (aggregated endpoint only, as in RabbitMQ).</summary>
     public static void Alarms(PrometheusText text, MetricSnapshot snapshot)
     {
-        var reason = snapshot.Broker.Alarm.Reason;
-        var disk = reason?.Contains("disk", StringComparison.OrdinalIgnoreCase) == true;
+        var alarms = snapshot.Broker.Alarm;
         text.Family("rabbitmq_alarms_file_descriptor_limit", Untyped, "is 1 if file descriptor limit alarm is in effect")
-            .Sample("rabbitmq_alarms_file_descriptor_limit", 0);
+            .Sample("rabbitmq_alarms_file_descriptor_limit", alarms.IsRaised(AlarmResource.FileDescriptorLimit) ? 1 : 0);
         text.Family("rabbitmq_alarms_free_disk_space_watermark", Untyped, "is 1 if free disk space watermark alarm is in effect")
-            .Sample("rabbitmq_alarms_free_disk_space_watermark", disk ? 1 : 0);
+            .Sample("rabbitmq_alarms_free_disk_space_watermark", alarms.IsRaised(AlarmResource.Disk) ? 1 : 0);
         text.Family("rabbitmq_alarms_memory_used_watermark", Untyped, "is 1 if memory watermark alarm is in effect")
-            .Sample("rabbitmq_alarms_memory_used_watermark", reason is not null && !disk ? 1 : 0);
+            .Sample("rabbitmq_alarms_memory_used_watermark", alarms.IsRaised(AlarmResource.Memory) ? 1 : 0);
     }
 
     /// <summary>A node family with its one sample; a figure that could not be read leaves the family out.</summary>

@@ -1,3 +1,4 @@
+using AmqpBroker.Core;
 using AmqpBroker.Core.Queues;
 using AmqpBroker.Core.Statistics;
 using AmqpBroker.Management.Formatting;
@@ -44,6 +45,7 @@ internal static class ObjectFamilies
         var channels = snapshot.Channels;
         scope.Write(text, "channel_consumers", Gauge, "Consumers on a channel", channels, ChannelLabel, c => c.Session.ConsumerCount);
         scope.Write(text, "channel_messages_unacked", Gauge, "Delivered but not yet acknowledged messages", channels, ChannelLabel, c => c.Session.UnackedCount);
+        scope.Write(text, "channel_messages_unconfirmed", Gauge, "Published but not yet confirmed messages", channels, ChannelLabel, c => c.MessagesUnconfirmed);
         scope.Write(text, "channel_messages_uncommitted", Gauge, "Messages received in a transaction but not yet committed", channels, ChannelLabel, c => c.MessagesUncommitted);
         scope.Write(text, "channel_acks_uncommitted", Gauge, "Message acknowledgements in a transaction not yet committed", channels, ChannelLabel, c => c.AcksUncommitted);
         scope.Write(text, "consumer_prefetch", Gauge, "Limit of unacknowledged messages for each consumer", channels, ChannelLabel, c => c.Session.ConsumerPrefetch);
@@ -71,10 +73,27 @@ internal static class ObjectFamilies
         ChannelCounter(text, scope, snapshot, "channel_get_empty_total", "Total number of times basic.get operations fetched no message", MessageCounter.GetEmpty);
     }
 
+    /// <summary>connection_coarse_metrics: bytes each connection received and sent.</summary>
+    public static void ConnectionCoarse(PrometheusText text, MetricScope scope, MetricSnapshot snapshot)
+    {
+        var connections = ConnectionsOf(scope, snapshot);
+        scope.Write(text, "connection_incoming_bytes_total", Counter, "Total number of bytes received on a connection", connections, ConnectionLabel, c => c.Traffic.ReceivedBytes);
+        scope.Write(text, "connection_outgoing_bytes_total", Counter, "Total number of bytes sent on a connection", connections, ConnectionLabel, c => c.Traffic.SentBytes);
+    }
+
+    /// <summary>connection_metrics: socket reads and writes of each connection, and its channels.</summary>
+    public static void Connection(PrometheusText text, MetricScope scope, MetricSnapshot snapshot)
+    {
+        var connections = ConnectionsOf(scope, snapshot);
+        scope.Write(text, "connection_incoming_packets_total", Counter, "Total number of packets received on a connection", connections, ConnectionLabel, c => c.Traffic.ReceivedPackets);
+        scope.Write(text, "connection_outgoing_packets_total", Counter, "Total number of packets sent on a connection", connections, ConnectionLabel, c => c.Traffic.SentPackets);
+        scope.Write(text, "connection_channels", Gauge, "Channels on a connection", connections, ConnectionLabel, c => c.Channels().Count);
+    }
+
+    private static ClientConnection[] ConnectionsOf(MetricScope scope, MetricSnapshot snapshot) => [.. snapshot.Connections.Where(c => scope.Includes(c.VirtualHost))];
+
     /// <summary>RabbitMQ 3.10 labels its connection families "channel" (the connection process); here it holds the connection's name.</summary>
-    public static void Connection(PrometheusText text, MetricScope scope, MetricSnapshot snapshot) =>
-        scope.Write(text, "connection_channels", Gauge, "Channels on a connection",
-            [.. snapshot.Connections.Where(c => scope.Includes(c.VirtualHost))], c => [("channel", c.Name)], c => c.Channels().Count);
+    private static (string, string)[] ConnectionLabel(ClientConnection connection) => [("channel", connection.Name)];
 
     private static void ChannelCounter(PrometheusText text, MetricScope scope, MetricSnapshot snapshot, string name, string help, MessageCounter counter) =>
         scope.Write(text, name, Counter, help, snapshot.Channels, ChannelVirtualHostLabels, c => c.Session.Counters[counter]);

@@ -31,7 +31,9 @@ internal static class PrometheusEndpoints
         ["channel_exchange_metrics"] = ObjectFamilies.ChannelExchange,
         ["channel_queue_metrics"] = ObjectFamilies.ChannelQueue,
         ["channel_queue_exchange_metrics"] = ObjectFamilies.ChannelQueueExchange,
+        ["connection_coarse_metrics"] = ObjectFamilies.ConnectionCoarse,
         ["connection_metrics"] = ObjectFamilies.Connection,
+        ["connection_churn_metrics"] = GlobalFamilies.Churn,
         ["exchange_names"] = ClusterFamilies.ExchangeNames,
         ["exchange_bindings"] = ClusterFamilies.ExchangeBindings,
         ["vhost_status"] = ClusterFamilies.VirtualHostStatus,
@@ -43,7 +45,8 @@ internal static class PrometheusEndpoints
         NodeFamilies.Coarse, NodeFamilies.Limits, NodeFamilies.Persister,
         ObjectFamilies.QueueCoarse, ObjectFamilies.QueueConsumerCount, ObjectFamilies.Queue,
         ObjectFamilies.Channel, ObjectFamilies.ChannelExchange, ObjectFamilies.ChannelQueue,
-        ObjectFamilies.Connection, ObjectFamilies.ChannelQueueExchange,
+        ObjectFamilies.ConnectionCoarse, ObjectFamilies.Connection, ObjectFamilies.ChannelQueueExchange,
+        GlobalFamilies.Churn,
     ];
 
     public static void Map(IEndpointRouteBuilder routes)

@@ -13,7 +13,7 @@ internal static class DefinitionResource
         routes.Get("/api/definitions", Access.Administrator, request =>
         {
             OfferDownload(request);
-            return request.JsonAsync(DefinitionsExport.All(request.Broker));
+            return request.JsonAsync(DefinitionsExport.All(request.Context));
         });
         routes.Post("/api/definitions", Access.Administrator, async request =>
         {
@@ -25,7 +25,7 @@ internal static class DefinitionResource
         {
             var virtualHost = request.VirtualHost();
             OfferDownload(request);
-            return request.JsonAsync(DefinitionsExport.Of(request.Broker, virtualHost));
+            return request.JsonAsync(DefinitionsExport.Of(virtualHost, request.Context));
         });
         routes.Post("/api/definitions/{vhost}", Access.Administrator, async request =>
         {

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json.Nodes;
 using AmqpBroker.Core;
 using AmqpBroker.Core.Alarms;
+using AmqpBroker.Core.Profiles;
 using AmqpBroker.Management.Formatting;
 using AmqpBroker.Management.Http;
 using AmqpBroker.Management.Json;
@@ -48,14 +49,14 @@ internal static class OverviewResource
         var messageStats = MessageStatsJson.ForPublisher(broker.MessageTotals, broker, context.Rates);
         HistoryJson.AddLengthSamples(queueTotals, context.Rates.BrokerHistory, request.Http.Request.Query);
         HistoryJson.AddRateSamples(messageStats, context.Rates.BrokerHistory, request.Http.Request.Query);
-        return request.JsonAsync(new JsonObject
+        var overview = new JsonObject
         {
-            ["management_version"] = ManagementContext.RabbitMqVersion,
+            ["management_version"] = context.RabbitMqVersion,
             ["rates_mode"] = "basic",
             ["exchange_types"] = ExchangeTypeList(broker),
-            ["product_version"] = ManagementContext.ProductVersion,
-            ["product_name"] = "AmqpBroker",
-            ["rabbitmq_version"] = ManagementContext.RabbitMqVersion,
+            ["product_version"] = context.ProductVersion,
+            ["product_name"] = context.ProductName,
+            ["rabbitmq_version"] = context.RabbitMqVersion,
             ["cluster_name"] = context.NodeName,
             ["node"] = context.NodeName,
             ["disable_stats"] = false,
@@ -73,7 +74,34 @@ internal static class OverviewResource
             ["statistics_db_event_queue"] = 0,
             ["listeners"] = new JsonArray([.. context.Listeners.Where(l => l.Protocol != "http").Select(l => Listener(l, context.NodeName))]),
             ["contexts"] = Contexts(context),
-        });
+        };
+        AddReleaseFields(overview, broker.Settings.Profile.OverviewFields);
+        return request.JsonAsync(overview);
+    }
+
+    /// <summary>The fields only some releases report (rabbit_mgmt_wm_overview:to_json per tag), with a single node's values.</summary>
+    private static void AddReleaseFields(JsonObject overview, OverviewFields fields)
+    {
+        if (fields.HasFlag(OverviewFields.ReleaseSeriesSupportStatus))
+        {
+            overview["release_series_support_status"] = "supported";
+        }
+
+        if (fields.HasFlag(OverviewFields.OperatorPolicyUpdating))
+        {
+            overview["is_op_policy_updating_enabled"] = true;
+        }
+
+        if (fields.HasFlag(OverviewFields.Tags))
+        {
+            overview["cluster_tags"] = new JsonArray();
+            overview["node_tags"] = new JsonArray();
+        }
+
+        if (fields.HasFlag(OverviewFields.DefaultQueueType))
+        {
+            overview["default_queue_type"] = "classic";
+        }
     }
 
     private static JsonObject Node(ManagementContext context)

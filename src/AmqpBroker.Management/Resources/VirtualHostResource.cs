@@ -1,4 +1,5 @@
 using AmqpBroker.Core.Security;
+using AmqpBroker.Core.VirtualHosts;
 using AmqpBroker.Management.Formatting;
 using AmqpBroker.Management.Http;
 using AmqpBroker.Management.Security;
@@ -33,8 +34,9 @@ internal static class VirtualHostResource
     }
 
     /// <summary>
-    /// Creates the vhost (201) or leaves an existing one as it is (204), turning its firehose tracer on or off
-    /// when the body has <c>tracing</c>; description and tags are accepted but not kept. As RabbitMQ's API does, the administrator who creates a vhost gets full permissions on it.
+    /// Creates the vhost (201) or updates an existing one (204), turning its firehose tracer on or off when the body
+    /// has <c>tracing</c>; description and tags are accepted but not kept, the default queue type is. As RabbitMQ's
+    /// API does, the administrator who creates a vhost gets full permissions on it.
     /// </summary>
     private static async Task Put(ApiRequest request)
     {
@@ -42,9 +44,10 @@ internal static class VirtualHostResource
         var body = await request.ReadBodyAsync().ConfigureAwait(false);
         body.String("description");
         var tracing = body.Boolean("tracing");
+        var metadata = ReadMetadata(body, request.Broker.Settings.Profile.VirtualHostApiTakesDefaultQueueType);
         var name = request.Route("vhost");
         var created = request.Broker.FindVirtualHost(name) is null;
-        var virtualHost = request.Broker.AddVirtualHost(name);
+        var virtualHost = request.Broker.AddVirtualHost(name, metadata);
         if (tracing is { } on)
         {
             // RabbitMQ's firehose: trace_on / trace_off for this vhost (not kept across restarts).
@@ -57,5 +60,22 @@ internal static class VirtualHostResource
         }
 
         request.Created(created);
+    }
+
+    /// <summary>
+    /// The default queue type asked for: 3.10 reads only <c>defaultqueuetype</c> (and ignores <c>default_queue_type</c>);
+    /// 3.11.12+ reads <c>default_queue_type</c>, falling back to <c>defaultqueuetype</c> (rabbit_mgmt_wm_vhost:accept_content).
+    /// </summary>
+    private static VirtualHostMetadata ReadMetadata(JsonBody body, bool takesDefaultQueueType)
+    {
+        var requested = takesDefaultQueueType ? body.String("default_queue_type") ?? body.String("defaultqueuetype") : body.String("defaultqueuetype");
+        try
+        {
+            return VirtualHostMetadata.Parse(requested);
+        }
+        catch (ArgumentException ex)
+        {
+            throw ApiException.BadRequest(ex.Message);
+        }
     }
 }

@@ -108,7 +108,7 @@ public sealed class BasicProperties
         | (ClusterId is null ? 0 : PropertyFlags.ClusterId);
 
     /// <summary>Reads the flag word(s); continuation words carry no basic-class flags and are skipped.</summary>
-    internal static PropertyFlags ReadFlags(ref AmqpReader reader)
+    public static PropertyFlags ReadFlags(ref AmqpReader reader)
     {
         var first = reader.ReadShort();
         var word = first;

@@ -1,6 +1,7 @@
 using AmqpBroker.Core.DirectReply;
 using AmqpBroker.Core.Errors;
 using AmqpBroker.Core.Messages;
+using AmqpBroker.Core.Profiles;
 using AmqpBroker.Core.Publishing;
 using AmqpBroker.Core.Security;
 using AmqpBroker.Core.Sessions;
@@ -153,7 +154,10 @@ internal sealed partial class AmqpChannel
             throw AmqpException.NotImplemented($"prefetch_size!=0 ({qos.PrefetchSize})");
         }
 
-        Session.SetPrefetch(qos.PrefetchCount, qos.Global);
+        // While global QoS is not permitted (4.3's default) global=true is served as a per-consumer limit
+        // (rabbit_channel:handle_method(#'basic.qos'{global = true}) at v4.3.0).
+        var global = qos.Global && DeprecatedFeature.GlobalQosOf(_context.Broker.Settings).IsPermitted;
+        Session.SetPrefetch(qos.PrefetchCount, global);
         Send(new BasicQosOk());
     }
 
@@ -171,6 +175,11 @@ internal sealed partial class AmqpChannel
         }
 
         var queue = GetReadableQueue(consume.Queue);
+        if (_context.Broker.Settings.Strict)
+        {
+            StrictArguments.CheckConsume(_context.Broker.Settings.Profile, queue, consume.Arguments);
+        }
+
         var consumer = Session.Consume(queue, consume.ConsumerTag, consume.NoAck, consume.Exclusive, consume.Arguments);
         if (!consume.NoWait)
         {

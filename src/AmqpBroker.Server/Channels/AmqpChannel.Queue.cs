@@ -4,6 +4,7 @@ using AmqpBroker.Core.Errors;
 using AmqpBroker.Core.Queues;
 using AmqpBroker.Protocol.Encoding;
 using AmqpBroker.Protocol.Methods;
+using AmqpBroker.Server.Writing;
 
 namespace AmqpBroker.Server.Channels;
 
@@ -91,13 +92,23 @@ internal sealed partial class AmqpChannel
         }
     }
 
+    /// <summary>queue.delete-ok and the basic.cancels the deletion causes on this connection leave in one write, reply first.</summary>
     private void DeleteQueue(QueueDelete delete)
     {
-        var count = _context.VirtualHost.DeleteQueue(ResolveQueueName(delete.Queue), delete.IfUnused, delete.IfEmpty, _context.Client, _context.Access);
-        if (!delete.NoWait)
+        var writer = _context.Writer;
+        writer.HoldServerCancels();
+        uint count;
+        try
         {
-            Send(new QueueDeleteOk { MessageCount = count });
+            count = _context.VirtualHost.DeleteQueue(ResolveQueueName(delete.Queue), delete.IfUnused, delete.IfEmpty, _context.Client, _context.Access);
         }
+        catch
+        {
+            writer.ReleaseServerCancels(Number, reply: null);
+            throw;
+        }
+
+        writer.ReleaseServerCancels(Number, delete.NoWait ? null : ConnectionWriter.Encode(Number, new QueueDeleteOk { MessageCount = count }));
     }
 
     private bool IsDirectReplyQueue(string name) =>

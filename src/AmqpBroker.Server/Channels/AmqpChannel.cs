@@ -27,7 +27,7 @@ internal sealed partial class AmqpChannel
         _context = context;
         Number = number;
         var broker = context.Broker;
-        Session = new Session(context.Client, number, new ChannelDeliveryTarget(context.Writer, number), broker.MessageTotals)
+        Session = new Session(context.Client, number, new ChannelDeliveryTarget(context.Writer, number, context.CancelNotify), broker.MessageTotals)
         {
             Tracer = context.VirtualHost.Tracer,
         };
@@ -56,17 +56,7 @@ internal sealed partial class AmqpChannel
     {
         if (_closing)
         {
-            // After channel.close only its answer, or the client's own close, means anything.
-            if (commandId is CommandIds.ChannelCloseOk or CommandIds.ChannelClose)
-            {
-                if (commandId == CommandIds.ChannelClose)
-                {
-                    Send(new ChannelCloseOk());
-                }
-
-                IsClosed = true;
-            }
-
+            HandleMethodWhileClosing(commandId);
             return;
         }
 
@@ -120,13 +110,37 @@ internal sealed partial class AmqpChannel
         _closing = true;
     }
 
+    /// <summary>
+    /// After our channel.close only its close-ok releases the channel, as in RabbitMQ (rabbit_channel, state
+    /// closing): a channel.close the client sent as ours crossed it is answered with close-ok and the channel
+    /// keeps waiting for the close-ok the client still owes; channel.open is a second open (504, a connection
+    /// error); anything else is dropped.
+    /// </summary>
+    private void HandleMethodWhileClosing(uint commandId)
+    {
+        switch (commandId)
+        {
+            case CommandIds.ChannelCloseOk:
+                IsClosed = true;
+                break;
+            case CommandIds.ChannelClose:
+                Send(new ChannelCloseOk());
+                break;
+            case CommandIds.ChannelOpen:
+                throw SecondOpen();
+        }
+    }
+
+    private static AmqpException SecondOpen() => AmqpException.ChannelError("second 'channel.open' seen");
+
     /// <summary>What the admin API shows of this channel.</summary>
     public ChannelSnapshot Snapshot() => new(
         Session,
         _confirms.Enabled,
         _transaction is not null,
         _transaction?.PublishCount ?? 0,
-        _transaction?.SettlementCount ?? 0);
+        _transaction?.SettlementCount ?? 0,
+        _confirms.Unconfirmed);
 
     private void Send<T>(in T method)
         where T : struct, IAmqpMethod<T> => _context.Writer.EnqueueMethod(Number, method);
@@ -141,7 +155,7 @@ internal sealed partial class AmqpChannel
         switch (commandId)
         {
             case CommandIds.ChannelOpen:
-                throw AmqpException.ChannelError($"second 'channel.open' seen on channel {Number}");
+                throw SecondOpen();
             case CommandIds.ChannelClose:
                 ChannelClose.Read(ref reader);
                 Shutdown();

@@ -18,6 +18,7 @@ namespace AmqpBroker.Server.Channels;
 /// <param name="VirtualHost">The vhost the connection opened.</param>
 /// <param name="Logger">The channels' logger (category <c>AmqpBroker.Server.Channels</c>).</param>
 /// <param name="Flow">The connection's flow control, told of publishes that reached a queue behind its consumers.</param>
+/// <param name="CancelNotify">The client announced <c>consumer_cancel_notify</c>: it is told when a consumed queue goes away.</param>
 internal sealed record ChannelContext(
     ConnectionWriter Writer,
     Broker Broker,
@@ -25,4 +26,5 @@ internal sealed record ChannelContext(
     ResourceAccess Access,
     VirtualHost VirtualHost,
     ILogger Logger,
-    PublisherFlow Flow);
+    PublisherFlow Flow,
+    bool CancelNotify = true);

@@ -22,6 +22,18 @@ internal sealed class DurableReplies(ConnectionWriter writer, IMessageStore stor
     private ulong _lastTicket;
     private bool _closed;
 
+    /// <summary>Replies held until a sync or the replies before them (the metrics read it).</summary>
+    public int HeldCount
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _held.Count;
+            }
+        }
+    }
+
     /// <summary>Sends <paramref name="frame"/> now, or after the sync when <paramref name="afterSync"/> or when earlier replies still wait.</summary>
     public void Send(in OutgoingFrame frame, bool afterSync)
     {

@@ -20,6 +20,9 @@ internal sealed class PublisherConfirms(ConnectionWriter writer, IMessageStore s
 
     public bool Enabled { get; private set; }
 
+    /// <summary>Confirms decided but not sent yet: they wait for the store's sync (RabbitMQ's messages_unconfirmed).</summary>
+    public int Unconfirmed => Enabled ? _replies.HeldCount : 0;
+
     /// <summary>confirm.select; a transactional channel cannot switch.</summary>
     public void Enable(bool transactional)
     {

@@ -73,10 +73,15 @@ internal sealed partial class AmqpConnection
 
                 return;
             case ConnectionState.Closing:
-                // After sending connection.close only its answer (or the peer's own close) counts.
-                if (commandId is CommandIds.ConnectionCloseOk or CommandIds.ConnectionClose)
+                // After sending connection.close only its answer counts; a close crossing ours is answered
+                // with close-ok, after which RabbitMQ waits for the peer to close its side.
+                if (commandId == CommandIds.ConnectionCloseOk)
                 {
                     _state = ConnectionState.Closed;
+                }
+                else if (commandId == CommandIds.ConnectionClose)
+                {
+                    BeginDraining();
                 }
 
                 return;
@@ -87,8 +92,7 @@ internal sealed partial class AmqpConnection
             case CommandIds.ConnectionClose:
                 var close = ConnectionClose.Read(ref reader);
                 ConnectionLog.ClientClosed(_logger, LogName, close.ReplyCode, close.ReplyText);
-                _writer.EnqueueMethod(0, new ConnectionCloseOk());
-                _state = ConnectionState.Closed;
+                BeginDraining();
                 return;
             case CommandIds.ConnectionCloseOk:
                 _state = ConnectionState.Closed;
@@ -123,7 +127,8 @@ internal sealed partial class AmqpConnection
         {
             if (commandId != CommandIds.ChannelOpen)
             {
-                throw AmqpException.ChannelError($"expected 'channel.open' on channel {channelNumber}, got '{CommandInfo.GetName(commandId)}'");
+                // RabbitMQ's words exactly; it says the same to a late close-ok on a channel already released.
+                throw AmqpException.ChannelError("expected 'channel.open'");
             }
 
             OpenChannel(channelNumber);

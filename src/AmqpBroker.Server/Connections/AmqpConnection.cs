@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Buffers.Binary;
 using AmqpBroker.Core;
 using AmqpBroker.Core.Errors;
+using AmqpBroker.Core.Statistics;
 using AmqpBroker.Core.Testing.Recording;
 using AmqpBroker.Protocol.Encoding;
 using AmqpBroker.Protocol.Framing;
@@ -29,7 +30,9 @@ internal sealed partial class AmqpConnection
     private readonly ConnectionLogScope _logScope;
     private readonly ConnectionWriter _writer;
     private readonly ConnectionHandshake _handshake;
-    private readonly ChannelTable _channels = new();
+    private readonly ChannelTable _channels;
+    private readonly ConnectionTraffic _traffic = new();
+    private readonly InputCounter _input;
     private readonly ShortStringCache _strings = new();
     private readonly DateTimeOffset _startedAt;
     private readonly HeartbeatMonitor _heartbeat;
@@ -42,6 +45,7 @@ internal sealed partial class AmqpConnection
     private ChannelContext? _channelContext;
     private volatile ConnectionState _state = ConnectionState.Handshake;
     private volatile string? _forceCloseReason;
+    private bool _released;
 
     public AmqpConnection(ConnectionContext transport, Broker broker, ServerLoggers loggers)
     {
@@ -49,7 +53,9 @@ internal sealed partial class AmqpConnection
         _broker = broker;
         _loggers = loggers;
         _logger = loggers.Connections;
-        _writer = new ConnectionWriter(transport.Transport.Output, broker.Time);
+        _channels = new ChannelTable(broker.Churn);
+        _input = new InputCounter(_traffic);
+        _writer = new ConnectionWriter(transport.Transport.Output, broker.Time) { Traffic = _traffic };
         _writer.Writable += _channels.ResumeDeliveries;
         _handshake = new ConnectionHandshake(broker, _writer, transport.RemoteEndPoint);
         _startedAt = broker.Time.GetUtcNow();
@@ -68,7 +74,12 @@ internal sealed partial class AmqpConnection
     {
         Handshake,
         Open,
+
+        /// <summary>We sent connection.close and wait for close-ok.</summary>
         Closing,
+
+        /// <summary>We sent close-ok: frames still arriving are read and dropped until the peer closes (<see cref="ConnectionDeadlines.OnDraining"/>).</summary>
+        Draining,
         Closed,
     }
 
@@ -99,6 +110,8 @@ internal sealed partial class AmqpConnection
         finally
         {
             Shutdown();
+            // Every accepted socket that ends counts, opened or not, as rabbit_reader counts it.
+            _broker.Churn.OnConnectionClosed();
             _writer.Complete();
             await writerLoop.ConfigureAwait(false);
             await _transport.Transport.Output.CompleteAsync().ConfigureAwait(false);
@@ -123,11 +136,13 @@ internal sealed partial class AmqpConnection
         {
             var result = await input.ReadAsync().ConfigureAwait(false);
             var buffer = result.Buffer;
+            _input.OnRead(buffer);
             if (buffer.Length >= 8)
             {
                 Span<byte> header = stackalloc byte[8];
                 buffer.Slice(0, 8).CopyTo(header);
                 input.AdvanceTo(buffer.GetPosition(8));
+                _input.OnLeft(buffer.Slice(8));
                 if (header.SequenceEqual(ProtocolHeader.Amqp091) || header.SequenceEqual(ProtocolHeader.Amqp09))
                 {
                     return true;
@@ -140,6 +155,7 @@ internal sealed partial class AmqpConnection
             }
 
             input.AdvanceTo(buffer.Start, buffer.End);
+            _input.OnLeft(buffer);
             if (result.IsCompleted || result.IsCanceled)
             {
                 return false;
@@ -155,6 +171,7 @@ internal sealed partial class AmqpConnection
             await WaitOutReadStallAsync().ConfigureAwait(false);
             var result = await input.ReadAsync().ConfigureAwait(false);
             var buffer = result.Buffer;
+            _input.OnRead(buffer);
             var budget = new ReadBudget();
             var examinedAll = false;
             try
@@ -169,6 +186,7 @@ internal sealed partial class AmqpConnection
             {
                 // Stopped early (blocked, in flow, out of budget): what is left must be returned by the next read at once.
                 input.AdvanceTo(buffer.Start, examinedAll ? buffer.End : buffer.Start);
+                _input.OnLeft(buffer);
             }
 
             if (result.IsCanceled && _forceCloseReason is { } reason)
@@ -249,6 +267,12 @@ internal sealed partial class AmqpConnection
     private void HandleFrame(in Frame frame)
     {
         ushort classId = 0, methodId = 0;
+        if (_state == ConnectionState.Draining)
+        {
+            OnFrameWhileDraining(frame);
+            return;
+        }
+
         try
         {
             switch (frame.Type)
@@ -311,11 +335,13 @@ internal sealed partial class AmqpConnection
         {
             Details = ConnectionDetailsFactory.Create(_transport, _handshake),
             Channels = _channels.Snapshot,
+            Traffic = _traffic,
             State = DescribeState,
             Faults = this,
         };
         var access = _broker.AccessFor(client.User.Name, client.VirtualHost);
-        _channelContext = new ChannelContext(_writer, _broker, client, access, _handshake.VirtualHost, _loggers.Channels, _flow);
+        var cancelNotify = _handshake.ClientCapabilities.GetValueOrDefault("consumer_cancel_notify") is true;
+        _channelContext = new ChannelContext(_writer, _broker, client, access, _handshake.VirtualHost, _loggers.Channels, _flow, cancelNotify);
         _blocking.NotifyClient = _handshake.ClientCapabilities.GetValueOrDefault("connection.blocked") is true;
         _heartbeat.Seconds = _handshake.HeartbeatSeconds;
         _recording.OnOpened(client, _handshake.FrameMax);
@@ -327,33 +353,7 @@ internal sealed partial class AmqpConnection
         ConnectionLog.ConnectionOpened(_logger, LogName, client.User.Name, client.VirtualHost);
     }
 
-    /// <summary>Sends connection.close; from then on only close-ok (or a timeout) ends the connection.</summary>
-    private void CloseConnection(ReplyCode code, string text, ushort classId, ushort methodId)
-    {
-        if (_state is ConnectionState.Closing or ConnectionState.Closed)
-        {
-            return;
-        }
-
-        ConnectionLog.ConnectionError(_logger, LogName, (ushort)code, text);
-        _writer.EnqueueMethod(0, new ConnectionClose { ReplyCode = (ushort)code, ReplyText = text, ClassId = classId, MethodId = methodId });
-        _deadlines.OnClosing(_broker.Time.GetUtcNow());
-        _state = ConnectionState.Closing;
-        _channels.CloseAll();
-    }
-
-    private void Shutdown()
-    {
-        _state = ConnectionState.Closed;
-        _channels.CloseAll();
-        if (_channelContext?.Client is { } client)
-        {
-            _broker.OnConnectionClosed(client);
-            ConnectionLog.ConnectionClosed(_logger, LogName);
-        }
-    }
-
-    /// <summary>The scheduler's tick (not the read loop's thread): heartbeats, handshake and close-ok deadlines.</summary>
+    /// <summary>The scheduler's tick (not the read loop's thread): heartbeats, handshake, close-ok and drain deadlines.</summary>
     private void OnTick(DateTimeOffset now)
     {
         var heartbeat = _heartbeat.Tick(now, _writer.TakeSentFlag(), _blocking.IsBlocked || _flow.IsThrottled);
@@ -364,6 +364,13 @@ internal sealed partial class AmqpConnection
                 break;
             case ConnectionState.Closing when _deadlines.CloseOkExpired(now):
                 Abort(ConnectionDeadlines.CloseOkExpiredReason);
+                break;
+            case ConnectionState.Draining when _deadlines.DrainExpired(now):
+                Abort(ConnectionDeadlines.DrainExpiredReason);
+                break;
+            case ConnectionState.Draining when heartbeat == HeartbeatAction.SendHeartbeat:
+                // RabbitMQ keeps its heartbeats going until the socket closes.
+                _writer.Enqueue(new OutgoingFrame(OutgoingKind.Heartbeat, 0));
                 break;
             case ConnectionState.Open when heartbeat == HeartbeatAction.Abort:
                 Abort(_heartbeat.AbortReason);

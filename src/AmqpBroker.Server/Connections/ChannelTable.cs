@@ -6,9 +6,9 @@ namespace AmqpBroker.Server.Connections;
 /// <summary>
 /// A connection's open channels by number. The read loop adds, finds and removes; the writer loop reads
 /// a snapshot to resume deliveries, hence the lock. The last channel used is cached, since most traffic
-/// on a connection goes to one channel.
+/// on a connection goes to one channel. Channels opened and closed count into the broker's churn.
 /// </summary>
-internal sealed class ChannelTable
+internal sealed class ChannelTable(ChurnCounters churn)
 {
     private readonly Dictionary<ushort, AmqpChannel> _channels = [];
     private AmqpChannel? _last;
@@ -44,14 +44,22 @@ internal sealed class ChannelTable
         {
             _channels.Add(channel.Number, channel);
         }
+
+        churn.OnChannelOpened();
     }
 
     public void Remove(ushort number)
     {
+        bool removed;
         lock (_channels)
         {
-            _channels.Remove(number);
+            removed = _channels.Remove(number);
             _last = null;
+        }
+
+        if (removed)
+        {
+            churn.OnChannelsClosed(1);
         }
     }
 
@@ -66,6 +74,7 @@ internal sealed class ChannelTable
             _last = null;
         }
 
+        churn.OnChannelsClosed(channels.Length);
         foreach (var channel in channels)
         {
             channel.Session.Close();

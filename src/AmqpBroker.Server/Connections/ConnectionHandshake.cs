@@ -46,12 +46,13 @@ internal sealed class ConnectionHandshake(Broker broker, ConnectionWriter writer
     public uint FrameMax { get; private set; } = AmqpConstants.FrameMinSize;
 
     /// <summary>
-    /// The largest frame payload accepted now. Until tune-ok RabbitMQ accepts no frame over frame-min-size
-    /// (4096 bytes with its 8 bytes of overhead), so an unauthenticated peer cannot send large frames at all.
+    /// The largest frame payload accepted now. Until tune-ok RabbitMQ accepts no frame over a small frame_max:
+    /// frame-min-size, 4096 bytes, up to 4.0 and 8192 from 4.1 (the profile's), so an unauthenticated peer cannot
+    /// send large frames at all. Like RabbitMQ, which forgives clients the 8 bytes of frame overhead
+    /// (rabbit_reader's FRAME_SIZE_FUDGE), the limit is on the payload: 4096 is accepted, 4097 is not
+    /// (RabbitMQ 3.10.8 checked).
     /// </summary>
-    public uint PayloadLimit => IsBeforeTuneOk
-        ? AmqpConstants.FrameMinSize - FrameReader.FrameOverhead
-        : FrameMax;
+    public uint PayloadLimit => IsBeforeTuneOk ? broker.Settings.Profile.PreAuthenticationFrameMax : FrameMax;
 
     /// <summary>True until tune-ok: errors then close the socket without connection.close, as RabbitMQ does.</summary>
     public bool IsBeforeTuneOk => Stage is HandshakeStage.AwaitingStartOk or HandshakeStage.AwaitingTuneOk;
@@ -68,7 +69,7 @@ internal sealed class ConnectionHandshake(Broker broker, ConnectionWriter writer
     {
         VersionMajor = 0,
         VersionMinor = 9,
-        ServerProperties = ServerProperties.Create(),
+        ServerProperties = ServerProperties.Create(broker.Settings),
         Mechanisms = System.Text.Encoding.UTF8.GetBytes(SaslAuthenticator.Mechanisms),
         Locales = Locales,
     });

@@ -1,13 +1,14 @@
-using System.Reflection;
+using AmqpBroker.Core;
 
 namespace AmqpBroker.Server.Connections;
 
-/// <summary>The server-properties table of connection.start, including the capabilities clients look for.</summary>
+/// <summary>
+/// The server-properties table of connection.start, including the capabilities clients look for. The version is
+/// the profile's RabbitMQ release (clients and tools gate features on it); the product is AmqpBroker unless the
+/// settings ask for RabbitMQ's name.
+/// </summary>
 internal static class ServerProperties
 {
-    private static readonly string Version =
-        typeof(ServerProperties).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.1.0";
-
     /// <summary>Only the extensions this broker implements are advertised.</summary>
     private static readonly Dictionary<string, object?> Capabilities = new()
     {
@@ -22,10 +23,10 @@ internal static class ServerProperties
         ["direct_reply_to"] = true,
     };
 
-    public static IReadOnlyDictionary<string, object?> Create() => new Dictionary<string, object?>
+    public static IReadOnlyDictionary<string, object?> Create(BrokerSettings settings) => new Dictionary<string, object?>
     {
-        ["product"] = "AmqpBroker",
-        ["version"] = Version,
+        ["product"] = settings.Product,
+        ["version"] = settings.Profile.ReportedVersion,
         ["platform"] = $".NET {Environment.Version}",
         ["copyright"] = "Copyright (c) 2026 The AmqpBroker authors",
         ["information"] = "Licensed under the MIT license",

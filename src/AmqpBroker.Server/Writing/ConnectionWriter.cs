@@ -2,6 +2,7 @@ using System.Buffers;
 using System.IO.Pipelines;
 using System.Threading.Channels;
 using AmqpBroker.Core.Messages;
+using AmqpBroker.Core.Statistics;
 using AmqpBroker.Core.Testing.Recording;
 using AmqpBroker.Protocol.Framing;
 using AmqpBroker.Protocol.Methods;
@@ -25,6 +26,8 @@ internal sealed class ConnectionWriter
     private readonly Channel<OutgoingFrame> _queue = Channel.CreateUnbounded<OutgoingFrame>(
         new UnboundedChannelOptions { SingleReader = true, AllowSynchronousContinuations = false });
 
+    private readonly Lock _holdLock = new();
+    private List<byte[]>? _heldCancels;
     private PendingAck _pendingAck;
     private long _pendingBytes;
     private int _refusedDeliveries;
@@ -45,6 +48,9 @@ internal sealed class ConnectionWriter
 
     /// <summary>Where the frames written are recorded while the broker's recorder is on; set before <see cref="RunAsync"/>.</summary>
     public ConnectionRecording? Recording { get; set; }
+
+    /// <summary>Where each flush counts its bytes (the connection's traffic, which the metrics read).</summary>
+    public ConnectionTraffic Traffic { get; init; } = new();
 
     /// <summary>The negotiated frame_max, which splits bodies into frames.</summary>
     public uint FrameMax { get; set; } = AmqpConstants.FrameMinSize;
@@ -98,6 +104,59 @@ internal sealed class ConnectionWriter
         return buffer.WrittenSpan.ToArray();
     }
 
+    /// <summary>
+    /// basic.cancel from the server (the consumed queue went away). Held while the read loop deletes a queue
+    /// (<see cref="HoldServerCancels"/>), so the cancels leave with queue.delete-ok.
+    /// </summary>
+    public void EnqueueServerCancel(ushort channel, string consumerTag)
+    {
+        var encoded = Encode(channel, new BasicCancel { ConsumerTag = consumerTag, NoWait = true });
+        lock (_holdLock)
+        {
+            if (_heldCancels is { } held)
+            {
+                held.Add(encoded);
+                return;
+            }
+        }
+
+        Enqueue(new OutgoingFrame(OutgoingKind.Encoded, channel, Encoded: encoded));
+    }
+
+    /// <summary>From now on server cancels wait for <see cref="ReleaseServerCancels"/>.</summary>
+    public void HoldServerCancels()
+    {
+        lock (_holdLock)
+        {
+            _heldCancels ??= [];
+        }
+    }
+
+    /// <summary>
+    /// Queues <paramref name="reply"/> (if any) and the cancels held since <see cref="HoldServerCancels"/> as one
+    /// item, written in one piece: RabbitMQ's queue.delete-ok and the cancels it causes leave together, reply
+    /// first, so a client that closes its channel on the cancel is not raced by the reply.
+    /// </summary>
+    public void ReleaseServerCancels(ushort channel, byte[]? reply)
+    {
+        List<byte[]> held;
+        lock (_holdLock)
+        {
+            held = _heldCancels ?? [];
+            _heldCancels = null;
+        }
+
+        if (reply is not null)
+        {
+            held.Insert(0, reply);
+        }
+
+        if (held.Count > 0)
+        {
+            Enqueue(new OutgoingFrame(OutgoingKind.Encoded, channel, Encoded: held.Count == 1 ? held[0] : [.. held.SelectMany(b => b)]));
+        }
+    }
+
     /// <summary>Stops accepting frames; <see cref="RunAsync"/> writes what is queued and returns.</summary>
     public void Complete()
     {
@@ -120,7 +179,7 @@ internal sealed class ConnectionWriter
                     }
 
                     Write(frame);
-                    if (_output.UnflushedBytes >= FlushThresholdBytes && (await _output.FlushAsync().ConfigureAwait(false)).IsCompleted)
+                    if (_output.UnflushedBytes >= FlushThresholdBytes && (await FlushAsync().ConfigureAwait(false)).IsCompleted)
                     {
                         return;
                     }
@@ -128,7 +187,7 @@ internal sealed class ConnectionWriter
 
                 WritePendingAck();
                 _sentSinceLastCheck = true;
-                if ((await _output.FlushAsync().ConfigureAwait(false)).IsCompleted)
+                if ((await FlushAsync().ConfigureAwait(false)).IsCompleted)
                 {
                     return;
                 }
@@ -142,6 +201,17 @@ internal sealed class ConnectionWriter
                 frame.Message?.Release();
             }
         }
+    }
+
+    /// <summary>Flushes what was written, counting it as one packet sent.</summary>
+    private ValueTask<FlushResult> FlushAsync()
+    {
+        if (_output.UnflushedBytes is var bytes and > 0)
+        {
+            Traffic.OnSent(bytes);
+        }
+
+        return _output.FlushAsync();
     }
 
     private void Write(in OutgoingFrame frame)
@@ -287,7 +357,7 @@ internal sealed class ConnectionWriter
         await _stall.WaitAsync().ConfigureAwait(false);
         if (kind == OutgoingKind.Deliver && Volatile.Read(ref _deliveryDelayTicks) is var delay and > 0)
         {
-            await _output.FlushAsync().ConfigureAwait(false);
+            await FlushAsync().ConfigureAwait(false);
             await _stall.DelayAsync(TimeSpan.FromTicks(delay)).ConfigureAwait(false);
         }
     }

@@ -40,6 +40,9 @@ internal static class SchemaMigrations
             component TEXT NOT NULL, vhost TEXT NOT NULL, name TEXT NOT NULL, value TEXT NOT NULL,
             PRIMARY KEY (component, vhost, name));
         """,
+        """
+        ALTER TABLE vhosts ADD COLUMN default_queue_type TEXT;
+        """,
     ];
 
     public static int Latest => Migrations.Length;

@@ -4,6 +4,7 @@ using AmqpBroker.Core.Policies;
 using AmqpBroker.Core.Queues;
 using AmqpBroker.Core.Security;
 using AmqpBroker.Core.Storage;
+using AmqpBroker.Core.VirtualHosts;
 using Microsoft.Data.Sqlite;
 
 namespace AmqpBroker.Storage.Definitions;
@@ -53,6 +54,8 @@ public sealed class SqliteDefinitionStore : IDefinitionStore
         lock (_lock)
         {
             var virtualHosts = Query(_connection, "SELECT name FROM vhosts", r => r.GetString(0));
+            var metadata = Query(_connection, "SELECT name, default_queue_type FROM vhosts WHERE default_queue_type IS NOT NULL", r =>
+                (Name: r.GetString(0), Metadata: new VirtualHostMetadata(r.GetString(1))));
             var exchanges = Query(_connection, "SELECT vhost, name, type, auto_delete, internal, arguments FROM exchanges", r =>
                 new ExchangeDefinition(r.GetString(1), r.GetString(0), r.GetString(2), Durable: true, r.GetBoolean(3), r.GetBoolean(4), FieldTableBlob.Decode((byte[])r[5])));
             var queues = Query(_connection, "SELECT vhost, name, auto_delete, arguments FROM queues", r =>
@@ -67,7 +70,14 @@ public sealed class SqliteDefinitionStore : IDefinitionStore
                 new Policy(r.GetString(0), r.GetString(1), r.GetString(2), Enum.Parse<PolicyApplyTo>(r.GetString(3)), r.GetInt32(4), FieldTableBlob.Decode((byte[])r[5])));
             var parameters = Query(_connection, "SELECT component, vhost, name, value FROM parameters", r =>
                 RuntimeParameter.FromJson(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3)));
-            return new StoredDefinitions(virtualHosts, exchanges, queues, bindings) { Users = users, Permissions = permissions, Policies = policies, Parameters = parameters };
+            return new StoredDefinitions(virtualHosts, exchanges, queues, bindings)
+            {
+                Users = users,
+                Permissions = permissions,
+                Policies = policies,
+                Parameters = parameters,
+                VirtualHostMetadata = metadata.ToDictionary(m => m.Name, m => m.Metadata),
+            };
         }
     }
 
@@ -84,6 +94,9 @@ public sealed class SqliteDefinitionStore : IDefinitionStore
 
     public void PutVirtualHost(string name) =>
         Change("INSERT OR IGNORE INTO vhosts (name) VALUES ($name)", ("$name", name));
+
+    public void PutVirtualHostMetadata(string name, VirtualHostMetadata metadata) =>
+        Change("UPDATE vhosts SET default_queue_type = $type WHERE name = $name", ("$name", name), ("$type", (object?)metadata.DefaultQueueType ?? DBNull.Value));
 
     public void DeleteVirtualHost(string name) => Change(
         """

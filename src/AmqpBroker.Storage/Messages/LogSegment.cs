@@ -47,12 +47,19 @@ internal sealed class LogSegment(long number, string path, uint version)
 
     public static (long Number, uint Offset) Split(long location) => (location >> 32, (uint)location);
 
+    /// <summary>A location in no segment: where a reader of a log that is still empty starts.</summary>
+    public const long Nowhere = -1;
+
     /// <summary>The segment numbered <paramref name="number"/> among <paramref name="segments"/>, which are in number order.</summary>
     public static LogSegment? Find(List<LogSegment> segments, long number)
     {
-        var index = CollectionsMarshal.AsSpan(segments).BinarySearch(new NumberKey(number));
+        var index = IndexOf(segments, number);
         return index >= 0 ? segments[index] : null;
     }
+
+    /// <summary>The index of the segment numbered <paramref name="number"/>, or a negative number when it is not there.</summary>
+    public static int IndexOf(List<LogSegment> segments, long number) =>
+        CollectionsMarshal.AsSpan(segments).BinarySearch(new NumberKey(number));
 
     /// <summary>The segment <paramref name="id"/> was published into, if it is still there: ids grow from segment to segment.</summary>
     public static LogSegment? PublishedIn(List<LogSegment> segments, long id)

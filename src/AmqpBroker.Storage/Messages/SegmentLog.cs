@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Buffers.Binary;
 using System.Globalization;
 using AmqpBroker.Core.Messages;
@@ -19,7 +18,7 @@ namespace AmqpBroker.Storage.Messages;
 /// A write or fsync that fails marks the log failed: it writes nothing more, and every later sync reports
 /// failure, so no confirm ever claims what the disk did not take.
 /// </summary>
-internal sealed class SegmentLog : IDisposable
+internal sealed partial class SegmentLog : IDisposable
 {
     private const string Extension = ".seg";
 
@@ -145,41 +144,21 @@ internal sealed class SegmentLog : IDisposable
     /// <summary>The message left the queue for good; its segment may now be deleted.</summary>
     public void AppendSettled(long id) => AppendMarker(LogRecordKind.Settled, id);
 
-    /// <summary>Reads back the message at <paramref name="location"/>, which must not be settled yet.</summary>
-    public Message Read(long location)
+    /// <summary>
+    /// Deletes the oldest segment whatever it still holds (a stream's retention); the last segment stays.
+    /// False when only the last one is left.
+    /// </summary>
+    public bool DropOldestSegment()
     {
-        var (number, offset) = LogSegment.Split(location);
         lock (_appendLock)
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            var segment = LogSegment.Find(_segments, number)
-                ?? throw new InvalidOperationException($"segment {number} is gone: the message was settled before it was read back");
-            if (_writer.TryGetBuffered(segment, offset, out var buffered))
+            if (_segments.Count < 2)
             {
-                return ParseRecord(buffered, offset, number);
+                return false;
             }
 
-            var file = _environment.Cache.Acquire(segment.File);
-            try
-            {
-                Span<byte> header = stackalloc byte[LogRecord.HeaderSize];
-                file.Read(header, offset);
-                var length = BinaryPrimitives.ReadInt32LittleEndian(header);
-                var record = ArrayPool<byte>.Shared.Rent(LogRecord.HeaderSize + length);
-                try
-                {
-                    file.Read(record.AsSpan(0, LogRecord.HeaderSize + length), offset);
-                    return ParseRecord(record, offset, number);
-                }
-                finally
-                {
-                    ArrayPool<byte>.Shared.Return(record);
-                }
-            }
-            finally
-            {
-                _environment.Cache.Release(segment.File);
-            }
+            DeleteOldestSegmentLocked();
+            return true;
         }
     }
 
@@ -271,6 +250,11 @@ internal sealed class SegmentLog : IDisposable
         {
             var number = _segments.Count > 0 ? _segments[^1].Number + 1 : 1;
             var segment = new LogSegment(number, SegmentPath(_directory, number), SegmentFormat.CurrentVersion);
+            if (_writer.Segment is { } full)
+            {
+                full.Length = _writer.End;
+            }
+
             _segments.Add(segment);
             _writer.StartIn(segment);
 
@@ -359,26 +343,23 @@ internal sealed class SegmentLog : IDisposable
     {
         while (_segments.Count > 1 && _segments[0].Live == 0)
         {
-            var segment = _segments[0];
-            _segments.RemoveAt(0);
-            _environment.Cache.Close(segment.File);
-            try
-            {
-                File.Delete(segment.Path);
-            }
-            catch (Exception ex) when (SegmentWriter.IsFileError(ex))
-            {
-                StorageLog.SegmentNotDeleted(_environment.StorageLogger, _name, segment.Path, ex);
-            }
+            DeleteOldestSegmentLocked();
         }
     }
 
-    private static Message ParseRecord(ReadOnlySpan<byte> record, long offset, long number)
+    private void DeleteOldestSegmentLocked()
     {
-        var length = BinaryPrimitives.ReadInt32LittleEndian(record);
-        return PublishRecord.TryParse(record.Slice(LogRecord.HeaderSize, length), out var parsed)
-            ? parsed.ToMessage()
-            : throw new InvalidDataException($"no publish record at offset {offset} of segment {number}");
+        var segment = _segments[0];
+        _segments.RemoveAt(0);
+        _environment.Cache.Close(segment.File);
+        try
+        {
+            File.Delete(segment.Path);
+        }
+        catch (Exception ex) when (SegmentWriter.IsFileError(ex))
+        {
+            StorageLog.SegmentNotDeleted(_environment.StorageLogger, _name, segment.Path, ex);
+        }
     }
 
     private static List<LogSegment> ListSegments(string directory) =>

@@ -67,23 +67,20 @@ public sealed class SegmentMessageStore : IMessageStore
     public IQueueLog? OpenQueue(string virtualHost, string queue, out IReadOnlyList<RecoveredEntry> recovered)
     {
         var directory = QueueDirectory(virtualHost, queue);
-        var name = $"queue '{queue}' in vhost '{virtualHost}'";
-        SegmentLog segmentLog;
-        try
-        {
-            segmentLog = SegmentLog.Open(directory, name, _environment, out recovered);
-        }
-        catch (UnreadableLogException ex)
-        {
-            var movedTo = SetAside(directory);
-            RecoveryLog.Unreadable(_environment.RecoveryLogger, name, ex.Reason, ex.Offset, ex.Segment, movedTo);
-            segmentLog = SegmentLog.Open(directory, name, _environment, out recovered);
-        }
-
-        CountRecovered(recovered);
+        var segmentLog = OpenLog(directory, $"queue '{queue}' in vhost '{virtualHost}'", _environment, out recovered);
         var log = new QueueLog(segmentLog, _committer, _inMemoryLimit);
         _open[directory] = log;
         return log;
+    }
+
+    public IStreamLog OpenStream(string virtualHost, string stream, long segmentSize)
+    {
+        var directory = QueueDirectory(virtualHost, stream);
+        var environment = _environment with { SegmentSize = Math.Min(segmentSize, uint.MaxValue) };
+        var segmentLog = OpenLog(directory, $"stream '{stream}' in vhost '{virtualHost}'", environment, out var recovered);
+        var log = new QueueLog(segmentLog, _committer, inMemoryLimit: 0);
+        _open[directory] = log;
+        return new StreamLog(segmentLog, log, recovered);
     }
 
     public void DeleteQueue(string virtualHost, string queue)
@@ -116,6 +113,25 @@ public sealed class SegmentMessageStore : IMessageStore
         }
 
         _open.Clear();
+    }
+
+    /// <summary>Opens a log; one this build cannot read is set aside, loudly, and a new empty one takes its place.</summary>
+    private SegmentLog OpenLog(string directory, string name, LogEnvironment environment, out IReadOnlyList<RecoveredEntry> recovered)
+    {
+        SegmentLog log;
+        try
+        {
+            log = SegmentLog.Open(directory, name, environment, out recovered);
+        }
+        catch (UnreadableLogException ex)
+        {
+            var movedTo = SetAside(directory);
+            RecoveryLog.Unreadable(_environment.RecoveryLogger, name, ex.Reason, ex.Offset, ex.Segment, movedTo);
+            log = SegmentLog.Open(directory, name, environment, out recovered);
+        }
+
+        CountRecovered(recovered);
+        return log;
     }
 
     private void CountRecovered(IReadOnlyList<RecoveredEntry> recovered)

@@ -1,6 +1,7 @@
 using AmqpBroker.Core.Errors;
 using AmqpBroker.Core.Exchanges;
 using AmqpBroker.Core.Messages;
+using AmqpBroker.Core.Profiles;
 using AmqpBroker.Core.Tests.TestSupport;
 using AmqpBroker.Core.VirtualHosts;
 using AmqpBroker.Protocol.Encoding;
@@ -14,22 +15,31 @@ namespace AmqpBroker.Core.Tests.Exchanges;
 [TestFixture]
 public sealed class ExchangeTypeRegistryTests
 {
-    [Test]
-    public void The_built_in_registry_knows_the_four_amqp_types_and_the_plugin_types_by_name()
+    [TestCase("3.10", new[] { "direct", "fanout", "headers", "topic", "x-consistent-hash", "x-delayed-message" })]
+    [TestCase("3.13", new[] { "direct", "fanout", "headers", "topic", "x-consistent-hash", "x-delayed-message" })]
+    [TestCase("4.0", new[] { "direct", "fanout", "headers", "topic", "x-consistent-hash", "x-delayed-message", "x-local-random" })]
+    [TestCase("4.3", new[] { "direct", "fanout", "headers", "topic", "x-consistent-hash", "x-delayed-message", "x-local-random", "x-modulus-hash" })]
+    public void A_release_knows_the_four_amqp_types_the_plugin_types_and_those_it_built_in_by_name(string release, string[] types)
     {
-        var registry = ExchangeTypeRegistry.CreateBuiltIn();
+        var registry = ExchangeTypeRegistry.For(VersionProfile.For(RabbitMqRelease.Parse(release)));
 
-        Assert.That(registry.Types.Select(t => t.Name), Is.EqualTo(new[] { "direct", "fanout", "headers", "topic", "x-consistent-hash", "x-delayed-message" }));
+        Assert.That(registry.Types.Select(t => t.Name), Is.EqualTo(types));
         Assert.That(registry.Get("topic").Description, Is.EqualTo("AMQP topic exchange, as per the AMQP specification"));
         Assert.That(registry.Get("x-delayed-message").Description, Is.EqualTo("Delayed Message Exchange."));
     }
 
-    [Test]
-    public void An_unknown_type_is_a_command_invalid_error()
+    // RabbitMQ 3.10.8 answers with connection.close 503 (experiment); 3.13.3 made it a channel error (release-notes/3.13.3.md, #11215).
+    [TestCase("3.10", "COMMAND_INVALID - unknown exchange type 'x-nonexistent'", true)]
+    [TestCase("3.13", "PRECONDITION_FAILED - unknown exchange type 'x-nonexistent'", false)]
+    [TestCase("4.2", "PRECONDITION_FAILED - unknown exchange type 'x-nonexistent'", false)]
+    public void An_unknown_type_is_refused_as_the_release_refuses_it(string release, string text, bool connectionError)
     {
-        var ex = Assert.Throws<AmqpException>(() => ExchangeTypeRegistry.CreateBuiltIn().Get("x-nonexistent"));
+        var registry = ExchangeTypeRegistry.For(VersionProfile.For(RabbitMqRelease.Parse(release)));
 
-        Assert.That(ex.ReplyText, Is.EqualTo("COMMAND_INVALID - unknown exchange type 'x-nonexistent'"));
+        var ex = Assert.Throws<AmqpException>(() => registry.Get("x-nonexistent"));
+
+        Assert.That(ex.ReplyText, Is.EqualTo(text));
+        Assert.That(ex.IsConnectionError, Is.EqualTo(connectionError));
     }
 
     [Test]

@@ -31,7 +31,7 @@ public sealed class QueueLogTests
     {
         _store = new RecordingStore();
         _time = TestData.Clock();
-        _virtualHost = new VirtualHost("/", new BrokerServices { Time = _time, Messages = _store });
+        _virtualHost = new VirtualHost("/", TestData.Services(time: _time, messages: _store));
         _connection = TestData.Connection();
     }
 
@@ -210,6 +210,25 @@ public sealed class QueueLogTests
     }
 
     [Test]
+    public void From_3_12_queue_mode_is_validated_but_no_queue_is_lazy()
+    {
+        // release-notes/3.12.0.md, highlights: classic queues v2 page by themselves, lazy mode no longer applies.
+        _virtualHost = new VirtualHost("/", TestData.Services("3.13", _time, _store));
+        _virtualHost.PutPolicy(PolicyValidator.Compile(new Policy("/", "lazy", "^q-policy", PolicyApplyTo.Queues, 0, new Dictionary<string, object?> { ["queue-mode"] = "lazy" })));
+        var byArgument = Declare("q", durable: true, ("x-queue-mode", "lazy"));
+        var byPolicy = Declare("q-policy", durable: true);
+        Publish("q", "kept", Persistent);
+        Publish("q-policy", "kept too", Persistent);
+
+        GetAll(byArgument);
+        GetAll(byPolicy);
+
+        Assert.That(Reads(), Is.Empty);
+        var bogus = Assert.Throws<Errors.AmqpException>(() => Declare("q-bogus", durable: true, ("x-queue-mode", "bogus")));
+        Assert.That(bogus.Message, Is.EqualTo("invalid arg 'x-queue-mode' for queue 'q-bogus' in vhost '/': \"unsupported queue mode 'bogus'\""));
+    }
+
+    [Test]
     public void Messages_that_cannot_be_paged_wait_in_order_behind_paged_ones()
     {
         _store.InMemoryLimit = 1;
@@ -353,6 +372,9 @@ public sealed class QueueLogTests
             _messages[(queue, id + LocationOffset)] = (properties.Encode(), Encoding.UTF8.GetBytes(body));
             return new RecoveredEntry(id, id + LocationOffset, expiresAt, Encoding.UTF8.GetByteCount(body), Priority: 0, HasOwnTtl: expiresAt != QueueEntry.Never, delivered);
         }
+
+        public IStreamLog OpenStream(string virtualHost, string stream, long segmentSize) =>
+            NoMessageStore.Instance.OpenStream(virtualHost, stream, segmentSize);
 
         public IQueueLog? OpenQueue(string virtualHost, string queue, out IReadOnlyList<RecoveredEntry> recovered)
         {

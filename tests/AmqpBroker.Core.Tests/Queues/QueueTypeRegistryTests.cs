@@ -10,8 +10,8 @@ using AmqpBroker.Core.VirtualHosts;
 namespace AmqpBroker.Core.Tests.Queues;
 
 /// <summary>
-/// Queue types come from the broker's registry by x-queue-type: classic is the default, quorum is built in,
-/// stream is refused with a 406 that says this broker lacks it, and a registered type decides its own
+/// Queue types come from the broker's registry by x-queue-type: classic is the default, quorum and stream are
+/// built in, and a registered type decides its own
 /// declaration rules and creates its queues.
 /// </summary>
 [TestFixture]
@@ -36,13 +36,10 @@ public sealed class QueueTypeRegistryTests
         Assert.That(_registry.Resolve(Definition("quorum", durable: true)).Name, Is.EqualTo("quorum"));
     }
 
-    [TestCase("stream")]
-    public void RabbitMqs_other_types_are_refused_as_not_supported_here(string type)
+    [Test]
+    public void Stream_is_built_in()
     {
-        var ex = Assert.Throws<AmqpException>(() => _registry.Resolve(Definition(type)));
-
-        Assert.That(ex.ReplyText, Is.EqualTo(
-            $"PRECONDITION_FAILED - invalid arg 'x-queue-type' for queue 'q' in vhost '/': queue type '{type}' is not supported by this broker; declare a classic queue (omit x-queue-type)"));
+        Assert.That(_registry.Resolve(Definition("stream", durable: true)).Name, Is.EqualTo("stream"));
     }
 
     [TestCase("foo", "\"unsupported queue type 'foo'\"")]

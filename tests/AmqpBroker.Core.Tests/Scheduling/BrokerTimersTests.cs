@@ -133,4 +133,15 @@ public sealed class BrokerTimersTests
         // Typically a few milliseconds; the bound leaves room for a machine busy with other work.
         Assert.That(ranAt - due, Is.InRange(0, 100), "the 250 ms sweep this replaces was up to 250 ms late");
     }
+
+    [Test]
+    public void On_the_real_clock_a_deadline_beyond_the_longest_timer_wait_is_kept()
+    {
+        // x-expires may be any 64-bit count of milliseconds; a timer waits at most 0xFFFFFFFE ms.
+        using var timers = new BrokerTimers(TimeProvider.System);
+        var task = timers.Create(_ => { });
+
+        Assert.DoesNotThrow(() => task.RunNoLaterThan(timers.NowMs + 4_294_967_296L));
+        Assert.That(timers.Pending, Is.EqualTo(1));
+    }
 }

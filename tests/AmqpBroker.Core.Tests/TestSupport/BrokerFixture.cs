@@ -1,11 +1,13 @@
 using AmqpBroker.Core.Profiles;
-using AmqpBroker.Core.Queues;
 using AmqpBroker.Core.Sessions;
 using AmqpBroker.Core.VirtualHosts;
 
 namespace AmqpBroker.Core.Tests.TestSupport;
 
-/// <summary>A fresh virtual host and client connection per test, with helpers to open sessions on it.</summary>
+/// <summary>
+/// A fresh virtual host (of a broker behaving as RabbitMQ 3.10, the release the expectations were checked
+/// against) and client connection per test, with helpers to open sessions on it.
+/// </summary>
 public abstract class BrokerFixture
 {
     private ushort _nextChannel;
@@ -15,12 +17,12 @@ public abstract class BrokerFixture
     internal ClientConnection Connection { get; private set; } = null!;
 
     /// <summary>The RabbitMQ release the virtual host behaves as; fixtures of release-specific behaviour override it.</summary>
-    private protected virtual VersionProfile Profile => VersionProfile.Default;
+    private protected virtual VersionProfile Profile => TestData.Settings().Profile;
 
     [SetUp]
     public void CreateVirtualHost()
     {
-        VirtualHost = new VirtualHost("/", new BrokerServices { Profile = Profile, QueueTypes = QueueTypeRegistry.CreateBuiltIn(Profile) });
+        VirtualHost = new VirtualHost("/", TestData.Services(Profile));
         Connection = TestData.Connection();
         _nextChannel = 0;
     }

@@ -25,13 +25,18 @@ internal sealed class MemoryDefinitionStore : IDefinitionStore
 
     public IDefinitionBatch BeginBatch() => NoBatch.Instance;
 
+    public Dictionary<string, AmqpBroker.Core.VirtualHosts.VirtualHostMetadata> Metadata { get; } = [];
+
     public StoredDefinitions Load() => new([.. VirtualHosts], [], [], [])
     {
         Users = [.. Users.Values],
         Permissions = [.. Permissions.Values],
         Policies = [.. Policies.Values],
         Parameters = [.. Parameters.Values],
+        VirtualHostMetadata = new Dictionary<string, AmqpBroker.Core.VirtualHosts.VirtualHostMetadata>(Metadata),
     };
+
+    public void PutVirtualHostMetadata(string name, AmqpBroker.Core.VirtualHosts.VirtualHostMetadata metadata) => Metadata[name] = metadata;
 
     public void PutVirtualHost(string name)
     {
@@ -44,6 +49,7 @@ internal sealed class MemoryDefinitionStore : IDefinitionStore
     public void DeleteVirtualHost(string name)
     {
         VirtualHosts.Remove(name);
+        Metadata.Remove(name);
         RemoveWhere(Permissions, k => k.VirtualHost == name);
         RemoveWhere(Policies, k => k.VirtualHost == name);
         RemoveWhere(Parameters, k => k.VirtualHost == name);

@@ -2,8 +2,10 @@ using System.Buffers;
 using System.Text;
 using AmqpBroker.Core.Exchanges;
 using AmqpBroker.Core.Messages;
+using AmqpBroker.Core.Profiles;
 using AmqpBroker.Core.Queues;
 using AmqpBroker.Core.Security;
+using AmqpBroker.Core.Storage;
 using AmqpBroker.Core.VirtualHosts;
 using AmqpBroker.Protocol.Content;
 using AmqpBroker.Protocol.Encoding;
@@ -22,6 +24,23 @@ internal static class TestData
     /// themselves, so nothing waits on its timers.
     /// </summary>
     public static FakeTimeProvider Clock() => new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+
+    /// <summary>Settings of a broker behaving as <paramref name="release"/>; the unit tests' RabbitMQ is 3.10 unless they say otherwise.</summary>
+    public static BrokerSettings Settings(string release = "3.10") => new() { Profile = VersionProfile.For(RabbitMqRelease.Parse(release)) };
+
+    /// <summary>What a virtual host of a broker behaving as <paramref name="release"/> shares (its exchange and queue types too).</summary>
+    public static BrokerServices Services(string release = "3.10", TimeProvider? time = null, IMessageStore? messages = null) =>
+        Services(Settings(release).Profile, time, messages);
+
+    /// <summary>What a virtual host of a broker behaving as <paramref name="profile"/>'s release shares.</summary>
+    public static BrokerServices Services(VersionProfile profile, TimeProvider? time = null, IMessageStore? messages = null) => new()
+    {
+        Settings = new BrokerSettings { Profile = profile },
+        ExchangeTypes = ExchangeTypeRegistry.For(profile),
+        QueueTypes = QueueTypeRegistry.CreateBuiltIn(profile),
+        Time = time ?? TimeProvider.System,
+        Messages = messages ?? NoMessageStore.Instance,
+    };
 
     public static ClientConnection Connection(string name = "127.0.0.1:50000 -> 127.0.0.1:5672", string virtualHost = "/") =>
         new(name, new User("guest", PasswordHasher.Hash("guest"), []), virtualHost, FieldTable.Empty, DateTimeOffset.UnixEpoch, static _ => { });

@@ -20,6 +20,9 @@ public abstract class TimedBrokerFixture
 
     internal FakeTimeProvider Time { get; private set; } = null!;
 
+    /// <summary>What the virtual host shares with its broker (the clock, timers, counters).</summary>
+    internal BrokerServices Services { get; private set; } = null!;
+
     internal VirtualHost VirtualHost { get; private set; } = null!;
 
     internal ClientConnection Connection { get; private set; } = null!;
@@ -31,7 +34,8 @@ public abstract class TimedBrokerFixture
     public void CreateTimedVirtualHost()
     {
         Time = TestData.Clock();
-        VirtualHost = new VirtualHost("/", new BrokerServices { Time = Time, Profile = Profile, QueueTypes = Core.Queues.QueueTypeRegistry.CreateBuiltIn(Profile) });
+        Services = TestData.Services(Profile, Time);
+        VirtualHost = new VirtualHost("/", Services);
         Connection = TestData.Connection();
         _nextChannel = 0;
     }

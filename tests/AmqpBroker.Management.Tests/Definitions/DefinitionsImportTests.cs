@@ -4,6 +4,7 @@ using AmqpBroker.Core.Policies;
 using AmqpBroker.Core.Queues;
 using AmqpBroker.Core.Security;
 using AmqpBroker.Core.Storage;
+using AmqpBroker.Core.VirtualHosts;
 using AmqpBroker.Management.Definitions;
 using AmqpBroker.Management.Http;
 using AmqpBroker.Management.Messaging;
@@ -106,6 +107,8 @@ public sealed class DefinitionsImportTests
         }
 
         public void PutVirtualHost(string name) => _nothing.PutVirtualHost(name);
+
+        public void PutVirtualHostMetadata(string name, VirtualHostMetadata metadata) => _nothing.PutVirtualHostMetadata(name, metadata);
 
         public void DeleteVirtualHost(string name) => _nothing.DeleteVirtualHost(name);
 

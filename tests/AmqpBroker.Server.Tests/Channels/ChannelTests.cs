@@ -55,19 +55,6 @@ public sealed class ChannelTests : ServerFixture
     }
 
     [Test]
-    public async Task A_channel_close_crossing_the_servers_close_is_answered_with_close_ok()
-    {
-        var client = await ConnectAndOpenAsync();
-        await client.SendMethodAsync(1, new QueueDeclare { Queue = "missing", Passive = true });
-        await client.ExpectChannelCloseAsync(1, ReplyCode.NotFound);
-
-        await client.SendMethodAsync(1, new ChannelClose { ReplyCode = 200, ReplyText = "client closing too" });
-
-        await client.ExpectAsync<ChannelCloseOk>(1);
-        await client.OpenChannelAsync(1);
-    }
-
-    [Test]
     public async Task Channel_close_from_the_client_is_answered_and_frees_the_number()
     {
         var client = await ConnectAndOpenAsync();
@@ -94,21 +81,6 @@ public sealed class ChannelTests : ServerFixture
         var again = await client.GetAsync(1, "q");
         Assert.That(again.GetOk.Redelivered, Is.True);
         Assert.That(again.Body, Is.EqualTo("m1"u8.ToArray()));
-    }
-
-    [Test]
-    public async Task Connection_close_from_the_client_is_answered_and_run_completes()
-    {
-        var client = await ConnectAndOpenAsync();
-        await client.DeclareQueueAsync(1, "mine", exclusive: true);
-        Assert.That(Broker.ConnectionCount, Is.EqualTo(1));
-
-        await client.SendMethodAsync(0, new ConnectionClose { ReplyCode = 200, ReplyText = "Goodbye" });
-
-        await client.ExpectAsync<ConnectionCloseOk>();
-        await client.ExpectEndAsync();
-        Assert.That(Broker.ConnectionCount, Is.Zero);
-        Assert.That(Broker.FindVirtualHost("/")!.FindQueue("mine"), Is.Null);
     }
 
     [Test]
@@ -259,6 +231,21 @@ public sealed class ChannelTests : ServerFixture
         Assert.That(close.ReplyText, Is.EqualTo("NOT_ALLOWED - attempt to reuse consumer tag 't1'"));
         Assert.That((close.ClassId, close.MethodId), Is.EqualTo(((ushort)60, (ushort)20)));
         await client.AcknowledgeCloseAsync();
+    }
+
+    [Test]
+    public async Task Deleting_a_queue_consumed_on_the_same_channel_answers_delete_ok_then_cancel()
+    {
+        // RabbitMQ 3.10.8 (checked, 8 of 8 runs): queue.delete-ok first, then basic.cancel, in one read.
+        var client = await ConnectAndOpenAsync();
+        await client.DeclareQueueAsync(1, "q");
+        await client.SendMethodAsync(1, new BasicConsume { Queue = "q", ConsumerTag = "c" });
+        await client.ExpectAsync<BasicConsumeOk>(1);
+
+        await client.SendMethodAsync(1, new QueueDelete { Queue = "q" });
+
+        await client.ExpectAsync<QueueDeleteOk>(1);
+        Assert.That((await client.ExpectAsync<BasicCancel>(1)).ConsumerTag, Is.EqualTo("c"));
     }
 
     [Test]

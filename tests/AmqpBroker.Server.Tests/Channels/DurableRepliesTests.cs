@@ -50,6 +50,20 @@ public sealed class DurableRepliesTests
     }
 
     [Test]
+    public void Replies_count_as_held_until_their_sync_releases_them()
+    {
+        _replies.Send(Reply(1), afterSync: false);
+        var afterUnsynced = _replies.HeldCount;
+        _replies.Send(Reply(2), afterSync: true);
+        _replies.Send(Reply(3), afterSync: false);
+        var whileWaiting = _replies.HeldCount;
+
+        _store.CompleteNext();
+
+        Assert.That((afterUnsynced, whileWaiting, _replies.HeldCount), Is.EqualTo((0, 2, 0)));
+    }
+
+    [Test]
     public async Task Synced_replies_leave_in_the_order_the_channel_produced_them()
     {
         _replies.Send(Reply(1), afterSync: true);
@@ -130,6 +144,9 @@ public sealed class DurableRepliesTests
 
         public IQueueLog? OpenQueue(string virtualHost, string queue, out IReadOnlyList<RecoveredEntry> recovered) =>
             throw new InvalidOperationException("replies open no queues");
+
+        public IStreamLog OpenStream(string virtualHost, string stream, long segmentSize) =>
+            throw new InvalidOperationException("replies open no streams");
 
         public void DeleteQueue(string virtualHost, string queue) =>
             throw new InvalidOperationException("replies delete no queues");

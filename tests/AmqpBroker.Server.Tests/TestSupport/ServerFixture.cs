@@ -1,5 +1,6 @@
 using System.Net;
 using AmqpBroker.Core;
+using AmqpBroker.Core.Profiles;
 using AmqpBroker.Server.Connections;
 using Microsoft.Extensions.Time.Testing;
 
@@ -38,7 +39,8 @@ public abstract class ServerFixture
         }
     }
 
-    private protected virtual BrokerSettings Settings => new();
+    /// <summary>The broker's settings: those of RabbitMQ 3.10, which the raw-frame expectations were checked against, unless a fixture says otherwise.</summary>
+    private protected virtual BrokerSettings Settings => new() { Profile = VersionProfile.For(new RabbitMqRelease(3, 10)) };
 
     /// <summary>
     /// Moves the clock in steps of the broker's scheduler tick (250 ms), so every tick sees its own time, as

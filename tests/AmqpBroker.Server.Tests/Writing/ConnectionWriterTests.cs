@@ -67,6 +67,26 @@ public sealed class ConnectionWriterTests
     }
 
     [Test]
+    public async Task Each_flush_counts_its_bytes_as_one_packet_sent()
+    {
+        var pipe = new Pipe();
+        var writer = new ConnectionWriter(pipe.Writer);
+        var run = writer.RunAsync();
+        writer.EnqueueMethod(1, new ChannelOpenOk());
+        var first = await pipe.Reader.ReadAsync().AsTask().WaitAsync(TestClient.Deadline);
+        var firstBytes = first.Buffer.Length;
+        pipe.Reader.AdvanceTo(first.Buffer.End);
+        var afterFirst = (writer.Traffic.SentBytes, writer.Traffic.SentPackets);
+
+        writer.EnqueueMethod(2, new ChannelOpenOk());
+        writer.Complete();
+        await run.WaitAsync(TestClient.Deadline);
+
+        Assert.That(afterFirst, Is.EqualTo((firstBytes, 1L)));
+        Assert.That((writer.Traffic.SentBytes, writer.Traffic.SentPackets), Is.EqualTo((2 * firstBytes, 2L)));
+    }
+
+    [Test]
     public async Task A_delivery_enqueued_after_complete_is_not_written_and_its_reference_is_released()
     {
         var pipe = new Pipe();

@@ -1,5 +1,6 @@
 using AmqpBroker.Core.DeadLettering;
 using AmqpBroker.Core.Scheduling;
+using AmqpBroker.Core.Statistics;
 
 namespace AmqpBroker.Core.Queues.Quorum;
 
@@ -60,9 +61,11 @@ internal sealed class PendingDeadLetters
     /// <summary>Dead-letters <paramref name="entry"/>; true when every target took it, else it waits here for a retry.</summary>
     public bool TryDeliver(Queue queue, QueueEntry entry, DeadLetterReason reason)
     {
+        _sink.Totals.Add(queue, DeadLetterMode.AtLeastOnce, reason, 1);
         var reached = new HashSet<string>(StringComparer.Ordinal);
         if (_sink.DeliverAtLeastOnce(queue, entry, reason, reached))
         {
+            _sink.Totals.AddConfirmed(1);
             return true;
         }
 
@@ -114,6 +117,7 @@ internal sealed class PendingDeadLetters
             }
         }
 
+        _sink.Totals.AddConfirmed(delivered.Count);
         return delivered;
     }
 

@@ -42,11 +42,7 @@ public sealed class QuorumPriorityTests : BrokerFixture
 
     private Core.Queues.Queue DeclareIn(string release)
     {
-        var virtualHost = new Core.VirtualHosts.VirtualHost("/", new BrokerServices
-        {
-            Profile = VersionProfile.For(RabbitMqRelease.Parse(release)),
-            QueueTypes = Core.Queues.QueueTypeRegistry.CreateBuiltIn(VersionProfile.For(RabbitMqRelease.Parse(release))),
-        });
+        var virtualHost = new Core.VirtualHosts.VirtualHost("/", TestSupport.TestData.Services(release));
         return QuorumTestData.Declare(virtualHost, Connection, "q");
     }
 

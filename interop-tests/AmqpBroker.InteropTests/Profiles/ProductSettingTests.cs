@@ -1,0 +1,44 @@
+using AmqpBroker.Hosting;
+
+namespace AmqpBroker.InteropTests.Profiles;
+
+/// <summary>
+/// The product name is AmqpBroker unless the settings ask for RabbitMQ's, for clients that switch features on
+/// it; the version stays the profile's either way. In-process only: the setting is this broker's.
+/// </summary>
+[TestFixture]
+public sealed class ProductSettingTests : ManagementTestBase
+{
+    protected override string RabbitMQVersion => "4.2";
+
+    protected override BrokerOptions CreateOptions()
+    {
+        var options = base.CreateOptions();
+        options.Settings = options.Settings with { Product = "RabbitMQ" };
+        return options;
+    }
+
+    [OneTimeSetUp]
+    public void OnlyInProcess()
+    {
+        if (IsExternal)
+        {
+            Assert.Ignore("the product setting is this broker's");
+        }
+    }
+
+    [Test]
+    public async Task Clients_and_the_admin_api_see_RabbitMQ_with_the_releases_version()
+    {
+        var connection = await ConnectAsync();
+        var overview = await GetJsonAsync("api/overview");
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(Encoding.UTF8.GetString((byte[])connection.ServerProperties!["product"]!), Is.EqualTo("RabbitMQ"));
+            Assert.That(Encoding.UTF8.GetString((byte[])connection.ServerProperties!["version"]!), Is.EqualTo("4.2.8"));
+            Assert.That(overview["product_name"]!.GetValue<string>(), Is.EqualTo("RabbitMQ"));
+            Assert.That(overview["product_version"]!.GetValue<string>(), Is.EqualTo("4.2.8"));
+        }
+    }
+}

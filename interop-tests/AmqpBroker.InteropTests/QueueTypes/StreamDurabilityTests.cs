@@ -1,0 +1,81 @@
+namespace AmqpBroker.InteropTests.QueueTypes;
+
+/// <summary>
+/// A stream is a log on disk: every message (transient ones too) is confirmed after the fsync and comes back
+/// after a restart and a SIGKILL of the broker, read from the segment files by a consumer starting at
+/// <c>first</c>, with its offset and delivery mode; offsets go on where they stopped. In-process brokers on a
+/// data directory, and the executable killed.
+/// </summary>
+[TestFixture]
+public sealed class StreamDurabilityTests : QueueTypeRestartFixture
+{
+    [Test]
+    public async Task Messages_come_back_after_a_restart_from_several_segments_and_offsets_go_on()
+    {
+        await WithBrokerAsync(async (connection, _) =>
+        {
+            await using var channel = await connection.CreateChannelAsync(Confirms);
+            await channel.QueueDeclareAsync("sq", durable: true, exclusive: false, autoDelete: false, StreamArguments);
+            await PublishAsync(channel, "sq", "transient", persistent: false);
+            await PublishAsync(channel, "sq", "persistent", persistent: true);
+            await PublishAsync(channel, "sq", "third", persistent: true);
+        });
+
+        await WithBrokerAsync(async (connection, channel) =>
+        {
+            await using (var confirms = await connection.CreateChannelAsync(Confirms))
+            {
+                await PublishAsync(confirms, "sq", "after restart", persistent: false);
+            }
+
+            var deliveries = await ReadAsync(channel, "sq", 4);
+
+            Assert.That(deliveries.Select(d => (d.Text, (long)d.Properties.Headers!["x-stream-offset"]!, d.Properties.DeliveryMode)), Is.EqualTo(new[]
+            {
+                ("transient", 0L, DeliveryModes.Transient),
+                ("persistent", 1L, DeliveryModes.Persistent),
+                ("third", 2L, DeliveryModes.Persistent),
+                ("after restart", 3L, DeliveryModes.Transient),
+            }));
+        });
+    }
+
+    [Test]
+    public async Task Confirmed_messages_survive_SIGKILL()
+    {
+        const int Messages = 200;
+        await using (var broker = await StartProcessAsync())
+        {
+            await using var connection = await ConnectAsync(broker.Port);
+            await using var channel = await connection.CreateChannelAsync(Confirms);
+            await channel.QueueDeclareAsync("sq", durable: true, exclusive: false, autoDelete: false, StreamArguments);
+            for (var i = 0; i < Messages; i++)
+            {
+                await channel.BasicPublishAsync(string.Empty, "sq", mandatory: false, new BasicProperties { Persistent = false }, Encoding.UTF8.GetBytes($"{i}"));
+            }
+
+            await broker.Process.KillAsync(Deadline);
+        }
+
+        await using (var broker = await StartProcessAsync())
+        {
+            await using var connection = await ConnectAsync(broker.Port);
+            await using var channel = await connection.CreateChannelAsync();
+            var deliveries = await ReadAsync(channel, "sq", Messages);
+
+            Assert.That(deliveries.Select(d => d.Text), Is.EqualTo(Enumerable.Range(0, Messages).Select(i => $"{i}")), "every confirmed message, once, in order");
+        }
+    }
+
+    /// <summary>Reads <paramref name="count"/> messages from the start of the stream.</summary>
+    private static async Task<IReadOnlyList<Delivery>> ReadAsync(IChannel channel, string stream, int count)
+    {
+        await channel.BasicQosAsync(0, (ushort)count, global: false);
+        var consumer = new CollectingConsumer(channel);
+        await channel.BasicConsumeAsync(stream, autoAck: false, string.Empty, noLocal: false, exclusive: false, new Dictionary<string, object?> { ["x-stream-offset"] = "first" }, consumer);
+        return await consumer.TakeAsync(count, Deadline);
+    }
+
+    /// <summary>Segments of 200 bytes: a few messages each, so reading back crosses segment files.</summary>
+    private static Dictionary<string, object?> StreamArguments => new() { ["x-queue-type"] = "stream", ["x-stream-max-segment-size-bytes"] = 200L };
+}

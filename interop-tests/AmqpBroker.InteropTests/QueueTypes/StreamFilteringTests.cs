@@ -1,0 +1,98 @@
+namespace AmqpBroker.InteropTests.QueueTypes;
+
+/// <summary>
+/// Stream behaviour that came with RabbitMQ 3.13, on the in-process broker behaving as the release (the RabbitMQ on
+/// this machine is 3.10, so these run in-process only): stream filtering (release-notes/3.13.0.md, Stream Plugin
+/// enhancements, #8207; from 4.0 its arguments are the stream's own consumer arguments), nack and reject settling.
+/// Each test names the source it expects.
+/// </summary>
+[TestFixture("3.13")]
+[TestFixture("4.0")]
+public sealed class StreamFilteringTests(string release) : StreamTestBase
+{
+    protected override string Release => release;
+
+    [Test]
+    public async Task A_filter_delivers_the_messages_with_its_value()
+    {
+        // rabbit_stream_queue:filter_spec at v3.13.0: x-stream-filter as a longstr
+        var (connection, stream) = await FilteredStreamAsync();
+
+        var consumer = await ConsumeStreamAsync(connection, stream, "first", ("x-stream-filter", "red"));
+
+        Assert.That((await consumer.TakeUpToAsync(5, QuietPeriod)).Select(d => d.Text), Is.EqualTo(new[] { "red-1", "red-2" }));
+    }
+
+    [Test]
+    public async Task A_filter_list_takes_every_value_and_ignores_items_that_are_not_strings()
+    {
+        // rabbit_stream_queue:filter_spec at v3.13.0: an array keeps only its longstr items
+        var (connection, stream) = await FilteredStreamAsync();
+
+        var consumer = await ConsumeStreamAsync(connection, stream, "first", ("x-stream-filter", new List<object?> { "red", "blue", 5 }));
+
+        Assert.That((await consumer.TakeUpToAsync(5, QuietPeriod)).Select(d => d.Text), Is.EqualTo(new[] { "red-1", "blue", "red-2" }));
+    }
+
+    [Test]
+    public async Task Match_unfiltered_adds_the_messages_without_a_value()
+    {
+        // rabbit_stream_queue:filter_spec at v3.13.0: x-stream-match-unfiltered (bool), only with a filter
+        var (connection, stream) = await FilteredStreamAsync();
+
+        var consumer = await ConsumeStreamAsync(connection, stream, "first", ("x-stream-filter", "red"), ("x-stream-match-unfiltered", true));
+
+        Assert.That((await consumer.TakeUpToAsync(5, QuietPeriod)).Select(d => d.Text), Is.EqualTo(new[] { "red-1", "plain", "red-2" }));
+    }
+
+    [Test]
+    public async Task Nack_and_reject_settle_like_an_ack()
+    {
+        // 3.13.0, commit d6900be8a0 "Stream queue: treat discard and return like settle" (rabbit_stream_queue:settle)
+        var (connection, stream) = await StreamWithAsync("a", "b", "c");
+        var (consumer, channel, _) = await ConsumeOnNewChannelAsync(connection, stream, prefetch: 1, Args(("x-stream-offset", "first")));
+
+        await channel.BasicNackAsync((await consumer.NextAsync(Timeout)).DeliveryTag, false, requeue: true);
+        await channel.BasicRejectAsync((await consumer.NextAsync(Timeout)).DeliveryTag, requeue: false);
+        var third = await consumer.NextAsync(Timeout);
+
+        Assert.That((third.Text, third.Redelivered, channel.IsOpen), Is.EqualTo(("c", false, true)));
+    }
+
+    [TestCase(8)]
+    [TestCase(256)]
+    [TestCase("big")]
+    public async Task The_filter_size_must_be_16_to_255_bytes(object size)
+    {
+        // rabbit_stream_queue:check_filter_size at v3.13.0 (the double space is RabbitMQ's)
+        var channel = await OpenChannelAsync();
+
+        await ExpectClosedAsync(
+            () => channel.QueueDeclareAsync(ShortName("sq"), true, false, false, Args(("x-stream-filter-size-bytes", size), ("x-queue-type", "stream"))),
+            406,
+            "PRECONDITION_FAILED - Invalid value for  x-stream-filter-size-bytes");
+    }
+
+    [Test]
+    public async Task A_filter_size_in_range_is_accepted()
+    {
+        var channel = await OpenChannelAsync();
+
+        var stream = await DeclareStreamAsync(channel, ("x-stream-filter-size-bytes", 32));
+
+        Assert.That(await QueueExistsAsync(await ConnectAsync(), stream), Is.True);
+    }
+
+    private static Dictionary<string, object?> FilterValue(string value) => new() { ["x-stream-filter-value"] = value };
+
+    private async Task<(IConnection Connection, string Stream)> FilteredStreamAsync()
+    {
+        var (connection, stream) = await StreamWithAsync();
+        await PublishConfirmedAsync(connection, stream, "red-1", FilterValue("red"));
+        await PublishConfirmedAsync(connection, stream, "blue", FilterValue("blue"));
+        await PublishConfirmedAsync(connection, stream, "plain");
+        await PublishConfirmedAsync(connection, stream, "green", FilterValue("green"));
+        await PublishConfirmedAsync(connection, stream, "red-2", FilterValue("red"));
+        return (connection, stream);
+    }
+}

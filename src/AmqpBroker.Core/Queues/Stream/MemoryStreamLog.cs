@@ -1,0 +1,93 @@
+using AmqpBroker.Core.Messages;
+using AmqpBroker.Core.Storage;
+
+namespace AmqpBroker.Core.Queues.Stream;
+
+/// <summary>
+/// A stream's log for a broker that keeps nothing on disk: the same segments and retention as on disk, the
+/// messages held in memory (one reference each) until their segment is dropped.
+/// </summary>
+internal sealed class MemoryStreamLog(long segmentSize) : IStreamLog
+{
+    private readonly List<List<(long Timestamp, Message Message)>> _segmentMessages = [];
+    private readonly List<StreamSegment> _segments = [];
+    private long _nextOffset;
+
+    public long NextOffset => _nextOffset;
+
+    public IReadOnlyList<StreamSegment> Segments => _segments;
+
+    public void Append(Message message, long timestampMs)
+    {
+        var size = message.Properties.Length + message.BodySize;
+        if (_segments.Count == 0 || _segments[^1].Bytes + size > segmentSize)
+        {
+            _segments.Add(new StreamSegment(_nextOffset, _nextOffset, timestampMs, timestampMs, size));
+            _segmentMessages.Add([]);
+        }
+        else
+        {
+            _segments[^1] = _segments[^1] with { LastOffset = _nextOffset, LastTimestamp = timestampMs, Bytes = _segments[^1].Bytes + size };
+        }
+
+        message.AddReference();
+        _segmentMessages[^1].Add((timestampMs, message));
+        _nextOffset++;
+    }
+
+    public StreamCursor Seek(long offset) => new(Math.Max(offset, _segments.Count > 0 ? _segments[0].FirstOffset : _nextOffset), 0);
+
+    public bool TryRead(ref StreamCursor cursor, out StreamRecord record)
+    {
+        record = default;
+        var offset = Seek(cursor.Offset).Offset;
+        if (offset >= _nextOffset)
+        {
+            return false;
+        }
+
+        var index = _segments.Count - 1;
+        while (_segments[index].FirstOffset > offset)
+        {
+            index--;
+        }
+
+        var (timestamp, message) = _segmentMessages[index][(int)(offset - _segments[index].FirstOffset)];
+        message.AddReference();
+        record = new StreamRecord(offset, timestamp, message);
+        cursor = new StreamCursor(offset + 1, 0);
+        return true;
+    }
+
+    public bool DropOldestSegment()
+    {
+        if (_segments.Count < 2)
+        {
+            return false;
+        }
+
+        foreach (var (_, message) in _segmentMessages[0])
+        {
+            message.Release();
+        }
+
+        _segments.RemoveAt(0);
+        _segmentMessages.RemoveAt(0);
+        return true;
+    }
+
+    public void Dispose()
+    {
+        while (DropOldestSegment())
+        {
+        }
+
+        foreach (var (_, message) in _segmentMessages.SelectMany(s => s))
+        {
+            message.Release();
+        }
+
+        _segmentMessages.Clear();
+        _segments.Clear();
+    }
+}

@@ -1,0 +1,26 @@
+namespace AmqpBroker.Core.VirtualHosts;
+
+/// <summary>
+/// What RabbitMQ keeps in a virtual host's metadata besides its name that the broker acts on: the default queue
+/// type (<c>default_queue_type</c>), which a queue declared without <c>x-queue-type</c> gets when its properties suit it.
+/// </summary>
+/// <param name="DefaultQueueType">An <c>x-queue-type</c> name (classic, quorum, stream), or null when unset.</param>
+public sealed record VirtualHostMetadata(string? DefaultQueueType = null)
+{
+    public static readonly VirtualHostMetadata None = new();
+
+    /// <summary>The queue types a default may name (rabbit_queue_type:validate_default_queue_type).</summary>
+    public static readonly IReadOnlyList<string> KnownQueueTypes = ["classic", "quorum", "stream"];
+
+    /// <summary>
+    /// Reads a requested default as RabbitMQ does: null, <c>undefined</c> and absent mean unset; anything but a
+    /// known type is refused with RabbitMQ's reason (an <see cref="ArgumentException"/>).
+    /// </summary>
+    public static VirtualHostMetadata Parse(string? defaultQueueType) => defaultQueueType switch
+    {
+        null or "undefined" => None,
+        "" => throw new ArgumentException("default_queue_type must not be an empty string"),
+        var type when KnownQueueTypes.Contains(type) => new(type),
+        var type => throw new ArgumentException($"{type} is not a valid queue type"),
+    };
+}

@@ -1,0 +1,25 @@
+using System.Buffers;
+using AmqpBroker.Core.Statistics;
+
+namespace AmqpBroker.Server.Connections;
+
+/// <summary>
+/// Counts what arrives on a connection's input pipe, once per read: a read hands back what the last one left
+/// unconsumed plus what arrived since, so only the difference is new.
+/// </summary>
+internal sealed class InputCounter(ConnectionTraffic traffic)
+{
+    private long _left;
+
+    public void OnRead(in ReadOnlySequence<byte> buffer)
+    {
+        var arrived = buffer.Length - _left;
+        if (arrived > 0)
+        {
+            traffic.OnReceived(arrived);
+        }
+    }
+
+    /// <summary>What the reader left in the pipe after examining a read.</summary>
+    public void OnLeft(in ReadOnlySequence<byte> unconsumed) => _left = unconsumed.Length;
+}
