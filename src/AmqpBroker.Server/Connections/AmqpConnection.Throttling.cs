@@ -9,16 +9,24 @@ internal sealed partial class AmqpConnection
     /// <summary>RabbitMQ shows <c>flow</c> while a connection is throttled and for 5 s after (rabbit_reader's state info).</summary>
     private static readonly TimeSpan FlowShownFor = TimeSpan.FromSeconds(5);
 
-    /// <summary>Waits until the alarm clears or the queue catches up (or the connection goes).</summary>
-    private async Task WaitUntilReadableAsync()
+    /// <summary>
+    /// The read loop stopped short of what it received: waits until the alarm clears or the queue catches up (or
+    /// the connection goes); out of budget, it yields its thread so that other connections' reads and the writers
+    /// delivering to consumers run (fair scheduling).
+    /// </summary>
+    private async Task PauseReadingAsync()
     {
         if (_blocking.IsBlocked)
         {
             await _blocking.WaitUntilUnblockedAsync().ConfigureAwait(false);
         }
-        else
+        else if (_flow.IsThrottled)
         {
             await _flow.WaitAsync(_closed.Task).ConfigureAwait(false);
+        }
+        else
+        {
+            await Task.Yield();
         }
     }
 

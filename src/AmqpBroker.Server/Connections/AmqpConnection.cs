@@ -172,11 +172,13 @@ internal sealed partial class AmqpConnection
             var result = await input.ReadAsync().ConfigureAwait(false);
             var buffer = result.Buffer;
             _input.OnRead(buffer);
-            var budget = new ReadBudget();
-            var examinedAll = false;
             try
             {
-                examinedAll = HandleFrames(ref buffer, ref budget);
+                // Stopped early (blocked, in flow, out of budget): the rest of this read is handled after the pause.
+                while (!HandleFrames(ref buffer) && _state != ConnectionState.Closed && _forceCloseReason is null)
+                {
+                    await PauseReadingAsync().ConfigureAwait(false);
+                }
             }
             catch (FrameFormatException ex)
             {
@@ -184,8 +186,7 @@ internal sealed partial class AmqpConnection
             }
             finally
             {
-                // Stopped early (blocked, in flow, out of budget): what is left must be returned by the next read at once.
-                input.AdvanceTo(buffer.Start, examinedAll ? buffer.End : buffer.Start);
+                input.AdvanceTo(buffer.Start, buffer.End);
                 _input.OnLeft(buffer);
             }
 
@@ -200,19 +201,6 @@ internal sealed partial class AmqpConnection
                 continue;
             }
 
-            if (_blocking.IsBlocked || _flow.IsThrottled)
-            {
-                await WaitUntilReadableAsync().ConfigureAwait(false);
-                continue;
-            }
-
-            if (budget.IsSpent)
-            {
-                // Fair scheduling: other connections' reads and the writers delivering to consumers get the thread.
-                await Task.Yield();
-                continue;
-            }
-
             if (result.IsCompleted)
             {
                 return;
@@ -222,11 +210,12 @@ internal sealed partial class AmqpConnection
 
     /// <summary>
     /// Handles the complete frames at the start of <paramref name="buffer"/> (advancing it past them) until the
-    /// connection closes, blocks, is in flow or has spent its budget. True when it stopped only because no
-    /// complete frame is left, i.e. everything received was examined.
+    /// connection closes, blocks, is in flow or has spent its <see cref="ReadBudget"/>. True when it stopped only
+    /// because no complete frame is left.
     /// </summary>
-    private bool HandleFrames(ref ReadOnlySequence<byte> buffer, ref ReadBudget budget)
+    private bool HandleFrames(ref ReadOnlySequence<byte> buffer)
     {
+        var budget = new ReadBudget();
         while (_state != ConnectionState.Closed && !_blocking.IsBlocked && !_flow.IsThrottled && !budget.IsSpent)
         {
             if (!FrameReader.TryReadFrame(ref buffer, _handshake.PayloadLimit, out var frame))
