@@ -18,11 +18,12 @@ namespace AmqpBroker.Core;
 /// Changes to users, permissions, virtual hosts and policies are written to the store before they take
 /// effect, one at a time.
 /// </summary>
-public sealed class Broker : IDisposable
+public sealed partial class Broker : IDisposable
 {
     private readonly ConcurrentDictionary<string, VirtualHost> _virtualHosts = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<ClientConnection, byte> _connections = new();
     private readonly PermissionTable _permissions = new();
+    private readonly TopicPermissionTable _topicPermissions = new();
     private readonly Lock _definitions = new();
     private readonly ResourceMonitor _resourceMonitor;
     private readonly IDefinitionStore _store;
@@ -60,8 +61,10 @@ public sealed class Broker : IDisposable
             Messages = Messages,
             QueueTypes = Queues.QueueTypeRegistry.CreateBuiltIn(settings.Profile),
             Loggers = loggers ?? Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance,
+            Limits = new CreationLimits(settings, () => _virtualHosts.Values, LimitsOfVirtualHost),
         };
         Scheduler = new BrokerScheduler(time, TimeSpan.FromMilliseconds(250));
+        LoginBrake = new LoginBrake(time, settings.FailedLoginDelay);
         _resourceMonitor = new ResourceMonitor(Resources, time);
         Scheduler.Register(new MemoryReclaimer(WeighQueues, MemoryReclaimer.CollectAggressively).OnTick);
         StartedAt = time.GetUtcNow();
@@ -82,6 +85,12 @@ public sealed class Broker : IDisposable
 
     /// <summary>The users, for lookup and authentication; change them with <see cref="PutUser"/> and <see cref="DeleteUser"/>.</summary>
     public UserStore Users { get; } = new();
+
+    /// <summary>Login attempts since start, per protocol.</summary>
+    public AuthenticationAttempts AuthenticationAttempts { get; } = new();
+
+    /// <summary>Holds back the refusals to an address that keeps failing to log in.</summary>
+    public LoginBrake LoginBrake { get; }
 
     public BrokerScheduler Scheduler { get; }
 
@@ -181,6 +190,7 @@ public sealed class Broker : IDisposable
 
             _store.DeleteVirtualHost(name);
             _permissions.ClearWhere(p => p.VirtualHost == name);
+            ForgetVirtualHostSecurity(name);
         }
 
         Parameters.OnVirtualHostDeleted(name);
@@ -214,6 +224,7 @@ public sealed class Broker : IDisposable
 
             _store.DeleteUser(name);
             _permissions.ClearWhere(p => p.User == name);
+            ForgetUserSecurity(name);
         }
 
         ForceClose(c => c.User.Name == name, UserDeletedReason(name));
@@ -260,7 +271,7 @@ public sealed class Broker : IDisposable
     public bool CanAccessVirtualHost(string user, string virtualHost) => _permissions.Find(user, virtualHost) is not null;
 
     /// <summary>The permission checks for operations of <paramref name="user"/> in <paramref name="virtualHost"/>.</summary>
-    public ResourceAccess AccessFor(string user, string virtualHost) => new(_permissions, user, virtualHost);
+    public ResourceAccess AccessFor(string user, string virtualHost) => new(_permissions, _topicPermissions, user, virtualHost);
 
     /// <summary>
     /// Adds or replaces a policy and applies it at once to the matching queues and exchanges of its vhost.
@@ -269,7 +280,7 @@ public sealed class Broker : IDisposable
     /// </summary>
     public void PutPolicy(Policy policy)
     {
-        var compiled = PolicyValidator.Compile(policy);
+        var compiled = PolicyValidator.Compile(policy, Settings.Profile);
         lock (_definitions)
         {
             var virtualHost = FindVirtualHost(policy.VirtualHost)
@@ -367,9 +378,10 @@ public sealed class Broker : IDisposable
 
         foreach (var policy in stored.Policies)
         {
-            FindVirtualHost(policy.VirtualHost)?.PutPolicy(PolicyValidator.Compile(policy));
+            FindVirtualHost(policy.VirtualHost)?.PutPolicy(PolicyValidator.Compile(policy, Settings.Profile));
         }
 
+        RecoverSecurity(stored);
         Parameters.Restore(stored.Parameters);
 
         if (stored.Users.Count == 0)
@@ -391,7 +403,7 @@ public sealed class Broker : IDisposable
     private void CreateDefaults()
     {
         AddVirtualHost(Settings.DefaultVirtualHost);
-        PutUser(new User(Settings.DefaultUser, PasswordHasher.Hash(Settings.DefaultPassword), ["administrator"]));
+        PutUser(new User(Settings.DefaultUser, PasswordHasher.Hash(Settings.DefaultPassword, Settings.PasswordHashingModule), ["administrator"]) { HashingAlgorithm = Settings.PasswordHashingModule });
         SetPermission(new Permission(Settings.DefaultUser, Settings.DefaultVirtualHost, ".*", ".*", ".*"));
     }
 

@@ -35,6 +35,9 @@ internal sealed class BrokerServices
 
     public ILoggerFactory Loggers { get; init; } = NullLoggerFactory.Instance;
 
+    /// <summary>How many queues and exchanges may exist (vhost max-queues, the broker-wide limits).</summary>
+    public Security.CreationLimits Limits { get; init; } = Security.CreationLimits.None;
+
     /// <summary>This node's name in RabbitMQ's <c>name@host</c> form (the admin API and the firehose tracer report it).</summary>
     public string NodeName { get; init; } = $"amqpbroker@{Environment.MachineName}";
 

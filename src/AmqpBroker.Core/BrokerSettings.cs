@@ -32,8 +32,50 @@ public sealed record BrokerSettings
         }
     }
 
-    /// <summary>Open AMQP connections allowed at once; 0 is unlimited.</summary>
+    /// <summary>Open AMQP connections allowed at once (RabbitMQ's <c>connection_max</c>); 0 is unlimited.</summary>
     public int MaxConnections { get; init; }
+
+    /// <summary>Open channels allowed at once over all connections (RabbitMQ's <c>channel_max_per_node</c>); 0 is unlimited.</summary>
+    public int ChannelMaxPerNode { get; init; }
+
+    /// <summary>Queues allowed in the whole broker (RabbitMQ's <c>cluster_queue_limit</c>); 0 is unlimited.</summary>
+    public int ClusterQueueLimit { get; init; }
+
+    /// <summary>Exchanges allowed in the whole broker, the predeclared ones included (RabbitMQ's <c>cluster_exchange_limit</c>); 0 is unlimited.</summary>
+    public int ClusterExchangeLimit { get; init; }
+
+    /// <summary>
+    /// Queues one AMQP connection may have created and not yet deleted (ours; RabbitMQ has no such limit), so
+    /// that one client cannot fill the broker without the operator's say; 0 is unlimited.
+    /// </summary>
+    public int MaxQueuesPerConnection { get; init; } = 100_000;
+
+    /// <summary>Exchanges one AMQP connection may have created and not yet deleted (ours, as <see cref="MaxQueuesPerConnection"/>); 0 is unlimited.</summary>
+    public int MaxExchangesPerConnection { get; init; } = 100_000;
+
+    /// <summary>
+    /// How long a delivery may stay unacknowledged before its channel is closed with 406 (RabbitMQ's
+    /// <c>consumer_timeout</c>, in milliseconds, 30 minutes by default); 0 turns the timeout off.
+    /// </summary>
+    public long ConsumerTimeout { get; init; } = 1_800_000;
+
+    /// <summary>Time from the protocol header to connection.open-ok before the socket is closed (RabbitMQ's <c>handshake_timeout</c>).</summary>
+    public TimeSpan HandshakeTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// How long a connection whose handshake failed (a refused login, a malformed handshake) is held before
+    /// its socket is closed: RabbitMQ's 3 seconds (SILENT_CLOSE_DELAY), a small brake on guessing.
+    /// </summary>
+    public TimeSpan FailedHandshakeCloseDelay { get; init; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>
+    /// Ours: once one address has failed to log in <see cref="Security.LoginBrake.FreeFailures"/> times within a
+    /// minute, each further refusal to it is answered only after this delay. Zero turns the brake off.
+    /// </summary>
+    public TimeSpan FailedLoginDelay { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How new passwords are hashed (RabbitMQ's <c>password_hashing_module</c>); hashes of either kind verify.</summary>
+    public string PasswordHashingModule { get; init; } = Security.PasswordHasher.Sha256;
 
     /// <summary>Users that may connect only from loopback (RabbitMQ: guest).</summary>
     public IReadOnlyList<string> LoopbackUsers { get; init; } = ["guest"];

@@ -41,6 +41,9 @@ public sealed class ClientConnection
     /// </summary>
     public Func<IReadOnlyList<ChannelSnapshot>> Channels { get; init; } = static () => [];
 
+    /// <summary>How many channels the connection has open now (the user and node channel limits count them).</summary>
+    public Func<int> ChannelCount { get; init; } = static () => 0;
+
     /// <summary>Bytes and socket reads/writes of the connection since it was accepted; the server counts them.</summary>
     public ConnectionTraffic Traffic { get; init; } = new();
 

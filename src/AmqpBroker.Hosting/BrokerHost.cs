@@ -34,10 +34,12 @@ public sealed partial class BrokerHost : IAsyncDisposable
     private readonly ILoggerFactory _loggers;
     private readonly OpenSockets _sockets;
     private readonly ShovelComponent _shovels;
+    private readonly TlsCertificates? _certificates;
 
-    private BrokerHost(WebApplication app, Listeners listeners, OpenSockets sockets, ILoggerFactory loggers, Broker broker, BrokerOptions options, ShovelComponent shovels)
+    private BrokerHost(WebApplication app, Listeners listeners, OpenSockets sockets, ILoggerFactory loggers, Broker broker, BrokerOptions options, ShovelComponent shovels, TlsCertificates? certificates)
     {
         _app = app;
+        _certificates = certificates;
         _listeners = listeners;
         _sockets = sockets;
         _loggers = loggers;
@@ -94,10 +96,11 @@ public sealed partial class BrokerHost : IAsyncDisposable
         builder.Services.AddSingleton(loggers);
         builder.Services.AddSingleton(broker);
         builder.Services.AddSingleton<AmqpConnectionHandler>();
-        var listeners = new Listeners();
+        var listeners = new Listeners { Tls = options.Tls };
         var shovels = CreateShovels(broker, listeners, loggers);
         builder.Services.AddSingleton<IShovelSupervisor>(shovels);
         var sockets = new OpenSockets();
+        var certificates = options.Tls.Enabled ? TlsCertificates.Open(options.Tls, loggers.CreateLogger("AmqpBroker.Hosting.Tls")) : null;
         var managementEnabled = options.ManagementPort != BrokerOptions.ManagementDisabled;
         if (managementEnabled)
         {
@@ -113,6 +116,11 @@ public sealed partial class BrokerHost : IAsyncDisposable
                 listener.UseConnectionHandler<AmqpConnectionHandler>();
                 listeners.Amqp = listener;
             });
+            if (certificates is not null)
+            {
+                ListenWithTls(kestrel, options, broker, loggers, new TlsListenerParts(certificates, sockets, listeners), managementEnabled);
+            }
+
             if (managementEnabled)
             {
                 kestrel.Listen(IPAddress.Parse(options.Bind), options.ManagementPort, listener =>
@@ -136,6 +144,7 @@ public sealed partial class BrokerHost : IAsyncDisposable
         catch
         {
             await app.DisposeAsync().ConfigureAwait(false);
+            certificates?.Dispose();
             broker.Dispose();
             DisposeOwnLoggers(options, loggers);
             throw;
@@ -143,7 +152,7 @@ public sealed partial class BrokerHost : IAsyncDisposable
 
         // Shovels (recovered ones too) start once the listener that local shovel URIs connect to is bound.
         broker.Parameters.Register(shovels);
-        return new BrokerHost(app, listeners, sockets, loggers, broker, options, shovels);
+        return new BrokerHost(app, listeners, sockets, loggers, broker, options, shovels, certificates);
     }
 
     /// <summary>
@@ -311,6 +320,7 @@ public sealed partial class BrokerHost : IAsyncDisposable
     {
         await StopAsync().ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
+        _certificates?.Dispose();
         Broker.Dispose();
         DisposeOwnLoggers(Options, _loggers);
     }
@@ -331,6 +341,12 @@ public sealed partial class BrokerHost : IAsyncDisposable
 
         public ListenOptions? Management { get; set; }
 
+        public ListenOptions? Amqps { get; set; }
+
+        public ListenOptions? ManagementTls { get; set; }
+
+        public TlsOptions Tls { get; init; } = new();
+
         public List<ManagementListener> Bound()
         {
             List<ManagementListener> bound = [];
@@ -342,6 +358,16 @@ public sealed partial class BrokerHost : IAsyncDisposable
             if (Management?.IPEndPoint is { } management)
             {
                 bound.Add(new ManagementListener("http", management));
+            }
+
+            if (Amqps?.IPEndPoint is { } amqps)
+            {
+                bound.Add(new ManagementListener("amqp/ssl", amqps, Tls.CertFile, Tls.CaCertFile));
+            }
+
+            if (ManagementTls?.IPEndPoint is { } https)
+            {
+                bound.Add(new ManagementListener("https", https, Tls.CertFile, Tls.CaCertFile));
             }
 
             return bound;

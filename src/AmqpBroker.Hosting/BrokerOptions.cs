@@ -89,6 +89,9 @@ public sealed class BrokerOptions
     /// </summary>
     public string RabbitMQVersion { get; set; } = Core.Profiles.RabbitMqRelease.Default.ToString();
 
+    /// <summary>TLS: the AMQPS listener, HTTPS for the admin API, client certificates and SASL EXTERNAL (<c>Broker:Tls</c>).</summary>
+    public TlsOptions Tls { get; set; } = new();
+
     /// <summary>Protocol limits (frame_max, channel_max, heartbeat, message size) and the default user.</summary>
     public BrokerSettings Settings { get; set; } = new();
 

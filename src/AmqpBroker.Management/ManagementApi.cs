@@ -48,6 +48,9 @@ public static class ManagementApi
         VirtualHostResource.Map(app);
         UserResource.Map(app);
         PermissionResource.Map(app);
+        TopicPermissionResource.Map(app);
+        LimitResource.Map(app);
+        AuthAttemptResource.Map(app);
         PolicyResource.Map(app);
         ParameterResource.Map(app);
         ShovelResource.Map(app);

@@ -29,6 +29,16 @@ internal sealed class BrokerCommandLine
         Add(new Option<bool>("--strict") { Description = "refuse (406) x-arguments the chosen RabbitMQ release would not act on: unknown names such as x-message-tll, and ones it ignores" }, "Broker:Settings:Strict");
         Add(Product("--product", "the product name reported to clients and the management API: AmqpBroker (default) or RabbitMQ"), "Broker:Settings:Product");
         Add(Count("--queue-memory-limit", "ready messages a durable queue keeps in memory before it pages (default 20000)"), "Broker:QueueMemoryLimit");
+        Add(Port("--amqps-port", "AMQP over TLS port, served when --tls-cert is given; 0 picks a free one (default 5671)", minimum: 0), "Broker:Tls:Port");
+        Add(Port("--management-tls-port", "HTTPS management API port with the TLS certificate; -1 serves none (default -1)", minimum: -1), "Broker:Tls:ManagementPort");
+        Add(File("--tls-cert", "the server certificate, PEM (RabbitMQ's ssl_options.certfile)"), "Broker:Tls:CertFile");
+        Add(File("--tls-key", "the certificate's private key, PEM (ssl_options.keyfile)"), "Broker:Tls:KeyFile");
+        Add(File("--tls-ca", "CA certificates client certificates must chain to, PEM (ssl_options.cacertfile)"), "Broker:Tls:CaCertFile");
+        Add(new Option<bool>("--tls-verify-peer") { Description = "ask TLS clients for a certificate and refuse one that does not verify (verify_peer)" }, "Broker:Tls:VerifyPeer");
+        Add(new Option<bool>("--tls-fail-if-no-peer-cert") { Description = "with --tls-verify-peer, refuse TLS clients without a certificate" }, "Broker:Tls:FailIfNoPeerCert");
+        Add(OneOf("--ssl-cert-login-from", "where SASL EXTERNAL takes the user name from: distinguished_name (default), common_name or subject_alternative_name", Server.Connections.CertificateLogin.Sources), "Broker:Tls:CertLoginFrom");
+        Add(Count("--consumer-timeout", "milliseconds a delivery may stay unacknowledged before its channel is closed (RabbitMQ's consumer_timeout); 0 turns it off (default 1800000)"), "Broker:Settings:ConsumerTimeout");
+        Add(Count("--max-connections", "AMQP connections the broker accepts at once (RabbitMQ's connection_max); 0 is unlimited (default 0)"), "Broker:Settings:MaxConnections");
         Add(new Option<bool>("--enable-fault-api") { Description = "serve the test fault API (/api/faults, administrators only) on the management port" }, "Broker:EnableFaultApi");
         Add(new Option<bool>("--record") { Description = "record every AMQP command from the start, served at /api/recording" }, "Broker:Record");
         Add(Count("--max-open-files", "segment files of durable queues kept open at most; 0 shares what the descriptor limit leaves (default 0)"), "Broker:MaxOpenFiles");
@@ -100,6 +110,11 @@ internal sealed class BrokerCommandLine
         return option;
     }
 
+    private static Option<string> File(string name, string description) =>
+        Text(name, description, "file", System.IO.File.Exists, "an existing file");
+
+    private static Option<string> OneOf(string name, string description, IReadOnlyList<string> allowed) =>
+        Text(name, description, "name", allowed.Contains, $"one of {string.Join(", ", allowed)}");
     private static Option<string> Product(string name, string description)
     {
         string[] names = [ProductNames.AmqpBroker, ProductNames.RabbitMq];

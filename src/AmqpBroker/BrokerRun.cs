@@ -59,7 +59,7 @@ internal static partial class BrokerRun
     }
 
     /// <summary>
-    /// Our ready line (scripts read the bound port from it), then RabbitMQ's, which container wait strategies
+    /// Our ready line (scripts read the bound port from it), the TLS listeners on a line of their own, then RabbitMQ's, which container wait strategies
     /// such as Testcontainers' RabbitMQ module look for.
     /// </summary>
     private static void AnnounceReady(BrokerHost host, BrokerOptions options)
@@ -67,6 +67,12 @@ internal static partial class BrokerRun
         var storage = options.InMemory || options.DataDir is null ? "in memory" : $"data in {Path.GetFullPath(options.DataDir)}";
         var management = host.ManagementEndPoint is { } endPoint ? $", management http://{endPoint}/" : "";
         Console.WriteLine($"AmqpBroker ready: amqp://{host.AmqpEndPoint} ({storage}){management}");
+        if (host.AmqpsEndPoint is { } amqps)
+        {
+            var https = host.ManagementTlsEndPoint is { } secure ? $", management https://{secure}/" : "";
+            Console.WriteLine($"AmqpBroker TLS: amqps://{amqps}{https}");
+        }
+
         Console.WriteLine("Server startup complete; 0 plugins started.");
     }
 

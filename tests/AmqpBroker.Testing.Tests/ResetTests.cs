@@ -45,6 +45,46 @@ public sealed class ResetTests : ResetBrokerFixture
     }
 
     [Test]
+    public async Task A_reset_drops_topic_permissions_and_limits_a_test_set()
+    {
+        var broker = Broker.Broker;
+        broker.SetTopicPermission(new TopicPermission("guest", "/", "amq.topic", "^a", "^b"));
+        broker.SetVirtualHostLimit("/", "max-queues", 3L);
+        broker.SetUserLimit("guest", "max-channels", 2L);
+
+        await Broker.ResetAsync();
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(broker.TopicPermissions, Is.Empty);
+            Assert.That(broker.LimitsOfVirtualHost("/"), Is.Empty);
+            Assert.That(broker.LimitsOfUser("guest"), Is.Empty);
+        }
+    }
+
+    [Test]
+    public async Task A_snapshot_keeps_topic_permissions_and_limits()
+    {
+        await using var host = await BrokerHost.StartAsync(new BrokerOptions());
+        var broker = host.Broker;
+        broker.SetTopicPermission(new TopicPermission("guest", "/", "amq.topic", "^a", "^b"));
+        broker.SetVirtualHostLimit("/", "max-queues", 3L);
+        broker.SetUserLimit("guest", "max-channels", 2L);
+        await host.SnapshotAsync();
+        broker.ClearTopicPermissions("guest", "/");
+        broker.SetUserLimit("guest", "max-connections", 1L);
+
+        await host.ResetAsync();
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(broker.TopicPermissions.Select(p => (p.User, p.Exchange, p.Write)), Is.EqualTo(new[] { ("guest", "amq.topic", "^a") }));
+            Assert.That(broker.LimitsOfVirtualHost("/"), Is.EqualTo(new[] { new Limit("max-queues", 3) }));
+            Assert.That(broker.LimitsOfUser("guest"), Is.EqualTo(new[] { new Limit("max-channels", 2) }));
+        }
+    }
+
+    [Test]
     public async Task A_reset_closes_every_connection_with_320_before_it_returns()
     {
         var connection = await Client.ConnectAsync(Broker.AmqpUri);

@@ -30,24 +30,13 @@ public sealed class DiskFreeLimitTests : ManagementTestBase
         }
 
         var connection = await ConnectAsync();
-        var blocked = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var unblocked = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        connection.ConnectionBlockedAsync += (_, args) =>
-        {
-            blocked.TrySetResult(args.Reason);
-            return Task.CompletedTask;
-        };
-        connection.ConnectionUnblockedAsync += (_, _) =>
-        {
-            unblocked.TrySetResult();
-            return Task.CompletedTask;
-        };
+        var signals = BlockedSignals.Watch(connection);
         var channel = await connection.CreateChannelAsync();
         var queue = await DeclareQueueAsync(channel);
 
         await PublishAsync(channel, queue, "held");
 
-        Assert.That(await blocked.Task.WaitAsync(Timeout), Is.EqualTo("low on disk"));
+        Assert.That(await signals.Blocked.WaitAsync(Timeout), Is.EqualTo("low on disk"));
         var node = (await GetJsonAsync("api/nodes")).AsArray()[0]!;
         Assert.That(node["disk_free_alarm"]!.GetValue<bool>(), Is.True);
         Assert.That(node["disk_free_limit"]!.GetValue<long>(), Is.EqualTo(1_000_000_000_000_000_000L));
@@ -57,7 +46,7 @@ public sealed class DiskFreeLimitTests : ManagementTestBase
 
         // As rabbitmqctl set_disk_free_limit: a limit the disk meets clears the alarm at the next check.
         Host!.Broker.Resources.Disk!.SetLimit(0);
-        await unblocked.Task.WaitAsync(Timeout);
+        await signals.Unblocked.WaitAsync(Timeout);
         Assert.That(Text((await GetEventuallyAsync(channel, queue)).Body), Is.EqualTo("held"));
     }
 }

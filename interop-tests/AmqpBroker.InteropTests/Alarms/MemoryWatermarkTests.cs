@@ -28,10 +28,7 @@ public sealed class MemoryWatermarkTests : BrokerTestBase
         Assert.That(await EventuallyAsync(async () => await filler.MessageCountAsync(queue) == Backlog), Is.True);
 
         var publisherConnection = await ConnectAsync();
-        var blocked = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var unblocked = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        publisherConnection.ConnectionBlockedAsync += (_, args) => Complete(blocked, args.Reason);
-        publisherConnection.ConnectionUnblockedAsync += (_, _) => Complete(unblocked);
+        var signals = BlockedSignals.Watch(publisherConnection);
         var publisher = await publisherConnection.CreateChannelAsync();
 
         watermark.SetLimit(1);
@@ -39,7 +36,7 @@ public sealed class MemoryWatermarkTests : BrokerTestBase
         {
             Assert.That(await EventuallyAsync(() => Task.FromResult(Host.Broker.Alarm.IsRaised(AlarmResource.Memory))), Is.True, "the monitor sees it");
             await PublishAsync(publisher, queue, "held");
-            Assert.That(await blocked.Task.WaitAsync(Timeout), Is.EqualTo("low on memory"));
+            Assert.That(await signals.Blocked.WaitAsync(Timeout), Is.EqualTo("low on memory"));
 
             var consumer = await ConsumeAsync(await OpenChannelAsync(), queue, autoAck: true);
             for (var i = 0; i < Backlog; i++)
@@ -47,25 +44,13 @@ public sealed class MemoryWatermarkTests : BrokerTestBase
                 Assert.That(Text((await consumer.NextAsync(Timeout)).Body), Is.EqualTo($"m{i}"), "consumers drain while publishers are blocked");
             }
 
-            Assert.That(unblocked.Task.IsCompleted, Is.False);
+            Assert.That(signals.Unblocked.IsCompleted, Is.False);
         }
         finally
         {
             watermark.SetLimit(originalLimit);
         }
 
-        await unblocked.Task.WaitAsync(Timeout);
-    }
-
-    private static Task Complete<T>(TaskCompletionSource<T> source, T value)
-    {
-        source.TrySetResult(value);
-        return Task.CompletedTask;
-    }
-
-    private static Task Complete(TaskCompletionSource source)
-    {
-        source.TrySetResult();
-        return Task.CompletedTask;
+        await signals.Unblocked.WaitAsync(Timeout);
     }
 }

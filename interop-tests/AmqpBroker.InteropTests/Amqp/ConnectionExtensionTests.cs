@@ -152,18 +152,7 @@ public sealed class ConnectionExtensionTests : BrokerTestBase
         }
 
         var publisherConnection = await ConnectAsync();
-        var blocked = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var unblocked = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        publisherConnection.ConnectionBlockedAsync += (_, args) =>
-        {
-            blocked.TrySetResult(args.Reason);
-            return Task.CompletedTask;
-        };
-        publisherConnection.ConnectionUnblockedAsync += (_, _) =>
-        {
-            unblocked.TrySetResult();
-            return Task.CompletedTask;
-        };
+        var signals = BlockedSignals.Watch(publisherConnection);
         var publisher = await publisherConnection.CreateChannelAsync();
         var observer = await OpenChannelAsync();
         var queue = await DeclareQueueAsync(observer);
@@ -173,17 +162,17 @@ public sealed class ConnectionExtensionTests : BrokerTestBase
         {
             await PublishAsync(publisher, queue, "held");
 
-            Assert.That(await blocked.Task.WaitAsync(Timeout), Is.EqualTo("low on memory"));
+            Assert.That(await signals.Blocked.WaitAsync(Timeout), Is.EqualTo("low on memory"));
             await Task.Delay(QuietPeriod);
             Assert.That(await observer.MessageCountAsync(queue), Is.Zero, "the publish is held while the alarm is raised");
-            Assert.That(unblocked.Task.IsCompleted, Is.False);
+            Assert.That(signals.Unblocked.IsCompleted, Is.False);
         }
         finally
         {
             Host.Broker.Alarm.Clear(AlarmResource.Memory);
         }
 
-        await unblocked.Task.WaitAsync(Timeout);
+        await signals.Unblocked.WaitAsync(Timeout);
         var got = await GetEventuallyAsync(observer, queue);
         Assert.That(Text(got.Body), Is.EqualTo("held"));
         Assert.That(publisherConnection.IsOpen, Is.True);

@@ -51,10 +51,10 @@ public sealed class DeepNestingTests : BrokerTestBase
             }
             else
             {
-                // Ours refuses tables nested deeper than 100 levels with a connection error naming the cause.
+                // Ours refuses tables nested deeper than 100 levels. Properties it cannot decode are RabbitMQ's
+                // 541 INTERNAL_ERROR (its decoder crashes on them); the cause is in the log.
                 var close = await client.ExpectConnectionCloseAsync();
-                Assert.That(close.ReplyCode, Is.EqualTo(502));
-                Assert.That(close.ReplyText, Does.Contain("nested deeper than 100 levels"));
+                Assert.That((close.ReplyCode, close.ReplyText), Is.EqualTo(((ushort)541, "INTERNAL_ERROR")));
             }
         }
 

@@ -49,7 +49,8 @@ public sealed class BadInputTests : ManagementTestBase
         yield return Case("User tags as a number", "PUT", "api/users/bad-input-user", """{"tags":5}""", HttpStatusCode.BadRequest);
         yield return Case("User password as a number", "PUT", "api/users/bad-input-user", """{"password":5,"tags":""}""", HttpStatusCode.BadRequest);
         yield return Case("User password hash not base64", "PUT", "api/users/bad-input-user", """{"password_hash":"abc","tags":""}""", HttpStatusCode.BadRequest);
-        yield return Case("User hashing algorithm unknown", "PUT", "api/users/bad-input-user", """{"password":"x","tags":"","hashing_algorithm":"rot13"}""", HttpStatusCode.BadRequest);
+        // RabbitMQ 3.10.8 stores any algorithm name given with a hash (checked), which can then never log in; ours refuses it.
+        yield return Case("User hashing algorithm unknown", "PUT", "api/users/bad-input-user", """{"password_hash":"YWJjZOOkuzCj0ayrhp66K2Z8wL/junPT6y2zzcePbs9VFaugfX5FO4Uq6dk540T+cRo0KqtjgP/kX64VW3ANrVHSYzo=","tags":"","hashing_algorithm":"rot13"}""", HttpStatusCode.BadRequest);
         yield return Case("Vhost description as a number", "PUT", "api/vhosts/bad-input-vhost", """{"description":5}""", HttpStatusCode.BadRequest);
         yield return Case("Malformed escape in a path", "GET", "api/queues/%ZZ/q", null, HttpStatusCode.NotFound);
         yield return Case("Missing binding", "DELETE", "api/bindings/%2F/e/amq.direct/q/bad-input-queue/nosuch~key", null, HttpStatusCode.NotFound);

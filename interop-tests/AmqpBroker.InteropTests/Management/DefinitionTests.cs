@@ -118,9 +118,6 @@ public sealed class DefinitionTests : ManagementTestBase
         file["vhosts"]!.AsArray().Add(new JsonObject { ["name"] = "must-not-appear" });
         AssertError(await SendAsync(HttpMethod.Post, "api/definitions", file.ToJsonString()), HttpStatusCode.BadRequest, "bad_request", "component federation-upstream not found");
         AssertError(await SendAsync(HttpMethod.Get, "api/vhosts/must-not-appear"), HttpStatusCode.NotFound, "Object Not Found");
-
-        var topic = JsonNode.Parse("""{"topic_permissions":[{"user":"guest","vhost":"/","exchange":"amq.topic","write":".*","read":".*"}]}""")!;
-        AssertError(await SendAsync(HttpMethod.Post, "api/definitions", topic.ToJsonString()), HttpStatusCode.BadRequest, "bad_request", "'topic_permissions'");
     }
 
     [Test]

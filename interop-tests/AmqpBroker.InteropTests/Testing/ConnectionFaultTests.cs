@@ -114,26 +114,15 @@ public class ConnectionFaultTests
         await using var broker = await TestBroker.StartAsync();
         await using var connection = await TestBroker.RecoveringFactory(broker, "alarm").CreateConnectionAsync();
         await using var channel = await connection.CreateChannelAsync();
-        var blocked = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var unblocked = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        connection.ConnectionBlockedAsync += (_, args) =>
-        {
-            blocked.TrySetResult(args.Reason);
-            return Task.CompletedTask;
-        };
-        connection.ConnectionUnblockedAsync += (_, _) =>
-        {
-            unblocked.TrySetResult();
-            return Task.CompletedTask;
-        };
+        var signals = BlockedSignals.Watch(connection);
 
         Assert.That(broker.Faults.RaiseAlarm(AlarmResource.Memory), Is.True);
         // RabbitMQ blocks a connection when it next publishes.
         await channel.BasicPublishAsync("", "nowhere", "blocked"u8.ToArray());
 
-        Assert.That(await blocked.Task.WaitAsync(TestBroker.Timeout), Is.EqualTo("low on memory"));
+        Assert.That(await signals.Blocked.WaitAsync(TestBroker.Timeout), Is.EqualTo("low on memory"));
         Assert.That(broker.Faults.ClearAlarm(AlarmResource.Memory), Is.True);
-        await unblocked.Task.WaitAsync(TestBroker.Timeout);
+        await signals.Unblocked.WaitAsync(TestBroker.Timeout);
     }
 
     [Test]

@@ -25,6 +25,18 @@ internal static class BindingRules
         access?.Check(AccessKind.Read, ResourceKind.Exchange, source);
     }
 
+    /// <summary>
+    /// After the permissions: a topic exchange as the source also needs the user's topic permission to read with the
+    /// binding key (RabbitMQ checks it once the source is known to exist, for bind and unbind alike).
+    /// </summary>
+    public static void CheckTopicRead(ResourceAccess? access, Exchange? source, string bindingKey)
+    {
+        if (access is not null && source is { Definition.Type: ExchangeTypes.Topic })
+        {
+            access.CheckTopic(AccessKind.Read, source.Name, bindingKey);
+        }
+    }
+
     /// <summary>403 ACCESS_REFUSED for the default exchange, which takes no explicit bindings.</summary>
     public static void CheckNotDefault(string exchangeName)
     {

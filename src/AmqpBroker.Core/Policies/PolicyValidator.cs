@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using AmqpBroker.Core.Arguments;
+using AmqpBroker.Core.Profiles;
 using AmqpBroker.Core.Queues;
 using AmqpBroker.Core.Queues.Stream;
 
@@ -13,7 +14,9 @@ namespace AmqpBroker.Core.Policies;
 /// </summary>
 internal static class PolicyValidator
 {
-    public static CompiledPolicy Compile(Policy policy)
+    /// <param name="policy">The policy to check.</param>
+    /// <param name="profile">The release whose extra keys are known too; without one, 3.10's keys only.</param>
+    public static CompiledPolicy Compile(Policy policy, VersionProfile? profile = null)
     {
         var pattern = ParsePattern(policy.Pattern);
         if (policy.Definition.Count == 0)
@@ -35,7 +38,7 @@ internal static class PolicyValidator
         {
             if (!MirroringPolicyRules.IsMirroringKey(entry.Key))
             {
-                settings = Apply(settings, entry.Key, entry.Value) ?? Unknown(settings, unknown, entry);
+                settings = Apply(settings, entry.Key, entry.Value) ?? ApplyReleaseKey(profile, settings, entry.Key, entry.Value) ?? Unknown(settings, unknown, entry);
             }
         }
 
@@ -115,6 +118,18 @@ internal static class PolicyValidator
             default:
                 return false;
         }
+    }
+
+    /// <summary>Keys some releases know: consumer-timeout from 3.12 (rabbit_policies:validate_policy0 at v3.12.0), read by the consumer timeout.</summary>
+    private static PolicySettings? ApplyReleaseKey(VersionProfile? profile, PolicySettings settings, string key, object? value)
+    {
+        if (key == Sessions.ConsumerTimeout.PolicyKey && profile?.PerQueueConsumerTimeout == true)
+        {
+            Integer(value, 0, "consumer timeout");
+            return settings;
+        }
+
+        return null;
     }
 
     private static PolicySettings Unknown(PolicySettings settings, List<KeyValuePair<string, object?>> unknown, KeyValuePair<string, object?> entry)

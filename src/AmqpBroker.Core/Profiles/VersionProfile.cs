@@ -101,6 +101,12 @@ public sealed record VersionProfile
     /// <summary>Default <c>max_message_size</c>: 128 MiB in 3.x, 16 MiB from 4.0.</summary>
     public long DefaultMaxMessageSize { get; init; } = 128L * 1024 * 1024;
 
+    /// <summary>
+    /// A published message's delivery_mode must be 1 or 2 when set, else 406 <c>invalid message:
+    /// {delivery_mode_unknown,N}</c> (3.10; from 3.13 the message container takes any value).
+    /// </summary>
+    public bool DeliveryModeValidated { get; init; }
+
     /// <summary>Default <c>vm_memory_high_watermark</c> as a fraction of RAM: 0.4 in 3.x, 0.6 from 4.0.</summary>
     public double DefaultMemoryHighWatermark { get; init; } = 0.4;
 
@@ -111,7 +117,12 @@ public sealed record VersionProfile
 
     private static VersionProfile[] Table()
     {
-        var v310 = new VersionProfile { Release = new(3, 10), ReportedVersion = "3.10.8" };
+        var v310 = new VersionProfile
+        {
+            Release = new(3, 10),
+            ReportedVersion = "3.10.8",
+            DeliveryModeValidated = true, // rabbit_basic:is_message_persistent at v3.10.8, called when the message is made
+        };
         var v313 = v310 with
         {
             Release = new(3, 13),
@@ -125,6 +136,7 @@ public sealed record VersionProfile
             PerQueueConsumerTimeout = true,           // release-notes/3.12.0.md, Core Server enhancements (#5437)
             StreamNackIsAck = true,                   // 3.13.0: "treat discard and return like settle" (rabbit_stream_queue:settle)
             StreamFiltering = true,                   // release-notes/3.13.0.md, Stream Plugin enhancements (#8207)
+            DeliveryModeValidated = false,            // mc_amqpl:message at v3.13.7 (message containers) no longer checks it
             QuorumGetAddsZeroDeliveryCount = false,   // rabbit_fifo_client:add_delivery_count_header at v3.13.0 (Count > 0)
             QuorumActiveConsumerCtagField = false,    // rabbit_quorum_queue STATISTICS_KEYS at v3.12.0 (single_active_consumer_tag)
         };

@@ -26,4 +26,7 @@ internal sealed class PublishAccessCheck(ResourceAccess access)
         _allowedExchange = exchange;
         _allowedVersion = version;
     }
+
+    /// <summary>The topic permission of a topic exchange: 403 ACCESS_REFUSED unless the user may write with <paramref name="routingKey"/>.</summary>
+    public void CheckTopic(string exchange, string routingKey) => access.CheckTopic(AccessKind.Write, exchange, routingKey);
 }

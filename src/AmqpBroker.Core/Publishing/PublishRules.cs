@@ -20,8 +20,22 @@ public static class PublishRules
         }
     }
 
-    /// <summary>user_id must be the authenticated user's (unchecked when <paramref name="authenticatedUser"/> is null: the broker itself publishes); expiration must be a valid TTL.</summary>
-    public static void Check(Message message, string? authenticatedUser)
+    /// <summary>
+    /// user_id must be the authenticated user's (unchecked when <paramref name="authenticatedUser"/> is null: the
+    /// broker itself publishes); expiration must be a valid TTL; with <paramref name="deliveryModeValidated"/>
+    /// (RabbitMQ 3.10) a delivery_mode must be 1 or 2.
+    /// </summary>
+    public static void Check(Message message, string? authenticatedUser, bool deliveryModeValidated = false)
+    {
+        CheckUserIdAndExpiration(message, authenticatedUser);
+        var summary = message.Summary;
+        if (deliveryModeValidated && (summary.Flags & PropertyFlags.DeliveryMode) != 0 && summary.DeliveryMode is not (1 or 2))
+        {
+            throw AmqpException.PreconditionFailed($"invalid message: {{delivery_mode_unknown,{summary.DeliveryMode}}}");
+        }
+    }
+
+    private static void CheckUserIdAndExpiration(Message message, string? authenticatedUser)
     {
         var flags = message.Summary.Flags;
         var expirationBroken = (flags & PropertyFlags.Expiration) != 0 && !message.Summary.ExpirationValid;

@@ -44,6 +44,9 @@ public sealed partial class Publisher
         _counters = counters;
     }
 
+    /// <summary>Whether a delivery_mode other than 1 or 2 is refused (<see cref="Profiles.VersionProfile.DeliveryModeValidated"/>).</summary>
+    public bool ValidatesDeliveryMode { get; init; }
+
     /// <summary>A publisher for the broker's own messages (health checks): no permission or user_id check, counted nowhere.</summary>
     public static Publisher ForBroker(VirtualHost virtualHost) => new(virtualHost, access: null, long.MaxValue);
 
@@ -60,6 +63,7 @@ public sealed partial class Publisher
             CheckMessage(message);
             message = WithDirectReplyAddress(message, request.DirectReplyAddress);
             var exchange = ResolveExchange(message.Exchange);
+            CheckTopic(exchange, message);
             message = SenderSelectedDistribution.Apply(message, _routing.SenderSelectedKeys);
             var directReply = IsDirectReply(exchange, message);
             var delivered = directReply ? DeliverReply(message) : Deliver(exchange, message);
@@ -87,15 +91,24 @@ public sealed partial class Publisher
     public void Check(Message message)
     {
         CheckMessage(message);
-        ResolveExchange(message.Exchange);
+        CheckTopic(ResolveExchange(message.Exchange), message);
         SenderSelectedDistribution.Check(message, _routing.SenderSelectedKeys);
+    }
+
+    /// <summary>RabbitMQ checks topic permissions on topic exchanges only.</summary>
+    private void CheckTopic(Exchange exchange, Message message)
+    {
+        if (_access is not null && exchange.Definition.Type == ExchangeTypes.Topic)
+        {
+            _access.CheckTopic(exchange.Name, message.RoutingKey);
+        }
     }
 
     private void CheckMessage(Message message)
     {
         PublishRules.CheckSize(message.BodySize, _maxMessageSize);
         _access?.Check(message.Exchange);
-        PublishRules.Check(message, _user);
+        PublishRules.Check(message, _user, ValidatesDeliveryMode);
     }
 
     /// <summary>

@@ -13,10 +13,12 @@ public sealed class ResourceAccess
     public const string DefaultExchangeName = "amq.default";
 
     private readonly PermissionTable _permissions;
+    private readonly TopicPermissionTable _topics;
 
-    internal ResourceAccess(PermissionTable permissions, string user, string virtualHost)
+    internal ResourceAccess(PermissionTable permissions, TopicPermissionTable topics, string user, string virtualHost)
     {
         _permissions = permissions;
+        _topics = topics;
         User = user;
         VirtualHost = virtualHost;
     }
@@ -38,6 +40,18 @@ public sealed class ResourceAccess
         {
             var noun = kind == ResourceKind.Queue ? "queue" : "exchange";
             throw AmqpException.AccessRefused($"access to {noun} '{ResourceName(kind, name)}' in vhost '{VirtualHost}' refused for user '{User}'");
+        }
+    }
+
+    /// <summary>
+    /// The topic permission check of a topic exchange: 403 ACCESS_REFUSED unless the user has no topic permission
+    /// on <paramref name="exchange"/> or its <paramref name="access"/> pattern matches <paramref name="routingKey"/>.
+    /// </summary>
+    public void CheckTopic(AccessKind access, string exchange, string routingKey)
+    {
+        if (_topics.Find(User, VirtualHost, exchange) is { } permission && !permission.Allows(access, routingKey))
+        {
+            throw AmqpException.AccessRefused($"access to topic '{routingKey}' in exchange '{exchange}' in vhost '{VirtualHost}' refused for user '{User}'");
         }
     }
 

@@ -18,7 +18,7 @@ public sealed class UserStore
 
     /// <summary>The user when <paramref name="password"/> is right, otherwise null.</summary>
     public User? Authenticate(string name, string password) =>
-        Find(name) is { } user && PasswordHasher.Verify(password, user.PasswordHash) ? user : null;
+        Find(name) is { } user && PasswordHasher.Verify(password, user.PasswordHash, user.HashingAlgorithm) ? user : null;
 
     internal void Put(User user) => _users[user.Name] = user;
 

@@ -17,6 +17,7 @@ public sealed class Session
     private readonly List<UnackedDelivery> _settling = [];
     private readonly IDeliveryTarget _target;
     private readonly Prefetch _prefetch = new();
+    private readonly TimeProvider _time;
     private ulong _lastDeliveryTag;
     private int _consumerTagCounter;
     private bool _closed;
@@ -25,9 +26,11 @@ public sealed class Session
     /// <param name="channelNumber">The channel's number on that connection.</param>
     /// <param name="target">Where deliveries to this channel's consumers are written.</param>
     /// <param name="totals">Where this channel's message counts roll up to (the broker's totals), if anywhere.</param>
-    public Session(ClientConnection connection, ushort channelNumber, IDeliveryTarget target, MessageCounters? totals = null)
+    /// <param name="time">The broker's clock, which stamps unacked deliveries for the consumer timeout.</param>
+    public Session(ClientConnection connection, ushort channelNumber, IDeliveryTarget target, MessageCounters? totals = null, TimeProvider? time = null)
     {
         Connection = connection;
+        _time = time ?? TimeProvider.System;
         ChannelNumber = channelNumber;
         _target = target;
         Counters = new MessageCounters(totals);
@@ -182,6 +185,39 @@ public sealed class Session
         }
     }
 
+    /// <summary>The oldest unacked delivery <paramref name="counts"/> accepts, if any (the consumer timeout's candidate).</summary>
+    public UnackedDelivery? OldestUnacked(Func<UnackedDelivery, bool> counts)
+    {
+        lock (_lock)
+        {
+            return _unacked.Count == 0 ? null : _unacked.Oldest(counts);
+        }
+    }
+
+    /// <summary>
+    /// A consumer whose delivery timed out (quorum queues from RabbitMQ 4.3): it is cancelled, its unacked
+    /// deliveries go back to the queue and the client is told with basic.cancel.
+    /// </summary>
+    public void CancelTimedOut(Consumer consumer)
+    {
+        var removed = new List<UnackedDelivery>();
+        lock (_lock)
+        {
+            if (_closed || !_consumers.Remove(consumer.Tag))
+            {
+                return;
+            }
+
+            _unacked.RemoveOf(consumer, removed);
+        }
+
+        // The consumer leaves the queue first, so that the returned messages cannot go straight back to it;
+        // the client hears of it once they are back.
+        consumer.Queue.RemoveConsumer(consumer);
+        Complete(removed, Settlement.Requeue, consumerGone: true);
+        _target.SendCancel(consumer.Tag);
+    }
+
     /// <summary>Called by a queue under its lock. Returns false (and takes nothing) when there is no credit.</summary>
     internal bool TryDeliver(Consumer consumer, QueueEntry entry)
     {
@@ -196,7 +232,7 @@ public sealed class Session
             var tag = ++_lastDeliveryTag;
             if (!consumer.NoAck)
             {
-                _unacked.Add(new UnackedDelivery(tag, consumer.Queue, entry, consumer));
+                _unacked.Add(new UnackedDelivery(tag, consumer.Queue, entry, consumer, _time.GetTimestamp()));
                 consumer.OnDelivered();
             }
 
@@ -243,7 +279,7 @@ public sealed class Session
             var tag = ++_lastDeliveryTag;
             if (!noAck)
             {
-                _unacked.Add(new UnackedDelivery(tag, queue, entry, null));
+                _unacked.Add(new UnackedDelivery(tag, queue, entry, null, _time.GetTimestamp()));
             }
 
             _target.SendGetOk(tag, entry.Redelivered, remaining, entry.Message);

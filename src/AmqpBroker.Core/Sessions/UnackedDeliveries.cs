@@ -14,6 +14,40 @@ internal sealed class UnackedDeliveries
 
     public void Add(UnackedDelivery delivery) => _items.Add(delivery);
 
+    /// <summary>The oldest delivery <paramref name="counts"/> accepts (tags grow with time, so the first one found), if any.</summary>
+    public UnackedDelivery? Oldest(Func<UnackedDelivery, bool> counts)
+    {
+        for (var i = _head; i < _items.Count; i++)
+        {
+            if (counts(_items[i]))
+            {
+                return _items[i];
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Removes every delivery made to <paramref name="consumer"/> into <paramref name="removed"/>.</summary>
+    public void RemoveOf(Consumer consumer, List<UnackedDelivery> removed)
+    {
+        var kept = _head;
+        for (var i = _head; i < _items.Count; i++)
+        {
+            if (ReferenceEquals(_items[i].Consumer, consumer))
+            {
+                removed.Add(_items[i]);
+            }
+            else
+            {
+                _items[kept++] = _items[i];
+            }
+        }
+
+        _items.RemoveRange(kept, _items.Count - kept);
+        Compact();
+    }
+
     /// <summary>Removes the delivery with <paramref name="tag"/>, or with multiple every delivery up to it, into <paramref name="removed"/>.</summary>
     public bool TryRemove(ulong tag, bool multiple, List<UnackedDelivery> removed)
     {

@@ -17,10 +17,12 @@ public sealed class BrokerSnapshot
     private readonly IReadOnlyList<Permission> _permissions;
     private readonly IReadOnlyList<VirtualHostSnapshot> _virtualHosts;
     private readonly IReadOnlyList<RuntimeParameter> _parameters;
+    private readonly SecuritySnapshot _security;
 
     private BrokerSnapshot(
-        DateTimeOffset takenAt, IReadOnlyList<User> users, IReadOnlyList<Permission> permissions, IReadOnlyList<VirtualHostSnapshot> virtualHosts, IReadOnlyList<RuntimeParameter> parameters)
+        DateTimeOffset takenAt, IReadOnlyList<User> users, IReadOnlyList<Permission> permissions, IReadOnlyList<VirtualHostSnapshot> virtualHosts, IReadOnlyList<RuntimeParameter> parameters, SecuritySnapshot security)
     {
+        _security = security;
         TakenAt = takenAt;
         _users = users;
         _permissions = permissions;
@@ -48,14 +50,14 @@ public sealed class BrokerSnapshot
         ArgumentNullException.ThrowIfNull(broker);
         var now = broker.Time.GetUtcNow();
         var nowMs = now.ToUnixTimeMilliseconds();
-        return new BrokerSnapshot(now, [.. broker.Users.All], [.. broker.Permissions], [.. broker.VirtualHosts.Select(v => v.Snapshot(nowMs))], [.. broker.Parameters.All]);
+        return new BrokerSnapshot(now, [.. broker.Users.All], [.. broker.Permissions], [.. broker.VirtualHosts.Select(v => v.Snapshot(nowMs))], [.. broker.Parameters.All], broker.TakeSecurity());
     }
 
     /// <summary>
     /// Makes the state of <paramref name="broker"/> this snapshot's: every virtual host is deleted (its
     /// connections closed with 320 CONNECTION_FORCED, its queues and messages dropped), users not in the
-    /// snapshot are deleted, and the snapshot's users, virtual hosts, permissions, policies, exchanges, queues,
-    /// bindings and messages are created again, time limits counting on from now. A broker with a data
+    /// snapshot are deleted, and the snapshot's users, virtual hosts, permissions, topic permissions, limits,
+    /// policies, exchanges, queues, bindings and messages are created again, time limits counting on from now. A broker with a data
     /// directory stores the result in one transaction.
     /// </summary>
     public void RestoreTo(Broker broker)
@@ -79,6 +81,7 @@ public sealed class BrokerSnapshot
         }
 
         RestoreVirtualHosts(broker);
+        broker.RestoreSecurity(_security);
         batch.Commit();
     }
 

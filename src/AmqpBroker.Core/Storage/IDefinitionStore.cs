@@ -27,17 +27,27 @@ public interface IDefinitionStore : IDisposable
     /// <summary>Replaces what is kept of the vhost's metadata (its default queue type).</summary>
     void PutVirtualHostMetadata(string name, VirtualHosts.VirtualHostMetadata metadata);
 
-    /// <summary>Deletes the vhost and everything stored in it: exchanges, queues, bindings, permissions, policies, parameters.</summary>
+    /// <summary>Deletes the vhost and everything stored in it: exchanges, queues, bindings, permissions, topic permissions, limits, policies, parameters.</summary>
     void DeleteVirtualHost(string name);
 
     void PutUser(User user);
 
-    /// <summary>Deletes the user and its permissions.</summary>
+    /// <summary>Deletes the user, its permissions, topic permissions and limits.</summary>
     void DeleteUser(string name);
 
     void PutPermission(Permission permission);
 
     void DeletePermission(string user, string virtualHost);
+
+    void PutTopicPermission(TopicPermission permission);
+
+    void DeleteTopicPermission(string user, string virtualHost, string exchange);
+
+    /// <summary>Replaces a vhost's limits; an empty list leaves it none.</summary>
+    void PutVirtualHostLimits(string virtualHost, IReadOnlyList<Limit> limits);
+
+    /// <summary>Replaces a user's limits; an empty list leaves it none.</summary>
+    void PutUserLimits(string user, IReadOnlyList<Limit> limits);
 
     void PutPolicy(Policy policy);
 
@@ -97,6 +107,12 @@ public sealed record StoredDefinitions(
     public IReadOnlyList<Permission> Permissions { get; init; } = [];
 
     public IReadOnlyList<Policy> Policies { get; init; } = [];
+
+    public IReadOnlyList<TopicPermission> TopicPermissions { get; init; } = [];
+
+    public IReadOnlyDictionary<string, IReadOnlyList<Limit>> VirtualHostLimits { get; init; } = new Dictionary<string, IReadOnlyList<Limit>>();
+
+    public IReadOnlyDictionary<string, IReadOnlyList<Limit>> UserLimits { get; init; } = new Dictionary<string, IReadOnlyList<Limit>>();
 
     public IReadOnlyList<RuntimeParameter> Parameters { get; init; } = [];
 

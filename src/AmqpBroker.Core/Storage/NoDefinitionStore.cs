@@ -47,6 +47,22 @@ public sealed class NoDefinitionStore : IDefinitionStore
     {
     }
 
+    public void PutTopicPermission(TopicPermission permission)
+    {
+    }
+
+    public void DeleteTopicPermission(string user, string virtualHost, string exchange)
+    {
+    }
+
+    public void PutVirtualHostLimits(string virtualHost, IReadOnlyList<Limit> limits)
+    {
+    }
+
+    public void PutUserLimits(string user, IReadOnlyList<Limit> limits)
+    {
+    }
+
     public void PutPolicy(Policy policy)
     {
     }

@@ -12,6 +12,7 @@ public sealed partial class VirtualHost
     public void Bind(string queueName, string exchangeName, string routingKey, IReadOnlyDictionary<string, object?> arguments, ClientConnection connection, ResourceAccess? access = null)
     {
         BindingRules.CheckBindingAccess(access, ResourceKind.Queue, queueName, exchangeName);
+        BindingRules.CheckTopicRead(access, FindExchange(exchangeName), routingKey);
         lock (_topology)
         {
             // RabbitMQ names the exchange when both ends are missing.
@@ -23,6 +24,7 @@ public sealed partial class VirtualHost
     public void Unbind(string queueName, string exchangeName, string routingKey, IReadOnlyDictionary<string, object?> arguments, ClientConnection connection, ResourceAccess? access = null)
     {
         BindingRules.CheckBindingAccess(access, ResourceKind.Queue, queueName, exchangeName);
+        BindingRules.CheckTopicRead(access, FindExchange(exchangeName), routingKey);
         lock (_topology)
         {
             // Unbinding from or to something that does not exist succeeds, as in RabbitMQ.
@@ -39,6 +41,7 @@ public sealed partial class VirtualHost
     public void BindExchange(string destinationName, string sourceName, string routingKey, IReadOnlyDictionary<string, object?> arguments, ResourceAccess? access = null)
     {
         BindingRules.CheckBindingAccess(access, ResourceKind.Exchange, destinationName, sourceName);
+        BindingRules.CheckTopicRead(access, FindExchange(sourceName), routingKey);
         lock (_topology)
         {
             var destination = BindingRules.GetBindableExchange(this, destinationName);
@@ -49,6 +52,7 @@ public sealed partial class VirtualHost
     public void UnbindExchange(string destinationName, string sourceName, string routingKey, IReadOnlyDictionary<string, object?> arguments, ResourceAccess? access = null)
     {
         BindingRules.CheckBindingAccess(access, ResourceKind.Exchange, destinationName, sourceName);
+        BindingRules.CheckTopicRead(access, FindExchange(sourceName), routingKey);
         lock (_topology)
         {
             // Unbinding from or to an exchange that does not exist succeeds, as in RabbitMQ.

@@ -68,6 +68,7 @@ public sealed partial class VirtualHost
                 return existing;
             }
 
+            _services.Limits.CheckNewQueue(this, definition.Name);
             if (access is not null && definition.Arguments.GetValueOrDefault("x-dead-letter-exchange") is string deadLetterExchange)
             {
                 // Dead letters will flow from the new queue into its DLX: RabbitMQ asks for both ends.

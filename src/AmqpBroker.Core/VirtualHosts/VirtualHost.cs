@@ -73,6 +73,10 @@ public sealed partial class VirtualHost
 
     public IReadOnlyCollection<Queue> Queues => [.. _queues.Values];
 
+    public int QueueCount => _queues.Count;
+
+    public int ExchangeCount => _exchanges.Count;
+
     public IReadOnlyCollection<Policy> Policies => _policies.Policies;
 
     private static IEnumerable<(string Name, string Type)> PredeclaredExchanges =>
@@ -84,8 +88,7 @@ public sealed partial class VirtualHost
         ("amq.match", ExchangeTypes.Headers),
     ];
 
-
-    internal Exchange? FindExchange(string name) => _exchanges.GetValueOrDefault(name);
+    public Exchange? FindExchange(string name) => _exchanges.GetValueOrDefault(name);
 
     public Exchange GetExchange(string name) =>
         _exchanges.GetValueOrDefault(name) ?? throw AmqpException.NotFound($"no exchange '{name}' in vhost '{Name}'");
@@ -130,6 +133,7 @@ public sealed partial class VirtualHost
                 StrictArguments.Check(_services.Settings.Profile, ArgumentPlace.ExchangeDeclare, definition.Arguments, $"exchange '{definition.Name}' in vhost '{Name}'");
             }
 
+            _services.Limits.CheckNewExchange(this, definition.Name);
             var exchange = CreateExchange(definition);
             Adopt(exchange);
             _durable.PutExchange(exchange);

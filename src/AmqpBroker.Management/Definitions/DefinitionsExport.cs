@@ -9,8 +9,9 @@ using AmqpBroker.Management.Json;
 namespace AmqpBroker.Management.Definitions;
 
 /// <summary>
-/// GET /api/definitions in RabbitMQ's format: users, vhosts, permissions, parameters (shovels), policies,
-/// queues, exchanges and explicit bindings, so the file imports into RabbitMQ. Like RabbitMQ it leaves out exclusive queues,
+/// GET /api/definitions in RabbitMQ's format: users (with their limits), vhosts, permissions, topic
+/// permissions, parameters (vhost limits as RabbitMQ's vhost-limits parameters, shovels), policies, queues,
+/// exchanges and explicit bindings, so the file imports into RabbitMQ. Like RabbitMQ it leaves out exclusive queues,
 /// the predeclared <c>amq.*</c> exchanges and the default exchange's implicit bindings. The per-vhost
 /// form has no users, vhosts or permissions, and no vhost field on its items but parameters (as RabbitMQ's).
 /// </summary>
@@ -26,11 +27,11 @@ internal static class DefinitionsExport
             ["rabbitmq_version"] = context.RabbitMqVersion,
             ["product_name"] = context.ProductName,
             ["product_version"] = context.ProductVersion,
-            ["users"] = new JsonArray([.. broker.Users.All.OrderBy(u => u.Name, StringComparer.Ordinal).Select(UserJson.Create)]),
+            ["users"] = new JsonArray([.. broker.Users.All.OrderBy(u => u.Name, StringComparer.Ordinal).Select(UserJson.For(broker))]),
             ["vhosts"] = new JsonArray([.. virtualHosts.Select(v => VirtualHostJson.Definition(v, context))]),
             ["permissions"] = new JsonArray([.. broker.Permissions.OrderBy(p => p.VirtualHost, StringComparer.Ordinal).ThenBy(p => p.User, StringComparer.Ordinal).Select(PermissionJson.Create)]),
-            ["topic_permissions"] = new JsonArray(),
-            ["parameters"] = new JsonArray([.. broker.Parameters.All.Select(ParameterJson.Create)]),
+            ["topic_permissions"] = SecurityDefinitions.TopicPermissions(broker),
+            ["parameters"] = new JsonArray([.. SecurityDefinitions.Parameters(broker), .. broker.Parameters.All.Select(ParameterJson.Create)]),
             ["global_parameters"] = new JsonArray(),
             ["policies"] = new JsonArray([.. virtualHosts.SelectMany(v => Policies(v, withVirtualHost: true))]),
             ["queues"] = new JsonArray([.. virtualHosts.SelectMany(v => Queues(v, withVirtualHost: true))]),
@@ -42,7 +43,7 @@ internal static class DefinitionsExport
     public static JsonObject Of(VirtualHost virtualHost, ManagementContext context) => new()
     {
         ["rabbit_version"] = context.RabbitMqVersion,
-        ["parameters"] = new JsonArray([.. context.Broker.Parameters.All.Where(p => p.VirtualHost == virtualHost.Name).Select(ParameterJson.Create)]),
+        ["parameters"] = new JsonArray([.. SecurityDefinitions.Parameters(context.Broker, virtualHost.Name), .. context.Broker.Parameters.All.Where(p => p.VirtualHost == virtualHost.Name).Select(ParameterJson.Create)]),
         ["policies"] = new JsonArray([.. Policies(virtualHost, withVirtualHost: false)]),
         ["queues"] = new JsonArray([.. Queues(virtualHost, withVirtualHost: false)]),
         ["exchanges"] = new JsonArray([.. Exchanges(virtualHost, withVirtualHost: false)]),

@@ -14,11 +14,10 @@ using AmqpBroker.Management.Security;
 namespace AmqpBroker.Management.Definitions;
 
 /// <summary>
-/// POST /api/definitions: applies a file in RabbitMQ's format with RabbitMQ's merge rules. Users, vhosts,
-/// permissions, policies and parameters are created or overwritten; queues, exchanges and bindings that
-/// already exist are left as they are. Parameters come last, so a shovel starts once the queues it moves
-/// exist; one of a component this broker does not have is refused. Sections this broker has no
-/// counterpart for are refused before anything is applied when they hold entries (topic permissions); global
+/// POST /api/definitions: applies a file in RabbitMQ's format with RabbitMQ's merge rules. Users (with their
+/// limits), vhosts, permissions, topic permissions, vhost limits, policies and parameters are created or
+/// overwritten; queues, exchanges and bindings that already exist are left as they are. Parameters come last, so a
+/// shovel starts once the queues it moves exist; one of a component this broker does not have is refused. Global
 /// parameters (cluster metadata such as RabbitMQ's internal_cluster_id) are accepted and ignored. An entry
 /// that fails stops the import, and unlike RabbitMQ (which keeps what came before it) nothing of the file
 /// stays: the import runs in one store transaction and is undone in memory (<see cref="ImportUndo"/>).
@@ -27,11 +26,11 @@ internal sealed class DefinitionsImport(Broker broker, ApiUser user)
 {
     public void ImportAll(JsonBody document)
     {
-        RefuseUnsupported(document, "topic_permissions");
         var objects = ObjectSections.Read(document);
         var users = Entries(document, "users");
         var virtualHosts = Entries(document, "vhosts");
         var permissions = Entries(document, "permissions");
+        var topicPermissions = Entries(document, "topic_permissions");
         ImportUndo.Run(broker, undo =>
         {
             foreach (var entry in users)
@@ -49,6 +48,11 @@ internal sealed class DefinitionsImport(Broker broker, ApiUser user)
                 ImportPermission(entry, undo);
             }
 
+            foreach (var entry in topicPermissions)
+            {
+                SecurityDefinitions.ImportTopicPermission(broker, entry, undo);
+            }
+
             ImportObjects(objects, entry => ExistingVirtualHost(entry.RequireString("vhost")), undo);
         });
     }
@@ -61,6 +65,11 @@ internal sealed class DefinitionsImport(Broker broker, ApiUser user)
 
     private void ImportObjects(ObjectSections sections, Func<JsonBody, VirtualHost> virtualHostOf, ImportUndo undo)
     {
+        foreach (var entry in sections.VirtualHostLimits)
+        {
+            SecurityDefinitions.ImportVirtualHostLimits(broker, virtualHostOf(entry).Name, entry, undo);
+        }
+
         foreach (var entry in sections.Policies)
         {
             ImportPolicy(PolicyJson.Read(virtualHostOf(entry).Name, entry.RequireString("name"), entry), undo);
@@ -97,10 +106,11 @@ internal sealed class DefinitionsImport(Broker broker, ApiUser user)
 
     private void ImportUser(JsonBody entry, ImportUndo undo)
     {
-        var user = UserDocument.Read(entry.RequireString("name"), entry);
+        var user = UserDocument.Read(entry.RequireString("name"), entry, broker.Settings.PasswordHashingModule);
         var previous = broker.Users.Find(user.Name);
         broker.PutUser(user);
         undo.Add(previous is null ? () => broker.DeleteUser(user.Name) : () => broker.PutUser(previous));
+        SecurityDefinitions.ImportUserLimits(broker, user.Name, entry, undo);
     }
 
     /// <summary>A vhost with its metadata's default queue type (rabbit_definitions:add_vhost); an existing one is left as it is.</summary>
@@ -232,18 +242,16 @@ internal sealed class DefinitionsImport(Broker broker, ApiUser user)
     private static List<JsonBody> Entries(JsonBody document, string section) =>
         [.. (document.Array(section) ?? []).Select(node => JsonBody.Of(node, $"each entry of '{section}'"))];
 
-    private static void RefuseUnsupported(JsonBody document, string section)
-    {
-        if (document.Array(section) is { Count: > 0 })
-        {
-            throw ApiException.BadRequest($"'{section}' entries are not supported by this broker; remove them from the file to import the rest");
-        }
-    }
-
     /// <summary>The sections both import forms share, read (and shape-checked) up front.</summary>
-    private sealed record ObjectSections(List<JsonBody> Policies, List<JsonBody> Queues, List<JsonBody> Exchanges, List<JsonBody> Bindings, List<JsonBody> Parameters)
+    private sealed record ObjectSections(List<JsonBody> VirtualHostLimits, List<JsonBody> Policies, List<JsonBody> Queues, List<JsonBody> Exchanges, List<JsonBody> Bindings, List<JsonBody> Parameters)
     {
-        public static ObjectSections Read(JsonBody document) => new(
-            Entries(document, "policies"), Entries(document, "queues"), Entries(document, "exchanges"), Entries(document, "bindings"), Entries(document, "parameters"));
+        /// <summary>Vhost limits are kept as limits here, not as runtime parameters: they are read apart from the other parameters.</summary>
+        public static ObjectSections Read(JsonBody document)
+        {
+            var parameters = Entries(document, "parameters");
+            return new(
+                [.. parameters.Where(SecurityDefinitions.IsVirtualHostLimits)], Entries(document, "policies"), Entries(document, "queues"),
+                Entries(document, "exchanges"), Entries(document, "bindings"), [.. parameters.Where(p => !SecurityDefinitions.IsVirtualHostLimits(p))]);
+        }
     }
 }

@@ -24,7 +24,7 @@ internal static class ConnectionJson
             ["port"] = details.Port,
             ["peer_host"] = details.PeerHost,
             ["peer_port"] = details.PeerPort,
-            ["ssl"] = false,
+            ["ssl"] = details.Tls is not null,
             ["channel_max"] = details.ChannelMax,
             ["frame_max"] = details.FrameMax,
             ["timeout"] = details.HeartbeatSeconds,
@@ -32,6 +32,16 @@ internal static class ConnectionJson
             ["connected_at"] = connection.ConnectedAt.ToUnixTimeMilliseconds(),
             ["client_properties"] = FieldTableJson.ToJson(connection.ClientProperties),
         };
+        if (details.Tls is { } tls)
+        {
+            json["ssl_protocol"] = tls.Protocol;
+            json["ssl_key_exchange"] = tls.KeyExchange;
+            json["ssl_cipher"] = tls.Cipher;
+            json["ssl_hash"] = tls.Hash;
+            json["peer_cert_subject"] = tls.PeerCertSubject;
+            json["peer_cert_issuer"] = tls.PeerCertIssuer;
+        }
+
         if (connection.ClientProperties.GetValueOrDefault("connection_name") is { } providedName)
         {
             json["user_provided_name"] = FieldTableJson.ToJson(providedName);

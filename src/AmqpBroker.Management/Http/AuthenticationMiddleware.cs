@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using AmqpBroker.Core;
+using AmqpBroker.Core.Security;
 using AmqpBroker.Management.Security;
 
 namespace AmqpBroker.Management.Http;
@@ -28,8 +29,14 @@ internal sealed class AuthenticationMiddleware(RequestDelegate next, Broker brok
             return Task.CompletedTask;
         }
 
-        var user = broker.Users.Authenticate(name, password)
-            ?? throw new ApiException(StatusCodes.Status401Unauthorized, "not_authorized", "Login failed");
+        var user = broker.Users.Authenticate(name, password);
+        if (user is null)
+        {
+            broker.AuthenticationAttempts.Failed(AuthenticationAttempts.Http);
+            throw new ApiException(StatusCodes.Status401Unauthorized, "not_authorized", "Login failed");
+        }
+
+        broker.AuthenticationAttempts.Succeeded(AuthenticationAttempts.Http);
         if (broker.Settings.LoopbackUsers.Contains(user.Name) && !IsLoopback(context.Connection.RemoteIpAddress))
         {
             throw ApiException.NotAuthorised("User can only log in via localhost");

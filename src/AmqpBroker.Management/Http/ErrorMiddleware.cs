@@ -43,6 +43,10 @@ internal sealed partial class ErrorMiddleware(RequestDelegate next, ILogger<Erro
         {
             await WriteAsync(context, StatusCodes.Status400BadRequest, "bad_request", ex.Message).ConfigureAwait(false);
         }
+        catch (LimitValidationException ex)
+        {
+            await WriteAsync(context, StatusCodes.Status400BadRequest, "bad_request", ex.Message).ConfigureAwait(false);
+        }
         catch (BadHttpRequestException ex)
         {
             await WriteAsync(context, ex.StatusCode, "bad_request", ex.Message).ConfigureAwait(false);

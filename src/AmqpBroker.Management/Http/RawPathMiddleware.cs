@@ -6,7 +6,9 @@ namespace AmqpBroker.Management.Http;
 /// Routes on the request path exactly as the client encoded it. Kestrel decodes every escape except %2F,
 /// which makes <c>%252F</c> and <c>%2F</c> indistinguishable afterwards; RabbitMQ's paths need both (the
 /// vhost "/" is <c>%2F</c>, a binding's properties key may contain a literal <c>%2F</c>). Route values
-/// therefore stay encoded and <see cref="ApiRequest.Route"/> decodes each one exactly once.
+/// therefore stay encoded and <see cref="ApiRequest.Route"/> decodes each one exactly once. The raw path is
+/// first read as RabbitMQ's web server reads it (<see cref="RequestPath"/>): a malformed escape is a 400, and
+/// <c>.</c> and <c>..</c> segments are resolved.
 /// </summary>
 internal sealed class RawPathMiddleware(RequestDelegate next)
 {
@@ -16,7 +18,9 @@ internal sealed class RawPathMiddleware(RequestDelegate next)
         if (rawTarget is { Length: > 0 } && rawTarget[0] == '/')
         {
             var queryStart = rawTarget.IndexOf('?', StringComparison.Ordinal);
-            context.Request.Path = new PathString(queryStart < 0 ? rawTarget : rawTarget[..queryStart]);
+            var path = RequestPath.Normalize(queryStart < 0 ? rawTarget : rawTarget[..queryStart])
+                ?? throw ApiException.BadRequest("malformed percent-encoding in the request path");
+            context.Request.Path = new PathString(path);
         }
 
         return next(context);

@@ -76,4 +76,25 @@ internal static class GlobalFamilies
             text.Family(name, "counter", help).Sample(name, counters.Sum(c => totals[c]), ("protocol", Protocol), ("queue_type", QueueType));
         }
     }
+
+    /// <summary>Login attempts per protocol (amqp091, http), as RabbitMQ counts them (its group auth_attempt_metrics).</summary>
+    public static void AuthenticationAttempts(PrometheusText text, MetricScope scope, MetricSnapshot snapshot)
+    {
+        var attempts = snapshot.Broker.AuthenticationAttempts.Snapshot();
+        (string Name, string Help, Func<(string, long Succeeded, long Failed), long> Count)[] families =
+        [
+            ("auth_attempts_total", "Total number of authorization attempts", a => a.Succeeded + a.Failed),
+            ("auth_attempts_succeeded_total", "Total number of successful authentication attempts", a => a.Succeeded),
+            ("auth_attempts_failed_total", "Total number of failed authentication attempts", a => a.Failed),
+        ];
+        foreach (var (name, help, count) in families)
+        {
+            var family = scope.Prefix + name;
+            text.Family(family, "counter", help);
+            foreach (var attempt in attempts)
+            {
+                text.Sample(family, count(attempt), ("protocol", attempt.Protocol));
+            }
+        }
+    }
 }

@@ -37,6 +37,7 @@ internal static class PrometheusEndpoints
         ["exchange_names"] = ClusterFamilies.ExchangeNames,
         ["exchange_bindings"] = ClusterFamilies.ExchangeBindings,
         ["vhost_status"] = ClusterFamilies.VirtualHostStatus,
+        ["auth_attempt_metrics"] = GlobalFamilies.AuthenticationAttempts,
     };
 
     /// <summary>The groups /metrics and /metrics/per-object write, in rabbitmq_prometheus's order.</summary>
@@ -68,6 +69,7 @@ internal static class PrometheusEndpoints
         GlobalFamilies.Totals(text, snapshot);
         NodeFamilies.Identity(text, snapshot);
         GlobalFamilies.Counters(text, snapshot);
+        GlobalFamilies.AuthenticationAttempts(text, scope, snapshot);
         if (!scope.PerObject)
         {
             NodeFamilies.Alarms(text, snapshot);

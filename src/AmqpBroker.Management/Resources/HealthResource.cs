@@ -33,6 +33,13 @@ internal static class HealthResource
         // Virtual hosts here have no process of their own that could be down.
         routes.Get("/api/health/checks/virtual-hosts", Access.Management, request => Ok(request));
         routes.Get("/api/aliveness-test/{vhost}", Access.Management, Aliveness);
+        routes.Get("/api/health/checks/certificate-expiration/{within}/{unit}", Access.Management, CertificateExpiration);
+    }
+
+    private static Task CertificateExpiration(ApiRequest request)
+    {
+        var expiring = CertificateExpirationCheck.Expiring(request);
+        return expiring.Count == 0 ? Ok(request) : Failed(request, "Certificates expiring", new JsonObject { ["expired"] = expiring });
     }
 
     private static Task Alarms(ApiRequest request, string reason)

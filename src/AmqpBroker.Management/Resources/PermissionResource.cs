@@ -8,7 +8,7 @@ namespace AmqpBroker.Management.Resources;
 
 /// <summary>
 /// /api/permissions: administrators list, read, set and clear users' configure/write/read patterns per
-/// vhost. Topic permissions do not exist here: their lists are always empty and setting one is refused.
+/// vhost. Topic permissions are <see cref="TopicPermissionResource"/>'s.
 /// </summary>
 internal static class PermissionResource
 {
@@ -38,17 +38,6 @@ internal static class PermissionResource
             request.NoContent();
             return Task.CompletedTask;
         });
-
-        routes.Get("/api/topic-permissions", Access.Administrator, request => request.ListAsync([]));
-        routes.Get("/api/vhosts/{vhost}/topic-permissions", Access.Administrator, request =>
-        {
-            request.VirtualHost();
-            return request.ListAsync([]);
-        });
-        routes.Get("/api/users/{user}/topic-permissions", Access.Administrator, request =>
-            request.Broker.Users.Find(request.Route("user")) is null ? throw ApiException.NotFound() : request.ListAsync([]));
-        routes.Put("/api/topic-permissions/{vhost}/{user}", Access.Administrator, _ =>
-            throw ApiException.BadRequest("topic permissions are not supported by this broker"));
     }
 
     private static IEnumerable<System.Text.Json.Nodes.JsonObject> Sorted(IEnumerable<Permission> permissions) => permissions

@@ -11,9 +11,9 @@ internal static class UserResource
     public static void Map(IEndpointRouteBuilder routes)
     {
         routes.Get("/api/users", Access.Administrator, request =>
-            request.ListAsync(request.Broker.Users.All.OrderBy(u => u.Name, StringComparer.Ordinal).Select(UserJson.Create)));
+            request.ListAsync(request.Broker.Users.All.OrderBy(u => u.Name, StringComparer.Ordinal).Select(UserJson.For(request.Broker))));
         routes.Get("/api/users/{user}", Access.Administrator, request =>
-            request.JsonAsync(UserJson.Create(request.Broker.Users.Find(request.Route("user")) ?? throw ApiException.NotFound())));
+            request.JsonAsync(UserJson.For(request.Broker)(request.Broker.Users.Find(request.Route("user")) ?? throw ApiException.NotFound())));
         routes.Put("/api/users/{user}", Access.Administrator, Put);
         routes.Delete("/api/users/{user}", Access.Administrator, request =>
         {
@@ -30,7 +30,7 @@ internal static class UserResource
         routes.Get("/api/users/without-permissions", Access.Administrator, request =>
         {
             var withPermissions = request.Broker.Permissions.Select(p => p.User).ToHashSet(StringComparer.Ordinal);
-            return request.ListAsync(request.Broker.Users.All.Where(u => !withPermissions.Contains(u.Name)).OrderBy(u => u.Name, StringComparer.Ordinal).Select(UserJson.Create));
+            return request.ListAsync(request.Broker.Users.All.Where(u => !withPermissions.Contains(u.Name)).OrderBy(u => u.Name, StringComparer.Ordinal).Select(UserJson.For(request.Broker)));
         });
     }
 
@@ -38,7 +38,7 @@ internal static class UserResource
     {
         var name = request.Route("user");
         var body = await request.ReadBodyAsync().ConfigureAwait(false);
-        var user = UserDocument.Read(name, body);
+        var user = UserDocument.Read(name, body, request.Broker.Settings.PasswordHashingModule);
         var created = request.Broker.Users.Find(name) is null;
         request.Broker.PutUser(user);
         request.Created(created);

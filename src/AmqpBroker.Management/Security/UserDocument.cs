@@ -8,24 +8,28 @@ namespace AmqpBroker.Management.Security;
 
 /// <summary>
 /// Reads a user from a PUT body or a definitions file: <c>tags</c> (a comma-separated string or a list)
-/// is required; <c>password</c> is hashed, or <c>password_hash</c> taken as given (RabbitMQ's salted
-/// SHA-256 form, so exported hashes keep working). With neither, the user cannot log in with a password.
+/// is required; <c>password</c> is hashed with the broker's <c>password_hashing_module</c>, or
+/// <c>password_hash</c> taken as given with the <c>hashing_algorithm</c> that made it (RabbitMQ's salted
+/// SHA-256, SHA-512 or legacy MD5 forms, so exported hashes keep working). With neither, the user cannot log in
+/// with a password.
 /// </summary>
 internal static class UserDocument
 {
-    /// <summary>Salt (4 bytes) and SHA-256 (32 bytes): the decoded length of a valid hash.</summary>
-    private const int HashLength = 36;
-
-    public static User Read(string name, JsonBody body)
+    public static User Read(string name, JsonBody body, string hashingModule)
     {
         var tags = ReadTags(body);
-        if (body.String("hashing_algorithm") is { } algorithm && algorithm != UserJson.HashingAlgorithm)
+        if (body.String("password") is { } password)
         {
-            throw ApiException.BadRequest($"unsupported hashing_algorithm '{algorithm}': only {UserJson.HashingAlgorithm} is supported");
+            return new User(name, PasswordHasher.Hash(password, hashingModule), tags) { HashingAlgorithm = hashingModule };
         }
 
-        var hash = body.String("password") is { } password ? PasswordHasher.Hash(password) : CheckHash(body.String("password_hash") ?? "");
-        return new User(name, hash, tags);
+        var algorithm = body.String("hashing_algorithm") ?? PasswordHasher.Sha256;
+        if (!PasswordHasher.Modules.Contains(algorithm))
+        {
+            throw ApiException.BadRequest($"unsupported hashing_algorithm '{algorithm}': one of {string.Join(", ", PasswordHasher.Modules)}");
+        }
+
+        return new User(name, CheckHash(body.String("password_hash") ?? "", algorithm), tags) { HashingAlgorithm = algorithm };
     }
 
     private static List<string> ReadTags(JsonBody body)
@@ -46,17 +50,9 @@ internal static class UserDocument
         return [.. body.RequireString("tags").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
     }
 
-    /// <summary>An empty hash is allowed (no password login); anything else must decode to salt and digest.</summary>
-    private static string CheckHash(string hash)
-    {
-        if (hash.Length == 0)
-        {
-            return hash;
-        }
-
-        Span<byte> decoded = stackalloc byte[HashLength];
-        return Convert.TryFromBase64String(hash, decoded, out var written) && written == HashLength
+    /// <summary>An empty hash is allowed (no password login); anything else must decode to salt and digest of the algorithm.</summary>
+    private static string CheckHash(string hash, string algorithm) =>
+        hash.Length == 0 || PasswordHasher.IsWellFormed(hash, algorithm)
             ? hash
-            : throw ApiException.BadRequest($"not_base64: password_hash must be a base64 salted SHA-256 hash, got \"{hash}\"");
-    }
+            : throw ApiException.BadRequest($"not_base64: password_hash must be a base64 salted hash of {algorithm}, got \"{hash}\"");
 }

@@ -4,7 +4,9 @@ namespace AmqpBroker.Protocol.Content;
 
 /// <summary>
 /// The few basic properties the broker routes and stores by, read from the raw property list without
-/// allocating. Reading walks every present property, so a malformed list is rejected here, on arrival.
+/// allocating. Reading walks every present property, so a malformed list is rejected here, on arrival, as
+/// strictly as RabbitMQ's decoder: no continuation flag word (the basic class has no 16th property) and
+/// nothing after the last property.
 /// </summary>
 public readonly record struct ContentSummary(PropertyFlags Flags, byte DeliveryMode, byte Priority, long ExpirationMs, bool ExpirationValid)
 {
@@ -16,6 +18,11 @@ public readonly record struct ContentSummary(PropertyFlags Flags, byte DeliveryM
     public static ContentSummary Read(ReadOnlySpan<byte> properties)
     {
         var reader = new AmqpReader(properties);
+        if (properties.Length >= 2 && (properties[1] & 1) != 0)
+        {
+            throw new AmqpFormatException("the property flags continue into a second word, which the basic class does not have");
+        }
+
         var flags = BasicProperties.ReadFlags(ref reader);
         byte deliveryMode = 0, priority = 0;
         long expiration = NoExpiration;
@@ -55,6 +62,7 @@ public readonly record struct ContentSummary(PropertyFlags Flags, byte DeliveryM
         Skip(ref reader, flags, PropertyFlags.UserId);
         Skip(ref reader, flags, PropertyFlags.AppId);
         Skip(ref reader, flags, PropertyFlags.ClusterId);
+        reader.EnsureEnd();
         return new ContentSummary(flags, deliveryMode, priority, expiration, expirationValid);
     }
 

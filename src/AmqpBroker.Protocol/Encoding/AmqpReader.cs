@@ -39,6 +39,15 @@ public ref struct AmqpReader
 
     public byte ReadOctet() => Take(1)[0];
 
+    /// <summary>Throws <see cref="AmqpFormatException"/> when anything is left to read (bytes after a method's arguments).</summary>
+    public readonly void EnsureEnd()
+    {
+        if (Remaining > 0)
+        {
+            throw new AmqpFormatException($"{Remaining} bytes after the end of the arguments");
+        }
+    }
+
     public ushort ReadShort() => BinaryPrimitives.ReadUInt16BigEndian(Take(2));
 
     public uint ReadLong() => BinaryPrimitives.ReadUInt32BigEndian(Take(4));

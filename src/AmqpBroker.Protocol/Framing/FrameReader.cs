@@ -6,7 +6,9 @@ namespace AmqpBroker.Protocol.Framing;
 
 /// <summary>
 /// Parses frames from a pipe buffer: the 7-byte header first, the size checked against frame_max before
-/// the payload is waited for, then the 0xCE end octet.
+/// the payload is waited for, then the 0xCE end octet. A frame of a type AMQP does not define is still a
+/// frame: its reader decides what to answer (RabbitMQ reads it whole first, then refuses it). The error
+/// texts are RabbitMQ's.
 /// </summary>
 public static class FrameReader
 {
@@ -34,15 +36,12 @@ public static class FrameReader
         var channel = BinaryPrimitives.ReadUInt16BigEndian(header[1..]);
         var size = BinaryPrimitives.ReadUInt32BigEndian(header[3..]);
 
-        if (type is not (FrameType.Method or FrameType.Header or FrameType.Body or FrameType.Heartbeat))
-        {
-            throw new FrameFormatException($"unknown frame type {(byte)type}");
-        }
-
         // Like RabbitMQ, tolerate payloads up to frame_max itself: many clients forget the 8 bytes of overhead.
+        // RabbitMQ's text names the limit without that allowance.
         if (frameMax != 0 && size > frameMax)
         {
-            throw new FrameFormatException($"frame_too_large: a payload of {size} bytes, more than the {frameMax} frame_max allows");
+            throw new FrameFormatException(
+                $"{ErlangBinary.DescribeFrame((byte)type, [])}: {{frame_too_large,{size},{(long)frameMax - FrameOverhead}}}");
         }
 
         if (buffer.Length < HeaderSize + size + 1)
@@ -53,7 +52,8 @@ public static class FrameReader
         var end = buffer.Slice(HeaderSize + size, 1).FirstSpan[0];
         if (end != AmqpConstants.FrameEnd)
         {
-            throw new FrameFormatException($"frame end octet is 0x{end:X2}, expected 0xCE");
+            var snippet = buffer.Slice(HeaderSize, Math.Min(size, ErlangBinary.SnippetLength + 1)).ToArray();
+            throw new FrameFormatException($"{ErlangBinary.DescribeFrame((byte)type, snippet)}: {{invalid_frame_end_marker,{end}}}");
         }
 
         frame = new Frame(type, channel, buffer.Slice(HeaderSize, size));

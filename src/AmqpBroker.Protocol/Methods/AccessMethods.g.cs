@@ -43,6 +43,7 @@ public readonly struct AccessRequest : IAmqpMethod<AccessRequest>
     {
         var realm = reader.ReadShortString();
         var bits0 = reader.ReadOctet();
+        reader.EnsureEnd();
         return new AccessRequest
         {
             Realm = realm,
@@ -78,6 +79,7 @@ public readonly struct AccessRequestOk : IAmqpMethod<AccessRequestOk>
     public static AccessRequestOk Read(ref AmqpReader reader)
     {
         var ticket = reader.ReadShort();
+        reader.EnsureEnd();
         return new AccessRequestOk
         {
             Ticket = ticket,

@@ -34,6 +34,7 @@ public readonly struct BasicQos : IAmqpMethod<BasicQos>
         var prefetchSize = reader.ReadLong();
         var prefetchCount = reader.ReadShort();
         var bits0 = reader.ReadOctet();
+        reader.EnsureEnd();
         return new BasicQos
         {
             PrefetchSize = prefetchSize,
@@ -61,7 +62,11 @@ public readonly struct BasicQosOk : IAmqpMethod<BasicQosOk>
 
     public int ArgumentsSize => 0;
 
-    public static BasicQosOk Read(ref AmqpReader reader) => default;
+    public static BasicQosOk Read(ref AmqpReader reader)
+    {
+        reader.EnsureEnd();
+        return default;
+    }
 
     public void WriteArguments(ref AmqpWriter writer)
     {
@@ -107,6 +112,7 @@ public readonly struct BasicConsume : IAmqpMethod<BasicConsume>
         var consumerTag = reader.ReadShortString();
         var bits0 = reader.ReadOctet();
         var arguments = reader.ReadTable();
+        reader.EnsureEnd();
         return new BasicConsume
         {
             Ticket = ticket,
@@ -148,6 +154,7 @@ public readonly struct BasicConsumeOk : IAmqpMethod<BasicConsumeOk>
     public static BasicConsumeOk Read(ref AmqpReader reader)
     {
         var consumerTag = reader.ReadShortString();
+        reader.EnsureEnd();
         return new BasicConsumeOk
         {
             ConsumerTag = consumerTag,
@@ -181,6 +188,7 @@ public readonly struct BasicCancel : IAmqpMethod<BasicCancel>
     {
         var consumerTag = reader.ReadShortString();
         var bits0 = reader.ReadOctet();
+        reader.EnsureEnd();
         return new BasicCancel
         {
             ConsumerTag = consumerTag,
@@ -213,6 +221,7 @@ public readonly struct BasicCancelOk : IAmqpMethod<BasicCancelOk>
     public static BasicCancelOk Read(ref AmqpReader reader)
     {
         var consumerTag = reader.ReadShortString();
+        reader.EnsureEnd();
         return new BasicCancelOk
         {
             ConsumerTag = consumerTag,
@@ -256,6 +265,7 @@ public readonly struct BasicPublish : IAmqpMethod<BasicPublish>
         var exchange = reader.ReadShortString();
         var routingKey = reader.ReadShortString();
         var bits0 = reader.ReadOctet();
+        reader.EnsureEnd();
         return new BasicPublish
         {
             Ticket = ticket,
@@ -304,6 +314,7 @@ public readonly struct BasicReturn : IAmqpMethod<BasicReturn>
         var replyText = reader.ReadShortString();
         var exchange = reader.ReadShortString();
         var routingKey = reader.ReadShortString();
+        reader.EnsureEnd();
         return new BasicReturn
         {
             ReplyCode = replyCode,
@@ -354,6 +365,7 @@ public readonly struct BasicDeliver : IAmqpMethod<BasicDeliver>
         var bits0 = reader.ReadOctet();
         var exchange = reader.ReadShortString();
         var routingKey = reader.ReadShortString();
+        reader.EnsureEnd();
         return new BasicDeliver
         {
             ConsumerTag = consumerTag,
@@ -399,6 +411,7 @@ public readonly struct BasicGet : IAmqpMethod<BasicGet>
         var ticket = reader.ReadShort();
         var queue = reader.ReadShortString();
         var bits0 = reader.ReadOctet();
+        reader.EnsureEnd();
         return new BasicGet
         {
             Ticket = ticket,
@@ -446,6 +459,7 @@ public readonly struct BasicGetOk : IAmqpMethod<BasicGetOk>
         var exchange = reader.ReadShortString();
         var routingKey = reader.ReadShortString();
         var messageCount = reader.ReadLong();
+        reader.EnsureEnd();
         return new BasicGetOk
         {
             DeliveryTag = deliveryTag,
@@ -485,6 +499,7 @@ public readonly struct BasicGetEmpty : IAmqpMethod<BasicGetEmpty>
     public static BasicGetEmpty Read(ref AmqpReader reader)
     {
         var clusterId = reader.ReadShortString();
+        reader.EnsureEnd();
         return new BasicGetEmpty
         {
             ClusterId = clusterId,
@@ -516,6 +531,7 @@ public readonly struct BasicAck : IAmqpMethod<BasicAck>
     {
         var deliveryTag = reader.ReadLongLong();
         var bits0 = reader.ReadOctet();
+        reader.EnsureEnd();
         return new BasicAck
         {
             DeliveryTag = deliveryTag,
@@ -549,6 +565,7 @@ public readonly struct BasicReject : IAmqpMethod<BasicReject>
     {
         var deliveryTag = reader.ReadLongLong();
         var bits0 = reader.ReadOctet();
+        reader.EnsureEnd();
         return new BasicReject
         {
             DeliveryTag = deliveryTag,
@@ -579,6 +596,7 @@ public readonly struct BasicRecoverAsync : IAmqpMethod<BasicRecoverAsync>
     public static BasicRecoverAsync Read(ref AmqpReader reader)
     {
         var bits0 = reader.ReadOctet();
+        reader.EnsureEnd();
         return new BasicRecoverAsync
         {
             Requeue = (bits0 & 0x01) != 0,
@@ -607,6 +625,7 @@ public readonly struct BasicRecover : IAmqpMethod<BasicRecover>
     public static BasicRecover Read(ref AmqpReader reader)
     {
         var bits0 = reader.ReadOctet();
+        reader.EnsureEnd();
         return new BasicRecover
         {
             Requeue = (bits0 & 0x01) != 0,
@@ -630,7 +649,11 @@ public readonly struct BasicRecoverOk : IAmqpMethod<BasicRecoverOk>
 
     public int ArgumentsSize => 0;
 
-    public static BasicRecoverOk Read(ref AmqpReader reader) => default;
+    public static BasicRecoverOk Read(ref AmqpReader reader)
+    {
+        reader.EnsureEnd();
+        return default;
+    }
 
     public void WriteArguments(ref AmqpWriter writer)
     {
@@ -658,6 +681,7 @@ public readonly struct BasicNack : IAmqpMethod<BasicNack>
     {
         var deliveryTag = reader.ReadLongLong();
         var bits0 = reader.ReadOctet();
+        reader.EnsureEnd();
         return new BasicNack
         {
             DeliveryTag = deliveryTag,

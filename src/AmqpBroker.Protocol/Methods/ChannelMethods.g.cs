@@ -31,6 +31,7 @@ public readonly struct ChannelOpen : IAmqpMethod<ChannelOpen>
     public static ChannelOpen Read(ref AmqpReader reader)
     {
         var outOfBand = reader.ReadShortString();
+        reader.EnsureEnd();
         return new ChannelOpen
         {
             OutOfBand = outOfBand,
@@ -62,6 +63,7 @@ public readonly struct ChannelOpenOk : IAmqpMethod<ChannelOpenOk>
     public static ChannelOpenOk Read(ref AmqpReader reader)
     {
         var channelId = reader.ReadLongString();
+        reader.EnsureEnd();
         return new ChannelOpenOk
         {
             ChannelId = channelId,
@@ -90,6 +92,7 @@ public readonly struct ChannelFlow : IAmqpMethod<ChannelFlow>
     public static ChannelFlow Read(ref AmqpReader reader)
     {
         var bits0 = reader.ReadOctet();
+        reader.EnsureEnd();
         return new ChannelFlow
         {
             Active = (bits0 & 0x01) != 0,
@@ -118,6 +121,7 @@ public readonly struct ChannelFlowOk : IAmqpMethod<ChannelFlowOk>
     public static ChannelFlowOk Read(ref AmqpReader reader)
     {
         var bits0 = reader.ReadOctet();
+        reader.EnsureEnd();
         return new ChannelFlowOk
         {
             Active = (bits0 & 0x01) != 0,
@@ -159,6 +163,7 @@ public readonly struct ChannelClose : IAmqpMethod<ChannelClose>
         var replyText = reader.ReadShortString();
         var classId = reader.ReadShort();
         var methodId = reader.ReadShort();
+        reader.EnsureEnd();
         return new ChannelClose
         {
             ReplyCode = replyCode,
@@ -188,7 +193,11 @@ public readonly struct ChannelCloseOk : IAmqpMethod<ChannelCloseOk>
 
     public int ArgumentsSize => 0;
 
-    public static ChannelCloseOk Read(ref AmqpReader reader) => default;
+    public static ChannelCloseOk Read(ref AmqpReader reader)
+    {
+        reader.EnsureEnd();
+        return default;
+    }
 
     public void WriteArguments(ref AmqpWriter writer)
     {

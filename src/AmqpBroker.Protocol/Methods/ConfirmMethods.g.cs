@@ -28,6 +28,7 @@ public readonly struct ConfirmSelect : IAmqpMethod<ConfirmSelect>
     public static ConfirmSelect Read(ref AmqpReader reader)
     {
         var bits0 = reader.ReadOctet();
+        reader.EnsureEnd();
         return new ConfirmSelect
         {
             NoWait = (bits0 & 0x01) != 0,
@@ -51,7 +52,11 @@ public readonly struct ConfirmSelectOk : IAmqpMethod<ConfirmSelectOk>
 
     public int ArgumentsSize => 0;
 
-    public static ConfirmSelectOk Read(ref AmqpReader reader) => default;
+    public static ConfirmSelectOk Read(ref AmqpReader reader)
+    {
+        reader.EnsureEnd();
+        return default;
+    }
 
     public void WriteArguments(ref AmqpWriter writer)
     {

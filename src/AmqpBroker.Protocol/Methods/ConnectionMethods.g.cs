@@ -44,6 +44,7 @@ public readonly struct ConnectionStart : IAmqpMethod<ConnectionStart>
         var serverProperties = reader.ReadTable();
         var mechanisms = reader.ReadLongString();
         var locales = reader.ReadLongString();
+        reader.EnsureEnd();
         return new ConnectionStart
         {
             VersionMajor = versionMajor,
@@ -94,6 +95,7 @@ public readonly struct ConnectionStartOk : IAmqpMethod<ConnectionStartOk>
         var mechanism = reader.ReadShortString();
         var response = reader.ReadLongString();
         var locale = reader.ReadShortString();
+        reader.EnsureEnd();
         return new ConnectionStartOk
         {
             ClientProperties = clientProperties,
@@ -130,6 +132,7 @@ public readonly struct ConnectionSecure : IAmqpMethod<ConnectionSecure>
     public static ConnectionSecure Read(ref AmqpReader reader)
     {
         var challenge = reader.ReadLongString();
+        reader.EnsureEnd();
         return new ConnectionSecure
         {
             Challenge = challenge,
@@ -160,6 +163,7 @@ public readonly struct ConnectionSecureOk : IAmqpMethod<ConnectionSecureOk>
     public static ConnectionSecureOk Read(ref AmqpReader reader)
     {
         var response = reader.ReadLongString();
+        reader.EnsureEnd();
         return new ConnectionSecureOk
         {
             Response = response,
@@ -194,6 +198,7 @@ public readonly struct ConnectionTune : IAmqpMethod<ConnectionTune>
         var channelMax = reader.ReadShort();
         var frameMax = reader.ReadLong();
         var heartbeat = reader.ReadShort();
+        reader.EnsureEnd();
         return new ConnectionTune
         {
             ChannelMax = channelMax,
@@ -232,6 +237,7 @@ public readonly struct ConnectionTuneOk : IAmqpMethod<ConnectionTuneOk>
         var channelMax = reader.ReadShort();
         var frameMax = reader.ReadLong();
         var heartbeat = reader.ReadShort();
+        reader.EnsureEnd();
         return new ConnectionTuneOk
         {
             ChannelMax = channelMax,
@@ -275,6 +281,7 @@ public readonly struct ConnectionOpen : IAmqpMethod<ConnectionOpen>
         var virtualHost = reader.ReadShortString();
         var capabilities = reader.ReadShortString();
         var bits0 = reader.ReadOctet();
+        reader.EnsureEnd();
         return new ConnectionOpen
         {
             VirtualHost = virtualHost,
@@ -310,6 +317,7 @@ public readonly struct ConnectionOpenOk : IAmqpMethod<ConnectionOpenOk>
     public static ConnectionOpenOk Read(ref AmqpReader reader)
     {
         var knownHosts = reader.ReadShortString();
+        reader.EnsureEnd();
         return new ConnectionOpenOk
         {
             KnownHosts = knownHosts,
@@ -351,6 +359,7 @@ public readonly struct ConnectionClose : IAmqpMethod<ConnectionClose>
         var replyText = reader.ReadShortString();
         var classId = reader.ReadShort();
         var methodId = reader.ReadShort();
+        reader.EnsureEnd();
         return new ConnectionClose
         {
             ReplyCode = replyCode,
@@ -380,7 +389,11 @@ public readonly struct ConnectionCloseOk : IAmqpMethod<ConnectionCloseOk>
 
     public int ArgumentsSize => 0;
 
-    public static ConnectionCloseOk Read(ref AmqpReader reader) => default;
+    public static ConnectionCloseOk Read(ref AmqpReader reader)
+    {
+        reader.EnsureEnd();
+        return default;
+    }
 
     public void WriteArguments(ref AmqpWriter writer)
     {
@@ -405,6 +418,7 @@ public readonly struct ConnectionBlocked : IAmqpMethod<ConnectionBlocked>
     public static ConnectionBlocked Read(ref AmqpReader reader)
     {
         var reason = reader.ReadShortString();
+        reader.EnsureEnd();
         return new ConnectionBlocked
         {
             Reason = reason,
@@ -428,7 +442,11 @@ public readonly struct ConnectionUnblocked : IAmqpMethod<ConnectionUnblocked>
 
     public int ArgumentsSize => 0;
 
-    public static ConnectionUnblocked Read(ref AmqpReader reader) => default;
+    public static ConnectionUnblocked Read(ref AmqpReader reader)
+    {
+        reader.EnsureEnd();
+        return default;
+    }
 
     public void WriteArguments(ref AmqpWriter writer)
     {
@@ -457,6 +475,7 @@ public readonly struct ConnectionUpdateSecret : IAmqpMethod<ConnectionUpdateSecr
     {
         var newSecret = reader.ReadLongString();
         var reason = reader.ReadShortString();
+        reader.EnsureEnd();
         return new ConnectionUpdateSecret
         {
             NewSecret = newSecret,
@@ -482,7 +501,11 @@ public readonly struct ConnectionUpdateSecretOk : IAmqpMethod<ConnectionUpdateSe
 
     public int ArgumentsSize => 0;
 
-    public static ConnectionUpdateSecretOk Read(ref AmqpReader reader) => default;
+    public static ConnectionUpdateSecretOk Read(ref AmqpReader reader)
+    {
+        reader.EnsureEnd();
+        return default;
+    }
 
     public void WriteArguments(ref AmqpWriter writer)
     {

@@ -53,6 +53,7 @@ public readonly struct ExchangeDeclare : IAmqpMethod<ExchangeDeclare>
         var type = reader.ReadShortString();
         var bits0 = reader.ReadOctet();
         var arguments = reader.ReadTable();
+        reader.EnsureEnd();
         return new ExchangeDeclare
         {
             Ticket = ticket,
@@ -88,7 +89,11 @@ public readonly struct ExchangeDeclareOk : IAmqpMethod<ExchangeDeclareOk>
 
     public int ArgumentsSize => 0;
 
-    public static ExchangeDeclareOk Read(ref AmqpReader reader) => default;
+    public static ExchangeDeclareOk Read(ref AmqpReader reader)
+    {
+        reader.EnsureEnd();
+        return default;
+    }
 
     public void WriteArguments(ref AmqpWriter writer)
     {
@@ -122,6 +127,7 @@ public readonly struct ExchangeDelete : IAmqpMethod<ExchangeDelete>
         var ticket = reader.ReadShort();
         var exchange = reader.ReadShortString();
         var bits0 = reader.ReadOctet();
+        reader.EnsureEnd();
         return new ExchangeDelete
         {
             Ticket = ticket,
@@ -150,7 +156,11 @@ public readonly struct ExchangeDeleteOk : IAmqpMethod<ExchangeDeleteOk>
 
     public int ArgumentsSize => 0;
 
-    public static ExchangeDeleteOk Read(ref AmqpReader reader) => default;
+    public static ExchangeDeleteOk Read(ref AmqpReader reader)
+    {
+        reader.EnsureEnd();
+        return default;
+    }
 
     public void WriteArguments(ref AmqpWriter writer)
     {
@@ -194,6 +204,7 @@ public readonly struct ExchangeBind : IAmqpMethod<ExchangeBind>
         var routingKey = reader.ReadShortString();
         var bits0 = reader.ReadOctet();
         var arguments = reader.ReadTable();
+        reader.EnsureEnd();
         return new ExchangeBind
         {
             Ticket = ticket,
@@ -227,7 +238,11 @@ public readonly struct ExchangeBindOk : IAmqpMethod<ExchangeBindOk>
 
     public int ArgumentsSize => 0;
 
-    public static ExchangeBindOk Read(ref AmqpReader reader) => default;
+    public static ExchangeBindOk Read(ref AmqpReader reader)
+    {
+        reader.EnsureEnd();
+        return default;
+    }
 
     public void WriteArguments(ref AmqpWriter writer)
     {
@@ -271,6 +286,7 @@ public readonly struct ExchangeUnbind : IAmqpMethod<ExchangeUnbind>
         var routingKey = reader.ReadShortString();
         var bits0 = reader.ReadOctet();
         var arguments = reader.ReadTable();
+        reader.EnsureEnd();
         return new ExchangeUnbind
         {
             Ticket = ticket,
@@ -304,7 +320,11 @@ public readonly struct ExchangeUnbindOk : IAmqpMethod<ExchangeUnbindOk>
 
     public int ArgumentsSize => 0;
 
-    public static ExchangeUnbindOk Read(ref AmqpReader reader) => default;
+    public static ExchangeUnbindOk Read(ref AmqpReader reader)
+    {
+        reader.EnsureEnd();
+        return default;
+    }
 
     public void WriteArguments(ref AmqpWriter writer)
     {

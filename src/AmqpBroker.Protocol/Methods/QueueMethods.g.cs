@@ -49,6 +49,7 @@ public readonly struct QueueDeclare : IAmqpMethod<QueueDeclare>
         var queue = reader.ReadShortString();
         var bits0 = reader.ReadOctet();
         var arguments = reader.ReadTable();
+        reader.EnsureEnd();
         return new QueueDeclare
         {
             Ticket = ticket,
@@ -95,6 +96,7 @@ public readonly struct QueueDeclareOk : IAmqpMethod<QueueDeclareOk>
         var queue = reader.ReadShortString();
         var messageCount = reader.ReadLong();
         var consumerCount = reader.ReadLong();
+        reader.EnsureEnd();
         return new QueueDeclareOk
         {
             Queue = queue,
@@ -148,6 +150,7 @@ public readonly struct QueueBind : IAmqpMethod<QueueBind>
         var routingKey = reader.ReadShortString();
         var bits0 = reader.ReadOctet();
         var arguments = reader.ReadTable();
+        reader.EnsureEnd();
         return new QueueBind
         {
             Ticket = ticket,
@@ -181,7 +184,11 @@ public readonly struct QueueBindOk : IAmqpMethod<QueueBindOk>
 
     public int ArgumentsSize => 0;
 
-    public static QueueBindOk Read(ref AmqpReader reader) => default;
+    public static QueueBindOk Read(ref AmqpReader reader)
+    {
+        reader.EnsureEnd();
+        return default;
+    }
 
     public void WriteArguments(ref AmqpWriter writer)
     {
@@ -213,6 +220,7 @@ public readonly struct QueuePurge : IAmqpMethod<QueuePurge>
         var ticket = reader.ReadShort();
         var queue = reader.ReadShortString();
         var bits0 = reader.ReadOctet();
+        reader.EnsureEnd();
         return new QueuePurge
         {
             Ticket = ticket,
@@ -245,6 +253,7 @@ public readonly struct QueuePurgeOk : IAmqpMethod<QueuePurgeOk>
     public static QueuePurgeOk Read(ref AmqpReader reader)
     {
         var messageCount = reader.ReadLong();
+        reader.EnsureEnd();
         return new QueuePurgeOk
         {
             MessageCount = messageCount,
@@ -286,6 +295,7 @@ public readonly struct QueueDelete : IAmqpMethod<QueueDelete>
         var ticket = reader.ReadShort();
         var queue = reader.ReadShortString();
         var bits0 = reader.ReadOctet();
+        reader.EnsureEnd();
         return new QueueDelete
         {
             Ticket = ticket,
@@ -320,6 +330,7 @@ public readonly struct QueueDeleteOk : IAmqpMethod<QueueDeleteOk>
     public static QueueDeleteOk Read(ref AmqpReader reader)
     {
         var messageCount = reader.ReadLong();
+        reader.EnsureEnd();
         return new QueueDeleteOk
         {
             MessageCount = messageCount,
@@ -366,6 +377,7 @@ public readonly struct QueueUnbind : IAmqpMethod<QueueUnbind>
         var exchange = reader.ReadShortString();
         var routingKey = reader.ReadShortString();
         var arguments = reader.ReadTable();
+        reader.EnsureEnd();
         return new QueueUnbind
         {
             Ticket = ticket,
@@ -397,7 +409,11 @@ public readonly struct QueueUnbindOk : IAmqpMethod<QueueUnbindOk>
 
     public int ArgumentsSize => 0;
 
-    public static QueueUnbindOk Read(ref AmqpReader reader) => default;
+    public static QueueUnbindOk Read(ref AmqpReader reader)
+    {
+        reader.EnsureEnd();
+        return default;
+    }
 
     public void WriteArguments(ref AmqpWriter writer)
     {

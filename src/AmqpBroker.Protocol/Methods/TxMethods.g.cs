@@ -23,7 +23,11 @@ public readonly struct TxSelect : IAmqpMethod<TxSelect>
 
     public int ArgumentsSize => 0;
 
-    public static TxSelect Read(ref AmqpReader reader) => default;
+    public static TxSelect Read(ref AmqpReader reader)
+    {
+        reader.EnsureEnd();
+        return default;
+    }
 
     public void WriteArguments(ref AmqpWriter writer)
     {
@@ -41,7 +45,11 @@ public readonly struct TxSelectOk : IAmqpMethod<TxSelectOk>
 
     public int ArgumentsSize => 0;
 
-    public static TxSelectOk Read(ref AmqpReader reader) => default;
+    public static TxSelectOk Read(ref AmqpReader reader)
+    {
+        reader.EnsureEnd();
+        return default;
+    }
 
     public void WriteArguments(ref AmqpWriter writer)
     {
@@ -59,7 +67,11 @@ public readonly struct TxCommit : IAmqpMethod<TxCommit>
 
     public int ArgumentsSize => 0;
 
-    public static TxCommit Read(ref AmqpReader reader) => default;
+    public static TxCommit Read(ref AmqpReader reader)
+    {
+        reader.EnsureEnd();
+        return default;
+    }
 
     public void WriteArguments(ref AmqpWriter writer)
     {
@@ -77,7 +89,11 @@ public readonly struct TxCommitOk : IAmqpMethod<TxCommitOk>
 
     public int ArgumentsSize => 0;
 
-    public static TxCommitOk Read(ref AmqpReader reader) => default;
+    public static TxCommitOk Read(ref AmqpReader reader)
+    {
+        reader.EnsureEnd();
+        return default;
+    }
 
     public void WriteArguments(ref AmqpWriter writer)
     {
@@ -95,7 +111,11 @@ public readonly struct TxRollback : IAmqpMethod<TxRollback>
 
     public int ArgumentsSize => 0;
 
-    public static TxRollback Read(ref AmqpReader reader) => default;
+    public static TxRollback Read(ref AmqpReader reader)
+    {
+        reader.EnsureEnd();
+        return default;
+    }
 
     public void WriteArguments(ref AmqpWriter writer)
     {
@@ -113,7 +133,11 @@ public readonly struct TxRollbackOk : IAmqpMethod<TxRollbackOk>
 
     public int ArgumentsSize => 0;
 
-    public static TxRollbackOk Read(ref AmqpReader reader) => default;
+    public static TxRollbackOk Read(ref AmqpReader reader)
+    {
+        reader.EnsureEnd();
+        return default;
+    }
 
     public void WriteArguments(ref AmqpWriter writer)
     {

@@ -52,9 +52,24 @@ internal sealed partial class AmqpChannel
             case CommandIds.BasicRecoverAsync:
                 Recover(BasicRecoverAsync.Read(ref reader).Requeue);
                 break;
+            case CommandIds.BasicDeliver or CommandIds.BasicGetOk or CommandIds.BasicReturn:
+                ReadUnsolicited(commandId, ref reader);
+                _content.BeginUnsolicited(commandId);
+                break;
             default:
                 throw UnsupportedMethod(commandId);
         }
+    }
+
+    /// <summary>Decodes a server-only content method's arguments, which must be well formed before its content is taken.</summary>
+    private static void ReadUnsolicited(uint commandId, ref AmqpReader reader)
+    {
+        _ = commandId switch
+        {
+            CommandIds.BasicDeliver => BasicDeliver.Read(ref reader).DeliveryTag,
+            CommandIds.BasicGetOk => BasicGetOk.Read(ref reader).DeliveryTag,
+            _ => BasicReturn.Read(ref reader).ReplyCode,
+        };
     }
 
     private void BeginPublish(in BasicPublish publish)

@@ -30,9 +30,21 @@ internal sealed partial class AmqpChannel
 
     private void DeclareExchange(ExchangeDeclare declare)
     {
-        var definition = new ExchangeDefinition(declare.Exchange, _context.VirtualHost.Name, declare.Type, declare.Durable, declare.AutoDelete, declare.Internal, declare.Arguments);
+        var virtualHost = _context.VirtualHost;
+        var definition = new ExchangeDefinition(declare.Exchange, virtualHost.Name, declare.Type, declare.Durable, declare.AutoDelete, declare.Internal, declare.Arguments);
         CheckDeclareFaults(queue: null);
-        _context.VirtualHost.DeclareExchange(definition, declare.Passive, _context.Access);
+        var creating = !declare.Passive && virtualHost.FindExchange(declare.Exchange) is null;
+        if (creating)
+        {
+            _context.Quota.CheckNewExchange(virtualHost, declare.Exchange);
+        }
+
+        virtualHost.DeclareExchange(definition, declare.Passive, _context.Access);
+        if (creating)
+        {
+            _context.Quota.ExchangeCreated(declare.Exchange);
+        }
+
         if (!declare.NoWait)
         {
             Send(new ExchangeDeclareOk());

@@ -56,7 +56,18 @@ internal sealed partial class AmqpChannel
         var name = serverNamed ? GenerateQueueName() : ResolveQueueName(declare.Queue);
         CheckDeclareFaults(name);
         var definition = new QueueDefinition(name, virtualHost.Name, declare.Durable, declare.Exclusive, declare.AutoDelete, declare.Arguments);
+        var creating = !declare.Passive && virtualHost.FindQueue(name) is null;
+        if (creating)
+        {
+            _context.Quota.CheckNewQueue(virtualHost, name);
+        }
+
         var queue = virtualHost.DeclareQueue(definition, _context.Client, declare.Passive, serverNamed, _context.Access);
+        if (creating)
+        {
+            _context.Quota.QueueCreated(name);
+        }
+
         _lastDeclaredQueue = queue.Name;
         if (!declare.NoWait)
         {

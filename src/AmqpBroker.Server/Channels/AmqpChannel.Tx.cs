@@ -22,13 +22,16 @@ internal sealed partial class AmqpChannel
         switch (commandId)
         {
             case CommandIds.TxSelect:
+                TxSelect.Read(ref reader);
                 BeginTransactions();
                 Send(new TxSelectOk());
                 break;
             case CommandIds.TxCommit:
+                TxCommit.Read(ref reader);
                 CommitTransaction();
                 break;
             case CommandIds.TxRollback:
+                TxRollback.Read(ref reader);
                 RequireTransaction().Rollback(Session);
                 Send(new TxRollbackOk());
                 break;

@@ -21,13 +21,14 @@ internal sealed partial class AmqpChannel
     private readonly PublisherConfirms _confirms;
     private readonly DirectReplyConsumer _directReplies;
     private bool _closing;
+    private int _timedOut;
 
     public AmqpChannel(ChannelContext context, ushort number)
     {
         _context = context;
         Number = number;
         var broker = context.Broker;
-        Session = new Session(context.Client, number, new ChannelDeliveryTarget(context.Writer, number, context.CancelNotify), broker.MessageTotals)
+        Session = new Session(context.Client, number, new ChannelDeliveryTarget(context.Writer, number, context.CancelNotify), broker.MessageTotals, broker.Time)
         {
             Tracer = context.VirtualHost.Tracer,
         };
@@ -36,6 +37,7 @@ internal sealed partial class AmqpChannel
         {
             Connection = context.Client,
             Channel = number,
+            ValidatesDeliveryMode = broker.Settings.Profile.DeliveryModeValidated,
         };
         _confirms = new PublisherConfirms(context.Writer, broker.Messages, number, Session.Counters, context.Client.ForceClose);
         _directReplies = new DirectReplyConsumer(broker.DirectReplies, Session);
@@ -47,6 +49,12 @@ internal sealed partial class AmqpChannel
     public Session Session { get; }
 
     public bool IsClosed { get; private set; }
+
+    /// <summary>channel.close was sent; only its answer is awaited.</summary>
+    public bool IsClosing => _closing;
+
+    /// <summary>The method whose content is being received (basic.publish, mostly), or 0 between messages.</summary>
+    public uint ContentCommand => _content.Command;
 
     /// <summary>
     /// A method frame for this channel. A soft error it raises is the caller's to pass to <see cref="Close"/>
@@ -60,11 +68,16 @@ internal sealed partial class AmqpChannel
             return;
         }
 
-        _content.CheckMethodAllowed(commandId);
+        _content.CheckMethodAllowed();
         switch (commandId >> 16)
         {
             case 20:
                 HandleChannelClassMethod(commandId, ref reader);
+                break;
+            case 30 when commandId == CommandIds.AccessRequest:
+                // RabbitMQ still answers the 0-8 access class, with ticket 1.
+                Decode<AccessRequest>(ref reader);
+                Send(new AccessRequestOk { Ticket = 1 });
                 break;
             case 40:
                 HandleExchangeMethod(commandId, ref reader);
@@ -94,11 +107,20 @@ internal sealed partial class AmqpChannel
             return;
         }
 
+        var command = _content.Command;
         var message = isHeader ? _content.OnHeader(payload) : _content.OnBody(payload);
-        if (message is not null)
+        if (message is null)
         {
-            OnMessageComplete(message);
+            return;
         }
+
+        if (command != CommandIds.BasicPublish)
+        {
+            message.Release();
+            throw UnsupportedMethod(command);
+        }
+
+        OnMessageComplete(message);
     }
 
     /// <summary>A soft error: the channel's work is dropped and channel.close sent; only close-ok is awaited now.</summary>
@@ -109,6 +131,12 @@ internal sealed partial class AmqpChannel
         Send(new ChannelClose { ReplyCode = (ushort)error.Code, ReplyText = error.ReplyText, ClassId = classId, MethodId = methodId });
         _closing = true;
     }
+
+    /// <summary>The tick found a delivery past the consumer timeout: true the first time, until <see cref="ClearTimedOut"/>.</summary>
+    public bool TryMarkTimedOut() => Interlocked.Exchange(ref _timedOut, 1) == 0;
+
+    /// <summary>The timed-out consumer was cancelled and the channel lives on: its other deliveries are watched again.</summary>
+    public void ClearTimedOut() => Volatile.Write(ref _timedOut, 0);
 
     /// <summary>
     /// After our channel.close only its close-ok releases the channel, as in RabbitMQ (rabbit_channel, state
@@ -142,12 +170,20 @@ internal sealed partial class AmqpChannel
         _transaction?.SettlementCount ?? 0,
         _confirms.Unconfirmed);
 
+    /// <summary>Decodes a method only to check its arguments (generic code reaches the static Read of a method that has a field named Read).</summary>
+    private static void Decode<T>(ref AmqpReader reader)
+        where T : struct, IAmqpMethod<T> => T.Read(ref reader);
+
     private void Send<T>(in T method)
         where T : struct, IAmqpMethod<T> => _context.Writer.EnqueueMethod(Number, method);
 
+    /// <summary>
+    /// A known method a client has no business sending here (a server's reply, a connection method, a close-ok
+    /// without our close) is RabbitMQ's "unimplemented method"; an unknown one is not implemented.
+    /// </summary>
     private static AmqpException UnsupportedMethod(uint commandId) =>
         CommandInfo.IsKnown(commandId)
-            ? AmqpException.CommandInvalid($"'{CommandInfo.GetName(commandId)}' is not valid on a channel")
+            ? AmqpException.CommandInvalid("unimplemented method")
             : AmqpException.NotImplemented($"unknown method {CommandInfo.GetName(commandId)}");
 
     private void HandleChannelClassMethod(uint commandId, ref AmqpReader reader)
@@ -155,15 +191,13 @@ internal sealed partial class AmqpChannel
         switch (commandId)
         {
             case CommandIds.ChannelOpen:
+                ChannelOpen.Read(ref reader);
                 throw SecondOpen();
             case CommandIds.ChannelClose:
                 ChannelClose.Read(ref reader);
                 Shutdown();
                 Send(new ChannelCloseOk());
                 IsClosed = true;
-                break;
-            case CommandIds.ChannelCloseOk:
-                // close-ok without our close: nothing to do.
                 break;
             case CommandIds.ChannelFlow:
                 // RabbitMQ no longer lets clients pause deliveries (consumers use prefetch instead).
@@ -173,9 +207,6 @@ internal sealed partial class AmqpChannel
                 }
 
                 Send(new ChannelFlowOk { Active = true });
-                break;
-            case CommandIds.ChannelFlowOk:
-                ChannelFlowOk.Read(ref reader);
                 break;
             default:
                 throw UnsupportedMethod(commandId);

@@ -17,6 +17,7 @@ namespace AmqpBroker.Server.Channels;
 /// <param name="Access">The permissions of the connection's user in its vhost, checked by every channel operation.</param>
 /// <param name="VirtualHost">The vhost the connection opened.</param>
 /// <param name="Logger">The channels' logger (category <c>AmqpBroker.Server.Channels</c>).</param>
+/// <param name="Quota">How many more queues and exchanges the connection may create.</param>
 /// <param name="Flow">The connection's flow control, told of publishes that reached a queue behind its consumers.</param>
 /// <param name="CancelNotify">The client announced <c>consumer_cancel_notify</c>: it is told when a consumed queue goes away.</param>
 internal sealed record ChannelContext(
@@ -26,5 +27,6 @@ internal sealed record ChannelContext(
     ResourceAccess Access,
     VirtualHost VirtualHost,
     ILogger Logger,
+    Connections.ConnectionQuota Quota,
     PublisherFlow Flow,
     bool CancelNotify = true);

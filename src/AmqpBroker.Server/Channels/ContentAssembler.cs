@@ -9,7 +9,10 @@ namespace AmqpBroker.Server.Channels;
 
 /// <summary>
 /// Assembles basic.publish → content header → body frames into one <see cref="Message"/>, copying the
-/// body once out of the pipe into the message's pooled buffer. A frame out of order is UNEXPECTED_FRAME.
+/// body once out of the pipe into the message's pooled buffer. A frame out of order is UNEXPECTED_FRAME,
+/// with RabbitMQ's texts. Like RabbitMQ it also takes the content of the other content-carrying methods
+/// (basic.deliver, get-ok, return), which a client should never send, so that the channel can refuse them
+/// once their content has arrived, as RabbitMQ does.
 /// </summary>
 internal sealed class ContentAssembler(long maxMessageSize)
 {
@@ -23,8 +26,17 @@ internal sealed class ContentAssembler(long maxMessageSize)
 
     public BasicPublish Publish => _publish;
 
-    public void Begin(in BasicPublish publish)
+    /// <summary>The method whose content is being received, or 0 when none is.</summary>
+    public uint Command { get; private set; }
+
+    public void Begin(in BasicPublish publish) => Begin(CommandIds.BasicPublish, publish);
+
+    /// <summary>Takes the content of a content-carrying method other than basic.publish, to be refused once complete.</summary>
+    public void BeginUnsolicited(uint commandId) => Begin(commandId, new BasicPublish { Exchange = "", RoutingKey = "" });
+
+    private void Begin(uint commandId, in BasicPublish publish)
     {
+        Command = commandId;
         _publish = publish;
         _awaitingHeader = true;
     }
@@ -34,7 +46,15 @@ internal sealed class ContentAssembler(long maxMessageSize)
     {
         if (!_awaitingHeader)
         {
-            throw AmqpException.UnexpectedFrame("expected method frame, got non method frame instead");
+            throw _message is null
+                ? AmqpException.UnexpectedFrame("expected method frame, got non method frame instead")
+                : AmqpException.UnexpectedFrame("expected content body, got non content body frame instead");
+        }
+
+        // RabbitMQ takes a header whose weight is not zero for some other kind of frame.
+        if (Weight(payload) != 0)
+        {
+            throw AmqpException.UnexpectedFrame($"expected content header for class {BasicClassId}, got non content header frame instead");
         }
 
         if (payload.IsSingleSegment)
@@ -58,6 +78,13 @@ internal sealed class ContentAssembler(long maxMessageSize)
         }
 
         return _message!.IsComplete ? Take() : null;
+    }
+
+    private static ushort Weight(ReadOnlySequence<byte> payload)
+    {
+        Span<byte> weight = stackalloc byte[2];
+        payload.Slice(2, 2).CopyTo(weight);
+        return System.Buffers.Binary.BinaryPrimitives.ReadUInt16BigEndian(weight);
     }
 
     /// <summary>Parses the content header and creates the message, which copies the properties out of <paramref name="headerPayload"/>.</summary>
@@ -93,13 +120,13 @@ internal sealed class ContentAssembler(long maxMessageSize)
     }
 
     /// <summary>Checks that a method frame may arrive now (not in the middle of a message's content).</summary>
-    public void CheckMethodAllowed(uint commandId)
+    public void CheckMethodAllowed()
     {
         if (!IsIdle)
         {
             throw AmqpException.UnexpectedFrame(_awaitingHeader
                 ? $"expected content header for class {BasicClassId}, got non content header frame instead"
-                : $"expected content body, got '{CommandInfo.GetName(commandId)}' instead");
+                : "expected content body, got non content body frame instead");
         }
     }
 
@@ -109,12 +136,14 @@ internal sealed class ContentAssembler(long maxMessageSize)
         _message?.Release();
         _message = null;
         _awaitingHeader = false;
+        Command = 0;
     }
 
     private Message Take()
     {
         var message = _message!;
         _message = null;
+        Command = 0;
         return message;
     }
 }

@@ -11,8 +11,36 @@ namespace AmqpBroker.Server.Connections;
 /// <summary>Frame demultiplexing: channel 0's methods here, every other channel's frames to its <see cref="AmqpChannel"/>.</summary>
 internal sealed partial class AmqpConnection
 {
-    private const ushort BasicClassId = (ushort)(CommandIds.BasicPublish >> 16);
-    private const ushort BasicPublishId = (ushort)(CommandIds.BasicPublish & 0xFFFF);
+    /// <summary>Class id, weight and body size: the part of a content header before its property flags.</summary>
+    private const int ContentHeaderFixedSize = 12;
+
+    /// <summary>
+    /// Handles the complete frames at the start of <paramref name="buffer"/> (advancing it past them) until the
+    /// connection closes, blocks, is in flow or has spent its <see cref="ReadBudget"/>. True when it stopped only
+    /// because no complete frame is left.
+    /// </summary>
+    private bool HandleFrames(ref ReadOnlySequence<byte> buffer)
+    {
+        var budget = new ReadBudget();
+        while (_state != ConnectionState.Closed && !_blocking.IsBlocked && !_flow.IsThrottled && !budget.IsSpent)
+        {
+            if (!FrameReader.TryReadFrame(ref buffer, _handshake.PayloadLimit, out var frame))
+            {
+                return true;
+            }
+
+            budget.Spend(frame.Payload.Length);
+            _heartbeat.OnFrameReceived();
+            if (_recording.IsOn)
+            {
+                _recording.Received(frame.Type, frame.Channel, frame.Payload);
+            }
+
+            HandleFrame(frame);
+        }
+
+        return false;
+    }
 
     private void HandleMethodFrame(in Frame frame, out ushort classId, out ushort methodId)
     {
@@ -94,9 +122,6 @@ internal sealed partial class AmqpConnection
                 ConnectionLog.ClientClosed(_logger, LogName, close.ReplyCode, close.ReplyText);
                 BeginDraining();
                 return;
-            case CommandIds.ConnectionCloseOk:
-                _state = ConnectionState.Closed;
-                return;
             case CommandIds.ConnectionUpdateSecret:
                 // The internal user store keeps no per-connection credential that could expire, so a new
                 // secret is accepted as RabbitMQ's internal backend accepts it.
@@ -104,19 +129,15 @@ internal sealed partial class AmqpConnection
                 _writer.EnqueueMethod(0, new ConnectionUpdateSecretOk());
                 return;
             default:
+                // Every other known method, an unsolicited close-ok included, is RabbitMQ's "unexpected method".
                 throw CommandInfo.IsKnown(commandId)
-                    ? AmqpException.CommandInvalid($"'{CommandInfo.GetName(commandId)}' is not valid on channel 0")
+                    ? AmqpException.ChannelError("unexpected method in connection state running")
                     : AmqpException.NotImplemented($"unknown method {CommandInfo.GetName(commandId)}");
         }
     }
 
     private void HandleChannelMethod(ushort channelNumber, uint commandId, ref AmqpReader reader)
     {
-        if (_state == ConnectionState.Handshake)
-        {
-            throw AmqpException.UnexpectedFrame($"method frame on channel {channelNumber} during the connection handshake");
-        }
-
         if (_state == ConnectionState.Closing)
         {
             return;
@@ -131,6 +152,7 @@ internal sealed partial class AmqpConnection
                 throw AmqpException.ChannelError("expected 'channel.open'");
             }
 
+            ChannelOpen.Read(ref reader);
             OpenChannel(channelNumber);
             return;
         }
@@ -149,14 +171,19 @@ internal sealed partial class AmqpConnection
             return;
         }
 
-        var channel = frame.Channel == 0 || _state != ConnectionState.Open ? null : _channels.Find(frame.Channel);
-        if (channel is null)
+        if (frame.Channel == 0)
         {
-            throw frame.Channel == 0
-                ? AmqpException.UnexpectedFrame($"{frame.Type.ToString().ToLowerInvariant()} frame on channel 0")
-                : AmqpException.UnexpectedFrame("expected method frame, got non method frame instead"); // RabbitMQ's text
+            throw AmqpException.UnexpectedFrame(Describe(frame));
         }
 
+        // RabbitMQ cannot even tell a header shorter than its fixed part (class, weight, body size) from garbage.
+        if (frame.Type == FrameType.Header && frame.Payload.Length < ContentHeaderFixedSize)
+        {
+            throw AmqpException.FrameError($"{Describe(frame)}: unknown_frame");
+        }
+
+        var channel = _channels.Find(frame.Channel)
+            ?? throw AmqpException.UnexpectedFrame("expected method frame, got non method frame instead"); // RabbitMQ's text
         channel.HandleContent(frame.Type == FrameType.Header, frame.Payload);
     }
 
@@ -167,6 +194,7 @@ internal sealed partial class AmqpConnection
             throw AmqpException.NotAllowed($"number of channels opened ({_channels.Count}) has reached the negotiated channel_max ({_handshake.ChannelMax})");
         }
 
+        _broker.CheckChannelLimits(_channelContext!.Client.User.Name);
         _channels.Add(new AmqpChannel(_channelContext!, channelNumber));
         _writer.EnqueueMethod(channelNumber, new ChannelOpenOk());
     }

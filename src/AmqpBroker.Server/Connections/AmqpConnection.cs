@@ -39,6 +39,8 @@ internal sealed partial class AmqpConnection
     private readonly ConnectionDeadlines _deadlines;
     private readonly PublisherBlocking _blocking;
     private readonly PublisherFlow _flow;
+    private readonly ConsumerTimeoutWatch _consumerTimeouts;
+    private readonly TlsPeer? _tls;
     private readonly ConnectionRecording _recording;
     /// <summary>Completes when the connection is forced closed or its transport goes: a blocked or throttled read loop stops waiting.</summary>
     private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -47,7 +49,7 @@ internal sealed partial class AmqpConnection
     private volatile string? _forceCloseReason;
     private bool _released;
 
-    public AmqpConnection(ConnectionContext transport, Broker broker, ServerLoggers loggers)
+    public AmqpConnection(ConnectionContext transport, Broker broker, ServerLoggers loggers, TlsPeer? tls = null)
     {
         _transport = transport;
         _broker = broker;
@@ -57,14 +59,16 @@ internal sealed partial class AmqpConnection
         _input = new InputCounter(_traffic);
         _writer = new ConnectionWriter(transport.Transport.Output, broker.Time) { Traffic = _traffic };
         _writer.Writable += _channels.ResumeDeliveries;
-        _handshake = new ConnectionHandshake(broker, _writer, transport.RemoteEndPoint);
+        _handshake = new ConnectionHandshake(broker, _writer, transport.RemoteEndPoint, tls);
+        _tls = tls;
         _startedAt = broker.Time.GetUtcNow();
         _heartbeat = new HeartbeatMonitor(_startedAt);
-        _deadlines = new ConnectionDeadlines(_startedAt);
+        _deadlines = new ConnectionDeadlines(_startedAt, broker.Settings.HandshakeTimeout);
         _blocking = new PublisherBlocking(broker.Alarm, _writer, _closed.Task);
         _flow = new PublisherFlow(broker.Time, _channels.HasConsumerThatAcks);
         Name = $"{transport.RemoteEndPoint} -> {transport.LocalEndPoint}";
         _logScope = new ConnectionLogScope(Name);
+        _consumerTimeouts = new ConsumerTimeoutWatch(broker, _logger, () => LogName);
         _recording = broker.Recorder.ForConnection(Name);
         _writer.Recording = _recording;
     }
@@ -101,6 +105,11 @@ internal sealed partial class AmqpConnection
             {
                 _handshake.Start();
                 await ReadFramesAsync().ConfigureAwait(false);
+            }
+
+            if (_failure is { } failure)
+            {
+                await FinishFailedHandshakeAsync(failure).ConfigureAwait(false);
             }
         }
         catch (Exception ex) when (ex is ConnectionResetException or ConnectionAbortedException or IOException or OperationCanceledException)
@@ -190,6 +199,11 @@ internal sealed partial class AmqpConnection
                 _input.OnLeft(buffer);
             }
 
+            if (result.IsCanceled)
+            {
+                _consumerTimeouts.Apply(_channels);
+            }
+
             if (result.IsCanceled && _forceCloseReason is { } reason)
             {
                 CloseConnection(ReplyCode.ConnectionForced, $"CONNECTION_FORCED - {reason}", 0, 0);
@@ -208,51 +222,7 @@ internal sealed partial class AmqpConnection
         }
     }
 
-    /// <summary>
-    /// Handles the complete frames at the start of <paramref name="buffer"/> (advancing it past them) until the
-    /// connection closes, blocks, is in flow or has spent its <see cref="ReadBudget"/>. True when it stopped only
-    /// because no complete frame is left.
-    /// </summary>
-    private bool HandleFrames(ref ReadOnlySequence<byte> buffer)
-    {
-        var budget = new ReadBudget();
-        while (_state != ConnectionState.Closed && !_blocking.IsBlocked && !_flow.IsThrottled && !budget.IsSpent)
-        {
-            if (!FrameReader.TryReadFrame(ref buffer, _handshake.PayloadLimit, out var frame))
-            {
-                return true;
-            }
-
-            budget.Spend(frame.Payload.Length);
-            _heartbeat.OnFrameReceived();
-            if (_recording.IsOn)
-            {
-                _recording.Received(frame.Type, frame.Channel, frame.Payload);
-            }
-
-            HandleFrame(frame);
-        }
-
-        return false;
-    }
-
-    /// <summary>The byte stream can no longer be trusted: say why (unless the peer has not even tuned) and stop reading.</summary>
-    private void OnFrameFormatError(FrameFormatException error)
-    {
-        if (_state == ConnectionState.Handshake && _handshake.IsBeforeTuneOk)
-        {
-            // RabbitMQ answers a bad frame from a peer that has not even tuned by closing the socket.
-            ConnectionLog.HandshakeFrameError(_logger, LogName, error.Message);
-        }
-        else
-        {
-            CloseConnection(ReplyCode.FrameError, $"FRAME_ERROR - {error.Message}", 0, 0);
-        }
-
-        _state = ConnectionState.Closed;
-    }
-
-    /// <summary>One frame, and the one place its errors become channel.close or connection.close.</summary>
+    /// <summary>One frame, and the one place its errors become channel.close, connection.close or a silent close.</summary>
     private void HandleFrame(in Frame frame)
     {
         ushort classId = 0, methodId = 0;
@@ -262,18 +232,23 @@ internal sealed partial class AmqpConnection
             return;
         }
 
+        var channel = frame.Channel == 0 ? null : _channels.Find(frame.Channel);
+
+        // The method whose content is arriving: what RabbitMQ names when content arrives out of order.
+        var content = channel?.ContentCommand ?? 0;
         try
         {
+            if (_state == ConnectionState.Handshake && frame.Channel != 0)
+            {
+                throw AmqpException.UnexpectedFrame(Describe(frame));
+            }
+
             switch (frame.Type)
             {
-                case FrameType.Heartbeat when frame.Channel != 0:
-                    throw AmqpException.UnexpectedFrame($"heartbeat frame on channel {frame.Channel}");
-                case FrameType.Heartbeat:
-                    return;
                 case FrameType.Method:
                     HandleMethodFrame(frame, out classId, out methodId);
                     return;
-                default:
+                case FrameType.Header or FrameType.Body:
                     HandleContentFrame(frame);
                     if (_state == ConnectionState.Open)
                     {
@@ -281,21 +256,32 @@ internal sealed partial class AmqpConnection
                     }
 
                     return;
+                case FrameType.Heartbeat when frame.Payload.IsEmpty && frame.Channel == 0:
+                    return;
+                case FrameType.Heartbeat when frame.Payload.IsEmpty:
+                    // RabbitMQ reads heartbeats on channel 0 only; elsewhere they are frames it did not expect.
+                    throw AmqpException.UnexpectedFrame(Describe(frame));
+                default:
+                    throw AmqpException.FrameError($"{Describe(frame)}: unknown_frame");
             }
-        }
-        catch (AmqpException ex) when (!ex.IsConnectionError && frame.Channel != 0 && _channels.Find(frame.Channel) is { } channel)
-        {
-            // A content frame's error is the publish's.
-            var isMethod = frame.Type == FrameType.Method;
-            channel.Close(ex, isMethod ? classId : BasicClassId, isMethod ? methodId : BasicPublishId);
         }
         catch (AmqpException ex)
         {
-            OnConnectionError(ex, classId, methodId);
+            // What the assembler refuses names the method whose content it is; what the reader refuses, nothing.
+            if ((frame.Type is FrameType.Header or FrameType.Body && ex.Code != ReplyCode.FrameError) || (content != 0 && ex.Code == ReplyCode.UnexpectedFrame))
+            {
+                (classId, methodId) = ((ushort)(content >> 16), (ushort)content);
+            }
+
+            OnFrameError(ex, channel, classId, methodId);
+        }
+        catch (LoginRefusedException ex)
+        {
+            OnLoginRefused(ex);
         }
         catch (AmqpFormatException ex)
         {
-            CloseConnection(ReplyCode.SyntaxError, $"SYNTAX_ERROR - {ex.Message}", classId, methodId);
+            OnUndecodable(frame, ex, classId, methodId);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -305,16 +291,37 @@ internal sealed partial class AmqpConnection
         }
     }
 
+    /// <summary>A soft error closes its channel; anything else the connection (<see cref="OnConnectionError"/>).</summary>
+    private void OnFrameError(AmqpException error, AmqpChannel? channel, ushort classId, ushort methodId)
+    {
+        if (!error.IsConnectionError && channel is not null)
+        {
+            channel.Close(error, classId, methodId);
+        }
+        else
+        {
+            OnConnectionError(error, classId, methodId);
+        }
+    }
+
     private void OnConnectionError(AmqpException error, ushort classId, ushort methodId)
     {
-        if (_handshake.CloseSilently && _state == ConnectionState.Handshake && error.Code == ReplyCode.AccessRefused)
+        // Before tune-ok RabbitMQ answers nothing but a refused tune-ok; it just closes the socket.
+        if (_state == ConnectionState.Handshake && _handshake.IsBeforeTuneOk
+            && !(error.Code == ReplyCode.NotAllowed && _handshake.Stage == HandshakeStage.AwaitingTuneOk))
         {
-            ConnectionLog.LoginRefused(_logger, LogName, error.Message);
-            _state = ConnectionState.Closed;
+            FailHandshake(error.ReplyText);
             return;
         }
 
         CloseConnection(error.Code, error.ReplyText, classId, methodId);
+    }
+
+    private static string Describe(in Frame frame)
+    {
+        var payload = frame.Payload;
+        var snippet = payload.Slice(0, Math.Min(payload.Length, ErlangBinary.SnippetLength + 1)).ToArray();
+        return ErlangBinary.DescribeFrame((byte)frame.Type, snippet);
     }
 
     private void OnOpened()
@@ -322,16 +329,20 @@ internal sealed partial class AmqpConnection
         _writer.FrameMax = _handshake.FrameMax;
         var client = new ClientConnection(Name, _handshake.User!, _handshake.VirtualHost!.Name, _handshake.ClientProperties, _startedAt, ForceClose)
         {
-            Details = ConnectionDetailsFactory.Create(_transport, _handshake),
+            Details = ConnectionDetailsFactory.Create(_transport, _handshake, _tls),
             Channels = _channels.Snapshot,
+            ChannelCount = () => _channels.Count,
             Traffic = _traffic,
             State = DescribeState,
             Faults = this,
         };
         var access = _broker.AccessFor(client.User.Name, client.VirtualHost);
+        var settings = _broker.Settings;
+        var quota = new ConnectionQuota(settings.MaxQueuesPerConnection, settings.MaxExchangesPerConnection);
         var cancelNotify = _handshake.ClientCapabilities.GetValueOrDefault("consumer_cancel_notify") is true;
-        _channelContext = new ChannelContext(_writer, _broker, client, access, _handshake.VirtualHost, _loggers.Channels, _flow, cancelNotify);
+        _channelContext = new ChannelContext(_writer, _broker, client, access, _handshake.VirtualHost, _loggers.Channels, quota, _flow, cancelNotify);
         _blocking.NotifyClient = _handshake.ClientCapabilities.GetValueOrDefault("connection.blocked") is true;
+        _consumerTimeouts.ClientTakesCancel = cancelNotify;
         _heartbeat.Seconds = _handshake.HeartbeatSeconds;
         _recording.OnOpened(client, _handshake.FrameMax);
         _broker.OnConnectionOpened(client);
@@ -367,6 +378,12 @@ internal sealed partial class AmqpConnection
             case ConnectionState.Open when heartbeat == HeartbeatAction.SendHeartbeat:
                 _writer.Enqueue(new OutgoingFrame(OutgoingKind.Heartbeat, 0));
                 break;
+        }
+
+        if (_state == ConnectionState.Open && _consumerTimeouts.Check(now, _channels))
+        {
+            // The read loop owns the channels: wake it to close the timed-out ones.
+            _transport.Transport.Input.CancelPendingRead();
         }
     }
 

@@ -110,15 +110,18 @@ internal sealed class ChannelTable(ChurnCounters churn)
         return false;
     }
 
-    public void ResumeDeliveries()
+    /// <summary>The open channels; called from any thread.</summary>
+    public AmqpChannel[] ToArray()
     {
-        AmqpChannel[] channels;
         lock (_channels)
         {
-            channels = [.. _channels.Values];
+            return [.. _channels.Values];
         }
+    }
 
-        foreach (var channel in channels)
+    public void ResumeDeliveries()
+    {
+        foreach (var channel in ToArray())
         {
             channel.Session.ResumeDeliveries();
         }

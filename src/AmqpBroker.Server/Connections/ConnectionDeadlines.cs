@@ -6,13 +6,12 @@ namespace AmqpBroker.Server.Connections;
 /// close-ok (the peer must close its side). The read loop records the close; the scheduler's tick asks whether
 /// a deadline has passed.
 /// </summary>
-internal sealed class ConnectionDeadlines(DateTimeOffset startedAt)
+internal sealed class ConnectionDeadlines(DateTimeOffset startedAt, TimeSpan handshakeTimeout)
 {
     public const string HandshakeExpiredReason = "handshake timed out";
     public const string CloseOkExpiredReason = "no connection.close-ok from the client";
     public const string DrainExpiredReason = "the client kept the socket open after connection.close-ok";
 
-    private static readonly TimeSpan HandshakeTimeout = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan CloseOkTimeout = TimeSpan.FromSeconds(3);
 
     /// <summary>RabbitMQ's CLOSING_TIMEOUT (rabbit_reader): the longest a closed connection's socket stays open.</summary>
@@ -37,7 +36,7 @@ internal sealed class ConnectionDeadlines(DateTimeOffset startedAt)
         Volatile.Write(ref _drainUntilTicks, (now + limit).UtcTicks);
     }
 
-    public bool HandshakeExpired(DateTimeOffset now) => now - startedAt > HandshakeTimeout;
+    public bool HandshakeExpired(DateTimeOffset now) => now - startedAt > handshakeTimeout;
 
     public bool CloseOkExpired(DateTimeOffset now)
     {

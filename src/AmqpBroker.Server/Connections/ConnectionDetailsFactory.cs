@@ -7,7 +7,7 @@ namespace AmqpBroker.Server.Connections;
 /// <summary>What the admin API shows of an open connection: its endpoints and what the handshake negotiated.</summary>
 internal static class ConnectionDetailsFactory
 {
-    public static ConnectionDetails Create(ConnectionContext transport, ConnectionHandshake handshake)
+    public static ConnectionDetails Create(ConnectionContext transport, ConnectionHandshake handshake, TlsPeer? tls)
     {
         var peer = transport.RemoteEndPoint as IPEndPoint;
         var local = transport.LocalEndPoint as IPEndPoint;
@@ -19,7 +19,10 @@ internal static class ConnectionDetailsFactory
             handshake.Mechanism,
             handshake.FrameMax,
             handshake.ChannelMax,
-            handshake.HeartbeatSeconds);
+            handshake.HeartbeatSeconds)
+        {
+            Tls = TlsDetailsFactory.Create(transport, tls),
+        };
     }
 
     /// <summary>An IPv4 client on a dual-stack socket is shown as 127.0.0.1, not ::ffff:127.0.0.1.</summary>

@@ -22,7 +22,7 @@ internal enum HandshakeStage
 /// The connection's opening dialogue on channel 0: start/start-ok (authentication), tune/tune-ok
 /// (limits), open/open-ok (virtual host). Kept apart from the steady-state frame loop.
 /// </summary>
-internal sealed class ConnectionHandshake(Broker broker, ConnectionWriter writer, EndPoint? remoteEndPoint)
+internal sealed class ConnectionHandshake(Broker broker, ConnectionWriter writer, EndPoint? remoteEndPoint, TlsPeer? tls)
 {
     private static readonly byte[] Locales = "en_US"u8.ToArray();
 
@@ -30,7 +30,7 @@ internal sealed class ConnectionHandshake(Broker broker, ConnectionWriter writer
 
     public User? User { get; private set; }
 
-    /// <summary>The SASL mechanism the client logged in with.</summary>
+    /// <summary>The SASL mechanism the client logged in with (or tried to).</summary>
     public string Mechanism { get; private set; } = "";
 
     public IReadOnlyDictionary<string, object?> ClientProperties { get; private set; } = FieldTable.Empty;
@@ -54,23 +54,35 @@ internal sealed class ConnectionHandshake(Broker broker, ConnectionWriter writer
     /// </summary>
     public uint PayloadLimit => IsBeforeTuneOk ? broker.Settings.Profile.PreAuthenticationFrameMax : FrameMax;
 
-    /// <summary>True until tune-ok: errors then close the socket without connection.close, as RabbitMQ does.</summary>
+    /// <summary>
+    /// True until tune-ok (RabbitMQ's states starting, securing and tuning): an error then closes the socket
+    /// without connection.close, except a refused login and a refused tune-ok, which are answered first.
+    /// </summary>
     public bool IsBeforeTuneOk => Stage is HandshakeStage.AwaitingStartOk or HandshakeStage.AwaitingTuneOk;
 
     public ushort HeartbeatSeconds { get; private set; }
 
     /// <summary>
-    /// A client that did not advertise authentication_failure_close is told of a failed login only by the
-    /// socket closing, as the spec says; one that did gets connection.close with ACCESS_REFUSED first.
+    /// Whether the client advertised authentication_failure_close: it is told of a failed login with
+    /// connection.close ACCESS_REFUSED; otherwise, as the spec says, only by the socket closing.
     /// </summary>
-    public bool CloseSilently { get; private set; }
+    public bool ReportsLoginFailure { get; private set; }
+
+    /// <summary>RabbitMQ's name of the state the connection is in, for "unexpected method in connection state X".</summary>
+    public string StateName => Stage switch
+    {
+        HandshakeStage.AwaitingStartOk => "starting",
+        HandshakeStage.AwaitingTuneOk => "tuning",
+        HandshakeStage.AwaitingOpen => "opening",
+        _ => "running",
+    };
 
     public void Start() => writer.EnqueueMethod(0, new ConnectionStart
     {
         VersionMajor = 0,
         VersionMinor = 9,
         ServerProperties = ServerProperties.Create(broker.Settings),
-        Mechanisms = System.Text.Encoding.UTF8.GetBytes(SaslAuthenticator.Mechanisms),
+        Mechanisms = System.Text.Encoding.UTF8.GetBytes(SaslAuthenticator.Mechanisms(offerExternal: tls is not null)),
         Locales = Locales,
     });
 
@@ -88,34 +100,37 @@ internal sealed class ConnectionHandshake(Broker broker, ConnectionWriter writer
                 OnOpen(ConnectionOpen.Read(ref reader));
                 break;
             default:
-                throw AmqpException.CommandInvalid($"expected '{ExpectedMethod}', got '{CommandInfo.GetName(commandId)}'");
+                throw CommandInfo.IsKnown(commandId)
+                    ? AmqpException.ChannelError($"unexpected method in connection state {StateName}")
+                    : AmqpException.NotImplemented($"unknown method {CommandInfo.GetName(commandId)}");
         }
     }
-
-    private string ExpectedMethod => Stage switch
-    {
-        HandshakeStage.AwaitingStartOk => "connection.start_ok",
-        HandshakeStage.AwaitingTuneOk => "connection.tune_ok",
-        _ => "connection.open",
-    };
 
     private void OnStartOk(ConnectionStartOk startOk)
     {
         ClientProperties = startOk.ClientProperties;
         ClientCapabilities = ClientProperties.GetValueOrDefault("capabilities") as IReadOnlyDictionary<string, object?> ?? FieldTable.Empty;
-        CloseSilently = ClientCapabilities.GetValueOrDefault("authentication_failure_close") is not true;
+        ReportsLoginFailure = ClientCapabilities.GetValueOrDefault("authentication_failure_close") is true;
+        Mechanism = startOk.Mechanism;
 
-        var (userName, password) = SaslAuthenticator.ParseResponse(startOk.Mechanism, startOk.Response);
-        var user = broker.Users.Authenticate(userName, password)
-            ?? throw AmqpException.AccessRefused($"Login was refused using authentication mechanism {startOk.Mechanism}. For details see the broker logfile.");
-        if (broker.Settings.LoopbackUsers.Contains(user.Name) && !IsLoopback(remoteEndPoint))
+        User user;
+        try
         {
-            throw AmqpException.AccessRefused($"user '{user.Name}' can only connect via localhost");
+            user = Authenticate(startOk.Mechanism, startOk.Response);
+            if (broker.Settings.LoopbackUsers.Contains(user.Name) && !IsLoopback(remoteEndPoint))
+            {
+                throw new LoginRefusedException(Mechanism, user.Name, $"user '{user.Name}' can only connect via localhost");
+            }
+        }
+        catch (Exception ex) when (ex is LoginRefusedException or AmqpException)
+        {
+            // A response that does not even parse counts as a failed attempt too, as in RabbitMQ.
+            broker.AuthenticationAttempts.Failed(AuthenticationAttempts.Amqp);
+            throw;
         }
 
         User = user;
-        Mechanism = startOk.Mechanism;
-        CloseSilently = false;
+        broker.AuthenticationAttempts.Succeeded(AuthenticationAttempts.Amqp);
         Stage = HandshakeStage.AwaitingTuneOk;
         writer.EnqueueMethod(0, new ConnectionTune
         {
@@ -123,6 +138,27 @@ internal sealed class ConnectionHandshake(Broker broker, ConnectionWriter writer
             FrameMax = broker.Settings.FrameMax,
             Heartbeat = broker.Settings.HeartbeatSeconds,
         });
+    }
+
+    /// <summary>The user the response names, with RabbitMQ's reasons (for the log) when there is none.</summary>
+    private User Authenticate(string mechanism, byte[] response)
+    {
+        if (mechanism == SaslAuthenticator.External)
+        {
+            var (name, refusal) = tls?.Login.UserName(tls.Certificate) ?? throw SaslAuthenticator.UnknownMechanism(mechanism);
+            return name is null ? throw new LoginRefusedException(mechanism, "", refusal!)
+                : broker.Users.Find(name) ?? throw new LoginRefusedException(mechanism, name, $"user '{name}' - invalid credentials");
+        }
+
+        var (userName, password) = SaslAuthenticator.ParseResponse(mechanism, response);
+        if (password.Length == 0)
+        {
+            throw new LoginRefusedException(mechanism, userName,
+                $"user '{userName}' attempted to log in with a blank password, which is prohibited by the internal authN backend.");
+        }
+
+        return broker.Users.Authenticate(userName, password)
+            ?? throw new LoginRefusedException(mechanism, userName, $"user '{userName}' - invalid credentials");
     }
 
     private void OnTuneOk(ConnectionTuneOk tuneOk)
@@ -150,18 +186,15 @@ internal sealed class ConnectionHandshake(Broker broker, ConnectionWriter writer
         }
     }
 
+    /// <summary>RabbitMQ's order: the node's, the vhost's and the user's connection limits, then the user's access to the vhost.</summary>
     private void OnOpen(ConnectionOpen open)
     {
+        broker.CheckConnectionLimits(User!.Name, open.VirtualHost);
         VirtualHost = broker.FindVirtualHost(open.VirtualHost)
             ?? throw AmqpException.NotAllowed($"vhost {open.VirtualHost} not found");
-        if (!broker.CanAccessVirtualHost(User!.Name, open.VirtualHost))
+        if (!broker.CanAccessVirtualHost(User.Name, open.VirtualHost))
         {
             throw AmqpException.NotAllowed($"access to vhost '{open.VirtualHost}' refused for user '{User.Name}'");
-        }
-
-        if (broker.Settings.MaxConnections > 0 && broker.ConnectionCount >= broker.Settings.MaxConnections)
-        {
-            throw AmqpException.NotAllowed($"connection limit ({broker.Settings.MaxConnections}) is reached");
         }
 
         // connection.open-ok is sent by the connection once it is registered with the broker.

@@ -34,12 +34,19 @@ internal static partial class ConnectionLog
     [LoggerMessage(EventId = 8, EventName = "BadProtocolHeader", Level = LogLevel.Information, Message = "connection {Connection}: bad protocol header {Header:X16}")]
     public static partial void BadProtocolHeader(ILogger logger, string connection, ulong header);
 
-    [LoggerMessage(EventId = 9, EventName = "LoginRefused", Level = LogLevel.Information, Message = "connection {Connection}: login refused: {Reason}")]
-    public static partial void LoginRefused(ILogger logger, string connection, string reason);
+    /// <summary>A Warning, with the peer's address, so that guessing shows in the log (RabbitMQ logs refused logins as errors).</summary>
+    [LoggerMessage(EventId = 9, EventName = "LoginRefused", Level = LogLevel.Warning, Message = "login refused for {Peer}: {Mechanism} user '{User}': {Reason} (answer held back {DelayMs} ms)")]
+    public static partial void LoginRefused(ILogger logger, string peer, string mechanism, string user, string reason, double delayMs);
 
     [LoggerMessage(EventId = 11, EventName = "InternalError", Level = LogLevel.Error, Message = "connection {Connection}: internal error")]
     public static partial void InternalError(ILogger logger, string connection, Exception exception);
 
-    [LoggerMessage(EventId = 12, EventName = "HandshakeFrameError", Level = LogLevel.Information, Message = "connection {Connection}: frame error before tune-ok, closing the socket: {Reason}")]
-    public static partial void HandshakeFrameError(ILogger logger, string connection, string reason);
+    [LoggerMessage(EventId = 12, EventName = "HandshakeFailed", Level = LogLevel.Information, Message = "connection {Connection}: handshake failed, closing the socket: {Reason}")]
+    public static partial void HandshakeFailed(ILogger logger, string connection, string reason);
+
+    [LoggerMessage(EventId = 13, EventName = "Undecodable", Level = LogLevel.Information, Message = "connection {Connection}: cannot decode what the client sent: {Reason}")]
+    public static partial void Undecodable(ILogger logger, string connection, string reason);
+
+    [LoggerMessage(EventId = 14, EventName = "ConsumerTimedOut", Level = LogLevel.Warning, Message = "connection {Connection}, channel {Channel}: a delivery was not acknowledged within the consumer timeout ({Timeout} ms)")]
+    public static partial void ConsumerTimedOut(ILogger logger, string connection, ushort channel, long timeout);
 }

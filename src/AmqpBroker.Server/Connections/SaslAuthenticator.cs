@@ -3,34 +3,44 @@ using AmqpBroker.Protocol.Encoding;
 
 namespace AmqpBroker.Server.Connections;
 
-/// <summary>Extracts user name and password from a connection.start-ok response (PLAIN or AMQPLAIN).</summary>
+/// <summary>
+/// Reads user name and password from a connection.start-ok response (PLAIN or AMQPLAIN) as strictly as
+/// RabbitMQ: a response it cannot read is a protocol error (the connection is closed without a reply),
+/// not a refused login.
+/// </summary>
 internal static class SaslAuthenticator
 {
-    public const string Mechanisms = "PLAIN AMQPLAIN";
+    public const string External = "EXTERNAL";
+
+    /// <summary>The mechanisms connection.start offers; EXTERNAL only to a client that presented a certificate over TLS.</summary>
+    public static string Mechanisms(bool offerExternal) => offerExternal ? "PLAIN AMQPLAIN EXTERNAL" : "PLAIN AMQPLAIN";
 
     public static (string User, string Password) ParseResponse(string mechanism, ReadOnlySpan<byte> response) => mechanism switch
     {
         "PLAIN" => ParsePlain(response),
         "AMQPLAIN" => ParseAmqPlain(response),
-        _ => throw AmqpException.CommandInvalid($"unknown authentication mechanism '{mechanism}'"),
+        _ => throw UnknownMechanism(mechanism),
     };
 
-    /// <summary>RFC 4616: <c>[authzid] NUL authcid NUL passwd</c>.</summary>
+    public static AmqpException UnknownMechanism(string mechanism) => AmqpException.CommandInvalid($"unknown authentication mechanism '{mechanism}'");
+
+    /// <summary>
+    /// RFC 4616 <c>[authzid] NUL authcid NUL passwd</c>, as RabbitMQ reads it: the authorisation id must be
+    /// empty (RabbitMQ has no identity to act as), and neither name nor password may hold a NUL.
+    /// </summary>
     private static (string, string) ParsePlain(ReadOnlySpan<byte> response)
     {
-        var first = response.IndexOf((byte)0);
-        var second = first < 0 ? -1 : response[(first + 1)..].IndexOf((byte)0);
-        if (second < 0)
+        var rest = response.Length > 0 && response[0] == 0 ? response[1..] : throw Invalid(response);
+        var separator = rest.IndexOf((byte)0);
+        if (separator < 0 || rest[(separator + 1)..].Contains((byte)0))
         {
-            throw AmqpException.AccessRefused("PLAIN login response is malformed");
+            throw Invalid(response);
         }
 
-        var user = response.Slice(first + 1, second);
-        var password = response[(first + second + 2)..];
-        return (System.Text.Encoding.UTF8.GetString(user), System.Text.Encoding.UTF8.GetString(password));
+        return (System.Text.Encoding.UTF8.GetString(rest[..separator]), System.Text.Encoding.UTF8.GetString(rest[(separator + 1)..]));
     }
 
-    /// <summary>A field table without its length prefix, holding LOGIN and PASSWORD.</summary>
+    /// <summary>A field table without its length prefix, holding LOGIN and PASSWORD as long strings.</summary>
     private static (string, string) ParseAmqPlain(ReadOnlySpan<byte> response)
     {
         Span<byte> framed = new byte[response.Length + 4];
@@ -49,6 +59,9 @@ internal static class SaslAuthenticator
         {
         }
 
-        throw AmqpException.AccessRefused("AMQPLAIN login response is malformed");
+        throw AmqpException.SyntaxError("AMQPLAIN auth info is missing LOGIN or PASSWORD field");
     }
+
+    private static AmqpException Invalid(ReadOnlySpan<byte> response) =>
+        AmqpException.SyntaxError($"response {Protocol.Framing.ErlangBinary.Printed(response)} invalid");
 }

@@ -43,6 +43,14 @@ internal static class SchemaMigrations
         """
         ALTER TABLE vhosts ADD COLUMN default_queue_type TEXT;
         """,
+        """
+        ALTER TABLE users ADD COLUMN hashing_algorithm TEXT NOT NULL DEFAULT 'rabbit_password_hashing_sha256';
+        CREATE TABLE topic_permissions (
+            user_name TEXT NOT NULL, vhost TEXT NOT NULL, exchange TEXT NOT NULL, write TEXT NOT NULL, read TEXT NOT NULL,
+            PRIMARY KEY (user_name, vhost, exchange));
+        CREATE TABLE vhost_limits (vhost TEXT NOT NULL PRIMARY KEY, limits TEXT NOT NULL);
+        CREATE TABLE user_limits (user_name TEXT NOT NULL PRIMARY KEY, limits TEXT NOT NULL);
+        """,
     ];
 
     public static int Latest => Migrations.Length;

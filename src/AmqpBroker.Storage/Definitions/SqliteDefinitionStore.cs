@@ -10,7 +10,8 @@ using Microsoft.Data.Sqlite;
 namespace AmqpBroker.Storage.Definitions;
 
 /// <summary>
-/// Durable definitions (vhosts, users, permissions, policies, parameters, exchanges, queues, bindings) in one SQLite file
+/// Durable definitions (vhosts, users, permissions, topic permissions, limits, policies, parameters, exchanges,
+/// queues, bindings) in one SQLite file
 /// (<c>definitions.db</c>) under the data directory. Every change commits at once, in one transaction, with a
 /// full sync: changes are rare and must survive a crash the moment they are answered. A batch (a definitions
 /// import) runs every change until it ends in one transaction instead.
@@ -62,12 +63,14 @@ public sealed class SqliteDefinitionStore : IDefinitionStore
                 new QueueDefinition(r.GetString(1), r.GetString(0), Durable: true, Exclusive: false, r.GetBoolean(2), FieldTableBlob.Decode((byte[])r[3])));
             var bindings = Query(_connection, "SELECT vhost, source, destination, destination_kind, routing_key, arguments FROM bindings ORDER BY rowid", r =>
                 new BindingDefinition(r.GetString(0), r.GetString(1), r.GetString(2), Enum.Parse<BindingDestinationKind>(r.GetString(3)), r.GetString(4), FieldTableBlob.Decode((byte[])r[5])));
-            var users = Query(_connection, "SELECT name, password_hash, tags FROM users", r =>
-                new User(r.GetString(0), r.GetString(1), r.GetString(2).Split(',', StringSplitOptions.RemoveEmptyEntries)));
+            var users = Query(_connection, "SELECT name, password_hash, tags, hashing_algorithm FROM users", r =>
+                new User(r.GetString(0), r.GetString(1), r.GetString(2).Split(',', StringSplitOptions.RemoveEmptyEntries)) { HashingAlgorithm = r.GetString(3) });
             var permissions = Query(_connection, "SELECT user_name, vhost, configure, write, read FROM permissions", r =>
                 new Permission(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4)));
             var policies = Query(_connection, "SELECT vhost, name, pattern, apply_to, priority, definition FROM policies", r =>
                 new Policy(r.GetString(0), r.GetString(1), r.GetString(2), Enum.Parse<PolicyApplyTo>(r.GetString(3)), r.GetInt32(4), FieldTableBlob.Decode((byte[])r[5])));
+            var topicPermissions = Query(_connection, "SELECT user_name, vhost, exchange, write, read FROM topic_permissions", r =>
+                new TopicPermission(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4)));
             var parameters = Query(_connection, "SELECT component, vhost, name, value FROM parameters", r =>
                 RuntimeParameter.FromJson(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3)));
             return new StoredDefinitions(virtualHosts, exchanges, queues, bindings)
@@ -75,6 +78,9 @@ public sealed class SqliteDefinitionStore : IDefinitionStore
                 Users = users,
                 Permissions = permissions,
                 Policies = policies,
+                TopicPermissions = topicPermissions,
+                VirtualHostLimits = LimitsOf("SELECT vhost, limits FROM vhost_limits"),
+                UserLimits = LimitsOf("SELECT user_name, limits FROM user_limits"),
                 Parameters = parameters,
                 VirtualHostMetadata = metadata.ToDictionary(m => m.Name, m => m.Metadata),
             };
@@ -105,21 +111,26 @@ public sealed class SqliteDefinitionStore : IDefinitionStore
         DELETE FROM queues WHERE vhost = $vhost;
         DELETE FROM bindings WHERE vhost = $vhost;
         DELETE FROM permissions WHERE vhost = $vhost;
+        DELETE FROM topic_permissions WHERE vhost = $vhost;
+        DELETE FROM vhost_limits WHERE vhost = $vhost;
         DELETE FROM policies WHERE vhost = $vhost;
         DELETE FROM parameters WHERE vhost = $vhost;
         """,
         ("$vhost", name));
 
     public void PutUser(User user) => Change(
-        "INSERT OR REPLACE INTO users (name, password_hash, tags) VALUES ($name, $hash, $tags)",
+        "INSERT OR REPLACE INTO users (name, password_hash, tags, hashing_algorithm) VALUES ($name, $hash, $tags, $algorithm)",
         ("$name", user.Name),
         ("$hash", user.PasswordHash),
-        ("$tags", string.Join(',', user.Tags)));
+        ("$tags", string.Join(',', user.Tags)),
+        ("$algorithm", user.HashingAlgorithm));
 
     public void DeleteUser(string name) => Change(
         """
         DELETE FROM users WHERE name = $name;
         DELETE FROM permissions WHERE user_name = $name;
+        DELETE FROM topic_permissions WHERE user_name = $name;
+        DELETE FROM user_limits WHERE user_name = $name;
         """,
         ("$name", name));
 
@@ -135,6 +146,30 @@ public sealed class SqliteDefinitionStore : IDefinitionStore
         "DELETE FROM permissions WHERE user_name = $user AND vhost = $vhost",
         ("$user", user),
         ("$vhost", virtualHost));
+
+    public void PutTopicPermission(TopicPermission permission) => Change(
+        "INSERT OR REPLACE INTO topic_permissions (user_name, vhost, exchange, write, read) VALUES ($user, $vhost, $exchange, $write, $read)",
+        ("$user", permission.User),
+        ("$vhost", permission.VirtualHost),
+        ("$exchange", permission.Exchange),
+        ("$write", permission.Write),
+        ("$read", permission.Read));
+
+    public void DeleteTopicPermission(string user, string virtualHost, string exchange) => Change(
+        "DELETE FROM topic_permissions WHERE user_name = $user AND vhost = $vhost AND exchange = $exchange",
+        ("$user", user),
+        ("$vhost", virtualHost),
+        ("$exchange", exchange));
+
+    public void PutVirtualHostLimits(string virtualHost, IReadOnlyList<Limit> limits) => Change(
+        limits.Count == 0 ? "DELETE FROM vhost_limits WHERE vhost = $owner" : "INSERT OR REPLACE INTO vhost_limits (vhost, limits) VALUES ($owner, $limits)",
+        ("$owner", virtualHost),
+        ("$limits", LimitText.Format(limits)));
+
+    public void PutUserLimits(string user, IReadOnlyList<Limit> limits) => Change(
+        limits.Count == 0 ? "DELETE FROM user_limits WHERE user_name = $owner" : "INSERT OR REPLACE INTO user_limits (user_name, limits) VALUES ($owner, $limits)",
+        ("$owner", user),
+        ("$limits", LimitText.Format(limits)));
 
     public void PutPolicy(Policy policy) => Change(
         "INSERT OR REPLACE INTO policies (vhost, name, pattern, apply_to, priority, definition) VALUES ($vhost, $name, $pattern, $applyTo, $priority, $definition)",
@@ -217,6 +252,10 @@ public sealed class SqliteDefinitionStore : IDefinitionStore
 
         _batchGate.Dispose();
     }
+
+    private Dictionary<string, IReadOnlyList<Limit>> LimitsOf(string sql) =>
+        Query(_connection, sql, r => (Owner: r.GetString(0), Limits: LimitText.Parse(r.GetString(1))))
+            .ToDictionary(row => row.Owner, row => row.Limits, StringComparer.Ordinal);
 
     private static (string, object)[] BindingParameters(BindingDefinition binding) =>
     [

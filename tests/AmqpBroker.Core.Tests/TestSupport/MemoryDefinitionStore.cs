@@ -8,7 +8,7 @@ using AmqpBroker.Core.Storage;
 namespace AmqpBroker.Core.Tests.TestSupport;
 
 /// <summary>
-/// A store that keeps vhosts, users, permissions, policies and parameters in memory, so a test can look at what the
+/// A store that keeps vhosts, users, permissions, topic permissions, limits, policies and parameters in memory, so a test can look at what the
 /// broker persisted and start a second broker from it. Exchanges, queues and bindings are not kept.
 /// </summary>
 internal sealed class MemoryDefinitionStore : IDefinitionStore
@@ -21,6 +21,12 @@ internal sealed class MemoryDefinitionStore : IDefinitionStore
 
     public Dictionary<(string VirtualHost, string Name), Policy> Policies { get; } = [];
 
+    public Dictionary<(string User, string VirtualHost, string Exchange), TopicPermission> TopicPermissions { get; } = [];
+
+    public Dictionary<string, IReadOnlyList<Limit>> VirtualHostLimits { get; } = [];
+
+    public Dictionary<string, IReadOnlyList<Limit>> UserLimits { get; } = [];
+
     public Dictionary<(string Component, string VirtualHost, string Name), RuntimeParameter> Parameters { get; } = [];
 
     public IDefinitionBatch BeginBatch() => NoBatch.Instance;
@@ -32,6 +38,9 @@ internal sealed class MemoryDefinitionStore : IDefinitionStore
         Users = [.. Users.Values],
         Permissions = [.. Permissions.Values],
         Policies = [.. Policies.Values],
+        TopicPermissions = [.. TopicPermissions.Values],
+        VirtualHostLimits = new Dictionary<string, IReadOnlyList<Limit>>(VirtualHostLimits),
+        UserLimits = new Dictionary<string, IReadOnlyList<Limit>>(UserLimits),
         Parameters = [.. Parameters.Values],
         VirtualHostMetadata = new Dictionary<string, AmqpBroker.Core.VirtualHosts.VirtualHostMetadata>(Metadata),
     };
@@ -52,6 +61,8 @@ internal sealed class MemoryDefinitionStore : IDefinitionStore
         Metadata.Remove(name);
         RemoveWhere(Permissions, k => k.VirtualHost == name);
         RemoveWhere(Policies, k => k.VirtualHost == name);
+        RemoveWhere(TopicPermissions, k => k.VirtualHost == name);
+        VirtualHostLimits.Remove(name);
         RemoveWhere(Parameters, k => k.VirtualHost == name);
     }
 
@@ -61,6 +72,28 @@ internal sealed class MemoryDefinitionStore : IDefinitionStore
     {
         Users.Remove(name);
         RemoveWhere(Permissions, k => k.User == name);
+        RemoveWhere(TopicPermissions, k => k.User == name);
+        UserLimits.Remove(name);
+    }
+
+    public void PutTopicPermission(TopicPermission permission) => TopicPermissions[(permission.User, permission.VirtualHost, permission.Exchange)] = permission;
+
+    public void DeleteTopicPermission(string user, string virtualHost, string exchange) => TopicPermissions.Remove((user, virtualHost, exchange));
+
+    public void PutVirtualHostLimits(string virtualHost, IReadOnlyList<Limit> limits) => Put(VirtualHostLimits, virtualHost, limits);
+
+    public void PutUserLimits(string user, IReadOnlyList<Limit> limits) => Put(UserLimits, user, limits);
+
+    private static void Put(Dictionary<string, IReadOnlyList<Limit>> table, string owner, IReadOnlyList<Limit> limits)
+    {
+        if (limits.Count == 0)
+        {
+            table.Remove(owner);
+        }
+        else
+        {
+            table[owner] = limits;
+        }
     }
 
     public void PutPermission(Permission permission) => Permissions[(permission.User, permission.VirtualHost)] = permission;

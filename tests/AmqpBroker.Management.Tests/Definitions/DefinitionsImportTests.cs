@@ -120,6 +120,14 @@ public sealed class DefinitionsImportTests
 
         public void DeletePermission(string user, string virtualHost) => _nothing.DeletePermission(user, virtualHost);
 
+        public void PutTopicPermission(TopicPermission permission) => _nothing.PutTopicPermission(permission);
+
+        public void DeleteTopicPermission(string user, string virtualHost, string exchange) => _nothing.DeleteTopicPermission(user, virtualHost, exchange);
+
+        public void PutVirtualHostLimits(string virtualHost, IReadOnlyList<Limit> limits) => _nothing.PutVirtualHostLimits(virtualHost, limits);
+
+        public void PutUserLimits(string user, IReadOnlyList<Limit> limits) => _nothing.PutUserLimits(user, limits);
+
         public void PutPolicy(Policy policy) => _nothing.PutPolicy(policy);
 
         public void DeletePolicy(string virtualHost, string name) => _nothing.DeletePolicy(virtualHost, name);

@@ -13,7 +13,7 @@ public sealed class ConnectionDeadlinesTests
     public void The_handshake_has_ten_seconds(int elapsedMs, bool expired)
     {
         var time = new FakeTimeProvider();
-        var deadlines = new ConnectionDeadlines(time.GetUtcNow());
+        var deadlines = new ConnectionDeadlines(time.GetUtcNow(), TimeSpan.FromSeconds(10));
 
         time.Advance(TimeSpan.FromMilliseconds(elapsedMs));
 
@@ -26,7 +26,7 @@ public sealed class ConnectionDeadlinesTests
     public void Close_ok_has_three_seconds_from_our_close(int openSeconds, int sinceCloseMs, bool expired)
     {
         var time = new FakeTimeProvider();
-        var deadlines = new ConnectionDeadlines(time.GetUtcNow());
+        var deadlines = new ConnectionDeadlines(time.GetUtcNow(), TimeSpan.FromSeconds(10));
         time.Advance(TimeSpan.FromSeconds(openSeconds));
 
         deadlines.OnClosing(time.GetUtcNow());
@@ -39,7 +39,7 @@ public sealed class ConnectionDeadlinesTests
     public void Without_a_close_there_is_no_close_ok_deadline()
     {
         var time = new FakeTimeProvider();
-        var deadlines = new ConnectionDeadlines(time.GetUtcNow());
+        var deadlines = new ConnectionDeadlines(time.GetUtcNow(), TimeSpan.FromSeconds(10));
 
         time.Advance(TimeSpan.FromHours(1));
 

@@ -32,7 +32,7 @@ public sealed class ConnectionLoggingTests : ServerFixture
         var client = await OpenAndFailChannelAsync();
         await client.SendMethodAsync(1, new ChannelCloseOk());
         await client.SendMethodAsync(0, new ConnectionTune());
-        await client.ExpectConnectionCloseAsync(ReplyCode.CommandInvalid);
+        await client.ExpectConnectionCloseAsync(ReplyCode.ChannelError);
         await client.AcknowledgeCloseAsync();
 
         Assert.That(Find("ChannelError"), Has.Property("Category").EqualTo("AmqpBroker.Server.Channels").And.Property("Level").EqualTo(LogLevel.Debug));

@@ -55,6 +55,22 @@ public abstract class ServerFixture
         }
     }
 
+    /// <summary>
+    /// A failed handshake holds the socket for <see cref="BrokerSettings.FailedHandshakeCloseDelay"/> (RabbitMQ's
+    /// 3 s) before closing it: moves the clock on until the server has ended the connection, and checks that it
+    /// sent nothing more.
+    /// </summary>
+    internal async Task ExpectEndAfterFailedHandshakeAsync(TestClient client)
+    {
+        for (var step = 0; step < 200 && !client.Run.IsCompleted; step++)
+        {
+            Time.Advance(TimeSpan.FromMilliseconds(250));
+            await Task.WhenAny(client.Run, Task.Delay(10));
+        }
+
+        await client.ExpectEndAsync();
+    }
+
     internal TestClient Connect(EndPoint? remoteEndPoint = null, ServerLoggers? loggers = null)
     {
         var client = new TestClient(Broker, remoteEndPoint, loggers);

@@ -150,13 +150,15 @@ internal static class MethodStructEmitter
         var signature = isExplicit
             ? $"static {typeName} IAmqpMethod<{typeName}>.Read(ref AmqpReader reader)"
             : $"public static {typeName} Read(ref AmqpReader reader)";
+        code.OpenBlock(signature);
         if (layout.Count == 0)
         {
-            code.Line($"{signature} => default;");
+            // Like RabbitMQ, a method is exactly its arguments: bytes after them make the frame undecodable.
+            code.Line("reader.EnsureEnd();");
+            code.Line("return default;");
+            code.CloseBlock();
             return;
         }
-
-        code.OpenBlock(signature);
 
         // Everything is read into locals first, in wire order; the initializer then only assigns.
         foreach (var item in layout)
@@ -169,6 +171,7 @@ internal static class MethodStructEmitter
             });
         }
 
+        code.Line("reader.EnsureEnd();");
         code.OpenBlock($"return new {typeName}");
         foreach (var item in layout)
         {

@@ -1,0 +1,45 @@
+namespace AmqpBroker.Core.Security;
+
+/// <summary>
+/// A <see cref="TopicPermission"/> with its patterns expanded and parsed. The variables RabbitMQ fills for AMQP
+/// 0-9-1, <c>{username}</c> and <c>{vhost}</c>, are the permission's own user and vhost, so they are replaced once
+/// here, literally, as RabbitMQ replaces them (a name with regular-expression characters stays one). Other
+/// variables, such as MQTT's <c>{client_id}</c>, stay as written.
+/// </summary>
+internal sealed class CompiledTopicPermission
+{
+    private readonly ResourcePattern? _write;
+    private readonly ResourcePattern? _read;
+
+    /// <summary>Throws <see cref="PermissionValidationException"/> when a pattern as written is not a regular expression.</summary>
+    public CompiledTopicPermission(TopicPermission permission)
+    {
+        Permission = permission;
+        ResourcePattern.Parse(permission.Write);
+        ResourcePattern.Parse(permission.Read);
+        _write = TryParse(Expand(permission.Write));
+        _read = TryParse(Expand(permission.Read));
+    }
+
+    public TopicPermission Permission { get; }
+
+    public bool Allows(AccessKind access, string routingKey) =>
+        (access == AccessKind.Write ? _write : _read) is { } pattern && pattern.Matches(routingKey);
+
+    private string Expand(string pattern) => pattern
+        .Replace("{username}", Permission.User, StringComparison.Ordinal)
+        .Replace("{vhost}", Permission.VirtualHost, StringComparison.Ordinal);
+
+    /// <summary>A pattern that a name made invalid matches nothing (RabbitMQ's check would fail on it too).</summary>
+    private static ResourcePattern? TryParse(string pattern)
+    {
+        try
+        {
+            return ResourcePattern.Parse(pattern);
+        }
+        catch (PermissionValidationException)
+        {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,41 @@
+using System.Text.Json.Nodes;
+using AmqpBroker.Management.Http;
+using AmqpBroker.Management.Security;
+using Microsoft.AspNetCore.Routing;
+
+namespace AmqpBroker.Management.Resources;
+
+/// <summary>
+/// /api/auth/attempts/{node}: login attempts per protocol since start, for monitoring users, in RabbitMQ's shape.
+/// Attempts per source address (RabbitMQ's <c>/source</c>, off by default there) are not tracked: always empty.
+/// </summary>
+internal static class AuthAttemptResource
+{
+    public static void Map(IEndpointRouteBuilder routes)
+    {
+        routes.Get("/api/auth/attempts/{node}", Access.Monitoring, request =>
+        {
+            RequireNode(request);
+            return request.ListAsync(request.Broker.AuthenticationAttempts.Snapshot().Reverse().Select(a => new JsonObject
+            {
+                ["protocol"] = a.Protocol,
+                ["auth_attempts"] = a.Succeeded + a.Failed,
+                ["auth_attempts_failed"] = a.Failed,
+                ["auth_attempts_succeeded"] = a.Succeeded,
+            }));
+        });
+        routes.Get("/api/auth/attempts/{node}/source", Access.Monitoring, request =>
+        {
+            RequireNode(request);
+            return request.ListAsync([]);
+        });
+    }
+
+    private static void RequireNode(ApiRequest request)
+    {
+        if (request.Route("node") != request.Context.NodeName)
+        {
+            throw ApiException.NotFound();
+        }
+    }
+}

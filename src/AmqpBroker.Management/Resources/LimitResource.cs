@@ -1,0 +1,75 @@
+using AmqpBroker.Management.Formatting;
+using AmqpBroker.Management.Http;
+using AmqpBroker.Management.Json;
+using AmqpBroker.Management.Security;
+using Microsoft.AspNetCore.Routing;
+
+namespace AmqpBroker.Management.Resources;
+
+/// <summary>
+/// /api/vhost-limits and /api/user-limits: every management user lists the limits of the vhosts it can see
+/// (and of users); administrators set one limit at a time with <c>{"value": N}</c> (an integer; negative is no
+/// limit) and clear it, with RabbitMQ's answers. Unlike RabbitMQ, clearing a limit of a vhost or user that
+/// does not exist is a 404, not a 500.
+/// </summary>
+internal static class LimitResource
+{
+    public static void Map(IEndpointRouteBuilder routes)
+    {
+        routes.Get("/api/vhost-limits", Access.Management, request => request.ListAsync(request.Broker.VirtualHostLimits
+            .Where(l => request.User.CanListVirtualHost(l.Key))
+            .OrderBy(l => l.Key, StringComparer.Ordinal)
+            .Select(l => LimitJson.Create("vhost", l.Key, l.Value))));
+        routes.Get("/api/vhost-limits/{vhost}", Access.Management, request =>
+        {
+            var virtualHost = request.VirtualHost();
+            var limits = request.Broker.LimitsOfVirtualHost(virtualHost.Name);
+            return request.ListAsync(limits.Count == 0 ? [] : [LimitJson.Create("vhost", virtualHost.Name, limits)]);
+        });
+        routes.Put("/api/vhost-limits/{vhost}/{name}", Access.Administrator, async request =>
+        {
+            var virtualHost = request.VirtualHost(creating: true);
+            var value = await ReadValueAsync(request).ConfigureAwait(false);
+            request.Broker.SetVirtualHostLimit(virtualHost.Name, request.Route("name"), value);
+            request.NoContent();
+        });
+        routes.Delete("/api/vhost-limits/{vhost}/{name}", Access.Administrator, request =>
+        {
+            request.Broker.ClearVirtualHostLimit(request.VirtualHost().Name, request.Route("name"));
+            request.NoContent();
+            return Task.CompletedTask;
+        });
+
+        routes.Get("/api/user-limits", Access.Management, request => request.ListAsync(request.Broker.UserLimits
+            .OrderBy(l => l.Key, StringComparer.Ordinal)
+            .Select(l => LimitJson.Create("user", l.Key, l.Value))));
+        routes.Get("/api/user-limits/{user}", Access.Management, request =>
+        {
+            var user = ExistingUser(request);
+            var limits = request.Broker.LimitsOfUser(user);
+            return request.ListAsync(limits.Count == 0 ? [] : [LimitJson.Create("user", user, limits)]);
+        });
+        routes.Put("/api/user-limits/{user}/{name}", Access.Administrator, async request =>
+        {
+            var value = await ReadValueAsync(request).ConfigureAwait(false);
+            request.Broker.SetUserLimit(request.Route("user"), request.Route("name"), value);
+            request.NoContent();
+        });
+        routes.Delete("/api/user-limits/{user}/{name}", Access.Administrator, request =>
+        {
+            request.Broker.ClearUserLimit(ExistingUser(request), request.Route("name"));
+            request.NoContent();
+            return Task.CompletedTask;
+        });
+    }
+
+    private static string ExistingUser(ApiRequest request) =>
+        request.Broker.Users.Find(request.Route("user"))?.Name ?? throw ApiException.NotFound();
+
+    /// <summary>The body's <c>value</c> as RabbitMQ decoded it; the broker checks it is an integer.</summary>
+    private static async Task<object?> ReadValueAsync(ApiRequest request)
+    {
+        var body = await request.ReadBodyAsync().ConfigureAwait(false);
+        return body.Has("value") ? FieldTableJson.FromJson(body.Root["value"]) : throw ApiException.BadRequest("[{key_missing,value}]");
+    }
+}

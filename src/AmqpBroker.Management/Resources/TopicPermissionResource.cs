@@ -1,0 +1,59 @@
+using AmqpBroker.Management.Formatting;
+using AmqpBroker.Management.Http;
+using AmqpBroker.Management.Security;
+using Microsoft.AspNetCore.Routing;
+
+namespace AmqpBroker.Management.Resources;
+
+/// <summary>
+/// /api/topic-permissions: administrators list, read, set and clear users' write and read patterns on the
+/// routing keys of topic exchanges, with RabbitMQ's answers. One user's topic permissions in one vhost are one
+/// resource: a PUT that creates the first answers 201, later ones 204; reading or deleting them answers 404 when
+/// there are none.
+/// </summary>
+internal static class TopicPermissionResource
+{
+    public static void Map(IEndpointRouteBuilder routes)
+    {
+        routes.Get("/api/topic-permissions", Access.Administrator, request => request.ListAsync(TopicPermissionJson.Sorted(request.Broker.TopicPermissions)));
+        routes.Get("/api/vhosts/{vhost}/topic-permissions", Access.Administrator, request =>
+        {
+            var virtualHost = request.VirtualHost();
+            return request.ListAsync(TopicPermissionJson.Sorted(request.Broker.TopicPermissions.Where(p => p.VirtualHost == virtualHost.Name)));
+        });
+        routes.Get("/api/users/{user}/topic-permissions", Access.Administrator, request =>
+        {
+            var user = request.Broker.Users.Find(request.Route("user")) ?? throw ApiException.NotFound();
+            return request.ListAsync(TopicPermissionJson.Sorted(request.Broker.TopicPermissions.Where(p => p.User == user.Name)));
+        });
+        routes.Get("/api/topic-permissions/{vhost}/{user}", Access.Administrator, request => request.ListAsync(TopicPermissionJson.Sorted(Existing(request))));
+        routes.Put("/api/topic-permissions/{vhost}/{user}", Access.Administrator, Put);
+        routes.Delete("/api/topic-permissions/{vhost}/{user}", Access.Administrator, request => Delete(request, exchange: null));
+        routes.Delete("/api/topic-permissions/{vhost}/{user}/{exchange}", Access.Administrator, request => Delete(request, request.Route("exchange")));
+    }
+
+    /// <summary>The user's topic permissions in the vhost; 404 when there are none (or no such user or vhost).</summary>
+    private static List<Core.Security.TopicPermission> Existing(ApiRequest request)
+    {
+        var (user, virtualHost) = (request.Route("user"), request.Route("vhost"));
+        var permissions = request.Broker.TopicPermissions.Where(p => p.User == user && p.VirtualHost == virtualHost).ToList();
+        return permissions.Count > 0 ? permissions : throw ApiException.NotFound();
+    }
+
+    private static async Task Put(ApiRequest request)
+    {
+        var body = await request.ReadBodyAsync().ConfigureAwait(false);
+        var permission = TopicPermissionDocument.Read(request.Route("user"), request.Route("vhost"), body);
+        var created = !request.Broker.TopicPermissions.Any(p => p.User == permission.User && p.VirtualHost == permission.VirtualHost);
+        request.Broker.SetTopicPermission(permission);
+        request.Created(created);
+    }
+
+    private static Task Delete(ApiRequest request, string? exchange)
+    {
+        Existing(request);
+        request.Broker.ClearTopicPermissions(request.Route("user"), request.Route("vhost"), exchange);
+        request.NoContent();
+        return Task.CompletedTask;
+    }
+}
