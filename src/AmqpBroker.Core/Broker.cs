@@ -66,6 +66,7 @@ public sealed partial class Broker : IDisposable
         Scheduler = new BrokerScheduler(time, TimeSpan.FromMilliseconds(250));
         LoginBrake = new LoginBrake(time, settings.FailedLoginDelay);
         _resourceMonitor = new ResourceMonitor(Resources, time);
+        Scheduler.Register(new MemoryReclaimer(WeighQueues, MemoryReclaimer.CollectAggressively).OnTick);
         StartedAt = time.GetUtcNow();
         Parameters = new RuntimeParameters(_store, name => _virtualHosts.ContainsKey(name));
         Recover(_store.Load());
@@ -326,6 +327,22 @@ public sealed partial class Broker : IDisposable
         {
             FindVirtualHost(connection.VirtualHost)?.OnConnectionClosed(connection);
         }
+    }
+
+    /// <summary>What every queue holds ready, for <see cref="MemoryReclaimer"/>.</summary>
+    private long WeighQueues()
+    {
+        long messages = 0, bytes = 0;
+        foreach (var virtualHost in _virtualHosts.Values)
+        {
+            foreach (var queue in virtualHost.Queues)
+            {
+                messages += queue.ReadyCount;
+                bytes += queue.ReadyBytes;
+            }
+        }
+
+        return MemoryReclaimer.Weigh(messages, bytes);
     }
 
     /// <summary>Stops the scheduler and the timers and closes the stores, which the broker owns once given them.</summary>

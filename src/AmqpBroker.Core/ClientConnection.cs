@@ -47,6 +47,12 @@ public sealed class ClientConnection
     /// <summary>Bytes and socket reads/writes of the connection since it was accepted; the server counts them.</summary>
     public ConnectionTraffic Traffic { get; init; } = new();
 
+    /// <summary>
+    /// The connection's state as RabbitMQ names it (<c>running</c>, <c>flow</c>, <c>blocking</c>, <c>blocked</c>,
+    /// <c>closing</c>); the server supplies it, since throttling is the server's.
+    /// </summary>
+    public Func<string> State { get; init; } = static () => "running";
+
     /// <summary>The faults the server can make this connection show (see <see cref="Testing.Faults.BrokerFaults"/>); null when it cannot.</summary>
     public Testing.Faults.IConnectionFaults? Faults { get; init; }
 

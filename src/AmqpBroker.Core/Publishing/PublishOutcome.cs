@@ -8,12 +8,13 @@ namespace AmqpBroker.Core.Publishing;
 /// </summary>
 public readonly struct PublishOutcome
 {
-    internal PublishOutcome(int queues, bool rejected, bool needsSync, Message? returned)
+    internal PublishOutcome(int queues, bool rejected, bool needsSync, Message? returned, Task? queueCaughtUp = null)
     {
         Queues = queues;
         Rejected = rejected;
         NeedsSync = needsSync;
         Returned = returned;
+        QueueCaughtUp = queueCaughtUp;
     }
 
     /// <summary>How many queues (or direct reply-to consumers) the message reached.</summary>
@@ -32,4 +33,11 @@ public readonly struct PublishOutcome
     /// releases it once it has handed it on; null otherwise.
     /// </summary>
     public Message? Returned { get; }
+
+    /// <summary>
+    /// Publisher flow control: a queue the message reached is behind its consumers, and this completes when it
+    /// has caught up. A connection that reads publishes stops reading until then (RabbitMQ's <c>flow</c>
+    /// state); null when no queue was behind.
+    /// </summary>
+    public Task? QueueCaughtUp { get; }
 }

@@ -75,7 +75,7 @@ public sealed partial class Publisher
                 returned = message;
             }
 
-            return new PublishOutcome(delivered.Queues, delivered.Rejected, delivered.NeedsSync, returned);
+            return new PublishOutcome(delivered.Queues, delivered.Rejected, delivered.NeedsSync, returned, delivered.Behind?.WhenCaughtUp);
         }
         finally
         {

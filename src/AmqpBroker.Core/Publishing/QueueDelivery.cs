@@ -31,6 +31,7 @@ internal static class QueueDelivery
         MessageRouter.Route(exchange, message, findExchange, scratch);
         var rejected = false;
         var needsSync = false;
+        QueueCredit? behind = null;
         foreach (var queue in scratch.Queues)
         {
             if (accept is not null && !accept(queue, message))
@@ -47,9 +48,14 @@ internal static class QueueDelivery
             {
                 queue.Counters.Increment(MessageCounter.Publish);
             }
+
+            if (queue.Credit is { IsBehind: true } credit)
+            {
+                behind = credit;
+            }
         }
 
-        return new DeliveryResult(scratch.Queues.Count, rejected, needsSync);
+        return new DeliveryResult(scratch.Queues.Count, rejected, needsSync, behind);
     }
 }
 
@@ -57,4 +63,5 @@ internal static class QueueDelivery
 /// <param name="Queues">How many queues the message reached.</param>
 /// <param name="Rejected">A full queue refused it (x-overflow reject-publish).</param>
 /// <param name="NeedsSync">A queue it reached keeps it durably: its confirm waits for the store's sync.</param>
-internal readonly record struct DeliveryResult(int Queues, bool Rejected, bool NeedsSync);
+/// <param name="Behind">The credit of a queue it reached that is behind (<see cref="QueueCredit.IsBehind"/>), if any.</param>
+internal readonly record struct DeliveryResult(int Queues, bool Rejected, bool NeedsSync, QueueCredit? Behind = null);

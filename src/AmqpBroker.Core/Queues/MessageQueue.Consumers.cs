@@ -60,6 +60,7 @@ public abstract partial class MessageQueue
             }
 
             lastGone = _consumers.Count == 0 && _hadConsumer && Definition.AutoDelete && !IsDeleted;
+            _credit.OnShrunk(_ready.Count, _consumers.Count);
         }
 
         MarkUsed();
@@ -103,6 +104,8 @@ public abstract partial class MessageQueue
         {
             return false;
         }
+
+        _credit.OnDelivered(_ready.Count);
 
         if (consumer.NoAck)
         {

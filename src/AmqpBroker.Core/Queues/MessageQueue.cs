@@ -28,6 +28,7 @@ public abstract partial class MessageQueue : Queue
     private readonly Action<Queue> _autoDelete;
     private readonly DurableEntries? _durable;
     private readonly MessageExpiry _expiry;
+    private readonly QueueCredit _credit;
     private long _nextSequence;
     private int _unacked;
     private bool _hadConsumer;
@@ -51,6 +52,7 @@ public abstract partial class MessageQueue : Queue
         _consumers = new ConsumerSet(arguments.SingleActiveConsumer);
         LengthLimit = new QueueLengthLimit(_ready);
         _expiry = new MessageExpiry(_ready, _durable, context.Timers, ExpireMessages, expireAtHeadOnly);
+        Credit = _credit = new QueueCredit(_expiry.NowMs);
     }
 
     public override int ReadyCount
@@ -91,6 +93,7 @@ public abstract partial class MessageQueue : Queue
         lock (_lock)
         {
             LengthLimit.DropHeadsOverLimit(effective, ref dropped);
+            _credit.OnShrunk(_ready.Count, _consumers.Count);
         }
 
         DeadLetter(dropped, DeadLetterReason.MaxLength);
@@ -131,6 +134,7 @@ public abstract partial class MessageQueue : Queue
             else
             {
                 accepted = AdmitLocked(arguments, entry, ref dropped);
+                _credit.OnStored(_ready.Count, _consumers.Count, now);
             }
         }
 
@@ -195,6 +199,7 @@ public abstract partial class MessageQueue : Queue
             }
 
             remaining = (uint)_ready.Count;
+            _credit.OnShrunk(_ready.Count, _consumers.Count);
         }
 
         DeadLetter(expired, DeadLetterReason.Expired);
@@ -266,6 +271,7 @@ public abstract partial class MessageQueue : Queue
         lock (_lock)
         {
             _expiry.Sweep(Arguments, ref expired);
+            _credit.OnShrunk(_ready.Count, _consumers.Count);
         }
 
         DeadLetter(expired, DeadLetterReason.Expired);
@@ -275,13 +281,15 @@ public abstract partial class MessageQueue : Queue
     {
         lock (_lock)
         {
-            return (uint)_ready.Clear(
+            var purged = (uint)_ready.Clear(
                 e =>
                 {
                     _durable?.Settle(e);
                     e.Message.Release();
                 },
                 sequence => _durable!.SettlePaged(sequence));
+            _credit.CatchUp();
+            return purged;
         }
     }
 
@@ -300,6 +308,7 @@ public abstract partial class MessageQueue : Queue
             count = (uint)_ready.Clear(static e => e.Message.Release(), static _ => { });
             consumers = _consumers.RemoveAll();
             _expiry.Stop();
+            _credit.CatchUp();
             StopUsageTimer();
         }
 

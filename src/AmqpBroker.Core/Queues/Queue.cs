@@ -80,6 +80,9 @@ public abstract class Queue : IBindingDestination
 
     internal IQueueType Type { get; }
 
+    /// <summary>Publisher flow control into this queue (<see cref="QueueCredit"/>); null for a type that has none (streams).</summary>
+    internal QueueCredit? Credit { get; private protected set; }
+
     /// <summary>Who may use the queue and consume from it exclusively.</summary>
     private protected QueueOwnership Ownership => _ownership;
 

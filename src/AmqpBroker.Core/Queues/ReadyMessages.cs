@@ -3,15 +3,24 @@ namespace AmqpBroker.Core.Queues;
 /// <summary>
 /// The ready messages of one priority level that the queue keeps in memory, in sequence order: a growable
 /// ring buffer. Appends go to the back; requeued entries go back to their original position, which is
-/// almost always at or near the front.
+/// almost always at or near the front. A large ring that empties is given back, so that a drained backlog of
+/// millions does not keep its array for the life of the queue.
 /// </summary>
 internal sealed class ReadyMessages(ReadyTally tally)
 {
-    private QueueEntry[] _items = new QueueEntry[16];
+    private const int InitialCapacity = 16;
+
+    /// <summary>Rings up to this size are kept when they empty (reallocating them each time would cost more than they hold).</summary>
+    private const int KeptWhenEmpty = 4096;
+
+    private QueueEntry[] _items = new QueueEntry[InitialCapacity];
     private int _head;
     private int _count;
 
     public int Count => _count;
+
+    /// <summary>How many entries the ring holds before it grows.</summary>
+    public int Capacity => _items.Length;
 
     public void Enqueue(QueueEntry entry)
     {
@@ -34,6 +43,11 @@ internal sealed class ReadyMessages(ReadyTally tally)
         _head = (_head + 1) % _items.Length;
         _count--;
         tally.Remove(entry);
+        if (_count == 0)
+        {
+            ReleaseIfLarge();
+        }
+
         return true;
     }
 
@@ -104,6 +118,11 @@ internal sealed class ReadyMessages(ReadyTally tally)
         }
 
         _count = kept;
+        if (kept == 0)
+        {
+            ReleaseIfLarge();
+        }
+
         return earliest;
     }
 
@@ -128,6 +147,15 @@ internal sealed class ReadyMessages(ReadyTally tally)
     }
 
     private QueueEntry this[int index] => _items[(_head + index) % _items.Length];
+
+    private void ReleaseIfLarge()
+    {
+        if (_items.Length > KeptWhenEmpty)
+        {
+            _items = new QueueEntry[InitialCapacity];
+            _head = 0;
+        }
+    }
 
     private void EnsureCapacity()
     {

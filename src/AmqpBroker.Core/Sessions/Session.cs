@@ -74,6 +74,26 @@ public sealed class Session
         }
     }
 
+    /// <summary>Whether a consumer of the channel must acknowledge what it gets (not no-ack).</summary>
+    public bool HasConsumerThatAcks
+    {
+        get
+        {
+            lock (_lock)
+            {
+                foreach (var consumer in _consumers.Values)
+                {
+                    if (!consumer.NoAck)
+                    {
+                        return true;
+                    }
+                }
+
+                return false;
+            }
+        }
+    }
+
     /// <summary>A snapshot of the channel's consumers.</summary>
     public IReadOnlyList<Consumer> Consumers
     {

@@ -16,7 +16,7 @@ internal static class ConnectionJson
             ["node"] = context.NodeName,
             ["user"] = connection.User.Name,
             ["vhost"] = connection.VirtualHost,
-            ["state"] = "running",
+            ["state"] = connection.State(),
             ["type"] = "network",
             ["protocol"] = "AMQP 0-9-1",
             ["auth_mechanism"] = details.AuthMechanism,

@@ -110,6 +110,11 @@ internal sealed partial class AmqpChannel
     private bool PublishNow(Message message, bool mandatory)
     {
         var outcome = _publisher.Publish(new PublishRequest(message, mandatory, _directReplies.Address));
+        if (outcome.QueueCaughtUp is { } caughtUp)
+        {
+            _context.Flow.OnQueueBehind(caughtUp);
+        }
+
         if (outcome.Returned is { } returned)
         {
             var basicReturn = new BasicReturn { ReplyCode = (ushort)ReplyCode.NoRoute, ReplyText = "NO_ROUTE", Exchange = returned.Exchange, RoutingKey = returned.RoutingKey };

@@ -1,6 +1,7 @@
 using AmqpBroker.Core;
 using AmqpBroker.Core.Security;
 using AmqpBroker.Core.VirtualHosts;
+using AmqpBroker.Server.Connections;
 using AmqpBroker.Server.Writing;
 using Microsoft.Extensions.Logging;
 
@@ -17,6 +18,7 @@ namespace AmqpBroker.Server.Channels;
 /// <param name="VirtualHost">The vhost the connection opened.</param>
 /// <param name="Logger">The channels' logger (category <c>AmqpBroker.Server.Channels</c>).</param>
 /// <param name="Quota">How many more queues and exchanges the connection may create.</param>
+/// <param name="Flow">The connection's flow control, told of publishes that reached a queue behind its consumers.</param>
 /// <param name="CancelNotify">The client announced <c>consumer_cancel_notify</c>: it is told when a consumed queue goes away.</param>
 internal sealed record ChannelContext(
     ConnectionWriter Writer,
@@ -26,4 +28,5 @@ internal sealed record ChannelContext(
     VirtualHost VirtualHost,
     ILogger Logger,
     Connections.ConnectionQuota Quota,
+    PublisherFlow Flow,
     bool CancelNotify = true);

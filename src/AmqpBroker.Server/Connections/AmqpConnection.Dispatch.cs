@@ -14,6 +14,34 @@ internal sealed partial class AmqpConnection
     /// <summary>Class id, weight and body size: the part of a content header before its property flags.</summary>
     private const int ContentHeaderFixedSize = 12;
 
+    /// <summary>
+    /// Handles the complete frames at the start of <paramref name="buffer"/> (advancing it past them) until the
+    /// connection closes, blocks, is in flow or has spent its <see cref="ReadBudget"/>. True when it stopped only
+    /// because no complete frame is left.
+    /// </summary>
+    private bool HandleFrames(ref ReadOnlySequence<byte> buffer)
+    {
+        var budget = new ReadBudget();
+        while (_state != ConnectionState.Closed && !_blocking.IsBlocked && !_flow.IsThrottled && !budget.IsSpent)
+        {
+            if (!FrameReader.TryReadFrame(ref buffer, _handshake.PayloadLimit, out var frame))
+            {
+                return true;
+            }
+
+            budget.Spend(frame.Payload.Length);
+            _heartbeat.OnFrameReceived();
+            if (_recording.IsOn)
+            {
+                _recording.Received(frame.Type, frame.Channel, frame.Payload);
+            }
+
+            HandleFrame(frame);
+        }
+
+        return false;
+    }
+
     private void HandleMethodFrame(in Frame frame, out ushort classId, out ushort methodId)
     {
         var payload = frame.Payload;

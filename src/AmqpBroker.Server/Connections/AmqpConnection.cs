@@ -38,10 +38,12 @@ internal sealed partial class AmqpConnection
     private readonly HeartbeatMonitor _heartbeat;
     private readonly ConnectionDeadlines _deadlines;
     private readonly PublisherBlocking _blocking;
+    private readonly PublisherFlow _flow;
     private readonly ConsumerTimeoutWatch _consumerTimeouts;
     private readonly TlsPeer? _tls;
     private readonly ConnectionRecording _recording;
-    private readonly TaskCompletionSource _forceClosed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    /// <summary>Completes when the connection is forced closed or its transport goes: a blocked or throttled read loop stops waiting.</summary>
+    private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private ChannelContext? _channelContext;
     private volatile ConnectionState _state = ConnectionState.Handshake;
     private volatile string? _forceCloseReason;
@@ -62,7 +64,8 @@ internal sealed partial class AmqpConnection
         _startedAt = broker.Time.GetUtcNow();
         _heartbeat = new HeartbeatMonitor(_startedAt);
         _deadlines = new ConnectionDeadlines(_startedAt, broker.Settings.HandshakeTimeout);
-        _blocking = new PublisherBlocking(broker.Alarm, _writer, _forceClosed.Task);
+        _blocking = new PublisherBlocking(broker.Alarm, _writer, _closed.Task);
+        _flow = new PublisherFlow(broker.Time, _channels.HasConsumerThatAcks);
         Name = $"{transport.RemoteEndPoint} -> {transport.LocalEndPoint}";
         _logScope = new ConnectionLogScope(Name);
         _consumerTimeouts = new ConsumerTimeoutWatch(broker, _logger, () => LogName);
@@ -95,6 +98,7 @@ internal sealed partial class AmqpConnection
         ConnectionLog.ConnectionAccepted(_logger, LogName);
         var writerLoop = _writer.RunAsync();
         using var ticks = _broker.Scheduler.Register(OnTick);
+        using var transportClosed = _transport.ConnectionClosed.Register(static closed => ((TaskCompletionSource)closed!).TrySetResult(), _closed);
         try
         {
             if (await ReadProtocolHeaderAsync().ConfigureAwait(false))
@@ -130,7 +134,7 @@ internal sealed partial class AmqpConnection
     internal void ForceClose(string reason)
     {
         _forceCloseReason = reason;
-        _forceClosed.TrySetResult();
+        _closed.TrySetResult();
         _transport.Transport.Input.CancelPendingRead();
     }
 
@@ -179,15 +183,10 @@ internal sealed partial class AmqpConnection
             _input.OnRead(buffer);
             try
             {
-                while (_state != ConnectionState.Closed && !_blocking.IsBlocked && FrameReader.TryReadFrame(ref buffer, _handshake.PayloadLimit, out var frame))
+                // Stopped early (blocked, in flow, out of budget): the rest of this read is handled after the pause.
+                while (!HandleFrames(ref buffer) && _state != ConnectionState.Closed && _forceCloseReason is null)
                 {
-                    _heartbeat.OnFrameReceived();
-                    if (_recording.IsOn)
-                    {
-                        _recording.Received(frame.Type, frame.Channel, frame.Payload);
-                    }
-
-                    HandleFrame(frame);
+                    await PauseReadingAsync().ConfigureAwait(false);
                 }
             }
             catch (FrameFormatException ex)
@@ -213,12 +212,6 @@ internal sealed partial class AmqpConnection
 
             if (result.IsCanceled && RunInjectedFaults())
             {
-                continue;
-            }
-
-            if (_blocking.IsBlocked)
-            {
-                await _blocking.WaitUntilUnblockedAsync().ConfigureAwait(false);
                 continue;
             }
 
@@ -340,13 +333,14 @@ internal sealed partial class AmqpConnection
             Channels = _channels.Snapshot,
             ChannelCount = () => _channels.Count,
             Traffic = _traffic,
+            State = DescribeState,
             Faults = this,
         };
         var access = _broker.AccessFor(client.User.Name, client.VirtualHost);
         var settings = _broker.Settings;
         var quota = new ConnectionQuota(settings.MaxQueuesPerConnection, settings.MaxExchangesPerConnection);
         var cancelNotify = _handshake.ClientCapabilities.GetValueOrDefault("consumer_cancel_notify") is true;
-        _channelContext = new ChannelContext(_writer, _broker, client, access, _handshake.VirtualHost, _loggers.Channels, quota, cancelNotify);
+        _channelContext = new ChannelContext(_writer, _broker, client, access, _handshake.VirtualHost, _loggers.Channels, quota, _flow, cancelNotify);
         _blocking.NotifyClient = _handshake.ClientCapabilities.GetValueOrDefault("connection.blocked") is true;
         _consumerTimeouts.ClientTakesCancel = cancelNotify;
         _heartbeat.Seconds = _handshake.HeartbeatSeconds;
@@ -362,7 +356,7 @@ internal sealed partial class AmqpConnection
     /// <summary>The scheduler's tick (not the read loop's thread): heartbeats, handshake, close-ok and drain deadlines.</summary>
     private void OnTick(DateTimeOffset now)
     {
-        var heartbeat = _heartbeat.Tick(now, _writer.TakeSentFlag(), _blocking.IsBlocked);
+        var heartbeat = _heartbeat.Tick(now, _writer.TakeSentFlag(), _blocking.IsBlocked || _flow.IsThrottled);
         switch (_state)
         {
             case ConnectionState.Handshake when _deadlines.HandshakeExpired(now):

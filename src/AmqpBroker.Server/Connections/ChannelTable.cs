@@ -93,6 +93,23 @@ internal sealed class ChannelTable(ChurnCounters churn)
         return [.. channels.OrderBy(c => c.Number).Select(c => c.Snapshot())];
     }
 
+    /// <summary>Whether a channel has a consumer that must acknowledge (read by the read loop for flow control).</summary>
+    public bool HasConsumerThatAcks()
+    {
+        lock (_channels)
+        {
+            foreach (var channel in _channels.Values)
+            {
+                if (channel.Session.HasConsumerThatAcks)
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>The open channels; called from any thread.</summary>
     public AmqpChannel[] ToArray()
     {

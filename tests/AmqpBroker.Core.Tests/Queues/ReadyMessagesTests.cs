@@ -20,6 +20,24 @@ public sealed class ReadyMessagesTests
     }
 
     [Test]
+    public void A_large_ring_is_given_back_when_it_empties_and_a_small_one_is_kept()
+    {
+        var ready = new ReadyMessages(new ReadyTally());
+        EnqueueRange(ready, 0, 100_000);
+        Assert.That(ready.Capacity, Is.GreaterThanOrEqualTo(100_000));
+
+        Dequeue(ready, 99_999);
+        Assert.That(ready.Capacity, Is.GreaterThanOrEqualTo(100_000), "kept while it holds anything");
+        Dequeue(ready, 1);
+        Assert.That(ready.Capacity, Is.EqualTo(16), "a drained backlog keeps no large array");
+
+        EnqueueRange(ready, 0, 1_000);
+        var small = ready.Capacity;
+        Dequeue(ready, 1_000);
+        Assert.That(ready.Capacity, Is.EqualTo(small), "a small ring is kept for the next burst");
+    }
+
+    [Test]
     public void Requeued_entries_return_to_their_sequence_position_whatever_the_requeue_order()
     {
         var ready = new ReadyMessages(new ReadyTally());

@@ -1,0 +1,60 @@
+using AmqpBroker.Core.Alarms;
+
+namespace AmqpBroker.Core.Tests.Alarms;
+
+/// <summary>Memory given back after a large backlog: one full collection once what the queues hold falls far enough from its peak.</summary>
+[TestFixture]
+public sealed class MemoryReclaimerTests
+{
+    private static readonly DateTimeOffset Start = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    [Test]
+    public void A_release_of_the_threshold_from_the_peak_collects_once()
+    {
+        long queued = 0;
+        var collections = 0;
+        var reclaimer = new MemoryReclaimer(() => queued, () => collections++);
+        var now = Start;
+        void Tick(long weight)
+        {
+            queued = weight;
+            reclaimer.OnTick(now);
+            now += MemoryReclaimer.CheckInterval;
+        }
+
+        Tick(MemoryReclaimer.ReleasedThreshold * 3);
+        Tick(MemoryReclaimer.ReleasedThreshold * 2 + 1);
+        Assert.That(collections, Is.Zero, "less than the threshold released");
+
+        Tick(MemoryReclaimer.ReleasedThreshold * 2);
+        Assert.That(collections, Is.EqualTo(1));
+
+        // From the first peak this would be a second release of the threshold; from the collection it is not.
+        Tick(MemoryReclaimer.ReleasedThreshold + 1);
+        Assert.That(collections, Is.EqualTo(1), "the peak starts again from the collection");
+        Tick(1);
+        Assert.That(collections, Is.EqualTo(2), "a second release of the threshold");
+    }
+
+    [Test]
+    public void It_looks_once_per_interval_and_a_growing_backlog_never_collects()
+    {
+        var weighed = 0;
+        var collections = 0;
+        var weights = new[] { 0L, MemoryReclaimer.ReleasedThreshold * 4, MemoryReclaimer.ReleasedThreshold * 8 };
+        var reclaimer = new MemoryReclaimer(() => weights[Math.Min(weighed++, weights.Length - 1)], () => collections++);
+
+        reclaimer.OnTick(Start);
+        reclaimer.OnTick(Start + (MemoryReclaimer.CheckInterval / 2));
+        Assert.That(weighed, Is.EqualTo(1), "the second tick came within the interval");
+
+        reclaimer.OnTick(Start + MemoryReclaimer.CheckInterval);
+        reclaimer.OnTick(Start + (MemoryReclaimer.CheckInterval * 2));
+        Assert.That(weighed, Is.EqualTo(3));
+        Assert.That(collections, Is.Zero);
+    }
+
+    [Test]
+    public void A_queued_message_weighs_its_bytes_and_its_overhead() =>
+        Assert.That(MemoryReclaimer.Weigh(messages: 10, bytes: 1_000), Is.EqualTo(1_000 + (10 * MemoryReclaimer.PerMessageOverhead)));
+}
