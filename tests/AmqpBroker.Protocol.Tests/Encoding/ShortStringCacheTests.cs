@@ -101,15 +101,16 @@ public sealed class ShortStringCacheTests
     [Test]
     public void Reader_with_a_cache_returns_one_instance_per_repeated_short_string()
     {
+        // Back to back: a string read in between may share the slot (the cache is direct-mapped on a per-process hash).
         var cache = new ShortStringCache();
-        var wire = Bytes.Of(5, "hello", 5, "world", 5, "hello");
+        var wire = Bytes.Of(5, "hello", 5, "hello", 5, "world");
         var reader = new AmqpReader(wire, cache);
         var first = reader.ReadShortString();
         var second = reader.ReadShortString();
         var third = reader.ReadShortString();
 
-        Assert.That((first, second, third), Is.EqualTo(("hello", "world", "hello")));
-        Assert.That(third, Is.SameAs(first));
+        Assert.That((first, second, third), Is.EqualTo(("hello", "hello", "world")));
+        Assert.That(second, Is.SameAs(first));
         Assert.That(reader.Remaining, Is.Zero);
     }
 }
