@@ -199,112 +199,6 @@ public sealed partial class Broker : IDisposable
         return true;
     }
 
-    /// <summary>Adds or replaces a user (RabbitMQ's password hash format; see <see cref="PasswordHasher"/>).</summary>
-    public void PutUser(User user)
-    {
-        lock (_definitions)
-        {
-            _store.PutUser(user);
-            Users.Put(user);
-        }
-    }
-
-    /// <summary>
-    /// Deletes the user and its permissions and closes its connections with 320 CONNECTION_FORCED, as
-    /// RabbitMQ does. False when there is no such user.
-    /// </summary>
-    public bool DeleteUser(string name)
-    {
-        lock (_definitions)
-        {
-            if (!Users.Delete(name))
-            {
-                return false;
-            }
-
-            _store.DeleteUser(name);
-            _permissions.ClearWhere(p => p.User == name);
-            ForgetUserSecurity(name);
-        }
-
-        ForceClose(c => c.User.Name == name, UserDeletedReason(name));
-        return true;
-    }
-
-    public Permission? FindPermission(string user, string virtualHost) => _permissions.Find(user, virtualHost)?.Permission;
-
-    /// <summary>
-    /// Sets (or replaces) a user's permission on a vhost. Throws <see cref="PermissionValidationException"/>
-    /// for a pattern that is not a regular expression or a user or vhost that does not exist.
-    /// </summary>
-    public void SetPermission(Permission permission)
-    {
-        var compiled = new CompiledPermission(permission);
-        lock (_definitions)
-        {
-            if (Users.Find(permission.User) is null || FindVirtualHost(permission.VirtualHost) is null)
-            {
-                throw new PermissionValidationException("vhost_or_user_not_found");
-            }
-
-            _store.PutPermission(permission);
-            _permissions.Set(compiled);
-        }
-    }
-
-    /// <summary>Removes a user's permission on a vhost; open connections stay open (as in RabbitMQ) but are refused from the next operation.</summary>
-    public bool ClearPermission(string user, string virtualHost)
-    {
-        lock (_definitions)
-        {
-            if (!_permissions.Clear(user, virtualHost))
-            {
-                return false;
-            }
-
-            _store.DeletePermission(user, virtualHost);
-            return true;
-        }
-    }
-
-    /// <summary>Whether the user may open connections to the vhost: RabbitMQ's rule is that it has any permission there.</summary>
-    public bool CanAccessVirtualHost(string user, string virtualHost) => _permissions.Find(user, virtualHost) is not null;
-
-    /// <summary>The permission checks for operations of <paramref name="user"/> in <paramref name="virtualHost"/>.</summary>
-    public ResourceAccess AccessFor(string user, string virtualHost) => new(_permissions, _topicPermissions, user, virtualHost);
-
-    /// <summary>
-    /// Adds or replaces a policy and applies it at once to the matching queues and exchanges of its vhost.
-    /// Throws <see cref="PolicyValidationException"/> (with RabbitMQ's reason) for a bad pattern or definition,
-    /// and when the vhost does not exist.
-    /// </summary>
-    public void PutPolicy(Policy policy)
-    {
-        var compiled = PolicyValidator.Compile(policy, Settings.Profile);
-        lock (_definitions)
-        {
-            var virtualHost = FindVirtualHost(policy.VirtualHost)
-                ?? throw new PolicyValidationException($"no_such_vhost: '{policy.VirtualHost}'");
-            _store.PutPolicy(policy);
-            virtualHost.PutPolicy(compiled);
-        }
-    }
-
-    /// <summary>Deletes a policy; what it applied to gets the next matching policy, or none. False when there is no such policy.</summary>
-    public bool DeletePolicy(string virtualHost, string name)
-    {
-        lock (_definitions)
-        {
-            if (FindVirtualHost(virtualHost) is not { } host || !host.DeletePolicy(name))
-            {
-                return false;
-            }
-
-            _store.DeletePolicy(virtualHost, name);
-            return true;
-        }
-    }
-
     public void OnConnectionOpened(ClientConnection connection)
     {
         _connections.TryAdd(connection, 0);
@@ -397,7 +291,6 @@ public sealed partial class Broker : IDisposable
 
     private static string VirtualHostDeletedReason(string name) => $"vhost '{name}' is deleted";
 
-    private static string UserDeletedReason(string name) => $"user '{name}' is deleted";
 
     /// <summary>RabbitMQ's first boot: the default vhost, and the default user as administrator with every permission on it.</summary>
     private void CreateDefaults()
