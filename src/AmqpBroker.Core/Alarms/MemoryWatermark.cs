@@ -10,7 +10,9 @@ public sealed class MemoryWatermark(ResourceAlarms alarms, long limitBytes, Func
     public const string Source = "memory watermark";
 
     private readonly Func<long> _readUsed = readUsedBytes ?? (() => Environment.WorkingSet);
+    private readonly Lock _checking = new();
     private long _limitBytes = limitBytes;
+    private long _receivedSinceCheck;
 
     public long LimitBytes => Volatile.Read(ref _limitBytes);
 
@@ -41,16 +43,43 @@ public sealed class MemoryWatermark(ResourceAlarms alarms, long limitBytes, Func
         Volatile.Write(ref _limitBytes, bytes);
     }
 
+    /// <summary>
+    /// Bytes clients sent (counted per socket read): once a hundredth of the limit has arrived since the last
+    /// check, the reading thread checks at once, so a flood is stopped near the limit even when the periodic
+    /// check runs late on a busy machine.
+    /// </summary>
+    public void OnReceived(long bytes)
+    {
+        if (Interlocked.Add(ref _receivedSinceCheck, bytes) >= LimitBytes / 100)
+        {
+            Check();
+        }
+    }
+
+    /// <summary>Reads resident memory and raises or clears the alarm; a check already running elsewhere makes this one unnecessary.</summary>
     public void Check()
     {
-        UsedBytes = _readUsed();
-        if (UsedBytes > LimitBytes)
+        if (!_checking.TryEnter())
         {
-            alarms.Raise(AlarmResource.Memory, Source);
+            return;
         }
-        else
+
+        try
         {
-            alarms.Clear(AlarmResource.Memory, Source);
+            Interlocked.Exchange(ref _receivedSinceCheck, 0);
+            UsedBytes = _readUsed();
+            if (UsedBytes > LimitBytes)
+            {
+                alarms.Raise(AlarmResource.Memory, Source);
+            }
+            else
+            {
+                alarms.Clear(AlarmResource.Memory, Source);
+            }
+        }
+        finally
+        {
+            _checking.Exit();
         }
     }
 }

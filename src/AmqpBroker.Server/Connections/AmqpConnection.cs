@@ -56,7 +56,7 @@ internal sealed partial class AmqpConnection
         _loggers = loggers;
         _logger = loggers.Connections;
         _channels = new ChannelTable(broker.Churn);
-        _input = new InputCounter(_traffic);
+        _input = new InputCounter(_traffic, broker.Resources.Memory);
         _writer = new ConnectionWriter(transport.Transport.Output, broker.Time) { Traffic = _traffic };
         _writer.Writable += _channels.ResumeDeliveries;
         _handshake = new ConnectionHandshake(broker, _writer, transport.RemoteEndPoint, tls);

@@ -1,13 +1,15 @@
 using System.Buffers;
+using AmqpBroker.Core.Alarms;
 using AmqpBroker.Core.Statistics;
 
 namespace AmqpBroker.Server.Connections;
 
 /// <summary>
 /// Counts what arrives on a connection's input pipe, once per read: a read hands back what the last one left
-/// unconsumed plus what arrived since, so only the difference is new.
+/// unconsumed plus what arrived since, so only the difference is new. The memory watermark hears of it too, so
+/// that a flood is checked against the limit as it arrives.
 /// </summary>
-internal sealed class InputCounter(ConnectionTraffic traffic)
+internal sealed class InputCounter(ConnectionTraffic traffic, MemoryWatermark? memory)
 {
     private long _left;
 
@@ -17,6 +19,7 @@ internal sealed class InputCounter(ConnectionTraffic traffic)
         if (arrived > 0)
         {
             traffic.OnReceived(arrived);
+            memory?.OnReceived(arrived);
         }
     }
 

@@ -10,6 +10,29 @@ namespace AmqpBroker.Core.Tests.Alarms;
 public sealed class ResourceLimitTests
 {
     [Test]
+    public void Received_bytes_check_the_watermark_once_a_hundredth_of_the_limit_has_arrived()
+    {
+        var alarms = new ResourceAlarms();
+        var reads = 0;
+        var watermark = new MemoryWatermark(alarms, limitBytes: 10_000, () =>
+        {
+            reads++;
+            return 20_000;
+        });
+
+        watermark.OnReceived(60);
+        watermark.OnReceived(39);
+        var beforeAHundredth = (reads, alarms.IsRaised(AlarmResource.Memory));
+        watermark.OnReceived(1);
+        var atAHundredth = (reads, alarms.IsRaised(AlarmResource.Memory));
+        watermark.OnReceived(99);
+
+        Assert.That(beforeAHundredth, Is.EqualTo((0, false)));
+        Assert.That(atAHundredth, Is.EqualTo((1, true)));
+        Assert.That(reads, Is.EqualTo(1), "the count starts again from the check");
+    }
+
+    [Test]
     public void The_memory_alarm_follows_resident_memory_across_the_watermark()
     {
         var alarms = new ResourceAlarms();
