@@ -181,7 +181,7 @@ public class ChannelFaultTests
         await using var broker = await StartWithFaultApiAsync();
         using var http = AdminClient(broker);
         var factory = TestBroker.RecoveringFactory(broker, "api-close");
-        await using var connection = await factory.CreateConnectionAsync();
+        await using var connection = await TestBroker.ConnectAsync(broker, factory);
         var shutdown = TestBroker.NextShutdownAsync(connection);
 
         using var response = await http.PostAsync("api/faults/connections/close", Json($$"""{"connection":"{{factory.ClientProvidedName}}","code":320,"text":"via http"}"""));

@@ -40,7 +40,7 @@ public class ConnectionFaultTests
     public async Task ForcedClose_OfAnotherConnection_LeavesThisOneOpen()
     {
         await using var broker = await TestBroker.StartAsync();
-        await using var target = await TestBroker.RecoveringFactory(broker, "target").CreateConnectionAsync();
+        await using var target = await TestBroker.ConnectAsync(broker, TestBroker.RecoveringFactory(broker, "target"));
         await using var bystander = await TestBroker.RecoveringFactory(broker, "bystander").CreateConnectionAsync();
 
         var closed = broker.Faults.CloseConnections(FaultScope.ForConnection(target.ClientProvidedName!));

@@ -1,3 +1,4 @@
+using AmqpBroker.Core.Testing.Faults;
 using AmqpBroker.Hosting;
 
 namespace AmqpBroker.InteropTests.Testing;
@@ -51,6 +52,24 @@ internal static class TestBroker
             return Task.CompletedTask;
         };
         return recovered.Task;
+    }
+
+    /// <summary>
+    /// A connection the broker already lists: RabbitMQ.Client returns from CreateConnectionAsync before
+    /// connection.open-ok has arrived (rabbitmq-dotnet-client#1999), so a fault aimed at it by name at once could
+    /// find no such connection yet.
+    /// </summary>
+    public static async Task<IConnection> ConnectAsync(BrokerHost broker, ConnectionFactory factory)
+    {
+        var connection = await factory.CreateConnectionAsync();
+        var scope = FaultScope.ForConnection(factory.ClientProvidedName!);
+        var deadline = DateTime.UtcNow + Timeout;
+        while (!broker.Broker.Connections.Any(scope.Matches) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(10);
+        }
+
+        return connection;
     }
 
     /// <summary>Publishes one message to the queue and reads it back with basic.get: the connection works.</summary>
