@@ -92,6 +92,33 @@ public sealed class RabbitMqAdminTests : ManagementTestBase
     }
 
     [Test]
+    public async Task A_shovel_is_declared_listed_and_deleted_through_rabbitmqadmin()
+    {
+        var source = Track(UniqueName("shovel-in"));
+        var destination = Track(UniqueName("shovel-out"));
+        var shovel = UniqueName("shovel");
+        await RunAsync("declare", "queue", $"name={source}", "durable=true");
+        await RunAsync("declare", "queue", $"name={destination}", "durable=true");
+
+        var value = $$"""{"src-uri": "amqp://", "src-queue": "{{source}}", "dest-uri": "amqp://", "dest-queue": "{{destination}}"}""";
+        await RunAsync("declare", "parameter", "component=shovel", $"name={shovel}", $"value={value}");
+        try
+        {
+            var parameters = JsonNode.Parse(await RunAsync("-f", "raw_json", "list", "parameters"))!.AsArray();
+            Assert.That(parameters.Any(p => p!["component"]!.GetValue<string>() == "shovel" && p["name"]!.GetValue<string>() == shovel), Is.True);
+            await RunAsync("publish", "exchange=amq.default", $"routing_key={source}", "payload=moved by a shovel");
+            await EventuallyJsonAsync($"api/queues/%2F/{Segment(destination)}", q => q["messages"]?.GetValue<long>() == 1, "the shovel moved the message");
+        }
+        finally
+        {
+            await RunAsync("delete", "parameter", "component=shovel", $"name={shovel}");
+        }
+
+        var after = JsonNode.Parse(await RunAsync("-f", "raw_json", "list", "parameters"))!.AsArray();
+        Assert.That(after.Any(p => p!["name"]!.GetValue<string>() == shovel), Is.False);
+    }
+
+    [Test]
     public async Task Show_overview_and_list_connections_vhosts_users_and_nodes()
     {
         var connection = await ConnectAsync(f => f.ClientProvidedName = "rabbitmqadmin-list-" + Guid.NewGuid().ToString("N"));
