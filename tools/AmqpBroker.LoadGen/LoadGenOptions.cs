@@ -19,6 +19,8 @@ internal sealed class LoadGenOptions
           --max-inflight N     outstanding confirms per publisher (default 1000)
           --persistent         delivery mode 2
           --durable            declare the queue durable
+          --queue-type TYPE    declare the queue with x-queue-type TYPE (classic, quorum, stream; quorum and
+                               stream need --durable; a stream's consumers need --ack manual and --prefetch)
           --queue NAME         queue to use (default a unique name); declared at start, deleted at end
           --publish-only       no queue and no consumers: publish to a routing key nothing is bound to,
                                so the broker drops each message; shows the publisher side's ceiling
@@ -57,6 +59,7 @@ internal sealed class LoadGenOptions
     public int MaxInflight { get; private set; } = 1000;
     public bool Persistent { get; private set; }
     public bool Durable { get; private set; }
+    public string? QueueType { get; private set; }
     public string? Queue { get; private set; }
     public bool PublishOnly { get; private set; }
     public int Rate { get; private set; }
@@ -89,6 +92,7 @@ internal sealed class LoadGenOptions
                 case "--max-inflight": o.MaxInflight = ParseInt(name, Value(), 1); break;
                 case "--persistent": o.Persistent = true; break;
                 case "--durable": o.Durable = true; break;
+                case "--queue-type": o.QueueType = Value(); break;
                 case "--queue": o.Queue = Value(); break;
                 case "--publish-only": o.PublishOnly = true; break;
                 case "--rate": o.Rate = ParseInt(name, Value(), 0); break;

@@ -39,7 +39,8 @@ internal sealed class LoadRun(LoadGenOptions options)
                 admin = await AmqpSession.OpenAsync(factory, "loadgen-admin", null, faults, setup.Token).ConfigureAwait(false);
                 if (!options.PublishOnly)
                 {
-                    await admin.Channel.QueueDeclareAsync(queue, options.Durable, exclusive: false, autoDelete: false, cancellationToken: setup.Token)
+                    var arguments = options.QueueType is { } type ? new Dictionary<string, object?> { ["x-queue-type"] = type } : null;
+                    await admin.Channel.QueueDeclareAsync(queue, options.Durable, exclusive: false, autoDelete: false, arguments, cancellationToken: setup.Token)
                         .ConfigureAwait(false);
                 }
                 for (var i = 1; i <= options.Consumers; i++)
