@@ -44,6 +44,9 @@ public sealed class ConsumerTimeoutTests(string release) : ServerFixture
         var client = await ClientWithUnackedGetAsync("q", []);
         await client.SendMethodAsync(1, new BasicAck { DeliveryTag = 1 });
 
+        // A round trip after the ack: the channel has settled it before the clock moves.
+        await client.SendMethodAsync(1, new BasicQos { PrefetchCount = 1 });
+        await client.ExpectAsync<BasicQosOk>(1);
         AdvanceTickByTick(TimeSpan.FromSeconds(10));
         await client.SendMethodAsync(1, new BasicQos { PrefetchCount = 1 });
 
