@@ -23,6 +23,7 @@ public sealed class AccessibilityTests : BrowserTestBase
     [TestCase("#/users/guest")]
     [TestCase("#/vhosts")]
     [TestCase("#/policies")]
+    [TestCase("#/shovels")]
     [TestCase("#/definitions")]
     public async Task Every_control_has_an_accessible_name(string route)
     {

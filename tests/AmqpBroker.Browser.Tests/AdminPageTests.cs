@@ -116,6 +116,43 @@ public sealed class AdminPageTests : BrowserTestBase
     }
 
     [Test]
+    public async Task A_shovel_added_on_the_page_moves_messages_and_shows_its_state()
+    {
+        var (shovel, source, destination) = (Unique("shovel"), Unique("from"), Unique("to"));
+        var host = Broker.Broker.FindVirtualHost("/")!;
+        var owner = new Core.ClientConnection("test", Broker.Broker.Users.Find("guest")!, "/", Protocol.Encoding.FieldTable.Empty, DateTimeOffset.UtcNow, _ => { });
+        foreach (var queue in new[] { source, destination })
+        {
+            host.DeclareQueue(new Core.Queues.QueueDefinition(queue, "/", true, false, false, Protocol.Encoding.FieldTable.Empty), owner, passive: false);
+        }
+
+        var page = await LoginAsync();
+        await GoAsync(page, "#/shovels");
+        var form = Section(page, "Add a shovel");
+        await form.GetByLabel("Name").FillAsync(shovel);
+        await form.GetByLabel("Source queue").FillAsync(source);
+        await form.GetByLabel("Destination queue").FillAsync(destination);
+        await form.GetByRole(AriaRole.Button, new() { Name = "Add shovel" }).ClickAsync();
+        await Assertions.Expect(form.Locator(".form-result")).ToHaveTextAsync($"Shovel {shovel} added.");
+        await Assertions.Expect(page.Locator("main table tbody tr").Filter(new() { HasText = shovel })).ToContainTextAsync("running", new() { Timeout = 15_000 });
+
+        await using (var connection = await new ConnectionFactory { Uri = Broker.AmqpUri }.CreateConnectionAsync())
+        await using (var channel = await connection.CreateChannelAsync())
+        {
+            await channel.BasicPublishAsync("", source, "through the shovel"u8.ToArray());
+        }
+
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
+        while (host.FindQueue(destination)!.ReadyCount == 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+
+        Assert.That(host.FindQueue(destination)!.ReadyCount, Is.EqualTo(1), "the shovel moved the message");
+        Assert.That(Broker.Broker.Parameters.Find("shovel", "/", shovel), Is.Not.Null);
+    }
+
+    [Test]
     public async Task A_connection_is_closed_with_the_reason_the_operator_gives()
     {
         var connection = await new ConnectionFactory { Uri = Broker.AmqpUri, ClientProvidedName = Unique("doomed") }.CreateConnectionAsync();

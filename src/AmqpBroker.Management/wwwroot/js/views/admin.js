@@ -12,7 +12,7 @@ const TAGS = ['administrator', 'monitoring', 'policymaker', 'management'];
 
 export function adminNav() {
   return h('nav', { 'aria-label': 'Admin', class: 'subnav' }, h('ul', {},
-    [['#/users', 'Users'], ['#/vhosts', 'Virtual hosts'], ['#/policies', 'Policies'], ['#/definitions', 'Definitions']]
+    [['#/users', 'Users'], ['#/vhosts', 'Virtual hosts'], ['#/policies', 'Policies'], ['#/shovels', 'Shovels'], ['#/definitions', 'Definitions']]
       .map(([href, text]) => h('li', {}, h('a', { href, 'aria-current': location.hash === href ? 'page' : null }, text)))));
 }
 

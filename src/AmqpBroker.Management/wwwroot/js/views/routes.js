@@ -10,6 +10,7 @@ import { channelsView, connectionsView, consumersView, exchangesView, queuesView
 import { overviewView } from './overview.js';
 import { policiesView } from './policies.js';
 import { queueView } from './queue.js';
+import { shovelsView } from './shovels.js';
 
 route('/', overviewView);
 route('/connections', connectionsView);
@@ -26,4 +27,5 @@ route('/users', usersView);
 route('/users/:name', userView);
 route('/vhosts', vhostsView);
 route('/policies', policiesView);
+route('/shovels', shovelsView);
 route('/definitions', definitionsView);
