@@ -97,6 +97,26 @@ internal sealed class RawConnection : IAsyncDisposable
     /// <summary>The class and method id of a method frame's payload.</summary>
     public static uint CommandOf(ReadOnlySpan<byte> payload) => BinaryPrimitives.ReadUInt32BigEndian(payload);
 
+    /// <summary>
+    /// Ends a worker's read loop: stops it, closes this connection, waits for the loop (which ends with the
+    /// socket) and disposes its stop source.
+    /// </summary>
+    public async Task CloseAfterReadingAsync(CancellationTokenSource stopReading, Task reading)
+    {
+        await stopReading.CancelAsync().ConfigureAwait(false);
+        await DisposeAsync().ConfigureAwait(false);
+        try
+        {
+            await reading.ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or IOException or SocketException or ObjectDisposedException)
+        {
+            // The read loop ends with the socket.
+        }
+
+        stopReading.Dispose();
+    }
+
     public async ValueTask DisposeAsync()
     {
         try

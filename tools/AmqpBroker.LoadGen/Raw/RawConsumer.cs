@@ -64,18 +64,7 @@ internal sealed class RawConsumer : ILoadConsumer
             return;
         }
 
-        await _stopReading.CancelAsync().ConfigureAwait(false);
-        await _connection.DisposeAsync().ConfigureAwait(false);
-        try
-        {
-            await _reading.ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is OperationCanceledException or IOException or System.Net.Sockets.SocketException or ObjectDisposedException)
-        {
-            // The read loop ends with the socket.
-        }
-
-        _stopReading.Dispose();
+        await _connection.CloseAfterReadingAsync(_stopReading, _reading).ConfigureAwait(false);
     }
 
     private void OnFrame(byte type, ushort channel, ReadOnlySpan<byte> payload)

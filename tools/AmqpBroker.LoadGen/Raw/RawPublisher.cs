@@ -94,19 +94,9 @@ internal sealed class RawPublisher : ILoadPublisher
             return;
         }
 
-        await _stopReading.CancelAsync().ConfigureAwait(false);
-        await _connection.DisposeAsync().ConfigureAwait(false);
-        try
-        {
-            await _reading.ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is OperationCanceledException or IOException or System.Net.Sockets.SocketException or ObjectDisposedException)
-        {
-            // The read loop ends with the socket.
-        }
+        await _connection.CloseAfterReadingAsync(_stopReading, _reading).ConfigureAwait(false);
 
         _confirms?.Dispose();
-        _stopReading.Dispose();
     }
 
     private void OnFrame(byte type, ushort channel, ReadOnlySpan<byte> payload)
