@@ -29,8 +29,12 @@ internal static partial class FuzzDifferences
         { Ours: { Ending: FuzzEnding.ConnectionClose, ReplyCode: 540 }, Theirs: { Ending: FuzzEnding.ConnectionClose, ReplyCode: 501 } } when IsCreditExtension(difference.Case) =>
             "RabbitMQ's framing has three methods of its own in the basic class (60/200-202, basic.credit and its answers, for its AMQP 1.0 plugin): "
             + "it fails to decode their arguments (501); to us they are unknown methods (540)",
+        { Ours: { Ending: FuzzEnding.ConnectionClose, ReplyCode: 501 }, Theirs.Ending: FuzzEnding.ChannelClose } when !IsUtf8(difference.Case.Bytes) =>
+            "a name or field-table key that is not UTF-8 cannot be decoded (501); RabbitMQ takes the bytes as they are and goes on to a channel error",
         _ => null,
     };
+
+    private static bool IsUtf8(byte[] bytes) => System.Text.Unicode.Utf8.IsValid(bytes);
 
     /// <summary>Whether the case's first frame is a method frame of class 60 with method id 200, 201 or 202.</summary>
     private static bool IsCreditExtension(FuzzCase fuzzCase) =>
