@@ -1,18 +1,10 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
-using AmqpBroker.Core;
-using AmqpBroker.Core.Security;
 using AmqpBroker.Management.Security;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace AmqpBroker.Management.Tests.Http;
 
@@ -25,8 +17,6 @@ namespace AmqpBroker.Management.Tests.Http;
 [TestFixture]
 public sealed class RouteSweepTests
 {
-    private const string Password = "sweep-secret";
-
     private static readonly string[] OddEncodings = ["%ZZ", "%", "%2", "..", "%2e%2E", "a%2Fb", "%25", "%C3%28", "%FF"];
 
     private static readonly string[] Bodies =
@@ -35,39 +25,13 @@ public sealed class RouteSweepTests
         """{"durable":"maybe","auto_delete":5,"arguments":"x","tags":5,"password":5,"password_hash":[],"type":5,"configure":5,"write":[],"read":{},"value":"x","pattern":5,"definition":5,"priority":"x","apply-to":5,"routing_key":5,"payload":5,"payload_encoding":5,"properties":5,"count":"x","ackmode":5,"encoding":[],"truncate":"x","exchange":5,"destination":5,"description":5,"max-connections":"x","vhost":5,"user":5,"component":5,"name":5}""",
     ];
 
-    private readonly CapturingLogs _logs = new();
-    private Broker _broker = null!;
-    private WebApplication _app = null!;
-    private Uri _address = null!;
+    private ApiTestServer _server = null!;
 
     [OneTimeSetUp]
-    public async Task StartAsync()
-    {
-        _broker = new Broker(new BrokerSettings(), TimeProvider.System);
-        _broker.PutUser(new User("guest", PasswordHasher.Hash("guest"), ["administrator"]));
-        foreach (var tag in new[] { "management", "policymaker", "monitoring", "none" })
-        {
-            _broker.PutUser(new User($"sweep-{tag}", PasswordHasher.Hash(Password), tag == "none" ? [] : [tag]));
-        }
-
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
-        builder.Logging.ClearProviders().AddProvider(_logs);
-        builder.Services.AddSingleton(_broker);
-        builder.Services.AddManagementApi(() => []);
-        _app = builder.Build();
-        _app.UseManagementApi();
-        await _app.StartAsync();
-        _address = new Uri(_app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single() + "/");
-    }
+    public async Task StartAsync() => _server = await ApiTestServer.StartAsync();
 
     [OneTimeTearDown]
-    public async Task StopAsync()
-    {
-        await _app.DisposeAsync();
-        _broker.Dispose();
-        _logs.Dispose();
-    }
+    public async Task StopAsync() => await _server.DisposeAsync();
 
     [Test]
     public async Task Odd_percent_encodings_in_every_path_value_are_never_a_500()
@@ -86,7 +50,7 @@ public sealed class RouteSweepTests
         }
 
         Assert.That(failures, Is.Empty, string.Join(Environment.NewLine, failures));
-        Assert.That(_logs.Errors, Is.Empty, "errors logged");
+        Assert.That(_server.Errors, Is.Empty, "errors logged");
     }
 
     [Test]
@@ -103,7 +67,7 @@ public sealed class RouteSweepTests
         }
 
         Assert.That(failures, Is.Empty, string.Join(Environment.NewLine, failures));
-        Assert.That(_logs.Errors, Is.Empty, "errors logged");
+        Assert.That(_server.Errors, Is.Empty, "errors logged");
     }
 
     [TestCase("none")]
@@ -112,7 +76,7 @@ public sealed class RouteSweepTests
     [TestCase("monitoring")]
     public async Task A_user_without_the_tag_a_route_needs_is_refused_with_401(string tag)
     {
-        using var http = Client($"sweep-{tag}", Password);
+        using var http = Client($"sweep-{tag}", ApiTestServer.Password);
         var failures = new List<string>();
         foreach (var (method, pattern, access) in Routes())
         {
@@ -215,7 +179,7 @@ public sealed class RouteSweepTests
     /// <summary>Every registered API route: its method, pattern and the tag it needs.</summary>
     private List<(string Method, string Pattern, Access Access)> Routes() =>
     [
-        .. _app.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+        .. _server.App.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
             .Where(e => e.Metadata.OfType<Access>().Any())
             .SelectMany(e => e.Metadata.GetMetadata<IHttpMethodMetadata>()!.HttpMethods.Select(m => (m, "/" + e.RoutePattern.RawText!.TrimStart('/'), e.Metadata.OfType<Access>().Single())))
             .OrderBy(r => r.Item2, StringComparer.Ordinal),
@@ -252,37 +216,5 @@ public sealed class RouteSweepTests
         _ => false,
     };
 
-    private HttpClient Client(string user, string password)
-    {
-        var http = new HttpClient { BaseAddress = _address, Timeout = TimeSpan.FromSeconds(30) };
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{user}:{password}")));
-        return http;
-    }
-
-    /// <summary>The error and critical entries the API logged (an unexpected exception becomes one).</summary>
-    private sealed class CapturingLogs : ILoggerProvider, ILogger
-    {
-        private readonly System.Collections.Concurrent.ConcurrentQueue<string> _errors = new();
-
-        public IReadOnlyCollection<string> Errors => _errors;
-
-        public ILogger CreateLogger(string categoryName) => this;
-
-        public IDisposable? BeginScope<TState>(TState state)
-            where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Error;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-        {
-            if (logLevel >= LogLevel.Error)
-            {
-                _errors.Enqueue($"{formatter(state, exception)} {exception}");
-            }
-        }
-
-        public void Dispose()
-        {
-        }
-    }
+    private HttpClient Client(string user, string password) => _server.Client(user, password);
 }
