@@ -1,3 +1,4 @@
+using AmqpBroker.Management.Http;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
@@ -5,7 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace AmqpBroker.Management.Metrics;
 
 /// <summary>
-/// rabbitmq_prometheus's endpoints on the management listener, without credentials as there:
+/// rabbitmq_prometheus's endpoints on a listener of their own (RabbitMQ's 15692), without credentials as there:
 /// <c>/metrics</c> (object families summed), <c>/metrics/per-object</c> (one sample per object) and
 /// <c>/metrics/detailed?family=…&amp;vhost=…</c> (the named groups, per object, <c>rabbitmq_detailed_</c>
 /// prefix, optionally for some vhosts). The first two also carry the .NET runtime's metrics.
@@ -50,7 +51,16 @@ internal static class PrometheusEndpoints
         GlobalFamilies.Churn,
     ];
 
-    public static void Map(IEndpointRouteBuilder routes)
+    /// <summary>The Prometheus listener's whole pipeline: the three endpoints, and RabbitMQ's JSON 404 for any other path.</summary>
+    public static void Serve(IApplicationBuilder branch)
+    {
+        branch.UseMiddleware<ErrorMiddleware>();
+        branch.UseRouting();
+        branch.UseEndpoints(Map);
+        branch.Run(_ => throw ApiException.NotFound());
+    }
+
+    private static void Map(IEndpointRouteBuilder routes)
     {
         routes.MapGet("/metrics", (RequestDelegate)(http => Answer(http, text => WriteAll(text, http, MetricScope.Aggregated))));
         routes.MapGet("/metrics/per-object", (RequestDelegate)(http => Answer(http, text => WriteAll(text, http, MetricScope.PerObjectScope))));
