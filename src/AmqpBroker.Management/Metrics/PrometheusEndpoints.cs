@@ -26,7 +26,7 @@ internal static class PrometheusEndpoints
         ["queue_metrics"] = (text, scope, snapshot) =>
         {
             ObjectFamilies.QueueConsumerCount(text, scope, snapshot);
-            ObjectFamilies.Queue(text, scope, snapshot);
+            QueueFamilies.Write(text, scope, snapshot);
         },
         ["channel_metrics"] = ObjectFamilies.Channel,
         ["channel_exchange_metrics"] = ObjectFamilies.ChannelExchange,
@@ -39,13 +39,14 @@ internal static class PrometheusEndpoints
         ["exchange_bindings"] = ClusterFamilies.ExchangeBindings,
         ["vhost_status"] = ClusterFamilies.VirtualHostStatus,
         ["auth_attempt_metrics"] = GlobalFamilies.AuthenticationAttempts,
+        ["auth_attempt_detailed_metrics"] = GlobalFamilies.AuthenticationSources,
     };
 
     /// <summary>The groups /metrics and /metrics/per-object write, in rabbitmq_prometheus's order.</summary>
     private static readonly Group[] AllGroups =
     [
         NodeFamilies.Coarse, NodeFamilies.Limits, NodeFamilies.Persister,
-        ObjectFamilies.QueueCoarse, ObjectFamilies.QueueConsumerCount, ObjectFamilies.Queue,
+        ObjectFamilies.QueueCoarse, ObjectFamilies.QueueConsumerCount, QueueFamilies.Write,
         ObjectFamilies.Channel, ObjectFamilies.ChannelExchange, ObjectFamilies.ChannelQueue,
         ObjectFamilies.ConnectionCoarse, ObjectFamilies.Connection, ObjectFamilies.ChannelQueueExchange,
         GlobalFamilies.Churn,
@@ -80,7 +81,11 @@ internal static class PrometheusEndpoints
         NodeFamilies.Identity(text, snapshot);
         GlobalFamilies.Counters(text, snapshot);
         GlobalFamilies.AuthenticationAttempts(text, scope, snapshot);
-        if (!scope.PerObject)
+        if (scope.PerObject)
+        {
+            GlobalFamilies.AuthenticationSources(text, scope, snapshot);
+        }
+        else
         {
             NodeFamilies.Alarms(text, snapshot);
         }
