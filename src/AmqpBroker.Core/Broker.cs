@@ -64,6 +64,11 @@ public sealed partial class Broker : IDisposable
             Loggers = loggers ?? Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance,
             Limits = new CreationLimits(settings, () => _virtualHosts.Values, LimitsOfVirtualHost),
         };
+        if (!_services.QueueTypes.Knows(settings.DefaultQueueType))
+        {
+            throw new ArgumentException($"the default queue type must be classic, quorum or stream, not '{settings.DefaultQueueType}'", nameof(settings));
+        }
+
         Scheduler = new BrokerScheduler(time, TimeSpan.FromMilliseconds(250));
         LoginBrake = new LoginBrake(time, settings.FailedLoginDelay);
         _resourceMonitor = new ResourceMonitor(Resources, time);

@@ -102,6 +102,13 @@ public sealed record BrokerSettings
     public bool Strict { get; init; }
 
     /// <summary>
+    /// RabbitMQ's node-wide <c>default_queue_type</c> (4.0+, rabbit.schema at v4.0.1): the type a queue declared
+    /// without <c>x-queue-type</c> gets in a virtual host without a default of its own, where the type allows the
+    /// queue's flags (classic otherwise). Releases before 4.0 have no such setting and use classic.
+    /// </summary>
+    public string DefaultQueueType { get; init; } = "classic";
+
+    /// <summary>
     /// RabbitMQ's <c>track_auth_attempt_source</c>: also count login attempts per remote address and user name
     /// (<c>rabbitmq_auth_attempts_detailed_*</c>, /api/auth/attempts/{node}/source). Off by default, as there.
     /// </summary>

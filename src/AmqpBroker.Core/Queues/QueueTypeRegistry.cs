@@ -27,6 +27,9 @@ internal sealed class QueueTypeRegistry
     /// <summary>What a declaration without <c>x-queue-type</c> gets when its virtual host names no default.</summary>
     public IQueueType Default { get; }
 
+    /// <summary>Whether a type of that <c>x-queue-type</c> name is registered.</summary>
+    public bool Knows(string name) => _types.ContainsKey(name);
+
     /// <summary>The built-in types with the arguments <paramref name="profile"/>'s release gives them.</summary>
     public static QueueTypeRegistry CreateBuiltIn(VersionProfile profile)
     {

@@ -42,7 +42,9 @@ public sealed partial class VirtualHost
         }
 
         var transient = DeprecatedFeature.TransientNonExclusiveQueuesOf(_services.Settings);
-        definition = _services.QueueTypes.WithDefaultType(definition, Metadata.DefaultQueueType, _services.Settings.Profile.RecordsDefaultQueueType, transient.IsPermitted);
+        var profile = _services.Settings.Profile;
+        var defaultType = Metadata.DefaultQueueType ?? (profile.RecordsDefaultQueueType ? _services.Settings.DefaultQueueType : null);
+        definition = _services.QueueTypes.WithDefaultType(definition, defaultType, profile.RecordsDefaultQueueType, transient.IsPermitted);
         if (serverNamed && _services.QueueTypes.Resolve(definition).Capabilities is { ServerNamed: false } type)
         {
             throw AmqpException.PreconditionFailed($"Cannot declare a server-named queue for type {type.Module}");

@@ -60,10 +60,10 @@ internal static class VirtualHostJson
     }
 
     /// <summary>
-    /// A vhost without a default reports <c>undefined</c> up to 3.13 and the node's default, classic, from 4.0
-    /// (rabbit_queue_type:inject_dqt at v4.0.1).
+    /// A vhost without a default reports <c>undefined</c> up to 3.13 and the node's default (classic unless
+    /// <c>default_queue_type</c> says otherwise) from 4.0 (rabbit_queue_type:inject_dqt at v4.0.1).
     /// </summary>
     private static string ReportedDefaultQueueType(VirtualHost virtualHost, ManagementContext context) =>
         virtualHost.Metadata.DefaultQueueType
-        ?? (context.Broker.Settings.Profile.RecordsDefaultQueueType ? "classic" : "undefined");
+        ?? (context.Broker.Settings.Profile.RecordsDefaultQueueType ? context.Broker.Settings.DefaultQueueType : "undefined");
 }

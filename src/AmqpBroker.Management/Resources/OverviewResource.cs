@@ -75,13 +75,14 @@ internal static class OverviewResource
             ["listeners"] = new JsonArray([.. context.Listeners.Where(l => l.Protocol != "http").Select(l => Listener(l, context.NodeName))]),
             ["contexts"] = Contexts(context),
         };
-        AddReleaseFields(overview, broker.Settings.Profile.OverviewFields);
+        AddReleaseFields(overview, broker.Settings);
         return request.JsonAsync(overview);
     }
 
     /// <summary>The fields only some releases report (rabbit_mgmt_wm_overview:to_json per tag), with a single node's values.</summary>
-    private static void AddReleaseFields(JsonObject overview, OverviewFields fields)
+    private static void AddReleaseFields(JsonObject overview, BrokerSettings settings)
     {
+        var fields = settings.Profile.OverviewFields;
         if (fields.HasFlag(OverviewFields.ReleaseSeriesSupportStatus))
         {
             overview["release_series_support_status"] = "supported";
@@ -100,7 +101,8 @@ internal static class OverviewResource
 
         if (fields.HasFlag(OverviewFields.DefaultQueueType))
         {
-            overview["default_queue_type"] = "classic";
+            // rabbit_mgmt_wm_overview at v4.0.5: the node's default_queue_type.
+            overview["default_queue_type"] = settings.DefaultQueueType;
         }
     }
 

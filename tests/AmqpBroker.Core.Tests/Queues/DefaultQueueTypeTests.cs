@@ -49,3 +49,49 @@ public sealed class DefaultQueueTypeTests
         Assert.That(Types.WithDefaultType(definition, "quorum", recordFallback: true, transientPermitted: true), Is.SameAs(definition));
     }
 }
+
+/// <summary>
+/// RabbitMQ 4.0's node-wide <c>default_queue_type</c> (rabbit.schema and rabbit_amqqueue:augment_declare_args at
+/// v4.0.1): the type of a queue declared without one in a vhost without a default; the vhost's default wins, a
+/// queue the type does not allow gets classic, and releases before 4.0 have no such setting.
+/// </summary>
+[TestFixture]
+public sealed class NodeDefaultQueueTypeTests
+{
+    [TestCase("4.2", true, "quorum")]
+    [TestCase("4.2", false, "classic")]
+    [TestCase("3.13", true, null)]
+    public void A_queue_declared_without_a_type_gets_the_node_default_where_it_suits(string release, bool durable, string? expected)
+    {
+        using var broker = Broker(release, "quorum");
+
+        var queue = Declare(broker.FindVirtualHost("/")!, durable);
+
+        Assert.That(queue.Definition.Arguments.GetValueOrDefault(QueueTypeRegistry.QueueTypeArgument), Is.EqualTo(expected));
+    }
+
+    [Test]
+    public void The_vhost_default_wins_over_the_node_default()
+    {
+        using var broker = Broker("4.2", "quorum");
+        var virtualHost = broker.AddVirtualHost("streams", new AmqpBroker.Core.VirtualHosts.VirtualHostMetadata("stream"));
+
+        var queue = Declare(virtualHost, durable: true);
+
+        Assert.That(queue.Definition.Arguments[QueueTypeRegistry.QueueTypeArgument], Is.EqualTo("stream"));
+    }
+
+    [Test]
+    public void An_unknown_node_default_is_refused_at_start()
+    {
+        var settings = new BrokerSettings { Profile = VersionProfile.For(RabbitMqRelease.Parse("4.2")), DefaultQueueType = "lazy" };
+
+        Assert.That(() => new Broker(settings, TimeProvider.System), Throws.ArgumentException.With.Message.Contains("not 'lazy'"));
+    }
+
+    private static Broker Broker(string release, string nodeDefault) =>
+        new(new BrokerSettings { Profile = VersionProfile.For(RabbitMqRelease.Parse(release)), DefaultQueueType = nodeDefault }, TimeProvider.System);
+
+    private static AmqpBroker.Core.Queues.Queue Declare(AmqpBroker.Core.VirtualHosts.VirtualHost virtualHost, bool durable) =>
+        virtualHost.DeclareQueue(TestData.QueueDefinition($"q-{Guid.NewGuid():N}", durable), TestData.Connection(virtualHost: virtualHost.Name), passive: false);
+}
