@@ -47,7 +47,9 @@ public abstract partial class MessageQueue : Queue
         _durable = log is null ? null : new DurableEntries(log, logsTransient);
         _deadLetters = context.DeadLetters;
         _autoDelete = context.AutoDelete;
-        _ready = new ReadyStore(priorities, log);
+        // Messages the log does not keep page to a temporary file instead (a quorum queue's log keeps them all).
+        var pages = logsTransient ? null : context.Messages.OpenTransientPages(definition.VirtualHost, definition.Name);
+        _ready = new ReadyStore(priorities, log, pages);
         _nextSequence = log?.NextId ?? 0;
         _consumers = new ConsumerSet(arguments.SingleActiveConsumer);
         LengthLimit = new QueueLengthLimit(_ready);
@@ -306,6 +308,7 @@ public abstract partial class MessageQueue : Queue
 
             IsDeleted = true;
             count = (uint)_ready.Clear(static e => e.Message.Release(), static _ => { });
+            _ready.DeletePages();
             consumers = _consumers.RemoveAll();
             _expiry.Stop();
             _credit.CatchUp();

@@ -14,7 +14,8 @@ namespace AmqpBroker.Storage.Messages;
 /// run to 255 bytes, too long for a file name once escaped), one <see cref="GroupCommitter"/> for all, and
 /// one <see cref="FileHandleCache"/> that bounds the segment files open at once by the descriptor budget.
 /// A log that fails raises the disk alarm; a log this build cannot read is set aside, loudly, and its queue
-/// starts empty.
+/// starts empty. The messages queues page that their logs do not keep go to temporary files under
+/// <c>DATA_DIR/transient/</c> (<see cref="TransientPages"/>), through the same file handle cache.
 /// </summary>
 public sealed class SegmentMessageStore : IMessageStore
 {
@@ -28,6 +29,7 @@ public sealed class SegmentMessageStore : IMessageStore
     private readonly int _inMemoryLimit;
     private readonly LogEnvironment _environment;
     private readonly GroupCommitter _committer;
+    private readonly TransientDirectory _transient;
     private readonly ConcurrentDictionary<string, QueueLog> _open = new(StringComparer.Ordinal);
     private long _recoveredMessages;
     private long _recoveredBytes;
@@ -50,6 +52,7 @@ public sealed class SegmentMessageStore : IMessageStore
             loggers.CreateLogger(RecoveryLog.Category),
             () => resources.Alarms.Raise(AlarmResource.Disk));
         _committer = new GroupCommitter(storageLogger);
+        _transient = new TransientDirectory(dataDirectory, _environment, new MemoryPressure(resources.Alarms), _inMemoryLimit);
         StorageLog.OpenFileLimit(storageLogger, descriptors.Limit, descriptors.Reserved, descriptors.SocketLimit, descriptors.FileLimit);
         if (!Directory.Exists(_root))
         {
@@ -83,6 +86,8 @@ public sealed class SegmentMessageStore : IMessageStore
         return new StreamLog(segmentLog, log, recovered);
     }
 
+    public ITransientPages? OpenTransientPages(string virtualHost, string queue) => _transient.Open(virtualHost, queue);
+
     public void DeleteQueue(string virtualHost, string queue)
     {
         var directory = QueueDirectory(virtualHost, queue);
@@ -103,7 +108,7 @@ public sealed class SegmentMessageStore : IMessageStore
         RecoveryLog.Recovered(_environment.RecoveryLogger, messages, bytes, queues, (long)elapsed.TotalMilliseconds);
     }
 
-    /// <summary>Completes outstanding syncs, then closes every log (flushing it to disk).</summary>
+    /// <summary>Completes outstanding syncs, then closes every log (flushing it to disk); the temporary files go.</summary>
     public void Dispose()
     {
         _committer.Dispose();
@@ -113,6 +118,7 @@ public sealed class SegmentMessageStore : IMessageStore
         }
 
         _open.Clear();
+        _transient.Empty();
     }
 
     /// <summary>Opens a log; one this build cannot read is set aside, loudly, and a new empty one takes its place.</summary>
