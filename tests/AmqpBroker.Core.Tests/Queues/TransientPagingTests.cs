@@ -1,0 +1,202 @@
+using System.Text;
+using AmqpBroker.Core.Exchanges;
+using AmqpBroker.Core.Messages;
+using AmqpBroker.Core.Sessions;
+using AmqpBroker.Core.Tests.TestSupport;
+using AmqpBroker.Core.VirtualHosts;
+using AmqpBroker.Protocol.Content;
+using Microsoft.Extensions.Time.Testing;
+using Queue = AmqpBroker.Core.Queues.Queue;
+
+namespace AmqpBroker.Core.Tests.Queues;
+
+/// <summary>
+/// Messages a queue's log does not keep (transient ones, every message of a non-durable queue) paged to the
+/// queue's temporary file beyond its in-memory limit, in a lazy queue and under memory pressure, and every
+/// queue feature working on them.
+/// </summary>
+[TestFixture]
+public sealed partial class TransientPagingTests
+{
+    private static readonly BasicProperties Transient = new();
+
+    private static readonly BasicProperties Persistent = new() { DeliveryMode = 2 };
+
+    private PagingStore _store = null!;
+    private FakeTimeProvider _time = null!;
+    private VirtualHost _virtualHost = null!;
+    private ClientConnection _connection = null!;
+
+    [SetUp]
+    public void CreateVirtualHost()
+    {
+        _store = new PagingStore();
+        _time = TestData.Clock();
+        _virtualHost = new VirtualHost("/", TestData.Services(time: _time, messages: _store));
+        _connection = TestData.Connection();
+    }
+
+    [TearDown]
+    public void DisposeStore() => _store.Dispose();
+
+    [Test]
+    public void Beyond_the_limit_messages_of_a_non_durable_queue_are_paged_and_come_back_in_order()
+    {
+        _store.InMemoryLimit = 3;
+        var queue = Declare("q", durable: false);
+        PublishAll("q", Transient, 10);
+
+        var pages = _store.Pages["q"];
+        Assert.That(pages.Held, Is.EqualTo(7), "the first three stay in memory, the other seven are paged");
+        Assert.That(queue.ReadyCount, Is.EqualTo(10));
+        Assert.That(queue.ReadyBytes, Is.EqualTo(10));
+
+        Assert.That(GetAll(queue).Select(g => g.Body), Is.EqualTo(Bodies(10)));
+        Assert.That(pages.Reads, Is.EqualTo(Bodies(10).Skip(3)));
+        Assert.That(pages.Held, Is.Zero, "each message read back is released at once");
+    }
+
+    [Test]
+    public void A_lazy_queue_pages_from_the_first_message_and_memory_pressure_pages_below_the_limit()
+    {
+        var lazy = Declare("lazy", durable: false, ("x-queue-mode", "lazy"));
+        var plain = Declare("plain", durable: false);
+        PublishAll("lazy", Transient, 3);
+        PublishAll("plain", Transient, 2);
+        Assert.That(_store.Pages["plain"].Appends, Is.Zero, "no pressure and far below the limit: in memory");
+
+        _store.UnderMemoryPressure = true;
+        PublishAll("plain", Transient, 2, first: 2);
+
+        Assert.That(_store.Pages["lazy"].Appends, Is.EqualTo(3));
+        Assert.That(_store.Pages["plain"].Appends, Is.EqualTo(2));
+        Assert.That(GetAll(lazy).Select(g => g.Body), Is.EqualTo(Bodies(3)));
+        Assert.That(GetAll(plain).Select(g => g.Body), Is.EqualTo(Bodies(4)));
+    }
+
+    [Test]
+    public void Persistent_and_transient_messages_of_a_durable_queue_keep_their_order_across_log_file_and_memory()
+    {
+        _store.InMemoryLimit = 2;
+        var queue = Declare("q", durable: true);
+        for (var i = 0; i < 8; i++)
+        {
+            Publish("q", i.ToString(), i % 2 == 0 ? Persistent : Transient);
+        }
+
+        // A failed temporary file keeps what it cannot take in memory, in its place.
+        _store.Pages["q"].FailAppends = true;
+        Publish("q", "8", Transient);
+        Publish("q", "9", Persistent);
+
+        Assert.That(GetAll(queue).Select(g => g.Body), Is.EqualTo(Bodies(10)));
+        Assert.That(_store.LogReads, Is.EqualTo(new[] { "q 2", "q 4", "q 6", "q 9" }));
+        Assert.That(_store.Pages["q"].Reads, Is.EqualTo(new[] { "3", "5", "7" }));
+    }
+
+    [Test]
+    public void A_requeued_message_goes_back_to_the_head_ahead_of_paged_ones_and_priorities_order_the_levels()
+    {
+        _store.InMemoryLimit = 0;
+        var queue = Declare("q", durable: false, ("x-max-priority", 2));
+        Publish("q", "low-0", Transient);
+        Publish("q", "high-0", new BasicProperties { Priority = 2 });
+        Publish("q", "low-1", Transient);
+        Publish("q", "high-1", new BasicProperties { Priority = 2 });
+        var (session, target) = OpenSession();
+
+        Assert.That(session.Get(queue, noAck: false), Is.True);
+        session.Reject(target.Gets[^1].DeliveryTag, multiple: false, requeue: true);
+
+        Assert.That(GetAll(queue), Is.EqualTo(new[] { ("high-0", true), ("high-1", false), ("low-0", false), ("low-1", false) }));
+        Assert.That(_store.Pages["q"].Appends, Is.EqualTo(4));
+        Assert.That(_store.Pages["q"].Held, Is.Zero);
+    }
+
+    [Test]
+    public void Purge_and_delete_release_paged_messages_without_reading_them_and_delete_the_file()
+    {
+        _store.InMemoryLimit = 1;
+        var purged = Declare("purged", durable: false);
+        var deleted = Declare("deleted", durable: false);
+        PublishAll("purged", Transient, 5);
+        PublishAll("deleted", Transient, 5);
+
+        Assert.That(purged.Purge(), Is.EqualTo(5));
+        _virtualHost.DeleteQueue("deleted", ifUnused: false, ifEmpty: false, _connection);
+
+        Assert.That(_store.Pages["purged"].Held, Is.Zero);
+        Assert.That(_store.Pages["purged"].Reads, Is.Empty);
+        Assert.That(_store.Pages["deleted"].Reads, Is.Empty);
+        Assert.That(_store.Pages["deleted"].Deleted, Is.True);
+        Assert.That(deleted.ReadyCount, Is.Zero);
+    }
+
+    [Test]
+    public void Expired_paged_messages_are_read_back_for_a_dead_letter_exchange_and_released_unread_without_one()
+    {
+        _store.InMemoryLimit = 0;
+        var deadLetters = Declare("dlq", durable: false);
+        Declare("dlx", durable: false, ("x-message-ttl", 1000), ("x-dead-letter-exchange", string.Empty), ("x-dead-letter-routing-key", "dlq"));
+        Declare("ttl", durable: false, ("x-message-ttl", 1000));
+        PublishAll("dlx", Transient, 3);
+        PublishAll("ttl", Transient, 3);
+
+        _time.Advance(TimeSpan.FromMilliseconds(1000));
+
+        Assert.That(GetAll(deadLetters).Select(g => g.Body), Is.EqualTo(Bodies(3)));
+        Assert.That(_store.Pages["dlx"].Reads, Is.EqualTo(Bodies(3)));
+        Assert.That(_store.Pages["ttl"].Reads, Is.Empty);
+        Assert.That(_store.Pages["ttl"].Held, Is.Zero);
+    }
+
+    [Test]
+    public void Drop_head_over_the_length_limit_dead_letters_paged_heads_with_their_bodies()
+    {
+        var deadLetters = Declare("dlq", durable: false);
+        var queue = Declare("q", durable: false, ("x-queue-mode", "lazy"), ("x-max-length", 2), ("x-dead-letter-exchange", string.Empty), ("x-dead-letter-routing-key", "dlq"));
+        PublishAll("q", Transient, 5);
+
+        Assert.That(GetAll(deadLetters).Select(g => g.Body), Is.EqualTo(Bodies(3)));
+        Assert.That(GetAll(queue).Select(g => g.Body), Is.EqualTo(new[] { "3", "4" }));
+        Assert.That(_store.Pages["q"].Held, Is.Zero);
+    }
+
+    private static IEnumerable<string> Bodies(int count) => Enumerable.Range(0, count).Select(i => i.ToString());
+
+    private List<(string Body, bool Redelivered)> GetAll(Queue queue)
+    {
+        var (session, target) = OpenSession();
+        var got = new List<(string, bool)>();
+        while (session.Get(queue, noAck: true))
+        {
+            got.Add((target.Gets[^1].Body, target.Gets[^1].Redelivered));
+        }
+
+        return got;
+    }
+
+    private Queue Declare(string name, bool durable, params (string Key, object? Value)[] arguments) =>
+        _virtualHost.DeclareQueue(TestData.QueueDefinition(name, durable: durable, arguments: arguments.ToDictionary(a => a.Key, a => a.Value)), _connection, passive: false);
+
+    private (Session Session, RecordingTarget Target) OpenSession()
+    {
+        var target = new RecordingTarget();
+        return (new Session(_connection, 1, target), target);
+    }
+
+    private void PublishAll(string queue, BasicProperties properties, int count, int first = 0)
+    {
+        for (var i = first; i < first + count; i++)
+        {
+            Publish(queue, i.ToString(), properties);
+        }
+    }
+
+    private void Publish(string queue, string body, BasicProperties properties)
+    {
+        var message = Message.Create(string.Empty, queue, properties.Encode(), Encoding.UTF8.GetBytes(body));
+        _virtualHost.Publish(_virtualHost.DefaultExchange, message, new RoutingScratch(), out _);
+        message.Release();
+    }
+}
