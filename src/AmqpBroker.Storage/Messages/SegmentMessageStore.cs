@@ -22,7 +22,7 @@ public sealed class SegmentMessageStore : IMessageStore
     /// <summary>Bytes at which a queue's log starts a new segment file.</summary>
     public const long DefaultSegmentSize = 64L * 1024 * 1024;
 
-    /// <summary>How many ready messages a durable queue keeps in memory by default before paging persistent ones out.</summary>
+    /// <summary>How many ready messages a queue keeps in memory by default before paging.</summary>
     public const int DefaultInMemoryLimit = 20_000;
 
     private readonly string _root;
