@@ -17,12 +17,13 @@ namespace AmqpBroker.Storage.Messages;
 /// </summary>
 internal sealed class TransientPages(TransientDirectory directory, long queueNumber, string virtualHost, string queue) : ITransientPages
 {
-    private const int LengthSize = sizeof(int);
+    private const int LengthSize = PageReader.LengthSize;
 
     private readonly LogEnvironment _environment = directory.Environment;
 
     private readonly Dictionary<long, PageSegment> _segments = [];
     private readonly AppendBuffer _buffer = new();
+    private readonly PageReader _reader = new(directory.Environment.Cache);
     private PageSegment? _current;
     private long _lastNumber;
     private bool _failed;
@@ -77,15 +78,16 @@ internal sealed class TransientPages(TransientDirectory directory, long queueNum
         var bufferStart = segment.End - _buffer.Count;
         if (ReferenceEquals(segment, _current) && offset >= bufferStart)
         {
-            return Parse(_buffer.Held[(int)(offset - bufferStart)..]);
+            return _reader.Parse(_buffer.Held[(int)(offset - bufferStart)..]);
         }
 
         if (segment.Stranded is { } stranded && offset >= segment.StrandedStart)
         {
-            return Parse(stranded.AsSpan((int)(offset - segment.StrandedStart)));
+            return _reader.Parse(stranded.AsSpan((int)(offset - segment.StrandedStart)));
         }
 
-        return ReadFromFile(segment, offset);
+        var written = segment.Stranded is not null ? segment.StrandedStart : ReferenceEquals(segment, _current) ? bufferStart : segment.End;
+        return _reader.Read(segment, offset, written);
     }
 
     public void Release(long location)
@@ -105,6 +107,8 @@ internal sealed class TransientPages(TransientDirectory directory, long queueNum
         {
             Delete(segment);
         }
+
+        _reader.Clear();
     }
 
     /// <summary>
@@ -193,39 +197,6 @@ internal sealed class TransientPages(TransientDirectory directory, long queueNum
         }
     }
 
-    private Message ReadFromFile(PageSegment segment, long offset)
-    {
-        var file = _environment.Cache.Acquire(segment.File);
-        try
-        {
-            Span<byte> prefix = stackalloc byte[LengthSize];
-            file.Read(prefix, offset);
-            var size = LengthSize + BinaryPrimitives.ReadInt32LittleEndian(prefix);
-            var record = ArrayPool<byte>.Shared.Rent(size);
-            try
-            {
-                file.Read(record.AsSpan(0, size), offset);
-                return Parse(record.AsSpan(0, size));
-            }
-            finally
-            {
-                ArrayPool<byte>.Shared.Return(record);
-            }
-        }
-        finally
-        {
-            _environment.Cache.Release(segment.File);
-        }
-    }
-
-    private static Message Parse(ReadOnlySpan<byte> record)
-    {
-        var length = BinaryPrimitives.ReadInt32LittleEndian(record);
-        return PublishRecord.TryParse(record.Slice(LengthSize, length), out var parsed)
-            ? parsed.ToMessage()
-            : throw new InvalidDataException("no record where the queue's index points in its temporary file");
-    }
-
     private (PageSegment Segment, long Offset) Find(long location)
     {
         var (number, offset) = LogSegment.Split(location);
@@ -244,6 +215,7 @@ internal sealed class TransientPages(TransientDirectory directory, long queueNum
             _current = null;
         }
 
+        _reader.Forget(segment);
         _environment.Cache.Close(segment.File);
         if (segment.Created)
         {
@@ -260,6 +232,7 @@ internal sealed class TransientPages(TransientDirectory directory, long queueNum
         if (_segments.Count == 0)
         {
             _failed = false;
+            _reader.Clear();
         }
     }
 

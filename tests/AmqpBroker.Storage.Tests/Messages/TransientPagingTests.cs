@@ -99,6 +99,7 @@ public sealed class TransientPagingTests : TempDirectoryFixture
     public void A_failed_write_keeps_the_messages_in_memory_raises_the_disk_alarm_and_paging_resumes_once_they_are_released()
     {
         var pages = _store.OpenTransientPages("/", "q")!;
+        var written = pages.Append(Body(100, 100_000));
         _files.FailWrites = true;
         var buffered = Enumerable.Range(0, 10).Select(i => pages.Append(Body(i, 100))).ToList();
 
@@ -111,6 +112,9 @@ public sealed class TransientPagingTests : TempDirectoryFixture
             Assert.That(pages.Read(buffered[i]).Body.ToArray(), Is.EqualTo(Body(i, 100).Body.ToArray()), "what the failed write held is still there");
             pages.Release(buffered[i]);
         }
+
+        Assert.That(pages.Read(written).Body.ToArray(), Is.EqualTo(Body(100, 100_000).Body.ToArray()), "what was written before the failure is read from the file");
+        pages.Release(written);
 
         _files.FailWrites = false;
         var location = pages.Append(Body(12, 100_000));
