@@ -8,7 +8,8 @@ namespace AmqpBroker.InteropTests.Durability;
 /// A 1 GiB backlog of transient messages in a non-durable queue: beyond the queue's in-memory limit their bodies
 /// go to a temporary file under the data directory, so the broker executable's resident memory stays far below
 /// the backlog (peak RSS, VmHWM, read from /proc), and every message comes back whole and in order, after which
-/// the temporary files are gone. Without paging the broker would hold the whole gigabyte.
+/// the temporary files are gone. Without paging the broker would hold the whole gigabyte. Under a memory
+/// watermark and the default in-memory limit, the alarm pages the backlog out, so blocked publishers go on.
 /// </summary>
 [TestFixture]
 public sealed class TransientPagingTests
@@ -16,7 +17,7 @@ public sealed class TransientPagingTests
     private const int Messages = 16_384;
     private const int BodySize = 64 * 1024;
     private const long AllowedGrowthMiB = 300;
-    private static readonly TimeSpan StepDeadline = TimeSpan.FromSeconds(20);
+    private static readonly TimeSpan StepDeadline = TimeSpan.FromSeconds(30);
 
     [Test]
     public async Task A_one_gibibyte_transient_backlog_is_paged_out_and_comes_back_in_order()
@@ -56,6 +57,52 @@ public sealed class TransientPagingTests
             await ConsumeInOrderAsync(channel, queue);
             await TestContext.Out.WriteLineAsync($"consumed in {consumed.Elapsed.TotalSeconds:0.0} s");
             Assert.That(Directory.GetFiles(Path.Combine(data, "transient")), Is.Empty, "released pages leave no file behind");
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
+    [Test]
+    public async Task Under_the_memory_alarm_a_transient_backlog_is_paged_out_so_that_publishing_goes_on()
+    {
+        if (Environment.GetEnvironmentVariable("AMQP_URI") is { Length: > 0 } || !File.Exists("/proc/self/status"))
+        {
+            Assert.Ignore("starts the broker executable and reads its peak memory from /proc");
+        }
+
+        const long WatermarkMiB = 250;
+        var directory = Directory.CreateTempSubdirectory("amqpbroker-transient-alarm-");
+        try
+        {
+            // The default in-memory limit (20,000) would hold the whole backlog: only the memory alarm pages it.
+            var data = Path.Combine(directory.FullName, "data");
+            await using var broker = BrokerProcess.Start(
+                ["--port", "0", "--bind", "127.0.0.1", "--management-port", "-1", "--data-dir", data, "--memory-high-watermark", $"{WatermarkMiB}MiB"],
+                [],
+                directory.FullName);
+            var ready = await broker.WaitForReadyAsync(TimeSpan.FromSeconds(30));
+
+            var factory = new ConnectionFactory { HostName = "127.0.0.1", Port = ready.Port, AutomaticRecoveryEnabled = false };
+            await using var connection = await factory.CreateConnectionAsync();
+            var blocked = 0;
+            connection.ConnectionBlockedAsync += (_, _) =>
+            {
+                Interlocked.Increment(ref blocked);
+                return Task.CompletedTask;
+            };
+            await using var channel = await connection.CreateChannelAsync();
+            var queue = (await channel.QueueDeclareAsync("transient-alarm-backlog", durable: false, exclusive: false, autoDelete: false)).QueueName;
+
+            var published = Stopwatch.StartNew();
+            await PublishBacklogAsync(channel, queue);
+            var peakMiB = ResidentMiB(broker.Id, "VmHWM:");
+            await TestContext.Out.WriteLineAsync(
+                $"{Messages:N0} x {BodySize / 1024} KiB queued in {published.Elapsed.TotalSeconds:0.0} s; blocked {blocked} times; peak RSS {peakMiB} MiB, watermark {WatermarkMiB} MiB");
+
+            Assert.That(peakMiB, Is.LessThan(WatermarkMiB * 1.5), "peak resident memory");
+            await ConsumeInOrderAsync(channel, queue);
         }
         finally
         {

@@ -14,9 +14,9 @@ namespace AmqpBroker.Core.Queues;
 /// </summary>
 internal sealed class PagedTail(IQueueLog? log, ITransientPages? pages, ReadyTally tally)
 {
-    private readonly BlockQueue<TailEntry> _entries = new();
-    private readonly Queue<QueueEntry> _inMemory = new();
-    private readonly BlockQueue<PagedExpiry> _expiries = new();
+    private BlockQueue<TailEntry> _entries = new();
+    private Queue<QueueEntry> _inMemory = new();
+    private BlockQueue<PagedExpiry> _expiries = new();
 
     public int Count => _entries.Count;
 
@@ -37,6 +37,44 @@ internal sealed class PagedTail(IQueueLog? log, ITransientPages? pages, ReadyTal
 
         AddPaged(entry.Sequence, location, entry.Message.BodySize, entry.Redelivered, new PagedExpiry(entry.ExpiresAt, ReadyTally.HasOwnTtl(entry)));
         entry.Message.Release();
+    }
+
+    /// <summary>
+    /// Pages out what waits here in memory, and puts <paramref name="front"/> (which came before every entry
+    /// here) in front, each where <paramref name="locate"/> says (see <see cref="Add"/>). Rebuilds the tail, so
+    /// it is for paging under memory pressure, not for the message path; with nothing in memory it does nothing.
+    /// </summary>
+    public void PageOut(List<QueueEntry> front, Func<QueueEntry, long> locate)
+    {
+        if (front.Count == 0 && _inMemory.Count == 0)
+        {
+            return;
+        }
+
+        var (entriesBehind, inMemoryBehind, expiriesBehind) = (_entries, _inMemory, _expiries);
+        (_entries, _inMemory, _expiries) = (new(), new(), new());
+        foreach (var entry in front)
+        {
+            Add(entry, locate(entry));
+        }
+
+        while (entriesBehind.Count > 0)
+        {
+            var behind = entriesBehind.Dequeue();
+            if (behind.IsInMemory)
+            {
+                var kept = inMemoryBehind.Dequeue();
+                tally.Remove(kept);
+                Add(kept, locate(kept));
+                continue;
+            }
+
+            _entries.Enqueue(behind);
+            if (behind.Expires)
+            {
+                _expiries.Enqueue(expiriesBehind.Dequeue());
+            }
+        }
     }
 
     /// <summary>Adds a message that is in the log only (recovered at start).</summary>
@@ -149,12 +187,11 @@ internal sealed class PagedTail(IQueueLog? log, ITransientPages? pages, ReadyTal
             if (first.IsInMemory)
             {
                 onRemoved(kept);
+                continue;
             }
-            else if (first.IsTransient)
-            {
-                pages!.Release(first.PageLocation);
-            }
-            else
+
+            ReleasePage(first);
+            if (first.IsLogged)
             {
                 onPaged(first.Sequence);
             }
@@ -190,13 +227,13 @@ internal sealed class PagedTail(IQueueLog? log, ITransientPages? pages, ReadyTal
         {
             removed.Add(ReadBack(first, expiry));
         }
-        else if (first.IsTransient)
-        {
-            pages!.Release(first.PageLocation);
-        }
         else
         {
-            unread.Add(first.Sequence);
+            ReleasePage(first);
+            if (first.IsLogged)
+            {
+                unread.Add(first.Sequence);
+            }
         }
     }
 
@@ -216,6 +253,15 @@ internal sealed class PagedTail(IQueueLog? log, ITransientPages? pages, ReadyTal
         expiry = first.Expires ? _expiries.Dequeue() : PagedExpiry.Never;
         tally.Remove(first.BodySize, expiry.OwnTtl);
         return first;
+    }
+
+    /// <summary>Gives up the temporary file's copy of a paged entry, if it has one.</summary>
+    private void ReleasePage(TailEntry paged)
+    {
+        if (paged.IsTransient)
+        {
+            pages!.Release(paged.PageLocation);
+        }
     }
 
     /// <summary>The paged entry's message read back; from the temporary file it is <paramref name="release"/>d there at once unless only copied.</summary>

@@ -14,6 +14,9 @@ namespace AmqpBroker.Core.Queues;
 /// </summary>
 internal sealed class ReadyStore
 {
+    /// <summary>Ready messages per level that stay in memory when the node is short of it: consumers start on them while the rest is read back.</summary>
+    public const int KeptUnderPressure = 128;
+
     private readonly ReadyTally _tally = new();
     private readonly PriorityLevels _levels;
     private readonly ReadyMessages[] _inMemory;
@@ -54,7 +57,7 @@ internal sealed class ReadyStore
     public void Enqueue(QueueEntry entry, long location, bool lazy = false)
     {
         var level = _levels.LevelOf(entry.Message.Summary);
-        var tailLocation = PagesOut(lazy) ? PageLocation(entry, location) : TailEntry.InMemory;
+        var tailLocation = PagesOut(lazy) ? PageLocation(entry, location, logged: false) : TailEntry.InMemory;
         if (tailLocation != TailEntry.InMemory || _tails[level] is { Count: > 0 })
         {
             TailOf(level).Add(entry, tailLocation);
@@ -150,6 +153,34 @@ internal sealed class ReadyStore
         return removed;
     }
 
+    /// <summary>
+    /// The node is short of memory: each level's in-memory messages beyond the first <see cref="KeptUnderPressure"/>
+    /// and those waiting in memory in its tail go to the temporary file (persistent ones of a durable queue too:
+    /// the log still settles them), in their order. Returns the bytes paged.
+    /// </summary>
+    public long PageOut()
+    {
+        var paged = 0L;
+        for (var level = 0; _pages is not null && level < _inMemory.Length; level++)
+        {
+            var front = new List<QueueEntry>(Math.Max(0, _inMemory[level].Count - KeptUnderPressure));
+            _inMemory[level].MoveBeyond(KeptUnderPressure, front);
+            if (front.Count == 0 && _tails[level] is null)
+            {
+                continue;
+            }
+
+            TailOf(level).PageOut(front, entry =>
+            {
+                var location = PageLocation(entry, DurableEntries.NotLogged, logged: _log is not null && entry.Message.Summary.IsPersistent);
+                paged += location == TailEntry.InMemory ? 0 : entry.Message.Size;
+                return location;
+            });
+        }
+
+        return paged;
+    }
+
     /// <summary>The queue is gone: its temporary file goes with it.</summary>
     public void DeletePages() => _pages?.Dispose();
 
@@ -158,16 +189,19 @@ internal sealed class ReadyStore
     private bool PagesOut(bool lazy) =>
         (_log is not null || _pages is not null) && (lazy || Count >= _pageOutAt || (_pages?.UnderMemoryPressure ?? false));
 
-    /// <summary>Where a paged-out entry is kept: in the log when it has it, else in the temporary file; in memory when neither can.</summary>
-    private long PageLocation(in QueueEntry entry, long logged)
+    /// <summary>
+    /// Where a paged-out entry is kept: at <paramref name="logLocation"/> when the log can read it back from there,
+    /// else in the temporary file (<paramref name="logged"/>: the log holds it all the same); in memory when neither can.
+    /// </summary>
+    private long PageLocation(in QueueEntry entry, long logLocation, bool logged)
     {
-        if (logged != DurableEntries.NotLogged)
+        if (logLocation != DurableEntries.NotLogged)
         {
-            return logged;
+            return logLocation;
         }
 
         var page = _pages?.Append(entry.Message) ?? ITransientPages.NotPaged;
-        return page == ITransientPages.NotPaged ? TailEntry.InMemory : TailEntry.TransientLocation(page);
+        return page == ITransientPages.NotPaged ? TailEntry.InMemory : TailEntry.TransientLocation(page, logged);
     }
 
     private bool TryDequeue(int level, out QueueEntry entry) =>

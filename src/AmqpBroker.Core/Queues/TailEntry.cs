@@ -21,6 +21,9 @@ internal readonly struct TailEntry
     /// <summary>Set in the location of a message paged to the queue's temporary file (locations of both stores stay far below it).</summary>
     private const long TransientFlag = 1L << 62;
 
+    /// <summary>Set beside <see cref="TransientFlag"/> for a persistent message the log holds too (paged under memory pressure): it is settled there when it goes.</summary>
+    private const long LoggedFlag = 1L << 61;
+
     private const int RedeliveredFlag = 1 << 31;
     private const int ExpiresFlag = 1 << 30;
     private const int BodySizeMask = ExpiresFlag - 1;
@@ -57,11 +60,14 @@ internal readonly struct TailEntry
     /// <summary>Paged to the queue's temporary file rather than its log.</summary>
     public bool IsTransient => !IsInMemory && (Location & TransientFlag) != 0;
 
-    /// <summary>The location in the temporary file of a <see cref="IsTransient"/> entry.</summary>
-    public long PageLocation => Location & ~TransientFlag;
+    /// <summary>The log holds the message (it may be read back from the temporary file all the same): it is settled there when it leaves.</summary>
+    public bool IsLogged => !IsInMemory && (!IsTransient || (Location & LoggedFlag) != 0);
 
-    /// <summary>The tail location of a message the temporary file keeps at <paramref name="pageLocation"/>.</summary>
-    public static long TransientLocation(long pageLocation) => pageLocation | TransientFlag;
+    /// <summary>The location in the temporary file of a <see cref="IsTransient"/> entry.</summary>
+    public long PageLocation => Location & ~(TransientFlag | LoggedFlag);
+
+    /// <summary>The tail location of a message the temporary file keeps at <paramref name="pageLocation"/>; <paramref name="logged"/> when the log holds it too.</summary>
+    public static long TransientLocation(long pageLocation, bool logged) => pageLocation | TransientFlag | (logged ? LoggedFlag : 0);
 }
 
 /// <summary>When a paged message expires, and whether that comes from its own expiration property.</summary>

@@ -19,6 +19,12 @@ public interface ITransientPages : IDisposable
     /// <summary>Whether the node is short of memory (its memory alarm is raised): queues page from the first message then.</summary>
     bool UnderMemoryPressure { get; }
 
+    /// <summary>
+    /// Has the store call <paramref name="pageOut"/> (on a thread of its own) while the node's memory alarm is raised,
+    /// so that the queue moves the messages it holds in memory to this file; it returns how many bytes it moved.
+    /// </summary>
+    void OnMemoryPressure(Func<long> pageOut);
+
     /// <summary>Writes <paramref name="message"/> out and returns where (a non-negative number for <see cref="Read"/>), or <see cref="NotPaged"/>.</summary>
     long Append(Message message);
 

@@ -118,7 +118,7 @@ public sealed class SegmentMessageStore : IMessageStore
         }
 
         _open.Clear();
-        _transient.Empty();
+        _transient.Dispose();
     }
 
     /// <summary>Opens a log; one this build cannot read is set aside, loudly, and a new empty one takes its place.</summary>

@@ -39,6 +39,8 @@ internal sealed class TransientPages(TransientDirectory directory, long queueNum
     /// <summary>Segment files on disk now.</summary>
     public IReadOnlyList<string> Files => [.. _segments.Values.Where(s => s.Created).Select(s => s.File.Path)];
 
+    public void OnMemoryPressure(Func<long> pageOut) => directory.WhenPressed(this, pageOut);
+
     public long Append(Message message)
     {
         if (_failed || _disposed)
@@ -103,6 +105,7 @@ internal sealed class TransientPages(TransientDirectory directory, long queueNum
     public void Dispose()
     {
         _disposed = true;
+        directory.Forget(this);
         foreach (var segment in _segments.Values.ToList())
         {
             Delete(segment);

@@ -18,6 +18,9 @@ public sealed partial class TransientPagingTests
         /// <summary>Every temporary file opened, by queue name (the latest for a name).</summary>
         public Dictionary<string, MemoryPages> Pages { get; } = [];
 
+        /// <summary>Ids settled in a log, as "queue id".</summary>
+        public List<string> Settled { get; } = [];
+
         /// <summary>Persistent messages read back from a log, as "queue body".</summary>
         public List<string> LogReads { get; } = [];
 
@@ -67,9 +70,7 @@ public sealed partial class TransientPagingTests
             {
             }
 
-            public void Settle(long id)
-            {
-            }
+            public void Settle(long id) => store.Settled.Add($"{queue} {id}");
 
             public void Dispose()
             {
@@ -97,6 +98,11 @@ public sealed partial class TransientPagingTests
         public List<string> Reads { get; } = [];
 
         public bool Deleted { get; private set; }
+
+        /// <summary>What the queue asked to be called while the node is short of memory.</summary>
+        public Func<long>? PageOut { get; private set; }
+
+        public void OnMemoryPressure(Func<long> pageOut) => PageOut = pageOut;
 
         public long Append(Message message)
         {

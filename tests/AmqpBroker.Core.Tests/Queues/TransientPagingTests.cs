@@ -1,6 +1,7 @@
 using System.Text;
 using AmqpBroker.Core.Exchanges;
 using AmqpBroker.Core.Messages;
+using AmqpBroker.Core.Queues;
 using AmqpBroker.Core.Sessions;
 using AmqpBroker.Core.Tests.TestSupport;
 using AmqpBroker.Core.VirtualHosts;
@@ -72,6 +73,64 @@ public sealed partial class TransientPagingTests
         Assert.That(_store.Pages["plain"].Appends, Is.EqualTo(2));
         Assert.That(GetAll(lazy).Select(g => g.Body), Is.EqualTo(Bodies(3)));
         Assert.That(GetAll(plain).Select(g => g.Body), Is.EqualTo(Bodies(4)));
+    }
+
+    [Test]
+    public void Under_memory_pressure_the_backlog_in_memory_moves_to_the_file_behind_a_small_head_and_keeps_its_order()
+    {
+        _store.InMemoryLimit = 300;
+        var plain = Declare("plain", durable: false);
+        var durable = Declare("durable", durable: true);
+        PublishAll("plain", Transient, 400);
+        for (var i = 0; i < 400; i++)
+        {
+            Publish("durable", i.ToString(), i % 4 == 0 ? Persistent : Transient);
+        }
+
+        var pages = _store.Pages["plain"];
+        Assert.That(pages.Held, Is.EqualTo(100), "beyond the limit");
+        Assert.That(pages.PageOut!(), Is.EqualTo(Bodies(400).Skip(128).Take(172).Sum(b => b.Length + Transient.Encode().Length)), "the bytes of the 172 moved");
+        Assert.That(pages.Held, Is.EqualTo(272), "all but the first 128");
+        Assert.That(pages.PageOut(), Is.Zero, "nothing more to move");
+        Assert.That(_store.Pages["durable"].PageOut!(), Is.GreaterThan(0));
+        Assert.That(_store.Pages["durable"].Held, Is.EqualTo(75 + 172), "the transient ones beyond the limit, and all moved (persistent ones too: the log has them, but not in memory)");
+
+        Assert.That(plain.ReadyCount, Is.EqualTo(400));
+        Assert.That(GetAll(plain).Select(g => g.Body), Is.EqualTo(Bodies(400)));
+        Assert.That(GetAll(durable).Select(g => g.Body), Is.EqualTo(Bodies(400)));
+        Assert.That(pages.Held + _store.Pages["durable"].Held, Is.Zero);
+    }
+
+    [TestCase(true)]
+    [TestCase(false)]
+    public void Persistent_messages_paged_under_pressure_are_still_settled_in_the_log_when_they_expire_or_are_purged(bool expire)
+    {
+        _store.InMemoryLimit = 1000;
+        var queue = Declare("q", durable: true, ("x-message-ttl", 1000));
+        PublishAll("q", Persistent, 200);
+        PublishAll("q", Transient, 100, first: 200);
+        Publish("q", "late", Persistent);
+
+        // Messages that arrived behind paged ones and wait in memory in the tail are paged too.
+        var pages = _store.Pages["q"];
+        pages.PageOut!();
+        Publish("q", "later", Persistent);
+        Assert.That(pages.PageOut!(), Is.GreaterThan(0));
+        Assert.That(pages.Held, Is.EqualTo(301 - ReadyStore.KeptUnderPressure + 1));
+
+        if (expire)
+        {
+            _time.Advance(TimeSpan.FromMilliseconds(1000));
+        }
+        else
+        {
+            Assert.That(queue.Purge(), Is.EqualTo(302));
+        }
+
+        Assert.That(queue.ReadyCount, Is.Zero);
+        Assert.That(_store.Settled, Is.EquivalentTo(Enumerable.Range(0, 200).Append(300).Append(301).Select(id => $"q {id}")));
+        Assert.That(pages.Held, Is.Zero);
+        Assert.That(pages.Reads, Is.Empty, "released unread");
     }
 
     [Test]

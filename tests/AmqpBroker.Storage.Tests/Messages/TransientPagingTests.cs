@@ -151,6 +151,22 @@ public sealed class TransientPagingTests : TempDirectoryFixture
         Assert.That(await WithinASecondAsync(() => !pages.UnderMemoryPressure), Is.True);
     }
 
+    [Test]
+    public async Task While_the_memory_alarm_is_raised_queues_are_asked_to_page_out_what_they_hold_in_memory()
+    {
+        var asked = 0;
+        var pages = _store.OpenTransientPages("/", "q")!;
+        pages.OnMemoryPressure(() =>
+        {
+            Interlocked.Increment(ref asked);
+            return 0;
+        });
+
+        _resources.Alarms.Raise(AlarmResource.Memory);
+
+        Assert.That(await WithinASecondAsync(() => Volatile.Read(ref asked) > 0), Is.True);
+    }
+
     private static readonly byte[] Properties = [0x10, 0x00, 0x01];
 
     /// <summary>A transient message whose body is <paramref name="size"/> bytes derived from <paramref name="seed"/>.</summary>
