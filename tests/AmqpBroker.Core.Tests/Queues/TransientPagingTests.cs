@@ -221,6 +221,20 @@ public sealed partial class TransientPagingTests
         Assert.That(_store.Pages["q"].Held, Is.Zero);
     }
 
+    [Test]
+    public void A_ready_entry_takes_32_bytes_in_memory_and_a_paged_one_20()
+    {
+        Assert.That(System.Runtime.CompilerServices.Unsafe.SizeOf<QueueEntry>(), Is.EqualTo(32));
+        Assert.That(System.Runtime.CompilerServices.Unsafe.SizeOf<TailEntry>(), Is.EqualTo(20));
+
+        var entry = new QueueEntry(Message.Create(string.Empty, "q", Transient.Encode(), []), 1, Redelivered: true, DeliveryCount: int.MaxValue, FailedDeliveries: 3);
+        Assert.That((entry.Redelivered, entry.DeliveryCount, entry.FailedDeliveries), Is.EqualTo((true, int.MaxValue, 3)));
+        var returned = (entry with { DeliveryCount = 0 }).AsRedelivered(failed: true);
+        Assert.That((returned.Redelivered, returned.DeliveryCount, returned.FailedDeliveries), Is.EqualTo((true, 1, 4)));
+        Assert.That((entry with { Redelivered = false }).DeliveryCount, Is.EqualTo(int.MaxValue));
+        entry.Message.Release();
+    }
+
     private static IEnumerable<string> Bodies(int count) => Enumerable.Range(0, count).Select(i => i.ToString());
 
     private List<(string Body, bool Redelivered)> GetAll(Queue queue)
