@@ -20,6 +20,9 @@ internal sealed class PagedTail(IQueueLog? log, ITransientPages? pages, ReadyTal
 
     public int Count => _entries.Count;
 
+    /// <summary>Whether some entry waits here in memory.</summary>
+    public bool HasInMemory => _inMemory.Count > 0;
+
     /// <summary>
     /// Adds <paramref name="entry"/>: paged out when <paramref name="location"/> says where the log (or the
     /// temporary file, <see cref="TailEntry.TransientLocation"/>) has it, which gives up the queue's reference to
@@ -40,20 +43,15 @@ internal sealed class PagedTail(IQueueLog? log, ITransientPages? pages, ReadyTal
     }
 
     /// <summary>
-    /// Pages out what waits here in memory, and puts <paramref name="front"/> (which came before every entry
-    /// here) in front, each where <paramref name="locate"/> says (see <see cref="Add"/>). Rebuilds the tail, so
-    /// it is for paging under memory pressure, not for the message path; with nothing in memory it does nothing.
+    /// Pages out what waits here in memory, and puts <paramref name="front"/> (entries that came before every
+    /// entry here) in front, each where <paramref name="locate"/> says (see <see cref="Add"/>). Rebuilds the
+    /// tail, so it is for paging under memory pressure, not for the message path.
     /// </summary>
-    public void PageOut(List<QueueEntry> front, Func<QueueEntry, long> locate)
+    public void PageOut(List<QueueEntry>? front, Func<QueueEntry, long> locate)
     {
-        if (front.Count == 0 && _inMemory.Count == 0)
-        {
-            return;
-        }
-
         var (entriesBehind, inMemoryBehind, expiriesBehind) = (_entries, _inMemory, _expiries);
         (_entries, _inMemory, _expiries) = (new(), new(), new());
-        foreach (var entry in front)
+        foreach (var entry in front ?? [])
         {
             Add(entry, locate(entry));
         }

@@ -163,19 +163,22 @@ internal sealed class ReadyStore
         var paged = 0L;
         for (var level = 0; _pages is not null && level < _inMemory.Length; level++)
         {
-            var front = new List<QueueEntry>(Math.Max(0, _inMemory[level].Count - KeptUnderPressure));
-            _inMemory[level].MoveBeyond(KeptUnderPressure, front);
-            if (front.Count == 0 && _tails[level] is null)
+            List<QueueEntry>? front = null;
+            if (_inMemory[level].Count > KeptUnderPressure)
             {
-                continue;
+                front = new List<QueueEntry>(_inMemory[level].Count - KeptUnderPressure);
+                _inMemory[level].MoveBeyond(KeptUnderPressure, front);
             }
 
-            TailOf(level).PageOut(front, entry =>
+            if (front is not null || _tails[level] is { HasInMemory: true })
             {
-                var location = PageLocation(entry, DurableEntries.NotLogged, logged: _log is not null && entry.Message.Summary.IsPersistent);
-                paged += location == TailEntry.InMemory ? 0 : entry.Message.Size;
-                return location;
-            });
+                TailOf(level).PageOut(front, entry =>
+                {
+                    var location = PageLocation(entry, DurableEntries.NotLogged, logged: _log is not null && entry.Message.Summary.IsPersistent);
+                    paged += location == TailEntry.InMemory ? 0 : entry.Message.Size;
+                    return location;
+                });
+            }
         }
 
         return paged;
