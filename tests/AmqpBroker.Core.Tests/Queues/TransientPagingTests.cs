@@ -1,12 +1,8 @@
-using System.Text;
-using AmqpBroker.Core.Exchanges;
 using AmqpBroker.Core.Messages;
 using AmqpBroker.Core.Queues;
 using AmqpBroker.Core.Sessions;
 using AmqpBroker.Core.Tests.TestSupport;
-using AmqpBroker.Core.VirtualHosts;
 using AmqpBroker.Protocol.Content;
-using Microsoft.Extensions.Time.Testing;
 using Queue = AmqpBroker.Core.Queues.Queue;
 
 namespace AmqpBroker.Core.Tests.Queues;
@@ -24,17 +20,13 @@ public sealed partial class TransientPagingTests
     private static readonly BasicProperties Persistent = new() { DeliveryMode = 2 };
 
     private PagingStore _store = null!;
-    private FakeTimeProvider _time = null!;
-    private VirtualHost _virtualHost = null!;
-    private ClientConnection _connection = null!;
+    private StoreBackedVirtualHost _host = null!;
 
     [SetUp]
     public void CreateVirtualHost()
     {
         _store = new PagingStore();
-        _time = TestData.Clock();
-        _virtualHost = new VirtualHost("/", TestData.Services(time: _time, messages: _store));
-        _connection = TestData.Connection();
+        _host = new StoreBackedVirtualHost(_store);
     }
 
     [TearDown]
@@ -120,7 +112,7 @@ public sealed partial class TransientPagingTests
 
         if (expire)
         {
-            _time.Advance(TimeSpan.FromMilliseconds(1000));
+            _host.Time.Advance(TimeSpan.FromMilliseconds(1000));
         }
         else
         {
@@ -182,7 +174,7 @@ public sealed partial class TransientPagingTests
         PublishAll("deleted", Transient, 5);
 
         Assert.That(purged.Purge(), Is.EqualTo(5));
-        _virtualHost.DeleteQueue("deleted", ifUnused: false, ifEmpty: false, _connection);
+        _host.VirtualHost.DeleteQueue("deleted", ifUnused: false, ifEmpty: false, _host.Connection);
 
         Assert.That(_store.Pages["purged"].Held, Is.Zero);
         Assert.That(_store.Pages["purged"].Reads, Is.Empty);
@@ -201,7 +193,7 @@ public sealed partial class TransientPagingTests
         PublishAll("dlx", Transient, 3);
         PublishAll("ttl", Transient, 3);
 
-        _time.Advance(TimeSpan.FromMilliseconds(1000));
+        _host.Time.Advance(TimeSpan.FromMilliseconds(1000));
 
         Assert.That(GetAll(deadLetters).Select(g => g.Body), Is.EqualTo(Bodies(3)));
         Assert.That(_store.Pages["dlx"].Reads, Is.EqualTo(Bodies(3)));
@@ -237,26 +229,11 @@ public sealed partial class TransientPagingTests
 
     private static IEnumerable<string> Bodies(int count) => Enumerable.Range(0, count).Select(i => i.ToString());
 
-    private List<(string Body, bool Redelivered)> GetAll(Queue queue)
-    {
-        var (session, target) = OpenSession();
-        var got = new List<(string, bool)>();
-        while (session.Get(queue, noAck: true))
-        {
-            got.Add((target.Gets[^1].Body, target.Gets[^1].Redelivered));
-        }
+    private List<(string Body, bool Redelivered)> GetAll(Queue queue) => _host.GetAll(queue);
 
-        return got;
-    }
+    private Queue Declare(string name, bool durable, params (string Key, object? Value)[] arguments) => _host.Declare(name, durable, arguments);
 
-    private Queue Declare(string name, bool durable, params (string Key, object? Value)[] arguments) =>
-        _virtualHost.DeclareQueue(TestData.QueueDefinition(name, durable: durable, arguments: arguments.ToDictionary(a => a.Key, a => a.Value)), _connection, passive: false);
-
-    private (Session Session, RecordingTarget Target) OpenSession()
-    {
-        var target = new RecordingTarget();
-        return (new Session(_connection, 1, target), target);
-    }
+    private (Session Session, RecordingTarget Target) OpenSession() => _host.OpenSession();
 
     private void PublishAll(string queue, BasicProperties properties, int count, int first = 0)
     {
@@ -266,10 +243,5 @@ public sealed partial class TransientPagingTests
         }
     }
 
-    private void Publish(string queue, string body, BasicProperties properties)
-    {
-        var message = Message.Create(string.Empty, queue, properties.Encode(), Encoding.UTF8.GetBytes(body));
-        _virtualHost.Publish(_virtualHost.DefaultExchange, message, new RoutingScratch(), out _);
-        message.Release();
-    }
+    private void Publish(string queue, string body, BasicProperties properties) => _host.Publish(queue, body, properties);
 }
