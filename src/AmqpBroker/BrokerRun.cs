@@ -8,7 +8,8 @@ using Microsoft.Extensions.Logging;
 namespace AmqpBroker;
 
 /// <summary>
-/// One run of the broker process: start, announce readiness, wait for SIGINT/SIGTERM, stop. A start that
+/// One run of the broker process: start, announce readiness, reload the TLS certificate files on SIGHUP, wait for
+/// SIGINT/SIGTERM, stop. A start that
 /// fails for a reason the operator can fix (a port in use) is one line naming the fix, not a stack trace.
 /// </summary>
 internal static partial class BrokerRun
@@ -20,6 +21,13 @@ internal static partial class BrokerRun
         using var stopping = new CancellationTokenSource();
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+        BrokerHost? started = null;
+        // Registered before the start so that an early SIGHUP does not end the process (its default action); Windows has no SIGHUP of its own.
+        using var sighup = OperatingSystem.IsWindows() ? null : PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
+        {
+            context.Cancel = true;
+            started?.ReloadCertificates();
+        });
 
         BrokerHost host;
         try
@@ -38,6 +46,7 @@ internal static partial class BrokerRun
 
         await using (host)
         {
+            started = host;
             AnnounceReady(host, options);
             try
             {

@@ -222,6 +222,15 @@ public abstract partial class MessageQueue : Queue
             return;
         }
 
+        if (!TryHoldBack(redelivery, consumerGone))
+        {
+            Readmit(redelivery);
+        }
+    }
+
+    /// <summary>Puts a returned entry back among the ready messages, in its old place.</summary>
+    private protected void Readmit(in QueueEntry redelivery)
+    {
         lock (_lock)
         {
             if (IsDeleted)
@@ -234,6 +243,9 @@ public abstract partial class MessageQueue : Queue
             _expiry.Watch(redelivery.ExpiresAt);
         }
     }
+
+    /// <summary>Whether the type keeps a returned entry back for a while instead (a quorum queue's delayed retry).</summary>
+    private protected virtual bool TryHoldBack(in QueueEntry redelivery, bool consumerGone) => false;
 
     /// <summary>The entry as it goes back to the ready messages after a return, or false when the type gives it up instead.</summary>
     private protected virtual bool TryRedeliver(QueueEntry entry, bool consumerGone, out QueueEntry redelivery)
