@@ -21,9 +21,11 @@ internal sealed class TransientPages(TransientDirectory directory, long queueNum
 
     private readonly LogEnvironment _environment = directory.Environment;
 
-    private readonly Dictionary<long, PageSegment> _segments = [];
     private readonly AppendBuffer _buffer = new();
-    private readonly PageReader _reader = new(directory.Environment.Cache);
+
+    // Made on first use: most queues never page, and a broker may have hundreds of thousands of them.
+    private Dictionary<long, PageSegment>? _segments;
+    private PageReader? _reader;
     private PageSegment? _current;
     private long _lastNumber;
     private bool _failed;
@@ -33,11 +35,10 @@ internal sealed class TransientPages(TransientDirectory directory, long queueNum
 
     public bool UnderMemoryPressure => directory.Pressure.IsRaised;
 
+    private PageReader Reader => _reader ??= new PageReader(_environment.Cache);
+
     /// <summary>Whose file this is, in log lines.</summary>
     private string QueueName => $"queue '{queue}' in vhost '{virtualHost}'";
-
-    /// <summary>Segment files on disk now.</summary>
-    public IReadOnlyList<string> Files => [.. _segments.Values.Where(s => s.Created).Select(s => s.File.Path)];
 
     public void OnMemoryPressure(Func<long> pageOut) => directory.WhenPressed(this, pageOut);
 
@@ -80,16 +81,16 @@ internal sealed class TransientPages(TransientDirectory directory, long queueNum
         var bufferStart = segment.End - _buffer.Count;
         if (ReferenceEquals(segment, _current) && offset >= bufferStart)
         {
-            return _reader.Parse(_buffer.Held[(int)(offset - bufferStart)..]);
+            return Reader.Parse(_buffer.Held[(int)(offset - bufferStart)..]);
         }
 
         if (segment.Stranded is { } stranded && offset >= segment.StrandedStart)
         {
-            return _reader.Parse(stranded.AsSpan((int)(offset - segment.StrandedStart)));
+            return Reader.Parse(stranded.AsSpan((int)(offset - segment.StrandedStart)));
         }
 
         var written = segment.Stranded is not null ? segment.StrandedStart : ReferenceEquals(segment, _current) ? bufferStart : segment.End;
-        return _reader.Read(segment, offset, written);
+        return Reader.Read(segment, offset, written);
     }
 
     public void Release(long location)
@@ -106,12 +107,12 @@ internal sealed class TransientPages(TransientDirectory directory, long queueNum
     {
         _disposed = true;
         directory.Forget(this);
-        foreach (var segment in _segments.Values.ToList())
+        foreach (var segment in _segments?.Values.ToList() ?? [])
         {
             Delete(segment);
         }
 
-        _reader.Clear();
+        _reader?.Clear();
     }
 
     /// <summary>
@@ -132,7 +133,7 @@ internal sealed class TransientPages(TransientDirectory directory, long queueNum
 
         _lastNumber++;
         _current = new PageSegment(_lastNumber, directory.SegmentPath(queueNumber, _lastNumber));
-        _segments.Add(_lastNumber, _current);
+        (_segments ??= []).Add(_lastNumber, _current);
         return _current;
     }
 
@@ -203,7 +204,7 @@ internal sealed class TransientPages(TransientDirectory directory, long queueNum
     private (PageSegment Segment, long Offset) Find(long location)
     {
         var (number, offset) = LogSegment.Split(location);
-        return _segments.TryGetValue(number, out var segment)
+        return _segments is not null && _segments.TryGetValue(number, out var segment)
             ? (segment, offset)
             : throw new InvalidOperationException($"temporary segment {number} is gone: its messages were released before they were read back");
     }
@@ -211,14 +212,14 @@ internal sealed class TransientPages(TransientDirectory directory, long queueNum
     /// <summary>Removes a segment whose messages are all released (or whose queue is gone); with the last one, paging may resume after a failure.</summary>
     private void Delete(PageSegment segment)
     {
-        _segments.Remove(segment.Number);
+        _segments!.Remove(segment.Number);
         if (ReferenceEquals(segment, _current))
         {
             _buffer.Clear();
             _current = null;
         }
 
-        _reader.Forget(segment);
+        _reader?.Forget(segment);
         _environment.Cache.Close(segment.File);
         if (segment.Created)
         {
@@ -235,7 +236,7 @@ internal sealed class TransientPages(TransientDirectory directory, long queueNum
         if (_segments.Count == 0)
         {
             _failed = false;
-            _reader.Clear();
+            _reader?.Clear();
         }
     }
 
