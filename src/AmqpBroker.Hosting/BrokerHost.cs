@@ -102,7 +102,8 @@ public sealed partial class BrokerHost : IAsyncDisposable
         var sockets = new OpenSockets();
         var certificates = options.Tls.Enabled ? TlsCertificates.Open(options.Tls, loggers.CreateLogger("AmqpBroker.Hosting.Tls")) : null;
         var managementEnabled = options.ManagementPort != BrokerOptions.ManagementDisabled;
-        if (managementEnabled)
+        var prometheusEnabled = options.PrometheusPort != BrokerOptions.PrometheusDisabled;
+        if (managementEnabled || prometheusEnabled)
         {
             builder.Services.AddManagementApi(listeners.Bound, dataDirectory, options.EnableFaultApi);
         }
@@ -129,9 +130,20 @@ public sealed partial class BrokerHost : IAsyncDisposable
                     listeners.Management = listener;
                 });
             }
+
+            if (prometheusEnabled)
+            {
+                ListenForPrometheus(kestrel, options, listeners);
+            }
         });
 
         var app = builder.Build();
+        if (prometheusEnabled)
+        {
+            // Before the admin API: the metrics listener answers the metrics paths only, the admin listener never.
+            app.UsePrometheusMetrics(() => listeners.Prometheus?.IPEndPoint?.Port);
+        }
+
         if (managementEnabled)
         {
             app.UseManagementApi();
@@ -345,6 +357,8 @@ public sealed partial class BrokerHost : IAsyncDisposable
 
         public ListenOptions? ManagementTls { get; set; }
 
+        public ListenOptions? Prometheus { get; set; }
+
         public TlsOptions Tls { get; init; } = new();
 
         public List<ManagementListener> Bound()
@@ -368,6 +382,11 @@ public sealed partial class BrokerHost : IAsyncDisposable
             if (ManagementTls?.IPEndPoint is { } https)
             {
                 bound.Add(new ManagementListener("https", https, Tls.CertFile, Tls.CaCertFile));
+            }
+
+            if (Prometheus?.IPEndPoint is { } prometheus)
+            {
+                bound.Add(new ManagementListener(ManagementListener.PrometheusProtocol, prometheus));
             }
 
             return bound;

@@ -68,7 +68,7 @@ internal static partial class BrokerRun
     }
 
     /// <summary>
-    /// Our ready line (scripts read the bound port from it), the TLS listeners on a line of their own, then RabbitMQ's, which container wait strategies
+    /// Our ready line (scripts read the bound port from it), the TLS and Prometheus listeners on lines of their own, then RabbitMQ's, which container wait strategies
     /// such as Testcontainers' RabbitMQ module look for.
     /// </summary>
     private static void AnnounceReady(BrokerHost host, BrokerOptions options)
@@ -82,6 +82,11 @@ internal static partial class BrokerRun
             Console.WriteLine($"AmqpBroker TLS: amqps://{amqps}{https}");
         }
 
+        if (host.PrometheusEndPoint is { } prometheus)
+        {
+            Console.WriteLine($"AmqpBroker Prometheus: http://{prometheus}/metrics");
+        }
+
         Console.WriteLine("Server startup complete; 0 plugins started.");
     }
 
@@ -89,7 +94,9 @@ internal static partial class BrokerRun
     private static string PortInUse(string error, BrokerOptions options)
     {
         var port = BoundPort().Match(error) is { Success: true } match ? int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) : -1;
-        var (what, option) = port == options.ManagementPort ? ("management", "--management-port") : ("AMQP", "--port");
+        var (what, option) = port == options.ManagementPort ? ("management", "--management-port")
+            : port == options.PrometheusPort ? ("Prometheus", "--prometheus-port")
+            : ("AMQP", "--port");
         return $"amqp-broker: {what} port {port} is already in use; choose another with {option} (0 picks a free one)";
     }
 

@@ -29,8 +29,10 @@ public abstract partial class MessageQueue : Queue
     private readonly DurableEntries? _durable;
     private readonly MessageExpiry _expiry;
     private readonly QueueCredit _credit;
+    private readonly UnackedTally _unacked = new();
+    private readonly ConsumerUse _use = new();
+    private readonly QueueDiskCounts? _disk;
     private long _nextSequence;
-    private int _unacked;
     private bool _hadConsumer;
 
     /// <param name="definition">What queue.declare fixed.</param>
@@ -44,12 +46,13 @@ public abstract partial class MessageQueue : Queue
         QueueDefinition definition, QueueArguments arguments, QueueContext context, IQueueLog? log, bool logsTransient, PriorityLevels priorities, bool expireAtHeadOnly = false)
         : base(definition, arguments, context)
     {
-        _durable = log is null ? null : new DurableEntries(log, logsTransient);
+        _disk = log is null ? null : new QueueDiskCounts(log);
+        _durable = _disk is null ? null : new DurableEntries(_disk, logsTransient);
         _deadLetters = context.DeadLetters;
         _autoDelete = context.AutoDelete;
         // Messages the log does not keep page to a temporary file instead (a quorum queue's log keeps them all).
         var pages = logsTransient ? null : context.Messages.OpenTransientPages(definition.VirtualHost, definition.Name);
-        _ready = new ReadyStore(priorities, log, pages);
+        _ready = new ReadyStore(priorities, _disk, logsTransient, pages);
         pages?.OnMemoryPressure(PageOutUnderPressure);
         _nextSequence = log?.NextId ?? 0;
         _consumers = new ConsumerSet(arguments.SingleActiveConsumer);
@@ -80,7 +83,7 @@ public abstract partial class MessageQueue : Queue
         }
     }
 
-    public override int UnackedCount => Volatile.Read(ref _unacked);
+    public override int UnackedCount => _unacked.Count;
 
     /// <summary>The queue's length limit over its ready messages.</summary>
     private protected QueueLengthLimit LengthLimit { get; }
@@ -198,7 +201,7 @@ public abstract partial class MessageQueue : Queue
             if (found)
             {
                 _durable?.MarkDelivered(entry);
-                Interlocked.Increment(ref _unacked);
+                OnUnacked(entry);
             }
 
             remaining = (uint)_ready.Count;
@@ -215,7 +218,7 @@ public abstract partial class MessageQueue : Queue
     /// </summary>
     internal override void Return(QueueEntry entry, bool consumerGone)
     {
-        Interlocked.Decrement(ref _unacked);
+        OnSettledOrReturned(entry);
         if (!TryRedeliver(entry, consumerGone, out var redelivery))
         {
             DeadLetter([entry], DeadLetterReason.DeliveryLimit);
@@ -256,7 +259,7 @@ public abstract partial class MessageQueue : Queue
 
     public override void Settle(QueueEntry entry)
     {
-        Interlocked.Decrement(ref _unacked);
+        OnSettledOrReturned(entry);
         if (_durable is not null && _durable.Holds(entry))
         {
             lock (_lock)
@@ -270,7 +273,7 @@ public abstract partial class MessageQueue : Queue
 
     public override void Reject(QueueEntry entry)
     {
-        Interlocked.Decrement(ref _unacked);
+        OnSettledOrReturned(entry);
         DeadLetter([entry], DeadLetterReason.Rejected);
     }
 

@@ -200,6 +200,7 @@ internal sealed class PagedTail(IQueueLog? log, ITransientPages? pages, ReadyTal
     {
         var expires = expiry.ExpiresAt != QueueEntry.Never;
         _entries.Enqueue(new TailEntry(sequence, location, bodySize, redelivered, expires));
+        tally.OnPagedOut(bodySize);
         if (expires)
         {
             _expiries.Enqueue(expiry);
@@ -249,7 +250,8 @@ internal sealed class PagedTail(IQueueLog? log, ITransientPages? pages, ReadyTal
 
         kept = default;
         expiry = first.Expires ? _expiries.Dequeue() : PagedExpiry.Never;
-        tally.Remove(first.BodySize, expiry.OwnTtl);
+        tally.Remove(first.BodySize, expiry.OwnTtl, persistent: first.IsLogged);
+        tally.OnPagedIn(first.BodySize);
         return first;
     }
 

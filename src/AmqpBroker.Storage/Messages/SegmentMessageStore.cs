@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 using AmqpBroker.Core.Alarms;
+using AmqpBroker.Core.Statistics;
 using AmqpBroker.Core.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -31,6 +32,7 @@ public sealed class SegmentMessageStore : IMessageStore
     private readonly GroupCommitter _committer;
     private readonly TransientDirectory _transient;
     private readonly ConcurrentDictionary<string, QueueLog> _open = new(StringComparer.Ordinal);
+    private readonly StorageCounters _counters = new();
     private long _recoveredMessages;
     private long _recoveredBytes;
     private int _recoveredQueues;
@@ -44,13 +46,15 @@ public sealed class SegmentMessageStore : IMessageStore
         _root = Path.Combine(dataDirectory, "messages");
         _inMemoryLimit = options.InMemoryLimit;
         var storageLogger = loggers.CreateLogger(StorageLog.Category);
+        var files = new CountedFileSystem(options.Files, _counters);
         _environment = new LogEnvironment(
-            options.Files,
-            new FileHandleCache(options.Files, () => descriptors.FileLimit),
+            files,
+            new FileHandleCache(files, () => descriptors.FileLimit, _counters),
             options.SegmentSize,
             storageLogger,
             loggers.CreateLogger(RecoveryLog.Category),
-            () => resources.Alarms.Raise(AlarmResource.Disk));
+            () => resources.Alarms.Raise(AlarmResource.Disk),
+            _counters);
         _committer = new GroupCommitter(storageLogger);
         _transient = new TransientDirectory(dataDirectory, _environment, new MemoryPressure(resources.Alarms), _inMemoryLimit);
         StorageLog.OpenFileLimit(storageLogger, descriptors.Limit, descriptors.Reserved, descriptors.SocketLimit, descriptors.FileLimit);
@@ -63,6 +67,8 @@ public sealed class SegmentMessageStore : IMessageStore
 
     /// <summary>Messages the logs opened so far held at start.</summary>
     public long RecoveredMessages => Interlocked.Read(ref _recoveredMessages);
+
+    public StorageCounters Counters => _counters;
 
     /// <summary>Segment files open now (bounded by the descriptor budget).</summary>
     internal int OpenFiles => _environment.Cache.OpenCount;

@@ -139,10 +139,12 @@ public sealed partial class TransientPagingTests
         _store.Pages["q"].FailAppends = true;
         Publish("q", "8", Transient);
         Publish("q", "9", Persistent);
+        Assert.That((queue.Footprint.Persistent, queue.Footprint.PagedOut), Is.EqualTo((5, 7)), "paged transient messages count as paged out, not as persistent");
 
         Assert.That(GetAll(queue).Select(g => g.Body), Is.EqualTo(Bodies(10)));
         Assert.That(_store.LogReads, Is.EqualTo(new[] { "q 2", "q 4", "q 6", "q 9" }));
         Assert.That(_store.Pages["q"].Reads, Is.EqualTo(new[] { "3", "5", "7" }));
+        Assert.That((queue.Footprint.Persistent, queue.Footprint.PagedOut, queue.Footprint.PagedOutBytes), Is.EqualTo((0, 0, 0L)));
     }
 
     [Test]
