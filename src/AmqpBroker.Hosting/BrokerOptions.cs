@@ -44,7 +44,8 @@ public sealed class BrokerOptions
 
     /// <summary>
     /// Keep everything in memory and touch no files: what a test suite wants, and the default while no
-    /// <see cref="DataDir"/> is set. False needs a <see cref="DataDir"/>.
+    /// <see cref="DataDir"/> is set. Nothing is paged then: the memory high watermark alone bounds a backlog.
+    /// False needs a <see cref="DataDir"/>.
     /// </summary>
     public bool InMemory
     {
@@ -53,8 +54,9 @@ public sealed class BrokerOptions
     }
 
     /// <summary>
-    /// Ready messages a durable queue keeps in memory; persistent messages beyond that stay only in the
-    /// queue's log, indexed, and are read back as consumers need them.
+    /// Ready messages a queue keeps in memory; messages beyond that stay only on disk, indexed, and are read
+    /// back as consumers need them: persistent ones of a durable queue in its log, the others in a temporary
+    /// file under DATA_DIR/transient. In memory (<see cref="InMemory"/>) nothing is paged.
     /// </summary>
     public int QueueMemoryLimit
     {

@@ -23,14 +23,14 @@ internal sealed class BrokerCommandLine
         Add(Port("--prometheus-port", "Prometheus metrics port (/metrics, as rabbitmq_prometheus); 0 picks a free one, -1 serves none (default 15692)", minimum: -1), "Broker:PrometheusPort");
         Add(Address("--bind", "address to listen on (default 0.0.0.0, every interface)"), "Broker:Bind");
         Add(new Option<string>("--data-dir") { Description = "where durable state is kept (default ./data)", HelpName = "dir" }, "Broker:DataDir");
-        Add(new Option<bool>("--in-memory") { Description = "keep everything in memory and touch no files" }, "Broker:InMemory");
+        Add(new Option<bool>("--in-memory") { Description = "keep everything in memory and touch no files (nothing is paged: the memory watermark bounds a backlog)" }, "Broker:InMemory");
         Add(Watermark("--memory-high-watermark", "publishers are blocked above this memory: a fraction of RAM (0.4) or a size (512MiB); default per release (0.4 in 3.x, 0.6 in 4.x)"), "Broker:MemoryHighWatermark");
         Add(Size("--disk-free-limit", "publishers are blocked with less free disk space than this (default 50MB)"), "Broker:DiskFreeLimit");
         Add(Release("--rabbitmq-version", "the RabbitMQ release whose behaviour to show: 3.10, 3.13, 4.0, 4.1, 4.2 or 4.3 (default 4.2)"), "Broker:RabbitMQVersion");
         Add(new Option<bool>("--strict") { Description = "refuse (406) x-arguments the chosen RabbitMQ release would not act on: unknown names such as x-message-tll, and ones it ignores" }, "Broker:Settings:Strict");
         Add(Product("--product", "the product name reported to clients and the management API: AmqpBroker (default) or RabbitMQ"), "Broker:Settings:Product");
         Add(OneOf("--default-queue-type", "the type of a queue declared without x-queue-type in a vhost without a default of its own, from RabbitMQ 4.0 (default_queue_type): classic (default), quorum or stream", ["classic", "quorum", "stream"]), "Broker:Settings:DefaultQueueType");
-        Add(Count("--queue-memory-limit", "ready messages a durable queue keeps in memory before it pages (default 20000)"), "Broker:QueueMemoryLimit");
+        Add(Count("--queue-memory-limit", "ready messages a queue keeps in memory before it pages them to disk (default 20000)"), "Broker:QueueMemoryLimit");
         Add(Port("--amqps-port", "AMQP over TLS port, served when --tls-cert is given; 0 picks a free one (default 5671)", minimum: 0), "Broker:Tls:Port");
         Add(Port("--management-tls-port", "HTTPS management API port with the TLS certificate; -1 serves none (default -1)", minimum: -1), "Broker:Tls:ManagementPort");
         Add(File("--tls-cert", "the server certificate, PEM (RabbitMQ's ssl_options.certfile)"), "Broker:Tls:CertFile");

@@ -50,7 +50,10 @@ public abstract partial class MessageQueue : Queue
         _durable = _disk is null ? null : new DurableEntries(_disk, logsTransient);
         _deadLetters = context.DeadLetters;
         _autoDelete = context.AutoDelete;
-        _ready = new ReadyStore(priorities, _disk, logsTransient);
+        // Messages the log does not keep page to a temporary file instead (a quorum queue's log keeps them all).
+        var pages = logsTransient ? null : context.Messages.OpenTransientPages(definition.VirtualHost, definition.Name);
+        _ready = new ReadyStore(priorities, _disk, logsTransient, pages);
+        pages?.OnMemoryPressure(PageOutUnderPressure);
         _nextSequence = log?.NextId ?? 0;
         _consumers = new ConsumerSet(arguments.SingleActiveConsumer);
         LengthLimit = new QueueLengthLimit(_ready);
@@ -321,6 +324,7 @@ public abstract partial class MessageQueue : Queue
 
             IsDeleted = true;
             count = (uint)_ready.Clear(static e => e.Message.Release(), static _ => { });
+            _ready.DeletePages();
             consumers = _consumers.RemoveAll();
             _expiry.Stop();
             _credit.CatchUp();
@@ -333,6 +337,15 @@ public abstract partial class MessageQueue : Queue
         }
 
         return count;
+    }
+
+    /// <summary>The node is short of memory: what the queue holds in memory goes to its temporary file (see <see cref="ReadyStore.PageOut"/>).</summary>
+    private long PageOutUnderPressure()
+    {
+        lock (_lock)
+        {
+            return IsDeleted ? 0 : _ready.PageOut();
+        }
     }
 
     /// <summary>Dequeues the first entry that has not expired; expired heads are collected on the way.</summary>

@@ -1,26 +1,32 @@
+using AmqpBroker.Core.Messages;
 using AmqpBroker.Core.Storage;
 
 namespace AmqpBroker.Core.Queues;
 
 /// <summary>
-/// The back of one priority level of a durable queue that outgrew its in-memory limit. From the first
-/// message paged out on, every message of that level joins here, in order, until the tail drains: paged
-/// ones as a bare <see cref="TailEntry"/> (their bytes are in the log and are read back when they leave),
-/// the rest (transient ones, or persistent ones once the queue is back under its limit) in memory beside
-/// them. Three FIFOs in step: the entries, the in-memory messages, and the expiries of paged messages that
-/// have one.
+/// The back of one priority level of a queue that outgrew its in-memory limit (or paged under memory
+/// pressure). From the first message paged out on, every message of that level joins here, in order, until
+/// the tail drains: paged ones as a bare <see cref="TailEntry"/> (their bytes are in the queue's log, or for
+/// messages the log does not keep in its temporary file, and are read back when they leave), the rest (those
+/// that could not be paged, or any once the queue is back under its limit) in memory beside them. Three FIFOs
+/// in step: the entries, the in-memory messages, and the expiries of paged messages that have one. A message
+/// read back from the temporary file is released there at once: from then on the queue holds it in memory.
 /// </summary>
-internal sealed class PagedTail(IQueueLog log, ReadyTally tally)
+internal sealed class PagedTail(IQueueLog? log, ITransientPages? pages, ReadyTally tally)
 {
-    private readonly BlockQueue<TailEntry> _entries = new();
-    private readonly Queue<QueueEntry> _inMemory = new();
-    private readonly BlockQueue<PagedExpiry> _expiries = new();
+    private BlockQueue<TailEntry> _entries = new();
+    private Queue<QueueEntry> _inMemory = new();
+    private BlockQueue<PagedExpiry> _expiries = new();
 
     public int Count => _entries.Count;
 
+    /// <summary>Whether some entry waits here in memory.</summary>
+    public bool HasInMemory => _inMemory.Count > 0;
+
     /// <summary>
-    /// Adds <paramref name="entry"/>: paged out when <paramref name="location"/> says where the log has it,
-    /// which gives up the queue's reference to the bytes; kept in memory when it is <see cref="TailEntry.InMemory"/>.
+    /// Adds <paramref name="entry"/>: paged out when <paramref name="location"/> says where the log (or the
+    /// temporary file, <see cref="TailEntry.TransientLocation"/>) has it, which gives up the queue's reference to
+    /// the bytes; kept in memory when it is <see cref="TailEntry.InMemory"/>.
     /// </summary>
     public void Add(QueueEntry entry, long location)
     {
@@ -34,6 +40,39 @@ internal sealed class PagedTail(IQueueLog log, ReadyTally tally)
 
         AddPaged(entry.Sequence, location, entry.Message.BodySize, entry.Redelivered, new PagedExpiry(entry.ExpiresAt, ReadyTally.HasOwnTtl(entry)));
         entry.Message.Release();
+    }
+
+    /// <summary>
+    /// Pages out what waits here in memory, and puts <paramref name="front"/> (entries that came before every
+    /// entry here) in front, each where <paramref name="locate"/> says (see <see cref="Add"/>). Rebuilds the
+    /// tail, so it is for paging under memory pressure, not for the message path.
+    /// </summary>
+    public void PageOut(List<QueueEntry>? front, Func<QueueEntry, long> locate)
+    {
+        var (entriesBehind, inMemoryBehind, expiriesBehind) = (_entries, _inMemory, _expiries);
+        (_entries, _inMemory, _expiries) = (new(), new(), new());
+        foreach (var entry in front ?? [])
+        {
+            Add(entry, locate(entry));
+        }
+
+        while (entriesBehind.Count > 0)
+        {
+            var behind = entriesBehind.Dequeue();
+            if (behind.IsInMemory)
+            {
+                var kept = inMemoryBehind.Dequeue();
+                tally.Remove(kept);
+                Add(kept, locate(kept));
+                continue;
+            }
+
+            _entries.Enqueue(behind);
+            if (behind.Expires)
+            {
+                _expiries.Enqueue(expiriesBehind.Dequeue());
+            }
+        }
     }
 
     /// <summary>Adds a message that is in the log only (recovered at start).</summary>
@@ -67,7 +106,8 @@ internal sealed class PagedTail(IQueueLog log, ReadyTally tally)
     /// <summary>
     /// Removes expired entries (from the front only, or from anywhere). Paged ones are read back into
     /// <paramref name="expired"/> when <paramref name="readBack"/> (a dead-letter exchange wants them);
-    /// otherwise only their sequence goes to <paramref name="unread"/>, for settling in the log.
+    /// otherwise only the sequence of logged ones goes to <paramref name="unread"/>, for settling in the log
+    /// (those of the temporary file are released there).
     /// </summary>
     /// <returns>When the next of the entries it looked at expires: the new first one, or the earliest of all that stay.</returns>
     public long RemoveExpired(long nowMs, bool headOnly, bool readBack, List<QueueEntry> expired, List<long> unread)
@@ -128,12 +168,15 @@ internal sealed class PagedTail(IQueueLog log, ReadyTally tally)
             }
             else
             {
-                into.Add(ReadBack(entry, entry.Expires && expiries.MoveNext() ? expiries.Current : PagedExpiry.Never));
+                into.Add(ReadBack(entry, entry.Expires && expiries.MoveNext() ? expiries.Current : PagedExpiry.Never, release: false));
             }
         }
     }
 
-    /// <summary>Removes every entry without reading any back: in-memory ones go to <paramref name="onRemoved"/>, the sequence of paged ones to <paramref name="onPaged"/>.</summary>
+    /// <summary>
+    /// Removes every entry without reading any back: in-memory ones go to <paramref name="onRemoved"/>, the
+    /// sequence of logged ones to <paramref name="onPaged"/>; those of the temporary file are released there.
+    /// </summary>
     public void Clear(Action<QueueEntry> onRemoved, Action<long> onPaged)
     {
         while (_entries.Count > 0)
@@ -142,8 +185,11 @@ internal sealed class PagedTail(IQueueLog log, ReadyTally tally)
             if (first.IsInMemory)
             {
                 onRemoved(kept);
+                continue;
             }
-            else
+
+            ReleasePage(first);
+            if (first.IsLogged)
             {
                 onPaged(first.Sequence);
             }
@@ -182,7 +228,11 @@ internal sealed class PagedTail(IQueueLog log, ReadyTally tally)
         }
         else
         {
-            unread.Add(first.Sequence);
+            ReleasePage(first);
+            if (first.IsLogged)
+            {
+                unread.Add(first.Sequence);
+            }
         }
     }
 
@@ -200,11 +250,37 @@ internal sealed class PagedTail(IQueueLog log, ReadyTally tally)
 
         kept = default;
         expiry = first.Expires ? _expiries.Dequeue() : PagedExpiry.Never;
-        tally.Remove(first.BodySize, expiry.OwnTtl);
+        tally.Remove(first.BodySize, expiry.OwnTtl, persistent: first.IsLogged);
         tally.OnPagedIn(first.BodySize);
         return first;
     }
 
-    private QueueEntry ReadBack(TailEntry paged, PagedExpiry expiry) =>
-        new(log.Read(paged.Location), paged.Sequence, paged.Redelivered, expiry.ExpiresAt, paged.Redelivered ? 1 : 0);
+    /// <summary>Gives up the temporary file's copy of a paged entry, if it has one.</summary>
+    private void ReleasePage(TailEntry paged)
+    {
+        if (paged.IsTransient)
+        {
+            pages!.Release(paged.PageLocation);
+        }
+    }
+
+    /// <summary>The paged entry's message read back; from the temporary file it is <paramref name="release"/>d there at once unless only copied.</summary>
+    private QueueEntry ReadBack(TailEntry paged, PagedExpiry expiry, bool release = true)
+    {
+        Message message;
+        if (paged.IsTransient)
+        {
+            message = pages!.Read(paged.PageLocation);
+            if (release)
+            {
+                pages.Release(paged.PageLocation);
+            }
+        }
+        else
+        {
+            message = log!.Read(paged.Location);
+        }
+
+        return new(message, paged.Sequence, paged.Redelivered, expiry.ExpiresAt, paged.Redelivered ? 1 : 0);
+    }
 }

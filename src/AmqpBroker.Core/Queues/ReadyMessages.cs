@@ -143,6 +143,20 @@ internal sealed class ReadyMessages(ReadyTally tally)
         }
     }
 
+    /// <summary>Moves the entries after the first <paramref name="keep"/> to <paramref name="into"/>, in order.</summary>
+    public void MoveBeyond(int keep, List<QueueEntry> into)
+    {
+        for (var i = keep; i < _count; i++)
+        {
+            var entry = this[i];
+            into.Add(entry);
+            tally.Remove(entry);
+            _items[(_head + i) % _items.Length] = default;
+        }
+
+        _count = Math.Min(_count, keep);
+    }
+
     /// <summary>Removes every entry, handing each to <paramref name="onRemoved"/>.</summary>
     public void Clear(Action<QueueEntry> onRemoved)
     {

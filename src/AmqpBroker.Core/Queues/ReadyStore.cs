@@ -6,24 +6,31 @@ namespace AmqpBroker.Core.Queues;
 /// A queue's ready messages: one FIFO per priority level (<see cref="PriorityLevels"/>: a single level for a
 /// plain queue, 1 + x-max-priority levels for a priority queue). Dequeue takes the highest non-empty level, so
 /// higher priorities go first and order within a priority stays FIFO — or, with RabbitMQ 4.0's two weighted
-/// levels, the older head every third time. Each level is an in-memory ring followed, once a durable queue
-/// holds more than its log's in-memory limit, by a <see cref="PagedTail"/> whose logged messages are in the
-/// log only.
+/// levels, the older head every third time. Each level is an in-memory ring followed, once the queue holds
+/// more than its in-memory limit (from the first message in a lazy queue, and while the node is short of
+/// memory), by a <see cref="PagedTail"/> whose paged messages are in the queue's log (persistent ones of a
+/// durable queue) or its temporary file (the others) only. Without either (the broker runs in memory) every
+/// message stays in memory.
 /// </summary>
 internal sealed class ReadyStore
 {
+    /// <summary>Ready messages per level that stay in memory when the node is short of it: consumers start on them while the rest is read back.</summary>
+    public const int KeptUnderPressure = 128;
+
     private readonly ReadyTally _tally;
     private readonly PriorityLevels _levels;
     private readonly ReadyMessages[] _inMemory;
     private readonly PagedTail?[] _tails;
     private readonly IQueueLog? _log;
+    private readonly ITransientPages? _pages;
     private readonly int _pageOutAt;
     private int _weightedCounter;
 
     /// <param name="levels">The priority levels.</param>
     /// <param name="log">The queue's log, whose in-memory limit pages messages out; null for a queue without one.</param>
     /// <param name="logsTransient">Whether the log keeps transient messages too (every message counts as persistent).</param>
-    public ReadyStore(PriorityLevels levels, IQueueLog? log, bool logsTransient = false)
+    /// <param name="pages">The queue's temporary file for the messages the log does not keep; null when nothing is paged there.</param>
+    public ReadyStore(PriorityLevels levels, IQueueLog? log, bool logsTransient = false, ITransientPages? pages = null)
     {
         _tally = new ReadyTally(logsTransient);
         _levels = levels;
@@ -35,7 +42,8 @@ internal sealed class ReadyStore
 
         _tails = new PagedTail?[_inMemory.Length];
         _log = log;
-        _pageOutAt = log?.InMemoryLimit ?? int.MaxValue;
+        _pages = pages;
+        _pageOutAt = log?.InMemoryLimit ?? pages?.InMemoryLimit ?? int.MaxValue;
     }
 
     public int Count => _tally.Count;
@@ -70,16 +78,17 @@ internal sealed class ReadyStore
 
     /// <summary>
     /// Adds an arriving entry. <paramref name="location"/> is where the log keeps it (<see
-    /// cref="DurableEntries.NotLogged"/> if nowhere): beyond the in-memory limit, or always in a
-    /// <paramref name="lazy"/> queue, such an entry is paged out.
+    /// cref="DurableEntries.NotLogged"/> if nowhere): beyond the in-memory limit, always in a
+    /// <paramref name="lazy"/> queue and while the node is short of memory, the entry is paged out, to the
+    /// temporary file when the log does not have it.
     /// </summary>
     public void Enqueue(QueueEntry entry, long location, bool lazy = false)
     {
         var level = _levels.LevelOf(entry.Message.Summary);
-        var pageOut = location != DurableEntries.NotLogged && (lazy || Count >= _pageOutAt);
-        if (pageOut || _tails[level] is { Count: > 0 })
+        var tailLocation = PagesOut(lazy) ? PageLocation(entry, location, logged: false) : TailEntry.InMemory;
+        if (tailLocation != TailEntry.InMemory || _tails[level] is { Count: > 0 })
         {
-            TailOf(level).Add(entry, pageOut ? location : TailEntry.InMemory);
+            TailOf(level).Add(entry, tailLocation);
         }
         else
         {
@@ -172,7 +181,59 @@ internal sealed class ReadyStore
         return removed;
     }
 
-    private PagedTail TailOf(int level) => _tails[level] ??= new PagedTail(_log!, _tally);
+    /// <summary>
+    /// The node is short of memory: each level's in-memory messages beyond the first <see cref="KeptUnderPressure"/>
+    /// and those waiting in memory in its tail go to the temporary file (persistent ones of a durable queue too:
+    /// the log still settles them), in their order. Returns the bytes paged.
+    /// </summary>
+    public long PageOut()
+    {
+        var paged = 0L;
+        for (var level = 0; _pages is not null && level < _inMemory.Length; level++)
+        {
+            List<QueueEntry>? front = null;
+            if (_inMemory[level].Count > KeptUnderPressure)
+            {
+                front = new List<QueueEntry>(_inMemory[level].Count - KeptUnderPressure);
+                _inMemory[level].MoveBeyond(KeptUnderPressure, front);
+            }
+
+            if (front is not null || _tails[level] is { HasInMemory: true })
+            {
+                TailOf(level).PageOut(front, entry =>
+                {
+                    var location = PageLocation(entry, DurableEntries.NotLogged, logged: _log is not null && entry.Message.Summary.IsPersistent);
+                    paged += location == TailEntry.InMemory ? 0 : entry.Message.Size;
+                    return location;
+                });
+            }
+        }
+
+        return paged;
+    }
+
+    /// <summary>The queue is gone: its temporary file goes with it.</summary>
+    public void DeletePages() => _pages?.Dispose();
+
+    private PagedTail TailOf(int level) => _tails[level] ??= new PagedTail(_log, _pages, _tally);
+
+    private bool PagesOut(bool lazy) =>
+        (_log is not null || _pages is not null) && (lazy || Count >= _pageOutAt || (_pages?.UnderMemoryPressure ?? false));
+
+    /// <summary>
+    /// Where a paged-out entry is kept: at <paramref name="logLocation"/> when the log can read it back from there,
+    /// else in the temporary file (<paramref name="logged"/>: the log holds it all the same); in memory when neither can.
+    /// </summary>
+    private long PageLocation(in QueueEntry entry, long logLocation, bool logged)
+    {
+        if (logLocation != DurableEntries.NotLogged)
+        {
+            return logLocation;
+        }
+
+        var page = _pages?.Append(entry.Message) ?? ITransientPages.NotPaged;
+        return page == ITransientPages.NotPaged ? TailEntry.InMemory : TailEntry.TransientLocation(page, logged);
+    }
 
     private bool TryDequeue(int level, out QueueEntry entry) =>
         _inMemory[level].TryDequeue(out entry) || (_tails[level]?.TryDequeue(out entry) ?? false);

@@ -6,7 +6,8 @@ namespace AmqpBroker.Core.Queues;
 /// Totals over all ready messages of a queue, kept up to date by the structures that hold them (each
 /// priority level's in-memory ring and paged tail), so that the queue reads them without counting: how
 /// many, their bytes, how many of them the queue's log keeps (persistent; a bare entry, paged out or
-/// recovered, is in the log by definition) and how many are paged out, with their bytes.
+/// recovered, is in the log unless it is a transient one in the queue's temporary file) and how many are
+/// paged out, with their bytes.
 /// </summary>
 /// <param name="logsTransient">Whether the queue's log keeps transient messages too (a quorum queue's), so every message is persistent.</param>
 internal sealed class ReadyTally(bool logsTransient = false)
@@ -37,7 +38,8 @@ internal sealed class ReadyTally(bool logsTransient = false)
     /// <summary>A bare entry (paged out or recovered): in the log, so persistent.</summary>
     public void Add(int bodySize, bool hasOwnTtl) => Change(bodySize, hasOwnTtl, persistent: true, 1);
 
-    public void Remove(int bodySize, bool hasOwnTtl) => Change(bodySize, hasOwnTtl, persistent: true, -1);
+    /// <summary>A bare entry left: a transient one paged to the queue's temporary file is not <paramref name="persistent"/>.</summary>
+    public void Remove(int bodySize, bool hasOwnTtl, bool persistent) => Change(bodySize, hasOwnTtl, persistent, -1);
 
     /// <summary>An entry's bytes left memory for the log only.</summary>
     public void OnPagedOut(int bodySize)

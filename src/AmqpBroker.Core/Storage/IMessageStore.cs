@@ -21,6 +21,12 @@ public interface IMessageStore : IDisposable
     /// </summary>
     IStreamLog OpenStream(string virtualHost, string stream, long segmentSize);
 
+    /// <summary>
+    /// A new, empty temporary file for the messages of a queue its log does not keep (see <see cref="ITransientPages"/>),
+    /// or null when this store writes no files and such messages stay in memory (the memory watermark bounds them).
+    /// </summary>
+    ITransientPages? OpenTransientPages(string virtualHost, string queue) => null;
+
     /// <summary>Removes a deleted queue's (or stream's) log and gives its disk space back.</summary>
     void DeleteQueue(string virtualHost, string queue);
 

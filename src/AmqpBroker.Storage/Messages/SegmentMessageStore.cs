@@ -15,20 +15,22 @@ namespace AmqpBroker.Storage.Messages;
 /// run to 255 bytes, too long for a file name once escaped), one <see cref="GroupCommitter"/> for all, and
 /// one <see cref="FileHandleCache"/> that bounds the segment files open at once by the descriptor budget.
 /// A log that fails raises the disk alarm; a log this build cannot read is set aside, loudly, and its queue
-/// starts empty.
+/// starts empty. The messages queues page that their logs do not keep go to temporary files under
+/// <c>DATA_DIR/transient/</c> (<see cref="TransientPages"/>), through the same file handle cache.
 /// </summary>
 public sealed class SegmentMessageStore : IMessageStore
 {
     /// <summary>Bytes at which a queue's log starts a new segment file.</summary>
     public const long DefaultSegmentSize = 64L * 1024 * 1024;
 
-    /// <summary>How many ready messages a durable queue keeps in memory by default before paging persistent ones out.</summary>
+    /// <summary>How many ready messages a queue keeps in memory by default before paging.</summary>
     public const int DefaultInMemoryLimit = 20_000;
 
     private readonly string _root;
     private readonly int _inMemoryLimit;
     private readonly LogEnvironment _environment;
     private readonly GroupCommitter _committer;
+    private readonly TransientDirectory _transient;
     private readonly ConcurrentDictionary<string, QueueLog> _open = new(StringComparer.Ordinal);
     private readonly StorageCounters _counters = new();
     private long _recoveredMessages;
@@ -54,6 +56,7 @@ public sealed class SegmentMessageStore : IMessageStore
             () => resources.Alarms.Raise(AlarmResource.Disk),
             _counters);
         _committer = new GroupCommitter(storageLogger);
+        _transient = new TransientDirectory(dataDirectory, _environment, new MemoryPressure(resources.Alarms), _inMemoryLimit);
         StorageLog.OpenFileLimit(storageLogger, descriptors.Limit, descriptors.Reserved, descriptors.SocketLimit, descriptors.FileLimit);
         if (!Directory.Exists(_root))
         {
@@ -89,6 +92,8 @@ public sealed class SegmentMessageStore : IMessageStore
         return new StreamLog(segmentLog, log, recovered);
     }
 
+    public ITransientPages? OpenTransientPages(string virtualHost, string queue) => _transient.Open(virtualHost, queue);
+
     public void DeleteQueue(string virtualHost, string queue)
     {
         var directory = QueueDirectory(virtualHost, queue);
@@ -109,7 +114,7 @@ public sealed class SegmentMessageStore : IMessageStore
         RecoveryLog.Recovered(_environment.RecoveryLogger, messages, bytes, queues, (long)elapsed.TotalMilliseconds);
     }
 
-    /// <summary>Completes outstanding syncs, then closes every log (flushing it to disk).</summary>
+    /// <summary>Completes outstanding syncs, then closes every log (flushing it to disk); the temporary files go.</summary>
     public void Dispose()
     {
         _committer.Dispose();
@@ -119,6 +124,7 @@ public sealed class SegmentMessageStore : IMessageStore
         }
 
         _open.Clear();
+        _transient.Dispose();
     }
 
     /// <summary>Opens a log; one this build cannot read is set aside, loudly, and a new empty one takes its place.</summary>

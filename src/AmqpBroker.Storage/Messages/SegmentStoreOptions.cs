@@ -9,7 +9,7 @@ public sealed class SegmentStoreOptions
     /// <summary>Bytes at which a queue's log starts a new segment file (at most 4 GiB: a location keeps the offset in 32 bits).</summary>
     public long SegmentSize { get; init; } = SegmentMessageStore.DefaultSegmentSize;
 
-    /// <summary>How many ready messages a durable queue keeps in memory before paging persistent ones out.</summary>
+    /// <summary>How many ready messages a queue keeps in memory before paging (persistent ones of durable queues to their logs, the others to temporary files).</summary>
     public int InMemoryLimit { get; init; } = SegmentMessageStore.DefaultInMemoryLimit;
 
     /// <summary>The descriptor budget that bounds open segment files, and the alarms (a failed write raises the disk alarm).</summary>

@@ -19,6 +19,10 @@ internal static partial class StorageLog
         Message = "{Log}: the settled segment {Segment} could not be deleted")]
     public static partial void SegmentNotDeleted(ILogger logger, string log, string segment, Exception exception);
 
+    [LoggerMessage(EventId = 204, EventName = "TransientPagingFailed", Level = LogLevel.Error,
+        Message = "{Queue}: {Operation} of the temporary file {Segment} failed; its transient messages stay in memory until the queue empties, and the disk alarm is raised")]
+    public static partial void TransientPagingFailed(ILogger logger, string queue, string operation, string segment, Exception exception);
+
     [LoggerMessage(EventId = 203, EventName = "OpenFileLimit", Level = LogLevel.Information,
         Message = "file descriptors: limit {Limit}, {Reserved} reserved, AMQP sockets at most {Sockets}; segment files share what the sockets leave ({Files} now)")]
     public static partial void OpenFileLimit(ILogger logger, long limit, long reserved, int sockets, int files);

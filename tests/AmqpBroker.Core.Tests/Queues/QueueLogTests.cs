@@ -22,6 +22,7 @@ public sealed partial class QueueLogTests
     private static readonly BasicProperties PersistentExpiring = new() { DeliveryMode = 2, Expiration = "1000" };
 
     private RecordingStore _store = null!;
+    private StoreBackedVirtualHost _host = null!;
     private FakeTimeProvider _time = null!;
     private VirtualHost _virtualHost = null!;
     private ClientConnection _connection = null!;
@@ -30,9 +31,8 @@ public sealed partial class QueueLogTests
     public void CreateVirtualHost()
     {
         _store = new RecordingStore();
-        _time = TestData.Clock();
-        _virtualHost = new VirtualHost("/", TestData.Services(time: _time, messages: _store));
-        _connection = TestData.Connection();
+        _host = new StoreBackedVirtualHost(_store);
+        (_time, _virtualHost, _connection) = (_host.Time, _host.VirtualHost, _host.Connection);
     }
 
     [TearDown]
@@ -213,7 +213,8 @@ public sealed partial class QueueLogTests
     public void From_3_12_queue_mode_is_validated_but_no_queue_is_lazy()
     {
         // release-notes/3.12.0.md, highlights: classic queues v2 page by themselves, lazy mode no longer applies.
-        _virtualHost = new VirtualHost("/", TestData.Services("3.13", _time, _store));
+        _host = new StoreBackedVirtualHost(_store, "3.13");
+        _virtualHost = _host.VirtualHost;
         _virtualHost.PutPolicy(PolicyValidator.Compile(new Policy("/", "lazy", "^q-policy", PolicyApplyTo.Queues, 0, new Dictionary<string, object?> { ["queue-mode"] = "lazy" })));
         var byArgument = Declare("q", durable: true, ("x-queue-mode", "lazy"));
         var byPolicy = Declare("q-policy", durable: true);
@@ -318,31 +319,11 @@ public sealed partial class QueueLogTests
 
     private IEnumerable<string> Reads() => _store.Records.Where(r => r.StartsWith("read", StringComparison.Ordinal));
 
-    private List<(string Body, bool Redelivered)> GetAll(Queue queue)
-    {
-        var (session, target) = OpenSession();
-        var got = new List<(string, bool)>();
-        while (session.Get(queue, noAck: true))
-        {
-            got.Add((target.Gets[^1].Body, target.Gets[^1].Redelivered));
-        }
+    private List<(string Body, bool Redelivered)> GetAll(Queue queue) => _host.GetAll(queue);
 
-        return got;
-    }
+    private Queue Declare(string name, bool durable, params (string Key, object? Value)[] arguments) => _host.Declare(name, durable, arguments);
 
-    private Queue Declare(string name, bool durable, params (string Key, object? Value)[] arguments) =>
-        _virtualHost.DeclareQueue(TestData.QueueDefinition(name, durable: durable, arguments: arguments.ToDictionary(a => a.Key, a => a.Value)), _connection, passive: false);
+    private (Session Session, RecordingTarget Target) OpenSession() => _host.OpenSession();
 
-    private (Session Session, RecordingTarget Target) OpenSession()
-    {
-        var target = new RecordingTarget();
-        return (new Session(_connection, 1, target), target);
-    }
-
-    private void Publish(string queue, string body, BasicProperties properties)
-    {
-        var message = Message.Create(string.Empty, queue, properties.Encode(), Encoding.UTF8.GetBytes(body));
-        _virtualHost.Publish(_virtualHost.DefaultExchange, message, new RoutingScratch(), out _);
-        message.Release();
-    }
+    private void Publish(string queue, string body, BasicProperties properties) => _host.Publish(queue, body, properties);
 }
