@@ -8,7 +8,7 @@ internal sealed class LoadGenOptions
     public const string Usage = """
         Usage: AmqpBroker.LoadGen [options]
           --uri URI            broker to load (default amqp://guest:guest@127.0.0.1:5672/)
-          --publishers N       publishing connections (default 1)
+          --publishers N       publishing connections (default 1; 0 only consumes, e.g. to drain a --queue)
           --consumers N        consuming connections (default 1; 0 lets the queue fill up)
           --size BYTES         message body size (default 16; >= 8 carries a send timestamp)
           --duration SECONDS   measured window; every loop stops when it ends (default 10)
@@ -84,7 +84,7 @@ internal sealed class LoadGenOptions
             switch (name)
             {
                 case "--uri": o.Uri = ParseUri(Value()); break;
-                case "--publishers": o.Publishers = ParseInt(name, Value(), 1); break;
+                case "--publishers": o.Publishers = ParseInt(name, Value(), 0); break;
                 case "--consumers": o.Consumers = ParseInt(name, Value(), 0); break;
                 case "--size": o.Size = ParseInt(name, Value(), 0); break;
                 case "--duration": o.DurationSeconds = ParseInt(name, Value(), 1); break;
@@ -125,6 +125,10 @@ internal sealed class LoadGenOptions
         if (o.Raw && o.Rate > 0)
         {
             throw new ArgumentException("--rate paces single publishes; the raw publisher sends in batches");
+        }
+        if (o.Publishers == 0 && (o.Consumers == 0 || o.Queue is null))
+        {
+            throw new ArgumentException("--publishers 0 needs consumers and --queue (a queue that already holds messages)");
         }
         if (o.Queues > 1 && o.AwaitMessages > 0)
         {
