@@ -16,6 +16,9 @@ public sealed class Message
     /// <summary>Body bytes reserved before any arrive: one body frame at the default frame_max (131072).</summary>
     internal const int InitialBodyCapacity = 128 * 1024;
 
+    /// <summary>Buffers from this size on come from the pool; smaller ones are allocated (<see cref="RentOrAllocate"/>).</summary>
+    internal const int PooledMinSize = 512;
+
     /// <summary>Bodies below this always share one buffer with their properties: a second rent would cost more than it saves.</summary>
     internal const int SeparatePropertiesMinBody = 1024;
 
@@ -44,14 +47,29 @@ public sealed class Message
         _propertiesLength = properties.Length;
         if (KeepsPropertiesApart(properties.Length, bodySize))
         {
-            _separateProperties = ArrayPool<byte>.Shared.Rent(properties.Length);
+            _separateProperties = RentOrAllocate(properties.Length);
             properties.CopyTo(_separateProperties);
-            _buffer = ArrayPool<byte>.Shared.Rent(bodyCapacity);
+            _buffer = RentOrAllocate(bodyCapacity);
         }
         else
         {
-            _buffer = ArrayPool<byte>.Shared.Rent(properties.Length + bodyCapacity);
+            _buffer = RentOrAllocate(properties.Length + bodyCapacity);
             properties.CopyTo(_buffer);
+        }
+    }
+
+    /// <summary>
+    /// A small buffer is allocated at its exact size: for a few dozen bytes the pool's per-thread lookup on rent and
+    /// return costs more than the allocation, and the pool would round it up to a power of two.
+    /// </summary>
+    private static byte[] RentOrAllocate(int size) => size < PooledMinSize ? new byte[size] : ArrayPool<byte>.Shared.Rent(size);
+
+    /// <summary>Gives a rented buffer back; one below <see cref="PooledMinSize"/> was allocated and is left to the GC.</summary>
+    private static void ReturnIfRented(byte[] buffer)
+    {
+        if (buffer.Length >= PooledMinSize)
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 
@@ -93,8 +111,8 @@ public sealed class Message
 
     public ReadOnlySpan<byte> Body => Buffer.AsSpan(BodyOffset, BodySize);
 
-    /// <summary>What the message holds from the pool (its buffers' lengths).</summary>
-    internal int RentedBytes => (_buffer?.Length ?? 0) + (_separateProperties?.Length ?? 0);
+    /// <summary>What the message's buffers take (their lengths).</summary>
+    internal int BufferBytes => (_buffer?.Length ?? 0) + (_separateProperties?.Length ?? 0);
 
     /// <summary>Where the body starts in <see cref="Buffer"/>: after the properties unless they are kept apart.</summary>
     private int BodyOffset => _separateProperties is null ? _propertiesLength : 0;
@@ -131,7 +149,7 @@ public sealed class Message
         var grown = ArrayPool<byte>.Shared.Rent((int)size);
         old.AsSpan(0, BodyOffset + _bodyWritten).CopyTo(grown);
         _buffer = grown;
-        ArrayPool<byte>.Shared.Return(old);
+        ReturnIfRented(old);
     }
 
     public void AddReference() => Interlocked.Increment(ref _references);
@@ -143,10 +161,10 @@ public sealed class Message
             var buffer = Interlocked.Exchange(ref _buffer, null);
             if (buffer is not null)
             {
-                ArrayPool<byte>.Shared.Return(buffer);
+                ReturnIfRented(buffer);
                 if (_separateProperties is { } properties)
                 {
-                    ArrayPool<byte>.Shared.Return(properties);
+                    ReturnIfRented(properties);
                 }
             }
         }
