@@ -5,8 +5,8 @@ using AmqpBroker.Protocol.Content;
 namespace AmqpBroker.Core.Messages;
 
 /// <summary>
-/// A published message: routing data plus one pooled buffer holding the raw content properties followed
-/// by the body. Every queue the message reaches shares the same instance; the buffer goes back to the
+/// A published message: routing data plus one buffer holding the raw content properties followed by the body,
+/// pooled unless small. Every queue the message reaches shares the same instance; the buffer goes back to the
 /// pool when the last holder (queue entry, unacked delivery, pending write) releases it. The pool hands out
 /// powers of two, so a body of 4 KiB or 64 KiB with its properties in front would take twice its size: such a
 /// body has a buffer of its own and the properties a small one (<see cref="KeepsPropertiesApart"/>).
