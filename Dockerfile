@@ -1,5 +1,6 @@
 # AmqpBroker as a container image that can stand in for rabbitmq:4-management (compose files, Testcontainers'
-# RabbitMQ module with WithImage): AMQP on 5672, the management API on 15672, data in /var/lib/amqp-broker,
+# RabbitMQ module with WithImage): AMQP on 5672, the management API on 15672, Prometheus metrics on 15692 (as
+# rabbitmq_prometheus), data in /var/lib/amqp-broker,
 # RabbitMQ's RABBITMQ_DEFAULT_USER / RABBITMQ_DEFAULT_PASS / RABBITMQ_DEFAULT_VHOST, and its
 # "Server startup complete" line when ready.
 #   docker build -t amqp-broker .
@@ -16,7 +17,7 @@ COPY --from=build /app .
 RUN mkdir -p /var/lib/amqp-broker && chown app:app /var/lib/amqp-broker
 USER app
 VOLUME /var/lib/amqp-broker
-EXPOSE 5672 15672
+EXPOSE 5672 15672 15692
 # As in RabbitMQ's image, guest may connect from other containers (loopback_users = none).
 ENV Broker__LoopbackUsers=none \
     Broker__DataDir=/var/lib/amqp-broker

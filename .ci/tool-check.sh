@@ -11,7 +11,7 @@ version=$(ls "$work/packages" | sed -nE 's/^amqp-broker\.(.+)\.nupkg$/\1/p')
 # A package folder of its own, so that a cached package of the same version cannot stand in for this build.
 NUGET_PACKAGES="$work/nuget" dotnet tool install amqp-broker --add-source "$work/packages" --tool-path "$work/tool" --version "$version" >"$work/install.log" 2>&1 \
   || { cat "$work/install.log"; exit 1; }
-"$work/tool/amqp-broker" --port 0 --management-port -1 --bind 127.0.0.1 --in-memory >"$work/broker.log" 2>&1 &
+"$work/tool/amqp-broker" --port 0 --management-port -1 --prometheus-port -1 --bind 127.0.0.1 --in-memory >"$work/broker.log" 2>&1 &
 pid=$!
 for _ in $(seq 1 100); do grep -q 'Server startup complete' "$work/broker.log" && break; sleep 0.1; done
 port=$(sed -nE 's/^AmqpBroker ready: amqp:\/\/127\.0\.0\.1:([0-9]+).*/\1/p' "$work/broker.log")

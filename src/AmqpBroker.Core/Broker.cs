@@ -44,6 +44,7 @@ public sealed partial class Broker : IDisposable
     public Broker(BrokerSettings settings, TimeProvider time, IDefinitionStore? store = null, IMessageStore? messages = null, ILoggerFactory? loggers = null, NodeResources? resources = null)
     {
         Settings = settings;
+        AuthenticationAttempts = new AuthenticationAttempts(settings.TrackAuthAttemptSource);
         Resources = resources ?? NodeResources.CreateDefault();
         _store = store ?? NoDefinitionStore.Instance;
         Messages = messages ?? NoMessageStore.Instance;
@@ -87,7 +88,7 @@ public sealed partial class Broker : IDisposable
     public UserStore Users { get; } = new();
 
     /// <summary>Login attempts since start, per protocol.</summary>
-    public AuthenticationAttempts AuthenticationAttempts { get; } = new();
+    public AuthenticationAttempts AuthenticationAttempts { get; }
 
     /// <summary>Holds back the refusals to an address that keeps failing to log in.</summary>
     public LoginBrake LoginBrake { get; }

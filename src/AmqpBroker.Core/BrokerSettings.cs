@@ -101,6 +101,12 @@ public sealed record BrokerSettings
     /// </summary>
     public bool Strict { get; init; }
 
+    /// <summary>
+    /// RabbitMQ's <c>track_auth_attempt_source</c>: also count login attempts per remote address and user name
+    /// (<c>rabbitmq_auth_attempts_detailed_*</c>, /api/auth/attempts/{node}/source). Off by default, as there.
+    /// </summary>
+    public bool TrackAuthAttemptSource { get; init; }
+
     /// <summary>Overrides of the profile's default for RabbitMQ's deprecated features (<c>deprecated_features.permit.*</c>).</summary>
     public Profiles.DeprecatedFeatures DeprecatedFeatures { get; init; } = new();
 }

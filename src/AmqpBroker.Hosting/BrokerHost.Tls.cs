@@ -17,6 +17,12 @@ public sealed partial class BrokerHost
     /// <summary>The bound HTTPS admin API endpoint, or null when there is none.</summary>
     public IPEndPoint? ManagementTlsEndPoint => _listeners.ManagementTls?.IPEndPoint;
 
+    /// <summary>
+    /// Reads the certificate, key and CA files again now, for new connections (the executable calls this on SIGHUP:
+    /// a file changed behind a symbolic link, as a mounted Kubernetes secret is, raises no file event). Without TLS it does nothing.
+    /// </summary>
+    public void ReloadCertificates() => _certificates?.Reload();
+
     private static void ListenWithTls(KestrelServerOptions kestrel, BrokerOptions options, Broker broker, ILoggerFactory loggers, TlsListenerParts parts, bool managementEnabled)
     {
         var tls = options.Tls;

@@ -102,7 +102,8 @@ public sealed partial class BrokerHost : IAsyncDisposable
         var sockets = new OpenSockets();
         var certificates = options.Tls.Enabled ? TlsCertificates.Open(options.Tls, loggers.CreateLogger("AmqpBroker.Hosting.Tls")) : null;
         var managementEnabled = options.ManagementPort != BrokerOptions.ManagementDisabled;
-        if (managementEnabled)
+        var prometheusEnabled = options.PrometheusPort != BrokerOptions.PrometheusDisabled;
+        if (managementEnabled || prometheusEnabled)
         {
             builder.Services.AddManagementApi(listeners.Bound, dataDirectory, options.EnableFaultApi);
         }
@@ -129,12 +130,23 @@ public sealed partial class BrokerHost : IAsyncDisposable
                     listeners.Management = listener;
                 });
             }
+
+            if (prometheusEnabled)
+            {
+                ListenForPrometheus(kestrel, options, listeners);
+            }
         });
 
         // Kestrel takes its socket buffers from this pool (64 KiB blocks instead of its 4 KiB ones); registered after
         // UseKestrelCore so that it replaces Kestrel's own.
         builder.Services.AddSingleton<IMemoryPoolFactory<byte>, SocketBufferPool.Factory>();
         var app = builder.Build();
+        if (prometheusEnabled)
+        {
+            // Before the admin API: the metrics listener answers the metrics paths only, the admin listener never.
+            app.UsePrometheusMetrics(() => listeners.Prometheus?.IPEndPoint?.Port);
+        }
+
         if (managementEnabled)
         {
             app.UseManagementApi();
@@ -348,6 +360,8 @@ public sealed partial class BrokerHost : IAsyncDisposable
 
         public ListenOptions? ManagementTls { get; set; }
 
+        public ListenOptions? Prometheus { get; set; }
+
         public TlsOptions Tls { get; init; } = new();
 
         public List<ManagementListener> Bound()
@@ -371,6 +385,11 @@ public sealed partial class BrokerHost : IAsyncDisposable
             if (ManagementTls?.IPEndPoint is { } https)
             {
                 bound.Add(new ManagementListener("https", https, Tls.CertFile, Tls.CaCertFile));
+            }
+
+            if (Prometheus?.IPEndPoint is { } prometheus)
+            {
+                bound.Add(new ManagementListener(ManagementListener.PrometheusProtocol, prometheus));
             }
 
             return bound;

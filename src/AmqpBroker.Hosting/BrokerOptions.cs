@@ -6,8 +6,8 @@ namespace AmqpBroker.Hosting;
 
 /// <summary>
 /// How a broker is started: where it listens, where it keeps data, and its protocol limits. The defaults suit
-/// a test: a free port on loopback, the admin API on another free port, everything in memory. (The
-/// <c>amqp-broker</c> executable has RabbitMQ's defaults instead: 5672, 15672, every interface, <c>./data</c>.)
+/// a test: a free port on loopback, the admin API and the Prometheus metrics on other free ports, everything in memory.
+/// (The <c>amqp-broker</c> executable has RabbitMQ's defaults instead: 5672, 15672, 15692, every interface, <c>./data</c>.)
 /// </summary>
 public sealed class BrokerOptions
 {
@@ -20,11 +20,21 @@ public sealed class BrokerOptions
     public const int ManagementDisabled = -1;
 
     /// <summary>
-    /// Port of the HTTP admin API (RabbitMQ's management paths, and Prometheus metrics at /metrics); 0 (the
+    /// Port of the HTTP admin API (RabbitMQ's management paths and the web page); 0 (the
     /// default) picks a free port (read it back from <see cref="BrokerHost.ManagementEndPoint"/>), -1
     /// (<see cref="ManagementDisabled"/>) serves no admin API at all.
     /// </summary>
     public int ManagementPort { get; set; }
+
+    /// <summary>The <see cref="PrometheusPort"/> value that serves no Prometheus metrics.</summary>
+    public const int PrometheusDisabled = -1;
+
+    /// <summary>
+    /// Port of the Prometheus metrics (<c>/metrics</c>, <c>/metrics/per-object</c>, <c>/metrics/detailed</c>), a
+    /// listener of its own as rabbitmq_prometheus's 15692; 0 (the default) picks a free port (read it back from
+    /// <see cref="BrokerHost.PrometheusEndPoint"/>), -1 (<see cref="PrometheusDisabled"/>) serves none.
+    /// </summary>
+    public int PrometheusPort { get; set; }
 
     /// <summary>Address the listeners bind to: loopback by default (RabbitMQ's executable binds every interface, <c>0.0.0.0</c>).</summary>
     public string Bind { get; set; } = "127.0.0.1";

@@ -6,7 +6,7 @@ namespace AmqpBroker.Hosting;
 /// <summary>
 /// The server certificate (with its key) and the client CAs, read from the PEM files of <see cref="TlsOptions"/>
 /// and read again when one of those files changes, so a renewed certificate is served to new connections without
-/// a restart (as LavinMQ does). A file caught half-written fails to load; the old certificate stays until the
+/// a restart (as LavinMQ does), or when <see cref="Reload"/> is called (on SIGHUP). A file caught half-written fails to load; the old certificate stays until the
 /// next change event brings a complete one.
 /// </summary>
 internal sealed partial class TlsCertificates : IDisposable

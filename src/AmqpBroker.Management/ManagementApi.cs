@@ -11,9 +11,10 @@ using Microsoft.Extensions.DependencyInjection;
 namespace AmqpBroker.Management;
 
 /// <summary>
-/// The HTTP admin API with RabbitMQ's management paths, verbs, status codes and JSON shapes, plus
-/// Prometheus metrics at <c>/metrics</c>, and the web page at <c>/</c>. The host registers a <see cref="Broker"/>, calls
-/// <see cref="AddManagementApi"/> and <see cref="UseManagementApi"/>, and serves it on its management port.
+/// The HTTP admin API with RabbitMQ's management paths, verbs, status codes and JSON shapes, and the web page
+/// at <c>/</c>. The host registers a <see cref="Broker"/>, calls <see cref="AddManagementApi"/> and
+/// <see cref="UseManagementApi"/>, and serves it on its management port. Prometheus metrics
+/// (<see cref="UsePrometheusMetrics"/>) need the same services and are served on a port of their own.
 /// </summary>
 public static class ManagementApi
 {
@@ -32,6 +33,18 @@ public static class ManagementApi
             FaultApiEnabled = enableFaultApi,
         });
         return services;
+    }
+
+    /// <summary>
+    /// rabbitmq_prometheus's endpoints, answered on the listener whose bound port <paramref name="port"/> reads
+    /// and only there (RabbitMQ's management port has no /metrics). Call it before <see cref="UseManagementApi"/>.
+    /// </summary>
+    public static WebApplication UsePrometheusMetrics(this WebApplication app, Func<int?> port)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        ArgumentNullException.ThrowIfNull(port);
+        app.MapWhen(http => http.Connection.LocalPort == port(), PrometheusEndpoints.Serve);
+        return app;
     }
 
     public static WebApplication UseManagementApi(this WebApplication app)
@@ -64,7 +77,6 @@ public static class ManagementApi
         ChannelResource.Map(app);
         ConsumerResource.Map(app);
         HealthResource.Map(app);
-        PrometheusEndpoints.Map(app);
         RecordingResource.Map(app);
         if (app.Services.GetRequiredService<ManagementContext>().FaultApiEnabled)
         {

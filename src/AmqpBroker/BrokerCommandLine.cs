@@ -20,6 +20,7 @@ internal sealed class BrokerCommandLine
     {
         Add(Port("--port", "AMQP port; 0 picks a free one (default 5672)", minimum: 0), "Broker:Port");
         Add(Port("--management-port", "HTTP management API port; 0 picks a free one, -1 serves none (default 15672)", minimum: -1), "Broker:ManagementPort");
+        Add(Port("--prometheus-port", "Prometheus metrics port (/metrics, as rabbitmq_prometheus); 0 picks a free one, -1 serves none (default 15692)", minimum: -1), "Broker:PrometheusPort");
         Add(Address("--bind", "address to listen on (default 0.0.0.0, every interface)"), "Broker:Bind");
         Add(new Option<string>("--data-dir") { Description = "where durable state is kept (default ./data)", HelpName = "dir" }, "Broker:DataDir");
         Add(new Option<bool>("--in-memory") { Description = "keep everything in memory and touch no files" }, "Broker:InMemory");

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Configuration;
 namespace AmqpBroker;
 
 /// <summary>
-/// The executable's settings, later sources winning: RabbitMQ's own defaults (ports 5672 and 15672, every
+/// The executable's settings, later sources winning: RabbitMQ's own defaults (ports 5672, 15672 and 15692, every
 /// interface, ./data), appsettings.json next to the executable and in the current directory, environment
 /// variables (<c>Broker__Port</c>, and RabbitMQ's container variables <c>RABBITMQ_DEFAULT_USER</c>,
 /// <c>RABBITMQ_DEFAULT_PASS</c>, <c>RABBITMQ_DEFAULT_VHOST</c>), then the command line.
@@ -16,6 +16,7 @@ internal static class BrokerConfiguration
     {
         ["Broker:Port"] = "5672",
         ["Broker:ManagementPort"] = "15672",
+        ["Broker:PrometheusPort"] = "15692",
         ["Broker:Bind"] = "0.0.0.0",
         ["Broker:DataDir"] = "./data",
         ["Broker:InMemory"] = "false",

@@ -8,7 +8,8 @@ using Microsoft.Extensions.Logging;
 namespace AmqpBroker;
 
 /// <summary>
-/// One run of the broker process: start, announce readiness, wait for SIGINT/SIGTERM, stop. A start that
+/// One run of the broker process: start, announce readiness, reload the TLS certificate files on SIGHUP, wait for
+/// SIGINT/SIGTERM, stop. A start that
 /// fails for a reason the operator can fix (a port in use) is one line naming the fix, not a stack trace.
 /// </summary>
 internal static partial class BrokerRun
@@ -20,6 +21,13 @@ internal static partial class BrokerRun
         using var stopping = new CancellationTokenSource();
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+        BrokerHost? started = null;
+        // Registered before the start so that an early SIGHUP does not end the process (its default action); Windows has no SIGHUP of its own.
+        using var sighup = OperatingSystem.IsWindows() ? null : PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
+        {
+            context.Cancel = true;
+            started?.ReloadCertificates();
+        });
 
         BrokerHost host;
         try
@@ -38,6 +46,7 @@ internal static partial class BrokerRun
 
         await using (host)
         {
+            started = host;
             AnnounceReady(host, options);
             try
             {
@@ -59,7 +68,7 @@ internal static partial class BrokerRun
     }
 
     /// <summary>
-    /// Our ready line (scripts read the bound port from it), the TLS listeners on a line of their own, then RabbitMQ's, which container wait strategies
+    /// Our ready line (scripts read the bound port from it), the TLS and Prometheus listeners on lines of their own, then RabbitMQ's, which container wait strategies
     /// such as Testcontainers' RabbitMQ module look for.
     /// </summary>
     private static void AnnounceReady(BrokerHost host, BrokerOptions options)
@@ -73,6 +82,11 @@ internal static partial class BrokerRun
             Console.WriteLine($"AmqpBroker TLS: amqps://{amqps}{https}");
         }
 
+        if (host.PrometheusEndPoint is { } prometheus)
+        {
+            Console.WriteLine($"AmqpBroker Prometheus: http://{prometheus}/metrics");
+        }
+
         Console.WriteLine("Server startup complete; 0 plugins started.");
     }
 
@@ -80,7 +94,9 @@ internal static partial class BrokerRun
     private static string PortInUse(string error, BrokerOptions options)
     {
         var port = BoundPort().Match(error) is { Success: true } match ? int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) : -1;
-        var (what, option) = port == options.ManagementPort ? ("management", "--management-port") : ("AMQP", "--port");
+        var (what, option) = port == options.ManagementPort ? ("management", "--management-port")
+            : port == options.PrometheusPort ? ("Prometheus", "--prometheus-port")
+            : ("AMQP", "--port");
         return $"amqp-broker: {what} port {port} is already in use; choose another with {option} (0 picks a free one)";
     }
 

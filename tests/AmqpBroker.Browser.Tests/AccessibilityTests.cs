@@ -54,6 +54,8 @@ public sealed class AccessibilityTests : BrowserTestBase
         await page.Keyboard.TypeAsync("guest");
         await page.Keyboard.PressAsync("Enter");
         await Assertions.Expect(page.Locator("main h1")).ToHaveTextAsync("Overview");
+        // The page moves the focus to its main region once the view has loaded its data.
+        await Assertions.Expect(page.Locator("main")).ToBeFocusedAsync();
 
         // From the header's start the tabs follow in order: Overview, Connections, Channels, Exchanges, Queues.
         await page.Locator(".brand").ClickAsync();

@@ -17,6 +17,7 @@ public sealed class DefaultsTests
     {
         using var amqp = Occupy(5672);
         using var management = Occupy(15672);
+        using var prometheus = Occupy(15692);
 
         await using var broker = await BrokerHost.StartAsync(new BrokerOptions());
 
@@ -25,6 +26,7 @@ public sealed class DefaultsTests
             Assert.That(broker.AmqpEndPoint.Address, Is.EqualTo(IPAddress.Loopback));
             Assert.That(broker.AmqpEndPoint.Port, Is.Not.EqualTo(5672).And.Positive);
             Assert.That(broker.ManagementEndPoint?.Port, Is.Not.EqualTo(15672).And.Positive);
+            Assert.That(broker.PrometheusEndPoint?.Port, Is.Not.EqualTo(15692).And.Positive);
             Assert.That(broker.Options.InMemory, Is.True);
             Assert.That(broker.Options.DataDir, Is.Null);
         }

@@ -28,7 +28,7 @@ ready_ms() {
   local log="$work/broker.log" start end pid
   : >"$log"
   start=$(date +%s%N)
-  timeout 60 dotnet "$broker_dll" --port 0 --management-port -1 --in-memory --bind 127.0.0.1 >"$log" 2>&1 &
+  timeout 60 dotnet "$broker_dll" --port 0 --management-port -1 --prometheus-port -1 --in-memory --bind 127.0.0.1 >"$log" 2>&1 &
   pid=$!
   for _ in $(seq 1 30000); do
     grep -q '^AmqpBroker ready' "$log" && break

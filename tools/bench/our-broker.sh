@@ -27,7 +27,7 @@ loadgen() {
 start_our_broker() {
   local dll
   dll=$(ls "$root"/src/AmqpBroker/bin/Release/net*/AmqpBroker.dll | head -1)
-  (cd "$work" && exec dotnet "$dll" --port "${3:-0}" --management-port -1 --bind 127.0.0.1 --data-dir "$1") >"$2" 2>&1 &
+  (cd "$work" && exec dotnet "$dll" --port "${3:-0}" --management-port -1 --prometheus-port -1 --bind 127.0.0.1 --data-dir "$1") >"$2" 2>&1 &
   OUR_PID=$!
   OUR_PORT=
   local _

@@ -29,7 +29,7 @@ trap cleanup EXIT
 
 build_release
 dll=$(ls "$root"/src/AmqpBroker/bin/Release/net*/AmqpBroker.dll | head -1)
-(cd "$work" && exec dotnet "$dll" --port 0 --management-port 0 --bind 127.0.0.1 --data-dir "$work/data") >"$work/broker.log" 2>&1 &
+(cd "$work" && exec dotnet "$dll" --port 0 --management-port 0 --prometheus-port -1 --bind 127.0.0.1 --data-dir "$work/data") >"$work/broker.log" 2>&1 &
 our_pid=$!
 for _ in $(seq 1 1200); do
   grep -q '^AmqpBroker ready' "$work/broker.log" && break

@@ -1,11 +1,16 @@
 using System.Globalization;
+using System.Net.Security;
+using System.Net.Sockets;
 using System.Security.Authentication;
 using System.Text.RegularExpressions;
 using AmqpBroker.InteropTests.Tls;
 
 namespace AmqpBroker.InteropTests.Executable;
 
-/// <summary>The executable's TLS switches: --amqps-port, --tls-cert and --tls-key serve AMQPS, announced on a line of its own.</summary>
+/// <summary>
+/// The executable's TLS switches: --amqps-port, --tls-cert and --tls-key serve AMQPS, announced on a line of its own;
+/// SIGHUP reloads the certificate files.
+/// </summary>
 [TestFixture]
 public sealed partial class ExecutableTlsTests
 {
@@ -51,6 +56,67 @@ public sealed partial class ExecutableTlsTests
         await using var connection = await factory.CreateConnectionAsync();
 
         Assert.That(connection.IsOpen, Is.True);
+    }
+
+    [Test]
+    public async Task Sighup_reloads_a_certificate_renewed_behind_a_symbolic_link()
+    {
+        if (Environment.GetEnvironmentVariable("AMQP_URI") is { Length: > 0 } || OperatingSystem.IsWindows())
+        {
+            Assert.Ignore("the executable is tested on its own, not against AMQP_URI; SIGHUP is POSIX");
+        }
+
+        // As a mounted Kubernetes secret: the broker is given links, and the files behind them change in a
+        // directory it does not watch, so only the signal can tell it.
+        var links = Directory.CreateDirectory(Path.Combine(_directory, "live")).FullName;
+        var (certLink, keyLink) = (Path.Combine(links, "server.pem"), Path.Combine(links, "server.key"));
+        File.CreateSymbolicLink(certLink, _certificates.CertFile);
+        File.CreateSymbolicLink(keyLink, _certificates.KeyFile);
+        await using var broker = BrokerProcess.Start(
+            ["--port", "0", "--management-port", "-1", "--in-memory", "--bind", "127.0.0.1",
+                "--amqps-port", "0", "--tls-cert", certLink, "--tls-key", keyLink],
+            [], _directory);
+        await broker.WaitForReadyAsync(Deadline);
+        var port = await AmqpsPortAsync(broker);
+        var first = await ServedSerialAsync(port);
+
+        var renewed = _certificates.WriteServerCertificate("localhost", TimeSpan.FromDays(60)).GetSerialNumberString();
+        var beforeSignal = await ServedSerialAsync(port);
+        await broker.SignalAsync("HUP");
+        var served = beforeSignal;
+        var until = DateTime.UtcNow + Deadline;
+        while (served != renewed && DateTime.UtcNow < until && !broker.HasExited)
+        {
+            await Task.Delay(20);
+            served = await ServedSerialAsync(port);
+        }
+
+        Assert.That(beforeSignal, Is.EqualTo(first), "the renewed files were picked up before the signal: the test proves nothing");
+        Assert.That(served, Is.EqualTo(renewed), broker.Output);
+        Assert.That(broker.HasExited, Is.False, "SIGHUP ended the broker");
+        Assert.That(broker.Output, Does.Contain("TLS certificate reloaded: CN=localhost"));
+    }
+
+    /// <summary>A bare TLS handshake with the AMQPS port; the serial number of the certificate the broker presented.</summary>
+    private async Task<string> ServedSerialAsync(int port)
+    {
+        using var socket = new TcpClient();
+        await socket.ConnectAsync("127.0.0.1", port);
+        string? serial = null;
+        await using var stream = new SslStream(socket.GetStream(), leaveInnerStreamOpen: false);
+        using var deadline = new CancellationTokenSource(Deadline);
+        await stream.AuthenticateAsClientAsync(
+            new SslClientAuthenticationOptions
+            {
+                TargetHost = "localhost",
+                RemoteCertificateValidationCallback = (_, certificate, _, _) =>
+                {
+                    serial = certificate?.GetSerialNumberString();
+                    return _certificates.IsIssuedHere(certificate);
+                },
+            },
+            deadline.Token);
+        return serial!;
     }
 
     /// <summary>The TLS line follows the ready line; its port is read once it is there.</summary>

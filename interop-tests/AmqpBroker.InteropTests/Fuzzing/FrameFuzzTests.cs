@@ -8,7 +8,8 @@ namespace AmqpBroker.InteropTests.Fuzzing;
 /// Frame-level fuzzing of the broker executable in a child process (so that a crash is seen as the
 /// process ending, not as the test host dying): deep nesting, lying lengths, truncated tables, bad type
 /// tags and mutated valid frames, before login and on an open channel. After every batch the process must
-/// be alive, must have closed every case's connection, and must serve a fresh connection.
+/// be alive, must have closed every case's connection, must have logged no error (an unexpected exception;
+/// protocol errors are not logged at that level), and must serve a fresh connection.
 /// <c>FUZZ_SEED</c> repeats a run (the seed is printed), <c>FUZZ_CASES</c> makes it longer.
 /// </summary>
 [TestFixture]
@@ -48,6 +49,7 @@ public sealed class FrameFuzzTests
                 var where = $"after cases {done}..{done + batch.Count - 1} of FUZZ_SEED={seed}";
                 Assert.That(broker.HasExited, Is.False, $"the broker died {where}:{Environment.NewLine}{broker.Output}");
                 Assert.That(hung, Is.Empty, $"connections left open {where}");
+                Assert.That(FuzzDifferences.LoggedFailures(broker.Output), Is.Empty, $"errors logged {where}");
                 await AssertServesAsync(ready.Port, where);
             }
         }
@@ -72,6 +74,6 @@ public sealed class FrameFuzzTests
         }
     }
 
-    private static int? EnvironmentNumber(string name) =>
+    internal static int? EnvironmentNumber(string name) =>
         int.TryParse(Environment.GetEnvironmentVariable(name), NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) ? value : null;
 }

@@ -77,16 +77,4 @@ public sealed class AuthenticationTests : ManagementTestBase
         var visible = (await GetJsonAsync("api/vhosts", CreateClient(name, password))).AsArray();
         Assert.That(visible, Is.Empty, "vhosts without permissions are not listed");
     }
-
-    [Test]
-    public async Task Metrics_need_no_credentials_like_RabbitMQs_prometheus_endpoint()
-    {
-        if (IsExternal)
-        {
-            Assert.Ignore("RabbitMQ serves Prometheus metrics on a separate port");
-        }
-
-        var response = await SendAsync(HttpMethod.Get, "metrics", client: CreateClient(null));
-        Assert.That(response.Status, Is.EqualTo(HttpStatusCode.OK));
-    }
 }

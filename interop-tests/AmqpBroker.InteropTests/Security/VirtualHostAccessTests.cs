@@ -80,7 +80,11 @@ public sealed class VirtualHostAccessTests : SecurityTestBase
         await Admin.DeleteVirtualHostAsync(virtualHost);
 
         var reason = await ClosedByBrokerAsync(inside);
-        Assert.That((reason.ReplyCode, reason.ReplyText), Is.EqualTo(((ushort)320, $"CONNECTION_FORCED - vhost '{virtualHost}' is deleted")));
+        // RabbitMQ stops the vhost before it deletes it, and which of the two closes reaches the connection first
+        // is a race there (rabbit_connection_tracking at v3.10.8 has both texts; 3.10.8 was seen to send either).
+        var expected = $"CONNECTION_FORCED - vhost '{virtualHost}' is deleted";
+        Assert.That((reason.ReplyCode, reason.ReplyText), Is.EqualTo(((ushort)320, expected))
+            .Or.EqualTo(((ushort)320, IsExternal ? $"CONNECTION_FORCED - vhost '{virtualHost}' is down" : expected)));
         Assert.That(outside.IsOpen, Is.True, "connections to other vhosts stay open");
         Assert.That((await RefusedConnectionAsync(user, Password, virtualHost)).ReplyText, Is.EqualTo($"NOT_ALLOWED - vhost {virtualHost} not found"));
 

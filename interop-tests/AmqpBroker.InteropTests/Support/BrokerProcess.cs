@@ -67,6 +67,8 @@ internal sealed partial class BrokerProcess : IAsyncDisposable
             startInfo.Environment.Remove(name);
         }
 
+        // The executable's Prometheus default (15692) is RabbitMQ's, taken on a machine that runs one: none unless a test asks.
+        startInfo.Environment["Broker__PrometheusPort"] = "-1";
         foreach (var (name, value) in environment)
         {
             startInfo.Environment[name] = value;

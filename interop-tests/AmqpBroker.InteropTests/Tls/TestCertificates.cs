@@ -62,6 +62,17 @@ public sealed class TestCertificates : IDisposable
     public X509Certificate2 Client(string commonName, X509Certificate2? authority = null) =>
         Issue(authority ?? Authority, commonName, TimeSpan.FromDays(30), server: false);
 
+    /// <summary>
+    /// A client certificate with an empty subject whose only names are the subject alternative names
+    /// <paramref name="addNames"/> adds (the extension is critical then, as RFC 5280 asks), signed by the test CA.
+    /// </summary>
+    public X509Certificate2 ClientWithAlternativeNames(Action<SubjectAlternativeNameBuilder> addNames)
+    {
+        var names = new SubjectAlternativeNameBuilder();
+        addNames(names);
+        return Issue(Authority, new X500DistinguishedName(""), TimeSpan.FromDays(30), server: false, names.Build(critical: true));
+    }
+
     /// <summary>Writes a client certificate and its key as PEM files next to the server's; returns their paths.</summary>
     public (string CertFile, string KeyFile) WriteClient(X509Certificate2 client, string name)
     {
@@ -97,20 +108,28 @@ public sealed class TestCertificates : IDisposable
         }
     }
 
-    private static X509Certificate2 Issue(X509Certificate2 authority, string commonName, TimeSpan validity, bool server)
+    private static X509Certificate2 Issue(X509Certificate2 authority, string commonName, TimeSpan validity, bool server) =>
+        Issue(authority, new X500DistinguishedName($"CN={commonName},O=AmqpBroker tests"), validity, server, server ? ServerNames() : null);
+
+    private static X509Extension ServerNames()
+    {
+        var names = new SubjectAlternativeNameBuilder();
+        names.AddDnsName("localhost");
+        names.AddIpAddress(IPAddress.Loopback);
+        return names.Build();
+    }
+
+    private static X509Certificate2 Issue(X509Certificate2 authority, X500DistinguishedName subject, TimeSpan validity, bool server, X509Extension? alternativeNames)
     {
         using var key = RSA.Create(2048);
-        var request = new CertificateRequest($"CN={commonName},O=AmqpBroker tests", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        var request = new CertificateRequest(subject, key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, false));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyEncipherment, false));
         var purpose = server ? "1.3.6.1.5.5.7.3.1" : "1.3.6.1.5.5.7.3.2";
         request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid(purpose)], false));
-        if (server)
+        if (alternativeNames is not null)
         {
-            var names = new SubjectAlternativeNameBuilder();
-            names.AddDnsName("localhost");
-            names.AddIpAddress(IPAddress.Loopback);
-            request.CertificateExtensions.Add(names.Build());
+            request.CertificateExtensions.Add(alternativeNames);
         }
 
         var now = DateTimeOffset.UtcNow;

@@ -96,10 +96,13 @@ public abstract class TlsTestBase : ManagementTestBase
     }
 
     /// <summary>A user with all permissions on "/", named as a client certificate's common name.</summary>
-    protected async Task<string> CreateCertificateUserAsync()
+    protected Task<string> CreateCertificateUserAsync() => CreateCertificateUserAsync($"tls-client-{Guid.NewGuid():N}"[..24]);
+
+    /// <summary>A user with all permissions on "/" named <paramref name="name"/>.</summary>
+    protected async Task<string> CreateCertificateUserAsync(string name)
     {
-        var name = TrackUser($"tls-client-{Guid.NewGuid():N}"[..24]);
-        await ExpectAsync(System.Net.HttpStatusCode.Created, HttpMethod.Put, $"api/users/{name}", new System.Text.Json.Nodes.JsonObject { ["password"] = "unused-secret", ["tags"] = "" });
+        TrackUser(name);
+        await ExpectAsync(System.Net.HttpStatusCode.Created, HttpMethod.Put, $"api/users/{Uri.EscapeDataString(name)}", new System.Text.Json.Nodes.JsonObject { ["password"] = "unused-secret", ["tags"] = "" });
         await SetPermissionsAsync(name, "/");
         return name;
     }

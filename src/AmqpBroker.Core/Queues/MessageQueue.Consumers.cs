@@ -80,13 +80,21 @@ public abstract partial class MessageQueue
         List<QueueEntry>? expired = null;
         lock (_lock)
         {
+            var blocked = false;
             while (_consumers.Count > 0 && TryDequeueLive(ref expired, out var entry))
             {
                 if (!TryDeliverLocked(entry, isNew: false))
                 {
                     _ready.Requeue(entry);
+                    blocked = true;
                     break;
                 }
+            }
+
+            // Drain runs when a consumer may have gained credit: with nothing left to refuse it, consumers can take messages again.
+            if (!blocked && !_use.IsActive && _consumers.Count > 0)
+            {
+                _use.Become(active: true, _expiry.NowMs);
             }
         }
 
@@ -102,7 +110,17 @@ public abstract partial class MessageQueue
         var consumer = _consumers.Deliver(entry);
         if (consumer is null)
         {
+            if (_use.IsActive)
+            {
+                _use.Become(active: false, _expiry.NowMs);
+            }
+
             return false;
+        }
+
+        if (!_use.IsActive)
+        {
+            _use.Become(active: true, _expiry.NowMs);
         }
 
         _credit.OnDelivered(_ready.Count);
@@ -124,7 +142,7 @@ public abstract partial class MessageQueue
             }
 
             _durable?.MarkDelivered(entry);
-            Interlocked.Increment(ref _unacked);
+            OnUnacked(entry);
         }
 
         return true;

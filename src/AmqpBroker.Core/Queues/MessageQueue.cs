@@ -29,8 +29,10 @@ public abstract partial class MessageQueue : Queue
     private readonly DurableEntries? _durable;
     private readonly MessageExpiry _expiry;
     private readonly QueueCredit _credit;
+    private readonly UnackedTally _unacked = new();
+    private readonly ConsumerUse _use = new();
+    private readonly QueueDiskCounts? _disk;
     private long _nextSequence;
-    private int _unacked;
     private bool _hadConsumer;
 
     /// <param name="definition">What queue.declare fixed.</param>
@@ -44,10 +46,11 @@ public abstract partial class MessageQueue : Queue
         QueueDefinition definition, QueueArguments arguments, QueueContext context, IQueueLog? log, bool logsTransient, PriorityLevels priorities, bool expireAtHeadOnly = false)
         : base(definition, arguments, context)
     {
-        _durable = log is null ? null : new DurableEntries(log, logsTransient);
+        _disk = log is null ? null : new QueueDiskCounts(log);
+        _durable = _disk is null ? null : new DurableEntries(_disk, logsTransient);
         _deadLetters = context.DeadLetters;
         _autoDelete = context.AutoDelete;
-        _ready = new ReadyStore(priorities, log);
+        _ready = new ReadyStore(priorities, _disk, logsTransient);
         _nextSequence = log?.NextId ?? 0;
         _consumers = new ConsumerSet(arguments.SingleActiveConsumer);
         LengthLimit = new QueueLengthLimit(_ready);
@@ -77,7 +80,7 @@ public abstract partial class MessageQueue : Queue
         }
     }
 
-    public override int UnackedCount => Volatile.Read(ref _unacked);
+    public override int UnackedCount => _unacked.Count;
 
     /// <summary>The queue's length limit over its ready messages.</summary>
     private protected QueueLengthLimit LengthLimit { get; }
@@ -195,7 +198,7 @@ public abstract partial class MessageQueue : Queue
             if (found)
             {
                 _durable?.MarkDelivered(entry);
-                Interlocked.Increment(ref _unacked);
+                OnUnacked(entry);
             }
 
             remaining = (uint)_ready.Count;
@@ -212,13 +215,22 @@ public abstract partial class MessageQueue : Queue
     /// </summary>
     internal override void Return(QueueEntry entry, bool consumerGone)
     {
-        Interlocked.Decrement(ref _unacked);
+        OnSettledOrReturned(entry);
         if (!TryRedeliver(entry, consumerGone, out var redelivery))
         {
             DeadLetter([entry], DeadLetterReason.DeliveryLimit);
             return;
         }
 
+        if (!TryHoldBack(redelivery, consumerGone))
+        {
+            Readmit(redelivery);
+        }
+    }
+
+    /// <summary>Puts a returned entry back among the ready messages, in its old place.</summary>
+    private protected void Readmit(in QueueEntry redelivery)
+    {
         lock (_lock)
         {
             if (IsDeleted)
@@ -232,6 +244,9 @@ public abstract partial class MessageQueue : Queue
         }
     }
 
+    /// <summary>Whether the type keeps a returned entry back for a while instead (a quorum queue's delayed retry).</summary>
+    private protected virtual bool TryHoldBack(in QueueEntry redelivery, bool consumerGone) => false;
+
     /// <summary>The entry as it goes back to the ready messages after a return, or false when the type gives it up instead.</summary>
     private protected virtual bool TryRedeliver(QueueEntry entry, bool consumerGone, out QueueEntry redelivery)
     {
@@ -241,7 +256,7 @@ public abstract partial class MessageQueue : Queue
 
     public override void Settle(QueueEntry entry)
     {
-        Interlocked.Decrement(ref _unacked);
+        OnSettledOrReturned(entry);
         if (_durable is not null && _durable.Holds(entry))
         {
             lock (_lock)
@@ -255,7 +270,7 @@ public abstract partial class MessageQueue : Queue
 
     public override void Reject(QueueEntry entry)
     {
-        Interlocked.Decrement(ref _unacked);
+        OnSettledOrReturned(entry);
         DeadLetter([entry], DeadLetterReason.Rejected);
     }
 

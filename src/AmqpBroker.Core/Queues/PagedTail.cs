@@ -154,6 +154,7 @@ internal sealed class PagedTail(IQueueLog log, ReadyTally tally)
     {
         var expires = expiry.ExpiresAt != QueueEntry.Never;
         _entries.Enqueue(new TailEntry(sequence, location, bodySize, redelivered, expires));
+        tally.OnPagedOut(bodySize);
         if (expires)
         {
             _expiries.Enqueue(expiry);
@@ -200,6 +201,7 @@ internal sealed class PagedTail(IQueueLog log, ReadyTally tally)
         kept = default;
         expiry = first.Expires ? _expiries.Dequeue() : PagedExpiry.Never;
         tally.Remove(first.BodySize, expiry.OwnTtl);
+        tally.OnPagedIn(first.BodySize);
         return first;
     }
 

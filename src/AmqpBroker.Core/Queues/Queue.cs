@@ -73,6 +73,12 @@ public abstract class Queue : IBindingDestination
 
     public abstract int ConsumerCount { get; }
 
+    /// <summary>Where the queue's messages are and what they weigh (<see cref="QueueFootprint"/>); a type without a log reports its counts only.</summary>
+    public virtual QueueFootprint Footprint => QueueFootprint.Counts(ReadyCount, ReadyBytes, UnackedCount);
+
+    /// <summary>The recent share of time (0 to 1) in which consumers could take a message at once (RabbitMQ's consumer capacity); 0 without consumers.</summary>
+    public virtual double ConsumerCapacity => ConsumerCount > 0 ? 1 : 0;
+
     public bool IsUnused => ConsumerCount == 0;
 
     /// <summary>With x-single-active-consumer, the consumer that receives the messages now; otherwise null.</summary>

@@ -52,6 +52,9 @@ public sealed record QueueArguments
     /// <summary>The delivery limit in force (quorum queues): returns allowed before a message is dead-lettered or dropped; null for none.</summary>
     public long? DeliveryLimit { get; init; }
 
+    /// <summary>x-delayed-retry-type, -min and -max (quorum queues, RabbitMQ 4.3): returns wait before they are ready again; null for none.</summary>
+    public Quorum.DelayedRetry? DelayedRetry { get; init; }
+
     /// <summary>x-queue-mode "lazy": a durable queue pages persistent messages out from the first, not beyond its in-memory limit.</summary>
     public bool Lazy { get; init; }
 

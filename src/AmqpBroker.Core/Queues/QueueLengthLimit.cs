@@ -15,6 +15,9 @@ internal enum Admission
     RefuseAndDeadLetter,
 }
 
+/// <summary>Messages a queue holds outside its ready ones that its length limit counts (a quorum queue's pending dead letters and delayed returns).</summary>
+internal readonly record struct HeldCounts(long Count, long Bytes);
+
 /// <summary>
 /// x-max-length and x-max-length-bytes with x-overflow, over a queue's ready messages (unacked ones do not
 /// count, as in RabbitMQ; a quorum queue's pending dead letters do): whether a full queue refuses an arriving
@@ -33,17 +36,17 @@ internal sealed class QueueLengthLimit(ReadyStore ready)
     };
 
     /// <summary>Whether one more message of <paramref name="bodySize"/> bytes would go over a limit (<paramref name="held"/>: messages held outside the ready ones that count too).</summary>
-    public bool IsFullFor(QueueArguments arguments, long bodySize, ReadyTally? held = null) =>
-        (arguments.MaxLength is { } maxLength && ready.Count + (held?.Count ?? 0) >= maxLength)
-        || (arguments.MaxLengthBytes is { } maxBytes && ready.Bytes + (held?.Bytes ?? 0) + bodySize > maxBytes);
+    public bool IsFullFor(QueueArguments arguments, long bodySize, HeldCounts held = default) =>
+        (arguments.MaxLength is { } maxLength && ready.Count + held.Count >= maxLength)
+        || (arguments.MaxLengthBytes is { } maxBytes && ready.Bytes + held.Bytes + bodySize > maxBytes);
 
     /// <summary>
     /// Whether the queue is at or below 80% of its limits (rabbit_fifo's LOW_LIMIT), where a quorum queue that
     /// refused publishes accepts them again.
     /// </summary>
-    public bool IsBelowSoftLimit(QueueArguments arguments, ReadyTally? held) =>
-        (arguments.MaxLength is not { } maxLength || ready.Count + (held?.Count ?? 0) <= (long)(maxLength * SoftLimit))
-        && (arguments.MaxLengthBytes is not { } maxBytes || ready.Bytes + (held?.Bytes ?? 0) <= (long)(maxBytes * SoftLimit));
+    public bool IsBelowSoftLimit(QueueArguments arguments, HeldCounts held) =>
+        (arguments.MaxLength is not { } maxLength || ready.Count + held.Count <= (long)(maxLength * SoftLimit))
+        && (arguments.MaxLengthBytes is not { } maxBytes || ready.Bytes + held.Bytes <= (long)(maxBytes * SoftLimit));
 
     /// <summary>Takes heads off into <paramref name="dropped"/> until the queue is within its limits.</summary>
     public void DropHeadsOverLimit(QueueArguments arguments, ref List<QueueEntry>? dropped)

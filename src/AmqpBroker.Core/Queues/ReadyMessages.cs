@@ -51,6 +51,12 @@ internal sealed class ReadyMessages(ReadyTally tally)
         return true;
     }
 
+    public bool TryPeek(out QueueEntry entry)
+    {
+        entry = _count > 0 ? this[0] : default;
+        return _count > 0;
+    }
+
     public bool TryPeekSequence(out long sequence)
     {
         sequence = _count > 0 ? this[0].Sequence : 0;

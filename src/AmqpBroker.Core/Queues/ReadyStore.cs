@@ -12,7 +12,7 @@ namespace AmqpBroker.Core.Queues;
 /// </summary>
 internal sealed class ReadyStore
 {
-    private readonly ReadyTally _tally = new();
+    private readonly ReadyTally _tally;
     private readonly PriorityLevels _levels;
     private readonly ReadyMessages[] _inMemory;
     private readonly PagedTail?[] _tails;
@@ -20,8 +20,12 @@ internal sealed class ReadyStore
     private readonly int _pageOutAt;
     private int _weightedCounter;
 
-    public ReadyStore(PriorityLevels levels, IQueueLog? log)
+    /// <param name="levels">The priority levels.</param>
+    /// <param name="log">The queue's log, whose in-memory limit pages messages out; null for a queue without one.</param>
+    /// <param name="logsTransient">Whether the log keeps transient messages too (every message counts as persistent).</param>
+    public ReadyStore(PriorityLevels levels, IQueueLog? log, bool logsTransient = false)
     {
+        _tally = new ReadyTally(logsTransient);
         _levels = levels;
         _inMemory = new ReadyMessages[levels.Count];
         for (var i = 0; i < _inMemory.Length; i++)
@@ -37,6 +41,29 @@ internal sealed class ReadyStore
     public int Count => _tally.Count;
 
     public long Bytes => _tally.Bytes;
+
+    /// <summary>The totals, persistent and paged-out ones included (read under the queue's lock).</summary>
+    public ReadyTally Tally => _tally;
+
+    /// <summary>The entry a consumer would get next if its bytes are in memory (RabbitMQ shows a head's timestamp only then); false otherwise.</summary>
+    public bool TryPeekInMemoryHead(out QueueEntry entry)
+    {
+        for (var level = _inMemory.Length - 1; level >= 0; level--)
+        {
+            if (_inMemory[level].TryPeek(out entry))
+            {
+                return true;
+            }
+
+            if (_tails[level] is { Count: > 0 })
+            {
+                return false;
+            }
+        }
+
+        entry = default;
+        return false;
+    }
 
     /// <summary>Whether some ready message carries its own expiration (read without the queue's lock).</summary>
     public bool AnyWithOwnTtl => _tally.AnyWithOwnTtl;

@@ -11,6 +11,7 @@ public sealed class ConnectionTraffic
     private long _receivedPackets;
     private long _sentBytes;
     private long _sentPackets;
+    private Func<int>? _pending;
 
     public long ReceivedBytes => Volatile.Read(ref _receivedBytes);
 
@@ -19,6 +20,12 @@ public sealed class ConnectionTraffic
     public long SentBytes => Volatile.Read(ref _sentBytes);
 
     public long SentPackets => Volatile.Read(ref _sentPackets);
+
+    /// <summary>Messages queued for the socket and not yet written (rabbitmq_connection_pending_packets), read from the writer when asked.</summary>
+    public int PendingPackets => _pending?.Invoke() ?? 0;
+
+    /// <summary>Where <see cref="PendingPackets"/> is read: the connection's writer, set once as the connection starts.</summary>
+    public void WatchPending(Func<int> pending) => _pending = pending;
 
     /// <summary>One read of <paramref name="bytes"/> new bytes from the socket (the read loop only).</summary>
     public void OnReceived(long bytes)

@@ -30,6 +30,9 @@ public interface IMessageStore : IDisposable
     /// order they asked, from the store's sync thread.
     /// </summary>
     void WhenDurable(IDurabilityWaiter waiter, ulong token);
+
+    /// <summary>The store's file and record operations since start (rabbitmq_prometheus's I/O families); none for a store that touches no disk.</summary>
+    Statistics.StorageCounters? Counters => null;
 }
 
 /// <summary>One durable queue's log. The queue calls it under its own lock, so records arrive in queue order.</summary>

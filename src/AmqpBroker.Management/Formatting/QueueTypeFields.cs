@@ -7,13 +7,13 @@ namespace AmqpBroker.Management.Formatting;
 
 /// <summary>
 /// The fields RabbitMQ's management API shows only for some queue types: a quorum queue's leader, members and
-/// online replicas (this node alone), open files and pending at-least-once dead letters; a stream's members,
+/// online replicas (this node alone), open files, pending at-least-once dead letters and (4.3) delayed returns; a stream's members,
 /// online replicas and readers (RabbitMQ 3.10.8's <c>GET /api/queues/{vhost}/{name}</c>, checked).
 /// </summary>
 internal static class QueueTypeFields
 {
-    /// <summary>Messages the queue holds besides its ready and unacked ones (pending dead letters).</summary>
-    public static int HeldElsewhere(Queue queue) => queue is QuorumQueue quorum ? quorum.DeadLetterPendingCount : 0;
+    /// <summary>Messages the queue holds besides its ready and unacked ones (pending dead letters, delayed returns).</summary>
+    public static int HeldElsewhere(Queue queue) => queue is QuorumQueue quorum ? quorum.DeadLetterPendingCount + quorum.DelayedCount : 0;
 
     public static void Add(JsonObject json, Queue queue, ManagementContext context)
     {
@@ -31,6 +31,13 @@ internal static class QueueTypeFields
             json["open_files"] = new JsonObject { [context.NodeName] = 0 };
             json["messages_dlx"] = quorum.DeadLetterPendingCount;
             json["message_bytes_dlx"] = quorum.DeadLetterPendingBytes;
+            if (context.Broker.Settings.Profile.QuorumDelayedRetry)
+            {
+                // rabbit_quorum_queue's queue stats at v4.3.0: the held-back returns and the configuration.
+                json["messages_delayed"] = quorum.DelayedCount;
+                json["delayed_retry"] = quorum.Arguments.DelayedRetry?.ToString() ?? "disabled";
+            }
+
             if (context.Broker.Settings.Profile.QuorumActiveConsumerCtagField)
             {
                 json["single_active_consumer_ctag"] = json["single_active_consumer_tag"]?.DeepClone();

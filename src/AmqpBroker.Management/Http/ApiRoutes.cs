@@ -4,7 +4,10 @@ using Microsoft.AspNetCore.Routing;
 
 namespace AmqpBroker.Management.Http;
 
-/// <summary>Registers admin API handlers with the tag each one requires, so no route can forget its check.</summary>
+/// <summary>
+/// Registers admin API handlers with the tag each one requires, so no route can forget its check. The tag is also the
+/// endpoint's metadata, so a test can walk every route and know who may use it.
+/// </summary>
 internal static class ApiRoutes
 {
     public static void Get(this IEndpointRouteBuilder routes, string pattern, Access access, Func<ApiRequest, Task> handler) =>
@@ -20,5 +23,5 @@ internal static class ApiRoutes
         Map(routes, HttpMethods.Delete, pattern, access, handler);
 
     private static void Map(IEndpointRouteBuilder routes, string method, string pattern, Access access, Func<ApiRequest, Task> handler) =>
-        routes.MapMethods(pattern, [method], (RequestDelegate)(http => handler(ApiRequest.Start(http, access))));
+        routes.MapMethods(pattern, [method], (RequestDelegate)(http => handler(ApiRequest.Start(http, access)))).WithMetadata(access);
 }

@@ -32,11 +32,11 @@ internal sealed class AuthenticationMiddleware(RequestDelegate next, Broker brok
         var user = broker.Users.Authenticate(name, password);
         if (user is null)
         {
-            broker.AuthenticationAttempts.Failed(AuthenticationAttempts.Http);
+            broker.AuthenticationAttempts.Failed(AuthenticationAttempts.Http, context.Connection.RemoteIpAddress?.ToString() ?? "", name);
             throw new ApiException(StatusCodes.Status401Unauthorized, "not_authorized", "Login failed");
         }
 
-        broker.AuthenticationAttempts.Succeeded(AuthenticationAttempts.Http);
+        broker.AuthenticationAttempts.Succeeded(AuthenticationAttempts.Http, context.Connection.RemoteIpAddress?.ToString() ?? "", name);
         if (broker.Settings.LoopbackUsers.Contains(user.Name) && !IsLoopback(context.Connection.RemoteIpAddress))
         {
             throw ApiException.NotAuthorised("User can only log in via localhost");

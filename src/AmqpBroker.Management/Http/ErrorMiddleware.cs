@@ -20,6 +20,11 @@ internal sealed partial class ErrorMiddleware(RequestDelegate next, ILogger<Erro
         try
         {
             await next(context).ConfigureAwait(false);
+            if (context.Response.StatusCode == StatusCodes.Status405MethodNotAllowed && !context.Response.HasStarted)
+            {
+                // Routing answers a path served for other methods with a bare 405 (as RabbitMQ does); a reason costs nothing.
+                await WriteAsync(context, StatusCodes.Status405MethodNotAllowed, "method_not_allowed", $"{context.Request.Method} is not allowed on this path").ConfigureAwait(false);
+            }
         }
         catch (ApiException ex)
         {
@@ -46,6 +51,11 @@ internal sealed partial class ErrorMiddleware(RequestDelegate next, ILogger<Erro
         catch (LimitValidationException ex)
         {
             await WriteAsync(context, StatusCodes.Status400BadRequest, "bad_request", ex.Message).ConfigureAwait(false);
+        }
+        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            // Kestrel's cap on a body without a declared length (RequestBodyLimit), answered as RabbitMQ answers it.
+            await WriteAsync(context, StatusCodes.Status400BadRequest, "bad_request", RequestBodyLimit.Reason).ConfigureAwait(false);
         }
         catch (BadHttpRequestException ex)
         {

@@ -16,9 +16,10 @@ internal sealed class JsonBody(JsonObject root)
 
     public JsonObject Root => root;
 
-    /// <summary>Reads the body; an empty body is an empty object, as RabbitMQ treats it.</summary>
+    /// <summary>Reads the body (at most <see cref="RequestBodyLimit.MaxBytes"/>); an empty body is an empty object, as RabbitMQ treats it.</summary>
     public static async Task<JsonBody> ReadAsync(HttpRequest request)
     {
+        RequestBodyLimit.Apply(request);
         using var buffer = new MemoryStream();
         await request.Body.CopyToAsync(buffer, request.HttpContext.RequestAborted).ConfigureAwait(false);
         return Parse(buffer.ToArray());

@@ -81,20 +81,39 @@ internal static class GlobalFamilies
     public static void AuthenticationAttempts(PrometheusText text, MetricScope scope, MetricSnapshot snapshot)
     {
         var attempts = snapshot.Broker.AuthenticationAttempts.Snapshot();
-        (string Name, string Help, Func<(string, long Succeeded, long Failed), long> Count)[] families =
-        [
-            ("auth_attempts_total", "Total number of authorization attempts", a => a.Succeeded + a.Failed),
-            ("auth_attempts_succeeded_total", "Total number of successful authentication attempts", a => a.Succeeded),
-            ("auth_attempts_failed_total", "Total number of failed authentication attempts", a => a.Failed),
-        ];
-        foreach (var (name, help, count) in families)
+        foreach (var (name, help, count) in AttemptFamilies(""))
         {
             var family = scope.Prefix + name;
             text.Family(family, "counter", help);
-            foreach (var attempt in attempts)
+            foreach (var (protocol, succeeded, failed) in attempts)
             {
-                text.Sample(family, count(attempt), ("protocol", attempt.Protocol));
+                text.Sample(family, count(succeeded, failed), ("protocol", protocol));
             }
         }
     }
+
+    /// <summary>
+    /// Login attempts per remote address, user name and protocol (auth_attempt_detailed_metrics): samples only
+    /// while the broker tracks the source (track_auth_attempt_source), as in RabbitMQ.
+    /// </summary>
+    public static void AuthenticationSources(PrometheusText text, MetricScope scope, MetricSnapshot snapshot)
+    {
+        var sources = snapshot.Broker.AuthenticationAttempts.Sources();
+        foreach (var (name, help, count) in AttemptFamilies("detailed_"))
+        {
+            var family = scope.Prefix + name;
+            text.Family(family, "counter", help);
+            foreach (var (address, user, protocol, succeeded, failed) in sources)
+            {
+                text.Sample(family, count(succeeded, failed), ("remote_address", address), ("username", user), ("protocol", protocol));
+            }
+        }
+    }
+
+    private static (string Name, string Help, Func<long, long, long> Count)[] AttemptFamilies(string infix) =>
+    [
+        ($"auth_attempts_{infix}total", "Total number of authorization attempts", (succeeded, failed) => succeeded + failed),
+        ($"auth_attempts_{infix}succeeded_total", "Total number of successful authentication attempts", (succeeded, _) => succeeded),
+        ($"auth_attempts_{infix}failed_total", "Total number of failed authentication attempts", (_, failed) => failed),
+    ];
 }

@@ -54,6 +54,22 @@ internal sealed class MetricScope
             text.Sample(family, value(item), labels(item));
         }
     }
+
+    /// <summary>
+    /// A family RabbitMQ does not sum: per object as <see cref="Write{T}"/>, aggregated as its HELP and TYPE
+    /// lines without a sample (as rabbitmq_prometheus leaves consumer capacity, head timestamps and persistent bytes).
+    /// </summary>
+    public void WriteUnsummed<T>(PrometheusText text, string name, string type, string help, IReadOnlyList<T> items,
+        Func<T, (string Name, string Value)[]> labels, Func<T, double> value)
+    {
+        if (PerObject)
+        {
+            Write(text, name, type, help, items, labels, value);
+            return;
+        }
+
+        text.Family(Prefix + name, type, help);
+    }
 }
 
 /// <summary>What one scrape reads, taken once so that every family of the scrape agrees.</summary>

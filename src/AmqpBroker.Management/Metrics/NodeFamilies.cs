@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using AmqpBroker.Core.Alarms;
+using AmqpBroker.Core.Statistics;
 
 namespace AmqpBroker.Management.Metrics;
 
@@ -52,11 +53,36 @@ internal static class NodeFamilies
         text.Family(scope.Prefix + "erlang_uptime_seconds", Gauge, "Node uptime").Sample(scope.Prefix + "erlang_uptime_seconds", Math.Floor(uptime.TotalSeconds));
     }
 
-    /// <summary>node_persister_metrics: bytes the process read from and wrote to storage (Linux's /proc/self/io).</summary>
+    /// <summary>
+    /// node_persister_metrics: what the message store read, wrote and synced, with bytes and time, and its message
+    /// and index records. A broker that keeps everything in memory does no such I/O: all zero. Segment files are
+    /// read and written at offsets, so there is never a seek.
+    /// </summary>
     public static void Persister(PrometheusText text, MetricScope scope, MetricSnapshot snapshot)
     {
-        Optional(text, scope, "io_read_bytes_total", "Total number of I/O bytes read", snapshot.Process.StorageReadBytes, Counter);
-        Optional(text, scope, "io_write_bytes_total", "Total number of I/O bytes written", snapshot.Process.StorageWrittenBytes, Counter);
+        var io = snapshot.Broker.Messages.Counters ?? new StorageCounters();
+        (string Name, string Help, double Value)[] families =
+        [
+            ("io_read_ops_total", "Total number of I/O read operations", io.ReadOps),
+            ("io_read_bytes_total", "Total number of I/O bytes read", io.ReadBytes),
+            ("io_write_ops_total", "Total number of I/O write operations", io.WriteOps),
+            ("io_write_bytes_total", "Total number of I/O bytes written", io.WriteBytes),
+            ("io_sync_ops_total", "Total number of I/O sync operations", io.SyncOps),
+            ("io_seek_ops_total", "Total number of I/O seek operations", 0),
+            ("io_reopen_ops_total", "Total number of times files have been reopened", io.ReopenOps),
+            ("msg_store_read_total", "Total number of Message Store read operations", io.MessagesRead),
+            ("msg_store_write_total", "Total number of Message Store write operations", io.MessagesWritten),
+            ("queue_index_read_ops_total", "Total number of Queue Index read operations", io.IndexReads),
+            ("queue_index_write_ops_total", "Total number of Queue Index write operations", io.IndexWrites),
+            ("io_read_time_seconds_total", "Total I/O read time", io.ReadSeconds),
+            ("io_write_time_seconds_total", "Total I/O write time", io.WriteSeconds),
+            ("io_sync_time_seconds_total", "Total I/O sync time", io.SyncSeconds),
+            ("io_seek_time_seconds_total", "Total I/O seek time", 0),
+        ];
+        foreach (var (name, help, value) in families)
+        {
+            text.Family(scope.Prefix + name, Counter, help).Sample(scope.Prefix + name, value);
+        }
     }
 
     /// <summary>The three alarm families (aggregated endpoint only, as in RabbitMQ).</summary>

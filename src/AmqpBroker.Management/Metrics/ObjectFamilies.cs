@@ -26,15 +26,6 @@ internal static class ObjectFamilies
     public static void QueueConsumerCount(PrometheusText text, MetricScope scope, MetricSnapshot snapshot) =>
         scope.Write(text, "queue_consumers", Gauge, "Consumers on a queue", snapshot.Queues, QueueLabels, q => q.ConsumerCount);
 
-    public static void Queue(PrometheusText text, MetricScope scope, MetricSnapshot snapshot)
-    {
-        var queues = snapshot.Queues;
-        // The same estimate as the admin API's "memory" field: message bytes plus per-message bookkeeping.
-        scope.Write(text, "queue_process_memory_bytes", Gauge, "Memory in bytes used by the queue (an estimate: message bytes plus bookkeeping)",
-            queues, QueueLabels, q => QueueJson.MemoryEstimate(q));
-        scope.Write(text, "queue_messages_ready_bytes", Gauge, "Size in bytes of ready messages", queues, QueueLabels, q => q.ReadyBytes);
-    }
-
     /// <summary>Messages each queue received; RabbitMQ splits these by channel and exchange too, which the broker does not count.</summary>
     public static void ChannelQueueExchange(PrometheusText text, MetricScope scope, MetricSnapshot snapshot) =>
         scope.Write(text, "queue_messages_published_total", Counter, "Total number of messages published to queues", snapshot.Queues,
@@ -88,6 +79,7 @@ internal static class ObjectFamilies
         scope.Write(text, "connection_incoming_packets_total", Counter, "Total number of packets received on a connection", connections, ConnectionLabel, c => c.Traffic.ReceivedPackets);
         scope.Write(text, "connection_outgoing_packets_total", Counter, "Total number of packets sent on a connection", connections, ConnectionLabel, c => c.Traffic.SentPackets);
         scope.Write(text, "connection_channels", Gauge, "Channels on a connection", connections, ConnectionLabel, c => c.Channels().Count);
+        scope.Write(text, "connection_pending_packets", Gauge, "Number of packets waiting to be sent on a connection", connections, ConnectionLabel, c => c.Traffic.PendingPackets);
     }
 
     private static ClientConnection[] ConnectionsOf(MetricScope scope, MetricSnapshot snapshot) => [.. snapshot.Connections.Where(c => scope.Includes(c.VirtualHost))];
@@ -98,7 +90,7 @@ internal static class ObjectFamilies
     private static void ChannelCounter(PrometheusText text, MetricScope scope, MetricSnapshot snapshot, string name, string help, MessageCounter counter) =>
         scope.Write(text, name, Counter, help, snapshot.Channels, ChannelVirtualHostLabels, c => c.Session.Counters[counter]);
 
-    private static (string, string)[] QueueLabels(Queue queue) => [("vhost", queue.Definition.VirtualHost), ("queue", queue.Name)];
+    internal static (string, string)[] QueueLabels(Queue queue) => [("vhost", queue.Definition.VirtualHost), ("queue", queue.Name)];
 
     private static (string, string)[] ChannelLabel(ChannelSnapshot channel) => [("channel", ChannelJson.Name(channel.Session))];
 

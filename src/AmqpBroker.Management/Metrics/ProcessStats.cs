@@ -4,7 +4,7 @@ namespace AmqpBroker.Management.Metrics;
 
 /// <summary>
 /// What the operating system knows about this process, read from Linux's <c>/proc/self</c>: open file
-/// descriptors and sockets, their limit, and bytes read from and written to storage. Each figure is null
+/// descriptors and sockets and their limit. Each figure is null
 /// where it cannot be read (another OS, a restricted /proc), so callers leave it out rather than guess.
 /// </summary>
 internal sealed class ProcessStats
@@ -19,24 +19,17 @@ internal sealed class ProcessStats
 
     public long? MaxFileDescriptors { get; private init; }
 
-    public long? StorageReadBytes { get; private init; }
-
-    public long? StorageWrittenBytes { get; private init; }
-
     /// <summary>Sockets are file descriptors; the broker's own connection limit, when set, is lower still.</summary>
     public long? SocketLimit(Core.BrokerSettings settings) => settings.MaxConnections > 0 ? settings.MaxConnections : MaxFileDescriptors;
 
     public static ProcessStats Read()
     {
         var (files, sockets) = CountDescriptors();
-        var io = ReadIo();
         return new ProcessStats
         {
             OpenFileDescriptors = files,
             OpenSockets = sockets,
             MaxFileDescriptors = ReadOpenFileLimit(),
-            StorageReadBytes = io.GetValueOrDefault("read_bytes"),
-            StorageWrittenBytes = io.GetValueOrDefault("write_bytes"),
         };
     }
 
@@ -85,21 +78,6 @@ internal sealed class ProcessStats
         var line = ReadLines($"{Proc}/limits").FirstOrDefault(l => l.StartsWith("Max open files", StringComparison.Ordinal));
         var soft = line?["Max open files".Length..].Split(' ', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault();
         return long.TryParse(soft, NumberStyles.None, CultureInfo.InvariantCulture, out var limit) ? limit : null;
-    }
-
-    private static Dictionary<string, long> ReadIo()
-    {
-        Dictionary<string, long> values = new(StringComparer.Ordinal);
-        foreach (var line in ReadLines($"{Proc}/io"))
-        {
-            var colon = line.IndexOf(':', StringComparison.Ordinal);
-            if (colon > 0 && long.TryParse(line.AsSpan(colon + 1).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var value))
-            {
-                values[line[..colon]] = value;
-            }
-        }
-
-        return values;
     }
 
     private static string[] ReadLines(string path)

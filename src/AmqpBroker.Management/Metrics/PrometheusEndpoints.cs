@@ -1,3 +1,4 @@
+using AmqpBroker.Management.Http;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
@@ -5,7 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace AmqpBroker.Management.Metrics;
 
 /// <summary>
-/// rabbitmq_prometheus's endpoints on the management listener, without credentials as there:
+/// rabbitmq_prometheus's endpoints on a listener of their own (RabbitMQ's 15692), without credentials as there:
 /// <c>/metrics</c> (object families summed), <c>/metrics/per-object</c> (one sample per object) and
 /// <c>/metrics/detailed?family=…&amp;vhost=…</c> (the named groups, per object, <c>rabbitmq_detailed_</c>
 /// prefix, optionally for some vhosts). The first two also carry the .NET runtime's metrics.
@@ -25,7 +26,7 @@ internal static class PrometheusEndpoints
         ["queue_metrics"] = (text, scope, snapshot) =>
         {
             ObjectFamilies.QueueConsumerCount(text, scope, snapshot);
-            ObjectFamilies.Queue(text, scope, snapshot);
+            QueueFamilies.Write(text, scope, snapshot);
         },
         ["channel_metrics"] = ObjectFamilies.Channel,
         ["channel_exchange_metrics"] = ObjectFamilies.ChannelExchange,
@@ -38,19 +39,29 @@ internal static class PrometheusEndpoints
         ["exchange_bindings"] = ClusterFamilies.ExchangeBindings,
         ["vhost_status"] = ClusterFamilies.VirtualHostStatus,
         ["auth_attempt_metrics"] = GlobalFamilies.AuthenticationAttempts,
+        ["auth_attempt_detailed_metrics"] = GlobalFamilies.AuthenticationSources,
     };
 
     /// <summary>The groups /metrics and /metrics/per-object write, in rabbitmq_prometheus's order.</summary>
     private static readonly Group[] AllGroups =
     [
         NodeFamilies.Coarse, NodeFamilies.Limits, NodeFamilies.Persister,
-        ObjectFamilies.QueueCoarse, ObjectFamilies.QueueConsumerCount, ObjectFamilies.Queue,
+        ObjectFamilies.QueueCoarse, ObjectFamilies.QueueConsumerCount, QueueFamilies.Write,
         ObjectFamilies.Channel, ObjectFamilies.ChannelExchange, ObjectFamilies.ChannelQueue,
         ObjectFamilies.ConnectionCoarse, ObjectFamilies.Connection, ObjectFamilies.ChannelQueueExchange,
         GlobalFamilies.Churn,
     ];
 
-    public static void Map(IEndpointRouteBuilder routes)
+    /// <summary>The Prometheus listener's whole pipeline: the three endpoints, and RabbitMQ's JSON 404 for any other path.</summary>
+    public static void Serve(IApplicationBuilder branch)
+    {
+        branch.UseMiddleware<ErrorMiddleware>();
+        branch.UseRouting();
+        branch.UseEndpoints(Map);
+        branch.Run(_ => throw ApiException.NotFound());
+    }
+
+    private static void Map(IEndpointRouteBuilder routes)
     {
         routes.MapGet("/metrics", (RequestDelegate)(http => Answer(http, text => WriteAll(text, http, MetricScope.Aggregated))));
         routes.MapGet("/metrics/per-object", (RequestDelegate)(http => Answer(http, text => WriteAll(text, http, MetricScope.PerObjectScope))));
@@ -70,7 +81,11 @@ internal static class PrometheusEndpoints
         NodeFamilies.Identity(text, snapshot);
         GlobalFamilies.Counters(text, snapshot);
         GlobalFamilies.AuthenticationAttempts(text, scope, snapshot);
-        if (!scope.PerObject)
+        if (scope.PerObject)
+        {
+            GlobalFamilies.AuthenticationSources(text, scope, snapshot);
+        }
+        else
         {
             NodeFamilies.Alarms(text, snapshot);
         }

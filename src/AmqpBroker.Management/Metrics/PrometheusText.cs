@@ -6,7 +6,8 @@ namespace AmqpBroker.Management.Metrics;
 /// <summary>Writes Prometheus' text exposition format (version 0.0.4): HELP and TYPE lines, then samples.</summary>
 internal sealed class PrometheusText
 {
-    public const string ContentType = "text/plain; version=0.0.4; charset=utf-8";
+    /// <summary>What rabbitmq_prometheus answers with (the text is UTF-8).</summary>
+    public const string ContentType = "text/plain; version=0.0.4";
 
     private readonly StringBuilder _text = new();
 

@@ -7,7 +7,7 @@ namespace AmqpBroker.Management.Resources;
 
 /// <summary>
 /// /api/auth/attempts/{node}: login attempts per protocol since start, for monitoring users, in RabbitMQ's shape.
-/// Attempts per source address (RabbitMQ's <c>/source</c>, off by default there) are not tracked: always empty.
+/// Attempts per source address and user (<c>/source</c>) are listed when tracked (<c>track_auth_attempt_source</c>, off by default as in RabbitMQ).
 /// </summary>
 internal static class AuthAttemptResource
 {
@@ -27,7 +27,15 @@ internal static class AuthAttemptResource
         routes.Get("/api/auth/attempts/{node}/source", Access.Monitoring, request =>
         {
             RequireNode(request);
-            return request.ListAsync([]);
+            return request.ListAsync(request.Broker.AuthenticationAttempts.Sources().Select(a => new JsonObject
+            {
+                ["remote_address"] = a.RemoteAddress,
+                ["username"] = a.User,
+                ["protocol"] = a.Protocol,
+                ["auth_attempts"] = a.Succeeded + a.Failed,
+                ["auth_attempts_failed"] = a.Failed,
+                ["auth_attempts_succeeded"] = a.Succeeded,
+            }));
         });
     }
 

@@ -45,6 +45,7 @@ internal static class DefinitionResource
             return await request.ReadBodyAsync().ConfigureAwait(false);
         }
 
+        RequestBodyLimit.Apply(http);
         var form = await http.ReadFormAsync(http.HttpContext.RequestAborted).ConfigureAwait(false);
         if (form.Files.GetFile("file") is { } file)
         {

@@ -157,12 +157,25 @@ internal static class OverviewResource
         ["socket_opts"] = new JsonObject(),
     };
 
-    private static JsonArray Contexts(ManagementContext context) => new([.. context.Listeners.Where(l => l.Protocol == "http").Select(l => new JsonObject
-    {
-        ["node"] = context.NodeName,
-        ["description"] = "RabbitMQ Management",
-        ["path"] = "/",
-        ["ip"] = l.EndPoint.Address.ToString(),
-        ["port"] = l.EndPoint.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-    })]);
+    /// <summary>The HTTP listeners as RabbitMQ's web contexts: the management API's, and rabbitmq_prometheus's with its protocol (an Erlang atom there, quoted).</summary>
+    private static JsonArray Contexts(ManagementContext context) => new([.. context.Listeners
+        .Where(l => l.Protocol is "http" or ManagementListener.PrometheusProtocol)
+        .Select(l =>
+        {
+            var prometheus = l.Protocol == ManagementListener.PrometheusProtocol;
+            var json = new JsonObject
+            {
+                ["node"] = context.NodeName,
+                ["description"] = prometheus ? "RabbitMQ Prometheus" : "RabbitMQ Management",
+                ["path"] = "/",
+                ["ip"] = l.EndPoint.Address.ToString(),
+                ["port"] = l.EndPoint.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            };
+            if (prometheus)
+            {
+                json["protocol"] = $"'{l.Protocol}'";
+            }
+
+            return json;
+        })]);
 }

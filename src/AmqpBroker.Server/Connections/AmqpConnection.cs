@@ -58,6 +58,7 @@ internal sealed partial class AmqpConnection
         _channels = new ChannelTable(broker.Churn);
         _input = new InputCounter(_traffic, broker.Resources.Memory);
         _writer = new ConnectionWriter(transport.Transport.Output, broker.Time) { Traffic = _traffic };
+        _traffic.WatchPending(() => _writer.PendingDeliveries);
         _writer.Writable += _channels.ResumeDeliveries;
         _handshake = new ConnectionHandshake(broker, _writer, transport.RemoteEndPoint, tls);
         _tls = tls;

@@ -125,12 +125,12 @@ internal sealed class ConnectionHandshake(Broker broker, ConnectionWriter writer
         catch (Exception ex) when (ex is LoginRefusedException or AmqpException)
         {
             // A response that does not even parse counts as a failed attempt too, as in RabbitMQ.
-            broker.AuthenticationAttempts.Failed(AuthenticationAttempts.Amqp);
+            broker.AuthenticationAttempts.Failed(AuthenticationAttempts.Amqp, RemoteAddress, (ex as LoginRefusedException)?.UserName ?? "");
             throw;
         }
 
         User = user;
-        broker.AuthenticationAttempts.Succeeded(AuthenticationAttempts.Amqp);
+        broker.AuthenticationAttempts.Succeeded(AuthenticationAttempts.Amqp, RemoteAddress, user.Name);
         Stage = HandshakeStage.AwaitingTuneOk;
         writer.EnqueueMethod(0, new ConnectionTune
         {
@@ -202,4 +202,7 @@ internal sealed class ConnectionHandshake(Broker broker, ConnectionWriter writer
     }
 
     private static bool IsLoopback(EndPoint? endPoint) => endPoint is IPEndPoint ip && IPAddress.IsLoopback(ip.Address);
+
+    /// <summary>The client's address as login attempts are counted by source.</summary>
+    private string RemoteAddress => remoteEndPoint is IPEndPoint ip ? ip.Address.ToString() : "";
 }

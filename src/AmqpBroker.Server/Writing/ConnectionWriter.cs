@@ -30,6 +30,7 @@ internal sealed class ConnectionWriter
     private List<byte[]>? _heldCancels;
     private PendingAck _pendingAck;
     private long _pendingBytes;
+    private int _pendingDeliveries;
     private int _refusedDeliveries;
     private volatile bool _sentSinceLastCheck;
     private volatile bool _faulted;
@@ -51,6 +52,9 @@ internal sealed class ConnectionWriter
 
     /// <summary>Where each flush counts its bytes (the connection's traffic, which the metrics read).</summary>
     public ConnectionTraffic Traffic { get; init; } = new();
+
+    /// <summary>Deliveries (messages) enqueued and not yet encoded into the pipe.</summary>
+    public int PendingDeliveries => Volatile.Read(ref _pendingDeliveries);
 
     /// <summary>The negotiated frame_max, which splits bodies into frames.</summary>
     public uint FrameMax { get; set; } = AmqpConstants.FrameMinSize;
@@ -83,6 +87,7 @@ internal sealed class ConnectionWriter
         {
             message.AddReference();
             Interlocked.Add(ref _pendingBytes, message.Size);
+            Interlocked.Increment(ref _pendingDeliveries);
         }
 
         if (!_queue.Writer.TryWrite(frame))
@@ -329,6 +334,7 @@ internal sealed class ConnectionWriter
 
     private void OnDeliveryWritten(int size)
     {
+        Interlocked.Decrement(ref _pendingDeliveries);
         var pending = Interlocked.Add(ref _pendingBytes, -size);
         if (pending < LowWatermarkBytes && Volatile.Read(ref _refusedDeliveries) == 1
             && Interlocked.Exchange(ref _refusedDeliveries, 0) == 1)

@@ -8,7 +8,7 @@ namespace AmqpBroker.Storage.Messages;
 /// bounded by disk and memory, not by the process's descriptor limit. The limit is read on every open, as
 /// it shrinks while AMQP sockets take descriptors.
 /// </summary>
-internal sealed class FileHandleCache(ISegmentFileSystem files, Func<int> limit)
+internal sealed class FileHandleCache(ISegmentFileSystem files, Func<int> limit, Core.Statistics.StorageCounters? counters = null)
 {
     private readonly Lock _lock = new();
     private readonly LinkedList<CachedFile> _recent = new();
@@ -33,7 +33,13 @@ internal sealed class FileHandleCache(ISegmentFileSystem files, Func<int> limit)
             ObjectDisposedException.ThrowIf(file.IsClosed, file);
             if (file.Handle is null)
             {
+                if (file.WasOpened)
+                {
+                    counters?.OnReopen();
+                }
+
                 file.Handle = OpenLocked(file.Path);
+                file.WasOpened = true;
             }
             else
             {
@@ -134,6 +140,9 @@ internal sealed class CachedFile
 
     /// <summary>Callers between <see cref="FileHandleCache.Acquire"/> and <see cref="FileHandleCache.Release"/>: the handle is not closed under them.</summary>
     public int Users { get; set; }
+
+    /// <summary>The file was open before: opening it again is a reopen (rabbitmq_io_reopen_ops_total).</summary>
+    public bool WasOpened { get; set; }
 
     /// <summary>The segment is gone: the file is never opened again.</summary>
     public bool IsClosed { get; set; }

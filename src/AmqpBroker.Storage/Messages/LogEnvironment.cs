@@ -1,10 +1,12 @@
+using AmqpBroker.Core.Statistics;
 using Microsoft.Extensions.Logging;
 
 namespace AmqpBroker.Storage.Messages;
 
 /// <summary>
 /// What every log of a store shares: the file operations, the bounded cache of open files, the segment
-/// size, the loggers, and what to do when a log fails (the store raises the disk alarm).
+/// size, the loggers, what to do when a log fails (the store raises the disk alarm), and the counters of
+/// what the logs write and read (none in tests that do not look).
 /// </summary>
 internal sealed record LogEnvironment(
     ISegmentFileSystem Files,
@@ -12,4 +14,5 @@ internal sealed record LogEnvironment(
     long SegmentSize,
     ILogger StorageLogger,
     ILogger RecoveryLogger,
-    Action OnFailure);
+    Action OnFailure,
+    StorageCounters? Counters = null);

@@ -136,6 +136,7 @@ internal sealed partial class SegmentLog
     /// <summary>The publish record at <paramref name="offset"/> of <paramref name="segment"/>: its message, id, time field and size with header.</summary>
     private Message ReadLocked(LogSegment segment, long offset, out long id, out long time, out int size)
     {
+        _environment.Counters?.OnMessageRead();
         if (_writer.TryGetBuffered(segment, offset, out var buffered))
         {
             return ParseRecord(buffered, offset, segment.Number, out id, out time, out size);

@@ -104,6 +104,8 @@ internal sealed partial class SegmentLog : IDisposable
             replay.Read(segment);
         }
 
+        environment.Counters?.OnIndexRead(replay.RecordsRead);
+
         var log = new SegmentLog(directory, name, environment, segments, replay.LastId, directoryExists);
         log.DeleteSettledSegmentsLocked();
         recovered = replay.Unsettled();

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 using AmqpBroker.Core.Alarms;
+using AmqpBroker.Core.Statistics;
 using AmqpBroker.Core.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -29,6 +30,7 @@ public sealed class SegmentMessageStore : IMessageStore
     private readonly LogEnvironment _environment;
     private readonly GroupCommitter _committer;
     private readonly ConcurrentDictionary<string, QueueLog> _open = new(StringComparer.Ordinal);
+    private readonly StorageCounters _counters = new();
     private long _recoveredMessages;
     private long _recoveredBytes;
     private int _recoveredQueues;
@@ -42,13 +44,15 @@ public sealed class SegmentMessageStore : IMessageStore
         _root = Path.Combine(dataDirectory, "messages");
         _inMemoryLimit = options.InMemoryLimit;
         var storageLogger = loggers.CreateLogger(StorageLog.Category);
+        var files = new CountedFileSystem(options.Files, _counters);
         _environment = new LogEnvironment(
-            options.Files,
-            new FileHandleCache(options.Files, () => descriptors.FileLimit),
+            files,
+            new FileHandleCache(files, () => descriptors.FileLimit, _counters),
             options.SegmentSize,
             storageLogger,
             loggers.CreateLogger(RecoveryLog.Category),
-            () => resources.Alarms.Raise(AlarmResource.Disk));
+            () => resources.Alarms.Raise(AlarmResource.Disk),
+            _counters);
         _committer = new GroupCommitter(storageLogger);
         StorageLog.OpenFileLimit(storageLogger, descriptors.Limit, descriptors.Reserved, descriptors.SocketLimit, descriptors.FileLimit);
         if (!Directory.Exists(_root))
@@ -60,6 +64,8 @@ public sealed class SegmentMessageStore : IMessageStore
 
     /// <summary>Messages the logs opened so far held at start.</summary>
     public long RecoveredMessages => Interlocked.Read(ref _recoveredMessages);
+
+    public StorageCounters Counters => _counters;
 
     /// <summary>Segment files open now (bounded by the descriptor budget).</summary>
     internal int OpenFiles => _environment.Cache.OpenCount;

@@ -14,6 +14,10 @@ internal sealed class SegmentWriter(string directory, string name, LogEnvironmen
     private bool _syncParentDirectory;
     private bool _syncDirectory;
 
+    // Records completed since the last write reached a file: counted per write, not per record.
+    private int _unwrittenMessages;
+    private int _unwrittenMarkers;
+
     /// <summary>The segment appended to; null until the first append (or after recovering a segment of another format).</summary>
     public LogSegment? Segment { get; private set; }
 
@@ -93,6 +97,15 @@ internal sealed class SegmentWriter(string directory, string name, LogEnvironmen
     public void Complete(LogRecordKind kind, Span<byte> record, byte[]? large, long offset)
     {
         LogRecord.WriteHeader(record, kind, record[LogRecord.HeaderSize..]);
+        if (kind == LogRecordKind.Publish)
+        {
+            _unwrittenMessages++;
+        }
+        else
+        {
+            _unwrittenMarkers++;
+        }
+
         if (large is not null)
         {
             Write(record, offset);
@@ -127,7 +140,11 @@ internal sealed class SegmentWriter(string directory, string name, LogEnvironmen
     }
 
     /// <summary>Drops what is buffered: the log is closed without it.</summary>
-    public void Discard() => _buffer.Clear();
+    public void Discard()
+    {
+        _buffer.Clear();
+        (_unwrittenMessages, _unwrittenMarkers) = (0, 0);
+    }
 
     /// <summary>Marks the log failed (once), logs why, and reports it to the store.</summary>
     public void Fail(string operation, string path, Exception exception)
@@ -160,6 +177,8 @@ internal sealed class SegmentWriter(string directory, string name, LogEnvironmen
             {
                 file.Write(data, offset);
                 segment.Unsynced = true;
+                environment.Counters?.OnRecordsWritten(_unwrittenMessages, _unwrittenMarkers);
+                (_unwrittenMessages, _unwrittenMarkers) = (0, 0);
             }
             finally
             {

@@ -21,6 +21,7 @@ public sealed class ReadyStoreTests
         var ready = new ReadyStore(PriorityLevels.Classic(2), log);
         var model = new SortedSet<(int NegatedPriority, long Sequence)>();
         var outside = new List<QueueEntry>();
+        var persistentOnes = new HashSet<long>();
         long next = 0;
 
         for (var step = 0; step < 5000; step++)
@@ -31,6 +32,11 @@ public sealed class ReadyStoreTests
                     var persistent = random.Next(3) > 0;
                     var priority = (byte)random.Next(3);
                     var entry = new QueueEntry(Message(next, persistent, priority), next++, false);
+                    if (persistent)
+                    {
+                        persistentOnes.Add(entry.Sequence);
+                    }
+
                     ready.Enqueue(entry, persistent ? log.Append(entry.Sequence, entry.Message, entry.ExpiresAt) : DurableEntries.NotLogged);
                     model.Add((-priority, entry.Sequence));
                     break;
@@ -51,7 +57,11 @@ public sealed class ReadyStoreTests
 
             Assert.That(ready.Count, Is.EqualTo(model.Count));
             Assert.That(ready.Bytes, Is.EqualTo(model.Sum(m => Encoding.UTF8.GetByteCount(m.Sequence.ToString()))));
+            Assert.That(ready.Tally.Persistent, Is.EqualTo(model.Count(m => persistentOnes.Contains(m.Sequence))), $"persistent, step {step}");
+            Assert.That(ready.Tally.PagedOut, Is.InRange(0, ready.Tally.Persistent), "only logged (persistent) messages are paged out");
         }
+
+        Assert.That(ready.Tally.PagedOut, Is.GreaterThan(0), "some are paged out before the drain");
 
         var drained = new List<long>();
         while (ready.TryDequeue(out var entry))
@@ -60,6 +70,7 @@ public sealed class ReadyStoreTests
         }
 
         Assert.That(drained, Is.EqualTo(model.Select(m => m.Sequence)));
+        Assert.That((ready.Tally.Persistent, ready.Tally.PersistentBytes, ready.Tally.PagedOut, ready.Tally.PagedOutBytes), Is.EqualTo((0, 0L, 0, 0L)));
         Assert.That(log.Reads, Is.GreaterThan(1000), "the run paged messages out and read them back");
     }
 

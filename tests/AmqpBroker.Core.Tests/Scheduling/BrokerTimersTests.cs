@@ -124,14 +124,26 @@ public sealed class BrokerTimersTests
     public void On_the_real_clock_a_task_runs_within_milliseconds_of_its_deadline()
     {
         using var timers = new BrokerTimers(TimeProvider.System);
+
+        // Typically a few milliseconds late. A machine busy with other work can delay any one run by far more, so
+        // the best of five must be within the bound: a sweep every 250 ms would miss it in every run.
+        var best = long.MaxValue;
+        for (var attempt = 0; attempt < 5 && best > 100; attempt++)
+        {
+            best = Math.Min(best, LatenessOfOneRun(timers));
+        }
+
+        Assert.That(best, Is.InRange(0, 100), "the 250 ms sweep this replaces was up to 250 ms late");
+    }
+
+    private static long LatenessOfOneRun(BrokerTimers timers)
+    {
         using var ran = new ManualResetEventSlim();
         long ranAt = 0;
         var due = timers.NowMs + 50;
         timers.Create(now => { ranAt = now; ran.Set(); }).RunNoLaterThan(due);
-
         Assert.That(ran.Wait(TimeSpan.FromSeconds(10)), Is.True);
-        // Typically a few milliseconds; the bound leaves room for a machine busy with other work.
-        Assert.That(ranAt - due, Is.InRange(0, 100), "the 250 ms sweep this replaces was up to 250 ms late");
+        return ranAt - due;
     }
 
     [Test]

@@ -17,20 +17,6 @@ public static class PrometheusDifferences
         "raft_log_last_written_index", "raft_entry_commit_latency_seconds",
     ];
 
-    /// <summary>Families with a meaning here that the broker does not measure.</summary>
-    public static readonly string[] NotMeasured =
-    [
-        "auth_attempts_detailed_total", "auth_attempts_detailed_succeeded_total", "auth_attempts_detailed_failed_total",
-        "io_read_ops_total", "io_write_ops_total", "io_sync_ops_total", "io_seek_ops_total", "io_reopen_ops_total",
-        "io_read_time_seconds_total", "io_write_time_seconds_total", "io_sync_time_seconds_total", "io_seek_time_seconds_total",
-        "msg_store_read_total", "msg_store_write_total", "queue_index_read_ops_total", "queue_index_write_ops_total",
-        "queue_consumer_capacity", "queue_consumer_utilisation", "queue_messages_ram", "queue_messages_ram_bytes",
-        "queue_messages_ready_ram", "queue_messages_unacked_ram", "queue_messages_persistent", "queue_messages_persistent_bytes",
-        "queue_messages_bytes", "queue_messages_unacked_bytes", "queue_messages_paged_out", "queue_messages_paged_out_bytes",
-        "queue_head_message_timestamp", "queue_disk_reads_total", "queue_disk_writes_total",
-        "connection_pending_packets",
-    ];
-
     /// <summary>Per-object families whose counts the broker keeps per channel or per queue only, not split further as RabbitMQ does.</summary>
     private static readonly Dictionary<string, string> CoarserLabels = new(StringComparer.Ordinal)
     {
@@ -50,7 +36,7 @@ public static class PrometheusDifferences
 
     /// <summary>The families of <paramref name="expected"/> this broker leaves out.</summary>
     public static IEnumerable<string> LeftOut(IEnumerable<string> expected) =>
-        expected.Where(name => NoMeaningHere.Contains(Unprefixed(name)) || NotMeasured.Contains(Unprefixed(name)));
+        expected.Where(name => NoMeaningHere.Contains(Unprefixed(name)));
 
     /// <summary>The label sets this broker gives a family where they differ from RabbitMQ's, or null.</summary>
     public static string? Labels(string endpoint, string family) =>

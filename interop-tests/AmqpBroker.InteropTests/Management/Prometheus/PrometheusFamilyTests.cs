@@ -103,7 +103,7 @@ public sealed class PrometheusFamilyTests : BrokerTestBase
         await consumer.BasicQosAsync(0, 5, global: false);
         await consumer.BasicConsumeAsync(queue, autoAck: false, new AsyncEventingBasicConsumer(consumer));
 
-        using var http = new HttpClient { BaseAddress = PrometheusUri() };
+        using var http = PrometheusAddress.Client(Host, AmqpUri);
         var detailed = "metrics/detailed?vhost=%2F&" + string.Join("&", DetailedGroups.Select(g => $"family={g}"));
         List<(string, MetricFamilies)> scrapes = [];
         foreach (var (endpoint, path) in new[] { ("metrics", "metrics"), ("per-object", "metrics/per-object"), ("detailed", detailed) })
@@ -128,10 +128,6 @@ public sealed class PrometheusFamilyTests : BrokerTestBase
         "connection_coarse_metrics", "node_coarse_metrics", "node_metrics", "node_persister_metrics", "ra_metrics", "auth_attempt_metrics",
         "auth_attempt_detailed_metrics", "exchange_names", "exchange_bindings", "vhost_status",
     ];
-
-    private Uri PrometheusUri() =>
-        Host?.ManagementUri
-        ?? (Environment.GetEnvironmentVariable("PROMETHEUS_URI") is { Length: > 0 } uri ? new Uri(uri) : new Uri($"http://{AmqpUri.Host}:15692/"));
 
     private static async Task WaitForAsync(Func<Task<bool>> condition, TimeSpan within)
     {

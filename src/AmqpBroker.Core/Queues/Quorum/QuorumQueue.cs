@@ -12,12 +12,14 @@ namespace AmqpBroker.Core.Queues.Quorum;
 /// it; counts returns and gives a message up past its delivery limit, telling consumers the count in
 /// <c>x-delivery-count</c> (<see cref="QuorumRedelivery"/>); orders by priority as its release does; expires
 /// messages only at the head; refuses basic.get with a single active consumer; and with at-least-once
-/// dead-lettering holds what it could not yet dead-letter (<see cref="PendingDeadLetters"/>).
+/// dead-lettering holds what it could not yet dead-letter (<see cref="PendingDeadLetters"/>); with 4.3's delayed
+/// retry it holds returns back for a while (<see cref="DelayedReturns"/>).
 /// </summary>
 public sealed class QuorumQueue : MessageQueue
 {
     private readonly QuorumRedelivery _redelivery;
     private readonly PendingDeadLetters _pending;
+    private readonly DelayedReturns _delayed;
     private bool _rejectingPublishes;
 
     internal QuorumQueue(QueueDefinition definition, QueueArguments arguments, QueueContext context, IQueueLog? log)
@@ -25,6 +27,7 @@ public sealed class QuorumQueue : MessageQueue
     {
         _redelivery = new QuorumRedelivery(context.Profile);
         _pending = new PendingDeadLetters(context.DeadLetters, context.Timers, RetryDeadLetters);
+        _delayed = new DelayedReturns(context.Timers, ReadmitDelayed);
     }
 
     /// <summary>Messages given up with at-least-once dead-lettering that their DLX did not take yet (RabbitMQ's <c>messages_dlx</c>).</summary>
@@ -32,6 +35,12 @@ public sealed class QuorumQueue : MessageQueue
 
     /// <summary>Their body bytes (RabbitMQ's <c>message_bytes_dlx</c>).</summary>
     public long DeadLetterPendingBytes => _pending.Bytes;
+
+    /// <summary>Returns held back by delayed retry (RabbitMQ 4.3's <c>messages_delayed</c>).</summary>
+    public int DelayedCount => _delayed.Count;
+
+    /// <summary>Messages outside the ready ones that the length limit counts: pending dead letters and delayed returns.</summary>
+    private HeldCounts Held => new(_pending.Tally.Count + _delayed.Tally.Count, _pending.Tally.Bytes + _delayed.Tally.Bytes);
 
     /// <summary>
     /// rabbit_fifo's reject-publish: an enqueue is taken while the queue is not blocked, and one that takes it
@@ -45,7 +54,7 @@ public sealed class QuorumQueue : MessageQueue
             return base.Admit(arguments, message);
         }
 
-        if (_rejectingPublishes && LengthLimit.IsBelowSoftLimit(arguments, _pending.Tally))
+        if (_rejectingPublishes && LengthLimit.IsBelowSoftLimit(arguments, Held))
         {
             _rejectingPublishes = false;
         }
@@ -55,7 +64,7 @@ public sealed class QuorumQueue : MessageQueue
             return Admission.Refuse;
         }
 
-        _rejectingPublishes = LengthLimit.IsFullFor(arguments, message.BodySize, _pending.Tally);
+        _rejectingPublishes = LengthLimit.IsFullFor(arguments, message.BodySize, Held);
         return Admission.Accept;
     }
 
@@ -87,6 +96,45 @@ public sealed class QuorumQueue : MessageQueue
     private protected override bool TryRedeliver(QueueEntry entry, bool consumerGone, out QueueEntry redelivery) =>
         _redelivery.TryReturn(entry, consumerGone, Arguments.DeliveryLimit, out redelivery);
 
+    /// <summary>
+    /// Delayed retry: a return of the kind configured waits min(min × failed deliveries, max) before it is ready
+    /// again (rabbit_fifo:return_one and should_delay0 at v4.3.0); the 0-9-1 requeues are plain returns, a
+    /// consumer that went away with the message a failed delivery.
+    /// </summary>
+    private protected override bool TryHoldBack(in QueueEntry redelivery, bool consumerGone)
+    {
+        if (IsDeleted || Arguments.DelayedRetry is not { } retry || !retry.Applies(failed: consumerGone))
+        {
+            return false;
+        }
+
+        _delayed.Hold(redelivery, retry.DelayMs(redelivery.FailedDeliveries));
+        return true;
+    }
+
+    /// <summary>The delayed returns' timer: the due ones become ready again and go to the consumers.</summary>
+    private void ReadmitDelayed()
+    {
+        foreach (var entry in _delayed.TakeDue())
+        {
+            Readmit(entry);
+        }
+
+        Drain();
+    }
+
+    /// <summary>queue.purge takes the delayed returns too (rabbit_fifo's purge at v4.3.0 counts them).</summary>
+    public override uint Purge()
+    {
+        var delayed = _delayed.TakeAll();
+        foreach (var entry in delayed)
+        {
+            SettleGivenUp(entry, stored: true);
+        }
+
+        return base.Purge() + (uint)delayed.Count;
+    }
+
     private protected override void HandOver(List<QueueEntry> entries, DeadLetterReason reason, bool stored)
     {
         if (!AtLeastOnce(Arguments))
@@ -116,6 +164,12 @@ public sealed class QuorumQueue : MessageQueue
     internal override uint Delete()
     {
         _pending.Clear();
+        _delayed.Stop();
+        foreach (var entry in _delayed.TakeAll())
+        {
+            entry.Message.Release();
+        }
+
         return base.Delete();
     }
 

@@ -30,7 +30,9 @@ internal sealed class QuorumQueueType(QueueTypeCapabilities capabilities, KnownA
 
         // x-delivery-limit has no validator in RabbitMQ: an integer is the limit, anything else none.
         var limit = definition.Arguments.TryGetValue(DeliveryLimitArgument, out var value) && IntegerValues.TryGet(value, out var integer) ? integer : (long?)null;
-        return Quorum(parsed with { DeliveryLimitArgument = limit }, policyLimit: null);
+        // Nor have the delayed retry arguments: what does not make a configuration disables it.
+        var delayedRetry = profile.QuorumDelayedRetry ? DelayedRetry.From(definition.Arguments) : null;
+        return Quorum(parsed with { DeliveryLimitArgument = limit, DelayedRetry = delayedRetry }, policyLimit: null);
     }
 
     /// <summary>rabbit_quorum_queue's unsupported_policies: classic and stream keys do not apply.</summary>

@@ -101,7 +101,8 @@ async function show(main) {
     if (context.left) return;
     replace(page, errorPanel(e));
   }
-  main.focus({ preventScroll: true });
+  // Only the showing still current takes the focus: an earlier one finishing late must not pull it away.
+  if (current === context) main.focus({ preventScroll: true });
 }
 
 /** A failed page load: 403 for a user whose tags do not allow the page, as RabbitMQ's UI does. */

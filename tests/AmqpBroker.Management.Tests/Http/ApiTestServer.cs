@@ -1,0 +1,103 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using AmqpBroker.Core;
+using AmqpBroker.Core.Security;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace AmqpBroker.Management.Tests.Http;
+
+/// <summary>
+/// The management API alone on Kestrel (a free loopback port) over an in-memory broker, with guest as administrator,
+/// a user per lesser tag (<c>sweep-management</c>, …, <c>sweep-none</c>, password <see cref="Password"/>), and the
+/// error-level log entries it wrote.
+/// </summary>
+internal sealed class ApiTestServer : IAsyncDisposable
+{
+    public const string Password = "sweep-secret";
+
+    private readonly Broker _broker;
+    private readonly CapturingLogs _logs;
+
+    private ApiTestServer(Broker broker, WebApplication app, CapturingLogs logs, Uri address)
+    {
+        _broker = broker;
+        App = app;
+        _logs = logs;
+        Address = address;
+    }
+
+    public WebApplication App { get; }
+
+    public Uri Address { get; }
+
+    public IReadOnlyCollection<string> Errors => _logs.Errors;
+
+    public static async Task<ApiTestServer> StartAsync()
+    {
+        var broker = new Broker(new BrokerSettings(), TimeProvider.System);
+        broker.PutUser(new User("guest", PasswordHasher.Hash("guest"), ["administrator"]));
+        foreach (var tag in new[] { "management", "policymaker", "monitoring", "none" })
+        {
+            broker.PutUser(new User($"sweep-{tag}", PasswordHasher.Hash(Password), tag == "none" ? [] : [tag]));
+        }
+
+        var logs = new CapturingLogs();
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
+        builder.Logging.ClearProviders().AddProvider(logs);
+        builder.Services.AddSingleton(broker);
+        builder.Services.AddManagementApi(() => []);
+        var app = builder.Build();
+        app.UseManagementApi();
+        await app.StartAsync();
+        var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single() + "/");
+        return new ApiTestServer(broker, app, logs, address);
+    }
+
+    public HttpClient Client(string user, string password)
+    {
+        var http = new HttpClient { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(30) };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{user}:{password}")));
+        return http;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await App.DisposeAsync();
+        _broker.Dispose();
+    }
+
+    /// <summary>The error and critical entries logged (an unexpected exception becomes one).</summary>
+    private sealed class CapturingLogs : ILoggerProvider, ILogger
+    {
+        private readonly ConcurrentQueue<string> _errors = new();
+
+        public IReadOnlyCollection<string> Errors => _errors;
+
+        public ILogger CreateLogger(string categoryName) => this;
+
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Error;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (logLevel >= LogLevel.Error)
+            {
+                _errors.Enqueue($"{formatter(state, exception)} {exception}");
+            }
+        }
+
+        public void Dispose()
+        {
+        }
+    }
+}
