@@ -8,7 +8,7 @@ internal sealed class LoadGenOptions
     public const string Usage = """
         Usage: AmqpBroker.LoadGen [options]
           --uri URI            broker to load (default amqp://guest:guest@127.0.0.1:5672/)
-          --publishers N       publishing connections (default 1)
+          --publishers N       publishing connections (default 1; 0 only consumes, e.g. to drain a --queue)
           --consumers N        consuming connections (default 1; 0 lets the queue fill up)
           --size BYTES         message body size (default 16; >= 8 carries a send timestamp)
           --duration SECONDS   measured window; every loop stops when it ends (default 10)
@@ -22,6 +22,8 @@ internal sealed class LoadGenOptions
           --queue-type TYPE    declare the queue with x-queue-type TYPE (classic, quorum, stream; quorum and
                                stream need --durable; a stream's consumers need --ack manual and --prefetch)
           --queue NAME         queue to use (default a unique name); declared at start, deleted at end
+          --queues N           spread the work over N queues (NAME-1 .. NAME-N): publisher and consumer i use
+                               queue ((i - 1) mod N) + 1 (default 1, the queue itself)
           --publish-only       no queue and no consumers: publish to a routing key nothing is bound to,
                                so the broker drops each message; shows the publisher side's ceiling
           --rate N             publish rate limit per publisher in msg/s (default 0 = unlimited)
@@ -61,6 +63,7 @@ internal sealed class LoadGenOptions
     public bool Durable { get; private set; }
     public string? QueueType { get; private set; }
     public string? Queue { get; private set; }
+    public int Queues { get; private set; } = 1;
     public bool PublishOnly { get; private set; }
     public int Rate { get; private set; }
     public long Count { get; private set; }
@@ -81,7 +84,7 @@ internal sealed class LoadGenOptions
             switch (name)
             {
                 case "--uri": o.Uri = ParseUri(Value()); break;
-                case "--publishers": o.Publishers = ParseInt(name, Value(), 1); break;
+                case "--publishers": o.Publishers = ParseInt(name, Value(), 0); break;
                 case "--consumers": o.Consumers = ParseInt(name, Value(), 0); break;
                 case "--size": o.Size = ParseInt(name, Value(), 0); break;
                 case "--duration": o.DurationSeconds = ParseInt(name, Value(), 1); break;
@@ -94,6 +97,7 @@ internal sealed class LoadGenOptions
                 case "--durable": o.Durable = true; break;
                 case "--queue-type": o.QueueType = Value(); break;
                 case "--queue": o.Queue = Value(); break;
+                case "--queues": o.Queues = ParseInt(name, Value(), 1); break;
                 case "--publish-only": o.PublishOnly = true; break;
                 case "--rate": o.Rate = ParseInt(name, Value(), 0); break;
                 case "--count": o.Count = ParseLong(name, Value()); break;
@@ -121,6 +125,14 @@ internal sealed class LoadGenOptions
         if (o.Raw && o.Rate > 0)
         {
             throw new ArgumentException("--rate paces single publishes; the raw publisher sends in batches");
+        }
+        if (o.Publishers == 0 && (o.Consumers == 0 || o.Queue is null))
+        {
+            throw new ArgumentException("--publishers 0 needs consumers and --queue (a queue that already holds messages)");
+        }
+        if (o.Queues > 1 && o.AwaitMessages > 0)
+        {
+            throw new ArgumentException("--await-messages polls one queue; not with --queues");
         }
         if ((o.KeepQueue || o.AwaitMessages > 0) && o.Queue is null)
         {

@@ -26,7 +26,8 @@ internal sealed class LoadRun(LoadGenOptions options)
             HandshakeContinuationTimeout = StepTimeout,
         };
         // In publish-only mode nothing is bound to the routing key, so the broker routes each message nowhere and drops it.
-        var queue = options.Queue ?? $"loadgen-{Guid.NewGuid():N}";
+        var baseName = options.Queue ?? $"loadgen-{Guid.NewGuid():N}";
+        var queues = options.Queues == 1 ? [baseName] : Enumerable.Range(1, options.Queues).Select(n => $"{baseName}-{n}").ToArray();
         using var faults = new FaultSignal();
         using var window = CancellationTokenSource.CreateLinkedTokenSource(faults.Token);
         var publishers = new List<ILoadPublisher>();
@@ -40,17 +41,22 @@ internal sealed class LoadRun(LoadGenOptions options)
                 if (!options.PublishOnly)
                 {
                     var arguments = options.QueueType is { } type ? new Dictionary<string, object?> { ["x-queue-type"] = type } : null;
-                    await admin.Channel.QueueDeclareAsync(queue, options.Durable, exclusive: false, autoDelete: false, arguments, cancellationToken: setup.Token)
-                        .ConfigureAwait(false);
+                    foreach (var queue in queues)
+                    {
+                        await admin.Channel.QueueDeclareAsync(queue, options.Durable, exclusive: false, autoDelete: false, arguments, cancellationToken: setup.Token)
+                            .ConfigureAwait(false);
+                    }
                 }
                 for (var i = 1; i <= options.Consumers; i++)
                 {
+                    var queue = queues[(i - 1) % queues.Length];
                     consumers.Add(options.Raw
                         ? await RawConsumer.StartAsync(options, i, queue, faults, window.Token, setup.Token).ConfigureAwait(false)
                         : await Consumer.StartAsync(factory, options, i, queue, faults, window.Token, setup.Token).ConfigureAwait(false));
                 }
                 for (var i = 1; i <= options.Publishers; i++)
                 {
+                    var queue = queues[(i - 1) % queues.Length];
                     publishers.Add(options.Raw
                         ? await RawPublisher.StartAsync(options, i, queue, faults, setup.Token).ConfigureAwait(false)
                         : await Publisher.StartAsync(factory, options, i, queue, faults, setup.Token).ConfigureAwait(false));
@@ -90,11 +96,11 @@ internal sealed class LoadRun(LoadGenOptions options)
         }
         finally
         {
-            await TeardownAsync(consumers, publishers, admin, queue).ConfigureAwait(false);
+            await TeardownAsync(consumers, publishers, admin, queues).ConfigureAwait(false);
         }
     }
 
-    private async Task TeardownAsync(List<ILoadConsumer> consumers, List<ILoadPublisher> publishers, AmqpSession? admin, string queue)
+    private async Task TeardownAsync(List<ILoadConsumer> consumers, List<ILoadPublisher> publishers, AmqpSession? admin, string[] queues)
     {
         await DisposeAllAsync(consumers).ConfigureAwait(false);
         await DisposeAllAsync(publishers).ConfigureAwait(false);
@@ -102,8 +108,12 @@ internal sealed class LoadRun(LoadGenOptions options)
         {
             return;
         }
-        if (!options.PublishOnly && !options.KeepQueue && admin.Channel.IsOpen)
+        foreach (var queue in queues)
         {
+            if (options.PublishOnly || options.KeepQueue || !admin.Channel.IsOpen)
+            {
+                break;
+            }
             try
             {
                 using var teardown = new CancellationTokenSource(StepTimeout);

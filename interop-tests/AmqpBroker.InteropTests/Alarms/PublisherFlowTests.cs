@@ -50,6 +50,9 @@ public sealed class PublisherFlowTests : ManagementTestBase
         }
 
         Assert.That(publishing.IsCompleted, Is.False, "the publisher waits: the broker no longer reads it");
+        // As in RabbitMQ's /api/channels, the publishing channel shows flow too.
+        var publisherConnection = ConnectionNamed(await GetJsonAsync("api/connections"), name)!["name"]!.GetValue<string>();
+        await EventuallyJsonAsync("api/channels", channels => StateOf(channels, publisherConnection, 1) == "flow", "the publishing channel is in flow");
         Assert.That(maxReady, Is.InRange(Credit / 2, Credit + 1), "the ready backlog stays at the queue's credit");
 
         // Without consumers the queue is a plain buffer again: the publisher is read and finishes.
@@ -122,6 +125,10 @@ public sealed class PublisherFlowTests : ManagementTestBase
     /// <summary>The broker's record of <paramref name="connection"/>, by its client port; null until the broker lists it.</summary>
     private ClientConnection? FindConnection(IConnection connection) =>
         Host!.Broker.Connections.FirstOrDefault(c => c.Name.StartsWith($"127.0.0.1:{connection.LocalPort} ", StringComparison.Ordinal));
+
+    private static string? StateOf(System.Text.Json.Nodes.JsonNode channels, string connection, int number) =>
+        channels.AsArray().FirstOrDefault(c => c?["connection_details"]?["name"]?.GetValue<string>() == connection
+            && c["number"]?.GetValue<int>() == number)?["state"]?.GetValue<string>();
 
     private static System.Text.Json.Nodes.JsonNode? ConnectionNamed(System.Text.Json.Nodes.JsonNode connections, string name) =>
         connections.AsArray().FirstOrDefault(c => c?["user_provided_name"]?.GetValue<string>() == name);

@@ -13,6 +13,15 @@ public sealed class MemoryReclaimer(Func<long> queuedWeight, Action collect)
 {
     public const long ReleasedThreshold = 256L * 1024 * 1024;
 
+    /// <summary>
+    /// A backlog drained by consumers falls below the threshold between two checks, so the last 256 MiB or less of it
+    /// would stay behind: once the queues are this close to empty, a release of <see cref="EmptiedRelease"/> collects too.
+    /// </summary>
+    public const long EmptyWeight = 16L * 1024 * 1024;
+
+    /// <summary>The release that collects once the queues are (nearly) empty.</summary>
+    public const long EmptiedRelease = 64L * 1024 * 1024;
+
     /// <summary>What a queued message costs beyond its properties and body (issue 15 measured 171–216 B for a 16-byte message).</summary>
     public const long PerMessageOverhead = 160;
 
@@ -41,7 +50,7 @@ public sealed class MemoryReclaimer(Func<long> queuedWeight, Action collect)
         {
             _peak = queued;
         }
-        else if (_peak - queued >= ReleasedThreshold)
+        else if (_peak - queued >= ReleasedThreshold || (queued <= EmptyWeight && _peak - queued >= EmptiedRelease))
         {
             _peak = queued;
             collect();

@@ -38,10 +38,17 @@ internal static class ChannelJson
             ["global_prefetch_count"] = session.ChannelPrefetch,
             ["confirm"] = channel.Confirm,
             ["transactional"] = channel.Transactional,
-            ["state"] = "running",
+            ["state"] = State(session),
             ["message_stats"] = MessageStatsJson.ForPublisher(session.Counters, session, context.Rates),
         };
     }
+
+    /// <summary>
+    /// RabbitMQ shows <c>flow</c> for a channel whose publishing credit flow holds back. Our throttling stops reading
+    /// the whole connection, so a channel that has published on a connection in flow is in flow; others run.
+    /// </summary>
+    private static string State(Session session) =>
+        session.Counters[MessageCounter.Publish] > 0 && session.Connection.State() == "flow" ? "flow" : "running";
 
     /// <summary>A single channel (GET /api/channels/{name}) adds its consumers.</summary>
     public static JsonObject CreateDetailed(ChannelSnapshot channel, ManagementContext context)

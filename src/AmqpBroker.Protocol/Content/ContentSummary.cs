@@ -8,6 +8,8 @@ namespace AmqpBroker.Protocol.Content;
 /// strictly as RabbitMQ's decoder: no continuation flag word (the basic class has no 16th property) and
 /// nothing after the last property.
 /// </summary>
+// Auto layout puts the long first: 16 bytes instead of 24 in every message.
+[System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Auto)]
 public readonly record struct ContentSummary(PropertyFlags Flags, byte DeliveryMode, byte Priority, long ExpirationMs, bool ExpirationValid)
 {
     /// <summary><see cref="ExpirationMs"/> when the message has no expiration property.</summary>

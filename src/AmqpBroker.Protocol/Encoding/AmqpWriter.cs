@@ -32,6 +32,15 @@ public ref struct AmqpWriter
 
     public void WriteShortString(string value)
     {
+        // Names are almost always ASCII: one narrowing pass instead of counting UTF-8 bytes and then encoding.
+        if (value.Length <= byte.MaxValue
+            && Ascii.FromUtf16(value, _buffer[(_position + 1)..], out var written) == System.Buffers.OperationStatus.Done)
+        {
+            _buffer[_position] = (byte)written;
+            _position += 1 + written;
+            return;
+        }
+
         var length = System.Text.Encoding.UTF8.GetByteCount(value);
         if (length > byte.MaxValue)
         {

@@ -41,6 +41,9 @@ public static class FrameWriter
         output.Advance(payloadSize + FrameReader.FrameOverhead);
     }
 
+    /// <summary>Body frames up to this size are written into one span; larger ones are copied across the writer's segments.</summary>
+    public const int ContiguousBodyFrameMax = 4096;
+
     /// <summary>Writes <paramref name="body"/> as as many body frames as <paramref name="frameMax"/> requires.</summary>
     public static void WriteBody(IBufferWriter<byte> output, ushort channel, ReadOnlySpan<byte> body, uint frameMax)
     {
@@ -48,13 +51,34 @@ public static class FrameWriter
         while (!body.IsEmpty)
         {
             var chunk = body[..Math.Min(body.Length, chunkMax)];
-            var span = output.GetSpan(chunk.Length + FrameReader.FrameOverhead);
-            WriteHeader(span, FrameType.Body, channel, chunk.Length);
-            chunk.CopyTo(span[FrameReader.HeaderSize..]);
-            span[FrameReader.HeaderSize + chunk.Length] = AmqpConstants.FrameEnd;
-            output.Advance(chunk.Length + FrameReader.FrameOverhead);
+            if (chunk.Length + FrameReader.FrameOverhead <= ContiguousBodyFrameMax)
+            {
+                var span = output.GetSpan(chunk.Length + FrameReader.FrameOverhead);
+                WriteHeader(span, FrameType.Body, channel, chunk.Length);
+                chunk.CopyTo(span[FrameReader.HeaderSize..]);
+                span[FrameReader.HeaderSize + chunk.Length] = AmqpConstants.FrameEnd;
+                output.Advance(chunk.Length + FrameReader.FrameOverhead);
+            }
+            else
+            {
+                WriteSegmentedBodyFrame(output, channel, chunk);
+            }
+
             body = body[chunk.Length..];
         }
+    }
+
+    /// <summary>
+    /// A large body frame in pieces that fit the writer's segments: asking a pipe for one span of 64 KiB + 8 bytes
+    /// makes it rent a 128 KiB array outside its pool for every frame.
+    /// </summary>
+    private static void WriteSegmentedBodyFrame(IBufferWriter<byte> output, ushort channel, ReadOnlySpan<byte> chunk)
+    {
+        WriteHeader(output.GetSpan(FrameReader.HeaderSize), FrameType.Body, channel, chunk.Length);
+        output.Advance(FrameReader.HeaderSize);
+        output.Write(chunk);
+        output.GetSpan(1)[0] = AmqpConstants.FrameEnd;
+        output.Advance(1);
     }
 
     public static void WriteHeartbeat(IBufferWriter<byte> output)

@@ -37,6 +37,40 @@ public sealed class MemoryReclaimerTests
     }
 
     [Test]
+    public void A_drained_backlog_is_collected_once_the_queues_are_empty_even_below_the_threshold()
+    {
+        long queued = 0;
+        var collections = 0;
+        var reclaimer = new MemoryReclaimer(() => queued, () => collections++);
+        var now = Start;
+        void Tick(long weight)
+        {
+            queued = weight;
+            reclaimer.OnTick(now);
+            now += MemoryReclaimer.CheckInterval;
+        }
+
+        // Consumers drain 3/4 of the threshold per check: one collection on the way down leaves less than the
+        // threshold, which is collected when the queues are empty.
+        Tick(MemoryReclaimer.ReleasedThreshold * 2);
+        Tick(MemoryReclaimer.ReleasedThreshold * 5 / 4);
+        Tick(MemoryReclaimer.ReleasedThreshold / 2);
+        Assert.That(collections, Is.EqualTo(1));
+        Tick(MemoryReclaimer.EmptyWeight + 1);
+        Assert.That(collections, Is.EqualTo(1), "not empty yet, and less than the threshold released");
+
+        Tick(0);
+        Assert.That(collections, Is.EqualTo(2), "emptied");
+        Tick(0);
+        Assert.That(collections, Is.EqualTo(2), "nothing more released");
+
+        // A small backlog coming and going does not collect.
+        Tick(MemoryReclaimer.EmptiedRelease - 1);
+        Tick(0);
+        Assert.That(collections, Is.EqualTo(2));
+    }
+
+    [Test]
     public void It_looks_once_per_interval_and_a_growing_backlog_never_collects()
     {
         var weighed = 0;

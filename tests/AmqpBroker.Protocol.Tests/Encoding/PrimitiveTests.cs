@@ -49,6 +49,23 @@ public sealed class PrimitiveTests
         Assert.That(reader.Remaining, Is.Zero);
     }
 
+    [TestCase("amq.ctag-1")]
+    [TestCase("")]
+    [TestCase("route.ä.key")]
+    [TestCase("abcdefghijklmnopqrstuvwxyz0123456789-abcdefghijklmnopqrstuvwxyz0123456789é")]
+    public void A_short_string_is_its_UTF8_bytes_after_their_length_whether_or_not_it_is_ASCII(string value)
+    {
+        var utf8 = System.Text.Encoding.UTF8.GetBytes(value);
+        var buffer = new byte[AmqpSize.ShortString(value) + 1];
+        buffer[^1] = 0xCE;
+        var writer = new AmqpWriter(buffer);
+
+        writer.WriteShortString(value);
+
+        Assert.That(writer.Position, Is.EqualTo(1 + utf8.Length));
+        Assert.That(buffer, Is.EqualTo([(byte)utf8.Length, .. utf8, 0xCE]));
+    }
+
     [Test]
     public void Short_string_of_255_bytes_is_the_longest()
     {

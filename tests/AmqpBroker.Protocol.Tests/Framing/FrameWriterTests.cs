@@ -109,6 +109,61 @@ public sealed class FrameWriterTests
         Assert.That(reassembled, Is.EqualTo(body));
     }
 
+    [TestCase(131_072u, 65_536)]
+    [TestCase(131_072u, 300_000)]
+    [TestCase(4096u, 10_000)]
+    [TestCase(8192u, 4089)]
+    [TestCase(0u, 200_000)]
+    public async Task A_large_body_written_across_pipe_segments_is_byte_identical_to_the_frames_in_one_piece(uint frameMax, int bodySize)
+    {
+        var body = Enumerable.Range(0, bodySize).Select(i => (byte)(i * 7)).ToArray();
+        var pipe = new System.IO.Pipelines.Pipe(new System.IO.Pipelines.PipeOptions(pauseWriterThreshold: 0));
+        var sizes = new SizeHintRecorder(pipe.Writer);
+
+        FrameWriter.WriteBody(sizes, 5, body, frameMax);
+        await pipe.Writer.CompleteAsync();
+        var written = (await pipe.Reader.ReadAsync()).Buffer.ToArray();
+
+        Assert.That(written, Is.EqualTo(ExpectedBodyFrames(5, body, frameMax)));
+        Assert.That(sizes.Largest, Is.LessThanOrEqualTo(FrameWriter.ContiguousBodyFrameMax), "no span larger than a pipe segment is asked for");
+    }
+
+    /// <summary>Body frames built by hand: type 3, channel, size, payload, frame end.</summary>
+    private static byte[] ExpectedBodyFrames(ushort channel, byte[] body, uint frameMax)
+    {
+        var chunk = frameMax == 0 ? body.Length : (int)frameMax - FrameReader.FrameOverhead;
+        var frames = new List<byte>();
+        for (var offset = 0; offset < body.Length; offset += chunk)
+        {
+            var length = Math.Min(chunk, body.Length - offset);
+            frames.AddRange([3, (byte)(channel >> 8), (byte)channel, (byte)(length >> 24), (byte)(length >> 16), (byte)(length >> 8), (byte)length]);
+            frames.AddRange(body.AsSpan(offset, length).ToArray());
+            frames.Add(0xCE);
+        }
+
+        return [.. frames];
+    }
+
+    /// <summary>Passes writes on and records the largest span asked for.</summary>
+    private sealed class SizeHintRecorder(IBufferWriter<byte> inner) : IBufferWriter<byte>
+    {
+        public int Largest { get; private set; }
+
+        public void Advance(int count) => inner.Advance(count);
+
+        public Memory<byte> GetMemory(int sizeHint = 0)
+        {
+            Largest = Math.Max(Largest, sizeHint);
+            return inner.GetMemory(sizeHint);
+        }
+
+        public Span<byte> GetSpan(int sizeHint = 0)
+        {
+            Largest = Math.Max(Largest, sizeHint);
+            return inner.GetSpan(sizeHint);
+        }
+    }
+
     [Test]
     public void Frames_append_to_what_the_buffer_already_holds()
     {
