@@ -11,63 +11,45 @@ public sealed class MemoryReclaimerTests
     [Test]
     public void A_release_of_the_threshold_from_the_peak_collects_once()
     {
-        long queued = 0;
-        var collections = 0;
-        var reclaimer = new MemoryReclaimer(() => queued, () => collections++);
-        var now = Start;
-        void Tick(long weight)
-        {
-            queued = weight;
-            reclaimer.OnTick(now);
-            now += MemoryReclaimer.CheckInterval;
-        }
+        var reclaimer = new DrivenReclaimer();
 
-        Tick(MemoryReclaimer.ReleasedThreshold * 3);
-        Tick(MemoryReclaimer.ReleasedThreshold * 2 + 1);
-        Assert.That(collections, Is.Zero, "less than the threshold released");
+        reclaimer.Tick(MemoryReclaimer.ReleasedThreshold * 3);
+        reclaimer.Tick(MemoryReclaimer.ReleasedThreshold * 2 + 1);
+        Assert.That(reclaimer.Collections, Is.Zero, "less than the threshold released");
 
-        Tick(MemoryReclaimer.ReleasedThreshold * 2);
-        Assert.That(collections, Is.EqualTo(1));
+        reclaimer.Tick(MemoryReclaimer.ReleasedThreshold * 2);
+        Assert.That(reclaimer.Collections, Is.EqualTo(1));
 
         // From the first peak this would be a second release of the threshold; from the collection it is not.
-        Tick(MemoryReclaimer.ReleasedThreshold + 1);
-        Assert.That(collections, Is.EqualTo(1), "the peak starts again from the collection");
-        Tick(1);
-        Assert.That(collections, Is.EqualTo(2), "a second release of the threshold");
+        reclaimer.Tick(MemoryReclaimer.ReleasedThreshold + 1);
+        Assert.That(reclaimer.Collections, Is.EqualTo(1), "the peak starts again from the collection");
+        reclaimer.Tick(1);
+        Assert.That(reclaimer.Collections, Is.EqualTo(2), "a second release of the threshold");
     }
 
     [Test]
     public void A_drained_backlog_is_collected_once_the_queues_are_empty_even_below_the_threshold()
     {
-        long queued = 0;
-        var collections = 0;
-        var reclaimer = new MemoryReclaimer(() => queued, () => collections++);
-        var now = Start;
-        void Tick(long weight)
-        {
-            queued = weight;
-            reclaimer.OnTick(now);
-            now += MemoryReclaimer.CheckInterval;
-        }
+        var reclaimer = new DrivenReclaimer();
 
         // Consumers drain 3/4 of the threshold per check: one collection on the way down leaves less than the
         // threshold, which is collected when the queues are empty.
-        Tick(MemoryReclaimer.ReleasedThreshold * 2);
-        Tick(MemoryReclaimer.ReleasedThreshold * 5 / 4);
-        Tick(MemoryReclaimer.ReleasedThreshold / 2);
-        Assert.That(collections, Is.EqualTo(1));
-        Tick(MemoryReclaimer.EmptyWeight + 1);
-        Assert.That(collections, Is.EqualTo(1), "not empty yet, and less than the threshold released");
+        reclaimer.Tick(MemoryReclaimer.ReleasedThreshold * 2);
+        reclaimer.Tick(MemoryReclaimer.ReleasedThreshold * 5 / 4);
+        reclaimer.Tick(MemoryReclaimer.ReleasedThreshold / 2);
+        Assert.That(reclaimer.Collections, Is.EqualTo(1));
+        reclaimer.Tick(MemoryReclaimer.EmptyWeight + 1);
+        Assert.That(reclaimer.Collections, Is.EqualTo(1), "not empty yet, and less than the threshold released");
 
-        Tick(0);
-        Assert.That(collections, Is.EqualTo(2), "emptied");
-        Tick(0);
-        Assert.That(collections, Is.EqualTo(2), "nothing more released");
+        reclaimer.Tick(0);
+        Assert.That(reclaimer.Collections, Is.EqualTo(2), "emptied");
+        reclaimer.Tick(0);
+        Assert.That(reclaimer.Collections, Is.EqualTo(2), "nothing more released");
 
         // A small backlog coming and going does not collect.
-        Tick(MemoryReclaimer.EmptiedRelease - 1);
-        Tick(0);
-        Assert.That(collections, Is.EqualTo(2));
+        reclaimer.Tick(MemoryReclaimer.EmptiedRelease - 1);
+        reclaimer.Tick(0);
+        Assert.That(reclaimer.Collections, Is.EqualTo(2));
     }
 
     [Test]
@@ -91,4 +73,23 @@ public sealed class MemoryReclaimerTests
     [Test]
     public void A_queued_message_weighs_its_bytes_and_its_overhead() =>
         Assert.That(MemoryReclaimer.Weigh(messages: 10, bytes: 1_000), Is.EqualTo(1_000 + (10 * MemoryReclaimer.PerMessageOverhead)));
+
+    /// <summary>A reclaimer whose queues weigh what the test says at each check, one check interval apart.</summary>
+    private sealed class DrivenReclaimer
+    {
+        private readonly MemoryReclaimer _reclaimer;
+        private long _queued;
+        private DateTimeOffset _now = Start;
+
+        public DrivenReclaimer() => _reclaimer = new MemoryReclaimer(() => _queued, () => Collections++);
+
+        public int Collections { get; private set; }
+
+        public void Tick(long weight)
+        {
+            _queued = weight;
+            _reclaimer.OnTick(_now);
+            _now += MemoryReclaimer.CheckInterval;
+        }
+    }
 }
