@@ -83,6 +83,8 @@ public sealed class UserEndpointTests : ManagementTestBase
         var factory = CreateFactory();
         factory.Uri = new Uri($"amqp://{Uri.EscapeDataString(name)}:{password}@{AmqpUri.Host}:{AmqpUri.Port}/");
         await using var connection = await factory.CreateConnectionAsync();
+        // A channel's open-ok comes after the broker handled connection.open, which the client may not have waited for.
+        await using var channel = await connection.CreateChannelAsync();
         var closed = new TaskCompletionSource<ShutdownEventArgs>(TaskCreationOptions.RunContinuationsAsynchronously);
         connection.ConnectionShutdownAsync += (_, args) =>
         {

@@ -24,6 +24,8 @@ public sealed class VirtualHostEndpointTests : ManagementTestBase
         var factory = CreateFactory();
         factory.VirtualHost = name;
         var connection = await factory.CreateConnectionAsync();
+        // A channel's open-ok comes after the broker handled connection.open, which the client may not have waited for.
+        await using var channel = await connection.CreateChannelAsync();
         var closed = new TaskCompletionSource<ShutdownEventArgs>(TaskCreationOptions.RunContinuationsAsynchronously);
         connection.ConnectionShutdownAsync += (_, args) =>
         {
