@@ -1,15 +1,7 @@
 using System.Text;
-using AmqpBroker.Core.Exchanges;
 using AmqpBroker.Core.Messages;
-using AmqpBroker.Core.Policies;
 using AmqpBroker.Core.Queues;
-using AmqpBroker.Core.Sessions;
 using AmqpBroker.Core.Storage;
-using AmqpBroker.Core.Tests.TestSupport;
-using AmqpBroker.Core.VirtualHosts;
-using AmqpBroker.Protocol.Content;
-using Microsoft.Extensions.Time.Testing;
-using Queue = AmqpBroker.Core.Queues.Queue;
 
 namespace AmqpBroker.Core.Tests.Queues;
 

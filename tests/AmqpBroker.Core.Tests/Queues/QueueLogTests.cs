@@ -1,5 +1,4 @@
 using System.Text;
-using AmqpBroker.Core.Exchanges;
 using AmqpBroker.Core.Messages;
 using AmqpBroker.Core.Policies;
 using AmqpBroker.Core.Queues;
