@@ -22,13 +22,9 @@ public sealed class DiskFreeLimitTests : ManagementTestBase
     public void RemoveDataDirectory() => _dataDirectory?.Delete(recursive: true);
 
     [Test]
+    [OwnBrokerOnly("starts its own broker with an unreachable disk free limit")]
     public async Task Too_little_free_disk_blocks_publishers_and_shows_in_the_node_and_the_health_check()
     {
-        if (IsExternal)
-        {
-            Assert.Ignore("starts its own broker with an unreachable disk free limit");
-        }
-
         var connection = await ConnectAsync();
         var signals = BlockedSignals.Watch(connection);
         var channel = await connection.CreateChannelAsync();

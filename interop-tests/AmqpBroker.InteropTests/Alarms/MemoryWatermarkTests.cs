@@ -14,13 +14,9 @@ public sealed class MemoryWatermarkTests : BrokerTestBase
     private const int Backlog = 200;
 
     [Test]
+    [OwnBrokerOnly("moves the in-process broker's watermark")]
     public async Task Crossing_the_watermark_blocks_publishers_while_consumers_drain_and_going_back_unblocks_them()
     {
-        if (IsExternal)
-        {
-            Assert.Ignore("moves the in-process broker's watermark");
-        }
-
         var watermark = Host!.Broker.Resources.Memory!;
         var originalLimit = watermark.LimitBytes;
         var (filler, queue) = await OpenChannelWithQueueAsync();

@@ -9,6 +9,7 @@ namespace AmqpBroker.InteropTests.Alarms;
 /// throttles its publisher. No AMQP method is involved, so the client sees nothing but TCP back-pressure.
 /// </summary>
 [TestFixture]
+[OwnBrokerOnly("RabbitMQ's credit flow does not bound a backlog by its consumers' pace; this is the broker's own flow control")]
 public sealed class PublisherFlowTests : ManagementTestBase
 {
     /// <summary>The credit of a queue whose consumer takes fewer than this many messages per 100 ms (QueueCredit.MinimumCredit).</summary>
@@ -20,7 +21,6 @@ public sealed class PublisherFlowTests : ManagementTestBase
     [Test]
     public async Task A_slow_consumer_bounds_the_backlog_and_puts_the_publisher_in_flow()
     {
-        IgnoreOnExternalBroker();
         var name = UniqueName("flow-slow");
         var (consumerChannel, queue) = await OpenChannelWithQueueAsync();
         await consumerChannel.BasicQosAsync(0, 1, false);
@@ -65,7 +65,6 @@ public sealed class PublisherFlowTests : ManagementTestBase
     [Test]
     public async Task A_consumer_that_keeps_up_never_throttles_the_publisher()
     {
-        IgnoreOnExternalBroker();
         var (consumerChannel, queue) = await OpenChannelWithQueueAsync();
         var received = 0;
         var all = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -96,14 +95,6 @@ public sealed class PublisherFlowTests : ManagementTestBase
         await all.Task.WaitAsync(Timeout);
         states.Add(client!.State()); // flow would still show: RabbitMQ keeps showing it for 5 s
         Assert.That(states, Is.EquivalentTo(new[] { "running" }));
-    }
-
-    private static void IgnoreOnExternalBroker()
-    {
-        if (IsExternal)
-        {
-            Assert.Ignore("RabbitMQ's credit flow does not bound a backlog by its consumers' pace; this is the broker's own flow control");
-        }
     }
 
     private static async Task PublishAsync(IConnection connection, string queue, byte[] body)

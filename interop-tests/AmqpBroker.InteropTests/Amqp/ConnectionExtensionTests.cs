@@ -50,13 +50,9 @@ public sealed class ConnectionExtensionTests : BrokerTestBase
     }
 
     [Test]
+    [OwnBrokerOnly("needs the in-process broker")]
     public async Task A_low_server_channel_max_is_what_the_client_gets_and_enforced()
     {
-        if (IsExternal)
-        {
-            Assert.Ignore("needs the in-process broker");
-        }
-
         await using var host = await BrokerHost.StartAsync(new BrokerOptions
         {
             Port = 0,
@@ -144,13 +140,9 @@ public sealed class ConnectionExtensionTests : BrokerTestBase
     }
 
     [Test]
+    [OwnBrokerOnly("needs the in-process broker")]
     public async Task Resource_alarm_blocks_a_publishing_connection_and_releases_it_when_cleared()
     {
-        if (IsExternal)
-        {
-            Assert.Ignore("needs the in-process broker");
-        }
-
         var publisherConnection = await ConnectAsync();
         var signals = BlockedSignals.Watch(publisherConnection);
         var publisher = await publisherConnection.CreateChannelAsync();
@@ -179,13 +171,9 @@ public sealed class ConnectionExtensionTests : BrokerTestBase
     }
 
     [Test]
+    [OwnBrokerOnly("needs the in-process broker")]
     public async Task Resource_alarm_does_not_block_connections_that_only_consume()
     {
-        if (IsExternal)
-        {
-            Assert.Ignore("needs the in-process broker");
-        }
-
         var setup = await OpenChannelAsync();
         var queue = await DeclareQueueAsync(setup);
         await PublishAsync(setup, queue, "before the alarm");

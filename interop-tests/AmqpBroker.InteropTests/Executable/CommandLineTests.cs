@@ -10,6 +10,7 @@ namespace AmqpBroker.InteropTests.Executable;
 /// and RabbitMQ's container variables and ready line work as in RabbitMQ's Docker image.
 /// </summary>
 [TestFixture]
+[OwnBrokerOnly("AMQP_URI is set: these tests start our own broker process")]
 public sealed class CommandLineTests
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(20);
@@ -20,11 +21,6 @@ public sealed class CommandLineTests
     [SetUp]
     public void SetUp()
     {
-        if (Environment.GetEnvironmentVariable("AMQP_URI") is { Length: > 0 })
-        {
-            Assert.Ignore("AMQP_URI is set: these tests start our own broker process");
-        }
-
         _directory = Directory.CreateTempSubdirectory("amqpbroker-cli-");
     }
 

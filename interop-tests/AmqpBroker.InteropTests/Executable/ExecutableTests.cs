@@ -13,6 +13,7 @@ namespace AmqpBroker.InteropTests.Executable;
 /// build output of src/AmqpBroker (built by the solution build) in the test assembly's configuration.
 /// </summary>
 [TestFixture]
+[OwnBrokerOnly("AMQP_URI is set: the executable tests start our own broker process")]
 public sealed class ExecutableTests
 {
     private static readonly TimeSpan StartDeadline = TimeSpan.FromSeconds(20);
@@ -21,15 +22,6 @@ public sealed class ExecutableTests
 
     private readonly List<BrokerProcess> _processes = [];
     private readonly List<string> _directories = [];
-
-    [SetUp]
-    public void SkipAgainstAnExternalBroker()
-    {
-        if (Environment.GetEnvironmentVariable("AMQP_URI") is { Length: > 0 })
-        {
-            Assert.Ignore("AMQP_URI is set: the executable tests start our own broker process");
-        }
-    }
 
     [TearDown]
     public async Task StopProcessesAsync()

@@ -10,18 +10,10 @@ namespace AmqpBroker.InteropTests.Executable;
 /// broker processes run without it unless they ask, since the machine's RabbitMQ holds that port.)
 /// </summary>
 [TestFixture]
+[OwnBrokerOnly("AMQP_URI is set: the executable tests start our own broker process")]
 public sealed partial class PrometheusPortTests
 {
     private static readonly TimeSpan StartDeadline = TimeSpan.FromSeconds(20);
-
-    [SetUp]
-    public void SkipAgainstAnExternalBroker()
-    {
-        if (Environment.GetEnvironmentVariable("AMQP_URI") is { Length: > 0 })
-        {
-            Assert.Ignore("AMQP_URI is set: the executable tests start our own broker process");
-        }
-    }
 
     [Test]
     public async Task Prometheus_port_0_serves_metrics_on_the_port_its_line_names()

@@ -10,18 +10,10 @@ namespace AmqpBroker.InteropTests.Management;
 /// export imports back into a fresh broker unchanged; the per-vhost forms; refusals.
 /// </summary>
 [TestFixture]
+[OwnBrokerOnly("imports a fixed file and checks the whole broker: needs a broker of its own")]
 public sealed class DefinitionTests : ManagementTestBase
 {
     private static readonly string RabbitMqExport = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Management", "Fixtures", "rabbitmq-3.10.8-definitions.json"));
-
-    [OneTimeSetUp]
-    public void OnlyInProcess()
-    {
-        if (IsExternal)
-        {
-            Assert.Ignore("imports a fixed file and checks the whole broker: needs a broker of its own");
-        }
-    }
 
     [Test]
     public async Task A_RabbitMQ_export_imports_and_its_users_policies_and_topology_work()

@@ -10,17 +10,9 @@ namespace AmqpBroker.InteropTests.Management;
 /// (POST /api/exchanges/{vhost}/{name}/routing-test) and moving messages (POST /api/queues/{vhost}/{name}/move).
 /// </summary>
 [TestFixture]
+[OwnBrokerOnly("AmqpBroker extensions: RabbitMQ has no routing test and moves messages with a shovel")]
 public sealed class ExtensionEndpointTests : ManagementTestBase
 {
-    [OneTimeSetUp]
-    public void OnlyInProcess()
-    {
-        if (IsExternal)
-        {
-            Assert.Ignore("AmqpBroker extensions: RabbitMQ has no routing test and moves messages with a shovel");
-        }
-    }
-
     [Test]
     public async Task Routing_test_follows_exchange_bindings_and_the_alternate_exchange_and_publishes_nothing()
     {

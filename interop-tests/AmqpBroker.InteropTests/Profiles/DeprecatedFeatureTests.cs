@@ -14,6 +14,7 @@ namespace AmqpBroker.InteropTests.Profiles;
 [TestFixture("4.2", false)]
 [TestFixture("4.3", null)]
 [TestFixture("4.3", true)]
+[OwnBrokerOnly("no 4.x broker at AMQP_URI; the 3.10 behaviour is the rest of the suite's")]
 public sealed class DeprecatedFeatureTests(string release, bool? permit) : BrokerTestBase
 {
     private const string DeniedByDefault =
@@ -38,15 +39,6 @@ public sealed class DeprecatedFeatureTests(string release, bool? permit) : Broke
             DeprecatedFeatures = new DeprecatedFeatures { PermitTransientNonExclusiveQueues = permit, PermitGlobalQos = permit },
         };
         return options;
-    }
-
-    [OneTimeSetUp]
-    public void OnlyInProcess()
-    {
-        if (IsExternal)
-        {
-            Assert.Ignore("no 4.x broker at AMQP_URI; the 3.10 behaviour is the rest of the suite's");
-        }
     }
 
     [Test]

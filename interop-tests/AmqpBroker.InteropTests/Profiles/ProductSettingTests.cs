@@ -7,6 +7,7 @@ namespace AmqpBroker.InteropTests.Profiles;
 /// it; the version stays the profile's either way. In-process only: the setting is this broker's.
 /// </summary>
 [TestFixture]
+[OwnBrokerOnly("the product setting is this broker's")]
 public sealed class ProductSettingTests : ManagementTestBase
 {
     protected override string RabbitMQVersion => "4.2";
@@ -16,15 +17,6 @@ public sealed class ProductSettingTests : ManagementTestBase
         var options = base.CreateOptions();
         options.Settings = options.Settings with { Product = "RabbitMQ" };
         return options;
-    }
-
-    [OneTimeSetUp]
-    public void OnlyInProcess()
-    {
-        if (IsExternal)
-        {
-            Assert.Ignore("the product setting is this broker's");
-        }
     }
 
     [Test]

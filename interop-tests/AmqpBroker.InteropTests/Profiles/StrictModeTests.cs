@@ -9,6 +9,7 @@ namespace AmqpBroker.InteropTests.Profiles;
 /// </summary>
 [TestFixture("3.10")]
 [TestFixture("4.2")]
+[OwnBrokerOnly("strict mode is this broker's")]
 public sealed class StrictModeTests(string release) : BrokerTestBase
 {
     protected override string RabbitMQVersion => release;
@@ -18,15 +19,6 @@ public sealed class StrictModeTests(string release) : BrokerTestBase
         var options = base.CreateOptions();
         options.Settings = options.Settings with { Strict = true };
         return options;
-    }
-
-    [OneTimeSetUp]
-    public void OnlyInProcess()
-    {
-        if (IsExternal)
-        {
-            Assert.Ignore("strict mode is this broker's");
-        }
     }
 
     [Test]

@@ -11,6 +11,7 @@ namespace AmqpBroker.InteropTests.QueueTypes;
 /// clock the test moves.
 /// </summary>
 [TestFixture]
+[OwnBrokerOnly("the RabbitMQ at AMQP_URI is 3.10, which has no delayed retry")]
 public sealed class QuorumDelayedRetryTests : ManagementTestBase
 {
     private const int MinimumMs = 400;
@@ -22,15 +23,6 @@ public sealed class QuorumDelayedRetryTests : ManagementTestBase
         var options = QueueTypeTestBase.WithRelease(base.CreateOptions(), "4.3");
         options.TimeProvider = _clock;
         return options;
-    }
-
-    [SetUp]
-    public void InProcessOnly()
-    {
-        if (IsExternal)
-        {
-            Assert.Ignore("the RabbitMQ at AMQP_URI is 3.10, which has no delayed retry");
-        }
     }
 
     [Test]

@@ -68,13 +68,9 @@ public sealed class PrometheusListenerTests : ManagementTestBase
     }
 
     [Test]
+    [OwnBrokerOnly("the RabbitMQ under test has rabbitmq_prometheus enabled")]
     public async Task A_broker_without_a_prometheus_port_lists_no_such_listener()
     {
-        if (IsExternal)
-        {
-            Assert.Ignore("the RabbitMQ under test has rabbitmq_prometheus enabled");
-        }
-
         await using var broker = await BrokerHost.StartAsync(new BrokerOptions { PrometheusPort = BrokerOptions.PrometheusDisabled });
         using var http = new HttpClient { BaseAddress = broker.ManagementUri, Timeout = Timeout };
         http.DefaultRequestHeaders.Authorization = new("Basic", Convert.ToBase64String("guest:guest"u8.ToArray()));
@@ -87,13 +83,9 @@ public sealed class PrometheusListenerTests : ManagementTestBase
     }
 
     [Test]
+    [OwnBrokerOnly("a broker of the test's own")]
     public async Task Metrics_are_served_without_the_admin_api()
     {
-        if (IsExternal)
-        {
-            Assert.Ignore("a broker of the test's own");
-        }
-
         await using var broker = await BrokerHost.StartAsync(new BrokerOptions { ManagementPort = BrokerOptions.ManagementDisabled });
         using var http = new HttpClient { BaseAddress = broker.PrometheusUri, Timeout = Timeout };
         var text = await http.GetStringAsync("metrics");
