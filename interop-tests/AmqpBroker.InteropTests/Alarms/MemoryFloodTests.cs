@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace AmqpBroker.InteropTests.Alarms;
 
 /// <summary>
@@ -8,6 +6,7 @@ namespace AmqpBroker.InteropTests.Alarms;
 /// /proc after the flood), where without the watermark it would grow until the machine runs out.
 /// </summary>
 [TestFixture]
+[OwnBrokerOnly("starts the broker executable and reads its peak memory from /proc")]
 public sealed class MemoryFloodTests
 {
     private const long WatermarkMiB = 300;
@@ -16,37 +15,20 @@ public sealed class MemoryFloodTests
     [Test]
     public async Task A_flood_without_consumers_is_stopped_near_the_watermark()
     {
-        if (Environment.GetEnvironmentVariable("AMQP_URI") is { Length: > 0 } || !File.Exists("/proc/self/status"))
-        {
-            Assert.Ignore("starts the broker executable and reads its peak memory from /proc");
-        }
+        BrokerProcess.RequireProcMemory();
+        await using var broker = await ScratchBroker.StartAsync("flood", ["--management-port", "-1", "--in-memory", "--memory-high-watermark", $"{WatermarkMiB}MiB"]);
 
-        var directory = Directory.CreateTempSubdirectory("amqpbroker-flood-");
-        try
-        {
-            await using var broker = BrokerProcess.Start(
-                ["--port", "0", "--bind", "127.0.0.1", "--management-port", "-1", "--in-memory", "--memory-high-watermark", $"{WatermarkMiB}MiB"],
-                [],
-                directory.FullName);
-            var ready = await broker.WaitForReadyAsync(TimeSpan.FromSeconds(30));
+        var blockedAfter = await FloodUntilBlockedAsync(broker);
 
-            var blockedAfter = await FloodUntilBlockedAsync(ready.Port);
-
-            var peakMiB = PeakResidentMiB(broker.Id);
-            await TestContext.Out.WriteLineAsync($"blocked after {blockedAfter:N0} messages of 4 KiB; peak RSS {peakMiB} MiB, watermark {WatermarkMiB} MiB");
-            Assert.That(peakMiB, Is.LessThanOrEqualTo(WatermarkMiB * 1.2), "peak resident memory");
-        }
-        finally
-        {
-            directory.Delete(recursive: true);
-        }
+        var peakMiB = broker.Process.PeakResidentMiB;
+        await TestContext.Out.WriteLineAsync($"blocked after {blockedAfter:N0} messages of 4 KiB; peak RSS {peakMiB} MiB, watermark {WatermarkMiB} MiB");
+        Assert.That(peakMiB, Is.LessThanOrEqualTo(WatermarkMiB * 1.2), "peak resident memory");
     }
 
     /// <summary>Publishes 4 KiB messages until connection.blocked arrives; returns how many were sent.</summary>
-    private static async Task<long> FloodUntilBlockedAsync(int port)
+    private static async Task<long> FloodUntilBlockedAsync(ScratchBroker broker)
     {
-        var factory = new ConnectionFactory { HostName = "127.0.0.1", Port = port };
-        var connection = await factory.CreateConnectionAsync();
+        var connection = await broker.ConnectAsync();
         var blocked = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         connection.ConnectionBlockedAsync += (_, _) =>
         {
@@ -74,12 +56,5 @@ public sealed class MemoryFloodTests
         Assert.That(blocked.Task.IsCompleted, Is.True, $"no connection.blocked after {sent:N0} messages");
         // The connection stays blocked; it ends with the broker process.
         return sent;
-    }
-
-    private static long PeakResidentMiB(int processId)
-    {
-        var line = File.ReadLines($"/proc/{processId}/status").First(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
-        var kilobytes = long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
-        return kilobytes / 1024;
     }
 }

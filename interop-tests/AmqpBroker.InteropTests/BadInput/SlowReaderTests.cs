@@ -1,6 +1,3 @@
-using System.Globalization;
-using AmqpBroker.InteropTests.Support;
-
 namespace AmqpBroker.InteropTests.BadInput;
 
 /// <summary>
@@ -9,6 +6,7 @@ namespace AmqpBroker.InteropTests.BadInput;
 /// resident memory grows by far less than that, and a consumer of another queue keeps receiving all along.
 /// </summary>
 [TestFixture]
+[OwnBrokerOnly("starts the broker executable and reads its memory from /proc")]
 public sealed class SlowReaderTests
 {
     private const int MessageSize = 64 * 1024;
@@ -19,48 +17,32 @@ public sealed class SlowReaderTests
     [Test]
     public async Task A_consumer_that_never_reads_holds_back_only_its_own_deliveries()
     {
-        if (Environment.GetEnvironmentVariable("AMQP_URI") is { Length: > 0 } || !File.Exists("/proc/self/status"))
-        {
-            Assert.Ignore("starts the broker executable and reads its memory from /proc");
-        }
+        BrokerProcess.RequireProcMemory();
+        await using var broker = await ScratchBroker.StartAsync("slow-reader", ["--management-port", "-1", "--in-memory"]);
+        await using var connection = await broker.ConnectAsync();
+        await using var channel = await connection.CreateChannelAsync();
+        // The stalled queue keeps 100 messages at most, so only a delivery buffer could hold the flood.
+        var stalled = (await channel.QueueDeclareAsync("", durable: false, exclusive: false, autoDelete: true, new Dictionary<string, object?> { ["x-max-length"] = 100 })).QueueName;
+        var other = (await channel.QueueDeclareAsync(exclusive: true)).QueueName;
+        var consumer = new CollectingConsumer(channel);
+        await channel.BasicConsumeAsync(other, autoAck: true, consumer);
 
-        var directory = Directory.CreateTempSubdirectory("amqpbroker-slow-reader-");
-        try
-        {
-            await using var broker = BrokerProcess.Start(
-                ["--port", "0", "--bind", "127.0.0.1", "--management-port", "-1", "--in-memory"], [], directory.FullName);
-            var ready = await broker.WaitForReadyAsync(TimeSpan.FromSeconds(30));
-            var uri = new Uri($"amqp://guest:guest@127.0.0.1:{ready.Port}/");
-            var factory = new ConnectionFactory { Uri = uri };
-            await using var connection = await factory.CreateConnectionAsync();
-            await using var channel = await connection.CreateChannelAsync();
-            // The stalled queue keeps 100 messages at most, so only a delivery buffer could hold the flood.
-            var stalled = (await channel.QueueDeclareAsync("", durable: false, exclusive: false, autoDelete: true, new Dictionary<string, object?> { ["x-max-length"] = 100 })).QueueName;
-            var other = (await channel.QueueDeclareAsync(exclusive: true)).QueueName;
-            var consumer = new CollectingConsumer(channel);
-            await channel.BasicConsumeAsync(other, autoAck: true, consumer);
+        await using var neverReads = await RawClient.ConnectAsync(broker.AmqpUri);
+        await neverReads.OpenChannelAsync(1);
+        await neverReads.SendMethodAsync(1, 60, 20, w => w.Short(0).ShortStr(stalled).ShortStr("").Octet(0b0010).EmptyTable()); // no-ack
+        await neverReads.ExpectMethodAsync(1, 60, 21);
+        var before = broker.Process.ResidentMiB;
 
-            await using var neverReads = await RawClient.ConnectAsync(uri);
-            await neverReads.OpenChannelAsync(1);
-            await neverReads.SendMethodAsync(1, 60, 20, w => w.Short(0).ShortStr(stalled).ShortStr("").Octet(0b0010).EmptyTable()); // no-ack
-            await neverReads.ExpectMethodAsync(1, 60, 21);
-            var before = ResidentMiB(broker.Id, "VmRSS");
+        var (published, toOther) = await FloodAsync(channel, stalled, other);
+        await WaitForAsync(() => consumer.Received >= toOther);
 
-            var (published, toOther) = await FloodAsync(channel, stalled, other);
-            await WaitForAsync(() => consumer.Received >= toOther);
-
-            var peak = ResidentMiB(broker.Id, "VmHWM");
-            var delivered = await DrainDeliveriesAsync(neverReads);
-            await TestContext.Out.WriteLineAsync($"{published:N0} messages of {MessageSize / 1024} KiB published; RSS {before} MiB before, peak {peak} MiB; {delivered} delivered to the client that never read");
-            Assert.That(delivered, Is.InRange(1, published / 4), "deliveries to the client that never read (what was buffered, then the queue's last 100)");
-            Assert.That(consumer.Received, Is.EqualTo(toOther), "the other queue's consumer got every message");
-            Assert.That(peak - before, Is.LessThan(FloodBytes / (1024 * 1024) / 2), "peak resident memory grew by half the flood or more");
-            Assert.That(broker.HasExited, Is.False);
-        }
-        finally
-        {
-            directory.Delete(recursive: true);
-        }
+        var peak = broker.Process.PeakResidentMiB;
+        var delivered = await DrainDeliveriesAsync(neverReads);
+        await TestContext.Out.WriteLineAsync($"{published:N0} messages of {MessageSize / 1024} KiB published; RSS {before} MiB before, peak {peak} MiB; {delivered} delivered to the client that never read");
+        Assert.That(delivered, Is.InRange(1, published / 4), "deliveries to the client that never read (what was buffered, then the queue's last 100)");
+        Assert.That(consumer.Received, Is.EqualTo(toOther), "the other queue's consumer got every message");
+        Assert.That(peak - before, Is.LessThan(FloodBytes / (1024 * 1024) / 2), "peak resident memory grew by half the flood or more");
+        Assert.That(broker.Process.HasExited, Is.False);
     }
 
     /// <summary>Publishes <see cref="FloodBytes"/> to the stalled queue, every tenth message to the other one too; returns both counts.</summary>
@@ -109,11 +91,5 @@ public sealed class SlowReaderTests
         {
             await Task.Delay(20);
         }
-    }
-
-    private static long ResidentMiB(int processId, string field)
-    {
-        var line = File.ReadLines($"/proc/{processId}/status").First(l => l.StartsWith(field + ":", StringComparison.Ordinal));
-        return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024;
     }
 }

@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Diagnostics;
-using System.Globalization;
 
 namespace AmqpBroker.InteropTests.Durability;
 
@@ -12,6 +11,7 @@ namespace AmqpBroker.InteropTests.Durability;
 /// watermark and the default in-memory limit, the alarm pages the backlog out, so blocked publishers go on.
 /// </summary>
 [TestFixture]
+[OwnBrokerOnly("starts the broker executable and reads its peak memory from /proc")]
 public sealed class TransientPagingTests
 {
     private const int Messages = 16_384;
@@ -24,14 +24,14 @@ public sealed class TransientPagingTests
     {
         await WithBrokerAsync(["--queue-memory-limit", "1000"], async (broker, connection, data) =>
         {
-            var startMiB = ResidentMiB(broker.Id, "VmRSS:");
+            var startMiB = broker.ResidentMiB;
             await using var channel = await connection.CreateChannelAsync();
             var queue = (await channel.QueueDeclareAsync("transient-backlog", durable: false, exclusive: false, autoDelete: false)).QueueName;
 
             var published = Stopwatch.StartNew();
             await PublishBacklogAsync(channel, queue);
             var pagedBytes = Directory.GetFiles(Path.Combine(data, "transient")).Sum(f => new FileInfo(f).Length);
-            var peakMiB = ResidentMiB(broker.Id, "VmHWM:");
+            var peakMiB = broker.PeakResidentMiB;
             await TestContext.Out.WriteLineAsync(
                 $"{Messages:N0} x {BodySize / 1024} KiB queued in {published.Elapsed.TotalSeconds:0.0} s; RSS {startMiB} MiB at start, peak {peakMiB} MiB; {pagedBytes / (1024 * 1024)} MiB in temporary files");
 
@@ -61,7 +61,7 @@ public sealed class TransientPagingTests
 
             var published = Stopwatch.StartNew();
             await PublishBacklogAsync(channel, queue);
-            var peakMiB = ResidentMiB(broker.Id, "VmHWM:");
+            var peakMiB = broker.PeakResidentMiB;
             await TestContext.Out.WriteLineAsync(
                 $"{Messages:N0} x {BodySize / 1024} KiB queued in {published.Elapsed.TotalSeconds:0.0} s; blocked {blocked} times; peak RSS {peakMiB} MiB, watermark {WatermarkMiB} MiB");
 
@@ -73,28 +73,10 @@ public sealed class TransientPagingTests
     /// <summary>Runs <paramref name="test"/> against the broker executable started with <paramref name="args"/> and a data directory of its own.</summary>
     private static async Task WithBrokerAsync(string[] args, Func<BrokerProcess, IConnection, string, Task> test)
     {
-        if (Environment.GetEnvironmentVariable("AMQP_URI") is { Length: > 0 } || !File.Exists("/proc/self/status"))
-        {
-            Assert.Ignore("starts the broker executable and reads its peak memory from /proc");
-        }
-
-        var directory = Directory.CreateTempSubdirectory("amqpbroker-transient-paging-");
-        try
-        {
-            var data = Path.Combine(directory.FullName, "data");
-            await using var broker = BrokerProcess.Start(
-                ["--port", "0", "--bind", "127.0.0.1", "--management-port", "-1", "--data-dir", data, .. args],
-                [],
-                directory.FullName);
-            var ready = await broker.WaitForReadyAsync(TimeSpan.FromSeconds(30));
-            var factory = new ConnectionFactory { HostName = "127.0.0.1", Port = ready.Port, AutomaticRecoveryEnabled = false };
-            await using var connection = await factory.CreateConnectionAsync();
-            await test(broker, connection, data);
-        }
-        finally
-        {
-            directory.Delete(recursive: true);
-        }
+        BrokerProcess.RequireProcMemory();
+        await using var broker = await ScratchBroker.StartAsync("transient-paging", ["--management-port", "-1", "--data-dir", "data", .. args]);
+        await using var connection = await broker.ConnectAsync();
+        await test(broker.Process, connection, Path.Combine(broker.Directory.FullName, "data"));
     }
 
     /// <summary>Publishes the backlog (no confirms) and waits until the queue holds all of it.</summary>
@@ -152,11 +134,5 @@ public sealed class TransientPagingTests
         {
             body[j] = (byte)((index * 31) + j);
         }
-    }
-
-    private static long ResidentMiB(int processId, string field)
-    {
-        var line = File.ReadLines($"/proc/{processId}/status").First(l => l.StartsWith(field, StringComparison.Ordinal));
-        return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024;
     }
 }

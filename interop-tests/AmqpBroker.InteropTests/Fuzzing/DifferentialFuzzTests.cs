@@ -36,39 +36,28 @@ public sealed class DifferentialFuzzTests
         await TestContext.Progress.WriteLineAsync($"differential fuzzer: FUZZ_SEED={seed} FUZZ_DIFF_CASES={total}");
         var rabbit = new Uri(amqpUri);
         var virtualHost = $"fuzz-diff-{Guid.NewGuid():N}";
-        var directory = Directory.CreateTempSubdirectory("amqpbroker-fuzz-diff-");
+        await using var broker = await ScratchBroker.StartAsync(
+            "fuzz-diff", ["--management-port", "0", "--in-memory", "--rabbitmq-version", "3.10"], new Dictionary<string, string> { ["Logging__LogLevel__Default"] = "Error" });
+        using var ourAdmin = Admin(new Uri($"http://127.0.0.1:{broker.Ready.ManagementPort}/"), "guest:guest");
+        using var theirAdmin = Admin(new Uri(managementUri), Uri.UnescapeDataString(rabbit.UserInfo));
+        await AddVirtualHostAsync(ourAdmin, virtualHost);
+        await AddVirtualHostAsync(theirAdmin, virtualHost);
         try
         {
-            await using var broker = BrokerProcess.Start(
-                ["--port", "0", "--bind", "127.0.0.1", "--management-port", "0", "--in-memory", "--rabbitmq-version", "3.10"],
-                new Dictionary<string, string> { ["Logging__LogLevel__Default"] = "Error" },
-                directory.FullName);
-            var ready = await broker.WaitForReadyAsync(TimeSpan.FromSeconds(30));
-            using var ourAdmin = Admin(new Uri($"http://127.0.0.1:{ready.ManagementPort}/"), "guest:guest");
-            using var theirAdmin = Admin(new Uri(managementUri), Uri.UnescapeDataString(rabbit.UserInfo));
-            await AddVirtualHostAsync(ourAdmin, virtualHost);
-            await AddVirtualHostAsync(theirAdmin, virtualHost);
-            try
-            {
-                var ours = new FuzzRunner("127.0.0.1", ready.Port, virtualHost, HoldOpen);
-                var theirs = new FuzzRunner(rabbit.Host, rabbit.Port, virtualHost, HoldOpen);
-                var (compared, differences) = await CompareAsync(new FuzzCaseGenerator(seed), total, ours, theirs);
-                await TestContext.Progress.WriteLineAsync($"differential fuzzer: {compared} cases compared, {differences.Count} differ");
+            var ours = new FuzzRunner("127.0.0.1", broker.Ready.Port, virtualHost, HoldOpen);
+            var theirs = new FuzzRunner(rabbit.Host, rabbit.Port, virtualHost, HoldOpen);
+            var (compared, differences) = await CompareAsync(new FuzzCaseGenerator(seed), total, ours, theirs);
+            await TestContext.Progress.WriteLineAsync($"differential fuzzer: {compared} cases compared, {differences.Count} differ");
 
-                var unexplained = differences.Where(d => FuzzDifferences.Explain(d) is null).ToList();
-                Assert.That(compared, Is.GreaterThan(Math.Min(total, 200)), "too few cases within the time budget to say anything");
-                Assert.That(unexplained, Is.Empty, $"FUZZ_SEED={seed}: cases ending unlike RabbitMQ:{Environment.NewLine}{FuzzDifferences.Report(unexplained)}");
-                Assert.That(FuzzDifferences.LoggedFailures(broker.Output), Is.Empty, "errors logged");
-            }
-            finally
-            {
-                await ourAdmin.DeleteAsync($"api/vhosts/{virtualHost}");
-                await theirAdmin.DeleteAsync($"api/vhosts/{virtualHost}");
-            }
+            var unexplained = differences.Where(d => FuzzDifferences.Explain(d) is null).ToList();
+            Assert.That(compared, Is.GreaterThan(Math.Min(total, 200)), "too few cases within the time budget to say anything");
+            Assert.That(unexplained, Is.Empty, $"FUZZ_SEED={seed}: cases ending unlike RabbitMQ:{Environment.NewLine}{FuzzDifferences.Report(unexplained)}");
+            Assert.That(FuzzDifferences.LoggedFailures(broker.Process.Output), Is.Empty, "errors logged");
         }
         finally
         {
-            directory.Delete(recursive: true);
+            await ourAdmin.DeleteAsync($"api/vhosts/{virtualHost}");
+            await theirAdmin.DeleteAsync($"api/vhosts/{virtualHost}");
         }
     }
 

@@ -26,32 +26,21 @@ public sealed class FrameFuzzTests
         var total = EnvironmentNumber("FUZZ_CASES") ?? 100_000;
         await TestContext.Progress.WriteLineAsync($"frame fuzzer: FUZZ_SEED={seed} FUZZ_CASES={total}");
 
-        var directory = Directory.CreateTempSubdirectory("amqpbroker-fuzz-");
-        try
-        {
-            await using var broker = BrokerProcess.Start(
-                ["--port", "0", "--bind", "127.0.0.1", "--management-port", "-1", "--in-memory"],
-                new Dictionary<string, string> { ["Logging__LogLevel__Default"] = "Error" },
-                directory.FullName);
-            var ready = await broker.WaitForReadyAsync(TimeSpan.FromSeconds(30));
-            var runner = new FuzzRunner("127.0.0.1", ready.Port);
-            var generator = new FuzzCaseGenerator(seed);
+        await using var broker = await ScratchBroker.StartAsync(
+            "fuzz", ["--management-port", "-1", "--in-memory"], new Dictionary<string, string> { ["Logging__LogLevel__Default"] = "Error" });
+        var runner = new FuzzRunner("127.0.0.1", broker.Ready.Port);
+        var generator = new FuzzCaseGenerator(seed);
 
-            for (var done = 0; done < total; done += BatchSize)
-            {
-                var batch = Enumerable.Range(0, Math.Min(BatchSize, total - done)).Select(_ => generator.Next()).ToList();
-                var hung = await runner.RunAsync(batch, Concurrency);
-
-                var where = $"after cases {done}..{done + batch.Count - 1} of FUZZ_SEED={seed}";
-                Assert.That(broker.HasExited, Is.False, $"the broker died {where}:{Environment.NewLine}{broker.Output}");
-                Assert.That(hung, Is.Empty, $"connections left open {where}");
-                Assert.That(FuzzDifferences.LoggedFailures(broker.Output), Is.Empty, $"errors logged {where}");
-                await AssertServesAsync(ready.Port, where);
-            }
-        }
-        finally
+        for (var done = 0; done < total; done += BatchSize)
         {
-            directory.Delete(recursive: true);
+            var batch = Enumerable.Range(0, Math.Min(BatchSize, total - done)).Select(_ => generator.Next()).ToList();
+            var hung = await runner.RunAsync(batch, Concurrency);
+
+            var where = $"after cases {done}..{done + batch.Count - 1} of FUZZ_SEED={seed}";
+            Assert.That(broker.Process.HasExited, Is.False, $"the broker died {where}:{Environment.NewLine}{broker.Process.Output}");
+            Assert.That(hung, Is.Empty, $"connections left open {where}");
+            Assert.That(FuzzDifferences.LoggedFailures(broker.Process.Output), Is.Empty, $"errors logged {where}");
+            await AssertServesAsync(broker.Ready.Port, where);
         }
     }
 

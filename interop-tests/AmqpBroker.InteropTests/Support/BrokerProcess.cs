@@ -144,6 +144,21 @@ internal sealed partial class BrokerProcess : IAsyncDisposable
     /// <summary>The broker's process id (prlimit execs the broker, so it is the broker's own).</summary>
     public int Id => _process.Id;
 
+    /// <summary>The broker's resident memory now (VmRSS in /proc), in MiB.</summary>
+    public long ResidentMiB => StatusMiB("VmRSS");
+
+    /// <summary>The broker's peak resident memory so far (VmHWM in /proc), in MiB.</summary>
+    public long PeakResidentMiB => StatusMiB("VmHWM");
+
+    /// <summary>Ignores the test where there is no /proc to read a process's memory from.</summary>
+    public static void RequireProcMemory()
+    {
+        if (!File.Exists("/proc/self/status"))
+        {
+            Assert.Ignore("reads the broker's memory from /proc");
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         try
@@ -189,6 +204,12 @@ internal sealed partial class BrokerProcess : IAsyncDisposable
 
     [GeneratedRegex(@"^AmqpBroker ready: amqp://(?<address>.+):(?<port>\d+) \((?<storage>.*?)\)(, management http://.+:(?<managementPort>\d+)/)?$")]
     private static partial Regex ReadyLine();
+
+    private long StatusMiB(string field)
+    {
+        var line = File.ReadLines($"/proc/{_process.Id}/status").First(l => l.StartsWith(field + ":", StringComparison.Ordinal));
+        return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024;
+    }
 
     private void OnLine(string? line, string prefix)
     {
