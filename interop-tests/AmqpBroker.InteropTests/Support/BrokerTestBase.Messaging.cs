@@ -31,27 +31,20 @@ public abstract partial class BrokerTestBase
     protected static Dictionary<string, object?> Args(params (string Key, object? Value)[] pairs) => pairs.ToDictionary(p => p.Key, p => p.Value);
 
     /// <summary>True when <paramref name="queue"/> exists, judged by a passive declare on a throw-away channel.</summary>
-    protected static async Task<bool> QueueExistsAsync(IConnection connection, string queue)
-    {
-        await using var channel = await connection.CreateChannelAsync();
-        try
-        {
-            await channel.QueueDeclarePassiveAsync(queue);
-            return true;
-        }
-        catch (OperationInterruptedException e) when (e.ShutdownReason?.ReplyCode == 404)
-        {
-            return false;
-        }
-    }
+    protected static Task<bool> QueueExistsAsync(IConnection connection, string queue) =>
+        ExistsAsync(connection, channel => channel.QueueDeclarePassiveAsync(queue));
 
     /// <summary>True when <paramref name="exchange"/> exists, judged by a passive declare on a throw-away channel.</summary>
-    protected static async Task<bool> ExchangeExistsAsync(IConnection connection, string exchange)
+    protected static Task<bool> ExchangeExistsAsync(IConnection connection, string exchange) =>
+        ExistsAsync(connection, channel => channel.ExchangeDeclarePassiveAsync(exchange));
+
+    /// <summary>Whether <paramref name="passiveDeclare"/> succeeds on a throw-away channel (false on 404, which closes it).</summary>
+    private static async Task<bool> ExistsAsync(IConnection connection, Func<IChannel, Task> passiveDeclare)
     {
         await using var channel = await connection.CreateChannelAsync();
         try
         {
-            await channel.ExchangeDeclarePassiveAsync(exchange);
+            await passiveDeclare(channel);
             return true;
         }
         catch (OperationInterruptedException e) when (e.ShutdownReason?.ReplyCode == 404)
