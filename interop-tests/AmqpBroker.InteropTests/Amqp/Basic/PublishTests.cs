@@ -198,6 +198,7 @@ public sealed class PublishTests : BrokerTestBase
     [TestCase("", "no_integer")]
     [TestCase("-1", "{value_negative,-1}")]
     [TestCase("1.5", "{leftover_string,\".5\"}")]
+    [TestCase("10x", "{leftover_string,\"x\"}")]
     public async Task Publish_with_an_invalid_expiration_is_PRECONDITION_FAILED(string expiration, string why)
     {
         var (channel, queue) = await OpenChannelWithQueueAsync();
