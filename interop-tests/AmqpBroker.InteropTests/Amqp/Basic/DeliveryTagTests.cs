@@ -21,34 +21,25 @@ public sealed class DeliveryTagTests : BrokerTestBase
         }
     }
 
-    [Test]
-    public async Task Acking_a_delivery_twice_closes_the_channel_with_PRECONDITION_FAILED()
+    [TestCase(false, TestName = "Acking_a_delivery_twice_closes_the_channel_with_PRECONDITION_FAILED")]
+    [TestCase(true, TestName = "Acking_an_auto_acked_delivery_closes_the_channel_with_PRECONDITION_FAILED")]
+    public async Task Acking_a_settled_delivery_closes_the_channel_with_PRECONDITION_FAILED(bool autoAck)
     {
         var (channel, queue) = await OpenChannelWithQueueAsync();
         await PublishAsync(channel, queue, "1");
-        var got = await GetEventuallyAsync(channel, queue, autoAck: false);
+        var got = await GetEventuallyAsync(channel, queue, autoAck);
         var watch = WatchClose(channel);
-
-        await channel.BasicAckAsync(got.DeliveryTag, multiple: false);
-        await channel.BasicAckAsync(got.DeliveryTag, multiple: false);
-
-        await ExpectClosedAsync(watch, 406, $"PRECONDITION_FAILED - unknown delivery tag {got.DeliveryTag}");
-
-        var other = await OpenChannelAsync();
-        Assert.That(await other.MessageCountAsync(queue), Is.Zero, "the first ack took effect");
-    }
-
-    [Test]
-    public async Task Acking_an_auto_acked_delivery_closes_the_channel_with_PRECONDITION_FAILED()
-    {
-        var (channel, queue) = await OpenChannelWithQueueAsync();
-        await PublishAsync(channel, queue, "1");
-        var got = await GetEventuallyAsync(channel, queue, autoAck: true);
-        var watch = WatchClose(channel);
+        if (!autoAck)
+        {
+            await channel.BasicAckAsync(got.DeliveryTag, multiple: false);
+        }
 
         await channel.BasicAckAsync(got.DeliveryTag, multiple: false);
 
         await ExpectClosedAsync(watch, 406, "PRECONDITION_FAILED - unknown delivery tag 1");
+
+        var other = await OpenChannelAsync();
+        Assert.That(await other.MessageCountAsync(queue), Is.Zero, autoAck ? "settled when delivered" : "the first ack took effect");
     }
 
     [Test]
