@@ -15,12 +15,9 @@ public sealed class LimitTests : SecurityEndpointTestBase
     {
         var (virtualHost, user) = await CreateVirtualHostAndUserAsync();
         await PutLimitAsync("vhost", virtualHost, "max-connections", 1);
-        await ConnectAsAsync(user, virtualHost);
 
-        var refused = await RefusedConnectionAsync(user, virtualHost);
-
-        Assert.That((refused.ReplyCode, refused.ReplyText), Is.EqualTo(((ushort)530,
-            $"NOT_ALLOWED - access to vhost '{virtualHost}' refused for user '{user}': connection limit (1) is reached")));
+        await ExpectSecondConnectionRefusedAsync(user, virtualHost,
+            $"NOT_ALLOWED - access to vhost '{virtualHost}' refused for user '{user}': connection limit (1) is reached");
     }
 
     [Test]
@@ -41,12 +38,9 @@ public sealed class LimitTests : SecurityEndpointTestBase
     {
         var (virtualHost, user) = await CreateVirtualHostAndUserAsync();
         await PutLimitAsync("user", user, "max-connections", 1);
-        await ConnectAsAsync(user, virtualHost);
 
-        var refused = await RefusedConnectionAsync(user, virtualHost);
-
-        Assert.That((refused.ReplyCode, refused.ReplyText), Is.EqualTo(((ushort)530,
-            $"NOT_ALLOWED - connection refused for user '{user}': user connection limit (1) is reached")));
+        await ExpectSecondConnectionRefusedAsync(user, virtualHost,
+            $"NOT_ALLOWED - connection refused for user '{user}': user connection limit (1) is reached");
     }
 
     [Test]
@@ -119,5 +113,15 @@ public sealed class LimitTests : SecurityEndpointTestBase
         AssertError(await SendAsync(HttpMethod.Put, $"api/vhost-limits/{Segment(virtualHost)}/max-queues", new JsonObject()), HttpStatusCode.BadRequest, "bad_request", "key_missing");
         AssertError(await SendAsync(HttpMethod.Put, $"api/vhost-limits/nosuch-{Guid.NewGuid():N}/max-queues", new JsonObject { ["value"] = 1 }),
             HttpStatusCode.NotFound, "not_found", "vhost_not_found");
+    }
+
+    /// <summary>A connection of <paramref name="user"/> to <paramref name="virtualHost"/> is let in, the next one refused with 530 and <paramref name="text"/>.</summary>
+    private async Task ExpectSecondConnectionRefusedAsync(string user, string virtualHost, string text)
+    {
+        await ConnectAsAsync(user, virtualHost);
+
+        var refused = await RefusedConnectionAsync(user, virtualHost);
+
+        Assert.That((refused.ReplyCode, refused.ReplyText), Is.EqualTo(((ushort)530, text)));
     }
 }
