@@ -14,10 +14,7 @@ public sealed class DeliveryLimitTests : QueueTypeTestBase
     [Test]
     public async Task A_message_is_redelivered_up_to_the_limit_then_dead_lettered()
     {
-        var channel = await OpenConfirmChannelAsync();
-        var deadLetters = await DeclareQueueAsync(channel, "dlq");
-        var queue = await DeclareLimitedAsync(channel, 2, deadLetters);
-        await channel.BasicPublishAsync(string.Empty, queue, "m"u8.ToArray());
+        var (channel, queue, deadLetters) = await LimitedQueueWithOneMessageAsync(2);
 
         var deliveries = 0;
         while (await GetAsync(channel, queue) is { } got)
@@ -104,10 +101,7 @@ public sealed class DeliveryLimitTests : QueueTypeTestBase
     [Test]
     public async Task A_limit_of_zero_dead_letters_on_the_first_return()
     {
-        var channel = await OpenConfirmChannelAsync();
-        var deadLetters = await DeclareQueueAsync(channel, "dlq");
-        var queue = await DeclareLimitedAsync(channel, 0, deadLetters);
-        await channel.BasicPublishAsync(string.Empty, queue, "m"u8.ToArray());
+        var (channel, queue, deadLetters) = await LimitedQueueWithOneMessageAsync(0);
 
         var got = await GetEventuallyAsync(channel, queue, autoAck: false);
         await channel.BasicNackAsync(got.DeliveryTag, multiple: false, requeue: true);
@@ -120,10 +114,7 @@ public sealed class DeliveryLimitTests : QueueTypeTestBase
     [Test]
     public async Task A_negative_limit_in_3_10_dead_letters_on_the_first_return()
     {
-        var channel = await OpenConfirmChannelAsync();
-        var deadLetters = await DeclareQueueAsync(channel, "dlq");
-        var queue = await DeclareLimitedAsync(channel, -1, deadLetters);
-        await channel.BasicPublishAsync(string.Empty, queue, "m"u8.ToArray());
+        var (channel, queue, deadLetters) = await LimitedQueueWithOneMessageAsync(-1);
 
         var got = await GetEventuallyAsync(channel, queue, autoAck: false);
         await channel.BasicNackAsync(got.DeliveryTag, multiple: false, requeue: true);
@@ -155,10 +146,7 @@ public sealed class DeliveryLimitTests : QueueTypeTestBase
     [Test]
     public async Task Acked_messages_are_not_affected()
     {
-        var channel = await OpenConfirmChannelAsync();
-        var deadLetters = await DeclareQueueAsync(channel, "dlq");
-        var queue = await DeclareLimitedAsync(channel, 0, deadLetters);
-        await channel.BasicPublishAsync(string.Empty, queue, "m"u8.ToArray());
+        var (channel, queue, deadLetters) = await LimitedQueueWithOneMessageAsync(0);
 
         var got = await GetEventuallyAsync(channel, queue, autoAck: false);
         await channel.BasicAckAsync(got.DeliveryTag, multiple: false);
@@ -186,6 +174,16 @@ public sealed class DeliveryLimitTests : QueueTypeTestBase
     private Task<string> DeclareLimitedAsync(IChannel channel, int limit, string? deadLetters) => deadLetters is null
         ? DeclareQuorumAsync(channel, ("x-delivery-limit", limit))
         : DeclareQuorumAsync(channel, ("x-delivery-limit", limit), ("x-dead-letter-exchange", string.Empty), ("x-dead-letter-routing-key", deadLetters));
+
+    /// <summary>A confirm channel, a quorum queue limited to <paramref name="limit"/> returns holding one message "m", and the queue it dead-letters to.</summary>
+    private async Task<(IChannel Channel, string Queue, string DeadLetters)> LimitedQueueWithOneMessageAsync(int limit)
+    {
+        var channel = await OpenConfirmChannelAsync();
+        var deadLetters = await DeclareQueueAsync(channel, "dlq");
+        var queue = await DeclareLimitedAsync(channel, limit, deadLetters);
+        await channel.BasicPublishAsync(string.Empty, queue, "m"u8.ToArray());
+        return (channel, queue, deadLetters);
+    }
 
     private static async Task<BasicGetResult?> GetAsync(IChannel channel, string queue)
     {
