@@ -16,13 +16,11 @@ public class ChannelFaultTests
     [Test]
     public async Task NackPublishes_NacksTheNextPublishes_WhichAreNotEnqueued()
     {
-        await using var broker = await TestBroker.StartAsync();
-        var factory = TestBroker.RecoveringFactory(broker, "nacks");
-        await using var connection = await factory.CreateConnectionAsync();
-        await using var channel = await connection.CreateChannelAsync(Confirms);
+        await using var client = await ToolkitClient.StartAsync("nacks", Confirms);
+        var (broker, channel) = (client.Broker, client.Channel);
         var queue = (await channel.QueueDeclareAsync("", durable: false, exclusive: true, autoDelete: true)).QueueName;
 
-        broker.Faults.NackPublishes(FaultScope.ForChannel(factory.ClientProvidedName!, (ushort)channel.ChannelNumber), count: 2);
+        broker.Faults.NackPublishes(client.ChannelScope, count: 2);
 
         for (var i = 0; i < 2; i++)
         {
@@ -40,9 +38,8 @@ public class ChannelFaultTests
     [Test]
     public async Task NackPublishes_ScopedToAQueue_RefusesOnlyAtThatQueue()
     {
-        await using var broker = await TestBroker.StartAsync();
-        await using var connection = await TestBroker.RecoveringFactory(broker, "queue-nacks").CreateConnectionAsync();
-        await using var channel = await connection.CreateChannelAsync(Confirms);
+        await using var client = await ToolkitClient.StartAsync("queue-nacks", Confirms);
+        var (broker, channel) = (client.Broker, client.Channel);
         var refusing = (await channel.QueueDeclareAsync("refusing", false, false, false)).QueueName;
         var accepting = (await channel.QueueDeclareAsync("accepting", false, false, false)).QueueName;
 
@@ -57,9 +54,8 @@ public class ChannelFaultTests
     [Test]
     public async Task RefuseDeclares_FailsTheNextDeclare_WithTheGivenCodeAndText()
     {
-        await using var broker = await TestBroker.StartAsync();
-        await using var connection = await TestBroker.RecoveringFactory(broker, "declares").CreateConnectionAsync();
-        await using var channel = await connection.CreateChannelAsync();
+        await using var client = await ToolkitClient.StartAsync("declares");
+        var (broker, connection, channel) = (client.Broker, client.Connection, client.Channel);
 
         broker.Faults.RefuseDeclares(FaultScope.Everywhere, ReplyCode.ResourceLocked, "queue is being migrated");
 
@@ -73,9 +69,8 @@ public class ChannelFaultTests
     [Test]
     public async Task RefuseDeclares_ScopedToAQueue_LetsOtherDeclaresThrough()
     {
-        await using var broker = await TestBroker.StartAsync();
-        await using var connection = await TestBroker.RecoveringFactory(broker, "queue-declares").CreateConnectionAsync();
-        await using var channel = await connection.CreateChannelAsync();
+        await using var client = await ToolkitClient.StartAsync("queue-declares");
+        var (broker, channel) = (client.Broker, client.Channel);
 
         broker.Faults.RefuseDeclares(FaultScope.ForQueue("refused"), ReplyCode.NotFound, "no such node");
 
@@ -88,31 +83,27 @@ public class ChannelFaultTests
     [Test]
     public async Task CloseChannels_ClosesThatChannel_AndLeavesTheConnectionOpen()
     {
-        await using var broker = await TestBroker.StartAsync();
-        var factory = TestBroker.RecoveringFactory(broker, "channel-close");
-        await using var connection = await factory.CreateConnectionAsync();
-        await using var channel = await connection.CreateChannelAsync();
+        await using var client = await ToolkitClient.StartAsync("channel-close");
         var closed = new TaskCompletionSource<ShutdownEventArgs>(TaskCreationOptions.RunContinuationsAsynchronously);
-        channel.ChannelShutdownAsync += (_, args) =>
+        client.Channel.ChannelShutdownAsync += (_, args) =>
         {
             closed.TrySetResult(args);
             return Task.CompletedTask;
         };
 
-        var count = broker.Faults.CloseChannels(FaultScope.ForChannel(factory.ClientProvidedName!, (ushort)channel.ChannelNumber), ReplyCode.PreconditionFailed, "test");
+        var count = client.Broker.Faults.CloseChannels(client.ChannelScope, ReplyCode.PreconditionFailed, "test");
 
         Assert.That(count, Is.EqualTo(1));
         var reason = await closed.Task.WaitAsync(TestBroker.Timeout);
         Assert.That((reason.ReplyCode, reason.ReplyText), Is.EqualTo(((ushort)406, "PRECONDITION_FAILED - test")));
-        Assert.That(connection.IsOpen, Is.True);
+        Assert.That(client.Connection.IsOpen, Is.True);
     }
 
     [Test]
     public async Task CancelConsumers_SendsBasicCancel_AndTheClientCanConsumeAgain()
     {
-        await using var broker = await TestBroker.StartAsync();
-        await using var connection = await TestBroker.RecoveringFactory(broker, "cancel").CreateConnectionAsync();
-        await using var channel = await connection.CreateChannelAsync();
+        await using var client = await ToolkitClient.StartAsync("cancel");
+        var (broker, channel) = (client.Broker, client.Channel);
         var queue = (await channel.QueueDeclareAsync("cancelled", false, false, false)).QueueName;
         var cancelled = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
         var received = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -142,10 +133,8 @@ public class ChannelFaultTests
     [Test]
     public async Task DelayDeliveries_HoldsEachDeliveryBack()
     {
-        await using var broker = await TestBroker.StartAsync();
-        var factory = TestBroker.RecoveringFactory(broker, "slow");
-        await using var connection = await factory.CreateConnectionAsync();
-        await using var channel = await connection.CreateChannelAsync();
+        await using var client = await ToolkitClient.StartAsync("slow");
+        var channel = client.Channel;
         var queue = (await channel.QueueDeclareAsync("", false, true, true)).QueueName;
         var received = new TaskCompletionSource<DateTime>(TaskCreationOptions.RunContinuationsAsynchronously);
         var consumer = new AsyncEventingBasicConsumer(channel);
@@ -157,7 +146,7 @@ public class ChannelFaultTests
         await channel.BasicConsumeAsync(queue, autoAck: true, consumer);
         var delay = TimeSpan.FromMilliseconds(500);
 
-        Assert.That(broker.Faults.DelayDeliveries(FaultScope.ForConnection(factory.ClientProvidedName!), delay), Is.EqualTo(1));
+        Assert.That(client.Broker.Faults.DelayDeliveries(client.ConnectionScope, delay), Is.EqualTo(1));
         var published = DateTime.UtcNow;
         await channel.BasicPublishAsync("", queue, "slow"u8.ToArray());
 

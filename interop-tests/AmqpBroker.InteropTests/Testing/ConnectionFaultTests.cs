@@ -14,26 +14,20 @@ public class ConnectionFaultTests
     [Test]
     public async Task ForcedClose_WithReplyCode_IsSeenByTheClientAndRecovered()
     {
-        await using var broker = await TestBroker.StartAsync();
-        var factory = TestBroker.RecoveringFactory(broker, "forced-close");
-        await using var connection = await factory.CreateConnectionAsync();
-        await using var channel = await connection.CreateChannelAsync();
-        var queue = (await channel.QueueDeclareAsync("forced-close", durable: false, exclusive: false, autoDelete: false)).QueueName;
-        var shutdown = TestBroker.NextShutdownAsync(connection);
-        var recovered = TestBroker.NextRecoveryAsync(connection);
+        await using var client = await ToolkitClient.StartAsync("forced-close");
+        var watch = await client.WatchRecoveryAsync("forced-close");
 
-        var closed = broker.Faults.CloseConnections(FaultScope.ForConnection(factory.ClientProvidedName!), ReplyCode.ConnectionForced, "maintenance");
+        var closed = client.Broker.Faults.CloseConnections(client.ConnectionScope, ReplyCode.ConnectionForced, "maintenance");
 
         Assert.That(closed, Is.EqualTo(1));
-        var reason = await shutdown.WaitAsync(TestBroker.Timeout);
+        var reason = await watch.ShutdownAsync();
         Assert.Multiple(() =>
         {
             Assert.That(reason.Initiator, Is.EqualTo(ShutdownInitiator.Peer));
             Assert.That(reason.ReplyCode, Is.EqualTo(320));
             Assert.That(reason.ReplyText, Is.EqualTo("CONNECTION_FORCED - maintenance"));
         });
-        await recovered.WaitAsync(TestBroker.Timeout);
-        await TestBroker.AssertRoundTripAsync(channel, queue, "after a forced close");
+        await watch.AssertRecoveredAsync("after a forced close");
     }
 
     [Test]
@@ -53,75 +47,57 @@ public class ConnectionFaultTests
     [Test]
     public async Task DroppedSocket_IsALostConnection_AndRecovered()
     {
-        await using var broker = await TestBroker.StartAsync();
-        var factory = TestBroker.RecoveringFactory(broker, "dropped");
-        await using var connection = await factory.CreateConnectionAsync();
-        await using var channel = await connection.CreateChannelAsync();
-        var queue = (await channel.QueueDeclareAsync("dropped", durable: false, exclusive: false, autoDelete: false)).QueueName;
-        var shutdown = TestBroker.NextShutdownAsync(connection);
-        var recovered = TestBroker.NextRecoveryAsync(connection);
+        await using var client = await ToolkitClient.StartAsync("dropped");
+        var watch = await client.WatchRecoveryAsync("dropped");
 
-        Assert.That(broker.Faults.DropConnections(FaultScope.ForConnection(factory.ClientProvidedName!)), Is.EqualTo(1));
+        Assert.That(client.Broker.Faults.DropConnections(client.ConnectionScope), Is.EqualTo(1));
 
         // No connection.close came: the client itself ends the connection (initiator library, not peer).
-        var reason = await shutdown.WaitAsync(TestBroker.Timeout);
+        var reason = await watch.ShutdownAsync();
         Assert.That(reason.Initiator, Is.EqualTo(ShutdownInitiator.Library));
-        await recovered.WaitAsync(TestBroker.Timeout);
-        await TestBroker.AssertRoundTripAsync(channel, queue, "after a dropped socket");
+        await watch.AssertRecoveredAsync("after a dropped socket");
     }
 
     [Test]
     public async Task StalledConnection_MissesHeartbeats_AndIsRecoveredOnANewConnection()
     {
-        await using var broker = await TestBroker.StartAsync();
-        var factory = TestBroker.RecoveringFactory(broker, "stalled");
-        factory.RequestedHeartbeat = TimeSpan.FromSeconds(1);
-        await using var connection = await factory.CreateConnectionAsync();
-        await using var channel = await connection.CreateChannelAsync();
-        var queue = (await channel.QueueDeclareAsync("stalled", durable: false, exclusive: false, autoDelete: false)).QueueName;
-        var shutdown = TestBroker.NextShutdownAsync(connection);
-        var recovered = TestBroker.NextRecoveryAsync(connection);
+        await using var client = await ToolkitClient.StartAsync("stalled", configureFactory: f => f.RequestedHeartbeat = TimeSpan.FromSeconds(1));
+        var watch = await client.WatchRecoveryAsync("stalled");
 
         // Far longer than the heartbeat timeout: one side or the other gives the connection up.
-        broker.Faults.StallConnections(FaultScope.ForConnection(factory.ClientProvidedName!), TimeSpan.FromMinutes(5));
+        client.Broker.Faults.StallConnections(client.ConnectionScope, TimeSpan.FromMinutes(5));
 
-        var reason = await shutdown.WaitAsync(TestBroker.Timeout);
+        var reason = await watch.ShutdownAsync();
         Assert.That(reason.Initiator, Is.Not.EqualTo(ShutdownInitiator.Application));
-        await recovered.WaitAsync(TestBroker.Timeout);
-        await TestBroker.AssertRoundTripAsync(channel, queue, "after a stall");
+        await watch.AssertRecoveredAsync("after a stall");
     }
 
     [Test]
     public async Task StalledWrites_HoldRepliesBack_UntilTheStallEnds()
     {
-        await using var broker = await TestBroker.StartAsync();
-        var factory = TestBroker.RecoveringFactory(broker, "slow-replies");
-        await using var connection = await factory.CreateConnectionAsync();
-        await using var channel = await connection.CreateChannelAsync();
+        await using var client = await ToolkitClient.StartAsync("slow-replies");
         var stall = TimeSpan.FromMilliseconds(600);
 
-        broker.Faults.StallConnections(FaultScope.ForConnection(factory.ClientProvidedName!), stall, StallDirection.Writing);
+        client.Broker.Faults.StallConnections(client.ConnectionScope, stall, StallDirection.Writing);
         var started = DateTime.UtcNow;
-        await channel.QueueDeclareAsync("", durable: false, exclusive: true, autoDelete: true);
+        await client.Channel.QueueDeclareAsync("", durable: false, exclusive: true, autoDelete: true);
 
         Assert.That(DateTime.UtcNow - started, Is.GreaterThanOrEqualTo(stall - TimeSpan.FromMilliseconds(50)));
-        Assert.That(connection.IsOpen, Is.True);
+        Assert.That(client.Connection.IsOpen, Is.True);
     }
 
     [Test]
     public async Task MemoryAlarm_BlocksPublishers_AndClearingItUnblocks()
     {
-        await using var broker = await TestBroker.StartAsync();
-        await using var connection = await TestBroker.RecoveringFactory(broker, "alarm").CreateConnectionAsync();
-        await using var channel = await connection.CreateChannelAsync();
-        var signals = BlockedSignals.Watch(connection);
+        await using var client = await ToolkitClient.StartAsync("alarm");
+        var signals = BlockedSignals.Watch(client.Connection);
 
-        Assert.That(broker.Faults.RaiseAlarm(AlarmResource.Memory), Is.True);
+        Assert.That(client.Broker.Faults.RaiseAlarm(AlarmResource.Memory), Is.True);
         // RabbitMQ blocks a connection when it next publishes.
-        await channel.BasicPublishAsync("", "nowhere", "blocked"u8.ToArray());
+        await client.Channel.BasicPublishAsync("", "nowhere", "blocked"u8.ToArray());
 
         Assert.That(await signals.Blocked.WaitAsync(TestBroker.Timeout), Is.EqualTo("low on memory"));
-        Assert.That(broker.Faults.ClearAlarm(AlarmResource.Memory), Is.True);
+        Assert.That(client.Broker.Faults.ClearAlarm(AlarmResource.Memory), Is.True);
         await signals.Unblocked.WaitAsync(TestBroker.Timeout);
     }
 
