@@ -7,20 +7,13 @@ namespace AmqpBroker.InteropTests.Testing;
 /// What most toolkit tests start with: a broker of the test's own and one connection to it with automatic recovery
 /// (its unique client-provided name is what a fault is aimed at) and one channel. Disposing it disposes all three.
 /// </summary>
-internal sealed class ToolkitClient : IAsyncDisposable
+internal sealed class ToolkitClient(BrokerHost broker, IConnection connection, IChannel channel) : IAsyncDisposable
 {
-    private ToolkitClient(BrokerHost broker, IConnection connection, IChannel channel)
-    {
-        Broker = broker;
-        Connection = connection;
-        Channel = channel;
-    }
+    public BrokerHost Broker => broker;
 
-    public BrokerHost Broker { get; }
+    public IConnection Connection => connection;
 
-    public IConnection Connection { get; }
-
-    public IChannel Channel { get; }
+    public IChannel Channel => channel;
 
     /// <summary>This client's connection, as a fault scope.</summary>
     public FaultScope ConnectionScope => FaultScope.ForConnection(Connection.ClientProvidedName!);
@@ -52,9 +45,9 @@ internal sealed class ToolkitClient : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await Channel.DisposeAsync();
-        await Connection.DisposeAsync();
-        await Broker.DisposeAsync();
+        await channel.DisposeAsync();
+        await connection.DisposeAsync();
+        await broker.DisposeAsync();
     }
 }
 
