@@ -157,10 +157,7 @@ public sealed class QosTests : BrokerTestBase
     [Test]
     public async Task Prefetch_does_not_limit_auto_ack_consumers()
     {
-        var channel = await OpenChannelAsync();
-        var queue = await QueueWithAsync(channel, 10);
-        await channel.BasicQosAsync(0, 1, global: false);
-        await channel.BasicQosAsync(0, 1, global: true);
+        var (channel, queue) = await PrefetchOfOneWithQueueAsync(10);
         var consumer = await ConsumeAsync(channel, queue, autoAck: true);
 
         await consumer.TakeAsync(10, Timeout);
@@ -169,10 +166,7 @@ public sealed class QosTests : BrokerTestBase
     [Test]
     public async Task Prefetch_does_not_limit_basic_get()
     {
-        var channel = await OpenChannelAsync();
-        var queue = await QueueWithAsync(channel, 3);
-        await channel.BasicQosAsync(0, 1, global: false);
-        await channel.BasicQosAsync(0, 1, global: true);
+        var (channel, queue) = await PrefetchOfOneWithQueueAsync(3);
 
         for (var i = 0; i < 3; i++)
         {
@@ -212,6 +206,16 @@ public sealed class QosTests : BrokerTestBase
     }
 
     /// <summary>A fresh queue holding bodies "0".."n-1".</summary>
+    /// <summary>A channel whose per-consumer and global prefetch are both 1, and a queue holding <paramref name="messages"/> messages.</summary>
+    private async Task<(IChannel Channel, string Queue)> PrefetchOfOneWithQueueAsync(int messages)
+    {
+        var channel = await OpenChannelAsync();
+        var queue = await QueueWithAsync(channel, messages);
+        await channel.BasicQosAsync(0, 1, global: false);
+        await channel.BasicQosAsync(0, 1, global: true);
+        return (channel, queue);
+    }
+
     private async Task<string> QueueWithAsync(IChannel channel, int messages)
     {
         var queue = await DeclareQueueAsync(channel);
