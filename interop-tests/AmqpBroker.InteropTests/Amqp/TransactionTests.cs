@@ -7,8 +7,7 @@ public sealed class TransactionTests : BrokerTestBase
     [Test]
     public async Task Publishes_are_invisible_until_commit()
     {
-        var (tx, observer, queue) = await SetUpAsync();
-        await tx.TxSelectAsync();
+        var (tx, observer, queue) = await TransactionAsync();
 
         await PublishAsync(tx, queue, "1", "2");
         await Task.Delay(QuietPeriod);
@@ -23,8 +22,7 @@ public sealed class TransactionTests : BrokerTestBase
     [Test]
     public async Task Rollback_drops_the_publishes()
     {
-        var (tx, observer, queue) = await SetUpAsync();
-        await tx.TxSelectAsync();
+        var (tx, observer, queue) = await TransactionAsync();
         await PublishAsync(tx, queue, "dropped");
 
         await tx.TxRollbackAsync();
@@ -37,8 +35,7 @@ public sealed class TransactionTests : BrokerTestBase
     [Test]
     public async Task The_channel_stays_transactional_after_commit_and_rollback()
     {
-        var (tx, observer, queue) = await SetUpAsync();
-        await tx.TxSelectAsync();
+        var (tx, observer, queue) = await TransactionAsync();
         await PublishAsync(tx, queue, "1");
         await tx.TxCommitAsync();
         await PublishAsync(tx, queue, "rolled back");
@@ -55,8 +52,7 @@ public sealed class TransactionTests : BrokerTestBase
     [Test]
     public async Task Uncommitted_publishes_are_dropped_when_the_channel_closes()
     {
-        var (tx, observer, queue) = await SetUpAsync();
-        await tx.TxSelectAsync();
+        var (tx, observer, queue) = await TransactionAsync();
         await PublishAsync(tx, queue, "never");
 
         await tx.CloseAsync();
@@ -81,9 +77,7 @@ public sealed class TransactionTests : BrokerTestBase
     [Test]
     public async Task Acks_take_effect_only_on_commit()
     {
-        var (tx, observer, queue) = await SetUpAsync();
-        await PublishAsync(observer, queue, "1", "2");
-        await tx.TxSelectAsync();
+        var (tx, observer, queue) = await TransactionAsync("1", "2");
         var first = await GetEventuallyAsync(tx, queue, autoAck: false);
         await GetEventuallyAsync(tx, queue, autoAck: false);
 
@@ -99,9 +93,7 @@ public sealed class TransactionTests : BrokerTestBase
     [Test]
     public async Task Uncommitted_acks_are_void_when_the_channel_closes()
     {
-        var (tx, observer, queue) = await SetUpAsync();
-        await PublishAsync(observer, queue, "1", "2");
-        await tx.TxSelectAsync();
+        var (tx, observer, queue) = await TransactionAsync("1", "2");
         await GetEventuallyAsync(tx, queue, autoAck: false);
         await GetEventuallyAsync(tx, queue, autoAck: false);
 
@@ -115,9 +107,7 @@ public sealed class TransactionTests : BrokerTestBase
     [Test]
     public async Task Rolled_back_acks_leave_the_deliveries_unacked_not_requeued()
     {
-        var (tx, observer, queue) = await SetUpAsync();
-        await PublishAsync(observer, queue, "1", "2");
-        await tx.TxSelectAsync();
+        var (tx, observer, queue) = await TransactionAsync("1", "2");
         var first = await GetEventuallyAsync(tx, queue, autoAck: false);
         var second = await GetEventuallyAsync(tx, queue, autoAck: false);
         await tx.BasicAckAsync(second.DeliveryTag, multiple: true);
@@ -140,9 +130,7 @@ public sealed class TransactionTests : BrokerTestBase
     [Test]
     public async Task Requeueing_rejects_and_nacks_take_effect_on_commit()
     {
-        var (tx, observer, queue) = await SetUpAsync();
-        await PublishAsync(observer, queue, "1", "2", "3");
-        await tx.TxSelectAsync();
+        var (tx, observer, queue) = await TransactionAsync("1", "2", "3");
         var got = new[]
         {
             await GetEventuallyAsync(tx, queue, autoAck: false),
@@ -165,9 +153,7 @@ public sealed class TransactionTests : BrokerTestBase
     [Test]
     public async Task A_second_ack_of_the_same_tag_inside_a_transaction_fails_at_once()
     {
-        var (tx, observer, queue) = await SetUpAsync();
-        await PublishAsync(observer, queue, "1");
-        await tx.TxSelectAsync();
+        var (tx, observer, queue) = await TransactionAsync("1");
         var got = await GetEventuallyAsync(tx, queue, autoAck: false);
         var watch = WatchClose(tx);
 
@@ -217,14 +203,13 @@ public sealed class TransactionTests : BrokerTestBase
     [Test]
     public async Task A_commit_with_a_publish_refused_by_a_full_queue_is_PRECONDITION_FAILED_partial_tx_completion()
     {
-        var (tx, observer, _) = await SetUpAsync();
+        var (tx, observer, _) = await TransactionAsync();
         var queue = Track(UniqueName("bounded"));
         await observer.QueueDeclareAsync(queue, durable: false, exclusive: false, autoDelete: false, new Dictionary<string, object?>
         {
             ["x-max-length"] = 1,
             ["x-overflow"] = "reject-publish",
         });
-        await tx.TxSelectAsync();
         await PublishAsync(tx, queue, "fits", "refused");
 
         var reason = await ExpectClosedAsync(() => tx.TxCommitAsync(), 406, "PRECONDITION_FAILED - partial tx completion");
@@ -251,12 +236,17 @@ public sealed class TransactionTests : BrokerTestBase
         AssertFailedMethod(reason, 90, 30);
     }
 
-    /// <summary>A channel for the transaction and an observer channel on another connection, and a fresh queue.</summary>
-    private async Task<(IChannel Tx, IChannel Observer, string Queue)> SetUpAsync()
+    /// <summary>
+    /// A channel in transaction mode (tx.select done), an observer channel on another connection, and a fresh queue
+    /// holding <paramref name="ready"/> (published by the observer, outside the transaction).
+    /// </summary>
+    private async Task<(IChannel Tx, IChannel Observer, string Queue)> TransactionAsync(params string[] ready)
     {
         var tx = await OpenChannelAsync();
         var observer = await OpenChannelAsync();
         var queue = await DeclareQueueAsync(observer);
+        await PublishAsync(observer, queue, ready);
+        await tx.TxSelectAsync();
         return (tx, observer, queue);
     }
 }
