@@ -53,6 +53,18 @@ public abstract partial class BrokerTestBase
         }
     }
 
+    /// <summary>A new connection with a confirm channel, and a fresh queue holding <paramref name="messages"/> confirmed messages "m0", "m1", ...</summary>
+    protected async Task<(IChannel Channel, string Queue)> OpenChannelWithConfirmedMessagesAsync(int messages)
+    {
+        var (channel, queue) = await OpenChannelWithQueueAsync(ConfirmOptions);
+        for (var i = 0; i < messages; i++)
+        {
+            await PublishConfirmedAsync(channel, string.Empty, queue, $"m{i}");
+        }
+
+        return (channel, queue);
+    }
+
     /// <summary>Publishes each body to <paramref name="queue"/> through the default exchange.</summary>
     protected static async Task PublishAsync(IChannel channel, string queue, params string[] bodies)
     {

@@ -66,11 +66,7 @@ public sealed class QueueDeclareTests : BrokerTestBase
     [Test]
     public async Task Declare_ok_counts_ready_messages_and_consumers()
     {
-        var (channel, queue) = await OpenChannelWithQueueAsync(ConfirmOptions);
-        for (var i = 0; i < 3; i++)
-        {
-            await PublishConfirmedAsync(channel, string.Empty, queue, $"m{i}");
-        }
+        var (channel, queue) = await OpenChannelWithConfirmedMessagesAsync(3);
 
         var consumerChannel = await OpenChannelAsync();
         await consumerChannel.BasicQosAsync(0, 1, false);

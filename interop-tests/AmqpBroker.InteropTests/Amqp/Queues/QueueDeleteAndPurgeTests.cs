@@ -35,11 +35,7 @@ public sealed class QueueDeleteAndPurgeTests : BrokerTestBase
     public async Task Delete_returns_the_number_of_ready_messages()
     {
         var connection = await ConnectAsync();
-        var (channel, queue) = await OpenChannelWithQueueAsync(ConfirmOptions);
-        for (var i = 0; i < 4; i++)
-        {
-            await PublishConfirmedAsync(channel, string.Empty, queue, $"m{i}");
-        }
+        var (channel, queue) = await OpenChannelWithConfirmedMessagesAsync(4);
 
         var consumerChannel = await connection.CreateChannelAsync();
         var unacked = await consumerChannel.BasicGetAsync(queue, autoAck: false);
@@ -136,11 +132,7 @@ public sealed class QueueDeleteAndPurgeTests : BrokerTestBase
     public async Task Purge_removes_ready_messages_and_returns_their_count()
     {
         var connection = await ConnectAsync();
-        var (channel, queue) = await OpenChannelWithQueueAsync(ConfirmOptions);
-        for (var i = 0; i < 3; i++)
-        {
-            await PublishConfirmedAsync(channel, string.Empty, queue, $"m{i}");
-        }
+        var (channel, queue) = await OpenChannelWithConfirmedMessagesAsync(3);
 
         var holder = await connection.CreateChannelAsync();
         Assert.That(await holder.BasicGetAsync(queue, autoAck: false), Is.Not.Null);
