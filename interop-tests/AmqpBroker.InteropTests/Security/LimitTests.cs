@@ -13,8 +13,7 @@ public sealed class LimitTests : SecurityEndpointTestBase
     [Test]
     public async Task A_vhost_at_its_connection_limit_refuses_the_next_connection()
     {
-        var (virtualHost, user) = await CreateVirtualHostAndUserAsync();
-        await PutLimitAsync("vhost", virtualHost, "max-connections", 1);
+        var (virtualHost, user) = await WithLimitAsync("vhost", "max-connections", 1);
 
         await ExpectSecondConnectionRefusedAsync(user, virtualHost,
             $"NOT_ALLOWED - access to vhost '{virtualHost}' refused for user '{user}': connection limit (1) is reached");
@@ -23,8 +22,7 @@ public sealed class LimitTests : SecurityEndpointTestBase
     [Test]
     public async Task A_vhost_at_its_queue_limit_refuses_a_new_queue_but_not_a_redeclare()
     {
-        var (virtualHost, user) = await CreateVirtualHostAndUserAsync();
-        await PutLimitAsync("vhost", virtualHost, "max-queues", 1);
+        var (virtualHost, user) = await WithLimitAsync("vhost", "max-queues", 1);
         var channel = await (await ConnectAsAsync(user, virtualHost)).CreateChannelAsync();
         await channel.QueueDeclareAsync("first", exclusive: true);
         await channel.QueueDeclareAsync("first", exclusive: true);
@@ -36,8 +34,7 @@ public sealed class LimitTests : SecurityEndpointTestBase
     [Test]
     public async Task A_user_at_its_connection_limit_is_refused_the_next_connection()
     {
-        var (virtualHost, user) = await CreateVirtualHostAndUserAsync();
-        await PutLimitAsync("user", user, "max-connections", 1);
+        var (virtualHost, user) = await WithLimitAsync("user", "max-connections", 1);
 
         await ExpectSecondConnectionRefusedAsync(user, virtualHost,
             $"NOT_ALLOWED - connection refused for user '{user}': user connection limit (1) is reached");
@@ -46,8 +43,7 @@ public sealed class LimitTests : SecurityEndpointTestBase
     [Test]
     public async Task A_user_at_its_channel_limit_loses_the_connection_that_opens_one_more()
     {
-        var (virtualHost, user) = await CreateVirtualHostAndUserAsync();
-        await PutLimitAsync("user", user, "max-channels", 2);
+        var (virtualHost, user) = await WithLimitAsync("user", "max-channels", 2);
         var first = await ConnectAsAsync(user, virtualHost);
         await first.CreateChannelAsync();
         var second = await ConnectAsAsync(user, virtualHost);
@@ -113,6 +109,14 @@ public sealed class LimitTests : SecurityEndpointTestBase
         AssertError(await SendAsync(HttpMethod.Put, $"api/vhost-limits/{Segment(virtualHost)}/max-queues", new JsonObject()), HttpStatusCode.BadRequest, "bad_request", "key_missing");
         AssertError(await SendAsync(HttpMethod.Put, $"api/vhost-limits/nosuch-{Guid.NewGuid():N}/max-queues", new JsonObject { ["value"] = 1 }),
             HttpStatusCode.NotFound, "not_found", "vhost_not_found");
+    }
+
+    /// <summary>A fresh vhost and user, with <paramref name="limit"/> set to <paramref name="value"/> on the one <paramref name="on"/> names ("vhost" or "user").</summary>
+    private async Task<(string VirtualHost, string User)> WithLimitAsync(string on, string limit, int value)
+    {
+        var (virtualHost, user) = await CreateVirtualHostAndUserAsync();
+        await PutLimitAsync(on, on == "vhost" ? virtualHost : user, limit, value);
+        return (virtualHost, user);
     }
 
     /// <summary>A connection of <paramref name="user"/> to <paramref name="virtualHost"/> is let in, the next one refused with 530 and <paramref name="text"/>.</summary>
