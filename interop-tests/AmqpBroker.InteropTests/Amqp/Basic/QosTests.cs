@@ -205,7 +205,6 @@ public sealed class QosTests : BrokerTestBase
         Assert.That(await EventuallyAsync(() => Task.FromResult(!connection.IsOpen)), Is.True, "540 is a connection error");
     }
 
-    /// <summary>A fresh queue holding bodies "0".."n-1".</summary>
     /// <summary>A channel whose per-consumer and global prefetch are both 1, and a queue holding <paramref name="messages"/> messages.</summary>
     private async Task<(IChannel Channel, string Queue)> PrefetchOfOneWithQueueAsync(int messages)
     {
@@ -216,6 +215,7 @@ public sealed class QosTests : BrokerTestBase
         return (channel, queue);
     }
 
+    /// <summary>A fresh queue holding bodies "0".."n-1".</summary>
     private async Task<string> QueueWithAsync(IChannel channel, int messages)
     {
         var queue = await DeclareQueueAsync(channel);
