@@ -71,8 +71,7 @@ public sealed class QueueDeleteAndPurgeTests : BrokerTestBase
     public async Task Delete_if_empty_refuses_a_queue_with_ready_messages()
     {
         var connection = await ConnectAsync();
-        var (channel, queue) = await OpenChannelWithQueueAsync(ConfirmOptions);
-        await PublishConfirmedAsync(channel, string.Empty, queue, "m");
+        var (channel, queue) = await OpenChannelWithConfirmedMessagesAsync(1);
         var deleter = await connection.CreateChannelAsync();
 
         await ExpectClosedAsync(() => deleter.QueueDeleteAsync(queue, ifUnused: false, ifEmpty: true), 406, $"PRECONDITION_FAILED - queue '{queue}' {InDefaultVhost} not empty");
@@ -83,8 +82,7 @@ public sealed class QueueDeleteAndPurgeTests : BrokerTestBase
     public async Task Delete_if_empty_ignores_unacknowledged_messages()
     {
         var connection = await ConnectAsync();
-        var (channel, queue) = await OpenChannelWithQueueAsync(ConfirmOptions);
-        await PublishConfirmedAsync(channel, string.Empty, queue, "m");
+        var (channel, queue) = await OpenChannelWithConfirmedMessagesAsync(1);
         var holder = await connection.CreateChannelAsync();
         Assert.That(await holder.BasicGetAsync(queue, autoAck: false), Is.Not.Null);
 
