@@ -189,16 +189,7 @@ public sealed class DeliveryLimitTests : QueueTypeTestBase
     {
         // A requeued message may take a moment to be ready again (RabbitMQ's quorum queue); give it a short while.
         BasicGetResult? got = null;
-        var until = DateTime.UtcNow + QuietPeriod;
-        while (got is null && DateTime.UtcNow < until)
-        {
-            got = await channel.BasicGetAsync(queue, autoAck: false);
-            if (got is null)
-            {
-                await Task.Delay(20);
-            }
-        }
-
+        await EventuallyAsync(async () => (got = await channel.BasicGetAsync(queue, autoAck: false)) is not null, QuietPeriod);
         return got;
     }
 }

@@ -58,10 +58,10 @@ public abstract partial class BrokerTestBase
     private protected static void AssertFailedMethod(RawClose close, ushort classId, ushort methodId) =>
         AssertMethod(close.ClassId, close.MethodId, classId, methodId);
 
-    /// <summary>Polls <paramref name="condition"/> until it holds or <see cref="Timeout"/> passes.</summary>
-    protected static async Task<bool> EventuallyAsync(Func<Task<bool>> condition)
+    /// <summary>Polls <paramref name="condition"/> until it holds or <paramref name="within"/> (default <see cref="Timeout"/>) passes.</summary>
+    protected static async Task<bool> EventuallyAsync(Func<Task<bool>> condition, TimeSpan? within = null)
     {
-        var deadline = DateTime.UtcNow + Timeout;
+        var deadline = DateTime.UtcNow + (within ?? Timeout);
         var delay = 10;
         while (true)
         {
