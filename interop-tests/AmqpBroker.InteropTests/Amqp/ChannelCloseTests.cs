@@ -12,8 +12,7 @@ public sealed class ChannelCloseTests : BrokerTestBase
     [Test]
     public async Task A_close_crossing_the_brokers_close_is_answered_and_the_clients_close_ok_releases_the_channel()
     {
-        await using var raw = await RawClient.ConnectAsync(AmqpUri);
-        await raw.OpenChannelAsync(1);
+        await using var raw = await RawClient.ConnectWithChannelAsync(AmqpUri);
         var missing = UniqueName();
 
         // Passive declare of a missing queue and channel.close in one write: both closes are in flight at once.
@@ -29,8 +28,7 @@ public sealed class ChannelCloseTests : BrokerTestBase
     [Test]
     public async Task A_close_ok_for_a_channel_already_released_is_a_channel_error()
     {
-        await using var raw = await RawClient.ConnectAsync(AmqpUri);
-        await raw.OpenChannelAsync(1);
+        await using var raw = await RawClient.ConnectWithChannelAsync(AmqpUri);
         await raw.SendMethodAsync(1, 20, 40, w => w.Short(200).ShortStr("bye").Short(0).Short(0));
         await raw.ExpectMethodAsync(1, 20, 41);
 

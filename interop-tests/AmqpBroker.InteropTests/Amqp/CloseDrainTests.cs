@@ -17,8 +17,7 @@ public sealed class CloseDrainTests : BrokerTestBase
     {
         var setup = await OpenChannelAsync();
         var queue = (await setup.QueueDeclareAsync(Track(UniqueName()), durable: true, exclusive: false, autoDelete: false)).QueueName;
-        await using var raw = await RawClient.ConnectAsync(AmqpUri);
-        await raw.OpenChannelAsync(1);
+        await using var raw = await RawClient.ConnectWithChannelAsync(AmqpUri);
 
         // 2000 publishes and connection.close in one write, then more publishes the client was still flushing:
         // the broker must still be reading (a repeated close is answered), not have closed the socket under them.
@@ -39,8 +38,7 @@ public sealed class CloseDrainTests : BrokerTestBase
     [Test]
     public async Task After_close_ok_frames_are_dropped_another_close_is_answered_and_close_ok_ends_it()
     {
-        await using var raw = await RawClient.ConnectAsync(AmqpUri);
-        await raw.OpenChannelAsync(1);
+        await using var raw = await RawClient.ConnectWithChannelAsync(AmqpUri);
 
         await raw.SendMethodAsync(0, 10, 50, w => w.Short(200).ShortStr("bye").Short(0).Short(0));
         await raw.ExpectMethodAsync(0, 10, 51);

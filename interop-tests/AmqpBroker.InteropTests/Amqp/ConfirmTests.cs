@@ -234,8 +234,7 @@ public sealed class ConfirmTests : BrokerTestBase
     [Test]
     public async Task Confirm_select_on_a_transactional_channel_is_PRECONDITION_FAILED()
     {
-        await using var raw = await RawClient.ConnectAsync(AmqpUri);
-        await raw.OpenChannelAsync(1);
+        await using var raw = await RawClient.ConnectWithChannelAsync(AmqpUri);
         await raw.SendMethodAsync(1, 90, 10);
         await raw.ExpectMethodAsync(1, 90, 11);
 
@@ -252,8 +251,7 @@ public sealed class ConfirmTests : BrokerTestBase
     {
         var setup = await OpenChannelAsync();
         var queue = await DeclareQueueAsync(setup);
-        await using var raw = await RawClient.ConnectAsync(AmqpUri);
-        await raw.OpenChannelAsync(1);
+        await using var raw = await RawClient.ConnectWithChannelAsync(AmqpUri);
         await raw.SendMethodAsync(1, 85, 10, w => w.Octet(0));
         await raw.ExpectMethodAsync(1, 85, 11);
         await raw.SendMethodAsync(1, 85, 10, w => w.Octet(0));

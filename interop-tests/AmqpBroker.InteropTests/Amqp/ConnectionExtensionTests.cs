@@ -118,8 +118,7 @@ public sealed class ConnectionExtensionTests : BrokerTestBase
     [Test]
     public async Task Channel_flow_active_true_is_answered_with_flow_ok()
     {
-        await using var raw = await RawClient.ConnectAsync(AmqpUri);
-        await raw.OpenChannelAsync(1);
+        await using var raw = await RawClient.ConnectWithChannelAsync(AmqpUri);
 
         await raw.SendMethodAsync(1, 20, 20, w => w.Octet(1));
         var ok = await raw.ExpectMethodAsync(1, 20, 21);
@@ -130,8 +129,7 @@ public sealed class ConnectionExtensionTests : BrokerTestBase
     [Test]
     public async Task Channel_flow_active_false_closes_the_connection_with_NOT_IMPLEMENTED()
     {
-        await using var raw = await RawClient.ConnectAsync(AmqpUri);
-        await raw.OpenChannelAsync(1);
+        await using var raw = await RawClient.ConnectWithChannelAsync(AmqpUri);
 
         await raw.SendMethodAsync(1, 20, 20, w => w.Octet(0));
         var close = await raw.ExpectConnectionCloseAsync();

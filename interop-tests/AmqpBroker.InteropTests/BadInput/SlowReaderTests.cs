@@ -27,8 +27,7 @@ public sealed class SlowReaderTests
         var consumer = new CollectingConsumer(channel);
         await channel.BasicConsumeAsync(other, autoAck: true, consumer);
 
-        await using var neverReads = await RawClient.ConnectAsync(broker.AmqpUri);
-        await neverReads.OpenChannelAsync(1);
+        await using var neverReads = await RawClient.ConnectWithChannelAsync(broker.AmqpUri);
         await neverReads.SendMethodAsync(1, 60, 20, w => w.Short(0).ShortStr(stalled).ShortStr("").Octet(0b0010).EmptyTable()); // no-ack
         await neverReads.ExpectMethodAsync(1, 60, 21);
         var before = broker.Process.ResidentMiB;

@@ -137,6 +137,22 @@ internal sealed class RawClient : IAsyncDisposable
         await ExpectMethodAsync(0, 10, 41);
     }
 
+    /// <summary>A connection that has done the handshake (as <see cref="ConnectAsync"/>) and opened channel 1.</summary>
+    public static async Task<RawClient> ConnectWithChannelAsync(Uri uri)
+    {
+        var client = await ConnectAsync(uri);
+        try
+        {
+            await client.OpenChannelAsync(1);
+            return client;
+        }
+        catch
+        {
+            await client.DisposeAsync();
+            throw;
+        }
+    }
+
     public async Task OpenChannelAsync(ushort channel)
     {
         await SendMethodAsync(channel, 20, 10, w => w.ShortStr(string.Empty));

@@ -168,8 +168,7 @@ public sealed class PublishTests : BrokerTestBase
     {
         var setup = await OpenChannelAsync();
         var queue = await DeclareQueueAsync(setup);
-        await using var raw = await RawClient.ConnectAsync(AmqpUri);
-        await raw.OpenChannelAsync(1);
+        await using var raw = await RawClient.ConnectWithChannelAsync(AmqpUri);
 
         await raw.PublishAsync(1, string.Empty, queue, "now"u8.ToArray(), immediate: true);
         var close = await raw.ExpectConnectionCloseAsync();

@@ -80,8 +80,7 @@ public sealed class RecoverTests : BrokerTestBase
     [Test]
     public async Task Basic_recover_async_without_requeue_closes_the_connection_with_NOT_IMPLEMENTED()
     {
-        await using var raw = await RawClient.ConnectAsync(AmqpUri);
-        await raw.OpenChannelAsync(1);
+        await using var raw = await RawClient.ConnectWithChannelAsync(AmqpUri);
 
         await raw.SendMethodAsync(1, 60, 100, w => w.Octet(0));
         var close = await raw.ExpectConnectionCloseAsync();

@@ -74,8 +74,7 @@ public sealed class InternalExchangeTests : BrokerTestBase
     /// </summary>
     private async Task<(int Code, string Text)> RawExchangeDeclareAsync(string name, string type, bool isInternal)
     {
-        await using var raw = await RawClient.ConnectAsync(AmqpUri);
-        await raw.OpenChannelAsync(1);
+        await using var raw = await RawClient.ConnectWithChannelAsync(AmqpUri);
         await raw.SendMethodAsync(1, 40, 10, w => w.Short(0).ShortStr(name).ShortStr(type).Octet((byte)(isInternal ? 1 << 3 : 0)).EmptyTable());
 
         var reply = await raw.ReadMethodAsync();
