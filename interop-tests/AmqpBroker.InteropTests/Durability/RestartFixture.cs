@@ -67,22 +67,4 @@ public abstract class RestartFixture
         await using var channel = await connection.CreateChannelAsync();
         await action(connection, channel);
     }
-
-    protected static async Task<bool> ExistsAsync(IConnection connection, Func<IChannel, Task> passiveDeclare)
-    {
-        var probe = await connection.CreateChannelAsync();
-        try
-        {
-            await passiveDeclare(probe);
-            return true;
-        }
-        catch (OperationInterruptedException e) when (e.ShutdownReason?.ReplyCode == 404)
-        {
-            return false;
-        }
-        finally
-        {
-            await probe.DisposeAsync();
-        }
-    }
 }

@@ -25,11 +25,11 @@ public sealed class RestartTests : RestartFixture
 
         await WithBrokerAsync(async (connection, channel) =>
         {
-            Assert.That(await ExistsAsync(connection, c => c.ExchangeDeclarePassiveAsync("durable-x")), Is.True);
-            Assert.That(await ExistsAsync(connection, c => c.ExchangeDeclarePassiveAsync("transient-x")), Is.False);
-            Assert.That(await ExistsAsync(connection, c => c.QueueDeclarePassiveAsync("durable-q")), Is.True);
-            Assert.That(await ExistsAsync(connection, c => c.QueueDeclarePassiveAsync("transient-q")), Is.False);
-            Assert.That(await ExistsAsync(connection, c => c.QueueDeclarePassiveAsync("exclusive-durable-q")), Is.False, "exclusive queues never survive");
+            Assert.That(await PassiveDeclare.ExchangeExistsAsync(connection, "durable-x"), Is.True);
+            Assert.That(await PassiveDeclare.ExchangeExistsAsync(connection, "transient-x"), Is.False);
+            Assert.That(await PassiveDeclare.QueueExistsAsync(connection, "durable-q"), Is.True);
+            Assert.That(await PassiveDeclare.QueueExistsAsync(connection, "transient-q"), Is.False);
+            Assert.That(await PassiveDeclare.QueueExistsAsync(connection, "exclusive-durable-q"), Is.False, "exclusive queues never survive");
 
             var redeclare = await channel.QueueDeclareAsync("durable-q", durable: true, exclusive: false, autoDelete: false, new Dictionary<string, object?> { ["x-max-length"] = 10 });
             Assert.That(redeclare.QueueName, Is.EqualTo("durable-q"), "the recovered queue kept its arguments");
@@ -57,7 +57,7 @@ public sealed class RestartTests : RestartFixture
 
         await WithBrokerAsync(async (connection, channel) =>
         {
-            Assert.That(await ExistsAsync(connection, c => c.QueueDeclarePassiveAsync("deleted-q")), Is.False);
+            Assert.That(await PassiveDeclare.QueueExistsAsync(connection, "deleted-q"), Is.False);
             await channel.BasicPublishAsync("x", "gone", "unbound"u8.ToArray());
             await channel.BasicPublishAsync("x", "k", "bound"u8.ToArray());
             Assert.That(await channel.MessageCountAsync("q"), Is.EqualTo(1u));
@@ -80,7 +80,7 @@ public sealed class RestartTests : RestartFixture
         await WithBrokerAsync(async (connection, channel) =>
         {
             Assert.That(await DrainAsync(channel, "durable-q"), Is.EqualTo(new[] { ("p1", false), ("p2", false) }));
-            Assert.That(await ExistsAsync(connection, c => c.QueueDeclarePassiveAsync("transient-q")), Is.False);
+            Assert.That(await PassiveDeclare.QueueExistsAsync(connection, "transient-q"), Is.False);
         });
     }
 
@@ -243,7 +243,7 @@ public sealed class RestartTests : RestartFixture
             broker.Broker.SetPermission(new Permission("admin", "gone", ".*", ".*", ".*"));
             await using var connection = await ConnectAsync(broker, "admin", "pw", "gone");
             await using var channel = await connection.CreateChannelAsync();
-            Assert.That(await ExistsAsync(connection, c => c.QueueDeclarePassiveAsync("q")), Is.False, "the deleted vhost's queue went with it");
+            Assert.That(await PassiveDeclare.QueueExistsAsync(connection, "q"), Is.False, "the deleted vhost's queue went with it");
         }
     }
 }

@@ -30,27 +30,18 @@ public abstract partial class BrokerTestBase
     /// <summary>An argument table, e.g. <c>Args(("x-max-length", 1), ("x-overflow", "drop-head"))</c>.</summary>
     protected static Dictionary<string, object?> Args(params (string Key, object? Value)[] pairs) => pairs.ToDictionary(p => p.Key, p => p.Value);
 
-    /// <summary>True when <paramref name="queue"/> exists, judged by a passive declare on a throw-away channel.</summary>
-    protected static Task<bool> QueueExistsAsync(IConnection connection, string queue) =>
-        ExistsAsync(connection, channel => channel.QueueDeclarePassiveAsync(queue));
+    /// <summary>True when <paramref name="queue"/> exists (<see cref="PassiveDeclare"/>).</summary>
+    protected static Task<bool> QueueExistsAsync(IConnection connection, string queue) => PassiveDeclare.QueueExistsAsync(connection, queue);
 
-    /// <summary>True when <paramref name="exchange"/> exists, judged by a passive declare on a throw-away channel.</summary>
-    protected static Task<bool> ExchangeExistsAsync(IConnection connection, string exchange) =>
-        ExistsAsync(connection, channel => channel.ExchangeDeclarePassiveAsync(exchange));
+    /// <summary>True when <paramref name="exchange"/> exists (<see cref="PassiveDeclare"/>).</summary>
+    protected static Task<bool> ExchangeExistsAsync(IConnection connection, string exchange) => PassiveDeclare.ExchangeExistsAsync(connection, exchange);
 
-    /// <summary>Whether <paramref name="passiveDeclare"/> succeeds on a throw-away channel (false on 404, which closes it).</summary>
-    private static async Task<bool> ExistsAsync(IConnection connection, Func<IChannel, Task> passiveDeclare)
+    /// <summary>A new connection watched for connection.blocked/unblocked from the start, and a channel on it to publish with.</summary>
+    private protected async Task<(IConnection Connection, BlockedSignals Signals, IChannel Channel)> OpenWatchedPublisherAsync()
     {
-        await using var channel = await connection.CreateChannelAsync();
-        try
-        {
-            await passiveDeclare(channel);
-            return true;
-        }
-        catch (OperationInterruptedException e) when (e.ShutdownReason?.ReplyCode == 404)
-        {
-            return false;
-        }
+        var connection = await ConnectAsync();
+        var signals = BlockedSignals.Watch(connection);
+        return (connection, signals, await connection.CreateChannelAsync());
     }
 
     /// <summary>A new connection with a confirm channel, and a fresh queue holding <paramref name="messages"/> confirmed messages "m0", "m1", ...</summary>
