@@ -25,9 +25,7 @@ public sealed class DiskFreeLimitTests : ManagementTestBase
     [OwnBrokerOnly("starts its own broker with an unreachable disk free limit")]
     public async Task Too_little_free_disk_blocks_publishers_and_shows_in_the_node_and_the_health_check()
     {
-        var connection = await ConnectAsync();
-        var signals = BlockedSignals.Watch(connection);
-        var channel = await connection.CreateChannelAsync();
+        var (_, signals, channel) = await OpenWatchedPublisherAsync();
         var queue = await DeclareQueueAsync(channel);
 
         await PublishAsync(channel, queue, "held");

@@ -23,9 +23,7 @@ public sealed class MemoryWatermarkTests : BrokerTestBase
         await PublishAsync(filler, queue, [.. Enumerable.Range(0, Backlog).Select(i => $"m{i}")]);
         Assert.That(await EventuallyAsync(async () => await filler.MessageCountAsync(queue) == Backlog), Is.True);
 
-        var publisherConnection = await ConnectAsync();
-        var signals = BlockedSignals.Watch(publisherConnection);
-        var publisher = await publisherConnection.CreateChannelAsync();
+        var (_, signals, publisher) = await OpenWatchedPublisherAsync();
 
         watermark.SetLimit(1);
         try

@@ -141,9 +141,7 @@ public sealed class ConnectionExtensionTests : BrokerTestBase
     [OwnBrokerOnly("needs the in-process broker")]
     public async Task Resource_alarm_blocks_a_publishing_connection_and_releases_it_when_cleared()
     {
-        var publisherConnection = await ConnectAsync();
-        var signals = BlockedSignals.Watch(publisherConnection);
-        var publisher = await publisherConnection.CreateChannelAsync();
+        var (publisherConnection, signals, publisher) = await OpenWatchedPublisherAsync();
         var observer = await OpenChannelAsync();
         var queue = await DeclareQueueAsync(observer);
 
