@@ -133,10 +133,7 @@ public sealed class PriorityTests : BrokerTestBase
     [TestCase(1.5, "\"expected integer, got double\"")]
     public async Task An_invalid_maximum_is_refused_with_406(object value, string error)
     {
-        var channel = await OpenChannelAsync();
-        var name = Track(UniqueName());
-
-        await ExpectClosedAsync(() => channel.QueueDeclareAsync(name, false, false, false, new Dictionary<string, object?> { ["x-max-priority"] = value }), 406, $"PRECONDITION_FAILED - invalid arg 'x-max-priority' for queue '{name}' in vhost '/': {error}");
+        await ExpectInvalidArgumentAsync(await OpenChannelAsync(), "x-max-priority", value, error);
     }
 
     private static async Task PublishAsync(IChannel channel, string queue, params (string Body, byte? Priority)[] messages)

@@ -75,9 +75,8 @@ public sealed class QueueArgumentValidationTests : BrokerTestBase
     public async Task An_invalid_argument_is_refused_with_RabbitMQs_406(string key, object? value, string error)
     {
         var (connection, channel) = await ConnectWithChannelAsync();
-        var queue = Track(UniqueName());
 
-        await ExpectClosedAsync(() => channel.QueueDeclareAsync(queue, false, false, false, new Dictionary<string, object?> { [key] = value }), 406, $"PRECONDITION_FAILED - invalid arg '{key}' for queue '{queue}' in vhost '/': {error}");
+        var queue = await ExpectInvalidArgumentAsync(channel, key, value, error);
         using (Assert.EnterMultipleScope())
         {
             Assert.That(channel.IsOpen, Is.False);

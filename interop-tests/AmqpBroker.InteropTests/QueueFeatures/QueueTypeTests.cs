@@ -39,19 +39,13 @@ public sealed class QueueTypeTests : BrokerTestBase
     [Test]
     public async Task An_unknown_queue_type_is_refused_with_406()
     {
-        var channel = await OpenChannelAsync();
-        var queue = Track(UniqueName());
-
-        await ExpectClosedAsync(() => channel.QueueDeclareAsync(queue, false, false, false, TypeArguments("foo")), 406, $"PRECONDITION_FAILED - invalid arg 'x-queue-type' for queue '{queue}' in vhost '/': \"unsupported queue type 'foo'\"");
+        await ExpectInvalidArgumentAsync(await OpenChannelAsync(), "x-queue-type", "foo", "\"unsupported queue type 'foo'\"");
     }
 
     [Test]
     public async Task A_non_string_queue_type_is_refused_with_406()
     {
-        var channel = await OpenChannelAsync();
-        var queue = Track(UniqueName());
-
-        await ExpectClosedAsync(() => channel.QueueDeclareAsync(queue, false, false, false, new Dictionary<string, object?> { ["x-queue-type"] = 1 }), 406, $"PRECONDITION_FAILED - invalid arg 'x-queue-type' for queue '{queue}' in vhost '/': {{unacceptable_type,signedint}}");
+        await ExpectInvalidArgumentAsync(await OpenChannelAsync(), "x-queue-type", 1, "{unacceptable_type,signedint}");
     }
 
     private static Dictionary<string, object?> TypeArguments(string? type) =>

@@ -139,10 +139,7 @@ public sealed class SingleActiveConsumerTests : BrokerTestBase
     [TestCase(1, "signedint")]
     public async Task A_non_boolean_value_is_refused_with_406(object value, string type)
     {
-        var channel = await OpenChannelAsync();
-        var name = Track(UniqueName());
-
-        await ExpectClosedAsync(() => channel.QueueDeclareAsync(name, false, false, false, new Dictionary<string, object?> { ["x-single-active-consumer"] = value }), 406, $"PRECONDITION_FAILED - invalid arg 'x-single-active-consumer' for queue '{name}' in vhost '/': {{unacceptable_type,{type}}}");
+        await ExpectInvalidArgumentAsync(await OpenChannelAsync(), "x-single-active-consumer", value, $"{{unacceptable_type,{type}}}");
     }
 
     private async Task<string> DeclareSingleActiveAsync(IChannel channel) => await DeclareQueueAsync(channel, Args(("x-single-active-consumer", true)));

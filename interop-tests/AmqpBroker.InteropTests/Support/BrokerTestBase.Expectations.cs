@@ -58,6 +58,18 @@ public abstract partial class BrokerTestBase
     private protected static void AssertFailedMethod(RawClose close, ushort classId, ushort methodId) =>
         AssertMethod(close.ClassId, close.MethodId, classId, methodId);
 
+    /// <summary>
+    /// Declares a fresh classic queue with <paramref name="argument"/> set to <paramref name="value"/>, which the broker
+    /// must refuse with RabbitMQ's 406 for an invalid argument, ending in <paramref name="error"/>; returns the queue name.
+    /// </summary>
+    protected async Task<string> ExpectInvalidArgumentAsync(IChannel channel, string argument, object? value, string error)
+    {
+        var queue = Track(UniqueName());
+        await ExpectClosedAsync(() => channel.QueueDeclareAsync(queue, false, false, false, new Dictionary<string, object?> { [argument] = value }), 406,
+            $"PRECONDITION_FAILED - invalid arg '{argument}' for queue '{queue}' {InDefaultVhost}: {error}");
+        return queue;
+    }
+
     /// <summary>Polls <paramref name="condition"/> until it holds or <paramref name="within"/> (default <see cref="Timeout"/>) passes.</summary>
     protected static async Task<bool> EventuallyAsync(Func<Task<bool>> condition, TimeSpan? within = null)
     {
