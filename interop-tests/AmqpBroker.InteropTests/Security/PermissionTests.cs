@@ -107,9 +107,7 @@ public sealed class PermissionTests : SecurityTestBase
     {
         var queue = await GuestQueueAsync("w-q");
         var otherQueue = await GuestQueueAsync("c-q");
-        var readable = await GuestExchangeAsync("r-x");
-        var writable = await GuestExchangeAsync("w-x");
-        var configurable = await GuestExchangeAsync("c-x");
+        var (readable, writable, configurable) = await GuestExchangesAsync();
 
         var channel = await UserChannelAsync();
         await channel.QueueBindAsync(queue, readable, "k");
@@ -135,9 +133,7 @@ public sealed class PermissionTests : SecurityTestBase
     [Test]
     public async Task Exchange_bind_needs_write_on_the_destination_then_read_on_the_source()
     {
-        var readable = await GuestExchangeAsync("r-x");
-        var writable = await GuestExchangeAsync("w-x");
-        var configurable = await GuestExchangeAsync("c-x");
+        var (readable, writable, configurable) = await GuestExchangesAsync();
 
         var channel = await UserChannelAsync();
         await channel.ExchangeBindAsync(writable, readable, "k");
@@ -250,6 +246,10 @@ public sealed class PermissionTests : SecurityTestBase
         await _guest.QueueDeclareAsync(name, false, false, false);
         return name;
     }
+
+    /// <summary>Three exchanges declared by guest, which the user may only read, only write and only configure.</summary>
+    private async Task<(string Readable, string Writable, string Configurable)> GuestExchangesAsync() =>
+        (await GuestExchangeAsync("r-x"), await GuestExchangeAsync("w-x"), await GuestExchangeAsync("c-x"));
 
     private async Task<string> GuestExchangeAsync(string suffix)
     {
