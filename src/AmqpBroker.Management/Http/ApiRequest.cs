@@ -55,6 +55,9 @@ internal sealed class ApiRequest(HttpContext http, ManagementContext context, Ap
     public IEnumerable<VirtualHost> VisibleVirtualHosts() =>
         Broker.VirtualHosts.Where(v => user.CanAccessVirtualHost(v.Name)).OrderBy(v => v.Name, StringComparer.Ordinal);
 
+    /// <summary>The names of <see cref="VisibleVirtualHosts"/>, for filtering objects that name their vhost.</summary>
+    public HashSet<string> VisibleVirtualHostNames() => VisibleVirtualHosts().Select(v => v.Name).ToHashSet(StringComparer.Ordinal);
+
     public Task<JsonBody> ReadBodyAsync() => JsonBody.ReadAsync(http.Request);
 
     public Task JsonAsync(JsonNode? body) => JsonResponse.WriteAsync(http.Response, body);
@@ -69,4 +72,16 @@ internal sealed class ApiRequest(HttpContext http, ManagementContext context, Ap
     public void Created(bool created) => http.Response.StatusCode = created ? StatusCodes.Status201Created : StatusCodes.Status204NoContent;
 
     public void NoContent() => http.Response.StatusCode = StatusCodes.Status204NoContent;
+
+    /// <summary>An action on one object (mostly DELETE) answers 204 when the object was there, 404 when it was not.</summary>
+    public Task NoContentIfFound(bool found)
+    {
+        if (!found)
+        {
+            throw ApiException.NotFound();
+        }
+
+        NoContent();
+        return Task.CompletedTask;
+    }
 }

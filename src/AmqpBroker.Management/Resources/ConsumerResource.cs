@@ -13,7 +13,7 @@ internal static class ConsumerResource
     {
         routes.Get("/api/consumers", Access.Management, request =>
         {
-            var visible = request.VisibleVirtualHosts().Select(v => v.Name).ToHashSet(StringComparer.Ordinal);
+            var visible = request.VisibleVirtualHostNames();
             return request.ListAsync(Sorted(BrokerObjects.Consumers(request.Broker).Where(c => visible.Contains(c.Queue.Definition.VirtualHost)))
                 .Select(c => ConsumerJson.Create(c, request.Context.NodeName)));
         });

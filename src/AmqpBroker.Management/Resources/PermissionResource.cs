@@ -29,15 +29,7 @@ internal static class PermissionResource
             request.JsonAsync(PermissionJson.Create(request.Broker.FindPermission(request.Route("user"), request.Route("vhost")) ?? throw ApiException.NotFound())));
         routes.Put("/api/permissions/{vhost}/{user}", Access.Administrator, Put);
         routes.Delete("/api/permissions/{vhost}/{user}", Access.Administrator, request =>
-        {
-            if (!request.Broker.ClearPermission(request.Route("user"), request.Route("vhost")))
-            {
-                throw ApiException.NotFound();
-            }
-
-            request.NoContent();
-            return Task.CompletedTask;
-        });
+            request.NoContentIfFound(request.Broker.ClearPermission(request.Route("user"), request.Route("vhost"))));
     }
 
     private static IEnumerable<System.Text.Json.Nodes.JsonObject> Sorted(IEnumerable<Permission> permissions) => permissions
