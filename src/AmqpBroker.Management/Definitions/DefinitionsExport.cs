@@ -61,7 +61,7 @@ internal static class DefinitionsExport
     private static IEnumerable<JsonObject> Exchanges(VirtualHost virtualHost, bool withVirtualHost) => virtualHost.Exchanges
         .Where(e => e.Name.Length > 0 && !e.Name.StartsWith("amq.", StringComparison.Ordinal))
         .OrderBy(e => e.Name, StringComparer.Ordinal)
-        .Select(e => Scoped(Exchange(e.Definition), withVirtualHost));
+        .Select(e => Scoped(ExchangeJson.Definition(e.Definition), withVirtualHost));
 
     /// <summary>Explicit bindings only; a binding to an exclusive queue goes with the queue.</summary>
     private static IEnumerable<JsonObject> Bindings(VirtualHost virtualHost, bool withVirtualHost) => virtualHost.Exchanges
@@ -77,17 +77,6 @@ internal static class DefinitionsExport
         ["vhost"] = definition.VirtualHost,
         ["durable"] = definition.Durable,
         ["auto_delete"] = definition.AutoDelete,
-        ["arguments"] = FieldTableJson.ToJson(definition.Arguments),
-    };
-
-    private static JsonObject Exchange(ExchangeDefinition definition) => new()
-    {
-        ["name"] = definition.Name,
-        ["vhost"] = definition.VirtualHost,
-        ["type"] = definition.Type,
-        ["durable"] = definition.Durable,
-        ["auto_delete"] = definition.AutoDelete,
-        ["internal"] = definition.Internal,
         ["arguments"] = FieldTableJson.ToJson(definition.Arguments),
     };
 
