@@ -1,10 +1,7 @@
-using System.Text.Json.Nodes;
 using AmqpBroker.Core;
 using AmqpBroker.Core.Security;
 using AmqpBroker.Management.Formatting;
-using AmqpBroker.Management.Http;
 using AmqpBroker.Management.Json;
-using AmqpBroker.Management.Security;
 
 namespace AmqpBroker.Management.Definitions;
 

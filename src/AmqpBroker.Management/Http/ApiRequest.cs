@@ -1,7 +1,5 @@
-using System.Text.Json.Nodes;
 using AmqpBroker.Core;
 using AmqpBroker.Core.VirtualHosts;
-using AmqpBroker.Management.Security;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace AmqpBroker.Management.Http;

@@ -1,9 +1,5 @@
-using System.Text.Json.Nodes;
 using AmqpBroker.Core.Security;
-using AmqpBroker.Management.Http;
 using AmqpBroker.Management.Messaging;
-using AmqpBroker.Management.Security;
-using Microsoft.AspNetCore.Routing;
 
 namespace AmqpBroker.Management.Resources;
 

@@ -1,9 +1,5 @@
-using System.Text.Json.Nodes;
 using AmqpBroker.Core.Shovels;
 using AmqpBroker.Management.Formatting;
-using AmqpBroker.Management.Http;
-using AmqpBroker.Management.Security;
-using Microsoft.AspNetCore.Routing;
 
 namespace AmqpBroker.Management.Resources;
 

@@ -1,5 +1,4 @@
 using AmqpBroker.Core.Security;
-using AmqpBroker.Management.Http;
 
 namespace AmqpBroker.Management.Security;
 
