@@ -34,7 +34,8 @@ internal static class QueueResource
 
     private static IEnumerable<Queue> Sorted(VirtualHost virtualHost) => virtualHost.Queues.OrderBy(q => q.Name, StringComparer.Ordinal);
 
-    private static Queue Find(ApiRequest request, VirtualHost virtualHost) =>
+    /// <summary>The queue the path's <c>{queue}</c> names in <paramref name="virtualHost"/>, or 404.</summary>
+    public static Queue Find(ApiRequest request, VirtualHost virtualHost) =>
         virtualHost.FindQueue(request.Route("queue")) ?? throw ApiException.NotFound();
 
     private static ILookup<Queue, Consumer> ConsumersByQueue(ApiRequest request) =>

@@ -18,7 +18,7 @@ internal static class RoutingTestResource
     private static async Task Test(ApiRequest request)
     {
         var virtualHost = request.VirtualHost();
-        var exchange = virtualHost.Exchanges.FirstOrDefault(e => e.Name == ExchangeResource.PathName(request)) ?? throw ApiException.NotFound();
+        var exchange = ExchangeResource.Find(request, virtualHost);
         var body = await request.ReadBodyAsync().ConfigureAwait(false);
         var routingKey = NameRules.Check(body.String("routing_key") ?? "", "routing key");
         var properties = BasicPropertiesJson.FromJson(body.Object("properties") ?? []);
