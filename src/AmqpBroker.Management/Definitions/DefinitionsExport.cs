@@ -28,7 +28,7 @@ internal static class DefinitionsExport
             ["product_version"] = context.ProductVersion,
             ["users"] = new JsonArray([.. broker.Users.All.OrderBy(u => u.Name, StringComparer.Ordinal).Select(UserJson.For(broker))]),
             ["vhosts"] = new JsonArray([.. virtualHosts.Select(v => VirtualHostJson.Definition(v, context))]),
-            ["permissions"] = new JsonArray([.. broker.Permissions.OrderBy(p => p.VirtualHost, StringComparer.Ordinal).ThenBy(p => p.User, StringComparer.Ordinal).Select(PermissionJson.Create)]),
+            ["permissions"] = new JsonArray([.. PermissionJson.Sorted(broker.Permissions)]),
             ["topic_permissions"] = SecurityDefinitions.TopicPermissions(broker),
             ["parameters"] = new JsonArray([.. SecurityDefinitions.Parameters(broker), .. broker.Parameters.All.Select(ParameterJson.Create)]),
             ["global_parameters"] = new JsonArray(),

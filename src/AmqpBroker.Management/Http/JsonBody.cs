@@ -94,6 +94,24 @@ internal sealed class JsonBody(JsonObject root)
     public static JsonBody Of(JsonNode? node, string what) =>
         node as JsonObject is { } value ? new JsonBody(value) : throw ApiException.BadRequest($"{what} must be a JSON object, got {Describe(node)}");
 
+    /// <summary>Throws RabbitMQ's key_missing naming every one of <paramref name="keys"/> the body lacks.</summary>
+    public void RequireAll(params ReadOnlySpan<string> keys)
+    {
+        List<string>? missing = null;
+        foreach (var key in keys)
+        {
+            if (!Has(key))
+            {
+                (missing ??= []).Add($"'{key}'");
+            }
+        }
+
+        if (missing is not null)
+        {
+            throw ApiException.BadRequest($"key_missing: {string.Join(", ", missing)} required");
+        }
+    }
+
     public static ApiException Missing(string key) => ApiException.BadRequest($"key_missing: '{key}' is required");
 
     private static ApiException Invalid(string key, string error, string expected, JsonNode value) =>

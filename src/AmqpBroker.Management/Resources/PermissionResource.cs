@@ -1,4 +1,3 @@
-using AmqpBroker.Core.Security;
 using AmqpBroker.Management.Formatting;
 
 namespace AmqpBroker.Management.Resources;
@@ -11,16 +10,16 @@ internal static class PermissionResource
 {
     public static void Map(IEndpointRouteBuilder routes)
     {
-        routes.Get("/api/permissions", Access.Administrator, request => request.ListAsync(Sorted(request.Broker.Permissions)));
+        routes.Get("/api/permissions", Access.Administrator, request => request.ListAsync(PermissionJson.Sorted(request.Broker.Permissions)));
         routes.Get("/api/vhosts/{vhost}/permissions", Access.Administrator, request =>
         {
             var virtualHost = request.VirtualHost();
-            return request.ListAsync(Sorted(request.Broker.Permissions.Where(p => p.VirtualHost == virtualHost.Name)));
+            return request.ListAsync(PermissionJson.Sorted(request.Broker.Permissions.Where(p => p.VirtualHost == virtualHost.Name)));
         });
         routes.Get("/api/users/{user}/permissions", Access.Administrator, request =>
         {
             var user = request.Broker.Users.Find(request.Route("user")) ?? throw ApiException.NotFound();
-            return request.ListAsync(Sorted(request.Broker.Permissions.Where(p => p.User == user.Name)));
+            return request.ListAsync(PermissionJson.Sorted(request.Broker.Permissions.Where(p => p.User == user.Name)));
         });
         routes.Get("/api/permissions/{vhost}/{user}", Access.Administrator, request =>
             request.JsonAsync(PermissionJson.Create(request.Broker.FindPermission(request.Route("user"), request.Route("vhost")) ?? throw ApiException.NotFound())));
@@ -28,11 +27,6 @@ internal static class PermissionResource
         routes.Delete("/api/permissions/{vhost}/{user}", Access.Administrator, request =>
             request.NoContentIfFound(request.Broker.ClearPermission(request.Route("user"), request.Route("vhost"))));
     }
-
-    private static IEnumerable<System.Text.Json.Nodes.JsonObject> Sorted(IEnumerable<Permission> permissions) => permissions
-        .OrderBy(p => p.VirtualHost, StringComparer.Ordinal)
-        .ThenBy(p => p.User, StringComparer.Ordinal)
-        .Select(PermissionJson.Create);
 
     /// <summary>Sets the three patterns (all required); an unknown user or vhost, or a bad pattern, is RabbitMQ's 400.</summary>
     private static async Task Put(ApiRequest request)
