@@ -1,4 +1,5 @@
 using AmqpBroker.Core;
+using AmqpBroker.Core.Security;
 using AmqpBroker.Core.VirtualHosts;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -48,6 +49,9 @@ internal sealed class ApiRequest(HttpContext http, ManagementContext context, Ap
 
         return virtualHost;
     }
+
+    /// <summary>The user the path's <c>{user}</c> names (not the one asking): 404 when there is no such user.</summary>
+    public User NamedUser() => Broker.Users.Find(Route("user")) ?? throw ApiException.NotFound();
 
     /// <summary>The virtual hosts whose objects the user may list.</summary>
     public IEnumerable<VirtualHost> VisibleVirtualHosts() =>

@@ -18,7 +18,7 @@ internal static class PermissionResource
         });
         routes.Get("/api/users/{user}/permissions", Access.Administrator, request =>
         {
-            var user = request.Broker.Users.Find(request.Route("user")) ?? throw ApiException.NotFound();
+            var user = request.NamedUser();
             return request.ListAsync(PermissionJson.Sorted(request.Broker.Permissions.Where(p => p.User == user.Name)));
         });
         routes.Get("/api/permissions/{vhost}/{user}", Access.Administrator, request =>

@@ -20,7 +20,7 @@ internal static class TopicPermissionResource
         });
         routes.Get("/api/users/{user}/topic-permissions", Access.Administrator, request =>
         {
-            var user = request.Broker.Users.Find(request.Route("user")) ?? throw ApiException.NotFound();
+            var user = request.NamedUser();
             return request.ListAsync(PermissionJson.Sorted(request.Broker.TopicPermissions.Where(p => p.User == user.Name)));
         });
         routes.Get("/api/topic-permissions/{vhost}/{user}", Access.Administrator, request => request.ListAsync(PermissionJson.Sorted(Existing(request))));

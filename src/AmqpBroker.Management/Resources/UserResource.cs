@@ -10,7 +10,7 @@ internal static class UserResource
         routes.Get("/api/users", Access.Administrator, request =>
             request.ListAsync(request.Broker.Users.All.OrderBy(u => u.Name, StringComparer.Ordinal).Select(UserJson.For(request.Broker))));
         routes.Get("/api/users/{user}", Access.Administrator, request =>
-            request.JsonAsync(UserJson.For(request.Broker)(request.Broker.Users.Find(request.Route("user")) ?? throw ApiException.NotFound())));
+            request.JsonAsync(UserJson.For(request.Broker)(request.NamedUser())));
         routes.Put("/api/users/{user}", Access.Administrator, Put);
         // The user's permissions go with it and its connections are closed, as in RabbitMQ.
         routes.Delete("/api/users/{user}", Access.Administrator, request =>
