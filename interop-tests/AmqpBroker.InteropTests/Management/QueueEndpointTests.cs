@@ -4,7 +4,6 @@ using System.Text.Json.Nodes;
 namespace AmqpBroker.InteropTests.Management;
 
 /// <summary>/api/queues: list, get, declare (PUT), delete (if-unused, if-empty), purge, and getting messages.</summary>
-[TestFixture]
 public sealed class QueueEndpointTests : ManagementTestBase
 {
     [Test]

@@ -5,7 +5,6 @@ namespace AmqpBroker.InteropTests.QueueFeatures;
 /// expiry without a consumer, dead-lettering with reason <c>expired</c> and TTL 0 ("now or never"). RabbitMQ's 406
 /// for an expiration that is not a non-negative integer is checked with the other publish errors in PublishTests.
 /// </summary>
-[TestFixture]
 public sealed class MessageTtlTests : BrokerTestBase
 {
     [Test]
