@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Net.Sockets;
-using AmqpBroker.InteropTests.Support;
 
 namespace AmqpBroker.InteropTests.BadInput;
 

@@ -1,10 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
-using System.Text;
 using System.Text.Json.Nodes;
-using AmqpBroker.InteropTests.Support;
-using RabbitMQ.Client.Exceptions;
 
 namespace AmqpBroker.InteropTests.Durability;
 

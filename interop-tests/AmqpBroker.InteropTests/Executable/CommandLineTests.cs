@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Sockets;
-using AmqpBroker.InteropTests.Support;
 
 namespace AmqpBroker.InteropTests.Executable;
 

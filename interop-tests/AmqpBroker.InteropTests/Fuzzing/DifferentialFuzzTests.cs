@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using AmqpBroker.InteropTests.Support;
 
 namespace AmqpBroker.InteropTests.Fuzzing;
 

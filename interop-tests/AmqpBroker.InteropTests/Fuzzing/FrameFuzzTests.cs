@@ -1,6 +1,4 @@
 using System.Globalization;
-using AmqpBroker.InteropTests.Support;
-using RabbitMQ.Client;
 
 namespace AmqpBroker.InteropTests.Fuzzing;
 

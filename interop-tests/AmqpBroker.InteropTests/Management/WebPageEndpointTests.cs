@@ -1,5 +1,4 @@
 using System.Net;
-using AmqpBroker.InteropTests.Support;
 
 namespace AmqpBroker.InteropTests.Management;
 

@@ -1,6 +1,4 @@
-using System.Text;
 using AmqpBroker.Hosting;
-using AmqpBroker.InteropTests.Support;
 
 namespace AmqpBroker.InteropTests.Management.Prometheus;
 
