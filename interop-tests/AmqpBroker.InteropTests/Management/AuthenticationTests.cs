@@ -1,5 +1,3 @@
-using System.Net;
-
 namespace AmqpBroker.InteropTests.Management;
 
 /// <summary>HTTP Basic against the broker's users, and what each management tag allows, with RabbitMQ 3.10's 401s.</summary>

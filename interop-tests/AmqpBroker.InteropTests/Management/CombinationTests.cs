@@ -1,6 +1,3 @@
-using System.Net;
-using System.Text.Json.Nodes;
-
 namespace AmqpBroker.InteropTests.Management;
 
 /// <summary>The admin API and AMQP together: declare over HTTP, publish and consume over AMQP, read the counts over HTTP.</summary>

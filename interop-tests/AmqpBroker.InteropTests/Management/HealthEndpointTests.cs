@@ -1,4 +1,3 @@
-using System.Net;
 using AmqpBroker.Core.Alarms;
 
 namespace AmqpBroker.InteropTests.Management;

@@ -1,6 +1,3 @@
-using System.Net;
-using System.Text.Json.Nodes;
-
 namespace AmqpBroker.InteropTests.Management;
 
 /// <summary>/api/overview, /api/whoami, /api/nodes, /api/extensions, /api/cluster-name.</summary>

@@ -1,6 +1,3 @@
-using System.Net;
-using System.Text.Json.Nodes;
-
 namespace AmqpBroker.InteropTests.Management;
 
 /// <summary>RabbitMQ's list parameters: sort, sort_reverse, columns, and page/page_size/name/use_regex.</summary>

@@ -1,6 +1,3 @@
-using System.Net;
-using System.Text.Json.Nodes;
-
 namespace AmqpBroker.InteropTests.Management;
 
 /// <summary>/api/permissions, and that the patterns govern what a user may do over HTTP as over AMQP.</summary>

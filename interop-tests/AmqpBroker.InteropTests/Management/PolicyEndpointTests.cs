@@ -1,6 +1,3 @@
-using System.Net;
-using System.Text.Json.Nodes;
-
 namespace AmqpBroker.InteropTests.Management;
 
 /// <summary>/api/policies: set, read, list, delete, and the policy taking effect on matching queues.</summary>

@@ -1,6 +1,3 @@
-using System.Net;
-using System.Text.Json.Nodes;
-
 namespace AmqpBroker.InteropTests.Management;
 
 /// <summary>/api/queues: list, get, declare (PUT), delete (if-unused, if-empty), purge, and getting messages.</summary>

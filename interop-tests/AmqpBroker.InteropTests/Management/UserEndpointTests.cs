@@ -1,6 +1,3 @@
-using System.Net;
-using System.Text.Json.Nodes;
-
 namespace AmqpBroker.InteropTests.Management;
 
 /// <summary>/api/users: create with a password or a RabbitMQ password hash, tags, read, delete.</summary>

@@ -1,6 +1,3 @@
-using System.Net;
-using System.Text.Json.Nodes;
-
 namespace AmqpBroker.InteropTests.Management;
 
 /// <summary>/api/vhosts: list, get, create, delete (with everything in it).</summary>

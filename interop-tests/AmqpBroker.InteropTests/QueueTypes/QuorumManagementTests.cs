@@ -1,5 +1,3 @@
-using System.Net;
-using System.Text.Json.Nodes;
 using AmqpBroker.Hosting;
 
 namespace AmqpBroker.InteropTests.QueueTypes;

@@ -1,7 +1,5 @@
-using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Text.Json.Nodes;
 using AmqpBroker.Hosting;
 
 namespace AmqpBroker.InteropTests.Shovels;

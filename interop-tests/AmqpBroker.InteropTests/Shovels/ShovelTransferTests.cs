@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using AmqpBroker.Hosting;
 
 namespace AmqpBroker.InteropTests.Shovels;

@@ -1,5 +1,3 @@
-using System.Text.Json.Nodes;
-
 namespace AmqpBroker.InteropTests.Testing;
 
 /// <summary>The executable as a test broker: --enable-fault-api and --record serve the faults and the recording over HTTP.</summary>

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using AmqpBroker.Core.Testing.Faults;
 using AmqpBroker.Core.Testing.Recording;
 

@@ -1,5 +1,4 @@
 using System.Security.Cryptography.X509Certificates;
-using System.Text.Json.Nodes;
 using AmqpBroker.Hosting;
 
 namespace AmqpBroker.InteropTests.Tls;
