@@ -12,9 +12,7 @@ public sealed class RecoverTests : BrokerTestBase
     public async Task Basic_recover_with_requeue_redelivers_unacked_messages_flagged_redelivered()
     {
         await using var raw = await RawClient.ConnectAsync(AmqpUri);
-        var (_, queue) = await QueueAndRawChannelAsync(raw, "1", "2");
-        await ConsumeRawAsync(raw, queue);
-        var first = await ReadDeliveriesAsync(raw, 2);
+        var (_, _, first) = await ConsumeAllRawAsync(raw, "1", "2");
         Assert.That(first.Select(d => (d.Tag, d.Redelivered, d.Text)), Is.EqualTo(new[] { (1ul, false, "1"), (2ul, false, "2") }));
 
         await raw.SendMethodAsync(1, 60, 110, w => w.Octet(1));
@@ -32,9 +30,7 @@ public sealed class RecoverTests : BrokerTestBase
     public async Task Basic_recover_async_with_requeue_redelivers_without_a_reply()
     {
         await using var raw = await RawClient.ConnectAsync(AmqpUri);
-        var (_, queue) = await QueueAndRawChannelAsync(raw, "1");
-        await ConsumeRawAsync(raw, queue);
-        await ReadDeliveriesAsync(raw, 1);
+        await ConsumeAllRawAsync(raw, "1");
 
         await raw.SendMethodAsync(1, 60, 100, w => w.Octet(1));
 
@@ -64,9 +60,7 @@ public sealed class RecoverTests : BrokerTestBase
     public async Task Basic_recover_without_requeue_closes_the_connection_with_NOT_IMPLEMENTED()
     {
         await using var raw = await RawClient.ConnectAsync(AmqpUri);
-        var (setup, queue) = await QueueAndRawChannelAsync(raw, "1");
-        await ConsumeRawAsync(raw, queue);
-        await ReadDeliveriesAsync(raw, 1);
+        var (setup, queue, _) = await ConsumeAllRawAsync(raw, "1");
 
         await raw.SendMethodAsync(1, 60, 110, w => w.Octet(0));
         var close = await raw.ExpectConnectionCloseAsync();
@@ -101,6 +95,14 @@ public sealed class RecoverTests : BrokerTestBase
     }
 
     private sealed record RawDelivery(ulong Tag, bool Redelivered, string Text);
+
+    /// <summary>A queue holding <paramref name="bodies"/>, consumed with manual acks on the raw client's channel 1, and its deliveries read.</summary>
+    private async Task<(IChannel Setup, string Queue, List<RawDelivery> Deliveries)> ConsumeAllRawAsync(RawClient raw, params string[] bodies)
+    {
+        var (setup, queue) = await QueueAndRawChannelAsync(raw, bodies);
+        await ConsumeRawAsync(raw, queue);
+        return (setup, queue, await ReadDeliveriesAsync(raw, bodies.Length));
+    }
 
     private static async Task ConsumeRawAsync(RawClient raw, string queue)
     {
