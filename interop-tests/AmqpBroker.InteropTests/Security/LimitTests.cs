@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace AmqpBroker.InteropTests.Security;
 
 /// <summary>
@@ -6,13 +8,19 @@ namespace AmqpBroker.InteropTests.Security;
 /// </summary>
 public sealed class LimitTests : SecurityEndpointTestBase
 {
-    [Test]
-    public async Task A_vhost_at_its_connection_limit_refuses_the_next_connection()
+    // {0} is the vhost, {1} the user.
+    [TestCase("vhost", "NOT_ALLOWED - access to vhost '{0}' refused for user '{1}': connection limit (1) is reached",
+        TestName = "A_vhost_at_its_connection_limit_refuses_the_next_connection")]
+    [TestCase("user", "NOT_ALLOWED - connection refused for user '{1}': user connection limit (1) is reached",
+        TestName = "A_user_at_its_connection_limit_is_refused_the_next_connection")]
+    public async Task A_connection_limit_of_1_refuses_the_second_connection(string on, string refusal)
     {
-        var (virtualHost, user) = await WithLimitAsync("vhost", "max-connections", 1);
+        var (virtualHost, user) = await WithLimitAsync(on, "max-connections", 1);
+        await ConnectAsAsync(user, virtualHost);
 
-        await ExpectSecondConnectionRefusedAsync(user, virtualHost,
-            $"NOT_ALLOWED - access to vhost '{virtualHost}' refused for user '{user}': connection limit (1) is reached");
+        var refused = await RefusedConnectionAsync(user, virtualHost);
+
+        Assert.That((refused.ReplyCode, refused.ReplyText), Is.EqualTo(((ushort)530, string.Format(CultureInfo.InvariantCulture, refusal, virtualHost, user))));
     }
 
     [Test]
@@ -25,15 +33,6 @@ public sealed class LimitTests : SecurityEndpointTestBase
 
         await ExpectClosedAsync(() => channel.QueueDeclareAsync("second", exclusive: true), 406,
             $"PRECONDITION_FAILED - cannot declare queue 'second': queue limit in vhost '{virtualHost}' (1) is reached");
-    }
-
-    [Test]
-    public async Task A_user_at_its_connection_limit_is_refused_the_next_connection()
-    {
-        var (virtualHost, user) = await WithLimitAsync("user", "max-connections", 1);
-
-        await ExpectSecondConnectionRefusedAsync(user, virtualHost,
-            $"NOT_ALLOWED - connection refused for user '{user}': user connection limit (1) is reached");
     }
 
     [Test]
@@ -113,15 +112,5 @@ public sealed class LimitTests : SecurityEndpointTestBase
         var (virtualHost, user) = await CreateVirtualHostAndUserAsync();
         await PutLimitAsync(on, on == "vhost" ? virtualHost : user, limit, value);
         return (virtualHost, user);
-    }
-
-    /// <summary>A connection of <paramref name="user"/> to <paramref name="virtualHost"/> is let in, the next one refused with 530 and <paramref name="text"/>.</summary>
-    private async Task ExpectSecondConnectionRefusedAsync(string user, string virtualHost, string text)
-    {
-        await ConnectAsAsync(user, virtualHost);
-
-        var refused = await RefusedConnectionAsync(user, virtualHost);
-
-        Assert.That((refused.ReplyCode, refused.ReplyText), Is.EqualTo(((ushort)530, text)));
     }
 }
