@@ -36,8 +36,7 @@ public sealed class PermissionTests : SecurityTestBase
     public async Task GrantAsync()
     {
         _prefix = $"perm.{Guid.NewGuid():N}.";
-        var p = Regex.Escape(_prefix);
-        await Admin.SetPermissionsAsync(_user, "/", $"^{p}c-", $"^{p}w-", $"^{p}r-");
+        await PermitAsync(read: "r-");
         _guest = await OpenChannelAsync();
     }
 
@@ -163,8 +162,7 @@ public sealed class PermissionTests : SecurityTestBase
     [Test]
     public async Task A_dead_letter_exchange_needs_read_on_the_new_queue_and_write_on_the_exchange()
     {
-        var p = Regex.Escape(_prefix);
-        await Admin.SetPermissionsAsync(_user, "/", $"^{p}c-", $"^{p}w-", $"^{p}(r|c)-");
+        await PermitAsync(read: "(r|c)-");
         var arguments = (string dlx) => new Dictionary<string, object?> { ["x-dead-letter-exchange"] = dlx };
 
         var channel = await UserChannelAsync();
@@ -172,22 +170,21 @@ public sealed class PermissionTests : SecurityTestBase
         await ExpectRefusedAsync(c => c.QueueDeclareAsync(Track(Name("c-q2")), false, false, false, arguments(Name("c-dlx"))), "exchange", Name("c-dlx"));
         await ExpectRefusedAsync(c => c.QueueDeclareAsync(Track(Name("c-q3")), false, false, false, arguments(string.Empty)), "exchange", "amq.default");
 
-        await Admin.SetPermissionsAsync(_user, "/", $"^{p}c-", $"^{p}w-", $"^{p}r-");
+        await PermitAsync(read: "r-");
         await ExpectRefusedAsync(c => c.QueueDeclareAsync(Track(Name("c-q4")), false, false, false, arguments(Name("w-dlx"))), "queue", Name("c-q4"));
     }
 
     [Test]
     public async Task An_alternate_exchange_needs_read_on_the_new_exchange_and_write_on_the_alternate()
     {
-        var p = Regex.Escape(_prefix);
-        await Admin.SetPermissionsAsync(_user, "/", $"^{p}c-", $"^{p}w-", $"^{p}(r|c)-");
+        await PermitAsync(read: "(r|c)-");
         var arguments = (string ae) => new Dictionary<string, object?> { ["alternate-exchange"] = ae };
 
         var channel = await UserChannelAsync();
         await channel.ExchangeDeclareAsync(TrackExchange(Name("c-x1")), ExchangeType.Fanout, arguments: arguments(Name("w-ae")));
         await ExpectRefusedAsync(c => c.ExchangeDeclareAsync(TrackExchange(Name("c-x2")), ExchangeType.Fanout, arguments: arguments(Name("c-ae"))), "exchange", Name("c-ae"));
 
-        await Admin.SetPermissionsAsync(_user, "/", $"^{p}c-", $"^{p}w-", $"^{p}r-");
+        await PermitAsync(read: "r-");
         await ExpectRefusedAsync(c => c.ExchangeDeclareAsync(TrackExchange(Name("c-x3")), ExchangeType.Fanout, arguments: arguments(Name("w-ae"))), "exchange", Name("c-x3"));
     }
 
@@ -232,6 +229,16 @@ public sealed class PermissionTests : SecurityTestBase
     private string Name(string suffix) => _prefix + suffix;
 
     private string Refusal(string kind, string name) => $"ACCESS_REFUSED - access to {kind} '{name}' in vhost '/' refused for user '{_user}'";
+
+    /// <summary>
+    /// The user's permissions in "/": configure names starting c-, write to w-, and read what <paramref name="read"/>
+    /// matches (all under the test's prefix).
+    /// </summary>
+    private Task PermitAsync(string read)
+    {
+        var p = Regex.Escape(_prefix);
+        return Admin.SetPermissionsAsync(_user, "/", $"^{p}c-", $"^{p}w-", $"^{p}{read}");
+    }
 
     private async Task<IChannel> UserChannelAsync(bool confirms = false)
     {
