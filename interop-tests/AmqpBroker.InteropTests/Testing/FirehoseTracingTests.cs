@@ -10,10 +10,7 @@ public class FirehoseTracingTests : ManagementTestBase
     [Test]
     public async Task Tracing_PublishesEveryPublishAndDelivery_ToTheTraceExchange_WithRabbitMQsHeaders()
     {
-        var virtualHost = await CreateTracedVirtualHostAsync();
-        var connection = await ConnectAsync(f => f.VirtualHost = virtualHost);
-        await using var channel = await connection.CreateChannelAsync();
-        var trace = await DeclareTraceQueueAsync(channel);
+        var (virtualHost, channel, trace) = await TracedChannelAsync();
         await channel.QueueDeclareAsync("work", durable: false, exclusive: false, autoDelete: false);
         var properties = new BasicProperties { ContentType = "text/plain", DeliveryMode = DeliveryModes.Persistent, Headers = new Dictionary<string, object?> { ["h1"] = "v1" } };
 
@@ -21,8 +18,8 @@ public class FirehoseTracingTests : ManagementTestBase
         Assert.That(await EventuallyAsync(async () => await channel.MessageCountAsync("work") == 1), Is.True);
         Assert.That(await channel.BasicGetAsync("work", autoAck: true), Is.Not.Null);
 
-        var published = await NextTraceAsync(channel, trace);
-        var delivered = await NextTraceAsync(channel, trace);
+        var published = await GetEventuallyAsync(channel, trace);
+        var delivered = await GetEventuallyAsync(channel, trace);
         Assert.Multiple(() =>
         {
             Assert.That((published.Exchange, published.RoutingKey), Is.EqualTo(("amq.rabbitmq.trace", "publish.")));
@@ -40,10 +37,7 @@ public class FirehoseTracingTests : ManagementTestBase
     [Test]
     public async Task Tracing_ReportsThePublish_BeforeTheDeliveryToAWaitingConsumer()
     {
-        var virtualHost = await CreateTracedVirtualHostAsync();
-        var connection = await ConnectAsync(f => f.VirtualHost = virtualHost);
-        await using var channel = await connection.CreateChannelAsync();
-        var trace = await DeclareTraceQueueAsync(channel);
+        var (_, channel, trace) = await TracedChannelAsync();
         var queue = (await channel.QueueDeclareAsync("", durable: false, exclusive: true, autoDelete: true)).QueueName;
         var received = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var consumer = new AsyncEventingBasicConsumer(channel);
@@ -57,8 +51,8 @@ public class FirehoseTracingTests : ManagementTestBase
         await channel.BasicPublishAsync("", queue, "fast"u8.ToArray());
         await received.Task.WaitAsync(Timeout);
 
-        Assert.That((await NextTraceAsync(channel, trace)).RoutingKey, Is.EqualTo("publish."));
-        var delivered = await NextTraceAsync(channel, trace);
+        Assert.That((await GetEventuallyAsync(channel, trace)).RoutingKey, Is.EqualTo("publish."));
+        var delivered = await GetEventuallyAsync(channel, trace);
         Assert.That(delivered.RoutingKey, Is.EqualTo($"deliver.{queue}"));
         Assert.That(Strings(delivered.BasicProperties.Headers!["routing_keys"]), Is.EqualTo(new[] { queue }));
     }
@@ -66,11 +60,8 @@ public class FirehoseTracingTests : ManagementTestBase
     [Test]
     public async Task Tracing_IsShownOnTheVirtualHost_AndStopsWhenTurnedOff()
     {
-        var virtualHost = await CreateTracedVirtualHostAsync();
+        var (virtualHost, channel, trace) = await TracedChannelAsync();
         Assert.That((await GetJsonAsync($"api/vhosts/{Segment(virtualHost)}"))["tracing"]!.GetValue<bool>(), Is.True);
-        var connection = await ConnectAsync(f => f.VirtualHost = virtualHost);
-        await using var channel = await connection.CreateChannelAsync();
-        var trace = await DeclareTraceQueueAsync(channel);
 
         await ExpectAsync(HttpStatusCode.NoContent, HttpMethod.Put, $"api/vhosts/{Segment(virtualHost)}", new JsonObject { ["tracing"] = false });
         await channel.BasicPublishAsync("amq.fanout", "untraced", "quiet"u8.ToArray());
@@ -80,12 +71,15 @@ public class FirehoseTracingTests : ManagementTestBase
         Assert.That(await channel.MessageCountAsync(trace), Is.Zero);
     }
 
-    private async Task<string> CreateTracedVirtualHostAsync()
+    /// <summary>A vhost of the test's own with tracing on, a channel on a connection to it, and a trace queue there.</summary>
+    private async Task<(string VirtualHost, IChannel Channel, string Trace)> TracedChannelAsync()
     {
         var virtualHost = TrackVirtualHost($"interop.trace.{Guid.NewGuid():N}");
         // RabbitMQ, like this broker, gives the administrator who creates a vhost over HTTP full permissions on it.
         await ExpectAsync(HttpStatusCode.Created, HttpMethod.Put, $"api/vhosts/{Segment(virtualHost)}", new JsonObject { ["tracing"] = true });
-        return virtualHost;
+        var connection = await ConnectAsync(f => f.VirtualHost = virtualHost);
+        var channel = await connection.CreateChannelAsync();
+        return (virtualHost, channel, await DeclareTraceQueueAsync(channel));
     }
 
     /// <summary>A queue bound to amq.rabbitmq.trace for everything, as the firehose documentation has it.</summary>
@@ -94,13 +88,6 @@ public class FirehoseTracingTests : ManagementTestBase
         var queue = (await channel.QueueDeclareAsync("", durable: false, exclusive: true, autoDelete: true)).QueueName;
         await channel.QueueBindAsync(queue, "amq.rabbitmq.trace", "#");
         return queue;
-    }
-
-    private static async Task<BasicGetResult> NextTraceAsync(IChannel channel, string trace)
-    {
-        BasicGetResult? result = null;
-        Assert.That(await EventuallyAsync(async () => (result = await channel.BasicGetAsync(trace, autoAck: true)) is not null), Is.True, "no trace message came");
-        return result!;
     }
 
     private static void AssertCommonHeaders(IDictionary<string, object?> headers, string virtualHost, int channel)
