@@ -99,9 +99,7 @@ public sealed class LengthLimitTests : BrokerTestBase
     [Test]
     public async Task Drop_head_dead_letters_the_dropped_messages_with_reason_maxlen()
     {
-        var channel = await OpenConfirmChannelAsync();
-        var deadLetters = await DeclareQueueAsync(channel, "dlq");
-        var queue = await DeclareQueueAsync(channel, Args(("x-max-length", 1), ("x-overflow", "drop-head"), ("x-dead-letter-exchange", string.Empty), ("x-dead-letter-routing-key", deadLetters)));
+        var (channel, queue, deadLetters) = await OpenChannelWithDeadLetteringQueueAsync(("x-max-length", 1), ("x-overflow", "drop-head"));
 
         await PublishAsync(channel, queue, "m1", "m2", "m3");
 
@@ -125,9 +123,7 @@ public sealed class LengthLimitTests : BrokerTestBase
     [Test]
     public async Task Reject_publish_nacks_the_new_message_and_keeps_the_old_ones()
     {
-        var channel = await OpenConfirmChannelAsync();
-        var deadLetters = await DeclareQueueAsync(channel, "dlq");
-        var queue = await DeclareQueueAsync(channel, Args(("x-max-length", 1), ("x-overflow", "reject-publish"), ("x-dead-letter-exchange", string.Empty), ("x-dead-letter-routing-key", deadLetters)));
+        var (channel, queue, deadLetters) = await OpenChannelWithDeadLetteringQueueAsync(("x-max-length", 1), ("x-overflow", "reject-publish"));
         await PublishAsync(channel, queue, "m1");
 
         var nack = await PublishExpectingNackAsync(channel, queue, "m2");
@@ -170,9 +166,7 @@ public sealed class LengthLimitTests : BrokerTestBase
     [Test]
     public async Task Reject_publish_dlx_nacks_and_dead_letters_the_refused_message()
     {
-        var channel = await OpenConfirmChannelAsync();
-        var deadLetters = await DeclareQueueAsync(channel, "dlq");
-        var queue = await DeclareQueueAsync(channel, Args(("x-max-length", 1), ("x-overflow", "reject-publish-dlx"), ("x-dead-letter-exchange", string.Empty), ("x-dead-letter-routing-key", deadLetters)));
+        var (channel, queue, deadLetters) = await OpenChannelWithDeadLetteringQueueAsync(("x-max-length", 1), ("x-overflow", "reject-publish-dlx"));
         await PublishAsync(channel, queue, "m1");
 
         await PublishExpectingNackAsync(channel, queue, "m2");

@@ -98,9 +98,7 @@ public sealed class MessageTtlTests : BrokerTestBase
     [Test]
     public async Task An_expired_message_is_dead_lettered_with_reason_expired()
     {
-        var channel = await OpenConfirmChannelAsync();
-        var deadLetters = await DeclareQueueAsync(channel, "dlq");
-        var queue = await DeclareQueueAsync(channel, Args(("x-message-ttl", 100), ("x-dead-letter-exchange", ""), ("x-dead-letter-routing-key", deadLetters)));
+        var (channel, queue, deadLetters) = await OpenChannelWithDeadLetteringQueueAsync(("x-message-ttl", 100));
         var consumer = await ConsumeAsync(channel, deadLetters, autoAck: true);
 
         await PublishAsync(channel, queue, "doomed");
@@ -131,9 +129,7 @@ public sealed class MessageTtlTests : BrokerTestBase
     [Test]
     public async Task A_ttl_of_zero_drops_the_message_when_nobody_can_take_it_at_once()
     {
-        var channel = await OpenConfirmChannelAsync();
-        var deadLetters = await DeclareQueueAsync(channel, "dlq");
-        var queue = await DeclareQueueAsync(channel, Args(("x-message-ttl", 0), ("x-dead-letter-exchange", ""), ("x-dead-letter-routing-key", deadLetters)));
+        var (channel, queue, deadLetters) = await OpenChannelWithDeadLetteringQueueAsync(("x-message-ttl", 0));
 
         await PublishAsync(channel, queue, "never");
 
@@ -178,9 +174,7 @@ public sealed class MessageTtlTests : BrokerTestBase
     [Test]
     public async Task A_requeued_message_keeps_its_original_expiry()
     {
-        var channel = await OpenConfirmChannelAsync();
-        var deadLetters = await DeclareQueueAsync(channel, "dlq");
-        var queue = await DeclareQueueAsync(channel, Args(("x-message-ttl", 100), ("x-dead-letter-exchange", ""), ("x-dead-letter-routing-key", deadLetters)));
+        var (channel, queue, deadLetters) = await OpenChannelWithDeadLetteringQueueAsync(("x-message-ttl", 100));
         await PublishAsync(channel, queue, "m");
         var got = await channel.BasicGetAsync(queue, autoAck: false);
         Assert.That(got, Is.Not.Null);

@@ -44,6 +44,18 @@ public abstract partial class BrokerTestBase
         return (connection, signals, await connection.CreateChannelAsync());
     }
 
+    /// <summary>
+    /// A new connection with a confirm channel, a fresh dead-letter queue, and a fresh queue with these arguments that
+    /// dead-letters to it through the default exchange.
+    /// </summary>
+    protected async Task<(IChannel Channel, string Queue, string DeadLetters)> OpenChannelWithDeadLetteringQueueAsync(params (string Key, object? Value)[] arguments)
+    {
+        var channel = await OpenConfirmChannelAsync();
+        var deadLetters = await DeclareQueueAsync(channel, "dlq");
+        var queue = await DeclareQueueAsync(channel, Args([.. arguments, ("x-dead-letter-exchange", string.Empty), ("x-dead-letter-routing-key", deadLetters)]));
+        return (channel, queue, deadLetters);
+    }
+
     /// <summary>A new connection with a confirm channel, and a fresh queue holding <paramref name="messages"/> confirmed messages "m0", "m1", ...</summary>
     protected async Task<(IChannel Channel, string Queue)> OpenChannelWithConfirmedMessagesAsync(int messages)
     {
