@@ -33,9 +33,7 @@ public sealed class ChannelCloseTests : BrokerTestBase
 
         await raw.SendMethodAsync(1, 20, 41);
 
-        var close = await raw.ExpectConnectionCloseAsync();
-        AssertClose(close, 504, "CHANNEL_ERROR - expected 'channel.open'");
-        AssertFailedMethod(close, 20, 41);
+        await ExpectConnectionClosedAsync(raw, 504, "CHANNEL_ERROR - expected 'channel.open'", 20, 41);
     }
 
     [Test]

@@ -131,9 +131,7 @@ public sealed class ConnectionExtensionTests : BrokerTestBase
         await using var raw = await RawClient.ConnectWithChannelAsync(AmqpUri);
 
         await raw.SendMethodAsync(1, 20, 20, w => w.Octet(0));
-        var close = await raw.ExpectConnectionCloseAsync();
-        AssertClose(close, 540, "NOT_IMPLEMENTED - active=false");
-        AssertFailedMethod(close, 20, 20);
+        await ExpectConnectionClosedAsync(raw, 540, "NOT_IMPLEMENTED - active=false", 20, 20);
     }
 
     [Test]

@@ -50,6 +50,17 @@ public abstract partial class BrokerTestBase
     /// <summary>Asserts the reply code and text of a close read by <see cref="RawClient"/>.</summary>
     private protected static void AssertClose(RawClose close, ushort code, string text) => AssertReply(close.ReplyCode, close.ReplyText, code, text);
 
+    /// <summary>
+    /// Reads the connection.close <paramref name="raw"/> must get next: <paramref name="code"/>, exactly <paramref name="text"/>,
+    /// and the method that failed.
+    /// </summary>
+    private protected static async Task ExpectConnectionClosedAsync(RawClient raw, ushort code, string text, ushort classId, ushort methodId)
+    {
+        var close = await raw.ExpectConnectionCloseAsync();
+        AssertClose(close, code, text);
+        AssertFailedMethod(close, classId, methodId);
+    }
+
     /// <summary>Asserts which method a close names as the one that failed (its class and method ids).</summary>
     protected static void AssertFailedMethod(ShutdownEventArgs reason, ushort classId, ushort methodId) =>
         AssertMethod(reason.ClassId, reason.MethodId, classId, methodId);

@@ -170,9 +170,7 @@ public sealed class PublishTests : BrokerTestBase
         await using var raw = await RawClient.ConnectWithChannelAsync(AmqpUri);
 
         await raw.PublishAsync(1, string.Empty, queue, "now"u8.ToArray(), immediate: true);
-        var close = await raw.ExpectConnectionCloseAsync();
-        AssertClose(close, 540, "NOT_IMPLEMENTED - immediate=true");
-        AssertFailedMethod(close, 60, 40);
+        await ExpectConnectionClosedAsync(raw, 540, "NOT_IMPLEMENTED - immediate=true", 60, 40);
 
         Assert.That(await setup.MessageCountAsync(queue), Is.Zero, "the immediate publish is not enqueued");
     }

@@ -63,9 +63,7 @@ public sealed class RecoverTests : BrokerTestBase
         var (setup, queue, _) = await ConsumeAllRawAsync(raw, "1");
 
         await raw.SendMethodAsync(1, 60, 110, w => w.Octet(0));
-        var close = await raw.ExpectConnectionCloseAsync();
-        AssertClose(close, 540, "NOT_IMPLEMENTED - requeue=false");
-        AssertFailedMethod(close, 60, 110);
+        await ExpectConnectionClosedAsync(raw, 540, "NOT_IMPLEMENTED - requeue=false", 60, 110);
 
         Assert.That(await EventuallyAsync(async () => await setup.MessageCountAsync(queue) == 1), Is.True, "the unacked message is requeued when the connection goes");
     }
@@ -76,9 +74,7 @@ public sealed class RecoverTests : BrokerTestBase
         await using var raw = await RawClient.ConnectWithChannelAsync(AmqpUri);
 
         await raw.SendMethodAsync(1, 60, 100, w => w.Octet(0));
-        var close = await raw.ExpectConnectionCloseAsync();
-        AssertClose(close, 540, "NOT_IMPLEMENTED - requeue=false");
-        Assert.That(close.MethodId, Is.EqualTo((ushort)100));
+        await ExpectConnectionClosedAsync(raw, 540, "NOT_IMPLEMENTED - requeue=false", 60, 100);
     }
 
     /// <summary>
