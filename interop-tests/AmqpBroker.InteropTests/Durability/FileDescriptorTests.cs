@@ -15,23 +15,14 @@ public sealed class FileDescriptorTests
     private static readonly TimeSpan StartDeadline = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan StopDeadline = TimeSpan.FromSeconds(30);
 
-    private readonly List<BrokerProcess> _processes = [];
+    private readonly Leftovers _leftovers = new();
     private string _root = null!;
 
     [SetUp]
-    public void CreateDirectory() =>
-        _root = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "amqpbroker-fd-" + Guid.NewGuid().ToString("N"))).FullName;
+    public void CreateDirectory() => _root = _leftovers.NewDirectory("amqpbroker-fd-");
 
     [TearDown]
-    public async Task StopBrokersAsync()
-    {
-        foreach (var process in _processes)
-        {
-            await process.DisposeAsync();
-        }
-
-        Directory.Delete(_root, recursive: true);
-    }
+    public Task StopBrokersAsync() => _leftovers.CleanUpAsync();
 
     [Test]
     public async Task Five_thousand_durable_queues_keep_their_persistent_messages_through_a_restart()
@@ -177,9 +168,8 @@ public sealed class FileDescriptorTests
 
     private async Task<(BrokerProcess Process, BrokerReady Ready)> StartAsync(int openFileLimit = DescriptorLimit)
     {
-        var process = BrokerProcess.Start(
-            ["--port", "0", "--management-port", "0", "--bind", "127.0.0.1", "--data-dir", Path.Combine(_root, "data")], [], _root, openFileLimit);
-        _processes.Add(process);
+        var process = _leftovers.Add(BrokerProcess.Start(
+            ["--port", "0", "--management-port", "0", "--bind", "127.0.0.1", "--data-dir", Path.Combine(_root, "data")], [], _root, openFileLimit));
         return (process, await process.WaitForReadyAsync(StartDeadline));
     }
 

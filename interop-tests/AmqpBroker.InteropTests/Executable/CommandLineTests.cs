@@ -13,26 +13,14 @@ public sealed class CommandLineTests
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(20);
 
-    private readonly List<BrokerProcess> _processes = [];
-    private DirectoryInfo _directory = null!;
+    private readonly Leftovers _leftovers = new();
+    private string _directory = null!;
 
     [SetUp]
-    public void SetUp()
-    {
-        _directory = Directory.CreateTempSubdirectory("amqpbroker-cli-");
-    }
+    public void SetUp() => _directory = _leftovers.NewDirectory("amqpbroker-cli-");
 
     [TearDown]
-    public async Task TearDownAsync()
-    {
-        foreach (var process in _processes)
-        {
-            await process.DisposeAsync();
-        }
-
-        _processes.Clear();
-        _directory?.Delete(recursive: true);
-    }
+    public Task TearDownAsync() => _leftovers.CleanUpAsync();
 
     [Test]
     public async Task Help_lists_the_switches_and_exits_0_without_starting()
@@ -130,10 +118,6 @@ public sealed class CommandLineTests
 
     private BrokerProcess Start(params string[] args) => Start(args, []);
 
-    private BrokerProcess Start(string[] args, Dictionary<string, string> environment)
-    {
-        var process = BrokerProcess.Start(args, environment, _directory.FullName);
-        _processes.Add(process);
-        return process;
-    }
+    private BrokerProcess Start(string[] args, Dictionary<string, string> environment) =>
+        _leftovers.Add(BrokerProcess.Start(args, environment, _directory));
 }

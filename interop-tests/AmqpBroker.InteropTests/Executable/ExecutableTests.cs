@@ -18,31 +18,10 @@ public sealed class ExecutableTests
     private static readonly TimeSpan StopDeadline = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
 
-    private readonly List<BrokerProcess> _processes = [];
-    private readonly List<string> _directories = [];
+    private readonly Leftovers _leftovers = new();
 
     [TearDown]
-    public async Task StopProcessesAsync()
-    {
-        foreach (var process in _processes)
-        {
-            await process.DisposeAsync();
-        }
-
-        _processes.Clear();
-        foreach (var directory in _directories)
-        {
-            try
-            {
-                Directory.Delete(directory, recursive: true);
-            }
-            catch (IOException)
-            {
-            }
-        }
-
-        _directories.Clear();
-    }
+    public Task StopProcessesAsync() => _leftovers.CleanUpAsync();
 
     [Test]
     public async Task Starts_on_an_ephemeral_port_serves_a_client_and_exits_0_on_SIGTERM()
@@ -225,20 +204,9 @@ public sealed class ExecutableTests
         return occupant;
     }
 
-    private BrokerProcess Start(string[] args, Dictionary<string, string>? environment = null)
-    {
-        var workingDirectory = TempDirectory();
-        var process = BrokerProcess.Start(args, environment ?? [], workingDirectory);
-        _processes.Add(process);
-        return process;
-    }
+    private BrokerProcess Start(string[] args, Dictionary<string, string>? environment = null) =>
+        _leftovers.Add(BrokerProcess.Start(args, environment ?? [], TempDirectory()));
 
     /// <summary>A fresh directory to run in, so no appsettings.json or ./data of the caller's is picked up.</summary>
-    private string TempDirectory()
-    {
-        var path = Path.Combine(Path.GetTempPath(), $"amqpbroker-exe-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(path);
-        _directories.Add(path);
-        return path;
-    }
+    private string TempDirectory() => _leftovers.NewDirectory("amqpbroker-exe-");
 }

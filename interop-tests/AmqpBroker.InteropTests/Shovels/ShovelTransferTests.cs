@@ -12,25 +12,10 @@ public sealed class ShovelTransferTests
 {
     private const int Messages = 100_000;
 
-    private readonly List<string> _directories = [];
-    private readonly List<IAsyncDisposable> _brokers = [];
+    private readonly Leftovers _leftovers = new();
 
     [TearDown]
-    public async Task CleanUpAsync()
-    {
-        foreach (var broker in _brokers)
-        {
-            await broker.DisposeAsync();
-        }
-
-        _brokers.Clear();
-        foreach (var directory in _directories)
-        {
-            Directory.Delete(directory, recursive: true);
-        }
-
-        _directories.Clear();
-    }
+    public Task CleanUpAsync() => _leftovers.CleanUpAsync();
 
     [Test]
     public async Task A_shovel_moves_100000_persistent_messages_exactly_once_in_order_while_a_publisher_keeps_publishing()
@@ -127,7 +112,7 @@ public sealed class ShovelTransferTests
 
         // The destination goes away while the shovel runs: terminated with the reason, then back to running.
         await destinationConnection.CloseAsync();
-        _brokers.Remove(destination);
+        _leftovers.Forget(destination);
         await destination.DisposeAsync();
         var terminated = await ShovelRig.WaitForStateAsync(admin, "to-away", "terminated");
         Assert.That(terminated["reason"]!.GetValue<string>(), Does.Contain("destination"));
@@ -135,14 +120,8 @@ public sealed class ShovelTransferTests
         await ShovelRig.WaitForStateAsync(admin, "to-away", "running");
     }
 
-    private async Task<BrokerHost> StartAsync(string name, int port = 0)
-    {
-        var directory = ShovelRig.TempDirectory(name);
-        _directories.Add(directory);
-        var broker = await ShovelRig.StartBrokerAsync(directory, port);
-        _brokers.Add(broker);
-        return broker;
-    }
+    private async Task<BrokerHost> StartAsync(string name, int port = 0) =>
+        _leftovers.Add(await ShovelRig.StartBrokerAsync(_leftovers.NewDirectory($"shovel-{name}-"), port));
 
     private static int FreePort()
     {
