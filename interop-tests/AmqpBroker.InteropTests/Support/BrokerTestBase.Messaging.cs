@@ -44,6 +44,15 @@ public abstract partial class BrokerTestBase
         return (connection, signals, await connection.CreateChannelAsync());
     }
 
+    /// <summary>Two channels on one new connection and a fresh queue declared on the first: for what is per channel.</summary>
+    protected async Task<(IChannel One, IChannel Two, string Queue)> OpenTwoChannelsWithQueueAsync()
+    {
+        var connection = await ConnectAsync();
+        var one = await connection.CreateChannelAsync();
+        var two = await connection.CreateChannelAsync();
+        return (one, two, await DeclareQueueAsync(one));
+    }
+
     /// <summary>
     /// A new connection with a confirm channel, a fresh dead-letter queue, and a fresh queue with these arguments that
     /// dead-letters to it through the default exchange.

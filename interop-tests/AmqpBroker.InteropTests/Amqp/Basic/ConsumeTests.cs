@@ -61,10 +61,7 @@ public sealed class ConsumeTests : BrokerTestBase
     [Test]
     public async Task The_same_consumer_tag_may_be_used_on_different_channels()
     {
-        var connection = await ConnectAsync();
-        var one = await connection.CreateChannelAsync();
-        var two = await connection.CreateChannelAsync();
-        var queue = await DeclareQueueAsync(one);
+        var (one, two, queue) = await OpenTwoChannelsWithQueueAsync();
 
         await one.BasicConsumeAsync(queue, autoAck: true, "same", new CollectingConsumer(one));
         await two.BasicConsumeAsync(queue, autoAck: true, "same", new CollectingConsumer(two));

@@ -65,10 +65,7 @@ public sealed class DeliveryTagTests : BrokerTestBase
     [Test]
     public async Task Delivery_tags_are_per_channel()
     {
-        var connection = await ConnectAsync();
-        var one = await connection.CreateChannelAsync();
-        var two = await connection.CreateChannelAsync();
-        var queue = await DeclareQueueAsync(one);
+        var (one, two, queue) = await OpenTwoChannelsWithQueueAsync();
         await PublishAsync(one, queue, "a", "b");
 
         var fromOne = await GetEventuallyAsync(one, queue, autoAck: false);
