@@ -9,20 +9,11 @@ namespace AmqpBroker.InteropTests.Durability;
 /// may run it out of descriptors, while the admin API keeps answering. Before segment files went through a
 /// bounded cache, the 812th durable queue failed with 541 and the admin API stopped answering.
 /// </summary>
-public sealed class FileDescriptorTests
+public sealed class FileDescriptorTests : ExecutableFixture
 {
     private const int DescriptorLimit = 1024;
     private static readonly TimeSpan StartDeadline = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan StopDeadline = TimeSpan.FromSeconds(30);
-
-    private readonly Leftovers _leftovers = new();
-    private string _root = null!;
-
-    [SetUp]
-    public void CreateDirectory() => _root = _leftovers.NewDirectory("amqpbroker-fd-");
-
-    [TearDown]
-    public Task StopBrokersAsync() => _leftovers.CleanUpAsync();
 
     [Test]
     public async Task Five_thousand_durable_queues_keep_their_persistent_messages_through_a_restart()
@@ -168,8 +159,7 @@ public sealed class FileDescriptorTests
 
     private async Task<(BrokerProcess Process, BrokerReady Ready)> StartAsync(int openFileLimit = DescriptorLimit)
     {
-        var process = _leftovers.Add(BrokerProcess.Start(
-            ["--port", "0", "--management-port", "0", "--bind", "127.0.0.1", "--data-dir", Path.Combine(_root, "data")], [], _root, openFileLimit));
+        var process = StartBroker(["--port", "0", "--management-port", "0", "--bind", "127.0.0.1", "--data-dir", Path.Combine(WorkingDirectory, "data")], openFileLimit: openFileLimit);
         return (process, await process.WaitForReadyAsync(StartDeadline));
     }
 

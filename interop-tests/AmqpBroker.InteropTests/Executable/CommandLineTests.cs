@@ -9,18 +9,9 @@ namespace AmqpBroker.InteropTests.Executable;
 /// </summary>
 [TestFixture]
 [OwnBrokerOnly("AMQP_URI is set: these tests start our own broker process")]
-public sealed class CommandLineTests
+public sealed class CommandLineTests : ExecutableFixture
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(20);
-
-    private readonly Leftovers _leftovers = new();
-    private string _directory = null!;
-
-    [SetUp]
-    public void SetUp() => _directory = _leftovers.NewDirectory("amqpbroker-cli-");
-
-    [TearDown]
-    public Task TearDownAsync() => _leftovers.CleanUpAsync();
 
     [Test]
     public async Task Help_lists_the_switches_and_exits_0_without_starting()
@@ -72,7 +63,7 @@ public sealed class CommandLineTests
     [Test]
     public async Task RabbitMQ_container_variables_create_the_default_user_and_vhost_and_the_ready_line_is_RabbitMQs()
     {
-        var broker = Start(
+        var broker = StartBroker(
             ["--port", "0", "--bind", "127.0.0.1", "--management-port", "-1", "--in-memory"],
             new Dictionary<string, string>
             {
@@ -97,7 +88,7 @@ public sealed class CommandLineTests
     [Test]
     public async Task The_release_strict_mode_product_and_a_deprecated_feature_switch_are_set_from_outside()
     {
-        var broker = Start(
+        var broker = StartBroker(
             ["--port", "0", "--bind", "127.0.0.1", "--management-port", "-1", "--in-memory", "--rabbitmq-version", "4.3", "--strict", "--product", "RabbitMQ"],
             new Dictionary<string, string> { ["Broker__Settings__DeprecatedFeatures__PermitTransientNonExclusiveQueues"] = "true" });
         var ready = await broker.WaitForReadyAsync(Deadline);
@@ -116,8 +107,5 @@ public sealed class CommandLineTests
         Assert.That(typo.ShutdownReason?.ReplyText, Does.StartWith("PRECONDITION_FAILED - strict mode: RabbitMQ 4.3 would not act on 'x-message-tll'"));
     }
 
-    private BrokerProcess Start(params string[] args) => Start(args, []);
-
-    private BrokerProcess Start(string[] args, Dictionary<string, string> environment) =>
-        _leftovers.Add(BrokerProcess.Start(args, environment, _directory));
+    private BrokerProcess Start(params string[] args) => StartBroker(args);
 }
