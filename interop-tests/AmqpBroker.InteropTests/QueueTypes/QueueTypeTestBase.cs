@@ -36,6 +36,13 @@ public abstract class QueueTypeTestBase : BrokerTestBase
     protected Task<string> DeclareQuorumAsync(IChannel channel, params (string Key, object? Value)[] arguments) =>
         DeclareTypedAsync(channel, "quorum", arguments);
 
+    /// <summary>A new connection with a confirm channel, and a quorum queue with a unique name and these arguments.</summary>
+    protected async Task<(IChannel Channel, string Queue)> OpenChannelWithQuorumAsync(params (string Key, object? Value)[] arguments)
+    {
+        var channel = await OpenConfirmChannelAsync();
+        return (channel, await DeclareQuorumAsync(channel, arguments));
+    }
+
     /// <summary>Declares a stream with a unique name and these arguments.</summary>
     protected Task<string> DeclareStreamAsync(IChannel channel, params (string Key, object? Value)[] arguments) =>
         DeclareTypedAsync(channel, "stream", arguments);

@@ -166,8 +166,7 @@ public sealed class QuorumDeclareTests : QueueTypeTestBase
     [Test]
     public async Task A_passive_declaration_answers_with_the_counts()
     {
-        var channel = await OpenConfirmChannelAsync();
-        var queue = await DeclareQuorumAsync(channel);
+        var (channel, queue) = await OpenChannelWithQuorumAsync();
         await PublishAsync(channel, queue, "a", "b");
 
         var ok = await channel.QueueDeclarePassiveAsync(queue);

@@ -11,8 +11,7 @@ public sealed class QuorumMessagingTests : QueueTypeTestBase
     [Test]
     public async Task Messages_keep_their_own_delivery_mode()
     {
-        var channel = await OpenConfirmChannelAsync();
-        var queue = await DeclareQuorumAsync(channel);
+        var (channel, queue) = await OpenChannelWithQuorumAsync();
         foreach (var mode in new[] { DeliveryModes.Transient, DeliveryModes.Persistent })
         {
             await channel.BasicPublishAsync(string.Empty, queue, false, new BasicProperties { DeliveryMode = mode }, "m"u8.ToArray());
@@ -41,8 +40,7 @@ public sealed class QuorumMessagingTests : QueueTypeTestBase
     [Test]
     public async Task Purge_answers_how_many_ready_messages_went()
     {
-        var channel = await OpenConfirmChannelAsync();
-        var queue = await DeclareQuorumAsync(channel);
+        var (channel, queue) = await OpenChannelWithQuorumAsync();
         await PublishAsync(channel, queue, "a", "b", "c");
 
         var purged = await channel.QueuePurgeAsync(queue);
@@ -123,8 +121,7 @@ public sealed class QuorumMessagingTests : QueueTypeTestBase
     [Test]
     public async Task Overflow_reject_publish_refuses_once_past_the_limit_until_back_at_80_percent()
     {
-        var channel = await OpenConfirmChannelAsync();
-        var queue = await DeclareQuorumAsync(channel, ("x-max-length", 2), ("x-overflow", "reject-publish"));
+        var (channel, queue) = await OpenChannelWithQuorumAsync(("x-max-length", 2), ("x-overflow", "reject-publish"));
 
         await PublishAsync(channel, queue, "a", "b", "c");
         var refused = await ExpectNackAsync(() => channel.BasicPublishAsync(string.Empty, queue, "d"u8.ToArray()).AsTask());
@@ -140,8 +137,7 @@ public sealed class QuorumMessagingTests : QueueTypeTestBase
     [Test]
     public async Task Overflow_reject_publish_dlx_is_accepted_and_drops_the_head()
     {
-        var channel = await OpenConfirmChannelAsync();
-        var queue = await DeclareQuorumAsync(channel, ("x-max-length", 1), ("x-overflow", "reject-publish-dlx"));
+        var (channel, queue) = await OpenChannelWithQuorumAsync(("x-max-length", 1), ("x-overflow", "reject-publish-dlx"));
 
         await PublishAsync(channel, queue, "a", "b");
 
@@ -181,8 +177,7 @@ public sealed class QuorumMessagingTests : QueueTypeTestBase
     [Test]
     public async Task An_expired_message_goes_only_when_it_reaches_the_head()
     {
-        var channel = await OpenConfirmChannelAsync();
-        var queue = await DeclareQuorumAsync(channel);
+        var (channel, queue) = await OpenChannelWithQuorumAsync();
         await PublishAsync(channel, queue, "long");
         await channel.BasicPublishAsync(string.Empty, queue, false, new BasicProperties { Expiration = "100" }, "short"u8.ToArray());
         await Task.Delay(500);

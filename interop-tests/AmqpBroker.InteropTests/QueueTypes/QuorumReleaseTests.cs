@@ -24,8 +24,7 @@ public sealed class Quorum40Tests : QuorumReleaseTestBase
     public async Task High_priority_messages_go_first_but_every_third_takes_the_older_one()
     {
         // release-notes/4.0.1.md, Highlights: message priorities (#10637); rabbit_fifo_q:out/1 at v4.0.1 (WEIGHT 2)
-        var channel = await OpenConfirmChannelAsync();
-        var queue = await DeclareQuorumAsync(channel);
+        var (channel, queue) = await OpenChannelWithQuorumAsync();
         foreach (var (body, priority) in new[] { ("n1", 0), ("n2", 4), ("n3", 0), ("h1", 5), ("h2", 9), ("h3", 255) })
         {
             await PublishWithPriorityAsync(channel, queue, body, (byte)priority);
@@ -38,8 +37,7 @@ public sealed class Quorum40Tests : QuorumReleaseTestBase
     public async Task Without_a_limit_a_message_is_dropped_after_20_returns()
     {
         // release-notes/4.0.1.md, Breaking Changes: "Quorum Queues Now Have a Default Redelivery Limit" (#11937)
-        var channel = await OpenConfirmChannelAsync();
-        var queue = await DeclareQuorumAsync(channel);
+        var (channel, queue) = await OpenChannelWithQuorumAsync();
         await PublishAsync(channel, queue, "m");
 
         var deliveries = 0;
@@ -56,8 +54,7 @@ public sealed class Quorum40Tests : QuorumReleaseTestBase
     public async Task A_negative_limit_disables_it_and_a_first_get_carries_no_count()
     {
         // release-notes/4.0.1.md (a negative limit disables it); rabbit_fifo_client:add_delivery_count_header at v4.0.1 (count > 0)
-        var channel = await OpenConfirmChannelAsync();
-        var queue = await DeclareQuorumAsync(channel, ("x-delivery-limit", -1));
+        var (channel, queue) = await OpenChannelWithQuorumAsync(("x-delivery-limit", -1));
         await PublishAsync(channel, queue, "m");
 
         var first = await GetEventuallyAsync(channel, queue, autoAck: false);
@@ -83,8 +80,7 @@ public sealed class Quorum43Tests : QuorumReleaseTestBase
     public async Task Priorities_are_strict_with_no_priority_counting_as_4()
     {
         // release-notes/4.3.0.md, Release Highlights; rabbit_fifo:msg_priority at v4.3.0 (DEFAULT_PRIORITY 4, MAX_PRIORITY 31)
-        var channel = await OpenConfirmChannelAsync();
-        var queue = await DeclareQuorumAsync(channel);
+        var (channel, queue) = await OpenChannelWithQuorumAsync();
         await PublishWithPriorityAsync(channel, queue, "p3", 3);
         await PublishAsync(channel, queue, "none");
         await PublishWithPriorityAsync(channel, queue, "p200", 200);
@@ -97,8 +93,7 @@ public sealed class Quorum43Tests : QuorumReleaseTestBase
     public async Task Explicit_returns_do_not_count_towards_the_limit_and_show_as_x_acquired_count()
     {
         // release-notes/4.3.0.md: "unlimited explicit message returns"; rabbit_fifo_client:add_delivery_count_header at v4.3.0
-        var channel = await OpenConfirmChannelAsync();
-        var queue = await DeclareQuorumAsync(channel, ("x-delivery-limit", 1));
+        var (channel, queue) = await OpenChannelWithQuorumAsync(("x-delivery-limit", 1));
         await PublishAsync(channel, queue, "m");
         for (var i = 0; i < 3; i++)
         {
