@@ -7,7 +7,6 @@ namespace AmqpBroker.InteropTests;
 /// headers routing, exchange-to-exchange bindings, an alternate exchange and a transaction through Python's
 /// pika. Skipped (not passed) where no python3 with pika is installed.
 /// </summary>
-[TestFixture]
 public sealed class CrossLanguageTests : BrokerTestBase
 {
     private static readonly TimeSpan ScriptDeadline = TimeSpan.FromSeconds(60);

@@ -52,11 +52,7 @@ public sealed partial class Broker
         var compiled = new CompiledPermission(permission);
         lock (_definitions)
         {
-            if (Users.Find(permission.User) is null || FindVirtualHost(permission.VirtualHost) is null)
-            {
-                throw new PermissionValidationException("vhost_or_user_not_found");
-            }
-
+            RequireUserAndVirtualHost(permission.User, permission.VirtualHost);
             _store.PutPermission(permission);
             _permissions.Set(compiled);
         }
@@ -112,6 +108,15 @@ public sealed partial class Broker
 
             _store.DeletePolicy(virtualHost, name);
             return true;
+        }
+    }
+
+    /// <summary>A permission may only name a user and a vhost that exist; called under the definitions lock.</summary>
+    private void RequireUserAndVirtualHost(string user, string virtualHost)
+    {
+        if (Users.Find(user) is null || FindVirtualHost(virtualHost) is null)
+        {
+            throw new PermissionValidationException("vhost_or_user_not_found");
         }
     }
 

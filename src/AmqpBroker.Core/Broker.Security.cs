@@ -37,11 +37,7 @@ public sealed partial class Broker
         var compiled = new CompiledTopicPermission(permission);
         lock (_definitions)
         {
-            if (Users.Find(permission.User) is null || FindVirtualHost(permission.VirtualHost) is null)
-            {
-                throw new PermissionValidationException("vhost_or_user_not_found");
-            }
-
+            RequireUserAndVirtualHost(permission.User, permission.VirtualHost);
             _store.PutTopicPermission(permission);
             _topicPermissions.Set(compiled);
         }

@@ -7,30 +7,18 @@ namespace AmqpBroker.Core;
 /// The broker's record of one open client connection: who it is, where from, and how to force it closed.
 /// Created by the server after connection.open; exclusive queues are owned by it.
 /// </summary>
-public sealed class ClientConnection
+public sealed class ClientConnection(string name, User user, string virtualHost, IReadOnlyDictionary<string, object?> clientProperties, DateTimeOffset connectedAt, Action<string> forceClose)
 {
-    private readonly Action<string> _forceClose;
-
-    public ClientConnection(string name, User user, string virtualHost, IReadOnlyDictionary<string, object?> clientProperties, DateTimeOffset connectedAt, Action<string> forceClose)
-    {
-        Name = name;
-        User = user;
-        VirtualHost = virtualHost;
-        ClientProperties = clientProperties;
-        ConnectedAt = connectedAt;
-        _forceClose = forceClose;
-    }
-
     /// <summary>RabbitMQ's form: <c>127.0.0.1:50312 -&gt; 127.0.0.1:5672</c>.</summary>
-    public string Name { get; }
+    public string Name { get; } = name;
 
-    public User User { get; }
+    public User User { get; } = user;
 
-    public string VirtualHost { get; }
+    public string VirtualHost { get; } = virtualHost;
 
-    public IReadOnlyDictionary<string, object?> ClientProperties { get; }
+    public IReadOnlyDictionary<string, object?> ClientProperties { get; } = clientProperties;
 
-    public DateTimeOffset ConnectedAt { get; }
+    public DateTimeOffset ConnectedAt { get; } = connectedAt;
 
     /// <summary>Endpoints and negotiated limits, for the admin API.</summary>
     public ConnectionDetails Details { get; init; } = ConnectionDetails.Unknown;
@@ -57,5 +45,5 @@ public sealed class ClientConnection
     public Testing.Faults.IConnectionFaults? Faults { get; init; }
 
     /// <summary>Closes the connection with 320 CONNECTION_FORCED and <paramref name="reason"/>.</summary>
-    public void ForceClose(string reason) => _forceClose(reason);
+    public void ForceClose(string reason) => forceClose(reason);
 }

@@ -1,6 +1,5 @@
 using AmqpBroker.Core;
 using AmqpBroker.Core.Shovels;
-using AmqpBroker.Management.Http;
 using AmqpBroker.Management.Metrics;
 using AmqpBroker.Management.Resources;
 using AmqpBroker.Management.Statistics;

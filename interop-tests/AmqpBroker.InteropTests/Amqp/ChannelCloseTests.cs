@@ -6,7 +6,6 @@ namespace AmqpBroker.InteropTests.Amqp;
 /// Two things clients trip on when a channel ends: a channel.close crossing the broker's own, and the
 /// basic.cancel a deleted queue causes (checked against RabbitMQ 3.10.8 with raw frames).
 /// </summary>
-[TestFixture]
 public sealed class ChannelCloseTests : BrokerTestBase
 {
     [Test]

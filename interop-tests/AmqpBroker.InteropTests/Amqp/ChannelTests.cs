@@ -1,7 +1,6 @@
 namespace AmqpBroker.InteropTests.Amqp;
 
 /// <summary>channel.open/close, channel errors, and many channels on one connection.</summary>
-[TestFixture]
 public sealed class ChannelTests : BrokerTestBase
 {
     [Test]

@@ -5,7 +5,6 @@ namespace AmqpBroker.InteropTests.Amqp;
 /// closes its side (rabbit_reader:close_connection; RabbitMQ 3.10.8 checked with raw frames), so a client still
 /// flushing publishes it wrote before its close does not run into a closed socket (EPIPE, reset).
 /// </summary>
-[TestFixture]
 public sealed class CloseDrainTests : BrokerTestBase
 {
     private const int Publishes = 2000;

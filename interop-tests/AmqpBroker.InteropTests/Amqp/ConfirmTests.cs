@@ -4,7 +4,6 @@ using System.Collections.Concurrent;
 namespace AmqpBroker.InteropTests.Amqp;
 
 /// <summary>Publisher confirms (confirm.select, basic.ack/nack to the publisher) and their interplay with tx and mandatory.</summary>
-[TestFixture]
 public sealed class ConfirmTests : BrokerTestBase
 {
     private static readonly CreateChannelOptions Untracked = new(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: false);

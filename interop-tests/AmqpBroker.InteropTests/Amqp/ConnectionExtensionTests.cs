@@ -9,7 +9,6 @@ namespace AmqpBroker.InteropTests.Amqp;
 /// connection.blocked/unblocked, update-secret. Methods RabbitMQ.Client 7 cannot send (channel.flow,
 /// oversized frames, more channels than negotiated) go through <see cref="Support.RawClient"/>.
 /// </summary>
-[TestFixture]
 public sealed class ConnectionExtensionTests : BrokerTestBase
 {
     [Test]

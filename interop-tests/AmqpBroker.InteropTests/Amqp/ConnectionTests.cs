@@ -1,7 +1,6 @@
 namespace AmqpBroker.InteropTests.Amqp;
 
 /// <summary>connection.start/tune/open/close as RabbitMQ.Client sees them.</summary>
-[TestFixture]
 public sealed class ConnectionTests : BrokerTestBase
 {
     [Test]

@@ -5,7 +5,6 @@ namespace AmqpBroker.InteropTests.Amqp;
 /// through the same exchange; each queue gets one copy with the publish's own routing key, and BCC is removed
 /// before delivery (rabbit_basic:header_routes at v3.10.8; checked against RabbitMQ 3.10.8 with pika).
 /// </summary>
-[TestFixture]
 public sealed class SenderSelectedDistributionTests : BrokerTestBase
 {
     [Test]

@@ -1,7 +1,6 @@
 namespace AmqpBroker.InteropTests.Amqp;
 
 /// <summary>tx.select/commit/rollback: publishes and acks take effect on commit, rollback drops publishes and keeps acked deliveries unacked.</summary>
-[TestFixture]
 public sealed class TransactionTests : BrokerTestBase
 {
     [Test]

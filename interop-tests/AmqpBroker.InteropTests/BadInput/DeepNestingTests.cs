@@ -9,7 +9,6 @@ namespace AmqpBroker.InteropTests.BadInput;
 /// start-ok before authentication, or one publish after it, ended the process and every connection in it.
 /// Each is now answered on its own connection, and the broker keeps serving new ones.
 /// </summary>
-[TestFixture]
 public sealed class DeepNestingTests : BrokerTestBase
 {
     [Test]

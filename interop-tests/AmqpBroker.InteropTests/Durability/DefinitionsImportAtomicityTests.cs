@@ -11,7 +11,6 @@ namespace AmqpBroker.InteropTests.Durability;
 /// memory or on disk (checked again after a restart). RabbitMQ 3.10 keeps what it applied before the
 /// failing entry; here the whole file is undone, which is the point of the change.
 /// </summary>
-[TestFixture]
 public sealed class DefinitionsImportAtomicityTests : RestartFixture
 {
     private const string FailingLast = """

@@ -14,7 +14,6 @@ namespace AmqpBroker.InteropTests.Durability;
 /// may run it out of descriptors, while the admin API keeps answering. Before segment files went through a
 /// bounded cache, the 812th durable queue failed with 541 and the admin API stopped answering.
 /// </summary>
-[TestFixture]
 public sealed class FileDescriptorTests
 {
     private const int DescriptorLimit = 1024;

@@ -1,7 +1,6 @@
 namespace AmqpBroker.InteropTests.Durability;
 
 /// <summary>Long durable queues paged to their logs, and message expiry, across restarts.</summary>
-[TestFixture]
 public sealed class PagingRestartTests : RestartFixture
 {
     [Test]

@@ -5,7 +5,6 @@ using AmqpBroker.Hosting;
 namespace AmqpBroker.InteropTests.Durability;
 
 /// <summary>Stops an in-process broker and starts a new one on the same data directory: what comes back and what does not.</summary>
-[TestFixture]
 public sealed class RestartTests : RestartFixture
 {
     [Test]

@@ -13,7 +13,6 @@ namespace AmqpBroker.InteropTests.Fuzzing;
 /// broker ended the case (which close method, which reply code) must agree, except for the differences
 /// <see cref="FuzzDifferences"/> lists with a reason.
 /// </summary>
-[TestFixture]
 public sealed class DifferentialFuzzTests
 {
     private const int Concurrency = 16;

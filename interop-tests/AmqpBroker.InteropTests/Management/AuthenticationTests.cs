@@ -3,7 +3,6 @@ using System.Net;
 namespace AmqpBroker.InteropTests.Management;
 
 /// <summary>HTTP Basic against the broker's users, and what each management tag allows, with RabbitMQ 3.10's 401s.</summary>
-[TestFixture]
 public sealed class AuthenticationTests : ManagementTestBase
 {
     [Test]

@@ -4,7 +4,6 @@ using System.Text.Json.Nodes;
 namespace AmqpBroker.InteropTests.Management;
 
 /// <summary>/api/bindings and the per-exchange and per-queue binding lists.</summary>
-[TestFixture]
 public sealed class BindingEndpointTests : ManagementTestBase
 {
     [Test]

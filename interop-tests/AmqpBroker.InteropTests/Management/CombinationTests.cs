@@ -4,7 +4,6 @@ using System.Text.Json.Nodes;
 namespace AmqpBroker.InteropTests.Management;
 
 /// <summary>The admin API and AMQP together: declare over HTTP, publish and consume over AMQP, read the counts over HTTP.</summary>
-[TestFixture]
 public sealed class CombinationTests : ManagementTestBase
 {
     [Test]

@@ -4,7 +4,6 @@ using System.Text.Json.Nodes;
 namespace AmqpBroker.InteropTests.Management;
 
 /// <summary>/api/connections, /api/channels, /api/consumers, and closing a connection over HTTP.</summary>
-[TestFixture]
 public sealed class ConnectionEndpointTests : ManagementTestBase
 {
     [Test]

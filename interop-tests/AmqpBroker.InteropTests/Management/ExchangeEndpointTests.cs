@@ -4,7 +4,6 @@ using System.Text.Json.Nodes;
 namespace AmqpBroker.InteropTests.Management;
 
 /// <summary>/api/exchanges: list, get, declare (PUT), delete (if-unused), publish.</summary>
-[TestFixture]
 public sealed class ExchangeEndpointTests : ManagementTestBase
 {
     [Test]

@@ -4,7 +4,6 @@ using AmqpBroker.Core.Alarms;
 namespace AmqpBroker.InteropTests.Management;
 
 /// <summary>RabbitMQ's health checks: 200 {"status":"ok"} when healthy, 503 {"status":"failed",…} when not.</summary>
-[TestFixture]
 [NonParallelizable]
 public sealed class HealthEndpointTests : ManagementTestBase
 {

@@ -4,7 +4,6 @@ using System.Text.Json.Nodes;
 namespace AmqpBroker.InteropTests.Management;
 
 /// <summary>/api/overview, /api/whoami, /api/nodes, /api/extensions, /api/cluster-name.</summary>
-[TestFixture]
 public sealed class OverviewEndpointTests : ManagementTestBase
 {
     [Test]
@@ -19,8 +18,8 @@ public sealed class OverviewEndpointTests : ManagementTestBase
             "the published messages, the connection and its channel are counted");
         using (Assert.EnterMultipleScope())
         {
-            Assert.That(overview["rabbitmq_version"]?.GetValue<string>(), Does.StartWith("3."));
-            Assert.That(overview["management_version"]?.GetValue<string>(), Does.StartWith("3."));
+            Assert.That(overview["rabbitmq_version"]?.GetValue<string>(), Does.StartWith($"{Profile.Release}."));
+            Assert.That(overview["management_version"]?.GetValue<string>(), Does.StartWith($"{Profile.Release}."));
             Assert.That(overview["object_totals"]!["queues"]!.GetValue<int>(), Is.GreaterThanOrEqualTo(1));
             Assert.That(overview["object_totals"]!["connections"]!.GetValue<int>(), Is.GreaterThanOrEqualTo(1));
             Assert.That(overview["object_totals"]!["channels"]!.GetValue<int>(), Is.GreaterThanOrEqualTo(1));

@@ -4,7 +4,6 @@ using System.Text.Json.Nodes;
 namespace AmqpBroker.InteropTests.Management;
 
 /// <summary>RabbitMQ's list parameters: sort, sort_reverse, columns, and page/page_size/name/use_regex.</summary>
-[TestFixture]
 public sealed class PaginationTests : ManagementTestBase
 {
     private string _prefix = "";

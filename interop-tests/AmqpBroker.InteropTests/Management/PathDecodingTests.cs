@@ -10,7 +10,6 @@ namespace AmqpBroker.InteropTests.Management;
 /// <c>/api/queues/%2F/..</c> is the queue list, where PUT is a 405).
 /// The paths are sent byte for byte over a socket: .NET's <see cref="Uri"/> would re-escape or resolve them first.
 /// </summary>
-[TestFixture]
 public sealed class PathDecodingTests : ManagementTestBase
 {
     [TestCase("GET", "api/queues/%2F/%ZZ")]

@@ -4,7 +4,6 @@ using System.Text.Json.Nodes;
 namespace AmqpBroker.InteropTests.Management;
 
 /// <summary>/api/permissions, and that the patterns govern what a user may do over HTTP as over AMQP.</summary>
-[TestFixture]
 public sealed class PermissionEndpointTests : ManagementTestBase
 {
     [Test]

@@ -4,7 +4,6 @@ using System.Text.Json.Nodes;
 namespace AmqpBroker.InteropTests.Management;
 
 /// <summary>/api/policies: set, read, list, delete, and the policy taking effect on matching queues.</summary>
-[TestFixture]
 public sealed class PolicyEndpointTests : ManagementTestBase
 {
     [Test]

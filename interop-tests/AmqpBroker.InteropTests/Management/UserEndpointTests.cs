@@ -4,7 +4,6 @@ using System.Text.Json.Nodes;
 namespace AmqpBroker.InteropTests.Management;
 
 /// <summary>/api/users: create with a password or a RabbitMQ password hash, tags, read, delete.</summary>
-[TestFixture]
 public sealed class UserEndpointTests : ManagementTestBase
 {
     /// <summary>The hash RabbitMQ 3.10.8 stored for the password "app-secret" (from its definitions export).</summary>

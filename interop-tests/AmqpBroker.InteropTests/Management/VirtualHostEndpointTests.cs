@@ -4,7 +4,6 @@ using System.Text.Json.Nodes;
 namespace AmqpBroker.InteropTests.Management;
 
 /// <summary>/api/vhosts: list, get, create, delete (with everything in it).</summary>
-[TestFixture]
 public sealed class VirtualHostEndpointTests : ManagementTestBase
 {
     [Test]

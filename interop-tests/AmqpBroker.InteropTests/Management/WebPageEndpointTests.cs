@@ -8,7 +8,6 @@ namespace AmqpBroker.InteropTests.Management;
 /// RabbitMQ), the overview's history parameters and the node's resource figures; the last two hold for
 /// RabbitMQ too.
 /// </summary>
-[TestFixture]
 public sealed class WebPageEndpointTests : ManagementTestBase
 {
     [Test]

@@ -4,7 +4,6 @@ namespace AmqpBroker.InteropTests.QueueFeatures;
 /// Consumer priorities (basic.consume argument x-priority): the highest-priority consumer with credit
 /// receives everything; lower ones get messages only while every higher one is full (prefetch).
 /// </summary>
-[TestFixture]
 public sealed class ConsumerPriorityTests : BrokerTestBase
 {
     [Test]

@@ -5,7 +5,6 @@ namespace AmqpBroker.InteropTests.QueueFeatures;
 /// republished message keeps and loses, and the x-death header's exact shape and types (count a long, time a
 /// timestamp, strings as longstr, routing-keys an array) with the x-first-death-* headers.
 /// </summary>
-[TestFixture]
 public sealed class DeadLetterTests : DeadLetterTestBase
 {
     private static readonly string[] FirstDeathKeys = ["count", "reason", "queue", "time", "exchange", "routing-keys"];

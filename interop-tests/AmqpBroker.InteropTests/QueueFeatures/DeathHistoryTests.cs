@@ -5,7 +5,6 @@ namespace AmqpBroker.InteropTests.QueueFeatures;
 /// count, RabbitMQ 3.10's order of the older entries, and its cycle rule (an automatic cycle is dropped,
 /// one that involves a rejection goes on).
 /// </summary>
-[TestFixture]
 public sealed class DeathHistoryTests : DeadLetterTestBase
 {
     [Test]

@@ -8,7 +8,6 @@ namespace AmqpBroker.InteropTests.QueueFeatures;
 /// without a DLX; redeliveries carry x-delivery-count. RabbitMQ 3.10 refuses the argument on a classic queue,
 /// and so does this broker. The x-delivery-count rules by path are RabbitMQ 3.10.8's (checked here).
 /// </summary>
-[TestFixture]
 public sealed class DeliveryLimitTests : QueueTypeTestBase
 {
     [Test]

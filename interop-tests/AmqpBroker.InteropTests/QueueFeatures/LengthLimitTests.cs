@@ -5,7 +5,6 @@ namespace AmqpBroker.InteropTests.QueueFeatures;
 /// x-overflow drop-head (the oldest go, dead-lettered as maxlen), reject-publish (the publisher gets a
 /// nack, nothing is dead-lettered) and reject-publish-dlx (nack, and the refused message is dead-lettered).
 /// </summary>
-[TestFixture]
 public sealed class LengthLimitTests : BrokerTestBase
 {
     [Test]

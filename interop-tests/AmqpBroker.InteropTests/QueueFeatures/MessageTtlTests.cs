@@ -5,7 +5,6 @@ namespace AmqpBroker.InteropTests.QueueFeatures;
 /// expiry without a consumer, dead-lettering with reason <c>expired</c>, TTL 0 ("now or never") and
 /// RabbitMQ's 406 for an expiration that is not a non-negative integer.
 /// </summary>
-[TestFixture]
 public sealed class MessageTtlTests : BrokerTestBase
 {
     [Test]

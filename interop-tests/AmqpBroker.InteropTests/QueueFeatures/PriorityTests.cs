@@ -5,7 +5,6 @@ namespace AmqpBroker.InteropTests.QueueFeatures;
 /// maximum counts as the maximum, requeued messages keep their place, and prefetch picks the highest
 /// ready message at each step. Invalid maxima are refused with RabbitMQ's 406 texts.
 /// </summary>
-[TestFixture]
 public sealed class PriorityTests : BrokerTestBase
 {
     [Test]

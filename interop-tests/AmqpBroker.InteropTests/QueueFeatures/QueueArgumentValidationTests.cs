@@ -5,7 +5,6 @@ namespace AmqpBroker.InteropTests.QueueFeatures;
 /// channel with 406 and RabbitMQ's text (all texts below were recorded from RabbitMQ 3.10), nothing is
 /// declared; every integer width RabbitMQ accepts is accepted.
 /// </summary>
-[TestFixture]
 public sealed class QueueArgumentValidationTests : BrokerTestBase
 {
     public static IEnumerable<TestCaseData> InvalidArguments()
@@ -35,7 +34,6 @@ public sealed class QueueArgumentValidationTests : BrokerTestBase
         yield return Case("x-dead-letter-routing-key", "rk", "routing_key_but_no_dlx_defined", "dlrk without dlx");
         yield return Case("x-max-priority", 256, "{max_value_exceeded,256}", "max-priority 256");
         yield return Case("x-single-active-consumer", "yes", "{unacceptable_type,longstr}", "sac string");
-        yield return Case("x-queue-mode", "foo", "\"unsupported queue mode 'foo'\"", "queue-mode foo");
     }
 
     /// <summary>RabbitMQ's error for a non-integer where an integer is required, quotes included.</summary>
@@ -67,6 +65,7 @@ public sealed class QueueArgumentValidationTests : BrokerTestBase
         yield return Case("x-single-active-consumer", false, "sac false");
         yield return Case("x-queue-mode", "lazy", "queue-mode lazy");
         yield return Case("x-queue-mode", "default", "queue-mode default");
+        yield return Case("x-queue-version", 2, "queue-version 2");
         yield return Case("x-queue-type", "classic", "queue-type classic");
         yield return Case("x-unknown-argument", new Dictionary<string, object?> { ["any"] = 1 }, "unknown argument");
     }
@@ -96,6 +95,35 @@ public sealed class QueueArgumentValidationTests : BrokerTestBase
         var ok = await channel.QueueDeclareAsync(queue, false, false, false, new Dictionary<string, object?> { [key] = value });
 
         Assert.That(ok.QueueName, Is.EqualTo(queue));
+    }
+
+    /// <summary>
+    /// Until 4.2 an unknown queue mode is refused (rabbit_amqqueue:check_queue_mode) and storage version 1 accepted. 4.3
+    /// removed classic queue storage v1 (release-notes/4.3.0.md, breaking changes): <c>x-queue-version</c> 1 is refused
+    /// (check_queue_version at v4.3.0), while <c>x-queue-mode</c> lost its validator but is still a classic queue
+    /// argument (rabbit_classic_queue:capabilities at v4.3.0), so any mode is accepted, whatever the notes say.
+    /// </summary>
+    [Test]
+    public async Task Queue_mode_and_storage_version_are_checked_as_the_release_checks_them()
+    {
+        var (connection, channel) = await ConnectWithChannelAsync();
+        var mode = Track(UniqueName("mode"));
+        var version = Track(UniqueName("version"));
+        Task<QueueDeclareOk> Declare(string queue, string key, object value) =>
+            channel.QueueDeclareAsync(queue, false, false, false, new Dictionary<string, object?> { [key] = value });
+
+        if (Profile.ClassicQueueStorageV1Removed)
+        {
+            await Declare(mode, "x-queue-mode", "foo");
+            await ExpectClosedAsync(() => Declare(version, "x-queue-version", 1), 406, $"PRECONDITION_FAILED - invalid arg 'x-queue-version' for queue '{version}' in vhost '/': \"unsupported queue version '1'\"");
+        }
+        else
+        {
+            await Declare(version, "x-queue-version", 1);
+            await ExpectClosedAsync(() => Declare(mode, "x-queue-mode", "foo"), 406, $"PRECONDITION_FAILED - invalid arg 'x-queue-mode' for queue '{mode}' in vhost '/': \"unsupported queue mode 'foo'\"");
+        }
+
+        Assert.That(await QueueExistsAsync(connection, Profile.ClassicQueueStorageV1Removed ? mode : version), Is.True);
     }
 
     [Test]

@@ -4,7 +4,6 @@ namespace AmqpBroker.InteropTests.QueueFeatures;
 /// Queue TTL (x-expires): a queue left unused (no consumers, no basic.get, no redeclare) for that long is
 /// deleted; each of those uses renews the lease.
 /// </summary>
-[TestFixture]
 public sealed class QueueExpiryTests : BrokerTestBase
 {
     /// <summary>Long enough that a busy machine's pause between two uses (or a use and the check) does not pass for disuse.</summary>

@@ -4,7 +4,6 @@ namespace AmqpBroker.InteropTests.QueueFeatures;
 /// x-queue-type: classic is accepted everywhere (quorum queues and streams have fixtures of their own under
 /// QueueTypes/); other values and types get RabbitMQ's 406 texts.
 /// </summary>
-[TestFixture]
 public sealed class QueueTypeTests : BrokerTestBase
 {
     [Test]

@@ -5,7 +5,6 @@ namespace AmqpBroker.InteropTests.QueueFeatures;
 /// receives, even when it is out of credit; when it cancels or its channel closes, the next one in
 /// registration order takes over, including the messages the old one left unacked.
 /// </summary>
-[TestFixture]
 public sealed class SingleActiveConsumerTests : BrokerTestBase
 {
     [Test]

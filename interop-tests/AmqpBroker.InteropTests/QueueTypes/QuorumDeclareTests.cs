@@ -5,7 +5,6 @@ namespace AmqpBroker.InteropTests.QueueTypes;
 /// durable only, never exclusive, auto-delete or server-named; other types' arguments refused naming
 /// rabbit_quorum_queue, the quorum ones validated; redeclarations compared on the quorum arguments.
 /// </summary>
-[TestFixture]
 public sealed class QuorumDeclareTests : QueueTypeTestBase
 {
     [TestCase(false, false, false, "non-durable")]

@@ -5,7 +5,6 @@ namespace AmqpBroker.InteropTests.QueueTypes;
 /// transient one survives a restart and a SIGKILL of the broker like a persistent one, and is delivered with
 /// the delivery mode it was published with. In-process brokers on a data directory, and the executable killed.
 /// </summary>
-[TestFixture]
 public sealed class QuorumDurabilityTests : QueueTypeRestartFixture
 {
     [Test]

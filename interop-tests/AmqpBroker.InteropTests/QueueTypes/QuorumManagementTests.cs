@@ -9,7 +9,6 @@ namespace AmqpBroker.InteropTests.QueueTypes;
 /// members and online replicas (the one node), and definitions that export the queue type in its arguments
 /// and import it back, into a virtual host of the test's own.
 /// </summary>
-[TestFixture]
 public sealed class QuorumManagementTests : ManagementTestBase
 {
     protected override BrokerOptions CreateOptions() => QueueTypeTestBase.WithRelease(base.CreateOptions(), "3.10");

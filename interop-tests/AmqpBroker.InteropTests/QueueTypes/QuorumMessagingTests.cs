@@ -6,7 +6,6 @@ namespace AmqpBroker.InteropTests.QueueTypes;
 /// single active consumer, consumer priorities, and what quorum queues refuse (global qos, basic.get with a
 /// single active consumer, other types' consumer arguments).
 /// </summary>
-[TestFixture]
 public sealed class QuorumMessagingTests : QueueTypeTestBase
 {
     [Test]

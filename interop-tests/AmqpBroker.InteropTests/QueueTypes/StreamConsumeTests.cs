@@ -6,7 +6,6 @@ namespace AmqpBroker.InteropTests.QueueTypes;
 /// timestamp, an interval) and reads on its own; every delivery carries x-stream-offset; acks only give credit
 /// back, so the stream keeps every message; new messages reach attached consumers as they arrive.
 /// </summary>
-[TestFixture]
 public sealed class StreamConsumeTests : StreamTestBase
 {
     [Test]

@@ -6,7 +6,6 @@ namespace AmqpBroker.InteropTests.QueueTypes;
 /// naming rabbit_stream_queue, unknown ones ignored; redeclarations compared on the stream arguments; the
 /// declare-ok counting every message the stream holds.
 /// </summary>
-[TestFixture]
 public sealed class StreamDeclareTests : QueueTypeTestBase
 {
     [TestCase(false, false, false, "non-durable")]

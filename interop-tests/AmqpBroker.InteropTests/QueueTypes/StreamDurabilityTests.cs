@@ -6,7 +6,6 @@ namespace AmqpBroker.InteropTests.QueueTypes;
 /// <c>first</c>, with its offset and delivery mode; offsets go on where they stopped, and <c>last</c> finds the
 /// same chunk as before. In-process brokers on a data directory, and the executable killed.
 /// </summary>
-[TestFixture]
 public sealed class StreamDurabilityTests : QueueTypeRestartFixture
 {
     [Test]

@@ -8,7 +8,6 @@ namespace AmqpBroker.InteropTests.QueueTypes;
 /// as ready and none unacknowledged (acks remove nothing), the one node as member and online replica, and the
 /// stream among the vhost's queues.
 /// </summary>
-[TestFixture]
 public sealed class StreamManagementTests : ManagementTestBase
 {
     protected override BrokerOptions CreateOptions() => QueueTypeTestBase.WithRelease(base.CreateOptions(), "3.10");

@@ -8,7 +8,6 @@ namespace AmqpBroker.InteropTests.QueueTypes;
 /// later offset, while the newest messages stay. (RabbitMQ's offsets also count the writer's tracking record at the
 /// start of each segment, so they run ahead of the message count there; here they number messages only.)
 /// </summary>
-[TestFixture]
 public sealed class StreamRetentionTests : StreamTestBase
 {
     private const int Messages = 60;

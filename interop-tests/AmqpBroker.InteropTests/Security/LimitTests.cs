@@ -7,7 +7,6 @@ namespace AmqpBroker.InteropTests.Security;
 /// Vhost limits (max-connections, max-queues) and user limits (max-connections, max-channels) as RabbitMQ 3.10.8
 /// enforces and validates them, with its refusal codes and texts (each case first run against it).
 /// </summary>
-[TestFixture]
 public sealed class LimitTests : SecurityEndpointTestBase
 {
     [Test]

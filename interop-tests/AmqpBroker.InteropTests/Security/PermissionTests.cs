@@ -7,7 +7,6 @@ namespace AmqpBroker.InteropTests.Security;
 /// 403 texts (every case was first run against it). The user may configure names starting <c>c-</c>,
 /// write to <c>w-</c> and read from <c>r-</c> (all under a prefix unique to the test).
 /// </summary>
-[TestFixture]
 public sealed class PermissionTests : SecurityTestBase
 {
     private const string Password = "pw";

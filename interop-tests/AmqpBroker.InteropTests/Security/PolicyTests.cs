@@ -10,7 +10,6 @@ namespace AmqpBroker.InteropTests.Security;
 /// shared RabbitMQ, other users) alone. RabbitMQ applies a policy to running queues asynchronously, so
 /// effects on existing queues are polled for.
 /// </summary>
-[TestFixture]
 public sealed class PolicyTests : SecurityTestBase
 {
     private readonly List<string> _policies = [];

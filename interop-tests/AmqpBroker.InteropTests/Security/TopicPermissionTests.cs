@@ -9,7 +9,6 @@ namespace AmqpBroker.InteropTests.Security;
 /// unbind with, <c>{username}</c> and <c>{vhost}</c> expanded, other exchange types and other users untouched;
 /// and the management endpoints that set them.
 /// </summary>
-[TestFixture]
 public sealed class TopicPermissionTests : SecurityEndpointTestBase
 {
     [Test]

@@ -4,7 +4,6 @@ namespace AmqpBroker.InteropTests.Security;
 /// Who may open which virtual host, and what deleting a vhost or a user does to open connections, with
 /// RabbitMQ 3.10's reply codes and texts.
 /// </summary>
-[TestFixture]
 public sealed class VirtualHostAccessTests : SecurityTestBase
 {
     private const string Password = "pw";

@@ -9,7 +9,6 @@ namespace AmqpBroker.InteropTests.Shovels;
 /// RabbitMQ 3.10.8 with the plugin enabled when <c>AMQP_URI</c> points at it), and a RabbitMQ 3.10.8
 /// definitions export that contains shovels, imported and exported again.
 /// </summary>
-[TestFixture]
 public sealed class ShovelApiTests : ManagementTestBase
 {
     private static readonly string RabbitMqExport = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Management", "Fixtures", "rabbitmq-3.10.8-shovel-definitions.json"));

@@ -10,7 +10,6 @@ namespace AmqpBroker.InteropTests.Shovels;
 /// that was confirmed to the publisher is lost, and the only harm is duplicates — messages the destination
 /// had confirmed whose source ack the kill prevented — which the test counts.
 /// </summary>
-[TestFixture]
 [NonParallelizable]
 public sealed class ShovelCrashTests
 {

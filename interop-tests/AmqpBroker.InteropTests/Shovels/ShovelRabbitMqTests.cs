@@ -10,7 +10,6 @@ namespace AmqpBroker.InteropTests.Shovels;
 /// themselves. Runs only when <c>AMQP_URI</c> and <c>MANAGEMENT_URI</c> point at a RabbitMQ with
 /// rabbitmq_shovel enabled.
 /// </summary>
-[TestFixture]
 [NonParallelizable]
 public sealed class ShovelRabbitMqTests
 {

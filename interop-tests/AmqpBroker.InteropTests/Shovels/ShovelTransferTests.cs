@@ -8,7 +8,6 @@ namespace AmqpBroker.InteropTests.Shovels;
 /// source broker through the admin API moves messages exactly once and in order with on-confirm, deletes
 /// itself after its count, and reports its status while its destination is away and when it is back.
 /// </summary>
-[TestFixture]
 [NonParallelizable]
 public sealed class ShovelTransferTests
 {

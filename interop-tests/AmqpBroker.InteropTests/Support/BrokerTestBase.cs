@@ -1,3 +1,4 @@
+using AmqpBroker.Core;
 using AmqpBroker.Core.Profiles;
 using AmqpBroker.Hosting;
 
@@ -9,8 +10,10 @@ namespace AmqpBroker.InteropTests.Support;
 /// against a real RabbitMQ. Connections opened through <see cref="ConnectAsync"/> and queues/exchanges
 /// registered with <see cref="Track"/> are cleaned up after each test. The helpers every fixture shares
 /// are in BrokerTestBase.Messaging.cs (declare, publish, get, consume) and BrokerTestBase.Expectations.cs
-/// (the broker's error replies, polling).
+/// (the broker's error replies, polling). Each fixture runs once per release of <see cref="EveryProfileAttribute"/>
+/// unless it names its own releases.
 /// </summary>
+[EveryProfile]
 public abstract partial class BrokerTestBase
 {
     /// <summary>Upper bound for anything that is expected to happen.</summary>
@@ -24,6 +27,7 @@ public abstract partial class BrokerTestBase
 
     private readonly List<IConnection> _connections = [];
     private readonly List<(bool IsQueue, string Name)> _entities = [];
+    private string? _matrixRelease;
 
     /// <summary>The in-process broker, or null when the suite runs against <c>AMQP_URI</c>.</summary>
     protected BrokerHost? Host { get; private set; }
@@ -42,20 +46,37 @@ public abstract partial class BrokerTestBase
         Environment.GetEnvironmentVariable("AMQP_RABBITMQ_VERSION") is { Length: > 0 } version ? version : "3.10";
 
     /// <summary>
-    /// The RabbitMQ release whose behaviour the in-process broker shows: 3.10, the release the expectations are
-    /// checked against, unless a fixture runs once per release (NUnit fixture arguments) and says otherwise.
+    /// The RabbitMQ release whose behaviour the in-process broker shows: the one <see cref="EveryProfileAttribute"/>
+    /// built this fixture instance for, else 3.10 (the release of the RabbitMQ the expectations are checked against);
+    /// a fixture with its own release arguments overrides it.
     /// </summary>
-    protected virtual string RabbitMQVersion => "3.10";
+    protected virtual string RabbitMQVersion => _matrixRelease ?? "3.10";
 
     /// <summary>The profile of <see cref="RabbitMQVersion"/>: what the fixture's expectations switch on.</summary>
     protected VersionProfile Profile => VersionProfile.For(RabbitMqRelease.Parse(RabbitMQVersion));
 
     /// <summary>Options for this fixture's in-process broker (admin API on an ephemeral port); override to change settings.</summary>
-    protected virtual BrokerOptions CreateOptions() => new() { Port = 0, ManagementPort = 0, Bind = "127.0.0.1", InMemory = true, RabbitMQVersion = RabbitMQVersion };
+    protected virtual BrokerOptions CreateOptions() => new()
+    {
+        Port = 0,
+        ManagementPort = 0,
+        Bind = "127.0.0.1",
+        InMemory = true,
+        RabbitMQVersion = RabbitMQVersion,
+        Settings = new BrokerSettings { DeprecatedFeatures = PermitDeprecatedFeatures },
+    };
+
+    /// <summary>
+    /// The suite's fixtures declare transient queues and use global QoS as most applications do; under 4.3, which denies
+    /// both by default, they run as an application that permits them would (<c>deprecated_features.permit.* = true</c>).
+    /// The denial itself is checked by Profiles/DeprecatedFeatureTests.
+    /// </summary>
+    private static DeprecatedFeatures PermitDeprecatedFeatures { get; } = new() { PermitTransientNonExclusiveQueues = true, PermitGlobalQos = true };
 
     [OneTimeSetUp]
     public async Task StartBrokerAsync()
     {
+        _matrixRelease = EveryProfileAttribute.ReleaseOf(TestContext.CurrentContext.Test);
         if (ExternalUri is { } uri)
         {
             if (!RabbitMqRelease.Parse(RabbitMQVersion).Equals(RabbitMqRelease.Parse(ExternalRelease)))

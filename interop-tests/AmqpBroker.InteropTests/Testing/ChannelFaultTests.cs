@@ -8,7 +8,6 @@ namespace AmqpBroker.InteropTests.Testing;
 /// Faults below the connection as RabbitMQ.Client sees them: nacked publishes, refused declares, a channel
 /// closed with a reply code, consumers cancelled by the broker, and slow deliveries.
 /// </summary>
-[TestFixture]
 public class ChannelFaultTests
 {
     private static readonly CreateChannelOptions Confirms = new(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true);

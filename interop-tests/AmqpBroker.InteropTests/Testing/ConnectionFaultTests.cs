@@ -8,7 +8,6 @@ namespace AmqpBroker.InteropTests.Testing;
 /// Faults on connections as RabbitMQ.Client's automatic recovery sees them: a forced close, a dropped socket,
 /// a stalled network that misses heartbeats, and resource alarms (connection.blocked / unblocked).
 /// </summary>
-[TestFixture]
 public class ConnectionFaultTests
 {
     [Test]

@@ -3,7 +3,6 @@ using System.Text.Json.Nodes;
 namespace AmqpBroker.InteropTests.Testing;
 
 /// <summary>The executable as a test broker: --enable-fault-api and --record serve the faults and the recording over HTTP.</summary>
-[TestFixture]
 public class ExecutableToolkitTests
 {
     private static readonly TimeSpan StartDeadline = TimeSpan.FromSeconds(20);

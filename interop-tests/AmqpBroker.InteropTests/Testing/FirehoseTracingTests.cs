@@ -8,7 +8,6 @@ namespace AmqpBroker.InteropTests.Testing;
 /// delivery is also published to amq.rabbitmq.trace with RabbitMQ's routing keys and headers, so existing tracing
 /// tools work. Runs against RabbitMQ too (AMQP_URI and MANAGEMENT_URI), in a vhost of its own that is deleted after.
 /// </summary>
-[TestFixture]
 public class FirehoseTracingTests : ManagementTestBase
 {
     [Test]

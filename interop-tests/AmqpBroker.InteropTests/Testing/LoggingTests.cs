@@ -4,7 +4,6 @@ using Microsoft.Extensions.Logging;
 namespace AmqpBroker.InteropTests.Testing;
 
 /// <summary>The broker logs to the logger factory a test passes, naming connections by their client-provided name and user.</summary>
-[TestFixture]
 public class LoggingTests
 {
     [Test]

@@ -5,7 +5,6 @@ using AmqpBroker.Core.Testing.Recording;
 namespace AmqpBroker.InteropTests.Testing;
 
 /// <summary>The recorder as a test uses it: questions about what happened, waits without sleeps, and the exports.</summary>
-[TestFixture]
 public class RecorderTests
 {
     private static readonly TimeSpan Wait = TestBroker.Timeout;

@@ -6,7 +6,6 @@ namespace AmqpBroker.InteropTests.Tls;
 /// The certificate-expiration health check without TLS listeners, as RabbitMQ 3.10.8 answers it (run against it
 /// too): nothing can expire, and a bad period is a 400 with its reasons. With TLS listeners see <see cref="TlsTests"/>.
 /// </summary>
-[TestFixture]
 public sealed class CertificateExpirationEndpointTests : ManagementTestBase
 {
     [TestCase("1/days")]

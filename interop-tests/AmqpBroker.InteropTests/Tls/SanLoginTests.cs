@@ -1,4 +1,5 @@
 using System.Security.Cryptography.X509Certificates;
+using System.Text.Json.Nodes;
 using AmqpBroker.Hosting;
 
 namespace AmqpBroker.InteropTests.Tls;
@@ -38,8 +39,9 @@ public sealed class SanLoginTests(string sanType, int sanIndex) : TlsTestBase
         await using var connection = await ConnectTlsAsync(certificate, external: true);
 
         Assert.That(certificate.SubjectName.RawData, Has.Length.EqualTo(2), "the certificate has an empty subject");
-        var listed = (await GetJsonAsync("api/connections")).AsArray().Where(c => c!["user"]!.GetValue<string>() == user);
-        Assert.That(listed.Select(c => c!["auth_mechanism"]!.GetValue<string>()), Is.EqualTo(new[] { "EXTERNAL" }));
+        bool IsUsers(JsonNode? c) => c!["user"]!.GetValue<string>() == user;
+        var listed = await EventuallyJsonAsync("api/connections", list => list.AsArray().Any(IsUsers), $"a connection of {user} is listed");
+        Assert.That(listed.AsArray().Where(IsUsers).Select(c => c!["auth_mechanism"]!.GetValue<string>()), Is.EqualTo(new[] { "EXTERNAL" }));
     }
 
     [Test]

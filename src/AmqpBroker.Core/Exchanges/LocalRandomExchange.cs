@@ -10,13 +10,11 @@ namespace AmqpBroker.Core.Exchanges;
 /// single node every queue is local). Only classic queues may be bound, with an empty binding key
 /// (rabbit_exchange_type_local_random:validate_binding).
 /// </summary>
-public sealed class LocalRandomExchange(ExchangeDefinition definition) : Exchange(definition)
+public sealed class LocalRandomExchange(ExchangeDefinition definition) : KeylessExchange(definition)
 {
-    private volatile IBindingDestination[] _destinations = [];
-
     public override void Route(Message message, RoutingScratch scratch)
     {
-        var destinations = _destinations;
+        var destinations = Destinations;
         if (destinations.Length > 0)
         {
             scratch.Destinations.Add(destinations[destinations.Length == 1 ? 0 : Random.Shared.Next(destinations.Length)]);
@@ -40,12 +38,6 @@ public sealed class LocalRandomExchange(ExchangeDefinition definition) : Exchang
             throw AmqpException.PreconditionFailed($"Queue type {queue.Type.Capabilities.Module} not valid for this exchange type");
         }
     }
-
-    protected override void OnBindingAdded(Binding binding) => Rebuild();
-
-    protected override void OnBindingRemoved(Binding binding) => Rebuild();
-
-    private void Rebuild() => _destinations = Bindings.Select(b => b.Destination).Distinct().ToArray();
 }
 
 /// <summary>The <c>x-local-random</c> type (RabbitMQ 4.0+).</summary>

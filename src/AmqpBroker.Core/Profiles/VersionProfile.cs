@@ -20,6 +20,12 @@ public sealed record VersionProfile
     /// <summary><c>x-queue-mode</c> is validated but has no effect: classic queues v2 page by themselves (3.12+).</summary>
     public bool QueueModeIgnored { get; init; }
 
+    /// <summary>
+    /// Classic queue storage v1 is removed (4.3): <c>x-queue-version</c> 1 is refused, and <c>x-queue-mode</c> is no
+    /// longer validated (any value accepted and ignored).
+    /// </summary>
+    public bool ClassicQueueStorageV1Removed { get; init; }
+
     /// <summary>A queue-level <c>x-consumer-timeout</c> argument and <c>consumer-timeout</c> policy key exist (3.12+).</summary>
     public bool PerQueueConsumerTimeout { get; init; }
 
@@ -181,6 +187,7 @@ public sealed record VersionProfile
             ModulusHashExchange = true,                       // release-notes/4.3.0.md, Core Server and Sharding Plugin (#15849)
             TransientNonExclusiveQueuesPermitted = false,     // release-notes/4.3.0.md, deprecated features now denied by default
             GlobalQosPermitted = false,                       // release-notes/4.3.0.md, deprecated features now denied by default
+            ClassicQueueStorageV1Removed = true,              // release-notes/4.3.0.md, breaking: CQv1 removed; rabbit_amqqueue:declare_args at v4.3.0
         };
         return [v310, v313, v40, v41, v42, v43];
     }

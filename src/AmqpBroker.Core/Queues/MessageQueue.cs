@@ -90,19 +90,10 @@ public abstract partial class MessageQueue : Queue
 
     private protected override void OnArgumentsChanged(QueueArguments effective)
     {
-        if (effective.Overflow != OverflowBehaviour.DropHead)
+        if (effective.Overflow == OverflowBehaviour.DropHead)
         {
-            return;
+            RemoveAndDeadLetter(effective, DeadLetterReason.MaxLength);
         }
-
-        List<QueueEntry>? dropped = null;
-        lock (_lock)
-        {
-            LengthLimit.DropHeadsOverLimit(effective, ref dropped);
-            _credit.OnShrunk(_ready.Count, _consumers.Count);
-        }
-
-        DeadLetter(dropped, DeadLetterReason.MaxLength);
     }
 
     /// <summary>
@@ -280,19 +271,34 @@ public abstract partial class MessageQueue : Queue
     /// <summary>Removes expired messages without waiting for a consumer (the expiry timer calls this).</summary>
     private void ExpireMessages()
     {
-        if (!_expiry.CanExpire(Arguments))
+        if (_expiry.CanExpire(Arguments))
         {
-            return;
+            RemoveAndDeadLetter(Arguments, DeadLetterReason.Expired);
         }
+    }
 
-        List<QueueEntry>? expired = null;
+    /// <summary>
+    /// Removes, under the lock, the ready messages <paramref name="reason"/> takes away (past their TTL, or heads
+    /// over a drop-head length limit), then dead-letters them outside it.
+    /// </summary>
+    private void RemoveAndDeadLetter(QueueArguments arguments, DeadLetterReason reason)
+    {
+        List<QueueEntry>? removed = null;
         lock (_lock)
         {
-            _expiry.Sweep(Arguments, ref expired);
+            if (reason == DeadLetterReason.Expired)
+            {
+                _expiry.Sweep(arguments, ref removed);
+            }
+            else
+            {
+                LengthLimit.DropHeadsOverLimit(arguments, ref removed);
+            }
+
             _credit.OnShrunk(_ready.Count, _consumers.Count);
         }
 
-        DeadLetter(expired, DeadLetterReason.Expired);
+        DeadLetter(removed, reason);
     }
 
     public override uint Purge()

@@ -31,13 +31,24 @@ internal static class QueueArgumentRules
         ("x-max-priority", static (in p, a) => a with { MaxPriority = p.Priority("x-max-priority") }),
         ("x-overflow", static (in p, a) => a with { Overflow = Overflow(p), OverflowDeclared = true }),
         ("x-queue-mode", static (in p, a) => a with { Lazy = QueueMode(p), QueueModeDeclared = true }),
-        ("x-queue-version", static (in p, a) => { CheckQueueVersion(p); return a; }),
+        ("x-queue-version", static (in p, a) => { CheckQueueVersion(p, oldest: 1); return a; }),
         ("x-single-active-consumer", static (in p, a) => a with { SingleActiveConsumer = p.Boolean("x-single-active-consumer") }),
         ("x-quorum-initial-group-size", static (in p, a) => { p.Positive("x-quorum-initial-group-size"); return a; }),
         ("x-max-age", static (in p, a) => a with { MaxAgeMs = MaxAge(p) }),
         ("x-stream-max-segment-size-bytes", static (in p, a) => a with { MaxSegmentSizeBytes = p.NonNegative("x-stream-max-segment-size-bytes") }),
         ("x-initial-cluster-size", static (in p, a) => { p.Positive("x-initial-cluster-size"); return a; }),
         ("x-queue-leader-locator", static (in p, a) => { LeaderLocator(p); return a; }),
+    ];
+
+    /// <summary>
+    /// declare_args() at v4.3.0, where classic queue storage v1 is gone: <c>x-queue-version</c> must be 2, and
+    /// <c>x-queue-mode</c> lost its validator (commit a67de22527) while staying among the classic queue's arguments,
+    /// so any value is accepted and ignored (release-notes/4.3.0.md says such declares fail; the released code does not).
+    /// </summary>
+    private static readonly (string Name, Rule Apply)[] ValidatorsWithoutStorageV1 =
+    [
+        .. Validators.Where(static v => v.Name is not ("x-queue-mode" or "x-queue-version")),
+        ("x-queue-version", static (in p, a) => { CheckQueueVersion(p, oldest: 2); return a; }),
     ];
 
     /// <summary>
@@ -55,7 +66,7 @@ internal static class QueueArgumentRules
         var description = QueueArguments.Describe(definition);
         var parser = new ArgumentParser(arguments, description);
         var parsed = QueueArguments.None;
-        foreach (var (name, apply) in Validators)
+        foreach (var (name, apply) in type.StorageV1Removed ? ValidatorsWithoutStorageV1 : Validators)
         {
             if (arguments.ContainsKey(name) && type.QueueArguments.Contains(name))
             {
@@ -106,11 +117,11 @@ internal static class QueueArgumentRules
         var mode => throw parser.Invalid("x-queue-mode", $"\"unsupported queue mode '{mode}'\""),
     };
 
-    /// <summary>Classic queue storage versions 1 and 2 (3.10 to 4.2).</summary>
-    private static void CheckQueueVersion(in ArgumentParser parser)
+    /// <summary>Classic queue storage versions 1 and 2 (3.10 to 4.2), 2 only from 4.3.</summary>
+    private static void CheckQueueVersion(in ArgumentParser parser, int oldest)
     {
         var version = parser.NonNegative("x-queue-version");
-        if (version is not (1 or 2))
+        if (version < oldest || version > 2)
         {
             throw parser.Invalid("x-queue-version", $"\"unsupported queue version '{version}'\"");
         }

@@ -16,6 +16,9 @@ internal sealed record QueueTypeCapabilities(string Module, IReadOnlyList<string
 
     public FrozenSet<string> ConsumerArguments { get; } = ConsumerArgumentNames.ToFrozenSet(StringComparer.Ordinal);
 
+    /// <summary>Classic queue storage v1 is gone (4.3): <c>x-queue-version</c> 2 only, <c>x-queue-mode</c> no longer validated.</summary>
+    public bool StorageV1Removed { get; init; }
+
     /// <summary>rabbit_classic_queue:capabilities() at v3.10.8 (queue arguments unchanged to 4.2; consumer arguments x-priority only from 4.0).</summary>
     public static QueueTypeCapabilities Classic(VersionProfile profile) => new(
         "rabbit_classic_queue",
@@ -23,7 +26,10 @@ internal sealed record QueueTypeCapabilities(string Module, IReadOnlyList<string
             "x-max-length-bytes", "x-max-priority", "x-overflow", "x-queue-mode", "x-queue-version",
             "x-single-active-consumer", "x-queue-type", "x-queue-master-locator"],
         profile.LegacyConsumerArguments ? ["x-cancel-on-ha-failover", "x-priority", "x-credit"] : ["x-priority"],
-        ServerNamed: true);
+        ServerNamed: true)
+    {
+        StorageV1Removed = profile.ClassicQueueStorageV1Removed,
+    };
 
     /// <summary>
     /// rabbit_quorum_queue:capabilities() at v3.10.8 (identical to v4.2.0); v4.3.0 adds the delayed retry and

@@ -7,18 +7,16 @@ namespace AmqpBroker.Core.Queues;
 /// </summary>
 internal sealed class UnackedTally
 {
-    private int _count;
-    private long _bytes;
-    private int _persistent;
-    private long _persistentBytes;
+    private CountAndBytes _all;
+    private CountAndBytes _persistent;
 
-    public int Count => Volatile.Read(ref _count);
+    public int Count => _all.Count;
 
-    public long Bytes => Volatile.Read(ref _bytes);
+    public long Bytes => _all.Bytes;
 
-    public int Persistent => Volatile.Read(ref _persistent);
+    public int Persistent => _persistent.Count;
 
-    public long PersistentBytes => Volatile.Read(ref _persistentBytes);
+    public long PersistentBytes => _persistent.Bytes;
 
     public void Add(in QueueEntry entry, bool persistent) => Change(entry.Message.BodySize, persistent, 1);
 
@@ -26,12 +24,27 @@ internal sealed class UnackedTally
 
     private void Change(int bodySize, bool persistent, int sign)
     {
-        Interlocked.Add(ref _count, sign);
-        Interlocked.Add(ref _bytes, sign * bodySize);
+        _all.Add(bodySize, sign);
         if (persistent)
         {
-            Interlocked.Add(ref _persistent, sign);
-            Interlocked.Add(ref _persistentBytes, sign * bodySize);
+            _persistent.Add(bodySize, sign);
+        }
+    }
+
+    /// <summary>How many messages and their body bytes, each updated with an interlocked add.</summary>
+    private struct CountAndBytes
+    {
+        private int _count;
+        private long _bytes;
+
+        public int Count => Volatile.Read(ref _count);
+
+        public long Bytes => Volatile.Read(ref _bytes);
+
+        public void Add(int bodySize, int sign)
+        {
+            Interlocked.Add(ref _count, sign);
+            Interlocked.Add(ref _bytes, sign * bodySize);
         }
     }
 }

@@ -11,36 +11,31 @@ namespace AmqpBroker.Core.Statistics;
 /// </summary>
 public sealed class StorageCounters
 {
-    private long _readOps;
-    private long _readBytes;
-    private long _readTicks;
-    private long _writeOps;
-    private long _writeBytes;
-    private long _writeTicks;
-    private long _syncOps;
-    private long _syncTicks;
+    private FileOperationTally _reads;
+    private FileOperationTally _writes;
+    private FileOperationTally _syncs;
     private long _reopenOps;
     private long _messagesWritten;
     private long _messagesRead;
     private long _indexWrites;
     private long _indexReads;
 
-    public long ReadOps => Volatile.Read(ref _readOps);
+    public long ReadOps => _reads.Operations;
 
-    public long ReadBytes => Volatile.Read(ref _readBytes);
+    public long ReadBytes => _reads.Bytes;
 
-    public double ReadSeconds => Seconds(ref _readTicks);
+    public double ReadSeconds => _reads.Seconds;
 
-    public long WriteOps => Volatile.Read(ref _writeOps);
+    public long WriteOps => _writes.Operations;
 
-    public long WriteBytes => Volatile.Read(ref _writeBytes);
+    public long WriteBytes => _writes.Bytes;
 
-    public double WriteSeconds => Seconds(ref _writeTicks);
+    public double WriteSeconds => _writes.Seconds;
 
     /// <summary>fsyncs of segment files and of the directories that gained files.</summary>
-    public long SyncOps => Volatile.Read(ref _syncOps);
+    public long SyncOps => _syncs.Operations;
 
-    public double SyncSeconds => Seconds(ref _syncTicks);
+    public double SyncSeconds => _syncs.Seconds;
 
     /// <summary>Segment files opened again after the open-file limit had closed them.</summary>
     public long ReopenOps => Volatile.Read(ref _reopenOps);
@@ -58,15 +53,11 @@ public sealed class StorageCounters
     public long IndexReads => Volatile.Read(ref _indexReads);
 
     /// <summary>One read of <paramref name="bytes"/> that began at <paramref name="startTimestamp"/> (<see cref="Stopwatch.GetTimestamp"/>).</summary>
-    public void OnRead(long bytes, long startTimestamp) => Count(ref _readOps, ref _readBytes, bytes, ref _readTicks, startTimestamp);
+    public void OnRead(long bytes, long startTimestamp) => _reads.Count(bytes, startTimestamp);
 
-    public void OnWrite(long bytes, long startTimestamp) => Count(ref _writeOps, ref _writeBytes, bytes, ref _writeTicks, startTimestamp);
+    public void OnWrite(long bytes, long startTimestamp) => _writes.Count(bytes, startTimestamp);
 
-    public void OnSync(long startTimestamp)
-    {
-        Interlocked.Increment(ref _syncOps);
-        Interlocked.Add(ref _syncTicks, Stopwatch.GetTimestamp() - startTimestamp);
-    }
+    public void OnSync(long startTimestamp) => _syncs.Count(0, startTimestamp);
 
     public void OnReopen() => Interlocked.Increment(ref _reopenOps);
 
@@ -80,13 +71,4 @@ public sealed class StorageCounters
     public void OnMessageRead() => Interlocked.Increment(ref _messagesRead);
 
     public void OnIndexRead(long records) => Interlocked.Add(ref _indexReads, records);
-
-    private static void Count(ref long ops, ref long total, long bytes, ref long ticks, long startTimestamp)
-    {
-        Interlocked.Increment(ref ops);
-        Interlocked.Add(ref total, bytes);
-        Interlocked.Add(ref ticks, Stopwatch.GetTimestamp() - startTimestamp);
-    }
-
-    private static double Seconds(ref long ticks) => (double)Volatile.Read(ref ticks) / Stopwatch.Frequency;
 }

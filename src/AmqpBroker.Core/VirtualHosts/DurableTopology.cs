@@ -14,38 +14,14 @@ internal sealed class DurableTopology(string virtualHost, IDefinitionStore store
 {
     public static bool IsDurable(Binding binding) => binding.Source.IsDurable && binding.Destination.IsDurable;
 
-    public void PutExchange(Exchange exchange)
-    {
-        if (exchange.IsDurable)
-        {
-            store.PutExchange(exchange.Definition);
-        }
-    }
+    public void PutExchange(Exchange exchange) => StoreIf(exchange.IsDurable)?.PutExchange(exchange.Definition);
 
-    public void DeleteExchange(Exchange exchange)
-    {
-        if (exchange.IsDurable)
-        {
-            store.DeleteExchange(virtualHost, exchange.Name);
-        }
-    }
+    public void DeleteExchange(Exchange exchange) => StoreIf(exchange.IsDurable)?.DeleteExchange(virtualHost, exchange.Name);
 
-    public void PutQueue(Queue queue)
-    {
-        if (queue.IsDurable)
-        {
-            store.PutQueue(queue.Definition);
-        }
-    }
+    public void PutQueue(Queue queue) => StoreIf(queue.IsDurable)?.PutQueue(queue.Definition);
 
     /// <summary>Forgets the queue's definition; its bindings go with it in the store.</summary>
-    public void DeleteQueue(Queue queue)
-    {
-        if (queue.IsDurable)
-        {
-            store.DeleteQueue(virtualHost, queue.Name);
-        }
-    }
+    public void DeleteQueue(Queue queue) => StoreIf(queue.IsDurable)?.DeleteQueue(virtualHost, queue.Name);
 
     /// <summary>Gives a deleted queue's message log back, once the queue no longer uses it.</summary>
     public void DeleteMessages(Queue queue)
@@ -56,21 +32,9 @@ internal sealed class DurableTopology(string virtualHost, IDefinitionStore store
         }
     }
 
-    public void PutBinding(Binding binding)
-    {
-        if (IsDurable(binding))
-        {
-            store.PutBinding(ToDefinition(virtualHost, binding));
-        }
-    }
+    public void PutBinding(Binding binding) => StoreIf(IsDurable(binding))?.PutBinding(ToDefinition(virtualHost, binding));
 
-    public void DeleteBinding(Binding binding)
-    {
-        if (IsDurable(binding))
-        {
-            store.DeleteBinding(ToDefinition(virtualHost, binding));
-        }
-    }
+    public void DeleteBinding(Binding binding) => StoreIf(IsDurable(binding))?.DeleteBinding(ToDefinition(virtualHost, binding));
 
     /// <summary>A binding by names, as stored (and as snapshots keep it).</summary>
     public static BindingDefinition ToDefinition(string virtualHost, Binding binding) => new(
@@ -80,4 +44,7 @@ internal sealed class DurableTopology(string virtualHost, IDefinitionStore store
         binding.Destination is Queue ? BindingDestinationKind.Queue : BindingDestinationKind.Exchange,
         binding.RoutingKey,
         binding.Arguments);
+
+    /// <summary>The definition store for a durable object; null for a transient one, which is never written.</summary>
+    private IDefinitionStore? StoreIf(bool durable) => durable ? store : null;
 }

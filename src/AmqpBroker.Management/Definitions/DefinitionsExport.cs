@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using AmqpBroker.Core;
 using AmqpBroker.Core.Exchanges;
 using AmqpBroker.Core.Queues;
@@ -29,7 +28,7 @@ internal static class DefinitionsExport
             ["product_version"] = context.ProductVersion,
             ["users"] = new JsonArray([.. broker.Users.All.OrderBy(u => u.Name, StringComparer.Ordinal).Select(UserJson.For(broker))]),
             ["vhosts"] = new JsonArray([.. virtualHosts.Select(v => VirtualHostJson.Definition(v, context))]),
-            ["permissions"] = new JsonArray([.. broker.Permissions.OrderBy(p => p.VirtualHost, StringComparer.Ordinal).ThenBy(p => p.User, StringComparer.Ordinal).Select(PermissionJson.Create)]),
+            ["permissions"] = new JsonArray([.. PermissionJson.Sorted(broker.Permissions)]),
             ["topic_permissions"] = SecurityDefinitions.TopicPermissions(broker),
             ["parameters"] = new JsonArray([.. SecurityDefinitions.Parameters(broker), .. broker.Parameters.All.Select(ParameterJson.Create)]),
             ["global_parameters"] = new JsonArray(),
@@ -61,7 +60,7 @@ internal static class DefinitionsExport
     private static IEnumerable<JsonObject> Exchanges(VirtualHost virtualHost, bool withVirtualHost) => virtualHost.Exchanges
         .Where(e => e.Name.Length > 0 && !e.Name.StartsWith("amq.", StringComparison.Ordinal))
         .OrderBy(e => e.Name, StringComparer.Ordinal)
-        .Select(e => Scoped(Exchange(e.Definition), withVirtualHost));
+        .Select(e => Scoped(ExchangeJson.Definition(e.Definition), withVirtualHost));
 
     /// <summary>Explicit bindings only; a binding to an exclusive queue goes with the queue.</summary>
     private static IEnumerable<JsonObject> Bindings(VirtualHost virtualHost, bool withVirtualHost) => virtualHost.Exchanges
@@ -77,17 +76,6 @@ internal static class DefinitionsExport
         ["vhost"] = definition.VirtualHost,
         ["durable"] = definition.Durable,
         ["auto_delete"] = definition.AutoDelete,
-        ["arguments"] = FieldTableJson.ToJson(definition.Arguments),
-    };
-
-    private static JsonObject Exchange(ExchangeDefinition definition) => new()
-    {
-        ["name"] = definition.Name,
-        ["vhost"] = definition.VirtualHost,
-        ["type"] = definition.Type,
-        ["durable"] = definition.Durable,
-        ["auto_delete"] = definition.AutoDelete,
-        ["internal"] = definition.Internal,
         ["arguments"] = FieldTableJson.ToJson(definition.Arguments),
     };
 

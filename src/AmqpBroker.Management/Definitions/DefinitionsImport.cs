@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using AmqpBroker.Core;
 using AmqpBroker.Core.Errors;
 using AmqpBroker.Core.Exchanges;
@@ -7,9 +6,7 @@ using AmqpBroker.Core.Policies;
 using AmqpBroker.Core.Queues;
 using AmqpBroker.Core.VirtualHosts;
 using AmqpBroker.Management.Formatting;
-using AmqpBroker.Management.Http;
 using AmqpBroker.Management.Messaging;
-using AmqpBroker.Management.Security;
 
 namespace AmqpBroker.Management.Definitions;
 

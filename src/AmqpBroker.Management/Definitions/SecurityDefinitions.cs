@@ -1,10 +1,7 @@
-using System.Text.Json.Nodes;
 using AmqpBroker.Core;
 using AmqpBroker.Core.Security;
 using AmqpBroker.Management.Formatting;
-using AmqpBroker.Management.Http;
 using AmqpBroker.Management.Json;
-using AmqpBroker.Management.Security;
 
 namespace AmqpBroker.Management.Definitions;
 
@@ -17,7 +14,7 @@ internal static class SecurityDefinitions
 {
     public const string VirtualHostLimitsComponent = "vhost-limits";
 
-    public static JsonArray TopicPermissions(Broker broker) => new([.. TopicPermissionJson.Sorted(broker.TopicPermissions)]);
+    public static JsonArray TopicPermissions(Broker broker) => new([.. PermissionJson.Sorted(broker.TopicPermissions)]);
 
     /// <summary>The vhost-limits parameters of every vhost, or of one (then without the vhost field, as RabbitMQ's per-vhost export).</summary>
     public static IEnumerable<JsonNode> Parameters(Broker broker, string? onlyVirtualHost = null) => broker.VirtualHostLimits
@@ -30,7 +27,7 @@ internal static class SecurityDefinitions
 
     public static void ImportTopicPermission(Broker broker, JsonBody entry, ImportUndo undo)
     {
-        var permission = TopicPermissionDocument.Read(entry.RequireString("user"), entry.RequireString("vhost"), entry);
+        var permission = PermissionDocument.ReadTopic(entry.RequireString("user"), entry.RequireString("vhost"), entry);
         var previous = broker.TopicPermissions.FirstOrDefault(p => p.User == permission.User && p.VirtualHost == permission.VirtualHost && p.Exchange == permission.Exchange);
         broker.SetTopicPermission(permission);
         undo.Add(previous is null

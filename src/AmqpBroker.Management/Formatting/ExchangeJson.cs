@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using AmqpBroker.Core.Exchanges;
 using AmqpBroker.Management.Json;
 
@@ -12,17 +11,7 @@ internal static class ExchangeJson
 
     public static JsonObject Create(Exchange exchange)
     {
-        var definition = exchange.Definition;
-        var json = new JsonObject
-        {
-            ["name"] = definition.Name,
-            ["vhost"] = definition.VirtualHost,
-            ["type"] = definition.Type,
-            ["durable"] = definition.Durable,
-            ["auto_delete"] = definition.AutoDelete,
-            ["internal"] = definition.Internal,
-            ["arguments"] = FieldTableJson.ToJson(definition.Arguments),
-        };
+        var json = Definition(exchange.Definition);
         if (exchange.PolicyName is { } policy)
         {
             json["policy"] = policy;
@@ -30,6 +19,18 @@ internal static class ExchangeJson
 
         return json;
     }
+
+    /// <summary>What declares the exchange, as both the API's exchange objects and exported definitions start.</summary>
+    public static JsonObject Definition(ExchangeDefinition definition) => new()
+    {
+        ["name"] = definition.Name,
+        ["vhost"] = definition.VirtualHost,
+        ["type"] = definition.Type,
+        ["durable"] = definition.Durable,
+        ["auto_delete"] = definition.AutoDelete,
+        ["internal"] = definition.Internal,
+        ["arguments"] = FieldTableJson.ToJson(definition.Arguments),
+    };
 
     /// <summary>A single exchange adds RabbitMQ's detailed-stats lists, empty without detailed rates.</summary>
     public static JsonObject CreateDetailed(Exchange exchange)

@@ -1,7 +1,5 @@
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using AmqpBroker.Core.Parameters;
-using AmqpBroker.Management.Http;
 
 namespace AmqpBroker.Management.Formatting;
 

@@ -1,6 +1,4 @@
-using System.Text.Json.Nodes;
 using AmqpBroker.Core.Policies;
-using AmqpBroker.Management.Http;
 using AmqpBroker.Management.Json;
 
 namespace AmqpBroker.Management.Formatting;

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using AmqpBroker.Core.Queues;
 using AmqpBroker.Core.Sessions;
 using AmqpBroker.Management.Json;

@@ -1,8 +1,6 @@
-using System.Text.Json.Nodes;
 using AmqpBroker.Core.Queues;
 using AmqpBroker.Core.Sessions;
 using AmqpBroker.Core.Statistics;
-using AmqpBroker.Management.Http;
 using AmqpBroker.Management.Json;
 using AmqpBroker.Management.Statistics;
 

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json.Nodes;
 using AmqpBroker.Core.Shovels;
 
 namespace AmqpBroker.Management.Formatting;

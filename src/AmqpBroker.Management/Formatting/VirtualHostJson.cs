@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using AmqpBroker.Core.VirtualHosts;
 using AmqpBroker.Management.Json;
 using AmqpBroker.Management.Statistics;

@@ -1,7 +1,6 @@
-using System.Text.Json.Nodes;
 using AmqpBroker.Core;
+using AmqpBroker.Core.Security;
 using AmqpBroker.Core.VirtualHosts;
-using AmqpBroker.Management.Security;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace AmqpBroker.Management.Http;
@@ -51,9 +50,15 @@ internal sealed class ApiRequest(HttpContext http, ManagementContext context, Ap
         return virtualHost;
     }
 
+    /// <summary>The user the path's <c>{user}</c> names (not the one asking): 404 when there is no such user.</summary>
+    public User NamedUser() => Broker.Users.Find(Route("user")) ?? throw ApiException.NotFound();
+
     /// <summary>The virtual hosts whose objects the user may list.</summary>
     public IEnumerable<VirtualHost> VisibleVirtualHosts() =>
         Broker.VirtualHosts.Where(v => user.CanAccessVirtualHost(v.Name)).OrderBy(v => v.Name, StringComparer.Ordinal);
+
+    /// <summary>The names of <see cref="VisibleVirtualHosts"/>, for filtering objects that name their vhost.</summary>
+    public HashSet<string> VisibleVirtualHostNames() => VisibleVirtualHosts().Select(v => v.Name).ToHashSet(StringComparer.Ordinal);
 
     public Task<JsonBody> ReadBodyAsync() => JsonBody.ReadAsync(http.Request);
 
@@ -69,4 +74,16 @@ internal sealed class ApiRequest(HttpContext http, ManagementContext context, Ap
     public void Created(bool created) => http.Response.StatusCode = created ? StatusCodes.Status201Created : StatusCodes.Status204NoContent;
 
     public void NoContent() => http.Response.StatusCode = StatusCodes.Status204NoContent;
+
+    /// <summary>An action on one object (mostly DELETE) answers 204 when the object was there, 404 when it was not.</summary>
+    public Task NoContentIfFound(bool found)
+    {
+        if (!found)
+        {
+            throw ApiException.NotFound();
+        }
+
+        NoContent();
+        return Task.CompletedTask;
+    }
 }

@@ -1,6 +1,4 @@
-using AmqpBroker.Management.Security;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Routing;
 
 namespace AmqpBroker.Management.Http;
 

@@ -2,7 +2,6 @@ using System.Net;
 using System.Text;
 using AmqpBroker.Core;
 using AmqpBroker.Core.Security;
-using AmqpBroker.Management.Security;
 
 namespace AmqpBroker.Management.Http;
 

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using AmqpBroker.Management.Json;
 
 namespace AmqpBroker.Management.Http;
@@ -94,6 +93,24 @@ internal sealed class JsonBody(JsonObject root)
     /// <summary>A JSON object read as a body of its own (nested definitions); <paramref name="what"/> names it in the error.</summary>
     public static JsonBody Of(JsonNode? node, string what) =>
         node as JsonObject is { } value ? new JsonBody(value) : throw ApiException.BadRequest($"{what} must be a JSON object, got {Describe(node)}");
+
+    /// <summary>Throws RabbitMQ's key_missing naming every one of <paramref name="keys"/> the body lacks.</summary>
+    public void RequireAll(params ReadOnlySpan<string> keys)
+    {
+        List<string>? missing = null;
+        foreach (var key in keys)
+        {
+            if (!Has(key))
+            {
+                (missing ??= []).Add($"'{key}'");
+            }
+        }
+
+        if (missing is not null)
+        {
+            throw ApiException.BadRequest($"key_missing: {string.Join(", ", missing)} required");
+        }
+    }
 
     public static ApiException Missing(string key) => ApiException.BadRequest($"key_missing: '{key}' is required");
 

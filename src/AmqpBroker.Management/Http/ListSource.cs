@@ -1,5 +1,3 @@
-using System.Text.Json.Nodes;
-
 namespace AmqpBroker.Management.Http;
 
 /// <summary>

@@ -1,6 +1,4 @@
 using System.Text;
-using System.Text.Json.Nodes;
-using AmqpBroker.Management.Http;
 using AmqpBroker.Protocol.Content;
 using AmqpBroker.Protocol.Encoding;
 

@@ -1,5 +1,3 @@
-using System.Text.Json.Nodes;
-
 namespace AmqpBroker.Management.Json;
 
 /// <summary>Dotted field paths (<c>message_stats.publish_details.rate</c>) as RabbitMQ's sort and columns parameters use them.</summary>

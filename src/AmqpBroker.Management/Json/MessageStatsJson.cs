@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using AmqpBroker.Core.Statistics;
 using AmqpBroker.Management.Statistics;
 

@@ -1,5 +1,4 @@
 using AmqpBroker.Core;
-using AmqpBroker.Management.Security;
 using AmqpBroker.Protocol.Encoding;
 
 namespace AmqpBroker.Management.Messaging;

@@ -1,10 +1,8 @@
 using System.Text;
-using System.Text.Json.Nodes;
 using System.Text.Unicode;
 using AmqpBroker.Core;
 using AmqpBroker.Core.Queues;
 using AmqpBroker.Core.Statistics;
-using AmqpBroker.Management.Http;
 using AmqpBroker.Management.Json;
 using AmqpBroker.Protocol.Content;
 

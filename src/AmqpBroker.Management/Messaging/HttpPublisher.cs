@@ -4,9 +4,7 @@ using AmqpBroker.Core.Errors;
 using AmqpBroker.Core.Messages;
 using AmqpBroker.Core.Publishing;
 using AmqpBroker.Core.VirtualHosts;
-using AmqpBroker.Management.Http;
 using AmqpBroker.Management.Json;
-using AmqpBroker.Management.Security;
 
 namespace AmqpBroker.Management.Messaging;
 

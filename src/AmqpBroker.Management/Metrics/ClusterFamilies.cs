@@ -5,7 +5,7 @@ internal static class ClusterFamilies
 {
     public static void ExchangeNames(PrometheusText text, MetricScope scope, MetricSnapshot snapshot)
     {
-        text.Family("rabbitmq_cluster_exchange_name", "gauge", "Enumerates exchanges without any additional info. This value is cluster-wide.");
+        text.Family("rabbitmq_cluster_exchange_name", MetricType.Gauge, "Enumerates exchanges without any additional info. This value is cluster-wide.");
         foreach (var exchange in Exchanges(scope, snapshot))
         {
             text.Sample("rabbitmq_cluster_exchange_name", 1, Labels(exchange));
@@ -14,7 +14,7 @@ internal static class ClusterFamilies
 
     public static void ExchangeBindings(PrometheusText text, MetricScope scope, MetricSnapshot snapshot)
     {
-        text.Family("rabbitmq_cluster_exchange_bindings", "gauge", "Number of bindings for an exchange. This value is cluster-wide.");
+        text.Family("rabbitmq_cluster_exchange_bindings", MetricType.Gauge, "Number of bindings for an exchange. This value is cluster-wide.");
         foreach (var exchange in Exchanges(scope, snapshot))
         {
             text.Sample("rabbitmq_cluster_exchange_bindings", exchange.Bindings.Count, Labels(exchange));
@@ -24,7 +24,7 @@ internal static class ClusterFamilies
     /// <summary>A vhost here has no process of its own that could stop: every vhost that exists runs.</summary>
     public static void VirtualHostStatus(PrometheusText text, MetricScope scope, MetricSnapshot snapshot)
     {
-        text.Family("rabbitmq_cluster_vhost_status", "gauge", "Whether a given vhost is running");
+        text.Family("rabbitmq_cluster_vhost_status", MetricType.Gauge, "Whether a given vhost is running");
         foreach (var virtualHost in snapshot.Broker.VirtualHosts.Where(v => scope.Includes(v.Name)).OrderBy(v => v.Name, StringComparer.Ordinal))
         {
             text.Sample("rabbitmq_cluster_vhost_status", 1, ("vhost", virtualHost.Name));

@@ -34,11 +34,11 @@ internal static class DeadLetterFamilies
     public static void Write(PrometheusText text, DeadLetterTotals totals)
     {
         const string confirmed = "rabbitmq_global_messages_dead_lettered_confirmed_total";
-        text.Family(confirmed, "counter", "Total number of messages dead-lettered and confirmed by target queues")
+        text.Family(confirmed, MetricType.Counter, "Total number of messages dead-lettered and confirmed by target queues")
             .Sample(confirmed, totals.Confirmed, ("queue_type", Quorum), ("dead_letter_strategy", Label(DeadLetterMode.AtLeastOnce)));
         foreach (var (name, reason, modes, help) in ByReason)
         {
-            text.Family(name, "counter", help);
+            text.Family(name, MetricType.Counter, help);
             foreach (var (queueType, mode) in modes)
             {
                 text.Sample(name, totals.Count(queueType, mode, reason), ("queue_type", queueType), ("dead_letter_strategy", Label(mode)));

@@ -60,20 +60,20 @@ internal static class GlobalFamilies
     {
         var totals = snapshot.Broker.MessageTotals;
         // A publisher is a channel that has published; RabbitMQ counts it from its first publish until it closes.
-        text.Family("rabbitmq_global_publishers", "gauge", "Current number of publishers")
+        text.Family("rabbitmq_global_publishers", MetricType.Gauge, "Current number of publishers")
             .Sample("rabbitmq_global_publishers", snapshot.Channels.Count(c => c.Session.Counters[MessageCounter.Publish] > 0), ("protocol", Protocol));
-        text.Family("rabbitmq_global_consumers", "gauge", "Current number of consumers")
+        text.Family("rabbitmq_global_consumers", MetricType.Gauge, "Current number of consumers")
             .Sample("rabbitmq_global_consumers", snapshot.Queues.Sum(q => q.ConsumerCount), ("protocol", Protocol));
         foreach (var (name, counter, help) in PublisherCounters)
         {
-            text.Family(name, "counter", help).Sample(name, totals[counter], ("protocol", Protocol));
+            text.Family(name, MetricType.Counter, help).Sample(name, totals[counter], ("protocol", Protocol));
         }
 
         DeadLetterFamilies.Write(text, snapshot.Broker.DeadLetters);
 
         foreach (var (name, counters, help) in DeliveryCounters)
         {
-            text.Family(name, "counter", help).Sample(name, counters.Sum(c => totals[c]), ("protocol", Protocol), ("queue_type", QueueType));
+            text.Family(name, MetricType.Counter, help).Sample(name, counters.Sum(c => totals[c]), ("protocol", Protocol), ("queue_type", QueueType));
         }
     }
 
@@ -84,7 +84,7 @@ internal static class GlobalFamilies
         foreach (var (name, help, count) in AttemptFamilies(""))
         {
             var family = scope.Prefix + name;
-            text.Family(family, "counter", help);
+            text.Family(family, MetricType.Counter, help);
             foreach (var (protocol, succeeded, failed) in attempts)
             {
                 text.Sample(family, count(succeeded, failed), ("protocol", protocol));
@@ -102,7 +102,7 @@ internal static class GlobalFamilies
         foreach (var (name, help, count) in AttemptFamilies("detailed_"))
         {
             var family = scope.Prefix + name;
-            text.Family(family, "counter", help);
+            text.Family(family, MetricType.Counter, help);
             foreach (var (address, user, protocol, succeeded, failed) in sources)
             {
                 text.Sample(family, count(succeeded, failed), ("remote_address", address), ("username", user), ("protocol", protocol));

@@ -38,7 +38,7 @@ internal sealed class MetricScope
     /// One family over objects: per object, a sample labelled by <paramref name="labels"/>; aggregated, the
     /// sum as one sample without labels.
     /// </summary>
-    public void Write<T>(PrometheusText text, string name, string type, string help, IReadOnlyList<T> items,
+    public void Write<T>(PrometheusText text, string name, MetricType type, string help, IReadOnlyList<T> items,
         Func<T, (string Name, string Value)[]> labels, Func<T, double> value)
     {
         var family = Prefix + name;
@@ -59,7 +59,7 @@ internal sealed class MetricScope
     /// A family RabbitMQ does not sum: per object as <see cref="Write{T}"/>, aggregated as its HELP and TYPE
     /// lines without a sample (as rabbitmq_prometheus leaves consumer capacity, head timestamps and persistent bytes).
     /// </summary>
-    public void WriteUnsummed<T>(PrometheusText text, string name, string type, string help, IReadOnlyList<T> items,
+    public void WriteUnsummed<T>(PrometheusText text, string name, MetricType type, string help, IReadOnlyList<T> items,
         Func<T, (string Name, string Value)[]> labels, Func<T, double> value)
     {
         if (PerObject)

@@ -11,18 +11,14 @@ namespace AmqpBroker.Management.Metrics;
 /// </summary>
 internal static class NodeFamilies
 {
-    private const string Gauge = "gauge";
-    private const string Counter = "counter";
-    private const string Untyped = "untyped";
-
     /// <summary>rabbitmq_identity_info and rabbitmq_build_info: on every endpoint, never prefixed.</summary>
     public static void Identity(PrometheusText text, MetricSnapshot snapshot)
     {
         var node = snapshot.Context.NodeName;
-        text.Family("rabbitmq_identity_info", Untyped, "RabbitMQ node & cluster identity info")
+        text.Family("rabbitmq_identity_info", MetricType.Untyped, "RabbitMQ node & cluster identity info")
             .Sample("rabbitmq_identity_info", 1, ("rabbitmq_node", node), ("rabbitmq_cluster", node), ("rabbitmq_cluster_permanent_id", PermanentId(node)));
         // The RabbitMQ version is the release the broker behaves as; the runtime stands where Erlang/OTP's version would.
-        text.Family("rabbitmq_build_info", Untyped, "RabbitMQ & Erlang/OTP version info")
+        text.Family("rabbitmq_build_info", MetricType.Untyped, "RabbitMQ & Erlang/OTP version info")
             .Sample("rabbitmq_build_info", 1,
                 ("rabbitmq_version", snapshot.Context.RabbitMqVersion),
                 ("prometheus_plugin_version", ManagementContext.OwnVersion),
@@ -50,7 +46,7 @@ internal static class NodeFamilies
         Optional(text, scope, "resident_memory_limit_bytes", "Memory high watermark in bytes", resources.Memory?.LimitBytes);
         Optional(text, scope, "disk_space_available_limit_bytes", "Free disk space low watermark in bytes", resources.Disk?.LimitBytes);
         var uptime = snapshot.Broker.Time.GetUtcNow() - snapshot.Broker.StartedAt;
-        text.Family(scope.Prefix + "erlang_uptime_seconds", Gauge, "Node uptime").Sample(scope.Prefix + "erlang_uptime_seconds", Math.Floor(uptime.TotalSeconds));
+        text.Family(scope.Prefix + "erlang_uptime_seconds", MetricType.Gauge, "Node uptime").Sample(scope.Prefix + "erlang_uptime_seconds", Math.Floor(uptime.TotalSeconds));
     }
 
     /// <summary>
@@ -81,7 +77,7 @@ internal static class NodeFamilies
         ];
         foreach (var (name, help, value) in families)
         {
-            text.Family(scope.Prefix + name, Counter, help).Sample(scope.Prefix + name, value);
+            text.Family(scope.Prefix + name, MetricType.Counter, help).Sample(scope.Prefix + name, value);
         }
     }
 
@@ -89,16 +85,16 @@ internal static class NodeFamilies
     public static void Alarms(PrometheusText text, MetricSnapshot snapshot)
     {
         var alarms = snapshot.Broker.Alarm;
-        text.Family("rabbitmq_alarms_file_descriptor_limit", Untyped, "is 1 if file descriptor limit alarm is in effect")
+        text.Family("rabbitmq_alarms_file_descriptor_limit", MetricType.Untyped, "is 1 if file descriptor limit alarm is in effect")
             .Sample("rabbitmq_alarms_file_descriptor_limit", alarms.IsRaised(AlarmResource.FileDescriptorLimit) ? 1 : 0);
-        text.Family("rabbitmq_alarms_free_disk_space_watermark", Untyped, "is 1 if free disk space watermark alarm is in effect")
+        text.Family("rabbitmq_alarms_free_disk_space_watermark", MetricType.Untyped, "is 1 if free disk space watermark alarm is in effect")
             .Sample("rabbitmq_alarms_free_disk_space_watermark", alarms.IsRaised(AlarmResource.Disk) ? 1 : 0);
-        text.Family("rabbitmq_alarms_memory_used_watermark", Untyped, "is 1 if memory watermark alarm is in effect")
+        text.Family("rabbitmq_alarms_memory_used_watermark", MetricType.Untyped, "is 1 if memory watermark alarm is in effect")
             .Sample("rabbitmq_alarms_memory_used_watermark", alarms.IsRaised(AlarmResource.Memory) ? 1 : 0);
     }
 
     /// <summary>A node family with its one sample; a figure that could not be read leaves the family out.</summary>
-    private static void Optional(PrometheusText text, MetricScope scope, string name, string help, long? value, string type = Gauge)
+    private static void Optional(PrometheusText text, MetricScope scope, string name, string help, long? value, MetricType type = MetricType.Gauge)
     {
         if (value is { } known)
         {

@@ -12,35 +12,32 @@ namespace AmqpBroker.Management.Metrics;
 /// </summary>
 internal static class ObjectFamilies
 {
-    private const string Gauge = "gauge";
-    private const string Counter = "counter";
-
     public static void QueueCoarse(PrometheusText text, MetricScope scope, MetricSnapshot snapshot)
     {
         var queues = snapshot.Queues;
-        scope.Write(text, "queue_messages_ready", Gauge, "Messages ready to be delivered to consumers", queues, QueueLabels, q => q.ReadyCount);
-        scope.Write(text, "queue_messages_unacked", Gauge, "Messages delivered to consumers but not yet acknowledged", queues, QueueLabels, q => q.UnackedCount);
-        scope.Write(text, "queue_messages", Gauge, "Sum of ready and unacknowledged messages - total queue depth", queues, QueueLabels, q => q.ReadyCount + (long)q.UnackedCount);
+        scope.Write(text, "queue_messages_ready", MetricType.Gauge, "Messages ready to be delivered to consumers", queues, QueueLabels, q => q.ReadyCount);
+        scope.Write(text, "queue_messages_unacked", MetricType.Gauge, "Messages delivered to consumers but not yet acknowledged", queues, QueueLabels, q => q.UnackedCount);
+        scope.Write(text, "queue_messages", MetricType.Gauge, "Sum of ready and unacknowledged messages - total queue depth", queues, QueueLabels, q => q.ReadyCount + (long)q.UnackedCount);
     }
 
     public static void QueueConsumerCount(PrometheusText text, MetricScope scope, MetricSnapshot snapshot) =>
-        scope.Write(text, "queue_consumers", Gauge, "Consumers on a queue", snapshot.Queues, QueueLabels, q => q.ConsumerCount);
+        scope.Write(text, "queue_consumers", MetricType.Gauge, "Consumers on a queue", snapshot.Queues, QueueLabels, q => q.ConsumerCount);
 
     /// <summary>Messages each queue received; RabbitMQ splits these by channel and exchange too, which the broker does not count.</summary>
     public static void ChannelQueueExchange(PrometheusText text, MetricScope scope, MetricSnapshot snapshot) =>
-        scope.Write(text, "queue_messages_published_total", Counter, "Total number of messages published to queues", snapshot.Queues,
+        scope.Write(text, "queue_messages_published_total", MetricType.Counter, "Total number of messages published to queues", snapshot.Queues,
             q => [("queue_vhost", q.Definition.VirtualHost), ("queue", q.Name)], q => q.Counters[MessageCounter.Publish]);
 
     public static void Channel(PrometheusText text, MetricScope scope, MetricSnapshot snapshot)
     {
         var channels = snapshot.Channels;
-        scope.Write(text, "channel_consumers", Gauge, "Consumers on a channel", channels, ChannelLabel, c => c.Session.ConsumerCount);
-        scope.Write(text, "channel_messages_unacked", Gauge, "Delivered but not yet acknowledged messages", channels, ChannelLabel, c => c.Session.UnackedCount);
-        scope.Write(text, "channel_messages_unconfirmed", Gauge, "Published but not yet confirmed messages", channels, ChannelLabel, c => c.MessagesUnconfirmed);
-        scope.Write(text, "channel_messages_uncommitted", Gauge, "Messages received in a transaction but not yet committed", channels, ChannelLabel, c => c.MessagesUncommitted);
-        scope.Write(text, "channel_acks_uncommitted", Gauge, "Message acknowledgements in a transaction not yet committed", channels, ChannelLabel, c => c.AcksUncommitted);
-        scope.Write(text, "consumer_prefetch", Gauge, "Limit of unacknowledged messages for each consumer", channels, ChannelLabel, c => c.Session.ConsumerPrefetch);
-        scope.Write(text, "channel_prefetch", Gauge, "Total limit of unacknowledged messages for all consumers on a channel", channels, ChannelLabel, c => c.Session.ChannelPrefetch);
+        scope.Write(text, "channel_consumers", MetricType.Gauge, "Consumers on a channel", channels, ChannelLabel, c => c.Session.ConsumerCount);
+        scope.Write(text, "channel_messages_unacked", MetricType.Gauge, "Delivered but not yet acknowledged messages", channels, ChannelLabel, c => c.Session.UnackedCount);
+        scope.Write(text, "channel_messages_unconfirmed", MetricType.Gauge, "Published but not yet confirmed messages", channels, ChannelLabel, c => c.MessagesUnconfirmed);
+        scope.Write(text, "channel_messages_uncommitted", MetricType.Gauge, "Messages received in a transaction but not yet committed", channels, ChannelLabel, c => c.MessagesUncommitted);
+        scope.Write(text, "channel_acks_uncommitted", MetricType.Gauge, "Message acknowledgements in a transaction not yet committed", channels, ChannelLabel, c => c.AcksUncommitted);
+        scope.Write(text, "consumer_prefetch", MetricType.Gauge, "Limit of unacknowledged messages for each consumer", channels, ChannelLabel, c => c.Session.ConsumerPrefetch);
+        scope.Write(text, "channel_prefetch", MetricType.Gauge, "Total limit of unacknowledged messages for all consumers on a channel", channels, ChannelLabel, c => c.Session.ChannelPrefetch);
     }
 
     /// <summary>Publisher counters per channel; RabbitMQ also splits them by exchange, which the broker does not count.</summary>
@@ -68,18 +65,18 @@ internal static class ObjectFamilies
     public static void ConnectionCoarse(PrometheusText text, MetricScope scope, MetricSnapshot snapshot)
     {
         var connections = ConnectionsOf(scope, snapshot);
-        scope.Write(text, "connection_incoming_bytes_total", Counter, "Total number of bytes received on a connection", connections, ConnectionLabel, c => c.Traffic.ReceivedBytes);
-        scope.Write(text, "connection_outgoing_bytes_total", Counter, "Total number of bytes sent on a connection", connections, ConnectionLabel, c => c.Traffic.SentBytes);
+        scope.Write(text, "connection_incoming_bytes_total", MetricType.Counter, "Total number of bytes received on a connection", connections, ConnectionLabel, c => c.Traffic.ReceivedBytes);
+        scope.Write(text, "connection_outgoing_bytes_total", MetricType.Counter, "Total number of bytes sent on a connection", connections, ConnectionLabel, c => c.Traffic.SentBytes);
     }
 
     /// <summary>connection_metrics: socket reads and writes of each connection, and its channels.</summary>
     public static void Connection(PrometheusText text, MetricScope scope, MetricSnapshot snapshot)
     {
         var connections = ConnectionsOf(scope, snapshot);
-        scope.Write(text, "connection_incoming_packets_total", Counter, "Total number of packets received on a connection", connections, ConnectionLabel, c => c.Traffic.ReceivedPackets);
-        scope.Write(text, "connection_outgoing_packets_total", Counter, "Total number of packets sent on a connection", connections, ConnectionLabel, c => c.Traffic.SentPackets);
-        scope.Write(text, "connection_channels", Gauge, "Channels on a connection", connections, ConnectionLabel, c => c.Channels().Count);
-        scope.Write(text, "connection_pending_packets", Gauge, "Number of packets waiting to be sent on a connection", connections, ConnectionLabel, c => c.Traffic.PendingPackets);
+        scope.Write(text, "connection_incoming_packets_total", MetricType.Counter, "Total number of packets received on a connection", connections, ConnectionLabel, c => c.Traffic.ReceivedPackets);
+        scope.Write(text, "connection_outgoing_packets_total", MetricType.Counter, "Total number of packets sent on a connection", connections, ConnectionLabel, c => c.Traffic.SentPackets);
+        scope.Write(text, "connection_channels", MetricType.Gauge, "Channels on a connection", connections, ConnectionLabel, c => c.Channels().Count);
+        scope.Write(text, "connection_pending_packets", MetricType.Gauge, "Number of packets waiting to be sent on a connection", connections, ConnectionLabel, c => c.Traffic.PendingPackets);
     }
 
     private static ClientConnection[] ConnectionsOf(MetricScope scope, MetricSnapshot snapshot) => [.. snapshot.Connections.Where(c => scope.Includes(c.VirtualHost))];
@@ -88,7 +85,7 @@ internal static class ObjectFamilies
     private static (string, string)[] ConnectionLabel(ClientConnection connection) => [("channel", connection.Name)];
 
     private static void ChannelCounter(PrometheusText text, MetricScope scope, MetricSnapshot snapshot, string name, string help, MessageCounter counter) =>
-        scope.Write(text, name, Counter, help, snapshot.Channels, ChannelVirtualHostLabels, c => c.Session.Counters[counter]);
+        scope.Write(text, name, MetricType.Counter, help, snapshot.Channels, ChannelVirtualHostLabels, c => c.Session.Counters[counter]);
 
     internal static (string, string)[] QueueLabels(Queue queue) => [("vhost", queue.Definition.VirtualHost), ("queue", queue.Name)];
 

@@ -1,6 +1,4 @@
-using AmqpBroker.Management.Http;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace AmqpBroker.Management.Metrics;

@@ -13,15 +13,15 @@ internal sealed class PrometheusText
 
     public override string ToString() => _text.ToString();
 
-    public PrometheusText Gauge(string name, string help, long value) => Family(name, "gauge", help).Sample(name, value);
+    public PrometheusText Gauge(string name, string help, long value) => Family(name, MetricType.Gauge, help).Sample(name, value);
 
-    public PrometheusText Counter(string name, string help, long value) => Family(name, "counter", help).Sample(name, value);
+    public PrometheusText Counter(string name, string help, long value) => Family(name, MetricType.Counter, help).Sample(name, value);
 
     /// <summary>Starts a metric family; its samples follow through <see cref="Sample(string, double, ValueTuple{string, string}[])"/>.</summary>
-    public PrometheusText Family(string name, string type, string help)
+    public PrometheusText Family(string name, MetricType type, string help)
     {
         _text.Append("# HELP ").Append(name).Append(' ').Append(help.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal)).Append('\n');
-        _text.Append("# TYPE ").Append(name).Append(' ').Append(type).Append('\n');
+        _text.Append("# TYPE ").Append(name).Append(' ').Append(TypeName(type)).Append('\n');
         return this;
     }
 
@@ -54,6 +54,13 @@ internal sealed class PrometheusText
         double.NegativeInfinity => "-Inf",
         _ when Math.Abs(value) < 1e15 && value == Math.Floor(value) => ((long)value).ToString(CultureInfo.InvariantCulture),
         _ => value.ToString("R", CultureInfo.InvariantCulture),
+    };
+
+    private static string TypeName(MetricType type) => type switch
+    {
+        MetricType.Gauge => "gauge",
+        MetricType.Counter => "counter",
+        _ => "untyped",
     };
 
     /// <summary>Label values escape backslash, double quote and newline.</summary>

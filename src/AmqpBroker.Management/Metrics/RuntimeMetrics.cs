@@ -43,7 +43,7 @@ internal sealed class RuntimeMetrics : IDisposable
             {
                 var counter = IsCounter(instrument);
                 var name = PrometheusName(instrument, counter);
-                text.Family(name, counter ? "counter" : "gauge", instrument.Description ?? instrument.Name);
+                text.Family(name, counter ? MetricType.Counter : MetricType.Gauge, instrument.Description ?? instrument.Name);
                 foreach (var (value, labels) in series.Values)
                 {
                     text.Sample(name, value, labels);

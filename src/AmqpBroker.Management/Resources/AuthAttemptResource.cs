@@ -1,8 +1,3 @@
-using System.Text.Json.Nodes;
-using AmqpBroker.Management.Http;
-using AmqpBroker.Management.Security;
-using Microsoft.AspNetCore.Routing;
-
 namespace AmqpBroker.Management.Resources;
 
 /// <summary>

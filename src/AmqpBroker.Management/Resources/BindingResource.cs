@@ -1,12 +1,8 @@
-using System.Text.Json.Nodes;
 using AmqpBroker.Core.Queues;
 using AmqpBroker.Core.VirtualHosts;
 using AmqpBroker.Management.Formatting;
-using AmqpBroker.Management.Http;
 using AmqpBroker.Management.Json;
 using AmqpBroker.Management.Messaging;
-using AmqpBroker.Management.Security;
-using Microsoft.AspNetCore.Routing;
 
 namespace AmqpBroker.Management.Resources;
 

@@ -1,8 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using System.Text.Json.Nodes;
-using AmqpBroker.Management.Http;
 
 namespace AmqpBroker.Management.Resources;
 

@@ -1,8 +1,5 @@
 using AmqpBroker.Core.Statistics;
 using AmqpBroker.Management.Formatting;
-using AmqpBroker.Management.Http;
-using AmqpBroker.Management.Security;
-using Microsoft.AspNetCore.Routing;
 
 namespace AmqpBroker.Management.Resources;
 

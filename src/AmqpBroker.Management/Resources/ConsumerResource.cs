@@ -1,8 +1,5 @@
 using AmqpBroker.Core.Sessions;
 using AmqpBroker.Management.Formatting;
-using AmqpBroker.Management.Http;
-using AmqpBroker.Management.Security;
-using Microsoft.AspNetCore.Routing;
 
 namespace AmqpBroker.Management.Resources;
 
@@ -13,7 +10,7 @@ internal static class ConsumerResource
     {
         routes.Get("/api/consumers", Access.Management, request =>
         {
-            var visible = request.VisibleVirtualHosts().Select(v => v.Name).ToHashSet(StringComparer.Ordinal);
+            var visible = request.VisibleVirtualHostNames();
             return request.ListAsync(Sorted(BrokerObjects.Consumers(request.Broker).Where(c => visible.Contains(c.Queue.Definition.VirtualHost)))
                 .Select(c => ConsumerJson.Create(c, request.Context.NodeName)));
         });

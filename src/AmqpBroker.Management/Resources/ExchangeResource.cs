@@ -1,11 +1,7 @@
-using System.Text.Json.Nodes;
 using AmqpBroker.Core.Exchanges;
 using AmqpBroker.Core.VirtualHosts;
 using AmqpBroker.Management.Formatting;
-using AmqpBroker.Management.Http;
 using AmqpBroker.Management.Messaging;
-using AmqpBroker.Management.Security;
-using Microsoft.AspNetCore.Routing;
 
 namespace AmqpBroker.Management.Resources;
 
@@ -44,7 +40,8 @@ internal static class ExchangeResource
     private static IEnumerable<JsonObject> List(VirtualHost virtualHost) =>
         virtualHost.Exchanges.OrderBy(e => e.Name, StringComparer.Ordinal).Select(ExchangeJson.Create);
 
-    private static Exchange Find(ApiRequest request, VirtualHost virtualHost) =>
+    /// <summary>The exchange the path's <c>{exchange}</c> names in <paramref name="virtualHost"/>, or 404.</summary>
+    public static Exchange Find(ApiRequest request, VirtualHost virtualHost) =>
         virtualHost.Exchanges.FirstOrDefault(e => e.Name == PathName(request)) ?? throw ApiException.NotFound();
 
     /// <summary>Declares like exchange.declare; missing fields take the method's defaults (direct, transient), as in RabbitMQ.</summary>

@@ -1,10 +1,6 @@
-using System.Text.Json.Nodes;
 using AmqpBroker.Core.Alarms;
 using AmqpBroker.Core.Testing.Faults;
-using AmqpBroker.Management.Http;
-using AmqpBroker.Management.Security;
 using AmqpBroker.Protocol.Methods;
-using Microsoft.AspNetCore.Routing;
 
 namespace AmqpBroker.Management.Resources;
 

@@ -1,17 +1,13 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Json.Nodes;
 using AmqpBroker.Core.Alarms;
 using AmqpBroker.Core.Errors;
 using AmqpBroker.Core.Publishing;
 using AmqpBroker.Core.Queues;
 using AmqpBroker.Core.VirtualHosts;
-using AmqpBroker.Management.Http;
 using AmqpBroker.Management.Messaging;
-using AmqpBroker.Management.Security;
 using AmqpBroker.Protocol.Content;
 using AmqpBroker.Protocol.Encoding;
-using Microsoft.AspNetCore.Routing;
 
 namespace AmqpBroker.Management.Resources;
 

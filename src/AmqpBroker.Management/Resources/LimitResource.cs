@@ -1,8 +1,5 @@
 using AmqpBroker.Management.Formatting;
-using AmqpBroker.Management.Http;
 using AmqpBroker.Management.Json;
-using AmqpBroker.Management.Security;
-using Microsoft.AspNetCore.Routing;
 
 namespace AmqpBroker.Management.Resources;
 
@@ -45,7 +42,7 @@ internal static class LimitResource
             .Select(l => LimitJson.Create("user", l.Key, l.Value))));
         routes.Get("/api/user-limits/{user}", Access.Management, request =>
         {
-            var user = ExistingUser(request);
+            var user = request.NamedUser().Name;
             var limits = request.Broker.LimitsOfUser(user);
             return request.ListAsync(limits.Count == 0 ? [] : [LimitJson.Create("user", user, limits)]);
         });
@@ -57,14 +54,11 @@ internal static class LimitResource
         });
         routes.Delete("/api/user-limits/{user}/{name}", Access.Administrator, request =>
         {
-            request.Broker.ClearUserLimit(ExistingUser(request), request.Route("name"));
+            request.Broker.ClearUserLimit(request.NamedUser().Name, request.Route("name"));
             request.NoContent();
             return Task.CompletedTask;
         });
     }
-
-    private static string ExistingUser(ApiRequest request) =>
-        request.Broker.Users.Find(request.Route("user"))?.Name ?? throw ApiException.NotFound();
 
     /// <summary>The body's <c>value</c> as RabbitMQ decoded it; the broker checks it is an integer.</summary>
     private static async Task<object?> ReadValueAsync(ApiRequest request)

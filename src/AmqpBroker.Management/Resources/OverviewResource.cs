@@ -1,15 +1,11 @@
 using System.Diagnostics;
-using System.Text.Json.Nodes;
 using AmqpBroker.Core;
 using AmqpBroker.Core.Alarms;
 using AmqpBroker.Core.Profiles;
 using AmqpBroker.Management.Formatting;
-using AmqpBroker.Management.Http;
 using AmqpBroker.Management.Json;
 using AmqpBroker.Management.Metrics;
-using AmqpBroker.Management.Security;
 using AmqpBroker.Management.Statistics;
-using Microsoft.AspNetCore.Routing;
 
 namespace AmqpBroker.Management.Resources;
 

@@ -1,9 +1,5 @@
-using System.Text.Json.Nodes;
 using AmqpBroker.Core.Parameters;
 using AmqpBroker.Management.Formatting;
-using AmqpBroker.Management.Http;
-using AmqpBroker.Management.Security;
-using Microsoft.AspNetCore.Routing;
 
 namespace AmqpBroker.Management.Resources;
 
@@ -33,20 +29,14 @@ internal static class ParameterResource
         routes.Put("/api/parameters/{component}/{vhost}/{name}", Access.Policymaker, Put);
         routes.Delete("/api/parameters/{component}/{vhost}/{name}", Access.Policymaker, request =>
         {
-            var virtualHost = request.VirtualHost();
-            if (!request.Broker.Parameters.Clear(request.Route("component"), virtualHost.Name, request.Route("name")))
-            {
-                throw ApiException.NotFound();
-            }
-
-            request.NoContent();
-            return Task.CompletedTask;
+            var virtualHost = request.VirtualHost().Name;
+            return request.NoContentIfFound(request.Broker.Parameters.Clear(request.Route("component"), virtualHost, request.Route("name")));
         });
     }
 
     private static IEnumerable<JsonObject> Visible(ApiRequest request, Func<RuntimeParameter, bool> filter)
     {
-        var visible = request.VisibleVirtualHosts().Select(v => v.Name).ToHashSet(StringComparer.Ordinal);
+        var visible = request.VisibleVirtualHostNames();
         return request.Broker.Parameters.All.Where(p => visible.Contains(p.VirtualHost) && filter(p)).Select(ParameterJson.Create);
     }
 

@@ -1,8 +1,4 @@
-using AmqpBroker.Core.Security;
 using AmqpBroker.Management.Formatting;
-using AmqpBroker.Management.Http;
-using AmqpBroker.Management.Security;
-using Microsoft.AspNetCore.Routing;
 
 namespace AmqpBroker.Management.Resources;
 
@@ -14,36 +10,23 @@ internal static class PermissionResource
 {
     public static void Map(IEndpointRouteBuilder routes)
     {
-        routes.Get("/api/permissions", Access.Administrator, request => request.ListAsync(Sorted(request.Broker.Permissions)));
+        routes.Get("/api/permissions", Access.Administrator, request => request.ListAsync(PermissionJson.Sorted(request.Broker.Permissions)));
         routes.Get("/api/vhosts/{vhost}/permissions", Access.Administrator, request =>
         {
             var virtualHost = request.VirtualHost();
-            return request.ListAsync(Sorted(request.Broker.Permissions.Where(p => p.VirtualHost == virtualHost.Name)));
+            return request.ListAsync(PermissionJson.Sorted(request.Broker.Permissions.Where(p => p.VirtualHost == virtualHost.Name)));
         });
         routes.Get("/api/users/{user}/permissions", Access.Administrator, request =>
         {
-            var user = request.Broker.Users.Find(request.Route("user")) ?? throw ApiException.NotFound();
-            return request.ListAsync(Sorted(request.Broker.Permissions.Where(p => p.User == user.Name)));
+            var user = request.NamedUser();
+            return request.ListAsync(PermissionJson.Sorted(request.Broker.Permissions.Where(p => p.User == user.Name)));
         });
         routes.Get("/api/permissions/{vhost}/{user}", Access.Administrator, request =>
             request.JsonAsync(PermissionJson.Create(request.Broker.FindPermission(request.Route("user"), request.Route("vhost")) ?? throw ApiException.NotFound())));
         routes.Put("/api/permissions/{vhost}/{user}", Access.Administrator, Put);
         routes.Delete("/api/permissions/{vhost}/{user}", Access.Administrator, request =>
-        {
-            if (!request.Broker.ClearPermission(request.Route("user"), request.Route("vhost")))
-            {
-                throw ApiException.NotFound();
-            }
-
-            request.NoContent();
-            return Task.CompletedTask;
-        });
+            request.NoContentIfFound(request.Broker.ClearPermission(request.Route("user"), request.Route("vhost"))));
     }
-
-    private static IEnumerable<System.Text.Json.Nodes.JsonObject> Sorted(IEnumerable<Permission> permissions) => permissions
-        .OrderBy(p => p.VirtualHost, StringComparer.Ordinal)
-        .ThenBy(p => p.User, StringComparer.Ordinal)
-        .Select(PermissionJson.Create);
 
     /// <summary>Sets the three patterns (all required); an unknown user or vhost, or a bad pattern, is RabbitMQ's 400.</summary>
     private static async Task Put(ApiRequest request)

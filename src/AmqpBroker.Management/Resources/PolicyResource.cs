@@ -1,8 +1,5 @@
 using AmqpBroker.Core.Policies;
 using AmqpBroker.Management.Formatting;
-using AmqpBroker.Management.Http;
-using AmqpBroker.Management.Security;
-using Microsoft.AspNetCore.Routing;
 
 namespace AmqpBroker.Management.Resources;
 
@@ -16,7 +13,7 @@ internal static class PolicyResource
     {
         routes.Get("/api/policies", Access.Management, request =>
         {
-            var visible = request.VisibleVirtualHosts().Select(v => v.Name).ToHashSet(StringComparer.Ordinal);
+            var visible = request.VisibleVirtualHostNames();
             return request.ListAsync(Sorted(request.Broker.Policies.Where(p => visible.Contains(p.VirtualHost))));
         });
         routes.Get("/api/policies/{vhost}", Access.Management, request =>
@@ -32,16 +29,7 @@ internal static class PolicyResource
         });
         routes.Put("/api/policies/{vhost}/{name}", Access.Policymaker, Put);
         routes.Delete("/api/policies/{vhost}/{name}", Access.Policymaker, request =>
-        {
-            var virtualHost = request.VirtualHost();
-            if (!request.Broker.DeletePolicy(virtualHost.Name, request.Route("name")))
-            {
-                throw ApiException.NotFound();
-            }
-
-            request.NoContent();
-            return Task.CompletedTask;
-        });
+            request.NoContentIfFound(request.Broker.DeletePolicy(request.VirtualHost().Name, request.Route("name"))));
     }
 
     private static IEnumerable<System.Text.Json.Nodes.JsonObject> Sorted(IEnumerable<Policy> policies) => policies

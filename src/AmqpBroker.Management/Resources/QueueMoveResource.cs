@@ -1,9 +1,5 @@
-using System.Text.Json.Nodes;
 using AmqpBroker.Core.Security;
-using AmqpBroker.Management.Http;
 using AmqpBroker.Management.Messaging;
-using AmqpBroker.Management.Security;
-using Microsoft.AspNetCore.Routing;
 
 namespace AmqpBroker.Management.Resources;
 
@@ -30,7 +26,7 @@ internal static class QueueMoveResource
         }
 
         var connection = HttpConnection.For(request.User, virtualHost.Name);
-        var source = virtualHost.FindQueue(request.Route("queue")) ?? throw ApiException.NotFound();
+        var source = QueueResource.Find(request, virtualHost);
         var destination = virtualHost.FindQueue(destinationName) ?? throw ApiException.BadRequest($"no queue '{destinationName}' in vhost '{virtualHost.Name}'");
         if (ReferenceEquals(source, destination))
         {

@@ -1,13 +1,9 @@
-using System.Text.Json.Nodes;
 using AmqpBroker.Core.Queues;
 using AmqpBroker.Core.Security;
 using AmqpBroker.Core.Sessions;
 using AmqpBroker.Core.VirtualHosts;
 using AmqpBroker.Management.Formatting;
-using AmqpBroker.Management.Http;
 using AmqpBroker.Management.Messaging;
-using AmqpBroker.Management.Security;
-using Microsoft.AspNetCore.Routing;
 
 namespace AmqpBroker.Management.Resources;
 
@@ -38,7 +34,8 @@ internal static class QueueResource
 
     private static IEnumerable<Queue> Sorted(VirtualHost virtualHost) => virtualHost.Queues.OrderBy(q => q.Name, StringComparer.Ordinal);
 
-    private static Queue Find(ApiRequest request, VirtualHost virtualHost) =>
+    /// <summary>The queue the path's <c>{queue}</c> names in <paramref name="virtualHost"/>, or 404.</summary>
+    public static Queue Find(ApiRequest request, VirtualHost virtualHost) =>
         virtualHost.FindQueue(request.Route("queue")) ?? throw ApiException.NotFound();
 
     private static ILookup<Queue, Consumer> ConsumersByQueue(ApiRequest request) =>

@@ -1,8 +1,5 @@
 using System.Text;
 using AmqpBroker.Core.Testing.Recording;
-using AmqpBroker.Management.Http;
-using AmqpBroker.Management.Security;
-using Microsoft.AspNetCore.Routing;
 
 namespace AmqpBroker.Management.Resources;
 

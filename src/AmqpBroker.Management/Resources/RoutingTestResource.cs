@@ -1,11 +1,7 @@
-using System.Text.Json.Nodes;
 using AmqpBroker.Core.Exchanges;
 using AmqpBroker.Core.Messages;
 using AmqpBroker.Core.VirtualHosts;
-using AmqpBroker.Management.Http;
 using AmqpBroker.Management.Json;
-using AmqpBroker.Management.Security;
-using Microsoft.AspNetCore.Routing;
 
 namespace AmqpBroker.Management.Resources;
 
@@ -22,7 +18,7 @@ internal static class RoutingTestResource
     private static async Task Test(ApiRequest request)
     {
         var virtualHost = request.VirtualHost();
-        var exchange = virtualHost.Exchanges.FirstOrDefault(e => e.Name == ExchangeResource.PathName(request)) ?? throw ApiException.NotFound();
+        var exchange = ExchangeResource.Find(request, virtualHost);
         var body = await request.ReadBodyAsync().ConfigureAwait(false);
         var routingKey = NameRules.Check(body.String("routing_key") ?? "", "routing key");
         var properties = BasicPropertiesJson.FromJson(body.Object("properties") ?? []);

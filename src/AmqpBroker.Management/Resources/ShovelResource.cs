@@ -1,9 +1,5 @@
-using System.Text.Json.Nodes;
 using AmqpBroker.Core.Shovels;
 using AmqpBroker.Management.Formatting;
-using AmqpBroker.Management.Http;
-using AmqpBroker.Management.Security;
-using Microsoft.AspNetCore.Routing;
 
 namespace AmqpBroker.Management.Resources;
 
@@ -40,19 +36,13 @@ internal static class ShovelResource
         routes.Delete("/api/shovels/vhost/{vhost}/{name}/restart", Access.Monitoring, request =>
         {
             var status = Find(request);
-            if (request.Context.Shovels?.Restart(status.VirtualHost, status.Name) != true)
-            {
-                throw ApiException.NotFound();
-            }
-
-            request.NoContent();
-            return Task.CompletedTask;
+            return request.NoContentIfFound(request.Context.Shovels?.Restart(status.VirtualHost, status.Name) == true);
         });
     }
 
     private static IEnumerable<JsonObject> Visible(ApiRequest request, Func<ShovelStatus, bool> filter)
     {
-        var visible = request.VisibleVirtualHosts().Select(v => v.Name).ToHashSet(StringComparer.Ordinal);
+        var visible = request.VisibleVirtualHostNames();
         var statuses = request.Context.Shovels?.Statuses ?? [];
         return statuses.Where(s => visible.Contains(s.VirtualHost) && filter(s))
             .Select(s => ShovelJson.Create(s, request.Context.NodeName, TimeZoneInfo.Local));

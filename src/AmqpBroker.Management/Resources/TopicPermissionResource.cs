@@ -1,7 +1,4 @@
 using AmqpBroker.Management.Formatting;
-using AmqpBroker.Management.Http;
-using AmqpBroker.Management.Security;
-using Microsoft.AspNetCore.Routing;
 
 namespace AmqpBroker.Management.Resources;
 
@@ -15,18 +12,18 @@ internal static class TopicPermissionResource
 {
     public static void Map(IEndpointRouteBuilder routes)
     {
-        routes.Get("/api/topic-permissions", Access.Administrator, request => request.ListAsync(TopicPermissionJson.Sorted(request.Broker.TopicPermissions)));
+        routes.Get("/api/topic-permissions", Access.Administrator, request => request.ListAsync(PermissionJson.Sorted(request.Broker.TopicPermissions)));
         routes.Get("/api/vhosts/{vhost}/topic-permissions", Access.Administrator, request =>
         {
             var virtualHost = request.VirtualHost();
-            return request.ListAsync(TopicPermissionJson.Sorted(request.Broker.TopicPermissions.Where(p => p.VirtualHost == virtualHost.Name)));
+            return request.ListAsync(PermissionJson.Sorted(request.Broker.TopicPermissions.Where(p => p.VirtualHost == virtualHost.Name)));
         });
         routes.Get("/api/users/{user}/topic-permissions", Access.Administrator, request =>
         {
-            var user = request.Broker.Users.Find(request.Route("user")) ?? throw ApiException.NotFound();
-            return request.ListAsync(TopicPermissionJson.Sorted(request.Broker.TopicPermissions.Where(p => p.User == user.Name)));
+            var user = request.NamedUser();
+            return request.ListAsync(PermissionJson.Sorted(request.Broker.TopicPermissions.Where(p => p.User == user.Name)));
         });
-        routes.Get("/api/topic-permissions/{vhost}/{user}", Access.Administrator, request => request.ListAsync(TopicPermissionJson.Sorted(Existing(request))));
+        routes.Get("/api/topic-permissions/{vhost}/{user}", Access.Administrator, request => request.ListAsync(PermissionJson.Sorted(Existing(request))));
         routes.Put("/api/topic-permissions/{vhost}/{user}", Access.Administrator, Put);
         routes.Delete("/api/topic-permissions/{vhost}/{user}", Access.Administrator, request => Delete(request, exchange: null));
         routes.Delete("/api/topic-permissions/{vhost}/{user}/{exchange}", Access.Administrator, request => Delete(request, request.Route("exchange")));
@@ -43,7 +40,7 @@ internal static class TopicPermissionResource
     private static async Task Put(ApiRequest request)
     {
         var body = await request.ReadBodyAsync().ConfigureAwait(false);
-        var permission = TopicPermissionDocument.Read(request.Route("user"), request.Route("vhost"), body);
+        var permission = PermissionDocument.ReadTopic(request.Route("user"), request.Route("vhost"), body);
         var created = !request.Broker.TopicPermissions.Any(p => p.User == permission.User && p.VirtualHost == permission.VirtualHost);
         request.Broker.SetTopicPermission(permission);
         request.Created(created);

@@ -1,7 +1,4 @@
 using AmqpBroker.Management.Formatting;
-using AmqpBroker.Management.Http;
-using AmqpBroker.Management.Security;
-using Microsoft.AspNetCore.Routing;
 
 namespace AmqpBroker.Management.Resources;
 
@@ -13,19 +10,11 @@ internal static class UserResource
         routes.Get("/api/users", Access.Administrator, request =>
             request.ListAsync(request.Broker.Users.All.OrderBy(u => u.Name, StringComparer.Ordinal).Select(UserJson.For(request.Broker))));
         routes.Get("/api/users/{user}", Access.Administrator, request =>
-            request.JsonAsync(UserJson.For(request.Broker)(request.Broker.Users.Find(request.Route("user")) ?? throw ApiException.NotFound())));
+            request.JsonAsync(UserJson.For(request.Broker)(request.NamedUser())));
         routes.Put("/api/users/{user}", Access.Administrator, Put);
+        // The user's permissions go with it and its connections are closed, as in RabbitMQ.
         routes.Delete("/api/users/{user}", Access.Administrator, request =>
-        {
-            // The user's permissions go with it and its connections are closed, as in RabbitMQ.
-            if (!request.Broker.DeleteUser(request.Route("user")))
-            {
-                throw ApiException.NotFound();
-            }
-
-            request.NoContent();
-            return Task.CompletedTask;
-        });
+            request.NoContentIfFound(request.Broker.DeleteUser(request.Route("user"))));
         routes.Post("/api/users/bulk-delete", Access.Administrator, BulkDelete);
         routes.Get("/api/users/without-permissions", Access.Administrator, request =>
         {

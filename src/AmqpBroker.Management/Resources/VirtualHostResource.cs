@@ -1,9 +1,6 @@
 using AmqpBroker.Core.Security;
 using AmqpBroker.Core.VirtualHosts;
 using AmqpBroker.Management.Formatting;
-using AmqpBroker.Management.Http;
-using AmqpBroker.Management.Security;
-using Microsoft.AspNetCore.Routing;
 
 namespace AmqpBroker.Management.Resources;
 
@@ -20,17 +17,9 @@ internal static class VirtualHostResource
         routes.Get("/api/vhosts/{vhost}", Access.Administrator, request =>
             request.JsonAsync(VirtualHostJson.Create(request.VirtualHost(), request.Context)));
         routes.Put("/api/vhosts/{vhost}", Access.Administrator, Put);
+        // Its queues, exchanges, permissions and policies go with it; its connections are closed.
         routes.Delete("/api/vhosts/{vhost}", Access.Administrator, request =>
-        {
-            // Its queues, exchanges, permissions and policies go with it; its connections are closed.
-            if (!request.Broker.DeleteVirtualHost(request.Route("vhost")))
-            {
-                throw ApiException.NotFound();
-            }
-
-            request.NoContent();
-            return Task.CompletedTask;
-        });
+            request.NoContentIfFound(request.Broker.DeleteVirtualHost(request.Route("vhost"))));
     }
 
     /// <summary>

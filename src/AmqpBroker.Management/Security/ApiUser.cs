@@ -1,6 +1,5 @@
 using AmqpBroker.Core;
 using AmqpBroker.Core.Security;
-using AmqpBroker.Management.Http;
 
 namespace AmqpBroker.Management.Security;
 

@@ -1,21 +1,22 @@
 using AmqpBroker.Core.Security;
-using AmqpBroker.Management.Http;
 
 namespace AmqpBroker.Management.Security;
 
-/// <summary>Reads a permission from a PUT body or a definitions file: configure, write and read are all required.</summary>
+/// <summary>
+/// Reads a permission or a topic permission from a PUT body or a definitions file: every pattern is required
+/// (configure, write and read; exchange, write and read), and all missing keys are reported at once.
+/// </summary>
 internal static class PermissionDocument
 {
-    private static readonly string[] Keys = ["configure", "write", "read"];
-
     public static Permission Read(string user, string virtualHost, JsonBody body)
     {
-        var missing = Keys.Where(key => !body.Has(key)).ToList();
-        if (missing.Count > 0)
-        {
-            throw ApiException.BadRequest($"key_missing: {string.Join(", ", missing.Select(k => $"'{k}'"))} required");
-        }
-
+        body.RequireAll("configure", "write", "read");
         return new Permission(user, virtualHost, body.RequireString("configure"), body.RequireString("write"), body.RequireString("read"));
+    }
+
+    public static TopicPermission ReadTopic(string user, string virtualHost, JsonBody body)
+    {
+        body.RequireAll("exchange", "write", "read");
+        return new TopicPermission(user, virtualHost, body.RequireString("exchange"), body.RequireString("write"), body.RequireString("read"));
     }
 }

@@ -1,8 +1,6 @@
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using AmqpBroker.Core.Security;
 using AmqpBroker.Management.Formatting;
-using AmqpBroker.Management.Http;
 
 namespace AmqpBroker.Management.Security;
 

@@ -44,6 +44,14 @@ public sealed class JsonBodyTests
         Assert.That(Assert.Throws<ApiException>(() => Parse("{}").RequireString("routing_key"))!.Reason, Does.Contain("key_missing").And.Contain("routing_key"));
 
     [Test]
+    public void RequireAll_names_every_missing_key_at_once()
+    {
+        Assert.That(Assert.Throws<ApiException>(() => Parse("""{"write":".*"}""").RequireAll("configure", "write", "read"))!.Reason,
+            Is.EqualTo("key_missing: 'configure', 'read' required"));
+        Assert.DoesNotThrow(() => Parse("""{"configure":"","write":"","read":""}""").RequireAll("configure", "write", "read"));
+    }
+
+    [Test]
     public void Tables_become_AMQP_field_tables()
     {
         var table = Parse("""{"arguments":{"x-max-length":10,"ratio":0.5,"name":"n","flag":true,"list":[1,"a"],"nested":{"k":null}}}""").Table("arguments");

@@ -32,14 +32,14 @@ public sealed class MetricScopeTests
     [Test]
     public void Values_are_integers_when_whole_and_round_trip_otherwise()
     {
-        var text = new PrometheusText().Family("x", "gauge", "X").Sample("x", 3.0).Sample("x", 0.25).Sample("x", double.NaN).ToString();
+        var text = new PrometheusText().Family("x", MetricType.Gauge, "X").Sample("x", 3.0).Sample("x", 0.25).Sample("x", double.NaN).ToString();
         Assert.That(text, Does.EndWith("x 3\nx 0.25\nx NaN\n"));
     }
 
     private static string Write(MetricScope scope)
     {
         var text = new PrometheusText();
-        scope.Write(text, "queue_messages", "gauge", "Messages", Queues, q => [("queue", q.Name)], q => q.Value);
+        scope.Write(text, "queue_messages", MetricType.Gauge, "Messages", Queues, q => [("queue", q.Name)], q => q.Value);
         return text.ToString();
     }
 }

@@ -9,7 +9,7 @@ public sealed class PrometheusTextTests
     {
         var text = new PrometheusText()
             .Gauge("rabbitmq_queues", "Queues available", 2)
-            .Family("rabbitmq_queue_messages", "gauge", "Messages")
+            .Family("rabbitmq_queue_messages", MetricType.Gauge, "Messages")
             .Sample("rabbitmq_queue_messages", 5, ("vhost", "/"), ("queue", "a\"b\\c\nd"))
             .ToString();
         Assert.That(text, Is.EqualTo(

@@ -4,7 +4,6 @@ namespace AmqpBroker.InteropTests.Amqp.Basic;
 /// basic.ack/nack/reject: single and multiple, with and without requeue, where requeued messages go and
 /// how they are flagged, and settling deliveries whose consumer or queue is gone.
 /// </summary>
-[TestFixture]
 public sealed class AcknowledgementTests : BrokerTestBase
 {
     [Test]

@@ -4,7 +4,6 @@ namespace AmqpBroker.InteropTests.Amqp.Basic;
 /// basic.consume and basic.cancel: consumer tags, round-robin, exclusive consumers and queues, consumer
 /// cancel notifications, and what happens to deliveries when the channel or connection closes.
 /// </summary>
-[TestFixture]
 public sealed class ConsumeTests : BrokerTestBase
 {
     [Test]

@@ -1,7 +1,6 @@
 namespace AmqpBroker.InteropTests.Amqp.Basic;
 
 /// <summary>Delivery tags: per channel, and the channel errors for a tag that is unknown, already settled or auto-acked.</summary>
-[TestFixture]
 public sealed class DeliveryTagTests : BrokerTestBase
 {
     [Test]

@@ -1,7 +1,6 @@
 namespace AmqpBroker.InteropTests.Amqp.Basic;
 
 /// <summary>basic.get: get-ok and its counts, get-empty, auto-ack, a missing queue, and the blank queue name.</summary>
-[TestFixture]
 public sealed class GetTests : BrokerTestBase
 {
     [Test]

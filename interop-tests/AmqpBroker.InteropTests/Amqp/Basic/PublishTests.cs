@@ -4,7 +4,6 @@ namespace AmqpBroker.InteropTests.Amqp.Basic;
 /// basic.publish: bodies across frames, the content properties, mandatory and basic.return, and the
 /// publishes RabbitMQ refuses (immediate, a spoofed user-id, a bad expiration, a missing exchange).
 /// </summary>
-[TestFixture]
 public sealed class PublishTests : BrokerTestBase
 {
     [Test]

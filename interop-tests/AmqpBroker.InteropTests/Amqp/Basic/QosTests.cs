@@ -4,7 +4,6 @@ namespace AmqpBroker.InteropTests.Amqp.Basic;
 /// basic.qos as RabbitMQ interprets it: global=false limits each consumer created afterwards, global=true
 /// limits the channel (shared by its consumers), both may apply at once; prefetch_size is not implemented.
 /// </summary>
-[TestFixture]
 public sealed class QosTests : BrokerTestBase
 {
     [Test]

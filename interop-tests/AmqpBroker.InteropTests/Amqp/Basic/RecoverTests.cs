@@ -6,7 +6,6 @@ namespace AmqpBroker.InteropTests.Amqp.Basic;
 /// basic.recover and basic.recover-async, which RabbitMQ.Client 7 cannot send: over <see cref="RawClient"/>.
 /// RabbitMQ implements only requeue=true.
 /// </summary>
-[TestFixture]
 public sealed class RecoverTests : BrokerTestBase
 {
     [Test]

@@ -4,7 +4,6 @@ namespace AmqpBroker.InteropTests.Amqp.Exchanges;
 /// Alternate exchanges (the alternate-exchange argument): where unroutable messages go, how that meets
 /// mandatory, chains and cycles, and the argument's equivalence on redeclare.
 /// </summary>
-[TestFixture]
 public sealed class AlternateExchangeTests : BrokerTestBase
 {
     [Test]

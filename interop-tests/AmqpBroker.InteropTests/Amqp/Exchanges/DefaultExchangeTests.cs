@@ -4,7 +4,6 @@ namespace AmqpBroker.InteropTests.Amqp.Exchanges;
 /// The default exchange: it routes to the queue named by the routing key, and it can be neither declared,
 /// deleted, nor bound.
 /// </summary>
-[TestFixture]
 public sealed class DefaultExchangeTests : BrokerTestBase
 {
     [Test]

@@ -4,7 +4,6 @@ namespace AmqpBroker.InteropTests.Amqp.Exchanges;
 /// exchange.delete (if-unused, missing and reserved exchanges, what happens to bindings and routed messages)
 /// and auto-delete exchanges, which go when their last binding as a source goes.
 /// </summary>
-[TestFixture]
 public sealed class ExchangeDeleteTests : BrokerTestBase
 {
     [Test]

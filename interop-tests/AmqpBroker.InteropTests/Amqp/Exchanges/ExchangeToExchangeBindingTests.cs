@@ -1,7 +1,6 @@
 namespace AmqpBroker.InteropTests.Amqp.Exchanges;
 
 /// <summary>exchange.bind/unbind: routing from source to destination, chains, loops, self-bindings and errors.</summary>
-[TestFixture]
 public sealed class ExchangeToExchangeBindingTests : BrokerTestBase
 {
     [Test]

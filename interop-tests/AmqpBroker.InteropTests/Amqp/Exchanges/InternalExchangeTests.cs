@@ -4,7 +4,6 @@ namespace AmqpBroker.InteropTests.Amqp.Exchanges;
 /// Internal exchanges: not published to directly, but routing what reaches them through exchange bindings.
 /// RabbitMQ.Client cannot set the internal flag, so these declares go over <see cref="RawClient"/>.
 /// </summary>
-[TestFixture]
 public sealed class InternalExchangeTests : BrokerTestBase
 {
     [Test]

@@ -4,7 +4,6 @@ namespace AmqpBroker.InteropTests.Amqp.Exchanges;
 /// Topic pattern matching (words split on '.', '*' one word, '#' zero or more, empty words) and headers
 /// matching (x-match modes, x- keys, void values, how value types compare), as RabbitMQ 3.10 routes.
 /// </summary>
-[TestFixture]
 public sealed class TopicAndHeadersRoutingTests : BrokerTestBase
 {
     // ---------------------------------------------------------------- topic

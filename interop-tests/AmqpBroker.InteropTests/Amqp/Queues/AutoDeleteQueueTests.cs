@@ -1,7 +1,6 @@
 namespace AmqpBroker.InteropTests.Amqp.Queues;
 
 /// <summary>Auto-delete queues: deleted when their last consumer goes, never before they had one.</summary>
-[TestFixture]
 public sealed class AutoDeleteQueueTests : BrokerTestBase
 {
     [Test]

@@ -4,7 +4,6 @@ namespace AmqpBroker.InteropTests.Amqp.Queues;
 /// Exclusive queues: only their connection may use them (RESOURCE_LOCKED for others, with RabbitMQ's
 /// reply text cut to a short string), others may publish to them, and they die with their connection.
 /// </summary>
-[TestFixture]
 public sealed class ExclusiveQueueTests : BrokerTestBase
 {
     [TestCase("declare")]

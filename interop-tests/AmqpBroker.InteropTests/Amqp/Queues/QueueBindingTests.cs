@@ -1,7 +1,6 @@
 namespace AmqpBroker.InteropTests.Amqp.Queues;
 
 /// <summary>queue.bind/unbind: missing queues and exchanges, idempotent binds, unbinding what is not bound, binding arguments.</summary>
-[TestFixture]
 public sealed class QueueBindingTests : BrokerTestBase
 {
     [Test]

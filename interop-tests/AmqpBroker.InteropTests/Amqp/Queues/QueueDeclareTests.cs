@@ -4,7 +4,6 @@ namespace AmqpBroker.InteropTests.Amqp.Queues;
 /// queue.declare: server-named queues, reserved names, passive declares, declare-ok counts, argument
 /// equivalence on redeclare and the blank name for the channel's last declared queue.
 /// </summary>
-[TestFixture]
 public sealed class QueueDeclareTests : BrokerTestBase
 {
     [Test]

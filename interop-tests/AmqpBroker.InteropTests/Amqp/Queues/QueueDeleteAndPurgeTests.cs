@@ -4,7 +4,6 @@ namespace AmqpBroker.InteropTests.Amqp.Queues;
 /// queue.delete (if-unused, if-empty, missing queues, consumers cancelled) and queue.purge, with the
 /// message counts their replies carry.
 /// </summary>
-[TestFixture]
 public sealed class QueueDeleteAndPurgeTests : BrokerTestBase
 {
     [Test]

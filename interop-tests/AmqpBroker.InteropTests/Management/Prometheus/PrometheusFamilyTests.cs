@@ -13,7 +13,6 @@ namespace AmqpBroker.InteropTests.Management.Prometheus;
 /// Against this broker it must equal the fixture except for the families and labels listed in
 /// <see cref="PrometheusDifferences"/> (the README's list).
 /// </summary>
-[TestFixture]
 public sealed class PrometheusFamilyTests : BrokerTestBase
 {
     private const string FixturePath = "Management/Fixtures/rabbitmq-3.10.8-prometheus-families.tsv";

@@ -9,7 +9,6 @@ namespace AmqpBroker.InteropTests.Management.Prometheus;
 /// credentials and with the plugin's content type, absent from the management port, and reported among the
 /// node's listeners. Runs against RabbitMQ too (<c>AMQP_URI</c>, <c>MANAGEMENT_URI</c>).
 /// </summary>
-[TestFixture]
 public sealed class PrometheusListenerTests : ManagementTestBase
 {
     private HttpClient _metrics = null!;

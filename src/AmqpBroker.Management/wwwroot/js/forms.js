@@ -1,6 +1,7 @@
 // Form building blocks: a form that runs an API call and reports the outcome, a typed key/value editor
-// (headers, arguments, policy definitions) and a button that asks before it does something destructive.
+// (headers, arguments, policy definitions) and buttons that ask before they do something destructive.
 
+import * as api from './api.js';
 import { announce, button, h, replace, uniqueId } from './dom.js';
 
 /**
@@ -133,4 +134,16 @@ export function confirmButton(text, question, action, attributes = {}) {
   }, { ...attributes, class: `danger ${attributes.class ?? ''}` });
   holder.append(start);
   return holder;
+}
+
+/**
+ * A confirmButton whose action sends DELETE to path, announces done, then runs then (a refresh or a
+ * navigation); a failure shows next to the button and nothing is announced.
+ */
+export function deleteButton(text, question, path, done, then) {
+  return confirmButton(text, question, async () => {
+    await api.del(path);
+    announce(done);
+    await then();
+  });
 }

@@ -2,8 +2,8 @@
 // administrators only; anyone else gets the 403 page.
 
 import * as api from '../api.js';
-import { announce, field, h, replace, section, select, table, uniqueId } from '../dom.js';
-import { actionForm, confirmButton } from '../forms.js';
+import { field, h, replace, section, select, table, uniqueId } from '../dom.js';
+import { actionForm, deleteButton } from '../forms.js';
 import * as f from '../format.js';
 import { navigate } from '../router.js';
 import { listTable } from '../table.js';
@@ -59,11 +59,8 @@ export async function userView(main, { name }) {
     const list = await api.get(`${path}/permissions`);
     replace(permissions, table('Permissions', ['Virtual host', 'Configure', 'Write', 'Read', ''], list.map(p => [
       p.vhost, p.configure, p.write, p.read,
-      confirmButton('Clear', `Clear ${name}'s permissions in ${p.vhost}?`, async () => {
-        await api.del(`/permissions/${f.enc(p.vhost)}/${f.enc(name)}`);
-        announce('Permission cleared.');
-        await refreshPermissions();
-      })])));
+      deleteButton('Clear', `Clear ${name}'s permissions in ${p.vhost}?`,
+        `/permissions/${f.enc(p.vhost)}/${f.enc(name)}`, 'Permission cleared.', refreshPermissions)])));
   }
 
   main.append(h('h1', {}, 'User ', h('span', { class: 'object-name' }, name)), adminNav(),
@@ -85,11 +82,8 @@ export async function userView(main, { name }) {
       await api.put(path, { ...body, tags: readTags(data) });
       return `User ${name} updated.`;
     })),
-    section('Delete this user', confirmButton('Delete user', `Delete user ${name}? Its connections are closed.`, async () => {
-      await api.del(path);
-      announce(`User ${name} deleted.`);
-      navigate('#/users');
-    })));
+    section('Delete this user', deleteButton('Delete user', `Delete user ${name}? Its connections are closed.`,
+      path, `User ${name} deleted.`, () => navigate('#/users'))));
   await refreshPermissions();
 }
 
@@ -100,12 +94,11 @@ export async function vhostsView(main, _, context) {
     { label: 'Ready', sort: 'messages_ready', numeric: true, render: v => f.count(v.messages_ready) },
     { label: 'Unacked', sort: 'messages_unacknowledged', numeric: true, render: v => f.count(v.messages_unacknowledged) },
     { label: 'Total', sort: 'messages', numeric: true, render: v => f.count(v.messages) },
-    { label: '', render: v => confirmButton('Delete', `Delete virtual host ${v.name} and everything in it?`, async () => {
-      await api.del(`/vhosts/${f.enc(v.name)}`);
-      announce(`Virtual host ${v.name} deleted.`);
-      changed();
-      await list.refresh();
-    }) },
+    { label: '', render: v => deleteButton('Delete', `Delete virtual host ${v.name} and everything in it?`,
+      `/vhosts/${f.enc(v.name)}`, `Virtual host ${v.name} deleted.`, () => {
+        changed();
+        return list.refresh();
+      }) },
   ] });
   // Every user may list its vhosts; managing them is for administrators, so others get the 403 page.
   await api.get('/users?page=1&page_size=1');

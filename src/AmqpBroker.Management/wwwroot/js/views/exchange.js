@@ -3,7 +3,7 @@
 
 import * as api from '../api.js';
 import { announce, facts, field, h, replace, section } from '../dom.js';
-import { actionForm, confirmButton, keyValueEditor } from '../forms.js';
+import { actionForm, deleteButton, keyValueEditor } from '../forms.js';
 import * as f from '../format.js';
 import { navigate } from '../router.js';
 import { exchangeBindings } from './bindings.js';
@@ -32,11 +32,8 @@ export async function exchangeView(main, { vhost, name }) {
       section('Publish message', publishForm(null, { vhost, exchange })),
       section('Test routing', routingTest(vhost, exchange))),
     exchange === '' || exchange.startsWith('amq.') ? null : section('Delete',
-      confirmButton('Delete exchange', `Delete exchange ${exchange}?`, async () => {
-        await api.del(path);
-        announce(`Exchange ${exchange} deleted.`);
-        navigate('#/exchanges');
-      })));
+      deleteButton('Delete exchange', `Delete exchange ${exchange}?`,
+        path, `Exchange ${exchange} deleted.`, () => navigate('#/exchanges'))));
   // Bindings are shown as loaded and after each change made here; a reload shows others' changes.
   await bindings.refresh();
 }

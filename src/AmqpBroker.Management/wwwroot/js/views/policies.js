@@ -3,8 +3,8 @@
 // page shows its answer as it is.
 
 import * as api from '../api.js';
-import { announce, field, h, section, select } from '../dom.js';
-import { actionForm, confirmButton, keyValueEditor } from '../forms.js';
+import { field, h, section, select } from '../dom.js';
+import { actionForm, deleteButton, keyValueEditor } from '../forms.js';
 import * as f from '../format.js';
 import { isPolicymaker, listPath } from '../session.js';
 import { listTable } from '../table.js';
@@ -23,11 +23,8 @@ export async function policiesView(main, _, context) {
     { label: 'Apply to', sort: 'apply-to', render: p => p['apply-to'] },
     { label: 'Definition', render: p => Object.entries(p.definition).map(([k, v]) => `${k}: ${f.value(v)}`).join(', ') },
     { label: 'Priority', sort: 'priority', numeric: true, render: p => String(p.priority) },
-    { label: '', render: p => (isPolicymaker() ? confirmButton('Delete', `Delete policy ${p.name}?`, async () => {
-      await api.del(`/policies/${f.enc(p.vhost)}/${f.enc(p.name)}`);
-      announce(`Policy ${p.name} deleted.`);
-      await list.refresh();
-    }) : '') },
+    { label: '', render: p => (isPolicymaker() ? deleteButton('Delete', `Delete policy ${p.name}?`,
+      `/policies/${f.enc(p.vhost)}/${f.enc(p.name)}`, `Policy ${p.name} deleted.`, list.refresh) : '') },
   ] });
   main.append(h('h1', {}, 'Policies'), adminNav(), list.element);
   if (isPolicymaker()) main.append(section('Add or update a policy', await policyForm(list.refresh)));

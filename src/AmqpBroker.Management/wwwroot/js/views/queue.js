@@ -4,7 +4,7 @@
 import * as api from '../api.js';
 import { lineChart } from '../chart.js';
 import { announce, facts, h, replace, section, table } from '../dom.js';
-import { confirmButton } from '../forms.js';
+import { deleteButton } from '../forms.js';
 import * as f from '../format.js';
 import { navigate } from '../router.js';
 import { queueBindings } from './bindings.js';
@@ -60,16 +60,10 @@ export async function queueView(main, { vhost, name }, context) {
     h('div', { class: 'columns' },
       moveSection(vhost, name, () => refresh()),
     section('Purge and delete',
-      h('p', {}, confirmButton('Purge messages', 'Remove every ready message from this queue?', async () => {
-        await api.del(`${path}/contents`);
-        announce(`Queue ${name} purged.`);
-        await refresh();
-      })),
-      h('p', {}, confirmButton('Delete queue', `Delete queue ${name} and its messages?`, async () => {
-        await api.del(path);
-        announce(`Queue ${name} deleted.`);
-        navigate('#/queues');
-      })))));
+      h('p', {}, deleteButton('Purge messages', 'Remove every ready message from this queue?',
+        `${path}/contents`, `Queue ${name} purged.`, refresh)),
+      h('p', {}, deleteButton('Delete queue', `Delete queue ${name} and its messages?`,
+        path, `Queue ${name} deleted.`, () => navigate('#/queues'))))));
   await bindings.refresh();
   return context.every(REFRESH_MS, refresh);
 }

@@ -2,8 +2,8 @@
 // component shovel, RabbitMQ's JSON) and deleting one. The API validates the definition and the page shows its answer.
 
 import * as api from '../api.js';
-import { announce, field, h, section, select } from '../dom.js';
-import { actionForm, confirmButton } from '../forms.js';
+import { field, h, section, select } from '../dom.js';
+import { actionForm, deleteButton } from '../forms.js';
 import * as f from '../format.js';
 import { isPolicymaker, listPath } from '../session.js';
 import { listTable } from '../table.js';
@@ -17,11 +17,8 @@ export async function shovelsView(main, _, context) {
     { label: 'Source', render: s => `${s.src_uri ?? ''} ${s.src_queue ?? s.src_exchange ?? ''}` },
     { label: 'Destination', render: s => `${s.dest_uri ?? ''} ${s.dest_queue ?? s.dest_exchange ?? ''}` },
     { label: 'Reason', render: s => s.reason ?? '' },
-    { label: '', render: s => (isPolicymaker() ? confirmButton('Delete', `Delete shovel ${s.name}?`, async () => {
-      await api.del(`/parameters/shovel/${f.enc(s.vhost)}/${f.enc(s.name)}`);
-      announce(`Shovel ${s.name} deleted.`);
-      await list.refresh();
-    }) : '') },
+    { label: '', render: s => (isPolicymaker() ? deleteButton('Delete', `Delete shovel ${s.name}?`,
+      `/parameters/shovel/${f.enc(s.vhost)}/${f.enc(s.name)}`, `Shovel ${s.name} deleted.`, list.refresh) : '') },
   ] });
   main.append(h('h1', {}, 'Shovels'), adminNav(), list.element);
   if (isPolicymaker()) main.append(section('Add a shovel', await shovelForm(list.refresh)));
