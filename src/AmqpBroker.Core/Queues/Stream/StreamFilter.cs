@@ -41,8 +41,8 @@ internal sealed class StreamFilter
     }
 
     /// <summary>
-    /// Whether a message with these properties passes (its chunk is delivered). Its filter value is the <c>x-stream-filter-value</c>
-    /// header when that is a UTF-8 string without NUL; a message without one is unfiltered.
+    /// Whether a message with these properties passes, so its chunk is delivered. Its filter value is the
+    /// <c>x-stream-filter-value</c> header when that is a UTF-8 string without NUL; a message without one is unfiltered.
     /// </summary>
     public bool Matches(BasicProperties properties) =>
         properties.Headers?.GetValueOrDefault(ValueHeader) is string value && !value.Contains('\0')
