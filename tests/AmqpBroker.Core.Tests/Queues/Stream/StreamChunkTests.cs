@@ -58,6 +58,19 @@ public sealed partial class StreamChunkTests
     }
 
     [Test]
+    public void A_new_segment_starts_a_chunk_within_the_writers_turn()
+    {
+        _stream = _host.DeclareQueue(
+            TestData.QueueDefinition("small", durable: true, arguments: new Dictionary<string, object?> { ["x-queue-type"] = "stream", ["x-stream-max-segment-size-bytes"] = 1L }),
+            _connection,
+            passive: false);
+        Publish("a");
+        Publish("b");
+
+        Assert.That(Read("last"), Is.EqualTo(new[] { "1 b" }), "segments of one byte hold a message each, and no chunk spans two");
+    }
+
+    [Test]
     public void A_numeric_offset_inside_a_chunk_starts_exactly_there()
     {
         PublishChunk("a", "b", "c");
@@ -151,7 +164,7 @@ public sealed partial class StreamChunkTests
         {
             Headers = filterValue is null ? null : new Dictionary<string, object?> { [StreamFilter.ValueHeader] = filterValue },
         };
-        var message = Message.Create(string.Empty, "s", properties.Encode(), Encoding.UTF8.GetBytes(filterValue ?? "-"));
+        var message = Message.Create(string.Empty, _stream.Name, properties.Encode(), Encoding.UTF8.GetBytes(filterValue ?? "-"));
         _host.Publish(_host.GetExchange(string.Empty), message, new RoutingScratch(), out _);
         message.Release();
     }
