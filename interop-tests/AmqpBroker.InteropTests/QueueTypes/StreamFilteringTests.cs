@@ -13,7 +13,7 @@ namespace AmqpBroker.InteropTests.QueueTypes;
 [TestFixture("4.0")]
 public sealed class StreamFilteringTests(string release) : StreamTestBase
 {
-    protected override string Release => release;
+    protected override string RabbitMQVersion => release;
 
     [Test]
     public async Task A_filter_delivers_the_messages_with_its_value()

@@ -11,7 +11,7 @@ namespace AmqpBroker.InteropTests.QueueTypes;
 [TestFixture("4.2")]
 public sealed class StreamSegmentsFieldTests(string release) : ManagementTestBase
 {
-    protected override BrokerOptions CreateOptions() => QueueTypeTestBase.WithRelease(base.CreateOptions(), release);
+    protected override string RabbitMQVersion => release;
 
     [Test]
     public async Task A_stream_shows_how_many_segments_it_holds()
