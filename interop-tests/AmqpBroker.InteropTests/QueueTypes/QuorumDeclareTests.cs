@@ -107,7 +107,7 @@ public sealed class QuorumDeclareTests : QueueTypeTestBase
         await ExpectClosedAsync(
             () => channel.QueueDeclareAsync(queue, true, false, false, Args()),
             406,
-            $"PRECONDITION_FAILED - inequivalent arg 'x-queue-type' for queue '{queue}' {InDefaultVhost}: received none but current is the value 'quorum' of type 'longstr'");
+            TypeInequivalence(queue, received: null, current: "quorum"));
     }
 
     [TestCase("classic")]
@@ -120,7 +120,7 @@ public sealed class QuorumDeclareTests : QueueTypeTestBase
         await ExpectClosedAsync(
             () => channel.QueueDeclareAsync(queue, true, false, false, Args(("x-queue-type", type))),
             406,
-            $"PRECONDITION_FAILED - inequivalent arg 'x-queue-type' for queue '{queue}' {InDefaultVhost}: received '{type}' but current is 'quorum'");
+            TypeInequivalence(queue, received: type, current: "quorum"));
     }
 
     [Test]
@@ -133,7 +133,7 @@ public sealed class QuorumDeclareTests : QueueTypeTestBase
         await ExpectClosedAsync(
             () => channel.QueueDeclareAsync(queue, true, false, false, Args(("x-queue-type", "quorum"))),
             406,
-            $"PRECONDITION_FAILED - inequivalent arg 'x-queue-type' for queue '{queue}' {InDefaultVhost}: received the value 'quorum' of type 'longstr' but current is none");
+            TypeInequivalence(queue, received: "quorum", current: null));
     }
 
     [Test]

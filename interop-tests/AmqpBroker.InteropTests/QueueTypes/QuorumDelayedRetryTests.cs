@@ -18,9 +18,11 @@ public sealed class QuorumDelayedRetryTests : ManagementTestBase
 
     private readonly FakeTimeProvider _clock = new(DateTimeOffset.UtcNow);
 
+    protected override string RabbitMQVersion => "4.3";
+
     protected override BrokerOptions CreateOptions()
     {
-        var options = QueueTypeTestBase.WithRelease(base.CreateOptions(), "4.3");
+        var options = base.CreateOptions();
         options.TimeProvider = _clock;
         return options;
     }

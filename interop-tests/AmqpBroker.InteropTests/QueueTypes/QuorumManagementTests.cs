@@ -9,8 +9,6 @@ namespace AmqpBroker.InteropTests.QueueTypes;
 /// </summary>
 public sealed class QuorumManagementTests : ManagementTestBase
 {
-    protected override BrokerOptions CreateOptions() => QueueTypeTestBase.WithRelease(base.CreateOptions(), "3.10");
-
     [Test]
     public async Task A_quorum_queue_shows_its_type_and_its_one_node_as_leader_member_and_online()
     {

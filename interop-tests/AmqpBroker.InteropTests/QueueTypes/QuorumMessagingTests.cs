@@ -78,6 +78,14 @@ public sealed class QuorumMessagingTests : QueueTypeTestBase
     [TestCase("x-stream-offset", "first")]
     public async Task Consumer_arguments_of_other_types_are_refused(string argument, object value)
     {
+        if (!Profile.LegacyConsumerArguments && argument == "x-cancel-on-ha-failover")
+        {
+            // Gone with classic queue mirroring in 4.0 (rabbit_classic_queue:capabilities at v4.0.1): no type has it, so it is ignored.
+            var accepted = await OpenChannelAsync();
+            await accepted.BasicConsumeAsync(await DeclareQuorumAsync(accepted), false, string.Empty, false, false, Args((argument, value)), new CollectingConsumer(accepted));
+            return;
+        }
+
         var channel = await OpenChannelAsync();
         var queue = await DeclareQuorumAsync(channel);
 

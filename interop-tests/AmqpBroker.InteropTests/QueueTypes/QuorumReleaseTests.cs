@@ -18,7 +18,7 @@ public abstract class QuorumReleaseTestBase : QueueTypeTestBase
 [TestFixture]
 public sealed class Quorum40Tests : QuorumReleaseTestBase
 {
-    protected override string Release => "4.0";
+    protected override string RabbitMQVersion => "4.0";
 
     [Test]
     public async Task High_priority_messages_go_first_but_every_third_takes_the_older_one()
@@ -74,7 +74,7 @@ public sealed class Quorum40Tests : QuorumReleaseTestBase
 [TestFixture]
 public sealed class Quorum43Tests : QuorumReleaseTestBase
 {
-    protected override string Release => "4.3";
+    protected override string RabbitMQVersion => "4.3";
 
     [Test]
     public async Task Priorities_are_strict_with_no_priority_counting_as_4()

@@ -136,7 +136,7 @@ public sealed class StreamDeclareTests : QueueTypeTestBase
         await ExpectClosedAsync(
             () => channel.QueueDeclareAsync(stream, true, false, false, Args()),
             406,
-            $"PRECONDITION_FAILED - inequivalent arg 'x-queue-type' for queue '{stream}' {InDefaultVhost}: received none but current is the value 'stream' of type 'longstr'");
+            TypeInequivalence(stream, received: null, current: "stream"));
     }
 
     [TestCase("classic")]

@@ -3,8 +3,8 @@ namespace AmqpBroker.InteropTests.QueueTypes;
 /// <summary>
 /// A stream is a log on disk: every message (transient ones too) is confirmed after the fsync and comes back
 /// after a restart and a SIGKILL of the broker, read from the segment files by a consumer starting at
-/// <c>first</c>, with its offset and delivery mode; offsets go on where they stopped. In-process brokers on a
-/// data directory, and the executable killed.
+/// <c>first</c>, with its offset and delivery mode; offsets go on where they stopped, and <c>last</c> finds the
+/// same chunk as before. In-process brokers on a data directory, and the executable killed.
 /// </summary>
 public sealed class StreamDurabilityTests : QueueTypeRestartFixture
 {
@@ -64,6 +64,29 @@ public sealed class StreamDurabilityTests : QueueTypeRestartFixture
 
             Assert.That(deliveries.Select(d => d.Text), Is.EqualTo(Enumerable.Range(0, Messages).Select(i => $"{i}")), "every confirmed message, once, in order");
         }
+    }
+
+    [Test]
+    public async Task After_a_restart_last_starts_at_the_same_chunk_as_before()
+    {
+        const int Burst = 300;
+        var before = new List<long>();
+        await WithBrokerAsync(async (connection, _) =>
+        {
+            await using var channel = await connection.CreateChannelAsync(Confirms);
+            await channel.QueueDeclareAsync("sq", durable: true, exclusive: false, autoDelete: false, new Dictionary<string, object?> { ["x-queue-type"] = "stream" });
+            await PublishAsync(channel, "sq", "alone", persistent: true);
+            await Task.WhenAll(Enumerable.Range(0, Burst).Select(i => PublishAsync(channel, "sq", $"{i}", persistent: true)));
+            before = await StreamTestBase.ReadOffsetsToAsync(connection, "sq", "last", lastOffset: Burst);
+        });
+
+        await WithBrokerAsync(async (connection, _) =>
+        {
+            var after = await StreamTestBase.ReadOffsetsToAsync(connection, "sq", "last", lastOffset: Burst);
+
+            Assert.That(after, Is.EqualTo(before), "the chunks are found again");
+            Assert.That(after[0], Is.GreaterThanOrEqualTo(1L));
+        });
     }
 
     /// <summary>Reads <paramref name="count"/> messages from the start of the stream.</summary>

@@ -4,13 +4,16 @@ namespace AmqpBroker.InteropTests.QueueTypes;
 /// Stream behaviour that came with RabbitMQ 3.13, on the in-process broker behaving as the release (the RabbitMQ on
 /// this machine is 3.10, so these run in-process only): stream filtering (release-notes/3.13.0.md, Stream Plugin
 /// enhancements, #8207; from 4.0 its arguments are the stream's own consumer arguments), nack and reject settling.
-/// Each test names the source it expects.
+/// Filtering takes or skips whole chunks (https://www.rabbitmq.com/docs/stream-filtering, "Stage 1: Bloom Filter":
+/// every message of a chunk that may match is delivered, and the client filters on x-stream-filter-value itself); the
+/// filtered streams here publish and confirm each message on its own, a chunk of its own each, so what a filter
+/// delivers is exact. Each test names the source it expects.
 /// </summary>
 [TestFixture("3.13")]
 [TestFixture("4.0")]
 public sealed class StreamFilteringTests(string release) : StreamTestBase
 {
-    protected override string Release => release;
+    protected override string RabbitMQVersion => release;
 
     [Test]
     public async Task A_filter_delivers_the_messages_with_its_value()
@@ -43,6 +46,30 @@ public sealed class StreamFilteringTests(string release) : StreamTestBase
         var consumer = await ConsumeStreamAsync(connection, stream, "first", ("x-stream-filter", "red"), ("x-stream-match-unfiltered", true));
 
         Assert.That((await consumer.TakeUpToAsync(5, QuietPeriod)).Select(d => d.Text), Is.EqualTo(new[] { "red-1", "plain", "red-2" }));
+    }
+
+    [Test]
+    public async Task A_filter_takes_whole_chunks_and_skips_those_without_its_value()
+    {
+        // https://www.rabbitmq.com/docs/stream-filtering, "Stage 1: Bloom Filter": a chunk without the value is skipped,
+        // one with it is delivered whole (other values included), so the client filters on x-stream-filter-value
+        var (connection, stream) = await StreamWithAsync();
+        await PublishConfirmedAsync(connection, stream, "blue-before", FilterValue("blue"));
+        await PublishBurstAsync(connection, stream, Enumerable.Range(0, 200).Select(i => ($"{i}", (string?)(i % 2 == 0 ? "red" : "blue"))));
+        await PublishConfirmedAsync(connection, stream, "blue-after", FilterValue("blue"));
+
+        var (consumer, _, _) = await ConsumeOnNewChannelAsync(connection, stream, prefetch: 1000, Args(("x-stream-offset", "first"), ("x-stream-filter", "red")));
+        var deliveries = new List<Delivery>();
+        while (deliveries.Count == 0 || deliveries[^1].Text != "198")
+        {
+            deliveries.Add(await consumer.NextAsync(Timeout));
+        }
+
+        deliveries.AddRange(await consumer.TakeUpToAsync(200, QuietPeriod));
+
+        var red = deliveries.Where(d => d.Properties.Headers!["x-stream-filter-value"] is byte[] value && Encoding.UTF8.GetString(value) == "red");
+        Assert.That(red.Select(d => d.Text), Is.EqualTo(Enumerable.Range(0, 100).Select(i => $"{2 * i}")));
+        Assert.That(deliveries.Select(d => d.Text), Has.None.StartsWith("blue-"), "the chunks of the blue messages confirmed on their own");
     }
 
     [Test]

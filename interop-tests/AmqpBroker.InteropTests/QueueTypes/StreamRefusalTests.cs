@@ -11,7 +11,7 @@ namespace AmqpBroker.InteropTests.QueueTypes;
 [TestFixture("4.0")]
 public sealed class StreamRefusalTests(string release) : StreamTestBase
 {
-    protected override string Release => release;
+    protected override string RabbitMQVersion => release;
 
     private bool NamesStream => release != "3.10";
     [Test]

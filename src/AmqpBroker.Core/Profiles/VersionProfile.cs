@@ -44,6 +44,9 @@ public sealed record VersionProfile
     /// <summary>Stream filtering: <c>x-stream-filter-value</c> on publish, <c>x-stream-filter</c> on consume (3.13+).</summary>
     public bool StreamFiltering { get; init; }
 
+    /// <summary>The management API shows a stream's number of segment files as <c>segments</c> (3.13.3+).</summary>
+    public bool StreamSegmentsField { get; init; }
+
     /// <summary>Quorum queues deliver by message priority: two levels in 4.0–4.2, 32 strict levels in 4.3.</summary>
     public QuorumPriorities QuorumPriorities { get; init; }
 
@@ -142,6 +145,7 @@ public sealed record VersionProfile
             PerQueueConsumerTimeout = true,           // release-notes/3.12.0.md, Core Server enhancements (#5437)
             StreamNackIsAck = true,                   // 3.13.0: "treat discard and return like settle" (rabbit_stream_queue:settle)
             StreamFiltering = true,                   // release-notes/3.13.0.md, Stream Plugin enhancements (#8207)
+            StreamSegmentsField = true,               // rabbit_osiris_metrics STATISTICS_KEYS at v3.13.7 (release-notes/3.13.3.md: segment count)
             DeliveryModeValidated = false,            // mc_amqpl:message at v3.13.7 (message containers) no longer checks it
             QuorumGetAddsZeroDeliveryCount = false,   // rabbit_fifo_client:add_delivery_count_header at v3.13.0 (Count > 0)
             QuorumActiveConsumerCtagField = false,    // rabbit_quorum_queue STATISTICS_KEYS at v3.12.0 (single_active_consumer_tag)

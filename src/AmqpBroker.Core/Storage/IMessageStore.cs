@@ -79,7 +79,11 @@ public interface IDurabilityWaiter
 
 /// <summary>
 /// A message a queue's log still held at start: where it is, when it expires, what the queue orders and
-/// counts it by, and whether it was delivered before (it comes back redelivered). Small, since a queue
-/// may recover millions and keeps most of them as no more than this.
+/// counts it by, and whether it was delivered before (it comes back redelivered); in a stream's log, whether it
+/// opens a chunk. Small (32 bytes), since a queue may recover millions and keeps most of them as no more than this.
 /// </summary>
-public readonly record struct RecoveredEntry(long Id, long Location, long ExpiresAt, int BodySize, byte Priority, bool HasOwnTtl, bool Delivered);
+public readonly record struct RecoveredEntry(long Id, long Location, long ExpiresAt, int BodySize, byte Priority, bool HasOwnTtl, bool Delivered)
+{
+    /// <summary>In a stream's log: the message is the first of its chunk.</summary>
+    public bool StartsChunk { get; init; }
+}

@@ -3,10 +3,11 @@ using AmqpBroker.Core.Messages;
 namespace AmqpBroker.Core.Storage;
 
 /// <summary>
-/// A stream's append-only log: messages numbered by offset from 0, each with the time it was appended, kept
-/// in segments that roll over at the stream's segment size. Nothing is removed one message at a time;
-/// retention drops whole segments from the oldest on, never the one being appended to. Readers walk it with
-/// a <see cref="StreamCursor"/>, so a consumer starting at the first offset reads old messages back from where
+/// A stream's append-only log: messages numbered by offset from 0, grouped into chunks (see
+/// <see cref="StreamChunks"/>) that each carry the time they opened, kept in segments that roll over at the
+/// stream's segment size. A chunk never spans segments. Nothing is removed one message at a time; retention
+/// drops whole segments from the oldest on, never the one being appended to. Readers walk it with a
+/// <see cref="StreamCursor"/>, so a consumer starting at the first offset reads old messages back from where
 /// the log keeps them instead of the stream holding them in memory. The stream calls it under its own lock.
 /// </summary>
 public interface IStreamLog : IDisposable
@@ -14,11 +15,17 @@ public interface IStreamLog : IDisposable
     /// <summary>The offset the next append gets.</summary>
     long NextOffset { get; }
 
+    /// <summary>The first offset of the last chunk (<see cref="NextOffset"/> while the log is empty).</summary>
+    long LastChunk { get; }
+
     /// <summary>The segments held now, oldest first (the last one is being appended to).</summary>
     IReadOnlyList<StreamSegment> Segments { get; }
 
-    /// <summary>Appends <paramref name="message"/> as offset <see cref="NextOffset"/>, stamped with <paramref name="timestampMs"/> (Unix milliseconds).</summary>
-    void Append(Message message, long timestampMs);
+    /// <summary>
+    /// Appends <paramref name="message"/> as offset <see cref="NextOffset"/>: into the chunk being filled, or
+    /// opening one stamped with <paramref name="nowMs"/> (Unix milliseconds) once the writer took its turn.
+    /// </summary>
+    void Append(Message message, long nowMs);
 
     /// <summary>Where reading from <paramref name="offset"/> starts: the first message at or after it that the log still holds.</summary>
     StreamCursor Seek(long offset);
@@ -42,5 +49,8 @@ public readonly record struct StreamSegment(long FirstOffset, long LastOffset, l
 /// <summary>A reader's place in a stream's log: the offset it reads next, and where the log keeps it (the log's own notion).</summary>
 public readonly record struct StreamCursor(long Offset, long Location);
 
-/// <summary>A message read from a stream's log, with its offset and the time it was appended (Unix milliseconds).</summary>
-public readonly record struct StreamRecord(long Offset, long Timestamp, Message Message);
+/// <summary>
+/// A message read from a stream's log, with its offset, its chunk's time (Unix milliseconds), and whether it is
+/// the first message of its chunk.
+/// </summary>
+public readonly record struct StreamRecord(long Offset, long Timestamp, Message Message, bool StartsChunk);

@@ -17,7 +17,7 @@ public sealed class NoMessageStore : IMessageStore
         return null;
     }
 
-    public IStreamLog OpenStream(string virtualHost, string stream, long segmentSize) => new MemoryStreamLog(segmentSize);
+    public IStreamLog OpenStream(string virtualHost, string stream, long segmentSize) => new MemoryStreamLog(segmentSize, new ThreadPoolTurns());
 
     public void DeleteQueue(string virtualHost, string queue)
     {

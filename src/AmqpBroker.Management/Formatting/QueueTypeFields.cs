@@ -7,7 +7,7 @@ namespace AmqpBroker.Management.Formatting;
 /// <summary>
 /// The fields RabbitMQ's management API shows only for some queue types: a quorum queue's leader, members and
 /// online replicas (this node alone), open files, pending at-least-once dead letters and (4.3) delayed returns; a stream's members,
-/// online replicas and readers (RabbitMQ 3.10.8's <c>GET /api/queues/{vhost}/{name}</c>, checked).
+/// online replicas and readers (RabbitMQ 3.10.8's <c>GET /api/queues/{vhost}/{name}</c>, checked), and (3.13+) its segments.
 /// </summary>
 internal static class QueueTypeFields
 {
@@ -16,12 +16,16 @@ internal static class QueueTypeFields
 
     public static void Add(JsonObject json, Queue queue, ManagementContext context)
     {
-        if (queue is StreamQueue)
+        if (queue is StreamQueue stream)
         {
             // rabbit_stream_queue:i/2 at v3.10.8: the members and online replicas, and the readers on each node.
             json["members"] = new JsonArray(context.NodeName);
             json["online"] = new JsonArray(context.NodeName);
             json["readers"] = new JsonObject { [context.NodeName] = queue.ConsumerCount };
+            if (context.Broker.Settings.Profile.StreamSegmentsField)
+            {
+                json["segments"] = stream.SegmentCount;
+            }
         }
 
         if (queue is QuorumQueue quorum)

@@ -14,6 +14,9 @@ internal enum LogRecordKind : byte
 
     /// <summary>The message with this id left the queue for good (acked, dropped, expired, dead-lettered).</summary>
     Settled = 3,
+
+    /// <summary>A stream's message that is the first of its chunk: the same payload as a publish (from version 2).</summary>
+    ChunkStart = 4,
 }
 
 /// <summary>
@@ -50,7 +53,10 @@ internal static class LogRecord
     /// <summary>The kind byte of a record header, which may be a kind this build does not know.</summary>
     public static LogRecordKind KindOf(ReadOnlySpan<byte> header) => (LogRecordKind)header[8];
 
-    public static bool IsKnown(LogRecordKind kind) => kind is >= LogRecordKind.Publish and <= LogRecordKind.Settled;
+    public static bool IsKnown(LogRecordKind kind) => kind is >= LogRecordKind.Publish and <= LogRecordKind.ChunkStart;
+
+    /// <summary>Whether a record of this kind holds a message (a publish payload).</summary>
+    public static bool HoldsMessage(LogRecordKind kind) => kind is LogRecordKind.Publish or LogRecordKind.ChunkStart;
 
     /// <summary>The payload size of a delivered or settled marker: the message id.</summary>
     public const int MarkerPayloadSize = 8;

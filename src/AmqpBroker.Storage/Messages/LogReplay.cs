@@ -57,9 +57,9 @@ internal sealed class LogReplay(List<LogSegment> segments, LogEnvironment enviro
             return 0;
         }
 
-        if (version is not (SegmentFormat.HeaderlessVersion or SegmentFormat.CurrentVersion))
+        if (version > SegmentFormat.CurrentVersion)
         {
-            throw new UnreadableLogException(segment.Path, 0, $"segment format version {version} (this build reads {SegmentFormat.HeaderlessVersion} and {SegmentFormat.CurrentVersion})");
+            throw new UnreadableLogException(segment.Path, 0, $"segment format version {version} (this build reads {SegmentFormat.HeaderlessVersion} to {SegmentFormat.CurrentVersion})");
         }
 
         segment.Version = version;
@@ -114,7 +114,7 @@ internal sealed class LogReplay(List<LogSegment> segments, LogEnvironment enviro
             throw new UnreadableLogException(segment.Path, offset, $"unknown record kind {(byte)kind}");
         }
 
-        if (kind != LogRecordKind.Publish)
+        if (!LogRecord.HoldsMessage(kind))
         {
             if (payload.Length != LogRecord.MarkerPayloadSize)
             {
@@ -143,7 +143,10 @@ internal sealed class LogReplay(List<LogSegment> segments, LogEnvironment enviro
         var summary = ContentSummary.Read(record.Properties);
         _entries.Add(new RecoveredEntry(
             record.Id, segment.LocationOf(offset), record.ExpiresAt, record.Body.Length, summary.Priority,
-            HasOwnTtl: summary.ExpirationMs != ContentSummary.NoExpiration, Delivered: false));
+            HasOwnTtl: summary.ExpirationMs != ContentSummary.NoExpiration, Delivered: false)
+        {
+            StartsChunk = kind == LogRecordKind.ChunkStart || segment.Version < SegmentFormat.ChunkedVersion,
+        });
         segment.AddPublished(record.Id);
         LastId = record.Id;
         return true;

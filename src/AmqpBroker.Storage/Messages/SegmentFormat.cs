@@ -12,7 +12,10 @@ namespace AmqpBroker.Storage.Messages;
 internal static class SegmentFormat
 {
     /// <summary>The version this build writes.</summary>
-    public const uint CurrentVersion = 1;
+    public const uint CurrentVersion = 2;
+
+    /// <summary>The first version whose streams mark where chunks start; before it every stream message was a chunk of its own.</summary>
+    public const uint ChunkedVersion = 2;
 
     /// <summary>Segments written before segments had a header: the same records, from offset 0.</summary>
     public const uint HeaderlessVersion = 0;

@@ -20,7 +20,7 @@ internal sealed partial class SegmentLog
             ObjectDisposedException.ThrowIf(_disposed, this);
             var segment = LogSegment.Find(_segments, number)
                 ?? throw new InvalidOperationException($"segment {number} is gone: the message was settled before it was read back");
-            return ReadLocked(segment, offset, out _, out _, out _);
+            return ReadLocked(segment, offset, out _, out _, out _, out _);
         }
     }
 
@@ -61,11 +61,12 @@ internal sealed partial class SegmentLog
     /// Reads the first publish record with an id of at least <paramref name="fromId"/> from <paramref name="location"/>
     /// on (past the end of a segment: on in the next one; in a segment that is gone: from the oldest one) and moves
     /// <paramref name="location"/> past it. Records below <paramref name="fromId"/> are skipped by their headers,
-    /// without reading their messages. False at the end of the log.
+    /// without reading their messages. <paramref name="kind"/> tells a stream's chunk start from other messages.
+    /// False at the end of the log.
     /// </summary>
-    public bool TryReadNext(ref long location, long fromId, out long id, out long time, out Message? message)
+    public bool TryReadNext(ref long location, long fromId, out long id, out long time, out LogRecordKind kind, out Message? message)
     {
-        (id, time, message) = (0, 0, null);
+        (id, time, kind, message) = (0, 0, default, null);
         lock (_appendLock)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
@@ -98,7 +99,7 @@ internal sealed partial class SegmentLog
                     continue;
                 }
 
-                message = ReadLocked(segment, offset, out id, out time, out var size);
+                message = ReadLocked(segment, offset, out id, out time, out var size, out kind);
                 location = segment.LocationOf(offset + size);
                 return true;
             }
@@ -133,13 +134,13 @@ internal sealed partial class SegmentLog
         return BinaryPrimitives.ReadInt64LittleEndian(start[LogRecord.HeaderSize..]);
     }
 
-    /// <summary>The publish record at <paramref name="offset"/> of <paramref name="segment"/>: its message, id, time field and size with header.</summary>
-    private Message ReadLocked(LogSegment segment, long offset, out long id, out long time, out int size)
+    /// <summary>The message record at <paramref name="offset"/> of <paramref name="segment"/>: its message, id, time field, size with header and kind.</summary>
+    private Message ReadLocked(LogSegment segment, long offset, out long id, out long time, out int size, out LogRecordKind kind)
     {
         _environment.Counters?.OnMessageRead();
         if (_writer.TryGetBuffered(segment, offset, out var buffered))
         {
-            return ParseRecord(buffered, offset, segment.Number, out id, out time, out size);
+            return ParseRecord(buffered, offset, segment.Number, out id, out time, out size, out kind);
         }
 
         var file = _environment.Cache.Acquire(segment.File);
@@ -152,7 +153,7 @@ internal sealed partial class SegmentLog
             try
             {
                 file.Read(record.AsSpan(0, LogRecord.HeaderSize + length), offset);
-                return ParseRecord(record, offset, segment.Number, out id, out time, out size);
+                return ParseRecord(record, offset, segment.Number, out id, out time, out size, out kind);
             }
             finally
             {
@@ -165,8 +166,9 @@ internal sealed partial class SegmentLog
         }
     }
 
-    private static Message ParseRecord(ReadOnlySpan<byte> record, long offset, long number, out long id, out long time, out int size)
+    private static Message ParseRecord(ReadOnlySpan<byte> record, long offset, long number, out long id, out long time, out int size, out LogRecordKind kind)
     {
+        kind = LogRecord.KindOf(record);
         var length = BinaryPrimitives.ReadInt32LittleEndian(record);
         if (!PublishRecord.TryParse(record.Slice(LogRecord.HeaderSize, length), out var parsed))
         {

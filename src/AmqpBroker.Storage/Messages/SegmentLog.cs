@@ -127,19 +127,17 @@ internal sealed partial class SegmentLog : IDisposable
     /// </summary>
     public long AppendPublish(long id, Message message, long expiresAt = QueueEntry.Never)
     {
-        var payloadSize = PublishRecord.PayloadSize(message);
-        lock (_appendLock)
-        {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(id, _lastId);
-            var (segment, offset) = ReserveLocked(LogRecord.HeaderSize + payloadSize, out var record, out var large);
-            PublishRecord.Write(record[LogRecord.HeaderSize..], id, expiresAt, message);
-            _writer.Complete(LogRecordKind.Publish, record, large, offset);
-            segment.AddPublished(id);
-            _lastId = id;
-            return segment.LocationOf(offset);
-        }
+        var startsChunk = false;
+        return AppendMessage(id, message, expiresAt, stream: false, ref startsChunk);
     }
+
+    /// <summary>
+    /// Appends a stream's message as <paramref name="offset"/> stamped with <paramref name="timestamp"/>, as the
+    /// first of a chunk when <paramref name="startsChunk"/> says so or when it is the first record of a new segment
+    /// (no chunk spans segments; <paramref name="startsChunk"/> is then set); returns its location.
+    /// </summary>
+    public long AppendStreamEntry(long offset, Message message, long timestamp, ref bool startsChunk) =>
+        AppendMessage(offset, message, timestamp, stream: true, ref startsChunk);
 
     public void AppendDelivered(long id) => AppendMarker(LogRecordKind.Delivered, id);
 
@@ -221,6 +219,23 @@ internal sealed partial class SegmentLog : IDisposable
             {
                 _environment.Cache.Close(segment.File);
             }
+        }
+    }
+
+    private long AppendMessage(long id, Message message, long time, bool stream, ref bool startsChunk)
+    {
+        var size = LogRecord.HeaderSize + PublishRecord.PayloadSize(message);
+        lock (_appendLock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(id, _lastId);
+            startsChunk |= stream && _writer.NeedsNewSegment(size);
+            var (segment, offset) = ReserveLocked(size, out var record, out var large);
+            PublishRecord.Write(record[LogRecord.HeaderSize..], id, time, message);
+            _writer.Complete(startsChunk ? LogRecordKind.ChunkStart : LogRecordKind.Publish, record, large, offset);
+            segment.AddPublished(id);
+            _lastId = id;
+            return segment.LocationOf(offset);
         }
     }
 

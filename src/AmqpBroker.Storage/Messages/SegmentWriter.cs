@@ -97,7 +97,7 @@ internal sealed class SegmentWriter(string directory, string name, LogEnvironmen
     public void Complete(LogRecordKind kind, Span<byte> record, byte[]? large, long offset)
     {
         LogRecord.WriteHeader(record, kind, record[LogRecord.HeaderSize..]);
-        if (kind == LogRecordKind.Publish)
+        if (LogRecord.HoldsMessage(kind))
         {
             _unwrittenMessages++;
         }

@@ -7,9 +7,10 @@ using AmqpBroker.Storage.Tests.TestSupport;
 namespace AmqpBroker.Storage.Tests.Messages;
 
 /// <summary>
-/// A stream's log on disk: offsets from 0 with their append times, read back record by record from the segment
-/// files (across segments, from any offset, after a restart), followed by a reader at the end as it grows;
-/// retention deletes whole segment files; files go through the store's bounded handle cache.
+/// A stream's log on disk: offsets from 0, read back record by record from the segment files (across segments,
+/// from any offset, after a restart), followed by a reader at the end as it grows; retention deletes whole
+/// segment files; files go through the store's bounded handle cache. Chunks end with the committer's writes
+/// here, so which messages share one is left to <see cref="StreamChunkTests"/>.
 /// </summary>
 [TestFixture]
 public sealed class StreamLogTests : TempDirectoryFixture
@@ -35,6 +36,7 @@ public sealed class StreamLogTests : TempDirectoryFixture
 
         Assert.That(recovered.NextOffset, Is.EqualTo(21), "offsets go on where they stopped");
         Assert.That((segments[0].FirstOffset, segments[^1].LastOffset, segments[0].FirstTimestamp), Is.EqualTo((0L, 19L, 1000L)));
+        Assert.That(ReadTimes(recovered).Last(), Is.EqualTo(1020L), "the first append after a restart opens a chunk of its own");
         Assert.That(ReadAll(recovered, recovered.Seek(0)), Is.EqualTo(Expected(0, 21)));
         Assert.That(reopened.RecoveredMessages, Is.EqualTo(20));
     }
@@ -149,20 +151,34 @@ public sealed class StreamLogTests : TempDirectoryFixture
         }
     }
 
-    private static List<(long Offset, long Timestamp, string Body)> ReadAll(IStreamLog log, StreamCursor cursor)
+    /// <summary>The offset and body of every message from <paramref name="cursor"/> on.</summary>
+    private static List<(long Offset, string Body)> ReadAll(IStreamLog log, StreamCursor cursor)
     {
-        var read = new List<(long, long, string)>();
+        var read = new List<(long, string)>();
         while (log.TryRead(ref cursor, out var record))
         {
-            read.Add((record.Offset, record.Timestamp, Encoding.UTF8.GetString(record.Message.Body).Split(' ')[0]));
+            read.Add((record.Offset, Encoding.UTF8.GetString(record.Message.Body).Split(' ')[0]));
             record.Message.Release();
         }
 
         return read;
     }
 
-    private static IEnumerable<(long, long, string)> Expected(long from, int count) =>
-        Enumerable.Range((int)from, count).Select(i => ((long)i, 1000L + i, $"m{i}"));
+    private static List<long> ReadTimes(IStreamLog log)
+    {
+        var times = new List<long>();
+        var cursor = log.Seek(0);
+        while (log.TryRead(ref cursor, out var record))
+        {
+            times.Add(record.Timestamp);
+            record.Message.Release();
+        }
+
+        return times;
+    }
+
+    private static IEnumerable<(long, string)> Expected(long from, int count) =>
+        Enumerable.Range((int)from, count).Select(i => ((long)i, $"m{i}"));
 
     private string[] SegmentFiles() => Directory.GetFiles(Path.Combine(DataPath, "messages"), "*.seg", SearchOption.AllDirectories);
 }

@@ -18,7 +18,13 @@ public sealed class PrometheusFamilyTests : BrokerTestBase
     private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), $"prometheus-families-{Guid.NewGuid():N}");
 
     /// <summary>A data directory, so that the free disk space of its file system is exported as RabbitMQ exports its own.</summary>
-    protected override BrokerOptions CreateOptions() => new() { Port = 0, ManagementPort = 0, Bind = "127.0.0.1", DataDir = _dataDirectory };
+    protected override BrokerOptions CreateOptions()
+    {
+        var options = base.CreateOptions();
+        options.InMemory = false;
+        options.DataDir = _dataDirectory;
+        return options;
+    }
 
     [OneTimeTearDown]
     public void RemoveDataDirectory()

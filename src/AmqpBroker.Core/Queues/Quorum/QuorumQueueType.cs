@@ -44,12 +44,13 @@ internal sealed class QuorumQueueType(QueueTypeCapabilities capabilities, KnownA
 
     /// <summary>
     /// basic.qos global=true is RabbitMQ's channel limiter, which quorum queues do not support (a connection
-    /// error); 4.3 denies global qos by default and treats it as per-consumer, so the check does not apply there.
+    /// error). Where global qos is not permitted (4.3's default) the channel serves global=true per consumer and
+    /// sets no channel prefetch, so the check only meets the limiter where it exists.
     /// </summary>
     public void CheckConsume(Queue queue, in ConsumeRequest request)
     {
         ConsumerArgumentRules.Check(queue, request.Arguments, capabilities, known);
-        if (request.ChannelPrefetch > 0 && profile.GlobalQosPermitted)
+        if (request.ChannelPrefetch > 0)
         {
             throw AmqpException.NotImplemented($"{QueueArguments.Describe(queue.Definition)} does not support global qos");
         }

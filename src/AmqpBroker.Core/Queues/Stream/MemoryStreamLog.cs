@@ -4,34 +4,41 @@ using AmqpBroker.Core.Storage;
 namespace AmqpBroker.Core.Queues.Stream;
 
 /// <summary>
-/// A stream's log for a broker that keeps nothing on disk: the same segments and retention as on disk, the
-/// messages held in memory (one reference each) until their segment is dropped.
+/// A stream's log for a broker that keeps nothing on disk: the same chunks, segments and retention as on disk,
+/// the messages held in memory (one reference each) until their segment is dropped.
 /// </summary>
-internal sealed class MemoryStreamLog(long segmentSize) : IStreamLog
+internal sealed class MemoryStreamLog(long segmentSize, IStreamWriterTurns turns) : IStreamLog
 {
-    private readonly List<List<(long Timestamp, Message Message)>> _segmentMessages = [];
+    private readonly List<List<(long Timestamp, bool StartsChunk, Message Message)>> _segmentMessages = [];
     private readonly List<StreamSegment> _segments = [];
+    private readonly StreamChunks _chunks = new(turns);
     private long _nextOffset;
 
     public long NextOffset => _nextOffset;
 
+    public long LastChunk => _segments.Count > 0 ? _chunks.LastStart : _nextOffset;
+
     public IReadOnlyList<StreamSegment> Segments => _segments;
 
-    public void Append(Message message, long timestampMs)
+    public void Append(Message message, long nowMs)
     {
+        var startsChunk = _chunks.Opens(_nextOffset, nowMs);
+        var timestamp = _chunks.Timestamp;
         var size = message.Properties.Length + message.BodySize;
         if (_segments.Count == 0 || _segments[^1].Bytes + size > segmentSize)
         {
-            _segments.Add(new StreamSegment(_nextOffset, _nextOffset, timestampMs, timestampMs, size));
+            _segments.Add(new StreamSegment(_nextOffset, _nextOffset, timestamp, timestamp, size));
             _segmentMessages.Add([]);
+            _chunks.StartedAt(_nextOffset);
+            startsChunk = true;
         }
         else
         {
-            _segments[^1] = _segments[^1] with { LastOffset = _nextOffset, LastTimestamp = timestampMs, Bytes = _segments[^1].Bytes + size };
+            _segments[^1] = _segments[^1] with { LastOffset = _nextOffset, LastTimestamp = timestamp, Bytes = _segments[^1].Bytes + size };
         }
 
         message.AddReference();
-        _segmentMessages[^1].Add((timestampMs, message));
+        _segmentMessages[^1].Add((timestamp, startsChunk, message));
         _nextOffset++;
     }
 
@@ -52,9 +59,9 @@ internal sealed class MemoryStreamLog(long segmentSize) : IStreamLog
             index--;
         }
 
-        var (timestamp, message) = _segmentMessages[index][(int)(offset - _segments[index].FirstOffset)];
+        var (timestamp, startsChunk, message) = _segmentMessages[index][(int)(offset - _segments[index].FirstOffset)];
         message.AddReference();
-        record = new StreamRecord(offset, timestamp, message);
+        record = new StreamRecord(offset, timestamp, message, startsChunk);
         cursor = new StreamCursor(offset + 1, 0);
         return true;
     }
@@ -66,7 +73,7 @@ internal sealed class MemoryStreamLog(long segmentSize) : IStreamLog
             return false;
         }
 
-        foreach (var (_, message) in _segmentMessages[0])
+        foreach (var (_, _, message) in _segmentMessages[0])
         {
             message.Release();
         }
@@ -82,7 +89,7 @@ internal sealed class MemoryStreamLog(long segmentSize) : IStreamLog
         {
         }
 
-        foreach (var (_, message) in _segmentMessages.SelectMany(s => s))
+        foreach (var (_, _, message) in _segmentMessages.SelectMany(s => s))
         {
             message.Release();
         }

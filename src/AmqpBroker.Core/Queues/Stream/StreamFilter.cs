@@ -5,9 +5,11 @@ namespace AmqpBroker.Core.Queues.Stream;
 /// <summary>
 /// A consumer's stream filter (RabbitMQ 3.13+, rabbit_stream_queue:filter_spec): the values of
 /// <c>x-stream-filter</c> (a string or an array, whose non-string items are ignored) and, with
-/// <c>x-stream-match-unfiltered</c>, also messages published without a filter value. RabbitMQ skips chunks
-/// by a Bloom filter and may deliver non-matching messages of a matching chunk; this broker checks each
-/// message, which is one of the outcomes RabbitMQ allows (no false positives).
+/// <c>x-stream-match-unfiltered</c>, also messages published without a filter value. It applies to whole
+/// chunks, as RabbitMQ's Bloom filter does (https://www.rabbitmq.com/docs/stream-filtering, "Stage 1: Bloom
+/// Filter"): a chunk none of whose messages passes is skipped, and every message of a chunk where one passes is
+/// delivered, so the client filters on <c>x-stream-filter-value</c> itself. The chunk's values are checked
+/// exactly here, which is the outcome of a Bloom filter without false positives.
 /// </summary>
 internal sealed class StreamFilter
 {
@@ -39,8 +41,8 @@ internal sealed class StreamFilter
     }
 
     /// <summary>
-    /// Whether a message with these properties passes. Its filter value is the <c>x-stream-filter-value</c>
-    /// header when that is a UTF-8 string without NUL; a message without one is unfiltered.
+    /// Whether a message with these properties passes, so its chunk is delivered. Its filter value is the
+    /// <c>x-stream-filter-value</c> header when that is a UTF-8 string without NUL; a message without one is unfiltered.
     /// </summary>
     public bool Matches(BasicProperties properties) =>
         properties.Headers?.GetValueOrDefault(ValueHeader) is string value && !value.Contains('\0')

@@ -60,6 +60,18 @@ public sealed partial class StreamQueue : Queue
         }
     }
 
+    /// <summary>The segments held (osiris's <c>segments</c> counter: its segment files).</summary>
+    public int SegmentCount
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _log.Segments.Count;
+            }
+        }
+    }
+
     /// <summary>A stream holds nothing back for a delivery, so RabbitMQ shows no unacknowledged messages.</summary>
     public override int UnackedCount => 0;
 

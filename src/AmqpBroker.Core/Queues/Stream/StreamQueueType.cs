@@ -78,7 +78,7 @@ internal sealed class StreamQueueType(QueueTypeCapabilities capabilities, KnownA
                 : $"automatic acknowledgement not supported by stream queues {description}");
         }
 
-        if (request.ChannelPrefetch > 0 && profile.GlobalQosPermitted)
+        if (request.ChannelPrefetch > 0)
         {
             throw AmqpException.NotImplemented($"{description} does not support global qos");
         }

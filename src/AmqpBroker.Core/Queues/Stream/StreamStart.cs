@@ -6,11 +6,13 @@ namespace AmqpBroker.Core.Queues.Stream;
 internal static class StreamStart
 {
     /// <summary>
-    /// The cursor to start from and the time before which messages are skipped (a timestamp spec starts at the
-    /// first message appended at or after it; the log is in time order). <c>first</c> is the oldest message
-    /// held; <c>last</c> the start of the last chunk, which here is the last message (every message is its own
-    /// chunk); <c>next</c> the end; a numeric offset that offset (one beyond the end waits until the stream reaches
-    /// it), or the oldest held when below it (a negative one too).
+    /// The cursor to start from and the time before which messages are skipped. As RabbitMQ's reader, every spec
+    /// but a numeric offset starts at a chunk boundary and so delivers whole chunks: <c>first</c> the oldest chunk
+    /// held; <c>last</c> the start of the last chunk; a timestamp the first chunk stamped at or after it (a chunk's
+    /// messages share its time, and the log is in time order, so that chunk starts with the first message not
+    /// skipped); <c>next</c> the end. A numeric offset starts exactly there, skipping the messages before it in its
+    /// chunk (rabbit_stream_queue drops entries below the start offset); one beyond the end waits until the stream
+    /// reaches it, one below the oldest held (a negative one too) starts at the oldest.
     /// </summary>
     public static (StreamCursor Cursor, long SkipBefore) Find(IStreamLog log, StreamOffset offset)
     {
@@ -19,7 +21,7 @@ internal static class StreamStart
         return offset.Kind switch
         {
             StreamOffsetKind.First => (log.Seek(first), long.MinValue),
-            StreamOffsetKind.Last => (log.Seek(end > first ? end - 1 : end), long.MinValue),
+            StreamOffsetKind.Last => (log.Seek(log.LastChunk), long.MinValue),
             StreamOffsetKind.Offset => (log.Seek(Math.Max(offset.Value, first)), long.MinValue),
             StreamOffsetKind.Timestamp => FromTime(log, offset.Value),
             _ => (log.Seek(end), long.MinValue),

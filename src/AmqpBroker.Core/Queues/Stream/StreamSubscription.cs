@@ -16,6 +16,9 @@ internal sealed class StreamSubscription(Consumer consumer, StreamCursor start, 
     private long _skipBeforeTimestamp = skipBeforeTimestamp;
     private QueueEntry? _pending;
 
+    // Whether the chunk being read passed the filter; every message of it is then delivered.
+    private bool _inMatchingChunk;
+
     public Consumer Consumer => consumer;
 
     /// <summary>Delivers from the log for as long as the consumer takes deliveries.</summary>
@@ -40,7 +43,10 @@ internal sealed class StreamSubscription(Consumer consumer, StreamCursor start, 
         _pending = null;
     }
 
-    /// <summary>Reads on to the next message for this consumer: skipping those before its start time and those its filter rejects.</summary>
+    /// <summary>
+    /// Reads on to the next message for this consumer: skipping those before its start time, and with a filter
+    /// the chunks it does not match (the first message read decides for the rest of a chunk started mid-way).
+    /// </summary>
     private bool TryPrepare(IStreamLog log, out QueueEntry entry)
     {
         entry = default;
@@ -54,7 +60,12 @@ internal sealed class StreamSubscription(Consumer consumer, StreamCursor start, 
 
             _skipBeforeTimestamp = long.MinValue;
             var properties = BasicProperties.Decode(record.Message.Properties);
-            if (filter is not null && !filter.Matches(properties))
+            if (filter is not null && (record.StartsChunk || !_inMatchingChunk))
+            {
+                _inMatchingChunk = filter.Matches(properties) || RestOfChunkMatches(log, filter);
+            }
+
+            if (filter is not null && !_inMatchingChunk)
             {
                 record.Message.Release();
                 continue;
@@ -64,6 +75,35 @@ internal sealed class StreamSubscription(Consumer consumer, StreamCursor start, 
             return true;
         }
 
+        return false;
+    }
+
+    /// <summary>
+    /// Whether a message after the one just read in its chunk passes the filter, reading ahead to the chunk's end
+    /// (or the log's, while the chunk is still filled). When none does, the cursor moves past them all.
+    /// </summary>
+    private bool RestOfChunkMatches(IStreamLog log, StreamFilter filter)
+    {
+        var ahead = _cursor;
+        var chunkEnd = _cursor;
+        while (log.TryRead(ref ahead, out var next))
+        {
+            var matches = !next.StartsChunk && filter.Matches(BasicProperties.Decode(next.Message.Properties));
+            next.Message.Release();
+            if (matches)
+            {
+                return true;
+            }
+
+            if (next.StartsChunk)
+            {
+                break;
+            }
+
+            chunkEnd = ahead;
+        }
+
+        _cursor = chunkEnd;
         return false;
     }
 
