@@ -1,8 +1,17 @@
+using AmqpBroker.Hosting;
+
 namespace AmqpBroker.InteropTests.QueueTypes;
 
 /// <summary>What the stream fixtures share: a stream filled with confirmed messages, and consumers on it with a prefetch.</summary>
 public abstract class StreamTestBase : QueueTypeTestBase
 {
+    /// <summary>
+    /// Data on disk, where a confirm comes once the message's chunk is written, so a message confirmed on its own is a
+    /// chunk of its own as on RabbitMQ. In memory a chunk ends on a thread-pool turn, which a loaded machine may delay
+    /// past the client's next publish.
+    /// </summary>
+    protected override BrokerOptions CreateOptions() => OnDisk(base.CreateOptions());
+
     /// <summary>
     /// A new stream holding <paramref name="bodies"/>, each published and confirmed on its own: a chunk of its own each,
     /// since a confirm comes once the chunk holding the message is written.

@@ -28,6 +28,7 @@ public abstract partial class BrokerTestBase
     private readonly List<IConnection> _connections = [];
     private readonly List<(bool IsQueue, string Name)> _entities = [];
     private string? _matrixRelease;
+    private string? _dataDirectory;
 
     /// <summary>The in-process broker, or null when the suite runs against <c>AMQP_URI</c>.</summary>
     protected BrokerHost? Host { get; private set; }
@@ -100,6 +101,24 @@ public abstract partial class BrokerTestBase
             await Host.DisposeAsync();
             Host = null;
         }
+
+        if (_dataDirectory is not null)
+        {
+            Directory.Delete(_dataDirectory, recursive: true);
+            _dataDirectory = null;
+        }
+    }
+
+    /// <summary>
+    /// <paramref name="options"/> with the broker's data on disk, in a directory of this fixture's own that is deleted
+    /// once the broker has stopped.
+    /// </summary>
+    protected BrokerOptions OnDisk(BrokerOptions options)
+    {
+        _dataDirectory ??= Directory.CreateTempSubdirectory("interop-broker-").FullName;
+        options.InMemory = false;
+        options.DataDir = _dataDirectory;
+        return options;
     }
 
     [TearDown]

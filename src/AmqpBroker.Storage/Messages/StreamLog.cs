@@ -54,7 +54,8 @@ internal sealed class StreamLog : IStreamLog
     {
         if (offset >= NextOffset)
         {
-            return new StreamCursor(NextOffset, _log.EndLocation);
+            // The offset itself, not the end: reading skips what is appended before it (an offset beyond the end waits for it).
+            return new StreamCursor(offset, _log.EndLocation);
         }
 
         // From the start of the last chunk or of the segment that holds the offset; TryRead skips what comes before it.

@@ -53,6 +53,19 @@ public sealed class StreamLogTests : TempDirectoryFixture
     }
 
     [Test]
+    public void A_reader_beyond_the_end_starts_at_its_offset_once_the_stream_reaches_it()
+    {
+        using var store = new SegmentMessageStore(DataPath);
+        var log = store.OpenStream("/", "s", SmallSegments);
+        AppendAll(log, 2);
+        var cursor = log.Seek(5);
+
+        AppendAll(log, 6);
+
+        Assert.That(ReadAll(log, cursor).Select(r => r.Offset), Is.EqualTo(new long[] { 5, 6, 7 }));
+    }
+
+    [Test]
     public void A_reader_at_the_end_reads_what_is_appended_later_across_a_new_segment()
     {
         using var store = new SegmentMessageStore(DataPath);

@@ -15,25 +15,8 @@ public sealed class PrometheusFamilyTests : BrokerTestBase
 {
     private const string FixturePath = "Management/Fixtures/rabbitmq-3.10.8-prometheus-families.tsv";
 
-    private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), $"prometheus-families-{Guid.NewGuid():N}");
-
     /// <summary>A data directory, so that the free disk space of its file system is exported as RabbitMQ exports its own.</summary>
-    protected override BrokerOptions CreateOptions()
-    {
-        var options = base.CreateOptions();
-        options.InMemory = false;
-        options.DataDir = _dataDirectory;
-        return options;
-    }
-
-    [OneTimeTearDown]
-    public void RemoveDataDirectory()
-    {
-        if (Directory.Exists(_dataDirectory))
-        {
-            Directory.Delete(_dataDirectory, recursive: true);
-        }
-    }
+    protected override BrokerOptions CreateOptions() => OnDisk(base.CreateOptions());
 
     [Test]
     public async Task Families_types_and_labels_are_RabbitMQs()
