@@ -10,16 +10,8 @@ namespace AmqpBroker.InteropTests.Alarms;
 [TestFixture]
 public sealed class DiskFreeLimitTests : ManagementTestBase
 {
-    private DirectoryInfo? _dataDirectory;
-
-    protected override BrokerOptions CreateOptions()
-    {
-        _dataDirectory = Directory.CreateTempSubdirectory("amqpbroker-disk-");
-        return new() { Port = 0, ManagementPort = 0, Bind = "127.0.0.1", DataDir = _dataDirectory.FullName, DiskFreeLimit = "1000000TB" };
-    }
-
-    [OneTimeTearDown]
-    public void RemoveDataDirectory() => _dataDirectory?.Delete(recursive: true);
+    protected override BrokerOptions CreateOptions() =>
+        OnDisk(new() { Port = 0, ManagementPort = 0, Bind = "127.0.0.1", DiskFreeLimit = "1000000TB" });
 
     [Test]
     [OwnBrokerOnly("starts its own broker with an unreachable disk free limit")]

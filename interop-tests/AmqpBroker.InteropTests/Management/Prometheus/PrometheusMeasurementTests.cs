@@ -16,17 +16,15 @@ public sealed class PrometheusMeasurementTests : ManagementTestBase
     private const int Size = 100;
     private static readonly AmqpTimestamp Timestamp = new(1_700_000_000);
 
-    private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), $"prometheus-measured-{Guid.NewGuid():N}");
     private HttpClient _metrics = null!;
 
-    protected override BrokerOptions CreateOptions() => new()
+    protected override BrokerOptions CreateOptions() => OnDisk(new()
     {
         Bind = "127.0.0.1",
-        DataDir = _dataDirectory,
         QueueMemoryLimit = 2,
         RabbitMQVersion = RabbitMQVersion,
         Settings = new BrokerSettings { TrackAuthAttemptSource = true },
-    };
+    });
 
     [OneTimeSetUp]
     public void CreateMetricsClient()
@@ -35,14 +33,7 @@ public sealed class PrometheusMeasurementTests : ManagementTestBase
     }
 
     [OneTimeTearDown]
-    public void RemoveDataDirectory()
-    {
-        _metrics?.Dispose();
-        if (Directory.Exists(_dataDirectory))
-        {
-            Directory.Delete(_dataDirectory, recursive: true);
-        }
-    }
+    public void DisposeMetricsClient() => _metrics?.Dispose();
 
     [Test]
     public async Task Persistent_messages_move_the_io_message_store_and_index_counters()
