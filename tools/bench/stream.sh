@@ -8,13 +8,16 @@
 # (vm.dirty_ratio of RAM, ~5 GB on a 24 GiB machine) in about 6 s, after which every queue type is held to what the
 # disk writes back (~250k msg/s here), and a longer run's average mostly says when that happened.
 #
+# The first run on a fresh broker also pays for the JIT (a 1M-message run measured 0.3x its later rate), so both
+# brokers first take one uncounted warm-up run per queue type, and the rounds alternate which type goes first.
+#
 # Usage: tools/bench/stream.sh [RABBITMQ_URI]   (default amqp://guest:guest@127.0.0.1:5682/)
-#   DURATION=S (default 4) per run, ROUNDS=N (default 3); BENCH_NO_BUILD=1 runs the Release builds that are there.
+#   DURATION=S (default 4) per run, ROUNDS=N (default 4); BENCH_NO_BUILD=1 runs the Release builds that are there.
 set -euo pipefail
 
 rabbit_uri=${1:-amqp://guest:guest@127.0.0.1:5682/}
 duration=${DURATION:-4}
-rounds=${ROUNDS:-3}
+rounds=${ROUNDS:-4}
 root=$(cd "$(dirname "$0")/../.." && pwd)
 work=$(mktemp -d)
 . "$root/tools/bench/our-broker.sh"
@@ -26,17 +29,29 @@ start_our_broker "$work/data" "$work/broker.log"
 our_uri="amqp://guest:guest@127.0.0.1:$OUR_PORT/"
 echo "commit $(git -C "$root" rev-parse --short HEAD), $(nproc) cores, $(date -u +%Y-%m-%dT%H:%MZ), load at start:$(uptime | sed 's/.*load average://')"
 
-for round in $(seq 1 "$rounds"); do
+# run SIDE SECONDS TYPE: one confirmed-publish run; prints its confirmed rate.
+run() {
+  local uri=$our_uri
+  [ "$1" = rabbitmq ] && uri=$rabbit_uri
+  sync
+  # The load generator declares a queue of its own per run and deletes it at the end.
+  loadgen --uri "$uri" --raw --duration "$2" --json --publishers 1 --consumers 0 --size 1024 --persistent \
+    --durable --confirm --max-inflight 1000 --queue-type "$3" >"$work/run.out"
+  grep '^{' "$work/run.out" | tail -1 | grep -o '"confirmRate":[0-9.]*' | cut -d: -f2
+}
+
+for side in ours rabbitmq; do
   for type in stream classic; do
+    printf 'warm-up %s %s %.0f\n' "$side" "$type" "$(run "$side" "$duration" "$type")"
+  done
+done
+
+for round in $(seq 1 "$rounds"); do
+  order="stream classic"
+  [ $((round % 2)) = 0 ] && order="classic stream"
+  for type in $order; do
     for side in ours rabbitmq; do
-      uri=$our_uri
-      [ "$side" = rabbitmq ] && uri=$rabbit_uri
-      sync
-      # The load generator declares a queue of its own per run and deletes it at the end.
-      loadgen --uri "$uri" --raw --duration "$duration" --json --publishers 1 --consumers 0 --size 1024 --persistent \
-        --durable --confirm --max-inflight 1000 --queue-type "$type" >"$work/run.out"
-      rate=$(grep '^{' "$work/run.out" | tail -1 | grep -o '"confirmRate":[0-9.]*' | cut -d: -f2)
-      printf '%s %s %s %.0f\n' "$side" "$type" "$round" "$rate" | tee -a "$work/rates.txt"
+      printf '%s %s %s %.0f\n' "$side" "$type" "$round" "$(run "$side" "$duration" "$type")" | tee -a "$work/rates.txt"
       sleep 2
     done
   done
