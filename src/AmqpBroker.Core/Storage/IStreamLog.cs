@@ -23,9 +23,9 @@ public interface IStreamLog : IDisposable
 
     /// <summary>
     /// Appends <paramref name="message"/> as offset <see cref="NextOffset"/>: into the chunk being filled, or
-    /// opening one stamped with <paramref name="nowMs"/> (Unix milliseconds) once the writer took its turn.
+    /// opening one stamped with <paramref name="clock"/>'s time once the writer took its turn.
     /// </summary>
-    void Append(Message message, long nowMs);
+    void Append(Message message, TimeProvider clock);
 
     /// <summary>Where reading from <paramref name="offset"/> starts: the first message at or after it that the log still holds.</summary>
     StreamCursor Seek(long offset);

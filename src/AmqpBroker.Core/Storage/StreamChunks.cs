@@ -19,9 +19,10 @@ public sealed class StreamChunks(IStreamWriterTurns turns)
 
     /// <summary>
     /// Whether the message appended now as <paramref name="offset"/> opens a chunk: the first append after the
-    /// writer took a turn does, stamping the chunk with <paramref name="nowMs"/>.
+    /// writer took a turn does, stamping the chunk with <paramref name="clock"/>'s time (read only then: most
+    /// appends join an open chunk).
     /// </summary>
-    public bool Opens(long offset, long nowMs)
+    public bool Opens(long offset, TimeProvider clock)
     {
         var taken = turns.Taken;
         if (taken == _openedAtTurn)
@@ -30,7 +31,7 @@ public sealed class StreamChunks(IStreamWriterTurns turns)
         }
 
         _openedAtTurn = taken;
-        Timestamp = nowMs;
+        Timestamp = clock.GetUtcNow().ToUnixTimeMilliseconds();
         LastStart = offset;
         turns.Request();
         return true;

@@ -42,9 +42,9 @@ internal sealed class StreamLog : IStreamLog
 
     public IReadOnlyList<StreamSegment> Segments => _segments;
 
-    public void Append(Message message, long nowMs)
+    public void Append(Message message, TimeProvider clock)
     {
-        var startsChunk = _chunks.Opens(NextOffset, nowMs);
+        var startsChunk = _chunks.Opens(NextOffset, clock);
         var location = _queueLog.AppendStreamEntry(NextOffset, message, _chunks.Timestamp, ref startsChunk);
         Add(NextOffset, location, _chunks.Timestamp, LogSegment.Split(location).Offset + LogRecord.HeaderSize + PublishRecord.PayloadSize(message), startsChunk);
         NextOffset++;

@@ -3,6 +3,7 @@ using AmqpBroker.Core.Storage;
 using AmqpBroker.Storage.Messages;
 using AmqpBroker.Storage.Tests.TestSupport;
 using Microsoft.Extensions.Logging.Abstractions;
+using static AmqpBroker.Storage.Tests.TestSupport.TestClock;
 
 namespace AmqpBroker.Storage.Tests.Messages;
 
@@ -93,7 +94,7 @@ public sealed class StreamChunkTests : TempDirectoryFixture
         for (var i = first; i < first + count; i++)
         {
             var message = TestMessages.Persistent(Encoding.UTF8.GetBytes($"m{i} " + new string('x', 40)), "s");
-            log.Append(message, 1000 + i);
+            log.Append(message, At(1000 + i));
             message.Release();
         }
     }

@@ -3,6 +3,7 @@ using AmqpBroker.Core.Alarms;
 using AmqpBroker.Core.Storage;
 using AmqpBroker.Storage.Messages;
 using AmqpBroker.Storage.Tests.TestSupport;
+using static AmqpBroker.Storage.Tests.TestSupport.TestClock;
 
 namespace AmqpBroker.Storage.Tests.Messages;
 
@@ -32,7 +33,7 @@ public sealed class StreamLogTests : TempDirectoryFixture
         using var reopened = new SegmentMessageStore(DataPath);
         var recovered = reopened.OpenStream("/", "s", SmallSegments);
         var segments = recovered.Segments.ToList();
-        recovered.Append(TestMessages.Persistent(Encoding.UTF8.GetBytes("m20"), "s"), 1020);
+        recovered.Append(TestMessages.Persistent(Encoding.UTF8.GetBytes("m20"), "s"), At(1020));
 
         Assert.That(recovered.NextOffset, Is.EqualTo(21), "offsets go on where they stopped");
         Assert.That((segments[0].FirstOffset, segments[^1].LastOffset, segments[0].FirstTimestamp), Is.EqualTo((0L, 19L, 1000L)));
@@ -159,7 +160,7 @@ public sealed class StreamLogTests : TempDirectoryFixture
         for (var i = 0; i < count; i++)
         {
             var message = TestMessages.Persistent(Encoding.UTF8.GetBytes($"m{i} " + new string('x', 40)), "s");
-            log.Append(message, 1000 + i);
+            log.Append(message, At(1000 + i));
             message.Release();
         }
     }

@@ -20,9 +20,9 @@ internal sealed class MemoryStreamLog(long segmentSize, IStreamWriterTurns turns
 
     public IReadOnlyList<StreamSegment> Segments => _segments;
 
-    public void Append(Message message, long nowMs)
+    public void Append(Message message, TimeProvider clock)
     {
-        var startsChunk = _chunks.Opens(_nextOffset, nowMs);
+        var startsChunk = _chunks.Opens(_nextOffset, clock);
         var timestamp = _chunks.Timestamp;
         var size = message.Properties.Length + message.BodySize;
         if (_segments.Count == 0 || _segments[^1].Bytes + size > segmentSize)

@@ -28,7 +28,7 @@ public sealed partial class StreamQueue
         {
             foreach (var message in messages)
             {
-                _log.Append(message.Message, nowMs);
+                _log.Append(message.Message, _time);
             }
         }
     }

@@ -97,7 +97,7 @@ public sealed partial class StreamQueue : Queue
             }
 
             var segments = _log.Segments.Count;
-            _log.Append(message, _time.GetUtcNow().ToUnixTimeMilliseconds());
+            _log.Append(message, _time);
             if (_log.Segments.Count > segments)
             {
                 StreamRetention.Apply(_log, Arguments, _time.GetUtcNow().ToUnixTimeMilliseconds());

@@ -143,7 +143,7 @@ public sealed partial class StreamChunkTests
     private static void Append(MemoryStreamLog log, string body)
     {
         var message = TestData.Message(body);
-        log.Append(message, 0);
+        log.Append(message, TimeProvider.System);
         message.Release();
     }
 
