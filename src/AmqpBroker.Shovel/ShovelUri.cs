@@ -5,37 +5,18 @@ namespace AmqpBroker.Shovel;
 /// <summary>
 /// One AMQP URI of a shovel end, as RabbitMQ's <c>amqp_uri</c> reads it: <c>amqp://user:pass@host:port/vhost</c>
 /// or <c>amqps://…</c>. A URI without a host (<c>amqp://</c>, <c>amqp:///vhost</c>) means this broker, reached
-/// through its own AMQP listener (<see cref="LocalBroker"/>).
+/// through its own AMQP listener (<see cref="LocalBroker"/>). Made by <see cref="TryParse"/>.
 /// </summary>
-internal sealed class ShovelUri
+/// <param name="Text">The URI as given.</param>
+/// <param name="Tls">amqps.</param>
+/// <param name="User">The user, when the URI names one.</param>
+/// <param name="Password">The password, when the URI names a user.</param>
+/// <param name="Host">The host; empty for this broker.</param>
+/// <param name="Port">The port, when the URI names one.</param>
+/// <param name="VirtualHost">The vhost.</param>
+internal sealed record ShovelUri(string Text, bool Tls, string? User, string? Password, string Host, int? Port, string VirtualHost)
 {
     private const string DefaultUser = "guest";
-
-    private ShovelUri(string text, bool tls, string? user, string? password, string host, int? port, string virtualHost)
-    {
-        Text = text;
-        Tls = tls;
-        User = user;
-        Password = password;
-        Host = host;
-        Port = port;
-        VirtualHost = virtualHost;
-    }
-
-    /// <summary>The URI as given.</summary>
-    public string Text { get; }
-
-    public bool Tls { get; }
-
-    public string? User { get; }
-
-    public string? Password { get; }
-
-    public string Host { get; }
-
-    public int? Port { get; }
-
-    public string VirtualHost { get; }
 
     public bool IsLocal => Host.Length == 0;
 
@@ -51,6 +32,9 @@ internal sealed class ShovelUri
             return at >= 0 && (slash < 0 || at < slash) ? scheme + rest[(at + 1)..] : Text;
         }
     }
+
+    /// <summary>The URI without its credentials (a record would print the password).</summary>
+    public override string ToString() => Display;
 
     /// <summary>Reads a URI; null with RabbitMQ's reason when it is not one.</summary>
     public static ShovelUri? TryParse(string text, out string? error)

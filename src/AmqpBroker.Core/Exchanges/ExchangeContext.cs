@@ -11,13 +11,13 @@ namespace AmqpBroker.Core.Exchanges;
 /// </summary>
 public sealed class ExchangeContext
 {
-    internal ExchangeContext(string virtualHost, Func<string, Exchange?> findExchange, ExchangeTypeRegistry types, BrokerTimers timers, IMessageStore messages, LeakCounters leaks)
+    private readonly BrokerServices _services;
+
+    internal ExchangeContext(string virtualHost, Func<string, Exchange?> findExchange, BrokerServices services, LeakCounters leaks)
     {
         VirtualHost = virtualHost;
         FindExchange = findExchange;
-        Types = types;
-        Timers = timers;
-        Messages = messages;
+        _services = services;
         Leaks = leaks;
     }
 
@@ -25,11 +25,11 @@ public sealed class ExchangeContext
 
     internal Func<string, Exchange?> FindExchange { get; }
 
-    internal ExchangeTypeRegistry Types { get; }
+    internal ExchangeTypeRegistry Types => _services.ExchangeTypes;
 
-    internal BrokerTimers Timers { get; }
+    internal BrokerTimers Timers => _services.Timers;
 
-    internal IMessageStore Messages { get; }
+    internal IMessageStore Messages => _services.Messages;
 
     internal LeakCounters Leaks { get; }
 }

@@ -44,7 +44,7 @@ public sealed partial class VirtualHost
         _log = _services.Loggers.CreateLogger(VirtualHostLog.Category);
         _findExchange = FindExchange;
         _deadLetters = new DeadLetterPublisher(_findExchange, _services.Time, Leaks, _services.DeadLetters, _services.Recorder);
-        _exchangeContext = new ExchangeContext(name, _findExchange, _services.ExchangeTypes, _services.Timers, _services.Messages, Leaks);
+        _exchangeContext = new ExchangeContext(name, _findExchange, _services, Leaks);
         DefaultExchange = new DefaultExchange(new ExchangeDefinition("", name, ExchangeTypes.Direct, true, false, false, Protocol.Encoding.FieldTable.Empty), FindQueue);
         _exchanges[""] = DefaultExchange;
         foreach (var (exchangeName, type) in PredeclaredExchanges)

@@ -57,8 +57,15 @@ internal sealed class ApiRequest(HttpContext http, ManagementContext context, Ap
     public IEnumerable<VirtualHost> VisibleVirtualHosts() =>
         Broker.VirtualHosts.Where(v => user.CanAccessVirtualHost(v.Name)).OrderBy(v => v.Name, StringComparer.Ordinal);
 
-    /// <summary>The names of <see cref="VisibleVirtualHosts"/>, for filtering objects that name their vhost.</summary>
-    public HashSet<string> VisibleVirtualHostNames() => VisibleVirtualHosts().Select(v => v.Name).ToHashSet(StringComparer.Ordinal);
+    /// <summary>
+    /// The <paramref name="items"/> of the vhosts the user may list (every vhost for monitoring users), in the order of
+    /// their vhost's name.
+    /// </summary>
+    public IEnumerable<T> InListableVirtualHosts<T>(IEnumerable<T> items, Func<T, string> virtualHost) =>
+        items.Where(i => user.CanListVirtualHost(virtualHost(i))).OrderBy(virtualHost, StringComparer.Ordinal);
+
+    /// <summary>The names of <paramref name="virtualHosts"/>, for filtering objects that name their vhost.</summary>
+    public static HashSet<string> Names(IEnumerable<VirtualHost> virtualHosts) => virtualHosts.Select(v => v.Name).ToHashSet(StringComparer.Ordinal);
 
     public Task<JsonBody> ReadBodyAsync() => JsonBody.ReadAsync(http.Request);
 

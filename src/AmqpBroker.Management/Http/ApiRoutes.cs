@@ -1,3 +1,4 @@
+using AmqpBroker.Core.VirtualHosts;
 using Microsoft.AspNetCore.Builder;
 
 namespace AmqpBroker.Management.Http;
@@ -19,6 +20,17 @@ internal static class ApiRoutes
 
     public static void Delete(this IEndpointRouteBuilder routes, string pattern, Access access, Func<ApiRequest, Task> handler) =>
         Map(routes, HttpMethods.Delete, pattern, access, handler);
+
+    /// <summary>
+    /// A listing in two scopes: GET <paramref name="path"/> answers <paramref name="list"/> over every vhost the user may
+    /// access (in name order), GET <paramref name="path"/>/{vhost} over that vhost alone (404 or 401 as
+    /// <see cref="ApiRequest.VirtualHost"/> answers).
+    /// </summary>
+    public static void GetPerVirtualHost(this IEndpointRouteBuilder routes, string path, Access access, Func<ApiRequest, IEnumerable<VirtualHost>, Task> list)
+    {
+        routes.Get(path, access, request => list(request, request.VisibleVirtualHosts()));
+        routes.Get(path + "/{vhost}", access, request => list(request, [request.VirtualHost()]));
+    }
 
     private static void Map(IEndpointRouteBuilder routes, string method, string pattern, Access access, Func<ApiRequest, Task> handler) =>
         routes.MapMethods(pattern, [method], (RequestDelegate)(http => handler(ApiRequest.Start(http, access)))).WithMetadata(access);

@@ -17,9 +17,7 @@ internal static class BindingResource
 
     public static void Map(IEndpointRouteBuilder routes)
     {
-        routes.Get("/api/bindings", Access.Management, request =>
-            request.ListAsync(request.VisibleVirtualHosts().SelectMany(BindingJson.All)));
-        routes.Get("/api/bindings/{vhost}", Access.Management, request => request.ListAsync(BindingJson.All(request.VirtualHost())));
+        routes.GetPerVirtualHost("/api/bindings", Access.Management, (request, virtualHosts) => request.ListAsync(virtualHosts.SelectMany(BindingJson.All)));
         routes.Get(Between, Access.Management, request =>
         {
             var (virtualHost, source, kind, destination) = Ends(request);

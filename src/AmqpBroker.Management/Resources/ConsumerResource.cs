@@ -8,16 +8,10 @@ internal static class ConsumerResource
 {
     public static void Map(IEndpointRouteBuilder routes)
     {
-        routes.Get("/api/consumers", Access.Management, request =>
+        routes.GetPerVirtualHost("/api/consumers", Access.Management, (request, virtualHosts) =>
         {
-            var visible = request.VisibleVirtualHostNames();
-            return request.ListAsync(Sorted(BrokerObjects.Consumers(request.Broker).Where(c => visible.Contains(c.Queue.Definition.VirtualHost)))
-                .Select(c => ConsumerJson.Create(c, request.Context.NodeName)));
-        });
-        routes.Get("/api/consumers/{vhost}", Access.Management, request =>
-        {
-            var virtualHost = request.VirtualHost();
-            return request.ListAsync(Sorted(BrokerObjects.Consumers(request.Broker).Where(c => c.Queue.Definition.VirtualHost == virtualHost.Name))
+            var names = ApiRequest.Names(virtualHosts);
+            return request.ListAsync(Sorted(BrokerObjects.Consumers(request.Broker).Where(c => names.Contains(c.Queue.Definition.VirtualHost)))
                 .Select(c => ConsumerJson.Create(c, request.Context.NodeName)));
         });
     }

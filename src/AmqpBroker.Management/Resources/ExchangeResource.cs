@@ -10,9 +10,7 @@ internal static class ExchangeResource
 {
     public static void Map(IEndpointRouteBuilder routes)
     {
-        routes.Get("/api/exchanges", Access.Management, request =>
-            request.ListAsync(request.VisibleVirtualHosts().SelectMany(List)));
-        routes.Get("/api/exchanges/{vhost}", Access.Management, request => request.ListAsync(List(request.VirtualHost())));
+        routes.GetPerVirtualHost("/api/exchanges", Access.Management, (request, virtualHosts) => request.ListAsync(virtualHosts.SelectMany(List)));
         routes.Get("/api/exchanges/{vhost}/{exchange}", Access.Management, request =>
             request.JsonAsync(ExchangeJson.CreateDetailed(Find(request, request.VirtualHost()))));
         routes.Put("/api/exchanges/{vhost}/{exchange}", Access.Management, Put);

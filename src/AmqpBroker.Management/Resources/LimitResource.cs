@@ -13,10 +13,8 @@ internal static class LimitResource
 {
     public static void Map(IEndpointRouteBuilder routes)
     {
-        routes.Get("/api/vhost-limits", Access.Management, request => request.ListAsync(request.Broker.VirtualHostLimits
-            .Where(l => request.User.CanListVirtualHost(l.Key))
-            .OrderBy(l => l.Key, StringComparer.Ordinal)
-            .Select(l => LimitJson.Create("vhost", l.Key, l.Value))));
+        routes.Get("/api/vhost-limits", Access.Management, request =>
+            request.ListAsync(request.InListableVirtualHosts(request.Broker.VirtualHostLimits, l => l.Key).Select(l => LimitJson.Create("vhost", l.Key, l.Value))));
         routes.Get("/api/vhost-limits/{vhost}", Access.Management, request =>
         {
             var virtualHost = request.VirtualHost();

@@ -36,7 +36,7 @@ internal static class ParameterResource
 
     private static IEnumerable<JsonObject> Visible(ApiRequest request, Func<RuntimeParameter, bool> filter)
     {
-        var visible = request.VisibleVirtualHostNames();
+        var visible = ApiRequest.Names(request.VisibleVirtualHosts());
         return request.Broker.Parameters.All.Where(p => visible.Contains(p.VirtualHost) && filter(p)).Select(ParameterJson.Create);
     }
 

@@ -10,17 +10,7 @@ internal static class PermissionResource
 {
     public static void Map(IEndpointRouteBuilder routes)
     {
-        routes.Get("/api/permissions", Access.Administrator, request => request.ListAsync(PermissionJson.Sorted(request.Broker.Permissions)));
-        routes.Get("/api/vhosts/{vhost}/permissions", Access.Administrator, request =>
-        {
-            var virtualHost = request.VirtualHost();
-            return request.ListAsync(PermissionJson.Sorted(request.Broker.Permissions.Where(p => p.VirtualHost == virtualHost.Name)));
-        });
-        routes.Get("/api/users/{user}/permissions", Access.Administrator, request =>
-        {
-            var user = request.NamedUser();
-            return request.ListAsync(PermissionJson.Sorted(request.Broker.Permissions.Where(p => p.User == user.Name)));
-        });
+        PermissionListings.Map(routes, "permissions", broker => broker.Permissions, PermissionJson.Sorted, p => (p.User, p.VirtualHost));
         routes.Get("/api/permissions/{vhost}/{user}", Access.Administrator, request =>
             request.JsonAsync(PermissionJson.Create(request.Broker.FindPermission(request.Route("user"), request.Route("vhost")) ?? throw ApiException.NotFound())));
         routes.Put("/api/permissions/{vhost}/{user}", Access.Administrator, Put);

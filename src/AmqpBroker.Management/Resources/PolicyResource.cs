@@ -11,16 +11,8 @@ internal static class PolicyResource
 {
     public static void Map(IEndpointRouteBuilder routes)
     {
-        routes.Get("/api/policies", Access.Management, request =>
-        {
-            var visible = request.VisibleVirtualHostNames();
-            return request.ListAsync(Sorted(request.Broker.Policies.Where(p => visible.Contains(p.VirtualHost))));
-        });
-        routes.Get("/api/policies/{vhost}", Access.Management, request =>
-        {
-            var virtualHost = request.VirtualHost();
-            return request.ListAsync(Sorted(virtualHost.Policies));
-        });
+        routes.GetPerVirtualHost("/api/policies", Access.Management, (request, virtualHosts) =>
+            request.ListAsync(Sorted(virtualHosts.SelectMany(v => v.Policies))));
         routes.Get("/api/policies/{vhost}/{name}", Access.Management, request =>
         {
             var name = request.Route("name");

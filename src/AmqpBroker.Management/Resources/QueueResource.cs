@@ -12,10 +12,8 @@ internal static class QueueResource
 {
     public static void Map(IEndpointRouteBuilder routes)
     {
-        routes.Get("/api/queues", Access.Management, request =>
-            request.ListAsync(QueueList.Create(request.VisibleVirtualHosts().SelectMany(Sorted), ConsumersByQueue(request), request.Context)));
-        routes.Get("/api/queues/{vhost}", Access.Management, request =>
-            request.ListAsync(QueueList.Create(Sorted(request.VirtualHost()), ConsumersByQueue(request), request.Context)));
+        routes.GetPerVirtualHost("/api/queues", Access.Management, (request, virtualHosts) =>
+            request.ListAsync(QueueList.Create(virtualHosts.SelectMany(Sorted), ConsumersByQueue(request), request.Context)));
         routes.Get("/api/queues/{vhost}/{queue}", Access.Management, request =>
         {
             var queue = Find(request, request.VirtualHost());

@@ -15,11 +15,11 @@ internal static class ShovelResource
 
     public static void Map(IEndpointRouteBuilder routes)
     {
-        routes.Get("/api/shovels", Access.Monitoring, request => request.ListAsync(Visible(request, _ => true)));
-        routes.Get("/api/shovels/{vhost}", Access.Monitoring, request =>
+        routes.GetPerVirtualHost("/api/shovels", Access.Monitoring, (request, virtualHosts) =>
         {
-            var virtualHost = request.VirtualHost().Name;
-            return request.ListAsync(Visible(request, s => s.VirtualHost == virtualHost));
+            var names = ApiRequest.Names(virtualHosts);
+            var statuses = request.Context.Shovels?.Statuses ?? [];
+            return request.ListAsync(statuses.Where(s => names.Contains(s.VirtualHost)).Select(s => ShovelJson.Create(s, request.Context.NodeName, TimeZoneInfo.Local)));
         });
         routes.Get("/api/shovels/vhost/{vhost}/{name}", Access.Monitoring, request =>
         {
@@ -38,14 +38,6 @@ internal static class ShovelResource
             var status = Find(request);
             return request.NoContentIfFound(request.Context.Shovels?.Restart(status.VirtualHost, status.Name) == true);
         });
-    }
-
-    private static IEnumerable<JsonObject> Visible(ApiRequest request, Func<ShovelStatus, bool> filter)
-    {
-        var visible = request.VisibleVirtualHostNames();
-        var statuses = request.Context.Shovels?.Statuses ?? [];
-        return statuses.Where(s => visible.Contains(s.VirtualHost) && filter(s))
-            .Select(s => ShovelJson.Create(s, request.Context.NodeName, TimeZoneInfo.Local));
     }
 
     private static ShovelStatus Find(ApiRequest request)

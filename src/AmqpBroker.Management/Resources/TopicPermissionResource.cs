@@ -12,17 +12,7 @@ internal static class TopicPermissionResource
 {
     public static void Map(IEndpointRouteBuilder routes)
     {
-        routes.Get("/api/topic-permissions", Access.Administrator, request => request.ListAsync(PermissionJson.Sorted(request.Broker.TopicPermissions)));
-        routes.Get("/api/vhosts/{vhost}/topic-permissions", Access.Administrator, request =>
-        {
-            var virtualHost = request.VirtualHost();
-            return request.ListAsync(PermissionJson.Sorted(request.Broker.TopicPermissions.Where(p => p.VirtualHost == virtualHost.Name)));
-        });
-        routes.Get("/api/users/{user}/topic-permissions", Access.Administrator, request =>
-        {
-            var user = request.NamedUser();
-            return request.ListAsync(PermissionJson.Sorted(request.Broker.TopicPermissions.Where(p => p.User == user.Name)));
-        });
+        PermissionListings.Map(routes, "topic-permissions", broker => broker.TopicPermissions, PermissionJson.Sorted, p => (p.User, p.VirtualHost));
         routes.Get("/api/topic-permissions/{vhost}/{user}", Access.Administrator, request => request.ListAsync(PermissionJson.Sorted(Existing(request))));
         routes.Put("/api/topic-permissions/{vhost}/{user}", Access.Administrator, Put);
         routes.Delete("/api/topic-permissions/{vhost}/{user}", Access.Administrator, request => Delete(request, exchange: null));

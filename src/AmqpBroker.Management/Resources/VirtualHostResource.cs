@@ -9,10 +9,8 @@ internal static class VirtualHostResource
 {
     public static void Map(IEndpointRouteBuilder routes)
     {
-        routes.Get("/api/vhosts", Access.Management, request => request.ListAsync(request.Broker.VirtualHosts
-            .Where(v => request.User.CanListVirtualHost(v.Name))
-            .OrderBy(v => v.Name, StringComparer.Ordinal)
-            .Select(v => VirtualHostJson.Create(v, request.Context))));
+        routes.Get("/api/vhosts", Access.Management, request =>
+            request.ListAsync(request.InListableVirtualHosts(request.Broker.VirtualHosts, v => v.Name).Select(v => VirtualHostJson.Create(v, request.Context))));
         // RabbitMQ 3.10 shows a single vhost to administrators only.
         routes.Get("/api/vhosts/{vhost}", Access.Administrator, request =>
             request.JsonAsync(VirtualHostJson.Create(request.VirtualHost(), request.Context)));

@@ -98,8 +98,7 @@ public sealed class SqliteDefinitionStore : IDefinitionStore
         return new Batch(this);
     }
 
-    public void PutVirtualHost(string name) =>
-        Change("INSERT OR IGNORE INTO vhosts (name) VALUES ($name)", ("$name", name));
+    public void PutVirtualHost(string name) => Insert("IGNORE", "vhosts", ("name", name));
 
     public void PutVirtualHostMetadata(string name, VirtualHostMetadata metadata) =>
         Change("UPDATE vhosts SET default_queue_type = $type WHERE name = $name", ("$name", name), ("$type", (object?)metadata.DefaultQueueType ?? DBNull.Value));
@@ -118,12 +117,13 @@ public sealed class SqliteDefinitionStore : IDefinitionStore
         """,
         ("$vhost", name));
 
-    public void PutUser(User user) => Change(
-        "INSERT OR REPLACE INTO users (name, password_hash, tags, hashing_algorithm) VALUES ($name, $hash, $tags, $algorithm)",
-        ("$name", user.Name),
-        ("$hash", user.PasswordHash),
-        ("$tags", string.Join(',', user.Tags)),
-        ("$algorithm", user.HashingAlgorithm));
+    public void PutUser(User user) => Insert(
+        "REPLACE",
+        "users",
+        ("name", user.Name),
+        ("password_hash", user.PasswordHash),
+        ("tags", string.Join(',', user.Tags)),
+        ("hashing_algorithm", user.HashingAlgorithm));
 
     public void DeleteUser(string name) => Change(
         """
@@ -134,78 +134,65 @@ public sealed class SqliteDefinitionStore : IDefinitionStore
         """,
         ("$name", name));
 
-    public void PutPermission(Permission permission) => Change(
-        "INSERT OR REPLACE INTO permissions (user_name, vhost, configure, write, read) VALUES ($user, $vhost, $configure, $write, $read)",
-        ("$user", permission.User),
-        ("$vhost", permission.VirtualHost),
-        ("$configure", permission.Configure),
-        ("$write", permission.Write),
-        ("$read", permission.Read));
+    public void PutPermission(Permission permission) => Insert(
+        "REPLACE",
+        "permissions",
+        ("user_name", permission.User),
+        ("vhost", permission.VirtualHost),
+        ("configure", permission.Configure),
+        ("write", permission.Write),
+        ("read", permission.Read));
 
-    public void DeletePermission(string user, string virtualHost) => Change(
-        "DELETE FROM permissions WHERE user_name = $user AND vhost = $vhost",
-        ("$user", user),
-        ("$vhost", virtualHost));
+    public void DeletePermission(string user, string virtualHost) => Delete("permissions", ("user_name", user), ("vhost", virtualHost));
 
-    public void PutTopicPermission(TopicPermission permission) => Change(
-        "INSERT OR REPLACE INTO topic_permissions (user_name, vhost, exchange, write, read) VALUES ($user, $vhost, $exchange, $write, $read)",
-        ("$user", permission.User),
-        ("$vhost", permission.VirtualHost),
-        ("$exchange", permission.Exchange),
-        ("$write", permission.Write),
-        ("$read", permission.Read));
+    public void PutTopicPermission(TopicPermission permission) => Insert(
+        "REPLACE",
+        "topic_permissions",
+        ("user_name", permission.User),
+        ("vhost", permission.VirtualHost),
+        ("exchange", permission.Exchange),
+        ("write", permission.Write),
+        ("read", permission.Read));
 
-    public void DeleteTopicPermission(string user, string virtualHost, string exchange) => Change(
-        "DELETE FROM topic_permissions WHERE user_name = $user AND vhost = $vhost AND exchange = $exchange",
-        ("$user", user),
-        ("$vhost", virtualHost),
-        ("$exchange", exchange));
+    public void DeleteTopicPermission(string user, string virtualHost, string exchange) =>
+        Delete("topic_permissions", ("user_name", user), ("vhost", virtualHost), ("exchange", exchange));
 
-    public void PutVirtualHostLimits(string virtualHost, IReadOnlyList<Limit> limits) => Change(
-        limits.Count == 0 ? "DELETE FROM vhost_limits WHERE vhost = $owner" : "INSERT OR REPLACE INTO vhost_limits (vhost, limits) VALUES ($owner, $limits)",
-        ("$owner", virtualHost),
-        ("$limits", LimitText.Format(limits)));
+    public void PutVirtualHostLimits(string virtualHost, IReadOnlyList<Limit> limits) => PutLimits("vhost_limits", ("vhost", virtualHost), limits);
 
-    public void PutUserLimits(string user, IReadOnlyList<Limit> limits) => Change(
-        limits.Count == 0 ? "DELETE FROM user_limits WHERE user_name = $owner" : "INSERT OR REPLACE INTO user_limits (user_name, limits) VALUES ($owner, $limits)",
-        ("$owner", user),
-        ("$limits", LimitText.Format(limits)));
+    public void PutUserLimits(string user, IReadOnlyList<Limit> limits) => PutLimits("user_limits", ("user_name", user), limits);
 
-    public void PutPolicy(Policy policy) => Change(
-        "INSERT OR REPLACE INTO policies (vhost, name, pattern, apply_to, priority, definition) VALUES ($vhost, $name, $pattern, $applyTo, $priority, $definition)",
-        ("$vhost", policy.VirtualHost),
-        ("$name", policy.Name),
-        ("$pattern", policy.Pattern),
-        ("$applyTo", policy.ApplyTo.ToString()),
-        ("$priority", policy.Priority),
-        ("$definition", FieldTableBlob.Encode(policy.Definition)));
+    public void PutPolicy(Policy policy) => Insert(
+        "REPLACE",
+        "policies",
+        ("vhost", policy.VirtualHost),
+        ("name", policy.Name),
+        ("pattern", policy.Pattern),
+        ("apply_to", policy.ApplyTo.ToString()),
+        ("priority", policy.Priority),
+        ("definition", FieldTableBlob.Encode(policy.Definition)));
 
-    public void DeletePolicy(string virtualHost, string name) => Change(
-        "DELETE FROM policies WHERE vhost = $vhost AND name = $name",
-        ("$vhost", virtualHost),
-        ("$name", name));
+    public void DeletePolicy(string virtualHost, string name) => Delete("policies", ("vhost", virtualHost), ("name", name));
 
-    public void PutParameter(RuntimeParameter parameter) => Change(
-        "INSERT OR REPLACE INTO parameters (component, vhost, name, value) VALUES ($component, $vhost, $name, $value)",
-        ("$component", parameter.Component),
-        ("$vhost", parameter.VirtualHost),
-        ("$name", parameter.Name),
-        ("$value", parameter.ValueJson));
+    public void PutParameter(RuntimeParameter parameter) => Insert(
+        "REPLACE",
+        "parameters",
+        ("component", parameter.Component),
+        ("vhost", parameter.VirtualHost),
+        ("name", parameter.Name),
+        ("value", parameter.ValueJson));
 
-    public void DeleteParameter(string component, string virtualHost, string name) => Change(
-        "DELETE FROM parameters WHERE component = $component AND vhost = $vhost AND name = $name",
-        ("$component", component),
-        ("$vhost", virtualHost),
-        ("$name", name));
+    public void DeleteParameter(string component, string virtualHost, string name) =>
+        Delete("parameters", ("component", component), ("vhost", virtualHost), ("name", name));
 
-    public void PutExchange(ExchangeDefinition exchange) => Change(
-        "INSERT OR REPLACE INTO exchanges (vhost, name, type, auto_delete, internal, arguments) VALUES ($vhost, $name, $type, $autoDelete, $internal, $arguments)",
-        ("$vhost", exchange.VirtualHost),
-        ("$name", exchange.Name),
-        ("$type", exchange.Type),
-        ("$autoDelete", exchange.AutoDelete),
-        ("$internal", exchange.Internal),
-        ("$arguments", FieldTableBlob.Encode(exchange.Arguments)));
+    public void PutExchange(ExchangeDefinition exchange) => Insert(
+        "REPLACE",
+        "exchanges",
+        ("vhost", exchange.VirtualHost),
+        ("name", exchange.Name),
+        ("type", exchange.Type),
+        ("auto_delete", exchange.AutoDelete),
+        ("internal", exchange.Internal),
+        ("arguments", FieldTableBlob.Encode(exchange.Arguments)));
 
     public void DeleteExchange(string virtualHost, string name) => Change(
         """
@@ -215,12 +202,13 @@ public sealed class SqliteDefinitionStore : IDefinitionStore
         ("$vhost", virtualHost),
         ("$name", name));
 
-    public void PutQueue(QueueDefinition queue) => Change(
-        "INSERT OR REPLACE INTO queues (vhost, name, auto_delete, arguments) VALUES ($vhost, $name, $autoDelete, $arguments)",
-        ("$vhost", queue.VirtualHost),
-        ("$name", queue.Name),
-        ("$autoDelete", queue.AutoDelete),
-        ("$arguments", FieldTableBlob.Encode(queue.Arguments)));
+    public void PutQueue(QueueDefinition queue) => Insert(
+        "REPLACE",
+        "queues",
+        ("vhost", queue.VirtualHost),
+        ("name", queue.Name),
+        ("auto_delete", queue.AutoDelete),
+        ("arguments", FieldTableBlob.Encode(queue.Arguments)));
 
     public void DeleteQueue(string virtualHost, string name) => Change(
         """
@@ -230,13 +218,10 @@ public sealed class SqliteDefinitionStore : IDefinitionStore
         ("$vhost", virtualHost),
         ("$name", name));
 
-    public void PutBinding(BindingDefinition binding) => Change(
-        "INSERT OR IGNORE INTO bindings (vhost, source, destination, destination_kind, routing_key, arguments) VALUES ($vhost, $source, $destination, $kind, $key, $arguments)",
-        BindingParameters(binding));
+    // Every column is the key, so IGNORE rather than REPLACE: a binding stored again keeps its rowid, the order Load restores.
+    public void PutBinding(BindingDefinition binding) => Insert("IGNORE", "bindings", BindingRow(binding));
 
-    public void DeleteBinding(BindingDefinition binding) => Change(
-        "DELETE FROM bindings WHERE vhost = $vhost AND source = $source AND destination = $destination AND destination_kind = $kind AND routing_key = $key AND arguments = $arguments",
-        BindingParameters(binding));
+    public void DeleteBinding(BindingDefinition binding) => Delete("bindings", BindingRow(binding));
 
     public void Dispose()
     {
@@ -257,15 +242,43 @@ public sealed class SqliteDefinitionStore : IDefinitionStore
         Query(_connection, sql, r => (Owner: r.GetString(0), Limits: LimitText.Parse(r.GetString(1))))
             .ToDictionary(row => row.Owner, row => row.Limits, StringComparer.Ordinal);
 
-    private static (string, object)[] BindingParameters(BindingDefinition binding) =>
+    private static (string, object)[] BindingRow(BindingDefinition binding) =>
     [
-        ("$vhost", binding.VirtualHost),
-        ("$source", binding.Source),
-        ("$destination", binding.Destination),
-        ("$kind", binding.DestinationKind.ToString()),
-        ("$key", binding.RoutingKey),
-        ("$arguments", FieldTableBlob.Encode(binding.Arguments)),
+        ("vhost", binding.VirtualHost),
+        ("source", binding.Source),
+        ("destination", binding.Destination),
+        ("destination_kind", binding.DestinationKind.ToString()),
+        ("routing_key", binding.RoutingKey),
+        ("arguments", FieldTableBlob.Encode(binding.Arguments)),
     ];
+
+    /// <summary>An owner's limits are one row; no limits, no row.</summary>
+    private void PutLimits(string table, (string Column, object Value) owner, IReadOnlyList<Limit> limits)
+    {
+        if (limits.Count == 0)
+        {
+            Delete(table, owner);
+        }
+        else
+        {
+            Insert("REPLACE", table, owner, ("limits", LimitText.Format(limits)));
+        }
+    }
+
+    /// <summary>
+    /// One row in, <c>INSERT OR <paramref name="conflict"/></c> (REPLACE or IGNORE) when its key is taken: each column is
+    /// named once, and bound to the parameter of its name.
+    /// </summary>
+    private void Insert(string conflict, string table, params (string Column, object Value)[] row) => Change(
+        $"INSERT OR {conflict} INTO {table} ({string.Join(", ", row.Select(c => c.Column))}) VALUES ({string.Join(", ", row.Select(c => "$" + c.Column))})",
+        Parameters(row));
+
+    /// <summary>The rows whose columns all hold the values of <paramref name="key"/> out.</summary>
+    private void Delete(string table, params (string Column, object Value)[] key) => Change(
+        $"DELETE FROM {table} WHERE {string.Join(" AND ", key.Select(c => $"{c.Column} = ${c.Column}"))}",
+        Parameters(key));
+
+    private static (string, object)[] Parameters((string Column, object Value)[] columns) => [.. columns.Select(c => ("$" + c.Column, c.Value))];
 
     private void Change(string sql, params (string Name, object Value)[] parameters)
     {
