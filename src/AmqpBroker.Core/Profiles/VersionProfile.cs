@@ -47,6 +47,9 @@ public sealed record VersionProfile
     /// <summary>The management API shows a stream's number of segment files as <c>segments</c> (3.13.3+).</summary>
     public bool StreamSegmentsField { get; init; }
 
+    /// <summary>Whether and how the management API shows a stream's <c>first_timestamp</c> (4.2.8+, 4.3.2+).</summary>
+    public StreamFirstTimestamp StreamFirstTimestamp { get; init; }
+
     /// <summary>Quorum queues deliver by message priority: two levels in 4.0–4.2, 32 strict levels in 4.3.</summary>
     public QuorumPriorities QuorumPriorities { get; init; }
 
@@ -175,6 +178,7 @@ public sealed record VersionProfile
             Release = new(4, 2),
             ReportedVersion = "4.2.8",
             MandatoryToDirectReplyToIsRouted = true, // release-notes/4.2.0.md, breaking changes
+            StreamFirstTimestamp = StreamFirstTimestamp.UnsetAsNull, // release-notes/4.2.8.md (#15412); rabbit_stream_queue:i/2 at v4.2.8
         };
         var v43 = v42 with
         {
@@ -188,6 +192,7 @@ public sealed record VersionProfile
             TransientNonExclusiveQueuesPermitted = false,     // release-notes/4.3.0.md, deprecated features now denied by default
             GlobalQosPermitted = false,                       // release-notes/4.3.0.md, deprecated features now denied by default
             ClassicQueueStorageV1Removed = true,              // release-notes/4.3.0.md, breaking: CQv1 removed; rabbit_amqqueue:declare_args at v4.3.0
+            StreamFirstTimestamp = StreamFirstTimestamp.UnsetAsZero, // release-notes/4.3.2.md (#15412); rabbit_stream_queue:i/2 at v4.3.5
         };
         return [v310, v313, v40, v41, v42, v43];
     }
@@ -210,6 +215,19 @@ public enum OverviewFields
 
     /// <summary><c>default_queue_type</c>, the node's (classic): 4.0.5+.</summary>
     DefaultQueueType = 8,
+}
+
+/// <summary>How the management API shows a stream's <c>first_timestamp</c>, osiris's counter of its oldest chunk's time.</summary>
+public enum StreamFirstTimestamp
+{
+    /// <summary>Not shown (before 4.2.8).</summary>
+    Absent,
+
+    /// <summary>4.2.8: an unset counter (0) is shown as null (rabbit_stream_queue:i/2 turns 0 into <c>''</c>).</summary>
+    UnsetAsNull,
+
+    /// <summary>4.3.2+: the counter as it is, 0 while unset.</summary>
+    UnsetAsZero,
 }
 
 /// <summary>How a quorum queue orders messages by their <c>priority</c> property.</summary>

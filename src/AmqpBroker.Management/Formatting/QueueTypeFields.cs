@@ -1,3 +1,4 @@
+using AmqpBroker.Core.Profiles;
 using AmqpBroker.Core.Queues;
 using AmqpBroker.Core.Queues.Quorum;
 using AmqpBroker.Core.Queues.Stream;
@@ -7,7 +8,8 @@ namespace AmqpBroker.Management.Formatting;
 /// <summary>
 /// The fields RabbitMQ's management API shows only for some queue types: a quorum queue's leader, members and
 /// online replicas (this node alone), open files, pending at-least-once dead letters and (4.3) delayed returns; a stream's members,
-/// online replicas and readers (RabbitMQ 3.10.8's <c>GET /api/queues/{vhost}/{name}</c>, checked), and (3.13+) its segments.
+/// online replicas and readers (RabbitMQ 3.10.8's <c>GET /api/queues/{vhost}/{name}</c>, checked), (3.13+) its segments
+/// and (4.2.8+) the time of its oldest chunk.
 /// </summary>
 internal static class QueueTypeFields
 {
@@ -22,9 +24,16 @@ internal static class QueueTypeFields
             json["members"] = new JsonArray(context.NodeName);
             json["online"] = new JsonArray(context.NodeName);
             json["readers"] = new JsonObject { [context.NodeName] = queue.ConsumerCount };
-            if (context.Broker.Settings.Profile.StreamSegmentsField)
+            var profile = context.Broker.Settings.Profile;
+            if (profile.StreamSegmentsField)
             {
                 json["segments"] = stream.SegmentCount;
+            }
+
+            if (profile.StreamFirstTimestamp != StreamFirstTimestamp.Absent)
+            {
+                var first = stream.FirstTimestamp;
+                json["first_timestamp"] = first == 0 && profile.StreamFirstTimestamp == StreamFirstTimestamp.UnsetAsNull ? null : first;
             }
         }
 

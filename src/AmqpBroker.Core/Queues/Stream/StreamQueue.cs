@@ -21,12 +21,17 @@ public sealed partial class StreamQueue : Queue
     private readonly VersionProfile _profile;
     private readonly List<StreamSubscription> _subscriptions = [];
 
+    // osiris's first_timestamp counter (Unix ms; 0 when unset): taken when the log opens and when retention is
+    // evaluated, never on a plain append, so a new stream keeps 0 until its first segment fills up.
+    private long _firstTimestamp;
+
     internal StreamQueue(QueueDefinition definition, QueueArguments arguments, QueueContext context, IStreamLog log)
         : base(definition, arguments, context)
     {
         _log = log;
         _time = context.Time;
         _profile = context.Profile;
+        _firstTimestamp = OldestChunkTime();
     }
 
     /// <summary>Every message the stream holds (RabbitMQ's <c>messages</c> and <c>messages_ready</c> of a stream).</summary>
@@ -72,6 +77,22 @@ public sealed partial class StreamQueue : Queue
         }
     }
 
+    /// <summary>
+    /// When the oldest chunk held was written (Unix milliseconds), as of the log's opening or its last retention
+    /// evaluation (osiris_log at v1.10.3, the osiris of RabbitMQ 4.2.8: the counter is set in its writer's init and
+    /// in trigger_retention_eval only); 0 until then.
+    /// </summary>
+    public long FirstTimestamp
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _firstTimestamp;
+            }
+        }
+    }
+
     /// <summary>A stream holds nothing back for a delivery, so RabbitMQ shows no unacknowledged messages.</summary>
     public override int UnackedCount => 0;
 
@@ -98,9 +119,10 @@ public sealed partial class StreamQueue : Queue
 
             var segments = _log.Segments.Count;
             _log.Append(message, _time);
-            if (_log.Segments.Count > segments)
+            if (segments > 0 && _log.Segments.Count > segments)
             {
-                StreamRetention.Apply(_log, Arguments, _time.GetUtcNow().ToUnixTimeMilliseconds());
+                // A segment filled up (the first append only opened the first one, as osiris's writer opens it before any).
+                EvaluateRetentionLocked(Arguments);
             }
 
             DeliverLocked();
@@ -211,10 +233,19 @@ public sealed partial class StreamQueue : Queue
         {
             if (!IsDeleted)
             {
-                StreamRetention.Apply(_log, effective, _time.GetUtcNow().ToUnixTimeMilliseconds());
+                EvaluateRetentionLocked(effective);
             }
         }
     }
+
+    /// <summary>Drops the segments retention lets go, and takes the oldest chunk's time as the first timestamp.</summary>
+    private void EvaluateRetentionLocked(QueueArguments arguments)
+    {
+        StreamRetention.Apply(_log, arguments, _time.GetUtcNow().ToUnixTimeMilliseconds());
+        _firstTimestamp = OldestChunkTime();
+    }
+
+    private long OldestChunkTime() => _log.Segments.Count > 0 ? _log.Segments[0].FirstTimestamp : 0;
 
     /// <summary>Removes every consumer's subscription, letting go of what each had prepared.</summary>
     private StreamSubscription[] TakeSubscriptionsLocked()

@@ -1,6 +1,7 @@
 using AmqpBroker.Core.Policies;
 using AmqpBroker.Core.Profiles;
 using AmqpBroker.Core.Queues;
+using AmqpBroker.Core.Queues.Stream;
 using AmqpBroker.Core.Tests.TestSupport;
 
 namespace AmqpBroker.Core.Tests.Queues.Stream;
@@ -8,7 +9,8 @@ namespace AmqpBroker.Core.Tests.Queues.Stream;
 /// <summary>
 /// A stream's retention on a fake clock: x-max-age and x-max-length-bytes (or the policy keys max-age and
 /// max-length-bytes) drop whole segments from the oldest on when a new segment starts, and at once when a
-/// policy changes the limits; the segment being written stays; classic-only policy keys do not apply.
+/// policy changes the limits; the segment being written stays; classic-only policy keys do not apply. Those
+/// evaluations (not appends) also take the oldest chunk's time for the management API's first_timestamp.
 /// </summary>
 [TestFixture]
 public sealed class StreamRetentionTests : TimedBrokerFixture
@@ -76,6 +78,20 @@ public sealed class StreamRetentionTests : TimedBrokerFixture
         VirtualHost.PutPolicy(PolicyValidator.Compile(new Policy("/", "classic", "^s$", PolicyApplyTo.Queues, 0, new Dictionary<string, object?> { ["max-length"] = 1, ["message-ttl"] = 1000 })));
 
         Assert.That((stream.Arguments.MaxLength, stream.Arguments.MessageTtl), Is.EqualTo(((long?)null, (long?)null)));
+    }
+
+    [Test]
+    public void The_first_timestamp_is_taken_when_a_segment_fills_not_on_each_append()
+    {
+        var stream = (StreamQueue)DeclareStream("s", ("x-stream-max-segment-size-bytes", 1L));
+        var first = Time.GetUtcNow().ToUnixTimeMilliseconds();
+        Publish(stream, "a");
+        var beforeAnySegmentFilled = stream.FirstTimestamp;
+        Time.Advance(TimeSpan.FromSeconds(2));
+
+        Publish(stream, "b");
+
+        Assert.That((beforeAnySegmentFilled, stream.FirstTimestamp), Is.EqualTo((0L, first)), "osiris's counter: unset, then the oldest chunk's time");
     }
 
     private Queue DeclareStream(string name, params (string Key, object? Value)[] arguments)
