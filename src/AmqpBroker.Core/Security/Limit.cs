@@ -1,3 +1,5 @@
+using AmqpBroker.Core.Arguments;
+
 namespace AmqpBroker.Core.Security;
 
 /// <summary>
@@ -18,11 +20,9 @@ public sealed record Limit(string Name, long Value)
     /// A limit's value as given through the HTTP API (a decoded JSON term): RabbitMQ takes integers only.
     /// Throws <see cref="LimitValidationException"/> with RabbitMQ's reason otherwise.
     /// </summary>
-    public static long ValueOf(string name, object? value) => value switch
-    {
-        long or int or short or sbyte or byte or ushort or uint => Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture),
-        _ => throw new LimitValidationException($"{name} should be a number, actually was {Arguments.ErlangTerms.FormatJson(value)}"),
-    };
+    public static long ValueOf(string name, object? value) => IntegerValues.TryGet(value, out var number)
+        ? number
+        : throw new LimitValidationException($"{name} should be a number, actually was {ErlangTerms.FormatJson(value)}");
 
     /// <summary>The value as a limit in force: null when negative (no limit).</summary>
     public static long? InForce(IReadOnlyList<Limit> limits, string name) =>
