@@ -8,8 +8,10 @@
 # (vm.dirty_ratio of RAM, ~5 GB on a 24 GiB machine) in about 6 s, after which every queue type is held to what the
 # disk writes back (~250k msg/s here), and a longer run's average mostly says when that happened.
 #
-# The first run on a fresh broker also pays for the JIT (a 1M-message run measured 0.3x its later rate), so both
-# brokers first take two uncounted warm-up runs per queue type, and the rounds alternate which type goes first.
+# A fresh broker reaches its full rate only once the JIT's tiers have settled: with the broker on one core that took
+# about 10 s of this load (the first runs measured 0.4x the later ones; with DOTNET_TieredCompilation=0 there was no
+# ramp). So both brokers first take three uncounted warm-up runs per queue type, and the rounds alternate which type
+# goes first.
 #
 # Usage: tools/bench/stream.sh [RABBITMQ_URI]   (default amqp://guest:guest@127.0.0.1:5682/)
 #   DURATION=S (default 4) per run, ROUNDS=N (default 4); BENCH_NO_BUILD=1 runs the Release builds that are there.
@@ -41,7 +43,7 @@ run() {
 }
 
 for side in ours rabbitmq; do
-  for type in stream classic stream classic; do
+  for type in stream classic stream classic stream classic; do
     printf 'warm-up %s %s %.0f\n' "$side" "$type" "$(run "$side" "$duration" "$type")"
   done
 done
