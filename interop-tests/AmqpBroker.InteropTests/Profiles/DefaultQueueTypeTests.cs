@@ -6,12 +6,9 @@ namespace AmqpBroker.InteropTests.Profiles;
 /// queues declared without <c>x-queue-type</c> (rabbit_amqqueue:augment_declare_args). From 4.0 every such queue
 /// records the type it got, classic when the vhost has none. The 3.10 case also runs against RabbitMQ 3.10.8.
 /// </summary>
-[TestFixture("3.10")]
-[TestFixture("4.2")]
-public sealed class DefaultQueueTypeTests(string release) : ManagementTestBase
+[Releases("3.10", "4.2")]
+public sealed class DefaultQueueTypeTests : ManagementTestBase
 {
-    protected override string RabbitMQVersion => release;
-
     private string DefaultQueueTypeKey => Profile.VirtualHostApiTakesDefaultQueueType ? "default_queue_type" : "defaultqueuetype";
 
     [Test]

@@ -5,13 +5,9 @@ namespace AmqpBroker.InteropTests.Profiles;
 /// <c>x-modulus-hash</c> (4.3, rabbit_exchange_type_modulus_hash, release-notes/4.3.0.md #15849). A release
 /// without them refuses them as any unknown type (3.10: 503, checked against RabbitMQ 3.10.8).
 /// </summary>
-[TestFixture("3.10")]
-[TestFixture("4.0")]
-[TestFixture("4.3")]
-public sealed class ExchangeTypeTests(string release) : BrokerTestBase
+[Releases("3.10", "4.0", "4.3")]
+public sealed class ExchangeTypeTests : BrokerTestBase
 {
-    protected override string RabbitMQVersion => release;
-
     [Test]
     public async Task Local_random_routes_each_message_to_exactly_one_bound_queue()
     {

@@ -9,14 +9,10 @@ namespace AmqpBroker.InteropTests.Profiles;
 /// 4096 bytes up to 4.0 and 8192 from 4.1 (release-notes/4.1.0.md, "Initial AMQP 0-9-1 Maximum Frame Size").
 /// The 3.10 case also runs against RabbitMQ 3.10.8.
 /// </summary>
-[TestFixture("3.10")]
-[TestFixture("4.0")]
-[TestFixture("4.1")]
-public sealed class LimitTests(string release) : BrokerTestBase
+[Releases("3.10", "4.0", "4.1")]
+public sealed class LimitTests : BrokerTestBase
 {
     private const int SixteenMiB = 16 * 1024 * 1024;
-
-    protected override string RabbitMQVersion => release;
 
     [Test]
     public async Task A_body_over_16_MiB_is_refused_from_4_0()

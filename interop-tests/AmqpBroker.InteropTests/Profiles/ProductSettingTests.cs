@@ -6,12 +6,10 @@ namespace AmqpBroker.InteropTests.Profiles;
 /// The product name is AmqpBroker unless the settings ask for RabbitMQ's, for clients that switch features on
 /// it; the version stays the profile's either way. In-process only: the setting is this broker's.
 /// </summary>
-[TestFixture]
+[Releases("4.2")]
 [OwnBrokerOnly("the product setting is this broker's")]
 public sealed class ProductSettingTests : ManagementTestBase
 {
-    protected override string RabbitMQVersion => "4.2";
-
     protected override BrokerOptions CreateOptions()
     {
         var options = base.CreateOptions();

@@ -7,15 +7,9 @@ namespace AmqpBroker.InteropTests.Profiles;
 /// (with the fields only some releases have, rabbit_mgmt_wm_overview:to_json per tag) and the definitions export.
 /// The 3.10 case also runs against the RabbitMQ 3.10.8 at <c>AMQP_URI</c>.
 /// </summary>
-[TestFixture("3.10")]
-[TestFixture("3.13")]
-[TestFixture("4.0")]
-[TestFixture("4.2")]
-[TestFixture("4.3")]
-public sealed class ReportedVersionTests(string release) : ManagementTestBase
+[Releases("3.10", "3.13", "4.0", "4.2", "4.3")]
+public sealed class ReportedVersionTests : ManagementTestBase
 {
-    protected override string RabbitMQVersion => release;
-
     [Test]
     public async Task Connection_start_reports_the_release_as_the_version()
     {

@@ -7,13 +7,10 @@ namespace AmqpBroker.InteropTests.Profiles;
 /// name no release knows, one only other releases know, one the release ignores — is refused with 406 naming it,
 /// where RabbitMQ accepts it silently. In-process only.
 /// </summary>
-[TestFixture("3.10")]
-[TestFixture("4.2")]
+[Releases("3.10", "4.2")]
 [OwnBrokerOnly("strict mode is this broker's")]
-public sealed class StrictModeTests(string release) : BrokerTestBase
+public sealed class StrictModeTests : BrokerTestBase
 {
-    protected override string RabbitMQVersion => release;
-
     protected override BrokerOptions CreateOptions()
     {
         var options = base.CreateOptions();
@@ -30,7 +27,7 @@ public sealed class StrictModeTests(string release) : BrokerTestBase
         await ExpectClosedAsync(
             () => channel.QueueDeclareAsync(queue, durable: true, exclusive: false, autoDelete: false, Args(("x-message-tll", 1000), ("x-max-length", 5))),
             406,
-            $"PRECONDITION_FAILED - strict mode: RabbitMQ {release} would not act on 'x-message-tll' (no RabbitMQ release knows it) for queue '{queue}' {InDefaultVhost}");
+            $"PRECONDITION_FAILED - strict mode: RabbitMQ {RabbitMQVersion} would not act on 'x-message-tll' (no RabbitMQ release knows it) for queue '{queue}' {InDefaultVhost}");
     }
 
     [Test]
@@ -49,7 +46,7 @@ public sealed class StrictModeTests(string release) : BrokerTestBase
         await ExpectClosedAsync(
             Declare,
             406,
-            $"PRECONDITION_FAILED - strict mode: RabbitMQ {release} would not act on 'x-queue-mode' (ignored since RabbitMQ 3.12) for queue '{queue}' {InDefaultVhost}");
+            $"PRECONDITION_FAILED - strict mode: RabbitMQ {RabbitMQVersion} would not act on 'x-queue-mode' (ignored since RabbitMQ 3.12) for queue '{queue}' {InDefaultVhost}");
     }
 
     [Test]
@@ -68,7 +65,7 @@ public sealed class StrictModeTests(string release) : BrokerTestBase
         await ExpectClosedAsync(
             Declare,
             406,
-            $"PRECONDITION_FAILED - strict mode: RabbitMQ {release} would not act on 'x-consumer-timeout' (only RabbitMQ 3.12 and later know it) for queue '{queue}' {InDefaultVhost}");
+            $"PRECONDITION_FAILED - strict mode: RabbitMQ {RabbitMQVersion} would not act on 'x-consumer-timeout' (only RabbitMQ 3.12 and later know it) for queue '{queue}' {InDefaultVhost}");
     }
 
     [Test]
@@ -81,13 +78,13 @@ public sealed class StrictModeTests(string release) : BrokerTestBase
         await ExpectClosedAsync(
             () => channel.BasicConsumeAsync(queue, autoAck: false, "typo", noLocal: false, exclusive: false, Args(("x-priorty", 5)), new CollectingConsumer(channel)),
             406,
-            $"PRECONDITION_FAILED - strict mode: RabbitMQ {release} would not act on 'x-priorty' (no RabbitMQ release knows it) for queue '{queue}' {InDefaultVhost}");
+            $"PRECONDITION_FAILED - strict mode: RabbitMQ {RabbitMQVersion} would not act on 'x-priorty' (no RabbitMQ release knows it) for queue '{queue}' {InDefaultVhost}");
         channel = await OpenChannelAsync();
         var exchange = ShortName();
         await ExpectClosedAsync(
             () => channel.ExchangeDeclareAsync(exchange, "direct", arguments: Args(("alternate_exchange", "ae"))),
             406,
-            $"PRECONDITION_FAILED - strict mode: RabbitMQ {release} would not act on 'alternate_exchange' (no RabbitMQ release knows it) for exchange '{exchange}' {InDefaultVhost}");
+            $"PRECONDITION_FAILED - strict mode: RabbitMQ {RabbitMQVersion} would not act on 'alternate_exchange' (no RabbitMQ release knows it) for exchange '{exchange}' {InDefaultVhost}");
     }
 
     /// <summary>A unique name short enough for the whole refusal to fit RabbitMQ's 255-byte reply text.</summary>

@@ -10,13 +10,11 @@ namespace AmqpBroker.InteropTests.QueueFeatures;
 /// as 3.10 only: the rules that changed (3.13's get without a zero count, 4.0's default limit and negative limits,
 /// 4.3's counting of failed deliveries only) are QuorumReleaseTests'.
 /// </summary>
-[TestFixture]
+[Releases("3.10")]
 public sealed class DeliveryLimitTests : QueueTypeTestBase
 {
     /// <summary>Bounds the redelivery loops: a limit that never triggered fails the test instead of spinning.</summary>
     private const int MaxDeliveries = 100;
-
-    protected override string RabbitMQVersion => "3.10";
 
     [Test]
     public async Task A_message_is_redelivered_up_to_the_limit_then_dead_lettered()

@@ -7,13 +7,10 @@ namespace AmqpBroker.InteropTests.QueueFeatures;
 /// mandatory reply differs: returned up to 4.1 (delivered or not), counted as routed from 4.2
 /// (release-notes/4.2.0.md, "Mandatory flag in Direct Reply-To").
 /// </summary>
-[TestFixture("3.10")]
-[TestFixture("4.2")]
-public sealed class DirectReplyToTests(string release) : BrokerTestBase
+[Releases("3.10", "4.2")]
+public sealed class DirectReplyToTests : BrokerTestBase
 {
     private const string PseudoQueue = "amq.rabbitmq.reply-to";
-
-    protected override string RabbitMQVersion => release;
 
     [Test]
     public async Task A_request_and_its_reply_make_the_round_trip()

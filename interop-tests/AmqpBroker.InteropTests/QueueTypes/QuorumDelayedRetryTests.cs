@@ -10,15 +10,13 @@ namespace AmqpBroker.InteropTests.QueueTypes;
 /// it as <c>messages_delayed</c> meanwhile, with the configuration in <c>delayed_retry</c>. The broker runs on a
 /// clock the test moves.
 /// </summary>
-[TestFixture]
+[Releases("4.3")]
 [OwnBrokerOnly("the RabbitMQ at AMQP_URI is 3.10, which has no delayed retry")]
 public sealed class QuorumDelayedRetryTests : ManagementTestBase
 {
     private const int MinimumMs = 400;
 
     private readonly FakeTimeProvider _clock = new(DateTimeOffset.UtcNow);
-
-    protected override string RabbitMQVersion => "4.3";
 
     protected override BrokerOptions CreateOptions()
     {

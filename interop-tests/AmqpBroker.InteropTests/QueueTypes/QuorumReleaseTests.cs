@@ -15,11 +15,9 @@ public abstract class QuorumReleaseTestBase : QueueTypeTestBase
 }
 
 /// <summary>RabbitMQ 4.0 (release-notes/4.0.1.md): priorities, a default delivery limit, no count on a first get.</summary>
-[TestFixture]
+[Releases("4.0")]
 public sealed class Quorum40Tests : QuorumReleaseTestBase
 {
-    protected override string RabbitMQVersion => "4.0";
-
     [Test]
     public async Task High_priority_messages_go_first_but_every_third_takes_the_older_one()
     {
@@ -71,11 +69,9 @@ public sealed class Quorum40Tests : QuorumReleaseTestBase
 }
 
 /// <summary>RabbitMQ 4.3 (release-notes/4.3.0.md, Core Server, #13885): strict priorities and failed-delivery counting.</summary>
-[TestFixture]
+[Releases("4.3")]
 public sealed class Quorum43Tests : QuorumReleaseTestBase
 {
-    protected override string RabbitMQVersion => "4.3";
-
     [Test]
     public async Task Priorities_are_strict_with_no_priority_counting_as_4()
     {

@@ -9,12 +9,9 @@ namespace AmqpBroker.InteropTests.QueueTypes;
 /// filtered streams here publish and confirm each message on its own, a chunk of its own each, so what a filter
 /// delivers is exact. Each test names the source it expects.
 /// </summary>
-[TestFixture("3.13")]
-[TestFixture("4.0")]
-public sealed class StreamFilteringTests(string release) : StreamTestBase
+[Releases("3.13", "4.0")]
+public sealed class StreamFilteringTests : StreamTestBase
 {
-    protected override string RabbitMQVersion => release;
-
     [Test]
     public async Task A_filter_delivers_the_messages_with_its_value()
     {

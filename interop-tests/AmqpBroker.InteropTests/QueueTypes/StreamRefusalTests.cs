@@ -7,13 +7,11 @@ namespace AmqpBroker.InteropTests.QueueTypes;
 /// The same fixture runs in-process as RabbitMQ 4.0, whose consume refusals name the stream
 /// (rabbit_stream_queue:consume at v4.0.1).
 /// </summary>
-[TestFixture("3.10")]
-[TestFixture("4.0")]
-public sealed class StreamRefusalTests(string release) : StreamTestBase
+[Releases("3.10", "4.0")]
+public sealed class StreamRefusalTests : StreamTestBase
 {
-    protected override string RabbitMQVersion => release;
+    private bool NamesStream => RabbitMQVersion != "3.10";
 
-    private bool NamesStream => release != "3.10";
     [Test]
     public async Task A_consumer_needs_a_prefetch()
     {
@@ -99,7 +97,7 @@ public sealed class StreamRefusalTests(string release) : StreamTestBase
     [TestCase(false)]
     public async Task Nack_and_reject_close_the_connection_with_540(bool nack)
     {
-        if (release != "3.10")
+        if (RabbitMQVersion != "3.10")
         {
             Assert.Ignore("from 3.13 nack and reject settle like an ack (Stream313Tests)");
         }

@@ -7,18 +7,15 @@ namespace AmqpBroker.InteropTests.QueueTypes;
 /// counter, in rabbit_osiris_metrics's STATISTICS_KEYS at v3.13.7; release-notes/3.13.3.md), on the in-process broker
 /// behaving as those releases (the RabbitMQ on this machine is 3.10, which shows no such field).
 /// </summary>
-[TestFixture("3.13")]
-[TestFixture("4.2")]
-public sealed class StreamSegmentsFieldTests(string release) : ManagementTestBase
+[Releases("3.13", "4.2")]
+public sealed class StreamSegmentsFieldTests : ManagementTestBase
 {
-    protected override string RabbitMQVersion => release;
-
     [Test]
     public async Task A_stream_shows_how_many_segments_it_holds()
     {
         if (IsExternal)
         {
-            Assert.Ignore($"the RabbitMQ at AMQP_URI is 3.10; this expects {release}");
+            Assert.Ignore($"the RabbitMQ at AMQP_URI is 3.10; this expects {RabbitMQVersion}");
         }
 
         var channel = await OpenChannelAsync(ConfirmOptions);

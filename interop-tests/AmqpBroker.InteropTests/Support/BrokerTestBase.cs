@@ -11,7 +11,7 @@ namespace AmqpBroker.InteropTests.Support;
 /// registered with <see cref="Track"/> are cleaned up after each test. The helpers every fixture shares
 /// are in BrokerTestBase.Messaging.cs (declare, publish, get, consume) and BrokerTestBase.Expectations.cs
 /// (the broker's error replies, polling). Each fixture runs once per release of <see cref="EveryProfileAttribute"/>
-/// unless it names its own releases.
+/// unless it names its own with <see cref="ReleasesAttribute"/>.
 /// </summary>
 [EveryProfile]
 public abstract partial class BrokerTestBase
@@ -47,9 +47,9 @@ public abstract partial class BrokerTestBase
         Environment.GetEnvironmentVariable("AMQP_RABBITMQ_VERSION") is { Length: > 0 } version ? version : "3.10";
 
     /// <summary>
-    /// The RabbitMQ release whose behaviour the in-process broker shows: the one <see cref="EveryProfileAttribute"/>
-    /// built this fixture instance for, else 3.10 (the release of the RabbitMQ the expectations are checked against);
-    /// a fixture with its own release arguments overrides it.
+    /// The RabbitMQ release whose behaviour the in-process broker shows: the one <see cref="EveryProfileAttribute"/> or
+    /// <see cref="ReleasesAttribute"/> built this fixture instance for, else 3.10 (the release of the RabbitMQ the
+    /// expectations are checked against); a fixture with its own fixture arguments may override it.
     /// </summary>
     protected virtual string RabbitMQVersion => _matrixRelease ?? "3.10";
 
@@ -77,7 +77,7 @@ public abstract partial class BrokerTestBase
     [OneTimeSetUp]
     public async Task StartBrokerAsync()
     {
-        _matrixRelease = EveryProfileAttribute.ReleaseOf(TestContext.CurrentContext.Test);
+        _matrixRelease = ReleasesAttribute.ReleaseOf(TestContext.CurrentContext.Test);
         if (ExternalUri is { } uri)
         {
             if (!RabbitMqRelease.Parse(RabbitMQVersion).Equals(RabbitMqRelease.Parse(ExternalRelease)))

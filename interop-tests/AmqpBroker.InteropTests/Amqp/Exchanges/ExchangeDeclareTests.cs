@@ -6,12 +6,9 @@ namespace AmqpBroker.InteropTests.Amqp.Exchanges;
 /// the unknown type's answer differs: a connection error (503) in 3.10, a channel error (406) from 3.13.3
 /// (release-notes/3.13.3.md, Core Server bug fixes, #11215).
 /// </summary>
-[TestFixture("3.10")]
-[TestFixture("4.2")]
-public sealed class ExchangeDeclareTests(string release) : BrokerTestBase
+[Releases("3.10", "4.2")]
+public sealed class ExchangeDeclareTests : BrokerTestBase
 {
-    protected override string RabbitMQVersion => release;
-
     [TestCase("direct")]
     [TestCase("fanout")]
     [TestCase("topic")]
