@@ -25,7 +25,6 @@ public abstract class QueueTypeTestBase : BrokerTestBase
         return $"PRECONDITION_FAILED - inequivalent arg 'x-queue-type' for queue '{queue}' {InDefaultVhost}: {difference}";
     }
 
-
     /// <summary>Declares a quorum queue with a unique name and these arguments.</summary>
     protected Task<string> DeclareQuorumAsync(IChannel channel, params (string Key, object? Value)[] arguments) =>
         DeclareTypedAsync(channel, "quorum", arguments);
@@ -44,7 +43,8 @@ public abstract class QueueTypeTestBase : BrokerTestBase
     /// <summary>A short unique name, keeping reply texts that quote it well under 255 bytes.</summary>
     protected string ShortName(string prefix) => Track($"{prefix}-{Guid.NewGuid():N}");
 
-    private async Task<string> DeclareTypedAsync(IChannel channel, string type, (string Key, object? Value)[] arguments)
+    /// <summary>Declares a queue of <paramref name="type"/> with a unique name and these arguments.</summary>
+    protected async Task<string> DeclareTypedAsync(IChannel channel, string type, params (string Key, object? Value)[] arguments)
     {
         var name = ShortName(type[..1] + "q");
         var table = Args([.. arguments, ("x-queue-type", type)]);
