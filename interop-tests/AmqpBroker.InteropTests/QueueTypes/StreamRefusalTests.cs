@@ -12,28 +12,15 @@ public sealed class StreamRefusalTests : StreamTestBase
 {
     private bool NamesStream => RabbitMQVersion != "3.10";
 
-    [Test]
-    public async Task A_consumer_needs_a_prefetch()
+    [TestCase(false)]
+    [TestCase(true)]
+    public async Task A_consumer_needs_a_prefetch_which_is_checked_before_the_acknowledgement_mode(bool autoAck)
     {
         var channel = await OpenChannelAsync();
         var stream = await DeclareStreamAsync(channel);
 
         await ExpectClosedAsync(
-            () => channel.BasicConsumeAsync(stream, autoAck: false, new CollectingConsumer(channel)),
-            406,
-            NamesStream
-                ? $"PRECONDITION_FAILED - consumer prefetch count is not set for stream queue '{stream}' {InDefaultVhost}"
-                : $"PRECONDITION_FAILED - consumer prefetch count is not set for 'queue '{stream}' {InDefaultVhost}'");
-    }
-
-    [Test]
-    public async Task The_prefetch_is_checked_before_the_acknowledgement_mode()
-    {
-        var channel = await OpenChannelAsync();
-        var stream = await DeclareStreamAsync(channel);
-
-        await ExpectClosedAsync(
-            () => channel.BasicConsumeAsync(stream, autoAck: true, new CollectingConsumer(channel)),
+            () => channel.BasicConsumeAsync(stream, autoAck, new CollectingConsumer(channel)),
             406,
             NamesStream
                 ? $"PRECONDITION_FAILED - consumer prefetch count is not set for stream queue '{stream}' {InDefaultVhost}"
@@ -69,28 +56,17 @@ public sealed class StreamRefusalTests : StreamTestBase
             $"NOT_IMPLEMENTED - queue '{stream}' {InDefaultVhost} does not support global qos");
     }
 
-    [Test]
-    public async Task Basic_get_closes_the_connection_with_540()
+    [TestCase("basic.get")]
+    [TestCase("queue.purge")]
+    public async Task Get_and_purge_close_the_connection_with_540(string method)
     {
         var channel = await OpenChannelAsync();
         var stream = await DeclareStreamAsync(channel);
 
         await ExpectClosedAsync(
-            () => channel.BasicGetAsync(stream, autoAck: false),
+            () => method == "basic.get" ? channel.BasicGetAsync(stream, autoAck: false) : channel.QueuePurgeAsync(stream),
             540,
-            $"NOT_IMPLEMENTED - basic.get not supported by stream queues queue '{stream}' {InDefaultVhost}");
-    }
-
-    [Test]
-    public async Task Purge_closes_the_connection_with_540()
-    {
-        var channel = await OpenChannelAsync();
-        var stream = await DeclareStreamAsync(channel);
-
-        await ExpectClosedAsync(
-            () => channel.QueuePurgeAsync(stream),
-            540,
-            $"NOT_IMPLEMENTED - queue.purge not supported by stream queues queue '{stream}' {InDefaultVhost}");
+            $"NOT_IMPLEMENTED - {method} not supported by stream queues queue '{stream}' {InDefaultVhost}");
     }
 
     [TestCase(true)]
