@@ -33,31 +33,10 @@ public sealed class QuorumDurabilityTests : QueueTypeRestartFixture
     public async Task Confirmed_transient_messages_survive_SIGKILL()
     {
         const int Messages = 200;
-        await using (var broker = await StartProcessAsync())
-        {
-            await using var connection = await ConnectAsync(broker.Port);
-            await using var channel = await connection.CreateChannelAsync(Confirms);
-            await channel.QueueDeclareAsync("qq", durable: true, exclusive: false, autoDelete: false, QuorumArguments);
-            for (var i = 0; i < Messages; i++)
-            {
-                await channel.BasicPublishAsync(string.Empty, "qq", mandatory: false, new BasicProperties { Persistent = false }, Encoding.UTF8.GetBytes($"{i}"));
-            }
 
-            await broker.Process.KillAsync(Deadline);
-        }
+        var bodies = await PublishConfirmedThenKillAsync("qq", QuorumArguments, Messages, async channel => (await DrainAsync(channel, "qq")).Select(m => m.Body));
 
-        await using (var broker = await StartProcessAsync())
-        {
-            await using var connection = await ConnectAsync(broker.Port);
-            await using var channel = await connection.CreateChannelAsync();
-            var bodies = new List<string>();
-            while (await channel.BasicGetAsync("qq", autoAck: true) is { } got)
-            {
-                bodies.Add(Text(got));
-            }
-
-            Assert.That(bodies, Is.EqualTo(Enumerable.Range(0, Messages).Select(i => $"{i}")), "every confirmed message, once, in order");
-        }
+        Assert.That(bodies, Is.EqualTo(Enumerable.Range(0, Messages).Select(i => $"{i}")), "every confirmed message, once, in order");
     }
 
     private static Dictionary<string, object?> QuorumArguments => new() { ["x-queue-type"] = "quorum" };

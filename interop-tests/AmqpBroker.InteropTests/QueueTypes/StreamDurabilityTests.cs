@@ -43,27 +43,10 @@ public sealed class StreamDurabilityTests : QueueTypeRestartFixture
     public async Task Confirmed_messages_survive_SIGKILL()
     {
         const int Messages = 200;
-        await using (var broker = await StartProcessAsync())
-        {
-            await using var connection = await ConnectAsync(broker.Port);
-            await using var channel = await connection.CreateChannelAsync(Confirms);
-            await channel.QueueDeclareAsync("sq", durable: true, exclusive: false, autoDelete: false, StreamArguments);
-            for (var i = 0; i < Messages; i++)
-            {
-                await channel.BasicPublishAsync(string.Empty, "sq", mandatory: false, new BasicProperties { Persistent = false }, Encoding.UTF8.GetBytes($"{i}"));
-            }
 
-            await broker.Process.KillAsync(Deadline);
-        }
+        var bodies = await PublishConfirmedThenKillAsync("sq", StreamArguments, Messages, async channel => (await ReadAsync(channel, "sq", Messages)).Select(d => d.Text));
 
-        await using (var broker = await StartProcessAsync())
-        {
-            await using var connection = await ConnectAsync(broker.Port);
-            await using var channel = await connection.CreateChannelAsync();
-            var deliveries = await ReadAsync(channel, "sq", Messages);
-
-            Assert.That(deliveries.Select(d => d.Text), Is.EqualTo(Enumerable.Range(0, Messages).Select(i => $"{i}")), "every confirmed message, once, in order");
-        }
+        Assert.That(bodies, Is.EqualTo(Enumerable.Range(0, Messages).Select(i => $"{i}")), "every confirmed message, once, in order");
     }
 
     [Test]
