@@ -27,46 +27,16 @@ public sealed class StrictModeTests : BrokerTestBase
         await ExpectClosedAsync(
             () => channel.QueueDeclareAsync(queue, durable: true, exclusive: false, autoDelete: false, Args(("x-message-tll", 1000), ("x-max-length", 5))),
             406,
-            $"PRECONDITION_FAILED - strict mode: RabbitMQ {RabbitMQVersion} would not act on 'x-message-tll' (no RabbitMQ release knows it) for queue '{queue}' {InDefaultVhost}");
+            Refusal("x-message-tll", "no RabbitMQ release knows it", $"queue '{queue}'"));
     }
 
     [Test]
-    public async Task Queue_mode_is_refused_where_the_release_ignores_it()
-    {
-        var channel = await OpenChannelAsync();
-        var queue = Track(ShortName());
-        Task Declare() => channel.QueueDeclareAsync(queue, durable: true, exclusive: false, autoDelete: false, Args(("x-queue-mode", "lazy")));
-
-        if (!Profile.QueueModeIgnored)
-        {
-            await Declare();
-            return;
-        }
-
-        await ExpectClosedAsync(
-            Declare,
-            406,
-            $"PRECONDITION_FAILED - strict mode: RabbitMQ {RabbitMQVersion} would not act on 'x-queue-mode' (ignored since RabbitMQ 3.12) for queue '{queue}' {InDefaultVhost}");
-    }
+    public Task Queue_mode_is_refused_where_the_release_ignores_it() =>
+        ExpectQueueArgumentRefusedUnlessActedOnAsync("x-queue-mode", "lazy", actedOn: !Profile.QueueModeIgnored, "ignored since RabbitMQ 3.12");
 
     [Test]
-    public async Task A_queue_argument_of_a_later_release_is_refused_on_an_earlier_one()
-    {
-        var channel = await OpenChannelAsync();
-        var queue = Track(ShortName());
-        Task Declare() => channel.QueueDeclareAsync(queue, durable: true, exclusive: false, autoDelete: false, Args(("x-consumer-timeout", 60000)));
-
-        if (Profile.PerQueueConsumerTimeout)
-        {
-            await Declare();
-            return;
-        }
-
-        await ExpectClosedAsync(
-            Declare,
-            406,
-            $"PRECONDITION_FAILED - strict mode: RabbitMQ {RabbitMQVersion} would not act on 'x-consumer-timeout' (only RabbitMQ 3.12 and later know it) for queue '{queue}' {InDefaultVhost}");
-    }
+    public Task A_queue_argument_of_a_later_release_is_refused_on_an_earlier_one() =>
+        ExpectQueueArgumentRefusedUnlessActedOnAsync("x-consumer-timeout", 60000, actedOn: Profile.PerQueueConsumerTimeout, "only RabbitMQ 3.12 and later know it");
 
     [Test]
     public async Task Unknown_consume_and_exchange_arguments_are_refused_and_known_ones_pass()
@@ -78,14 +48,37 @@ public sealed class StrictModeTests : BrokerTestBase
         await ExpectClosedAsync(
             () => channel.BasicConsumeAsync(queue, autoAck: false, "typo", noLocal: false, exclusive: false, Args(("x-priorty", 5)), new CollectingConsumer(channel)),
             406,
-            $"PRECONDITION_FAILED - strict mode: RabbitMQ {RabbitMQVersion} would not act on 'x-priorty' (no RabbitMQ release knows it) for queue '{queue}' {InDefaultVhost}");
+            Refusal("x-priorty", "no RabbitMQ release knows it", $"queue '{queue}'"));
         channel = await OpenChannelAsync();
         var exchange = ShortName();
         await ExpectClosedAsync(
             () => channel.ExchangeDeclareAsync(exchange, "direct", arguments: Args(("alternate_exchange", "ae"))),
             406,
-            $"PRECONDITION_FAILED - strict mode: RabbitMQ {RabbitMQVersion} would not act on 'alternate_exchange' (no RabbitMQ release knows it) for exchange '{exchange}' {InDefaultVhost}");
+            Refusal("alternate_exchange", "no RabbitMQ release knows it", $"exchange '{exchange}'"));
     }
+
+    /// <summary>
+    /// Declares a queue with <paramref name="argument"/>: accepted where the release acts on it, else refused with 406
+    /// naming it and <paramref name="why"/>.
+    /// </summary>
+    private async Task ExpectQueueArgumentRefusedUnlessActedOnAsync(string argument, object value, bool actedOn, string why)
+    {
+        var channel = await OpenChannelAsync();
+        var queue = Track(ShortName());
+        Task Declare() => channel.QueueDeclareAsync(queue, durable: true, exclusive: false, autoDelete: false, Args((argument, value)));
+
+        if (actedOn)
+        {
+            await Declare();
+            return;
+        }
+
+        await ExpectClosedAsync(Declare, 406, Refusal(argument, why, $"queue '{queue}'"));
+    }
+
+    /// <summary>The strict mode's refusal of <paramref name="argument"/> on <paramref name="entity"/> (e.g. <c>queue 'q'</c>), for <paramref name="why"/>.</summary>
+    private string Refusal(string argument, string why, string entity) =>
+        $"PRECONDITION_FAILED - strict mode: RabbitMQ {RabbitMQVersion} would not act on '{argument}' ({why}) for {entity} {InDefaultVhost}";
 
     /// <summary>A unique name short enough for the whole refusal to fit RabbitMQ's 255-byte reply text.</summary>
     private static string ShortName() => $"strict.{Guid.NewGuid():N}";
