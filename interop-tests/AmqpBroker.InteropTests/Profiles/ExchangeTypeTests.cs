@@ -16,13 +16,9 @@ public sealed class ExchangeTypeTests : BrokerTestBase
             return;
         }
 
-        var queues = await BoundQueuesAsync(channel, exchange, 3, routingKey: "");
-        for (var i = 0; i < 30; i++)
-        {
-            await channel.BasicPublishAsync(exchange, "any key", Encoding.UTF8.GetBytes($"m{i}"));
-        }
+        var counts = await RouteAsync(channel, exchange, queues: 3, bindingKey: "", routingKey: "any key", messages: 30);
 
-        Assert.That(await EventuallyAsync(async () => (await CountsAsync(channel, queues)).Sum() == 30), Is.True, "30 messages, one copy each");
+        Assert.That(counts.Sum(), Is.EqualTo(30), "30 messages, one copy each");
     }
 
     [Test]
@@ -51,14 +47,10 @@ public sealed class ExchangeTypeTests : BrokerTestBase
             return;
         }
 
-        var queues = await BoundQueuesAsync(channel, exchange, 4, routingKey: "ignored");
-        for (var i = 0; i < 10; i++)
-        {
-            await channel.BasicPublishAsync(exchange, "order-42", Encoding.UTF8.GetBytes($"same{i}"));
-        }
+        var counts = await RouteAsync(channel, exchange, queues: 4, bindingKey: "ignored", routingKey: "order-42", messages: 10);
 
-        Assert.That(await EventuallyAsync(async () => (await CountsAsync(channel, queues)).Sum() == 10), Is.True);
-        Assert.That((await CountsAsync(channel, queues)).Count(c => c > 0), Is.EqualTo(1), "one routing key, one destination");
+        Assert.That(counts.Sum(), Is.EqualTo(10));
+        Assert.That(counts.Count(c => c > 0), Is.EqualTo(1), "one routing key, one destination");
     }
 
     /// <summary>
@@ -80,17 +72,29 @@ public sealed class ExchangeTypeTests : BrokerTestBase
         return (channel, exchange);
     }
 
-    private static async Task<List<string>> BoundQueuesAsync(IChannel channel, string exchange, int count, string routingKey)
+    /// <summary>
+    /// Binds <paramref name="queues"/> new queues to <paramref name="exchange"/> with <paramref name="bindingKey"/> and
+    /// publishes <paramref name="messages"/> messages with <paramref name="routingKey"/>; what each queue holds once they
+    /// hold that many between them, or at <see cref="BrokerTestBase.Timeout"/>.
+    /// </summary>
+    private static async Task<List<long>> RouteAsync(IChannel channel, string exchange, int queues, string bindingKey, string routingKey, int messages)
     {
-        var queues = new List<string>();
-        for (var i = 0; i < count; i++)
+        var bound = new List<string>();
+        for (var i = 0; i < queues; i++)
         {
             var queue = await ExclusiveQueueAsync(channel);
-            await channel.QueueBindAsync(queue, exchange, routingKey);
-            queues.Add(queue);
+            await channel.QueueBindAsync(queue, exchange, bindingKey);
+            bound.Add(queue);
         }
 
-        return queues;
+        for (var i = 0; i < messages; i++)
+        {
+            await channel.BasicPublishAsync(exchange, routingKey, Encoding.UTF8.GetBytes($"m{i}"));
+        }
+
+        var counts = new List<long>();
+        await EventuallyAsync(async () => (counts = await CountsAsync(channel, bound)).Sum() >= messages);
+        return counts;
     }
 
     /// <summary>An exclusive queue: 4.3 refuses transient non-exclusive ones by default.</summary>
