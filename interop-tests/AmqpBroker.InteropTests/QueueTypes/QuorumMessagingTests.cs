@@ -3,8 +3,8 @@ namespace AmqpBroker.InteropTests.QueueTypes;
 /// <summary>
 /// Publishing to and consuming from quorum queues as RabbitMQ 3.10.8 does it (checked against it): every
 /// message kept with its own delivery mode, confirms, consumers without prefetch or in no-ack mode, get, purge,
-/// single active consumer, consumer priorities, and what quorum queues refuse (global qos, basic.get with a
-/// single active consumer, other types' consumer arguments).
+/// single active consumer, consumer priorities, and basic.get refused with a single active consumer. The consume
+/// refusals streams share (global qos, other types' consumer arguments) are QueueTypeConsumeTests'.
 /// </summary>
 public sealed class QuorumMessagingTests : QueueTypeTestBase
 {
@@ -59,40 +59,6 @@ public sealed class QuorumMessagingTests : QueueTypeTestBase
             () => channel.BasicGetAsync(queue, autoAck: true),
             405,
             $"RESOURCE_LOCKED - cannot obtain access to locked queue '{queue}' {InDefaultVhost}. basic.get operations are not supported by quorum queues with single active consumer");
-    }
-
-    [Test]
-    public async Task Global_qos_closes_the_connection_on_consume()
-    {
-        var channel = await OpenChannelAsync();
-        var queue = await DeclareQuorumAsync(channel);
-        await channel.BasicQosAsync(0, 10, global: true);
-
-        await ExpectClosedAsync(
-            () => channel.BasicConsumeAsync(queue, autoAck: false, new CollectingConsumer(channel)),
-            540,
-            $"NOT_IMPLEMENTED - queue '{queue}' {InDefaultVhost} does not support global qos");
-    }
-
-    [TestCase("x-cancel-on-ha-failover", true)]
-    [TestCase("x-stream-offset", "first")]
-    public async Task Consumer_arguments_of_other_types_are_refused(string argument, object value)
-    {
-        if (!Profile.LegacyConsumerArguments && argument == "x-cancel-on-ha-failover")
-        {
-            // Gone with classic queue mirroring in 4.0 (rabbit_classic_queue:capabilities at v4.0.1): no type has it, so it is ignored.
-            var accepted = await OpenChannelAsync();
-            await accepted.BasicConsumeAsync(await DeclareQuorumAsync(accepted), false, string.Empty, false, false, Args((argument, value)), new CollectingConsumer(accepted));
-            return;
-        }
-
-        var channel = await OpenChannelAsync();
-        var queue = await DeclareQuorumAsync(channel);
-
-        await ExpectClosedAsync(
-            () => channel.BasicConsumeAsync(queue, false, string.Empty, false, false, Args((argument, value)), new CollectingConsumer(channel)),
-            406,
-            $"PRECONDITION_FAILED - invalid arg '{argument}' for queue '{queue}' {InDefaultVhost} of queue type rabbit_quorum_queue");
     }
 
     [Test]

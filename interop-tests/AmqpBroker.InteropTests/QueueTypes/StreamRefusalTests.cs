@@ -2,8 +2,8 @@ namespace AmqpBroker.InteropTests.QueueTypes;
 
 /// <summary>
 /// What RabbitMQ 3.10.8 refuses on a stream, with its codes and texts, checked against it: a consumer without
-/// a prefetch (406) or without acks (540), a channel-wide prefetch (540), another type's consumer argument
-/// (406), an offset its parser cannot read (541); basic.get, queue.purge, basic.nack and basic.reject (540).
+/// a prefetch (406) or without acks (540), an offset its parser cannot read (541); basic.get, queue.purge,
+/// basic.nack and basic.reject (540). The refusals quorum queues share are QueueTypeConsumeTests'.
 /// The same fixture runs in-process as RabbitMQ 4.0, whose consume refusals name the stream
 /// (rabbit_stream_queue:consume at v4.0.1).
 /// </summary>
@@ -42,20 +42,6 @@ public sealed class StreamRefusalTests : StreamTestBase
                 : $"NOT_IMPLEMENTED - automatic acknowledgement not supported by stream queues queue '{stream}' {InDefaultVhost}");
     }
 
-    [Test]
-    public async Task A_channel_wide_prefetch_closes_the_connection_with_540()
-    {
-        var channel = await OpenChannelAsync();
-        var stream = await DeclareStreamAsync(channel);
-        await channel.BasicQosAsync(0, 10, global: false);
-        await channel.BasicQosAsync(0, 10, global: true);
-
-        await ExpectClosedAsync(
-            () => channel.BasicConsumeAsync(stream, autoAck: false, new CollectingConsumer(channel)),
-            540,
-            $"NOT_IMPLEMENTED - queue '{stream}' {InDefaultVhost} does not support global qos");
-    }
-
     [TestCase("basic.get")]
     [TestCase("queue.purge")]
     public async Task Get_and_purge_close_the_connection_with_540(string method)
@@ -89,19 +75,6 @@ public sealed class StreamRefusalTests : StreamTestBase
             watcher,
             540,
             $"NOT_IMPLEMENTED - basic.nack and basic.reject not supported by stream queues queue '{stream}' {InDefaultVhost}");
-    }
-
-    [Test]
-    public async Task Another_types_consumer_argument_is_refused()
-    {
-        var connection = await ConnectAsync();
-        await using var declaring = await connection.CreateChannelAsync();
-        var stream = await DeclareStreamAsync(declaring);
-
-        await ExpectClosedAsync(
-            () => ConsumeStreamAsync(connection, stream, "first", ("x-priority", 5)),
-            406,
-            $"PRECONDITION_FAILED - invalid arg 'x-priority' for queue '{stream}' {InDefaultVhost} of queue type rabbit_stream_queue");
     }
 
     [TestCase("bogus")]
