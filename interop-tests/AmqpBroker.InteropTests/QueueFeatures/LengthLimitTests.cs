@@ -35,14 +35,8 @@ public sealed class LengthLimitTests : BrokerTestBase
     public async Task Max_length_zero_keeps_nothing_but_still_delivers_to_a_waiting_consumer()
     {
         var (channel, queue) = await OpenChannelWithQueueAsync(ConfirmOptions, Args(("x-max-length", 0)));
-        await PublishAsync(channel, queue, "dropped");
-        Assert.That(await EventuallyAsync(async () => await channel.MessageCountAsync(queue) == 0), Is.True);
 
-        var consumer = await ConsumeAsync(channel, queue, autoAck: true);
-        await PublishAsync(channel, queue, "delivered");
-
-        Assert.That((await consumer.NextAsync(Timeout)).Text, Is.EqualTo("delivered"));
-        Assert.That(await consumer.AnyWithinAsync(QuietPeriod), Is.False);
+        await ExpectALaterConsumerToGetOnlyTheNextAsync(channel, queue, gone: "dropped", next: "delivered");
     }
 
     [Test]

@@ -22,15 +22,8 @@ public sealed class MessageTtlTests : BrokerTestBase
     public async Task An_expired_message_is_never_delivered_to_a_later_consumer()
     {
         var (channel, queue) = await OpenChannelWithQueueAsync(ConfirmOptions, Args(("x-message-ttl", 100)));
-        await PublishAsync(channel, queue, "old");
-        Assert.That(await EventuallyAsync(async () => await channel.MessageCountAsync(queue) == 0), Is.True);
 
-        var consumer = await ConsumeAsync(channel, queue, autoAck: true);
-        await PublishAsync(channel, queue, "new");
-
-        var delivery = await consumer.NextAsync(Timeout);
-        Assert.That(delivery.Text, Is.EqualTo("new"));
-        Assert.That(await consumer.AnyWithinAsync(QuietPeriod), Is.False);
+        await ExpectALaterConsumerToGetOnlyTheNextAsync(channel, queue, gone: "old", next: "new");
     }
 
     [Test]

@@ -81,6 +81,23 @@ public abstract partial class BrokerTestBase
         return queue;
     }
 
+    /// <summary>
+    /// Publishes <paramref name="gone"/> to <paramref name="queue"/>, whose arguments must drop it, and waits until the
+    /// queue is empty; then checks that a consumer started afterwards gets <paramref name="next"/>, published after it,
+    /// and nothing else.
+    /// </summary>
+    protected static async Task ExpectALaterConsumerToGetOnlyTheNextAsync(IChannel channel, string queue, string gone, string next)
+    {
+        await PublishAsync(channel, queue, gone);
+        Assert.That(await EventuallyAsync(async () => await channel.MessageCountAsync(queue) == 0), Is.True, $"{gone} dropped");
+
+        var consumer = await ConsumeAsync(channel, queue, autoAck: true);
+        await PublishAsync(channel, queue, next);
+
+        Assert.That((await consumer.NextAsync(Timeout)).Text, Is.EqualTo(next));
+        Assert.That(await consumer.AnyWithinAsync(QuietPeriod), Is.False);
+    }
+
     /// <summary>Polls <paramref name="condition"/> until it holds or <paramref name="within"/> (default <see cref="Timeout"/>) passes.</summary>
     protected static async Task<bool> EventuallyAsync(Func<Task<bool>> condition, TimeSpan? within = null)
     {
