@@ -10,14 +10,11 @@ namespace AmqpBroker.InteropTests.QueueTypes;
 /// after a segment fills, not on each append (osiris_log at v1.10.3, the osiris of 4.2.8). 4.2.8 shows an unset
 /// counter as null, 4.3.5 as 0. On the in-process broker behaving as those releases, on a clock the test moves.
 /// </summary>
-[TestFixture("4.2")]
-[TestFixture("4.3")]
+[Releases("4.2", "4.3")]
 [OwnBrokerOnly("the RabbitMQ at AMQP_URI is 3.10, which shows no first_timestamp")]
-public sealed class StreamFirstTimestampTests(string release) : ManagementTestBase
+public sealed class StreamFirstTimestampTests : ManagementTestBase
 {
     private readonly FakeTimeProvider _clock = new(DateTimeOffset.UtcNow);
-
-    protected override string RabbitMQVersion => release;
 
     protected override BrokerOptions CreateOptions()
     {
@@ -36,7 +33,7 @@ public sealed class StreamFirstTimestampTests(string release) : ManagementTestBa
         var queue = await GetJsonAsync($"api/queues/%2F/{Segment(name)}");
 
         Assert.That(queue["messages"]!.GetValue<int>(), Is.EqualTo(2));
-        if (release == "4.2")
+        if (RabbitMQVersion == "4.2")
         {
             Assert.That(queue.AsObject().ContainsKey("first_timestamp") && queue["first_timestamp"] is null, "4.2.8 turns an unset counter into ''");
         }
