@@ -36,7 +36,7 @@ public sealed class PrometheusFamilyTests : BrokerTestBase
                 Assert.That(expected.Names, Is.Not.Empty, $"the fixture has no {endpoint} families");
                 if (Host is null)
                 {
-                    Assert.That(Describe(scraped, scraped.Names), Is.EqualTo(Describe(expected, expected.Names)), $"RabbitMQ's {endpoint} differs from the fixture");
+                    Assert.That(DescribeRabbitMQ(scraped), Is.EqualTo(DescribeRabbitMQ(expected)), $"RabbitMQ's {endpoint} differs from the fixture");
                     continue;
                 }
 
@@ -52,8 +52,13 @@ public sealed class PrometheusFamilyTests : BrokerTestBase
         }
     }
 
-    private static string Describe(MetricFamilies families, IEnumerable<string> names) =>
-        string.Join("\n", names.Select(n => $"{n} {families.TypeOf(n)} {families.LabelsOf(n)}"));
+    /// <summary>
+    /// Every family with its type and label sets, except that whether a Raft family has samples is left out: the
+    /// Ra systems report those only once quorum queues or streams have been active since the node started, so
+    /// on a RabbitMQ shared with other tests that depends on what ran before.
+    /// </summary>
+    private static string DescribeRabbitMQ(MetricFamilies families) =>
+        string.Join("\n", families.Names.Select(n => $"{n} {families.TypeOf(n)} {(n.Contains("_raft_", StringComparison.Ordinal) ? "(Ra activity)" : families.LabelsOf(n))}"));
 
     private static string Fixture(IReadOnlyList<(string Endpoint, MetricFamilies Families)> scrapes)
     {
