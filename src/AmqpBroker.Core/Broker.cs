@@ -47,7 +47,7 @@ public sealed partial class Broker : IDisposable
         AuthenticationAttempts = new AuthenticationAttempts(settings.TrackAuthAttemptSource);
         Resources = resources ?? NodeResources.CreateDefault();
         _store = store ?? NoDefinitionStore.Instance;
-        Messages = messages ?? NoMessageStore.Instance;
+        Messages = messages ?? new NoMessageStore();
         Faults = new Testing.Faults.BrokerFaults(this);
         Recorder = new Testing.Recording.BrokerRecorder(time);
         _services = new BrokerServices

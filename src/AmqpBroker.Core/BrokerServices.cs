@@ -27,7 +27,7 @@ internal sealed class BrokerServices
 
     public IDefinitionStore Definitions { get; init; } = NoDefinitionStore.Instance;
 
-    public IMessageStore Messages { get; init; } = NoMessageStore.Instance;
+    public IMessageStore Messages { get; init; } = new NoMessageStore();
 
     public ExchangeTypeRegistry ExchangeTypes { get; init; } = ExchangeTypeRegistry.For(Profiles.VersionProfile.Default);
 

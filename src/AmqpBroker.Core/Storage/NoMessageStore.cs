@@ -2,14 +2,13 @@ using AmqpBroker.Core.Queues.Stream;
 
 namespace AmqpBroker.Core.Storage;
 
-/// <summary>Keeps every message in memory: nothing survives the process, and everything is "durable" at once.</summary>
+/// <summary>
+/// Keeps every message in memory: nothing survives the process, and everything is "durable" at once. One per
+/// broker: its streams share their writer turns, which its confirms take too.
+/// </summary>
 public sealed class NoMessageStore : IMessageStore
 {
-    public static readonly NoMessageStore Instance = new();
-
-    private NoMessageStore()
-    {
-    }
+    private readonly MemoryWriterTurns _streamTurns = new();
 
     public IQueueLog? OpenQueue(string virtualHost, string queue, out IReadOnlyList<RecoveredEntry> recovered)
     {
@@ -17,13 +16,18 @@ public sealed class NoMessageStore : IMessageStore
         return null;
     }
 
-    public IStreamLog OpenStream(string virtualHost, string stream, long segmentSize) => new MemoryStreamLog(segmentSize, new ThreadPoolTurns());
+    public IStreamLog OpenStream(string virtualHost, string stream, long segmentSize) => new MemoryStreamLog(segmentSize, _streamTurns);
 
     public void DeleteQueue(string virtualHost, string queue)
     {
     }
 
-    public void WhenDurable(IDurabilityWaiter waiter, ulong token) => waiter.OnDurable(token);
+    /// <summary>At once, after ending the streams' open chunks (see <see cref="MemoryWriterTurns.Take"/>).</summary>
+    public void WhenDurable(IDurabilityWaiter waiter, ulong token)
+    {
+        _streamTurns.Take();
+        waiter.OnDurable(token);
+    }
 
     public void Dispose()
     {

@@ -36,7 +36,7 @@ public sealed partial class QueueLogTests
         }
 
         public IStreamLog OpenStream(string virtualHost, string stream, long segmentSize) =>
-            NoMessageStore.Instance.OpenStream(virtualHost, stream, segmentSize);
+            new NoMessageStore().OpenStream(virtualHost, stream, segmentSize);
 
         public IQueueLog? OpenQueue(string virtualHost, string queue, out IReadOnlyList<RecoveredEntry> recovered)
         {

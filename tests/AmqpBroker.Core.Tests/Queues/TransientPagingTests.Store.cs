@@ -33,7 +33,7 @@ public sealed partial class TransientPagingTests
         public ITransientPages? OpenTransientPages(string virtualHost, string queue) => Pages[queue] = new MemoryPages(this);
 
         public IStreamLog OpenStream(string virtualHost, string stream, long segmentSize) =>
-            NoMessageStore.Instance.OpenStream(virtualHost, stream, segmentSize);
+            new NoMessageStore().OpenStream(virtualHost, stream, segmentSize);
 
         public void DeleteQueue(string virtualHost, string queue)
         {

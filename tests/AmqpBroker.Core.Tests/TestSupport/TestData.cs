@@ -39,7 +39,7 @@ internal static class TestData
         ExchangeTypes = ExchangeTypeRegistry.For(profile),
         QueueTypes = QueueTypeRegistry.CreateBuiltIn(profile),
         Time = time ?? TimeProvider.System,
-        Messages = messages ?? NoMessageStore.Instance,
+        Messages = messages ?? new NoMessageStore(),
     };
 
     public static ClientConnection Connection(string name = "127.0.0.1:50000 -> 127.0.0.1:5672", string virtualHost = "/") =>
