@@ -35,20 +35,4 @@ public abstract class QueueTypeTestBase : BrokerTestBase
         var channel = await OpenConfirmChannelAsync();
         return (channel, await DeclareQuorumAsync(channel, arguments));
     }
-
-    /// <summary>Declares a stream with a unique name and these arguments.</summary>
-    protected Task<string> DeclareStreamAsync(IChannel channel, params (string Key, object? Value)[] arguments) =>
-        DeclareTypedAsync(channel, "stream", arguments);
-
-    /// <summary>A short unique name, keeping reply texts that quote it well under 255 bytes.</summary>
-    protected string ShortName(string prefix) => Track($"{prefix}-{Guid.NewGuid():N}");
-
-    /// <summary>Declares a queue of <paramref name="type"/> with a unique name and these arguments.</summary>
-    protected async Task<string> DeclareTypedAsync(IChannel channel, string type, params (string Key, object? Value)[] arguments)
-    {
-        var name = ShortName(type[..1] + "q");
-        var table = Args([.. arguments, ("x-queue-type", type)]);
-        await channel.QueueDeclareAsync(name, durable: true, exclusive: false, autoDelete: false, table);
-        return name;
-    }
 }

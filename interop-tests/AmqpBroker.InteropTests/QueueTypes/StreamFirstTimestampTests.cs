@@ -67,11 +67,4 @@ public sealed class StreamFirstTimestampTests : ManagementTestBase
             Assert.That(trimmedJson["first_timestamp"]!.GetValue<long>(), Is.EqualTo(second), "the chunk retention kept");
         }
     }
-
-    private async Task<string> DeclareStreamAsync(IChannel channel, params (string Key, object Value)[] arguments)
-    {
-        var name = Track($"sq-{Guid.NewGuid():N}");
-        await channel.QueueDeclareAsync(name, true, false, false, Args([("x-queue-type", "stream"), .. arguments]));
-        return name;
-    }
 }

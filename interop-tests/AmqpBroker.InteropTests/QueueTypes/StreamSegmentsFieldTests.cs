@@ -19,8 +19,7 @@ public sealed class StreamSegmentsFieldTests : ManagementTestBase
         }
 
         var channel = await OpenChannelAsync(ConfirmOptions);
-        var name = Track($"sq-{Guid.NewGuid():N}");
-        await channel.QueueDeclareAsync(name, true, false, false, Args(("x-queue-type", "stream"), ("x-stream-max-segment-size-bytes", 1L)));
+        var name = await DeclareStreamAsync(channel, ("x-stream-max-segment-size-bytes", 1L));
         await PublishAsync(channel, name, "a", "b", "c");
 
         var queue = await GetJsonAsync($"api/queues/%2F/{Segment(name)}");

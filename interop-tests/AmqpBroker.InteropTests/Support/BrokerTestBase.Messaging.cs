@@ -18,6 +18,25 @@ public abstract partial class BrokerTestBase
         return name;
     }
 
+    /// <summary>Declares a stream with a unique name and these arguments.</summary>
+    protected Task<string> DeclareStreamAsync(IChannel channel, params (string Key, object? Value)[] arguments) =>
+        DeclareTypedAsync(channel, "stream", arguments);
+
+    /// <summary>A short unique name, keeping reply texts that quote it well under 255 bytes.</summary>
+    protected string ShortName(string prefix) => Track($"{prefix}-{Guid.NewGuid():N}");
+
+    /// <summary>
+    /// Declares a queue of <paramref name="type"/> (durable and non-exclusive, as quorum queues and streams must be) with
+    /// a unique name and these arguments.
+    /// </summary>
+    protected async Task<string> DeclareTypedAsync(IChannel channel, string type, params (string Key, object? Value)[] arguments)
+    {
+        var name = ShortName(type[..1] + "q");
+        var table = Args([.. arguments, ("x-queue-type", type)]);
+        await channel.QueueDeclareAsync(name, durable: true, exclusive: false, autoDelete: false, table);
+        return name;
+    }
+
     /// <summary>Declares an exchange with a unique name (deleted after the test).</summary>
     protected async Task<string> DeclareExchangeAsync(
         IChannel channel, string type, bool durable = false, bool autoDelete = false, IDictionary<string, object?>? arguments = null, string what = "x")
