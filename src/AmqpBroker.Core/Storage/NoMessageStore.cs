@@ -3,8 +3,9 @@ using AmqpBroker.Core.Queues.Stream;
 namespace AmqpBroker.Core.Storage;
 
 /// <summary>
-/// Keeps every message in memory: nothing survives the process, and everything is "durable" at once. One per
-/// broker: its streams share their writer turns, which its confirms take too.
+/// Keeps every message in memory: nothing survives the process, and everything is "durable" once the streams' open
+/// chunks have ended (at once when none is open). One per broker: its streams share their writer turns, which its
+/// confirms wait for.
 /// </summary>
 public sealed class NoMessageStore : IMessageStore
 {
@@ -22,12 +23,8 @@ public sealed class NoMessageStore : IMessageStore
     {
     }
 
-    /// <summary>At once, after ending the streams' open chunks (see <see cref="MemoryWriterTurns.Take"/>).</summary>
-    public void WhenDurable(IDurabilityWaiter waiter, ulong token)
-    {
-        _streamTurns.Take();
-        waiter.OnDurable(token);
-    }
+    /// <summary>At once, or once the streams' open chunks have ended (see <see cref="MemoryWriterTurns.AfterOpenChunks"/>).</summary>
+    public void WhenDurable(IDurabilityWaiter waiter, ulong token) => _streamTurns.AfterOpenChunks(waiter, token);
 
     public void Dispose()
     {

@@ -123,60 +123,6 @@ public sealed partial class StreamChunkTests
         Assert.That(Bodies(target), Is.EqualTo(new[] { "2 red" }), "the blue one came before the chunk held a red one");
     }
 
-    [Test]
-    public void In_memory_a_chunk_ends_when_the_thread_pool_runs_the_turn_it_asked_for()
-    {
-        var turns = new MemoryWriterTurns();
-        using var log = new MemoryStreamLog(StreamQueueType.DefaultSegmentSize, turns);
-        Append(log, "a");
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (turns.Taken == 0 && DateTime.UtcNow < deadline)
-        {
-            Thread.Yield();
-        }
-
-        Append(log, "b");
-
-        Assert.That(log.LastChunk, Is.EqualTo(1));
-    }
-
-    [Test]
-    public void In_memory_a_confirm_ends_the_chunk_before_it_is_sent()
-    {
-        // Without the confirm's turn the second message mostly joins the first one's chunk, the thread pool not having
-        // run the turn yet; so every one of many tries must find it in a chunk of its own.
-        var lastChunks = new List<long>();
-        for (var i = 0; i < 200; i++)
-        {
-            var store = new NoMessageStore();
-            using var log = store.OpenStream("/", "s", StreamQueueType.DefaultSegmentSize);
-            Append(log, "a");
-            var confirmed = new ConfirmWaiter();
-            store.WhenDurable(confirmed, 1);
-            Assert.That(confirmed.Confirmed, Is.True);
-            Append(log, "b");
-            lastChunks.Add(log.LastChunk);
-        }
-
-        Assert.That(lastChunks, Is.All.EqualTo(1L));
-    }
-
-    private static void Append(IStreamLog log, string body)
-    {
-        var message = TestData.Message(body);
-        log.Append(message, TimeProvider.System);
-        message.Release();
-    }
-
-    private sealed class ConfirmWaiter : IDurabilityWaiter
-    {
-        public bool Confirmed { get; private set; }
-
-        public void OnDurable(ulong token) => Confirmed = true;
-
-        public void OnSyncFailed(ulong token) => throw new InvalidOperationException("an in-memory store cannot fail a sync");
-    }
-
     /// <summary>Publishes one message per filter value (null: none), each body its value (or "-"), then ends the chunk.</summary>
     private void PublishChunk(params string?[] values)
     {
