@@ -1,5 +1,4 @@
 using System.Net;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 namespace AmqpBroker.Hosting;
 
@@ -14,11 +13,4 @@ public sealed partial class BrokerHost
 
     /// <summary>An <c>http://</c> URI of the Prometheus listener reachable from this machine (scrape <c>metrics</c> under it), or null.</summary>
     public Uri? PrometheusUri => PrometheusEndPoint is { } endPoint ? new Uri($"http://{Reachable(endPoint)}/") : null;
-
-    private static void ListenForPrometheus(KestrelServerOptions kestrel, BrokerOptions options, Listeners listeners) =>
-        kestrel.Listen(IPAddress.Parse(options.Bind), options.PrometheusPort, listener =>
-        {
-            listener.Protocols = HttpProtocols.Http1;
-            listeners.Prometheus = listener;
-        });
 }

@@ -1,14 +1,8 @@
 using System.Net;
-using AmqpBroker.Core;
-using AmqpBroker.Server.Connections;
-using Microsoft.AspNetCore.Connections;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.Extensions.Logging;
 
 namespace AmqpBroker.Hosting;
 
-/// <summary>The TLS listeners: AMQPS and, when asked for, HTTPS for the admin API, with the certificate of <see cref="TlsCertificates"/>.</summary>
+/// <summary>The TLS listeners' endpoints (AMQPS and, when asked for, HTTPS for the admin API; see <see cref="BrokerWebApplication"/>) and their certificate.</summary>
 public sealed partial class BrokerHost
 {
     /// <summary>The bound AMQPS endpoint, or null without TLS.</summary>
@@ -22,29 +16,4 @@ public sealed partial class BrokerHost
     /// a file changed behind a symbolic link, as a mounted Kubernetes secret is, raises no file event). Without TLS it does nothing.
     /// </summary>
     public void ReloadCertificates() => _certificates?.Reload();
-
-    private static void ListenWithTls(KestrelServerOptions kestrel, BrokerOptions options, Broker broker, ILoggerFactory loggers, TlsListenerParts parts, bool managementEnabled)
-    {
-        var tls = options.Tls;
-        var handler = new AmqpConnectionHandler(broker, loggers, TlsListeners.Login(tls));
-        kestrel.Listen(IPAddress.Parse(options.Bind), tls.Port, listener =>
-        {
-            listener.Use(next => connection => ServeWithinSocketLimitAsync(broker.Resources.Descriptors, parts.Sockets, next, connection));
-            listener.UseHttps(TlsListeners.HttpsOptions(tls, parts.Certificates));
-            listener.Run(handler.OnConnectedAsync);
-            parts.Listeners.Amqps = listener;
-        });
-        if (managementEnabled && tls.ManagementPort != TlsOptions.Disabled)
-        {
-            kestrel.Listen(IPAddress.Parse(options.Bind), tls.ManagementPort, listener =>
-            {
-                listener.Protocols = HttpProtocols.Http1;
-                listener.UseHttps(TlsListeners.HttpsOptions(tls, parts.Certificates));
-                parts.Listeners.ManagementTls = listener;
-            });
-        }
-    }
-
-    /// <summary>What the TLS listeners share with the plaintext ones: the socket accounting and the bound listeners.</summary>
-    private sealed record TlsListenerParts(TlsCertificates Certificates, OpenSockets Sockets, Listeners Listeners);
 }

@@ -3,18 +3,11 @@ using System.Net;
 using AmqpBroker.Core;
 using AmqpBroker.Core.Profiles;
 using AmqpBroker.Core.Alarms;
-using AmqpBroker.Core.Shovels;
 using AmqpBroker.Core.Storage;
-using AmqpBroker.Management;
 using AmqpBroker.Storage.Definitions;
 using AmqpBroker.Storage.Messages;
-using AmqpBroker.Server.Connections;
 using AmqpBroker.Shovel;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Connections;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace AmqpBroker.Hosting;
@@ -30,13 +23,13 @@ namespace AmqpBroker.Hosting;
 public sealed partial class BrokerHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
-    private readonly Listeners _listeners;
+    private readonly BrokerListeners _listeners;
     private readonly ILoggerFactory _loggers;
     private readonly OpenSockets _sockets;
     private readonly ShovelComponent _shovels;
     private readonly TlsCertificates? _certificates;
 
-    private BrokerHost(WebApplication app, Listeners listeners, OpenSockets sockets, ILoggerFactory loggers, Broker broker, BrokerOptions options, ShovelComponent shovels, TlsCertificates? certificates)
+    private BrokerHost(WebApplication app, BrokerListeners listeners, OpenSockets sockets, ILoggerFactory loggers, Broker broker, BrokerOptions options, ShovelComponent shovels, TlsCertificates? certificates)
     {
         _app = app;
         _certificates = certificates;
@@ -92,66 +85,11 @@ public sealed partial class BrokerHost : IAsyncDisposable
         var dataDirectory = DataDirectory(options);
         var loggers = options.LoggerFactory ?? CreateLoggers(configureLogging);
         var broker = CreateBroker(options, dataDirectory, loggers);
-        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
-        builder.Services.AddSingleton(loggers);
-        builder.Services.AddSingleton(broker);
-        builder.Services.AddSingleton<AmqpConnectionHandler>();
-        var listeners = new Listeners { Tls = options.Tls };
+        var listeners = new BrokerListeners { Tls = options.Tls };
         var shovels = CreateShovels(broker, listeners, loggers);
-        builder.Services.AddSingleton<IShovelSupervisor>(shovels);
         var sockets = new OpenSockets();
         var certificates = options.Tls.Enabled ? TlsCertificates.Open(options.Tls, loggers.CreateLogger("AmqpBroker.Hosting.Tls")) : null;
-        var managementEnabled = options.ManagementPort != BrokerOptions.ManagementDisabled;
-        var prometheusEnabled = options.PrometheusPort != BrokerOptions.PrometheusDisabled;
-        if (managementEnabled || prometheusEnabled)
-        {
-            builder.Services.AddManagementApi(listeners.Bound, dataDirectory, options.EnableFaultApi);
-        }
-
-        builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
-        {
-            kestrel.AddServerHeader = false;
-            kestrel.Listen(IPAddress.Parse(options.Bind), options.Port, listener =>
-            {
-                listener.Use(next => connection => ServeWithinSocketLimitAsync(broker.Resources.Descriptors, sockets, next, connection));
-                listener.UseConnectionHandler<AmqpConnectionHandler>();
-                listeners.Amqp = listener;
-            });
-            if (certificates is not null)
-            {
-                ListenWithTls(kestrel, options, broker, loggers, new TlsListenerParts(certificates, sockets, listeners), managementEnabled);
-            }
-
-            if (managementEnabled)
-            {
-                kestrel.Listen(IPAddress.Parse(options.Bind), options.ManagementPort, listener =>
-                {
-                    listener.Protocols = HttpProtocols.Http1;
-                    listeners.Management = listener;
-                });
-            }
-
-            if (prometheusEnabled)
-            {
-                ListenForPrometheus(kestrel, options, listeners);
-            }
-        });
-
-        // Kestrel takes its socket buffers from this pool (64 KiB blocks instead of its 4 KiB ones); registered after
-        // UseKestrelCore so that it replaces Kestrel's own.
-        builder.Services.AddSingleton<IMemoryPoolFactory<byte>, SocketBufferPool.Factory>();
-        var app = builder.Build();
-        if (prometheusEnabled)
-        {
-            // Before the admin API: the metrics listener answers the metrics paths only, the admin listener never.
-            app.UsePrometheusMetrics(() => listeners.Prometheus?.IPEndPoint?.Port);
-        }
-
-        if (managementEnabled)
-        {
-            app.UseManagementApi();
-        }
-
+        var app = new BrokerWebApplication(options, broker, loggers, listeners, sockets, certificates).Build(dataDirectory, shovels);
         try
         {
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
@@ -174,7 +112,7 @@ public sealed partial class BrokerHost : IAsyncDisposable
     /// The shovel component. A shovel URI without a host (<c>amqp://</c>) connects to this broker's own AMQP
     /// listener as the default user: uniform with remote ends, and the same publish rules as any client.
     /// </summary>
-    private static ShovelComponent CreateShovels(Broker broker, Listeners listeners, ILoggerFactory loggers)
+    private static ShovelComponent CreateShovels(Broker broker, BrokerListeners listeners, ILoggerFactory loggers)
     {
         var settings = broker.Settings;
         return new ShovelComponent(
@@ -227,30 +165,6 @@ public sealed partial class BrokerHost : IAsyncDisposable
         }
 
         return broker;
-    }
-
-    /// <summary>
-    /// An AMQP connection takes a socket's share of the descriptor budget; past the limit it is closed at once
-    /// (and the file_descriptor_limit alarm raised) rather than served with descriptors queues need.
-    /// </summary>
-    private static async Task ServeWithinSocketLimitAsync(FileDescriptors descriptors, OpenSockets sockets, ConnectionDelegate next, ConnectionContext connection)
-    {
-        if (!descriptors.TryObtainSocket())
-        {
-            connection.Abort(new ConnectionAbortedException("the file descriptor limit is reached"));
-            return;
-        }
-
-        sockets.Opened();
-        try
-        {
-            await next(connection).ConfigureAwait(false);
-        }
-        finally
-        {
-            sockets.Closed();
-            descriptors.ReleaseSocket();
-        }
     }
 
     /// <summary>One logging pipeline for the broker model and the host: the broker logs while it recovers, before the host is built.</summary>
@@ -346,53 +260,6 @@ public sealed partial class BrokerHost : IAsyncDisposable
         if (options.LoggerFactory is null)
         {
             loggers.Dispose();
-        }
-    }
-
-    /// <summary>The listeners Kestrel bound; their endpoints carry the real ports once the host has started.</summary>
-    private sealed class Listeners
-    {
-        public ListenOptions? Amqp { get; set; }
-
-        public ListenOptions? Management { get; set; }
-
-        public ListenOptions? Amqps { get; set; }
-
-        public ListenOptions? ManagementTls { get; set; }
-
-        public ListenOptions? Prometheus { get; set; }
-
-        public TlsOptions Tls { get; init; } = new();
-
-        public List<ManagementListener> Bound()
-        {
-            List<ManagementListener> bound = [];
-            if (Amqp?.IPEndPoint is { } amqp)
-            {
-                bound.Add(new ManagementListener("amqp", amqp));
-            }
-
-            if (Management?.IPEndPoint is { } management)
-            {
-                bound.Add(new ManagementListener("http", management));
-            }
-
-            if (Amqps?.IPEndPoint is { } amqps)
-            {
-                bound.Add(new ManagementListener("amqp/ssl", amqps, Tls.CertFile, Tls.CaCertFile));
-            }
-
-            if (ManagementTls?.IPEndPoint is { } https)
-            {
-                bound.Add(new ManagementListener("https", https, Tls.CertFile, Tls.CaCertFile));
-            }
-
-            if (Prometheus?.IPEndPoint is { } prometheus)
-            {
-                bound.Add(new ManagementListener(ManagementListener.PrometheusProtocol, prometheus));
-            }
-
-            return bound;
         }
     }
 }
