@@ -36,7 +36,14 @@ internal sealed partial class AmqpConnection
                 _recording.Received(frame.Type, frame.Channel, frame.Payload);
             }
 
-            HandleFrame(frame);
+            if (_state == ConnectionState.Draining)
+            {
+                OnFrameWhileDraining(frame);
+            }
+            else
+            {
+                HandleFrame(frame);
+            }
         }
 
         return false;
@@ -185,6 +192,10 @@ internal sealed partial class AmqpConnection
         var channel = _channels.Find(frame.Channel)
             ?? throw AmqpException.UnexpectedFrame("expected method frame, got non method frame instead"); // RabbitMQ's text
         channel.HandleContent(frame.Type == FrameType.Header, frame.Payload);
+        if (_state == ConnectionState.Open)
+        {
+            _blocking.BlockIfAlarmed();
+        }
     }
 
     private void OpenChannel(ushort channelNumber)

@@ -223,16 +223,10 @@ internal sealed partial class AmqpConnection
         }
     }
 
-    /// <summary>One frame, and the one place its errors become channel.close, connection.close or a silent close.</summary>
+    /// <summary>One frame of an open or opening connection; <see cref="OnFrameFailed"/> turns its errors into channel.close, connection.close or a silent close.</summary>
     private void HandleFrame(in Frame frame)
     {
         ushort classId = 0, methodId = 0;
-        if (_state == ConnectionState.Draining)
-        {
-            OnFrameWhileDraining(frame);
-            return;
-        }
-
         var channel = frame.Channel == 0 ? null : _channels.Find(frame.Channel);
 
         // The method whose content is arriving: what RabbitMQ names when content arrives out of order.
@@ -251,11 +245,6 @@ internal sealed partial class AmqpConnection
                     return;
                 case FrameType.Header or FrameType.Body:
                     HandleContentFrame(frame);
-                    if (_state == ConnectionState.Open)
-                    {
-                        _blocking.BlockIfAlarmed();
-                    }
-
                     return;
                 case FrameType.Heartbeat when frame.Payload.IsEmpty && frame.Channel == 0:
                     return;
@@ -266,29 +255,40 @@ internal sealed partial class AmqpConnection
                     throw AmqpException.FrameError($"{Describe(frame)}: unknown_frame");
             }
         }
-        catch (AmqpException ex)
-        {
-            // What the assembler refuses names the method whose content it is; what the reader refuses, nothing.
-            if ((frame.Type is FrameType.Header or FrameType.Body && ex.Code != ReplyCode.FrameError) || (content != 0 && ex.Code == ReplyCode.UnexpectedFrame))
-            {
-                (classId, methodId) = ((ushort)(content >> 16), (ushort)content);
-            }
-
-            OnFrameError(ex, channel, classId, methodId);
-        }
-        catch (LoginRefusedException ex)
-        {
-            OnLoginRefused(ex);
-        }
-        catch (AmqpFormatException ex)
-        {
-            OnUndecodable(frame, ex, classId, methodId);
-        }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            // A bug of ours must cost this connection only, never the process or other connections.
-            ConnectionLog.InternalError(_logger, LogName, ex);
-            CloseConnection(ReplyCode.InternalError, "INTERNAL_ERROR", classId, methodId);
+            OnFrameFailed(ex, frame, channel, content, classId, methodId);
+        }
+    }
+
+    /// <summary>
+    /// The one place a frame's errors become channel.close, connection.close or a silent close: <paramref name="content"/> is
+    /// the method whose content was arriving, <paramref name="classId"/> and <paramref name="methodId"/> the method read so far.
+    /// </summary>
+    private void OnFrameFailed(Exception error, in Frame frame, AmqpChannel? channel, uint content, ushort classId, ushort methodId)
+    {
+        switch (error)
+        {
+            case AmqpException amqp:
+                // What the assembler refuses names the method whose content it is; what the reader refuses, nothing.
+                if ((frame.Type is FrameType.Header or FrameType.Body && amqp.Code != ReplyCode.FrameError) || (content != 0 && amqp.Code == ReplyCode.UnexpectedFrame))
+                {
+                    (classId, methodId) = ((ushort)(content >> 16), (ushort)content);
+                }
+
+                OnFrameError(amqp, channel, classId, methodId);
+                break;
+            case LoginRefusedException refusal:
+                OnLoginRefused(refusal);
+                break;
+            case AmqpFormatException undecodable:
+                OnUndecodable(frame, undecodable, classId, methodId);
+                break;
+            default:
+                // A bug of ours must cost this connection only, never the process or other connections.
+                ConnectionLog.InternalError(_logger, LogName, error);
+                CloseConnection(ReplyCode.InternalError, "INTERNAL_ERROR", classId, methodId);
+                break;
         }
     }
 
