@@ -42,19 +42,7 @@ public sealed partial class VirtualHost
         }
 
         var transient = DeprecatedFeature.TransientNonExclusiveQueuesOf(_services.Settings);
-        var profile = _services.Settings.Profile;
-        var defaultType = Metadata.DefaultQueueType ?? (profile.RecordsDefaultQueueType ? _services.Settings.DefaultQueueType : null);
-        definition = _services.QueueTypes.WithDefaultType(definition, defaultType, profile.RecordsDefaultQueueType, transient.IsPermitted);
-        if (serverNamed && _services.QueueTypes.Resolve(definition).Capabilities is { ServerNamed: false } type)
-        {
-            throw AmqpException.PreconditionFailed($"Cannot declare a server-named queue for type {type.Module}");
-        }
-
-        if (!serverNamed && definition.Name.StartsWith("amq.", StringComparison.Ordinal))
-        {
-            throw AmqpException.AccessRefused($"queue name '{definition.Name}' contains reserved prefix 'amq.*'");
-        }
-
+        definition = WithDefaultTypeAndCheckedName(definition, serverNamed, transient);
         access?.Check(AccessKind.Configure, ResourceKind.Queue, definition.Name);
         // Counted where rabbit_channel counts it: past the name and permission checks, before the equivalence check.
         _services.Churn.OnQueueDeclared();
@@ -70,21 +58,49 @@ public sealed partial class VirtualHost
                 return existing;
             }
 
-            _services.Limits.CheckNewQueue(this, definition.Name);
-            if (access is not null && definition.Arguments.GetValueOrDefault("x-dead-letter-exchange") is string deadLetterExchange)
-            {
-                // Dead letters will flow from the new queue into its DLX: RabbitMQ asks for both ends.
-                access.Check(AccessKind.Read, ResourceKind.Queue, definition.Name);
-                access.Check(AccessKind.Write, ResourceKind.Exchange, deadLetterExchange);
-            }
-
-            CheckNewQueueAllowed(definition, transient);
-            var queue = CreateQueue(definition, definition.Exclusive ? owner : null, out _);
-            Adopt(queue);
-            _durable.PutQueue(queue);
-            _services.Churn.OnQueueCreated();
-            return queue;
+            return CreateDeclaredQueue(definition, owner, access, transient);
         }
+    }
+
+    /// <summary>
+    /// The declared definition with the default queue type applied, and its name checked: a server-named queue's type
+    /// must allow server names, and a name the client chose may not start with <c>amq.</c>.
+    /// </summary>
+    private QueueDefinition WithDefaultTypeAndCheckedName(QueueDefinition definition, bool serverNamed, DeprecatedFeature transient)
+    {
+        var profile = _services.Settings.Profile;
+        var defaultType = Metadata.DefaultQueueType ?? (profile.RecordsDefaultQueueType ? _services.Settings.DefaultQueueType : null);
+        definition = _services.QueueTypes.WithDefaultType(definition, defaultType, profile.RecordsDefaultQueueType, transient.IsPermitted);
+        if (serverNamed && _services.QueueTypes.Resolve(definition).Capabilities is { ServerNamed: false } type)
+        {
+            throw AmqpException.PreconditionFailed($"Cannot declare a server-named queue for type {type.Module}");
+        }
+
+        if (!serverNamed && definition.Name.StartsWith("amq.", StringComparison.Ordinal))
+        {
+            throw AmqpException.AccessRefused($"queue name '{definition.Name}' contains reserved prefix 'amq.*'");
+        }
+
+        return definition;
+    }
+
+    /// <summary>A queue new to the vhost, under the topology lock: checked against the limits, permissions and profile, then created and stored.</summary>
+    private Queue CreateDeclaredQueue(QueueDefinition definition, ClientConnection owner, ResourceAccess? access, DeprecatedFeature transient)
+    {
+        _services.Limits.CheckNewQueue(this, definition.Name);
+        if (access is not null && definition.Arguments.GetValueOrDefault("x-dead-letter-exchange") is string deadLetterExchange)
+        {
+            // Dead letters will flow from the new queue into its DLX: RabbitMQ asks for both ends.
+            access.Check(AccessKind.Read, ResourceKind.Queue, definition.Name);
+            access.Check(AccessKind.Write, ResourceKind.Exchange, deadLetterExchange);
+        }
+
+        CheckNewQueueAllowed(definition, transient);
+        var queue = CreateQueue(definition, definition.Exclusive ? owner : null, out _);
+        Adopt(queue);
+        _durable.PutQueue(queue);
+        _services.Churn.OnQueueCreated();
+        return queue;
     }
 
     /// <summary>

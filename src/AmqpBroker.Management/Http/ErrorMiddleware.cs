@@ -26,40 +26,9 @@ internal sealed partial class ErrorMiddleware(RequestDelegate next, ILogger<Erro
                 await WriteAsync(context, StatusCodes.Status405MethodNotAllowed, "method_not_allowed", $"{context.Request.Method} is not allowed on this path").ConfigureAwait(false);
             }
         }
-        catch (ApiException ex)
+        catch (Exception ex) when (Answer(ex) is { } answer)
         {
-            await WriteAsync(context, ex.Status, ex.Error, ex.Reason).ConfigureAwait(false);
-        }
-        catch (AmqpException ex)
-        {
-            var (status, error) = Map(ex.Code);
-            await WriteAsync(context, status, error, ex.Message).ConfigureAwait(false);
-        }
-        catch (PolicyValidationException ex)
-        {
-            // RabbitMQ's wording for a policy its validation refuses.
-            await WriteAsync(context, StatusCodes.Status400BadRequest, "bad_request", $"Validation failed\n\n{ex.Message}\n").ConfigureAwait(false);
-        }
-        catch (ParameterValidationException ex)
-        {
-            await WriteAsync(context, StatusCodes.Status400BadRequest, "bad_request", $"Validation failed\n\n{ex.Message}\n").ConfigureAwait(false);
-        }
-        catch (PermissionValidationException ex)
-        {
-            await WriteAsync(context, StatusCodes.Status400BadRequest, "bad_request", ex.Message).ConfigureAwait(false);
-        }
-        catch (LimitValidationException ex)
-        {
-            await WriteAsync(context, StatusCodes.Status400BadRequest, "bad_request", ex.Message).ConfigureAwait(false);
-        }
-        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
-        {
-            // Kestrel's cap on a body without a declared length (RequestBodyLimit), answered as RabbitMQ answers it.
-            await WriteAsync(context, StatusCodes.Status400BadRequest, "bad_request", RequestBodyLimit.Reason).ConfigureAwait(false);
-        }
-        catch (BadHttpRequestException ex)
-        {
-            await WriteAsync(context, ex.StatusCode, "bad_request", ex.Message).ConfigureAwait(false);
+            await WriteAsync(context, answer.Status, answer.Error, answer.Reason).ConfigureAwait(false);
         }
         catch (Exception ex) when (!context.RequestAborted.IsCancellationRequested)
         {
@@ -68,12 +37,28 @@ internal sealed partial class ErrorMiddleware(RequestDelegate next, ILogger<Erro
         }
     }
 
-    /// <summary>RabbitMQ's management plugin: missing things are 404, refused access 401, every other broker error 400.</summary>
-    private static (int Status, string Error) Map(ReplyCode code) => code switch
+    /// <summary>The answer to a failure the API expects, or null for anything else.</summary>
+    private static ErrorAnswer? Answer(Exception error) => error switch
     {
-        ReplyCode.NotFound => (StatusCodes.Status404NotFound, "not_found"),
-        ReplyCode.AccessRefused => (StatusCodes.Status401Unauthorized, "not_authorised"),
-        _ => (StatusCodes.Status400BadRequest, "bad_request"),
+        ApiException api => new(api.Status, api.Error, api.Reason),
+        AmqpException amqp => Map(amqp),
+
+        // RabbitMQ's wording for a policy or parameter its validation refuses.
+        PolicyValidationException or ParameterValidationException => new(StatusCodes.Status400BadRequest, "bad_request", $"Validation failed\n\n{error.Message}\n"),
+        PermissionValidationException or LimitValidationException => new(StatusCodes.Status400BadRequest, "bad_request", error.Message),
+
+        // Kestrel's cap on a body without a declared length (RequestBodyLimit), answered as RabbitMQ answers it.
+        BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => new(StatusCodes.Status400BadRequest, "bad_request", RequestBodyLimit.Reason),
+        BadHttpRequestException badRequest => new(badRequest.StatusCode, "bad_request", badRequest.Message),
+        _ => null,
+    };
+
+    /// <summary>RabbitMQ's management plugin: missing things are 404, refused access 401, every other broker error 400.</summary>
+    private static ErrorAnswer Map(AmqpException error) => error.Code switch
+    {
+        ReplyCode.NotFound => new(StatusCodes.Status404NotFound, "not_found", error.Message),
+        ReplyCode.AccessRefused => new(StatusCodes.Status401Unauthorized, "not_authorised", error.Message),
+        _ => new(StatusCodes.Status400BadRequest, "bad_request", error.Message),
     };
 
     private static Task WriteAsync(HttpContext context, int status, string error, string reason)
@@ -97,4 +82,6 @@ internal sealed partial class ErrorMiddleware(RequestDelegate next, ILogger<Erro
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Management API {Method} {Path} failed unexpectedly")]
     private static partial void LogUnexpected(ILogger logger, string method, string path, Exception exception);
+
+    private sealed record ErrorAnswer(int Status, string Error, string Reason);
 }

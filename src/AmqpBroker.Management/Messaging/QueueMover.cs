@@ -25,49 +25,63 @@ internal static class QueueMover
         while (moved < limit && !refused && !cancellationToken.IsCancellationRequested)
         {
             batch.Clear();
-            while (batch.Count < BatchSize && moved + batch.Count < limit && source.TryTake(out var entry, out _))
-            {
-                if (!destination.Enqueue(entry.Message))
-                {
-                    source.Requeue(entry);
-                    refused = true;
-                    break;
-                }
-
-                destination.Counters.Increment(MessageCounter.Publish);
-                batch.Add(entry);
-            }
-
+            refused = !EnqueueBatch(source, destination, batch, limit - moved);
             if (batch.Count == 0)
             {
                 break;
             }
 
-            try
-            {
-                await WhenDurableAsync(broker.Messages).ConfigureAwait(false);
-            }
-            catch (IOException)
-            {
-                // Not durable in the destination: the source keeps the batch (the destination may hold copies).
-                foreach (var entry in batch)
-                {
-                    source.Requeue(entry);
-                }
-
-                throw;
-            }
-
-            foreach (var entry in batch)
-            {
-                source.Settle(entry);
-            }
-
+            await SettleWhenDurableAsync(broker.Messages, source, batch).ConfigureAwait(false);
             moved += batch.Count;
         }
 
         source.Drain();
         return moved;
+    }
+
+    /// <summary>
+    /// Takes a batch of at most <paramref name="room"/> messages from the source and enqueues them in the destination;
+    /// false when the destination refused one, which stays in the source.
+    /// </summary>
+    private static bool EnqueueBatch(Queue source, Queue destination, List<QueueEntry> batch, long room)
+    {
+        while (batch.Count < BatchSize && batch.Count < room && source.TryTake(out var entry, out _))
+        {
+            if (!destination.Enqueue(entry.Message))
+            {
+                source.Requeue(entry);
+                return false;
+            }
+
+            destination.Counters.Increment(MessageCounter.Publish);
+            batch.Add(entry);
+        }
+
+        return true;
+    }
+
+    /// <summary>The source lets go of the batch once the destination holds it durably.</summary>
+    private static async Task SettleWhenDurableAsync(IMessageStore store, Queue source, List<QueueEntry> batch)
+    {
+        try
+        {
+            await WhenDurableAsync(store).ConfigureAwait(false);
+        }
+        catch (IOException)
+        {
+            // Not durable in the destination: the source keeps the batch (the destination may hold copies).
+            foreach (var entry in batch)
+            {
+                source.Requeue(entry);
+            }
+
+            throw;
+        }
+
+        foreach (var entry in batch)
+        {
+            source.Settle(entry);
+        }
     }
 
     private static Task WhenDurableAsync(IMessageStore store)
