@@ -1,5 +1,8 @@
 using AmqpBroker.Core.Policies;
+using AmqpBroker.Core.Publishing;
 using AmqpBroker.Core.Security;
+using AmqpBroker.Core.Statistics;
+using AmqpBroker.Core.VirtualHosts;
 
 namespace AmqpBroker.Core;
 
@@ -78,6 +81,18 @@ public sealed partial class Broker
 
     /// <summary>The permission checks for operations of <paramref name="user"/> in <paramref name="virtualHost"/>.</summary>
     public ResourceAccess AccessFor(string user, string virtualHost) => new(_permissions, _topicPermissions, user, virtualHost);
+
+    /// <summary>
+    /// A client's publisher into <paramref name="virtualHost"/> (an AMQP channel, an HTTP publish) with this broker's message
+    /// size limit, direct replies and release's delivery_mode rule; <paramref name="connection"/> and <paramref name="channel"/> say where it publishes from.
+    /// </summary>
+    public Publisher CreatePublisher(VirtualHost virtualHost, ResourceAccess access, MessageCounters counters, ClientConnection? connection = null, ushort channel = 0) =>
+        new(virtualHost, access, Settings.MaxMessageSize, DirectReplies, counters)
+        {
+            Connection = connection,
+            Channel = channel,
+            ValidatesDeliveryMode = Settings.Profile.DeliveryModeValidated,
+        };
 
     /// <summary>
     /// Adds or replaces a policy and applies it at once to the matching queues and exchanges of its vhost.

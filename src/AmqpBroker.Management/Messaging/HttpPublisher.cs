@@ -28,10 +28,7 @@ internal static class HttpPublisher
             "base64" => DecodeBase64(payload),
             _ => throw ApiException.BadRequest($"payload_encoding must be \"string\" or \"base64\", got \"{encoding}\""),
         };
-        var publisher = new Publisher(virtualHost, user.AccessIn(virtualHost.Name), broker.Settings.MaxMessageSize, broker.DirectReplies, broker.MessageTotals)
-        {
-            ValidatesDeliveryMode = broker.Settings.Profile.DeliveryModeValidated,
-        };
+        var publisher = broker.CreatePublisher(virtualHost, user.AccessIn(virtualHost.Name), broker.MessageTotals);
         try
         {
             return publisher.Publish(new PublishRequest(Message.Create(exchangeName, routingKey, properties.Encode(), bytes))).Routed;

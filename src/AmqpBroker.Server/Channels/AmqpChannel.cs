@@ -33,12 +33,7 @@ internal sealed partial class AmqpChannel
             Tracer = context.VirtualHost.Tracer,
         };
         _content = new ContentAssembler(broker.Settings.MaxMessageSize);
-        _publisher = new Publisher(context.VirtualHost, context.Access, broker.Settings.MaxMessageSize, broker.DirectReplies, Session.Counters)
-        {
-            Connection = context.Client,
-            Channel = number,
-            ValidatesDeliveryMode = broker.Settings.Profile.DeliveryModeValidated,
-        };
+        _publisher = broker.CreatePublisher(context.VirtualHost, context.Access, Session.Counters, context.Client, number);
         _confirms = new PublisherConfirms(context.Writer, broker.Messages, number, Session.Counters, context.Client.ForceClose);
         _directReplies = new DirectReplyConsumer(broker.DirectReplies, Session);
         _publishNow = PublishNow;

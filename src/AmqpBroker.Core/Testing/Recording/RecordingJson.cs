@@ -1,6 +1,7 @@
 using System.Collections;
 using System.Text;
 using System.Text.Json;
+using AmqpBroker.Core.Arguments;
 using AmqpBroker.Core.Messages;
 using AmqpBroker.Protocol.Encoding;
 
@@ -97,8 +98,8 @@ public static class RecordingJson
             case AmqpTimestamp timestamp: json.WriteNumberValue(timestamp.UnixSeconds); break;
             case decimal number: json.WriteNumberValue(number); break;
             case float or double: json.WriteNumberValue(Convert.ToDouble(value, System.Globalization.CultureInfo.InvariantCulture)); break;
-            case ulong number: json.WriteNumberValue(number); break;
-            case sbyte or byte or short or ushort or int or uint or long: json.WriteNumberValue(Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture)); break;
+            case ulong number: json.WriteNumberValue(number); break; // also above long.MaxValue, which IntegerValues refuses
+            case var _ when IntegerValues.TryGet(value, out var integer): json.WriteNumberValue(integer); break;
             case IReadOnlyDictionary<string, object?> table:
                 json.WriteStartObject();
                 foreach (var (key, item) in table)
