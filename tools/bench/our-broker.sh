@@ -21,13 +21,17 @@ loadgen() {
   timeout --kill-after=10 "${LOADGEN_LIMIT:-900}" dotnet "$root"/tools/AmqpBroker.LoadGen/bin/Release/net*/AmqpBroker.LoadGen.dll "$@"
 }
 
-# start_our_broker DATA_DIR LOG [PORT]: runs the broker on 127.0.0.1 (port 0 = ephemeral) with its data on disk,
-# waits up to 120 s for its ready line and sets OUR_PID (the broker process itself: `dotnet x.dll` hosts the
-# app in-process) and OUR_PORT.
+# start_our_broker DATA_DIR LOG [PORT]: runs the broker on 127.0.0.1 (port 0 = ephemeral) with its data on disk
+# (DATA_DIR "" keeps it in memory), waits up to 120 s for its ready line and sets OUR_PID (the broker process itself:
+# `dotnet x.dll` hosts the app in-process) and OUR_PORT. OUR_BUILD names another checkout's Release build to run
+# (tools/bench/builds.sh); builds from before the --prometheus-port option get only --management-port.
 start_our_broker() {
-  local dll
-  dll=$(ls "$root"/src/AmqpBroker/bin/Release/net*/AmqpBroker.dll | head -1)
-  (cd "$work" && exec dotnet "$dll" --port "${3:-0}" --management-port -1 --prometheus-port -1 --bind 127.0.0.1 --data-dir "$1") >"$2" 2>&1 &
+  local build=${OUR_BUILD:-$root} dll args
+  dll=$(ls "$build"/src/AmqpBroker/bin/Release/net*/AmqpBroker.dll | head -1)
+  args=(--port "${3:-0}" --management-port -1 --bind 127.0.0.1)
+  grep -rqs -- '"--prometheus-port"' "$build/src/AmqpBroker" && args+=(--prometheus-port -1)
+  [ -n "$1" ] && args+=(--data-dir "$1")
+  (cd "$work" && exec dotnet "$dll" "${args[@]}") >"$2" 2>&1 &
   OUR_PID=$!
   OUR_PORT=
   local _
