@@ -9,8 +9,8 @@ namespace AmqpBroker;
 
 /// <summary>
 /// One run of the broker process: start, announce readiness, reload the TLS certificate files on SIGHUP, wait for
-/// SIGINT/SIGTERM, stop. A start that
-/// fails for a reason the operator can fix (a port in use) is one line naming the fix, not a stack trace.
+/// SIGINT/SIGTERM, stop. A start that fails for a reason the operator can fix (a port in use) is one line naming the
+/// fix, not a stack trace.
 /// </summary>
 internal static partial class BrokerRun
 {
@@ -29,18 +29,8 @@ internal static partial class BrokerRun
             started?.ReloadCertificates();
         });
 
-        BrokerHost host;
-        try
+        if (await TryStartAsync(options, configuration) is not { } host)
         {
-            host = await BrokerHost.StartAsync(options, logging => logging
-                .AddConfiguration(configuration.GetSection("Logging"))
-                // The generic host logs a failed start with its stack trace; the failures an operator can fix are answered below.
-                .AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None)
-                .AddSimpleConsole(console => { console.SingleLine = true; console.TimestampFormat = "HH:mm:ss.fff "; }));
-        }
-        catch (IOException ex) when (ex.InnerException is AddressInUseException)
-        {
-            await Console.Error.WriteLineAsync(PortInUse(ex.Message, options));
             return 1;
         }
 
@@ -48,14 +38,7 @@ internal static partial class BrokerRun
         {
             started = host;
             AnnounceReady(host, options);
-            try
-            {
-                await Task.Delay(Timeout.Infinite, stopping.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                Console.WriteLine("AmqpBroker stopping");
-            }
+            await WaitForStopAsync(stopping.Token);
         }
 
         return 0;
@@ -64,6 +47,36 @@ internal static partial class BrokerRun
         {
             context.Cancel = true;
             stopping.Cancel();
+        }
+    }
+
+    /// <summary>The started broker, or null after saying why it could not start where the operator can fix that.</summary>
+    private static async Task<BrokerHost?> TryStartAsync(BrokerOptions options, IConfiguration configuration)
+    {
+        try
+        {
+            return await BrokerHost.StartAsync(options, logging => logging
+                .AddConfiguration(configuration.GetSection("Logging"))
+                // The generic host logs a failed start with its stack trace; the failures an operator can fix are answered below.
+                .AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None)
+                .AddSimpleConsole(console => { console.SingleLine = true; console.TimestampFormat = "HH:mm:ss.fff "; }));
+        }
+        catch (IOException ex) when (ex.InnerException is AddressInUseException)
+        {
+            await Console.Error.WriteLineAsync(PortInUse(ex.Message, options));
+            return null;
+        }
+    }
+
+    private static async Task WaitForStopAsync(CancellationToken stopping)
+    {
+        try
+        {
+            await Task.Delay(Timeout.Infinite, stopping);
+        }
+        catch (OperationCanceledException)
+        {
+            Console.WriteLine("AmqpBroker stopping");
         }
     }
 
