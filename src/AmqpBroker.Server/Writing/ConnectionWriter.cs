@@ -233,6 +233,18 @@ internal sealed class ConnectionWriter
             Record(recording, frame);
         }
 
+        WriteFrame(frame);
+        if (frame.Message is { } message)
+        {
+            WriteContent(frame.Channel, message);
+            message.Release();
+            OnDeliveryWritten(message.Size);
+        }
+    }
+
+    /// <summary>The frame itself: its method, or a heartbeat (a delivery's content follows in <see cref="Write"/>).</summary>
+    private void WriteFrame(in OutgoingFrame frame)
+    {
         switch (frame.Kind)
         {
             case OutgoingKind.Encoded:
@@ -264,13 +276,6 @@ internal sealed class ConnectionWriter
             case OutgoingKind.PublisherNack:
                 FrameWriter.WriteMethod(_output, frame.Channel, new BasicNack { DeliveryTag = frame.DeliveryTag });
                 break;
-        }
-
-        if (frame.Message is { } message)
-        {
-            WriteContent(frame.Channel, message);
-            message.Release();
-            OnDeliveryWritten(message.Size);
         }
     }
 
