@@ -13,13 +13,13 @@ namespace AmqpBroker.Core.Queues.Quorum;
 /// <c>x-delivery-count</c> (<see cref="QuorumRedelivery"/>); orders by priority as its release does; expires
 /// messages only at the head; refuses basic.get with a single active consumer; and with at-least-once
 /// dead-lettering holds what it could not yet dead-letter (<see cref="PendingDeadLetters"/>); with 4.3's delayed
-/// retry it holds returns back for a while (<see cref="DelayedReturns"/>).
+/// retry it holds returns back for a while (a <see cref="HeldUntil{T}"/>).
 /// </summary>
 public sealed class QuorumQueue : MessageQueue
 {
     private readonly QuorumRedelivery _redelivery;
     private readonly PendingDeadLetters _pending;
-    private readonly DelayedReturns _delayed;
+    private readonly HeldUntil<QueueEntry> _delayed;
     private bool _rejectingPublishes;
 
     internal QuorumQueue(QueueDefinition definition, QueueArguments arguments, QueueContext context, IQueueLog? log)
@@ -27,7 +27,7 @@ public sealed class QuorumQueue : MessageQueue
     {
         _redelivery = new QuorumRedelivery(context.Profile);
         _pending = new PendingDeadLetters(context.DeadLetters, context.Timers, RetryDeadLetters);
-        _delayed = new DelayedReturns(context.Timers, ReadmitDelayed);
+        _delayed = new HeldUntil<QueueEntry>(context.Timers, ReadmitDelayed, static entry => entry);
     }
 
     /// <summary>Messages given up with at-least-once dead-lettering that their DLX did not take yet (RabbitMQ's <c>messages_dlx</c>).</summary>
