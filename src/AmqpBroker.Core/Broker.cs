@@ -50,6 +50,8 @@ public sealed partial class Broker : IDisposable
         Messages = messages ?? new NoMessageStore();
         Faults = new Testing.Faults.BrokerFaults(this);
         Recorder = new Testing.Recording.BrokerRecorder(time);
+        loggers ??= Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance;
+        var timersLog = loggers.CreateLogger(SchedulingLog.Category);
         _services = new BrokerServices
         {
             Settings = settings,
@@ -57,11 +59,11 @@ public sealed partial class Broker : IDisposable
             Faults = Faults,
             Recorder = Recorder,
             Time = time,
-            Timers = new BrokerTimers(time),
+            Timers = new BrokerTimers(time, timersLog),
             Definitions = _store,
             Messages = Messages,
             QueueTypes = Queues.QueueTypeRegistry.CreateBuiltIn(settings.Profile),
-            Loggers = loggers ?? Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance,
+            Loggers = loggers,
             Limits = new CreationLimits(settings, () => _virtualHosts.Values, LimitsOfVirtualHost),
         };
         if (!_services.QueueTypes.Knows(settings.DefaultQueueType))
@@ -69,9 +71,9 @@ public sealed partial class Broker : IDisposable
             throw new ArgumentException($"the default queue type must be classic, quorum or stream, not '{settings.DefaultQueueType}'", nameof(settings));
         }
 
-        Scheduler = new BrokerScheduler(time, TimeSpan.FromMilliseconds(250));
+        Scheduler = new BrokerScheduler(time, TimeSpan.FromMilliseconds(250), timersLog);
         LoginBrake = new LoginBrake(time, settings.FailedLoginDelay);
-        _resourceMonitor = new ResourceMonitor(Resources, time);
+        _resourceMonitor = new ResourceMonitor(Resources, time, timersLog);
         Scheduler.Register(new MemoryReclaimer(WeighQueues, MemoryReclaimer.CollectAggressively).OnTick);
         StartedAt = time.GetUtcNow();
         Parameters = new RuntimeParameters(_store, name => _virtualHosts.ContainsKey(name));

@@ -21,7 +21,7 @@ internal sealed class BrokerServices
     /// <summary>The broker's deadlines on <see cref="Time"/> (message TTL, x-expires, delayed messages); made on first use when not given.</summary>
     public BrokerTimers Timers
     {
-        get => LazyInitializer.EnsureInitialized(ref field, () => new BrokerTimers(Time));
+        get => LazyInitializer.EnsureInitialized(ref field, () => new BrokerTimers(Time, Loggers.CreateLogger(SchedulingLog.Category)));
         init;
     }
 

@@ -1,3 +1,7 @@
+using AmqpBroker.Core.Scheduling;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
 namespace AmqpBroker.Core.Alarms;
 
 /// <summary>
@@ -14,13 +18,18 @@ public sealed class ResourceMonitor : IDisposable
     private readonly NodeResources _resources;
     private readonly ITimer _timer;
     private readonly TimeProvider _time;
+    private readonly ILogger _log;
     private long _lastTickTicks = long.MinValue;
     private int _ticks;
 
-    public ResourceMonitor(NodeResources resources, TimeProvider time)
+    /// <param name="resources">The alarms to check.</param>
+    /// <param name="time">The broker's clock.</param>
+    /// <param name="log">Where a check that throws is logged (<see cref="SchedulingLog"/>); nowhere when null.</param>
+    public ResourceMonitor(NodeResources resources, TimeProvider time, ILogger? log = null)
     {
         _resources = resources;
         _time = time;
+        _log = log ?? NullLogger.Instance;
         CheckNow();
         _timer = time.CreateTimer(_ => Tick(), null, Interval, Interval);
     }
@@ -34,6 +43,7 @@ public sealed class ResourceMonitor : IDisposable
 
     public void Dispose() => _timer.Dispose();
 
+    /// <summary>A check that throws is logged, and the timer checks again on its next tick.</summary>
     private void Tick()
     {
         var now = _time.GetUtcNow().UtcTicks;
@@ -42,10 +52,17 @@ public sealed class ResourceMonitor : IDisposable
             return;
         }
 
-        _resources.Memory?.Check();
-        if (++_ticks % DiskEvery == 0)
+        try
         {
-            _resources.Disk?.Check();
+            _resources.Memory?.Check();
+            if (++_ticks % DiskEvery == 0)
+            {
+                _resources.Disk?.Check();
+            }
+        }
+        catch (Exception ex)
+        {
+            SchedulingLog.TimedWorkFailed(_log, "the memory and disk alarm check", ex);
         }
     }
 }

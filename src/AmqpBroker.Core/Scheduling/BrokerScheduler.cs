@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace AmqpBroker.Core.Scheduling;
 
@@ -15,11 +17,16 @@ public sealed class BrokerScheduler : IDisposable
     private readonly ConcurrentDictionary<Registration, byte> _tasks = new();
     private readonly ITimer _timer;
     private readonly TimeSpan _tick;
+    private readonly ILogger _log;
 
-    public BrokerScheduler(TimeProvider time, TimeSpan tick)
+    /// <param name="time">The broker's clock.</param>
+    /// <param name="tick">How often the registered tasks run.</param>
+    /// <param name="log">Where a task that throws is logged (<see cref="SchedulingLog"/>); nowhere when null.</param>
+    public BrokerScheduler(TimeProvider time, TimeSpan tick, ILogger? log = null)
     {
         Time = time;
         _tick = tick;
+        _log = log ?? NullLogger.Instance;
         _timer = time.CreateTimer(_ => Tick(), null, tick, Timeout.InfiniteTimeSpan);
     }
 
@@ -35,20 +42,23 @@ public sealed class BrokerScheduler : IDisposable
 
     public void Dispose() => _timer.Dispose();
 
+    /// <summary>Runs every task; one that throws is logged and the others still run, and the next tick comes all the same.</summary>
     private void Tick()
     {
         var now = Time.GetUtcNow();
-        try
+        foreach (var task in _tasks.Keys)
         {
-            foreach (var task in _tasks.Keys)
+            try
             {
                 task.OnTick(now);
             }
+            catch (Exception ex)
+            {
+                SchedulingLog.TimedWorkFailed(_log, "a periodic task (heartbeats, deadlines, rate sampling, memory)", ex);
+            }
         }
-        finally
-        {
-            Rearm();
-        }
+
+        Rearm();
     }
 
     private void Rearm()

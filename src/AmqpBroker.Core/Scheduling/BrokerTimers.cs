@@ -1,3 +1,6 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
 namespace AmqpBroker.Core.Scheduling;
 
 /// <summary>
@@ -20,14 +23,18 @@ internal sealed class BrokerTimers : IDisposable
     private readonly Lock _lock = new();
     private readonly PriorityQueue<TimerTask, long> _heap = new();
     private readonly ITimer _timer;
+    private readonly ILogger _log;
     private long _armedFor = TimerTask.Never;
     private int _stale;
     private bool _running;
     private bool _disposed;
 
-    public BrokerTimers(TimeProvider time)
+    /// <param name="time">The broker's clock.</param>
+    /// <param name="log">Where a task that throws is logged (<see cref="SchedulingLog"/>); nowhere when null.</param>
+    public BrokerTimers(TimeProvider time, ILogger? log = null)
     {
         Time = time;
+        _log = log ?? NullLogger.Instance;
         _timer = time.CreateTimer(static state => ((BrokerTimers)state!).RunDue(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
@@ -99,7 +106,10 @@ internal sealed class BrokerTimers : IDisposable
         }
     }
 
-    /// <summary>Runs every task that is due, in order of due time, one at a time and outside the lock, then arms the timer for the next.</summary>
+    /// <summary>
+    /// Runs every task that is due, in order of due time, one at a time and outside the lock, then arms the timer
+    /// for the next. A task that throws is logged and the others still run: the exception would end the process.
+    /// </summary>
     private void RunDue()
     {
         lock (_lock)
@@ -115,7 +125,14 @@ internal sealed class BrokerTimers : IDisposable
 
         while (TakeDue() is { } task)
         {
-            task.Run(NowMs);
+            try
+            {
+                task.Run(NowMs);
+            }
+            catch (Exception ex)
+            {
+                SchedulingLog.TimedWorkFailed(_log, "a deadline's work (message TTL, x-expires or a delayed message)", ex);
+            }
         }
     }
 

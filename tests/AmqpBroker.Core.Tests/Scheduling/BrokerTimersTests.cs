@@ -1,5 +1,6 @@
 using AmqpBroker.Core.Scheduling;
 using AmqpBroker.Core.Tests.TestSupport;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 
 namespace AmqpBroker.Core.Tests.Scheduling;
@@ -105,6 +106,25 @@ public sealed class BrokerTimersTests
         Assert.That(runs, Has.Count.EqualTo(1), "each run sees the clock where Advance left it");
         _time.Advance(TimeSpan.FromMilliseconds(100));
         Assert.That(runs, Has.Count.EqualTo(2));
+    }
+
+    [Test]
+    public void A_task_that_throws_is_logged_and_the_other_tasks_and_later_deadlines_still_run()
+    {
+        var loggers = new RecordingLoggers();
+        using var timers = new BrokerTimers(_time, loggers.CreateLogger(SchedulingLog.Category));
+        var order = new List<string>();
+        timers.Create(_ => throw new IOException("injected")).RunNoLaterThan(Now + 100);
+        timers.Create(_ => order.Add("after")).RunNoLaterThan(Now + 200);
+
+        Assert.DoesNotThrow(() => _time.Advance(TimeSpan.FromSeconds(1)), "on the system clock this would end the process");
+        Assert.That(order, Is.EqualTo(new[] { "after" }));
+        var logged = loggers.Entries.Single();
+        Assert.That((logged.Category, logged.Level, logged.EventName), Is.EqualTo((SchedulingLog.Category, LogLevel.Error, "TimedWorkFailed")));
+
+        timers.Create(_ => order.Add("later")).RunNoLaterThan(Now + 100);
+        _time.Advance(TimeSpan.FromMilliseconds(100));
+        Assert.That(order, Is.EqualTo(new[] { "after", "later" }), "the timer is armed again after the failure");
     }
 
     [Test]
