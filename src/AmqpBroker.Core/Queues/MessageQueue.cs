@@ -52,7 +52,7 @@ public abstract partial class MessageQueue : Queue
         _autoDelete = context.AutoDelete;
         // Messages the log does not keep page to a temporary file instead (a quorum queue's log keeps them all).
         var pages = logsTransient ? null : context.Messages.OpenTransientPages(definition.VirtualHost, definition.Name);
-        _ready = new ReadyStore(priorities, _disk, logsTransient, pages);
+        _ready = new ReadyStore(priorities, _disk, logsTransient, pages, new UnreadableMessages(context.Log, definition.VirtualHost, definition.Name));
         pages?.OnMemoryPressure(PageOutUnderPressure);
         _nextSequence = log?.NextId ?? 0;
         _consumers = new ConsumerSet(arguments.SingleActiveConsumer);

@@ -11,8 +11,9 @@ namespace AmqpBroker.Core.Queues;
 /// that could not be paged, or any once the queue is back under its limit) in memory beside them. Three FIFOs
 /// in step: the entries, the in-memory messages, and the expiries of paged messages that have one. A message
 /// read back from the temporary file is released there at once: from then on the queue holds it in memory.
+/// One that cannot be read back is skipped and told to <paramref name="unreadable"/> (thrown on without one).
 /// </summary>
-internal sealed class PagedTail(IQueueLog? log, ITransientPages? pages, ReadyTally tally)
+internal sealed class PagedTail(IQueueLog? log, ITransientPages? pages, ReadyTally tally, UnreadableMessages? unreadable)
 {
     private BlockQueue<TailEntry> _entries = new();
     private Queue<QueueEntry> _inMemory = new();
@@ -89,18 +90,26 @@ internal sealed class PagedTail(IQueueLog? log, ITransientPages? pages, ReadyTal
         return _entries.Count > 0;
     }
 
-    /// <summary>Takes the first entry, reading it back from the log if it was paged out.</summary>
+    /// <summary>Takes the first entry, reading it back from the log if it was paged out; skips those that cannot be read back.</summary>
     public bool TryDequeue(out QueueEntry entry)
     {
-        if (_entries.Count == 0)
+        while (_entries.Count > 0)
         {
-            entry = default;
-            return false;
+            var first = Take(out var kept, out var expiry);
+            if (first.IsInMemory)
+            {
+                entry = kept;
+                return true;
+            }
+
+            if (TryReadBack(first, expiry, out entry))
+            {
+                return true;
+            }
         }
 
-        var first = Take(out var kept, out var expiry);
-        entry = first.IsInMemory ? kept : ReadBack(first, expiry);
-        return true;
+        entry = default;
+        return false;
     }
 
     /// <summary>
@@ -166,9 +175,9 @@ internal sealed class PagedTail(IQueueLog? log, ITransientPages? pages, ReadyTal
                 kept.Current.Message.AddReference();
                 into.Add(kept.Current);
             }
-            else
+            else if (TryReadBack(entry, entry.Expires && expiries.MoveNext() ? expiries.Current : PagedExpiry.Never, out var copy, release: false))
             {
-                into.Add(ReadBack(entry, entry.Expires && expiries.MoveNext() ? expiries.Current : PagedExpiry.Never, release: false));
+                into.Add(copy);
             }
         }
     }
@@ -224,7 +233,10 @@ internal sealed class PagedTail(IQueueLog? log, ITransientPages? pages, ReadyTal
         }
         else if (readBack)
         {
-            removed.Add(ReadBack(first, expiry));
+            if (TryReadBack(first, expiry, out var read))
+            {
+                removed.Add(read);
+            }
         }
         else
         {
@@ -264,23 +276,30 @@ internal sealed class PagedTail(IQueueLog? log, ITransientPages? pages, ReadyTal
         }
     }
 
-    /// <summary>The paged entry's message read back; from the temporary file it is <paramref name="release"/>d there at once unless only copied.</summary>
-    private QueueEntry ReadBack(TailEntry paged, PagedExpiry expiry, bool release = true)
+    /// <summary>
+    /// The paged entry's message read back; from the temporary file it is <paramref name="release"/>d there at
+    /// once unless only copied. False, after telling <see cref="UnreadableMessages"/>, when the store cannot give it back.
+    /// </summary>
+    private bool TryReadBack(TailEntry paged, PagedExpiry expiry, out QueueEntry entry, bool release = true)
     {
-        Message message;
-        if (paged.IsTransient)
+        try
         {
-            message = pages!.Read(paged.PageLocation);
+            var message = paged.IsTransient ? pages!.Read(paged.PageLocation) : log!.Read(paged.Location);
+            entry = new(message, paged.Sequence, paged.Redelivered, expiry.ExpiresAt, paged.Redelivered ? 1 : 0);
+            return true;
+        }
+        catch (Exception ex) when (unreadable is not null && UnreadableMessages.IsReadFailure(ex))
+        {
+            unreadable.Report(removed: release, paged.IsLogged, ex);
+            entry = default;
+            return false;
+        }
+        finally
+        {
             if (release)
             {
-                pages.Release(paged.PageLocation);
+                ReleasePage(paged);
             }
         }
-        else
-        {
-            message = log!.Read(paged.Location);
-        }
-
-        return new(message, paged.Sequence, paged.Redelivered, expiry.ExpiresAt, paged.Redelivered ? 1 : 0);
     }
 }

@@ -2,6 +2,7 @@ using AmqpBroker.Core.DeadLettering;
 using AmqpBroker.Core.Profiles;
 using AmqpBroker.Core.Scheduling;
 using AmqpBroker.Core.Storage;
+using Microsoft.Extensions.Logging;
 
 namespace AmqpBroker.Core.Queues;
 
@@ -15,6 +16,7 @@ namespace AmqpBroker.Core.Queues;
 /// <param name="Profile">The RabbitMQ release the broker behaves as.</param>
 /// <param name="Timers">The broker's timers (message TTL, x-expires).</param>
 /// <param name="Unused">Called when a queue went unused past its x-expires.</param>
+/// <param name="Log">Where the queue logs what goes wrong without a client asking (category <see cref="UnreadableMessages.Category"/>).</param>
 internal sealed record QueueContext(
     IQueueType Type,
     ClientConnection? ExclusiveOwner,
@@ -24,4 +26,5 @@ internal sealed record QueueContext(
     IMessageStore Messages,
     VersionProfile Profile,
     BrokerTimers Timers,
-    Action<Queue> Unused);
+    Action<Queue> Unused,
+    ILogger Log);

@@ -1,3 +1,4 @@
+using AmqpBroker.Core.Messages;
 using AmqpBroker.Core.Storage;
 
 namespace AmqpBroker.Core.Queues;
@@ -23,6 +24,7 @@ internal sealed class ReadyStore
     private readonly PagedTail?[] _tails;
     private readonly IQueueLog? _log;
     private readonly ITransientPages? _pages;
+    private readonly UnreadableMessages? _unreadable;
     private readonly int _pageOutAt;
     private int _weightedCounter;
 
@@ -30,7 +32,8 @@ internal sealed class ReadyStore
     /// <param name="log">The queue's log, whose in-memory limit pages messages out; null for a queue without one.</param>
     /// <param name="logsTransient">Whether the log keeps transient messages too (every message counts as persistent).</param>
     /// <param name="pages">The queue's temporary file for the messages the log does not keep; null when nothing is paged there.</param>
-    public ReadyStore(PriorityLevels levels, IQueueLog? log, bool logsTransient = false, ITransientPages? pages = null)
+    /// <param name="unreadable">Told of a paged message that cannot be read back (which is then skipped); such a failure is thrown on when null.</param>
+    public ReadyStore(PriorityLevels levels, IQueueLog? log, bool logsTransient = false, ITransientPages? pages = null, UnreadableMessages? unreadable = null)
     {
         _tally = new ReadyTally(logsTransient);
         _levels = levels;
@@ -43,6 +46,7 @@ internal sealed class ReadyStore
         _tails = new PagedTail?[_inMemory.Length];
         _log = log;
         _pages = pages;
+        _unreadable = unreadable;
         _pageOutAt = log?.InMemoryLimit ?? pages?.InMemoryLimit ?? int.MaxValue;
     }
 
@@ -102,9 +106,8 @@ internal sealed class ReadyStore
     /// </summary>
     public void Recover(in RecoveredEntry recovered, bool lazy)
     {
-        if (!lazy && Count < _pageOutAt)
+        if (!lazy && Count < _pageOutAt && TryRead(recovered.Location) is { } message)
         {
-            var message = _log!.Read(recovered.Location);
             Enqueue(new QueueEntry(message, recovered.Id, recovered.Delivered, recovered.ExpiresAt, recovered.Delivered ? 1 : 0), DurableEntries.NotLogged);
             return;
         }
@@ -215,7 +218,23 @@ internal sealed class ReadyStore
     /// <summary>The queue is gone: its temporary file goes with it.</summary>
     public void DeletePages() => _pages?.Dispose();
 
-    private PagedTail TailOf(int level) => _tails[level] ??= new PagedTail(_log, _pages, _tally);
+    /// <summary>
+    /// A recovered message read back from the log; null when that fails, and it stays paged: it is read again when
+    /// it leaves the queue, where a second failure is told to the queue's <see cref="UnreadableMessages"/>.
+    /// </summary>
+    private Message? TryRead(long location)
+    {
+        try
+        {
+            return _log!.Read(location);
+        }
+        catch (Exception ex) when (_unreadable is not null && UnreadableMessages.IsReadFailure(ex))
+        {
+            return null;
+        }
+    }
+
+    private PagedTail TailOf(int level) => _tails[level] ??= new PagedTail(_log, _pages, _tally, _unreadable);
 
     private bool PagesOut(bool lazy) =>
         (_log is not null || _pages is not null) && (lazy || Count >= _pageOutAt || (_pages?.UnderMemoryPressure ?? false));

@@ -63,7 +63,11 @@ public interface IQueueLog : IDisposable
     /// <summary>The message left the queue for good (acked, dropped, expired, dead-lettered, purged).</summary>
     void Settle(long id);
 
-    /// <summary>Reads back a message that is not yet settled from where <see cref="Append"/> put it.</summary>
+    /// <summary>
+    /// Reads back a message that is not yet settled from where <see cref="Append"/> put it. Throws
+    /// <see cref="IOException"/> when its bytes cannot be read and <see cref="InvalidDataException"/> when they are
+    /// not a message: the queue then skips it (see <see cref="Queues.UnreadableMessages"/>).
+    /// </summary>
     Message Read(long location);
 }
 

@@ -28,7 +28,7 @@ public interface ITransientPages : IDisposable
     /// <summary>Writes <paramref name="message"/> out and returns where (a non-negative number for <see cref="Read"/>), or <see cref="NotPaged"/>.</summary>
     long Append(Message message);
 
-    /// <summary>Reads back the message at <paramref name="location"/>, which is still held.</summary>
+    /// <summary>Reads back the message at <paramref name="location"/>, which is still held; fails as <see cref="IQueueLog.Read"/> does.</summary>
     Message Read(long location);
 
     /// <summary>The message at <paramref name="location"/> is no longer needed here; a file whose messages are all released goes.</summary>

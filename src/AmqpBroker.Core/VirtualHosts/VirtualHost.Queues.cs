@@ -183,7 +183,7 @@ public sealed partial class VirtualHost
             arguments = arguments.WithoutQueueMode();
         }
 
-        var context = new QueueContext(type, exclusiveOwner, _services.Time, _deadLetters, AutoDeleteQueue, _services.Messages, _services.Settings.Profile, _services.Timers, ExpireUnusedQueue);
+        var context = new QueueContext(type, exclusiveOwner, _services.Time, _deadLetters, AutoDeleteQueue, _services.Messages, _services.Settings.Profile, _services.Timers, ExpireUnusedQueue, _queueLog);
         var queue = type.Create(definition, arguments, context, out recovered);
         _policies.ApplyTo(queue);
         return queue;

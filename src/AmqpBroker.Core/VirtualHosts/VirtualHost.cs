@@ -33,6 +33,7 @@ public sealed partial class VirtualHost
     private readonly DurableTopology _durable;
     private readonly PolicyApplier _policies;
     private readonly ILogger _log;
+    private readonly ILogger _queueLog;
     private VirtualHostMetadata _metadata = VirtualHostMetadata.None;
 
     internal VirtualHost(string name, BrokerServices? services = null)
@@ -42,6 +43,7 @@ public sealed partial class VirtualHost
         _durable = new DurableTopology(name, _services.Definitions, _services.Messages);
         _policies = new PolicyApplier(name, _services.Loggers.CreateLogger(PolicyLog.Category));
         _log = _services.Loggers.CreateLogger(VirtualHostLog.Category);
+        _queueLog = _services.Loggers.CreateLogger(UnreadableMessages.Category);
         _findExchange = FindExchange;
         _deadLetters = new DeadLetterPublisher(_findExchange, _services.Time, Leaks, _services.DeadLetters, _services.Recorder);
         _exchangeContext = new ExchangeContext(name, _findExchange, _services, Leaks);

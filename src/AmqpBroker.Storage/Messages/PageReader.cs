@@ -33,14 +33,14 @@ internal sealed class PageReader(FileHandleCache cache)
         }
 
         Fill(segment, offset, written);
-        return TryHeld(segment, offset, out held) ? Parse(held) : ReadLarge(segment, offset);
+        return TryHeld(segment, offset, out held) ? Parse(held) : ReadLarge(segment, offset, written);
     }
 
     /// <summary>The message of a whole record (its length, then a <see cref="PublishRecord"/> payload).</summary>
     public Message Parse(ReadOnlySpan<byte> record)
     {
         var length = BinaryPrimitives.ReadInt32LittleEndian(record);
-        if (!PublishRecord.TryParse(record.Slice(LengthSize, length), out var parsed))
+        if ((uint)length > (uint)(record.Length - LengthSize) || !PublishRecord.TryParse(record.Slice(LengthSize, length), out var parsed))
         {
             throw new InvalidDataException("no record where the queue's index points in its temporary file");
         }
@@ -77,7 +77,7 @@ internal sealed class PageReader(FileHandleCache cache)
         }
 
         var at = (int)(offset - _start);
-        var size = LengthSize + BinaryPrimitives.ReadInt32LittleEndian(_bytes.AsSpan(at));
+        var size = LengthSize + RecordLength.Checked(BinaryPrimitives.ReadInt32LittleEndian(_bytes.AsSpan(at)), LengthSize, long.MaxValue, offset);
         if (at + size > _length)
         {
             return false;
@@ -97,9 +97,9 @@ internal sealed class PageReader(FileHandleCache cache)
     }
 
     /// <summary>A record larger than the read-ahead buffer, read on its own.</summary>
-    private Message ReadLarge(PageSegment segment, long offset)
+    private Message ReadLarge(PageSegment segment, long offset, long written)
     {
-        var size = LengthSize + BinaryPrimitives.ReadInt32LittleEndian(_bytes);
+        var size = LengthSize + RecordLength.Checked(BinaryPrimitives.ReadInt32LittleEndian(_bytes), LengthSize, written - offset, offset);
         var record = ArrayPool<byte>.Shared.Rent(size);
         try
         {

@@ -148,7 +148,8 @@ internal sealed partial class SegmentLog
         {
             Span<byte> header = stackalloc byte[LogRecord.HeaderSize];
             file.Read(header, offset);
-            var length = BinaryPrimitives.ReadInt32LittleEndian(header);
+            var end = ReferenceEquals(segment, _writer.Segment) ? _writer.End : segment.Length;
+            var length = RecordLength.Checked(BinaryPrimitives.ReadInt32LittleEndian(header), LogRecord.HeaderSize, end - offset, offset);
             var record = ArrayPool<byte>.Shared.Rent(LogRecord.HeaderSize + length);
             try
             {
@@ -169,7 +170,7 @@ internal sealed partial class SegmentLog
     private static Message ParseRecord(ReadOnlySpan<byte> record, long offset, long number, out long id, out long time, out int size, out LogRecordKind kind)
     {
         kind = LogRecord.KindOf(record);
-        var length = BinaryPrimitives.ReadInt32LittleEndian(record);
+        var length = RecordLength.Checked(BinaryPrimitives.ReadInt32LittleEndian(record), LogRecord.HeaderSize, record.Length, offset);
         if (!PublishRecord.TryParse(record.Slice(LogRecord.HeaderSize, length), out var parsed))
         {
             throw new InvalidDataException($"no publish record at offset {offset} of segment {number}");

@@ -24,6 +24,18 @@ public sealed partial class TransientPagingTests
         /// <summary>Persistent messages read back from a log, as "queue body".</summary>
         public List<string> LogReads { get; } = [];
 
+        /// <summary>Bodies whose bytes cannot be read back, from the log or a temporary file, as after a disk error.</summary>
+        public HashSet<string> Unreadable { get; } = [];
+
+        /// <summary>Throws as a store does when a message's bytes cannot be read.</summary>
+        public void ThrowIfUnreadable(byte[] body)
+        {
+            if (Unreadable.Contains(Encoding.UTF8.GetString(body)))
+            {
+                throw new IOException("injected read failure");
+            }
+        }
+
         public IQueueLog? OpenQueue(string virtualHost, string queue, out IReadOnlyList<RecoveredEntry> recovered)
         {
             recovered = [];
@@ -62,6 +74,7 @@ public sealed partial class TransientPagingTests
             public Message Read(long location)
             {
                 var (properties, body) = store._logged[(queue, location)];
+                store.ThrowIfUnreadable(body);
                 store.LogReads.Add($"{queue} {Encoding.UTF8.GetString(body)}");
                 return Message.Create(string.Empty, queue, properties, body);
             }
@@ -119,6 +132,7 @@ public sealed partial class TransientPagingTests
         public Message Read(long location)
         {
             var (properties, body) = _held[location];
+            store.ThrowIfUnreadable(body);
             Reads.Add(Encoding.UTF8.GetString(body));
             return Message.Create(string.Empty, "q", properties, body);
         }

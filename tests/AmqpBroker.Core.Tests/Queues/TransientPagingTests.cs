@@ -20,17 +20,23 @@ public sealed partial class TransientPagingTests
     private static readonly BasicProperties Persistent = new() { DeliveryMode = 2 };
 
     private PagingStore _store = null!;
+    private RecordingLoggers _loggers = null!;
     private StoreBackedVirtualHost _host = null!;
 
     [SetUp]
     public void CreateVirtualHost()
     {
         _store = new PagingStore();
-        _host = new StoreBackedVirtualHost(_store);
+        _loggers = new RecordingLoggers();
+        _host = new StoreBackedVirtualHost(_store, loggers: _loggers);
     }
 
     [TearDown]
-    public void DisposeStore() => _store.Dispose();
+    public void DisposeStore()
+    {
+        _store.Dispose();
+        _loggers.Dispose();
+    }
 
     [Test]
     public void Beyond_the_limit_messages_of_a_non_durable_queue_are_paged_and_come_back_in_order()

@@ -5,6 +5,7 @@ using AmqpBroker.Core.Sessions;
 using AmqpBroker.Core.Storage;
 using AmqpBroker.Core.VirtualHosts;
 using AmqpBroker.Protocol.Content;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using Queue = AmqpBroker.Core.Queues.Queue;
 
@@ -15,10 +16,11 @@ internal sealed class StoreBackedVirtualHost
 {
     /// <param name="store">Where durable queues log and queues page.</param>
     /// <param name="release">The RabbitMQ release the virtual host behaves as.</param>
-    public StoreBackedVirtualHost(IMessageStore store, string release = "3.10")
+    /// <param name="loggers">Where the virtual host and its queues log; nowhere when null.</param>
+    public StoreBackedVirtualHost(IMessageStore store, string release = "3.10", ILoggerFactory? loggers = null)
     {
         Time = TestData.Clock();
-        VirtualHost = new VirtualHost("/", TestData.Services(release, Time, store));
+        VirtualHost = new VirtualHost("/", TestData.Services(release, Time, store, loggers));
     }
 
     public FakeTimeProvider Time { get; }

@@ -9,6 +9,8 @@ using AmqpBroker.Core.Storage;
 using AmqpBroker.Core.VirtualHosts;
 using AmqpBroker.Protocol.Content;
 using AmqpBroker.Protocol.Encoding;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 
 namespace AmqpBroker.Core.Tests.TestSupport;
@@ -29,17 +31,18 @@ internal static class TestData
     public static BrokerSettings Settings(string release = "3.10") => new() { Profile = VersionProfile.For(RabbitMqRelease.Parse(release)) };
 
     /// <summary>What a virtual host of a broker behaving as <paramref name="release"/> shares (its exchange and queue types too).</summary>
-    public static BrokerServices Services(string release = "3.10", TimeProvider? time = null, IMessageStore? messages = null) =>
-        Services(Settings(release).Profile, time, messages);
+    public static BrokerServices Services(string release = "3.10", TimeProvider? time = null, IMessageStore? messages = null, ILoggerFactory? loggers = null) =>
+        Services(Settings(release).Profile, time, messages, loggers);
 
     /// <summary>What a virtual host of a broker behaving as <paramref name="profile"/>'s release shares.</summary>
-    public static BrokerServices Services(VersionProfile profile, TimeProvider? time = null, IMessageStore? messages = null) => new()
+    public static BrokerServices Services(VersionProfile profile, TimeProvider? time = null, IMessageStore? messages = null, ILoggerFactory? loggers = null) => new()
     {
         Settings = new BrokerSettings { Profile = profile },
         ExchangeTypes = ExchangeTypeRegistry.For(profile),
         QueueTypes = QueueTypeRegistry.CreateBuiltIn(profile),
         Time = time ?? TimeProvider.System,
         Messages = messages ?? new NoMessageStore(),
+        Loggers = loggers ?? NullLoggerFactory.Instance,
     };
 
     public static ClientConnection Connection(string name = "127.0.0.1:50000 -> 127.0.0.1:5672", string virtualHost = "/") =>

@@ -246,6 +246,29 @@ public sealed class SegmentLogTests : TempDirectoryFixture
         Assert.That(recovered.Select(r => Encoding.UTF8.GetString(reopened.Read(r.Location).Body)), Is.EqualTo(new[] { "good" }));
     }
 
+    [TestCase(-1)]
+    [TestCase(int.MaxValue)]
+    public void A_length_damaged_after_recovery_reads_back_as_invalid_data(int damagedLength)
+    {
+        using (var log = Open(out _))
+        {
+            log.AppendPublish(1, Message.Create("", "q", [0, 0], "first"u8));
+            log.AppendPublish(2, Message.Create("", "q", [0, 0], "second"u8));
+        }
+
+        using var reopened = Open(out var recovered);
+        var (_, offset) = LogSegment.Split(recovered[0].Location);
+        using (var file = File.Open(reopened.SegmentFiles.Single(), FileMode.Open, FileAccess.Write, FileShare.ReadWrite))
+        {
+            file.Position = offset;
+            file.Write(BitConverter.GetBytes(damagedLength));
+        }
+
+        // Not an out-of-range error or a 2 GiB buffer: the queue skips a message on InvalidDataException (see IQueueLog.Read).
+        Assert.Throws<InvalidDataException>(() => reopened.Read(recovered[0].Location));
+        Assert.That(Encoding.UTF8.GetString(reopened.Read(recovered[1].Location).Body), Is.EqualTo("second"));
+    }
+
     [Test]
     public void Garbage_after_the_last_record_is_ignored_whatever_it_is()
     {
