@@ -113,6 +113,19 @@ public sealed class DelayedMessageExchangeTests : MovedClockFixture
     }
 
     [Test]
+    public async Task On_an_in_memory_broker_a_durable_exchange_holds_in_memory()
+    {
+        // MassTransit declares its delay exchanges durable; this broker keeps no log, so this was a 541 that closed the connection.
+        await DeclareDelayedAsync("later", ExchangeType.Direct, ("inbox", "k"), durable: true);
+        await Client.PublishAsync(Channel, "later", "k", "held", Client.DelayedBy(1000));
+        await Channel.QueueDeclarePassiveAsync("inbox");
+
+        Assert.That(await Client.GetAsync(Channel, "inbox"), Is.Null, "still held");
+        Clock.Advance(TimeSpan.FromSeconds(1));
+        Assert.That(await Client.GetAsync(Channel, "inbox"), Is.EqualTo("held"));
+    }
+
+    [Test]
     public async Task Deleting_the_exchange_drops_what_it_holds()
     {
         await DeclareDelayedAsync("later", ExchangeType.Fanout, ("inbox", ""));
@@ -124,9 +137,9 @@ public sealed class DelayedMessageExchangeTests : MovedClockFixture
         Assert.That(await Channel.MessageCountAsync("inbox"), Is.Zero);
     }
 
-    private async Task DeclareDelayedAsync(string exchange, string delayedType, (string Queue, string Key) binding)
+    private async Task DeclareDelayedAsync(string exchange, string delayedType, (string Queue, string Key) binding, bool durable = false)
     {
-        await Channel.ExchangeDeclareAsync(exchange, "x-delayed-message", durable: false, autoDelete: false, Client.Args(("x-delayed-type", delayedType)));
+        await Channel.ExchangeDeclareAsync(exchange, "x-delayed-message", durable, autoDelete: false, Client.Args(("x-delayed-type", delayedType)));
         await Channel.QueueDeclareAsync(binding.Queue, durable: false, exclusive: false, autoDelete: false);
         await Channel.QueueBindAsync(binding.Queue, exchange, binding.Key);
     }

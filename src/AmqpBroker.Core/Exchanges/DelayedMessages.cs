@@ -39,10 +39,11 @@ internal sealed class DelayedMessages
         _store = context.Messages;
         _virtualHost = context.VirtualHost;
         _logName = LogPrefix + exchange.Name;
-        if (exchange.Durable)
+        // An in-memory broker's store keeps no log: a durable exchange then holds its messages in memory only, as a durable queue does.
+        if (exchange.Durable && _store.OpenQueue(_virtualHost, _logName, out var recovered) is { } log)
         {
-            _log = _store.OpenQueue(_virtualHost, _logName, out var recovered);
-            Recover(recovered);
+            _log = log;
+            Recover(log, recovered);
         }
     }
 
@@ -119,14 +120,14 @@ internal sealed class DelayedMessages
         _timer.RunNoLaterThan(dueMs);
     }
 
-    private void Recover(IReadOnlyList<RecoveredEntry> recovered)
+    private void Recover(IQueueLog log, IReadOnlyList<RecoveredEntry> recovered)
     {
-        _nextId = _log!.NextId;
+        _nextId = log.NextId;
         var nowMs = _timers.NowMs;
         foreach (var entry in recovered)
         {
             // The delay is no longer known after a restart; what is left of it is what the header will say.
-            _held.Enqueue(new Held(entry.Id, _log.Read(entry.Location), Math.Max(1, entry.ExpiresAt - nowMs), entry.ExpiresAt), (entry.ExpiresAt, entry.Id));
+            _held.Enqueue(new Held(entry.Id, log.Read(entry.Location), Math.Max(1, entry.ExpiresAt - nowMs), entry.ExpiresAt), (entry.ExpiresAt, entry.Id));
             _timer.RunNoLaterThan(entry.ExpiresAt);
         }
     }
