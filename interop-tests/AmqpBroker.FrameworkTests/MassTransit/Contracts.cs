@@ -16,3 +16,7 @@ public sealed record ChargeCard(Guid OrderId);
 public sealed record SendReminder(Guid OrderId);
 
 public sealed record CountedEvent(int Number);
+
+public sealed record AuditEntry(int Number);
+
+public sealed record StockChanged(int Number);

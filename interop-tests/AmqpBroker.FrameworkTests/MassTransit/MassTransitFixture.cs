@@ -49,7 +49,7 @@ public abstract class MassTransitFixture
     /// <summary>A receive endpoint name no other test uses.</summary>
     protected string Endpoint(string name)
     {
-        var endpoint = $"mt-{name}-{Guid.NewGuid():N}"[..40];
+        var endpoint = $"mt-{name}-{Guid.NewGuid():N}";
         _endpoints.Add(endpoint);
         return endpoint;
     }
