@@ -2,11 +2,14 @@ using System.Diagnostics;
 
 namespace AmqpBroker.InteropTests.Support;
 
-/// <summary>Runs the pika scripts of tools/crosscheck with a python3 that has pika (Debian's python3-pika).</summary>
-internal static class PikaScripts
+/// <summary>
+/// Runs the Python scripts of tools/crosscheck (pika, Celery) with a python3 that has the module they need (Debian's
+/// python3-pika, python3-celery). Shared by the interop and framework test projects.
+/// </summary>
+internal static class PythonScripts
 {
-    /// <summary>/usr/bin/python3 first (where Debian's python3-pika installs), then python3 on the PATH.</summary>
-    public static async Task<string?> FindPythonAsync()
+    /// <summary>/usr/bin/python3 first (where Debian's packages install), then python3 on the PATH; null when neither can import <paramref name="module"/>.</summary>
+    public static async Task<string?> FindPythonAsync(string module = "pika")
     {
         foreach (var candidate in new[] { "/usr/bin/python3", "python3" })
         {
@@ -17,7 +20,7 @@ internal static class PikaScripts
 
             try
             {
-                var (exitCode, _) = await RunAsync(candidate, ["-c", "import pika"], TimeSpan.FromSeconds(20));
+                var (exitCode, _) = await RunAsync(candidate, ["-c", $"import {module}"], TimeSpan.FromSeconds(20));
                 if (exitCode == 0)
                 {
                     return candidate;

@@ -1,0 +1,44 @@
+using System.Globalization;
+using AmqpBroker.FrameworkTests.Support;
+using AmqpBroker.InteropTests.Support;
+
+namespace AmqpBroker.FrameworkTests.Celery;
+
+/// <summary>
+/// Celery 5 (kombu on py-amqp, a client of its own) against the broker: tools/crosscheck/celery_check.py runs a
+/// worker and its callers in one process (results over rpc://, groups, chains, retries, a failing task, late
+/// acks with a prefetch, a broadcast ping). Skipped (not passed) where no python3 with Celery is installed.
+/// </summary>
+[TestFixture]
+public sealed class CeleryTests
+{
+    private static readonly TimeSpan ScriptDeadline = TimeSpan.FromSeconds(90);
+
+    private TestBroker _broker = null!;
+
+    [OneTimeSetUp]
+    public async Task StartBrokerAsync() => _broker = await TestBroker.StartAsync();
+
+    [OneTimeTearDown]
+    public async Task StopBrokerAsync() => await _broker.DisposeAsync();
+
+    [Test]
+    public async Task Celery_check_passes()
+    {
+        var python = await PythonScripts.FindPythonAsync("celery");
+        if (python is null)
+        {
+            Assert.Ignore("python3-celery is not installed: the Celery check did not run (apt-get install python3-celery)");
+        }
+
+        var script = PythonScripts.Path("celery_check.py");
+        Assert.That(_broker.AmqpUri.Host, Is.EqualTo("127.0.0.1").Or.EqualTo("localhost"), "the script connects to 127.0.0.1 with guest/guest");
+
+        var port = _broker.AmqpUri.Port.ToString(CultureInfo.InvariantCulture);
+        var (exitCode, output) = await PythonScripts.RunAsync(python!, [script, port], ScriptDeadline);
+        await TestContext.Out.WriteLineAsync($"{python} {script} {port}{Environment.NewLine}{output}");
+
+        Assert.That(exitCode, Is.Zero, $"celery_check.py exited with {exitCode}:{Environment.NewLine}{output}");
+        Assert.That(output, Does.Contain("all checks passed"));
+    }
+}
