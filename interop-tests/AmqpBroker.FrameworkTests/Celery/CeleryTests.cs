@@ -10,17 +10,9 @@ namespace AmqpBroker.FrameworkTests.Celery;
 /// acks with a prefetch, a broadcast ping). Skipped (not passed) where no python3 with Celery is installed.
 /// </summary>
 [TestFixture]
-public sealed class CeleryTests
+public sealed class CeleryTests : BrokerFixture
 {
     private static readonly TimeSpan ScriptDeadline = TimeSpan.FromSeconds(90);
-
-    private TestBroker _broker = null!;
-
-    [OneTimeSetUp]
-    public async Task StartBrokerAsync() => _broker = await TestBroker.StartAsync();
-
-    [OneTimeTearDown]
-    public async Task StopBrokerAsync() => await _broker.DisposeAsync();
 
     [Test]
     public async Task Celery_check_passes()
@@ -32,9 +24,9 @@ public sealed class CeleryTests
         }
 
         var script = PythonScripts.Path("celery_check.py");
-        Assert.That(_broker.AmqpUri.Host, Is.EqualTo("127.0.0.1").Or.EqualTo("localhost"), "the script connects to 127.0.0.1 with guest/guest");
+        Assert.That(Broker.AmqpUri.Host, Is.EqualTo("127.0.0.1").Or.EqualTo("localhost"), "the script connects to 127.0.0.1 with guest/guest");
 
-        var port = _broker.AmqpUri.Port.ToString(CultureInfo.InvariantCulture);
+        var port = Broker.AmqpUri.Port.ToString(CultureInfo.InvariantCulture);
         var (exitCode, output) = await PythonScripts.RunAsync(python!, [script, port], ScriptDeadline);
         await TestContext.Out.WriteLineAsync($"{python} {script} {port}{Environment.NewLine}{output}");
 

@@ -6,25 +6,14 @@ using RabbitMQ.Client.Exceptions;
 namespace AmqpBroker.FrameworkTests.MassTransit;
 
 /// <summary>
-/// What the MassTransit tests share: one broker per fixture, a bus per test on endpoints of its own (a name with
+/// What the MassTransit tests share: a bus per test on endpoints of its own (a name with
 /// a fresh suffix), and a plain client for looking at the queues MassTransit filled. What a test's endpoints
 /// leave behind (their queues and exchanges, with the <c>_error</c> and <c>_skipped</c> ones) is deleted after it.
 /// </summary>
-public abstract class MassTransitFixture
+public abstract class MassTransitFixture : BrokerFixture
 {
-    /// <summary>Upper bound for anything that is expected to happen.</summary>
-    protected static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
-
     private readonly List<string> _endpoints = [];
     private readonly List<IBusControl> _buses = [];
-
-    private protected TestBroker Broker { get; private set; } = null!;
-
-    [OneTimeSetUp]
-    public async Task StartBrokerAsync() => Broker = await TestBroker.StartAsync();
-
-    [OneTimeTearDown]
-    public async Task StopBrokerAsync() => await Broker.DisposeAsync();
 
     [TearDown]
     public async Task StopBusesAndDeleteEndpointsAsync()

@@ -1,0 +1,16 @@
+namespace AmqpBroker.FrameworkTests.Support;
+
+/// <summary>Base of the framework fixtures: one <see cref="TestBroker"/> per fixture, in-process or at <c>AMQP_URI</c>.</summary>
+public abstract class BrokerFixture
+{
+    /// <summary>Upper bound for anything that is expected to happen.</summary>
+    protected static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
+
+    private protected TestBroker Broker { get; private set; } = null!;
+
+    [OneTimeSetUp]
+    public async Task StartBrokerAsync() => Broker = await TestBroker.StartAsync();
+
+    [OneTimeTearDown]
+    public async Task StopBrokerAsync() => await Broker.DisposeAsync();
+}
