@@ -1,4 +1,4 @@
-using System.Collections.Concurrent;
+using AmqpBroker.FrameworkTests.Support;
 using MassTransit;
 using RabbitMQ.Client.Exceptions;
 
@@ -43,8 +43,7 @@ public sealed class MassTransitQueueTypeTests : MassTransitFixture
     {
         const int Count = 20;
         var audit = Endpoint("sac");
-        var takers = new ConcurrentDictionary<string, int>();
-        var all = new CountdownEvent(Count);
+        using var takers = new HandledTally<string>(Count);
         foreach (var name in new[] { "first", "second" })
         {
             await StartBusAsync(cfg => cfg.ReceiveEndpoint(audit, e =>
@@ -52,8 +51,7 @@ public sealed class MassTransitQueueTypeTests : MassTransitFixture
                 e.SingleActiveConsumer = true;
                 e.Handler<AuditEntry>(_ =>
                 {
-                    takers.AddOrUpdate(name, 1, (_, n) => n + 1);
-                    all.Signal();
+                    takers.Add(name);
                     return Task.CompletedTask;
                 });
             }));
@@ -67,8 +65,8 @@ public sealed class MassTransitQueueTypeTests : MassTransitFixture
             await publisher.Publish(new AuditEntry(i));
         }
 
-        Assert.That(all.Wait(Timeout), Is.True);
-        Assert.That(takers, Is.EquivalentTo(new Dictionary<string, int> { ["first"] = Count }), "the first consumer is the active one");
+        Assert.That(takers.Wait(Timeout), Is.True);
+        Assert.That(takers.Counts, Is.EquivalentTo(new Dictionary<string, int> { ["first"] = Count }), "the first consumer is the active one");
     }
 
     [Test]
@@ -76,8 +74,7 @@ public sealed class MassTransitQueueTypeTests : MassTransitFixture
     {
         const int Count = 5;
         var stock = Endpoint("stream");
-        var reads = new ConcurrentBag<(string Reader, int Number)>();
-        var all = new CountdownEvent(2 * Count);
+        using var reads = new HandledTally<(string Reader, int Number)>(2 * Count);
         await StartStreamReaderAsync("early");
         var publisher = await StartBusAsync(_ => { });
         for (var i = 0; i < Count; i++)
@@ -87,10 +84,11 @@ public sealed class MassTransitQueueTypeTests : MassTransitFixture
 
         await StartStreamReaderAsync("late");
 
-        Assert.That(all.Wait(Timeout), Is.True, $"{2 * Count - all.CurrentCount} of {2 * Count} reads");
-        Assert.That(reads.Where(r => r.Reader == "late").Select(r => r.Number).Order(), Is.EqualTo(Enumerable.Range(0, Count)),
+        Assert.That(reads.Wait(Timeout), Is.True, $"{2 * Count - reads.Remaining} of {2 * Count} reads");
+        Assert.That(reads.Counts.Keys.Where(r => r.Reader == "late").Select(r => r.Number).Order(), Is.EqualTo(Enumerable.Range(0, Count)),
             "a reader that came after the messages still reads them all");
-        Assert.That(reads.Where(r => r.Reader == "early").Select(r => r.Number).Order(), Is.EqualTo(Enumerable.Range(0, Count)));
+        Assert.That(reads.Counts.Keys.Where(r => r.Reader == "early").Select(r => r.Number).Order(), Is.EqualTo(Enumerable.Range(0, Count)));
+        Assert.That(reads.Counts.Values, Is.All.EqualTo(1));
 
         Task StartStreamReaderAsync(string reader) => StartBusAsync(cfg => cfg.ReceiveEndpoint(stock, e =>
         {
@@ -98,7 +96,6 @@ public sealed class MassTransitQueueTypeTests : MassTransitFixture
             e.Handler<StockChanged>(context =>
             {
                 reads.Add((reader, context.Message.Number));
-                all.Signal();
                 return Task.CompletedTask;
             });
         }));

@@ -1,5 +1,5 @@
-using System.Collections.Concurrent;
 using System.Text;
+using AmqpBroker.FrameworkTests.Support;
 using MassTransit;
 
 namespace AmqpBroker.FrameworkTests.MassTransit;
@@ -17,8 +17,7 @@ public sealed class MassTransitTests : MassTransitFixture
     public async Task A_published_event_reaches_every_subscribed_endpoint_once()
     {
         var (billing, shipping) = (Endpoint("billing"), Endpoint("shipping"));
-        var received = new ConcurrentBag<(string Endpoint, Guid OrderId)>();
-        var bothGotIt = new CountdownEvent(2);
+        using var received = new HandledTally<(string Endpoint, Guid OrderId)>(2);
         var bus = await StartBusAsync(cfg =>
         {
             foreach (var endpoint in new[] { billing, shipping })
@@ -26,7 +25,6 @@ public sealed class MassTransitTests : MassTransitFixture
                 cfg.ReceiveEndpoint(endpoint, e => e.Handler<OrderSubmitted>(context =>
                 {
                     received.Add((endpoint, context.Message.OrderId));
-                    bothGotIt.Signal();
                     return Task.CompletedTask;
                 }));
             }
@@ -35,8 +33,8 @@ public sealed class MassTransitTests : MassTransitFixture
         var orderId = Guid.NewGuid();
         await bus.Publish(new OrderSubmitted(orderId));
 
-        Assert.That(bothGotIt.Wait(Timeout), Is.True, "both endpoints consumed the event");
-        Assert.That(received, Is.EquivalentTo(new[] { (billing, orderId), (shipping, orderId) }));
+        Assert.That(received.Wait(Timeout), Is.True, "both endpoints consumed the event");
+        Assert.That(received.Counts, Is.EquivalentTo(new Dictionary<(string, Guid), int> { [(billing, orderId)] = 1, [(shipping, orderId)] = 1 }));
     }
 
     [Test]
@@ -118,24 +116,22 @@ public sealed class MassTransitTests : MassTransitFixture
     {
         const int Count = 500;
         var events = Endpoint("events");
-        var seen = new ConcurrentDictionary<int, int>();
-        var all = new CountdownEvent(Count);
+        using var seen = new HandledTally<int>(Count);
         var bus = await StartBusAsync(cfg => cfg.ReceiveEndpoint(events, e =>
         {
             e.PrefetchCount = 32;
             e.ConcurrentMessageLimit = 8;
             e.Handler<CountedEvent>(context =>
             {
-                seen.AddOrUpdate(context.Message.Number, 1, (_, n) => n + 1);
-                all.Signal();
+                seen.Add(context.Message.Number);
                 return Task.CompletedTask;
             });
         }));
 
         await Task.WhenAll(Enumerable.Range(0, Count).Select(i => bus.Publish(new CountedEvent(i))));
 
-        Assert.That(all.Wait(Timeout), Is.True, $"{Count - all.CurrentCount} of {Count} consumed");
-        Assert.That(seen.Keys, Is.EquivalentTo(Enumerable.Range(0, Count)));
-        Assert.That(seen.Values, Is.All.EqualTo(1));
+        Assert.That(seen.Wait(Timeout), Is.True, $"{Count - seen.Remaining} of {Count} consumed");
+        Assert.That(seen.Counts.Keys, Is.EquivalentTo(Enumerable.Range(0, Count)));
+        Assert.That(seen.Counts.Values, Is.All.EqualTo(1));
     }
 }
