@@ -3,9 +3,11 @@ using System.Globalization;
 namespace AmqpBroker.InteropTests;
 
 /// <summary>
-/// A second client library against the same broker: tools/crosscheck/pika_routing_check.py drives topic and
+/// Other client libraries against the same broker: tools/crosscheck/pika_routing_check.py drives topic and
 /// headers routing, exchange-to-exchange bindings, an alternate exchange and a transaction through Python's
-/// pika. Skipped (not passed) where no python3 with pika is installed.
+/// pika; tools/crosscheck/amqplib_check.js drives confirms with properties, routing, prefetch, nack, returns, a
+/// channel error, direct reply-to and purge/delete counts through Node's amqplib. Each is skipped (not passed)
+/// where its runtime or library is not installed.
 /// </summary>
 public sealed class CrossLanguageTests : BrokerTestBase
 {
@@ -14,21 +16,40 @@ public sealed class CrossLanguageTests : BrokerTestBase
     [Test]
     public async Task Pika_routing_check_passes()
     {
-        var python = await PythonScripts.FindPythonAsync();
+        var python = await CrosscheckScripts.FindPythonAsync();
         if (python is null)
         {
             Assert.Ignore("python3-pika is not installed: the cross-language check did not run (apt-get install python3-pika)");
         }
 
-        var script = PythonScripts.Path("pika_routing_check.py");
+        var script = CrosscheckScripts.Path("pika_routing_check.py");
         Assert.That(File.Exists(script), Is.True, $"{script} is missing");
         Assert.That(AmqpUri.Host, Is.EqualTo("127.0.0.1").Or.EqualTo("localhost"), "the script connects to 127.0.0.1 with guest/guest");
 
         var port = AmqpUri.Port.ToString(CultureInfo.InvariantCulture);
-        var (exitCode, output) = await PythonScripts.RunAsync(python!, [script, port], ScriptDeadline);
+        var (exitCode, output) = await CrosscheckScripts.RunAsync(python!, [script, port], ScriptDeadline);
         await TestContext.Out.WriteLineAsync($"{python} {script} {port}{Environment.NewLine}{output}");
 
         Assert.That(exitCode, Is.Zero, $"pika_routing_check.py exited with {exitCode}:{Environment.NewLine}{output}");
+        Assert.That(output, Does.Contain("all checks passed"));
+    }
+
+    [Test]
+    public async Task Amqplib_check_passes()
+    {
+        var node = await CrosscheckScripts.FindNodeAsync("amqplib");
+        if (node is null)
+        {
+            Assert.Ignore("node or amqplib is not installed: the Node.js check did not run (apt-get install nodejs npm; npm ci in tools/crosscheck)");
+        }
+
+        var script = CrosscheckScripts.Path("amqplib_check.js");
+        Assert.That(AmqpUri.Host, Is.EqualTo("127.0.0.1").Or.EqualTo("localhost"), "the script connects to 127.0.0.1 with guest/guest");
+        var port = AmqpUri.Port.ToString(CultureInfo.InvariantCulture);
+        var (exitCode, output) = await CrosscheckScripts.RunAsync(node!, [script, port], ScriptDeadline);
+        await TestContext.Out.WriteLineAsync($"{node} {script} {port}{Environment.NewLine}{output}");
+
+        Assert.That(exitCode, Is.Zero, $"amqplib_check.js exited with {exitCode}:{Environment.NewLine}{output}");
         Assert.That(output, Does.Contain("all checks passed"));
     }
 }

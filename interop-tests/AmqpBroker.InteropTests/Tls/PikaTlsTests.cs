@@ -17,7 +17,7 @@ public sealed class PikaTlsTests : TlsTestBase
     [Test]
     public async Task Pika_logs_in_over_tls_with_a_password_and_with_a_client_certificate()
     {
-        var python = await PythonScripts.FindPythonAsync();
+        var python = await CrosscheckScripts.FindPythonAsync();
         if (python is null)
         {
             Assert.Ignore("python3-pika is not installed: the pika TLS check did not run (apt-get install python3-pika)");
@@ -25,9 +25,9 @@ public sealed class PikaTlsTests : TlsTestBase
 
         var user = await CreateCertificateUserAsync();
         var (certFile, keyFile) = Certificates.WriteClient(Certificates.Client(user), "pika-client");
-        var script = PythonScripts.Path("pika_tls_check.py");
+        var script = CrosscheckScripts.Path("pika_tls_check.py");
 
-        var (exitCode, output) = await PythonScripts.RunAsync(
+        var (exitCode, output) = await CrosscheckScripts.RunAsync(
             python!, [script, AmqpsPort.ToString(CultureInfo.InvariantCulture), Certificates.CaCertFile, certFile, keyFile], ScriptDeadline);
         await TestContext.Out.WriteLineAsync(output);
 

@@ -3,10 +3,11 @@ using System.Diagnostics;
 namespace AmqpBroker.InteropTests.Support;
 
 /// <summary>
-/// Runs the Python scripts of tools/crosscheck (pika, Celery) with a python3 that has the module they need (Debian's
-/// python3-pika, python3-celery). Shared by the interop and framework test projects.
+/// Runs the scripts of tools/crosscheck: Python ones (pika, Celery) with a python3 that has the module they need
+/// (Debian's python3-pika, python3-celery), Node.js ones (amqplib) with node and the packages npm installed there.
+/// Shared by the interop and framework test projects.
 /// </summary>
-internal static class PythonScripts
+internal static class CrosscheckScripts
 {
     /// <summary>/usr/bin/python3 first (where Debian's packages install), then python3 on the PATH; null when neither can import <paramref name="module"/>.</summary>
     public static async Task<string?> FindPythonAsync(string module = "pika")
@@ -33,6 +34,25 @@ internal static class PythonScripts
         }
 
         return null;
+    }
+
+    /// <summary>node, when it is installed and <c>npm ci</c> has installed <paramref name="package"/> in tools/crosscheck; null otherwise.</summary>
+    public static async Task<string?> FindNodeAsync(string package)
+    {
+        if (!Directory.Exists(System.IO.Path.Combine(RepositoryRoot(), "tools", "crosscheck", "node_modules", package)))
+        {
+            return null;
+        }
+
+        try
+        {
+            var (exitCode, _) = await RunAsync("node", ["--version"], TimeSpan.FromSeconds(20));
+            return exitCode == 0 ? "node" : null;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return null;
+        }
     }
 
     public static async Task<(int ExitCode, string Output)> RunAsync(string fileName, string[] arguments, TimeSpan deadline)
