@@ -63,6 +63,13 @@ public abstract class MassTransitFixture : BrokerFixture
         return bus;
     }
 
+    /// <summary>Stops a bus <see cref="StartBusAsync"/> started before the test ends.</summary>
+    protected async Task StopBusAsync(IBusControl bus)
+    {
+        _buses.Remove(bus);
+        await bus.StopAsync();
+    }
+
     /// <summary>
     /// The next message in <paramref name="queue"/>, polled for until one comes (null after <see cref="Timeout"/>).
     /// MassTransit declares its error and skipped queues with the first message it moves there, so until then

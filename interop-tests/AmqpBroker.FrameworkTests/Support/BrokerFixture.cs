@@ -8,8 +8,11 @@ public abstract class BrokerFixture
 
     private protected TestBroker Broker { get; private set; } = null!;
 
+    /// <summary>Whether the fixture's in-process broker keeps its data on disk, so that a test can restart it.</summary>
+    protected virtual bool OnDisk => false;
+
     [OneTimeSetUp]
-    public async Task StartBrokerAsync() => Broker = await TestBroker.StartAsync();
+    public async Task StartBrokerAsync() => Broker = await TestBroker.StartAsync(OnDisk);
 
     [OneTimeTearDown]
     public async Task StopBrokerAsync() => await Broker.DisposeAsync();

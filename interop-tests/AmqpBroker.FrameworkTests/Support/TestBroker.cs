@@ -5,41 +5,57 @@ using RabbitMQ.Client;
 namespace AmqpBroker.FrameworkTests.Support;
 
 /// <summary>
-/// The broker a framework fixture talks to: an in-process one, in memory on free ports with a clock the tests
-/// move, or the RabbitMQ named by <c>AMQP_URI</c> (then <see cref="Clock"/> is null and the tests that move it
-/// are skipped), so the same expectations are checked against both.
+/// The broker a framework fixture talks to: an in-process one on free ports with a clock the tests move, in
+/// memory or in a data directory of its own, or the RabbitMQ named by <c>AMQP_URI</c> (then <see cref="Host"/>
+/// and <see cref="Clock"/> are null and the tests that need them are skipped), so the same expectations are
+/// checked against both.
 /// </summary>
 internal sealed class TestBroker : IAsyncDisposable
 {
-    private TestBroker(Uri amqpUri, BrokerHost? host, FakeTimeProvider? clock)
+    private readonly BrokerOptions? _options;
+
+    private TestBroker(Uri amqpUri, BrokerHost? host, BrokerOptions? options)
     {
         AmqpUri = amqpUri;
         Host = host;
-        Clock = clock;
+        _options = options;
     }
 
     public Uri AmqpUri { get; }
 
     /// <summary>The in-process broker, recording every command (<see cref="BrokerHost.Recorder"/>); null against <c>AMQP_URI</c>.</summary>
-    public BrokerHost? Host { get; }
+    public BrokerHost? Host { get; private set; }
 
     /// <summary>The in-process broker's clock; null against <c>AMQP_URI</c>.</summary>
-    public FakeTimeProvider? Clock { get; }
-
-    public static bool IsExternal => ExternalUri is not null;
+    public FakeTimeProvider? Clock => _options?.TimeProvider as FakeTimeProvider;
 
     private static string? ExternalUri => Environment.GetEnvironmentVariable("AMQP_URI") is { Length: > 0 } uri ? uri : null;
 
-    public static async Task<TestBroker> StartAsync()
+    /// <param name="onDisk">Whether the in-process broker keeps its definitions and messages in a temporary data directory (so it can restart).</param>
+    public static async Task<TestBroker> StartAsync(bool onDisk = false)
     {
         if (ExternalUri is { } external)
         {
-            return new TestBroker(new Uri(external), host: null, clock: null);
+            return new TestBroker(new Uri(external), host: null, options: null);
         }
 
-        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        var host = await BrokerHost.StartAsync(new BrokerOptions { TimeProvider = clock, ManagementPort = BrokerOptions.ManagementDisabled, Record = true });
-        return new TestBroker(host.AmqpUri, host, clock);
+        var options = new BrokerOptions
+        {
+            TimeProvider = new FakeTimeProvider(DateTimeOffset.UtcNow),
+            ManagementPort = BrokerOptions.ManagementDisabled,
+            Record = true,
+            DataDir = onDisk ? Path.Combine(Path.GetTempPath(), $"amqpbroker-framework-{Guid.NewGuid():N}") : null,
+        };
+        var host = await BrokerHost.StartAsync(options);
+        options.Port = host.AmqpUri.Port;
+        return new TestBroker(host.AmqpUri, host, options);
+    }
+
+    /// <summary>Stops the in-process broker (clients are closed with 320) and starts it again on the same port and data.</summary>
+    public async Task RestartAsync()
+    {
+        await Host!.DisposeAsync();
+        Host = await BrokerHost.StartAsync(_options!);
     }
 
     /// <summary>A plain client connection, for looking at what the framework left on the broker.</summary>
@@ -50,6 +66,11 @@ internal sealed class TestBroker : IAsyncDisposable
         if (Host is not null)
         {
             await Host.DisposeAsync();
+        }
+
+        if (_options?.DataDir is { } dataDir && Directory.Exists(dataDir))
+        {
+            Directory.Delete(dataDir, recursive: true);
         }
     }
 }
