@@ -1,4 +1,5 @@
 using System.Globalization;
+using AmqpBroker.Core.Profiles;
 using AmqpBroker.FrameworkTests.Support;
 using AmqpBroker.InteropTests.Support;
 
@@ -9,10 +10,16 @@ namespace AmqpBroker.FrameworkTests.Celery;
 /// worker and its callers in one process (results over rpc://, groups, chains, retries, a failing task, late
 /// acks with a prefetch, a broadcast ping). Skipped (not passed) where no python3 with Celery is installed.
 /// </summary>
-[TestFixture]
-public sealed class CeleryTests : BrokerFixture
+public sealed class CeleryTests(string release) : BrokerFixture(release)
 {
     private static readonly TimeSpan ScriptDeadline = TimeSpan.FromSeconds(90);
+
+    /// <summary>
+    /// Celery 5.2's worker declares its event and broadcast (pidbox) queues neither durable nor exclusive, which
+    /// RabbitMQ 4.3 refuses by default (541, "Feature `transient_nonexcl_queues` is deprecated"): a Celery 5.2
+    /// application on 4.3 sets <c>deprecated_features.permit.transient_nonexcl_queues = true</c>, and so does this.
+    /// </summary>
+    protected override DeprecatedFeatures Permitted { get; } = new() { PermitTransientNonExclusiveQueues = true };
 
     [Test]
     public async Task Celery_check_passes()

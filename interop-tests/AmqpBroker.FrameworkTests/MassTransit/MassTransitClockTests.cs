@@ -8,8 +8,7 @@ namespace AmqpBroker.FrameworkTests.MassTransit;
 /// and a redelivery five minutes after a failure arrive when the clock gets there, not before, and without
 /// waiting. In-process only: the RabbitMQ at AMQP_URI has neither the plugin nor a clock a test moves.
 /// </summary>
-[TestFixture]
-public sealed class MassTransitClockTests : MassTransitFixture
+public sealed class MassTransitClockTests(string release) : MassTransitFixture(release)
 {
     [SetUp]
     public void NeedsTheInProcessClock()

@@ -10,7 +10,7 @@ namespace AmqpBroker.FrameworkTests.MassTransit;
 /// a fresh suffix), and a plain client for looking at the queues MassTransit filled. What a test's endpoints
 /// leave behind (their queues and exchanges, with the <c>_error</c> and <c>_skipped</c> ones) is deleted after it.
 /// </summary>
-public abstract class MassTransitFixture : BrokerFixture
+public abstract class MassTransitFixture(string release) : BrokerFixture(release)
 {
     private readonly List<string> _endpoints = [];
     private readonly List<IBusControl> _buses = [];

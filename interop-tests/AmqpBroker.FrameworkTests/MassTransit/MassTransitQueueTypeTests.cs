@@ -9,8 +9,7 @@ namespace AmqpBroker.FrameworkTests.MassTransit;
 /// (<c>SetQuorumQueue</c>), single active consumer, and a stream read from its first message by two consumers
 /// (a stream is read, not consumed).
 /// </summary>
-[TestFixture]
-public sealed class MassTransitQueueTypeTests : MassTransitFixture
+public sealed class MassTransitQueueTypeTests(string release) : MassTransitFixture(release)
 {
     [Test]
     public async Task A_quorum_queue_endpoint_is_declared_as_one_and_consumes()

@@ -8,8 +8,7 @@ namespace AmqpBroker.FrameworkTests.MassTransit;
 /// messages with publisher confirms, so what it published to a durable endpoint while no consumer ran is
 /// consumed after the broker restarts. In-process only: the test restarts the broker.
 /// </summary>
-[TestFixture]
-public sealed class MassTransitRestartTests : MassTransitFixture
+public sealed class MassTransitRestartTests(string release) : MassTransitFixture(release)
 {
     protected override bool OnDisk => true;
 

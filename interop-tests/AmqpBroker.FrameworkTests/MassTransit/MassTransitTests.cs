@@ -10,8 +10,7 @@ namespace AmqpBroker.FrameworkTests.MassTransit;
 /// request/response over the bus's temporary endpoint, retries ending in the <c>_error</c> queue with MassTransit's
 /// fault headers, messages no consumer takes moved to <c>_skipped</c>, and prefetch with concurrent consumers.
 /// </summary>
-[TestFixture]
-public sealed class MassTransitTests : MassTransitFixture
+public sealed class MassTransitTests(string release) : MassTransitFixture(release)
 {
     [Test]
     public async Task A_published_event_reaches_every_subscribed_endpoint_once()

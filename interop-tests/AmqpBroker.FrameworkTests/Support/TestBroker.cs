@@ -1,3 +1,5 @@
+using AmqpBroker.Core;
+using AmqpBroker.Core.Profiles;
 using AmqpBroker.Hosting;
 using Microsoft.Extensions.Time.Testing;
 using RabbitMQ.Client;
@@ -29,10 +31,15 @@ internal sealed class TestBroker : IAsyncDisposable
     /// <summary>The in-process broker's clock; null against <c>AMQP_URI</c>.</summary>
     public FakeTimeProvider? Clock => _options?.TimeProvider as FakeTimeProvider;
 
+    /// <summary>Whether the fixtures talk to the broker at <c>AMQP_URI</c>.</summary>
+    public static bool IsExternal => ExternalUri is not null;
+
     private static string? ExternalUri => Environment.GetEnvironmentVariable("AMQP_URI") is { Length: > 0 } uri ? uri : null;
 
+    /// <param name="release">The RabbitMQ release the in-process broker behaves as.</param>
     /// <param name="onDisk">Whether the in-process broker keeps its definitions and messages in a temporary data directory (so it can restart).</param>
-    public static async Task<TestBroker> StartAsync(bool onDisk = false)
+    /// <param name="permitted">Deprecated features it permits beyond the release's defaults.</param>
+    public static async Task<TestBroker> StartAsync(string release, bool onDisk, DeprecatedFeatures permitted)
     {
         if (ExternalUri is { } external)
         {
@@ -44,6 +51,8 @@ internal sealed class TestBroker : IAsyncDisposable
             TimeProvider = new FakeTimeProvider(DateTimeOffset.UtcNow),
             ManagementPort = BrokerOptions.ManagementDisabled,
             Record = true,
+            RabbitMQVersion = release,
+            Settings = new BrokerSettings { DeprecatedFeatures = permitted },
             DataDir = onDisk ? Path.Combine(Path.GetTempPath(), $"amqpbroker-framework-{Guid.NewGuid():N}") : null,
         };
         var host = await BrokerHost.StartAsync(options);
