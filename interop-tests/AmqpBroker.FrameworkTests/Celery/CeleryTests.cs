@@ -30,14 +30,7 @@ public sealed class CeleryTests(string release) : BrokerFixture(release)
             Assert.Ignore("python3-celery is not installed: the Celery check did not run (apt-get install python3-celery)");
         }
 
-        var script = CrosscheckScripts.Path("celery_check.py");
         Assert.That(Broker.AmqpUri.Host, Is.EqualTo("127.0.0.1").Or.EqualTo("localhost"), "the script connects to 127.0.0.1 with guest/guest");
-
-        var port = Broker.AmqpUri.Port.ToString(CultureInfo.InvariantCulture);
-        var (exitCode, output) = await CrosscheckScripts.RunAsync(python!, [script, port], ScriptDeadline);
-        await TestContext.Out.WriteLineAsync($"{python} {script} {port}{Environment.NewLine}{output}");
-
-        Assert.That(exitCode, Is.Zero, $"celery_check.py exited with {exitCode}:{Environment.NewLine}{output}");
-        Assert.That(output, Does.Contain("all checks passed"));
+        await CrosscheckScripts.AssertPassesAsync(python!, "celery_check.py", [Broker.AmqpUri.Port.ToString(CultureInfo.InvariantCulture)], ScriptDeadline);
     }
 }

@@ -55,6 +55,21 @@ internal static class CrosscheckScripts
         }
     }
 
+    /// <summary>
+    /// Runs <paramref name="script"/> of tools/crosscheck with <paramref name="runtime"/> and asserts that it passed:
+    /// exit code 0 and its "all checks passed" line. Its output goes to the test's log and is returned.
+    /// </summary>
+    public static async Task<string> AssertPassesAsync(string runtime, string script, string[] arguments, TimeSpan deadline)
+    {
+        var path = Path(script);
+        var (exitCode, output) = await RunAsync(runtime, [path, .. arguments], deadline);
+        await TestContext.Out.WriteLineAsync($"{runtime} {path} {string.Join(' ', arguments)}{Environment.NewLine}{output}");
+
+        Assert.That(exitCode, Is.Zero, $"{script} exited with {exitCode}:{Environment.NewLine}{output}");
+        Assert.That(output, Does.Contain("all checks passed"));
+        return output;
+    }
+
     public static async Task<(int ExitCode, string Output)> RunAsync(string fileName, string[] arguments, TimeSpan deadline)
     {
         var startInfo = new ProcessStartInfo(fileName, arguments)

@@ -25,13 +25,9 @@ public sealed class PikaTlsTests : TlsTestBase
 
         var user = await CreateCertificateUserAsync();
         var (certFile, keyFile) = Certificates.WriteClient(Certificates.Client(user), "pika-client");
-        var script = CrosscheckScripts.Path("pika_tls_check.py");
+        var output = await CrosscheckScripts.AssertPassesAsync(
+            python!, "pika_tls_check.py", [AmqpsPort.ToString(CultureInfo.InvariantCulture), Certificates.CaCertFile, certFile, keyFile], ScriptDeadline);
 
-        var (exitCode, output) = await CrosscheckScripts.RunAsync(
-            python!, [script, AmqpsPort.ToString(CultureInfo.InvariantCulture), Certificates.CaCertFile, certFile, keyFile], ScriptDeadline);
-        await TestContext.Out.WriteLineAsync(output);
-
-        Assert.That(exitCode, Is.Zero, output);
-        Assert.That(output, Does.Contain("EXTERNAL login with the client certificate").And.Contain("all checks passed"));
+        Assert.That(output, Does.Contain("EXTERNAL login with the client certificate"));
     }
 }
