@@ -196,9 +196,9 @@ public sealed class ConnectionExtensionTests : BrokerTestBase
     }
 
     /// <remarks>
-    /// Sent raw: RabbitMQ.Client 7.1.2's <c>IConnection.UpdateSecretAsync</c> fails against RabbitMQ too
+    /// Sent raw: RabbitMQ.Client's <c>IConnection.UpdateSecretAsync</c> (7.1.2 and 7.2.2) fails against RabbitMQ too
     /// ("Received unexpected command of type ConnectionOpenOk") because CreateConnectionAsync does not wait
-    /// for connection.open-ok (rabbitmq-dotnet-client#1999), so its first channel-0 RPC receives it.
+    /// for connection.open-ok (rabbitmq-dotnet-client#1999, fixed after 7.2.2 by #2000), so its first channel-0 RPC receives it.
     /// </remarks>
     [Test]
     public async Task Update_secret_is_answered_with_update_secret_ok_and_the_connection_stays_usable()
