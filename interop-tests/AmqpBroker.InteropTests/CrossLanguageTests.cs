@@ -6,8 +6,10 @@ namespace AmqpBroker.InteropTests;
 /// Other client libraries against the same broker: tools/crosscheck/pika_routing_check.py drives topic and
 /// headers routing, exchange-to-exchange bindings, an alternate exchange and a transaction through Python's
 /// pika; tools/crosscheck/amqplib_check.js drives confirms with properties, routing, prefetch, nack, returns, a
-/// channel error, direct reply-to and purge/delete counts through Node's amqplib. Each is skipped (not passed)
-/// where its runtime or library is not installed.
+/// channel error, direct reply-to and purge/delete counts through Node's amqplib; tools/crosscheck/JavaClientCheck.java
+/// drives confirms, prefetch, returns, a broker-side consumer cancel, a channel error, a transaction and direct
+/// reply-to through the RabbitMQ Java client (the one Spring AMQP builds on). Each is skipped (not passed) where its
+/// runtime or library is not installed.
 /// </summary>
 public sealed class CrossLanguageTests : BrokerTestBase
 {
@@ -35,6 +37,18 @@ public sealed class CrossLanguageTests : BrokerTestBase
         }
 
         await CrosscheckScripts.AssertPassesAsync(node!, "amqplib_check.js", [LoopbackPort()], ScriptDeadline);
+    }
+
+    [Test]
+    public async Task Java_client_check_passes()
+    {
+        var classPath = await CrosscheckScripts.FindJavaClientClassPathAsync();
+        if (classPath is null)
+        {
+            Assert.Ignore("java or librabbitmq-client-java is not installed: the Java client check did not run (apt-get install default-jdk-headless librabbitmq-client-java)");
+        }
+
+        await CrosscheckScripts.AssertPassesAsync("java", "JavaClientCheck.java", [LoopbackPort()], ScriptDeadline, ["-cp", classPath!]);
     }
 
     /// <summary>The broker's port; the scripts connect to 127.0.0.1 with guest/guest.</summary>

@@ -4,8 +4,8 @@ namespace AmqpBroker.InteropTests.Support;
 
 /// <summary>
 /// Runs the scripts of tools/crosscheck: Python ones (pika, Celery) with a python3 that has the module they need
-/// (Debian's python3-pika, python3-celery), Node.js ones (amqplib) with node and the packages npm installed there.
-/// Shared by the interop and framework test projects.
+/// (Debian's python3-pika, python3-celery), Node.js ones (amqplib) with node and the packages npm installed there,
+/// Java ones with java and Debian's librabbitmq-client-java. Shared by the interop and framework test projects.
 /// </summary>
 internal static class CrosscheckScripts
 {
@@ -56,14 +56,38 @@ internal static class CrosscheckScripts
     }
 
     /// <summary>
-    /// Runs <paramref name="script"/> of tools/crosscheck with <paramref name="runtime"/> and asserts that it passed:
-    /// exit code 0 and its "all checks passed" line. Its output goes to the test's log and is returned.
+    /// The class path of the RabbitMQ Java client (Debian's librabbitmq-client-java, with the slf4j API it needs),
+    /// when java and the client are installed; null otherwise.
     /// </summary>
-    public static async Task<string> AssertPassesAsync(string runtime, string script, string[] arguments, TimeSpan deadline)
+    public static async Task<string?> FindJavaClientClassPathAsync()
+    {
+        string[] jars = ["/usr/share/java/amqp-client.jar", "/usr/share/java/slf4j-api.jar"];
+        if (!jars.All(File.Exists))
+        {
+            return null;
+        }
+
+        try
+        {
+            var (exitCode, _) = await RunAsync("java", ["-version"], TimeSpan.FromSeconds(20));
+            return exitCode == 0 ? string.Join(':', jars) : null;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="script"/> of tools/crosscheck with <paramref name="runtime"/> (and its <paramref name="options"/>)
+    /// and asserts that it passed: exit code 0 and its "all checks passed" line. Its output goes to the test's log and is returned.
+    /// </summary>
+    public static async Task<string> AssertPassesAsync(string runtime, string script, string[] arguments, TimeSpan deadline, string[]? options = null)
     {
         var path = Path(script);
-        var (exitCode, output) = await RunAsync(runtime, [path, .. arguments], deadline);
-        await TestContext.Out.WriteLineAsync($"{runtime} {path} {string.Join(' ', arguments)}{Environment.NewLine}{output}");
+        string[] commandLine = [.. options ?? [], path, .. arguments];
+        var (exitCode, output) = await RunAsync(runtime, commandLine, deadline);
+        await TestContext.Out.WriteLineAsync($"{runtime} {string.Join(' ', commandLine)}{Environment.NewLine}{output}");
 
         Assert.That(exitCode, Is.Zero, $"{script} exited with {exitCode}:{Environment.NewLine}{output}");
         Assert.That(output, Does.Contain("all checks passed"));
