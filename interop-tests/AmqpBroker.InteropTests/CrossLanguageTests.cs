@@ -8,8 +8,9 @@ namespace AmqpBroker.InteropTests;
 /// pika; tools/crosscheck/amqplib_check.js drives confirms with properties, routing, prefetch, nack, returns, a
 /// channel error, direct reply-to and purge/delete counts through Node's amqplib; tools/crosscheck/JavaClientCheck.java
 /// drives confirms, prefetch, returns, a broker-side consumer cancel, a channel error, a transaction and direct
-/// reply-to through the RabbitMQ Java client (the one Spring AMQP builds on). Each is skipped (not passed) where its
-/// runtime or library is not installed.
+/// reply-to through the RabbitMQ Java client (the one Spring AMQP builds on); tools/crosscheck/go_client_check does
+/// much the same through the RabbitMQ Go client (amqp091-go). Each is skipped (not passed) where its runtime or
+/// library is not installed.
 /// </summary>
 public sealed class CrossLanguageTests : BrokerTestBase
 {
@@ -49,6 +50,18 @@ public sealed class CrossLanguageTests : BrokerTestBase
         }
 
         await CrosscheckScripts.AssertPassesAsync("java", "JavaClientCheck.java", [LoopbackPort()], ScriptDeadline, ["-cp", classPath!]);
+    }
+
+    [Test]
+    public async Task Go_client_check_passes()
+    {
+        var goRun = await CrosscheckScripts.FindGoClientAsync();
+        if (goRun is null)
+        {
+            Assert.Ignore("go or the amqp091-go client is not installed: the Go client check did not run (apt-get install golang-go golang-github-rabbitmq-amqp091-go-dev)");
+        }
+
+        await CrosscheckScripts.AssertPassesAsync("env", "go_client_check/main.go", [LoopbackPort()], ScriptDeadline, goRun);
     }
 
     /// <summary>The broker's port; the scripts connect to 127.0.0.1 with guest/guest.</summary>

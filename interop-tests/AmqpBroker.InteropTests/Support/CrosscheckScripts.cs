@@ -5,7 +5,8 @@ namespace AmqpBroker.InteropTests.Support;
 /// <summary>
 /// Runs the scripts of tools/crosscheck: Python ones (pika, Celery) with a python3 that has the module they need
 /// (Debian's python3-pika, python3-celery), Node.js ones (amqplib) with node and the packages npm installed there,
-/// Java ones with java and Debian's librabbitmq-client-java. Shared by the interop and framework test projects.
+/// Java ones with java and Debian's librabbitmq-client-java, Go ones with go and Debian's amqp091-go. Shared by the
+/// interop and framework test projects.
 /// </summary>
 internal static class CrosscheckScripts
 {
@@ -71,6 +72,29 @@ internal static class CrosscheckScripts
         {
             var (exitCode, _) = await RunAsync("java", ["-version"], TimeSpan.FromSeconds(20));
             return exitCode == 0 ? string.Join(':', jars) : null;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// The command that runs a Go program of tools/crosscheck in GOPATH mode against Debian's Go packages, when go and
+    /// golang-github-rabbitmq-amqp091-go-dev are installed; null otherwise.
+    /// </summary>
+    public static async Task<string[]?> FindGoClientAsync()
+    {
+        const string GoPath = "/usr/share/gocode";
+        if (!Directory.Exists($"{GoPath}/src/github.com/rabbitmq/amqp091-go"))
+        {
+            return null;
+        }
+
+        try
+        {
+            var (exitCode, _) = await RunAsync("go", ["version"], TimeSpan.FromSeconds(20));
+            return exitCode == 0 ? ["GO111MODULE=off", $"GOPATH={GoPath}", "go", "run"] : null;
         }
         catch (System.ComponentModel.Win32Exception)
         {
