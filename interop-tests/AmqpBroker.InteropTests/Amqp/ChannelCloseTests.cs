@@ -46,8 +46,14 @@ public sealed class ChannelCloseTests : BrokerTestBase
         await raw.SendMethodAsync(1, 50, 40, w => w.Short(0).ShortStr(queue).Octet(0));
 
         // queue.delete-ok (20 bytes with framing) then basic.cancel ctag0 nowait (19 bytes), as RabbitMQ sends them.
-        var bytes = await read;
-        Assert.That(Methods(bytes), Is.EqualTo(new[] { (50, 41), (60, 30) }), "both frames in the first read");
+        var methods = Methods(await read);
+        if (IsExternal && methods.Count == 1)
+        {
+            // RabbitMQ's writer usually sends both at once, but on a loaded machine it can flush between them.
+            methods.AddRange(Methods(await raw.ReadOnceAsync()));
+        }
+
+        Assert.That(methods, Is.EqualTo(new[] { (50, 41), (60, 30) }), "both frames in the first read");
     }
 
     [Test]
