@@ -32,7 +32,7 @@ public sealed class PathDecodingTests : ManagementTestBase
         var (status, body) = await SendRawAsync("GET", path);
 
         Assert.That(status, Is.EqualTo(HttpStatusCode.OK), body);
-        Assert.That(JsonNode.Parse(body), Is.InstanceOf<JsonArray>());
+        Assert.That(JsonNode.Parse(body, documentOptions: ApiResponse.Nesting), Is.InstanceOf<JsonArray>());
     }
 
     [Test]
@@ -55,7 +55,7 @@ public sealed class PathDecodingTests : ManagementTestBase
             + $"Content-Type: application/json\r\nContent-Length: {body.Length}\r\nConnection: close\r\n\r\n{body}";
         await stream.WriteAsync(Encoding.ASCII.GetBytes(request));
         using var reader = new StreamReader(stream, Encoding.UTF8);
-        var response = await reader.ReadToEndAsync().WaitAsync(Timeout);
+        var response = await reader.ReadToEndAsync().WaitAsync(RequestTimeout);
         var status = (HttpStatusCode)int.Parse(response.Split(' ', 3)[1], System.Globalization.CultureInfo.InvariantCulture);
         var bodyStart = response.IndexOf("\r\n\r\n", StringComparison.Ordinal);
         return (status, bodyStart < 0 ? "" : response[(bodyStart + 4)..]);
