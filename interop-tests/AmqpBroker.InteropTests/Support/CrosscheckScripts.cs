@@ -20,17 +20,9 @@ internal static class CrosscheckScripts
                 continue;
             }
 
-            try
+            if (await SucceedsAsync(candidate, "-c", $"import {module}"))
             {
-                var (exitCode, _) = await RunAsync(candidate, ["-c", $"import {module}"], TimeSpan.FromSeconds(20));
-                if (exitCode == 0)
-                {
-                    return candidate;
-                }
-            }
-            catch (System.ComponentModel.Win32Exception)
-            {
-                // not installed at all
+                return candidate;
             }
         }
 
@@ -45,15 +37,7 @@ internal static class CrosscheckScripts
             return null;
         }
 
-        try
-        {
-            var (exitCode, _) = await RunAsync("node", ["--version"], TimeSpan.FromSeconds(20));
-            return exitCode == 0 ? "node" : null;
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            return null;
-        }
+        return await SucceedsAsync("node", "--version") ? "node" : null;
     }
 
     /// <summary>
@@ -68,15 +52,7 @@ internal static class CrosscheckScripts
             return null;
         }
 
-        try
-        {
-            var (exitCode, _) = await RunAsync("java", ["-version"], TimeSpan.FromSeconds(20));
-            return exitCode == 0 ? string.Join(':', jars) : null;
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            return null;
-        }
+        return await SucceedsAsync("java", "-version") ? string.Join(':', jars) : null;
     }
 
     /// <summary>
@@ -91,15 +67,7 @@ internal static class CrosscheckScripts
             return null;
         }
 
-        try
-        {
-            var (exitCode, _) = await RunAsync("go", ["version"], TimeSpan.FromSeconds(20));
-            return exitCode == 0 ? ["GO111MODULE=off", $"GOPATH={GoPath}", "go", "run"] : null;
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            return null;
-        }
+        return await SucceedsAsync("go", "version") ? ["GO111MODULE=off", $"GOPATH={GoPath}", "go", "run"] : null;
     }
 
     /// <summary>
@@ -147,6 +115,19 @@ internal static class CrosscheckScripts
 
     /// <summary>A script of tools/crosscheck.</summary>
     public static string Path(string script) => System.IO.Path.Combine(RepositoryRoot(), "tools", "crosscheck", script);
+
+    /// <summary>Whether <paramref name="fileName"/> is installed and exits with 0 when run with <paramref name="arguments"/>.</summary>
+    private static async Task<bool> SucceedsAsync(string fileName, params string[] arguments)
+    {
+        try
+        {
+            return (await RunAsync(fileName, arguments, TimeSpan.FromSeconds(20))).ExitCode == 0;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return false; // not installed at all
+        }
+    }
 
     private static string RepositoryRoot()
     {
