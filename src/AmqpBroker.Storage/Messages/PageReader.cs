@@ -77,13 +77,14 @@ internal sealed class PageReader(FileHandleCache cache)
         }
 
         var at = (int)(offset - _start);
-        var size = LengthSize + RecordLength.Checked(BinaryPrimitives.ReadInt32LittleEndian(_bytes.AsSpan(at)), LengthSize, long.MaxValue, offset);
-        if (at + size > _length)
+        // Only a negative length is damage here: a record running past what was read ahead is read on its own (ReadLarge checks it against the file).
+        var length = RecordLength.Checked(BinaryPrimitives.ReadInt32LittleEndian(_bytes.AsSpan(at)), LengthSize, long.MaxValue, offset);
+        if (at + LengthSize + (long)length > _length)
         {
             return false;
         }
 
-        record = _bytes.AsSpan(at, size);
+        record = _bytes.AsSpan(at, LengthSize + length);
         return true;
     }
 

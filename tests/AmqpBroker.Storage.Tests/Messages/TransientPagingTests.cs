@@ -74,6 +74,23 @@ public sealed class TransientPagingTests : TempDirectoryFixture
         Assert.That(pages.Read(pages.Append(Body(7, 10))).Body.ToArray(), Is.EqualTo(Body(7, 10).Body.ToArray()), "paging goes on in a new segment");
     }
 
+    [TestCase(-1)]
+    [TestCase(int.MaxValue)]
+    public void A_damaged_length_in_the_file_reads_back_as_invalid_data(int damagedLength)
+    {
+        var pages = _store.OpenTransientPages("/", "q")!;
+        var first = pages.Append(Body(0, 100));
+        pages.Append(Body(1, 100_000)); // too large for the first segment: that one's buffered record is written out
+        var firstSegment = Directory.GetFiles(TransientPath).Single(f => f.EndsWith($"-{first >> 32}.tmp", StringComparison.Ordinal));
+        using (var file = File.Open(firstSegment, FileMode.Open, FileAccess.Write, FileShare.ReadWrite))
+        {
+            file.Write(BitConverter.GetBytes(damagedLength));
+        }
+
+        // The queue skips a message on InvalidDataException (see IQueueLog.Read), not on an out-of-range error.
+        Assert.Throws<InvalidDataException>(() => pages.Read(first));
+    }
+
     [Test]
     public void A_deleted_queue_and_a_restart_leave_no_temporary_file()
     {
