@@ -49,7 +49,8 @@ public sealed class DelayedMessageExchange : Exchange
 
     protected override void ValidateBinding(Binding binding) => _routing.CheckBinding(binding);
 
-    protected override void OnBindingAdded(Binding binding) => _routing.AddBinding(binding);
+    /// <summary>The binding was checked already (<see cref="ValidateBinding"/>), or is being recovered as stored.</summary>
+    protected override void OnBindingAdded(Binding binding) => _routing.RestoreBinding(binding);
 
     protected override void OnBindingRemoved(Binding binding) => _routing.RemoveBinding(binding.Destination, binding.RoutingKey, binding.Arguments);
 

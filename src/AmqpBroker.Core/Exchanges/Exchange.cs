@@ -77,9 +77,19 @@ public abstract class Exchange : IBindingDestination
     /// </summary>
     public abstract void Route(Message message, RoutingScratch scratch);
 
+    /// <summary>Adds a binding once this exchange type accepts it (<see cref="ValidateBinding"/>); false when an equal one exists.</summary>
     internal bool AddBinding(Binding binding)
     {
         ValidateBinding(binding);
+        return RestoreBinding(binding);
+    }
+
+    /// <summary>
+    /// Adds a binding recovered from storage without the type's checks, as RabbitMQ recovers bindings: one that a later
+    /// release refuses (4.3.5's limit on '#' in topic keys) still comes back after a restart and can still be removed.
+    /// </summary>
+    internal bool RestoreBinding(Binding binding)
+    {
         lock (_bindings)
         {
             foreach (var existing in _bindings)

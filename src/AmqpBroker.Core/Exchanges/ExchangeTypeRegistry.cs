@@ -23,16 +23,8 @@ public sealed class ExchangeTypeRegistry
         Types = [.. _types.Values.OrderBy(t => t.Name, StringComparer.Ordinal)];
     }
 
-    /// <summary>The types every broker has: AMQP's four and the consistent-hash and delayed-message plugins'.</summary>
-    public static IEnumerable<IExchangeType> BuiltIn =>
-    [
-        new DirectExchangeType(),
-        new FanoutExchangeType(),
-        new TopicExchangeType(),
-        new HeadersExchangeType(),
-        new ConsistentHashExchangeType(),
-        new DelayedMessageExchangeType(),
-    ];
+    /// <summary>The types every broker has: AMQP's four and the consistent-hash and delayed-message plugins' (topic without 4.3.5's '#' limit).</summary>
+    public static IEnumerable<IExchangeType> BuiltIn => BuiltInWith(topicMaxHashWildcards: null);
 
     /// <summary>Every registered type, by name.</summary>
     public IReadOnlyList<IExchangeType> Types { get; }
@@ -40,7 +32,7 @@ public sealed class ExchangeTypeRegistry
     /// <summary>The types the release of <paramref name="profile"/> has built in, and its way of refusing others.</summary>
     public static ExchangeTypeRegistry For(VersionProfile profile)
     {
-        IEnumerable<IExchangeType> types = BuiltIn;
+        var types = BuiltInWith(profile.TopicBindingMaxHashWildcards);
         if (profile.LocalRandomExchange)
         {
             types = types.Append(new LocalRandomExchangeType());
@@ -53,6 +45,16 @@ public sealed class ExchangeTypeRegistry
 
         return new ExchangeTypeRegistry(types, profile.UnknownExchangeTypeIsChannelError);
     }
+
+    private static IEnumerable<IExchangeType> BuiltInWith(int? topicMaxHashWildcards) =>
+    [
+        new DirectExchangeType(),
+        new FanoutExchangeType(),
+        new TopicExchangeType(topicMaxHashWildcards),
+        new HeadersExchangeType(),
+        new ConsistentHashExchangeType(),
+        new DelayedMessageExchangeType(),
+    ];
 
     /// <summary>
     /// The named type. RabbitMQ checks the type before anything else about a declare, and refuses one it lacks

@@ -98,6 +98,12 @@ public sealed record VersionProfile
     /// <summary>The exchange type <c>x-modulus-hash</c> is built in (4.3; before, only with the sharding plugin).</summary>
     public bool ModulusHashExchange { get; init; }
 
+    /// <summary>
+    /// The most <c>#</c> words a topic binding key may hold; more is refused with 406 (2 from 4.3.5, release-notes/4.3.5.md
+    /// #17039, rabbit_exchange_type_topic:validate_binding); null: any number (before).
+    /// </summary>
+    public int? TopicBindingMaxHashWildcards { get; init; }
+
     /// <summary>Transient non-exclusive queues are permitted unless configured otherwise (denied by default in 4.3).</summary>
     public bool TransientNonExclusiveQueuesPermitted { get; init; } = true;
 
@@ -193,6 +199,7 @@ public sealed record VersionProfile
             GlobalQosPermitted = false,                       // release-notes/4.3.0.md, deprecated features now denied by default
             ClassicQueueStorageV1Removed = true,              // release-notes/4.3.0.md, breaking: CQv1 removed; rabbit_amqqueue:declare_args at v4.3.0
             StreamFirstTimestamp = StreamFirstTimestamp.UnsetAsZero, // release-notes/4.3.2.md (#15412); rabbit_stream_queue:i/2 at v4.3.5
+            TopicBindingMaxHashWildcards = 2,                 // release-notes/4.3.5.md, Core Server (#17039)
         };
         return [v310, v313, v40, v41, v42, v43];
     }

@@ -8,7 +8,9 @@ namespace AmqpBroker.Core.VirtualHosts;
 /// Recreates a virtual host's stored durable definitions at start, without writing them back: its
 /// exchanges, then its queues (each refilled from its message log), then the bindings between them. A
 /// binding whose ends are missing is skipped: the store deletes bindings with their ends, so only a damaged
-/// file has one. Called under the virtual host's topology lock.
+/// file has one. Bindings come back as stored, without the exchange type's checks (as RabbitMQ recovers them), so
+/// one that another release accepted survives a restart as a release that refuses it. Called under the virtual
+/// host's topology lock.
 /// </summary>
 internal static class TopologyRecovery
 {
@@ -39,7 +41,7 @@ internal static class TopologyRecovery
                 ? host.FindQueue(binding.Destination)
                 : host.FindExchange(binding.Destination);
             if (host.FindExchange(binding.Source) is { } source && destination is not null
-                && source.AddBinding(new Binding(source, destination, binding.RoutingKey, binding.Arguments)))
+                && source.RestoreBinding(new Binding(source, destination, binding.RoutingKey, binding.Arguments)))
             {
                 bindings++;
             }

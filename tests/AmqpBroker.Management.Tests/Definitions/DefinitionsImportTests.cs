@@ -75,6 +75,28 @@ public sealed class DefinitionsImportTests
         Assert.That((store.Begun, store.Committed), Is.EqualTo((1, 1)));
     }
 
+    /// <summary>
+    /// RabbitMQ 4.3.5's limit of two '#' words per topic binding key (release-notes/4.3.5.md, #17039) stops an import
+    /// as any refused binding does (rabbit_definitions:add_binding_int throws rabbit_binding:add's error).
+    /// </summary>
+    [Test]
+    public void A_topic_binding_over_the_4_3_hash_limit_fails_the_import_naming_it()
+    {
+        var settings = new BrokerSettings { Profile = Core.Profiles.VersionProfile.For(Core.Profiles.RabbitMqRelease.Parse("4.3")) };
+        using var broker = new Broker(settings, TimeProvider.System, NoDefinitionStore.Instance);
+        const string file = """
+            {
+              "queues": [ { "name": "import-q", "vhost": "/", "durable": true, "auto_delete": false, "arguments": {} } ],
+              "bindings": [ { "source": "amq.topic", "vhost": "/", "destination": "import-q", "destination_type": "queue", "routing_key": "#.#.#", "arguments": {} } ]
+            }
+            """;
+
+        var refused = Assert.Throws<ApiException>(() => Import(broker, broker.Users.Find("guest")!, file));
+
+        Assert.That(refused.Reason, Is.EqualTo("binding 'amq.topic -> import-q' in vhost '/': Topic binding key '#.#.#' uses 3 '#' wildcards, at most 2 are allowed"));
+        Assert.That(broker.FindVirtualHost("/")!.FindQueue("import-q"), Is.Null, "the import was undone");
+    }
+
     /// <summary>The queue "pre-existing", bound to amq.direct with "kept" as the file binds it too.</summary>
     private static Queue DeclareBoundQueue(Broker broker, User user)
     {
