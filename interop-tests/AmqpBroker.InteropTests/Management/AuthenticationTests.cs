@@ -1,6 +1,6 @@
 namespace AmqpBroker.InteropTests.Management;
 
-/// <summary>HTTP Basic against the broker's users, and what each management tag allows, with RabbitMQ 3.10's 401s.</summary>
+/// <summary>HTTP Basic against the broker's users, and what each management tag allows, with RabbitMQ's 401s.</summary>
 public sealed class AuthenticationTests : ManagementTestBase
 {
     [Test]
@@ -65,12 +65,11 @@ public sealed class AuthenticationTests : ManagementTestBase
         await GetJsonAsync("api/nodes", CreateClient(monitorName, monitorPassword));
     }
 
+    /// <summary>What a vhost without permission answers, per release, is VirtualHostDenialTests'.</summary>
     [Test]
-    public async Task A_user_without_permissions_on_a_vhost_cannot_list_its_queues()
+    public async Task A_user_without_permissions_is_listed_no_vhosts()
     {
         var (name, password) = await CreateUserAsync("management", permissions: false);
-        var response = await SendAsync(HttpMethod.Get, "api/queues/%2F", client: CreateClient(name, password));
-        AssertError(response, HttpStatusCode.Unauthorized, "not_authorised", "User not authorised to access virtual host");
         var visible = (await GetJsonAsync("api/vhosts", CreateClient(name, password))).AsArray();
         Assert.That(visible, Is.Empty, "vhosts without permissions are not listed");
     }

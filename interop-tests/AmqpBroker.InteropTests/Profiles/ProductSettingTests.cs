@@ -26,9 +26,9 @@ public sealed class ProductSettingTests : ManagementTestBase
         using (Assert.EnterMultipleScope())
         {
             Assert.That(Encoding.UTF8.GetString((byte[])connection.ServerProperties!["product"]!), Is.EqualTo("RabbitMQ"));
-            Assert.That(Encoding.UTF8.GetString((byte[])connection.ServerProperties!["version"]!), Is.EqualTo("4.2.8"));
+            Assert.That(Encoding.UTF8.GetString((byte[])connection.ServerProperties!["version"]!), Is.EqualTo("4.2.9"));
             Assert.That(overview["product_name"]!.GetValue<string>(), Is.EqualTo("RabbitMQ"));
-            Assert.That(overview["product_version"]!.GetValue<string>(), Is.EqualTo("4.2.8"));
+            Assert.That(overview["product_version"]!.GetValue<string>(), Is.EqualTo("4.2.9"));
         }
     }
 }

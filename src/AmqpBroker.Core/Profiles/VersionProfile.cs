@@ -128,6 +128,13 @@ public sealed record VersionProfile
     /// <summary>Default <c>vm_memory_high_watermark</c> as a fraction of RAM: 0.4 in 3.x, 0.6 from 4.0.</summary>
     public double DefaultMemoryHighWatermark { get; init; } = 0.4;
 
+    /// <summary>
+    /// The management API reveals less to users without access (release-notes/4.2.9.md and 4.3.3.md, Management Plugin,
+    /// #16709): a vhost the user may not use answers 404 <c>not_found</c> instead of 401 <c>not_authorised</c>; listing
+    /// every user's limits needs administrator, one user's limits monitoring or being that user.
+    /// </summary>
+    public bool HttpApiRevealsLess { get; init; }
+
     public static IReadOnlyList<VersionProfile> All { get; } = Table();
 
     public static VersionProfile For(RabbitMqRelease release) =>
@@ -182,9 +189,10 @@ public sealed record VersionProfile
         var v42 = v41 with
         {
             Release = new(4, 2),
-            ReportedVersion = "4.2.8",
+            ReportedVersion = "4.2.9",
             MandatoryToDirectReplyToIsRouted = true, // release-notes/4.2.0.md, breaking changes
             StreamFirstTimestamp = StreamFirstTimestamp.UnsetAsNull, // release-notes/4.2.8.md (#15412); rabbit_stream_queue:i/2 at v4.2.8
+            HttpApiRevealsLess = true, // release-notes/4.2.9.md, 4.3.3.md (#16709); rabbit_web_dispatch_access_control, rabbit_mgmt_wm_user_limits at v4.2.9
         };
         var v43 = v42 with
         {

@@ -9,7 +9,7 @@ namespace AmqpBroker.Management.Http;
 /// One admin API call as a handler sees it: who is asking, the decoded path values, the query, the body,
 /// and how to answer.
 /// </summary>
-internal sealed class ApiRequest(HttpContext http, ManagementContext context, ApiUser user)
+internal sealed class ApiRequest(HttpContext http, ManagementContext context, ApiUser user, Access access)
 {
     public HttpContext Http => http;
 
@@ -24,7 +24,7 @@ internal sealed class ApiRequest(HttpContext http, ManagementContext context, Ap
     {
         var user = http.Features.Get<ApiUser>() ?? throw new InvalidOperationException("the authentication middleware did not run");
         user.Require(access);
-        return new ApiRequest(http, http.RequestServices.GetRequiredService<ManagementContext>(), user);
+        return new ApiRequest(http, http.RequestServices.GetRequiredService<ManagementContext>(), user, access);
     }
 
     /// <summary>A path value, percent-decoded exactly once (see <see cref="RawPathMiddleware"/>).</summary>
@@ -36,18 +36,28 @@ internal sealed class ApiRequest(HttpContext http, ManagementContext context, Ap
 
     /// <summary>
     /// The vhost named by the path: 404 when it does not exist (RabbitMQ's "vhost_not_found" when something
-    /// was to be created in it), 401 when the user may not use it.
+    /// was to be created in it); when the user may not use it, 401 (naming the object on a policymaker's route, as
+    /// RabbitMQ's is_authorized_policies does), or 404 <c>not_found</c> where the profile reveals less
+    /// (<see cref="Core.Profiles.VersionProfile.HttpApiRevealsLess"/>; rabbit_web_dispatch_access_control:user_matches_vhost).
     /// </summary>
-    public VirtualHost VirtualHost(string routeName = "vhost", bool creating = false)
-    {
-        var name = Route(routeName);
-        var virtualHost = Broker.FindVirtualHost(name) ?? throw (creating ? ApiException.NotFound("vhost_not_found") : ApiException.NotFound());
-        if (!user.CanAccessVirtualHost(name))
-        {
-            throw ApiException.NotAuthorised("User not authorised to access virtual host");
-        }
+    public VirtualHost VirtualHost(string routeName = "vhost", bool creating = false) => Authorised(routeName, creating, user.CanAccessVirtualHost);
 
-        return virtualHost;
+    /// <summary>
+    /// <see cref="VirtualHost"/> for what monitoring users may read in every vhost (RabbitMQ's
+    /// is_authorized_vhost_visible: vhost limits).
+    /// </summary>
+    public VirtualHost VisibleVirtualHost() => Authorised("vhost", creating: false, user.CanListVirtualHost);
+
+    /// <summary>
+    /// Throws RabbitMQ's 401 <c>User not authorised to access object</c> unless the user may read what belongs to
+    /// <paramref name="owner"/>: monitoring users everyone's, others their own (rabbit_web_dispatch_access_control:is_authorized_user).
+    /// </summary>
+    public void RequireOwnOrMonitoring(string owner)
+    {
+        if (!user.CanSeeObjectsOf(owner))
+        {
+            throw ApiException.NotAuthorised("User not authorised to access object");
+        }
     }
 
     /// <summary>The user the path's <c>{user}</c> names (not the one asking): 404 when there is no such user.</summary>
@@ -92,5 +102,19 @@ internal sealed class ApiRequest(HttpContext http, ManagementContext context, Ap
 
         NoContent();
         return Task.CompletedTask;
+    }
+
+    private VirtualHost Authorised(string routeName, bool creating, Func<string, bool> mayUse)
+    {
+        var name = Route(routeName);
+        var virtualHost = Broker.FindVirtualHost(name) ?? throw (creating ? ApiException.NotFound("vhost_not_found") : ApiException.NotFound());
+        if (!mayUse(name))
+        {
+            throw Broker.Settings.Profile.HttpApiRevealsLess
+                ? ApiException.NotFound("Not Found")
+                : ApiException.NotAuthorised(access == Access.Policymaker ? "User not authorised to access object" : "User not authorised to access virtual host");
+        }
+
+        return virtualHost;
     }
 }

@@ -5,9 +5,10 @@ namespace AmqpBroker.Management.Resources;
 
 /// <summary>
 /// /api/vhost-limits and /api/user-limits: every management user lists the limits of the vhosts it can see
-/// (and of users); administrators set one limit at a time with <c>{"value": N}</c> (an integer; negative is no
-/// limit) and clear it, with RabbitMQ's answers. Unlike RabbitMQ, clearing a limit of a vhost or user that
-/// does not exist is a 404, not a 500.
+/// (monitoring users: every vhost) and of users (where the profile reveals less, all users' to administrators only,
+/// one user's to monitoring users and that user); administrators set one limit at a time with <c>{"value": N}</c>
+/// (an integer; negative is no limit) and clear it, with RabbitMQ's answers. Unlike RabbitMQ, clearing a limit of a
+/// vhost or user that does not exist is a 404, not a 500.
 /// </summary>
 internal static class LimitResource
 {
@@ -17,7 +18,7 @@ internal static class LimitResource
             request.ListAsync(request.InListableVirtualHosts(request.Broker.VirtualHostLimits, l => l.Key).Select(l => LimitJson.Create("vhost", l.Key, l.Value))));
         routes.Get("/api/vhost-limits/{vhost}", Access.Management, request =>
         {
-            var virtualHost = request.VirtualHost();
+            var virtualHost = request.VisibleVirtualHost();
             var limits = request.Broker.LimitsOfVirtualHost(virtualHost.Name);
             return request.ListAsync(limits.Count == 0 ? [] : [LimitJson.Create("vhost", virtualHost.Name, limits)]);
         });
@@ -35,11 +36,24 @@ internal static class LimitResource
             return Task.CompletedTask;
         });
 
-        routes.Get("/api/user-limits", Access.Management, request => request.ListAsync(request.Broker.UserLimits
-            .OrderBy(l => l.Key, StringComparer.Ordinal)
-            .Select(l => LimitJson.Create("user", l.Key, l.Value))));
+        routes.Get("/api/user-limits", Access.Management, request =>
+        {
+            if (RevealsLess(request))
+            {
+                request.User.Require(Access.Administrator);
+            }
+
+            return request.ListAsync(request.Broker.UserLimits
+                .OrderBy(l => l.Key, StringComparer.Ordinal)
+                .Select(l => LimitJson.Create("user", l.Key, l.Value)));
+        });
         routes.Get("/api/user-limits/{user}", Access.Management, request =>
         {
+            if (RevealsLess(request))
+            {
+                request.RequireOwnOrMonitoring(request.Route("user"));
+            }
+
             var user = request.NamedUser().Name;
             var limits = request.Broker.LimitsOfUser(user);
             return request.ListAsync(limits.Count == 0 ? [] : [LimitJson.Create("user", user, limits)]);
@@ -57,6 +71,9 @@ internal static class LimitResource
             return Task.CompletedTask;
         });
     }
+
+    /// <summary>Whether reading user limits is restricted as in RabbitMQ 4.2.9 and 4.3.3 (rabbit_mgmt_wm_user_limits:is_authorized).</summary>
+    private static bool RevealsLess(ApiRequest request) => request.Broker.Settings.Profile.HttpApiRevealsLess;
 
     /// <summary>The body's <c>value</c> as RabbitMQ decoded it; the broker checks it is an integer.</summary>
     private static async Task<object?> ReadValueAsync(ApiRequest request)

@@ -4,8 +4,9 @@ using AmqpBroker.Management.Formatting;
 namespace AmqpBroker.Management.Resources;
 
 /// <summary>
-/// /api/policies: anyone with access to a vhost may read its policies; policymakers and administrators
-/// create, change and delete them. The broker applies a change at once to matching queues and exchanges.
+/// /api/policies: anyone with access to a vhost may list its policies; policymakers and administrators read one
+/// by name, create, change and delete them (rabbit_mgmt_wm_policy:is_authorized, which is_authorized_policies
+/// decides). The broker applies a change at once to matching queues and exchanges.
 /// </summary>
 internal static class PolicyResource
 {
@@ -13,7 +14,7 @@ internal static class PolicyResource
     {
         routes.GetPerVirtualHost("/api/policies", Access.Management, (request, virtualHosts) =>
             request.ListAsync(Sorted(virtualHosts.SelectMany(v => v.Policies))));
-        routes.Get("/api/policies/{vhost}/{name}", Access.Management, request =>
+        routes.Get("/api/policies/{vhost}/{name}", Access.Policymaker, request =>
         {
             var name = request.Route("name");
             var policy = request.VirtualHost().Policies.FirstOrDefault(p => p.Name == name) ?? throw ApiException.NotFound();

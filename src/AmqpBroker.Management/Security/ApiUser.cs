@@ -45,7 +45,10 @@ internal sealed class ApiUser(User user, Broker broker)
     public ResourceAccess AccessIn(string virtualHost) => broker.AccessFor(Name, virtualHost);
 
     /// <summary>Whether the user may see a connection (and its channels and consumers): their own, or any when monitoring.</summary>
-    public bool CanSee(ClientConnection connection) => IsMonitoring || connection.User.Name == Name;
+    public bool CanSee(ClientConnection connection) => CanSeeObjectsOf(connection.User.Name);
+
+    /// <summary>Whether the user may read what belongs to the user <paramref name="owner"/>: their own, or anyone's when monitoring.</summary>
+    public bool CanSeeObjectsOf(string owner) => IsMonitoring || string.Equals(owner, Name, StringComparison.Ordinal);
 
     /// <summary>Throws RabbitMQ's 401 when the user's tags do not grant <paramref name="access"/>.</summary>
     public void Require(Access access)

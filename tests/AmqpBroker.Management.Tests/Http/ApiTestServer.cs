@@ -3,20 +3,24 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using AmqpBroker.Core;
+using AmqpBroker.Core.Profiles;
 using AmqpBroker.Core.Security;
+using AmqpBroker.Management.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace AmqpBroker.Management.Tests.Http;
 
 /// <summary>
-/// The management API alone on Kestrel (a free loopback port) over an in-memory broker, with guest as administrator,
-/// a user per lesser tag (<c>sweep-management</c>, …, <c>sweep-none</c>, password <see cref="Password"/>), and the
-/// error-level log entries it wrote.
+/// The management API alone on Kestrel (a free loopback port) over an in-memory broker (the default profile unless
+/// told otherwise), with guest as administrator, a user per lesser tag (<c>sweep-management</c>, …, <c>sweep-none</c>,
+/// password <see cref="Password"/>, no permissions), and the error-level log entries it wrote.
 /// </summary>
 internal sealed class ApiTestServer : IAsyncDisposable
 {
@@ -39,9 +43,9 @@ internal sealed class ApiTestServer : IAsyncDisposable
 
     public IReadOnlyCollection<string> Errors => _logs.Errors;
 
-    public static async Task<ApiTestServer> StartAsync()
+    public static async Task<ApiTestServer> StartAsync(VersionProfile? profile = null)
     {
-        var broker = new Broker(new BrokerSettings(), TimeProvider.System);
+        var broker = new Broker(new BrokerSettings { Profile = profile ?? VersionProfile.Default }, TimeProvider.System);
         broker.PutUser(new User("guest", PasswordHasher.Hash("guest"), ["administrator"]));
         foreach (var tag in new[] { "management", "policymaker", "monitoring", "none" })
         {
@@ -60,6 +64,36 @@ internal sealed class ApiTestServer : IAsyncDisposable
         var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single() + "/");
         return new ApiTestServer(broker, app, logs, address);
     }
+
+    /// <summary>The pattern with "/" for every vhost, a name made for the sweep elsewhere, and <paramref name="odd"/> in slot <paramref name="oddSlot"/>.</summary>
+    public static string Fill(string pattern, int oddSlot, string odd)
+    {
+        var path = new StringBuilder();
+        var slot = 0;
+        foreach (var segment in pattern.TrimStart('/').Split('/'))
+        {
+            path.Append('/');
+            if (!segment.StartsWith('{'))
+            {
+                path.Append(segment);
+                continue;
+            }
+
+            var name = segment.Trim('{', '}', '*').Split(':')[0];
+            path.Append(slot++ == oddSlot ? odd : name == "vhost" ? "%2F" : $"sweep-{name}");
+        }
+
+        return path.ToString().TrimStart('/');
+    }
+
+    /// <summary>Every registered API route: its method, pattern and the tag it needs.</summary>
+    public List<(string Method, string Pattern, Access Access)> Routes() =>
+    [
+        .. App.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .Where(e => e.Metadata.OfType<Access>().Any())
+            .SelectMany(e => e.Metadata.GetMetadata<IHttpMethodMetadata>()!.HttpMethods.Select(m => (m, "/" + e.RoutePattern.RawText!.TrimStart('/'), e.Metadata.OfType<Access>().Single())))
+            .OrderBy(r => r.Item2, StringComparer.Ordinal),
+    ];
 
     public HttpClient Client(string user, string password)
     {

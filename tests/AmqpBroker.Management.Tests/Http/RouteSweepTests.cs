@@ -2,9 +2,6 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using AmqpBroker.Management.Security;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace AmqpBroker.Management.Tests.Http;
 
@@ -38,13 +35,13 @@ public sealed class RouteSweepTests
     {
         using var http = Client("guest", "guest");
         var failures = new List<string>();
-        foreach (var (method, pattern, _) in Routes())
+        foreach (var (method, pattern, _) in _server.Routes())
         {
             for (var slot = 0; slot < ParameterCount(pattern); slot++)
             {
                 foreach (var odd in OddEncodings)
                 {
-                    await CheckAsync(http, method, Fill(pattern, slot, odd), method is "PUT" or "POST" ? "{}" : null, failures);
+                    await CheckAsync(http, method, ApiTestServer.Fill(pattern, slot, odd), method is "PUT" or "POST" ? "{}" : null, failures);
                 }
             }
         }
@@ -58,11 +55,11 @@ public sealed class RouteSweepTests
     {
         using var http = Client("guest", "guest");
         var failures = new List<string>();
-        foreach (var (method, pattern, _) in Routes().Where(r => r.Method is "PUT" or "POST"))
+        foreach (var (method, pattern, _) in _server.Routes().Where(r => r.Method is "PUT" or "POST"))
         {
             foreach (var body in Bodies)
             {
-                await CheckAsync(http, method, Fill(pattern, -1, ""), body, failures);
+                await CheckAsync(http, method, ApiTestServer.Fill(pattern, -1, ""), body, failures);
             }
         }
 
@@ -78,9 +75,9 @@ public sealed class RouteSweepTests
     {
         using var http = Client($"sweep-{tag}", ApiTestServer.Password);
         var failures = new List<string>();
-        foreach (var (method, pattern, access) in Routes())
+        foreach (var (method, pattern, access) in _server.Routes())
         {
-            var path = Fill(pattern, -1, "");
+            var path = ApiTestServer.Fill(pattern, -1, "");
             var (status, _) = await CheckAsync(http, method, path, method is "PUT" or "POST" ? "{}" : null, failures);
             if (!Allows(tag, access) && status != HttpStatusCode.Unauthorized)
             {
@@ -126,7 +123,7 @@ public sealed class RouteSweepTests
 
     [Test]
     public void The_sweep_walks_the_registered_routes() =>
-        Assert.That(Routes().Select(r => $"{r.Method} {r.Pattern}").ToList(), Has.Member("PUT /api/queues/{vhost}/{queue}").And.Member("DELETE /api/users/{user}").And.Count.GreaterThan(100));
+        Assert.That(_server.Routes().Select(r => $"{r.Method} {r.Pattern}").ToList(), Has.Member("PUT /api/queues/{vhost}/{queue}").And.Member("DELETE /api/users/{user}").And.Count.GreaterThan(100));
 
     /// <summary>Sends one request; a 5xx, or an error without a JSON error and reason, is a failure.</summary>
     private static async Task<(HttpStatusCode, string)> CheckAsync(HttpClient http, string method, string path, string? body, List<string> failures)
@@ -176,37 +173,7 @@ public sealed class RouteSweepTests
         }
     }
 
-    /// <summary>Every registered API route: its method, pattern and the tag it needs.</summary>
-    private List<(string Method, string Pattern, Access Access)> Routes() =>
-    [
-        .. _server.App.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
-            .Where(e => e.Metadata.OfType<Access>().Any())
-            .SelectMany(e => e.Metadata.GetMetadata<IHttpMethodMetadata>()!.HttpMethods.Select(m => (m, "/" + e.RoutePattern.RawText!.TrimStart('/'), e.Metadata.OfType<Access>().Single())))
-            .OrderBy(r => r.Item2, StringComparer.Ordinal),
-    ];
-
     private static int ParameterCount(string pattern) => pattern.Count(c => c == '{');
-
-    /// <summary>The pattern with "/" for every vhost, a name made for the sweep elsewhere, and <paramref name="odd"/> in slot <paramref name="oddSlot"/>.</summary>
-    private static string Fill(string pattern, int oddSlot, string odd)
-    {
-        var path = new StringBuilder();
-        var slot = 0;
-        foreach (var segment in pattern.TrimStart('/').Split('/'))
-        {
-            path.Append('/');
-            if (!segment.StartsWith('{'))
-            {
-                path.Append(segment);
-                continue;
-            }
-
-            var name = segment.Trim('{', '}', '*').Split(':')[0];
-            path.Append(slot++ == oddSlot ? odd : name == "vhost" ? "%2F" : $"sweep-{name}");
-        }
-
-        return path.ToString().TrimStart('/');
-    }
 
     private static bool Allows(string tag, Access access) => access switch
     {
