@@ -32,7 +32,7 @@ public sealed class ShovelComponent : IRuntimeParameterComponent, IShovelSupervi
         ArgumentNullException.ThrowIfNull(loggers);
         _nodeName = nodeName;
         _environment = new ShovelEnvironment(local, broker.Time, loggers.CreateLogger(ShovelLog.Category),
-            identity => broker.Parameters.Clear(ComponentName, identity.VirtualHost, identity.Name));
+            identity => broker.Parameters.Clear(ComponentName, identity.VirtualHost, identity.Name), broker.Settings.Profile);
     }
 
     public string Name => ComponentName;
@@ -53,13 +53,13 @@ public sealed class ShovelComponent : IRuntimeParameterComponent, IShovelSupervi
     public void Validate(RuntimeParameter parameter)
     {
         ArgumentNullException.ThrowIfNull(parameter);
-        ShovelDefinitionReader.Read(parameter.Name, parameter.Value);
+        ShovelDefinitionReader.Read(parameter.Name, parameter.Value, _environment.Profile);
     }
 
     public void OnSet(RuntimeParameter parameter)
     {
         ArgumentNullException.ThrowIfNull(parameter);
-        Start(parameter.VirtualHost, parameter.Name, ShovelDefinitionReader.Read(parameter.Name, parameter.Value));
+        Start(parameter.VirtualHost, parameter.Name, ShovelDefinitionReader.Read(parameter.Name, parameter.Value, _environment.Profile));
     }
 
     public void OnCleared(string virtualHost, string name)

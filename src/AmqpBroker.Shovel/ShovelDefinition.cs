@@ -24,6 +24,12 @@ internal sealed record ShovelDefinition
 
     public DeleteAfter DeleteAfter { get; init; } = DeleteAfter.Never;
 
+    /// <summary>
+    /// <c>src-delete-after-duration</c> as given: how long the shovel runs (from when it starts consuming, again after
+    /// each restart) before it deletes its own parameter; null for no limit. <see cref="ShovelWorker"/> applies the floor.
+    /// </summary>
+    public TimeSpan? DeleteAfterDuration { get; init; }
+
     public required IReadOnlyList<ShovelUri> DestinationUris { get; init; }
 
     /// <summary>Publish to this queue (through the default exchange); null to publish to <see cref="DestinationExchange"/> or as received.</summary>

@@ -1,5 +1,7 @@
+using System.Globalization;
 using System.Text.Json;
 using AmqpBroker.Core.Parameters;
+using AmqpBroker.Core.Profiles;
 
 namespace AmqpBroker.Shovel;
 
@@ -7,12 +9,17 @@ namespace AmqpBroker.Shovel;
 /// Validates a shovel parameter's value with RabbitMQ's rules and reasons (rabbit_shovel_parameters) and
 /// reads it into a <see cref="ShovelDefinition"/>. Only AMQP 0-9-1 ends are supported; the deprecated pre-3.7
 /// names (<c>delete-after</c>, <c>prefetch-count</c>, <c>add-forward-headers</c>, <c>add-timestamp-header</c>)
-/// are read as RabbitMQ reads them.
+/// are read as RabbitMQ reads them. <c>src-delete-after-duration</c> is known only where the profile has it (4.3.5).
 /// </summary>
 internal static class ShovelDefinitionReader
 {
     private static readonly string[] AckModes = ["no-ack", "on-publish", "on-confirm"];
     private static readonly string[] Protocols = ["amqp10", "amqp091"];
+
+    private const string DeleteAfterDurationKey = "src-delete-after-duration";
+
+    /// <summary>The longest duration: rabbit_misc:check_expiry's limit of ten years in milliseconds, in seconds.</summary>
+    private const long MaxDeleteAfterDurationSeconds = 315_360_000;
 
     private static readonly HashSet<string> KnownKeys = new(StringComparer.Ordinal)
     {
@@ -24,7 +31,7 @@ internal static class ShovelDefinitionReader
     };
 
     /// <summary>Throws <see cref="ParameterValidationException"/> with RabbitMQ's reason when the value is refused.</summary>
-    public static ShovelDefinition Read(string name, JsonElement value)
+    public static ShovelDefinition Read(string name, JsonElement value, VersionProfile profile)
     {
         if (value.ValueKind != JsonValueKind.Object)
         {
@@ -33,7 +40,7 @@ internal static class ShovelDefinitionReader
 
         var fields = new ShovelFields(value);
         CheckShape(fields);
-        CheckTypes(name, fields);
+        CheckTypes(name, fields, profile);
         var deleteAfter = ReadDeleteAfter(fields.Get("src-delete-after") ?? fields.Get("delete-after"));
         var ackMode = fields.String("ack-mode") switch
         {
@@ -51,6 +58,7 @@ internal static class ShovelDefinitionReader
             SourceConsumerArguments = fields.Table("src-consumer-args"),
             PrefetchCount = (ushort)Math.Clamp(fields.Number("src-prefetch-count") ?? fields.Number("prefetch-count") ?? 1000, 0, ushort.MaxValue),
             DeleteAfter = deleteAfter,
+            DeleteAfterDuration = fields.Get(DeleteAfterDurationKey) is { } duration ? TimeSpan.FromSeconds(duration.GetInt64()) : null,
             DestinationUris = Uris(fields.Get("dest-uri")!.Value),
             DestinationQueue = fields.String("dest-queue"),
             DestinationQueueArguments = fields.Table("dest-queue-args"),
@@ -94,7 +102,7 @@ internal static class ShovelDefinitionReader
     }
 
     /// <summary>Each key's type, in RabbitMQ's order; then the keys it does not know.</summary>
-    private static void CheckTypes(string name, ShovelFields fields)
+    private static void CheckTypes(string name, ShovelFields fields, VersionProfile profile)
     {
         fields.CheckNumber("reconnect-delay");
         fields.CheckEnum("ack-mode", AckModes);
@@ -112,6 +120,11 @@ internal static class ShovelDefinitionReader
         fields.CheckNumber("src-prefetch-count");
         CheckDeleteAfter(fields, "delete-after");
         CheckDeleteAfter(fields, "src-delete-after");
+        if (profile.ShovelDeleteAfterDuration)
+        {
+            CheckDeleteAfterDuration(fields);
+        }
+
         CheckUri(name, fields, "dest-uri");
         foreach (var key in new[] { "dest-exchange", "dest-exchange-key", "dest-queue" })
         {
@@ -126,7 +139,7 @@ internal static class ShovelDefinitionReader
 
         fields.CheckObject("publish-properties");
         fields.CheckObject("dest-publish-properties");
-        var unknown = fields.Keys.Where(k => !KnownKeys.Contains(k)).ToList();
+        var unknown = fields.Keys.Where(k => !KnownKeys.Contains(k) && !(profile.ShovelDeleteAfterDuration && k == DeleteAfterDurationKey)).ToList();
         if (unknown.Count > 0)
         {
             throw Invalid($"Unrecognised terms [{string.Join(',', unknown.Select(k => $"{{<<\"{k}\">>,{ErlangJson.Format(fields.Get(k)!.Value)}}}"))}] in {name}");
@@ -156,6 +169,27 @@ internal static class ShovelDefinitionReader
         if (fields.Get(key) is { } value && !TryReadDeleteAfter(value, out _))
         {
             throw Invalid($"{key} should be a number greater than or equal to 0, \"never\" or \"queue-length\", actually was {ErlangJson.Format(value)}");
+        }
+    }
+
+    /// <summary>rabbit_shovel_util:validate_delete_after_duration at v4.3.5: a positive integer of seconds, at most ten years.</summary>
+    private static void CheckDeleteAfterDuration(ShovelFields fields)
+    {
+        if (fields.Get(DeleteAfterDurationKey) is not { } value)
+        {
+            return;
+        }
+
+        var text = value.GetRawText();
+        var integer = value.ValueKind == JsonValueKind.Number && text.All(char.IsAsciiDigit);
+        if (!integer || text.TrimStart('0').Length == 0)
+        {
+            throw Invalid($"{DeleteAfterDurationKey} should be a positive integer (seconds), actually was {ErlangJson.Format(value)}");
+        }
+
+        if (!long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) || seconds > MaxDeleteAfterDurationSeconds)
+        {
+            throw Invalid($"{DeleteAfterDurationKey} is {text.TrimStart('0')} seconds, which exceeds the maximum supported duration");
         }
     }
 

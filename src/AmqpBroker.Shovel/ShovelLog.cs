@@ -16,6 +16,9 @@ internal static partial class ShovelLog
     [LoggerMessage(Level = LogLevel.Error, Message = "Shovel '{Name}' in virtual host '{VirtualHost}' is stopping, reason: {Reason}")]
     public static partial void Terminated(ILogger logger, string name, string virtualHost, string reason);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Shovel '{Name}' has src-delete-after-duration of {Seconds} seconds, adjusting to the minimum allowed {Floor} seconds")]
+    public static partial void DurationRaised(ILogger logger, string name, long seconds, long floor);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Shovel '{Name}' in virtual host '{VirtualHost}' is stopping (it was configured to autodelete and transfer is completed)")]
     public static partial void Completed(ILogger logger, string name, string virtualHost);
 }

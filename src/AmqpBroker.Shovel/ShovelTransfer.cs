@@ -8,7 +8,7 @@ namespace AmqpBroker.Shovel;
 /// delivery at a time in delivery order. In on-confirm mode a delivery is acknowledged at the source only
 /// once the destination confirmed it (a nack there is a nack with requeue at the source), so nothing is lost
 /// and a message is duplicated only when a connection fails between the confirm and the ack. Counts down
-/// what a delete-after shovel still has to move, and ends when it has moved it.
+/// what a delete-after shovel still has to move, and ends when it has moved it (or is told its time is up).
 /// </summary>
 internal sealed class ShovelTransfer : AsyncDefaultBasicConsumer, IAsyncDisposable
 {
@@ -167,6 +167,9 @@ internal sealed class ShovelTransfer : AsyncDefaultBasicConsumer, IAsyncDisposab
         await _source.DisposeAsync().ConfigureAwait(false);
         await _destination.DisposeAsync().ConfigureAwait(false);
     }
+
+    /// <summary>The shovel's <c>src-delete-after-duration</c> has passed: it ends as one that moved all it was to move.</summary>
+    public void Expire() => _completed.TrySetResult();
 
     /// <summary>The server cancelled the consumer (its queue was deleted): RabbitMQ's shovel restarts.</summary>
     protected override Task OnCancelAsync(string[] consumerTags, CancellationToken cancellationToken = default)

@@ -1,3 +1,4 @@
+using AmqpBroker.Core.Profiles;
 using AmqpBroker.Core.Shovels;
 using Microsoft.Extensions.Logging;
 
@@ -8,10 +9,15 @@ namespace AmqpBroker.Shovel;
 /// <c>starting</c>, connects, reports <c>running</c> and moves messages; when an end fails it reports
 /// <c>terminated</c> with the reason and starts again after the reconnect delay (never, with a delay of 0).
 /// While no URI of an end answers it stays <c>starting</c> and keeps trying. A delete-after shovel that has
-/// moved its messages deletes its own parameter.
+/// moved its messages deletes its own parameter, and so does one whose <c>src-delete-after-duration</c> has passed
+/// since it started consuming (rabbit_shovel_util:sched_expire_after_duration at v4.3.5: the clock starts again on
+/// every start, and the duration is at least the floor).
 /// </summary>
 internal sealed class ShovelWorker : IAsyncDisposable
 {
+    /// <summary>The shortest <c>src-delete-after-duration</c>: RabbitMQ's default <c>shovel.delete_after_duration_floor</c> (rabbit_shovel.hrl at v4.3.5).</summary>
+    private static readonly TimeSpan DeleteAfterDurationFloor = TimeSpan.FromSeconds(60);
+
     private readonly ShovelIdentity _identity;
     private readonly ShovelDefinition _definition;
     private readonly ShovelEnvironment _environment;
@@ -67,15 +73,18 @@ internal sealed class ShovelWorker : IAsyncDisposable
     private async Task<bool> RunOnceAsync(CancellationToken stop)
     {
         ShovelTransfer? transfer = null;
+        var settingUp = true;
         try
         {
             transfer = await ShovelTransfer.StartAsync(_definition, _identity, _environment.Local(), _environment.Time, stop).ConfigureAwait(false);
+            settingUp = false;
             if (transfer is null)
             {
                 Finish();
                 return true;
             }
 
+            using var expiry = ScheduleExpiry(transfer);
             _status = Status(ShovelStatus.Running, transfer.Details);
             ShovelLog.Running(_environment.Logger, _identity.Name, _identity.VirtualHost);
             var (completed, reason) = await transfer.RunAsync(stop).ConfigureAwait(false);
@@ -102,7 +111,7 @@ internal sealed class ShovelWorker : IAsyncDisposable
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             // A declare or consume the other side refused, or a connection lost while setting up.
-            Terminate(ex.Message);
+            Terminate(settingUp && _environment.Profile.ShovelTopologyFailureReason ? "failed to set up topology" : ex.Message);
             return false;
         }
         finally
@@ -112,6 +121,23 @@ internal sealed class ShovelWorker : IAsyncDisposable
                 await transfer.DisposeAsync().ConfigureAwait(false);
             }
         }
+    }
+
+    /// <summary>Ends <paramref name="transfer"/> as completed once the shovel's <c>src-delete-after-duration</c> has passed; null without one.</summary>
+    private ITimer? ScheduleExpiry(ShovelTransfer transfer)
+    {
+        if (_definition.DeleteAfterDuration is not { } duration)
+        {
+            return null;
+        }
+
+        if (duration < DeleteAfterDurationFloor)
+        {
+            ShovelLog.DurationRaised(_environment.Logger, _identity.Name, (long)duration.TotalSeconds, (long)DeleteAfterDurationFloor.TotalSeconds);
+            duration = DeleteAfterDurationFloor;
+        }
+
+        return _environment.Time.CreateTimer(_ => transfer.Expire(), null, duration, Timeout.InfiniteTimeSpan);
     }
 
     private void Terminate(string reason)
@@ -131,5 +157,5 @@ internal sealed class ShovelWorker : IAsyncDisposable
         new(_identity.VirtualHost, _identity.Name, state, _environment.Time.GetUtcNow(), details);
 }
 
-/// <summary>What every shovel of a broker shares: where local URIs connect, the clock, the log, and how a finished shovel deletes its parameter.</summary>
-internal sealed record ShovelEnvironment(Func<LocalBroker> Local, TimeProvider Time, ILogger Logger, Action<ShovelIdentity> DeleteParameter);
+/// <summary>What every shovel of a broker shares: where local URIs connect, the clock, the log, how a finished shovel deletes its parameter, and the release it behaves as.</summary>
+internal sealed record ShovelEnvironment(Func<LocalBroker> Local, TimeProvider Time, ILogger Logger, Action<ShovelIdentity> DeleteParameter, VersionProfile Profile);

@@ -135,6 +135,19 @@ public sealed record VersionProfile
     /// </summary>
     public bool HttpApiRevealsLess { get; init; }
 
+    /// <summary>
+    /// Dynamic shovels take <c>src-delete-after-duration</c>, a number of seconds (at least RabbitMQ's default floor of
+    /// 60) after which a running shovel deletes its own parameter (release-notes/4.3.5.md, Shovel TTL, #17055/#17064);
+    /// before, the key is refused as unknown.
+    /// </summary>
+    public bool ShovelDeleteAfterDuration { get; init; }
+
+    /// <summary>
+    /// A shovel whose topology setup (declare, bind, consume) fails reports <c>failed to set up topology</c> as its
+    /// reason (release-notes/4.3.5.md, Shovel Plugin, #17135; rabbit_shovel_worker:handle_cast(init_shovel) at v4.3.5).
+    /// </summary>
+    public bool ShovelTopologyFailureReason { get; init; }
+
     public static IReadOnlyList<VersionProfile> All { get; } = Table();
 
     public static VersionProfile For(RabbitMqRelease release) =>
@@ -208,6 +221,8 @@ public sealed record VersionProfile
             ClassicQueueStorageV1Removed = true,              // release-notes/4.3.0.md, breaking: CQv1 removed; rabbit_amqqueue:declare_args at v4.3.0
             StreamFirstTimestamp = StreamFirstTimestamp.UnsetAsZero, // release-notes/4.3.2.md (#15412); rabbit_stream_queue:i/2 at v4.3.5
             TopicBindingMaxHashWildcards = 2,                 // release-notes/4.3.5.md, Core Server (#17039)
+            ShovelDeleteAfterDuration = true,                 // release-notes/4.3.5.md, Shovel Plugin enhancements (#17055, #17064)
+            ShovelTopologyFailureReason = true,               // release-notes/4.3.5.md, Shovel Plugin bug fixes (#17135)
         };
         return [v310, v313, v40, v41, v42, v43];
     }
