@@ -15,7 +15,7 @@ public sealed partial class Broker
     /// <summary>Adds or replaces a user (RabbitMQ's password hash format; see <see cref="PasswordHasher"/>).</summary>
     public void PutUser(User user)
     {
-        lock (_definitions)
+        using (ChangeDefinitions())
         {
             _store.PutUser(user);
             Users.Put(user);
@@ -28,7 +28,7 @@ public sealed partial class Broker
     /// </summary>
     public bool DeleteUser(string name)
     {
-        lock (_definitions)
+        using (ChangeDefinitions())
         {
             if (!Users.Delete(name))
             {
@@ -53,7 +53,7 @@ public sealed partial class Broker
     public void SetPermission(Permission permission)
     {
         var compiled = new CompiledPermission(permission);
-        lock (_definitions)
+        using (ChangeDefinitions())
         {
             RequireUserAndVirtualHost(permission.User, permission.VirtualHost);
             _store.PutPermission(permission);
@@ -64,7 +64,7 @@ public sealed partial class Broker
     /// <summary>Removes a user's permission on a vhost; open connections stay open (as in RabbitMQ) but are refused from the next operation.</summary>
     public bool ClearPermission(string user, string virtualHost)
     {
-        lock (_definitions)
+        using (ChangeDefinitions())
         {
             if (!_permissions.Clear(user, virtualHost))
             {
@@ -102,7 +102,7 @@ public sealed partial class Broker
     public void PutPolicy(Policy policy)
     {
         var compiled = PolicyValidator.Compile(policy, Settings.Profile);
-        lock (_definitions)
+        using (ChangeDefinitions())
         {
             var virtualHost = FindVirtualHost(policy.VirtualHost)
                 ?? throw new PolicyValidationException($"no_such_vhost: '{policy.VirtualHost}'");
@@ -114,7 +114,7 @@ public sealed partial class Broker
     /// <summary>Deletes a policy; what it applied to gets the next matching policy, or none. False when there is no such policy.</summary>
     public bool DeletePolicy(string virtualHost, string name)
     {
-        lock (_definitions)
+        using (ChangeDefinitions())
         {
             if (FindVirtualHost(virtualHost) is not { } host || !host.DeletePolicy(name))
             {

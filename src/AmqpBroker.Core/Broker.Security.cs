@@ -35,7 +35,7 @@ public sealed partial class Broker
     public void SetTopicPermission(TopicPermission permission)
     {
         var compiled = new CompiledTopicPermission(permission);
-        lock (_definitions)
+        using (ChangeDefinitions())
         {
             RequireUserAndVirtualHost(permission.User, permission.VirtualHost);
             _store.PutTopicPermission(permission);
@@ -46,7 +46,7 @@ public sealed partial class Broker
     /// <summary>Removes a user's topic permission on <paramref name="exchange"/>, or on every exchange when null; false when there was none.</summary>
     public bool ClearTopicPermissions(string user, string virtualHost, string? exchange = null)
     {
-        lock (_definitions)
+        using (ChangeDefinitions())
         {
             var removed = _topicPermissions.ClearWhere(p => p.User == user && p.VirtualHost == virtualHost && (exchange is null || p.Exchange == exchange));
             foreach (var permission in removed)
@@ -79,7 +79,7 @@ public sealed partial class Broker
             throw new LimitValidationException($"Validation failed\n\n{ex.Message}\n");
         }
 
-        lock (_definitions)
+        using (ChangeDefinitions())
         {
             _ = FindVirtualHost(virtualHost) ?? throw new LimitValidationException($"no_such_vhost: '{virtualHost}'");
 
@@ -90,7 +90,7 @@ public sealed partial class Broker
 
     public void ClearVirtualHostLimit(string virtualHost, string name)
     {
-        lock (_definitions)
+        using (ChangeDefinitions())
         {
             PutVirtualHostLimits(virtualHost, [.. LimitsOfVirtualHost(virtualHost).Where(l => l.Name != name)]);
         }
@@ -105,7 +105,7 @@ public sealed partial class Broker
             throw new LimitValidationException($"Unrecognised terms [{{{Arguments.ErlangTerms.FormatJson(name)},{limit}}}] in user-limits");
         }
 
-        lock (_definitions)
+        using (ChangeDefinitions())
         {
             _ = Users.Find(user) ?? throw new LimitValidationException($"no_such_user: '{user}'");
             PutUserLimits(user, [.. LimitsOfUser(user).Where(l => l.Name != name).Append(new Limit(name, limit)).OrderBy(l => l.Name, StringComparer.Ordinal)]);
@@ -114,7 +114,7 @@ public sealed partial class Broker
 
     public void ClearUserLimit(string user, string name)
     {
-        lock (_definitions)
+        using (ChangeDefinitions())
         {
             PutUserLimits(user, [.. LimitsOfUser(user).Where(l => l.Name != name)]);
         }
@@ -209,7 +209,7 @@ public sealed partial class Broker
     /// <summary>Puts a snapshot's topic permissions and limits back, after its users and vhosts (other users' limits are cleared).</summary>
     internal void RestoreSecurity(Snapshots.SecuritySnapshot snapshot)
     {
-        lock (_definitions)
+        using (ChangeDefinitions())
         {
             foreach (var (user, _) in UserLimits)
             {

@@ -61,6 +61,7 @@ public sealed partial class Broker : IDisposable
             Time = time,
             Timers = new BrokerTimers(time, timersLog),
             Definitions = _store,
+            DefinitionsVersion = DefinitionsVersion,
             Messages = Messages,
             QueueTypes = Queues.QueueTypeRegistry.CreateBuiltIn(settings.Profile),
             Loggers = loggers,
@@ -76,7 +77,7 @@ public sealed partial class Broker : IDisposable
         _resourceMonitor = new ResourceMonitor(Resources, time, timersLog);
         Scheduler.Register(new MemoryReclaimer(WeighQueues, MemoryReclaimer.CollectAggressively).OnTick);
         StartedAt = time.GetUtcNow();
-        Parameters = new RuntimeParameters(_store, name => _virtualHosts.ContainsKey(name));
+        Parameters = new RuntimeParameters(_store, DefinitionsVersion, name => _virtualHosts.ContainsKey(name));
         Recover(_store.Load());
     }
 
@@ -146,6 +147,9 @@ public sealed partial class Broker : IDisposable
 
     public VirtualHost? FindVirtualHost(string name) => _virtualHosts.GetValueOrDefault(name);
 
+    /// <summary>Moves on with every definition change (see <see cref="Storage.DefinitionsVersion"/>).</summary>
+    public DefinitionsVersion DefinitionsVersion { get; } = new();
+
     /// <summary>Stores every definition change until the batch ends in one transaction (a definitions import); see <see cref="IDefinitionStore.BeginBatch"/>.</summary>
     public IDefinitionBatch BeginDefinitionBatch() => _store.BeginBatch();
 
@@ -156,7 +160,7 @@ public sealed partial class Broker : IDisposable
     /// </summary>
     public VirtualHost AddVirtualHost(string name, VirtualHostMetadata? metadata = null)
     {
-        lock (_definitions)
+        using (ChangeDefinitions())
         {
             if (_virtualHosts.TryGetValue(name, out var existing))
             {
@@ -189,7 +193,7 @@ public sealed partial class Broker : IDisposable
     public bool DeleteVirtualHost(string name)
     {
         VirtualHost? virtualHost;
-        lock (_definitions)
+        using (ChangeDefinitions())
         {
             if (!_virtualHosts.TryRemove(name, out virtualHost))
             {
@@ -230,6 +234,9 @@ public sealed partial class Broker : IDisposable
             FindVirtualHost(connection.VirtualHost)?.OnConnectionClosed(connection);
         }
     }
+
+    /// <summary>Takes the definitions lock for a change, which <see cref="DefinitionsVersion"/> counts as the lock is left.</summary>
+    private DefinitionsVersion.ChangeScope ChangeDefinitions() => DefinitionsVersion.Change(_definitions);
 
     /// <summary>What every queue holds ready, for <see cref="MemoryReclaimer"/>.</summary>
     private long WeighQueues()

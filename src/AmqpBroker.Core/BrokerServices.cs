@@ -27,6 +27,9 @@ internal sealed class BrokerServices
 
     public IDefinitionStore Definitions { get; init; } = NoDefinitionStore.Instance;
 
+    /// <summary>Counts every change to exchanges, queues and bindings, as to the broker's other definitions.</summary>
+    public DefinitionsVersion DefinitionsVersion { get; init; } = new();
+
     public IMessageStore Messages { get; init; } = new NoMessageStore();
 
     public ExchangeTypeRegistry ExchangeTypes { get; init; } = ExchangeTypeRegistry.For(Profiles.VersionProfile.Default);

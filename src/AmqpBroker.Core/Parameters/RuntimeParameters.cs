@@ -14,11 +14,13 @@ public sealed class RuntimeParameters
     private readonly Dictionary<(string Component, string VirtualHost, string Name), RuntimeParameter> _parameters = [];
     private readonly Dictionary<string, IRuntimeParameterComponent> _components = new(StringComparer.Ordinal);
     private readonly IDefinitionStore _store;
+    private readonly DefinitionsVersion _version;
     private readonly Func<string, bool> _virtualHostExists;
 
-    internal RuntimeParameters(IDefinitionStore store, Func<string, bool> virtualHostExists)
+    internal RuntimeParameters(IDefinitionStore store, DefinitionsVersion version, Func<string, bool> virtualHostExists)
     {
         _store = store;
+        _version = version;
         _virtualHostExists = virtualHostExists;
     }
 
@@ -76,6 +78,7 @@ public sealed class RuntimeParameters
             component.Validate(parameter);
             _store.PutParameter(parameter);
             _parameters[(parameter.Component, parameter.VirtualHost, parameter.Name)] = parameter;
+            _version.Advance();
             component.OnSet(parameter);
         }
     }
@@ -91,6 +94,7 @@ public sealed class RuntimeParameters
             }
 
             _store.DeleteParameter(component, virtualHost, name);
+            _version.Advance();
             _components.GetValueOrDefault(component)?.OnCleared(virtualHost, name);
             return true;
         }
@@ -115,6 +119,7 @@ public sealed class RuntimeParameters
             foreach (var key in _parameters.Keys.Where(k => k.VirtualHost == virtualHost).ToList())
             {
                 _parameters.Remove(key);
+                _version.Advance();
                 _components.GetValueOrDefault(key.Component)?.OnCleared(key.VirtualHost, key.Name);
             }
         }

@@ -148,6 +148,13 @@ public sealed record VersionProfile
     /// </summary>
     public bool ShovelTopologyFailureReason { get; init; }
 
+    /// <summary>
+    /// GET /api/definitions and /api/definitions/{vhost} carry a strong ETag (with <c>cache-control: no-cache</c>) that
+    /// changes with every definition change, and answer an If-None-Match naming it with 304 and no body
+    /// (release-notes/4.3.5.md, Management Plugin enhancements, #17121; rabbit_mgmt_wm_definitions:generate_etag at v4.3.5).
+    /// </summary>
+    public bool DefinitionsETag { get; init; }
+
     public static IReadOnlyList<VersionProfile> All { get; } = Table();
 
     public static VersionProfile For(RabbitMqRelease release) =>
@@ -223,6 +230,7 @@ public sealed record VersionProfile
             TopicBindingMaxHashWildcards = 2,                 // release-notes/4.3.5.md, Core Server (#17039)
             ShovelDeleteAfterDuration = true,                 // release-notes/4.3.5.md, Shovel Plugin enhancements (#17055, #17064)
             ShovelTopologyFailureReason = true,               // release-notes/4.3.5.md, Shovel Plugin bug fixes (#17135)
+            DefinitionsETag = true,                           // release-notes/4.3.5.md, Management Plugin enhancements (#17121)
         };
         return [v310, v313, v40, v41, v42, v43];
     }

@@ -8,9 +8,10 @@ namespace AmqpBroker.Core.VirtualHosts;
 /// What of a virtual host's topology survives a restart, and the writes that keep the stores in step with
 /// it: durable exchanges and queues go to the definition store, and so do bindings whose ends are both
 /// durable (RabbitMQ's rule); a deleted durable queue's messages leave the message store. Transient ones
-/// are never written. Called under the virtual host's topology lock.
+/// are never written. Called under the virtual host's topology lock once the change is made, so it also counts every
+/// change, durable or not, in the broker's <see cref="DefinitionsVersion"/>.
 /// </summary>
-internal sealed class DurableTopology(string virtualHost, IDefinitionStore store, IMessageStore messages)
+internal sealed class DurableTopology(string virtualHost, IDefinitionStore store, IMessageStore messages, DefinitionsVersion version)
 {
     public static bool IsDurable(Binding binding) => binding.Source.IsDurable && binding.Destination.IsDurable;
 
@@ -36,6 +37,9 @@ internal sealed class DurableTopology(string virtualHost, IDefinitionStore store
 
     public void DeleteBinding(Binding binding) => StoreIf(IsDurable(binding))?.DeleteBinding(ToDefinition(virtualHost, binding));
 
+    /// <summary>Counts a change the store needs not hear of (bindings dropped with the queue or exchange they led to).</summary>
+    public void Count() => version.Advance();
+
     /// <summary>A binding by names, as stored (and as snapshots keep it).</summary>
     public static BindingDefinition ToDefinition(string virtualHost, Binding binding) => new(
         virtualHost,
@@ -45,6 +49,10 @@ internal sealed class DurableTopology(string virtualHost, IDefinitionStore store
         binding.RoutingKey,
         binding.Arguments);
 
-    /// <summary>The definition store for a durable object; null for a transient one, which is never written.</summary>
-    private IDefinitionStore? StoreIf(bool durable) => durable ? store : null;
+    /// <summary>Counts the change; the definition store for a durable object, null for a transient one, which is never written.</summary>
+    private IDefinitionStore? StoreIf(bool durable)
+    {
+        version.Advance();
+        return durable ? store : null;
+    }
 }

@@ -93,6 +93,9 @@ public sealed partial class VirtualHost
                 DeleteIfUnusedAutoDelete(source);
             }
         }
+
+        // The store dropped these bindings with their destination; the count moves on now that they are gone.
+        _durable.Count();
     }
 
     private void UnbindLocked(Exchange source, IBindingDestination destination, string routingKey, IReadOnlyDictionary<string, object?> arguments)

@@ -40,7 +40,7 @@ public sealed partial class VirtualHost
     {
         Name = name;
         _services = services ?? new BrokerServices();
-        _durable = new DurableTopology(name, _services.Definitions, _services.Messages);
+        _durable = new DurableTopology(name, _services.Definitions, _services.Messages, _services.DefinitionsVersion);
         _policies = new PolicyApplier(name, _services.Loggers.CreateLogger(PolicyLog.Category));
         _log = _services.Loggers.CreateLogger(VirtualHostLog.Category);
         _queueLog = _services.Loggers.CreateLogger(UnreadableMessages.Category);

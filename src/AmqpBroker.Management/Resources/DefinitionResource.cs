@@ -2,13 +2,21 @@ using AmqpBroker.Management.Definitions;
 
 namespace AmqpBroker.Management.Resources;
 
-/// <summary>/api/definitions: export and import everything, or one vhost's objects, in RabbitMQ's format (administrators).</summary>
+/// <summary>
+/// /api/definitions: export and import everything, or one vhost's objects, in RabbitMQ's format (administrators); an
+/// export is tagged for conditional requests where the profile has them (<see cref="DefinitionsETag"/>).
+/// </summary>
 internal static class DefinitionResource
 {
     public static void Map(IEndpointRouteBuilder routes)
     {
         routes.Get("/api/definitions", Access.Administrator, request =>
         {
+            if (DefinitionsETag.NotModified(request, virtualHost: null))
+            {
+                return Task.CompletedTask;
+            }
+
             OfferDownload(request);
             return request.JsonAsync(DefinitionsExport.All(request.Context));
         });
@@ -21,6 +29,11 @@ internal static class DefinitionResource
         routes.Get("/api/definitions/{vhost}", Access.Administrator, request =>
         {
             var virtualHost = request.VirtualHost();
+            if (DefinitionsETag.NotModified(request, virtualHost.Name))
+            {
+                return Task.CompletedTask;
+            }
+
             OfferDownload(request);
             return request.JsonAsync(DefinitionsExport.Of(virtualHost, request.Context));
         });

@@ -5,6 +5,7 @@ using System.Text;
 using AmqpBroker.Core;
 using AmqpBroker.Core.Profiles;
 using AmqpBroker.Core.Security;
+using AmqpBroker.Core.Storage;
 using AmqpBroker.Management.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -20,7 +21,8 @@ namespace AmqpBroker.Management.Tests.Http;
 /// <summary>
 /// The management API alone on Kestrel (a free loopback port) over an in-memory broker (the default profile unless
 /// told otherwise), with guest as administrator, a user per lesser tag (<c>sweep-management</c>, …, <c>sweep-none</c>,
-/// password <see cref="Password"/>, no permissions), and the error-level log entries it wrote.
+/// password <see cref="Password"/>, no permissions), and the error-level log entries it wrote. A test may also give
+/// the broker a clock and a message store.
 /// </summary>
 internal sealed class ApiTestServer : IAsyncDisposable
 {
@@ -43,9 +45,12 @@ internal sealed class ApiTestServer : IAsyncDisposable
 
     public IReadOnlyCollection<string> Errors => _logs.Errors;
 
-    public static async Task<ApiTestServer> StartAsync(VersionProfile? profile = null)
+    /// <param name="profile">The broker's profile; the default one when null.</param>
+    /// <param name="time">The broker's clock; the system's when null.</param>
+    /// <param name="messages">Where persistent messages go; nowhere when null.</param>
+    public static async Task<ApiTestServer> StartAsync(VersionProfile? profile = null, TimeProvider? time = null, IMessageStore? messages = null)
     {
-        var broker = new Broker(new BrokerSettings { Profile = profile ?? VersionProfile.Default }, TimeProvider.System);
+        var broker = new Broker(new BrokerSettings { Profile = profile ?? VersionProfile.Default }, time ?? TimeProvider.System, messages: messages);
         broker.PutUser(new User("guest", PasswordHasher.Hash("guest"), ["administrator"]));
         foreach (var tag in new[] { "management", "policymaker", "monitoring", "none" })
         {
