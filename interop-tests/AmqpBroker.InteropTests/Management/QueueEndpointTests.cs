@@ -32,6 +32,11 @@ public sealed class QueueEndpointTests : ManagementTestBase
         await channel.BasicPublishAsync("", name, Encoding.UTF8.GetBytes("2"));
         Assert.That(async () => await channel.BasicPublishAsync("", name, Encoding.UTF8.GetBytes("3")), Throws.InstanceOf<PublishException>());
 
+        // So is one the API publishes: the nack its channel gets is a 400 (rabbit_mgmt_wm_exchange_publish:bad/3).
+        AssertError(await SendAsync(HttpMethod.Post, "api/exchanges/%2F/amq.default/publish",
+            new JsonObject { ["routing_key"] = name, ["payload"] = "4", ["payload_encoding"] = "string", ["properties"] = new JsonObject() }),
+            HttpStatusCode.BadRequest, "bad_request", "rejected Unable to publish message. Check queue limits.");
+
         await ExpectAsync(HttpStatusCode.NoContent, HttpMethod.Put, path,
             new JsonObject { ["durable"] = true, ["arguments"] = new JsonObject { ["x-max-length"] = 2, ["x-overflow"] = "reject-publish" } });
         AssertError(await SendAsync(HttpMethod.Put, path, new JsonObject { ["durable"] = false }),

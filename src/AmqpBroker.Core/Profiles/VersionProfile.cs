@@ -155,6 +155,13 @@ public sealed record VersionProfile
     /// </summary>
     public bool DefinitionsETag { get; init; }
 
+    /// <summary>
+    /// How long POST /api/exchanges/{vhost}/{name}/publish waits for its publisher confirm before answering 400
+    /// <c>confirm_timeout</c>: 30 s from 4.2.9 and 4.3.3 (release-notes/4.2.9.md and 4.3.3.md, Management Plugin bug
+    /// fixes, #16911; rabbit_mgmt_wm_exchange_publish DEFAULT_PUBLISH_TIMEOUT); null before, when it waited as long as the confirm took.
+    /// </summary>
+    public TimeSpan? HttpPublishConfirmTimeout { get; init; }
+
     public static IReadOnlyList<VersionProfile> All { get; } = Table();
 
     public static VersionProfile For(RabbitMqRelease release) =>
@@ -213,6 +220,7 @@ public sealed record VersionProfile
             MandatoryToDirectReplyToIsRouted = true, // release-notes/4.2.0.md, breaking changes
             StreamFirstTimestamp = StreamFirstTimestamp.UnsetAsNull, // release-notes/4.2.8.md (#15412); rabbit_stream_queue:i/2 at v4.2.8
             HttpApiRevealsLess = true, // release-notes/4.2.9.md, 4.3.3.md (#16709); rabbit_web_dispatch_access_control, rabbit_mgmt_wm_user_limits at v4.2.9
+            HttpPublishConfirmTimeout = TimeSpan.FromSeconds(30), // release-notes/4.2.9.md, Management Plugin bug fixes (#16911)
         };
         var v43 = v42 with
         {

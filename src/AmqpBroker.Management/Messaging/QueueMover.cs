@@ -65,7 +65,7 @@ internal static class QueueMover
     {
         try
         {
-            await WhenDurableAsync(store).ConfigureAwait(false);
+            await DurableSignal.WhenDurableAsync(store).ConfigureAwait(false);
         }
         catch (IOException)
         {
@@ -82,23 +82,5 @@ internal static class QueueMover
         {
             source.Settle(entry);
         }
-    }
-
-    private static Task WhenDurableAsync(IMessageStore store)
-    {
-        var waiter = new DurableSignal();
-        store.WhenDurable(waiter, 0);
-        return waiter.Task;
-    }
-
-    private sealed class DurableSignal : IDurabilityWaiter
-    {
-        private readonly TaskCompletionSource _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public Task Task => _done.Task;
-
-        public void OnDurable(ulong token) => _done.TrySetResult();
-
-        public void OnSyncFailed(ulong token) => _done.TrySetException(new IOException("the message store failed to make the moved messages durable"));
     }
 }

@@ -74,7 +74,7 @@ internal static class ExchangeResource
     {
         var virtualHost = request.VirtualHost();
         var body = await request.ReadBodyAsync().ConfigureAwait(false);
-        var routed = HttpPublisher.Publish(request.Broker, virtualHost, PathName(request), body, request.User);
+        var routed = await HttpPublisher.PublishAsync(request.Broker, virtualHost, PathName(request), body, request.User, request.Http.RequestAborted).ConfigureAwait(false);
         await request.JsonAsync(new JsonObject { ["routed"] = routed }).ConfigureAwait(false);
     }
 }
