@@ -162,6 +162,13 @@ public sealed record VersionProfile
     /// </summary>
     public TimeSpan? HttpPublishConfirmTimeout { get; init; }
 
+    /// <summary>
+    /// The definitions export is rabbit_definitions' canonical document, as <c>rabbitmqctl export_definitions</c> makes it
+    /// (4.2.9 and 4.3.3, #16734, commit 21c0553901): queues carry their <c>type</c>, internal exchanges are left out (and
+    /// no exchange has <c>internal</c>), and a vhost is its <c>name</c>, <c>limits</c> and <c>metadata</c> only.
+    /// </summary>
+    public bool DefinitionsExportCanonical { get; init; }
+
     public static IReadOnlyList<VersionProfile> All { get; } = Table();
 
     public static VersionProfile For(RabbitMqRelease release) =>
@@ -221,6 +228,7 @@ public sealed record VersionProfile
             StreamFirstTimestamp = StreamFirstTimestamp.UnsetAsNull, // release-notes/4.2.8.md (#15412); rabbit_stream_queue:i/2 at v4.2.8
             HttpApiRevealsLess = true, // release-notes/4.2.9.md, 4.3.3.md (#16709); rabbit_web_dispatch_access_control, rabbit_mgmt_wm_user_limits at v4.2.9
             HttpPublishConfirmTimeout = TimeSpan.FromSeconds(30), // release-notes/4.2.9.md, Management Plugin bug fixes (#16911)
+            DefinitionsExportCanonical = true, // release-notes/4.2.9.md, Management Plugin enhancements (#16734); rabbit_mgmt_wm_definitions at v4.2.9
         };
         var v43 = v42 with
         {

@@ -1,5 +1,6 @@
 using AmqpBroker.Core;
 using AmqpBroker.Core.Exchanges;
+using AmqpBroker.Core.Profiles;
 using AmqpBroker.Core.Queues;
 using AmqpBroker.Core.VirtualHosts;
 using AmqpBroker.Management.Formatting;
@@ -11,7 +12,8 @@ namespace AmqpBroker.Management.Definitions;
 /// GET /api/definitions in RabbitMQ's format: users (with their limits), vhosts, permissions, topic
 /// permissions, parameters (vhost limits as RabbitMQ's vhost-limits parameters, shovels), policies, queues,
 /// exchanges and explicit bindings, so the file imports into RabbitMQ. Like RabbitMQ it leaves out exclusive queues,
-/// the predeclared <c>amq.*</c> exchanges and the default exchange's implicit bindings. The per-vhost
+/// the predeclared <c>amq.*</c> exchanges and the default exchange's implicit bindings, and from 4.2.9 internal
+/// exchanges (<see cref="VersionProfile.DefinitionsExportCanonical"/>). The per-vhost
 /// form has no users, vhosts or permissions, and no vhost field on its items but parameters (as RabbitMQ's).
 /// </summary>
 internal static class DefinitionsExport
@@ -33,8 +35,8 @@ internal static class DefinitionsExport
             ["parameters"] = new JsonArray([.. SecurityDefinitions.Parameters(broker), .. broker.Parameters.All.Select(ParameterJson.Create)]),
             ["global_parameters"] = new JsonArray(),
             ["policies"] = new JsonArray([.. virtualHosts.SelectMany(v => Policies(v, withVirtualHost: true))]),
-            ["queues"] = new JsonArray([.. virtualHosts.SelectMany(v => Queues(v, withVirtualHost: true))]),
-            ["exchanges"] = new JsonArray([.. virtualHosts.SelectMany(v => Exchanges(v, withVirtualHost: true))]),
+            ["queues"] = new JsonArray([.. virtualHosts.SelectMany(v => Queues(v, withVirtualHost: true, context))]),
+            ["exchanges"] = new JsonArray([.. virtualHosts.SelectMany(v => Exchanges(v, withVirtualHost: true, context))]),
             ["bindings"] = new JsonArray([.. virtualHosts.SelectMany(v => Bindings(v, withVirtualHost: true))]),
         };
     }
@@ -44,23 +46,40 @@ internal static class DefinitionsExport
         ["rabbit_version"] = context.RabbitMqVersion,
         ["parameters"] = new JsonArray([.. SecurityDefinitions.Parameters(context.Broker, virtualHost.Name), .. context.Broker.Parameters.All.Where(p => p.VirtualHost == virtualHost.Name).Select(ParameterJson.Create)]),
         ["policies"] = new JsonArray([.. Policies(virtualHost, withVirtualHost: false)]),
-        ["queues"] = new JsonArray([.. Queues(virtualHost, withVirtualHost: false)]),
-        ["exchanges"] = new JsonArray([.. Exchanges(virtualHost, withVirtualHost: false)]),
+        ["queues"] = new JsonArray([.. Queues(virtualHost, withVirtualHost: false, context)]),
+        ["exchanges"] = new JsonArray([.. Exchanges(virtualHost, withVirtualHost: false, context)]),
         ["bindings"] = new JsonArray([.. Bindings(virtualHost, withVirtualHost: false)]),
     };
 
     private static IEnumerable<JsonObject> Policies(VirtualHost virtualHost, bool withVirtualHost) =>
         virtualHost.Policies.OrderBy(p => p.Name, StringComparer.Ordinal).Select(p => Scoped(PolicyJson.Create(p), withVirtualHost));
 
-    private static IEnumerable<JsonObject> Queues(VirtualHost virtualHost, bool withVirtualHost) => virtualHost.Queues
+    /// <summary>Non-exclusive queues; from 4.2.9 (<see cref="VersionProfile.DefinitionsExportCanonical"/>) each with its type.</summary>
+    private static IEnumerable<JsonObject> Queues(VirtualHost virtualHost, bool withVirtualHost, ManagementContext context) => virtualHost.Queues
         .Where(q => !q.Definition.Exclusive)
         .OrderBy(q => q.Name, StringComparer.Ordinal)
-        .Select(q => Scoped(Queue(q.Definition), withVirtualHost));
+        .Select(q => Scoped(Queue(q, context.Broker.Settings.Profile.DefinitionsExportCanonical), withVirtualHost));
 
-    private static IEnumerable<JsonObject> Exchanges(VirtualHost virtualHost, bool withVirtualHost) => virtualHost.Exchanges
-        .Where(e => e.Name.Length > 0 && !e.Name.StartsWith("amq.", StringComparison.Ordinal))
-        .OrderBy(e => e.Name, StringComparer.Ordinal)
-        .Select(e => Scoped(ExchangeJson.Definition(e.Definition), withVirtualHost));
+    /// <summary>Declared exchanges; from 4.2.9 no internal ones and no <c>internal</c> field (rabbit_definitions:list_exchanges).</summary>
+    private static IEnumerable<JsonObject> Exchanges(VirtualHost virtualHost, bool withVirtualHost, ManagementContext context)
+    {
+        var canonical = context.Broker.Settings.Profile.DefinitionsExportCanonical;
+        return virtualHost.Exchanges
+            .Where(e => e.Name.Length > 0 && !e.Name.StartsWith("amq.", StringComparison.Ordinal) && !(canonical && e.Definition.Internal))
+            .OrderBy(e => e.Name, StringComparer.Ordinal)
+            .Select(e => Scoped(Exchange(e.Definition, canonical), withVirtualHost));
+    }
+
+    private static JsonObject Exchange(ExchangeDefinition definition, bool canonical)
+    {
+        var json = ExchangeJson.Definition(definition);
+        if (canonical)
+        {
+            json.Remove("internal");
+        }
+
+        return json;
+    }
 
     /// <summary>Explicit bindings only; a binding to an exclusive queue goes with the queue.</summary>
     private static IEnumerable<JsonObject> Bindings(VirtualHost virtualHost, bool withVirtualHost) => virtualHost.Exchanges
@@ -70,14 +89,20 @@ internal static class DefinitionsExport
         .Where(b => b.Destination is not Queue { Definition.Exclusive: true })
         .Select(b => Scoped(Binding(b), withVirtualHost));
 
-    private static JsonObject Queue(QueueDefinition definition) => new()
+    private static JsonObject Queue(Queue queue, bool canonical)
     {
-        ["name"] = definition.Name,
-        ["vhost"] = definition.VirtualHost,
-        ["durable"] = definition.Durable,
-        ["auto_delete"] = definition.AutoDelete,
-        ["arguments"] = FieldTableJson.ToJson(definition.Arguments),
-    };
+        var definition = queue.Definition;
+        var json = new JsonObject { ["name"] = definition.Name, ["vhost"] = definition.VirtualHost };
+        if (canonical)
+        {
+            json["type"] = queue.TypeName;
+        }
+
+        json["durable"] = definition.Durable;
+        json["auto_delete"] = definition.AutoDelete;
+        json["arguments"] = FieldTableJson.ToJson(definition.Arguments);
+        return json;
+    }
 
     private static JsonObject Binding(Binding binding) => new()
     {

@@ -32,10 +32,23 @@ internal static class VirtualHostJson
 
     /// <summary>
     /// A vhost in the definitions export: its name only up to 3.12, with its description, tags, default queue type
-    /// and metadata from 3.13 (rabbit_mgmt_wm_definitions:rw_state per tag); an import reads metadata.default_queue_type.
+    /// and metadata from 3.13 (rabbit_mgmt_wm_definitions:rw_state per tag), and from 4.2.9 its name, limits and metadata
+    /// (rabbit_definitions:vhost_definition); an import reads metadata.default_queue_type.
     /// </summary>
-    public static JsonObject Definition(VirtualHost virtualHost, ManagementContext context) =>
-        !context.Broker.Settings.Profile.DefinitionsExportVirtualHostMetadata
+    public static JsonObject Definition(VirtualHost virtualHost, ManagementContext context)
+    {
+        var profile = context.Broker.Settings.Profile;
+        if (profile.DefinitionsExportCanonical)
+        {
+            return new JsonObject
+            {
+                ["name"] = virtualHost.Name,
+                ["limits"] = LimitJson.Values(context.Broker.LimitsOfVirtualHost(virtualHost.Name)),
+                ["metadata"] = Metadata(virtualHost),
+            };
+        }
+
+        return !profile.DefinitionsExportVirtualHostMetadata
             ? new JsonObject { ["name"] = virtualHost.Name }
             : new JsonObject
             {
@@ -45,6 +58,7 @@ internal static class VirtualHostJson
                 ["default_queue_type"] = ReportedDefaultQueueType(virtualHost, context),
                 ["metadata"] = Metadata(virtualHost),
             };
+    }
 
     /// <summary>The vhost's metadata as RabbitMQ keeps it: description, tags, and the default queue type when one was set.</summary>
     public static JsonObject Metadata(VirtualHost virtualHost)
