@@ -8,7 +8,8 @@ namespace AmqpBroker.Shovel;
 /// Runs one dynamic shovel until it is stopped, as RabbitMQ's shovel worker and its supervisor do: reports
 /// <c>starting</c>, connects, reports <c>running</c> and moves messages; when an end fails it reports
 /// <c>terminated</c> with the reason and starts again after the reconnect delay (never, with a delay of 0).
-/// While no URI of an end answers it stays <c>starting</c> and keeps trying. A delete-after shovel that has
+/// While no URI of an end answers it keeps trying, <c>starting</c> or, from 4.2, <c>terminated</c> between attempts
+/// (<see cref="VersionProfile.ShovelConnectFailureTerminates"/>). A delete-after shovel that has
 /// moved its messages deletes its own parameter, and so does one whose <c>src-delete-after-duration</c> has passed
 /// since it started consuming (rabbit_shovel_util:sched_expire_after_duration at v4.3.5: the clock starts again on
 /// every start, and the duration is at least the floor).
@@ -106,12 +107,17 @@ internal sealed class ShovelWorker : IAsyncDisposable
         catch (ShovelConnectException ex)
         {
             ShovelLog.ConnectFailed(_environment.Logger, _identity.Name, _identity.VirtualHost, ex.Message);
+            if (_environment.Profile.ShovelConnectFailureTerminates)
+            {
+                Terminate(ErlangString($"failed to connect to {ex.Role}"));
+            }
+
             return false;
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             // A declare or consume the other side refused, or a connection lost while setting up.
-            Terminate(settingUp && _environment.Profile.ShovelTopologyFailureReason ? "failed to set up topology" : ex.Message);
+            Terminate(settingUp && _environment.Profile.ShovelTopologyFailureReason ? ErlangString("failed to set up topology") : ex.Message);
             return false;
         }
         finally
@@ -139,6 +145,12 @@ internal sealed class ShovelWorker : IAsyncDisposable
 
         return _environment.Time.CreateTimer(_ => transfer.Expire(), null, duration, Timeout.InfiniteTimeSpan);
     }
+
+    /// <summary>
+    /// A reason RabbitMQ's worker reports as an Erlang string, as the management plugin prints it (<c>~tp</c> in
+    /// rabbit_shovel_mgmt_util:format_info): in double quotes. RabbitMQ 3.10.8 shows <c>"needed a restart"</c> so.
+    /// </summary>
+    private static string ErlangString(string text) => $"\"{text}\"";
 
     private void Terminate(string reason)
     {

@@ -148,6 +148,33 @@ public sealed record VersionProfile
     /// </summary>
     public bool ShovelTopologyFailureReason { get; init; }
 
+    /// <summary>
+    /// <c>GET /api/shovels/vhost/{vhost}/{name}</c> answers the shovel's runtime parameter (release-notes/3.13.7.md,
+    /// Shovel Plugin, #12040; rabbit_shovel_mgmt_shovel:to_json); before, the status of every shovel in that vhost
+    /// (rabbit_shovel_mgmt:to_json at v3.10.8, filtered by vhost only).
+    /// </summary>
+    public bool ShovelApiAnswersParameter { get; init; }
+
+    /// <summary>
+    /// That parameter's <c>src-uri</c> and <c>dest-uri</c> come without credentials and query string
+    /// (release-notes/4.3.5.md, Shovel Plugin, #17134; rabbit_shovel_parameters:redact_uris_in_definition at v4.3.5).
+    /// </summary>
+    public bool ShovelApiRedactsUris { get; init; }
+
+    /// <summary>
+    /// A shovel that cannot connect reports <c>terminated</c> with the reason <c>"failed to connect to source"</c> or
+    /// <c>"failed to connect to destination"</c> until it tries again (rabbit_shovel_worker:terminate at v4.2.0, commit
+    /// cb47abc110 of #14649, with release-notes/4.2.0.md #14623); before, it stays <c>starting</c>.
+    /// </summary>
+    public bool ShovelConnectFailureTerminates { get; init; }
+
+    /// <summary>
+    /// <c>PUT /api/parameters/…</c> and <c>PUT /api/policies/…</c> HTML-escape <c>&lt;</c>, <c>&gt;</c> and <c>&amp;</c> in
+    /// a validation reason (rabbit_mgmt_wm_parameter, rabbit_mgmt_wm_policy at v3.10.8 and v4.1.8); 4.2.0 stopped
+    /// (commit 5f5bf81e40, #14277).
+    /// </summary>
+    public bool ValidationReasonsHtmlEscaped { get; init; } = true;
+
     public static IReadOnlyList<VersionProfile> All { get; } = Table();
 
     public static VersionProfile For(RabbitMqRelease release) =>
@@ -178,6 +205,7 @@ public sealed record VersionProfile
             DeliveryModeValidated = false,            // mc_amqpl:message at v3.13.7 (message containers) no longer checks it
             QuorumGetAddsZeroDeliveryCount = false,   // rabbit_fifo_client:add_delivery_count_header at v3.13.0 (Count > 0)
             QuorumActiveConsumerCtagField = false,    // rabbit_quorum_queue STATISTICS_KEYS at v3.12.0 (single_active_consumer_tag)
+            ShovelApiAnswersParameter = true,         // release-notes/3.13.7.md, Shovel Plugin bug fixes (#12040)
         };
         var v40 = v313 with
         {
@@ -206,6 +234,8 @@ public sealed record VersionProfile
             MandatoryToDirectReplyToIsRouted = true, // release-notes/4.2.0.md, breaking changes
             StreamFirstTimestamp = StreamFirstTimestamp.UnsetAsNull, // release-notes/4.2.8.md (#15412); rabbit_stream_queue:i/2 at v4.2.8
             HttpApiRevealsLess = true, // release-notes/4.2.9.md, 4.3.3.md (#16709); rabbit_web_dispatch_access_control, rabbit_mgmt_wm_user_limits at v4.2.9
+            ShovelConnectFailureTerminates = true, // rabbit_shovel_worker:terminate at v4.2.0 (commit cb47abc110, #14649)
+            ValidationReasonsHtmlEscaped = false,  // rabbit_mgmt_wm_parameter, rabbit_mgmt_wm_policy at v4.2.0 (commit 5f5bf81e40, #14277)
         };
         var v43 = v42 with
         {
@@ -223,6 +253,7 @@ public sealed record VersionProfile
             TopicBindingMaxHashWildcards = 2,                 // release-notes/4.3.5.md, Core Server (#17039)
             ShovelDeleteAfterDuration = true,                 // release-notes/4.3.5.md, Shovel Plugin enhancements (#17055, #17064)
             ShovelTopologyFailureReason = true,               // release-notes/4.3.5.md, Shovel Plugin bug fixes (#17135)
+            ShovelApiRedactsUris = true,                      // release-notes/4.3.5.md, Shovel Plugin bug fixes (#17134)
         };
         return [v310, v313, v40, v41, v42, v43];
     }
