@@ -1,3 +1,5 @@
+using AmqpBroker.Core.Profiles;
+
 namespace AmqpBroker.InteropTests.Shovels;
 
 /// <summary>
@@ -5,8 +7,9 @@ namespace AmqpBroker.InteropTests.Shovels;
 /// at <c>AMQP_URI</c>: <c>GET /api/shovels/vhost/{vhost}/{name}</c> (3.10.8: every status of the vhost,
 /// rabbit_shovel_mgmt:to_json; 3.13.7+: the parameter, release-notes/3.13.7.md #12040; 4.3.5: its URIs without
 /// credentials, release-notes/4.3.5.md #17134); status URIs without credentials or query string on every release
-/// (amqp_uri:remove_credentials); a shovel that cannot connect (3.10.8: <c>starting</c>; 4.2.0+: <c>terminated</c>,
-/// rabbit_shovel_worker:terminate at v4.2.0, commit cb47abc110); and validation reasons HTML-escaped by 3.10–4.1
+/// (amqp_uri:remove_credentials); a shovel that cannot connect (3.10.8: <c>starting</c>; 3.13.2–4.1: not listed,
+/// release-notes/3.13.2.md #11101; 4.2.0+: <c>terminated</c>, rabbit_shovel_worker:terminate at v4.2.0, commit
+/// cb47abc110) and its deletion (3.13.3+: also without a status, #11324); and validation reasons HTML-escaped by 3.10–4.1
 /// (rabbit_mgmt_wm_parameter, rabbit_mgmt_wm_policy; dropped in 4.2.0 by commit 5f5bf81e40).
 /// </summary>
 [Releases("3.10", "3.13", "4.1", "4.2", "4.3")]
@@ -48,36 +51,34 @@ public sealed class ShovelApiReleaseTests : ManagementTestBase
     }
 
     [Test]
-    public async Task A_shovel_that_cannot_connect_is_starting_in_3_10_and_terminated_from_4_2()
+    public async Task A_shovel_that_cannot_connect_shows_between_attempts_what_its_release_shows()
     {
-        if (!Profile.ShovelConnectFailureTerminates && RabbitMQVersion != "3.10")
-        {
-            Assert.Ignore("3.13-4.1 drop the status between attempts (rabbit_shovel_worker:terminate(shutdown, _)); not modelled");
-        }
-
         var name = UniqueName("away");
         var value = new JsonObject
         {
             ["src-uri"] = "amqp://", ["src-queue"] = Track(UniqueName("src")), ["dest-uri"] = "amqp://guest:guest@127.0.0.1:1", ["dest-queue"] = "x", ["reconnect-delay"] = 1,
         };
         await ExpectAsync(HttpStatusCode.Created, HttpMethod.Put, $"api/parameters/shovel/%2F/{name}", new JsonObject { ["value"] = value });
-        try
+        switch (Profile.ShovelConnectFailureStatus)
         {
-            if (Profile.ShovelConnectFailureTerminates)
-            {
+            case ShovelConnectFailureStatus.Terminated:
                 var terminated = await ShovelRig.WaitForStateAsync(Http, name, "terminated", Timeout);
                 Assert.That(terminated["reason"]!.GetValue<string>(), Is.EqualTo("\"failed to connect to destination\""), "an Erlang string, as ~tp prints it");
-            }
-            else
-            {
+                break;
+            case ShovelConnectFailureStatus.Unlisted:
+                await ShovelRig.WaitUntilAsync(async () => await ShovelRig.StatusAsync(Http, name) is null, "the shovel to drop its status", Timeout);
+                break;
+            default:
                 await Task.Delay(TimeSpan.FromSeconds(2.5));
                 Assert.That((await ShovelRig.StatusAsync(Http, name))?["state"]?.GetValue<string>(), Is.EqualTo("starting"), "3.10.8 keeps it starting while it retries");
-            }
+                break;
         }
-        finally
-        {
-            await ExpectAsync(HttpStatusCode.NoContent, HttpMethod.Delete, $"api/parameters/shovel/%2F/{name}");
-        }
+
+        // Deleted through the shovel API, listed or not (3.13.3+, #11324); then gone, which 3.13.3+ still answers with 204.
+        await ExpectAsync(HttpStatusCode.NoContent, HttpMethod.Delete, $"api/shovels/vhost/%2F/{name}");
+        await ExpectAsync(HttpStatusCode.NotFound, HttpMethod.Get, $"api/parameters/shovel/%2F/{name}");
+        var again = Profile.ShovelApiDeletesUnlisted ? HttpStatusCode.NoContent : HttpStatusCode.NotFound;
+        await ExpectAsync(again, HttpMethod.Delete, $"api/shovels/vhost/%2F/{name}");
     }
 
     [Test]

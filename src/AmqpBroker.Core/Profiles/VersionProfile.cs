@@ -162,11 +162,18 @@ public sealed record VersionProfile
     public bool ShovelApiRedactsUris { get; init; }
 
     /// <summary>
-    /// A shovel that cannot connect reports <c>terminated</c> with the reason <c>"failed to connect to source"</c> or
-    /// <c>"failed to connect to destination"</c> until it tries again (rabbit_shovel_worker:terminate at v4.2.0, commit
-    /// cb47abc110 of #14649, with release-notes/4.2.0.md #14623); before, it stays <c>starting</c>.
+    /// What <c>/api/shovels</c> shows of a shovel that cannot connect, between its attempts: <c>starting</c> (3.10), nothing
+    /// (3.13.2+, whose worker drops its status when it stops: release-notes/3.13.2.md #11101, rabbit_shovel_worker:terminate
+    /// at v3.13.2), or <c>terminated</c> with a reason (rabbit_shovel_worker:terminate at v4.2.0, commit cb47abc110, #14649).
     /// </summary>
-    public bool ShovelConnectFailureTerminates { get; init; }
+    public ShovelConnectFailureStatus ShovelConnectFailureStatus { get; init; }
+
+    /// <summary>
+    /// <c>DELETE /api/shovels/vhost/{vhost}/{name}</c> of a shovel without a status (e.g. unlisted between connection
+    /// attempts) deletes its parameter and answers 204 whether there was one or not (release-notes/3.13.3.md, Shovel
+    /// Management Plugin, #11324; rabbit_shovel_mgmt:resource_exists at v3.13.7); before, 404.
+    /// </summary>
+    public bool ShovelApiDeletesUnlisted { get; init; }
 
     /// <summary>
     /// <c>PUT /api/parameters/…</c> and <c>PUT /api/policies/…</c> HTML-escape <c>&lt;</c>, <c>&gt;</c> and <c>&amp;</c> in
@@ -206,6 +213,8 @@ public sealed record VersionProfile
             QuorumGetAddsZeroDeliveryCount = false,   // rabbit_fifo_client:add_delivery_count_header at v3.13.0 (Count > 0)
             QuorumActiveConsumerCtagField = false,    // rabbit_quorum_queue STATISTICS_KEYS at v3.12.0 (single_active_consumer_tag)
             ShovelApiAnswersParameter = true,         // release-notes/3.13.7.md, Shovel Plugin bug fixes (#12040)
+            ShovelConnectFailureStatus = ShovelConnectFailureStatus.Unlisted, // release-notes/3.13.2.md, Shovel Plugin (#11101)
+            ShovelApiDeletesUnlisted = true,          // release-notes/3.13.3.md, Shovel Management Plugin (#11324)
         };
         var v40 = v313 with
         {
@@ -234,7 +243,7 @@ public sealed record VersionProfile
             MandatoryToDirectReplyToIsRouted = true, // release-notes/4.2.0.md, breaking changes
             StreamFirstTimestamp = StreamFirstTimestamp.UnsetAsNull, // release-notes/4.2.8.md (#15412); rabbit_stream_queue:i/2 at v4.2.8
             HttpApiRevealsLess = true, // release-notes/4.2.9.md, 4.3.3.md (#16709); rabbit_web_dispatch_access_control, rabbit_mgmt_wm_user_limits at v4.2.9
-            ShovelConnectFailureTerminates = true, // rabbit_shovel_worker:terminate at v4.2.0 (commit cb47abc110, #14649)
+            ShovelConnectFailureStatus = ShovelConnectFailureStatus.Terminated, // rabbit_shovel_worker:terminate at v4.2.0 (commit cb47abc110, #14649)
             ValidationReasonsHtmlEscaped = false,  // rabbit_mgmt_wm_parameter, rabbit_mgmt_wm_policy at v4.2.0 (commit 5f5bf81e40, #14277)
         };
         var v43 = v42 with
@@ -302,4 +311,17 @@ public enum QuorumPriorities
 
     /// <summary>4.3: 32 strict levels (0–31, none counts as 4), the highest non-empty level first.</summary>
     Strict32,
+}
+
+/// <summary>What a shovel that cannot connect reports between its attempts (it reports <c>starting</c> during each).</summary>
+public enum ShovelConnectFailureStatus
+{
+    /// <summary>3.10: <c>starting</c>, as during the attempt.</summary>
+    Starting,
+
+    /// <summary>3.13.2–4.1: no status at all; the shovel is not listed until its next attempt.</summary>
+    Unlisted,
+
+    /// <summary>4.2+: <c>terminated</c>, reason <c>"failed to connect to source"</c> or <c>"failed to connect to destination"</c>.</summary>
+    Terminated,
 }

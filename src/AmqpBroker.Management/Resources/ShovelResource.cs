@@ -7,7 +7,8 @@ namespace AmqpBroker.Management.Resources;
 /// <summary>
 /// /api/shovels, as RabbitMQ's shovel management plugin serves it to monitoring users and administrators:
 /// the status of every dynamic shovel in the vhosts the user may access, one shovel (as the release answers it),
-/// deleting one (its parameter), and restarting one. A broker without the shovel component lists none.
+/// deleting one (its parameter; from 3.13.3 also one without a status), and restarting one. A broker without the
+/// shovel component lists none.
 /// </summary>
 internal static class ShovelResource
 {
@@ -25,8 +26,13 @@ internal static class ShovelResource
         routes.Get("/api/shovels/vhost/{vhost}/{name}", Access.Monitoring, Get);
         routes.Delete("/api/shovels/vhost/{vhost}/{name}", Access.Monitoring, request =>
         {
-            var status = Find(request);
-            request.Broker.Parameters.Clear(Component, status.VirtualHost, status.Name);
+            var (virtualHost, name) = (request.VirtualHost().Name, request.Route("name"));
+            if (!request.Broker.Settings.Profile.ShovelApiDeletesUnlisted)
+            {
+                Find(request);
+            }
+
+            request.Broker.Parameters.Clear(Component, virtualHost, name);
             request.NoContent();
             return Task.CompletedTask;
         });
