@@ -43,7 +43,7 @@ public sealed class ShovelComponent : IRuntimeParameterComponent, IShovelSupervi
         {
             lock (_lock)
             {
-                return [.. _workers.Values.Select(w => w.Worker.CurrentStatus)
+                return [.. _workers.Values.Select(w => w.Worker.CurrentStatus).OfType<ShovelStatus>()
                     .OrderBy(s => s.VirtualHost, StringComparer.Ordinal)
                     .ThenBy(s => s.Name, StringComparer.Ordinal)];
             }

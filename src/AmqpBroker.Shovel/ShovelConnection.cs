@@ -62,7 +62,7 @@ internal sealed class ShovelConnection : IAsyncDisposable
             }
         }
 
-        throw new ShovelConnectException($"{role} unreachable ({string.Join("; ", failures)})");
+        throw new ShovelConnectException(role, $"{role} unreachable ({string.Join("; ", failures)})");
     }
 
     /// <summary>
@@ -123,5 +123,10 @@ internal sealed class ShovelConnection : IAsyncDisposable
     };
 }
 
-/// <summary>No URI of a shovel end could be connected to: the shovel stays <c>starting</c> and tries again after its reconnect delay.</summary>
-internal sealed class ShovelConnectException(string message) : Exception(message);
+/// <summary>No URI of a shovel end could be connected to: the shovel tries again after its reconnect delay.</summary>
+/// <param name="role"><c>source</c> or <c>destination</c>: the end that could not be reached.</param>
+/// <param name="message">Every URI tried, with why it failed.</param>
+internal sealed class ShovelConnectException(string role, string message) : Exception(message)
+{
+    public string Role => role;
+}

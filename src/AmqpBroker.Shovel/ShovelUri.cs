@@ -1,3 +1,4 @@
+using AmqpBroker.Core.Shovels;
 using RabbitMQ.Client;
 
 namespace AmqpBroker.Shovel;
@@ -20,20 +21,10 @@ internal sealed record ShovelUri(string Text, bool Tls, string? User, string? Pa
 
     public bool IsLocal => Host.Length == 0;
 
-    /// <summary>The URI without its credentials, as the shovel's status reports it.</summary>
-    public string Display
-    {
-        get
-        {
-            var scheme = Tls ? "amqps://" : "amqp://";
-            var rest = Text[scheme.Length..];
-            var at = rest.IndexOf('@', StringComparison.Ordinal);
-            var slash = rest.IndexOf('/', StringComparison.Ordinal);
-            return at >= 0 && (slash < 0 || at < slash) ? scheme + rest[(at + 1)..] : Text;
-        }
-    }
+    /// <summary>The URI without its credentials and query string, as the shovel's status reports it.</summary>
+    public string Display => ShovelUris.WithoutCredentials(Text);
 
-    /// <summary>The URI without its credentials (a record would print the password).</summary>
+    /// <summary>The URI without its credentials and query string (a record would print the password).</summary>
     public override string ToString() => Display;
 
     /// <summary>Reads a URI; null with RabbitMQ's reason when it is not one.</summary>

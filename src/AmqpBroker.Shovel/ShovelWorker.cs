@@ -8,7 +8,8 @@ namespace AmqpBroker.Shovel;
 /// Runs one dynamic shovel until it is stopped, as RabbitMQ's shovel worker and its supervisor do: reports
 /// <c>starting</c>, connects, reports <c>running</c> and moves messages; when an end fails it reports
 /// <c>terminated</c> with the reason and starts again after the reconnect delay (never, with a delay of 0).
-/// While no URI of an end answers it stays <c>starting</c> and keeps trying. A delete-after shovel that has
+/// While no URI of an end answers it keeps trying, between attempts <c>starting</c>, unlisted or <c>terminated</c>
+/// as the release does (<see cref="VersionProfile.ShovelConnectFailureStatus"/>). A delete-after shovel that has
 /// moved its messages deletes its own parameter, and so does one whose <c>src-delete-after-duration</c> has passed
 /// since it started consuming (rabbit_shovel_util:sched_expire_after_duration at v4.3.5: the clock starts again on
 /// every start, and the duration is at least the floor).
@@ -23,7 +24,7 @@ internal sealed class ShovelWorker : IAsyncDisposable
     private readonly ShovelEnvironment _environment;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _run;
-    private volatile ShovelStatus _status;
+    private volatile ShovelStatus? _status;
 
     public ShovelWorker(ShovelIdentity identity, ShovelDefinition definition, ShovelEnvironment environment)
     {
@@ -34,7 +35,8 @@ internal sealed class ShovelWorker : IAsyncDisposable
         _run = Task.Run(() => RunAsync(_stop.Token));
     }
 
-    public ShovelStatus CurrentStatus => _status;
+    /// <summary>What the shovel reports now; null while it is unlisted (<see cref="ShovelConnectFailureStatus.Unlisted"/>).</summary>
+    public ShovelStatus? CurrentStatus => _status;
 
     public async ValueTask DisposeAsync()
     {
@@ -105,13 +107,13 @@ internal sealed class ShovelWorker : IAsyncDisposable
         }
         catch (ShovelConnectException ex)
         {
-            ShovelLog.ConnectFailed(_environment.Logger, _identity.Name, _identity.VirtualHost, ex.Message);
+            ConnectFailed(ex);
             return false;
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             // A declare or consume the other side refused, or a connection lost while setting up.
-            Terminate(settingUp && _environment.Profile.ShovelTopologyFailureReason ? "failed to set up topology" : ex.Message);
+            Terminate(settingUp && _environment.Profile.ShovelTopologyFailureReason ? ErlangString("failed to set up topology") : ex.Message);
             return false;
         }
         finally
@@ -139,6 +141,29 @@ internal sealed class ShovelWorker : IAsyncDisposable
 
         return _environment.Time.CreateTimer(_ => transfer.Expire(), null, duration, Timeout.InfiniteTimeSpan);
     }
+
+    /// <summary>No URI of an end answered: the status shows it until the next attempt as the release does.</summary>
+    private void ConnectFailed(ShovelConnectException failure)
+    {
+        ShovelLog.ConnectFailed(_environment.Logger, _identity.Name, _identity.VirtualHost, failure.Message);
+        switch (_environment.Profile.ShovelConnectFailureStatus)
+        {
+            case ShovelConnectFailureStatus.Terminated:
+                Terminate(ErlangString($"failed to connect to {failure.Role}"));
+                break;
+            case ShovelConnectFailureStatus.Unlisted:
+                _status = null;
+                break;
+            default:
+                break;
+        }
+    }
+
+    /// <summary>
+    /// A reason RabbitMQ's worker reports as an Erlang string, as the management plugin prints it (<c>~tp</c> in
+    /// rabbit_shovel_mgmt_util:format_info): in double quotes. RabbitMQ 3.10.8 shows <c>"needed a restart"</c> so.
+    /// </summary>
+    private static string ErlangString(string text) => $"\"{text}\"";
 
     private void Terminate(string reason)
     {

@@ -91,7 +91,8 @@ public sealed class ShovelTtlTests : ManagementTestBase
         await ShovelRig.PutShovelAsync(Http, name, value);
         var terminated = await ShovelRig.WaitForStateAsync(Http, name, "terminated", Timeout);
 
-        Assert.That(terminated["reason"]!.GetValue<string>(), Is.EqualTo("failed to set up topology"));
+        // An Erlang string, as rabbit_shovel_mgmt_util:format_info prints it (~tp): in quotes.
+        Assert.That(terminated["reason"]!.GetValue<string>(), Is.EqualTo("\"failed to set up topology\""));
         await ExpectAsync(HttpStatusCode.NoContent, HttpMethod.Delete, ParameterPath(name));
     }
 

@@ -169,6 +169,40 @@ public sealed record VersionProfile
     /// </summary>
     public bool DefinitionsExportCanonical { get; init; }
 
+    /// <summary>
+    /// <c>GET /api/shovels/vhost/{vhost}/{name}</c> answers the shovel's runtime parameter (release-notes/3.13.7.md,
+    /// Shovel Plugin, #12040; rabbit_shovel_mgmt_shovel:to_json); before, the status of every shovel in that vhost
+    /// (rabbit_shovel_mgmt:to_json at v3.10.8, filtered by vhost only).
+    /// </summary>
+    public bool ShovelApiAnswersParameter { get; init; }
+
+    /// <summary>
+    /// That parameter's <c>src-uri</c> and <c>dest-uri</c> come without credentials and query string
+    /// (release-notes/4.3.5.md, Shovel Plugin, #17134; rabbit_shovel_parameters:redact_uris_in_definition at v4.3.5).
+    /// </summary>
+    public bool ShovelApiRedactsUris { get; init; }
+
+    /// <summary>
+    /// What <c>/api/shovels</c> shows of a shovel that cannot connect, between its attempts: <c>starting</c> (3.10), nothing
+    /// (3.13.2+, whose worker drops its status when it stops: release-notes/3.13.2.md #11101, rabbit_shovel_worker:terminate
+    /// at v3.13.2), or <c>terminated</c> with a reason (rabbit_shovel_worker:terminate at v4.2.0, commit cb47abc110, #14649).
+    /// </summary>
+    public ShovelConnectFailureStatus ShovelConnectFailureStatus { get; init; }
+
+    /// <summary>
+    /// <c>DELETE /api/shovels/vhost/{vhost}/{name}</c> of a shovel without a status (e.g. unlisted between connection
+    /// attempts) deletes its parameter and answers 204 whether there was one or not (release-notes/3.13.3.md, Shovel
+    /// Management Plugin, #11324; rabbit_shovel_mgmt:resource_exists at v3.13.7); before, 404.
+    /// </summary>
+    public bool ShovelApiDeletesUnlisted { get; init; }
+
+    /// <summary>
+    /// <c>PUT /api/parameters/…</c> and <c>PUT /api/policies/…</c> HTML-escape <c>&lt;</c>, <c>&gt;</c> and <c>&amp;</c> in
+    /// a validation reason (rabbit_mgmt_wm_parameter, rabbit_mgmt_wm_policy at v3.10.8 and v4.1.8); 4.2.0 stopped
+    /// (commit 5f5bf81e40, #14277).
+    /// </summary>
+    public bool ValidationReasonsHtmlEscaped { get; init; } = true;
+
     public static IReadOnlyList<VersionProfile> All { get; } = Table();
 
     public static VersionProfile For(RabbitMqRelease release) =>
@@ -199,6 +233,9 @@ public sealed record VersionProfile
             DeliveryModeValidated = false,            // mc_amqpl:message at v3.13.7 (message containers) no longer checks it
             QuorumGetAddsZeroDeliveryCount = false,   // rabbit_fifo_client:add_delivery_count_header at v3.13.0 (Count > 0)
             QuorumActiveConsumerCtagField = false,    // rabbit_quorum_queue STATISTICS_KEYS at v3.12.0 (single_active_consumer_tag)
+            ShovelApiAnswersParameter = true,         // release-notes/3.13.7.md, Shovel Plugin bug fixes (#12040)
+            ShovelConnectFailureStatus = ShovelConnectFailureStatus.Unlisted, // release-notes/3.13.2.md, Shovel Plugin (#11101)
+            ShovelApiDeletesUnlisted = true,          // release-notes/3.13.3.md, Shovel Management Plugin (#11324)
         };
         var v40 = v313 with
         {
@@ -229,6 +266,8 @@ public sealed record VersionProfile
             HttpApiRevealsLess = true, // release-notes/4.2.9.md, 4.3.3.md (#16709); rabbit_web_dispatch_access_control, rabbit_mgmt_wm_user_limits at v4.2.9
             HttpPublishConfirmTimeout = TimeSpan.FromSeconds(30), // release-notes/4.2.9.md, Management Plugin bug fixes (#16911)
             DefinitionsExportCanonical = true, // release-notes/4.2.9.md, Management Plugin enhancements (#16734); rabbit_mgmt_wm_definitions at v4.2.9
+            ShovelConnectFailureStatus = ShovelConnectFailureStatus.Terminated, // rabbit_shovel_worker:terminate at v4.2.0 (commit cb47abc110, #14649)
+            ValidationReasonsHtmlEscaped = false,  // rabbit_mgmt_wm_parameter, rabbit_mgmt_wm_policy at v4.2.0 (commit 5f5bf81e40, #14277)
         };
         var v43 = v42 with
         {
@@ -247,6 +286,7 @@ public sealed record VersionProfile
             ShovelDeleteAfterDuration = true,                 // release-notes/4.3.5.md, Shovel Plugin enhancements (#17055, #17064)
             ShovelTopologyFailureReason = true,               // release-notes/4.3.5.md, Shovel Plugin bug fixes (#17135)
             DefinitionsETag = true,                           // release-notes/4.3.5.md, Management Plugin enhancements (#17121)
+            ShovelApiRedactsUris = true,                      // release-notes/4.3.5.md, Shovel Plugin bug fixes (#17134)
         };
         return [v310, v313, v40, v41, v42, v43];
     }
@@ -295,4 +335,17 @@ public enum QuorumPriorities
 
     /// <summary>4.3: 32 strict levels (0–31, none counts as 4), the highest non-empty level first.</summary>
     Strict32,
+}
+
+/// <summary>What a shovel that cannot connect reports between its attempts (it reports <c>starting</c> during each).</summary>
+public enum ShovelConnectFailureStatus
+{
+    /// <summary>3.10: <c>starting</c>, as during the attempt.</summary>
+    Starting,
+
+    /// <summary>3.13.2–4.1: no status at all; the shovel is not listed until its next attempt.</summary>
+    Unlisted,
+
+    /// <summary>4.2+: <c>terminated</c>, reason <c>"failed to connect to source"</c> or <c>"failed to connect to destination"</c>.</summary>
+    Terminated,
 }

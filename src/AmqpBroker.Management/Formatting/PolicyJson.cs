@@ -32,7 +32,7 @@ internal static class PolicyJson
             null or "all" => PolicyApplyTo.All,
             "queues" => PolicyApplyTo.Queues,
             "exchanges" => PolicyApplyTo.Exchanges,
-            var other => throw ApiException.BadRequest($"Validation failed\n\napply-to '{other}' unrecognised; should be 'queues', 'exchanges' or 'all'\n"),
+            var other => throw new PolicyValidationException($"apply-to '{other}' unrecognised; should be 'queues', 'exchanges' or 'all'"),
         };
         return new Policy(virtualHost, name, pattern, applyTo, (int)priority, FieldTableJson.FromJson(definition));
     }

@@ -25,6 +25,28 @@ internal static class ShovelJson
         return json;
     }
 
+    /// <summary>
+    /// Takes the credentials and query strings out of a shovel parameter's <c>src-uri</c> and <c>dest-uri</c>, a URI or a
+    /// list of them (rabbit_shovel_parameters:redact_uris_in_definition at v4.3.5, #17134).
+    /// </summary>
+    public static void RedactUris(JsonObject value)
+    {
+        foreach (var key in (string[])["src-uri", "dest-uri"])
+        {
+            if (value[key] is JsonArray uris)
+            {
+                value[key] = new JsonArray([.. uris.Select(Redact)]);
+            }
+            else if (value[key] is JsonValue uri)
+            {
+                value[key] = Redact(uri);
+            }
+        }
+    }
+
+    private static JsonNode? Redact(JsonNode? uri) =>
+        uri is JsonValue value && value.TryGetValue<string>(out var text) ? ShovelUris.WithoutCredentials(text) : uri?.DeepClone();
+
     /// <summary>RabbitMQ's form: local time, <c>2026-12-06 9:05:07</c> (the hour is not zero-padded).</summary>
     private static string Timestamp(DateTimeOffset timestamp, TimeZoneInfo zone)
     {

@@ -44,7 +44,7 @@ internal sealed partial class ErrorMiddleware(RequestDelegate next, ILogger<Erro
         AmqpException amqp => Map(amqp),
 
         // RabbitMQ's wording for a policy or parameter its validation refuses.
-        PolicyValidationException or ParameterValidationException => new(StatusCodes.Status400BadRequest, "bad_request", $"Validation failed\n\n{error.Message}\n"),
+        PolicyValidationException or ParameterValidationException => new(StatusCodes.Status400BadRequest, "bad_request", ValidationReason.Of(error.Message)),
         PermissionValidationException or LimitValidationException => new(StatusCodes.Status400BadRequest, "bad_request", error.Message),
 
         // Kestrel's cap on a body without a declared length (RequestBodyLimit), answered as RabbitMQ answers it.

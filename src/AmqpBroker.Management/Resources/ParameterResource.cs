@@ -50,7 +50,7 @@ internal static class ParameterResource
         var body = await request.ReadBodyAsync().ConfigureAwait(false);
         var parameter = ParameterJson.Read(component, virtualHost.Name, name, body);
         var created = request.Broker.Parameters.Find(component, virtualHost.Name, name) is null;
-        request.Broker.Parameters.Put(parameter);
+        ValidationReason.EscapedWhereRabbitMqEscapes(request, () => request.Broker.Parameters.Put(parameter));
         request.Created(created);
     }
 }

@@ -35,9 +35,8 @@ internal static class PolicyResource
         var virtualHost = request.VirtualHost(creating: true);
         var name = request.Route("name");
         var body = await request.ReadBodyAsync().ConfigureAwait(false);
-        var policy = PolicyJson.Read(virtualHost.Name, name, body);
         var created = virtualHost.Policies.All(p => p.Name != name);
-        request.Broker.PutPolicy(policy);
+        ValidationReason.EscapedWhereRabbitMqEscapes(request, () => request.Broker.PutPolicy(PolicyJson.Read(virtualHost.Name, name, body)));
         request.Created(created);
     }
 }

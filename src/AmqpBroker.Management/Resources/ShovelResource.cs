@@ -1,3 +1,4 @@
+using AmqpBroker.Core.Profiles;
 using AmqpBroker.Core.Shovels;
 using AmqpBroker.Management.Formatting;
 
@@ -5,8 +6,9 @@ namespace AmqpBroker.Management.Resources;
 
 /// <summary>
 /// /api/shovels, as RabbitMQ's shovel management plugin serves it to monitoring users and administrators:
-/// the status of every dynamic shovel in the vhosts the user may access, deleting one (its parameter), and
-/// restarting one. A broker without the shovel component lists none.
+/// the status of every dynamic shovel in the vhosts the user may access, one shovel (as the release answers it),
+/// deleting one (its parameter; from 3.13.3 also one without a status), and restarting one. A broker without the
+/// shovel component lists none.
 /// </summary>
 internal static class ShovelResource
 {
@@ -21,15 +23,16 @@ internal static class ShovelResource
             var statuses = request.Context.Shovels?.Statuses ?? [];
             return request.ListAsync(statuses.Where(s => names.Contains(s.VirtualHost)).Select(s => ShovelJson.Create(s, request.Context.NodeName, TimeZoneInfo.Local)));
         });
-        routes.Get("/api/shovels/vhost/{vhost}/{name}", Access.Monitoring, request =>
-        {
-            var status = Find(request);
-            return request.JsonAsync(ShovelJson.Create(status, request.Context.NodeName, TimeZoneInfo.Local));
-        });
+        routes.Get("/api/shovels/vhost/{vhost}/{name}", Access.Monitoring, Get);
         routes.Delete("/api/shovels/vhost/{vhost}/{name}", Access.Monitoring, request =>
         {
-            var status = Find(request);
-            request.Broker.Parameters.Clear(Component, status.VirtualHost, status.Name);
+            var (virtualHost, name) = (request.VirtualHost().Name, request.Route("name"));
+            if (!request.Broker.Settings.Profile.ShovelApiDeletesUnlisted)
+            {
+                Find(request);
+            }
+
+            request.Broker.Parameters.Clear(Component, virtualHost, name);
             request.NoContent();
             return Task.CompletedTask;
         });
@@ -38,6 +41,30 @@ internal static class ShovelResource
             var status = Find(request);
             return request.NoContentIfFound(request.Context.Shovels?.Restart(status.VirtualHost, status.Name) == true);
         });
+    }
+
+    /// <summary>
+    /// One shovel that has a status: its parameter from 3.13.7, else every status of its vhost
+    /// (<see cref="VersionProfile.ShovelApiAnswersParameter"/>); the parameter's URIs without credentials from 4.3.5.
+    /// </summary>
+    private static Task Get(ApiRequest request)
+    {
+        var status = Find(request);
+        var profile = request.Broker.Settings.Profile;
+        if (!profile.ShovelApiAnswersParameter)
+        {
+            var statuses = request.Context.Shovels!.Statuses.Where(s => s.VirtualHost == status.VirtualHost);
+            return request.ListAsync(statuses.Select(s => ShovelJson.Create(s, request.Context.NodeName, TimeZoneInfo.Local)));
+        }
+
+        var parameter = request.Broker.Parameters.Find(Component, status.VirtualHost, status.Name) ?? throw ApiException.NotFound();
+        var json = ParameterJson.Create(parameter);
+        if (profile.ShovelApiRedactsUris && json["value"] is JsonObject value)
+        {
+            ShovelJson.RedactUris(value);
+        }
+
+        return request.JsonAsync(json);
     }
 
     private static ShovelStatus Find(ApiRequest request)

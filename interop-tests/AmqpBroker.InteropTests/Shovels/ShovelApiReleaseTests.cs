@@ -1,0 +1,107 @@
+using AmqpBroker.Core.Profiles;
+
+namespace AmqpBroker.InteropTests.Shovels;
+
+/// <summary>
+/// What the shovel API answers differently per release, checked on each profile and, for 3.10, against RabbitMQ 3.10.8
+/// at <c>AMQP_URI</c>: <c>GET /api/shovels/vhost/{vhost}/{name}</c> (3.10.8: every status of the vhost,
+/// rabbit_shovel_mgmt:to_json; 3.13.7+: the parameter, release-notes/3.13.7.md #12040; 4.3.5: its URIs without
+/// credentials, release-notes/4.3.5.md #17134); status URIs without credentials or query string on every release
+/// (amqp_uri:remove_credentials); a shovel that cannot connect (3.10.8: <c>starting</c>; 3.13.2–4.1: not listed,
+/// release-notes/3.13.2.md #11101; 4.2.0+: <c>terminated</c>, rabbit_shovel_worker:terminate at v4.2.0, commit
+/// cb47abc110) and its deletion (3.13.3+: also without a status, #11324); and validation reasons HTML-escaped by 3.10–4.1
+/// (rabbit_mgmt_wm_parameter, rabbit_mgmt_wm_policy; dropped in 4.2.0 by commit 5f5bf81e40).
+/// </summary>
+[Releases("3.10", "3.13", "4.1", "4.2", "4.3")]
+public sealed class ShovelApiReleaseTests : ManagementTestBase
+{
+    [Test]
+    public async Task One_shovel_is_answered_as_the_release_answers_it_and_statuses_show_uris_without_secrets()
+    {
+        var virtualHost = TrackVirtualHost(UniqueName("shovels"));
+        await ExpectAsync(HttpStatusCode.Created, HttpMethod.Put, $"api/vhosts/{Segment(virtualHost)}");
+        var uri = $"amqp://guest:guest@127.0.0.1:{AmqpUri.Port}/{Segment(virtualHost)}?heartbeat=10";
+        var bare = $"amqp://127.0.0.1:{AmqpUri.Port}/{Segment(virtualHost)}";
+        var (first, second) = (UniqueName("first"), UniqueName("second"));
+        foreach (var name in (string[])[first, second])
+        {
+            var value = new JsonObject { ["src-uri"] = uri, ["src-queue"] = name, ["dest-uri"] = new JsonArray(uri), ["dest-queue"] = name + "-moved" };
+            await ExpectAsync(HttpStatusCode.Created, HttpMethod.Put, $"api/parameters/shovel/{Segment(virtualHost)}/{name}", new JsonObject { ["value"] = value });
+        }
+
+        var statuses = await EventuallyJsonAsync($"api/shovels/{Segment(virtualHost)}", l => l.AsArray().Count(s => s!["state"]!.GetValue<string>() == "running") == 2, "both shovels to run");
+        Assert.That(statuses.AsArray().Select(s => (s!["src_uri"]!.GetValue<string>(), s["dest_uri"]!.GetValue<string>())), Is.All.EqualTo((bare, bare)));
+
+        var answer = await GetJsonAsync($"api/shovels/vhost/{Segment(virtualHost)}/{first}");
+        if (!Profile.ShovelApiAnswersParameter)
+        {
+            Assert.That(answer.AsArray().Select(s => s!["name"]!.GetValue<string>()), Is.EquivalentTo(new[] { first, second }), "3.10.8 answers every status of the vhost");
+        }
+        else
+        {
+            Assert.That((answer["component"]!.GetValue<string>(), answer["vhost"]!.GetValue<string>(), answer["name"]!.GetValue<string>()), Is.EqualTo(("shovel", virtualHost, first)));
+            var shown = Profile.ShovelApiRedactsUris ? bare : uri;
+            Assert.That(answer["value"]!["src-uri"]!.GetValue<string>(), Is.EqualTo(shown));
+            Assert.That(answer["value"]!["dest-uri"]!.AsArray().Single()!.GetValue<string>(), Is.EqualTo(shown));
+        }
+
+        await ExpectAsync(HttpStatusCode.NotFound, HttpMethod.Get, $"api/shovels/vhost/{Segment(virtualHost)}/{UniqueName("none")}");
+        await ExpectAsync(HttpStatusCode.NoContent, HttpMethod.Delete, $"api/parameters/shovel/{Segment(virtualHost)}/{first}");
+        await ExpectAsync(HttpStatusCode.NoContent, HttpMethod.Delete, $"api/parameters/shovel/{Segment(virtualHost)}/{second}");
+    }
+
+    [Test]
+    public async Task A_shovel_that_cannot_connect_shows_between_attempts_what_its_release_shows()
+    {
+        var name = UniqueName("away");
+        var value = new JsonObject
+        {
+            ["src-uri"] = "amqp://", ["src-queue"] = Track(UniqueName("src")), ["dest-uri"] = "amqp://guest:guest@127.0.0.1:1", ["dest-queue"] = "x", ["reconnect-delay"] = 1,
+        };
+        await ExpectAsync(HttpStatusCode.Created, HttpMethod.Put, $"api/parameters/shovel/%2F/{name}", new JsonObject { ["value"] = value });
+        switch (Profile.ShovelConnectFailureStatus)
+        {
+            case ShovelConnectFailureStatus.Terminated:
+                var terminated = await ShovelRig.WaitForStateAsync(Http, name, "terminated", Timeout);
+                Assert.That(terminated["reason"]!.GetValue<string>(), Is.EqualTo("\"failed to connect to destination\""), "an Erlang string, as ~tp prints it");
+                break;
+            case ShovelConnectFailureStatus.Unlisted:
+                await ShovelRig.WaitUntilAsync(async () => await ShovelRig.StatusAsync(Http, name) is null, "the shovel to drop its status", Timeout);
+                break;
+            default:
+                await Task.Delay(TimeSpan.FromSeconds(2.5));
+                Assert.That((await ShovelRig.StatusAsync(Http, name))?["state"]?.GetValue<string>(), Is.EqualTo("starting"), "3.10.8 keeps it starting while it retries");
+                break;
+        }
+
+        // Deleted through the shovel API, listed or not (3.13.3+, #11324); then gone, which 3.13.3+ still answers with 204.
+        await ExpectAsync(HttpStatusCode.NoContent, HttpMethod.Delete, $"api/shovels/vhost/%2F/{name}");
+        await ExpectAsync(HttpStatusCode.NotFound, HttpMethod.Get, $"api/parameters/shovel/%2F/{name}");
+        var again = Profile.ShovelApiDeletesUnlisted ? HttpStatusCode.NoContent : HttpStatusCode.NotFound;
+        await ExpectAsync(again, HttpMethod.Delete, $"api/shovels/vhost/%2F/{name}");
+    }
+
+    [Test]
+    public async Task A_refused_parameter_reason_is_html_escaped_until_4_2()
+    {
+        var name = UniqueName("bad");
+        var value = """{"src-uri":"amqp://","src-queue":"a","dest-uri":"amqp://","dest-queue":"b","x":60}""";
+
+        var response = await SendAsync(HttpMethod.Put, $"api/parameters/shovel/%2F/{name}", $$"""{"value":{{value}}}""");
+
+        AssertError(response, HttpStatusCode.BadRequest, "bad_request");
+        Assert.That(response.Json!["reason"]!.GetValue<string>(), Is.EqualTo($"Validation failed\n\nUnrecognised terms [{{{Term("x")},60}}] in {name}\n"));
+    }
+
+    [Test]
+    public async Task A_refused_policy_reason_is_html_escaped_until_4_2()
+    {
+        var response = await SendAsync(HttpMethod.Put, $"api/policies/%2F/{UniqueName("policy")}", """{"pattern":"^x","definition":{"bogus":1}}""");
+
+        AssertError(response, HttpStatusCode.BadRequest, "bad_request");
+        Assert.That(response.Json!["reason"]!.GetValue<string>(), Is.EqualTo($"Validation failed\n\n[{{{Term("bogus")},1}}] are not recognised policy settings\n"));
+    }
+
+    /// <summary>An Erlang binary as the reason prints it: <c>&lt;&lt;"x"&gt;&gt;</c>, HTML-escaped by 3.10–4.1.</summary>
+    private string Term(string text) => Profile.ValidationReasonsHtmlEscaped ? $"&lt;&lt;\"{text}\"&gt;&gt;" : $"<<\"{text}\">>";
+}
