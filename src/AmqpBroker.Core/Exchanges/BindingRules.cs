@@ -1,11 +1,13 @@
+using AmqpBroker.Core.DirectReply;
 using AmqpBroker.Core.Errors;
+using AmqpBroker.Core.Profiles;
 using AmqpBroker.Core.Security;
 
 namespace AmqpBroker.Core.Exchanges;
 
 /// <summary>
 /// RabbitMQ's checks before queue.bind/unbind and exchange.bind/unbind touch a binding: the permissions on
-/// both ends in its order, and that neither end is the default exchange.
+/// both ends in its order, that neither end is the default exchange, and (4.2.6+) that a queue end is no direct reply-to address.
 /// </summary>
 internal static class BindingRules
 {
@@ -34,6 +36,19 @@ internal static class BindingRules
         if (access is not null && source is { Definition.Type: ExchangeTypes.Topic })
         {
             access.CheckTopic(AccessKind.Read, source.Name, bindingKey);
+        }
+    }
+
+    /// <summary>
+    /// Before anything else about a queue.bind or queue.unbind: from 4.2.6 a direct reply-to address is no destination
+    /// (<see cref="VersionProfile.DirectReplyToBindingsRefused"/>; rabbit_volatile_queue:is/1 matches the
+    /// <c>amq.rabbitmq.reply-to.</c> prefix only, not the pseudo-queue's bare name).
+    /// </summary>
+    public static void CheckNotDirectReply(VersionProfile profile, string queueName)
+    {
+        if (profile.DirectReplyToBindingsRefused && DirectReplyRegistry.IsAddress(queueName))
+        {
+            throw AmqpException.AccessRefused("cannot bind or unbind to a volatile (direct reply-to) queue");
         }
     }
 

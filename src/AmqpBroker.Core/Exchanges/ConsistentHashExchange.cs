@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Numerics;
 using System.Text;
 using AmqpBroker.Core.Errors;
 using AmqpBroker.Core.Messages;
@@ -24,11 +25,15 @@ public sealed class ConsistentHashExchange : Exchange
     private readonly List<(IBindingDestination Destination, int Weight)> _ring = [];
     private readonly string? _hashHeader;
     private readonly string? _hashProperty;
+    private readonly int? _maxWeight;
     private volatile IBindingDestination[] _buckets = [];
 
-    public ConsistentHashExchange(ExchangeDefinition definition)
+    /// <param name="definition">The exchange.</param>
+    /// <param name="maxWeight">The largest weight a binding may have (10,000 from 4.2.6), or null for none.</param>
+    public ConsistentHashExchange(ExchangeDefinition definition, int? maxWeight = null)
         : base(definition)
     {
+        _maxWeight = maxWeight;
         _hashHeader = definition.Arguments.GetValueOrDefault(HashHeaderArgument) as string;
         _hashProperty = definition.Arguments.GetValueOrDefault(HashPropertyArgument) as string;
     }
@@ -42,19 +47,30 @@ public sealed class ConsistentHashExchange : Exchange
         }
     }
 
-    /// <summary>The plugin's rule: the key is an integer of at least 1 (406 otherwise).</summary>
+    /// <summary>
+    /// The plugin's rule: the key is an integer of at least 1 and, from 4.2.6 (#16118), at most 10,000 (406 otherwise;
+    /// rabbit_exchange_type_consistent_hash:validate_binding at v4.2.9). Erlang reads integers of any size, so a huge key
+    /// exceeds the maximum; without one, a key beyond an int is refused as no integer.
+    /// </summary>
     protected override void ValidateBinding(Binding binding)
     {
-        if (!int.TryParse(binding.RoutingKey, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var weight))
+        if (!BigInteger.TryParse(binding.RoutingKey, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var weight))
         {
-            throw AmqpException.PreconditionFailed($"The binding key must be an integer: <<\"{binding.RoutingKey}\">>");
+            throw NotAnInteger(binding.RoutingKey);
         }
 
         if (weight < 1)
         {
             throw AmqpException.PreconditionFailed("The binding key must be greater than 0");
         }
+
+        if (weight > (_maxWeight ?? int.MaxValue))
+        {
+            throw _maxWeight is { } max ? AmqpException.PreconditionFailed($"The binding key must not exceed {max}") : NotAnInteger(binding.RoutingKey);
+        }
     }
+
+    private static AmqpException NotAnInteger(string key) => AmqpException.PreconditionFailed($"The binding key must be an integer: <<\"{key}\">>");
 
     protected override void OnBindingAdded(Binding binding)
     {
@@ -105,7 +121,8 @@ public sealed class ConsistentHashExchange : Exchange
 }
 
 /// <summary>The <c>x-consistent-hash</c> type: a plugin in RabbitMQ, always available here since users install it everywhere.</summary>
-internal sealed class ConsistentHashExchangeType : IExchangeType
+/// <param name="maxWeight">The largest binding weight of the release (<see cref="Profiles.VersionProfile.ConsistentHashMaxBindingWeight"/>).</param>
+internal sealed class ConsistentHashExchangeType(int? maxWeight = null) : IExchangeType
 {
     private static readonly string[] Properties = ["correlation_id", "message_id", "timestamp"];
 
@@ -129,7 +146,7 @@ internal sealed class ConsistentHashExchangeType : IExchangeType
         }
     }
 
-    public Exchange Create(ExchangeDefinition definition) => new ConsistentHashExchange(definition);
+    public Exchange Create(ExchangeDefinition definition) => new ConsistentHashExchange(definition, maxWeight);
 }
 
 /// <summary>Lamping and Veach's jump consistent hash: a bucket in [0, buckets) that moves for few keys when buckets are added.</summary>

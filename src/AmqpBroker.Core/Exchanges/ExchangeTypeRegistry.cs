@@ -23,8 +23,11 @@ public sealed class ExchangeTypeRegistry
         Types = [.. _types.Values.OrderBy(t => t.Name, StringComparer.Ordinal)];
     }
 
-    /// <summary>The types every broker has: AMQP's four and the consistent-hash and delayed-message plugins' (topic without 4.3.5's '#' limit).</summary>
-    public static IEnumerable<IExchangeType> BuiltIn => BuiltInWith(topicMaxHashWildcards: null);
+    /// <summary>
+    /// The types every broker has: AMQP's four and the consistent-hash and delayed-message plugins', without the limits
+    /// later releases set (4.2.6's consistent-hash weights, 4.3.5's '#' words in topic keys).
+    /// </summary>
+    public static IEnumerable<IExchangeType> BuiltIn => BuiltInWith(topicMaxHashWildcards: null, maxConsistentHashWeight: null);
 
     /// <summary>Every registered type, by name.</summary>
     public IReadOnlyList<IExchangeType> Types { get; }
@@ -32,7 +35,7 @@ public sealed class ExchangeTypeRegistry
     /// <summary>The types the release of <paramref name="profile"/> has built in, and its way of refusing others.</summary>
     public static ExchangeTypeRegistry For(VersionProfile profile)
     {
-        var types = BuiltInWith(profile.TopicBindingMaxHashWildcards);
+        var types = BuiltInWith(profile.TopicBindingMaxHashWildcards, profile.ConsistentHashMaxBindingWeight);
         if (profile.LocalRandomExchange)
         {
             types = types.Append(new LocalRandomExchangeType());
@@ -46,13 +49,13 @@ public sealed class ExchangeTypeRegistry
         return new ExchangeTypeRegistry(types, profile.UnknownExchangeTypeIsChannelError);
     }
 
-    private static IEnumerable<IExchangeType> BuiltInWith(int? topicMaxHashWildcards) =>
+    private static IEnumerable<IExchangeType> BuiltInWith(int? topicMaxHashWildcards, int? maxConsistentHashWeight) =>
     [
         new DirectExchangeType(),
         new FanoutExchangeType(),
         new TopicExchangeType(topicMaxHashWildcards),
         new HeadersExchangeType(),
-        new ConsistentHashExchangeType(),
+        new ConsistentHashExchangeType(maxConsistentHashWeight),
         new DelayedMessageExchangeType(),
     ];
 

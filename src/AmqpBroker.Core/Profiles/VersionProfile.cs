@@ -203,6 +203,35 @@ public sealed record VersionProfile
     /// </summary>
     public bool ValidationReasonsHtmlEscaped { get; init; } = true;
 
+    /// <summary>
+    /// A passive queue.declare or exchange.declare needs any permission (configure, write or read) whose pattern matches
+    /// the queue or exchange, checked before it is looked up; refused, it is the configure refusal (403) of a regular
+    /// declare. Before, it needed none. release-notes/4.2.6.md (#16085: configure) and 4.2.7.md / 4.3.1.md (#16272: any);
+    /// rabbit_channel:check_any_resource_access_permitted at v4.2.9 and v4.3.5.
+    /// </summary>
+    public bool PassiveDeclareNeedsAnyPermission { get; init; }
+
+    /// <summary>
+    /// queue.bind and queue.unbind to a direct reply-to address (<c>amq.rabbitmq.reply-to.*</c>; the bare pseudo-queue name
+    /// is not one) are refused with 403 <c>cannot bind or unbind to a volatile (direct reply-to) queue</c> before any other
+    /// check. release-notes/4.2.6.md (#15935); rabbit_channel:reject_volatile_queue_as_binding_target at v4.2.9 and v4.3.5.
+    /// </summary>
+    public bool DirectReplyToBindingsRefused { get; init; }
+
+    /// <summary>
+    /// The largest weight (binding key) an <c>x-consistent-hash</c> binding may have, else 406 <c>The binding key must not
+    /// exceed 10000</c>; none before. release-notes/4.2.6.md, Consistent Hashing Exchange Plugin (#16118).
+    /// </summary>
+    public int? ConsistentHashMaxBindingWeight { get; init; }
+
+    /// <summary>
+    /// <c>x-consumer-timeout</c> and <c>x-consumer-disconnected-timeout</c> must be non-negative integers when a quorum queue
+    /// is declared, and <c>x-consumer-timeout</c> when a quorum consumer is started; quorum queues list
+    /// <c>x-consumer-timeout</c> among their queue arguments, so other queue types refuse it. release-notes/4.3.2.md
+    /// (#16557); rabbit_amqqueue:declare_args/consume_args and rabbit_quorum_queue:capabilities at v4.3.5.
+    /// </summary>
+    public bool ConsumerTimeoutArgumentsValidated { get; init; }
+
     public static IReadOnlyList<VersionProfile> All { get; } = Table();
 
     public static VersionProfile For(RabbitMqRelease release) =>
@@ -268,6 +297,9 @@ public sealed record VersionProfile
             DefinitionsExportCanonical = true, // release-notes/4.2.9.md, Management Plugin enhancements (#16734); rabbit_mgmt_wm_definitions at v4.2.9
             ShovelConnectFailureStatus = ShovelConnectFailureStatus.Terminated, // rabbit_shovel_worker:terminate at v4.2.0 (commit cb47abc110, #14649)
             ValidationReasonsHtmlEscaped = false,  // rabbit_mgmt_wm_parameter, rabbit_mgmt_wm_policy at v4.2.0 (commit 5f5bf81e40, #14277)
+            PassiveDeclareNeedsAnyPermission = true, // release-notes/4.2.6.md (#16085), 4.2.7.md (#16272)
+            DirectReplyToBindingsRefused = true,     // release-notes/4.2.6.md (#15935)
+            ConsistentHashMaxBindingWeight = 10_000, // release-notes/4.2.6.md (#16118)
         };
         var v43 = v42 with
         {
@@ -287,6 +319,7 @@ public sealed record VersionProfile
             ShovelTopologyFailureReason = true,               // release-notes/4.3.5.md, Shovel Plugin bug fixes (#17135)
             DefinitionsETag = true,                           // release-notes/4.3.5.md, Management Plugin enhancements (#17121)
             ShovelApiRedactsUris = true,                      // release-notes/4.3.5.md, Shovel Plugin bug fixes (#17134)
+            ConsumerTimeoutArgumentsValidated = true,         // release-notes/4.3.2.md (#16557)
         };
         return [v310, v313, v40, v41, v42, v43];
     }

@@ -23,6 +23,12 @@ internal static class ConsumerArgumentRules
             parser.Integer("x-priority");
         }
 
+        if (type.ValidatesConsumerTimeouts && type.ConsumerArguments.Contains(Sessions.ConsumerTimeout.ArgumentName))
+        {
+            // consume_args() at v4.3.5 (#16557): check_non_neg_int_arg.
+            parser.NonNegative(Sessions.ConsumerTimeout.ArgumentName);
+        }
+
         if (type.ConsumerArguments.Contains("x-cancel-on-ha-failover"))
         {
             parser.Boolean("x-cancel-on-ha-failover");

@@ -11,11 +11,15 @@ namespace AmqpBroker.Core.Queues;
 /// </summary>
 internal static class QueueArgumentRules
 {
+    private const string ConsumerTimeoutArgument = "x-consumer-timeout";
+    private const string DisconnectedTimeoutArgument = "x-consumer-disconnected-timeout";
+
     private delegate QueueArguments Rule(in ArgumentParser parser, QueueArguments parsed);
 
     /// <summary>
-    /// declare_args() at v3.10.8, in its order; each reads its argument only when present. Those that only
-    /// validate mean nothing on a single node (cluster sizes, leader locators, in-memory limits since 3.10).
+    /// declare_args() at v3.10.8, in its order, with v4.3.2's consumer timeouts (#16557) after x-single-active-consumer;
+    /// each reads its argument only when present. Those that only validate mean nothing on a single node (cluster
+    /// sizes, leader locators, in-memory limits since 3.10) or are read where consumers time out.
     /// </summary>
     private static readonly (string Name, Rule Apply)[] Validators =
     [
@@ -33,6 +37,8 @@ internal static class QueueArgumentRules
         ("x-queue-mode", static (in p, a) => a with { Lazy = QueueMode(p), QueueModeDeclared = true }),
         ("x-queue-version", static (in p, a) => { CheckQueueVersion(p, oldest: 1); return a; }),
         ("x-single-active-consumer", static (in p, a) => a with { SingleActiveConsumer = p.Boolean("x-single-active-consumer") }),
+        (ConsumerTimeoutArgument, static (in p, a) => { p.NonNegative(ConsumerTimeoutArgument); return a; }),
+        (DisconnectedTimeoutArgument, static (in p, a) => { p.NonNegative(DisconnectedTimeoutArgument); return a; }),
         ("x-quorum-initial-group-size", static (in p, a) => { p.Positive("x-quorum-initial-group-size"); return a; }),
         ("x-max-age", static (in p, a) => a with { MaxAgeMs = MaxAge(p) }),
         ("x-stream-max-segment-size-bytes", static (in p, a) => a with { MaxSegmentSizeBytes = p.NonNegative("x-stream-max-segment-size-bytes") }),
@@ -68,7 +74,7 @@ internal static class QueueArgumentRules
         var parsed = QueueArguments.None;
         foreach (var (name, apply) in type.StorageV1Removed ? ValidatorsWithoutStorageV1 : Validators)
         {
-            if (arguments.ContainsKey(name) && type.QueueArguments.Contains(name))
+            if (arguments.ContainsKey(name) && type.QueueArguments.Contains(name) && (type.ValidatesConsumerTimeouts || !IsConsumerTimeout(name)))
             {
                 parsed = apply(parser, parsed);
             }
@@ -77,6 +83,9 @@ internal static class QueueArgumentRules
         CheckSupported(arguments.Keys, type.QueueArguments, known.Queue, description, type.Module);
         return parsed;
     }
+
+    /// <summary>The consumer timeout arguments, validated only from 4.3.2 (<see cref="QueueTypeCapabilities.ValidatesConsumerTimeouts"/>).</summary>
+    private static bool IsConsumerTimeout(string name) => name is ConsumerTimeoutArgument or DisconnectedTimeoutArgument;
 
     /// <summary>An argument in <paramref name="known"/> but not in <paramref name="supported"/>: 406 naming the type's module.</summary>
     public static void CheckSupported(IEnumerable<string> names, IReadOnlySet<string> supported, IReadOnlySet<string> known, string queueDescription, string module)

@@ -19,6 +19,12 @@ internal sealed record QueueTypeCapabilities(string Module, IReadOnlyList<string
     /// <summary>Classic queue storage v1 is gone (4.3): <c>x-queue-version</c> 2 only, <c>x-queue-mode</c> no longer validated.</summary>
     public bool StorageV1Removed { get; init; }
 
+    /// <summary>
+    /// The consumer timeout arguments this type has are validated as non-negative integers (4.3.2,
+    /// <see cref="VersionProfile.ConsumerTimeoutArgumentsValidated"/>); before, any value was taken.
+    /// </summary>
+    public bool ValidatesConsumerTimeouts { get; init; }
+
     /// <summary>rabbit_classic_queue:capabilities() at v3.10.8 (queue arguments unchanged to 4.2; consumer arguments x-priority only from 4.0).</summary>
     public static QueueTypeCapabilities Classic(VersionProfile profile) => new(
         "rabbit_classic_queue",
@@ -33,7 +39,8 @@ internal sealed record QueueTypeCapabilities(string Module, IReadOnlyList<string
 
     /// <summary>
     /// rabbit_quorum_queue:capabilities() at v3.10.8 (identical to v4.2.0); v4.3.0 adds the delayed retry and
-    /// consumer-disconnected-timeout arguments and the x-consumer-timeout consumer argument.
+    /// consumer-disconnected-timeout arguments and the x-consumer-timeout consumer argument; v4.3.2 (#16557) adds
+    /// x-consumer-timeout to the queue arguments too.
     /// </summary>
     public static QueueTypeCapabilities Quorum(VersionProfile profile)
     {
@@ -44,13 +51,20 @@ internal sealed record QueueTypeCapabilities(string Module, IReadOnlyList<string
             "x-single-active-consumer", "x-queue-type", "x-quorum-initial-group-size", "x-delivery-limit",
             "x-message-ttl", "x-queue-leader-locator",
         ];
-        string[] delayedRetry = ["x-consumer-disconnected-timeout", "x-delayed-retry-type", "x-delayed-retry-min", "x-delayed-retry-max"];
+        string[] delayedRetry =
+        [
+            "x-consumer-disconnected-timeout", .. profile.ConsumerTimeoutArgumentsValidated ? ["x-consumer-timeout"] : Array.Empty<string>(),
+            "x-delayed-retry-type", "x-delayed-retry-min", "x-delayed-retry-max",
+        ];
         string[] consumer = profile.LegacyConsumerArguments ? ["x-priority", "x-credit"] : ["x-priority"];
         return new(
             "rabbit_quorum_queue",
             [.. arguments, .. profile.QuorumDelayedRetry ? delayedRetry : []],
             [.. consumer, .. profile.ConsumerTimeoutQuorumOnly ? ["x-consumer-timeout"] : Array.Empty<string>()],
-            ServerNamed: false);
+            ServerNamed: false)
+        {
+            ValidatesConsumerTimeouts = profile.ConsumerTimeoutArgumentsValidated,
+        };
     }
 
     /// <summary>rabbit_stream_queue:capabilities() at v3.10.8 (queue arguments unchanged to 4.3); the filter consumer arguments from v4.0.1.</summary>

@@ -44,6 +44,18 @@ public sealed class ResourceAccess
     }
 
     /// <summary>
+    /// The check of a passive declare from RabbitMQ 4.2.7/4.3.1: any of read, write or configure on the resource will do;
+    /// refused, it is the configure refusal, which RabbitMQ tries last so that the text is a regular declare's.
+    /// </summary>
+    public void CheckAny(ResourceKind kind, string name)
+    {
+        if (!IsAllowed(AccessKind.Read, kind, name) && !IsAllowed(AccessKind.Write, kind, name))
+        {
+            Check(AccessKind.Configure, kind, name);
+        }
+    }
+
+    /// <summary>
     /// The topic permission check of a topic exchange: 403 ACCESS_REFUSED unless the user has no topic permission
     /// on <paramref name="exchange"/> or its <paramref name="access"/> pattern matches <paramref name="routingKey"/>.
     /// </summary>

@@ -11,6 +11,7 @@ public sealed partial class VirtualHost
 {
     public void Bind(string queueName, string exchangeName, string routingKey, IReadOnlyDictionary<string, object?> arguments, ClientConnection connection, ResourceAccess? access = null)
     {
+        BindingRules.CheckNotDirectReply(_services.Settings.Profile, queueName);
         BindingRules.CheckBindingAccess(access, ResourceKind.Queue, queueName, exchangeName);
         BindingRules.CheckTopicRead(access, FindExchange(exchangeName), routingKey);
         lock (_topology)
@@ -23,6 +24,7 @@ public sealed partial class VirtualHost
 
     public void Unbind(string queueName, string exchangeName, string routingKey, IReadOnlyDictionary<string, object?> arguments, ClientConnection connection, ResourceAccess? access = null)
     {
+        BindingRules.CheckNotDirectReply(_services.Settings.Profile, queueName);
         BindingRules.CheckBindingAccess(access, ResourceKind.Queue, queueName, exchangeName);
         BindingRules.CheckTopicRead(access, FindExchange(exchangeName), routingKey);
         lock (_topology)

@@ -36,6 +36,7 @@ public sealed partial class VirtualHost
     {
         if (passive)
         {
+            CheckPassiveDeclareAccess(access, ResourceKind.Queue, definition.Name);
             var found = GetQueue(definition.Name, owner);
             found.OnDeclaredAgain();
             return found;
@@ -59,6 +60,18 @@ public sealed partial class VirtualHost
             }
 
             return CreateDeclaredQueue(definition, owner, access, transient);
+        }
+    }
+
+    /// <summary>
+    /// A passive declare's permission check, before the lookup: any permission on the resource from 4.2.7/4.3.1
+    /// (<see cref="VersionProfile.PassiveDeclareNeedsAnyPermission"/>), none before.
+    /// </summary>
+    private void CheckPassiveDeclareAccess(ResourceAccess? access, ResourceKind kind, string name)
+    {
+        if (_services.Settings.Profile.PassiveDeclareNeedsAnyPermission)
+        {
+            access?.CheckAny(kind, name);
         }
     }
 

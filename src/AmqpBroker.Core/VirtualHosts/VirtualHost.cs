@@ -99,7 +99,9 @@ public sealed partial class VirtualHost
     {
         if (passive)
         {
-            return BindingRules.GetBindableExchange(this, definition.Name);
+            BindingRules.CheckNotDefault(definition.Name);
+            CheckPassiveDeclareAccess(access, ResourceKind.Exchange, definition.Name);
+            return GetExchange(definition.Name);
         }
 
         var type = _services.ExchangeTypes.Get(definition.Type);
