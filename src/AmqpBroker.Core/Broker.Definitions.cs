@@ -80,7 +80,7 @@ public sealed partial class Broker
     public bool CanAccessVirtualHost(string user, string virtualHost) => _permissions.Find(user, virtualHost) is not null;
 
     /// <summary>The permission checks for operations of <paramref name="user"/> in <paramref name="virtualHost"/>.</summary>
-    public ResourceAccess AccessFor(string user, string virtualHost) => new(_permissions, _topicPermissions, user, virtualHost);
+    public ResourceAccess AccessFor(string user, string virtualHost) => new(_permissions, _topicPermissions, user, virtualHost, Settings.Profile.RefusalNamesPermission);
 
     /// <summary>
     /// A client's publisher into <paramref name="virtualHost"/> (an AMQP channel, an HTTP publish) with this broker's message

@@ -202,7 +202,7 @@ public sealed class RestartTests : RestartFixture
             Assert.That(await channel.MessageCountAsync("orders"), Is.EqualTo(1u), "the recovered policy limits the recovered queue");
 
             var refused = await Assert.CatchAsync<OperationInterruptedException>(async () => await channel.ExchangeDeclareAsync("x", ExchangeType.Fanout, arguments: new Dictionary<string, object?> { ["alternate-exchange"] = "ae" }))!;
-            Assert.That(refused?.ShutdownReason?.ReplyText, Is.EqualTo("ACCESS_REFUSED - access to exchange 'ae' in vhost 'staging' refused for user 'alice'"), "the write pattern came back too");
+            Assert.That(refused?.ShutdownReason?.ReplyText, Is.EqualTo("ACCESS_REFUSED - write access to exchange 'ae' in vhost 'staging' refused for user 'alice'"), "the write pattern came back too");
         }
     }
 

@@ -45,7 +45,7 @@ public sealed class PermissionEndpointTests : ManagementTestBase
         await ExpectAsync(HttpStatusCode.Created, HttpMethod.Put, $"api/queues/%2F/{allowed}", "{}", client);
         AssertError(await SendAsync(HttpMethod.Put, $"api/queues/%2F/{refused}", "{}", client), HttpStatusCode.Unauthorized, "not_authorised");
         AssertError(await SendAsync(HttpMethod.Post, $"api/queues/%2F/{allowed}/get", new JsonObject { ["count"] = 1, ["ackmode"] = "ack_requeue_true", ["encoding"] = "auto" }, client),
-            HttpStatusCode.Unauthorized, "not_authorised", $"access to queue '{allowed}' in vhost '/' refused for user '{name}'");
+            HttpStatusCode.Unauthorized, "not_authorised", $"{Refused("read")}access to queue '{allowed}' in vhost '/' refused for user '{name}'");
         AssertError(await SendAsync(HttpMethod.Post, "api/exchanges/%2F/amq.direct/publish", new JsonObject { ["routing_key"] = "k", ["payload"] = "x", ["payload_encoding"] = "string", ["properties"] = new JsonObject() }, client),
             HttpStatusCode.BadRequest, "bad_request", "403 ACCESS_REFUSED");
         var published = await ExpectAsync(HttpStatusCode.OK, HttpMethod.Post, "api/exchanges/%2F/amq.default/publish",

@@ -19,7 +19,7 @@ public sealed class TopicPermissionTests : SecurityEndpointTestBase
         await ExpectClosedAsync(
             async () => await channel.BasicPublishAsync("amq.topic", "someone.else", "x"u8.ToArray()),
             403,
-            $"ACCESS_REFUSED - access to topic 'someone.else' in exchange 'amq.topic' in vhost '{virtualHost}' refused for user '{user}'");
+            $"ACCESS_REFUSED - {Refused("write")}access to topic 'someone.else' in exchange 'amq.topic' in vhost '{virtualHost}' refused for user '{user}'");
     }
 
     [Test]
@@ -32,7 +32,7 @@ public sealed class TopicPermissionTests : SecurityEndpointTestBase
         var queue = (await channel.QueueDeclareAsync(exclusive: true)).QueueName;
 
         await channel.QueueBindAsync(queue, "amq.topic", $"{virtualHost}-r.x");
-        var refused = $"ACCESS_REFUSED - access to topic 'nope' in exchange 'amq.topic' in vhost '{virtualHost}' refused for user '{user}'";
+        var refused = $"ACCESS_REFUSED - {Refused("read")}access to topic 'nope' in exchange 'amq.topic' in vhost '{virtualHost}' refused for user '{user}'";
         await ExpectClosedAsync(() => channel.QueueBindAsync(queue, "amq.topic", "nope"), 403, refused);
         var unbinding = await connection.CreateChannelAsync();
         await ExpectClosedAsync(() => unbinding.QueueUnbindAsync(queue, "amq.topic", "nope"), 403, refused);
@@ -130,7 +130,7 @@ public sealed class TopicPermissionTests : SecurityEndpointTestBase
         Assert.That(limits["value"]!["max-connections"]!.GetValue<long>(), Is.EqualTo(5));
         var channel = await (await ConnectAsAsync(user, virtualHost)).CreateChannelAsync(ConfirmOptions);
         await ExpectClosedAsync(async () => await channel.BasicPublishAsync("amq.topic", "not-ok", "x"u8.ToArray()), 403,
-            $"ACCESS_REFUSED - access to topic 'not-ok' in exchange 'amq.topic' in vhost '{virtualHost}' refused for user '{user}'");
+            $"ACCESS_REFUSED - {Refused("write")}access to topic 'not-ok' in exchange 'amq.topic' in vhost '{virtualHost}' refused for user '{user}'");
     }
 
     private Task<ApiResponse> PutTopicPermissionAsync(string virtualHost, string user, string exchange, string write, string read) =>

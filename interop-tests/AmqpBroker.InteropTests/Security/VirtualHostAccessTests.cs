@@ -60,7 +60,7 @@ public sealed class VirtualHostAccessTests : SecurityTestBase
         var channel = await connection.CreateChannelAsync(ConfirmOptions);
 
         var reason = await ExpectOperationInterruptedAsync(async () => await channel.BasicPublishAsync(string.Empty, "q", "x"u8.ToArray()));
-        Assert.That(reason.ReplyText, Is.EqualTo($"ACCESS_REFUSED - access to exchange 'amq.default' in vhost '{virtualHost}' refused for user '{user}'"));
+        Assert.That(reason.ReplyText, Is.EqualTo($"ACCESS_REFUSED - {Refused("write")}access to exchange 'amq.default' in vhost '{virtualHost}' refused for user '{user}'"));
     }
 
     [Test]

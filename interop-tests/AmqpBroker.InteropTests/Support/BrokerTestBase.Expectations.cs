@@ -4,6 +4,12 @@ namespace AmqpBroker.InteropTests.Support;
 public abstract partial class BrokerTestBase
 {
     /// <summary>
+    /// What a permission refusal says before <c>access to</c>: <c>"configure "</c>, <c>"write "</c> or <c>"read "</c> from
+    /// RabbitMQ 3.12 (rabbit_access_control:check_resource_access at v3.12.0), nothing before (3.10.8).
+    /// </summary>
+    protected string Refused(string permission) => Profile.RefusalNamesPermission ? permission + " " : "";
+
+    /// <summary>
     /// Waits for the channel to be closed (by the server, normally) and returns why. Subscribe before
     /// provoking the error, or pass a channel that may already be closed.
     /// </summary>

@@ -212,6 +212,13 @@ public sealed record VersionProfile
     public bool PassiveDeclareNeedsAnyPermission { get; init; }
 
     /// <summary>
+    /// A 403 for a permission names it first: <c>configure access to queue 'q' in vhost '/' refused for user 'u'</c> (and
+    /// <c>write access to topic ...</c>); before, <c>access to ...</c>. rabbit_access_control:check_resource_access and
+    /// check_topic_access at v3.12.0 (commit 77da78f478), unchanged to v4.3.5.
+    /// </summary>
+    public bool RefusalNamesPermission { get; init; }
+
+    /// <summary>
     /// queue.bind and queue.unbind to a direct reply-to address (<c>amq.rabbitmq.reply-to.*</c>; the bare pseudo-queue name
     /// is not one) are refused with 403 <c>cannot bind or unbind to a volatile (direct reply-to) queue</c> before any other
     /// check. release-notes/4.2.6.md (#15935); rabbit_channel:reject_volatile_queue_as_binding_target at v4.2.9 and v4.3.5.
@@ -250,6 +257,7 @@ public sealed record VersionProfile
             Release = new(3, 13),
             ReportedVersion = "3.13.7",
             UnknownExchangeTypeIsChannelError = true, // release-notes/3.13.3.md, Core Server bug fixes (#11215)
+            RefusalNamesPermission = true,            // rabbit_access_control:check_resource_access at v3.12.0
             VirtualHostApiTakesDefaultQueueType = true, // release-notes/3.11.12.md (rabbit_mgmt_wm_vhost:accept_content, #7734)
             DefaultQueueTypeUpdatable = true,         // release-notes/3.11.17.md (rabbit_vhost:put_vhost updates the metadata)
             DefinitionsExportVirtualHostMetadata = true, // rabbit_mgmt_wm_definitions:rw_state at v3.13.0

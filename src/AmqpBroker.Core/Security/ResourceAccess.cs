@@ -5,7 +5,7 @@ namespace AmqpBroker.Core.Security;
 /// <summary>
 /// What one user may do in one virtual host, checked per operation against the current permissions (a
 /// change applies to the next operation). Refusals are RabbitMQ's 403: <c>access to queue 'q' in vhost '/'
-/// refused for user 'u'</c>.
+/// refused for user 'u'</c>, from 3.12 naming the permission first (<c>configure access to queue ...</c>).
 /// </summary>
 public sealed class ResourceAccess
 {
@@ -14,11 +14,18 @@ public sealed class ResourceAccess
 
     private readonly PermissionTable _permissions;
     private readonly TopicPermissionTable _topics;
+    private readonly bool _namesPermission;
 
-    internal ResourceAccess(PermissionTable permissions, TopicPermissionTable topics, string user, string virtualHost)
+    /// <param name="permissions">The broker's permissions.</param>
+    /// <param name="topics">The broker's topic permissions.</param>
+    /// <param name="user">The user.</param>
+    /// <param name="virtualHost">The virtual host.</param>
+    /// <param name="namesPermission">Whether refusals name the permission (<see cref="Profiles.VersionProfile.RefusalNamesPermission"/>).</param>
+    internal ResourceAccess(PermissionTable permissions, TopicPermissionTable topics, string user, string virtualHost, bool namesPermission)
     {
         _permissions = permissions;
         _topics = topics;
+        _namesPermission = namesPermission;
         User = user;
         VirtualHost = virtualHost;
     }
@@ -39,7 +46,7 @@ public sealed class ResourceAccess
         if (!IsAllowed(access, kind, name))
         {
             var noun = kind == ResourceKind.Queue ? "queue" : "exchange";
-            throw AmqpException.AccessRefused($"access to {noun} '{ResourceName(kind, name)}' in vhost '{VirtualHost}' refused for user '{User}'");
+            throw AmqpException.AccessRefused($"{Named(access)}access to {noun} '{ResourceName(kind, name)}' in vhost '{VirtualHost}' refused for user '{User}'");
         }
     }
 
@@ -63,9 +70,17 @@ public sealed class ResourceAccess
     {
         if (_topics.Find(User, VirtualHost, exchange) is { } permission && !permission.Allows(access, routingKey))
         {
-            throw AmqpException.AccessRefused($"access to topic '{routingKey}' in exchange '{exchange}' in vhost '{VirtualHost}' refused for user '{User}'");
+            throw AmqpException.AccessRefused($"{Named(access)}access to topic '{routingKey}' in exchange '{exchange}' in vhost '{VirtualHost}' refused for user '{User}'");
         }
     }
+
+    /// <summary>rabbit_access_control's <c>"~s access to ..."</c> from 3.12: <c>configure </c>, <c>write </c> or <c>read </c>.</summary>
+    private string Named(AccessKind access) => !_namesPermission ? "" : access switch
+    {
+        AccessKind.Configure => "configure ",
+        AccessKind.Write => "write ",
+        _ => "read ",
+    };
 
     private static string ResourceName(ResourceKind kind, string name) =>
         kind == ResourceKind.Exchange && name.Length == 0 ? DefaultExchangeName : name;

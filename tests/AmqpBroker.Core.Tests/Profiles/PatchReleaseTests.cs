@@ -34,11 +34,11 @@ public sealed class PatchReleaseTests
 
         Assert.That(
             (error?.Code, error?.Message),
-            Is.EqualTo(refused ? (ReplyCode.AccessRefused, "access to queue 'q' in vhost '/' refused for user 'alice'") : ((ReplyCode?)null, (string?)null)));
+            Is.EqualTo(refused ? (ReplyCode.AccessRefused, "configure access to queue 'q' in vhost '/' refused for user 'alice'") : ((ReplyCode?)null, (string?)null)));
     }
 
     [TestCase("3.10", ReplyCode.NotFound, "no exchange 'missing' in vhost '/'")]
-    [TestCase("4.2", ReplyCode.AccessRefused, "access to exchange 'missing' in vhost '/' refused for user 'alice'")]
+    [TestCase("4.2", ReplyCode.AccessRefused, "configure access to exchange 'missing' in vhost '/' refused for user 'alice'")]
     public void A_passive_exchange_declare_checks_the_permission_before_looking_the_exchange_up(string release, ReplyCode code, string text)
     {
         using var broker = BrokerWithUser(release, new Permission("alice", "/", "", "", "^r-"));

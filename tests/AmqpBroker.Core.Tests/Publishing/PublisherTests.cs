@@ -129,7 +129,7 @@ public sealed class PublisherTests
 
     private static IEnumerable<TestCaseData> Refusals()
     {
-        yield return Refusal("no write permission", ReplyCode.AccessRefused, "ACCESS_REFUSED - access to exchange 'amq.default' in vhost '/' refused for user 'limited'", user: "limited");
+        yield return Refusal("no write permission", ReplyCode.AccessRefused, "ACCESS_REFUSED - write access to exchange 'amq.default' in vhost '/' refused for user 'limited'", user: "limited");
         yield return Refusal("an internal exchange", ReplyCode.AccessRefused, "ACCESS_REFUSED - cannot publish to internal exchange 'hidden' in vhost '/'", exchange: "hidden");
         yield return Refusal("another user's user_id", ReplyCode.PreconditionFailed, "PRECONDITION_FAILED - user_id property set to 'mallory' but authenticated user was 'guest'", properties: new BasicProperties { UserId = "mallory" });
         yield return Refusal("a bad expiration", ReplyCode.PreconditionFailed, "PRECONDITION_FAILED - invalid expiration '-5': {value_negative,-5}", properties: new BasicProperties { Expiration = "-5" });

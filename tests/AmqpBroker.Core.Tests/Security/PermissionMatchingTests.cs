@@ -1,4 +1,5 @@
 using AmqpBroker.Core.Errors;
+using AmqpBroker.Core.Profiles;
 using AmqpBroker.Core.Security;
 using AmqpBroker.Protocol.Methods;
 
@@ -59,16 +60,21 @@ public sealed class PermissionMatchingTests
         });
     }
 
-    [Test]
-    public void A_refusal_is_access_refused_naming_the_resource_vhost_and_user()
+    /// <summary>From 3.12 the text names the permission first (rabbit_access_control:check_resource_access at v3.12.0 and v3.10.8).</summary>
+    [TestCase("3.10", "ACCESS_REFUSED - access to queue 'q' in vhost '/' refused for user 'alice'")]
+    [TestCase("3.13", "ACCESS_REFUSED - read access to queue 'q' in vhost '/' refused for user 'alice'")]
+    [TestCase("4.3", "ACCESS_REFUSED - read access to queue 'q' in vhost '/' refused for user 'alice'")]
+    public void A_refusal_is_access_refused_naming_the_resource_vhost_and_user(string release, string text)
     {
-        _broker.SetPermission(new Permission("alice", "/", "", "", ""));
-        var access = _broker.AccessFor("alice", "/");
+        using var broker = new Broker(new BrokerSettings { Profile = VersionProfile.For(RabbitMqRelease.Parse(release)) }, TimeProvider.System);
+        broker.PutUser(new User("alice", PasswordHasher.Hash("pw"), []));
+        broker.SetPermission(new Permission("alice", "/", "", "", ""));
+        var access = broker.AccessFor("alice", "/");
 
         var error = Assert.Throws<AmqpException>(() => access.Check(AccessKind.Read, ResourceKind.Queue, "q"))!;
 
         Assert.That(error.Code, Is.EqualTo(ReplyCode.AccessRefused));
-        Assert.That(error.ReplyText, Is.EqualTo("ACCESS_REFUSED - access to queue 'q' in vhost '/' refused for user 'alice'"));
+        Assert.That(error.ReplyText, Is.EqualTo(text));
     }
 
     [Test]
@@ -79,7 +85,7 @@ public sealed class PermissionMatchingTests
 
         Assert.That(access.IsAllowed(AccessKind.Write, ResourceKind.Exchange, string.Empty), Is.True);
         var error = Assert.Throws<AmqpException>(() => access.Check(AccessKind.Configure, ResourceKind.Exchange, string.Empty))!;
-        Assert.That(error.Message, Is.EqualTo("access to exchange 'amq.default' in vhost '/' refused for user 'alice'"));
+        Assert.That(error.Message, Is.EqualTo("configure access to exchange 'amq.default' in vhost '/' refused for user 'alice'"));
     }
 
     [Test]
@@ -92,7 +98,7 @@ public sealed class PermissionMatchingTests
         Assert.That(_broker.CanAccessVirtualHost("alice", "other"), Is.False);
         Assert.That(access.IsAllowed(AccessKind.Read, ResourceKind.Queue, "q"), Is.False);
         var error = Assert.Throws<AmqpException>(() => access.Check(AccessKind.Write, ResourceKind.Exchange, "x"))!;
-        Assert.That(error.Message, Is.EqualTo("access to exchange 'x' in vhost 'other' refused for user 'alice'"));
+        Assert.That(error.Message, Is.EqualTo("write access to exchange 'x' in vhost 'other' refused for user 'alice'"));
     }
 
     [Test]
