@@ -44,6 +44,7 @@ public sealed class LimitTests : SecurityEndpointTestBase
         var second = await ConnectAsAsync(user, virtualHost);
         await second.CreateChannelAsync();
 
+        // The user's name: 3.10.8, and again from 4.2.6/4.3.0 (release-notes/4.2.6.md #15750; 3.13 to 4.2.5 put the node's there).
         await ExpectClosedAsync(() => second.CreateChannelAsync(), 530,
             $"NOT_ALLOWED - number of channels opened for user '{user}' has reached the maximum allowed user limit of (2)");
     }

@@ -41,7 +41,7 @@ public sealed class PermissionTests : SecurityTestBase
     }
 
     [Test]
-    public async Task Queue_declare_needs_configure_on_the_queue_and_a_passive_declare_needs_nothing()
+    public async Task Queue_declare_needs_configure_on_the_queue_and_a_passive_declare_needs_no_configure()
     {
         var writable = await GuestQueueAsync("w-q");
 

@@ -1,3 +1,4 @@
+using AmqpBroker.Core.DirectReply;
 using AmqpBroker.Core.Errors;
 using AmqpBroker.Core.Profiles;
 using AmqpBroker.Core.Queues;
@@ -65,11 +66,13 @@ public sealed partial class VirtualHost
 
     /// <summary>
     /// A passive declare's permission check, before the lookup: any permission on the resource from 4.2.7/4.3.1
-    /// (<see cref="VersionProfile.PassiveDeclareNeedsAnyPermission"/>), none before.
+    /// (<see cref="VersionProfile.PassiveDeclareNeedsAnyPermission"/>), none before. A queue name starting
+    /// <c>amq.rabbitmq.reply-to</c> is direct reply-to's, which RabbitMQ answers (or refuses with 404) unchecked.
     /// </summary>
     private void CheckPassiveDeclareAccess(ResourceAccess? access, ResourceKind kind, string name)
     {
-        if (_services.Settings.Profile.PassiveDeclareNeedsAnyPermission)
+        if (_services.Settings.Profile.PassiveDeclareNeedsAnyPermission
+            && !(kind == ResourceKind.Queue && name.StartsWith(DirectReplyRegistry.PseudoQueue, StringComparison.Ordinal)))
         {
             access?.CheckAny(kind, name);
         }
