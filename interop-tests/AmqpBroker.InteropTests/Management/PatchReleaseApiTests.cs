@@ -6,7 +6,8 @@ namespace AmqpBroker.InteropTests.Management;
 /// What RabbitMQ's 4.2.x patch releases changed in the management API, per release: GET /api/auth, answered without
 /// credentials until 4.2.6 removed it (release-notes/4.2.6.md, #16083); the versions /api/nodes reports from 4.2.4
 /// (release-notes/4.2.4.md, #15454 and #15468); the limits of the regular expression name filter
-/// (release-notes/4.2.6.md, #16074). The 3.10 expectations are checked against RabbitMQ 3.10.8.
+/// (release-notes/4.2.6.md, #16074); a queue's policy fields, which 4.2.5 (#15651) and 4.2.6 (#16017) changed only for
+/// answers without statistics. The 3.10 expectations are checked against RabbitMQ 3.10.8.
 /// </summary>
 [Releases("3.10", "3.13", "4.1", "4.2", "4.3")]
 public sealed class PatchReleaseApiTests : ManagementTestBase
@@ -33,6 +34,7 @@ public sealed class PatchReleaseApiTests : ManagementTestBase
         Assert.That(response.Body, Is.EqualTo(Profile.AuthSettingsEndpoint == AuthSettingsEndpoint.UaaFields
             ? """{"enable_uaa":false,"uaa_client_id":"","uaa_location":""}"""
             : """{"oauth_enabled":false}"""));
+        Assert.That((await SendAsync(HttpMethod.Post, "api/auth", client: CreateClient(null))).Status, Is.EqualTo(HttpStatusCode.MethodNotAllowed));
     }
 
     /// <summary>From 4.2.4 a node reports the RabbitMQ, runtime and crypto library versions (rabbit_mgmt_external_stats at v4.2.4); 3.10.8 none of them.</summary>
@@ -92,5 +94,36 @@ public sealed class PatchReleaseApiTests : ManagementTestBase
 
         var page = await GetJsonAsync(path);
         Assert.That(page["filtered_count"]!.GetValue<int>(), Is.Zero);
+    }
+
+    /// <summary>
+    /// A queue without a policy shows <c>policy</c> and <c>operator_policy</c> null and <c>effective_policy_definition</c>
+    /// <c>{}</c> in every release while statistics are collected (3.10.8 checked; rabbit_mgmt_format:format_queue_stats
+    /// turns the queue's <c>[]</c> into <c>{}</c> at v4.2.5). What 4.2.5 and 4.2.6 changed (the fields, and <c>{}</c> instead
+    /// of <c>[]</c>) concerns <c>management.disable_stats</c> answers (rabbit_queue_type:format with
+    /// management_stats_disabled, rabbit_mgmt_only_http_SUITE), a mode this broker does not have.
+    /// </summary>
+    [TestCase("classic")]
+    [TestCase("quorum")]
+    [TestCase("stream")]
+    public async Task A_queue_without_policy_has_an_empty_effective_definition(string type)
+    {
+        var queue = Track($"patch-{type}-{Guid.NewGuid():N}");
+        var arguments = new JsonObject { ["x-queue-type"] = type };
+        await ExpectAsync(HttpStatusCode.Created, HttpMethod.Put, $"api/queues/%2F/{Segment(queue)}", new JsonObject { ["durable"] = true, ["arguments"] = arguments });
+
+        // RabbitMQ's quorum and stream statistics arrive a moment after the declare.
+        var shown = await EventuallyJsonAsync($"api/queues/%2F/{Segment(queue)}", q => q["effective_policy_definition"] is not null, "the queue's policy fields are shown");
+        var listed = (await GetJsonAsync($"api/queues/%2F?page=1&name={Segment(queue)}"))["items"]![0]!;
+
+        foreach (var json in new[] { shown.AsObject(), listed.AsObject() })
+        {
+            using (Assert.EnterMultipleScope())
+            {
+                Assert.That(json.ContainsKey("policy") && json["policy"] is null, Is.True, json.ToJsonString());
+                Assert.That(json.ContainsKey("operator_policy") && json["operator_policy"] is null, Is.True, json.ToJsonString());
+                Assert.That(json["effective_policy_definition"]?.ToJsonString(), Is.EqualTo("{}"));
+            }
+        }
     }
 }

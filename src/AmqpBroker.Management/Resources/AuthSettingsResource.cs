@@ -24,8 +24,21 @@ internal static class AuthSettingsResource
         }
 
         app.MapWhen(
-            http => HttpMethods.IsGet(http.Request.Method) && http.Request.Path.Equals(Path, StringComparison.Ordinal),
-            branch => branch.Run(http => JsonResponse.WriteAsync(http.Response, settings.DeepClone())));
+            http => http.Request.Path.Equals(Path, StringComparison.Ordinal) && !HttpMethods.IsOptions(http.Request.Method),
+            branch => branch.Run(http => Answer(http, settings)));
+    }
+
+    /// <summary>GET and HEAD answer the settings; other methods 405, as RabbitMQ 3.10.8 does (<c>allow: HEAD, GET, OPTIONS</c>).</summary>
+    private static Task Answer(HttpContext http, JsonObject settings)
+    {
+        if (HttpMethods.IsGet(http.Request.Method) || HttpMethods.IsHead(http.Request.Method))
+        {
+            return JsonResponse.WriteAsync(http.Response, settings.DeepClone());
+        }
+
+        http.Response.StatusCode = StatusCodes.Status405MethodNotAllowed;
+        http.Response.Headers.Allow = "HEAD, GET, OPTIONS";
+        return Task.CompletedTask;
     }
 
     /// <summary>What the release answers without OAuth 2 configured, or null where it has no such endpoint.</summary>
