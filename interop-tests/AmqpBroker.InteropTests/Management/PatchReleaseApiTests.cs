@@ -37,10 +37,15 @@ public sealed class PatchReleaseApiTests : ManagementTestBase
         Assert.That((await SendAsync(HttpMethod.Post, "api/auth", client: CreateClient(null))).Status, Is.EqualTo(HttpStatusCode.MethodNotAllowed));
     }
 
-    /// <summary>From 4.2.4 a node reports the RabbitMQ, runtime and crypto library versions (rabbit_mgmt_external_stats at v4.2.4); 3.10.8 none of them.</summary>
+    /// <summary>
+    /// From 4.2.4 a node reports the RabbitMQ, runtime and crypto library versions (rabbit_mgmt_external_stats at v4.2.4);
+    /// 3.10.8 none of them. The overview reports the runtime's in every release (rabbit_mgmt_wm_overview; 3.10.8 checked).
+    /// </summary>
     [Test]
     public async Task Nodes_report_versions_from_4_2_4()
     {
+        var overview = await GetJsonAsync("api/overview");
+        Assert.That(new[] { "erlang_version", "erlang_full_version" }.Select(field => overview[field]?.GetValue<string>()), Has.All.Not.Null.And.Not.Empty);
         var node = (await GetJsonAsync("api/nodes"))[0]!.AsObject();
 
         if (!Profile.NodeVersionFields)

@@ -54,6 +54,8 @@ internal static class OverviewResource
             ["product_name"] = context.ProductName,
             ["rabbitmq_version"] = context.RabbitMqVersion,
             ["cluster_name"] = context.NodeName,
+            ["erlang_version"] = RuntimeVersions.ErlangVersion,
+            ["erlang_full_version"] = RuntimeVersions.ErlangFullVersion,
             ["node"] = context.NodeName,
             ["disable_stats"] = false,
             ["enable_queue_totals"] = false,
