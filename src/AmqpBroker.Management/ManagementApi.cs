@@ -54,6 +54,7 @@ public static class ManagementApi
         app.UseMiddleware<ErrorMiddleware>();
         app.UseMiddleware<RawPathMiddleware>();
         WebPage.Use(app);
+        AuthSettingsResource.Use(app);
         app.UseMiddleware<AuthenticationMiddleware>();
         app.UseRouting();
         OverviewResource.Map(app);

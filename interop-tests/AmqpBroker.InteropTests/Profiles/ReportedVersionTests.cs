@@ -30,11 +30,13 @@ public sealed class ReportedVersionTests : ManagementTestBase
             Assert.That(overview["rabbitmq_version"]!.GetValue<string>(), Is.EqualTo(Profile.ReportedVersion));
             Assert.That(overview["management_version"]!.GetValue<string>(), Is.EqualTo(Profile.ReportedVersion));
             // release_series_support_status: removed in 4.0.5; is_op_policy_updating_enabled: 3.12+;
-            // cluster_tags and node_tags: 4.0.4+; default_queue_type: 4.0.5+.
+            // cluster_tags and node_tags: 4.0.4+; default_queue_type: 4.0.5+; crypto_lib_version: 4.2.4+.
             Assert.That(overview["release_series_support_status"]?.GetValue<string>(), Is.EqualTo(Has(OverviewFields.ReleaseSeriesSupportStatus) ? "supported" : null));
             Assert.That(overview["is_op_policy_updating_enabled"]?.GetValue<bool>(), Is.EqualTo(Has(OverviewFields.OperatorPolicyUpdating) ? true : null));
             Assert.That(overview["cluster_tags"] is JsonArray, Is.EqualTo(Has(OverviewFields.Tags)));
             Assert.That(overview["default_queue_type"]?.GetValue<string>(), Is.EqualTo(Has(OverviewFields.DefaultQueueType) ? "classic" : null));
+            // crypto_lib_version: 4.2.4+ (release-notes/4.2.4.md, #15468); OpenSSL's version where .NET uses OpenSSL, else null.
+            Assert.That(overview.AsObject().ContainsKey("crypto_lib_version"), Is.EqualTo(Has(OverviewFields.CryptoLibVersion)));
         }
     }
 

@@ -136,6 +136,26 @@ public sealed record VersionProfile
     public bool HttpApiRevealsLess { get; init; }
 
     /// <summary>
+    /// What GET /api/auth, the unauthenticated OAuth settings endpoint, answers: UAA fields in 3.10 (checked against
+    /// RabbitMQ 3.10.8), <c>oauth_enabled</c> from 3.11, and nothing from 4.2.6, which removed it (release-notes/4.2.6.md,
+    /// Management Plugin, #16083; rabbit_mgmt_dispatcher at v4.2.6 and v4.3.0).
+    /// </summary>
+    public AuthSettingsEndpoint AuthSettingsEndpoint { get; init; }
+
+    /// <summary>
+    /// GET /api/nodes reports <c>rabbitmq_version</c>, <c>erlang_version</c>, <c>erlang_full_version</c> (release-notes/4.2.4.md,
+    /// Management Plugin, #15454) and <c>crypto_lib_version</c> (#15468) per node (rabbit_mgmt_external_stats at v4.2.4).
+    /// </summary>
+    public bool NodeVersionFields { get; init; }
+
+    /// <summary>
+    /// The regular expression of a list's <c>name</c> filter (<c>use_regex=true</c>) may be 1024 bytes at most, else 400
+    /// <c>invalid_pagination_parameters</c>, and gets a small match budget (release-notes/4.2.6.md, Management Plugin,
+    /// #16074; rabbit_mgmt_util:validate_name_filter and match_value at v4.2.6).
+    /// </summary>
+    public bool NameFilterRegexLimited { get; init; }
+
+    /// <summary>
     /// Dynamic shovels take <c>src-delete-after-duration</c>, a number of seconds (at least RabbitMQ's default floor of
     /// 60) after which a running shovel deletes its own parameter (release-notes/4.3.5.md, Shovel TTL, #17055/#17064);
     /// before, the key is refused as unknown.
@@ -251,6 +271,7 @@ public sealed record VersionProfile
             Release = new(3, 10),
             ReportedVersion = "3.10.8",
             DeliveryModeValidated = true, // rabbit_basic:is_message_persistent at v3.10.8, called when the message is made
+            AuthSettingsEndpoint = AuthSettingsEndpoint.UaaFields, // rabbit_mgmt_wm_auth at v3.10.8
         };
         var v313 = v310 with
         {
@@ -273,6 +294,7 @@ public sealed record VersionProfile
             ShovelApiAnswersParameter = true,         // release-notes/3.13.7.md, Shovel Plugin bug fixes (#12040)
             ShovelConnectFailureStatus = ShovelConnectFailureStatus.Unlisted, // release-notes/3.13.2.md, Shovel Plugin (#11101)
             ShovelApiDeletesUnlisted = true,          // release-notes/3.13.3.md, Shovel Management Plugin (#11324)
+            AuthSettingsEndpoint = AuthSettingsEndpoint.OAuthEnabled, // rabbit_mgmt_wm_auth:authSettings at v3.13.7
         };
         var v40 = v313 with
         {
@@ -308,6 +330,10 @@ public sealed record VersionProfile
             PassiveDeclareNeedsAnyPermission = true, // release-notes/4.2.6.md (#16085), 4.2.7.md (#16272)
             DirectReplyToBindingsRefused = true,     // release-notes/4.2.6.md (#15935)
             ConsistentHashMaxBindingWeight = 10_000, // release-notes/4.2.6.md (#16118)
+            AuthSettingsEndpoint = AuthSettingsEndpoint.Removed, // release-notes/4.2.6.md, Management Plugin (#16083)
+            NodeVersionFields = true, // release-notes/4.2.4.md, Management Plugin (#15454, #15468)
+            OverviewFields = OverviewFields.OperatorPolicyUpdating | OverviewFields.Tags | OverviewFields.DefaultQueueType | OverviewFields.CryptoLibVersion, // release-notes/4.2.4.md (#15468)
+            NameFilterRegexLimited = true, // release-notes/4.2.6.md, Management Plugin (#16074)
         };
         var v43 = v42 with
         {
@@ -350,6 +376,22 @@ public enum OverviewFields
 
     /// <summary><c>default_queue_type</c>, the node's (classic): 4.0.5+.</summary>
     DefaultQueueType = 8,
+
+    /// <summary><c>crypto_lib_version</c>, the TLS library's version: 4.2.4+ (release-notes/4.2.4.md, #15468).</summary>
+    CryptoLibVersion = 16,
+}
+
+/// <summary>What GET /api/auth answers (rabbit_mgmt_wm_auth), without authentication.</summary>
+public enum AuthSettingsEndpoint
+{
+    /// <summary>3.10: <c>{"enable_uaa":false,"uaa_client_id":"","uaa_location":""}</c>.</summary>
+    UaaFields,
+
+    /// <summary>3.11 to 4.2.5: <c>{"oauth_enabled":false}</c> without OAuth 2 configured.</summary>
+    OAuthEnabled,
+
+    /// <summary>4.2.6+: no such endpoint (404).</summary>
+    Removed,
 }
 
 /// <summary>How the management API shows a stream's <c>first_timestamp</c>, osiris's counter of its oldest chunk's time.</summary>

@@ -85,7 +85,7 @@ internal sealed class ApiRequest(HttpContext http, ManagementContext context, Ap
     public Task ListAsync(IEnumerable<JsonObject> items) => ListAsync(ListSource.Of(items));
 
     /// <summary>A list answer whose items are built as JSON only as far as sorting and the page need them.</summary>
-    public Task ListAsync<T>(ListSource<T> source) => ListQuery.Parse(http.Request.Query).WriteAsync(http.Response, source);
+    public Task ListAsync<T>(ListSource<T> source) => ListQuery.Parse(http.Request.Query, Broker.Settings.Profile.NameFilterRegexLimited).WriteAsync(http.Response, source);
 
     /// <summary>PUT answers 201 when it created the object, 204 when it already existed.</summary>
     public void Created(bool created) => http.Response.StatusCode = created ? StatusCodes.Status201Created : StatusCodes.Status204NoContent;

@@ -8,13 +8,22 @@ namespace AmqpBroker.Management.Http;
 /// RabbitMQ's list parameters: <c>sort</c> (a dotted field path) and <c>sort_reverse</c>; <c>columns</c>
 /// (dotted paths to keep); and, when <c>page</c> is given, pagination with <c>page_size</c> (1–500,
 /// default 100) and a case-insensitive <c>name</c> filter (a substring, or a regular expression with
-/// <c>use_regex=true</c>), answered in the paged shape with the counts RabbitMQ reports.
+/// <c>use_regex=true</c>), answered in the paged shape with the counts RabbitMQ reports. A regular expression that
+/// runs out of its match budget matches nothing, as PCRE's match limit makes RabbitMQ's <c>re:run</c> answer nomatch.
 /// </summary>
 internal sealed class ListQuery
 {
     private const int DefaultPageSize = 100;
     private const int MaxPageSize = 500;
+
+    /// <summary>The longest name filter regular expression, in UTF-8 bytes, where it is limited (rabbit_mgmt_util MAX_FILTER_LENGTH at v4.2.6).</summary>
+    private const int MaxNameRegexBytes = 1024;
+
+    /// <summary>A name's match budget: about what PCRE's default match limit (10,000,000) costs RabbitMQ 3.10.8.</summary>
     private static readonly TimeSpan RegexTimeout = TimeSpan.FromSeconds(1);
+
+    /// <summary>The budget where it is limited: 4.2.6 lowered the match limit to 50,000 (#16074), a few milliseconds.</summary>
+    private static readonly TimeSpan LimitedRegexTimeout = TimeSpan.FromMilliseconds(50);
 
     private string? _sort;
     private bool _reverse;
@@ -24,8 +33,20 @@ internal sealed class ListQuery
     private Regex? _nameRegex;
     private string? _nameText;
 
-    public static ListQuery Parse(IQueryCollection query)
+    /// <param name="query">The request's query string.</param>
+    /// <param name="limitNameRegex">
+    /// Whether a regular expression name filter is limited (<see cref="Core.Profiles.VersionProfile.NameFilterRegexLimited"/>):
+    /// over 1024 bytes it is refused with or without <c>page</c>, as rabbit_mgmt_util:pagination_params does, and it
+    /// gets a smaller match budget.
+    /// </param>
+    public static ListQuery Parse(IQueryCollection query, bool limitNameRegex = false)
     {
+        var useRegex = string.Equals(Value(query, "use_regex"), "true", StringComparison.OrdinalIgnoreCase);
+        if (limitNameRegex && useRegex && Value(query, "name") is { } filter && System.Text.Encoding.UTF8.GetByteCount(filter) > MaxNameRegexBytes)
+        {
+            throw new ApiException(StatusCodes.Status400BadRequest, "invalid_pagination_parameters", "name filter regex is too long");
+        }
+
         var parsed = new ListQuery
         {
             _sort = Value(query, "sort") is { Length: > 0 } sort ? sort : null,
@@ -34,7 +55,7 @@ internal sealed class ListQuery
         };
         if (Value(query, "page") is { } page)
         {
-            parsed.ParsePagination(page, Value(query, "page_size"), Value(query, "name"), string.Equals(Value(query, "use_regex"), "true", StringComparison.OrdinalIgnoreCase));
+            parsed.ParsePagination(page, Value(query, "page_size"), Value(query, "name"), useRegex ? (limitNameRegex ? LimitedRegexTimeout : RegexTimeout) : null);
         }
 
         return parsed;
@@ -106,7 +127,8 @@ internal sealed class ListQuery
         };
     }
 
-    private void ParsePagination(string page, string? pageSize, string? name, bool useRegex)
+    /// <summary>Reads <c>page</c>, <c>page_size</c> and the <c>name</c> filter, a regular expression when <paramref name="regexTimeout"/>, its match budget, is given.</summary>
+    private void ParsePagination(string page, string? pageSize, string? name, TimeSpan? regexTimeout)
     {
         if (!int.TryParse(page, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var pageNumber)
             || (pageSize is not null && !int.TryParse(pageSize, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _pageSize)))
@@ -126,7 +148,7 @@ internal sealed class ListQuery
             return;
         }
 
-        if (!useRegex)
+        if (regexTimeout is not { } timeout)
         {
             _nameText = name;
             return;
@@ -134,7 +156,7 @@ internal sealed class ListQuery
 
         try
         {
-            _nameRegex = new Regex(name, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, RegexTimeout);
+            _nameRegex = new Regex(name, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, timeout);
         }
         catch (ArgumentException)
         {
@@ -155,7 +177,7 @@ internal sealed class ListQuery
         }
         catch (RegexMatchTimeoutException)
         {
-            throw ApiException.BadRequest("the name filter's regular expression took too long");
+            return false;
         }
     }
 

@@ -23,7 +23,7 @@ internal static class NodeFamilies
                 ("rabbitmq_version", snapshot.Context.RabbitMqVersion),
                 ("prometheus_plugin_version", ManagementContext.OwnVersion),
                 ("prometheus_client_version", ManagementContext.OwnVersion),
-                ("erlang_version", $"dotnet-{Environment.Version}"));
+                ("erlang_version", Formatting.RuntimeVersions.ErlangVersion));
     }
 
     /// <summary>node_coarse_metrics: what the process uses now.</summary>

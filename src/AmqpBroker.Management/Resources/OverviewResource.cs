@@ -54,6 +54,8 @@ internal static class OverviewResource
             ["product_name"] = context.ProductName,
             ["rabbitmq_version"] = context.RabbitMqVersion,
             ["cluster_name"] = context.NodeName,
+            ["erlang_version"] = RuntimeVersions.ErlangVersion,
+            ["erlang_full_version"] = RuntimeVersions.ErlangFullVersion,
             ["node"] = context.NodeName,
             ["disable_stats"] = false,
             ["enable_queue_totals"] = false,
@@ -100,6 +102,11 @@ internal static class OverviewResource
             // rabbit_mgmt_wm_overview at v4.0.5: the node's default_queue_type.
             overview["default_queue_type"] = settings.DefaultQueueType;
         }
+
+        if (fields.HasFlag(OverviewFields.CryptoLibVersion))
+        {
+            overview["crypto_lib_version"] = RuntimeVersions.CryptoLibVersion;
+        }
     }
 
     private static JsonObject Node(ManagementContext context)
@@ -107,7 +114,7 @@ internal static class OverviewResource
         var broker = context.Broker;
         using var process = Process.GetCurrentProcess();
         var stats = ProcessStats.Read();
-        return new JsonObject
+        var node = new JsonObject
         {
             ["name"] = context.NodeName,
             ["type"] = "disc",
@@ -136,6 +143,21 @@ internal static class OverviewResource
                 new JsonObject { ["name"] = "AMQPLAIN", ["description"] = "QPid AMQPLAIN mechanism", ["enabled"] = true }),
             ["contexts"] = Contexts(context),
         };
+        if (broker.Settings.Profile.NodeVersionFields)
+        {
+            AddVersionFields(node, context);
+        }
+
+        return node;
+    }
+
+    /// <summary>The versions a node reports from 4.2.4 (rabbit_mgmt_external_stats at v4.2.4, #15454 and #15468).</summary>
+    private static void AddVersionFields(JsonObject node, ManagementContext context)
+    {
+        node["rabbitmq_version"] = context.RabbitMqVersion;
+        node["erlang_version"] = RuntimeVersions.ErlangVersion;
+        node["erlang_full_version"] = RuntimeVersions.ErlangFullVersion;
+        node["crypto_lib_version"] = RuntimeVersions.CryptoLibVersion;
     }
 
     /// <summary>The exchange types the broker's registry knows, by name.</summary>

@@ -89,4 +89,48 @@ public sealed class ListQueryTests
     [Test]
     public void An_invalid_regular_expression_is_a_400() =>
         Assert.That(Assert.Throws<ApiException>(() => Apply(("page", "1"), ("name", "("), ("use_regex", "true")))!.Status, Is.EqualTo(400));
+
+    /// <summary>
+    /// A regular expression that exhausts its match budget matches nothing, and the list is still answered: PCRE's
+    /// match limit makes RabbitMQ's re:run answer nomatch (checked against RabbitMQ 3.10.8; rabbit_mgmt_util:match_value
+    /// at v4.2.6, #16074, maps {error, _} to false).
+    /// </summary>
+    [TestCase(false)]
+    [TestCase(true)]
+    public void A_regular_expression_out_of_budget_matches_nothing(bool limited)
+    {
+        var items = new[] { new JsonObject { ["name"] = new string('a', 40) + "!" }, new JsonObject { ["name"] = "aa" } };
+        var query = new QueryCollection(new Dictionary<string, StringValues> { ["page"] = "1", ["use_regex"] = "true", ["name"] = "^(a|aa)+$" });
+        var page = ListQuery.Parse(query, limited).Apply(items);
+        Assert.That(NamesOf(page["items"]!), Is.EqualTo(new[] { "aa" }));
+    }
+
+    /// <summary>
+    /// Where the name filter is limited (release-notes/4.2.6.md, #16074; rabbit_mgmt_util:validate_name_filter at v4.2.6),
+    /// a regular expression over 1024 bytes is refused, with or without page; a substring filter is not.
+    /// </summary>
+    [TestCase(true, true, 1025, true)]
+    [TestCase(false, true, 1025, true)]
+    [TestCase(true, true, 1024, false)]
+    [TestCase(true, false, 2000, false)]
+    public void A_long_name_regex_is_refused_where_limited(bool paged, bool regex, int length, bool refused)
+    {
+        var query = new Dictionary<string, StringValues> { ["name"] = new string('x', length), ["use_regex"] = regex ? "true" : "false" };
+        if (paged)
+        {
+            query["page"] = "1";
+        }
+
+        var collection = new QueryCollection(query);
+        Assert.That(() => ListQuery.Parse(collection, limitNameRegex: false).Apply(Items()), Throws.Nothing, "unlimited");
+        if (refused)
+        {
+            var ex = Assert.Throws<ApiException>(() => ListQuery.Parse(collection, limitNameRegex: true));
+            Assert.That((ex!.Status, ex.Error, ex.Reason), Is.EqualTo((400, "invalid_pagination_parameters", "name filter regex is too long")));
+        }
+        else
+        {
+            Assert.That(() => ListQuery.Parse(collection, limitNameRegex: true).Apply(Items()), Throws.Nothing);
+        }
+    }
 }
