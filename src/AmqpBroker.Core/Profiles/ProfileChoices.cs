@@ -1,0 +1,75 @@
+namespace AmqpBroker.Core.Profiles;
+
+/// <summary>The fields of /api/overview that only some releases report (rabbit_mgmt_wm_overview:to_json per tag).</summary>
+[Flags]
+public enum OverviewFields
+{
+    None = 0,
+
+    /// <summary><c>release_series_support_status</c>: 3.x to 4.0.4.</summary>
+    ReleaseSeriesSupportStatus = 1,
+
+    /// <summary><c>is_op_policy_updating_enabled</c>: 3.12+.</summary>
+    OperatorPolicyUpdating = 2,
+
+    /// <summary><c>cluster_tags</c> and <c>node_tags</c>: 4.0.4+.</summary>
+    Tags = 4,
+
+    /// <summary><c>default_queue_type</c>, the node's (classic): 4.0.5+.</summary>
+    DefaultQueueType = 8,
+
+    /// <summary><c>crypto_lib_version</c>, the TLS library's version: 4.2.4+ (release-notes/4.2.4.md, #15468).</summary>
+    CryptoLibVersion = 16,
+}
+
+/// <summary>What GET /api/auth answers (rabbit_mgmt_wm_auth), without authentication.</summary>
+public enum AuthSettingsEndpoint
+{
+    /// <summary>3.10: <c>{"enable_uaa":false,"uaa_client_id":"","uaa_location":""}</c>.</summary>
+    UaaFields,
+
+    /// <summary>3.11 to 4.2.5: <c>{"oauth_enabled":false}</c> without OAuth 2 configured.</summary>
+    OAuthEnabled,
+
+    /// <summary>4.2.6+: no such endpoint (404).</summary>
+    Removed,
+}
+
+/// <summary>How the management API shows a stream's <c>first_timestamp</c>, osiris's counter of its oldest chunk's time.</summary>
+public enum StreamFirstTimestamp
+{
+    /// <summary>Not shown (before 4.2.8).</summary>
+    Absent,
+
+    /// <summary>4.2.8: an unset counter (0) is shown as null (rabbit_stream_queue:i/2 turns 0 into <c>''</c>).</summary>
+    UnsetAsNull,
+
+    /// <summary>4.3.2+: the counter as it is, 0 while unset.</summary>
+    UnsetAsZero,
+}
+
+/// <summary>How a quorum queue orders messages by their <c>priority</c> property.</summary>
+public enum QuorumPriorities
+{
+    /// <summary>No priorities (3.x): a quorum queue refuses <c>x-max-priority</c> and delivers in order.</summary>
+    None,
+
+    /// <summary>4.0–4.2: priority above 4 is high, the rest normal; roughly two high for one normal.</summary>
+    TwoLevels,
+
+    /// <summary>4.3: 32 strict levels (0–31, none counts as 4), the highest non-empty level first.</summary>
+    Strict32,
+}
+
+/// <summary>What a shovel that cannot connect reports between its attempts (it reports <c>starting</c> during each).</summary>
+public enum ShovelConnectFailureStatus
+{
+    /// <summary>3.10: <c>starting</c>, as during the attempt.</summary>
+    Starting,
+
+    /// <summary>3.13.2–4.1: no status at all; the shovel is not listed until its next attempt.</summary>
+    Unlisted,
+
+    /// <summary>4.2+: <c>terminated</c>, reason <c>"failed to connect to source"</c> or <c>"failed to connect to destination"</c>.</summary>
+    Terminated,
+}
