@@ -11,7 +11,8 @@ public sealed class OverviewEndpointTests : ManagementTestBase
 
         // RabbitMQ's statistics arrive a moment late; ours are immediate.
         var overview = await EventuallyJsonAsync("api/overview",
-            o => o["queue_totals"]?["messages_ready"]?.GetValue<long>() >= 2 && o["object_totals"]?["channels"]?.GetValue<int>() >= 1 && o["message_stats"]?["publish"] is not null,
+            o => o["queue_totals"]?["messages_ready"]?.GetValue<long>() >= 2 && o["object_totals"]?["connections"]?.GetValue<int>() >= 1
+                && o["object_totals"]?["channels"]?.GetValue<int>() >= 1 && o["message_stats"]?["publish"] is not null,
             "the published messages, the connection and its channel are counted");
         using (Assert.EnterMultipleScope())
         {

@@ -182,16 +182,21 @@ public abstract class ManagementTestBase : BrokerTestBase
     protected Task WaitForReadyAsync(string queue, long count, string virtualHost = "/") =>
         EventuallyJsonAsync($"api/queues/{Segment(virtualHost)}/{Segment(queue)}", q => q["messages_ready"]?.GetValue<long>() == count, $"{count} messages are ready in {queue}");
 
-    /// <summary>Polls <paramref name="path"/> until <paramref name="condition"/> holds for its JSON, and returns it.</summary>
+    /// <summary>
+    /// Polls <paramref name="path"/> until <paramref name="condition"/> holds for its JSON, and returns it; for as long as
+    /// one request may take (<see cref="RequestTimeout"/>), since RabbitMQ's statistics lag as far behind under the whole suite.
+    /// </summary>
     protected async Task<JsonNode> EventuallyJsonAsync(string path, Func<JsonNode, bool> condition, string what)
     {
         JsonNode? last = null;
-        var reached = await EventuallyAsync(async () =>
-        {
-            var response = await SendAsync(HttpMethod.Get, path);
-            last = response.Json;
-            return response.Status == HttpStatusCode.OK && last is not null && condition(last);
-        });
+        var reached = await EventuallyAsync(
+            async () =>
+            {
+                var response = await SendAsync(HttpMethod.Get, path);
+                last = response.Json;
+                return response.Status == HttpStatusCode.OK && last is not null && condition(last);
+            },
+            RequestTimeout);
         Assert.That(reached, Is.True, $"{what}; last answer of {path}: {last?.ToJsonString()}");
         return last!;
     }
