@@ -55,8 +55,8 @@ public static class ManagementApi
         app.UseMiddleware<RawPathMiddleware>();
         WebPage.Use(app);
         AuthSettingsResource.Use(app);
-        app.UseMiddleware<AuthenticationMiddleware>();
         app.UseRouting();
+        app.UseMiddleware<AuthenticationMiddleware>();
         OverviewResource.Map(app);
         VirtualHostResource.Map(app);
         UserResource.Map(app);

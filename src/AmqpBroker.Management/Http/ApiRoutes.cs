@@ -5,21 +5,22 @@ namespace AmqpBroker.Management.Http;
 
 /// <summary>
 /// Registers admin API handlers with the tag each one requires, so no route can forget its check. The tag is also the
-/// endpoint's metadata, so a test can walk every route and know who may use it.
+/// endpoint's metadata, so a test can walk every route and know who may use it. Every GET route also answers HEAD, as
+/// cowboy_rest does for any resource with GET: the same status and headers, and Kestrel drops the body.
 /// </summary>
 internal static class ApiRoutes
 {
     public static void Get(this IEndpointRouteBuilder routes, string pattern, Access access, Func<ApiRequest, Task> handler) =>
-        Map(routes, HttpMethods.Get, pattern, access, handler);
+        Map(routes, [HttpMethods.Get, HttpMethods.Head], pattern, access, handler);
 
     public static void Put(this IEndpointRouteBuilder routes, string pattern, Access access, Func<ApiRequest, Task> handler) =>
-        Map(routes, HttpMethods.Put, pattern, access, handler);
+        Map(routes, [HttpMethods.Put], pattern, access, handler);
 
     public static void Post(this IEndpointRouteBuilder routes, string pattern, Access access, Func<ApiRequest, Task> handler) =>
-        Map(routes, HttpMethods.Post, pattern, access, handler);
+        Map(routes, [HttpMethods.Post], pattern, access, handler);
 
     public static void Delete(this IEndpointRouteBuilder routes, string pattern, Access access, Func<ApiRequest, Task> handler) =>
-        Map(routes, HttpMethods.Delete, pattern, access, handler);
+        Map(routes, [HttpMethods.Delete], pattern, access, handler);
 
     /// <summary>
     /// A listing in two scopes: GET <paramref name="path"/> answers <paramref name="list"/> over every vhost the user may
@@ -32,6 +33,6 @@ internal static class ApiRoutes
         routes.Get(path + "/{vhost}", access, request => list(request, [request.VirtualHost()]));
     }
 
-    private static void Map(IEndpointRouteBuilder routes, string method, string pattern, Access access, Func<ApiRequest, Task> handler) =>
-        routes.MapMethods(pattern, [method], (RequestDelegate)(http => handler(ApiRequest.Start(http, access)))).WithMetadata(access);
+    private static void Map(IEndpointRouteBuilder routes, string[] methods, string pattern, Access access, Func<ApiRequest, Task> handler) =>
+        routes.MapMethods(pattern, methods, (RequestDelegate)(http => handler(ApiRequest.Start(http, access)))).WithMetadata(access);
 }

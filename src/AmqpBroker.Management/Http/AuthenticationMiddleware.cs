@@ -8,7 +8,10 @@ namespace AmqpBroker.Management.Http;
 /// <summary>
 /// HTTP Basic authentication of every <c>/api</c> request against the broker's user store, with
 /// RabbitMQ's answers: no credentials is a bare 401 challenge, wrong ones a JSON 401, a user without a
-/// management tag 401 "Not management user", a loopback-only user (guest) from elsewhere 401.
+/// management tag 401 "Not management user", a loopback-only user (guest) from elsewhere 401. A path no API route
+/// serves, and a method a served path does not allow, are answered 404 or 405 before credentials are looked at, as
+/// RabbitMQ 3.10.8 answers them (cowboy_rest checks allowed_methods before is_authorized; unknown paths go to a
+/// not-found handler that asks for no credentials). Runs after routing, so the matched endpoint is known.
 /// </summary>
 internal sealed class AuthenticationMiddleware(RequestDelegate next, Broker broker)
 {
@@ -16,7 +19,7 @@ internal sealed class AuthenticationMiddleware(RequestDelegate next, Broker brok
 
     public Task InvokeAsync(HttpContext context)
     {
-        if (!context.Request.Path.StartsWithSegments("/api", StringComparison.Ordinal))
+        if (!context.Request.Path.StartsWithSegments("/api", StringComparison.Ordinal) || !IsApiRoute(context.GetEndpoint()))
         {
             return next(context);
         }
@@ -46,6 +49,9 @@ internal sealed class AuthenticationMiddleware(RequestDelegate next, Broker brok
         context.Features.Set(apiUser);
         return next(context);
     }
+
+    /// <summary>Whether routing matched an API route (routing's own 405 endpoint carries no <see cref="Access"/>).</summary>
+    private static bool IsApiRoute(Endpoint? endpoint) => endpoint is not null && endpoint.Metadata.OfType<Access>().Any();
 
     private static bool TryReadCredentials(HttpRequest request, out string name, out string password)
     {

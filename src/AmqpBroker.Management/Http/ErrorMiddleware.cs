@@ -23,7 +23,8 @@ internal sealed partial class ErrorMiddleware(RequestDelegate next, ILogger<Erro
             if (context.Response.StatusCode == StatusCodes.Status405MethodNotAllowed && !context.Response.HasStarted)
             {
                 // Routing answers a path served for other methods with a bare 405 (as RabbitMQ does); a reason costs nothing.
-                await WriteAsync(context, StatusCodes.Status405MethodNotAllowed, "method_not_allowed", $"{context.Request.Method} is not allowed on this path").ConfigureAwait(false);
+                var allow = RabbitOrder(context.Response.Headers.Allow);
+                await WriteAsync(context, StatusCodes.Status405MethodNotAllowed, "method_not_allowed", $"{context.Request.Method} is not allowed on this path", allow).ConfigureAwait(false);
             }
         }
         catch (Exception ex) when (Answer(ex) is { } answer)
@@ -61,7 +62,18 @@ internal sealed partial class ErrorMiddleware(RequestDelegate next, ILogger<Erro
         _ => new(StatusCodes.Status400BadRequest, "bad_request", error.Message),
     };
 
-    private static Task WriteAsync(HttpContext context, int status, string error, string reason)
+    /// <summary>
+    /// Routing's Allow header in the order RabbitMQ 3.10.8 sends it ("HEAD, GET, PUT, DELETE, OPTIONS" on
+    /// /api/queues/{vhost}/{name}, "HEAD, GET, POST, OPTIONS" on /api/definitions; checked with curl), less the
+    /// OPTIONS we do not answer.
+    /// </summary>
+    private static string RabbitOrder(Microsoft.Extensions.Primitives.StringValues allow) => string.Join(", ", allow
+        .SelectMany(value => (value ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        .OrderBy(method => Array.IndexOf(MethodOrder, method)));
+
+    private static readonly string[] MethodOrder = [HttpMethods.Head, HttpMethods.Get, HttpMethods.Put, HttpMethods.Post, HttpMethods.Delete];
+
+    private static Task WriteAsync(HttpContext context, int status, string error, string reason, string allow = "")
     {
         if (context.Response.HasStarted)
         {
@@ -72,6 +84,11 @@ internal sealed partial class ErrorMiddleware(RequestDelegate next, ILogger<Erro
 
         context.Response.Clear();
         context.Response.StatusCode = status;
+        if (allow.Length > 0)
+        {
+            context.Response.Headers.Allow = allow;
+        }
+
         if (status == StatusCodes.Status401Unauthorized)
         {
             context.Response.Headers.WWWAuthenticate = AuthenticationMiddleware.Challenge;
