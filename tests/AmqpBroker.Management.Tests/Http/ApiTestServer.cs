@@ -93,7 +93,7 @@ internal sealed class ApiTestServer : IAsyncDisposable
 
     /// <summary>
     /// Every registered API route: its method, pattern and the tag it needs. HEAD, which every GET route also answers
-    /// (with no body), is left out; HeadRequestTests sweeps it.
+    /// (with no body), is left out; RouteSweepTests sweeps it.
     /// </summary>
     public List<(string Method, string Pattern, Access Access)> Routes() =>
     [

@@ -9,7 +9,11 @@ namespace AmqpBroker.Management.Tests.Http;
 /// Bad input over every route the API registers (walked from its endpoints, so a new route is swept too): odd
 /// percent-encodings in each path value, bodies that are not JSON, not objects or full of wrong types, and users
 /// with each tag short of administrator. Never a 500; every error a JSON body with <c>error</c> and <c>reason</c>;
-/// a user without the tag a route needs is refused with RabbitMQ's 401.
+/// a user without the tag a route needs is refused with RabbitMQ's 401. Also as RabbitMQ 3.10.8 answers them (checked
+/// with curl): HEAD on every GET route, which cowboy_rest answers for any resource with GET, with the GET's status and
+/// headers and no body; an unknown path, under /api or not, with credentials or without, 404
+/// <c>{"error":"Object Not Found","reason":"Not Found"}</c>; a method the path does not allow, 405 before credentials
+/// are asked for, with an Allow header listing HEAD first ("HEAD, GET, OPTIONS" on /api/overview).
 /// </summary>
 [TestFixture]
 public sealed class RouteSweepTests
@@ -124,6 +128,69 @@ public sealed class RouteSweepTests
     [Test]
     public void The_sweep_walks_the_registered_routes() =>
         Assert.That(_server.Routes().Select(r => $"{r.Method} {r.Pattern}").ToList(), Has.Member("PUT /api/queues/{vhost}/{queue}").And.Member("DELETE /api/users/{user}").And.Count.GreaterThan(100));
+
+    [Test]
+    public async Task Every_get_route_answers_head_with_the_get_status_and_content_type_and_no_body()
+    {
+        using var http = Client("guest", "guest");
+        var failures = new List<string>();
+        var answered = 0;
+        foreach (var (_, pattern, _) in _server.Routes().Where(r => r.Method == "GET"))
+        {
+            var path = ApiTestServer.Fill(pattern, -1, "");
+            using var get = await http.GetAsync(path);
+            using var head = await http.SendAsync(new HttpRequestMessage(HttpMethod.Head, path));
+            var body = await head.Content.ReadAsByteArrayAsync();
+            if (head.StatusCode != get.StatusCode || body.Length != 0 || head.Content.Headers.ContentType?.MediaType != get.Content.Headers.ContentType?.MediaType)
+            {
+                failures.Add($"HEAD {path}: {(int)head.StatusCode} {head.Content.Headers.ContentType}, {body.Length} bytes; GET {(int)get.StatusCode} {get.Content.Headers.ContentType}");
+            }
+
+            answered += head.StatusCode == HttpStatusCode.OK ? 1 : 0;
+        }
+
+        Assert.That(failures, Is.Empty, string.Join(Environment.NewLine, failures));
+        Assert.That(answered, Is.GreaterThan(20), "routes that answered HEAD 200");
+        Assert.That(_server.Errors, Is.Empty, "errors logged");
+    }
+
+    [TestCase("api/nonexistent", true)]
+    [TestCase("api/nonexistent", false)]
+    [TestCase("api/nonexistent/deeper", false)]
+    [TestCase("nonexistent", false)]
+    public async Task An_unknown_path_is_404_object_not_found_with_or_without_credentials(string path, bool credentials)
+    {
+        using var http = credentials ? Client("guest", "guest") : new HttpClient { BaseAddress = _server.Address };
+
+        using var response = await http.GetAsync(path);
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+        Assert.That(await response.Content.ReadAsStringAsync(), Is.EqualTo("""{"error":"Object Not Found","reason":"Not Found"}"""));
+    }
+
+    [Test]
+    public async Task A_path_known_without_credentials_is_still_a_401_challenge()
+    {
+        using var http = new HttpClient { BaseAddress = _server.Address };
+
+        using var response = await http.SendAsync(new HttpRequestMessage(HttpMethod.Head, "api/overview"));
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
+        Assert.That(response.Headers.WwwAuthenticate.ToString(), Does.StartWith("Basic"));
+    }
+
+    [TestCase("api/overview", "HEAD, GET")]
+    [TestCase("api/queues/%2F/q", "HEAD, GET, PUT, DELETE")]
+    [TestCase("api/definitions", "HEAD, GET, POST")]
+    public async Task A_method_the_path_does_not_allow_is_405_with_allow_before_credentials(string path, string allow)
+    {
+        using var http = new HttpClient { BaseAddress = _server.Address };
+
+        using var response = await http.SendAsync(new HttpRequestMessage(HttpMethod.Patch, path));
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.MethodNotAllowed));
+        Assert.That(string.Join(", ", response.Content.Headers.Allow), Is.EqualTo(allow));
+    }
 
     /// <summary>Sends one request; a 5xx, or an error without a JSON error and reason, is a failure.</summary>
     private static async Task<(HttpStatusCode, string)> CheckAsync(HttpClient http, string method, string path, string? body, List<string> failures)
