@@ -73,6 +73,7 @@ public sealed partial record VersionProfile
             NodeVersionFields = true, // release-notes/4.2.4.md, Management Plugin (#15454, #15468)
             OverviewFields = OverviewFields.OperatorPolicyUpdating | OverviewFields.Tags | OverviewFields.DefaultQueueType | OverviewFields.CryptoLibVersion, // release-notes/4.2.4.md (#15468)
             NameFilterRegexLimited = true, // release-notes/4.2.6.md, Management Plugin (#16074)
+            ShovelApiDeleteNeedsPolicymaker = true, // release-notes/4.2.6.md, Shovel Management Plugin (#16051)
         };
         var v43 = v42 with
         {
