@@ -48,6 +48,7 @@ public sealed partial record VersionProfile
             LocalRandomExchange = true,                     // release-notes/4.0.1.md (rabbit_exchange_type_local_random)
             DefaultMaxMessageSize = 16L * 1024 * 1024,      // release-notes/4.0.1.md, breaking changes
             DefaultMemoryHighWatermark = 0.6,               // deps/rabbit/Makefile at v4.0.1 (#12161)
+            DefinitionsExportFormatMarkers = true,          // release-notes/4.0.5.md, Management Plugin (#12835)
         };
         var v41 = v40 with
         {
