@@ -5,7 +5,8 @@ namespace AmqpBroker.InteropTests.Management;
 /// (release-notes/4.2.9.md, #16734; commit 21c0553901 "Rewrite the definitions export as one fold-based, streamed
 /// path"): queues carry their type, internal exchanges are left out, a vhost is its name, limits and metadata. Before,
 /// rabbit_mgmt_wm_definitions:rw_state: a vhost is its name (3.10, checked against RabbitMQ 3.10.8) or also its
-/// description, tags, default queue type and metadata (3.13+), and internal exchanges are exported.
+/// description, tags, default queue type and metadata (3.13+), and internal exchanges are exported. From 4.0.5 the
+/// document says it is a cluster's (release-notes/4.0.5.md, #12835; rabbit_mgmt_wm_definitions at v4.2.9).
 /// </summary>
 [Releases("3.10", "4.1", "4.2")]
 public sealed class DefinitionExportFormatTests : ManagementTestBase
@@ -39,5 +40,45 @@ public sealed class DefinitionExportFormatTests : ManagementTestBase
         {
             Assert.That(entry["limits"]!.ToJsonString(), Is.EqualTo("""{"max-queues":10}"""));
         }
+    }
+
+    /// <summary>
+    /// The top-level fields: the version fields on every release (the product as the overview names it; 3.10.8 checked
+    /// live), and from 4.0.5
+    /// <c>rabbitmq_definition_format</c>, <c>original_cluster_name</c> (the overview's <c>cluster_name</c>) and
+    /// <c>explanation</c>. A document with the markers imports on every release (rabbit_definitions reads the categories
+    /// it knows and ignores the rest).
+    /// </summary>
+    [Test]
+    public async Task The_export_names_its_version_and_from_4_0_5_its_cluster_and_imports_with_those_fields()
+    {
+        var export = (await GetJsonAsync("api/definitions")).AsObject();
+        var overview = await GetJsonAsync("api/overview");
+        var cluster = overview["cluster_name"]!.GetValue<string>();
+        var version = Profile.ReportedVersion;
+
+        var expected = new Dictionary<string, string>
+        {
+            ["rabbit_version"] = version, ["rabbitmq_version"] = version,
+            ["product_name"] = overview["product_name"]!.GetValue<string>(), ["product_version"] = overview["product_version"]!.GetValue<string>(),
+        };
+        if (Profile.DefinitionsExportFormatMarkers)
+        {
+            expected["rabbitmq_definition_format"] = "cluster";
+            expected["original_cluster_name"] = cluster;
+            expected["explanation"] = $"Definitions of cluster '{cluster}'";
+        }
+
+        var scalars = export.Where(p => p.Value is JsonValue).ToDictionary(p => p.Key, p => p.Value!.GetValue<string>());
+        Assert.That(scalars, Is.EquivalentTo(expected));
+
+        var queue = Track(UniqueName("imported"));
+        var document = new JsonObject
+        {
+            ["rabbit_version"] = version, ["rabbitmq_definition_format"] = "cluster", ["original_cluster_name"] = "elsewhere", ["explanation"] = "Definitions of cluster 'elsewhere'",
+            ["queues"] = new JsonArray(new JsonObject { ["name"] = queue, ["vhost"] = "/", ["durable"] = true, ["auto_delete"] = false, ["arguments"] = new JsonObject() }),
+        };
+        await ExpectAsync(HttpStatusCode.NoContent, HttpMethod.Post, "api/definitions", document);
+        await ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, $"api/queues/%2F/{Segment(queue)}");
     }
 }

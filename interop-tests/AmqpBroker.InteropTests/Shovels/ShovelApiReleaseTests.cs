@@ -9,8 +9,9 @@ namespace AmqpBroker.InteropTests.Shovels;
 /// credentials, release-notes/4.3.5.md #17134); status URIs without credentials or query string on every release
 /// (amqp_uri:remove_credentials); a shovel that cannot connect (3.10.8: <c>starting</c>; 3.13.2–4.1: not listed,
 /// release-notes/3.13.2.md #11101; 4.2.0+: <c>terminated</c>, rabbit_shovel_worker:terminate at v4.2.0, commit
-/// cb47abc110) and its deletion (3.13.3+: also without a status, #11324); and validation reasons HTML-escaped by 3.10–4.1
-/// (rabbit_mgmt_wm_parameter, rabbit_mgmt_wm_policy; dropped in 4.2.0 by commit 5f5bf81e40).
+/// cb47abc110) and its deletion (3.13.3+: also without a status, #11324; 4.2.6+: by policymakers, not monitoring users,
+/// release-notes/4.2.6.md #16051); and validation reasons HTML-escaped by 3.10–4.1 (rabbit_mgmt_wm_parameter,
+/// rabbit_mgmt_wm_policy; dropped in 4.2.0 by commit 5f5bf81e40).
 /// </summary>
 [Releases("3.10", "3.13", "4.1", "4.2", "4.3")]
 public sealed class ShovelApiReleaseTests : ManagementTestBase
@@ -81,6 +82,31 @@ public sealed class ShovelApiReleaseTests : ManagementTestBase
         await ExpectAsync(again, HttpMethod.Delete, $"api/shovels/vhost/%2F/{name}");
     }
 
+    /// <summary>
+    /// Deleting or restarting a shovel needs monitoring (rabbit_shovel_mgmt:is_authorized at v3.10.8: is_authorized_monitor)
+    /// until 4.2.6 and 4.3.0, which ask for policymaker (rabbit_shovel_mgmt_shovel:is_authorized at v4.2.9 and v4.3.5:
+    /// is_authorized_policies for DELETE); the tag is checked before the shovel is looked up.
+    /// </summary>
+    [Test]
+    public async Task Deleting_a_shovel_needs_the_tag_of_its_release()
+    {
+        var name = UniqueName("tagged");
+        var value = new JsonObject { ["src-uri"] = "amqp://", ["src-queue"] = Track(UniqueName("src")), ["dest-uri"] = "amqp://", ["dest-queue"] = Track(UniqueName("dst")) };
+        await ExpectAsync(HttpStatusCode.Created, HttpMethod.Put, $"api/parameters/shovel/%2F/{name}", new JsonObject { ["value"] = value });
+        await ShovelRig.WaitForStateAsync(Http, name, "running", Timeout);
+        var monitoring = await CreateUserAsync("monitoring");
+        var policymaker = await CreateUserAsync("policymaker");
+        var (monitor, policy) = (CreateClient(monitoring.Name, monitoring.Password), CreateClient(policymaker.Name, policymaker.Password));
+        var needsPolicymaker = Profile.ShovelApiDeleteNeedsPolicymaker;
+
+        await ExpectTagAsync(monitor, $"api/shovels/vhost/%2F/{name}/restart", !needsPolicymaker);
+        await ShovelRig.WaitForStateAsync(Http, name, "running", Timeout);
+        await ExpectTagAsync(policy, $"api/shovels/vhost/%2F/{name}", needsPolicymaker);
+        await ExpectTagAsync(monitor, $"api/shovels/vhost/%2F/{name}", !needsPolicymaker);
+
+        await ExpectAsync(HttpStatusCode.NotFound, HttpMethod.Get, $"api/parameters/shovel/%2F/{name}");
+    }
+
     [Test]
     public async Task A_refused_parameter_reason_is_html_escaped_until_4_2()
     {
@@ -100,6 +126,19 @@ public sealed class ShovelApiReleaseTests : ManagementTestBase
 
         AssertError(response, HttpStatusCode.BadRequest, "bad_request");
         Assert.That(response.Json!["reason"]!.GetValue<string>(), Is.EqualTo($"Validation failed\n\n[{{{Term("bogus")},1}}] are not recognised policy settings\n"));
+    }
+
+    /// <summary>A DELETE by <paramref name="client"/>: 204 when its tag suffices, else RabbitMQ's 401 for the tag the release asks for.</summary>
+    private async Task ExpectTagAsync(HttpClient client, string path, bool allowed)
+    {
+        var response = await SendAsync(HttpMethod.Delete, path, client: client);
+        if (allowed)
+        {
+            Assert.That(response.Status, Is.EqualTo(HttpStatusCode.NoContent), $"DELETE {path}: {response.Body}");
+            return;
+        }
+
+        AssertError(response, HttpStatusCode.Unauthorized, "not_authorised", Profile.ShovelApiDeleteNeedsPolicymaker ? "User not authorised to access object" : "Not monitor user");
     }
 
     /// <summary>An Erlang binary as the reason prints it: <c>&lt;&lt;"x"&gt;&gt;</c>, HTML-escaped by 3.10–4.1.</summary>

@@ -48,6 +48,7 @@ public sealed partial record VersionProfile
             LocalRandomExchange = true,                     // release-notes/4.0.1.md (rabbit_exchange_type_local_random)
             DefaultMaxMessageSize = 16L * 1024 * 1024,      // release-notes/4.0.1.md, breaking changes
             DefaultMemoryHighWatermark = 0.6,               // deps/rabbit/Makefile at v4.0.1 (#12161)
+            DefinitionsExportFormatMarkers = true,          // release-notes/4.0.5.md, Management Plugin (#12835)
         };
         var v41 = v40 with
         {
@@ -73,6 +74,7 @@ public sealed partial record VersionProfile
             NodeVersionFields = true, // release-notes/4.2.4.md, Management Plugin (#15454, #15468)
             OverviewFields = OverviewFields.OperatorPolicyUpdating | OverviewFields.Tags | OverviewFields.DefaultQueueType | OverviewFields.CryptoLibVersion, // release-notes/4.2.4.md (#15468)
             NameFilterRegexLimited = true, // release-notes/4.2.6.md, Management Plugin (#16074)
+            ShovelApiDeleteNeedsPolicymaker = true, // release-notes/4.2.6.md, Shovel Management Plugin (#16051)
         };
         var v43 = v42 with
         {

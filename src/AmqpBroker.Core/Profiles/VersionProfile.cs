@@ -217,6 +217,21 @@ public sealed partial record VersionProfile
     public bool ShovelApiDeletesUnlisted { get; init; }
 
     /// <summary>
+    /// <c>DELETE /api/shovels/vhost/{vhost}/{name}</c> (and <c>…/restart</c>) needs the policymaker (or administrator) tag,
+    /// else 401 <c>User not authorised to access object</c>; before, monitoring (release-notes/4.2.6.md, Shovel Management
+    /// Plugin, #16051; rabbit_shovel_mgmt_shovel:is_authorized at v4.2.6, v4.2.9, v4.3.0 and v4.3.5).
+    /// </summary>
+    public bool ShovelApiDeleteNeedsPolicymaker { get; init; }
+
+    /// <summary>
+    /// <c>GET /api/definitions</c> marks the document as cluster-wide: <c>rabbitmq_definition_format</c> <c>cluster</c>,
+    /// <c>original_cluster_name</c> and <c>explanation</c> <c>Definitions of cluster '…'</c> beside the version fields;
+    /// before, the version fields only (release-notes/4.0.5.md, Management Plugin, #12835; rabbit_mgmt_wm_definitions at
+    /// v4.2.9 and v4.3.5, and at v3.10.8 and v3.13.7 without them).
+    /// </summary>
+    public bool DefinitionsExportFormatMarkers { get; init; }
+
+    /// <summary>
     /// <c>PUT /api/parameters/…</c> and <c>PUT /api/policies/…</c> HTML-escape <c>&lt;</c>, <c>&gt;</c> and <c>&amp;</c> in
     /// a validation reason (rabbit_mgmt_wm_parameter, rabbit_mgmt_wm_policy at v3.10.8 and v4.1.8); 4.2.0 stopped
     /// (commit 5f5bf81e40, #14277).

@@ -13,7 +13,8 @@ namespace AmqpBroker.Management.Definitions;
 /// permissions, parameters (vhost limits as RabbitMQ's vhost-limits parameters, shovels), policies, queues,
 /// exchanges and explicit bindings, so the file imports into RabbitMQ. Like RabbitMQ it leaves out exclusive queues,
 /// the predeclared <c>amq.*</c> exchanges and the default exchange's implicit bindings, and from 4.2.9 internal
-/// exchanges (<see cref="VersionProfile.DefinitionsExportCanonical"/>). The per-vhost
+/// exchanges (<see cref="VersionProfile.DefinitionsExportCanonical"/>); from 4.0.5 it says it is a cluster's
+/// (<see cref="VersionProfile.DefinitionsExportFormatMarkers"/>). The per-vhost
 /// form has no users, vhosts or permissions, and no vhost field on its items but parameters (as RabbitMQ's).
 /// </summary>
 internal static class DefinitionsExport
@@ -22,7 +23,7 @@ internal static class DefinitionsExport
     {
         var broker = context.Broker;
         var virtualHosts = broker.VirtualHosts.OrderBy(v => v.Name, StringComparer.Ordinal).ToList();
-        return new JsonObject
+        var export = new JsonObject
         {
             ["rabbit_version"] = context.RabbitMqVersion,
             ["rabbitmq_version"] = context.RabbitMqVersion,
@@ -39,6 +40,14 @@ internal static class DefinitionsExport
             ["exchanges"] = new JsonArray([.. virtualHosts.SelectMany(v => Exchanges(v, withVirtualHost: true, context))]),
             ["bindings"] = new JsonArray([.. virtualHosts.SelectMany(v => Bindings(v, withVirtualHost: true))]),
         };
+        if (broker.Settings.Profile.DefinitionsExportFormatMarkers)
+        {
+            export.Insert(4, "rabbitmq_definition_format", "cluster");
+            export.Insert(5, "original_cluster_name", context.NodeName);
+            export.Insert(6, "explanation", $"Definitions of cluster '{context.NodeName}'");
+        }
+
+        return export;
     }
 
     public static JsonObject Of(VirtualHost virtualHost, ManagementContext context) => new()

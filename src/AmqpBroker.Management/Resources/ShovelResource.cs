@@ -1,14 +1,17 @@
+using AmqpBroker.Core;
 using AmqpBroker.Core.Profiles;
 using AmqpBroker.Core.Shovels;
 using AmqpBroker.Management.Formatting;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace AmqpBroker.Management.Resources;
 
 /// <summary>
 /// /api/shovels, as RabbitMQ's shovel management plugin serves it to monitoring users and administrators:
 /// the status of every dynamic shovel in the vhosts the user may access, one shovel (as the release answers it),
-/// deleting one (its parameter; from 3.13.3 also one without a status), and restarting one. A broker without the
-/// shovel component lists none.
+/// deleting one (its parameter; from 3.13.3 also one without a status), and restarting one, which from 4.2.6 need the
+/// policymaker tag (<see cref="VersionProfile.ShovelApiDeleteNeedsPolicymaker"/>). A broker without the shovel component
+/// lists none. RabbitMQ answers 405 <c>Protected</c> for deleting a locked shovel; ours have no lock.
 /// </summary>
 internal static class ShovelResource
 {
@@ -17,6 +20,9 @@ internal static class ShovelResource
 
     public static void Map(IEndpointRouteBuilder routes)
     {
+        var deleteAccess = routes.ServiceProvider.GetRequiredService<Broker>().Settings.Profile.ShovelApiDeleteNeedsPolicymaker
+            ? Access.Policymaker
+            : Access.Monitoring;
         routes.GetPerVirtualHost("/api/shovels", Access.Monitoring, (request, virtualHosts) =>
         {
             var names = ApiRequest.Names(virtualHosts);
@@ -24,7 +30,7 @@ internal static class ShovelResource
             return request.ListAsync(statuses.Where(s => names.Contains(s.VirtualHost)).Select(s => ShovelJson.Create(s, request.Context.NodeName, TimeZoneInfo.Local)));
         });
         routes.Get("/api/shovels/vhost/{vhost}/{name}", Access.Monitoring, Get);
-        routes.Delete("/api/shovels/vhost/{vhost}/{name}", Access.Monitoring, request =>
+        routes.Delete("/api/shovels/vhost/{vhost}/{name}", deleteAccess, request =>
         {
             var (virtualHost, name) = (request.VirtualHost().Name, request.Route("name"));
             if (!request.Broker.Settings.Profile.ShovelApiDeletesUnlisted)
@@ -36,7 +42,7 @@ internal static class ShovelResource
             request.NoContent();
             return Task.CompletedTask;
         });
-        routes.Delete("/api/shovels/vhost/{vhost}/{name}/restart", Access.Monitoring, request =>
+        routes.Delete("/api/shovels/vhost/{vhost}/{name}/restart", deleteAccess, request =>
         {
             var status = Find(request);
             return request.NoContentIfFound(request.Context.Shovels?.Restart(status.VirtualHost, status.Name) == true);
