@@ -26,8 +26,7 @@ internal static class ShovelResource
         routes.GetPerVirtualHost("/api/shovels", Access.Monitoring, (request, virtualHosts) =>
         {
             var names = ApiRequest.Names(virtualHosts);
-            var statuses = request.Context.Shovels?.Statuses ?? [];
-            return request.ListAsync(statuses.Where(s => names.Contains(s.VirtualHost)).Select(s => ShovelJson.Create(s, request.Context.NodeName, TimeZoneInfo.Local)));
+            return ListStatusesAsync(request, s => names.Contains(s.VirtualHost));
         });
         routes.Get("/api/shovels/vhost/{vhost}/{name}", Access.Monitoring, Get);
         routes.Delete("/api/shovels/vhost/{vhost}/{name}", deleteAccess, request =>
@@ -59,8 +58,7 @@ internal static class ShovelResource
         var profile = request.Broker.Settings.Profile;
         if (!profile.ShovelApiAnswersParameter)
         {
-            var statuses = request.Context.Shovels!.Statuses.Where(s => s.VirtualHost == status.VirtualHost);
-            return request.ListAsync(statuses.Select(s => ShovelJson.Create(s, request.Context.NodeName, TimeZoneInfo.Local)));
+            return ListStatusesAsync(request, s => s.VirtualHost == status.VirtualHost);
         }
 
         var parameter = request.Broker.Parameters.Find(Component, status.VirtualHost, status.Name) ?? throw ApiException.NotFound();
@@ -72,6 +70,10 @@ internal static class ShovelResource
 
         return request.JsonAsync(json);
     }
+
+    /// <summary>The statuses <paramref name="include"/> selects, in RabbitMQ's form.</summary>
+    private static Task ListStatusesAsync(ApiRequest request, Func<ShovelStatus, bool> include) =>
+        request.ListAsync((request.Context.Shovels?.Statuses ?? []).Where(include).Select(s => ShovelJson.Create(s, request.Context.NodeName, TimeZoneInfo.Local)));
 
     private static ShovelStatus Find(ApiRequest request)
     {
