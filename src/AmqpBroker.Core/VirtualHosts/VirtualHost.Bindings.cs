@@ -1,6 +1,7 @@
 using AmqpBroker.Core.Exchanges;
 using AmqpBroker.Core.Queues;
 using AmqpBroker.Core.Security;
+using AmqpBroker.Core.Storage;
 
 namespace AmqpBroker.Core.VirtualHosts;
 
@@ -136,6 +137,22 @@ public sealed partial class VirtualHost
         {
             _durable.PutBinding(binding);
         }
+    }
+
+    /// <summary>
+    /// Puts back a stored or snapshotted binding without the source type's checks, as RabbitMQ recovers bindings;
+    /// null when one end is missing or an equal binding exists.
+    /// </summary>
+    internal Binding? RestoreBinding(BindingDefinition definition)
+    {
+        IBindingDestination? destination = definition.DestinationKind == BindingDestinationKind.Queue ? FindQueue(definition.Destination) : FindExchange(definition.Destination);
+        if (FindExchange(definition.Source) is not { } source || destination is null)
+        {
+            return null;
+        }
+
+        var binding = new Binding(source, destination, definition.RoutingKey, definition.Arguments);
+        return source.RestoreBinding(binding) ? binding : null;
     }
 
     /// <summary>405 when <paramref name="destination"/> is a queue exclusive to a connection other than <paramref name="connection"/> (none: exchange.bind, recovery).</summary>
