@@ -75,6 +75,7 @@ public sealed partial record VersionProfile
             OverviewFields = OverviewFields.OperatorPolicyUpdating | OverviewFields.Tags | OverviewFields.DefaultQueueType | OverviewFields.CryptoLibVersion, // release-notes/4.2.4.md (#15468)
             NameFilterRegexLimited = true, // release-notes/4.2.6.md, Management Plugin (#16074)
             ShovelApiDeleteNeedsPolicymaker = true, // release-notes/4.2.6.md, Shovel Management Plugin (#16051)
+            DirectReplyAddressesPerVirtualHost = true, // rabbit_volatile_queue:declare/2, rabbit_channel has_state at v4.2.0 (#14474)
         };
         var v43 = v42 with
         {

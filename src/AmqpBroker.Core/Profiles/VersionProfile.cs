@@ -274,6 +274,15 @@ public sealed partial record VersionProfile
     /// </summary>
     public bool ConsumerTimeoutArgumentsValidated { get; init; }
 
+    /// <summary>
+    /// A queue.declare of a direct reply-to address (passive or not; every release answers such a declare as a passive
+    /// one) finds it only in the channel's own virtual host: rabbit_volatile_queue:declare/2 asks the owning channel
+    /// <c>has_state</c>, which matches the vhost, from v4.2.0 (#14474, release-notes/4.2.0.md "Direct Reply-To for AMQP 1.0")
+    /// to v4.3.5. Before, rabbit_channel:declare_fast_reply_to matched the address's key alone, in any vhost (checked
+    /// against RabbitMQ 3.10.8).
+    /// </summary>
+    public bool DirectReplyAddressesPerVirtualHost { get; init; }
+
     public static IReadOnlyList<VersionProfile> All { get; } = Table();
 
     public static VersionProfile For(RabbitMqRelease release) =>
