@@ -1,5 +1,6 @@
 using AmqpBroker.Core;
 using AmqpBroker.Core.Shovels;
+using AmqpBroker.Management.Http;
 using AmqpBroker.Management.Metrics;
 using AmqpBroker.Management.Resources;
 using AmqpBroker.Management.Statistics;
@@ -24,6 +25,7 @@ public static class ManagementApi
     public static IServiceCollection AddManagementApi(this IServiceCollection services, Func<IReadOnlyList<ManagementListener>> listeners, string? dataDirectory = null, bool enableFaultApi = false)
     {
         services.AddRouting();
+        services.AddSingleton<RouteMethodTable>();
         services.AddSingleton(provider => new RateSampler(provider.GetRequiredService<Broker>()));
         services.AddSingleton<RuntimeMetrics>();
         services.AddSingleton(provider => new ManagementContext(
@@ -51,6 +53,8 @@ public static class ManagementApi
         ArgumentNullException.ThrowIfNull(app);
         // Rates are sampled from start, not from the first request that asks for them.
         app.Services.GetRequiredService<RateSampler>();
+        app.UseMiddleware<HeadContentLength>();
+        app.UseMiddleware<ResponseHeaders>();
         app.UseMiddleware<ErrorMiddleware>();
         app.UseMiddleware<RawPathMiddleware>();
         WebPage.Use(app);
@@ -83,9 +87,10 @@ public static class ManagementApi
             FaultResource.Map(app);
         }
 
+        app.Services.GetRequiredService<RouteMethodTable>().MapOtherMethods(app);
         app.UseEndpoints(_ => { });
         // Reached only when no route matched the path.
-        app.Run(_ => throw ApiException.NotFound());
+        app.Run(AllowedMethods.UnknownPathAsync);
         return app;
     }
 }

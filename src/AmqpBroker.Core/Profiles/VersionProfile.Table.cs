@@ -34,6 +34,7 @@ public sealed partial record VersionProfile
             ShovelConnectFailureStatus = ShovelConnectFailureStatus.Unlisted, // release-notes/3.13.2.md, Shovel Plugin (#11101)
             ShovelApiDeletesUnlisted = true,          // release-notes/3.13.3.md, Shovel Management Plugin (#11324)
             AuthSettingsEndpoint = AuthSettingsEndpoint.OAuthEnabled, // rabbit_mgmt_wm_auth:authSettings at v3.13.7
+            VirtualHostHeaderMustExist = true,        // rabbit_web_dispatch_access_control:vhost at v3.13.0
         };
         var v40 = v313 with
         {
@@ -96,6 +97,7 @@ public sealed partial record VersionProfile
             DefinitionsETag = true,                           // release-notes/4.3.5.md, Management Plugin enhancements (#17121)
             ShovelApiRedactsUris = true,                      // release-notes/4.3.5.md, Shovel Plugin bug fixes (#17134)
             ConsumerTimeoutArgumentsValidated = true,         // release-notes/4.3.2.md (#16557)
+            ManagementContentSecurityPolicy = "script-src 'self'; object-src 'self'", // release-notes/4.3.4.md, Management Plugin (#16916)
         };
         return [v310, v313, v40, v41, v42, v43];
     }

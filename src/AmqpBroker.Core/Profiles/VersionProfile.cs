@@ -283,6 +283,21 @@ public sealed partial record VersionProfile
     /// </summary>
     public bool DirectReplyAddressesPerVirtualHost { get; init; }
 
+    /// <summary>
+    /// The <c>content-security-policy</c> the management listener sends on its answers: rabbitmq_management's default
+    /// <c>content_security_policy</c> (deps/rabbitmq_management/Makefile, PROJECT_ENV), which 4.3.4 stripped of
+    /// <c>'unsafe-eval'</c> and <c>'unsafe-inline'</c> (release-notes/4.3.4.md, Management Plugin enhancements, #16916).
+    /// </summary>
+    public string ManagementContentSecurityPolicy { get; init; } = "script-src 'self' 'unsafe-eval' 'unsafe-inline'; object-src 'self'";
+
+    /// <summary>
+    /// A vhost named by the <c>x-vhost</c> request header (read where the path names none) must exist: one that does not
+    /// is an unknown vhost, as in a path (rabbit_web_dispatch_access_control:vhost at v3.13.0). Before, the header's value
+    /// was taken unchecked: an administrator's listing of it is empty, anyone else is refused (rabbit_mgmt_util:vhost at
+    /// v3.10.8; checked with curl against RabbitMQ 3.10.8).
+    /// </summary>
+    public bool VirtualHostHeaderMustExist { get; init; }
+
     public static IReadOnlyList<VersionProfile> All { get; } = Table();
 
     public static VersionProfile For(RabbitMqRelease release) =>
