@@ -21,7 +21,7 @@ public static class ManagementApi
     /// <param name="services">The host's services.</param>
     /// <param name="listeners">The host's bound listeners, read on each request that reports them.</param>
     /// <param name="dataDirectory">Where the broker keeps its data (its free disk space is reported), or null when it keeps everything in memory.</param>
-    /// <param name="enableFaultApi">Whether administrators may inject test faults through /api/faults (otherwise those paths are 404).</param>
+    /// <param name="enableFaultApi">Whether administrators may inject test faults through /api/faults (otherwise those paths are unknown ones).</param>
     public static IServiceCollection AddManagementApi(this IServiceCollection services, Func<IReadOnlyList<ManagementListener>> listeners, string? dataDirectory = null, bool enableFaultApi = false)
     {
         services.AddRouting();
