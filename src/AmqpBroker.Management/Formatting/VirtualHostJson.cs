@@ -76,7 +76,7 @@ internal static class VirtualHostJson
     /// A vhost without a default reports <c>undefined</c> up to 3.13 and the node's default (classic unless
     /// <c>default_queue_type</c> says otherwise) from 4.0 (rabbit_queue_type:inject_dqt at v4.0.1).
     /// </summary>
-    private static string ReportedDefaultQueueType(VirtualHost virtualHost, ManagementContext context) =>
+    public static string ReportedDefaultQueueType(VirtualHost virtualHost, ManagementContext context) =>
         virtualHost.Metadata.DefaultQueueType
         ?? (context.Broker.Settings.Profile.RecordsDefaultQueueType ? context.Broker.Settings.DefaultQueueType : "undefined");
 }
