@@ -7,7 +7,8 @@ namespace AmqpBroker.InteropTests.Management;
 /// (release-notes/4.2.9.md, #16734; commit 21c0553901 "Rewrite the definitions export as one fold-based, streamed
 /// path"): queues carry their type, internal exchanges are left out, a vhost is its name, limits and metadata. Before,
 /// rabbit_mgmt_wm_definitions:rw_state: a vhost is its name (3.10, checked against RabbitMQ 3.10.8) or also its
-/// description, tags, default queue type and metadata (3.13+), and internal exchanges are exported. From 4.0.5 the
+/// description, tags, default queue type (up to 4.1.0, commit 09b31f6e4c) and metadata (3.13+; from 4.0.5 with the
+/// default queue type, rabbit_vhost:i(metadata)), and internal exchanges are exported. From 4.0.5 the
 /// document says it is a cluster's (release-notes/4.0.5.md, #12835; rabbit_mgmt_wm_definitions at v4.2.9), and one
 /// vhost's says it is that vhost's (rabbit_mgmt_wm_definitions:vhost_definitions at v4.0.5 and v4.1.8, small_parts at
 /// v4.2.9). 3.10 is checked against RabbitMQ 3.10.8 as well: per-vhost policies and parameters keep their vhost there
@@ -36,8 +37,10 @@ public sealed class DefinitionExportFormatTests : ManagementTestBase
         {
             Assert.That(entry.Select(p => p.Key), Is.EquivalentTo(
                 Profile.DefinitionsExportCanonical ? ["name", "limits", "metadata"]
-                : Profile.DefinitionsExportVirtualHostMetadata ? ["name", "description", "tags", "default_queue_type", "metadata"]
+                : Profile.DefinitionsExportDefaultQueueType ? ["name", "description", "tags", "default_queue_type", "metadata"]
+                : Profile.DefinitionsExportVirtualHostMetadata ? ["name", "description", "tags", "metadata"]
                 : new[] { "name" }));
+            Assert.That(entry["metadata"]?["default_queue_type"]?.GetValue<string>(), Is.EqualTo(Profile.RecordsDefaultQueueType ? "classic" : null));
             Assert.That(queue["type"]?.GetValue<string>(), Is.EqualTo(Profile.DefinitionsExportCanonical ? "classic" : null));
             Assert.That(exchanges.Select(x => x!["internal"]?.GetValue<bool>()), Is.EqualTo(Profile.DefinitionsExportCanonical ? Array.Empty<bool?>() : [true]));
         }

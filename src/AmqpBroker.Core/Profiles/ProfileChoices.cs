@@ -85,13 +85,11 @@ public enum VirtualHostDefinitionsExport
 
     /// <summary>
     /// The version and product fields, <c>rabbitmq_definition_format</c> <c>single_virtual_host</c>, <c>original_vhost_name</c>,
-    /// <c>explanation</c> <c>Definitions of virtual host '…'</c>, <c>metadata</c> (with the default queue type),
-    /// <c>description</c>, <c>default_queue_type</c> and <c>limits</c> before the categories (release-notes/4.0.5.md, #12835).
+    /// <c>explanation</c> <c>Definitions of virtual host '…'</c>, <c>metadata</c>, <c>description</c>, <c>default_queue_type</c>
+    /// (<see cref="VersionProfile.DefinitionsExportDefaultQueueType"/>) and <c>limits</c> before the categories
+    /// (release-notes/4.0.5.md, #12835).
     /// </summary>
     Described,
-
-    /// <summary>As <see cref="Described"/> without <c>default_queue_type</c>, and <c>metadata</c> as the vhost has it (4.1.1, commits 09b31f6e4c and 4932d2e1d9).</summary>
-    DescribedWithoutDefaultQueueType,
 }
 
 /// <summary>How a definitions import names a policy or parameter that validation refuses (<see cref="VersionProfile.DefinitionImportReason"/>).</summary>

@@ -22,6 +22,7 @@ public sealed partial record VersionProfile
             DefaultQueueTypeUpdatable = true,         // release-notes/3.11.17.md (rabbit_vhost:put_vhost updates the metadata)
             DefinitionsExportVirtualHostMetadata = true, // rabbit_mgmt_wm_definitions:rw_state at v3.13.0
             DefinitionsVirtualHostExport = VirtualHostDefinitionsExport.Stripped, // rabbit_mgmt_wm_definitions at v3.12.0 (commit 4bfe352168)
+            DefinitionsExportDefaultQueueType = true, // rabbit_mgmt_wm_definitions:rw_state at v3.13.7 (release-notes/3.13.4.md)
             DefinitionImportReason = DefinitionImportReason.EscapedAsErlangBinary, // rabbit_definitions:apply_defs at v3.13.0 (commit 5f0981c5a3)
             OverviewFields = OverviewFields.ReleaseSeriesSupportStatus | OverviewFields.OperatorPolicyUpdating, // rabbit_mgmt_wm_overview at v3.12.0
             QueueModeIgnored = true,                  // release-notes/3.12.0.md, highlights: lazy mode no longer applies
@@ -58,7 +59,7 @@ public sealed partial record VersionProfile
             Release = new(4, 1),
             ReportedVersion = "4.1.8",
             PreAuthenticationFrameMax = 8192, // release-notes/4.1.0.md, breaking: initial AMQP 0-9-1 maximum frame size
-            DefinitionsVirtualHostExport = VirtualHostDefinitionsExport.DescribedWithoutDefaultQueueType, // rabbit_mgmt_wm_definitions at v4.1.1 (commits 09b31f6e4c, 4932d2e1d9)
+            DefinitionsExportDefaultQueueType = false, // rabbit_mgmt_wm_definitions at v4.1.1 (commits 09b31f6e4c, 4932d2e1d9)
         };
         var v42 = v41 with
         {

@@ -241,6 +241,14 @@ public sealed partial record VersionProfile
     public VirtualHostDefinitionsExport DefinitionsVirtualHostExport { get; init; }
 
     /// <summary>
+    /// The definitions export has <c>default_queue_type</c> beside a vhost's <c>metadata</c>: in each vhost entry
+    /// (rabbit_mgmt_wm_definitions:rw_state at v3.13.7 to v4.1.0) and at the top of one vhost's document (v4.0.5 to v4.1.0);
+    /// 4.1.1 dropped both (commits 09b31f6e4c and 4932d2e1d9), the metadata keeping the type, which a vhost gets when it
+    /// is created from then on (rabbit_vhost:do_add) and which 4.0 injects when it exports (rabbit_queue_type:inject_dqt).
+    /// </summary>
+    public bool DefinitionsExportDefaultQueueType { get; init; }
+
+    /// <summary>
     /// <c>?download=NAME</c> on the definitions export must be an HTTP token (RFC 9110 tchar only, not empty), else 400 with
     /// no body; before, any name is echoed (release-notes/4.2.8.md and 4.3.2.md, Management Plugin, #16544:
     /// "definitions export download filenames are restricted to a safe character set"; rabbit_mgmt_wm_definitions:

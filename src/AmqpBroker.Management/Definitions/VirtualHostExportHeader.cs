@@ -9,7 +9,7 @@ namespace AmqpBroker.Management.Definitions;
 /// The fields of <c>GET /api/definitions/{vhost}</c> before its categories (<see cref="VersionProfile.DefinitionsVirtualHostExport"/>):
 /// <c>rabbit_version</c> alone up to 4.0.4; from 4.0.5 the version and product fields, what the document is
 /// (<c>rabbitmq_definition_format</c> <c>single_virtual_host</c>, <c>original_vhost_name</c>, <c>explanation</c>) and the
-/// vhost's <c>metadata</c>, <c>description</c>, <c>default_queue_type</c> (4.0 only) and <c>limits</c>, in RabbitMQ's order
+/// vhost's <c>metadata</c>, <c>description</c>, <c>default_queue_type</c> (up to 4.1.0) and <c>limits</c>, in RabbitMQ's order
 /// (rabbit_mgmt_wm_definitions:vhost_definitions at v4.0.5 and v4.1.8, small_parts at v4.2.9). An import ignores them,
 /// as rabbit_definitions:apply_defs/4 does.
 /// </summary>
@@ -18,8 +18,7 @@ internal static class VirtualHostExportHeader
     public static JsonObject Create(VirtualHost virtualHost, ManagementContext context)
     {
         var header = new JsonObject { ["rabbit_version"] = context.RabbitMqVersion };
-        var form = context.Broker.Settings.Profile.DefinitionsVirtualHostExport;
-        if (form is VirtualHostDefinitionsExport.Plain or VirtualHostDefinitionsExport.Stripped)
+        if (context.Broker.Settings.Profile.DefinitionsVirtualHostExport != VirtualHostDefinitionsExport.Described)
         {
             return header;
         }
@@ -30,15 +29,11 @@ internal static class VirtualHostExportHeader
         header["rabbitmq_definition_format"] = "single_virtual_host";
         header["original_vhost_name"] = virtualHost.Name;
         header["explanation"] = $"Definitions of virtual host '{virtualHost.Name}'";
-        var metadata = VirtualHostJson.Metadata(virtualHost);
-        header["metadata"] = metadata;
+        header["metadata"] = VirtualHostJson.Metadata(virtualHost, context);
         header["description"] = "";
-        if (form == VirtualHostDefinitionsExport.Described)
+        if (context.Broker.Settings.Profile.DefinitionsExportDefaultQueueType)
         {
-            // rabbit_queue_type:inject_dqt at v4.0.5: the vhost's default queue type, else the node's, in both places.
-            var defaultQueueType = VirtualHostJson.ReportedDefaultQueueType(virtualHost, context);
-            metadata["default_queue_type"] = defaultQueueType;
-            header["default_queue_type"] = defaultQueueType;
+            header["default_queue_type"] = VirtualHostJson.ReportedDefaultQueueType(virtualHost, context);
         }
 
         header["limits"] = Limits(virtualHost, context);
