@@ -21,6 +21,9 @@ public sealed partial record VersionProfile
             VirtualHostApiTakesDefaultQueueType = true, // release-notes/3.11.12.md (rabbit_mgmt_wm_vhost:accept_content, #7734)
             DefaultQueueTypeUpdatable = true,         // release-notes/3.11.17.md (rabbit_vhost:put_vhost updates the metadata)
             DefinitionsExportVirtualHostMetadata = true, // rabbit_mgmt_wm_definitions:rw_state at v3.13.0
+            DefinitionsVirtualHostExport = VirtualHostDefinitionsExport.Stripped, // rabbit_mgmt_wm_definitions at v3.12.0 (commit 4bfe352168)
+            DefinitionsExportDefaultQueueType = true, // rabbit_mgmt_wm_definitions:rw_state at v3.13.7 (release-notes/3.13.4.md)
+            DefinitionImportReason = DefinitionImportReason.EscapedAsErlangBinary, // rabbit_definitions:apply_defs at v3.13.0 (commit 5f0981c5a3)
             OverviewFields = OverviewFields.ReleaseSeriesSupportStatus | OverviewFields.OperatorPolicyUpdating, // rabbit_mgmt_wm_overview at v3.12.0
             QueueModeIgnored = true,                  // release-notes/3.12.0.md, highlights: lazy mode no longer applies
             PerQueueConsumerTimeout = true,           // release-notes/3.12.0.md, Core Server enhancements (#5437)
@@ -50,12 +53,14 @@ public sealed partial record VersionProfile
             DefaultMaxMessageSize = 16L * 1024 * 1024,      // release-notes/4.0.1.md, breaking changes
             DefaultMemoryHighWatermark = 0.6,               // deps/rabbit/Makefile at v4.0.1 (#12161)
             DefinitionsExportFormatMarkers = true,          // release-notes/4.0.5.md, Management Plugin (#12835)
+            DefinitionsVirtualHostExport = VirtualHostDefinitionsExport.Described, // release-notes/4.0.5.md (#12835); rabbit_mgmt_wm_definitions at v4.0.5
         };
         var v41 = v40 with
         {
             Release = new(4, 1),
             ReportedVersion = "4.1.8",
             PreAuthenticationFrameMax = 8192, // release-notes/4.1.0.md, breaking: initial AMQP 0-9-1 maximum frame size
+            DefinitionsExportDefaultQueueType = false, // rabbit_mgmt_wm_definitions at v4.1.1 (commits 09b31f6e4c, 4932d2e1d9)
         };
         var v42 = v41 with
         {
@@ -66,6 +71,8 @@ public sealed partial record VersionProfile
             HttpApiRevealsLess = true, // release-notes/4.2.9.md, 4.3.3.md (#16709); rabbit_web_dispatch_access_control, rabbit_mgmt_wm_user_limits at v4.2.9
             HttpPublishConfirmTimeout = TimeSpan.FromSeconds(30), // release-notes/4.2.9.md, Management Plugin bug fixes (#16911)
             DefinitionsExportCanonical = true, // release-notes/4.2.9.md, Management Plugin enhancements (#16734); rabbit_mgmt_wm_definitions at v4.2.9
+            DefinitionsDownloadNameIsToken = true, // release-notes/4.2.8.md, Management Plugin (#16544); 4.3.2.md for 4.3
+            DefinitionImportReason = DefinitionImportReason.Labelled, // rabbit_definitions:add_policy, add_parameter at v4.2.0 (commit 5f5bf81e40, #14277)
             ShovelConnectFailureStatus = ShovelConnectFailureStatus.Terminated, // rabbit_shovel_worker:terminate at v4.2.0 (commit cb47abc110, #14649)
             ValidationReasonsHtmlEscaped = false,  // rabbit_mgmt_wm_parameter, rabbit_mgmt_wm_policy at v4.2.0 (commit 5f5bf81e40, #14277)
             PassiveDeclareNeedsAnyPermission = true, // release-notes/4.2.6.md (#16085), 4.2.7.md (#16272)

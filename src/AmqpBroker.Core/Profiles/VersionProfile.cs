@@ -185,7 +185,9 @@ public sealed partial record VersionProfile
     /// <summary>
     /// The definitions export is rabbit_definitions' canonical document, as <c>rabbitmqctl export_definitions</c> makes it
     /// (4.2.9 and 4.3.3, #16734, commit 21c0553901): queues carry their <c>type</c>, internal exchanges are left out (and
-    /// no exchange has <c>internal</c>), and a vhost is its <c>name</c>, <c>limits</c> and <c>metadata</c> only.
+    /// no exchange has <c>internal</c>), a vhost is its <c>name</c>, <c>limits</c> and <c>metadata</c> only, bindings to
+    /// exclusive queues are exported (rabbit_definitions:fold_bindings keeps every explicit binding; fold_queues skips
+    /// exclusive queues), and a vhost's <c>limits</c> is always an object (commit 46f38e8c66; before, <c>[]</c> when none).
     /// </summary>
     public bool DefinitionsExportCanonical { get; init; }
 
@@ -230,6 +232,37 @@ public sealed partial record VersionProfile
     /// v4.2.9 and v4.3.5, and at v3.10.8 and v3.13.7 without them).
     /// </summary>
     public bool DefinitionsExportFormatMarkers { get; init; }
+
+    /// <summary>
+    /// What <c>GET /api/definitions/{vhost}</c> puts around the categories, and whether its policies and parameters keep
+    /// their <c>vhost</c> (rabbit_mgmt_wm_definitions:vhost_definitions at v3.10.8, v3.13.7, v4.0.5, v4.1.8; checked against
+    /// RabbitMQ 3.10.8): see <see cref="VirtualHostDefinitionsExport"/>.
+    /// </summary>
+    public VirtualHostDefinitionsExport DefinitionsVirtualHostExport { get; init; }
+
+    /// <summary>
+    /// The definitions export has <c>default_queue_type</c> beside a vhost's <c>metadata</c>: in each vhost entry
+    /// (rabbit_mgmt_wm_definitions:rw_state at v3.13.7 to v4.1.0) and at the top of one vhost's document (v4.0.5 to v4.1.0);
+    /// 4.1.1 dropped both (commits 09b31f6e4c and 4932d2e1d9), the metadata keeping the type, which a vhost gets when it
+    /// is created from then on (rabbit_vhost:do_add) and which 4.0 injects when it exports (rabbit_queue_type:inject_dqt).
+    /// </summary>
+    public bool DefinitionsExportDefaultQueueType { get; init; }
+
+    /// <summary>
+    /// <c>?download=NAME</c> on the definitions export must be an HTTP token (RFC 9110 tchar only, not empty), else 400 with
+    /// no body; before, any name is echoed (release-notes/4.2.8.md and 4.3.2.md, Management Plugin, #16544:
+    /// "definitions export download filenames are restricted to a safe character set"; rabbit_mgmt_wm_definitions:
+    /// maybe_content_disposition at v4.2.9 and v4.3.5, cow_http:ensure_token). Either way the header is
+    /// <c>attachment; filename=NAME</c>, unquoted.
+    /// </summary>
+    public bool DefinitionsDownloadNameIsToken { get; init; }
+
+    /// <summary>
+    /// The reason of a definitions import that a policy or runtime parameter validation refuses: see
+    /// <see cref="DefinitionImportReason"/> (rabbit_definitions:add_policy, add_parameter and format/1 at v3.10.8, v3.13.7,
+    /// v4.1.8, v4.2.0 (commit 5f5bf81e40, #14277) and v4.3.5; 3.10.8 checked live).
+    /// </summary>
+    public DefinitionImportReason DefinitionImportReason { get; init; }
 
     /// <summary>
     /// <c>PUT /api/parameters/…</c> and <c>PUT /api/policies/…</c> HTML-escape <c>&lt;</c>, <c>&gt;</c> and <c>&amp;</c> in
