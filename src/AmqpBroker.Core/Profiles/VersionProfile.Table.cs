@@ -18,6 +18,7 @@ public sealed partial record VersionProfile
             ReportedVersion = "3.13.7",
             UnknownExchangeTypeIsChannelError = true, // release-notes/3.13.3.md, Core Server bug fixes (#11215)
             RefusalNamesPermission = true,            // rabbit_access_control:check_resource_access at v3.12.0
+            ApiLoginFailureIsNotAuthorized = true,    // rabbit_web_dispatch_access_control:not_authenticated at v3.13.7
             VirtualHostApiTakesDefaultQueueType = true, // release-notes/3.11.12.md (rabbit_mgmt_wm_vhost:accept_content, #7734)
             DefaultQueueTypeUpdatable = true,         // release-notes/3.11.17.md (rabbit_vhost:put_vhost updates the metadata)
             DefinitionsExportVirtualHostMetadata = true, // rabbit_mgmt_wm_definitions:rw_state at v3.13.0

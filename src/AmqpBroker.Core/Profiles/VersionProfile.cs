@@ -287,6 +287,14 @@ public sealed partial record VersionProfile
     public bool RefusalNamesPermission { get; init; }
 
     /// <summary>
+    /// The HTTP API answers wrong credentials with 401 <c>{"error":"not_authorized","reason":"Not_Authorized"}</c> and no
+    /// <c>www-authenticate</c> challenge: rabbit_web_dispatch_access_control:is_authorized from v3.13.0, whose
+    /// not_authenticated stopped setting the challenge in v3.13.4, unchanged to v4.3.5. Before, rabbit_mgmt_util answered
+    /// <c>"Login failed"</c> with the challenge (checked against RabbitMQ 3.10.8).
+    /// </summary>
+    public bool ApiLoginFailureIsNotAuthorized { get; init; }
+
+    /// <summary>
     /// queue.bind and queue.unbind to a direct reply-to address (<c>amq.rabbitmq.reply-to.*</c>; the bare pseudo-queue name
     /// is not one) are refused with 403 <c>cannot bind or unbind to a volatile (direct reply-to) queue</c> before any other
     /// check. release-notes/4.2.6.md (#15935); rabbit_channel:reject_volatile_queue_as_binding_target at v4.2.9 and v4.3.5.

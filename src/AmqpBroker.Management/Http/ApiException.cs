@@ -18,6 +18,9 @@ internal sealed class ApiException(int status, string error, string reason) : Ex
     /// </summary>
     public bool Refused { get; init; }
 
+    /// <summary>Whether the 401 carries the <c>www-authenticate</c> challenge, which RabbitMQ sends only for failed logins.</summary>
+    public bool Challenges { get; init; }
+
     /// <summary>RabbitMQ's answer for a path or object that does not exist.</summary>
     public static ApiException NotFound() => new(StatusCodes.Status404NotFound, "Object Not Found", "Not Found");
 
@@ -25,7 +28,15 @@ internal sealed class ApiException(int status, string error, string reason) : Ex
 
     public static ApiException BadRequest(string reason) => new(StatusCodes.Status400BadRequest, "bad_request", reason);
 
-    /// <summary>RabbitMQ 3.10 answers 401 both for bad credentials and for a user lacking a tag or permission.</summary>
+    /// <summary>
+    /// Wrong credentials, as the release answers them (<see cref="AmqpBroker.Core.Profiles.VersionProfile.ApiLoginFailureIsNotAuthorized"/>):
+    /// before 3.13, <c>"Login failed"</c> with the challenge.
+    /// </summary>
+    public static ApiException LoginFailed(bool notAuthorized) => notAuthorized
+        ? new(StatusCodes.Status401Unauthorized, "not_authorized", "Not_Authorized")
+        : new(StatusCodes.Status401Unauthorized, "not_authorized", "Login failed") { Challenges = true };
+
+    /// <summary>A user lacking a tag or permission: 401 <c>not_authorised</c>, without a challenge (checked against RabbitMQ 3.10.8).</summary>
     public static ApiException NotAuthorised(string reason) => new(StatusCodes.Status401Unauthorized, "not_authorised", reason);
 
     /// <summary>

@@ -7,7 +7,7 @@ namespace AmqpBroker.Management.Http;
 
 /// <summary>
 /// HTTP Basic authentication of every <c>/api</c> request against the broker's user store, with
-/// RabbitMQ's answers: no credentials is a bare 401 challenge, wrong ones a JSON 401, a user without a
+/// RabbitMQ's answers: no credentials is a bare 401 challenge, wrong ones a JSON 401 (<see cref="ApiException.LoginFailed"/>), a user without a
 /// management tag 401 "Not management user", a loopback-only user (guest) from elsewhere 401. A path no API route
 /// serves, and a method a served path does not allow (OPTIONS among them), are answered before credentials are looked at, as
 /// RabbitMQ 3.10.8 answers them (cowboy_rest checks allowed_methods before is_authorized; unknown paths go to a
@@ -35,7 +35,7 @@ internal sealed class AuthenticationMiddleware(RequestDelegate next, Broker brok
         if (user is null)
         {
             broker.AuthenticationAttempts.Failed(AuthenticationAttempts.Http, context.Connection.RemoteIpAddress?.ToString() ?? "", name);
-            throw new ApiException(StatusCodes.Status401Unauthorized, "not_authorized", "Login failed");
+            throw ApiException.LoginFailed(broker.Settings.Profile.ApiLoginFailureIsNotAuthorized);
         }
 
         broker.AuthenticationAttempts.Succeeded(AuthenticationAttempts.Http, context.Connection.RemoteIpAddress?.ToString() ?? "", name);

@@ -58,7 +58,7 @@ internal sealed partial class ErrorMiddleware(RequestDelegate next, ILogger<Erro
     /// <summary>The answer to a failure the API expects, or null for anything else.</summary>
     private static ErrorAnswer? Answer(Exception error) => error switch
     {
-        ApiException api => new(api.Status, api.Error, api.Reason, api.Refused || api.Status == StatusCodes.Status401Unauthorized),
+        ApiException api => new(api.Status, api.Error, api.Reason, api.Refused || api.Status == StatusCodes.Status401Unauthorized, api.Challenges),
         AmqpException amqp => Map(amqp),
 
         // RabbitMQ's wording for a policy or parameter its validation refuses.
@@ -90,7 +90,7 @@ internal sealed partial class ErrorMiddleware(RequestDelegate next, ILogger<Erro
 
         context.Response.Clear();
         context.Response.StatusCode = answer.Status;
-        if (answer.Status == StatusCodes.Status401Unauthorized)
+        if (answer.Challenges)
         {
             context.Response.Headers.WWWAuthenticate = AuthenticationMiddleware.Challenge;
         }
@@ -106,5 +106,6 @@ internal sealed partial class ErrorMiddleware(RequestDelegate next, ILogger<Erro
     /// <param name="Error">The body's <c>error</c>.</param>
     /// <param name="Reason">The body's <c>reason</c>.</param>
     /// <param name="Refused">Whether RabbitMQ refuses it while authorising the request, before content negotiation (see <see cref="ResponseHeaders"/>).</param>
-    private sealed record ErrorAnswer(int Status, string Error, string Reason, bool Refused = false);
+    /// <param name="Challenges">Whether it carries the <c>www-authenticate</c> challenge (a failed login, before 3.13).</param>
+    private sealed record ErrorAnswer(int Status, string Error, string Reason, bool Refused = false, bool Challenges = false);
 }

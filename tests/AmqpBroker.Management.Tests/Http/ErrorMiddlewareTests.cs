@@ -53,7 +53,16 @@ public sealed class ErrorMiddlewareTests
     {
         var (actualStatus, body, challenge) = await RunAsync(new AmqpException((AmqpBroker.Protocol.Methods.ReplyCode)replyCode, "text"));
         Assert.That((actualStatus, body["error"]!.GetValue<string>(), body["reason"]!.GetValue<string>()), Is.EqualTo((status, error, "text")));
-        Assert.That(challenge is not null, Is.EqualTo(status == 401), "401s carry the Basic challenge");
+        Assert.That(challenge, Is.Null, "RabbitMQ's not_authorised carries no challenge (rabbit_mgmt_util:not_authorised at v3.10.8)");
+    }
+
+    /// <summary>Only a failed login challenges, and only before 3.13 (rabbit_mgmt_util:not_authenticated at v3.10.8).</summary>
+    [TestCase(false, "Login failed", "Basic realm=\"RabbitMQ Management\"")]
+    [TestCase(true, "Not_Authorized", null)]
+    public async Task A_failed_login_is_answered_as_the_release_answers_it(bool notAuthorized, string reason, string? expectedChallenge)
+    {
+        var (status, body, challenge) = await RunAsync(ApiException.LoginFailed(notAuthorized));
+        Assert.That((status, body.ToJsonString(), challenge), Is.EqualTo((401, $$"""{"error":"not_authorized","reason":"{{reason}}"}""", expectedChallenge)));
     }
 
     [Test]
