@@ -8,7 +8,9 @@ namespace AmqpBroker.InteropTests.Management;
 /// before credentials are asked for, its Allow header listing HEAD first and OPTIONS last; OPTIONS is 200 with that
 /// header; a method cowboy does not know is 501. Every answer carries rabbitmq_management's default
 /// content-security-policy (deps/rabbitmq_management/Makefile; 4.3.4 dropped 'unsafe-eval' and 'unsafe-inline',
-/// release-notes/4.3.4.md, #16916) and varies on origin, and on accept and accept-encoding once authorised.
+/// release-notes/4.3.4.md, #16916) and varies on origin, and on accept and accept-encoding once authorised. A route's
+/// JSON body is <c>cache-control: no-cache</c> (rabbit_mgmt_util:reply); other answers carry none before 4.0.5 and
+/// <c>public, max-age=0, must-revalidate</c> from it (rabbit_mgmt_headers:set_etag_based_cache_headers, commit ce760c688b).
 /// </summary>
 public sealed class HeadAndUnknownPathTests : ManagementTestBase
 {
@@ -23,6 +25,19 @@ public sealed class HeadAndUnknownPathTests : ManagementTestBase
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
         Assert.That(response.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/json"));
         Assert.That(await response.Content.ReadAsByteArrayAsync(), Is.Empty);
+    }
+
+    [TestCase("GET", "api/overview", "no-cache")]
+    [TestCase("GET", "api/queues/%2F/no-such-queue", null)]
+    [TestCase("GET", "api/nonexistent", null)]
+    [TestCase("PUT", "api/vhosts/%2F", null)]
+    [TestCase("OPTIONS", "api/overview", null)]
+    public async Task Cache_control_is_no_cache_on_json_bodies_and_the_releases_default_elsewhere(string method, string path, string? json)
+    {
+        using var response = await Http.SendAsync(new HttpRequestMessage(new HttpMethod(method), path));
+
+        var sent = response.Headers.NonValidated.TryGetValues("cache-control", out var values) ? string.Join(", ", values) : null;
+        Assert.That(sent, Is.EqualTo(json ?? Profile.ManagementCacheControl), $"{method} {path}: {(int)response.StatusCode}");
     }
 
     /// <summary>Answers that do not change between two requests, so their lengths can be compared.</summary>

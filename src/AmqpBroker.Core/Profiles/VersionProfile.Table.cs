@@ -55,6 +55,7 @@ public sealed partial record VersionProfile
             DefaultMemoryHighWatermark = 0.6,               // deps/rabbit/Makefile at v4.0.1 (#12161)
             DefinitionsExportFormatMarkers = true,          // release-notes/4.0.5.md, Management Plugin (#12835)
             DefinitionsVirtualHostExport = VirtualHostDefinitionsExport.Described, // release-notes/4.0.5.md (#12835); rabbit_mgmt_wm_definitions at v4.0.5
+            ManagementCacheControl = "public, max-age=0, must-revalidate", // rabbit_mgmt_headers at v4.0.5 (commit ce760c688b)
         };
         var v41 = v40 with
         {

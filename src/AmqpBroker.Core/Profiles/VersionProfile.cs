@@ -332,6 +332,14 @@ public sealed partial record VersionProfile
     public string ManagementContentSecurityPolicy { get; init; } = "script-src 'self' 'unsafe-eval' 'unsafe-inline'; object-src 'self'";
 
     /// <summary>
+    /// The <c>cache-control</c> the management listener puts on every answer that sets none of its own (a JSON body
+    /// answered by a route sets <c>no-cache</c>); null for none. rabbit_mgmt_headers:set_etag_based_cache_headers, called
+    /// from every handler's init (the static files' and unknown paths' too) from v4.0.5 (commit ce760c688b) to v4.3.5.
+    /// Before, only JSON bodies carried one (checked against RabbitMQ 3.10.8: none on errors, 201 or 204).
+    /// </summary>
+    public string? ManagementCacheControl { get; init; }
+
+    /// <summary>
     /// A vhost named by the <c>x-vhost</c> request header (read where the path names none) must exist: one that does not
     /// is an unknown vhost, as in a path (rabbit_web_dispatch_access_control:vhost at v3.13.0). Before, the header's value
     /// was taken unchecked: an administrator's listing of it is empty, anyone else is refused (rabbit_mgmt_util:vhost at

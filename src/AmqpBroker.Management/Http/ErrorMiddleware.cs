@@ -96,7 +96,7 @@ internal sealed partial class ErrorMiddleware(RequestDelegate next, ILogger<Erro
         }
 
         ResponseHeaders.VaryAfterFailure(context, refused: answer.Refused);
-        return JsonResponse.WriteAsync(context.Response, new System.Text.Json.Nodes.JsonObject { ["error"] = answer.Error, ["reason"] = answer.Reason });
+        return JsonResponse.WriteErrorAsync(context.Response, answer.Error, answer.Reason);
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Management API {Method} {Path} failed unexpectedly")]

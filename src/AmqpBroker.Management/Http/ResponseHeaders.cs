@@ -9,7 +9,8 @@ namespace AmqpBroker.Management.Http;
 /// and <c>vary: origin</c>, or <c>vary: accept, accept-encoding, origin</c> on what an API route answers once the
 /// request is authorised (cowboy_rest adds <c>accept</c> when it negotiates the content type, the resources'
 /// variances/2 the rest); a request refused while authorising (401, or 4.2's 404 for a hidden vhost) keeps
-/// <c>vary: origin</c>. Neither header is stored where an earlier step set its own.
+/// <c>vary: origin</c>. From 4.0.5, also the profile's <see cref="Core.Profiles.VersionProfile.ManagementCacheControl"/>.
+/// No header is stored where an earlier step set its own.
 /// </summary>
 internal sealed class ResponseHeaders(RequestDelegate next, ManagementContext management)
 {
@@ -20,13 +21,18 @@ internal sealed class ResponseHeaders(RequestDelegate next, ManagementContext ma
 
     public Task InvokeAsync(HttpContext context)
     {
-        var policy = management.Broker.Settings.Profile.ManagementContentSecurityPolicy;
+        var profile = management.Broker.Settings.Profile;
         context.Response.OnStarting(() =>
         {
             var headers = context.Response.Headers;
             if (!headers.ContainsKey(Microsoft.Net.Http.Headers.HeaderNames.ContentSecurityPolicy))
             {
-                headers.ContentSecurityPolicy = policy;
+                headers.ContentSecurityPolicy = profile.ManagementContentSecurityPolicy;
+            }
+
+            if (profile.ManagementCacheControl is { } cacheControl && !headers.ContainsKey(Microsoft.Net.Http.Headers.HeaderNames.CacheControl))
+            {
+                headers.CacheControl = cacheControl;
             }
 
             if (!headers.ContainsKey(Microsoft.Net.Http.Headers.HeaderNames.Vary))
