@@ -31,22 +31,37 @@ public abstract class SecurityEndpointTestBase : ManagementTestBase
         f.VirtualHost = virtualHost;
     });
 
-    /// <summary>Opens a connection as the user, which the broker must refuse; returns why.</summary>
+    /// <summary>
+    /// Opens a connection as the user, which the broker must refuse; returns why. RabbitMQ counts a connection towards a
+    /// limit once its connection tracking has handled the connection's creation event, which lags under load (seen with
+    /// 3.10.8 under the whole suite), so against it an accepted attempt is closed and tried again until <see cref="BrokerTestBase.Timeout"/>;
+    /// ours counts at once, so in-process the first attempt must be refused.
+    /// </summary>
     protected async Task<ShutdownEventArgs> RefusedConnectionAsync(string user, string virtualHost)
     {
-        try
+        var deadline = DateTime.UtcNow + Timeout;
+        while (true)
         {
-            // RabbitMQ.Client may hand out the connection before connection.open is answered.
-            var connection = await ConnectAsAsync(user, virtualHost);
-            await connection.CreateChannelAsync();
-        }
-        catch (Exception e) when (Chain(e).OfType<OperationInterruptedException>().FirstOrDefault(i => i.ShutdownReason is not null) is { } interrupted)
-        {
-            return interrupted.ShutdownReason!;
-        }
+            IConnection accepted;
+            try
+            {
+                // RabbitMQ.Client may hand out the connection before connection.open is answered.
+                accepted = await ConnectAsAsync(user, virtualHost);
+                await accepted.CreateChannelAsync();
+            }
+            catch (Exception e) when (Chain(e).OfType<OperationInterruptedException>().FirstOrDefault(i => i.ShutdownReason is not null) is { } interrupted)
+            {
+                return interrupted.ShutdownReason!;
+            }
 
-        Assert.Fail($"connecting as '{user}' to vhost '{virtualHost}' should have been refused");
-        throw new InvalidOperationException("unreachable");
+            if (!IsExternal || DateTime.UtcNow > deadline)
+            {
+                Assert.Fail($"connecting as '{user}' to vhost '{virtualHost}' should have been refused");
+            }
+
+            await accepted.CloseAsync();
+            await Task.Delay(50);
+        }
     }
 
     protected Task<ApiResponse> PutLimitAsync(string kind, string owner, string name, JsonNode? value) =>
