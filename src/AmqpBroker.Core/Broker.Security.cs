@@ -34,7 +34,8 @@ public sealed partial class Broker
     /// </summary>
     public void SetTopicPermission(TopicPermission permission)
     {
-        var compiled = new CompiledTopicPermission(permission);
+        CheckPatternLengths(permission.Write, permission.Read);
+        var compiled = new CompiledTopicPermission(permission, MatchBudget);
         using (ChangeDefinitions())
         {
             RequireUserAndVirtualHost(permission.User, permission.VirtualHost);
@@ -160,6 +161,23 @@ public sealed partial class Broker
         }
     }
 
+    /// <summary>How long one permission match may run (<see cref="Profiles.VersionProfile.CoreRegexLimited"/>).</summary>
+    private TimeSpan MatchBudget => RegexLimits.BudgetFor(Settings.Profile.CoreRegexLimited);
+
+    /// <summary>Refuses a permission pattern over 1024 bytes where the release does (<see cref="Profiles.VersionProfile.CoreRegexLimited"/>).</summary>
+    private void CheckPatternLengths(params ReadOnlySpan<string> patterns)
+    {
+        if (!Settings.Profile.CoreRegexLimited)
+        {
+            return;
+        }
+
+        foreach (var pattern in patterns)
+        {
+            ResourcePattern.CheckLength(pattern);
+        }
+    }
+
     private void PutVirtualHostLimits(string virtualHost, IReadOnlyList<Limit> limits)
     {
         _store.PutVirtualHostLimits(virtualHost, limits);
@@ -189,7 +207,7 @@ public sealed partial class Broker
     {
         foreach (var permission in stored.TopicPermissions)
         {
-            _topicPermissions.Set(new CompiledTopicPermission(permission));
+            _topicPermissions.Set(new CompiledTopicPermission(permission, MatchBudget));
         }
 
         foreach (var (virtualHost, limits) in stored.VirtualHostLimits)

@@ -274,6 +274,22 @@ public sealed partial record VersionProfile
     /// </summary>
     public bool ConsumerTimeoutArgumentsValidated { get; init; }
 
+    /// <summary>
+    /// rabbit_re in core (commit e5846514b1 "Extract rabbit_re", tagged v4.2.8 and v4.3.2; no release note): a policy pattern
+    /// over 1024 bytes is refused (rabbit_parameter_validation:regex, <c>pattern must not exceed 1024 bytes</c>), and so is a
+    /// permission or topic permission pattern (rabbit_auth_backend_internal:set_permissions, <c>{invalid_regexp, Pattern,
+    /// pattern_too_long}</c>), when set, not when loaded; policy and permission matches get rabbit_re's 50,000-step
+    /// budget instead of PCRE's default, a match past it still being no match (<see cref="Security.RegexLimits"/>).
+    /// </summary>
+    public bool CoreRegexLimited { get; init; }
+
+    /// <summary>
+    /// What PUT /api/vhosts/{name} does with a default queue type that is not a queue type's name: refused with a 400
+    /// from 4.2.8 and 4.3.2 (release-notes/4.2.8.md and 4.3.2.md, #16481; rabbit_mgmt_wm_vhost:accept_content and
+    /// rabbit_queue_type:validate_default_queue_type at v4.2.8); see <see cref="Profiles.VirtualHostQueueTypeCheck"/>.
+    /// </summary>
+    public VirtualHostQueueTypeCheck VirtualHostQueueTypeCheck { get; init; }
+
     public static IReadOnlyList<VersionProfile> All { get; } = Table();
 
     public static VersionProfile For(RabbitMqRelease release) =>

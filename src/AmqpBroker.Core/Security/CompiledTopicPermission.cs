@@ -10,13 +10,17 @@ internal sealed class CompiledTopicPermission
 {
     private readonly ResourcePattern? _write;
     private readonly ResourcePattern? _read;
+    private readonly TimeSpan _matchBudget;
 
     /// <summary>Throws <see cref="PermissionValidationException"/> when a pattern as written is not a regular expression.</summary>
-    public CompiledTopicPermission(TopicPermission permission)
+    /// <param name="permission">The permission as set.</param>
+    /// <param name="matchBudget">How long one match may run (<see cref="RegexLimits.BudgetFor"/>).</param>
+    public CompiledTopicPermission(TopicPermission permission, TimeSpan matchBudget)
     {
         Permission = permission;
-        ResourcePattern.Parse(permission.Write);
-        ResourcePattern.Parse(permission.Read);
+        _matchBudget = matchBudget;
+        ResourcePattern.Parse(permission.Write, matchBudget);
+        ResourcePattern.Parse(permission.Read, matchBudget);
         _write = TryParse(Expand(permission.Write));
         _read = TryParse(Expand(permission.Read));
     }
@@ -31,11 +35,11 @@ internal sealed class CompiledTopicPermission
         .Replace("{vhost}", Permission.VirtualHost, StringComparison.Ordinal);
 
     /// <summary>A pattern that a name made invalid matches nothing (RabbitMQ's check would fail on it too).</summary>
-    private static ResourcePattern? TryParse(string pattern)
+    private ResourcePattern? TryParse(string pattern)
     {
         try
         {
-            return ResourcePattern.Parse(pattern);
+            return ResourcePattern.Parse(pattern, _matchBudget);
         }
         catch (PermissionValidationException)
         {

@@ -27,6 +27,12 @@ internal sealed partial class ErrorMiddleware(RequestDelegate next, ILogger<Erro
                 await WriteAsync(context, StatusCodes.Status405MethodNotAllowed, "method_not_allowed", $"{context.Request.Method} is not allowed on this path", allow).ConfigureAwait(false);
             }
         }
+        catch (UnansweredException) when (!context.Response.HasStarted)
+        {
+            context.Response.Clear();
+            context.Response.StatusCode = StatusCodes.Status500InternalServerError;
+            context.Response.ContentLength = 0;
+        }
         catch (Exception ex) when (Answer(ex) is { } answer)
         {
             await WriteAsync(context, answer.Status, answer.Error, answer.Reason).ConfigureAwait(false);
@@ -41,7 +47,7 @@ internal sealed partial class ErrorMiddleware(RequestDelegate next, ILogger<Erro
     /// <summary>The answer to a failure the API expects, or null for anything else.</summary>
     private static ErrorAnswer? Answer(Exception error) => error switch
     {
-        ApiException api => new(api.Status, api.Error, api.Reason),
+        ApiException api => new(api.Status, api.ErrorIsCharList ? new JsonArray([.. api.Error.Select(c => JsonValue.Create((int)c))]) : api.Error, api.Reason),
         AmqpException amqp => Map(amqp),
 
         // RabbitMQ's wording for a policy or parameter its validation refuses.
@@ -73,7 +79,7 @@ internal sealed partial class ErrorMiddleware(RequestDelegate next, ILogger<Erro
 
     private static readonly string[] MethodOrder = [HttpMethods.Head, HttpMethods.Get, HttpMethods.Put, HttpMethods.Post, HttpMethods.Delete];
 
-    private static Task WriteAsync(HttpContext context, int status, string error, string reason, string allow = "")
+    private static Task WriteAsync(HttpContext context, int status, JsonNode error, string reason, string allow = "")
     {
         if (context.Response.HasStarted)
         {
@@ -94,11 +100,11 @@ internal sealed partial class ErrorMiddleware(RequestDelegate next, ILogger<Erro
             context.Response.Headers.WWWAuthenticate = AuthenticationMiddleware.Challenge;
         }
 
-        return JsonResponse.WriteAsync(context.Response, new System.Text.Json.Nodes.JsonObject { ["error"] = error, ["reason"] = reason });
+        return JsonResponse.WriteAsync(context.Response, new JsonObject { ["error"] = error, ["reason"] = reason });
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Management API {Method} {Path} failed unexpectedly")]
     private static partial void LogUnexpected(ILogger logger, string method, string path, Exception exception);
 
-    private sealed record ErrorAnswer(int Status, string Error, string Reason);
+    private sealed record ErrorAnswer(int Status, JsonNode Error, string Reason);
 }
