@@ -35,7 +35,7 @@ public sealed partial class Broker
     public void SetTopicPermission(TopicPermission permission)
     {
         CheckPatternLengths(permission.Write, permission.Read);
-        var compiled = new CompiledTopicPermission(permission, MatchBudget);
+        var compiled = new CompiledTopicPermission(permission, MatchBudget, Settings.Profile.TopicPermissionVariablesEscaped);
         using (ChangeDefinitions())
         {
             RequireUserAndVirtualHost(permission.User, permission.VirtualHost);
@@ -207,7 +207,7 @@ public sealed partial class Broker
     {
         foreach (var permission in stored.TopicPermissions)
         {
-            _topicPermissions.Set(new CompiledTopicPermission(permission, MatchBudget));
+            _topicPermissions.Set(new CompiledTopicPermission(permission, MatchBudget, Settings.Profile.TopicPermissionVariablesEscaped));
         }
 
         foreach (var (virtualHost, limits) in stored.VirtualHostLimits)

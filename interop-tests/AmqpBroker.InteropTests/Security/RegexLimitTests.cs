@@ -6,7 +6,8 @@ namespace AmqpBroker.InteropTests.Security;
 /// (rabbit_parameter_validation:regex: "pattern must not exceed 1024 bytes"; rabbit_auth_backend_internal:
 /// set_permissions and set_topic_permissions: <c>{invalid_regexp, Pattern, pattern_too_long}</c>). In every release a
 /// match that backtracks past the match limit is no match: the policy does not apply and access is refused (3.10.8:
-/// PCRE's default limit, re:run's nomatch; 4.2.8: rabbit_re's lower one). The 3.10 cases also run against 3.10.8.
+/// PCRE's default limit, re:run's nomatch; 4.2.8: rabbit_re's lower one). A topic permission's variables are escaped
+/// from 4.2.4. The 3.10 cases also run against 3.10.8.
 /// </summary>
 [Releases("3.10", "4.2")]
 public sealed class RegexLimitTests : SecurityEndpointTestBase
@@ -81,6 +82,37 @@ public sealed class RegexLimitTests : SecurityEndpointTestBase
             () => channel.QueueDeclareAsync(runaway, durable: false, exclusive: true, autoDelete: false),
             403,
             $"ACCESS_REFUSED - {Refused("configure")}access to queue '{runaway}' in vhost '{virtualHost}' refused for user '{user}'");
+    }
+
+    /// <summary>
+    /// <c>{username}</c> in a topic permission: as it is in 3.10.8, so a dot in the name matches any character (checked);
+    /// escaped from 4.2.4 (release-notes/4.2.4.md, #15442), so it matches a dot only.
+    /// </summary>
+    [Test]
+    public async Task A_user_name_in_a_topic_permission_is_a_pattern_in_3_10_and_literal_from_4_2_4()
+    {
+        var (virtualHost, _) = await CreateVirtualHostAndUserAsync();
+        var id = Guid.NewGuid().ToString("N")[..12];
+        var user = TrackUser($"re.{id}");
+        await ExpectAsync(HttpStatusCode.Created, HttpMethod.Put, $"api/users/{Segment(user)}", new JsonObject { ["password"] = Password, ["tags"] = "" });
+        await SetPermissionsAsync(user, virtualHost);
+        await ExpectAsync(HttpStatusCode.Created, HttpMethod.Put, $"api/topic-permissions/{Segment(virtualHost)}/{Segment(user)}",
+            new JsonObject { ["exchange"] = "amq.topic", ["write"] = "^{username}$", ["read"] = ".*" });
+        var channel = await (await ConnectAsAsync(user, virtualHost)).CreateChannelAsync(ConfirmOptions);
+
+        await channel.BasicPublishAsync("amq.topic", user, "x"u8.ToArray());
+        var lookalike = $"rex{id}";
+        if (!Profile.TopicPermissionVariablesEscaped)
+        {
+            await channel.BasicPublishAsync("amq.topic", lookalike, "x"u8.ToArray());
+            Assert.That(channel.IsOpen, Is.True);
+            return;
+        }
+
+        await ExpectClosedAsync(
+            async () => await channel.BasicPublishAsync("amq.topic", lookalike, "x"u8.ToArray()),
+            403,
+            $"ACCESS_REFUSED - {Refused("write")}access to topic '{lookalike}' in exchange 'amq.topic' in vhost '{virtualHost}' refused for user '{user}'");
     }
 
     private static JsonObject Policy(string pattern) => new()

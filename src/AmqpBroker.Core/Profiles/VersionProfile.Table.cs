@@ -78,6 +78,7 @@ public sealed partial record VersionProfile
             NameFilterRegexLimited = true, // release-notes/4.2.6.md, Management Plugin (#16074)
             ShovelApiDeleteNeedsPolicymaker = true, // release-notes/4.2.6.md, Shovel Management Plugin (#16051)
             CoreRegexLimited = true, // rabbit_re (commit e5846514b1, v4.2.8 and v4.3.2)
+            TopicPermissionVariablesEscaped = true, // release-notes/4.2.4.md (#15442); rabbit_re:escape at v4.2.9
             VirtualHostQueueTypeCheck = VirtualHostQueueTypeCheck.Validated, // release-notes/4.2.8.md, 4.3.2.md (#16481)
         };
         var v43 = v42 with

@@ -284,6 +284,13 @@ public sealed partial record VersionProfile
     public bool CoreRegexLimited { get; init; }
 
     /// <summary>
+    /// The <c>{username}</c> and <c>{vhost}</c> of a topic permission pattern are escaped before they are put in it, so a
+    /// name's regular-expression characters match themselves (release-notes/4.2.4.md, #15442; <c>-</c> too from 4.2.9
+    /// and 4.3.3: rabbit_re:escape, commit 84c8e89b84). Before, they keep their meaning.
+    /// </summary>
+    public bool TopicPermissionVariablesEscaped { get; init; }
+
+    /// <summary>
     /// What PUT /api/vhosts/{name} does with a default queue type that is not a queue type's name: refused with a 400
     /// from 4.2.8 and 4.3.2 (release-notes/4.2.8.md and 4.3.2.md, #16481; rabbit_mgmt_wm_vhost:accept_content and
     /// rabbit_queue_type:validate_default_queue_type at v4.2.8); see <see cref="Profiles.VirtualHostQueueTypeCheck"/>.

@@ -7,10 +7,14 @@ namespace AmqpBroker.Core.Security;
 /// <c>rabbit_re</c> every match had PCRE's default match limit (10,000,000 steps) and a match past it was
 /// <c>nomatch</c>; rabbit_re (commit e5846514b1, in 4.2.8 and 4.3.2; the management name filter already in 4.2.6,
 /// #16074) lowers the limit to 50,000 steps, a failed run still counting as no match, and refuses a pattern over 1024
-/// bytes where one is set. A match budget here is time, the .NET engine's way of bounding backtracking.
+/// bytes where one is set. A match budget here is time, the .NET engine's way of bounding backtracking. Also the escaping
+/// of a value put into a pattern (rabbit_re:escape).
 /// </summary>
 public static class RegexLimits
 {
+    /// <summary>The characters <see cref="Escape"/> puts a backslash before.</summary>
+    private const string MetaCharacters = @"\^$.|?*+()[]{}-";
+
     /// <summary>The longest pattern, in UTF-8 bytes, where patterns are limited (rabbit_re MAX_PATTERN_LENGTH).</summary>
     public const int MaxPatternBytes = 1024;
 
@@ -25,4 +29,25 @@ public static class RegexLimits
 
     /// <summary>Whether <paramref name="pattern"/> is over <see cref="MaxPatternBytes"/> UTF-8 bytes.</summary>
     public static bool IsTooLong(string pattern) => Encoding.UTF8.GetByteCount(pattern) > MaxPatternBytes;
+
+    /// <summary>
+    /// <paramref name="value"/> with a backslash before every character that means something in a pattern, <c>\ ^ $ . |
+    /// ? * + ( ) [ ] { }</c> and, inside a class, <c>-</c>, so that it matches itself (rabbit_re:escape at v4.2.9 and
+    /// v4.3.3; rabbit_auth_backend_internal's escape_regex from 4.2.4 without the <c>-</c>).
+    /// </summary>
+    public static string Escape(string value)
+    {
+        var escaped = new StringBuilder(value.Length);
+        foreach (var c in value)
+        {
+            if (MetaCharacters.Contains(c, StringComparison.Ordinal))
+            {
+                escaped.Append('\\');
+            }
+
+            escaped.Append(c);
+        }
+
+        return escaped.ToString();
+    }
 }

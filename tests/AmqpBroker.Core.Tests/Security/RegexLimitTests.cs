@@ -139,4 +139,33 @@ public sealed class RegexLimitTests(string release)
         Assert.That(compiled.AppliesTo("aa", PolicyTarget.Queue), Is.True);
         Assert.That(compiled.AppliesTo(new string('a', 40) + "!", PolicyTarget.Queue), Is.False);
     }
+
+    /// <summary>release-notes/4.2.4.md (#15442): <c>{username}</c> is escaped; rabbit_re:escape adds <c>-</c> (v4.2.9, v4.3.3).</summary>
+    [TestCase("a.b", "^{username}$", "a.b", true)]
+    [TestCase("a.b", "^{username}$", "axb", false)]
+    [TestCase("a-z", "^[{username}]-s$", "a-s", true)]
+    [TestCase("a-z", "^[{username}]-s$", "b-s", false)]
+    public void Topic_permission_variables_are_escaped_from_4_2_4(string user, string pattern, string routingKey, bool allowedWhenEscaped)
+    {
+        _broker.PutUser(new User(user, PasswordHasher.Hash("pw"), []));
+        _broker.SetTopicPermission(new TopicPermission(user, "/", "amq.topic", pattern, ".*"));
+        var access = _broker.AccessFor(user, "/");
+
+        void Publish() => access.CheckTopic(AccessKind.Write, "amq.topic", routingKey);
+
+        if (allowedWhenEscaped || !_broker.Settings.Profile.TopicPermissionVariablesEscaped)
+        {
+            Assert.DoesNotThrow(Publish);
+        }
+        else
+        {
+            Assert.Throws<AmqpException>(Publish);
+        }
+    }
+
+    [TestCase("plain", "plain")]
+    [TestCase(@"a.b-c[d]{e}(f)|g?h*i+j^k$l\m", @"a\.b\-c\[d\]\{e\}\(f\)\|g\?h\*i\+j\^k\$l\\m")]
+    [TestCase("x y#z", "x y#z")]
+    public void Escape_puts_a_backslash_before_rabbit_re_metacharacters_only(string value, string escaped) =>
+        Assert.That(RegexLimits.Escape(value), Is.EqualTo(escaped));
 }
