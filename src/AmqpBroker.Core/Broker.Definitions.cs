@@ -52,7 +52,7 @@ public sealed partial class Broker
     /// </summary>
     public void SetPermission(Permission permission)
     {
-        CheckPatternLengths(permission.Configure, permission.Write, permission.Read);
+        CheckPatterns(permission.Configure, permission.Write, permission.Read);
         var compiled = new CompiledPermission(permission, MatchBudget);
         using (ChangeDefinitions())
         {

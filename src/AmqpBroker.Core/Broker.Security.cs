@@ -34,7 +34,7 @@ public sealed partial class Broker
     /// </summary>
     public void SetTopicPermission(TopicPermission permission)
     {
-        CheckPatternLengths(permission.Write, permission.Read);
+        CheckPatterns(permission.Write, permission.Read);
         var compiled = new CompiledTopicPermission(permission, MatchBudget, Settings.Profile.TopicPermissionVariablesEscaped);
         using (ChangeDefinitions())
         {
@@ -164,17 +164,21 @@ public sealed partial class Broker
     /// <summary>How long one permission match may run (<see cref="Profiles.VersionProfile.CoreRegexLimited"/>).</summary>
     private TimeSpan MatchBudget => RegexLimits.BudgetFor(Settings.Profile.CoreRegexLimited);
 
-    /// <summary>Refuses a permission pattern over 1024 bytes where the release does (<see cref="Profiles.VersionProfile.CoreRegexLimited"/>).</summary>
-    private void CheckPatternLengths(params ReadOnlySpan<string> patterns)
+    /// <summary>
+    /// Checks permission patterns one after the other as rabbit_auth_backend_internal does when they are set: over 1024
+    /// bytes where the release refuses it (<see cref="Profiles.VersionProfile.CoreRegexLimited"/>), then whether it is a
+    /// regular expression; the first bad one is the reason.
+    /// </summary>
+    private void CheckPatterns(params ReadOnlySpan<string> patterns)
     {
-        if (!Settings.Profile.CoreRegexLimited)
-        {
-            return;
-        }
-
         foreach (var pattern in patterns)
         {
-            ResourcePattern.CheckLength(pattern);
+            if (Settings.Profile.CoreRegexLimited)
+            {
+                ResourcePattern.CheckLength(pattern);
+            }
+
+            ResourcePattern.Parse(pattern, MatchBudget);
         }
     }
 

@@ -109,6 +109,17 @@ public sealed class RegexLimitTests(string release)
         Assert.That(_broker.Policies, Is.Empty);
     }
 
+    /// <summary>rabbit_auth_backend_internal:set_permissions checks configure, write and read in turn; the first bad one is the reason.</summary>
+    [Test]
+    public void The_first_bad_pattern_is_the_reason()
+    {
+        var error = Assert.Throws<PermissionValidationException>(() => _broker.SetPermission(new Permission("alice", "/", "(", LongPattern, ".*")))!;
+        Assert.That(error.Message, Does.StartWith("invalid_regexp '('"));
+
+        error = Assert.Throws<PermissionValidationException>(() => _broker.SetPermission(new Permission("alice", "/", LongPattern, "(", ".*")))!;
+        Assert.That(error.Message, Does.StartWith(Limited ? $"invalid_regexp '{LongPattern}': pattern_too_long" : "invalid_regexp '('"));
+    }
+
     [Test]
     public void A_permission_match_out_of_budget_refuses_access()
     {
