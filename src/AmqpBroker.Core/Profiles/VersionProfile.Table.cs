@@ -12,6 +12,7 @@ public sealed partial record VersionProfile
             DeliveryModeValidated = true, // rabbit_basic:is_message_persistent at v3.10.8, called when the message is made
             AuthSettingsEndpoint = AuthSettingsEndpoint.UaaFields, // rabbit_mgmt_wm_auth at v3.10.8
             VirtualHostQueueTypeCheck = VirtualHostQueueTypeCheck.CreationFails, // rabbit_vhost:do_add at v3.10.8 (checked)
+            QueueStatsCanBeDisabled = true, // rabbit_mgmt_wm_queues:basic at v3.10.8 (checked)
         };
         var v313 = v310 with
         {
@@ -36,6 +37,7 @@ public sealed partial record VersionProfile
             ShovelApiDeletesUnlisted = true,          // release-notes/3.13.3.md, Shovel Management Plugin (#11324)
             AuthSettingsEndpoint = AuthSettingsEndpoint.OAuthEnabled, // rabbit_mgmt_wm_auth:authSettings at v3.13.7
             VirtualHostQueueTypeCheck = VirtualHostQueueTypeCheck.HandlerCrashes, // rabbit_mgmt_wm_vhost:accept_content at v3.13.7
+            QueueStatsCanBeDisabled = false, // rabbit_mgmt_format:queue/2 at v3.13.7 differs from 3.10.8; not modelled
         };
         var v40 = v313 with
         {

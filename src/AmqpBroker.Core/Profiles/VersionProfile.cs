@@ -291,6 +291,16 @@ public sealed partial record VersionProfile
     public bool TopicPermissionVariablesEscaped { get; init; }
 
     /// <summary>
+    /// GET /api/queues and /api/queues/{vhost}/{name} honour <c>disable_stats=true</c> (what the management UI sends, with
+    /// <c>enable_queue_totals=true</c>) with RabbitMQ 3.10.8's answer: the definition, node and state without statistics,
+    /// plus the message counts with totals (rabbit_mgmt_wm_queues:basic at v3.10.8; checked with curl). Later releases
+    /// answer differently (3.13: <c>state</c> <c>running</c>; 4.2.5+: <c>internal</c>, <c>internal_owner</c> and the policy
+    /// fields, rabbit_mgmt_format:queue/2 and rabbit_classic_queue:format at v4.2.9) and are not modelled: their profiles
+    /// answer with statistics, as without the parameter.
+    /// </summary>
+    public bool QueueStatsCanBeDisabled { get; init; }
+
+    /// <summary>
     /// What PUT /api/vhosts/{name} does with a default queue type that is not a queue type's name: refused with a 400
     /// from 4.2.8 and 4.3.2 (release-notes/4.2.8.md and 4.3.2.md, #16481; rabbit_mgmt_wm_vhost:accept_content and
     /// rabbit_queue_type:validate_default_queue_type at v4.2.8); see <see cref="Profiles.VirtualHostQueueTypeCheck"/>.
