@@ -52,17 +52,14 @@ public sealed class QueueListWithoutStatsTests : ManagementTestBase
     private async Task<Dictionary<string, JsonNode>> ListAsync(string virtualHost, string query) =>
         (await GetJsonAsync($"api/queues/{Segment(virtualHost)}?{query}")).AsArray().ToDictionary(q => q!["name"]!.GetValue<string>(), q => q!);
 
-    private static JsonObject Common(string virtualHost, string name, string type, string state, bool? exclusive) => new()
+    /// <summary>The fields every queue type has: its definition, type and state.</summary>
+    private static JsonObject Common(string virtualHost, string name, string type, string state, bool? exclusive)
     {
-        ["arguments"] = new JsonObject { ["x-queue-type"] = type },
-        ["auto_delete"] = false,
-        ["durable"] = true,
-        ["exclusive"] = exclusive,
-        ["name"] = name,
-        ["state"] = state,
-        ["type"] = type,
-        ["vhost"] = virtualHost,
-    };
+        var json = JsonNode.Parse($$"""{"arguments":{"x-queue-type":"{{type}}"},"auto_delete":false,"durable":true,"name":"{{name}}","state":"{{state}}","type":"{{type}}"}""")!.AsObject();
+        json["exclusive"] = exclusive;
+        json["vhost"] = virtualHost;
+        return json;
+    }
 
     private static JsonObject Classic(string virtualHost, string node, string state, bool policy, long? messages = null)
     {
