@@ -1,5 +1,6 @@
 using AmqpBroker.Core;
 using AmqpBroker.Core.Shovels;
+using AmqpBroker.Management.Http;
 using AmqpBroker.Management.Metrics;
 using AmqpBroker.Management.Resources;
 using AmqpBroker.Management.Statistics;
@@ -20,10 +21,11 @@ public static class ManagementApi
     /// <param name="services">The host's services.</param>
     /// <param name="listeners">The host's bound listeners, read on each request that reports them.</param>
     /// <param name="dataDirectory">Where the broker keeps its data (its free disk space is reported), or null when it keeps everything in memory.</param>
-    /// <param name="enableFaultApi">Whether administrators may inject test faults through /api/faults (otherwise those paths are 404).</param>
+    /// <param name="enableFaultApi">Whether administrators may inject test faults through /api/faults (otherwise those paths are unknown ones).</param>
     public static IServiceCollection AddManagementApi(this IServiceCollection services, Func<IReadOnlyList<ManagementListener>> listeners, string? dataDirectory = null, bool enableFaultApi = false)
     {
         services.AddRouting();
+        services.AddSingleton<RouteMethodTable>();
         services.AddSingleton(provider => new RateSampler(provider.GetRequiredService<Broker>()));
         services.AddSingleton<RuntimeMetrics>();
         services.AddSingleton(provider => new ManagementContext(
@@ -51,6 +53,8 @@ public static class ManagementApi
         ArgumentNullException.ThrowIfNull(app);
         // Rates are sampled from start, not from the first request that asks for them.
         app.Services.GetRequiredService<RateSampler>();
+        app.UseMiddleware<HeadContentLength>();
+        app.UseMiddleware<ResponseHeaders>();
         app.UseMiddleware<ErrorMiddleware>();
         app.UseMiddleware<RawPathMiddleware>();
         WebPage.Use(app);
@@ -83,9 +87,10 @@ public static class ManagementApi
             FaultResource.Map(app);
         }
 
+        app.Services.GetRequiredService<RouteMethodTable>().MapOtherMethods(app);
         app.UseEndpoints(_ => { });
         // Reached only when no route matched the path.
-        app.Run(_ => throw ApiException.NotFound());
+        app.Run(AllowedMethods.UnknownPathAsync);
         return app;
     }
 }

@@ -7,7 +7,8 @@ namespace AmqpBroker.Shovel;
 /// <summary>
 /// Runs one dynamic shovel until it is stopped, as RabbitMQ's shovel worker and its supervisor do: reports
 /// <c>starting</c>, connects, reports <c>running</c> and moves messages; when an end fails it reports
-/// <c>terminated</c> with the reason and starts again after the reconnect delay (never, with a delay of 0).
+/// <c>terminated</c> with the reason and starts again: at once the first time, after the reconnect delay every later
+/// time (never, with a delay of 0).
 /// While no URI of an end answers it keeps trying, between attempts <c>starting</c>, unlisted or <c>terminated</c>
 /// as the release does (<see cref="VersionProfile.ShovelConnectFailureStatus"/>). A delete-after shovel that has
 /// moved its messages deletes its own parameter, and so does one whose <c>src-delete-after-duration</c> has passed
@@ -47,6 +48,10 @@ internal sealed class ShovelWorker : IAsyncDisposable
 
     private async Task RunAsync(CancellationToken stop)
     {
+        // RabbitMQ's worker supervisor allows one restart in an unbounded period ({one_for_one, 1, ?MAX_WAIT} in
+        // rabbit_shovel_dyn_worker_sup, v3.10.8 to v4.3.5): the first failure restarts the worker at once. Past that
+        // supervisor2 delays the restart by reconnect-delay, and the delayed restart uses the allowance up again.
+        var restartAtOnce = true;
         while (!stop.IsCancellationRequested)
         {
             _status = Status(ShovelStatus.Starting, []);
@@ -58,6 +63,12 @@ internal sealed class ShovelWorker : IAsyncDisposable
             if (_definition.ReconnectDelay <= TimeSpan.Zero)
             {
                 return;
+            }
+
+            if (restartAtOnce)
+            {
+                restartAtOnce = false;
+                continue;
             }
 
             try

@@ -11,18 +11,18 @@ public sealed class AuthenticationTests : ManagementTestBase
         Assert.That(response.Headers.WwwAuthenticate.ToString(), Does.StartWith("Basic"));
     }
 
-    [Test]
-    public async Task A_wrong_password_is_401_login_failed()
+    /// <summary>
+    /// Wrong credentials: RabbitMQ 3.10.8 answers "Login failed" with the challenge (checked with curl); from 3.13 it is
+    /// "Not_Authorized" (rabbit_web_dispatch_access_control:is_authorized at v3.13.0), without the challenge from 3.13.4.
+    /// </summary>
+    [TestCase("guest", "wrong")]
+    [TestCase("nobody", "x")]
+    public async Task Wrong_credentials_are_401_as_the_release_answers_them(string user, string password)
     {
-        var response = await SendAsync(HttpMethod.Get, "api/overview", client: CreateClient("guest", "wrong"));
-        AssertError(response, HttpStatusCode.Unauthorized, "not_authorized", "Login failed");
-    }
-
-    [Test]
-    public async Task An_unknown_user_is_401_login_failed()
-    {
-        var response = await SendAsync(HttpMethod.Get, "api/whoami", client: CreateClient("nobody-" + Guid.NewGuid().ToString("N"), "x"));
-        AssertError(response, HttpStatusCode.Unauthorized, "not_authorized", "Login failed");
+        var response = await SendAsync(HttpMethod.Get, "api/whoami", client: CreateClient(user == "nobody" ? UniqueName(user) : user, password));
+        var notAuthorized = Profile.ApiLoginFailureIsNotAuthorized;
+        AssertError(response, HttpStatusCode.Unauthorized, "not_authorized", notAuthorized ? "Not_Authorized" : "Login failed");
+        Assert.That(response.Headers.WwwAuthenticate, notAuthorized ? Is.Empty : Is.Not.Empty);
     }
 
     [Test]
@@ -31,6 +31,7 @@ public sealed class AuthenticationTests : ManagementTestBase
         var (name, password) = await CreateUserAsync("");
         var response = await SendAsync(HttpMethod.Get, "api/whoami", client: CreateClient(name, password));
         AssertError(response, HttpStatusCode.Unauthorized, "not_authorised", "Not management user");
+        Assert.That(response.Headers.WwwAuthenticate, Is.Empty, "only a failed login challenges");
     }
 
     [Test]

@@ -85,8 +85,12 @@ public sealed class DefinitionTests : ManagementTestBase
         }
     }
 
+    /// <summary>
+    /// 3.10.8's per-vhost export: queues, exchanges and bindings without their vhost, policies and parameters with it
+    /// (see DefinitionExportFormatTests for the other releases); imported elsewhere, the entries' vhost is the target's.
+    /// </summary>
     [Test]
-    public async Task One_vhost_exports_without_vhost_fields_and_imports_into_another()
+    public async Task One_vhost_exports_and_imports_into_another()
     {
         await ExpectAsync(HttpStatusCode.NoContent, HttpMethod.Post, "api/definitions", RabbitMqExport);
         var exported = await GetJsonAsync("api/definitions/defs-app");
@@ -97,7 +101,7 @@ public sealed class DefinitionTests : ManagementTestBase
         await ExpectAsync(HttpStatusCode.Created, HttpMethod.Put, $"api/vhosts/{Segment(copy)}", "{}");
         await ExpectAsync(HttpStatusCode.NoContent, HttpMethod.Post, $"api/definitions/{Segment(copy)}", exported.ToJsonString());
         var copied = await GetJsonAsync($"api/definitions/{Segment(copy)}");
-        Assert.That(copied.ToJsonString(), Is.EqualTo(exported.ToJsonString()));
+        Assert.That(copied.ToJsonString(), Is.EqualTo(exported.ToJsonString().Replace("\"vhost\":\"defs-app\"", $"\"vhost\":\"{copy}\"", StringComparison.Ordinal)));
     }
 
     [Test]

@@ -47,6 +47,23 @@ public sealed class TopicBindingLimitTests : ManagementTestBase
         await channel.ExchangeBindAsync(destination, source, "#.#.#");
     }
 
+    /// <summary>
+    /// The type's validation comes before the queue's exclusivity (rabbit_binding:binding_checks at v4.3.5): to another
+    /// connection's exclusive queue the key is 406 from 4.3.5 and 405 RESOURCE_LOCKED before.
+    /// </summary>
+    [Test]
+    public async Task To_another_connections_exclusive_queue_the_limit_is_406_before_the_queue_is_405()
+    {
+        var owner = await OpenChannelAsync();
+        var exchange = await DeclareExchangeAsync(owner, ExchangeType.Topic);
+        var queue = (await owner.QueueDeclareAsync(string.Empty, durable: false, exclusive: true, autoDelete: false)).QueueName;
+        var other = await OpenChannelAsync();
+
+        var close = await ExpectOperationInterruptedAsync(() => other.QueueBindAsync(queue, exchange, ThreeHashes));
+
+        Assert.That(close.ReplyCode, Is.EqualTo(Limited ? 406 : 405));
+    }
+
     [Test]
     public async Task Two_hash_words_and_hashes_inside_words_are_accepted_and_route()
     {

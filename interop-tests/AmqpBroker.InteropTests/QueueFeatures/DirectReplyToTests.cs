@@ -5,7 +5,7 @@ namespace AmqpBroker.InteropTests.QueueFeatures;
 /// request with reply_to = amq.rabbitmq.reply-to, the server sees a private amq.rabbitmq.reply-to.… address
 /// and publishes the reply there. Errors and edge cases as RabbitMQ answers them; once per release where a
 /// mandatory reply differs: returned up to 4.1 (delivered or not), counted as routed from 4.2
-/// (release-notes/4.2.0.md, "Mandatory flag in Direct Reply-To").
+/// (release-notes/4.2.0.md, "Mandatory flag in Direct Reply-To"). Declares checked against RabbitMQ 3.10.8.
 /// </summary>
 [Releases("3.10", "4.2")]
 public sealed class DirectReplyToTests : BrokerTestBase
@@ -123,12 +123,13 @@ public sealed class DirectReplyToTests : BrokerTestBase
         await ExpectClosedAsync(watcher, 406, "PRECONDITION_FAILED - fast reply consumer does not exist");
     }
 
-    [Test]
-    public async Task A_passive_declare_of_the_pseudo_queue_succeeds()
+    [TestCase(true)]
+    [TestCase(false)]
+    public async Task A_declare_of_the_pseudo_queue_succeeds_passive_or_not(bool passive)
     {
         var channel = await OpenChannelAsync();
 
-        var ok = await channel.QueueDeclarePassiveAsync(PseudoQueue);
+        var ok = await DeclareAsync(channel, PseudoQueue, passive);
 
         using (Assert.EnterMultipleScope())
         {
@@ -139,17 +140,18 @@ public sealed class DirectReplyToTests : BrokerTestBase
         }
     }
 
-    [Test]
-    public async Task A_passive_declare_of_a_live_reply_address_succeeds_and_of_a_gone_one_is_404()
+    [TestCase(true)]
+    [TestCase(false)]
+    public async Task A_declare_of_a_live_reply_address_succeeds_and_of_a_gone_one_is_404(bool passive)
     {
         var server = await ServerAsync();
         var (requester, address) = await RequestOnceAsync(server);
 
-        var ok = await server.Channel.QueueDeclarePassiveAsync(address);
+        var ok = await DeclareAsync(server.Channel, address, passive);
         Assert.That((ok.QueueName, ok.MessageCount, ok.ConsumerCount), Is.EqualTo((address, 0u, 1u)));
 
         await requester.CloseAsync();
-        await ExpectClosedAsync(() => server.Channel.QueueDeclarePassiveAsync(address), 404, $"NOT_FOUND - no queue '{address}' in vhost '/'");
+        await ExpectClosedAsync(() => DeclareAsync(server.Channel, address, passive), 404, $"NOT_FOUND - no queue '{address}' in vhost '/'");
     }
 
     [Test]
@@ -233,13 +235,15 @@ public sealed class DirectReplyToTests : BrokerTestBase
         Assert.That(channel.IsOpen, Is.True);
     }
 
-    [Test]
-    public async Task A_passive_declare_of_a_malformed_address_is_404()
+    /// <summary>Any name starting with the pseudo-queue's is direct reply-to's, not the reserved <c>amq.</c> prefix's 403.</summary>
+    [TestCase(PseudoQueue + ".bogus", true)]
+    [TestCase(PseudoQueue + ".bogus", false)]
+    [TestCase(PseudoQueue + "x", false)]
+    public async Task A_declare_of_a_malformed_address_is_404(string address, bool passive)
     {
         var channel = await OpenChannelAsync();
-        var address = PseudoQueue + ".bogus";
 
-        await ExpectClosedAsync(() => channel.QueueDeclarePassiveAsync(address), 404, $"NOT_FOUND - no queue '{address}' in vhost '/'");
+        await ExpectClosedAsync(() => DeclareAsync(channel, address, passive), 404, $"NOT_FOUND - no queue '{address}' in vhost '/'");
     }
 
     [Test]
@@ -259,6 +263,15 @@ public sealed class DirectReplyToTests : BrokerTestBase
 
         Assert.That((await replies.TakeAsync(5, Timeout)).Select(d => d.Text), Is.EqualTo(new List<string> { "r0", "r1", "r2", "r3", "r4" }));
     }
+
+    /// <summary>
+    /// RabbitMQ answers every queue.declare of a name starting <c>amq.rabbitmq.reply-to</c> as a passive one, whatever its
+    /// flags and arguments, and checks no permission (rabbit_channel's first queue.declare clause, v3.10.8 to v4.3.5,
+    /// rabbit_volatile_queue:declare/2 from v4.2.0); the non-passive declare asks for everything a queue could.
+    /// </summary>
+    private static Task<QueueDeclareOk> DeclareAsync(IChannel channel, string name, bool passive) => passive
+        ? channel.QueueDeclarePassiveAsync(name)
+        : channel.QueueDeclareAsync(name, durable: true, exclusive: true, autoDelete: true, new Dictionary<string, object?> { ["x-queue-type"] = "quorum", ["x-max-length"] = "bad" });
 
     /// <summary>A connection with the server side on it: a channel and the queue it takes requests from.</summary>
     private async Task<Server> ServerAsync()

@@ -190,10 +190,12 @@ public sealed class PermissionTests : SecurityTestBase
     }
 
     [Test]
-    public async Task Direct_reply_to_needs_no_read_permission_but_replies_need_write_on_the_default_exchange()
+    public async Task Direct_reply_to_needs_no_read_or_configure_permission_but_replies_need_write_on_the_default_exchange()
     {
         var channel = await UserChannelAsync();
         await channel.BasicConsumeAsync("amq.rabbitmq.reply-to", autoAck: true, new AsyncEventingBasicConsumer(channel));
+        // Every declare of the pseudo-queue is a passive one, checked by no permission (rabbit_channel, v3.10.8 to v4.3.5).
+        Assert.That((await channel.QueueDeclareAsync("amq.rabbitmq.reply-to", false, false, false)).ConsumerCount, Is.EqualTo(1));
 
         await ExpectPublishRefusedAsync(string.Empty, "amq.default", routingKey: "amq.rabbitmq.reply-to.anything");
     }

@@ -128,6 +128,33 @@ public sealed class VirtualHostAccessTests : SecurityTestBase
         Assert.That(await inSecond.MessageCountAsync("q"), Is.Zero);
     }
 
+    /// <summary>
+    /// A direct reply-to address, declared (always as a passive declare) from another vhost: found up to 4.1, where
+    /// rabbit_channel:declare_fast_reply_to matches the address's key alone (checked against RabbitMQ 3.10.8); 404 from
+    /// 4.2, where rabbit_volatile_queue:declare/2 asks the owning channel has_state, which matches its vhost (v4.2.0, #14474).
+    /// </summary>
+    [Test]
+    public async Task A_reply_address_is_found_from_another_vhost_up_to_4_1_and_only_in_its_own_from_4_2()
+    {
+        var virtualHost = await NewVirtualHostAsync();
+        var user = await NewUserAsync();
+        await Admin.SetPermissionsAsync(user, virtualHost, ".*", ".*", ".*");
+        var (requester, requests) = await OpenChannelWithQueueAsync();
+        await requester.BasicConsumeAsync("amq.rabbitmq.reply-to", autoAck: true, new CollectingConsumer(requester));
+        await requester.BasicPublishAsync(string.Empty, requests, mandatory: false, new BasicProperties { ReplyTo = "amq.rabbitmq.reply-to" }, "request"u8.ToArray());
+        var address = (await GetEventuallyAsync(requester, requests)).BasicProperties.ReplyTo!;
+        var elsewhere = await (await ConnectAsAsync(user, Password, virtualHost)).CreateChannelAsync();
+
+        if (Profile.DirectReplyAddressesPerVirtualHost)
+        {
+            await ExpectClosedAsync(() => elsewhere.QueueDeclareAsync(address, false, false, false), 404, $"NOT_FOUND - no queue '{address}' in vhost '{virtualHost}'");
+            return;
+        }
+
+        var ok = await elsewhere.QueueDeclareAsync(address, false, false, false);
+        Assert.That((ok.QueueName, ok.ConsumerCount), Is.EqualTo((address, 1u)));
+    }
+
     private async Task<string> NewVirtualHostAsync()
     {
         var name = "interop-vhost-" + Guid.NewGuid().ToString("N");

@@ -103,8 +103,14 @@ public sealed class ShovelApiTests : ManagementTestBase
         var expected = JsonNode.Parse(RabbitMqExport)!["parameters"]!.AsArray();
         var exported = (await GetJsonAsync($"api/definitions/{virtualHost}"))["parameters"]!.AsArray();
         Assert.That(exported.Select(p => p!["name"]!.GetValue<string>()), Is.EquivalentTo(expected.Select(p => p!["name"]!.GetValue<string>())));
-        foreach (var parameter in expected.Select(p => p!))
+        foreach (var parameter in expected.Select(p => p!.DeepClone().AsObject()))
         {
+            // RabbitMQ 3.10.8 made the file; from 3.12.0 a vhost's export leaves the vhost out (commit 4bfe352168).
+            if (Profile.DefinitionsVirtualHostExport != VirtualHostDefinitionsExport.Plain)
+            {
+                parameter.Remove("vhost");
+            }
+
             var ours = exported.Single(p => p!["name"]!.GetValue<string>() == parameter["name"]!.GetValue<string>())!;
             Assert.That(JsonNode.DeepEquals(ours, parameter), Is.True, $"{ours.ToJsonString()} vs {parameter.ToJsonString()}");
         }

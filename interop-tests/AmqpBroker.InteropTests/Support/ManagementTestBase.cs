@@ -175,6 +175,15 @@ public abstract class ManagementTestBase : BrokerTestBase
         return name;
     }
 
+    /// <summary>A fresh vhost named after <paramref name="what"/> (guest, its creator, has every permission on it) holding a queue named q.</summary>
+    protected async Task<string> VirtualHostWithQueueAsync(string what)
+    {
+        var virtualHost = TrackVirtualHost(UniqueName(what));
+        await ExpectAsync(HttpStatusCode.Created, HttpMethod.Put, $"api/vhosts/{Segment(virtualHost)}");
+        await ExpectAsync(HttpStatusCode.Created, HttpMethod.Put, $"api/queues/{Segment(virtualHost)}/q", "{}");
+        return virtualHost;
+    }
+
     /// <summary>A path segment: vhost "/" is "%2F", as RabbitMQ's API requires.</summary>
     protected static string Segment(string value) => Uri.EscapeDataString(value);
 

@@ -34,5 +34,8 @@ public sealed class DirectReplyRegistry
         _consumers.TryGetValue(address[AddressPrefix.Length..], out var consumer)
         && consumer.Session.DeliverDirect(consumer.ConsumerTag, message);
 
-    public bool Exists(string address) => _consumers.ContainsKey(address[AddressPrefix.Length..]);
+    /// <summary>Whether a channel consumes at <paramref name="address"/>; with <paramref name="virtualHost"/>, a channel of that virtual host.</summary>
+    public bool Exists(string address, string? virtualHost = null) =>
+        _consumers.TryGetValue(address[AddressPrefix.Length..], out var consumer)
+        && (virtualHost is null || consumer.Session.Connection.VirtualHost == virtualHost);
 }

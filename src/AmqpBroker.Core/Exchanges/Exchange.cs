@@ -77,10 +77,15 @@ public abstract class Exchange : IBindingDestination
     /// </summary>
     public abstract void Route(Message message, RoutingScratch scratch);
 
-    /// <summary>Adds a binding once this exchange type accepts it (<see cref="ValidateBinding"/>); false when an equal one exists.</summary>
-    internal bool AddBinding(Binding binding)
+    /// <summary>
+    /// Adds a binding once this exchange type accepts it (<see cref="ValidateBinding"/>, 406) and then <paramref name="check"/>
+    /// passes (a queue destination's exclusivity, 405: rabbit_binding:binding_checks validates first, an equal binding
+    /// already there included); false when an equal one exists.
+    /// </summary>
+    internal bool AddBinding(Binding binding, Action? check = null)
     {
         ValidateBinding(binding);
+        check?.Invoke();
         return RestoreBinding(binding);
     }
 
@@ -92,12 +97,9 @@ public abstract class Exchange : IBindingDestination
     {
         lock (_bindings)
         {
-            foreach (var existing in _bindings)
+            if (FindLocked(binding.Destination, binding.RoutingKey, binding.Arguments) is not null)
             {
-                if (existing.Matches(binding.Destination, binding.RoutingKey, binding.Arguments))
-                {
-                    return false;
-                }
+                return false;
             }
 
             _bindings.Add(binding);
@@ -106,21 +108,27 @@ public abstract class Exchange : IBindingDestination
         }
     }
 
+    /// <summary>Whether this exchange has a binding to <paramref name="destination"/> with that key and those arguments.</summary>
+    internal bool HasBinding(IBindingDestination destination, string routingKey, IReadOnlyDictionary<string, object?> arguments)
+    {
+        lock (_bindings)
+        {
+            return FindLocked(destination, routingKey, arguments) is not null;
+        }
+    }
+
     internal Binding? RemoveBinding(IBindingDestination destination, string routingKey, IReadOnlyDictionary<string, object?> arguments)
     {
         lock (_bindings)
         {
-            foreach (var existing in _bindings)
+            var existing = FindLocked(destination, routingKey, arguments);
+            if (existing is not null)
             {
-                if (existing.Matches(destination, routingKey, arguments))
-                {
-                    _bindings.Remove(existing);
-                    OnBindingRemoved(existing);
-                    return existing;
-                }
+                _bindings.Remove(existing);
+                OnBindingRemoved(existing);
             }
 
-            return null;
+            return existing;
         }
     }
 
@@ -138,6 +146,19 @@ public abstract class Exchange : IBindingDestination
 
             return removed.Count > 0;
         }
+    }
+
+    private Binding? FindLocked(IBindingDestination destination, string routingKey, IReadOnlyDictionary<string, object?> arguments)
+    {
+        foreach (var existing in _bindings)
+        {
+            if (existing.Matches(destination, routingKey, arguments))
+            {
+                return existing;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>A type that holds state of its own (delayed messages) lets it go when the exchange is deleted.</summary>

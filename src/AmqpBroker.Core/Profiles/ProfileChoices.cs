@@ -99,3 +99,37 @@ public enum VirtualHostQueueTypeCheck
     /// </summary>
     Validated,
 }
+
+/// <summary>The form of one vhost's definitions export (<see cref="VersionProfile.DefinitionsVirtualHostExport"/>).</summary>
+public enum VirtualHostDefinitionsExport
+{
+    /// <summary><c>rabbit_version</c> and the categories; policies and parameters keep their <c>vhost</c> (3.10, checked against 3.10.8).</summary>
+    Plain,
+
+    /// <summary>As <see cref="Plain"/>, no item has a <c>vhost</c> (3.12.0, commit 4bfe352168).</summary>
+    Stripped,
+
+    /// <summary>
+    /// The version and product fields, <c>rabbitmq_definition_format</c> <c>single_virtual_host</c>, <c>original_vhost_name</c>,
+    /// <c>explanation</c> <c>Definitions of virtual host '…'</c>, <c>metadata</c>, <c>description</c>, <c>default_queue_type</c>
+    /// (<see cref="VersionProfile.DefinitionsExportDefaultQueueType"/>) and <c>limits</c> before the categories
+    /// (release-notes/4.0.5.md, #12835).
+    /// </summary>
+    Described,
+}
+
+/// <summary>How a definitions import names a policy or parameter that validation refuses (<see cref="VersionProfile.DefinitionImportReason"/>).</summary>
+public enum DefinitionImportReason
+{
+    /// <summary>
+    /// The reason with <c> (vhost/name)</c> or <c> (vhost/component/name)</c> appended and <c>&lt;</c>, <c>&gt;</c>, <c>&amp;</c>
+    /// HTML-escaped; the per-vhost import shows it as an Erlang binary, <c>&lt;&lt;"…"&gt;&gt;</c> (3.10).
+    /// </summary>
+    Escaped,
+
+    /// <summary>As <see cref="Escaped"/>, and both imports show it as an Erlang binary (3.13.0, commit 5f0981c5a3: apply_defs formats every failure).</summary>
+    EscapedAsErlangBinary,
+
+    /// <summary>The reason as it is with <c> (vhost: "v" key: "name")</c> or <c> (vhost: "v" / component: "c" / key: "name")</c> (4.2.0, #14277).</summary>
+    Labelled,
+}

@@ -20,9 +20,13 @@ public sealed partial record VersionProfile
             ReportedVersion = "3.13.7",
             UnknownExchangeTypeIsChannelError = true, // release-notes/3.13.3.md, Core Server bug fixes (#11215)
             RefusalNamesPermission = true,            // rabbit_access_control:check_resource_access at v3.12.0
+            ApiLoginFailureIsNotAuthorized = true,    // rabbit_web_dispatch_access_control:not_authenticated at v3.13.7
             VirtualHostApiTakesDefaultQueueType = true, // release-notes/3.11.12.md (rabbit_mgmt_wm_vhost:accept_content, #7734)
             DefaultQueueTypeUpdatable = true,         // release-notes/3.11.17.md (rabbit_vhost:put_vhost updates the metadata)
             DefinitionsExportVirtualHostMetadata = true, // rabbit_mgmt_wm_definitions:rw_state at v3.13.0
+            DefinitionsVirtualHostExport = VirtualHostDefinitionsExport.Stripped, // rabbit_mgmt_wm_definitions at v3.12.0 (commit 4bfe352168)
+            DefinitionsExportDefaultQueueType = true, // rabbit_mgmt_wm_definitions:rw_state at v3.13.7 (release-notes/3.13.4.md)
+            DefinitionImportReason = DefinitionImportReason.EscapedAsErlangBinary, // rabbit_definitions:apply_defs at v3.13.0 (commit 5f0981c5a3)
             OverviewFields = OverviewFields.ReleaseSeriesSupportStatus | OverviewFields.OperatorPolicyUpdating, // rabbit_mgmt_wm_overview at v3.12.0
             QueueModeIgnored = true,                  // release-notes/3.12.0.md, highlights: lazy mode no longer applies
             PerQueueConsumerTimeout = true,           // release-notes/3.12.0.md, Core Server enhancements (#5437)
@@ -38,6 +42,7 @@ public sealed partial record VersionProfile
             AuthSettingsEndpoint = AuthSettingsEndpoint.OAuthEnabled, // rabbit_mgmt_wm_auth:authSettings at v3.13.7
             VirtualHostQueueTypeCheck = VirtualHostQueueTypeCheck.HandlerCrashes, // rabbit_mgmt_wm_vhost:accept_content at v3.13.7
             QueueStatsCanBeDisabled = false, // rabbit_mgmt_format:queue/2 at v3.13.7 differs from 3.10.8; not modelled
+            VirtualHostHeaderMustExist = true,        // rabbit_web_dispatch_access_control:vhost at v3.13.0
         };
         var v40 = v313 with
         {
@@ -53,12 +58,15 @@ public sealed partial record VersionProfile
             DefaultMaxMessageSize = 16L * 1024 * 1024,      // release-notes/4.0.1.md, breaking changes
             DefaultMemoryHighWatermark = 0.6,               // deps/rabbit/Makefile at v4.0.1 (#12161)
             DefinitionsExportFormatMarkers = true,          // release-notes/4.0.5.md, Management Plugin (#12835)
+            DefinitionsVirtualHostExport = VirtualHostDefinitionsExport.Described, // release-notes/4.0.5.md (#12835); rabbit_mgmt_wm_definitions at v4.0.5
+            ManagementCacheControl = "public, max-age=0, must-revalidate", // rabbit_mgmt_headers at v4.0.5 (commit ce760c688b)
         };
         var v41 = v40 with
         {
             Release = new(4, 1),
             ReportedVersion = "4.1.8",
             PreAuthenticationFrameMax = 8192, // release-notes/4.1.0.md, breaking: initial AMQP 0-9-1 maximum frame size
+            DefinitionsExportDefaultQueueType = false, // rabbit_mgmt_wm_definitions at v4.1.1 (commits 09b31f6e4c, 4932d2e1d9)
         };
         var v42 = v41 with
         {
@@ -69,6 +77,8 @@ public sealed partial record VersionProfile
             HttpApiRevealsLess = true, // release-notes/4.2.9.md, 4.3.3.md (#16709); rabbit_web_dispatch_access_control, rabbit_mgmt_wm_user_limits at v4.2.9
             HttpPublishConfirmTimeout = TimeSpan.FromSeconds(30), // release-notes/4.2.9.md, Management Plugin bug fixes (#16911)
             DefinitionsExportCanonical = true, // release-notes/4.2.9.md, Management Plugin enhancements (#16734); rabbit_mgmt_wm_definitions at v4.2.9
+            DefinitionsDownloadNameIsToken = true, // release-notes/4.2.8.md, Management Plugin (#16544); 4.3.2.md for 4.3
+            DefinitionImportReason = DefinitionImportReason.Labelled, // rabbit_definitions:add_policy, add_parameter at v4.2.0 (commit 5f5bf81e40, #14277)
             ShovelConnectFailureStatus = ShovelConnectFailureStatus.Terminated, // rabbit_shovel_worker:terminate at v4.2.0 (commit cb47abc110, #14649)
             ValidationReasonsHtmlEscaped = false,  // rabbit_mgmt_wm_parameter, rabbit_mgmt_wm_policy at v4.2.0 (commit 5f5bf81e40, #14277)
             PassiveDeclareNeedsAnyPermission = true, // release-notes/4.2.6.md (#16085), 4.2.7.md (#16272)
@@ -82,6 +92,7 @@ public sealed partial record VersionProfile
             CoreRegexLimited = true, // rabbit_re (commit e5846514b1, v4.2.8 and v4.3.2)
             TopicPermissionVariablesEscaped = true, // release-notes/4.2.4.md (#15442); rabbit_re:escape at v4.2.9
             VirtualHostQueueTypeCheck = VirtualHostQueueTypeCheck.Validated, // release-notes/4.2.8.md, 4.3.2.md (#16481)
+            DirectReplyAddressesPerVirtualHost = true, // rabbit_volatile_queue:declare/2, rabbit_channel has_state at v4.2.0 (#14474)
         };
         var v43 = v42 with
         {
@@ -102,6 +113,7 @@ public sealed partial record VersionProfile
             DefinitionsETag = true,                           // release-notes/4.3.5.md, Management Plugin enhancements (#17121)
             ShovelApiRedactsUris = true,                      // release-notes/4.3.5.md, Shovel Plugin bug fixes (#17134)
             ConsumerTimeoutArgumentsValidated = true,         // release-notes/4.3.2.md (#16557)
+            ManagementContentSecurityPolicy = "script-src 'self'; object-src 'self'", // release-notes/4.3.4.md, Management Plugin (#16916)
         };
         return [v310, v313, v40, v41, v42, v43];
     }

@@ -185,7 +185,9 @@ public sealed partial record VersionProfile
     /// <summary>
     /// The definitions export is rabbit_definitions' canonical document, as <c>rabbitmqctl export_definitions</c> makes it
     /// (4.2.9 and 4.3.3, #16734, commit 21c0553901): queues carry their <c>type</c>, internal exchanges are left out (and
-    /// no exchange has <c>internal</c>), and a vhost is its <c>name</c>, <c>limits</c> and <c>metadata</c> only.
+    /// no exchange has <c>internal</c>), a vhost is its <c>name</c>, <c>limits</c> and <c>metadata</c> only, bindings to
+    /// exclusive queues are exported (rabbit_definitions:fold_bindings keeps every explicit binding; fold_queues skips
+    /// exclusive queues), and a vhost's <c>limits</c> is always an object (commit 46f38e8c66; before, <c>[]</c> when none).
     /// </summary>
     public bool DefinitionsExportCanonical { get; init; }
 
@@ -232,6 +234,37 @@ public sealed partial record VersionProfile
     public bool DefinitionsExportFormatMarkers { get; init; }
 
     /// <summary>
+    /// What <c>GET /api/definitions/{vhost}</c> puts around the categories, and whether its policies and parameters keep
+    /// their <c>vhost</c> (rabbit_mgmt_wm_definitions:vhost_definitions at v3.10.8, v3.13.7, v4.0.5, v4.1.8; checked against
+    /// RabbitMQ 3.10.8): see <see cref="VirtualHostDefinitionsExport"/>.
+    /// </summary>
+    public VirtualHostDefinitionsExport DefinitionsVirtualHostExport { get; init; }
+
+    /// <summary>
+    /// The definitions export has <c>default_queue_type</c> beside a vhost's <c>metadata</c>: in each vhost entry
+    /// (rabbit_mgmt_wm_definitions:rw_state at v3.13.7 to v4.1.0) and at the top of one vhost's document (v4.0.5 to v4.1.0);
+    /// 4.1.1 dropped both (commits 09b31f6e4c and 4932d2e1d9), the metadata keeping the type, which a vhost gets when it
+    /// is created from then on (rabbit_vhost:do_add) and which 4.0 injects when it exports (rabbit_queue_type:inject_dqt).
+    /// </summary>
+    public bool DefinitionsExportDefaultQueueType { get; init; }
+
+    /// <summary>
+    /// <c>?download=NAME</c> on the definitions export must be an HTTP token (RFC 9110 tchar only, not empty), else 400 with
+    /// no body; before, any name is echoed (release-notes/4.2.8.md and 4.3.2.md, Management Plugin, #16544:
+    /// "definitions export download filenames are restricted to a safe character set"; rabbit_mgmt_wm_definitions:
+    /// maybe_content_disposition at v4.2.9 and v4.3.5, cow_http:ensure_token). Either way the header is
+    /// <c>attachment; filename=NAME</c>, unquoted.
+    /// </summary>
+    public bool DefinitionsDownloadNameIsToken { get; init; }
+
+    /// <summary>
+    /// The reason of a definitions import that a policy or runtime parameter validation refuses: see
+    /// <see cref="DefinitionImportReason"/> (rabbit_definitions:add_policy, add_parameter and format/1 at v3.10.8, v3.13.7,
+    /// v4.1.8, v4.2.0 (commit 5f5bf81e40, #14277) and v4.3.5; 3.10.8 checked live).
+    /// </summary>
+    public DefinitionImportReason DefinitionImportReason { get; init; }
+
+    /// <summary>
     /// <c>PUT /api/parameters/…</c> and <c>PUT /api/policies/…</c> HTML-escape <c>&lt;</c>, <c>&gt;</c> and <c>&amp;</c> in
     /// a validation reason (rabbit_mgmt_wm_parameter, rabbit_mgmt_wm_policy at v3.10.8 and v4.1.8); 4.2.0 stopped
     /// (commit 5f5bf81e40, #14277).
@@ -252,6 +285,14 @@ public sealed partial record VersionProfile
     /// check_topic_access at v3.12.0 (commit 77da78f478), unchanged to v4.3.5.
     /// </summary>
     public bool RefusalNamesPermission { get; init; }
+
+    /// <summary>
+    /// The HTTP API answers wrong credentials with 401 <c>{"error":"not_authorized","reason":"Not_Authorized"}</c> and no
+    /// <c>www-authenticate</c> challenge: rabbit_web_dispatch_access_control:is_authorized from v3.13.0, whose
+    /// not_authenticated stopped setting the challenge in v3.13.4, unchanged to v4.3.5. Before, rabbit_mgmt_util answered
+    /// <c>"Login failed"</c> with the challenge (checked against RabbitMQ 3.10.8).
+    /// </summary>
+    public bool ApiLoginFailureIsNotAuthorized { get; init; }
 
     /// <summary>
     /// queue.bind and queue.unbind to a direct reply-to address (<c>amq.rabbitmq.reply-to.*</c>; the bare pseudo-queue name
@@ -306,6 +347,38 @@ public sealed partial record VersionProfile
     /// rabbit_queue_type:validate_default_queue_type at v4.2.8); see <see cref="Profiles.VirtualHostQueueTypeCheck"/>.
     /// </summary>
     public VirtualHostQueueTypeCheck VirtualHostQueueTypeCheck { get; init; }
+
+    /// <summary>
+    /// A queue.declare of a direct reply-to address (passive or not; every release answers such a declare as a passive
+    /// one) finds it only in the channel's own virtual host: rabbit_volatile_queue:declare/2 asks the owning channel
+    /// <c>has_state</c>, which matches the vhost, from v4.2.0 (#14474, release-notes/4.2.0.md "Direct Reply-To for AMQP 1.0")
+    /// to v4.3.5. Before, rabbit_channel:declare_fast_reply_to matched the address's key alone, in any vhost (checked
+    /// against RabbitMQ 3.10.8).
+    /// </summary>
+    public bool DirectReplyAddressesPerVirtualHost { get; init; }
+
+    /// <summary>
+    /// The <c>content-security-policy</c> the management listener sends on its answers: rabbitmq_management's default
+    /// <c>content_security_policy</c> (deps/rabbitmq_management/Makefile, PROJECT_ENV), which 4.3.4 stripped of
+    /// <c>'unsafe-eval'</c> and <c>'unsafe-inline'</c> (release-notes/4.3.4.md, Management Plugin enhancements, #16916).
+    /// </summary>
+    public string ManagementContentSecurityPolicy { get; init; } = "script-src 'self' 'unsafe-eval' 'unsafe-inline'; object-src 'self'";
+
+    /// <summary>
+    /// The <c>cache-control</c> the management listener puts on every answer that sets none of its own (a JSON body
+    /// answered by a route sets <c>no-cache</c>); null for none. rabbit_mgmt_headers:set_etag_based_cache_headers, called
+    /// from every handler's init (the static files' and unknown paths' too) from v4.0.5 (commit ce760c688b) to v4.3.5.
+    /// Before, only JSON bodies carried one (checked against RabbitMQ 3.10.8: none on errors, 201 or 204).
+    /// </summary>
+    public string? ManagementCacheControl { get; init; }
+
+    /// <summary>
+    /// A vhost named by the <c>x-vhost</c> request header (read where the path names none) must exist: one that does not
+    /// is an unknown vhost, as in a path (rabbit_web_dispatch_access_control:vhost at v3.13.0). Before, the header's value
+    /// was taken unchecked: an administrator's listing of it is empty, anyone else is refused (rabbit_mgmt_util:vhost at
+    /// v3.10.8; checked with curl against RabbitMQ 3.10.8).
+    /// </summary>
+    public bool VirtualHostHeaderMustExist { get; init; }
 
     public static IReadOnlyList<VersionProfile> All { get; } = Table();
 

@@ -37,11 +37,7 @@ internal static class TopologyRecovery
         var bindings = 0;
         foreach (var binding in stored.Bindings.Where(b => b.VirtualHost == host.Name))
         {
-            IBindingDestination? destination = binding.DestinationKind == BindingDestinationKind.Queue
-                ? host.FindQueue(binding.Destination)
-                : host.FindExchange(binding.Destination);
-            if (host.FindExchange(binding.Source) is { } source && destination is not null
-                && source.RestoreBinding(new Binding(source, destination, binding.RoutingKey, binding.Arguments)))
+            if (host.RestoreBinding(binding) is not null)
             {
                 bindings++;
             }

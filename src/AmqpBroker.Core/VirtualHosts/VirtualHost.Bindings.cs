@@ -1,11 +1,17 @@
 using AmqpBroker.Core.Exchanges;
+using AmqpBroker.Core.Queues;
 using AmqpBroker.Core.Security;
+using AmqpBroker.Core.Storage;
 
 namespace AmqpBroker.Core.VirtualHosts;
 
 /// <summary>
 /// The virtual host's bindings: queue.bind/unbind and exchange.bind/unbind, and the cascade when one end
 /// goes — bindings leading to it are dropped, and an auto-delete exchange whose last binding went is deleted.
+/// RabbitMQ's order (rabbit_channel:binding_action_with_checks, then rabbit_binding:add/remove through
+/// rabbit_db_binding, the same in 3.10.8 and 4.3.5): the checks of <see cref="BindingRules"/> (403) before any lookup;
+/// both ends must exist (404, the source named first); then a bind has the source type validate it (406) before the
+/// queue's exclusivity is checked (405), and an unbind checks exclusivity only for a binding that exists.
 /// </summary>
 public sealed partial class VirtualHost
 {
@@ -18,7 +24,7 @@ public sealed partial class VirtualHost
         {
             // RabbitMQ names the exchange when both ends are missing.
             var exchange = BindingRules.GetBindableExchange(this, exchangeName);
-            AddBindingLocked(exchange, GetQueue(queueName, connection), routingKey, arguments);
+            AddBindingLocked(exchange, GetQueue(queueName, connection: null), routingKey, arguments, connection);
         }
     }
 
@@ -33,8 +39,7 @@ public sealed partial class VirtualHost
             BindingRules.CheckNotDefault(exchangeName);
             if (_exchanges.TryGetValue(exchangeName, out var exchange) && FindQueue(queueName) is { } queue)
             {
-                queue.CheckAccess(connection);
-                UnbindLocked(exchange, queue, routingKey, arguments);
+                UnbindLocked(exchange, queue, routingKey, arguments, connection);
             }
         }
     }
@@ -46,8 +51,9 @@ public sealed partial class VirtualHost
         BindingRules.CheckTopicRead(access, FindExchange(sourceName), routingKey);
         lock (_topology)
         {
-            var destination = BindingRules.GetBindableExchange(this, destinationName);
-            AddBindingLocked(BindingRules.GetBindableExchange(this, sourceName), destination, routingKey, arguments);
+            // The source is looked up first, so RabbitMQ names it when both ends are missing.
+            var source = BindingRules.GetBindableExchange(this, sourceName);
+            AddBindingLocked(source, BindingRules.GetBindableExchange(this, destinationName), routingKey, arguments);
         }
     }
 
@@ -100,9 +106,18 @@ public sealed partial class VirtualHost
         _durable.Count();
     }
 
-    private void UnbindLocked(Exchange source, IBindingDestination destination, string routingKey, IReadOnlyDictionary<string, object?> arguments)
+    /// <summary>
+    /// Removes a binding. RabbitMQ answers unbind-ok for one that does not exist, even to a queue exclusive to another
+    /// connection; only an existing one has the queue's exclusivity checked for <paramref name="connection"/> (405).
+    /// </summary>
+    private void UnbindLocked(Exchange source, IBindingDestination destination, string routingKey, IReadOnlyDictionary<string, object?> arguments, ClientConnection? connection = null)
     {
-        // RabbitMQ answers unbind-ok for a binding that does not exist.
+        if (!source.HasBinding(destination, routingKey, arguments))
+        {
+            return;
+        }
+
+        CheckExclusiveAccess(destination, connection);
         if (source.RemoveBinding(destination, routingKey, arguments) is { } removed)
         {
             _durable.DeleteBinding(removed);
@@ -110,12 +125,42 @@ public sealed partial class VirtualHost
         }
     }
 
-    private void AddBindingLocked(Exchange source, IBindingDestination destination, string routingKey, IReadOnlyDictionary<string, object?> arguments)
+    /// <summary>
+    /// Adds a binding once both ends are known to exist: the source's type validates it first (406), then a queue
+    /// destination must be open to <paramref name="connection"/> (405), as rabbit_binding:binding_checks orders them; an
+    /// equal binding already there is validated all the same and left as it is.
+    /// </summary>
+    private void AddBindingLocked(Exchange source, IBindingDestination destination, string routingKey, IReadOnlyDictionary<string, object?> arguments, ClientConnection? connection = null)
     {
         var binding = new Binding(source, destination, routingKey, arguments);
-        if (source.AddBinding(binding))
+        if (source.AddBinding(binding, () => CheckExclusiveAccess(destination, connection)))
         {
             _durable.PutBinding(binding);
+        }
+    }
+
+    /// <summary>
+    /// Puts back a stored or snapshotted binding without the source type's checks, as RabbitMQ recovers bindings;
+    /// null when one end is missing or an equal binding exists.
+    /// </summary>
+    internal Binding? RestoreBinding(BindingDefinition definition)
+    {
+        IBindingDestination? destination = definition.DestinationKind == BindingDestinationKind.Queue ? FindQueue(definition.Destination) : FindExchange(definition.Destination);
+        if (FindExchange(definition.Source) is not { } source || destination is null)
+        {
+            return null;
+        }
+
+        var binding = new Binding(source, destination, definition.RoutingKey, definition.Arguments);
+        return source.RestoreBinding(binding) ? binding : null;
+    }
+
+    /// <summary>405 when <paramref name="destination"/> is a queue exclusive to a connection other than <paramref name="connection"/> (none: exchange.bind, recovery).</summary>
+    private static void CheckExclusiveAccess(IBindingDestination destination, ClientConnection? connection)
+    {
+        if (connection is not null && destination is Queue queue)
+        {
+            queue.CheckAccess(connection);
         }
     }
 

@@ -61,9 +61,13 @@ public sealed partial class VirtualHost
                 queue.Restore(ready, nowMs);
             }
 
+            // Unchecked, as recovery: a binding the snapshot's release accepted comes back on a stricter one.
             foreach (var binding in snapshot.Bindings)
             {
-                RestoreBindingLocked(binding);
+                if (RestoreBinding(binding) is { } restored)
+                {
+                    _durable.PutBinding(restored);
+                }
             }
 
             foreach (var delayed in snapshot.Delayed)
@@ -75,13 +79,4 @@ public sealed partial class VirtualHost
 
     private static bool IsDeclared(Exchange exchange) =>
         exchange.Name.Length > 0 && !exchange.Name.StartsWith("amq.", StringComparison.Ordinal);
-
-    private void RestoreBindingLocked(BindingDefinition binding)
-    {
-        IBindingDestination? destination = binding.DestinationKind == BindingDestinationKind.Queue ? FindQueue(binding.Destination) : FindExchange(binding.Destination);
-        if (FindExchange(binding.Source) is { } source && destination is not null)
-        {
-            AddBindingLocked(source, destination, binding.RoutingKey, binding.Arguments);
-        }
-    }
 }

@@ -15,7 +15,8 @@ namespace AmqpBroker.Management.Definitions;
 /// the predeclared <c>amq.*</c> exchanges and the default exchange's implicit bindings, and from 4.2.9 internal
 /// exchanges (<see cref="VersionProfile.DefinitionsExportCanonical"/>); from 4.0.5 it says it is a cluster's
 /// (<see cref="VersionProfile.DefinitionsExportFormatMarkers"/>). The per-vhost
-/// form has no users, vhosts or permissions, and no vhost field on its items but parameters (as RabbitMQ's).
+/// form has no users, vhosts or permissions, and no vhost field on its items but, up to 3.11, policies and parameters
+/// (<see cref="VersionProfile.DefinitionsVirtualHostExport"/>).
 /// </summary>
 internal static class DefinitionsExport
 {
@@ -38,7 +39,7 @@ internal static class DefinitionsExport
             ["policies"] = new JsonArray([.. virtualHosts.SelectMany(v => Policies(v, withVirtualHost: true))]),
             ["queues"] = new JsonArray([.. virtualHosts.SelectMany(v => Queues(v, withVirtualHost: true, context))]),
             ["exchanges"] = new JsonArray([.. virtualHosts.SelectMany(v => Exchanges(v, withVirtualHost: true, context))]),
-            ["bindings"] = new JsonArray([.. virtualHosts.SelectMany(v => Bindings(v, withVirtualHost: true))]),
+            ["bindings"] = new JsonArray([.. virtualHosts.SelectMany(v => Bindings(v, withVirtualHost: true, context))]),
         };
         if (broker.Settings.Profile.DefinitionsExportFormatMarkers)
         {
@@ -50,15 +51,21 @@ internal static class DefinitionsExport
         return export;
     }
 
-    public static JsonObject Of(VirtualHost virtualHost, ManagementContext context) => new()
+    /// <summary>One vhost's export: the fields <see cref="VirtualHostExportHeader"/> puts before the categories, then the categories.</summary>
+    public static JsonObject Of(VirtualHost virtualHost, ManagementContext context)
     {
-        ["rabbit_version"] = context.RabbitMqVersion,
-        ["parameters"] = new JsonArray([.. SecurityDefinitions.Parameters(context.Broker, virtualHost.Name), .. context.Broker.Parameters.All.Where(p => p.VirtualHost == virtualHost.Name).Select(ParameterJson.Create)]),
-        ["policies"] = new JsonArray([.. Policies(virtualHost, withVirtualHost: false)]),
-        ["queues"] = new JsonArray([.. Queues(virtualHost, withVirtualHost: false, context)]),
-        ["exchanges"] = new JsonArray([.. Exchanges(virtualHost, withVirtualHost: false, context)]),
-        ["bindings"] = new JsonArray([.. Bindings(virtualHost, withVirtualHost: false)]),
-    };
+        var broker = context.Broker;
+        var withVirtualHost = broker.Settings.Profile.DefinitionsVirtualHostExport == VirtualHostDefinitionsExport.Plain;
+        var parameters = SecurityDefinitions.Parameters(broker, virtualHost.Name)
+            .Concat(broker.Parameters.All.Where(p => p.VirtualHost == virtualHost.Name).Select(ParameterJson.Create));
+        var export = VirtualHostExportHeader.Create(virtualHost, context);
+        export["parameters"] = new JsonArray([.. parameters.Select(p => Scoped(p, withVirtualHost))]);
+        export["policies"] = new JsonArray([.. Policies(virtualHost, withVirtualHost)]);
+        export["queues"] = new JsonArray([.. Queues(virtualHost, withVirtualHost: false, context)]);
+        export["exchanges"] = new JsonArray([.. Exchanges(virtualHost, withVirtualHost: false, context)]);
+        export["bindings"] = new JsonArray([.. Bindings(virtualHost, withVirtualHost: false, context)]);
+        return export;
+    }
 
     private static IEnumerable<JsonObject> Policies(VirtualHost virtualHost, bool withVirtualHost) =>
         virtualHost.Policies.OrderBy(p => p.Name, StringComparer.Ordinal).Select(p => Scoped(PolicyJson.Create(p), withVirtualHost));
@@ -90,13 +97,20 @@ internal static class DefinitionsExport
         return json;
     }
 
-    /// <summary>Explicit bindings only; a binding to an exclusive queue goes with the queue.</summary>
-    private static IEnumerable<JsonObject> Bindings(VirtualHost virtualHost, bool withVirtualHost) => virtualHost.Exchanges
-        .Where(e => e.Name.Length > 0)
-        .OrderBy(e => e.Name, StringComparer.Ordinal)
-        .SelectMany(e => e.Bindings.OrderBy(b => b.Destination.Name, StringComparer.Ordinal).ThenBy(b => b.RoutingKey, StringComparer.Ordinal))
-        .Where(b => b.Destination is not Queue { Definition.Exclusive: true })
-        .Select(b => Scoped(Binding(b), withVirtualHost));
+    /// <summary>
+    /// Explicit bindings only; a binding to an exclusive queue goes with the queue up to 4.2.8 (rabbit_mgmt_wm_definitions:
+    /// export_binding at v3.10.8 and v4.1.8) and is exported from 4.2.9 (<see cref="VersionProfile.DefinitionsExportCanonical"/>).
+    /// </summary>
+    private static IEnumerable<JsonObject> Bindings(VirtualHost virtualHost, bool withVirtualHost, ManagementContext context)
+    {
+        var withExclusive = context.Broker.Settings.Profile.DefinitionsExportCanonical;
+        return virtualHost.Exchanges
+            .Where(e => e.Name.Length > 0)
+            .OrderBy(e => e.Name, StringComparer.Ordinal)
+            .SelectMany(e => e.Bindings.OrderBy(b => b.Destination.Name, StringComparer.Ordinal).ThenBy(b => b.RoutingKey, StringComparer.Ordinal))
+            .Where(b => withExclusive || b.Destination is not Queue { Definition.Exclusive: true })
+            .Select(b => Scoped(Binding(b), withVirtualHost));
+    }
 
     private static JsonObject Queue(Queue queue, bool canonical)
     {

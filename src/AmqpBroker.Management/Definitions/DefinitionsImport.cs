@@ -50,26 +50,31 @@ internal sealed class DefinitionsImport(Broker broker, ApiUser user)
                 SecurityDefinitions.ImportTopicPermission(broker, entry, undo);
             }
 
-            ImportObjects(objects, entry => ExistingVirtualHost(entry.RequireString("vhost")), undo);
+            ImportObjects(objects, entry => ExistingVirtualHost(entry.RequireString("vhost")), perVirtualHost: false, undo);
         });
     }
 
     public void ImportInto(VirtualHost virtualHost, JsonBody document)
     {
         var objects = ObjectSections.Read(document);
-        ImportUndo.Run(broker, undo => ImportObjects(objects, _ => virtualHost, undo));
+        ImportUndo.Run(broker, undo => ImportObjects(objects, _ => virtualHost, perVirtualHost: true, undo));
     }
 
-    private void ImportObjects(ObjectSections sections, Func<JsonBody, VirtualHost> virtualHostOf, ImportUndo undo)
+    /// <summary>Policies and parameters that validation refuses are named as RabbitMQ names them (<see cref="ImportReason"/>).</summary>
+    private void ImportObjects(ObjectSections sections, Func<JsonBody, VirtualHost> virtualHostOf, bool perVirtualHost, ImportUndo undo)
     {
+        var profile = broker.Settings.Profile;
         foreach (var entry in sections.VirtualHostLimits)
         {
-            SecurityDefinitions.ImportVirtualHostLimits(broker, virtualHostOf(entry).Name, entry, undo);
+            var virtualHost = virtualHostOf(entry).Name;
+            ImportReason.Named(profile, perVirtualHost, virtualHost, SecurityDefinitions.VirtualHostLimitsComponent, "limits",
+                () => SecurityDefinitions.ImportVirtualHostLimits(broker, virtualHost, entry, undo));
         }
 
         foreach (var entry in sections.Policies)
         {
-            ImportPolicy(PolicyJson.Read(virtualHostOf(entry).Name, entry.RequireString("name"), entry), undo);
+            var (virtualHost, name) = (virtualHostOf(entry).Name, entry.RequireString("name"));
+            ImportReason.Named(profile, perVirtualHost, virtualHost, component: null, name, () => ImportPolicy(PolicyJson.Read(virtualHost, name, entry), undo));
         }
 
         foreach (var entry in sections.Queues)
@@ -89,7 +94,8 @@ internal sealed class DefinitionsImport(Broker broker, ApiUser user)
 
         foreach (var entry in sections.Parameters)
         {
-            ImportParameter(ParameterJson.Read(entry.RequireString("component"), virtualHostOf(entry).Name, entry.RequireString("name"), entry), undo);
+            var (component, virtualHost, name) = (entry.RequireString("component"), virtualHostOf(entry).Name, entry.RequireString("name"));
+            ImportReason.Named(profile, perVirtualHost, virtualHost, component, name, () => ImportParameter(ParameterJson.Read(component, virtualHost, name, entry), undo));
         }
     }
 

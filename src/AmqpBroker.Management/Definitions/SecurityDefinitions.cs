@@ -16,11 +16,11 @@ internal static class SecurityDefinitions
 
     public static JsonArray TopicPermissions(Broker broker) => new([.. PermissionJson.Sorted(broker.TopicPermissions)]);
 
-    /// <summary>The vhost-limits parameters of every vhost, or of one (then without the vhost field, as RabbitMQ's per-vhost export).</summary>
-    public static IEnumerable<JsonNode> Parameters(Broker broker, string? onlyVirtualHost = null) => broker.VirtualHostLimits
+    /// <summary>The vhost-limits parameters of every vhost, or of one.</summary>
+    public static IEnumerable<JsonObject> Parameters(Broker broker, string? onlyVirtualHost = null) => broker.VirtualHostLimits
         .Where(l => onlyVirtualHost is null || l.Key == onlyVirtualHost)
         .OrderBy(l => l.Key, StringComparer.Ordinal)
-        .Select(l => Parameter(l.Key, l.Value, withVirtualHost: onlyVirtualHost is null));
+        .Select(l => Parameter(l.Key, l.Value));
 
     /// <summary>Whether a parameter entry is one this broker keeps; others (plugins' parameters) are refused.</summary>
     public static bool IsVirtualHostLimits(JsonBody entry) => entry.String("component") == VirtualHostLimitsComponent;
@@ -66,16 +66,11 @@ internal static class SecurityDefinitions
     private static Action Restore(IReadOnlyList<Limit> previous, string name, Action<object?> set, Action clear) =>
         previous.FirstOrDefault(l => l.Name == name) is { } old ? () => set(old.Value) : clear;
 
-    private static JsonObject Parameter(string virtualHost, IReadOnlyList<Limit> limits, bool withVirtualHost)
+    private static JsonObject Parameter(string virtualHost, IReadOnlyList<Limit> limits) => new()
     {
-        var parameter = new JsonObject { ["value"] = LimitJson.Values(limits) };
-        if (withVirtualHost)
-        {
-            parameter["vhost"] = virtualHost;
-        }
-
-        parameter["component"] = VirtualHostLimitsComponent;
-        parameter["name"] = "limits";
-        return parameter;
-    }
+        ["value"] = LimitJson.Values(limits),
+        ["vhost"] = virtualHost,
+        ["component"] = VirtualHostLimitsComponent,
+        ["name"] = "limits",
+    };
 }

@@ -3,12 +3,16 @@ using AmqpBroker.Core.Parameters;
 
 namespace AmqpBroker.Management.Formatting;
 
-/// <summary>A runtime parameter in RabbitMQ's JSON form (<c>value</c>, <c>vhost</c>, <c>component</c>, <c>name</c>), both ways.</summary>
+/// <summary>
+/// A runtime parameter in RabbitMQ's JSON form (<c>value</c>, <c>vhost</c>, <c>component</c>, <c>name</c>), both ways. The
+/// value's keys come out sorted, at every depth, as RabbitMQ keeps a value as an Erlang map or sorted proplist (a shovel
+/// PUT with <c>src-uri</c> first is shown from <c>dest-queue</c> on by RabbitMQ 3.10.8, in /api/parameters and the export).
+/// </summary>
 internal static class ParameterJson
 {
     public static JsonObject Create(RuntimeParameter parameter) => new()
     {
-        ["value"] = JsonNode.Parse(parameter.ValueJson),
+        ["value"] = Sorted(JsonNode.Parse(parameter.ValueJson)),
         ["vhost"] = parameter.VirtualHost,
         ["component"] = parameter.Component,
         ["name"] = parameter.Name,
@@ -20,4 +24,11 @@ internal static class ParameterJson
         var value = body.Root["value"] ?? throw JsonBody.Missing("value");
         return new RuntimeParameter(component, virtualHost, name, JsonSerializer.SerializeToElement(value));
     }
+
+    private static JsonNode? Sorted(JsonNode? node) => node switch
+    {
+        JsonObject value => new JsonObject(value.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => KeyValuePair.Create(p.Key, Sorted(p.Value?.DeepClone())))),
+        JsonArray items => new JsonArray([.. items.Select(item => Sorted(item?.DeepClone()))]),
+        _ => node,
+    };
 }

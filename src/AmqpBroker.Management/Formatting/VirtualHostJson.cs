@@ -20,7 +20,7 @@ internal static class VirtualHostJson
             ["description"] = "",
             ["tags"] = new JsonArray(),
             ["default_queue_type"] = ReportedDefaultQueueType(virtualHost, context),
-            ["metadata"] = Metadata(virtualHost),
+            ["metadata"] = Metadata(virtualHost, context),
             ["tracing"] = virtualHost.Tracer.IsOn,
             ["cluster_state"] = new JsonObject { [context.NodeName] = "running" },
         };
@@ -32,7 +32,8 @@ internal static class VirtualHostJson
 
     /// <summary>
     /// A vhost in the definitions export: its name only up to 3.12, with its description, tags, default queue type
-    /// and metadata from 3.13 (rabbit_mgmt_wm_definitions:rw_state per tag), and from 4.2.9 its name, limits and metadata
+    /// (3.13.4 to 4.1.0, <see cref="Core.Profiles.VersionProfile.DefinitionsExportDefaultQueueType"/>) and metadata from
+    /// 3.13 (rabbit_mgmt_wm_definitions:rw_state per tag), and from 4.2.9 its name, limits and metadata
     /// (rabbit_definitions:vhost_definition); an import reads metadata.default_queue_type.
     /// </summary>
     public static JsonObject Definition(VirtualHost virtualHost, ManagementContext context)
@@ -44,29 +45,36 @@ internal static class VirtualHostJson
             {
                 ["name"] = virtualHost.Name,
                 ["limits"] = LimitJson.Values(context.Broker.LimitsOfVirtualHost(virtualHost.Name)),
-                ["metadata"] = Metadata(virtualHost),
+                ["metadata"] = Metadata(virtualHost, context),
             };
         }
 
-        return !profile.DefinitionsExportVirtualHostMetadata
-            ? new JsonObject { ["name"] = virtualHost.Name }
-            : new JsonObject
-            {
-                ["name"] = virtualHost.Name,
-                ["description"] = "",
-                ["tags"] = new JsonArray(),
-                ["default_queue_type"] = ReportedDefaultQueueType(virtualHost, context),
-                ["metadata"] = Metadata(virtualHost),
-            };
+        if (!profile.DefinitionsExportVirtualHostMetadata)
+        {
+            return new JsonObject { ["name"] = virtualHost.Name };
+        }
+
+        var entry = new JsonObject { ["name"] = virtualHost.Name, ["description"] = "", ["tags"] = new JsonArray() };
+        if (profile.DefinitionsExportDefaultQueueType)
+        {
+            entry["default_queue_type"] = ReportedDefaultQueueType(virtualHost, context);
+        }
+
+        entry["metadata"] = Metadata(virtualHost, context);
+        return entry;
     }
 
-    /// <summary>The vhost's metadata as RabbitMQ keeps it: description, tags, and the default queue type when one was set.</summary>
-    public static JsonObject Metadata(VirtualHost virtualHost)
+    /// <summary>
+    /// The vhost's metadata as RabbitMQ keeps it: description, tags, and the default queue type when one was set; from
+    /// 4.0 always, the node's when the vhost has none (rabbit_vhost:i(metadata) at v4.0.5, commit 6746fbfafe; from 4.1.1
+    /// a vhost records it when created, rabbit_vhost:do_add).
+    /// </summary>
+    public static JsonObject Metadata(VirtualHost virtualHost, ManagementContext context)
     {
         var metadata = new JsonObject { ["description"] = "", ["tags"] = new JsonArray() };
-        if (virtualHost.Metadata.DefaultQueueType is { } type)
+        if (virtualHost.Metadata.DefaultQueueType is not null || context.Broker.Settings.Profile.RecordsDefaultQueueType)
         {
-            metadata["default_queue_type"] = type;
+            metadata["default_queue_type"] = ReportedDefaultQueueType(virtualHost, context);
         }
 
         return metadata;
@@ -76,7 +84,7 @@ internal static class VirtualHostJson
     /// A vhost without a default reports <c>undefined</c> up to 3.13 and the node's default (classic unless
     /// <c>default_queue_type</c> says otherwise) from 4.0 (rabbit_queue_type:inject_dqt at v4.0.1).
     /// </summary>
-    private static string ReportedDefaultQueueType(VirtualHost virtualHost, ManagementContext context) =>
+    public static string ReportedDefaultQueueType(VirtualHost virtualHost, ManagementContext context) =>
         virtualHost.Metadata.DefaultQueueType
         ?? (context.Broker.Settings.Profile.RecordsDefaultQueueType ? context.Broker.Settings.DefaultQueueType : "undefined");
 }

@@ -18,6 +18,15 @@ internal sealed class ApiException(int status, string error, string reason) : Ex
     /// </summary>
     public bool ErrorIsCharList { get; init; }
 
+    /// <summary>
+    /// Whether RabbitMQ refuses this while authorising the request (is_authorized), before content negotiation; a 401 is
+    /// always taken as one. See <see cref="ResponseHeaders"/>.
+    /// </summary>
+    public bool Refused { get; init; }
+
+    /// <summary>Whether the 401 carries the <c>www-authenticate</c> challenge, which RabbitMQ sends only for failed logins.</summary>
+    public bool Challenges { get; init; }
+
     /// <summary>RabbitMQ's answer for a path or object that does not exist.</summary>
     public static ApiException NotFound() => new(StatusCodes.Status404NotFound, "Object Not Found", "Not Found");
 
@@ -25,6 +34,20 @@ internal sealed class ApiException(int status, string error, string reason) : Ex
 
     public static ApiException BadRequest(string reason) => new(StatusCodes.Status400BadRequest, "bad_request", reason);
 
-    /// <summary>RabbitMQ 3.10 answers 401 both for bad credentials and for a user lacking a tag or permission.</summary>
+    /// <summary>
+    /// Wrong credentials, as the release answers them (<see cref="AmqpBroker.Core.Profiles.VersionProfile.ApiLoginFailureIsNotAuthorized"/>):
+    /// before 3.13, <c>"Login failed"</c> with the challenge.
+    /// </summary>
+    public static ApiException LoginFailed(bool notAuthorized) => notAuthorized
+        ? new(StatusCodes.Status401Unauthorized, "not_authorized", "Not_Authorized")
+        : new(StatusCodes.Status401Unauthorized, "not_authorized", "Login failed") { Challenges = true };
+
+    /// <summary>A user lacking a tag or permission: 401 <c>not_authorised</c>, without a challenge (checked against RabbitMQ 3.10.8).</summary>
     public static ApiException NotAuthorised(string reason) => new(StatusCodes.Status401Unauthorized, "not_authorised", reason);
+
+    /// <summary>
+    /// RabbitMQ 4.2.9's answer for a vhost the user may not use (rabbit_web_dispatch_access_control:user_matches_vhost),
+    /// given while authorising.
+    /// </summary>
+    public static ApiException VirtualHostHidden() => new(StatusCodes.Status404NotFound, "not_found", "Not Found") { Refused = true };
 }

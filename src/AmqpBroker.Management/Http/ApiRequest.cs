@@ -40,13 +40,13 @@ internal sealed class ApiRequest(HttpContext http, ManagementContext context, Ap
     /// RabbitMQ's is_authorized_policies does), or 404 <c>not_found</c> where the profile reveals less
     /// (<see cref="Core.Profiles.VersionProfile.HttpApiRevealsLess"/>; rabbit_web_dispatch_access_control:user_matches_vhost).
     /// </summary>
-    public VirtualHost VirtualHost(string routeName = "vhost", bool creating = false) => Authorised(routeName, creating, user.CanAccessVirtualHost);
+    public VirtualHost VirtualHost(string routeName = "vhost", bool creating = false) => Authorised(Route(routeName), creating, user.CanAccessVirtualHost);
 
     /// <summary>
     /// <see cref="VirtualHost"/> for what monitoring users may read in every vhost (RabbitMQ's
     /// is_authorized_vhost_visible: vhost limits).
     /// </summary>
-    public VirtualHost VisibleVirtualHost() => Authorised("vhost", creating: false, user.CanListVirtualHost);
+    public VirtualHost VisibleVirtualHost() => Authorised(Route("vhost"), creating: false, user.CanListVirtualHost);
 
     /// <summary>
     /// Throws RabbitMQ's 401 <c>User not authorised to access object</c> unless the user may read what belongs to
@@ -62,6 +62,29 @@ internal sealed class ApiRequest(HttpContext http, ManagementContext context, Ap
 
     /// <summary>The user the path's <c>{user}</c> names (not the one asking): 404 when there is no such user.</summary>
     public User NamedUser() => Broker.Users.Find(Route("user")) ?? throw ApiException.NotFound();
+
+    /// <summary>
+    /// The vhosts a listing whose path names none covers: the one the <c>x-vhost</c> request header names, as
+    /// rabbit_mgmt_util:vhost reads it (its value taken as it is, not percent-decoded; empty means every vhost, as the
+    /// management UI's "All"), checked as a vhost in the path is; otherwise <see cref="VisibleVirtualHosts"/>. A header
+    /// naming no vhost is an unknown vhost where <see cref="Core.Profiles.VersionProfile.VirtualHostHeaderMustExist"/>;
+    /// before (3.10), a vhost without objects for administrators and a vhost the user may not use for anyone else.
+    /// </summary>
+    public IEnumerable<VirtualHost> ListedVirtualHosts()
+    {
+        var named = http.Request.Headers[VirtualHostHeader].ToString();
+        if (named.Length == 0)
+        {
+            return VisibleVirtualHosts();
+        }
+
+        if (Broker.FindVirtualHost(named) is null && !Broker.Settings.Profile.VirtualHostHeaderMustExist)
+        {
+            return user.IsAdministrator ? [] : throw Refusal();
+        }
+
+        return [Authorised(named, creating: false, user.CanAccessVirtualHost)];
+    }
 
     /// <summary>The virtual hosts whose objects the user may list.</summary>
     public IEnumerable<VirtualHost> VisibleVirtualHosts() =>
@@ -104,17 +127,17 @@ internal sealed class ApiRequest(HttpContext http, ManagementContext context, Ap
         return Task.CompletedTask;
     }
 
-    private VirtualHost Authorised(string routeName, bool creating, Func<string, bool> mayUse)
-    {
-        var name = Route(routeName);
-        var virtualHost = Broker.FindVirtualHost(name) ?? throw (creating ? ApiException.NotFound("vhost_not_found") : ApiException.NotFound());
-        if (!mayUse(name))
-        {
-            throw Broker.Settings.Profile.HttpApiRevealsLess
-                ? ApiException.NotFound("Not Found")
-                : ApiException.NotAuthorised(access == Access.Policymaker ? "User not authorised to access object" : "User not authorised to access virtual host");
-        }
+    /// <summary>The request header the management UI names its selected vhost in.</summary>
+    public const string VirtualHostHeader = "x-vhost";
 
-        return virtualHost;
+    private VirtualHost Authorised(string name, bool creating, Func<string, bool> mayUse)
+    {
+        var virtualHost = Broker.FindVirtualHost(name) ?? throw (creating ? ApiException.NotFound("vhost_not_found") : ApiException.NotFound());
+        return mayUse(name) ? virtualHost : throw Refusal();
     }
+
+    /// <summary>The answer to a vhost the user may not use: 401 (naming the object on a policymaker's route), or 404 where the profile reveals less.</summary>
+    private ApiException Refusal() => Broker.Settings.Profile.HttpApiRevealsLess
+        ? ApiException.VirtualHostHidden()
+        : ApiException.NotAuthorised(access == Access.Policymaker ? "User not authorised to access object" : "User not authorised to access virtual host");
 }

@@ -7,9 +7,9 @@ namespace AmqpBroker.Management.Http;
 
 /// <summary>
 /// HTTP Basic authentication of every <c>/api</c> request against the broker's user store, with
-/// RabbitMQ's answers: no credentials is a bare 401 challenge, wrong ones a JSON 401, a user without a
+/// RabbitMQ's answers: no credentials is a bare 401 challenge, wrong ones a JSON 401 (<see cref="ApiException.LoginFailed"/>), a user without a
 /// management tag 401 "Not management user", a loopback-only user (guest) from elsewhere 401. A path no API route
-/// serves, and a method a served path does not allow, are answered 404 or 405 before credentials are looked at, as
+/// serves, and a method a served path does not allow (OPTIONS among them), are answered before credentials are looked at, as
 /// RabbitMQ 3.10.8 answers them (cowboy_rest checks allowed_methods before is_authorized; unknown paths go to a
 /// not-found handler that asks for no credentials). Runs after routing, so the matched endpoint is known.
 /// </summary>
@@ -35,7 +35,7 @@ internal sealed class AuthenticationMiddleware(RequestDelegate next, Broker brok
         if (user is null)
         {
             broker.AuthenticationAttempts.Failed(AuthenticationAttempts.Http, context.Connection.RemoteIpAddress?.ToString() ?? "", name);
-            throw new ApiException(StatusCodes.Status401Unauthorized, "not_authorized", "Login failed");
+            throw ApiException.LoginFailed(broker.Settings.Profile.ApiLoginFailureIsNotAuthorized);
         }
 
         broker.AuthenticationAttempts.Succeeded(AuthenticationAttempts.Http, context.Connection.RemoteIpAddress?.ToString() ?? "", name);
@@ -47,6 +47,7 @@ internal sealed class AuthenticationMiddleware(RequestDelegate next, Broker brok
         var apiUser = new ApiUser(user, broker);
         apiUser.Require(Access.Management);
         context.Features.Set(apiUser);
+        ResponseHeaders.Negotiated(context);
         return next(context);
     }
 

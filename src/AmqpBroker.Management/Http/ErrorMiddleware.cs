@@ -10,8 +10,8 @@ namespace AmqpBroker.Management.Http;
 /// <summary>
 /// The one place where failures become HTTP answers: <see cref="ApiException"/> as itself, a broker
 /// <see cref="AmqpException"/> as RabbitMQ's management plugin maps it, a refused policy, parameter or permission as
-/// a 400 with the broker's reason, anything else as a JSON 500 that is logged (normal bad input never
-/// gets there; tests hold us to that).
+/// a 400 with the broker's reason, anything else as a logged 500 without a body (normal bad input never gets there;
+/// tests hold us to that). A method the path does not serve is answered by <see cref="AllowedMethods"/>.
 /// </summary>
 internal sealed partial class ErrorMiddleware(RequestDelegate next, ILogger<ErrorMiddleware> logger)
 {
@@ -22,32 +22,48 @@ internal sealed partial class ErrorMiddleware(RequestDelegate next, ILogger<Erro
             await next(context).ConfigureAwait(false);
             if (context.Response.StatusCode == StatusCodes.Status405MethodNotAllowed && !context.Response.HasStarted)
             {
-                // Routing answers a path served for other methods with a bare 405 (as RabbitMQ does); a reason costs nothing.
-                var allow = RabbitOrder(context.Response.Headers.Allow);
-                await WriteAsync(context, StatusCodes.Status405MethodNotAllowed, "method_not_allowed", $"{context.Request.Method} is not allowed on this path", allow).ConfigureAwait(false);
+                // Routing answers a path served for other methods (OPTIONS among them) with a bare 405 and its Allow.
+                AllowedMethods.Answer(context, context.Response.Headers.Allow);
             }
         }
-        catch (UnansweredException) when (!context.Response.HasStarted)
+        catch (UnansweredException)
         {
-            context.Response.Clear();
-            context.Response.StatusCode = StatusCodes.Status500InternalServerError;
-            context.Response.ContentLength = 0;
+            // Where the release's handler crashes on the request: cowboy's 500, expected, so not logged.
+            WriteUnexpected(context);
         }
         catch (Exception ex) when (Answer(ex) is { } answer)
         {
-            await WriteAsync(context, answer.Status, answer.Error, answer.Reason).ConfigureAwait(false);
+            await WriteAsync(context, answer).ConfigureAwait(false);
         }
         catch (Exception ex) when (!context.RequestAborted.IsCancellationRequested)
         {
             LogUnexpected(logger, context.Request.Method, context.Request.Path, ex);
-            await WriteAsync(context, StatusCodes.Status500InternalServerError, "internal_error", ex.Message).ConfigureAwait(false);
+            WriteUnexpected(context);
         }
+    }
+
+    /// <summary>
+    /// An unexpected failure is a 500 with no body, which shows nothing of the failure: what cowboy answers for a handler
+    /// that crashes, in every release (RabbitMQ 3.10.8 checked with curl: an unknown <c>ackmode</c>). RabbitMQ 4.2.8
+    /// (release-notes/4.2.8.md, #16544) emptied the one 500 that still carried details, web dispatch's "Registry Error".
+    /// </summary>
+    private static void WriteUnexpected(HttpContext context)
+    {
+        if (context.Response.HasStarted)
+        {
+            context.Abort();
+            return;
+        }
+
+        context.Response.Clear();
+        context.Response.StatusCode = StatusCodes.Status500InternalServerError;
+        context.Response.ContentLength = 0;
     }
 
     /// <summary>The answer to a failure the API expects, or null for anything else.</summary>
     private static ErrorAnswer? Answer(Exception error) => error switch
     {
-        ApiException api => new(api.Status, api.ErrorIsCharList ? new JsonArray([.. api.Error.Select(c => JsonValue.Create((int)c))]) : api.Error, api.Reason),
+        ApiException api => new(api.Status, api.ErrorIsCharList ? CharList(api.Error) : api.Error, api.Reason, api.Refused || api.Status == StatusCodes.Status401Unauthorized, api.Challenges),
         AmqpException amqp => Map(amqp),
 
         // RabbitMQ's wording for a policy or parameter its validation refuses.
@@ -68,18 +84,7 @@ internal sealed partial class ErrorMiddleware(RequestDelegate next, ILogger<Erro
         _ => new(StatusCodes.Status400BadRequest, "bad_request", error.Message),
     };
 
-    /// <summary>
-    /// Routing's Allow header in the order RabbitMQ 3.10.8 sends it ("HEAD, GET, PUT, DELETE, OPTIONS" on
-    /// /api/queues/{vhost}/{name}, "HEAD, GET, POST, OPTIONS" on /api/definitions; checked with curl), less the
-    /// OPTIONS we do not answer.
-    /// </summary>
-    private static string RabbitOrder(Microsoft.Extensions.Primitives.StringValues allow) => string.Join(", ", allow
-        .SelectMany(value => (value ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
-        .OrderBy(method => Array.IndexOf(MethodOrder, method)));
-
-    private static readonly string[] MethodOrder = [HttpMethods.Head, HttpMethods.Get, HttpMethods.Put, HttpMethods.Post, HttpMethods.Delete];
-
-    private static Task WriteAsync(HttpContext context, int status, JsonNode error, string reason, string allow = "")
+    private static Task WriteAsync(HttpContext context, ErrorAnswer answer)
     {
         if (context.Response.HasStarted)
         {
@@ -89,22 +94,26 @@ internal sealed partial class ErrorMiddleware(RequestDelegate next, ILogger<Erro
         }
 
         context.Response.Clear();
-        context.Response.StatusCode = status;
-        if (allow.Length > 0)
-        {
-            context.Response.Headers.Allow = allow;
-        }
-
-        if (status == StatusCodes.Status401Unauthorized)
+        context.Response.StatusCode = answer.Status;
+        if (answer.Challenges)
         {
             context.Response.Headers.WWWAuthenticate = AuthenticationMiddleware.Challenge;
         }
 
-        return JsonResponse.WriteAsync(context.Response, new JsonObject { ["error"] = error, ["reason"] = reason });
+        ResponseHeaders.VaryAfterFailure(context, refused: answer.Refused);
+        return JsonResponse.WriteErrorAsync(context.Response, answer.Error, answer.Reason);
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Management API {Method} {Path} failed unexpectedly")]
     private static partial void LogUnexpected(ILogger logger, string method, string path, Exception exception);
 
-    private sealed record ErrorAnswer(int Status, JsonNode Error, string Reason);
+    /// <param name="Status">The HTTP status.</param>
+    /// <param name="Error">The body's <c>error</c>.</param>
+    /// <param name="Reason">The body's <c>reason</c>.</param>
+    /// <param name="Refused">Whether RabbitMQ refuses it while authorising the request, before content negotiation (see <see cref="ResponseHeaders"/>).</param>
+    /// <param name="Challenges">Whether it carries the <c>www-authenticate</c> challenge (a failed login, before 3.13).</param>
+    private sealed record ErrorAnswer(int Status, JsonNode Error, string Reason, bool Refused = false, bool Challenges = false);
+
+    /// <summary>An Erlang string as RabbitMQ's JSON encoder writes it: a list of character codes (<see cref="ApiException.ErrorIsCharList"/>).</summary>
+    private static JsonArray CharList(string text) => new([.. text.Select(c => JsonValue.Create((int)c))]);
 }

@@ -4,7 +4,10 @@ using AmqpBroker.Management.Json;
 
 namespace AmqpBroker.Management.Http;
 
-/// <summary>Writes JSON answers the way RabbitMQ's API does: <c>application/json</c>, never cached.</summary>
+/// <summary>
+/// Writes JSON answers the way RabbitMQ's API does: <c>application/json</c>, and a route's answer never cached
+/// (rabbit_mgmt_util:reply sets <c>cache-control: no-cache</c>; an error, which halt_response writes, sets none).
+/// </summary>
 internal static class JsonResponse
 {
     // The content type is JSON, so HTML-sensitive characters need no escaping; names like "a -> b" stay readable.
@@ -21,6 +24,13 @@ internal static class JsonResponse
     {
         StartJson(response);
         return response.WriteAsync(body?.ToJsonString(Options) ?? "null");
+    }
+
+    /// <summary>RabbitMQ's error body, <c>{"error": …, "reason": …}</c>, without a cache-control of its own.</summary>
+    public static Task WriteErrorAsync(HttpResponse response, JsonNode error, string reason)
+    {
+        response.ContentType = "application/json";
+        return response.WriteAsync(new JsonObject { ["error"] = error, ["reason"] = reason }.ToJsonString(Options));
     }
 
     /// <summary>A JSON array written item by item as the sequence produces them, flushed every 64 KiB.</summary>

@@ -29,5 +29,5 @@ internal static class ValidationReason
     }
 
     /// <summary><c>&lt;</c>, <c>&gt;</c> and <c>&amp;</c> as HTML entities; nothing else (quotes stay, unlike WebUtility.HtmlEncode).</summary>
-    private static string EscapeHtml(string text) => text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
+    public static string EscapeHtml(string text) => text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
 }

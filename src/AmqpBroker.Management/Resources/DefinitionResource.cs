@@ -17,8 +17,7 @@ internal static class DefinitionResource
                 return Task.CompletedTask;
             }
 
-            OfferDownload(request);
-            return request.JsonAsync(DefinitionsExport.All(request.Context));
+            return OfferDownload(request) ? request.JsonAsync(DefinitionsExport.All(request.Context)) : Task.CompletedTask;
         });
         routes.Post("/api/definitions", Access.Administrator, async request =>
         {
@@ -34,8 +33,7 @@ internal static class DefinitionResource
                 return Task.CompletedTask;
             }
 
-            OfferDownload(request);
-            return request.JsonAsync(DefinitionsExport.Of(virtualHost, request.Context));
+            return OfferDownload(request) ? request.JsonAsync(DefinitionsExport.Of(virtualHost, request.Context)) : Task.CompletedTask;
         });
         routes.Post("/api/definitions/{vhost}", Access.Administrator, async request =>
         {
@@ -69,12 +67,33 @@ internal static class DefinitionResource
             : throw JsonBody.Missing("file");
     }
 
-    /// <summary><c>?download=name</c> asks for the export as a file, as RabbitMQ's UI does.</summary>
-    private static void OfferDownload(ApiRequest request)
+    /// <summary>
+    /// <c>?download=name</c> asks for the export as a file, as RabbitMQ's UI does: <c>attachment; filename=name</c>, the
+    /// name unquoted as RabbitMQ sends it (3.10.8 checked live; rabbit_mgmt_wm_definitions at v4.1.8 and v4.3.5). From
+    /// 4.2.8 a name that is not an HTTP token is refused with a bare 400
+    /// (<see cref="Core.Profiles.VersionProfile.DefinitionsDownloadNameIsToken"/>); before, it is echoed as it is, here
+    /// without the characters a header value cannot carry (controls, non-ASCII), which RabbitMQ sends as raw bytes.
+    /// </summary>
+    /// <returns>False when the request was refused.</returns>
+    private static bool OfferDownload(ApiRequest request)
     {
-        if (request.Query("download") is { Length: > 0 } fileName)
+        if (request.Query("download") is not { } fileName)
         {
-            request.Http.Response.Headers.ContentDisposition = $"attachment; filename=\"{fileName.Replace("\"", "", StringComparison.Ordinal)}\"";
+            return true;
         }
+
+        if (request.Broker.Settings.Profile.DefinitionsDownloadNameIsToken && !IsToken(fileName))
+        {
+            // cowboy_req:match_qs fails its constraint: Cowboy answers 400 with no body and none of the handler's headers.
+            request.Http.Response.Clear();
+            request.Http.Response.StatusCode = StatusCodes.Status400BadRequest;
+            return false;
+        }
+
+        request.Http.Response.Headers.ContentDisposition = $"attachment; filename={new string([.. fileName.Where(c => c is '\t' or (>= ' ' and <= '~'))])}";
+        return true;
     }
+
+    /// <summary>RFC 9110's token: one or more tchar (cow_http:ensure_token).</summary>
+    private static bool IsToken(string text) => text.Length > 0 && text.All(c => char.IsAsciiLetterOrDigit(c) || "!#$%&'*+-.^_`|~".Contains(c));
 }

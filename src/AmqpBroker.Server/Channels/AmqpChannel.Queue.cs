@@ -44,10 +44,9 @@ internal sealed partial class AmqpChannel
 
     private void DeclareQueue(QueueDeclare declare)
     {
-        if (declare.Passive && IsDirectReplyQueue(declare.Queue))
+        if (declare.Queue.StartsWith(DirectReplyRegistry.PseudoQueue, StringComparison.Ordinal))
         {
-            // RabbitMQ lets clients check that the direct reply-to pseudo-queue exists, with one consumer.
-            Send(new QueueDeclareOk { Queue = declare.Queue, ConsumerCount = 1 });
+            DeclareDirectReplyQueue(declare);
             return;
         }
 
@@ -122,9 +121,29 @@ internal sealed partial class AmqpChannel
         writer.ReleaseServerCancels(Number, delete.NoWait ? null : ConnectionWriter.Encode(Number, new QueueDeleteOk { MessageCount = count }));
     }
 
-    private bool IsDirectReplyQueue(string name) =>
-        name == DirectReplyRegistry.PseudoQueue
-        || (DirectReplyRegistry.IsAddress(name) && _context.Broker.DirectReplies.Exists(name));
+    /// <summary>
+    /// RabbitMQ answers every declare of a name starting <c>amq.rabbitmq.reply-to</c> as a passive one, with no permission
+    /// check and whatever the flags and arguments (rabbit_channel's first queue.declare clause, v3.10.8 to v4.3.5): the
+    /// pseudo-queue and a live reply address exist, with one consumer and no messages; anything else is 404.
+    /// </summary>
+    private void DeclareDirectReplyQueue(QueueDeclare declare)
+    {
+        var name = declare.Queue;
+        var virtualHost = _context.VirtualHost.Name;
+        var exists = name == DirectReplyRegistry.PseudoQueue
+            || (DirectReplyRegistry.IsAddress(name)
+                && _context.Broker.DirectReplies.Exists(name, _context.Broker.Settings.Profile.DirectReplyAddressesPerVirtualHost ? virtualHost : null));
+        if (!exists)
+        {
+            throw AmqpException.NotFound($"no queue '{name}' in vhost '{virtualHost}'");
+        }
+
+        _lastDeclaredQueue = name;
+        if (!declare.NoWait)
+        {
+            Send(new QueueDeclareOk { Queue = name, ConsumerCount = 1 });
+        }
+    }
 
     /// <summary>A server-named queue, in RabbitMQ's form <c>amq.gen-</c> plus 22 URL-safe base64 characters.</summary>
     private static string GenerateQueueName() =>

@@ -1,5 +1,6 @@
 using AmqpBroker.Core.Errors;
 using AmqpBroker.Core.Exchanges;
+using AmqpBroker.Core.Snapshots;
 using AmqpBroker.Core.Storage;
 using AmqpBroker.Core.Tests.TestSupport;
 using AmqpBroker.Core.VirtualHosts;
@@ -120,6 +121,28 @@ public sealed class TopicBindingLimitTests
         Assert.That(virtualHost.Publish("t", "a", "m"), Is.EqualTo(1));
         virtualHost.Unbind("q", "t", "#.#.#", FieldTable.Empty, _owner);
         Assert.That(virtualHost.GetExchange("t").HasBindings, Is.False);
+    }
+
+    /// <summary>
+    /// A snapshot restores its bindings as recovery does, without the type's checks: one taken on a release without the
+    /// limit comes back on 4.3, routes, and can be removed.
+    /// </summary>
+    [Test]
+    public void A_binding_over_the_limit_in_a_snapshot_taken_on_4_2_restores_on_4_3()
+    {
+        using var older = new Broker(TestData.Settings("4.2"), TimeProvider.System);
+        var before = older.FindVirtualHost("/")!;
+        before.DeclareExchange(TestData.ExchangeDefinition("t", ExchangeTypes.Topic, durable: true), passive: false);
+        before.DeclareQueue(TestData.QueueDefinition("q", durable: true), _owner, passive: false);
+        before.Bind("q", "t", "#.#.#", FieldTable.Empty, _owner);
+        using var newer = new Broker(TestData.Settings("4.3"), TimeProvider.System);
+
+        BrokerSnapshot.Take(older).RestoreTo(newer);
+
+        var after = newer.FindVirtualHost("/")!;
+        Assert.That(after.Publish("t", "a", "m"), Is.EqualTo(1));
+        after.Unbind("q", "t", "#.#.#", FieldTable.Empty, _owner);
+        Assert.That(after.GetExchange("t").HasBindings, Is.False);
     }
 
     private VirtualHost TopicWithQueue(string release)

@@ -354,4 +354,13 @@ public sealed class DeclareTests : BrokerFixture
 
         Assert.That(ex.Code, Is.EqualTo(ReplyCode.AccessRefused));
     }
+
+    /// <summary>RabbitMQ looks the source up first (rabbit_binding:call_with_source_and_destination at v3.10.8, rabbit_db_binding:not_found at v4.3.5).</summary>
+    [Test]
+    public void Exchange_bind_with_both_ends_missing_names_the_source()
+    {
+        var refused = Assert.Throws<AmqpException>(() => VirtualHost.BindExchange("missing-destination", "missing-source", "k", FieldTable.Empty));
+
+        Assert.That(refused.ReplyText, Is.EqualTo("NOT_FOUND - no exchange 'missing-source' in vhost '/'"));
+    }
 }

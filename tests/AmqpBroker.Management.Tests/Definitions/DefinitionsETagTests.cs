@@ -1,5 +1,4 @@
 using System.Net;
-using AmqpBroker.Core.Profiles;
 using AmqpBroker.Management.Tests.Http;
 
 namespace AmqpBroker.Management.Tests.Definitions;
@@ -11,20 +10,8 @@ namespace AmqpBroker.Management.Tests.Definitions;
 /// Cowboy does, or <c>*</c>), a new tag after any definition change, one per scope. Earlier profiles send no ETag.
 /// </summary>
 [TestFixture]
-public sealed class DefinitionsETagTests
+public sealed class DefinitionsETagTests : ReleaseServerTest
 {
-    private ApiTestServer? _server;
-
-    [TearDown]
-    public async Task StopAsync()
-    {
-        if (_server is not null)
-        {
-            await _server.DisposeAsync();
-            _server = null;
-        }
-    }
-
     [Test]
     public async Task The_export_carries_a_strong_quoted_tag_and_a_request_naming_it_gets_304_without_a_body()
     {
@@ -125,12 +112,6 @@ public sealed class DefinitionsETagTests
         using var response = await GetAsync(http, "api/definitions", "not-quoted");
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
-    }
-
-    private async Task<HttpClient> StartAsync(string release)
-    {
-        _server = await ApiTestServer.StartAsync(VersionProfile.For(RabbitMqRelease.Parse(release)));
-        return _server.Client("guest", "guest");
     }
 
     private static async Task<string> TagAsync(HttpClient http, string path)

@@ -41,6 +41,9 @@ internal sealed class ApiTestServer : IAsyncDisposable
 
     public WebApplication App { get; }
 
+    /// <summary>The broker behind the API, for what the API cannot set up (e.g. a parameter component).</summary>
+    public Broker Broker => _broker;
+
     public Uri Address { get; }
 
     public IReadOnlyCollection<string> Errors => _logs.Errors;

@@ -13,7 +13,8 @@ namespace AmqpBroker.Management.Tests.Http;
 /// with curl): HEAD on every GET route, which cowboy_rest answers for any resource with GET, with the GET's status and
 /// headers and no body; an unknown path, under /api or not, with credentials or without, 404
 /// <c>{"error":"Object Not Found","reason":"Not Found"}</c>; a method the path does not allow, 405 before credentials
-/// are asked for, with an Allow header listing HEAD first ("HEAD, GET, OPTIONS" on /api/overview).
+/// are asked for, with an empty body and an Allow header listing HEAD first ("HEAD, GET, OPTIONS" on /api/overview); OPTIONS,
+/// 200 with that Allow header on every path, known or not.
 /// </summary>
 [TestFixture]
 public sealed class RouteSweepTests
@@ -25,6 +26,9 @@ public sealed class RouteSweepTests
         "{bad", "[1,2]", "\"text\"", "null", "17", "{\"a\":{\"b\":",
         """{"durable":"maybe","auto_delete":5,"arguments":"x","tags":5,"password":5,"password_hash":[],"type":5,"configure":5,"write":[],"read":{},"value":"x","pattern":5,"definition":5,"priority":"x","apply-to":5,"routing_key":5,"payload":5,"payload_encoding":5,"properties":5,"count":"x","ackmode":5,"encoding":[],"truncate":"x","exchange":5,"destination":5,"description":5,"max-connections":"x","vhost":5,"user":5,"component":5,"name":5}""",
     ];
+
+    /// <summary>The order of cowboy_rest's Allow header as RabbitMQ 3.10.8's resources list their methods.</summary>
+    private static readonly string[] RabbitOrder = ["HEAD", "GET", "PUT", "POST", "DELETE", "OPTIONS"];
 
     private ApiTestServer _server = null!;
 
@@ -130,7 +134,7 @@ public sealed class RouteSweepTests
         Assert.That(_server.Routes().Select(r => $"{r.Method} {r.Pattern}").ToList(), Has.Member("PUT /api/queues/{vhost}/{queue}").And.Member("DELETE /api/users/{user}").And.Count.GreaterThan(100));
 
     [Test]
-    public async Task Every_get_route_answers_head_with_the_get_status_and_content_type_and_no_body()
+    public async Task Every_get_route_answers_head_with_the_get_status_content_type_and_length_and_no_body()
     {
         using var http = Client("guest", "guest");
         var failures = new List<string>();
@@ -141,9 +145,11 @@ public sealed class RouteSweepTests
             using var get = await http.GetAsync(path);
             using var head = await http.SendAsync(new HttpRequestMessage(HttpMethod.Head, path));
             var body = await head.Content.ReadAsByteArrayAsync();
-            if (head.StatusCode != get.StatusCode || body.Length != 0 || head.Content.Headers.ContentType?.MediaType != get.Content.Headers.ContentType?.MediaType)
+            var getLength = (await get.Content.ReadAsByteArrayAsync()).Length;
+            if (head.StatusCode != get.StatusCode || body.Length != 0 || head.Content.Headers.ContentType?.MediaType != get.Content.Headers.ContentType?.MediaType
+                || head.Content.Headers.ContentLength is not { } length || (length != getLength && !IsChanging(path)))
             {
-                failures.Add($"HEAD {path}: {(int)head.StatusCode} {head.Content.Headers.ContentType}, {body.Length} bytes; GET {(int)get.StatusCode} {get.Content.Headers.ContentType}");
+                failures.Add($"HEAD {path}: {(int)head.StatusCode} {head.Content.Headers.ContentType}, {body.Length} bytes, length {head.Content.Headers.ContentLength}; GET {(int)get.StatusCode} {get.Content.Headers.ContentType}, {getLength} bytes");
             }
 
             answered += head.StatusCode == HttpStatusCode.OK ? 1 : 0;
@@ -179,17 +185,58 @@ public sealed class RouteSweepTests
         Assert.That(response.Headers.WwwAuthenticate.ToString(), Does.StartWith("Basic"));
     }
 
-    [TestCase("api/overview", "HEAD, GET")]
-    [TestCase("api/queues/%2F/q", "HEAD, GET, PUT, DELETE")]
-    [TestCase("api/definitions", "HEAD, GET, POST")]
-    public async Task A_method_the_path_does_not_allow_is_405_with_allow_before_credentials(string path, string allow)
+    /// <summary>
+    /// OPTIONS on every path a route serves, and a method it does not: 200 and 405, no body, no credentials asked for, the
+    /// pattern's own methods in the Allow header with OPTIONS last (cowboy_rest's options/2 and allowed_methods;
+    /// rabbit_mgmt_util:is_authorized lets OPTIONS through). PATCH is served by no route.
+    /// </summary>
+    [Test]
+    public async Task Options_and_a_method_not_served_answer_every_route_with_its_own_methods_and_no_credentials()
+    {
+        using var http = new HttpClient { BaseAddress = _server.Address };
+        var failures = new List<string>();
+        foreach (var route in _server.Routes().GroupBy(r => r.Pattern))
+        {
+            var path = ApiTestServer.Fill(route.Key, -1, "");
+            var methods = route.Select(r => r.Method).Append("OPTIONS").ToHashSet();
+            var expected = string.Join(", ", RabbitOrder.Where(m => methods.Contains(m) || (m == "HEAD" && methods.Contains("GET"))));
+            foreach (var (method, status) in new[] { (HttpMethod.Options, HttpStatusCode.OK), (HttpMethod.Patch, HttpStatusCode.MethodNotAllowed) })
+            {
+                using var response = await http.SendAsync(new HttpRequestMessage(method, path));
+                var allow = string.Join(", ", response.Content.Headers.Allow);
+                if (response.StatusCode != status || response.Content.Headers.ContentLength != 0 || allow != expected)
+                {
+                    failures.Add($"{method} {path}: {(int)response.StatusCode}, allow {allow}, expected {expected}");
+                }
+            }
+        }
+
+        Assert.That(failures, Is.Empty, string.Join(Environment.NewLine, failures));
+    }
+
+    /// <summary>cowboy_rest answers a method outside its known_methods 501 with no body, before anything else (RabbitMQ 3.10.8).</summary>
+    [TestCase("TRACE", "api/overview")]
+    [TestCase("FOO", "api/queues/%2F/q")]
+    [TestCase("FOO", "nonexistent")]
+    public async Task A_method_cowboy_does_not_know_is_501(string method, string path)
     {
         using var http = new HttpClient { BaseAddress = _server.Address };
 
-        using var response = await http.SendAsync(new HttpRequestMessage(HttpMethod.Patch, path));
+        using var response = await http.SendAsync(new HttpRequestMessage(new HttpMethod(method), path));
 
-        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.MethodNotAllowed));
-        Assert.That(string.Join(", ", response.Content.Headers.Allow), Is.EqualTo(allow));
+        Assert.That((response.StatusCode, await response.Content.ReadAsStringAsync()), Is.EqualTo((HttpStatusCode.NotImplemented, "")));
+    }
+
+    [TestCase("api/nonexistent")]
+    [TestCase("")]
+    public async Task Options_answers_any_other_path_as_a_static_file(string path)
+    {
+        using var http = new HttpClient { BaseAddress = _server.Address };
+
+        using var response = await http.SendAsync(new HttpRequestMessage(HttpMethod.Options, path));
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(string.Join(", ", response.Content.Headers.Allow), Is.EqualTo("HEAD, GET, OPTIONS"));
     }
 
     /// <summary>Sends one request; a 5xx, or an error without a JSON error and reason, is a failure.</summary>
@@ -215,13 +262,16 @@ public sealed class RouteSweepTests
         {
             failures.Add(what);
         }
-        else if ((int)response.StatusCode >= 400 && !IsJsonError(text))
+        else if ((int)response.StatusCode >= 400 && response.StatusCode != HttpStatusCode.MethodNotAllowed && !IsJsonError(text))
         {
             failures.Add($"no JSON error and reason: {what}");
         }
 
         return (response.StatusCode, text);
     }
+
+    /// <summary>Answers that hold times, rates or sizes of the process, which may differ from one request to the next.</summary>
+    private static bool IsChanging(string path) => path.StartsWith("api/overview", StringComparison.Ordinal) || path.StartsWith("api/nodes", StringComparison.Ordinal);
 
     /// <summary>A health check that fails answers 503 with its reason, as RabbitMQ's do: that is its job, not an error.</summary>
     private static bool IsFailedHealthCheck(string path, string text) =>

@@ -233,6 +233,20 @@ public sealed class ChannelTests : ServerFixture
         await client.AcknowledgeCloseAsync();
     }
 
+    /// <summary>
+    /// A declare of the direct reply-to pseudo-queue is answered as any declare is (rabbit_channel:return_queue_declare_ok
+    /// at v4.3.5): nothing with no-wait, so the next reply is the next method's.
+    /// </summary>
+    [Test]
+    public async Task A_no_wait_declare_of_the_direct_reply_to_pseudo_queue_sends_no_declare_ok()
+    {
+        var client = await ConnectAndOpenAsync();
+
+        await client.SendMethodAsync(1, new QueueDeclare { Queue = "amq.rabbitmq.reply-to", NoWait = true });
+
+        Assert.That((await client.DeclareQueueAsync(1, "marker")).Queue, Is.EqualTo("marker"));
+    }
+
     [Test]
     public async Task Deleting_a_queue_consumed_on_the_same_channel_answers_delete_ok_then_cancel()
     {

@@ -104,7 +104,7 @@ public sealed class ExchangeToExchangeBindingTests : BrokerTestBase
     }
 
     [Test]
-    public async Task Exchange_bind_with_a_missing_exchange_is_404()
+    public async Task Exchange_bind_with_a_missing_exchange_is_404_naming_the_source_when_both_are()
     {
         var (connection, channel) = await ConnectWithChannelAsync();
         var existing = await DeclareExchangeAsync(channel, "fanout");
@@ -113,6 +113,11 @@ public sealed class ExchangeToExchangeBindingTests : BrokerTestBase
         await ExpectClosedAsync(() => channel.ExchangeBindAsync(existing, missing, string.Empty), 404, $"NOT_FOUND - no exchange '{missing}' {InDefaultVhost}");
         channel = await connection.CreateChannelAsync();
         await ExpectClosedAsync(() => channel.ExchangeBindAsync(missing, existing, string.Empty), 404, $"NOT_FOUND - no exchange '{missing}' {InDefaultVhost}");
+
+        // Both missing: RabbitMQ looks the source up first and names it (rabbit_binding:call_with_source_and_destination
+        // at v3.10.8, rabbit_db_binding:not_found at v4.3.5; checked against RabbitMQ 3.10.8).
+        channel = await connection.CreateChannelAsync();
+        await ExpectClosedAsync(() => channel.ExchangeBindAsync(UniqueName("missing-dst"), missing, string.Empty), 404, $"NOT_FOUND - no exchange '{missing}' {InDefaultVhost}");
     }
 
     [Test]

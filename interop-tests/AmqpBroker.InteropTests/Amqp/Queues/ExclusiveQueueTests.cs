@@ -17,11 +17,7 @@ public sealed class ExclusiveQueueTests : BrokerTestBase
     [TestCase("purge")]
     public async Task Another_connection_cannot_use_an_exclusive_queue(string operation)
     {
-        var owner = await OpenChannelAsync();
-        var queue = Track(ShortName());
-        await owner.QueueDeclareAsync(queue, durable: false, exclusive: true, autoDelete: false);
-        await owner.QueueBindAsync(queue, "amq.direct", queue);
-        var other = await ConnectAsync();
+        var (owner, queue, other) = await ExclusiveQueueAndAnotherConnectionAsync();
         var channel = await other.CreateChannelAsync();
 
         await ExpectClosedAsync(() => operation switch
@@ -41,6 +37,38 @@ public sealed class ExclusiveQueueTests : BrokerTestBase
 
         var ok = await owner.QueueDeclarePassiveAsync(queue);
         Assert.That(ok.QueueName, Is.EqualTo(queue), "the queue is still there for its owner");
+    }
+
+    /// <summary>
+    /// RabbitMQ has the exchange's type validate a binding before it checks the queue's exclusivity (rabbit_binding:add/3
+    /// at v3.10.8, rabbit_binding:binding_checks at v4.3.5), so a bind the type refuses is 406 even to another
+    /// connection's exclusive queue. Checked against RabbitMQ 3.10.8.
+    /// </summary>
+    [Test]
+    public async Task A_bind_the_exchange_type_refuses_is_406_before_the_exclusive_queue_is_405()
+    {
+        var (_, queue, other) = await ExclusiveQueueAndAnotherConnectionAsync();
+        var channel = await other.CreateChannelAsync();
+
+        await ExpectClosedAsync(() => channel.QueueBindAsync(queue, "amq.headers", string.Empty, BogusMatch), 406,
+            "PRECONDITION_FAILED - Invalid x-match field value <<\"bogus\">>; expected all, any, all-with-x, or any-with-x");
+    }
+
+    /// <summary>
+    /// An unbind checks the queue's exclusivity only for a binding that exists, and does not validate its arguments
+    /// (rabbit_binding:remove/3 at v3.10.8, rabbit_db_binding:delete at v4.3.5); the existing one is 405 (above).
+    /// Checked against RabbitMQ 3.10.8.
+    /// </summary>
+    [Test]
+    public async Task Another_connection_may_unbind_what_is_not_bound_from_an_exclusive_queue()
+    {
+        var (_, queue, other) = await ExclusiveQueueAndAnotherConnectionAsync();
+        var channel = await other.CreateChannelAsync();
+
+        await channel.QueueUnbindAsync(queue, "amq.direct", "never-bound");
+        await channel.QueueUnbindAsync(queue, "amq.headers", string.Empty, BogusMatch);
+
+        Assert.That(channel.IsOpen, Is.True);
     }
 
     [Test]
@@ -119,6 +147,18 @@ public sealed class ExclusiveQueueTests : BrokerTestBase
         await owner.CloseAsync();
 
         Assert.That(await EventuallyAsync(async () => !await QueueExistsAsync(observer, queue)), Is.True);
+    }
+
+    private static Dictionary<string, object?> BogusMatch => new() { ["x-match"] = "bogus" };
+
+    /// <summary>A queue exclusive to the owner's connection, bound to amq.direct with its name, and another connection.</summary>
+    private async Task<(IChannel Owner, string Queue, IConnection Other)> ExclusiveQueueAndAnotherConnectionAsync()
+    {
+        var owner = await OpenChannelAsync();
+        var queue = Track(ShortName());
+        await owner.QueueDeclareAsync(queue, durable: false, exclusive: true, autoDelete: false);
+        await owner.QueueBindAsync(queue, "amq.direct", queue);
+        return (owner, queue, await ConnectAsync());
     }
 
     /// <summary>RabbitMQ cuts a reply text longer than a short string allows to 252 characters and "...".</summary>

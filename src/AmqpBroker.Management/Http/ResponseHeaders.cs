@@ -1,0 +1,59 @@
+using AmqpBroker.Management.Security;
+
+namespace AmqpBroker.Management.Http;
+
+/// <summary>
+/// The headers RabbitMQ's management listener puts on its answers (RabbitMQ 3.10.8 checked with curl): its
+/// <c>content-security-policy</c> on every answer (rabbit_mgmt_headers:set_common_permission_headers, the profile's
+/// <see cref="Core.Profiles.VersionProfile.ManagementContentSecurityPolicy"/>; the web page sets its own, stricter one),
+/// and <c>vary: origin</c>, or <c>vary: accept, accept-encoding, origin</c> on what an API route answers once the
+/// request is authorised (cowboy_rest adds <c>accept</c> when it negotiates the content type, the resources'
+/// variances/2 the rest); a request refused while authorising (401, or 4.2's 404 for a hidden vhost) keeps
+/// <c>vary: origin</c>. From 4.0.5, also the profile's <see cref="Core.Profiles.VersionProfile.ManagementCacheControl"/>.
+/// No header is stored where an earlier step set its own.
+/// </summary>
+internal sealed class ResponseHeaders(RequestDelegate next, ManagementContext management)
+{
+    /// <summary>The vary of an answer that went through content negotiation.</summary>
+    public const string NegotiatedVary = "accept, accept-encoding, origin";
+
+    private const string DefaultVary = "origin";
+
+    public Task InvokeAsync(HttpContext context)
+    {
+        var profile = management.Broker.Settings.Profile;
+        context.Response.OnStarting(() =>
+        {
+            var headers = context.Response.Headers;
+            if (!headers.ContainsKey(Microsoft.Net.Http.Headers.HeaderNames.ContentSecurityPolicy))
+            {
+                headers.ContentSecurityPolicy = profile.ManagementContentSecurityPolicy;
+            }
+
+            if (profile.ManagementCacheControl is { } cacheControl && !headers.ContainsKey(Microsoft.Net.Http.Headers.HeaderNames.CacheControl))
+            {
+                headers.CacheControl = cacheControl;
+            }
+
+            if (!headers.ContainsKey(Microsoft.Net.Http.Headers.HeaderNames.Vary))
+            {
+                headers.Vary = DefaultVary;
+            }
+
+            return Task.CompletedTask;
+        });
+        return next(context);
+    }
+
+    /// <summary>Marks the answer as negotiated: the request was authenticated for an API route.</summary>
+    public static void Negotiated(HttpContext context) => context.Response.Headers.Vary = NegotiatedVary;
+
+    /// <summary>After a failure cleared the headers: negotiated again unless the request was refused or never authenticated.</summary>
+    public static void VaryAfterFailure(HttpContext context, bool refused)
+    {
+        if (!refused && context.Features.Get<ApiUser>() is not null)
+        {
+            Negotiated(context);
+        }
+    }
+}
