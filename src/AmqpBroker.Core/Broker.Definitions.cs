@@ -52,7 +52,8 @@ public sealed partial class Broker
     /// </summary>
     public void SetPermission(Permission permission)
     {
-        var compiled = new CompiledPermission(permission);
+        CheckPatterns(permission.Configure, permission.Write, permission.Read);
+        var compiled = new CompiledPermission(permission, MatchBudget);
         using (ChangeDefinitions())
         {
             RequireUserAndVirtualHost(permission.User, permission.VirtualHost);
@@ -101,6 +102,12 @@ public sealed partial class Broker
     /// </summary>
     public void PutPolicy(Policy policy)
     {
+        if (Settings.Profile.CoreRegexLimited && RegexLimits.IsTooLong(policy.Pattern))
+        {
+            // rabbit_parameter_validation:regex at v4.2.8, before the pattern is compiled.
+            throw new PolicyValidationException($"pattern must not exceed {RegexLimits.MaxPatternBytes} bytes");
+        }
+
         var compiled = PolicyValidator.Compile(policy, Settings.Profile);
         using (ChangeDefinitions())
         {

@@ -34,7 +34,8 @@ public sealed partial class Broker
     /// </summary>
     public void SetTopicPermission(TopicPermission permission)
     {
-        var compiled = new CompiledTopicPermission(permission);
+        CheckPatterns(permission.Write, permission.Read);
+        var compiled = new CompiledTopicPermission(permission, MatchBudget, Settings.Profile.TopicPermissionVariablesEscaped);
         using (ChangeDefinitions())
         {
             RequireUserAndVirtualHost(permission.User, permission.VirtualHost);
@@ -160,6 +161,27 @@ public sealed partial class Broker
         }
     }
 
+    /// <summary>How long one permission match may run (<see cref="Profiles.VersionProfile.CoreRegexLimited"/>).</summary>
+    private TimeSpan MatchBudget => RegexLimits.BudgetFor(Settings.Profile.CoreRegexLimited);
+
+    /// <summary>
+    /// Checks permission patterns one after the other as rabbit_auth_backend_internal does when they are set: over 1024
+    /// bytes where the release refuses it (<see cref="Profiles.VersionProfile.CoreRegexLimited"/>), then whether it is a
+    /// regular expression; the first bad one is the reason.
+    /// </summary>
+    private void CheckPatterns(params ReadOnlySpan<string> patterns)
+    {
+        foreach (var pattern in patterns)
+        {
+            if (Settings.Profile.CoreRegexLimited)
+            {
+                ResourcePattern.CheckLength(pattern);
+            }
+
+            ResourcePattern.Parse(pattern, MatchBudget);
+        }
+    }
+
     private void PutVirtualHostLimits(string virtualHost, IReadOnlyList<Limit> limits)
     {
         _store.PutVirtualHostLimits(virtualHost, limits);
@@ -189,7 +211,7 @@ public sealed partial class Broker
     {
         foreach (var permission in stored.TopicPermissions)
         {
-            _topicPermissions.Set(new CompiledTopicPermission(permission));
+            _topicPermissions.Set(new CompiledTopicPermission(permission, MatchBudget, Settings.Profile.TopicPermissionVariablesEscaped));
         }
 
         foreach (var (virtualHost, limits) in stored.VirtualHostLimits)

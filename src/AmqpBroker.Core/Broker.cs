@@ -282,7 +282,7 @@ public sealed partial class Broker : IDisposable
 
         foreach (var permission in stored.Permissions)
         {
-            _permissions.Set(new CompiledPermission(permission));
+            _permissions.Set(new CompiledPermission(permission, MatchBudget));
         }
 
         foreach (var policy in stored.Policies)

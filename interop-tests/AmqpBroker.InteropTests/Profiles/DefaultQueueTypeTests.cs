@@ -1,10 +1,13 @@
+using AmqpBroker.Core.Profiles;
+
 namespace AmqpBroker.InteropTests.Profiles;
 
 /// <summary>
 /// A vhost's default queue type (vhost metadata <c>default_queue_type</c>, release-notes/3.10.8.md #5305): set with
 /// PUT /api/vhosts (3.10 reads <c>defaultqueuetype</c>; 3.11.12+ <c>default_queue_type</c>), kept, exported, and given to
 /// queues declared without <c>x-queue-type</c> (rabbit_amqqueue:augment_declare_args). From 4.0 every such queue
-/// records the type it got, classic when the vhost has none. The 3.10 case also runs against RabbitMQ 3.10.8.
+/// records the type it got, classic when the vhost has none. An unknown default fails (3.10) or is refused (4.2.8+, #16481).
+/// The 3.10 case also runs against RabbitMQ 3.10.8.
 /// </summary>
 [Releases("3.10", "4.2")]
 public sealed class DefaultQueueTypeTests : ManagementTestBase
@@ -95,6 +98,52 @@ public sealed class DefaultQueueTypeTests : ManagementTestBase
 
         var json = await GetJsonAsync($"api/vhosts/{Segment(virtualHost)}");
         Assert.That(json["default_queue_type"]!.GetValue<string>(), Is.EqualTo(Profile.DefaultQueueTypeUpdatable ? "stream" : "classic"));
+    }
+
+    /// <summary>
+    /// A new vhost whose default queue type names no queue type is not created: 3.10 fails with a 500 whose error is the
+    /// Erlang string "Error occured while adding vhost" (rabbit_vhost:do_add, rabbit_mgmt_wm_vhost at v3.10.8; checked),
+    /// 4.2.8 and 4.3.2 refuse it with a 400 (release-notes/4.2.8.md, #16481; rabbit_queue_type:validate_default_queue_type).
+    /// </summary>
+    [TestCase("bogus", "bogus is not a valid queue type")]
+    [TestCase("", "default_queue_type must not be an empty string")]
+    public async Task A_vhost_with_an_unknown_default_queue_type_is_not_created(string type, string reason)
+    {
+        var path = $"api/vhosts/{Segment(TrackVirtualHost(UniqueName("vhost")))}";
+
+        var response = await SendAsync(HttpMethod.Put, path, new JsonObject { [DefaultQueueTypeKey] = type });
+
+        if (Profile.VirtualHostQueueTypeCheck == VirtualHostQueueTypeCheck.CreationFails)
+        {
+            var error = string.Join(",", "Error occured while adding vhost".Select(c => (int)c));
+            Assert.That((response.Status, response.Body), Is.EqualTo((HttpStatusCode.InternalServerError, $$"""{"error":[{{error}}],"reason":"invalid_queue_type"}""")));
+        }
+        else
+        {
+            AssertError(response, HttpStatusCode.BadRequest, "bad_request", reason);
+        }
+
+        Assert.That((await SendAsync(HttpMethod.Get, path)).Status, Is.EqualTo(HttpStatusCode.NotFound));
+    }
+
+    /// <summary>An existing vhost's request: 3.10.8 ignores the key (checked); 4.2.8 refuses the value as for a new vhost.</summary>
+    [Test]
+    public async Task An_unknown_default_queue_type_for_an_existing_vhost_is_ignored_by_3_10_and_refused_from_4_2_8()
+    {
+        var virtualHost = await CreateVirtualHostAsync(new JsonObject { [DefaultQueueTypeKey] = "classic" });
+
+        var response = await SendAsync(HttpMethod.Put, $"api/vhosts/{Segment(virtualHost)}", new JsonObject { [DefaultQueueTypeKey] = "bogus" });
+
+        if (Profile.VirtualHostQueueTypeCheck == VirtualHostQueueTypeCheck.Validated)
+        {
+            AssertError(response, HttpStatusCode.BadRequest, "bad_request", "bogus is not a valid queue type");
+        }
+        else
+        {
+            Assert.That(response.Status, Is.EqualTo(HttpStatusCode.NoContent), response.Body);
+        }
+
+        Assert.That((await GetJsonAsync($"api/vhosts/{Segment(virtualHost)}"))["default_queue_type"]!.GetValue<string>(), Is.EqualTo("classic"));
     }
 
     [Test]

@@ -3,6 +3,7 @@ using AmqpBroker.Core.Arguments;
 using AmqpBroker.Core.Profiles;
 using AmqpBroker.Core.Queues;
 using AmqpBroker.Core.Queues.Stream;
+using AmqpBroker.Core.Security;
 
 namespace AmqpBroker.Core.Policies;
 
@@ -18,7 +19,7 @@ internal static class PolicyValidator
     /// <param name="profile">The release whose extra keys are known too; without one, 3.10's keys only.</param>
     public static CompiledPolicy Compile(Policy policy, VersionProfile? profile = null)
     {
-        var pattern = ParsePattern(policy.Pattern);
+        var pattern = ParsePattern(policy.Pattern, RegexLimits.BudgetFor(profile?.CoreRegexLimited == true));
         if (policy.Definition.Count == 0)
         {
             throw new PolicyValidationException("no policy provided");
@@ -62,11 +63,12 @@ internal static class PolicyValidator
         _ => false,
     };
 
-    private static Regex ParsePattern(string pattern)
+    /// <summary>The pattern with its match budget (<see cref="RegexLimits"/>): a name it runs out of budget on does not match.</summary>
+    private static Regex ParsePattern(string pattern, TimeSpan matchBudget)
     {
         try
         {
-            return new Regex(pattern, RegexOptions.CultureInvariant);
+            return new Regex(pattern, RegexOptions.CultureInvariant, matchBudget);
         }
         catch (ArgumentException ex)
         {

@@ -74,6 +74,32 @@ public enum ShovelConnectFailureStatus
     Terminated,
 }
 
+/// <summary>How PUT /api/vhosts/{name} treats a default queue type that names no queue type.</summary>
+public enum VirtualHostQueueTypeCheck
+{
+    /// <summary>
+    /// 3.10: only a new vhost's (<c>defaultqueuetype</c>, which must be classic, quorum or stream; null, <c>""</c> and
+    /// <c>undefined</c> too fail) and it fails the creation: 500, error <c>Error occured while adding vhost</c>, reason
+    /// <c>invalid_queue_type</c>, no vhost (rabbit_vhost:do_add, rabbit_mgmt_wm_vhost:accept_content at v3.10.8; checked
+    /// against 3.10.8). An existing vhost's request ignores the key.
+    /// </summary>
+    CreationFails,
+
+    /// <summary>
+    /// 3.13–4.2.7 and 4.3.0–4.3.1: a new vhost's makes rabbit_vhost:put_vhost answer <c>{error, invalid_queue_type, Type}</c>, which
+    /// rabbit_mgmt_wm_vhost:accept_content has no clause for: the handler crashes and Cowboy answers 500 without a body;
+    /// no vhost (v3.13.7, v4.1.8). An existing vhost's is refused as 4.2.8 refuses it (RabbitMQ stored it unchecked).
+    /// </summary>
+    HandlerCrashes,
+
+    /// <summary>
+    /// 4.2.8+, 4.3.2+: 400 with rabbit_queue_type:validate_default_queue_type's reason, for a new or an existing vhost:
+    /// <c>default_queue_type must not be an empty string</c>, <c>T is not a valid queue type</c>, or for a number, list or
+    /// object <c>T is not a valid default_queue_type value</c>; null and <c>undefined</c> mean none.
+    /// </summary>
+    Validated,
+}
+
 /// <summary>The form of one vhost's definitions export (<see cref="VersionProfile.DefinitionsVirtualHostExport"/>).</summary>
 public enum VirtualHostDefinitionsExport
 {

@@ -11,6 +11,8 @@ public sealed partial record VersionProfile
             ReportedVersion = "3.10.8",
             DeliveryModeValidated = true, // rabbit_basic:is_message_persistent at v3.10.8, called when the message is made
             AuthSettingsEndpoint = AuthSettingsEndpoint.UaaFields, // rabbit_mgmt_wm_auth at v3.10.8
+            VirtualHostQueueTypeCheck = VirtualHostQueueTypeCheck.CreationFails, // rabbit_vhost:do_add at v3.10.8 (checked)
+            QueueStatsCanBeDisabled = true, // rabbit_mgmt_wm_queues:basic at v3.10.8 (checked)
         };
         var v313 = v310 with
         {
@@ -38,6 +40,8 @@ public sealed partial record VersionProfile
             ShovelConnectFailureStatus = ShovelConnectFailureStatus.Unlisted, // release-notes/3.13.2.md, Shovel Plugin (#11101)
             ShovelApiDeletesUnlisted = true,          // release-notes/3.13.3.md, Shovel Management Plugin (#11324)
             AuthSettingsEndpoint = AuthSettingsEndpoint.OAuthEnabled, // rabbit_mgmt_wm_auth:authSettings at v3.13.7
+            VirtualHostQueueTypeCheck = VirtualHostQueueTypeCheck.HandlerCrashes, // rabbit_mgmt_wm_vhost:accept_content at v3.13.7
+            QueueStatsCanBeDisabled = false, // rabbit_mgmt_format:queue/2 at v3.13.7 differs from 3.10.8; not modelled
             VirtualHostHeaderMustExist = true,        // rabbit_web_dispatch_access_control:vhost at v3.13.0
         };
         var v40 = v313 with
@@ -85,6 +89,9 @@ public sealed partial record VersionProfile
             OverviewFields = OverviewFields.OperatorPolicyUpdating | OverviewFields.Tags | OverviewFields.DefaultQueueType | OverviewFields.CryptoLibVersion, // release-notes/4.2.4.md (#15468)
             NameFilterRegexLimited = true, // release-notes/4.2.6.md, Management Plugin (#16074)
             ShovelApiDeleteNeedsPolicymaker = true, // release-notes/4.2.6.md, Shovel Management Plugin (#16051)
+            CoreRegexLimited = true, // rabbit_re (commit e5846514b1, v4.2.8 and v4.3.2)
+            TopicPermissionVariablesEscaped = true, // release-notes/4.2.4.md (#15442); rabbit_re:escape at v4.2.9
+            VirtualHostQueueTypeCheck = VirtualHostQueueTypeCheck.Validated, // release-notes/4.2.8.md, 4.3.2.md (#16481)
             DirectReplyAddressesPerVirtualHost = true, // rabbit_volatile_queue:declare/2, rabbit_channel has_state at v4.2.0 (#14474)
         };
         var v43 = v42 with

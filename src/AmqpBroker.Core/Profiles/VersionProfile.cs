@@ -316,6 +316,39 @@ public sealed partial record VersionProfile
     public bool ConsumerTimeoutArgumentsValidated { get; init; }
 
     /// <summary>
+    /// rabbit_re in core (commit e5846514b1 "Extract rabbit_re", tagged v4.2.8 and v4.3.2; no release note): a policy pattern
+    /// over 1024 bytes is refused (rabbit_parameter_validation:regex, <c>pattern must not exceed 1024 bytes</c>), and so is a
+    /// permission or topic permission pattern (rabbit_auth_backend_internal:set_permissions, <c>{invalid_regexp, Pattern,
+    /// pattern_too_long}</c>), when set, not when loaded; policy and permission matches get rabbit_re's 50,000-step
+    /// budget instead of PCRE's default, a match past it still being no match (<see cref="Security.RegexLimits"/>).
+    /// </summary>
+    public bool CoreRegexLimited { get; init; }
+
+    /// <summary>
+    /// The <c>{username}</c> and <c>{vhost}</c> of a topic permission pattern are escaped before they are put in it, so a
+    /// name's regular-expression characters match themselves (release-notes/4.2.4.md, #15442; <c>-</c> too from 4.2.9
+    /// and 4.3.3: rabbit_re:escape, commit 84c8e89b84). Before, they keep their meaning.
+    /// </summary>
+    public bool TopicPermissionVariablesEscaped { get; init; }
+
+    /// <summary>
+    /// GET /api/queues and /api/queues/{vhost}/{name} honour <c>disable_stats=true</c> (what the management UI sends, with
+    /// <c>enable_queue_totals=true</c>) with RabbitMQ 3.10.8's answer: the definition, node and state without statistics,
+    /// plus the message counts with totals (rabbit_mgmt_wm_queues:basic at v3.10.8; checked with curl). Later releases
+    /// answer differently (3.13: <c>state</c> <c>running</c>; 4.2.5+: <c>internal</c>, <c>internal_owner</c> and the policy
+    /// fields, rabbit_mgmt_format:queue/2 and rabbit_classic_queue:format at v4.2.9) and are not modelled: their profiles
+    /// answer with statistics, as without the parameter.
+    /// </summary>
+    public bool QueueStatsCanBeDisabled { get; init; }
+
+    /// <summary>
+    /// What PUT /api/vhosts/{name} does with a default queue type that is not a queue type's name: refused with a 400
+    /// from 4.2.8 and 4.3.2 (release-notes/4.2.8.md and 4.3.2.md, #16481; rabbit_mgmt_wm_vhost:accept_content and
+    /// rabbit_queue_type:validate_default_queue_type at v4.2.8); see <see cref="Profiles.VirtualHostQueueTypeCheck"/>.
+    /// </summary>
+    public VirtualHostQueueTypeCheck VirtualHostQueueTypeCheck { get; init; }
+
+    /// <summary>
     /// A queue.declare of a direct reply-to address (passive or not; every release answers such a declare as a passive
     /// one) finds it only in the channel's own virtual host: rabbit_volatile_queue:declare/2 asks the owning channel
     /// <c>has_state</c>, which matches the vhost, from v4.2.0 (#14474, release-notes/4.2.0.md "Direct Reply-To for AMQP 1.0")

@@ -23,4 +23,17 @@ public sealed record VirtualHostMetadata(string? DefaultQueueType = null)
         var type when KnownQueueTypes.Contains(type) => new(type),
         var type => throw new ArgumentException($"{type} is not a valid queue type"),
     };
+
+    /// <summary>
+    /// Reads a requested default decoded from JSON (a string, boolean, number, list, map or null) as
+    /// rabbit_queue_type:validate_default_queue_type does from 4.2.8 (#16481): a boolean is an unknown queue type, a
+    /// number, list or map not a valid value at all (an <see cref="ArgumentException"/> with RabbitMQ's reason).
+    /// </summary>
+    public static VirtualHostMetadata Validate(object? requested) => requested switch
+    {
+        null => None,
+        string text => Parse(text),
+        bool flag => throw new ArgumentException($"{(flag ? "true" : "false")} is not a valid queue type"),
+        var other => throw new ArgumentException($"{Arguments.ErlangTerms.FormatJson(other)} is not a valid default_queue_type value"),
+    };
 }

@@ -16,6 +16,10 @@ internal static class QueueList
     public static ListSource<Queue> Create(IEnumerable<Queue> queues, ILookup<Queue, Consumer> consumers, ManagementContext context) =>
         new([.. queues], queue => QueueJson.Create(queue, [.. consumers[queue]], context), queue => queue.Name, Fields(context.Rates));
 
+    /// <summary>The list asked for with <c>disable_stats=true</c>: each queue as <see cref="QueueSummaryJson"/>, with its message counts when <paramref name="totals"/>.</summary>
+    public static ListSource<Queue> WithoutStatistics(IEnumerable<Queue> queues, bool totals, ManagementContext context) =>
+        new([.. queues], queue => QueueSummaryJson.Create(queue, totals, withPolicy: true, context.NodeName), queue => queue.Name, Fields(context.Rates));
+
     internal static Dictionary<string, Func<Queue, JsonNode?>> Fields(RateSampler rates)
     {
         var fields = new Dictionary<string, Func<Queue, JsonNode?>>(StringComparer.Ordinal)

@@ -13,6 +13,12 @@ internal sealed class ApiException(int status, string error, string reason) : Ex
     public string Reason => Message;
 
     /// <summary>
+    /// Whether RabbitMQ sends <see cref="Error"/> as an Erlang string, a list of character codes, as 3.10.8's
+    /// rabbit_mgmt_util:internal_server_error does with the text it is given (checked with curl).
+    /// </summary>
+    public bool ErrorIsCharList { get; init; }
+
+    /// <summary>
     /// Whether RabbitMQ refuses this while authorising the request (is_authorized), before content negotiation; a 401 is
     /// always taken as one. See <see cref="ResponseHeaders"/>.
     /// </summary>

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using AmqpBroker.Core.Security;
 using AmqpBroker.Management.Json;
 
 namespace AmqpBroker.Management.Http;
@@ -15,15 +16,6 @@ internal sealed class ListQuery
 {
     private const int DefaultPageSize = 100;
     private const int MaxPageSize = 500;
-
-    /// <summary>The longest name filter regular expression, in UTF-8 bytes, where it is limited (rabbit_mgmt_util MAX_FILTER_LENGTH at v4.2.6).</summary>
-    private const int MaxNameRegexBytes = 1024;
-
-    /// <summary>A name's match budget: about what PCRE's default match limit (10,000,000) costs RabbitMQ 3.10.8.</summary>
-    private static readonly TimeSpan RegexTimeout = TimeSpan.FromSeconds(1);
-
-    /// <summary>The budget where it is limited: 4.2.6 lowered the match limit to 50,000 (#16074), a few milliseconds.</summary>
-    private static readonly TimeSpan LimitedRegexTimeout = TimeSpan.FromMilliseconds(50);
 
     private string? _sort;
     private bool _reverse;
@@ -42,7 +34,7 @@ internal sealed class ListQuery
     public static ListQuery Parse(IQueryCollection query, bool limitNameRegex = false)
     {
         var useRegex = string.Equals(Value(query, "use_regex"), "true", StringComparison.OrdinalIgnoreCase);
-        if (limitNameRegex && useRegex && Value(query, "name") is { } filter && System.Text.Encoding.UTF8.GetByteCount(filter) > MaxNameRegexBytes)
+        if (limitNameRegex && useRegex && Value(query, "name") is { } filter && RegexLimits.IsTooLong(filter))
         {
             throw new ApiException(StatusCodes.Status400BadRequest, "invalid_pagination_parameters", "name filter regex is too long");
         }
@@ -55,7 +47,7 @@ internal sealed class ListQuery
         };
         if (Value(query, "page") is { } page)
         {
-            parsed.ParsePagination(page, Value(query, "page_size"), Value(query, "name"), useRegex ? (limitNameRegex ? LimitedRegexTimeout : RegexTimeout) : null);
+            parsed.ParsePagination(page, Value(query, "page_size"), Value(query, "name"), useRegex ? RegexLimits.BudgetFor(limitNameRegex) : null);
         }
 
         return parsed;

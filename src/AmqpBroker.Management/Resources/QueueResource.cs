@@ -12,12 +12,15 @@ internal static class QueueResource
 {
     public static void Map(IEndpointRouteBuilder routes)
     {
-        routes.GetPerVirtualHost("/api/queues", Access.Management, (request, virtualHosts) =>
-            request.ListAsync(QueueList.Create(virtualHosts.SelectMany(Sorted), ConsumersByQueue(request), request.Context)));
+        routes.GetPerVirtualHost("/api/queues", Access.Management, (request, virtualHosts) => request.ListAsync(StatisticsDisabled(request)
+            ? QueueList.WithoutStatistics(virtualHosts.SelectMany(Sorted), request.QueryFlag("enable_queue_totals"), request.Context)
+            : QueueList.Create(virtualHosts.SelectMany(Sorted), ConsumersByQueue(request), request.Context)));
         routes.Get("/api/queues/{vhost}/{queue}", Access.Management, request =>
         {
             var queue = Find(request, request.VirtualHost());
-            return request.JsonAsync(QueueJson.CreateDetailed(queue, ConsumersOf(request, queue), request.Context));
+            return request.JsonAsync(StatisticsDisabled(request)
+                ? QueueSummaryJson.Create(queue, totals: false, withPolicy: false, request.Context.NodeName)
+                : QueueJson.CreateDetailed(queue, ConsumersOf(request, queue), request.Context));
         });
         routes.Put("/api/queues/{vhost}/{queue}", Access.Management, Put);
         routes.Delete("/api/queues/{vhost}/{queue}", Access.Management, Delete);
@@ -29,6 +32,10 @@ internal static class QueueResource
             return request.ListAsync(BindingJson.ToQueue(virtualHost, Find(request, virtualHost)));
         });
     }
+
+    /// <summary><c>disable_stats=true</c> where the profile answers it (<see cref="Core.Profiles.VersionProfile.QueueStatsCanBeDisabled"/>).</summary>
+    private static bool StatisticsDisabled(ApiRequest request) =>
+        request.Broker.Settings.Profile.QueueStatsCanBeDisabled && request.QueryFlag("disable_stats");
 
     private static IEnumerable<Queue> Sorted(VirtualHost virtualHost) => virtualHost.Queues.OrderBy(q => q.Name, StringComparer.Ordinal);
 

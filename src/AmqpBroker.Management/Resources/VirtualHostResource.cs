@@ -1,5 +1,4 @@
 using AmqpBroker.Core.Security;
-using AmqpBroker.Core.VirtualHosts;
 using AmqpBroker.Management.Formatting;
 
 namespace AmqpBroker.Management.Resources;
@@ -31,9 +30,9 @@ internal static class VirtualHostResource
         var body = await request.ReadBodyAsync().ConfigureAwait(false);
         body.String("description");
         var tracing = body.Boolean("tracing");
-        var metadata = ReadMetadata(body, request.Broker.Settings.Profile.VirtualHostApiTakesDefaultQueueType);
         var name = request.Route("vhost");
         var created = request.Broker.FindVirtualHost(name) is null;
+        var metadata = DefaultQueueTypeRequest.Read(body, request.Broker.Settings.Profile, created);
         var virtualHost = request.Broker.AddVirtualHost(name, metadata);
         if (tracing is { } on)
         {
@@ -47,22 +46,5 @@ internal static class VirtualHostResource
         }
 
         request.Created(created);
-    }
-
-    /// <summary>
-    /// The default queue type asked for: 3.10 reads only <c>defaultqueuetype</c> (and ignores <c>default_queue_type</c>);
-    /// 3.11.12+ reads <c>default_queue_type</c>, falling back to <c>defaultqueuetype</c> (rabbit_mgmt_wm_vhost:accept_content).
-    /// </summary>
-    private static VirtualHostMetadata ReadMetadata(JsonBody body, bool takesDefaultQueueType)
-    {
-        var requested = takesDefaultQueueType ? body.String("default_queue_type") ?? body.String("defaultqueuetype") : body.String("defaultqueuetype");
-        try
-        {
-            return VirtualHostMetadata.Parse(requested);
-        }
-        catch (ArgumentException ex)
-        {
-            throw ApiException.BadRequest(ex.Message);
-        }
     }
 }

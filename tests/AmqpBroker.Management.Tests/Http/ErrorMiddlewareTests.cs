@@ -45,6 +45,13 @@ public sealed class ErrorMiddlewareTests
         Assert.That((status, body.ToJsonString()), Is.EqualTo((400, """{"error":"bad_request","reason":"why"}""")));
     }
 
+    [Test]
+    public async Task An_error_RabbitMQ_sends_as_an_Erlang_string_is_a_list_of_character_codes()
+    {
+        var (status, body, _) = await RunAsync(new ApiException(500, "Error", "why") { ErrorIsCharList = true });
+        Assert.That((status, body.ToJsonString()), Is.EqualTo((500, """{"error":[69,114,114,111,114],"reason":"why"}""")));
+    }
+
     [TestCase(404, 404, "not_found")]
     [TestCase(403, 401, "not_authorised")]
     [TestCase(406, 400, "bad_request")]
@@ -70,5 +77,18 @@ public sealed class ErrorMiddlewareTests
     {
         var (status, body, _) = await RunAsync(new PolicyValidationException("-1 is not a valid message TTL"));
         Assert.That((status, body["reason"]!.GetValue<string>()), Is.EqualTo((400, "Validation failed\n\n-1 is not a valid message TTL\n")));
+    }
+
+    /// <summary>Where RabbitMQ's handler crashes (rabbit_mgmt_wm_vhost:accept_content at v3.13.7), Cowboy's bodiless 500.</summary>
+    [Test]
+    public async Task An_unanswered_request_is_a_500_without_a_body()
+    {
+        var context = new DefaultHttpContext();
+        context.Response.Body = new MemoryStream();
+        var middleware = new ErrorMiddleware(_ => throw new UnansweredException(), NullLogger<ErrorMiddleware>.Instance);
+
+        await middleware.InvokeAsync(context);
+
+        Assert.That((context.Response.StatusCode, context.Response.ContentLength, context.Response.Body.Length), Is.EqualTo((500, 0L, 0L)));
     }
 }
