@@ -10,6 +10,9 @@ namespace AmqpBroker.Shovel;
 /// reads it into a <see cref="ShovelDefinition"/>. Only AMQP 0-9-1 ends are supported; the deprecated pre-3.7
 /// names (<c>delete-after</c>, <c>prefetch-count</c>, <c>add-forward-headers</c>, <c>add-timestamp-header</c>)
 /// are read as RabbitMQ reads them. <c>src-delete-after-duration</c> is known only where the profile has it (4.3.5).
+/// Every problem is reported, one a line, in RabbitMQ's order (rabbit_shovel_parameters:validate and
+/// rabbit_parameter_validation:proplist, the same from 3.10.8 to 4.3.5): the source's and the destination's shape, then
+/// the unknown keys, then each key's own problem in the reverse of the order the keys are checked in.
 /// </summary>
 internal static class ShovelDefinitionReader
 {
@@ -39,8 +42,16 @@ internal static class ShovelDefinitionReader
         }
 
         var fields = new ShovelFields(value);
-        CheckShape(fields);
+        CheckProtocolsSupported(fields);
+        var problems = ShapeProblems(fields).ToList();
         CheckTypes(name, fields, profile);
+        problems.AddRange(UnknownTerms(name, fields, profile));
+        problems.AddRange(Enumerable.Reverse(fields.Problems));
+        if (problems.Count > 0)
+        {
+            throw Invalid(string.Join('\n', problems));
+        }
+
         var deleteAfter = ReadDeleteAfter(fields.Get("src-delete-after") ?? fields.Get("delete-after"));
         var ackMode = fields.String("ack-mode") switch
         {
@@ -71,8 +82,8 @@ internal static class ShovelDefinitionReader
         };
     }
 
-    /// <summary>RabbitMQ's first checks: exactly one source, at most one destination, no count with no-ack.</summary>
-    private static void CheckShape(ShovelFields fields)
+    /// <summary>Our own refusal, before any of RabbitMQ's checks: an AMQP 1.0 end is not supported here.</summary>
+    private static void CheckProtocolsSupported(ShovelFields fields)
     {
         foreach (var end in new[] { "src-protocol", "dest-protocol" })
         {
@@ -81,27 +92,35 @@ internal static class ShovelDefinitionReader
                 throw Invalid($"{end} amqp10 is not supported by this broker: only amqp091");
             }
         }
+    }
 
+    /// <summary>RabbitMQ's checks of both ends (validate_amqp091_src, then validate_amqp091_dest): exactly one source,
+    /// no count with no-ack, at most one destination.</summary>
+    private static IEnumerable<string> ShapeProblems(ShovelFields fields)
+    {
         switch ((fields.Has("src-exchange"), fields.Has("src-queue")))
         {
             case (false, false):
-                throw Invalid("Must specify 'src-exchange' or 'src-queue'");
+                yield return "Must specify 'src-exchange' or 'src-queue'";
+                break;
             case (true, true):
-                throw Invalid("Cannot specify 'src-exchange' and 'src-queue'");
+                yield return "Cannot specify 'src-exchange' and 'src-queue'";
+                break;
         }
 
         if ((fields.Get("src-delete-after") ?? fields.Get("delete-after")) is { ValueKind: JsonValueKind.Number } && fields.String("ack-mode") == "no-ack")
         {
-            throw Invalid("Cannot specify 'no-ack' and numerical 'delete-after'");
+            yield return "Cannot specify 'no-ack' and numerical 'delete-after'";
         }
 
         if (fields.Has("dest-exchange") && fields.Has("dest-queue"))
         {
-            throw Invalid("Cannot specify 'dest-exchange' and 'dest-queue'");
+            yield return "Cannot specify 'dest-exchange' and 'dest-queue'";
         }
     }
 
-    /// <summary>Each key's type, in RabbitMQ's order; then the keys it does not know.</summary>
+    /// <summary>Each key's problem, collected in the order RabbitMQ checks the keys (shovel_validation, then the
+    /// source's and the destination's keys).</summary>
     private static void CheckTypes(string name, ShovelFields fields, VersionProfile profile)
     {
         fields.CheckNumber("reconnect-delay");
@@ -139,27 +158,43 @@ internal static class ShovelDefinitionReader
 
         fields.CheckObject("publish-properties");
         fields.CheckObject("dest-publish-properties");
-        var unknown = fields.Keys.Where(k => !KnownKeys.Contains(k) && !(profile.ShovelDeleteAfterDuration && k == DeleteAfterDurationKey)).ToList();
+    }
+
+    /// <summary>The keys RabbitMQ does not know, as one problem; in key order, as Erlang lists a decoded JSON object's keys.</summary>
+    private static IEnumerable<string> UnknownTerms(string name, ShovelFields fields, VersionProfile profile)
+    {
+        var unknown = fields.Keys
+            .Where(k => !KnownKeys.Contains(k) && !(profile.ShovelDeleteAfterDuration && k == DeleteAfterDurationKey))
+            .Order(StringComparer.Ordinal)
+            .ToList();
         if (unknown.Count > 0)
         {
-            throw Invalid($"Unrecognised terms [{string.Join(',', unknown.Select(k => $"{{<<\"{k}\">>,{ErlangJson.Format(fields.Get(k)!.Value)}}}"))}] in {name}");
+            yield return $"Unrecognised terms [{string.Join(',', unknown.Select(k => $"{{<<\"{k}\">>,{ErlangJson.Format(fields.Get(k)!.Value)}}}"))}] in {name}";
         }
     }
 
+    /// <summary>validate_uri: a URI or a list of them; a list reports its first bad element only.</summary>
     private static void CheckUri(string name, ShovelFields fields, string key)
     {
-        var value = fields.Get(key) ?? throw Invalid($"Key \"{key}\" not found in {name}");
-        var texts = value.ValueKind switch
+        if (fields.Get(key) is not { } value)
         {
-            JsonValueKind.String => [value.GetString()!],
-            JsonValueKind.Array when value.EnumerateArray().All(e => e.ValueKind == JsonValueKind.String) => value.EnumerateArray().Select(e => e.GetString()!).ToList(),
-            _ => throw Invalid($"{key} should be a list, actually was {ErlangJson.Format(value)}"),
-        };
-        foreach (var text in texts)
+            fields.Problems.Add($"Key \"{key}\" not found in {name}");
+            return;
+        }
+
+        var elements = value.ValueKind == JsonValueKind.Array ? [.. value.EnumerateArray()] : new List<JsonElement> { value };
+        foreach (var element in elements)
         {
-            if (ShovelUri.TryParse(text, out var error) is null)
+            if (element.ValueKind != JsonValueKind.String)
             {
-                throw Invalid(error!);
+                fields.Problems.Add($"{key} should be list, actually was {ErlangJson.Format(element)}");
+                return;
+            }
+
+            if (ShovelUri.TryParse(element.GetString()!, out var error) is null)
+            {
+                fields.Problems.Add(error!);
+                return;
             }
         }
     }
@@ -168,7 +203,7 @@ internal static class ShovelDefinitionReader
     {
         if (fields.Get(key) is { } value && !TryReadDeleteAfter(value, out _))
         {
-            throw Invalid($"{key} should be a number greater than or equal to 0, \"never\" or \"queue-length\", actually was {ErlangJson.Format(value)}");
+            fields.Problems.Add($"{key} should be a number greater than or equal to 0, \"never\" or \"queue-length\", actually was {ErlangJson.Format(value)}");
         }
     }
 
@@ -184,12 +219,13 @@ internal static class ShovelDefinitionReader
         var integer = value.ValueKind == JsonValueKind.Number && text.All(char.IsAsciiDigit);
         if (!integer || text.TrimStart('0').Length == 0)
         {
-            throw Invalid($"{DeleteAfterDurationKey} should be a positive integer (seconds), actually was {ErlangJson.Format(value)}");
+            fields.Problems.Add($"{DeleteAfterDurationKey} should be a positive integer (seconds), actually was {ErlangJson.Format(value)}");
+            return;
         }
 
         if (!long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) || seconds > MaxDeleteAfterDurationSeconds)
         {
-            throw Invalid($"{DeleteAfterDurationKey} is {text.TrimStart('0')} seconds, which exceeds the maximum supported duration");
+            fields.Problems.Add($"{DeleteAfterDurationKey} is {text.TrimStart('0')} seconds, which exceeds the maximum supported duration");
         }
     }
 
@@ -220,9 +256,12 @@ internal static class ShovelDefinitionReader
 
     private static ParameterValidationException Invalid(string reason) => new(reason);
 
-    /// <summary>The value's fields, with type checks that throw RabbitMQ's reasons.</summary>
+    /// <summary>The value's fields, with type checks that collect RabbitMQ's reasons in <see cref="Problems"/>.</summary>
     private sealed class ShovelFields(JsonElement value)
     {
+        /// <summary>The problems found so far, in the order the keys were checked.</summary>
+        public List<string> Problems { get; } = [];
+
         public IEnumerable<string> Keys => value.EnumerateObject().Select(p => p.Name);
 
         public bool Has(string key) => Get(key) is not null;
@@ -248,16 +287,26 @@ internal static class ShovelDefinitionReader
         {
             if (Get(key) is { } field && field.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
             {
-                throw Invalid($"{key} should be boolean, actually was {ErlangJson.Format(field)}");
+                Problems.Add($"{key} should be boolean, actually was {ErlangJson.Format(field)}");
             }
         }
 
+        /// <summary>rabbit_parameter_validation:enum: a string, one of <paramref name="allowed"/>.</summary>
         public void CheckEnum(string key, string[] allowed)
         {
-            if (Get(key) is { } field && (field.ValueKind != JsonValueKind.String || !allowed.Contains(field.GetString())))
+            if (Get(key) is not { } field)
+            {
+                return;
+            }
+
+            if (field.ValueKind != JsonValueKind.String)
+            {
+                CheckString(key);
+            }
+            else if (!allowed.Contains(field.GetString()))
             {
                 var list = string.Join(',', allowed.Select(a => $"<<\"{a}\">>"));
-                throw Invalid($"{key} should be one of [{list}], actually was {ErlangJson.Format(field)}");
+                Problems.Add($"{key} should be one of [{list}], actually was {ErlangJson.Format(field)}");
             }
         }
 
@@ -265,7 +314,7 @@ internal static class ShovelDefinitionReader
         {
             if (Get(key) is { } field && field.ValueKind != kind)
             {
-                throw Invalid($"{key} should be {what}, actually was {ErlangJson.Format(field)}");
+                Problems.Add($"{key} should be {what}, actually was {ErlangJson.Format(field)}");
             }
         }
     }
