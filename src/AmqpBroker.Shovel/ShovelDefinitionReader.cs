@@ -19,6 +19,14 @@ internal static class ShovelDefinitionReader
     private static readonly string[] AckModes = ["no-ack", "on-publish", "on-confirm"];
     private static readonly string[] Protocols = ["amqp10", "amqp091"];
 
+    /// <summary>The basic properties validate_properties takes, in its order; the rest are strings.</summary>
+    private static readonly (string Name, bool IsNumber)[] PublishProperties =
+    [
+        ("content_type", false), ("content_encoding", false), ("delivery_mode", true), ("priority", true),
+        ("correlation_id", false), ("reply_to", false), ("expiration", false), ("message_id", false),
+        ("timestamp", true), ("type", false), ("user_id", false), ("app_id", false), ("cluster_id", false),
+    ];
+
     private const string DeleteAfterDurationKey = "src-delete-after-duration";
 
     /// <summary>The longest duration: rabbit_misc:check_expiry's limit of ten years in milliseconds, in seconds.</summary>
@@ -46,7 +54,7 @@ internal static class ShovelDefinitionReader
         var problems = ShapeProblems(fields).ToList();
         CheckTypes(name, fields, profile);
         problems.AddRange(UnknownTerms(name, fields, profile));
-        problems.AddRange(Enumerable.Reverse(fields.Problems));
+        problems.AddRange(fields.Reported);
         if (problems.Count > 0)
         {
             throw Invalid(string.Join('\n', problems));
@@ -156,21 +164,66 @@ internal static class ShovelDefinitionReader
             fields.CheckBoolean(key);
         }
 
-        fields.CheckObject("publish-properties");
-        fields.CheckObject("dest-publish-properties");
+        CheckPublishProperties(fields, "publish-properties");
+        CheckPublishProperties(fields, "dest-publish-properties");
     }
 
-    /// <summary>The keys RabbitMQ does not know, as one problem; in key order, as Erlang lists a decoded JSON object's keys.</summary>
+    /// <summary>The keys RabbitMQ does not know, as one problem.</summary>
     private static IEnumerable<string> UnknownTerms(string name, ShovelFields fields, VersionProfile profile)
     {
-        var unknown = fields.Keys
-            .Where(k => !KnownKeys.Contains(k) && !(profile.ShovelDeleteAfterDuration && k == DeleteAfterDurationKey))
-            .Order(StringComparer.Ordinal)
+        var unknown = fields.Properties
+            .Where(p => !KnownKeys.Contains(p.Name) && !(profile.ShovelDeleteAfterDuration && p.Name == DeleteAfterDurationKey))
             .ToList();
+        return unknown.Count > 0 ? [UnrecognisedTerms(unknown, name)] : [];
+    }
+
+    /// <summary>proplist's reason for keys it does not know; in key order, as Erlang lists a decoded JSON object's keys.</summary>
+    private static string UnrecognisedTerms(IEnumerable<JsonProperty> unknown, string where)
+    {
+        var terms = unknown.OrderBy(p => p.Name, StringComparer.Ordinal).Select(p => $"{{<<\"{p.Name}\">>,{ErlangJson.Format(p.Value)}}}");
+        return $"Unrecognised terms [{string.Join(',', terms)}] in {where}";
+    }
+
+    /// <summary>validate_properties: basic properties as a nested proplist, whose problems stand in its key's place;
+    /// a list is a proplist without known keys, anything else is refused as not a list.</summary>
+    private static void CheckPublishProperties(ShovelFields fields, string key)
+    {
+        switch (fields.Get(key))
+        {
+            case null:
+                break;
+            case { ValueKind: JsonValueKind.Object } value:
+                fields.AddGroup(PublishPropertyProblems(key, value));
+                break;
+            case { ValueKind: JsonValueKind.Array } value when value.GetArrayLength() > 0:
+                fields.Add($"Unrecognised terms [{string.Join(',', value.EnumerateArray().Select(ErlangJson.Format))}] in {key}");
+                break;
+            case { ValueKind: JsonValueKind.Array }:
+                break;
+            case { } value:
+                fields.Add($"{key} not a list {ErlangJson.Format(value)}");
+                break;
+        }
+    }
+
+    private static List<string> PublishPropertyProblems(string key, JsonElement value)
+    {
+        var problems = new List<string>();
+        var unknown = value.EnumerateObject().Where(p => !PublishProperties.Any(known => known.Name == p.Name)).ToList();
         if (unknown.Count > 0)
         {
-            yield return $"Unrecognised terms [{string.Join(',', unknown.Select(k => $"{{<<\"{k}\">>,{ErlangJson.Format(fields.Get(k)!.Value)}}}"))}] in {name}";
+            problems.Add(UnrecognisedTerms(unknown, key));
         }
+
+        foreach (var (name, isNumber) in Enumerable.Reverse(PublishProperties))
+        {
+            if (value.TryGetProperty(name, out var field) && field.ValueKind != (isNumber ? JsonValueKind.Number : JsonValueKind.String))
+            {
+                problems.Add($"{name} should be {(isNumber ? "a number" : "binary")}, actually was {ErlangJson.Format(field)}");
+            }
+        }
+
+        return problems;
     }
 
     /// <summary>validate_uri: a URI or a list of them; a list reports its first bad element only.</summary>
@@ -178,7 +231,7 @@ internal static class ShovelDefinitionReader
     {
         if (fields.Get(key) is not { } value)
         {
-            fields.Problems.Add($"Key \"{key}\" not found in {name}");
+            fields.Add($"Key \"{key}\" not found in {name}");
             return;
         }
 
@@ -187,13 +240,13 @@ internal static class ShovelDefinitionReader
         {
             if (element.ValueKind != JsonValueKind.String)
             {
-                fields.Problems.Add($"{key} should be list, actually was {ErlangJson.Format(element)}");
+                fields.Add($"{key} should be list, actually was {ErlangJson.Format(element)}");
                 return;
             }
 
             if (ShovelUri.TryParse(element.GetString()!, out var error) is null)
             {
-                fields.Problems.Add(error!);
+                fields.Add(error!);
                 return;
             }
         }
@@ -203,7 +256,7 @@ internal static class ShovelDefinitionReader
     {
         if (fields.Get(key) is { } value && !TryReadDeleteAfter(value, out _))
         {
-            fields.Problems.Add($"{key} should be a number greater than or equal to 0, \"never\" or \"queue-length\", actually was {ErlangJson.Format(value)}");
+            fields.Add($"{key} should be a number greater than or equal to 0, \"never\" or \"queue-length\", actually was {ErlangJson.Format(value)}");
         }
     }
 
@@ -219,13 +272,13 @@ internal static class ShovelDefinitionReader
         var integer = value.ValueKind == JsonValueKind.Number && text.All(char.IsAsciiDigit);
         if (!integer || text.TrimStart('0').Length == 0)
         {
-            fields.Problems.Add($"{DeleteAfterDurationKey} should be a positive integer (seconds), actually was {ErlangJson.Format(value)}");
+            fields.Add($"{DeleteAfterDurationKey} should be a positive integer (seconds), actually was {ErlangJson.Format(value)}");
             return;
         }
 
         if (!long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) || seconds > MaxDeleteAfterDurationSeconds)
         {
-            fields.Problems.Add($"{DeleteAfterDurationKey} is {text.TrimStart('0')} seconds, which exceeds the maximum supported duration");
+            fields.Add($"{DeleteAfterDurationKey} is {text.TrimStart('0')} seconds, which exceeds the maximum supported duration");
         }
     }
 
@@ -256,13 +309,21 @@ internal static class ShovelDefinitionReader
 
     private static ParameterValidationException Invalid(string reason) => new(reason);
 
-    /// <summary>The value's fields, with type checks that collect RabbitMQ's reasons in <see cref="Problems"/>.</summary>
+    /// <summary>The value's fields, with type checks that collect RabbitMQ's reasons.</summary>
     private sealed class ShovelFields(JsonElement value)
     {
-        /// <summary>The problems found so far, in the order the keys were checked.</summary>
-        public List<string> Problems { get; } = [];
+        private readonly List<IReadOnlyList<string>> _results = [];
 
-        public IEnumerable<string> Keys => value.EnumerateObject().Select(p => p.Name);
+        /// <summary>The problems in RabbitMQ's order: proplist puts each key's result before the earlier ones.</summary>
+        public IEnumerable<string> Reported => Enumerable.Reverse(_results).SelectMany(result => result);
+
+        /// <summary>One key's problem, in the order the keys are checked.</summary>
+        public void Add(string problem) => _results.Add([problem]);
+
+        /// <summary>A nested proplist's problems as one key's result, kept in their own order (flattened in place).</summary>
+        public void AddGroup(IReadOnlyList<string> problems) => _results.Add(problems);
+
+        public IEnumerable<JsonProperty> Properties => value.EnumerateObject();
 
         public bool Has(string key) => Get(key) is not null;
 
@@ -287,7 +348,7 @@ internal static class ShovelDefinitionReader
         {
             if (Get(key) is { } field && field.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
             {
-                Problems.Add($"{key} should be boolean, actually was {ErlangJson.Format(field)}");
+                Add($"{key} should be boolean, actually was {ErlangJson.Format(field)}");
             }
         }
 
@@ -306,7 +367,7 @@ internal static class ShovelDefinitionReader
             else if (!allowed.Contains(field.GetString()))
             {
                 var list = string.Join(',', allowed.Select(a => $"<<\"{a}\">>"));
-                Problems.Add($"{key} should be one of [{list}], actually was {ErlangJson.Format(field)}");
+                Add($"{key} should be one of [{list}], actually was {ErlangJson.Format(field)}");
             }
         }
 
@@ -314,39 +375,8 @@ internal static class ShovelDefinitionReader
         {
             if (Get(key) is { } field && field.ValueKind != kind)
             {
-                Problems.Add($"{key} should be {what}, actually was {ErlangJson.Format(field)}");
+                Add($"{key} should be {what}, actually was {ErlangJson.Format(field)}");
             }
         }
     }
-}
-
-/// <summary>JSON values as RabbitMQ's validation messages print them (Erlang terms), and as AMQP argument tables.</summary>
-internal static class ErlangJson
-{
-    public static string Format(JsonElement value) => value.ValueKind switch
-    {
-        JsonValueKind.String => $"<<\"{value.GetString()}\">>",
-        JsonValueKind.True => "true",
-        JsonValueKind.False => "false",
-        JsonValueKind.Null => "null",
-        JsonValueKind.Array => $"[{string.Join(',', value.EnumerateArray().Select(Format))}]",
-        JsonValueKind.Object => $"#{{{string.Join(',', value.EnumerateObject().Select(p => $"<<\"{p.Name}\">> => {Format(p.Value)}"))}}}",
-        _ => value.GetRawText(),
-    };
-
-    /// <summary>A JSON object as an AMQP field table: strings, integers (long), floats, booleans, nested tables and arrays.</summary>
-    public static Dictionary<string, object?> ToTable(JsonElement value) =>
-        value.EnumerateObject().ToDictionary(p => p.Name, p => ToField(p.Value), StringComparer.Ordinal);
-
-    private static object? ToField(JsonElement value) => value.ValueKind switch
-    {
-        JsonValueKind.String => value.GetString(),
-        JsonValueKind.True => true,
-        JsonValueKind.False => false,
-        JsonValueKind.Number when value.TryGetInt64(out var integer) => integer,
-        JsonValueKind.Number => value.GetDouble(),
-        JsonValueKind.Object => ToTable(value),
-        JsonValueKind.Array => value.EnumerateArray().Select(ToField).ToList(),
-        _ => null,
-    };
 }

@@ -39,6 +39,13 @@ public sealed class ValidationTests
         """{"src-uri":["foo://","bar://"],"src-queue":"a","dest-uri":"amqp://","src-exchange":"x"}""",
         "Cannot specify 'src-exchange' and 'src-queue'\n\"foo://\" not a valid URI: {{unexpected_uri_scheme,\"foo\"},\"foo://\"}")]
     [TestCase("""{"src-uri":["amqp://",5],"src-queue":"a","dest-uri":"amqp://"}""", "src-uri should be list, actually was 5")]
+    [TestCase(
+        """{"src-uri":"amqp://","src-queue":"a","dest-uri":"amqp://","publish-properties":{"priority":"x","content_type":5,"headers":{"a":1},"bogus":1,"delivery_mode":2},"dest-publish-properties":{"timestamp":"t","app_id":1},"dest-queue":7,"reconnect-delay":"r"}""",
+        "app_id should be binary, actually was 1\ntimestamp should be a number, actually was <<\"t\">>\nUnrecognised terms [{<<\"bogus\">>,1},{<<\"headers\">>,#{<<\"a\">> => 1}}] in publish-properties\n"
+        + "priority should be a number, actually was <<\"x\">>\ncontent_type should be binary, actually was 5\ndest-queue should be binary, actually was 7\nreconnect-delay should be a number, actually was <<\"r\">>")]
+    [TestCase(
+        """{"src-uri":"amqp://","src-queue":"a","dest-uri":"amqp://","dest-publish-properties":[1,2],"publish-properties":"s"}""",
+        "Unrecognised terms [1,2] in dest-publish-properties\npublish-properties not a list <<\"s\">>")]
     public void Every_problem_is_reported_in_rabbitmqs_order(string value, string reason)
     {
         foreach (var profile in VersionProfile.All)
@@ -48,9 +55,9 @@ public sealed class ValidationTests
     }
 
     [Test]
-    public void A_negative_reconnect_delay_is_a_number_and_accepted()
+    public void A_negative_reconnect_delay_and_empty_publish_properties_are_accepted()
     {
-        var definition = Read("""{"src-uri":"amqp://","src-queue":"a","dest-uri":"amqp://","reconnect-delay":-1}""", VersionProfile.All[0]);
+        var definition = Read("""{"src-uri":"amqp://","src-queue":"a","dest-uri":"amqp://","reconnect-delay":-1,"dest-publish-properties":[],"publish-properties":{"priority":1}}""", VersionProfile.All[0]);
 
         Assert.That(definition.ReconnectDelay, Is.EqualTo(TimeSpan.FromSeconds(-1)));
     }

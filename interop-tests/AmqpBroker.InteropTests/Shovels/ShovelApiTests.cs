@@ -73,6 +73,9 @@ public sealed class ShovelApiTests : ManagementTestBase
     [TestCase(
         """{"src-uri":5,"src-queue":5,"dest-uri":["amqp://","bar://"],"dest-exchange-key":4,"ack-mode":7}""",
         "dest-exchange-key should be binary, actually was 4\n\"bar://\" not a valid URI: {{unexpected_uri_scheme,\"bar\"},\"bar://\"}\nsrc-queue should be binary, actually was 5\nsrc-uri should be list, actually was 5\nack-mode should be binary, actually was 7")]
+    [TestCase(
+        """{"src-uri":"amqp://","src-queue":"a","dest-uri":"amqp://","publish-properties":{"priority":"x","bogus":1},"dest-publish-properties":"s","dest-queue":7}""",
+        "dest-publish-properties not a list <<\"s\">>\nUnrecognised terms [{<<\"bogus\">>,1}] in publish-properties\npriority should be a number, actually was <<\"x\">>\ndest-queue should be binary, actually was 7")]
     public async Task A_shovel_with_several_problems_is_refused_with_all_of_them_in_rabbitmqs_order(string value, string reason)
     {
         var name = UniqueName("bad");
