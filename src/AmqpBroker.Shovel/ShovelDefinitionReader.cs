@@ -10,11 +10,22 @@ namespace AmqpBroker.Shovel;
 /// reads it into a <see cref="ShovelDefinition"/>. Only AMQP 0-9-1 ends are supported; the deprecated pre-3.7
 /// names (<c>delete-after</c>, <c>prefetch-count</c>, <c>add-forward-headers</c>, <c>add-timestamp-header</c>)
 /// are read as RabbitMQ reads them. <c>src-delete-after-duration</c> is known only where the profile has it (4.3.5).
+/// Every problem is reported, one a line, in RabbitMQ's order (rabbit_shovel_parameters:validate and
+/// rabbit_parameter_validation:proplist, the same from 3.10.8 to 4.3.5): the source's and the destination's shape, then
+/// the unknown keys, then each key's own problem in the reverse of the order the keys are checked in.
 /// </summary>
 internal static class ShovelDefinitionReader
 {
     private static readonly string[] AckModes = ["no-ack", "on-publish", "on-confirm"];
     private static readonly string[] Protocols = ["amqp10", "amqp091"];
+
+    /// <summary>The basic properties validate_properties takes, in its order; the rest are strings.</summary>
+    private static readonly (string Name, bool IsNumber)[] PublishProperties =
+    [
+        ("content_type", false), ("content_encoding", false), ("delivery_mode", true), ("priority", true),
+        ("correlation_id", false), ("reply_to", false), ("expiration", false), ("message_id", false),
+        ("timestamp", true), ("type", false), ("user_id", false), ("app_id", false), ("cluster_id", false),
+    ];
 
     private const string DeleteAfterDurationKey = "src-delete-after-duration";
 
@@ -39,8 +50,16 @@ internal static class ShovelDefinitionReader
         }
 
         var fields = new ShovelFields(value);
-        CheckShape(fields);
+        CheckProtocolsSupported(fields);
+        var problems = ShapeProblems(fields).ToList();
         CheckTypes(name, fields, profile);
+        problems.AddRange(UnknownTerms(name, fields, profile));
+        problems.AddRange(fields.Reported);
+        if (problems.Count > 0)
+        {
+            throw Invalid(string.Join('\n', problems));
+        }
+
         var deleteAfter = ReadDeleteAfter(fields.Get("src-delete-after") ?? fields.Get("delete-after"));
         var ackMode = fields.String("ack-mode") switch
         {
@@ -71,8 +90,8 @@ internal static class ShovelDefinitionReader
         };
     }
 
-    /// <summary>RabbitMQ's first checks: exactly one source, at most one destination, no count with no-ack.</summary>
-    private static void CheckShape(ShovelFields fields)
+    /// <summary>Our own refusal, before any of RabbitMQ's checks: an AMQP 1.0 end is not supported here.</summary>
+    private static void CheckProtocolsSupported(ShovelFields fields)
     {
         foreach (var end in new[] { "src-protocol", "dest-protocol" })
         {
@@ -81,27 +100,35 @@ internal static class ShovelDefinitionReader
                 throw Invalid($"{end} amqp10 is not supported by this broker: only amqp091");
             }
         }
+    }
 
+    /// <summary>RabbitMQ's checks of both ends (validate_amqp091_src, then validate_amqp091_dest): exactly one source,
+    /// no count with no-ack, at most one destination.</summary>
+    private static IEnumerable<string> ShapeProblems(ShovelFields fields)
+    {
         switch ((fields.Has("src-exchange"), fields.Has("src-queue")))
         {
             case (false, false):
-                throw Invalid("Must specify 'src-exchange' or 'src-queue'");
+                yield return "Must specify 'src-exchange' or 'src-queue'";
+                break;
             case (true, true):
-                throw Invalid("Cannot specify 'src-exchange' and 'src-queue'");
+                yield return "Cannot specify 'src-exchange' and 'src-queue'";
+                break;
         }
 
         if ((fields.Get("src-delete-after") ?? fields.Get("delete-after")) is { ValueKind: JsonValueKind.Number } && fields.String("ack-mode") == "no-ack")
         {
-            throw Invalid("Cannot specify 'no-ack' and numerical 'delete-after'");
+            yield return "Cannot specify 'no-ack' and numerical 'delete-after'";
         }
 
         if (fields.Has("dest-exchange") && fields.Has("dest-queue"))
         {
-            throw Invalid("Cannot specify 'dest-exchange' and 'dest-queue'");
+            yield return "Cannot specify 'dest-exchange' and 'dest-queue'";
         }
     }
 
-    /// <summary>Each key's type, in RabbitMQ's order; then the keys it does not know.</summary>
+    /// <summary>Each key's problem, collected in the order RabbitMQ checks the keys (shovel_validation, then the
+    /// source's and the destination's keys).</summary>
     private static void CheckTypes(string name, ShovelFields fields, VersionProfile profile)
     {
         fields.CheckNumber("reconnect-delay");
@@ -137,29 +164,90 @@ internal static class ShovelDefinitionReader
             fields.CheckBoolean(key);
         }
 
-        fields.CheckObject("publish-properties");
-        fields.CheckObject("dest-publish-properties");
-        var unknown = fields.Keys.Where(k => !KnownKeys.Contains(k) && !(profile.ShovelDeleteAfterDuration && k == DeleteAfterDurationKey)).ToList();
-        if (unknown.Count > 0)
+        CheckPublishProperties(fields, "publish-properties");
+        CheckPublishProperties(fields, "dest-publish-properties");
+    }
+
+    /// <summary>The keys RabbitMQ does not know, as one problem.</summary>
+    private static IEnumerable<string> UnknownTerms(string name, ShovelFields fields, VersionProfile profile)
+    {
+        var unknown = fields.Properties
+            .Where(p => !KnownKeys.Contains(p.Name) && !(profile.ShovelDeleteAfterDuration && p.Name == DeleteAfterDurationKey))
+            .ToList();
+        return unknown.Count > 0 ? [UnrecognisedTerms(unknown, name)] : [];
+    }
+
+    /// <summary>proplist's reason for keys it does not know; in key order, as Erlang lists a decoded JSON object's keys.</summary>
+    private static string UnrecognisedTerms(IEnumerable<JsonProperty> unknown, string where)
+    {
+        var terms = unknown.OrderBy(p => p.Name, StringComparer.Ordinal).Select(p => $"{{<<\"{p.Name}\">>,{ErlangJson.Format(p.Value)}}}");
+        return $"Unrecognised terms [{string.Join(',', terms)}] in {where}";
+    }
+
+    /// <summary>validate_properties: basic properties as a nested proplist, whose problems stand in its key's place;
+    /// a list is a proplist without known keys, anything else is refused as not a list.</summary>
+    private static void CheckPublishProperties(ShovelFields fields, string key)
+    {
+        switch (fields.Get(key))
         {
-            throw Invalid($"Unrecognised terms [{string.Join(',', unknown.Select(k => $"{{<<\"{k}\">>,{ErlangJson.Format(fields.Get(k)!.Value)}}}"))}] in {name}");
+            case null:
+                break;
+            case { ValueKind: JsonValueKind.Object } value:
+                fields.AddGroup(PublishPropertyProblems(key, value));
+                break;
+            case { ValueKind: JsonValueKind.Array } value when value.GetArrayLength() > 0:
+                fields.Add($"Unrecognised terms [{string.Join(',', value.EnumerateArray().Select(ErlangJson.Format))}] in {key}");
+                break;
+            case { ValueKind: JsonValueKind.Array }:
+                break;
+            case { } value:
+                fields.Add($"{key} not a list {ErlangJson.Format(value)}");
+                break;
         }
     }
 
+    private static List<string> PublishPropertyProblems(string key, JsonElement value)
+    {
+        var problems = new List<string>();
+        var unknown = value.EnumerateObject().Where(p => !PublishProperties.Any(known => known.Name == p.Name)).ToList();
+        if (unknown.Count > 0)
+        {
+            problems.Add(UnrecognisedTerms(unknown, key));
+        }
+
+        foreach (var (name, isNumber) in Enumerable.Reverse(PublishProperties))
+        {
+            if (value.TryGetProperty(name, out var field) && field.ValueKind != (isNumber ? JsonValueKind.Number : JsonValueKind.String))
+            {
+                problems.Add($"{name} should be {(isNumber ? "a number" : "binary")}, actually was {ErlangJson.Format(field)}");
+            }
+        }
+
+        return problems;
+    }
+
+    /// <summary>validate_uri: a URI or a list of them; a list reports its first bad element only.</summary>
     private static void CheckUri(string name, ShovelFields fields, string key)
     {
-        var value = fields.Get(key) ?? throw Invalid($"Key \"{key}\" not found in {name}");
-        var texts = value.ValueKind switch
+        if (fields.Get(key) is not { } value)
         {
-            JsonValueKind.String => [value.GetString()!],
-            JsonValueKind.Array when value.EnumerateArray().All(e => e.ValueKind == JsonValueKind.String) => value.EnumerateArray().Select(e => e.GetString()!).ToList(),
-            _ => throw Invalid($"{key} should be a list, actually was {ErlangJson.Format(value)}"),
-        };
-        foreach (var text in texts)
+            fields.Add($"Key \"{key}\" not found in {name}");
+            return;
+        }
+
+        var elements = value.ValueKind == JsonValueKind.Array ? [.. value.EnumerateArray()] : new List<JsonElement> { value };
+        foreach (var element in elements)
         {
-            if (ShovelUri.TryParse(text, out var error) is null)
+            if (element.ValueKind != JsonValueKind.String)
             {
-                throw Invalid(error!);
+                fields.Add($"{key} should be list, actually was {ErlangJson.Format(element)}");
+                return;
+            }
+
+            if (ShovelUri.TryParse(element.GetString()!, out var error) is null)
+            {
+                fields.Add(error!);
+                return;
             }
         }
     }
@@ -168,7 +256,7 @@ internal static class ShovelDefinitionReader
     {
         if (fields.Get(key) is { } value && !TryReadDeleteAfter(value, out _))
         {
-            throw Invalid($"{key} should be a number greater than or equal to 0, \"never\" or \"queue-length\", actually was {ErlangJson.Format(value)}");
+            fields.Add($"{key} should be a number greater than or equal to 0, \"never\" or \"queue-length\", actually was {ErlangJson.Format(value)}");
         }
     }
 
@@ -184,12 +272,13 @@ internal static class ShovelDefinitionReader
         var integer = value.ValueKind == JsonValueKind.Number && text.All(char.IsAsciiDigit);
         if (!integer || text.TrimStart('0').Length == 0)
         {
-            throw Invalid($"{DeleteAfterDurationKey} should be a positive integer (seconds), actually was {ErlangJson.Format(value)}");
+            fields.Add($"{DeleteAfterDurationKey} should be a positive integer (seconds), actually was {ErlangJson.Format(value)}");
+            return;
         }
 
         if (!long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) || seconds > MaxDeleteAfterDurationSeconds)
         {
-            throw Invalid($"{DeleteAfterDurationKey} is {text.TrimStart('0')} seconds, which exceeds the maximum supported duration");
+            fields.Add($"{DeleteAfterDurationKey} is {text.TrimStart('0')} seconds, which exceeds the maximum supported duration");
         }
     }
 
@@ -220,10 +309,21 @@ internal static class ShovelDefinitionReader
 
     private static ParameterValidationException Invalid(string reason) => new(reason);
 
-    /// <summary>The value's fields, with type checks that throw RabbitMQ's reasons.</summary>
+    /// <summary>The value's fields, with type checks that collect RabbitMQ's reasons.</summary>
     private sealed class ShovelFields(JsonElement value)
     {
-        public IEnumerable<string> Keys => value.EnumerateObject().Select(p => p.Name);
+        private readonly List<IReadOnlyList<string>> _results = [];
+
+        /// <summary>The problems in RabbitMQ's order: proplist puts each key's result before the earlier ones.</summary>
+        public IEnumerable<string> Reported => Enumerable.Reverse(_results).SelectMany(result => result);
+
+        /// <summary>One key's problem, in the order the keys are checked.</summary>
+        public void Add(string problem) => _results.Add([problem]);
+
+        /// <summary>A nested proplist's problems as one key's result, kept in their own order (flattened in place).</summary>
+        public void AddGroup(IReadOnlyList<string> problems) => _results.Add(problems);
+
+        public IEnumerable<JsonProperty> Properties => value.EnumerateObject();
 
         public bool Has(string key) => Get(key) is not null;
 
@@ -248,16 +348,26 @@ internal static class ShovelDefinitionReader
         {
             if (Get(key) is { } field && field.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
             {
-                throw Invalid($"{key} should be boolean, actually was {ErlangJson.Format(field)}");
+                Add($"{key} should be boolean, actually was {ErlangJson.Format(field)}");
             }
         }
 
+        /// <summary>rabbit_parameter_validation:enum: a string, one of <paramref name="allowed"/>.</summary>
         public void CheckEnum(string key, string[] allowed)
         {
-            if (Get(key) is { } field && (field.ValueKind != JsonValueKind.String || !allowed.Contains(field.GetString())))
+            if (Get(key) is not { } field)
+            {
+                return;
+            }
+
+            if (field.ValueKind != JsonValueKind.String)
+            {
+                CheckString(key);
+            }
+            else if (!allowed.Contains(field.GetString()))
             {
                 var list = string.Join(',', allowed.Select(a => $"<<\"{a}\">>"));
-                throw Invalid($"{key} should be one of [{list}], actually was {ErlangJson.Format(field)}");
+                Add($"{key} should be one of [{list}], actually was {ErlangJson.Format(field)}");
             }
         }
 
@@ -265,39 +375,8 @@ internal static class ShovelDefinitionReader
         {
             if (Get(key) is { } field && field.ValueKind != kind)
             {
-                throw Invalid($"{key} should be {what}, actually was {ErlangJson.Format(field)}");
+                Add($"{key} should be {what}, actually was {ErlangJson.Format(field)}");
             }
         }
     }
-}
-
-/// <summary>JSON values as RabbitMQ's validation messages print them (Erlang terms), and as AMQP argument tables.</summary>
-internal static class ErlangJson
-{
-    public static string Format(JsonElement value) => value.ValueKind switch
-    {
-        JsonValueKind.String => $"<<\"{value.GetString()}\">>",
-        JsonValueKind.True => "true",
-        JsonValueKind.False => "false",
-        JsonValueKind.Null => "null",
-        JsonValueKind.Array => $"[{string.Join(',', value.EnumerateArray().Select(Format))}]",
-        JsonValueKind.Object => $"#{{{string.Join(',', value.EnumerateObject().Select(p => $"<<\"{p.Name}\">> => {Format(p.Value)}"))}}}",
-        _ => value.GetRawText(),
-    };
-
-    /// <summary>A JSON object as an AMQP field table: strings, integers (long), floats, booleans, nested tables and arrays.</summary>
-    public static Dictionary<string, object?> ToTable(JsonElement value) =>
-        value.EnumerateObject().ToDictionary(p => p.Name, p => ToField(p.Value), StringComparer.Ordinal);
-
-    private static object? ToField(JsonElement value) => value.ValueKind switch
-    {
-        JsonValueKind.String => value.GetString(),
-        JsonValueKind.True => true,
-        JsonValueKind.False => false,
-        JsonValueKind.Number when value.TryGetInt64(out var integer) => integer,
-        JsonValueKind.Number => value.GetDouble(),
-        JsonValueKind.Object => ToTable(value),
-        JsonValueKind.Array => value.EnumerateArray().Select(ToField).ToList(),
-        _ => null,
-    };
 }

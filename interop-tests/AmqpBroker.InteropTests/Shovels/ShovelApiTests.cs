@@ -60,6 +60,35 @@ public sealed class ShovelApiTests : ManagementTestBase
         AssertError(response, HttpStatusCode.BadRequest, "bad_request", "Validation failed\n\n" + reason);
     }
 
+    // Each reason is what RabbitMQ 3.10.8 answered to the same value: rabbit_shovel_parameters:validate returns
+    // validate_src ++ validate_dest ++ rabbit_parameter_validation:proplist (unknown keys first, then each key's problem
+    // in reverse checking order), unchanged through v4.3.5 (rabbit_amqp091_shovel). {name} is the parameter's name.
+    [TestCase("""{"src-uri":"amqp://"}""", "Must specify 'src-exchange' or 'src-queue'\nKey \"dest-uri\" not found in {name}")]
+    [TestCase(
+        """{"src-uri":"amqp://","src-queue":"a","dest-uri":"amqp://","dest-queue":"b","ack-mode":"bogus","src-prefetch-count":"x","reconnect-delay":-1}""",
+        "src-prefetch-count should be a number, actually was <<\"x\">>\nack-mode should be one of [<<\"no-ack\">>,<<\"on-publish\">>,<<\"on-confirm\">>], actually was <<\"bogus\">>")]
+    [TestCase(
+        """{"src-uri":"amqp://","src-queue":"a","src-exchange":"x","dest-uri":"amqp://","dest-queue":"b","dest-exchange":"c","ack-mode":"no-ack","delete-after":5,"zz":1,"aa":2}""",
+        "Cannot specify 'src-exchange' and 'src-queue'\nCannot specify 'no-ack' and numerical 'delete-after'\nCannot specify 'dest-exchange' and 'dest-queue'\nUnrecognised terms [{<<\"aa\">>,2},{<<\"zz\">>,1}] in {name}")]
+    [TestCase(
+        """{"src-uri":5,"src-queue":5,"dest-uri":["amqp://","bar://"],"dest-exchange-key":4,"ack-mode":7}""",
+        "dest-exchange-key should be binary, actually was 4\n\"bar://\" not a valid URI: {{unexpected_uri_scheme,\"bar\"},\"bar://\"}\nsrc-queue should be binary, actually was 5\nsrc-uri should be list, actually was 5\nack-mode should be binary, actually was 7")]
+    [TestCase(
+        """{"src-uri":"amqp://","src-queue":"a","dest-uri":"amqp://","publish-properties":{"priority":"x","bogus":1},"dest-publish-properties":"s","dest-queue":7}""",
+        "dest-publish-properties not a list <<\"s\">>\nUnrecognised terms [{<<\"bogus\">>,1}] in publish-properties\npriority should be a number, actually was <<\"x\">>\ndest-queue should be binary, actually was 7")]
+    public async Task A_shovel_with_several_problems_is_refused_with_all_of_them_in_rabbitmqs_order(string value, string reason)
+    {
+        var name = UniqueName("bad");
+
+        var response = await SendAsync(HttpMethod.Put, $"api/parameters/shovel/%2F/{Segment(name)}", $$"""{"value":{{value}}}""");
+
+        // RabbitMQ 3.10-4.1 HTML-escape the reason (rabbit_mgmt_wm_parameter); the rest reads the same everywhere.
+        var expected = reason.Replace("{name}", name, StringComparison.Ordinal);
+        expected = Profile.ValidationReasonsHtmlEscaped ? expected.Replace("<", "&lt;", StringComparison.Ordinal).Replace(">", "&gt;", StringComparison.Ordinal) : expected;
+        AssertError(response, HttpStatusCode.BadRequest, "bad_request");
+        Assert.That(response.Json!["reason"]!.GetValue<string>(), Is.EqualTo($"Validation failed\n\n{expected}\n"));
+    }
+
     [Test]
     public async Task Src_delete_after_duration_is_refused_as_an_unknown_key_before_4_3_5()
     {
