@@ -67,9 +67,10 @@ internal sealed class ShovelConnection : IAsyncDisposable
 
     /// <summary>
     /// Makes sure the queue exists as RabbitMQ's shovel does: a passive declare on a channel of its own (a
-    /// missing queue closes that channel), and when it is missing a durable declare with <paramref name="arguments"/>.
+    /// missing queue closes that channel), and when it is missing a durable declare with <paramref name="arguments"/>;
+    /// a <paramref name="predeclared"/> queue must exist, and its absence fails the setup with the 404.
     /// </summary>
-    public async Task EnsureQueueAsync(string queue, IReadOnlyDictionary<string, object?> arguments, CancellationToken cancellationToken)
+    public async Task EnsureQueueAsync(string queue, IReadOnlyDictionary<string, object?> arguments, bool predeclared, CancellationToken cancellationToken)
     {
         await using (var probe = await Connection.CreateChannelAsync(cancellationToken: cancellationToken).ConfigureAwait(false))
         {
@@ -78,7 +79,7 @@ internal sealed class ShovelConnection : IAsyncDisposable
                 await probe.QueueDeclarePassiveAsync(queue, cancellationToken).ConfigureAwait(false);
                 return;
             }
-            catch (OperationInterruptedException ex) when (ex.ShutdownReason?.ReplyCode == 404)
+            catch (OperationInterruptedException ex) when (ex.ShutdownReason?.ReplyCode == 404 && !predeclared)
             {
                 // Missing: declared below.
             }

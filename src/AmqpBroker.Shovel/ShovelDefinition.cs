@@ -20,6 +20,12 @@ internal sealed record ShovelDefinition
 
     public IReadOnlyDictionary<string, object?> SourceConsumerArguments { get; init; } = new Dictionary<string, object?>();
 
+    /// <summary>The source consumer's tag (<c>src-consumer-name</c>); empty lets the broker pick one.</summary>
+    public string SourceConsumerName { get; init; } = "";
+
+    /// <summary>Whether <see cref="SourceQueue"/> must exist already and is only declared passively (<c>src-predeclared</c>).</summary>
+    public bool SourcePredeclared { get; init; }
+
     public ushort PrefetchCount { get; init; } = 1000;
 
     public DeleteAfter DeleteAfter { get; init; } = DeleteAfter.Never;
@@ -36,6 +42,9 @@ internal sealed record ShovelDefinition
     public string? DestinationQueue { get; init; }
 
     public IReadOnlyDictionary<string, object?> DestinationQueueArguments { get; init; } = new Dictionary<string, object?>();
+
+    /// <summary>Whether <see cref="DestinationQueue"/> must exist already and is only declared passively (<c>dest-predeclared</c>).</summary>
+    public bool DestinationPredeclared { get; init; }
 
     /// <summary>The exchange published to; null keeps the message's own exchange.</summary>
     public string? DestinationExchange { get; init; }

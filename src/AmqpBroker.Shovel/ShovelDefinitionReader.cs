@@ -29,6 +29,12 @@ internal static class ShovelDefinitionReader
 
     private const string DeleteAfterDurationKey = "src-delete-after-duration";
 
+    private const string SourcePredeclaredKey = "src-predeclared";
+
+    private const string DestinationPredeclaredKey = "dest-predeclared";
+
+    private const string ConsumerNameKey = "src-consumer-name";
+
     /// <summary>The longest duration: rabbit_misc:check_expiry's limit of ten years in milliseconds, in seconds.</summary>
     private const long MaxDeleteAfterDurationSeconds = 315_360_000;
 
@@ -75,6 +81,9 @@ internal static class ShovelDefinitionReader
             SourceExchangeKey = fields.String("src-exchange-key") ?? "",
             SourceQueueArguments = fields.Table("src-queue-args"),
             SourceConsumerArguments = fields.Table("src-consumer-args"),
+            SourceConsumerName = fields.String(ConsumerNameKey) ?? "",
+            SourcePredeclared = fields.Boolean(SourcePredeclaredKey) ?? false,
+            DestinationPredeclared = fields.Boolean(DestinationPredeclaredKey) ?? false,
             PrefetchCount = (ushort)Math.Clamp(fields.Number("src-prefetch-count") ?? fields.Number("prefetch-count") ?? 1000, 0, ushort.MaxValue),
             DeleteAfter = deleteAfter,
             DeleteAfterDuration = fields.Get(DeleteAfterDurationKey) is { } duration ? TimeSpan.FromSeconds(duration.GetInt64()) : null,
@@ -143,6 +152,11 @@ internal static class ShovelDefinitionReader
 
         fields.CheckObject("src-queue-args");
         fields.CheckObject("src-consumer-args");
+        if (profile.ShovelConsumerName)
+        {
+            fields.CheckString(ConsumerNameKey);
+        }
+
         fields.CheckNumber("prefetch-count");
         fields.CheckNumber("src-prefetch-count");
         CheckDeleteAfter(fields, "delete-after");
@@ -150,6 +164,11 @@ internal static class ShovelDefinitionReader
         if (profile.ShovelDeleteAfterDuration)
         {
             CheckDeleteAfterDuration(fields);
+        }
+
+        if (profile.ShovelPredeclaredQueues)
+        {
+            fields.CheckBoolean(SourcePredeclaredKey);
         }
 
         CheckUri(name, fields, "dest-uri");
@@ -166,16 +185,29 @@ internal static class ShovelDefinitionReader
 
         CheckPublishProperties(fields, "publish-properties");
         CheckPublishProperties(fields, "dest-publish-properties");
+        if (profile.ShovelPredeclaredQueues)
+        {
+            fields.CheckBoolean(DestinationPredeclaredKey);
+        }
     }
 
     /// <summary>The keys RabbitMQ does not know, as one problem.</summary>
     private static IEnumerable<string> UnknownTerms(string name, ShovelFields fields, VersionProfile profile)
     {
         var unknown = fields.Properties
-            .Where(p => !KnownKeys.Contains(p.Name) && !(profile.ShovelDeleteAfterDuration && p.Name == DeleteAfterDurationKey))
+            .Where(p => !KnownKeys.Contains(p.Name) && !KnownFrom(profile, p.Name))
             .ToList();
         return unknown.Count > 0 ? [UnrecognisedTerms(unknown, name)] : [];
     }
+
+    /// <summary>Whether <paramref name="key"/> is one that later releases added and <paramref name="profile"/>'s release knows.</summary>
+    private static bool KnownFrom(VersionProfile profile, string key) => key switch
+    {
+        DeleteAfterDurationKey => profile.ShovelDeleteAfterDuration,
+        SourcePredeclaredKey or DestinationPredeclaredKey => profile.ShovelPredeclaredQueues,
+        ConsumerNameKey => profile.ShovelConsumerName,
+        _ => false,
+    };
 
     /// <summary>proplist's reason for keys it does not know; in key order, as Erlang lists a decoded JSON object's keys.</summary>
     private static string UnrecognisedTerms(IEnumerable<JsonProperty> unknown, string where)

@@ -83,7 +83,7 @@ internal sealed class ShovelTransfer : AsyncDefaultBasicConsumer, IAsyncDisposab
             destination = await ShovelConnection.OpenAsync(definition.DestinationUris, local, identity, "destination", confirms, cancellationToken).ConfigureAwait(false);
             if (definition.DestinationQueue is { } destinationQueue)
             {
-                await destination.EnsureQueueAsync(destinationQueue, definition.DestinationQueueArguments, cancellationToken).ConfigureAwait(false);
+                await destination.EnsureQueueAsync(destinationQueue, definition.DestinationQueueArguments, definition.DestinationPredeclared, cancellationToken).ConfigureAwait(false);
             }
 
             var headers = new ForwardHeaders(definition, identity, source.Uri.Display, destination.Uri.Display, time);
@@ -184,7 +184,7 @@ internal sealed class ShovelTransfer : AsyncDefaultBasicConsumer, IAsyncDisposab
         string queue;
         if (_definition.SourceQueue is { } sourceQueue)
         {
-            await _source.EnsureQueueAsync(sourceQueue, _definition.SourceQueueArguments, cancellationToken).ConfigureAwait(false);
+            await _source.EnsureQueueAsync(sourceQueue, _definition.SourceQueueArguments, _definition.SourcePredeclared, cancellationToken).ConfigureAwait(false);
             queue = sourceQueue;
         }
         else
@@ -212,7 +212,7 @@ internal sealed class ShovelTransfer : AsyncDefaultBasicConsumer, IAsyncDisposab
         }
 
         var arguments = new Dictionary<string, object?>(_definition.SourceConsumerArguments);
-        await channel.BasicConsumeAsync(queue, noAck, "", noLocal: false, exclusive: false, arguments, this, cancellationToken).ConfigureAwait(false);
+        await channel.BasicConsumeAsync(queue, noAck, _definition.SourceConsumerName, noLocal: false, exclusive: false, arguments, this, cancellationToken).ConfigureAwait(false);
         return true;
     }
 

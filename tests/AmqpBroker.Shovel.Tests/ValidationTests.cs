@@ -83,6 +83,32 @@ public sealed class ValidationTests
                 + "src-delete-after should be a number greater than or equal to 0, \"never\" or \"queue-length\", actually was <<\"x\">>"));
     }
 
+    /// <summary>
+    /// <c>src-predeclared</c> and <c>dest-predeclared</c> (rabbit_shovel_parameters at v4.0.0) and <c>src-consumer-name</c>
+    /// (release-notes/4.3.0.md) are unknown terms before their release; from it each is checked in its place:
+    /// src-consumer-name after src-consumer-args, src-predeclared last of the source's keys and dest-predeclared last of
+    /// the destination's (rabbit_amqp091_shovel:validate_src_funs and validate_dest_funs at v4.3.5).
+    /// </summary>
+    [TestCase("3.13", "Unrecognised terms [{<<\"dest-predeclared\">>,<<\"n\">>},{<<\"src-consumer-name\">>,5},{<<\"src-predeclared\">>,1}] in bad")]
+    [TestCase("4.0", "Unrecognised terms [{<<\"src-consumer-name\">>,5}] in bad\ndest-predeclared should be boolean, actually was <<\"n\">>\nsrc-predeclared should be boolean, actually was 1")]
+    [TestCase("4.3", "dest-predeclared should be boolean, actually was <<\"n\">>\nsrc-predeclared should be boolean, actually was 1\nsrc-consumer-name should be binary, actually was 5")]
+    public void Keys_of_later_releases_are_checked_from_their_release(string release, string reason)
+    {
+        Assert.That(
+            () => Read("""{"src-uri":"amqp://","src-queue":"a","dest-uri":"amqp://","src-predeclared":1,"dest-predeclared":"n","src-consumer-name":5}""", VersionProfile.For(RabbitMqRelease.Parse(release))),
+            Throws.TypeOf<ParameterValidationException>().With.Message.EqualTo(reason));
+    }
+
+    [Test]
+    public void Predeclared_ends_and_the_consumer_name_are_read_on_4_3()
+    {
+        var definition = Read(
+            """{"src-uri":"amqp://","src-queue":"a","dest-uri":"amqp://","dest-queue":"b","src-predeclared":true,"dest-predeclared":true,"src-consumer-name":"mover"}""",
+            VersionProfile.For(new RabbitMqRelease(4, 3)));
+
+        Assert.That((definition.SourcePredeclared, definition.DestinationPredeclared, definition.SourceConsumerName), Is.EqualTo((true, true, "mover")));
+    }
+
     private static ShovelDefinition Read(string value, VersionProfile profile)
     {
         using var document = JsonDocument.Parse(value);

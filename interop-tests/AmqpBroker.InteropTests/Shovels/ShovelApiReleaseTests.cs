@@ -128,6 +128,61 @@ public sealed class ShovelApiReleaseTests : ManagementTestBase
         Assert.That(response.Json!["reason"]!.GetValue<string>(), Is.EqualTo($"Validation failed\n\n[{{{Term("bogus")},1}}] are not recognised policy settings\n"));
     }
 
+    /// <summary>
+    /// From 4.0.0 a shovel's <c>src-predeclared</c>/<c>dest-predeclared</c> end is only declared passively
+    /// (rabbit_shovel_parameters:src_check_queue and dest_check at v4.0.0): with its queue missing the shovel fails and
+    /// creates nothing, and runs once the queue exists; from 4.3.0 <c>src-consumer-name</c> is the source consumer's tag
+    /// (release-notes/4.3.0.md). Before, the keys are unknown terms (RabbitMQ 3.10.8 refuses them so).
+    /// </summary>
+    [Test]
+    public async Task A_predeclared_end_is_only_declared_passively_from_4_0()
+    {
+        var name = UniqueName("predeclared");
+        var (source, destination) = (Track(UniqueName("src")), Track(UniqueName("dst")));
+        var value = new JsonObject
+        {
+            ["src-uri"] = "amqp://", ["src-queue"] = source, ["dest-uri"] = "amqp://", ["dest-queue"] = destination,
+            ["src-predeclared"] = true, ["reconnect-delay"] = 1,
+        };
+        if (Profile.ShovelPredeclaredQueues)
+        {
+            // Not in the refused case: two unknown terms no longer fit one line of ~p, which RabbitMQ then breaks.
+            value["dest-predeclared"] = true;
+        }
+
+        if (Profile.ShovelConsumerName)
+        {
+            value["src-consumer-name"] = "mover";
+        }
+
+        var response = await SendAsync(HttpMethod.Put, $"api/parameters/shovel/%2F/{name}", new JsonObject { ["value"] = value });
+        if (!Profile.ShovelPredeclaredQueues)
+        {
+            AssertError(response, HttpStatusCode.BadRequest, "bad_request");
+            Assert.That(response.Json!["reason"]!.GetValue<string>(), Is.EqualTo($"Validation failed\n\nUnrecognised terms [{{{Term("src-predeclared")},true}}] in {name}\n"));
+            return;
+        }
+
+        Assert.That(response.Status, Is.EqualTo(HttpStatusCode.Created), response.Body);
+        await ShovelRig.WaitForStateAsync(Http, name, "terminated", Timeout);
+        await ExpectAsync(HttpStatusCode.NotFound, HttpMethod.Get, $"api/queues/%2F/{source}");
+        await ExpectAsync(HttpStatusCode.NotFound, HttpMethod.Get, $"api/queues/%2F/{destination}");
+
+        foreach (var queue in (string[])[source, destination])
+        {
+            await ExpectAsync(HttpStatusCode.Created, HttpMethod.Put, $"api/queues/%2F/{queue}", new JsonObject { ["durable"] = true });
+        }
+
+        await ShovelRig.WaitForStateAsync(Http, name, "running", Timeout);
+        var consumers = await EventuallyJsonAsync($"api/queues/%2F/{source}", q => q["consumers"]?.GetValue<int>() == 1, "the shovel to consume");
+        if (Profile.ShovelConsumerName)
+        {
+            Assert.That(consumers["consumer_details"]!.AsArray().Single()!["consumer_tag"]!.GetValue<string>(), Is.EqualTo("mover"));
+        }
+
+        await ExpectAsync(HttpStatusCode.NoContent, HttpMethod.Delete, $"api/parameters/shovel/%2F/{name}");
+    }
+
     /// <summary>A DELETE by <paramref name="client"/>: 204 when its tag suffices, else RabbitMQ's 401 for the tag the release asks for.</summary>
     private async Task ExpectTagAsync(HttpClient client, string path, bool allowed)
     {

@@ -60,6 +60,7 @@ public sealed partial record VersionProfile
             DefinitionsExportFormatMarkers = true,          // release-notes/4.0.5.md, Management Plugin (#12835)
             DefinitionsVirtualHostExport = VirtualHostDefinitionsExport.Described, // release-notes/4.0.5.md (#12835); rabbit_mgmt_wm_definitions at v4.0.5
             ManagementCacheControl = "public, max-age=0, must-revalidate", // rabbit_mgmt_headers at v4.0.5 (commit ce760c688b)
+            ShovelPredeclaredQueues = true,                 // rabbit_shovel_parameters at v4.0.0 (src-predeclared, dest-predeclared)
         };
         var v41 = v40 with
         {
@@ -109,6 +110,7 @@ public sealed partial record VersionProfile
             StreamFirstTimestamp = StreamFirstTimestamp.UnsetAsZero, // release-notes/4.3.2.md (#15412); rabbit_stream_queue:i/2 at v4.3.5
             TopicBindingMaxHashWildcards = 2,                 // release-notes/4.3.5.md, Core Server (#17039)
             ShovelDeleteAfterDuration = true,                 // release-notes/4.3.5.md, Shovel Plugin enhancements (#17055, #17064)
+            ShovelConsumerName = true,                        // release-notes/4.3.0.md, Shovel Plugin (src-consumer-name)
             ShovelTopologyFailureReason = true,               // release-notes/4.3.5.md, Shovel Plugin bug fixes (#17135)
             DefinitionsETag = true,                           // release-notes/4.3.5.md, Management Plugin enhancements (#17121)
             ShovelApiRedactsUris = true,                      // release-notes/4.3.5.md, Shovel Plugin bug fixes (#17134)

@@ -163,6 +163,19 @@ public sealed partial record VersionProfile
     public bool ShovelDeleteAfterDuration { get; init; }
 
     /// <summary>
+    /// Dynamic shovels take <c>src-predeclared</c> and <c>dest-predeclared</c> (booleans): the end's queue must exist and
+    /// is only declared passively, for users who may not declare queues (rabbit_shovel_parameters at v4.0.0:
+    /// src_check_queue, dest_check; rabbit_amqp091_shovel at v4.3.5); before 4.0 the keys are refused as unknown.
+    /// </summary>
+    public bool ShovelPredeclaredQueues { get; init; }
+
+    /// <summary>
+    /// Dynamic shovels take <c>src-consumer-name</c>, the consumer tag of the source consumer (release-notes/4.3.0.md,
+    /// Shovel Plugin; rabbit_amqp091_shovel at v4.3.0); before 4.3 the key is refused as unknown.
+    /// </summary>
+    public bool ShovelConsumerName { get; init; }
+
+    /// <summary>
     /// A shovel whose topology setup (declare, bind, consume) fails reports <c>failed to set up topology</c> as its
     /// reason (release-notes/4.3.5.md, Shovel Plugin, #17135; rabbit_shovel_worker:handle_cast(init_shovel) at v4.3.5).
     /// </summary>
