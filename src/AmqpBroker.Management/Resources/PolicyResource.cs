@@ -25,7 +25,7 @@ internal static class PolicyResource
             request.NoContentIfFound(request.Broker.DeletePolicy(request.VirtualHost().Name, request.Route("name"))));
     }
 
-    private static IEnumerable<System.Text.Json.Nodes.JsonObject> Sorted(IEnumerable<Policy> policies) => policies
+    internal static IEnumerable<System.Text.Json.Nodes.JsonObject> Sorted(IEnumerable<Policy> policies) => policies
         .OrderBy(p => p.VirtualHost, StringComparer.Ordinal)
         .ThenBy(p => p.Name, StringComparer.Ordinal)
         .Select(PolicyJson.Create);
