@@ -1,6 +1,7 @@
 using System.Text.Json;
 using AmqpBroker.Core.Arguments;
 using AmqpBroker.Core.Parameters;
+using AmqpBroker.Core.Profiles;
 
 namespace AmqpBroker.Core.Policies;
 
@@ -8,24 +9,31 @@ namespace AmqpBroker.Core.Policies;
 /// RabbitMQ's operator policies: policies an administrator sets to cap what applications' policies and queue
 /// arguments may set. They are runtime parameters of component <c>operator_policy</c> (rabbit_policy.erl
 /// registers it), so they are stored, exported and imported as parameters; only the keys of
-/// <see cref="Keys"/> are allowed (rabbit_policies.erl registers them as <c>operator_policy_validator</c>).
+/// <see cref="Keys"/> are allowed (rabbit_policies.erl registers them as <c>operator_policy_validator</c>), and
+/// overflow from 3.13 (<see cref="VersionProfile.OperatorPolicyOverflow"/>).
 /// At most one applies to a queue or exchange, the matching one of highest priority, besides its policy; the
 /// two definitions merge as rabbit_policy:merge_operator_definitions/2 does.
 /// </summary>
 public static class OperatorPolicies
 {
+    private const string OverflowKey = "overflow";
+
     /// <summary>The runtime parameter component name.</summary>
     public const string Component = "operator_policy";
 
-    /// <summary>The definition keys an operator policy may set; where both policies set one, the smaller value is in force.</summary>
+    /// <summary>The definition keys an operator policy may set on every release; where both policies set one, the smaller value is in force.</summary>
     public static readonly IReadOnlySet<string> Keys = new HashSet<string>(StringComparer.Ordinal)
     {
         "expires", "message-ttl", "max-length", "max-length-bytes", "max-in-memory-length", "max-in-memory-bytes", "delivery-limit",
     };
 
+    /// <summary>The keys allowed on <paramref name="profile"/>'s release: <see cref="Keys"/>, and overflow where <see cref="VersionProfile.OperatorPolicyOverflow"/>.</summary>
+    internal static IReadOnlySet<string> KeysOf(VersionProfile profile) =>
+        profile.OperatorPolicyOverflow ? new HashSet<string>(Keys.Append(OverflowKey), StringComparer.Ordinal) : Keys;
+
     /// <summary>
-    /// The effective definition: every key of either, in name order; a key both set takes the smaller number
-    /// (rabbit_policies:merge_policy_value/3 is min/2 for each of <see cref="Keys"/>).
+    /// The effective definition: every key of either, in name order; a number both set takes the smaller
+    /// (rabbit_policies:merge_policy_value/3 is min/2 for each of <see cref="Keys"/>), anything else the operator's.
     /// </summary>
     internal static IReadOnlyDictionary<string, object?> MergeDefinitions(Policy? policy, Policy? operatorPolicy)
     {
@@ -56,6 +64,7 @@ public static class OperatorPolicies
                 MaxLength = Min(settings.MaxLength, operatorSettings.MaxLength),
                 MaxLengthBytes = Min(settings.MaxLengthBytes, operatorSettings.MaxLengthBytes),
                 DeliveryLimit = Min(settings.DeliveryLimit, operatorSettings.DeliveryLimit),
+                Overflow = operatorSettings.Overflow ?? settings.Overflow,
             },
         };
 
@@ -63,7 +72,7 @@ public static class OperatorPolicies
     /// Reads and checks an <c>operator_policy</c> parameter's value (pattern, definition, priority, apply-to) as
     /// rabbit_policy:validate/5 does; throws <see cref="ParameterValidationException"/> with RabbitMQ's reason.
     /// </summary>
-    internal static CompiledPolicy Compile(RuntimeParameter parameter, Profiles.VersionProfile profile)
+    internal static CompiledPolicy Compile(RuntimeParameter parameter, VersionProfile profile)
     {
         var value = parameter.Value;
         if (value.ValueKind != JsonValueKind.Object)
@@ -80,7 +89,7 @@ public static class OperatorPolicies
                 ApplyTo(Member(value, "apply-to")),
                 Required(parameter, "priority") is { ValueKind: JsonValueKind.Number } priority && priority.TryGetInt32(out var number) ? number : throw new ParameterValidationException("priority should be a number"),
                 Required(parameter, "definition") is { ValueKind: JsonValueKind.Object } definition ? PlainJson.Table(definition) : throw new ParameterValidationException("definition must be a dictionary"));
-            return PolicyValidator.Compile(policy, profile, Keys);
+            return PolicyValidator.Compile(policy, profile, KeysOf(profile));
         }
         catch (PolicyValidationException ex)
         {

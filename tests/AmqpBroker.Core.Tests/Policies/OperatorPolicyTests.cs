@@ -74,6 +74,22 @@ public sealed class OperatorPolicyTests : TimedBrokerFixture
         Assert.That((compiled.Policy.ApplyTo, compiled.Policy.Priority), Is.EqualTo((PolicyApplyTo.Queues, 1)));
     }
 
+    /// <summary>rabbit_policies.erl from v3.13.0 (commit cffc77d396): overflow is allowed, and the operator's value is in force.</summary>
+    [Test]
+    public void From_3_13_an_operator_policys_overflow_replaces_the_policys()
+    {
+        const string Json = """{"pattern":".*","priority":0,"definition":{"overflow":"reject-publish"}}""";
+        Assert.Throws<ParameterValidationException>(() => OperatorPolicies.Compile(Parameter(Json), VersionProfile.For(new RabbitMqRelease(3, 10))));
+        var compiled = OperatorPolicies.Compile(Parameter(Json), VersionProfile.For(new RabbitMqRelease(3, 13)));
+        PutPolicy("user", ("overflow", "drop-head"), ("max-length", 1L));
+        VirtualHost.PutPolicy(compiled, isOperatorPolicy: true);
+
+        var queue = Declare("q");
+
+        Assert.That(queue.EffectivePolicyDefinition["overflow"], Is.EqualTo("reject-publish"));
+        Assert.That(queue.Arguments.Overflow, Is.EqualTo(Core.Queues.OverflowBehaviour.RejectPublish));
+    }
+
     private static RuntimeParameter Parameter(string json) => RuntimeParameter.FromJson(OperatorPolicies.Component, "/", "op", json);
 
     private void PutPolicy(string name, params (string Key, object? Value)[] definition) =>
