@@ -2,9 +2,13 @@ using System.Text.Json;
 
 namespace AmqpBroker.Core.Parameters;
 
-/// <summary>A parameter's JSON as the plain .NET values a policy definition holds: string, bool, long, double, null, lists and string-keyed dictionaries.</summary>
-internal static class PlainJson
+/// <summary>
+/// A parameter's JSON object as the plain .NET values a policy definition or an AMQP argument table holds: string,
+/// bool, long, double, null, lists and string-keyed dictionaries.
+/// </summary>
+public static class PlainJson
 {
+    /// <summary>The object's members by name (ordinal), their values converted.</summary>
     public static Dictionary<string, object?> Table(JsonElement json)
     {
         var table = new Dictionary<string, object?>(StringComparer.Ordinal);

@@ -16,8 +16,6 @@ namespace AmqpBroker.Core.Policies;
 /// </summary>
 public static class OperatorPolicies
 {
-    private const string OverflowKey = "overflow";
-
     /// <summary>The runtime parameter component name.</summary>
     public const string Component = "operator_policy";
 
@@ -29,7 +27,7 @@ public static class OperatorPolicies
 
     /// <summary>The keys allowed on <paramref name="profile"/>'s release: <see cref="Keys"/>, and overflow where <see cref="VersionProfile.OperatorPolicyOverflow"/>.</summary>
     internal static IReadOnlySet<string> KeysOf(VersionProfile profile) =>
-        profile.OperatorPolicyOverflow ? new HashSet<string>(Keys.Append(OverflowKey), StringComparer.Ordinal) : Keys;
+        profile.OperatorPolicyOverflow ? new HashSet<string>(Keys.Append("overflow"), StringComparer.Ordinal) : Keys;
 
     /// <summary>
     /// The effective definition: every key of either, in name order; a number both set takes the smaller

@@ -17,14 +17,7 @@ internal static class OperatorPolicyResource
 {
     public static void Map(IEndpointRouteBuilder routes)
     {
-        routes.GetPerVirtualHost("/api/operator-policies", Access.Management, (request, virtualHosts) =>
-            request.ListAsync(PolicyResource.Sorted(virtualHosts.SelectMany(v => v.OperatorPolicies))));
-        routes.Get("/api/operator-policies/{vhost}/{name}", Access.Administrator, request =>
-        {
-            var name = request.Route("name");
-            var policy = request.VirtualHost().OperatorPolicies.FirstOrDefault(p => p.Name == name) ?? throw ApiException.NotFound();
-            return request.JsonAsync(PolicyJson.Create(policy));
-        });
+        PolicyResource.MapReads(routes, "/api/operator-policies", Access.Administrator, v => v.OperatorPolicies);
         routes.Put("/api/operator-policies/{vhost}/{name}", Access.Administrator, Put);
         routes.Delete("/api/operator-policies/{vhost}/{name}", Access.Administrator, request =>
             request.NoContentIfFound(request.Broker.Parameters.Clear(OperatorPolicies.Component, request.VirtualHost().Name, request.Route("name"))));

@@ -1,16 +1,13 @@
-using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using AmqpBroker.Management.Tests.Http;
+using HttpStatusCode = System.Net.HttpStatusCode;
 
 namespace AmqpBroker.Management.Tests.Resources;
 
-/// <summary>
-/// /api/operator-policies as RabbitMQ 3.10.8 answers it (deps/rabbitmq_management/src/rabbit_mgmt_wm_operator_policy.erl,
-/// rabbit_mgmt_wm_operator_policies.erl; probed): administrators only for one policy, the policy's JSON, the
-/// parameter of component operator_policy it is stored as, and the queue's operator_policy and merged
-/// effective_policy_definition.
-/// </summary>
+// RabbitMQ 3.10.8's answers (probed; deps/rabbitmq_management/src/rabbit_mgmt_wm_operator_policy.erl and
+// rabbit_mgmt_wm_operator_policies.erl): administrators only for one policy, the policy's JSON, the parameter of
+// component operator_policy it is stored as, the queue's operator_policy and merged effective_policy_definition.
 [TestFixture]
 public sealed class OperatorPolicyResourceTests : ReleaseServerTest
 {
