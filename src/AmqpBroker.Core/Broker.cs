@@ -79,6 +79,7 @@ public sealed partial class Broker : IDisposable
         StartedAt = time.GetUtcNow();
         Parameters = new RuntimeParameters(_store, DefinitionsVersion, name => _virtualHosts.ContainsKey(name));
         Recover(_store.Load());
+        Parameters.Register(new OperatorPolicyComponent(settings.Profile, FindVirtualHost));
     }
 
     public BrokerSettings Settings { get; }

@@ -69,6 +69,7 @@ public static class ManagementApi
         LimitResource.Map(app);
         AuthAttemptResource.Map(app);
         PolicyResource.Map(app);
+        OperatorPolicyResource.Map(app);
         ParameterResource.Map(app);
         ShovelResource.Map(app);
         DefinitionResource.Map(app);

@@ -368,7 +368,7 @@ internal static class ShovelDefinitionReader
         public double? Number(string key) => Get(key) is { ValueKind: JsonValueKind.Number } field ? field.GetDouble() : null;
 
         public Dictionary<string, object?> Table(string key) =>
-            Get(key) is { ValueKind: JsonValueKind.Object } field ? ErlangJson.ToTable(field) : new Dictionary<string, object?>();
+            Get(key) is { ValueKind: JsonValueKind.Object } field ? PlainJson.Table(field) : new Dictionary<string, object?>();
 
         public void CheckString(string key) => Check(key, JsonValueKind.String, "binary");
 

@@ -245,4 +245,25 @@ public sealed class RestartTests : RestartFixture
             Assert.That(await PassiveDeclare.QueueExistsAsync(connection, "q"), Is.False, "the deleted vhost's queue went with it");
         }
     }
+
+    /// <summary>Operator policies are runtime parameters (rabbit_policy.erl registers component operator_policy), stored with the definitions.</summary>
+    [Test]
+    public async Task Operator_policies_come_back_and_cap_recovered_queues()
+    {
+        await using (var broker = await StartAsync())
+        {
+            broker.Broker.PutPolicy(new Policy("/", "limit", "^orders$", PolicyApplyTo.Queues, 0, new Dictionary<string, object?> { ["max-length"] = 5L }));
+            broker.Broker.Parameters.Put(Core.Parameters.RuntimeParameter.FromJson(
+                OperatorPolicies.Component, "/", "cap", """{"pattern":"^orders$","definition":{"max-length":1},"priority":0,"apply-to":"queues"}"""));
+            await using var connection = await ConnectAsync(broker, "guest", "guest", "/");
+            await using var channel = await connection.CreateChannelAsync();
+            await channel.QueueDeclareAsync("orders", durable: true, exclusive: false, autoDelete: false);
+        }
+
+        await using (var broker = await StartAsync())
+        {
+            var queue = broker.Broker.FindVirtualHost("/")!.FindQueue("orders")!;
+            Assert.That((queue.PolicyName, queue.OperatorPolicy?.Name, queue.Arguments.MaxLength), Is.EqualTo(("limit", "cap", (long?)1)));
+        }
+    }
 }

@@ -17,7 +17,8 @@ internal static class PolicyValidator
 {
     /// <param name="policy">The policy to check.</param>
     /// <param name="profile">The release whose extra keys are known too; without one, 3.10's keys only.</param>
-    public static CompiledPolicy Compile(Policy policy, VersionProfile? profile = null)
+    /// <param name="allowed">The only keys recognised (an operator policy's, <see cref="OperatorPolicies.Keys"/>); without them, every key RabbitMQ knows.</param>
+    public static CompiledPolicy Compile(Policy policy, VersionProfile? profile = null, IReadOnlySet<string>? allowed = null)
     {
         var pattern = ParsePattern(policy.Pattern, RegexLimits.BudgetFor(profile?.CoreRegexLimited == true));
         if (policy.Definition.Count == 0)
@@ -37,13 +38,21 @@ internal static class PolicyValidator
         List<KeyValuePair<string, object?>> unknown = [];
         foreach (var entry in policy.Definition.OrderBy(e => e.Key, StringComparer.Ordinal))
         {
-            if (!MirroringPolicyRules.IsMirroringKey(entry.Key))
+            if (allowed?.Contains(entry.Key) == false)
+            {
+                unknown.Add(entry);
+            }
+            else if (!MirroringPolicyRules.IsMirroringKey(entry.Key))
             {
                 settings = Apply(settings, entry.Key, entry.Value) ?? ApplyReleaseKey(profile, settings, entry.Key, entry.Value) ?? Unknown(settings, unknown, entry);
             }
         }
 
-        MirroringPolicyRules.Check(policy.Definition);
+        if (allowed is null)
+        {
+            MirroringPolicyRules.Check(policy.Definition);
+        }
+
         if (unknown.Count > 0)
         {
             var terms = string.Join(",", unknown.Select(e => $"{{{ErlangTerms.FormatJson(e.Key)},{ErlangTerms.FormatJson(e.Value)}}}"));

@@ -393,6 +393,13 @@ public sealed partial record VersionProfile
     /// </summary>
     public bool VirtualHostHeaderMustExist { get; init; }
 
+    /// <summary>
+    /// An operator policy may set <c>overflow</c>, whose operator value is in force where the policy sets one too
+    /// (rabbit_policies.erl from v3.13.0, commit cffc77d396 "Add overflow as operpolicy"; merge_policy_value/3 takes OpVal).
+    /// Before, only the numeric limits (rabbit_policies.erl at v3.10.8; checked against RabbitMQ 3.10.8).
+    /// </summary>
+    public bool OperatorPolicyOverflow { get; init; }
+
     public static IReadOnlyList<VersionProfile> All { get; } = Table();
 
     public static VersionProfile For(RabbitMqRelease release) =>

@@ -22,6 +22,7 @@ public abstract class Queue : IBindingDestination
     private readonly QueueOwnership _ownership;
     private volatile QueueArguments _arguments;
     private volatile Policy? _policy;
+    private volatile Policy? _operatorPolicy;
 
     private protected Queue(QueueDefinition definition, QueueArguments arguments, QueueContext context)
     {
@@ -52,6 +53,12 @@ public abstract class Queue : IBindingDestination
     public Policy? Policy => _policy;
 
     public string? PolicyName => _policy?.Name;
+
+    /// <summary>The operator policy that applies to this queue, if any (RabbitMQ's <c>operator_policy</c> of a queue).</summary>
+    public Policy? OperatorPolicy => _operatorPolicy;
+
+    /// <summary>The policy's and operator policy's definitions merged (RabbitMQ's <c>effective_policy_definition</c>).</summary>
+    public IReadOnlyDictionary<string, object?> EffectivePolicyDefinition => OperatorPolicies.MergeDefinitions(_policy, _operatorPolicy);
 
     public string Name => Definition.Name;
 
@@ -168,10 +175,11 @@ public abstract class Queue : IBindingDestination
     /// <summary>The queue is gone: its x-expires timer stops.</summary>
     private protected void StopUsageTimer() => _usage.Stop();
 
-    /// <summary>Puts <paramref name="effective"/> (declared arguments combined with <paramref name="policy"/>) in force.</summary>
-    internal void ApplyPolicy(Policy? policy, QueueArguments effective)
+    /// <summary>Puts <paramref name="effective"/> (declared arguments combined with the policies' merged settings) in force.</summary>
+    internal void ApplyPolicy(Policy? policy, Policy? operatorPolicy, QueueArguments effective)
     {
         _policy = policy;
+        _operatorPolicy = operatorPolicy;
         _arguments = effective;
         OnArgumentsChanged(effective);
 

@@ -81,6 +81,9 @@ public sealed partial class VirtualHost
 
     public IReadOnlyCollection<Policy> Policies => _policies.Policies;
 
+    /// <summary>The operator policies here, in order of precedence (<see cref="Core.Policies.OperatorPolicies"/>).</summary>
+    public IReadOnlyCollection<Policy> OperatorPolicies => _policies.OperatorPolicies;
+
     private static IEnumerable<(string Name, string Type)> PredeclaredExchanges =>
     [
         ("amq.direct", ExchangeTypes.Direct),
@@ -197,21 +200,21 @@ public sealed partial class VirtualHost
         }
     }
 
-    /// <summary>Adds or replaces a validated policy and re-applies policies to every queue and exchange here.</summary>
-    internal void PutPolicy(CompiledPolicy policy)
+    /// <summary>Adds or replaces a validated policy (or operator policy) and re-applies policies to every queue and exchange here.</summary>
+    internal void PutPolicy(CompiledPolicy policy, bool isOperatorPolicy = false)
     {
         lock (_topology)
         {
-            _policies.Put(policy, _queues.Values, _exchanges.Values);
+            _policies.Put(policy, isOperatorPolicy, _queues.Values, _exchanges.Values);
         }
     }
 
-    /// <summary>Removes the named policy; what it applied to falls back to the next matching policy, or none.</summary>
-    internal bool DeletePolicy(string name)
+    /// <summary>Removes the named policy (or operator policy); what it applied to falls back to the next matching one, or none.</summary>
+    internal bool DeletePolicy(string name, bool isOperatorPolicy = false)
     {
         lock (_topology)
         {
-            return _policies.Delete(name, _queues.Values, _exchanges.Values);
+            return _policies.Delete(name, isOperatorPolicy, _queues.Values, _exchanges.Values);
         }
     }
 

@@ -30,6 +30,7 @@ internal static class QueueList
             ["auto_delete"] = q => q.Definition.AutoDelete,
             ["exclusive"] = q => q.Definition.Exclusive,
             ["policy"] = q => q.PolicyName,
+            ["operator_policy"] = q => q.OperatorPolicy?.Name,
             ["consumers"] = q => q.ConsumerCount,
             ["memory"] = q => QueueJson.MemoryEstimate(q),
             ["message_bytes_ready"] = q => q.ReadyBytes,

@@ -1,4 +1,5 @@
 using AmqpBroker.Core.Policies;
+using AmqpBroker.Core.VirtualHosts;
 using AmqpBroker.Management.Formatting;
 
 namespace AmqpBroker.Management.Resources;
@@ -12,17 +13,25 @@ internal static class PolicyResource
 {
     public static void Map(IEndpointRouteBuilder routes)
     {
-        routes.GetPerVirtualHost("/api/policies", Access.Management, (request, virtualHosts) =>
-            request.ListAsync(Sorted(virtualHosts.SelectMany(v => v.Policies))));
-        routes.Get("/api/policies/{vhost}/{name}", Access.Policymaker, request =>
-        {
-            var name = request.Route("name");
-            var policy = request.VirtualHost().Policies.FirstOrDefault(p => p.Name == name) ?? throw ApiException.NotFound();
-            return request.JsonAsync(PolicyJson.Create(policy));
-        });
+        MapReads(routes, "/api/policies", Access.Policymaker, v => v.Policies);
         routes.Put("/api/policies/{vhost}/{name}", Access.Policymaker, Put);
         routes.Delete("/api/policies/{vhost}/{name}", Access.Policymaker, request =>
             request.NoContentIfFound(request.Broker.DeletePolicy(request.VirtualHost().Name, request.Route("name"))));
+    }
+
+    /// <summary>
+    /// GET of <paramref name="path"/> (all vhosts' and one vhost's, for anyone with access to the vhost) and of one
+    /// by name (for <paramref name="readOne"/>), over the policies <paramref name="policiesOf"/> a vhost gives.
+    /// </summary>
+    internal static void MapReads(IEndpointRouteBuilder routes, string path, Access readOne, Func<VirtualHost, IReadOnlyCollection<Policy>> policiesOf)
+    {
+        routes.GetPerVirtualHost(path, Access.Management, (request, virtualHosts) => request.ListAsync(Sorted(virtualHosts.SelectMany(policiesOf))));
+        routes.Get(path + "/{vhost}/{name}", readOne, request =>
+        {
+            var name = request.Route("name");
+            var policy = policiesOf(request.VirtualHost()).FirstOrDefault(p => p.Name == name) ?? throw ApiException.NotFound();
+            return request.JsonAsync(PolicyJson.Create(policy));
+        });
     }
 
     private static IEnumerable<System.Text.Json.Nodes.JsonObject> Sorted(IEnumerable<Policy> policies) => policies

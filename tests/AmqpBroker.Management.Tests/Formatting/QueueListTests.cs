@@ -23,6 +23,7 @@ public sealed class QueueListTests
         var owner = new ClientConnection("test", broker.Users.Find("guest")!, "/", FieldTable.Empty, DateTimeOffset.UtcNow, _ => { });
         var queue = broker.FindVirtualHost("/")!.DeclareQueue(new QueueDefinition("q", "/", true, false, false, FieldTable.Empty), owner, passive: false);
         broker.PutPolicy(new Policy("/", "limit", "^q$", PolicyApplyTo.Queues, 0, new Dictionary<string, object?> { ["max-length"] = 100 }));
+        broker.Parameters.Put(Core.Parameters.RuntimeParameter.FromJson(OperatorPolicies.Component, "/", "cap", """{"pattern":"^q$","definition":{"max-length":50},"priority":0}"""));
         rates.Sample(DateTimeOffset.UnixEpoch);
         for (var i = 0; i < 3; i++)
         {
