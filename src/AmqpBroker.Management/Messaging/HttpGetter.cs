@@ -17,6 +17,7 @@ internal static class HttpGetter
 {
     public static JsonArray Get(Broker broker, Queue queue, JsonBody body)
     {
+        body.RequireAll("ackmode", "count", "encoding");
         var count = body.Integer("count") ?? throw JsonBody.Missing("count");
         var ackMode = body.RequireString("ackmode");
         if (ackMode is not ("ack_requeue_true" or "ack_requeue_false" or "reject_requeue_true" or "reject_requeue_false"))

@@ -42,6 +42,7 @@ internal static class HttpPublisher
 
     private static PublishOutcome Publish(Broker broker, VirtualHost virtualHost, string exchangeName, JsonBody body, ApiUser user)
     {
+        body.RequireAll("routing_key", "properties", "payload", "payload_encoding");
         var routingKey = body.RequireString("routing_key");
         var payload = body.RequireString("payload");
         var encoding = body.RequireString("payload_encoding");

@@ -79,6 +79,7 @@ internal static class LimitResource
     private static async Task<object?> ReadValueAsync(ApiRequest request)
     {
         var body = await request.ReadBodyAsync().ConfigureAwait(false);
-        return body.Has("value") ? FieldTableJson.FromJson(body.Root["value"]) : throw ApiException.BadRequest("[{key_missing,value}]");
+        body.RequireAll("value");
+        return FieldTableJson.FromJson(body.Root["value"]);
     }
 }

@@ -28,6 +28,7 @@ internal static class OperatorPolicyResource
         var virtualHost = request.VirtualHost(creating: true);
         var name = request.Route("name");
         var body = await request.ReadBodyAsync().ConfigureAwait(false);
+        body.RequireAll("pattern", "definition");
         var policy = PolicyJson.Read(virtualHost.Name, name, body);
         var created = virtualHost.OperatorPolicies.All(p => p.Name != name);
         request.Broker.Parameters.Put(new RuntimeParameter(OperatorPolicies.Component, virtualHost.Name, name, ParameterValue(policy)));

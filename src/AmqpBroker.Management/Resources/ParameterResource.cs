@@ -48,6 +48,7 @@ internal static class ParameterResource
         var virtualHost = request.VirtualHost(creating: true);
         var (component, name) = (request.Route("component"), request.Route("name"));
         var body = await request.ReadBodyAsync().ConfigureAwait(false);
+        body.RequireAll("value");
         var parameter = ParameterJson.Read(component, virtualHost.Name, name, body);
         var created = request.Broker.Parameters.Find(component, virtualHost.Name, name) is null;
         ValidationReason.EscapedWhereRabbitMqEscapes(request, () => request.Broker.Parameters.Put(parameter));

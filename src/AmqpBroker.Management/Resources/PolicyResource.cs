@@ -44,6 +44,7 @@ internal static class PolicyResource
         var virtualHost = request.VirtualHost(creating: true);
         var name = request.Route("name");
         var body = await request.ReadBodyAsync().ConfigureAwait(false);
+        body.RequireAll("pattern", "definition");
         var created = virtualHost.Policies.All(p => p.Name != name);
         ValidationReason.EscapedWhereRabbitMqEscapes(request, () => request.Broker.PutPolicy(PolicyJson.Read(virtualHost.Name, name, body)));
         request.Created(created);

@@ -36,6 +36,7 @@ internal static class UserResource
     private static async Task BulkDelete(ApiRequest request)
     {
         var body = await request.ReadBodyAsync().ConfigureAwait(false);
+        body.RequireAll("users");
         var names = (body.Array("users") ?? throw JsonBody.Missing("users"))
             .Select(n => n is System.Text.Json.Nodes.JsonValue value && value.TryGetValue<string>(out var name) ? name : throw ApiException.BadRequest("users must be a list of names"))
             .ToList();
