@@ -1,0 +1,65 @@
+namespace AmqpBroker.Core.Profiles;
+
+/// <summary>What differs between releases in the shovel plugin: the keys a dynamic shovel takes, what its status shows, and its API.</summary>
+public sealed partial record VersionProfile
+{
+    /// <summary>
+    /// Dynamic shovels take <c>src-delete-after-duration</c>, a number of seconds (at least RabbitMQ's default floor of
+    /// 60) after which a running shovel deletes its own parameter (release-notes/4.3.5.md, Shovel TTL, #17055/#17064);
+    /// before, the key is refused as unknown.
+    /// </summary>
+    public bool ShovelDeleteAfterDuration { get; init; }
+
+    /// <summary>
+    /// Dynamic shovels take <c>src-predeclared</c> and <c>dest-predeclared</c> (booleans): the end's queue must exist and
+    /// is only declared passively, for users who may not declare queues (rabbit_shovel_parameters at v4.0.0:
+    /// src_check_queue, dest_check; rabbit_amqp091_shovel at v4.3.5); before 4.0 the keys are refused as unknown.
+    /// </summary>
+    public bool ShovelPredeclaredQueues { get; init; }
+
+    /// <summary>
+    /// Dynamic shovels take <c>src-consumer-name</c>, the consumer tag of the source consumer (release-notes/4.3.0.md,
+    /// Shovel Plugin; rabbit_amqp091_shovel at v4.3.0); before 4.3 the key is refused as unknown.
+    /// </summary>
+    public bool ShovelConsumerName { get; init; }
+
+    /// <summary>
+    /// A shovel whose topology setup (declare, bind, consume) fails reports <c>failed to set up topology</c> as its
+    /// reason (release-notes/4.3.5.md, Shovel Plugin, #17135; rabbit_shovel_worker:handle_cast(init_shovel) at v4.3.5).
+    /// </summary>
+    public bool ShovelTopologyFailureReason { get; init; }
+
+    /// <summary>
+    /// <c>GET /api/shovels/vhost/{vhost}/{name}</c> answers the shovel's runtime parameter (release-notes/3.13.7.md,
+    /// Shovel Plugin, #12040; rabbit_shovel_mgmt_shovel:to_json); before, the status of every shovel in that vhost
+    /// (rabbit_shovel_mgmt:to_json at v3.10.8, filtered by vhost only).
+    /// </summary>
+    public bool ShovelApiAnswersParameter { get; init; }
+
+    /// <summary>
+    /// That parameter's <c>src-uri</c> and <c>dest-uri</c> come without credentials and query string
+    /// (release-notes/4.3.5.md, Shovel Plugin, #17134; rabbit_shovel_parameters:redact_uris_in_definition at v4.3.5).
+    /// </summary>
+    public bool ShovelApiRedactsUris { get; init; }
+
+    /// <summary>
+    /// What <c>/api/shovels</c> shows of a shovel that cannot connect, between its attempts: <c>starting</c> (3.10), nothing
+    /// (3.13.2+, whose worker drops its status when it stops: release-notes/3.13.2.md #11101, rabbit_shovel_worker:terminate
+    /// at v3.13.2), or <c>terminated</c> with a reason (rabbit_shovel_worker:terminate at v4.2.0, commit cb47abc110, #14649).
+    /// </summary>
+    public ShovelConnectFailureStatus ShovelConnectFailureStatus { get; init; }
+
+    /// <summary>
+    /// <c>DELETE /api/shovels/vhost/{vhost}/{name}</c> of a shovel without a status (e.g. unlisted between connection
+    /// attempts) deletes its parameter and answers 204 whether there was one or not (release-notes/3.13.3.md, Shovel
+    /// Management Plugin, #11324; rabbit_shovel_mgmt:resource_exists at v3.13.7); before, 404.
+    /// </summary>
+    public bool ShovelApiDeletesUnlisted { get; init; }
+
+    /// <summary>
+    /// <c>DELETE /api/shovels/vhost/{vhost}/{name}</c> (and <c>…/restart</c>) needs the policymaker (or administrator) tag,
+    /// else 401 <c>User not authorised to access object</c>; before, monitoring (release-notes/4.2.6.md, Shovel Management
+    /// Plugin, #16051; rabbit_shovel_mgmt_shovel:is_authorized at v4.2.6, v4.2.9, v4.3.0 and v4.3.5).
+    /// </summary>
+    public bool ShovelApiDeleteNeedsPolicymaker { get; init; }
+}
