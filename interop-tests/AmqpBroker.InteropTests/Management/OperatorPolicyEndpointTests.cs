@@ -54,15 +54,19 @@ public sealed class OperatorPolicyEndpointTests : ManagementTestBase
         AssertError(refused, HttpStatusCode.BadRequest, "bad_request", $"Validation failed\n\n{why}\n");
     }
 
-    /// <summary>overflow became an operator policy key in 3.13.0 (rabbit_policies.erl, commit cffc77d396).</summary>
-    [Test]
-    public async Task Overflow_is_an_operator_policy_key_from_3_13()
+    /// <summary>
+    /// queue-version and overflow became operator policy keys in 3.13.0 (rabbit_policies.erl, commits 8c6ba6daca and
+    /// cffc77d396); 3.10.8 refuses both.
+    /// </summary>
+    [TestCase("overflow", "\"reject-publish\"", "<<\"reject-publish\">>")]
+    [TestCase("queue-version", "2", "2")]
+    public async Task Queue_version_and_overflow_are_operator_policy_keys_from_3_13(string key, string value, string erlangValue)
     {
         var path = $"api/operator-policies/%2F/{UniqueName("oppol")}";
-        var body = Body("^nothing-matches-this$", 0, new JsonObject { ["overflow"] = "reject-publish" });
-        if (!Profile.OperatorPolicyOverflow)
+        var body = Body("^nothing-matches-this$", 0, new JsonObject { [key] = JsonNode.Parse(value) });
+        if (!Profile.OperatorPolicyQueueVersionAndOverflow)
         {
-            AssertError(await SendAsync(HttpMethod.Put, path, body), HttpStatusCode.BadRequest, "bad_request", "[{<<\"overflow\">>,<<\"reject-publish\">>}] are not recognised policy settings");
+            AssertError(await SendAsync(HttpMethod.Put, path, body), HttpStatusCode.BadRequest, "bad_request", $"Validation failed\n\n[{{<<\"{key}\">>,{erlangValue}}}] are not recognised policy settings\n");
             return;
         }
 

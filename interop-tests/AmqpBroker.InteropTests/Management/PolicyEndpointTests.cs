@@ -1,3 +1,5 @@
+using AmqpBroker.Core.Profiles;
+
 namespace AmqpBroker.InteropTests.Management;
 
 /// <summary>/api/policies: set, read, list, delete, and the policy taking effect on matching queues.</summary>
@@ -68,5 +70,60 @@ public sealed class PolicyEndpointTests : ManagementTestBase
         await ExpectAsync(HttpStatusCode.Created, HttpMethod.Put, path, body.DeepClone(), CreateClient(policymaker, policymakerPassword));
         await GetJsonAsync("api/policies/%2F", CreateClient(management, password));
         await ExpectAsync(HttpStatusCode.NoContent, HttpMethod.Delete, path, client: CreateClient(policymaker, policymakerPassword));
+    }
+
+    /// <summary>
+    /// Keys some releases add (rabbit_policies:validate_policy0): queue-version on every release (values 1 and 2),
+    /// stream-filter-size-bytes from 3.13.0 (commit 86479670cf, 16 to 255), consumer-disconnected-timeout from 4.3.0
+    /// (commit d56a4e676d). A release that does not know a key lists it as not recognised (checked against 3.10.8).
+    /// </summary>
+    [TestCase("queue-version", "2", 3, 10, null)]
+    [TestCase("queue-version", "3", 3, 10, "3 is not a valid queue-version value")]
+    [TestCase("queue-version", "\"2\"", 3, 10, "<<\"2\">> is not a valid queue-version value")]
+    [TestCase("stream-filter-size-bytes", "20", 3, 13, null)]
+    [TestCase("stream-filter-size-bytes", "300", 3, 13, "300 is not a valid filter size. Valid range is 16-255")]
+    [TestCase("consumer-disconnected-timeout", "5000", 4, 3, null)]
+    [TestCase("consumer-disconnected-timeout", "-1", 4, 3, "-1 is not a valid consumer disconnected timeout")]
+    public async Task Keys_are_known_from_the_release_that_adds_them(string key, string value, int major, int minor, string? refusal)
+    {
+        var path = $"api/policies/%2F/{UniqueName("pol")}";
+        var body = new JsonObject { ["pattern"] = "^nothing-matches-this$", ["definition"] = new JsonObject { [key] = JsonNode.Parse(value) } };
+
+        var answer = await SendAsync(HttpMethod.Put, path, body);
+
+        var known = Profile.Release >= new RabbitMqRelease(major, minor);
+        var term = JsonNode.Parse(value)!.GetValueKind() == System.Text.Json.JsonValueKind.String ? $"<<{value}>>" : value;
+        if (!known || refusal is not null)
+        {
+            var why = known ? refusal : $"[{{<<\"{key}\">>,{term}}}] are not recognised policy settings";
+            why = Profile.ValidationReasonsHtmlEscaped ? why!.Replace("<", "&lt;", StringComparison.Ordinal).Replace(">", "&gt;", StringComparison.Ordinal) : why;
+            AssertError(answer, HttpStatusCode.BadRequest, "bad_request", $"Validation failed\n\n{why}\n");
+        }
+        else
+        {
+            Assert.That(answer.Status, Is.EqualTo(HttpStatusCode.Created), answer.Body);
+            await ExpectAsync(HttpStatusCode.NoContent, HttpMethod.Delete, path);
+        }
+    }
+
+    /// <summary>
+    /// rabbit_mgmt_wm_policies and rabbit_mgmt_wm_operator_policies answer reply_list(..., ["priority"], ...): lowest
+    /// priority first when the request names no sort (checked against RabbitMQ 3.10.8).
+    /// </summary>
+    [TestCase("policies")]
+    [TestCase("operator-policies")]
+    public async Task Listings_are_sorted_by_priority(string resource)
+    {
+        var virtualHost = TrackVirtualHost(UniqueName("polsort"));
+        await ExpectAsync(HttpStatusCode.Created, HttpMethod.Put, $"api/vhosts/{Segment(virtualHost)}");
+        foreach (var (name, priority) in new[] { ("a", 5), ("b", 1), ("c", 3) })
+        {
+            var body = new JsonObject { ["pattern"] = "^x$", ["priority"] = priority, ["definition"] = new JsonObject { ["expires"] = 1000 } };
+            await ExpectAsync(HttpStatusCode.Created, HttpMethod.Put, $"api/{resource}/{Segment(virtualHost)}/{name}", body);
+        }
+
+        var listed = (await GetJsonAsync($"api/{resource}/{Segment(virtualHost)}")).AsArray();
+
+        Assert.That(listed.Select(p => p!["name"]!.GetValue<string>()), Is.EqualTo(new[] { "b", "c", "a" }));
     }
 }

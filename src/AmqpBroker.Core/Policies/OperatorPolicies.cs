@@ -10,7 +10,7 @@ namespace AmqpBroker.Core.Policies;
 /// arguments may set. They are runtime parameters of component <c>operator_policy</c> (rabbit_policy.erl
 /// registers it), so they are stored, exported and imported as parameters; only the keys of
 /// <see cref="Keys"/> are allowed (rabbit_policies.erl registers them as <c>operator_policy_validator</c>), and
-/// overflow from 3.13 (<see cref="VersionProfile.OperatorPolicyOverflow"/>).
+/// queue-version and overflow from 3.13 (<see cref="VersionProfile.OperatorPolicyQueueVersionAndOverflow"/>).
 /// At most one applies to a queue or exchange, the matching one of highest priority, besides its policy; the
 /// two definitions merge as rabbit_policy:merge_operator_definitions/2 does.
 /// </summary>
@@ -25,13 +25,15 @@ public static class OperatorPolicies
         "expires", "message-ttl", "max-length", "max-length-bytes", "max-in-memory-length", "max-in-memory-bytes", "delivery-limit",
     };
 
-    /// <summary>The keys allowed on <paramref name="profile"/>'s release: <see cref="Keys"/>, and overflow where <see cref="VersionProfile.OperatorPolicyOverflow"/>.</summary>
-    internal static IReadOnlySet<string> KeysOf(VersionProfile profile) =>
-        profile.OperatorPolicyOverflow ? new HashSet<string>(Keys.Append("overflow"), StringComparer.Ordinal) : Keys;
+    /// <summary>The keys an operator policy may also set from 3.13, whose operator value is in force where both policies set one.</summary>
+    private static readonly IReadOnlySet<string> KeysFrom313 = new HashSet<string>(Keys.Append("queue-version").Append("overflow"), StringComparer.Ordinal);
+
+    /// <summary>The keys allowed on <paramref name="profile"/>'s release: <see cref="Keys"/>, and queue-version and overflow where <see cref="VersionProfile.OperatorPolicyQueueVersionAndOverflow"/>.</summary>
+    internal static IReadOnlySet<string> KeysOf(VersionProfile profile) => profile.OperatorPolicyQueueVersionAndOverflow ? KeysFrom313 : Keys;
 
     /// <summary>
-    /// The effective definition: every key of either, in name order; a number both set takes the smaller
-    /// (rabbit_policies:merge_policy_value/3 is min/2 for each of <see cref="Keys"/>), anything else the operator's.
+    /// The effective definition: every key of either, in name order; where both set one of <see cref="Keys"/> the smaller
+    /// number is in force (rabbit_policies:merge_policy_value/3 is min/2 for them), for any other key the operator's.
     /// </summary>
     internal static IReadOnlyDictionary<string, object?> MergeDefinitions(Policy? policy, Policy? operatorPolicy)
     {
@@ -43,7 +45,7 @@ public static class OperatorPolicies
 
         foreach (var (key, value) in operatorPolicy?.Definition ?? new Dictionary<string, object?>())
         {
-            merged[key] = merged.TryGetValue(key, out var own) ? Smaller(own, value) : value;
+            merged[key] = Keys.Contains(key) && merged.TryGetValue(key, out var own) ? Smaller(own, value) : value;
         }
 
         return merged;

@@ -126,18 +126,35 @@ internal static class PolicyValidator
                 throw new PolicyValidationException($"{ErlangTerms.FormatJson(value)} invalid queue-master-locator value");
             case "queue-master-locator":
                 return true;
+            case "queue-version" when !IntegerValues.TryGet(value, out var version) || version is not (1 or 2):
+                throw NotValid(value, "queue-version value");
+            case "queue-version":
+                return true;
             default:
                 return false;
         }
     }
 
-    /// <summary>Keys some releases know: consumer-timeout from 3.12 (rabbit_policies:validate_policy0 at v3.12.0), read by the consumer timeout.</summary>
+    /// <summary>
+    /// Keys later releases know, each with the first release that does and its check (rabbit_policies:validate_policy0).
+    /// consumer-timeout is read by the consumer timeout; the others mean nothing here and are checked, then ignored.
+    /// </summary>
+    private static readonly (string Key, RabbitMqRelease Since, Action<object?> Check)[] ReleaseKeys =
+    [
+        (Sessions.ConsumerTimeout.PolicyKey, new(3, 12), static v => Integer(v, 0, "consumer timeout")),          // release-notes/3.12.0.md (#5437)
+        ("stream-filter-size-bytes", new(3, 13), static v => FilterSize(v)),                                      // commit 86479670cf, v3.13.0
+        ("consumer-disconnected-timeout", new(4, 3), static v => Integer(v, 0, "consumer disconnected timeout")), // commit d56a4e676d (#13885), v4.3.0
+    ];
+
     private static PolicySettings? ApplyReleaseKey(VersionProfile? profile, PolicySettings settings, string key, object? value)
     {
-        if (key == Sessions.ConsumerTimeout.PolicyKey && profile?.PerQueueConsumerTimeout == true)
+        foreach (var (known, since, check) in ReleaseKeys)
         {
-            Integer(value, 0, "consumer timeout");
-            return settings;
+            if (key == known && profile?.Release >= since)
+            {
+                check(value);
+                return settings;
+            }
         }
 
         return null;
@@ -155,6 +172,11 @@ internal static class PolicyValidator
 
     private static long Integer(object? value, long minimum, string what) =>
         IntegerValues.TryGet(value, out var integer) && integer >= minimum ? integer : throw NotValid(value, what);
+
+    private static long FilterSize(object? value) =>
+        IntegerValues.TryGet(value, out var size) && size is >= 16 and <= 255
+            ? size
+            : throw new PolicyValidationException($"{ErlangTerms.FormatJson(value)} is not a valid filter size. Valid range is 16-255");
 
     private static string OneOf(object? value, string what, params string[] allowed) =>
         value is string text && allowed.Contains(text) ? text : throw NotValid(value, what);

@@ -30,7 +30,7 @@ public sealed partial record VersionProfile
             OverviewFields = OverviewFields.ReleaseSeriesSupportStatus | OverviewFields.OperatorPolicyUpdating, // rabbit_mgmt_wm_overview at v3.12.0
             QueueModeIgnored = true,                  // release-notes/3.12.0.md, highlights: lazy mode no longer applies
             PerQueueConsumerTimeout = true,           // release-notes/3.12.0.md, Core Server enhancements (#5437)
-            OperatorPolicyOverflow = true,            // rabbit_policies.erl at v3.13.0 (commit cffc77d396)
+            OperatorPolicyQueueVersionAndOverflow = true, // rabbit_policies.erl at v3.13.0 (commits 8c6ba6daca, cffc77d396)
             StreamNackIsAck = true,                   // 3.13.0: "treat discard and return like settle" (rabbit_stream_queue:settle)
             StreamFiltering = true,                   // release-notes/3.13.0.md, Stream Plugin enhancements (#8207)
             StreamSegmentsField = true,               // rabbit_osiris_metrics STATISTICS_KEYS at v3.13.7 (release-notes/3.13.3.md: segment count)

@@ -334,11 +334,12 @@ public sealed partial record VersionProfile
     public bool VirtualHostHeaderMustExist { get; init; }
 
     /// <summary>
-    /// An operator policy may set <c>overflow</c>, whose operator value is in force where the policy sets one too
-    /// (rabbit_policies.erl from v3.13.0, commit cffc77d396 "Add overflow as operpolicy"; merge_policy_value/3 takes OpVal).
+    /// An operator policy may set <c>queue-version</c> and <c>overflow</c>, whose operator values are in force where the
+    /// policy sets them too (rabbit_policies.erl from v3.13.0: commits 8c6ba6daca "Add Classic Queue version to operator
+    /// policies" and cffc77d396 "Add overflow as operpolicy"; merge_policy_value/3 takes OpVal for both).
     /// Before, only the numeric limits (rabbit_policies.erl at v3.10.8; checked against RabbitMQ 3.10.8).
     /// </summary>
-    public bool OperatorPolicyOverflow { get; init; }
+    public bool OperatorPolicyQueueVersionAndOverflow { get; init; }
 
     public static IReadOnlyList<VersionProfile> All { get; } = Table();
 

@@ -34,8 +34,10 @@ internal static class PolicyResource
         });
     }
 
+    /// <summary>Lowest priority first, as rabbit_mgmt_wm_policies and rabbit_mgmt_wm_operator_policies sort by default (reply_list's ["priority"]).</summary>
     private static IEnumerable<System.Text.Json.Nodes.JsonObject> Sorted(IEnumerable<Policy> policies) => policies
-        .OrderBy(p => p.VirtualHost, StringComparer.Ordinal)
+        .OrderBy(p => p.Priority)
+        .ThenBy(p => p.VirtualHost, StringComparer.Ordinal)
         .ThenBy(p => p.Name, StringComparer.Ordinal)
         .Select(PolicyJson.Create);
 

@@ -74,19 +74,23 @@ public sealed class OperatorPolicyTests : TimedBrokerFixture
         Assert.That((compiled.Policy.ApplyTo, compiled.Policy.Priority), Is.EqualTo((PolicyApplyTo.Queues, 1)));
     }
 
-    /// <summary>rabbit_policies.erl from v3.13.0 (commit cffc77d396): overflow is allowed, and the operator's value is in force.</summary>
+    /// <summary>
+    /// rabbit_policies.erl from v3.13.0 (commits 8c6ba6daca, cffc77d396): queue-version and overflow are allowed, and
+    /// the operator's value is in force, even where it is the larger number (merge_policy_value/3 takes OpVal).
+    /// </summary>
     [Test]
-    public void From_3_13_an_operator_policys_overflow_replaces_the_policys()
+    public void From_3_13_an_operator_policys_queue_version_and_overflow_replace_the_policys()
     {
-        const string Json = """{"pattern":".*","priority":0,"definition":{"overflow":"reject-publish"}}""";
+        const string Json = """{"pattern":".*","priority":0,"definition":{"overflow":"reject-publish","queue-version":2}}""";
         Assert.Throws<ParameterValidationException>(() => OperatorPolicies.Compile(Parameter(Json), VersionProfile.For(new RabbitMqRelease(3, 10))));
         var compiled = OperatorPolicies.Compile(Parameter(Json), VersionProfile.For(new RabbitMqRelease(3, 13)));
-        PutPolicy("user", ("overflow", "drop-head"), ("max-length", 1L));
+        PutPolicy("user", ("overflow", "drop-head"), ("max-length", 1L), ("queue-version", 1L));
         VirtualHost.PutPolicy(compiled, isOperatorPolicy: true);
 
         var queue = Declare("q");
 
         Assert.That(queue.EffectivePolicyDefinition["overflow"], Is.EqualTo("reject-publish"));
+        Assert.That(queue.EffectivePolicyDefinition["queue-version"], Is.EqualTo(2L));
         Assert.That(queue.Arguments.Overflow, Is.EqualTo(Core.Queues.OverflowBehaviour.RejectPublish));
     }
 
