@@ -78,6 +78,7 @@ public sealed partial class Broker : IDisposable
         Scheduler.Register(new MemoryReclaimer(WeighQueues, MemoryReclaimer.CollectAggressively).OnTick);
         StartedAt = time.GetUtcNow();
         Parameters = new RuntimeParameters(_store, DefinitionsVersion, name => _virtualHosts.ContainsKey(name));
+        GlobalParameters = new GlobalParameters(_store, DefinitionsVersion, NodeName);
         Recover(_store.Load());
         Parameters.Register(new OperatorPolicyComponent(settings.Profile, FindVirtualHost));
     }
@@ -111,6 +112,9 @@ public sealed partial class Broker : IDisposable
 
     /// <summary>Runtime parameters (shovels) and the components that own them.</summary>
     public RuntimeParameters Parameters { get; }
+
+    /// <summary>The global runtime parameters, among them the cluster's name and id.</summary>
+    public GlobalParameters GlobalParameters { get; }
 
     /// <summary>Where persistent messages go; publishers wait on it before confirming them.</summary>
     public IMessageStore Messages { get; }
@@ -293,6 +297,7 @@ public sealed partial class Broker : IDisposable
 
         RecoverSecurity(stored);
         Parameters.Restore(stored.Parameters);
+        GlobalParameters.Start(stored.GlobalParameters, Settings.ClusterName);
 
         if (stored.Users.Count == 0)
         {

@@ -54,6 +54,12 @@ public sealed record BrokerSettings
     public int MaxExchangesPerConnection { get; init; } = 100_000;
 
     /// <summary>
+    /// The cluster name set at every start (RabbitMQ's <c>cluster_name</c>), replacing one set through the management API
+    /// before; null keeps the stored one, or the node's name when none is stored.
+    /// </summary>
+    public string? ClusterName { get; init; }
+
+    /// <summary>
     /// How long a delivery may stay unacknowledged before its channel is closed with 406 (RabbitMQ's
     /// <c>consumer_timeout</c>, in milliseconds, 30 minutes by default); 0 turns the timeout off.
     /// </summary>

@@ -70,6 +70,7 @@ public static class ManagementApi
         AuthAttemptResource.Map(app);
         PolicyResource.Map(app);
         OperatorPolicyResource.Map(app);
+        GlobalParameterResource.Map(app);
         ParameterResource.Map(app);
         ShovelResource.Map(app);
         DefinitionResource.Map(app);

@@ -24,6 +24,9 @@ internal sealed class ManagementContext(Broker broker, Func<IReadOnlyList<Manage
     /// <summary>RabbitMQ's node name form, <c>name@host</c>.</summary>
     public string NodeName => broker.NodeName;
 
+    /// <summary>The cluster's name: the <c>cluster_name</c> global parameter, else the node's name.</summary>
+    public string ClusterName => broker.GlobalParameters.ClusterName;
+
     public IReadOnlyList<ManagementListener> Listeners => listeners();
 
     public RateSampler Rates => rates;

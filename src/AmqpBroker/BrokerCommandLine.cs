@@ -29,6 +29,7 @@ internal sealed class BrokerCommandLine
         Add(Release("--rabbitmq-version", "the RabbitMQ release whose behaviour to show: 3.10, 3.13, 4.0, 4.1, 4.2 or 4.3 (default 4.2)"), "Broker:RabbitMQVersion");
         Add(new Option<bool>("--strict") { Description = "refuse (406) x-arguments the chosen RabbitMQ release would not act on: unknown names such as x-message-tll, and ones it ignores" }, "Broker:Settings:Strict");
         Add(Product("--product", "the product name reported to clients and the management API: AmqpBroker (default) or RabbitMQ"), "Broker:Settings:Product");
+        Add(new Option<string>("--cluster-name") { Description = "the cluster name clients and the management API see, set at every start (RabbitMQ's cluster_name); default: the one set through the management API, else the node name", HelpName = "name" }, "Broker:Settings:ClusterName");
         Add(OneOf("--default-queue-type", "the type of a queue declared without x-queue-type in a vhost without a default of its own, from RabbitMQ 4.0 (default_queue_type): classic (default), quorum or stream", ["classic", "quorum", "stream"]), "Broker:Settings:DefaultQueueType");
         Add(Count("--queue-memory-limit", "ready messages a queue keeps in memory before it pages them to disk (default 20000)"), "Broker:QueueMemoryLimit");
         Add(Port("--amqps-port", "AMQP over TLS port, served when --tls-cert is given; 0 picks a free one (default 5671)", minimum: 0), "Broker:Tls:Port");

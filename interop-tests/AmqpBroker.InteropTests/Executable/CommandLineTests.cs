@@ -86,10 +86,10 @@ public sealed class CommandLineTests : ExecutableFixture
     }
 
     [Test]
-    public async Task The_release_strict_mode_product_and_a_deprecated_feature_switch_are_set_from_outside()
+    public async Task The_release_strict_mode_product_cluster_name_and_a_deprecated_feature_switch_are_set_from_outside()
     {
         var broker = StartBroker(
-            ["--port", "0", "--bind", "127.0.0.1", "--management-port", "-1", "--in-memory", "--rabbitmq-version", "4.3", "--strict", "--product", "RabbitMQ"],
+            ["--port", "0", "--bind", "127.0.0.1", "--management-port", "-1", "--in-memory", "--rabbitmq-version", "4.3", "--strict", "--product", "RabbitMQ", "--cluster-name", "orders-test"],
             new Dictionary<string, string> { ["Broker__Settings__DeprecatedFeatures__PermitTransientNonExclusiveQueues"] = "true" });
         var ready = await broker.WaitForReadyAsync(Deadline);
 
@@ -103,6 +103,7 @@ public sealed class CommandLineTests : ExecutableFixture
 
         Assert.That(Encoding.UTF8.GetString((byte[])connection.ServerProperties!["product"]!), Is.EqualTo("RabbitMQ"));
         Assert.That(Encoding.UTF8.GetString((byte[])connection.ServerProperties!["version"]!), Is.EqualTo("4.3.5"));
+        Assert.That(Encoding.UTF8.GetString((byte[])connection.ServerProperties!["cluster_name"]!), Is.EqualTo("orders-test"));
         Assert.That(typo.ShutdownReason?.ReplyCode, Is.EqualTo(406));
         Assert.That(typo.ShutdownReason?.ReplyText, Does.StartWith("PRECONDITION_FAILED - strict mode: RabbitMQ 4.3 would not act on 'x-message-tll'"));
     }

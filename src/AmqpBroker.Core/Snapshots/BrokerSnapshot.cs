@@ -1,3 +1,4 @@
+using System.Text.Json;
 using AmqpBroker.Core.Parameters;
 using AmqpBroker.Core.Security;
 
@@ -5,7 +6,7 @@ namespace AmqpBroker.Core.Snapshots;
 
 /// <summary>
 /// A broker's state held in memory: users, permissions, virtual hosts with their policies, runtime parameters
-/// (shovels), exchanges, queues and bindings, and the messages ready in its queues or held by its delayed-message exchanges (each with the
+/// (shovels) and global ones (the cluster name), exchanges, queues and bindings, and the messages ready in its queues or held by its delayed-message exchanges (each with the
 /// time to live or delay it had left). <see cref="Take"/> copies it from a running broker;
 /// <see cref="RestoreTo"/> makes a broker's state that again. Messages are shared with the broker, not copied.
 /// Not in a snapshot: connections and what belongs to them (channels, consumers, exclusive queues,
@@ -17,12 +18,14 @@ public sealed class BrokerSnapshot
     private readonly IReadOnlyList<Permission> _permissions;
     private readonly IReadOnlyList<VirtualHostSnapshot> _virtualHosts;
     private readonly IReadOnlyList<RuntimeParameter> _parameters;
+    private readonly IReadOnlyList<KeyValuePair<string, JsonElement>> _globalParameters;
     private readonly SecuritySnapshot _security;
 
     private BrokerSnapshot(
-        DateTimeOffset takenAt, IReadOnlyList<User> users, IReadOnlyList<Permission> permissions, IReadOnlyList<VirtualHostSnapshot> virtualHosts, IReadOnlyList<RuntimeParameter> parameters, SecuritySnapshot security)
+        DateTimeOffset takenAt, IReadOnlyList<User> users, IReadOnlyList<Permission> permissions, IReadOnlyList<VirtualHostSnapshot> virtualHosts, IReadOnlyList<RuntimeParameter> parameters, IReadOnlyList<KeyValuePair<string, JsonElement>> globalParameters, SecuritySnapshot security)
     {
         _security = security;
+        _globalParameters = globalParameters;
         TakenAt = takenAt;
         _users = users;
         _permissions = permissions;
@@ -50,14 +53,14 @@ public sealed class BrokerSnapshot
         ArgumentNullException.ThrowIfNull(broker);
         var now = broker.Time.GetUtcNow();
         var nowMs = now.ToUnixTimeMilliseconds();
-        return new BrokerSnapshot(now, [.. broker.Users.All], [.. broker.Permissions], [.. broker.VirtualHosts.Select(v => v.Snapshot(nowMs))], [.. broker.Parameters.All], broker.TakeSecurity());
+        return new BrokerSnapshot(now, [.. broker.Users.All], [.. broker.Permissions], [.. broker.VirtualHosts.Select(v => v.Snapshot(nowMs))], [.. broker.Parameters.All], broker.GlobalParameters.All, broker.TakeSecurity());
     }
 
     /// <summary>
     /// Makes the state of <paramref name="broker"/> this snapshot's: every virtual host is deleted (its
     /// connections closed with 320 CONNECTION_FORCED, its queues and messages dropped), users not in the
     /// snapshot are deleted, and the snapshot's users, virtual hosts, permissions, topic permissions, limits,
-    /// policies, exchanges, queues, bindings and messages are created again, time limits counting on from now. A broker with a data
+    /// policies, global parameters, exchanges, queues, bindings and messages are created again, time limits counting on from now. A broker with a data
     /// directory stores the result in one transaction.
     /// </summary>
     public void RestoreTo(Broker broker)
@@ -82,6 +85,7 @@ public sealed class BrokerSnapshot
 
         RestoreVirtualHosts(broker);
         broker.RestoreSecurity(_security);
+        broker.GlobalParameters.Restore(_globalParameters);
         batch.Commit();
     }
 

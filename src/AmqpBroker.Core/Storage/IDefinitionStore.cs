@@ -58,6 +58,11 @@ public interface IDefinitionStore : IDisposable
 
     void DeleteParameter(string component, string virtualHost, string name);
 
+    /// <summary>Stores a global runtime parameter (new or replacing the one of the same name); its value as JSON text.</summary>
+    void PutGlobalParameter(string name, string valueJson);
+
+    void DeleteGlobalParameter(string name);
+
     void PutExchange(ExchangeDefinition exchange);
 
     /// <summary>Deletes the exchange and every stored binding from or to it.</summary>
@@ -115,6 +120,9 @@ public sealed record StoredDefinitions(
     public IReadOnlyDictionary<string, IReadOnlyList<Limit>> UserLimits { get; init; } = new Dictionary<string, IReadOnlyList<Limit>>();
 
     public IReadOnlyList<RuntimeParameter> Parameters { get; init; } = [];
+
+    /// <summary>The global runtime parameters: name to value as JSON text.</summary>
+    public IReadOnlyDictionary<string, string> GlobalParameters { get; init; } = new Dictionary<string, string>();
 
     /// <summary>The metadata of the vhosts that have any; the others have <see cref="VirtualHosts.VirtualHostMetadata.None"/>.</summary>
     public IReadOnlyDictionary<string, VirtualHosts.VirtualHostMetadata> VirtualHostMetadata { get; init; } = new Dictionary<string, VirtualHosts.VirtualHostMetadata>();

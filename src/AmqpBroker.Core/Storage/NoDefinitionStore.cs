@@ -79,6 +79,14 @@ public sealed class NoDefinitionStore : IDefinitionStore
     {
     }
 
+    public void PutGlobalParameter(string name, string valueJson)
+    {
+    }
+
+    public void DeleteGlobalParameter(string name)
+    {
+    }
+
     public void PutExchange(ExchangeDefinition exchange)
     {
     }

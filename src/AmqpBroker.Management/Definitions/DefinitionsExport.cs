@@ -35,7 +35,7 @@ internal static class DefinitionsExport
             ["permissions"] = new JsonArray([.. PermissionJson.Sorted(broker.Permissions)]),
             ["topic_permissions"] = SecurityDefinitions.TopicPermissions(broker),
             ["parameters"] = new JsonArray([.. SecurityDefinitions.Parameters(broker), .. broker.Parameters.All.Select(ParameterJson.Create)]),
-            ["global_parameters"] = new JsonArray(),
+            ["global_parameters"] = new JsonArray([.. GlobalParameters(broker)]),
             ["policies"] = new JsonArray([.. virtualHosts.SelectMany(v => Policies(v, withVirtualHost: true))]),
             ["queues"] = new JsonArray([.. virtualHosts.SelectMany(v => Queues(v, withVirtualHost: true, context))]),
             ["exchanges"] = new JsonArray([.. virtualHosts.SelectMany(v => Exchanges(v, withVirtualHost: true, context))]),
@@ -44,8 +44,8 @@ internal static class DefinitionsExport
         if (broker.Settings.Profile.DefinitionsExportFormatMarkers)
         {
             export.Insert(4, "rabbitmq_definition_format", "cluster");
-            export.Insert(5, "original_cluster_name", context.NodeName);
-            export.Insert(6, "explanation", $"Definitions of cluster '{context.NodeName}'");
+            export.Insert(5, "original_cluster_name", context.ClusterName);
+            export.Insert(6, "explanation", $"Definitions of cluster '{context.ClusterName}'");
         }
 
         return export;
@@ -66,6 +66,15 @@ internal static class DefinitionsExport
         export["bindings"] = new JsonArray([.. Bindings(virtualHost, withVirtualHost: false, context)]);
         return export;
     }
+
+    /// <summary>
+    /// Every global parameter; from 4.2.9 (<see cref="VersionProfile.DefinitionsExportCanonical"/>) none whose name starts
+    /// with <c>internal</c> (rabbit_definitions:list_global_runtime_parameters, which the management export calls from
+    /// v4.2.9; before, rabbit_mgmt_wm_global_parameters:basic/0 listed them all).
+    /// </summary>
+    private static IEnumerable<JsonObject> GlobalParameters(Broker broker) => broker.GlobalParameters.All
+        .Where(p => !broker.Settings.Profile.DefinitionsExportCanonical || !p.Key.StartsWith("internal", StringComparison.Ordinal))
+        .Select(p => ParameterJson.Global(p.Key, p.Value));
 
     private static IEnumerable<JsonObject> Policies(VirtualHost virtualHost, bool withVirtualHost) =>
         virtualHost.Policies.OrderBy(p => p.Name, StringComparer.Ordinal).Select(p => Scoped(PolicyJson.Create(p), withVirtualHost));

@@ -15,7 +15,7 @@ namespace AmqpBroker.Management.Definitions;
 /// limits), vhosts, permissions, topic permissions, vhost limits, policies and parameters are created or
 /// overwritten; queues, exchanges and bindings that already exist are left as they are. Parameters come last, so a
 /// shovel starts once the queues it moves exist; one of a component this broker does not have is refused. Global
-/// parameters (cluster metadata such as RabbitMQ's internal_cluster_id) are accepted and ignored. An entry
+/// parameters are set as given, the file's <c>internal_cluster_id</c> too, as RabbitMQ does. An entry
 /// that fails stops the import, and unlike RabbitMQ (which keeps what came before it) nothing of the file
 /// stays: the import runs in one store transaction and is undone in memory (<see cref="ImportUndo"/>).
 /// </summary>
@@ -28,6 +28,7 @@ internal sealed class DefinitionsImport(Broker broker, ApiUser user)
         var virtualHosts = Entries(document, "vhosts");
         var permissions = Entries(document, "permissions");
         var topicPermissions = Entries(document, "topic_permissions");
+        var globalParameters = Entries(document, "global_parameters");
         ImportUndo.Run(broker, undo =>
         {
             foreach (var entry in users)
@@ -48,6 +49,11 @@ internal sealed class DefinitionsImport(Broker broker, ApiUser user)
             foreach (var entry in topicPermissions)
             {
                 SecurityDefinitions.ImportTopicPermission(broker, entry, undo);
+            }
+
+            foreach (var entry in globalParameters)
+            {
+                ImportGlobalParameter(entry, undo);
             }
 
             ImportObjects(objects, entry => ExistingVirtualHost(entry.RequireString("vhost")), perVirtualHost: false, undo);
@@ -105,6 +111,16 @@ internal sealed class DefinitionsImport(Broker broker, ApiUser user)
         var previous = parameters.Find(parameter.Component, parameter.VirtualHost, parameter.Name);
         parameters.Put(parameter);
         undo.Add(previous is null ? () => parameters.Clear(parameter.Component, parameter.VirtualHost, parameter.Name) : () => parameters.Put(previous));
+    }
+
+    /// <summary>rabbit_definitions:add_global_parameter/2: the value as given, null where the entry has none.</summary>
+    private void ImportGlobalParameter(JsonBody entry, ImportUndo undo)
+    {
+        var name = entry.RequireString("name");
+        var parameters = broker.GlobalParameters;
+        var previous = parameters.Find(name);
+        parameters.Put(name, System.Text.Json.JsonSerializer.SerializeToElement(entry.Root["value"]));
+        undo.Add(previous is { } value ? () => parameters.Put(name, value) : () => parameters.Clear(name));
     }
 
     private void ImportUser(JsonBody entry, ImportUndo undo)

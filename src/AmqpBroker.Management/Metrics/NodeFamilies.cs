@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using AmqpBroker.Core.Alarms;
 using AmqpBroker.Core.Statistics;
 
@@ -11,12 +9,15 @@ namespace AmqpBroker.Management.Metrics;
 /// </summary>
 internal static class NodeFamilies
 {
-    /// <summary>rabbitmq_identity_info and rabbitmq_build_info: on every endpoint, never prefixed.</summary>
+    /// <summary>
+    /// rabbitmq_identity_info (the node, rabbit_nodes:cluster_name/0 and persistent_cluster_id/0) and rabbitmq_build_info:
+    /// on every endpoint, never prefixed.
+    /// </summary>
     public static void Identity(PrometheusText text, MetricSnapshot snapshot)
     {
-        var node = snapshot.Context.NodeName;
+        var cluster = snapshot.Context.Broker.GlobalParameters;
         text.Family("rabbitmq_identity_info", MetricType.Untyped, "RabbitMQ node & cluster identity info")
-            .Sample("rabbitmq_identity_info", 1, ("rabbitmq_node", node), ("rabbitmq_cluster", node), ("rabbitmq_cluster_permanent_id", PermanentId(node)));
+            .Sample("rabbitmq_identity_info", 1, ("rabbitmq_node", snapshot.Context.NodeName), ("rabbitmq_cluster", cluster.ClusterName), ("rabbitmq_cluster_permanent_id", cluster.ClusterId));
         // The RabbitMQ version is the release the broker behaves as; the runtime stands where Erlang/OTP's version would.
         text.Family("rabbitmq_build_info", MetricType.Untyped, "RabbitMQ & Erlang/OTP version info")
             .Sample("rabbitmq_build_info", 1,
@@ -101,8 +102,4 @@ internal static class NodeFamilies
             text.Family(scope.Prefix + name, type, help).Sample(scope.Prefix + name, known);
         }
     }
-
-    /// <summary>A stable id for the node's "cluster" (RabbitMQ generates and stores one; the node name is this broker's identity).</summary>
-    private static string PermanentId(string node) =>
-        "amqpbroker-cluster-id-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(node)).AsSpan(0, 12));
 }

@@ -9,13 +9,12 @@ using AmqpBroker.Management.Statistics;
 
 namespace AmqpBroker.Management.Resources;
 
-/// <summary>The node-level endpoints: /api/overview, /api/cluster-name, /api/whoami, /api/nodes, /api/extensions.</summary>
+/// <summary>The node-level endpoints: /api/overview, /api/whoami, /api/nodes, /api/extensions.</summary>
 internal static class OverviewResource
 {
     public static void Map(IEndpointRouteBuilder routes)
     {
         routes.Get("/api/overview", Access.Management, Overview);
-        routes.Get("/api/cluster-name", Access.Management, request => request.JsonAsync(new JsonObject { ["name"] = request.Context.NodeName }));
         routes.Get("/api/whoami", Access.Management, request => request.JsonAsync(new JsonObject
         {
             ["name"] = request.User.Name,
@@ -53,7 +52,7 @@ internal static class OverviewResource
             ["product_version"] = context.ProductVersion,
             ["product_name"] = context.ProductName,
             ["rabbitmq_version"] = context.RabbitMqVersion,
-            ["cluster_name"] = context.NodeName,
+            ["cluster_name"] = context.ClusterName,
             ["erlang_version"] = RuntimeVersions.ErlangVersion,
             ["erlang_full_version"] = RuntimeVersions.ErlangFullVersion,
             ["node"] = context.NodeName,

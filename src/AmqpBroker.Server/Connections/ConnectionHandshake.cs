@@ -81,7 +81,7 @@ internal sealed class ConnectionHandshake(Broker broker, ConnectionWriter writer
     {
         VersionMajor = 0,
         VersionMinor = 9,
-        ServerProperties = ServerProperties.Create(broker.Settings),
+        ServerProperties = ServerProperties.Create(broker.Settings, broker.GlobalParameters.ClusterName),
         Mechanisms = System.Text.Encoding.UTF8.GetBytes(SaslAuthenticator.Mechanisms(offerExternal: tls is not null)),
         Locales = Locales,
     });

@@ -5,7 +5,8 @@ namespace AmqpBroker.Server.Connections;
 /// <summary>
 /// The server-properties table of connection.start, including the capabilities clients look for. The version is
 /// the profile's RabbitMQ release (clients and tools gate features on it); the product is AmqpBroker unless the
-/// settings ask for RabbitMQ's name.
+/// settings ask for RabbitMQ's name; the cluster name is the broker's at the time (rabbit_reader:server_properties/1
+/// reads rabbit_nodes:cluster_name/0 for every connection).
 /// </summary>
 internal static class ServerProperties
 {
@@ -23,14 +24,14 @@ internal static class ServerProperties
         ["direct_reply_to"] = true,
     };
 
-    public static IReadOnlyDictionary<string, object?> Create(BrokerSettings settings) => new Dictionary<string, object?>
+    public static IReadOnlyDictionary<string, object?> Create(BrokerSettings settings, string clusterName) => new Dictionary<string, object?>
     {
         ["product"] = settings.Product,
         ["version"] = settings.Profile.ReportedVersion,
         ["platform"] = $".NET {Environment.Version}",
         ["copyright"] = "Copyright (c) 2026 The AmqpBroker authors",
         ["information"] = "Licensed under the MIT license",
-        ["cluster_name"] = Environment.MachineName,
+        ["cluster_name"] = clusterName,
         ["capabilities"] = Capabilities,
     };
 }

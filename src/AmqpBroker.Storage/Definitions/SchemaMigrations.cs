@@ -51,6 +51,9 @@ internal static class SchemaMigrations
         CREATE TABLE vhost_limits (vhost TEXT NOT NULL PRIMARY KEY, limits TEXT NOT NULL);
         CREATE TABLE user_limits (user_name TEXT NOT NULL PRIMARY KEY, limits TEXT NOT NULL);
         """,
+        """
+        CREATE TABLE global_parameters (name TEXT NOT NULL PRIMARY KEY, value TEXT NOT NULL);
+        """,
     ];
 
     public static int Latest => Migrations.Length;

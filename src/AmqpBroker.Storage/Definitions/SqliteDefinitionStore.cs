@@ -82,6 +82,7 @@ public sealed class SqliteDefinitionStore : IDefinitionStore
                 VirtualHostLimits = LimitsOf("SELECT vhost, limits FROM vhost_limits"),
                 UserLimits = LimitsOf("SELECT user_name, limits FROM user_limits"),
                 Parameters = parameters,
+                GlobalParameters = Query(_connection, "SELECT name, value FROM global_parameters", r => (Name: r.GetString(0), Value: r.GetString(1))).ToDictionary(p => p.Name, p => p.Value),
                 VirtualHostMetadata = metadata.ToDictionary(m => m.Name, m => m.Metadata),
             };
         }
@@ -183,6 +184,10 @@ public sealed class SqliteDefinitionStore : IDefinitionStore
 
     public void DeleteParameter(string component, string virtualHost, string name) =>
         Delete("parameters", ("component", component), ("vhost", virtualHost), ("name", name));
+
+    public void PutGlobalParameter(string name, string valueJson) => Insert("REPLACE", "global_parameters", ("name", name), ("value", valueJson));
+
+    public void DeleteGlobalParameter(string name) => Delete("global_parameters", ("name", name));
 
     public void PutExchange(ExchangeDefinition exchange) => Insert(
         "REPLACE",

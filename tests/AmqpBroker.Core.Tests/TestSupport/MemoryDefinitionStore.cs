@@ -29,6 +29,8 @@ internal sealed class MemoryDefinitionStore : IDefinitionStore
 
     public Dictionary<(string Component, string VirtualHost, string Name), RuntimeParameter> Parameters { get; } = [];
 
+    public Dictionary<string, string> GlobalParameters { get; } = [];
+
     public IDefinitionBatch BeginBatch() => NoBatch.Instance;
 
     public Dictionary<string, AmqpBroker.Core.VirtualHosts.VirtualHostMetadata> Metadata { get; } = [];
@@ -42,6 +44,7 @@ internal sealed class MemoryDefinitionStore : IDefinitionStore
         VirtualHostLimits = new Dictionary<string, IReadOnlyList<Limit>>(VirtualHostLimits),
         UserLimits = new Dictionary<string, IReadOnlyList<Limit>>(UserLimits),
         Parameters = [.. Parameters.Values],
+        GlobalParameters = new Dictionary<string, string>(GlobalParameters),
         VirtualHostMetadata = new Dictionary<string, AmqpBroker.Core.VirtualHosts.VirtualHostMetadata>(Metadata),
     };
 
@@ -107,6 +110,10 @@ internal sealed class MemoryDefinitionStore : IDefinitionStore
     public void PutParameter(RuntimeParameter parameter) => Parameters[(parameter.Component, parameter.VirtualHost, parameter.Name)] = parameter;
 
     public void DeleteParameter(string component, string virtualHost, string name) => Parameters.Remove((component, virtualHost, name));
+
+    public void PutGlobalParameter(string name, string valueJson) => GlobalParameters[name] = valueJson;
+
+    public void DeleteGlobalParameter(string name) => GlobalParameters.Remove(name);
 
     public void PutExchange(ExchangeDefinition exchange)
     {

@@ -158,6 +158,10 @@ public sealed class DefinitionsImportTests
 
         public void DeleteParameter(string component, string virtualHost, string name) => _nothing.DeleteParameter(component, virtualHost, name);
 
+        public void PutGlobalParameter(string name, string valueJson) => _nothing.PutGlobalParameter(name, valueJson);
+
+        public void DeleteGlobalParameter(string name) => _nothing.DeleteGlobalParameter(name);
+
         public void PutExchange(ExchangeDefinition exchange) => _nothing.PutExchange(exchange);
 
         public void DeleteExchange(string virtualHost, string name) => _nothing.DeleteExchange(virtualHost, name);

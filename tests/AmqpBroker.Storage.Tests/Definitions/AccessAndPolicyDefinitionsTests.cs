@@ -56,6 +56,27 @@ public sealed class AccessAndPolicyDefinitionsTests : TempDirectoryFixture
     }
 
     [Test]
+    public void Global_parameters_come_back_after_reopening_and_go_when_deleted()
+    {
+        using (var store = SqliteDefinitionStore.Open(DataPath))
+        {
+            store.PutGlobalParameter("cluster_name", "\"first\"");
+            store.PutGlobalParameter("cluster_name", "\"orders\"");
+            store.PutGlobalParameter("extra", "{\"a\":[1,\"x\"]}");
+            store.PutGlobalParameter("gone", "null");
+            store.DeleteGlobalParameter("gone");
+        }
+
+        using var reopened = SqliteDefinitionStore.Open(DataPath);
+
+        Assert.That(reopened.Load().GlobalParameters, Is.EquivalentTo(new Dictionary<string, string>
+        {
+            ["cluster_name"] = "\"orders\"",
+            ["extra"] = "{\"a\":[1,\"x\"]}",
+        }));
+    }
+
+    [Test]
     public void Putting_again_replaces_a_user_permission_or_policy()
     {
         using var store = SqliteDefinitionStore.Open(DataPath);

@@ -11,7 +11,8 @@ import { listTable } from '../table.js';
 import { adminNav } from './admin.js';
 
 const NUMBER_KEYS = ['max-length', 'max-length-bytes', 'message-ttl', 'expires', 'delivery-limit', 'max-in-memory-length',
-  'max-in-memory-bytes', 'initial-cluster-size', 'stream-max-segment-size-bytes'];
+  'max-in-memory-bytes', 'initial-cluster-size', 'stream-max-segment-size-bytes', 'queue-version', 'consumer-timeout',
+  'stream-filter-size-bytes', 'consumer-disconnected-timeout'];
 const STRING_KEYS = ['dead-letter-exchange', 'dead-letter-routing-key', 'overflow', 'queue-mode', 'alternate-exchange',
   'dead-letter-strategy', 'queue-leader-locator', 'queue-master-locator', 'max-age', 'ha-mode', 'ha-sync-mode'];
 
