@@ -102,6 +102,29 @@ internal sealed class ApiRequest(HttpContext http, ManagementContext context, Ap
 
     public Task<JsonBody> ReadBodyAsync() => JsonBody.ReadAsync(http.Request);
 
+    /// <summary>
+    /// Whether the body is declared as one of <paramref name="mediaTypes"/>; if not (or undeclared), answers 415 without a
+    /// body, as cowboy_rest does for a resource whose content_types_accepted lists only those (rabbit_mgmt_wm_limit,
+    /// _user_limit, _operator_policy and _definitions; checked against RabbitMQ 3.10.8). Other resources take any type.
+    /// </summary>
+    public bool DeclaresContentType(params ReadOnlySpan<string> mediaTypes)
+    {
+        if (Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(http.Request.ContentType, out var declared))
+        {
+            foreach (var mediaType in mediaTypes)
+            {
+                if (declared.MediaType.Equals(mediaType, StringComparison.OrdinalIgnoreCase))
+                {
+                    return true;
+                }
+            }
+        }
+
+        http.Response.StatusCode = StatusCodes.Status415UnsupportedMediaType;
+        http.Response.ContentLength = 0;
+        return false;
+    }
+
     public Task JsonAsync(JsonNode? body) => JsonResponse.WriteAsync(http.Response, body);
 
     /// <summary>A list answer with RabbitMQ's sorting, column selection and pagination applied.</summary>

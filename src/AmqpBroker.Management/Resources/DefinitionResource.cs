@@ -21,6 +21,11 @@ internal static class DefinitionResource
         });
         routes.Post("/api/definitions", Access.Administrator, async request =>
         {
+            if (!request.DeclaresContentType(DocumentTypes))
+            {
+                return;
+            }
+
             var document = await ReadDocumentAsync(request).ConfigureAwait(false);
             new DefinitionsImport(request.Broker, request.User).ImportAll(document);
             request.NoContent();
@@ -38,11 +43,19 @@ internal static class DefinitionResource
         routes.Post("/api/definitions/{vhost}", Access.Administrator, async request =>
         {
             var virtualHost = request.VirtualHost();
+            if (!request.DeclaresContentType(DocumentTypes))
+            {
+                return;
+            }
+
             var document = await ReadDocumentAsync(request).ConfigureAwait(false);
             new DefinitionsImport(request.Broker, request.User).ImportInto(virtualHost, document);
             request.NoContent();
         });
     }
+
+    /// <summary>What an import may be declared as: JSON, or a browser's upload (rabbit_mgmt_wm_definitions:content_types_accepted/2).</summary>
+    private static readonly string[] DocumentTypes = ["application/json", "multipart/form-data"];
 
     /// <summary>The JSON body, or the form field "file" of a browser upload (multipart/form-data), as RabbitMQ accepts both.</summary>
     private static async Task<JsonBody> ReadDocumentAsync(ApiRequest request)

@@ -24,6 +24,11 @@ internal static class LimitResource
         });
         routes.Put("/api/vhost-limits/{vhost}/{name}", Access.Administrator, async request =>
         {
+            if (!request.DeclaresContentType("application/json"))
+            {
+                return;
+            }
+
             var virtualHost = request.VirtualHost(creating: true);
             var value = await ReadValueAsync(request).ConfigureAwait(false);
             request.Broker.SetVirtualHostLimit(virtualHost.Name, request.Route("name"), value);
@@ -60,6 +65,11 @@ internal static class LimitResource
         });
         routes.Put("/api/user-limits/{user}/{name}", Access.Administrator, async request =>
         {
+            if (!request.DeclaresContentType("application/json"))
+            {
+                return;
+            }
+
             var value = await ReadValueAsync(request).ConfigureAwait(false);
             request.Broker.SetUserLimit(request.Route("user"), request.Route("name"), value);
             request.NoContent();

@@ -25,6 +25,11 @@ internal static class OperatorPolicyResource
 
     private static async Task Put(ApiRequest request)
     {
+        if (!request.DeclaresContentType("application/json"))
+        {
+            return;
+        }
+
         var virtualHost = request.VirtualHost(creating: true);
         var name = request.Route("name");
         var body = await request.ReadBodyAsync().ConfigureAwait(false);
