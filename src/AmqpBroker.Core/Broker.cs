@@ -160,8 +160,8 @@ public sealed partial class Broker : IDisposable
 
     /// <summary>
     /// Adds the virtual host with <paramref name="metadata"/> (or returns the existing one). Like RabbitMQ, it grants
-    /// nobody any permission on it. An existing vhost takes a new default queue type where the profile's release
-    /// lets one change (3.11.17+), and keeps its own otherwise.
+    /// nobody any permission on it. An existing vhost given metadata takes its description and tags (rabbit_vhost:update),
+    /// and a new default queue type where the profile's release lets one change (3.11.17+), keeping its own otherwise.
     /// </summary>
     public VirtualHost AddVirtualHost(string name, VirtualHostMetadata? metadata = null)
     {
@@ -169,10 +169,16 @@ public sealed partial class Broker : IDisposable
         {
             if (_virtualHosts.TryGetValue(name, out var existing))
             {
-                if (metadata?.DefaultQueueType is not null && Settings.Profile.DefaultQueueTypeUpdatable && metadata != existing.Metadata)
+                var updated = metadata is null ? existing.Metadata : metadata with
                 {
-                    _store.PutVirtualHostMetadata(name, metadata);
-                    existing.Metadata = metadata;
+                    DefaultQueueType = metadata.DefaultQueueType is not null && Settings.Profile.DefaultQueueTypeUpdatable
+                        ? metadata.DefaultQueueType
+                        : existing.Metadata.DefaultQueueType,
+                };
+                if (updated != existing.Metadata)
+                {
+                    _store.PutVirtualHostMetadata(name, updated);
+                    existing.Metadata = updated;
                 }
 
                 return existing;

@@ -92,7 +92,7 @@ public sealed class BrokerSnapshot
     private void RestoreVirtualHosts(Broker broker)
     {
         var nowMs = broker.Time.GetUtcNow().ToUnixTimeMilliseconds();
-        var hosts = _virtualHosts.Select(v => (Snapshot: v, Host: broker.AddVirtualHost(v.Name))).ToList();
+        var hosts = _virtualHosts.Select(v => (Snapshot: v, Host: broker.AddVirtualHost(v.Name, v.Metadata))).ToList();
         foreach (var permission in _permissions)
         {
             broker.SetPermission(permission);

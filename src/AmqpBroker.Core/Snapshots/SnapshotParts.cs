@@ -30,12 +30,13 @@ internal readonly record struct HeldMessageSnapshot(Message Message, long Remain
 internal sealed record DelayedSnapshot(string Exchange, IReadOnlyList<HeldMessageSnapshot> Held);
 
 /// <summary>
-/// One virtual host as a snapshot holds it: its policies, the exchanges and queues clients declared (not the
+/// One virtual host as a snapshot holds it: its metadata (default queue type, description, tags), its policies, the exchanges and queues clients declared (not the
 /// predeclared <c>amq.*</c> ones, not exclusive queues, which die with their connection), the bindings between
 /// them, and the messages in its queues and delayed-message exchanges.
 /// </summary>
 internal sealed record VirtualHostSnapshot(
     string Name,
+    VirtualHosts.VirtualHostMetadata Metadata,
     IReadOnlyList<Policy> Policies,
     IReadOnlyList<ExchangeDefinition> Exchanges,
     IReadOnlyList<QueueSnapshot> Queues,

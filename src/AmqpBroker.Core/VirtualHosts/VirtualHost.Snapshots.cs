@@ -29,6 +29,7 @@ public sealed partial class VirtualHost
             var bindings = _exchanges.Values.SelectMany(e => e.Bindings).Where(b => b.Destination is not Queue { Definition.Exclusive: true }).Select(b => DurableTopology.ToDefinition(Name, b)).ToList();
             return new VirtualHostSnapshot(
                 Name,
+                Metadata,
                 [.. Policies],
                 [.. exchanges.Select(e => e.Definition)],
                 [.. queues.Select(q => new QueueSnapshot(q.Definition, q.SnapshotReady(nowMs)))],

@@ -59,7 +59,7 @@ public sealed partial class VirtualHost
 
     public string Name { get; }
 
-    /// <summary>What is kept about the vhost besides its contents: its default queue type. Replaced whole.</summary>
+    /// <summary>What is kept about the vhost besides its contents: its default queue type, description and tags. Replaced whole.</summary>
     public VirtualHostMetadata Metadata
     {
         get => Volatile.Read(ref _metadata);

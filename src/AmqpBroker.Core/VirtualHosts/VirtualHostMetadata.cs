@@ -1,13 +1,35 @@
 namespace AmqpBroker.Core.VirtualHosts;
 
 /// <summary>
-/// What RabbitMQ keeps in a virtual host's metadata besides its name that the broker acts on: the default queue
-/// type (<c>default_queue_type</c>), which a queue declared without <c>x-queue-type</c> gets when its properties suit it.
+/// What RabbitMQ keeps in a virtual host's metadata besides its name: the default queue type (<c>default_queue_type</c>),
+/// which a queue declared without <c>x-queue-type</c> gets when its properties suit it, and the operator's description
+/// and tags, which are only shown.
 /// </summary>
 /// <param name="DefaultQueueType">An <c>x-queue-type</c> name (classic, quorum, stream), or null when unset.</param>
 public sealed record VirtualHostMetadata(string? DefaultQueueType = null)
 {
     public static readonly VirtualHostMetadata None = new();
+
+    public string Description { get; init; } = "";
+
+    public IReadOnlyList<string> Tags { get; init; } = [];
+
+    public bool Equals(VirtualHostMetadata? other) =>
+        other is not null && DefaultQueueType == other.DefaultQueueType && Description == other.Description && Tags.SequenceEqual(other.Tags);
+
+    public override int GetHashCode() => HashCode.Combine(DefaultQueueType, Description, Tags.Count);
+
+    /// <summary>
+    /// Reads tags as rabbit_vhost:parse_tags/1 does: a string is split at commas, a list taken item by item, each tag
+    /// trimmed of white space; null, absent and the empty string are none. Anything else is refused (an <see cref="ArgumentException"/>).
+    /// </summary>
+    public static IReadOnlyList<string> ParseTags(object? tags) => tags switch
+    {
+        null or "" or "undefined" or "null" => [],
+        string text => [.. text.Split(',').Select(tag => tag.Trim())],
+        IEnumerable<object?> items when items.All(item => item is string) => [.. items.Select(item => ((string)item!).Trim())],
+        _ => throw new ArgumentException("tags must be a string of comma-separated tags or a list of strings"),
+    };
 
     /// <summary>The queue types a default may name (rabbit_queue_type:validate_default_queue_type).</summary>
     public static readonly IReadOnlyList<string> KnownQueueTypes = ["classic", "quorum", "stream"];

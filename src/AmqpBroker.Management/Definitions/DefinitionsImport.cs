@@ -6,6 +6,7 @@ using AmqpBroker.Core.Policies;
 using AmqpBroker.Core.Queues;
 using AmqpBroker.Core.VirtualHosts;
 using AmqpBroker.Management.Formatting;
+using AmqpBroker.Management.Json;
 using AmqpBroker.Management.Messaging;
 
 namespace AmqpBroker.Management.Definitions;
@@ -132,15 +133,24 @@ internal sealed class DefinitionsImport(Broker broker, ApiUser user)
         SecurityDefinitions.ImportUserLimits(broker, user.Name, entry, undo);
     }
 
-    /// <summary>A vhost with its metadata's default queue type (rabbit_definitions:add_vhost); an existing one is left as it is.</summary>
+    /// <summary>
+    /// A vhost with its description, tags and default queue type, each read from the entry or else its metadata
+    /// (rabbit_definitions:add_vhost); an existing one takes the description and tags and keeps its default queue type.
+    /// </summary>
     private void ImportVirtualHost(JsonBody entry, ImportUndo undo)
     {
         var name = entry.RequireString("name");
-        if (broker.FindVirtualHost(name) is null)
+        var metadata = ReadMetadata(entry);
+        if (broker.FindVirtualHost(name) is { } existing)
         {
-            broker.AddVirtualHost(name, ReadMetadata(entry));
-            undo.Add(() => broker.DeleteVirtualHost(name));
+            var previous = existing.Metadata;
+            broker.AddVirtualHost(name, metadata with { DefaultQueueType = null });
+            undo.Add(() => broker.AddVirtualHost(name, previous));
+            return;
         }
+
+        broker.AddVirtualHost(name, metadata);
+        undo.Add(() => broker.DeleteVirtualHost(name));
     }
 
     private static VirtualHostMetadata ReadMetadata(JsonBody entry)
@@ -148,7 +158,11 @@ internal sealed class DefinitionsImport(Broker broker, ApiUser user)
         var metadata = JsonBody.Of(entry.Object("metadata") ?? [], "a vhost's metadata");
         try
         {
-            return VirtualHostMetadata.Parse(metadata.String("default_queue_type"));
+            return VirtualHostMetadata.Parse(metadata.String("default_queue_type")) with
+            {
+                Description = entry.String("description") ?? metadata.String("description") ?? "",
+                Tags = VirtualHostMetadata.ParseTags(FieldTableJson.FromJson(entry.Root["tags"] ?? metadata.Root["tags"])),
+            };
         }
         catch (ArgumentException ex)
         {

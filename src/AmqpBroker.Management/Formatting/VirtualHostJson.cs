@@ -5,8 +5,7 @@ using AmqpBroker.Management.Statistics;
 namespace AmqpBroker.Management.Formatting;
 
 /// <summary>
-/// A virtual host as RabbitMQ lists it, with its queues' message totals. Descriptions and tags are not
-/// kept by the broker, so they are always empty; the default queue type is.
+/// A virtual host as RabbitMQ lists it, with its queues' message totals, description, tags and default queue type.
 /// </summary>
 internal static class VirtualHostJson
 {
@@ -17,8 +16,8 @@ internal static class VirtualHostJson
         var json = new JsonObject
         {
             ["name"] = virtualHost.Name,
-            ["description"] = "",
-            ["tags"] = new JsonArray(),
+            ["description"] = virtualHost.Metadata.Description,
+            ["tags"] = Tags(virtualHost),
             ["default_queue_type"] = ReportedDefaultQueueType(virtualHost, context),
             ["metadata"] = Metadata(virtualHost, context),
             ["tracing"] = virtualHost.Tracer.IsOn,
@@ -54,7 +53,7 @@ internal static class VirtualHostJson
             return new JsonObject { ["name"] = virtualHost.Name };
         }
 
-        var entry = new JsonObject { ["name"] = virtualHost.Name, ["description"] = "", ["tags"] = new JsonArray() };
+        var entry = new JsonObject { ["name"] = virtualHost.Name, ["description"] = virtualHost.Metadata.Description, ["tags"] = Tags(virtualHost) };
         if (profile.DefinitionsExportDefaultQueueType)
         {
             entry["default_queue_type"] = ReportedDefaultQueueType(virtualHost, context);
@@ -71,7 +70,7 @@ internal static class VirtualHostJson
     /// </summary>
     public static JsonObject Metadata(VirtualHost virtualHost, ManagementContext context)
     {
-        var metadata = new JsonObject { ["description"] = "", ["tags"] = new JsonArray() };
+        var metadata = new JsonObject { ["description"] = virtualHost.Metadata.Description, ["tags"] = Tags(virtualHost) };
         if (virtualHost.Metadata.DefaultQueueType is not null || context.Broker.Settings.Profile.RecordsDefaultQueueType)
         {
             metadata["default_queue_type"] = ReportedDefaultQueueType(virtualHost, context);
@@ -87,4 +86,6 @@ internal static class VirtualHostJson
     public static string ReportedDefaultQueueType(VirtualHost virtualHost, ManagementContext context) =>
         virtualHost.Metadata.DefaultQueueType
         ?? (context.Broker.Settings.Profile.RecordsDefaultQueueType ? context.Broker.Settings.DefaultQueueType : "undefined");
+
+    private static JsonArray Tags(VirtualHost virtualHost) => new([.. virtualHost.Metadata.Tags.Select(tag => JsonValue.Create(tag))]);
 }

@@ -21,18 +21,21 @@ internal static class VirtualHostResource
 
     /// <summary>
     /// Creates the vhost (201) or updates an existing one (204), turning its firehose tracer on or off when the body
-    /// has <c>tracing</c>; description and tags are accepted but not kept, the default queue type is. As RabbitMQ's
-    /// API does, the administrator who creates a vhost gets full permissions on it.
+    /// has <c>tracing</c>. Its description and tags are the body's, absent ones empty, on every PUT (rabbit_vhost:put_vhost);
+    /// the default queue type as the release takes it (<see cref="DefaultQueueTypeRequest"/>). As RabbitMQ's API does, the
+    /// administrator who creates a vhost gets full permissions on it.
     /// </summary>
     private static async Task Put(ApiRequest request)
     {
-        // The body is still checked, so a malformed one is refused as RabbitMQ refuses it.
         var body = await request.ReadBodyAsync().ConfigureAwait(false);
-        body.String("description");
         var tracing = body.Boolean("tracing");
         var name = request.Route("vhost");
         var created = request.Broker.FindVirtualHost(name) is null;
-        var metadata = DefaultQueueTypeRequest.Read(body, request.Broker.Settings.Profile, created);
+        var metadata = DefaultQueueTypeRequest.Read(body, request.Broker.Settings.Profile, created) with
+        {
+            Description = body.String("description") ?? "",
+            Tags = VirtualHostTags.Read(body.Root["tags"]),
+        };
         var virtualHost = request.Broker.AddVirtualHost(name, metadata);
         if (tracing is { } on)
         {

@@ -54,6 +54,10 @@ internal static class SchemaMigrations
         """
         CREATE TABLE global_parameters (name TEXT NOT NULL PRIMARY KEY, value TEXT NOT NULL);
         """,
+        """
+        ALTER TABLE vhosts ADD COLUMN description TEXT NOT NULL DEFAULT '';
+        ALTER TABLE vhosts ADD COLUMN tags TEXT NOT NULL DEFAULT '[]';
+        """,
     ];
 
     public static int Latest => Migrations.Length;

@@ -55,8 +55,12 @@ public sealed class SqliteDefinitionStore : IDefinitionStore
         lock (_lock)
         {
             var virtualHosts = Query(_connection, "SELECT name FROM vhosts", r => r.GetString(0));
-            var metadata = Query(_connection, "SELECT name, default_queue_type FROM vhosts WHERE default_queue_type IS NOT NULL", r =>
-                (Name: r.GetString(0), Metadata: new VirtualHostMetadata(r.GetString(1))));
+            var metadata = Query(_connection, "SELECT name, default_queue_type, description, tags FROM vhosts", r =>
+                (Name: r.GetString(0), Metadata: new VirtualHostMetadata(r.IsDBNull(1) ? null : r.GetString(1))
+                {
+                    Description = r.GetString(2),
+                    Tags = System.Text.Json.JsonSerializer.Deserialize<string[]>(r.GetString(3)) ?? [],
+                })).Where(m => m.Metadata != VirtualHostMetadata.None).ToList();
             var exchanges = Query(_connection, "SELECT vhost, name, type, auto_delete, internal, arguments FROM exchanges", r =>
                 new ExchangeDefinition(r.GetString(1), r.GetString(0), r.GetString(2), Durable: true, r.GetBoolean(3), r.GetBoolean(4), FieldTableBlob.Decode((byte[])r[5])));
             var queues = Query(_connection, "SELECT vhost, name, auto_delete, arguments FROM queues", r =>
@@ -102,7 +106,12 @@ public sealed class SqliteDefinitionStore : IDefinitionStore
     public void PutVirtualHost(string name) => Insert("IGNORE", "vhosts", ("name", name));
 
     public void PutVirtualHostMetadata(string name, VirtualHostMetadata metadata) =>
-        Change("UPDATE vhosts SET default_queue_type = $type WHERE name = $name", ("$name", name), ("$type", (object?)metadata.DefaultQueueType ?? DBNull.Value));
+        Change(
+            "UPDATE vhosts SET default_queue_type = $type, description = $description, tags = $tags WHERE name = $name",
+            ("$name", name),
+            ("$type", (object?)metadata.DefaultQueueType ?? DBNull.Value),
+            ("$description", metadata.Description),
+            ("$tags", System.Text.Json.JsonSerializer.Serialize(metadata.Tags)));
 
     public void DeleteVirtualHost(string name) => Change(
         """

@@ -1,6 +1,7 @@
 using AmqpBroker.Core.Policies;
 using AmqpBroker.Core.Security;
 using AmqpBroker.Core.Tests.TestSupport;
+using AmqpBroker.Core.VirtualHosts;
 using AmqpBroker.Protocol.Encoding;
 
 namespace AmqpBroker.Core.Tests.Security;
@@ -130,6 +131,34 @@ public sealed class UserAndVirtualHostTests
         var late = Open(broker, "guest", "staging");
 
         Assert.That(late.Reasons, Is.EqualTo(new[] { "vhost 'staging' is deleted" }));
+    }
+
+    /// <summary>rabbit_vhost:put_vhost/6 updates an existing vhost's description and tags; its default queue type only where the release lets it.</summary>
+    [Test]
+    public void An_existing_vhost_takes_a_new_description_and_tags_which_the_next_broker_keeps()
+    {
+        var store = new MemoryDefinitionStore();
+        var first = Start(store);
+        first.AddVirtualHost("staging", new VirtualHostMetadata("quorum"));
+        first.AddVirtualHost("staging", new VirtualHostMetadata { Description = "orders", Tags = ["prod"] });
+
+        var second = Start(store);
+
+        Assert.That(second.FindVirtualHost("staging")!.Metadata, Is.EqualTo(new VirtualHostMetadata("quorum") { Description = "orders", Tags = ["prod"] }));
+    }
+
+    [Test]
+    public void A_snapshot_puts_each_vhosts_metadata_back()
+    {
+        var broker = Start(new MemoryDefinitionStore());
+        var metadata = new VirtualHostMetadata("quorum") { Description = "orders", Tags = ["prod", "eu"] };
+        broker.AddVirtualHost("orders", metadata);
+        var snapshot = Snapshots.BrokerSnapshot.Take(broker);
+        broker.DeleteVirtualHost("orders");
+
+        snapshot.RestoreTo(broker);
+
+        Assert.That(broker.FindVirtualHost("orders")!.Metadata, Is.EqualTo(metadata));
     }
 
     [Test]

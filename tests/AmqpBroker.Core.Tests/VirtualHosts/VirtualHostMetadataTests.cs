@@ -42,4 +42,27 @@ public sealed class VirtualHostMetadataTests
         Assert.That(list.Message, Is.EqualTo("[<<\"quorum\">>] is not a valid default_queue_type value"));
         Assert.That(map.Message, Is.EqualTo("#{<<\"type\">> => <<\"quorum\">>} is not a valid default_queue_type value"));
     }
+
+    /// <summary>rabbit_vhost:parse_tags/1 (v3.10.8 to v4.3.5): a string split at commas, a list item by item, each trimmed.</summary>
+    [Test]
+    public void Tags_are_read_as_RabbitMQ_parses_them()
+    {
+        Assert.That(VirtualHostMetadata.ParseTags("prod, eu ,"), Is.EqualTo(new[] { "prod", "eu", "" }));
+        Assert.That(VirtualHostMetadata.ParseTags(new List<object?> { " a", "b,c " }), Is.EqualTo(new[] { "a", "b,c" }));
+        Assert.That(VirtualHostMetadata.ParseTags(null), Is.Empty);
+        Assert.That(VirtualHostMetadata.ParseTags(""), Is.Empty);
+        Assert.That(VirtualHostMetadata.ParseTags("undefined"), Is.Empty);
+        Assert.Throws<ArgumentException>(() => VirtualHostMetadata.ParseTags(5L));
+        Assert.Throws<ArgumentException>(() => VirtualHostMetadata.ParseTags(new List<object?> { "a", 1L }));
+    }
+
+    [Test]
+    public void Metadata_with_the_same_tags_is_equal()
+    {
+        var one = new VirtualHostMetadata("quorum") { Description = "d", Tags = ["a", "b"] };
+
+        Assert.That(one, Is.EqualTo(new VirtualHostMetadata("quorum") { Description = "d", Tags = new List<string> { "a", "b" } }));
+        Assert.That(one, Is.Not.EqualTo(one with { Tags = ["a"] }));
+        Assert.That(one, Is.Not.EqualTo(one with { Description = "" }));
+    }
 }

@@ -77,6 +77,24 @@ public sealed class AccessAndPolicyDefinitionsTests : TempDirectoryFixture
     }
 
     [Test]
+    public void A_vhosts_metadata_comes_back_after_reopening()
+    {
+        var metadata = new Core.VirtualHosts.VirtualHostMetadata("quorum") { Description = "orders, EU", Tags = ["prod", "a,b"] };
+        using (var store = SqliteDefinitionStore.Open(DataPath))
+        {
+            store.PutVirtualHost("orders");
+            store.PutVirtualHost("plain");
+            store.PutVirtualHostMetadata("orders", metadata);
+        }
+
+        using var reopened = SqliteDefinitionStore.Open(DataPath);
+        var loaded = reopened.Load();
+
+        Assert.That(loaded.VirtualHostMetadata["orders"], Is.EqualTo(metadata));
+        Assert.That(loaded.VirtualHostMetadata.ContainsKey("plain"), Is.False, "a vhost without metadata has none");
+    }
+
+    [Test]
     public void Putting_again_replaces_a_user_permission_or_policy()
     {
         using var store = SqliteDefinitionStore.Open(DataPath);
