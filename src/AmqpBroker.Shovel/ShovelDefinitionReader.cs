@@ -17,7 +17,6 @@ namespace AmqpBroker.Shovel;
 internal static class ShovelDefinitionReader
 {
     private static readonly string[] AckModes = ["no-ack", "on-publish", "on-confirm"];
-    private static readonly string[] Protocols = ["amqp10", "amqp091"];
 
     /// <summary>The basic properties validate_properties takes, in its order; the rest are strings.</summary>
     private static readonly (string Name, bool IsNumber)[] PublishProperties =
@@ -56,7 +55,7 @@ internal static class ShovelDefinitionReader
         }
 
         var fields = new ShovelFields(value);
-        CheckProtocolsSupported(fields);
+        ShovelProtocols.Check(fields, profile);
         var problems = ShapeProblems(fields).ToList();
         CheckTypes(name, fields, profile);
         problems.AddRange(UnknownTerms(name, fields, profile));
@@ -99,18 +98,6 @@ internal static class ShovelDefinitionReader
         };
     }
 
-    /// <summary>Our own refusal, before any of RabbitMQ's checks: an AMQP 1.0 end is not supported here.</summary>
-    private static void CheckProtocolsSupported(ShovelFields fields)
-    {
-        foreach (var end in new[] { "src-protocol", "dest-protocol" })
-        {
-            if (fields.String(end) == "amqp10")
-            {
-                throw Invalid($"{end} amqp10 is not supported by this broker: only amqp091");
-            }
-        }
-    }
-
     /// <summary>RabbitMQ's checks of both ends (validate_amqp091_src, then validate_amqp091_dest): exactly one source,
     /// no count with no-ack, at most one destination.</summary>
     private static IEnumerable<string> ShapeProblems(ShovelFields fields)
@@ -142,16 +129,19 @@ internal static class ShovelDefinitionReader
     {
         fields.CheckNumber("reconnect-delay");
         fields.CheckEnum("ack-mode", AckModes);
-        fields.CheckEnum("src-protocol", Protocols);
-        fields.CheckEnum("dest-protocol", Protocols);
+        foreach (var key in ShovelProtocols.Keys)
+        {
+            fields.CheckEnum(key, ShovelProtocols.Allowed(profile));
+        }
+
         CheckUri(name, fields, "src-uri");
         foreach (var key in new[] { "src-exchange", "src-exchange-key", "src-queue" })
         {
             fields.CheckString(key);
         }
 
-        fields.CheckObject("src-queue-args");
-        fields.CheckObject("src-consumer-args");
+        ShovelArguments.Check(fields, "src-queue-args", ArgumentPlace.QueueDeclare, profile);
+        ShovelArguments.Check(fields, "src-consumer-args", ArgumentPlace.Consume, profile);
         if (profile.ShovelConsumerName)
         {
             fields.CheckString(ConsumerNameKey);
@@ -177,7 +167,7 @@ internal static class ShovelDefinitionReader
             fields.CheckString(key);
         }
 
-        fields.CheckObject("dest-queue-args");
+        ShovelArguments.Check(fields, "dest-queue-args", ArgumentPlace.QueueDeclare, profile);
         foreach (var key in new[] { "add-forward-headers", "add-timestamp-header", "dest-add-forward-headers", "dest-add-timestamp-header" })
         {
             fields.CheckBoolean(key);
@@ -197,7 +187,7 @@ internal static class ShovelDefinitionReader
         var unknown = fields.Properties
             .Where(p => !KnownKeys.Contains(p.Name) && !KnownFrom(profile, p.Name))
             .ToList();
-        return unknown.Count > 0 ? [UnrecognisedTerms(unknown, name)] : [];
+        return unknown.Count > 0 ? [ShovelFields.UnrecognisedTerms(unknown, name)] : [];
     }
 
     /// <summary>Whether <paramref name="key"/> is one that later releases added and <paramref name="profile"/>'s release knows.</summary>
@@ -208,13 +198,6 @@ internal static class ShovelDefinitionReader
         ConsumerNameKey => profile.ShovelConsumerName,
         _ => false,
     };
-
-    /// <summary>proplist's reason for keys it does not know; in key order, as Erlang lists a decoded JSON object's keys.</summary>
-    private static string UnrecognisedTerms(IEnumerable<JsonProperty> unknown, string where)
-    {
-        var terms = unknown.OrderBy(p => p.Name, StringComparer.Ordinal).Select(p => $"{{<<\"{p.Name}\">>,{ErlangJson.Format(p.Value)}}}");
-        return $"Unrecognised terms [{string.Join(',', terms)}] in {where}";
-    }
 
     /// <summary>validate_properties: basic properties as a nested proplist, whose problems stand in its key's place;
     /// a list is a proplist without known keys, anything else is refused as not a list.</summary>
@@ -228,7 +211,7 @@ internal static class ShovelDefinitionReader
                 fields.AddGroup(PublishPropertyProblems(key, value));
                 break;
             case { ValueKind: JsonValueKind.Array } value when value.GetArrayLength() > 0:
-                fields.Add($"Unrecognised terms [{string.Join(',', value.EnumerateArray().Select(ErlangJson.Format))}] in {key}");
+                fields.Add(ShovelFields.UnrecognisedTerms(value, key));
                 break;
             case { ValueKind: JsonValueKind.Array }:
                 break;
@@ -244,7 +227,7 @@ internal static class ShovelDefinitionReader
         var unknown = value.EnumerateObject().Where(p => !PublishProperties.Any(known => known.Name == p.Name)).ToList();
         if (unknown.Count > 0)
         {
-            problems.Add(UnrecognisedTerms(unknown, key));
+            problems.Add(ShovelFields.UnrecognisedTerms(unknown, key));
         }
 
         foreach (var (name, isNumber) in Enumerable.Reverse(PublishProperties))

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using AmqpBroker.Core.Errors;
 using AmqpBroker.Core.Parameters;
 
 namespace AmqpBroker.Shovel;
@@ -6,6 +7,8 @@ namespace AmqpBroker.Shovel;
 /// <summary>A shovel parameter value's fields, with the type checks that collect RabbitMQ's reasons for <see cref="ShovelDefinitionReader"/>.</summary>
 internal sealed class ShovelFields(JsonElement value)
 {
+    private const string UnrecognisedPrefix = "Unrecognised terms ";
+
     private readonly List<IReadOnlyList<string>> _results = [];
 
     /// <summary>The problems in RabbitMQ's order: proplist puts each key's result before the earlier ones.</summary>
@@ -21,7 +24,9 @@ internal sealed class ShovelFields(JsonElement value)
 
     public bool Has(string key) => Get(key) is not null;
 
-    public JsonElement? Get(string key) => value.TryGetProperty(key, out var field) && field.ValueKind != JsonValueKind.Null ? field : null;
+    /// <summary>The key's value, null only when the key is absent: RabbitMQ decodes a JSON null as the atom null, a value
+    /// every check refuses (checked on RabbitMQ 3.10.8: <c>src-uri should be list, actually was null</c>).</summary>
+    public JsonElement? Get(string key) => value.TryGetProperty(key, out var field) ? field : null;
 
     public string? String(string key) => Get(key) is { ValueKind: JsonValueKind.String } field ? field.GetString() : null;
 
@@ -32,11 +37,24 @@ internal sealed class ShovelFields(JsonElement value)
     public Dictionary<string, object?> Table(string key) =>
         Get(key) is { ValueKind: JsonValueKind.Object } field ? PlainJson.Table(field) : new Dictionary<string, object?>();
 
+    /// <summary>
+    /// proplist's reason for keys it does not know (<c>"Unrecognised terms ~p in ~s"</c>, the list at column 19), in key
+    /// order as Erlang lists a decoded JSON object's keys.
+    /// </summary>
+    public static string UnrecognisedTerms(IEnumerable<JsonProperty> unknown, string where)
+    {
+        var terms = unknown.OrderBy(p => p.Name, StringComparer.Ordinal).Select(p => ($"<<\"{p.Name}\">>", ErlangJson.Format(p.Value))).ToList();
+        return $"{UnrecognisedPrefix}{ErlangList.PrintPairs(terms, UnrecognisedPrefix.Length)} in {where}";
+    }
+
+    /// <summary>The same reason for a JSON list in a proplist's place: none of its elements is a {Key, Value} tuple. Such a
+    /// list stays on one line (a list of numbers would fill its lines in Erlang, which <see cref="ErlangList"/> does not).</summary>
+    public static string UnrecognisedTerms(JsonElement list, string where) =>
+        $"{UnrecognisedPrefix}[{string.Join(',', list.EnumerateArray().Select(ErlangJson.Format))}] in {where}";
+
     public void CheckString(string key) => Check(key, JsonValueKind.String, "binary");
 
     public void CheckNumber(string key) => Check(key, JsonValueKind.Number, "a number");
-
-    public void CheckObject(string key) => Check(key, JsonValueKind.Object, "a map");
 
     public void CheckBoolean(string key)
     {

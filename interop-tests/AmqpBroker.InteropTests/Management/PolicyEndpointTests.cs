@@ -58,6 +58,24 @@ public sealed class PolicyEndpointTests : ManagementTestBase
             HttpStatusCode.NotFound, "not_found", "vhost_not_found");
     }
 
+    /// <summary>
+    /// rabbit_policy:validate0 prints the unknown keys with <c>"~p are not recognised policy settings"</c> (~tp from 3.13):
+    /// Erlang breaks the list past column 78, one key a line, and a key whose value still does not fit after the key
+    /// (RabbitMQ 3.10.8 answered these; checked with OTP 25's erl).
+    /// </summary>
+    [TestCase(
+        """{"foo-setting":1,"bar-setting-long-name":"abcdefgh","baz":true,"max-length":1}""",
+        "[{<<\"bar-setting-long-name\">>,<<\"abcdefgh\">>},\n {<<\"baz\">>,true},\n {<<\"foo-setting\">>,1}]")]
+    [TestCase(
+        """{"foo-setting":1,"bar-setting-long-name":"abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmnopqrstuvwxyz"}""",
+        "[{<<\"bar-setting-long-name\">>,\n  <<\"abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmnopqrstuvwxyz\">>},\n {<<\"foo-setting\">>,1}]")]
+    public async Task Unknown_keys_are_listed_as_erlang_breaks_a_long_list(string definition, string terms)
+    {
+        var response = await SendAsync(HttpMethod.Put, $"api/policies/%2F/{Segment(UniqueName("pol"))}", $$"""{"pattern":"^zz-none","definition":{{definition}}}""");
+
+        AssertValidationFailed(response, terms + " are not recognised policy settings");
+    }
+
     [Test]
     public async Task Only_policymakers_and_administrators_may_change_policies()
     {

@@ -143,6 +143,17 @@ public abstract class ManagementTestBase : BrokerTestBase
         }
     }
 
+    /// <summary>
+    /// Asserts the 400 RabbitMQ gives for a policy or parameter its validation refuses: <c>Validation failed</c> and
+    /// <paramref name="reason"/>, HTML-escaped by 3.10–4.1 (rabbit_mgmt_wm_parameter, rabbit_mgmt_wm_policy).
+    /// </summary>
+    protected void AssertValidationFailed(ApiResponse response, string reason)
+    {
+        var expected = Profile.ValidationReasonsHtmlEscaped ? reason.Replace("<", "&lt;", StringComparison.Ordinal).Replace(">", "&gt;", StringComparison.Ordinal) : reason;
+        AssertError(response, HttpStatusCode.BadRequest, "bad_request");
+        Assert.That(response.Json!["reason"]!.GetValue<string>(), Is.EqualTo($"Validation failed\n\n{expected}\n"));
+    }
+
     /// <summary>Creates a user with a unique name, the given tags and full permissions on "/" unless told otherwise.</summary>
     protected async Task<(string Name, string Password)> CreateUserAsync(string tags, bool permissions = true)
     {

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using AmqpBroker.Core.Arguments;
+using AmqpBroker.Core.Errors;
 using AmqpBroker.Core.Profiles;
 using AmqpBroker.Core.Queues;
 using AmqpBroker.Core.Queues.Stream;
@@ -55,8 +56,9 @@ internal static class PolicyValidator
 
         if (unknown.Count > 0)
         {
-            var terms = string.Join(",", unknown.Select(e => $"{{{ErlangTerms.FormatJson(e.Key)},{ErlangTerms.FormatJson(e.Value)}}}"));
-            throw new PolicyValidationException($"[{terms}] are not recognised policy settings");
+            // rabbit_policy:validate0 "~p are not recognised policy settings" (~tp from 3.13): the list at column 0.
+            var terms = unknown.Select(e => (ErlangTerms.FormatJson(e.Key), ErlangTerms.FormatJson(e.Value))).ToList();
+            throw new PolicyValidationException($"{ErlangList.PrintPairs(terms)} are not recognised policy settings");
         }
 
         return new CompiledPolicy(policy, pattern, settings);

@@ -62,4 +62,22 @@ public sealed partial record VersionProfile
     /// Plugin, #16051; rabbit_shovel_mgmt_shovel:is_authorized at v4.2.6, v4.2.9, v4.3.0 and v4.3.5).
     /// </summary>
     public bool ShovelApiDeleteNeedsPolicymaker { get; init; }
+
+    /// <summary>
+    /// An unknown <c>src-protocol</c>/<c>dest-protocol</c> string is read as amqp091, so the shovel is validated as an AMQP
+    /// 0-9-1 one and the value refused as not one of the registered protocols (rabbit_shovel_parameters:
+    /// registered_protocol_to_atom at v4.2.9 and v4.3.3, commit b29f05a6c3); an atom (true, false, null) still finds no
+    /// protocol and crashes. Before, any value other than amqp10 or amqp091 crashes protocols/1 (case_clause, checked on
+    /// RabbitMQ 3.10.8: 500 without a body).
+    /// </summary>
+    public bool ShovelUnknownProtocolIsAmqp091 { get; init; }
+
+    /// <summary>
+    /// <c>src-queue-args</c>, <c>dest-queue-args</c> and <c>src-consumer-args</c> are read as AMQP tables: arguments RabbitMQ
+    /// does not know pass, a null value or a non-empty list crashes (rabbit_shovel_util:validate_amqp_table_args,
+    /// release-notes/4.2.5.md #8323/#8356, and 4.3.0). Before, they are proplists checked against
+    /// rabbit_amqqueue:declare_args/consume_args: unknown keys are refused as <c>Unrecognised terms</c>, known ones pass
+    /// whatever their value (their checks' two-element errors are dropped by flatten_errors), checked on RabbitMQ 3.10.8.
+    /// </summary>
+    public bool ShovelArgumentsAsTables { get; init; }
 }

@@ -91,6 +91,8 @@ public sealed partial record VersionProfile
             OverviewFields = OverviewFields.OperatorPolicyUpdating | OverviewFields.Tags | OverviewFields.DefaultQueueType | OverviewFields.CryptoLibVersion, // release-notes/4.2.4.md (#15468)
             NameFilterRegexLimited = true, // release-notes/4.2.6.md, Management Plugin (#16074)
             ShovelApiDeleteNeedsPolicymaker = true, // release-notes/4.2.6.md, Shovel Management Plugin (#16051)
+            ShovelUnknownProtocolIsAmqp091 = true, // rabbit_shovel_parameters:registered_protocol_to_atom at v4.2.9 and v4.3.3 (commit b29f05a6c3)
+            ShovelArgumentsAsTables = true, // release-notes/4.2.5.md, Shovel Plugin (#8323, #8356); rabbit_shovel_util:validate_amqp_table_args at v4.2.9, v4.3.0
             CoreRegexLimited = true, // rabbit_re (commit e5846514b1, v4.2.8 and v4.3.2)
             TopicPermissionVariablesEscaped = true, // release-notes/4.2.4.md (#15442); rabbit_re:escape at v4.2.9
             VirtualHostQueueTypeCheck = VirtualHostQueueTypeCheck.Validated, // release-notes/4.2.8.md, 4.3.2.md (#16481)

@@ -26,9 +26,9 @@ internal sealed partial class ErrorMiddleware(RequestDelegate next, ILogger<Erro
                 AllowedMethods.Answer(context, context.Response.Headers.Allow);
             }
         }
-        catch (UnansweredException)
+        catch (Exception ex) when (ex is UnansweredException or ParameterValidationCrashException)
         {
-            // Where the release's handler crashes on the request: cowboy's 500, expected, so not logged.
+            // Where the release's handler (or a parameter's validation) crashes on the request: cowboy's 500, expected, so not logged.
             WriteUnexpected(context);
         }
         catch (Exception ex) when (Answer(ex) is { } answer)
@@ -43,8 +43,9 @@ internal sealed partial class ErrorMiddleware(RequestDelegate next, ILogger<Erro
     }
 
     /// <summary>
-    /// An unexpected failure is a 500 with no body, which shows nothing of the failure: what cowboy answers for a handler
-    /// that crashes, in every release (RabbitMQ 3.10.8 checked with curl: an unknown <c>ackmode</c>). RabbitMQ 4.2.8
+    /// An unexpected failure is a 500 with no body and none of the listener's headers, which shows nothing of the failure:
+    /// what cowboy answers for a handler that crashes, in every release (RabbitMQ 3.10.8 checked with curl: an unknown
+    /// <c>ackmode</c>, an unknown shovel <c>src-protocol</c>). RabbitMQ 4.2.8
     /// (release-notes/4.2.8.md, #16544) emptied the one 500 that still carried details, web dispatch's "Registry Error".
     /// </summary>
     private static void WriteUnexpected(HttpContext context)
@@ -56,6 +57,7 @@ internal sealed partial class ErrorMiddleware(RequestDelegate next, ILogger<Erro
         }
 
         context.Response.Clear();
+        ResponseHeaders.Bare(context);
         context.Response.StatusCode = StatusCodes.Status500InternalServerError;
         context.Response.ContentLength = 0;
     }

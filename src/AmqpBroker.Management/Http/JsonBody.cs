@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using AmqpBroker.Core.Errors;
 using AmqpBroker.Management.Json;
 
 namespace AmqpBroker.Management.Http;

@@ -10,7 +10,7 @@ namespace AmqpBroker.Management.Http;
 /// request is authorised (cowboy_rest adds <c>accept</c> when it negotiates the content type, the resources'
 /// variances/2 the rest); a request refused while authorising (401, or 4.2's 404 for a hidden vhost) keeps
 /// <c>vary: origin</c>. From 4.0.5, also the profile's <see cref="Core.Profiles.VersionProfile.ManagementCacheControl"/>.
-/// No header is stored where an earlier step set its own.
+/// No header is stored where an earlier step set its own, and none on a crash's answer (<see cref="Bare"/>).
 /// </summary>
 internal sealed class ResponseHeaders(RequestDelegate next, ManagementContext management)
 {
@@ -19,12 +19,19 @@ internal sealed class ResponseHeaders(RequestDelegate next, ManagementContext ma
 
     private const string DefaultVary = "origin";
 
+    private const string BareItem = "AmqpBroker.Management.BareAnswer";
+
     public Task InvokeAsync(HttpContext context)
     {
         var profile = management.Broker.Settings.Profile;
         context.Response.OnStarting(() =>
         {
             var headers = context.Response.Headers;
+            if (context.Items.ContainsKey(BareItem))
+            {
+                return Task.CompletedTask;
+            }
+
             if (!headers.ContainsKey(Microsoft.Net.Http.Headers.HeaderNames.ContentSecurityPolicy))
             {
                 headers.ContentSecurityPolicy = profile.ManagementContentSecurityPolicy;
@@ -44,6 +51,12 @@ internal sealed class ResponseHeaders(RequestDelegate next, ManagementContext ma
         });
         return next(context);
     }
+
+    /// <summary>
+    /// Marks the answer as Cowboy's own, written when a handler crashed: none of the management listener's headers
+    /// (RabbitMQ 3.10.8 checked with curl: its 500 carries <c>content-length: 0</c> alone).
+    /// </summary>
+    public static void Bare(HttpContext context) => context.Items[BareItem] = true;
 
     /// <summary>Marks the answer as negotiated: the request was authenticated for an API route.</summary>
     public static void Negotiated(HttpContext context) => context.Response.Headers.Vary = NegotiatedVary;

@@ -18,6 +18,18 @@ public sealed class PolicyValidationTests
         yield return Case(Definition(("foo", new Dictionary<string, object?> { ["a"] = new List<object?> { 1L, "b", true, null, 1.5 } })), "[{<<\"foo\">>,#{<<\"a\">> => [1,<<\"b\">>,true,null,1.5]}}] are not recognised policy settings");
         yield return Case(Definition(("max-priority", 3L)), "[{<<\"max-priority\">>,3}] are not recognised policy settings");
         yield return Case(Definition(("consumer-timeout", 1L)), "[{<<\"consumer-timeout\">>,1}] are not recognised policy settings");
+        yield return Case(
+            Definition(("foo-setting", 1L), ("bar-setting-long-name", "abcdefgh"), ("baz", true), ("max-length", 1L)),
+            "[{<<\"bar-setting-long-name\">>,<<\"abcdefgh\">>},\n {<<\"baz\">>,true},\n {<<\"foo-setting\">>,1}] are not recognised policy settings",
+            "~p breaks a list past column 78, one element a line");
+        yield return Case(
+            Definition(("foo-setting", 1L), ("bar-setting-long-name", "abcdefghijklmnopqrstuvwxyz01")),
+            "[{<<\"bar-setting-long-name\">>,<<\"abcdefghijklmnopqrstuvwxyz01\">>},\n {<<\"foo-setting\">>,1}] are not recognised policy settings",
+            "~p breaks a list past column 78, one element a line");
+        yield return Case(
+            Definition(("bar-setting-long-name", "abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmnopqrstuvwxyz")),
+            "[{<<\"bar-setting-long-name\">>,\n  <<\"abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmnopqrstuvwxyz\">>}] are not recognised policy settings",
+            "~p breaks an element past column 78 after its key");
         yield return Case(Definition(), "no policy provided");
         yield return Case(Definition(("message-ttl", -1L)), "-1 is not a valid message TTL");
         yield return Case(Definition(("message-ttl", "a")), "<<\"a\">> is not a valid message TTL");

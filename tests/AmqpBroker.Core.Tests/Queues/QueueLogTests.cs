@@ -224,7 +224,7 @@ public sealed partial class QueueLogTests
         GetAll(byPolicy);
 
         Assert.That(Reads(), Is.Empty);
-        var bogus = Assert.Throws<Errors.AmqpException>(() => Declare("q-bogus", durable: true, ("x-queue-mode", "bogus")));
+        var bogus = Assert.Throws<Core.Errors.AmqpException>(() => Declare("q-bogus", durable: true, ("x-queue-mode", "bogus")));
         Assert.That(bogus.Message, Is.EqualTo("invalid arg 'x-queue-mode' for queue 'q-bogus' in vhost '/': \"unsupported queue mode 'bogus'\""));
     }
 
