@@ -1,3 +1,4 @@
+using AmqpBroker.Core.Profiles;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Events;
 using RabbitMQ.Client.Exceptions;
@@ -7,20 +8,29 @@ namespace AmqpBroker.Shovel;
 /// <summary>
 /// One end of a shovel: a connection and a channel to one of the end's URIs. Like RabbitMQ it picks the
 /// URIs in random order and tries the next when one fails; when none answers, the attempt fails with the
-/// last reason. A connection or channel the other side closes marks the end failed (<see cref="Failed"/>).
+/// last reason. A connection the other side closes or loses marks the end failed (<see cref="Failed"/>), and so does a
+/// channel the server closes, unless the release ignores that close (<see cref="VersionProfile.ShovelAnyChannelCloseStops"/>).
 /// </summary>
 internal sealed class ShovelConnection : IAsyncDisposable
 {
-    private readonly TaskCompletionSource<string> _failed = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private volatile bool _closing;
+    /// <summary>The reply code of a channel close that stops the shovel on every release (PRECONDITION_FAILED).</summary>
+    private const ushort PreconditionFailed = 406;
 
-    private ShovelConnection(IConnection connection, IChannel channel, ShovelUri uri, string role)
+    private readonly TaskCompletionSource<ShovelFailure> _failed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly string _role;
+    private readonly bool _anyChannelCloseStops;
+    private volatile bool _closing;
+    private volatile bool _channelCloseIgnored;
+
+    private ShovelConnection(IConnection connection, IChannel channel, ShovelUri uri, string role, bool anyChannelCloseStops)
     {
         Connection = connection;
         Channel = channel;
         Uri = uri;
-        connection.ConnectionShutdownAsync += (_, e) => OnShutdown($"{role} connection failed", e);
-        channel.ChannelShutdownAsync += (_, e) => OnShutdown($"{role} channel closed", e);
+        _role = role;
+        _anyChannelCloseStops = anyChannelCloseStops;
+        connection.ConnectionShutdownAsync += (_, e) => OnConnectionShutdown(e);
+        channel.ChannelShutdownAsync += (_, e) => OnChannelShutdown(e);
     }
 
     public IConnection Connection { get; }
@@ -29,17 +39,21 @@ internal sealed class ShovelConnection : IAsyncDisposable
 
     public ShovelUri Uri { get; }
 
-    /// <summary>Completes with the reason once the broker or the network ends this connection or channel.</summary>
-    public Task<string> Failed => _failed.Task;
+    /// <summary>Whether the server closed the channel and the release ignored it: the end runs on without a channel.</summary>
+    public bool ChannelCloseIgnored => _channelCloseIgnored;
+
+    /// <summary>Completes with why once the broker or the network ends this connection or channel.</summary>
+    public Task<ShovelFailure> Failed => _failed.Task;
 
     /// <param name="uris">The end's URIs, tried in random order.</param>
     /// <param name="local">Where a URI without a host connects.</param>
     /// <param name="identity">The shovel, for the connection's name.</param>
     /// <param name="role"><c>source</c> or <c>destination</c>, for failure reasons.</param>
     /// <param name="confirms">Whether the channel is in confirm mode (an on-confirm destination).</param>
+    /// <param name="profile">The release, which says which channel closes stop the shovel.</param>
     /// <param name="cancellationToken">Stops connecting.</param>
     public static async Task<ShovelConnection> OpenAsync(
-        IReadOnlyList<ShovelUri> uris, LocalBroker local, ShovelIdentity identity, string role, bool confirms, CancellationToken cancellationToken)
+        IReadOnlyList<ShovelUri> uris, LocalBroker local, ShovelIdentity identity, string role, bool confirms, VersionProfile profile, CancellationToken cancellationToken)
     {
         var failures = new List<string>();
         foreach (var uri in uris.OrderBy(_ => Random.Shared.Next()))
@@ -50,7 +64,7 @@ internal sealed class ShovelConnection : IAsyncDisposable
                 connection = await uri.CreateFactory(local, identity.ConnectionName).CreateConnectionAsync(cancellationToken).ConfigureAwait(false);
                 var options = new CreateChannelOptions(publisherConfirmationsEnabled: confirms, publisherConfirmationTrackingEnabled: false);
                 var channel = await connection.CreateChannelAsync(options, cancellationToken).ConfigureAwait(false);
-                return new ShovelConnection(connection, channel, uri, role);
+                return new ShovelConnection(connection, channel, uri, role, profile.ShovelAnyChannelCloseStops);
             }
             catch (Exception ex) when (ex is BrokerUnreachableException or OperationInterruptedException or IOException or System.Net.Sockets.SocketException or TimeoutException)
             {
@@ -104,11 +118,36 @@ internal sealed class ShovelConnection : IAsyncDisposable
         await Connection.DisposeAsync().ConfigureAwait(false);
     }
 
-    private Task OnShutdown(string what, ShutdownEventArgs e)
+    private Task OnConnectionShutdown(ShutdownEventArgs e)
     {
         if (!_closing)
         {
-            _failed.TrySetResult(e.Initiator == ShutdownInitiator.Peer ? $"{what}: {e.ReplyCode} {e.ReplyText}" : $"{what}: {e.ReplyText}");
+            _failed.TrySetResult(e.Initiator == ShutdownInitiator.Peer
+                ? new ConnectionClosedByServer(e.ReplyCode, e.ReplyText, Uri.IsLocal)
+                : new ConnectionLost($"{_role} connection failed: {e.ReplyText}"));
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// A channel closed with its connection is the connection's failure; one the server closed alone stops the shovel
+    /// when the release says so, else it is left closed and the shovel runs on without it.
+    /// </summary>
+    private Task OnChannelShutdown(ShutdownEventArgs e)
+    {
+        if (_closing || Connection.CloseReason is not null || e.Initiator != ShutdownInitiator.Peer)
+        {
+            return Task.CompletedTask;
+        }
+
+        if (_anyChannelCloseStops || e.ReplyCode == PreconditionFailed)
+        {
+            _failed.TrySetResult(new ChannelClosedByServer(e.ReplyText));
+        }
+        else
+        {
+            _channelCloseIgnored = true;
         }
 
         return Task.CompletedTask;

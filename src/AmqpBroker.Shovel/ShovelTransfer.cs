@@ -1,5 +1,7 @@
+using AmqpBroker.Core.Profiles;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Events;
+using RabbitMQ.Client.Exceptions;
 
 namespace AmqpBroker.Shovel;
 
@@ -21,7 +23,7 @@ internal sealed class ShovelTransfer : AsyncDefaultBasicConsumer, IAsyncDisposab
     private readonly ForwardHeaders _headers;
     private readonly ConfirmTracker _confirms = new();
     private readonly TaskCompletionSource _completed = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly TaskCompletionSource<string> _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource<ShovelFailure> _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _remaining;
     private long _remainingUnpublished;
 
@@ -73,14 +75,15 @@ internal sealed class ShovelTransfer : AsyncDefaultBasicConsumer, IAsyncDisposab
     /// or a private queue bound to the source exchange) and starts consuming. Null when a delete-after
     /// shovel finds nothing to move.
     /// </summary>
-    public static async Task<ShovelTransfer?> StartAsync(ShovelDefinition definition, ShovelIdentity identity, LocalBroker local, TimeProvider time, CancellationToken cancellationToken)
+    public static async Task<ShovelTransfer?> StartAsync(
+        ShovelDefinition definition, ShovelIdentity identity, LocalBroker local, TimeProvider time, VersionProfile profile, CancellationToken cancellationToken)
     {
-        var source = await ShovelConnection.OpenAsync(definition.SourceUris, local, identity, "source", confirms: false, cancellationToken).ConfigureAwait(false);
+        var source = await ShovelConnection.OpenAsync(definition.SourceUris, local, identity, "source", confirms: false, profile, cancellationToken).ConfigureAwait(false);
         ShovelConnection? destination = null;
         try
         {
             var confirms = definition.AckMode == AckMode.OnConfirm;
-            destination = await ShovelConnection.OpenAsync(definition.DestinationUris, local, identity, "destination", confirms, cancellationToken).ConfigureAwait(false);
+            destination = await ShovelConnection.OpenAsync(definition.DestinationUris, local, identity, "destination", confirms, profile, cancellationToken).ConfigureAwait(false);
             if (definition.DestinationQueue is { } destinationQueue)
             {
                 await destination.EnsureQueueAsync(destinationQueue, definition.DestinationQueueArguments, definition.DestinationPredeclared, cancellationToken).ConfigureAwait(false);
@@ -112,7 +115,7 @@ internal sealed class ShovelTransfer : AsyncDefaultBasicConsumer, IAsyncDisposab
     /// Runs until a delete-after shovel has moved its messages (true), or an end fails (false, with the
     /// reason), or <paramref name="cancellationToken"/> stops it.
     /// </summary>
-    public async Task<(bool Completed, string? Reason)> RunAsync(CancellationToken cancellationToken)
+    public async Task<(bool Completed, ShovelFailure? Failure)> RunAsync(CancellationToken cancellationToken)
     {
         var failed = Task.WhenAny(_source.Failed, _destination.Failed, _stopped.Task);
         var finished = await Task.WhenAny(_completed.Task, failed).WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -138,12 +141,27 @@ internal sealed class ShovelTransfer : AsyncDefaultBasicConsumer, IAsyncDisposab
         }
 
         var destination = _destination.Channel;
-        if (_definition.AckMode == AckMode.OnConfirm)
+        try
         {
-            _confirms.Add(await destination.GetNextPublishSequenceNumberAsync(cancellationToken).ConfigureAwait(false), deliveryTag);
+            if (_definition.AckMode == AckMode.OnConfirm)
+            {
+                _confirms.Add(await destination.GetNextPublishSequenceNumberAsync(cancellationToken).ConfigureAwait(false), deliveryTag);
+            }
+
+            await destination.BasicPublishAsync(targetExchange, targetKey, mandatory: false, outgoing, body, cancellationToken).ConfigureAwait(false);
+        }
+        catch (AlreadyClosedException)
+        {
+            // A close the release ignored left the destination without a channel: RabbitMQ 3.10.8's publish crashes the
+            // worker. Any other close has failed the destination already, which ends the run.
+            if (_destination.ChannelCloseIgnored)
+            {
+                _stopped.TrySetResult(new PublishedToClosedChannel());
+            }
+
+            return;
         }
 
-        await destination.BasicPublishAsync(targetExchange, targetKey, mandatory: false, outgoing, body, cancellationToken).ConfigureAwait(false);
         if (_remainingUnpublished > 0)
         {
             _remainingUnpublished--;
@@ -174,7 +192,7 @@ internal sealed class ShovelTransfer : AsyncDefaultBasicConsumer, IAsyncDisposab
     /// <summary>The server cancelled the consumer (its queue was deleted): RabbitMQ's shovel restarts.</summary>
     protected override Task OnCancelAsync(string[] consumerTags, CancellationToken cancellationToken = default)
     {
-        _stopped.TrySetResult("needed a restart: the source consumer was cancelled");
+        _stopped.TrySetResult(ShovelFailure.NeedsRestart);
         return Task.CompletedTask;
     }
 

@@ -1,6 +1,9 @@
+using AmqpBroker.Core.Errors;
 using AmqpBroker.Core.Profiles;
 using AmqpBroker.Core.Shovels;
 using Microsoft.Extensions.Logging;
+using RabbitMQ.Client;
+using RabbitMQ.Client.Exceptions;
 
 namespace AmqpBroker.Shovel;
 
@@ -89,7 +92,7 @@ internal sealed class ShovelWorker : IAsyncDisposable
         var settingUp = true;
         try
         {
-            transfer = await ShovelTransfer.StartAsync(_definition, _identity, _environment.Local(), _environment.Time, stop).ConfigureAwait(false);
+            transfer = await ShovelTransfer.StartAsync(_definition, _identity, _environment.Local(), _environment.Time, _environment.Profile, stop).ConfigureAwait(false);
             settingUp = false;
             if (transfer is null)
             {
@@ -100,7 +103,7 @@ internal sealed class ShovelWorker : IAsyncDisposable
             using var expiry = ScheduleExpiry(transfer);
             _status = Status(ShovelStatus.Running, transfer.Details);
             ShovelLog.Running(_environment.Logger, _identity.Name, _identity.VirtualHost);
-            var (completed, reason) = await transfer.RunAsync(stop).ConfigureAwait(false);
+            var (completed, failure) = await transfer.RunAsync(stop).ConfigureAwait(false);
             if (completed)
             {
                 await transfer.DisposeAsync().ConfigureAwait(false);
@@ -109,7 +112,7 @@ internal sealed class ShovelWorker : IAsyncDisposable
                 return true;
             }
 
-            Terminate(reason!);
+            Terminate(failure!.Reason(_environment.Profile));
             return false;
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
@@ -123,8 +126,7 @@ internal sealed class ShovelWorker : IAsyncDisposable
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            // A declare or consume the other side refused, or a connection lost while setting up.
-            Terminate(settingUp && _environment.Profile.ShovelTopologyFailureReason ? ErlangString("failed to set up topology") : ex.Message);
+            Terminate(settingUp ? SetupFailureReason(ex) : ex.Message);
             return false;
         }
         finally
@@ -134,6 +136,23 @@ internal sealed class ShovelWorker : IAsyncDisposable
                 await transfer.DisposeAsync().ConfigureAwait(false);
             }
         }
+    }
+
+    /// <summary>
+    /// A declare, bind or consume the other side refused, or a connection lost while setting up. Until 4.3.5 the worker
+    /// crashes on a call the server refused, which rabbit_shovel_worker:terminate/2 reports as a restart (checked against
+    /// RabbitMQ 3.10.8 binding to a missing source exchange; the same clause up to v4.3.4).
+    /// </summary>
+    private string SetupFailureReason(Exception failure)
+    {
+        if (_environment.Profile.ShovelTopologyFailureReason)
+        {
+            return ErlangText.Quoted("failed to set up topology");
+        }
+
+        return failure is OperationInterruptedException { ShutdownReason.Initiator: ShutdownInitiator.Peer }
+            ? ShovelFailure.NeedsRestart.Reason(_environment.Profile)
+            : failure.Message;
     }
 
     /// <summary>Ends <paramref name="transfer"/> as completed once the shovel's <c>src-delete-after-duration</c> has passed; null without one.</summary>
@@ -160,7 +179,7 @@ internal sealed class ShovelWorker : IAsyncDisposable
         switch (_environment.Profile.ShovelConnectFailureStatus)
         {
             case ShovelConnectFailureStatus.Terminated:
-                Terminate(ErlangString($"failed to connect to {failure.Role}"));
+                Terminate(ErlangText.Quoted($"failed to connect to {failure.Role}"));
                 break;
             case ShovelConnectFailureStatus.Unlisted:
                 _status = null;
@@ -169,12 +188,6 @@ internal sealed class ShovelWorker : IAsyncDisposable
                 break;
         }
     }
-
-    /// <summary>
-    /// A reason RabbitMQ's worker reports as an Erlang string, as the management plugin prints it (<c>~tp</c> in
-    /// rabbit_shovel_mgmt_util:format_info): in double quotes. RabbitMQ 3.10.8 shows <c>"needed a restart"</c> so.
-    /// </summary>
-    private static string ErlangString(string text) => $"\"{text}\"";
 
     private void Terminate(string reason)
     {

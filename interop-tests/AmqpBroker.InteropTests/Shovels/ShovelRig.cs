@@ -65,6 +65,27 @@ internal static class ShovelRig
         return null!;
     }
 
+    /// <summary>The connections the shovel opened, from /api/connections (RabbitMQ's shovel names them <c>Shovel {name}</c>).</summary>
+    public static async Task<IReadOnlyList<JsonObject>> ConnectionsAsync(HttpClient admin, string shovel)
+    {
+        var connections = JsonNode.Parse(await admin.GetStringAsync("api/connections"))!.AsArray();
+        return [.. connections.Select(c => c!.AsObject()).Where(c => c["client_properties"]?["connection_name"]?.GetValue<string>() == $"Shovel {shovel}")];
+    }
+
+    /// <summary>The queue's consumers, or -1 while it does not exist (a passive declare on a channel of its own).</summary>
+    public static async Task<long> ConsumersAsync(IConnection connection, string queue)
+    {
+        await using var channel = await connection.CreateChannelAsync();
+        try
+        {
+            return (await channel.QueueDeclarePassiveAsync(queue)).ConsumerCount;
+        }
+        catch (OperationInterruptedException e) when (e.ShutdownReason?.ReplyCode == 404)
+        {
+            return -1;
+        }
+    }
+
     public static async Task WaitUntilAsync(Func<Task<bool>> condition, string what, TimeSpan? deadline = null)
     {
         using var timeout = new CancellationTokenSource(deadline ?? Deadline);

@@ -30,6 +30,23 @@ public sealed partial record VersionProfile
     public bool ShovelTopologyFailureReason { get; init; }
 
     /// <summary>
+    /// A shovel channel the server closes stops the shovel whatever the reply code, its status reason the reply text as an
+    /// Erlang binary (rabbit_amqp091_shovel:handle_source/handle_dest from v3.13.0, commit 2daed29eb1, "if destination
+    /// exchange isn't present ... shovel won't automatically reconnect"); before, only a 406 does, and any other close is
+    /// ignored: the shovel stays <c>running</c> with the channel gone (rabbit_amqp091_shovel at v3.10.8; checked against
+    /// RabbitMQ 3.10.8 publishing to a missing exchange: the message stays unacknowledged on-confirm, is acked on-publish).
+    /// </summary>
+    public bool ShovelAnyChannelCloseStops { get; init; }
+
+    /// <summary>
+    /// The status reason of a shovel whose connection the server closed is <c>{server_initiated_close,Code,Text}</c>, no
+    /// longer inside <c>{shutdown,…}</c> (release-notes/4.3.5.md, Shovel Plugin, "Reduced log noise" #17028:
+    /// rabbit_amqp091_shovel:unwrap_shutdown at v4.3.5, commit 64cbf70934); before, <c>{shutdown,{server_initiated_close,…}}</c>
+    /// (checked against RabbitMQ 3.10.8; rabbit_shovel_worker:terminate/2 at v3.13.7 to v4.3.4).
+    /// </summary>
+    public bool ShovelCloseReasonUnwrapped { get; init; }
+
+    /// <summary>
     /// <c>GET /api/shovels/vhost/{vhost}/{name}</c> answers the shovel's runtime parameter (release-notes/3.13.7.md,
     /// Shovel Plugin, #12040; rabbit_shovel_mgmt_shovel:to_json); before, the status of every shovel in that vhost
     /// (rabbit_shovel_mgmt:to_json at v3.10.8, filtered by vhost only).

@@ -40,6 +40,7 @@ public sealed partial record VersionProfile
             ShovelApiAnswersParameter = true,         // release-notes/3.13.7.md, Shovel Plugin bug fixes (#12040)
             ShovelConnectFailureStatus = ShovelConnectFailureStatus.Unlisted, // release-notes/3.13.2.md, Shovel Plugin (#11101)
             ShovelApiDeletesUnlisted = true,          // release-notes/3.13.3.md, Shovel Management Plugin (#11324)
+            ShovelAnyChannelCloseStops = true,        // rabbit_amqp091_shovel:handle_dest at v3.13.0 (commit 2daed29eb1)
             AuthSettingsEndpoint = AuthSettingsEndpoint.OAuthEnabled, // rabbit_mgmt_wm_auth:authSettings at v3.13.7
             VirtualHostQueueTypeCheck = VirtualHostQueueTypeCheck.HandlerCrashes, // rabbit_mgmt_wm_vhost:accept_content at v3.13.7
             QueueStatsCanBeDisabled = false, // rabbit_mgmt_format:queue/2 at v3.13.7 differs from 3.10.8; not modelled
@@ -115,6 +116,7 @@ public sealed partial record VersionProfile
             ShovelDeleteAfterDuration = true,                 // release-notes/4.3.5.md, Shovel Plugin enhancements (#17055, #17064)
             ShovelConsumerName = true,                        // release-notes/4.3.0.md, Shovel Plugin (src-consumer-name)
             ShovelTopologyFailureReason = true,               // release-notes/4.3.5.md, Shovel Plugin bug fixes (#17135)
+            ShovelCloseReasonUnwrapped = true,                // release-notes/4.3.5.md, Shovel Plugin bug fixes (#17028; rabbit_amqp091_shovel:unwrap_shutdown)
             DefinitionsETag = true,                           // release-notes/4.3.5.md, Management Plugin enhancements (#17121)
             ShovelApiRedactsUris = true,                      // release-notes/4.3.5.md, Shovel Plugin bug fixes (#17134)
             ConsumerTimeoutArgumentsValidated = true,         // release-notes/4.3.2.md (#16557)

@@ -1,4 +1,4 @@
-using System.Text;
+using AmqpBroker.Core.Errors;
 using AmqpBroker.Core.Parameters;
 using AmqpBroker.Core.Policies;
 using AmqpBroker.Core.Profiles;
@@ -41,26 +41,6 @@ internal static class ImportReason
         }
 
         var escaped = ValidationReason.EscapeHtml(component is null ? $"{reason} ({virtualHost}/{name})" : $"{reason} ({virtualHost}/{component}/{name})");
-        return form == DefinitionImportReason.EscapedAsErlangBinary || perVirtualHost ? ErlangBinary(escaped) : escaped;
-    }
-
-    /// <summary>A text as Erlang's <c>~tp</c> prints a binary holding it (rabbit_definitions:format/1 before 4.2).</summary>
-    private static string ErlangBinary(string text)
-    {
-        var quoted = new StringBuilder("<<\"", text.Length + 8);
-        foreach (var c in text)
-        {
-            quoted.Append(c switch
-            {
-                '"' => "\\\"",
-                '\\' => "\\\\",
-                '\n' => "\\n",
-                '\r' => "\\r",
-                '\t' => "\\t",
-                _ => c.ToString(),
-            });
-        }
-
-        return quoted.Append("\">>").ToString();
+        return form == DefinitionImportReason.EscapedAsErlangBinary || perVirtualHost ? ErlangText.Binary(escaped) : escaped; // rabbit_definitions:format/1 before 4.2: ~tp of a binary
     }
 }
