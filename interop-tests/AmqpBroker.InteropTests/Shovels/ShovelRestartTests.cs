@@ -94,13 +94,18 @@ public sealed class ShovelRestartTests : ManagementTestBase
     }
 
     /// <summary>
-    /// Waits until the shovel has connected both ends with connections not in <paramref name="closed"/>, then closes one of
-    /// them through the API; both join <paramref name="closed"/>.
+    /// Waits until the shovel runs with both ends connected by connections not in <paramref name="closed"/> (so its
+    /// topology is set up, and a close fails a running shovel rather than its setup), then closes one of them through the
+    /// API; both join <paramref name="closed"/>.
     /// </summary>
     private async Task CloseOneConnectionAsync(string shovel, HashSet<string> closed, string what)
     {
         string[] open = [];
-        await ShovelRig.WaitUntilAsync(async () => (open = [.. (await ConnectionNamesAsync(shovel)).Except(closed)]).Length == 2, what, Timeout);
+        await ShovelRig.WaitUntilAsync(
+            async () => (open = [.. (await ConnectionNamesAsync(shovel)).Except(closed)]).Length == 2
+                && (await ShovelRig.StatusAsync(Http, shovel))?["state"]?.GetValue<string>() == "running",
+            what,
+            Timeout);
         closed.UnionWith(open);
         await ExpectAsync(HttpStatusCode.NoContent, HttpMethod.Delete, $"api/connections/{Uri.EscapeDataString(open[0])}");
     }
