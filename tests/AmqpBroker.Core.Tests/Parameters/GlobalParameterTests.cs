@@ -11,21 +11,8 @@ namespace AmqpBroker.Core.Tests.Parameters;
 /// configured name is set at every start (seed_user_provided_cluster_name/0).
 /// </summary>
 [TestFixture]
-public sealed class GlobalParameterTests
+public sealed class GlobalParameterTests : RestartingBrokerFixture
 {
-    private readonly List<Broker> _brokers = [];
-
-    [TearDown]
-    public void DisposeBrokers()
-    {
-        foreach (var broker in _brokers)
-        {
-            broker.Dispose();
-        }
-
-        _brokers.Clear();
-    }
-
     [Test]
     public void The_cluster_id_is_drawn_at_the_first_start_stored_and_kept()
     {
@@ -75,10 +62,5 @@ public sealed class GlobalParameterTests
 
     private static JsonElement Json(string json) => JsonSerializer.Deserialize<JsonElement>(json);
 
-    private Broker Start(MemoryDefinitionStore store, string? clusterName = null)
-    {
-        var broker = new Broker(new BrokerSettings { ClusterName = clusterName }, TimeProvider.System, store);
-        _brokers.Add(broker);
-        return broker;
-    }
+    private Broker Start(MemoryDefinitionStore store, string? clusterName) => Start(store, new BrokerSettings { ClusterName = clusterName });
 }

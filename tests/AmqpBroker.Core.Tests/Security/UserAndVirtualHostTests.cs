@@ -11,21 +11,8 @@ namespace AmqpBroker.Core.Tests.Security;
 /// vhost takes with it (permissions, policies, topology, open connections) and what reaches the store.
 /// </summary>
 [TestFixture]
-public sealed class UserAndVirtualHostTests
+public sealed class UserAndVirtualHostTests : RestartingBrokerFixture
 {
-    private readonly List<Broker> _brokers = [];
-
-    [TearDown]
-    public void DisposeBrokers()
-    {
-        foreach (var broker in _brokers)
-        {
-            broker.Dispose();
-        }
-
-        _brokers.Clear();
-    }
-
     [Test]
     public void A_first_boot_creates_the_default_vhost_and_an_administrator_with_every_permission_on_it()
     {
@@ -172,13 +159,6 @@ public sealed class UserAndVirtualHostTests
         var second = Start(store);
 
         Assert.That(second.VirtualHosts.Select(v => v.Name), Is.EqualTo(new[] { "staging" }));
-    }
-
-    private Broker Start(MemoryDefinitionStore? store = null)
-    {
-        var broker = new Broker(new BrokerSettings(), TimeProvider.System, store);
-        _brokers.Add(broker);
-        return broker;
     }
 
     /// <summary>Registers an open connection the way the server does, recording force-close reasons.</summary>
