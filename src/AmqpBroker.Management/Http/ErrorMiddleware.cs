@@ -43,9 +43,9 @@ internal sealed partial class ErrorMiddleware(RequestDelegate next, ILogger<Erro
     }
 
     /// <summary>
-    /// An unexpected failure is a 500 with no body and none of the listener's headers, which shows nothing of the failure:
-    /// what cowboy answers for a handler that crashes, in every release (RabbitMQ 3.10.8 checked with curl: an unknown
-    /// <c>ackmode</c>, an unknown shovel <c>src-protocol</c>). RabbitMQ 4.2.8
+    /// An unexpected failure is a 500 with no body, which shows nothing of the failure: what cowboy answers for a handler
+    /// that crashes, in every release (RabbitMQ 3.10.8 checked with curl: an unknown <c>ackmode</c>, an unknown shovel
+    /// <c>src-protocol</c>), with none of the listener's headers (<see cref="ResponseHeaders.Bare"/>). RabbitMQ 4.2.8
     /// (release-notes/4.2.8.md, #16544) emptied the one 500 that still carried details, web dispatch's "Registry Error".
     /// </summary>
     private static void WriteUnexpected(HttpContext context)
@@ -56,10 +56,7 @@ internal sealed partial class ErrorMiddleware(RequestDelegate next, ILogger<Erro
             return;
         }
 
-        context.Response.Clear();
-        ResponseHeaders.Bare(context);
-        context.Response.StatusCode = StatusCodes.Status500InternalServerError;
-        context.Response.ContentLength = 0;
+        ResponseHeaders.Bare(context, StatusCodes.Status500InternalServerError);
     }
 
     /// <summary>The answer to a failure the API expects, or null for anything else.</summary>

@@ -7,8 +7,8 @@ namespace AmqpBroker.Management.Http;
 /// which makes <c>%252F</c> and <c>%2F</c> indistinguishable afterwards; RabbitMQ's paths need both (the
 /// vhost "/" is <c>%2F</c>, a binding's properties key may contain a literal <c>%2F</c>). Route values
 /// therefore stay encoded and <see cref="ApiRequest.Route"/> decodes each one exactly once. The raw path is
-/// first read as RabbitMQ's web server reads it (<see cref="RequestPath"/>): a malformed escape is a 400, and
-/// <c>.</c> and <c>..</c> segments are resolved.
+/// first read as RabbitMQ's web server reads it (<see cref="RequestPath"/>): a malformed escape is cowboy_router's
+/// bare 400 (<see cref="ResponseHeaders.Bare"/>), and <c>.</c> and <c>..</c> segments are resolved.
 /// </summary>
 internal sealed class RawPathMiddleware(RequestDelegate next)
 {
@@ -18,8 +18,12 @@ internal sealed class RawPathMiddleware(RequestDelegate next)
         if (rawTarget is { Length: > 0 } && rawTarget[0] == '/')
         {
             var queryStart = rawTarget.IndexOf('?', StringComparison.Ordinal);
-            var path = RequestPath.Normalize(queryStart < 0 ? rawTarget : rawTarget[..queryStart])
-                ?? throw ApiException.BadRequest("malformed percent-encoding in the request path");
+            if (RequestPath.Normalize(queryStart < 0 ? rawTarget : rawTarget[..queryStart]) is not { } path)
+            {
+                ResponseHeaders.Bare(context, StatusCodes.Status400BadRequest);
+                return Task.CompletedTask;
+            }
+
             context.Request.Path = new PathString(path);
         }
 

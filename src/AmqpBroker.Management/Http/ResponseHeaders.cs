@@ -10,7 +10,7 @@ namespace AmqpBroker.Management.Http;
 /// request is authorised (cowboy_rest adds <c>accept</c> when it negotiates the content type, the resources'
 /// variances/2 the rest); a request refused while authorising (401, or 4.2's 404 for a hidden vhost) keeps
 /// <c>vary: origin</c>. From 4.0.5, also the profile's <see cref="Core.Profiles.VersionProfile.ManagementCacheControl"/>.
-/// No header is stored where an earlier step set its own, and none on a crash's answer (<see cref="Bare"/>).
+/// No header is stored where an earlier step set its own, and none on a <see cref="Bare"/> answer.
 /// </summary>
 internal sealed class ResponseHeaders(RequestDelegate next, ManagementContext management)
 {
@@ -19,19 +19,20 @@ internal sealed class ResponseHeaders(RequestDelegate next, ManagementContext ma
 
     private const string DefaultVary = "origin";
 
-    private const string BareItem = "AmqpBroker.Management.BareAnswer";
+    /// <summary>The <see cref="HttpContext.Items"/> key that marks a <see cref="Bare"/> answer.</summary>
+    private static readonly object BareAnswer = new();
 
     public Task InvokeAsync(HttpContext context)
     {
         var profile = management.Broker.Settings.Profile;
         context.Response.OnStarting(() =>
         {
-            var headers = context.Response.Headers;
-            if (context.Items.ContainsKey(BareItem))
+            if (context.Items.ContainsKey(BareAnswer))
             {
                 return Task.CompletedTask;
             }
 
+            var headers = context.Response.Headers;
             if (!headers.ContainsKey(Microsoft.Net.Http.Headers.HeaderNames.ContentSecurityPolicy))
             {
                 headers.ContentSecurityPolicy = profile.ManagementContentSecurityPolicy;
@@ -53,10 +54,19 @@ internal sealed class ResponseHeaders(RequestDelegate next, ManagementContext ma
     }
 
     /// <summary>
-    /// Marks the answer as Cowboy's own, written when a handler crashed: none of the management listener's headers
-    /// (RabbitMQ 3.10.8 checked with curl: its 500 carries <c>content-length: 0</c> alone).
+    /// Answers <paramref name="status"/> with no body and none of the listener's headers: what Cowboy sends before a
+    /// resource runs or when it crashes (a malformed path, cowboy_router's 400 with only <c>date</c> and
+    /// <c>server</c>; a handler that crashes or fails cowboy_req:match_qs, cowboy_stream_h's early error with only
+    /// <c>content-length: 0</c>; RabbitMQ 3.10.8 checked over a socket, the same code in Cowboy 2.8.0 to 2.18.0 which
+    /// 3.10 to 4.3 ship). Kestrel still writes its <c>date</c>, which it adds to every answer.
     /// </summary>
-    public static void Bare(HttpContext context) => context.Items[BareItem] = true;
+    public static void Bare(HttpContext context, int status)
+    {
+        context.Response.Clear();
+        context.Response.StatusCode = status;
+        context.Response.ContentLength = 0;
+        context.Items[BareAnswer] = true;
+    }
 
     /// <summary>Marks the answer as negotiated: the request was authenticated for an API route.</summary>
     public static void Negotiated(HttpContext context) => context.Response.Headers.Vary = NegotiatedVary;

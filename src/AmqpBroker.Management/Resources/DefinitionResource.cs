@@ -98,8 +98,7 @@ internal static class DefinitionResource
         if (request.Broker.Settings.Profile.DefinitionsDownloadNameIsToken && !IsToken(fileName))
         {
             // cowboy_req:match_qs fails its constraint: Cowboy answers 400 with no body and none of the handler's headers.
-            request.Http.Response.Clear();
-            request.Http.Response.StatusCode = StatusCodes.Status400BadRequest;
+            ResponseHeaders.Bare(request.Http, StatusCodes.Status400BadRequest);
             return false;
         }
 

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using AmqpBroker.Management.Http;
 using AmqpBroker.Management.Security;
 
 namespace AmqpBroker.Management.Tests.Http;
@@ -97,7 +98,7 @@ public sealed class RouteSweepTests
     }
 
     /// <summary>
-    /// RabbitMQ 3.10.8's answers (checked with curl): 400 for a malformed escape (its body is empty, ours a JSON reason), a
+    /// RabbitMQ 3.10.8's answers (checked with curl): 400 without a body for a malformed escape, a
     /// dot segment resolved before routing (so PUT .../%2F/.. is a PUT on the queue list: 405). <c>%00</c> is refused
     /// by Kestrel before any middleware runs (400, no body), where RabbitMQ takes it as a name: Kestrel has no switch for it.
     /// </summary>
@@ -116,6 +117,7 @@ public sealed class RouteSweepTests
         var (status, text) = await CheckAsync(http, method, path, method == "PUT" ? "{}" : null, failures);
 
         Assert.That(status, Is.EqualTo(expected), text);
+        Assert.That(text, expected == HttpStatusCode.BadRequest ? Is.Empty : Is.Not.Null);
         Assert.That(failures, Is.Empty);
     }
 
@@ -262,13 +264,17 @@ public sealed class RouteSweepTests
         {
             failures.Add(what);
         }
-        else if ((int)response.StatusCode >= 400 && response.StatusCode != HttpStatusCode.MethodNotAllowed && !IsJsonError(text))
+        else if ((int)response.StatusCode >= 400 && response.StatusCode != HttpStatusCode.MethodNotAllowed && !IsJsonError(text) && !IsMalformedPathAnswer(path, response.StatusCode, text))
         {
             failures.Add($"no JSON error and reason: {what}");
         }
 
         return (response.StatusCode, text);
     }
+
+    /// <summary>A malformed escape in the path is cowboy_router's 400 without a body (see <see cref="RequestPath"/>).</summary>
+    private static bool IsMalformedPathAnswer(string path, HttpStatusCode status, string text) =>
+        status == HttpStatusCode.BadRequest && text.Length == 0 && RequestPath.Normalize("/" + path.Split('?')[0]) is null;
 
     /// <summary>Answers that hold times, rates or sizes of the process, which may differ from one request to the next.</summary>
     private static bool IsChanging(string path) => path.StartsWith("api/overview", StringComparison.Ordinal) || path.StartsWith("api/nodes", StringComparison.Ordinal);
