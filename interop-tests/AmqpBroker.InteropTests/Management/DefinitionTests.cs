@@ -121,8 +121,8 @@ public sealed class DefinitionTests : ManagementTestBase
         AssertError(await SendAsync(HttpMethod.Post, "api/definitions", """{"queues":5}"""), HttpStatusCode.BadRequest, "bad_request", "'queues'");
         AssertError(await SendAsync(HttpMethod.Post, "api/definitions", """{"queues":[{"name":"q","vhost":"no-such-vhost"}]}"""), HttpStatusCode.BadRequest, "bad_request", "no_such_vhost");
         AssertError(await SendAsync(HttpMethod.Post, "api/definitions", """{"users":[{"name":"u","password_hash":"x","tags":[]}]}"""), HttpStatusCode.BadRequest, "bad_request", "not_base64");
-        AssertError(await SendAsync(HttpMethod.Post, "api/definitions", """{"bindings":[{"source":"nosuch","vhost":"/","destination":"q","destination_type":"queue","routing_key":"","arguments":{}}]}"""),
-            HttpStatusCode.BadRequest, "bad_request", "no exchange 'nosuch'");
+        AssertError(await SendAsync(HttpMethod.Post, "api/definitions", """{"permissions":[{"user":"nosuch","vhost":"/","configure":"","write":"","read":""}]}"""),
+            HttpStatusCode.BadRequest, "bad_request", "no_such_user");
     }
 
     [Test]

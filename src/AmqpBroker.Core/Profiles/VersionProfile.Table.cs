@@ -27,6 +27,7 @@ public sealed partial record VersionProfile
             DefinitionsVirtualHostExport = VirtualHostDefinitionsExport.Stripped, // rabbit_mgmt_wm_definitions at v3.12.0 (commit 4bfe352168)
             DefinitionsExportDefaultQueueType = true, // rabbit_mgmt_wm_definitions:rw_state at v3.13.7 (release-notes/3.13.4.md)
             DefinitionImportReason = DefinitionImportReason.EscapedAsErlangBinary, // rabbit_definitions:apply_defs at v3.13.0 (commit 5f0981c5a3)
+            DefinitionImportChecksBindings = true,    // rabbit_definitions:add_binding_int at v3.13.6 (commit 3c74225717)
             OverviewFields = OverviewFields.ReleaseSeriesSupportStatus | OverviewFields.OperatorPolicyUpdating, // rabbit_mgmt_wm_overview at v3.12.0
             QueueModeIgnored = true,                  // release-notes/3.12.0.md, highlights: lazy mode no longer applies
             PerQueueConsumerTimeout = true,           // release-notes/3.12.0.md, Core Server enhancements (#5437)

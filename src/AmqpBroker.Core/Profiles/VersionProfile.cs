@@ -218,6 +218,14 @@ public sealed partial record VersionProfile
     public DefinitionImportReason DefinitionImportReason { get; init; }
 
     /// <summary>
+    /// A definitions import stops at a binding whose source or destination is missing, with the reason
+    /// <c>{resources_missing,[{not_found,{resource,&lt;&lt;"V"&gt;&gt;,exchange,&lt;&lt;"X"&gt;&gt;}}]}</c>; before, such a
+    /// binding is skipped without a word (rabbit_definitions:add_binding_int ignores rabbit_binding:add's error at
+    /// v3.10.8, checked live; throws it from v3.13.6, commit 3c74225717, and at v4.0.5, v4.1.8, v4.2.8, v4.3.5).
+    /// </summary>
+    public bool DefinitionImportChecksBindings { get; init; }
+
+    /// <summary>
     /// <c>PUT /api/parameters/…</c> and <c>PUT /api/policies/…</c> HTML-escape <c>&lt;</c>, <c>&gt;</c> and <c>&amp;</c> in
     /// a validation reason (rabbit_mgmt_wm_parameter, rabbit_mgmt_wm_policy at v3.10.8 and v4.1.8); 4.2.0 stopped
     /// (commit 5f5bf81e40, #14277).

@@ -3,6 +3,7 @@ using AmqpBroker.Core.Errors;
 using AmqpBroker.Core.Exchanges;
 using AmqpBroker.Core.Parameters;
 using AmqpBroker.Core.Policies;
+using AmqpBroker.Core.Profiles;
 using AmqpBroker.Core.Queues;
 using AmqpBroker.Core.VirtualHosts;
 using AmqpBroker.Management.Formatting;
@@ -17,8 +18,9 @@ namespace AmqpBroker.Management.Definitions;
 /// overwritten; queues, exchanges and bindings that already exist are left as they are. Parameters come last, so a
 /// shovel starts once the queues it moves exist; one of a component this broker does not have is refused. Global
 /// parameters are set as given, the file's <c>internal_cluster_id</c> too, as RabbitMQ does. An entry
-/// that fails stops the import, and unlike RabbitMQ (which keeps what came before it) nothing of the file
-/// stays: the import runs in one store transaction and is undone in memory (<see cref="ImportUndo"/>).
+/// that fails stops the import with RabbitMQ's reason (<see cref="ImportReason"/>, <see cref="ImportFailure"/>), and
+/// unlike RabbitMQ (which keeps what came before it) nothing of the file stays: the import runs in one store
+/// transaction and is undone in memory (<see cref="ImportUndo"/>).
 /// </summary>
 internal sealed class DefinitionsImport(Broker broker, ApiUser user)
 {
@@ -42,9 +44,10 @@ internal sealed class DefinitionsImport(Broker broker, ApiUser user)
                 ImportVirtualHost(entry, undo);
             }
 
+            var failure = new ImportFailure(broker.Settings.Profile, perVirtualHost: false);
             foreach (var entry in permissions)
             {
-                ImportPermission(entry, undo);
+                ImportPermission(entry, failure, undo);
             }
 
             foreach (var entry in topicPermissions)
@@ -57,51 +60,55 @@ internal sealed class DefinitionsImport(Broker broker, ApiUser user)
                 ImportGlobalParameter(entry, undo);
             }
 
-            ImportObjects(objects, entry => ExistingVirtualHost(entry.RequireString("vhost")), perVirtualHost: false, undo);
+            ImportObjects(objects, into: null, undo);
         });
     }
 
     public void ImportInto(VirtualHost virtualHost, JsonBody document)
     {
         var objects = ObjectSections.Read(document);
-        ImportUndo.Run(broker, undo => ImportObjects(objects, _ => virtualHost, perVirtualHost: true, undo));
+        ImportUndo.Run(broker, undo => ImportObjects(objects, virtualHost, undo));
     }
 
-    /// <summary>Policies and parameters that validation refuses are named as RabbitMQ names them (<see cref="ImportReason"/>).</summary>
-    private void ImportObjects(ObjectSections sections, Func<JsonBody, VirtualHost> virtualHostOf, bool perVirtualHost, ImportUndo undo)
+    /// <summary>The objects of a full import (<paramref name="into"/> null: each names its vhost) or of one vhost's.</summary>
+    private void ImportObjects(ObjectSections sections, VirtualHost? into, ImportUndo undo)
     {
         var profile = broker.Settings.Profile;
+        var perVirtualHost = into is not null;
+        var failure = new ImportFailure(profile, perVirtualHost);
+        VirtualHost VirtualHostOf(JsonBody entry) => into ?? ExistingVirtualHost(entry.RequireString("vhost"), failure);
         foreach (var entry in sections.VirtualHostLimits)
         {
-            var virtualHost = virtualHostOf(entry).Name;
+            var virtualHost = VirtualHostOf(entry).Name;
             ImportReason.Named(profile, perVirtualHost, virtualHost, SecurityDefinitions.VirtualHostLimitsComponent, "limits",
                 () => SecurityDefinitions.ImportVirtualHostLimits(broker, virtualHost, entry, undo));
         }
 
         foreach (var entry in sections.Policies)
         {
-            var (virtualHost, name) = (virtualHostOf(entry).Name, entry.RequireString("name"));
+            var (virtualHost, name) = (VirtualHostOf(entry).Name, entry.RequireString("name"));
             ImportReason.Named(profile, perVirtualHost, virtualHost, component: null, name, () => ImportPolicy(PolicyJson.Read(virtualHost, name, entry), undo));
         }
 
         foreach (var entry in sections.Queues)
         {
-            Apply(entry, "queue", virtualHostOf(entry), undo, ImportQueue);
+            Apply(VirtualHostOf(entry), entry, failure, undo, ImportQueue);
         }
 
         foreach (var entry in sections.Exchanges)
         {
-            Apply(entry, "exchange", virtualHostOf(entry), undo, ImportExchange);
+            Apply(VirtualHostOf(entry), entry, failure, undo, ImportExchange);
         }
 
+        var bindings = new BindingImport(broker, user);
         foreach (var entry in sections.Bindings)
         {
-            Apply(entry, "binding", virtualHostOf(entry), undo, ImportBinding);
+            bindings.Import(into?.Name ?? entry.RequireString("vhost"), entry, undo);
         }
 
         foreach (var entry in sections.Parameters)
         {
-            var (component, virtualHost, name) = (entry.RequireString("component"), virtualHostOf(entry).Name, entry.RequireString("name"));
+            var (component, virtualHost, name) = (entry.RequireString("component"), VirtualHostOf(entry).Name, entry.RequireString("name"));
             ImportReason.Named(profile, perVirtualHost, virtualHost, component, name, () => ImportParameter(ParameterJson.Read(component, virtualHost, name, entry), undo));
         }
     }
@@ -134,14 +141,19 @@ internal sealed class DefinitionsImport(Broker broker, ApiUser user)
     }
 
     /// <summary>
-    /// A vhost with its description, tags and default queue type, each read from the entry or else its metadata
-    /// (rabbit_definitions:add_vhost); an existing one takes the description and tags and keeps its default queue type.
+    /// A vhost with its metadata (rabbit_definitions:add_vhost): a new one is created, an existing one takes the
+    /// description and tags and keeps its default queue type.
     /// </summary>
     private void ImportVirtualHost(JsonBody entry, ImportUndo undo)
     {
         var name = entry.RequireString("name");
-        var metadata = ReadMetadata(entry);
-        if (broker.FindVirtualHost(name) is { } existing)
+        var existing = broker.FindVirtualHost(name);
+        if (ReadMetadata(entry, creating: existing is null) is not { } metadata)
+        {
+            return;
+        }
+
+        if (existing is not null)
         {
             var previous = existing.Metadata;
             broker.AddVirtualHost(name, metadata with { DefaultQueueType = null });
@@ -153,12 +165,40 @@ internal sealed class DefinitionsImport(Broker broker, ApiUser user)
         undo.Add(() => broker.DeleteVirtualHost(name));
     }
 
-    private static VirtualHostMetadata ReadMetadata(JsonBody entry)
+    /// <summary>
+    /// The metadata a vhost entry asks for, null when the vhost is not to be created. A default queue type that is not
+    /// valid: in 3.10 a new vhost is not created and the import goes on (rabbit_vhost:do_add fails, and add_vhost's
+    /// result is not looked at; checked against RabbitMQ 3.10.8), an existing one ignores it; from 4.2.8 the import
+    /// stops with the reason alone (rabbit_definitions:invalid_queue_type_message, #16481, with
+    /// <see cref="VirtualHostQueueTypeCheck.Validated"/>); between, it stops naming the vhost (ours).
+    /// </summary>
+    private VirtualHostMetadata? ReadMetadata(JsonBody entry, bool creating)
     {
         var metadata = JsonBody.Of(entry.Object("metadata") ?? [], "a vhost's metadata");
+        VirtualHostMetadata queueType;
         try
         {
-            return VirtualHostMetadata.Parse(metadata.String("default_queue_type")) with
+            queueType = VirtualHostMetadata.Parse(metadata.String("default_queue_type"));
+        }
+        catch (ArgumentException ex)
+        {
+            switch (broker.Settings.Profile.VirtualHostQueueTypeCheck)
+            {
+                case VirtualHostQueueTypeCheck.CreationFails when creating:
+                    return null;
+                case VirtualHostQueueTypeCheck.CreationFails:
+                    queueType = VirtualHostMetadata.None;
+                    break;
+                case VirtualHostQueueTypeCheck.Validated:
+                    throw ApiException.BadRequest(ex.Message);
+                default:
+                    throw InvalidMetadata(entry, ex);
+            }
+        }
+
+        try
+        {
+            return queueType with
             {
                 Description = entry.String("description") ?? metadata.String("description") ?? "",
                 Tags = VirtualHostMetadata.ParseTags(FieldTableJson.FromJson(entry.Root["tags"] ?? metadata.Root["tags"])),
@@ -166,13 +206,23 @@ internal sealed class DefinitionsImport(Broker broker, ApiUser user)
         }
         catch (ArgumentException ex)
         {
-            throw ApiException.BadRequest($"vhost '{entry.String("name")}': {ex.Message}");
+            throw InvalidMetadata(entry, ex);
         }
     }
 
-    private void ImportPermission(JsonBody entry, ImportUndo undo)
+    private static ApiException InvalidMetadata(JsonBody entry, ArgumentException error) => ApiException.BadRequest($"vhost '{entry.String("name")}': {error.Message}");
+
+    /// <summary>A permission; a missing user, then a missing vhost, stops the import as rabbit_auth_backend_internal:set_permissions does.</summary>
+    private void ImportPermission(JsonBody entry, ImportFailure failure, ImportUndo undo)
     {
-        var permission = PermissionDocument.Read(entry.RequireString("user"), entry.RequireString("vhost"), entry);
+        var (userName, virtualHost) = (entry.RequireString("user"), entry.RequireString("vhost"));
+        var permission = PermissionDocument.Read(userName, virtualHost, entry);
+        if (broker.Users.Find(userName) is null)
+        {
+            throw failure.NoSuchUser(userName);
+        }
+
+        ExistingVirtualHost(virtualHost, failure);
         var previous = broker.FindPermission(permission.User, permission.VirtualHost);
         broker.SetPermission(permission);
         undo.Add(previous is null ? () => broker.ClearPermission(permission.User, permission.VirtualHost) : () => broker.SetPermission(previous));
@@ -217,45 +267,8 @@ internal sealed class DefinitionsImport(Broker broker, ApiUser user)
         undo.Add(() => virtualHost.DeleteExchange(name, ifUnused: false));
     }
 
-    private void ImportBinding(VirtualHost virtualHost, JsonBody entry, ImportUndo undo)
-    {
-        var source = entry.RequireString("source");
-        var destination = entry.RequireString("destination");
-        var routingKey = NameRules.Check(entry.String("routing_key") ?? "", "routing key");
-        var arguments = entry.Table("arguments");
-        var connection = HttpConnection.For(user, virtualHost.Name);
-        switch (entry.RequireString("destination_type"))
-        {
-            case "queue":
-                var existed = IsBound(virtualHost, source, virtualHost.FindQueue(destination), routingKey, arguments);
-                virtualHost.Bind(destination, source, routingKey, arguments, connection);
-                if (!existed)
-                {
-                    undo.Add(() => virtualHost.Unbind(destination, source, routingKey, arguments, connection));
-                }
-
-                break;
-            case "exchange":
-                existed = IsBound(virtualHost, source, virtualHost.Exchanges.FirstOrDefault(e => e.Name == destination), routingKey, arguments);
-                virtualHost.BindExchange(destination, source, routingKey, arguments);
-                if (!existed)
-                {
-                    undo.Add(() => virtualHost.UnbindExchange(destination, source, routingKey, arguments));
-                }
-
-                break;
-            case var other:
-                throw ApiException.BadRequest($"binding destination_type must be \"queue\" or \"exchange\", got \"{other}\"");
-        }
-    }
-
-    /// <summary>Whether the binding is there already, so that undoing the import must leave it.</summary>
-    private static bool IsBound(VirtualHost virtualHost, string source, IBindingDestination? destination, string routingKey, IReadOnlyDictionary<string, object?> arguments) =>
-        destination is not null && virtualHost.Exchanges.FirstOrDefault(e => e.Name == source) is { } exchange
-        && exchange.Bindings.Any(b => b.Matches(destination, routingKey, arguments));
-
-    /// <summary>Applies one entry; a broker refusal names the entry, so the operator knows where the import stopped.</summary>
-    private static void Apply(JsonBody entry, string what, VirtualHost virtualHost, ImportUndo undo, Action<VirtualHost, JsonBody, ImportUndo> import)
+    /// <summary>Applies one queue or exchange; a broker refusal stops the import as RabbitMQ words it.</summary>
+    private static void Apply(VirtualHost virtualHost, JsonBody entry, ImportFailure failure, ImportUndo undo, Action<VirtualHost, JsonBody, ImportUndo> import)
     {
         try
         {
@@ -263,13 +276,11 @@ internal sealed class DefinitionsImport(Broker broker, ApiUser user)
         }
         catch (AmqpException ex)
         {
-            var name = entry.String("name") ?? $"{entry.String("source")} -> {entry.String("destination")}";
-            throw ApiException.BadRequest($"{what} '{name}' in vhost '{virtualHost.Name}': {ex.Message}");
+            throw failure.Refused(ex);
         }
     }
 
-    private VirtualHost ExistingVirtualHost(string name) =>
-        broker.FindVirtualHost(name) ?? throw ApiException.BadRequest($"no_such_vhost: '{name}' (define it in the vhosts section)");
+    private VirtualHost ExistingVirtualHost(string name, ImportFailure failure) => broker.FindVirtualHost(name) ?? throw failure.NoSuchVirtualHost(name);
 
     /// <summary>A section's entries, each checked to be an object before anything is applied.</summary>
     private static List<JsonBody> Entries(JsonBody document, string section) =>

@@ -19,6 +19,13 @@ internal sealed class ApiException(int status, string error, string reason) : Ex
     public bool ErrorIsCharList { get; init; }
 
     /// <summary>
+    /// The <c>reason</c> as RabbitMQ's JSON encoder writes an Erlang term it is given in place of a text (tuples and lists
+    /// as arrays, atoms and binaries as strings, Erlang strings as lists of character codes), as 3.10.8's definitions
+    /// import does with its failures (checked with curl); <see cref="Reason"/> stays the text for logs. Null: the text.
+    /// </summary>
+    public JsonNode? ReasonTerm { get; init; }
+
+    /// <summary>
     /// Whether RabbitMQ refuses this while authorising the request (is_authorized), before content negotiation; a 401 is
     /// always taken as one. See <see cref="ResponseHeaders"/>.
     /// </summary>

@@ -62,7 +62,7 @@ internal sealed partial class ErrorMiddleware(RequestDelegate next, ILogger<Erro
     /// <summary>The answer to a failure the API expects, or null for anything else.</summary>
     private static ErrorAnswer? Answer(Exception error) => error switch
     {
-        ApiException api => new(api.Status, api.ErrorIsCharList ? CharList(api.Error) : api.Error, api.Reason, api.Refused || api.Status == StatusCodes.Status401Unauthorized, api.Challenges),
+        ApiException api => new(api.Status, api.ErrorIsCharList ? CharList(api.Error) : api.Error, api.ReasonTerm ?? api.Reason, api.Refused || api.Status == StatusCodes.Status401Unauthorized, api.Challenges),
         AmqpException amqp => Map(amqp),
 
         // RabbitMQ's wording for a policy or parameter its validation refuses.
@@ -108,11 +108,11 @@ internal sealed partial class ErrorMiddleware(RequestDelegate next, ILogger<Erro
 
     /// <param name="Status">The HTTP status.</param>
     /// <param name="Error">The body's <c>error</c>.</param>
-    /// <param name="Reason">The body's <c>reason</c>.</param>
+    /// <param name="Reason">The body's <c>reason</c>: mostly a string, an Erlang term where RabbitMQ encodes one (<see cref="ApiException.ReasonTerm"/>).</param>
     /// <param name="Refused">Whether RabbitMQ refuses it while authorising the request, before content negotiation (see <see cref="ResponseHeaders"/>).</param>
     /// <param name="Challenges">Whether it carries the <c>www-authenticate</c> challenge (a failed login, before 3.13).</param>
-    private sealed record ErrorAnswer(int Status, JsonNode Error, string Reason, bool Refused = false, bool Challenges = false);
+    private sealed record ErrorAnswer(int Status, JsonNode Error, JsonNode Reason, bool Refused = false, bool Challenges = false);
 
     /// <summary>An Erlang string as RabbitMQ's JSON encoder writes it: a list of character codes (<see cref="ApiException.ErrorIsCharList"/>).</summary>
-    private static JsonArray CharList(string text) => new([.. text.Select(c => JsonValue.Create((int)c))]);
+    internal static JsonArray CharList(string text) => new([.. text.Select(c => JsonValue.Create((int)c))]);
 }

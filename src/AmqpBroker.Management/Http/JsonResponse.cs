@@ -27,7 +27,7 @@ internal static class JsonResponse
     }
 
     /// <summary>RabbitMQ's error body, <c>{"error": …, "reason": …}</c>, without a cache-control of its own.</summary>
-    public static Task WriteErrorAsync(HttpResponse response, JsonNode error, string reason)
+    public static Task WriteErrorAsync(HttpResponse response, JsonNode error, JsonNode reason)
     {
         response.ContentType = "application/json";
         return response.WriteAsync(new JsonObject { ["error"] = error, ["reason"] = reason }.ToJsonString(Options));
