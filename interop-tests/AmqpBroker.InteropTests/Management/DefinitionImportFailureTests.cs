@@ -64,6 +64,16 @@ public sealed class DefinitionImportFailureTests : ManagementTestBase
         AssertReason(noVirtualHost, $"Please create virtual host \"{virtualHost}\" prior to importing definitions.", new JsonArray("no_such_vhost", virtualHost));
     }
 
+    /// <summary>rabbit_mgmt_wm_definitions:to_json/2 and accept/2 on vhost <c>not_found</c>, the same from v3.10.8 to v4.3.5.</summary>
+    [Test]
+    public async Task A_vhost_in_the_path_that_does_not_exist_is_400_on_export_and_404_on_import()
+    {
+        var virtualHost = Segment(UniqueName("novhost"));
+
+        AssertError(await SendAsync(HttpMethod.Get, $"api/definitions/{virtualHost}"), HttpStatusCode.BadRequest, "bad_request", "vhost_not_found");
+        AssertError(await SendAsync(HttpMethod.Post, $"api/definitions/{virtualHost}", "{}"), HttpStatusCode.NotFound, "not_found", "vhost_not_found");
+    }
+
     /// <summary>
     /// 3.10 does not create the vhost and goes on (rabbit_vhost:do_add fails, add_vhost's result is not looked at); 4.2.8
     /// stops with the reason alone (rabbit_definitions:invalid_queue_type_message, #16481); 3.13 to 4.2.7: ours.

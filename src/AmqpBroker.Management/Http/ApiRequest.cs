@@ -72,8 +72,7 @@ internal sealed class ApiRequest(HttpContext http, ManagementContext context, Ap
     /// </summary>
     public IEnumerable<VirtualHost> ListedVirtualHosts()
     {
-        var named = http.Request.Headers[VirtualHostHeader].ToString();
-        if (named.Length == 0)
+        if (HeaderVirtualHostName() is not { } named)
         {
             return VisibleVirtualHosts();
         }
@@ -84,6 +83,32 @@ internal sealed class ApiRequest(HttpContext http, ManagementContext context, Ap
         }
 
         return [Authorised(named, creating: false, user.CanAccessVirtualHost)];
+    }
+
+    /// <summary>The vhost name the <c>x-vhost</c> header gives, as it is; null when it is absent or empty (every vhost).</summary>
+    public string? HeaderVirtualHostName() => http.Request.Headers[VirtualHostHeader].ToString() is { Length: > 0 } named ? named : null;
+
+    /// <summary>
+    /// For a resource that reads the <c>x-vhost</c> header in place of a vhost in its path (/api/definitions,
+    /// /api/vhost-limits, /api/parameters/{component}): the vhost it names, checked as one in the path with
+    /// <paramref name="mayUse"/> (by default, the user may access it), or null without the header. A header naming no vhost
+    /// is <paramref name="unknown"/> where <see cref="Core.Profiles.VersionProfile.VirtualHostHeaderMustExist"/>; before
+    /// (3.10), rabbit_mgmt_util:vhost/1 passed the name on unchecked: a user who may not use it is refused, and for an
+    /// administrator these handlers crash (a bare 500; checked against RabbitMQ 3.10.8).
+    /// </summary>
+    public VirtualHost? HeaderVirtualHost(ApiException unknown, Func<string, bool>? mayUse = null)
+    {
+        if (HeaderVirtualHostName() is not { } named)
+        {
+            return null;
+        }
+
+        if (Broker.FindVirtualHost(named) is null)
+        {
+            throw Broker.Settings.Profile.VirtualHostHeaderMustExist ? unknown : user.IsAdministrator ? new UnansweredException() : Refusal();
+        }
+
+        return Authorised(named, creating: false, mayUse ?? user.CanAccessVirtualHost);
     }
 
     /// <summary>The virtual hosts whose objects the user may list.</summary>

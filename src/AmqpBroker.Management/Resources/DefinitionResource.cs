@@ -4,21 +4,18 @@ namespace AmqpBroker.Management.Resources;
 
 /// <summary>
 /// /api/definitions: export and import everything, or one vhost's objects, in RabbitMQ's format (administrators); an
-/// export is tagged for conditional requests where the profile has them (<see cref="DefinitionsETag"/>).
+/// export is tagged for conditional requests where the profile has them (<see cref="DefinitionsETag"/>). The one vhost
+/// is named by the path or, on /api/definitions itself, by the <c>x-vhost</c> header (rabbit_mgmt_wm_definitions
+/// reads rabbit_mgmt_util:vhost/1 in every release). A vhost that does not exist is <c>vhost_not_found</c>: 400 on export,
+/// 404 on import (to_json/2 and accept/2 at v3.10.8, checked live, to v4.3.5), and for the header before 3.13
+/// (unchecked then) a crash on export and an import that stops at the first thing it would create there.
 /// </summary>
 internal static class DefinitionResource
 {
     public static void Map(IEndpointRouteBuilder routes)
     {
         routes.Get("/api/definitions", Access.Administrator, request =>
-        {
-            if (DefinitionsETag.NotModified(request, virtualHost: null))
-            {
-                return Task.CompletedTask;
-            }
-
-            return OfferDownload(request) ? request.JsonAsync(DefinitionsExport.All(request.Context)) : Task.CompletedTask;
-        });
+            request.HeaderVirtualHost(VirtualHostNotFoundOnExport()) is { } named ? ExportAsync(request, named) : ExportAllAsync(request));
         routes.Post("/api/definitions", Access.Administrator, async request =>
         {
             if (!request.DeclaresContentType(DocumentTypes))
@@ -26,29 +23,39 @@ internal static class DefinitionResource
                 return;
             }
 
+            var named = request.HeaderVirtualHostName();
             var document = await ReadDocumentAsync(request).ConfigureAwait(false);
-            new DefinitionsImport(request.Broker, request.User).ImportAll(document);
+            var import = new DefinitionsImport(request.Broker, request.User);
+            if (named is null)
+            {
+                import.ImportAll(document);
+            }
+            else if (request.Broker.FindVirtualHost(named) is { } virtualHost)
+            {
+                import.ImportInto(virtualHost, document);
+            }
+            else if (request.Broker.Settings.Profile.VirtualHostHeaderMustExist)
+            {
+                throw ApiException.NotFound("vhost_not_found");
+            }
+            else
+            {
+                import.ImportIntoMissing(named, document);
+            }
+
             request.NoContent();
         });
         routes.Get("/api/definitions/{vhost}", Access.Administrator, request =>
-        {
-            var virtualHost = request.VirtualHost();
-            if (DefinitionsETag.NotModified(request, virtualHost.Name))
-            {
-                return Task.CompletedTask;
-            }
-
-            return OfferDownload(request) ? request.JsonAsync(DefinitionsExport.Of(virtualHost, request.Context)) : Task.CompletedTask;
-        });
+            ExportAsync(request, request.Broker.FindVirtualHost(request.Route("vhost")) ?? throw VirtualHostNotFoundOnExport()));
         routes.Post("/api/definitions/{vhost}", Access.Administrator, async request =>
         {
-            var virtualHost = request.VirtualHost();
             if (!request.DeclaresContentType(DocumentTypes))
             {
                 return;
             }
 
             var document = await ReadDocumentAsync(request).ConfigureAwait(false);
+            var virtualHost = request.VirtualHost(creating: true);
             new DefinitionsImport(request.Broker, request.User).ImportInto(virtualHost, document);
             request.NoContent();
         });
@@ -56,6 +63,28 @@ internal static class DefinitionResource
 
     /// <summary>What an import may be declared as: JSON, or a browser's upload (rabbit_mgmt_wm_definitions:content_types_accepted/2).</summary>
     private static readonly string[] DocumentTypes = ["application/json", "multipart/form-data"];
+
+    private static ApiException VirtualHostNotFoundOnExport() => ApiException.BadRequest("vhost_not_found");
+
+    private static Task ExportAllAsync(ApiRequest request)
+    {
+        if (DefinitionsETag.NotModified(request, virtualHost: null))
+        {
+            return Task.CompletedTask;
+        }
+
+        return OfferDownload(request) ? request.JsonAsync(DefinitionsExport.All(request.Context)) : Task.CompletedTask;
+    }
+
+    private static Task ExportAsync(ApiRequest request, Core.VirtualHosts.VirtualHost virtualHost)
+    {
+        if (DefinitionsETag.NotModified(request, virtualHost.Name))
+        {
+            return Task.CompletedTask;
+        }
+
+        return OfferDownload(request) ? request.JsonAsync(DefinitionsExport.Of(virtualHost, request.Context)) : Task.CompletedTask;
+    }
 
     /// <summary>The JSON body, or the form field "file" of a browser upload (multipart/form-data), as RabbitMQ accepts both.</summary>
     private static async Task<JsonBody> ReadDocumentAsync(ApiRequest request)

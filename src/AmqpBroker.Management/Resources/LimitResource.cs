@@ -1,3 +1,4 @@
+using AmqpBroker.Core.VirtualHosts;
 using AmqpBroker.Management.Formatting;
 using AmqpBroker.Management.Json;
 
@@ -8,20 +9,18 @@ namespace AmqpBroker.Management.Resources;
 /// (monitoring users: every vhost) and of users (where the profile reveals less, all users' to administrators only,
 /// one user's to monitoring users and that user); administrators set one limit at a time with <c>{"value": N}</c>
 /// (an integer; negative is no limit) and clear it, with RabbitMQ's answers. Unlike RabbitMQ, clearing a limit of a
-/// vhost or user that does not exist is a 404, not a 500.
+/// vhost or user that does not exist is a 404, not a 500. The <c>x-vhost</c> header scopes the vhost list to one vhost
+/// as its path would (<see cref="ApiRequest.HeaderVirtualHost"/>).
 /// </summary>
 internal static class LimitResource
 {
     public static void Map(IEndpointRouteBuilder routes)
     {
         routes.Get("/api/vhost-limits", Access.Management, request =>
-            request.ListAsync(request.InListableVirtualHosts(request.Broker.VirtualHostLimits, l => l.Key).Select(l => LimitJson.Create("vhost", l.Key, l.Value))));
-        routes.Get("/api/vhost-limits/{vhost}", Access.Management, request =>
-        {
-            var virtualHost = request.VisibleVirtualHost();
-            var limits = request.Broker.LimitsOfVirtualHost(virtualHost.Name);
-            return request.ListAsync(limits.Count == 0 ? [] : [LimitJson.Create("vhost", virtualHost.Name, limits)]);
-        });
+            request.HeaderVirtualHost(ApiException.NotFound(), request.User.CanListVirtualHost) is { } named
+                ? LimitsOfAsync(request, named)
+                : request.ListAsync(request.InListableVirtualHosts(request.Broker.VirtualHostLimits, l => l.Key).Select(l => LimitJson.Create("vhost", l.Key, l.Value))));
+        routes.Get("/api/vhost-limits/{vhost}", Access.Management, request => LimitsOfAsync(request, request.VisibleVirtualHost()));
         routes.Put("/api/vhost-limits/{vhost}/{name}", Access.Administrator, async request =>
         {
             if (!request.DeclaresContentType("application/json"))
@@ -80,6 +79,13 @@ internal static class LimitResource
             request.NoContent();
             return Task.CompletedTask;
         });
+    }
+
+    /// <summary>One vhost's limits: the vhost in the path or the <c>x-vhost</c> header (rabbit_mgmt_wm_limits:limits/2 reads rabbit_mgmt_util:vhost/1).</summary>
+    private static Task LimitsOfAsync(ApiRequest request, VirtualHost virtualHost)
+    {
+        var limits = request.Broker.LimitsOfVirtualHost(virtualHost.Name);
+        return request.ListAsync(limits.Count == 0 ? [] : [LimitJson.Create("vhost", virtualHost.Name, limits)]);
     }
 
     /// <summary>Whether reading user limits is restricted as in RabbitMQ 4.2.9 and 4.3.3 (rabbit_mgmt_wm_user_limits:is_authorized).</summary>

@@ -6,7 +6,9 @@ namespace AmqpBroker.Management.Resources;
 /// <summary>
 /// /api/parameters: runtime parameters of components (<c>shovel</c>), as RabbitMQ's management plugin
 /// serves them to policymakers and administrators, limited to the vhosts the user may access. A value its
-/// component refuses is a 400 with the component's reason.
+/// component refuses is a 400 with the component's reason. One component's list without a vhost in the path is scoped by
+/// the <c>x-vhost</c> header (rabbit_mgmt_wm_parameters:basic/1 reads rabbit_mgmt_util:vhost/1; the list of every
+/// component does not); see <see cref="ApiRequest.HeaderVirtualHost"/>.
 /// </summary>
 internal static class ParameterResource
 {
@@ -16,7 +18,8 @@ internal static class ParameterResource
         routes.Get("/api/parameters/{component}", Access.Policymaker, request =>
         {
             var component = request.Route("component");
-            return request.ListAsync(Visible(request, p => p.Component == component));
+            var named = request.HeaderVirtualHost(ApiException.NotFound())?.Name;
+            return request.ListAsync(Visible(request, p => p.Component == component && (named is null || p.VirtualHost == named)));
         });
         routes.Get("/api/parameters/{component}/{vhost}", Access.Policymaker, request =>
         {
