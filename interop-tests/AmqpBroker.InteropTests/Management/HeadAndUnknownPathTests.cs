@@ -94,6 +94,10 @@ public sealed class HeadAndUnknownPathTests : ManagementTestBase
 
     [TestCase("api/overview", true, "accept, accept-encoding, origin")]
     [TestCase("api/queues/%2F/no-such-queue", true, "accept, accept-encoding, origin")]
+    [TestCase("api/vhost-limits", true, "accept-encoding, origin")]
+    [TestCase("api/operator-policies/%2F", true, "accept-encoding, origin")]
+    [TestCase("api/topic-permissions", true, "accept-encoding, origin")]
+    [TestCase("api/topic-permissions/%2F/no-such-user", true, "accept-encoding, origin")]
     [TestCase("api/overview", false, "origin")]
     [TestCase("api/nonexistent", true, "origin")]
     public async Task Answers_carry_the_releases_content_security_policy_and_vary(string path, bool credentials, string vary)

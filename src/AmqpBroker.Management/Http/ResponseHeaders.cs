@@ -8,7 +8,7 @@ namespace AmqpBroker.Management.Http;
 /// <see cref="Core.Profiles.VersionProfile.ManagementContentSecurityPolicy"/>; the web page sets its own, stricter one),
 /// and <c>vary: origin</c>, or <c>vary: accept, accept-encoding, origin</c> on what an API route answers once the
 /// request is authorised (cowboy_rest adds <c>accept</c> when it negotiates the content type, the resources'
-/// variances/2 the rest); a request refused while authorising (401, or 4.2's 404 for a hidden vhost) keeps
+/// variances/2 the rest; <c>accept-encoding, origin</c> where the resource offers one type, <see cref="SingleMediaTypeRoutes"/>); a request refused while authorising (401, or 4.2's 404 for a hidden vhost) keeps
 /// <c>vary: origin</c>. From 4.0.5, also the profile's <see cref="Core.Profiles.VersionProfile.ManagementCacheControl"/>.
 /// No header is stored where an earlier step set its own, and none on a <see cref="Bare"/> answer.
 /// </summary>
@@ -16,6 +16,8 @@ internal sealed class ResponseHeaders(RequestDelegate next, ManagementContext ma
 {
     /// <summary>The vary of an answer that went through content negotiation.</summary>
     public const string NegotiatedVary = "accept, accept-encoding, origin";
+
+    private const string SingleMediaTypeVary = "accept-encoding, origin";
 
     private const string DefaultVary = "origin";
 
@@ -68,8 +70,12 @@ internal sealed class ResponseHeaders(RequestDelegate next, ManagementContext ma
         context.Items[BareAnswer] = true;
     }
 
-    /// <summary>Marks the answer as negotiated: the request was authenticated for an API route.</summary>
-    public static void Negotiated(HttpContext context) => context.Response.Headers.Vary = NegotiatedVary;
+    /// <summary>
+    /// Marks the answer as negotiated: the request was authenticated for an API route. A resource with one media type
+    /// (<see cref="SingleMediaTypeRoutes"/>) does not vary on <c>accept</c>.
+    /// </summary>
+    public static void Negotiated(HttpContext context) =>
+        context.Response.Headers.Vary = SingleMediaTypeRoutes.Contains(context) ? SingleMediaTypeVary : NegotiatedVary;
 
     /// <summary>After a failure cleared the headers: negotiated again unless the request was refused or never authenticated.</summary>
     public static void VaryAfterFailure(HttpContext context, bool refused)
