@@ -88,11 +88,12 @@ public sealed class ResponseHeaderTests(string release)
     /// Where the resource reads the header itself (rabbit_mgmt_wm_limits, rabbit_mgmt_wm_parameters, rabbit_mgmt_wm_definitions):
     /// from 3.13 404 (resource_exists) or the export's 400 <c>vhost_not_found</c>; 3.10 took the name unchecked and the
     /// handler crashes, Cowboy's bare 500 without the listener's headers (RabbitMQ 3.10.8 checked over a socket).
+    /// rabbit_mgmt_wm_limits offers one media type, so its answers do not vary on accept.
     /// </summary>
-    [TestCase("api/vhost-limits", 404, """{"error":"Object Not Found","reason":"Not Found"}""")]
-    [TestCase("api/parameters/shovel", 404, """{"error":"Object Not Found","reason":"Not Found"}""")]
-    [TestCase("api/definitions", 400, """{"error":"bad_request","reason":"vhost_not_found"}""")]
-    public async Task A_vhost_header_naming_no_vhost_where_the_resource_reads_it(string path, int status, string body)
+    [TestCase("api/vhost-limits", 404, """{"error":"Object Not Found","reason":"Not Found"}""", "accept-encoding, origin")]
+    [TestCase("api/parameters/shovel", 404, """{"error":"Object Not Found","reason":"Not Found"}""", Negotiated)]
+    [TestCase("api/definitions", 400, """{"error":"bad_request","reason":"vhost_not_found"}""", Negotiated)]
+    public async Task A_vhost_header_naming_no_vhost_where_the_resource_reads_it(string path, int status, string body, string vary)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, path);
         request.Headers.Add("x-vhost", "no-such-vhost");
@@ -101,7 +102,7 @@ public sealed class ResponseHeaderTests(string release)
 
         var expected = _profile.VirtualHostHeaderMustExist ? (status, body, true) : (500, "", false);
         Assert.That(((int)response.StatusCode, await response.Content.ReadAsStringAsync(), response.Headers.Contains("Content-Security-Policy")), Is.EqualTo(expected));
-        Assert.That(response.Headers.Vary.ToString(), Is.EqualTo(expected.Item3 ? Negotiated : ""));
+        Assert.That(response.Headers.Vary.ToString(), Is.EqualTo(expected.Item3 ? vary : ""));
     }
 
     /// <summary>A vhost the user may not use is refused while authorising: vary origin, 401 or (from 4.2.9) 404 not_found.</summary>
