@@ -97,4 +97,13 @@ public sealed partial record VersionProfile
     /// whatever their value (their checks' two-element errors are dropped by flatten_errors), checked on RabbitMQ 3.10.8.
     /// </summary>
     public bool ShovelArgumentsAsTables { get; init; }
+
+    /// <summary>
+    /// Dynamic shovels take <c>internal</c> (a boolean) and <c>internal_owner</c> (a map of <c>name</c>, <c>kind</c>
+    /// exchange or queue, and <c>virtual_host</c>) (rabbit_shovel_parameters:shovel_validation and validate_internal_owner
+    /// from v4.2.0); <c>DELETE /api/shovels/vhost/{vhost}/{name}</c> of an internal shovel that has a status answers 405
+    /// <c>Protected</c> (text/plain) and keeps it (rabbit_shovel_util:delete_shovel, needs_force_delete;
+    /// rabbit_shovel_mgmt_shovel:delete_resource at v4.2.0 to v4.3.5). Before, both keys are refused as unknown.
+    /// </summary>
+    public bool ShovelInternalKeys { get; init; }
 }

@@ -93,6 +93,7 @@ public sealed partial record VersionProfile
             NameFilterRegexLimited = true, // release-notes/4.2.6.md, Management Plugin (#16074)
             ShovelApiDeleteNeedsPolicymaker = true, // release-notes/4.2.6.md, Shovel Management Plugin (#16051)
             ShovelUnknownProtocolIsAmqp091 = true, // rabbit_shovel_parameters:registered_protocol_to_atom at v4.2.9 and v4.3.3 (commit b29f05a6c3)
+            ShovelInternalKeys = true, // rabbit_shovel_parameters:shovel_validation, rabbit_shovel_util:delete_shovel at v4.2.0
             ShovelArgumentsAsTables = true, // release-notes/4.2.5.md, Shovel Plugin (#8323, #8356); rabbit_shovel_util:validate_amqp_table_args at v4.2.9, v4.3.0
             CoreRegexLimited = true, // rabbit_re (commit e5846514b1, v4.2.8 and v4.3.2)
             TopicPermissionVariablesEscaped = true, // release-notes/4.2.4.md (#15442); rabbit_re:escape at v4.2.9
