@@ -41,6 +41,7 @@ public sealed partial record VersionProfile
             ShovelConnectFailureStatus = ShovelConnectFailureStatus.Unlisted, // release-notes/3.13.2.md, Shovel Plugin (#11101)
             ShovelApiDeletesUnlisted = true,          // release-notes/3.13.3.md, Shovel Management Plugin (#11324)
             ShovelAnyChannelCloseStops = true,        // rabbit_amqp091_shovel:handle_dest at v3.13.0 (commit 2daed29eb1)
+            ShovelLostConnectionReported = true,      // rabbit_shovel_worker:terminate at v3.13.2 (commit d264babfb7, #11101)
             AuthSettingsEndpoint = AuthSettingsEndpoint.OAuthEnabled, // rabbit_mgmt_wm_auth:authSettings at v3.13.7
             VirtualHostQueueTypeCheck = VirtualHostQueueTypeCheck.HandlerCrashes, // rabbit_mgmt_wm_vhost:accept_content at v3.13.7
             QueueStatsCanBeDisabled = false, // rabbit_mgmt_format:queue/2 at v3.13.7 differs from 3.10.8; not modelled
