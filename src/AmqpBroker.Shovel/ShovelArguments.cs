@@ -8,7 +8,8 @@ namespace AmqpBroker.Shovel;
 /// A shovel's argument tables (<c>src-queue-args</c>, <c>dest-queue-args</c>, <c>src-consumer-args</c>) checked as the
 /// release checks them (<see cref="VersionProfile.ShovelArgumentsAsTables"/>): before 4.2.5 as proplists against
 /// rabbit_amqqueue's declare_args/consume_args (rabbit_shovel_parameters:validate_queue_args at v3.10.8 to v4.1.8),
-/// after as AMQP tables (rabbit_shovel_util:validate_amqp_table_args at v4.2.9 and v4.3.5). Values either release
+/// after as AMQP tables (rabbit_shovel_util:validate_amqp_table_args at v4.2.9 and v4.3.5), whose known arguments' values are
+/// checked (<see cref="ShovelArgumentValues"/>). Values either release
 /// crashes on are answered as a crash (<see cref="ParameterValidationCrashException"/>).
 /// </summary>
 internal static class ShovelArguments
@@ -37,6 +38,11 @@ internal static class ShovelArguments
         if (profile.ShovelArgumentsAsTables ? !IsAmqpTable(value) : !CheckProplist(fields, key, value, place, profile))
         {
             throw new ParameterValidationCrashException($"{key} {ErlangJson.Format(value)} crashes the shovel's validation in RabbitMQ {profile.ReportedVersion}");
+        }
+
+        if (profile.ShovelArgumentsAsTables)
+        {
+            fields.AddGroup(ShovelArgumentValues.Problems(key, value, place, profile));
         }
     }
 

@@ -9,7 +9,8 @@ namespace AmqpBroker.Shovel;
 /// Validates a shovel parameter's value with RabbitMQ's rules and reasons (rabbit_shovel_parameters) and
 /// reads it into a <see cref="ShovelDefinition"/>. Only AMQP 0-9-1 ends are supported; the deprecated pre-3.7
 /// names (<c>delete-after</c>, <c>prefetch-count</c>, <c>add-forward-headers</c>, <c>add-timestamp-header</c>)
-/// are read as RabbitMQ reads them. <c>src-delete-after-duration</c> is known only where the profile has it (4.3.5).
+/// are read as RabbitMQ reads them. <c>src-delete-after-duration</c> is known only where the profile has it (4.3.5), and so are
+/// <c>internal</c> and <c>internal_owner</c> (4.2, <see cref="ShovelInternalKeys"/>).
 /// Every problem is reported, one a line, in RabbitMQ's order (rabbit_shovel_parameters:validate and
 /// rabbit_parameter_validation:proplist, the same from 3.10.8 to 4.3.5): the source's and the destination's shape, then
 /// the unknown keys, then each key's own problem in the reverse of the order the keys are checked in.
@@ -127,6 +128,7 @@ internal static class ShovelDefinitionReader
     /// source's and the destination's keys).</summary>
     private static void CheckTypes(string name, ShovelFields fields, VersionProfile profile)
     {
+        ShovelInternalKeys.Check(fields, profile);
         fields.CheckNumber("reconnect-delay");
         fields.CheckEnum("ack-mode", AckModes);
         foreach (var key in ShovelProtocols.Keys)
@@ -162,10 +164,9 @@ internal static class ShovelDefinitionReader
         }
 
         CheckUri(name, fields, "dest-uri");
-        foreach (var key in new[] { "dest-exchange", "dest-exchange-key", "dest-queue" })
-        {
-            fields.CheckString(key);
-        }
+        fields.CheckString("dest-exchange");
+        fields.CheckString("dest-exchange-key");
+        fields.CheckQueueName("dest-queue");
 
         ShovelArguments.Check(fields, "dest-queue-args", ArgumentPlace.QueueDeclare, profile);
         foreach (var key in new[] { "add-forward-headers", "add-timestamp-header", "dest-add-forward-headers", "dest-add-timestamp-header" })
@@ -196,30 +197,13 @@ internal static class ShovelDefinitionReader
         DeleteAfterDurationKey => profile.ShovelDeleteAfterDuration,
         SourcePredeclaredKey or DestinationPredeclaredKey => profile.ShovelPredeclaredQueues,
         ConsumerNameKey => profile.ShovelConsumerName,
-        _ => false,
+        _ => ShovelInternalKeys.Contains(key) && profile.ShovelInternalKeys,
     };
 
     /// <summary>validate_properties: basic properties as a nested proplist, whose problems stand in its key's place;
     /// a list is a proplist without known keys, anything else is refused as not a list.</summary>
-    private static void CheckPublishProperties(ShovelFields fields, string key)
-    {
-        switch (fields.Get(key))
-        {
-            case null:
-                break;
-            case { ValueKind: JsonValueKind.Object } value:
-                fields.AddGroup(PublishPropertyProblems(key, value));
-                break;
-            case { ValueKind: JsonValueKind.Array } value when value.GetArrayLength() > 0:
-                fields.Add(ShovelFields.UnrecognisedTerms(value, key));
-                break;
-            case { ValueKind: JsonValueKind.Array }:
-                break;
-            case { } value:
-                fields.Add($"{key} not a list {ErlangJson.Format(value)}");
-                break;
-        }
-    }
+    private static void CheckPublishProperties(ShovelFields fields, string key) =>
+        fields.CheckNested(key, value => PublishPropertyProblems(key, value), value => fields.Add($"{key} not a list {ErlangJson.Format(value)}"));
 
     private static List<string> PublishPropertyProblems(string key, JsonElement value)
     {

@@ -12,8 +12,8 @@ internal abstract record ShovelFailure
     /// <summary>The source consumer was cancelled (its queue was deleted): RabbitMQ's worker stops with <c>{shutdown,restart}</c>.</summary>
     public static ShovelFailure NeedsRestart { get; } = new Restart();
 
-    /// <summary>The status reason as the release prints it.</summary>
-    public abstract string Reason(VersionProfile profile);
+    /// <summary>The status reason as the release prints it; null where the release reports nothing (the status stays as it was).</summary>
+    public abstract string? Reason(VersionProfile profile);
 
     private sealed record Restart : ShovelFailure
     {
@@ -69,8 +69,18 @@ internal sealed record PublishedToClosedChannel : ShovelFailure
     public override string Reason(VersionProfile profile) => "noproc";
 }
 
-/// <summary>A connection lost without a close from the server (the network, a broker gone): our own description.</summary>
+/// <summary>
+/// A connection lost without a close from the server (the socket closed or failed, a broker gone): amqp_network_connection
+/// stops with <c>socket_closed_unexpectedly</c>, which rabbit_shovel_worker reports as <c>"socket closed"</c> from 3.13.2,
+/// as it is on 4.3.5, and not at all before (<see cref="VersionProfile.ShovelLostConnectionReported"/>).
+/// <paramref name="Description"/> is what the client said, for the log.
+/// </summary>
 internal sealed record ConnectionLost(string Description) : ShovelFailure
 {
-    public override string Reason(VersionProfile profile) => Description;
+    public override string? Reason(VersionProfile profile) => profile switch
+    {
+        { ShovelLostConnectionReported: false } => null,
+        { ShovelCloseReasonUnwrapped: true } => "socket_closed_unexpectedly",
+        _ => ErlangText.Quoted("socket closed"),
+    };
 }

@@ -9,6 +9,8 @@ internal sealed class ShovelFields(JsonElement value)
 {
     private const string UnrecognisedPrefix = "Unrecognised terms ";
 
+    private const int MaxQueueNameBytes = 255;
+
     private readonly List<IReadOnlyList<string>> _results = [];
 
     /// <summary>The problems in RabbitMQ's order: proplist puts each key's result before the earlier ones.</summary>
@@ -52,7 +54,47 @@ internal sealed class ShovelFields(JsonElement value)
     public static string UnrecognisedTerms(JsonElement list, string where) =>
         $"{UnrecognisedPrefix}[{string.Join(',', list.EnumerateArray().Select(ErlangJson.Format))}] in {where}";
 
+    /// <summary>
+    /// rabbit_parameter_validation:proplist on a nested value: a map's problems (<paramref name="mapProblems"/>) stand in
+    /// its key's place, a non-empty list is a list of unrecognised terms, an empty one passes; <paramref name="other"/>
+    /// answers anything else.
+    /// </summary>
+    public void CheckNested(string key, Func<JsonElement, List<string>> mapProblems, Action<JsonElement> other)
+    {
+        switch (Get(key))
+        {
+            case null:
+                break;
+            case { ValueKind: JsonValueKind.Object } map:
+                AddGroup(mapProblems(map));
+                break;
+            case { ValueKind: JsonValueKind.Array } list when list.GetArrayLength() > 0:
+                Add(UnrecognisedTerms(list, key));
+                break;
+            case { ValueKind: JsonValueKind.Array }:
+                break;
+            case { } value:
+                other(value);
+                break;
+        }
+    }
+
     public void CheckString(string key) => Check(key, JsonValueKind.String, "binary");
+
+    /// <summary>
+    /// rabbit_parameter_validation:amqp091_queue_name (dest-queue's check, unchanged v3.10.8 to v4.3.5): a binary of at most
+    /// 255 bytes, though its reason says "less than".
+    /// </summary>
+    public void CheckQueueName(string key)
+    {
+        if (Get(key) is { ValueKind: JsonValueKind.String } field && System.Text.Encoding.UTF8.GetByteCount(field.GetString()!) is > MaxQueueNameBytes and var size)
+        {
+            Add($"{key} should be less than 255 bytes, actually was {size}");
+            return;
+        }
+
+        CheckString(key);
+    }
 
     public void CheckNumber(string key) => Check(key, JsonValueKind.Number, "a number");
 

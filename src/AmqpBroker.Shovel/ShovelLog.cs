@@ -16,6 +16,9 @@ internal static partial class ShovelLog
     [LoggerMessage(Level = LogLevel.Error, Message = "Shovel '{Name}' in virtual host '{VirtualHost}' is stopping, reason: {Reason}")]
     public static partial void Terminated(ILogger logger, string name, string virtualHost, string reason);
 
+    [LoggerMessage(Level = LogLevel.Error, Message = "Shovel '{Name}' in virtual host '{VirtualHost}' is stopping ({Failure}); its status stays until it restarts")]
+    public static partial void StoppedUnreported(ILogger logger, string name, string virtualHost, string failure);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Shovel '{Name}' has src-delete-after-duration of {Seconds} seconds, adjusting to the minimum allowed {Floor} seconds")]
     public static partial void DurationRaised(ILogger logger, string name, long seconds, long floor);
 

@@ -112,7 +112,15 @@ internal sealed class ShovelWorker : IAsyncDisposable
                 return true;
             }
 
-            Terminate(failure!.Reason(_environment.Profile));
+            if (failure!.Reason(_environment.Profile) is { } reason)
+            {
+                Terminate(reason);
+            }
+            else
+            {
+                ShovelLog.StoppedUnreported(_environment.Logger, _identity.Name, _identity.VirtualHost, failure.ToString());
+            }
+
             return false;
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
@@ -151,7 +159,7 @@ internal sealed class ShovelWorker : IAsyncDisposable
         }
 
         return failure is OperationInterruptedException { ShutdownReason.Initiator: ShutdownInitiator.Peer }
-            ? ShovelFailure.NeedsRestart.Reason(_environment.Profile)
+            ? ShovelFailure.NeedsRestart.Reason(_environment.Profile)!
             : failure.Message;
     }
 

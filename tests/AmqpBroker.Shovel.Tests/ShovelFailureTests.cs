@@ -61,4 +61,18 @@ public sealed class ShovelFailureTests
             Assert.That(ShovelFailure.NeedsRestart.Reason(profile), Is.EqualTo("\"needed a restart\""));
         }
     }
+
+    /// <summary>
+    /// A socket closed without a close: amqp_network_connection stops with socket_closed_unexpectedly, which
+    /// rabbit_shovel_worker:terminate/2 reports as "socket closed" from v3.13.2 to v4.3.4 and not at all at v3.10.8; at
+    /// v4.3.5 the reason reaches report_terminated unwrapped (rabbit_amqp091_shovel:unwrap_shutdown) and is shown as it is.
+    /// </summary>
+    [TestCase("3.10", null)]
+    [TestCase("3.13", "\"socket closed\"")]
+    [TestCase("4.2", "\"socket closed\"")]
+    [TestCase("4.3", "socket_closed_unexpectedly")]
+    public void A_lost_connection_is_reported_as_its_release_reports_it(string release, string? expected)
+    {
+        Assert.That(new ConnectionLost("source connection failed").Reason(VersionProfile.For(RabbitMqRelease.Parse(release))), Is.EqualTo(expected));
+    }
 }

@@ -8,22 +8,8 @@ namespace AmqpBroker.InteropTests.Shovels;
 /// A declare or bind refused while setting up is <c>"needed a restart"</c> until 4.3.4 (rabbit_shovel_worker:terminate/2
 /// of the crashed call) and <c>"failed to set up topology"</c> from 4.3.5 (release-notes/4.3.5.md #17135).
 /// </summary>
-public sealed class ShovelStatusReasonTests : ManagementTestBase
+public sealed class ShovelStatusReasonTests : ShovelTestBase
 {
-    private readonly List<string> _shovels = [];
-
-    /// <summary>Deletes the test's shovels, also when it failed before it stopped them.</summary>
-    [TearDown]
-    public async Task DeleteShovelsAsync()
-    {
-        foreach (var name in _shovels)
-        {
-            await SendAsync(HttpMethod.Delete, $"api/parameters/shovel/%2F/{Segment(name)}");
-        }
-
-        _shovels.Clear();
-    }
-
     [Test]
     public async Task A_publish_to_a_missing_exchange_stops_the_shovel_from_3_13_and_leaves_it_running_on_3_10()
     {
@@ -68,7 +54,7 @@ public sealed class ShovelStatusReasonTests : ManagementTestBase
         {
             ["src-uri"] = "amqp://", ["src-exchange"] = UniqueName("missing"), ["dest-uri"] = "amqp://", ["dest-queue"] = Track(UniqueName("dst")), ["reconnect-delay"] = 3600,
         };
-        _shovels.Add(name);
+        TrackShovel(name);
         await ShovelRig.PutShovelAsync(Http, name, value);
 
         var terminated = await ShovelRig.WaitForStateAsync(Http, name, "terminated", Timeout);
@@ -91,7 +77,7 @@ public sealed class ShovelStatusReasonTests : ManagementTestBase
         {
             ["src-uri"] = "amqp://", ["src-queue"] = source, ["dest-uri"] = "amqp://", ["dest-exchange"] = exchange, ["ack-mode"] = ackMode, ["reconnect-delay"] = 3600,
         };
-        _shovels.Add(name);
+        TrackShovel(name);
         await ShovelRig.PutShovelAsync(Http, name, value);
         await ShovelRig.WaitForStateAsync(Http, name, "running", Timeout);
         await WaitForChannelsAsync(name, [1, 1], "both ends to have their channel");

@@ -97,4 +97,23 @@ public sealed partial record VersionProfile
     /// whatever their value (their checks' two-element errors are dropped by flatten_errors), checked on RabbitMQ 3.10.8.
     /// </summary>
     public bool ShovelArgumentsAsTables { get; init; }
+
+    /// <summary>
+    /// A shovel whose connection is lost without a close (the socket closed, amqp_network_connection's
+    /// <c>socket_closed_unexpectedly</c>) reports it as its status reason: <c>"socket closed"</c> (rabbit_shovel_worker:terminate/2
+    /// from v3.13.2, commit d264babfb7, release-notes/3.13.2.md #11101, to v4.3.4), <c>socket_closed_unexpectedly</c> on 4.3.5
+    /// (<see cref="ShovelCloseReasonUnwrapped"/>: the reason arrives unwrapped and is reported as it is). Before, terminate/2
+    /// reports nothing and the status stays <c>running</c> until the worker restarts after its reconnect delay (v3.10.8 to
+    /// v3.13.1; checked against RabbitMQ 3.10.8 dropping its shovel's source connection at the TCP level).
+    /// </summary>
+    public bool ShovelLostConnectionReported { get; init; }
+
+    /// <summary>
+    /// Dynamic shovels take <c>internal</c> (a boolean) and <c>internal_owner</c> (a map of <c>name</c>, <c>kind</c>
+    /// exchange or queue, and <c>virtual_host</c>) (rabbit_shovel_parameters:shovel_validation and validate_internal_owner
+    /// from v4.2.0); <c>DELETE /api/shovels/vhost/{vhost}/{name}</c> of an internal shovel that has a status answers 405
+    /// <c>Protected</c> (text/plain) and keeps it (rabbit_shovel_util:delete_shovel, needs_force_delete;
+    /// rabbit_shovel_mgmt_shovel:delete_resource at v4.2.0 to v4.3.5). Before, both keys are refused as unknown.
+    /// </summary>
+    public bool ShovelInternalKeys { get; init; }
 }

@@ -42,6 +42,7 @@ public sealed partial record VersionProfile
             ShovelConnectFailureStatus = ShovelConnectFailureStatus.Unlisted, // release-notes/3.13.2.md, Shovel Plugin (#11101)
             ShovelApiDeletesUnlisted = true,          // release-notes/3.13.3.md, Shovel Management Plugin (#11324)
             ShovelAnyChannelCloseStops = true,        // rabbit_amqp091_shovel:handle_dest at v3.13.0 (commit 2daed29eb1)
+            ShovelLostConnectionReported = true,      // rabbit_shovel_worker:terminate at v3.13.2 (commit d264babfb7, #11101)
             AuthSettingsEndpoint = AuthSettingsEndpoint.OAuthEnabled, // rabbit_mgmt_wm_auth:authSettings at v3.13.7
             VirtualHostQueueTypeCheck = VirtualHostQueueTypeCheck.HandlerCrashes, // rabbit_mgmt_wm_vhost:accept_content at v3.13.7
             QueueStatsCanBeDisabled = false, // rabbit_mgmt_format:queue/2 at v3.13.7 differs from 3.10.8; not modelled
@@ -94,6 +95,7 @@ public sealed partial record VersionProfile
             NameFilterRegexLimited = true, // release-notes/4.2.6.md, Management Plugin (#16074)
             ShovelApiDeleteNeedsPolicymaker = true, // release-notes/4.2.6.md, Shovel Management Plugin (#16051)
             ShovelUnknownProtocolIsAmqp091 = true, // rabbit_shovel_parameters:registered_protocol_to_atom at v4.2.9 and v4.3.3 (commit b29f05a6c3)
+            ShovelInternalKeys = true, // rabbit_shovel_parameters:shovel_validation, rabbit_shovel_util:delete_shovel at v4.2.0
             ShovelArgumentsAsTables = true, // release-notes/4.2.5.md, Shovel Plugin (#8323, #8356); rabbit_shovel_util:validate_amqp_table_args at v4.2.9, v4.3.0
             CoreRegexLimited = true, // rabbit_re (commit e5846514b1, v4.2.8 and v4.3.2)
             TopicPermissionVariablesEscaped = true, // release-notes/4.2.4.md (#15442); rabbit_re:escape at v4.2.9
