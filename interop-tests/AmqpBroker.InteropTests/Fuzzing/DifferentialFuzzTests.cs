@@ -10,8 +10,10 @@ namespace AmqpBroker.InteropTests.Fuzzing;
 /// RabbitMQ and to the broker executable (run as RabbitMQ 3.10), each case in a virtual host made for the run
 /// with its queue and exchange names made unique, so that every case meets the same state on both. How each
 /// broker ended the case (which close method, which reply code) must agree, except for the differences
-/// <see cref="FuzzDifferences"/> lists with a reason.
+/// <see cref="FuzzDifferences"/> lists with a reason. It runs alone: its queues carry argument tables nested thousands
+/// deep, and RabbitMQ's definitions export, which other fixtures request meanwhile, stalls past their timeout on them.
 /// </summary>
+[NonParallelizable]
 public sealed class DifferentialFuzzTests
 {
     private const int Concurrency = 16;
