@@ -63,6 +63,7 @@ public static class ManagementApi
         app.UseMiddleware<AuthenticationMiddleware>();
         OverviewResource.Map(app);
         VirtualHostResource.Map(app);
+        VirtualHostProtectionResource.Map(app);
         UserResource.Map(app);
         PermissionResource.Map(app);
         TopicPermissionResource.Map(app);
