@@ -18,7 +18,7 @@ public sealed partial record VersionProfile
     public bool VirtualHostDeletionProtection { get; init; }
 }
 
-/// <summary>What the release's feature flag and deprecated feature endpoints do beyond 3.10.8's <c>GET /api/feature-flags</c>.</summary>
+/// <summary>What the release's feature flag and deprecated feature endpoints, and the endpoint the detailed_queues_endpoint flag brings, do beyond 3.10.8's <c>GET /api/feature-flags</c>.</summary>
 [Flags]
 public enum FeatureFlagApi
 {
@@ -39,4 +39,10 @@ public enum FeatureFlagApi
     /// at v4.3.0, #14229; omitted from <c>/used</c>, commit d2a3a60cd1).
     /// </summary>
     DeprecatedFeatureState = 8,
+
+    /// <summary>
+    /// <c>/api/queues/detailed</c> exists, the list with every statistic (rabbit_mgmt_dispatcher and rabbit_mgmt_wm_queues
+    /// at v3.13.7, behind the detailed_queues_endpoint flag; before, the path is vhost <c>detailed</c>'s queue list).
+    /// </summary>
+    DetailedQueuesEndpoint = 16,
 }

@@ -46,7 +46,7 @@ public sealed partial record VersionProfile
             VirtualHostQueueTypeCheck = VirtualHostQueueTypeCheck.HandlerCrashes, // rabbit_mgmt_wm_vhost:accept_content at v3.13.7
             QueueStatsCanBeDisabled = false, // rabbit_mgmt_format:queue/2 at v3.13.7 differs from 3.10.8; not modelled
             VirtualHostHeaderMustExist = true,        // rabbit_web_dispatch_access_control:vhost at v3.13.0
-            FeatureFlagApi = FeatureFlagApi.ListedToManagementUsers | FeatureFlagApi.DeprecatedFeatures, // rabbit_mgmt_dispatcher, rabbit_mgmt_wm_feature_flags at v3.13.7
+            FeatureFlagApi = FeatureFlagApi.ListedToManagementUsers | FeatureFlagApi.DeprecatedFeatures | FeatureFlagApi.DetailedQueuesEndpoint, // rabbit_mgmt_dispatcher, rabbit_mgmt_wm_feature_flags at v3.13.7
         };
         var v40 = v313 with
         {

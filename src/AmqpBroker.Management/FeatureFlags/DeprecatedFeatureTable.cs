@@ -9,6 +9,10 @@ namespace AmqpBroker.Management.FeatureFlags;
 /// </summary>
 internal static class DeprecatedFeatureTable
 {
+    /// <summary>The release's deprecated features in name order (rabbit_depr_ff_extra:cli_info0 sorts them).</summary>
+    public static IEnumerable<Row> Of(RabbitMqRelease release) =>
+        IReleaseRow.Of(Rows, release);
+
     /// <param name="Releases">The releases (major.minor, space-separated) whose feature this row describes.</param>
     /// <param name="Name">The feature's name.</param>
     /// <param name="Phase">Its <c>deprecation_phase</c>: permitted_by_default, denied_by_default, disconnected or removed.</param>
@@ -22,10 +26,6 @@ internal static class DeprecatedFeatureTable
 
         public bool PermittedByDefault => Phase == "permitted_by_default";
     }
-
-    /// <summary>The release's deprecated features in name order (rabbit_depr_ff_extra:cli_info0 sorts them).</summary>
-    public static IEnumerable<Row> Of(RabbitMqRelease release) =>
-        IReleaseRow.Of(Rows, release);
 
     private static readonly Row[] Rows =
     [
