@@ -74,7 +74,10 @@ public sealed class FeatureFlagEndpointTests : ManagementTestBase
     [Test]
     public async Task Enabling_a_known_flag_is_204_and_an_unknown_one_unsupported()
     {
-        await ExpectAsync(HttpStatusCode.NoContent, HttpMethod.Put, "api/feature-flags/quorum_queue/enable", "{}");
+        var enabled = await ExpectAsync(HttpStatusCode.NoContent, HttpMethod.Put, "api/feature-flags/quorum_queue/enable", "{}");
+
+        // The resource offers no media type of its own (cowboy_rest's default), so its answers do not vary on accept.
+        Assert.That(enabled.Headers.Vary.ToString(), Is.EqualTo("accept-encoding, origin"));
 
         AssertError(await SendAsync(HttpMethod.Put, "api/feature-flags/no_such_flag_here/enable", "{}"), HttpStatusCode.BadRequest, "bad_request", "unsupported");
         var (name, password) = await CreateUserAsync("monitoring");
