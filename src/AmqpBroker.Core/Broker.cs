@@ -174,6 +174,7 @@ public sealed partial class Broker : IDisposable
                     DefaultQueueType = metadata.DefaultQueueType is not null && Settings.Profile.DefaultQueueTypeUpdatable
                         ? metadata.DefaultQueueType
                         : existing.Metadata.DefaultQueueType,
+                    ProtectedFromDeletion = metadata.ProtectedFromDeletion ?? existing.Metadata.ProtectedFromDeletion,
                 };
                 if (updated != existing.Metadata)
                 {
@@ -199,13 +200,22 @@ public sealed partial class Broker : IDisposable
 
     /// <summary>
     /// Deletes the virtual host with everything in it (queues, exchanges, bindings, permissions, policies) and
-    /// closes its connections with 320 CONNECTION_FORCED, as RabbitMQ does. False when there is no such vhost.
+    /// closes its connections with 320 CONNECTION_FORCED, as RabbitMQ does. False when there is no such vhost. A vhost
+    /// protected from deletion is refused with a <see cref="VirtualHostProtectedException"/> where the profile's release
+    /// knows protection (<see cref="Profiles.VersionProfile.VirtualHostDeletionProtection"/>; rabbit_vhost:delete at v4.1.0),
+    /// unless <paramref name="ignoringProtection"/> (rabbit_vhost:delete_ignoring_protection).
     /// </summary>
-    public bool DeleteVirtualHost(string name)
+    public bool DeleteVirtualHost(string name, bool ignoringProtection = false)
     {
         VirtualHost? virtualHost;
         using (ChangeDefinitions())
         {
+            if (!ignoringProtection && Settings.Profile.VirtualHostDeletionProtection
+                && _virtualHosts.TryGetValue(name, out var existing) && existing.Metadata.ProtectedFromDeletion == true)
+            {
+                throw new VirtualHostProtectedException(name);
+            }
+
             if (!_virtualHosts.TryRemove(name, out virtualHost))
             {
                 return false;
@@ -220,6 +230,27 @@ public sealed partial class Broker : IDisposable
         ForceClose(c => c.VirtualHost == name, VirtualHostDeletedReason(name));
         virtualHost.DeleteAll();
         return true;
+    }
+
+    /// <summary>
+    /// Protects the vhost from deletion or lifts that (rabbit_db_vhost:enable_protection_from_deletion and
+    /// disable_protection_from_deletion at v4.1.0: the metadata's <c>protected_from_deletion</c> is set either way).
+    /// False when there is no such vhost.
+    /// </summary>
+    public bool ProtectVirtualHost(string name, bool protect)
+    {
+        using (ChangeDefinitions())
+        {
+            if (!_virtualHosts.TryGetValue(name, out var virtualHost))
+            {
+                return false;
+            }
+
+            var updated = virtualHost.Metadata with { ProtectedFromDeletion = protect };
+            _store.PutVirtualHostMetadata(name, updated);
+            virtualHost.Metadata = updated;
+            return true;
+        }
     }
 
     public void OnConnectionOpened(ClientConnection connection)

@@ -85,7 +85,7 @@ public sealed partial class BrokerHost
     /// <summary>Deletes a test's virtual host and waits (at most the grace period) for its connections to close.</summary>
     internal async Task DeleteVirtualHostAsync(string name)
     {
-        if (!Broker.DeleteVirtualHost(name))
+        if (!Broker.DeleteVirtualHost(name, ignoringProtection: true))
         {
             return;
         }

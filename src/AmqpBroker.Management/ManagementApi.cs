@@ -1,5 +1,6 @@
 using AmqpBroker.Core;
 using AmqpBroker.Core.Shovels;
+using AmqpBroker.Management.FeatureFlags;
 using AmqpBroker.Management.Http;
 using AmqpBroker.Management.Metrics;
 using AmqpBroker.Management.Resources;
@@ -28,6 +29,7 @@ public static class ManagementApi
         services.AddSingleton<RouteMethodTable>();
         services.AddSingleton(provider => new RateSampler(provider.GetRequiredService<Broker>()));
         services.AddSingleton<RuntimeMetrics>();
+        services.AddSingleton<FeatureFlagStates>();
         services.AddSingleton(provider => new ManagementContext(
             provider.GetRequiredService<Broker>(), listeners, provider.GetRequiredService<RateSampler>(), dataDirectory, provider.GetService<IShovelSupervisor>())
         {
@@ -63,6 +65,7 @@ public static class ManagementApi
         app.UseMiddleware<AuthenticationMiddleware>();
         OverviewResource.Map(app);
         VirtualHostResource.Map(app);
+        VirtualHostProtectionResource.Map(app);
         UserResource.Map(app);
         PermissionResource.Map(app);
         TopicPermissionResource.Map(app);
@@ -83,6 +86,7 @@ public static class ManagementApi
         ChannelResource.Map(app);
         ConsumerResource.Map(app);
         HealthResource.Map(app);
+        FeatureFlagResource.Map(app);
         RecordingResource.Map(app);
         if (app.Services.GetRequiredService<ManagementContext>().FaultApiEnabled)
         {

@@ -47,6 +47,7 @@ public sealed partial record VersionProfile
             VirtualHostQueueTypeCheck = VirtualHostQueueTypeCheck.HandlerCrashes, // rabbit_mgmt_wm_vhost:accept_content at v3.13.7
             QueueStatsCanBeDisabled = false, // rabbit_mgmt_format:queue/2 at v3.13.7 differs from 3.10.8; not modelled
             VirtualHostHeaderMustExist = true,        // rabbit_web_dispatch_access_control:vhost at v3.13.0
+            FeatureFlagApi = FeatureFlagApi.ListedToManagementUsers | FeatureFlagApi.DeprecatedFeatures | FeatureFlagApi.DetailedQueuesEndpoint, // rabbit_mgmt_dispatcher, rabbit_mgmt_wm_feature_flags at v3.13.7
         };
         var v40 = v313 with
         {
@@ -72,6 +73,8 @@ public sealed partial record VersionProfile
             ReportedVersion = "4.1.8",
             PreAuthenticationFrameMax = 8192, // release-notes/4.1.0.md, breaking: initial AMQP 0-9-1 maximum frame size
             DefinitionsExportDefaultQueueType = false, // rabbit_mgmt_wm_definitions at v4.1.1 (commits 09b31f6e4c, 4932d2e1d9)
+            FeatureFlagApi = v40.FeatureFlagApi | FeatureFlagApi.Levels, // rabbit_ff_extra:cli_info at v4.1.0
+            VirtualHostDeletionProtection = true,      // rabbit_mgmt_dispatcher, rabbit_mgmt_wm_vhost_deletion_protection at v4.1.0
         };
         var v42 = v41 with
         {
@@ -124,6 +127,7 @@ public sealed partial record VersionProfile
             ShovelApiRedactsUris = true,                      // release-notes/4.3.5.md, Shovel Plugin bug fixes (#17134)
             ConsumerTimeoutArgumentsValidated = true,         // release-notes/4.3.2.md (#16557)
             ManagementContentSecurityPolicy = "script-src 'self'; object-src 'self'", // release-notes/4.3.4.md, Management Plugin (#16916)
+            FeatureFlagApi = v42.FeatureFlagApi | FeatureFlagApi.DeprecatedFeatureState, // rabbit_depr_ff_extra:cli_info0 at v4.3.0 (#14229)
         };
         return [v310, v313, v40, v41, v42, v43];
     }

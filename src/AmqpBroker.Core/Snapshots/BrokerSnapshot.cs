@@ -69,7 +69,7 @@ public sealed class BrokerSnapshot
         using var batch = broker.BeginDefinitionBatch();
         foreach (var virtualHost in broker.VirtualHosts)
         {
-            broker.DeleteVirtualHost(virtualHost.Name);
+            broker.DeleteVirtualHost(virtualHost.Name, ignoringProtection: true);
         }
 
         var users = _users.Select(u => u.Name).ToHashSet(StringComparer.Ordinal);

@@ -3,7 +3,7 @@ namespace AmqpBroker.Core.VirtualHosts;
 /// <summary>
 /// What RabbitMQ keeps in a virtual host's metadata besides its name: the default queue type (<c>default_queue_type</c>),
 /// which a queue declared without <c>x-queue-type</c> gets when its properties suit it, and the operator's description
-/// and tags, which are only shown.
+/// and tags, which are only shown, and whether it is protected from deletion (RabbitMQ 4.1+).
 /// </summary>
 /// <param name="DefaultQueueType">An <c>x-queue-type</c> name (classic, quorum, stream), or null when unset.</param>
 public sealed record VirtualHostMetadata(string? DefaultQueueType = null)
@@ -14,10 +14,17 @@ public sealed record VirtualHostMetadata(string? DefaultQueueType = null)
 
     public IReadOnlyList<string> Tags { get; init; } = [];
 
-    public bool Equals(VirtualHostMetadata? other) =>
-        other is not null && DefaultQueueType == other.DefaultQueueType && Description == other.Description && Tags.SequenceEqual(other.Tags);
+    /// <summary>
+    /// <c>protected_from_deletion</c>: true once protected, false once unprotected, null while never set (RabbitMQ's
+    /// metadata map then lacks the key; vhost:is_protected_from_deletion at v4.1.0 takes that as unprotected).
+    /// </summary>
+    public bool? ProtectedFromDeletion { get; init; }
 
-    public override int GetHashCode() => HashCode.Combine(DefaultQueueType, Description, Tags.Count);
+    public bool Equals(VirtualHostMetadata? other) =>
+        other is not null && DefaultQueueType == other.DefaultQueueType && Description == other.Description && Tags.SequenceEqual(other.Tags)
+        && ProtectedFromDeletion == other.ProtectedFromDeletion;
+
+    public override int GetHashCode() => HashCode.Combine(DefaultQueueType, Description, Tags.Count, ProtectedFromDeletion);
 
     /// <summary>
     /// Reads tags as rabbit_vhost:parse_tags/1 does: a string is split at commas, a list taken item by item, each tag

@@ -176,7 +176,7 @@ internal sealed class DefinitionsImport(Broker broker, ApiUser user)
         }
 
         broker.AddVirtualHost(name, metadata);
-        undo.Add(() => broker.DeleteVirtualHost(name));
+        undo.Add(() => broker.DeleteVirtualHost(name, ignoringProtection: true));
     }
 
     /// <summary>
@@ -184,7 +184,9 @@ internal sealed class DefinitionsImport(Broker broker, ApiUser user)
     /// valid: in 3.10 a new vhost is not created and the import goes on (rabbit_vhost:do_add fails, and add_vhost's
     /// result is not looked at; checked against RabbitMQ 3.10.8), an existing one ignores it; from 4.2.8 the import
     /// stops with the reason alone (rabbit_definitions:invalid_queue_type_message, #16481, with
-    /// <see cref="VirtualHostQueueTypeCheck.Validated"/>); between, it stops naming the vhost (ours).
+    /// <see cref="VirtualHostQueueTypeCheck.Validated"/>); between, it stops naming the vhost (ours). From 4.1 with
+    /// <c>protected_from_deletion</c> when it is a boolean (rabbit_vhost:update_metadata at v4.1.0 via
+    /// rabbit_definitions:add_vhost; vhost:is_protected_from_deletion takes only true as protected).
     /// </summary>
     private VirtualHostMetadata? ReadMetadata(JsonBody entry, bool creating)
     {
@@ -216,6 +218,8 @@ internal sealed class DefinitionsImport(Broker broker, ApiUser user)
             {
                 Description = entry.String("description") ?? metadata.String("description") ?? "",
                 Tags = VirtualHostMetadata.ParseTags(FieldTableJson.FromJson(entry.Root["tags"] ?? metadata.Root["tags"])),
+                ProtectedFromDeletion = broker.Settings.Profile.VirtualHostDeletionProtection && metadata.Root["protected_from_deletion"] is JsonValue value
+                    && value.GetValueKind() is System.Text.Json.JsonValueKind.True or System.Text.Json.JsonValueKind.False ? value.GetValue<bool>() : null,
             };
         }
         catch (ArgumentException ex)

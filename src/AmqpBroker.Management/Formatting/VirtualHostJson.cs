@@ -19,10 +19,16 @@ internal static class VirtualHostJson
             ["description"] = virtualHost.Metadata.Description,
             ["tags"] = Tags(virtualHost),
             ["default_queue_type"] = ReportedDefaultQueueType(virtualHost, context),
-            ["metadata"] = Metadata(virtualHost, context),
-            ["tracing"] = virtualHost.Tracer.IsOn,
-            ["cluster_state"] = new JsonObject { [context.NodeName] = "running" },
         };
+        if (context.Broker.Settings.Profile.VirtualHostDeletionProtection)
+        {
+            // vhost:info_keys at v4.1.0: protected_from_deletion after default_queue_type.
+            json["protected_from_deletion"] = virtualHost.Metadata.ProtectedFromDeletion == true;
+        }
+
+        json.Add("metadata", Metadata(virtualHost, context));
+        json.Add("tracing", virtualHost.Tracer.IsOn);
+        json.Add("cluster_state", new JsonObject { [context.NodeName] = "running" });
         MessageStatsJson.AddRated(json, "messages", ready + unacked, queues.Sum(q => context.Rates.Rate(q, SampledValue.Messages)));
         MessageStatsJson.AddRated(json, "messages_ready", ready, queues.Sum(q => context.Rates.Rate(q, SampledValue.MessagesReady)));
         MessageStatsJson.AddRated(json, "messages_unacknowledged", unacked, queues.Sum(q => context.Rates.Rate(q, SampledValue.MessagesUnacknowledged)));
@@ -74,6 +80,12 @@ internal static class VirtualHostJson
         if (virtualHost.Metadata.DefaultQueueType is not null || context.Broker.Settings.Profile.RecordsDefaultQueueType)
         {
             metadata["default_queue_type"] = ReportedDefaultQueueType(virtualHost, context);
+        }
+
+        if (virtualHost.Metadata.ProtectedFromDeletion is { } isProtected && context.Broker.Settings.Profile.VirtualHostDeletionProtection)
+        {
+            // Set once protection was enabled or disabled (vhost:enable_protection_from_deletion merges it in at v4.1.0).
+            metadata["protected_from_deletion"] = isProtected;
         }
 
         return metadata;

@@ -4,6 +4,7 @@ using AmqpBroker.Core.Sessions;
 using AmqpBroker.Core.VirtualHosts;
 using AmqpBroker.Management.Formatting;
 using AmqpBroker.Management.Messaging;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace AmqpBroker.Management.Resources;
 
@@ -12,9 +13,13 @@ internal static class QueueResource
 {
     public static void Map(IEndpointRouteBuilder routes)
     {
-        routes.GetPerVirtualHost("/api/queues", Access.Management, (request, virtualHosts) => request.ListAsync(StatisticsDisabled(request)
-            ? QueueList.WithoutStatistics(virtualHosts.SelectMany(Sorted), request.QueryFlag("enable_queue_totals"), request.Context)
-            : QueueList.Create(virtualHosts.SelectMany(Sorted), ConsumersByQueue(request), request.Context)));
+        routes.GetPerVirtualHost("/api/queues", Access.Management, List);
+        if (routes.ServiceProvider.GetRequiredService<ManagementContext>().Broker.Settings.Profile.FeatureFlagApi.HasFlag(Core.Profiles.FeatureFlagApi.DetailedQueuesEndpoint))
+        {
+            // The same list as /api/queues here, which answers with every statistic on every profile (see the README's profile table).
+            routes.Get("/api/queues/detailed", Access.Management, request => List(request, request.ListedVirtualHosts()));
+        }
+
         routes.Get("/api/queues/{vhost}/{queue}", Access.Management, request =>
         {
             var queue = Find(request, request.VirtualHost());
@@ -32,6 +37,10 @@ internal static class QueueResource
             return request.ListAsync(BindingJson.ToQueue(virtualHost, Find(request, virtualHost)));
         });
     }
+
+    private static Task List(ApiRequest request, IEnumerable<VirtualHost> virtualHosts) => request.ListAsync(StatisticsDisabled(request)
+        ? QueueList.WithoutStatistics(virtualHosts.SelectMany(Sorted), request.QueryFlag("enable_queue_totals"), request.Context)
+        : QueueList.Create(virtualHosts.SelectMany(Sorted), ConsumersByQueue(request), request.Context));
 
     /// <summary><c>disable_stats=true</c> where the profile answers it (<see cref="Core.Profiles.VersionProfile.QueueStatsCanBeDisabled"/>).</summary>
     private static bool StatisticsDisabled(ApiRequest request) =>

@@ -1,3 +1,4 @@
+using AmqpBroker.Core.VirtualHosts;
 using AmqpBroker.Core.Security;
 using AmqpBroker.Management.Formatting;
 
@@ -15,8 +16,20 @@ internal static class VirtualHostResource
             request.JsonAsync(VirtualHostJson.Create(request.VirtualHost(), request.Context)));
         routes.Put("/api/vhosts/{vhost}", Access.Administrator, Put);
         // Its queues, exchanges, permissions and policies go with it; its connections are closed.
-        routes.Delete("/api/vhosts/{vhost}", Access.Administrator, request =>
-            request.NoContentIfFound(request.Broker.DeleteVirtualHost(request.Route("vhost"))));
+        routes.Delete("/api/vhosts/{vhost}", Access.Administrator, Delete);
+    }
+
+    /// <summary>Deletes the vhost; one protected from deletion is refused with 412 (rabbit_mgmt_wm_vhost:delete_resource at v4.1.0).</summary>
+    private static Task Delete(ApiRequest request)
+    {
+        try
+        {
+            return request.NoContentIfFound(request.Broker.DeleteVirtualHost(request.Route("vhost")));
+        }
+        catch (VirtualHostProtectedException ex)
+        {
+            throw new ApiException(StatusCodes.Status412PreconditionFailed, "precondition_failed", ex.Message);
+        }
     }
 
     /// <summary>

@@ -58,6 +58,9 @@ internal static class SchemaMigrations
         ALTER TABLE vhosts ADD COLUMN description TEXT NOT NULL DEFAULT '';
         ALTER TABLE vhosts ADD COLUMN tags TEXT NOT NULL DEFAULT '[]';
         """,
+        """
+        ALTER TABLE vhosts ADD COLUMN protected_from_deletion INTEGER;
+        """,
     ];
 
     public static int Latest => Migrations.Length;

@@ -55,11 +55,12 @@ public sealed class SqliteDefinitionStore : IDefinitionStore
         lock (_lock)
         {
             var virtualHosts = Query(_connection, "SELECT name FROM vhosts", r => r.GetString(0));
-            var metadata = Query(_connection, "SELECT name, default_queue_type, description, tags FROM vhosts", r =>
+            var metadata = Query(_connection, "SELECT name, default_queue_type, description, tags, protected_from_deletion FROM vhosts", r =>
                 (Name: r.GetString(0), Metadata: new VirtualHostMetadata(r.IsDBNull(1) ? null : r.GetString(1))
                 {
                     Description = r.GetString(2),
                     Tags = System.Text.Json.JsonSerializer.Deserialize<string[]>(r.GetString(3)) ?? [],
+                    ProtectedFromDeletion = r.IsDBNull(4) ? null : r.GetBoolean(4),
                 })).Where(m => m.Metadata != VirtualHostMetadata.None).ToList();
             var exchanges = Query(_connection, "SELECT vhost, name, type, auto_delete, internal, arguments FROM exchanges", r =>
                 new ExchangeDefinition(r.GetString(1), r.GetString(0), r.GetString(2), Durable: true, r.GetBoolean(3), r.GetBoolean(4), FieldTableBlob.Decode((byte[])r[5])));
@@ -107,8 +108,9 @@ public sealed class SqliteDefinitionStore : IDefinitionStore
 
     public void PutVirtualHostMetadata(string name, VirtualHostMetadata metadata) =>
         Change(
-            "UPDATE vhosts SET default_queue_type = $type, description = $description, tags = $tags WHERE name = $name",
+            "UPDATE vhosts SET default_queue_type = $type, description = $description, tags = $tags, protected_from_deletion = $protected WHERE name = $name",
             ("$name", name),
+            ("$protected", (object?)metadata.ProtectedFromDeletion ?? DBNull.Value),
             ("$type", (object?)metadata.DefaultQueueType ?? DBNull.Value),
             ("$description", metadata.Description),
             ("$tags", System.Text.Json.JsonSerializer.Serialize(metadata.Tags)));

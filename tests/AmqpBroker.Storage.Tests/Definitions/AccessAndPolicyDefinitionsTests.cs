@@ -94,6 +94,27 @@ public sealed class AccessAndPolicyDefinitionsTests : TempDirectoryFixture
         Assert.That(loaded.VirtualHostMetadata.ContainsKey("plain"), Is.False, "a vhost without metadata has none");
     }
 
+    /// <summary>
+    /// protected_from_deletion (RabbitMQ 4.1+, vhost:is_protected_from_deletion at v4.1.0) is kept as true, false or never
+    /// set, which RabbitMQ's metadata shows apart (the key is absent until protection is first enabled or disabled).
+    /// </summary>
+    [TestCase(true)]
+    [TestCase(false)]
+    [TestCase(null)]
+    public void A_vhosts_deletion_protection_comes_back_after_reopening(bool? isProtected)
+    {
+        var metadata = new Core.VirtualHosts.VirtualHostMetadata { Description = "kept", ProtectedFromDeletion = isProtected };
+        using (var store = SqliteDefinitionStore.Open(DataPath))
+        {
+            store.PutVirtualHost("orders");
+            store.PutVirtualHostMetadata("orders", metadata);
+        }
+
+        using var reopened = SqliteDefinitionStore.Open(DataPath);
+
+        Assert.That(reopened.Load().VirtualHostMetadata["orders"].ProtectedFromDeletion, Is.EqualTo(isProtected));
+    }
+
     [Test]
     public void Putting_again_replaces_a_user_permission_or_policy()
     {
