@@ -87,6 +87,11 @@ public static class ManagementApi
         ConsumerResource.Map(app);
         HealthResource.Map(app);
         FeatureFlagResource.Map(app);
+        var nodeApi = app.Services.GetRequiredService<Broker>().Settings.Profile.NodeApi;
+        ProtocolListenerCheck.Map(app, nodeApi);
+        ReleaseHealthChecks.Map(app, nodeApi);
+        NodeOperationResource.Map(app, nodeApi);
+        NodeMemoryResource.Map(app);
         RecordingResource.Map(app);
         if (app.Services.GetRequiredService<ManagementContext>().FaultApiEnabled)
         {

@@ -13,6 +13,7 @@ public sealed partial record VersionProfile
             AuthSettingsEndpoint = AuthSettingsEndpoint.UaaFields, // rabbit_mgmt_wm_auth at v3.10.8
             VirtualHostQueueTypeCheck = VirtualHostQueueTypeCheck.CreationFails, // rabbit_vhost:do_add at v3.10.8 (checked)
             QueueStatsCanBeDisabled = true, // rabbit_mgmt_wm_queues:basic at v3.10.8 (checked)
+            NodeApi = ManagementNodeApi.MirroredQueues, // rabbit_mgmt_dispatcher at v3.10.8 (checked: no hash_password)
         };
         var v313 = v310 with
         {
@@ -48,6 +49,7 @@ public sealed partial record VersionProfile
             QueueStatsCanBeDisabled = false, // rabbit_mgmt_format:queue/2 at v3.13.7 differs from 3.10.8; not modelled
             VirtualHostHeaderMustExist = true,        // rabbit_web_dispatch_access_control:vhost at v3.13.0
             FeatureFlagApi = FeatureFlagApi.ListedToManagementUsers | FeatureFlagApi.DeprecatedFeatures | FeatureFlagApi.DetailedQueuesEndpoint, // rabbit_mgmt_dispatcher, rabbit_mgmt_wm_feature_flags at v3.13.7
+            NodeApi = ManagementNodeApi.MirroredQueues | ManagementNodeApi.HashPassword | ManagementNodeApi.MetadataStoreMemory, // rabbit_mgmt_dispatcher, rabbit_vm at v3.13.7
         };
         var v40 = v313 with
         {
@@ -66,6 +68,7 @@ public sealed partial record VersionProfile
             DefinitionsVirtualHostExport = VirtualHostDefinitionsExport.Described, // release-notes/4.0.5.md (#12835); rabbit_mgmt_wm_definitions at v4.0.5
             ManagementCacheControl = "public, max-age=0, must-revalidate", // rabbit_mgmt_headers at v4.0.5 (commit ce760c688b)
             ShovelPredeclaredQueues = true,                 // rabbit_shovel_parameters at v4.0.0 (src-predeclared, dest-predeclared)
+            NodeApi = ManagementNodeApi.HashPassword | ManagementNodeApi.MetadataStoreMemory | ManagementNodeApi.Version | ManagementNodeApi.MetadataStoreChecks, // rabbit_mgmt_dispatcher at v4.0.9 (version from 4.0.5, metadata-store from 4.0.6)
         };
         var v41 = v40 with
         {
@@ -75,6 +78,7 @@ public sealed partial record VersionProfile
             DefinitionsExportDefaultQueueType = false, // rabbit_mgmt_wm_definitions at v4.1.1 (commits 09b31f6e4c, 4932d2e1d9)
             FeatureFlagApi = v40.FeatureFlagApi | FeatureFlagApi.Levels, // rabbit_ff_extra:cli_info at v4.1.0
             VirtualHostDeletionProtection = true,      // rabbit_mgmt_dispatcher, rabbit_mgmt_wm_vhost_deletion_protection at v4.1.0
+            NodeApi = v40.NodeApi | ManagementNodeApi.QuorumLeaderChecks | ManagementNodeApi.ServingChecks, // release-notes/4.1.0.md, 4.1.1.md (#13782, #13874)
         };
         var v42 = v41 with
         {
@@ -104,6 +108,7 @@ public sealed partial record VersionProfile
             TopicPermissionVariablesEscaped = true, // release-notes/4.2.4.md (#15442); rabbit_re:escape at v4.2.9
             VirtualHostQueueTypeCheck = VirtualHostQueueTypeCheck.Validated, // release-notes/4.2.8.md, 4.3.2.md (#16481)
             DirectReplyAddressesPerVirtualHost = true, // rabbit_volatile_queue:declare/2, rabbit_channel has_state at v4.2.0 (#14474)
+            NodeApi = v41.NodeApi | ManagementNodeApi.TargetClusterSizeCheck, // rabbit_mgmt_dispatcher at v4.2.4 (#15404)
         };
         var v43 = v42 with
         {

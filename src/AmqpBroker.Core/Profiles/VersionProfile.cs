@@ -349,6 +349,13 @@ public sealed partial record VersionProfile
     /// </summary>
     public bool OperatorPolicyQueueVersionAndOverflow { get; init; }
 
+    /// <summary>
+    /// Which node-level management endpoints and health checks beyond the common ones the release serves, and which
+    /// memory categories it reports (rabbit_mgmt_dispatcher and rabbit_vm:memory at v3.10.8, v3.13.7, v4.0.9, v4.1.8,
+    /// v4.2.9, v4.3.5): see <see cref="ManagementNodeApi"/>.
+    /// </summary>
+    public ManagementNodeApi NodeApi { get; init; }
+
     public static IReadOnlyList<VersionProfile> All { get; } = Table();
 
     public static VersionProfile For(RabbitMqRelease release) =>

@@ -47,13 +47,13 @@ internal static class MessageStatsJson
     private static JsonObject Create(MessageCounters counters, object rateKey, RateSampler rates, (string Name, MessageCounter Counter)[] extra)
     {
         var stats = new JsonObject();
-        AddRated(stats, "publish", counters[MessageCounter.Publish], rates.Rate(rateKey, MessageCounter.Publish));
+        AddRated(stats, "publish", rates.Count(rateKey, counters, MessageCounter.Publish), rates.Rate(rateKey, MessageCounter.Publish));
         foreach (var (name, counter) in extra.Concat(DeliveryFields))
         {
-            AddRated(stats, name, counters[counter], rates.Rate(rateKey, counter));
+            AddRated(stats, name, rates.Count(rateKey, counters, counter), rates.Rate(rateKey, counter));
         }
 
-        AddRated(stats, "deliver_get", DeliverGet.Sum(c => counters[c]), DeliverGet.Sum(c => rates.Rate(rateKey, c)));
+        AddRated(stats, "deliver_get", DeliverGet.Sum(c => rates.Count(rateKey, counters, c)), DeliverGet.Sum(c => rates.Rate(rateKey, c)));
         return stats;
     }
 }

@@ -25,7 +25,6 @@ internal static class HealthResource
         routes.Get("/api/health/checks/alarms", Access.Management, request => Alarms(request, "There are alarms in effect in the cluster"));
         routes.Get("/api/health/checks/local-alarms", Access.Management, request => Alarms(request, "There are alarms in effect on the node"));
         routes.Get("/api/health/checks/port-listener/{port}", Access.Management, PortListener);
-        routes.Get("/api/health/checks/protocol-listener/{protocol}", Access.Management, ProtocolListener);
         // Virtual hosts here have no process of their own that could be down.
         routes.Get("/api/health/checks/virtual-hosts", Access.Management, request => Ok(request));
         routes.Get("/api/aliveness-test/{vhost}", Access.Management, Aliveness);
@@ -65,21 +64,6 @@ internal static class HealthResource
             : Failed(request, "No active listener", new JsonObject { ["missing"] = port, ["ports"] = new JsonArray([.. ports.Select(p => JsonValue.Create(p))]) });
     }
 
-    /// <summary>RabbitMQ's protocol names: amqp091 (and amqp) for AMQP 0-9-1, http for this API.</summary>
-    private static Task ProtocolListener(ApiRequest request)
-    {
-        var requested = request.Route("protocol");
-        var protocol = requested == "amqp091" ? "amqp" : requested;
-        var protocols = request.Context.Listeners.Select(l => l.Protocol).Distinct().Order(StringComparer.Ordinal).ToList();
-        return protocols.Contains(protocol)
-            ? Ok(request, new JsonObject { ["protocol"] = requested })
-            : Failed(request, "No active listener", new JsonObject
-            {
-                ["missing"] = requested,
-                ["protocols"] = new JsonArray([.. protocols.Select(p => JsonValue.Create(p))]),
-            });
-    }
-
     /// <summary>Declares the aliveness queue, publishes a message to it and gets it back, as RabbitMQ's test does.</summary>
     private static Task Aliveness(ApiRequest request)
     {
@@ -110,26 +94,7 @@ internal static class HealthResource
         return true;
     }
 
-    private static Task Ok(ApiRequest request, JsonObject? extra = null)
-    {
-        var body = new JsonObject { ["status"] = "ok" };
-        foreach (var (key, value) in extra ?? [])
-        {
-            body[key] = value?.DeepClone();
-        }
+    private static Task Ok(ApiRequest request, JsonObject? extra = null) => HealthAnswer.OkAsync(request.Http.Response, extra);
 
-        return request.JsonAsync(body);
-    }
-
-    private static Task Failed(ApiRequest request, string reason, JsonObject extra)
-    {
-        var body = new JsonObject { ["status"] = "failed", ["reason"] = reason };
-        foreach (var (key, value) in extra)
-        {
-            body[key] = value?.DeepClone();
-        }
-
-        request.Http.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-        return request.JsonAsync(body);
-    }
+    private static Task Failed(ApiRequest request, string reason, JsonObject extra) => HealthAnswer.FailedAsync(request.Http.Response, reason, extra);
 }

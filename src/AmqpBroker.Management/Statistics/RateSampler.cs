@@ -15,6 +15,7 @@ internal sealed class RateSampler : IDisposable
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(5);
 
     private readonly ConditionalWeakTable<object, RateWindow> _windows = new();
+    private readonly ConditionalWeakTable<object, long[]> _baselines = new();
     private readonly Broker _broker;
     private readonly IDisposable _tick;
     private DateTimeOffset _lastSample = DateTimeOffset.MinValue;
@@ -39,6 +40,32 @@ internal sealed class RateSampler : IDisposable
     public double Rate(object key, SampledValue value) => _windows.TryGetValue(key, out var window) ? window.Rate((int)value) : 0.0;
 
     public double Rate(object key, MessageCounter counter) => Rate(key, (SampledValue)(int)counter);
+
+    /// <summary>A counter of <paramref name="key"/> as the API reports it: counted since the last <see cref="Reset"/>.</summary>
+    public long Count(object key, MessageCounters counters, MessageCounter counter) =>
+        counters[counter] - (_baselines.TryGetValue(key, out var baseline) ? baseline[(int)counter] : 0);
+
+    /// <summary>
+    /// Starts the reported statistics afresh, as DELETE /api/reset empties RabbitMQ's management database
+    /// (rabbit_mgmt_storage:reset_all): counts of the broker, every queue and every channel from zero, no rates until
+    /// two samples are taken again, no history. The broker's own counters, which Prometheus reads, keep counting.
+    /// </summary>
+    public void Reset()
+    {
+        Baseline(_broker, _broker.MessageTotals);
+        foreach (var queue in _broker.VirtualHosts.SelectMany(v => v.Queues))
+        {
+            Baseline(queue, queue.Counters);
+        }
+
+        foreach (var session in _broker.Connections.SelectMany(c => c.Channels()).Select(channel => channel.Session))
+        {
+            Baseline(session, session.Counters);
+        }
+
+        _windows.Clear();
+        BrokerHistory.Clear();
+    }
 
     /// <summary>Takes one sample of everything (the scheduler calls this every <see cref="Interval"/>).</summary>
     internal void Sample(DateTimeOffset now)
@@ -67,12 +94,15 @@ internal sealed class RateSampler : IDisposable
 
     public void Dispose() => _tick.Dispose();
 
+    private void Baseline(object key, MessageCounters counters) =>
+        _baselines.AddOrUpdate(key, [.. Enum.GetValues<MessageCounter>().Select(counter => counters[counter])]);
+
     private long[] Record(object key, DateTimeOffset now, MessageCounters counters, long ready, long unacked)
     {
         var values = new long[SampledValues.Count];
         foreach (var counter in Enum.GetValues<MessageCounter>())
         {
-            values[(int)counter] = counters[counter];
+            values[(int)counter] = Count(key, counters, counter);
         }
 
         values[(int)SampledValue.MessagesReady] = ready;

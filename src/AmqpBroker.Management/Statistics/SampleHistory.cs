@@ -24,6 +24,15 @@ internal sealed class SampleHistory
         }
     }
 
+    /// <summary>Forgets every sample (DELETE /api/reset).</summary>
+    public void Clear()
+    {
+        lock (_lock)
+        {
+            _samples.Clear();
+        }
+    }
+
     /// <summary>
     /// The samples of one value (read from a sample's values) no older than <paramref name="age"/>, at least <paramref name="increment"/>
     /// apart, newest first as RabbitMQ lists them.

@@ -41,7 +41,10 @@ public sealed class AccessDenialTests(string release)
             ? (HttpStatusCode.NotFound, "not_found", "Not Found")
             : (HttpStatusCode.Unauthorized, "not_authorised", $"User not authorised to access {(tag == "policymaker" ? "object" : "virtual host")}");
         var failures = new List<string>();
-        var routes = _server.Routes().Where(r => r.Access == access && r.Pattern.Contains("{vhost}", StringComparison.Ordinal)).ToList();
+        // The quorum leader checks name a vhost but authorise any management user (rabbit_mgmt_util:is_authorized/2 in
+        // rabbit_mgmt_wm_health_check_quorum_queues_without_elected_leaders at v4.1.0 to v4.3.5).
+        var routes = _server.Routes().Where(r => r.Access == access && r.Pattern.Contains("{vhost}", StringComparison.Ordinal)
+            && !r.Pattern.StartsWith("/api/health/checks/quorum-queues-without-elected-leaders/", StringComparison.Ordinal)).ToList();
         foreach (var (method, pattern, _) in routes)
         {
             var path = ApiTestServer.Fill(pattern, -1, "");
