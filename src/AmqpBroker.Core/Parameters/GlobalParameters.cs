@@ -118,19 +118,26 @@ public sealed class GlobalParameters
         {
             foreach (var (name, json) in stored)
             {
-                _values[name] = JsonSerializer.Deserialize<JsonElement>(json);
+                _values[name] = Parse(json);
             }
         }
 
         if (Find(ClusterIdKey) is null)
         {
             var id = Convert.ToBase64String(RandomNumberGenerator.GetBytes(16)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-            Put(ClusterIdKey, JsonSerializer.SerializeToElement($"rabbitmq-cluster-id-{id}"));
+            Put(ClusterIdKey, Parse($"\"rabbitmq-cluster-id-{id}\""));
         }
 
         if (configuredClusterName is not null)
         {
-            Put(ClusterNameKey, JsonSerializer.SerializeToElement(configuredClusterName));
+            Put(ClusterNameKey, Parse($"\"{JsonEncodedText.Encode(configuredClusterName)}\""));
         }
+    }
+
+    /// <summary>JSON text as a detached element, without the serializer, whose first use would slow every broker's start.</summary>
+    private static JsonElement Parse(string json)
+    {
+        using var document = JsonDocument.Parse(json);
+        return document.RootElement.Clone();
     }
 }

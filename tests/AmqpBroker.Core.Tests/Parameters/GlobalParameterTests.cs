@@ -38,6 +38,7 @@ public sealed class GlobalParameterTests : RestartingBrokerFixture
 
         Assert.That(Start(store, clusterName: "configured").GlobalParameters.ClusterName, Is.EqualTo("configured"));
         Assert.That(store.GlobalParameters[GlobalParameters.ClusterNameKey], Is.EqualTo("\"configured\""));
+        Assert.That(Start(store, clusterName: "a \"quoted\" name").GlobalParameters.ClusterName, Is.EqualTo("a \"quoted\" name"));
 
         var restarted = Start(store);
         Assert.That(restarted.GlobalParameters.Clear(GlobalParameters.ClusterNameKey), Is.True);
