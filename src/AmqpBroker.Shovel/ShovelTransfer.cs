@@ -189,11 +189,15 @@ internal sealed class ShovelTransfer : AsyncDefaultBasicConsumer, IAsyncDisposab
     /// <summary>The shovel's <c>src-delete-after-duration</c> has passed: it ends as one that moved all it was to move.</summary>
     public void Expire() => _completed.TrySetResult();
 
-    /// <summary>The server cancelled the consumer (its queue was deleted): RabbitMQ's shovel restarts.</summary>
-    protected override Task OnCancelAsync(string[] consumerTags, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// The server cancelled the consumer (its queue was deleted): RabbitMQ's shovel restarts. Only basic.cancel from the
+    /// server: the client also calls OnCancelAsync when the channel shuts down with its connection, and reporting that as
+    /// a cancel raced the connection's own reason (<see cref="ShovelConnection"/>).
+    /// </summary>
+    public override Task HandleBasicCancelAsync(string consumerTag, CancellationToken cancellationToken = default)
     {
         _stopped.TrySetResult(ShovelFailure.NeedsRestart);
-        return Task.CompletedTask;
+        return base.HandleBasicCancelAsync(consumerTag, cancellationToken);
     }
 
     private async Task<bool> StartConsumingAsync(CancellationToken cancellationToken)
