@@ -118,26 +118,19 @@ public sealed class GlobalParameters
         {
             foreach (var (name, json) in stored)
             {
-                _values[name] = Parse(json);
+                _values[name] = PlainJson.Parse(json);
             }
         }
 
         if (Find(ClusterIdKey) is null)
         {
-            var id = Convert.ToBase64String(RandomNumberGenerator.GetBytes(16)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-            Put(ClusterIdKey, Parse($"\"rabbitmq-cluster-id-{id}\""));
+            var id = System.Buffers.Text.Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(16));
+            Put(ClusterIdKey, PlainJson.Parse($"\"rabbitmq-cluster-id-{id}\""));
         }
 
         if (configuredClusterName is not null)
         {
-            Put(ClusterNameKey, Parse($"\"{JsonEncodedText.Encode(configuredClusterName)}\""));
+            Put(ClusterNameKey, PlainJson.Parse($"\"{JsonEncodedText.Encode(configuredClusterName)}\""));
         }
-    }
-
-    /// <summary>JSON text as a detached element, without the serializer, whose first use would slow every broker's start.</summary>
-    private static JsonElement Parse(string json)
-    {
-        using var document = JsonDocument.Parse(json);
-        return document.RootElement.Clone();
     }
 }

@@ -8,6 +8,16 @@ namespace AmqpBroker.Core.Parameters;
 /// </summary>
 public static class PlainJson
 {
+    /// <summary>
+    /// JSON text as an element detached from any document, read without the reflection-based serializer (whose first use
+    /// would slow a broker's start).
+    /// </summary>
+    public static JsonElement Parse(string json)
+    {
+        using var document = JsonDocument.Parse(json);
+        return document.RootElement.Clone();
+    }
+
     /// <summary>The object's members by name (ordinal), their values converted.</summary>
     public static Dictionary<string, object?> Table(JsonElement json)
     {

@@ -14,11 +14,8 @@ namespace AmqpBroker.Core.Parameters;
 public sealed record RuntimeParameter(string Component, string VirtualHost, string Name, JsonElement Value)
 {
     /// <summary>A parameter whose value is read from JSON text (as stored).</summary>
-    public static RuntimeParameter FromJson(string component, string virtualHost, string name, string json)
-    {
-        using var document = JsonDocument.Parse(json);
-        return new RuntimeParameter(component, virtualHost, name, document.RootElement.Clone());
-    }
+    public static RuntimeParameter FromJson(string component, string virtualHost, string name, string json) =>
+        new(component, virtualHost, name, PlainJson.Parse(json));
 
     /// <summary>The value as JSON text, for the store.</summary>
     public string ValueJson => Value.GetRawText();
